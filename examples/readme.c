@@ -1,0 +1,2 @@
+/* placeholder until the README example lands */
+int main(void) { return 0; }

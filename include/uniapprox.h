@@ -1,0 +1,44 @@
+/*
+ * uniapprox.h — universal function approximation in C11.
+ *
+ * Hand uniapprox a function (an expression, a built-in, later a table of samples); it builds an
+ * approximation that meets the accuracy asked for, measures that accuracy against an MPFR
+ * reference, and emits a standalone C implementation.
+ *
+ * A whole path through the library:
+ *
+ *     ua_target *t;   ua_target_parse("erf(x)", NULL, 0, &t);
+ *     ua_cheb *c;     ua_cheb_fit(ua_target_fn1, t, -4, 4, NULL, &c);
+ *     ua_errors err;  ua_verify_1d(ua_cheb_fn1, c, t, -4, 4, NULL, &err);
+ *     ua_model *m;    ua_model_wrap("cheb", c, "erf(x)", -4, 4, &m);   // m owns c now
+ *     ua_model_save(m, "erf.safetensors");
+ *     ua_model_export_c(m, UA_EXPORT_DOUBLE, "erf_approx", "erf_approx.c");
+ *     ua_model_free(m); ua_target_free(t);
+ *
+ * Conventions (every module):
+ *   - functions that can fail return ua_status (UA_OK == 0) and write results through trailing
+ *     out-pointers; ua_last_error() gives the message. The library never prints or exits.
+ *   - arrays are row-major; a 2-D array of n points in d dimensions has shape (n, d).
+ *   - inputs are const and borrowed unless a comment says "copies" or "takes ownership";
+ *     objects made by ua_x_alloc / _fit / _parse / _load are released by ua_x_free, which
+ *     accepts NULL.
+ *   - enums grow by appending only.
+ *
+ * Modules: status (errors), target (expressions, built-ins, MPFR reference), cheb (adaptive
+ * Chebyshev), verify (error measurement), model (generic model, safetensors file, C export).
+ */
+#ifndef UNIAPPROX_H
+#define UNIAPPROX_H
+
+#define UA_VERSION_MAJOR 0
+#define UA_VERSION_MINOR 1
+#define UA_VERSION_PATCH 0
+#define UA_VERSION_STRING "0.1.0"
+
+#include "uniapprox/status.h"
+#include "uniapprox/target.h"
+#include "uniapprox/cheb.h"
+#include "uniapprox/verify.h"
+#include "uniapprox/model.h"
+
+#endif /* UNIAPPROX_H */

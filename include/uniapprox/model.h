@@ -1,0 +1,167 @@
+/*
+ * uniapprox/model.h — the generic model and its file format.
+ *
+ * A ua_model is a fitted approximator of any family (cheb today; spline, minimax, mlp, ... later)
+ * together with what it approximates (the target spec and domain) and string metadata (fit
+ * options, measured errors). The CLI and the generic code never look inside a family: they go
+ * through the family's vtable (src/model/family.h).
+ *
+ * File format (DESIGN.md §5): safetensors — an 8-byte little-endian header length N, N bytes of
+ * JSON mapping each tensor name to {"dtype", "shape", "data_offsets": [begin, end]} (offsets
+ * relative to the byte after the header), an optional "__metadata__" object of string values, then
+ * the raw little-endian tensor bytes. uniapprox writes __metadata__ keys "format" = "uniapprox",
+ * "format_version" = "1", "family", "target", "domain" = "a:b", and the family's and the
+ * caller's keys (options, measured errors).
+ */
+#ifndef UNIAPPROX_MODEL_H
+#define UNIAPPROX_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "uniapprox/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
+/* safetensors container                                                                      */
+
+/* Tensor element types, named as in safetensors ("F64", "F32", "I64", "I32", "U8"). Append only. */
+typedef enum { UA_F64 = 0, UA_F32 = 1, UA_I64 = 2, UA_I32 = 3, UA_U8 = 4 } ua_dtype;
+
+/* Size in bytes of one element of dtype d. */
+size_t ua_dtype_size(ua_dtype d);
+
+/* A set of named tensors plus string metadata, as held in one safetensors file. */
+typedef struct ua_st ua_st;
+
+/* Creates an empty set. Errors: UA_ENOMEM. Free with ua_st_free. */
+ua_status ua_st_alloc(ua_st **out);
+
+/* Releases a set and every tensor and string it holds. ua_st_free(NULL) is a no-op. */
+void ua_st_free(ua_st *st);
+
+/*
+ * Adds a tensor (copies name, shape and data). shape has ndim entries (ndim <= 8; ndim 0 is a
+ * scalar); data holds prod(shape) elements of dtype in host order. Errors: UA_EINVAL (duplicate
+ * or empty name, name "__metadata__", negative dimension, ndim > 8), UA_ENOMEM.
+ */
+ua_status ua_st_add(ua_st *st, const char *name, ua_dtype dtype, size_t ndim,
+                    const int64_t *shape, const void *data);
+
+/*
+ * Looks a tensor up by name. On success *dtype, *ndim, *shape (owned by st, ndim entries) and
+ * *data (owned by st, host order, aligned for the dtype) are set; any out-pointer may be NULL.
+ * Errors: UA_ENOTFOUND.
+ */
+ua_status ua_st_get(const ua_st *st, const char *name, ua_dtype *dtype, size_t *ndim,
+                    const int64_t **shape, const void **data);
+
+/* Number of tensors, and the name of tensor i (i < count; owned by st). */
+size_t ua_st_count(const ua_st *st);
+const char *ua_st_name(const ua_st *st, size_t i);
+
+/* Sets metadata key to value (copies both; replaces an existing key). Errors: UA_EINVAL (empty
+ * key), UA_ENOMEM. */
+ua_status ua_st_set_meta(ua_st *st, const char *key, const char *value);
+
+/* The metadata value of key, or NULL when absent (owned by st). */
+const char *ua_st_meta(const ua_st *st, const char *key);
+
+/* Number of metadata entries and entry i (i < count; strings owned by st). */
+size_t ua_st_meta_count(const ua_st *st);
+void ua_st_meta_at(const ua_st *st, size_t i, const char **key, const char **value);
+
+/*
+ * Serialises the set to path: written to "path.tmp.XXXXXX" in the same directory, flushed, then
+ * renamed over path, so a crash never leaves a half-written file and an existing file is
+ * replaced only by a complete one. Tensors are laid out in name order with 8-byte aligned
+ * offsets. Errors: UA_EIO (message names the file and the system error), UA_ENOMEM.
+ */
+ua_status ua_st_write(const ua_st *st, const char *path);
+
+/*
+ * Parses a safetensors image held in memory (buf, len bytes). The image is untrusted: the header
+ * length, the JSON, every dtype, shape (non-negative, product without overflow), data_offsets
+ * (in range, begin <= end, end - begin == prod(shape) * dtype size, no overlaps) and metadata value
+ * (strings only) are validated. Errors: UA_EFORMAT (message says what is wrong), UA_ENOMEM.
+ */
+ua_status ua_st_parse(const void *buf, size_t len, ua_st **out);
+
+/*
+ * Reads and parses the file at path (see ua_st_parse). Files larger than 1 GiB are refused
+ * (UA_EFORMAT). Errors: UA_EINVAL (cannot open: the message names the file), UA_EIO, UA_EFORMAT,
+ * UA_ENOMEM.
+ */
+ua_status ua_st_read(const char *path, ua_st **out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* generic model                                                                              */
+
+typedef struct ua_model ua_model;
+
+/* Scalar type of exported code. */
+typedef enum { UA_EXPORT_DOUBLE = 0, UA_EXPORT_FLOAT = 1 } ua_export_type;
+
+/*
+ * Wraps a fitted family state into a model, taking ownership of state (it is released with the
+ * family's free, also when this call fails). family is a registered family name ("cheb"), target
+ * the spec it approximates (copied; may be NULL), [lo, hi] its domain.
+ * Errors: UA_ENOTFOUND (unknown family), UA_EINVAL (lo >= hi), UA_ENOMEM.
+ */
+ua_status ua_model_wrap(const char *family, void *state, const char *target, double lo,
+                        double hi, ua_model **out);
+
+/* Releases a model and its state. ua_model_free(NULL) is a no-op. */
+void ua_model_free(ua_model *m);
+
+/* Family name, target spec ("" if none), domain. Strings owned by m. */
+const char *ua_model_family(const ua_model *m);
+const char *ua_model_target(const ua_model *m);
+void ua_model_domain(const ua_model *m, double *lo, double *hi);
+
+/* The family's state, for family-specific APIs (e.g. a const ua_cheb * for "cheb"). */
+const void *ua_model_state(const ua_model *m);
+
+/* Metadata stored with the model (fit options, measured errors): set (copies), get (NULL if
+ * absent), enumerate. Keys "format", "format_version", "family", "target" and "domain" are
+ * reserved and refused (UA_EINVAL). */
+ua_status ua_model_set_meta(ua_model *m, const char *key, const char *value);
+const char *ua_model_meta(const ua_model *m, const char *key);
+size_t ua_model_meta_count(const ua_model *m);
+void ua_model_meta_at(const ua_model *m, size_t i, const char **key, const char **value);
+
+/*
+ * Predictions y (n,) at the points x (n,) — 1-D models. Points outside the domain give NaN.
+ * Errors: UA_EINVAL (NULL arrays with n > 0). Thread-safe.
+ */
+ua_status ua_model_predict(const ua_model *m, const double *x, size_t n, double *y);
+
+/* Saves to path in the safetensors format above (atomic: temporary file, then rename).
+ * Errors: UA_EIO, UA_ENOMEM. */
+ua_status ua_model_save(const ua_model *m, const char *path);
+
+/*
+ * Loads a model saved by ua_model_save. The file is untrusted: besides ua_st_read's checks,
+ * "format" must be "uniapprox", "format_version" one this build reads, "family" registered, and
+ * the family validates its own tensors (shapes, finiteness, consistency with the domain).
+ * Errors: UA_EINVAL (cannot open), UA_EIO, UA_EFORMAT, UA_ENOTFOUND (unknown family), UA_ENOMEM.
+ */
+ua_status ua_model_load(const char *path, ua_model **out);
+
+/*
+ * Writes a standalone C99 translation unit defining `double name(double x)` (or
+ * `float name(float x)`) that evaluates the model with no dependency but <math.h>. A comment at
+ * its top gives the target, domain, family, lengths or pieces and the measured max error (from
+ * the model's metadata). Written atomically to path (temporary file + rename); path "-" writes to
+ * stdout. name NULL means "ua_approx". Errors: UA_EINVAL (name not a C identifier), UA_EIO,
+ * UA_EUNSUPPORTED, UA_ENOMEM.
+ */
+ua_status ua_model_export_c(const ua_model *m, ua_export_type type, const char *name,
+                            const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UNIAPPROX_MODEL_H */

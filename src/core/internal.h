@@ -1,0 +1,31 @@
+/*
+ * src/core/internal.h — helpers shared by every module of the library (not installed).
+ */
+#ifndef UA_CORE_INTERNAL_H
+#define UA_CORE_INTERNAL_H
+
+#include <stddef.h>
+#include "uniapprox/status.h"
+
+/*
+ * Records a printf-style message as this thread's last error, tagged with file and line, and
+ * returns s, so that a failure path reads `return UA_ERR(UA_EINVAL, "tol must be > 0, got %g", tol);`.
+ */
+ua_status ua_set_error(ua_status s, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+#define UA_ERR(status, ...) ua_set_error((status), __FILE__, __LINE__, __VA_ARGS__)
+
+/* An out-of-memory failure with the size that was asked for. */
+#define UA_ENOMEM_ERR(bytes) UA_ERR(UA_ENOMEM, "out of memory (asked for %zu bytes)", (size_t)(bytes))
+
+/* strdup that returns NULL on NULL input or failure (C11 has no strdup). */
+char *ua_strdup(const char *s);
+
+/* calloc(n, size) that checks n * size for overflow; NULL on overflow or failure. */
+void *ua_calloc(size_t n, size_t size);
+
+/* Formats a double so that it reads back bitwise identical ("%.17g", with "inf"/"nan" spelled
+ * out). buf must hold at least 32 bytes. Returns buf. */
+char *ua_fmt_double(char *buf, double x);
+
+#endif /* UA_CORE_INTERNAL_H */

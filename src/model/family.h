@@ -1,0 +1,46 @@
+/*
+ * src/model/family.h — the family vtable (internal). A family plugs in with one ua_family constant
+ * and one line in the registry (src/model/registry.c); the generic code never sees its internals.
+ */
+#ifndef UA_MODEL_FAMILY_H
+#define UA_MODEL_FAMILY_H
+
+#include <stdio.h>
+#include <cjson/cJSON.h>
+#include "uniapprox/model.h"
+
+typedef struct ua_family {
+    const char *name; /* "cheb", ... */
+
+    /* Releases a state. Must accept NULL. */
+    void (*free)(void *state);
+
+    /* y (n,) at x (n,): 1-D for now. NaN outside the domain. */
+    ua_status (*predict)(const void *state, const double *x, size_t n, double *y);
+
+    /* Adds the family's tensors (and family metadata keys, if any) to st. */
+    ua_status (*save)(const void *state, ua_st *st);
+
+    /* Builds a state from st's tensors, validating every shape and value (untrusted input);
+     * lo, hi is the domain read from the metadata. UA_EFORMAT with a message on bad content. */
+    ua_status (*load)(const ua_st *st, double lo, double hi, void **state);
+
+    /* Writes C99 code defining `T name(T x)` (T double or float) to out; the generic exporter has
+     * already written the header comment and `#include <math.h>`. */
+    ua_status (*export_c)(const void *state, ua_export_type type, const char *name, FILE *out);
+
+    /* Adds a human-oriented description (pieces, breakpoints, lengths, integral, ...) as fields of
+     * obj; `info` prints them as text or JSON. */
+    ua_status (*describe)(const void *state, cJSON *obj);
+} ua_family;
+
+/* The registered family called name, or NULL. */
+const ua_family *ua_family_find(const char *name);
+
+/* The family of a model (for the CLI's family-specific commands). */
+const ua_family *ua_model_family_vtable(const ua_model *m);
+
+/* Families, defined in their folders. */
+extern const ua_family ua_family_cheb;
+
+#endif /* UA_MODEL_FAMILY_H */
