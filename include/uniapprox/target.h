@@ -13,6 +13,13 @@
  *                atan2 min max pow hypot (2 args)
  * Built-in targets are selected by name (see ua_target_builtin_name); "nfw-sigma" is the NFW
  * projected surface density Sigma_hat(X) of DESIGN.md §6.
+ *
+ * Details (docs/expressions.md): variable names given by the caller shadow the constants pi and
+ * e; a name followed by '(' is always a function call; there is no implicit multiplication
+ * ("2x" is an error). Number literals are read by the double evaluator as the nearest double
+ * (strtod) and by the MPFR evaluator as their exact decimal value rounded at the working
+ * precision (mpfr_set_str), so "0.1" is 1/10 in the reference, not the double 0.1. Specs longer
+ * than 1 MiB (UA_EINVAL) or nested deeper than 1000 levels (UA_EPARSE) are refused.
  */
 #ifndef UNIAPPROX_TARGET_H
 #define UNIAPPROX_TARGET_H
@@ -63,8 +70,9 @@ double ua_target_eval(const ua_target *t, const double *x);
 
 /*
  * Evaluates the target in MPFR at the precision of y (mpfr_get_prec(y)); each intermediate
- * operation is rounded to nearest at that precision, so the result carries a relative error of a
- * few units in its last bit except where the formula itself cancels. The inputs x (shape (dim,))
+ * operation is rounded to nearest at that precision plus 32 guard bits (at least 85 bits; the
+ * built-in nfw-sigma uses 128 guard bits), so the result carries a relative error of a few units
+ * in its last bit except where the formula itself cancels. The inputs x (shape (dim,))
  * are exact doubles. NaN / Inf as in ua_target_eval. Thread-safe (temporaries are per call).
  */
 void ua_target_eval_mpfr(const ua_target *t, const double *x, mpfr_t y);
