@@ -76,8 +76,11 @@ void ua_st_meta_at(const ua_st *st, size_t i, const char **key, const char **val
 /*
  * Serialises the set to path: written to "path.tmp.XXXXXX" in the same directory, flushed, then
  * renamed over path, so a crash never leaves a half-written file and an existing file is
- * replaced only by a complete one. Tensors are laid out in name order with 8-byte aligned
- * offsets. Errors: UA_EIO (message names the file and the system error), UA_ENOMEM.
+ * replaced only by a complete one. Header entries are in name order (after "__metadata__"), padded
+ * with spaces to a multiple of 8 bytes; the data section is contiguous (no gaps, as the reference
+ * safetensors reader requires), 8-byte elements first, then 4-byte, then 1-byte, each group in name
+ * order, so every tensor's offset is aligned for its dtype. Data is written little-endian on any
+ * host. Errors: UA_EIO (message names the file and the system error), UA_ENOMEM.
  */
 ua_status ua_st_write(const ua_st *st, const char *path);
 

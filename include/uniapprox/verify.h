@@ -62,7 +62,12 @@ void ua_verify_options_default(ua_verify_options *opt);
 /*
  * Measures approx (a function of one variable, ctx passed through) against ref on [a, b].
  * Errors: UA_EINVAL (a >= b, non-finite bounds, ref->dim != 1, npoints < 2, log grid with a <= 0,
- * prec < 53), UA_ENOMEM. Cost: npoints MPFR evaluations of ref; OpenMP parallel.
+ * prec < 53), UA_ENOMEM. Cost: npoints MPFR evaluations of ref; OpenMP parallel: approx is called
+ * from several threads at once unless opt->threads == 1, so it must be thread-safe. The result
+ * does not depend on the number of threads (points are reduced in fixed blocks, in order; ties of
+ * a max go to the smallest x). A max over no point (every reference non-finite, or f == 0
+ * everywhere for max_rel) is NaN, with its x NaN. References that overflow double count as
+ * non-finite. opt NULL means the defaults.
  */
 ua_status ua_verify_1d(ua_fn1 approx, void *ctx, const ua_target *ref, double a, double b,
                        const ua_verify_options *opt, ua_errors *out);

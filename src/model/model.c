@@ -1,0 +1,237 @@
+/* The generic model: a family state plus target, domain and metadata; save and load through the
+ * safetensors container (uniapprox/model.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "family.h"
+
+#define FORMAT_NAME "uniapprox"
+#define FORMAT_VERSION 1 /* bump when a reader of the old version would misread the new files */
+
+struct ua_model {
+    const ua_family *fam;
+    void *state;
+    char *target;
+    double lo, hi;
+    ua_st *meta; /* only its metadata is used: one implementation of an ordered string map */
+};
+
+static const char *const reserved[] = {"format", "format_version", "family", "target", "domain"};
+
+static int is_reserved(const char *key)
+{
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+        if (strcmp(key, reserved[i]) == 0) return 1;
+    return 0;
+}
+
+/* Builds a model around a state of a known family; frees the state on failure. */
+static ua_status make(const ua_family *fam, void *state, const char *target, double lo,
+                      double hi, ua_model **out)
+{
+    ua_model *m = calloc(1, sizeof *m);
+    ua_status s = UA_OK;
+    if (!m) s = UA_ENOMEM_ERR(sizeof *m);
+    else if (!(m->target = ua_strdup(target ? target : "")))
+        s = UA_ENOMEM_ERR(target ? strlen(target) + 1 : 1);
+    else s = ua_st_alloc(&m->meta);
+    if (s) {
+        if (m) {
+            free(m->target);
+            free(m);
+        }
+        fam->free(state);
+        return s;
+    }
+    m->fam = fam;
+    m->state = state;
+    m->lo = lo;
+    m->hi = hi;
+    *out = m;
+    return UA_OK;
+}
+
+ua_status ua_model_wrap(const char *family, void *state, const char *target, double lo,
+                        double hi, ua_model **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "ua_model_wrap: out is NULL");
+    *out = NULL;
+    const ua_family *fam = ua_family_find(family);
+    /* Without a family there is no way to release the state: it stays the caller's. */
+    if (!fam) return UA_ERR(UA_ENOTFOUND, "unknown family '%s'", family ? family : "(null)");
+    if (!state) return UA_ERR(UA_EINVAL, "ua_model_wrap: state is NULL");
+    if (!(isfinite(lo) && isfinite(hi) && lo < hi)) {
+        fam->free(state);
+        return UA_ERR(UA_EINVAL, "domain [%g, %g] is not an interval lo < hi of finite numbers",
+                      lo, hi);
+    }
+    return make(fam, state, target, lo, hi, out);
+}
+
+void ua_model_free(ua_model *m)
+{
+    if (!m) return;
+    m->fam->free(m->state);
+    free(m->target);
+    ua_st_free(m->meta);
+    free(m);
+}
+
+const char *ua_model_family(const ua_model *m) { return m->fam->name; }
+const char *ua_model_target(const ua_model *m) { return m->target; }
+const void *ua_model_state(const ua_model *m) { return m->state; }
+const ua_family *ua_model_family_vtable(const ua_model *m) { return m->fam; }
+
+void ua_model_domain(const ua_model *m, double *lo, double *hi)
+{
+    if (lo) *lo = m->lo;
+    if (hi) *hi = m->hi;
+}
+
+ua_status ua_model_set_meta(ua_model *m, const char *key, const char *value)
+{
+    if (!m || !key || !*key) return UA_ERR(UA_EINVAL, "metadata key is NULL or empty");
+    if (is_reserved(key))
+        return UA_ERR(UA_EINVAL, "metadata key '%s' is reserved (set by the model itself)", key);
+    return ua_st_set_meta(m->meta, key, value);
+}
+
+const char *ua_model_meta(const ua_model *m, const char *key)
+{
+    return m ? ua_st_meta(m->meta, key) : NULL;
+}
+
+size_t ua_model_meta_count(const ua_model *m) { return m ? ua_st_meta_count(m->meta) : 0; }
+
+void ua_model_meta_at(const ua_model *m, size_t i, const char **key, const char **value)
+{
+    ua_st_meta_at(m ? m->meta : NULL, i, key, value);
+}
+
+ua_status ua_model_predict(const ua_model *m, const double *x, size_t n, double *y)
+{
+    if (!m) return UA_ERR(UA_EINVAL, "ua_model_predict: model is NULL");
+    if (n && (!x || !y)) return UA_ERR(UA_EINVAL, "ua_model_predict: NULL array with n = %zu", n);
+    if (!n) return UA_OK;
+    ua_status s = m->fam->predict(m->state, x, n, y);
+    if (s) return s;
+    /* The contract is NaN outside the domain, whatever a family does near its ends. */
+    for (size_t i = 0; i < n; i++)
+        if (!(x[i] >= m->lo && x[i] <= m->hi)) y[i] = NAN;
+    return UA_OK;
+}
+
+ua_status ua_model_save(const ua_model *m, const char *path)
+{
+    if (!m || !path) return UA_ERR(UA_EINVAL, "ua_model_save: NULL argument");
+    ua_st *st;
+    ua_status s = ua_st_alloc(&st);
+    if (s) return s;
+    char lo[32], hi[32], domain[80], version[16];
+    snprintf(domain, sizeof domain, "%s:%s", ua_fmt_double(lo, m->lo), ua_fmt_double(hi, m->hi));
+    snprintf(version, sizeof version, "%d", FORMAT_VERSION);
+    if ((s = ua_st_set_meta(st, "format", FORMAT_NAME)) ||
+        (s = ua_st_set_meta(st, "format_version", version)) ||
+        (s = ua_st_set_meta(st, "family", m->fam->name)) ||
+        (s = ua_st_set_meta(st, "target", m->target)) ||
+        (s = ua_st_set_meta(st, "domain", domain)))
+        goto done;
+    for (size_t i = 0; i < ua_st_meta_count(m->meta); i++) {
+        const char *k, *v;
+        ua_st_meta_at(m->meta, i, &k, &v);
+        if ((s = ua_st_set_meta(st, k, v))) goto done;
+    }
+    if ((s = m->fam->save(m->state, st))) goto done;
+    s = ua_st_write(st, path);
+done:
+    ua_st_free(st);
+    return s;
+}
+
+/* "lo:hi" with two finite doubles, lo < hi, nothing else. */
+static int parse_domain(const char *text, double *lo, double *hi)
+{
+    char *end;
+    errno = 0;
+    *lo = strtod(text, &end);
+    if (end == text || *end != ':') return 0;
+    const char *second = end + 1;
+    *hi = strtod(second, &end);
+    if (end == second || *end) return 0;
+    return isfinite(*lo) && isfinite(*hi) && *lo < *hi;
+}
+
+/* A positive decimal integer with no sign, spaces or trailing text; -1 otherwise. */
+static long parse_version(const char *text)
+{
+    long v = 0;
+    if (!*text) return -1;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9' || v > 100000000) return -1;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
+ua_status ua_model_load(const char *path, ua_model **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "ua_model_load: out is NULL");
+    *out = NULL;
+    ua_st *st;
+    ua_status s = ua_st_read(path, &st);
+    if (s) return s;
+    const char *format = ua_st_meta(st, "format"), *version = ua_st_meta(st, "format_version");
+    const char *family = ua_st_meta(st, "family"), *domain = ua_st_meta(st, "domain");
+    const char *target = ua_st_meta(st, "target");
+    const ua_family *fam = NULL;
+    double lo = 0, hi = 0;
+    void *state = NULL;
+    long v;
+    if (!format) {
+        s = UA_ERR(UA_EFORMAT, "'%s': not a uniapprox model (no \"format\" metadata)", path);
+    } else if (strcmp(format, FORMAT_NAME) != 0) {
+        s = UA_ERR(UA_EFORMAT, "'%s': metadata format is '%s', expected '" FORMAT_NAME "'", path,
+                   format);
+    } else if (!version) {
+        s = UA_ERR(UA_EFORMAT, "'%s': metadata \"format_version\" is missing", path);
+    } else if ((v = parse_version(version)) < 1) {
+        s = UA_ERR(UA_EFORMAT, "'%s': format_version '%s' is not a positive integer", path,
+                   version);
+    } else if (v > FORMAT_VERSION) {
+        s = UA_ERR(UA_EFORMAT,
+                   "'%s': format_version %ld is newer than this build reads (%d): upgrade "
+                   "uniapprox", path, v, FORMAT_VERSION);
+    } else if (!family) {
+        s = UA_ERR(UA_EFORMAT, "'%s': metadata \"family\" is missing", path);
+    } else if (!(fam = ua_family_find(family))) {
+        s = UA_ERR(UA_ENOTFOUND, "'%s': unknown family '%s'", path, family);
+    } else if (!domain) {
+        s = UA_ERR(UA_EFORMAT, "'%s': metadata \"domain\" is missing", path);
+    } else if (!parse_domain(domain, &lo, &hi)) {
+        s = UA_ERR(UA_EFORMAT, "'%s': domain '%s' is not \"lo:hi\" with finite lo < hi", path,
+                   domain);
+    } else if (!target) {
+        s = UA_ERR(UA_EFORMAT, "'%s': metadata \"target\" is missing", path);
+    }
+    if (s) goto done;
+    if ((s = fam->load(st, lo, hi, &state))) goto done;
+    ua_model *m;
+    if ((s = make(fam, state, target, lo, hi, &m))) goto done; /* make freed the state */
+    for (size_t i = 0; i < ua_st_meta_count(st); i++) {
+        const char *k, *val;
+        ua_st_meta_at(st, i, &k, &val);
+        if (is_reserved(k)) continue;
+        if ((s = ua_st_set_meta(m->meta, k, val))) {
+            ua_model_free(m);
+            goto done;
+        }
+    }
+    *out = m;
+done:
+    ua_st_free(st);
+    return s;
+}

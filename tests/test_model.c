@@ -1,0 +1,480 @@
+/* Tests of the generic model: wrap, metadata, save/load round trip, malformed model files, and
+ * the C export compiled and run against ua_model_predict. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "uniapprox.h"
+#include "model/family.h"
+
+static char tmpdir[] = "/tmp/ua_test_model.XXXXXX";
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    DIR *d = opendir(tmpdir);
+    if (d) {
+        struct dirent *e;
+        char p[512];
+        while ((e = readdir(d))) {
+            if (e->d_name[0] == '.') continue;
+            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+            remove(p);
+        }
+        closedir(d);
+    }
+    rmdir(tmpdir);
+    return 0;
+}
+
+static const char *tmp_path(const char *name)
+{
+    static char p[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(p[k], sizeof p[k], "%s/%s", tmpdir, name);
+    return p[k];
+}
+
+static int count_temps(void)
+{
+    DIR *d = opendir(tmpdir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strstr(e->d_name, ".tmp.")) n++;
+    closedir(d);
+    return n;
+}
+
+static char *slurp_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = calloc((size_t)n + 1, 1);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return b;
+}
+
+/* Domain [-0.1, 0.7]: neither end is a dyadic number, so the "%.17g" round trip matters. */
+static const double LO = -0.1, HI = 0.7;
+static const double BREAKS[3] = {-0.1, 0.25, 0.7};
+static const size_t LENGTHS[2] = {3, 4};
+static const double COEFFS[7] = {0.5, -0.25, 0.125, 1.0, 0.3, -0.2, 0.05};
+
+static ua_model *make_model(void)
+{
+    ua_cheb *c = NULL;
+    assert_int_equal(ua_cheb_from_parts(2, BREAKS, LENGTHS, COEFFS, UA_MAP_NONE, &c), UA_OK);
+    ua_model *m = NULL;
+    assert_int_equal(ua_model_wrap("cheb", c, "x^2 + sin(x)", LO, HI, &m), UA_OK);
+    assert_int_equal(ua_model_set_meta(m, "max_abs_err", "1.25e-16"), UA_OK);
+    assert_int_equal(ua_model_set_meta(m, "max_ulp64", "0.75"), UA_OK);
+    assert_int_equal(ua_model_set_meta(m, "fit.tol", "2.220446049250313e-16"), UA_OK);
+    return m;
+}
+
+/* The value of the series directly: T_k(s) = cos(k acos s) on the piece holding x. */
+static double direct(double x)
+{
+    size_t p = x < BREAKS[1] ? 0 : 1;
+    double a = BREAKS[p], b = BREAKS[p + 1], s = (2 * x - a - b) / (b - a);
+    const double *c = COEFFS + (p ? LENGTHS[0] : 0);
+    double y = 0;
+    for (size_t k = 0; k < LENGTHS[p]; k++) y += c[k] * cos((double)k * acos(s));
+    return y;
+}
+
+#define NPTS 1001
+static void sample_points(double *x)
+{
+    for (int i = 0; i < NPTS; i++) x[i] = LO + (HI - LO) * i / (NPTS - 1);
+    x[NPTS - 1] = HI;
+}
+
+static void test_wrap_and_accessors(void **state)
+{
+    (void)state;
+    ua_model *m = make_model();
+    assert_string_equal(ua_model_family(m), "cheb");
+    assert_string_equal(ua_model_target(m), "x^2 + sin(x)");
+    assert_ptr_equal(ua_model_family_vtable(m), ua_family_find("cheb"));
+    assert_non_null(ua_model_state(m));
+    double lo, hi;
+    ua_model_domain(m, &lo, &hi);
+    assert_true(lo == LO && hi == HI);
+
+    /* metadata: reserved keys refused, others set, replaced, enumerated in order */
+    const char *reserved[] = {"format", "format_version", "family", "target", "domain"};
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(ua_model_set_meta(m, reserved[i], "x"), UA_EINVAL);
+        assert_non_null(strstr(ua_last_error(), "reserved"));
+    }
+    assert_int_equal(ua_model_set_meta(m, "", "x"), UA_EINVAL);
+    assert_int_equal(ua_model_set_meta(m, "fit.tol", "1e-10"), UA_OK);
+    assert_string_equal(ua_model_meta(m, "fit.tol"), "1e-10");
+    assert_null(ua_model_meta(m, "format"));
+    assert_int_equal(ua_model_meta_count(m), 3);
+    const char *k, *v;
+    ua_model_meta_at(m, 0, &k, &v);
+    assert_string_equal(k, "max_abs_err");
+    assert_string_equal(v, "1.25e-16");
+
+    /* predictions: the series, and NaN outside the domain */
+    double x[NPTS], y[NPTS];
+    sample_points(x);
+    assert_int_equal(ua_model_predict(m, x, NPTS, y), UA_OK);
+    for (int i = 0; i < NPTS; i++) assert_true(fabs(y[i] - direct(x[i])) <= 1e-15);
+    double out[4] = {-0.2, 0.71, NAN, INFINITY}, yo[4];
+    assert_int_equal(ua_model_predict(m, out, 4, yo), UA_OK);
+    for (int i = 0; i < 4; i++) assert_true(isnan(yo[i]));
+    assert_int_equal(ua_model_predict(m, NULL, 3, y), UA_EINVAL);
+    assert_int_equal(ua_model_predict(m, NULL, 0, NULL), UA_OK);
+    ua_model_free(m);
+    ua_model_free(NULL);
+}
+
+static void test_wrap_errors(void **state)
+{
+    (void)state;
+    ua_cheb *c = NULL;
+    assert_int_equal(ua_cheb_from_parts(2, BREAKS, LENGTHS, COEFFS, UA_MAP_NONE, &c), UA_OK);
+    ua_model *m = (ua_model *)1;
+    /* unknown family: the state stays the caller's */
+    assert_int_equal(ua_model_wrap("nosuch", c, "x", LO, HI, &m), UA_ENOTFOUND);
+    assert_null(m);
+    assert_non_null(strstr(ua_last_error(), "nosuch"));
+    /* bad domain: the state is released by wrap (ASan would report a leak otherwise) */
+    assert_int_equal(ua_model_wrap("cheb", c, "x", 1, 1, &m), UA_EINVAL);
+    assert_null(m);
+    assert_int_equal(ua_cheb_from_parts(2, BREAKS, LENGTHS, COEFFS, UA_MAP_NONE, &c), UA_OK);
+    assert_int_equal(ua_model_wrap("cheb", c, "x", 0, NAN, &m), UA_EINVAL);
+    /* target NULL is "" */
+    assert_int_equal(ua_cheb_from_parts(2, BREAKS, LENGTHS, COEFFS, UA_MAP_NONE, &c), UA_OK);
+    assert_int_equal(ua_model_wrap("cheb", c, NULL, LO, HI, &m), UA_OK);
+    assert_string_equal(ua_model_target(m), "");
+    ua_model_free(m);
+}
+
+static void test_save_load(void **state)
+{
+    (void)state;
+    ua_model *m = make_model();
+    const char *path = tmp_path("m.safetensors");
+    assert_int_equal(ua_model_save(m, path), UA_OK);
+    ua_model *back = NULL;
+    assert_int_equal(ua_model_load(path, &back), UA_OK);
+    assert_string_equal(ua_model_family(back), "cheb");
+    assert_string_equal(ua_model_target(back), "x^2 + sin(x)");
+    double lo, hi;
+    ua_model_domain(back, &lo, &hi);
+    assert_true(lo == LO && hi == HI); /* bitwise through the "%.17g" text */
+    double x[NPTS], y1[NPTS], y2[NPTS];
+    sample_points(x);
+    assert_int_equal(ua_model_predict(m, x, NPTS, y1), UA_OK);
+    assert_int_equal(ua_model_predict(back, x, NPTS, y2), UA_OK);
+    assert_memory_equal(y1, y2, sizeof y1);
+    /* the caller's metadata came back, the reserved keys did not leak into it */
+    assert_string_equal(ua_model_meta(back, "max_abs_err"), "1.25e-16");
+    assert_string_equal(ua_model_meta(back, "max_ulp64"), "0.75");
+    assert_string_equal(ua_model_meta(back, "fit.tol"), "2.220446049250313e-16");
+    for (size_t i = 0; i < ua_model_meta_count(back); i++) {
+        const char *k;
+        ua_model_meta_at(back, i, &k, NULL);
+        assert_true(strcmp(k, "format") && strcmp(k, "domain") && strcmp(k, "family"));
+    }
+    /* the file's own metadata, as another reader sees it */
+    ua_st *st;
+    assert_int_equal(ua_st_read(path, &st), UA_OK);
+    assert_string_equal(ua_st_meta(st, "format"), "uniapprox");
+    assert_string_equal(ua_st_meta(st, "format_version"), "1");
+    assert_string_equal(ua_st_meta(st, "family"), "cheb");
+    assert_string_equal(ua_st_meta(st, "target"), "x^2 + sin(x)");
+    assert_string_equal(ua_st_meta(st, "domain"), "-0.10000000000000001:0.69999999999999996");
+    ua_st_free(st);
+    /* saving the loaded model again gives the same bytes */
+    const char *path2 = tmp_path("m2.safetensors");
+    assert_int_equal(ua_model_save(back, path2), UA_OK);
+    char *t1 = slurp_text(path), *t2 = slurp_text(path2);
+    assert_string_equal(t1 + 8, t2 + 8);
+    free(t1);
+    free(t2);
+    ua_model_free(back);
+    ua_model_free(m);
+    assert_int_equal(count_temps(), 0);
+}
+
+/* Copies the model file at src to dst with metadata key set to value (NULL: removed) or, when
+ * drop_tensor is set, without that tensor. */
+static void rewrite(const char *src, const char *dst, const char *key, const char *value,
+                    const char *drop_tensor)
+{
+    ua_st *in, *out;
+    assert_int_equal(ua_st_read(src, &in), UA_OK);
+    assert_int_equal(ua_st_alloc(&out), UA_OK);
+    for (size_t i = 0; i < ua_st_count(in); i++) {
+        const char *name = ua_st_name(in, i);
+        if (drop_tensor && strcmp(name, drop_tensor) == 0) continue;
+        ua_dtype d;
+        size_t nd;
+        const int64_t *sh;
+        const void *data;
+        assert_int_equal(ua_st_get(in, name, &d, &nd, &sh, &data), UA_OK);
+        assert_int_equal(ua_st_add(out, name, d, nd, sh, data), UA_OK);
+    }
+    for (size_t i = 0; i < ua_st_meta_count(in); i++) {
+        const char *k, *v;
+        ua_st_meta_at(in, i, &k, &v);
+        if (key && strcmp(k, key) == 0) continue;
+        assert_int_equal(ua_st_set_meta(out, k, v), UA_OK);
+    }
+    if (key && value) assert_int_equal(ua_st_set_meta(out, key, value), UA_OK);
+    assert_int_equal(ua_st_write(out, dst), UA_OK);
+    ua_st_free(in);
+    ua_st_free(out);
+}
+
+static void expect_load(const char *path, ua_status want, const char *msg)
+{
+    ua_model *m = (ua_model *)1;
+    ua_status s = ua_model_load(path, &m);
+    if (s != want || !strstr(ua_last_error(), msg))
+        fail_msg("status %d, message \"%s\"; wanted %d with \"%s\"", (int)s, ua_last_error(),
+                 (int)want, msg);
+    assert_null(m);
+}
+
+static void test_bad_model_files(void **state)
+{
+    (void)state;
+    ua_model *m = make_model();
+    const char *good = tmp_path("good.safetensors"), *bad = tmp_path("bad.safetensors");
+    assert_int_equal(ua_model_save(m, good), UA_OK);
+    ua_model_free(m);
+    /* the unmodified copy loads: the failures below come from the one change each makes */
+    rewrite(good, bad, NULL, NULL, NULL);
+    assert_int_equal(ua_model_load(bad, &m), UA_OK);
+    ua_model_free(m);
+
+    rewrite(good, bad, "format", "pytorch", NULL);
+    expect_load(bad, UA_EFORMAT, "metadata format is 'pytorch', expected 'uniapprox'");
+    rewrite(good, bad, "format", NULL, NULL);
+    expect_load(bad, UA_EFORMAT, "not a uniapprox model");
+    rewrite(good, bad, "format_version", "2", NULL);
+    expect_load(bad, UA_EFORMAT, "format_version 2 is newer than this build reads (1)");
+    rewrite(good, bad, "format_version", "1.0", NULL);
+    expect_load(bad, UA_EFORMAT, "format_version '1.0' is not a positive integer");
+    rewrite(good, bad, "format_version", NULL, NULL);
+    expect_load(bad, UA_EFORMAT, "\"format_version\" is missing");
+    rewrite(good, bad, "family", "spline9", NULL);
+    expect_load(bad, UA_ENOTFOUND, "unknown family 'spline9'");
+    rewrite(good, bad, "family", NULL, NULL);
+    expect_load(bad, UA_EFORMAT, "\"family\" is missing");
+    const char *domains[] = {"1:0", "nan:1", "x", "0:inf", "-0.1:0.7junk", "-0.1", ":1", "1:1"};
+    for (size_t i = 0; i < sizeof domains / sizeof domains[0]; i++) {
+        rewrite(good, bad, "domain", domains[i], NULL);
+        char want[64];
+        snprintf(want, sizeof want, "domain '%s' is not", domains[i]);
+        expect_load(bad, UA_EFORMAT, want);
+    }
+    rewrite(good, bad, "domain", NULL, NULL);
+    expect_load(bad, UA_EFORMAT, "\"domain\" is missing");
+    rewrite(good, bad, "target", NULL, NULL);
+    expect_load(bad, UA_EFORMAT, "\"target\" is missing");
+    /* the family validates its own tensors */
+    rewrite(good, bad, NULL, NULL, "coeffs");
+    expect_load(bad, UA_EFORMAT, "coeffs");
+    /* a domain the breakpoints do not span */
+    rewrite(good, bad, "domain", "-0.1:0.8", NULL);
+    expect_load(bad, UA_EFORMAT, "domain");
+    /* the container's own checks come first */
+    FILE *f = fopen(bad, "wb");
+    fputs("garbage!", f);
+    fclose(f);
+    expect_load(bad, UA_EFORMAT, "bad.safetensors");
+    expect_load(tmp_path("absent.safetensors"), UA_EINVAL, "No such file or directory");
+    /* saving where nothing can be written */
+    m = make_model();
+    char nodir[600];
+    snprintf(nodir, sizeof nodir, "%s/no/dir/m.safetensors", tmpdir);
+    assert_int_equal(ua_model_save(m, nodir), UA_EIO);
+    ua_model_free(m);
+    assert_int_equal(count_temps(), 0);
+}
+
+typedef double (*dfn)(double);
+typedef float (*ffn)(float);
+
+/* Compiles a generated file into a shared object with the project's compiler and opens it. */
+static void *compile_and_open(const char *src, const char *so)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "%s -std=c99 -Wall -Wextra -Werror -O2 -ffp-contract=off -fPIC -shared -o '%s' '%s' -lm",
+             UA_C_COMPILER, so, src);
+    int rc = system(cmd);
+    if (rc != 0) fail_msg("compiling the export failed (%d): %s", rc, cmd);
+    void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    if (!h) fail_msg("dlopen: %s", dlerror());
+    return h;
+}
+
+static void test_export_c(void **state)
+{
+    (void)state;
+    ua_model *m = make_model();
+    char src[600], so[600]; /* tmp_path's buffers are reused: keep copies */
+    snprintf(src, sizeof src, "%s", tmp_path("approx.c"));
+    snprintf(so, sizeof so, "%s", tmp_path("approx.so"));
+    assert_int_equal(ua_model_export_c(m, UA_EXPORT_DOUBLE, "my_approx", src), UA_OK);
+    char *text = slurp_text(src);
+    /* the header comment carries what a reader needs */
+    assert_non_null(strstr(text, "double my_approx(double x)"));
+    assert_non_null(strstr(text, "Generated by uniapprox " UA_VERSION_STRING));
+    assert_non_null(strstr(text, "target: x^2 + sin(x)"));
+    assert_non_null(strstr(text, "domain: [-0.10000000000000001, 0.69999999999999996]"));
+    assert_non_null(strstr(text, "family: cheb"));
+    assert_non_null(strstr(text, "pieces: 2"));
+    assert_non_null(strstr(text, "lengths: [3,4]"));
+    assert_non_null(strstr(text, "max_abs_err        1.25e-16"));
+    assert_non_null(strstr(text, "max_ulp64          0.75"));
+    assert_null(strstr(text, "max_rel_err")); /* not measured, not claimed */
+    assert_non_null(strstr(text, "#include <math.h>"));
+    free(text);
+
+    void *h = compile_and_open(src, so);
+    dfn f = (dfn)(uintptr_t)dlsym(h, "my_approx");
+    assert_non_null(f);
+    double x[NPTS], y[NPTS];
+    sample_points(x);
+    assert_int_equal(ua_model_predict(m, x, NPTS, y), UA_OK);
+    for (int i = 0; i < NPTS; i++)
+        if (memcmp(&y[i], &(double){f(x[i])}, sizeof(double)) != 0)
+            fail_msg("x = %.17g: export %.17g, model %.17g", x[i], f(x[i]), y[i]);
+    assert_true(isnan(f(-0.2)) && isnan(f(0.8)) && isnan(f(NAN)));
+    dlclose(h);
+
+    /* float export: float coefficients, so agreement to float precision */
+    const char *srcf = tmp_path("approxf.c"), *sof = tmp_path("approxf.so");
+    assert_int_equal(ua_model_export_c(m, UA_EXPORT_FLOAT, NULL, srcf), UA_OK);
+    text = slurp_text(srcf);
+    assert_non_null(strstr(text, "float ua_approx(float x)"));
+    free(text);
+    h = compile_and_open(srcf, sof);
+    ffn g = (ffn)(uintptr_t)dlsym(h, "ua_approx");
+    assert_non_null(g);
+    for (int i = 0; i < NPTS; i++) {
+        float xf = (float)x[i];
+        if (xf < LO || xf > HI) continue;
+        double yd;
+        assert_int_equal(ua_model_predict(m, &(double){xf}, 1, &yd), UA_OK);
+        assert_true(fabs((double)g(xf) - yd) <= 4e-7 * 2.5);
+    }
+    dlclose(h);
+
+    /* "-" writes to standard output */
+    const char *cap = tmp_path("stdout.c");
+    fflush(stdout);
+    int saved = dup(1), fd = open(cap, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, 1);
+    ua_status s = ua_model_export_c(m, UA_EXPORT_DOUBLE, "to_stdout", "-");
+    fflush(stdout);
+    dup2(saved, 1);
+    close(fd);
+    close(saved);
+    assert_int_equal(s, UA_OK);
+    text = slurp_text(cap);
+    assert_non_null(strstr(text, "double to_stdout(double x)\n{"));
+    free(text);
+
+    /* names that are not C identifiers, or are keywords: refused, nothing written */
+    const char *badnames[] = {"1abc", "int", "a-b", "", "double", "_Bool", "__x", "a b"};
+    const char *nopath = tmp_path("never.c");
+    for (size_t i = 0; i < sizeof badnames / sizeof badnames[0]; i++) {
+        assert_int_equal(ua_model_export_c(m, UA_EXPORT_DOUBLE, badnames[i], nopath), UA_EINVAL);
+        assert_true(access(nopath, F_OK) != 0);
+    }
+    assert_int_equal(ua_model_export_c(m, UA_EXPORT_DOUBLE, "a-b", nopath), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "'a-b' is not a C identifier"));
+    assert_int_equal(ua_model_export_c(m, UA_EXPORT_DOUBLE, "int", nopath), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "keyword"));
+    /* a write that fails midway (file size limit) leaves the previous export untouched */
+    char *before = slurp_text(src);
+    struct rlimit saved_lim, lim;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved_lim), 0);
+    lim = saved_lim;
+    lim.rlim_cur = 300; /* inside the header comment */
+    void (*oldsig)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    s = ua_model_export_c(m, UA_EXPORT_DOUBLE, "other_name", src);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved_lim), 0);
+    signal(SIGXFSZ, oldsig);
+    assert_int_equal(s, UA_EIO);
+    if (!strstr(ua_last_error(), "approx.c")) fail_msg("message: %s", ua_last_error());
+    char *after = slurp_text(src);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    assert_int_equal(count_temps(), 0);
+    /* an unwritable place: UA_EIO, no temporary file left */
+    char nodir[600];
+    snprintf(nodir, sizeof nodir, "%s/no/dir/x.c", tmpdir);
+    assert_int_equal(ua_model_export_c(m, UA_EXPORT_DOUBLE, "ok", nodir), UA_EIO);
+    assert_int_equal(count_temps(), 0);
+    ua_model_free(m);
+}
+
+/* A target spec that tries to close the comment early stays inside it. */
+static void test_export_comment_injection(void **state)
+{
+    (void)state;
+    ua_cheb *c = NULL;
+    assert_int_equal(ua_cheb_from_parts(2, BREAKS, LENGTHS, COEFFS, UA_MAP_NONE, &c), UA_OK);
+    ua_model *m;
+    assert_int_equal(ua_model_wrap("cheb", c, "x */ int oops; /*\nmore", LO, HI, &m), UA_OK);
+    const char *src = tmp_path("inj.c"), *so = tmp_path("inj.so");
+    assert_int_equal(ua_model_export_c(m, UA_EXPORT_DOUBLE, "inj", src), UA_OK);
+    void *h = compile_and_open(src, so);
+    assert_null(dlsym(h, "oops"));
+    assert_non_null(dlsym(h, "inj"));
+    dlclose(h);
+    ua_model_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wrap_and_accessors),
+        cmocka_unit_test(test_wrap_errors),
+        cmocka_unit_test(test_save_load),
+        cmocka_unit_test(test_bad_model_files),
+        cmocka_unit_test(test_export_c),
+        cmocka_unit_test(test_export_comment_injection),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
