@@ -1,2 +1,53 @@
-/* placeholder until the CLI lands */
-int main(void) { return 0; }
+/* uniapprox: the command table and dispatch. Each command lives in cli/cmd_<name>.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} commands[] = { /* sorted by name */
+    { "check", cmd_check, "re-measure a model's errors against the MPFR reference" },
+    { "demo", cmd_demo, "fit a set of real targets and print a table (the main job)" },
+    { "eval", cmd_eval, "evaluate a model at points" },
+    { "export", cmd_export, "emit a standalone C function for a model" },
+    { "fit", cmd_fit, "fit an approximation to a target and save the model" },
+    { "info", cmd_info, "describe a model: family, domain, pieces, errors, options" },
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: uniapprox <command> [options]   (uniapprox <command> --help for details)\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nexit codes: 0 ok, 1 failure, 2 bad usage or bad input\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return UA_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return UA_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("uniapprox %s\n", UA_VERSION_STRING);
+        return UA_EXIT_OK;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(argv[1], commands[i].name)) {
+            int rc = commands[i].fn(argc - 1, argv + 1);
+            int out = ua_cli_flush_stdout(commands[i].name);
+            return rc ? rc : out;
+        }
+    fprintf(stderr, "uniapprox: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return UA_EXIT_USAGE;
+}

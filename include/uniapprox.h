@@ -25,7 +25,8 @@
  *   - enums grow by appending only.
  *
  * Modules: status (errors), target (expressions, built-ins, MPFR reference), cheb (adaptive
- * Chebyshev), verify (error measurement), model (generic model, safetensors file, C export).
+ * Chebyshev), verify (error measurement), model (generic model, safetensors file, C export),
+ * data (sample files, splits, standardisation).
  */
 #ifndef UNIAPPROX_H
 #define UNIAPPROX_H
@@ -40,5 +41,6 @@
 #include "uniapprox/cheb.h"
 #include "uniapprox/verify.h"
 #include "uniapprox/model.h"
+#include "uniapprox/data.h"
 
 #endif /* UNIAPPROX_H */

@@ -32,6 +32,11 @@ typedef struct ua_family {
     /* Adds a human-oriented description (pieces, breakpoints, lengths, integral, ...) as fields of
      * obj; `info` prints them as text or JSON. */
     ua_status (*describe)(const void *state, cJSON *obj);
+
+    /* Optional (NULL: none). The model's own points where its error is worth measuring besides a
+     * uniform grid (Chebyshev points, knots, breakpoints), malloc'd into *pts (the caller frees);
+     * *log_grid set to 1 when the dense grid should be uniform in ln x (log-mapped models). */
+    ua_status (*natural_points)(const void *state, double **pts, size_t *n, int *log_grid);
 } ua_family;
 
 /* The registered family called name, or NULL. */

@@ -1,0 +1,126 @@
+/*
+ * cli/cli.h — what the commands share: the option parser, exit codes, error printing, and the
+ * measurement of a model against its target. One file per command (cmd_<name>.c); main.c holds
+ * only the sorted command table and the dispatch (git's layout).
+ */
+#ifndef UA_CLI_H
+#define UA_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <cjson/cJSON.h>
+#include "uniapprox.h"
+
+/* Exit codes (README): 0 ok, 1 runtime failure, 2 bad usage or bad input. */
+enum { UA_EXIT_OK = 0, UA_EXIT_FAIL = 1, UA_EXIT_USAGE = 2 };
+
+/* One command-line option. Value options store the argument in *value (borrowed from argv);
+ * flags set *flag to 1. */
+typedef struct {
+    const char *name;  /* long name without "--" */
+    char short_name;   /* 0 for none */
+    int takes_value;
+    const char **value;
+    int *flag;
+} ua_opt;
+
+/*
+ * Parses argv[1..argc-1] (argv[0] is the command name). Options may come anywhere, as "--name v",
+ * "--name=v" or "-o v"; a value option always takes the next argument, so "--domain -4:4" works.
+ * Anything else is positional; an argument that starts with '-' and is not a number is an unknown
+ * option. "--" ends the options. Returns 0, UA_EXIT_USAGE after printing the error, or -1 when
+ * --help was given (the caller prints its help and exits 0). *pos is a malloc'd array the caller
+ * frees.
+ */
+int ua_cli_parse(const char *cmd, int argc, char **argv, const ua_opt *opts, size_t nopts,
+                 char ***pos, size_t *npos);
+
+/* Maps a status to an exit code (see uniapprox/status.h). */
+int ua_cli_exit_code(ua_status s);
+
+/* Prints "uniapprox CMD: <last error>" on stderr and returns the exit code for s. */
+int ua_cli_fail(const char *cmd, ua_status s);
+
+/* Prints "uniapprox CMD: <message>" on stderr and returns UA_EXIT_USAGE. */
+int ua_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Strict numeric parsing: the whole string, finite. Return 0 on success, -1 otherwise. */
+int ua_cli_double(const char *s, double *out);
+int ua_cli_size(const char *s, size_t *out);
+
+/* Parses "a:b" into finite a < b. Returns 0 or prints a usage error and returns UA_EXIT_USAGE. */
+int ua_cli_domain(const char *cmd, const char *s, double *a, double *b);
+
+/* Prints a cJSON value on stdout followed by a newline, and deletes it. */
+void ua_cli_print_json(cJSON *v);
+
+/* Checks that stdout was written without error (closed pipe, full disk). 0 or UA_EXIT_FAIL. */
+int ua_cli_flush_stdout(const char *cmd);
+
+/*
+ * Measures model m against target t (its domain, the grid in ln x for log-mapped models, plus the
+ * model's own natural points: for cheb, the Chebyshev points of every piece and the breakpoints).
+ * npoints grid points, reference at prec bits.
+ */
+ua_status ua_cli_measure(const ua_model *m, const ua_target *t, size_t npoints, long prec,
+                         ua_errors *err);
+
+/* Stores the measured errors in the model's metadata (keys documented in docs/model-file.md). */
+ua_status ua_cli_store_errors(ua_model *m, const ua_errors *e, size_t npoints, long prec);
+
+/* Adds the errors as fields of a JSON object. */
+void ua_cli_errors_json(cJSON *obj, const ua_errors *e);
+
+/* Prints the errors as an aligned text block. */
+void ua_cli_errors_text(FILE *f, const ua_errors *e);
+
+/* What `uniapprox fit` hands a family: a target on [a, b], or samples from a file. */
+typedef struct {
+    const ua_target *target; /* the target, or NULL when fitting samples (--data) */
+    double a, b;             /* the domain; with --data and no --domain the fitter sets it to the
+                                range of the samples */
+    int domain_given;        /* --domain was given */
+    const char *data;        /* --data FILE, or NULL */
+    const char *x_col;       /* --x-col (name or 0-based index; default: the first column) */
+    const char *y_col;       /* --y-col (default: the second column) */
+} ua_cli_fit_input;
+
+/*
+ * A family's part of `uniapprox fit` (cli/fit_<family>.c), listed in the sorted table of
+ * cli/fitters.c. cmd_fit parses the generic options (target, --domain, --data, -o,
+ * --check-points, --prec, --json) together with the family's opts, whose values land in the
+ * fitter's own static strings, then calls fit, wraps the state into a model, stores the options,
+ * measures it against MPFR (when there is a target) and saves it. Adding a family to the CLI =
+ * one file + one table line.
+ */
+typedef struct {
+    const char *family;
+    const char *help;    /* the family's option lines for `fit --help` */
+    const ua_opt *opts;  /* the family's options */
+    size_t nopts;
+    /* Fits with the parsed option values. Returns 0 and sets *fit_status to UA_OK or
+     * UA_ENOTRESOLVED with *state set; returns UA_EXIT_USAGE after printing a bad-option message;
+     * any other library failure is returned as its status in *fit_status with *state NULL. */
+    int (*fit)(ua_cli_fit_input *in, void **state, ua_status *fit_status);
+    /* Records the fit options in the model's metadata. */
+    ua_status (*store_options)(ua_model *m);
+} ua_cli_fitter;
+
+/* The fitter of a family, or NULL; and the comma-separated list of names (static storage). */
+const ua_cli_fitter *ua_cli_fitter_find(const char *family);
+const char *ua_cli_fitter_names(void);
+extern const ua_cli_fitter ua_cli_fitter_cheb;
+
+/* Prints the fields of a JSON object as "key   value" lines (numbers with 17 digits, arrays
+ * space-separated), skipping the item `skip` (may be NULL). */
+void ua_cli_print_fields(FILE *f, const cJSON *obj, const cJSON *skip);
+
+/* The commands. argv[0] is the command name. */
+int cmd_check(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+
+#endif /* UA_CLI_H */

@@ -1,0 +1,75 @@
+/* uniapprox export — emit a standalone C99 function for a model. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "usage: uniapprox export MODEL [--type double|float] [-o FILE.c] [--name NAME]\n"
+    "\n"
+    "Writes a standalone C99 translation unit defining `double NAME(double x)` (or float) that\n"
+    "evaluates the model with nothing but <math.h>. A comment at its top gives the target, the\n"
+    "domain, the pieces and lengths, and the measured max error. Outside the domain it returns\n"
+    "NaN.\n"
+    "\n"
+    "options:\n"
+    "  --type double|float  scalar type of the code (default double)\n"
+    "  -o, --output FILE    write to FILE (atomically); default: standard output\n"
+    "  --name NAME          function name (default: FILE's base name when it is a C identifier,\n"
+    "                       else ua_approx)\n";
+
+/* "dir/erf_approx.c" -> "erf_approx" when that is a C identifier, else NULL. */
+static char *name_from_path(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strcspn(base, ".");
+    if (n == 0 || isdigit((unsigned char)base[0])) return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)base[i]) && base[i] != '_') return NULL;
+    char *s = malloc(n + 1);
+    if (s) {
+        memcpy(s, base, n);
+        s[n] = '\0';
+    }
+    return s;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    const char *type = "double", *output = "-", *name = NULL;
+    const ua_opt opts[] = {
+        { "type", 0, 1, &type, NULL },
+        { "output", 'o', 1, &output, NULL },
+        { "name", 0, 1, &name, NULL },
+    };
+    char **pos;
+    size_t npos;
+    int rc = ua_cli_parse("export", argc, argv, opts, sizeof opts / sizeof opts[0], &pos, &npos);
+    if (rc == -1) {
+        free(pos);
+        fputs(help, stdout);
+        return UA_EXIT_OK;
+    }
+    const char *path = npos == 1 ? pos[0] : NULL;
+    free(pos);
+    if (rc) return rc;
+    if (!path) return ua_cli_usage("export", "expected one MODEL (see --help)");
+    ua_export_type et;
+    if (!strcmp(type, "double")) et = UA_EXPORT_DOUBLE;
+    else if (!strcmp(type, "float")) et = UA_EXPORT_FLOAT;
+    else return ua_cli_usage("export", "--type '%s': expected double or float", type);
+
+    ua_model *m;
+    ua_status s = ua_model_load(path, &m);
+    if (s) return ua_cli_fail("export", s);
+    char *derived = !name && strcmp(output, "-") ? name_from_path(output) : NULL;
+    s = ua_model_export_c(m, et, name ? name : derived ? derived : "ua_approx", output);
+    free(derived);
+    ua_model_free(m);
+    if (s) return ua_cli_fail("export", s);
+    if (strcmp(output, "-")) fprintf(stderr, "uniapprox export: wrote %s\n", output);
+    return UA_EXIT_OK;
+}

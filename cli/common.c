@@ -1,0 +1,173 @@
+/* cli/common.c — option parsing, numbers, exit codes and output helpers shared by the commands. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int ua_cli_double(const char *s, double *out)
+{
+    if (!s || !*s) return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    while (*end == ' ' || *end == '\t') end++;
+    if (*end || !isfinite(v)) return -1;
+    *out = v;
+    return 0;
+}
+
+int ua_cli_size(const char *s, size_t *out)
+{
+    if (!s || *s < '0' || *s > '9') return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno || v > (unsigned long long)(size_t)-1) return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static int looks_like_number(const char *s)
+{
+    double v;
+    return ua_cli_double(s, &v) == 0;
+}
+
+int ua_cli_parse(const char *cmd, int argc, char **argv, const ua_opt *opts, size_t nopts,
+                 char ***pos, size_t *npos)
+{
+    *npos = 0;
+    *pos = calloc((size_t)argc + 1, sizeof **pos);
+    if (!*pos) return ua_cli_usage(cmd, "out of memory");
+    int only_positional = 0;
+    for (int i = 1; i < argc; i++) {
+        char *a = argv[i];
+        if (only_positional || a[0] != '-' || a[1] == '\0' || looks_like_number(a)) {
+            (*pos)[(*npos)++] = a;
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            only_positional = 1;
+            continue;
+        }
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) return -1;
+        const ua_opt *o = NULL;
+        const char *inline_value = NULL;
+        if (a[1] == '-') {
+            const char *name = a + 2;
+            const char *eq = strchr(name, '=');
+            size_t len = eq ? (size_t)(eq - name) : strlen(name);
+            for (size_t k = 0; k < nopts; k++)
+                if (strlen(opts[k].name) == len && !strncmp(opts[k].name, name, len)) o = &opts[k];
+            if (eq) inline_value = eq + 1;
+        } else if (a[2] == '\0') {
+            for (size_t k = 0; k < nopts; k++)
+                if (opts[k].short_name == a[1]) o = &opts[k];
+        }
+        if (!o) return ua_cli_usage(cmd, "unknown option '%s' (see uniapprox %s --help)", a, cmd);
+        if (o->takes_value) {
+            if (inline_value) *o->value = inline_value;
+            else if (i + 1 < argc) *o->value = argv[++i];
+            else return ua_cli_usage(cmd, "option '%s' needs a value", a);
+        } else {
+            if (inline_value) return ua_cli_usage(cmd, "option '%s' takes no value", a);
+            *o->flag = 1;
+        }
+    }
+    return 0;
+}
+
+int ua_cli_exit_code(ua_status s)
+{
+    switch (s) {
+    case UA_OK: return UA_EXIT_OK;
+    case UA_EINVAL: case UA_EPARSE: case UA_EDOMAIN: case UA_EFORMAT: case UA_EUNSUPPORTED:
+    case UA_ENOTFOUND:
+        return UA_EXIT_USAGE;
+    default: return UA_EXIT_FAIL;
+    }
+}
+
+int ua_cli_fail(const char *cmd, ua_status s)
+{
+    const char *msg = ua_last_error();
+    fprintf(stderr, "uniapprox %s: %s\n", cmd, *msg ? msg : ua_strerror(s));
+    return ua_cli_exit_code(s);
+}
+
+int ua_cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "uniapprox %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return UA_EXIT_USAGE;
+}
+
+int ua_cli_domain(const char *cmd, const char *s, double *a, double *b)
+{
+    /* The separator is the first ':' after the first character, so "-4:4" and "1e-4:1e4" work. */
+    const char *colon = s && *s ? strchr(s + 1, ':') : NULL;
+    if (!colon) return ua_cli_usage(cmd, "domain '%s' is not of the form a:b", s ? s : "");
+    char left[128];
+    size_t n = (size_t)(colon - s);
+    if (n >= sizeof left) return ua_cli_usage(cmd, "domain '%s' is too long", s);
+    memcpy(left, s, n);
+    left[n] = '\0';
+    if (ua_cli_double(left, a) || ua_cli_double(colon + 1, b))
+        return ua_cli_usage(cmd, "domain '%s': endpoints must be finite numbers", s);
+    if (!(*a < *b)) return ua_cli_usage(cmd, "domain '%s': need a < b", s);
+    return 0;
+}
+
+void ua_cli_print_json(cJSON *v)
+{
+    char *text = cJSON_Print(v);
+    if (text) {
+        puts(text);
+        free(text);
+    }
+    cJSON_Delete(v);
+}
+
+int ua_cli_flush_stdout(const char *cmd)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "uniapprox %s: error writing to standard output: %s\n", cmd,
+                strerror(errno));
+        return UA_EXIT_FAIL;
+    }
+    return UA_EXIT_OK;
+}
+
+static void print_value(FILE *f, const cJSON *v)
+{
+    if (cJSON_IsString(v)) fputs(v->valuestring, f);
+    else if (cJSON_IsBool(v)) fputs(cJSON_IsTrue(v) ? "yes" : "no", f);
+    else if (cJSON_IsNumber(v)) fprintf(f, "%.17g", v->valuedouble);
+    else if (cJSON_IsArray(v)) {
+        const cJSON *e;
+        int first = 1;
+        cJSON_ArrayForEach(e, v) {
+            if (!first) fputc(' ', f);
+            print_value(f, e);
+            first = 0;
+        }
+    } else fputs("-", f);
+}
+
+void ua_cli_print_fields(FILE *f, const cJSON *obj, const cJSON *skip)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, obj) {
+        if (e == skip) continue;
+        fprintf(f, "%-18s ", e->string);
+        print_value(f, e);
+        fputc('\n', f);
+    }
+}

@@ -1,0 +1,116 @@
+#!/bin/sh
+# The README's path end to end: fit erf, check, export (compiled and measured against MPFR by an
+# independent driver), eval, info; save/load, atomic writes, not-resolved, splitting, log map.
+. "$(dirname "$0")/lib_cli.sh"
+
+# fit -> check -> export -> eval, as in the README
+expect_exit 0 "fit erf" -- "$UA" fit 'erf(x)' --domain -4:4 -o erf.safetensors --json
+expect_grep out.txt '"resolved":[[:space:]]*true' "erf resolved"
+expect_le "$(json_num out.txt max_abs_err)" 1e-15 "fit erf: measured max abs error"
+expect_exit 0 "check erf" -- "$UA" check erf.safetensors --json
+expect_le "$(json_num out.txt max_abs_err)" 1e-15 "check erf: max abs error"
+expect_exit 0 "check --tol passes" -- "$UA" check erf.safetensors --tol 1e-15 --points 2000
+expect_exit 1 "check --tol fails" -- "$UA" check erf.safetensors --tol 1e-20 --points 2000
+expect_exit 0 "check --against" -- "$UA" check erf.safetensors --against 'erf(x)+1e-6' --json --points 2000
+expect_close "$(json_num out.txt max_abs_err)" 1e-6 1e-6 "check --against erf+1e-6"
+
+# eval against published values of erf (Abramowitz & Stegun table 7.1)
+expect_exit 0 "eval args" -- "$UA" eval erf.safetensors 0.5 1.5 -4 4
+expect_close "$(sed -n 1p out.txt)" 0.5204998778130465 2e-16 "erf(0.5)"
+expect_close "$(sed -n 2p out.txt)" 0.9661051464753108 2e-16 "erf(1.5)"
+expect_close "$(sed -n 3p out.txt)" -0.9999999845827421 2e-16 "erf(-4)"
+printf '0.5, 1.5\n  2\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
+[ "$(wc -l <out.txt)" -eq 3 ] && pass || fail "eval from stdin: 3 lines"
+expect_close "$(sed -n 3p out.txt)" 0.9953222650189527 2e-16 "erf(2) from stdin"
+expect_exit 0 "eval outside the domain" -- "$UA" eval erf.safetensors 5
+expect_grep out.txt "nan" "outside the domain is nan"
+printf '0.5\nabc\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
+[ $? -eq 2 ] && pass || fail "eval bad stdin exits 2"
+expect_grep err.txt "line 2" "bad stdin names the line"
+expect_exit 2 "eval bad argument" -- "$UA" eval erf.safetensors 1x
+
+# export double, compile, measure against MPFR with an independent driver
+expect_exit 0 "export double" -- "$UA" export erf.safetensors --type double -o erf_approx.c
+expect_grep erf_approx.c "erf(x)" "export header names the target"
+expect_grep erf_approx.c "double erf_approx(double x)" "export defines erf_approx"
+cat >driver.c <<'C'
+#include <math.h>
+#include <stdio.h>
+#include <mpfr.h>
+#ifdef USE_FLOAT
+float erf_approx(float x);
+#define T float
+#else
+double erf_approx(double x);
+#define T double
+#endif
+int main(void)
+{
+    mpfr_t r, y;
+    mpfr_inits2(128, r, y, (mpfr_ptr)0);
+    double worst = 0;
+    for (int i = 0; i <= 20000; i++) {
+        T x = (T)(-4.0 + 8.0 * i / 20000);
+        mpfr_set_d(r, (double)x, MPFR_RNDN);
+        mpfr_erf(r, r, MPFR_RNDN);
+        mpfr_set_d(y, (double)erf_approx(x), MPFR_RNDN);
+        mpfr_sub(y, y, r, MPFR_RNDN);
+        double e = fabs(mpfr_get_d(y, MPFR_RNDN));
+        if (!(e <= worst)) worst = e;
+    }
+    printf("%.3e\n", worst);
+    mpfr_clears(r, y, (mpfr_ptr)0);
+    return 0;
+}
+C
+if "$CC" -std=c99 -O2 -Wall -Werror -o drv driver.c erf_approx.c -lmpfr -lgmp -lm 2>cc.txt; then
+    pass; expect_le "$(./drv)" 1e-15 "exported double erf: max abs error against MPFR"
+else fail "exported double code compiles cleanly"; cat cc.txt >&2; fi
+expect_exit 0 "export float" -- "$UA" export erf.safetensors --type float -o erf_approx.c
+if "$CC" -std=c99 -O2 -Wall -Werror -DUSE_FLOAT -o drvf driver.c erf_approx.c -lmpfr -lgmp -lm 2>cc.txt; then
+    pass; expect_le "$(./drvf)" 3e-7 "exported float erf: max abs error (float rounding, |erf| <= 1)"
+else fail "exported float code compiles cleanly"; cat cc.txt >&2; fi
+expect_exit 0 "export to stdout" -- "$UA" export erf.safetensors
+expect_grep out.txt "double ua_approx(double x)" "stdout export uses the default name"
+expect_exit 2 "export bad name" -- "$UA" export erf.safetensors --name 2bad
+
+# info
+expect_exit 0 "info" -- "$UA" info erf.safetensors
+expect_grep out.txt "pieces" "info shows pieces"
+expect_grep out.txt "max_abs_err" "info shows the measured error"
+expect_exit 0 "info --json" -- "$UA" info erf.safetensors --json
+awk -v v="$(json_num out.txt integral)" 'BEGIN { exit !(v + 0 < 1e-15 && v + 0 > -1e-15) }' && pass ||
+    fail "integral of erf over [-4, 4] is 0"
+
+# a model file is replaced only by a complete one; a failed fit leaves it alone
+cp erf.safetensors before.safetensors
+expect_exit 2 "failed fit" -- "$UA" fit 'log(x)' --domain -1:1 -o erf.safetensors
+cmp -s erf.safetensors before.safetensors && pass || fail "failed fit left the old model alone"
+expect_exit 1 "save into a missing directory" -- "$UA" fit 'x' -o no/such/dir/m.safetensors
+ls no 2>/dev/null && fail "no directory created" || pass
+# corrupt and truncated model files fail cleanly with exit 2
+head -c 100 erf.safetensors >trunc.safetensors
+expect_exit 2 "truncated model" -- "$UA" eval trunc.safetensors 0
+printf 'garbage garbage garbage' >junk.safetensors
+expect_exit 2 "junk model" -- "$UA" info junk.safetensors
+
+# not resolved: still saved, exit 1, error reported
+expect_exit 1 "abs(x) without split is not resolved" -- "$UA" fit 'abs(x)' --max-length 257 -o abs.safetensors --json
+expect_grep out.txt '"resolved":[[:space:]]*false' "reported as not resolved"
+expect_grep err.txt "not resolved" "warning on stderr"
+[ -f abs.safetensors ] && pass || fail "best model still saved"
+expect_le "$(json_num out.txt max_abs_err)" 1e-2 "best error still reported"
+
+# splitting: |x - 0.3| gives 2 pieces of degree 1, breakpoint at 0.3
+expect_exit 0 "abs(x-0.3) --split" -- "$UA" fit 'abs(x-0.3)' --split --json
+expect_grep out.txt '"pieces":[[:space:]]*2' "two pieces"
+tr -d ' \n\t' <out.txt | grep -q '"lengths":\[2,2\]' && pass || fail "lengths 2 and 2"
+expect_le "$(json_num out.txt max_abs_err)" 1e-15 "abs(x-0.3) error"
+
+# log map: nfw-sigma on [1e-4, 1e4]
+expect_exit 0 "nfw-sigma --map log" -- "$UA" fit nfw-sigma --domain 1e-4:1e4 --map log --json -o nfw.safetensors
+expect_grep out.txt '"resolved":[[:space:]]*true' "nfw-sigma resolved"
+expect_le "$(json_num out.txt max_rel_scale_err)" 1e-14 "nfw-sigma error relative to its scale"
+expect_exit 0 "eval nfw at X = 1" -- "$UA" eval nfw.safetensors 1
+expect_close "$(cat out.txt)" 0.66666666666666667 1e-14 "nfw-sigma(1) = 2/3"
+finish
