@@ -74,8 +74,9 @@ ua_status ua_cheb_from_parts(size_t npieces, const double *breaks, const size_t 
 void ua_cheb_free(ua_cheb *c);
 
 /*
- * Value at x by Clenshaw's recurrence on the piece holding x. Returns NaN outside [a, b] and for
- * NaN x. Thread-safe. Cost O(length of the piece) + O(log npieces).
+ * Value at x by Clenshaw's recurrence on the piece holding x; at an interior breakpoint that is
+ * the piece on its right. Returns NaN outside [a, b] and for NaN x. Thread-safe.
+ * Cost O(length of the piece) + O(log npieces).
  */
 double ua_cheb_eval(const ua_cheb *c, double x);
 

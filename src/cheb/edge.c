@@ -1,0 +1,133 @@
+/*
+ * Edge detection for piecewise fits (the idea of Chebfun's detectEdge, Pachón, Platte &
+ * Trefethen, "Piecewise-smooth chebfuns", IMA J. Numer. Anal. 30, 2010): a jump in f or in one
+ * of its first derivatives shows as a divided difference that keeps growing as the grid around
+ * it is refined. Track the largest one, zoom in, and finish a jump in f itself by bisection.
+ */
+#include <float.h>
+#include <math.h>
+
+#include "sample.h"
+
+enum { NDER = 4, GRID_FIRST = 50, GRID_ZOOM = 15 };
+
+/* Divided differences of orders 1..nder of f on a uniform grid of npts points over [a, b]: for
+ * each order, the largest magnitude (maxd) and the grid points bracketing it (na, nb). */
+static ua_status max_divided_differences(ua_cheb_sampler *s, double a, double b, int nder,
+                                         int npts, double *na, double *nb, double *maxd)
+{
+    double x[GRID_FIRST], y[GRID_FIRST];
+    for (int i = 0; i < npts; i++) {
+        x[i] = i == npts - 1 ? b : a + (b - a) * (double)i / (double)(npts - 1);
+        ua_status st = ua_cheb_sample(s, x[i], &y[i]);
+        if (st) return st;
+    }
+    int len = npts;
+    for (int k = 1; k <= nder; k++) {
+        len--;
+        double best = -1.0;
+        int at = 0;
+        for (int i = 0; i < len; i++) {
+            y[i] = (y[i + 1] - y[i]) / (x[i + k] - x[i]);
+            double m = fabs(y[i]);
+            if (m > best || isnan(m)) {
+                best = m;
+                at = i;
+            }
+        }
+        maxd[k - 1] = best;
+        na[k - 1] = x[at];
+        nb[k - 1] = x[at + k];
+    }
+    return UA_OK;
+}
+
+/* The float in [a, b] with the fewest significant bits: the position of a jump is only known to
+ * lie in [a, b], and this choice reports 0 for sign(x) rather than some 1e-30. */
+static double simplest_in(double a, double b)
+{
+    if (a <= 0.0 && 0.0 <= b) return 0.0;
+    double m = fmax(fabs(a), fabs(b));
+    int e;
+    frexp(m, &e);
+    for (double p = ldexp(1.0, e); p > 0.0; p *= 0.5) {
+        double q = ceil(a / p) * p;
+        if (q >= a && q <= b) return q;
+    }
+    return a + (b - a) / 2;
+}
+
+/* Bisection for a jump in f inside [a, b]: keep the half with the larger difference quotient,
+ * down to adjacent floats (or 2^-100 of the domain scale, whichever comes first). */
+static ua_status find_jump(ua_cheb_sampler *s, double a, double b, double hscale, double *edge)
+{
+    double ya, yb;
+    ua_status st = ua_cheb_sample(s, a, &ya);
+    if (!st) st = ua_cheb_sample(s, b, &yb);
+    if (st) return st;
+    const double floor_width = ldexp(hscale, -100);
+    for (int it = 0; it < 2200; it++) {
+        double c = a + (b - a) / 2;
+        if (!(c > a && c < b) || b - a <= floor_width) break;
+        double yc;
+        st = ua_cheb_sample(s, c, &yc);
+        if (st) return st;
+        double dl = fabs(yc - ya) / (c - a), dr = fabs(yb - yc) / (b - c);
+        if (dl > dr) {
+            b = c;
+            yb = yc;
+        } else {
+            a = c;
+            ya = yc;
+        }
+    }
+    *edge = simplest_in(a, b);
+    return UA_OK;
+}
+
+ua_status ua_cheb_detect_edge(ua_cheb_sampler *s, double lo, double hi, double vscale,
+                              double hscale, int *found, double *edge)
+{
+    *found = 0;
+    double na[NDER], nb[NDER], maxd[NDER], old[NDER];
+    int nder = NDER;
+    ua_status st = max_divided_differences(s, lo, hi, nder, GRID_FIRST, na, nb, maxd);
+    if (st) return st;
+    double ea = na[nder - 1], eb = nb[nder - 1];
+    for (int it = 0; it < 400; it++) {
+        /* Stop at the domain's resolution, or before the zoom grid's points stop being
+         * distinct (14 steps of a few ulps each). */
+        double width = eb - ea, mag = fmax(fabs(ea), fabs(eb));
+        if (!isfinite(maxd[nder - 1]) || !(width > DBL_EPSILON * hscale) ||
+            !(width > 16.0 * DBL_EPSILON * mag))
+            break;
+        for (int k = 0; k < nder; k++) old[k] = maxd[k];
+        st = max_divided_differences(s, ea, eb, nder, GRID_ZOOM, na, nb, maxd);
+        if (st) return st;
+        int broken = 0;
+        for (int k = 0; k < nder; k++)
+            if (isnan(maxd[k])) broken = 1;
+        if (broken) break; /* rounding took over: the edge is in [ea, eb] */
+        /* Pick the lowest order k whose largest difference grew by more than 5.5 - k since
+         * the last zoom and is large against the function's scale. Each zoom shrinks the
+         * spacing by 14/nder >= 3.5: a jump in the (k-1)-th derivative makes the k-th divided
+         * difference grow like 1/h, by that factor, while for a smooth f it stays bounded. */
+        int pick = 0;
+        for (int k = 1; k <= nder && !pick; k++)
+            if (maxd[k - 1] > (5.5 - k) * old[k - 1] &&
+                maxd[k - 1] > 10.0 * vscale / pow(hscale, k))
+                pick = k;
+        if (!pick) return UA_OK; /* nothing grows: no edge */
+        if (pick == 1 && eb - ea < 1e-3 * hscale) {
+            st = find_jump(s, na[0], nb[0], hscale, edge);
+            if (!st) *found = 1;
+            return st;
+        }
+        nder = pick;
+        ea = na[nder - 1];
+        eb = nb[nder - 1];
+    }
+    *edge = ea + (eb - ea) / 2;
+    *found = 1;
+    return UA_OK;
+}

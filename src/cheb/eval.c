@@ -1,0 +1,142 @@
+/*
+ * Construction from parts, release, accessors and evaluation (Clenshaw) of a ua_cheb.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "internal.h"
+
+ua_cheb *ua_cheb_alloc(size_t npieces, size_t total)
+{
+    if (npieces == 0 || total == 0) return NULL;
+    ua_cheb *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->npieces = npieces;
+    c->breaks = ua_calloc(npieces + 1, sizeof *c->breaks);
+    c->lo = ua_calloc(npieces, sizeof *c->lo);
+    c->hi = ua_calloc(npieces, sizeof *c->hi);
+    c->inv_width = ua_calloc(npieces, sizeof *c->inv_width);
+    c->offset = ua_calloc(npieces + 1, sizeof *c->offset);
+    c->coeffs = ua_calloc(total, sizeof *c->coeffs);
+    if (!c->breaks || !c->lo || !c->hi || !c->inv_width || !c->offset || !c->coeffs) {
+        ua_cheb_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void ua_cheb_finish(ua_cheb *c)
+{
+    for (size_t i = 0; i < c->npieces; i++) {
+        double lo = c->breaks[i], hi = c->breaks[i + 1];
+        if (c->map == UA_MAP_LOG) {
+            lo = log(lo);
+            hi = log(hi);
+        }
+        c->lo[i] = lo;
+        c->hi[i] = hi;
+        c->inv_width[i] = 1.0 / (hi - lo);
+    }
+}
+
+void ua_cheb_free(ua_cheb *c)
+{
+    if (!c) return;
+    free(c->breaks);
+    free(c->lo);
+    free(c->hi);
+    free(c->inv_width);
+    free(c->offset);
+    free(c->coeffs);
+    free(c);
+}
+
+ua_status ua_cheb_from_parts(size_t npieces, const double *breaks, const size_t *lengths,
+                             const double *coeffs, ua_map map, ua_cheb **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "cheb_from_parts: out is NULL");
+    *out = NULL;
+    if (npieces == 0 || !breaks || !lengths || !coeffs)
+        return UA_ERR(UA_EINVAL, "cheb_from_parts: need at least one piece and non-NULL arrays");
+    if (map != UA_MAP_NONE && map != UA_MAP_LOG)
+        return UA_ERR(UA_EINVAL, "cheb_from_parts: unknown map %d", (int)map);
+    if (npieces > ((size_t)-1) / sizeof(double) - 1)
+        return UA_ERR(UA_EINVAL, "cheb_from_parts: %zu pieces is too many", npieces);
+    for (size_t i = 0; i <= npieces; i++)
+        if (!isfinite(breaks[i]))
+            return UA_ERR(UA_EINVAL, "cheb_from_parts: breakpoint %zu is not finite", i);
+    for (size_t i = 0; i < npieces; i++)
+        if (!(breaks[i] < breaks[i + 1]))
+            return UA_ERR(UA_EINVAL,
+                          "cheb_from_parts: breakpoints not strictly increasing at %zu (%.17g, %.17g)",
+                          i, breaks[i], breaks[i + 1]);
+    if (map == UA_MAP_LOG && !(breaks[0] > 0.0))
+        return UA_ERR(UA_EINVAL, "cheb_from_parts: log map needs breaks[0] > 0, got %.17g",
+                      breaks[0]);
+    size_t total = 0;
+    for (size_t i = 0; i < npieces; i++) {
+        if (lengths[i] == 0) return UA_ERR(UA_EINVAL, "cheb_from_parts: piece %zu has length 0", i);
+        if (lengths[i] > ((size_t)-1) / sizeof(double) - total)
+            return UA_ERR(UA_EINVAL, "cheb_from_parts: total length overflows");
+        total += lengths[i];
+    }
+    for (size_t k = 0; k < total; k++)
+        if (!isfinite(coeffs[k]))
+            return UA_ERR(UA_EINVAL, "cheb_from_parts: coefficient %zu is not finite", k);
+    ua_cheb *c = ua_cheb_alloc(npieces, total);
+    if (!c) return UA_ENOMEM_ERR((total + 5 * npieces) * sizeof(double));
+    c->map = map;
+    c->resolved = 1;
+    memcpy(c->breaks, breaks, (npieces + 1) * sizeof *breaks);
+    memcpy(c->coeffs, coeffs, total * sizeof *coeffs);
+    c->offset[0] = 0;
+    for (size_t i = 0; i < npieces; i++) c->offset[i + 1] = c->offset[i] + lengths[i];
+    ua_cheb_finish(c);
+    *out = c;
+    return UA_OK;
+}
+
+size_t ua_cheb_find_piece(const double *breaks, size_t npieces, double x)
+{
+    /* invariant: breaks[lo] <= x, and x < breaks[hi] unless hi == npieces */
+    size_t lo = 0, hi = npieces;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (breaks[mid] <= x) lo = mid;
+        else hi = mid;
+    }
+    return lo;
+}
+
+double ua_cheb_eval_piece_t(const ua_cheb *c, size_t i, double t)
+{
+    double s = ua_cheb_to_s(t, c->lo[i], c->hi[i], c->inv_width[i]);
+    return ua_cheb_clenshaw(c->coeffs + c->offset[i], c->offset[i + 1] - c->offset[i], s);
+}
+
+double ua_cheb_eval(const ua_cheb *c, double x)
+{
+    if (!c) return NAN;
+    if (!(x >= c->breaks[0] && x <= c->breaks[c->npieces])) return NAN; /* also NaN x */
+    size_t i = ua_cheb_find_piece(c->breaks, c->npieces, x);
+    double t = c->map == UA_MAP_LOG ? log(x) : x;
+    return ua_cheb_eval_piece_t(c, i, t);
+}
+
+double ua_cheb_fn1(double x, void *ctx) { return ua_cheb_eval((const ua_cheb *)ctx, x); }
+
+size_t ua_cheb_npieces(const ua_cheb *c) { return c ? c->npieces : 0; }
+const double *ua_cheb_breaks(const ua_cheb *c) { return c ? c->breaks : NULL; }
+size_t ua_cheb_length(const ua_cheb *c, size_t piece)
+{
+    return c && piece < c->npieces ? c->offset[piece + 1] - c->offset[piece] : 0;
+}
+const double *ua_cheb_coeffs(const ua_cheb *c, size_t piece)
+{
+    return c && piece < c->npieces ? c->coeffs + c->offset[piece] : NULL;
+}
+size_t ua_cheb_total_length(const ua_cheb *c) { return c ? c->offset[c->npieces] : 0; }
+ua_map ua_cheb_map(const ua_cheb *c) { return c ? c->map : UA_MAP_NONE; }
+int ua_cheb_resolved(const ua_cheb *c) { return c ? c->resolved : 0; }

@@ -1,0 +1,236 @@
+/*
+ * ua_cheb_fit: option checks, the single-piece fit, and the piecewise construction (split where a
+ * piece does not converge — at a detected edge, else at the midpoint — then merge neighbours
+ * that one fit resolves), following Chebfun's splitting mode (docs/cheb.md).
+ */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "sample.h"
+
+void ua_cheb_options_default(ua_cheb_options *opt)
+{
+    if (!opt) return;
+    opt->tol = 0x1p-52;
+    opt->abs_tol = 0;
+    opt->max_length = 65537;
+    opt->map = UA_MAP_NONE;
+    opt->split = 0;
+    opt->split_length = 129;
+    opt->max_pieces = 1024;
+}
+
+typedef struct {
+    double lo, hi; /* in t */
+    ua_cheb_piece_fit fit;
+} piece;
+
+typedef struct {
+    ua_cheb_sampler *s;
+    ua_cheb_tol tol;
+    size_t split_length, max_pieces;
+    double vscale; /* global scale: max |f| over every sample of every fit so far */
+    double hscale; /* max(|ta|, |tb|) */
+    piece *p;
+    size_t count, cap;
+    size_t intervals; /* pieces finished + intervals still to process */
+} builder;
+
+static ua_status push_piece(builder *B, double lo, double hi, ua_cheb_piece_fit *f)
+{
+    if (B->count == B->cap) {
+        size_t cap = B->cap ? 2 * B->cap : 16;
+        piece *p = realloc(B->p, cap * sizeof *p);
+        if (!p) return UA_ENOMEM_ERR(cap * sizeof *p);
+        B->p = p;
+        B->cap = cap;
+    }
+    B->p[B->count].lo = lo;
+    B->p[B->count].hi = hi;
+    B->p[B->count].fit = *f;
+    B->count++;
+    f->coeffs = NULL;
+    return UA_OK;
+}
+
+/* Can [lo, hi] be cut at e into two pieces with distinct grid points (in t and, for the log map,
+ * in x)? */
+static int cut_ok(const builder *B, double lo, double hi, double e)
+{
+    double scale = fmax(fabs(lo), fabs(hi));
+    double gap = 64.0 * DBL_EPSILON * scale;
+    if (!(e - lo > gap && hi - e > gap)) return 0;
+    if (B->s->map == UA_MAP_LOG) {
+        double xl = ua_cheb_sampler_x(B->s, lo), xe = exp(e), xh = ua_cheb_sampler_x(B->s, hi);
+        if (!(xl < xe && xe < xh)) return 0;
+    }
+    return 1;
+}
+
+static ua_status fit_interval(builder *B, double lo, double hi, ua_cheb_piece_fit *f)
+{
+    ua_status st = ua_cheb_fit_piece(B->s, lo, hi, B->split_length, lo != B->s->ta,
+                                     hi != B->s->tb, &B->tol, B->vscale, f);
+    if (!st && f->vscale > B->vscale) B->vscale = f->vscale;
+    return st;
+}
+
+/* Finishes [lo, hi] whose fit f (owned) is given: keep it, or split and recurse. */
+static ua_status build(builder *B, double lo, double hi, ua_cheb_piece_fit *f)
+{
+    if (f->resolved || B->intervals >= B->max_pieces) return push_piece(B, lo, hi, f);
+    double mid = lo + (hi - lo) / 2, e = mid;
+    int found = 0;
+    ua_status st = ua_cheb_detect_edge(B->s, lo, hi, B->vscale, B->hscale, &found, &e);
+    if (st) return st;
+    if (!found || !cut_ok(B, lo, hi, e)) e = mid;
+    if (!cut_ok(B, lo, hi, e)) return push_piece(B, lo, hi, f); /* too narrow to split */
+    free(f->coeffs);
+    f->coeffs = NULL;
+    B->intervals++;
+    ua_cheb_piece_fit left, right;
+    st = fit_interval(B, lo, e, &left);
+    if (st) return st;
+    st = fit_interval(B, e, hi, &right);
+    if (st) {
+        free(left.coeffs);
+        return st;
+    }
+    st = build(B, lo, e, &left);
+    free(left.coeffs);
+    if (st) {
+        free(right.coeffs);
+        return st;
+    }
+    st = build(B, e, hi, &right);
+    free(right.coeffs);
+    return st;
+}
+
+/* Replaces neighbours by one piece wherever a single fit over their union is resolved within
+ * split_length coefficients (edge detection can cut where nothing was wrong). */
+static ua_status merge(builder *B)
+{
+    size_t i = 0;
+    while (i + 1 < B->count) {
+        piece *l = &B->p[i], *r = &B->p[i + 1];
+        if (!l->fit.resolved || !r->fit.resolved) {
+            i++;
+            continue;
+        }
+        ua_cheb_piece_fit u;
+        ua_status st = fit_interval(B, l->lo, r->hi, &u);
+        if (st) return st;
+        if (!u.resolved || u.n > l->fit.n + r->fit.n) { /* keep the cheaper description */
+            free(u.coeffs);
+            i++;
+            continue;
+        }
+        free(l->fit.coeffs);
+        free(r->fit.coeffs);
+        l->hi = r->hi;
+        l->fit = u;
+        memmove(r, r + 1, (B->count - i - 2) * sizeof *r);
+        B->count--;
+    }
+    return UA_OK;
+}
+
+static ua_status assemble(const builder *B, ua_map map, ua_cheb **out)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < B->count; i++) total += B->p[i].fit.n;
+    ua_cheb *c = ua_cheb_alloc(B->count, total);
+    if (!c) return UA_ENOMEM_ERR(total * sizeof(double));
+    c->map = map;
+    c->resolved = 1;
+    c->offset[0] = 0;
+    for (size_t i = 0; i < B->count; i++) {
+        const piece *p = &B->p[i];
+        c->breaks[i] = ua_cheb_sampler_x(B->s, p->lo);
+        memcpy(c->coeffs + c->offset[i], p->fit.coeffs, p->fit.n * sizeof(double));
+        c->offset[i + 1] = c->offset[i] + p->fit.n;
+        if (!p->fit.resolved) c->resolved = 0;
+    }
+    c->breaks[B->count] = B->s->xb;
+    ua_cheb_finish(c);
+    *out = c;
+    return UA_OK;
+}
+
+static ua_status check_options(ua_fn1 f, double a, double b, const ua_cheb_options *o)
+{
+    if (!f) return UA_ERR(UA_EINVAL, "cheb_fit: the function is NULL");
+    if (!isfinite(a) || !isfinite(b))
+        return UA_ERR(UA_EINVAL, "cheb_fit: the domain [%g, %g] must be finite", a, b);
+    if (!(a < b)) return UA_ERR(UA_EINVAL, "cheb_fit: need a < b, got [%.17g, %.17g]", a, b);
+    if (!(o->tol > 0.0) || !isfinite(o->tol))
+        return UA_ERR(UA_EINVAL, "cheb_fit: tol must be finite and > 0, got %g", o->tol);
+    if (o->max_length < 17)
+        return UA_ERR(UA_EINVAL, "cheb_fit: max_length must be >= 17, got %zu", o->max_length);
+    if (o->map != UA_MAP_NONE && o->map != UA_MAP_LOG)
+        return UA_ERR(UA_EINVAL, "cheb_fit: unknown map %d", (int)o->map);
+    if (o->map == UA_MAP_LOG && !(a > 0.0))
+        return UA_ERR(UA_EINVAL, "cheb_fit: the log map needs 0 < a, got a = %.17g", a);
+    if (o->map == UA_MAP_LOG && !(log(a) < log(b)))
+        return UA_ERR(UA_EINVAL, "cheb_fit: [%.17g, %.17g] too narrow for the log map", a, b);
+    if (o->split) {
+        if (o->split_length < 17)
+            return UA_ERR(UA_EINVAL, "cheb_fit: split_length must be >= 17, got %zu",
+                          o->split_length);
+        if (o->max_pieces < 1) return UA_ERR(UA_EINVAL, "cheb_fit: max_pieces must be >= 1");
+    }
+    return UA_OK;
+}
+
+ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_options *opt,
+                      ua_cheb **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "cheb_fit: out is NULL");
+    *out = NULL;
+    ua_cheb_options defaults;
+    ua_cheb_options_default(&defaults);
+    const ua_cheb_options *o = opt ? opt : &defaults;
+    ua_status st = check_options(f, a, b, o);
+    if (st) return st;
+
+    ua_cheb_sampler s = {.f = f, .ctx = ctx, .map = o->map, .xa = a, .xb = b, .ta = a, .tb = b};
+    if (o->map == UA_MAP_LOG) {
+        s.ta = log(a);
+        s.tb = log(b);
+    }
+    builder B = {.s = &s, .tol = {o->tol, o->abs_tol}, .max_pieces = o->max_pieces,
+                 .hscale = fmax(fabs(s.ta), fabs(s.tb)), .intervals = 1};
+    B.split_length = o->split ? (o->split_length < o->max_length ? o->split_length : o->max_length)
+                              : o->max_length;
+    if (o->split) {
+        /* the piecewise search revisits points (edge detection, merging): memoise f */
+        st = ua_cheb_sampler_memo(&s, 4 * B.split_length);
+        if (st) return st;
+    }
+    ua_cheb_piece_fit whole;
+    st = fit_interval(&B, s.ta, s.tb, &whole);
+    if (!st) {
+        if (o->split) {
+            st = build(&B, s.ta, s.tb, &whole);
+            free(whole.coeffs);
+            if (!st) st = merge(&B);
+        } else {
+            st = push_piece(&B, s.ta, s.tb, &whole);
+            if (st) free(whole.coeffs);
+        }
+    }
+    if (!st) st = assemble(&B, o->map, out);
+    for (size_t i = 0; i < B.count; i++) free(B.p[i].fit.coeffs);
+    free(B.p);
+    ua_cheb_sampler_release(&s);
+    if (st) return st;
+    if (!(*out)->resolved)
+        return UA_ERR(UA_ENOTRESOLVED,
+                      "cheb_fit: not resolved to tol %g within %zu coefficients%s", o->tol,
+                      B.split_length, o->split ? " per piece and the piece limit" : "");
+    return UA_OK;
+}

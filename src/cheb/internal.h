@@ -1,0 +1,65 @@
+/*
+ * src/cheb/internal.h — the layout of a ua_cheb and the helpers shared by the files of src/cheb/
+ * (not installed). See docs/cheb.md for the mathematics.
+ */
+#ifndef UA_CHEB_INTERNAL_H
+#define UA_CHEB_INTERNAL_H
+
+#include <stddef.h>
+#include "uniapprox/cheb.h"
+
+struct ua_cheb {
+    size_t npieces;
+    ua_map map;
+    int resolved;
+    double *breaks; /* (npieces + 1,) in x */
+    /* Per piece, the endpoints in the variable the series lives in (x, or ln x for the log map),
+     * and 1 / (hi - lo); kept so that eval and the exported C compute s with the same operations
+     * (bitwise equal results). */
+    double *lo, *hi, *inv_width;
+    size_t *offset; /* (npieces + 1,): piece i owns coeffs[offset[i] .. offset[i+1]) */
+    double *coeffs;
+};
+
+/* Clenshaw's recurrence for sum_{k<n} c_k T_k(s), n >= 1. The exported C repeats exactly these
+ * operations, in this order. */
+static inline double ua_cheb_clenshaw(const double *c, size_t n, double s)
+{
+    double b1 = 0.0, b2 = 0.0, s2 = s + s;
+    for (size_t k = n - 1; k >= 1; k--) {
+        double b0 = c[k] + s2 * b1 - b2;
+        b2 = b1;
+        b1 = b0;
+    }
+    return c[0] + s * b1 - b2;
+}
+
+/* The map of x (in piece i's variable t) to s in [-1, 1], clamped so that rounding never leaves
+ * the interval: s = ((t - lo) - (hi - t)) * inv_width. Shared with the exporter. */
+static inline double ua_cheb_to_s(double t, double lo, double hi, double inv_width)
+{
+    double s = ((t - lo) - (hi - t)) * inv_width;
+    if (s < -1.0) s = -1.0;
+    if (s > 1.0) s = 1.0;
+    return s;
+}
+
+/* Index of the piece holding x (breaks[0] <= x <= breaks[P] assumed): the largest i with
+ * breaks[i] <= x, capped at P - 1, so a breakpoint belongs to the piece on its right. */
+size_t ua_cheb_find_piece(const double *breaks, size_t npieces, double x);
+
+/* Value of piece i at t (in the piece's variable: x, or ln x for the log map). */
+double ua_cheb_eval_piece_t(const ua_cheb *c, size_t i, double t);
+
+/* Allocates an approximant with room for npieces pieces and total coefficients (uninitialised
+ * breaks / coeffs; offset[0] = 0). NULL on failure (no error recorded). */
+ua_cheb *ua_cheb_alloc(size_t npieces, size_t total);
+
+/* Fills lo / hi / inv_width from breaks and map. */
+void ua_cheb_finish(ua_cheb *c);
+
+/* Chebyshev points of the second kind on [lo, hi] (n >= 2): endpoints exact, interior
+ * mid + half * s_j with s_j from ua_cheb_points (so symmetric grids stay symmetric). */
+void ua_cheb_points_on(size_t n, double lo, double hi, double *out);
+
+#endif /* UA_CHEB_INTERNAL_H */

@@ -1,0 +1,219 @@
+/*
+ * Sampling the target and the adaptive fit of one piece: nested grids of 2^k + 1 Chebyshev
+ * points of the second kind, DCT-I, standardChop (docs/cheb.md).
+ */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "sample.h"
+
+double ua_cheb_sampler_x(const ua_cheb_sampler *s, double t)
+{
+    if (s->map != UA_MAP_LOG) return t;
+    if (t == s->ta) return s->xa; /* exp(ln a) need not give a back */
+    if (t == s->tb) return s->xb;
+    return exp(t);
+}
+
+static uint64_t key_of(double x)
+{
+    uint64_t k;
+    if (x == 0.0) x = 0.0; /* -0 and +0 are the same point */
+    memcpy(&k, &x, sizeof k);
+    return k;
+}
+
+static size_t slot_of(uint64_t k, size_t cap)
+{
+    k ^= k >> 33; /* a 64-bit finaliser (murmur3's): neighbouring doubles spread out */
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return (size_t)k & (cap - 1);
+}
+
+/* Keys are stored +1 so that 0 marks an empty slot (the key of x = +0.0 is 0). */
+static ua_status memo_grow(ua_cheb_sampler *s, size_t cap)
+{
+    uint64_t *keys = ua_calloc(cap, sizeof *keys);
+    double *vals = ua_calloc(cap, sizeof *vals);
+    if (!keys || !vals) {
+        free(keys);
+        free(vals);
+        return UA_ENOMEM_ERR(cap * (sizeof *keys + sizeof *vals));
+    }
+    for (size_t i = 0; i < s->cap; i++) {
+        if (!s->keys[i]) continue;
+        size_t j = slot_of(s->keys[i] - 1, cap);
+        while (keys[j]) j = (j + 1) & (cap - 1);
+        keys[j] = s->keys[i];
+        vals[j] = s->vals[i];
+    }
+    free(s->keys);
+    free(s->vals);
+    s->keys = keys;
+    s->vals = vals;
+    s->cap = cap;
+    return UA_OK;
+}
+
+ua_status ua_cheb_sampler_memo(ua_cheb_sampler *s, size_t hint)
+{
+    size_t cap = 1024;
+    while (cap < 2 * hint && cap < ((size_t)1 << 40)) cap *= 2;
+    return memo_grow(s, cap);
+}
+
+void ua_cheb_sampler_release(ua_cheb_sampler *s)
+{
+    free(s->keys);
+    free(s->vals);
+    s->keys = NULL;
+    s->vals = NULL;
+    s->cap = s->count = 0;
+}
+
+ua_status ua_cheb_sample(ua_cheb_sampler *s, double t, double *y)
+{
+    double x = ua_cheb_sampler_x(s, t);
+    size_t slot = 0;
+    uint64_t key = 0;
+    if (s->keys) {
+        key = key_of(x);
+        slot = slot_of(key, s->cap);
+        while (s->keys[slot]) {
+            if (s->keys[slot] == key + 1) {
+                *y = s->vals[slot];
+                return UA_OK;
+            }
+            slot = (slot + 1) & (s->cap - 1);
+        }
+    }
+    double v = s->f(x, s->ctx);
+    s->nevals++;
+    if (!isfinite(v))
+        return UA_ERR(UA_EDOMAIN, "target is %s at x = %.17g", isnan(v) ? "NaN" : "infinite", x);
+    if (s->keys) {
+        s->keys[slot] = key + 1;
+        s->vals[slot] = v;
+        if (++s->count * 2 > s->cap) { /* keep the load under 1/2 */
+            ua_status st = memo_grow(s, s->cap * 2);
+            if (st) return st;
+        }
+    }
+    *y = v;
+    return UA_OK;
+}
+
+/* Values at s = -1 and s = +1 of the polynomial through the interior points of an n-point grid
+ * (n >= 4): these are the zeros of U_{n-2}, whose barycentric weights are
+ * (-1)^j sin^2(j pi / (n-1)) (Berrut & Trefethen, SIAM Review 2004). */
+static void extrapolate_ends(size_t n, const double *pts, double *vals, int lo, int hi)
+{
+    const double pi = 3.14159265358979323846;
+    for (int side = 0; side < 2; side++) {
+        if (!(side ? hi : lo)) continue;
+        double s = side ? 1.0 : -1.0, num = 0.0, den = 0.0;
+        for (size_t j = 1; j + 1 < n; j++) {
+            double w = sin(pi * (double)j / (double)(n - 1));
+            w *= w;
+            if (j % 2) w = -w;
+            double q = w / (s - pts[j]);
+            num += q * vals[j];
+            den += q;
+        }
+        vals[side ? n - 1 : 0] = num / den;
+    }
+}
+
+ua_status ua_cheb_fit_piece(ua_cheb_sampler *s, double lo, double hi, size_t nmax, int ext_lo,
+                            int ext_hi, const ua_cheb_tol *tol, double vscale_global,
+                            ua_cheb_piece_fit *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t nlast = 17;
+    while (nlast - 1 <= (nmax - 1) / 2) nlast = 2 * nlast - 1; /* largest 2^k + 1 <= nmax */
+    double *vals = NULL, *coeffs = NULL, *pts = NULL, *spts = NULL;
+    ua_status st = UA_OK;
+    size_t n = 0;
+    for (;;) {
+        size_t nn = n ? 2 * n - 1 : 17;
+        double *v2 = realloc(vals, nn * sizeof *v2);
+        if (!v2) { st = UA_ENOMEM_ERR(nn * sizeof *v2); break; }
+        vals = v2;
+        double *c2 = realloc(coeffs, nn * sizeof *c2), *p2 = NULL, *s2 = NULL;
+        if (c2) coeffs = c2;
+        if (c2) p2 = realloc(pts, nn * sizeof *p2);
+        if (p2) pts = p2;
+        if (p2) s2 = realloc(spts, nn * sizeof *s2);
+        if (s2) spts = s2;
+        if (!c2 || !p2 || !s2) { st = UA_ENOMEM_ERR(nn * sizeof *v2); break; }
+        ua_cheb_points_on(nn, lo, hi, pts);
+        ua_cheb_points(nn, spts);
+        if (n) /* the old grid is the even-indexed half of the new one: spread, back to front */
+            for (size_t j = n; j-- > 0;) vals[2 * j] = vals[j];
+        for (size_t j = 0; j < nn && !st; j++) {
+            if (n && j % 2 == 0) continue; /* already sampled */
+            if ((j == 0 && ext_lo) || (j == nn - 1 && ext_hi)) continue;
+            st = ua_cheb_sample(s, pts[j], &vals[j]);
+        }
+        if (st) break;
+        n = nn;
+        extrapolate_ends(n, spts, vals, ext_lo, ext_hi);
+        double vscale = 0.0;
+        for (size_t j = 0; j < n; j++)
+            if (fabs(vals[j]) > vscale) vscale = fabs(vals[j]);
+        st = ua_cheb_vals2coeffs(n, vals, coeffs);
+        if (st) break;
+        out->vscale = vscale;
+        size_t keep = 0;
+        if (vscale == 0.0) {
+            keep = 1; /* the zero function */
+        } else {
+            /* Relative: tol refers to the larger of the global and this piece's scale, and the
+             * chop measures against this piece's coefficients, hence the ratio. Absolute: the
+             * chop is relative, so divide by the scale. */
+            double t = tol->abs_tol ? tol->tol / vscale
+                                    : tol->tol * (vscale_global > vscale ? vscale_global / vscale : 1.0);
+            /* Conditioning: a grid point t_j is only known to half an ulp of |t_j|, which moves
+             * the sample by |f'| ulp / 2. standardChop absorbs such noise up to about tol^(2/3);
+             * beyond that (pieces far from 0 relative to their width: [1e6, 1e6 + 1]) the target
+             * cannot be resolved to tol here, so the tolerance is raised to the noise floor —
+             * but never beyond sqrt(tol): a larger "noise" is a jump the differences ran into,
+             * not rounding, and must be split instead. */
+            double noise = 0.0;
+            for (size_t j = 0; j + 1 < n; j++) {
+                double slope = fabs(vals[j + 1] - vals[j]) / (pts[j + 1] - pts[j]);
+                double mag = fmax(fabs(pts[j]), fabs(pts[j + 1]));
+                noise = fmax(noise, slope * 0.5 * DBL_EPSILON * mag);
+            }
+            noise /= vscale;
+            if (noise > 0.25 * pow(t, 2.0 / 3.0) && noise > t && noise < sqrt(t)) t = noise;
+            keep = ua_cheb_standard_chop(coeffs, n, t);
+        }
+        if (keep) {
+            out->resolved = 1;
+            out->n = keep;
+            break;
+        }
+        if (n >= nlast) { /* give up: keep everything we have */
+            out->n = n;
+            break;
+        }
+    }
+    free(vals);
+    free(pts);
+    free(spts);
+    if (st) {
+        free(coeffs);
+        memset(out, 0, sizeof *out);
+        return st;
+    }
+    double *shrunk = realloc(coeffs, out->n * sizeof *shrunk);
+    out->coeffs = shrunk ? shrunk : coeffs;
+    return UA_OK;
+}
