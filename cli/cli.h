@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 #include <cjson/cJSON.h>
 #include "uniapprox.h"
 
@@ -50,6 +51,10 @@ int ua_cli_size(const char *s, size_t *out);
 
 /* Parses "a:b" into finite a < b. Returns 0 or prints a usage error and returns UA_EXIT_USAGE. */
 int ua_cli_domain(const char *cmd, const char *s, double *a, double *b);
+
+/* The progress line on stderr (callers only use it when stderr is a terminal): "[done/total]
+ * elapsed, ETA, what", redrawn in place; done == total clears it. */
+void ua_cli_progress(size_t done, size_t total, const struct timespec *start, const char *what);
 
 /* Prints a cJSON value on stdout followed by a newline, and deletes it. */
 void ua_cli_print_json(cJSON *v);
@@ -115,6 +120,23 @@ extern const ua_cli_fitter ua_cli_fitter_cheb;
  * space-separated), skipping the item `skip` (may be NULL). */
 void ua_cli_print_fields(FILE *f, const cJSON *obj, const cJSON *skip);
 
+/* What `uniapprox check --exhaustive` was given (strings borrowed from argv; NULL: not given). */
+typedef struct {
+    const char *model;    /* MODEL: check its float export (or NULL with kernel) */
+    const char *kernel;   /* --kernel FILE.c: a hand-written float kernel instead */
+    const char *symbol;   /* --symbol NAME: the kernel's function */
+    const char *against;  /* --against EXPR: the target (default: the model's) */
+    const char *lo, *hi;  /* --lo A --hi B: the interval (default: the model's domain) */
+    const char *threads;  /* --threads N */
+    const char *top;      /* --top K: worst inputs listed */
+    const char *cflags;   /* --cflags "...": extra compiler arguments (e.g. -lsleef) */
+    const char *max_ulp;  /* --max-ulp U: exit 1 when the max error exceeds U */
+    int json;
+} ua_cli_exhaustive_args;
+
+/* Runs the exhaustive float32 check (cli/check_exhaustive.c); returns the exit code. */
+int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a);
+
 /* The commands. argv[0] is the command name. */
 int cmd_check(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
@@ -122,5 +144,6 @@ int cmd_eval(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 #endif /* UA_CLI_H */

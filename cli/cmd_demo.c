@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -99,7 +100,11 @@ int cmd_demo(int argc, char **argv)
         printf("%-14s %-14s %6s %7s %10s %10s %9s %9s  %s\n", "target", "domain", "pieces",
                "length", "max relerr", "err/scale", "max ulp", "fit (ms)", "notes");
     }
+    int progress = isatty(STDERR_FILENO);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     for (size_t i = 0; i < n; i++) {
+        if (progress) ua_cli_progress(i, n, &start, demo_targets[i].target);
         demo_row r;
         ua_status s = run_one(i, npoints, &r);
         if (s) {
@@ -130,6 +135,7 @@ int cmd_demo(int argc, char **argv)
             fflush(stdout);
         }
     }
+    if (progress) ua_cli_progress(n, n, &start, NULL);
     if (json) ua_cli_print_json(arr);
     else
         printf("\nmax relerr: max |p(x) - f(x)| / |f(x)| over the points; err/scale: max |p - f| / "

@@ -171,3 +171,19 @@ void ua_cli_print_fields(FILE *f, const cJSON *obj, const cJSON *skip)
         fputc('\n', f);
     }
 }
+
+void ua_cli_progress(size_t done, size_t total, const struct timespec *start, const char *what)
+{
+    if (done >= total) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+        return;
+    }
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double el = (double)(now.tv_sec - start->tv_sec) + 1e-9 * (double)(now.tv_nsec - start->tv_nsec);
+    fprintf(stderr, "\r\033[K[%zu/%zu] %.1f s elapsed", done, total, el);
+    if (done > 0) fprintf(stderr, ", ETA %.1f s", el / (double)done * (double)(total - done));
+    if (what) fprintf(stderr, "  %s", what);
+    fflush(stderr);
+}
