@@ -6,7 +6,17 @@
  * A ua_dataset is an (n, d) row-major table of doubles with d column names. Every reader treats
  * its file as untrusted: ragged rows, non-numeric cells, NaN/Inf, empty files and malformed .npy
  * headers are UA_EFORMAT errors whose message names the file, the 1-based line and the 1-based
- * column ("data.csv: line 7, column 3: 'abc' is not a number").
+ * column ("data.csv: line 7, column 3: 'abc' is not a number"); lines are physical lines of the
+ * file (blank and comment lines count), columns are fields (1-based), and in a .npy file the
+ * message names the header column or the data row and column instead.
+ *
+ * Numbers are read with strtod, whose decimal point is the C locale's: the library never calls
+ * setlocale, so a program that keeps the default "C" locale reads '.' (one that sets LC_NUMERIC
+ * to a comma locale should set it back before reading). strtod's forms are accepted (12, -1.5e3,
+ * 0x1p-3); "nan", "inf", "infinity" and out-of-range values such as 1e999 are refused.
+ *
+ * Thread-safety: every function here may run concurrently on distinct objects; a dataset is
+ * immutable, so one may be read from several threads. Docs: docs/data.md.
  */
 #ifndef UNIAPPROX_DATA_H
 #define UNIAPPROX_DATA_H
@@ -31,18 +41,26 @@ typedef struct ua_dataset ua_dataset;
 
 /*
  * Reads the file at path. CSV: a header row of names, then rows of numbers separated by commas
- * (surrounding blanks allowed; blank lines and lines starting with '#' skipped). TEXT: rows of
- * numbers separated by blanks or tabs (blank and '#' lines skipped). NPY: version 1.0-3.0 headers,
- * '<f4' / '<f8' (and big-endian '>f4' '>f8'), fortran_order False.
- * Errors: UA_EINVAL (cannot open: names the file), UA_EFORMAT (ragged row, non-numeric or
- * non-finite cell, no data rows, bad header — file, line, column named), UA_EIO, UA_ENOMEM.
- * The caller frees *out with ua_dataset_free.
+ * (surrounding blanks allowed; blank lines and lines starting with '#' skipped; a field may be
+ * quoted, "x y", with "" for a quote; a UTF-8 byte-order mark is skipped). TEXT: rows of numbers
+ * separated by blanks or tabs (blank and '#' lines skipped). Both: "\n" or "\r\n" line ends, no
+ * limit on line length. NPY: version 1.0-3.0 headers, '<f4' / '<f8' (and big-endian '>f4' '>f8'),
+ * fortran_order False, shape (n,) (one column) or (n, d); the data size must match the shape
+ * exactly. float32 values are widened exactly to double.
+ * Errors: UA_EINVAL (cannot open: names the file and the system's reason; unknown format),
+ * UA_EFORMAT (ragged row, non-numeric or non-finite cell, no data rows, empty or duplicate
+ * header name, bad .npy header, dtype, order or size — file, line, column named), UA_EIO (a read
+ * error, e.g. path is a directory), UA_ENOMEM. *out is NULL on failure.
+ * Complexity: one pass, O(file size) time; memory about 8 bytes per cell (up to twice that while
+ * the table grows). The caller frees *out with ua_dataset_free.
  */
 ua_status ua_dataset_read(const char *path, ua_format format, ua_dataset **out);
 
 /*
- * Builds a dataset from memory (copies values, shape (n, d); names may be NULL for "0", "1", ...).
- * Errors: UA_EINVAL (n or d zero, non-finite value), UA_ENOMEM.
+ * Builds a dataset from memory (copies values, shape (n, d), and the names; names may be NULL
+ * for "0", "1", ...). Its messages call it "array".
+ * Errors: UA_EINVAL (n or d zero, n * d too large, a non-finite value, a NULL, empty or repeated
+ * name), UA_ENOMEM. *out is NULL on failure.
  */
 ua_status ua_dataset_from_array(const double *values, size_t n, size_t d,
                                 const char *const *names, ua_dataset **out);
@@ -50,48 +68,64 @@ ua_status ua_dataset_from_array(const double *values, size_t n, size_t d,
 /* Releases a dataset. NULL is a no-op. */
 void ua_dataset_free(ua_dataset *ds);
 
+/* Shape and contents. NULL ds gives 0 / NULL; colname gives NULL for j >= cols. */
 size_t ua_dataset_rows(const ua_dataset *ds);
 size_t ua_dataset_cols(const ua_dataset *ds);
 const double *ua_dataset_values(const ua_dataset *ds);           /* (rows, cols), owned by ds */
 const char *ua_dataset_colname(const ua_dataset *ds, size_t j);  /* owned by ds */
 
 /*
- * Resolves a column given by name or by 0-based index ("3"); a name wins over an index.
- * Errors: UA_ENOTFOUND ("no column 'foo' in data.csv (columns: a, b, c)").
+ * Resolves a column given by name or by 0-based index ("3": decimal digits only); a name wins
+ * over an index (in a CSV whose header has a column named "3", "3" is that column).
+ * Errors: UA_ENOTFOUND ("no column 'foo' in data.csv (columns: a, b, c)"; a long list is
+ * shortened), UA_EINVAL (a NULL argument). *j is unchanged on failure. O(cols).
  */
 ua_status ua_dataset_column(const ua_dataset *ds, const char *name_or_index, size_t *j);
 
 /*
- * Copies rows (nrows indices, each < rows; NULL means all rows in order) and cols (ncols
- * indices) into out, shape (nrows, ncols), row-major.
- * Errors: UA_EINVAL (an index out of range: names it), UA_ENOMEM.
+ * Copies rows (nrows indices, each < rows) and cols (ncols indices, each < cols) into out,
+ * shape (nrows, ncols), row-major. rows NULL means rows 0 .. nrows-1 (nrows = ua_dataset_rows
+ * gives all rows in order; nrows must not exceed it); cols NULL likewise means 0 .. ncols-1.
+ * Indices may repeat. Every index is checked before anything is written, so out is untouched on
+ * failure.
+ * Errors: UA_EINVAL (an index out of range: names its position and value; a NULL argument).
+ * O(nrows * ncols); allocates nothing.
  */
 ua_status ua_dataset_select(const ua_dataset *ds, const size_t *rows, size_t nrows,
                             const size_t *cols, size_t ncols, double *out);
 
 /*
  * Reads a file of non-negative integers separated by whitespace (the UCI split files
- * index_train_K.txt, index_features.txt, ...; values written as "12" or "12.0"). Every value must
- * be < limit. *idx is malloc'd (free with free()).
- * Errors: UA_EINVAL (cannot open), UA_EFORMAT (not an integer, negative, >= limit: line named;
- * empty file), UA_ENOMEM.
+ * index_train_K.txt, index_features.txt, ...: one 0-based index per line; values written as "12",
+ * "12.0" or "12." are accepted; blank and '#' lines skipped). Every value must be < limit.
+ * Order and repeats are kept as in the file. *idx is malloc'd (free with free()), *n >= 1.
+ * Errors: UA_EINVAL (cannot open: names the file), UA_EFORMAT (not an integer, negative,
+ * >= limit: line and column named; no indices in the file), UA_EIO, UA_ENOMEM. On failure
+ * *idx is NULL and *n is 0.
  */
 ua_status ua_read_indices(const char *path, size_t limit, size_t **idx, size_t *n);
 
-/* Per-column standardisation z = (x - mean) / scale, fitted on training rows. A column with zero
- * spread gets scale 1 (it is only centred). */
+/* Per-column standardisation z = (x - mean) / scale, fitted on training rows (the UCI protocol:
+ * fit on the training split, apply to both splits, invert predictions back to target units).
+ * A column with zero spread (all values equal) gets mean = that value exactly and scale 1, so it
+ * maps to exact zeros. */
 typedef struct {
     size_t d;
     double *mean;  /* (d,) */
     double *scale; /* (d,) population standard deviation, or 1 for a constant column */
 } ua_scaler;
 
-/* Fits a scaler to x (n, d), n >= 1. Errors: UA_EINVAL (n or d zero), UA_ENOMEM. Free with
- * ua_scaler_free (frees the arrays, not the struct). */
+/* Fits a scaler to x (n, d), n >= 1: mean and population standard deviation (divide by n) of each
+ * column, by the corrected two-pass algorithm with compensated sums (Chan, Golub & LeVeque 1983),
+ * accurate to about 1 ulp. O(n d) time.
+ * Errors: UA_EINVAL (x NULL, n or d zero, a non-finite value: names it), UA_ENOMEM; *sc is zeroed
+ * on failure. Free with ua_scaler_free (frees the arrays, not the struct; sets them to NULL, so a
+ * second call is harmless; NULL is a no-op). */
 ua_status ua_scaler_fit(const double *x, size_t n, size_t d, ua_scaler *sc);
 void ua_scaler_free(ua_scaler *sc);
 
-/* In place: x (n, d) <- (x - mean) / scale, and the inverse. */
+/* In place: x (n, sc->d) <- (x - mean) / scale, and the inverse x <- z * scale + mean. invert
+ * after apply returns x to within 2 ulps of max(|x|, |mean|) (most values bitwise). */
 void ua_scaler_apply(const ua_scaler *sc, double *x, size_t n);
 void ua_scaler_invert(const ua_scaler *sc, double *x, size_t n);
 

@@ -1,0 +1,843 @@
+/* Tests of src/data/: the CSV, whitespace-text and .npy readers against fixtures written by an
+ * independent script (tests/gen/data_fixtures.py -> tests/data/), exact round trips, every error
+ * message (status, file, line, column), malformed and truncated .npy files, column lookup and
+ * selection, the UCI split files, and the scaler's identities. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "uniapprox.h"
+#include "data/fixtures_ref.h"
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static char tmpdir[] = "/tmp/ua_test_data.XXXXXX";
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    DIR *d = opendir(tmpdir);
+    if (d) {
+        struct dirent *e;
+        char p[512];
+        while ((e = readdir(d))) {
+            if (e->d_name[0] == '.') continue;
+            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+            if (remove(p) != 0) rmdir(p);
+        }
+        closedir(d);
+    }
+    rmdir(tmpdir);
+    return 0;
+}
+
+static const char *fixture(const char *name)
+{
+    static char p[512];
+    snprintf(p, sizeof p, "%s/data/%s", UA_TEST_DIR, name);
+    return p;
+}
+
+/* Writes len bytes to a fresh file in the temporary directory (name keeps its extension so that
+ * UA_FORMAT_AUTO can see it) and returns its path (a static buffer). */
+static const char *write_tmp(const char *name, const void *bytes, size_t len)
+{
+    static char p[512];
+    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    return p;
+}
+
+static const char *write_str(const char *name, const char *text)
+{
+    return write_tmp(name, text, strlen(text));
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *b = malloc(n ? (size_t)n : 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+/* Asserts that got == want and that the last error contains every string of the NULL-terminated
+ * list; prints the message when it does not. */
+static void expect_error(ua_status got, ua_status want, ...)
+{
+    const char *msg = ua_last_error();
+    if (got != want) fprintf(stderr, "status %d, want %d; message: %s\n", got, want, msg);
+    assert_int_equal(got, want);
+    va_list ap;
+    va_start(ap, want);
+    const char *sub;
+    while ((sub = va_arg(ap, const char *))) {
+        if (!strstr(msg, sub)) fprintf(stderr, "message '%s' lacks '%s'\n", msg, sub);
+        assert_non_null(strstr(msg, sub));
+    }
+    va_end(ap);
+}
+
+/* Bitwise equality of doubles (distinguishes -0.0 from 0.0). */
+static void assert_same_bits(const double *a, const double *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (memcmp(&a[i], &b[i], sizeof(double)) != 0)
+            fprintf(stderr, "element %zu: %a != %a\n", i, a[i], b[i]);
+        assert_memory_equal(&a[i], &b[i], sizeof(double));
+    }
+}
+
+static ua_dataset *read_ok(const char *path, ua_format fmt)
+{
+    ua_dataset *ds = NULL;
+    ua_status s = ua_dataset_read(path, fmt, &ds);
+    if (s) fprintf(stderr, "%s\n", ua_last_error());
+    assert_int_equal(s, UA_OK);
+    assert_non_null(ds);
+    return ds;
+}
+
+/* ---- the fixtures -------------------------------------------------------------------------- */
+
+static void check_table(ua_dataset *ds)
+{
+    assert_int_equal(ua_dataset_rows(ds), 4);
+    assert_int_equal(ua_dataset_cols(ds), 3);
+    assert_same_bits(ua_dataset_values(ds), ref_table, 12);
+}
+
+static void test_csv_fixture(void **state)
+{
+    (void)state;
+    const char *files[] = {"small.csv", "small_crlf.csv"};
+    for (int k = 0; k < 2; k++) {
+        ua_dataset *ds = read_ok(fixture(files[k]), UA_FORMAT_AUTO);
+        check_table(ds);
+        /* blanks around names dropped, quotes removed, the inner blank kept */
+        assert_string_equal(ua_dataset_colname(ds, 0), "alpha");
+        assert_string_equal(ua_dataset_colname(ds, 1), "x y");
+        assert_string_equal(ua_dataset_colname(ds, 2), "z");
+        assert_null(ua_dataset_colname(ds, 3));
+        ua_dataset_free(ds);
+    }
+    /* a UTF-8 byte-order mark before a comment line and the header is skipped */
+    ua_dataset *bom = read_ok(write_str("bom.csv", "\xEF\xBB\xBF# c\n\"x\"\"q\",y\n1,2\n"),
+                              UA_FORMAT_AUTO);
+    assert_string_equal(ua_dataset_colname(bom, 0), "x\"q");
+    assert_string_equal(ua_dataset_colname(bom, 1), "y");
+    ua_dataset_free(bom);
+    bom = read_ok(write_str("bom.txt", "\xEF\xBB\xBF" "1 2\n"), UA_FORMAT_AUTO);
+    assert_true(ua_dataset_values(bom)[0] == 1 && ua_dataset_values(bom)[1] == 2);
+    ua_dataset_free(bom);
+    /* the extension is not needed when the format is given */
+    size_t len;
+    unsigned char *b = slurp(fixture("small.csv"), &len);
+    ua_dataset *ds = read_ok(write_tmp("table.dat", b, len), UA_FORMAT_CSV);
+    check_table(ds);
+    ua_dataset_free(ds);
+    free(b);
+}
+
+static void test_text_fixture(void **state)
+{
+    (void)state;
+    ua_dataset *ds = read_ok(fixture("small.txt"), UA_FORMAT_AUTO);
+    check_table(ds);
+    assert_string_equal(ua_dataset_colname(ds, 0), "0");
+    assert_string_equal(ua_dataset_colname(ds, 2), "2");
+    ua_dataset_free(ds);
+    /* the same with the format given */
+    ds = read_ok(fixture("small.txt"), UA_FORMAT_TEXT);
+    check_table(ds);
+    ua_dataset_free(ds);
+}
+
+static void test_npy_fixtures(void **state)
+{
+    (void)state;
+    struct {
+        const char *file;
+        const double *ref;
+        size_t n, d;
+    } cases[] = {
+        {"f8_2d.npy", ref_f8_2d, 5, 2},  {"f4_2d.npy", ref_f4_2d, 3, 4},
+        {"f8_1d.npy", ref_f8_1d, 6, 1},  {"f8_be.npy", ref_f8_2d, 5, 2},
+        {"f4_be_1d.npy", ref_f4_2d, 12, 1}, {"f8_v2.npy", ref_f8_2d, 5, 2},
+        {"f4_v3.npy", ref_f4_2d, 3, 4},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ua_dataset *ds = read_ok(fixture(cases[k].file), UA_FORMAT_AUTO);
+        assert_int_equal(ua_dataset_rows(ds), cases[k].n);
+        assert_int_equal(ua_dataset_cols(ds), cases[k].d);
+        assert_same_bits(ua_dataset_values(ds), cases[k].ref, cases[k].n * cases[k].d);
+        assert_string_equal(ua_dataset_colname(ds, cases[k].d - 1),
+                            cases[k].d == 1 ? "0" : cases[k].d == 2 ? "1" : "3");
+        ua_dataset_free(ds);
+    }
+}
+
+/* ---- round trips ----------------------------------------------------------------------------- */
+
+/* A deterministic spread of doubles over the whole range, signs, subnormals and -0.0. */
+static double sample_value(uint64_t *st, size_t i)
+{
+    *st = *st * 6364136223846793005ULL + 1442695040888963407ULL;
+    uint64_t r = *st >> 11;
+    switch (i % 5) {
+    case 0: return ldexp((double)r, -53) * 2 - 1;               /* [-1, 1) */
+    case 1: return ldexp((double)(r | 1), (int)(r % 2000) - 1000 - 53); /* any scale */
+    case 2: return -ldexp((double)(r % 1000), -1074);            /* subnormals and -0.0 */
+    case 3: return (double)(int64_t)(r % 100000) - 50000;        /* integers */
+    default: return i % 2 ? DBL_MAX : -DBL_MIN;
+    }
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    const size_t n = 2000, d = 7;
+    double *x = malloc(n * d * sizeof *x);
+    assert_non_null(x);
+    uint64_t st = 42;
+    for (size_t i = 0; i < n * d; i++) x[i] = sample_value(&st, i);
+    for (int fmt = 0; fmt < 2; fmt++) {
+        const char *path = fmt ? "rt.csv" : "rt.txt";
+        char full[512];
+        snprintf(full, sizeof full, "%s/%s", tmpdir, path);
+        FILE *f = fopen(full, "w");
+        assert_non_null(f);
+        if (fmt) fprintf(f, "c0,c1,c2,c3,c4,c5,c6\n");
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < d; j++)
+                fprintf(f, "%.17g%s", x[i * d + j], j + 1 < d ? (fmt ? "," : "\t") : "\n");
+        fclose(f);
+        ua_dataset *ds = read_ok(full, UA_FORMAT_AUTO);
+        assert_int_equal(ua_dataset_rows(ds), n);
+        assert_int_equal(ua_dataset_cols(ds), d);
+        assert_same_bits(ua_dataset_values(ds), x, n * d);
+        ua_dataset_free(ds);
+    }
+    /* from_array copies */
+    ua_dataset *ds;
+    assert_int_equal(ua_dataset_from_array(x, n, d, NULL, &ds), UA_OK);
+    x[0] = 12345;
+    assert_true(ua_dataset_values(ds)[0] != 12345);
+    assert_string_equal(ua_dataset_colname(ds, 6), "6");
+    ua_dataset_free(ds);
+    free(x);
+}
+
+/* A line far longer than any fixed buffer, and a file of many rows. */
+static void test_long_lines_and_many_rows(void **state)
+{
+    (void)state;
+    const size_t wide = 100000;
+    char full[512];
+    snprintf(full, sizeof full, "%s/wide.txt", tmpdir);
+    FILE *f = fopen(full, "w");
+    assert_non_null(f);
+    for (int r = 0; r < 2; r++)
+        for (size_t j = 0; j < wide; j++)
+            fprintf(f, "%.17g%c", (double)j / 3 + r, j + 1 < wide ? ' ' : '\n');
+    fclose(f);
+    ua_dataset *ds = read_ok(full, UA_FORMAT_TEXT);
+    assert_int_equal(ua_dataset_rows(ds), 2);
+    assert_int_equal(ua_dataset_cols(ds), wide);
+    assert_true(ua_dataset_values(ds)[wide + 99999] == 99999.0 / 3 + 1);
+    assert_string_equal(ua_dataset_colname(ds, 99999), "99999");
+    ua_dataset_free(ds);
+
+    const size_t rows = 200000;
+    snprintf(full, sizeof full, "%s/tall.csv", tmpdir);
+    f = fopen(full, "w");
+    assert_non_null(f);
+    fprintf(f, "i,sq\r\n");
+    for (size_t i = 0; i < rows; i++) fprintf(f, "%zu,%zu.5\r\n", i, i * i);
+    fclose(f);
+    ds = read_ok(full, UA_FORMAT_AUTO);
+    assert_int_equal(ua_dataset_rows(ds), rows);
+    const double *v = ua_dataset_values(ds);
+    for (size_t i = 0; i < rows; i += 997) {
+        assert_true(v[2 * i] == (double)i);
+        assert_true(v[2 * i + 1] == (double)(i * i) + 0.5);
+    }
+    ua_dataset_free(ds);
+}
+
+/* ---- error messages ---------------------------------------------------------------------- */
+
+typedef struct {
+    const char *name; /* file name in tmpdir (its extension picks the reader) */
+    const char *text;
+    const char *sub[3]; /* substrings the message must contain besides the file name */
+} bad_case;
+
+static void test_text_errors(void **state)
+{
+    (void)state;
+    const bad_case cases[] = {
+        {"ragged.csv", "a,b,c,d\n1,2,3,4\n\n1,2,3\n",
+         {"line 4 has 3 columns, expected 4", "column 4 is missing"}},
+        {"extra.csv", "a,b\n1,2,3\n", {"line 2 has 3 columns, expected 2", "column 3 is extra"}},
+        {"word.csv", "a,b,c\n1,2,abc\n", {"line 2, column 3", "'abc' is not a number"}},
+        {"nan.csv", "a,b\n1,2\n1,nan\n", {"line 3, column 2", "non-finite value 'nan'"}},
+        {"inf.csv", "a,b\n-inf,2\n", {"line 2, column 1", "non-finite value '-inf'"}},
+        {"nanp.txt", "1 2\n3 NAN(0x1)\n", {"line 2, column 2", "non-finite value 'NAN(0x1)'"}},
+        {"infinity.txt", "1 Infinity\n", {"line 1, column 2", "non-finite value 'Infinity'"}},
+        {"overflow.txt", "1\n1e999\n", {"line 2, column 1", "'1e999' is out of the double range"}},
+        {"junk.csv", "a,b\n\n1.5x,2\n", {"line 3, column 1", "'1.5x' is not a number"}},
+        {"junk2.txt", "1 2\n3 4e\n", {"line 2, column 2", "'4e' is not a number"}},
+        {"empty.csv", "", {"no data rows"}},
+        {"empty.txt", "", {"no data rows"}},
+        {"blank.txt", "\n  \n# only comments\n\t\n", {"no data rows"}},
+        {"header.csv", "# c\na,b\n\n", {"no data rows", "only a header"}},
+        {"dup.csv", "a,b,a\n1,2,3\n", {"line 1, column 3", "duplicate column name 'a'",
+                                       "also column 1"}},
+        {"dup2.csv", "# x\n\"q\", r ,q\n1,2,3\n", {"line 2, column 3", "duplicate column name 'q'"}},
+        {"noname.csv", "a,,c\n1,2,3\n", {"line 1, column 2", "empty column name"}},
+        {"noname2.csv", "a,b,\n1,2,3\n", {"line 1, column 3", "empty column name"}},
+        {"cell.csv", "a,b\n1,\n", {"line 2, column 2", "empty cell"}},
+        {"quote.csv", "a,\"b\n1,2\n", {"line 1, column 2", "unterminated quote"}},
+        {"quote2.csv", "\"a\"x,b\n1,2\n", {"line 1, column 1", "text after the closing quote"}},
+        {"ragged.txt", "1 2 3\n4 5 6\n7 8\n", {"line 3 has 2 columns, expected 3"}},
+        {"ragged2.txt", "# h\n1 2\n4 5 6\n", {"line 3 has 3 columns, expected 2 as on line 2"}},
+        {"hdr.txt", "a b\n1 2\n", {"line 1, column 1", "'a' is not a number"}},
+        {"crlf.csv", "a,b\r\n1,2\r\n3,x\r\n", {"line 3, column 2", "'x' is not a number"}},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *path = write_str(cases[k].name, cases[k].text);
+        ua_dataset *ds = (ua_dataset *)&ds; /* must be reset to NULL on failure */
+        ua_status s = ua_dataset_read(path, UA_FORMAT_AUTO, &ds);
+        expect_error(s, UA_EFORMAT, path, cases[k].sub[0], cases[k].sub[1], cases[k].sub[2],
+                     NULL);
+        assert_null(ds);
+    }
+    /* A NUL byte inside a text line. */
+    const char nul[] = "a,b\n1,2\n3,\0" "4\n";
+    ua_dataset *ds;
+    const char *path = write_tmp("nul.csv", nul, sizeof nul - 1);
+    expect_error(ua_dataset_read(path, UA_FORMAT_AUTO, &ds), UA_EFORMAT, path, "line 3, column 3",
+                 "NUL", NULL);
+    /* A very long offending token is shortened in the message. */
+    char *big = malloc(5000);
+    assert_non_null(big);
+    memcpy(big, "1 ", 2);
+    memset(big + 2, 'z', 4000);
+    strcpy(big + 4002, "\n");
+    path = write_str("longtok.txt", big);
+    expect_error(ua_dataset_read(path, UA_FORMAT_AUTO, &ds), UA_EFORMAT, "line 1, column 2",
+                 "zzz...", NULL);
+    free(big);
+}
+
+static void test_open_errors(void **state)
+{
+    (void)state;
+    ua_dataset *ds;
+    char missing[512];
+    snprintf(missing, sizeof missing, "%s/no-such-file.csv", tmpdir);
+    expect_error(ua_dataset_read(missing, UA_FORMAT_AUTO, &ds), UA_EINVAL, "cannot open",
+                 "no-such-file.csv", "No such file or directory", NULL);
+    assert_null(ds);
+    size_t *idx, n;
+    expect_error(ua_read_indices(missing, 10, &idx, &n), UA_EINVAL, "no-such-file.csv",
+                 "No such file", NULL);
+    assert_null(idx);
+    /* A directory opens but cannot be read. */
+    expect_error(ua_dataset_read(tmpdir, UA_FORMAT_TEXT, &ds), UA_EIO, tmpdir, NULL);
+    expect_error(ua_dataset_read(NULL, UA_FORMAT_TEXT, &ds), UA_EINVAL, "path", NULL);
+    expect_error(ua_dataset_read(missing, (ua_format)17, &ds), UA_EINVAL, "format", NULL);
+}
+
+/* ---- .npy: malformed headers, truncation, corruption ---------------------------------------- */
+
+/* A .npy image with the given header dict text (padded as numpy does), version 1.0, followed by
+ * nbytes of data bytes taken from data. */
+static unsigned char *npy_image(const char *dict, const void *data, size_t nbytes, size_t *len)
+{
+    size_t h = strlen(dict);
+    size_t pad = (64 - (10 + h + 1) % 64) % 64;
+    size_t hl = h + pad + 1;
+    *len = 10 + hl + nbytes;
+    unsigned char *b = malloc(*len);
+    assert_non_null(b);
+    memcpy(b, "\x93NUMPY\x01\x00", 8);
+    b[8] = (unsigned char)(hl & 0xff);
+    b[9] = (unsigned char)(hl >> 8);
+    memcpy(b + 10, dict, h);
+    memset(b + 10 + h, ' ', pad);
+    b[10 + hl - 1] = '\n';
+    if (nbytes) memcpy(b + 10 + hl, data, nbytes);
+    return b;
+}
+
+static void test_npy_errors(void **state)
+{
+    (void)state;
+    double six[6] = {1, 2, 3, 4, 5, 6};
+    const struct {
+        const char *dict;
+        size_t nbytes;
+        const char *sub[2];
+    } cases[] = {
+        {"{'descr': '<f8', 'fortran_order': True, 'shape': (3, 2), }", 48,
+         {"fortran_order True", "not supported"}},
+        {"{'descr': '<i8', 'fortran_order': False, 'shape': (3, 2), }", 48,
+         {"dtype '<i8' is not supported", "column 11"}},
+        {"{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }", 6, {"dtype '<f2'"}},
+        {"{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }", 3, {"dtype '|u1'"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }", 40,
+         {"truncated", "needs 48 data bytes, the file has 40"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }", 0,
+         {"truncated", "needs 48 data bytes, the file has 0"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }", 44,
+         {"truncated", "needs 48 data bytes, the file has 44"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", 48,
+         {"16 bytes after the data"}},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", 48,
+         {"24 bytes after the data"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2, 3), }", 48,
+         {"3 dimensions"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (), }", 8, {"0 dimensions"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (6), }", 48, {"not a tuple"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (0, 2), }", 0, {"no data rows"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (2, 0), }", 0, {"no columns"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (18446744073709551615, 2), }", 48,
+         {"too large"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999, 2), }", 48,
+         {"shape entry too large"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", 48,
+         {"too large"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000, 1), }", 48,
+         {"truncated", "the file has 48"}},
+        {"{'descr': '<f8', 'shape': (3, 2), }", 48, {"missing key 'fortran_order'"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), 'x': 1}", 48,
+         {"unknown key 'x'"}},
+        {"{'descr': '<f8', 'descr': '<f8', 'fortran_order': False, 'shape': (3, 2)}", 48,
+         {"key 'descr' given twice"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), } x", 48,
+         {"text after the closing"}},
+        {"{'descr': '<f8', 'fortran_order': false, 'shape': (3, 2)}", 48, {"True or False"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (3, -2)}", 48,
+         {"non-negative integer"}},
+        {"{'descr': '<f8' 'fortran_order': False, 'shape': (3, 2)}", 48, {"expected ',' or '}'"}},
+        {"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2)", 48, {"expected ','"}},
+        {"['descr', '<f8']", 48, {"column 1", "expected '{'"}},
+        {"{'descr': '<f\\x38', 'fortran_order': False, 'shape': (3, 2)}", 48, {"escapes"}},
+        {"{'descr: '<f8', 'fortran_order': False, 'shape': (3, 2)}", 48, {"column"}},
+    };
+    ua_dataset *ds;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        size_t len;
+        unsigned char *b = npy_image(cases[k].dict, six, cases[k].nbytes, &len);
+        const char *path = write_tmp("bad.npy", b, len);
+        ds = (ua_dataset *)&ds;
+        expect_error(ua_dataset_read(path, UA_FORMAT_AUTO, &ds), UA_EFORMAT, path,
+                     cases[k].sub[0], cases[k].sub[1], NULL);
+        assert_null(ds);
+        free(b);
+    }
+    /* The same image, valid, reads back; then damage to the preamble. */
+    size_t len;
+    unsigned char *good = npy_image("{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }",
+                                    six, 48, &len);
+    ds = read_ok(write_tmp("good.npy", good, len), UA_FORMAT_AUTO);
+    assert_same_bits(ua_dataset_values(ds), six, 6);
+    ua_dataset_free(ds);
+
+    unsigned char *b = malloc(len);
+    assert_non_null(b);
+    const struct {
+        size_t at;
+        unsigned char byte;
+        const char *sub;
+    } damage[] = {
+        {0, 0x92, "magic"}, {1, 'n', "magic"}, {6, 4, "version 4.0"}, {7, 1, "version 1.1"},
+        {8, 0xff, "truncated .npy header"}, /* header length past the end of the file */
+        {9, 0x00, "column"},                /* header length cut: the dict is incomplete */
+    };
+    for (size_t k = 0; k < sizeof damage / sizeof damage[0]; k++) {
+        memcpy(b, good, len);
+        b[damage[k].at] = damage[k].byte;
+        if (damage[k].at == 9) b[8] = 20; /* 20 bytes of the header only */
+        const char *path = write_tmp("damaged.npy", b, len);
+        expect_error(ua_dataset_read(path, UA_FORMAT_NPY, &ds), UA_EFORMAT, path, damage[k].sub,
+                     NULL);
+    }
+    /* A NaN in the data names its row and column (1-based); so does an infinity. */
+    double withnan[6] = {1, 2, 3, 4, NAN, 6};
+    free(good);
+    good = npy_image("{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }", withnan, 48,
+                     &len);
+    const char *path = write_tmp("nan.npy", good, len);
+    expect_error(ua_dataset_read(path, UA_FORMAT_AUTO, &ds), UA_EFORMAT, path, "row 3, column 1",
+                 "non-finite", NULL);
+    free(good);
+    float withinf[4] = {1, -INFINITY, 3, 4};
+    good = npy_image("{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }", withinf, 16,
+                     &len);
+    path = write_tmp("inf.npy", good, len);
+    expect_error(ua_dataset_read(path, UA_FORMAT_AUTO, &ds), UA_EFORMAT, "row 2, column 1",
+                 "'-inf'", NULL);
+    free(good);
+    /* A version 2.0 header whose 4-byte length is huge is refused before any allocation. */
+    const unsigned char v2[] = {0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, 0xff, 0xff, 0xff, 0x7f, '{'};
+    path = write_tmp("v2huge.npy", v2, sizeof v2);
+    expect_error(ua_dataset_read(path, UA_FORMAT_AUTO, &ds), UA_EFORMAT, "header length", NULL);
+    /* A text file given to the .npy reader. */
+    path = write_str("text.npy", "1 2 3\n");
+    expect_error(ua_dataset_read(path, UA_FORMAT_AUTO, &ds), UA_EFORMAT, "magic", NULL);
+    path = write_str("empty.npy", "");
+    expect_error(ua_dataset_read(path, UA_FORMAT_AUTO, &ds), UA_EFORMAT, "empty", NULL);
+    free(b);
+}
+
+/* Every proper prefix of a valid .npy (v1 and v2) is refused with UA_EFORMAT; random byte
+ * corruption of the header never crashes and gives UA_OK or UA_EFORMAT. */
+static void test_npy_truncation_and_corruption(void **state)
+{
+    (void)state;
+    const char *files[] = {"f8_2d.npy", "f4_v3.npy", "f8_v2.npy"};
+    for (int k = 0; k < 3; k++) {
+        size_t len;
+        unsigned char *b = slurp(fixture(files[k]), &len);
+        for (size_t cut = 0; cut < len; cut++) {
+            ua_dataset *ds = (ua_dataset *)&ds;
+            const char *path = write_tmp("cut.npy", b, cut);
+            ua_status s = ua_dataset_read(path, UA_FORMAT_AUTO, &ds);
+            if (s != UA_EFORMAT) fprintf(stderr, "%s cut at %zu: %d\n", files[k], cut, s);
+            expect_error(s, UA_EFORMAT, path, NULL);
+            assert_null(ds);
+        }
+        uint64_t st = 7 + (uint64_t)k;
+        for (int trial = 0; trial < 300; trial++) {
+            unsigned char *c = malloc(len);
+            assert_non_null(c);
+            memcpy(c, b, len);
+            for (int flips = 0; flips < 3; flips++) {
+                st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+                size_t at = (size_t)(st >> 33) % 128; /* the preamble and header */
+                c[at] = (unsigned char)(st >> 20);
+            }
+            ua_dataset *ds = NULL;
+            ua_status s = ua_dataset_read(write_tmp("fuzz.npy", c, len), UA_FORMAT_AUTO, &ds);
+            assert_true(s == UA_OK || s == UA_EFORMAT);
+            if (s == UA_OK) {
+                size_t n = ua_dataset_rows(ds), d = ua_dataset_cols(ds);
+                assert_true(n >= 1 && d >= 1 && n * d <= len);
+                for (size_t i = 0; i < n * d; i++) assert_true(isfinite(ua_dataset_values(ds)[i]));
+            }
+            ua_dataset_free(ds);
+            free(c);
+        }
+        free(b);
+    }
+}
+
+/* ---- columns and selection ------------------------------------------------------------------ */
+
+static void test_column_lookup(void **state)
+{
+    (void)state;
+    const char *path = write_str("cols.csv", "a,3,0,b,long name\n1,2,3,4,5\n6,7,8,9,10\n");
+    ua_dataset *ds = read_ok(path, UA_FORMAT_AUTO);
+    size_t j = 99;
+    assert_int_equal(ua_dataset_column(ds, "b", &j), UA_OK);
+    assert_int_equal(j, 3);
+    assert_int_equal(ua_dataset_column(ds, "long name", &j), UA_OK);
+    assert_int_equal(j, 4);
+    /* a name wins over an index: "3" is the column named 3 (index 1), "0" the one named 0 */
+    assert_int_equal(ua_dataset_column(ds, "0", &j), UA_OK);
+    assert_int_equal(j, 2);
+    assert_int_equal(ua_dataset_column(ds, "3", &j), UA_OK);
+    assert_int_equal(j, 1);
+    /* a plain index where no name matches */
+    assert_int_equal(ua_dataset_column(ds, "1", &j), UA_OK);
+    assert_int_equal(j, 1);
+    assert_int_equal(ua_dataset_column(ds, "4", &j), UA_OK);
+    assert_int_equal(j, 4);
+    j = 77;
+    expect_error(ua_dataset_column(ds, "foo", &j), UA_ENOTFOUND, "no column 'foo'", path,
+                 "(columns: a, 3, 0, b, long name)", NULL);
+    assert_int_equal(j, 77);
+    const char *bad[] = {"5", "-1", "", " 1", "1 ", "+1", "99999999999999999999999"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+        expect_error(ua_dataset_column(ds, bad[k], &j), UA_ENOTFOUND, "no column", NULL);
+    ua_dataset_free(ds);
+
+    /* Text columns are named by their index. */
+    ds = read_ok(fixture("small.txt"), UA_FORMAT_AUTO);
+    assert_int_equal(ua_dataset_column(ds, "2", &j), UA_OK);
+    assert_int_equal(j, 2);
+    expect_error(ua_dataset_column(ds, "3", &j), UA_ENOTFOUND, "(columns: 0, 1, 2)", NULL);
+    ua_dataset_free(ds);
+
+    /* A long column list is shortened in the message, which still names the count. */
+    double row[300];
+    for (int k = 0; k < 300; k++) row[k] = k;
+    assert_int_equal(ua_dataset_from_array(row, 1, 300, NULL, &ds), UA_OK);
+    expect_error(ua_dataset_column(ds, "x", &j), UA_ENOTFOUND, "(columns: 0, 1, 2,",
+                 "... (300 columns)", "array", NULL);
+    ua_dataset_free(ds);
+}
+
+static void test_select(void **state)
+{
+    (void)state;
+    double v[4 * 3] = {0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32};
+    const char *names[] = {"p", "q", "r"};
+    ua_dataset *ds;
+    assert_int_equal(ua_dataset_from_array(v, 4, 3, names, &ds), UA_OK);
+    assert_string_equal(ua_dataset_colname(ds, 1), "q");
+    size_t rows[] = {3, 0, 3}, cols[] = {2, 0};
+    double out[6];
+    assert_int_equal(ua_dataset_select(ds, rows, 3, cols, 2, out), UA_OK);
+    const double want[6] = {32, 30, 2, 0, 32, 30};
+    assert_memory_equal(out, want, sizeof want);
+    double all[12];
+    assert_int_equal(ua_dataset_select(ds, NULL, 4, NULL, 3, all), UA_OK);
+    assert_memory_equal(all, v, sizeof v);
+    size_t one[] = {1};
+    assert_int_equal(ua_dataset_select(ds, NULL, 2, one, 1, out), UA_OK);
+    assert_true(out[0] == 1 && out[1] == 11);
+
+    for (int k = 0; k < 6; k++) out[k] = -1;
+    size_t badrow[] = {0, 4};
+    expect_error(ua_dataset_select(ds, badrow, 2, cols, 2, out), UA_EINVAL, "rows[1] = 4",
+                 "4 rows", NULL);
+    size_t badcol[] = {3};
+    expect_error(ua_dataset_select(ds, rows, 3, badcol, 1, out), UA_EINVAL, "cols[0] = 3",
+                 "3 columns", NULL);
+    expect_error(ua_dataset_select(ds, NULL, 5, cols, 2, out), UA_EINVAL, "5 rows", NULL);
+    for (int k = 0; k < 6; k++) assert_true(out[k] == -1); /* untouched on failure */
+    ua_dataset_free(ds);
+}
+
+static void test_from_array_errors(void **state)
+{
+    (void)state;
+    double v[4] = {1, 2, 3, 4};
+    ua_dataset *ds = (ua_dataset *)&ds;
+    expect_error(ua_dataset_from_array(v, 0, 2, NULL, &ds), UA_EINVAL, "n = 0", NULL);
+    assert_null(ds);
+    expect_error(ua_dataset_from_array(v, 2, 0, NULL, &ds), UA_EINVAL, "d = 0", NULL);
+    expect_error(ua_dataset_from_array(NULL, 2, 2, NULL, &ds), UA_EINVAL, "need values", NULL);
+    v[3] = NAN;
+    expect_error(ua_dataset_from_array(v, 2, 2, NULL, &ds), UA_EINVAL, "row 1, column 1",
+                 "not finite", NULL);
+    v[3] = 4;
+    const char *dup[] = {"a", "a"}, *empty[] = {"a", ""}, *null[] = {"a", NULL};
+    expect_error(ua_dataset_from_array(v, 2, 2, dup, &ds), UA_EINVAL, "both named 'a'", NULL);
+    expect_error(ua_dataset_from_array(v, 2, 2, empty, &ds), UA_EINVAL, "column 1 has no name",
+                 NULL);
+    expect_error(ua_dataset_from_array(v, 2, 2, null, &ds), UA_EINVAL, "no name", NULL);
+    expect_error(ua_dataset_from_array(v, SIZE_MAX / 4, 4, NULL, &ds), UA_EINVAL, "too large",
+                 NULL);
+    ua_dataset_free(NULL);
+    assert_int_equal(ua_dataset_rows(NULL), 0);
+    assert_null(ua_dataset_values(NULL));
+}
+
+/* ---- UCI split files -------------------------------------------------------------------------- */
+
+static void test_indices(void **state)
+{
+    (void)state;
+    size_t *idx, n;
+    assert_int_equal(ua_read_indices(fixture("index_train_0.txt"), 12, &idx, &n), UA_OK);
+    assert_int_equal(n, 8);
+    assert_memory_equal(idx, ref_train, sizeof ref_train);
+    free(idx);
+    assert_int_equal(ua_read_indices(fixture("index_test_0.txt"), 12, &idx, &n), UA_OK);
+    assert_int_equal(n, 4);
+    assert_memory_equal(idx, ref_test, sizeof ref_test);
+    free(idx);
+    assert_int_equal(ua_read_indices(fixture("index_target.txt"), 4, &idx, &n), UA_OK);
+    assert_true(n == 1 && idx[0] == 3);
+    free(idx);
+    /* the limit is exclusive */
+    expect_error(ua_read_indices(fixture("index_target.txt"), 3, &idx, &n), UA_EFORMAT,
+                 "index_target.txt", "line 1, column 1", "index 3 is out of range (must be < 3)",
+                 NULL);
+    assert_null(idx);
+    assert_int_equal(n, 0);
+
+    /* The whole pipeline on the fixture split: features and target of the training rows. */
+    double v[12 * 4];
+    for (int i = 0; i < 48; i++) v[i] = i;
+    ua_dataset *ds;
+    assert_int_equal(ua_dataset_from_array(v, 12, 4, NULL, &ds), UA_OK);
+    size_t *tr, ntr, *fe, nfe;
+    assert_int_equal(ua_read_indices(fixture("index_train_0.txt"), 12, &tr, &ntr), UA_OK);
+    assert_int_equal(ua_read_indices(fixture("index_features.txt"), 4, &fe, &nfe), UA_OK);
+    assert_int_equal(nfe, 3);
+    double X[8 * 3];
+    assert_int_equal(ua_dataset_select(ds, tr, ntr, fe, nfe, X), UA_OK);
+    assert_true(X[0] == 28 && X[2] == 30 && X[3] == 0 && X[3 * 7 + 2] == 42);
+    free(tr);
+    free(fe);
+    ua_dataset_free(ds);
+
+    /* Other spellings: "12.0", several per line, blanks, CRLF, comments. */
+    const char *path = write_str("idx.txt", "# split\r\n 3 \t 12.0\r\n\r\n0.000 7.\r\n");
+    assert_int_equal(ua_read_indices(path, 13, &idx, &n), UA_OK);
+    assert_int_equal(n, 4);
+    assert_true(idx[0] == 3 && idx[1] == 12 && idx[2] == 0 && idx[3] == 7);
+    free(idx);
+
+    const struct {
+        const char *text;
+        const char *sub[2];
+    } bad[] = {
+        {"1\n2\n-3\n", {"line 3, column 1", "'-3' is negative"}},
+        {"1\n2 1.5\n", {"line 2, column 2", "'1.5' is not a non-negative integer"}},
+        {"1\nabc\n", {"line 2, column 1", "'abc'"}},
+        {"1\n+4\n", {"line 2, column 1", "'+4'"}},
+        {"1e1\n", {"line 1, column 1", "'1e1'"}},
+        {"1\n\n10\n", {"line 3, column 1", "index 10 is out of range (must be < 10)"}},
+        {"99999999999999999999999999\n", {"line 1", "out of range"}},
+        {"", {"no indices"}},
+        {"\n# nothing\n", {"no indices"}},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        path = write_str("badidx.txt", bad[k].text);
+        expect_error(ua_read_indices(path, 10, &idx, &n), UA_EFORMAT, path, bad[k].sub[0],
+                     bad[k].sub[1], NULL);
+        assert_null(idx);
+    }
+}
+
+/* ---- scaler ---------------------------------------------------------------------------------- */
+
+static double ulp(double x) { return nextafter(fabs(x), INFINITY) - fabs(x); }
+
+static void test_scaler(void **state)
+{
+    (void)state;
+    /* Exact values: column {1, 2, 3, 4} has mean 2.5 and population std sqrt(1.25). A constant
+     * column (0.1 three times: its floating-point mean is not 0.1) keeps mean 0.1, scale 1. */
+    double x[4 * 3] = {1, 0.1, -5, 2, 0.1, 5, 3, 0.1, -5, 4, 0.1, 5};
+    ua_scaler sc;
+    assert_int_equal(ua_scaler_fit(x, 4, 3, &sc), UA_OK);
+    assert_int_equal(sc.d, 3);
+    assert_true(sc.mean[0] == 2.5 && sc.scale[0] == sqrt(1.25));
+    assert_true(sc.mean[1] == 0.1 && sc.scale[1] == 1);
+    assert_true(sc.mean[2] == 0 && sc.scale[2] == 5);
+    double z[12];
+    memcpy(z, x, sizeof x);
+    ua_scaler_apply(&sc, z, 4);
+    for (int i = 0; i < 4; i++) {
+        assert_true(z[3 * i + 1] == 0); /* exactly centred */
+        assert_true(z[3 * i + 2] == (i % 2 ? 1 : -1));
+    }
+    ua_scaler_invert(&sc, z, 4);
+    assert_same_bits(z, x, 12);
+    ua_scaler_free(&sc);
+    ua_scaler_free(&sc); /* freed arrays are NULL: a second free is harmless */
+    ua_scaler_free(NULL);
+
+    /* Identities on a spread of data like the UCI columns (offsets large against the spread):
+     * after apply each column has mean 0 and std 1 to a few ulps, and invert restores x to within
+     * 2 ulps of max(|x|, |mean|) (the subtraction x - mean rounds at the scale of the larger). */
+    const size_t n = 5000, d = 4;
+    double *a = malloc(n * d * sizeof *a), *b = malloc(n * d * sizeof *b);
+    assert_non_null(a);
+    assert_non_null(b);
+    const double offset[4] = {0, 1e3, -2.5e6, 1e-8}, spread[4] = {1, 0.01, 3e2, 1e-9};
+    uint64_t st = 99;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < d; j++) {
+            st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+            a[i * d + j] = offset[j] + spread[j] * (ldexp((double)(st >> 11), -53) * 2 - 1);
+        }
+    assert_int_equal(ua_scaler_fit(a, n, d, &sc), UA_OK);
+    for (size_t j = 0; j < d; j++) {
+        /* an independent reference in long double */
+        long double m = 0, v = 0, mabs = 0;
+        for (size_t i = 0; i < n; i++) m += a[i * d + j], mabs += fabs(a[i * d + j]);
+        mabs /= n;
+        m /= n;
+        for (size_t i = 0; i < n; i++) v += (a[i * d + j] - m) * (a[i * d + j] - m);
+        double sd = (double)sqrtl(v / n);
+        /* the mean is as good as its conditioning allows: a few eps times the mean of |x| */
+        assert_true(fabs(sc.mean[j] - (double)m) <= 2 * DBL_EPSILON * (double)mabs);
+        assert_true(fabs(sc.scale[j] - sd) <= 2 * ulp(sd));
+    }
+    memcpy(b, a, n * d * sizeof *a);
+    ua_scaler_apply(&sc, b, n);
+    for (size_t j = 0; j < d; j++) {
+        double m = 0, v = 0;
+        for (size_t i = 0; i < n; i++) m += b[i * d + j];
+        m /= n;
+        for (size_t i = 0; i < n; i++) v += (b[i * d + j] - m) * (b[i * d + j] - m);
+        double rel = fabs(sc.mean[j]) / sc.scale[j] + 1; /* conditioning of x - mean */
+        assert_true(fabs(m) <= 1e3 * DBL_EPSILON * rel);
+        assert_true(fabs(sqrt(v / n) - 1) <= 1e3 * DBL_EPSILON * rel);
+    }
+    ua_scaler_invert(&sc, b, n);
+    size_t exact = 0;
+    for (size_t i = 0; i < n * d; i++) {
+        double big = fmax(fabs(a[i]), fabs(sc.mean[i % d]));
+        assert_true(fabs(b[i] - a[i]) <= 2 * ulp(big));
+        exact += b[i] == a[i];
+    }
+    assert_true(exact > n * d / 2); /* most values come back bitwise */
+    ua_scaler_free(&sc);
+    free(a);
+    free(b);
+
+    expect_error(ua_scaler_fit(x, 0, 3, &sc), UA_EINVAL, "n = 0", NULL);
+    assert_null(sc.mean);
+    expect_error(ua_scaler_fit(x, 4, 0, &sc), UA_EINVAL, "d = 0", NULL);
+    x[5] = INFINITY;
+    expect_error(ua_scaler_fit(x, 4, 3, &sc), UA_EINVAL, "x[1][2] is not finite", NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv_fixture),
+        cmocka_unit_test(test_text_fixture),
+        cmocka_unit_test(test_npy_fixtures),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_long_lines_and_many_rows),
+        cmocka_unit_test(test_text_errors),
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_npy_errors),
+        cmocka_unit_test(test_npy_truncation_and_corruption),
+        cmocka_unit_test(test_column_lookup),
+        cmocka_unit_test(test_select),
+        cmocka_unit_test(test_from_array_errors),
+        cmocka_unit_test(test_indices),
+        cmocka_unit_test(test_scaler),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
