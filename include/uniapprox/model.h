@@ -110,8 +110,9 @@ typedef enum { UA_EXPORT_DOUBLE = 0, UA_EXPORT_FLOAT = 1 } ua_export_type;
 /*
  * Wraps a fitted family state into a model, taking ownership of state (it is released with the
  * family's free, also when this call fails). family is a registered family name ("cheb"), target
- * the spec it approximates (copied; may be NULL), [lo, hi] its domain.
- * Errors: UA_ENOTFOUND (unknown family), UA_EINVAL (lo >= hi), UA_ENOMEM.
+ * the spec it approximates (copied; may be NULL), [lo, hi] its domain: a finite interval, or
+ * lo = -INFINITY and hi = INFINITY for a model without one (n-D models, models of samples).
+ * Errors: UA_ENOTFOUND (unknown family), UA_EINVAL (a bad domain), UA_ENOMEM.
  */
 ua_status ua_model_wrap(const char *family, void *state, const char *target, double lo,
                         double hi, ua_model **out);
@@ -135,9 +136,13 @@ const char *ua_model_meta(const ua_model *m, const char *key);
 size_t ua_model_meta_count(const ua_model *m);
 void ua_model_meta_at(const ua_model *m, size_t i, const char **key, const char **value);
 
+/* The number of inputs din and outputs dout of the model (1 and 1 for the 1-D families). */
+void ua_model_dims(const ua_model *m, size_t *din, size_t *dout);
+
 /*
- * Predictions y (n,) at the points x (n,) — 1-D models. Points outside the domain give NaN.
- * Errors: UA_EINVAL (NULL arrays with n > 0). Thread-safe.
+ * Predictions y (n, dout) at the points x (n, din), row-major (see ua_model_dims). For 1-D
+ * models with a finite domain, points outside it give NaN. Errors: UA_EINVAL (NULL arrays with
+ * n > 0), or the family's. Thread-safe.
  */
 ua_status ua_model_predict(const ua_model *m, const double *x, size_t n, double *y);
 

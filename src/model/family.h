@@ -15,7 +15,7 @@ typedef struct ua_family {
     /* Releases a state. Must accept NULL. */
     void (*free)(void *state);
 
-    /* y (n,) at x (n,): 1-D for now. NaN outside the domain. */
+    /* y (n, dout) at x (n, din), row-major (see dims). */
     ua_status (*predict)(const void *state, const double *x, size_t n, double *y);
 
     /* Adds the family's tensors (and family metadata keys, if any) to st. */
@@ -37,6 +37,9 @@ typedef struct ua_family {
      * uniform grid (Chebyshev points, knots, breakpoints), malloc'd into *pts (the caller frees);
      * *log_grid set to 1 when the dense grid should be uniform in ln x (log-mapped models). */
     ua_status (*natural_points)(const void *state, double **pts, size_t *n, int *log_grid);
+
+    /* Optional (NULL: 1 and 1). The number of inputs and outputs of the model. */
+    void (*dims)(const void *state, size_t *din, size_t *dout);
 } ua_family;
 
 /* The registered family called name, or NULL. */
@@ -47,5 +50,7 @@ const ua_family *ua_model_family_vtable(const ua_model *m);
 
 /* Families, defined in their folders. */
 extern const ua_family ua_family_cheb;
+extern const ua_family ua_family_minimax;
+extern const ua_family ua_family_spline;
 
 #endif /* UA_MODEL_FAMILY_H */

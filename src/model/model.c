@@ -29,6 +29,13 @@ static int is_reserved(const char *key)
     return 0;
 }
 
+/* A domain is a finite interval lo < hi, or [-inf, inf] for models that have none (n-D models,
+ * models of samples without a stated interval). */
+static int domain_ok(double lo, double hi)
+{
+    return (isfinite(lo) && isfinite(hi) && lo < hi) || (lo == -INFINITY && hi == INFINITY);
+}
+
 /* Builds a model around a state of a known family; frees the state on failure. */
 static ua_status make(const ua_family *fam, void *state, const char *target, double lo,
                       double hi, ua_model **out)
@@ -64,10 +71,10 @@ ua_status ua_model_wrap(const char *family, void *state, const char *target, dou
     /* Without a family there is no way to release the state: it stays the caller's. */
     if (!fam) return UA_ERR(UA_ENOTFOUND, "unknown family '%s'", family ? family : "(null)");
     if (!state) return UA_ERR(UA_EINVAL, "ua_model_wrap: state is NULL");
-    if (!(isfinite(lo) && isfinite(hi) && lo < hi)) {
+    if (!domain_ok(lo, hi)) {
         fam->free(state);
-        return UA_ERR(UA_EINVAL, "domain [%g, %g] is not an interval lo < hi of finite numbers",
-                      lo, hi);
+        return UA_ERR(UA_EINVAL, "domain [%g, %g] is neither an interval lo < hi of finite "
+                      "numbers nor [-inf, inf] (no domain)", lo, hi);
     }
     return make(fam, state, target, lo, hi, out);
 }
@@ -119,10 +126,23 @@ ua_status ua_model_predict(const ua_model *m, const double *x, size_t n, double 
     if (!n) return UA_OK;
     ua_status s = m->fam->predict(m->state, x, n, y);
     if (s) return s;
-    /* The contract is NaN outside the domain, whatever a family does near its ends. */
+    size_t din, dout;
+    ua_model_dims(m, &din, &dout);
+    if (din != 1 || (m->lo == -INFINITY && m->hi == INFINITY)) return UA_OK;
+    /* The contract of 1-D models is NaN outside the domain, whatever a family does near its
+     * ends. */
     for (size_t i = 0; i < n; i++)
-        if (!(x[i] >= m->lo && x[i] <= m->hi)) y[i] = NAN;
+        if (!(x[i] >= m->lo && x[i] <= m->hi))
+            for (size_t k = 0; k < dout; k++) y[i * dout + k] = NAN;
     return UA_OK;
+}
+
+void ua_model_dims(const ua_model *m, size_t *din, size_t *dout)
+{
+    size_t i = 1, o = 1;
+    if (m->fam->dims) m->fam->dims(m->state, &i, &o);
+    if (din) *din = i;
+    if (dout) *dout = o;
 }
 
 ua_status ua_model_save(const ua_model *m, const char *path)
@@ -162,7 +182,7 @@ static int parse_domain(const char *text, double *lo, double *hi)
     const char *second = end + 1;
     *hi = strtod(second, &end);
     if (end == second || *end) return 0;
-    return isfinite(*lo) && isfinite(*hi) && *lo < *hi;
+    return domain_ok(*lo, *hi);
 }
 
 /* A positive decimal integer with no sign, spaces or trailing text; -1 otherwise. */
@@ -212,7 +232,7 @@ ua_status ua_model_load(const char *path, ua_model **out)
     } else if (!domain) {
         s = UA_ERR(UA_EFORMAT, "'%s': metadata \"domain\" is missing", path);
     } else if (!parse_domain(domain, &lo, &hi)) {
-        s = UA_ERR(UA_EFORMAT, "'%s': domain '%s' is not \"lo:hi\" with finite lo < hi", path,
+        s = UA_ERR(UA_EFORMAT, "'%s': domain '%s' is not \"lo:hi\" with finite lo < hi, nor \"-inf:inf\"", path,
                    domain);
     } else if (!target) {
         s = UA_ERR(UA_EFORMAT, "'%s': metadata \"target\" is missing", path);
