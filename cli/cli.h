@@ -88,7 +88,28 @@ typedef struct {
     const char *data;        /* --data FILE, or NULL */
     const char *x_col;       /* --x-col (name or 0-based index; default: the first column) */
     const char *y_col;       /* --y-col (default: the second column) */
+    const char *split_dir;   /* --split-dir DIR: a UCI-style folder (data.txt, index_features.txt,
+                                index_target.txt, index_train_K.txt, index_test_K.txt) */
+    const char *split_k;     /* --split K (default 0) */
 } ua_cli_fit_input;
+
+/* Samples for the learners: inputs x (n, d) and targets y (n, k), row-major. */
+typedef struct {
+    double *x;   /* (n, d) */
+    double *y;   /* (n, k) */
+    size_t n, d, k;
+} ua_cli_xy;
+
+/*
+ * Loads samples for a learner from what `fit` was given. With --split-dir: DIR/data.txt (or
+ * --data), the columns of index_features.txt / index_target.txt (or --x-col / --y-col), and the
+ * rows of index_train_K.txt (part "train") or index_test_K.txt (part "test"). Without it: --data,
+ * all rows; --y-col (name or index, or a comma-separated list; default: the last column) and
+ * --x-col (a comma-separated list; default: every other column). Prints the problem (file, line,
+ * column as the reader reports it) and returns UA_EXIT_USAGE on bad input; 0 on success.
+ */
+int ua_cli_load_xy(const ua_cli_fit_input *in, const char *part, ua_cli_xy *out);
+void ua_cli_xy_free(ua_cli_xy *xy);
 
 /*
  * A family's part of `uniapprox fit` (cli/fit_<family>.c), listed in the sorted table of
@@ -115,6 +136,8 @@ typedef struct {
 const ua_cli_fitter *ua_cli_fitter_find(const char *family);
 const char *ua_cli_fitter_names(void);
 extern const ua_cli_fitter ua_cli_fitter_cheb;
+extern const ua_cli_fitter ua_cli_fitter_minimax;
+extern const ua_cli_fitter ua_cli_fitter_spline;
 
 /* Prints the fields of a JSON object as "key   value" lines (numbers with 17 digits, arrays
  * space-separated), skipping the item `skip` (may be NULL). */

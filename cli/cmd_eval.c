@@ -7,14 +7,19 @@
 #include "cli.h"
 
 static const char help[] =
-    "usage: uniapprox eval MODEL [X ...] [--json]\n"
+    "usage: uniapprox eval MODEL [X ...] [--input FILE [--x-col C,...]] [--json]\n"
     "\n"
     "Prints the model's value at each X, one per line (17 significant digits, so the double reads\n"
-    "back exactly). Without X, reads the points from standard input: numbers separated by\n"
-    "spaces, tabs, commas or newlines. Points outside the model's domain give nan.\n"
+    "back exactly). Without X, reads the points from standard input: for 1-D models numbers\n"
+    "separated by spaces, tabs, commas or newlines; for models of d inputs one row of d numbers\n"
+    "per line. With --input, reads the rows from FILE (CSV with a header, whitespace-separated\n"
+    "text, or .npy; all columns, or those of --x-col). A model with k outputs prints k numbers per\n"
+    "line. Points outside a 1-D model's domain give nan.\n"
     "\n"
     "options:\n"
-    "  --json   print [{\"x\": ..., \"y\": ...}, ...] instead\n";
+    "  --input FILE   read the points from FILE\n"
+    "  --x-col C,...  columns of FILE (names or 0-based indices; default: all)\n"
+    "  --json         print [{\"x\": ..., \"y\": ...}, ...] instead\n";
 
 typedef struct {
     double *v;
@@ -34,9 +39,11 @@ static int push(vec *p, double x)
     return 0;
 }
 
-/* Reads every number on stdin; names the line and the token that is not a number. */
-static int read_stdin(vec *xs)
+/* Reads every number on stdin; names the line and the token that is not a number. With
+ * per_line > 1, every non-blank line must hold exactly per_line numbers. */
+static int read_stdin(vec *xs, size_t per_line)
 {
+    size_t on_line = 0;
     char tok[256];
     size_t len = 0, line = 1, tok_line = 1;
     int ch;
@@ -55,7 +62,14 @@ static int read_stdin(vec *xs)
                 return ua_cli_usage("eval", "stdin line %zu: '%s' is not a finite number",
                                     tok_line, tok);
             if (push(xs, x)) return ua_cli_usage("eval", "out of memory");
+            on_line++;
             len = 0;
+        }
+        if ((ch == '\n' || ch == EOF) && per_line > 1) {
+            if (on_line && on_line != per_line)
+                return ua_cli_usage("eval", "stdin line %zu has %zu values, the model takes %zu",
+                                    line, on_line, per_line);
+            on_line = 0;
         }
         if (ch == '\n') line++;
         if (ch == EOF) break;
@@ -64,13 +78,58 @@ static int read_stdin(vec *xs)
     return 0;
 }
 
+/* Reads the rows of FILE (the columns of x_cols, or all) into xs; they must number din. */
+static int read_input(const char *path, const char *x_cols, size_t din, vec *xs)
+{
+    ua_dataset *ds;
+    ua_status s = ua_dataset_read(path, UA_FORMAT_AUTO, &ds);
+    if (s) return ua_cli_fail("eval", s);
+    size_t cols[256], nc = 0, n = ua_dataset_rows(ds);
+    int rc = 0;
+    if (x_cols) {
+        const char *p = x_cols;
+        while (!rc) {
+            char name[256];
+            size_t len = strcspn(p, ",");
+            if (len == 0 || len >= sizeof name || nc == 256) {
+                rc = ua_cli_usage("eval", "bad column list '%s'", x_cols);
+                break;
+            }
+            memcpy(name, p, len);
+            name[len] = '\0';
+            if ((s = ua_dataset_column(ds, name, &cols[nc++]))) rc = ua_cli_fail("eval", s);
+            if (!p[len]) break;
+            p += len + 1;
+        }
+    } else if ((nc = ua_dataset_cols(ds)) > 256) {
+        rc = ua_cli_usage("eval", "%s has %zu columns; choose them with --x-col", path, nc);
+    } else {
+        for (size_t j = 0; j < nc; j++) cols[j] = j;
+    }
+    if (!rc && nc != din)
+        rc = ua_cli_usage("eval", "%s: %zu input columns, the model takes %zu", path, nc, din);
+    if (!rc) {
+        xs->v = malloc(n * nc * sizeof *xs->v);
+        if (!xs->v) rc = ua_cli_usage("eval", "out of memory");
+        else if ((s = ua_dataset_select(ds, NULL, n, cols, nc, xs->v))) rc = ua_cli_fail("eval", s);
+        else xs->n = xs->cap = n * nc;
+    }
+    ua_dataset_free(ds);
+    return rc;
+}
+
 int cmd_eval(int argc, char **argv)
 {
     int json = 0;
-    const ua_opt opts[] = { { "json", 0, 0, NULL, &json } };
+    const char *input = NULL, *x_cols = NULL;
+    const ua_opt opts[] = {
+        { "json", 0, 0, NULL, &json },
+        { "input", 0, 1, &input, NULL },
+        { "x-col", 0, 1, &x_cols, NULL },
+    };
     char **pos;
     size_t npos;
-    int rc = ua_cli_parse("eval", argc, argv, opts, 1, &pos, &npos);
+    int rc = ua_cli_parse("eval", argc, argv, opts, sizeof opts / sizeof opts[0], &pos, &npos);
     if (rc == -1) {
         free(pos);
         fputs(help, stdout);
@@ -90,26 +149,38 @@ int cmd_eval(int argc, char **argv)
         ua_status s = ua_model_load(path, &m);
         if (s) rc = ua_cli_fail("eval", s);
     }
-    if (!rc && npos == 1) rc = read_stdin(&xs);
+    size_t din = 1, dout = 1, npts = 0;
+    if (m) ua_model_dims(m, &din, &dout);
+    if (!rc && npos > 1 && din > 1)
+        rc = ua_cli_usage("eval", "the model takes %zu inputs: give rows on stdin or --input", din);
+    if (!rc && npos > 1 && input) rc = ua_cli_usage("eval", "give points or --input, not both");
+    if (!rc && x_cols && !input) rc = ua_cli_usage("eval", "--x-col needs --input");
+    if (!rc && input) rc = read_input(input, x_cols, din, &xs);
+    else if (!rc && npos == 1) rc = read_stdin(&xs, din);
+    npts = xs.n / din;
     double *y = NULL;
-    if (!rc && xs.n) {
-        y = malloc(xs.n * sizeof *y);
-        ua_status s = y ? ua_model_predict(m, xs.v, xs.n, y) : UA_ENOMEM;
+    if (!rc && npts) {
+        y = malloc(npts * dout * sizeof *y);
+        ua_status s = y ? ua_model_predict(m, xs.v, npts, y) : UA_ENOMEM;
         if (s) rc = ua_cli_fail("eval", s);
     }
     if (!rc) {
         if (json) {
             cJSON *arr = cJSON_CreateArray();
-            for (size_t i = 0; i < xs.n; i++) {
+            for (size_t i = 0; i < npts; i++) {
                 cJSON *o = cJSON_CreateObject();
-                cJSON_AddNumberToObject(o, "x", xs.v[i]);
-                if (y[i] == y[i]) cJSON_AddNumberToObject(o, "y", y[i]);
-                else cJSON_AddNullToObject(o, "y");
+                if (din == 1) cJSON_AddNumberToObject(o, "x", xs.v[i]);
+                else cJSON_AddItemToObject(o, "x", cJSON_CreateDoubleArray(xs.v + i * din, (int)din));
+                if (dout == 1 && y[i] == y[i]) cJSON_AddNumberToObject(o, "y", y[i]);
+                else if (dout == 1) cJSON_AddNullToObject(o, "y");
+                else cJSON_AddItemToObject(o, "y", cJSON_CreateDoubleArray(y + i * dout, (int)dout));
                 cJSON_AddItemToArray(arr, o);
             }
             ua_cli_print_json(arr);
         } else {
-            for (size_t i = 0; i < xs.n; i++) printf("%.17g\n", y[i]);
+            for (size_t i = 0; i < npts; i++)
+                for (size_t k = 0; k < dout; k++)
+                    printf("%.17g%c", y[i * dout + k], k + 1 < dout ? ' ' : '\n');
         }
     }
     free(y);

@@ -21,7 +21,12 @@ static const char help[] =
     "  -o, --output FILE    save the model (safetensors) to FILE, atomically\n"
     "  --family NAME        approximator family (default cheb)\n"
     "  --data FILE          fit the samples in FILE instead of a TARGET\n"
-    "  --x-col C, --y-col C columns of FILE by name or 0-based index (default: first, second)\n"
+    "  --x-col C, --y-col C columns of FILE by name or 0-based index (default: first, second;\n"
+    "                       for n-D learners comma-separated lists, default: all but the last,\n"
+    "                       and the last)\n"
+    "  --split-dir DIR      a UCI-style split folder (data.txt, index_features.txt,\n"
+    "                       index_target.txt, index_train_K.txt): fit the training rows of split K\n"
+    "  --split K            which split of --split-dir (default 0)\n"
     "  --check-points N     grid points of the error measurement (default 100000)\n"
     "  --prec BITS          MPFR precision of the reference (default 128)\n"
     "  --json               machine-readable output\n"
@@ -62,10 +67,12 @@ int cmd_fit(int argc, char **argv)
 {
     const char *domain = "-1:1", *output = NULL, *family = "cheb";
     const char *points = "100000", *prec = "128", *data = NULL, *x_col = NULL, *y_col = NULL;
+    const char *split_dir = NULL, *split_k = NULL;
     int json = 0;
     const ua_opt generic[] = {
         { "data", 0, 1, &data, NULL },           { "x-col", 0, 1, &x_col, NULL },
-        { "y-col", 0, 1, &y_col, NULL },
+        { "y-col", 0, 1, &y_col, NULL },         { "split-dir", 0, 1, &split_dir, NULL },
+        { "split", 0, 1, &split_k, NULL },
         { "domain", 0, 1, &domain, NULL },       { "output", 'o', 1, &output, NULL },
         { "family", 0, 1, &family, NULL },       { "check-points", 0, 1, &points, NULL },
         { "prec", 0, 1, &prec, NULL },           { "json", 0, 0, NULL, &json },
@@ -99,9 +106,11 @@ int cmd_fit(int argc, char **argv)
     const char *spec = npos == 1 ? pos[0] : NULL;
     free(pos);
     if (rc) return rc;
-    if (data && npos) return ua_cli_usage("fit", "give either a TARGET or --data, not both");
-    if (!data && !spec) return ua_cli_usage("fit", "expected one TARGET, got %zu (see --help)", npos);
-    if (!data && (x_col || y_col)) return ua_cli_usage("fit", "--x-col and --y-col need --data");
+    int samples = data || split_dir;
+    if (samples && npos) return ua_cli_usage("fit", "give either a TARGET or --data/--split-dir, not both");
+    if (!samples && !spec) return ua_cli_usage("fit", "expected one TARGET, got %zu (see --help)", npos);
+    if (!samples && (x_col || y_col)) return ua_cli_usage("fit", "--x-col and --y-col need --data");
+    if (split_k && !split_dir) return ua_cli_usage("fit", "--split K needs --split-dir");
 
     double a = -1, b = 1, precd;
     size_t npoints;
@@ -127,7 +136,7 @@ int cmd_fit(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     void *state = NULL;
     ua_status fit_status = UA_OK;
-    ua_cli_fit_input in = { t, a, b, domain_given, data, x_col, y_col };
+    ua_cli_fit_input in = { t, a, b, domain_given, data, x_col, y_col, split_dir, split_k };
     rc = fitter->fit(&in, &state, &fit_status);
     a = in.a;
     b = in.b;
@@ -148,6 +157,8 @@ int cmd_fit(int argc, char **argv)
     snprintf(buf, sizeof buf, "%.6g", fit_s);
     if (!s) s = ua_model_set_meta(m, "fit_seconds", buf);
     if (!s && data) s = ua_model_set_meta(m, "data", data);
+    if (!s && split_dir) s = ua_model_set_meta(m, "split_dir", split_dir);
+    if (!s && split_dir) s = ua_model_set_meta(m, "split", split_k ? split_k : "0");
     if (!s && t) s = ua_cli_measure(m, t, npoints, (long)precd, &err);
     if (!s && t) s = ua_cli_store_errors(m, &err, npoints, (long)precd);
     if (!s && output) s = ua_model_save(m, output);
@@ -155,7 +166,7 @@ int cmd_fit(int argc, char **argv)
     cJSON *o = NULL;
     if (!s) {
         o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, spec ? "target" : "data", spec ? spec : data);
+        cJSON_AddStringToObject(o, spec ? "target" : "data", spec ? spec : data ? data : split_dir);
         cJSON_AddStringToObject(o, "family", fitter->family);
         cJSON *d = cJSON_AddArrayToObject(o, "domain");
         cJSON_AddItemToArray(d, cJSON_CreateNumber(a));
