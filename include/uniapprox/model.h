@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "uniapprox/status.h"
+#include "uniapprox/data.h" /* ua_scaler */
 
 #ifdef __cplusplus
 extern "C" {
@@ -98,6 +99,20 @@ ua_status ua_st_parse(const void *buf, size_t len, ua_st **out);
  * UA_ENOMEM.
  */
 ua_status ua_st_read(const char *path, ua_st **out);
+
+/*
+ * Stores the standardisation of a learner (uniapprox/data.h) as two tensors "<prefix>mean" and
+ * "<prefix>scale", F64 of shape (d,), e.g. prefix "x_" and "y_". Copies. Errors: UA_EINVAL
+ * (duplicate names, prefix longer than 64), UA_ENOMEM.
+ */
+ua_status ua_scaler_save(const ua_scaler *sc, const char *prefix, ua_st *st);
+
+/*
+ * Reads a scaler stored by ua_scaler_save, validating it as untrusted input: both tensors present,
+ * F64, 1-D of the same length, equal to d when d > 0, finite, scale > 0. *sc owns new arrays
+ * (ua_scaler_free). Errors: UA_EFORMAT (message names the tensor and the problem), UA_ENOMEM.
+ */
+ua_status ua_scaler_load(const ua_st *st, const char *prefix, size_t d, ua_scaler *sc);
 
 /* ------------------------------------------------------------------------------------------ */
 /* generic model                                                                              */
