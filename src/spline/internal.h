@@ -1,0 +1,145 @@
+/*
+ * src/spline/internal.h — the layout of a ua_spline and the helpers shared by the files of
+ * src/spline/ (not installed). See docs/spline.md for the mathematics.
+ */
+#ifndef UA_SPLINE_INTERNAL_H
+#define UA_SPLINE_INTERNAL_H
+
+#include <float.h>
+#include <math.h>
+#include <stddef.h>
+#include "uniapprox/spline.h"
+
+struct ua_spline {
+    size_t n;            /* knots */
+    size_t npieces;      /* 1 + jumps */
+    ua_spline_map map;
+    ua_spline_bc bc;
+    double slope_a, slope_b; /* clamped end slopes df/dx (0 otherwise) */
+    int resolved;
+    double err_est;      /* AutoKnots' last-sweep error estimate */
+    size_t nevals;       /* AutoKnots' evaluations of f */
+    double scale;        /* power of two multiplying the polynomial part (1 unless |y| > 2^960) */
+    double *x;           /* (n,) knots in x, strictly increasing */
+    double *t;           /* (n,) map(x_i) */
+    double *y;           /* (n,) values */
+    double *ih;          /* (n,) 1 / (t_{i+1} - t_i); 0 at the last knot of a piece */
+    double *cf;          /* (n, 3) B_i, C_i, D_i in units of scale; 0 at a piece's last knot */
+    size_t *first;       /* (npieces + 1,) piece p owns knots [first[p], first[p+1]) */
+    double *breaks;      /* (npieces + 1,) x[first[p]] for p < npieces, then x[n-1] */
+};
+
+/* t = map(x): the spline variable. Shared by eval, AutoKnots and the exported C. */
+static inline double ua_spline_map_x(ua_spline_map map, double x)
+{
+    switch (map) {
+    case UA_SPLINE_MAP_LOG: return log(x);
+    case UA_SPLINE_MAP_ASINH: return asinh(x);
+    default: return x;
+    }
+}
+
+/* x = map^-1(t). */
+static inline double ua_spline_unmap_t(ua_spline_map map, double t)
+{
+    switch (map) {
+    case UA_SPLINE_MAP_LOG: return exp(t);
+    case UA_SPLINE_MAP_ASINH: return sinh(t);
+    default: return t;
+    }
+}
+
+/* The local cubic of knot i at t: y_i + scale * u (B + u (C + u D)) with u clamped to [0, 1],
+ * and, where that overflows although the data are finite, (y_i / scale + p) scale clamped to
+ * +-DBL_MAX. The exported C repeats exactly these operations. */
+static inline double ua_spline_local(const ua_spline *s, size_t i, double t)
+{
+    double u = (t - s->t[i]) * s->ih[i];
+    if (u < 0.0) u = 0.0;
+    if (u > 1.0) u = 1.0;
+    const double *c = s->cf + 3 * i;
+    double p = u * (c[0] + u * (c[1] + u * c[2]));
+    double v = s->y[i] + s->scale * p;
+    if (!(fabs(v) <= DBL_MAX)) {
+        v = (s->y[i] / s->scale + p) * s->scale;
+        if (v > DBL_MAX) v = DBL_MAX;
+        if (v < -DBL_MAX) v = -DBL_MAX;
+    }
+    return v;
+}
+
+/* Index of the knot interval holding x (x_0 <= x <= x_{n-1} assumed): the largest i with
+ * x_i <= x. */
+size_t ua_spline_find(const ua_spline *s, double x);
+
+/* End condition of one end of one piece (cubic.c). */
+typedef struct {
+    ua_spline_bc kind; /* UA_SPLINE_NOT_A_KNOT, _NATURAL or _CLAMPED */
+    double slope;      /* CLAMPED: ds/dt at that end, in units of the scale */
+} ua_spline_end;
+
+/*
+ * Cubic spline coefficients of one piece: n knots t (n,) strictly increasing, values y (n,)
+ * already divided by the scale; writes cf (n, 3) (B, C, D of each interval, zeros for the last
+ * knot) and ih (n,) (1 / width, 0 for the last knot). work holds 6 n doubles. n = 1 is a
+ * constant, n = 2 a line unless both ends are clamped, n = 3 with not-a-knot at both ends the
+ * parabola. Errors: UA_EINVAL (a singular system: coincident knots).
+ */
+ua_status ua_spline_piece_coeffs(size_t n, const double *t, const double *y, ua_spline_end left,
+                                 ua_spline_end right, double *cf, double *ih, double *work);
+
+/*
+ * Builds a spline from knots x (n,) strictly increasing and finite, values y (n,) finite, and
+ * the pieces: npieces >= 1 and first (npieces + 1,) with first[0] = 0, first[npieces] = n and
+ * first strictly increasing (copies everything). bc applies at x_0 and x_{n-1}; the inner ends
+ * of pieces (at jumps) are not-a-knot, or natural when bc is natural. slope_a, slope_b are the
+ * clamped slopes df/dx. Errors: UA_EINVAL (bad layout, non-finite or non-increasing values, log
+ * map with x_0 <= 0), UA_ENOMEM.
+ */
+ua_status ua_spline_build(size_t n, const double *x, const double *y, size_t npieces,
+                          const size_t *first, ua_spline_map map, ua_spline_bc bc,
+                          double slope_a, double slope_b, ua_spline **out);
+
+/*
+ * Builds a spline from stored coefficients (the model loader): like ua_spline_build, but cf
+ * (n, 3) and scale are taken as given instead of solved for. Errors: UA_EINVAL (as
+ * ua_spline_build, non-finite coefficients, nonzero coefficients at a piece's last knot, scale not
+ * a positive power of two), UA_ENOMEM.
+ */
+ua_status ua_spline_from_parts(size_t n, const double *x, const double *y, const double *cf,
+                               double scale, size_t npieces, const size_t *first,
+                               ua_spline_map map, ua_spline_bc bc, double slope_a,
+                               double slope_b, ua_spline **out);
+
+/* Allocates a spline with room for n knots and npieces pieces (arrays uninitialised). NULL on
+ * failure (no error recorded). */
+ua_spline *ua_spline_alloc(size_t n, size_t npieces);
+
+/* The power-of-two scale for values y (n,): 1 unless max |y| > 2^960, then 2^ilogb(max |y|). */
+double ua_spline_value_scale(const double *y, size_t n);
+
+/* Name of a map or an end condition ("none", "log", "asinh"; "not-a-knot", "natural",
+ * "clamped"). */
+const char *ua_spline_map_name(ua_spline_map map);
+const char *ua_spline_bc_name(ua_spline_bc bc);
+
+/* Jump locator (jump.c). */
+typedef struct {
+    int found;     /* 1: a jump between xl and xr (adjacent doubles) */
+    double xl, yl; /* last point on the left branch */
+    double xr, yr; /* first point on the right branch */
+    size_t nevals; /* evaluations of f made */
+} ua_spline_jump;
+
+/*
+ * Bisects [xl, xr] (f(xl) = yl, f(xr) = yr already known, xl < xr) on the function values: the
+ * midpoint (in the ordering of doubles, so at most 64 steps) joins the side whose value it is
+ * closer to, until xl and xr are adjacent doubles. A jump is reported when the change across
+ * them is at least a quarter of the change across the starting bracket and larger than both
+ * rtol (max(|yl|, |yr|) + fscale) and 256 eps max(|yl|, |yr|). Errors: UA_EDOMAIN (f not finite
+ * at a bisection point, naming x).
+ */
+ua_status ua_spline_locate_jump(ua_fn1 f, void *ctx, double xl, double yl, double xr, double yr,
+                                double rtol, double fscale, ua_spline_jump *out);
+
+#endif /* UA_SPLINE_INTERNAL_H */
