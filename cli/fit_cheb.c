@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-static const char *tol, *abs_tol, *max_length, *map, *split_length, *max_pieces;
+static const char *tol, *abs_tol, *max_length, *map, *split_length, *max_pieces, *uniform_length;
 static int split;
 static ua_cheb_options opt;
 
@@ -16,6 +16,7 @@ static const ua_opt opts[] = {
     { "split", 0, 0, NULL, &split },
     { "split-length", 0, 1, &split_length, NULL },
     { "max-pieces", 0, 1, &max_pieces, NULL },
+    { "uniform-length", 0, 1, &uniform_length, NULL },
 };
 
 static const char help[] =
@@ -26,7 +27,11 @@ static const char help[] =
     "  --map none|log       fit in x, or in t = ln x for domains spanning decades (default none)\n"
     "  --split              piecewise: split pieces that do not resolve (edges, then bisection)\n"
     "  --split-length N     with --split: the most coefficients per piece (default 129)\n"
-    "  --max-pieces N       with --split: the most pieces (default 1024)\n";
+    "  --max-pieces N       with --split or --uniform-length: the most pieces (default 1024)\n"
+    "  --uniform-length L   fast evaluation: cut [a, b] (ln x with --map log) into 2^k equal\n"
+    "                       pieces, the fewest that each resolve with at most L coefficients;\n"
+    "                       the exported C then finds the piece by arithmetic, no search\n"
+    "                       (L = 8..16 suits short monomial pieces; excludes --split)\n";
 
 /* Turns the option strings into ua_cheb_options; prints and returns 2 when one is bad. */
 static int parse_options(void)
@@ -49,6 +54,14 @@ static int parse_options(void)
         return ua_cli_usage("fit", "--split-length '%s' is not a count", split_length);
     if (max_pieces && ua_cli_size(max_pieces, &opt.max_pieces))
         return ua_cli_usage("fit", "--max-pieces '%s' is not a count", max_pieces);
+    if (uniform_length &&
+        (ua_cli_size(uniform_length, &opt.uniform_length) || opt.uniform_length < 1))
+        return ua_cli_usage("fit", "--uniform-length '%s' must be a count >= 1", uniform_length);
+    if (uniform_length && split)
+        return ua_cli_usage("fit", "--uniform-length and --split exclude each other");
+    if (uniform_length && opt.uniform_length > opt.max_length)
+        return ua_cli_usage("fit", "--uniform-length %zu exceeds --max-length %zu",
+                            opt.uniform_length, opt.max_length);
     return 0;
 }
 
@@ -74,6 +87,12 @@ static ua_status store_options(ua_model *m)
     snprintf(buf, sizeof buf, "%zu", opt.max_length);
     if (!s) s = ua_model_set_meta(m, "max_length", buf);
     if (!s) s = ua_model_set_meta(m, "split", opt.split ? "1" : "0");
+    if (opt.uniform_length) {
+        snprintf(buf, sizeof buf, "%zu", opt.uniform_length);
+        if (!s) s = ua_model_set_meta(m, "uniform_length", buf);
+        snprintf(buf, sizeof buf, "%zu", opt.max_pieces);
+        if (!s) s = ua_model_set_meta(m, "max_pieces", buf);
+    }
     if (opt.split) {
         snprintf(buf, sizeof buf, "%zu", opt.split_length);
         if (!s) s = ua_model_set_meta(m, "split_length", buf);

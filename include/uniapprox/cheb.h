@@ -37,7 +37,15 @@ typedef struct {
     int split;           /* nonzero: piecewise construction (default 0) */
     size_t split_length; /* with split: a piece that needs more than this many coefficients is
                             split (default 129) */
-    size_t max_pieces;   /* with split: most pieces (default 1024) */
+    size_t max_pieces;   /* with split or uniform_length: most pieces (default 1024) */
+    size_t uniform_length; /* nonzero: uniform pieces, a construction for fast evaluation
+                            (default 0 = off; excludes split). [a, b] (in t = ln x with
+                            UA_MAP_LOG) is cut into 2^k equal pieces, k the least such that every
+                            piece is resolved to tol — standardChop, tol relative to the global
+                            scale as with split — with at most uniform_length coefficients
+                            (1 <= uniform_length <= max_length). The piece of x is then found by
+                            arithmetic, i = (int)((t - t_a) P / (t_b - t_a)), without a search.
+                            More than max_pieces pieces needed: UA_ENOTRESOLVED. */
 } ua_cheb_options;
 
 /* A fitted (piecewise) Chebyshev approximant. Immutable once built. */
@@ -51,8 +59,9 @@ void ua_cheb_options_default(ua_cheb_options *opt);
  * series lives in ln x).
  * Returns UA_OK and *out when every piece is resolved to opt->tol; UA_ENOTRESOLVED with *out
  * still set to the best approximant found (the largest length tried) when max_length or
- * max_pieces was reached; UA_EINVAL for a >= b, a non-finite endpoint, UA_MAP_LOG with a <= 0,
- * tol <= 0 or max_length < 17; UA_EDOMAIN when f returns NaN or +-Inf at a sample point (the
+ * max_pieces was reached (uniform_length: when 2^k pieces of at most uniform_length coefficients
+ * need more than max_pieces); UA_EINVAL for a >= b, a non-finite endpoint, UA_MAP_LOG with a <= 0,
+ * tol <= 0, max_length < 17, or uniform_length with split or above max_length; UA_EDOMAIN when f returns NaN or +-Inf at a sample point (the
  * message gives the point); UA_ENOMEM. On errors other than UA_ENOTRESOLVED *out is NULL.
  * Each sample is evaluated once. opt NULL means the defaults. Cost: O(n log n) per doubling for
  * length n, plus the evaluations of f.
@@ -75,8 +84,9 @@ void ua_cheb_free(ua_cheb *c);
 
 /*
  * Value at x by Clenshaw's recurrence on the piece holding x; at an interior breakpoint that is
- * the piece on its right. Returns NaN outside [a, b] and for NaN x. Thread-safe.
- * Cost O(length of the piece) + O(log npieces).
+ * the piece on its right (uniform pieces: the piece is i = (int)u, u = (t - t_a) P / (t_b - t_a),
+ * capped at P - 1, and s = 2 (u - i) - 1). Returns NaN outside [a, b] and for NaN x.
+ * Thread-safe. Cost O(length of the piece) + O(log npieces) (O(1) for uniform pieces).
  */
 double ua_cheb_eval(const ua_cheb *c, double x);
 
@@ -91,6 +101,7 @@ const double *ua_cheb_coeffs(const ua_cheb *c, size_t piece); /* (length,) */
 size_t ua_cheb_total_length(const ua_cheb *c);             /* sum of the lengths */
 ua_map ua_cheb_map(const ua_cheb *c);
 int ua_cheb_resolved(const ua_cheb *c);                    /* 1 if every piece met tol */
+int ua_cheb_uniform(const ua_cheb *c); /* 1 if built with uniform_length (equal pieces in t) */
 
 /*
  * The derivative d/dx as a new approximant (coefficient recurrence c'_{k-1} = c'_{k+1} + 2k c_k,

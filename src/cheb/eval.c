@@ -120,8 +120,13 @@ double ua_cheb_eval(const ua_cheb *c, double x)
 {
     if (!c) return NAN;
     if (!(x >= c->breaks[0] && x <= c->breaks[c->npieces])) return NAN; /* also NaN x */
-    size_t i = ua_cheb_find_piece(c->breaks, c->npieces, x);
     double t = c->map == UA_MAP_LOG ? log(x) : x;
+    if (c->uniform) {
+        double s;
+        size_t i = ua_cheb_uniform_locate(t, c->u_t0, c->u_scale, c->npieces, &s);
+        return ua_cheb_clenshaw(c->coeffs + c->offset[i], c->offset[i + 1] - c->offset[i], s);
+    }
+    size_t i = ua_cheb_find_piece(c->breaks, c->npieces, x);
     return ua_cheb_eval_piece_t(c, i, t);
 }
 
@@ -140,3 +145,31 @@ const double *ua_cheb_coeffs(const ua_cheb *c, size_t piece)
 size_t ua_cheb_total_length(const ua_cheb *c) { return c ? c->offset[c->npieces] : 0; }
 ua_map ua_cheb_map(const ua_cheb *c) { return c ? c->map : UA_MAP_NONE; }
 int ua_cheb_resolved(const ua_cheb *c) { return c ? c->resolved : 0; }
+int ua_cheb_uniform(const ua_cheb *c) { return c ? c->uniform : 0; }
+
+ua_status ua_cheb_make_uniform(ua_cheb *c, int check)
+{
+    size_t P = c->npieces;
+    double t0 = c->breaks[0], t1 = c->breaks[P];
+    if (c->map == UA_MAP_LOG) {
+        t0 = log(t0);
+        t1 = log(t1);
+    }
+    if (!(t0 < t1)) return UA_ERR(UA_EFORMAT, "cheb: uniform pieces need a nonempty domain");
+    if (P > (size_t)1 << 30) return UA_ERR(UA_EFORMAT, "cheb: %zu uniform pieces is too many", P);
+    if (check) {
+        double h = (t1 - t0) / (double)P;
+        for (size_t i = 1; i < P; i++) {
+            double want = ua_cheb_uniform_break(t0, t1, P, i), got = c->breaks[i];
+            if (c->map == UA_MAP_LOG) got = log(got);
+            if (!(fabs(got - want) <= 1e-9 * h))
+                return UA_ERR(UA_EFORMAT,
+                              "cheb: breakpoint %zu (%.17g) is not that of %zu uniform pieces", i,
+                              c->breaks[i], P);
+        }
+    }
+    c->uniform = 1;
+    c->u_t0 = t0;
+    c->u_scale = (double)P / (t1 - t0);
+    return UA_OK;
+}

@@ -3,12 +3,15 @@
  * description (src/model/family.h).
  *
  * Tensors: "breaks" F64 (P + 1,) in x, "lengths" I64 (P,), "coeffs" F64 (sum of lengths,).
- * Metadata: "map" = "none" | "log", "resolved" = "1" | "0".
+ * Metadata: "map" = "none" | "log", "resolved" = "1" | "0", "uniform" = "1" (uniform pieces; absent
+ * or "0" otherwise).
  */
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <mpfr.h>
 
 #include "core/internal.h"
 #include "model/family.h"
@@ -36,6 +39,7 @@ static ua_status cheb_save(const void *state, ua_st *st)
     if (!s) s = ua_st_add(st, "coeffs", UA_F64, 1, &shc, c->coeffs);
     if (!s) s = ua_st_set_meta(st, "map", c->map == UA_MAP_LOG ? "log" : "none");
     if (!s) s = ua_st_set_meta(st, "resolved", c->resolved ? "1" : "0");
+    if (!s && c->uniform) s = ua_st_set_meta(st, "uniform", "1");
     free(len);
     return s;
 }
@@ -117,6 +121,18 @@ static ua_status cheb_load(const ua_st *st, double lo, double hi, void **state)
         return UA_ERR(UA_EFORMAT, "cheb model: %s", ua_last_error());
     if (s) return s;
     c->resolved = !(res && strcmp(res, "0") == 0);
+    const char *uni = ua_st_meta(st, "uniform");
+    if (uni && strcmp(uni, "0") != 0 && strcmp(uni, "1") != 0) {
+        ua_cheb_free(c);
+        return UA_ERR(UA_EFORMAT, "cheb model: metadata 'uniform' must be \"0\" or \"1\"");
+    }
+    if (uni && strcmp(uni, "1") == 0) {
+        s = ua_cheb_make_uniform(c, 1); /* the breakpoints must be those of equal pieces */
+        if (s) {
+            ua_cheb_free(c);
+            return s;
+        }
+    }
     *state = c;
     return UA_OK;
 }
@@ -140,6 +156,91 @@ static void put_array(FILE *out, const char *type, const char *name, const char 
         if (k + 1 < n) fputc(',', out);
     }
     fputs("\n};\n", out);
+}
+
+/* Monomial form of short pieces (docs/cheb.md, "Speed"): p(s) = sum_j m_j s^j on [-1, 1], used
+ * when every piece has at most MONO_MAX_LENGTH coefficients and sum_j |m_j| <= MONO_GROWTH V
+ * (V = max over pieces of sum_k |c_k|, the scale Clenshaw's own error bound refers to): then
+ * the once-rounded coefficients and the evaluation (|s| <= 1) err by at most a few
+ * u sum_j |m_j| <= 2 MONO_GROWTH u V, the size of Clenshaw's rounding error, and well within
+ * the default tol 2^-52 times a scale of order V. */
+#define MONO_MAX_LENGTH 24
+#define MONO_GROWTH 2.0
+
+/* m (n,) := the monomial coefficients of sum_{k<n} c_k T_k(s), n <= MONO_MAX_LENGTH. The
+ * coefficients of T_k are integers below 2^40 here, so in MPFR at 192 bits every product and sum
+ * is exact; each m_j is rounded once, to double or (fl) to float. Returns sum_j |m_j| (rounded
+ * values), or -1 when MPFR cannot allocate. */
+static double cheb_to_monomial(const double *c, size_t n, int fl, double *m)
+{
+    int64_t t[MONO_MAX_LENGTH][MONO_MAX_LENGTH];
+    memset(t, 0, sizeof t);
+    t[0][0] = 1;
+    if (n > 1) t[1][1] = 1;
+    for (size_t k = 2; k < n; k++) /* T_k = 2 s T_{k-1} - T_{k-2} */
+        for (size_t j = 0; j <= k; j++)
+            t[k][j] = (j ? 2 * t[k - 1][j - 1] : 0) - t[k - 2][j];
+    mpfr_t acc, term;
+    mpfr_inits2(192, acc, term, (mpfr_ptr)0);
+    double sum = 0.0;
+    for (size_t j = 0; j < n; j++) {
+        mpfr_set_zero(acc, 1);
+        for (size_t k = j; k < n; k++) {
+            if (!t[k][j]) continue;
+            mpfr_set_d(term, c[k], MPFR_RNDN);
+            mpfr_mul_si(term, term, (long)t[k][j], MPFR_RNDN);
+            mpfr_add(acc, acc, term, MPFR_RNDN);
+        }
+        m[j] = fl ? (double)mpfr_get_flt(acc, MPFR_RNDN) : mpfr_get_d(acc, MPFR_RNDN);
+        sum += fabs(m[j]);
+    }
+    mpfr_clears(acc, term, (mpfr_ptr)0);
+    return sum;
+}
+
+/* Emits the evaluation of sum_{j<=deg} m[j] s^j by Estrin's scheme into `T r`: pairs
+ * m[2j] + m[2j+1] s, then pairs of those with s^2, s^4, ... — depth log2(deg + 1) instead of
+ * Horner's deg, so the multiply-adds of one call overlap. F is the fused multiply-add helper. */
+static void emit_estrin(FILE *out, const char *T, const char *F, size_t deg)
+{
+    size_t n = deg + 1, level = 0;
+    if (n == 1) {
+        fprintf(out, "    %s r = m[0];\n", T);
+        return;
+    }
+    /* level 0: the coefficients themselves, named m[j] */
+    for (;;) {
+        size_t half = (n + 1) / 2;
+        const char *pw = level == 0 ? "s" : NULL;
+        char pwbuf[32];
+        if (!pw) {
+            snprintf(pwbuf, sizeof pwbuf, "s%zu", (size_t)1 << level);
+            pw = pwbuf;
+        }
+        if (level >= 1) { /* s^(2^level) from the previous power */
+            if (level == 1) fprintf(out, "    %s s2 = s * s;\n", T);
+            else fprintf(out, "    %s s%zu = s%zu * s%zu;\n", T, (size_t)1 << level,
+                         (size_t)1 << (level - 1), (size_t)1 << (level - 1));
+        }
+        for (size_t j = 0; j < half; j++) {
+            char lo[64], hi[64];
+            if (level == 0) {
+                snprintf(lo, sizeof lo, "m[%zu]", 2 * j);
+                snprintf(hi, sizeof hi, "m[%zu]", 2 * j + 1);
+            } else {
+                snprintf(lo, sizeof lo, "e%zu_%zu", level - 1, 2 * j);
+                snprintf(hi, sizeof hi, "e%zu_%zu", level - 1, 2 * j + 1);
+            }
+            if (half == 1 && 2 * j + 1 < n) {
+                fprintf(out, "    %s r = %s(%s, %s, %s);\n", T, F, hi, pw, lo);
+                return;
+            }
+            if (2 * j + 1 < n) fprintf(out, "    %s e%zu_%zu = %s(%s, %s, %s);\n", T, level, j, F, hi, pw, lo);
+            else fprintf(out, "    %s e%zu_%zu = %s;\n", T, level, j, lo);
+        }
+        n = half;
+        level++;
+    }
 }
 
 static ua_status cheb_export_c(const void *state, ua_export_type type, const char *name,
@@ -171,6 +272,7 @@ static ua_status cheb_export_c(const void *state, ua_export_type type, const cha
         for (size_t k = c->offset[i]; k < c->offset[i + 1]; k++) sum += fabs(c->coeffs[k]);
         if (sum > scale) scale = sum;
     }
+    size_t stride = 1; /* the longest kept piece */
     for (size_t i = 0; i < P; i++) {
         size_t n = c->offset[i + 1] - c->offset[i];
         if (fl) {
@@ -181,11 +283,121 @@ static ua_status cheb_export_c(const void *state, ua_export_type type, const cha
         keep[i] = n;
         koff[i + 1] = koff[i] + n;
         memcpy(kc + koff[i], c->coeffs + c->offset[i], n * sizeof *kc);
+        if (n > stride) stride = n;
     }
 
-    fprintf(out, "\n/* cheb: %zu piece%s, %zu coefficients, Chebyshev series in %s evaluated by "
-                 "Clenshaw's recurrence. */\n\n",
-            P, P == 1 ? "" : "s", koff[P], c->map == UA_MAP_LOG ? "t = ln x" : "x");
+    /* Monomial form for uniform pieces when every piece qualifies; the (P, stride) table is
+     * zero-padded. (Other models keep Clenshaw, whose double export equals the library's value
+     * bitwise, a contract the model tests rely on.) */
+    double *mono = NULL, worst_growth = 0.0;
+    int use_mono = c->uniform && stride <= MONO_MAX_LENGTH &&
+                   P <= ((size_t)-1) / sizeof(double) / stride;
+    if (use_mono) {
+        mono = ua_calloc(P * stride, sizeof *mono);
+        if (!mono) {
+            free(keep);
+            free(koff);
+            free(kc);
+            return UA_ENOMEM_ERR(P * stride * sizeof *mono);
+        }
+        for (size_t i = 0; i < P && use_mono; i++) {
+            double g = cheb_to_monomial(kc + koff[i], keep[i], fl, mono + i * stride);
+            if (!(g >= 0.0 && g <= MONO_GROWTH * scale)) use_mono = 0;
+            if (scale > 0.0 && g / scale > worst_growth) worst_growth = g / scale;
+        }
+    }
+    const int uni = c->uniform; /* use_mono implies uni */
+    const char *var = c->map == UA_MAP_LOG ? "t = ln x" : "x";
+
+    if (use_mono)
+        fprintf(out,
+                "\n/* cheb: %zu %spiece%s in %s; on each, a polynomial of degree %zu in the local "
+                "variable s in [-1, 1] (monomial basis, converted exactly from the Chebyshev "
+                "series and rounded once; sum |m_j| <= %.2f sum |c_k|), evaluated by Estrin's "
+                "scheme. */\n\n",
+                P, uni ? "uniform " : "", P == 1 ? "" : "s", var, stride - 1, worst_growth);
+    else
+        fprintf(out, "\n/* cheb: %zu %spiece%s, %zu coefficients, Chebyshev series in %s evaluated by "
+                     "Clenshaw's recurrence. */\n\n",
+                P, uni ? "uniform " : "", P == 1 ? "" : "s", koff[P], var);
+
+    if (use_mono) {
+        /* fused multiply-add where the hardware has it (C99 FP_FAST_FMA / FP_FAST_FMAF) */
+        fprintf(out,
+                "static inline %s %s_fma(%s a, %s b, %s c)\n{\n"
+                "#ifdef %s\n    return %s(a, b, c);\n#else\n    return a * b + c;\n#endif\n}\n\n",
+                T, name, T, T, T, fl ? "FP_FAST_FMAF" : "FP_FAST_FMA", fl ? "fmaf" : "fma");
+    }
+    if (uni) {
+        /* one contiguous (P, stride) table */
+        const double *tab = mono;
+        double *pad = NULL;
+        if (!use_mono) {
+            pad = ua_calloc(P * stride, sizeof *pad);
+            if (!pad) {
+                free(keep);
+                free(koff);
+                free(kc);
+                free(mono);
+                return UA_ENOMEM_ERR(P * stride * sizeof *pad);
+            }
+            for (size_t i = 0; i < P; i++) memcpy(pad + i * stride, kc + koff[i], keep[i] * sizeof *pad);
+            tab = pad;
+        }
+        fprintf(out, "static const %s %s_%s[%zu][%zu] = {", T, name, use_mono ? "m" : "c", P, stride);
+        for (size_t i = 0; i < P; i++) {
+            fputs("\n    {", out);
+            for (size_t k = 0; k < stride; k++) {
+                if (k && k % 4 == 0) fputs("\n     ", out);
+                put_const(out, tab[i * stride + k], fl);
+                if (k + 1 < stride) fputs(", ", out);
+            }
+            fputs(i + 1 < P ? "}," : "}", out);
+        }
+        fputs("\n};\n", out);
+        free(pad);
+        double dom[2] = {c->breaks[0], c->breaks[P]};
+        put_array(out, T, name, "br", dom, 2, fl);
+        fprintf(out, "\n%s %s(%s x)\n{\n", T, name, T);
+        fprintf(out, "    if (!(x >= %s_br[0] && x <= %s_br[1])) return NAN; /* outside, or NaN */\n",
+                name, name);
+        if (c->map == UA_MAP_LOG) fprintf(out, "    %s t = %s(x);\n", T, fl ? "logf" : "log");
+        else fprintf(out, "    %s t = x;\n", T);
+        /* the piece by arithmetic, as ua_cheb_eval: u = (t - t_a) P / (t_b - t_a) */
+        fprintf(out, "    %s u = (t - (", T);
+        put_const(out, c->u_t0, fl);
+        fputs(")) * ", out);
+        put_const(out, c->u_scale, fl);
+        fprintf(out, ";\n    int i = (int)u;\n    if (i > %zu) i = %zu;\n    if (i < 0) i = 0;\n"
+                     "    %s s = (u - (%s)i) * %s - %s;\n",
+                P - 1, P - 1, T, T, fl ? "2.0f" : "2.0", one);
+        char F[160];
+        snprintf(F, sizeof F, "%s_fma", name);
+        if (use_mono) {
+            fprintf(out, "    const %s *m = %s_m[i];\n", T, name);
+            emit_estrin(out, T, F, stride - 1);
+            fputs("    return r;\n}\n", out);
+        } else { /* uniform, Clenshaw: the library's operations; the zero padding is exact */
+            fprintf(out,
+                    "    const %s *c = %s_c[i];\n"
+                    "    %s b1 = %s, b2 = %s, s2 = s + s;\n"
+                    "    for (int k = %zu; k >= 1; k--) {\n"
+                    "        %s b0 = c[k] + s2 * b1 - b2;\n"
+                    "        b2 = b1;\n"
+                    "        b1 = b0;\n"
+                    "    }\n"
+                    "    return c[0] + s * b1 - b2;\n}\n",
+                    T, name, T, zero, zero, stride - 1, T);
+        }
+        free(keep);
+        free(koff);
+        free(kc);
+        free(mono);
+        if (ferror(out)) return UA_ERR(UA_EIO, "cheb export: write failed");
+        return UA_OK;
+    }
+    free(mono);
+
     put_array(out, T, name, "br", c->breaks, P + 1, fl);
     put_array(out, T, name, "lo", c->lo, P, fl);
     put_array(out, T, name, "hi", c->hi, P, fl);
@@ -283,6 +495,7 @@ static ua_status cheb_describe(const void *state, cJSON *obj)
     ok = ok && cJSON_AddNumberToObject(obj, "total_length", (double)c->offset[P]) != NULL;
     ok = ok && cJSON_AddStringToObject(obj, "map", c->map == UA_MAP_LOG ? "log" : "none") != NULL;
     ok = ok && cJSON_AddBoolToObject(obj, "resolved", c->resolved) != NULL;
+    ok = ok && cJSON_AddBoolToObject(obj, "uniform", c->uniform) != NULL;
     double integral;
     ua_status s = ua_cheb_integral(c, &integral);
     if (ok) {

@@ -1,7 +1,8 @@
 /*
- * ua_cheb_fit: option checks, the single-piece fit, and the piecewise construction (split where a
+ * ua_cheb_fit: option checks, the single-piece fit, the piecewise construction (split where a
  * piece does not converge — at a detected edge, else at the midpoint — then merge neighbours
- * that one fit resolves), following Chebfun's splitting mode (docs/cheb.md).
+ * that one fit resolves), following Chebfun's splitting mode, and uniform pieces (2^k equal
+ * pieces of at most uniform_length coefficients, for fast evaluation) (docs/cheb.md).
  */
 #include <float.h>
 #include <math.h>
@@ -21,6 +22,7 @@ void ua_cheb_options_default(ua_cheb_options *opt)
     opt->split = 0;
     opt->split_length = 129;
     opt->max_pieces = 1024;
+    opt->uniform_length = 0;
 }
 
 typedef struct {
@@ -161,6 +163,58 @@ static ua_status assemble(const builder *B, ua_map map, ua_cheb **out)
     return UA_OK;
 }
 
+static void clear_pieces(builder *B)
+{
+    for (size_t i = 0; i < B->count; i++) free(B->p[i].fit.coeffs);
+    B->count = 0;
+}
+
+/* Uniform pieces: for P = 1, 2, 4, ... fit the P equal pieces of [ta, tb] (sampling every
+ * breakpoint: the target is meant to be smooth) until each is resolved with at most L
+ * coefficients. A level that passes is refitted when the global scale grew while it was fitted,
+ * so that every piece is chopped against the same, final, scale (the memo makes the refit free of
+ * new evaluations). The last level allowed (2P would exceed max_pieces, or halving would leave
+ * pieces too narrow to cut) is always fitted completely and kept, its pieces longer than L marked
+ * unresolved; *ok tells whether every piece passed. */
+static ua_status build_uniform(builder *B, size_t L, size_t max_pieces, size_t nmax, int *ok)
+{
+    const double ta = B->s->ta, tb = B->s->tb;
+    *ok = 0;
+    for (size_t P = 1;; P *= 2) {
+        double h2 = (tb - ta) / (double)(2 * P);
+        int last = 2 * P > max_pieces || !cut_ok(B, ta, ta + 2 * h2, ta + h2) ||
+                   !cut_ok(B, tb - 2 * h2, tb, tb - h2);
+        int all = 1;
+        for (int pass = 0; pass < 8; pass++) {
+            double v0 = B->vscale;
+            clear_pieces(B);
+            all = 1;
+            for (size_t i = 0; i < P && (all || last); i++) {
+                double lo = ua_cheb_uniform_break(ta, tb, P, i);
+                double hi = ua_cheb_uniform_break(ta, tb, P, i + 1);
+                ua_cheb_piece_fit f;
+                ua_status st = ua_cheb_fit_piece(B->s, lo, hi, nmax, 0, 0, &B->tol, B->vscale, &f);
+                if (st) return st;
+                if (f.vscale > B->vscale) B->vscale = f.vscale;
+                if (!f.resolved || f.n > L) {
+                    all = 0;
+                    f.resolved = 0;
+                }
+                st = push_piece(B, lo, hi, &f);
+                if (st) {
+                    free(f.coeffs);
+                    return st;
+                }
+            }
+            if ((!all && !last) || B->vscale == v0) break;
+        }
+        if (all || last) {
+            *ok = all;
+            return UA_OK;
+        }
+    }
+}
+
 static ua_status check_options(ua_fn1 f, double a, double b, const ua_cheb_options *o)
 {
     if (!f) return UA_ERR(UA_EINVAL, "cheb_fit: the function is NULL");
@@ -181,6 +235,14 @@ static ua_status check_options(ua_fn1 f, double a, double b, const ua_cheb_optio
         if (o->split_length < 17)
             return UA_ERR(UA_EINVAL, "cheb_fit: split_length must be >= 17, got %zu",
                           o->split_length);
+        if (o->max_pieces < 1) return UA_ERR(UA_EINVAL, "cheb_fit: max_pieces must be >= 1");
+    }
+    if (o->uniform_length) {
+        if (o->split)
+            return UA_ERR(UA_EINVAL, "cheb_fit: split and uniform_length exclude each other");
+        if (o->uniform_length > o->max_length)
+            return UA_ERR(UA_EINVAL, "cheb_fit: uniform_length %zu exceeds max_length %zu",
+                          o->uniform_length, o->max_length);
         if (o->max_pieces < 1) return UA_ERR(UA_EINVAL, "cheb_fit: max_pieces must be >= 1");
     }
     return UA_OK;
@@ -210,6 +272,31 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
         /* the piecewise search revisits points (edge detection, merging): memoise f */
         st = ua_cheb_sampler_memo(&s, 4 * B.split_length);
         if (st) return st;
+    }
+    if (o->uniform_length) {
+        size_t L = o->uniform_length, nmax = 17;
+        while (nmax < 2 * L + 1) nmax = 2 * nmax - 1; /* a grid on which a plateau after L shows */
+        if (nmax > o->max_length) nmax = o->max_length < 17 ? 17 : o->max_length;
+        B.split_length = L;
+        st = ua_cheb_sampler_memo(&s, 4 * nmax);
+        int ok = 0;
+        if (!st) st = build_uniform(&B, L, o->max_pieces, nmax, &ok);
+        if (!st) st = assemble(&B, o->map, out);
+        if (!st) st = ua_cheb_make_uniform(*out, 0);
+        for (size_t i = 0; i < B.count; i++) free(B.p[i].fit.coeffs);
+        free(B.p);
+        ua_cheb_sampler_release(&s);
+        if (st) {
+            ua_cheb_free(*out);
+            *out = NULL;
+            return st;
+        }
+        if (!ok)
+            return UA_ERR(UA_ENOTRESOLVED,
+                          "cheb_fit: %zu uniform pieces do not all resolve to tol %g within %zu "
+                          "coefficients (max_pieces %zu)",
+                          (*out)->npieces, o->tol, L, o->max_pieces);
+        return UA_OK;
     }
     ua_cheb_piece_fit whole;
     st = fit_interval(&B, s.ta, s.tb, &whole);

@@ -19,7 +19,39 @@ struct ua_cheb {
     double *lo, *hi, *inv_width;
     size_t *offset; /* (npieces + 1,): piece i owns coeffs[offset[i] .. offset[i+1]) */
     double *coeffs;
+    /* Uniform pieces (ua_cheb_options.uniform_length): the pieces are equal in t and the piece
+     * of t is located by arithmetic (ua_cheb_uniform_locate) with u_t0 = t_a and
+     * u_scale = P / (t_b - t_a); the exporter repeats the same operations. 0 otherwise. */
+    int uniform;
+    double u_t0, u_scale;
 };
+
+/* Uniform pieces: u = (t - t0) * scale in [0, P], i = (int)u capped at P - 1, and
+ * s = 2 (u - i) - 1 (u - i is exact, so is the doubling). No clamp: beyond the ends by rounding,
+ * s leaves [-1, 1] by a few ulps only. Shared with the exporter. */
+static inline size_t ua_cheb_uniform_locate(double t, double t0, double scale, size_t npieces,
+                                            double *s)
+{
+    double u = (t - t0) * scale;
+    int i = (int)u;
+    if (i > (int)npieces - 1) i = (int)npieces - 1;
+    if (i < 0) i = 0;
+    *s = (u - (double)i) * 2.0 - 1.0;
+    return (size_t)i;
+}
+
+/* Sets the uniform fields of c from its domain (breaks[0], breaks[P], map). When check is
+ * nonzero the interior breakpoints must be the uniform ones (in t, within 1e-9 of a piece's
+ * width), else UA_EFORMAT. */
+ua_status ua_cheb_make_uniform(ua_cheb *c, int check);
+
+/* The i-th of P equal breakpoints of [t0, t1] in t: t0 + i h with h = (t1 - t0) / P, and t1
+ * exactly for i = P. */
+static inline double ua_cheb_uniform_break(double t0, double t1, size_t P, size_t i)
+{
+    if (i >= P) return t1;
+    return t0 + (double)i * ((t1 - t0) / (double)P);
+}
 
 /* Clenshaw's recurrence for sum_{k<n} c_k T_k(s), n >= 1. The exported C repeats exactly these
  * operations, in this order. */
