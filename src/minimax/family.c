@@ -1,0 +1,362 @@
+/*
+ * The `minimax` family vtable: predict, save / load through the safetensors container, C export
+ * (Horner or Estrin, fma where the target has a fast one) and description (src/model/family.h).
+ *
+ * Tensors: "num" F64 (m + 1,) monomial coefficients in t; "den" F64 (n + 1,) for a rational;
+ * "variable" F64 (2,) = [shift, scale] (t = (x - shift) * scale); "alternation" F64 (k,) when
+ * there are alternation points.
+ * Metadata (strings): "minimax_error" abs|rel|weighted, "minimax_coeffs" real|double|float,
+ * "minimax_scheme" horner|estrin, "minimax_var" x|unit, "minimax_converged" 0|1,
+ * "minimax_iterations", and the numbers "minimax_levelled_error", "minimax_real_error",
+ * "minimax_coeff_error", "minimax_measured_error", "minimax_float_error", "minimax_cond"
+ * (written with 17 significant digits, so they read back bitwise).
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "model/family.h"
+#include "internal.h"
+
+static const char *const error_names[] = {"abs", "rel", "weighted"};
+static const char *const coeff_names[] = {"real", "double", "float"};
+static const char *const scheme_names[] = {"horner", "estrin"};
+
+static void mm_family_free(void *state) { ua_minimax_free(state); }
+
+static ua_status mm_predict(const void *state, const double *x, size_t n, double *y)
+{
+    if (n && (!x || !y)) return UA_ERR(UA_EINVAL, "minimax predict: NULL arrays");
+    for (size_t i = 0; i < n; i++) y[i] = ua_minimax_eval(state, x[i]);
+    return UA_OK;
+}
+
+static ua_status set_num(ua_st *st, const char *key, double v)
+{
+    char buf[32];
+    return ua_st_set_meta(st, key, ua_fmt_double(buf, v));
+}
+
+static ua_status mm_save(const void *state, ua_st *st)
+{
+    const ua_minimax *p = state;
+    int64_t sn = (int64_t)p->nnum, sd = (int64_t)p->nden, sa = (int64_t)p->nalt, s2 = 2;
+    double var[2] = {p->shift, p->scale};
+    char buf[32];
+    ua_status s = ua_st_add(st, "num", UA_F64, 1, &sn, p->num);
+    if (!s && p->nden) s = ua_st_add(st, "den", UA_F64, 1, &sd, p->den);
+    if (!s && p->nalt) s = ua_st_add(st, "alternation", UA_F64, 1, &sa, p->alt);
+    if (!s) s = ua_st_add(st, "variable", UA_F64, 1, &s2, var);
+    if (!s) s = ua_st_set_meta(st, "minimax_error", error_names[p->error]);
+    if (!s) s = ua_st_set_meta(st, "minimax_coeffs", coeff_names[p->coeffs]);
+    if (!s) s = ua_st_set_meta(st, "minimax_scheme", scheme_names[p->scheme]);
+    if (!s) s = ua_st_set_meta(st, "minimax_var", p->var == UA_MINIMAX_VAR_UNIT ? "unit" : "x");
+    if (!s) s = ua_st_set_meta(st, "minimax_converged", p->converged ? "1" : "0");
+    snprintf(buf, sizeof buf, "%zu", p->iterations);
+    if (!s) s = ua_st_set_meta(st, "minimax_iterations", buf);
+    if (!s) s = set_num(st, "minimax_levelled_error", p->levelled);
+    if (!s) s = set_num(st, "minimax_real_error", p->real_err);
+    if (!s) s = set_num(st, "minimax_coeff_error", p->coeff_err);
+    if (!s) s = set_num(st, "minimax_measured_error", p->measured_err);
+    if (!s) s = set_num(st, "minimax_float_error", p->float_err);
+    if (!s) s = set_num(st, "minimax_cond", p->cond);
+    return s;
+}
+
+/* A 1-D F64 tensor (optional: *n = 0 when absent and !required). */
+static ua_status get_f64(const ua_st *st, const char *name, int required, size_t *n,
+                         const double **data)
+{
+    ua_dtype dt = UA_F64;
+    size_t ndim = 0;
+    const int64_t *shape = NULL;
+    const void *d = NULL;
+    *n = 0;
+    *data = NULL;
+    if (ua_st_get(st, name, &dt, &ndim, &shape, &d) != UA_OK)
+        return required ? UA_ERR(UA_EFORMAT, "minimax model: tensor '%s' is missing", name) : UA_OK;
+    if (dt != UA_F64 || ndim != 1 || shape[0] < 0)
+        return UA_ERR(UA_EFORMAT, "minimax model: tensor '%s' must be a 1-D F64 tensor", name);
+    *n = (size_t)shape[0];
+    *data = d;
+    for (size_t i = 0; i < *n; i++)
+        if (!isfinite((*data)[i]))
+            return UA_ERR(UA_EFORMAT, "minimax model: tensor '%s' holds a non-finite value", name);
+    return UA_OK;
+}
+
+static int pick(const char *v, const char *const *names, int count)
+{
+    for (int i = 0; v && i < count; i++)
+        if (!strcmp(v, names[i])) return i;
+    return -1;
+}
+
+/* A non-negative number (or inf) from metadata key; UA_EFORMAT when absent or malformed. */
+static ua_status meta_num(const ua_st *st, const char *key, double *v)
+{
+    const char *s = ua_st_meta(st, key);
+    char *end = NULL;
+    if (!s) return UA_ERR(UA_EFORMAT, "minimax model: metadata '%s' is missing", key);
+    *v = strtod(s, &end);
+    if (end == s || *end || isnan(*v) || *v < 0)
+        return UA_ERR(UA_EFORMAT, "minimax model: metadata '%s' = '%s' is not a number >= 0", key, s);
+    return UA_OK;
+}
+
+static ua_status mm_load(const ua_st *st, double lo, double hi, void **state)
+{
+    if (!state) return UA_ERR(UA_EINVAL, "minimax load: state is NULL");
+    *state = NULL;
+    size_t nn, nd, na, nv;
+    const double *num, *den, *alt, *var;
+    ua_status s = get_f64(st, "num", 1, &nn, &num);
+    if (!s) s = get_f64(st, "den", 0, &nd, &den);
+    if (!s) s = get_f64(st, "alternation", 0, &na, &alt);
+    if (!s) s = get_f64(st, "variable", 1, &nv, &var);
+    if (s) return s;
+    if (nn < 1 || nn > 1001)
+        return UA_ERR(UA_EFORMAT, "minimax model: %zu numerator coefficients (need 1..1001)", nn);
+    if (ua_st_get(st, "den", NULL, NULL, NULL, NULL) == UA_OK && (nd < 1 || nd > 1001))
+        return UA_ERR(UA_EFORMAT, "minimax model: %zu denominator coefficients (need 1..1001)", nd);
+    if (nv != 2 || !(var[1] != 0.0))
+        return UA_ERR(UA_EFORMAT, "minimax model: 'variable' must be [shift, scale], scale != 0");
+    for (size_t i = 0; i < na; i++)
+        if (alt[i] < lo || alt[i] > hi || (i && !(alt[i] > alt[i - 1])))
+            return UA_ERR(UA_EFORMAT, "minimax model: alternation points must increase inside "
+                          "the domain");
+    int err = pick(ua_st_meta(st, "minimax_error"), error_names, 3);
+    int co = pick(ua_st_meta(st, "minimax_coeffs"), coeff_names, 3);
+    int sc = pick(ua_st_meta(st, "minimax_scheme"), scheme_names, 2);
+    const char *vs = ua_st_meta(st, "minimax_var"), *cv = ua_st_meta(st, "minimax_converged");
+    const char *its = ua_st_meta(st, "minimax_iterations");
+    if (err < 0 || co < 0 || sc < 0)
+        return UA_ERR(UA_EFORMAT, "minimax model: metadata minimax_error / minimax_coeffs / "
+                      "minimax_scheme missing or unknown");
+    if (!vs || (strcmp(vs, "x") && strcmp(vs, "unit")))
+        return UA_ERR(UA_EFORMAT, "minimax model: metadata 'minimax_var' must be x or unit");
+    if (!cv || (strcmp(cv, "0") && strcmp(cv, "1")))
+        return UA_ERR(UA_EFORMAT, "minimax model: metadata 'minimax_converged' must be 0 or 1");
+    char *end = NULL;
+    unsigned long long iters = its ? strtoull(its, &end, 10) : 0;
+    if (!its || end == its || *end)
+        return UA_ERR(UA_EFORMAT, "minimax model: metadata 'minimax_iterations' is not a count");
+    double v[6];
+    const char *keys[6] = {"minimax_levelled_error", "minimax_real_error", "minimax_coeff_error",
+                           "minimax_measured_error", "minimax_float_error", "minimax_cond"};
+    for (int i = 0; i < 6; i++)
+        if ((s = meta_num(st, keys[i], &v[i]))) return s;
+    if (co == UA_MINIMAX_FLOAT)
+        for (size_t k = 0; k < nn + nd; k++) {
+            double c = k < nn ? num[k] : den[k - nn];
+            if ((double)(float)c != c)
+                return UA_ERR(UA_EFORMAT, "minimax model: float coefficients must be floats");
+        }
+    ua_minimax *p = mm_alloc(nn, nd, na);
+    if (!p) return UA_ENOMEM_ERR(sizeof *p);
+    memcpy(p->num, num, nn * sizeof *num);
+    if (nd) memcpy(p->den, den, nd * sizeof *den);
+    if (na) memcpy(p->alt, alt, na * sizeof *alt);
+    p->a = lo;
+    p->b = hi;
+    p->shift = var[0];
+    p->scale = var[1];
+    p->var = strcmp(vs, "unit") ? UA_MINIMAX_VAR_X : UA_MINIMAX_VAR_UNIT;
+    p->error = (ua_minimax_error)err;
+    p->coeffs = (ua_minimax_coeffs)co;
+    p->scheme = (ua_minimax_scheme)sc;
+    p->converged = cv[0] == '1';
+    p->iterations = (size_t)iters;
+    p->levelled = v[0];
+    p->real_err = v[1];
+    p->coeff_err = v[2];
+    p->measured_err = v[3];
+    p->float_err = v[4];
+    p->cond = v[5];
+    *state = p;
+    return UA_OK;
+}
+
+/* ---- C export ------------------------------------------------------------------------------ */
+
+static void put_array(FILE *out, const char *T, const char *name, const char *suffix,
+                      const double *v, size_t n, int fl)
+{
+    fprintf(out, "static const %s %s_%s[%zu] = {", T, name, suffix, n);
+    for (size_t k = 0; k < n; k++) {
+        fputs(k % 4 ? " " : "\n    ", out);
+        if (fl) fprintf(out, "%af", (double)(float)v[k]);
+        else fprintf(out, "%a", v[k]);
+        if (k + 1 < n) fputc(',', out);
+    }
+    fputs("\n};\n", out);
+}
+
+/* Straight-line code for sum c_k t^k (n coefficients in array NAME_arr), the same operations as
+ * poly() in eval.c; the value is left in the variable named res. */
+static void put_poly(FILE *out, const char *T, const char *name, const char *arr, size_t n,
+                     ua_minimax_scheme scheme, const char *res)
+{
+    if (scheme == UA_MINIMAX_HORNER || n < 3) {
+        fprintf(out, "    %s %s = %s_%s[%zu];\n", T, res, name, arr, n - 1);
+        for (size_t k = n - 1; k-- > 0;)
+            fprintf(out, "    %s = %s_mac(%s, t, %s_%s[%zu]);\n", res, name, res, name, arr, k);
+        return;
+    }
+    /* Estrin: names of the current level's values */
+    char (*cur)[48] = malloc(n * sizeof *cur), (*nxt)[48] = malloc(n * sizeof *nxt);
+    if (!cur || !nxt) {
+        free(cur);
+        free(nxt);
+        fprintf(out, "#error out of memory while exporting\n");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) snprintf(cur[i], sizeof cur[i], "%s_%s[%zu]", name, arr, i);
+    char p[48] = "t";
+    size_t L = n;
+    int lev = 0;
+    while (L > 1) {
+        for (size_t i = 0; i < L / 2; i++) {
+            snprintf(nxt[i], sizeof nxt[i], "%s%d_%zu", arr, lev, i);
+            fprintf(out, "    const %s %s = %s_mac(%s, %s, %s);\n", T, nxt[i], name, cur[2 * i + 1],
+                    p, cur[2 * i]);
+        }
+        if (L % 2) memcpy(nxt[L / 2], cur[L - 1], sizeof nxt[0]);
+        L = (L + 1) / 2;
+        char (*tmp)[48] = cur;
+        cur = nxt;
+        nxt = tmp;
+        if (L > 1) {
+            char q[48];
+            snprintf(q, sizeof q, "%s_t%d", arr, lev + 1);
+            fprintf(out, "    const %s %s = %s * %s;\n", T, q, p, p);
+            memcpy(p, q, sizeof p);
+        }
+        lev++;
+    }
+    fprintf(out, "    %s %s = %s;\n", T, res, cur[0]);
+    free(cur);
+    free(nxt);
+}
+
+static ua_status mm_export_c(const void *state, ua_export_type type, const char *name, FILE *out)
+{
+    const ua_minimax *p = state;
+    if (!p || !name || !out) return UA_ERR(UA_EINVAL, "minimax export: NULL argument");
+    if (type != UA_EXPORT_DOUBLE && type != UA_EXPORT_FLOAT)
+        return UA_ERR(UA_EINVAL, "minimax export: unknown scalar type %d", (int)type);
+    const int fl = type == UA_EXPORT_FLOAT;
+    const char *T = fl ? "float" : "double";
+    fprintf(out, "\n/* minimax: %s of degree %zu", p->nden ? "rational" : "polynomial", p->nnum - 1);
+    if (p->nden) fprintf(out, " / %zu", p->nden - 1);
+    fprintf(out, " in %s, %s scheme, %s coefficients%s.\n * Each step is fma(a, b, c) where the "
+                 "target has a fast fma (FP_FAST_FMA%s), a * b + c otherwise. */\n\n",
+            p->shift == 0.0 && p->scale == 1.0 ? "x" : "t = (x - shift) * scale",
+            scheme_names[p->scheme], coeff_names[p->coeffs],
+            fl && p->coeffs != UA_MINIMAX_FLOAT ? " (rounded to float here)" : "", fl ? "F" : "");
+    fprintf(out, "static inline %s %s_mac(%s a, %s b, %s c)\n{\n#ifdef FP_FAST_FMA%s\n"
+                 "    return %s(a, b, c);\n#else\n    return a * b + c;\n#endif\n}\n\n",
+            T, name, T, T, T, fl ? "F" : "", fl ? "fmaf" : "fma");
+    put_array(out, T, name, "p", p->num, p->nnum, fl);
+    if (p->nden) put_array(out, T, name, "q", p->den, p->nden, fl);
+    fprintf(out, "\n%s %s(%s x)\n{\n", T, name, T);
+    fprintf(out, "    if (!(%sx >= %a && %sx <= %a)) return NAN; /* outside [%.17g, %.17g], or NaN */\n",
+            fl ? "(double)" : "", p->a, fl ? "(double)" : "", p->b, p->a, p->b);
+    if (p->shift == 0.0 && p->scale == 1.0) fprintf(out, "    %s t = x;\n", T);
+    else if (fl)
+        fprintf(out, "    float t = (x - %af) * %af;\n", (double)(float)p->shift,
+                (double)(float)p->scale);
+    else fprintf(out, "    double t = (x - %a) * %a;\n", p->shift, p->scale);
+    put_poly(out, T, name, "p", p->nnum, p->scheme, "yp");
+    if (p->nden) {
+        put_poly(out, T, name, "q", p->nden, p->scheme, "yq");
+        fputs("    return yp / yq;\n", out);
+    } else fputs("    return yp;\n", out);
+    fputs("}\n", out);
+    if (ferror(out)) return UA_ERR(UA_EIO, "minimax export: write failed");
+    return UA_OK;
+}
+
+/* ---- describe ------------------------------------------------------------------------------ */
+
+static cJSON *number_array(const double *v, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a && i < n; i++) {
+        cJSON *x = cJSON_CreateNumber(v[i]);
+        if (!x || !cJSON_AddItemToArray(a, x)) {
+            cJSON_Delete(x);
+            cJSON_Delete(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+static int add_array(cJSON *obj, const char *key, const double *v, size_t n)
+{
+    cJSON *a = number_array(v, n);
+    if (!a) return 0;
+    if (!cJSON_AddItemToObject(obj, key, a)) {
+        cJSON_Delete(a);
+        return 0;
+    }
+    return 1;
+}
+
+static ua_status mm_describe(const void *state, cJSON *obj)
+{
+    const ua_minimax *p = state;
+    if (!p || !obj) return UA_ERR(UA_EINVAL, "minimax describe: NULL argument");
+    int ok = cJSON_AddNumberToObject(obj, "degree", (double)(p->nnum - 1)) != NULL;
+    if (p->nden) ok = ok && cJSON_AddNumberToObject(obj, "den_degree", (double)(p->nden - 1));
+    ok = ok && cJSON_AddStringToObject(obj, "error_measure", error_names[p->error]);
+    ok = ok && cJSON_AddStringToObject(obj, "coeffs", coeff_names[p->coeffs]);
+    ok = ok && cJSON_AddStringToObject(obj, "scheme", scheme_names[p->scheme]);
+    ok = ok && cJSON_AddStringToObject(obj, "variable", p->var == UA_MINIMAX_VAR_UNIT
+                                                            ? "t = (x - shift) * scale" : "x");
+    if (p->var == UA_MINIMAX_VAR_UNIT) {
+        ok = ok && cJSON_AddNumberToObject(obj, "shift", p->shift);
+        ok = ok && cJSON_AddNumberToObject(obj, "scale", p->scale);
+    }
+    ok = ok && cJSON_AddBoolToObject(obj, "resolved", p->converged);
+    ok = ok && cJSON_AddNumberToObject(obj, "iterations", (double)p->iterations);
+    ok = ok && cJSON_AddNumberToObject(obj, "levelled_error", p->levelled);
+    ok = ok && cJSON_AddNumberToObject(obj, "alternation_count", (double)p->nalt);
+    ok = ok && add_array(obj, "alternation_points", p->alt, p->nalt);
+    ok = ok && cJSON_AddNumberToObject(obj, "real_error", p->real_err);
+    ok = ok && cJSON_AddNumberToObject(obj, "coeff_error", p->coeff_err);
+    ok = ok && cJSON_AddNumberToObject(obj, "measured_error", p->measured_err);
+    ok = ok && cJSON_AddNumberToObject(obj, "float_error", p->float_err);
+    ok = ok && cJSON_AddNumberToObject(obj, "condition", p->cond);
+    ok = ok && add_array(obj, "coefficients", p->num, p->nnum);
+    if (p->nden) ok = ok && add_array(obj, "den_coefficients", p->den, p->nden);
+    return ok ? UA_OK : UA_ENOMEM_ERR(64);
+}
+
+/* ---- natural points: the alternation points ------------------------------------------------ */
+
+static ua_status mm_natural_points(const void *state, double **pts, size_t *n, int *log_grid)
+{
+    const ua_minimax *p = state;
+    if (!p || !pts || !n) return UA_ERR(UA_EINVAL, "minimax natural_points: NULL argument");
+    *pts = ua_calloc(p->nalt ? p->nalt : 1, sizeof **pts);
+    if (!*pts) return UA_ENOMEM_ERR(p->nalt * sizeof **pts);
+    if (p->nalt) memcpy(*pts, p->alt, p->nalt * sizeof **pts);
+    *n = p->nalt;
+    if (log_grid) *log_grid = 0;
+    return UA_OK;
+}
+
+const ua_family ua_family_minimax = {
+    .name = "minimax",
+    .free = mm_family_free,
+    .predict = mm_predict,
+    .save = mm_save,
+    .load = mm_load,
+    .export_c = mm_export_c,
+    .describe = mm_describe,
+    .natural_points = mm_natural_points,
+};

@@ -1,0 +1,232 @@
+/*
+ * src/minimax/internal.h — the layout of a ua_minimax and the MPFR machinery shared by the files
+ * of src/minimax/ (not installed). The mathematics is in docs/minimax.md.
+ *
+ *   basis.c    Chebyshev <-> monomial conversion, dense linear solve (MPFR)
+ *   problem.c  the problem: target, weight, fixed part, cached grid; the error e(x) in MPFR
+ *   extrema.c  local extrema of the error (grid + Brent), choice of an alternating reference
+ *   remez.c    polynomial Remez exchange
+ *   rational.c rational Remez exchange
+ *   fpround.c  coefficient rounding with re-optimisation (greedy, and the choice of the best)
+ *   lattice.c  coefficient rounding by lattice reduction (LLL + Babai)
+ *   degree.c   least degree meeting a tolerance
+ *   fit.c      ua_minimax_fit: options, degenerate cases, variable choice, orchestration
+ *   eval.c     evaluation (double, float; Horner, Estrin) and the re-measurement of the error
+ *   family.c   the model vtable (save, load, export, describe)
+ */
+#ifndef UA_MINIMAX_INTERNAL_H
+#define UA_MINIMAX_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <mpfr.h>
+#include "uniapprox/minimax.h"
+
+struct ua_minimax {
+    double a, b;
+    double shift, scale;     /* t = (x - shift) * scale */
+    ua_minimax_var var;
+    ua_minimax_error error;
+    ua_minimax_coeffs coeffs;
+    ua_minimax_scheme scheme;
+    size_t nnum, nden;       /* coefficient counts; nden 0 for a polynomial */
+    double *num, *den;       /* (nnum,), (nden,) monomials in t */
+    double levelled, real_err, coeff_err, measured_err, float_err, cond;
+    size_t iterations;
+    int converged;
+    size_t nalt;
+    double *alt;             /* (nalt,) */
+};
+
+/* Allocates an approximation with room for nnum + nden coefficients and nalt points (zeroed).
+ * NULL on failure (no error recorded). */
+ua_minimax *mm_alloc(size_t nnum, size_t nden, size_t nalt);
+
+/* ---- basis.c ------------------------------------------------------------------------------- */
+
+/* Array of n MPFR numbers at precision prec, set to 0; NULL on failure. mm_vec_free(v, n). */
+mpfr_t *mm_vec_new(size_t n, mpfr_prec_t prec);
+void mm_vec_free(mpfr_t *v, size_t n);
+
+/* Solves A z = r in place (A (n, n) row-major, destroyed; r (n,) becomes z) by Gaussian
+ * elimination with partial pivoting. Returns 0, or -1 when a pivot is exactly zero. */
+int mm_solve(size_t n, mpfr_t *A, mpfr_t *r, mpfr_prec_t prec);
+
+/* Chebyshev coefficients c (n,) of a polynomial in s -> its monomial coefficients in t, where
+ * s = alpha + beta t. out (n,) initialised by the caller. Returns 0, -1 when out of memory. */
+int mm_cheb_to_mono(size_t n, mpfr_t *c, const mpfr_t alpha, const mpfr_t beta, mpfr_t *out,
+                    mpfr_prec_t prec);
+
+/* T_0(s) .. T_{n-1}(s) into T (n,). */
+void mm_cheb_values(size_t n, const mpfr_t s, mpfr_t *T);
+
+/* ---- problem.c ----------------------------------------------------------------------------- */
+
+/* The approximant in the error function: sum p_k B_k / sum q_k B_k (nq 0: denominator 1), with
+ * B_k = T_k(s) (cheb != 0) or t^k (monomials in t). np == 0 is the zero function. */
+typedef struct {
+    size_t np, nq;
+    mpfr_t *p, *q;
+    int cheb;
+} mm_sol;
+
+typedef struct {
+    const ua_target *f, *w;
+    ua_minimax_error kind;
+    double a, b;
+    mpfr_prec_t prec;
+    mpfr_t mid, half;        /* s = (x - mid) / half */
+    mpfr_t shift, scale;     /* t = (x - shift) * scale: the variable of fixed parts and of
+                                monomial solutions */
+    /* fixed part subtracted from f (fpround): sum fixed[k] t^k over k < nfixed_len with
+     * is_fixed[k]; nfixed_len 0 for none */
+    size_t nfixed_len;
+    mpfr_t *fixed;
+    int *is_fixed;
+    size_t M;                /* grid size */
+    double *gx;              /* (M,) grid, increasing, endpoints a and b */
+    mpfr_t *gf;              /* (M,) f(x_j) (without the fixed part) */
+    mpfr_t *gw;              /* (M,) weight w(x_j) */
+    mpfr_t *gg;              /* (M,) f(x_j) - fixed(x_j) */
+    double fscale;           /* max_j |w_j f_j| */
+    mpfr_t tmp[6];           /* scratch for the error function */
+} mm_problem;
+
+/* Builds the problem: samples f (and w) on a Chebyshev-distributed grid of M points.
+ * Errors: UA_EDOMAIN (non-finite f or w, f == 0 with relative error, w <= 0), UA_ENOMEM. */
+ua_status mm_problem_init(mm_problem *pb, const ua_target *f, const ua_target *w,
+                          ua_minimax_error kind, double a, double b, double shift, double scale,
+                          mpfr_prec_t prec, size_t M);
+void mm_problem_clear(mm_problem *pb);
+
+/* Sets the fixed part (copies; n coefficients, is_fixed flags) and refreshes gg. n 0 removes
+ * it. Errors: UA_ENOMEM. */
+ua_status mm_problem_set_fixed(mm_problem *pb, size_t n, mpfr_t *coef, const int *is_fixed);
+
+/* g(x) = f(x) - fixed(x) and w(x) at a double point x (gv, wv initialised by the caller). */
+void mm_problem_target(mm_problem *pb, double x, mpfr_t gv, mpfr_t wv);
+
+/* s(x) and t(x) in MPFR. */
+void mm_problem_s(mm_problem *pb, double x, mpfr_t s);
+void mm_problem_t(mm_problem *pb, double x, mpfr_t t);
+
+/* s = alpha + beta t (to convert Chebyshev series in s to monomials in t). */
+void mm_problem_alpha_beta(mm_problem *pb, mpfr_t alpha, mpfr_t beta);
+
+/* R(x) of a solution (value into y). Returns 0, or -1 when the denominator is 0. */
+int mm_sol_eval(mm_problem *pb, const mm_sol *sol, double x, mpfr_t y);
+
+/* e(x) = w (R - g) given g and w at x; as a double (+-Inf on a pole). */
+double mm_err_with(mm_problem *pb, const mm_sol *sol, double x, const mpfr_t g, const mpfr_t w);
+
+/* e(x) at any double x (evaluates the target). */
+double mm_err_at(mm_problem *pb, const mm_sol *sol, double x);
+
+/* Frees a solution's arrays. */
+void mm_sol_clear(mm_sol *sol);
+/* Allocates a solution with np, nq zeroed coefficients. -1 on failure. */
+int mm_sol_init(mm_sol *sol, size_t np, size_t nq, int cheb, mpfr_prec_t prec);
+
+/* ---- extrema.c ----------------------------------------------------------------------------- */
+
+/* Candidate extrema of e, sorted by x. */
+typedef struct {
+    size_t n;
+    double *x, *e;
+    double maxabs, xmax; /* the largest |e| found, and where */
+} mm_extrema;
+
+/* Locates the local extrema of e for sol: e on the cached grid, then Brent's derivative-free
+ * maximisation of +-e in each grid bracket around a discrete extremum. Errors: UA_ENOMEM. */
+ua_status mm_find_extrema(mm_problem *pb, const mm_sol *sol, mm_extrema *ex);
+void mm_extrema_clear(mm_extrema *ex);
+
+/* From sorted candidates, the alternating subsequence: runs of equal sign merged to their
+ * largest |e|, then reduced to `need` points by dropping the smallest (an end point alone, an
+ * interior one with its smaller neighbour), keeping the largest. Writes up to need points into
+ * ref/eref and returns how many it has (< need: not enough alternations). */
+size_t mm_select_reference(const mm_extrema *ex, size_t need, double *ref, double *eref);
+
+/* ---- remez.c / rational.c ------------------------------------------------------------------ */
+
+typedef struct {
+    size_t max_iter;
+    double eq_tol;
+} mm_remez_opts;
+
+typedef struct {
+    mm_sol sol;          /* Chebyshev basis in s */
+    double E;            /* levelled error, |E| */
+    double maxerr;       /* max |e| re-measured on the grid + refined extrema */
+    size_t nref;
+    double *ref;         /* (nref,) alternation points (the last reference) */
+    size_t iterations;
+    int converged;
+    int exact;           /* max |e| at rounding level: R reproduces the target */
+    int pole;            /* rational: the denominator vanished */
+} mm_result;
+
+void mm_result_clear(mm_result *r);
+
+/* Solves the system of one exchange step on the reference ref into sol, with the signed levelled
+ * error into *h (e(x_i) = -(-1)^i h). Returns 0, -1 (singular system), -2 (pole). */
+typedef int (*mm_solve_fn)(mm_problem *pb, const double *ref, void *ctx, mm_sol *sol, double *h);
+
+/* The exchange loop on N-point references (remez.c), starting from ref (N,; overwritten).
+ * res->sol must be allocated by the caller; res->ref is allocated here. */
+ua_status mm_remez_drive(mm_problem *pb, size_t N, double *ref, mm_solve_fn solve, void *ctx,
+                         const mm_remez_opts *o, mm_result *res);
+
+/* Best polynomial of degree n (n >= 0) of g = f - fixed in the error measure of pb. init (n + 2
+ * points) or NULL for the Chebyshev extrema. Returns UA_OK (res->converged says whether it
+ * equioscillated), UA_ENOMEM. */
+ua_status mm_remez_poly(mm_problem *pb, size_t n, const double *init, const mm_remez_opts *o,
+                        mm_result *res);
+
+/* Best rational of type (m, n), n >= 1. res->pole when no pole-free solution was found. */
+ua_status mm_remez_rational(mm_problem *pb, size_t m, size_t n, const mm_remez_opts *o,
+                            mm_result *res);
+
+/* The Chebyshev extrema -cos(pi i / (k - 1)), i = 0..k-1, mapped onto [a, b] and rounded to
+ * doubles (k >= 2); returns 0, -1 when they are not strictly increasing (interval too short). */
+int mm_cheb_reference(double a, double b, size_t k, double *out);
+
+/* ---- fpround.c ----------------------------------------------------------------------------- */
+
+/* Rounds the monomial coefficients mono (n,) in t to double (fmt UA_MINIMAX_DOUBLE) or float
+ * (UA_MINIMAX_FLOAT): the best of rounding to nearest, the lattice method (two point sets) and,
+ * when the lattice does no better than rounding to nearest and nothing is within 2 real_err, the
+ * greedy descent that re-optimises the lower coefficients after each rounding; writes the
+ * rounded values into out (n,) and the max |e| of the result (exact evaluation) into *err.
+ * Errors: UA_EUNSUPPORTED (coefficient outside the format's range), UA_ENOMEM. */
+ua_status mm_fpround(mm_problem *pb, size_t n, mpfr_t *mono, ua_minimax_coeffs fmt,
+                     const mm_remez_opts *o, double real_err, double *out, double *err);
+
+/* ---- lattice.c ----------------------------------------------------------------------------- */
+
+/* Rounds the monomial coefficients mono (n,) to the format by lattice reduction (LLL + Babai)
+ * into out (n,), fitting at the points pts (npts,), or at n Chebyshev points when pts is NULL.
+ * Errors: UA_EUNSUPPORTED (out of range), UA_ENOMEM. */
+ua_status mm_lattice_round(mm_problem *pb, size_t n, mpfr_t *mono, ua_minimax_coeffs fmt,
+                           const double *pts, size_t npts, double *out);
+
+/* ---- degree.c ------------------------------------------------------------------------------ */
+
+/* Grid size for N reference points: max(512, 48 N). */
+size_t mm_grid_size(size_t N);
+/* How many doubles lie in [a, b] (a <= b). */
+uint64_t mm_doubles_between(double a, double b);
+/* Validates f, [a, b] and the options (UA_EINVAL with a message). */
+ua_status mm_check_options(const ua_target *f, double a, double b, const ua_minimax_options *o);
+
+/* ---- eval.c -------------------------------------------------------------------------------- */
+
+/* Re-measures p against pb (no fixed part): coeff_err (exact evaluation of the stored
+ * coefficients), measured_err (double evaluation), float_err (float evaluation at float inputs),
+ * on the grid, the alternation points and the refined extrema. Errors: UA_ENOMEM. */
+ua_status mm_measure(mm_problem *pb, ua_minimax *p);
+
+/* Evaluation condition number of the stored form on pb's grid. */
+double mm_condition(const mm_problem *pb, const double *c, size_t n, double shift, double scale);
+
+#endif /* UA_MINIMAX_INTERNAL_H */
