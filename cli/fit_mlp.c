@@ -1,0 +1,248 @@
+/* `uniapprox fit --family mlp`: multilayer perceptrons fitted to samples (--data, --split-dir) or
+ * to a 1-D TARGET sampled on --domain (docs/mlp.md). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char *hidden, *activation, *leaky, *groups, *param, *base_width, *dtype, *task,
+    *optim, *lr, *momentum, *wd, *schedule, *warmup, *batch, *epochs, *val_frac, *patience,
+    *history, *seed, *threads, *log_path, *samples;
+static int evonorm, no_standardize;
+static ua_mlp_options opt;
+
+static const ua_opt opts[] = {
+    { "hidden", 0, 1, &hidden, NULL },          { "activation", 0, 1, &activation, NULL },
+    { "leaky-slope", 0, 1, &leaky, NULL },      { "evonorm", 0, 0, NULL, &evonorm },
+    { "evonorm-groups", 0, 1, &groups, NULL },  { "param", 0, 1, &param, NULL },
+    { "mup-base-width", 0, 1, &base_width, NULL }, { "dtype", 0, 1, &dtype, NULL },
+    { "task", 0, 1, &task, NULL },              { "optim", 0, 1, &optim, NULL },
+    { "lr", 0, 1, &lr, NULL },                  { "momentum", 0, 1, &momentum, NULL },
+    { "weight-decay", 0, 1, &wd, NULL },        { "schedule", 0, 1, &schedule, NULL },
+    { "warmup", 0, 1, &warmup, NULL },          { "batch", 0, 1, &batch, NULL },
+    { "epochs", 0, 1, &epochs, NULL },          { "val-frac", 0, 1, &val_frac, NULL },
+    { "patience", 0, 1, &patience, NULL },      { "lbfgs-history", 0, 1, &history, NULL },
+    { "no-standardize", 0, 0, NULL, &no_standardize }, { "seed", 0, 1, &seed, NULL },
+    { "threads", 0, 1, &threads, NULL },        { "log", 0, 1, &log_path, NULL },
+    { "samples", 0, 1, &samples, NULL },
+};
+
+static const char help[] =
+    "mlp options (multilayer perceptron on samples, docs/mlp.md; defaults measured on UCI):\n"
+    "  --hidden WxW...      hidden widths, e.g. 64x64 (default 64x64; 0 for a linear model)\n"
+    "  --activation A       relu leaky_relu gelu gelu_tanh silu tanh sigmoid softplus sin\n"
+    "                       polyrelu polynorm (default relu)\n"
+    "  --leaky-slope S      leaky_relu slope (default 0.01)\n"
+    "  --evonorm            EvoNorm-S0 after each hidden layer instead of the activation\n"
+    "  --evonorm-groups G   its groups (default: most of 8, 4, 2, 1 leaving >= 16 features each)\n"
+    "  --param sp|ntk|mup   parametrisation (default sp); --mup-base-width W (default 64)\n"
+    "  --dtype f32|f64      arithmetic (default f32)\n"
+    "  --task regress|classify  MSE, or softmax cross-entropy on integer labels 0..C-1\n"
+    "  --optim adam|adamw|sgd|lbfgs  (default adam); --lr R (default 3e-3; lbfgs ignores it)\n"
+    "  --momentum M         SGD momentum (default 0.9)\n"
+    "  --weight-decay W     L2 (adam, sgd) or decoupled (adamw) weight decay (default 0)\n"
+    "  --schedule constant|cosine|warmup  (default cosine); --warmup STEPS (default 5%)\n"
+    "  --batch B            minibatch size (default 32)\n"
+    "  --epochs E           most epochs (L-BFGS: iterations) (default 400)\n"
+    "  --val-frac F         rows held out for early stopping (default 0.1; 0: none)\n"
+    "  --patience P         epochs without a better validation loss before stopping (default 50)\n"
+    "  --lbfgs-history M    L-BFGS memory (default 20)\n"
+    "  --no-standardize     fit the raw columns (default: standardise x and y on the training rows)\n"
+    "  --seed S             initialisation, shuffling, validation split (default 0); with\n"
+    "                       --threads 1 a fit is bitwise reproducible\n"
+    "  --threads N          BLAS and OpenMP threads (default: all)\n"
+    "  --log FILE.jsonl     write the training curve, one JSON object per epoch\n"
+    "  --samples N          with a TARGET: N equispaced samples on --domain (default 2000)\n"
+    "  With --split-dir the test RMSE of split K (index_test_K.txt) is measured and reported.\n";
+
+static int parse_size_opt(const char *name, const char *v, size_t lo, size_t *out)
+{
+    if (v && (ua_cli_size(v, out) || *out < lo))
+        return ua_cli_usage("fit", "--%s '%s' must be a count >= %zu", name, v, lo);
+    return 0;
+}
+
+static int parse_double_opt(const char *name, const char *v, double *out)
+{
+    if (v && ua_cli_double(v, out)) return ua_cli_usage("fit", "--%s '%s' is not a number", name, v);
+    return 0;
+}
+
+static int parse_options(void)
+{
+    ua_mlp_options_default(&opt);
+    int rc = 0;
+    size_t z;
+    if (hidden && ua_mlp_hidden_parse(hidden, &opt)) return ua_cli_fail("fit", UA_EINVAL);
+    if (activation && ua_mlp_act_parse(activation, &opt.act)) return ua_cli_fail("fit", UA_EINVAL);
+    if (param && ua_mlp_param_parse(param, &opt.param)) return ua_cli_fail("fit", UA_EINVAL);
+    if (optim && ua_mlp_optim_parse(optim, &opt.optim)) return ua_cli_fail("fit", UA_EINVAL);
+    if (schedule && ua_mlp_schedule_parse(schedule, &opt.schedule)) return ua_cli_fail("fit", UA_EINVAL);
+    if (dtype) {
+        if (!strcmp(dtype, "f32")) opt.dtype = UA_MLP_F32;
+        else if (!strcmp(dtype, "f64")) opt.dtype = UA_MLP_F64;
+        else return ua_cli_usage("fit", "--dtype '%s': expected f32 or f64", dtype);
+    }
+    if (task) {
+        if (!strcmp(task, "regress")) opt.task = UA_TASK_REGRESS;
+        else if (!strcmp(task, "classify")) opt.task = UA_TASK_CLASSIFY;
+        else return ua_cli_usage("fit", "--task '%s': expected regress or classify", task);
+    }
+    opt.evonorm = evonorm;
+    opt.standardize = !no_standardize;
+    if ((rc = parse_double_opt("leaky-slope", leaky, &opt.leaky_slope)) ||
+        (rc = parse_size_opt("evonorm-groups", groups, 1, &opt.evonorm_groups)) ||
+        (rc = parse_size_opt("mup-base-width", base_width, 1, &opt.mup_base_width)) ||
+        (rc = parse_double_opt("lr", lr, &opt.lr)) ||
+        (rc = parse_double_opt("momentum", momentum, &opt.momentum)) ||
+        (rc = parse_double_opt("weight-decay", wd, &opt.weight_decay)) ||
+        (rc = parse_size_opt("warmup", warmup, 0, &opt.warmup)) ||
+        (rc = parse_size_opt("batch", batch, 1, &opt.batch)) ||
+        (rc = parse_size_opt("epochs", epochs, 1, &opt.epochs)) ||
+        (rc = parse_double_opt("val-frac", val_frac, &opt.val_frac)) ||
+        (rc = parse_size_opt("patience", patience, 1, &opt.patience)) ||
+        (rc = parse_size_opt("lbfgs-history", history, 1, &opt.lbfgs_history)))
+        return rc;
+    if (seed) {
+        if (ua_cli_size(seed, &z)) return ua_cli_usage("fit", "--seed '%s' is not a count", seed);
+        opt.seed = (uint64_t)z;
+    }
+    if (threads) {
+        if (ua_cli_size(threads, &z) || z < 1 || z > 1024)
+            return ua_cli_usage("fit", "--threads '%s' must be a count in 1..1024", threads);
+        opt.threads = (int)z;
+    }
+    if (ua_mlp_options_check(&opt)) return ua_cli_usage("fit", "%s", ua_last_error());
+    return 0;
+}
+
+/* The progress line (stderr is a terminal) and the JSONL training curve. */
+typedef struct {
+    FILE *log;
+    int tty;
+} progress_ctx;
+
+static void progress(const ua_mlp_progress *p, void *ctxv)
+{
+    progress_ctx *c = ctxv;
+    if (c->log) {
+        fprintf(c->log, "{\"epoch\": %zu, \"train_loss\": %.9g, \"val_loss\": ", p->epoch, p->train_loss);
+        if (isnan(p->val_loss)) fputs("null", c->log);
+        else fprintf(c->log, "%.9g", p->val_loss);
+        fprintf(c->log, ", \"lr\": %.6g, \"seconds\": %.6g, \"improved\": %s}\n", p->lr, p->seconds,
+                p->improved ? "true" : "false");
+    }
+    if (c->tty) {
+        double eta = p->seconds / (double)p->epoch * (double)(p->epochs - p->epoch);
+        fprintf(stderr, "\r\033[Kepoch %zu/%zu  train %.4g  val %.4g  %.1fs  ETA %.0fs", p->epoch,
+                p->epochs, p->train_loss, p->val_loss, p->seconds, eta);
+        fflush(stderr);
+    }
+}
+
+static int fit(ua_cli_fit_input *in, void **state, ua_status *fit_status)
+{
+    int rc = parse_options();
+    if (rc) return rc;
+    ua_cli_xy xy = { 0 };
+    size_t nsamples = 2000;
+    if (in->target) {
+        if ((rc = parse_size_opt("samples", samples, 2, &nsamples))) return rc;
+        xy.n = nsamples;
+        xy.d = xy.k = 1;
+        xy.x = malloc(nsamples * sizeof *xy.x);
+        xy.y = malloc(nsamples * sizeof *xy.y);
+        if (!xy.x || !xy.y) {
+            ua_cli_xy_free(&xy);
+            return ua_cli_usage("fit", "out of memory");
+        }
+        for (size_t i = 0; i < nsamples; i++) {
+            xy.x[i] = in->a + (in->b - in->a) * (double)i / (double)(nsamples - 1);
+            xy.y[i] = ua_target_eval(in->target, &xy.x[i]);
+            if (!isfinite(xy.y[i])) {
+                ua_cli_xy_free(&xy);
+                return ua_cli_usage("fit", "the target is not finite at x = %.17g", xy.x[i]);
+            }
+        }
+    } else {
+        if (samples) return ua_cli_usage("fit", "--samples needs a TARGET");
+        if ((rc = ua_cli_load_xy(in, "train", &xy))) return rc;
+        in->a = -INFINITY;
+        in->b = INFINITY;
+    }
+    progress_ctx pc = { NULL, isatty(2) };
+    if (log_path && !(pc.log = fopen(log_path, "w"))) {
+        ua_cli_xy_free(&xy);
+        return ua_cli_usage("fit", "cannot write --log '%s'", log_path);
+    }
+    if (pc.log || pc.tty) {
+        opt.progress = progress;
+        opt.progress_ctx = &pc;
+    }
+    ua_mlp *m = NULL;
+    *fit_status = ua_mlp_fit(xy.x, xy.y, xy.n, xy.d, xy.k, &opt, &m);
+    if (pc.tty) fputs("\r\033[K", stderr);
+    if (pc.log && fclose(pc.log) && !*fit_status) *fit_status = UA_EIO;
+    ua_cli_xy_free(&xy);
+    if (*fit_status == UA_EINVAL && !in->target) { /* bad samples: name the file */
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", ua_last_error());
+        ua_mlp_free(m);
+        return ua_cli_usage("fit", "%s: %s", in->data ? in->data : in->split_dir, msg);
+    }
+    if (*fit_status) {
+        ua_mlp_free(m);
+        return 0;
+    }
+    if (in->split_dir && opt.task == UA_TASK_REGRESS) { /* the held-out split, target units */
+        ua_cli_xy te;
+        if ((rc = ua_cli_load_xy(in, "test", &te))) {
+            ua_mlp_free(m);
+            return rc;
+        }
+        double *p = malloc(te.n * te.k * sizeof *p), se = 0;
+        ua_status s = p ? ua_mlp_predict(m, te.x, te.n, p) : UA_ENOMEM;
+        for (size_t i = 0; !s && i < te.n * te.k; i++) se += (p[i] - te.y[i]) * (p[i] - te.y[i]);
+        if (!s) ua_mlp_set_test_rmse(m, sqrt(se / (double)(te.n * te.k)));
+        free(p);
+        ua_cli_xy_free(&te);
+        if (s) {
+            ua_mlp_free(m);
+            *fit_status = s;
+            return 0;
+        }
+    }
+    *state = m;
+    return 0;
+}
+
+static ua_status store_options(ua_model *m)
+{
+    char buf[64];
+    ua_status s = ua_model_set_meta(m, "optim", ua_mlp_optim_name(opt.optim));
+    snprintf(buf, sizeof buf, "%.17g", opt.lr);
+    if (!s) s = ua_model_set_meta(m, "lr", buf);
+    if (!s) s = ua_model_set_meta(m, "schedule", ua_mlp_schedule_name(opt.schedule));
+    snprintf(buf, sizeof buf, "%zu", opt.batch);
+    if (!s) s = ua_model_set_meta(m, "batch", buf);
+    snprintf(buf, sizeof buf, "%zu", opt.epochs);
+    if (!s) s = ua_model_set_meta(m, "epochs", buf);
+    snprintf(buf, sizeof buf, "%.17g", opt.val_frac);
+    if (!s) s = ua_model_set_meta(m, "val_frac", buf);
+    snprintf(buf, sizeof buf, "%zu", opt.patience);
+    if (!s) s = ua_model_set_meta(m, "patience", buf);
+    snprintf(buf, sizeof buf, "%.17g", opt.weight_decay);
+    if (!s) s = ua_model_set_meta(m, "weight_decay", buf);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)opt.seed);
+    if (!s) s = ua_model_set_meta(m, "seed", buf);
+    if (!s) s = ua_model_set_meta(m, "standardize", opt.standardize ? "1" : "0");
+    return s;
+}
+
+const ua_cli_fitter ua_cli_fitter_mlp = {
+    "mlp", help, opts, sizeof opts / sizeof opts[0], fit, store_options,
+};

@@ -1,0 +1,174 @@
+/*
+ * Standalone C inference for an mlp (the family's export_c): the weights as hex-float arrays, the
+ * standardisation, the dense layers as plain loops and the activation written out with the same
+ * formulas and tail handling as activations.c (evaluated in double and rounded, like the library),
+ * so the exported function's outputs equal ua_mlp_predict's within float rounding (only the order
+ * of the dot-product sums differs from BLAS). Signature:
+ *     void NAME(const T *x, T *y);   x (d,) in the caller's units, y (k,) predictions
+ * (a classifier writes the most probable class index to y[0]).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/family.h"
+#include "internal.h"
+
+static double param(const ua_mlp *m, size_t i)
+{
+    return m->esize == 4 ? (double)((const float *)m->params)[i] : ((const double *)m->params)[i];
+}
+
+static void put_num(FILE *f, double v, int is_float)
+{
+    if (is_float) fprintf(f, "%af", (double)(float)v);
+    else fprintf(f, "%a", v);
+}
+
+static void put_params(FILE *f, const ua_mlp *m, const char *T, const char *name, const char *tag,
+                       size_t off, size_t n, int is_float)
+{
+    fprintf(f, "static const %s %s_%s[%zu] = {", T, name, tag, n);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i % 6 ? " " : "\n    ", f);
+        put_num(f, param(m, off + i), is_float);
+        fputc(',', f);
+    }
+    fputs("\n};\n", f);
+}
+
+static void put_doubles(FILE *f, const char *name, const char *tag, const double *v, size_t n)
+{
+    fprintf(f, "static const double %s_%s[%zu] = {", name, tag, n);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i % 4 ? " " : "\n    ", f);
+        fprintf(f, "%a,", v[i]);
+    }
+    fputs("\n};\n", f);
+}
+
+/* The scalar activation as a static double function (formulas of activations.c). */
+static void put_activation(FILE *f, const ua_mlp *m, const char *name)
+{
+    ua_mlp_act a = m->opt.act;
+    int poly = a == UA_ACT_POLYRELU || a == UA_ACT_POLYNORM;
+    if (m->L > 1 && (m->opt.evonorm || a == UA_ACT_GELU_TANH || a == UA_ACT_SILU || a == UA_ACT_SIGMOID))
+        fprintf(f, "static double %s_sigmoid(double x)\n{\n"
+                   "    double e = exp(-fabs(x));\n    return x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);\n}\n\n",
+                name);
+    if (m->L == 1 || m->opt.evonorm || poly) return; /* no scalar activation in the code */
+    fprintf(f, "static double %s_act(double x)\n{\n", name);
+    switch (m->opt.act) {
+    case UA_ACT_RELU: fputs("    return x > 0 ? x : 0.0;\n", f); break;
+    case UA_ACT_LEAKY_RELU: fprintf(f, "    return x > 0 ? x : %a * x;\n", m->opt.leaky_slope); break;
+    case UA_ACT_GELU:
+        fputs("    if (isinf(x)) return x > 0 ? x : 0.0;\n"
+              "    return 0.5 * x * erfc(-x * 0.70710678118654752440);\n", f);
+        break;
+    case UA_ACT_GELU_TANH:
+        fprintf(f, "    if (isinf(x) || fabs(x) > 1e100) return x > 0 ? x : 0.0;\n"
+                   "    return x * %s_sigmoid(2.0 * (0.79788456080286535588 * (x + 0.044715 * x * x * x)));\n",
+                name);
+        break;
+    case UA_ACT_SILU:
+        fprintf(f, "    if (isinf(x)) return x > 0 ? x : 0.0;\n    return x * %s_sigmoid(x);\n", name);
+        break;
+    case UA_ACT_TANH: fputs("    return tanh(x);\n", f); break;
+    case UA_ACT_SIGMOID: fprintf(f, "    return %s_sigmoid(x);\n", name); break;
+    case UA_ACT_SOFTPLUS: fputs("    return fmax(x, 0.0) + log1p(exp(-fabs(x)));\n", f); break;
+    case UA_ACT_SIN: fputs("    return sin(x);\n", f); break;
+    default: fputs("    return x;\n", f); break;
+    }
+    fputs("}\n\n", f);
+}
+
+ua_status ua_mlp_export_c(const void *state, ua_export_type type, const char *name, FILE *f)
+{
+    const ua_mlp *m = state;
+    int is_float = type == UA_EXPORT_FLOAT;
+    const char *T = is_float ? "float" : "double";
+    fprintf(f, "/* mlp: the signature is\n *     void %s(const %s *x, %s *y);\n"
+               " * x (%zu,) inputs in the units of the training samples, y (%zu,) %s.\n"
+               " * (The line above naming `%s %s(%s x)` is the generic 1-D header.) */\n\n",
+            name, T, T, m->d, m->k,
+            m->opt.task == UA_TASK_CLASSIFY ? "the most probable class index" : "predictions",
+            T, name, T);
+    put_doubles(f, name, "x_mean", m->xs.mean, m->d);
+    put_doubles(f, name, "x_scale", m->xs.scale, m->d);
+    put_doubles(f, name, "y_mean", m->ys.mean, m->k);
+    put_doubles(f, name, "y_scale", m->ys.scale, m->k);
+    size_t maxw = m->d;
+    for (size_t l = 0; l < m->L; l++) {
+        char tag[32];
+        snprintf(tag, sizeof tag, "w%zu", l);
+        put_params(f, m, T, name, tag, m->off_w[l], m->width[l] * m->width[l + 1], is_float);
+        snprintf(tag, sizeof tag, "b%zu", l);
+        put_params(f, m, T, name, tag, m->off_b[l], m->width[l + 1], is_float);
+        if (m->width[l + 1] > maxw) maxw = m->width[l + 1];
+        if (l + 1 < m->L && (m->opt.evonorm || m->opt.act == UA_ACT_POLYRELU || m->opt.act == UA_ACT_POLYNORM)) {
+            snprintf(tag, sizeof tag, "a%zu", l);
+            put_params(f, m, T, name, tag, m->off_act[l],
+                       m->opt.evonorm ? 3 * m->width[l + 1] : UA_POLY_R + 1, is_float);
+        }
+    }
+    fputc('\n', f);
+    put_activation(f, m, name);
+    fprintf(f, "void %s(const %s *x, %s *y)\n{\n", name, T, T);
+    fprintf(f, "    %s h[%zu], z[%zu]; /* activations of the current and the next layer */\n",
+            T, maxw, maxw);
+    fprintf(f, "    for (int j = 0; j < %zu; j++)\n"
+               "        h[j] = (%s)(((double)x[j] - %s_x_mean[j]) / %s_x_scale[j]);\n",
+            m->d, T, name, name);
+    for (size_t l = 0; l < m->L; l++) {
+        size_t in = m->width[l], out = m->width[l + 1];
+        fprintf(f, "    /* layer %zu: dense %zu -> %zu */\n", l, in, out);
+        fprintf(f, "    for (int i = 0; i < %zu; i++) {\n        %s s = 0;\n"
+                   "        for (int j = 0; j < %zu; j++) s += %s_w%zu[i * %zu + j] * h[j];\n"
+                   "        z[i] = s + %s_b%zu[i];\n    }\n",
+                out, T, in, name, l, in, name, l);
+        if (l + 1 == m->L) break;
+        if (m->opt.evonorm) {
+            size_t G = m->groups[l], c = out / G;
+            fprintf(f, "    for (int g = 0; g < %zu; g++) { /* EvoNorm-S0, groups of %zu */\n"
+                       "        double mu = 0, var = 0;\n"
+                       "        for (int j = 0; j < %zu; j++) mu += z[g * %zu + j];\n"
+                       "        mu /= %zu;\n"
+                       "        for (int j = 0; j < %zu; j++) var += (z[g * %zu + j] - mu) * (z[g * %zu + j] - mu);\n"
+                       "        double sd = (%s)sqrt(var / %zu + %a);\n"
+                       "        for (int j = g * %zu; j < (g + 1) * %zu; j++)\n"
+                       "            h[j] = (%s)(z[j] * %s_sigmoid((double)%s_a%zu[j] * z[j]) / sd * %s_a%zu[%zu + j] + %s_a%zu[%zu + j]);\n"
+                       "    }\n",
+                    G, c, c, c, c, c, c, c, T, c, UA_EVONORM_EPS, c, c, T, name, name, l, name, l,
+                    out, name, l, 2 * out);
+        } else if (m->opt.act == UA_ACT_POLYRELU) {
+            fprintf(f, "    for (int i = 0; i < %zu; i++) { /* PolyReLU */\n"
+                       "        %s r = z[i] > 0 ? z[i] : 0;\n"
+                       "        h[i] = %s_a%zu[0] + r * (%s_a%zu[1] + r * (%s_a%zu[2] + r * %s_a%zu[3]));\n    }\n",
+                    out, T, name, l, name, l, name, l, name, l);
+        } else if (m->opt.act == UA_ACT_POLYNORM) {
+            fprintf(f, "    { /* PolyNorm */\n        double m1 = 0, m2 = 0, m3 = 0;\n"
+                       "        for (int i = 0; i < %zu; i++) {\n"
+                       "            double v = z[i], v2 = v * v;\n"
+                       "            m1 += v2; m2 += v2 * v2; m3 += v2 * v2 * v2;\n        }\n"
+                       "        %s r1 = (%s)sqrt(m1 / %zu + %a), r2 = (%s)sqrt(m2 / %zu + %a), r3 = (%s)sqrt(m3 / %zu + %a);\n"
+                       "        for (int i = 0; i < %zu; i++) {\n            %s v = z[i];\n"
+                       "            h[i] = %s_a%zu[0] + %s_a%zu[1] * v / r1 + %s_a%zu[2] * (v * v) / r2 + %s_a%zu[3] * (v * v * v) / r3;\n"
+                       "        }\n    }\n",
+                    out, T, T, out, UA_POLYNORM_EPS, T, out, UA_POLYNORM_EPS, T, out,
+                    UA_POLYNORM_EPS, out, T, name, l, name, l, name, l, name, l);
+        } else {
+            fprintf(f, "    for (int i = 0; i < %zu; i++) h[i] = (%s)%s_act((double)z[i]);\n", out, T, name);
+        }
+    }
+    if (m->opt.task == UA_TASK_CLASSIFY) {
+        fprintf(f, "    int arg = 0;\n    for (int i = 1; i < %zu; i++) if (z[i] > z[arg]) arg = i;\n"
+                   "    y[0] = (%s)arg;\n",
+                m->dout, T);
+    } else {
+        fprintf(f, "    for (int j = 0; j < %zu; j++) y[j] = (%s)((double)z[j] * %s_y_scale[j] + %s_y_mean[j]);\n",
+                m->k, T, name, name);
+    }
+    fputs("}\n", f);
+    return ferror(f) ? UA_EIO : UA_OK;
+}

@@ -1,0 +1,131 @@
+/*
+ * src/mlp/internal.h — the layout of a ua_mlp and the pieces shared by the files of src/mlp/
+ * (not installed). The math is in docs/mlp.md.
+ *
+ * Files, one job each: activations.c (scalar activations, forward/backward pairs), layers_t.h
+ * (dense, activation, PolyNorm and EvoNorm-S0 layers, forward/backward, templated on the scalar
+ * type), loss_t.h (MSE and softmax cross-entropy), optim_t.h (SGD and Adam(W) updates), net_t.h
+ * (the whole network forward/backward and the typed operations table), net_f32.c / net_f64.c
+ * (instantiate the templates), model.c (allocation, parameter layout, initialisation), optim.c
+ * (L-BFGS), schedule.c (learning rates), train.c (the training loop), family.c (vtable: predict,
+ * save, load, describe), export.c (standalone C).
+ */
+#ifndef UA_MLP_INTERNAL_H
+#define UA_MLP_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "uniapprox/data.h"
+#include "uniapprox/mlp.h"
+#include "core/internal.h"
+
+#define UA_MLP_MAX_LAYERS (UA_MLP_MAX_HIDDEN + 1)
+#define UA_MLP_MAX_TENSORS (4 * UA_MLP_MAX_LAYERS)
+#define UA_POLY_R 3                 /* PolyCom order r = 3: coefficients a_0 .. a_3 */
+#define UA_POLYNORM_EPS 1e-6
+#define UA_EVONORM_EPS 1e-5
+
+typedef struct {
+    char name[32];      /* PyTorch state_dict name, "layers.0.weight" */
+    size_t offset;      /* into the parameter buffer */
+    size_t ndim;        /* 1 or 2 */
+    size_t shape[2];
+    size_t size;
+    double lr_scale;    /* muP per-tensor learning-rate factor (1 otherwise) */
+    int decay;          /* weight decay applies (weights only, not biases or norms) */
+} ua_mlp_tensor_info;
+
+/* Per-precision operations (net_t.h), chosen by the network's dtype. */
+typedef struct ua_mlp_ops ua_mlp_ops;
+
+struct ua_mlp {
+    ua_mlp_options opt;     /* a copy; progress callback cleared */
+    ua_mlp_report report;
+    size_t d, k, dout;      /* inputs, prediction columns, network outputs */
+    size_t L;               /* dense layers (nhidden + 1) */
+    size_t width[UA_MLP_MAX_LAYERS + 1]; /* width[0] = d, ..., width[L] = dout */
+    double mult[UA_MLP_MAX_LAYERS];      /* forward multiplier of W_l (ntk, mup); 1 once folded */
+    size_t off_w[UA_MLP_MAX_LAYERS], off_b[UA_MLP_MAX_LAYERS];
+    size_t off_act[UA_MLP_MAX_LAYERS];   /* hidden layer l: PolyCom a (4,) or EvoNorm v, gamma,
+                                            beta (3, width) */
+    size_t groups[UA_MLP_MAX_LAYERS];    /* EvoNorm groups of hidden layer l */
+    size_t ntensors;
+    ua_mlp_tensor_info tensors[UA_MLP_MAX_TENSORS];
+    size_t nparams;
+    size_t esize;           /* 4 or 8 */
+    void *params;           /* (nparams,) float or double: the one parameter buffer */
+    void *m1, *m2;          /* (nparams,) optimiser state (Adam moments / SGD momentum), lazily */
+    size_t step;            /* optimiser steps taken */
+    const ua_mlp_ops *ops;
+    ua_scaler xs, ys;       /* standardisation (identity when off: mean 0, scale 1) */
+    double test_rmse;       /* set by the CLI for UCI splits (NaN when unknown) */
+};
+
+/* Activations of one forward pass over a batch of B rows, kept for the backward pass. */
+typedef struct {
+    size_t B;               /* rows this workspace holds */
+    void *z[UA_MLP_MAX_LAYERS];   /* (B, width[l+1]) pre-activations; z[L-1] the outputs */
+    void *h[UA_MLP_MAX_LAYERS];   /* (B, width[l+1]) post-activations of hidden layers */
+    void *stat[UA_MLP_MAX_LAYERS];/* PolyNorm: (B, 3) rms of x^i; EvoNorm: (B, groups) std */
+    void *dz, *dh;          /* (B, max width) gradient buffers */
+    void *xb, *yb;          /* (B, d) input batch, (B, k) target batch */
+    void *out;              /* (B, dout) scratch for loss gradient */
+} ua_mlp_work;
+
+struct ua_mlp_ops {
+    size_t esize;
+    /* workspace for B rows */
+    ua_status (*work_alloc)(const ua_mlp *m, size_t B, ua_mlp_work *w);
+    void (*work_free)(ua_mlp_work *w);
+    /* copies rows idx[0..B) (idx NULL: rows 0..B) of x (n, d), y (n, k) doubles into w->xb, yb */
+    void (*load)(const ua_mlp *m, ua_mlp_work *w, const double *x, const double *y,
+                 const size_t *idx, size_t B);
+    /* forward pass on w->xb (B rows) with parameters p; outputs in w->z[L-1] */
+    void (*forward)(const ua_mlp *m, const void *p, ua_mlp_work *w, size_t B);
+    /* loss on the outputs against w->yb; with grad, sets w->out to dloss/doutputs */
+    double (*loss)(const ua_mlp *m, ua_mlp_work *w, size_t B, int grad, size_t *correct);
+    /* backward pass from w->out; accumulates (+=) into g (nparams,) */
+    void (*backward)(const ua_mlp *m, const void *p, ua_mlp_work *w, size_t B, void *g);
+    /* optimiser update of m->params with gradient g at learning rate lr */
+    void (*update)(ua_mlp *m, const void *g, double lr);
+    /* conversions between the typed buffer and doubles */
+    void (*to_double)(const void *src, double *dst, size_t n);
+    void (*from_double)(const double *src, void *dst, size_t n);
+    /* copies outputs (B, dout) to doubles */
+    void (*outputs)(const ua_mlp *m, const ua_mlp_work *w, size_t B, double *out);
+};
+
+extern const ua_mlp_ops ua_mlp_ops_f32, ua_mlp_ops_f64;
+
+/* model.c */
+ua_status ua_mlp_build(size_t d, size_t k, size_t dout, const ua_mlp_options *opt, ua_mlp **out);
+void ua_mlp_init_params(ua_mlp *m, uint64_t seed);
+double ua_mlp_critical_cw(ua_mlp_act a, double slope);
+void ua_mlp_fold_multipliers(ua_mlp *m);
+ua_status ua_mlp_optim_state(ua_mlp *m);
+void ua_mlp_format_hidden(const ua_mlp_options *opt, char *buf, size_t size);
+
+/* rng (model.c): splitmix64 and standard normals (Box-Muller), deterministic across platforms */
+typedef struct { uint64_t s; } ua_mlp_rng;
+uint64_t ua_mlp_rng_next(ua_mlp_rng *r);
+double ua_mlp_rng_uniform(ua_mlp_rng *r); /* [0, 1) */
+double ua_mlp_rng_normal(ua_mlp_rng *r);
+
+/* schedule.c: the learning rate at step t (0-based) of T */
+double ua_mlp_lr_at(const ua_mlp_options *opt, size_t t, size_t T);
+
+/* optim.c: full-batch L-BFGS on f(p) with gradient; fg returns the loss and fills g (P,) */
+typedef double (*ua_mlp_fg)(const double *p, double *g, void *ctx);
+typedef struct {
+    size_t P, history;
+    double *s, *y, *rho;     /* (history, P), (history, P), (history,) */
+    double *d, *q, *pnew, *gnew, *alpha; /* (P,) x4, (history,) */
+    size_t count, head;
+} ua_mlp_lbfgs;
+ua_status ua_mlp_lbfgs_alloc(size_t P, size_t history, ua_mlp_lbfgs *lb);
+void ua_mlp_lbfgs_free(ua_mlp_lbfgs *lb);
+/* One iteration from p (loss f, gradient g): updates p, f, g in place. Returns 0 on progress,
+ * 1 when the line search found no decrease (converged to rounding). */
+int ua_mlp_lbfgs_iter(ua_mlp_lbfgs *lb, ua_mlp_fg fg, void *ctx, double *p, double *f, double *g);
+
+#endif /* UA_MLP_INTERNAL_H */

@@ -1,0 +1,18 @@
+/* Learning-rate schedules (docs/mlp.md, "Schedules"): constant, cosine, linear warm-up + cosine. */
+#include <math.h>
+
+#include "internal.h"
+
+double ua_mlp_lr_at(const ua_mlp_options *o, size_t t, size_t T)
+{
+    double lr = o->lr;
+    if (T < 2 || o->schedule == UA_SCHED_CONSTANT) return lr;
+    size_t W = 0;
+    if (o->schedule == UA_SCHED_WARMUP) {
+        W = o->warmup ? o->warmup : (T / 20 ? T / 20 : 1);
+        if (W >= T) W = T - 1;
+        if (t < W) return lr * (double)(t + 1) / (double)W;
+    }
+    double frac = (double)(t - W) / (double)(T - W);
+    return lr * 0.5 * (1.0 + cos(3.14159265358979323846 * frac));
+}

@@ -1,0 +1,382 @@
+/*
+ * The training loop (docs/mlp.md, "Training"): standardisation on the training rows, a seeded
+ * validation split, minibatch epochs with a learning-rate schedule (SGD, Adam, AdamW) or full-batch
+ * L-BFGS iterations, early stopping that restores the best weights, a progress callback per epoch.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cblas.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "internal.h"
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+typedef struct {
+    ua_mlp *m;
+    const double *x, *y;   /* (n, d), (n, k) standardised */
+    const size_t *train;   /* (ntrain,) row indices */
+    const size_t *val;     /* (nval,) */
+    size_t ntrain, nval;
+    ua_mlp_work wt, we;    /* training batch and evaluation workspaces */
+    void *g;               /* (P,) gradient, typed */
+    void *best;            /* (P,) best parameters, typed */
+    double t0;
+    size_t samples;        /* rows pushed through forward + backward */
+} fit_ctx;
+
+/* Mean loss over rows idx (n of them) in chunks of the evaluation workspace. */
+static double eval_loss(fit_ctx *c, const size_t *idx, size_t n, size_t *correct)
+{
+    ua_mlp *m = c->m;
+    double sum = 0;
+    size_t hits = 0;
+    for (size_t i = 0; i < n; i += c->we.B) {
+        size_t B = n - i < c->we.B ? n - i : c->we.B, h = 0;
+        m->ops->load(m, &c->we, c->x, c->y, idx + i, B);
+        m->ops->forward(m, m->params, &c->we, B);
+        sum += m->ops->loss(m, &c->we, B, 0, &h) * (double)B;
+        hits += h;
+    }
+    if (correct) *correct = hits;
+    return sum / (double)n;
+}
+
+/* L-BFGS objective: the full-batch training loss and its gradient at p (doubles). */
+static double lbfgs_fg(const double *p, double *g, void *ctxv)
+{
+    fit_ctx *c = ctxv;
+    ua_mlp *m = c->m;
+    m->ops->from_double(p, m->params, m->nparams);
+    memset(c->g, 0, m->nparams * m->esize);
+    m->ops->load(m, &c->wt, c->x, c->y, c->train, c->ntrain);
+    m->ops->forward(m, m->params, &c->wt, c->ntrain);
+    double f = m->ops->loss(m, &c->wt, c->ntrain, 1, NULL);
+    m->ops->backward(m, m->params, &c->wt, c->ntrain, c->g);
+    m->ops->to_double(c->g, g, m->nparams);
+    c->samples += c->ntrain;
+    return f;
+}
+
+/* Shared epoch bookkeeping: validation, best weights, progress. Returns 1 to stop. */
+static int end_epoch(fit_ctx *c, size_t epoch, double train_loss, double lr, double *best,
+                     size_t *wait)
+{
+    ua_mlp *m = c->m;
+    const ua_mlp_options *o = &m->opt;
+    double val = c->nval ? eval_loss(c, c->val, c->nval, NULL) : NAN;
+    double crit = c->nval ? val : train_loss;
+    int improved = crit < *best || epoch == 1;
+    if (improved) {
+        *best = crit;
+        *wait = 0;
+        memcpy(c->best, m->params, m->nparams * m->esize);
+        m->report.best_epoch = epoch;
+        m->report.train_loss = train_loss;
+        m->report.val_loss = val;
+    } else {
+        (*wait)++;
+    }
+    m->report.epochs_run = epoch;
+    if (o->progress) {
+        ua_mlp_progress p = { epoch, o->epochs, train_loss, val, lr, now() - c->t0, improved };
+        o->progress(&p, o->progress_ctx);
+    }
+    return !isfinite(train_loss) || (c->nval && *wait >= o->patience);
+}
+
+static ua_status run_first_order(fit_ctx *c)
+{
+    ua_mlp *m = c->m;
+    const ua_mlp_options *o = &m->opt;
+    ua_mlp_rng r = { o->seed ^ 0x5851f42d4c957f2dull };
+    size_t *perm = ua_calloc(c->ntrain, sizeof *perm);
+    if (!perm) return UA_ENOMEM_ERR(c->ntrain * sizeof *perm);
+    memcpy(perm, c->train, c->ntrain * sizeof *perm);
+    size_t B = o->batch < c->ntrain ? o->batch : c->ntrain;
+    size_t per_epoch = (c->ntrain + B - 1) / B, T = per_epoch * o->epochs, t = 0, wait = 0;
+    double best = INFINITY, lr = o->lr;
+    ua_status s = ua_mlp_optim_state(m);
+    for (size_t epoch = 1; !s && epoch <= o->epochs; epoch++) {
+        for (size_t i = c->ntrain; i > 1; i--) { /* Fisher-Yates */
+            size_t j = (size_t)(ua_mlp_rng_next(&r) % i), tmp = perm[i - 1];
+            perm[i - 1] = perm[j];
+            perm[j] = tmp;
+        }
+        double sum = 0;
+        for (size_t i = 0; i < c->ntrain; i += B, t++) {
+            size_t b = c->ntrain - i < B ? c->ntrain - i : B;
+            m->ops->load(m, &c->wt, c->x, c->y, perm + i, b);
+            m->ops->forward(m, m->params, &c->wt, b);
+            sum += m->ops->loss(m, &c->wt, b, 1, NULL) * (double)b;
+            memset(c->g, 0, m->nparams * m->esize);
+            m->ops->backward(m, m->params, &c->wt, b, c->g);
+            lr = ua_mlp_lr_at(o, t, T);
+            m->ops->update(m, c->g, lr);
+            c->samples += b;
+        }
+        if (end_epoch(c, epoch, sum / (double)c->ntrain, lr, &best, &wait)) break;
+    }
+    m->report.steps = t;
+    free(perm);
+    return s;
+}
+
+static ua_status run_lbfgs(fit_ctx *c)
+{
+    ua_mlp *m = c->m;
+    size_t P = m->nparams, wait = 0;
+    ua_mlp_lbfgs lb;
+    ua_status s = ua_mlp_lbfgs_alloc(P, m->opt.lbfgs_history, &lb);
+    if (s) return s;
+    double *p = ua_calloc(P, sizeof *p), *g = ua_calloc(P, sizeof *g), best = INFINITY;
+    if (!p || !g) {
+        free(p);
+        free(g);
+        ua_mlp_lbfgs_free(&lb);
+        return UA_ENOMEM_ERR(2 * P * sizeof *p);
+    }
+    m->ops->to_double(m->params, p, P);
+    double f = lbfgs_fg(p, g, c);
+    int stalls = 0;
+    for (size_t it = 1; it <= m->opt.epochs; it++) {
+        int stalled = ua_mlp_lbfgs_iter(&lb, lbfgs_fg, c, p, &f, g);
+        m->ops->from_double(p, m->params, P); /* the accepted point */
+        m->report.steps = it;
+        if (end_epoch(c, it, f, 1.0, &best, &wait)) break;
+        if (stalled) {
+            if (++stalls >= 2 || lb.count == 0) break;
+            lb.count = 0; /* restart the memory once before giving up */
+        } else {
+            stalls = 0;
+        }
+    }
+    free(p);
+    free(g);
+    ua_mlp_lbfgs_free(&lb);
+    return UA_OK;
+}
+
+/* A target column that is constant on the training rows is predicted exactly: its readout row
+ * and bias are set to zero, so the prediction is the scaler's mean, i.e. the constant itself
+ * (with standardisation), instead of a network output that only approximates it. */
+static void zero_constant_outputs(ua_mlp *m, const double *y, size_t n)
+{
+    size_t L = m->L, in = m->width[L - 1];
+    for (size_t j = 0; j < m->k; j++) {
+        int constant = m->opt.standardize;
+        for (size_t i = 1; constant && i < n; i++) constant = y[i * m->k + j] == y[j];
+        if (!constant) continue;
+        if (m->esize == 4) {
+            float *p = m->params;
+            memset(p + m->off_w[L - 1] + j * in, 0, in * sizeof *p);
+            p[m->off_b[L - 1] + j] = 0;
+        } else {
+            double *p = m->params;
+            memset(p + m->off_w[L - 1] + j * in, 0, in * sizeof *p);
+            p[m->off_b[L - 1] + j] = 0;
+        }
+    }
+}
+
+ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_t k,
+                     const ua_mlp_options *opt, ua_mlp **out)
+{
+    ua_mlp_options def;
+    if (!out) return UA_ERR(UA_EINVAL, "ua_mlp_fit: out is NULL");
+    *out = NULL;
+    if (!opt) {
+        ua_mlp_options_default(&def);
+        opt = &def;
+    }
+    if (!x || !y) return UA_ERR(UA_EINVAL, "ua_mlp_fit: NULL samples");
+    if (n == 0 || d == 0 || k == 0) return UA_ERR(UA_EINVAL, "ua_mlp_fit: no samples (n = %zu, d = %zu, k = %zu)", n, d, k);
+    for (size_t i = 0; i < n * d; i++)
+        if (!isfinite(x[i])) return UA_ERR(UA_EINVAL, "mlp: input row %zu, column %zu is not finite", i / d, i % d);
+    size_t dout = k;
+    if (opt->task == UA_TASK_CLASSIFY) {
+        if (k != 1) return UA_ERR(UA_EINVAL, "mlp: classification takes one label column, got %zu", k);
+        double mx = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!(y[i] >= 0 && y[i] < 1048576 && y[i] == floor(y[i])))
+                return UA_ERR(UA_EINVAL, "mlp: label %g in row %zu is not a class 0, 1, 2, ...", y[i], i);
+            if (y[i] > mx) mx = y[i];
+        }
+        dout = (size_t)mx + 1;
+        if (dout < 2) return UA_ERR(UA_EINVAL, "mlp: every label is 0; a classifier needs >= 2 classes");
+    } else {
+        for (size_t i = 0; i < n * k; i++)
+            if (!isfinite(y[i])) return UA_ERR(UA_EINVAL, "mlp: target row %zu is not finite", i / k);
+    }
+    size_t nval = opt->val_frac > 0 ? (size_t)floor(opt->val_frac * (double)n + 0.5) : 0;
+    if (opt->val_frac > 0 && nval < 2)
+        return UA_ERR(UA_EINVAL, "mlp: validation fraction %g of %zu rows leaves %zu validation "
+                      "row%s; early stopping needs >= 2 (or a validation fraction of 0)",
+                      opt->val_frac, n, nval, nval == 1 ? "" : "s");
+    if (nval >= n)
+        return UA_ERR(UA_EINVAL, "mlp: validation fraction %g of %zu rows leaves no training row",
+                      opt->val_frac, n);
+    ua_mlp *m;
+    ua_status s = ua_mlp_alloc(d, dout, opt, &m);
+    if (s) return s;
+    if (opt->threads > 0) {
+        openblas_set_num_threads(opt->threads);
+#ifdef _OPENMP
+        omp_set_num_threads(opt->threads);
+#endif
+    }
+    fit_ctx c;
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    m->opt.progress = opt->progress;
+    m->opt.progress_ctx = opt->progress_ctx;
+    double *xz = ua_calloc(n * d, sizeof *xz), *yz = ua_calloc(n * k, sizeof *yz);
+    size_t *rows = ua_calloc(n, sizeof *rows);
+    if (!xz || !yz || !rows) s = UA_ENOMEM_ERR(n * (d + k + 1) * sizeof(double));
+    if (!s) {
+        memcpy(xz, x, n * d * sizeof *xz);
+        memcpy(yz, y, n * k * sizeof *yz);
+        if (opt->standardize) {
+            ua_scaler_free(&m->xs);
+            s = ua_scaler_fit(x, n, d, &m->xs);
+            if (!s) ua_scaler_apply(&m->xs, xz, n);
+            if (!s && opt->task == UA_TASK_REGRESS) {
+                ua_scaler_free(&m->ys);
+                s = ua_scaler_fit(y, n, k, &m->ys);
+                if (!s) ua_scaler_apply(&m->ys, yz, n);
+            }
+        }
+    }
+    if (!s) { /* the validation rows: the first nval of a seeded permutation */
+        ua_mlp_rng r = { opt->seed ^ 0x9e3779b97f4a7c15ull };
+        for (size_t i = 0; i < n; i++) rows[i] = i;
+        for (size_t i = n; nval && i > 1; i--) {
+            size_t j = (size_t)(ua_mlp_rng_next(&r) % i), t = rows[i - 1];
+            rows[i - 1] = rows[j];
+            rows[j] = t;
+        }
+        c.x = xz;
+        c.y = yz;
+        c.val = rows;
+        c.nval = nval;
+        c.train = rows + nval;
+        c.ntrain = n - nval;
+        size_t Bt = opt->optim == UA_OPTIM_LBFGS ? c.ntrain : (opt->batch < c.ntrain ? opt->batch : c.ntrain);
+        size_t Be = nval ? (nval < 1024 ? nval : 1024) : 1;
+        s = m->ops->work_alloc(m, Bt, &c.wt);
+        if (!s) s = m->ops->work_alloc(m, Be, &c.we);
+        c.g = ua_calloc(m->nparams, m->esize);
+        c.best = ua_calloc(m->nparams, m->esize);
+        if (!s && (!c.g || !c.best)) s = UA_ENOMEM_ERR(2 * m->nparams * m->esize);
+    }
+    if (!s) {
+        c.t0 = now();
+        s = opt->optim == UA_OPTIM_LBFGS ? run_lbfgs(&c) : run_first_order(&c);
+        m->report.seconds = now() - c.t0;
+        m->report.samples_per_second = m->report.seconds > 0 ? (double)c.samples / m->report.seconds : 0;
+        if (m->report.epochs_run) memcpy(m->params, c.best, m->nparams * m->esize);
+        if (opt->task == UA_TASK_CLASSIFY && !s) {
+            size_t hits = 0;
+            m->report.nclasses = dout;
+            eval_loss(&c, c.train, c.ntrain, &hits);
+            m->report.train_accuracy = (double)hits / (double)c.ntrain;
+            if (nval) {
+                eval_loss(&c, c.val, nval, &hits);
+                m->report.val_accuracy = (double)hits / (double)nval;
+            } else {
+                m->report.val_accuracy = NAN;
+            }
+        }
+        ua_mlp_fold_multipliers(m);
+        if (opt->task == UA_TASK_REGRESS) zero_constant_outputs(m, y, n);
+    }
+    m->ops->work_free(&c.wt);
+    m->ops->work_free(&c.we);
+    free(c.g);
+    free(c.best);
+    free(xz);
+    free(yz);
+    free(rows);
+    free(m->m1);
+    free(m->m2);
+    m->m1 = m->m2 = NULL;
+    m->step = 0;
+    m->opt.progress = NULL;
+    m->opt.progress_ctx = NULL;
+    if (s) {
+        ua_mlp_free(m);
+        return s;
+    }
+    *out = m;
+    return UA_OK;
+}
+
+/* ---- prediction ------------------------------------------------------------------------------- */
+
+/* Network outputs (n, dout) at raw x (n, d): standardise, forward in chunks. */
+static ua_status outputs(const ua_mlp *m, const double *x, size_t n, double *o)
+{
+    size_t chunk = n < 1024 ? n : 1024;
+    ua_mlp_work w;
+    ua_status s = m->ops->work_alloc(m, chunk, &w);
+    double *xz = s ? NULL : ua_calloc(chunk * m->d, sizeof *xz);
+    if (!s && !xz) s = UA_ENOMEM_ERR(chunk * m->d * sizeof *xz);
+    for (size_t i = 0; !s && i < n; i += chunk) {
+        size_t B = n - i < chunk ? n - i : chunk;
+        memcpy(xz, x + i * m->d, B * m->d * sizeof *xz);
+        ua_scaler_apply(&m->xs, xz, B);
+        m->ops->load(m, &w, xz, NULL, NULL, B);
+        m->ops->forward(m, m->params, &w, B);
+        m->ops->outputs(m, &w, B, o + i * m->dout);
+    }
+    free(xz);
+    if (chunk) m->ops->work_free(&w);
+    return s;
+}
+
+ua_status ua_mlp_predict(const ua_mlp *m, const double *x, size_t n, double *y)
+{
+    if (!m || (n && (!x || !y))) return UA_ERR(UA_EINVAL, "ua_mlp_predict: NULL argument");
+    if (!n) return UA_OK;
+    if (m->opt.task == UA_TASK_REGRESS) {
+        ua_status s = outputs(m, x, n, y);
+        if (!s) ua_scaler_invert(&m->ys, y, n);
+        return s;
+    }
+    double *p = ua_calloc(n * m->dout, sizeof *p);
+    if (!p) return UA_ENOMEM_ERR(n * m->dout * sizeof *p);
+    ua_status s = outputs(m, x, n, p);
+    for (size_t i = 0; !s && i < n; i++) {
+        size_t arg = 0;
+        for (size_t c = 1; c < m->dout; c++)
+            if (p[i * m->dout + c] > p[i * m->dout + arg]) arg = c;
+        y[i] = (double)arg;
+    }
+    free(p);
+    return s;
+}
+
+ua_status ua_mlp_predict_proba(const ua_mlp *m, const double *x, size_t n, double *p)
+{
+    if (!m || (n && (!x || !p))) return UA_ERR(UA_EINVAL, "ua_mlp_predict_proba: NULL argument");
+    if (m->opt.task != UA_TASK_CLASSIFY) return UA_ERR(UA_EINVAL, "mlp: not a classifier");
+    if (!n) return UA_OK;
+    ua_status s = outputs(m, x, n, p);
+    for (size_t i = 0; !s && i < n; i++) {
+        double *r = p + i * m->dout, mx = r[0], sum = 0;
+        for (size_t c = 1; c < m->dout; c++) mx = fmax(mx, r[c]);
+        for (size_t c = 0; c < m->dout; c++) sum += (r[c] = exp(r[c] - mx));
+        for (size_t c = 0; c < m->dout; c++) r[c] /= sum;
+    }
+    return s;
+}

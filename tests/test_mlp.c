@@ -1,0 +1,740 @@
+/*
+ * The mlp family: PyTorch 1.13 reference values (forward, loss, every gradient, one Adam step),
+ * gradient checks against central differences for every activation and parametrisation,
+ * activations at extreme float32 inputs against MPFR, shape and data errors, approximation of a
+ * smooth 1-D target with L-BFGS, muP's learning-rate stability across widths, reproducibility,
+ * and bitwise save/load.
+ */
+#include <float.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <mpfr.h>
+
+#include "uniapprox.h"
+
+static const char *const scalar_acts[] = { "relu", "leaky_relu", "gelu", "gelu_tanh", "silu",
+                                           "tanh", "sigmoid", "softplus", "sin" };
+#define NSCALAR (sizeof scalar_acts / sizeof scalar_acts[0])
+
+/* ---- PyTorch reference (tests/ref/mlp_torch_ref.bin, tests/gen/mlp_torch_ref.py) ---- */
+
+static const double *ref_tensor(const ua_st *st, const char *cs, const char *name, size_t *n)
+{
+    char key[128];
+    snprintf(key, sizeof key, "%s/%s", cs, name);
+    ua_dtype dt;
+    size_t ndim;
+    const int64_t *shape;
+    const void *data;
+    if (ua_st_get(st, key, &dt, &ndim, &shape, &data) != UA_OK) fail_msg("fixture lacks %s", key);
+    assert_int_equal(dt, UA_F64);
+    size_t count = 1;
+    for (size_t i = 0; i < ndim; i++) count *= (size_t)shape[i];
+    if (n) *n = count;
+    return data;
+}
+
+/* max |a - b| / max |b| over n values */
+static double rel_err(const double *a, const double *b, size_t n)
+{
+    double num = 0, den = 0;
+    for (size_t i = 0; i < n; i++) {
+        num = fmax(num, fabs(a[i] - b[i]));
+        den = fmax(den, fabs(b[i]));
+    }
+    return den > 0 ? num / den : num;
+}
+
+static void torch_case(const ua_st *st, const char *cs, const char *act, int classify,
+                       ua_mlp_dtype dtype, double tol)
+{
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    assert_int_equal(ua_mlp_act_parse(act, &o.act), UA_OK);
+    o.dtype = dtype;
+    o.lr = 0.01;
+    o.task = classify ? UA_TASK_CLASSIFY : UA_TASK_REGRESS;
+    assert_int_equal(ua_mlp_hidden_parse(classify ? "5" : "5x4", &o), UA_OK);
+    ua_mlp *m;
+    size_t dout = classify ? 3 : 2, k = classify ? 1 : 2;
+    assert_int_equal(ua_mlp_alloc(3, dout, &o, &m), UA_OK);
+    size_t P = ua_mlp_nparams(m);
+    double *p = calloc(P, sizeof *p), *g = calloc(P, sizeof *g), *out = calloc(6 * dout, sizeof *out);
+    for (size_t t = 0; t < ua_mlp_ntensors(m); t++) {
+        const char *name;
+        size_t off, ndim, shape[2], n;
+        ua_mlp_tensor(m, t, &name, &off, &ndim, shape);
+        const double *v = ref_tensor(st, cs, name, &n);
+        assert_int_equal(n, shape[0] * shape[1]);
+        memcpy(p + off, v, n * sizeof *p);
+    }
+    assert_int_equal(ua_mlp_set_params(m, p), UA_OK);
+    const double *x = ref_tensor(st, cs, "x", NULL), *y = ref_tensor(st, cs, "y", NULL);
+    double loss;
+    assert_int_equal(ua_mlp_loss_grad(m, x, y, 6, k, &loss, g, out), UA_OK);
+    double e_out = rel_err(out, ref_tensor(st, cs, "out", NULL), 6 * dout);
+    double e_loss = rel_err(&loss, ref_tensor(st, cs, "loss", NULL), 1);
+    if (e_out > tol || e_loss > tol) fail_msg("%s %s: out %g loss %g", cs, dtype ? "f64" : "f32", e_out, e_loss);
+    for (size_t t = 0; t < ua_mlp_ntensors(m); t++) {
+        const char *name;
+        size_t off, ndim, shape[2], n;
+        char key[96];
+        ua_mlp_tensor(m, t, &name, &off, &ndim, shape);
+        snprintf(key, sizeof key, "grad/%s", name);
+        const double *gr = ref_tensor(st, cs, key, &n);
+        double e = rel_err(g + off, gr, n);
+        if (e > tol) fail_msg("%s %s: gradient of %s off by %g (rel)", cs, dtype ? "f64" : "f32", name, e);
+    }
+    assert_int_equal(ua_mlp_step(m, x, y, 6, k, &loss), UA_OK);
+    ua_mlp_get_params(m, p);
+    for (size_t t = 0; t < ua_mlp_ntensors(m); t++) {
+        const char *name;
+        size_t off, ndim, shape[2], n;
+        char key[96];
+        ua_mlp_tensor(m, t, &name, &off, &ndim, shape);
+        snprintf(key, sizeof key, "adam/%s", name);
+        const double *pr = ref_tensor(st, cs, key, &n);
+        double e = rel_err(p + off, pr, n);
+        if (e > tol) fail_msg("%s %s: %s after one Adam step off by %g (rel)", cs, dtype ? "f64" : "f32", name, e);
+    }
+    free(p);
+    free(g);
+    free(out);
+    ua_mlp_free(m);
+}
+
+static void test_torch_reference(void **state)
+{
+    (void)state;
+    ua_st *st;
+    assert_int_equal(ua_st_read(UA_TEST_DIR "/ref/mlp_torch_ref.bin", &st), UA_OK);
+    for (size_t i = 0; i < NSCALAR; i++) {
+        torch_case(st, scalar_acts[i], scalar_acts[i], 0, UA_MLP_F64, 1e-12);
+        torch_case(st, scalar_acts[i], scalar_acts[i], 0, UA_MLP_F32, 1e-5);
+    }
+    torch_case(st, "classify", "tanh", 1, UA_MLP_F64, 1e-12);
+    torch_case(st, "classify", "tanh", 1, UA_MLP_F32, 1e-5);
+    ua_st_free(st);
+}
+
+/* The saved model carries exactly the tensors PyTorch's state_dict has, with the same shapes. */
+static void test_state_dict_names(void **state)
+{
+    (void)state;
+    ua_st *ref;
+    assert_int_equal(ua_st_read(UA_TEST_DIR "/ref/mlp_torch_ref.bin", &ref), UA_OK);
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    assert_int_equal(ua_mlp_hidden_parse("5x4", &o), UA_OK);
+    ua_mlp *m;
+    assert_int_equal(ua_mlp_alloc(3, 2, &o, &m), UA_OK);
+    ua_model *model;
+    assert_int_equal(ua_model_wrap("mlp", m, NULL, -INFINITY, INFINITY, &model), UA_OK);
+    assert_int_equal(ua_model_save(model, "mlp_names.safetensors"), UA_OK);
+    ua_st *st;
+    assert_int_equal(ua_st_read("mlp_names.safetensors", &st), UA_OK);
+    size_t layers = 0;
+    for (size_t i = 0; i < ua_st_count(ref); i++) {
+        const char *key = ua_st_name(ref, i);
+        if (strncmp(key, "relu/layers.", 12)) continue;
+        const int64_t *rs, *ms;
+        size_t rn, mn;
+        ua_dtype dt;
+        assert_int_equal(ua_st_get(ref, key, NULL, &rn, &rs, NULL), UA_OK);
+        if (ua_st_get(st, key + 5, &dt, &mn, &ms, NULL)) fail_msg("saved model lacks %s", key + 5);
+        assert_int_equal(dt, UA_F32);
+        assert_int_equal(rn, mn);
+        for (size_t j = 0; j < rn; j++) assert_int_equal(rs[j], ms[j]);
+        layers++;
+    }
+    assert_int_equal(layers, 6);
+    for (size_t i = 0; i < ua_st_count(st); i++) { /* and nothing else but the scalers */
+        const char *key = ua_st_name(st, i);
+        assert_true(!strncmp(key, "layers.", 7) || !strncmp(key, "x_", 2) || !strncmp(key, "y_", 2));
+    }
+    assert_int_equal(ua_st_count(st), 6 + 4);
+    assert_string_equal(ua_st_meta(st, "family"), "mlp");
+    ua_st_free(st);
+    ua_st_free(ref);
+    ua_model_free(model);
+    remove("mlp_names.safetensors");
+}
+
+/* ---- gradient checks ------------------------------------------------------------------------ */
+
+/* ||g - g_fd|| / ||g_fd|| with central differences, h = 1e-6, f64, random parameters. */
+static double grad_check(ua_mlp_options *o, size_t d, size_t dout, size_t n)
+{
+    ua_mlp *m;
+    assert_int_equal(ua_mlp_alloc(d, dout, o, &m), UA_OK);
+    size_t P = ua_mlp_nparams(m), k = o->task == UA_TASK_CLASSIFY ? 1 : dout;
+    double *p = calloc(P, sizeof *p), *g = calloc(P, sizeof *g), *x = calloc(n * d, sizeof *x);
+    double *y = calloc(n * k, sizeof *y);
+    unsigned s = 12345;
+#define RND() ((s = s * 1103515245u + 12345u), ((double)((s >> 8) & 0xffff) / 65536.0 - 0.5))
+    ua_mlp_get_params(m, p);
+    for (size_t i = 0; i < P; i++) p[i] += 0.6 * RND(); /* away from init: muP's zero readout */
+    for (size_t i = 0; i < n * d; i++) x[i] = 3 * RND();
+    for (size_t i = 0; i < n * k; i++) y[i] = o->task == UA_TASK_CLASSIFY ? (double)(i % dout) : 2 * RND();
+    assert_int_equal(ua_mlp_set_params(m, p), UA_OK);
+    double loss, num = 0, den = 0;
+    assert_int_equal(ua_mlp_loss_grad(m, x, y, n, k, &loss, g, NULL), UA_OK);
+    for (size_t i = 0; i < P; i++) {
+        double keep = p[i], h = 1e-6 * fmax(1.0, fabs(keep)), lp, lm;
+        p[i] = keep + h;
+        ua_mlp_set_params(m, p);
+        ua_mlp_loss_grad(m, x, y, n, k, &lp, NULL, NULL);
+        p[i] = keep - h;
+        ua_mlp_set_params(m, p);
+        ua_mlp_loss_grad(m, x, y, n, k, &lm, NULL, NULL);
+        p[i] = keep;
+        double fd = (lp - lm) / (2 * h);
+        num += (fd - g[i]) * (fd - g[i]);
+        den += fd * fd;
+    }
+#undef RND
+    free(p);
+    free(g);
+    free(x);
+    free(y);
+    ua_mlp_free(m);
+    return sqrt(num / den);
+}
+
+static void test_gradient_check(void **state)
+{
+    (void)state;
+    static const char *const acts[] = { "relu", "leaky_relu", "gelu", "gelu_tanh", "silu", "tanh",
+                                        "sigmoid", "softplus", "sin", "polyrelu", "polynorm" };
+    static const char *const params[] = { "sp", "ntk", "mup" };
+    for (size_t a = 0; a < sizeof acts / sizeof acts[0]; a++)
+        for (size_t q = 0; q < 3; q++) {
+            ua_mlp_options o;
+            ua_mlp_options_default(&o);
+            o.dtype = UA_MLP_F64;
+            o.mup_base_width = 3;
+            assert_int_equal(ua_mlp_act_parse(acts[a], &o.act), UA_OK);
+            assert_int_equal(ua_mlp_param_parse(params[q], &o.param), UA_OK);
+            assert_int_equal(ua_mlp_hidden_parse("6x5", &o), UA_OK);
+            double e = grad_check(&o, 3, 3, 7); /* three outputs at once */
+            if (!(e < 1e-6)) fail_msg("gradient check %s/%s: relative error %g", acts[a], params[q], e);
+        }
+    /* EvoNorm-S0 (2 groups), and the classifier's cross-entropy */
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    o.dtype = UA_MLP_F64;
+    o.evonorm = 1;
+    o.evonorm_groups = 2;
+    assert_int_equal(ua_mlp_hidden_parse("6x4", &o), UA_OK);
+    double e = grad_check(&o, 3, 2, 7);
+    if (!(e < 1e-6)) fail_msg("gradient check evonorm: relative error %g", e);
+    ua_mlp_options_default(&o);
+    o.dtype = UA_MLP_F64;
+    o.task = UA_TASK_CLASSIFY;
+    o.act = UA_ACT_GELU;
+    assert_int_equal(ua_mlp_hidden_parse("6", &o), UA_OK);
+    e = grad_check(&o, 3, 4, 9);
+    if (!(e < 1e-6)) fail_msg("gradient check classify: relative error %g", e);
+}
+
+/* ---- activations at extreme float32 inputs, against MPFR ------------------------------------ */
+
+/* value (deriv = 0) or derivative (deriv = 1) of activation name at x, in MPFR, rounded to double */
+static double mpfr_act(const char *name, double slope, double x, int deriv)
+{
+    mpfr_t X, r, t, u, s;
+    mpfr_inits2(300, X, r, t, u, s, (mpfr_ptr)0);
+    mpfr_set_d(X, x, MPFR_RNDN);
+    /* s = sigmoid(X) */
+    mpfr_neg(s, X, MPFR_RNDN);
+    mpfr_exp(s, s, MPFR_RNDN);
+    mpfr_add_ui(s, s, 1, MPFR_RNDN);
+    mpfr_ui_div(s, 1, s, MPFR_RNDN);
+    if (!strcmp(name, "relu")) mpfr_set_d(r, deriv ? (x > 0) : (x > 0 ? x : 0), MPFR_RNDN);
+    else if (!strcmp(name, "leaky_relu")) mpfr_set_d(r, deriv ? (x > 0 ? 1 : slope) : (x > 0 ? x : slope * x), MPFR_RNDN);
+    else if (!strcmp(name, "gelu")) {
+        /* Phi = erfc(-x/sqrt2)/2; value x Phi, derivative Phi + x exp(-x^2/2)/sqrt(2 pi) */
+        mpfr_sqrt_ui(t, 2, MPFR_RNDN);
+        mpfr_div(t, X, t, MPFR_RNDN);
+        mpfr_neg(t, t, MPFR_RNDN);
+        mpfr_erfc(t, t, MPFR_RNDN);
+        mpfr_div_ui(t, t, 2, MPFR_RNDN);
+        if (!deriv) mpfr_mul(r, X, t, MPFR_RNDN);
+        else {
+            mpfr_sqr(u, X, MPFR_RNDN);
+            mpfr_div_si(u, u, -2, MPFR_RNDN);
+            mpfr_exp(u, u, MPFR_RNDN);
+            mpfr_mul(u, u, X, MPFR_RNDN);
+            mpfr_const_pi(r, MPFR_RNDN);
+            mpfr_mul_ui(r, r, 2, MPFR_RNDN);
+            mpfr_sqrt(r, r, MPFR_RNDN);
+            mpfr_div(u, u, r, MPFR_RNDN);
+            mpfr_add(r, t, u, MPFR_RNDN);
+        }
+    } else if (!strcmp(name, "gelu_tanh")) {
+        /* u = sqrt(2/pi) (x + 0.044715 x^3); value x (1 + tanh u)/2; derivative
+         * (1 + tanh u)/2 + x/2 sech^2(u) u' */
+        mpfr_const_pi(t, MPFR_RNDN);
+        mpfr_ui_div(t, 2, t, MPFR_RNDN);
+        mpfr_sqrt(t, t, MPFR_RNDN); /* sqrt(2/pi) */
+        mpfr_pow_ui(u, X, 3, MPFR_RNDN);
+        mpfr_mul_d(u, u, 0.044715, MPFR_RNDN);
+        mpfr_add(u, u, X, MPFR_RNDN);
+        mpfr_mul(u, u, t, MPFR_RNDN);
+        mpfr_tanh(r, u, MPFR_RNDN);
+        mpfr_add_ui(r, r, 1, MPFR_RNDN);
+        mpfr_div_ui(r, r, 2, MPFR_RNDN); /* (1 + tanh u) / 2 */
+        if (!deriv) mpfr_mul(r, r, X, MPFR_RNDN);
+        else {
+            mpfr_sech(u, u, MPFR_RNDN);
+            mpfr_sqr(u, u, MPFR_RNDN);
+            mpfr_mul(u, u, X, MPFR_RNDN);
+            mpfr_div_ui(u, u, 2, MPFR_RNDN);
+            mpfr_sqr(s, X, MPFR_RNDN);
+            mpfr_mul_d(s, s, 3 * 0.044715, MPFR_RNDN);
+            mpfr_add_ui(s, s, 1, MPFR_RNDN);
+            mpfr_mul(s, s, t, MPFR_RNDN); /* u' */
+            mpfr_mul(u, u, s, MPFR_RNDN);
+            mpfr_add(r, r, u, MPFR_RNDN);
+        }
+    } else if (!strcmp(name, "silu")) {
+        if (!deriv) mpfr_mul(r, X, s, MPFR_RNDN);
+        else { /* s + x s (1 - s) */
+            mpfr_ui_sub(t, 1, s, MPFR_RNDN);
+            mpfr_mul(t, t, s, MPFR_RNDN);
+            mpfr_mul(t, t, X, MPFR_RNDN);
+            mpfr_add(r, s, t, MPFR_RNDN);
+        }
+    } else if (!strcmp(name, "tanh")) {
+        if (!deriv) mpfr_tanh(r, X, MPFR_RNDN);
+        else {
+            mpfr_sech(r, X, MPFR_RNDN);
+            mpfr_sqr(r, r, MPFR_RNDN);
+        }
+    } else if (!strcmp(name, "sigmoid")) {
+        if (!deriv) mpfr_set(r, s, MPFR_RNDN);
+        else { /* e^-x / (1 + e^-x)^2, exact in the tails */
+            mpfr_neg(t, X, MPFR_RNDN);
+            mpfr_exp(t, t, MPFR_RNDN);
+            mpfr_add_ui(u, t, 1, MPFR_RNDN);
+            mpfr_sqr(u, u, MPFR_RNDN);
+            mpfr_div(r, t, u, MPFR_RNDN);
+        }
+    } else if (!strcmp(name, "softplus")) {
+        if (!deriv) {
+            mpfr_exp(t, X, MPFR_RNDN);
+            mpfr_log1p(r, t, MPFR_RNDN);
+        } else mpfr_set(r, s, MPFR_RNDN);
+    } else if (!strcmp(name, "sin")) {
+        if (!deriv) mpfr_sin(r, X, MPFR_RNDN);
+        else mpfr_cos(r, X, MPFR_RNDN);
+    } else { /* polyrelu with a = (0, 1/3, 1/3, 1/3) */
+        double rr = x > 0 ? x : 0;
+        mpfr_set_d(t, rr, MPFR_RNDN);
+        if (!deriv) { /* (r + r^2 + r^3) / 3 */
+            mpfr_sqr(u, t, MPFR_RNDN);
+            mpfr_mul(r, u, t, MPFR_RNDN);
+            mpfr_add(r, r, u, MPFR_RNDN);
+            mpfr_add(r, r, t, MPFR_RNDN);
+        } else { /* (1 + 2r + 3r^2) / 3 for x > 0 */
+            mpfr_sqr(u, t, MPFR_RNDN);
+            mpfr_mul_ui(u, u, 3, MPFR_RNDN);
+            mpfr_mul_ui(r, t, 2, MPFR_RNDN);
+            mpfr_add(r, r, u, MPFR_RNDN);
+            mpfr_add_ui(r, r, x > 0, MPFR_RNDN);
+        }
+        mpfr_div_ui(r, r, 3, MPFR_RNDN);
+    }
+    double v = mpfr_get_d(r, MPFR_RNDN);
+    mpfr_clears(X, r, t, u, s, (mpfr_ptr)0);
+    return v;
+}
+
+static void test_activations_extreme(void **state)
+{
+    (void)state;
+    static const float xs[] = { 1e7f, -1e7f, 88.8f, -88.8f, 30.0f, -30.0f, 10.0f, -10.0f,
+                                3.0f, -3.0f, 0.5f, -0.5f, 1e-20f, -1e-20f, 0.0f };
+    static const char *const names[] = { "relu", "leaky_relu", "gelu", "gelu_tanh", "silu", "tanh",
+                                         "sigmoid", "softplus", "sin", "polyrelu" };
+    const float slope = 0.01f;
+    for (size_t a = 0; a < sizeof names / sizeof names[0]; a++) {
+        ua_mlp_act act;
+        assert_int_equal(ua_mlp_act_parse(names[a], &act), UA_OK);
+        for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++)
+            for (int deriv = 0; deriv < 2; deriv++) {
+                float x = xs[i];
+                float got = deriv ? ua_mlp_act_backward_f32(act, slope, x) : ua_mlp_act_forward_f32(act, slope, x);
+                double ref = mpfr_act(names[a], (double)slope, (double)x, deriv);
+                float reff = (float)ref;
+                /* within 2 float ulps of the reference, or 1e-44 absolute (deep subnormals) */
+                double tol = 2.0 * FLT_EPSILON * fabs((double)reff) + 1e-44;
+                if (!isfinite((double)reff) ? got != reff : !(isfinite(got) && fabs((double)got - ref) <= tol))
+                    fail_msg("%s%s(%g) = %.9g, MPFR %.9g", names[a], deriv ? "'" : "", (double)x,
+                             (double)got, ref);
+            }
+        /* +-inf: the limits (sin has none) */
+        if (!strcmp(names[a], "sin")) continue;
+        double lim[4]; /* f(+inf), f(-inf), f'(+inf), f'(-inf) */
+        int bounded = !strcmp(names[a], "tanh") || !strcmp(names[a], "sigmoid");
+        lim[0] = bounded ? 1 : INFINITY;
+        lim[1] = !strcmp(names[a], "tanh") ? -1 : !strcmp(names[a], "leaky_relu") ? -INFINITY : 0;
+        lim[2] = bounded ? 0 : !strcmp(names[a], "polyrelu") ? INFINITY : 1;
+        lim[3] = !strcmp(names[a], "leaky_relu") ? (double)slope : 0;
+        float got[4] = { ua_mlp_act_forward_f32(act, slope, INFINITY), ua_mlp_act_forward_f32(act, slope, -INFINITY),
+                         ua_mlp_act_backward_f32(act, slope, INFINITY), ua_mlp_act_backward_f32(act, slope, -INFINITY) };
+        for (int j = 0; j < 4; j++)
+            if (!((double)got[j] == (double)(float)lim[j]))
+                fail_msg("%s at %s: %s = %g, expected %g", names[a], j % 2 ? "-inf" : "+inf",
+                         j < 2 ? "value" : "derivative", (double)got[j], lim[j]);
+    }
+}
+
+/* ---- errors and edge cases ------------------------------------------------------------------ */
+
+static void test_shape_errors(void **state)
+{
+    (void)state;
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    assert_int_equal(ua_mlp_hidden_parse("4", &o), UA_OK);
+    ua_mlp *m;
+    assert_int_equal(ua_mlp_alloc(2, 1, &o, &m), UA_OK);
+    double x[4] = { 1, 2, 3, 4 }, y[4] = { 1, 2, 3, 4 }, loss;
+    /* two target columns for a one-output network: an error, never a broadcast */
+    assert_int_equal(ua_mlp_loss_grad(m, x, y, 2, 2, &loss, NULL, NULL), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "no broadcasting"));
+    assert_int_equal(ua_mlp_step(m, x, y, 2, 2, &loss), UA_EINVAL);
+    ua_mlp_free(m);
+    o.task = UA_TASK_CLASSIFY;
+    assert_int_equal(ua_mlp_alloc(2, 3, &o, &m), UA_OK);
+    double lab[2] = { 0, 3 }; /* class 3 of 3 */
+    assert_int_equal(ua_mlp_loss_grad(m, x, lab, 2, 1, &loss, NULL, NULL), UA_EINVAL);
+    ua_mlp_free(m);
+    /* fit: a classifier takes one label column; labels must be integers */
+    double yy[4] = { 0, 1.5, 1, 0 };
+    assert_int_equal(ua_mlp_fit(x, yy, 4, 1, 1, &o, &m), UA_EINVAL);
+    assert_null(m);
+    assert_int_equal(ua_mlp_fit(x, yy, 2, 1, 2, &o, &m), UA_EINVAL);
+    /* non-finite input */
+    double xn[4] = { 1, NAN, 3, 4 };
+    ua_mlp_options_default(&o);
+    o.val_frac = 0;
+    assert_int_equal(ua_mlp_fit(xn, y, 4, 1, 1, &o, &m), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "not finite"));
+    /* bad options */
+    o.lr = -1;
+    assert_int_equal(ua_mlp_fit(x, y, 4, 1, 1, &o, &m), UA_EINVAL);
+    assert_int_equal(ua_mlp_hidden_parse("64xx3", &o), UA_EINVAL);
+    assert_int_equal(ua_mlp_act_parse("swish", &o.act), UA_ENOTFOUND);
+    assert_non_null(strstr(ua_last_error(), "polynorm"));
+}
+
+static void test_small_validation_and_constant(void **state)
+{
+    (void)state;
+    double x[40], y[40];
+    for (int i = 0; i < 40; i++) {
+        x[i] = i * 0.1;
+        y[i] = 5.0;
+    }
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    assert_int_equal(ua_mlp_hidden_parse("8", &o), UA_OK);
+    o.epochs = 30;
+    ua_mlp *m;
+    /* 10 rows and a validation fraction of 0.1: one validation row, a clear error */
+    assert_int_equal(ua_mlp_fit(x, y, 10, 1, 1, &o, &m), UA_EINVAL);
+    assert_null(m);
+    assert_non_null(strstr(ua_last_error(), "leaves 1 validation row"));
+    /* a constant target: standardisation maps it to zeros (scale 1); the prediction is exactly 5
+     * everywhere (the readout of a constant column is zeroed) */
+    assert_int_equal(ua_mlp_fit(x, y, 40, 1, 1, &o, &m), UA_OK);
+    double p[3], q[3] = { -1, 2, 10 };
+    assert_int_equal(ua_mlp_predict(m, q, 3, p), UA_OK);
+    for (int i = 0; i < 3; i++)
+        if (p[i] != 5.0) fail_msg("constant target: prediction %.9g, expected 5", p[i]);
+    ua_mlp_free(m);
+    /* without standardisation, the network learns the constant 5 itself */
+    o.standardize = 0;
+    o.val_frac = 0;
+    o.epochs = 400;
+    o.lr = 3e-2; /* raw units: Adam moves a parameter by at most ~lr per step */
+    for (int i = 0; i < 3; i++) q[i] = 0.1 + i; /* inside the sampled range */
+    assert_int_equal(ua_mlp_fit(x, y, 40, 1, 1, &o, &m), UA_OK);
+    assert_int_equal(ua_mlp_predict(m, q, 3, p), UA_OK);
+    for (int i = 0; i < 3; i++)
+        if (!(fabs(p[i] - 5.0) < 0.1)) fail_msg("raw constant target: prediction %.9g", p[i]);
+    ua_mlp_free(m);
+}
+
+/* ---- approximation: sin(3x) on [-1, 1], 2000 points, L-BFGS --------------------------------- */
+
+static void test_lbfgs_sin(void **state)
+{
+    (void)state;
+    enum { N = 2000 };
+    double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y), *p = malloc(N * sizeof *p);
+    for (int i = 0; i < N; i++) {
+        x[i] = -1.0 + 2.0 * i / (N - 1);
+        y[i] = sin(3 * x[i]);
+    }
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    assert_int_equal(ua_mlp_hidden_parse("16x16", &o), UA_OK);
+    o.act = UA_ACT_TANH;
+    o.optim = UA_OPTIM_LBFGS;
+    o.dtype = UA_MLP_F64;
+    o.val_frac = 0;
+    o.epochs = 500;
+    ua_mlp *m;
+    assert_int_equal(ua_mlp_fit(x, y, N, 1, 1, &o, &m), UA_OK);
+    /* on the training points and on points between them */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < N; i++) x[i] = -1.0 + 2.0 * (i + 0.5 * pass) / (N - 1 + pass);
+        assert_int_equal(ua_mlp_predict(m, x, N, p), UA_OK);
+        double se = 0;
+        for (int i = 0; i < N; i++) se += (p[i] - sin(3 * x[i])) * (p[i] - sin(3 * x[i]));
+        double rmse = sqrt(se / N);
+        if (!(rmse < 1e-4)) fail_msg("sin(3x) with L-BFGS: RMSE %g (pass %d)", rmse, pass);
+    }
+    ua_mlp_free(m);
+    free(x);
+    free(y);
+    free(p);
+}
+
+/* ---- muP: the best learning rate stays put as width grows ----------------------------------- */
+
+/* Training loss after a fixed budget of Adam steps on a fixed task, at width w and rate lr. */
+static double short_run(ua_mlp_param param, size_t w, double lr)
+{
+    enum { N = 256, D = 4 };
+    static double x[N * D], y[N];
+    for (int i = 0; i < N; i++) {
+        double s = 0;
+        for (int j = 0; j < D; j++) {
+            x[i * D + j] = sin(1.7 * i + 2.3 * j) * 1.5;
+            s += x[i * D + j] * (j + 1);
+        }
+        y[i] = sin(s);
+    }
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    o.nhidden = 2;
+    o.hidden[0] = o.hidden[1] = w;
+    o.param = param;
+    o.mup_base_width = 16;
+    o.lr = lr;
+    o.schedule = UA_SCHED_CONSTANT;
+    o.val_frac = 0;
+    o.epochs = 12;
+    o.batch = 32;
+    o.threads = 1;
+    ua_mlp *m;
+    assert_int_equal(ua_mlp_fit(x, y, N, D, 1, &o, &m), UA_OK);
+    double loss = ua_mlp_get_report(m)->train_loss;
+    ua_mlp_free(m);
+    return loss;
+}
+
+static int best_lr(ua_mlp_param param, size_t w, const double *lrs, int n)
+{
+    int best = 0;
+    double bl = INFINITY;
+    for (int i = 0; i < n; i++) {
+        double l = short_run(param, w, lrs[i]);
+        if (l < bl) {
+            bl = l;
+            best = i;
+        }
+    }
+    return best;
+}
+
+static void test_mup_lr_transfer(void **state)
+{
+    (void)state;
+    const double lrs[] = { 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1 };
+    int n = 6;
+    int narrow = best_lr(UA_PARAM_MUP, 16, lrs, n), wide = best_lr(UA_PARAM_MUP, 256, lrs, n);
+    int sp_narrow = best_lr(UA_PARAM_SP, 16, lrs, n), sp_wide = best_lr(UA_PARAM_SP, 256, lrs, n);
+    print_message("best lr, width 16 -> 256: muP %g -> %g, SP %g -> %g\n", lrs[narrow], lrs[wide],
+                  lrs[sp_narrow], lrs[sp_wide]);
+    /* muP: the optimum moves by at most one grid step (a factor ~3) over a 16x wider network */
+    if (abs(narrow - wide) > 1) fail_msg("muP best lr moved from %g to %g", lrs[narrow], lrs[wide]);
+}
+
+/* ---- reproducibility, save / load, export-relevant state ------------------------------------ */
+
+static void make_data(double *x, double *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        x[2 * i] = sin(0.37 * (double)i) * 2;
+        x[2 * i + 1] = cos(0.11 * (double)i * (double)i);
+        y[i] = x[2 * i] * x[2 * i + 1] + 0.5 * x[2 * i] * x[2 * i];
+    }
+}
+
+static void test_reproducible_and_save_load(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    double x[2 * N], y[N];
+    make_data(x, y, N);
+    static const char *const acts[] = { "relu", "polynorm", "gelu" };
+    for (int variant = 0; variant < 4; variant++) {
+        ua_mlp_options o;
+        ua_mlp_options_default(&o);
+        assert_int_equal(ua_mlp_hidden_parse("16x8", &o), UA_OK);
+        o.epochs = 15;
+        o.threads = 1;
+        o.seed = 7;
+        if (variant < 3) assert_int_equal(ua_mlp_act_parse(acts[variant], &o.act), UA_OK);
+        if (variant == 1) o.param = UA_PARAM_NTK;
+        if (variant == 2) {
+            o.param = UA_PARAM_MUP;
+            o.dtype = UA_MLP_F64;
+        }
+        if (variant == 3) {
+            o.evonorm = 1;
+            o.optim = UA_OPTIM_ADAMW;
+            o.weight_decay = 1e-2;
+            o.schedule = UA_SCHED_WARMUP;
+        }
+        ua_mlp *a, *b;
+        assert_int_equal(ua_mlp_fit(x, y, N, 2, 1, &o, &a), UA_OK);
+        assert_int_equal(ua_mlp_fit(x, y, N, 2, 1, &o, &b), UA_OK);
+        size_t P = ua_mlp_nparams(a);
+        double *pa = malloc(P * sizeof *pa), *pb = malloc(P * sizeof *pb);
+        ua_mlp_get_params(a, pa);
+        ua_mlp_get_params(b, pb);
+        assert_memory_equal(pa, pb, P * sizeof *pa); /* same seed, one thread: bitwise */
+        free(pa);
+        free(pb);
+        ua_mlp_free(b);
+        /* the fit learned something: better than predicting the mean */
+        if (!(ua_mlp_get_report(a)->val_loss < 0.5))
+            fail_msg("variant %d: validation loss %g", variant, ua_mlp_get_report(a)->val_loss);
+        double before[N], after[N];
+        assert_int_equal(ua_mlp_predict(a, x, N, before), UA_OK);
+        ua_model *m;
+        assert_int_equal(ua_model_wrap("mlp", a, NULL, -INFINITY, INFINITY, &m), UA_OK);
+        assert_int_equal(ua_model_save(m, "mlp_rt.safetensors"), UA_OK);
+        ua_model_free(m);
+        assert_int_equal(ua_model_load("mlp_rt.safetensors", &m), UA_OK);
+        size_t din, dout;
+        ua_model_dims(m, &din, &dout);
+        assert_int_equal(din, 2);
+        assert_int_equal(dout, 1);
+        assert_int_equal(ua_model_predict(m, x, N, after), UA_OK);
+        assert_memory_equal(before, after, sizeof before); /* bitwise identical predictions */
+        ua_model_free(m);
+    }
+    remove("mlp_rt.safetensors");
+}
+
+/* A corrupted model file is refused with a message, not loaded. */
+static void test_bad_model_file(void **state)
+{
+    (void)state;
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    assert_int_equal(ua_mlp_hidden_parse("4", &o), UA_OK);
+    ua_mlp *a;
+    assert_int_equal(ua_mlp_alloc(2, 1, &o, &a), UA_OK);
+    ua_model *m;
+    assert_int_equal(ua_model_wrap("mlp", a, NULL, -INFINITY, INFINITY, &m), UA_OK);
+    ua_st *st;
+    assert_int_equal(ua_st_alloc(&st), UA_OK);
+    /* the family's save, then a wrong shape for layers.2.weight */
+    assert_int_equal(ua_model_save(m, "mlp_bad.safetensors"), UA_OK);
+    ua_st *good;
+    assert_int_equal(ua_st_read("mlp_bad.safetensors", &good), UA_OK);
+    for (size_t i = 0; i < ua_st_meta_count(good); i++) {
+        const char *k, *v;
+        ua_st_meta_at(good, i, &k, &v);
+        ua_st_set_meta(st, k, v);
+    }
+    for (size_t i = 0; i < ua_st_count(good); i++) {
+        const char *name = ua_st_name(good, i);
+        ua_dtype dt;
+        size_t nd;
+        const int64_t *sh;
+        const void *data;
+        ua_st_get(good, name, &dt, &nd, &sh, &data);
+        if (!strcmp(name, "layers.2.weight")) {
+            int64_t bad[2] = { 2, 2 };
+            float z[4] = { 0 };
+            assert_int_equal(ua_st_add(st, name, UA_F32, 2, bad, z), UA_OK);
+        } else {
+            assert_int_equal(ua_st_add(st, name, dt, nd, sh, data), UA_OK);
+        }
+    }
+    assert_int_equal(ua_st_write(st, "mlp_bad.safetensors"), UA_OK);
+    ua_model *back = NULL;
+    assert_int_equal(ua_model_load("mlp_bad.safetensors", &back), UA_EFORMAT);
+    assert_non_null(strstr(ua_last_error(), "layers.2.weight"));
+    assert_null(back);
+    ua_st_free(st);
+    ua_st_free(good);
+    ua_model_free(m);
+    remove("mlp_bad.safetensors");
+}
+
+static void test_classify(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    double x[2 * N], y[N];
+    for (int i = 0; i < N; i++) {
+        x[2 * i] = sin(0.71 * i) * 2;
+        x[2 * i + 1] = cos(1.13 * i) * 2;
+        double r = x[2 * i] * x[2 * i] + x[2 * i + 1] * x[2 * i + 1];
+        y[i] = r < 1 ? 0 : r < 2.5 ? 1 : 2; /* three rings */
+    }
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    o.task = UA_TASK_CLASSIFY;
+    assert_int_equal(ua_mlp_hidden_parse("32x32", &o), UA_OK);
+    o.epochs = 60;
+    ua_mlp *m;
+    assert_int_equal(ua_mlp_fit(x, y, N, 2, 1, &o, &m), UA_OK);
+    const ua_mlp_report *r = ua_mlp_get_report(m);
+    assert_int_equal(r->nclasses, 3);
+    if (!(r->train_accuracy > 0.9)) fail_msg("ring classifier: train accuracy %g", r->train_accuracy);
+    double p[N], prob[3 * N];
+    assert_int_equal(ua_mlp_predict(m, x, N, p), UA_OK);
+    assert_int_equal(ua_mlp_predict_proba(m, x, N, prob), UA_OK);
+    size_t hits = 0;
+    for (int i = 0; i < N; i++) {
+        hits += p[i] == y[i];
+        assert_true(fabs(prob[3 * i] + prob[3 * i + 1] + prob[3 * i + 2] - 1) < 1e-12);
+    }
+    assert_true((double)hits / N > 0.9);
+    ua_mlp_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_torch_reference),
+        cmocka_unit_test(test_state_dict_names),
+        cmocka_unit_test(test_gradient_check),
+        cmocka_unit_test(test_activations_extreme),
+        cmocka_unit_test(test_shape_errors),
+        cmocka_unit_test(test_small_validation_and_constant),
+        cmocka_unit_test(test_lbfgs_sin),
+        cmocka_unit_test(test_mup_lr_transfer),
+        cmocka_unit_test(test_reproducible_and_save_load),
+        cmocka_unit_test(test_bad_model_file),
+        cmocka_unit_test(test_classify),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
