@@ -18,16 +18,41 @@ static const char help[] =
     "  --points N       grid points (default 100000)\n"
     "  --prec BITS      MPFR precision of the reference (default 128)\n"
     "  --tol T          exit 1 when the max error relative to the scale exceeds T\n"
-    "  --json           machine-readable output\n";
+    "  --json           machine-readable output\n"
+    "\n"
+    "exhaustive float32 check:\n"
+    "  uniapprox check MODEL --exhaustive [--lo A --hi B] [--threads N] [--top K] [--max-ulp U]\n"
+    "  uniapprox check --kernel FILE.c --symbol NAME --against EXPR --lo A --hi B [...]\n"
+    "Exports the model as float code (or takes a hand-written `float NAME(float)`), compiles it\n"
+    "with the system compiler (cc or $CC; -O2 -ffp-contract=off), loads it, and evaluates it at\n"
+    "every float in the model's domain (or [A, B]) against the correctly rounded reference: libm\n"
+    "in double for single-function targets such as exp(x) or 2^x, MPFR with increasing precision\n"
+    "near rounding boundaries and for every other target. Reports the max error in ULPs of the\n"
+    "exact value, how many results are not correctly rounded, NaN/Inf mismatches and the worst\n"
+    "inputs. Exit 1 when --max-ulp U is given and exceeded.\n"
+    "  --exhaustive     check every float (instead of the grid above)\n"
+    "  --kernel FILE.c  check a hand-written kernel (needs --symbol, --against, --lo, --hi)\n"
+    "  --symbol NAME    the kernel's function name\n"
+    "  --lo A, --hi B   the interval (default: the model's domain, rounded inwards to floats)\n"
+    "  --threads N      OpenMP threads (default: all cores)\n"
+    "  --top K          worst inputs to list (default 10, at most 64)\n"
+    "  --cflags \"...\"   extra compiler arguments, e.g. \"-march=native -lsleef\"\n"
+    "  --max-ulp U      exit 1 when the max error exceeds U ULP\n";
 
 int cmd_check(int argc, char **argv)
 {
     const char *against = NULL, *points = "100000", *prec = "128", *tol = NULL;
-    int json = 0;
+    int json = 0, exhaustive = 0;
+    ua_cli_exhaustive_args ex = { 0 };
     const ua_opt opts[] = {
         { "against", 0, 1, &against, NULL }, { "points", 0, 1, &points, NULL },
         { "prec", 0, 1, &prec, NULL },       { "tol", 0, 1, &tol, NULL },
         { "json", 0, 0, NULL, &json },
+        { "exhaustive", 0, 0, NULL, &exhaustive }, { "kernel", 0, 1, &ex.kernel, NULL },
+        { "symbol", 0, 1, &ex.symbol, NULL },      { "lo", 0, 1, &ex.lo, NULL },
+        { "hi", 0, 1, &ex.hi, NULL },              { "threads", 0, 1, &ex.threads, NULL },
+        { "top", 0, 1, &ex.top, NULL },            { "cflags", 0, 1, &ex.cflags, NULL },
+        { "max-ulp", 0, 1, &ex.max_ulp, NULL },
     };
     char **pos;
     size_t npos;
@@ -40,6 +65,16 @@ int cmd_check(int argc, char **argv)
     const char *path = npos == 1 ? pos[0] : NULL;
     free(pos);
     if (rc) return rc;
+    if (exhaustive || ex.kernel) {
+        if (npos > 1) return ua_cli_usage("check", "expected at most one MODEL (see --help)");
+        ex.model = path;
+        ex.against = against;
+        ex.json = json;
+        return ua_cli_check_exhaustive(&ex);
+    }
+    if (ex.symbol || ex.lo || ex.hi || ex.threads || ex.top || ex.cflags || ex.max_ulp)
+        return ua_cli_usage("check", "--symbol, --lo, --hi, --threads, --top, --cflags and "
+                                     "--max-ulp go with --exhaustive or --kernel");
     if (!path) return ua_cli_usage("check", "expected one MODEL (see --help)");
     size_t npoints;
     double precd, told = 0;

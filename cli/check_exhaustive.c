@@ -1,0 +1,243 @@
+/* cli/check_exhaustive.c — `uniapprox check --exhaustive`: a float32 kernel (a model's float
+ * export, or a hand-written C file) compiled with the system compiler, loaded, and checked at
+ * every float of an interval against the correctly rounded reference (uniapprox/exhaustive.h). */
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#include "cli.h"
+
+/* The float nearest to v on the inside of [lo, hi]: up for the lower end, down for the upper. */
+static float inward(double v, int up)
+{
+    float f = (float)v;
+    if (up && (double)f < v) f = nextafterf(f, INFINITY);
+    if (!up && (double)f > v) f = nextafterf(f, -INFINITY);
+    return f;
+}
+
+/* Splits s on blank space into a NULL-terminated vector (words point into the copy *buf). */
+static char **split_args(const char *s, char **buf)
+{
+    size_t n = 0, cap = 1;
+    for (const char *p = s; *p; p++) cap += *p == ' ' || *p == '\t';
+    char **v = calloc(cap + 1, sizeof *v);
+    *buf = malloc(strlen(s) + 1);
+    if (!v || !*buf) {
+        free(v);
+        free(*buf);
+        return NULL;
+    }
+    strcpy(*buf, s);
+    for (char *p = *buf; *p;) {
+        while (*p == ' ' || *p == '\t') *p++ = '\0';
+        if (!*p) break;
+        v[n++] = p;
+        while (*p && *p != ' ' && *p != '\t') p++;
+    }
+    v[n] = NULL;
+    return v;
+}
+
+static void point_json(cJSON *arr, const ua_exhaustive_point *p)
+{
+    char hex[64];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "x", p->x);
+    snprintf(hex, sizeof hex, "%a", (double)p->x);
+    cJSON_AddStringToObject(o, "x_hex", hex);
+    cJSON_AddNumberToObject(o, "output", p->y);
+    cJSON_AddNumberToObject(o, "correctly_rounded", p->ref_rn);
+    cJSON_AddNumberToObject(o, "reference", p->ref);
+    cJSON_AddNumberToObject(o, "err_ulp", p->err_ulp);
+    cJSON_AddItemToArray(arr, o);
+}
+
+/* JSON cannot hold Inf or NaN: they are written as strings. */
+static void add_num(cJSON *o, const char *key, double v)
+{
+    if (isfinite(v)) cJSON_AddNumberToObject(o, key, v);
+    else cJSON_AddStringToObject(o, key, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+}
+
+int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
+{
+    const char *cmd = "check";
+    double lo_d = 0, hi_d = 0, maxulp = 0;
+    size_t top = 10, threads = 0;
+    if (a->lo && ua_cli_double(a->lo, &lo_d))
+        return ua_cli_usage(cmd, "--lo '%s' is not a finite number", a->lo);
+    if (a->hi && ua_cli_double(a->hi, &hi_d))
+        return ua_cli_usage(cmd, "--hi '%s' is not a finite number", a->hi);
+    if (a->top && (ua_cli_size(a->top, &top) || top > UA_EXHAUSTIVE_MAX_TOP))
+        return ua_cli_usage(cmd, "--top '%s' must be a count <= %d", a->top, UA_EXHAUSTIVE_MAX_TOP);
+    if (a->threads && (ua_cli_size(a->threads, &threads) || threads > 4096))
+        return ua_cli_usage(cmd, "--threads '%s' must be a count (0 = all cores)", a->threads);
+    if (a->max_ulp && (ua_cli_double(a->max_ulp, &maxulp) || !(maxulp >= 0)))
+        return ua_cli_usage(cmd, "--max-ulp '%s' must be a number >= 0", a->max_ulp);
+    if (a->kernel && a->model)
+        return ua_cli_usage(cmd, "give either a MODEL or --kernel FILE.c, not both");
+    if (!a->kernel && !a->model) return ua_cli_usage(cmd, "expected one MODEL or --kernel FILE.c");
+    if (a->kernel && !a->symbol)
+        return ua_cli_usage(cmd, "--kernel needs --symbol NAME (the float function to check)");
+    if (a->kernel && !a->against)
+        return ua_cli_usage(cmd, "--kernel needs --against EXPR (the target it approximates)");
+    if (a->kernel && (!a->lo || !a->hi))
+        return ua_cli_usage(cmd, "--kernel needs --lo A and --hi B (the interval to check)");
+
+    ua_model *m = NULL;
+    ua_status s;
+    const char *spec = a->against, *symbol = a->symbol, *source = a->kernel;
+    char tmpdir[4096] = "", tmpsrc[4200] = "";
+    if (a->model) {
+        if ((s = ua_model_load(a->model, &m))) return ua_cli_fail(cmd, s);
+        if (!spec) spec = ua_model_target(m);
+        if (!*spec) {
+            ua_model_free(m);
+            return ua_cli_usage(cmd, "the model stores no target: give one with --against");
+        }
+        double mlo, mhi;
+        ua_model_domain(m, &mlo, &mhi);
+        if (!a->lo) lo_d = mlo;
+        if (!a->hi) hi_d = mhi;
+        /* the model's float export, in a private temporary directory */
+        const char *tmp = getenv("TMPDIR");
+        snprintf(tmpdir, sizeof tmpdir, "%s/uniapprox-check-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(tmpdir)) {
+            fprintf(stderr, "uniapprox check: cannot create a temporary directory: %s\n",
+                    strerror(errno));
+            ua_model_free(m);
+            return UA_EXIT_FAIL;
+        }
+        snprintf(tmpsrc, sizeof tmpsrc, "%s/kernel.c", tmpdir);
+        symbol = "ua_kernel";
+        source = tmpsrc;
+        s = ua_model_export_c(m, UA_EXPORT_FLOAT, symbol, tmpsrc);
+        if (s) {
+            rmdir(tmpdir);
+            ua_model_free(m);
+            return ua_cli_fail(cmd, s);
+        }
+    }
+    float lo = inward(lo_d, 1), hi = inward(hi_d, 0);
+    int rc = UA_EXIT_OK;
+    ua_target *t = NULL;
+    ua_compiled *so = NULL;
+    char *argbuf = NULL, **args = NULL;
+    if (!(lo <= hi)) {
+        rc = ua_cli_usage(cmd, "no float lies in [%.17g, %.17g]", lo_d, hi_d);
+        goto done;
+    }
+    if ((s = ua_target_parse(spec, NULL, 0, &t))) {
+        rc = ua_cli_fail(cmd, s);
+        goto done;
+    }
+    if (a->cflags && !(args = split_args(a->cflags, &argbuf))) {
+        rc = ua_cli_usage(cmd, "out of memory");
+        goto done;
+    }
+    void *sym;
+    if ((s = ua_compile_c(source, (const char *const *)args, &so)) ||
+        (s = ua_compiled_symbol(so, symbol, &sym))) {
+        rc = ua_cli_fail(cmd, s);
+        goto done;
+    }
+    ua_f32_fn fn;
+    memcpy(&fn, &sym, sizeof fn); /* object pointer -> function pointer, as dlsym requires */
+
+    ua_exhaustive_options opt;
+    ua_exhaustive_options_default(&opt);
+    opt.threads = (int)threads;
+    opt.top = top;
+    ua_exhaustive_result r;
+    int nthreads = threads ? (int)threads : omp_get_max_threads();
+    if (!a->json)
+        fprintf(stderr, "uniapprox check: %llu floats on %d thread%s...\n",
+                (unsigned long long)ua_f32_count(lo, hi), nthreads, nthreads == 1 ? "" : "s");
+    double t0 = omp_get_wtime();
+    clock_t c0 = clock(); /* CPU time of every thread: the cost on an idle machine */
+    s = ua_exhaustive_f32(fn, t, lo, hi, &opt, &r);
+    double secs = omp_get_wtime() - t0, cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+    if (s) {
+        rc = ua_cli_fail(cmd, s);
+        goto done;
+    }
+    const char *what = a->model ? a->model : a->kernel;
+    if (a->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, a->model ? "model" : "kernel", what);
+        cJSON_AddStringToObject(o, "symbol", symbol);
+        cJSON_AddStringToObject(o, "against", spec);
+        cJSON *d = cJSON_AddArrayToObject(o, "interval");
+        cJSON_AddItemToArray(d, cJSON_CreateNumber(lo));
+        cJSON_AddItemToArray(d, cJSON_CreateNumber(hi));
+        cJSON_AddNumberToObject(o, "count", (double)r.count);
+        add_num(o, "max_ulp", r.max_ulp);
+        cJSON_AddNumberToObject(o, "not_correctly_rounded", (double)r.n_not_cr);
+        cJSON_AddNumberToObject(o, "over_1ulp", (double)r.n_over_1ulp);
+        cJSON_AddNumberToObject(o, "nan_mismatch", (double)r.n_nan_mismatch);
+        cJSON_AddNumberToObject(o, "inf_mismatch", (double)r.n_inf_mismatch);
+        cJSON_AddNumberToObject(o, "decided_by_mpfr", (double)r.n_mpfr);
+        cJSON_AddNumberToObject(o, "undecided", (double)r.n_undecided);
+        cJSON_AddBoolToObject(o, "fast_path", r.fast_path);
+        cJSON_AddNumberToObject(o, "threads", nthreads);
+        cJSON_AddNumberToObject(o, "seconds", secs);
+        cJSON_AddNumberToObject(o, "cpu_seconds", cpu);
+        cJSON *w = cJSON_AddArrayToObject(o, "worst");
+        for (size_t i = 0; i < r.ntop; i++) point_json(w, &r.top[i]);
+        ua_cli_print_json(o);
+    } else {
+        printf("kernel    %s %s\n", symbol,
+               a->model ? "(the model's float export)" : "(hand-written)");
+        printf("from      %s\n", what);
+        printf("against   %s, every float in [%.9g, %.9g]\n", spec, (double)lo, (double)hi);
+        printf("reference %s\n", r.fast_path ? "libm double (curated target) + MPFR near rounding "
+                                               "boundaries (Ziv)"
+                                             : "MPFR, Ziv's loop (target not in the curated set)");
+        printf("  floats checked        %llu\n", (unsigned long long)r.count);
+        if (r.ntop)
+            printf("  max error             %.6g ULP at x = %a (%.9g)\n", r.max_ulp,
+                   (double)r.top[0].x, (double)r.top[0].x);
+        else
+            printf("  max error             %.6g ULP\n", r.max_ulp);
+        printf("  not correctly rounded %llu (%.4g%%)\n", (unsigned long long)r.n_not_cr,
+               r.count ? 100.0 * (double)r.n_not_cr / (double)r.count : 0.0);
+        printf("  over 1 ULP            %llu\n", (unsigned long long)r.n_over_1ulp);
+        printf("  NaN / Inf mismatches  %llu / %llu\n", (unsigned long long)r.n_nan_mismatch,
+               (unsigned long long)r.n_inf_mismatch);
+        printf("  decided by MPFR       %llu (undecided at 4096 bits: %llu)\n",
+               (unsigned long long)r.n_mpfr, (unsigned long long)r.n_undecided);
+        printf("  time                  %.2f s on %d thread%s, %.2f s of CPU (%.1f ns of CPU per "
+               "float)\n", secs, nthreads, nthreads == 1 ? "" : "s", cpu,
+               r.count ? cpu * 1e9 / (double)r.count : 0.0);
+        if (r.ntop) {
+            printf("worst inputs:\n  %-16s %-16s %-16s %-16s %-24s %s\n", "x", "x (hex)", "output",
+                   "correctly rnd", "reference f(x)", "err ULP");
+            for (size_t i = 0; i < r.ntop; i++)
+                printf("  %-16.9g %-16a %-16.9g %-16.9g %-24.17g %.6g\n", (double)r.top[i].x,
+                       (double)r.top[i].x, (double)r.top[i].y, (double)r.top[i].ref_rn,
+                       r.top[i].ref, r.top[i].err_ulp);
+        }
+    }
+    if (a->max_ulp && !(r.max_ulp <= maxulp)) {
+        fprintf(stderr, "uniapprox check: max error %.6g ULP exceeds --max-ulp %g\n", r.max_ulp,
+                maxulp);
+        rc = UA_EXIT_FAIL;
+    }
+done:
+    ua_compiled_free(so);
+    ua_target_free(t);
+    free(args);
+    free(argbuf);
+    if (*tmpsrc) unlink(tmpsrc);
+    if (*tmpdir) rmdir(tmpdir);
+    ua_model_free(m);
+    return rc;
+}
