@@ -1,0 +1,96 @@
+/*
+ * uniapprox/rf.h — random-feature networks: a one-hidden-layer network whose hidden weights are
+ * frozen at random and whose output layer is fitted by ridge least squares (closed form).
+ *
+ *     h(x) = act(A z - b),   z the standardised x,   f(x) = c^T h(x)        A (m, d), b (m,), c (m, k)
+ *
+ * Hidden weights (Rahimi & Recht 2007, 2008; the bandlimited networks of the seed):
+ *   gaussian  A_ij ~ N(0, scale^2 / d), b_i ~ N(0, scale^2)   (a.z has standard deviation scale)
+ *   uniform   A_ij ~ U[-B, B], b_i ~ U[-2 B sqrt(d), 2 B sqrt(d)] — weights in a bounded box of
+ *             half-width B = bandwidth: every hidden unit has frequency at most B sqrt(d), so the
+ *             network is bandlimited and has an error floor on targets of higher frequency
+ *   fourier   random Fourier features of the RBF kernel exp(-gamma |x - y|^2):
+ *             A_ij ~ N(0, 2 gamma), b_i ~ U[0, 2 pi), h(x) = sqrt(2/m) cos(A z - b), so that
+ *             E[h(x).h(y)] = exp(-gamma |z_x - z_y|^2) (the same gamma convention as the rbf kernel)
+ * Activations: relu, tanh, sigmoid, cos (fourier always uses cos).
+ * Output layer: c = (H^T H + lambda I)^-1 H^T y by one eigendecomposition of H^T H, which also
+ * gives the exact LOO (e_i = r_i / (1 - h_ii)) or GCV error of every lambda of a grid (Golub,
+ * Heath & Wahba 1979). Targets are standardised (their mean removed), so no separate intercept.
+ * Complexity: O(n m d + n m^2 + m^3) time, O(n m + m^2) memory.
+ * Thread-safety: a fitted model is immutable; predict may run on several threads.
+ */
+#ifndef UNIAPPROX_RF_H
+#define UNIAPPROX_RF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "uniapprox/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Weight distributions and activations. Append only. */
+typedef enum { UA_RF_GAUSSIAN = 0, UA_RF_UNIFORM = 1, UA_RF_FOURIER = 2 } ua_rf_dist;
+typedef enum { UA_RF_RELU = 0, UA_RF_TANH = 1, UA_RF_SIGMOID = 2, UA_RF_COS = 3 } ua_rf_act;
+
+typedef struct {
+    size_t features;       /* hidden units m (default 500) */
+    ua_rf_dist dist;       /* default gaussian */
+    ua_rf_act act;         /* default relu (ignored by fourier: cos) */
+    double scale;          /* gaussian: std of a.z (default 1) */
+    double bandwidth;      /* uniform: half-width B of the weight box (default 1) */
+    double gamma;          /* fourier: the RBF gamma (default 1/d) */
+    double lambda;         /* ridge; 0 = choose over the grid (default) */
+    int gcv;               /* 0: choose lambda by LOO (default), 1: by GCV */
+    const double *lambda_grid; size_t n_lambda; /* NULL: 1e-8 .. 1e2 by decades */
+    int standardize;       /* 1 (default): standardise x and y on the training rows */
+    uint64_t seed;         /* default 1 */
+} ua_rf_options;
+
+typedef struct ua_rf ua_rf;
+
+void ua_rf_options_default(ua_rf_options *opt);
+
+/* Parses "gaussian" | "uniform" | "fourier" and "relu" | "tanh" | "sigmoid" | "cos". UA_EINVAL. */
+ua_status ua_rf_dist_parse(const char *name, ua_rf_dist *dist);
+ua_status ua_rf_act_parse(const char *name, ua_rf_act *act);
+const char *ua_rf_dist_name(ua_rf_dist dist);
+const char *ua_rf_act_name(ua_rf_act act);
+
+/*
+ * Draws the hidden layer for inputs of dimension d (no output weights: predict gives 0 until
+ * fitted); for studying the features themselves (ua_rf_features). Without standardisation data
+ * the inputs are used as they are. Errors: UA_EINVAL, UA_ENOMEM. Free with ua_rf_free.
+ */
+ua_status ua_rf_draw(const ua_rf_options *opt, size_t d, ua_rf **out);
+
+/*
+ * Fits to x (n, d), y (n, k). opt NULL: defaults. Errors: UA_EINVAL (NULL arrays, zero sizes,
+ * non-finite values, bad options), UA_ENOMEM, UA_EDOMAIN (the eigendecomposition failed).
+ */
+ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t k,
+                    const ua_rf_options *opt, ua_rf **out);
+
+void ua_rf_free(ua_rf *m);
+
+/* Predictions y (n, k) at x (n, d) in original units. Errors: UA_EINVAL, UA_ENOMEM. */
+ua_status ua_rf_predict(const ua_rf *m, const double *x, size_t n, double *y);
+
+/* The hidden features phi (n, m) of x (n, d) (standardised first when the model is). */
+ua_status ua_rf_features(const ua_rf *m, const double *x, size_t n, double *phi);
+
+typedef struct {
+    size_t d, k, features, n_train;
+    ua_rf_dist dist;
+    ua_rf_act act;
+    double scale, bandwidth, gamma, lambda;
+    double select_rmse;   /* LOO or GCV RMSE of the chosen lambda (standardised units), or NaN */
+    int gcv, standardize;
+} ua_rf_info;
+void ua_rf_get_info(const ua_rf *m, ua_rf_info *info);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UNIAPPROX_RF_H */

@@ -1,0 +1,89 @@
+/*
+ * src/kernel/internal.h — what the files of the kernel family share (not installed), and the
+ * ridge-on-features solver that Nyström and the rf family both use.
+ */
+#ifndef UA_KERNEL_INTERNAL_H
+#define UA_KERNEL_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "uniapprox/kernel.h"
+
+#define UA_PI 3.14159265358979323846
+
+struct ua_kernel {
+    ua_kernel_spec spec;     /* every parameter resolved (no 0 = choose left) */
+    size_t d;                /* inputs */
+    size_t k;                /* columns of the weights: outputs, or classes (one-hot) */
+    size_t m;                /* stored points: training rows (exact) or landmarks (Nyström) */
+    double *pts;             /* (m, d) stored points, standardised when standardize */
+    double *w;               /* (m, k) weights: alpha (exact) or W^{+1/2} c (Nyström) */
+    int standardize, classify, nystrom;
+    ua_scaler xs;            /* inputs (when standardize) */
+    ua_scaler ys;            /* targets (when standardize and not classify) */
+    double *classes;         /* (k,) class labels, increasing (classify) */
+    double lambda, loo_rmse;
+    size_t n_train;
+    ua_kernel_select select;
+};
+
+/* Checks that a resolved spec is usable (gamma, length scale, depth > 0, nu in {.5,1.5,2.5},
+ * degree >= 1, order 0..2, sw > 0, sb >= 0). */
+ua_status ua_kspec_check(const ua_kernel_spec *s);
+
+/* Lower triangle (row-major: out[i*ld + j], j <= i) of the symmetric kernel matrix of a (n, d);
+ * the upper triangle is left untouched (it is the column-major 'U' triangle LAPACK reads). */
+ua_status ua_kmat_sym_lower(const ua_kernel_spec *s, const double *a, size_t n, size_t d,
+                            double *out, size_t ld);
+
+/* Squared distances of nearby points: true when |a|^2 + |b|^2 - 2 a.b (centred) lost more than
+ * 6 bits, so that the caller recomputes sum (a - b)^2 directly. */
+#define UA_KDIST_RECOMPUTE(dist2, norms) ((dist2) < (norms) * 0x1p-6)
+
+/* One-pair kernel value by the direct formulas (no BLAS): the reference the exported C mirrors. */
+double ua_kernel_pair(const ua_kernel_spec *s, const double *a, const double *b, size_t d);
+
+/* NNGP / NTK of one pair from the input products s12 = a.b / d, q11 = a.a / d, q22 = b.b / d. */
+void ua_ntk_pair(const ua_kernel_spec *s, double q11, double q22, double s12, double *nngp,
+                 double *ntk);
+
+/* Closed-form selection of lambda on a kernel matrix: kmat (n, n) symmetric, lower triangle
+ * row-major given (it is overwritten by eigenvectors); y (n, k). For each of the nl lambdas the
+ * LOO RMSE (or, when folds > 1, k-fold RMSE on the given fold assignment fold[i] in 0..folds-1,
+ * with kmat then needing its full lower triangle kept — the k-fold path copies). err (nl,). */
+ua_status ua_krr_loo_grid(double *kmat, const double *y, size_t n, size_t k,
+                          const double *lambdas, size_t nl, double *err);
+ua_status ua_krr_kfold_grid(const double *kmat, const double *y, size_t n, size_t k,
+                            const size_t *fold, size_t folds, const double *lambdas, size_t nl,
+                            double *err);
+
+/* Ridge on features: phi (n, m), y (n, k) row-major. With nl > 0 lambdas, chooses the one of least
+ * LOO (crit 0) or GCV (crit 1) error (returned in *lambda, the error in *err as an RMSE, the
+ * per-lambda errors in errs (nl,) when not NULL); with nl == 0 uses *lambda. w (m, k) := the
+ * weights. O(n m^2 + m^3). */
+ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t m, size_t k,
+                            const double *lambdas, size_t nl, int crit, double *lambda,
+                            double *err, double *errs, double *w);
+
+/* Default lambda grid: 1e-8 .. 1e2 by decades (11 values). */
+extern const double ua_krr_default_lambdas[11];
+
+/* A small, fast, seeded generator (splitmix64 seeding xoshiro256**), for subsets, landmarks and
+ * random features. */
+typedef struct { uint64_t s[4]; } ua_krng;
+void ua_krng_seed(ua_krng *r, uint64_t seed);
+uint64_t ua_krng_next(ua_krng *r);
+double ua_krng_uniform(ua_krng *r);  /* [0, 1) with 53 bits */
+double ua_krng_normal(ua_krng *r);   /* standard normal (Box-Muller) */
+/* idx (m,) := m distinct indices of 0..n-1 (partial Fisher-Yates; m <= n). */
+ua_status ua_krng_subset(ua_krng *r, size_t n, size_t m, size_t *idx);
+
+/* Bytes of physical memory (sysconf), or 0 when unknown. */
+double ua_kernel_phys_memory(void);
+
+/* Family vtable hooks shared by family.c and export.c. */
+#include <stdio.h>
+#include "uniapprox/model.h"
+ua_status ua_kernel_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
+
+#endif /* UA_KERNEL_INTERNAL_H */

@@ -1,0 +1,385 @@
+/*
+ * Kernel ridge regression: fit (standardise, choose hyperparameters, factor K + lambda I in place
+ * by Cholesky), predict, and the model's accessors (uniapprox/kernel.h, docs/kernel.md).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include "core/internal.h"
+#include "internal.h"
+
+void ua_kernel_options_default(ua_kernel_options *o)
+{
+    memset(o, 0, sizeof *o);
+    ua_kernel_spec_default(&o->kernel);
+    o->select = UA_SELECT_LOO;
+    o->folds = 5;
+    o->select_max = 1000;
+    o->standardize = 1;
+    o->seed = 1;
+}
+
+void ua_kernel_free(ua_kernel *m)
+{
+    if (!m) return;
+    free(m->pts);
+    free(m->w);
+    free(m->classes);
+    ua_scaler_free(&m->xs);
+    ua_scaler_free(&m->ys);
+    free(m);
+}
+
+void ua_kernel_get_info(const ua_kernel *m, ua_kernel_info *in)
+{
+    memset(in, 0, sizeof *in);
+    if (!m) return;
+    in->d = m->d;
+    in->k = m->k;
+    in->dout = m->classify ? 1 : m->k;
+    in->m_points = m->m;
+    in->n_train = m->n_train;
+    in->n_classes = m->classify ? m->k : 0;
+    in->spec = m->spec;
+    in->lambda = m->lambda;
+    in->loo_rmse = m->loo_rmse;
+    in->standardize = m->standardize;
+    in->classify = m->classify;
+    in->nystrom = m->nystrom;
+    in->select = m->select;
+}
+
+/* ---- hyperparameter grids ------------------------------------------------------------------ */
+
+/* The candidate values of the kernel's scale parameter (gamma, length scale or depth) that is
+ * left free; one candidate (the spec itself) when nothing is free. gamma and the length scale
+ * are searched coarse to fine (*refine set): steps of 4 first, then the two values a factor 2
+ * either side of the best; the depth over 1..5. */
+static size_t scale_grid(const ua_kernel_spec *s, size_t d, ua_kernel_spec *out, int *refine)
+{
+    size_t n = 0;
+    *refine = 0;
+    switch (s->type) {
+    case UA_KERNEL_RBF:
+    case UA_KERNEL_LAPLACIAN:
+        if (s->gamma > 0) break;
+        for (int e = -6; e <= 2; e += 2) { /* gamma = 2^e / d, then 2^(e*+-1) / d */
+            out[n] = *s;
+            out[n++].gamma = ldexp(1.0, e) / (double)d;
+        }
+        *refine = 1;
+        return n;
+    case UA_KERNEL_MATERN:
+        if (s->length_scale > 0) break;
+        for (int e = -2; e <= 4; e += 2) { /* l = 2^e sqrt(d), then 2^(e*+-1) sqrt(d) */
+            out[n] = *s;
+            out[n++].length_scale = ldexp(sqrt((double)d), e);
+        }
+        *refine = 1;
+        return n;
+    case UA_KERNEL_NNGP:
+    case UA_KERNEL_NTK:
+        if (s->depth > 0) break;
+        for (int L = 1; L <= 5; L++) {
+            out[n] = *s;
+            out[n++].depth = L;
+        }
+        return n;
+    default: break;
+    }
+    out[0] = *s;
+    return 1;
+}
+
+/* Unset values without selection: lambda 1, gamma 1/d, length scale sqrt(d), depth 2;
+ * the polynomial's gamma is never searched (1/d, scikit-learn's default). */
+static void fill_defaults(ua_kernel_spec *s, double *lambda, size_t d)
+{
+    if (!(s->gamma > 0)) s->gamma = 1.0 / (double)d;
+    if (!(s->length_scale > 0)) s->length_scale = sqrt((double)d);
+    if (s->depth <= 0) s->depth = 2;
+    if (!(*lambda > 0)) *lambda = 1.0;
+}
+
+/* Chooses the free hyperparameters on (at most select_max) rows of x (n, d), y (n, k). */
+static ua_status choose(const ua_kernel_options *o, const double *x, const double *y, size_t n,
+                        size_t d, size_t k, ua_kernel_spec *spec, double *lambda, double *err)
+{
+    ua_kernel_spec grid[16];
+    int refine;
+    size_t ns = scale_grid(spec, d, grid, &refine);
+    const double *lams = o->lambda_grid ? o->lambda_grid : ua_krr_default_lambdas;
+    size_t nl = o->lambda_grid ? o->n_lambda : 11;
+    double fixed = *lambda;
+    if (fixed > 0) {
+        lams = &fixed;
+        nl = 1;
+    }
+    size_t m = n < o->select_max ? n : o->select_max;
+    if (m < 2) m = n;
+    ua_krng r;
+    ua_krng_seed(&r, o->seed);
+    size_t *idx = malloc(m * sizeof *idx), *fold = malloc(m * sizeof *fold);
+    double *xs = malloc(m * d * sizeof *xs), *ysub = malloc(m * k * sizeof *ysub);
+    double *K = malloc(m * m * sizeof *K), *errs = malloc(nl * sizeof *errs);
+    ua_status st = UA_OK;
+    if (!idx || !fold || !xs || !ysub || !K || !errs) st = UA_ENOMEM_ERR(m * m * sizeof *K);
+    if (!st && m < n) st = ua_krng_subset(&r, n, m, idx);
+    else if (!st)
+        for (size_t i = 0; i < m; i++) idx[i] = i;
+    if (!st) {
+        for (size_t i = 0; i < m; i++) {
+            memcpy(xs + i * d, x + idx[i] * d, d * sizeof *xs);
+            memcpy(ysub + i * k, y + idx[i] * k, k * sizeof *ysub);
+        }
+        if (o->select == UA_SELECT_KFOLD) {
+            size_t *p = malloc(m * sizeof *p);
+            if (!p) st = UA_ENOMEM_ERR(m * sizeof *p);
+            else {
+                ua_krng_subset(&r, m, m, p);
+                for (size_t i = 0; i < m; i++) fold[p[i]] = i % o->folds;
+                free(p);
+            }
+        }
+    }
+    double best = INFINITY;
+    size_t bestg = 0;
+    for (size_t g = 0; !st && g < ns; g++) {
+        ua_kernel_spec c = grid[g];
+        fill_defaults(&c, &(double){1.0}, d);
+        if ((st = ua_kmat_sym_lower(&c, xs, m, d, K, m))) break;
+        if (o->select == UA_SELECT_KFOLD)
+            st = ua_krr_kfold_grid(K, ysub, m, k, fold, o->folds, lams, nl, errs);
+        else st = ua_krr_loo_grid(K, ysub, m, k, lams, nl, errs);
+        for (size_t l = 0; !st && l < nl; l++)
+            if (errs[l] < best) {
+                best = errs[l];
+                *spec = c;
+                *lambda = lams[l];
+                bestg = g;
+            }
+        if (refine && g + 1 == ns && ns < 16) {
+            /* refine: the two half steps (factor 2) around the best coarse value */
+            refine = 0;
+            ua_kernel_spec lo = grid[bestg], hi = grid[bestg];
+            if (lo.type == UA_KERNEL_MATERN) {
+                lo.length_scale *= 0.5;
+                hi.length_scale *= 2.0;
+            } else {
+                lo.gamma *= 0.5;
+                hi.gamma *= 2.0;
+            }
+            grid[ns++] = lo;
+            grid[ns++] = hi;
+        }
+    }
+    if (!st && !isfinite(best))
+        st = UA_ERR(UA_EDOMAIN, "kernel fit: no lambda of the grid gives a positive definite "
+                    "K + lambda I");
+    *err = best;
+    free(idx);
+    free(fold);
+    free(xs);
+    free(ysub);
+    free(K);
+    free(errs);
+    return st;
+}
+
+/* ---- the final solve ----------------------------------------------------------------------- */
+
+/* alpha (n, k) = (K + lambda I)^-1 y by Cholesky, K formed and factored in place (8 n^2 bytes). */
+static ua_status solve_exact(const ua_kernel_spec *s, const double *x, const double *y, size_t n,
+                             size_t d, size_t k, double lambda, double max_mem, double *alpha)
+{
+    double need = (double)n * (double)n * 8.0;
+    double limit = max_mem > 0 ? max_mem : 0.8 * ua_kernel_phys_memory();
+    if ((limit > 0 && need > limit) || (double)n * (double)n > 9.0e18)
+        return UA_ERR(UA_ENOMEM, "kernel fit: the %zu x %zu kernel matrix needs %.3g GiB, more than "
+                      "the %.3g GiB allowed; use the Nystrom approximation (--nystrom M, e.g. M = "
+                      "2000) or the rf family (random features)", n, n, need / 1073741824.0,
+                      limit / 1073741824.0);
+    double *K = malloc(n * n * sizeof *K), *B = malloc(n * k * sizeof *B);
+    if (!K || !B) {
+        free(K);
+        free(B);
+        return UA_ERR(UA_ENOMEM, "kernel fit: cannot allocate the %zu x %zu kernel matrix "
+                      "(%.3g GiB); use --nystrom M or the rf family", n, n, need / 1073741824.0);
+    }
+    ua_status st = ua_kmat_sym_lower(s, x, n, d, K, n);
+    if (!st) {
+        for (size_t i = 0; i < n; i++) K[i * n + i] += lambda;
+        /* the row-major lower triangle is LAPACK's column-major upper: no transposed copy */
+        lapack_int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)n, K, (lapack_int)n);
+        if (info > 0)
+            st = UA_ERR(UA_EDOMAIN, "kernel fit: K + lambda I is not positive definite (lambda = "
+                        "%g is too small for this kernel; leading minor %d)", lambda, (int)info);
+        else if (info < 0) st = UA_ERR(UA_EINVAL, "dpotrf: argument %d invalid", (int)-info);
+    }
+    if (!st) {
+        for (size_t i = 0; i < n; i++) /* column-major right-hand sides */
+            for (size_t t = 0; t < k; t++) B[t * n + i] = y[i * k + t];
+        lapack_int info = LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', (lapack_int)n, (lapack_int)k, K,
+                                         (lapack_int)n, B, (lapack_int)n);
+        if (info) st = UA_ERR(UA_EINVAL, "dpotrs failed (%d)", (int)info);
+        for (size_t i = 0; !st && i < n; i++)
+            for (size_t t = 0; t < k; t++) alpha[i * k + t] = B[t * n + i];
+    }
+    free(K);
+    free(B);
+    return st;
+}
+
+ua_status ua_kernel_nystrom_solve(ua_kernel *km, const double *x, const double *y, size_t n,
+                                  const ua_kernel_options *o, int lambda_free, double *err);
+
+ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, size_t k,
+                        const ua_kernel_options *opt, ua_kernel **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "ua_kernel_fit: out is NULL");
+    *out = NULL;
+    ua_kernel_options o;
+    if (opt) o = *opt;
+    else ua_kernel_options_default(&o);
+    if (!x || !y || !n || !d || !k)
+        return UA_ERR(UA_EINVAL, "ua_kernel_fit: need x, y and n, d, k > 0 (n = %zu, d = %zu, k = %zu)",
+                      n, d, k);
+    if (o.classify && k != 1) return UA_ERR(UA_EINVAL, "kernel fit: classification takes one label column, got %zu", k);
+    for (size_t i = 0; i < n * d; i++)
+        if (!isfinite(x[i])) return UA_ERR(UA_EINVAL, "kernel fit: x[%zu][%zu] is not finite", i / d, i % d);
+    for (size_t i = 0; i < n * k; i++)
+        if (!isfinite(y[i])) return UA_ERR(UA_EINVAL, "kernel fit: y[%zu][%zu] is not finite", i / k, i % k);
+    if (!(o.lambda >= 0) || !isfinite(o.lambda)) return UA_ERR(UA_EINVAL, "kernel fit: lambda must be >= 0 (0: choose), got %g", o.lambda);
+    if (o.select > UA_SELECT_NONE) return UA_ERR(UA_EINVAL, "kernel fit: unknown selection %d", (int)o.select);
+    if (o.select == UA_SELECT_KFOLD && (o.folds < 2 || o.folds > n))
+        return UA_ERR(UA_EINVAL, "kernel fit: k-fold needs 2 <= folds <= n, got %zu", o.folds);
+    if (o.lambda_grid)
+        for (size_t l = 0; l < o.n_lambda; l++)
+            if (!(o.lambda_grid[l] > 0)) return UA_ERR(UA_EINVAL, "kernel fit: lambda grid value %g is not > 0", o.lambda_grid[l]);
+    if (o.lambda_grid && !o.n_lambda) return UA_ERR(UA_EINVAL, "kernel fit: empty lambda grid");
+    if (!o.select_max) o.select_max = 1000;
+    {   /* check the explicitly set values (0 = choose is resolved later) */
+        ua_kernel_spec c = o.kernel;
+        fill_defaults(&c, &(double){1.0}, d);
+        ua_status st = ua_kspec_check(&c);
+        if (st) return st;
+        if (o.kernel.gamma < 0 || o.kernel.length_scale < 0 || o.kernel.depth < 0)
+            return UA_ERR(UA_EINVAL, "kernel fit: gamma, length scale and depth must be >= 0 (0: choose)");
+    }
+
+    ua_kernel *km = calloc(1, sizeof *km);
+    if (!km) return UA_ENOMEM_ERR(sizeof *km);
+    km->d = d;
+    km->standardize = o.standardize != 0;
+    km->classify = o.classify != 0;
+    km->nystrom = o.nystrom > 0;
+    km->n_train = n;
+    km->select = o.select;
+    km->loo_rmse = NAN;
+    ua_status st = UA_OK;
+    double *xz = malloc(n * d * sizeof *xz), *yz = NULL;
+    if (!xz) st = UA_ENOMEM_ERR(n * d * sizeof *xz);
+    if (!st) {
+        memcpy(xz, x, n * d * sizeof *xz);
+        if (km->standardize && !(st = ua_scaler_fit(x, n, d, &km->xs))) ua_scaler_apply(&km->xs, xz, n);
+    }
+    /* targets: standardised columns, or one-hot classes */
+    if (!st && km->classify) {
+        double *c = malloc(n * sizeof *c);
+        if (!c) st = UA_ENOMEM_ERR(n * sizeof *c);
+        size_t nc = 0;
+        for (size_t i = 0; !st && i < n; i++) {
+            size_t j = 0;
+            while (j < nc && c[j] < y[i]) j++;
+            if (j < nc && c[j] == y[i]) continue;
+            memmove(c + j + 1, c + j, (nc - j) * sizeof *c);
+            c[j] = y[i];
+            nc++;
+        }
+        if (!st && nc < 2) st = UA_ERR(UA_EINVAL, "kernel fit: classification needs at least 2 classes, got %zu", nc);
+        km->classes = c;
+        km->k = nc;
+        if (!st && !(yz = ua_calloc(n * nc, sizeof *yz))) st = UA_ENOMEM_ERR(n * nc * sizeof *yz);
+        for (size_t i = 0; !st && i < n; i++)
+            for (size_t j = 0; j < nc; j++)
+                if (c[j] == y[i]) yz[i * nc + j] = 1.0;
+    } else if (!st) {
+        km->k = k;
+        if (!(yz = malloc(n * k * sizeof *yz))) st = UA_ENOMEM_ERR(n * k * sizeof *yz);
+        else {
+            memcpy(yz, y, n * k * sizeof *yz);
+            if (km->standardize && !(st = ua_scaler_fit(y, n, k, &km->ys))) ua_scaler_apply(&km->ys, yz, n);
+        }
+    }
+    size_t kk = km->k;
+    ua_kernel_spec spec = o.kernel;
+    double lambda = o.lambda;
+    int lambda_free = !(lambda > 0) && o.select != UA_SELECT_NONE;
+    ua_kernel_spec probe[16];
+    int probe_refine;
+    int need = lambda_free || scale_grid(&spec, d, probe, &probe_refine) > 1;
+    if (!st && need && o.select != UA_SELECT_NONE)
+        st = choose(&o, xz, yz, n, d, kk, &spec, &lambda, &km->loo_rmse);
+    fill_defaults(&spec, &lambda, d);
+    km->spec = spec;
+    km->lambda = lambda;
+    if (!st && !km->nystrom) {
+        km->m = n;
+        if (!(km->w = malloc(n * kk * sizeof *km->w))) st = UA_ENOMEM_ERR(n * kk * sizeof *km->w);
+        if (!st) st = solve_exact(&spec, xz, yz, n, d, kk, lambda, o.max_memory, km->w);
+        if (!st) {
+            km->pts = xz;
+            xz = NULL;
+        }
+    } else if (!st) {
+        st = ua_kernel_nystrom_solve(km, xz, yz, n, &o, lambda_free, &km->loo_rmse);
+    }
+    free(xz);
+    free(yz);
+    if (st) {
+        ua_kernel_free(km);
+        return st;
+    }
+    *out = km;
+    return UA_OK;
+}
+
+ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, double *y)
+{
+    if (!m) return UA_ERR(UA_EINVAL, "ua_kernel_predict: model is NULL");
+    if (!n) return UA_OK;
+    if (!x || !y) return UA_ERR(UA_EINVAL, "ua_kernel_predict: NULL array with n = %zu", n);
+    size_t d = m->d, k = m->k, B = 256;
+    size_t nb0 = n < B ? n : B;
+    double *xz = malloc(nb0 * d * sizeof *xz), *K = malloc(nb0 * m->m * sizeof *K);
+    double *sc = malloc(nb0 * k * sizeof *sc);
+    ua_status st = UA_OK;
+    if (!xz || !K || !sc) st = UA_ENOMEM_ERR(nb0 * m->m * sizeof *K);
+    for (size_t i0 = 0; !st && i0 < n; i0 += B) {
+        size_t nb = n - i0 < B ? n - i0 : B;
+        memcpy(xz, x + i0 * d, nb * d * sizeof *xz);
+        if (m->standardize) ua_scaler_apply(&m->xs, xz, nb);
+        if ((st = ua_kernel_matrix(&m->spec, xz, nb, m->pts, m->m, d, K))) break;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nb, (int)k, (int)m->m, 1.0, K,
+                    (int)m->m, m->w, (int)k, 0.0, sc, (int)k);
+        if (m->classify) {
+            for (size_t i = 0; i < nb; i++) {
+                size_t best = 0;
+                for (size_t j = 1; j < k; j++)
+                    if (sc[i * k + j] > sc[i * k + best]) best = j;
+                y[i0 + i] = m->classes[best];
+            }
+        } else {
+            if (m->standardize) ua_scaler_invert(&m->ys, sc, nb);
+            memcpy(y + i0 * k, sc, nb * k * sizeof *y);
+        }
+    }
+    free(xz);
+    free(K);
+    free(sc);
+    return st;
+}

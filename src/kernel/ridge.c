@@ -1,0 +1,138 @@
+/*
+ * Ridge least squares on features (Nyström features here, random features in src/rf/):
+ *   w = (Phi^T Phi + lambda I)^-1 Phi^T y,   Phi (n, m), y (n, k).
+ * One eigendecomposition Phi^T Phi = V diag(s) V^T serves every lambda of a grid; with
+ * P = Phi V the hat matrix is H = P diag(1/(s + lambda)) P^T, so
+ *   LOO: e_i = (y_i - yhat_i) / (1 - H_ii),  H_ii = sum_j P_ij^2 / (s_j + lambda)
+ *   GCV: mean (y - yhat)^2 / (1 - tr(H) / n)^2,  tr(H) = sum_j s_j / (s_j + lambda)
+ * (Golub, Heath & Wahba 1979; Rifkin & Lippert 2007).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include "core/internal.h"
+#include "internal.h"
+
+ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t m, size_t k,
+                            const double *lambdas, size_t nl, int crit, double *lambda,
+                            double *err, double *errs, double *w)
+{
+    if (!nl) { /* a fixed lambda: one Cholesky factorisation, m^3 / 3 flops */
+        if (!(*lambda > 0)) return UA_ERR(UA_EINVAL, "ridge: lambda must be > 0, got %g", *lambda);
+        double *G = malloc(m * m * sizeof *G), *B = malloc(m * k * sizeof *B);
+        ua_status st = UA_OK;
+        if (!G || !B) st = UA_ENOMEM_ERR(m * m * sizeof *G);
+        if (!st) {
+            cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)m, (int)n, 1.0, phi, (int)m, 0.0,
+                        G, (int)m);
+            for (size_t j = 0; j < m; j++) G[j * m + j] += *lambda;
+            /* B (column-major m x k) = Phi^T y */
+            cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, (int)m, (int)k, (int)n, 1.0, phi,
+                        (int)m, y, (int)k, 0.0, B, (int)m);
+            lapack_int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)m, G, (lapack_int)m);
+            if (!info) info = LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', (lapack_int)m, (lapack_int)k, G,
+                                             (lapack_int)m, B, (lapack_int)m);
+            if (info) st = UA_ERR(UA_EDOMAIN, "ridge: Phi^T Phi + lambda I is not positive definite "
+                                  "(lambda %g too small; info %d)", *lambda, (int)info);
+            for (size_t j = 0; !st && j < m; j++)
+                for (size_t t = 0; t < k; t++) w[j * k + t] = B[t * m + j];
+        }
+        free(G);
+        free(B);
+        return st;
+    }
+    double *G = malloc(m * m * sizeof *G), *s = malloc(m * sizeof *s);
+    double *b = malloc(m * k * sizeof *b), *wp = malloc(m * k * sizeof *wp);
+    double *P = nl ? malloc(n * m * sizeof *P) : NULL;
+    double *yh = nl ? malloc(n * k * sizeof *yh) : NULL, *h = nl ? malloc(n * sizeof *h) : NULL;
+    ua_status st = UA_OK;
+    if (!G || !s || !b || !wp || (nl && (!P || !yh || !h)))
+        st = UA_ENOMEM_ERR((m * m + n * m) * sizeof(double));
+    if (!st) {
+        /* G = Phi^T Phi: lower triangle row-major = column-major upper, which dsyevd reads */
+        cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)m, (int)n, 1.0, phi, (int)m, 0.0, G,
+                    (int)m);
+        lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)m, G,
+                                         (lapack_int)m, s);
+        if (info) st = UA_ERR(UA_EDOMAIN, "ridge: the eigendecomposition failed (info %d)", (int)info);
+    }
+    /* rows of G are now the eigenvectors v_j; b = V^T Phi^T y */
+    if (!st) {
+        double *pty = malloc(m * k * sizeof *pty);
+        if (!pty) st = UA_ENOMEM_ERR(m * k * sizeof *pty);
+        else {
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)k, (int)n, 1.0, phi,
+                        (int)m, y, (int)k, 0.0, pty, (int)k);
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)k, (int)m, 1.0, G,
+                        (int)m, pty, (int)k, 0.0, b, (int)k);
+            free(pty);
+        }
+    }
+    for (size_t j = 0; !st && j < m; j++)
+        if (s[j] < 0) s[j] = 0; /* Phi^T Phi is PSD: negative values are rounding */
+    if (!st && nl) {
+        /* P = Phi V: P_ij = phi_i . v_j */
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)m, (int)m, 1.0, phi,
+                    (int)m, G, (int)m, 0.0, P, (int)m);
+        double best = INFINITY;
+        size_t bi = 0;
+        for (size_t l = 0; l < nl; l++) {
+            double lam = lambdas[l], tr = 0;
+            for (size_t j = 0; j < m; j++) {
+                for (size_t t = 0; t < k; t++) wp[j * k + t] = b[j * k + t] / (s[j] + lam);
+                tr += s[j] / (s[j] + lam);
+            }
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)k, (int)m, 1.0, P,
+                        (int)m, wp, (int)k, 0.0, yh, (int)k);
+            double sse = 0;
+            if (crit == 0) {
+                for (size_t i = 0; i < n; i++) {
+                    double hi = 0;
+                    const double *p = P + i * m;
+                    for (size_t j = 0; j < m; j++) hi += p[j] * p[j] / (s[j] + lam);
+                    h[i] = hi;
+                    double den = 1.0 - hi;
+                    if (den < 1e-12) den = 1e-12;
+                    for (size_t t = 0; t < k; t++) {
+                        double e = (y[i * k + t] - yh[i * k + t]) / den;
+                        sse += e * e;
+                    }
+                }
+                sse /= (double)(n * k);
+            } else {
+                for (size_t i = 0; i < n * k; i++) sse += (y[i] - yh[i]) * (y[i] - yh[i]);
+                double den = 1.0 - tr / (double)n;
+                sse = den > 1e-12 ? sse / (double)(n * k) / (den * den) : INFINITY;
+            }
+            double e = sqrt(sse);
+            if (errs) errs[l] = e;
+            if (e < best) {
+                best = e;
+                bi = l;
+            }
+        }
+        *lambda = lambdas[bi];
+        if (err) *err = best;
+    }
+    if (!st) {
+        double lam = *lambda;
+        if (!(lam > 0)) st = UA_ERR(UA_EINVAL, "ridge: lambda must be > 0, got %g", lam);
+        for (size_t j = 0; !st && j < m; j++)
+            for (size_t t = 0; t < k; t++) wp[j * k + t] = b[j * k + t] / (s[j] + lam);
+        if (!st)
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)k, (int)m, 1.0, G,
+                        (int)m, wp, (int)k, 0.0, w, (int)k);
+    }
+    free(G);
+    free(s);
+    free(b);
+    free(wp);
+    free(P);
+    free(yh);
+    free(h);
+    return st;
+}

@@ -1,0 +1,251 @@
+/*
+ * The `rf` family vtable (src/model/family.h) and its C export.
+ *
+ * Tensors, in PyTorch's nn.Linear layout (h = act(W z + bias), y = output.weight h):
+ * "hidden.weight" F64 (m, d) = A, "hidden.bias" F64 (m,) = -b, "output.weight" F64 (k, m) = c^T
+ * (for fourier features the factor sqrt(2/m) is applied to h, not stored), and "x_mean"/"x_scale",
+ * "y_mean"/"y_scale" when standardised. Metadata: "dist", "act", "scale", "bandwidth", "gamma",
+ * "lambda", "select_rmse", "gcv", "standardize", "n_train".
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "model/family.h"
+#include "internal.h"
+
+static void rf_free(void *s) { ua_rf_free(s); }
+static ua_status rf_predict(const void *s, const double *x, size_t n, double *y) { return ua_rf_predict(s, x, n, y); }
+static void rf_dims(const void *s, size_t *din, size_t *dout)
+{
+    const ua_rf *m = s;
+    *din = m->d;
+    *dout = m->k;
+}
+
+static ua_status set_num(ua_st *st, const char *key, double v)
+{
+    char buf[32];
+    return ua_st_set_meta(st, key, ua_fmt_double(buf, v));
+}
+
+static ua_status rf_save(const void *state, ua_st *st)
+{
+    const ua_rf *m = state;
+    size_t M = m->m, d = m->d, k = m->k;
+    double *nb = malloc(M * sizeof *nb), *ct = malloc(M * k * sizeof *ct);
+    if (!nb || !ct) {
+        free(nb);
+        free(ct);
+        return UA_ENOMEM_ERR(M * k * sizeof *ct);
+    }
+    for (size_t i = 0; i < M; i++) {
+        nb[i] = -m->b[i];
+        for (size_t t = 0; t < k; t++) ct[t * M + i] = m->c[i * k + t];
+    }
+    int64_t sA[2] = {(int64_t)M, (int64_t)d}, sb[1] = {(int64_t)M}, sc[2] = {(int64_t)k, (int64_t)M};
+    ua_status r = ua_st_add(st, "hidden.weight", UA_F64, 2, sA, m->A);
+    if (!r) r = ua_st_add(st, "hidden.bias", UA_F64, 1, sb, nb);
+    if (!r) r = ua_st_add(st, "output.weight", UA_F64, 2, sc, ct);
+    free(nb);
+    free(ct);
+    if (!r && m->standardize) r = ua_scaler_save(&m->xs, "x_", st);
+    if (!r && m->standardize) r = ua_scaler_save(&m->ys, "y_", st);
+    if (!r) r = ua_st_set_meta(st, "dist", ua_rf_dist_name(m->dist));
+    if (!r) r = ua_st_set_meta(st, "act", ua_rf_act_name(m->act));
+    if (!r) r = set_num(st, "scale", m->scale);
+    if (!r) r = set_num(st, "bandwidth", m->bandwidth);
+    if (!r) r = set_num(st, "gamma", m->gamma);
+    if (!r) r = set_num(st, "lambda", m->lambda);
+    if (!r) r = set_num(st, "select_rmse", m->select_rmse);
+    if (!r) r = ua_st_set_meta(st, "gcv", m->gcv ? "1" : "0");
+    if (!r) r = ua_st_set_meta(st, "standardize", m->standardize ? "1" : "0");
+    if (!r) r = set_num(st, "n_train", (double)m->n_train);
+    return r;
+}
+
+static ua_status get_num(const ua_st *st, const char *key, int nan_ok, double *v)
+{
+    const char *t = ua_st_meta(st, key);
+    if (!t) return UA_ERR(UA_EFORMAT, "rf model: metadata '%s' is missing", key);
+    char *end;
+    *v = strtod(t, &end);
+    if (end == t || *end || (!isfinite(*v) && !(nan_ok && isnan(*v))))
+        return UA_ERR(UA_EFORMAT, "rf model: metadata '%s' = '%s' is not a finite number", key, t);
+    return UA_OK;
+}
+
+static ua_status get_f64(const ua_st *st, const char *name, size_t ndim, size_t *r, size_t *c,
+                         const double **v)
+{
+    ua_dtype dt;
+    size_t nd;
+    const int64_t *sh;
+    const void *p;
+    if (ua_st_get(st, name, &dt, &nd, &sh, &p)) return UA_ERR(UA_EFORMAT, "rf model: tensor '%s' is missing", name);
+    if (dt != UA_F64 || nd != ndim || sh[0] < 1 || (ndim == 2 && sh[1] < 1))
+        return UA_ERR(UA_EFORMAT, "rf model: tensor '%s' must be F64 with %zu non-empty dimensions", name, ndim);
+    if ((*r && (size_t)sh[0] != *r) || (ndim == 2 && *c && (size_t)sh[1] != *c))
+        return UA_ERR(UA_EFORMAT, "rf model: tensor '%s' has the wrong shape", name);
+    *r = (size_t)sh[0];
+    if (ndim == 2) *c = (size_t)sh[1];
+    *v = p;
+    size_t cnt = *r * (ndim == 2 ? *c : 1);
+    for (size_t i = 0; i < cnt; i++)
+        if (!isfinite((*v)[i])) return UA_ERR(UA_EFORMAT, "rf model: tensor '%s': entry %zu is not finite", name, i);
+    return UA_OK;
+}
+
+static ua_status rf_load(const ua_st *st, double lo, double hi, void **state)
+{
+    *state = NULL;
+    ua_rf *m = calloc(1, sizeof *m);
+    if (!m) return UA_ENOMEM_ERR(sizeof *m);
+    ua_status r = UA_OK;
+    if (ua_rf_dist_parse(ua_st_meta(st, "dist"), &m->dist) || ua_rf_act_parse(ua_st_meta(st, "act"), &m->act))
+        r = UA_ERR(UA_EFORMAT, "rf model: metadata 'dist' or 'act' is missing or unknown");
+    double nt = 0;
+    if (!r) r = get_num(st, "scale", 0, &m->scale);
+    if (!r) r = get_num(st, "bandwidth", 0, &m->bandwidth);
+    if (!r) r = get_num(st, "gamma", 0, &m->gamma);
+    if (!r) r = get_num(st, "lambda", 0, &m->lambda);
+    if (!r) r = get_num(st, "select_rmse", 1, &m->select_rmse);
+    if (!r) r = get_num(st, "n_train", 0, &nt);
+    if (!r && (nt < 0 || nt > 1e15)) r = UA_ERR(UA_EFORMAT, "rf model: n_train out of range");
+    m->n_train = (size_t)nt;
+    const char *sd = ua_st_meta(st, "standardize"), *gc = ua_st_meta(st, "gcv");
+    if (!r && (!sd || (strcmp(sd, "0") && strcmp(sd, "1")) || (gc && strcmp(gc, "0") && strcmp(gc, "1"))))
+        r = UA_ERR(UA_EFORMAT, "rf model: metadata 'standardize' / 'gcv' must be \"0\" or \"1\"");
+    if (!r) {
+        m->standardize = sd[0] == '1';
+        m->gcv = gc && gc[0] == '1';
+    }
+    const double *A = NULL, *b = NULL, *c = NULL;
+    size_t M = 0, d = 0, k = 0, zero = 0;
+    if (!r) r = get_f64(st, "hidden.weight", 2, &M, &d, &A);
+    if (!r) r = get_f64(st, "hidden.bias", 1, &M, &zero, &b);
+    if (!r) r = get_f64(st, "output.weight", 2, &k, &M, &c);
+    if (!r) {
+        m->m = M;
+        m->d = d;
+        m->k = k;
+        m->out_scale = m->dist == UA_RF_FOURIER ? sqrt(2.0 / (double)M) : 1.0;
+        m->A = malloc(M * d * sizeof *m->A);
+        m->b = malloc(M * sizeof *m->b);
+        m->c = malloc(M * k * sizeof *m->c);
+        if (!m->A || !m->b || !m->c) r = UA_ENOMEM_ERR(M * d * sizeof(double));
+    }
+    if (!r) {
+        memcpy(m->A, A, M * d * sizeof *A);
+        for (size_t i = 0; i < M; i++) {
+            m->b[i] = -b[i];
+            for (size_t t = 0; t < k; t++) m->c[i * k + t] = c[t * M + i];
+        }
+    }
+    if (!r && m->standardize) r = ua_scaler_load(st, "x_", d, &m->xs);
+    if (!r && m->standardize) r = ua_scaler_load(st, "y_", k, &m->ys);
+    if (!r && !(lo == -INFINITY && hi == INFINITY) && d != 1)
+        r = UA_ERR(UA_EFORMAT, "rf model: a model of %zu inputs has no interval domain", d);
+    if (r) {
+        ua_rf_free(m);
+        return r;
+    }
+    m->fitted = 1;
+    *state = m;
+    return UA_OK;
+}
+
+static ua_status rf_describe(const void *state, cJSON *obj)
+{
+    const ua_rf *m = state;
+    int ok = cJSON_AddStringToObject(obj, "dist", ua_rf_dist_name(m->dist)) != NULL;
+    ok = ok && cJSON_AddStringToObject(obj, "act", ua_rf_act_name(m->act));
+    ok = ok && cJSON_AddNumberToObject(obj, "features", (double)m->m);
+    if (m->dist == UA_RF_GAUSSIAN) ok = ok && cJSON_AddNumberToObject(obj, "scale", m->scale);
+    if (m->dist == UA_RF_UNIFORM) ok = ok && cJSON_AddNumberToObject(obj, "bandwidth", m->bandwidth);
+    if (m->dist == UA_RF_FOURIER) ok = ok && cJSON_AddNumberToObject(obj, "gamma", m->gamma);
+    ok = ok && cJSON_AddNumberToObject(obj, "lambda", m->lambda);
+    if (isfinite(m->select_rmse))
+        ok = ok && cJSON_AddNumberToObject(obj, m->gcv ? "gcv_rmse" : "loo_rmse", m->select_rmse);
+    ok = ok && cJSON_AddNumberToObject(obj, "inputs", (double)m->d);
+    ok = ok && cJSON_AddNumberToObject(obj, "outputs", (double)m->k);
+    ok = ok && cJSON_AddNumberToObject(obj, "n_train", (double)m->n_train);
+    ok = ok && cJSON_AddBoolToObject(obj, "standardize", m->standardize);
+    return ok ? UA_OK : UA_ENOMEM_ERR(64);
+}
+
+/* ---- C export ------------------------------------------------------------------------------ */
+
+static void put(FILE *out, double v, int fl)
+{
+    if (fl) fprintf(out, "%af", (double)(float)v);
+    else fprintf(out, "%a", v);
+}
+
+static void put_table(FILE *out, const char *T, const char *name, const char *suffix,
+                      const double *v, size_t n, int fl)
+{
+    fprintf(out, "static const %s %s_%s[%zu] = {", T, name, suffix, n);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i % 4 ? " " : "\n    ", out);
+        put(out, v[i], fl);
+        if (i + 1 < n) fputc(',', out);
+    }
+    fputs("\n};\n", out);
+}
+
+ua_status ua_rf_export_c(const void *state, ua_export_type type, const char *name, FILE *out)
+{
+    const ua_rf *m = state;
+    int fl = type == UA_EXPORT_FLOAT;
+    const char *T = fl ? "float" : "double", *f = fl ? "f" : "";
+    size_t M = m->m, d = m->d, k = m->k;
+    fprintf(out, "\n/* random-feature network (%s weights, %s): %zu hidden units, h = act(A z - b),\n"
+                 " * y = c^T h. This n-D model's entry point is\n"
+                 " *     void %s(const %s *x, %s *y);   x (%zu,) inputs, y (%zu,) outputs\n */\n\n",
+            ua_rf_dist_name(m->dist), ua_rf_act_name(m->act), M, name, T, T, d, k);
+    put_table(out, T, name, "A", m->A, M * d, fl);
+    put_table(out, T, name, "b", m->b, M, fl);
+    put_table(out, T, name, "c", m->c, M * k, fl);
+    if (m->standardize) {
+        put_table(out, T, name, "xm", m->xs.mean, d, fl);
+        put_table(out, T, name, "xs", m->xs.scale, d, fl);
+        put_table(out, T, name, "ym", m->ys.mean, k, fl);
+        put_table(out, T, name, "ys", m->ys.scale, k, fl);
+    }
+    fprintf(out, "\nvoid %s(const %s *x, %s *y)\n{\n    %s z[%zu], s[%zu];\n", name, T, T, T, d, k);
+    if (m->standardize) fprintf(out, "    for (int j = 0; j < %zu; j++) z[j] = (x[j] - %s_xm[j]) / %s_xs[j];\n", d, name, name);
+    else fprintf(out, "    for (int j = 0; j < %zu; j++) z[j] = x[j];\n", d);
+    fprintf(out, "    for (int t = 0; t < %zu; t++) s[t] = 0;\n    for (int i = 0; i < %zu; i++) {\n"
+                 "        %s a = 0;\n        for (int j = 0; j < %zu; j++) a += z[j] * %s_A[(long)i * %zu + j];\n"
+                 "        a -= %s_b[i];\n",
+            k, M, T, d, name, d, name);
+    switch (m->act) {
+    case UA_RF_RELU: fputs("        a = a > 0 ? a : 0;\n", out); break;
+    case UA_RF_TANH: fprintf(out, "        a = tanh%s(a);\n", f); break;
+    case UA_RF_SIGMOID: fprintf(out, "        a = 1 / (1 + exp%s(-a));\n", f); break;
+    default: fprintf(out, "        a = cos%s(a);\n", f);
+    }
+    if (m->out_scale != 1.0) {
+        fputs("        a *= ", out);
+        put(out, m->out_scale, fl);
+        fputs(";\n", out);
+    }
+    fprintf(out, "        for (int t = 0; t < %zu; t++) s[t] += a * %s_c[(long)i * %zu + t];\n    }\n", k, name, k);
+    if (m->standardize) fprintf(out, "    for (int t = 0; t < %zu; t++) y[t] = s[t] * %s_ys[t] + %s_ym[t];\n}\n", k, name, name);
+    else fprintf(out, "    for (int t = 0; t < %zu; t++) y[t] = s[t];\n}\n", k);
+    return ferror(out) ? UA_ERR(UA_EIO, "rf export: write failed") : UA_OK;
+}
+
+const ua_family ua_family_rf = {
+    .name = "rf",
+    .free = rf_free,
+    .predict = rf_predict,
+    .save = rf_save,
+    .load = rf_load,
+    .export_c = ua_rf_export_c,
+    .describe = rf_describe,
+    .dims = rf_dims,
+};

@@ -1,0 +1,256 @@
+/*
+ * Random-feature networks: draw the frozen hidden layer, fit the output layer by ridge (lambda by
+ * LOO or GCV, src/kernel/ridge.c), predict (uniapprox/rf.h, docs/rf.md).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "core/internal.h"
+#include "kernel/internal.h"
+#include "internal.h"
+
+static const char *const dist_names[] = {"gaussian", "uniform", "fourier"};
+static const char *const act_names[] = {"relu", "tanh", "sigmoid", "cos"};
+
+const char *ua_rf_dist_name(ua_rf_dist d) { return (unsigned)d < 3 ? dist_names[d] : "?"; }
+const char *ua_rf_act_name(ua_rf_act a) { return (unsigned)a < 4 ? act_names[a] : "?"; }
+
+ua_status ua_rf_dist_parse(const char *name, ua_rf_dist *dist)
+{
+    for (int i = 0; name && i < 3; i++)
+        if (!strcmp(name, dist_names[i])) {
+            *dist = (ua_rf_dist)i;
+            return UA_OK;
+        }
+    return UA_ERR(UA_EINVAL, "unknown weight distribution '%s' (gaussian, uniform, fourier)",
+                  name ? name : "(null)");
+}
+
+ua_status ua_rf_act_parse(const char *name, ua_rf_act *act)
+{
+    for (int i = 0; name && i < 4; i++)
+        if (!strcmp(name, act_names[i])) {
+            *act = (ua_rf_act)i;
+            return UA_OK;
+        }
+    return UA_ERR(UA_EINVAL, "unknown activation '%s' (relu, tanh, sigmoid, cos)", name ? name : "(null)");
+}
+
+void ua_rf_options_default(ua_rf_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->features = 500;
+    o->dist = UA_RF_GAUSSIAN;
+    o->act = UA_RF_RELU;
+    o->scale = 1.0;
+    o->bandwidth = 1.0;
+    o->standardize = 1;
+    o->seed = 1;
+}
+
+void ua_rf_free(ua_rf *m)
+{
+    if (!m) return;
+    free(m->A);
+    free(m->b);
+    free(m->c);
+    ua_scaler_free(&m->xs);
+    ua_scaler_free(&m->ys);
+    free(m);
+}
+
+void ua_rf_get_info(const ua_rf *m, ua_rf_info *in)
+{
+    memset(in, 0, sizeof *in);
+    if (!m) return;
+    in->d = m->d;
+    in->k = m->k;
+    in->features = m->m;
+    in->n_train = m->n_train;
+    in->dist = m->dist;
+    in->act = m->act;
+    in->scale = m->scale;
+    in->bandwidth = m->bandwidth;
+    in->gamma = m->gamma;
+    in->lambda = m->lambda;
+    in->select_rmse = m->select_rmse;
+    in->gcv = m->gcv;
+    in->standardize = m->standardize;
+}
+
+ua_status ua_rf_draw(const ua_rf_options *opt, size_t d, ua_rf **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "ua_rf_draw: out is NULL");
+    *out = NULL;
+    ua_rf_options o;
+    if (opt) o = *opt;
+    else ua_rf_options_default(&o);
+    if (!d) return UA_ERR(UA_EINVAL, "rf: d must be > 0");
+    if (o.features < 1 || o.features > 1000000)
+        return UA_ERR(UA_EINVAL, "rf: features must be 1..1000000, got %zu", o.features);
+    if ((unsigned)o.dist > 2) return UA_ERR(UA_EINVAL, "rf: unknown distribution %d", (int)o.dist);
+    if ((unsigned)o.act > 3) return UA_ERR(UA_EINVAL, "rf: unknown activation %d", (int)o.act);
+    if (!(o.scale > 0 && isfinite(o.scale)) || !(o.bandwidth > 0 && isfinite(o.bandwidth)) ||
+        !(o.gamma >= 0 && isfinite(o.gamma)))
+        return UA_ERR(UA_EINVAL, "rf: scale and bandwidth must be > 0 and gamma >= 0 (got %g, %g, %g)",
+                      o.scale, o.bandwidth, o.gamma);
+    ua_rf *m = calloc(1, sizeof *m);
+    if (!m) return UA_ENOMEM_ERR(sizeof *m);
+    size_t M = o.features;
+    m->d = d;
+    m->m = M;
+    m->k = 1;
+    m->dist = o.dist;
+    m->act = o.dist == UA_RF_FOURIER ? UA_RF_COS : o.act;
+    m->scale = o.scale;
+    m->bandwidth = o.bandwidth;
+    m->gamma = o.gamma > 0 ? o.gamma : 1.0 / (double)d;
+    m->gcv = o.gcv != 0;
+    m->standardize = 0;
+    m->select_rmse = NAN;
+    m->out_scale = o.dist == UA_RF_FOURIER ? sqrt(2.0 / (double)M) : 1.0;
+    m->A = malloc(M * d * sizeof *m->A);
+    m->b = malloc(M * sizeof *m->b);
+    m->c = ua_calloc(M, sizeof *m->c);
+    if (!m->A || !m->b || !m->c) {
+        ua_rf_free(m);
+        return UA_ENOMEM_ERR(M * d * sizeof(double));
+    }
+    ua_krng r;
+    ua_krng_seed(&r, o.seed);
+    double sd = sqrt((double)d);
+    for (size_t i = 0; i < M; i++) {
+        for (size_t j = 0; j < d; j++) {
+            double a;
+            switch (o.dist) {
+            case UA_RF_GAUSSIAN: a = ua_krng_normal(&r) * o.scale / sd; break;
+            case UA_RF_UNIFORM: a = (2.0 * ua_krng_uniform(&r) - 1.0) * o.bandwidth; break;
+            default: a = ua_krng_normal(&r) * sqrt(2.0 * m->gamma); break;
+            }
+            m->A[i * d + j] = a;
+        }
+        switch (o.dist) {
+        case UA_RF_GAUSSIAN: m->b[i] = ua_krng_normal(&r) * o.scale; break;
+        case UA_RF_UNIFORM: m->b[i] = (2.0 * ua_krng_uniform(&r) - 1.0) * 2.0 * o.bandwidth * sd; break;
+        default: m->b[i] = 2.0 * UA_PI * ua_krng_uniform(&r); break;
+        }
+    }
+    *out = m;
+    return UA_OK;
+}
+
+static inline double act(ua_rf_act a, double t)
+{
+    switch (a) {
+    case UA_RF_RELU: return t > 0 ? t : 0.0;
+    case UA_RF_TANH: return tanh(t);
+    case UA_RF_SIGMOID: return 1.0 / (1.0 + exp(-t));
+    default: return cos(t);
+    }
+}
+
+/* phi (n, m) := out_scale act(z A^T - b) for z (n, d) already standardised. */
+static void features_z(const ua_rf *m, const double *z, size_t n, double *phi)
+{
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)m->m, (int)m->d, 1.0, z,
+                (int)m->d, m->A, (int)m->d, 0.0, phi, (int)m->m);
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < m->m; j++)
+            phi[i * m->m + j] = m->out_scale * act(m->act, phi[i * m->m + j] - m->b[j]);
+}
+
+ua_status ua_rf_features(const ua_rf *m, const double *x, size_t n, double *phi)
+{
+    if (!m || (n && (!x || !phi))) return UA_ERR(UA_EINVAL, "ua_rf_features: NULL argument");
+    if (!n) return UA_OK;
+    double *z = malloc(n * m->d * sizeof *z);
+    if (!z) return UA_ENOMEM_ERR(n * m->d * sizeof *z);
+    memcpy(z, x, n * m->d * sizeof *z);
+    if (m->standardize) ua_scaler_apply(&m->xs, z, n);
+    features_z(m, z, n, phi);
+    free(z);
+    return UA_OK;
+}
+
+ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t k,
+                    const ua_rf_options *opt, ua_rf **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "ua_rf_fit: out is NULL");
+    *out = NULL;
+    ua_rf_options o;
+    if (opt) o = *opt;
+    else ua_rf_options_default(&o);
+    if (!x || !y || !n || !d || !k)
+        return UA_ERR(UA_EINVAL, "ua_rf_fit: need x, y and n, d, k > 0 (n = %zu, d = %zu, k = %zu)", n, d, k);
+    for (size_t i = 0; i < n * d; i++)
+        if (!isfinite(x[i])) return UA_ERR(UA_EINVAL, "rf fit: x[%zu][%zu] is not finite", i / d, i % d);
+    for (size_t i = 0; i < n * k; i++)
+        if (!isfinite(y[i])) return UA_ERR(UA_EINVAL, "rf fit: y[%zu][%zu] is not finite", i / k, i % k);
+    if (!(o.lambda >= 0 && isfinite(o.lambda))) return UA_ERR(UA_EINVAL, "rf fit: lambda must be >= 0, got %g", o.lambda);
+    if (o.lambda_grid && !o.n_lambda) return UA_ERR(UA_EINVAL, "rf fit: empty lambda grid");
+    for (size_t l = 0; o.lambda_grid && l < o.n_lambda; l++)
+        if (!(o.lambda_grid[l] > 0)) return UA_ERR(UA_EINVAL, "rf fit: lambda grid value %g is not > 0", o.lambda_grid[l]);
+    ua_rf *m;
+    ua_status st = ua_rf_draw(&o, d, &m);
+    if (st) return st;
+    m->k = k;
+    m->n_train = n;
+    m->standardize = o.standardize != 0;
+    size_t M = m->m;
+    double *z = malloc(n * d * sizeof *z), *yz = malloc(n * k * sizeof *yz);
+    double *phi = malloc(n * M * sizeof *phi);
+    free(m->c);
+    m->c = malloc(M * k * sizeof *m->c);
+    if (!z || !yz || !phi || !m->c) st = UA_ENOMEM_ERR(n * M * sizeof *phi);
+    if (!st) {
+        memcpy(z, x, n * d * sizeof *z);
+        memcpy(yz, y, n * k * sizeof *yz);
+        if (m->standardize) {
+            if (!(st = ua_scaler_fit(x, n, d, &m->xs))) ua_scaler_apply(&m->xs, z, n);
+            if (!st && !(st = ua_scaler_fit(y, n, k, &m->ys))) ua_scaler_apply(&m->ys, yz, n);
+        }
+    }
+    if (!st) {
+        features_z(m, z, n, phi);
+        double lam = o.lambda, err = NAN;
+        const double *grid = o.lambda_grid ? o.lambda_grid : ua_krr_default_lambdas;
+        size_t nl = lam > 0 ? 0 : (o.lambda_grid ? o.n_lambda : 11);
+        st = ua_ridge_features(phi, yz, n, M, k, grid, nl, m->gcv, &lam, &err, NULL, m->c);
+        m->lambda = lam;
+        m->select_rmse = err;
+    }
+    free(z);
+    free(yz);
+    free(phi);
+    if (st) {
+        ua_rf_free(m);
+        return st;
+    }
+    m->fitted = 1;
+    *out = m;
+    return UA_OK;
+}
+
+ua_status ua_rf_predict(const ua_rf *m, const double *x, size_t n, double *y)
+{
+    if (!m) return UA_ERR(UA_EINVAL, "ua_rf_predict: model is NULL");
+    if (!n) return UA_OK;
+    if (!x || !y) return UA_ERR(UA_EINVAL, "ua_rf_predict: NULL array with n = %zu", n);
+    size_t B = 512, nb0 = n < B ? n : B, M = m->m, k = m->k;
+    double *phi = malloc(nb0 * M * sizeof *phi);
+    if (!phi) return UA_ENOMEM_ERR(nb0 * M * sizeof *phi);
+    ua_status st = UA_OK;
+    for (size_t i0 = 0; !st && i0 < n; i0 += B) {
+        size_t nb = n - i0 < B ? n - i0 : B;
+        if ((st = ua_rf_features(m, x + i0 * m->d, nb, phi))) break;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nb, (int)k, (int)M, 1.0, phi,
+                    (int)M, m->c, (int)k, 0.0, y + i0 * k, (int)k);
+        if (m->standardize) ua_scaler_invert(&m->ys, y + i0 * k, nb);
+    }
+    free(phi);
+    return st;
+}

@@ -1,0 +1,106 @@
+#!/bin/sh
+# The kernel and rf families from the command line: fit samples (CSV and a UCI-style split
+# folder), eval n-D rows, export C compiled and compared with eval, scikit-learn parameter names,
+# the memory guard, bad data.
+. "$(dirname "$0")/lib_cli.sh"
+# small problems: one BLAS / OpenMP thread each (spinning threads only cost when ctest runs -j)
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+
+# samples of y = sin(a) cos(b) + a/4 on a grid of 15 x 15
+awk 'BEGIN { print "a,b,y"; for (i = 0; i < 15; i++) for (j = 0; j < 15; j++) {
+    a = -2 + 4 * i / 14; b = -2 + 4 * j / 14; printf "%.17g,%.17g,%.17g\n", a, b, sin(a) * cos(b) + a / 4 } }' >s.csv
+
+expect_exit 0 "kernel fit" -- "$UA" fit --data s.csv --family kernel -o k.safetensors --json
+expect_grep out.txt '"kernel":[[:space:]]*"rbf"' "default kernel rbf"
+expect_grep out.txt '"loo_rmse"' "LOO error reported"
+expect_le "$(json_num out.txt loo_rmse)" 0.01 "LOO RMSE of a smooth target (standardised units)"
+expect_exit 0 "info" -- "$UA" info k.safetensors --json
+expect_grep out.txt '"lambda"' "chosen lambda stored"
+expect_grep out.txt '"train_rmse"' "training error stored"
+
+# eval: rows of 2 numbers on stdin; values near the target
+printf '0.5 0.5\n-1 1.5\n' | "$UA" eval k.safetensors >out.txt 2>err.txt
+[ $? -eq 0 ] && pass || fail "eval rows on stdin"
+expect_close "$(sed -n 1p out.txt)" "$(awk 'BEGIN { printf "%.17g", sin(0.5) * cos(0.5) + 0.125 }')" 1e-2 "eval (0.5, 0.5)"
+printf '0.5\n' | "$UA" eval k.safetensors >out.txt 2>err.txt
+[ $? -eq 2 ] && pass || fail "eval with the wrong number of columns exits 2"
+
+# export, compile, compare with eval
+expect_exit 0 "export" -- "$UA" export k.safetensors --name kfun -o kfun.c
+expect_grep kfun.c "void kfun(const double \*x, double \*y)" "export's n-D entry point"
+cat >drv.c <<'C'
+#include <stdio.h>
+void kfun(const double *x, double *y);
+int main(void)
+{
+    double x[2], y[1];
+    while (scanf("%lf %lf", &x[0], &x[1]) == 2) {
+        kfun(x, y);
+        printf("%.17g\n", y[0]);
+    }
+    return 0;
+}
+C
+"$CC" -std=c99 -O2 -o drv drv.c kfun.c -lm 2>err.txt && pass || fail "compile the export"
+awk 'BEGIN { for (i = 0; i < 40; i++) printf "%.6f %.6f\n", -2 + i / 10, 1.5 - i / 13 }' >pts.txt
+./drv <pts.txt >c.txt
+"$UA" eval k.safetensors <pts.txt >e.txt
+worst=$(paste c.txt e.txt | awk '{ d = $1 - $2; if (d < 0) d = -d; if (d > w) w = d } END { printf "%.3g", w + 0 }')
+expect_le "$worst" 1e-10 "export matches eval (to rounding: |y| ~ 1, small lambda)"
+
+# scikit-learn's names: --alpha is --lambda, --gamma fixed, --no-standardize, polynomial
+expect_exit 0 "alpha alias" -- "$UA" fit --data s.csv --family kernel --kernel polynomial --alpha 0.5 --gamma 0.3 --degree 2 --coef0 1 --no-standardize --json
+expect_close "$(json_num out.txt lambda)" 0.5 1e-15 "--alpha sets lambda"
+expect_close "$(json_num out.txt gamma)" 0.3 1e-15 "--gamma kept"
+expect_exit 2 "alpha and lambda together" -- "$UA" fit --data s.csv --family kernel --alpha 1 --lambda 1
+expect_exit 0 "ntk kfold" -- "$UA" fit --data s.csv --family kernel --kernel ntk --select kfold --json
+expect_grep out.txt '"kfold_rmse"' "k-fold error reported"
+expect_grep out.txt '"depth"' "depth chosen and reported"
+expect_exit 0 "matern nystrom" -- "$UA" fit --data s.csv --family kernel --kernel matern --nu 2.5 --nystrom 50 --json
+expect_grep out.txt '"landmarks":[[:space:]]*50' "nystrom landmarks"
+
+# the memory guard: a clear message and exit 1
+expect_exit 1 "memory guard" -- "$UA" fit --data s.csv --family kernel --max-memory 1000
+expect_grep err.txt "nystrom" "the guard suggests --nystrom"
+expect_grep err.txt "rf family" "the guard suggests rf"
+
+# bad data and bad options
+sed '5s/.*/0.1,abc,3/' s.csv >bad.csv
+expect_exit 2 "non-numeric cell" -- "$UA" fit --data bad.csv --family kernel
+expect_grep err.txt "line 5" "bad cell located"
+expect_exit 2 "bad kernel" -- "$UA" fit --data s.csv --family kernel --kernel gaussian
+expect_exit 2 "bad nu" -- "$UA" fit --data s.csv --family kernel --kernel matern --nu 2
+expect_exit 2 "a target instead of samples" -- "$UA" fit 'sin(x)' --family kernel
+
+# classification: the label column, argmax
+awk 'BEGIN { print "u,v,c"; for (i = 0; i < 120; i++) { c = i % 2; printf "%g,%g,%d\n", (c ? 1 : -1) + sin(i) * 0.5, cos(3 * i) * 0.5, c * 7 } }' >c.csv
+expect_exit 0 "classify" -- "$UA" fit --data c.csv --family kernel --classify -o c.safetensors --json
+printf '1 0\n-1 0\n' | "$UA" eval c.safetensors >out.txt 2>err.txt
+[ "$(tr '\n' ' ' <out.txt)" = "7 0 " ] && pass || fail "classify predicts the labels: $(cat out.txt)"
+
+# a UCI-style split folder: train on the training rows, test RMSE stored
+mkdir uci
+awk -F, 'NR > 1 { print $1, $2, $3 }' s.csv >uci/data.txt
+printf '0\n1\n' >uci/index_features.txt
+printf '2\n' >uci/index_target.txt
+awk 'BEGIN { for (i = 0; i < 225; i++) if (i % 5) print i }' >uci/index_train_0.txt
+awk 'BEGIN { for (i = 0; i < 225; i++) if (!(i % 5)) print i }' >uci/index_test_0.txt
+expect_exit 0 "split-dir" -- "$UA" fit --split-dir uci --family kernel -o u.safetensors
+expect_grep err.txt "test rmse" "test RMSE printed"
+expect_exit 0 "info split" -- "$UA" info u.safetensors --json
+expect_le "$(sed -n 's/.*"test_rmse":[[:space:]]*"\([-0-9.eE+]*\)".*/\1/p' out.txt)" 0.02 "test RMSE on held-out grid rows"
+
+# rf: fit, eval, export
+expect_exit 0 "rf fit" -- "$UA" fit --data s.csv --family rf --features 200 --act tanh -o r.safetensors --json
+expect_grep out.txt '"features":[[:space:]]*200' "rf features"
+expect_exit 0 "rf fourier gcv" -- "$UA" fit --data s.csv --family rf --dist fourier --gamma 0.5 --select gcv --json
+expect_grep out.txt '"gcv_rmse"' "rf GCV reported"
+expect_exit 0 "rf export" -- "$UA" export r.safetensors --name kfun -o rfun.c
+"$CC" -std=c99 -O2 -o drv2 drv.c rfun.c -lm 2>err.txt && pass || fail "compile the rf export"
+./drv2 <pts.txt >c.txt
+"$UA" eval r.safetensors <pts.txt >e.txt
+worst=$(paste c.txt e.txt | awk '{ d = $1 - $2; if (d < 0) d = -d; if (d > w) w = d } END { printf "%.3g", w + 0 }')
+expect_le "$worst" 1e-12 "rf export matches eval"
+expect_exit 2 "rf bad dist" -- "$UA" fit --data s.csv --family rf --dist normal
+
+finish

@@ -1,0 +1,349 @@
+/* Tests of the rf family: random Fourier features follow the rbf kernel's gamma convention,
+ * closed-form LOO / GCV of the ridge output layer against brute force, accuracy on a smooth
+ * target, the bandlimited error floor, save / load / C export, bad input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <unistd.h>
+#include <lapacke.h>
+
+#include "uniapprox.h"
+#include "kernel/internal.h"
+#include "rf/internal.h"
+
+static char tmpdir[] = "/tmp/ua_test_rf.XXXXXX";
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    DIR *d = opendir(tmpdir);
+    if (d) {
+        struct dirent *e;
+        char p[600];
+        while ((e = readdir(d))) {
+            if (e->d_name[0] == '.') continue;
+            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+            unlink(p);
+        }
+        closedir(d);
+    }
+    rmdir(tmpdir);
+    return 0;
+}
+
+/* mean of z(x).z(y) over many random Fourier features = exp(-gamma |x - y|^2), the rbf kernel of
+ * ua_kernel_matrix with the same gamma */
+static void test_fourier_gamma(void **state)
+{
+    (void)state;
+    ua_rf_options o;
+    ua_rf_options_default(&o);
+    o.dist = UA_RF_FOURIER;
+    o.gamma = 2.0;
+    o.features = 200000;
+    ua_rf *m;
+    assert_int_equal(ua_rf_draw(&o, 3, &m), UA_OK);
+    const double pts[4 * 3] = {0, 0, 0, 0.3, -0.2, 0.5, 1.0, 0.4, -0.3, -0.6, 0.9, 0.2};
+    double *phi = malloc(4 * o.features * sizeof *phi), K[16];
+    assert_int_equal(ua_rf_features(m, pts, 4, phi), UA_OK);
+    ua_kernel_spec s;
+    ua_kernel_spec_default(&s);
+    s.gamma = 2.0;
+    assert_int_equal(ua_kernel_matrix(&s, pts, 4, pts, 4, 3, K), UA_OK);
+    double worst = 0, worst_other = 0;
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            double dot = 0, r2 = 0;
+            for (size_t f = 0; f < o.features; f++) dot += phi[i * o.features + f] * phi[j * o.features + f];
+            for (int t = 0; t < 3; t++) r2 += (pts[i * 3 + t] - pts[j * 3 + t]) * (pts[i * 3 + t] - pts[j * 3 + t]);
+            worst = fmax(worst, fabs(dot - K[i * 4 + j]));
+            /* the other common convention, exp(-|x - y|^2 / (2 gamma)), is far off */
+            worst_other = fmax(worst_other, fabs(dot - exp(-r2 / (2 * 2.0))));
+        }
+    print_message("random Fourier features: max |mean z.z - exp(-gamma r^2)| = %.3g (other convention %.3g)\n",
+                  worst, worst_other);
+    assert_true(worst < 0.01); /* standard error ~ 1/sqrt(2 m) = 0.0016 */
+    assert_true(worst_other > 0.1);
+    free(phi);
+    ua_rf_free(m);
+}
+
+/* brute-force LOO of ridge on features: refit without row i by the normal equations */
+static void test_ridge_loo(void **state)
+{
+    (void)state;
+    const size_t n = 40, m = 12;
+    double phi[40 * 12], y[40];
+    ua_krng r;
+    ua_krng_seed(&r, 2);
+    for (size_t i = 0; i < n * m; i++) phi[i] = ua_krng_normal(&r);
+    for (size_t i = 0; i < n; i++) y[i] = phi[i * m] - 0.5 * phi[i * m + 3] + 0.3 * ua_krng_normal(&r);
+    const double grid[4] = {1e-3, 0.1, 1.0, 30.0};
+    double errs[4], gcv[4], w[12], lam = 0, err;
+    assert_int_equal(ua_ridge_features(phi, y, n, m, 1, grid, 4, 0, &lam, &err, errs, w), UA_OK);
+    assert_int_equal(ua_ridge_features(phi, y, n, m, 1, grid, 4, 1, &lam, &err, gcv, w), UA_OK);
+    for (int l = 0; l < 4; l++) {
+        double sse = 0, rss = 0;
+        for (size_t i = 0; i < n; i++) {
+            double G[144] = {0}, b[12] = {0};
+            for (size_t p = 0; p < n; p++) {
+                if (p == i) continue;
+                for (size_t a = 0; a < m; a++) {
+                    b[a] += phi[p * m + a] * y[p];
+                    for (size_t c = 0; c < m; c++) G[a * m + c] += phi[p * m + a] * phi[p * m + c];
+                }
+            }
+            for (size_t a = 0; a < m; a++) G[a * m + a] += grid[l];
+            assert_int_equal(LAPACKE_dposv(LAPACK_ROW_MAJOR, 'L', (lapack_int)m, 1, G, (lapack_int)m, b, 1), 0);
+            double pred = 0;
+            for (size_t a = 0; a < m; a++) pred += phi[i * m + a] * b[a];
+            sse += (y[i] - pred) * (y[i] - pred);
+        }
+        double want = sqrt(sse / n);
+        if (fabs(errs[l] - want) > 1e-10 * want) fail_msg("lambda %g: LOO %.17g vs brute force %.17g", grid[l], errs[l], want);
+        /* GCV from its definition: full fit, tr(H) */
+        double G[144] = {0}, b[12] = {0}, H[144];
+        for (size_t p = 0; p < n; p++)
+            for (size_t a = 0; a < m; a++) {
+                b[a] += phi[p * m + a] * y[p];
+                for (size_t c = 0; c < m; c++) G[a * m + c] += phi[p * m + a] * phi[p * m + c];
+            }
+        for (size_t a = 0; a < m; a++) G[a * m + a] += grid[l];
+        memcpy(H, G, sizeof H);
+        assert_int_equal(LAPACKE_dposv(LAPACK_ROW_MAJOR, 'L', (lapack_int)m, 1, H, (lapack_int)m, b, 1), 0);
+        double tr = 0;
+        for (size_t a = 0; a < m; a++) { /* tr(Phi (G)^-1 Phi^T) = tr(G^-1 Phi^T Phi) = m - lambda tr(G^-1) */
+            double e[12] = {0};
+            e[a] = 1;
+            memcpy(H, G, sizeof H);
+            assert_int_equal(LAPACKE_dposv(LAPACK_ROW_MAJOR, 'L', (lapack_int)m, 1, H, (lapack_int)m, e, 1), 0);
+            tr += 1 - grid[l] * e[a];
+        }
+        for (size_t i = 0; i < n; i++) {
+            double pred = 0;
+            for (size_t a = 0; a < m; a++) pred += phi[i * m + a] * b[a];
+            rss += (y[i] - pred) * (y[i] - pred);
+        }
+        double g = sqrt(rss / n) / (1 - tr / n);
+        if (fabs(gcv[l] - g) > 1e-10 * g) fail_msg("lambda %g: GCV %.17g vs definition %.17g", grid[l], gcv[l], g);
+    }
+}
+
+static double target2(double a, double b) { return sin(2 * a) * cos(b) + 0.3 * a * b; }
+
+static void test_fit_accuracy(void **state)
+{
+    (void)state;
+    const size_t n = 800, nt = 400;
+    double *x = malloc(n * 2 * sizeof *x), *y = malloc(n * sizeof *y);
+    double *xt = malloc(nt * 2 * sizeof *xt), *p = malloc(nt * sizeof *p);
+    ua_krng r;
+    ua_krng_seed(&r, 4);
+    for (size_t i = 0; i < n; i++) {
+        x[2 * i] = 4 * ua_krng_uniform(&r) - 2;
+        x[2 * i + 1] = 4 * ua_krng_uniform(&r) - 2;
+        y[i] = target2(x[2 * i], x[2 * i + 1]);
+    }
+    for (size_t i = 0; i < nt; i++) {
+        xt[2 * i] = 3.6 * ua_krng_uniform(&r) - 1.8;
+        xt[2 * i + 1] = 3.6 * ua_krng_uniform(&r) - 1.8;
+    }
+    const ua_rf_dist dists[3] = {UA_RF_GAUSSIAN, UA_RF_UNIFORM, UA_RF_FOURIER};
+    const ua_rf_act acts[3] = {UA_RF_RELU, UA_RF_TANH, UA_RF_COS};
+    for (int c = 0; c < 3; c++) {
+        ua_rf_options o;
+        ua_rf_options_default(&o);
+        o.features = 300;
+        o.dist = dists[c];
+        o.act = acts[c];
+        o.bandwidth = 3;
+        o.gamma = 0.5;
+        ua_rf *m;
+        assert_int_equal(ua_rf_fit(x, y, n, 2, 1, &o, &m), UA_OK);
+        assert_int_equal(ua_rf_predict(m, xt, nt, p), UA_OK);
+        double e = 0;
+        for (size_t i = 0; i < nt; i++) e += pow(p[i] - target2(xt[2 * i], xt[2 * i + 1]), 2);
+        e = sqrt(e / nt);
+        ua_rf_info in;
+        ua_rf_get_info(m, &in);
+        print_message("rf %s/%s: test RMSE %.3g, lambda %g, LOO %.3g\n", ua_rf_dist_name(dists[c]),
+                      ua_rf_act_name(in.act), e, in.lambda, in.select_rmse);
+        assert_true(e < 0.02);
+        assert_true(isfinite(in.select_rmse) && in.lambda > 0);
+        /* the same lambda given explicitly (the Cholesky path) gives the same network */
+        ua_rf *f;
+        o.lambda = in.lambda;
+        assert_int_equal(ua_rf_fit(x, y, n, 2, 1, &o, &f), UA_OK);
+        double *pf = malloc(nt * sizeof *pf), dmax = 0;
+        assert_int_equal(ua_rf_predict(f, xt, nt, pf), UA_OK);
+        for (size_t i = 0; i < nt; i++) dmax = fmax(dmax, fabs(pf[i] - p[i]));
+        /* at lambda 1e-8 the system is ill-conditioned and the two solvers agree only as far as the
+         * conditioning allows; at larger lambda they agree closely */
+        print_message("    fixed lambda (Cholesky) vs chosen (eigen): max |diff| %.3g\n", dmax);
+        assert_true(dmax < (in.lambda >= 1e-4 ? 1e-8 : 1e-3));
+        free(pf);
+        ua_rf_free(f);
+        ua_rf_free(m);
+    }
+    free(x);
+    free(y);
+    free(xt);
+    free(p);
+}
+
+/* The seed's bandlimited networks: weights in [-B, B] cannot represent frequencies much above B;
+ * on a chirp sin(x^2 pi ...) the error has a floor that falls as B grows (docs/rf.md). */
+static double chirp(double x) { return sin(8.0 * x * x); } /* local frequency 16 |x| on [-2, 2] */
+
+static void test_bandwidth_floor(void **state)
+{
+    (void)state;
+    const size_t n = 1500, nt = 1000;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y), *xt = malloc(nt * sizeof *xt);
+    double *p = malloc(nt * sizeof *p);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = -2 + 4.0 * (i + 0.5) / n;
+        y[i] = chirp(x[i]);
+    }
+    for (size_t i = 0; i < nt; i++) xt[i] = -2 + 4.0 * (i + 0.25) / nt;
+    const double B[3] = {4, 16, 64};
+    double err[3];
+    for (int b = 0; b < 3; b++) {
+        ua_rf_options o;
+        ua_rf_options_default(&o);
+        o.dist = UA_RF_UNIFORM;
+        o.act = UA_RF_COS;
+        o.features = 400;
+        o.bandwidth = B[b];
+        o.standardize = 0;
+        ua_rf *m;
+        assert_int_equal(ua_rf_fit(x, y, n, 1, 1, &o, &m), UA_OK);
+        assert_int_equal(ua_rf_predict(m, xt, nt, p), UA_OK);
+        double e = 0;
+        for (size_t i = 0; i < nt; i++) e += pow(p[i] - chirp(xt[i]), 2);
+        err[b] = sqrt(e / nt);
+        ua_rf_free(m);
+    }
+    print_message("bandlimited cos features on sin(8 x^2): RMSE %.3g, %.3g, %.3g at B = 4, 16, 64\n",
+                  err[0], err[1], err[2]);
+    assert_true(err[0] > 0.2);     /* the floor: frequencies above ~4 are out of reach */
+    assert_true(err[1] < 0.5 * err[0]);
+    assert_true(err[2] < 0.01);
+    free(x);
+    free(y);
+    free(xt);
+    free(p);
+}
+
+typedef void (*nd_fn)(const double *, double *);
+
+static void test_save_load_export(void **state)
+{
+    (void)state;
+    const size_t n = 200, d = 3, k = 2, nt = 40;
+    double x[200 * 3], y[200 * 2], xt[40 * 3];
+    ua_krng r;
+    ua_krng_seed(&r, 8);
+    for (size_t i = 0; i < n * d; i++) x[i] = 2 * ua_krng_normal(&r) + 5;
+    for (size_t i = 0; i < nt * d; i++) xt[i] = 2 * ua_krng_normal(&r) + 5;
+    for (size_t i = 0; i < n; i++) {
+        y[i * k] = sin(x[i * d]) + x[i * d + 1];
+        y[i * k + 1] = 50 + x[i * d + 2] * x[i * d];
+    }
+    for (int c = 0; c < 4; c++) {
+        ua_rf_options o;
+        ua_rf_options_default(&o);
+        o.features = 64;
+        o.dist = c == 3 ? UA_RF_FOURIER : UA_RF_GAUSSIAN;
+        o.act = (ua_rf_act)c;
+        o.gcv = c & 1;
+        ua_rf *rf;
+        assert_int_equal(ua_rf_fit(x, y, n, d, k, &o, &rf), UA_OK);
+        ua_model *m, *l;
+        assert_int_equal(ua_model_wrap("rf", rf, NULL, -INFINITY, INFINITY, &m), UA_OK);
+        char path[600], src[600], so[600], cmd[2000];
+        snprintf(path, sizeof path, "%s/rf%d.safetensors", tmpdir, c);
+        snprintf(src, sizeof src, "%s/rf%d.c", tmpdir, c);
+        snprintf(so, sizeof so, "%s/rf%d.so", tmpdir, c);
+        assert_int_equal(ua_model_save(m, path), UA_OK);
+        assert_int_equal(ua_model_load(path, &l), UA_OK);
+        double a[80], b[80], e[80];
+        assert_int_equal(ua_model_predict(m, xt, nt, a), UA_OK);
+        assert_int_equal(ua_model_predict(l, xt, nt, b), UA_OK);
+        assert_memory_equal(a, b, sizeof a);
+        assert_int_equal(ua_model_export_c(l, UA_EXPORT_DOUBLE, "rfapprox", src), UA_OK);
+        snprintf(cmd, sizeof cmd, "%s -std=c99 -Wall -Wextra -Werror -O2 -fPIC -shared -o '%s' '%s' -lm",
+                 UA_C_COMPILER, so, src);
+        assert_int_equal(system(cmd), 0);
+        void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+        assert_non_null(h);
+        nd_fn f = (nd_fn)(uintptr_t)dlsym(h, "rfapprox");
+        assert_non_null(f);
+        for (size_t i = 0; i < nt; i++) f(xt + i * d, e + i * k);
+        double worst = 0, scale = 0;
+        for (size_t i = 0; i < nt * k; i++) scale = fmax(scale, fabs(a[i]));
+        for (size_t i = 0; i < nt * k; i++) worst = fmax(worst, fabs(e[i] - a[i]) / scale);
+        if (worst > 1e-12) fail_msg("rf export %d differs by %g", c, worst);
+        dlclose(h);
+        ua_model_free(m);
+        ua_model_free(l);
+    }
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    double x[10], y[10];
+    for (int i = 0; i < 10; i++) x[i] = y[i] = i;
+    ua_rf *m = (ua_rf *)1;
+    ua_rf_options o;
+    ua_rf_options_default(&o);
+    x[3] = INFINITY;
+    assert_int_equal(ua_rf_fit(x, y, 10, 1, 1, &o, &m), UA_EINVAL);
+    assert_null(m);
+    x[3] = 3;
+    assert_int_equal(ua_rf_fit(x, y, 0, 1, 1, &o, &m), UA_EINVAL);
+    o.features = 0;
+    assert_int_equal(ua_rf_fit(x, y, 10, 1, 1, &o, &m), UA_EINVAL);
+    ua_rf_options_default(&o);
+    o.bandwidth = -1;
+    assert_int_equal(ua_rf_fit(x, y, 10, 1, 1, &o, &m), UA_EINVAL);
+    ua_rf_options_default(&o);
+    o.lambda = NAN;
+    assert_int_equal(ua_rf_fit(x, y, 10, 1, 1, &o, &m), UA_EINVAL);
+    ua_rf_dist dd;
+    ua_rf_act aa;
+    assert_int_equal(ua_rf_dist_parse("normal", &dd), UA_EINVAL);
+    assert_int_equal(ua_rf_act_parse("gelu", &aa), UA_EINVAL);
+    assert_int_equal(ua_rf_act_parse("sigmoid", &aa), UA_OK);
+    assert_int_equal(aa, UA_RF_SIGMOID);
+    ua_rf_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fourier_gamma),
+        cmocka_unit_test(test_ridge_loo),
+        cmocka_unit_test(test_fit_accuracy),
+        cmocka_unit_test(test_bandwidth_floor),
+        cmocka_unit_test(test_save_load_export),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
