@@ -136,7 +136,10 @@ typedef struct {
 const ua_cli_fitter *ua_cli_fitter_find(const char *family);
 const char *ua_cli_fitter_names(void);
 extern const ua_cli_fitter ua_cli_fitter_cheb;
+extern const ua_cli_fitter ua_cli_fitter_kernel;
 extern const ua_cli_fitter ua_cli_fitter_minimax;
+extern const ua_cli_fitter ua_cli_fitter_mlp;
+extern const ua_cli_fitter ua_cli_fitter_rf;
 extern const ua_cli_fitter ua_cli_fitter_spline;
 
 /* Prints the fields of a JSON object as "key   value" lines (numbers with 17 digits, arrays

@@ -5,6 +5,11 @@
 
 static const ua_cli_fitter *const fitters[] = {
     &ua_cli_fitter_cheb,
+    &ua_cli_fitter_kernel,
+    &ua_cli_fitter_minimax,
+    &ua_cli_fitter_mlp,
+    &ua_cli_fitter_rf,
+    &ua_cli_fitter_spline,
 };
 #define NFITTERS (sizeof fitters / sizeof fitters[0])
 

@@ -15,6 +15,7 @@ static const struct {
     { "export", cmd_export, "emit a standalone C function for a model" },
     { "fit", cmd_fit, "fit an approximation to a target and save the model" },
     { "info", cmd_info, "describe a model: family, domain, pieces, errors, options" },
+    { "plot", cmd_plot, "draw the target, the approximant and the error to PNG or SVG" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -25,8 +25,12 @@
  *   - enums grow by appending only.
  *
  * Modules: status (errors), target (expressions, built-ins, MPFR reference), cheb (adaptive
- * Chebyshev), verify (error measurement), model (generic model, safetensors file, C export),
- * data (sample files, splits, standardisation).
+ * Chebyshev), verify (error measurement), exhaustive (every float32 against the correctly
+ * rounded reference; compiling C kernels), model (generic model, safetensors file, C export),
+ * data (sample files, splits, standardisation), mlp (multilayer perceptrons fitted to
+ * samples), spline (cubic splines with adaptive knots, AutoKnots; splines through samples),
+ * kernel (kernel ridge regression with rbf ... NTK / NNGP kernels, Nystrom), rf (random-feature
+ * networks: frozen random hidden layer, ridge output layer).
  */
 #ifndef UNIAPPROX_H
 #define UNIAPPROX_H
@@ -40,7 +44,13 @@
 #include "uniapprox/target.h"
 #include "uniapprox/cheb.h"
 #include "uniapprox/verify.h"
+#include "uniapprox/exhaustive.h"
+#include "uniapprox/minimax.h"
+#include "uniapprox/mlp.h"
 #include "uniapprox/model.h"
 #include "uniapprox/data.h"
+#include "uniapprox/spline.h"
+#include "uniapprox/kernel.h"
+#include "uniapprox/rf.h"
 
 #endif /* UNIAPPROX_H */

@@ -50,7 +50,10 @@ const ua_family *ua_model_family_vtable(const ua_model *m);
 
 /* Families, defined in their folders. */
 extern const ua_family ua_family_cheb;
+extern const ua_family ua_family_kernel;
 extern const ua_family ua_family_minimax;
+extern const ua_family ua_family_mlp;
+extern const ua_family ua_family_rf;
 extern const ua_family ua_family_spline;
 
 #endif /* UA_MODEL_FAMILY_H */

@@ -5,6 +5,11 @@
 
 static const ua_family *const families[] = {
     &ua_family_cheb,
+    &ua_family_kernel,
+    &ua_family_minimax,
+    &ua_family_mlp,
+    &ua_family_rf,
+    &ua_family_spline,
 };
 
 const ua_family *ua_family_find(const char *name)
