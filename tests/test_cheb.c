@@ -11,7 +11,6 @@
 
 #include <cmocka.h>
 
-#include <dlfcn.h>
 #include <float.h>
 #include <math.h>
 #include <mpfr.h>
@@ -23,15 +22,11 @@
 
 #include <uniapprox.h>
 #include "model/family.h"
+#define TU_SCRATCH_TAG "ua_test_cheb"
+#include "test_util.h"
 
 #define EPS DBL_EPSILON
 #define PI 3.14159265358979323846
-
-#define ASSERT_LE(a, b)                                                                       \
-    do {                                                                                      \
-        double a_ = (a), b_ = (b);                                                            \
-        if (!(a_ <= b_)) fail_msg("%s = %.17g > %s = %.17g", #a, a_, #b, b_);                \
-    } while (0)
 
 /* ---- functions, in double and in MPFR (the independent reference) ------------------------- */
 
@@ -904,10 +899,7 @@ static void roundtrip(ua_cheb *p, double lo, double hi)
     fam->free(NULL);
 
     /* and through a file (the container's writer and parser) */
-    char path[] = "/tmp/ua_test_cheb_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    const char *path = tu_path("roundtrip.safetensors");
     assert_int_equal(ua_st_write(st, path), UA_OK);
     ua_st *st2 = NULL;
     assert_int_equal(ua_st_read(path, &st2), UA_OK);
@@ -1090,36 +1082,17 @@ static void test_family_describe(void **state)
 typedef double (*dfn)(double);
 typedef float (*ffn)(float);
 
-/* Writes the exported C for p to dir/name.c, compiles it to a shared object and returns the
- * dlopen handle; *mono (if not NULL) tells whether the code evaluates monomial pieces. */
-static void *build_export(const ua_cheb *p, ua_export_type type, const char *dir, const char *name,
-                          int *mono)
+/* Exports p as C (name, in the scratch directory), compiles and loads it and returns the address
+ * of name; *c gets the loaded object (ua_compiled_free it). *mono (if not NULL) tells whether the
+ * code evaluates monomial pieces. */
+static void *build_export(const ua_cheb *p, ua_export_type type, const char *name, int *mono,
+                          ua_compiled **c)
 {
-    char src[512], so[512], cmd[2048];
-    snprintf(src, sizeof src, "%s/%s.c", dir, name);
-    snprintf(so, sizeof so, "%s/%s.so", dir, name);
-    FILE *f = fopen(src, "w");
-    assert_non_null(f);
-    fputs("#include <math.h>\n", f);
-    assert_int_equal(ua_family_cheb.export_c(p, type, name, f), UA_OK);
-    fclose(f);
-    snprintf(cmd, sizeof cmd, "%s -std=c99 -O2 -Wall -Wextra -Werror -shared -fPIC -o %s %s -lm",
-             UA_C_COMPILER, so, src);
-    if (system(cmd) != 0) fail_msg("compile failed: %s", cmd);
-    if (mono) {
-        f = fopen(src, "r");
-        assert_non_null(f);
-        char line[4096];
-        *mono = 0;
-        while (fgets(line, sizeof line, f))
-            if (strstr(line, "(monomial basis")) *mono = 1;
-        fclose(f);
-    }
-    void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
-    if (!h) fail_msg("dlopen: %s", dlerror());
-    unlink(src);
-    unlink(so);
-    return h;
+    char *text;
+    void *sym = tu_compile_export(&ua_family_cheb, p, type, name, c, &text);
+    if (mono) *mono = strstr(text, "(monomial basis") != NULL;
+    free(text);
+    return sym;
 }
 
 /* max over pieces of sum_k |c_k|: the scale of Clenshaw's and the monomial form's rounding */
@@ -1134,12 +1107,12 @@ static double coeff_scale(const ua_cheb *p)
     return v;
 }
 
-static void check_export(const ua_cheb *p, double a, double b, const char *dir, const char *name)
+static void check_export(const ua_cheb *p, double a, double b, const char *name)
 {
     int mono = 0;
-    void *h = build_export(p, UA_EXPORT_DOUBLE, dir, name, &mono);
+    ua_compiled *h;
     dfn fd;
-    *(void **)&fd = dlsym(h, name);
+    *(void **)&fd = build_export(p, UA_EXPORT_DOUBLE, name, &mono, &h);
     assert_non_null(fd);
     /* Clenshaw: the library's operations in the same order, so equal (an ulp or two if the
      * compiler reassociates differently). Monomial pieces: coefficients rounded once and
@@ -1159,13 +1132,12 @@ static void check_export(const ua_cheb *p, double a, double b, const char *dir, 
         print_message("%s double export (monomial): max |export - library| = %.2f eps V\n", name,
                       worst / (EPS * V));
     assert_true(isnan(fd(a - (b - a))) && isnan(fd(b + (b - a))) && isnan(fd(NAN)));
-    dlclose(h);
+    ua_compiled_free(h);
 
     char fname[128];
     snprintf(fname, sizeof fname, "%sf", name);
-    h = build_export(p, UA_EXPORT_FLOAT, dir, fname, NULL);
     ffn ff;
-    *(void **)&ff = dlsym(h, fname);
+    *(void **)&ff = build_export(p, UA_EXPORT_FLOAT, fname, NULL, &h);
     assert_non_null(ff);
     /* float: coefficients rounded to float and float arithmetic. Clenshaw's error bound is of
      * order n u sum|c_k| (u = 2^-24); with sum |c_k| ~ vscale these series stay well within
@@ -1184,19 +1156,17 @@ static void check_export(const ua_cheb *p, double a, double b, const char *dir, 
                   worst / (FLT_EPSILON / 2 * vs));
     ASSERT_LE(worst, 16 * (FLT_EPSILON / 2) * vs);
     assert_true(isnan(ff(NAN)));
-    dlclose(h);
+    ua_compiled_free(h);
 }
 
 static void test_export(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ua_test_cheb_export_XXXXXX";
-    assert_non_null(mkdtemp(dir));
     ua_cheb *p = fit_ok(f_exp, -1, 1, NULL);
-    check_export(p, -1, 1, dir, "ua_exp");
+    check_export(p, -1, 1, "ua_exp");
     ua_cheb_free(p);
     p = fit_ok(f_erf, -3, 3, NULL);
-    check_export(p, -3, 3, dir, "ua_erf");
+    check_export(p, -3, 3, "ua_erf");
     /* agrees with MPFR's erf too */
     ASSERT_LE(mpfr_max_err(p, m_erf, -3, 3, 10000, NULL), 20 * 0x1p-52);
     ua_cheb_free(p);
@@ -1204,19 +1174,19 @@ static void test_export(void **state)
     ua_cheb_options_default(&o);
     o.split = 1;
     p = fit_ok(f_abs03, -1, 1, &o); /* two pieces: compare chain */
-    check_export(p, -1, 1, dir, "ua_abs");
+    check_export(p, -1, 1, "ua_abs");
     ua_cheb_free(p);
     o.split_length = 17;
     p = fit_ok(f_cos20, -1, 1, &o); /* many pieces: binary search */
     assert_true(ua_cheb_npieces(p) > 8);
-    check_export(p, -1, 1, dir, "ua_cos");
+    check_export(p, -1, 1, "ua_cos");
     ua_cheb_free(p);
     ua_cheb_options_default(&o);
     o.map = UA_MAP_LOG;
     p = fit_ok(f_inv1p, 1e-4, 1e4, &o); /* log map */
-    check_export(p, 1e-4, 1e4, dir, "ua_inv");
+    check_export(p, 1e-4, 1e4, "ua_inv");
     ua_cheb_free(p);
-    assert_int_equal(rmdir(dir), 0);
+    assert_int_equal(tu_scratch_count(""), 0); /* the exports' sources removed */
 }
 
 /* Uniform-piece exports of erf, lgamma and J0 compiled and measured against MPFR (the functions
@@ -1225,19 +1195,18 @@ static void test_export(void **state)
  * vscale (tol = 2^-52, vscale = max |f| on the grid). Float (evaluated at float x, compared with
  * f at that float): <= 16 u vscale, u = 2^-24 (the rounding of x to float alone moves J0 by
  * up to ~8 u vscale near x = 100). */
-static void check_export_mpfr(const ua_cheb *p, mpfr_fn ref, double a, double b, const char *dir,
-                              const char *name)
+static void check_export_mpfr(const ua_cheb *p, mpfr_fn ref, double a, double b, const char *name)
 {
     int mono = 0;
-    void *h = build_export(p, UA_EXPORT_DOUBLE, dir, name, &mono);
+    ua_compiled *h;
     dfn fd;
-    *(void **)&fd = dlsym(h, name);
+    *(void **)&fd = build_export(p, UA_EXPORT_DOUBLE, name, &mono, &h);
     assert_non_null(fd);
     char fname[128];
     snprintf(fname, sizeof fname, "%sf", name);
-    void *hf = build_export(p, UA_EXPORT_FLOAT, dir, fname, NULL);
+    ua_compiled *hf;
     ffn ff;
-    *(void **)&ff = dlsym(hf, fname);
+    *(void **)&ff = build_export(p, UA_EXPORT_FLOAT, fname, NULL, &hf);
     assert_non_null(ff);
     mpfr_t y, d;
     mpfr_init2(y, 128);
@@ -1273,15 +1242,13 @@ static void check_export_mpfr(const ua_cheb *p, mpfr_fn ref, double a, double b,
     assert_true(isnan(ff(NAN)));
     ASSERT_LE(worst, 16 * 0x1p-52 * vs);
     ASSERT_LE(worstf, 16 * 0x1p-24 * vs);
-    dlclose(h);
-    dlclose(hf);
+    ua_compiled_free(h);
+    ua_compiled_free(hf);
 }
 
 static void test_export_uniform(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ua_test_cheb_export_XXXXXX";
-    assert_non_null(mkdtemp(dir));
     ua_cheb_options o;
     ua_cheb_options_default(&o);
     const size_t Ls[] = {8, 12, 16};
@@ -1290,17 +1257,17 @@ static void test_export_uniform(void **state)
         o.uniform_length = Ls[t];
         ua_cheb *p = fit_ok(f_erf, -4, 4, &o);
         snprintf(name, sizeof name, "ua_uerf%zu", Ls[t]);
-        check_export_mpfr(p, m_erf, -4, 4, dir, name);
-        check_export(p, -4, 4, dir, name); /* and against the library */
+        check_export_mpfr(p, m_erf, -4, 4, name);
+        check_export(p, -4, 4, name); /* and against the library */
         ua_cheb_free(p);
         p = fit_ok(f_lgamma, 0.5, 20, &o);
         snprintf(name, sizeof name, "ua_ulgamma%zu", Ls[t]);
-        check_export_mpfr(p, m_lgamma, 0.5, 20, dir, name);
+        check_export_mpfr(p, m_lgamma, 0.5, 20, name);
         ua_cheb_free(p);
         if (Ls[t] == 8) continue; /* J0 with 8: over 1024 pieces */
         p = fit_ok(f_j0, 0, 100, &o);
         snprintf(name, sizeof name, "ua_uj0_%zu", Ls[t]);
-        check_export_mpfr(p, m_j0, 0, 100, dir, name);
+        check_export_mpfr(p, m_j0, 0, 100, name);
         ua_cheb_free(p);
     }
     /* pieces too long for the monomial form: uniform lookup, Clenshaw on a zero-padded table,
@@ -1308,16 +1275,16 @@ static void test_export_uniform(void **state)
     o.uniform_length = 40;
     ua_cheb *p = fit_ok(f_erf, -4, 4, &o);
     assert_true(ua_cheb_npieces(p) > 1 && ua_cheb_uniform(p));
-    check_export_mpfr(p, m_erf, -4, 4, dir, "ua_uerf40");
-    check_export(p, -4, 4, dir, "ua_uerf40");
+    check_export_mpfr(p, m_erf, -4, 4, "ua_uerf40");
+    check_export(p, -4, 4, "ua_uerf40");
     ua_cheb_free(p);
     o.uniform_length = 16; /* log map */
     o.map = UA_MAP_LOG;
     p = fit_ok(f_inv1p, 1e-4, 1e4, &o);
-    check_export_mpfr(p, m_inv1p, 1e-4, 1e4, dir, "ua_uinv");
-    check_export(p, 1e-4, 1e4, dir, "ua_uinv");
+    check_export_mpfr(p, m_inv1p, 1e-4, 1e4, "ua_uinv");
+    check_export(p, 1e-4, 1e4, "ua_uinv");
     ua_cheb_free(p);
-    assert_int_equal(rmdir(dir), 0);
+    assert_int_equal(tu_scratch_count(""), 0); /* the exports' sources removed */
 }
 
 int main(void)
@@ -1358,5 +1325,5 @@ int main(void)
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_export_uniform),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -13,40 +13,15 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "uniapprox.h"
 #include "data/fixtures_ref.h"
+#define TU_SCRATCH_TAG "ua_test_data"
+#include "test_util.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
-
-static char tmpdir[] = "/tmp/ua_test_data.XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        char p[512];
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.') continue;
-            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-            if (remove(p) != 0) rmdir(p);
-        }
-        closedir(d);
-    }
-    rmdir(tmpdir);
-    return 0;
-}
 
 static const char *fixture(const char *name)
 {
@@ -56,11 +31,10 @@ static const char *fixture(const char *name)
 }
 
 /* Writes len bytes to a fresh file in the temporary directory (name keeps its extension so that
- * UA_FORMAT_AUTO can see it) and returns its path (a static buffer). */
+ * UA_FORMAT_AUTO can see it) and returns its path (tu_path's: copy it to keep it long). */
 static const char *write_tmp(const char *name, const void *bytes, size_t len)
 {
-    static char p[512];
-    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+    const char *p = tu_path(name);
     FILE *f = fopen(p, "wb");
     assert_non_null(f);
     assert_int_equal(fwrite(bytes, 1, len, f), len);
@@ -71,21 +45,6 @@ static const char *write_tmp(const char *name, const void *bytes, size_t len)
 static const char *write_str(const char *name, const char *text)
 {
     return write_tmp(name, text, strlen(text));
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc(n ? (size_t)n : 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
 }
 
 /* Asserts that got == want and that the last error contains every string of the NULL-terminated
@@ -159,7 +118,7 @@ static void test_csv_fixture(void **state)
     ua_dataset_free(bom);
     /* the extension is not needed when the format is given */
     size_t len;
-    unsigned char *b = slurp(fixture("small.csv"), &len);
+    unsigned char *b = tu_slurp(fixture("small.csv"), &len);
     ua_dataset *ds = read_ok(write_tmp("table.dat", b, len), UA_FORMAT_CSV);
     check_table(ds);
     ua_dataset_free(ds);
@@ -230,8 +189,7 @@ static void test_round_trip(void **state)
     for (size_t i = 0; i < n * d; i++) x[i] = sample_value(&st, i);
     for (int fmt = 0; fmt < 2; fmt++) {
         const char *path = fmt ? "rt.csv" : "rt.txt";
-        char full[512];
-        snprintf(full, sizeof full, "%s/%s", tmpdir, path);
+        const char *full = tu_path(path);
         FILE *f = fopen(full, "w");
         assert_non_null(f);
         if (fmt) fprintf(f, "c0,c1,c2,c3,c4,c5,c6\n");
@@ -260,8 +218,7 @@ static void test_long_lines_and_many_rows(void **state)
 {
     (void)state;
     const size_t wide = 100000;
-    char full[512];
-    snprintf(full, sizeof full, "%s/wide.txt", tmpdir);
+    const char *full = tu_path("wide.txt");
     FILE *f = fopen(full, "w");
     assert_non_null(f);
     for (int r = 0; r < 2; r++)
@@ -276,7 +233,7 @@ static void test_long_lines_and_many_rows(void **state)
     ua_dataset_free(ds);
 
     const size_t rows = 200000;
-    snprintf(full, sizeof full, "%s/tall.csv", tmpdir);
+    full = tu_path("tall.csv");
     f = fopen(full, "w");
     assert_non_null(f);
     fprintf(f, "i,sq\r\n");
@@ -295,7 +252,7 @@ static void test_long_lines_and_many_rows(void **state)
 /* ---- error messages ---------------------------------------------------------------------- */
 
 typedef struct {
-    const char *name; /* file name in tmpdir (its extension picks the reader) */
+    const char *name; /* file name in the scratch directory (its extension picks the reader) */
     const char *text;
     const char *sub[3]; /* substrings the message must contain besides the file name */
 } bad_case;
@@ -362,8 +319,7 @@ static void test_open_errors(void **state)
 {
     (void)state;
     ua_dataset *ds;
-    char missing[512];
-    snprintf(missing, sizeof missing, "%s/no-such-file.csv", tmpdir);
+    const char *missing = tu_path("no-such-file.csv");
     expect_error(ua_dataset_read(missing, UA_FORMAT_AUTO, &ds), UA_EINVAL, "cannot open",
                  "no-such-file.csv", "No such file or directory", NULL);
     assert_null(ds);
@@ -372,7 +328,8 @@ static void test_open_errors(void **state)
                  "No such file", NULL);
     assert_null(idx);
     /* A directory opens but cannot be read. */
-    expect_error(ua_dataset_read(tmpdir, UA_FORMAT_TEXT, &ds), UA_EIO, tmpdir, NULL);
+    expect_error(ua_dataset_read(tu_scratch_dir(), UA_FORMAT_TEXT, &ds), UA_EIO, tu_scratch_dir(),
+                 NULL);
     expect_error(ua_dataset_read(NULL, UA_FORMAT_TEXT, &ds), UA_EINVAL, "path", NULL);
     expect_error(ua_dataset_read(missing, (ua_format)17, &ds), UA_EINVAL, "format", NULL);
 }
@@ -528,7 +485,7 @@ static void test_npy_truncation_and_corruption(void **state)
     const char *files[] = {"f8_2d.npy", "f4_v3.npy", "f8_v2.npy"};
     for (int k = 0; k < 3; k++) {
         size_t len;
-        unsigned char *b = slurp(fixture(files[k]), &len);
+        unsigned char *b = tu_slurp(fixture(files[k]), &len);
         for (size_t cut = 0; cut < len; cut++) {
             ua_dataset *ds = (ua_dataset *)&ds;
             const char *path = write_tmp("cut.npy", b, cut);
@@ -839,5 +796,5 @@ int main(void)
         cmocka_unit_test(test_indices),
         cmocka_unit_test(test_scaler),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -17,6 +17,8 @@
 #include <mpfr.h>
 
 #include "uniapprox.h"
+#define TU_SCRATCH_TAG "ua_test_exhaustive"
+#include "test_util.h"
 
 static ua_target *parse(const char *spec)
 {
@@ -368,10 +370,10 @@ static void test_count_and_bad_input(void **state)
 
 /* ---- compiling a kernel --------------------------------------------------------------------- */
 
-static char *write_source(const char *text)
+/* Writes text to kernel.c in the scratch directory and returns its path (tu_path's buffer). */
+static const char *write_source(const char *text)
 {
-    static char path[256];
-    snprintf(path, sizeof path, "test_exhaustive_%d.c", (int)getpid());
+    const char *path = tu_path("kernel.c");
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs(text, f);
@@ -386,7 +388,7 @@ static void test_compile(void **state)
     setenv("CC", UA_C_COMPILER, 1);
 #endif
     /* the same truncated Taylor polynomial, compiled: the same errors as the in-process one */
-    char *src = write_source("float taylor2(float x) { return 1.0f + x + 0.5f * x * x; }\n"
+    const char *src = write_source("float taylor2(float x) { return 1.0f + x + 0.5f * x * x; }\n"
                              "int not_a_kernel = 3;\n");
     ua_compiled *c;
     assert_int_equal(ua_compile_c(src, NULL, &c), UA_OK);
@@ -438,5 +440,5 @@ int main(void)
         cmocka_unit_test(test_count_and_bad_input),
         cmocka_unit_test(test_compile),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

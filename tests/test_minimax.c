@@ -12,7 +12,6 @@
 
 #include <cmocka.h>
 
-#include <dlfcn.h>
 #include <float.h>
 #include <math.h>
 #include <mpfr.h>
@@ -23,14 +22,10 @@
 
 #include <uniapprox.h>
 #include "model/family.h"
+#define TU_SCRATCH_TAG "ua_test_minimax"
+#include "test_util.h"
 
 #define PI 3.14159265358979323846
-
-#define ASSERT_LE(a, b)                                                                       \
-    do {                                                                                      \
-        double a_ = (a), b_ = (b);                                                            \
-        if (!(a_ <= b_)) fail_msg("%s = %.17g > %s = %.17g", #a, a_, #b, b_);                \
-    } while (0)
 
 #define ASSERT_REL(v, ref, tol)                                                               \
     do {                                                                                      \
@@ -524,7 +519,7 @@ static void test_save_load(void **state)
     ua_minimax *p = fit("exp(x)", 0.5, 2, &o, UA_OK);
     ua_model *m, *m2;
     assert_int_equal(ua_model_wrap("minimax", p, "exp(x)", 0.5, 2, &m), UA_OK);
-    const char *path = "test_minimax_model.safetensors";
+    const char *path = tu_path("model.safetensors");
     assert_int_equal(ua_model_save(m, path), UA_OK);
     assert_int_equal(ua_model_load(path, &m2), UA_OK);
     unlink(path);
@@ -579,26 +574,6 @@ static void test_load_bad(void **state)
 typedef double (*dfn)(double);
 typedef float (*ffn)(float);
 
-static void *build_export(const ua_minimax *p, ua_export_type type, const char *name)
-{
-    char src[256], so[256], cmd[1024];
-    snprintf(src, sizeof src, "%s.c", name);
-    snprintf(so, sizeof so, "./%s.so", name);
-    FILE *f = fopen(src, "w");
-    assert_non_null(f);
-    fputs("#include <math.h>\n", f);
-    assert_int_equal(ua_family_minimax.export_c(p, type, name, f), UA_OK);
-    fclose(f);
-    snprintf(cmd, sizeof cmd, "%s -std=c99 -O2 -Wall -Wextra -Werror -shared -fPIC -o %s %s -lm",
-             UA_C_COMPILER, so, src);
-    if (system(cmd) != 0) fail_msg("compile failed: %s", cmd);
-    void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
-    if (!h) fail_msg("dlopen: %s", dlerror());
-    unlink(src);
-    unlink(so);
-    return h;
-}
-
 /* The exported code evaluates bitwise like ua_minimax_eval (double) and ua_minimax_eval_float
  * (float), for Horner and Estrin, polynomials and rationals, in x and in the unit variable. */
 static void test_export(void **state)
@@ -619,10 +594,11 @@ static void test_export(void **state)
         ua_minimax *p = fit(cases[i].f, cases[i].a, cases[i].b, &o, UA_OK);
         ua_model *m;
         assert_int_equal(ua_model_wrap("minimax", p, cases[i].f, cases[i].a, cases[i].b, &m), UA_OK);
-        void *hd = build_export(p, UA_EXPORT_DOUBLE, "mm_exp_d");
-        void *hf = build_export(p, UA_EXPORT_FLOAT, "mm_exp_f");
-        dfn fd = (dfn)dlsym(hd, "mm_exp_d");
-        ffn ff = (ffn)dlsym(hf, "mm_exp_f");
+        ua_compiled *hd, *hf;
+        dfn fd = (dfn)tu_compile_export(&ua_family_minimax, p, UA_EXPORT_DOUBLE, "mm_exp_d", &hd,
+                                        NULL);
+        ffn ff = (ffn)tu_compile_export(&ua_family_minimax, p, UA_EXPORT_FLOAT, "mm_exp_f", &hf,
+                                        NULL);
         assert_non_null(fd);
         assert_non_null(ff);
         double a = cases[i].a, b = cases[i].b;
@@ -637,8 +613,8 @@ static void test_export(void **state)
             if (memcmp(&y1, &y2, sizeof y1)) fail_msg("case %zu float x=%.9g", i, (double)xf);
         }
         assert_true(isnan(fd(b + 1)) && isnan(ff((float)(a - 1))));
-        dlclose(hd);
-        dlclose(hf);
+        ua_compiled_free(hd);
+        ua_compiled_free(hf);
         ua_model_free(m);
     }
 }
@@ -682,5 +658,5 @@ int main(void)
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_describe),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -17,6 +17,8 @@
 #include <mpfr.h>
 
 #include "uniapprox.h"
+#define TU_SCRATCH_TAG "ua_test_mlp"
+#include "test_util.h"
 
 static const char *const scalar_acts[] = { "relu", "leaky_relu", "gelu", "gelu_tanh", "silu",
                                            "tanh", "sigmoid", "softplus", "sin" };
@@ -589,6 +591,7 @@ static void test_reproducible_and_save_load(void **state)
     double x[2 * N], y[N];
     make_data(x, y, N);
     static const char *const acts[] = { "relu", "polynorm", "gelu" };
+    const char *rt = tu_path("mlp_rt.safetensors");
     for (int variant = 0; variant < 4; variant++) {
         ua_mlp_options o;
         ua_mlp_options_default(&o);
@@ -626,9 +629,9 @@ static void test_reproducible_and_save_load(void **state)
         assert_int_equal(ua_mlp_predict(a, x, N, before), UA_OK);
         ua_model *m;
         assert_int_equal(ua_model_wrap("mlp", a, NULL, -INFINITY, INFINITY, &m), UA_OK);
-        assert_int_equal(ua_model_save(m, "mlp_rt.safetensors"), UA_OK);
+        assert_int_equal(ua_model_save(m, rt), UA_OK);
         ua_model_free(m);
-        assert_int_equal(ua_model_load("mlp_rt.safetensors", &m), UA_OK);
+        assert_int_equal(ua_model_load(rt, &m), UA_OK);
         size_t din, dout;
         ua_model_dims(m, &din, &dout);
         assert_int_equal(din, 2);
@@ -637,7 +640,7 @@ static void test_reproducible_and_save_load(void **state)
         assert_memory_equal(before, after, sizeof before); /* bitwise identical predictions */
         ua_model_free(m);
     }
-    remove("mlp_rt.safetensors");
+    remove(rt);
 }
 
 /* A corrupted model file is refused with a message, not loaded. */
@@ -654,9 +657,10 @@ static void test_bad_model_file(void **state)
     ua_st *st;
     assert_int_equal(ua_st_alloc(&st), UA_OK);
     /* the family's save, then a wrong shape for layers.2.weight */
-    assert_int_equal(ua_model_save(m, "mlp_bad.safetensors"), UA_OK);
+    const char *path = tu_path("mlp_bad.safetensors");
+    assert_int_equal(ua_model_save(m, path), UA_OK);
     ua_st *good;
-    assert_int_equal(ua_st_read("mlp_bad.safetensors", &good), UA_OK);
+    assert_int_equal(ua_st_read(path, &good), UA_OK);
     for (size_t i = 0; i < ua_st_meta_count(good); i++) {
         const char *k, *v;
         ua_st_meta_at(good, i, &k, &v);
@@ -677,15 +681,15 @@ static void test_bad_model_file(void **state)
             assert_int_equal(ua_st_add(st, name, dt, nd, sh, data), UA_OK);
         }
     }
-    assert_int_equal(ua_st_write(st, "mlp_bad.safetensors"), UA_OK);
+    assert_int_equal(ua_st_write(st, path), UA_OK);
     ua_model *back = NULL;
-    assert_int_equal(ua_model_load("mlp_bad.safetensors", &back), UA_EFORMAT);
+    assert_int_equal(ua_model_load(path, &back), UA_EFORMAT);
     assert_non_null(strstr(ua_last_error(), "layers.2.weight"));
     assert_null(back);
     ua_st_free(st);
     ua_st_free(good);
     ua_model_free(m);
-    remove("mlp_bad.safetensors");
+    remove(path);
 }
 
 static void test_classify(void **state)
@@ -736,5 +740,5 @@ int main(void)
         cmocka_unit_test(test_bad_model_file),
         cmocka_unit_test(test_classify),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

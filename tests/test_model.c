@@ -10,8 +10,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <dirent.h>
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -19,66 +17,8 @@
 
 #include "uniapprox.h"
 #include "model/family.h"
-
-static char tmpdir[] = "/tmp/ua_test_model.XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        char p[512];
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.') continue;
-            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-            remove(p);
-        }
-        closedir(d);
-    }
-    rmdir(tmpdir);
-    return 0;
-}
-
-static const char *tmp_path(const char *name)
-{
-    static char p[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", tmpdir, name);
-    return p[k];
-}
-
-static int count_temps(void)
-{
-    DIR *d = opendir(tmpdir);
-    assert_non_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strstr(e->d_name, ".tmp.")) n++;
-    closedir(d);
-    return n;
-}
-
-static char *slurp_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = calloc((size_t)n + 1, 1);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    return b;
-}
+#define TU_SCRATCH_TAG "ua_test_model"
+#include "test_util.h"
 
 /* Domain [-0.1, 0.7]: neither end is a dyadic number, so the "%.17g" round trip matters. */
 static const double LO = -0.1, HI = 0.7;
@@ -184,7 +124,7 @@ static void test_save_load(void **state)
 {
     (void)state;
     ua_model *m = make_model();
-    const char *path = tmp_path("m.safetensors");
+    const char *path = tu_path("m.safetensors");
     assert_int_equal(ua_model_save(m, path), UA_OK);
     ua_model *back = NULL;
     assert_int_equal(ua_model_load(path, &back), UA_OK);
@@ -217,15 +157,15 @@ static void test_save_load(void **state)
     assert_string_equal(ua_st_meta(st, "domain"), "-0.10000000000000001:0.69999999999999996");
     ua_st_free(st);
     /* saving the loaded model again gives the same bytes */
-    const char *path2 = tmp_path("m2.safetensors");
+    const char *path2 = tu_path("m2.safetensors");
     assert_int_equal(ua_model_save(back, path2), UA_OK);
-    char *t1 = slurp_text(path), *t2 = slurp_text(path2);
+    char *t1 = tu_slurp(path, NULL), *t2 = tu_slurp(path2, NULL);
     assert_string_equal(t1 + 8, t2 + 8);
     free(t1);
     free(t2);
     ua_model_free(back);
     ua_model_free(m);
-    assert_int_equal(count_temps(), 0);
+    assert_int_equal(tu_scratch_count(".tmp."), 0);
 }
 
 /* Copies the model file at src to dst with metadata key set to value (NULL: removed) or, when
@@ -272,7 +212,7 @@ static void test_bad_model_files(void **state)
 {
     (void)state;
     ua_model *m = make_model();
-    const char *good = tmp_path("good.safetensors"), *bad = tmp_path("bad.safetensors");
+    const char *good = tu_path("good.safetensors"), *bad = tu_path("bad.safetensors");
     assert_int_equal(ua_model_save(m, good), UA_OK);
     ua_model_free(m);
     /* the unmodified copy loads: the failures below come from the one change each makes */
@@ -316,42 +256,26 @@ static void test_bad_model_files(void **state)
     fputs("garbage!", f);
     fclose(f);
     expect_load(bad, UA_EFORMAT, "bad.safetensors");
-    expect_load(tmp_path("absent.safetensors"), UA_EINVAL, "No such file or directory");
+    expect_load(tu_path("absent.safetensors"), UA_EINVAL, "No such file or directory");
     /* saving where nothing can be written */
     m = make_model();
-    char nodir[600];
-    snprintf(nodir, sizeof nodir, "%s/no/dir/m.safetensors", tmpdir);
+    const char *nodir = tu_path("no/dir/m.safetensors");
     assert_int_equal(ua_model_save(m, nodir), UA_EIO);
     ua_model_free(m);
-    assert_int_equal(count_temps(), 0);
+    assert_int_equal(tu_scratch_count(".tmp."), 0);
 }
 
 typedef double (*dfn)(double);
 typedef float (*ffn)(float);
 
-/* Compiles a generated file into a shared object with the project's compiler and opens it. */
-static void *compile_and_open(const char *src, const char *so)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "%s -std=c99 -Wall -Wextra -Werror -O2 -ffp-contract=off -fPIC -shared -o '%s' '%s' -lm",
-             UA_C_COMPILER, so, src);
-    int rc = system(cmd);
-    if (rc != 0) fail_msg("compiling the export failed (%d): %s", rc, cmd);
-    void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
-    if (!h) fail_msg("dlopen: %s", dlerror());
-    return h;
-}
-
 static void test_export_c(void **state)
 {
     (void)state;
     ua_model *m = make_model();
-    char src[600], so[600]; /* tmp_path's buffers are reused: keep copies */
-    snprintf(src, sizeof src, "%s", tmp_path("approx.c"));
-    snprintf(so, sizeof so, "%s", tmp_path("approx.so"));
+    char src[TU_PATH_MAX]; /* tu_path's buffers are reused: keep a copy */
+    snprintf(src, sizeof src, "%s", tu_path("approx.c"));
     assert_int_equal(ua_model_export_c(m, UA_EXPORT_DOUBLE, "my_approx", src), UA_OK);
-    char *text = slurp_text(src);
+    char *text = tu_slurp(src, NULL);
     /* the header comment carries what a reader needs */
     assert_non_null(strstr(text, "double my_approx(double x)"));
     assert_non_null(strstr(text, "Generated by uniapprox " UA_VERSION_STRING));
@@ -366,8 +290,8 @@ static void test_export_c(void **state)
     assert_non_null(strstr(text, "#include <math.h>"));
     free(text);
 
-    void *h = compile_and_open(src, so);
-    dfn f = (dfn)(uintptr_t)dlsym(h, "my_approx");
+    ua_compiled *h;
+    dfn f = (dfn)(uintptr_t)tu_compile_symbol(src, "my_approx", &h);
     assert_non_null(f);
     double x[NPTS], y[NPTS];
     sample_points(x);
@@ -376,16 +300,15 @@ static void test_export_c(void **state)
         if (memcmp(&y[i], &(double){f(x[i])}, sizeof(double)) != 0)
             fail_msg("x = %.17g: export %.17g, model %.17g", x[i], f(x[i]), y[i]);
     assert_true(isnan(f(-0.2)) && isnan(f(0.8)) && isnan(f(NAN)));
-    dlclose(h);
+    ua_compiled_free(h);
 
     /* float export: float coefficients, so agreement to float precision */
-    const char *srcf = tmp_path("approxf.c"), *sof = tmp_path("approxf.so");
+    const char *srcf = tu_path("approxf.c");
     assert_int_equal(ua_model_export_c(m, UA_EXPORT_FLOAT, NULL, srcf), UA_OK);
-    text = slurp_text(srcf);
+    text = tu_slurp(srcf, NULL);
     assert_non_null(strstr(text, "float ua_approx(float x)"));
     free(text);
-    h = compile_and_open(srcf, sof);
-    ffn g = (ffn)(uintptr_t)dlsym(h, "ua_approx");
+    ffn g = (ffn)(uintptr_t)tu_compile_symbol(srcf, "ua_approx", &h);
     assert_non_null(g);
     for (int i = 0; i < NPTS; i++) {
         float xf = (float)x[i];
@@ -394,10 +317,10 @@ static void test_export_c(void **state)
         assert_int_equal(ua_model_predict(m, &(double){xf}, 1, &yd), UA_OK);
         assert_true(fabs((double)g(xf) - yd) <= 4e-7 * 2.5);
     }
-    dlclose(h);
+    ua_compiled_free(h);
 
     /* "-" writes to standard output */
-    const char *cap = tmp_path("stdout.c");
+    const char *cap = tu_path("stdout.c");
     fflush(stdout);
     int saved = dup(1), fd = open(cap, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     assert_true(saved >= 0 && fd >= 0);
@@ -408,13 +331,13 @@ static void test_export_c(void **state)
     close(fd);
     close(saved);
     assert_int_equal(s, UA_OK);
-    text = slurp_text(cap);
+    text = tu_slurp(cap, NULL);
     assert_non_null(strstr(text, "double to_stdout(double x)\n{"));
     free(text);
 
     /* names that are not C identifiers, or are keywords: refused, nothing written */
     const char *badnames[] = {"1abc", "int", "a-b", "", "double", "_Bool", "__x", "a b"};
-    const char *nopath = tmp_path("never.c");
+    const char *nopath = tu_path("never.c");
     for (size_t i = 0; i < sizeof badnames / sizeof badnames[0]; i++) {
         assert_int_equal(ua_model_export_c(m, UA_EXPORT_DOUBLE, badnames[i], nopath), UA_EINVAL);
         assert_true(access(nopath, F_OK) != 0);
@@ -424,7 +347,7 @@ static void test_export_c(void **state)
     assert_int_equal(ua_model_export_c(m, UA_EXPORT_DOUBLE, "int", nopath), UA_EINVAL);
     assert_non_null(strstr(ua_last_error(), "keyword"));
     /* a write that fails midway (file size limit) leaves the previous export untouched */
-    char *before = slurp_text(src);
+    char *before = tu_slurp(src, NULL);
     struct rlimit saved_lim, lim;
     assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved_lim), 0);
     lim = saved_lim;
@@ -436,16 +359,15 @@ static void test_export_c(void **state)
     signal(SIGXFSZ, oldsig);
     assert_int_equal(s, UA_EIO);
     if (!strstr(ua_last_error(), "approx.c")) fail_msg("message: %s", ua_last_error());
-    char *after = slurp_text(src);
+    char *after = tu_slurp(src, NULL);
     assert_string_equal(before, after);
     free(before);
     free(after);
-    assert_int_equal(count_temps(), 0);
+    assert_int_equal(tu_scratch_count(".tmp."), 0);
     /* an unwritable place: UA_EIO, no temporary file left */
-    char nodir[600];
-    snprintf(nodir, sizeof nodir, "%s/no/dir/x.c", tmpdir);
+    const char *nodir = tu_path("no/dir/x.c");
     assert_int_equal(ua_model_export_c(m, UA_EXPORT_DOUBLE, "ok", nodir), UA_EIO);
-    assert_int_equal(count_temps(), 0);
+    assert_int_equal(tu_scratch_count(".tmp."), 0);
     ua_model_free(m);
 }
 
@@ -457,12 +379,13 @@ static void test_export_comment_injection(void **state)
     assert_int_equal(ua_cheb_from_parts(2, BREAKS, LENGTHS, COEFFS, UA_MAP_NONE, &c), UA_OK);
     ua_model *m;
     assert_int_equal(ua_model_wrap("cheb", c, "x */ int oops; /*\nmore", LO, HI, &m), UA_OK);
-    const char *src = tmp_path("inj.c"), *so = tmp_path("inj.so");
+    const char *src = tu_path("inj.c");
     assert_int_equal(ua_model_export_c(m, UA_EXPORT_DOUBLE, "inj", src), UA_OK);
-    void *h = compile_and_open(src, so);
-    assert_null(dlsym(h, "oops"));
-    assert_non_null(dlsym(h, "inj"));
-    dlclose(h);
+    ua_compiled *h;
+    assert_non_null(tu_compile_symbol(src, "inj", &h));
+    assert_null(tu_symbol(h, "oops"));
+    assert_non_null(tu_symbol(h, "inj"));
+    ua_compiled_free(h);
     ua_model_free(m);
 }
 
@@ -476,5 +399,5 @@ int main(void)
         cmocka_unit_test(test_export_c),
         cmocka_unit_test(test_export_comment_injection),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -10,76 +10,16 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <dirent.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "uniapprox.h"
+#define TU_SCRATCH_TAG "ua_test_st"
+#include "test_util.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
-
-static char tmpdir[] = "/tmp/ua_test_st.XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        char p[512];
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.') continue;
-            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-            if (remove(p) != 0) rmdir(p);
-        }
-        closedir(d);
-    }
-    rmdir(tmpdir);
-    return 0;
-}
-
-static char *tmp_path(const char *name)
-{
-    static char p[512];
-    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
-    return p;
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc(n ? (size_t)n : 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
-/* Count of entries in tmpdir whose name contains ".tmp." (left-over temporary files). */
-static int count_temps(void)
-{
-    DIR *d = opendir(tmpdir);
-    assert_non_null(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strstr(e->d_name, ".tmp.")) n++;
-    closedir(d);
-    return n;
-}
 
 /* A safetensors image from a header text (not padded) and data bytes. */
 static unsigned char *image(const char *header, const void *data, size_t ndata, size_t *len)
@@ -217,7 +157,7 @@ static void test_round_trip(void **state)
     (void)state;
     ua_st *st = make_set(), *back = NULL;
     check_set(st);
-    const char *path = tmp_path("rt.safetensors");
+    const char *path = tu_path("rt.safetensors");
     assert_int_equal(ua_st_write(st, path), UA_OK);
     assert_int_equal(ua_st_read(path, &back), UA_OK);
     check_set(back);
@@ -225,7 +165,7 @@ static void test_round_trip(void **state)
     /* The bytes on disk: header length a multiple of 8 (space padded), tensors in name order in
      * the header, data little-endian, each tensor aligned for its dtype. */
     size_t len;
-    unsigned char *b = slurp(path, &len);
+    unsigned char *b = tu_slurp(path, &len);
     uint64_t h = 0;
     for (int i = 7; i >= 0; i--) h = h << 8 | b[i];
     assert_int_equal(h % 8, 0);
@@ -260,7 +200,7 @@ static void test_round_trip(void **state)
     free(b);
     ua_st_free(st);
     ua_st_free(back);
-    assert_int_equal(count_temps(), 0);
+    assert_int_equal(tu_scratch_count(".tmp."), 0);
 }
 
 static void test_reference_file(void **state)
@@ -380,11 +320,11 @@ static void test_every_truncation(void **state)
 {
     (void)state;
     ua_st *st = make_set();
-    const char *path = tmp_path("trunc.safetensors");
+    const char *path = tu_path("trunc.safetensors");
     assert_int_equal(ua_st_write(st, path), UA_OK);
     ua_st_free(st);
     size_t len;
-    unsigned char *full = slurp(path, &len);
+    unsigned char *full = tu_slurp(path, &len);
     for (size_t n = 0; n <= len; n++) {
         /* an exact-size copy, so ASan sees any read past the prefix */
         unsigned char *b = malloc(n ? n : 1);
@@ -408,11 +348,11 @@ static void test_random_flips(void **state)
 {
     (void)state;
     ua_st *st = make_set();
-    const char *path = tmp_path("flip.safetensors");
+    const char *path = tu_path("flip.safetensors");
     assert_int_equal(ua_st_write(st, path), UA_OK);
     ua_st_free(st);
     size_t len;
-    unsigned char *full = slurp(path, &len);
+    unsigned char *full = tu_slurp(path, &len);
     uint64_t rng = 0x9E3779B97F4A7C15u; /* fixed seed: the run is reproducible */
     int ok = 0, bad = 0;
     for (int it = 0; it < 5000; it++) {
@@ -460,14 +400,14 @@ static void test_read_errors(void **state)
 {
     (void)state;
     ua_st *st = (ua_st *)1;
-    assert_int_equal(ua_st_read(tmp_path("missing.safetensors"), &st), UA_EINVAL);
+    assert_int_equal(ua_st_read(tu_path("missing.safetensors"), &st), UA_EINVAL);
     assert_null(st);
     assert_non_null(strstr(ua_last_error(), "cannot open '"));
     assert_non_null(strstr(ua_last_error(), "missing.safetensors': No such file or directory"));
     /* a directory is not a model file */
-    assert_int_equal(ua_st_read(tmpdir, &st), UA_EINVAL);
+    assert_int_equal(ua_st_read(tu_scratch_dir(), &st), UA_EINVAL);
     /* more than 1 GiB: refused before reading (a sparse file costs no disk) */
-    const char *big = tmp_path("big.safetensors");
+    const char *big = tu_path("big.safetensors");
     FILE *f = fopen(big, "wb");
     assert_non_null(f);
     assert_int_equal(ftruncate(fileno(f), ((off_t)1 << 30) + 1), 0);
@@ -476,7 +416,7 @@ static void test_read_errors(void **state)
     assert_non_null(strstr(ua_last_error(), "1 GiB"));
     remove(big);
     /* a malformed file: the message names it */
-    const char *junk = tmp_path("junk.safetensors");
+    const char *junk = tu_path("junk.safetensors");
     f = fopen(junk, "wb");
     fputs("0123456789abcdef", f);
     fclose(f);
@@ -490,23 +430,22 @@ static void test_atomic_write(void **state)
     (void)state;
     ua_st *st = make_set();
     /* a directory that does not exist: UA_EIO naming the file, nothing created */
-    char nodir[512];
-    snprintf(nodir, sizeof nodir, "%s/no/such/dir/m.safetensors", tmpdir);
+    const char *nodir = tu_path("no/such/dir/m.safetensors");
     assert_int_equal(ua_st_write(st, nodir), UA_EIO);
     assert_non_null(strstr(ua_last_error(), "m.safetensors"));
     assert_non_null(strstr(ua_last_error(), "No such file or directory"));
-    assert_int_equal(count_temps(), 0);
+    assert_int_equal(tu_scratch_count(".tmp."), 0);
 
     /* rename fails (the target is a directory): the temporary file is removed */
-    const char *dirpath = tmp_path("isdir.safetensors");
+    const char *dirpath = tu_path("isdir.safetensors");
     assert_int_equal(mkdir(dirpath, 0755), 0);
     assert_int_equal(ua_st_write(st, dirpath), UA_EIO);
     assert_non_null(strstr(ua_last_error(), "rename"));
-    assert_int_equal(count_temps(), 0);
+    assert_int_equal(tu_scratch_count(".tmp."), 0);
     rmdir(dirpath);
 
     /* an existing file is replaced by the complete new one */
-    const char *path = tmp_path("replace.safetensors");
+    const char *path = tu_path("replace.safetensors");
     ua_st *small;
     assert_int_equal(ua_st_alloc(&small), UA_OK);
     const int64_t s1[] = {1};
@@ -522,7 +461,7 @@ static void test_atomic_write(void **state)
     /* a write that fails midway (file size limit) leaves the old file untouched, no temp */
     assert_int_equal(ua_st_write(small, path), UA_OK);
     size_t oldlen;
-    unsigned char *old = slurp(path, &oldlen);
+    unsigned char *old = tu_slurp(path, &oldlen);
     ua_st *bigset;
     assert_int_equal(ua_st_alloc(&bigset), UA_OK);
     const int64_t sbig[] = {1 << 16};
@@ -539,9 +478,9 @@ static void test_atomic_write(void **state)
     signal(SIGXFSZ, oldsig);
     assert_int_equal(s, UA_EIO);
     assert_non_null(strstr(ua_last_error(), "File too large"));
-    assert_int_equal(count_temps(), 0);
+    assert_int_equal(tu_scratch_count(".tmp."), 0);
     size_t nowlen;
-    unsigned char *now = slurp(path, &nowlen);
+    unsigned char *now = tu_slurp(path, &nowlen);
     assert_int_equal(nowlen, oldlen);
     assert_memory_equal(now, old, oldlen);
     free(now);
@@ -565,5 +504,5 @@ int main(void)
         cmocka_unit_test(test_read_errors),
         cmocka_unit_test(test_atomic_write),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

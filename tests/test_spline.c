@@ -13,7 +13,6 @@
 
 #include <cmocka.h>
 
-#include <dlfcn.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,14 +22,10 @@
 
 #include <uniapprox.h>
 #include "model/family.h"
+#define TU_SCRATCH_TAG "ua_test_spline"
+#include "test_util.h"
 
 #define EPS DBL_EPSILON
-
-#define ASSERT_LE(a, b)                                                                       \
-    do {                                                                                      \
-        double a_ = (a), b_ = (b);                                                            \
-        if (!(a_ <= b_)) fail_msg("%s = %.17g > %s = %.17g", #a, a_, #b, b_);                \
-    } while (0)
 
 /* bitwise equality of doubles (NaN equals NaN) */
 static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
@@ -642,14 +637,12 @@ static void test_samples_constant_and_extrapolation(void **state)
 /* ---- the model vtable ------------------------------------------------------------------------ */
 
 /* Saves p as a model, loads it back and checks that everything agrees bitwise. */
-static void roundtrip(ua_spline *p, const char *dir)
+static void roundtrip(ua_spline *p)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/m.safetensors", dir);
+    const char *path = tu_path("m.safetensors");
     size_t n = ua_spline_nknots(p);
     double a = ua_spline_knots(p)[0], b = ua_spline_knots(p)[n - 1];
-    char path2[512];
-    snprintf(path2, sizeof path2, "%s/m2.safetensors", dir);
+    const char *path2 = tu_path("m2.safetensors");
     ua_model *m, *m2;
     assert_int_equal(ua_model_wrap("spline", p, "test", a, b, &m), UA_OK);
     assert_int_equal(ua_model_save(m, path), UA_OK);
@@ -691,25 +684,23 @@ static void roundtrip(ua_spline *p, const char *dir)
 static void test_family_roundtrip(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ua_test_spline_XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    roundtrip(fit_ok(f_step_smooth, 0, 1, NULL), dir); /* pieces */
+    roundtrip(fit_ok(f_step_smooth, 0, 1, NULL)); /* pieces */
     ua_spline_options o;
     ua_spline_options_default(&o);
     o.map = UA_SPLINE_MAP_LOG;
-    roundtrip(fit_ok(f_inv1p, 1e-4, 1e4, &o), dir);
+    roundtrip(fit_ok(f_inv1p, 1e-4, 1e4, &o));
     o.map = UA_SPLINE_MAP_ASINH;
     o.bc = UA_SPLINE_CLAMPED;
     o.slope_a = 0.25;
     o.slope_b = -0.5;
-    roundtrip(fit_ok(f_asinh_x, -10, 10, &o), dir);
+    roundtrip(fit_ok(f_asinh_x, -10, 10, &o));
     double x[50], y[50];
     for (int k = 0; k < 50; k++) {
         x[k] = k;
         y[k] = (k % 2 ? -1.0 : 1.0) * DBL_MAX * 0.95; /* scale != 1 */
     }
-    roundtrip(samples_ok(x, y, 50, NULL), dir);
-    assert_int_equal(rmdir(dir), 0);
+    roundtrip(samples_ok(x, y, 50, NULL));
+    assert_int_equal(tu_scratch_count(""), 0); /* nothing left behind */
 }
 
 static void expect_eformat(ua_st *st, double lo, double hi, const char *what)
@@ -796,37 +787,16 @@ static void test_family_describe(void **state)
 typedef double (*dfn)(double);
 typedef float (*ffn)(float);
 
-static void *build_export(const ua_spline *p, ua_export_type type, const char *dir,
-                          const char *name)
-{
-    char src[512], so[512], cmd[2048];
-    snprintf(src, sizeof src, "%s/%s.c", dir, name);
-    snprintf(so, sizeof so, "%s/%s.so", dir, name);
-    FILE *f = fopen(src, "w");
-    assert_non_null(f);
-    fputs("#include <math.h>\n", f);
-    assert_int_equal(ua_family_spline.export_c(p, type, name, f), UA_OK);
-    fclose(f);
-    snprintf(cmd, sizeof cmd, "%s -std=c99 -O2 -Wall -Wextra -Werror -shared -fPIC -o %s %s -lm",
-             UA_C_COMPILER, so, src);
-    if (system(cmd) != 0) fail_msg("compile failed: %s", cmd);
-    void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
-    if (!h) fail_msg("dlopen: %s", dlerror());
-    unlink(src);
-    unlink(so);
-    return h;
-}
-
 /* The exported double code against ua_model_predict (bitwise: the same operations), the float
  * code within float rounding; NaN outside. ps takes ownership of p. */
-static void check_export(ua_spline *p, const char *dir, const char *name, int with_float)
+static void check_export(ua_spline *p, const char *name, int with_float)
 {
     size_t n = ua_spline_nknots(p);
     double a = ua_spline_knots(p)[0], b = ua_spline_knots(p)[n - 1];
     int logmap = ua_spline_get_map(p) == UA_SPLINE_MAP_LOG;
-    void *h = build_export(p, UA_EXPORT_DOUBLE, dir, name);
+    ua_compiled *h;
     dfn fd;
-    *(void **)&fd = dlsym(h, name);
+    *(void **)&fd = tu_compile_export(&ua_family_spline, p, UA_EXPORT_DOUBLE, name, &h, NULL);
     assert_non_null(fd);
     ua_model *m;
     assert_int_equal(ua_model_wrap("spline", p, "test", a, b, &m), UA_OK);
@@ -840,13 +810,12 @@ static void check_export(ua_spline *p, const char *dir, const char *name, int wi
             fail_msg("%s(%.17g) = %.17g, model %.17g", name, x, fd(x), want);
     }
     assert_true(isnan(fd(a - fabs(a) - 1)) && isnan(fd(b + fabs(b) + 1)) && isnan(fd(NAN)));
-    dlclose(h);
+    ua_compiled_free(h);
     if (with_float) {
         char fname[128];
         snprintf(fname, sizeof fname, "%sf", name);
-        h = build_export(p, UA_EXPORT_FLOAT, dir, fname);
         ffn ff;
-        *(void **)&ff = dlsym(h, fname);
+        *(void **)&ff = tu_compile_export(&ua_family_spline, p, UA_EXPORT_FLOAT, fname, &h, NULL);
         assert_non_null(ff);
         double vs = 0, worst = 0;
         for (size_t k = 0; k < n; k++) vs = fmax(vs, fabs(ua_spline_values(p)[k]));
@@ -862,7 +831,7 @@ static void check_export(ua_spline *p, const char *dir, const char *name, int wi
                       worst, worst / (FLT_EPSILON / 2 * vs));
         ASSERT_LE(worst, 64 * (FLT_EPSILON / 2) * vs);
         assert_true(isnan(ff(NAN)));
-        dlclose(h);
+        ua_compiled_free(h);
     }
     ua_model_free(m);
 }
@@ -870,8 +839,6 @@ static void check_export(ua_spline *p, const char *dir, const char *name, int wi
 static void test_export(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ua_test_spline_export_XXXXXX";
-    assert_non_null(mkdtemp(dir));
     ua_target *t;
     assert_int_equal(ua_target_parse("nfw-sigma", NULL, 0, &t), UA_OK);
     ua_spline_options o;
@@ -880,20 +847,20 @@ static void test_export(void **state)
     o.rtol = 1e-6;
     ua_spline *s = NULL;
     assert_int_equal(ua_spline_fit(ua_target_fn1, t, 1e-4, 1e4, &o, &s), UA_OK);
-    check_export(s, dir, "ua_nfw", 1);
+    check_export(s, "ua_nfw", 1);
     ua_target_free(t);
-    check_export(fit_ok(f_step_smooth, 0, 1, NULL), dir, "ua_step", 1);
+    check_export(fit_ok(f_step_smooth, 0, 1, NULL), "ua_step", 1);
     ua_spline_options_default(&o);
     o.map = UA_SPLINE_MAP_ASINH;
-    check_export(fit_ok(f_asinh_x, -100, 100, &o), dir, "ua_asinh", 1);
-    check_export(fit_ok(f_exp, -1, 1, NULL), dir, "ua_exp", 1);
+    check_export(fit_ok(f_asinh_x, -100, 100, &o), "ua_asinh", 1);
+    check_export(fit_ok(f_exp, -1, 1, NULL), "ua_exp", 1);
     /* timestamps: double only (float cannot tell the knots apart) */
     double x[100], y[100];
     for (int k = 0; k < 100; k++) {
         x[k] = 1.7e9 + 60.0 * k;
         y[k] = cos(k / 10.0);
     }
-    check_export(samples_ok(x, y, 100, NULL), dir, "ua_ts", 0);
+    check_export(samples_ok(x, y, 100, NULL), "ua_ts", 0);
     /* values near the overflow limit: double works, float is refused */
     for (int k = 0; k < 100; k++) {
         x[k] = k;
@@ -904,8 +871,8 @@ static void test_export(void **state)
     assert_non_null(f);
     assert_int_equal(ua_family_spline.export_c(s, UA_EXPORT_FLOAT, "huge", f), UA_EUNSUPPORTED);
     fclose(f);
-    check_export(s, dir, "ua_huge", 0);
-    assert_int_equal(rmdir(dir), 0);
+    check_export(s, "ua_huge", 0);
+    assert_int_equal(tu_scratch_count(""), 0); /* nothing left behind */
 }
 
 int main(void)
@@ -930,5 +897,5 @@ int main(void)
         cmocka_unit_test(test_family_describe),
         cmocka_unit_test(test_export),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }
