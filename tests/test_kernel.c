@@ -2,19 +2,12 @@
  * evaluation (tests/gen/ntk_ref.py) and against the empirical NTK of wide finite networks,
  * closed-form LOO against brute force, the seed's permutation result, duplicated rows and
  * landmarks, distance cancellation, the memory guard, bad input, save / load / C export. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-#include <dirent.h>
-#include <dlfcn.h>
-#include <unistd.h>
 #include <lapacke.h>
 
 #include "uniapprox.h"
@@ -22,32 +15,8 @@
 #include "model/family.h"
 #include "ref/kernel_sklearn_ref.h"
 #include "ref/ntk_ref.h"
-
-static char tmpdir[] = "/tmp/ua_test_kernel.XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        char p[600];
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.') continue;
-            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(tmpdir);
-    return 0;
-}
+#define TU_SCRATCH_TAG "ua_test_kernel"
+#include "test_util.h"
 
 static double relerr(double a, double b, double floor_)
 {
@@ -634,10 +603,11 @@ static void roundtrip(ua_kernel *km, const double *xt, size_t nt, const char *ta
     size_t d = info.d, dout = info.dout;
     ua_model *m;
     assert_int_equal(ua_model_wrap("kernel", km, NULL, -INFINITY, INFINITY, &m), UA_OK);
-    char path[600], src[600], so[600], cmd[2000];
-    snprintf(path, sizeof path, "%s/%s.safetensors", tmpdir, tag);
-    snprintf(src, sizeof src, "%s/%s.c", tmpdir, tag);
-    snprintf(so, sizeof so, "%s/%s.so", tmpdir, tag);
+    char path[TU_PATH_MAX], src[TU_PATH_MAX], file[256]; /* tu_path's buffers are reused */
+    snprintf(file, sizeof file, "%s.safetensors", tag);
+    snprintf(path, sizeof path, "%s", tu_path(file));
+    snprintf(file, sizeof file, "%s.c", tag);
+    snprintf(src, sizeof src, "%s", tu_path(file));
     assert_int_equal(ua_model_save(m, path), UA_OK);
     ua_model *l;
     assert_int_equal(ua_model_load(path, &l), UA_OK);
@@ -651,19 +621,14 @@ static void roundtrip(ua_kernel *km, const double *xt, size_t nt, const char *ta
     assert_int_equal(ua_model_predict(l, xt, nt, b), UA_OK);
     assert_memory_equal(a, b, nt * dout * sizeof *a); /* bitwise after a round trip */
     assert_int_equal(ua_model_export_c(l, UA_EXPORT_DOUBLE, "kapprox", src), UA_OK);
-    snprintf(cmd, sizeof cmd, "%s -std=c99 -Wall -Wextra -Werror -O2 -fPIC -shared -o '%s' '%s' -lm",
-             UA_C_COMPILER, so, src);
-    assert_int_equal(system(cmd), 0);
-    void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
-    assert_non_null(h);
-    nd_fn f = (nd_fn)(uintptr_t)dlsym(h, "kapprox");
-    assert_non_null(f);
+    ua_compiled *h;
+    nd_fn f = (nd_fn)(uintptr_t)tu_compile_symbol(src, "kapprox", &h);
     double scale = 0, worst = 0;
     for (size_t i = 0; i < nt; i++) f(xt + i * d, c + i * dout);
     for (size_t i = 0; i < nt * dout; i++) scale = fmax(scale, fabs(a[i]));
     for (size_t i = 0; i < nt * dout; i++) worst = fmax(worst, fabs(c[i] - a[i]) / scale);
     if (worst > 1e-11) fail_msg("%s: export differs from the library by %g of the scale", tag, worst);
-    dlclose(h);
+    ua_compiled_free(h);
     ua_model_free(m);
     ua_model_free(l);
     free(a);
@@ -768,5 +733,5 @@ int main(void)
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_save_load_export),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -1,50 +1,19 @@
 /* Tests of the rf family: random Fourier features follow the rbf kernel's gamma convention,
  * closed-form LOO / GCV of the ridge output layer against brute force, accuracy on a smooth
  * target, the bandlimited error floor, save / load / C export, bad input. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-#include <dirent.h>
-#include <dlfcn.h>
-#include <unistd.h>
 #include <lapacke.h>
 
 #include "uniapprox.h"
 #include "kernel/internal.h"
 #include "rf/internal.h"
-
-static char tmpdir[] = "/tmp/ua_test_rf.XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        char p[600];
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.') continue;
-            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(tmpdir);
-    return 0;
-}
+#define TU_SCRATCH_TAG "ua_test_rf"
+#include "test_util.h"
 
 /* mean of z(x).z(y) over many random Fourier features = exp(-gamma |x - y|^2), the rbf kernel of
  * ua_kernel_matrix with the same gamma */
@@ -276,10 +245,11 @@ static void test_save_load_export(void **state)
         assert_int_equal(ua_rf_fit(x, y, n, d, k, &o, &rf), UA_OK);
         ua_model *m, *l;
         assert_int_equal(ua_model_wrap("rf", rf, NULL, -INFINITY, INFINITY, &m), UA_OK);
-        char path[600], src[600], so[600], cmd[2000];
-        snprintf(path, sizeof path, "%s/rf%d.safetensors", tmpdir, c);
-        snprintf(src, sizeof src, "%s/rf%d.c", tmpdir, c);
-        snprintf(so, sizeof so, "%s/rf%d.so", tmpdir, c);
+        char path[TU_PATH_MAX], src[TU_PATH_MAX], file[64]; /* tu_path's buffers are reused */
+        snprintf(file, sizeof file, "rf%d.safetensors", c);
+        snprintf(path, sizeof path, "%s", tu_path(file));
+        snprintf(file, sizeof file, "rf%d.c", c);
+        snprintf(src, sizeof src, "%s", tu_path(file));
         assert_int_equal(ua_model_save(m, path), UA_OK);
         assert_int_equal(ua_model_load(path, &l), UA_OK);
         double a[80], b[80], e[80];
@@ -287,19 +257,14 @@ static void test_save_load_export(void **state)
         assert_int_equal(ua_model_predict(l, xt, nt, b), UA_OK);
         assert_memory_equal(a, b, sizeof a);
         assert_int_equal(ua_model_export_c(l, UA_EXPORT_DOUBLE, "rfapprox", src), UA_OK);
-        snprintf(cmd, sizeof cmd, "%s -std=c99 -Wall -Wextra -Werror -O2 -fPIC -shared -o '%s' '%s' -lm",
-                 UA_C_COMPILER, so, src);
-        assert_int_equal(system(cmd), 0);
-        void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
-        assert_non_null(h);
-        nd_fn f = (nd_fn)(uintptr_t)dlsym(h, "rfapprox");
-        assert_non_null(f);
+        ua_compiled *h;
+        nd_fn f = (nd_fn)(uintptr_t)tu_compile_symbol(src, "rfapprox", &h);
         for (size_t i = 0; i < nt; i++) f(xt + i * d, e + i * k);
         double worst = 0, scale = 0;
         for (size_t i = 0; i < nt * k; i++) scale = fmax(scale, fabs(a[i]));
         for (size_t i = 0; i < nt * k; i++) worst = fmax(worst, fabs(e[i] - a[i]) / scale);
         if (worst > 1e-12) fail_msg("rf export %d differs by %g", c, worst);
-        dlclose(h);
+        ua_compiled_free(h);
         ua_model_free(m);
         ua_model_free(l);
     }
@@ -345,5 +310,5 @@ int main(void)
         cmocka_unit_test(test_save_load_export),
         cmocka_unit_test(test_bad_input),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }
