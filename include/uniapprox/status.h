@@ -30,7 +30,9 @@ typedef enum {
     UA_ENOTRESOLVED = 7, /* the approximation did not reach the tolerance within its limits;
                             the result is still returned and holds the best one found */
     UA_EUNSUPPORTED = 8, /* the operation is not available for this model or option */
-    UA_ENOTFOUND = 9     /* a named thing (family, tensor, metadata key, built-in) does not exist */
+    UA_ENOTFOUND = 9,    /* a named thing (family, tensor, metadata key, built-in) does not exist */
+    UA_EDIVERGED = 10    /* an iterative fit blew up (non-finite loss or parameters); nothing is
+                            returned and nothing should be saved */
 } ua_status;
 
 /*

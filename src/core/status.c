@@ -21,6 +21,7 @@ const char *ua_strerror(ua_status s)
     case UA_ENOTRESOLVED: return "not resolved";
     case UA_EUNSUPPORTED: return "unsupported";
     case UA_ENOTFOUND: return "not found";
+    case UA_EDIVERGED: return "diverged";
     }
     return "unknown status";
 }
@@ -36,7 +37,12 @@ ua_status ua_set_error(ua_status s, const char *file, int line, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    const char *base = strstr(file, "src/");
+    /* Name the file from the project root ("src/target/parse.c"), never by the absolute path of
+     * the machine that built it. */
+    const char *base = NULL;
+    for (const char *p = file; *p; p++)
+        if ((p == file || p[-1] == '/') && (!strncmp(p, "src/", 4) || !strncmp(p, "cli/", 4)))
+            base = p;
     snprintf(last_error, sizeof last_error, "%s [%s:%d]", msg, base ? base : file, line);
     return s;
 }
