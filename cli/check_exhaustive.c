@@ -98,6 +98,10 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
     char tmpdir[4096] = "", tmpsrc[4200] = "";
     if (a->model) {
         if ((s = ua_model_load(a->model, &m))) return ua_cli_fail(cmd, s);
+        if (!ua_cli_model_is_1d(cmd, m)) {
+            ua_model_free(m);
+            return UA_EXIT_USAGE;
+        }
         if (!spec) spec = ua_model_target(m);
         if (!*spec) {
             ua_model_free(m);
@@ -107,6 +111,12 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
         ua_model_domain(m, &mlo, &mhi);
         if (!a->lo) lo_d = mlo;
         if (!a->hi) hi_d = mhi;
+        /* outside its domain a model is NaN by contract: checking there measures nothing */
+        if (lo_d < mlo || hi_d > mhi) {
+            ua_model_free(m);
+            return ua_cli_usage(cmd, "[%.17g, %.17g] is not inside the model's domain "
+                                "[%.17g, %.17g]", lo_d, hi_d, mlo, mhi);
+        }
         /* the model's float export, in a private temporary directory */
         const char *tmp = getenv("TMPDIR");
         snprintf(tmpdir, sizeof tmpdir, "%s/uniapprox-check-XXXXXX", tmp && *tmp ? tmp : "/tmp");

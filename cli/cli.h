@@ -70,6 +70,10 @@ int ua_cli_flush_stdout(const char *cmd);
 ua_status ua_cli_measure(const ua_model *m, const ua_target *t, size_t npoints, long prec,
                          ua_errors *err);
 
+/* Whether m is a 1-D model (one input, one output, a finite domain); prints
+ * "uniapprox CMD: ... works on 1-D models; MODEL has d inputs and k outputs" otherwise. */
+int ua_cli_model_is_1d(const char *cmd, const ua_model *m);
+
 /* Stores the measured errors in the model's metadata (keys documented in docs/model-file.md). */
 ua_status ua_cli_store_errors(ua_model *m, const ua_errors *e, size_t npoints, long prec);
 
@@ -140,6 +144,7 @@ extern const ua_cli_fitter ua_cli_fitter_kernel;
 extern const ua_cli_fitter ua_cli_fitter_minimax;
 extern const ua_cli_fitter ua_cli_fitter_mlp;
 extern const ua_cli_fitter ua_cli_fitter_rf;
+extern const ua_cli_fitter ua_cli_fitter_seq;
 extern const ua_cli_fitter ua_cli_fitter_spline;
 
 /* Prints the fields of a JSON object as "key   value" lines (numbers with 17 digits, arrays
@@ -163,8 +168,13 @@ typedef struct {
 /* Runs the exhaustive float32 check (cli/check_exhaustive.c); returns the exit code. */
 int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a);
 
+/* eval of a sequence model on an n-D .npy (cli/eval_seq.c): prints, or writes output when not
+ * NULL. Returns the exit code. */
+int ua_cli_eval_seq(const ua_model *m, const char *input, const char *output);
+
 /* The commands. argv[0] is the command name. */
 int cmd_check(int argc, char **argv);
+int cmd_data(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_export(int argc, char **argv);

@@ -81,13 +81,17 @@ int cmd_check(int argc, char **argv)
     if (ua_cli_size(points, &npoints) || npoints < 2)
         return ua_cli_usage("check", "--points '%s' must be a count >= 2", points);
     if (ua_cli_double(prec, &precd) || precd < 53 || precd > 100000 || precd != (long)precd)
-        return ua_cli_usage("check", "--prec '%s' must be an integer number of bits >= 53", prec);
+        return ua_cli_usage("check", "--prec '%s' must be an integer number of bits in [53, 100000]", prec);
     if (tol && (ua_cli_double(tol, &told) || !(told > 0)))
         return ua_cli_usage("check", "--tol '%s' must be a positive number", tol);
 
     ua_model *m;
     ua_status s = ua_model_load(path, &m);
     if (s) return ua_cli_fail("check", s);
+    if (!ua_cli_model_is_1d("check", m)) {
+        ua_model_free(m);
+        return UA_EXIT_USAGE;
+    }
     const char *spec = against ? against : ua_model_target(m);
     if (!*spec) {
         ua_model_free(m);

@@ -1,5 +1,6 @@
 /* uniapprox fit — build an approximation of a target, measure it against MPFR, save it.
  * The generic part; each family's options and fit call live in cli/fit_<family>.c. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 static const char help[] =
     "usage: uniapprox fit TARGET [--domain a:b] [-o MODEL.safetensors] [--family NAME] [options]\n"
+    "       (a TARGET that starts with '-', such as -x^2, goes after --: fit -- -x^2)\n"
     "       uniapprox fit --data FILE --family NAME [--x-col C] [--y-col C] [-o MODEL] [options]\n"
     "\n"
     "Fits TARGET (an expression in x, or a built-in name such as nfw-sigma) on [a, b], measures\n"
@@ -56,13 +58,6 @@ static const char *find_family(int argc, char **argv)
     return "cheb";
 }
 
-static void print_help(void)
-{
-    fputs(help, stdout);
-    fputs(ua_cli_fitter_cheb.help, stdout);
-    fputs(help_tail, stdout);
-}
-
 int cmd_fit(int argc, char **argv)
 {
     const char *domain = "-1:1", *output = NULL, *family = "cheb";
@@ -79,15 +74,9 @@ int cmd_fit(int argc, char **argv)
     };
     const size_t ngeneric = sizeof generic / sizeof generic[0];
     const ua_cli_fitter *fitter = ua_cli_fitter_find(find_family(argc, argv));
-    if (!fitter) {
-        for (int i = 1; i < argc; i++)
-            if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-                print_help();
-                return UA_EXIT_OK;
-            }
+    if (!fitter)
         return ua_cli_usage("fit", "unknown family '%s' (available: %s)", find_family(argc, argv),
                             ua_cli_fitter_names());
-    }
     ua_opt all[64];
     if (ngeneric + fitter->nopts > sizeof all / sizeof all[0]) return ua_cli_usage("fit", "too many options");
     memcpy(all, generic, sizeof generic);
@@ -121,7 +110,7 @@ int cmd_fit(int argc, char **argv)
     if (ua_cli_size(points, &npoints) || npoints < 2)
         return ua_cli_usage("fit", "--check-points '%s' must be a count >= 2", points);
     if (ua_cli_double(prec, &precd) || precd < 53 || precd > 100000 || precd != (long)precd)
-        return ua_cli_usage("fit", "--prec '%s' must be an integer number of bits >= 53", prec);
+        return ua_cli_usage("fit", "--prec '%s' must be an integer number of bits in [53, 100000]", prec);
 
     ua_target *t = NULL;
     ua_status s = spec ? ua_target_parse(spec, NULL, 0, &t) : UA_OK;
@@ -178,8 +167,15 @@ int cmd_fit(int argc, char **argv)
         ua_model_free(m);
         return ua_cli_fail("fit", s);
     }
+    /* what a learner measured on its samples, in the target's units */
+    static const char *const sample_keys[] = { "train_rmse", "test_rmse", "loo_rmse" };
+    for (size_t i = 0; i < sizeof sample_keys / sizeof sample_keys[0]; i++) {
+        const char *v = ua_model_meta(m, sample_keys[i]);
+        double d;
+        if (v && !ua_cli_double(v, &d)) cJSON_AddNumberToObject(o, sample_keys[i], d);
+    }
     cJSON_AddBoolToObject(o, "fit_resolved", fit_status == UA_OK);
-    cJSON_AddNumberToObject(o, "fit_seconds", fit_s);
+    cJSON_AddNumberToObject(o, "fit_seconds", round(fit_s * 1e6) / 1e6); /* to the microsecond */
     if (output) cJSON_AddStringToObject(o, "saved", output);
     if (json) {
         if (t) {

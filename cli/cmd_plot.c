@@ -3,6 +3,9 @@
  * (pngcairo, svgcairo): real axes, log scales and labels, no hand-drawn code. */
 #include <math.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,6 +159,10 @@ int cmd_plot(int argc, char **argv)
     ua_model *m;
     ua_status s = ua_model_load(path, &m);
     if (s) return ua_cli_fail("plot", s);
+    if (!ua_cli_model_is_1d("plot", m)) {
+        ua_model_free(m);
+        return UA_EXIT_USAGE;
+    }
     const char *spec = against ? against : ua_model_target(m);
     ua_target *t = NULL;
     if (!*spec) {
@@ -223,8 +230,23 @@ int cmd_plot(int argc, char **argv)
     size_t nb = marks(m, lo, hi, &brk);
 
     /* ---- drawing ---- */
+    /* PLplot writes to a temporary file beside the output, renamed into place at the end, so an
+     * unwritable path is a clean error here (PLplot itself would abort) and an existing plot is
+     * replaced only by a complete one. */
+    char tmp[4200];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", output) >= sizeof tmp) {
+        rc = ua_cli_usage("plot", "output path too long");
+        goto done;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "uniapprox plot: cannot write '%s': %s\n", output, strerror(errno));
+        rc = UA_EXIT_FAIL;
+        goto done;
+    }
+    close(fd);
     plsdev(dev);
-    plsfnam(output);
+    plsfnam(tmp);
     plspage(0, 0, 1000, 800, 0, 0);
     plscmap0n(16);
     plscol0(0, 255, 255, 255);  /* background */
@@ -339,17 +361,14 @@ int cmd_plot(int argc, char **argv)
         i = j;
     }
     plend();
-    if (ferror(stdout)) rc = UA_EXIT_FAIL;
-    {
-        FILE *chk = fopen(output, "rb");
-        if (!chk) {
-            fprintf(stderr, "uniapprox plot: '%s' was not written\n", output);
-            rc = UA_EXIT_FAIL;
-        } else {
-            fclose(chk);
-            fprintf(stderr, "uniapprox plot: wrote %s (%zu points, max %s %.3e)\n", output, n,
-                    kind, emax);
-        }
+    struct stat st;
+    if (stat(tmp, &st) != 0 || st.st_size == 0 || rename(tmp, output) != 0) {
+        fprintf(stderr, "uniapprox plot: '%s' was not written: %s\n", output, strerror(errno));
+        unlink(tmp);
+        rc = UA_EXIT_FAIL;
+    } else {
+        fprintf(stderr, "uniapprox plot: wrote %s (%zu points, max %s %.3e)\n", output, n, kind,
+                emax);
     }
 done:
     free(x);

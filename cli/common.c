@@ -30,10 +30,14 @@ int ua_cli_size(const char *s, size_t *out)
     return 0;
 }
 
-static int looks_like_number(const char *s)
+/* A '-' followed by a digit, '.', '(' or a space starts a number or an expression ("-2^2",
+ * "-(x+1)", "-.5"), never an option: no option name starts with one. */
+static int looks_like_operand(const char *s)
 {
     double v;
-    return ua_cli_double(s, &v) == 0;
+    if (ua_cli_double(s, &v) == 0) return 1;
+    return s[0] == '-' && (s[1] == '.' || s[1] == '(' || s[1] == ' ' ||
+                           (s[1] >= '0' && s[1] <= '9'));
 }
 
 int ua_cli_parse(const char *cmd, int argc, char **argv, const ua_opt *opts, size_t nopts,
@@ -45,7 +49,7 @@ int ua_cli_parse(const char *cmd, int argc, char **argv, const ua_opt *opts, siz
     int only_positional = 0;
     for (int i = 1; i < argc; i++) {
         char *a = argv[i];
-        if (only_positional || a[0] != '-' || a[1] == '\0' || looks_like_number(a)) {
+        if (only_positional || a[0] != '-' || a[1] == '\0' || looks_like_operand(a)) {
             (*pos)[(*npos)++] = a;
             continue;
         }
@@ -178,7 +182,15 @@ static void print_value(FILE *f, const cJSON *v)
 {
     if (cJSON_IsString(v)) fputs(v->valuestring, f);
     else if (cJSON_IsBool(v)) fputs(cJSON_IsTrue(v) ? "yes" : "no", f);
-    else if (cJSON_IsNumber(v)) fprintf(f, "%.17g", v->valuedouble);
+    else if (cJSON_IsNumber(v)) {
+        /* the shortest form that reads back as the same double */
+        char buf[40];
+        for (int digits = 15; digits <= 17; digits++) {
+            snprintf(buf, sizeof buf, "%.*g", digits, v->valuedouble);
+            if (strtod(buf, NULL) == v->valuedouble) break;
+        }
+        fputs(buf, f);
+    }
     else if (cJSON_IsArray(v)) {
         const cJSON *e;
         int first = 1;

@@ -79,6 +79,12 @@ int ua_cli_load_xy(const ua_cli_fit_input *in, const char *part, ua_cli_xy *out)
         }
     }
     if (!rc && nx == 0) rc = ua_cli_usage("fit", "%s: no input columns left", data);
+    /* a target among the inputs would be learnt from itself */
+    for (size_t i = 0; !rc && i < nx; i++)
+        for (size_t k = 0; !rc && k < ny; k++)
+            if (xc[i] == yc[k])
+                rc = ua_cli_usage("fit", "%s: column '%s' is both an input and a target", data,
+                                  ua_dataset_colname(ds, xc[i]));
     if (!rc && in->split_dir) {
         const char *k = in->split_k ? in->split_k : "0";
         size_t kk;

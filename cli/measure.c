@@ -41,6 +41,11 @@ ua_status ua_cli_measure(const ua_model *m, const ua_target *t, size_t npoints, 
     model_ctx ctx = { m };
     ua_status s = ua_verify_1d(model_fn1, &ctx, t, lo, hi, &opt, err);
     free(extra);
+    /* An error measured against a reference that is NaN or infinite somewhere is no measurement
+     * there: refuse, as fit refuses such a target. */
+    if (!s && err->n_nonfinite_ref)
+        s = UA_ERR(UA_EDOMAIN, "the reference '%s' is NaN or infinite at %zu points of "
+                   "[%.17g, %.17g]", ua_target_spec(t), err->n_nonfinite_ref, lo, hi);
     return s;
 }
 
@@ -87,8 +92,7 @@ void ua_cli_errors_json(cJSON *obj, const ua_errors *e)
 
 void ua_cli_errors_text(FILE *f, const ua_errors *e)
 {
-    fprintf(f, "  points measured      %zu (reference not finite at %zu)\n", e->npoints,
-            e->n_nonfinite_ref);
+    fprintf(f, "  points measured      %zu\n", e->npoints);
     fprintf(f, "  scale max|f|         %.6g\n", e->scale);
     fprintf(f, "  max abs error        %.3e  at x = %.17g\n", e->max_abs, e->x_max_abs);
     fprintf(f, "  max rel error        %.3e  at x = %.17g\n", e->max_rel, e->x_max_rel);
@@ -97,4 +101,17 @@ void ua_cli_errors_text(FILE *f, const ua_errors *e)
     fprintf(f, "  max error, f64 ULP   %.3g  at x = %.17g\n", e->max_ulp64, e->x_max_ulp64);
     fprintf(f, "  max error, f32 ULP   %.3g  at x = %.17g  (result rounded to float)\n",
             e->max_ulp32, e->x_max_ulp32);
+}
+
+int ua_cli_model_is_1d(const char *cmd, const ua_model *m)
+{
+    size_t din, dout;
+    double lo, hi;
+    ua_model_dims(m, &din, &dout);
+    ua_model_domain(m, &lo, &hi);
+    if (din == 1 && dout == 1 && isfinite(lo) && isfinite(hi)) return 1;
+    fprintf(stderr, "uniapprox %s: works on 1-D models with a domain; this %s model has %zu "
+            "input%s and %zu output%s%s\n", cmd, ua_model_family(m), din, din == 1 ? "" : "s",
+            dout, dout == 1 ? "" : "s", isfinite(lo) ? "" : " and no domain");
+    return 0;
 }

@@ -49,4 +49,35 @@ expect_exit 2 "check missing file" -- "$UA" check nope.safetensors
 expect_exit 2 "info missing file" -- "$UA" info nope.safetensors
 expect_exit 2 "export bad type" -- "$UA" export nope.safetensors --type half
 expect_exit 2 "demo takes no arguments" -- "$UA" demo extra
+expect_exit 2 "unknown family with --help" -- "$UA" fit 'x' --family nope --help
+expect_grep err.txt "unknown family 'nope'" "unknown family named even with --help"
+
+# a TARGET starting with '-' after --, and negative numbers as operands
+expect_exit 0 "negative expression after --" -- "$UA" fit --check-points 100 -- '-x^2'
+expect_exit 0 "expression starting with -(" -- "$UA" fit '-(x^2)' --check-points 100
+
+# n-D models: plot and check refuse them by name, eval reads rows
+printf 'a,b,y\n0,0,0\n1,0,1\n0,1,1\n1,1,2\n0.5,0.5,1\n0.2,0.7,0.9\n' >xy.csv
+expect_exit 0 "kernel fit on samples" -- "$UA" fit --family kernel --data xy.csv -o k.safetensors
+expect_exit 2 "plot of an n-D model" -- "$UA" plot k.safetensors -o k.png
+expect_grep err.txt "1-D models" "plot names the reason"
+expect_exit 2 "check of an n-D model" -- "$UA" check k.safetensors --against x
+expect_grep err.txt "2 inputs" "check names the model's inputs"
+expect_exit 2 "input and target the same column" -- "$UA" fit --family kernel --data xy.csv --x-col a,y --y-col y
+expect_grep err.txt "both an input and a target" "overlap is named"
+mkdir adir
+expect_exit 2 "data is a directory" -- "$UA" fit --family kernel --data adir
+expect_grep err.txt "is a directory" "directory is named"
+
+# check against a reference that is not finite on the domain; plot into a missing directory
+expect_exit 0 "fit exp" -- "$UA" fit 'exp(x)' -o e.safetensors --check-points 100
+expect_exit 2 "check against log(x) on [-1, 1]" -- "$UA" check e.safetensors --against 'log(x)' --points 100
+expect_grep err.txt "NaN or infinite" "non-finite reference is named"
+expect_exit 1 "plot into a missing directory" -- "$UA" plot e.safetensors -o no/such/dir/p.png
+expect_grep err.txt "cannot write 'no/such/dir/p.png'" "plot names the path"
+ls no 2>/dev/null && fail "plot created no directory" || pass
+expect_exit 2 "export named after a libm function" -- "$UA" export e.safetensors --name sin
+expect_exit 2 "export named main" -- "$UA" export e.safetensors --name main
+expect_exit 2 "exhaustive outside the domain" -- "$UA" check e.safetensors --exhaustive --lo -5 --hi 5
+expect_grep err.txt "not inside the model's domain" "exhaustive range is named"
 finish

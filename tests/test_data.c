@@ -327,9 +327,9 @@ static void test_open_errors(void **state)
     expect_error(ua_read_indices(missing, 10, &idx, &n), UA_EINVAL, "no-such-file.csv",
                  "No such file", NULL);
     assert_null(idx);
-    /* A directory opens but cannot be read. */
-    expect_error(ua_dataset_read(tu_scratch_dir(), UA_FORMAT_TEXT, &ds), UA_EIO, tu_scratch_dir(),
-                 NULL);
+    /* A directory is bad input (exit 2 in the CLI), named as such. */
+    expect_error(ua_dataset_read(tu_scratch_dir(), UA_FORMAT_TEXT, &ds), UA_EINVAL, tu_scratch_dir(),
+                 "is a directory", NULL);
     expect_error(ua_dataset_read(NULL, UA_FORMAT_TEXT, &ds), UA_EINVAL, "path", NULL);
     expect_error(ua_dataset_read(missing, (ua_format)17, &ds), UA_EINVAL, "format", NULL);
 }

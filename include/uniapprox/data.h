@@ -47,10 +47,10 @@ typedef struct ua_dataset ua_dataset;
  * limit on line length. NPY: version 1.0-3.0 headers, '<f4' / '<f8' (and big-endian '>f4' '>f8'),
  * fortran_order False, shape (n,) (one column) or (n, d); the data size must match the shape
  * exactly. float32 values are widened exactly to double.
- * Errors: UA_EINVAL (cannot open: names the file and the system's reason; unknown format),
- * UA_EFORMAT (ragged row, non-numeric or non-finite cell, no data rows, empty or duplicate
- * header name, bad .npy header, dtype, order or size — file, line, column named), UA_EIO (a read
- * error, e.g. path is a directory), UA_ENOMEM. *out is NULL on failure.
+ * Errors: UA_EINVAL (cannot open: names the file and the system's reason; path is a directory;
+ * unknown format), UA_EFORMAT (ragged row, non-numeric or non-finite cell, no data rows, empty
+ * or duplicate header name, bad .npy header, dtype, order or size — file, line, column named),
+ * UA_EIO (a read error), UA_ENOMEM. *out is NULL on failure.
  * Complexity: one pass, O(file size) time; memory about 8 bytes per cell (up to twice that while
  * the table grows). The caller frees *out with ua_dataset_free.
  */

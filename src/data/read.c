@@ -1,5 +1,6 @@
 /* ua_dataset_read: open the file, choose the reader by format or extension (uniapprox/data.h). */
 #include <errno.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <strings.h>
 
@@ -27,6 +28,13 @@ ua_status ua_dataset_read(const char *path, ua_format format, ua_dataset **out)
     if (!f) {
         int e = errno;
         return UA_ERR(UA_EINVAL, "cannot open '%s': %s", path, strerror(e));
+    }
+    /* A directory opens on Linux and fails only at the first read; it is bad input, not an
+     * I/O failure. */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return UA_ERR(UA_EINVAL, "cannot read '%s': it is a directory", path);
     }
     ua_status s = format == UA_FORMAT_CSV ? ua_data_read_csv(f, path, out)
                 : format == UA_FORMAT_NPY ? ua_data_read_npy(f, path, out)
