@@ -97,7 +97,7 @@ int cmd_demo(int argc, char **argv)
     if (!json) {
         printf("uniapprox demo: adaptive Chebyshev at tol 2^-52, errors measured against MPFR "
                "(128 bits) on %zu points + Chebyshev points\n\n", npoints);
-        printf("%-14s %-14s %6s %7s %10s %10s %9s %9s  %s\n", "target", "domain", "pieces",
+        printf("%-14s %-16s %6s %7s %10s %10s %9s %9s  %s\n", "target", "domain", "pieces",
                "length", "max relerr", "err/scale", "max ulp", "fit (ms)", "notes");
     }
     int progress = isatty(STDERR_FILENO);
@@ -129,7 +129,7 @@ int cmd_demo(int argc, char **argv)
             ua_cli_errors_json(o, &r.err);
             cJSON_AddItemToArray(arr, o);
         } else {
-            printf("%-14s %-14s %6zu %7zu %10.2e %10.2e %9.3g %9.3f  %s\n",
+            printf("%-14s %-16s %6zu %7zu %10.2e %10.2e %9.3g %9.3f  %s\n",
                    demo_targets[i].target, dom, r.pieces, r.length, r.err.max_rel,
                    r.err.max_rel_scale, r.err.max_ulp64, 1e3 * r.fit_s, notes);
             fflush(stdout);
@@ -139,6 +139,10 @@ int cmd_demo(int argc, char **argv)
     if (json) ua_cli_print_json(arr);
     else
         printf("\nmax relerr: max |p(x) - f(x)| / |f(x)| over the points; err/scale: max |p - f| / "
-               "max |f|;\nmax ulp: max |p - f| in units of the last place of f in float64.\n");
+               "max |f|;\nmax ulp: max |p - f| in units of the last place of f in float64.\n"
+               "The tolerance is relative to the scale max |f| (as in Chebfun), so pointwise "
+               "relative errors\ngrow where |f| is small: near the zeros of erf, j0 and cos(20x), "
+               "at the kink of |x - 0.3|\n(the decimal 0.3 is no double, so f never vanishes "
+               "exactly at a sample), and in the\n1/X^2 tail of nfw-sigma.\n");
     return UA_EXIT_OK;
 }

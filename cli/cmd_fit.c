@@ -61,7 +61,7 @@ static const char *find_family(int argc, char **argv)
 int cmd_fit(int argc, char **argv)
 {
     const char *domain = "-1:1", *output = NULL, *family = "cheb";
-    const char *points = "100000", *prec = "128", *data = NULL, *x_col = NULL, *y_col = NULL;
+    const char *points = NULL, *prec = NULL, *data = NULL, *x_col = NULL, *y_col = NULL;
     const char *split_dir = NULL, *split_k = NULL;
     int json = 0;
     const ua_opt generic[] = {
@@ -100,6 +100,11 @@ int cmd_fit(int argc, char **argv)
     if (!samples && !spec) return ua_cli_usage("fit", "expected one TARGET, got %zu (see --help)", npos);
     if (!samples && (x_col || y_col)) return ua_cli_usage("fit", "--x-col and --y-col need --data");
     if (split_k && !split_dir) return ua_cli_usage("fit", "--split K needs --split-dir");
+    if (samples && (points || prec))
+        return ua_cli_usage("fit", "--check-points and --prec measure against a TARGET; samples "
+                            "(--data, --split-dir) have none");
+    if (!points) points = "100000";
+    if (!prec) prec = "128";
 
     double a = -1, b = 1, precd;
     size_t npoints;

@@ -149,6 +149,9 @@ static int fit(ua_cli_fit_input *in, void **state, ua_status *fit_status)
     int rc = parse_options();
     if (rc) return rc;
     if (in->data) return fit_samples(in, state, fit_status);
+    if (!in->target)
+        return ua_cli_usage("fit", "the spline family fits a TARGET or interpolates --data FILE "
+                            "(two columns); --split-dir is for the learners (mlp, kernel, rf)");
     ua_spline *sp = NULL;
     *fit_status = ua_spline_fit(ua_target_fn1, (void *)in->target, in->a, in->b, &opt, &sp);
     *state = sp;

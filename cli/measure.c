@@ -95,7 +95,10 @@ void ua_cli_errors_text(FILE *f, const ua_errors *e)
     fprintf(f, "  points measured      %zu\n", e->npoints);
     fprintf(f, "  scale max|f|         %.6g\n", e->scale);
     fprintf(f, "  max abs error        %.3e  at x = %.17g\n", e->max_abs, e->x_max_abs);
-    fprintf(f, "  max rel error        %.3e  at x = %.17g\n", e->max_rel, e->x_max_rel);
+    if (e->max_rel == e->max_rel)
+        fprintf(f, "  max rel error        %.3e  at x = %.17g\n", e->max_rel, e->x_max_rel);
+    else
+        fprintf(f, "  max rel error        -  (the target is 0 at every point)\n");
     fprintf(f, "  max error / scale    %.3e\n", e->max_rel_scale);
     fprintf(f, "  rms abs error        %.3e\n", e->rms_abs);
     fprintf(f, "  max error, f64 ULP   %.3g  at x = %.17g\n", e->max_ulp64, e->x_max_ulp64);
