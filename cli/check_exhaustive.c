@@ -9,10 +9,14 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 
 #include <omp.h>
 
 #include "cli.h"
+#include "core/internal.h"
 
 /* The float nearest to v on the inside of [lo, hi]: up for the lower end, down for the upper. */
 static float inward(double v, int up)
@@ -65,6 +69,81 @@ static void add_num(cJSON *o, const char *key, double v)
 {
     if (isfinite(v)) cJSON_AddNumberToObject(o, key, v);
     else cJSON_AddStringToObject(o, key, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+}
+
+/* What the checking child sends back through its pipe. */
+typedef struct {
+    ua_status status;
+    ua_exhaustive_result r;
+    char message[512];
+} child_report;
+
+/* Reads exactly n bytes (or fewer at end of file); returns the count read. */
+static size_t read_full(int fd, void *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, (char *)buf + got, n - got);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break;
+        got += (size_t)k;
+    }
+    return got;
+}
+
+/*
+ * Runs the exhaustive check in a child process: the kernel is code from outside (a user's file,
+ * or our own export compiled just now), and an abort or a segfault in it must end with a message
+ * from uniapprox, not take uniapprox down. *cpu gets the child's CPU time (all its threads).
+ * Returns the check's status; UA_EIO with a message when the child could not run or died.
+ */
+static ua_status check_isolated(ua_f32_fn fn, const ua_target *t, float lo, float hi,
+                                const ua_exhaustive_options *opt, ua_exhaustive_result *r,
+                                double *cpu)
+{
+    int fds[2];
+    if (pipe(fds) != 0) return ua_exhaustive_f32(fn, t, lo, hi, opt, r);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return ua_exhaustive_f32(fn, t, lo, hi, opt, r);
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        child_report rep;
+        memset(&rep, 0, sizeof rep);
+        rep.status = ua_exhaustive_f32(fn, t, lo, hi, opt, &rep.r);
+        snprintf(rep.message, sizeof rep.message, "%s", ua_last_error());
+        size_t off = 0;
+        while (off < sizeof rep) {
+            ssize_t k = write(fds[1], (char *)&rep + off, sizeof rep - off);
+            if (k < 0 && errno == EINTR) continue;
+            if (k <= 0) _exit(3);
+            off += (size_t)k;
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    child_report rep;
+    size_t got = read_full(fds[0], &rep, sizeof rep);
+    close(fds[0]);
+    int wst = 0;
+    while (waitpid(pid, &wst, 0) < 0 && errno == EINTR) {}
+    struct rusage ru;
+    if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
+        *cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+               (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+    if (WIFSIGNALED(wst))
+        return UA_ERR(UA_EIO, "the kernel crashed while being checked (signal %d: %s)",
+                      WTERMSIG(wst), strsignal(WTERMSIG(wst)));
+    if (got != sizeof rep || !WIFEXITED(wst) || WEXITSTATUS(wst) != 0)
+        return UA_ERR(UA_EIO, "the checking process failed (exit status %d)",
+                      WIFEXITED(wst) ? WEXITSTATUS(wst) : -1);
+    *r = rep.r;
+    if (rep.status) return UA_ERR(rep.status, "%s", rep.message);
+    return UA_OK;
 }
 
 int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
@@ -172,9 +251,9 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
         fprintf(stderr, "uniapprox check: %llu floats on %d thread%s...\n",
                 (unsigned long long)ua_f32_count(lo, hi), nthreads, nthreads == 1 ? "" : "s");
     double t0 = omp_get_wtime();
-    clock_t c0 = clock(); /* CPU time of every thread: the cost on an idle machine */
-    s = ua_exhaustive_f32(fn, t, lo, hi, &opt, &r);
-    double secs = omp_get_wtime() - t0, cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+    double cpu = 0; /* CPU time of every thread: the cost on an idle machine */
+    s = check_isolated(fn, t, lo, hi, &opt, &r, &cpu);
+    double secs = omp_get_wtime() - t0;
     if (s) {
         rc = ua_cli_fail(cmd, s);
         goto done;

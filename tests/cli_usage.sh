@@ -80,4 +80,9 @@ expect_exit 2 "export named after a libm function" -- "$UA" export e.safetensors
 expect_exit 2 "export named main" -- "$UA" export e.safetensors --name main
 expect_exit 2 "exhaustive outside the domain" -- "$UA" check e.safetensors --exhaustive --lo -5 --hi 5
 expect_grep err.txt "not inside the model's domain" "exhaustive range is named"
+
+# a checked kernel that crashes ends with a message from uniapprox, not a crash of uniapprox
+printf '#include <stdlib.h>\nfloat bad(float x) { if (x > 0.5f) abort(); return x; }\n' >bad.c
+expect_exit 1 "crashing kernel" -- "$UA" check --kernel bad.c --symbol bad --against 'x' --lo 0 --hi 1
+expect_grep err.txt "crashed while being checked" "the crash is reported"
 finish
