@@ -19,7 +19,11 @@ static const char help[] =
     "options:\n"
     "  --input FILE   read the points from FILE\n"
     "  --x-col C,...  columns of FILE (names or 0-based indices; default: all)\n"
-    "  --json         print [{\"x\": ..., \"y\": ...}, ...] instead\n";
+    "  --json         print [{\"x\": ..., \"y\": ...}, ...] instead\n"
+    "sequence models (seq family): --input X.npy takes (N, n) tokens or (N, n, d) floats and\n"
+    "prints one sequence of predictions per line, or writes them with --output Y.npy ((N, n)\n"
+    "classes or (N, n, k) values)\n"
+    "  --output FILE  write a sequence model's predictions to an .npy\n";
 
 typedef struct {
     double *v;
@@ -121,8 +125,9 @@ static int read_input(const char *path, const char *x_cols, size_t din, vec *xs)
 int cmd_eval(int argc, char **argv)
 {
     int json = 0;
-    const char *input = NULL, *x_cols = NULL;
+    const char *input = NULL, *x_cols = NULL, *output = NULL;
     const ua_opt opts[] = {
+        { "output", 0, 1, &output, NULL },
         { "json", 0, 0, NULL, &json },
         { "input", 0, 1, &input, NULL },
         { "x-col", 0, 1, &x_cols, NULL },
@@ -151,6 +156,13 @@ int cmd_eval(int argc, char **argv)
     }
     size_t din = 1, dout = 1, npts = 0;
     if (m) ua_model_dims(m, &din, &dout);
+    int seq = m && !strcmp(ua_model_family(m), "seq");
+    if (!rc && output && (!seq || !input)) rc = ua_cli_usage("eval", "--output needs a seq model and --input");
+    if (!rc && seq && input) {
+        rc = ua_cli_eval_seq(m, input, output);
+        ua_model_free(m);
+        return rc;
+    }
     if (!rc && npos > 1 && din > 1)
         rc = ua_cli_usage("eval", "the model takes %zu inputs: give rows on stdin or --input", din);
     if (!rc && npos > 1 && input) rc = ua_cli_usage("eval", "give points or --input, not both");

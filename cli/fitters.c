@@ -9,6 +9,7 @@ static const ua_cli_fitter *const fitters[] = {
     &ua_cli_fitter_minimax,
     &ua_cli_fitter_mlp,
     &ua_cli_fitter_rf,
+    &ua_cli_fitter_seq,
     &ua_cli_fitter_spline,
 };
 #define NFITTERS (sizeof fitters / sizeof fitters[0])

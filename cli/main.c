@@ -10,6 +10,7 @@ static const struct {
     const char *summary;
 } commands[] = { /* sorted by name */
     { "check", cmd_check, "re-measure a model's errors against the MPFR reference" },
+    { "data", cmd_data, "write a synthetic sequence task (inputs and targets as .npy)" },
     { "demo", cmd_demo, "fit a set of real targets and print a table (the main job)" },
     { "eval", cmd_eval, "evaluate a model at points" },
     { "export", cmd_export, "emit a standalone C function for a model" },

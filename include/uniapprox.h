@@ -52,5 +52,6 @@
 #include "uniapprox/spline.h"
 #include "uniapprox/kernel.h"
 #include "uniapprox/rf.h"
+#include "uniapprox/seq.h"
 
 #endif /* UNIAPPROX_H */

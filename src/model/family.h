@@ -54,6 +54,7 @@ extern const ua_family ua_family_kernel;
 extern const ua_family ua_family_minimax;
 extern const ua_family ua_family_mlp;
 extern const ua_family ua_family_rf;
+extern const ua_family ua_family_seq;
 extern const ua_family ua_family_spline;
 
 #endif /* UA_MODEL_FAMILY_H */

@@ -9,6 +9,7 @@ static const ua_family *const families[] = {
     &ua_family_minimax,
     &ua_family_mlp,
     &ua_family_rf,
+    &ua_family_seq,
     &ua_family_spline,
 };
 

@@ -1,0 +1,193 @@
+/*
+ * Training: minibatches of whole sequences, reshuffled every epoch, the mlp family's Adam(W)
+ * update and learning-rate schedules (mlp_glue.c), a held-out validation fraction, and the mlp
+ * family's per-epoch progress record (ua_mlp_progress) for the CLI's progress line and --log.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#include <cblas.h>
+
+#include "internal.h"
+#include "mlp/internal.h"
+
+void openblas_set_num_threads(int);
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* dst <- rows idx[0..B) of src (inputs and targets). */
+static void gather(ua_seq_data *dst, const ua_seq_data *src, const size_t *idx, size_t B)
+{
+    size_t n = src->n;
+    dst->N = B;
+    for (size_t b = 0; b < B; b++) {
+        size_t r = idx[b];
+        if (src->tok) memcpy(dst->tok + b * n, src->tok + r * n, n * sizeof *dst->tok);
+        if (src->x) memcpy(dst->x + b * n * src->d, src->x + r * n * src->d, n * src->d * sizeof *dst->x);
+        if (src->cls) memcpy(dst->cls + b * n, src->cls + r * n, n * sizeof *dst->cls);
+        if (src->y) memcpy(dst->y + b * n * src->k, src->y + r * n * src->k, n * src->k * sizeof *dst->y);
+    }
+}
+
+static ua_status alloc_like(ua_seq_data *dst, const ua_seq_data *src, size_t N)
+{
+    memset(dst, 0, sizeof *dst);
+    dst->N = N;
+    dst->n = src->n;
+    dst->d = src->d;
+    dst->k = src->k;
+    size_t c = N * src->n;
+    int ok = 1;
+    if (src->tok) ok &= (dst->tok = malloc(c * sizeof *dst->tok)) != NULL;
+    if (src->x) ok &= (dst->x = malloc(c * src->d * sizeof *dst->x)) != NULL;
+    if (src->cls) ok &= (dst->cls = malloc(c * sizeof *dst->cls)) != NULL;
+    if (src->y) ok &= (dst->y = malloc(c * src->k * sizeof *dst->y)) != NULL;
+    if (!ok) {
+        ua_seq_data_free(dst);
+        return UA_ENOMEM_ERR(c * 16);
+    }
+    return UA_OK;
+}
+
+ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "out is NULL");
+    *out = NULL;
+    if (!data || !opt) return UA_ERR(UA_EINVAL, "data or options are NULL");
+    ua_seq_options o = *opt;
+    if (!o.n) o.n = data->n;
+    if (!o.vocab && !o.din) {
+        if (data->tok) {
+            int32_t mx = 0;
+            for (size_t i = 0; i < data->N * data->n; i++) mx = data->tok[i] > mx ? data->tok[i] : mx;
+            o.vocab = (size_t)mx + 1;
+        } else {
+            o.din = data->d;
+        }
+    }
+    if (data->cls) o.classify = 1;
+    else if (data->y) o.classify = 0;
+    else return UA_ERR(UA_EINVAL, "no targets to fit");
+    if (!o.nout) {
+        if (o.classify) {
+            int32_t mx = 0;
+            for (size_t i = 0; i < data->N * data->n; i++) mx = data->cls[i] > mx ? data->cls[i] : mx;
+            o.nout = (size_t)mx + 1;
+        } else {
+            o.nout = data->k;
+        }
+    }
+    ua_status s = ua_seq_options_check(&o);
+    if (!s) s = ua_seq_data_check(data, &o);
+    if (s) return s;
+    size_t nval = o.val_frac > 0 ? (size_t)floor(o.val_frac * (double)data->N) : 0;
+    if (o.val_frac > 0 && nval < 1) nval = 1;
+    if (nval >= data->N) return UA_ERR(UA_EINVAL, "val_frac %g leaves no training sequence", o.val_frac);
+    size_t ntr = data->N - nval;
+    if (o.threads > 0) {
+        openblas_set_num_threads(o.threads);
+#ifdef _OPENMP
+        omp_set_num_threads(o.threads);
+#endif
+    }
+    ua_seq *m = NULL;
+    if ((s = ua_seq_alloc(&o, &m))) return s;
+    size_t *perm = malloc(data->N * sizeof *perm);
+    float *g = malloc(m->nparams * sizeof *g);
+    ua_seq_data batch = { 0 }, val = { 0 };
+    size_t B = o.batch < ntr ? o.batch : ntr;
+    ua_seq_work w;
+    memset(&w, 0, sizeof w);
+    m->m1 = ua_calloc(m->nparams, sizeof(float));
+    m->m2 = ua_calloc(m->nparams, sizeof(float));
+    if (!perm || !g || !m->m1 || !m->m2) {
+        s = UA_ENOMEM_ERR(m->nparams * 12);
+        goto done;
+    }
+    if ((s = alloc_like(&batch, data, B)) || (nval && (s = alloc_like(&val, data, nval))) ||
+        (s = ua_seq_work_alloc(m, B, data->n, &w)))
+        goto done;
+    ua_mlp_rng r = { o.seed * 0x2545f4914f6cdd1dull + 3 };
+    for (size_t i = 0; i < data->N; i++) perm[i] = i;
+    for (size_t i = data->N; i > 1; i--) { /* Fisher-Yates: the validation rows are the tail */
+        size_t j = (size_t)(ua_mlp_rng_next(&r) % i), t = perm[i - 1];
+        perm[i - 1] = perm[j];
+        perm[j] = t;
+    }
+    if (nval) gather(&val, data, perm + ntr, nval);
+    size_t steps_per_epoch = (ntr + B - 1) / B, Ttot = steps_per_epoch * o.epochs;
+    double t0 = now(), T = (double)data->n;
+    size_t tokens = 0;
+    for (size_t ep = 0; ep < o.epochs; ep++) {
+        for (size_t i = ntr; i > 1; i--) {
+            size_t j = (size_t)(ua_mlp_rng_next(&r) % i), t = perm[i - 1];
+            perm[i - 1] = perm[j];
+            perm[j] = t;
+        }
+        double sum = 0, lr = o.lr;
+        size_t right = 0, seen = 0;
+        for (size_t first = 0; first < ntr; first += B) {
+            size_t b = ntr - first < B ? ntr - first : B, c = 0;
+            gather(&batch, data, perm + first, b);
+            double norm = (double)b * T * (o.classify ? 1.0 : (double)m->K);
+            ua_seq_model_forward(m, &w, &batch, 0, b);
+            sum += ua_seq_loss(m, w.dout, w.out, &batch, 0, b, data->n, norm, &c);
+            right += c;
+            seen += b;
+            memset(g, 0, m->nparams * sizeof *g);
+            ua_seq_model_backward(m, &w, &batch, 0, b, g);
+            lr = ua_seq_lr_at(&o, m->step, Ttot);
+            m->step++;
+            for (size_t i = 0; i < m->ntensors; i++) {
+                const ua_seq_tensor_info *t = &m->tensors[i];
+                ua_seq_adam_update(m->params + t->offset, g + t->offset, m->m1 + t->offset,
+                                   m->m2 + t->offset, t->size, lr, o.beta1, o.beta2, o.eps,
+                                   t->decay ? o.weight_decay : 0.0, o.optim == UA_OPTIM_ADAMW,
+                                   m->step);
+            }
+            tokens += b * data->n;
+        }
+        double denom = (double)seen * T * (o.classify ? 1.0 : (double)m->K);
+        m->report.train_loss = sum / denom;
+        m->report.train_accuracy = o.classify ? (double)right / ((double)seen * T) : NAN;
+        m->report.val_loss = m->report.val_accuracy = NAN;
+        if (nval && (s = ua_seq_evaluate(m, &val, &m->report.val_loss, &m->report.val_accuracy)))
+            goto done;
+        if (!o.classify) m->report.val_accuracy = NAN;
+        m->report.epochs_run = ep + 1;
+        m->report.steps = m->step;
+        m->report.seconds = now() - t0;
+        if (!isfinite(m->report.train_loss)) {
+            s = UA_ERR(UA_EDIVERGED, "seq: training diverged at epoch %zu (loss %g); try a smaller lr", ep + 1,
+                       m->report.train_loss);
+            goto done;
+        }
+        if (o.progress) {
+            ua_mlp_progress p = { ep + 1, o.epochs, m->report.train_loss, m->report.val_loss, lr,
+                                  m->report.seconds, 0 };
+            o.progress(&p, o.progress_ctx);
+        }
+    }
+    m->report.tokens_per_second = (double)tokens / (m->report.seconds > 0 ? m->report.seconds : 1e-9);
+done:
+    ua_seq_work_free(&w);
+    ua_seq_data_free(&batch);
+    ua_seq_data_free(&val);
+    free(perm);
+    free(g);
+    if (s) {
+        ua_seq_free(m);
+        return s;
+    }
+    *out = m;
+    return UA_OK;
+}

@@ -1,0 +1,105 @@
+#!/bin/sh
+# The seq family from the command line: `uniapprox data` writes a task, `fit --family seq` trains
+# on it (progress log, test accuracy), `eval --input X.npy` prints and `--output` writes
+# predictions, `info` describes the model, and bad sequence data exits 2 with the file named.
+. "$(dirname "$0")/lib_cli.sh"
+
+expect_exit 0 "data reverse" -- "$UA" data reverse -o rev --n 8 --vocab 8 --train 400 --test 50 --seed 3
+for f in train_x train_y test_x test_y; do [ -s "rev/$f.npy" ] && pass || fail "data writes rev/$f.npy"; done
+expect_exit 2 "data: unknown task" -- "$UA" data nosuch -o x
+expect_grep err.txt "available: copy, cumsum, even" "data: the tasks are listed"
+expect_exit 2 "data: no -o" -- "$UA" data copy
+
+expect_exit 0 "fit seq" -- "$UA" fit --family seq --data rev/train_x.npy --targets rev/train_y.npy \
+    --test-data rev/test_x.npy --test-targets rev/test_y.npy --width 32 --heads 2 --layers 1 \
+    --positions sinusoidal --epochs 30 --lr 3e-3 --threads 1 -o m.safetensors --log curve.jsonl --json
+expect_grep out.txt '"family":[[:space:]]*"seq"' "fit reports the family"
+expect_grep out.txt '"attention":[[:space:]]*"softmax"' "fit reports the attention"
+acc=$(json_num out.txt test_accuracy)
+awk -v a="$acc" 'BEGIN { exit !(a > 0.9) }' && pass || fail "reverse: test accuracy $acc <= 0.9"
+[ "$(wc -l <curve.jsonl)" -eq 30 ] && pass || fail "--log writes one line per epoch"
+expect_grep curve.jsonl '"epoch": 1, "train_loss"' "--log lines are JSON"
+
+expect_exit 0 "eval --input" -- "$UA" eval m.safetensors --input rev/test_x.npy
+[ "$(wc -l <out.txt)" -eq 50 ] && pass || fail "eval: one line per sequence"
+[ "$(head -n 1 out.txt | wc -w)" -eq 8 ] && pass || fail "eval: n predictions per line"
+expect_exit 0 "eval --output" -- "$UA" eval m.safetensors --input rev/test_x.npy --output p.npy
+[ -s p.npy ] && pass || fail "eval --output writes the .npy"
+expect_exit 2 "eval --output without --input" -- "$UA" eval m.safetensors --output p.npy
+expect_exit 0 "info" -- "$UA" info m.safetensors --json
+expect_grep out.txt '"sequence_length":[[:space:]]*8' "info: the sequence length"
+
+# real-valued task with sigmoid attention and the fused kernel
+expect_exit 0 "data cumsum" -- "$UA" data cumsum -o cs --n 16 --train 200 --test 20
+expect_exit 0 "fit sigmoid fused" -- "$UA" fit --family seq --data cs/train_x.npy --targets cs/train_y.npy \
+    --attention sigmoid --kernel fused --causal --width 16 --heads 2 --layers 1 --epochs 2 --threads 1 --json
+expect_grep out.txt '"task":[[:space:]]*"regress"' "cumsum is a regression"
+
+# the exported C equals `eval` within float rounding: a driver reads the float32 / int32 .npy
+# (header skipped) and prints one sequence per line, as eval does
+cat >drv.c <<'EOF2'
+#include <stdio.h>
+#include <stdlib.h>
+#ifdef USE_FLOAT
+typedef float T;
+#else
+typedef double T;
+#endif
+void seq_fn(const T *x, T *y);
+int main(int argc, char **argv)
+{
+    FILE *f = fopen(argv[1], "rb");
+    unsigned char pre[10];
+    if (!f || fread(pre, 1, 10, f) != 10) return 1;
+    fseek(f, 10 + (pre[8] | pre[9] << 8), SEEK_SET);
+    int n = atoi(argv[2]), ints = argc > 3, k = 0;
+    T x[1024], y[1024];
+    unsigned char b[4];
+    while (fread(b, 1, 4, f) == 4) {
+        float v; int iv;
+        if (ints) { iv = b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24; x[k++] = (T)iv; }
+        else { v = 0; { union { unsigned char c[4]; float f; } u; for (int i = 0; i < 4; i++) u.c[i] = b[i]; v = u.f; } x[k++] = v; }
+        if (k == n) {
+            seq_fn(x, y);
+            for (int i = 0; i < n; i++) printf("%.9g%c", (double)y[i], i + 1 < n ? ' ' : '\n');
+            k = 0;
+        }
+    }
+    return 0;
+}
+EOF2
+check_export() { # MODEL INPUT N TYPE TOL DESCRIPTION [ints]
+    "$UA" export "$1" --type "$4" --name seq_fn -o fn.c 2>err.txt || { fail "$6: export"; return; }
+    flags=""; [ "$4" = float ] && flags=-DUSE_FLOAT
+    if $CC -std=c99 -O2 -Wall -Wextra -Werror $flags -o drv drv.c fn.c -lm 2>cc.txt; then pass; else
+        fail "$6: exported code compiles cleanly"; cat cc.txt >&2; return; fi
+    ./drv "$2" "$3" $7 >exp.txt || { fail "$6: the exported function failed"; return; }
+    "$UA" eval "$1" --input "$2" >lib.txt
+    worst=$(paste -d' ' exp.txt lib.txt | awk -v n="$3" '{ for (i = 1; i <= n; i++) { d = $i - $(i + n);
+        if (d < 0) d = -d; if (d > w) w = d } } END { printf "%.3g", w + 0 }')
+    expect_le "$worst" "$5" "$6: max |exported - eval|"
+}
+expect_exit 0 "fit urpe/t5/rmsnorm/layerscale/gelu" -- "$UA" fit --family seq --data cs/train_x.npy \
+    --targets cs/train_y.npy --attention urpe --rel t5 --layerscale --norm rmsnorm \
+    --positions sinusoidal --activation gelu --width 16 --heads 2 --epochs 2 --threads 1 -o cs.safetensors
+check_export cs.safetensors cs/test_x.npy 16 double 2e-6 "urpe regression, double export"
+check_export cs.safetensors cs/test_x.npy 16 float 2e-5 "urpe regression, float export"
+check_export m.safetensors rev/test_x.npy 8 double 0 "reverse classifier (classes), double export" ints
+expect_exit 0 "fit sigmoid qk-norm causal learned" -- "$UA" fit --family seq --data cs/train_x.npy \
+    --targets cs/train_y.npy --attention sigmoid --qk-norm --causal --positions learned --rel offset \
+    --width 16 --heads 2 --epochs 2 --threads 1 -o sq.safetensors
+check_export sq.safetensors cs/test_x.npy 16 double 2e-6 "sigmoid + qk-norm, double export"
+
+# bad data: exit 2, the file named
+expect_exit 2 "ragged targets" -- "$UA" fit --family seq --data rev/train_x.npy --targets cs/train_y.npy
+expect_grep err.txt "train_y.npy" "ragged targets: the file is named"
+expect_exit 2 "wrong rank" -- "$UA" fit --family seq --data cs/train_y.npy --targets rev/train_y.npy
+expect_exit 2 "token out of the vocabulary" -- "$UA" fit --family seq --data rev/train_x.npy \
+    --targets rev/train_y.npy --vocab 4 --epochs 1
+expect_grep err.txt "outside the vocabulary 0..3" "out-of-vocabulary token named"
+expect_exit 2 "eval: out-of-vocabulary input" -- "$UA" eval m.safetensors --input cs/train_x.npy
+expect_exit 2 "no --targets" -- "$UA" fit --family seq --data rev/train_x.npy
+expect_exit 2 "bad attention" -- "$UA" fit --family seq --data rev/train_x.npy --targets rev/train_y.npy --attention flash
+expect_grep err.txt "softmax, sigmoid, rpe, urpe" "bad attention: the names listed"
+
+finish

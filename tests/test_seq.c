@@ -1,0 +1,638 @@
+/*
+ * The seq family: PyTorch 1.13 reference values (outputs, loss and every gradient for softmax,
+ * sigmoid, RPE (offset and T5 buckets) and URPE attention, tests/gen/seq_torch_ref.py), with both
+ * attention kernels; gradient checks against central differences for every attention variant and
+ * position scheme; the fused kernel against the naive one; the fused kernel's memory on a long
+ * sequence; bad sequence data; training on a synthetic task; save / load.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "uniapprox.h"
+#include "seq/internal.h"
+
+/* ---- helpers -------------------------------------------------------------------------------- */
+
+/* ||a - b|| / ||b|| (absolute when b is ~0). */
+static double rel_err_f(const float *a, const double *b, size_t n)
+{
+    double num = 0, den = 0;
+    for (size_t i = 0; i < n; i++) {
+        num += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
+        den += b[i] * b[i];
+    }
+    return sqrt(num) / (den > 1e-30 ? sqrt(den) : 1.0);
+}
+
+static double rel_err_ff(const float *a, const float *b, size_t n)
+{
+    double num = 0, den = 0;
+    for (size_t i = 0; i < n; i++) {
+        num += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
+        den += (double)b[i] * b[i];
+    }
+    return sqrt(num) / (den > 1e-30 ? sqrt(den) : 1.0);
+}
+
+static uint64_t rng_s = 12345;
+static double urand(void) /* [0, 1) */
+{
+    rng_s = rng_s * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(rng_s >> 11) * 0x1p-53;
+}
+static double nrand(void)
+{
+    double u = 1.0 - urand(), v = urand();
+    return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
+}
+
+/* ---- PyTorch reference ---------------------------------------------------------------------- */
+
+static const double *ref(const ua_st *st, const char *cs, const char *name, size_t *n,
+                         const int64_t **shape)
+{
+    char key[160];
+    snprintf(key, sizeof key, "%s/%s", cs, name);
+    ua_dtype dt;
+    size_t nd;
+    const int64_t *sh;
+    const void *data;
+    if (ua_st_get(st, key, &dt, &nd, &sh, &data)) fail_msg("fixture lacks %s", key);
+    size_t c = 1;
+    for (size_t i = 0; i < nd; i++) c *= (size_t)sh[i];
+    if (n) *n = c;
+    if (shape) *shape = sh;
+    return data;
+}
+
+/* Options from "key=value ..." (the fixture's metadata). */
+static void parse_case(const char *spec, ua_seq_options *o)
+{
+    ua_seq_options_default(o);
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " ")) {
+        char *eq = strchr(tok, '=');
+        assert_non_null(eq);
+        *eq = '\0';
+        const char *k = tok, *v = eq + 1;
+        size_t z = strtoul(v, NULL, 10);
+        if (!strcmp(k, "vocab")) o->vocab = z;
+        else if (!strcmp(k, "din")) o->din = z;
+        else if (!strcmp(k, "n")) o->n = z;
+        else if (!strcmp(k, "nout")) o->nout = z;
+        else if (!strcmp(k, "classify")) o->classify = (int)z;
+        else if (!strcmp(k, "width")) o->width = z;
+        else if (!strcmp(k, "heads")) o->heads = z;
+        else if (!strcmp(k, "layers")) o->layers = z;
+        else if (!strcmp(k, "ffn")) o->ffn = z;
+        else if (!strcmp(k, "layerscale")) o->layerscale = (int)z;
+        else if (!strcmp(k, "causal")) o->causal = (int)z;
+        else if (!strcmp(k, "qk_norm")) o->qk_norm = (int)z;
+        else if (!strcmp(k, "act")) assert_int_equal(ua_mlp_act_parse(v, &o->act), UA_OK);
+        else if (!strcmp(k, "norm")) assert_int_equal(ua_seq_norm_parse(v, &o->norm), UA_OK);
+        else if (!strcmp(k, "positions")) assert_int_equal(ua_seq_positions_parse(v, &o->positions), UA_OK);
+        else if (!strcmp(k, "attention")) assert_int_equal(ua_seq_attention_parse(v, &o->attention), UA_OK);
+        else if (!strcmp(k, "rel")) assert_int_equal(ua_seq_rel_parse(v, &o->rel), UA_OK);
+        else fail_msg("unknown fixture key %s", k);
+    }
+}
+
+static void test_torch_reference(void **state)
+{
+    (void)state;
+    ua_st *st;
+    assert_int_equal(ua_st_read(UA_TEST_DIR "/ref/seq_torch_ref.bin", &st), UA_OK);
+    const char *cases[] = { "rpe", "rpe_t5", "sigmoid", "sigmoid_qknorm", "sigmoid_rpe", "softmax",
+                            "urpe", "urpe_causal" };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const char *spec = ua_st_meta(st, cases[c]);
+        assert_non_null(spec);
+        for (int kern = UA_SEQ_KERNEL_NAIVE; kern <= UA_SEQ_KERNEL_FUSED; kern++) {
+            ua_seq_options o;
+            parse_case(spec, &o);
+            o.kernel = (ua_seq_kernel)kern;
+            o.batch = 2; /* two chunks: the gradient accumulates across them */
+            ua_seq *m;
+            assert_int_equal(ua_seq_alloc(&o, &m), UA_OK);
+            size_t P = ua_seq_nparams(m);
+            float *p = malloc(P * sizeof *p), *g = malloc(P * sizeof *g);
+            for (size_t i = 0; i < ua_seq_ntensors(m); i++) {
+                const char *name;
+                size_t off, nd, sh[2], cnt;
+                ua_seq_tensor(m, i, &name, &off, &nd, sh);
+                char key[96];
+                snprintf(key, sizeof key, "param/%s", name);
+                const double *v = ref(st, cases[c], key, &cnt, NULL);
+                assert_int_equal(cnt, nd > 1 ? sh[0] * sh[1] : sh[0]);
+                for (size_t j = 0; j < cnt; j++) p[off + j] = (float)v[j];
+            }
+            assert_int_equal(ua_seq_set_params(m, p), UA_OK);
+            size_t nx, ny, nout;
+            const int64_t *xs;
+            const double *x = ref(st, cases[c], "x", &nx, &xs);
+            const double *y = ref(st, cases[c], "y", &ny, NULL);
+            const double *out_ref = ref(st, cases[c], "out", &nout, NULL);
+            const double *loss_ref = ref(st, cases[c], "loss", NULL, NULL);
+            ua_seq_data d = { 0 };
+            d.N = (size_t)xs[0];
+            d.n = (size_t)xs[1];
+            if (o.vocab) {
+                d.tok = malloc(nx * sizeof *d.tok);
+                for (size_t i = 0; i < nx; i++) d.tok[i] = (int32_t)x[i];
+            } else {
+                d.d = o.din;
+                d.x = malloc(nx * sizeof *d.x);
+                for (size_t i = 0; i < nx; i++) d.x[i] = (float)x[i];
+            }
+            if (o.classify) {
+                d.cls = malloc(ny * sizeof *d.cls);
+                for (size_t i = 0; i < ny; i++) d.cls[i] = (int32_t)y[i];
+            } else {
+                d.k = o.nout;
+                d.y = malloc(ny * sizeof *d.y);
+                for (size_t i = 0; i < ny; i++) d.y[i] = (float)y[i];
+            }
+            float *out = malloc(nout * sizeof *out);
+            double loss;
+            assert_int_equal(ua_seq_loss_grad(m, &d, &loss, g, out), UA_OK);
+            double eo = rel_err_f(out, out_ref, nout), el = fabs(loss - loss_ref[0]) / fabs(loss_ref[0]);
+            double eg_max = 0;
+            if (eo > 1e-5 || el > 1e-5)
+                fail_msg("%s (%s): outputs rel err %.3g, loss %.9g vs %.9g", cases[c],
+                         kern == UA_SEQ_KERNEL_FUSED ? "fused" : "naive", eo, loss, loss_ref[0]);
+            for (size_t i = 0; i < ua_seq_ntensors(m); i++) {
+                const char *name;
+                size_t off, cnt;
+                ua_seq_tensor(m, i, &name, &off, NULL, NULL);
+                char key[96];
+                snprintf(key, sizeof key, "grad/%s", name);
+                const double *gr = ref(st, cases[c], key, &cnt, NULL);
+                double e = rel_err_f(g + off, gr, cnt);
+                eg_max = e > eg_max ? e : eg_max;
+                if (e > 1e-5)
+                    fail_msg("%s (%s): gradient of %s: rel err %.3g", cases[c],
+                             kern == UA_SEQ_KERNEL_FUSED ? "fused" : "naive", name, e);
+            }
+            if (getenv("UA_TEST_VERBOSE"))
+                fprintf(stderr, "  %-14s %s: outputs %.2e, loss %.2e, worst gradient %.2e\n", cases[c],
+                        kern == UA_SEQ_KERNEL_FUSED ? "fused" : "naive", eo, el, eg_max);
+            free(out);
+            free(p);
+            free(g);
+            ua_seq_data_free(&d);
+            ua_seq_free(m);
+        }
+    }
+    ua_st_free(st);
+}
+
+/* ---- gradient checks ------------------------------------------------------------------------ */
+
+/* Directional central differences, per tensor, along the gradient (maximal signal) and a random
+ * direction; loss in float32, so step 1e-2 / 1e-3 and a 2% tolerance: a missing or wrong term is
+ * an O(1) error. */
+static void gradcheck(ua_seq_options *o, const char *what)
+{
+    o->n = 7;
+    o->width = 8;
+    o->heads = 2;
+    o->layers = 2;
+    o->ffn = 12;
+    o->batch = 8;
+    ua_seq *m;
+    assert_int_equal(ua_seq_alloc(o, &m), UA_OK);
+    size_t P = ua_seq_nparams(m), B = 2, T = 6;
+    float *p = malloc(P * sizeof *p), *g = malloc(P * sizeof *g), *q = malloc(P * sizeof *q);
+    ua_seq_get_params(m, p);
+    for (size_t i = 0; i < P; i++) p[i] += (float)(0.2 * nrand()); /* away from the symmetric init */
+    assert_int_equal(ua_seq_set_params(m, p), UA_OK);
+    ua_seq_data d = { 0 };
+    d.N = B;
+    d.n = T;
+    if (o->vocab) {
+        d.tok = malloc(B * T * sizeof *d.tok);
+        for (size_t i = 0; i < B * T; i++) d.tok[i] = (int32_t)(urand() * (double)o->vocab);
+    } else {
+        d.d = o->din;
+        d.x = malloc(B * T * d.d * sizeof *d.x);
+        for (size_t i = 0; i < B * T * d.d; i++) d.x[i] = (float)nrand();
+    }
+    if (o->classify) {
+        d.cls = malloc(B * T * sizeof *d.cls);
+        for (size_t i = 0; i < B * T; i++) d.cls[i] = (int32_t)(urand() * (double)o->nout);
+    } else {
+        d.k = o->nout;
+        d.y = malloc(B * T * d.k * sizeof *d.y);
+        for (size_t i = 0; i < B * T * d.k; i++) d.y[i] = (float)nrand();
+    }
+    double loss;
+    assert_int_equal(ua_seq_loss_grad(m, &d, &loss, g, NULL), UA_OK);
+    for (size_t t = 0; t < ua_seq_ntensors(m); t++) {
+        const char *name;
+        size_t off, nd, sh[2];
+        ua_seq_tensor(m, t, &name, &off, &nd, sh);
+        size_t cnt = nd > 1 ? sh[0] * sh[1] : sh[0];
+        double gn = 0;
+        for (size_t i = 0; i < cnt; i++) gn += (double)g[off + i] * g[off + i];
+        gn = sqrt(gn);
+        if (gn < 1e-4) continue; /* e.g. embedding rows of tokens that do not occur */
+        for (int dir = 0; dir < 2; dir++) {
+            double *u = malloc(cnt * sizeof *u), un = 0, gu = 0;
+            for (size_t i = 0; i < cnt; i++) {
+                u[i] = dir == 0 ? g[off + i] : nrand();
+                un += u[i] * u[i];
+            }
+            un = sqrt(un);
+            for (size_t i = 0; i < cnt; i++) {
+                u[i] /= un;
+                gu += u[i] * g[off + i];
+            }
+            double h = dir == 0 ? 1e-2 : 3e-2, lp, lm;
+            memcpy(q, p, P * sizeof *q);
+            for (size_t i = 0; i < cnt; i++) q[off + i] = (float)(p[off + i] + h * u[i]);
+            ua_seq_set_params(m, q);
+            ua_seq_loss_grad(m, &d, &lp, NULL, NULL);
+            for (size_t i = 0; i < cnt; i++) q[off + i] = (float)(p[off + i] - h * u[i]);
+            ua_seq_set_params(m, q);
+            ua_seq_loss_grad(m, &d, &lm, NULL, NULL);
+            ua_seq_set_params(m, p);
+            double fd = (lp - lm) / (2 * h);
+            double err = fabs(fd - gu) / (dir == 0 ? gn : fmax(gn, 1e-2));
+            if (err > 2e-2)
+                fail_msg("%s: tensor %s, direction %d: analytic %.6g, differences %.6g (|g| %.3g)",
+                         what, name, dir, gu, fd, gn);
+            free(u);
+        }
+    }
+    free(p);
+    free(g);
+    free(q);
+    ua_seq_data_free(&d);
+    ua_seq_free(m);
+}
+
+static void test_gradcheck(void **state)
+{
+    (void)state;
+    const ua_seq_attention atts[] = { UA_SEQ_SOFTMAX, UA_SEQ_SIGMOID, UA_SEQ_RPE, UA_SEQ_URPE };
+    const ua_seq_positions poss[] = { UA_SEQ_POS_NONE, UA_SEQ_POS_SINUSOIDAL, UA_SEQ_POS_LEARNED };
+    for (size_t a = 0; a < 4; a++)
+        for (size_t pi = 0; pi < 3; pi++)
+            for (int rel = 0; rel < 2; rel++) {
+                ua_seq_options o;
+                ua_seq_options_default(&o);
+                o.attention = atts[a];
+                o.positions = poss[pi];
+                o.rel = a >= 2 ? (rel ? UA_SEQ_REL_T5 : UA_SEQ_REL_OFFSET)
+                               : (rel ? UA_SEQ_REL_OFFSET : UA_SEQ_REL_NONE);
+                /* spread the other options over the cases */
+                size_t k = a * 6 + pi * 2 + (size_t)rel;
+                o.causal = k % 2;
+                o.norm = (k / 2) % 2 ? UA_SEQ_RMSNORM : UA_SEQ_LAYERNORM;
+                o.layerscale = (k / 3) % 2;
+                o.act = k % 3 == 0 ? UA_ACT_GELU : k % 3 == 1 ? UA_ACT_TANH : UA_ACT_SILU;
+                o.kernel = k % 4 < 2 ? UA_SEQ_KERNEL_NAIVE : UA_SEQ_KERNEL_FUSED;
+                o.qk_norm = o.attention == UA_SEQ_SIGMOID && pi != 1; /* QK-norm with sigmoid */
+                if (k % 5 == 0) {
+                    o.din = 3;
+                    o.nout = 2;
+                } else {
+                    o.vocab = 5;
+                    o.nout = 4;
+                    o.classify = 1;
+                }
+                char what[160];
+                snprintf(what, sizeof what, "%s / %s / %s%s%s", ua_seq_attention_name(o.attention),
+                         ua_seq_positions_name(o.positions), ua_seq_rel_name(o.rel),
+                         o.causal ? " / causal" : "", o.qk_norm ? " / qk-norm" : "");
+                gradcheck(&o, what);
+            }
+}
+
+/* ---- fused vs naive kernels ----------------------------------------------------------------- */
+
+typedef struct {
+    float *qkv, *out, *dout, *dqkv, *P, *dP, *lse, *bias, *c, *dbias, *dc, *scratch;
+    int32_t *bidx;
+} bufs;
+
+static void attn_case(size_t B, size_t T, size_t H, size_t D, int kind, ua_seq_rel rel, int urpe,
+                      int causal)
+{
+    size_t C = H * D, n = T + 3, nbias = rel == UA_SEQ_REL_T5 ? 64 : 2 * n - 1, nc = 2 * n - 1;
+    ua_seq_attn a = { B, T, H, D, kind, causal, NULL, NULL, 0, NULL, 0, 0, -logf((float)T) };
+    float *qkv = malloc(B * T * 3 * C * sizeof *qkv), *dout = malloc(B * T * C * sizeof *dout);
+    float *bias = malloc(H * nbias * sizeof *bias), *c = malloc(H * nc * sizeof *c);
+    int32_t *bidx = malloc(2 * T * sizeof *bidx);
+    for (size_t i = 0; i < B * T * 3 * C; i++) qkv[i] = (float)(1.5 * nrand());
+    for (size_t i = 0; i < B * T * C; i++) dout[i] = (float)nrand();
+    for (size_t i = 0; i < H * nbias; i++) bias[i] = (float)nrand();
+    for (size_t i = 0; i < H * nc; i++) c[i] = (float)(1 + 0.5 * nrand());
+    if (rel != UA_SEQ_REL_NONE) {
+        ua_seq_bias_index(bidx, T, n, rel, causal);
+        a.bias = bias;
+        a.bidx = bidx;
+        a.nbias = nbias;
+    }
+    if (urpe) {
+        a.c = c;
+        a.nc = nc;
+        a.cofs = n - 1;
+    }
+    float *o1 = malloc(B * T * C * sizeof *o1), *o2 = malloc(B * T * C * sizeof *o2);
+    float *g1 = malloc(B * T * 3 * C * sizeof *g1), *g2 = malloc(B * T * 3 * C * sizeof *g2);
+    float *P = malloc(B * H * T * T * sizeof *P), *dP = malloc(B * H * T * T * sizeof *dP);
+    float *lse = malloc(B * H * T * sizeof *lse);
+    float *db1 = calloc(H * nbias, sizeof *db1), *db2 = calloc(H * nbias, sizeof *db2);
+    float *dc1 = calloc(H * nc, sizeof *dc1), *dc2 = calloc(H * nc, sizeof *dc2);
+    size_t ns = ua_seq_attn_fused_scratch(&a);
+    float *scratch = malloc((ns ? ns : 1) * sizeof *scratch);
+    ua_seq_attn_naive_forward(o1, P, qkv, &a);
+    ua_seq_attn_naive_backward(g1, db1, dc1, dP, dout, qkv, P, &a);
+    ua_seq_attn_fused_forward(o2, lse, qkv, &a, scratch);
+    ua_seq_attn_fused_backward(g2, db2, dc2, dout, qkv, o2, lse, &a, scratch);
+    double eo = rel_err_ff(o2, o1, B * T * C), eg = rel_err_ff(g2, g1, B * T * 3 * C);
+    double eb = a.bias ? rel_err_ff(db2, db1, H * nbias) : 0, ec = urpe ? rel_err_ff(dc2, dc1, H * nc) : 0;
+    if (eo > 1e-5 || eg > 1e-5 || eb > 1e-5 || ec > 1e-5)
+        fail_msg("fused vs naive (T %zu, kind %d, rel %d, urpe %d, causal %d): out %.3g, dqkv %.3g, "
+                 "dbias %.3g, dc %.3g", T, kind, (int)rel, urpe, causal, eo, eg, eb, ec);
+    free(qkv); free(dout); free(bias); free(c); free(bidx); free(o1); free(o2); free(g1);
+    free(g2); free(P); free(dP); free(lse); free(db1); free(db2); free(dc1); free(dc2); free(scratch);
+}
+
+static void test_fused_matches_naive(void **state)
+{
+    (void)state;
+    for (int kind = 0; kind < 2; kind++)
+        for (int rel = 0; rel < 3; rel++)
+            for (int causal = 0; causal < 2; causal++) {
+                ua_seq_rel r = rel == 0 ? UA_SEQ_REL_NONE : rel == 1 ? UA_SEQ_REL_OFFSET : UA_SEQ_REL_T5;
+                attn_case(2, 150, 3, 8, kind, r, 0, causal); /* 150: tiles of 64, a partial one */
+                if (r != UA_SEQ_REL_NONE) attn_case(2, 70, 2, 16, kind, r, 1, causal);
+            }
+    attn_case(1, 1, 1, 4, 0, UA_SEQ_REL_NONE, 0, 0); /* one position */
+    attn_case(1, 90, 2, 128, 0, UA_SEQ_REL_OFFSET, 1, 1); /* wide heads: key tiles of 32 */
+    attn_case(1, 90, 1, 256, 1, UA_SEQ_REL_T5, 0, 0);     /* key tiles of 16, query blocks of 16 */
+}
+
+/* The fused kernel on a long sequence: its only memory besides the O(T D) inputs and outputs is
+ * the scratch ua_seq_attn_fused_scratch reports, linear in T (ASan catches any write past it),
+ * and the resident set grows by far less than one T x T matrix. Rows are checked against a direct
+ * double-precision evaluation. */
+static long maxrss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static void test_fused_memory(void **state)
+{
+    (void)state;
+    size_t B = 1, H = 1, D = 8, C = H * D, T = 4096, n = T;
+    ua_seq_attn a = { B, T, H, D, 1, 0, NULL, NULL, 2 * n - 1, NULL, 0, 0, -logf((float)T) };
+    /* with the relative offset bias on: its index table is by offset (2T - 1), its gradient per
+     * (b, h) (2n - 1) */
+    float *bias = malloc(H * (2 * n - 1) * sizeof *bias), *dbias = calloc(H * (2 * n - 1), sizeof *dbias);
+    int32_t *bidx = malloc((2 * T - 1) * sizeof *bidx);
+    for (size_t i = 0; i < H * (2 * n - 1); i++) bias[i] = (float)(0.1 * nrand());
+    ua_seq_bias_index(bidx, T, n, UA_SEQ_REL_OFFSET, 0);
+    a.bias = bias;
+    a.bidx = bidx;
+    ua_seq_attn a2 = a;
+    a2.T = 2 * T;
+    a2.nbias = 4 * n - 1;
+    size_t s1 = ua_seq_attn_fused_scratch(&a), s2 = ua_seq_attn_fused_scratch(&a2);
+    assert_true(s1 > 0 && s2 <= 2 * s1 + 16); /* linear in T */
+    float *qkv = malloc(B * T * 3 * C * sizeof *qkv), *dout = malloc(B * T * C * sizeof *dout);
+    float *out = malloc(B * T * C * sizeof *out), *dqkv = malloc(B * T * 3 * C * sizeof *dqkv);
+    float *lse = malloc(B * H * T * sizeof *lse), *scratch = malloc((s1 ? s1 : 1) * sizeof *scratch);
+    for (size_t i = 0; i < B * T * 3 * C; i++) qkv[i] = (float)nrand();
+    for (size_t i = 0; i < B * T * C; i++) dout[i] = (float)nrand();
+    memset(out, 0, B * T * C * sizeof *out);
+    memset(dqkv, 0, B * T * 3 * C * sizeof *dqkv);
+    memset(lse, 0, B * H * T * sizeof *lse);
+    for (int kind = 0; kind < 2; kind++) {
+        a.kind = kind;
+        long before = maxrss_kb();
+        ua_seq_attn_fused_forward(out, lse, qkv, &a, scratch);
+        ua_seq_attn_fused_backward(dqkv, dbias, NULL, dout, qkv, out, lse, &a, scratch);
+        long grown = maxrss_kb() - before;
+        long matrix_kb = (long)(T * T * sizeof(float) / 1024); /* 64 MiB */
+        if (grown > matrix_kb / 8)
+            fail_msg("fused kernel grew the resident set by %ld KiB (one T x T matrix: %ld KiB)",
+                     grown, matrix_kb);
+        /* rows i = 0, T/2, T-1 of the output against double precision */
+        size_t rows[] = { 0, T / 2, T - 1 };
+        for (size_t r = 0; r < 3; r++)
+            for (size_t h = 0; h < H; h++) {
+                size_t i = rows[r];
+                double s[4096], mx = -INFINITY, sum = 0, o[8] = { 0 };
+                for (size_t j = 0; j < T; j++) {
+                    double dd = 0;
+                    for (size_t e = 0; e < D; e++)
+                        dd += (double)qkv[i * 3 * C + h * D + e] * qkv[j * 3 * C + C + h * D + e];
+                    s[j] = dd / sqrt((double)D) + bias[h * (2 * n - 1) + (j - i + n - 1)];
+                    mx = s[j] > mx ? s[j] : mx;
+                }
+                for (size_t j = 0; j < T; j++) {
+                    double p = kind == 0 ? exp(s[j] - mx) : 1 / (1 + exp(-(s[j] - log((double)T))));
+                    sum += p;
+                    for (size_t e = 0; e < D; e++) o[e] += p * qkv[j * 3 * C + 2 * C + h * D + e];
+                }
+                for (size_t e = 0; e < D; e++) {
+                    double want = kind == 0 ? o[e] / sum : o[e];
+                    double got = out[i * C + h * D + e];
+                    if (fabs(got - want) > 1e-4 * (1 + fabs(want)))
+                        fail_msg("row %zu head %zu: %.9g vs %.9g", i, h, got, want);
+                }
+            }
+    }
+    free(qkv); free(dout); free(out); free(dqkv); free(lse); free(scratch); free(bias); free(dbias);
+    free(bidx);
+}
+
+/* ---- data ----------------------------------------------------------------------------------- */
+
+static void test_bad_data(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ua_seq_test_XXXXXX", px[256], py[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(px, sizeof px, "%s/x.npy", dir);
+    snprintf(py, sizeof py, "%s/y.npy", dir);
+    int32_t tok[12] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
+    float fl[24];
+    for (int i = 0; i < 24; i++) fl[i] = (float)i * 0.5f;
+    ua_seq_data d;
+    /* wrong rank: 1-D inputs */
+    int64_t s1[1] = { 12 };
+    assert_int_equal(ua_seq_npy_write(px, s1, 1, tok, NULL), UA_OK);
+    assert_int_equal(ua_seq_data_read(px, NULL, &d), UA_EFORMAT);
+    assert_non_null(strstr(ua_last_error(), "expected (N, n) tokens"));
+    /* ragged: targets (3, 4) for inputs (2, 6) */
+    int64_t s2[2] = { 2, 6 }, s3[2] = { 3, 4 };
+    assert_int_equal(ua_seq_npy_write(px, s2, 2, tok, NULL), UA_OK);
+    assert_int_equal(ua_seq_npy_write(py, s3, 2, tok, NULL), UA_OK);
+    assert_int_equal(ua_seq_data_read(px, py, &d), UA_EFORMAT);
+    assert_non_null(strstr(ua_last_error(), "do not match the inputs"));
+    /* non-integer tokens (2-D floats) */
+    assert_int_equal(ua_seq_npy_write(px, s2, 2, NULL, fl), UA_OK);
+    assert_int_equal(ua_seq_data_read(px, NULL, &d), UA_EFORMAT);
+    assert_non_null(strstr(ua_last_error(), "not a non-negative integer token"));
+    /* a good pair, then a token out of the vocabulary at the model */
+    int64_t s4[3] = { 2, 6, 2 };
+    assert_int_equal(ua_seq_npy_write(px, s2, 2, tok, NULL), UA_OK);
+    assert_int_equal(ua_seq_npy_write(py, s4, 3, NULL, fl), UA_OK);
+    assert_int_equal(ua_seq_data_read(px, py, &d), UA_OK);
+    assert_int_equal(d.N, 2);
+    assert_int_equal(d.n, 6);
+    assert_int_equal(d.k, 2);
+    assert_true(d.tok[7] == 7 && d.y[3] == 1.5f);
+    ua_seq_options o;
+    ua_seq_options_default(&o);
+    o.vocab = 10; /* token 11 is outside */
+    o.nout = 2;
+    o.n = 6;
+    assert_int_equal(ua_seq_data_check(&d, &o), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "sequence 1, position 4: token 10 is outside the vocabulary 0..9"));
+    o.vocab = 12;
+    assert_int_equal(ua_seq_data_check(&d, &o), UA_OK);
+    o.n = 5;
+    assert_int_equal(ua_seq_data_check(&d, &o), UA_EINVAL); /* longer than the model */
+    /* a classifier asked for a loss on data without class targets */
+    o.n = 6;
+    o.classify = 1;
+    o.nout = 3;
+    ua_seq *m;
+    assert_int_equal(ua_seq_alloc(&o, &m), UA_OK);
+    double loss;
+    assert_int_equal(ua_seq_loss_grad(m, &d, &loss, NULL, NULL), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "no class (N, n) targets"));
+    ua_seq_free(m);
+    ua_seq_data_free(&d);
+    /* truncated file */
+    FILE *f = fopen(px, "r+b");
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fclose(f);
+    assert_int_equal(truncate(px, len - 3), 0);
+    assert_int_equal(ua_seq_data_read(px, NULL, &d), UA_EFORMAT);
+    assert_int_equal(ua_seq_data_read("/nonexistent/x.npy", NULL, &d), UA_EINVAL);
+    remove(px);
+    remove(py);
+    rmdir(dir);
+}
+
+/* ---- training, save / load ------------------------------------------------------------------ */
+
+static void test_train_and_save_load(void **state)
+{
+    (void)state;
+    ua_seq_data d;
+    assert_int_equal(ua_seq_task_generate("reverse", 512, 8, 8, 1, &d), UA_OK);
+    assert_true(d.cls[0] == d.tok[7] && d.cls[7] == d.tok[0]);
+    ua_seq_options o;
+    ua_seq_options_default(&o);
+    o.width = 32;
+    o.heads = 2;
+    o.layers = 1;
+    o.positions = UA_SEQ_POS_SINUSOIDAL;
+    o.epochs = 30;
+    o.batch = 16;
+    o.lr = 3e-3;
+    o.threads = 1;
+    ua_seq *m;
+    assert_int_equal(ua_seq_fit(&d, &o, &m), UA_OK);
+    const ua_seq_report *r = ua_seq_get_report(m);
+    if (!(r->val_accuracy > 0.9))
+        fail_msg("reverse: validation accuracy %.3f after %zu epochs", r->val_accuracy, r->epochs_run);
+    /* save, load, same predictions bitwise */
+    ua_model *mod, *back;
+    assert_int_equal(ua_model_wrap("seq", m, "reverse", -INFINITY, INFINITY, &mod), UA_OK);
+    char path[] = "/tmp/ua_seq_model_XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    assert_int_equal(ua_model_save(mod, path), UA_OK);
+    assert_int_equal(ua_model_load(path, &back), UA_OK);
+    size_t din, dout;
+    ua_model_dims(back, &din, &dout);
+    assert_int_equal(din, 8);
+    assert_int_equal(dout, 8);
+    double x[16], y1[16], y2[16];
+    for (int i = 0; i < 16; i++) x[i] = d.tok[i];
+    assert_int_equal(ua_model_predict(mod, x, 2, y1), UA_OK);
+    assert_int_equal(ua_model_predict(back, x, 2, y2), UA_OK);
+    assert_memory_equal(y1, y2, sizeof y1);
+    x[3] = 8; /* outside the vocabulary */
+    assert_int_equal(ua_model_predict(back, x, 2, y2), UA_EINVAL);
+    ua_model_free(mod);
+    ua_model_free(back);
+    remove(path);
+    ua_seq_data_free(&d);
+}
+
+static void test_options(void **state)
+{
+    (void)state;
+    ua_seq_options o;
+    ua_seq_options_default(&o);
+    o.width = 30;
+    o.heads = 4;
+    assert_int_equal(ua_seq_options_check(&o), UA_EINVAL);
+    ua_seq_attention a;
+    assert_int_equal(ua_seq_attention_parse("flash", &a), UA_ENOTFOUND);
+    assert_non_null(strstr(ua_last_error(), "softmax, sigmoid, rpe, urpe"));
+    ua_seq_options_default(&o);
+    o.attention = UA_SEQ_URPE;
+    o.rel = UA_SEQ_REL_NONE;
+    assert_int_equal(ua_seq_options_check(&o), UA_EINVAL);
+    /* T5 buckets: exact below 16, log-spaced up to 128, sign-split when bidirectional */
+    assert_int_equal(ua_seq_t5_bucket(0, 1), 0);
+    assert_int_equal(ua_seq_t5_bucket(-5, 1), 5);
+    assert_int_equal(ua_seq_t5_bucket(5, 1), 37);
+    assert_int_equal(ua_seq_t5_bucket(-1000, 1), 31);
+    assert_int_equal(ua_seq_t5_bucket(-1000, 0), 63);
+    assert_int_equal(ua_seq_t5_bucket(7, 0), 0);
+}
+
+static struct timespec t_start;
+static int t_setup(void **state)
+{
+    (void)state;
+    clock_gettime(CLOCK_MONOTONIC, &t_start);
+    return 0;
+}
+static int t_teardown(void **state)
+{
+    (void)state;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    if (getenv("UA_TEST_TIMES"))
+        fprintf(stderr, "  %.2f s\n", (double)(t.tv_sec - t_start.tv_sec) + 1e-9 * (double)(t.tv_nsec - t_start.tv_nsec));
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_options, t_setup, t_teardown),
+        cmocka_unit_test_setup_teardown(test_torch_reference, t_setup, t_teardown),
+        cmocka_unit_test_setup_teardown(test_gradcheck, t_setup, t_teardown),
+        cmocka_unit_test_setup_teardown(test_fused_matches_naive, t_setup, t_teardown),
+        cmocka_unit_test_setup_teardown(test_fused_memory, t_setup, t_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_data, t_setup, t_teardown),
+        cmocka_unit_test_setup_teardown(test_train_and_save_load, t_setup, t_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
