@@ -113,18 +113,36 @@ static ua_status score(const ua_kernel *m, const ua_cli_xy *xy, double *err)
     double *p = malloc(xy->n * xy->k * sizeof *p);
     if (!p) return UA_ENOMEM;
     ua_status s = ua_kernel_predict(m, xy->x, xy->n, p);
-    double acc = 0;
-    for (size_t i = 0; !s && i < xy->n * xy->k; i++)
-        acc += classify ? (p[i] != xy->y[i]) : (p[i] - xy->y[i]) * (p[i] - xy->y[i]);
-    *err = classify ? acc / (double)(xy->n * xy->k) : sqrt(acc / (double)(xy->n * xy->k));
+    size_t N = xy->n * xy->k;
+    double acc = 0, mx = 0;
+    if (classify) {
+        for (size_t i = 0; !s && i < N; i++) acc += p[i] != xy->y[i];
+        *err = acc / (double)N;
+        free(p);
+        return s;
+    }
+    /* RMSE in target units by scaled sums (no overflow for huge targets) */
+    for (size_t i = 0; !s && i < N; i++) {
+        double e = fabs(p[i] - xy->y[i]);
+        mx = isnan(e) || isnan(mx) ? NAN : e > mx ? e : mx;
+    }
+    for (size_t i = 0; !s && mx > 0 && isfinite(mx) && i < N; i++) {
+        double e = (p[i] - xy->y[i]) / mx;
+        acc += e * e;
+    }
+    *err = mx > 0 && isfinite(mx) ? mx * sqrt(acc / (double)N) : mx;
     free(p);
     return s;
 }
 
 static int fit(ua_cli_fit_input *in, void **state, ua_status *fit_status)
 {
+    train_err = test_err = NAN;
     int rc = parse_options();
     if (rc) return rc;
+    if (in->domain_given && !in->target)
+        return ua_cli_usage("fit", "--domain applies to TARGET fits; with --data the model has no "
+                            "domain");
     if (in->target || (!in->data && !in->split_dir))
         return ua_cli_usage("fit", "the kernel family fits samples: give --data FILE or --split-dir DIR");
     ua_cli_xy tr, te;
@@ -172,7 +190,6 @@ static ua_status store_options(ua_model *m)
         char key[32];
         snprintf(key, sizeof key, "test_%s", what);
         s = ua_model_set_meta(m, key, buf);
-        fprintf(stderr, "uniapprox fit: test %s %.6g (split's test rows)\n", what, test_err);
     }
     return s;
 }

@@ -14,6 +14,7 @@ static const char *hidden, *activation, *leaky, *groups, *param, *base_width, *d
     *history, *seed, *threads, *log_path, *samples;
 static int evonorm, no_standardize;
 static ua_mlp_options opt;
+static double train_rmse = NAN;
 
 static const ua_opt opts[] = {
     { "hidden", 0, 1, &hidden, NULL },          { "activation", 0, 1, &activation, NULL },
@@ -144,8 +145,30 @@ static void progress(const ua_mlp_progress *p, void *ctxv)
     }
 }
 
+/* RMSE of m's predictions on xy, in target units (scaled sums: no overflow for huge targets). */
+static ua_status rmse_of(const ua_mlp *m, const ua_cli_xy *xy, double *rmse)
+{
+    size_t N = xy->n * xy->k;
+    double *p = malloc(N * sizeof *p);
+    if (!p) return UA_ENOMEM;
+    ua_status s = ua_mlp_predict(m, xy->x, xy->n, p);
+    double mx = 0, acc = 0;
+    for (size_t i = 0; !s && i < N; i++) {
+        double e = fabs(p[i] - xy->y[i]);
+        mx = isnan(e) || isnan(mx) ? NAN : e > mx ? e : mx;
+    }
+    for (size_t i = 0; !s && mx > 0 && isfinite(mx) && i < N; i++) {
+        double e = (p[i] - xy->y[i]) / mx;
+        acc += e * e;
+    }
+    *rmse = mx > 0 && isfinite(mx) ? mx * sqrt(acc / (double)N) : mx;
+    free(p);
+    return s;
+}
+
 static int fit(ua_cli_fit_input *in, void **state, ua_status *fit_status)
 {
+    train_rmse = NAN;
     int rc = parse_options();
     if (rc) return rc;
     ua_cli_xy xy = { 0 };
@@ -170,6 +193,9 @@ static int fit(ua_cli_fit_input *in, void **state, ua_status *fit_status)
         }
     } else {
         if (samples) return ua_cli_usage("fit", "--samples needs a TARGET");
+        if (in->domain_given)
+            return ua_cli_usage("fit", "--domain applies to TARGET fits; with --data the model has "
+                                "no domain");
         if ((rc = ua_cli_load_xy(in, "train", &xy))) return rc;
         in->a = -INFINITY;
         in->b = INFINITY;
@@ -187,13 +213,16 @@ static int fit(ua_cli_fit_input *in, void **state, ua_status *fit_status)
     *fit_status = ua_mlp_fit(xy.x, xy.y, xy.n, xy.d, xy.k, &opt, &m);
     if (pc.tty) fputs("\r\033[K", stderr);
     if (pc.log && fclose(pc.log) && !*fit_status) *fit_status = UA_EIO;
-    ua_cli_xy_free(&xy);
     if (*fit_status == UA_EINVAL && !in->target) { /* bad samples: name the file */
         char msg[512];
         snprintf(msg, sizeof msg, "%s", ua_last_error());
         ua_mlp_free(m);
+        ua_cli_xy_free(&xy);
         return ua_cli_usage("fit", "%s: %s", in->data ? in->data : in->split_dir, msg);
     }
+    if (!*fit_status && opt.task == UA_TASK_REGRESS) /* the training rows, target units */
+        *fit_status = rmse_of(m, &xy, &train_rmse);
+    ua_cli_xy_free(&xy);
     if (*fit_status) {
         ua_mlp_free(m);
         return 0;
@@ -204,11 +233,9 @@ static int fit(ua_cli_fit_input *in, void **state, ua_status *fit_status)
             ua_mlp_free(m);
             return rc;
         }
-        double *p = malloc(te.n * te.k * sizeof *p), se = 0;
-        ua_status s = p ? ua_mlp_predict(m, te.x, te.n, p) : UA_ENOMEM;
-        for (size_t i = 0; !s && i < te.n * te.k; i++) se += (p[i] - te.y[i]) * (p[i] - te.y[i]);
-        if (!s) ua_mlp_set_test_rmse(m, sqrt(se / (double)(te.n * te.k)));
-        free(p);
+        double r;
+        ua_status s = rmse_of(m, &te, &r);
+        if (!s) ua_mlp_set_test_rmse(m, r);
         ua_cli_xy_free(&te);
         if (s) {
             ua_mlp_free(m);
@@ -240,6 +267,10 @@ static ua_status store_options(ua_model *m)
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)opt.seed);
     if (!s) s = ua_model_set_meta(m, "seed", buf);
     if (!s) s = ua_model_set_meta(m, "standardize", opt.standardize ? "1" : "0");
+    if (!s && isfinite(train_rmse)) {
+        snprintf(buf, sizeof buf, "%.17g", train_rmse);
+        s = ua_model_set_meta(m, "train_rmse", buf);
+    }
     return s;
 }
 

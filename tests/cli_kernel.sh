@@ -86,8 +86,9 @@ printf '2\n' >uci/index_target.txt
 awk 'BEGIN { for (i = 0; i < 225; i++) if (i % 5) print i }' >uci/index_train_0.txt
 awk 'BEGIN { for (i = 0; i < 225; i++) if (!(i % 5)) print i }' >uci/index_test_0.txt
 expect_exit 0 "split-dir" -- "$UA" fit --split-dir uci --family kernel -o u.safetensors
-expect_grep err.txt "test rmse" "test RMSE printed"
+grep -qi rmse err.txt && fail "the fitter prints no rmse on stderr: $(cat err.txt)" || pass
 expect_exit 0 "info split" -- "$UA" info u.safetensors --json
+expect_grep out.txt '"train_rmse"' "kernel split: train_rmse stored"
 expect_le "$(sed -n 's/.*"test_rmse":[[:space:]]*"\([-0-9.eE+]*\)".*/\1/p' out.txt)" 0.02 "test RMSE on held-out grid rows"
 
 # rf: fit, eval, export
@@ -102,5 +103,34 @@ expect_exit 0 "rf export" -- "$UA" export r.safetensors --name kfun -o rfun.c
 worst=$(paste c.txt e.txt | awk '{ d = $1 - $2; if (d < 0) d = -d; if (d > w) w = d } END { printf "%.3g", w + 0 }')
 expect_le "$worst" 1e-12 "rf export matches eval"
 expect_exit 2 "rf bad dist" -- "$UA" fit --data s.csv --family rf --dist normal
+expect_exit 0 "rf split-dir" -- "$UA" fit --split-dir uci --family rf -o ru.safetensors
+grep -qi rmse err.txt && fail "rf prints no rmse on stderr: $(cat err.txt)" || pass
+expect_exit 0 "info rf split" -- "$UA" info ru.safetensors --json
+expect_grep out.txt '"train_rmse"' "rf split: train_rmse stored"
+expect_grep out.txt '"test_rmse"' "rf split: test_rmse stored"
+
+# what a new user ran into
+# huge values (x ~ 1e300, y ~ 1e306): exit 1, a clear message, the old model file kept
+awk 'BEGIN { print "x,y"; for (i = 0; i < 50; i++) printf "%.17g,%.17g\n", (i + 1) * 1e300, (i % 7 + 1) * 1e306 }' >huge.csv
+for fam in rf kernel; do
+    raw="--no-standardize"; [ $fam = kernel ] && raw="--no-standardize --kernel polynomial"
+    cp r.safetensors keep.safetensors
+    expect_exit 1 "$fam on huge values" -- "$UA" fit --data huge.csv --family $fam -o r.safetensors
+    expect_grep err.txt "the ridge solve is not finite: the data overflow double" "$fam: overflow explained"
+    cmp -s r.safetensors keep.safetensors && pass || fail "$fam: a failed fit keeps the old model file"
+    expect_exit 1 "$fam on huge raw values" -- "$UA" fit --data huge.csv --family $fam $raw
+    grep -q "dsyevd\|argument" err.txt && fail "$fam: LAPACK's message leaks: $(cat err.txt)" || pass
+    # one training row; --domain with samples
+    head -n 2 s.csv >one.csv
+    expect_exit 2 "$fam: one row" -- "$UA" fit --data one.csv --family $fam
+    expect_grep err.txt "at least 2 training rows" "$fam: one row explained"
+    expect_exit 2 "$fam: --domain with --data" -- "$UA" fit --data s.csv --family $fam --domain 0:1
+done
+# --classify on real-valued labels: refused, the row named
+expect_exit 2 "classify real-valued y" -- "$UA" fit --data s.csv --family kernel --classify
+expect_grep err.txt "in row [0-9]* is not an integer class label" "real-valued labels explained"
+# more Nystrom landmarks than rows: refused
+expect_exit 2 "nystrom > n" -- "$UA" fit --data s.csv --family kernel --nystrom 100000
+expect_grep err.txt "100000 landmarks" "nystrom > n explained"
 
 finish

@@ -103,6 +103,31 @@ expect_grep err.txt "validation" "the validation problem is explained"
 expect_exit 2 "bad activation" -- "$UA" fit --family mlp --data d.csv --activation swish
 expect_exit 2 "bad hidden" -- "$UA" fit --family mlp --data d.csv --hidden 64xx
 
+# a diverged fit (the learning rate blows the loss up) exits 1, names the problem and keeps the
+# old model file as it was; the saved file of a good fit loads
+cp m.safetensors keep.safetensors
+expect_exit 1 "diverged fit" -- "$UA" fit --family mlp --data d.csv --hidden 16 --epochs 3 --lr 1e10 -o m.safetensors
+expect_grep err.txt "training diverged at epoch" "divergence explained"
+expect_grep err.txt "smaller --lr" "divergence: the way out named"
+cmp -s m.safetensors keep.safetensors && pass || fail "a diverged fit keeps the old model file"
+expect_exit 0 "the old model still loads" -- "$UA" info m.safetensors
+# samples whose spread overflows double: exit 1, a clear message
+awk 'BEGIN { print "x,y"; for (i = 0; i < 100; i++) printf "%.17g,%.17g\n", (i + 1) * 1e300, (i % 7 + 1) * 1e306 }' >huge.csv
+expect_exit 1 "huge samples" -- "$UA" fit --family mlp --data huge.csv -o m.safetensors
+expect_grep err.txt "overflow double" "huge samples explained"
+cmp -s m.safetensors keep.safetensors && pass || fail "huge samples keep the old model file"
+# --domain means nothing for samples
+expect_exit 2 "--domain with --data" -- "$UA" fit --family mlp --data d.csv --domain 0:1
+expect_grep err.txt "with --data the model has no domain" "--domain with --data explained"
+# train RMSE (target units) in the metadata; a split's test RMSE too, nothing on stderr
+expect_exit 0 "info: train_rmse" -- "$UA" info m.safetensors --json
+expect_grep out.txt '"train_rmse"' "train_rmse stored"
+expect_exit 0 "fit --split-dir -o" -- "$UA" fit --family mlp --split-dir uci --hidden 8 --epochs 20 -o u.safetensors
+grep -qi rmse err.txt && fail "the fitter prints no rmse on stderr: $(cat err.txt)" || pass
+expect_exit 0 "info split model" -- "$UA" info u.safetensors --json
+expect_grep out.txt '"train_rmse"' "split: train_rmse stored"
+expect_grep out.txt '"test_rmse"' "split: test_rmse stored"
+
 # export: standalone C equals eval within float rounding (f32 model), and to 1e-12 (f64)
 cat >drv.c <<'C'
 #include <stdio.h>

@@ -718,6 +718,74 @@ static void test_save_load_export(void **state)
     ua_kernel_free(km);
 }
 
+/* What a new user ran into: one training row, real-valued labels with classify, more Nystrom
+ * landmarks than rows, data that overflow double (a clear UA_EDIVERGED message, never LAPACK's
+ * "dsyevd: argument 5 is invalid"). */
+static void test_user_reports(void **state)
+{
+    (void)state;
+    enum { N = 60 };
+    double x[N], y[N];
+    for (size_t i = 0; i < N; i++) {
+        x[i] = sin((double)i);
+        y[i] = sin(3.0 * (double)i);
+    }
+    ua_kernel_options o;
+    ua_kernel_options_default(&o);
+    ua_kernel *m = NULL;
+    /* one sample: nothing to fit, no LOO */
+    assert_int_equal(ua_kernel_fit(x, y, 1, 1, 1, &o, &m), UA_EINVAL);
+    assert_null(m);
+    assert_non_null(strstr(ua_last_error(), "at least 2 training rows"));
+    assert_int_equal(ua_kernel_fit(x, y, 2, 1, 1, &o, &m), UA_OK);
+    ua_kernel_free(m);
+    /* classify on real-valued y: refused, the row named */
+    o.classify = 1;
+    assert_int_equal(ua_kernel_fit(x, y, N, 1, 1, &o, &m), UA_EINVAL);
+    assert_null(m);
+    assert_non_null(strstr(ua_last_error(), "in row 1 is not an integer class label"));
+    double lab[N];
+    for (size_t i = 0; i < N; i++) lab[i] = y[i] > 0 ? 1 : -1; /* negative integers are labels */
+    assert_int_equal(ua_kernel_fit(x, lab, N, 1, 1, &o, &m), UA_OK);
+    ua_kernel_free(m);
+    o.classify = 0;
+    /* Nystrom: M > n refused */
+    o.nystrom = 100000;
+    assert_int_equal(ua_kernel_fit(x, y, N, 1, 1, &o, &m), UA_EINVAL);
+    assert_null(m);
+    assert_non_null(strstr(ua_last_error(), "100000 landmarks"));
+    o.nystrom = N;
+    assert_int_equal(ua_kernel_fit(x, y, N, 1, 1, &o, &m), UA_OK);
+    ua_kernel_free(m);
+    o.nystrom = 0;
+    /* x ~ 1e300, y ~ 1e306 */
+    double xh[N], yh[N];
+    for (size_t i = 0; i < N; i++) {
+        xh[i] = (double)(i + 1) * 1e300;
+        yh[i] = (double)(i % 7 + 1) * 1e306;
+    }
+    assert_int_equal(ua_kernel_fit(xh, yh, N, 1, 1, &o, &m), UA_EDIVERGED);
+    assert_null(m);
+    assert_non_null(strstr(ua_last_error(), "the ridge solve is not finite: the data overflow double"));
+    /* raw columns: the polynomial kernel overflows; checked before LAPACK sees it */
+    o.standardize = 0;
+    o.kernel.type = UA_KERNEL_POLYNOMIAL;
+    for (int sel = 0; sel < 2; sel++) {
+        o.lambda = sel ? 1.0 : 0; /* LOO's dsyevd path, then the fixed-lambda Cholesky */
+        assert_int_equal(ua_kernel_fit(xh, yh, N, 1, 1, &o, &m), UA_EDIVERGED);
+        assert_null(m);
+        assert_null(strstr(ua_last_error(), "dsyevd"));
+        assert_non_null(strstr(ua_last_error(), "overflow double"));
+    }
+    o.nystrom = 10;
+    assert_int_equal(ua_kernel_fit(xh, yh, N, 1, 1, &o, &m), UA_EDIVERGED);
+    assert_null(strstr(ua_last_error(), "dsyevd"));
+    /* the closed-form LOO helper on a non-finite matrix */
+    double K[4] = { 1, INFINITY, INFINITY, 1 }, res[2];
+    assert_int_equal(ua_kernel_loo_residuals(K, y, 2, 1, 1.0, res), UA_EDIVERGED);
+    assert_null(strstr(ua_last_error(), "dsyevd"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -732,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_memory_guard_and_bad_input),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_save_load_export),
+        cmocka_unit_test(test_user_reports),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

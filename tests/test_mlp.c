@@ -725,6 +725,85 @@ static void test_classify(void **state)
     ua_mlp_free(m);
 }
 
+/* A fit whose loss or parameters become non-finite fails with UA_EDIVERGED and returns nothing
+ * (the CLI then keeps an old model file); data whose spread overflows double likewise. */
+static void test_diverged(void **state)
+{
+    (void)state;
+    enum { N = 200 };
+    double x[2 * N], y[N];
+    for (size_t i = 0; i < N; i++) {
+        x[2 * i] = sin(0.37 * (double)i) * 2;
+        x[2 * i + 1] = cos(0.11 * (double)(i * i));
+        y[i] = sin(2 * x[2 * i]) + x[2 * i + 1] * x[2 * i + 1] / 2;
+    }
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    o.nhidden = 1;
+    o.hidden[0] = 16;
+    o.epochs = 3;
+    o.lr = 1e10;
+    o.threads = 1;
+    ua_mlp *m = (ua_mlp *)1;
+    for (int val = 0; val < 2; val++) { /* with and without early stopping */
+        o.val_frac = val ? 0.1 : 0;
+        assert_int_equal(ua_mlp_fit(x, y, N, 2, 1, &o, &m), UA_EDIVERGED);
+        assert_null(m);
+        assert_non_null(strstr(ua_last_error(), "training diverged at epoch"));
+        assert_non_null(strstr(ua_last_error(), "smaller --lr"));
+    }
+    /* a sane learning rate still fits */
+    o.lr = 3e-3;
+    assert_int_equal(ua_mlp_fit(x, y, N, 2, 1, &o, &m), UA_OK);
+    ua_mlp_free(m);
+    /* x ~ 1e300, y ~ 1e306: the spread overflows double */
+    for (size_t i = 0; i < N; i++) {
+        x[2 * i] = (double)(i + 1) * 1e300;
+        y[i] = (double)(i % 7 + 1) * 1e306;
+    }
+    assert_int_equal(ua_mlp_fit(x, y, N, 2, 1, &o, &m), UA_EDIVERGED);
+    assert_null(m);
+    assert_non_null(strstr(ua_last_error(), "overflow double"));
+    /* the loader still refuses a non-finite weight (what a diverged fit used to save) */
+    assert_int_equal(ua_mlp_hidden_parse("4", &o), UA_OK);
+    assert_int_equal(ua_mlp_alloc(2, 1, &o, &m), UA_OK);
+    ua_model *mm;
+    assert_int_equal(ua_model_wrap("mlp", m, NULL, -INFINITY, INFINITY, &mm), UA_OK);
+    const char *path = tu_path("mlp_nan.safetensors");
+    assert_int_equal(ua_model_save(mm, path), UA_OK);
+    ua_model_free(mm);
+    ua_st *good, *st;
+    assert_int_equal(ua_st_read(path, &good), UA_OK);
+    assert_int_equal(ua_st_alloc(&st), UA_OK);
+    for (size_t i = 0; i < ua_st_meta_count(good); i++) {
+        const char *k, *v;
+        ua_st_meta_at(good, i, &k, &v);
+        assert_int_equal(ua_st_set_meta(st, k, v), UA_OK);
+    }
+    for (size_t i = 0; i < ua_st_count(good); i++) {
+        const char *name = ua_st_name(good, i);
+        ua_dtype dt;
+        size_t nd;
+        const int64_t *sh;
+        const void *data;
+        ua_st_get(good, name, &dt, &nd, &sh, &data);
+        float w[8];
+        if (!strcmp(name, "layers.0.weight")) {
+            memcpy(w, data, sizeof w);
+            w[0] = NAN;
+            data = w;
+        }
+        assert_int_equal(ua_st_add(st, name, dt, nd, sh, data), UA_OK);
+    }
+    assert_int_equal(ua_st_write(st, path), UA_OK);
+    ua_st_free(st);
+    ua_st_free(good);
+    ua_model *back = NULL;
+    assert_int_equal(ua_model_load(path, &back), UA_EFORMAT);
+    assert_null(back);
+    assert_non_null(strstr(ua_last_error(), "'layers.0.weight' element 0 is not finite"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -739,6 +818,7 @@ int main(void)
         cmocka_unit_test(test_reproducible_and_save_load),
         cmocka_unit_test(test_bad_model_file),
         cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_diverged),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -300,6 +300,40 @@ static void test_bad_input(void **state)
     ua_rf_free(NULL);
 }
 
+/* One training row is refused; data that overflow double fail with UA_EDIVERGED and a clear
+ * message (never LAPACK's "dsyevd: argument 5 is invalid"), with and without standardisation. */
+static void test_user_reports(void **state)
+{
+    (void)state;
+    enum { N = 50 };
+    double x[N], y[N];
+    for (size_t i = 0; i < N; i++) {
+        x[i] = (double)(i + 1) * 1e300;
+        y[i] = (double)(i % 7 + 1) * 1e306;
+    }
+    ua_rf_options o;
+    ua_rf_options_default(&o);
+    o.features = 50;
+    ua_rf *m = NULL;
+    double xs[2] = { 0.5, 1 }, ys[2] = { 1, 2 };
+    assert_int_equal(ua_rf_fit(xs, ys, 1, 1, 1, &o, &m), UA_EINVAL);
+    assert_null(m);
+    assert_non_null(strstr(ua_last_error(), "at least 2 training rows"));
+    assert_int_equal(ua_rf_fit(xs, ys, 2, 1, 1, &o, &m), UA_OK);
+    ua_rf_free(m);
+    assert_int_equal(ua_rf_fit(x, y, N, 1, 1, &o, &m), UA_EDIVERGED);
+    assert_null(m);
+    assert_non_null(strstr(ua_last_error(), "the ridge solve is not finite: the data overflow double"));
+    o.standardize = 0;
+    for (int fixed = 0; fixed < 2; fixed++) {
+        o.lambda = fixed ? 1.0 : 0;
+        assert_int_equal(ua_rf_fit(x, y, N, 1, 1, &o, &m), UA_EDIVERGED);
+        assert_null(m);
+        assert_null(strstr(ua_last_error(), "dsyevd"));
+        assert_non_null(strstr(ua_last_error(), "overflow double"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -309,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_bandwidth_floor),
         cmocka_unit_test(test_save_load_export),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_user_reports),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

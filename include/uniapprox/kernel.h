@@ -123,12 +123,15 @@ ua_status ua_kernel_matrix(const ua_kernel_spec *spec, const double *a, size_t n
                            const double *b, size_t nb, size_t d, double *out);
 
 /*
- * Fits KRR to x (n, d) and y (n, k) (k = 1 with classify: the labels, any finite numbers).
+ * Fits KRR to x (n, d) and y (n, k), n >= 2 (k = 1 with classify: integer labels, |y| < 2^20;
+ * nystrom M <= n).
  * opt NULL: defaults. Copies what it keeps (the standardised training inputs, or the landmarks).
  * Errors: UA_EINVAL (NULL arrays, n or d zero, non-finite values, bad options: the message names
  * them), UA_ENOMEM (also: the n x n matrix would exceed max_memory — the message suggests
  * --nystrom M or the rf family), UA_ENOTRESOLVED never; a matrix that is not positive definite
- * after adding lambda (lambda too small for the kernel) is UA_EDOMAIN with the lambda named.
+ * after adding lambda (lambda too small for the kernel) is UA_EDOMAIN with the lambda named;
+ * UA_EDIVERGED when the data overflow double (a kernel matrix or the weights not finite; checked
+ * before LAPACK is called).
  * Complexity: exact, O(n^2 d + n^3 / 3) and 8 n^2 bytes; selection adds one eigendecomposition
  * (about 9 m^3 flops, m = min(n, select_max)) per scale value; Nyström O(n M^2 + M^3).
  * Free with ua_kernel_free.

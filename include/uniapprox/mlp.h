@@ -180,7 +180,10 @@ ua_status ua_mlp_alloc(size_t d, size_t dout, const ua_mlp_options *opt, ua_mlp 
  * With threads == 1 the result is bitwise reproducible for a given seed.
  * Errors: UA_EINVAL (NULL arrays, n, d or k zero, a non-finite value, labels that are not
  * integers in [0, 2^20), a validation fraction that leaves fewer than 2 validation rows or no
- * training row, bad options — the message says which), UA_ENOMEM. *out is NULL on failure.
+ * training row, bad options — the message says which), UA_ENOMEM, UA_EDIVERGED (the training or
+ * validation loss or a parameter became NaN or infinite — a learning rate too large, or data
+ * whose spread overflows double; early stopping does not fall back to an earlier epoch).
+ * *out is NULL on failure.
  * Complexity: O(epochs n P) with P the number of parameters.
  */
 ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_t k,

@@ -66,8 +66,9 @@ const char *ua_rf_act_name(ua_rf_act act);
 ua_status ua_rf_draw(const ua_rf_options *opt, size_t d, ua_rf **out);
 
 /*
- * Fits to x (n, d), y (n, k). opt NULL: defaults. Errors: UA_EINVAL (NULL arrays, zero sizes,
- * non-finite values, bad options), UA_ENOMEM, UA_EDOMAIN (the eigendecomposition failed).
+ * Fits to x (n, d), y (n, k), n >= 2. opt NULL: defaults. Errors: UA_EINVAL (NULL arrays, zero
+ * sizes, n < 2, non-finite values, bad options), UA_ENOMEM, UA_EDOMAIN (the eigendecomposition
+ * failed), UA_EDIVERGED (the data overflow double: features, Phi^T Phi or the weights not finite).
  */
 ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t k,
                     const ua_rf_options *opt, ua_rf **out);

@@ -28,4 +28,19 @@ void *ua_calloc(size_t n, size_t size);
  * out). buf must hold at least 32 bytes. Returns buf. */
 char *ua_fmt_double(char *buf, double x);
 
+/* Checks class labels y (n,) of a classifier: every one an integer in [0, 2^20) (nonneg) or in
+ * (-2^20, 2^20). UA_EINVAL naming who, the label and its 0-based row, else UA_OK. Shared by the
+ * mlp (--task classify) and kernel (--classify) families. */
+ua_status ua_check_labels(const char *who, const double *y, size_t n, int nonneg);
+
+/* The first index i < n with a[i] not finite, or n when every value is finite. */
+size_t ua_first_nonfinite(const double *a, size_t n);
+
+/* After standardisation, z (n, d) of "x" or "y" (what) must be of moderate size (|z| <= 1e150:
+ * squares and products stay finite). A larger value means the spread of the raw column overflowed
+ * double and the scaler fell back to scale 1. UA_EDIVERGED ("<who>: <lead>the data overflow double
+ * after standardisation (...)"), else UA_OK. */
+ua_status ua_check_standardised(const char *who, const char *lead, const char *what,
+                                const double *z, size_t n, size_t d);
+
 #endif /* UA_CORE_INTERNAL_H */

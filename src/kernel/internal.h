@@ -65,6 +65,14 @@ ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t
                             const double *lambdas, size_t nl, int crit, double *lambda,
                             double *err, double *errs, double *w);
 
+/* UA_EDIVERGED "<who>: the ridge solve is not finite: the data overflow double (<what>, entry
+ * i, is inf) ..." when one of the n values of a is not finite (checked
+ * before handing a matrix to LAPACK, and on its results), else UA_OK. lower: a is (n, n) and only
+ * its lower triangle (row-major) is read. */
+ua_status ua_ridge_check_finite(const char *who, const char *what, const double *a, size_t n,
+                                int lower);
+#define UA_RIDGE_LEAD "the ridge solve is not finite: "
+
 /* Default lambda grid: 1e-8 .. 1e2 by decades (11 values). */
 extern const double ua_krr_default_lambdas[11];
 

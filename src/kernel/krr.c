@@ -211,6 +211,7 @@ static ua_status solve_exact(const ua_kernel_spec *s, const double *x, const dou
                       "(%.3g GiB); use --nystrom M or the rf family", n, n, need / 1073741824.0);
     }
     ua_status st = ua_kmat_sym_lower(s, x, n, d, K, n);
+    if (!st) st = ua_ridge_check_finite("kernel fit", "the kernel matrix", K, n, 1);
     if (!st) {
         for (size_t i = 0; i < n; i++) K[i * n + i] += lambda;
         /* the row-major lower triangle is LAPACK's column-major upper: no transposed copy */
@@ -228,6 +229,7 @@ static ua_status solve_exact(const ua_kernel_spec *s, const double *x, const dou
         if (info) st = UA_ERR(UA_EINVAL, "dpotrs failed (%d)", (int)info);
         for (size_t i = 0; !st && i < n; i++)
             for (size_t t = 0; t < k; t++) alpha[i * k + t] = B[t * n + i];
+        if (!st) st = ua_ridge_check_finite("kernel fit", "the weights alpha", alpha, n * k, 0);
     }
     free(K);
     free(B);
@@ -248,11 +250,22 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
     if (!x || !y || !n || !d || !k)
         return UA_ERR(UA_EINVAL, "ua_kernel_fit: need x, y and n, d, k > 0 (n = %zu, d = %zu, k = %zu)",
                       n, d, k);
+    if (n < 2)
+        return UA_ERR(UA_EINVAL, "kernel fit: need at least 2 training rows, got %zu (one row "
+                      "determines nothing, and leave-one-out has nothing left)", n);
     if (o.classify && k != 1) return UA_ERR(UA_EINVAL, "kernel fit: classification takes one label column, got %zu", k);
+    if (o.nystrom > n)
+        return UA_ERR(UA_EINVAL, "kernel fit: Nystrom with %zu landmarks needs at least as many "
+                      "training rows, got %zu; use M <= %zu (M = n is exact KRR's cost)",
+                      o.nystrom, n, n);
     for (size_t i = 0; i < n * d; i++)
         if (!isfinite(x[i])) return UA_ERR(UA_EINVAL, "kernel fit: x[%zu][%zu] is not finite", i / d, i % d);
     for (size_t i = 0; i < n * k; i++)
         if (!isfinite(y[i])) return UA_ERR(UA_EINVAL, "kernel fit: y[%zu][%zu] is not finite", i / k, i % k);
+    if (o.classify) {
+        ua_status ls = ua_check_labels("kernel fit", y, n, 0);
+        if (ls) return ls;
+    }
     if (!(o.lambda >= 0) || !isfinite(o.lambda)) return UA_ERR(UA_EINVAL, "kernel fit: lambda must be >= 0 (0: choose), got %g", o.lambda);
     if (o.select > UA_SELECT_NONE) return UA_ERR(UA_EINVAL, "kernel fit: unknown selection %d", (int)o.select);
     if (o.select == UA_SELECT_KFOLD && (o.folds < 2 || o.folds > n))
@@ -285,7 +298,10 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
     if (!xz) st = UA_ENOMEM_ERR(n * d * sizeof *xz);
     if (!st) {
         memcpy(xz, x, n * d * sizeof *xz);
-        if (km->standardize && !(st = ua_scaler_fit(x, n, d, &km->xs))) ua_scaler_apply(&km->xs, xz, n);
+        if (km->standardize && !(st = ua_scaler_fit(x, n, d, &km->xs))) {
+            ua_scaler_apply(&km->xs, xz, n);
+            st = ua_check_standardised("kernel fit", UA_RIDGE_LEAD, "x", xz, n, d);
+        }
     }
     /* targets: standardised columns, or one-hot classes */
     if (!st && km->classify) {
@@ -312,7 +328,10 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
         if (!(yz = malloc(n * k * sizeof *yz))) st = UA_ENOMEM_ERR(n * k * sizeof *yz);
         else {
             memcpy(yz, y, n * k * sizeof *yz);
-            if (km->standardize && !(st = ua_scaler_fit(y, n, k, &km->ys))) ua_scaler_apply(&km->ys, yz, n);
+            if (km->standardize && !(st = ua_scaler_fit(y, n, k, &km->ys))) {
+                ua_scaler_apply(&km->ys, yz, n);
+                st = ua_check_standardised("kernel fit", UA_RIDGE_LEAD, "y", yz, n, k);
+            }
         }
     }
     size_t kk = km->k;

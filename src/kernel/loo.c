@@ -24,6 +24,8 @@ const double ua_krr_default_lambdas[11] = {1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3,
  * memory as its upper triangle and writes the eigenvectors as columns = our rows. */
 static ua_status eig(double *a, size_t n, double *s)
 {
+    ua_status st = ua_ridge_check_finite("kernel fit", "the kernel matrix", a, n, 1);
+    if (st) return st;
     lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)n, a, (lapack_int)n, s);
     if (info < 0) return UA_ERR(UA_EINVAL, "dsyevd: argument %d is invalid", (int)-info);
     if (info > 0) return UA_ERR(UA_EDOMAIN, "dsyevd: the eigendecomposition did not converge");

@@ -36,6 +36,7 @@ ua_status ua_kernel_nystrom_solve(ua_kernel *km, const double *x, const double *
     if (!st) st = ua_krng_subset(&r, n, M, idx);
     for (size_t i = 0; !st && i < M; i++) memcpy(L + i * d, x + idx[i] * d, d * sizeof *L);
     if (!st) st = ua_kernel_matrix(&km->spec, L, M, L, M, d, W);
+    if (!st) st = ua_ridge_check_finite("kernel fit", "the landmark kernel matrix", W, M * M, 0);
     if (!st) {
         lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)M, W, (lapack_int)M, s);
         if (info) st = UA_ERR(UA_EDOMAIN, "nystrom: eigendecomposition of K(L, L) failed (%d)", (int)info);
@@ -52,6 +53,7 @@ ua_status ua_kernel_nystrom_solve(ua_kernel *km, const double *x, const double *
         cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)M, (int)M, (int)M, 1.0, W, (int)M,
                     W, (int)M, 0.0, R, (int)M);
         st = ua_kernel_matrix(&km->spec, x, n, L, M, d, C);
+        if (!st) st = ua_ridge_check_finite("kernel fit", "the kernel matrix", C, n * M, 0);
     }
     if (!st) {
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)M, (int)M, 1.0, C,

@@ -17,6 +17,29 @@
 #include "core/internal.h"
 #include "internal.h"
 
+ua_status ua_ridge_check_finite(const char *who, const char *what, const double *a, size_t n,
+                                int lower)
+{
+    size_t bad = 0, cnt = lower ? n * n : n;
+    int found = 0;
+    if (lower) {
+        for (size_t i = 0; i < n && !found; i++)
+            for (size_t j = 0; j <= i; j++)
+                if (!isfinite(a[i * n + j])) {
+                    found = 1;
+                    bad = i * n + j;
+                    break;
+                }
+    } else {
+        bad = ua_first_nonfinite(a, n);
+        found = bad < cnt;
+    }
+    if (!found) return UA_OK;
+    return UA_ERR(UA_EDIVERGED, "%s: " UA_RIDGE_LEAD "the data overflow double (%s, entry "
+                  "%zu, is %g); rescale the samples to moderate magnitudes (e.g. divide by a "
+                  "power of ten)", who, what, bad, isnan(a[bad]) ? NAN : a[bad]);
+}
+
 ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t m, size_t k,
                             const double *lambdas, size_t nl, int crit, double *lambda,
                             double *err, double *errs, double *w)
@@ -33,6 +56,10 @@ ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t
             /* B (column-major m x k) = Phi^T y */
             cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, (int)m, (int)k, (int)n, 1.0, phi,
                         (int)m, y, (int)k, 0.0, B, (int)m);
+            st = ua_ridge_check_finite("ridge", "Phi^T Phi", G, m, 1);
+            if (!st) st = ua_ridge_check_finite("ridge", "Phi^T y", B, m * k, 0);
+        }
+        if (!st) {
             lapack_int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)m, G, (lapack_int)m);
             if (!info) info = LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', (lapack_int)m, (lapack_int)k, G,
                                              (lapack_int)m, B, (lapack_int)m);
@@ -40,6 +67,7 @@ ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t
                                   "(lambda %g too small; info %d)", *lambda, (int)info);
             for (size_t j = 0; !st && j < m; j++)
                 for (size_t t = 0; t < k; t++) w[j * k + t] = B[t * m + j];
+            if (!st) st = ua_ridge_check_finite("ridge", "the output weights", w, m * k, 0);
         }
         free(G);
         free(B);
@@ -56,6 +84,11 @@ ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t
         /* G = Phi^T Phi: lower triangle row-major = column-major upper, which dsyevd reads */
         cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)m, (int)n, 1.0, phi, (int)m, 0.0, G,
                     (int)m);
+        st = ua_ridge_check_finite("ridge", "the features", phi, n * m, 0);
+        if (!st) st = ua_ridge_check_finite("ridge", "the targets", y, n * k, 0);
+        if (!st) st = ua_ridge_check_finite("ridge", "Phi^T Phi", G, m, 1);
+    }
+    if (!st) {
         lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)m, G,
                                          (lapack_int)m, s);
         if (info) st = UA_ERR(UA_EDOMAIN, "ridge: the eigendecomposition failed (info %d)", (int)info);
@@ -126,6 +159,7 @@ ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t
         if (!st)
             cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)m, (int)k, (int)m, 1.0, G,
                         (int)m, wp, (int)k, 0.0, w, (int)k);
+        if (!st) st = ua_ridge_check_finite("ridge", "the output weights", w, m * k, 0);
     }
     free(G);
     free(s);

@@ -33,6 +33,8 @@ typedef struct {
     void *best;            /* (P,) best parameters, typed */
     double t0;
     size_t samples;        /* rows pushed through forward + backward */
+    size_t diverged;       /* the epoch whose loss became non-finite (0: none) */
+    double diverged_loss;  /* that loss */
 } fit_ctx;
 
 /* Mean loss over rows idx (n of them) in chunks of the evaluation workspace. */
@@ -76,6 +78,12 @@ static int end_epoch(fit_ctx *c, size_t epoch, double train_loss, double lr, dou
     const ua_mlp_options *o = &m->opt;
     double val = c->nval ? eval_loss(c, c->val, c->nval, NULL) : NAN;
     double crit = c->nval ? val : train_loss;
+    if (!isfinite(train_loss) || !isfinite(crit)) { /* diverged: the fit fails (docs/mlp.md) */
+        c->diverged = epoch;
+        c->diverged_loss = isfinite(train_loss) ? crit : train_loss;
+        m->report.epochs_run = epoch;
+        return 1;
+    }
     int improved = crit < *best || epoch == 1;
     if (improved) {
         *best = crit;
@@ -206,12 +214,11 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
     size_t dout = k;
     if (opt->task == UA_TASK_CLASSIFY) {
         if (k != 1) return UA_ERR(UA_EINVAL, "mlp: classification takes one label column, got %zu", k);
+        ua_status ls = ua_check_labels("mlp", y, n, 1);
+        if (ls) return ls;
         double mx = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (!(y[i] >= 0 && y[i] < 1048576 && y[i] == floor(y[i])))
-                return UA_ERR(UA_EINVAL, "mlp: label %g in row %zu is not a class 0, 1, 2, ...", y[i], i);
+        for (size_t i = 0; i < n; i++)
             if (y[i] > mx) mx = y[i];
-        }
         dout = (size_t)mx + 1;
         if (dout < 2) return UA_ERR(UA_EINVAL, "mlp: every label is 0; a classifier needs >= 2 classes");
     } else {
@@ -250,10 +257,12 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
             ua_scaler_free(&m->xs);
             s = ua_scaler_fit(x, n, d, &m->xs);
             if (!s) ua_scaler_apply(&m->xs, xz, n);
+            if (!s) s = ua_check_standardised("mlp", "", "x", xz, n, d);
             if (!s && opt->task == UA_TASK_REGRESS) {
                 ua_scaler_free(&m->ys);
                 s = ua_scaler_fit(y, n, k, &m->ys);
                 if (!s) ua_scaler_apply(&m->ys, yz, n);
+                if (!s) s = ua_check_standardised("mlp", "", "y", yz, n, k);
             }
         }
     }
@@ -284,6 +293,10 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
         s = opt->optim == UA_OPTIM_LBFGS ? run_lbfgs(&c) : run_first_order(&c);
         m->report.seconds = now() - c.t0;
         m->report.samples_per_second = m->report.seconds > 0 ? (double)c.samples / m->report.seconds : 0;
+        if (!s && c.diverged)
+            s = UA_ERR(UA_EDIVERGED, "mlp: training diverged at epoch %zu (loss %g); try a smaller "
+                       "--lr%s", c.diverged, isnan(c.diverged_loss) ? NAN : c.diverged_loss,
+                       opt->standardize ? "" : " or standardised data (drop --no-standardize)");
         if (m->report.epochs_run) memcpy(m->params, c.best, m->nparams * m->esize);
         if (opt->task == UA_TASK_CLASSIFY && !s) {
             size_t hits = 0;
@@ -297,8 +310,22 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
                 m->report.val_accuracy = NAN;
             }
         }
-        ua_mlp_fold_multipliers(m);
-        if (opt->task == UA_TASK_REGRESS) zero_constant_outputs(m, y, n);
+        if (!s) {
+            ua_mlp_fold_multipliers(m);
+            if (opt->task == UA_TASK_REGRESS) zero_constant_outputs(m, y, n);
+        }
+    }
+    if (!s) { /* finite parameters, finite predictions in target units: else nothing is returned */
+        double *pd = ua_calloc(m->nparams, sizeof *pd);
+        if (!pd) s = UA_ENOMEM_ERR(m->nparams * sizeof *pd);
+        else {
+            m->ops->to_double(m->params, pd, m->nparams);
+            size_t bad = ua_first_nonfinite(pd, m->nparams);
+            if (bad < m->nparams)
+                s = UA_ERR(UA_EDIVERGED, "mlp: training diverged (parameter %zu is not finite after "
+                           "%zu epochs); try a smaller --lr", bad, m->report.epochs_run);
+            free(pd);
+        }
     }
     m->ops->work_free(&c.wt);
     m->ops->work_free(&c.we);

@@ -186,6 +186,9 @@ ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t
     else ua_rf_options_default(&o);
     if (!x || !y || !n || !d || !k)
         return UA_ERR(UA_EINVAL, "ua_rf_fit: need x, y and n, d, k > 0 (n = %zu, d = %zu, k = %zu)", n, d, k);
+    if (n < 2)
+        return UA_ERR(UA_EINVAL, "rf fit: need at least 2 training rows, got %zu (one row "
+                      "determines nothing, and leave-one-out has nothing left)", n);
     for (size_t i = 0; i < n * d; i++)
         if (!isfinite(x[i])) return UA_ERR(UA_EINVAL, "rf fit: x[%zu][%zu] is not finite", i / d, i % d);
     for (size_t i = 0; i < n * k; i++)
@@ -210,8 +213,14 @@ ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t
         memcpy(z, x, n * d * sizeof *z);
         memcpy(yz, y, n * k * sizeof *yz);
         if (m->standardize) {
-            if (!(st = ua_scaler_fit(x, n, d, &m->xs))) ua_scaler_apply(&m->xs, z, n);
-            if (!st && !(st = ua_scaler_fit(y, n, k, &m->ys))) ua_scaler_apply(&m->ys, yz, n);
+            if (!(st = ua_scaler_fit(x, n, d, &m->xs))) {
+                ua_scaler_apply(&m->xs, z, n);
+                st = ua_check_standardised("rf fit", UA_RIDGE_LEAD, "x", z, n, d);
+            }
+            if (!st && !(st = ua_scaler_fit(y, n, k, &m->ys))) {
+                ua_scaler_apply(&m->ys, yz, n);
+                st = ua_check_standardised("rf fit", UA_RIDGE_LEAD, "y", yz, n, k);
+            }
         }
     }
     if (!st) {

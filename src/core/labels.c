@@ -1,0 +1,36 @@
+/* Checks shared by the learners: class labels, finite arrays (src/core/internal.h). */
+#include <math.h>
+
+#include "internal.h"
+
+ua_status ua_check_labels(const char *who, const double *y, size_t n, int nonneg)
+{
+    for (size_t i = 0; i < n; i++) {
+        double v = y[i];
+        if (!(v == floor(v) && v < 1048576 && (nonneg ? v >= 0 : v > -1048576)))
+            return UA_ERR(UA_EINVAL, "%s: label %.17g in row %zu is not %s", who, v, i,
+                          nonneg ? "a class 0, 1, 2, ..." :
+                                   "an integer class label (classification takes integer labels; "
+                                   "for real-valued targets fit a regression)");
+    }
+    return UA_OK;
+}
+
+size_t ua_first_nonfinite(const double *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(a[i])) return i;
+    return n;
+}
+
+ua_status ua_check_standardised(const char *who, const char *lead, const char *what,
+                                const double *z, size_t n, size_t d)
+{
+    for (size_t i = 0; i < n * d; i++)
+        if (!(fabs(z[i]) <= 1e150))
+            return UA_ERR(UA_EDIVERGED, "%s: %sthe data overflow double after standardisation (%s "
+                          "row %zu, column %zu: the column's spread is beyond double range); "
+                          "rescale the samples to moderate magnitudes (e.g. divide by a power of "
+                          "ten)", who, lead, what, i / d, i % d);
+    return UA_OK;
+}
