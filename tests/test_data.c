@@ -477,6 +477,201 @@ static void test_npy_errors(void **state)
     free(b);
 }
 
+/* ---- ua_npy_read / ua_npy_write: n-D arrays, integer dtypes ------------------------------- */
+
+static ua_npy *npy_ok(const char *path)
+{
+    ua_npy *a = NULL;
+    ua_status s = ua_npy_read(path, &a);
+    if (s) fprintf(stderr, "%s: %s\n", path, ua_last_error());
+    assert_int_equal(s, UA_OK);
+    assert_non_null(a);
+    return a;
+}
+
+/* Stores the w-byte value x big-endian at b. */
+static void put_be(unsigned char *b, uint64_t x, int w)
+{
+    for (int k = 0; k < w; k++) b[k] = (unsigned char)(x >> (8 * (w - 1 - k)));
+}
+
+static void test_npy_read_nd(void **state)
+{
+    (void)state;
+    /* int32 (2, 3, 4), little-endian, with negatives and the int32 extremes */
+    int32_t i4[24];
+    for (int k = 0; k < 24; k++) i4[k] = (k - 12) * 1000;
+    i4[0] = INT32_MIN;
+    i4[23] = INT32_MAX;
+    size_t len;
+    unsigned char *b = npy_image("{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3, 4), }",
+                                 i4, sizeof i4, &len);
+    ua_npy *a = npy_ok(write_tmp("i4.npy", b, len));
+    assert_int_equal(a->dtype, UA_NPY_I4);
+    assert_int_equal(a->big_endian, 0);
+    assert_int_equal(a->ndim, 3);
+    assert_true(a->shape[0] == 2 && a->shape[1] == 3 && a->shape[2] == 4 && a->count == 24);
+    for (int k = 0; k < 24; k++) assert_true(a->v[k] == (double)i4[k]);
+    ua_npy_free(a);
+    free(b);
+
+    /* int64 (2, 2, 2), big-endian, values up to +-2^53 exactly */
+    int64_t i8[8] = {0, -1, 1, (int64_t)1 << 53, -((int64_t)1 << 53), 123456789012345, -7, 42};
+    unsigned char be[64];
+    for (int k = 0; k < 8; k++) put_be(be + 8 * k, (uint64_t)i8[k], 8);
+    b = npy_image("{'descr': '>i8', 'fortran_order': False, 'shape': (2, 2, 2), }", be, 64, &len);
+    a = npy_ok(write_tmp("i8be.npy", b, len));
+    assert_int_equal(a->dtype, UA_NPY_I8);
+    assert_int_equal(a->big_endian, 1);
+    assert_int_equal(a->ndim, 3);
+    for (int k = 0; k < 8; k++) assert_true(a->v[k] == (double)i8[k]);
+    ua_npy_free(a);
+    /* every proper prefix of it is refused */
+    for (size_t cut = 0; cut < len; cut++) {
+        const char *path = write_tmp("cut.npy", b, cut);
+        a = (ua_npy *)&a;
+        expect_error(ua_npy_read(path, &a), UA_EFORMAT, path, NULL);
+        assert_null(a);
+    }
+    free(b);
+
+    /* big-endian float32 4-D (1, 2, 1, 3) */
+    float f4[6] = {0.5f, -1.25f, 3.0f, 1e-30f, -0.0f, 65504.0f};
+    unsigned char bf[24];
+    for (int k = 0; k < 6; k++) {
+        uint32_t u;
+        memcpy(&u, &f4[k], 4);
+        put_be(bf + 4 * k, u, 4);
+    }
+    b = npy_image("{'descr': '>f4', 'fortran_order': False, 'shape': (1, 2, 1, 3)}", bf, 24, &len);
+    a = npy_ok(write_tmp("f4be.npy", b, len));
+    assert_int_equal(a->dtype, UA_NPY_F4);
+    assert_int_equal(a->ndim, 4);
+    for (int k = 0; k < 6; k++) assert_memory_equal(&a->v[k], &(double){f4[k]}, sizeof(double));
+    ua_npy_free(a);
+    free(b);
+
+    /* a scalar and an empty array are arrays too */
+    double one = 2.5;
+    b = npy_image("{'descr': '<f8', 'fortran_order': False, 'shape': (), }", &one, 8, &len);
+    a = npy_ok(write_tmp("scalar.npy", b, len));
+    assert_true(a->ndim == 0 && a->count == 1 && a->v[0] == 2.5);
+    ua_npy_free(a);
+    free(b);
+    b = npy_image("{'descr': '<i8', 'fortran_order': False, 'shape': (3, 0, 2), }", NULL, 0, &len);
+    a = npy_ok(write_tmp("empty3d.npy", b, len));
+    assert_true(a->ndim == 3 && a->count == 0 && a->v == NULL && a->shape[0] == 3);
+    ua_npy_free(a);
+    free(b);
+
+    /* the fixtures read the same through both entry points */
+    const char *fx[] = {"f8_2d.npy", "f8_be.npy", "f4_v3.npy", "f8_v2.npy"};
+    for (int k = 0; k < 4; k++) {
+        a = npy_ok(fixture(fx[k]));
+        ua_dataset *ds = read_ok(fixture(fx[k]), UA_FORMAT_NPY);
+        assert_int_equal(a->count, ua_dataset_rows(ds) * ua_dataset_cols(ds));
+        assert_same_bits(a->v, ua_dataset_values(ds), a->count);
+        ua_dataset_free(ds);
+        ua_npy_free(a);
+    }
+    ua_npy_free(NULL);
+}
+
+static void test_npy_read_errors(void **state)
+{
+    (void)state;
+    unsigned char zeros[64] = {0};
+    const struct {
+        const char *dict;
+        const void *data;
+        size_t nbytes;
+        const char *sub[2];
+    } cases[] = {
+        {"{'descr': '<u4', 'fortran_order': False, 'shape': (2,), }", zeros, 8,
+         {"dtype '<u4' is not supported", "int32"}},
+        {"{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }", zeros, 2, {"dtype '|i1'"}},
+        {"{'descr': '<i4', 'fortran_order': True, 'shape': (2, 2), }", zeros, 16,
+         {"fortran_order True"}},
+        {"{'descr': '<i4', 'fortran_order': False, 'shape': (2, 2, 2), }", zeros, 28,
+         {"truncated", "needs 32 data bytes, the file has 28"}},
+        {"{'descr': '<i8', 'fortran_order': False, 'shape': (2, 2), }", zeros, 40,
+         {"8 bytes after the data"}},
+        {"{'descr': '<i4', 'fortran_order': False, 'shape': (0, 4611686018427387904, 8), }",
+         zeros, 0, {"too large"}},
+        {"{'descr': '<i4', 'fortran_order': False, 'shape': (2, 2), 'extra': 1}", zeros, 16,
+         {"unknown key 'extra'"}},
+        {"{'descr': '<i4', 'fortran_order': False, 'shape': (1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, "
+         "1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), }", zeros, 4,
+         {"more than 32 entries"}},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        size_t len;
+        unsigned char *b = npy_image(cases[k].dict, cases[k].data, cases[k].nbytes, &len);
+        const char *path = write_tmp("bad.npy", b, len);
+        ua_npy *a = (ua_npy *)&a;
+        expect_error(ua_npy_read(path, &a), UA_EFORMAT, path, cases[k].sub[0], cases[k].sub[1],
+                     NULL);
+        assert_null(a);
+        free(b);
+    }
+    /* int64 beyond 2^53 is not exact as a double: refused, position named (1-based) */
+    int64_t big[4] = {1, 2, ((int64_t)1 << 53) + 1, 4};
+    size_t len;
+    unsigned char *b = npy_image("{'descr': '<i8', 'fortran_order': False, 'shape': (2, 2), }",
+                                 big, 32, &len);
+    ua_npy *a;
+    const char *path = write_tmp("big.npy", b, len);
+    expect_error(ua_npy_read(path, &a), UA_EFORMAT, path, "row 2, column 1", "2^53", NULL);
+    free(b);
+    /* a NaN in a 3-D array names its index */
+    double nan3[8] = {0, 0, 0, 0, 0, NAN, 0, 0};
+    b = npy_image("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2, 2), }", nan3, 64,
+                  &len);
+    path = write_tmp("nan3.npy", b, len);
+    expect_error(ua_npy_read(path, &a), UA_EFORMAT, path, "element [2, 1, 2]", "'nan'", NULL);
+    free(b);
+    /* files that are not .npy, missing files, directories, NULLs */
+    path = write_str("text.npy", "1 2 3\n");
+    expect_error(ua_npy_read(path, &a), UA_EFORMAT, path, "magic", NULL);
+    path = write_str("empty.npy", "");
+    expect_error(ua_npy_read(path, &a), UA_EFORMAT, path, "empty", NULL);
+    expect_error(ua_npy_read("/nonexistent/x.npy", &a), UA_EINVAL, "cannot open", NULL);
+    expect_error(ua_npy_read("/tmp", &a), UA_EINVAL, "directory", NULL);
+    expect_error(ua_npy_read(NULL, &a), UA_EINVAL, NULL);
+    expect_error(ua_npy_read(path, NULL), UA_EINVAL, NULL);
+}
+
+static void test_npy_write(void **state)
+{
+    (void)state;
+    int64_t i8[6] = {-5, 0, 5, (int64_t)1 << 40, 7, -9};
+    size_t shape[3] = {1, 3, 2};
+    const char *path = write_tmp("w.npy", "", 0);
+    assert_int_equal(ua_npy_write(path, UA_NPY_I8, shape, 3, i8), UA_OK);
+    ua_npy *a = npy_ok(path);
+    assert_true(a->dtype == UA_NPY_I8 && a->ndim == 3 && a->shape[1] == 3 && a->count == 6);
+    for (int k = 0; k < 6; k++) assert_true(a->v[k] == (double)i8[k]);
+    ua_npy_free(a);
+    /* 1-D float64 reads back through ua_dataset_read as one column */
+    double d[4] = {0.1, -2, 1e300, -0.0};
+    size_t n4 = 4;
+    assert_int_equal(ua_npy_write(path, UA_NPY_F8, &n4, 1, d), UA_OK);
+    ua_dataset *ds = read_ok(path, UA_FORMAT_NPY);
+    assert_true(ua_dataset_rows(ds) == 4 && ua_dataset_cols(ds) == 1);
+    assert_same_bits(ua_dataset_values(ds), d, 4);
+    ua_dataset_free(ds);
+    /* the data begins at a multiple of 64 bytes, as numpy writes it */
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    assert_int_equal((ftell(f) - 32) % 64, 0);
+    fclose(f);
+    expect_error(ua_npy_write(path, (ua_npy_dtype)9, &n4, 1, d), UA_EINVAL, "dtype", NULL);
+    expect_error(ua_npy_write(path, UA_NPY_F8, &n4, 40, d), UA_EINVAL, "dimensions", NULL);
+    expect_error(ua_npy_write("/nonexistent/w.npy", UA_NPY_F8, &n4, 1, d), UA_EIO,
+                 "/nonexistent/w.npy", NULL);
+}
+
 /* Every proper prefix of a valid .npy (v1 and v2) is refused with UA_EFORMAT; random byte
  * corruption of the header never crashes and gives UA_OK or UA_EFORMAT. */
 static void test_npy_truncation_and_corruption(void **state)
@@ -790,6 +985,9 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_npy_errors),
         cmocka_unit_test(test_npy_truncation_and_corruption),
+        cmocka_unit_test(test_npy_read_nd),
+        cmocka_unit_test(test_npy_read_errors),
+        cmocka_unit_test(test_npy_write),
         cmocka_unit_test(test_column_lookup),
         cmocka_unit_test(test_select),
         cmocka_unit_test(test_from_array_errors),

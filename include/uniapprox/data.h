@@ -15,6 +15,9 @@
  * to a comma locale should set it back before reading). strtod's forms are accepted (12, -1.5e3,
  * 0x1p-3); "nan", "inf", "infinity" and out-of-range values such as 1e999 are refused.
  *
+ * ua_npy_read reads a .npy array of any rank and of integer or float type (the reader that
+ * ua_dataset_read uses for its 1-D / 2-D float tables).
+ *
  * Thread-safety: every function here may run concurrently on distinct objects; a dataset is
  * immutable, so one may be read from several threads. Docs: docs/data.md.
  */
@@ -22,6 +25,7 @@
 #define UNIAPPROX_DATA_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "uniapprox/status.h"
 
 #ifdef __cplusplus
@@ -128,6 +132,59 @@ void ua_scaler_free(ua_scaler *sc);
  * after apply returns x to within 2 ulps of max(|x|, |mean|) (most values bitwise). */
 void ua_scaler_apply(const ua_scaler *sc, double *x, size_t n);
 void ua_scaler_invert(const ua_scaler *sc, double *x, size_t n);
+
+/* ---- NumPy .npy arrays of any rank ------------------------------------------------------- */
+
+/* Element types of a .npy file. Append only. */
+typedef enum {
+    UA_NPY_F4 = 1, /* float32: descr '<f4' or '>f4' */
+    UA_NPY_F8 = 2, /* float64: '<f8' / '>f8' */
+    UA_NPY_I4 = 3, /* int32:   '<i4' / '>i4' */
+    UA_NPY_I8 = 4  /* int64:   '<i8' / '>i8' */
+} ua_npy_dtype;
+
+#define UA_NPY_MAX_DIMS 32 /* numpy's own limit on ndim */
+
+/* An n-D array read from a .npy file. */
+typedef struct {
+    ua_npy_dtype dtype;             /* the file's element type */
+    int big_endian;                 /* 1 when the file's data was big-endian ('>') */
+    size_t ndim;                    /* 0 (a scalar, shape ()) .. UA_NPY_MAX_DIMS */
+    size_t shape[UA_NPY_MAX_DIMS];  /* shape[0 .. ndim); entries may be 0 */
+    size_t count;                   /* prod(shape): 1 for a scalar, 0 when an entry is 0 */
+    double *v;                      /* (count,) C order, as double in host order; every value
+                                       exact (float32 widened, integers within +-2^53); NULL when
+                                       count is 0 */
+} ua_npy;
+
+/*
+ * Reads the .npy file at path: versions 1.0, 2.0, 3.0; dtype float32, float64, int32 or int64 in
+ * either byte order; fortran_order False; any rank. The file is untrusted: the header must be a
+ * dict with exactly the keys 'descr', 'fortran_order' and 'shape' (each once), every length is
+ * checked for overflow, the data must have exactly the size the shape says, and memory grows only
+ * as data arrives (a header claiming a huge shape costs nothing).
+ * Errors: UA_EINVAL (path or out NULL; cannot open: names the file and the system's reason; path is
+ * a directory), UA_EFORMAT (not a .npy file, empty, bad version, bad header — "x.npy: .npy header,
+ * column C: ..." —, unsupported dtype, Fortran order, shape too large, truncated data or bytes
+ * after it, a NaN/Inf float or an int64 beyond +-2^53 — "x.npy: row R, column C: ..." for 1-D/2-D,
+ * "x.npy: element [i, j, k]: ..." otherwise, 1-based), UA_EIO (a read error), UA_ENOMEM. Every
+ * message starts with path. *out is NULL on failure.
+ * O(file size) time; memory 8 bytes per element plus a 64 KiB buffer. Free *out with ua_npy_free.
+ */
+ua_status ua_npy_read(const char *path, ua_npy **out);
+
+/* Releases an array from ua_npy_read (the struct and its values). NULL is a no-op. */
+void ua_npy_free(ua_npy *a);
+
+/*
+ * Writes a C-order .npy file, version 1.0, of shape (shape[0 .. ndim)), ndim <= UA_NPY_MAX_DIMS:
+ * data holds prod(shape) elements of dtype (float, double, int32_t or int64_t) in host order, and
+ * the file says the host's byte order. Not atomic (a failure may leave a partial file).
+ * Errors: UA_EINVAL (a NULL argument, unknown dtype, ndim too large, shape too large),
+ * UA_EIO (cannot create or write: names path).
+ */
+ua_status ua_npy_write(const char *path, ua_npy_dtype dtype, const size_t *shape, size_t ndim,
+                       const void *data);
 
 #ifdef __cplusplus
 }

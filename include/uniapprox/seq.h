@@ -213,16 +213,19 @@ const ua_seq_report *ua_seq_get_report(const ua_seq *m);
 
 /*
  * Reads inputs (N, n) integer tokens or (N, n, d) floats and targets (N, n) integer classes or
- * (N, n, k) floats from NumPy .npy files (dtypes <i4 <i8 <f4 <f8, C order; 2-D integer-valued
- * floats count as tokens). y_path may be NULL (inputs only). The files are untrusted: wrong rank,
- * ragged shapes (targets not (N, n, ...) of the inputs), non-integer tokens, negative tokens,
- * non-finite values are UA_EFORMAT with a message naming the file. Free with ua_seq_data_free.
+ * (N, n, k) floats from NumPy .npy files, read by ua_npy_read (uniapprox/data.h: int32, int64,
+ * float32, float64 in either byte order, C order; its errors are this function's; 2-D
+ * integer-valued floats count as tokens). y_path may be NULL (inputs only). The files are
+ * untrusted: wrong rank, empty arrays, ragged shapes (targets not (N, n, ...) of the inputs),
+ * non-integer tokens, negative tokens, non-finite values are UA_EFORMAT with a message naming the
+ * file. Free with ua_seq_data_free.
  */
 ua_status ua_seq_data_read(const char *x_path, const char *y_path, ua_seq_data *out);
 void ua_seq_data_free(ua_seq_data *d);
 
 /* Writes a C-order .npy (version 1.0) of shape (ndim entries): int32 from ints when not NULL,
- * else float32 from floats. Not atomic. Errors: UA_EIO (cannot write; the message names path). */
+ * else float32 from floats (ua_npy_write, uniapprox/data.h). Not atomic. Errors: UA_EIO (cannot
+ * write; the message names path), UA_EINVAL (a negative or too large shape). */
 ua_status ua_seq_npy_write(const char *path, const int64_t *shape, size_t ndim,
                            const int32_t *ints, const float *floats);
 

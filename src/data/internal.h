@@ -106,4 +106,29 @@ ua_status ua_data_read_csv(FILE *f, const char *path, ua_dataset **out);
 ua_status ua_data_read_text(FILE *f, const char *path, ua_dataset **out);
 ua_status ua_data_read_npy(FILE *f, const char *path, ua_dataset **out);
 
+/*
+ * Opens path for reading in binary mode. Errors: UA_EINVAL ("cannot open 'p': <reason>", "cannot
+ * read 'p': it is a directory"). The caller fcloses *f.
+ */
+ua_status ua_data_open(const char *path, FILE **f);
+
+/* ---- .npy (npy.c): the one reader, in two steps so a caller can check the shape before any
+ * data is read ---------------------------------------------------------------------------- */
+
+typedef struct {
+    ua_npy_dtype dtype;
+    int big;       /* 1: '>' big-endian data */
+    size_t esize;  /* 4 or 8 */
+    size_t ndim, shape[UA_NPY_MAX_DIMS];
+    size_t count;  /* prod(shape); count * sizeof(double) does not overflow */
+} ua_npy_header;
+
+/* Reads and checks the preamble and header (uniapprox/data.h, ua_npy_read); floats_only refuses
+ * integer dtypes (naming the header column). Leaves f at the first data byte. */
+ua_status ua_npy_read_header(FILE *f, const char *path, int floats_only, ua_npy_header *h);
+
+/* Reads exactly h->count elements after the header (and checks nothing follows) into a fresh
+ * array *out (NULL when count is 0), memory growing as data arrives. */
+ua_status ua_npy_read_values(FILE *f, const char *path, const ua_npy_header *h, double **out);
+
 #endif /* UA_DATA_INTERNAL_H */

@@ -1,5 +1,7 @@
 /*
- * The NumPy .npy reader (uniapprox/data.h, docs/data.md). Format (numpy.lib.format, NEP 1):
+ * The NumPy .npy reader and writer (uniapprox/data.h, docs/data.md): ua_npy_read (any rank,
+ * float32/float64/int32/int64), the .npy path of ua_dataset_read (1-D / 2-D floats) and
+ * ua_npy_write. Format (numpy.lib.format, NEP 1):
  *
  *   6 bytes  magic "\x93NUMPY"
  *   2 bytes  version major, minor: 1.0 (u16 header length), 2.0 and 3.0 (u32; 3.0 = UTF-8 header)
@@ -12,6 +14,7 @@
  * every length is checked for overflow, the data must have exactly the size the shape says, and
  * memory grows only as data actually arrives, so a header claiming a huge shape costs nothing.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -23,7 +26,7 @@
 #include "internal.h"
 
 #define MAX_HEADER (1u << 20) /* numpy itself refuses headers over 10000 bytes by default */
-#define MAX_DIMS 32           /* numpy's limit; only 1 and 2 are accepted in the end */
+#define MAX_DIMS UA_NPY_MAX_DIMS
 #define CHUNK 65536           /* bytes of raw data converted at a time; a multiple of 8 */
 
 typedef struct {
@@ -137,13 +140,7 @@ static ua_status shape_lit(hparse *p, size_t *dims, size_t *ndim)
     return UA_OK;
 }
 
-typedef struct {
-    int big;       /* 1: '>' big-endian data */
-    size_t esize;  /* 4 or 8 */
-    size_t dims[MAX_DIMS], ndim;
-} header;
-
-static ua_status parse_header(hparse *p, header *h)
+static ua_status parse_header(hparse *p, int floats_only, ua_npy_header *h)
 {
     enum { DESCR = 1, FORTRAN = 2, SHAPE = 4 };
     int seen = 0;
@@ -172,14 +169,23 @@ static ua_status parse_header(hparse *p, header *h)
         at = p->i;
         if (which == DESCR) {
             if ((s = string_lit(p, val, sizeof val))) return s;
-            if (!strcmp(val, "<f4") || !strcmp(val, "<f8") || !strcmp(val, ">f4") ||
-                !strcmp(val, ">f8")) {
+            int ok = (val[0] == '<' || val[0] == '>') && (val[1] == 'f' || val[1] == 'i') &&
+                     (val[2] == '4' || val[2] == '8') && val[3] == '\0' &&
+                     !(floats_only && val[1] == 'i');
+            if (ok) {
                 h->big = val[0] == '>';
                 h->esize = val[2] == '4' ? 4 : 8;
-            } else {
+                h->dtype = val[1] == 'f' ? (h->esize == 4 ? UA_NPY_F4 : UA_NPY_F8)
+                                         : (h->esize == 4 ? UA_NPY_I4 : UA_NPY_I8);
+            } else if (floats_only) {
                 p->i = at;
                 return HFAIL(p, "dtype '%s' is not supported (expected '<f4', '<f8', '>f4' or "
                                 "'>f8': float32 or float64)", val);
+            } else {
+                p->i = at;
+                return HFAIL(p, "dtype '%s' is not supported (expected '<f4', '<f8', '<i4', "
+                                "'<i8' or the same with '>': float32, float64, int32, int64)",
+                             val);
             }
         } else if (which == FORTRAN) {
             if (p->n - p->i >= 5 && !memcmp(p->s + p->i, "False", 5)) {
@@ -190,7 +196,7 @@ static ua_status parse_header(hparse *p, header *h)
             } else {
                 return HFAIL(p, "'fortran_order' must be True or False");
             }
-        } else if ((s = shape_lit(p, h->dims, &h->ndim))) {
+        } else if ((s = shape_lit(p, h->shape, &h->ndim))) {
             return s;
         }
         skip_ws(p);
@@ -214,38 +220,81 @@ static int host_is_le(void)
     return b == 1;
 }
 
-/* Converts count raw elements to doubles in dst, checking each is finite; first is the
- * 0-based element number of raw[0] (for messages). */
-static ua_status convert(const unsigned char *raw, size_t count, const header *h, int swap,
-                         size_t first, size_t d, const char *path, double *dst)
+/* Writes "(a, b, c)" into buf for messages. */
+static const char *shape_text(char *buf, size_t size, const size_t *shape, size_t ndim)
+{
+    size_t at = (size_t)snprintf(buf, size, "(");
+    for (size_t k = 0; k < ndim && at < size; k++)
+        at += (size_t)snprintf(buf + at, size - at, k ? ", %zu" : ndim == 1 ? "%zu," : "%zu",
+                               shape[k]);
+    if (at < size) snprintf(buf + at, size - at, ")");
+    return buf;
+}
+
+/* "row R, column C" (1-D / 2-D) or "element [i, j, k]" (1-based) for element number at. */
+static const char *where(char *buf, size_t size, const ua_npy_header *h, size_t at)
+{
+    if (h->ndim == 0) {
+        snprintf(buf, size, "the scalar");
+    } else if (h->ndim <= 2) {
+        size_t d = h->ndim == 2 ? h->shape[1] : 1;
+        snprintf(buf, size, "row %zu, column %zu", at / d + 1, at % d + 1);
+    } else {
+        size_t idx[MAX_DIMS], len = (size_t)snprintf(buf, size, "element [");
+        for (size_t k = h->ndim; k-- > 0;) {
+            idx[k] = at % h->shape[k];
+            at /= h->shape[k];
+        }
+        for (size_t k = 0; k < h->ndim && len < size; k++)
+            len += (size_t)snprintf(buf + len, size - len, k ? ", %zu" : "%zu", idx[k] + 1);
+        if (len < size) snprintf(buf + len, size - len, "]");
+    }
+    return buf;
+}
+
+/* Converts count raw elements to doubles in dst: floats must be finite, integers within +-2^53
+ * (exact in a double); first is the 0-based element number of raw[0] (for messages). */
+static ua_status convert(const unsigned char *raw, size_t count, const ua_npy_header *h,
+                         int swap, size_t first, const char *path, double *dst)
 {
     for (size_t k = 0; k < count; k++) {
         unsigned char b[8];
         const unsigned char *e = raw + k * h->esize;
         for (size_t t = 0; t < h->esize; t++) b[t] = swap ? e[h->esize - 1 - t] : e[t];
         double x;
-        if (h->esize == 4) {
+        char pos[400];
+        if (h->dtype == UA_NPY_F4) {
             float f;
             memcpy(&f, b, 4);
             x = f;
-        } else {
+        } else if (h->dtype == UA_NPY_F8) {
             memcpy(&x, b, 8);
+        } else if (h->dtype == UA_NPY_I4) {
+            int32_t i;
+            memcpy(&i, b, 4);
+            x = i;
+        } else {
+            int64_t i;
+            memcpy(&i, b, 8);
+            if (i > ((int64_t)1 << 53) || i < -((int64_t)1 << 53))
+                return UA_ERR(UA_EFORMAT, "%s: %s: int64 value %lld is beyond +-2^53 (not exact "
+                                          "as a double)", path,
+                              where(pos, sizeof pos, h, first + k), (long long)i);
+            x = (double)i;
         }
-        if (!isfinite(x)) {
-            size_t at = first + k;
-            return UA_ERR(UA_EFORMAT, "%s: row %zu, column %zu: non-finite value '%s'", path,
-                          at / d + 1, at % d + 1, isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
-        }
+        if (!isfinite(x))
+            return UA_ERR(UA_EFORMAT, "%s: %s: non-finite value '%s'", path,
+                          where(pos, sizeof pos, h, first + k),
+                          isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
         dst[k] = x;
     }
     return UA_OK;
 }
 
-/* Reads exactly count elements after the header into a fresh array, growing it as bytes arrive
- * (never trusting the shape for an allocation up front). */
-static ua_status read_data(FILE *f, const char *path, const header *h, size_t count, size_t d,
-                           double **out)
+ua_status ua_npy_read_values(FILE *f, const char *path, const ua_npy_header *h, double **out)
 {
+    *out = NULL;
+    size_t count = h->count;
     unsigned char *raw = malloc(CHUNK);
     if (!raw) return UA_ENOMEM_ERR(CHUNK);
     double *v = NULL; /* (count,) once complete */
@@ -273,7 +322,7 @@ static ua_status read_data(FILE *f, const char *path, const header *h, size_t co
             v = nv;
             cap = ncap;
         }
-        if ((s = convert(raw, got, h, swap, have, d, path, v + have))) break;
+        if ((s = convert(raw, got, h, swap, have, path, v + have))) break;
         have += got;
         if (got < want) {
             s = UA_ERR(UA_EFORMAT, "%s: truncated: the shape needs %zu data bytes, the file has "
@@ -287,7 +336,9 @@ static ua_status read_data(FILE *f, const char *path, const header *h, size_t co
         unsigned char junk[512];
         size_t r;
         while ((r = fread(junk, 1, sizeof junk, f)) > 0) extra += r;
-        if (extra)
+        if (ferror(f))
+            s = UA_ERR(UA_EIO, "%s: read error after the data", path);
+        else if (extra)
             s = UA_ERR(UA_EFORMAT, "%s: %zu bytes after the data (the shape needs %zu data "
                                    "bytes)", path, extra, count * h->esize);
     }
@@ -299,10 +350,12 @@ static ua_status read_data(FILE *f, const char *path, const header *h, size_t co
     return UA_OK;
 }
 
-ua_status ua_data_read_npy(FILE *f, const char *path, ua_dataset **out)
+ua_status ua_npy_read_header(FILE *f, const char *path, int floats_only, ua_npy_header *h)
 {
+    memset(h, 0, sizeof *h);
     unsigned char pre[12];
     size_t got = fread(pre, 1, 10, f);
+    if (got == 0 && ferror(f)) return UA_ERR(UA_EIO, "%s: read error in the .npy preamble", path);
     if (got == 0) return UA_ERR(UA_EFORMAT, "%s: no data rows (the file is empty)", path);
     if (memcmp(pre, "\x93NUMPY", got < 6 ? got : 6) != 0)
         return UA_ERR(UA_EFORMAT, "%s: not a .npy file (the magic \\x93NUMPY is missing)", path);
@@ -334,30 +387,124 @@ ua_status ua_data_read_npy(FILE *f, const char *path, ua_dataset **out)
         s = UA_ERR(UA_EFORMAT, "%s: .npy header, column %zu: NUL byte", path,
                    (size_t)((char *)memchr(text, '\0', hlen) - text) + 1);
     }
-    header h = {0};
     if (!s) {
         hparse p = {text, hlen, 0, path};
-        s = parse_header(&p, &h);
+        s = parse_header(&p, floats_only, h);
     }
     free(text);
     if (s) return s;
+    /* prod(shape) must fit in memory as doubles; a zero entry makes the array empty, but the
+     * other entries are still bounded so that a hostile shape is refused the same way. */
+    size_t count = 1, bound = 1;
+    for (size_t k = 0; k < h->ndim; k++) {
+        size_t e = h->shape[k] ? h->shape[k] : 1;
+        if (bound > SIZE_MAX / sizeof(double) / e) {
+            char buf[200];
+            return UA_ERR(UA_EFORMAT, "%s: .npy shape %s is too large", path,
+                          shape_text(buf, sizeof buf, h->shape, h->ndim));
+        }
+        bound *= e;
+        count *= h->shape[k];
+    }
+    h->count = count;
+    return UA_OK;
+}
 
+ua_status ua_npy_read(const char *path, ua_npy **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "ua_npy_read: out is NULL");
+    *out = NULL;
+    if (!path || !*path) return UA_ERR(UA_EINVAL, "ua_npy_read: path is NULL or empty");
+    FILE *f;
+    ua_status s = ua_data_open(path, &f);
+    if (s) return s;
+    ua_npy_header h;
+    double *v = NULL;
+    s = ua_npy_read_header(f, path, 0, &h);
+    if (!s) s = ua_npy_read_values(f, path, &h, &v);
+    fclose(f); /* read-only: nothing to flush */
+    if (s) return s;
+    ua_npy *a = calloc(1, sizeof *a);
+    if (!a) {
+        free(v);
+        return UA_ENOMEM_ERR(sizeof *a);
+    }
+    a->dtype = h.dtype;
+    a->big_endian = h.big;
+    a->ndim = h.ndim;
+    memcpy(a->shape, h.shape, h.ndim * sizeof *h.shape);
+    a->count = h.count;
+    a->v = v;
+    *out = a;
+    return UA_OK;
+}
+
+void ua_npy_free(ua_npy *a)
+{
+    if (!a) return;
+    free(a->v);
+    free(a);
+}
+
+ua_status ua_data_read_npy(FILE *f, const char *path, ua_dataset **out)
+{
+    ua_npy_header h;
+    ua_status s = ua_npy_read_header(f, path, 1, &h);
+    if (s) return s;
     size_t n, d;
     if (h.ndim == 1) {
-        n = h.dims[0];
+        n = h.shape[0];
         d = 1;
     } else if (h.ndim == 2) {
-        n = h.dims[0];
-        d = h.dims[1];
+        n = h.shape[0];
+        d = h.shape[1];
     } else {
         return UA_ERR(UA_EFORMAT, "%s: .npy shape has %zu dimensions; expected (n,) or (n, d)",
                       path, h.ndim);
     }
     if (n == 0) return UA_ERR(UA_EFORMAT, "%s: no data rows (shape has 0 rows)", path);
     if (d == 0) return UA_ERR(UA_EFORMAT, "%s: .npy shape (%zu, 0) has no columns", path, n);
-    if (n > SIZE_MAX / sizeof(double) / d)
-        return UA_ERR(UA_EFORMAT, "%s: .npy shape (%zu, %zu) is too large", path, n, d);
     double *x = NULL;
-    if ((s = read_data(f, path, &h, n * d, d, &x))) return s;
+    if ((s = ua_npy_read_values(f, path, &h, &x))) return s;
     return ua_data_make(x, n, d, NULL, path, out);
+}
+
+/* ---- writer ------------------------------------------------------------------------------- */
+
+ua_status ua_npy_write(const char *path, ua_npy_dtype dtype, const size_t *shape, size_t ndim,
+                       const void *data)
+{
+    if (!path || !*path || (ndim && !shape))
+        return UA_ERR(UA_EINVAL, "ua_npy_write: path or shape is NULL");
+    if (dtype < UA_NPY_F4 || dtype > UA_NPY_I8)
+        return UA_ERR(UA_EINVAL, "ua_npy_write: unknown dtype %d", (int)dtype);
+    if (ndim > MAX_DIMS)
+        return UA_ERR(UA_EINVAL, "ua_npy_write: %zu dimensions (at most %d)", ndim, MAX_DIMS);
+    size_t esize = dtype == UA_NPY_F4 || dtype == UA_NPY_I4 ? 4 : 8, count = 1;
+    for (size_t k = 0; k < ndim; k++) {
+        if (shape[k] && count > SIZE_MAX / esize / shape[k])
+            return UA_ERR(UA_EINVAL, "ua_npy_write: the shape is too large");
+        count *= shape[k];
+    }
+    if (count && !data) return UA_ERR(UA_EINVAL, "ua_npy_write: data is NULL");
+    char dims[MAX_DIMS * 24 + 8], h[MAX_DIMS * 24 + 128];
+    shape_text(dims, sizeof dims, shape, ndim);
+    static const char *const names[] = {"", "f4", "f8", "i4", "i8"};
+    int len = snprintf(h, sizeof h, "{'descr': '%c%s', 'fortran_order': False, 'shape': %s, }",
+                       host_is_le() ? '<' : '>', names[dtype], dims);
+    size_t pad = (64 - (10 + (size_t)len + 1) % 64) % 64, hl = (size_t)len + pad + 1;
+    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0};
+    pre[8] = (unsigned char)(hl & 0xff);
+    pre[9] = (unsigned char)(hl >> 8);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        int e = errno;
+        return UA_ERR(UA_EIO, "%s: cannot write: %s", path, strerror(e));
+    }
+    int bad = fwrite(pre, 1, 10, f) != 10 || fwrite(h, 1, (size_t)len, f) != (size_t)len;
+    for (size_t i = 0; i < pad && !bad; i++) bad = fputc(' ', f) == EOF;
+    if (!bad) bad = fputc('\n', f) == EOF;
+    if (!bad && count) bad = fwrite(data, esize, count, f) != count;
+    if (fclose(f) || bad) return UA_ERR(UA_EIO, "%s: write error", path);
+    return UA_OK;
 }

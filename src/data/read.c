@@ -1,4 +1,4 @@
-/* ua_dataset_read: open the file, choose the reader by format or extension (uniapprox/data.h). */
+/* ua_dataset_read (and ua_data_open, shared with ua_npy_read): open the file, choose the reader by format or extension (uniapprox/data.h). */
 #include <errno.h>
 #include <sys/stat.h>
 #include <string.h>
@@ -14,16 +14,9 @@ static int has_ext(const char *path, const char *ext)
     return n > k && strcasecmp(path + n - k, ext) == 0;
 }
 
-ua_status ua_dataset_read(const char *path, ua_format format, ua_dataset **out)
+ua_status ua_data_open(const char *path, FILE **out)
 {
-    if (!out) return UA_ERR(UA_EINVAL, "ua_dataset_read: out is NULL");
     *out = NULL;
-    if (!path || !*path) return UA_ERR(UA_EINVAL, "ua_dataset_read: path is NULL or empty");
-    if (format == UA_FORMAT_AUTO)
-        format = has_ext(path, ".csv") ? UA_FORMAT_CSV
-               : has_ext(path, ".npy") ? UA_FORMAT_NPY : UA_FORMAT_TEXT;
-    if (format != UA_FORMAT_CSV && format != UA_FORMAT_TEXT && format != UA_FORMAT_NPY)
-        return UA_ERR(UA_EINVAL, "ua_dataset_read: unknown format %d", (int)format);
     FILE *f = fopen(path, "rb");
     if (!f) {
         int e = errno;
@@ -36,7 +29,24 @@ ua_status ua_dataset_read(const char *path, ua_format format, ua_dataset **out)
         fclose(f);
         return UA_ERR(UA_EINVAL, "cannot read '%s': it is a directory", path);
     }
-    ua_status s = format == UA_FORMAT_CSV ? ua_data_read_csv(f, path, out)
+    *out = f;
+    return UA_OK;
+}
+
+ua_status ua_dataset_read(const char *path, ua_format format, ua_dataset **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "ua_dataset_read: out is NULL");
+    *out = NULL;
+    if (!path || !*path) return UA_ERR(UA_EINVAL, "ua_dataset_read: path is NULL or empty");
+    if (format == UA_FORMAT_AUTO)
+        format = has_ext(path, ".csv") ? UA_FORMAT_CSV
+               : has_ext(path, ".npy") ? UA_FORMAT_NPY : UA_FORMAT_TEXT;
+    if (format != UA_FORMAT_CSV && format != UA_FORMAT_TEXT && format != UA_FORMAT_NPY)
+        return UA_ERR(UA_EINVAL, "ua_dataset_read: unknown format %d", (int)format);
+    FILE *f;
+    ua_status s = ua_data_open(path, &f);
+    if (s) return s;
+    s = format == UA_FORMAT_CSV ? ua_data_read_csv(f, path, out)
                 : format == UA_FORMAT_NPY ? ua_data_read_npy(f, path, out)
                                           : ua_data_read_text(f, path, out);
     fclose(f); /* read-only: nothing to flush, a close error cannot lose data */

@@ -228,12 +228,5 @@ void ua_seq_adam_update(float *p, const float *g, float *m1, float *m2, size_t n
                         double b1, double b2, double eps, double wd, int decoupled, size_t t);
 double ua_seq_lr_at(const ua_seq_options *o, size_t t, size_t T);
 
-/* ---- data.c ---- */
-typedef struct {
-    size_t ndim, shape[8];
-    int is_int;        /* integer dtype */
-    double *v;         /* (prod shape) values */
-} ua_seq_npy;
-ua_status ua_seq_npy_read(const char *path, ua_seq_npy *a);
 
 #endif /* UA_SEQ_INTERNAL_H */
