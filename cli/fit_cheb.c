@@ -21,8 +21,10 @@ static const ua_opt opts[] = {
 
 static const char help[] =
     "cheb options (adaptive Chebyshev interpolation, docs/cheb.md):\n"
-    "  --tol T              tolerance relative to the function's scale max|f| (default 2^-52)\n"
-    "  --abs-tol T          absolute tolerance instead of --tol\n"
+    "  --tol T              tolerance relative to the function's scale max|f| (default and\n"
+    "                       least 2^-52: smaller cannot be met in double and is refused)\n"
+    "  --abs-tol T          absolute tolerance instead of --tol (below 2^-52 max|f|: chopped\n"
+    "                       at that floor and reported not resolved)\n"
     "  --max-length N       most coefficients per piece (default 65537)\n"
     "  --map none|log       fit in x, or in t = ln x for domains spanning decades (default none)\n"
     "  --split              piecewise: split pieces that do not resolve (edges, then bisection)\n"
@@ -30,7 +32,8 @@ static const char help[] =
     "  --max-pieces N       with --split or --uniform-length: the most pieces (default 1024)\n"
     "  --uniform-length L   fast evaluation: cut [a, b] (ln x with --map log) into 2^k equal\n"
     "                       pieces, the fewest that each resolve with at most L coefficients;\n"
-    "                       the exported C then finds the piece by arithmetic, no search\n"
+    "                       the exported C then finds the piece by arithmetic, no search;\n"
+    "                       every piece has at most L coefficients, also when not resolved\n"
     "                       (L = 8..16 suits short monomial pieces; excludes --split)\n";
 
 /* Turns the option strings into ua_cheb_options; prints and returns 2 when one is bad. */

@@ -150,4 +150,56 @@ expect_grep out.txt '"resolved":[[:space:]]*true' "nfw-sigma resolved"
 expect_le "$(json_num out.txt max_rel_scale_err)" 1e-14 "nfw-sigma error relative to its scale"
 expect_exit 0 "eval nfw at X = 1" -- "$UA" eval nfw.safetensors 1
 expect_close "$(cat out.txt)" 0.66666666666666667 1e-14 "nfw-sigma(1) = 2/3"
+# A subnormal domain: the affine map to [-1, 1] is not representable (1 / width overflows)
+expect_exit 2 "cheb refuses a subnormal domain" -- "$UA" fit 'sin(x)' --domain 1e-320:2e-320 -o sub.safetensors
+expect_grep err.txt "not representable" "subnormal domain: the reason is given"
+[ ! -e sub.safetensors ] && pass || fail "subnormal domain: no model saved"
+
+# Tolerances double cannot meet: a relative tol below 2^-52 is refused; an absolute one below
+# 2^-52 * scale is chopped at that floor and reported as not resolved (not run to max_length)
+expect_exit 2 "cheb refuses --tol 1e-30" -- "$UA" fit 'sin(x)' --tol 1e-30
+expect_grep err.txt "below double precision, 2.2e-16" "--tol 1e-30: the reason is given"
+expect_exit 1 "--abs-tol 1e-300 is not resolved" -- "$UA" fit 'sin(x)' --abs-tol 1e-300 --json
+expect_grep err.txt "cannot be met" "--abs-tol 1e-300: the reason is given"
+expect_le "$(json_num out.txt total_length)" 40 "--abs-tol 1e-300 stops at the double floor"
+expect_exit 0 "--abs-tol 1e-12 still resolves" -- "$UA" fit 'j0(x)' --domain 0:100 --abs-tol 1e-12
+
+# --uniform-length L: at most L coefficients per piece, also when not resolved
+expect_exit 1 "uniform-length 8, not resolved" -- "$UA" fit 'sin(1e6*x)' --uniform-length 8 --max-pieces 64 --json
+[ "$(sed -n 's/.*"lengths":[[:space:]]*\[\([^]]*\)\].*/\1/p' out.txt | tr ',' '\n' | sort -n | tail -n 1 | tr -d ' ')" = 8 ] \
+    && pass || fail "uniform-length 8: longest piece has 8 coefficients"
+expect_exit 1 "uniform-length 1, not resolved" -- "$UA" fit 'sin(x)' --uniform-length 1 --max-pieces 16 --json
+[ "$(sed -n 's/.*"lengths":[[:space:]]*\[\([^]]*\)\].*/\1/p' out.txt | tr ',' '\n' | sort -n | tail -n 1 | tr -d ' ')" = 1 ] \
+    && pass || fail "uniform-length 1: every piece has 1 coefficient"
+
+# A pole inside the domain is named (UA_EDOMAIN, exit 2) without --split too
+expect_exit 2 "pole inside, one piece" -- "$UA" fit '1/(x-0.1234567)'
+expect_grep err.txt "infinite at x = 0.1234567" "pole: the point is named"
+expect_exit 2 "tgamma's poles" -- "$UA" fit 'tgamma(x)' --domain -2.3:-0.7
+expect_grep err.txt "at x = -1" "tgamma: the pole at -1 is named"
+
+# The float export is accurate relative to each piece's scale: exp on [-20, 0] in 16 uniform
+# pieces, at x = -19.5 (|f| ~ 3e-9, far below the global scale 1)
+expect_exit 0 "fit exp on [-20, 0], uniform" -- "$UA" fit 'exp(x)' --domain -20:0 --uniform-length 16 -o ex.safetensors
+expect_exit 0 "export exp float" -- "$UA" export ex.safetensors --type float --name exf -o exf.c
+expect_grep exf.c "NOT pointwise relative" "float export states its accuracy"
+cat >exdrv.c <<'C'
+#include <math.h>
+#include <stdio.h>
+float exf(float x);
+int main(void)
+{
+    double worst = 0;
+    for (int i = 0; i <= 1000; i++) {
+        float x = (float)(-20.0 + 1.25 * i / 1000); /* the leftmost piece */
+        double e = fabs((double)exf(x) / exp((double)x) - 1);
+        if (!(e <= worst)) worst = e;
+    }
+    printf("%.3e\n", worst);
+    return 0;
+}
+C
+if "$CC" -std=c99 -O2 -Wall -Werror -o exdrv exdrv.c exf.c -lm 2>cc.txt; then
+    pass; expect_le "$(./exdrv)" 1e-5 "float exp export: relative error in the smallest piece"
+else fail "exported float exp compiles cleanly"; cat cc.txt >&2; fi
 finish

@@ -102,4 +102,15 @@ printf 'x,y\n0,1\n1,2\n' >d.csv
 expect_exit 2 "samples are not a minimax input" -- "$UA" fit --data d.csv --family minimax
 expect_exit 0 "help lists the minimax options" -- "$UA" fit --family minimax --help
 expect_grep out.txt "--rational M/N" "help: --rational"
+# describe's "resolved" is the state of the approximation returned, as the fit status says:
+# converged Remez, but ill-conditioned monomials in double
+expect_exit 1 "ill-conditioned monomials: not resolved" -- "$UA" fit 'exp(x)' --family minimax --degree 20 --domain 100:101 --var x --json -o illc.safetensors
+expect_grep out.txt '"resolved":[[:space:]]*false' "describe: resolved false"
+expect_grep out.txt '"converged":[[:space:]]*true' "describe: converged true"
+expect_exit 0 "info of the ill-conditioned fit" -- "$UA" info illc.safetensors --json
+expect_grep out.txt '"resolved":[[:space:]]*false' "info: resolved false after load"
+
+# A pole inside the domain is named (exit 2), as for cheb and spline
+expect_exit 2 "minimax: pole inside" -- "$UA" fit '1/(x-0.1234567)' --family minimax --degree 8
+expect_grep err.txt "infinite at x = 0.1234567" "minimax pole: the point is named"
 finish

@@ -592,7 +592,18 @@ static void test_uniform_split(void **state)
     assert_int_equal(ua_cheb_npieces(p), 4);
     assert_false(ua_cheb_resolved(p));
     assert_true(ua_cheb_uniform(p));
-    ASSERT_LE(fabs(ua_cheb_eval(p, 0.3) - cos(6.0)), 1e-3);
+    /* uniform_length is a promise also when not resolved: every piece truncated to at most L
+     * (here the degree-7 Chebyshev truncation of cos(20 x) on pieces of width 1/2) */
+    for (size_t i = 0; i < 4; i++) ASSERT_LE(ua_cheb_length(p, i), 8);
+    ASSERT_LE(fabs(ua_cheb_eval(p, 0.3) - cos(6.0)), 0.05);
+    ua_cheb_free(p);
+
+    /* too few pieces allowed for L = 1: constants, one coefficient each */
+    o.uniform_length = 1;
+    o.max_pieces = 16;
+    assert_int_equal(ua_cheb_fit(f_cos20, NULL, -1, 1, &o, &p), UA_ENOTRESOLVED);
+    assert_non_null(p);
+    for (size_t i = 0; i < ua_cheb_npieces(p); i++) assert_int_equal(ua_cheb_length(p, i), 1);
     ua_cheb_free(p);
 }
 
@@ -615,6 +626,58 @@ static void test_nan_target(void **state)
     p = (ua_cheb *)1;
     assert_int_equal(ua_cheb_fit(f_log, NULL, -1, 1, &o, &p), UA_EDOMAIN);
     assert_null(p);
+}
+
+static double f_pole(double x, void *c) { (void)c; return 1.0 / (x - 0.1234567); }
+
+/* Domains, tolerances and targets that double cannot deliver are refused or named. */
+static void test_unmeetable(void **state)
+{
+    (void)state;
+    ua_cheb *p = (ua_cheb *)1;
+    /* subnormal domain: 1 / width overflows, the affine map is not representable */
+    assert_int_equal(ua_cheb_fit(f_exp, NULL, 1e-320, 2e-320, NULL, &p), UA_EINVAL);
+    assert_null(p);
+    assert_non_null(strstr(ua_last_error(), "not representable"));
+    /* a width that overflows */
+    assert_int_equal(ua_cheb_fit(f_exp, NULL, -1e308, 1e308, NULL, &p), UA_EINVAL);
+    assert_null(p);
+
+    /* a relative tol below 2^-52 */
+    ua_cheb_options o;
+    ua_cheb_options_default(&o);
+    o.tol = 1e-30;
+    assert_int_equal(ua_cheb_fit(f_exp, NULL, -1, 1, &o, &p), UA_EINVAL);
+    assert_null(p);
+    assert_non_null(strstr(ua_last_error(), "below double precision"));
+    o.tol = 0x1p-52; /* the default itself is fine */
+    p = fit_ok(f_exp, -1, 1, &o);
+    ua_cheb_free(p);
+
+    /* an absolute tol below 2^-52 vscale: chopped at that floor, reported not resolved */
+    o.tol = 1e-300;
+    o.abs_tol = 1;
+    p = NULL;
+    assert_int_equal(ua_cheb_fit(f_exp, NULL, -1, 1, &o, &p), UA_ENOTRESOLVED);
+    assert_non_null(p);
+    assert_false(ua_cheb_resolved(p));
+    ASSERT_LE(ua_cheb_length(p, 0), 20); /* exp's 15, not max_length */
+    assert_non_null(strstr(ua_last_error(), "cannot be met"));
+    ASSERT_LE(fabs(ua_cheb_eval(p, 0.5) - exp(0.5)), 1e-15);
+    ua_cheb_free(p);
+
+    /* a pole inside, one piece: named like the piecewise construction names it */
+    p = (ua_cheb *)1;
+    assert_int_equal(ua_cheb_fit(f_pole, NULL, -1, 1, NULL, &p), UA_EDOMAIN);
+    assert_null(p);
+    assert_non_null(strstr(ua_last_error(), "infinite at x = 0.1234567"));
+    /* a kink is still just not resolved */
+    ua_cheb_options_default(&o);
+    o.max_length = 257;
+    p = NULL;
+    assert_int_equal(ua_cheb_fit(f_abs03, NULL, -1, 1, &o, &p), UA_ENOTRESOLVED);
+    assert_non_null(p);
+    ua_cheb_free(p);
 }
 
 static void test_not_resolved(void **state)
@@ -1310,6 +1373,7 @@ int main(void)
         cmocka_unit_test(test_uniform_split),
         cmocka_unit_test(test_nan_target),
         cmocka_unit_test(test_not_resolved),
+        cmocka_unit_test(test_unmeetable),
         cmocka_unit_test(test_no_repeated_samples),
         cmocka_unit_test(test_log_map),
         cmocka_unit_test(test_bad_options),

@@ -30,7 +30,10 @@ typedef enum {
 /* Options of ua_cheb_fit. Start from ua_cheb_options_default. */
 typedef struct {
     double tol;          /* target accuracy: relative to the function's scale max|f| (default
-                            2^-52), or absolute when abs_tol is nonzero */
+                            2^-52; below 2^-52 is UA_EINVAL: double cannot meet it), or absolute
+                            when abs_tol is nonzero (below 2^-52 times the scale it cannot be met
+                            either: the series is chopped at that floor and the fit returns
+                            UA_ENOTRESOLVED saying so) */
     int abs_tol;         /* nonzero: tol is an absolute tolerance */
     size_t max_length;   /* most coefficients per piece before giving up (default 65537) */
     ua_map map;          /* change of variable (default UA_MAP_NONE) */
@@ -45,7 +48,9 @@ typedef struct {
                             scale as with split — with at most uniform_length coefficients
                             (1 <= uniform_length <= max_length). The piece of x is then found by
                             arithmetic, i = (int)((t - t_a) P / (t_b - t_a)), without a search.
-                            More than max_pieces pieces needed: UA_ENOTRESOLVED. */
+                            More than max_pieces pieces needed: UA_ENOTRESOLVED, the last level's
+                            pieces truncated to uniform_length coefficients: every piece has at
+                            most uniform_length coefficients, resolved or not. */
 } ua_cheb_options;
 
 /* A fitted (piecewise) Chebyshev approximant. Immutable once built. */
@@ -60,9 +65,14 @@ void ua_cheb_options_default(ua_cheb_options *opt);
  * Returns UA_OK and *out when every piece is resolved to opt->tol; UA_ENOTRESOLVED with *out
  * still set to the best approximant found (the largest length tried) when max_length or
  * max_pieces was reached (uniform_length: when 2^k pieces of at most uniform_length coefficients
- * need more than max_pieces); UA_EINVAL for a >= b, a non-finite endpoint, UA_MAP_LOG with a <= 0,
- * tol <= 0, max_length < 17, or uniform_length with split or above max_length; UA_EDOMAIN when f returns NaN or +-Inf at a sample point (the
- * message gives the point); UA_ENOMEM. On errors other than UA_ENOTRESOLVED *out is NULL.
+ * need more than max_pieces; or an absolute tol below 2^-52 times the function's scale); UA_EINVAL
+ * for a >= b, a non-finite endpoint, a domain whose affine map to [-1, 1] is not representable
+ * (width b - a, in ln x for UA_MAP_LOG, subnormal or overflowing: [1e-320, 2e-320]), UA_MAP_LOG
+ * with a <= 0, tol <= 0, a relative tol below 2^-52, max_length < 17, or uniform_length with
+ * split or above max_length; UA_EDOMAIN when f returns NaN or +-Inf at a sample point (the
+ * message gives the point) — also when a single-piece fit is not resolved and the edge detector,
+ * run over [a, b] to look for a pole, samples such a value; UA_ENOMEM. On errors other than
+ * UA_ENOTRESOLVED *out is NULL.
  * Each sample is evaluated once. opt NULL means the defaults. Cost: O(n log n) per doubling for
  * length n, plus the evaluations of f.
  */

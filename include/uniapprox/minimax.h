@@ -152,7 +152,9 @@ void ua_minimax_options_default(ua_minimax_options *opt);
  * Errors: UA_EINVAL (NULL f or out, dim(f) != 1, a >= b or non-finite, degree < 0 (but AUTO),
  * degree > 1000, den_degree < 0, WEIGHTED without weight, AUTO without tol > 0, AUTO with a
  * rational, prec < 64, max_iter 0, eq_tol outside (0, 1)), UA_EDOMAIN (f or w not finite at a
- * sample point, f == 0 somewhere with relative error, w <= 0 somewhere; the message gives x),
+ * sample point, f == 0 somewhere with relative error, w <= 0 somewhere; also when the exchange
+ * did not converge (abs / rel error) and an edge search over [a, b] finds a pole, a point where
+ * f is infinite or NaN; the message gives x),
  * UA_EUNSUPPORTED (a coefficient outside float range), UA_ENOMEM. On errors other than
  * UA_ENOTRESOLVED *out is NULL. opt NULL means the defaults.
  * Cost: per iteration O(N^3) MPFR operations for the solve, O(M N) for the error on the grid of

@@ -257,7 +257,11 @@ static ua_status cheb_export_c(const void *state, ua_export_type type, const cha
 
     /* In float, trailing coefficients far below float's precision only cost time: drop the
      * longest tail whose absolute sum is under 2^-27 (a quarter of float's unit roundoff) of the
-     * scale sum |c_k| of the largest piece. Double keeps every coefficient. */
+     * piece's own scale sum |c_k| (per piece, so that a piece where |f| is small keeps what it
+     * needs for accuracy relative to its own size, not just to the largest piece's). Double keeps
+     * every coefficient. The float export's accuracy is thus relative to each piece's scale
+     * sum |c_k| (about 2^-24 of it, plus float's rounding of t and s), not pointwise relative:
+     * where |f| is far below its piece's scale the relative error grows (docs/cheb.md). */
     size_t *keep = ua_calloc(P, sizeof *keep), *koff = ua_calloc(P + 1, sizeof *koff);
     double *kc = ua_calloc(c->offset[P], sizeof *kc);
     if (!keep || !koff || !kc) {
@@ -276,8 +280,9 @@ static ua_status cheb_export_c(const void *state, ua_export_type type, const cha
     for (size_t i = 0; i < P; i++) {
         size_t n = c->offset[i + 1] - c->offset[i];
         if (fl) {
-            double tail = 0.0;
-            while (n > 1 && tail + fabs(c->coeffs[c->offset[i] + n - 1]) <= 0x1p-27 * scale)
+            double tail = 0.0, own = 0.0;
+            for (size_t k = c->offset[i]; k < c->offset[i + 1]; k++) own += fabs(c->coeffs[k]);
+            while (n > 1 && tail + fabs(c->coeffs[c->offset[i] + n - 1]) <= 0x1p-27 * own)
                 tail += fabs(c->coeffs[c->offset[i] + --n]);
         }
         keep[i] = n;
@@ -320,6 +325,13 @@ static ua_status cheb_export_c(const void *state, ua_export_type type, const cha
         fprintf(out, "\n/* cheb: %zu %spiece%s, %zu coefficients, Chebyshev series in %s evaluated by "
                      "Clenshaw's recurrence. */\n\n",
                 P, uni ? "uniform " : "", P == 1 ? "" : "s", koff[P], var);
+    if (fl)
+        fprintf(out,
+                "/* float accuracy: about 2^-24 relative to each piece's scale sum |c_k| (the "
+                "series' tail below 2^-27 of it is dropped; x, t and s are rounded to float), NOT "
+                "pointwise relative: where |f| is far below its piece's scale the relative error "
+                "is larger. `uniapprox check MODEL --exhaustive` measures this float export over "
+                "every float of the domain. */\n\n");
 
     if (use_mono) {
         /* fused multiply-add where the hardware has it (C99 FP_FAST_FMA / FP_FAST_FMAF) */

@@ -155,12 +155,22 @@ static ua_status assemble(const builder *B, ua_map map, ua_cheb **out)
         c->breaks[i] = ua_cheb_sampler_x(B->s, p->lo);
         memcpy(c->coeffs + c->offset[i], p->fit.coeffs, p->fit.n * sizeof(double));
         c->offset[i + 1] = c->offset[i] + p->fit.n;
-        if (!p->fit.resolved) c->resolved = 0;
+        if (!p->fit.resolved || p->fit.floored) c->resolved = 0;
     }
     c->breaks[B->count] = B->s->xb;
     ua_cheb_finish(c);
     *out = c;
     return UA_OK;
+}
+
+/* The largest scale of a piece whose absolute tolerance had to be raised to 2^-52 of that scale
+ * (ua_cheb_fit_piece), 0 when none. */
+static double floored_scale(const builder *B)
+{
+    double v = 0.0;
+    for (size_t i = 0; i < B->count; i++)
+        if (B->p[i].fit.floored && B->p[i].fit.vscale > v) v = B->p[i].fit.vscale;
+    return v;
 }
 
 static void clear_pieces(builder *B)
@@ -199,6 +209,10 @@ static ua_status build_uniform(builder *B, size_t L, size_t max_pieces, size_t n
                 if (!f.resolved || f.n > L) {
                     all = 0;
                     f.resolved = 0;
+                    /* the promise is at most L coefficients per piece, resolved or not: on the
+                     * last level a longer piece is truncated to its first L (the best
+                     * approximation of that length the series offers) */
+                    if (f.n > L) f.n = L;
                 }
                 st = push_piece(B, lo, hi, &f);
                 if (st) {
@@ -215,6 +229,17 @@ static ua_status build_uniform(builder *B, size_t L, size_t max_pieces, size_t n
     }
 }
 
+/* An absolute tolerance under 2^-52 of the function's scale: every piece was chopped at that
+ * floor, which is the most double can deliver, and the fit is reported as not resolved. */
+static ua_status floor_error(double tol, double vscale)
+{
+    return UA_ERR(UA_ENOTRESOLVED,
+                  "cheb_fit: the absolute tolerance %g is below double precision times the "
+                  "function's scale (2^-52 * %.6g = %.3g) and cannot be met; the series is "
+                  "chopped at that floor instead",
+                  tol, vscale, 0x1p-52 * vscale);
+}
+
 static ua_status check_options(ua_fn1 f, double a, double b, const ua_cheb_options *o)
 {
     if (!f) return UA_ERR(UA_EINVAL, "cheb_fit: the function is NULL");
@@ -223,6 +248,9 @@ static ua_status check_options(ua_fn1 f, double a, double b, const ua_cheb_optio
     if (!(a < b)) return UA_ERR(UA_EINVAL, "cheb_fit: need a < b, got [%.17g, %.17g]", a, b);
     if (!(o->tol > 0.0) || !isfinite(o->tol))
         return UA_ERR(UA_EINVAL, "cheb_fit: tol must be finite and > 0, got %g", o->tol);
+    if (!o->abs_tol && o->tol < 0x1p-52)
+        return UA_ERR(UA_EINVAL, "cheb_fit: tol %g is below double precision, %.2g: a relative "
+                      "tolerance that small cannot be met", o->tol, 0x1p-52);
     if (o->max_length < 17)
         return UA_ERR(UA_EINVAL, "cheb_fit: max_length must be >= 17, got %zu", o->max_length);
     if (o->map != UA_MAP_NONE && o->map != UA_MAP_LOG)
@@ -231,6 +259,19 @@ static ua_status check_options(ua_fn1 f, double a, double b, const ua_cheb_optio
         return UA_ERR(UA_EINVAL, "cheb_fit: the log map needs 0 < a, got a = %.17g", a);
     if (o->map == UA_MAP_LOG && !(log(a) < log(b)))
         return UA_ERR(UA_EINVAL, "cheb_fit: [%.17g, %.17g] too narrow for the log map", a, b);
+    {
+        /* The affine map of [ta, tb] onto [-1, 1] needs a width that is a normal double with a
+         * finite reciprocal (eval computes s = ((t - lo) - (hi - t)) / (hi - lo)): a subnormal
+         * domain such as [1e-320, 2e-320] has neither, and an overflowing one (-1e308:1e308) has
+         * an infinite width. */
+        double ta = o->map == UA_MAP_LOG ? log(a) : a, tb = o->map == UA_MAP_LOG ? log(b) : b;
+        double w = tb - ta;
+        if (!(w <= DBL_MAX) || !(w >= DBL_MIN) || !(1.0 / w <= DBL_MAX))
+            return UA_ERR(UA_EINVAL, "cheb_fit: domain [%.17g, %.17g]: the affine map to [-1, 1] "
+                          "is not representable in double (width %.17g is %s)", a, b, w,
+                          w >= DBL_MIN ? "too large" : "subnormal, narrower than what double "
+                          "resolves");
+    }
     if (o->split) {
         if (o->split_length < 17)
             return UA_ERR(UA_EINVAL, "cheb_fit: split_length must be >= 17, got %zu",
@@ -283,6 +324,7 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
         if (!st) st = build_uniform(&B, L, o->max_pieces, nmax, &ok);
         if (!st) st = assemble(&B, o->map, out);
         if (!st) st = ua_cheb_make_uniform(*out, 0);
+        double fl = floored_scale(&B);
         for (size_t i = 0; i < B.count; i++) free(B.p[i].fit.coeffs);
         free(B.p);
         ua_cheb_sampler_release(&s);
@@ -291,6 +333,8 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
             *out = NULL;
             return st;
         }
+        if (ok && fl > 0.0)
+            return floor_error(o->tol, fl);
         if (!ok)
             return UA_ERR(UA_ENOTRESOLVED,
                           "cheb_fit: %zu uniform pieces do not all resolve to tol %g within %zu "
@@ -311,10 +355,28 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
         }
     }
     if (!st) st = assemble(&B, o->map, out);
+    double fl = floored_scale(&B);
+    int unresolved = 0;
+    for (size_t i = 0; i < B.count; i++) unresolved |= !B.p[i].fit.resolved;
+    if (!st && unresolved && !o->split) {
+        /* A single piece that does not resolve may have a pole inside: look for it as the
+         * piecewise construction does (the edge detector zooms in on where the divided
+         * differences blow up and, at a pole, ends up sampling an infinite value, which is
+         * UA_EDOMAIN naming the point). Any other outcome leaves the not-resolved result. */
+        int found = 0;
+        double e = 0.0;
+        ua_status se = ua_cheb_detect_edge(&s, s.ta, s.tb, B.vscale, B.hscale, &found, &e);
+        if (se == UA_EDOMAIN || se == UA_ENOMEM) st = se;
+        if (st) {
+            ua_cheb_free(*out);
+            *out = NULL;
+        }
+    }
     for (size_t i = 0; i < B.count; i++) free(B.p[i].fit.coeffs);
     free(B.p);
     ua_cheb_sampler_release(&s);
     if (st) return st;
+    if ((*out)->resolved == 0 && !unresolved && fl > 0.0) return floor_error(o->tol, fl);
     if (!(*out)->resolved)
         return UA_ERR(UA_ENOTRESOLVED,
                       "cheb_fit: not resolved to tol %g within %zu coefficients%s", o->tol,

@@ -171,6 +171,7 @@ ua_status ua_cheb_fit_piece(ua_cheb_sampler *s, double lo, double hi, size_t nma
         if (st) break;
         out->vscale = vscale;
         size_t keep = 0;
+        int floored = 0;
         if (vscale == 0.0) {
             keep = 1; /* the zero function */
         } else {
@@ -179,6 +180,14 @@ ua_status ua_cheb_fit_piece(ua_cheb_sampler *s, double lo, double hi, size_t nma
              * chop is relative, so divide by the scale. */
             double t = tol->abs_tol ? tol->tol / vscale
                                     : tol->tol * (vscale_global > vscale ? vscale_global / vscale : 1.0);
+            /* An absolute tolerance below 2^-52 times the scale cannot be met in double (the
+             * samples themselves are only known to that): chop at that floor rather than refine
+             * in vain up to nmax, and let the caller report the fit as not resolved. (A relative
+             * tol below 2^-52 is refused by ua_cheb_fit.) */
+            if (tol->abs_tol && t < 0x1p-52) {
+                t = 0x1p-52;
+                floored = 1;
+            }
             /* Conditioning: a grid point t_j is only known to half an ulp of |t_j|, which moves
              * the sample by |f'| ulp / 2. standardChop absorbs such noise up to about tol^(2/3);
              * beyond that (pieces far from 0 relative to their width: [1e6, 1e6 + 1]) the target
@@ -197,6 +206,7 @@ ua_status ua_cheb_fit_piece(ua_cheb_sampler *s, double lo, double hi, size_t nma
         }
         if (keep) {
             out->resolved = 1;
+            out->floored = floored;
             out->n = keep;
             break;
         }

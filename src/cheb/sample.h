@@ -34,6 +34,8 @@ typedef struct {
     double *coeffs;
     size_t n;
     int resolved;
+    int floored;   /* resolved only after an absolute tolerance below 2^-52 vscale was raised to
+                      that floor (it cannot be met in double): the fit reports not resolved */
     double vscale; /* max |f| over the samples */
 } ua_cheb_piece_fit;
 

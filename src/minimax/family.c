@@ -7,6 +7,7 @@
  * there are alternation points.
  * Metadata (strings): "minimax_error" abs|rel|weighted, "minimax_coeffs" real|double|float,
  * "minimax_scheme" horner|estrin, "minimax_var" x|unit, "minimax_converged" 0|1,
+ * "minimax_resolved" 0|1 (the fit returned UA_OK; absent in older files: = converged),
  * "minimax_iterations", and the numbers "minimax_levelled_error", "minimax_real_error",
  * "minimax_coeff_error", "minimax_measured_error", "minimax_float_error", "minimax_cond"
  * (written with 17 significant digits, so they read back bitwise).
@@ -54,6 +55,7 @@ static ua_status mm_save(const void *state, ua_st *st)
     if (!s) s = ua_st_set_meta(st, "minimax_scheme", scheme_names[p->scheme]);
     if (!s) s = ua_st_set_meta(st, "minimax_var", p->var == UA_MINIMAX_VAR_UNIT ? "unit" : "x");
     if (!s) s = ua_st_set_meta(st, "minimax_converged", p->converged ? "1" : "0");
+    if (!s) s = ua_st_set_meta(st, "minimax_resolved", p->resolved ? "1" : "0");
     snprintf(buf, sizeof buf, "%zu", p->iterations);
     if (!s) s = ua_st_set_meta(st, "minimax_iterations", buf);
     if (!s) s = set_num(st, "minimax_levelled_error", p->levelled);
@@ -168,6 +170,13 @@ static ua_status mm_load(const ua_st *st, double lo, double hi, void **state)
     p->coeffs = (ua_minimax_coeffs)co;
     p->scheme = (ua_minimax_scheme)sc;
     p->converged = cv[0] == '1';
+    /* "minimax_resolved" (absent from older files: then the convergence flag stands in) */
+    const char *rv = ua_st_meta(st, "minimax_resolved");
+    if (rv && strcmp(rv, "0") && strcmp(rv, "1")) {
+        ua_minimax_free(p);
+        return UA_ERR(UA_EFORMAT, "minimax model: metadata 'minimax_resolved' must be 0 or 1");
+    }
+    p->resolved = rv ? rv[0] == '1' : p->converged;
     p->iterations = (size_t)iters;
     p->levelled = v[0];
     p->real_err = v[1];
@@ -321,7 +330,10 @@ static ua_status mm_describe(const void *state, cJSON *obj)
         ok = ok && cJSON_AddNumberToObject(obj, "shift", p->shift);
         ok = ok && cJSON_AddNumberToObject(obj, "scale", p->scale);
     }
-    ok = ok && cJSON_AddBoolToObject(obj, "resolved", p->converged);
+    /* resolved: the state of this approximation as returned (rounded coefficients, measured in
+     * double), the same as the fit's status; converged: the Remez exchange alone */
+    ok = ok && cJSON_AddBoolToObject(obj, "resolved", p->resolved);
+    ok = ok && cJSON_AddBoolToObject(obj, "converged", p->converged);
     ok = ok && cJSON_AddNumberToObject(obj, "iterations", (double)p->iterations);
     ok = ok && cJSON_AddNumberToObject(obj, "levelled_error", p->levelled);
     ok = ok && cJSON_AddNumberToObject(obj, "alternation_count", (double)p->nalt);

@@ -8,6 +8,7 @@
 
 #include "core/internal.h"
 #include "internal.h"
+#include "cheb/sample.h" /* the edge detector, to name a pole when Remez fails */
 
 void ua_minimax_options_default(ua_minimax_options *o)
 {
@@ -340,6 +341,21 @@ ua_status ua_minimax_fit(const ua_target *f, double a, double b, const ua_minima
     if ((s = mm_measure(&pb, p))) goto done;
     if (res.iterations == 0) p->levelled = p->real_err = p->coeff_err; /* zero or constant */
 
+    if (!p->converged && o.error != UA_MINIMAX_WEIGHTED) {
+        /* A target with a pole inside: Remez cannot converge. Look for the pole as the cheb
+         * family does (its edge detector zooms in where the divided differences blow up and, at
+         * a pole, samples an infinite value: UA_EDOMAIN naming x). Otherwise: not resolved. */
+        ua_cheb_sampler smp = {.f = ua_target_fn1, .ctx = (void *)f, .map = UA_MAP_NONE,
+                               .xa = a, .xb = b, .ta = a, .tb = b};
+        int found = 0;
+        double e = 0.0;
+        ua_status se = ua_cheb_detect_edge(&smp, a, b, pb.fscale, fmax(fabs(a), fabs(b)),
+                                           &found, &e);
+        if (se == UA_EDOMAIN || se == UA_ENOMEM) {
+            s = se;
+            goto done;
+        }
+    }
     if (!p->converged)
         s = UA_ERR(UA_ENOTRESOLVED, "minimax: %s after %zu iterations (levelled error %.6e, max "
                    "error %.6e)", why ? why : "not converged", p->iterations, p->levelled,
@@ -357,6 +373,7 @@ ua_status ua_minimax_fit(const ua_target *f, double a, double b, const ua_minima
     else if (o.degree >= 0 && opt && opt->degree == UA_MINIMAX_DEGREE_AUTO && p->coeff_err > o.tol)
         s = UA_ERR(UA_ENOTRESOLVED, "minimax: degree %d meets the tolerance %g with real "
                    "coefficients, but the rounded ones reach %.6e", o.degree, o.tol, p->coeff_err);
+    p->resolved = s == UA_OK;
 done:
     mm_vec_free(mn, mn ? res.sol.np : 0);
     mm_vec_free(md, md ? res.sol.nq : 0);

@@ -33,7 +33,10 @@ struct ua_minimax {
     double *num, *den;       /* (nnum,), (nden,) monomials in t */
     double levelled, real_err, coeff_err, measured_err, float_err, cond;
     size_t iterations;
-    int converged;
+    int converged;           /* the Remez exchange equioscillated (or the fit was exact) */
+    int resolved;            /* the fit returned UA_OK: converged, and the returned (rounded,
+                                re-measured) approximation passed every check; describe()'s
+                                "resolved" */
     size_t nalt;
     double *alt;             /* (nalt,) */
 };
