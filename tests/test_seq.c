@@ -19,6 +19,8 @@
 
 #include "uniapprox.h"
 #include "seq/internal.h"
+#define TU_SCRATCH_TAG "ua_test_seq"
+#include "test_util.h"
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
@@ -467,10 +469,9 @@ static void test_fused_memory(void **state)
 static void test_bad_data(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/ua_seq_test_XXXXXX", px[256], py[256];
-    assert_non_null(mkdtemp(dir));
-    snprintf(px, sizeof px, "%s/x.npy", dir);
-    snprintf(py, sizeof py, "%s/y.npy", dir);
+    char px[TU_PATH_MAX], py[TU_PATH_MAX];
+    snprintf(px, sizeof px, "%s", tu_path("x.npy"));
+    snprintf(py, sizeof py, "%s", tu_path("y.npy"));
     int32_t tok[12] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
     float fl[24];
     for (int i = 0; i < 24; i++) fl[i] = (float)i * 0.5f;
@@ -531,7 +532,6 @@ static void test_bad_data(void **state)
     assert_int_equal(ua_seq_data_read("/nonexistent/x.npy", NULL, &d), UA_EINVAL);
     remove(px);
     remove(py);
-    rmdir(dir);
 }
 
 /* ---- training, save / load ------------------------------------------------------------------ */
@@ -560,9 +560,8 @@ static void test_train_and_save_load(void **state)
     /* save, load, same predictions bitwise */
     ua_model *mod, *back;
     assert_int_equal(ua_model_wrap("seq", m, "reverse", -INFINITY, INFINITY, &mod), UA_OK);
-    char path[] = "/tmp/ua_seq_model_XXXXXX";
-    int fd = mkstemp(path);
-    close(fd);
+    char path[TU_PATH_MAX];
+    snprintf(path, sizeof path, "%s", tu_path("reverse.safetensors"));
     assert_int_equal(ua_model_save(mod, path), UA_OK);
     assert_int_equal(ua_model_load(path, &back), UA_OK);
     size_t din, dout;
@@ -634,5 +633,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_data, t_setup, t_teardown),
         cmocka_unit_test_setup_teardown(test_train_and_save_load, t_setup, t_teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }
