@@ -56,6 +56,28 @@ int ua_cli_domain(const char *cmd, const char *s, double *a, double *b);
  * elapsed, ETA, what", redrawn in place; done == total clears it. */
 void ua_cli_progress(size_t done, size_t total, const struct timespec *start, const char *what);
 
+/*
+ * The training progress of the learners (fit_mlp.c, fit_seq.c), used as their options' progress
+ * callback with a ua_cli_train_progress as its context. After every epoch it redraws
+ * "epoch e/E  train L  val L  Ns  ETA Ns" on stderr when stderr is a terminal, and appends one
+ * JSON line to the --log file: {"epoch", "train_loss", "val_loss" (null when NaN), "lr",
+ * "seconds"}, plus "improved" (true/false) when the context asks for it; flushed every line.
+ *
+ * ua_cli_train_progress_open opens log_path (NULL: no log) for writing and checks the terminal;
+ * it returns 0, or UA_EXIT_USAGE after printing "cannot write --log". Install the callback when
+ * p->log || p->tty. ua_cli_train_progress_close clears the progress line and closes the log; a
+ * failed close turns a successful *fit_status into UA_EIO.
+ */
+typedef struct {
+    FILE *log;      /* the --log file, or NULL */
+    int tty;        /* stderr is a terminal */
+    int improved;   /* log lines carry the "improved" field */
+} ua_cli_train_progress;
+
+int ua_cli_train_progress_open(ua_cli_train_progress *p, const char *log_path, int improved);
+void ua_cli_train_progress_cb(const ua_mlp_progress *p, void *ctx);
+void ua_cli_train_progress_close(ua_cli_train_progress *p, ua_status *fit_status);
+
 /* Prints a cJSON value on stdout followed by a newline, and deletes it. */
 void ua_cli_print_json(cJSON *v);
 

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -227,4 +228,42 @@ void ua_cli_progress(size_t done, size_t total, const struct timespec *start, co
     if (done > 0) fprintf(stderr, ", ETA %.1f s", el / (double)done * (double)(total - done));
     if (what) fprintf(stderr, "  %s", what);
     fflush(stderr);
+}
+
+int ua_cli_train_progress_open(ua_cli_train_progress *p, const char *log_path, int improved)
+{
+    p->log = NULL;
+    p->tty = isatty(2);
+    p->improved = improved;
+    if (log_path && !(p->log = fopen(log_path, "w")))
+        return ua_cli_usage("fit", "cannot write --log '%s'", log_path);
+    return 0;
+}
+
+void ua_cli_train_progress_cb(const ua_mlp_progress *p, void *ctx)
+{
+    ua_cli_train_progress *c = ctx;
+    if (c->log) {
+        fprintf(c->log, "{\"epoch\": %zu, \"train_loss\": %.9g, \"val_loss\": ", p->epoch,
+                p->train_loss);
+        if (isnan(p->val_loss)) fputs("null", c->log);
+        else fprintf(c->log, "%.9g", p->val_loss);
+        fprintf(c->log, ", \"lr\": %.6g, \"seconds\": %.6g", p->lr, p->seconds);
+        if (c->improved) fprintf(c->log, ", \"improved\": %s", p->improved ? "true" : "false");
+        fputs("}\n", c->log);
+        fflush(c->log);
+    }
+    if (c->tty) {
+        double eta = p->seconds / (double)p->epoch * (double)(p->epochs - p->epoch);
+        fprintf(stderr, "\r\033[Kepoch %zu/%zu  train %.4g  val %.4g  %.1fs  ETA %.0fs", p->epoch,
+                p->epochs, p->train_loss, p->val_loss, p->seconds, eta);
+        fflush(stderr);
+    }
+}
+
+void ua_cli_train_progress_close(ua_cli_train_progress *p, ua_status *fit_status)
+{
+    if (p->tty) fputs("\r\033[K", stderr);
+    if (p->log && fclose(p->log) && !*fit_status) *fit_status = UA_EIO;
+    p->log = NULL;
 }

@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -121,30 +119,6 @@ static int parse_options(void)
     return 0;
 }
 
-/* The progress line (stderr is a terminal) and the JSONL training curve. */
-typedef struct {
-    FILE *log;
-    int tty;
-} progress_ctx;
-
-static void progress(const ua_mlp_progress *p, void *ctxv)
-{
-    progress_ctx *c = ctxv;
-    if (c->log) {
-        fprintf(c->log, "{\"epoch\": %zu, \"train_loss\": %.9g, \"val_loss\": ", p->epoch, p->train_loss);
-        if (isnan(p->val_loss)) fputs("null", c->log);
-        else fprintf(c->log, "%.9g", p->val_loss);
-        fprintf(c->log, ", \"lr\": %.6g, \"seconds\": %.6g, \"improved\": %s}\n", p->lr, p->seconds,
-                p->improved ? "true" : "false");
-    }
-    if (c->tty) {
-        double eta = p->seconds / (double)p->epoch * (double)(p->epochs - p->epoch);
-        fprintf(stderr, "\r\033[Kepoch %zu/%zu  train %.4g  val %.4g  %.1fs  ETA %.0fs", p->epoch,
-                p->epochs, p->train_loss, p->val_loss, p->seconds, eta);
-        fflush(stderr);
-    }
-}
-
 /* RMSE of m's predictions on xy, in target units (scaled sums: no overflow for huge targets). */
 static ua_status rmse_of(const ua_mlp *m, const ua_cli_xy *xy, double *rmse)
 {
@@ -200,19 +174,18 @@ static int fit(ua_cli_fit_input *in, void **state, ua_status *fit_status)
         in->a = -INFINITY;
         in->b = INFINITY;
     }
-    progress_ctx pc = { NULL, isatty(2) };
-    if (log_path && !(pc.log = fopen(log_path, "w"))) {
+    ua_cli_train_progress pc;
+    if ((rc = ua_cli_train_progress_open(&pc, log_path, 1))) {
         ua_cli_xy_free(&xy);
-        return ua_cli_usage("fit", "cannot write --log '%s'", log_path);
+        return rc;
     }
     if (pc.log || pc.tty) {
-        opt.progress = progress;
+        opt.progress = ua_cli_train_progress_cb;
         opt.progress_ctx = &pc;
     }
     ua_mlp *m = NULL;
     *fit_status = ua_mlp_fit(xy.x, xy.y, xy.n, xy.d, xy.k, &opt, &m);
-    if (pc.tty) fputs("\r\033[K", stderr);
-    if (pc.log && fclose(pc.log) && !*fit_status) *fit_status = UA_EIO;
+    ua_cli_train_progress_close(&pc, fit_status);
     if (*fit_status == UA_EINVAL && !in->target) { /* bad samples: name the file */
         char msg[512];
         snprintf(msg, sizeof msg, "%s", ua_last_error());

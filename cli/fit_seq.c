@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -107,31 +106,6 @@ static int parse_options(void)
     return 0;
 }
 
-/* The progress line (stderr is a terminal) and the JSONL training curve: the same record and
- * format as the mlp family's (cli/fit_mlp.c), plus accuracy-free fields. */
-typedef struct {
-    FILE *log;
-    int tty;
-} progress_ctx;
-
-static void progress(const ua_mlp_progress *p, void *ctxv)
-{
-    progress_ctx *c = ctxv;
-    if (c->log) {
-        fprintf(c->log, "{\"epoch\": %zu, \"train_loss\": %.9g, \"val_loss\": ", p->epoch, p->train_loss);
-        if (isnan(p->val_loss)) fputs("null", c->log);
-        else fprintf(c->log, "%.9g", p->val_loss);
-        fprintf(c->log, ", \"lr\": %.6g, \"seconds\": %.6g}\n", p->lr, p->seconds);
-        fflush(c->log);
-    }
-    if (c->tty) {
-        double eta = p->seconds / (double)p->epoch * (double)(p->epochs - p->epoch);
-        fprintf(stderr, "\r\033[Kepoch %zu/%zu  train %.4g  val %.4g  %.1fs  ETA %.0fs", p->epoch,
-                p->epochs, p->train_loss, p->val_loss, p->seconds, eta);
-        fflush(stderr);
-    }
-}
-
 static int fit(ua_cli_fit_input *in, void **state, ua_status *fit_status)
 {
     int rc = parse_options();
@@ -149,20 +123,19 @@ static int fit(ua_cli_fit_input *in, void **state, ua_status *fit_status)
     }
     in->a = -INFINITY;
     in->b = INFINITY;
-    progress_ctx pc = { NULL, isatty(2) };
-    if (log_path && !(pc.log = fopen(log_path, "w"))) {
+    ua_cli_train_progress pc;
+    if ((rc = ua_cli_train_progress_open(&pc, log_path, 0))) {
         ua_seq_data_free(&d);
         ua_seq_data_free(&te);
-        return ua_cli_usage("fit", "cannot write --log '%s'", log_path);
+        return rc;
     }
     if (pc.log || pc.tty) {
-        opt.progress = progress;
+        opt.progress = ua_cli_train_progress_cb;
         opt.progress_ctx = &pc;
     }
     ua_seq *m = NULL;
     *fit_status = ua_seq_fit(&d, &opt, &m);
-    if (pc.tty) fputs("\r\033[K", stderr);
-    if (pc.log && fclose(pc.log) && !*fit_status) *fit_status = UA_EIO;
+    ua_cli_train_progress_close(&pc, fit_status);
     ua_seq_data_free(&d);
     if (*fit_status == UA_EINVAL) {
         char msg[512];

@@ -111,8 +111,15 @@ uint64_t ua_mlp_rng_next(ua_mlp_rng *r);
 double ua_mlp_rng_uniform(ua_mlp_rng *r); /* [0, 1) */
 double ua_mlp_rng_normal(ua_mlp_rng *r);
 
-/* schedule.c: the learning rate at step t (0-based) of T */
-double ua_mlp_lr_at(const ua_mlp_options *opt, size_t t, size_t T);
+/* schedule.c: the learning rate at step t (0-based) of T steps, for base rate lr, a schedule
+ * and its warm-up steps (0: 5% of T). Also the seq family's (src/seq/train.c). */
+double ua_mlp_lr(double lr, ua_mlp_schedule schedule, size_t warmup, size_t t, size_t T);
+
+/* net_f32.c: one Adam / AdamW step (optim_t.h, PyTorch 1.13's arithmetic) over a flat float
+ * buffer: p, g, m1, m2 (n,), step t >= 1; wd is added to g (Adam) or decays p first (decoupled,
+ * AdamW). Also the seq family's optimiser (src/seq/train.c, model.c). */
+void ua_mlp_adam_f32(float *p, const float *g, float *m1, float *m2, size_t n, double lr,
+                     double b1, double b2, double eps, double wd, int decoupled, size_t t);
 
 /* optim.c: full-batch L-BFGS on f(p) with gradient; fg returns the loss and fills g (P,) */
 typedef double (*ua_mlp_fg)(const double *p, double *g, void *ctx);

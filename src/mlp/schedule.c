@@ -3,13 +3,12 @@
 
 #include "internal.h"
 
-double ua_mlp_lr_at(const ua_mlp_options *o, size_t t, size_t T)
+double ua_mlp_lr(double lr, ua_mlp_schedule schedule, size_t warmup, size_t t, size_t T)
 {
-    double lr = o->lr;
-    if (T < 2 || o->schedule == UA_SCHED_CONSTANT) return lr;
+    if (T < 2 || schedule == UA_SCHED_CONSTANT) return lr;
     size_t W = 0;
-    if (o->schedule == UA_SCHED_WARMUP) {
-        W = o->warmup ? o->warmup : (T / 20 ? T / 20 : 1);
+    if (schedule == UA_SCHED_WARMUP) {
+        W = warmup ? warmup : (T / 20 ? T / 20 : 1);
         if (W >= T) W = T - 1;
         if (t < W) return lr * (double)(t + 1) / (double)W;
     }

@@ -129,7 +129,7 @@ static ua_status run_first_order(fit_ctx *c)
             sum += m->ops->loss(m, &c->wt, b, 1, NULL) * (double)b;
             memset(c->g, 0, m->nparams * m->esize);
             m->ops->backward(m, m->params, &c->wt, b, c->g);
-            lr = ua_mlp_lr_at(o, t, T);
+            lr = ua_mlp_lr(o->lr, o->schedule, o->warmup, t, T);
             m->ops->update(m, c->g, lr);
             c->samples += b;
         }

@@ -5,7 +5,8 @@
  * real embedding, the head and the losses), positions.c (sinusoids, relative-offset and T5 bucket
  * tables), model.c (parameter layout, initialisation, the whole forward/backward), train.c
  * (minibatch training), data.c (.npy reading and writing, validation), tasks.c (synthetic tasks),
- * family.c (vtable, save/load), export.c (standalone C), mlp_glue.c (the mlp family's Adam).
+ * family.c (vtable, save/load), export.c (standalone C). The optimiser and schedule are the mlp
+ * family's (ua_mlp_adam_f32, ua_mlp_lr in src/mlp/internal.h).
  *
  * Shapes: B sequences, T positions, C width, H heads, D = C / H head width, F FFN width.
  */
@@ -222,11 +223,6 @@ void ua_seq_attn_desc(const ua_seq *m, size_t l, const ua_seq_work *w, ua_seq_at
 void ua_seq_resolve(ua_seq_options *o);
 /* Uses the fused kernel for sequences of length T. */
 int ua_seq_use_fused(const ua_seq_options *o, size_t T);
-
-/* ---- mlp_glue.c: the mlp family's optimiser and schedule ---- */
-void ua_seq_adam_update(float *p, const float *g, float *m1, float *m2, size_t n, double lr,
-                        double b1, double b2, double eps, double wd, int decoupled, size_t t);
-double ua_seq_lr_at(const ua_seq_options *o, size_t t, size_t T);
 
 
 #endif /* UA_SEQ_INTERNAL_H */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "mlp/internal.h" /* ua_mlp_rng */
+#include "mlp/internal.h" /* ua_mlp_rng, ua_mlp_adam_f32 */
 
 #define NONE_OFF ((size_t)-1)
 
@@ -537,10 +537,10 @@ ua_status ua_seq_step(ua_seq *m, const ua_seq_data *d, double *loss)
         m->step++;
         for (size_t i = 0; i < m->ntensors; i++) {
             const ua_seq_tensor_info *t = &m->tensors[i];
-            ua_seq_adam_update(m->params + t->offset, g + t->offset, m->m1 + t->offset,
-                               m->m2 + t->offset, t->size, m->opt.lr, m->opt.beta1, m->opt.beta2,
-                               m->opt.eps, t->decay ? m->opt.weight_decay : 0.0,
-                               m->opt.optim == UA_OPTIM_ADAMW, m->step);
+            ua_mlp_adam_f32(m->params + t->offset, g + t->offset, m->m1 + t->offset,
+                            m->m2 + t->offset, t->size, m->opt.lr, m->opt.beta1, m->opt.beta2,
+                            m->opt.eps, t->decay ? m->opt.weight_decay : 0.0,
+                            m->opt.optim == UA_OPTIM_ADAMW, m->step);
         }
     }
     free(g);

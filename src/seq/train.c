@@ -1,6 +1,6 @@
 /*
  * Training: minibatches of whole sequences, reshuffled every epoch, the mlp family's Adam(W)
- * update and learning-rate schedules (mlp_glue.c), a held-out validation fraction, and the mlp
+ * update and learning-rate schedules (ua_mlp_adam_f32, ua_mlp_lr), a held-out validation fraction, and the mlp
  * family's per-epoch progress record (ua_mlp_progress) for the CLI's progress line and --log.
  */
 #include <math.h>
@@ -145,14 +145,14 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
             seen += b;
             memset(g, 0, m->nparams * sizeof *g);
             ua_seq_model_backward(m, &w, &batch, 0, b, g);
-            lr = ua_seq_lr_at(&o, m->step, Ttot);
+            lr = ua_mlp_lr(o.lr, o.schedule, o.warmup, m->step, Ttot);
             m->step++;
             for (size_t i = 0; i < m->ntensors; i++) {
                 const ua_seq_tensor_info *t = &m->tensors[i];
-                ua_seq_adam_update(m->params + t->offset, g + t->offset, m->m1 + t->offset,
-                                   m->m2 + t->offset, t->size, lr, o.beta1, o.beta2, o.eps,
-                                   t->decay ? o.weight_decay : 0.0, o.optim == UA_OPTIM_ADAMW,
-                                   m->step);
+                ua_mlp_adam_f32(m->params + t->offset, g + t->offset, m->m1 + t->offset,
+                                m->m2 + t->offset, t->size, lr, o.beta1, o.beta2, o.eps,
+                                t->decay ? o.weight_decay : 0.0, o.optim == UA_OPTIM_ADAMW,
+                                m->step);
             }
             tokens += b * data->n;
         }
