@@ -137,6 +137,14 @@ typedef struct {
 int ua_cli_load_xy(const ua_cli_fit_input *in, const char *part, ua_cli_xy *out);
 void ua_cli_xy_free(ua_cli_xy *xy);
 
+/* Root mean square of p - y over n values, in their units; computed with sums scaled by the
+ * largest error so that huge values do not overflow. NaN if any difference is NaN. */
+double ua_cli_rmse(const double *p, const double *y, size_t n);
+
+/* For the learners' fitters: prints a usage error and returns UA_EXIT_USAGE unless the fit is of
+ * samples (--data or --split-dir) without --domain; 0 otherwise. */
+int ua_cli_samples_only(const ua_cli_fit_input *in, const char *family);
+
 /*
  * A family's part of `uniapprox fit` (cli/fit_<family>.c), listed in the sorted table of
  * cli/fitters.c. cmd_fit parses the generic options (target, --domain, --data, -o,

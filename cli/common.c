@@ -267,3 +267,30 @@ void ua_cli_train_progress_close(ua_cli_train_progress *p, ua_status *fit_status
     if (p->log && fclose(p->log) && !*fit_status) *fit_status = UA_EIO;
     p->log = NULL;
 }
+
+double ua_cli_rmse(const double *p, const double *y, size_t n)
+{
+    /* scaled by the largest error, so huge targets do not overflow the sum of squares */
+    double mx = 0, acc = 0;
+    for (size_t i = 0; i < n; i++) {
+        double e = fabs(p[i] - y[i]);
+        mx = isnan(e) || isnan(mx) ? NAN : e > mx ? e : mx;
+    }
+    if (!(mx > 0 && isfinite(mx))) return mx;
+    for (size_t i = 0; i < n; i++) {
+        double e = (p[i] - y[i]) / mx;
+        acc += e * e;
+    }
+    return mx * sqrt(acc / (double)n);
+}
+
+int ua_cli_samples_only(const ua_cli_fit_input *in, const char *family)
+{
+    if (in->domain_given && !in->target)
+        return ua_cli_usage("fit", "--domain applies to TARGET fits; with --data the model has no "
+                            "domain");
+    if (in->target || (!in->data && !in->split_dir))
+        return ua_cli_usage("fit", "the %s family fits samples: give --data FILE or --split-dir "
+                            "DIR", family);
+    return 0;
+}

@@ -114,23 +114,14 @@ static ua_status score(const ua_kernel *m, const ua_cli_xy *xy, double *err)
     if (!p) return UA_ENOMEM;
     ua_status s = ua_kernel_predict(m, xy->x, xy->n, p);
     size_t N = xy->n * xy->k;
-    double acc = 0, mx = 0;
+    double acc = 0;
     if (classify) {
         for (size_t i = 0; !s && i < N; i++) acc += p[i] != xy->y[i];
         *err = acc / (double)N;
         free(p);
         return s;
     }
-    /* RMSE in target units by scaled sums (no overflow for huge targets) */
-    for (size_t i = 0; !s && i < N; i++) {
-        double e = fabs(p[i] - xy->y[i]);
-        mx = isnan(e) || isnan(mx) ? NAN : e > mx ? e : mx;
-    }
-    for (size_t i = 0; !s && mx > 0 && isfinite(mx) && i < N; i++) {
-        double e = (p[i] - xy->y[i]) / mx;
-        acc += e * e;
-    }
-    *err = mx > 0 && isfinite(mx) ? mx * sqrt(acc / (double)N) : mx;
+    if (!s) *err = ua_cli_rmse(p, xy->y, N);
     free(p);
     return s;
 }
@@ -140,11 +131,7 @@ static int fit(ua_cli_fit_input *in, void **state, ua_status *fit_status)
     train_err = test_err = NAN;
     int rc = parse_options();
     if (rc) return rc;
-    if (in->domain_given && !in->target)
-        return ua_cli_usage("fit", "--domain applies to TARGET fits; with --data the model has no "
-                            "domain");
-    if (in->target || (!in->data && !in->split_dir))
-        return ua_cli_usage("fit", "the kernel family fits samples: give --data FILE or --split-dir DIR");
+    if ((rc = ua_cli_samples_only(in, "kernel"))) return rc;
     ua_cli_xy tr, te;
     if ((rc = ua_cli_load_xy(in, "train", &tr))) return rc;
     in->a = -INFINITY; /* an n-D model of samples has no interval domain */

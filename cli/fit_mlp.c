@@ -126,16 +126,7 @@ static ua_status rmse_of(const ua_mlp *m, const ua_cli_xy *xy, double *rmse)
     double *p = malloc(N * sizeof *p);
     if (!p) return UA_ENOMEM;
     ua_status s = ua_mlp_predict(m, xy->x, xy->n, p);
-    double mx = 0, acc = 0;
-    for (size_t i = 0; !s && i < N; i++) {
-        double e = fabs(p[i] - xy->y[i]);
-        mx = isnan(e) || isnan(mx) ? NAN : e > mx ? e : mx;
-    }
-    for (size_t i = 0; !s && mx > 0 && isfinite(mx) && i < N; i++) {
-        double e = (p[i] - xy->y[i]) / mx;
-        acc += e * e;
-    }
-    *rmse = mx > 0 && isfinite(mx) ? mx * sqrt(acc / (double)N) : mx;
+    if (!s) *rmse = ua_cli_rmse(p, xy->y, N);
     free(p);
     return s;
 }

@@ -74,18 +74,7 @@ static ua_status score(const ua_rf *m, const ua_cli_xy *xy, double *err)
     double *p = malloc(xy->n * xy->k * sizeof *p);
     if (!p) return UA_ENOMEM;
     ua_status s = ua_rf_predict(m, xy->x, xy->n, p);
-    size_t N = xy->n * xy->k;
-    double acc = 0, mx = 0;
-    /* RMSE in target units by scaled sums (no overflow for huge targets) */
-    for (size_t i = 0; !s && i < N; i++) {
-        double e = fabs(p[i] - xy->y[i]);
-        mx = isnan(e) || isnan(mx) ? NAN : e > mx ? e : mx;
-    }
-    for (size_t i = 0; !s && mx > 0 && isfinite(mx) && i < N; i++) {
-        double e = (p[i] - xy->y[i]) / mx;
-        acc += e * e;
-    }
-    *err = mx > 0 && isfinite(mx) ? mx * sqrt(acc / (double)N) : mx;
+    if (!s) *err = ua_cli_rmse(p, xy->y, xy->n * xy->k);
     free(p);
     return s;
 }
@@ -95,11 +84,7 @@ static int fit(ua_cli_fit_input *in, void **state, ua_status *fit_status)
     train_err = test_err = NAN;
     int rc = parse_options();
     if (rc) return rc;
-    if (in->domain_given && !in->target)
-        return ua_cli_usage("fit", "--domain applies to TARGET fits; with --data the model has no "
-                            "domain");
-    if (in->target || (!in->data && !in->split_dir))
-        return ua_cli_usage("fit", "the rf family fits samples: give --data FILE or --split-dir DIR");
+    if ((rc = ua_cli_samples_only(in, "rf"))) return rc;
     ua_cli_xy tr, te;
     if ((rc = ua_cli_load_xy(in, "train", &tr))) return rc;
     in->a = -INFINITY; /* an n-D model of samples has no interval domain */
