@@ -63,6 +63,22 @@ ua_status ua_st_get(const ua_st *st, const char *name, ua_dtype *dtype, size_t *
 size_t ua_st_count(const ua_st *st);
 const char *ua_st_name(const ua_st *st, size_t i);
 
+/*
+ * For family loaders (the file is untrusted): tensor name as F64 of ndim (1 or 2) non-empty
+ * dimensions (rows,) or (rows, cols), every entry finite. *rows and *cols (ndim 2) of 0 on entry
+ * mean "any"; otherwise the shape must match. On success they are set and *data points into st.
+ * who names the model in messages ("kernel model: tensor 'weights' ..."). Errors: UA_EFORMAT.
+ */
+ua_status ua_st_get_f64(const ua_st *st, const char *who, const char *name, size_t ndim,
+                        size_t *rows, size_t *cols, const double **data);
+
+/*
+ * For family loaders: metadata key as a number (the whole string, strtod syntax), finite unless
+ * nan_ok allows "nan". who names the model in messages. Errors: UA_EFORMAT (missing, not a number).
+ */
+ua_status ua_st_meta_number(const ua_st *st, const char *who, const char *key, int nan_ok,
+                            double *value);
+
 /* Sets metadata key to value (copies both; replaces an existing key). Errors: UA_EINVAL (empty
  * key), UA_ENOMEM. */
 ua_status ua_st_set_meta(ua_st *st, const char *key, const char *value);

@@ -75,49 +75,12 @@ static ua_status k_save(const void *state, ua_st *st)
     return r;
 }
 
-/* A metadata number (strict: the whole string, finite unless nan_ok allows "nan"). */
-static ua_status get_num(const ua_st *st, const char *key, int nan_ok, double *v)
-{
-    const char *t = ua_st_meta(st, key);
-    if (!t) return UA_ERR(UA_EFORMAT, "kernel model: metadata '%s' is missing", key);
-    char *end;
-    errno = 0;
-    *v = strtod(t, &end);
-    if (end == t || *end || (!isfinite(*v) && !(nan_ok && isnan(*v))))
-        return UA_ERR(UA_EFORMAT, "kernel model: metadata '%s' = '%s' is not a finite number", key, t);
-    return UA_OK;
-}
-
 static ua_status get_flag(const ua_st *st, const char *key, int *v)
 {
     const char *t = ua_st_meta(st, key);
     if (!t || (strcmp(t, "0") && strcmp(t, "1")))
         return UA_ERR(UA_EFORMAT, "kernel model: metadata '%s' must be \"0\" or \"1\"", key);
     *v = t[0] == '1';
-    return UA_OK;
-}
-
-/* An F64 tensor of shape (r, c) (c == 0: 1-D (r,)); r, c of 0 on input mean "any". */
-static ua_status get_f64(const ua_st *st, const char *name, size_t ndim, size_t *r, size_t *c,
-                         const double **v)
-{
-    ua_dtype dt;
-    size_t nd;
-    const int64_t *sh;
-    const void *p;
-    if (ua_st_get(st, name, &dt, &nd, &sh, &p))
-        return UA_ERR(UA_EFORMAT, "kernel model: tensor '%s' is missing", name);
-    if (dt != UA_F64 || nd != ndim || sh[0] < 1 || (ndim == 2 && sh[1] < 1))
-        return UA_ERR(UA_EFORMAT, "kernel model: tensor '%s' must be F64 with %zu non-empty dimensions",
-                      name, ndim);
-    if ((*r && (size_t)sh[0] != *r) || (ndim == 2 && *c && (size_t)sh[1] != *c))
-        return UA_ERR(UA_EFORMAT, "kernel model: tensor '%s' has the wrong shape", name);
-    *r = (size_t)sh[0];
-    if (ndim == 2) *c = (size_t)sh[1];
-    size_t cnt = *r * (ndim == 2 ? *c : 1);
-    *v = p;
-    for (size_t i = 0; i < cnt; i++)
-        if (!isfinite((*v)[i])) return UA_ERR(UA_EFORMAT, "kernel model: tensor '%s': entry %zu is not finite", name, i);
     return UA_OK;
 }
 
@@ -135,8 +98,8 @@ static ua_status k_load(const ua_st *st, double lo, double hi, void **state)
     if (!r && (!act || (strcmp(act, "relu") && strcmp(act, "erf")))) r = UA_ERR(UA_EFORMAT, "kernel model: metadata 'act' must be relu or erf");
     if (!r) s->act = act[0] == 'e' ? UA_KACT_ERF : UA_KACT_RELU;
     const char *keys[] = {"gamma", "length_scale", "nu", "degree", "coef0", "order", "depth", "sw", "sb", "lambda", "n_train"};
-    for (size_t i = 0; !r && i < 11; i++) r = get_num(st, keys[i], 0, &v[i]);
-    if (!r) r = get_num(st, "loo_rmse", 1, &m->loo_rmse);
+    for (size_t i = 0; !r && i < 11; i++) r = ua_st_meta_number(st, "kernel model", keys[i], 0, &v[i]);
+    if (!r) r = ua_st_meta_number(st, "kernel model", "loo_rmse", 1, &m->loo_rmse);
     if (!r) {
         s->gamma = v[0];
         s->length_scale = v[1];
@@ -162,8 +125,8 @@ static ua_status k_load(const ua_st *st, double lo, double hi, void **state)
         if (!strcmp(sel, select_names[i])) m->select = (ua_kernel_select)i;
     const double *pts = NULL, *w = NULL, *cl = NULL;
     size_t mm = 0, d = 0, k = 0, zero = 0;
-    if (!r) r = get_f64(st, "points", 2, &mm, &d, &pts);
-    if (!r) r = get_f64(st, "weights", 2, &mm, &k, &w);
+    if (!r) r = ua_st_get_f64(st, "kernel model", "points", 2, &mm, &d, &pts);
+    if (!r) r = ua_st_get_f64(st, "kernel model", "weights", 2, &mm, &k, &w);
     if (!r) {
         m->m = mm;
         m->d = d;
@@ -180,7 +143,7 @@ static ua_status k_load(const ua_st *st, double lo, double hi, void **state)
     if (!r && m->standardize && !m->classify) r = ua_scaler_load(st, "y_", k, &m->ys);
     if (!r && m->classify) {
         size_t nc = k;
-        r = get_f64(st, "classes", 1, &nc, &zero, &cl);
+        r = ua_st_get_f64(st, "kernel model", "classes", 1, &nc, &zero, &cl);
         if (!r && k < 2) r = UA_ERR(UA_EFORMAT, "kernel model: a classifier needs >= 2 classes");
         for (size_t j = 1; !r && j < k; j++)
             if (!(cl[j - 1] < cl[j])) r = UA_ERR(UA_EFORMAT, "kernel model: classes must increase");

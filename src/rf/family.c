@@ -66,38 +66,6 @@ static ua_status rf_save(const void *state, ua_st *st)
     return r;
 }
 
-static ua_status get_num(const ua_st *st, const char *key, int nan_ok, double *v)
-{
-    const char *t = ua_st_meta(st, key);
-    if (!t) return UA_ERR(UA_EFORMAT, "rf model: metadata '%s' is missing", key);
-    char *end;
-    *v = strtod(t, &end);
-    if (end == t || *end || (!isfinite(*v) && !(nan_ok && isnan(*v))))
-        return UA_ERR(UA_EFORMAT, "rf model: metadata '%s' = '%s' is not a finite number", key, t);
-    return UA_OK;
-}
-
-static ua_status get_f64(const ua_st *st, const char *name, size_t ndim, size_t *r, size_t *c,
-                         const double **v)
-{
-    ua_dtype dt;
-    size_t nd;
-    const int64_t *sh;
-    const void *p;
-    if (ua_st_get(st, name, &dt, &nd, &sh, &p)) return UA_ERR(UA_EFORMAT, "rf model: tensor '%s' is missing", name);
-    if (dt != UA_F64 || nd != ndim || sh[0] < 1 || (ndim == 2 && sh[1] < 1))
-        return UA_ERR(UA_EFORMAT, "rf model: tensor '%s' must be F64 with %zu non-empty dimensions", name, ndim);
-    if ((*r && (size_t)sh[0] != *r) || (ndim == 2 && *c && (size_t)sh[1] != *c))
-        return UA_ERR(UA_EFORMAT, "rf model: tensor '%s' has the wrong shape", name);
-    *r = (size_t)sh[0];
-    if (ndim == 2) *c = (size_t)sh[1];
-    *v = p;
-    size_t cnt = *r * (ndim == 2 ? *c : 1);
-    for (size_t i = 0; i < cnt; i++)
-        if (!isfinite((*v)[i])) return UA_ERR(UA_EFORMAT, "rf model: tensor '%s': entry %zu is not finite", name, i);
-    return UA_OK;
-}
-
 static ua_status rf_load(const ua_st *st, double lo, double hi, void **state)
 {
     *state = NULL;
@@ -107,12 +75,12 @@ static ua_status rf_load(const ua_st *st, double lo, double hi, void **state)
     if (ua_rf_dist_parse(ua_st_meta(st, "dist"), &m->dist) || ua_rf_act_parse(ua_st_meta(st, "act"), &m->act))
         r = UA_ERR(UA_EFORMAT, "rf model: metadata 'dist' or 'act' is missing or unknown");
     double nt = 0;
-    if (!r) r = get_num(st, "scale", 0, &m->scale);
-    if (!r) r = get_num(st, "bandwidth", 0, &m->bandwidth);
-    if (!r) r = get_num(st, "gamma", 0, &m->gamma);
-    if (!r) r = get_num(st, "lambda", 0, &m->lambda);
-    if (!r) r = get_num(st, "select_rmse", 1, &m->select_rmse);
-    if (!r) r = get_num(st, "n_train", 0, &nt);
+    if (!r) r = ua_st_meta_number(st, "rf model", "scale", 0, &m->scale);
+    if (!r) r = ua_st_meta_number(st, "rf model", "bandwidth", 0, &m->bandwidth);
+    if (!r) r = ua_st_meta_number(st, "rf model", "gamma", 0, &m->gamma);
+    if (!r) r = ua_st_meta_number(st, "rf model", "lambda", 0, &m->lambda);
+    if (!r) r = ua_st_meta_number(st, "rf model", "select_rmse", 1, &m->select_rmse);
+    if (!r) r = ua_st_meta_number(st, "rf model", "n_train", 0, &nt);
     if (!r && (nt < 0 || nt > 1e15)) r = UA_ERR(UA_EFORMAT, "rf model: n_train out of range");
     m->n_train = (size_t)nt;
     const char *sd = ua_st_meta(st, "standardize"), *gc = ua_st_meta(st, "gcv");
@@ -124,9 +92,9 @@ static ua_status rf_load(const ua_st *st, double lo, double hi, void **state)
     }
     const double *A = NULL, *b = NULL, *c = NULL;
     size_t M = 0, d = 0, k = 0, zero = 0;
-    if (!r) r = get_f64(st, "hidden.weight", 2, &M, &d, &A);
-    if (!r) r = get_f64(st, "hidden.bias", 1, &M, &zero, &b);
-    if (!r) r = get_f64(st, "output.weight", 2, &k, &M, &c);
+    if (!r) r = ua_st_get_f64(st, "rf model", "hidden.weight", 2, &M, &d, &A);
+    if (!r) r = ua_st_get_f64(st, "rf model", "hidden.bias", 1, &M, &zero, &b);
+    if (!r) r = ua_st_get_f64(st, "rf model", "output.weight", 2, &k, &M, &c);
     if (!r) {
         m->m = M;
         m->d = d;
