@@ -48,8 +48,10 @@ typedef struct {
     uint64_t seed;         /* default 1 */
 } ua_rf_options;
 
+/* A fitted random-feature network. Immutable after ua_rf_fit; predict is thread-safe. */
 typedef struct ua_rf ua_rf;
 
+/* Fills *opt with the defaults listed in ua_rf_options. */
 void ua_rf_options_default(ua_rf_options *opt);
 
 /* Parses "gaussian" | "uniform" | "fourier" and "relu" | "tanh" | "sigmoid" | "cos". UA_EINVAL. */
@@ -73,6 +75,7 @@ ua_status ua_rf_draw(const ua_rf_options *opt, size_t d, ua_rf **out);
 ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t k,
                     const ua_rf_options *opt, ua_rf **out);
 
+/* Releases a network. ua_rf_free(NULL) is a no-op. */
 void ua_rf_free(ua_rf *m);
 
 /* Predictions y (n, k) at x (n, d) in original units. Errors: UA_EINVAL, UA_ENOMEM. */

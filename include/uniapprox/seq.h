@@ -202,6 +202,7 @@ void ua_seq_tensor(const ua_seq *m, size_t i, const char **name, size_t *offset,
 void ua_seq_get_params(const ua_seq *m, float *p);
 ua_status ua_seq_set_params(ua_seq *m, const float *p);
 
+/* The options the model was built with (owned by m). */
 const ua_seq_options *ua_seq_get_options(const ua_seq *m);
 
 /* Records the loss and metric (ua_seq_evaluate) measured on held-out data; saved with the model
