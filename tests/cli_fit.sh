@@ -34,43 +34,11 @@ expect_exit 2 "eval bad argument" -- "$UA" eval erf.safetensors 1x
 expect_exit 0 "export double" -- "$UA" export erf.safetensors --type double -o erf_approx.c
 expect_grep erf_approx.c "erf(x)" "export header names the target"
 expect_grep erf_approx.c "double erf_approx(double x)" "export defines erf_approx"
-cat >driver.c <<'C'
-#include <math.h>
-#include <stdio.h>
-#include <mpfr.h>
-#ifdef USE_FLOAT
-float erf_approx(float x);
-#define T float
-#else
-double erf_approx(double x);
-#define T double
-#endif
-int main(void)
-{
-    mpfr_t r, y;
-    mpfr_inits2(128, r, y, (mpfr_ptr)0);
-    double worst = 0;
-    for (int i = 0; i <= 20000; i++) {
-        T x = (T)(-4.0 + 8.0 * i / 20000);
-        mpfr_set_d(r, (double)x, MPFR_RNDN);
-        mpfr_erf(r, r, MPFR_RNDN);
-        mpfr_set_d(y, (double)erf_approx(x), MPFR_RNDN);
-        mpfr_sub(y, y, r, MPFR_RNDN);
-        double e = fabs(mpfr_get_d(y, MPFR_RNDN));
-        if (!(e <= worst)) worst = e;
-    }
-    printf("%.3e\n", worst);
-    mpfr_clears(r, y, (mpfr_ptr)0);
-    return 0;
-}
-C
-if "$CC" -std=c99 -O2 -Wall -Werror -o drv driver.c erf_approx.c -lmpfr -lgmp -lm 2>cc.txt; then
-    pass; expect_le "$(./drv)" 1e-15 "exported double erf: max abs error against MPFR"
-else fail "exported double code compiles cleanly"; cat cc.txt >&2; fi
+expect_le "$(max_error_vs_mpfr erf_approx.c erf_approx 'mpfr_erf(r, r, MPFR_RNDN)' -4 4)" 1e-15 \
+    "exported double erf: max abs error against MPFR"
 expect_exit 0 "export float" -- "$UA" export erf.safetensors --type float -o erf_approx.c
-if "$CC" -std=c99 -O2 -Wall -Werror -DUSE_FLOAT -o drvf driver.c erf_approx.c -lmpfr -lgmp -lm 2>cc.txt; then
-    pass; expect_le "$(./drvf)" 3e-7 "exported float erf: max abs error (float rounding, |erf| <= 1)"
-else fail "exported float code compiles cleanly"; cat cc.txt >&2; fi
+expect_le "$(max_error_vs_mpfr erf_approx.c erf_approx 'mpfr_erf(r, r, MPFR_RNDN)' -4 4 float)" 3e-7 \
+    "exported float erf: max abs error (float rounding, |erf| <= 1)"
 expect_exit 0 "export to stdout" -- "$UA" export erf.safetensors
 expect_grep out.txt "double ua_approx(double x)" "stdout export uses the default name"
 expect_exit 2 "export bad name" -- "$UA" export erf.safetensors --name 2bad
@@ -115,34 +83,9 @@ expect_grep out.txt '"uniform":[[:space:]]*true' "uniform pieces reported"
 np=$(json_num out.txt pieces)
 case "$np" in 1|2|4|8|16|32|64|128|256|512|1024) pass ;; *) fail "uniform piece count $np is a power of two" ;; esac
 expect_exit 0 "export uniform lgamma" -- "$UA" export lg.safetensors --name lg_approx -o lg_approx.c
-cat >lgdriver.c <<'C'
-#include <math.h>
-#include <stdio.h>
-#include <mpfr.h>
-double lg_approx(double x);
-int main(void)
-{
-    mpfr_t r, y;
-    int sign;
-    mpfr_inits2(128, r, y, (mpfr_ptr)0);
-    double worst = 0;
-    for (int i = 0; i <= 50000; i++) {
-        double x = 0.5 + 19.5 * i / 50000;
-        mpfr_set_d(r, x, MPFR_RNDN);
-        mpfr_lgamma(r, &sign, r, MPFR_RNDN);
-        mpfr_set_d(y, lg_approx(x), MPFR_RNDN);
-        mpfr_sub(y, y, r, MPFR_RNDN);
-        double e = fabs(mpfr_get_d(y, MPFR_RNDN));
-        if (!(e <= worst)) worst = e;
-    }
-    printf("%.3e\n", worst / 39.339884187199495); /* relative to max |lgamma| = lgamma(20) */
-    mpfr_clears(r, y, (mpfr_ptr)0);
-    return 0;
-}
-C
-if "$CC" -std=c99 -O2 -Wall -Werror -o lgdrv lgdriver.c lg_approx.c -lmpfr -lgmp -lm 2>cc.txt; then
-    pass; expect_le "$(./lgdrv)" 4e-15 "exported uniform lgamma: max error / scale against MPFR"
-else fail "exported uniform code compiles cleanly"; cat cc.txt >&2; fi
+# max |lgamma| on [0.5, 20] is lgamma(20) = 39.339884187199495
+expect_le "$(max_error_vs_mpfr lg_approx.c lg_approx 'mpfr_lgamma(r, &sign, r, MPFR_RNDN)' 0.5 20 double 39.339884187199495)" \
+    4e-15 "exported uniform lgamma: max error / scale against MPFR"
 
 # log map: nfw-sigma on [1e-4, 1e4]
 expect_exit 0 "nfw-sigma --map log" -- "$UA" fit nfw-sigma --domain 1e-4:1e4 --map log --json -o nfw.safetensors
