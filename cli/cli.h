@@ -49,6 +49,12 @@ int ua_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(pr
 int ua_cli_double(const char *s, double *out);
 int ua_cli_size(const char *s, size_t *out);
 
+/* For the fitters' options: when v (the value of --name) is given, parse it into *out (a count
+ * >= lo, or a finite number); prints a usage error naming the option and returns UA_EXIT_USAGE
+ * when it is bad; 0 otherwise (also when v is NULL: *out keeps its default). */
+int ua_cli_size_opt(const char *name, const char *v, size_t lo, size_t *out);
+int ua_cli_double_opt(const char *name, const char *v, double *out);
+
 /* Parses "a:b" into finite a < b. Returns 0 or prints a usage error and returns UA_EXIT_USAGE. */
 int ua_cli_domain(const char *cmd, const char *s, double *a, double *b);
 

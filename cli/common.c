@@ -294,3 +294,16 @@ int ua_cli_samples_only(const ua_cli_fit_input *in, const char *family)
                             "DIR", family);
     return 0;
 }
+
+int ua_cli_size_opt(const char *name, const char *v, size_t lo, size_t *out)
+{
+    if (v && (ua_cli_size(v, out) || *out < lo))
+        return ua_cli_usage("fit", "--%s '%s' must be a count >= %zu", name, v, lo);
+    return 0;
+}
+
+int ua_cli_double_opt(const char *name, const char *v, double *out)
+{
+    if (v && ua_cli_double(v, out)) return ua_cli_usage("fit", "--%s '%s' is not a number", name, v);
+    return 0;
+}

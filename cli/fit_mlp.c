@@ -58,19 +58,6 @@ static const char help[] =
     "  --samples N          with a TARGET: N equispaced samples on --domain (default 2000)\n"
     "  With --split-dir the test RMSE of split K (index_test_K.txt) is measured and reported.\n";
 
-static int parse_size_opt(const char *name, const char *v, size_t lo, size_t *out)
-{
-    if (v && (ua_cli_size(v, out) || *out < lo))
-        return ua_cli_usage("fit", "--%s '%s' must be a count >= %zu", name, v, lo);
-    return 0;
-}
-
-static int parse_double_opt(const char *name, const char *v, double *out)
-{
-    if (v && ua_cli_double(v, out)) return ua_cli_usage("fit", "--%s '%s' is not a number", name, v);
-    return 0;
-}
-
 static int parse_options(void)
 {
     ua_mlp_options_default(&opt);
@@ -93,18 +80,18 @@ static int parse_options(void)
     }
     opt.evonorm = evonorm;
     opt.standardize = !no_standardize;
-    if ((rc = parse_double_opt("leaky-slope", leaky, &opt.leaky_slope)) ||
-        (rc = parse_size_opt("evonorm-groups", groups, 1, &opt.evonorm_groups)) ||
-        (rc = parse_size_opt("mup-base-width", base_width, 1, &opt.mup_base_width)) ||
-        (rc = parse_double_opt("lr", lr, &opt.lr)) ||
-        (rc = parse_double_opt("momentum", momentum, &opt.momentum)) ||
-        (rc = parse_double_opt("weight-decay", wd, &opt.weight_decay)) ||
-        (rc = parse_size_opt("warmup", warmup, 0, &opt.warmup)) ||
-        (rc = parse_size_opt("batch", batch, 1, &opt.batch)) ||
-        (rc = parse_size_opt("epochs", epochs, 1, &opt.epochs)) ||
-        (rc = parse_double_opt("val-frac", val_frac, &opt.val_frac)) ||
-        (rc = parse_size_opt("patience", patience, 1, &opt.patience)) ||
-        (rc = parse_size_opt("lbfgs-history", history, 1, &opt.lbfgs_history)))
+    if ((rc = ua_cli_double_opt("leaky-slope", leaky, &opt.leaky_slope)) ||
+        (rc = ua_cli_size_opt("evonorm-groups", groups, 1, &opt.evonorm_groups)) ||
+        (rc = ua_cli_size_opt("mup-base-width", base_width, 1, &opt.mup_base_width)) ||
+        (rc = ua_cli_double_opt("lr", lr, &opt.lr)) ||
+        (rc = ua_cli_double_opt("momentum", momentum, &opt.momentum)) ||
+        (rc = ua_cli_double_opt("weight-decay", wd, &opt.weight_decay)) ||
+        (rc = ua_cli_size_opt("warmup", warmup, 0, &opt.warmup)) ||
+        (rc = ua_cli_size_opt("batch", batch, 1, &opt.batch)) ||
+        (rc = ua_cli_size_opt("epochs", epochs, 1, &opt.epochs)) ||
+        (rc = ua_cli_double_opt("val-frac", val_frac, &opt.val_frac)) ||
+        (rc = ua_cli_size_opt("patience", patience, 1, &opt.patience)) ||
+        (rc = ua_cli_size_opt("lbfgs-history", history, 1, &opt.lbfgs_history)))
         return rc;
     if (seed) {
         if (ua_cli_size(seed, &z)) return ua_cli_usage("fit", "--seed '%s' is not a count", seed);
@@ -139,7 +126,7 @@ static int fit(ua_cli_fit_input *in, void **state, ua_status *fit_status)
     ua_cli_xy xy = { 0 };
     size_t nsamples = 2000;
     if (in->target) {
-        if ((rc = parse_size_opt("samples", samples, 2, &nsamples))) return rc;
+        if ((rc = ua_cli_size_opt("samples", samples, 2, &nsamples))) return rc;
         xy.n = nsamples;
         xy.d = xy.k = 1;
         xy.x = malloc(nsamples * sizeof *xy.x);

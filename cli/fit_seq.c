@@ -54,19 +54,6 @@ static const char help[] =
     "  --warmup STEPS --batch B (sequences, default 16) --epochs E (default 20)\n"
     "  --val-frac F (default 0.1) --seed S --threads N --log FILE.jsonl\n";
 
-static int size_opt(const char *name, const char *v, size_t lo, size_t *out)
-{
-    if (v && (ua_cli_size(v, out) || *out < lo))
-        return ua_cli_usage("fit", "--%s '%s' must be a count >= %zu", name, v, lo);
-    return 0;
-}
-
-static int double_opt(const char *name, const char *v, double *out)
-{
-    if (v && ua_cli_double(v, out)) return ua_cli_usage("fit", "--%s '%s' is not a number", name, v);
-    return 0;
-}
-
 static int parse_options(void)
 {
     ua_seq_options_default(&opt);
@@ -84,14 +71,14 @@ static int parse_options(void)
     opt.causal = causal;
     opt.layerscale = layerscale;
     opt.qk_norm = qk_norm;
-    if ((rc = size_opt("width", width, 1, &opt.width)) || (rc = size_opt("heads", heads, 1, &opt.heads)) ||
-        (rc = size_opt("layers", layers, 1, &opt.layers)) || (rc = size_opt("ffn", ffn, 1, &opt.ffn)) ||
-        (rc = size_opt("warmup", warmup, 0, &opt.warmup)) || (rc = size_opt("batch", batch, 1, &opt.batch)) ||
-        (rc = size_opt("epochs", epochs, 1, &opt.epochs)) || (rc = size_opt("vocab", vocab, 1, &opt.vocab)) ||
-        (rc = size_opt("seq-len", seqlen, 1, &opt.n)) || (rc = double_opt("lr", lr, &opt.lr)) ||
-        (rc = double_opt("weight-decay", wd, &opt.weight_decay)) ||
-        (rc = double_opt("val-frac", val_frac, &opt.val_frac)) ||
-        (rc = double_opt("layerscale-init", ls_init, &opt.layerscale_init)))
+    if ((rc = ua_cli_size_opt("width", width, 1, &opt.width)) || (rc = ua_cli_size_opt("heads", heads, 1, &opt.heads)) ||
+        (rc = ua_cli_size_opt("layers", layers, 1, &opt.layers)) || (rc = ua_cli_size_opt("ffn", ffn, 1, &opt.ffn)) ||
+        (rc = ua_cli_size_opt("warmup", warmup, 0, &opt.warmup)) || (rc = ua_cli_size_opt("batch", batch, 1, &opt.batch)) ||
+        (rc = ua_cli_size_opt("epochs", epochs, 1, &opt.epochs)) || (rc = ua_cli_size_opt("vocab", vocab, 1, &opt.vocab)) ||
+        (rc = ua_cli_size_opt("seq-len", seqlen, 1, &opt.n)) || (rc = ua_cli_double_opt("lr", lr, &opt.lr)) ||
+        (rc = ua_cli_double_opt("weight-decay", wd, &opt.weight_decay)) ||
+        (rc = ua_cli_double_opt("val-frac", val_frac, &opt.val_frac)) ||
+        (rc = ua_cli_double_opt("layerscale-init", ls_init, &opt.layerscale_init)))
         return rc;
     if (seed) {
         if (ua_cli_size(seed, &z)) return ua_cli_usage("fit", "--seed '%s' is not a count", seed);
