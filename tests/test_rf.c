@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <lapacke.h>
+#include <mpfr.h>
 
 #include "uniapprox.h"
 #include "kernel/internal.h"
@@ -300,6 +301,116 @@ static void test_bad_input(void **state)
     ua_rf_free(NULL);
 }
 
+/* The vectorised cosine of the Fourier features against MPFR's correctly rounded cos: every
+ * quadrant, both signs, the points next to multiples of pi/2, arguments up to the reduction's
+ * limit (1e5) and past it (libm's path), and infinities. */
+static void test_cos_accuracy(void **state)
+{
+    (void)state;
+    enum { N = 40000 };
+    double *t = malloc(N * sizeof *t), *v = malloc(N * sizeof *v), *b = calloc(N, sizeof *b);
+    for (size_t i = 0; i < N; i++) {
+        double u = ((double)i + 0.5) / N;
+        if (i < 10000) t[i] = 8.0 * (2 * u - 1);                        /* |t| < 8 */
+        else if (i < 20000) t[i] = 1e5 * (2 * u - 1);                   /* up to the limit */
+        else if (i < 30000) t[i] = ((double)i - 25000) * (UA_PI / 2) + 1e-9 * ((double)(i % 7) - 3);
+        else t[i] = 1e7 * u;                                            /* libm's path */
+        v[i] = t[i] + 0.75; /* the row's argument is v - b */
+        b[i] = 0.75;
+    }
+    mpfr_t m;
+    mpfr_init2(m, 200);
+    double worst[2] = { 0, 0 };
+    for (size_t lo = 0; lo < N; lo += 10000) { /* one row per range, as the fit does */
+        double *row = malloc(10000 * sizeof *row);
+        memcpy(row, v + lo, 10000 * sizeof *row);
+        ua_rf_cos_row(row, b + lo, 1.0, 10000);
+        for (size_t i = 0; i < 10000; i++) {
+            mpfr_set_d(m, v[lo + i] - b[lo + i], MPFR_RNDN); /* the argument as rounded to double */
+            mpfr_cos(m, m, MPFR_RNDN);
+            double e = fabs(row[i] - mpfr_get_d(m, MPFR_RNDN));
+            worst[lo >= 30000] = fmax(worst[lo >= 30000], e);
+        }
+        free(row);
+    }
+    mpfr_clear(m);
+    print_message("vectorised cos: max |error| %.3g (|t| <= 1e5), %.3g (libm path)\n", worst[0], worst[1]);
+    assert_true(worst[0] < 2.5e-16);
+    assert_true(worst[1] < 2.5e-16);
+    double inf_row[3] = { INFINITY, 0.5, -2.0 }, zb[3] = { 0, 0, 0 };
+    ua_rf_cos_row(inf_row, zb, 2.0, 3);
+    assert_true(isnan(inf_row[0]));
+    assert_true(fabs(inf_row[1] - 2 * cos(0.5)) < 1e-15 && fabs(inf_row[2] - 2 * cos(-2.0)) < 1e-15);
+    free(t);
+    free(v);
+    free(b);
+}
+
+/* A fixed-lambda fit solves the ridge system with a float32 Gram matrix and refinement in double
+ * (src/rf/solve.c): its weights equal the double-precision solution, by LAPACK's dposv in this
+ * test, of the normal equations of the features rounded to float32. With lambda so small that
+ * float32 cannot precondition, the fit falls back to double and still equals dposv on the
+ * features in double. */
+static void test_mixed_precision_solve(void **state)
+{
+    (void)state;
+    enum { N = 600, D = 3, M = 120, K = 2 };
+    double *x = malloc(N * D * sizeof *x), *y = malloc(N * K * sizeof *y);
+    for (size_t i = 0; i < N; i++) {
+        for (size_t j = 0; j < D; j++) x[i * D + j] = sin(1.7 * (double)(i * D + j) + 0.3);
+        y[i * K] = cos(2 * x[i * D]) * x[i * D + 1] + 0.1 * x[i * D + 2];
+        y[i * K + 1] = 1e6 * exp(-x[i * D] * x[i * D]); /* a second output on another scale */
+    }
+    const double lambdas[2] = { 1e-2, 1e-5 };
+    for (int c = 0; c < 2; c++) {
+        ua_rf_options o;
+        ua_rf_options_default(&o);
+        o.dist = UA_RF_FOURIER;
+        o.gamma = 0.7;
+        o.features = M;
+        o.lambda = lambdas[c];
+        o.standardize = 0;
+        ua_rf *m;
+        assert_int_equal(ua_rf_fit(x, y, N, D, K, &o, &m), UA_OK);
+        double *phi = malloc(N * M * sizeof *phi), dev[2][K];
+        assert_int_equal(ua_rf_features(m, x, N, phi), UA_OK);
+        for (int prec = 0; prec < 2; prec++) { /* 0: features in double, 1: rounded to float32 */
+            double *G = calloc(M * M, sizeof *G), *r = calloc(M * K, sizeof *r);
+            for (size_t i = 0; i < N; i++)
+                for (size_t a = 0; a < M; a++) {
+                    double pa = prec ? (double)(float)phi[i * M + a] : phi[i * M + a];
+                    for (size_t bb = 0; bb < M; bb++)
+                        G[a * M + bb] += pa * (prec ? (double)(float)phi[i * M + bb] : phi[i * M + bb]);
+                    for (size_t t = 0; t < K; t++) r[a * K + t] += pa * y[i * K + t];
+                }
+            for (size_t a = 0; a < M; a++) G[a * M + a] += lambdas[c];
+            assert_int_equal(LAPACKE_dposv(LAPACK_ROW_MAJOR, 'L', M, K, G, M, r, K), 0);
+            for (size_t t = 0; t < K; t++) {
+                double dmax = 0, cmax = 0;
+                for (size_t a = 0; a < M; a++) {
+                    dmax = fmax(dmax, fabs(m->c[a * K + t] - r[a * K + t]));
+                    cmax = fmax(cmax, fabs(r[a * K + t]));
+                }
+                dev[prec][t] = dmax / cmax;
+            }
+            free(G);
+            free(r);
+        }
+        for (size_t t = 0; t < K; t++) {
+            print_message("lambda %g, output %zu: max |c - dposv| / max |c| = %.3g (float32 features), "
+                          "%.3g (double)\n", lambdas[c], t, dev[1][t], dev[0][t]);
+            if (c == 0) /* refined to the double solution of the system of the stored features */
+                assert_true(dev[1][t] < 1e-9 && dev[0][t] > 100 * dev[1][t]);
+            else /* the fallback: the system of the double features */
+                assert_true(dev[0][t] < 1e-6 && dev[1][t] > 10 * dev[0][t]);
+        }
+        free(phi);
+        ua_rf_free(m);
+    }
+    free(x);
+    free(y);
+}
+
 /* One training row is refused; data that overflow double fail with UA_EDIVERGED and a clear
  * message (never LAPACK's "dsyevd: argument 5 is invalid"), with and without standardisation. */
 static void test_user_reports(void **state)
@@ -338,6 +449,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fourier_gamma),
+        cmocka_unit_test(test_cos_accuracy),
+        cmocka_unit_test(test_mixed_precision_solve),
         cmocka_unit_test(test_ridge_loo),
         cmocka_unit_test(test_fit_accuracy),
         cmocka_unit_test(test_bandwidth_floor),

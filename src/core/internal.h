@@ -43,4 +43,13 @@ size_t ua_first_nonfinite(const double *a, size_t n);
 ua_status ua_check_standardised(const char *who, const char *lead, const char *what,
                                 const double *z, size_t n, size_t d);
 
+/* UA_MULTIVERSION before a hot loop's function: the library is built for the baseline x86-64
+ * (SSE2), so GCC compiles AVX-512 and AVX2 clones too and the loader picks the best one the CPU
+ * has (function multiversioning). Elsewhere it is empty. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define UA_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define UA_MULTIVERSION
+#endif
+
 #endif /* UA_CORE_INTERNAL_H */

@@ -152,15 +152,58 @@ static inline double act(ua_rf_act a, double t)
     }
 }
 
-/* phi (n, m) := out_scale act(z A^T - b) for z (n, d) already standardised. */
-static void features_z(const ua_rf *m, const double *z, size_t n, double *phi)
+/* Below this input dimension the pre-activations z A^T are summed directly, fused with the
+ * activation row by row; a dgemm with so short an inner dimension is memory-bound and slower. */
+enum { FUSED_MAX_D = 32 };
+
+/* v (m,) := z At for one row z (d,), At (d, m) */
+UA_MULTIVERSION
+static void preact_row(double *restrict v, const double *restrict z, const double *restrict At, size_t d,
+                       size_t m)
 {
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)m->m, (int)m->d, 1.0, z,
-                (int)m->d, m->A, (int)m->d, 0.0, phi, (int)m->m);
-#pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < m->m; j++)
-            phi[i * m->m + j] = m->out_scale * act(m->act, phi[i * m->m + j] - m->b[j]);
+    enum { C = 32 }; /* a chunk of sums stays in vector registers across the d terms */
+    size_t j0 = 0;
+    for (; j0 + C <= m; j0 += C) {
+        double s[C] = {0};
+        for (size_t l = 0; l < d; l++) {
+            const double a = z[l], *row = At + l * m + j0;
+            for (size_t j = 0; j < C; j++) s[j] += a * row[j];
+        }
+        for (size_t j = 0; j < C; j++) v[j0 + j] = s[j];
+    }
+    for (size_t j = j0; j < m; j++) {
+        double s = 0;
+        for (size_t l = 0; l < d; l++) s += z[l] * At[l * m + j];
+        v[j] = s;
+    }
+}
+
+ua_status ua_rf_features_std(const ua_rf *m, const double *z, size_t n, double *phi)
+{
+    size_t M = m->m, d = m->d;
+    if (d > FUSED_MAX_D) {
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)M, (int)d, 1.0, z, (int)d,
+                    m->A, (int)d, 0.0, phi, (int)M);
+    } else {
+        double *At = malloc(d * M * sizeof *At); /* (d, m): rows contiguous over the features */
+        if (!At) return UA_ENOMEM_ERR(d * M * sizeof *At);
+        for (size_t j = 0; j < M; j++)
+            for (size_t l = 0; l < d; l++) At[l * M + j] = m->A[j * d + l];
+#pragma omp parallel for schedule(static) if (n * M * d > 1000000)
+        for (size_t i = 0; i < n; i++) {
+            preact_row(phi + i * M, z + i * d, At, d, M);
+            if (m->act == UA_RF_COS) ua_rf_cos_row(phi + i * M, m->b, m->out_scale, M);
+        }
+        free(At);
+        if (m->act == UA_RF_COS) return UA_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double *v = phi + i * M;
+        if (m->act == UA_RF_COS) ua_rf_cos_row(v, m->b, m->out_scale, M);
+        else
+            for (size_t j = 0; j < M; j++) v[j] = m->out_scale * act(m->act, v[j] - m->b[j]);
+    }
+    return UA_OK;
 }
 
 ua_status ua_rf_features(const ua_rf *m, const double *x, size_t n, double *phi)
@@ -171,9 +214,9 @@ ua_status ua_rf_features(const ua_rf *m, const double *x, size_t n, double *phi)
     if (!z) return UA_ENOMEM_ERR(n * m->d * sizeof *z);
     memcpy(z, x, n * m->d * sizeof *z);
     if (m->standardize) ua_scaler_apply(&m->xs, z, n);
-    features_z(m, z, n, phi);
+    ua_status st = ua_rf_features_std(m, z, n, phi);
     free(z);
-    return UA_OK;
+    return st;
 }
 
 ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t k,
@@ -205,10 +248,9 @@ ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t
     m->standardize = o.standardize != 0;
     size_t M = m->m;
     double *z = malloc(n * d * sizeof *z), *yz = malloc(n * k * sizeof *yz);
-    double *phi = malloc(n * M * sizeof *phi);
     free(m->c);
     m->c = malloc(M * k * sizeof *m->c);
-    if (!z || !yz || !phi || !m->c) st = UA_ENOMEM_ERR(n * M * sizeof *phi);
+    if (!z || !yz || !m->c) st = UA_ENOMEM_ERR((n * (d + k) + M * k) * sizeof *z);
     if (!st) {
         memcpy(z, x, n * d * sizeof *z);
         memcpy(yz, y, n * k * sizeof *yz);
@@ -223,18 +265,22 @@ ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t
             }
         }
     }
-    if (!st) {
-        features_z(m, z, n, phi);
-        double lam = o.lambda, err = NAN;
+    if (!st && o.lambda > 0) { /* a fixed lambda: mixed-precision Cholesky (solve.c) */
+        m->lambda = o.lambda;
+        st = ua_rf_solve_fixed(m, z, yz, n, o.lambda, m->c);
+    } else if (!st) { /* lambda over a grid: one eigendecomposition scores them all */
+        double *phi = malloc(n * M * sizeof *phi), lam = 0, err = NAN;
         const double *grid = o.lambda_grid ? o.lambda_grid : ua_krr_default_lambdas;
-        size_t nl = lam > 0 ? 0 : (o.lambda_grid ? o.n_lambda : 11);
-        st = ua_ridge_features(phi, yz, n, M, k, grid, nl, m->gcv, &lam, &err, NULL, m->c);
+        size_t nl = o.lambda_grid ? o.n_lambda : 11;
+        if (!phi) st = UA_ENOMEM_ERR(n * M * sizeof *phi);
+        if (!st) st = ua_rf_features_std(m, z, n, phi);
+        if (!st) st = ua_ridge_features(phi, yz, n, M, k, grid, nl, m->gcv, &lam, &err, NULL, m->c);
+        free(phi);
         m->lambda = lam;
         m->select_rmse = err;
     }
     free(z);
     free(yz);
-    free(phi);
     if (st) {
         ua_rf_free(m);
         return st;

@@ -20,6 +20,17 @@ struct ua_rf {
     ua_scaler xs, ys;
 };
 
+/* v[j] := s cos(v[j] - b[j]) for j < n, vectorised (src/rf/cos.c); absolute error < 2.5e-16 */
+void ua_rf_cos_row(double *v, const double *b, double s, size_t n);
+
+/* phi (n, m) := out_scale act(z A^T - b) for z (n, d) already standardised (fit.c) */
+ua_status ua_rf_features_std(const ua_rf *m, const double *z, size_t n, double *phi);
+
+/* c (m, k) := the ridge output weights at a fixed lambda > 0 for standardised z (n, d), y (n, k),
+ * by a float32 Gram matrix and refinement in double (solve.c) */
+ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, size_t n, double lambda,
+                            double *c);
+
 ua_status ua_rf_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 
 #endif

@@ -1,0 +1,168 @@
+/*
+ * The output layer of a random-feature network at a fixed lambda, in mixed precision:
+ *   c = (H^T H + lambda I)^-1 H^T y,   H (n, m) the hidden features.
+ *
+ * Forming H^T H costs n m^2 flops and dominates the fit; in float32 it runs twice as fast (ssyrk)
+ * and H takes half the memory. The factor of the float32 Gram matrix is then only a
+ * preconditioner: iterative refinement with residuals in double (Langou et al. 2006, the method
+ * of LAPACK's dsposv) converges to the double-precision solution of the system for the features
+ * as stored (each rounded to float32, a relative perturbation of 6e-8, far below the randomness
+ * of the features themselves). Where refinement does not converge (lambda too small for the
+ * float32 Gram matrix's conditioning) the solve is redone entirely in double.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <omp.h>
+#include <lapacke.h>
+
+#include "core/internal.h"
+#include "kernel/internal.h"
+#include "internal.h"
+
+enum { BLOCK_ROWS = 1024, MAX_REFINE = 30 };
+
+/* acc (k, m) += h (h . w_t) for one float32 row h (m,) and w (k, m), in double */
+UA_MULTIVERSION
+static void normal_row(const float *restrict h, const double *restrict w, size_t m, size_t k,
+                       double *restrict acc)
+{
+    for (size_t t = 0; t < k; t++) {
+        const double *wt = w + t * m;
+        double u = 0;
+#pragma omp simd reduction(+ : u)
+        for (size_t j = 0; j < m; j++) u += (double)h[j] * wt[j];
+        double *at = acc + t * m;
+        for (size_t j = 0; j < m; j++) at[j] += (double)h[j] * u;
+    }
+}
+
+/* out (k, m) := H^T (H w) + lambda w for H (n, m) float32, w (k, m); products in double, one pass
+ * over H. acc holds nt (k, m) partial sums, one per thread. */
+static void apply_normal(const float *H, size_t n, size_t m, size_t k, const double *w, double lambda,
+                         double *acc, int nt, double *out)
+{
+    memset(acc, 0, (size_t)nt * k * m * sizeof *acc);
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (int p = 0; p < nt; p++) {
+        size_t i0 = n * (size_t)p / (size_t)nt, i1 = n * (size_t)(p + 1) / (size_t)nt;
+        for (size_t i = i0; i < i1; i++) normal_row(H + i * m, w, m, k, acc + (size_t)p * k * m);
+    }
+    for (size_t t = 0; t < k * m; t++) {
+        double s = lambda * w[t];
+        for (int p = 0; p < nt; p++) s += acc[(size_t)p * k * m + t];
+        out[t] = s;
+    }
+}
+
+/* b (m,) += a h for a float32 row h (m,) */
+UA_MULTIVERSION
+static void axpy_float(double a, const float *restrict h, size_t m, double *restrict b)
+{
+    for (size_t j = 0; j < m; j++) b[j] += a * (double)h[j];
+}
+
+/* H (n, m) := (float)phi; returns 0 if every value is finite in float32 */
+UA_MULTIVERSION
+static int to_float(const double *restrict phi, size_t n, float *restrict H)
+{
+    float worst = 0;
+    for (size_t t = 0; t < n; t++) {
+        H[t] = (float)phi[t];
+        float a = fabsf(H[t]) * 0.0f; /* 0 for finite values, NaN otherwise */
+        worst += a;
+    }
+    return worst != 0.0f;
+}
+
+/* the double-precision solve: all features in double, one Cholesky (src/kernel/ridge.c) */
+static ua_status solve_double(const ua_rf *m, const double *z, const double *y, size_t n, double lambda,
+                              double *c)
+{
+    double *phi = malloc(n * m->m * sizeof *phi);
+    if (!phi) return UA_ENOMEM_ERR(n * m->m * sizeof *phi);
+    ua_status st = ua_rf_features_std(m, z, n, phi);
+    double lam = lambda;
+    if (!st) st = ua_ridge_features(phi, y, n, m->m, m->k, NULL, 0, 0, &lam, NULL, NULL, c);
+    free(phi);
+    return st;
+}
+
+ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, size_t n, double lambda,
+                            double *c)
+{
+    if (!(lambda > 0)) return UA_ERR(UA_EINVAL, "ridge: lambda must be > 0, got %g", lambda);
+    size_t M = m->m, k = m->k, B = n < BLOCK_ROWS ? n : BLOCK_ROWS;
+    float *H = malloc(n * M * sizeof *H), *G = malloc(M * M * sizeof *G), *rf = malloc(k * M * sizeof *rf);
+    double *buf = malloc(B * M * sizeof *buf), *b = ua_calloc(k * M, sizeof *b);
+    double *w = ua_calloc(k * M, sizeof *w), *r = malloc(k * M * sizeof *r);
+    int nt = omp_get_max_threads();
+    if (nt < 1 || n * M < 1000000) nt = 1; /* a thread per core once there is work to share */
+    double *acc = malloc((size_t)nt * k * M * sizeof *acc);
+    ua_status st = UA_OK;
+    if (!H || !G || !rf || !buf || !b || !w || !r || !acc) st = UA_ENOMEM_ERR(n * M * sizeof *H);
+    /* H in float32, block by block; b = H^T y (k, m) in double from the stored H */
+    int in_float = 1; /* 0: a feature is beyond float32's range, so the solve is done in double */
+    for (size_t i0 = 0; !st && in_float && i0 < n; i0 += B) {
+        size_t nb = n - i0 < B ? n - i0 : B;
+        if ((st = ua_rf_features_std(m, z + i0 * m->d, nb, buf))) break;
+        in_float = !to_float(buf, nb * M, H + i0 * M);
+    }
+    free(buf);
+    for (size_t i = 0; !st && in_float && i < n; i++) /* b (k, m) = H^T y */
+        for (size_t t = 0; t < k; t++) axpy_float(y[i * k + t], H + i * M, M, b + t * M);
+    int converged = 0;
+    if (!st && in_float) {
+        /* G = H^T H + lambda I: lower triangle row-major = upper column-major, as spotrf reads */
+        cblas_ssyrk(CblasRowMajor, CblasLower, CblasTrans, (int)M, (int)n, 1.0f, H, (int)M, 0.0f, G, (int)M);
+        double anorm = 0; /* infinity norm of G + lambda I, for the stopping test */
+        for (size_t j = 0; j < M; j++) {
+            double s = lambda;
+            for (size_t l = 0; l < M; l++) s += fabs((double)(l <= j ? G[j * M + l] : G[l * M + j]));
+            if (s > anorm) anorm = s;
+        }
+        for (size_t j = 0; j < M; j++) G[j * M + j] += (float)lambda;
+        lapack_int info = isfinite(anorm) ? LAPACKE_spotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)M, G, (lapack_int)M) : -1;
+        memcpy(r, b, k * M * sizeof *r);
+        double tol = anorm * DBL_EPSILON * sqrt((double)M);
+        for (int it = 0; !info && it < MAX_REFINE; it++) {
+            /* w += (G + lambda I)^-1 r through the float32 factor, r scaled to 1 so that float32
+             * neither overflows nor underflows; then r = b - (H^T H + lambda I) w */
+            double rs = 0;
+            for (size_t t = 0; t < k * M; t++) rs = fmax(rs, fabs(r[t]));
+            if (!(rs > 0)) rs = 1;
+            for (size_t t = 0; t < k * M; t++) rf[t] = (float)(r[t] / rs);
+            info = LAPACKE_spotrs(LAPACK_COL_MAJOR, 'U', (lapack_int)M, (lapack_int)k, G, (lapack_int)M, rf,
+                                  (lapack_int)M);
+            for (size_t t = 0; t < k * M; t++) w[t] += rs * (double)rf[t];
+            apply_normal(H, n, M, k, w, lambda, acc, nt, r);
+            converged = 1;
+            for (size_t t = 0; t < k; t++) {
+                double rmax = 0, wmax = 0;
+                for (size_t j = 0; j < M; j++) {
+                    r[t * M + j] = b[t * M + j] - r[t * M + j];
+                    rmax = fmax(rmax, fabs(r[t * M + j]));
+                    wmax = fmax(wmax, fabs(w[t * M + j]));
+                }
+                if (!(rmax <= wmax * tol)) converged = 0;
+            }
+            if (converged) break;
+        }
+    }
+    free(H);
+    free(G);
+    free(rf);
+    free(b);
+    free(acc);
+    if (!st && converged)
+        for (size_t j = 0; j < M; j++)
+            for (size_t t = 0; t < k; t++) c[j * k + t] = w[t * M + j];
+    free(w);
+    free(r);
+    if (!st && !converged) st = solve_double(m, z, y, n, lambda, c);
+    if (!st) st = ua_ridge_check_finite("rf fit", "the output weights", c, M * k, 0);
+    return st;
+}
