@@ -19,6 +19,58 @@
 
 #include "internal.h"
 
+/* S (T, T), head h: scores to probabilities in place, row by row (bias, softmax or sigmoid, the
+ * causal mask's zeros). Multiversioned: the exp loops run 16 lanes wide on AVX-512. */
+UA_MULTIVERSION
+static void probs_rows(float *S, const ua_seq_attn *a, size_t h)
+{
+    size_t T = a->T;
+    for (size_t i = 0; i < T; i++) {
+        float *row = S + i * T;
+        size_t jmax = a->causal ? i + 1 : T;
+        if (a->bias) {
+            const float *bh = a->bias + h * a->nbias;
+            const int32_t *bi = a->bidx + (T - 1 - i);
+            for (size_t j = 0; j < jmax; j++) row[j] += bh[bi[j]];
+        }
+        if (a->kind == 0) { /* softmax, max-subtracted */
+            float mx = ua_seq_vmax(row, jmax);
+            for (size_t j = 0; j < jmax; j++) row[j] = ua_seq_exp(row[j] - mx); /* vectorises */
+            float sum = ua_seq_vsum(row, jmax);
+            float inv = 1.0f / sum;
+            for (size_t j = 0; j < jmax; j++) row[j] *= inv;
+        } else {
+            for (size_t j = 0; j < jmax; j++) row[j] = 1.0f / (1.0f + ua_seq_exp(-(row[j] + a->sig_b)));
+        }
+        for (size_t j = jmax; j < T; j++) row[j] = 0.0f;
+    }
+}
+
+/* dS (T, T), head h: dP to dS in place given P (T, T); the bias gradient dbias accumulates. */
+UA_MULTIVERSION
+static void dscores_rows(float *dS, const float *Pb, float *dbias, const ua_seq_attn *a, size_t h)
+{
+    size_t T = a->T;
+    for (size_t i = 0; i < T; i++) {
+        float *r = dS + i * T;
+        const float *p = Pb + i * T;
+        size_t jmax = a->causal ? i + 1 : T;
+        if (a->kind == 0) { /* dS = P (dP - sum_j P dP) */
+            float dot = 0;
+            for (size_t j = 0; j < jmax; j++) dot += p[j] * r[j];
+            for (size_t j = 0; j < jmax; j++) r[j] = p[j] * (r[j] - dot);
+        } else { /* dS = dP P (1 - P) */
+            for (size_t j = 0; j < jmax; j++) r[j] *= p[j] * (1.0f - p[j]);
+        }
+        for (size_t j = jmax; j < T; j++) r[j] = 0.0f;
+        if (a->bias) {
+            float *db = dbias + h * a->nbias;
+            const int32_t *bi = a->bidx + (T - 1 - i);
+            for (size_t j = 0; j < jmax; j++) db[bi[j]] += r[j];
+        }
+    }
+}
+
 
 /* out (B, T, C) and P (B, H, T, T) from qkv (B, T, 3C). */
 void ua_seq_attn_naive_forward(float *out, float *P, const float *qkv, const ua_seq_attn *a)
@@ -33,25 +85,7 @@ void ua_seq_attn_naive_forward(float *out, float *P, const float *qkv, const ua_
             float *o = out + b * T * C + h * D;  /* rows of stride C */
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)T, (int)T, (int)D, scale,
                         q, (int)C3, k, (int)C3, 0.0f, S, (int)T);
-            for (size_t i = 0; i < T; i++) {
-                float *row = S + i * T;
-                size_t jmax = a->causal ? i + 1 : T;
-                if (a->bias) {
-                    const float *bh = a->bias + h * a->nbias;
-                    const int32_t *bi = a->bidx + (T - 1 - i);
-                    for (size_t j = 0; j < jmax; j++) row[j] += bh[bi[j]];
-                }
-                if (a->kind == 0) { /* softmax, max-subtracted */
-                    float mx = ua_seq_vmax(row, jmax);
-                    for (size_t j = 0; j < jmax; j++) row[j] = ua_seq_exp(row[j] - mx); /* vectorises */
-                    float sum = ua_seq_vsum(row, jmax);
-                    float inv = 1.0f / sum;
-                    for (size_t j = 0; j < jmax; j++) row[j] *= inv;
-                } else {
-                    for (size_t j = 0; j < jmax; j++) row[j] = 1.0f / (1.0f + ua_seq_exp(-(row[j] + a->sig_b)));
-                }
-                for (size_t j = jmax; j < T; j++) row[j] = 0.0f;
-            }
+            probs_rows(S, a, h);
             if (!a->c) {
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)D, (int)T, 1.0f,
                             S, (int)T, v, (int)C3, 0.0f, o, (int)C);
@@ -111,24 +145,7 @@ void ua_seq_attn_naive_backward(float *dqkv, float *dbias, float *dc, float *dP,
                     }
                 }
             }
-            for (size_t i = 0; i < T; i++) {
-                float *r = dS + i * T;
-                const float *p = Pb + i * T;
-                size_t jmax = a->causal ? i + 1 : T;
-                if (a->kind == 0) { /* dS = P (dP - sum_j P dP) */
-                    float dot = 0;
-                    for (size_t j = 0; j < jmax; j++) dot += p[j] * r[j];
-                    for (size_t j = 0; j < jmax; j++) r[j] = p[j] * (r[j] - dot);
-                } else { /* dS = dP P (1 - P) */
-                    for (size_t j = 0; j < jmax; j++) r[j] *= p[j] * (1.0f - p[j]);
-                }
-                for (size_t j = jmax; j < T; j++) r[j] = 0.0f;
-                if (a->bias) {
-                    float *db = dbias + h * a->nbias;
-                    const int32_t *bi = a->bidx + (T - 1 - i);
-                    for (size_t j = 0; j < jmax; j++) db[bi[j]] += r[j];
-                }
-            }
+            dscores_rows(dS, Pb, dbias, a, h);
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)D, (int)T, scale,
                         dS, (int)T, k, (int)C3, 0.0f, dq, (int)C3);
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)T, (int)D, (int)T, scale,

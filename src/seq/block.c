@@ -16,27 +16,32 @@
 #include "internal.h"
 
 
+/* one row of ua_seq_layernorm_forward (outside the OpenMP loop so that it is multiversioned) */
+UA_MULTIVERSION
+static void layernorm_row(float *o, float *mean, float *rstd, const float *x, const float *w,
+                          const float *b, size_t C)
+{
+    float m = 0, v = 0;
+    for (size_t c = 0; c < C; c++) m += x[c];
+    m /= (float)C;
+    for (size_t c = 0; c < C; c++) v += (x[c] - m) * (x[c] - m);
+    v /= (float)C;
+    float s = 1.0f / sqrtf(v + UA_SEQ_NORM_EPS);
+    for (size_t c = 0; c < C; c++) o[c] = (x[c] - m) * s * w[c] + b[c];
+    *mean = m;
+    *rstd = s;
+}
+
 /* out (N, C) = (inp - mean) * rstd * w + b; mean, rstd (N,). */
 void ua_seq_layernorm_forward(float *out, float *mean, float *rstd, const float *inp,
                               const float *w, const float *b, size_t N, size_t C)
 {
 #pragma omp parallel for schedule(static) if (N * C >= 65536)
-    for (size_t i = 0; i < N; i++) {
-        const float *x = inp + i * C;
-        float m = 0, v = 0;
-        for (size_t c = 0; c < C; c++) m += x[c];
-        m /= (float)C;
-        for (size_t c = 0; c < C; c++) v += (x[c] - m) * (x[c] - m);
-        v /= (float)C;
-        float s = 1.0f / sqrtf(v + UA_SEQ_NORM_EPS);
-        float *o = out + i * C;
-        for (size_t c = 0; c < C; c++) o[c] = (x[c] - m) * s * w[c] + b[c];
-        mean[i] = m;
-        rstd[i] = s;
-    }
+    for (size_t i = 0; i < N; i++) layernorm_row(out + i * C, mean + i, rstd + i, inp + i * C, w, b, C);
 }
 
 /* dinp (N, C) += ; dw, db (C,) += . */
+UA_MULTIVERSION
 void ua_seq_layernorm_backward(float *dinp, float *dw, float *db, const float *dout,
                                const float *inp, const float *w, const float *mean,
                                const float *rstd, size_t N, size_t C)
@@ -62,6 +67,7 @@ void ua_seq_layernorm_backward(float *dinp, float *dw, float *db, const float *d
 }
 
 /* out (N, C) = inp * rstd * w, rstd = 1 / sqrt(mean(inp^2) + eps). */
+UA_MULTIVERSION
 void ua_seq_rmsnorm_forward(float *out, float *rstd, const float *inp, const float *w, size_t N,
                             size_t C)
 {
@@ -75,6 +81,7 @@ void ua_seq_rmsnorm_forward(float *out, float *rstd, const float *inp, const flo
     }
 }
 
+UA_MULTIVERSION
 void ua_seq_rmsnorm_backward(float *dinp, float *dw, const float *dout, const float *inp,
                              const float *w, const float *rstd, size_t N, size_t C)
 {
@@ -103,6 +110,7 @@ void ua_seq_matmul_forward(float *out, const float *inp, const float *W, const f
 
 /* dinp (N, in) = dout W (overwritten; skipped when NULL); dW (outc, in) += dout^T inp;
  * db (outc,) += column sums of dout (skipped when NULL). */
+UA_MULTIVERSION
 void ua_seq_matmul_backward(float *dinp, float *dW, float *db, const float *dout,
                             const float *inp, const float *W, size_t N, size_t in, size_t outc)
 {
@@ -117,6 +125,7 @@ void ua_seq_matmul_backward(float *dinp, float *dW, float *db, const float *dout
 }
 
 /* y (n,) = act(x); relu inline, others through the mlp family's activations (double, rounded). */
+UA_MULTIVERSION
 void ua_seq_act_forward(float *y, const float *x, size_t n, ua_mlp_act a)
 {
     if (a == UA_ACT_RELU) {
@@ -128,6 +137,7 @@ void ua_seq_act_forward(float *y, const float *x, size_t n, ua_mlp_act a)
 }
 
 /* d (n,) *= act'(x), in place (one written array, so the relu loop vectorises). */
+UA_MULTIVERSION
 void ua_seq_act_backward(float *d, const float *x, size_t n, ua_mlp_act a)
 {
     if (a == UA_ACT_RELU) {
@@ -138,6 +148,7 @@ void ua_seq_act_backward(float *d, const float *x, size_t n, ua_mlp_act a)
     for (size_t i = 0; i < n; i++) d[i] *= (float)ua_mlp_act_backward(a, 0.01, (double)x[i]);
 }
 
+UA_MULTIVERSION
 void ua_seq_residual_forward(float *res_out, const float *res_in, const float *br,
                              const float *g, size_t N, size_t C)
 {
@@ -146,6 +157,7 @@ void ua_seq_residual_forward(float *res_out, const float *res_in, const float *b
             res_out[i * C + c] = res_in[i * C + c] + (g ? g[c] : 1.0f) * br[i * C + c];
 }
 
+UA_MULTIVERSION
 void ua_seq_residual_backward(float *dbr, float *dg, const float *dres, const float *br,
                               const float *g, size_t N, size_t C)
 {
@@ -159,6 +171,7 @@ void ua_seq_residual_backward(float *dbr, float *dg, const float *dres, const fl
 /* QK-norm (Ramapuram et al. 2024 stabilise sigmoid attention with it): each head's q and k
  * vectors divided by their RMS over the head width (eps 1e-5, no gain). out (N, 3C) from
  * in (N, 3C); v copied; rstd (N, 2H) kept for the backward pass. */
+UA_MULTIVERSION
 void ua_seq_qknorm_forward(float *out, float *rstd, const float *in, size_t N, size_t H, size_t D)
 {
     size_t C = H * D;
@@ -178,6 +191,7 @@ void ua_seq_qknorm_forward(float *out, float *rstd, const float *in, size_t N, s
 }
 
 /* din (N, 3C) overwritten from dout (N, 3C): dx = r (dy - y mean(dy y)) for q and k, v copied. */
+UA_MULTIVERSION
 void ua_seq_qknorm_backward(float *din, const float *dout, const float *in, const float *rstd,
                             size_t N, size_t H, size_t D)
 {

@@ -16,6 +16,81 @@
 #include "mlp/internal.h"
 
 void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);
+
+/* Data parallelism: P threads each run the forward and backward passes of a slice of the
+ * minibatch through their own work buffers into their own gradient, with single-threaded BLAS;
+ * the gradients are then summed. One fork and two barriers a step, instead of a parallel region
+ * (and OpenBLAS's thread hand-off) in every layer: at this model size the per-layer threading
+ * cost more than it gained. The sum runs in a fixed order, so results do not depend on timing. */
+typedef struct {
+    int P;
+    ua_seq_work *w;  /* (P,) */
+    float *g;        /* (P - 1, nparams): the gradients of threads 1..P-1 */
+    double *loss;    /* (P,) */
+    size_t *right;   /* (P,) */
+} dp_state;
+
+static void dp_free(dp_state *dp)
+{
+    for (int p = 0; dp->w && p < dp->P; p++) ua_seq_work_free(&dp->w[p]);
+    free(dp->w);
+    free(dp->g);
+    free(dp->loss);
+    free(dp->right);
+    memset(dp, 0, sizeof *dp);
+}
+
+static ua_status dp_alloc(const ua_seq *m, int P, size_t B, size_t T, dp_state *dp)
+{
+    memset(dp, 0, sizeof *dp);
+    dp->P = P;
+    dp->w = calloc((size_t)P, sizeof *dp->w);
+    dp->g = malloc(((size_t)P - 1) * m->nparams * sizeof *dp->g + 1);
+    dp->loss = calloc((size_t)P, sizeof *dp->loss);
+    dp->right = calloc((size_t)P, sizeof *dp->right);
+    ua_status s = UA_OK;
+    if (!dp->w || !dp->g || !dp->loss || !dp->right) s = UA_ENOMEM_ERR((size_t)P * m->nparams * sizeof(float));
+    size_t rows = (B + (size_t)P - 1) / (size_t)P;
+    for (int p = 0; !s && p < P; p++) s = ua_seq_work_alloc(m, rows, T, &dp->w[p]);
+    if (s) dp_free(dp);
+    return s;
+}
+
+/* Loss (summed, divided by norm) and gradient g (nparams,) of the b sequences of batch. */
+static double dp_step(const ua_seq *m, dp_state *dp, const ua_seq_data *batch, size_t b, double norm,
+                      float *g, size_t *right)
+{
+    int P = dp->P;
+#pragma omp parallel num_threads(P)
+    {
+        int p = 0;
+#ifdef _OPENMP
+        p = omp_get_thread_num();
+#endif
+        size_t f0 = b * (size_t)p / (size_t)P, f1 = b * (size_t)(p + 1) / (size_t)P;
+        float *gp = p ? dp->g + (size_t)(p - 1) * m->nparams : g;
+        ua_seq_work *w = &dp->w[p];
+        memset(gp, 0, m->nparams * sizeof *gp);
+        dp->loss[p] = 0;
+        dp->right[p] = 0;
+        if (f1 > f0) {
+            ua_seq_model_forward(m, w, batch, f0, f1 - f0);
+            dp->loss[p] = ua_seq_loss(m, w->dout, w->out, batch, f0, f1 - f0, batch->n, norm, &dp->right[p]);
+            ua_seq_model_backward(m, w, batch, f0, f1 - f0, gp);
+        }
+#pragma omp barrier
+#pragma omp for schedule(static)
+        for (size_t i = 0; i < m->nparams; i++)
+            for (int q = 1; q < P; q++) g[i] += dp->g[(size_t)(q - 1) * m->nparams + i];
+    }
+    double sum = 0;
+    for (int p = 0; p < P; p++) {
+        sum += dp->loss[p];
+        *right += dp->right[p];
+    }
+    return sum;
+}
 
 static double now(void)
 {
@@ -105,8 +180,14 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
     float *g = malloc(m->nparams * sizeof *g);
     ua_seq_data batch = { 0 }, val = { 0 };
     size_t B = o.batch < ntr ? o.batch : ntr;
-    ua_seq_work w;
-    memset(&w, 0, sizeof w);
+    dp_state dp;
+    memset(&dp, 0, sizeof dp);
+    int P = 1;
+#ifdef _OPENMP
+    P = omp_get_max_threads();
+#endif
+    if (P < 1) P = 1;
+    if ((size_t)P > B) P = (int)B;
     m->m1 = ua_calloc(m->nparams, sizeof(float));
     m->m2 = ua_calloc(m->nparams, sizeof(float));
     if (!perm || !g || !m->m1 || !m->m2) {
@@ -114,7 +195,7 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
         goto done;
     }
     if ((s = alloc_like(&batch, data, B)) || (nval && (s = alloc_like(&val, data, nval))) ||
-        (s = ua_seq_work_alloc(m, B, data->n, &w)))
+        (s = dp_alloc(m, P, B, data->n, &dp)))
         goto done;
     ua_mlp_rng r = { o.seed * 0x2545f4914f6cdd1dull + 3 };
     for (size_t i = 0; i < data->N; i++) perm[i] = i;
@@ -127,6 +208,7 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
     size_t steps_per_epoch = (ntr + B - 1) / B, Ttot = steps_per_epoch * o.epochs;
     double t0 = now(), T = (double)data->n;
     size_t tokens = 0;
+    int blas_threads = openblas_get_num_threads();
     for (size_t ep = 0; ep < o.epochs; ep++) {
         for (size_t i = ntr; i > 1; i--) {
             size_t j = (size_t)(ua_mlp_rng_next(&r) % i), t = perm[i - 1];
@@ -135,16 +217,13 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
         }
         double sum = 0, lr = o.lr;
         size_t right = 0, seen = 0;
+        if (P > 1) openblas_set_num_threads(1); /* each thread's GEMMs run on that thread */
         for (size_t first = 0; first < ntr; first += B) {
-            size_t b = ntr - first < B ? ntr - first : B, c = 0;
+            size_t b = ntr - first < B ? ntr - first : B;
             gather(&batch, data, perm + first, b);
             double norm = (double)b * T * (o.classify ? 1.0 : (double)m->K);
-            ua_seq_model_forward(m, &w, &batch, 0, b);
-            sum += ua_seq_loss(m, w.dout, w.out, &batch, 0, b, data->n, norm, &c);
-            right += c;
+            sum += dp_step(m, &dp, &batch, b, norm, g, &right);
             seen += b;
-            memset(g, 0, m->nparams * sizeof *g);
-            ua_seq_model_backward(m, &w, &batch, 0, b, g);
             lr = ua_mlp_lr(o.lr, o.schedule, o.warmup, m->step, Ttot);
             m->step++;
             for (size_t i = 0; i < m->ntensors; i++) {
@@ -156,6 +235,7 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
             }
             tokens += b * data->n;
         }
+        if (P > 1) openblas_set_num_threads(blas_threads);
         double denom = (double)seen * T * (o.classify ? 1.0 : (double)m->K);
         m->report.train_loss = sum / denom;
         m->report.train_accuracy = o.classify ? (double)right / ((double)seen * T) : NAN;
@@ -179,7 +259,7 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
     }
     m->report.tokens_per_second = (double)tokens / (m->report.seconds > 0 ? m->report.seconds : 1e-9);
 done:
-    ua_seq_work_free(&w);
+    dp_free(&dp);
     ua_seq_data_free(&batch);
     ua_seq_data_free(&val);
     free(perm);
