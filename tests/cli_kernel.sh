@@ -13,7 +13,12 @@ awk 'BEGIN { print "a,b,y"; for (i = 0; i < 15; i++) for (j = 0; j < 15; j++) {
 expect_exit 0 "kernel fit" -- "$UA" fit --data s.csv --family kernel -o k.safetensors --json
 expect_grep out.txt '"kernel":[[:space:]]*"rbf"' "default kernel rbf"
 expect_grep out.txt '"loo_rmse"' "LOO error reported"
-expect_le "$(json_num out.txt loo_rmse)" 0.01 "LOO RMSE of a smooth target (standardised units)"
+expect_le "$(json_num out.txt loo_rmse)" 0.01 "LOO RMSE of a smooth target (target units)"
+loo1=$(json_num out.txt loo_rmse)
+# the LOO RMSE is in the target's units: y -> 1000 y + 5 multiplies it by 1000
+awk -F, 'NR == 1 { print; next } { printf "%s,%s,%.17g\n", $1, $2, 1000 * $3 + 5 }' s.csv >s1000.csv
+expect_exit 0 "kernel fit, scaled target" -- "$UA" fit --data s1000.csv --family kernel -o k1000.safetensors --json
+expect_close "$(json_num out.txt loo_rmse)" "$(awk -v e="$loo1" 'BEGIN { printf "%.17g", 1000 * e }')" 1e-6 "LOO RMSE in target units"
 expect_exit 0 "info" -- "$UA" info k.safetensors --json
 expect_grep out.txt '"lambda"' "chosen lambda stored"
 expect_grep out.txt '"train_rmse"' "training error stored"

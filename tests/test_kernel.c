@@ -308,6 +308,106 @@ static void test_loo_closed_form(void **state)
     ua_kernel_free(m);
 }
 
+/* loo_rmse is in the target's units: two output columns of scales about 1e3 and 1e-3, fitted with
+ * standardisation, against brute-force LOO on the standardised data with each column's residuals
+ * scaled back by its population standard deviation; the lambda is chosen on the standardised
+ * error. K-fold and Nystrom selection: the reported error scales with the target (y -> 1000 y + 5
+ * multiplies it by 1000). */
+static void test_loo_target_units(void **state)
+{
+    (void)state;
+    enum { n = 30, d = 2, k = 2 };
+    double x[n * d], y[n * k], xz[n * d], yz[n * k], K[n * n], col[n], ref[n];
+    double mean[k], sd[k];
+    ua_krng r;
+    ua_krng_seed(&r, 11);
+    for (size_t i = 0; i < n; i++) {
+        double a = 4 * ua_krng_uniform(&r) - 2, b = 4 * ua_krng_uniform(&r) - 2;
+        x[i * d] = a;
+        x[i * d + 1] = b;
+        y[i * k] = 1000 * (sin(a) * cos(b) + 0.1 * ua_krng_normal(&r)) + 5;
+        y[i * k + 1] = 1e-3 * (a * a - b + 0.05 * ua_krng_normal(&r));
+    }
+    /* standardise x and y by hand: mean and population standard deviation */
+    for (size_t j = 0; j < d + k; j++) {
+        const double *src = j < d ? x : y;
+        double *dst = j < d ? xz : yz;
+        size_t w = j < d ? d : k, c = j < d ? j : j - d;
+        double mu = 0, v = 0;
+        for (size_t i = 0; i < n; i++) mu += src[i * w + c];
+        mu /= n;
+        for (size_t i = 0; i < n; i++) v += (src[i * w + c] - mu) * (src[i * w + c] - mu);
+        double sdev = sqrt(v / n);
+        for (size_t i = 0; i < n; i++) dst[i * w + c] = (src[i * w + c] - mu) / sdev;
+        if (j >= d) {
+            mean[c] = mu;
+            sd[c] = sdev;
+        }
+    }
+    assert_true(sd[0] > 100 && sd[1] < 1e-2);
+    (void)mean;
+    ua_kernel_spec s;
+    ua_kernel_spec_default(&s);
+    s.gamma = 0.5;
+    assert_int_equal(ua_kernel_matrix(&s, xz, n, xz, n, d, K), UA_OK);
+    double best = INFINITY, best_t = INFINITY, bl = 0;
+    for (int l = 0; l < 11; l++) {
+        double sse[k];
+        for (size_t t = 0; t < k; t++) {
+            for (size_t i = 0; i < n; i++) col[i] = yz[i * k + t];
+            brute_loo(K, col, n, ua_krr_default_lambdas[l], ref);
+            sse[t] = 0;
+            for (size_t i = 0; i < n; i++) sse[t] += ref[i] * ref[i];
+        }
+        double e = sqrt((sse[0] + sse[1]) / (n * k));
+        if (e < best) {
+            best = e;
+            best_t = sqrt((sd[0] * sd[0] * sse[0] + sd[1] * sd[1] * sse[1]) / (n * k));
+            bl = ua_krr_default_lambdas[l];
+        }
+    }
+    ua_kernel_options o;
+    ua_kernel_options_default(&o);
+    o.kernel = s;
+    ua_kernel *m;
+    assert_int_equal(ua_kernel_fit(x, y, n, d, k, &o, &m), UA_OK);
+    ua_kernel_info info;
+    ua_kernel_get_info(m, &info);
+    assert_true(info.lambda == bl);
+    if (relerr(info.loo_rmse, best_t, 1e-300) > 1e-9)
+        fail_msg("loo_rmse %.17g, brute force in target units %.17g (standardised %.17g)",
+                 info.loo_rmse, best_t, best);
+    assert_true(best_t > 100 * best); /* the units matter: the standardised value would fail */
+    ua_kernel_free(m);
+
+    /* k = 1: k-fold and Nystrom errors scale with the target */
+    double y1[n], y2[n];
+    for (size_t i = 0; i < n; i++) {
+        y1[i] = (y[i * k] - 5) / 1000;
+        y2[i] = 1000 * y1[i] + 5;
+    }
+    for (int v = 0; v < 2; v++) {
+        ua_kernel_options_default(&o);
+        o.kernel = s;
+        if (v == 0) {
+            o.select = UA_SELECT_KFOLD;
+            o.folds = 5;
+        } else o.nystrom = n;
+        double e1, e2;
+        assert_int_equal(ua_kernel_fit(x, y1, n, d, 1, &o, &m), UA_OK);
+        ua_kernel_get_info(m, &info);
+        e1 = info.loo_rmse;
+        ua_kernel_free(m);
+        assert_int_equal(ua_kernel_fit(x, y2, n, d, 1, &o, &m), UA_OK);
+        ua_kernel_get_info(m, &info);
+        e2 = info.loo_rmse;
+        ua_kernel_free(m);
+        if (!(isfinite(e1) && e1 > 0) || relerr(e2, 1000 * e1, 1e-300) > 1e-6)
+            fail_msg("%s: loo_rmse %.17g for y, %.17g for 1000 y + 5 (want 1000 times)",
+                     v ? "nystrom" : "kfold", e1, e2);
+    }
+}
+
 /* ---- the permutation result ------------------------------------------------------------------ */
 
 /* NTK of Dense, ReLU, Dense trained on e_1..e_k -> e_perm(i); every nonzero binary input, after
@@ -793,6 +893,7 @@ int main(void)
         cmocka_unit_test(test_ntk_reference),
         cmocka_unit_test(test_ntk_finite_width),
         cmocka_unit_test(test_loo_closed_form),
+        cmocka_unit_test(test_loo_target_units),
         cmocka_unit_test(test_permutation),
         cmocka_unit_test(test_duplicates_and_nystrom),
         cmocka_unit_test(test_distance_cancellation),

@@ -150,8 +150,13 @@ void ua_kernel_free(ua_kernel *m);
 ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, double *y);
 
 /* Dimensions and chosen hyperparameters. *spec gets the kernel with every chosen value filled
- * in; loo is the selection error (RMSE over the selection rows in standardised target units,
- * NaN when nothing was chosen); m_points the stored points (n, or M for Nyström). */
+ * in; loo_rmse is the selection error of the chosen hyperparameters (the leave-one-out or k-fold
+ * RMSE over the selection rows and all k outputs, **in the target's own units**: each output
+ * column's residuals are multiplied by that column's scale when the fit standardised y, so it is
+ * comparable with the RMSE of the predictions; for classification the RMSE of the one-hot
+ * scores; NaN when nothing was chosen). The hyperparameters are still chosen on the standardised
+ * error (every output weighs the same). Models saved before this change stored the standardised
+ * value under the same metadata key. m_points the stored points (n, or M for Nyström). */
 typedef struct {
     size_t d, k, dout, m_points, n_train, n_classes;
     ua_kernel_spec spec;

@@ -50,12 +50,15 @@ void ua_ntk_pair(const ua_kernel_spec *s, double q11, double q22, double s12, do
 /* Closed-form selection of lambda on a kernel matrix: kmat (n, n) symmetric, lower triangle
  * row-major given (it is overwritten by eigenvectors); y (n, k). For each of the nl lambdas the
  * LOO RMSE (or, when folds > 1, k-fold RMSE on the given fold assignment fold[i] in 0..folds-1,
- * with kmat then needing its full lower triangle kept — the k-fold path copies). err (nl,). */
-ua_status ua_krr_loo_grid(double *kmat, const double *y, size_t n, size_t k,
-                          const double *lambdas, size_t nl, double *err);
+ * with kmat then needing its full lower triangle kept — the k-fold path copies). err (nl,): the
+ * RMSE in y's units (over all n k residuals). err_t (nl,), when not NULL: the same RMSE after
+ * scaling column t's residuals by cw[t] (cw (k,), the target scaler's scales: the error in the
+ * target's own units; cw NULL: err_t = err). */
+ua_status ua_krr_loo_grid(double *kmat, const double *y, size_t n, size_t k, const double *cw,
+                          const double *lambdas, size_t nl, double *err, double *err_t);
 ua_status ua_krr_kfold_grid(const double *kmat, const double *y, size_t n, size_t k,
-                            const size_t *fold, size_t folds, const double *lambdas, size_t nl,
-                            double *err);
+                            const double *cw, const size_t *fold, size_t folds,
+                            const double *lambdas, size_t nl, double *err, double *err_t);
 
 /* Ridge on features: phi (n, m), y (n, k) row-major. With nl > 0 lambdas, chooses the one of least
  * LOO (crit 0) or GCV (crit 1) error (returned in *lambda, the error in *err as an RMSE, the
@@ -64,6 +67,12 @@ ua_status ua_krr_kfold_grid(const double *kmat, const double *y, size_t n, size_
 ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t m, size_t k,
                             const double *lambdas, size_t nl, int crit, double *lambda,
                             double *err, double *errs, double *w);
+/* ua_ridge_features with column scales: the lambda is still chosen on the error of y as given,
+ * and *err_t (when not NULL, with nl > 0) gets the chosen lambda's error with column t's
+ * residuals multiplied by cw[t] (cw (k,); NULL: unit scales, *err_t = *err). */
+ua_status ua_ridge_features_w(const double *phi, const double *y, size_t n, size_t m, size_t k,
+                              const double *cw, const double *lambdas, size_t nl, int crit,
+                              double *lambda, double *err, double *err_t, double *errs, double *w);
 
 /* UA_EDIVERGED "<who>: the ridge solve is not finite: the data overflow double (<what>, entry
  * i, is inf) ..." when one of the n values of a is not finite (checked

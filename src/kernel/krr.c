@@ -105,9 +105,13 @@ static void fill_defaults(ua_kernel_spec *s, double *lambda, size_t d)
     if (!(*lambda > 0)) *lambda = 1.0;
 }
 
-/* Chooses the free hyperparameters on (at most select_max) rows of x (n, d), y (n, k). */
+/* Chooses the free hyperparameters on (at most select_max) rows of x (n, d), y (n, k): the
+ * least selection RMSE of y as given (standardised when standardising). *err gets that choice's
+ * RMSE with column t's residuals multiplied by cw[t] (the target scales: target units; cw NULL
+ * when y is already in target units, or one-hot classes). */
 static ua_status choose(const ua_kernel_options *o, const double *x, const double *y, size_t n,
-                        size_t d, size_t k, ua_kernel_spec *spec, double *lambda, double *err)
+                        size_t d, size_t k, const double *cw, ua_kernel_spec *spec, double *lambda,
+                        double *err)
 {
     ua_kernel_spec grid[16];
     int refine;
@@ -126,8 +130,9 @@ static ua_status choose(const ua_kernel_options *o, const double *x, const doubl
     size_t *idx = malloc(m * sizeof *idx), *fold = malloc(m * sizeof *fold);
     double *xs = malloc(m * d * sizeof *xs), *ysub = malloc(m * k * sizeof *ysub);
     double *K = malloc(m * m * sizeof *K), *errs = malloc(nl * sizeof *errs);
+    double *errs_t = malloc(nl * sizeof *errs_t);
     ua_status st = UA_OK;
-    if (!idx || !fold || !xs || !ysub || !K || !errs) st = UA_ENOMEM_ERR(m * m * sizeof *K);
+    if (!idx || !fold || !xs || !ysub || !K || !errs || !errs_t) st = UA_ENOMEM_ERR(m * m * sizeof *K);
     if (!st && m < n) st = ua_krng_subset(&r, n, m, idx);
     else if (!st)
         for (size_t i = 0; i < m; i++) idx[i] = i;
@@ -146,18 +151,19 @@ static ua_status choose(const ua_kernel_options *o, const double *x, const doubl
             }
         }
     }
-    double best = INFINITY;
+    double best = INFINITY, best_t = INFINITY;
     size_t bestg = 0;
     for (size_t g = 0; !st && g < ns; g++) {
         ua_kernel_spec c = grid[g];
         fill_defaults(&c, &(double){1.0}, d);
         if ((st = ua_kmat_sym_lower(&c, xs, m, d, K, m))) break;
         if (o->select == UA_SELECT_KFOLD)
-            st = ua_krr_kfold_grid(K, ysub, m, k, fold, o->folds, lams, nl, errs);
-        else st = ua_krr_loo_grid(K, ysub, m, k, lams, nl, errs);
+            st = ua_krr_kfold_grid(K, ysub, m, k, cw, fold, o->folds, lams, nl, errs, errs_t);
+        else st = ua_krr_loo_grid(K, ysub, m, k, cw, lams, nl, errs, errs_t);
         for (size_t l = 0; !st && l < nl; l++)
             if (errs[l] < best) {
                 best = errs[l];
+                best_t = errs_t[l];
                 *spec = c;
                 *lambda = lams[l];
                 bestg = g;
@@ -180,7 +186,8 @@ static ua_status choose(const ua_kernel_options *o, const double *x, const doubl
     if (!st && !isfinite(best))
         st = UA_ERR(UA_EDOMAIN, "kernel fit: no lambda of the grid gives a positive definite "
                     "K + lambda I");
-    *err = best;
+    *err = best_t;
+    free(errs_t);
     free(idx);
     free(fold);
     free(xs);
@@ -342,7 +349,8 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
     int probe_refine;
     int need = lambda_free || scale_grid(&spec, d, probe, &probe_refine) > 1;
     if (!st && need && o.select != UA_SELECT_NONE)
-        st = choose(&o, xz, yz, n, d, kk, &spec, &lambda, &km->loo_rmse);
+        st = choose(&o, xz, yz, n, d, kk, km->standardize && !km->classify ? km->ys.scale : NULL,
+                    &spec, &lambda, &km->loo_rmse);
     fill_defaults(&spec, &lambda, d);
     km->spec = spec;
     km->lambda = lambda;

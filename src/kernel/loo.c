@@ -56,14 +56,24 @@ static int loo_one(const double *E, const double *s, const double *qty, size_t n
     return 0;
 }
 
-ua_status ua_krr_loo_grid(double *kmat, const double *y, size_t n, size_t k,
-                          const double *lambdas, size_t nl, double *err)
+/* sqrt(sum_t cw[t]^2 sse[t] / (n k)): the RMSE in target units of per-column sums of squared
+ * standardised residuals sse (k,); cw NULL: unit scales. */
+static double scaled_rmse(const double *sse, const double *cw, size_t n, size_t k)
+{
+    double sum = 0;
+    for (size_t t = 0; t < k; t++) sum += (cw ? cw[t] * cw[t] : 1.0) * sse[t];
+    return sqrt(sum / (double)(n * k));
+}
+
+ua_status ua_krr_loo_grid(double *kmat, const double *y, size_t n, size_t k, const double *cw,
+                          const double *lambdas, size_t nl, double *err, double *err_t)
 {
     double *s = malloc(n * sizeof *s), *qty = malloc(n * k * sizeof *qty);
     double *c = malloc(n * sizeof *c), *h = malloc(n * sizeof *h);
     double *cq = malloc(n * k * sizeof *cq), *res = malloc(n * k * sizeof *res);
+    double *sse = malloc(k * sizeof *sse);
     ua_status st = UA_OK;
-    if (!s || !qty || !c || !h || !cq || !res) st = UA_ENOMEM_ERR(4 * n * k * sizeof(double));
+    if (!s || !qty || !c || !h || !cq || !res || !sse) st = UA_ENOMEM_ERR(4 * n * k * sizeof(double));
     if (!st) st = eig(kmat, n, s);
     if (!st) {
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)k, (int)n, 1.0, kmat,
@@ -71,13 +81,17 @@ ua_status ua_krr_loo_grid(double *kmat, const double *y, size_t n, size_t k,
         for (size_t l = 0; l < nl; l++) {
             if (loo_one(kmat, s, qty, n, k, lambdas[l], c, h, cq, res)) {
                 err[l] = INFINITY;
+                if (err_t) err_t[l] = INFINITY;
                 continue;
             }
-            double sum = 0;
-            for (size_t i = 0; i < n * k; i++) sum += res[i] * res[i];
-            err[l] = sqrt(sum / (double)(n * k));
+            memset(sse, 0, k * sizeof *sse);
+            for (size_t i = 0; i < n; i++)
+                for (size_t t = 0; t < k; t++) sse[t] += res[i * k + t] * res[i * k + t];
+            err[l] = scaled_rmse(sse, NULL, n, k);
+            if (err_t) err_t[l] = scaled_rmse(sse, cw, n, k);
         }
     }
+    free(sse);
     free(s);
     free(qty);
     free(c);
@@ -88,10 +102,10 @@ ua_status ua_krr_loo_grid(double *kmat, const double *y, size_t n, size_t k,
 }
 
 ua_status ua_krr_kfold_grid(const double *kmat, const double *y, size_t n, size_t k,
-                            const size_t *fold, size_t folds, const double *lambdas, size_t nl,
-                            double *err)
+                            const double *cw, const size_t *fold, size_t folds,
+                            const double *lambdas, size_t nl, double *err, double *err_t)
 {
-    double *sse = ua_calloc(nl, sizeof *sse);
+    double *sse = ua_calloc(nl * k, sizeof *sse); /* (nl, k): per lambda and output column */
     size_t *tr = malloc(n * sizeof *tr), *va = malloc(n * sizeof *va);
     double *E = malloc(n * n * sizeof *E), *s = malloc(n * sizeof *s);
     double *qty = malloc(n * k * sizeof *qty), *cq = malloc(n * k * sizeof *cq);
@@ -121,7 +135,7 @@ ua_status ua_krr_kfold_grid(const double *kmat, const double *y, size_t n, size_
                 for (size_t t = 0; t < k; t++) cq[j * k + t] = qty[j * k + t] / (s[j] + lambdas[l]);
             }
             if (bad) {
-                sse[l] = INFINITY;
+                for (size_t t = 0; t < k; t++) sse[l * k + t] = INFINITY;
                 continue;
             }
             cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nt, (int)k, (int)nt, 1.0, E,
@@ -131,12 +145,15 @@ ua_status ua_krr_kfold_grid(const double *kmat, const double *y, size_t n, size_
                     double p = 0;
                     for (size_t a = 0; a < nt; a++) p += KAT(va[v], tr[a]) * beta[a * k + t];
                     double e = y[va[v] * k + t] - p;
-                    sse[l] += e * e;
+                    sse[l * k + t] += e * e;
                 }
         }
     }
 #undef KAT
-    for (size_t l = 0; !st && l < nl; l++) err[l] = sqrt(sse[l] / (double)(n * k));
+    for (size_t l = 0; !st && l < nl; l++) {
+        err[l] = scaled_rmse(sse + l * k, NULL, n, k);
+        if (err_t) err_t[l] = scaled_rmse(sse + l * k, cw, n, k);
+    }
     free(sse);
     free(tr);
     free(va);

@@ -61,11 +61,13 @@ ua_status ua_kernel_nystrom_solve(ua_kernel *km, const double *x, const double *
         double lam = km->lambda;
         const double *lams = o->lambda_grid ? o->lambda_grid : ua_krr_default_lambdas;
         size_t nl = lambda_free ? (o->lambda_grid ? o->n_lambda : 11) : 0;
-        double e = NAN;
-        st = ua_ridge_features(phi, y, n, M, k, lams, nl, 0, &lam, &e, NULL, c);
+        double e = NAN, et = NAN;
+        /* lambda chosen on the standardised error; the error reported in target units */
+        const double *cw = km->standardize && !km->classify ? km->ys.scale : NULL;
+        st = ua_ridge_features_w(phi, y, n, M, k, cw, lams, nl, 0, &lam, &e, &et, NULL, c);
         if (!st && nl) {
             km->lambda = lam;
-            *err = e;
+            *err = et;
         }
     }
     if (!st) {

@@ -44,6 +44,13 @@ ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t
                             const double *lambdas, size_t nl, int crit, double *lambda,
                             double *err, double *errs, double *w)
 {
+    return ua_ridge_features_w(phi, y, n, m, k, NULL, lambdas, nl, crit, lambda, err, NULL, errs, w);
+}
+
+ua_status ua_ridge_features_w(const double *phi, const double *y, size_t n, size_t m, size_t k,
+                              const double *cw, const double *lambdas, size_t nl, int crit,
+                              double *lambda, double *err, double *err_t, double *errs, double *w)
+{
     if (!nl) { /* a fixed lambda: one Cholesky factorisation, m^3 / 3 flops */
         if (!(*lambda > 0)) return UA_ERR(UA_EINVAL, "ridge: lambda must be > 0, got %g", *lambda);
         double *G = malloc(m * m * sizeof *G), *B = malloc(m * k * sizeof *B);
@@ -111,7 +118,7 @@ ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t
         /* P = Phi V: P_ij = phi_i . v_j */
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)m, (int)m, 1.0, phi,
                     (int)m, G, (int)m, 0.0, P, (int)m);
-        double best = INFINITY;
+        double best = INFINITY, best_t = INFINITY;
         size_t bi = 0;
         for (size_t l = 0; l < nl; l++) {
             double lam = lambdas[l], tr = 0;
@@ -121,7 +128,7 @@ ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t
             }
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)k, (int)m, 1.0, P,
                         (int)m, wp, (int)k, 0.0, yh, (int)k);
-            double sse = 0;
+            double sse = 0, sset = 0; /* sset: residuals scaled by cw (target units) */
             if (crit == 0) {
                 for (size_t i = 0; i < n; i++) {
                     double hi = 0;
@@ -133,23 +140,32 @@ ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t
                     for (size_t t = 0; t < k; t++) {
                         double e = (y[i * k + t] - yh[i * k + t]) / den;
                         sse += e * e;
+                        sset += (cw ? cw[t] * cw[t] : 1.0) * e * e;
                     }
                 }
                 sse /= (double)(n * k);
+                sset /= (double)(n * k);
             } else {
-                for (size_t i = 0; i < n * k; i++) sse += (y[i] - yh[i]) * (y[i] - yh[i]);
+                for (size_t i = 0; i < n * k; i++) {
+                    double e2 = (y[i] - yh[i]) * (y[i] - yh[i]);
+                    sse += e2;
+                    sset += (cw ? cw[i % k] * cw[i % k] : 1.0) * e2;
+                }
                 double den = 1.0 - tr / (double)n;
                 sse = den > 1e-12 ? sse / (double)(n * k) / (den * den) : INFINITY;
+                sset = den > 1e-12 ? sset / (double)(n * k) / (den * den) : INFINITY;
             }
             double e = sqrt(sse);
             if (errs) errs[l] = e;
             if (e < best) {
                 best = e;
+                best_t = sqrt(sset);
                 bi = l;
             }
         }
         *lambda = lambdas[bi];
         if (err) *err = best;
+        if (err_t) *err_t = best_t;
     }
     if (!st) {
         double lam = *lambda;
