@@ -411,6 +411,39 @@ static void test_mixed_precision_solve(void **state)
     free(y);
 }
 
+/* The LOO error is reported in the target's units: scaling y by 1000 (and shifting it) picks the
+ * same lambda and scales the reported error by exactly 1000. */
+static void test_select_rmse_units(void **state)
+{
+    (void)state;
+    enum { N = 120 };
+    double x[N], y[N], y2[N];
+    for (size_t i = 0; i < N; i++) {
+        x[i] = -2 + 4 * (double)i / (N - 1);
+        y[i] = sin(2 * x[i]) + 0.05 * cos(37 * (double)i);
+        y2[i] = 1000 * y[i] + 5;
+    }
+    ua_rf_options o;
+    ua_rf_options_default(&o);
+    o.features = 60;
+    for (int gcv = 0; gcv < 2; gcv++) {
+        o.gcv = gcv;
+        ua_rf *m1, *m2;
+        assert_int_equal(ua_rf_fit(x, y, N, 1, 1, &o, &m1), UA_OK);
+        assert_int_equal(ua_rf_fit(x, y2, N, 1, 1, &o, &m2), UA_OK);
+        ua_rf_info a, b;
+        ua_rf_get_info(m1, &a);
+        ua_rf_get_info(m2, &b);
+        print_message("%s: %.6g and %.6g (lambda %g, %g)\n", gcv ? "GCV" : "LOO", a.select_rmse, b.select_rmse,
+                      a.lambda, b.lambda);
+        assert_true(a.lambda == b.lambda);
+        assert_true(a.select_rmse > 0.01 && a.select_rmse < 0.5); /* about the 0.05 noise */
+        assert_true(fabs(b.select_rmse - 1000 * a.select_rmse) < 1e-6 * b.select_rmse);
+        ua_rf_free(m1);
+        ua_rf_free(m2);
+    }
+}
+
 /* One training row is refused; data that overflow double fail with UA_EDIVERGED and a clear
  * message (never LAPACK's "dsyevd: argument 5 is invalid"), with and without standardisation. */
 static void test_user_reports(void **state)
@@ -452,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_cos_accuracy),
         cmocka_unit_test(test_mixed_precision_solve),
         cmocka_unit_test(test_ridge_loo),
+        cmocka_unit_test(test_select_rmse_units),
         cmocka_unit_test(test_fit_accuracy),
         cmocka_unit_test(test_bandwidth_floor),
         cmocka_unit_test(test_save_load_export),

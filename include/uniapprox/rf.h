@@ -15,8 +15,11 @@
  * Activations: relu, tanh, sigmoid, cos (fourier always uses cos).
  * Output layer: c = (H^T H + lambda I)^-1 H^T y by one eigendecomposition of H^T H, which also
  * gives the exact LOO (e_i = r_i / (1 - h_ii)) or GCV error of every lambda of a grid (Golub,
- * Heath & Wahba 1979). Targets are standardised (their mean removed), so no separate intercept.
- * Complexity: O(n m d + n m^2 + m^3) time, O(n m + m^2) memory.
+ * Heath & Wahba 1979). With a fixed lambda: a float32 H^T H and Cholesky factor refined in double
+ * to the double-precision solution for the features rounded to float32 (LAPACK's dsposv method),
+ * or, when lambda is too small for that, one Cholesky in double (docs/rf.md). Targets are
+ * standardised (their mean removed), so no separate intercept.
+ * Complexity: O(n m d + n m^2 + m^3) time, O(n m + m^2) memory (n m floats for a fixed lambda).
  * Thread-safety: a fitted model is immutable; predict may run on several threads.
  */
 #ifndef UNIAPPROX_RF_H
@@ -89,7 +92,7 @@ typedef struct {
     ua_rf_dist dist;
     ua_rf_act act;
     double scale, bandwidth, gamma, lambda;
-    double select_rmse;   /* LOO or GCV RMSE of the chosen lambda (standardised units), or NaN */
+    double select_rmse;   /* LOO or GCV RMSE of the chosen lambda, in the target's units, or NaN */
     int gcv, standardize;
 } ua_rf_info;
 void ua_rf_get_info(const ua_rf *m, ua_rf_info *info);

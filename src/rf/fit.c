@@ -274,10 +274,14 @@ ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t
         size_t nl = o.lambda_grid ? o.n_lambda : 11;
         if (!phi) st = UA_ENOMEM_ERR(n * M * sizeof *phi);
         if (!st) st = ua_rf_features_std(m, z, n, phi);
-        if (!st) st = ua_ridge_features(phi, yz, n, M, k, grid, nl, m->gcv, &lam, &err, NULL, m->c);
+        /* lambda is chosen on the standardised targets; the error is reported in the target's units */
+        double err_t = NAN;
+        if (!st)
+            st = ua_ridge_features_w(phi, yz, n, M, k, m->standardize ? m->ys.scale : NULL, grid, nl,
+                                     m->gcv, &lam, &err, &err_t, NULL, m->c);
         free(phi);
         m->lambda = lam;
-        m->select_rmse = err;
+        m->select_rmse = err_t;
     }
     free(z);
     free(yz);
