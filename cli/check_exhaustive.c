@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <signal.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -78,11 +79,32 @@ typedef struct {
     char message[512];
 } child_report;
 
-/* Reads exactly n bytes (or fewer at end of file); returns the count read. */
-static size_t read_full(int fd, void *buf, size_t n)
+/* Reads exactly n bytes (or fewer at end of file); returns the count read. With timeout > 0
+ * (seconds), gives up when nothing has arrived by then and sets *timed_out. */
+static size_t read_full(int fd, void *buf, size_t n, double timeout, int *timed_out)
 {
     size_t got = 0;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    *timed_out = 0;
     while (got < n) {
+        if (timeout > 0) {
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            double left = timeout - ((double)(now.tv_sec - t0.tv_sec) +
+                                     1e-9 * (double)(now.tv_nsec - t0.tv_nsec));
+            if (left <= 0) {
+                *timed_out = 1;
+                break;
+            }
+            struct pollfd p = { .fd = fd, .events = POLLIN };
+            /* at most about 24 days per wait (int milliseconds); the loop waits again */
+            int ms = left > 2e9 / 1000 ? 2000000000 : (int)ceil(left * 1000);
+            int k = poll(&p, 1, ms);
+            if (k < 0 && errno == EINTR) continue;
+            if (k < 0) break;
+            if (k == 0) continue; /* the deadline is checked above */
+        }
         ssize_t k = read(fd, (char *)buf + got, n - got);
         if (k < 0 && errno == EINTR) continue;
         if (k <= 0) break;
@@ -93,13 +115,15 @@ static size_t read_full(int fd, void *buf, size_t n)
 
 /*
  * Runs the exhaustive check in a child process: the kernel is code from outside (a user's file,
- * or our own export compiled just now), and an abort or a segfault in it must end with a message
- * from uniapprox, not take uniapprox down. *cpu gets the child's CPU time (all its threads).
- * Returns the check's status; UA_EIO with a message when the child could not run or died.
+ * or our own export compiled just now), and an abort, a segfault or an endless loop in it must
+ * end with a message from uniapprox, not take uniapprox down or hang it. A child still running
+ * after timeout seconds (> 0; 0 = no limit) is killed (SIGKILL). *cpu gets the child's CPU time
+ * (all its threads). Returns the check's status; UA_EIO with a message when the child could not
+ * run, died or timed out.
  */
 static ua_status check_isolated(ua_f32_fn fn, const ua_target *t, float lo, float hi,
                                 const ua_exhaustive_options *opt, ua_exhaustive_result *r,
-                                double *cpu)
+                                double timeout, double *cpu)
 {
     int fds[2];
     if (pipe(fds) != 0) return ua_exhaustive_f32(fn, t, lo, hi, opt, r);
@@ -127,14 +151,20 @@ static ua_status check_isolated(ua_f32_fn fn, const ua_target *t, float lo, floa
     }
     close(fds[1]);
     child_report rep;
-    size_t got = read_full(fds[0], &rep, sizeof rep);
+    int timed_out;
+    size_t got = read_full(fds[0], &rep, sizeof rep, timeout, &timed_out);
     close(fds[0]);
+    if (timed_out) kill(pid, SIGKILL);
     int wst = 0;
     while (waitpid(pid, &wst, 0) < 0 && errno == EINTR) {}
     struct rusage ru;
     if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
         *cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
                (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+    if (timed_out)
+        return UA_ERR(UA_EIO, "the kernel timed out after %g s (killed; a kernel that never "
+                      "returns, or a check longer than --timeout allows: raise it, or 0 = no limit)",
+                      timeout);
     if (WIFSIGNALED(wst))
         return UA_ERR(UA_EIO, "the kernel crashed while being checked (signal %d: %s)",
                       WTERMSIG(wst), strsignal(WTERMSIG(wst)));
@@ -161,6 +191,9 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
         return ua_cli_usage(cmd, "--threads '%s' must be a count (0 = all cores)", a->threads);
     if (a->max_ulp && (ua_cli_double(a->max_ulp, &maxulp) || !(maxulp >= 0)))
         return ua_cli_usage(cmd, "--max-ulp '%s' must be a number >= 0", a->max_ulp);
+    double timeout = -1; /* -1: the default, set from the number of floats below */
+    if (a->timeout && (ua_cli_double(a->timeout, &timeout) || !(timeout >= 0) || timeout > 1e9))
+        return ua_cli_usage(cmd, "--timeout '%s' must be seconds >= 0 (0 = no limit)", a->timeout);
     if (a->kernel && a->model)
         return ua_cli_usage(cmd, "give either a MODEL or --kernel FILE.c, not both");
     if (!a->kernel && !a->model) return ua_cli_usage(cmd, "expected one MODEL or --kernel FILE.c");
@@ -250,9 +283,11 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
     if (!a->json)
         fprintf(stderr, "uniapprox check: %llu floats on %d thread%s...\n",
                 (unsigned long long)ua_f32_count(lo, hi), nthreads, nthreads == 1 ? "" : "s");
+    if (timeout < 0) /* default: 600 s, or 20 us per float per thread when that is longer */
+        timeout = fmax(UA_CLI_CHECK_TIMEOUT, 20e-6 * (double)ua_f32_count(lo, hi) / nthreads);
     double t0 = omp_get_wtime();
     double cpu = 0; /* CPU time of every thread: the cost on an idle machine */
-    s = check_isolated(fn, t, lo, hi, &opt, &r, &cpu);
+    s = check_isolated(fn, t, lo, hi, &opt, &r, timeout, &cpu);
     double secs = omp_get_wtime() - t0;
     if (s) {
         rc = ua_cli_fail(cmd, s);

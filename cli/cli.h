@@ -87,8 +87,12 @@ void ua_cli_train_progress_close(ua_cli_train_progress *p, ua_status *fit_status
 /* Prints a cJSON value on stdout followed by a newline, and deletes it. */
 void ua_cli_print_json(cJSON *v);
 
-/* Checks that stdout was written without error (closed pipe, full disk). 0 or UA_EXIT_FAIL. */
+/* Checks that stdout was written without error (closed pipe, full disk): 0, or UA_EXIT_FAIL
+ * with "uniapprox CMD: error writing to standard output: REASON" on stderr — unless the command
+ * already reported that failure (ua_cli_stdout_reported), so that the user reads it once. */
 int ua_cli_flush_stdout(const char *cmd);
+/* Notes that the running command has itself reported a failed write to stdout. */
+void ua_cli_stdout_reported(void);
 
 /*
  * Measures model m against target t (its domain, the grid in ln x for log-mapped models, plus the
@@ -198,8 +202,12 @@ typedef struct {
     const char *top;      /* --top K: worst inputs listed */
     const char *cflags;   /* --cflags "...": extra compiler arguments (e.g. -lsleef) */
     const char *max_ulp;  /* --max-ulp U: exit 1 when the max error exceeds U */
+    const char *timeout;  /* --timeout S: kill the checking process after S seconds (0: never) */
     int json;
 } ua_cli_exhaustive_args;
+
+/* The least default of --timeout (seconds); the default grows to 20 us per float per thread. */
+#define UA_CLI_CHECK_TIMEOUT 600.0
 
 /* Runs the exhaustive float32 check (cli/check_exhaustive.c); returns the exit code. */
 int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a);

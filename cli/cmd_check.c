@@ -29,7 +29,8 @@ static const char help[] =
     "in double for single-function targets such as exp(x) or 2^x, MPFR with increasing precision\n"
     "near rounding boundaries and for every other target. Reports the max error in ULPs of the\n"
     "exact value, how many results are not correctly rounded, NaN/Inf mismatches and the worst\n"
-    "inputs. Exit 1 when --max-ulp U is given and exceeded.\n"
+    "inputs. The check runs in a child process: a kernel that crashes or runs past --timeout\n"
+    "ends it with a message and exit 1. Exit 1 when --max-ulp U is given and exceeded.\n"
     "  --exhaustive     check every float (instead of the grid above)\n"
     "  --kernel FILE.c  check a hand-written kernel (needs --symbol, --against, --lo, --hi)\n"
     "  --symbol NAME    the kernel's function name\n"
@@ -37,7 +38,10 @@ static const char help[] =
     "  --threads N      OpenMP threads (default: all cores)\n"
     "  --top K          worst inputs to list (default 10, at most 64)\n"
     "  --cflags \"...\"   extra compiler arguments, e.g. \"-march=native -lsleef\"\n"
-    "  --max-ulp U      exit 1 when the max error exceeds U ULP\n";
+    "  --max-ulp U      exit 1 when the max error exceeds U ULP\n"
+    "  --timeout S      kill the check after S seconds and exit 1 (\"kernel timed out\"), e.g.\n"
+    "                   for a kernel that never returns; 0 = no limit (default: 600, or 20 us\n"
+    "                   per float per thread when that is longer)\n";
 
 int cmd_check(int argc, char **argv)
 {
@@ -52,7 +56,7 @@ int cmd_check(int argc, char **argv)
         { "symbol", 0, 1, &ex.symbol, NULL },      { "lo", 0, 1, &ex.lo, NULL },
         { "hi", 0, 1, &ex.hi, NULL },              { "threads", 0, 1, &ex.threads, NULL },
         { "top", 0, 1, &ex.top, NULL },            { "cflags", 0, 1, &ex.cflags, NULL },
-        { "max-ulp", 0, 1, &ex.max_ulp, NULL },
+        { "max-ulp", 0, 1, &ex.max_ulp, NULL },    { "timeout", 0, 1, &ex.timeout, NULL },
     };
     char **pos;
     size_t npos;
@@ -72,9 +76,10 @@ int cmd_check(int argc, char **argv)
         ex.json = json;
         return ua_cli_check_exhaustive(&ex);
     }
-    if (ex.symbol || ex.lo || ex.hi || ex.threads || ex.top || ex.cflags || ex.max_ulp)
-        return ua_cli_usage("check", "--symbol, --lo, --hi, --threads, --top, --cflags and "
-                                     "--max-ulp go with --exhaustive or --kernel");
+    if (ex.symbol || ex.lo || ex.hi || ex.threads || ex.top || ex.cflags || ex.max_ulp ||
+        ex.timeout)
+        return ua_cli_usage("check", "--symbol, --lo, --hi, --threads, --top, --cflags, "
+                                     "--max-ulp and --timeout go with --exhaustive or --kernel");
     if (!path) return ua_cli_usage("check", "expected one MODEL (see --help)");
     size_t npoints;
     double precd, told = 0;

@@ -14,7 +14,8 @@ static const char help[] =
     "separated by spaces, tabs, commas or newlines; for models of d inputs one row of d numbers\n"
     "per line. With --input, reads the rows from FILE (CSV with a header, whitespace-separated\n"
     "text, or .npy; all columns, or those of --x-col). A model with k outputs prints k numbers per\n"
-    "line. Points outside a 1-D model's domain give nan.\n"
+    "line. Points outside a 1-D model's domain give nan. A UTF-8 byte-order mark at the start\n"
+    "of the input (standard input or FILE) is skipped.\n"
     "\n"
     "options:\n"
     "  --input FILE   read the points from FILE\n"
@@ -44,15 +45,26 @@ static int push(vec *p, double x)
 }
 
 /* Reads every number on stdin; names the line and the token that is not a number. With
- * per_line > 1, every non-blank line must hold exactly per_line numbers. */
+ * per_line > 1, every non-blank line must hold exactly per_line numbers. A UTF-8 byte-order
+ * mark (EF BB BF) at the very start of the input is skipped, as the file readers do. */
 static int read_stdin(vec *xs, size_t per_line)
 {
     size_t on_line = 0;
     char tok[256];
-    size_t len = 0, line = 1, tok_line = 1;
+    size_t len = 0, line = 1, tok_line = 1, pos = 0;
     int ch;
+    static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
     for (;;) {
         ch = getchar();
+        /* pos counts the bytes read; the first three, when they are the byte-order mark, only
+         * ever sit at the front of the first token: drop them there */
+        if (pos < 3 && ch != EOF && (unsigned char)ch == bom[pos] && len == pos) {
+            tok[len++] = (char)ch;
+            pos++;
+            if (pos == 3) len = 0; /* the whole mark: skip it */
+            continue;
+        }
+        pos = 3; /* past the start: no mark any more */
         int sep = ch == EOF || isspace(ch) || ch == ',' || ch == ';';
         if (!sep) {
             if (len == 0) tok_line = line;

@@ -69,6 +69,12 @@ int cmd_export(int argc, char **argv)
     s = ua_model_export_c(m, et, name ? name : derived ? derived : "ua_approx", output);
     free(derived);
     ua_model_free(m);
+    if (s == UA_EIO && !strcmp(output, "-")) {
+        /* "cannot write to standard output: REASON", once: main's final check of stdout must
+         * not say it again */
+        ua_cli_stdout_reported();
+        return ua_cli_fail("export", s);
+    }
     if (s) return ua_cli_fail("export", s);
     if (strcmp(output, "-")) fprintf(stderr, "uniapprox export: wrote %s\n", output);
     return UA_EXIT_OK;

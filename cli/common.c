@@ -169,11 +169,21 @@ void ua_cli_print_json(cJSON *v)
     cJSON_Delete(v);
 }
 
+static int stdout_reported;
+
+void ua_cli_stdout_reported(void)
+{
+    stdout_reported = 1;
+}
+
 int ua_cli_flush_stdout(const char *cmd)
 {
+    errno = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "uniapprox %s: error writing to standard output: %s\n", cmd,
-                strerror(errno));
+        int e = errno;
+        if (!stdout_reported)
+            fprintf(stderr, "uniapprox %s: error writing to standard output: %s\n", cmd,
+                    strerror(e ? e : EIO));
         return UA_EXIT_FAIL;
     }
     return UA_EXIT_OK;

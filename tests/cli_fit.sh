@@ -29,6 +29,38 @@ printf '0.5\nabc\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
 [ $? -eq 2 ] && pass || fail "eval bad stdin exits 2"
 expect_grep err.txt "line 2" "bad stdin names the line"
 expect_exit 2 "eval bad argument" -- "$UA" eval erf.safetensors 1x
+# a UTF-8 byte-order mark (EF BB BF) at the start of the input is skipped: stdin, CSV and text
+# files, and a text file read from standard input; elsewhere it is not a number
+printf '\357\273\2770.5\n1.5\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
+[ $? -eq 0 ] && pass || { fail "eval stdin with a BOM exits 0"; cat err.txt >&2; }
+expect_close "$(sed -n 1p out.txt)" 0.5204998778130465 1e-15 "erf(0.5) after a BOM on stdin"
+expect_close "$(sed -n 2p out.txt)" 0.9661051464753108 1e-15 "erf(1.5) after a BOM on stdin"
+printf '\357\273\277\n 2\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
+[ $? -eq 0 ] && [ "$(wc -l <out.txt)" -eq 1 ] && pass || fail "eval stdin: a BOM alone on line 1"
+printf '0.5\n\357\273\2771.5\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
+[ $? -eq 2 ] && pass || fail "a BOM after the start of stdin is not a number (exit 2)"
+expect_grep err.txt "line 2" "a BOM on line 2 names the line"
+printf '\357\273\277x\n0.5\n1.5\n' >bom.csv
+expect_exit 0 "eval --input CSV with a BOM" -- "$UA" eval erf.safetensors --input bom.csv --x-col x
+expect_close "$(sed -n 2p out.txt)" 0.9661051464753108 1e-15 "erf(1.5) from a CSV with a BOM"
+printf '\357\273\2770.5\n1.5\n' >bom.txt
+expect_exit 0 "eval --input text with a BOM" -- "$UA" eval erf.safetensors --input bom.txt
+expect_close "$(sed -n 1p out.txt)" 0.5204998778130465 1e-15 "erf(0.5) from a text file with a BOM"
+if [ -r /dev/stdin ]; then
+    "$UA" eval erf.safetensors --input /dev/stdin <bom.txt >out.txt 2>err.txt
+    [ $? -eq 0 ] && pass || { fail "eval --input /dev/stdin with a BOM"; cat err.txt >&2; }
+    expect_close "$(sed -n 2p out.txt)" 0.9661051464753108 1e-15 "erf(1.5) from /dev/stdin with a BOM"
+fi
+
+# export to a full disk: exit 1 and exactly one message naming standard output and the reason
+if [ -w /dev/full ]; then
+    "$UA" export erf.safetensors >/dev/full 2>err.txt
+    [ $? -eq 1 ] && pass || fail "export to /dev/full exits 1"
+    [ "$(wc -l <err.txt)" -eq 1 ] && pass || { fail "export to /dev/full: one message"; cat err.txt >&2; }
+    expect_grep err.txt "standard output: No space left on device" "export to /dev/full names the reason"
+    "$UA" eval erf.safetensors 0.5 >/dev/full 2>err.txt
+    [ $? -eq 1 ] && [ "$(wc -l <err.txt)" -eq 1 ] && pass || fail "eval to /dev/full: exit 1, one message"
+fi
 
 # export double, compile, measure against MPFR with an independent driver
 expect_exit 0 "export double" -- "$UA" export erf.safetensors --type double -o erf_approx.c
@@ -69,6 +101,17 @@ expect_grep out.txt '"resolved":[[:space:]]*false' "reported as not resolved"
 expect_grep err.txt "not resolved" "warning on stderr"
 [ -f abs.safetensors ] && pass || fail "best model still saved"
 expect_le "$(json_num out.txt max_abs_err)" 1e-2 "best error still reported"
+grep -q singularity err.txt && fail "a kink is not called a singularity" || pass
+
+# a pole: tan is finite at every double (tan(fl(pi/2)) = 1.6e16), so the fit is not resolved
+# (exit 1) and the warning names the singularity and its place; a pole where the target
+# evaluates to Inf is bad input (exit 2) naming x
+expect_exit 1 "tan(x) on [1, 2] is not resolved" -- "$UA" fit 'tan(x)' --domain 1:2 --max-length 257 --check-points 2000
+expect_grep err.txt "appears to have a singularity near x = 1.57079632679489" "the pole of tan is named"
+expect_exit 1 "tan(x) on [1, 2] --split is not resolved" -- "$UA" fit 'tan(x)' --domain 1:2 --split --check-points 2000
+expect_grep err.txt "singularity near x = 1.57079632679489" "the pole of tan is named (split)"
+expect_exit 2 "1/sqrt|x - 0.3| is infinite at fl(0.3)" -- "$UA" fit '1/sqrt(abs(x-0.3))' --domain -1:1
+expect_grep err.txt "target is infinite at x = 0.29999999999999999" "the infinite value is named"
 
 # splitting: |x - 0.3| gives 2 pieces of degree 1, breakpoint at 0.3
 expect_exit 0 "abs(x-0.3) --split" -- "$UA" fit 'abs(x-0.3)' --split --json

@@ -86,4 +86,16 @@ expect_grep err.txt "not inside the model's domain" "exhaustive range is named"
 printf '#include <math.h>\n#include <stdlib.h>\nfloat bad(float x) { if (x > 0.25005f) abort(); return expf(x); }\n' >bad.c
 expect_exit 1 "crashing kernel" -- "$UA" check --kernel bad.c --symbol bad --against 'exp(x)' --lo 0.25 --hi 0.2501
 expect_grep err.txt "crashed while being checked" "the crash is reported"
+# a kernel that never returns is killed after --timeout seconds (exit 1, like a crash); the outer
+# `timeout` only keeps a regression from hanging the test suite
+printf 'float spin(float x) { volatile float s = x; for (;;) s = s + 1.0f; return s; }\n' >spin.c
+tmo=""; command -v timeout >/dev/null 2>&1 && tmo="timeout 120"
+start=$(date +%s)
+expect_exit 1 "kernel that never returns" -- $tmo "$UA" check --kernel spin.c --symbol spin --against 'exp(x)' --lo 0.25 --hi 0.2501 --timeout 1
+expect_grep err.txt "kernel timed out after 1 s" "the timeout is reported"
+[ $(($(date +%s) - start)) -lt 60 ] && pass || fail "--timeout 1 ends the check within a minute"
+expect_exit 2 "--timeout negative" -- "$UA" check --kernel spin.c --symbol spin --against 'exp(x)' --lo 0.25 --hi 0.2501 --timeout -1
+expect_exit 2 "--timeout not a number" -- "$UA" check --kernel spin.c --symbol spin --against 'exp(x)' --lo 0.25 --hi 0.2501 --timeout 1s
+expect_exit 2 "--timeout without --exhaustive" -- "$UA" check e.safetensors --timeout 5
+expect_exit 0 "--timeout 0 (no limit) on a kernel that returns" -- "$UA" check --kernel bad.c --symbol bad --against 'exp(x)' --lo 0.25 --hi 0.25001 --timeout 0
 finish

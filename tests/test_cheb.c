@@ -680,6 +680,75 @@ static void test_unmeetable(void **state)
     ua_cheb_free(p);
 }
 
+static double f_tan(double x, void *c) { (void)c; return tan(x); }
+static double f_sec(double x, void *c) { (void)c; return 1.0 / cos(x); }
+static double f_rsqrt03(double x, void *c) { (void)c; return 1.0 / sqrt(fabs(x - 0.3)); }
+static double f_sin_inv(double x, void *c) { (void)c; return sin(1.0 / (x - 0.31)); }
+static double f_steep(double x, void *c) { (void)c; return 1.0 / (x * x + 1e-30); }
+
+/* The x after "singularity near x = " in the last error, or NaN when there is none. */
+static double singularity_x(void)
+{
+    const char *m = strstr(ua_last_error(), "singularity near x = ");
+    return m ? strtod(m + strlen("singularity near x = "), NULL) : NAN;
+}
+
+/* A pole at which the target is finite at every double (tan(x) at pi/2: tan(fl(pi/2)) = 1.6e16)
+ * is still UA_ENOTRESOLVED, and the message names the singularity and where it is; one at which
+ * a double evaluates to +-Inf is UA_EDOMAIN naming x; bounded targets that do not resolve (a
+ * kink, an essential oscillation, a peak of 1e30 that levels off) name no singularity. */
+static void test_singularity(void **state)
+{
+    (void)state;
+    const double half_pi = 1.5707963267948966;
+    ua_cheb_options o;
+    ua_cheb_options_default(&o);
+    ua_cheb *p = NULL;
+    assert_int_equal(ua_cheb_fit(f_tan, NULL, 1, 2, &o, &p), UA_ENOTRESOLVED);
+    assert_non_null(p);
+    ua_cheb_free(p);
+    if (!(fabs(singularity_x() - half_pi) <= 1e-12)) fail_msg("tan on [1, 2]: %s", ua_last_error());
+    assert_non_null(strstr(ua_last_error(), "grows without bound"));
+    p = NULL;
+    assert_int_equal(ua_cheb_fit(f_sec, NULL, 0, 3, &o, &p), UA_ENOTRESOLVED);
+    ua_cheb_free(p);
+    if (!(fabs(singularity_x() - half_pi) <= 1e-12)) fail_msg("1/cos on [0, 3]: %s", ua_last_error());
+    /* -pi/2 in [-2, 2]; the piecewise and the uniform constructions say the same */
+    p = NULL;
+    assert_int_equal(ua_cheb_fit(f_tan, NULL, -2, 2, &o, &p), UA_ENOTRESOLVED);
+    ua_cheb_free(p);
+    if (!(fabs(fabs(singularity_x()) - half_pi) <= 1e-12)) fail_msg("tan on [-2, 2]: %s", ua_last_error());
+    o.split = 1;
+    p = NULL;
+    assert_int_equal(ua_cheb_fit(f_tan, NULL, 1, 2, &o, &p), UA_ENOTRESOLVED);
+    ua_cheb_free(p);
+    if (!(fabs(singularity_x() - half_pi) <= 1e-12)) fail_msg("tan on [1, 2], split: %s", ua_last_error());
+    o.split = 0;
+    o.uniform_length = 12;
+    p = NULL;
+    assert_int_equal(ua_cheb_fit(f_tan, NULL, 1, 2, &o, &p), UA_ENOTRESOLVED);
+    ua_cheb_free(p);
+    if (!(fabs(singularity_x() - half_pi) <= 1e-12)) fail_msg("tan on [1, 2], uniform: %s", ua_last_error());
+
+    /* 1/sqrt|x - 0.3|: the edge detector does not see it (it is symmetric), the search for the
+     * largest |f| lands on fl(0.3), where the target is infinite */
+    ua_cheb_options_default(&o);
+    p = (ua_cheb *)1;
+    assert_int_equal(ua_cheb_fit(f_rsqrt03, NULL, -1, 1, &o, &p), UA_EDOMAIN);
+    assert_null(p);
+    assert_non_null(strstr(ua_last_error(), "infinite at x = 0.29999999999999999"));
+
+    /* bounded: not resolved, and no singularity named */
+    o.max_length = 1025;
+    ua_fn1 fns[3] = {f_abs03, f_sin_inv, f_steep};
+    for (int i = 0; i < 3; i++) {
+        p = NULL;
+        assert_int_equal(ua_cheb_fit(fns[i], NULL, i == 1 ? 0 : -1, 1, &o, &p), UA_ENOTRESOLVED);
+        ua_cheb_free(p);
+        if (strstr(ua_last_error(), "singularity")) fail_msg("target %d: %s", i, ua_last_error());
+    }
+}
+
 static void test_not_resolved(void **state)
 {
     (void)state;
@@ -1373,6 +1442,7 @@ int main(void)
         cmocka_unit_test(test_uniform_split),
         cmocka_unit_test(test_nan_target),
         cmocka_unit_test(test_not_resolved),
+        cmocka_unit_test(test_singularity),
         cmocka_unit_test(test_unmeetable),
         cmocka_unit_test(test_no_repeated_samples),
         cmocka_unit_test(test_log_map),

@@ -70,9 +70,12 @@ void ua_cheb_options_default(ua_cheb_options *opt);
  * (width b - a, in ln x for UA_MAP_LOG, subnormal or overflowing: [1e-320, 2e-320]), UA_MAP_LOG
  * with a <= 0, tol <= 0, a relative tol below 2^-52, max_length < 17, or uniform_length with
  * split or above max_length; UA_EDOMAIN when f returns NaN or +-Inf at a sample point (the
- * message gives the point) — also when a single-piece fit is not resolved and the edge detector,
- * run over [a, b] to look for a pole, samples such a value; UA_ENOMEM. On errors other than
- * UA_ENOTRESOLVED *out is NULL.
+ * message gives the point) — also when a fit is not resolved and the search for a pole (the edge
+ * detector over [a, b], then a zoom onto the largest |f|, in the unresolved piece of largest
+ * scale when piecewise) samples such a value; UA_ENOMEM. When that search instead finds |f|
+ * growing without bound at finite values (tan(x) at pi/2), the UA_ENOTRESOLVED message says "the
+ * target appears to have a singularity near x = X". On errors other than UA_ENOTRESOLVED *out
+ * is NULL.
  * Each sample is evaluated once. opt NULL means the defaults. Cost: O(n log n) per doubling for
  * length n, plus the evaluations of f.
  */

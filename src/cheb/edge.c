@@ -131,3 +131,79 @@ ua_status ua_cheb_detect_edge(ua_cheb_sampler *s, double lo, double hi, double v
     *found = 1;
     return UA_OK;
 }
+
+ua_status ua_cheb_probe_singularity(ua_cheb_sampler *s, double lo, double hi, double e,
+                                    int *singular, double *tpeak, double *fpeak)
+{
+    enum { KMAX = 1100, TAIL = 20 };
+    *singular = 0;
+    *tpeak = e;
+    *fpeak = 0.0;
+    double w = hi - lo;
+    /* the position of the edge is only known to a few ulps: stay 64 ulps clear of it */
+    double dmin = 64.0 * fmax(nextafter(fabs(e), INFINITY) - fabs(e), DBL_MIN);
+    double g[KMAX], ye;
+    int n = 0;
+    if (e >= lo && e <= hi) { /* at the edge itself: a non-finite value is UA_EDOMAIN */
+        ua_status st = ua_cheb_sample(s, e, &ye);
+        if (st) return st;
+        *fpeak = fabs(ye);
+    }
+    for (int k = 4; k < KMAX && n < KMAX; k++) {
+        double d = ldexp(w, -k);
+        if (d < dmin) break;
+        double m = -1.0;
+        for (int side = -1; side <= 1; side += 2) {
+            double t = e + side * d;
+            if (!(t >= lo && t <= hi)) continue;
+            double y;
+            ua_status st = ua_cheb_sample(s, t, &y);
+            if (st) return st; /* a non-finite value: UA_EDOMAIN naming x */
+            if (fabs(y) > m) m = fabs(y);
+            if (fabs(y) > *fpeak) {
+                *fpeak = fabs(y);
+                *tpeak = t;
+            }
+        }
+        if (m >= 0.0) g[n++] = m;
+    }
+    if (n <= TAIL) return UA_OK;
+    /* |f| keeps growing over the last TAIL halvings of the distance (by at least 1.5 in all:
+     * a pole grows like 2^(20 p), even a logarithm by 1.5 or more), where a jump or a kink
+     * levels off at the one-sided limits */
+    for (int i = n - TAIL; i < n; i++)
+        if (!(g[i] >= g[i - 1])) return UA_OK;
+    if (g[n - 1] > 1.5 * g[n - 1 - TAIL]) *singular = 1;
+    return UA_OK;
+}
+
+ua_status ua_cheb_locate_peak(ua_cheb_sampler *s, double lo, double hi, double *peak)
+{
+    double a = lo, b = hi;
+    int npts = GRID_FIRST;
+    *peak = lo + (hi - lo) / 2;
+    for (int it = 0; it < 400; it++) {
+        double x[GRID_FIRST], best = -1.0;
+        int at = 0;
+        for (int i = 0; i < npts; i++) {
+            x[i] = i == npts - 1 ? b : a + (b - a) * (double)i / (double)(npts - 1);
+            double y;
+            ua_status st = ua_cheb_sample(s, x[i], &y);
+            if (st) return st;
+            if (fabs(y) > best) {
+                best = fabs(y);
+                at = i;
+            }
+        }
+        *peak = x[at];
+        /* |f| falls off on both sides of a singularity: the neighbours of the largest sample
+         * bracket it */
+        double na = x[at > 0 ? at - 1 : 0], nb = x[at + 1 < npts ? at + 1 : npts - 1];
+        double mag = fmax(fabs(na), fabs(nb));
+        if (!(nb - na < b - a) || !(nb - na > 16.0 * DBL_EPSILON * mag)) break;
+        a = na;
+        b = nb;
+        npts = GRID_ZOOM;
+    }
+    return UA_OK;
+}

@@ -6,6 +6,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,6 +290,52 @@ static ua_status check_options(ua_fn1 f, double a, double b, const ua_cheb_optio
     return UA_OK;
 }
 
+/* For the not-resolved message: whether f is unbounded at e0 (in t), or, with e0 NaN, at the
+ * largest |f| in [lo, hi], probing within [ta, tb]. Sets *sing and, when set, *e (the place),
+ * *tpeak and *fpeak (the largest |f| seen and where). Returns UA_EDOMAIN (a non-finite sample,
+ * naming x) or UA_ENOMEM; any other failure only leaves *sing 0. */
+static ua_status find_singularity(ua_cheb_sampler *s, double ta, double tb, double lo, double hi,
+                                  double e0, int *sing, double *e, double *tpeak, double *fpeak)
+{
+    int found = 0;
+    double tp = 0.0, fp = 0.0;
+    ua_status st = UA_OK;
+    if (isnan(e0)) st = ua_cheb_locate_peak(s, lo, hi, &e0);
+    if (!st) st = ua_cheb_probe_singularity(s, ta, tb, e0, &found, &tp, &fp);
+    if (st == UA_EDOMAIN || st == UA_ENOMEM) return st;
+    if (!st && found) {
+        *sing = 1;
+        *e = e0;
+        *tpeak = tp;
+        *fpeak = fp;
+    }
+    return UA_OK;
+}
+
+/* find_singularity for a piecewise result: at the largest |f| of the unresolved piece of
+ * largest scale (where a pole would be), probed over the whole domain. */
+static ua_status piece_singularity(builder *B, int *sing, double *e, double *tpeak, double *fpeak)
+{
+    size_t w = B->count;
+    for (size_t i = 0; i < B->count; i++)
+        if (!B->p[i].fit.resolved && (w == B->count || B->p[i].fit.vscale > B->p[w].fit.vscale))
+            w = i;
+    if (w == B->count) return UA_OK;
+    return find_singularity(B->s, B->s->ta, B->s->tb, B->p[w].lo, B->p[w].hi, NAN, sing, e, tpeak,
+                            fpeak);
+}
+
+/* The not-resolved message's tail naming a singularity (t: its place, tp, fp: the largest |f|
+ * seen and where). */
+static const char *singularity_note(char *buf, size_t size, const ua_cheb_sampler *s, double t,
+                                    double tp, double fp)
+{
+    snprintf(buf, size, ": the target appears to have a singularity near x = %.17g (|f| grows "
+             "without bound there, %.3g at x = %.17g); fit on either side of it",
+             ua_cheb_sampler_x(s, t), fp, ua_cheb_sampler_x(s, tp));
+    return buf;
+}
+
 ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_options *opt,
                       ua_cheb **out)
 {
@@ -324,6 +371,11 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
         if (!st) st = build_uniform(&B, L, o->max_pieces, nmax, &ok);
         if (!st) st = assemble(&B, o->map, out);
         if (!st) st = ua_cheb_make_uniform(*out, 0);
+        int sing = 0;
+        double sing_e = 0.0, sing_t = 0.0, sing_f = 0.0;
+        char note[256] = "";
+        if (!st && !ok) st = piece_singularity(&B, &sing, &sing_e, &sing_t, &sing_f);
+        if (!st && sing) singularity_note(note, sizeof note, &s, sing_e, sing_t, sing_f);
         double fl = floored_scale(&B);
         for (size_t i = 0; i < B.count; i++) free(B.p[i].fit.coeffs);
         free(B.p);
@@ -338,8 +390,8 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
         if (!ok)
             return UA_ERR(UA_ENOTRESOLVED,
                           "cheb_fit: %zu uniform pieces do not all resolve to tol %g within %zu "
-                          "coefficients (max_pieces %zu)",
-                          (*out)->npieces, o->tol, L, o->max_pieces);
+                          "coefficients (max_pieces %zu)%s",
+                          (*out)->npieces, o->tol, L, o->max_pieces, note);
         return UA_OK;
     }
     ua_cheb_piece_fit whole;
@@ -356,7 +408,8 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
     }
     if (!st) st = assemble(&B, o->map, out);
     double fl = floored_scale(&B);
-    int unresolved = 0;
+    int unresolved = 0, sing = 0;
+    double sing_e = 0.0, sing_t = 0.0, sing_f = 0.0;
     for (size_t i = 0; i < B.count; i++) unresolved |= !B.p[i].fit.resolved;
     if (!st && unresolved && !o->split) {
         /* A single piece that does not resolve may have a pole inside: look for it as the
@@ -367,19 +420,29 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
         double e = 0.0;
         ua_status se = ua_cheb_detect_edge(&s, s.ta, s.tb, B.vscale, B.hscale, &found, &e);
         if (se == UA_EDOMAIN || se == UA_ENOMEM) st = se;
-        if (st) {
-            ua_cheb_free(*out);
-            *out = NULL;
-        }
+        /* a target that is finite at every double but unbounded (tan(x) at pi/2) is named as
+         * a singularity in the not-resolved message: probe the edge, or else the largest |f| */
+        if (!st && !se && found) st = find_singularity(&s, s.ta, s.tb, s.ta, s.tb, e, &sing,
+                                                       &sing_e, &sing_t, &sing_f);
+        if (!st && !se && !sing) st = find_singularity(&s, s.ta, s.tb, s.ta, s.tb, NAN, &sing,
+                                                       &sing_e, &sing_t, &sing_f);
+    } else if (!st && unresolved) {
+        st = piece_singularity(&B, &sing, &sing_e, &sing_t, &sing_f);
+    }
+    if (st && *out) {
+        ua_cheb_free(*out);
+        *out = NULL;
     }
     for (size_t i = 0; i < B.count; i++) free(B.p[i].fit.coeffs);
     free(B.p);
     ua_cheb_sampler_release(&s);
     if (st) return st;
     if ((*out)->resolved == 0 && !unresolved && fl > 0.0) return floor_error(o->tol, fl);
+    char note[256] = "";
+    if (sing) singularity_note(note, sizeof note, &s, sing_e, sing_t, sing_f);
     if (!(*out)->resolved)
         return UA_ERR(UA_ENOTRESOLVED,
-                      "cheb_fit: not resolved to tol %g within %zu coefficients%s", o->tol,
-                      B.split_length, o->split ? " per piece and the piece limit" : "");
+                      "cheb_fit: not resolved to tol %g within %zu coefficients%s%s", o->tol,
+                      B.split_length, o->split ? " per piece and the piece limit" : "", note);
     return UA_OK;
 }

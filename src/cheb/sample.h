@@ -67,4 +67,19 @@ ua_status ua_cheb_fit_piece(ua_cheb_sampler *s, double lo, double hi, size_t nma
 ua_status ua_cheb_detect_edge(ua_cheb_sampler *s, double lo, double hi, double vscale,
                               double hscale, int *found, double *edge);
 
+/*
+ * Whether f is unbounded at the edge e of [lo, hi] (all in t): samples at e +- (hi - lo) 2^-k,
+ * k = 4, 5, ..., down to 64 ulps of e, and reports *singular = 1 when max |f| over the two sides
+ * keeps growing over the last 20 halvings (by more than 1.5 in all: poles and logarithmic
+ * singularities; a jump or a kink levels off). *tpeak, *fpeak: where the largest |f| was seen,
+ * and its value. UA_EDOMAIN when a sample is not finite.
+ */
+ua_status ua_cheb_probe_singularity(ua_cheb_sampler *s, double lo, double hi, double e,
+                                    int *singular, double *tpeak, double *fpeak);
+
+/* *peak := where |f| is largest in [lo, hi] (in t), by zooming a uniform grid in on its largest
+ * sample (50 points, then 15 over the two neighbours, down to a few ulps): at a pole, the pole.
+ * UA_EDOMAIN when a sample is not finite. */
+ua_status ua_cheb_locate_peak(ua_cheb_sampler *s, double lo, double hi, double *peak);
+
 #endif /* UA_CHEB_SAMPLE_H */
