@@ -24,6 +24,11 @@ char *ua_strdup(const char *s);
 /* calloc(n, size) that checks n * size for overflow; NULL on overflow or failure. */
 void *ua_calloc(size_t n, size_t size);
 
+/* malloc for a large work array: 2 MiB-aligned and backed by transparent huge pages where the
+ * kernel allows (src/core/alloc_large.c), so that first touch faults once per 2 MiB. Free with
+ * free(). NULL on failure. */
+void *ua_alloc_large(size_t bytes);
+
 /* Formats a double so that it reads back bitwise identical ("%.17g", with "inf"/"nan" spelled
  * out). buf must hold at least 32 bytes. Returns buf. */
 char *ua_fmt_double(char *buf, double x);

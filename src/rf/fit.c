@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <cblas.h>
+#include <omp.h>
 
 #include "core/internal.h"
 #include "kernel/internal.h"
@@ -294,22 +295,48 @@ ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t
     return UA_OK;
 }
 
+/* y (k,) = c^T h for one row of features h (m,), c (m, k) */
+UA_MULTIVERSION
+static void readout_row(const double *restrict h, const double *restrict c, size_t m, size_t k,
+                        double *restrict y)
+{
+    for (size_t t = 0; t < k; t++) {
+        double s = 0;
+#pragma omp simd reduction(+ : s)
+        for (size_t j = 0; j < m; j++) s += h[j] * c[j * k + t];
+        y[t] = s;
+    }
+}
+
 ua_status ua_rf_predict(const ua_rf *m, const double *x, size_t n, double *y)
 {
     if (!m) return UA_ERR(UA_EINVAL, "ua_rf_predict: model is NULL");
     if (!n) return UA_OK;
     if (!x || !y) return UA_ERR(UA_EINVAL, "ua_rf_predict: NULL array with n = %zu", n);
-    size_t B = 512, nb0 = n < B ? n : B, M = m->m, k = m->k;
-    double *phi = malloc(nb0 * M * sizeof *phi);
-    if (!phi) return UA_ENOMEM_ERR(nb0 * M * sizeof *phi);
-    ua_status st = UA_OK;
-    for (size_t i0 = 0; !st && i0 < n; i0 += B) {
-        size_t nb = n - i0 < B ? n - i0 : B;
-        if ((st = ua_rf_features(m, x + i0 * m->d, nb, phi))) break;
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nb, (int)k, (int)M, 1.0, phi,
-                    (int)M, m->c, (int)k, 0.0, y + i0 * k, (int)k);
-        if (m->standardize) ua_scaler_invert(&m->ys, y + i0 * k, nb);
+    /* Blocks of rows over OpenMP threads; the readout is a plain loop, not BLAS, so that no
+     * OpenBLAS thread pool runs between the OpenMP regions (the two spin against each other). */
+    size_t B = 256, M = m->m, k = m->k, d = m->d, nblk = (n + B - 1) / B;
+    int nt = omp_get_max_threads();
+    if (nt < 1 || n * M * d < 1000000) nt = 1;
+    if ((size_t)nt > nblk) nt = (int)nblk;
+    double *phi = malloc((size_t)nt * B * (M + d) * sizeof *phi);
+    if (!phi) return UA_ENOMEM_ERR((size_t)nt * B * (M + d) * sizeof *phi);
+    ua_status sts[64] = { UA_OK };
+    if (nt > 64) nt = 64;
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (size_t q = 0; q < nblk; q++) {
+        int p = omp_get_thread_num();
+        size_t i0 = q * B, nb = n - i0 < B ? n - i0 : B;
+        double *h = phi + (size_t)p * B * (M + d), *z = h + B * M;
+        memcpy(z, x + i0 * d, nb * d * sizeof *z);
+        if (m->standardize) ua_scaler_apply(&m->xs, z, nb);
+        ua_status s = ua_rf_features_std(m, z, nb, h);
+        if (s) sts[p] = s;
+        for (size_t i = 0; !s && i < nb; i++) readout_row(h + i * M, m->c, M, k, y + (i0 + i) * k);
+        if (!s && m->standardize) ua_scaler_invert(&m->ys, y + i0 * k, nb);
     }
     free(phi);
-    return st;
+    for (int p = 0; p < nt; p++)
+        if (sts[p]) return sts[p];
+    return UA_OK;
 }
