@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include <lapacke.h>
+#include <mpfr.h>
 
 #include "uniapprox.h"
+#include "core/internal.h"
 #include "kernel/internal.h"
 #include "model/family.h"
 #include "ref/kernel_sklearn_ref.h"
@@ -530,36 +532,81 @@ static void test_duplicates_and_nystrom(void **state)
     free(q);
 }
 
+/* ua_vexp, the vectorised exp of the rbf and Matérn kernel matrices, against MPFR's correctly
+ * rounded exp over [-760, 760] (the libm tails below -708 and above 709 included), with the
+ * special values; relative error below 4e-16 (absolute near the subnormal range). */
+static void test_vexp_accuracy(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
+    for (size_t i = 0; i < N; i++) x[i] = -760 + 1520.0 * (double)i / N + 1e-7 * (double)(i % 11);
+    x[1] = 0;
+    x[2] = -0.0;
+    x[3] = 1e-300;
+    x[4] = NAN;
+    x[5] = INFINITY;
+    x[6] = -INFINITY;
+    ua_vexp(x, y, N);
+    mpfr_t m;
+    mpfr_init2(m, 200);
+    double worst = 0;
+    for (size_t i = 0; i < N; i++) {
+        if (i >= 4 && i <= 6) continue;
+        mpfr_set_d(m, x[i], MPFR_RNDN);
+        mpfr_exp(m, m, MPFR_RNDN);
+        double want = mpfr_get_d(m, MPFR_RNDN);
+        if (isinf(want)) {
+            assert_true(isinf(y[i]) && y[i] > 0);
+            continue;
+        }
+        double e = fabs(y[i] - want) / fmax(want, 0x1p-1022);
+        worst = fmax(worst, e);
+    }
+    mpfr_clear(m);
+    print_message("ua_vexp: max relative error %.3g\n", worst);
+    assert_true(worst < 4e-16);
+    assert_true(y[1] == 1 && y[2] == 1 && y[3] == 1);
+    assert_true(isnan(y[4]) && isinf(y[5]) && y[6] == 0);
+    free(x);
+    free(y);
+}
+
 static void test_distance_cancellation(void **state)
 {
     (void)state;
     /* two clusters far apart (centring does not help the far one) of float32 points that differ
-     * in the last bits: r^2 ~ 1e-8 next to |x|^2 ~ 1e6 */
-    const size_t n = 8, d = 3;
-    double x[8 * 3];
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < d; j++) {
-            float base = i < 4 ? 0.25f : 1000.0f;
-            x[i * d + j] = (double)nextafterf(base + (float)j, INFINITY) + 0.0;
-            for (size_t t = 0; t < i % 4; t++) x[i * d + j] = (double)nextafterf((float)x[i * d + j], INFINITY);
-        }
-    ua_kernel_spec s;
-    ua_kernel_spec_default(&s);
-    s.gamma = 1e8;
-    double K[64], L[64];
-    assert_int_equal(ua_kernel_matrix(&s, x, n, x, n, d, K), UA_OK);
-    assert_int_equal(ua_kmat_sym_lower(&s, x, n, d, L, n), UA_OK);
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < n; j++) {
-            long double r2 = 0;
-            for (size_t t = 0; t < d; t++) {
-                long double df = (long double)x[i * d + t] - (long double)x[j * d + t];
-                r2 += df * df;
+     * in the last bits: r^2 ~ 1e-8 next to |x|^2 ~ 1e6. d = 3 takes the direct-sum path of the
+     * distance kernels, d = 40 the BLAS product with centring and recomputation. */
+    const size_t n = 8, dims[2] = { 3, 40 };
+    for (int c = 0; c < 2; c++) {
+        size_t d = dims[c];
+        double *x = malloc(n * d * sizeof *x), K[64], L[64];
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < d; j++) {
+                float base = i < 4 ? 0.25f : 1000.0f;
+                x[i * d + j] = (double)nextafterf(base + (float)(j % 3), INFINITY) + 0.0;
+                for (size_t t = 0; t < i % 4 && j < 3; t++)
+                    x[i * d + j] = (double)nextafterf((float)x[i * d + j], INFINITY);
             }
-            double want = (double)expl(-1e8L * r2);
-            assert_true(relerr(K[i * n + j], want, 1e-300) < 1e-12);
-            if (j <= i) assert_true(relerr(L[i * n + j], want, 1e-300) < 1e-12);
-        }
+        ua_kernel_spec s;
+        ua_kernel_spec_default(&s);
+        s.gamma = 1e8;
+        assert_int_equal(ua_kernel_matrix(&s, x, n, x, n, d, K), UA_OK);
+        assert_int_equal(ua_kmat_sym_lower(&s, x, n, d, L, n), UA_OK);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++) {
+                long double r2 = 0;
+                for (size_t t = 0; t < d; t++) {
+                    long double df = (long double)x[i * d + t] - (long double)x[j * d + t];
+                    r2 += df * df;
+                }
+                double want = (double)expl(-1e8L * r2);
+                assert_true(relerr(K[i * n + j], want, 1e-300) < 1e-12);
+                if (j <= i) assert_true(relerr(L[i * n + j], want, 1e-300) < 1e-12);
+            }
+        free(x);
+    }
 }
 
 static void test_kernel_values(void **state)
@@ -896,6 +943,7 @@ int main(void)
         cmocka_unit_test(test_loo_target_units),
         cmocka_unit_test(test_permutation),
         cmocka_unit_test(test_duplicates_and_nystrom),
+        cmocka_unit_test(test_vexp_accuracy),
         cmocka_unit_test(test_distance_cancellation),
         cmocka_unit_test(test_kernel_values),
         cmocka_unit_test(test_memory_guard_and_bad_input),

@@ -24,6 +24,10 @@ char *ua_strdup(const char *s);
 /* calloc(n, size) that checks n * size for overflow; NULL on overflow or failure. */
 void *ua_calloc(size_t n, size_t size);
 
+/* y (n,) = exp(x) elementwise, vectorised (src/core/vexp.c): relative error < 4e-16, libm's exp
+ * outside [-708, 709] and for NaN. y must not overlap x. */
+void ua_vexp(const double *x, double *y, size_t n);
+
 /* malloc for a large work array: 2 MiB-aligned and backed by transparent huge pages where the
  * kernel allows (src/core/alloc_large.c), so that first touch faults once per 2 MiB. Free with
  * free(). NULL on failure. */

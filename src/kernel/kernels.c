@@ -7,12 +7,18 @@
  * than 6 bits (UA_KDIST_RECOMPUTE): squared distances are then accurate to a few ulps for
  * nearby points too, float32 data included. Dot-product kernels (polynomial, arccos, nngp, ntk)
  * use a.b from the same product without centring; laplacian sums |a_j - b_j| directly.
+ *
+ * For distance kernels in up to DIRECT_MAX_D dimensions the BLAS product is not worth its
+ * cancellation handling: sum (a - b)^2 is summed directly (exact up to rounding, vectorised over
+ * the points b, held transposed), and the exps of a whole row go through ua_vexp. That path is
+ * pure OpenMP, so no OpenBLAS thread pool runs between its parallel regions.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cblas.h>
+#include <omp.h>
 
 #include "core/internal.h"
 #include "internal.h"
@@ -217,6 +223,76 @@ static void release(double *ac, double *bc, double *nra, double *nrb)
     free(nrb);
 }
 
+
+enum { DIRECT_MAX_D = 32 };
+
+/* r2 (nb,) = |a - b_j|^2 for a point a (d,) and the points bT (d, ld) held transposed */
+UA_MULTIVERSION
+static void dist2_row(const double *restrict a, const double *restrict bT, size_t d, size_t ld, size_t nb,
+                      double *restrict r2)
+{
+    enum { C = 32 }; /* a chunk of sums stays in vector registers across the d terms */
+    size_t j0 = 0;
+    for (; j0 + C <= nb; j0 += C) {
+        double s[C] = { 0 };
+        for (size_t l = 0; l < d; l++) {
+            const double al = a[l], *row = bT + l * ld + j0;
+            for (size_t j = 0; j < C; j++) s[j] += (al - row[j]) * (al - row[j]);
+        }
+        for (size_t j = 0; j < C; j++) r2[j0 + j] = s[j];
+    }
+    for (size_t j = j0; j < nb; j++) {
+        double s = 0;
+        for (size_t l = 0; l < d; l++) s += (a[l] - bT[l * ld + j]) * (a[l] - bT[l * ld + j]);
+        r2[j] = s;
+    }
+}
+
+/* out (n,) = k(r2) for the distance kernels; t (n,) scratch */
+UA_MULTIVERSION
+static void dist_kernel_row(const ua_kernel_spec *s, const double *restrict r2, size_t n, double *restrict out,
+                            double *restrict t)
+{
+    if (s->type == UA_KERNEL_RBF) {
+        for (size_t j = 0; j < n; j++) t[j] = -s->gamma * r2[j];
+        ua_vexp(t, out, n);
+        return;
+    }
+    double c = (s->nu == 0.5 ? 1.0 : s->nu == 1.5 ? sqrt(3.0) : sqrt(5.0)) / s->length_scale;
+    for (size_t j = 0; j < n; j++) t[j] = -c * sqrt(r2[j]);
+    ua_vexp(t, out, n);
+    if (s->nu == 1.5)
+        for (size_t j = 0; j < n; j++) out[j] *= 1.0 - t[j];
+    else if (s->nu == 2.5)
+        for (size_t j = 0; j < n; j++) out[j] *= 1.0 - t[j] + t[j] * t[j] / 3.0;
+}
+
+/* out (na, ld) rows i: k(a_i, b_j) for j < nb, or j <= i when lower (then b = a, nb = na). */
+static ua_status dist_matrix_direct(const ua_kernel_spec *s, const double *a, size_t na, const double *b,
+                                    size_t nb, size_t d, double *out, size_t ld, int lower)
+{
+    int nt = omp_get_max_threads();
+    if (nt < 1 || na * nb * d < 100000) nt = 1;
+    double *bT = malloc(d * nb * sizeof *bT), *tmp = malloc((size_t)nt * 2 * nb * sizeof *tmp);
+    if (!bT || !tmp) {
+        free(bT);
+        free(tmp);
+        return UA_ENOMEM_ERR((d + 2 * (size_t)nt) * nb * sizeof(double));
+    }
+    for (size_t j = 0; j < nb; j++)
+        for (size_t l = 0; l < d; l++) bT[l * nb + j] = b[j * d + l];
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 16)
+    for (size_t i = 0; i < na; i++) {
+        double *r2 = tmp + (size_t)omp_get_thread_num() * 2 * nb, *t = r2 + nb;
+        size_t n = lower ? i + 1 : nb;
+        dist2_row(a + i * d, bT, d, nb, n, r2);
+        dist_kernel_row(s, r2, n, out + i * ld, t);
+    }
+    free(bT);
+    free(tmp);
+    return UA_OK;
+}
+
 /* out_ij (g = the BLAS product) -> k(a_i, b_j). */
 static inline double finish(const ua_kernel_spec *s, double g, double nai, double nbj,
                             const double *ai, const double *bj, size_t d)
@@ -245,6 +321,7 @@ ua_status ua_kernel_matrix(const ua_kernel_spec *s, const double *a, size_t na, 
             for (size_t j = 0; j < nb; j++) out[i * nb + j] = ua_kernel_pair(s, a + i * d, b + j * d, d);
         return UA_OK;
     }
+    if (is_distance(s->type) && d <= DIRECT_MAX_D) return dist_matrix_direct(s, a, na, b, nb, d, out, nb, 0);
     double *ac, *bc, *nra, *nrb;
     if ((st = prepare(s, a, na, b, nb, d, &ac, &bc, &nra, &nrb))) {
         release(ac, bc, nra, nrb);
@@ -272,6 +349,7 @@ ua_status ua_kmat_sym_lower(const ua_kernel_spec *s, const double *a, size_t n, 
             for (size_t j = 0; j <= i; j++) out[i * ld + j] = ua_kernel_pair(s, a + i * d, a + j * d, d);
         return UA_OK;
     }
+    if (is_distance(s->type) && d <= DIRECT_MAX_D) return dist_matrix_direct(s, a, n, a, n, d, out, ld, 1);
     double *ac, *bc, *nra, *nrb;
     if ((st = prepare(s, a, n, NULL, 0, d, &ac, &bc, &nra, &nrb))) {
         release(ac, bc, nra, nrb);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <cblas.h>
+#include <omp.h>
 #include <lapacke.h>
 
 #include "core/internal.h"
@@ -375,24 +376,54 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
     return UA_OK;
 }
 
+void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);
+
+/* scores sc (nb, k) = K (nb, m) w (m, k) */
+UA_MULTIVERSION
+static void readout(const double *restrict K, const double *restrict w, size_t nb, size_t m, size_t k,
+                    double *restrict sc)
+{
+    for (size_t i = 0; i < nb; i++)
+        for (size_t t = 0; t < k; t++) {
+            double s = 0;
+#pragma omp simd reduction(+ : s)
+            for (size_t j = 0; j < m; j++) s += K[i * m + j] * w[j * k + t];
+            sc[i * k + t] = s;
+        }
+}
+
 ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, double *y)
 {
     if (!m) return UA_ERR(UA_EINVAL, "ua_kernel_predict: model is NULL");
     if (!n) return UA_OK;
     if (!x || !y) return UA_ERR(UA_EINVAL, "ua_kernel_predict: NULL array with n = %zu", n);
-    size_t d = m->d, k = m->k, B = 256;
-    size_t nb0 = n < B ? n : B;
-    double *xz = malloc(nb0 * d * sizeof *xz), *K = malloc(nb0 * m->m * sizeof *K);
-    double *sc = malloc(nb0 * k * sizeof *sc);
-    ua_status st = UA_OK;
-    if (!xz || !K || !sc) st = UA_ENOMEM_ERR(nb0 * m->m * sizeof *K);
-    for (size_t i0 = 0; !st && i0 < n; i0 += B) {
-        size_t nb = n - i0 < B ? n - i0 : B;
+    /* Blocks of rows over OpenMP threads, BLAS (where a kernel uses it) single-threaded inside:
+     * OpenMP regions alternating with OpenBLAS's own pool made the two spin against each other. */
+    size_t d = m->d, k = m->k, B = 256, nblk = (n + B - 1) / B;
+    int nt = omp_get_max_threads();
+    if (nt < 1 || n * m->m < 100000) nt = 1;
+    if ((size_t)nt > nblk) nt = (int)nblk;
+    if (nt > 64) nt = 64;
+    size_t per = B * (d + m->m + k);
+    double *work = malloc((size_t)nt * per * sizeof *work);
+    if (!work) return UA_ENOMEM_ERR((size_t)nt * per * sizeof *work);
+    int blas_threads = openblas_get_num_threads();
+    if (nt > 1) openblas_set_num_threads(1);
+    ua_status sts[64] = { UA_OK };
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (size_t q = 0; q < nblk; q++) {
+        int p = omp_get_thread_num();
+        size_t i0 = q * B, nb = n - i0 < B ? n - i0 : B;
+        double *xz = work + (size_t)p * per, *K = xz + B * d, *sc = K + B * m->m;
         memcpy(xz, x + i0 * d, nb * d * sizeof *xz);
         if (m->standardize) ua_scaler_apply(&m->xs, xz, nb);
-        if ((st = ua_kernel_matrix(&m->spec, xz, nb, m->pts, m->m, d, K))) break;
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nb, (int)k, (int)m->m, 1.0, K,
-                    (int)m->m, m->w, (int)k, 0.0, sc, (int)k);
+        ua_status st = ua_kernel_matrix(&m->spec, xz, nb, m->pts, m->m, d, K);
+        if (st) {
+            sts[p] = st;
+            continue;
+        }
+        readout(K, m->w, nb, m->m, k, sc);
         if (m->classify) {
             for (size_t i = 0; i < nb; i++) {
                 size_t best = 0;
@@ -405,8 +436,9 @@ ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, doubl
             memcpy(y + i0 * k, sc, nb * k * sizeof *y);
         }
     }
-    free(xz);
-    free(K);
-    free(sc);
-    return st;
+    if (nt > 1) openblas_set_num_threads(blas_threads);
+    free(work);
+    for (int p = 0; p < nt; p++)
+        if (sts[p]) return sts[p];
+    return UA_OK;
 }
