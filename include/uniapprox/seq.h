@@ -67,7 +67,7 @@ typedef enum {
 
 typedef enum { UA_SEQ_LAYERNORM = 0, UA_SEQ_RMSNORM = 1 } ua_seq_norm;
 
-/* Attention kernel. AUTO: naive up to n = 256, fused above. Append only. */
+/* Attention kernel. AUTO: naive below n = 64, fused from n = 64. Append only. */
 typedef enum { UA_SEQ_KERNEL_AUTO = 0, UA_SEQ_KERNEL_NAIVE = 1, UA_SEQ_KERNEL_FUSED = 2 } ua_seq_kernel;
 
 typedef struct {

@@ -7,6 +7,7 @@
 /* Adam / AdamW (PyTorch 1.13's arithmetic): m1 = b1 m1 + (1-b1) g, m2 = b2 m2 + (1-b2) g^2,
  * p -= lr / (1 - b1^t) * m1 / (sqrt(m2) / sqrt(1 - b2^t) + eps); AdamW first p *= 1 - lr wd,
  * Adam adds wd p to g. p, g, m1, m2 (n,). */
+UA_MULTIVERSION
 static void TS(adam_update)(T *p, const T *g, T *m1, T *m2, size_t n, double lr, double b1,
                             double b2, double eps, double wd, int decoupled, size_t t)
 {

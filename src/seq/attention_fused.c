@@ -3,10 +3,9 @@
  * O(B H T) (the per-(b, h) bias gradients) instead of O(B H T^2); fixed-size tiles on the stack.
  *
  * Softmax uses the online max / sum of FlashAttention (Dao 2022; Dao 2023, FlashAttention-2):
- * blocks of up to 64 query rows meet tiles of up to 64 keys, each tile product (Q K^T, P V, and in
+ * blocks of up to 128 query rows meet tiles of up to 128 keys, each tile product (Q K^T, P V, and in
  * the backward pass dout V^T, dS K, dS^T Q, P^T dout) one small sgemm; per row the running max m
- * and sum l are rescaled when
- * m grows, and the row's log-sum-exp lse = m + log l is the only statistic kept. The backward pass
+ * and sum l are rescaled when m grows, and the row's log-sum-exp lse = m + log l is the only statistic kept. The backward pass
  * recomputes P_ij = exp(S_ij - lse_i) and uses D_i = dout_i . out_i = sum_j P_ij dP_ij (which
  * holds with URPE's C too, since out_i = sum_j P_ij C_ij v_j). Sigmoid attention (FlashSigmoid,
  * Ramapuram et al. 2024) needs no row statistic at all: P_ij = sigmoid(S_ij - log T) is local.
@@ -26,10 +25,11 @@
 
 #include <cblas.h>
 
-/* Blocks of BQ query rows meet tiles of BK keys, BQ = BK = min(64, 4096 / D): the score tile S
- * (BQ, BK) and the accumulators (BQ, D) stay in L1/L2, and each tile product is one small sgemm
- * (OpenBLAS's small-matrix kernels) instead of loops of short axpys. */
-#define TILE 64
+/* Blocks of BT query rows meet tiles of BT keys, BT = min(128, 4096 / D): the score tile S
+ * (BT, BT) and the accumulators (BT, D) stay in L2, and each tile product is one small sgemm
+ * (OpenBLAS's small-matrix kernels) instead of loops of short axpys. The tiles live on the stack:
+ * at most 160 KiB per call (glibc's threads have 8 MiB). */
+#define TILE 128
 #define TILE_FLOATS 4096
 
 size_t ua_seq_attn_fused_scratch(const ua_seq_attn *a)

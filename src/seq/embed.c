@@ -5,6 +5,7 @@
  * gradients, in PyTorch's "mean" reduction.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cblas.h>
@@ -68,6 +69,9 @@ double ua_seq_loss(const ua_seq *m, float *dout, const float *out, const ua_seq_
     size_t K = m->K;
     double total = 0;
     size_t right = 0;
+    /* eb (K,): o - max, ex its exp (ua_vexp, vectorised) — computed once per row */
+    double *eb = m->opt.classify ? malloc(2 * K * sizeof *eb) : NULL, *ex = eb ? eb + K : NULL;
+    if (m->opt.classify && !eb) return NAN; /* out of memory: the caller reports a non-finite loss */
     for (size_t r = 0; r < B * T; r++) {
         const float *o = out + r * K;
         size_t b = r / T, t = r % T, row = (first + b) * d->n + t;
@@ -81,13 +85,14 @@ double ua_seq_loss(const ua_seq *m, float *dout, const float *out, const ua_seq_
                     am = c;
                 }
             double s = 0;
-            for (size_t c = 0; c < K; c++) s += exp((double)o[c] - mx);
+            for (size_t c = 0; c < K; c++) eb[c] = (double)o[c] - mx;
+            ua_vexp(eb, ex, K);
+            for (size_t c = 0; c < K; c++) s += ex[c];
             size_t y = (size_t)d->cls[row];
             total += mx + log(s) - o[y];
             right += am == y;
             if (dout)
-                for (size_t c = 0; c < K; c++)
-                    dout[r * K + c] = (float)((exp((double)o[c] - mx) / s - (c == y)) / norm);
+                for (size_t c = 0; c < K; c++) dout[r * K + c] = (float)((ex[c] / s - (c == y)) / norm);
         } else {
             const float *y = d->y + row * K;
             for (size_t c = 0; c < K; c++) {
@@ -97,6 +102,7 @@ double ua_seq_loss(const ua_seq *m, float *dout, const float *out, const ua_seq_
             }
         }
     }
+    free(eb);
     if (correct) *correct = right;
     return total;
 }

@@ -171,9 +171,10 @@ void ua_seq_attn_fused_backward(float *dqkv, float *dbias, float *dc, const floa
 /* ---- block.c ---- */
 void ua_seq_layernorm_forward(float *out, float *mean, float *rstd, const float *inp,
                               const float *w, const float *b, size_t N, size_t C);
-void ua_seq_layernorm_backward(float *dinp, float *dw, float *db, const float *dout,
-                               const float *inp, const float *w, const float *mean,
-                               const float *rstd, size_t N, size_t C);
+void ua_seq_layernorm_backward(float *restrict dinp, float *restrict dw, float *restrict db,
+                               const float *restrict dout, const float *restrict inp,
+                               const float *restrict w, const float *mean, const float *rstd,
+                               size_t N, size_t C);
 void ua_seq_rmsnorm_forward(float *out, float *rstd, const float *inp, const float *w, size_t N,
                             size_t C);
 void ua_seq_rmsnorm_backward(float *dinp, float *dw, const float *dout, const float *inp,

@@ -75,7 +75,7 @@ void ua_seq_resolve(ua_seq_options *o)
 
 int ua_seq_use_fused(const ua_seq_options *o, size_t T)
 {
-    return o->kernel == UA_SEQ_KERNEL_FUSED || (o->kernel == UA_SEQ_KERNEL_AUTO && T > 256);
+    return o->kernel == UA_SEQ_KERNEL_FUSED || (o->kernel == UA_SEQ_KERNEL_AUTO && T >= 64);
 }
 
 static const char *const att_names[] = { "softmax", "sigmoid", "rpe", "urpe" };
