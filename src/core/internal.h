@@ -24,6 +24,12 @@ char *ua_strdup(const char *s);
 /* calloc(n, size) that checks n * size for overflow; NULL on overflow or failure. */
 void *ua_calloc(size_t n, size_t size);
 
+/* Sets OpenBLAS to one thread before an OpenMP region whose threads call BLAS (or that runs
+ * between BLAS calls), so that OpenBLAS's spinning pool and the OpenMP team do not compete for the
+ * cores (src/core/blas_threads.c). Returns the previous count, for ua_blas_threads_restore. */
+int ua_blas_threads_serial(void);
+void ua_blas_threads_restore(int prev);
+
 /* y (n,) = exp(x) elementwise, vectorised (src/core/vexp.c): relative error < 4e-16, libm's exp
  * outside [-708, 709] and for NaN. y must not overlap x. */
 void ua_vexp(const double *x, double *y, size_t n);

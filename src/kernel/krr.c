@@ -376,9 +376,6 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
     return UA_OK;
 }
 
-void openblas_set_num_threads(int);
-int openblas_get_num_threads(void);
-
 /* scores sc (nb, k) = K (nb, m) w (m, k) */
 UA_MULTIVERSION
 static void readout(const double *restrict K, const double *restrict w, size_t nb, size_t m, size_t k,
@@ -408,8 +405,7 @@ ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, doubl
     size_t per = B * (d + m->m + k);
     double *work = malloc((size_t)nt * per * sizeof *work);
     if (!work) return UA_ENOMEM_ERR((size_t)nt * per * sizeof *work);
-    int blas_threads = openblas_get_num_threads();
-    if (nt > 1) openblas_set_num_threads(1);
+    int blas_threads = nt > 1 ? ua_blas_threads_serial() : 1;
     ua_status sts[64] = { UA_OK };
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (size_t q = 0; q < nblk; q++) {
@@ -436,7 +432,7 @@ ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, doubl
             memcpy(y + i0 * k, sc, nb * k * sizeof *y);
         }
     }
-    if (nt > 1) openblas_set_num_threads(blas_threads);
+    ua_blas_threads_restore(blas_threads);
     free(work);
     for (int p = 0; p < nt; p++)
         if (sts[p]) return sts[p];

@@ -91,9 +91,6 @@ static ua_status solve_double(const ua_rf *m, const double *z, const double *y, 
     return st;
 }
 
-void openblas_set_num_threads(int);
-int openblas_get_num_threads(void);
-
 /* Per thread: the features of rows [r0, r1) into H (float32), their Gram matrix into Gp (lower
  * triangle, ssyrk) and H^T y into bp (k, m). Returns 0 when a feature is outside float32's range. */
 static int gram_rows(const ua_rf *m, const double *z, const double *y, size_t r0, size_t r1, float *H,
@@ -127,7 +124,7 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
     int nt = omp_get_max_threads();
     if (nt < 1 || n * M < 1000000) nt = 1;
     if ((size_t)nt > n) nt = (int)n;
-    int blas_threads = openblas_get_num_threads();
+    int blas_threads = 1;
     float *H = n * M < (size_t)-1 / sizeof(float) ? ua_alloc_large(n * M * sizeof(float)) : NULL;
     float *G = ua_alloc_large((size_t)nt * M * M * sizeof *G), *rf = malloc(k * M * sizeof *rf);
     double *buf = ua_alloc_large((size_t)nt * B * M * sizeof *buf);
@@ -137,7 +134,7 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
     if (!H || !G || !rf || !buf || !b || !w || !r || !acc) st = UA_ENOMEM_ERR(n * M * sizeof *H);
     int in_float = 1, converged = 0;
     if (!st) {
-        if (nt > 1) openblas_set_num_threads(1);
+        if (nt > 1) blas_threads = ua_blas_threads_serial();
         ua_status sts[64] = { UA_OK };
         if (nt > 64) nt = 64;
 #pragma omp parallel for num_threads(nt) schedule(static) reduction(&& : in_float)
@@ -192,7 +189,7 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
             if (converged) break;
         }
     }
-    if (nt > 1) openblas_set_num_threads(blas_threads);
+    ua_blas_threads_restore(blas_threads);
     free(H);
     free(G);
     free(rf);

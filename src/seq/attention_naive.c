@@ -15,6 +15,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <omp.h>
+
 #include <cblas.h>
 
 #include "internal.h"
@@ -77,7 +79,9 @@ void ua_seq_attn_naive_forward(float *out, float *P, const float *qkv, const ua_
 {
     size_t B = a->B, T = a->T, H = a->H, D = a->D, C = H * D, C3 = 3 * C;
     float scale = 1.0f / sqrtf((float)D);
-#pragma omp parallel for collapse(2) schedule(static) if (B * H * T * T * D >= ((size_t)1 << 20))
+    int par = B * H * T * T * D >= ((size_t)1 << 20) && omp_get_max_threads() > 1 && !omp_in_parallel();
+    int blas = par ? ua_blas_threads_serial() : 1; /* each thread runs its own sgemms */
+#pragma omp parallel for collapse(2) schedule(static) if (par)
     for (size_t b = 0; b < B; b++)
         for (size_t h = 0; h < H; h++) {
             const float *q = qkv + b * T * C3 + h * D, *k = q + C, *v = q + 2 * C;
@@ -103,6 +107,7 @@ void ua_seq_attn_naive_forward(float *out, float *P, const float *qkv, const ua_
                 }
             }
         }
+    ua_blas_threads_restore(blas);
 }
 
 /* dqkv (B, T, 3C) overwritten from dout (B, T, C); dbias (H, nbias) and dc (H, nc) accumulate;
@@ -114,7 +119,9 @@ void ua_seq_attn_naive_backward(float *dqkv, float *dbias, float *dc, float *dP,
 {
     size_t B = a->B, T = a->T, H = a->H, D = a->D, C = H * D, C3 = 3 * C;
     float scale = 1.0f / sqrtf((float)D);
-#pragma omp parallel for schedule(static) if (B * H * T * T * D >= ((size_t)1 << 20))
+    int par = B * H * T * T * D >= ((size_t)1 << 20) && omp_get_max_threads() > 1 && !omp_in_parallel();
+    int blas = par ? ua_blas_threads_serial() : 1; /* each thread runs its own sgemms */
+#pragma omp parallel for schedule(static) if (par)
     for (size_t h = 0; h < H; h++)
         for (size_t b = 0; b < B; b++) {
             const float *q = qkv + b * T * C3 + h * D, *k = q + C, *v = q + 2 * C;
@@ -151,4 +158,5 @@ void ua_seq_attn_naive_backward(float *dqkv, float *dbias, float *dc, float *dP,
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)T, (int)D, (int)T, scale,
                         dS, (int)T, q, (int)C3, 0.0f, dk, (int)C3);
         }
+    ua_blas_threads_restore(blas);
 }

@@ -16,7 +16,6 @@
 #include "mlp/internal.h"
 
 void openblas_set_num_threads(int);
-int openblas_get_num_threads(void);
 
 /* Data parallelism: P threads each run the forward and backward passes of a slice of the
  * minibatch through their own work buffers into their own gradient, with single-threaded BLAS;
@@ -208,7 +207,7 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
     size_t steps_per_epoch = (ntr + B - 1) / B, Ttot = steps_per_epoch * o.epochs;
     double t0 = now(), T = (double)data->n;
     size_t tokens = 0;
-    int blas_threads = openblas_get_num_threads();
+    int blas_threads = 1;
     for (size_t ep = 0; ep < o.epochs; ep++) {
         for (size_t i = ntr; i > 1; i--) {
             size_t j = (size_t)(ua_mlp_rng_next(&r) % i), t = perm[i - 1];
@@ -217,7 +216,7 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
         }
         double sum = 0, lr = o.lr;
         size_t right = 0, seen = 0;
-        if (P > 1) openblas_set_num_threads(1); /* each thread's GEMMs run on that thread */
+        if (P > 1) blas_threads = ua_blas_threads_serial(); /* each thread's GEMMs on that thread */
         for (size_t first = 0; first < ntr; first += B) {
             size_t b = ntr - first < B ? ntr - first : B;
             gather(&batch, data, perm + first, b);
@@ -235,7 +234,7 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
             }
             tokens += b * data->n;
         }
-        if (P > 1) openblas_set_num_threads(blas_threads);
+        ua_blas_threads_restore(blas_threads);
         double denom = (double)seen * T * (o.classify ? 1.0 : (double)m->K);
         m->report.train_loss = sum / denom;
         m->report.train_accuracy = o.classify ? (double)right / ((double)seen * T) : NAN;
