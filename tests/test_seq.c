@@ -581,6 +581,62 @@ static void test_train_and_save_load(void **state)
     ua_seq_data_free(&d);
 }
 
+/* Data-parallel training (src/seq/train.c): with 3 threads each runs a slice of every minibatch of
+ * 16 (5, 5 and 6 sequences) and the gradients are summed; the parameters after 12 Adam steps
+ * equal single-threaded training's up to float rounding in the sums. A lost or double-counted
+ * slice would move them by the size of the updates themselves. */
+static void test_data_parallel_matches_serial(void **state)
+{
+    (void)state;
+    ua_seq_data d;
+    assert_int_equal(ua_seq_task_generate("sort", 64, 12, 10, 3, &d), UA_OK);
+    ua_seq_options o;
+    ua_seq_options_default(&o);
+    o.width = 16;
+    o.heads = 2;
+    o.layers = 2;
+    o.epochs = 3;
+    o.batch = 16;
+    o.lr = 0.3;
+    o.eps = 1.0; /* Adam close to momentum SGD: its sign-like steps would magnify rounding noise
+                  * in near-zero gradients into differences of a whole step */
+    o.n = 12; /* what ua_seq_fit would resolve from the data, so that ua_seq_alloc can build it */
+    o.vocab = 10;
+    o.nout = 10;
+    o.classify = 1;
+    float *p[2] = { NULL, NULL }, *p0 = NULL;
+    size_t np = 0;
+    for (int c = 0; c < 2; c++) {
+        o.threads = c ? 3 : 1;
+        ua_seq *m;
+        assert_int_equal(ua_seq_fit(&d, &o, &m), UA_OK);
+        np = ua_seq_nparams(m);
+        p[c] = malloc(np * sizeof **p);
+        ua_seq_get_params(m, p[c]);
+        if (!c) { /* the initial parameters, to measure how far training moved them */
+            ua_seq *m0;
+            assert_int_equal(ua_seq_alloc(&o, &m0), UA_OK);
+            p0 = malloc(np * sizeof *p0);
+            ua_seq_get_params(m0, p0);
+            ua_seq_free(m0);
+        }
+        ua_seq_free(m);
+    }
+    double diff = 0, moved = 0;
+    for (size_t i = 0; i < np; i++) {
+        diff = fmax(diff, fabs((double)p[1][i] - p[0][i]));
+        moved = fmax(moved, fabs((double)p[0][i] - p0[i]));
+    }
+    print_message("data parallel vs serial: max |dp| %.3g, training moved the parameters by up to %.3g\n",
+                  diff, moved);
+    assert_true(moved > 1e-3);
+    assert_true(diff < 1e-3 * moved);
+    free(p[0]);
+    free(p[1]);
+    free(p0);
+    ua_seq_data_free(&d);
+}
+
 static void test_options(void **state)
 {
     (void)state;
@@ -629,6 +685,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_torch_reference, t_setup, t_teardown),
         cmocka_unit_test_setup_teardown(test_gradcheck, t_setup, t_teardown),
         cmocka_unit_test_setup_teardown(test_fused_matches_naive, t_setup, t_teardown),
+        cmocka_unit_test(test_data_parallel_matches_serial),
         cmocka_unit_test_setup_teardown(test_fused_memory, t_setup, t_teardown),
         cmocka_unit_test_setup_teardown(test_bad_data, t_setup, t_teardown),
         cmocka_unit_test_setup_teardown(test_train_and_save_load, t_setup, t_teardown),
