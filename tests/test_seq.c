@@ -398,6 +398,17 @@ static long maxrss_kb(void)
     return ru.ru_maxrss;
 }
 
+/* OpenBLAS's sgemm mallocs and frees a small workspace on every call for some shapes (one malloc
+ * per call for the 128 x 8 x 128 tile products here, a few KiB each); under AddressSanitizer
+ * freed memory sits in a quarantine instead of being reused, so the resident set grows with the
+ * number of tile products (about 6 MiB at T = 4096). The growth bound is therefore checked in the
+ * Release run only; ASan checks the bounds of every access. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UA_TEST_ASAN 1
+#else
+#define UA_TEST_ASAN 0
+#endif
+
 static void test_fused_memory(void **state)
 {
     (void)state;
@@ -424,6 +435,16 @@ static void test_fused_memory(void **state)
     memset(out, 0, B * T * C * sizeof *out);
     memset(dqkv, 0, B * T * 3 * C * sizeof *dqkv);
     memset(lse, 0, B * H * T * sizeof *lse);
+    /* warm-up on a short sequence: the OpenMP threads and OpenBLAS's per-thread buffers (and,
+     * under ASan, their shadow memory) are set up once, outside the measurement; a kernel that
+     * allocated T x T would still show 64 MiB of growth below */
+    ua_seq_attn warm = a;
+    warm.T = 512;
+    warm.bias = NULL;
+    warm.bidx = NULL;
+    warm.nbias = 0;
+    ua_seq_attn_fused_forward(out, lse, qkv, &warm, scratch);
+    ua_seq_attn_fused_backward(dqkv, NULL, NULL, dout, qkv, out, lse, &warm, scratch);
     for (int kind = 0; kind < 2; kind++) {
         a.kind = kind;
         long before = maxrss_kb();
@@ -431,7 +452,7 @@ static void test_fused_memory(void **state)
         ua_seq_attn_fused_backward(dqkv, dbias, NULL, dout, qkv, out, lse, &a, scratch);
         long grown = maxrss_kb() - before;
         long matrix_kb = (long)(T * T * sizeof(float) / 1024); /* 64 MiB */
-        if (grown > matrix_kb / 8)
+        if (grown > matrix_kb / 8 && !UA_TEST_ASAN)
             fail_msg("fused kernel grew the resident set by %ld KiB (one T x T matrix: %ld KiB)",
                      grown, matrix_kb);
         /* rows i = 0, T/2, T-1 of the output against double precision */

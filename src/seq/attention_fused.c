@@ -213,7 +213,7 @@ void ua_seq_attn_fused_forward(float *out, float *lse, const float *qkv, const u
     (void)scratch;
     size_t B = a->B, T = a->T, H = a->H, D = a->D;
     int par = B * H * T * T * D >= ((size_t)1 << 20) && omp_get_max_threads() > 1 && !omp_in_parallel();
-    int blas = par ? ua_blas_threads_serial() : 1; /* each thread runs its own sgemms */
+    int blas = ua_blas_threads_serial(); /* tile products are too small to split across threads */
 #pragma omp parallel for collapse(2) schedule(dynamic, 1) if (par)
     for (size_t b = 0; b < B; b++)
         for (size_t h = 0; h < H; h++) fwd_head(out, lse, qkv, a, b, h);
@@ -228,7 +228,7 @@ void ua_seq_attn_fused_backward(float *dqkv, float *dbias, float *dc, const floa
     size_t nb = a->bias ? a->nbias : 0, nc = a->c ? a->nc : 0, per = nb + nc;
     if (per) memset(scratch, 0, B * H * per * sizeof *scratch);
     int par = B * H * T * T * D >= ((size_t)1 << 20) && omp_get_max_threads() > 1 && !omp_in_parallel();
-    int blas = par ? ua_blas_threads_serial() : 1; /* each thread runs its own sgemms */
+    int blas = ua_blas_threads_serial(); /* tile products are too small to split across threads */
 #pragma omp parallel for collapse(2) schedule(dynamic, 1) if (par)
     for (size_t b = 0; b < B; b++)
         for (size_t h = 0; h < H; h++) bwd_head(dqkv, scratch, dout, qkv, out, lse, a, b, h);
