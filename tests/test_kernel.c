@@ -572,6 +572,55 @@ static void test_vexp_accuracy(void **state)
     free(y);
 }
 
+/* Far from the data: Matérn kernels decay to 0, so the prediction at an input of 1e200 is the
+ * target mean (not NaN from (1 + t) e^-t with t = inf), in 3 (direct sums) and 40 (BLAS)
+ * dimensions; an NTK model, whose kernel grows with |x|, overflows there and says so. */
+static void test_far_inputs(void **state)
+{
+    (void)state;
+    enum { N = 30 };
+    const size_t dims[2] = { 3, 40 };
+    for (int c = 0; c < 2; c++) {
+        size_t d = dims[c];
+        double *x = malloc(N * d * sizeof *x), y[N], mean = 0;
+        for (size_t i = 0; i < N; i++) {
+            for (size_t j = 0; j < d; j++) x[i * d + j] = sin(0.7 * (double)(i * d + j));
+            y[i] = 2 + cos(x[i * d]);
+            mean += y[i] / N;
+        }
+        double *far = calloc(d, sizeof *far), p;
+        far[0] = 1e200;
+        for (int nu = 0; nu < 3; nu++) {
+            ua_kernel_options o;
+            ua_kernel_options_default(&o);
+            o.kernel.type = UA_KERNEL_MATERN;
+            o.kernel.nu = nu == 0 ? 0.5 : nu == 1 ? 1.5 : 2.5;
+            o.kernel.length_scale = 1;
+            o.lambda = 1e-3;
+            o.select = UA_SELECT_NONE;
+            ua_kernel *m;
+            assert_int_equal(ua_kernel_fit(x, y, N, d, 1, &o, &m), UA_OK);
+            assert_int_equal(ua_kernel_predict(m, far, 1, &p), UA_OK);
+            if (!(fabs(p - mean) < 1e-12)) fail_msg("matern %g, d %zu: %g at 1e200, mean %g", o.kernel.nu, d, p, mean);
+            ua_kernel_free(m);
+        }
+        ua_kernel_options o;
+        ua_kernel_options_default(&o);
+        o.kernel.type = UA_KERNEL_NTK;
+        o.kernel.depth = 2;
+        o.lambda = 1e-3;
+        o.select = UA_SELECT_NONE;
+        ua_kernel *m;
+        assert_int_equal(ua_kernel_fit(x, y, N, d, 1, &o, &m), UA_OK);
+        far[0] = 1e160;
+        assert_int_equal(ua_kernel_predict(m, far, 1, &p), UA_EDOMAIN);
+        assert_non_null(strstr(ua_last_error(), "row 0 is not finite"));
+        ua_kernel_free(m);
+        free(x);
+        free(far);
+    }
+}
+
 static void test_distance_cancellation(void **state)
 {
     (void)state;
@@ -945,6 +994,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_and_nystrom),
         cmocka_unit_test(test_vexp_accuracy),
         cmocka_unit_test(test_distance_cancellation),
+        cmocka_unit_test(test_far_inputs),
         cmocka_unit_test(test_kernel_values),
         cmocka_unit_test(test_memory_guard_and_bad_input),
         cmocka_unit_test(test_classify),

@@ -468,6 +468,43 @@ static void test_user_reports(void **state)
     assert_int_equal(ua_rf_fit(x, y, N, 1, 1, &o, &m), UA_EDIVERGED);
     assert_null(m);
     assert_non_null(strstr(ua_last_error(), "the ridge solve is not finite: the data overflow double"));
+    /* Inputs of 1e8 .. 1e16 without standardisation: H^T H ~ 1e20 .. 1e36, every lambda of the
+     * grid is zero next to it, and whether the selection sees a usable fit or rounding noise
+     * depends on the last bits of the data. Either way no meaningless model comes back: it is
+     * refused ("dominated by rounding"), or its selection error is at most 10x that of predicting
+     * zero (a user had 3.4 against 0.27 and, at 1e150, 4.6e287, with exit 0). */
+    {
+        double xb[3 * N], yb[N], rms = 0;
+        int refused = 0;
+        for (int e = 8; e <= 16; e += 2)
+            for (int gcv = 0; gcv < 2; gcv++) {
+                for (size_t i = 0; i < N; i++) {
+                    for (size_t j = 0; j < 3; j++)
+                        xb[i * 3 + j] = (0.5 + 0.5 * fabs(sin(1.3 * (double)(i * 3 + j)))) * pow(10, e);
+                    yb[i] = sin(3 * xb[i * 3] / pow(10, e));
+                }
+                rms = 0;
+                for (size_t i = 0; i < N; i++) rms += yb[i] * yb[i];
+                rms = sqrt(rms / N);
+                ua_rf_options ob = o;
+                ob.standardize = 0;
+                ob.gcv = gcv;
+                ua_status stb = ua_rf_fit(xb, yb, N, 3, 1, &ob, &m);
+                if (stb) {
+                    assert_int_equal(stb, UA_EDOMAIN);
+                    assert_null(m);
+                    assert_non_null(strstr(ua_last_error(), "dominated by rounding"));
+                    refused++;
+                    continue;
+                }
+                ua_rf_info in;
+                ua_rf_get_info(m, &in);
+                if (!(in.select_rmse <= 10 * rms))
+                    fail_msg("1e%d inputs: selection error %g, predicting zero %g", e, in.select_rmse, rms);
+                ua_rf_free(m);
+            }
+        print_message("unstandardised inputs of 1e8 .. 1e16: %d of 10 fits refused\n", refused);
+    }
     o.standardize = 0;
     for (int fixed = 0; fixed < 2; fixed++) {
         o.lambda = fixed ? 1.0 : 0;

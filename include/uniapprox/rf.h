@@ -19,7 +19,8 @@
  * to the double-precision solution for the features rounded to float32 (LAPACK's dsposv method),
  * or, when lambda is too small for that, one Cholesky in double (docs/rf.md). Targets are
  * standardised (their mean removed), so no separate intercept.
- * Complexity: O(n m d + n m^2 + m^3) time, O(n m + m^2) memory (n m floats for a fixed lambda).
+ * Complexity: O(n m d + n m^2 + m^3) time, O(n m + m^2) memory (for a fixed lambda n m floats and an
+ * m x m float32 matrix per thread, the extra ones at most 256 MiB in all).
  * Thread-safety: a fitted model is immutable; predict may run on several threads.
  */
 #ifndef UNIAPPROX_RF_H

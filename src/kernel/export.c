@@ -50,9 +50,9 @@ void ua_kernel_emit_fn(FILE *out, const ua_kernel_spec *s, size_t d, const char 
             fputs(");\n", out);
             if (s->nu == 0.5) fprintf(out, "    return exp%s(-r);\n", f);
             else if (s->nu == 1.5)
-                fprintf(out, "    %s t = sqrt%s(3.0%s) * r;\n    return (1 + t) * exp%s(-t);\n", T, f, f, f);
+                fprintf(out, "    %s t = sqrt%s(3.0%s) * r;\n    return t > 1000 ? 0 : (1 + t) * exp%s(-t);\n", T, f, f, f);
             else
-                fprintf(out, "    %s t = sqrt%s(5.0%s) * r;\n    return (1 + t + t * t / 3) * exp%s(-t);\n", T, f, f, f);
+                fprintf(out, "    %s t = sqrt%s(5.0%s) * r;\n    return t > 1000 ? 0 : (1 + t + t * t / 3) * exp%s(-t);\n", T, f, f, f);
         }
         break;
     case UA_KERNEL_LAPLACIAN:

@@ -108,12 +108,14 @@ static inline double from_dist2(const ua_kernel_spec *s, double r2)
     if (s->type == UA_KERNEL_RBF) return exp(-s->gamma * r2);
     double r = sqrt(r2) / s->length_scale;
     if (s->nu == 0.5) return exp(-r);
+    /* beyond t = 1000 the value is below 1e-400: 0, also for t = inf (r^2 overflowed), where the
+     * product below would be inf * 0 */
     if (s->nu == 1.5) {
         double t = sqrt(3.0) * r;
-        return (1.0 + t) * exp(-t);
+        return t > 1000 ? 0.0 : (1.0 + t) * exp(-t);
     }
     double t = sqrt(5.0) * r;
-    return (1.0 + t + t * t / 3.0) * exp(-t);
+    return t > 1000 ? 0.0 : (1.0 + t + t * t / 3.0) * exp(-t);
 }
 
 /* Arc-cosine kernel of order n from a.b, |a|^2, |b|^2 (Cho & Saul 2009, eq. 3-4). */
@@ -261,10 +263,11 @@ static void dist_kernel_row(const ua_kernel_spec *s, const double *restrict r2, 
     double c = (s->nu == 0.5 ? 1.0 : s->nu == 1.5 ? sqrt(3.0) : sqrt(5.0)) / s->length_scale;
     for (size_t j = 0; j < n; j++) t[j] = -c * sqrt(r2[j]);
     ua_vexp(t, out, n);
+    /* t = -inf (r^2 overflowed) gives exp = 0 times an infinite polynomial: 0, not NaN */
     if (s->nu == 1.5)
-        for (size_t j = 0; j < n; j++) out[j] *= 1.0 - t[j];
+        for (size_t j = 0; j < n; j++) out[j] = t[j] < -1000 ? 0.0 : out[j] * (1.0 - t[j]);
     else if (s->nu == 2.5)
-        for (size_t j = 0; j < n; j++) out[j] *= 1.0 - t[j] + t[j] * t[j] / 3.0;
+        for (size_t j = 0; j < n; j++) out[j] = t[j] < -1000 ? 0.0 : out[j] * (1.0 - t[j] + t[j] * t[j] / 3.0);
 }
 
 /* out (na, ld) rows i: k(a_i, b_j) for j < nb, or j <= i when lower (then b = a, nb = na). */

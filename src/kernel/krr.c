@@ -406,7 +406,10 @@ ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, doubl
     double *work = malloc((size_t)nt * per * sizeof *work);
     if (!work) return UA_ENOMEM_ERR((size_t)nt * per * sizeof *work);
     int blas_threads = nt > 1 ? ua_blas_threads_serial() : 1;
+    /* error messages are thread-local: the threads record what failed, the caller reports it */
     ua_status sts[64] = { UA_OK };
+    size_t bad_row[64];
+    for (int p = 0; p < 64; p++) bad_row[p] = (size_t)-1;
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (size_t q = 0; q < nblk; q++) {
         int p = omp_get_thread_num();
@@ -420,6 +423,11 @@ ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, doubl
             continue;
         }
         readout(K, m->w, nb, m->m, k, sc);
+        size_t bad = ua_first_nonfinite(sc, nb * k);
+        if (bad < nb * k) {
+            if (i0 + bad / k < bad_row[p]) bad_row[p] = i0 + bad / k;
+            continue;
+        }
         if (m->classify) {
             for (size_t i = 0; i < nb; i++) {
                 size_t best = 0;
@@ -434,7 +442,15 @@ ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, doubl
     }
     ua_blas_threads_restore(blas_threads);
     free(work);
-    for (int p = 0; p < nt; p++)
-        if (sts[p]) return sts[p];
+    size_t first_bad = (size_t)-1;
+    for (int p = 0; p < nt; p++) {
+        if (sts[p])
+            return UA_ERR(sts[p], "kernel predict: forming the kernel matrix failed (%s)", ua_strerror(sts[p]));
+        if (bad_row[p] < first_bad) first_bad = bad_row[p];
+    }
+    if (first_bad != (size_t)-1)
+        return UA_ERR(UA_EDOMAIN, "kernel predict: the prediction for row %zu is not finite: the %s "
+                      "kernel overflows double at that input (its magnitude is too large)", first_bad,
+                      ua_kernel_type_name(m->spec.type));
     return UA_OK;
 }

@@ -163,6 +163,18 @@ ua_status ua_ridge_features_w(const double *phi, const double *y, size_t n, size
                 bi = l;
             }
         }
+        /* Sanity: the largest lambdas approach w = 0, whose error is the RMS of y itself, so a
+         * best error far above that means the selection ran on rounding noise (features of
+         * enormous scale: inputs of 1e10 without standardisation give H^T H ~ 1e24, where every
+         * lambda of the grid is zero and the solution is noise although it is finite). */
+        double rms = 0;
+        for (size_t i = 0; i < n * k; i++) rms += y[i] * y[i];
+        rms = sqrt(rms / (double)(n * k));
+        if (!(best <= 10 * rms + 1e-300))
+            st = UA_ERR(UA_EDOMAIN, "ridge: the best %s error over the lambda grid (%.3g) is %.3g times "
+                        "that of predicting zero (%.3g): the solve is dominated by rounding (features "
+                        "of enormous scale); standardise the inputs (drop --no-standardize) or rescale "
+                        "them", crit == 0 ? "LOO" : "GCV", best, best / rms, rms);
         *lambda = lambdas[bi];
         if (err) *err = best;
         if (err_t) *err_t = best_t;

@@ -321,8 +321,11 @@ ua_status ua_rf_predict(const ua_rf *m, const double *x, size_t n, double *y)
     if ((size_t)nt > nblk) nt = (int)nblk;
     double *phi = malloc((size_t)nt * B * (M + d) * sizeof *phi);
     if (!phi) return UA_ENOMEM_ERR((size_t)nt * B * (M + d) * sizeof *phi);
-    ua_status sts[64] = { UA_OK };
     if (nt > 64) nt = 64;
+    /* error messages are thread-local: the threads record what failed, the caller reports it */
+    int no_memory[64] = { 0 };
+    size_t bad_row[64];
+    for (int p = 0; p < 64; p++) bad_row[p] = (size_t)-1;
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (size_t q = 0; q < nblk; q++) {
         int p = omp_get_thread_num();
@@ -330,13 +333,23 @@ ua_status ua_rf_predict(const ua_rf *m, const double *x, size_t n, double *y)
         double *h = phi + (size_t)p * B * (M + d), *z = h + B * M;
         memcpy(z, x + i0 * d, nb * d * sizeof *z);
         if (m->standardize) ua_scaler_apply(&m->xs, z, nb);
-        ua_status s = ua_rf_features_std(m, z, nb, h);
-        if (s) sts[p] = s;
-        for (size_t i = 0; !s && i < nb; i++) readout_row(h + i * M, m->c, M, k, y + (i0 + i) * k);
-        if (!s && m->standardize) ua_scaler_invert(&m->ys, y + i0 * k, nb);
+        if (ua_rf_features_std(m, z, nb, h)) { /* fails only for memory */
+            no_memory[p] = 1;
+            continue;
+        }
+        for (size_t i = 0; i < nb; i++) readout_row(h + i * M, m->c, M, k, y + (i0 + i) * k);
+        size_t bad = ua_first_nonfinite(y + i0 * k, nb * k);
+        if (bad < nb * k && i0 + bad / k < bad_row[p]) bad_row[p] = i0 + bad / k;
+        if (m->standardize) ua_scaler_invert(&m->ys, y + i0 * k, nb);
     }
     free(phi);
-    for (int p = 0; p < nt; p++)
-        if (sts[p]) return sts[p];
+    size_t first_bad = (size_t)-1;
+    for (int p = 0; p < nt; p++) {
+        if (no_memory[p]) return UA_ENOMEM_ERR(d * M * sizeof(double));
+        if (bad_row[p] < first_bad) first_bad = bad_row[p];
+    }
+    if (first_bad != (size_t)-1)
+        return UA_ERR(UA_EDOMAIN, "rf predict: the prediction for row %zu is not finite: the hidden "
+                      "features overflow double at that input (its magnitude is too large)", first_bad);
     return UA_OK;
 }

@@ -124,6 +124,10 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
     int nt = omp_get_max_threads();
     if (nt < 1 || n * M < 1000000) nt = 1;
     if ((size_t)nt > n) nt = (int)n;
+    if (nt > 64) nt = 64;
+    /* each thread beyond the first holds its own m x m float32 Gram matrix: at most 256 MiB of them */
+    size_t extra = ((size_t)256 << 20) / (M * M * sizeof(float));
+    if ((size_t)nt > 1 + extra) nt = (int)(1 + extra);
     int blas_threads = 1;
     float *H = n * M < (size_t)-1 / sizeof(float) ? ua_alloc_large(n * M * sizeof(float)) : NULL;
     float *G = ua_alloc_large((size_t)nt * M * M * sizeof *G), *rf = malloc(k * M * sizeof *rf);
@@ -131,20 +135,20 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
     double *b = ua_calloc((size_t)nt * k * M, sizeof *b), *w = ua_calloc(k * M, sizeof *w);
     double *r = malloc(k * M * sizeof *r), *acc = malloc((size_t)nt * k * M * sizeof *acc);
     ua_status st = UA_OK;
-    if (!H || !G || !rf || !buf || !b || !w || !r || !acc) st = UA_ENOMEM_ERR(n * M * sizeof *H);
+    if (!H || !G || !rf || !buf || !b || !w || !r || !acc)
+        st = UA_ENOMEM_ERR(n * M * sizeof *H + (size_t)nt * M * M * sizeof *G + (size_t)nt * B * M * sizeof *buf);
     int in_float = 1, converged = 0;
     if (!st) {
         if (nt > 1) blas_threads = ua_blas_threads_serial();
         ua_status sts[64] = { UA_OK };
-        if (nt > 64) nt = 64;
 #pragma omp parallel for num_threads(nt) schedule(static) reduction(&& : in_float)
         for (int p = 0; p < nt; p++) {
             size_t r0 = n * (size_t)p / (size_t)nt, r1 = n * (size_t)(p + 1) / (size_t)nt;
             in_float = gram_rows(m, z, y, r0, r1, H, buf + (size_t)p * B * M, G + (size_t)p * M * M,
                                  b + (size_t)p * k * M, &sts[p]);
         }
-        for (int p = 0; p < nt; p++)
-            if (sts[p] && !st) st = sts[p];
+        for (int p = 0; p < nt; p++) /* messages are thread-local: reported here; only memory fails */
+            if (sts[p] && !st) st = UA_ENOMEM_ERR(m->d * M * sizeof(double));
     }
     if (!st && in_float) {
         /* sum the threads' Gram matrices (lower triangles) and H^T y into the first */
