@@ -1,6 +1,7 @@
 #!/bin/sh
 # The spline family end to end: AutoKnots fit of nfw-sigma in ln X (check, eval, info, export
-# compiled and compared with eval), a step located to the ulp, not resolved, splines through
+# compiled and compared with eval), a step located to the ulp, not resolved, a pole named (not
+# resolved) and one at a double (exit 2), splines through
 # sample files (unsorted, descending, whitespace, timestamps, huge values, duplicates), and bad
 # options and inputs exiting 2 with messages.
 . "$(dirname "$0")/lib_cli.sh"
@@ -70,6 +71,24 @@ expect_exit 1 "max knots reached" -- "$UA" fit 'sin(x)' --family spline --domain
 expect_grep err.txt "not resolved" "not resolved warning"
 [ -f nr.safetensors ] && pass || fail "not resolved: model still saved"
 expect_grep out.txt '"resolved":[[:space:]]*false' "not resolved reported"
+
+# ---- a pole between two doubles: not resolved (exit 1, model kept), named as cheb names it
+expect_exit 1 "tan(x) over pi/2" -- "$UA" fit 'tan(x)' --family spline --domain 1:2 \
+    -o tan.safetensors --json
+expect_grep err.txt "not resolved" "pole: not resolved warning"
+expect_grep err.txt "singularity near x = 1.5707963267948966 (|f| grows without bound there" \
+    "pole: the singularity named at pi/2"
+expect_grep err.txt "fit on either side of it" "pole: the advice"
+expect_grep out.txt '"resolved":[[:space:]]*false' "pole: resolved false"
+[ -f tan.safetensors ] && pass || fail "pole: model still saved"
+expect_exit 0 "info of the pole fit" -- "$UA" info tan.safetensors --json
+expect_grep out.txt '"resolved":[[:space:]]*false' "pole: resolved false after load"
+# a pole at a double: f is infinite there (exit 2, the point named)
+expect_exit 2 "1/(x-0.5)" -- "$UA" fit '1/(x-0.5)' --family spline --domain 0:1
+expect_grep err.txt "infinite at x = 0.5" "pole at a double: the point is named"
+# a genuine jump stays resolved
+expect_exit 0 "sign(x-0.3) resolved" -- "$UA" fit 'sign(x-0.3)' --family spline --domain 0:1 --json
+expect_grep out.txt '"resolved":[[:space:]]*true' "sign: resolved"
 
 # ---- splines through sample files
 printf 'x,y\n0.5,1.25\n0.1,2\n0.9,0.5\n0.3,4\n0.7,-1\n' >up.csv

@@ -2,7 +2,7 @@
  * Tests of the spline family: identities (not-a-knot and clamped splines reproduce cubics,
  * natural ones lines; interpolation at the knots is exact), the AutoKnots NFW benchmark measured
  * against MPFR within the bounds docs/spline.md records, jumps located to the ulp, kinks, the
- * not-resolved path, splines through samples (order, duplicates, timestamps, huge values,
+ * not-resolved path, singularities (poles, a logarithm) named and not resolved, splines through samples (order, duplicates, timestamps, huge values,
  * constants, extrapolation), the model vtable (save / load bitwise, bad tensors, describe) and
  * the exported C compiled and loaded back.
  */
@@ -65,6 +65,16 @@ static double f_exp(double x, void *c) { (void)c; return exp(x); }
 static double f_log(double x, void *c) { (void)c; return log(x); }
 static double f_inv1p(double x, void *c) { (void)c; return 1.0 / (1.0 + x); }
 static double f_asinh_x(double x, void *c) { (void)c; return x / (1.0 + fabs(x)); }
+/* singular between two doubles (finite at every double): poles and a logarithm */
+static double f_tan(double x, void *c) { (void)c; return tan(x); }
+static double f_inv_sin(double x, void *c) { (void)c; return 1.0 / sin(x); }
+static double f_inv_sin2(double x, void *c) { (void)c; return 1.0 / (sin(x) * sin(x)); }
+static double f_log_sin(double x, void *c) { (void)c; return log(fabs(sin(x))); }
+static double f_pole_half(double x, void *c) { (void)c; return 1.0 / (x - 0.5); }
+/* bounded although steep: jumps to a side that reaches 100 at 0.3; a big step */
+static double f_step_steep(double x, void *c) { (void)c; return x < 0.3 ? 0.0 : 1.0 / (x - 0.29); }
+static double f_step_big(double x, void *c) { (void)c; return x < 0.3 ? -1e6 : 1e6 + x; }
+static double f_floor(double x, void *c) { (void)c; return floor(5.0 * x); }
 
 static ua_spline *fit_ok(ua_fn1 f, double a, double b, const ua_spline_options *o)
 {
@@ -412,6 +422,89 @@ static void test_not_resolved(void **state)
     /* still the spline through every knot evaluated */
     for (size_t k = 0; k < ua_spline_nknots(s); k++)
         assert_true(ua_spline_eval(s, ua_spline_knots(s)[k]) == sin(ua_spline_knots(s)[k]));
+    ua_spline_free(s);
+}
+
+/* The x of "singularity near x = X" in the last error message (NaN when not there). */
+static double singularity_named(void)
+{
+    const char *m = strstr(ua_last_error(), "the target appears to have a singularity near x = ");
+    if (!m) return NAN;
+    if (!strstr(m, "grows without bound there") || !strstr(m, "fit on either side of it"))
+        return NAN;
+    return strtod(m + strlen("the target appears to have a singularity near x = "), NULL);
+}
+
+/* A fit that must end not resolved, naming a singularity within tol of where: the best spline
+ * still kept (through every knot evaluated), its error estimate well above rtol. */
+static void expect_singular(ua_fn1 f, double a, double b, double where, double tol)
+{
+    ua_spline *s = NULL;
+    ua_status st = ua_spline_fit(f, NULL, a, b, NULL, &s);
+    if (st != UA_ENOTRESOLVED) fail_msg("status %d: %s", (int)st, ua_last_error());
+    assert_non_null(s);
+    assert_false(ua_spline_resolved(s));
+    double x = singularity_named();
+    print_message("singularity named at %.17g (%zu knots, %zu evaluations, estimate %.3g): %s\n",
+                  x, ua_spline_nknots(s), ua_spline_nevals(s), ua_spline_error_estimate(s),
+                  ua_last_error());
+    ASSERT_LE(fabs(x - where), tol);
+    assert_true(ua_spline_error_estimate(s) > 1e-3);
+    for (size_t k = 0; k < ua_spline_nknots(s); k++) {
+        double xk = ua_spline_knots(s)[k];
+        assert_true(ua_spline_eval(s, xk) == f(xk, NULL));
+    }
+    ua_spline_free(s);
+}
+
+static void test_singularities(void **state)
+{
+    (void)state;
+    const double half_pi = 1.5707963267948966, pi = 3.141592653589793;
+    /* tan x at pi/2: AutoKnots takes the sign change for jumps a few ulps apart; not resolved,
+     * and named where cheb names it */
+    expect_singular(f_tan, 1, 2, half_pi, 1e-9);
+    assert_non_null(strstr(ua_last_error(), "near x = 1.5707963267948966 "));
+    expect_singular(f_inv_sin, 3, 4, pi, 1e-12);
+    /* no sign change (knots cluster at the precision limit), and a logarithm */
+    expect_singular(f_inv_sin2, 3, 4, pi, 1e-12);
+    expect_singular(f_log_sin, 3, 4, pi, 1e-12);
+    /* at the end of the domain */
+    expect_singular(f_tan, 1, half_pi, half_pi, 1e-12);
+
+    /* a pole at a double: f is infinite there, UA_EDOMAIN naming x (exit 2, as for cheb) */
+    ua_spline *s = NULL;
+    assert_int_equal(ua_spline_fit(f_pole_half, NULL, 0, 1, NULL, &s), UA_EDOMAIN);
+    assert_null(s);
+    assert_non_null(strstr(ua_last_error(), "infinite at x = 0.5"));
+
+    /* genuine jumps stay resolved, located as before: a step, big values, a steep but bounded
+     * side, floor */
+    s = fit_ok(f_step, 0, 1, NULL);
+    assert_true(ua_spline_resolved(s));
+    assert_int_equal(ua_spline_npieces(s), 2);
+    assert_true(ua_spline_breaks(s)[1] == 0.3);
+    ua_spline_free(s);
+    s = fit_ok(f_step_big, 0, 1, NULL);
+    assert_true(ua_spline_resolved(s));
+    assert_int_equal(ua_spline_npieces(s), 2);
+    ua_spline_free(s);
+    s = fit_ok(f_step_steep, 0, 1, NULL);
+    assert_true(ua_spline_resolved(s));
+    assert_int_equal(ua_spline_npieces(s), 2);
+    assert_true(ua_spline_breaks(s)[1] == 0.3);
+    ua_spline_free(s);
+    s = fit_ok(f_floor, 0, 1, NULL);
+    assert_true(ua_spline_resolved(s));
+    assert_int_equal(ua_spline_npieces(s), 6); /* the last at 1, where floor(5 x) = 5 */
+    for (int i = 1; i < 6; i++) {
+        double c = ua_spline_breaks(s)[i];
+        assert_true(f_floor(c, NULL) == i && f_floor(nextafter(c, 0), NULL) == i - 1);
+    }
+    ua_spline_free(s);
+    /* and a kink (knots cluster where |f| goes to 0) */
+    s = fit_ok(f_kink, 0, 1, NULL);
+    assert_true(ua_spline_resolved(s));
     ua_spline_free(s);
 }
 
@@ -885,6 +978,7 @@ int main(void)
         cmocka_unit_test(test_step),
         cmocka_unit_test(test_kink),
         cmocka_unit_test(test_not_resolved),
+        cmocka_unit_test(test_singularities),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_maps),
         cmocka_unit_test(test_samples_order),

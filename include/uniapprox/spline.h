@@ -96,16 +96,28 @@ void ua_spline_options_default(ua_spline_options *opt);
  * natural one for UA_SPLINE_NATURAL). A continuous kink is resolved by knot clustering; an
  * interval that fails at the precision limit without a jump is accepted as it is.
  *
+ * Singularities: a pole between two doubles (tan x at pi/2) looks like a jump, an even pole or a
+ * logarithm (1/sin^2 x, log |sin x| at pi) like knots clustering at the precision limit. Once the
+ * knots are placed, those places (largest |f| first, at most 16) are probed with the cheb
+ * family's test (ua_cheb_probe_singularity: |f| at e +- (b - a) 2^-k keeps growing over the last
+ * 20 halvings, where a jump or a kink levels off); a cluster is first narrowed to its largest
+ * |f|. Where |f| grows without bound the fit is not resolved and the message names the place as
+ * cheb does ("the target appears to have a singularity near x = X (|f| grows without bound
+ * there, F at x = XP); fit on either side of it").
+ *
  * Returns UA_OK and *out when every test passed; UA_ENOTRESOLVED with *out still set to the
- * spline built from every knot evaluated so far when opt->max_knots was reached
- * (ua_spline_error_estimate estimates its error);
+ * spline built from every knot evaluated so far when opt->max_knots was reached or a singularity
+ * was found (ua_spline_error_estimate estimates its error);
  * UA_EINVAL for a >= b, a non-finite endpoint, UA_SPLINE_MAP_LOG with a <= 0, rtol <= 0 or
  * not finite, fscale < 0, max_knots < init_knots, init_knots < 2, non-finite clamped slopes;
- * UA_EDOMAIN when f is NaN or +-Inf at a point it is evaluated at (the message gives x);
+ * UA_EDOMAIN when f is NaN or +-Inf at a point it is evaluated at (the message gives x: a pole
+ * at a double, 1/(x - 0.5) on [0, 1]);
  * UA_ENOMEM. On errors other than UA_ENOTRESOLVED *out is NULL.
  * opt NULL means the defaults. f is called from this thread only. Cost: one evaluation of f per
  * knot (plus at most 64 per run of the jump locator, whose bisection points do not become
- * knots except the two bracketing the jump), and O(N) per sweep for the rebuild.
+ * knots except the two bracketing the jump; and, only where there are jumps or clusters, about
+ * 2 log2((b - a) / (64 ulp)) per probed place, ~90 for [1, 2], plus 50 to 100 to narrow a
+ * cluster), and O(N) per sweep for the rebuild.
  */
 ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline_options *opt,
                         ua_spline **out);
@@ -154,13 +166,15 @@ size_t ua_spline_npieces(const ua_spline *s);       /* 1 + number of jumps */
 const double *ua_spline_breaks(const ua_spline *s); /* (npieces + 1,) a, jump locations, b */
 ua_spline_map ua_spline_get_map(const ua_spline *s);
 ua_spline_bc ua_spline_get_bc(const ua_spline *s);
-int ua_spline_resolved(const ua_spline *s);         /* 1 unless AutoKnots hit max_knots */
+/* 1 unless AutoKnots hit max_knots or found a singularity */
+int ua_spline_resolved(const ua_spline *s);
 /* AutoKnots: an estimate (not a bound) of the spline's relative error: the largest
  * |f - s| / (|f| + fscale) at a tested midpoint that passed, measured before that midpoint became a
- * knot; when max_knots was reached, also at the midpoints that failed in the last sweep. 0 for
- * samples. */
+ * knot; when max_knots was reached, also at the midpoints that failed in the last sweep; at a
+ * singularity, also at the points its probe sampled. 0 for samples. */
 double ua_spline_error_estimate(const ua_spline *s);
-/* AutoKnots: evaluations of f made (knots plus the jump locator's bisection points). */
+/* AutoKnots: evaluations of f made (knots, the jump locator's bisection points and the
+ * singularity probe's points). */
 size_t ua_spline_nevals(const ua_spline *s);
 
 #ifdef __cplusplus

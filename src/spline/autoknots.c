@@ -13,6 +13,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -273,6 +274,7 @@ typedef struct {
     double err_fail;     /* largest relative point-test error of a failed test (this sweep) */
     size_t failures;
     int out_of_knots;
+    ua_spline_sing_cands cands; /* jumps and precision-limit acceptances: poles? (singular.c) */
 } sweep_ctx;
 
 /*
@@ -361,9 +363,17 @@ static ua_status test_interval(sweep_ctx *c, const knots *old, size_t j, const u
             for (size_t q = self; q < nk->n; q++)
                 if (nk->x[q] == J.xl) nk->st[q] = ST_BREAK;
             c->njumps++;
+            /* a pole between two doubles looks like a jump: probed once the knots are placed */
+            if (fabs(J.yl) >= fabs(J.yr)) ua_spline_sing_add(&c->cands, J.xl, J.yl, 0);
+            else ua_spline_sing_add(&c->cands, J.xr, J.yr, 0);
             return UA_OK;
         }
         if (at_limit) { /* continuous, and as resolved as doubles allow */
+            /* (or knots clustering at an even pole or a logarithm: probed later) */
+            double cx = x0, cy = old->y[j];
+            if (fabs(ym) > fabs(cy)) cx = xm, cy = ym;
+            if (fabs(old->y[j + 1]) > fabs(cy)) cx = x1, cy = old->y[j + 1];
+            ua_spline_sing_add(&c->cands, cx, cy, 1);
             nk->st[self] = ST_DONE;
             knots_push(nk, xm, tm, ym, ST_DONE, 1, depth);
             return UA_OK;
@@ -394,7 +404,7 @@ ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline
 
     knots k = { 0 }, nk = { 0 };
     ua_spline *sp = NULL;
-    sweep_ctx c = { f, ctx, &o, 0, 0, 0, 0, 0, 0, 0 };
+    sweep_ctx c = { .f = f, .ctx = ctx, .o = &o };
     double ta = ua_spline_map_x(o.map, a), tb = ua_spline_map_x(o.map, b);
     c.lim_scale = fmax(fmax(fabs(ta), fabs(tb)), tb - ta);
     if ((s = initial_knots(f, ctx, a, b, &o, &k, &c.nevals))) goto fail;
@@ -443,10 +453,18 @@ ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline
             break;
         }
     }
-    sp->resolved = !c.out_of_knots;
+    /* Where a jump was located or an interval accepted at the precision limit, |f| may grow
+     * without bound (a pole between two doubles): probe those places, as the cheb family does
+     * (singular.c). Without either, nothing is probed and nothing is evaluated. */
+    ua_spline_singularity sing = { 0 };
+    if ((s = ua_spline_probe_singularity(f, ctx, a, b, sp, o.fscale, &c.cands, &sing))) goto fail;
+    c.nevals += sing.nevals;
+    sp->resolved = !c.out_of_knots && !sing.found;
     /* the error of the spline before each tested midpoint was added: an estimate from above of
-     * where the spline stands (not a bound) */
+     * where the spline stands (not a bound); next to a singularity, its error at the probe's
+     * samples */
     sp->err_est = c.out_of_knots ? fmax(c.err_pass, c.err_fail) : c.err_pass;
+    if (sing.found) sp->err_est = fmax(sp->err_est, sing.err);
     sp->nevals = c.nevals;
     if (o.bc == UA_SPLINE_CLAMPED) {
         sp->slope_a = o.slope_a;
@@ -454,9 +472,18 @@ ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline
     }
     knots_free(&k);
     *out = sp;
+    char note[256] = ""; /* the words of the cheb family's message (src/cheb/fit.c) */
+    if (sing.found)
+        snprintf(note, sizeof note, ": the target appears to have a singularity near x = %.17g "
+                 "(|f| grows without bound there, %.3g at x = %.17g); fit on either side of it",
+                 sing.x, sing.fpeak, sing.xpeak);
     if (c.out_of_knots)
         return UA_ERR(UA_ENOTRESOLVED, "spline not resolved to rtol %g within %zu knots "
-                      "(estimated relative error %.3g)", o.rtol, o.max_knots, sp->err_est);
+                      "(estimated relative error %.3g)%s", o.rtol, o.max_knots, sp->err_est,
+                      note);
+    if (sing.found)
+        return UA_ERR(UA_ENOTRESOLVED, "spline not resolved to rtol %g (estimated relative "
+                      "error %.3g)%s", o.rtol, sp->err_est, note);
     return UA_OK;
 
 fail:

@@ -142,4 +142,40 @@ typedef struct {
 ua_status ua_spline_locate_jump(ua_fn1 f, void *ctx, double xl, double yl, double xr, double yr,
                                 double rtol, double fscale, ua_spline_jump *out);
 
+/* Singularities (singular.c): the places where AutoKnots located a jump (the bracketing double
+ * with the larger |f|) or accepted an interval at the precision limit (cluster: the knot with the
+ * largest |f| there), kept by |f| (the largest UA_SPLINE_SING_CANDS). */
+enum { UA_SPLINE_SING_CANDS = 64 };
+typedef struct {
+    size_t n;
+    double x[UA_SPLINE_SING_CANDS], mag[UA_SPLINE_SING_CANDS];
+    unsigned char cluster[UA_SPLINE_SING_CANDS];
+} ua_spline_sing_cands;
+
+/* Adds the place x where f = y (when full, it replaces the smallest |f| if |y| is larger).
+ * cluster: x is a knot near which the largest |f| is still to be located. */
+void ua_spline_sing_add(ua_spline_sing_cands *c, double x, double y, int cluster);
+
+typedef struct {
+    int found;           /* 1: |f| grows without bound at x */
+    double x;            /* the place */
+    double xpeak, fpeak; /* the largest |f| the probe saw, and where */
+    double err;          /* found: the largest |f - s| / (|f| + fscale) at the probe's samples */
+    size_t nevals;       /* evaluations of f made */
+} ua_spline_singularity;
+
+/*
+ * Whether f is unbounded at one of the candidate places: probes them in x over [a, b], largest
+ * |f| first, at most 16 places more than 2^-24 (b - a) apart (a cluster candidate is first moved
+ * to the largest |f| between the knots on either side of it, ua_cheb_locate_peak), with the cheb
+ * family's
+ * ua_cheb_probe_singularity (|f| at e +- (b - a) 2^-k keeps growing over the last 20 halvings of
+ * the distance, down to 64 ulps of e), and stops at the first that is. sp is the fitted spline
+ * (for out->err), fscale the tolerance's. Errors: UA_EDOMAIN (f not finite at a probed point,
+ * naming x), UA_ENOMEM.
+ */
+ua_status ua_spline_probe_singularity(ua_fn1 f, void *ctx, double a, double b,
+                                      const ua_spline *sp, double fscale,
+                                      const ua_spline_sing_cands *c, ua_spline_singularity *out);
+
 #endif /* UA_SPLINE_INTERNAL_H */
