@@ -89,7 +89,8 @@ void ua_cli_print_json(cJSON *v);
 
 /* Checks that stdout was written without error (closed pipe, full disk): 0, or UA_EXIT_FAIL
  * with "uniapprox CMD: error writing to standard output: REASON" on stderr — unless the command
- * already reported that failure (ua_cli_stdout_reported), so that the user reads it once. */
+ * already reported that failure (ua_cli_stdout_reported), so that the user reads it once. A NULL
+ * cmd (the top level: `uniapprox --help`) prints "uniapprox: error writing ...". */
 int ua_cli_flush_stdout(const char *cmd);
 /* Notes that the running command has itself reported a failed write to stdout. */
 void ua_cli_stdout_reported(void);

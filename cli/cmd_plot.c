@@ -13,6 +13,7 @@
 #include <plplot.h>
 
 #include "cli.h"
+#include "model/atomic.h"
 #include "model/family.h"
 
 static const char help[] =
@@ -230,21 +231,32 @@ int cmd_plot(int argc, char **argv)
     size_t nb = marks(m, lo, hi, &brk);
 
     /* ---- drawing ---- */
-    /* PLplot writes to a temporary file beside the output, renamed into place at the end, so an
-     * unwritable path is a clean error here (PLplot itself would abort) and an existing plot is
-     * replaced only by a complete one. */
-    char tmp[4200];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", output) >= sizeof tmp) {
-        rc = ua_cli_usage("plot", "output path too long");
+    /* PLplot writes to a temporary file and the result is installed by the atomic writer
+     * (model/atomic.h): beside the output (a symbolic link's target), renamed into place at the
+     * end, so an unwritable path is a clean error here (PLplot itself would abort) and an existing
+     * plot is replaced only by a complete one. A device or FIFO at the output is written directly:
+     * PLplot then draws into a temporary file in $TMPDIR that is copied to it. */
+    ua_atomic out;
+    if ((s = ua_atomic_open(&out, output))) {
+        rc = ua_cli_fail("plot", s);
         goto done;
     }
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "uniapprox plot: cannot write '%s': %s\n", output, strerror(errno));
-        rc = UA_EXIT_FAIL;
-        goto done;
+    char tmpbuf[4200];
+    const char *tmp = out.tmp;
+    if (out.direct) {
+        const char *td = getenv("TMPDIR");
+        snprintf(tmpbuf, sizeof tmpbuf, "%.4000s/uniapprox-plot-XXXXXX", td && *td ? td : "/tmp");
+        int fd = mkstemp(tmpbuf);
+        if (fd < 0) {
+            fprintf(stderr, "uniapprox plot: cannot create a temporary file in '%s': %s\n",
+                    td && *td ? td : "/tmp", strerror(errno));
+            ua_atomic_abort(&out);
+            rc = UA_EXIT_FAIL;
+            goto done;
+        }
+        close(fd);
+        tmp = tmpbuf;
     }
-    close(fd);
     plsdev(dev);
     plsfnam(tmp);
     plspage(0, 0, 1000, 800, 0, 0);
@@ -362,10 +374,37 @@ int cmd_plot(int argc, char **argv)
     }
     plend();
     struct stat st;
-    if (stat(tmp, &st) != 0 || st.st_size == 0 || rename(tmp, output) != 0) {
-        fprintf(stderr, "uniapprox plot: '%s' was not written: %s\n", output, strerror(errno));
-        unlink(tmp);
+    errno = 0;
+    if (stat(tmp, &st) != 0 || st.st_size == 0) {
+        fprintf(stderr, "uniapprox plot: '%s' was not written: %s\n", output,
+                errno ? strerror(errno) : "the plot is empty");
+        if (out.direct) unlink(tmp);
+        ua_atomic_abort(&out);
         rc = UA_EXIT_FAIL;
+        goto done;
+    }
+    if (out.direct) { /* copy the drawing to the device or FIFO */
+        FILE *in = fopen(tmp, "rb");
+        char buf[65536];
+        size_t k;
+        int ce = in ? 0 : errno;
+        const char *what = tmp;
+        while (!ce && (k = fread(buf, 1, sizeof buf, in)) > 0)
+            if (fwrite(buf, 1, k, out.f) != k) ce = errno ? errno : EIO, what = output;
+        if (!ce && ferror(in)) ce = EIO;
+        if (in) fclose(in);
+        unlink(tmp);
+        if (ce) {
+            fprintf(stderr, "uniapprox plot: cannot %s '%s': %s\n", what == tmp ? "read" : "write",
+                    what, strerror(ce));
+            ua_atomic_abort(&out);
+            rc = UA_EXIT_FAIL;
+            goto done;
+        }
+    }
+    s = ua_atomic_commit(&out);
+    if (s) {
+        rc = ua_cli_fail("plot", s);
     } else {
         fprintf(stderr, "uniapprox plot: wrote %s (%zu points, max %s %.3e)\n", output, n, kind,
                 emax);

@@ -182,8 +182,8 @@ int ua_cli_flush_stdout(const char *cmd)
     if (fflush(stdout) != 0 || ferror(stdout)) {
         int e = errno;
         if (!stdout_reported)
-            fprintf(stderr, "uniapprox %s: error writing to standard output: %s\n", cmd,
-                    strerror(e ? e : EIO));
+            fprintf(stderr, "uniapprox%s%s: error writing to standard output: %s\n",
+                    cmd ? " " : "", cmd ? cmd : "", strerror(e ? e : EIO));
         return UA_EXIT_FAIL;
     }
     return UA_EXIT_OK;

@@ -26,12 +26,12 @@ static const char help[] =
     "  --features M         hidden units (default 500)\n"
     "  --dist D             gaussian (default), uniform (bandlimited, --bandwidth), fourier\n"
     "                       (random Fourier features of the rbf kernel exp(-gamma r^2))\n"
-    "  --act A              relu (default), tanh, sigmoid, cos\n"
+    "  --act A              relu (default), tanh, sigmoid, cos (fourier: always cos)\n"
     "  --scale S            gaussian: std of the pre-activation a.z (default 1)\n"
     "  --bandwidth B        uniform: weights in [-B, B] (default 1)\n"
     "  --gamma G            fourier: the rbf gamma (default 1/d)\n"
     "  --lambda L, --alpha L  ridge of the output layer (default: chosen by LOO)\n"
-    "  --select loo|gcv     how lambda is chosen (default loo)\n"
+    "  --select loo|gcv     how lambda is chosen (default loo; not with --lambda)\n"
     "  --no-standardize     use raw columns\n"
     "  --seed S             the random weights (default 1)\n";
 
@@ -51,6 +51,18 @@ static int parse_options(void)
     if (dist && ua_rf_dist_parse(dist, &opt.dist)) return ua_cli_usage("fit", "%s", ua_last_error());
     if (act && ua_rf_act_parse(act, &opt.act)) return ua_cli_usage("fit", "%s", ua_last_error());
     if (lambda && alpha) return ua_cli_usage("fit", "--lambda and --alpha are the same option; give one");
+    /* Options that the given others make meaningless are refused rather than silently ignored
+     * (only when both were given: a default is never an error). */
+    if (act && dist && opt.dist == UA_RF_FOURIER && opt.act != UA_RF_COS)
+        return ua_cli_usage("fit", "--act %s is not used with --dist fourier (random Fourier "
+                                   "features are cos features)", act);
+    if (gamma_s && dist && opt.dist != UA_RF_FOURIER)
+        return ua_cli_usage("fit", "--gamma is not used with --dist %s (gamma is the rbf kernel's "
+                                   "parameter of --dist fourier)", dist);
+    if ((lambda || alpha) && select_s)
+        return ua_cli_usage("fit", "--%s is not used with --select %s (--select chooses lambda; "
+                                   "a fixed lambda is not selected): give one of them",
+                            lambda ? "lambda" : "alpha", select_s);
     if (!rc) rc = num("scale", scale, &opt.scale);
     if (!rc) rc = num("bandwidth", bandwidth, &opt.bandwidth);
     if (!rc) rc = num("gamma", gamma_s, &opt.gamma);

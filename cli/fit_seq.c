@@ -47,7 +47,7 @@ static const char help[] =
     "  --norm layernorm|rmsnorm  (default layernorm); --layerscale [--layerscale-init 0.1]\n"
     "  --causal             position i attends to j <= i only\n"
     "  --qk-norm            divide each head's q and k by their RMS (stabilises sigmoid attention)\n"
-    "  --kernel auto|naive|fused  attention kernel (auto: fused above n = 256)\n"
+    "  --kernel auto|naive|fused  attention kernel (auto: fused from n = 64, naive below)\n"
     "  --vocab V            input vocabulary (default: largest token + 1)\n"
     "  --seq-len N          longest sequence the model takes (default: the data's n)\n"
     "  --optim adam|adamw --lr R (default 1e-3) --weight-decay W --schedule constant|cosine|warmup\n"

@@ -37,11 +37,11 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return UA_EXIT_OK;
+        return ua_cli_flush_stdout(NULL); /* `uniapprox --help > /dev/full` fails like a command */
     }
     if (!strcmp(argv[1], "--version")) {
         printf("uniapprox %s\n", UA_VERSION_STRING);
-        return UA_EXIT_OK;
+        return ua_cli_flush_stdout(NULL);
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (!strcmp(argv[1], commands[i].name)) {

@@ -98,4 +98,13 @@ expect_exit 2 "--timeout negative" -- "$UA" check --kernel spin.c --symbol spin 
 expect_exit 2 "--timeout not a number" -- "$UA" check --kernel spin.c --symbol spin --against 'exp(x)' --lo 0.25 --hi 0.2501 --timeout 1s
 expect_exit 2 "--timeout without --exhaustive" -- "$UA" check e.safetensors --timeout 5
 expect_exit 0 "--timeout 0 (no limit) on a kernel that returns" -- "$UA" check --kernel bad.c --symbol bad --against 'exp(x)' --lo 0.25 --hi 0.25001 --timeout 0
+# fit --family seq --help states where --kernel auto switches to the fused kernel as the code does
+# (ua_seq_use_fused in src/seq/model.c: T >= 64); it once said "above n = 256"
+expect_exit 0 "seq help" -- "$UA" fit --family seq --help
+expect_grep out.txt "auto: fused from n = 64" "seq help: auto takes the fused kernel from n = 64"
+grep -q "n = 256" out.txt && fail "seq help still says n = 256" || pass
+thr=$(sed -n 's/.*UA_SEQ_KERNEL_AUTO *&& *T *>= *\([0-9][0-9]*\).*/\1/p' "$TESTS_DIR/../src/seq/model.c" 2>/dev/null)
+if [ -n "$thr" ]; then
+    [ "$thr" = 64 ] && pass || fail "src/seq/model.c switches at n = $thr: update the seq help (cli/fit_seq.c) and this test"
+fi
 finish

@@ -628,7 +628,15 @@ static void test_npy_read_errors(void **state)
     b = npy_image("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2, 2), }", nan3, 64,
                   &len);
     path = write_tmp("nan3.npy", b, len);
-    expect_error(ua_npy_read(path, &a), UA_EFORMAT, path, "element [2, 1, 2]", "'nan'", NULL);
+    /* ... 0-based, as numpy indexes it: element 5 of (2, 2, 2) is a[1, 0, 1] */
+    expect_error(ua_npy_read(path, &a), UA_EFORMAT, path, "element [1, 0, 1]", "'nan'", NULL);
+    free(b);
+    /* the very first element is a[0, 0, 0] (it was once named "[1, 1, 1]") */
+    double nan0[8] = {NAN, 0, 0, 0, 0, 0, 0, 0};
+    b = npy_image("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2, 2), }", nan0, 64,
+                  &len);
+    path = write_tmp("nan0.npy", b, len);
+    expect_error(ua_npy_read(path, &a), UA_EFORMAT, path, "element [0, 0, 0]", "'nan'", NULL);
     free(b);
     /* files that are not .npy, missing files, directories, NULLs */
     path = write_str("text.npy", "1 2 3\n");

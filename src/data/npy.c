@@ -231,7 +231,8 @@ static const char *shape_text(char *buf, size_t size, const size_t *shape, size_
     return buf;
 }
 
-/* "row R, column C" (1-D / 2-D) or "element [i, j, k]" (1-based) for element number at. */
+/* "row R, column C" (1-D / 2-D; 1-based, as the CSV readers name lines) or "element [i, j, k]"
+ * (0-based, as numpy indexes a[i, j, k]) for element number at. */
 static const char *where(char *buf, size_t size, const ua_npy_header *h, size_t at)
 {
     if (h->ndim == 0) {
@@ -246,7 +247,7 @@ static const char *where(char *buf, size_t size, const ua_npy_header *h, size_t 
             at /= h->shape[k];
         }
         for (size_t k = 0; k < h->ndim && len < size; k++)
-            len += (size_t)snprintf(buf + len, size - len, k ? ", %zu" : "%zu", idx[k] + 1);
+            len += (size_t)snprintf(buf + len, size - len, k ? ", %zu" : "%zu", idx[k]);
         if (len < size) snprintf(buf + len, size - len, "]");
     }
     return buf;

@@ -1,6 +1,8 @@
-/* Atomic file replacement: temporary file in the target's directory, fsync, rename (atomic.h). */
+/* Atomic file replacement: temporary file in the target's directory, fsync, rename; symbolic links
+ * followed, devices and FIFOs written directly, directories refused (atomic.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,16 +17,98 @@ static void release(ua_atomic *a)
     free(a->tmp);
     a->path = a->tmp = NULL;
     a->f = NULL;
+    a->direct = 0;
+}
+
+/* The most links followed before giving up, as the kernel's own limit (ELOOP). */
+#define MAX_LINKS 40
+
+ua_status ua_atomic_target(const char *path, char **resolved, int *direct)
+{
+    *resolved = NULL;
+    *direct = 0;
+    if (!path || !*path) return UA_ERR(UA_EINVAL, "output path is NULL or empty");
+    char *cur = ua_strdup(path);
+    if (!cur) return UA_ENOMEM_ERR(strlen(path) + 1);
+    /* What the name finally reaches, as the kernel follows it (also through /proc's fd links,
+     * such as /dev/stdout to a pipe, which readlink cannot name): a device or FIFO is written
+     * through the name itself. */
+    struct stat fin;
+    if (stat(path, &fin) == 0 && !S_ISREG(fin.st_mode)) {
+        if (S_ISDIR(fin.st_mode)) {
+            free(cur);
+            return UA_ERR(UA_EIO, "cannot write '%s': it is a directory", path);
+        }
+        *direct = 1;
+        *resolved = cur;
+        return UA_OK;
+    }
+    /* Follow the links one at a time rather than with realpath(), so that a link whose target
+     * does not exist yet (a dangling link) still names the file to create. A relative target is
+     * relative to the link's directory; the kernel walks "dir/target" the same way. */
+    for (int hops = 0;; hops++) {
+        struct stat sb;
+        if (lstat(cur, &sb) != 0) break; /* nothing there yet (or unreachable: mkstemp says why) */
+        if (S_ISLNK(sb.st_mode)) {
+            if (hops == MAX_LINKS) {
+                free(cur);
+                return UA_ERR(UA_EIO, "cannot write '%s': %s", path, strerror(ELOOP));
+            }
+            char target[PATH_MAX];
+            ssize_t len = readlink(cur, target, sizeof target);
+            if (len < 0 || (size_t)len == sizeof target) {
+                int e = len < 0 ? errno : ENAMETOOLONG;
+                free(cur);
+                return UA_ERR(UA_EIO, "cannot read the link '%s': %s", path, strerror(e));
+            }
+            target[len] = '\0';
+            const char *slash = strrchr(cur, '/');
+            size_t dirlen = target[0] != '/' && slash ? (size_t)(slash - cur) + 1 : 0;
+            char *next = malloc(dirlen + (size_t)len + 1);
+            if (!next) {
+                free(cur);
+                return UA_ENOMEM_ERR(dirlen + (size_t)len + 1);
+            }
+            memcpy(next, cur, dirlen);
+            memcpy(next + dirlen, target, (size_t)len + 1);
+            free(cur);
+            cur = next;
+            continue;
+        }
+        if (S_ISDIR(sb.st_mode)) {
+            free(cur);
+            return UA_ERR(UA_EIO, "cannot write '%s': it is a directory", path);
+        }
+        *direct = !S_ISREG(sb.st_mode);
+        break;
+    }
+    *resolved = cur;
+    return UA_OK;
 }
 
 ua_status ua_atomic_open(ua_atomic *a, const char *path)
 {
     memset(a, 0, sizeof *a);
-    if (!path || !*path) return UA_ERR(UA_EINVAL, "output path is NULL or empty");
+    ua_status s = ua_atomic_target(path, &a->path, &a->direct);
+    if (s) return s;
+    if (a->direct) {
+        /* A device, FIFO or socket: write to it as a shell redirection would. Replacing it with a
+         * regular file (rename) would destroy /dev/null for everyone. */
+        int fd = open(a->path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+        if (fd < 0 || !(a->f = fdopen(fd, "wb"))) {
+            int e = errno;
+            if (fd >= 0) close(fd);
+            s = UA_ERR(UA_EIO, "cannot write '%s': %s", path, strerror(e));
+            release(a);
+            return s;
+        }
+        return UA_OK;
+    }
+    const char *given = path;
+    path = a->path;
     size_t n = strlen(path);
-    a->path = ua_strdup(path);
     a->tmp = malloc(n + sizeof ".tmp.XXXXXX");
-    if (!a->path || !a->tmp) {
+    if (!a->tmp) {
         release(a);
         return UA_ENOMEM_ERR(n + sizeof ".tmp.XXXXXX");
     }
@@ -34,8 +118,8 @@ ua_status ua_atomic_open(ua_atomic *a, const char *path)
     int fd = mkstemp(a->tmp);
     if (fd < 0) {
         int e = errno;
-        ua_status s = UA_ERR(UA_EIO, "cannot create a temporary file for '%s': %s", path,
-                             strerror(e));
+        /* named as the user gave it; the temporary file is an implementation detail */
+        s = UA_ERR(UA_EIO, "cannot write '%s': %s", given, strerror(e));
         release(a);
         return s;
     }
@@ -49,7 +133,7 @@ ua_status ua_atomic_open(ua_atomic *a, const char *path)
         int e = errno;
         close(fd);
         unlink(a->tmp);
-        ua_status s = UA_ERR(UA_EIO, "cannot open '%s': %s", a->tmp, strerror(e));
+        s = UA_ERR(UA_EIO, "cannot open '%s': %s", a->tmp, strerror(e));
         release(a);
         return s;
     }
@@ -63,8 +147,24 @@ void ua_atomic_abort(ua_atomic *a)
     release(a);
 }
 
+/* Commit of a direct write: flush and close; nothing to sync (fsync fails on /dev/null and FIFOs)
+ * or rename. */
+static ua_status commit_direct(ua_atomic *a)
+{
+    int e = 0;
+    if (ferror(a->f)) e = errno ? errno : EIO;
+    else if (fflush(a->f) != 0) e = errno ? errno : EIO;
+    FILE *f = a->f;
+    a->f = NULL;
+    if (fclose(f) != 0 && !e) e = errno ? errno : EIO;
+    ua_status s = e ? UA_ERR(UA_EIO, "cannot write '%s': %s", a->path, strerror(e)) : UA_OK;
+    release(a);
+    return s;
+}
+
 ua_status ua_atomic_commit(ua_atomic *a)
 {
+    if (a->direct) return commit_direct(a);
     const char *step = "write";
     int e = 0;
     /* ferror catches an fwrite that failed earlier without the caller checking it. */

@@ -1,0 +1,129 @@
+#!/bin/sh
+# -o PATH by what is at PATH (src/model/atomic.h): a regular file is replaced atomically, a symbolic
+# link is kept and its target replaced, a device or FIFO is written directly (never replaced by a
+# regular file), a directory is refused. And a failed write of --help to stdout exits 1.
+# Nothing under /dev is ever named as an output here: the device checks use device nodes made with
+# mknod in the test's own directory (root only; skipped otherwise), so that a broken build could at
+# worst replace those copies.
+. "$(dirname "$0")/lib_cli.sh"
+# PLplot's cairo / fontconfig keep allocations to exit (as in cli_plot.sh)
+LSAN_OPTIONS="suppressions=$TESTS_DIR/plplot.lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
+
+tmo=""; command -v timeout >/dev/null 2>&1 && tmo="timeout 60"
+
+expect_exit 0 "fit a model" -- "$UA" fit 'exp(x)' -o m.safetensors
+expect_exit 0 "export to a regular file" -- "$UA" export m.safetensors --name f -o ref.c
+[ -s ref.c ] && pass || fail "ref.c written"
+
+# ---- symbolic links: the link stays, its target gets the content ----
+echo old >target.c
+ln -s target.c link.c
+expect_exit 0 "export through a symlink" -- "$UA" export m.safetensors --name f -o link.c
+[ -L link.c ] && pass || fail "export -o LINK keeps the symlink (it was replaced by a file)"
+cmp -s target.c ref.c && pass || fail "export -o LINK writes the link's target"
+# a relative link in another directory resolves against the link's directory
+mkdir sub
+ln -s ../target2.c sub/link.c
+expect_exit 0 "export through a relative symlink in a subdirectory" -- \
+    "$UA" export m.safetensors --name f -o sub/link.c
+[ -L sub/link.c ] && cmp -s target2.c ref.c && pass || fail "relative link: target2.c written, link kept"
+# a dangling link: its target is created
+ln -s new.c dangling.c
+expect_exit 0 "export through a dangling symlink" -- "$UA" export m.safetensors --name f -o dangling.c
+[ -L dangling.c ] && cmp -s new.c ref.c && pass || fail "dangling link: new.c created, link kept"
+# a chain of links, and the model writer (fit -o) too
+ln -s model.safetensors mlink1
+ln -s mlink1 mlink2
+expect_exit 0 "fit -o through two links" -- "$UA" fit 'exp(x)' -o mlink2
+[ -L mlink2 ] && [ -L mlink1 ] && [ -f model.safetensors ] && pass || fail "fit -o LINK keeps both links"
+expect_exit 0 "the model behind the links loads" -- "$UA" info mlink2
+# plot through a symlink
+ln -s real.png plink.png
+expect_exit 0 "plot through a symlink" -- "$UA" plot m.safetensors -o plink.png --points 100
+[ -L plink.png ] && [ -s real.png ] && pass || fail "plot -o LINK keeps the link, writes real.png"
+ls | grep -q '\.tmp\.' && fail "temporary files left behind: $(ls | grep '\.tmp\.')" || pass
+
+# ---- a directory is refused, clearly ----
+mkdir adir adir.png
+expect_exit 1 "export -o a directory" -- "$UA" export m.safetensors -o adir
+expect_grep err.txt "'adir'.*is a directory" "export -o DIR names the directory"
+[ -d adir ] && pass || fail "the directory is still there"
+expect_exit 1 "plot -o a directory" -- "$UA" plot m.safetensors -o adir.png --points 100
+expect_grep err.txt "is a directory" "plot -o DIR names the directory"
+ln -s adir dirlink
+expect_exit 1 "export -o a link to a directory" -- "$UA" export m.safetensors -o dirlink
+expect_grep err.txt "is a directory" "export -o LINK-TO-DIR is refused"
+ls | grep -q '\.tmp\.' && fail "temporary files left behind: $(ls | grep '\.tmp\.')" || pass
+
+# ---- a FIFO: written directly (a reader gets the bytes), and still a FIFO afterwards ----
+# fifo_check DESC REF OUT CMD...: runs CMD (whose output is OUT, a FIFO read by cat into OUT.got)
+fifo_check() {
+    what=$1; ref=$2; out=$3; shift 3
+    rm -f "$out" "$out.got"
+    mkfifo "$out"
+    cat "$out" >"$out.got" &
+    catpid=$!
+    $tmo "$@" >out.txt 2>err.txt
+    rc=$?
+    if [ -p "$out" ]; then pass; else
+        fail "$what: the FIFO was replaced by a regular file"
+        kill "$catpid" 2>/dev/null # it waits on the old FIFO for a writer that never comes
+    fi
+    wait "$catpid"
+    [ "$rc" -eq 0 ] && pass || { fail "$what: exit $rc"; sed 's/^/    stderr: /' err.txt >&2; }
+    if [ -n "$ref" ]; then cmp -s "$out.got" "$ref" && pass || fail "$what: the reader got other bytes"; fi
+}
+if command -v mkfifo >/dev/null 2>&1; then
+    fifo_check "export -o FIFO" ref.c pipe.c "$UA" export m.safetensors --name f -o pipe.c
+    "$UA" fit 'exp(x)' -o fit_ref.safetensors >/dev/null 2>&1
+    fifo_check "fit -o FIFO" "" pipe.safetensors "$UA" fit 'exp(x)' -o pipe.safetensors
+    [ -s pipe.safetensors.got ] && cp pipe.safetensors.got from_pipe.safetensors &&
+        "$UA" info from_pipe.safetensors >/dev/null 2>&1 && pass || fail "fit -o FIFO: a loadable model came through"
+    mkdir ptmp
+    fifo_check "plot -o FIFO" "" pipe.png env TMPDIR="$WORK/ptmp" "$UA" plot m.safetensors -o pipe.png --points 100
+    head -c 4 pipe.png.got | grep -q PNG && pass || fail "plot -o FIFO: a PNG came through"
+    [ -z "$(ls ptmp)" ] && pass || fail "plot left a temporary file in TMPDIR: $(ls ptmp)"
+else
+    echo "SKIP: no mkfifo"
+fi
+
+# ---- devices: null and full, as private device nodes made with mknod (root only) ----
+if [ "$(id -u)" -eq 0 ] && mknod dev_null c 1 3 2>/dev/null && mknod dev_full c 1 7 2>/dev/null &&
+        mknod full.png c 1 7 2>/dev/null; then
+    expect_exit 0 "export -o a null device" -- "$UA" export m.safetensors -o dev_null
+    [ -c dev_null ] && pass || fail "export -o NULL-DEVICE replaced the device node"
+    expect_exit 0 "fit -o a null device" -- "$UA" fit 'exp(x)' -o dev_null
+    [ -c dev_null ] && pass || fail "fit -o NULL-DEVICE replaced the device node"
+    for cmd in "export m.safetensors" "fit exp(x)"; do
+        # shellcheck disable=SC2086
+        expect_exit 1 "$cmd -o a full device" -- "$UA" $cmd -o dev_full
+        [ -c dev_full ] && pass || fail "$cmd -o FULL-DEVICE replaced the device node"
+        [ "$(wc -l <err.txt)" -eq 1 ] && pass || { fail "$cmd -o FULL-DEVICE: one message"; cat err.txt >&2; }
+        expect_grep err.txt "cannot write 'dev_full': No space left on device" "$cmd -o FULL-DEVICE names the reason"
+    done
+    expect_exit 1 "plot -o a full device" -- "$UA" plot m.safetensors -o full.png --points 100
+    [ -c full.png ] && pass || fail "plot -o FULL-DEVICE replaced the device node"
+    expect_grep err.txt "No space left on device" "plot -o FULL-DEVICE names the reason"
+    ln -s dev_full fulllink
+    expect_exit 1 "export -o a link to a full device" -- "$UA" export m.safetensors -o fulllink
+    [ -L fulllink ] && [ -c dev_full ] && pass || fail "export -o LINK-TO-DEVICE keeps the link and the device"
+    expect_grep err.txt "No space left on device" "export -o LINK-TO-FULL-DEVICE names the reason"
+    ls | grep -q '\.tmp\.' && fail "temporary files left behind: $(ls | grep '\.tmp\.')" || pass
+else
+    echo "SKIP: device nodes (mknod needs root)"
+fi
+
+# ---- the top-level --help / --version on a full stdout: exit 1, one message ----
+if [ -w /dev/full ]; then
+    for a in --help --version; do
+        "$UA" $a >/dev/full 2>err.txt
+        rc=$?
+        [ "$rc" -eq 1 ] && pass || fail "uniapprox $a >/dev/full: exit $rc, expected 1"
+        [ "$(wc -l <err.txt)" -eq 1 ] && pass || { fail "uniapprox $a >/dev/full: one message"; cat err.txt >&2; }
+        expect_grep err.txt "^uniapprox: error writing to standard output: No space left on device" \
+            "uniapprox $a >/dev/full names the reason"
+    done
+fi
+
+finish

@@ -1,0 +1,41 @@
+#!/bin/sh
+# rf options that the others given make meaningless are usage errors (exit 2) naming why, never
+# silently ignored: --act with --dist fourier, --gamma with --dist gaussian|uniform, --lambda
+# (--alpha) with --select. Each alone, or with the options it belongs to, still fits.
+. "$(dirname "$0")/lib_cli.sh"
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+
+awk 'BEGIN { print "a,b,y"; for (i = 0; i < 8; i++) for (j = 0; j < 8; j++) {
+    a = -2 + 4 * i / 7; b = -2 + 4 * j / 7; printf "%.17g,%.17g,%.17g\n", a, b, sin(a) * cos(b) } }' >s.csv
+rf_fit() { want=$1; what=$2; shift 2; expect_exit "$want" "$what" -- "$UA" fit --data s.csv --family rf --features 20 "$@"; }
+
+for a in relu tanh sigmoid; do
+    rf_fit 2 "--act $a with --dist fourier" --dist fourier --act "$a"
+    expect_grep err.txt "act $a is not used with --dist fourier (random Fourier features are cos features)" \
+        "--act $a --dist fourier says why"
+done
+rf_fit 0 "--act cos with --dist fourier" --dist fourier --act cos
+rf_fit 0 "--act tanh with --dist gaussian" --dist gaussian --act tanh
+rf_fit 0 "--act tanh alone" --act tanh
+
+for d in gaussian uniform; do
+    rf_fit 2 "--gamma with --dist $d" --dist "$d" --gamma 0.5
+    expect_grep err.txt "gamma is not used with --dist $d" "--gamma --dist $d says why"
+    expect_grep err.txt "fourier" "--gamma --dist $d points to fourier"
+done
+rf_fit 0 "--gamma with --dist fourier" --dist fourier --gamma 0.5
+
+for sel in loo gcv; do
+    rf_fit 2 "--lambda with --select $sel" --lambda 0.01 --select "$sel"
+    expect_grep err.txt "lambda is not used with --select $sel" "--lambda --select $sel says why"
+    expect_grep err.txt "a fixed lambda is not selected" "--lambda --select $sel: the reason"
+    rf_fit 2 "--alpha with --select $sel" --alpha 0.01 --select "$sel"
+    expect_grep err.txt "alpha is not used with --select $sel" "--alpha --select $sel says why"
+    rf_fit 0 "--select $sel alone" --select "$sel"
+done
+rf_fit 0 "--lambda alone" --lambda 0.01
+
+# the help says so too
+expect_exit 0 "rf help" -- "$UA" fit --family rf --help
+expect_grep out.txt "not with --lambda" "rf help: --select is not for a fixed lambda"
+finish
