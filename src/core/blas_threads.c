@@ -9,6 +9,8 @@
  * after. The setting is process-wide: BLAS called concurrently from the caller's own threads
  * during such a region runs single-threaded.
  */
+#include <omp.h>
+
 #include "internal.h"
 
 void openblas_set_num_threads(int);
@@ -24,4 +26,12 @@ int ua_blas_threads_serial(void)
 void ua_blas_threads_restore(int prev)
 {
     if (prev > 1) openblas_set_num_threads(prev);
+}
+
+int ua_row_threads(size_t work, size_t min_work, size_t tasks)
+{
+    int nt = omp_get_max_threads();
+    if (nt < 1 || work < min_work) nt = 1;
+    if ((size_t)nt > tasks) nt = tasks ? (int)tasks : 1;
+    return nt > UA_MAX_ROW_THREADS ? UA_MAX_ROW_THREADS : nt;
 }

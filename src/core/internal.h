@@ -30,6 +30,12 @@ void *ua_calloc(size_t n, size_t size);
 int ua_blas_threads_serial(void);
 void ua_blas_threads_restore(int prev);
 
+/* Threads for splitting tasks (row blocks) over OpenMP: omp_get_max_threads(), but 1 when the
+ * work is below min_work, never more than the tasks, at most UA_MAX_ROW_THREADS (so that per-thread
+ * status arrays can live on the stack). */
+#define UA_MAX_ROW_THREADS 64
+int ua_row_threads(size_t work, size_t min_work, size_t tasks);
+
 /* y (n,) = exp(x) elementwise, vectorised (src/core/vexp.c): relative error < 4e-16, libm's exp
  * outside [-708, 709] and for NaN. y must not overlap x. */
 void ua_vexp(const double *x, double *y, size_t n);

@@ -274,8 +274,7 @@ static void dist_kernel_row(const ua_kernel_spec *s, const double *restrict r2, 
 static ua_status dist_matrix_direct(const ua_kernel_spec *s, const double *a, size_t na, const double *b,
                                     size_t nb, size_t d, double *out, size_t ld, int lower)
 {
-    int nt = omp_get_max_threads();
-    if (nt < 1 || na * nb * d < 100000) nt = 1;
+    int nt = ua_row_threads(na * nb * d, 100000, na);
     double *bT = malloc(d * nb * sizeof *bT), *tmp = malloc((size_t)nt * 2 * nb * sizeof *tmp);
     if (!bT || !tmp) {
         free(bT);

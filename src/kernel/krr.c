@@ -398,18 +398,15 @@ ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, doubl
     /* Blocks of rows over OpenMP threads, BLAS (where a kernel uses it) single-threaded inside:
      * OpenMP regions alternating with OpenBLAS's own pool made the two spin against each other. */
     size_t d = m->d, k = m->k, B = 256, nblk = (n + B - 1) / B;
-    int nt = omp_get_max_threads();
-    if (nt < 1 || n * m->m < 100000) nt = 1;
-    if ((size_t)nt > nblk) nt = (int)nblk;
-    if (nt > 64) nt = 64;
+    int nt = ua_row_threads(n * m->m, 100000, nblk);
     size_t per = B * (d + m->m + k);
     double *work = malloc((size_t)nt * per * sizeof *work);
     if (!work) return UA_ENOMEM_ERR((size_t)nt * per * sizeof *work);
     int blas_threads = nt > 1 ? ua_blas_threads_serial() : 1;
     /* error messages are thread-local: the threads record what failed, the caller reports it */
-    ua_status sts[64] = { UA_OK };
-    size_t bad_row[64];
-    for (int p = 0; p < 64; p++) bad_row[p] = (size_t)-1;
+    ua_status sts[UA_MAX_ROW_THREADS] = { UA_OK };
+    size_t bad_row[UA_MAX_ROW_THREADS];
+    for (int p = 0; p < UA_MAX_ROW_THREADS; p++) bad_row[p] = (size_t)-1;
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (size_t q = 0; q < nblk; q++) {
         int p = omp_get_thread_num();

@@ -316,16 +316,13 @@ ua_status ua_rf_predict(const ua_rf *m, const double *x, size_t n, double *y)
     /* Blocks of rows over OpenMP threads; the readout is a plain loop, not BLAS, so that no
      * OpenBLAS thread pool runs between the OpenMP regions (the two spin against each other). */
     size_t B = 256, M = m->m, k = m->k, d = m->d, nblk = (n + B - 1) / B;
-    int nt = omp_get_max_threads();
-    if (nt < 1 || n * M * d < 1000000) nt = 1;
-    if ((size_t)nt > nblk) nt = (int)nblk;
+    int nt = ua_row_threads(n * M * d, 1000000, nblk);
     double *phi = malloc((size_t)nt * B * (M + d) * sizeof *phi);
     if (!phi) return UA_ENOMEM_ERR((size_t)nt * B * (M + d) * sizeof *phi);
-    if (nt > 64) nt = 64;
     /* error messages are thread-local: the threads record what failed, the caller reports it */
-    int no_memory[64] = { 0 };
-    size_t bad_row[64];
-    for (int p = 0; p < 64; p++) bad_row[p] = (size_t)-1;
+    int no_memory[UA_MAX_ROW_THREADS] = { 0 };
+    size_t bad_row[UA_MAX_ROW_THREADS];
+    for (int p = 0; p < UA_MAX_ROW_THREADS; p++) bad_row[p] = (size_t)-1;
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (size_t q = 0; q < nblk; q++) {
         int p = omp_get_thread_num();

@@ -121,10 +121,7 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
      * OpenMP regions with OpenBLAS's own thread pool made both pools spin against each other on
      * few cores (fits taking 3x their usual time); OpenBLAS is set to one thread for the solve
      * and restored after. */
-    int nt = omp_get_max_threads();
-    if (nt < 1 || n * M < 1000000) nt = 1;
-    if ((size_t)nt > n) nt = (int)n;
-    if (nt > 64) nt = 64;
+    int nt = ua_row_threads(n * M, 1000000, n);
     /* each thread beyond the first holds its own m x m float32 Gram matrix: at most 256 MiB of them */
     size_t extra = ((size_t)256 << 20) / (M * M * sizeof(float));
     if ((size_t)nt > 1 + extra) nt = (int)(1 + extra);
@@ -140,7 +137,7 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
     int in_float = 1, converged = 0;
     if (!st) {
         if (nt > 1) blas_threads = ua_blas_threads_serial();
-        ua_status sts[64] = { UA_OK };
+        ua_status sts[UA_MAX_ROW_THREADS] = { UA_OK };
 #pragma omp parallel for num_threads(nt) schedule(static) reduction(&& : in_float)
         for (int p = 0; p < nt; p++) {
             size_t r0 = n * (size_t)p / (size_t)nt, r1 = n * (size_t)(p + 1) / (size_t)nt;
