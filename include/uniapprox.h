@@ -42,6 +42,8 @@
 
 #include "uniapprox/status.h"
 #include "uniapprox/target.h"
+#include "uniapprox/options.h"
+#include "uniapprox/problem.h"
 #include "uniapprox/cheb.h"
 #include "uniapprox/verify.h"
 #include "uniapprox/exhaustive.h"

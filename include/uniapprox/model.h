@@ -20,6 +20,9 @@
 #include <stdint.h>
 #include "uniapprox/status.h"
 #include "uniapprox/data.h" /* ua_scaler */
+#include "uniapprox/options.h"
+#include "uniapprox/problem.h"
+#include "uniapprox/verify.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -190,15 +193,156 @@ ua_status ua_model_save(const ua_model *m, const char *path);
 ua_status ua_model_load(const char *path, ua_model **out);
 
 /*
- * Writes a standalone C99 translation unit defining `double name(double x)` (or
- * `float name(float x)`) that evaluates the model with no dependency but <math.h>. A comment at
- * its top gives the target, domain, family, lengths or pieces and the measured max error (from
- * the model's metadata). Written atomically to path (temporary file + rename); path "-" writes to
- * stdout. name NULL means "ua_approx". Errors: UA_EINVAL (name not a C identifier), UA_EIO,
- * UA_EUNSUPPORTED, UA_ENOMEM.
+ * Writes a standalone C99 translation unit that evaluates the model with no dependency but
+ * <math.h>. The signature follows the model's dimensions (ua_model_dims):
+ *   1 input, 1 output:   `double name(double x)` (or `float name(float x)`)
+ *   d inputs, 1 output:  `double name(const double *x)`, x of shape (d,)
+ *   d inputs, k outputs: `void name(const double *x, double *y)`, x (d,), y (k,)
+ * (float throughout with UA_EXPORT_FLOAT). A comment at its top gives the family, the target or
+ * data, the domain or box, lengths or pieces, the reference and the measured errors from the
+ * model's metadata ("measured error: not recorded" only when the model was never measured).
+ * Written atomically to path (temporary file + rename); path "-" writes to stdout. name NULL means
+ * "ua_approx". Errors: UA_EINVAL (name not a C identifier), UA_EIO, UA_EUNSUPPORTED (a family
+ * without export, or sequence models), UA_ENOMEM.
  */
 ua_status ua_model_export_c(const ua_model *m, ua_export_type type, const char *name,
                             const char *path);
+
+
+/* ------------------------------------------------------------------------------------------ */
+/* the engine: families, fit, measurement, verdict                                            */
+
+/* What a family is and accepts (from its vtable; static storage). */
+typedef struct {
+    const char *name;                  /* "cheb" */
+    const char *summary;               /* one line */
+    const char *doc;                   /* its documentation page, "docs/cheb.md" */
+    unsigned accepts;                  /* mask of UA_ACCEPTS(kind) */
+    size_t min_dim, max_dim;           /* inputs accepted (max_dim 0: any) */
+    const ua_option_spec *options;     /* the option table */
+    size_t noptions;
+} ua_family_info;
+
+/* Number of registered families; the i-th (sorted by name) into *info. UA_ENOTFOUND past the
+ * end. */
+size_t ua_family_count(void);
+ua_status ua_family_info_at(size_t i, ua_family_info *info);
+
+/* The family called name into *info. Errors: UA_ENOTFOUND (the message lists the families). */
+ua_status ua_family_info_get(const char *name, ua_family_info *info);
+
+/*
+ * Whether family name accepts problem p (its kind and dimension). UA_OK, or UA_EUNSUPPORTED with a
+ * message saying what the family takes and naming a family that accepts p ("cheb fits 1-D
+ * formulas and functions; for 3-D formulas use mlp, kernel or rf"), or UA_ENOTFOUND.
+ */
+ua_status ua_family_accepts(const char *name, const ua_problem *p);
+
+/* A new set of option values for family name (ua_options_free). Errors: UA_ENOTFOUND,
+ * UA_ENOMEM. */
+ua_status ua_family_options(const char *name, ua_options **out);
+
+/* Progress of a long fit or measurement (both optional): called from the calling thread. */
+typedef struct {
+    /* training: epoch e of E with losses (val NaN when none), seconds so far */
+    void (*epoch)(void *ctx, size_t epoch, size_t epochs, double train_loss, double val_loss,
+                  double lr, double seconds, int improved);
+    /* anything else: done of total units of work, what is being done */
+    void (*work)(void *ctx, double done, double total, const char *what);
+    void *ctx;
+} ua_fit_hooks;
+
+/*
+ * Fits problem p with family name and options opt (NULL: the defaults; a set made by
+ * ua_family_options for this family). On UA_OK or UA_ENOTRESOLVED *out is the model (the best
+ * one found): its metadata holds the family, the target / function / data, the box, every option
+ * (as set or default), the fit time "fit_seconds", what the constructor measured on its own
+ * (e.g. "estimated_err", "train_rmse", "test_rmse") and the tolerance it was asked for
+ * ("tol_abs", "tol_scale", "tol_rel": the verdict's terms, see ua_verify_box_options).
+ * UA_ENOTRESOLVED means the constructor itself did not meet the tolerance; UA_OK only that it
+ * believes it did — the verdict is ua_model_measure's.
+ * Errors: UA_ENOTFOUND (family), UA_EUNSUPPORTED (ua_family_accepts), UA_EINVAL (options that
+ * exclude each other, bad data), UA_EDOMAIN (the target is NaN/Inf or the function crashed),
+ * UA_EDIVERGED, UA_ENOMEM; *out NULL.
+ */
+ua_status ua_fit(const ua_problem *p, const char *family, const ua_options *opt,
+                 const ua_fit_hooks *hooks, ua_model **out);
+
+/* Options of ua_model_measure. Start from ua_measure_options_default. */
+typedef struct {
+    size_t check_points;   /* 1-D grid points, or for d >= 2 the total budget (default 100000) */
+    size_t max_points;     /* the cap (default 10000000) */
+    long prec;             /* MPFR bits of a formula's reference (default 128) */
+    int threads;           /* 0: the OpenMP default */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
+} ua_measure_options;
+
+void ua_measure_options_default(ua_measure_options *o);
+
+/* The measurement of a model and the verdict. */
+typedef struct {
+    int has_errors;        /* a FORMULA or FUNCTION problem: err is set */
+    ua_box_errors err;     /* against the reference (ua_problem_reference) */
+    double train_rmse;     /* SAMPLES / SEQUENCES: on the training rows (target units), NaN else */
+    double test_rmse;      /* on the test rows, NaN when none */
+    int has_tol;           /* the model records a tolerance */
+    double tol_abs, tol_scale, tol_rel;
+    int resolved;          /* has_tol: the measured error meets it at every point (tol_ratio <= 1);
+                              no tolerance: 1 (nothing was asked) */
+} ua_measurement;
+
+/*
+ * Measures model m on problem p — FORMULA (MPFR) or FUNCTION (double): ua_verify_box over the
+ * problem's box with the model's natural points added; SAMPLES / SEQUENCES: RMSE (or accuracy)
+ * on the training and test rows — and gives the verdict against the tolerance recorded in m.
+ * Stores the results in m's metadata (keys in docs/model-file.md). Free with
+ * ua_measurement_free.
+ * Errors: UA_EINVAL (a problem of another dimension than m), UA_EDOMAIN (the reference is NaN or
+ * infinite at some points: refused, as a fit refuses such a target), the point cap, UA_ENOMEM.
+ */
+ua_status ua_model_measure(ua_model *m, const ua_problem *p, const ua_measure_options *o,
+                           ua_measurement *out);
+void ua_measurement_free(ua_measurement *r);
+
+/*
+ * A description of the model as a JSON object text (malloc'd, the caller frees): family, target,
+ * domain or box, dims, the family's own fields (pieces, lengths, knots, layers, ...) and the
+ * measured errors from the metadata. Errors: UA_ENOMEM.
+ */
+ua_status ua_model_describe(const ua_model *m, char **json);
+
+/*
+ * The box of a model: *d inputs and lo, hi (d,) owned by m; *d == 0 and NULL for models without
+ * one (models of samples).
+ */
+void ua_model_box(const ua_model *m, size_t *d, const double **lo, const double **hi);
+
+/* The kind of problem the model was fitted on (UA_PROBLEM_SEQUENCES models take sequences). */
+ua_problem_kind ua_model_kind(const ua_model *m);
+
+/*
+ * Re-creates the problem a model was fitted on, where it can: a FORMULA from the stored target,
+ * variable names and box; a FUNCTION from the stored source, dim and cflags (compiled again).
+ * Errors: UA_EUNSUPPORTED (a model of samples), the problem constructors' errors.
+ */
+ua_status ua_model_problem(const ua_model *m, ua_problem **out);
+
+/*
+ * Sequence models: raw outputs y (N, len, nout) for x (N, len) tokens (xd == 0) or (N, len, xd)
+ * reals, as doubles; *nout receives the outputs per position and *classify whether they are
+ * class logits. Errors: UA_EUNSUPPORTED (not a sequence model), UA_EINVAL (bad inputs),
+ * UA_ENOMEM. y is malloc'd into *y (the caller frees).
+ */
+ua_status ua_model_predict_sequences(const ua_model *m, const double *x, size_t N, size_t len,
+                                     size_t xd, double **y, size_t *nout, int *classify);
+
+/*
+ * Wraps a fitted state into a model with a box of d inputs (d >= 1; lo, hi (d,), copied), as
+ * ua_model_wrap does for 1-D.
+ */
+ua_status ua_model_wrap_box(const char *family, void *state, const char *target, size_t d,
+                            const double *lo, const double *hi, ua_model **out);
 
 #ifdef __cplusplus
 }

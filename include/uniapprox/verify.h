@@ -10,6 +10,7 @@
 #define UNIAPPROX_VERIFY_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "uniapprox/status.h"
 #include "uniapprox/target.h"
 
@@ -71,6 +72,84 @@ void ua_verify_options_default(ua_verify_options *opt);
  */
 ua_status ua_verify_1d(ua_fn1 approx, void *ctx, const ua_target *ref, double a, double b,
                        const ua_verify_options *opt, ua_errors *out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Measurement over a box in d >= 1 dimensions                                                */
+
+/*
+ * The reference a box measurement compares with: either a target (MPFR at prec bits, the
+ * difference formed in MPFR) or a function in double (the user's own code: the reference is the
+ * function itself, rounded as it rounds). Exactly one of target and fn is set.
+ */
+typedef struct {
+    const ua_target *target;  /* MPFR reference, or NULL */
+    ua_status (*fn)(void *ctx, const double *x, size_t n, double *y); /* batch in double, or NULL;
+                                 may fail (a crashed user function): the measurement fails */
+    void *fn_ctx;
+} ua_reference;
+
+/*
+ * Options of ua_verify_box. Start from ua_verify_box_options_default.
+ * The point set (never the construction points alone):
+ *   - d == 1: grid_points equispaced points (uniform in ln x with grid UA_GRID_LOG);
+ *   - d == 2: a tensor grid of about grid_points points (ceil(sqrt) per side);
+ *   - every d: sobol_points scrambled Sobol points (a random digital shift from seed), the 2^d
+ *     corners (d <= 16), the 2d face centres and the centre;
+ *   - the model's natural points (knots, breakpoints, grid nodes), extra (nextra, d) row-major.
+ * The total is capped at max_points: a request above it fails with UA_EINVAL naming the cap.
+ */
+typedef struct {
+    size_t grid_points;      /* default 100000 for d == 1, 40000 for d == 2; ignored for d >= 3 */
+    size_t sobol_points;     /* default 0 for d == 1, 20000 for d == 2, 100000 for d >= 3 */
+    size_t max_points;       /* default 10000000 */
+    ua_grid grid;            /* d == 1: UA_GRID_UNIFORM or UA_GRID_LOG */
+    long prec;               /* MPFR bits (default 128) */
+    const double *extra;     /* (nextra, d) */
+    size_t nextra;
+    uint64_t seed;           /* scrambling of the Sobol points (default 1) */
+    int threads;             /* OpenMP threads; 0 = the OpenMP default */
+    /* the tolerance the verdict compares with: at every point |e| <= tol_abs + tol_scale * scale
+     * + tol_rel * |f(x)| (scale = max |f| over the points); all 0: no tolerance */
+    double tol_abs, tol_scale, tol_rel;
+    /* progress, called from the calling thread between blocks of points: done of total */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
+} ua_verify_box_options;
+
+/*
+ * Errors over a box: as ua_errors, with every "where" a point of d coordinates (owned arrays,
+ * released by ua_box_errors_free), and the verdict against the tolerance of the options.
+ */
+typedef struct {
+    size_t d;
+    size_t npoints;          /* points measured */
+    size_t n_nonfinite_ref;  /* points skipped: reference NaN or infinite */
+    double scale;            /* max |f| */
+    double max_abs, max_rel, max_rel_scale, rms_abs, max_ulp64, max_ulp32;
+    double *x_max_abs, *x_max_rel, *x_max_ulp64, *x_max_ulp32; /* (d,) each */
+    double tol_ratio;        /* max |e| / (tol_abs + tol_scale scale + tol_rel |f|): <= 1 means
+                                the tolerance is met at every point; NaN without a tolerance */
+    double *x_tol_ratio;     /* (d,) where the ratio is largest */
+} ua_box_errors;
+
+/* Fills *opt with the defaults listed above for a box of d dimensions. */
+void ua_verify_box_options_default(ua_verify_box_options *opt, size_t d);
+
+/*
+ * Measures approx (a function of d variables, batch form: y (n,) at x (n, d), may fail) against
+ * ref on the box lo (d,), hi (d,) at the point set of opt. The result does not depend on the
+ * number of threads. *out owns its arrays: free them with ua_box_errors_free.
+ * A sampled maximum, never a bound: for d >= 3 the report says how many points were used.
+ * Errors: UA_EINVAL (bad box, no reference, the point cap), UA_EDOMAIN (the reference function
+ * failed), the approximation's status, UA_ENOMEM.
+ * Cost: npoints reference evaluations (MPFR at prec bits, or the function's own cost).
+ */
+ua_status ua_verify_box(ua_status (*approx)(void *ctx, const double *x, size_t n, double *y),
+                        void *ctx, const ua_reference *ref, size_t d, const double *lo,
+                        const double *hi, const ua_verify_box_options *opt, ua_box_errors *out);
+
+/* Releases the arrays of *e (not e itself) and zeroes it. NULL is a no-op. */
+void ua_box_errors_free(ua_box_errors *e);
 
 /* The spacing of float64 (ua_ulp64) or float32 (ua_ulp32) numbers at y, as defined above.
  * ulp of 0 is the smallest subnormal. NaN for NaN or Inf. */

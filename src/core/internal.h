@@ -5,6 +5,7 @@
 #define UA_CORE_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "uniapprox/status.h"
 
 /*
@@ -72,5 +73,22 @@ ua_status ua_check_standardised(const char *who, const char *lead, const char *w
 #else
 #define UA_MULTIVERSION
 #endif
+
+/* The one seeded random number generator (src/core/rng.c): xoshiro256** seeded by splitmix64,
+ * Box-Muller normals. Same seed, same stream on every platform. */
+typedef struct { uint64_t s[4]; } ua_rng;
+void ua_rng_seed(ua_rng *r, uint64_t seed);
+uint64_t ua_rng_next(ua_rng *r);
+double ua_rng_uniform(ua_rng *r);  /* [0, 1) with 53 bits */
+double ua_rng_normal(ua_rng *r);   /* standard normal */
+/* m distinct indices of 0..n-1 (a partial Fisher-Yates shuffle) into idx (m,). UA_ENOMEM. */
+ua_status ua_rng_subset(ua_rng *r, size_t n, size_t m, size_t *idx);
+
+/* Quasi-random points (src/core/qmc.c): u (n, d) in [0, 1)^d, points skip .. skip + n - 1 of a
+ * Sobol sequence (Joe & Kuo's direction numbers, d <= UA_QMC_MAX_DIM) scrambled by a random
+ * digital shift drawn from seed (seed 0: no shift, the plain sequence). UA_EINVAL for d == 0 or
+ * d > UA_QMC_MAX_DIM. */
+#define UA_QMC_MAX_DIM 64
+ua_status ua_qmc_sobol(size_t d, size_t n, size_t skip, uint64_t seed, double *u);
 
 #endif /* UA_CORE_INTERNAL_H */

@@ -243,5 +243,12 @@ static ua_status mlp_describe(const void *state, cJSON *obj)
 ua_status ua_mlp_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 
 const ua_family ua_family_mlp = {
-    "mlp", mlp_free, mlp_predict, mlp_save, mlp_load, ua_mlp_export_c, mlp_describe, NULL, mlp_dims,
+    .name = "mlp",
+    .free = mlp_free,
+    .predict = mlp_predict,
+    .save = mlp_save,
+    .load = mlp_load,
+    .export_c = ua_mlp_export_c,
+    .describe = mlp_describe,
+    .dims = mlp_dims,
 };

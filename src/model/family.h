@@ -10,7 +10,31 @@
 #include "uniapprox/model.h"
 
 typedef struct ua_family {
-    const char *name; /* "cheb", ... */
+    const char *name;    /* "cheb", ... */
+    const char *summary; /* one line for `fit --help` and docs */
+    const char *doc;     /* its page, "docs/cheb.md" */
+
+    /* What it accepts: a mask of UA_ACCEPTS(kind), and the inputs d of a box or table
+     * (max_dim 0: any). ua_family_accepts refuses the rest, naming a family that takes it. */
+    unsigned accepts;
+    size_t min_dim, max_dim;
+
+    /* The option table (uniapprox/options.h): declared once; --help, parsing, validation and the
+     * metadata all come from it. */
+    const ua_option_spec *options;
+    size_t noptions;
+
+    /*
+     * Fits problem p (a kind and dimension it accepts: checked before the call) with option values
+     * o (a set for this table). Returns UA_OK or UA_ENOTRESOLVED with *state set (the best found),
+     * or an error with *state NULL. The family may record what it measured on its own (its error
+     * estimate "estimated_err", "train_rmse", "test_rmse", ...) and the tolerance it was asked for
+     * ("tol_abs", "tol_scale", "tol_rel": the verdict's terms) with ua_model_set_meta on meta, a
+     * model that holds no state yet (use it for metadata only). hooks may be NULL.
+     * Options are read from o; nothing is kept in statics.
+     */
+    ua_status (*fit)(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
+                     ua_model *meta, void **state);
 
     /* Releases a state. Must accept NULL. */
     void (*free)(void *state);
@@ -34,13 +58,28 @@ typedef struct ua_family {
     ua_status (*describe)(const void *state, cJSON *obj);
 
     /* Optional (NULL: none). The model's own points where its error is worth measuring besides a
-     * uniform grid (Chebyshev points, knots, breakpoints), malloc'd into *pts (the caller frees);
-     * *log_grid set to 1 when the dense grid should be uniform in ln x (log-mapped models). */
+     * uniform grid (Chebyshev points, knots, breakpoints, grid nodes), shape (n, din), malloc'd
+     * into *pts (the caller frees); *log_grid set to 1 when the dense grid should be uniform in
+     * ln x (log-mapped 1-D models). */
     ua_status (*natural_points)(const void *state, double **pts, size_t *n, int *log_grid);
 
     /* Optional (NULL: 1 and 1). The number of inputs and outputs of the model. */
     void (*dims)(const void *state, size_t *din, size_t *dout);
+
+    /* Optional (NULL: not a sequence model). y (N, len, nout) for x (N, len) tokens (xd == 0) or
+     * (N, len, xd) reals; *nout and *classify describe the outputs; y malloc'd into *y. */
+    ua_status (*predict_sequences)(const void *state, const double *x, size_t N, size_t len,
+                                   size_t xd, double **y, size_t *nout, int *classify);
 } ua_family;
+
+/* For the engine (src/model/fit.c): a model without state yet, for the family's fit to record
+ * metadata on; ua_model_attach gives it its state (ownership passes to the model). */
+ua_status ua_model_new(const ua_family *fam, ua_model **out);
+void ua_model_attach(ua_model *m, void *state);
+
+/* The registered families, sorted by name: count and i-th. */
+size_t ua_family_registry_count(void);
+const ua_family *ua_family_registry_at(size_t i);
 
 /* The registered family called name, or NULL. */
 const ua_family *ua_family_find(const char *name);

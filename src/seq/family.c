@@ -266,5 +266,12 @@ static ua_status seq_describe(const void *state, cJSON *obj)
 ua_status ua_seq_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 
 const ua_family ua_family_seq = {
-    "seq", seq_free, seq_predict, seq_save, seq_load, ua_seq_export_c, seq_describe, NULL, seq_dims,
+    .name = "seq",
+    .free = seq_free,
+    .predict = seq_predict,
+    .save = seq_save,
+    .load = seq_load,
+    .export_c = ua_seq_export_c,
+    .describe = seq_describe,
+    .dims = seq_dims,
 };

@@ -1,0 +1,219 @@
+/*
+ * uniapprox/problem.h — what to approximate, whatever the family: a ua_problem.
+ *
+ * Four kinds (ua_problem_kind):
+ *
+ *   FORMULA    a target (an expression or a built-in, uniapprox/target.h) of d >= 1 variables on a
+ *              box [lo_1, hi_1] x ... x [lo_d, hi_d]. Evaluated in double for fitting; its
+ *              reference is MPFR (ua_target_eval_mpfr), so every error is measured against it.
+ *   FUNCTION   the user's own C function on a box: `double f(double)` (d = 1) or
+ *              `double f(const double *x)` (any d), from a C source compiled with the system
+ *              compiler or from a shared object, called in a child process so that a crash, an
+ *              abort or a hang in it is reported, never fatal. Its reference is itself, in double:
+ *              every report says "reference: the function, double".
+ *   SAMPLES    a table: inputs x (n, d) and outputs y (n, k), row-major, optionally a held-out
+ *              test table of the same widths. No reference: learners report RMSE on the rows.
+ *   SEQUENCES  sequence data for the seq family: inputs (N, len) integer tokens or (N, len, d)
+ *              reals, targets (N, len) integer classes or (N, len, k) reals, stored as doubles;
+ *              optionally a test set of the same layout.
+ *
+ * A family says which kinds and dimensions it accepts (ua_family_info); a learner handed a
+ * FORMULA or FUNCTION problem draws its own training points with ua_problem_sample.
+ *
+ * Thread-safety: a problem is immutable once built; ua_problem_eval and ua_problem_fn may be
+ * called from several threads at once (a FUNCTION problem serialises the calls to its child).
+ * Ownership: constructors copy their array and string arguments; the problem is released with
+ * ua_problem_free (NULL is a no-op).
+ */
+#ifndef UNIAPPROX_PROBLEM_H
+#define UNIAPPROX_PROBLEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "uniapprox/status.h"
+#include "uniapprox/target.h"
+#include "uniapprox/data.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Kinds of problem. Append only; a family's accepted kinds are a mask of (1u << kind). */
+typedef enum {
+    UA_PROBLEM_FORMULA = 0,
+    UA_PROBLEM_FUNCTION = 1,
+    UA_PROBLEM_SAMPLES = 2,
+    UA_PROBLEM_SEQUENCES = 3
+} ua_problem_kind;
+
+#define UA_ACCEPTS(kind) (1u << (kind))
+
+/* The most variables of a FORMULA or FUNCTION problem (a box). Samples have no such limit. */
+#define UA_PROBLEM_MAX_DIM 64
+
+/* A scalar function of d variables: x has shape (d,); ctx is passed through. */
+typedef double (*ua_fnd)(const double *x, void *ctx);
+
+typedef struct ua_problem ua_problem;
+
+/*
+ * A FORMULA problem: target t (copied by reference count: the problem keeps its own parse of
+ * ua_target_spec(t) and variable names, so t may be freed afterwards) on the box lo (d,), hi (d,)
+ * with d = ua_target_dim(t). Every lo[i] < hi[i], all finite.
+ * Errors: UA_EINVAL (NULL arguments, a bound not finite or lo[i] >= hi[i] — the message names the
+ * variable —, d > UA_PROBLEM_MAX_DIM), UA_ENOMEM.
+ */
+ua_status ua_problem_formula(const ua_target *t, const double *lo, const double *hi,
+                             ua_problem **out);
+
+/*
+ * A FUNCTION problem from C code. source is "FILE.c:SYMBOL" (compiled with the system compiler,
+ * `cc -O2 -shared -fPIC`, plus cflags, a blank-separated list, may be NULL) or "FILE.so:SYMBOL"
+ * (loaded as it is). dim is the number of variables: dim == 1 takes the signature
+ * `double SYMBOL(double)` unless vector is set, dim > 1 always `double SYMBOL(const double *x)`.
+ * The function runs in a child process fed in batches through pipes; each batch may take at
+ * most timeout seconds (0: 60 s) before the child is killed and the call fails.
+ * lo, hi: the box (dim,), as for ua_problem_formula.
+ * Errors: UA_EINVAL (bad source syntax, missing file, a box error, dim 0 or > UA_PROBLEM_MAX_DIM),
+ * UA_EPARSE (the source does not compile: the message quotes the compiler), UA_ENOTFOUND (no
+ * such symbol), UA_EDOMAIN (the function crashes, hangs or returns NaN/Inf at the box's centre:
+ * a first call checks the signature is usable), UA_EIO, UA_ENOMEM.
+ */
+ua_status ua_problem_function(const char *source, size_t dim, int vector, const char *cflags,
+                              const double *lo, const double *hi, double timeout,
+                              ua_problem **out);
+
+/*
+ * A FUNCTION problem from a function pointer in this process (no child process, no crash
+ * protection): for library users and tests. desc names it in reports (copied).
+ * Errors: UA_EINVAL, UA_ENOMEM.
+ */
+ua_status ua_problem_callback(ua_fnd f, void *ctx, size_t dim, const double *lo,
+                              const double *hi, const char *desc, ua_problem **out);
+
+/*
+ * A SAMPLES problem: x (n, d), y (n, k), copied. Every value finite, n >= 1, d >= 1, k >= 1.
+ * Errors: UA_EINVAL (the message names the first non-finite value's row and column), UA_ENOMEM.
+ */
+ua_status ua_problem_samples(const double *x, const double *y, size_t n, size_t d, size_t k,
+                             ua_problem **out);
+
+/*
+ * A SEQUENCES problem: x of shape (N, len) (tokens: xd == 0, integer values >= 0) or (N, len, xd);
+ * y of shape (N, len) (classes: yk == 0, integer values >= 0) or (N, len, yk). Copied.
+ * Errors: UA_EINVAL (non-finite values, negative or fractional tokens/classes), UA_ENOMEM.
+ */
+ua_status ua_problem_sequences(const double *x, const double *y, size_t N, size_t len,
+                               size_t xd, size_t yk, ua_problem **out);
+
+/*
+ * Adds a held-out test set to a SAMPLES problem (x (n, d), y (n, k) with the problem's d and k)
+ * or a SEQUENCES problem (same len, xd, yk; N rows). Copied.
+ * Errors: UA_EINVAL (wrong kind, widths that differ from the training set, non-finite values),
+ * UA_ENOMEM.
+ */
+ua_status ua_problem_set_test(ua_problem *p, const double *x, const double *y, size_t n);
+
+/* What ua_problem_read_samples reads. Strings are borrowed; NULL means "not given". */
+typedef struct {
+    const char *data;       /* a CSV / text / .npy file (for SEQUENCES: an .npy of inputs) */
+    ua_format format;       /* UA_FORMAT_AUTO: by extension (so /dev/stdin needs a format) */
+    const char *x_cols;     /* comma-separated names or 0-based indices (default: all but y) */
+    const char *y_cols;     /* comma-separated (default: the last column) */
+    const char *split_dir;  /* a UCI-style folder: data.txt, index_features.txt,
+                               index_target.txt, index_train_K.txt, index_test_K.txt */
+    size_t split;           /* K of the split (default 0) */
+    const char *test_data;  /* a held-out file with the same columns (or an .npy of inputs) */
+    const char *targets;      /* SEQUENCES: the .npy of targets */
+    const char *test_targets; /* SEQUENCES: the .npy of test targets */
+    int sequences;          /* read SEQUENCES (--targets given) instead of a table */
+} ua_sample_source;
+
+/*
+ * Reads a SAMPLES (or, with src->sequences, SEQUENCES) problem from files. With split_dir:
+ * split_dir/data.txt (or src->data), the columns of index_features.txt / index_target.txt (or
+ * x_cols / y_cols), the training rows of index_train_K.txt and the test rows of
+ * index_test_K.txt as the test set. Without it: every row of data; test_data, when given, read
+ * with the same columns. Every message names the file (and line / column) at fault.
+ * Errors: UA_EINVAL (missing file, bad column, a column both input and target, no columns left),
+ * UA_EFORMAT (malformed file), UA_EIO, UA_ENOMEM.
+ */
+ua_status ua_problem_read_samples(const ua_sample_source *src, ua_problem **out);
+
+/* Releases a problem (and stops a FUNCTION problem's child). NULL is a no-op. */
+void ua_problem_free(ua_problem *p);
+
+/* The kind; the number of inputs d (for SEQUENCES: xd, 0 for tokens); outputs k (1 for FORMULA
+ * and FUNCTION; for SEQUENCES yk, 0 for classes). */
+ua_problem_kind ua_problem_kind_of(const ua_problem *p);
+size_t ua_problem_dim(const ua_problem *p);
+size_t ua_problem_outputs(const ua_problem *p);
+
+/* "formula", "function", "samples", "sequences". */
+const char *ua_problem_kind_name(ua_problem_kind k);
+
+/* FORMULA and FUNCTION: the box, lo (d,) and hi (d,), owned by p. NULL for the other kinds. */
+const double *ua_problem_lo(const ua_problem *p);
+const double *ua_problem_hi(const ua_problem *p);
+
+/* FORMULA: the target (owned by p); NULL for the other kinds. */
+const ua_target *ua_problem_target(const ua_problem *p);
+
+/* Variable names of a box problem (d strings owned by p: the target's, or "x" / "x1".."xd"). */
+const char *ua_problem_var(const ua_problem *p, size_t i);
+
+/*
+ * A one-line description (owned by p): the spec for FORMULA ("exp(-x^2-y^2)"), "FILE.c:SYMBOL"
+ * for FUNCTION, the file for SAMPLES / SEQUENCES ("" for arrays).
+ */
+const char *ua_problem_describe(const ua_problem *p);
+
+/* The reference a measurement of this problem uses: "MPFR" (FORMULA), "the function, double"
+ * (FUNCTION), "none" (SAMPLES, SEQUENCES). Static storage. */
+const char *ua_problem_reference(const ua_problem *p);
+
+/*
+ * FORMULA and FUNCTION: y[i] = f(x[i]) for n points x (n, d), in double.
+ * A value that is NaN or infinite is returned as it is (the caller decides). For a FUNCTION
+ * problem a crash, abort or time-out of the child fails the call: UA_EDOMAIN naming the signal
+ * and the first point of the batch; the child is restarted for the next call.
+ * Errors: UA_EINVAL (wrong kind), UA_EDOMAIN, UA_ENOMEM. Thread-safe.
+ */
+ua_status ua_problem_eval(const ua_problem *p, const double *x, size_t n, double *y);
+
+/* ua_fnd adapter: ctx is a const ua_problem * (FORMULA or FUNCTION); NaN when the call fails. */
+double ua_problem_fn(const double *x, void *ctx);
+
+/* ua_fn1 adapter for 1-D problems: ctx is a const ua_problem * with d == 1. */
+double ua_problem_fn1(double x, void *ctx);
+
+/*
+ * Training points for a learner on a FORMULA or FUNCTION problem: x (n, d) quasi-random in the
+ * box (a Sobol sequence, Joe & Kuo's direction numbers, scrambled by a random digital shift from
+ * seed; equispaced for d == 1), y (n,) = f(x). Every value must be finite.
+ * Errors: UA_EINVAL (wrong kind, n == 0), UA_EDOMAIN (f NaN or infinite at a point: the message
+ * names it), UA_ENOMEM.
+ */
+ua_status ua_problem_sample(const ua_problem *p, size_t n, uint64_t seed, double *x, double *y);
+
+/*
+ * SAMPLES: the training table x (n, d), y (n, k) and the test table (NULL and 0 when none),
+ * owned by p. SEQUENCES: the same arrays in their (N, len, ...) layout, *n = N. Pointers may be
+ * NULL when not wanted.
+ */
+void ua_problem_train(const ua_problem *p, const double **x, const double **y, size_t *n);
+void ua_problem_test(const ua_problem *p, const double **x, const double **y, size_t *n);
+
+/* SEQUENCES: the sequence length (0 for other kinds). */
+size_t ua_problem_seq_len(const ua_problem *p);
+
+/* Parses a box "a:b" (every variable), "a:b,c:d,..." (one interval per variable, in order) or
+ * "x=a:b,y=c:d" (by name, every variable once) for the d variables vars, into lo (d,), hi (d,).
+ * Errors: UA_EINVAL naming the bad part ("--domain 'y=2:1': a >= b", "unknown variable 'w'",
+ * "3 intervals for 2 variables"). */
+ua_status ua_box_parse(const char *s, const char *const *vars, size_t d, double *lo, double *hi);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UNIAPPROX_PROBLEM_H */
