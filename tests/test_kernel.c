@@ -102,7 +102,7 @@ static void test_ntk_reference(void **state)
 /* Empirical NTK of one random network f(x) in the NTK parametrisation (depth hidden ReLU layers of
  * width w): Theta(x, x') = sum over parameters of df/dp(x) df/dp(x'), for the npts points xs. */
 static void empirical_ntk(const double *xs, int npts, int d, int depth, int w, double sw, double sb,
-                          ua_krng *r, double *theta)
+                          ua_rng *r, double *theta)
 {
     int nl = depth + 1;
     int *nin = malloc(nl * sizeof *nin), *nout = malloc(nl * sizeof *nout);
@@ -112,8 +112,8 @@ static void empirical_ntk(const double *xs, int npts, int d, int depth, int w, d
         nout[l] = l == depth ? 1 : w;
         W[l] = malloc((size_t)nin[l] * nout[l] * sizeof(double));
         B[l] = malloc((size_t)nout[l] * sizeof(double));
-        for (long i = 0; i < (long)nin[l] * nout[l]; i++) W[l][i] = ua_krng_normal(r);
-        for (int i = 0; i < nout[l]; i++) B[l][i] = ua_krng_normal(r);
+        for (long i = 0; i < (long)nin[l] * nout[l]; i++) W[l][i] = ua_rng_normal(r);
+        for (int i = 0; i < nout[l]; i++) B[l][i] = ua_rng_normal(r);
     }
     /* per point: activations a_l (input of layer l) and backprop deltas g_l = df/dz_l */
     double **A = malloc((size_t)npts * nl * sizeof *A), **G = malloc((size_t)npts * nl * sizeof *G);
@@ -194,8 +194,8 @@ static void test_ntk_finite_width(void **state)
         double norm = 0;
         for (int i = 0; i < 16; i++) norm += K[i] * K[i];
         for (int wi = 0; wi < 3; wi++) {
-            ua_krng r;
-            ua_krng_seed(&r, 100 + wi);
+            ua_rng r;
+            ua_rng_seed(&r, 100 + wi);
             double mean[16] = {0};
             const int reps = 3;
             for (int rep = 0; rep < reps; rep++) {
@@ -259,12 +259,12 @@ static void test_loo_closed_form(void **state)
     (void)state;
     const size_t n = 30, d = 2;
     double x[30 * 2], y[30], K[30 * 30], res[30], ref[30];
-    ua_krng r;
-    ua_krng_seed(&r, 5);
+    ua_rng r;
+    ua_rng_seed(&r, 5);
     for (size_t i = 0; i < n; i++) {
-        x[i * d] = 4 * ua_krng_uniform(&r) - 2;
-        x[i * d + 1] = 4 * ua_krng_uniform(&r) - 2;
-        y[i] = sin(x[i * d]) * cos(x[i * d + 1]) + 0.1 * ua_krng_normal(&r);
+        x[i * d] = 4 * ua_rng_uniform(&r) - 2;
+        x[i * d + 1] = 4 * ua_rng_uniform(&r) - 2;
+        y[i] = sin(x[i * d]) * cos(x[i * d + 1]) + 0.1 * ua_rng_normal(&r);
     }
     ua_kernel_spec s;
     ua_kernel_spec_default(&s);
@@ -287,13 +287,13 @@ static void test_loo_closed_form(void **state)
     assert_int_equal(ua_kernel_fit(x, y, n, d, 1, &o, &m), UA_OK);
     double best = INFINITY, bl = 0;
     for (int l = 0; l < 11; l++) {
-        brute_loo(K, y, n, ua_krr_default_lambdas[l], ref);
+        brute_loo(K, y, n, ua_ridge_default_lambdas[l], ref);
         double e = 0;
         for (size_t i = 0; i < n; i++) e += ref[i] * ref[i];
         e = sqrt(e / n);
         if (e < best) {
             best = e;
-            bl = ua_krr_default_lambdas[l];
+            bl = ua_ridge_default_lambdas[l];
         }
     }
     ua_kernel_info info;
@@ -321,14 +321,14 @@ static void test_loo_target_units(void **state)
     enum { n = 30, d = 2, k = 2 };
     double x[n * d], y[n * k], xz[n * d], yz[n * k], K[n * n], col[n], ref[n];
     double mean[k], sd[k];
-    ua_krng r;
-    ua_krng_seed(&r, 11);
+    ua_rng r;
+    ua_rng_seed(&r, 11);
     for (size_t i = 0; i < n; i++) {
-        double a = 4 * ua_krng_uniform(&r) - 2, b = 4 * ua_krng_uniform(&r) - 2;
+        double a = 4 * ua_rng_uniform(&r) - 2, b = 4 * ua_rng_uniform(&r) - 2;
         x[i * d] = a;
         x[i * d + 1] = b;
-        y[i * k] = 1000 * (sin(a) * cos(b) + 0.1 * ua_krng_normal(&r)) + 5;
-        y[i * k + 1] = 1e-3 * (a * a - b + 0.05 * ua_krng_normal(&r));
+        y[i * k] = 1000 * (sin(a) * cos(b) + 0.1 * ua_rng_normal(&r)) + 5;
+        y[i * k + 1] = 1e-3 * (a * a - b + 0.05 * ua_rng_normal(&r));
     }
     /* standardise x and y by hand: mean and population standard deviation */
     for (size_t j = 0; j < d + k; j++) {
@@ -357,7 +357,7 @@ static void test_loo_target_units(void **state)
         double sse[k];
         for (size_t t = 0; t < k; t++) {
             for (size_t i = 0; i < n; i++) col[i] = yz[i * k + t];
-            brute_loo(K, col, n, ua_krr_default_lambdas[l], ref);
+            brute_loo(K, col, n, ua_ridge_default_lambdas[l], ref);
             sse[t] = 0;
             for (size_t i = 0; i < n; i++) sse[t] += ref[i] * ref[i];
         }
@@ -365,7 +365,7 @@ static void test_loo_target_units(void **state)
         if (e < best) {
             best = e;
             best_t = sqrt((sd[0] * sd[0] * sse[0] + sd[1] * sd[1] * sse[1]) / (n * k));
-            bl = ua_krr_default_lambdas[l];
+            bl = ua_ridge_default_lambdas[l];
         }
     }
     ua_kernel_options o;
@@ -416,10 +416,10 @@ static void test_loo_target_units(void **state)
  * rounding, maps to its permutation. Returns the number of wrong inputs and the max error. */
 static size_t permutation_errors(int k, int frozen, double *maxerr)
 {
-    ua_krng r;
-    ua_krng_seed(&r, 1000 + k);
+    ua_rng r;
+    ua_rng_seed(&r, 1000 + k);
     size_t *perm = malloc(k * sizeof *perm);
-    ua_krng_subset(&r, k, k, perm);
+    ua_rng_subset(&r, k, k, perm);
     double *X = calloc((size_t)k * k, sizeof *X), *Y = calloc((size_t)k * k, sizeof *Y);
     for (int i = 0; i < k; i++) {
         X[i * k + i] = 1;
@@ -483,12 +483,12 @@ static void test_duplicates_and_nystrom(void **state)
     const size_t n = 200, d = 3;
     double *x = malloc(n * d * sizeof *x), *y = malloc(n * sizeof *y), *p = malloc(n * sizeof *p);
     double *q = malloc(n * sizeof *q);
-    ua_krng r;
-    ua_krng_seed(&r, 9);
+    ua_rng r;
+    ua_rng_seed(&r, 9);
     for (size_t i = 0; i < n; i++) {
         size_t src = i % 40; /* 40 distinct rows, each 5 times */
         if (i < 40)
-            for (size_t j = 0; j < d; j++) x[i * d + j] = 2 * ua_krng_uniform(&r) - 1;
+            for (size_t j = 0; j < d; j++) x[i * d + j] = 2 * ua_rng_uniform(&r) - 1;
         else memcpy(x + i * d, x + src * d, d * sizeof *x);
         y[i] = x[src * d] * x[src * d] - x[src * d + 1];
     }
@@ -765,12 +765,12 @@ static void test_classify(void **state)
     (void)state;
     const size_t n = 300;
     double x[300 * 2], y[300], p[300];
-    ua_krng r;
-    ua_krng_seed(&r, 3);
+    ua_rng r;
+    ua_rng_seed(&r, 3);
     for (size_t i = 0; i < n; i++) {
         int c = (int)(i % 3);
-        x[i * 2] = 2.0 * cos(2.1 * c) + 0.5 * ua_krng_normal(&r);
-        x[i * 2 + 1] = 2.0 * sin(2.1 * c) + 0.5 * ua_krng_normal(&r);
+        x[i * 2] = 2.0 * cos(2.1 * c) + 0.5 * ua_rng_normal(&r);
+        x[i * 2 + 1] = 2.0 * sin(2.1 * c) + 0.5 * ua_rng_normal(&r);
         y[i] = 10.0 + 5.0 * c; /* labels 10, 15, 20 */
     }
     ua_kernel_options o;
@@ -837,10 +837,10 @@ static void test_save_load_export(void **state)
     (void)state;
     const size_t n = 120, d = 3, nt = 50;
     double x[120 * 3], y[120 * 2], yc[120], xt[50 * 3];
-    ua_krng r;
-    ua_krng_seed(&r, 11);
-    for (size_t i = 0; i < n * d; i++) x[i] = 3 * ua_krng_normal(&r) + 1;
-    for (size_t i = 0; i < nt * d; i++) xt[i] = 3 * ua_krng_normal(&r) + 1;
+    ua_rng r;
+    ua_rng_seed(&r, 11);
+    for (size_t i = 0; i < n * d; i++) x[i] = 3 * ua_rng_normal(&r) + 1;
+    for (size_t i = 0; i < nt * d; i++) xt[i] = 3 * ua_rng_normal(&r) + 1;
     for (size_t i = 0; i < n; i++) {
         y[i * 2] = 100 + 10 * sin(x[i * d]) * x[i * d + 1];
         y[i * 2 + 1] = x[i * d + 2] * x[i * d + 2];

@@ -11,7 +11,8 @@
 #include <mpfr.h>
 
 #include "uniapprox.h"
-#include "kernel/internal.h"
+#include "core/internal.h"
+#include "linalg/internal.h"
 #include "rf/internal.h"
 #define TU_SCRATCH_TAG "ua_test_rf"
 #include "test_util.h"
@@ -59,10 +60,10 @@ static void test_ridge_loo(void **state)
     (void)state;
     const size_t n = 40, m = 12;
     double phi[40 * 12], y[40];
-    ua_krng r;
-    ua_krng_seed(&r, 2);
-    for (size_t i = 0; i < n * m; i++) phi[i] = ua_krng_normal(&r);
-    for (size_t i = 0; i < n; i++) y[i] = phi[i * m] - 0.5 * phi[i * m + 3] + 0.3 * ua_krng_normal(&r);
+    ua_rng r;
+    ua_rng_seed(&r, 2);
+    for (size_t i = 0; i < n * m; i++) phi[i] = ua_rng_normal(&r);
+    for (size_t i = 0; i < n; i++) y[i] = phi[i * m] - 0.5 * phi[i * m + 3] + 0.3 * ua_rng_normal(&r);
     const double grid[4] = {1e-3, 0.1, 1.0, 30.0};
     double errs[4], gcv[4], w[12], lam = 0, err;
     assert_int_equal(ua_ridge_features(phi, y, n, m, 1, grid, 4, 0, &lam, &err, errs, w), UA_OK);
@@ -122,16 +123,16 @@ static void test_fit_accuracy(void **state)
     const size_t n = 800, nt = 400;
     double *x = malloc(n * 2 * sizeof *x), *y = malloc(n * sizeof *y);
     double *xt = malloc(nt * 2 * sizeof *xt), *p = malloc(nt * sizeof *p);
-    ua_krng r;
-    ua_krng_seed(&r, 4);
+    ua_rng r;
+    ua_rng_seed(&r, 4);
     for (size_t i = 0; i < n; i++) {
-        x[2 * i] = 4 * ua_krng_uniform(&r) - 2;
-        x[2 * i + 1] = 4 * ua_krng_uniform(&r) - 2;
+        x[2 * i] = 4 * ua_rng_uniform(&r) - 2;
+        x[2 * i + 1] = 4 * ua_rng_uniform(&r) - 2;
         y[i] = target2(x[2 * i], x[2 * i + 1]);
     }
     for (size_t i = 0; i < nt; i++) {
-        xt[2 * i] = 3.6 * ua_krng_uniform(&r) - 1.8;
-        xt[2 * i + 1] = 3.6 * ua_krng_uniform(&r) - 1.8;
+        xt[2 * i] = 3.6 * ua_rng_uniform(&r) - 1.8;
+        xt[2 * i + 1] = 3.6 * ua_rng_uniform(&r) - 1.8;
     }
     const ua_rf_dist dists[3] = {UA_RF_GAUSSIAN, UA_RF_UNIFORM, UA_RF_FOURIER};
     const ua_rf_act acts[3] = {UA_RF_RELU, UA_RF_TANH, UA_RF_COS};
@@ -227,10 +228,10 @@ static void test_save_load_export(void **state)
     (void)state;
     const size_t n = 200, d = 3, k = 2, nt = 40;
     double x[200 * 3], y[200 * 2], xt[40 * 3];
-    ua_krng r;
-    ua_krng_seed(&r, 8);
-    for (size_t i = 0; i < n * d; i++) x[i] = 2 * ua_krng_normal(&r) + 5;
-    for (size_t i = 0; i < nt * d; i++) xt[i] = 2 * ua_krng_normal(&r) + 5;
+    ua_rng r;
+    ua_rng_seed(&r, 8);
+    for (size_t i = 0; i < n * d; i++) x[i] = 2 * ua_rng_normal(&r) + 5;
+    for (size_t i = 0; i < nt * d; i++) xt[i] = 2 * ua_rng_normal(&r) + 5;
     for (size_t i = 0; i < n; i++) {
         y[i * k] = sin(x[i * d]) + x[i * d + 1];
         y[i * k + 1] = 50 + x[i * d + 2] * x[i * d];
@@ -313,7 +314,7 @@ static void test_cos_accuracy(void **state)
         double u = ((double)i + 0.5) / N;
         if (i < 10000) t[i] = 8.0 * (2 * u - 1);                        /* |t| < 8 */
         else if (i < 20000) t[i] = 1e5 * (2 * u - 1);                   /* up to the limit */
-        else if (i < 30000) t[i] = ((double)i - 25000) * (UA_PI / 2) + 1e-9 * ((double)(i % 7) - 3);
+        else if (i < 30000) t[i] = ((double)i - 25000) * (UA_RF_PI / 2) + 1e-9 * ((double)(i % 7) - 3);
         else t[i] = 1e7 * u;                                            /* libm's path */
         v[i] = t[i] + 0.75; /* the row's argument is v - b */
         b[i] = 0.75;

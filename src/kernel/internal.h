@@ -1,6 +1,7 @@
 /*
- * src/kernel/internal.h — what the files of the kernel family share (not installed), and the
- * ridge-on-features solver that Nyström and the rf family both use.
+ * src/kernel/internal.h — what the files of the kernel family share (not installed). The
+ * ridge-on-features solver Nyström shares with the rf family is in src/linalg/internal.h, the
+ * seeded generator (ua_rng) in src/core/internal.h.
  */
 #ifndef UA_KERNEL_INTERNAL_H
 #define UA_KERNEL_INTERNAL_H
@@ -8,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "uniapprox/kernel.h"
+#include "linalg/internal.h"
 
 #define UA_PI 3.14159265358979323846
 
@@ -59,44 +61,6 @@ ua_status ua_krr_loo_grid(double *kmat, const double *y, size_t n, size_t k, con
 ua_status ua_krr_kfold_grid(const double *kmat, const double *y, size_t n, size_t k,
                             const double *cw, const size_t *fold, size_t folds,
                             const double *lambdas, size_t nl, double *err, double *err_t);
-
-/* Ridge on features: phi (n, m), y (n, k) row-major. With nl > 0 lambdas, chooses the one of least
- * LOO (crit 0) or GCV (crit 1) error (returned in *lambda, the error in *err as an RMSE, the
- * per-lambda errors in errs (nl,) when not NULL); with nl == 0 uses *lambda. w (m, k) := the
- * weights. O(n m^2 + m^3). */
-ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t m, size_t k,
-                            const double *lambdas, size_t nl, int crit, double *lambda,
-                            double *err, double *errs, double *w);
-/* ua_ridge_features with column scales: the lambda is still chosen on the error of y as given,
- * and *err_t (when not NULL, with nl > 0) gets the chosen lambda's error with column t's
- * residuals multiplied by cw[t] (cw (k,); NULL: unit scales, *err_t = *err). */
-ua_status ua_ridge_features_w(const double *phi, const double *y, size_t n, size_t m, size_t k,
-                              const double *cw, const double *lambdas, size_t nl, int crit,
-                              double *lambda, double *err, double *err_t, double *errs, double *w);
-
-/* UA_EDIVERGED "<who>: the ridge solve is not finite: the data overflow double (<what>, entry
- * i, is inf) ..." when one of the n values of a is not finite (checked
- * before handing a matrix to LAPACK, and on its results), else UA_OK. lower: a is (n, n) and only
- * its lower triangle (row-major) is read. */
-ua_status ua_ridge_check_finite(const char *who, const char *what, const double *a, size_t n,
-                                int lower);
-#define UA_RIDGE_LEAD "the ridge solve is not finite: "
-
-/* Default lambda grid: 1e-8 .. 1e2 by decades (11 values). */
-extern const double ua_krr_default_lambdas[11];
-
-/* A small, fast, seeded generator (splitmix64 seeding xoshiro256**), for subsets, landmarks and
- * random features. */
-typedef struct { uint64_t s[4]; } ua_krng;
-void ua_krng_seed(ua_krng *r, uint64_t seed);
-uint64_t ua_krng_next(ua_krng *r);
-double ua_krng_uniform(ua_krng *r);  /* [0, 1) with 53 bits */
-double ua_krng_normal(ua_krng *r);   /* standard normal (Box-Muller) */
-/* idx (m,) := m distinct indices of 0..n-1 (partial Fisher-Yates; m <= n). */
-ua_status ua_krng_subset(ua_krng *r, size_t n, size_t m, size_t *idx);
-
-/* Bytes of physical memory (sysconf), or 0 when unknown. */
-double ua_kernel_phys_memory(void);
 
 /* Family vtable hooks shared by family.c and export.c. */
 #include <stdio.h>

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cblas.h>
 #include <omp.h>
@@ -117,8 +118,8 @@ static ua_status choose(const ua_kernel_options *o, const double *x, const doubl
     ua_kernel_spec grid[16];
     int refine;
     size_t ns = scale_grid(spec, d, grid, &refine);
-    const double *lams = o->lambda_grid ? o->lambda_grid : ua_krr_default_lambdas;
-    size_t nl = o->lambda_grid ? o->n_lambda : 11;
+    const double *lams = o->lambda_grid ? o->lambda_grid : ua_ridge_default_lambdas;
+    size_t nl = o->lambda_grid ? o->n_lambda : UA_RIDGE_N_DEFAULT_LAMBDAS;
     double fixed = *lambda;
     if (fixed > 0) {
         lams = &fixed;
@@ -126,15 +127,15 @@ static ua_status choose(const ua_kernel_options *o, const double *x, const doubl
     }
     size_t m = n < o->select_max ? n : o->select_max;
     if (m < 2) m = n;
-    ua_krng r;
-    ua_krng_seed(&r, o->seed);
+    ua_rng r;
+    ua_rng_seed(&r, o->seed);
     size_t *idx = malloc(m * sizeof *idx), *fold = malloc(m * sizeof *fold);
     double *xs = malloc(m * d * sizeof *xs), *ysub = malloc(m * k * sizeof *ysub);
     double *K = malloc(m * m * sizeof *K), *errs = malloc(nl * sizeof *errs);
     double *errs_t = malloc(nl * sizeof *errs_t);
     ua_status st = UA_OK;
     if (!idx || !fold || !xs || !ysub || !K || !errs || !errs_t) st = UA_ENOMEM_ERR(m * m * sizeof *K);
-    if (!st && m < n) st = ua_krng_subset(&r, n, m, idx);
+    if (!st && m < n) st = ua_rng_subset(&r, n, m, idx);
     else if (!st)
         for (size_t i = 0; i < m; i++) idx[i] = i;
     if (!st) {
@@ -146,7 +147,7 @@ static ua_status choose(const ua_kernel_options *o, const double *x, const doubl
             size_t *p = malloc(m * sizeof *p);
             if (!p) st = UA_ENOMEM_ERR(m * sizeof *p);
             else {
-                ua_krng_subset(&r, m, m, p);
+                ua_rng_subset(&r, m, m, p);
                 for (size_t i = 0; i < m; i++) fold[p[i]] = i % o->folds;
                 free(p);
             }
@@ -200,12 +201,19 @@ static ua_status choose(const ua_kernel_options *o, const double *x, const doubl
 
 /* ---- the final solve ----------------------------------------------------------------------- */
 
+/* Bytes of physical memory (sysconf), or 0 when unknown: the default cap of the n x n matrix. */
+static double phys_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (double)pages * (double)size : 0.0;
+}
+
 /* alpha (n, k) = (K + lambda I)^-1 y by Cholesky, K formed and factored in place (8 n^2 bytes). */
 static ua_status solve_exact(const ua_kernel_spec *s, const double *x, const double *y, size_t n,
                              size_t d, size_t k, double lambda, double max_mem, double *alpha)
 {
     double need = (double)n * (double)n * 8.0;
-    double limit = max_mem > 0 ? max_mem : 0.8 * ua_kernel_phys_memory();
+    double limit = max_mem > 0 ? max_mem : 0.8 * phys_memory();
     if ((limit > 0 && need > limit) || (double)n * (double)n > 9.0e18)
         return UA_ERR(UA_ENOMEM, "kernel fit: the %zu x %zu kernel matrix needs %.3g GiB, more than "
                       "the %.3g GiB allowed; use the Nystrom approximation (--nystrom M, e.g. M = "

@@ -16,9 +16,6 @@
 #include "core/internal.h"
 #include "internal.h"
 
-const double ua_krr_default_lambdas[11] = {1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3,
-                                           1e-2, 1e-1, 1e0,  1e1,  1e2};
-
 /* Eigendecomposition of the symmetric a (n, n) whose lower triangle (row-major) is set: on return
  * row j of a (row-major) is the eigenvector of s[j]. dsyevd in column-major order reads the same
  * memory as its upper triangle and writes the eigenvectors as columns = our rows. */

@@ -25,15 +25,15 @@ ua_status ua_kernel_nystrom_solve(ua_kernel *km, const double *x, const double *
                                   const ua_kernel_options *o, int lambda_free, double *err)
 {
     size_t d = km->d, k = km->k, M = o->nystrom < n ? o->nystrom : n;
-    ua_krng r;
-    ua_krng_seed(&r, o->seed ^ 0x6e7973ULL);
+    ua_rng r;
+    ua_rng_seed(&r, o->seed ^ 0x6e7973ULL);
     size_t *idx = malloc(M * sizeof *idx);
     double *L = malloc(M * d * sizeof *L), *W = malloc(M * M * sizeof *W), *s = malloc(M * sizeof *s);
     double *R = malloc(M * M * sizeof *R), *C = malloc(n * M * sizeof *C);
     double *phi = malloc(n * M * sizeof *phi), *c = malloc(M * k * sizeof *c);
     ua_status st = UA_OK;
     if (!idx || !L || !W || !s || !R || !C || !phi || !c) st = UA_ENOMEM_ERR(2 * n * M * sizeof(double));
-    if (!st) st = ua_krng_subset(&r, n, M, idx);
+    if (!st) st = ua_rng_subset(&r, n, M, idx);
     for (size_t i = 0; !st && i < M; i++) memcpy(L + i * d, x + idx[i] * d, d * sizeof *L);
     if (!st) st = ua_kernel_matrix(&km->spec, L, M, L, M, d, W);
     if (!st) st = ua_ridge_check_finite("kernel fit", "the landmark kernel matrix", W, M * M, 0);
@@ -59,8 +59,8 @@ ua_status ua_kernel_nystrom_solve(ua_kernel *km, const double *x, const double *
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)M, (int)M, 1.0, C,
                     (int)M, R, (int)M, 0.0, phi, (int)M);
         double lam = km->lambda;
-        const double *lams = o->lambda_grid ? o->lambda_grid : ua_krr_default_lambdas;
-        size_t nl = lambda_free ? (o->lambda_grid ? o->n_lambda : 11) : 0;
+        const double *lams = o->lambda_grid ? o->lambda_grid : ua_ridge_default_lambdas;
+        size_t nl = lambda_free ? (o->lambda_grid ? o->n_lambda : UA_RIDGE_N_DEFAULT_LAMBDAS) : 0;
         double e = NAN, et = NAN;
         /* lambda chosen on the standardised error; the error reported in target units */
         const double *cw = km->standardize && !km->classify ? km->ys.scale : NULL;

@@ -1,6 +1,6 @@
 /*
  * Random-feature networks: draw the frozen hidden layer, fit the output layer by ridge (lambda by
- * LOO or GCV, src/kernel/ridge.c), predict (uniapprox/rf.h, docs/rf.md).
+ * LOO or GCV, src/linalg/ridge.c), predict (uniapprox/rf.h, docs/rf.md).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include <omp.h>
 
 #include "core/internal.h"
-#include "kernel/internal.h"
+#include "linalg/internal.h"
 #include "internal.h"
 
 static const char *const dist_names[] = {"gaussian", "uniform", "fourier"};
@@ -120,23 +120,23 @@ ua_status ua_rf_draw(const ua_rf_options *opt, size_t d, ua_rf **out)
         ua_rf_free(m);
         return UA_ENOMEM_ERR(M * d * sizeof(double));
     }
-    ua_krng r;
-    ua_krng_seed(&r, o.seed);
+    ua_rng r;
+    ua_rng_seed(&r, o.seed);
     double sd = sqrt((double)d);
     for (size_t i = 0; i < M; i++) {
         for (size_t j = 0; j < d; j++) {
             double a;
             switch (o.dist) {
-            case UA_RF_GAUSSIAN: a = ua_krng_normal(&r) * o.scale / sd; break;
-            case UA_RF_UNIFORM: a = (2.0 * ua_krng_uniform(&r) - 1.0) * o.bandwidth; break;
-            default: a = ua_krng_normal(&r) * sqrt(2.0 * m->gamma); break;
+            case UA_RF_GAUSSIAN: a = ua_rng_normal(&r) * o.scale / sd; break;
+            case UA_RF_UNIFORM: a = (2.0 * ua_rng_uniform(&r) - 1.0) * o.bandwidth; break;
+            default: a = ua_rng_normal(&r) * sqrt(2.0 * m->gamma); break;
             }
             m->A[i * d + j] = a;
         }
         switch (o.dist) {
-        case UA_RF_GAUSSIAN: m->b[i] = ua_krng_normal(&r) * o.scale; break;
-        case UA_RF_UNIFORM: m->b[i] = (2.0 * ua_krng_uniform(&r) - 1.0) * 2.0 * o.bandwidth * sd; break;
-        default: m->b[i] = 2.0 * UA_PI * ua_krng_uniform(&r); break;
+        case UA_RF_GAUSSIAN: m->b[i] = ua_rng_normal(&r) * o.scale; break;
+        case UA_RF_UNIFORM: m->b[i] = (2.0 * ua_rng_uniform(&r) - 1.0) * 2.0 * o.bandwidth * sd; break;
+        default: m->b[i] = 2.0 * UA_RF_PI * ua_rng_uniform(&r); break;
         }
     }
     *out = m;
@@ -271,8 +271,8 @@ ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t
         st = ua_rf_solve_fixed(m, z, yz, n, o.lambda, m->c);
     } else if (!st) { /* lambda over a grid: one eigendecomposition scores them all */
         double *phi = malloc(n * M * sizeof *phi), lam = 0, err = NAN;
-        const double *grid = o.lambda_grid ? o.lambda_grid : ua_krr_default_lambdas;
-        size_t nl = o.lambda_grid ? o.n_lambda : 11;
+        const double *grid = o.lambda_grid ? o.lambda_grid : ua_ridge_default_lambdas;
+        size_t nl = o.lambda_grid ? o.n_lambda : UA_RIDGE_N_DEFAULT_LAMBDAS;
         if (!phi) st = UA_ENOMEM_ERR(n * M * sizeof *phi);
         if (!st) st = ua_rf_features_std(m, z, n, phi);
         /* lambda is chosen on the standardised targets; the error is reported in the target's units */

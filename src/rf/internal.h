@@ -7,6 +7,8 @@
 #include "uniapprox/model.h"
 #include "uniapprox/rf.h"
 
+#define UA_RF_PI 3.14159265358979323846
+
 struct ua_rf {
     size_t d, k, m, n_train;
     ua_rf_dist dist;

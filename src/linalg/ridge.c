@@ -1,5 +1,5 @@
 /*
- * Ridge least squares on features (Nyström features here, random features in src/rf/):
+ * Ridge least squares on features (Nyström features of src/kernel/, random features of src/rf/):
  *   w = (Phi^T Phi + lambda I)^-1 Phi^T y,   Phi (n, m), y (n, k).
  * One eigendecomposition Phi^T Phi = V diag(s) V^T serves every lambda of a grid; with
  * P = Phi V the hat matrix is H = P diag(1/(s + lambda)) P^T, so
@@ -16,6 +16,9 @@
 
 #include "core/internal.h"
 #include "internal.h"
+
+const double ua_ridge_default_lambdas[UA_RIDGE_N_DEFAULT_LAMBDAS] = {
+    1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2};
 
 ua_status ua_ridge_check_finite(const char *who, const char *what, const double *a, size_t n,
                                 int lower)

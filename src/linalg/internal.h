@@ -1,0 +1,40 @@
+/*
+ * src/linalg/internal.h — ridge least squares on features, shared by the kernel family (Nyström
+ * features) and the rf family (random features) (not installed). A layer below the families:
+ * it depends on core only.
+ */
+#ifndef UA_LINALG_INTERNAL_H
+#define UA_LINALG_INTERNAL_H
+
+#include <stddef.h>
+#include "uniapprox/status.h"
+
+/* Ridge on features: phi (n, m), y (n, k) row-major. With nl > 0 lambdas, chooses the one of least
+ * LOO (crit 0) or GCV (crit 1) error (returned in *lambda, the error in *err as an RMSE, the
+ * per-lambda errors in errs (nl,) when not NULL); with nl == 0 uses *lambda. w (m, k) := the
+ * weights. O(n m^2 + m^3). Errors: UA_EINVAL (lambda <= 0), UA_EDOMAIN (not positive definite,
+ * eigendecomposition failed, a selection dominated by rounding), UA_EDIVERGED (not finite),
+ * UA_ENOMEM. */
+ua_status ua_ridge_features(const double *phi, const double *y, size_t n, size_t m, size_t k,
+                            const double *lambdas, size_t nl, int crit, double *lambda,
+                            double *err, double *errs, double *w);
+/* ua_ridge_features with column scales: the lambda is still chosen on the error of y as given,
+ * and *err_t (when not NULL, with nl > 0) gets the chosen lambda's error with column t's
+ * residuals multiplied by cw[t] (cw (k,); NULL: unit scales, *err_t = *err). */
+ua_status ua_ridge_features_w(const double *phi, const double *y, size_t n, size_t m, size_t k,
+                              const double *cw, const double *lambdas, size_t nl, int crit,
+                              double *lambda, double *err, double *err_t, double *errs, double *w);
+
+/* UA_EDIVERGED "<who>: the ridge solve is not finite: the data overflow double (<what>, entry
+ * i, is inf) ..." when one of the n values of a is not finite (checked
+ * before handing a matrix to LAPACK, and on its results), else UA_OK. lower: a is (n, n) and only
+ * its lower triangle (row-major) is read. */
+ua_status ua_ridge_check_finite(const char *who, const char *what, const double *a, size_t n,
+                                int lower);
+#define UA_RIDGE_LEAD "the ridge solve is not finite: "
+
+/* The default lambda grid of both learners: 1e-8 .. 1e2 by decades (11 values). */
+#define UA_RIDGE_N_DEFAULT_LAMBDAS 11
+extern const double ua_ridge_default_lambdas[UA_RIDGE_N_DEFAULT_LAMBDAS];
+
+#endif /* UA_LINALG_INTERNAL_H */
