@@ -204,6 +204,12 @@ ua_status ua_problem_sample(const ua_problem *p, size_t n, uint64_t seed, double
 void ua_problem_train(const ua_problem *p, const double **x, const double **y, size_t *n);
 void ua_problem_test(const ua_problem *p, const double **x, const double **y, size_t *n);
 
+/* FUNCTION problems from C code: the source "FILE.c:SYMBOL" as given, whether the 1-D signature is
+ * the vector one, and the extra compiler flags (NULL when none); all owned by p. UA_EINVAL for
+ * other kinds (and for ua_problem_callback problems, which have no source). */
+ua_status ua_problem_function_source(const ua_problem *p, const char **source, int *vector,
+                                     const char **cflags);
+
 /* SEQUENCES: the sequence length (0 for other kinds). */
 size_t ua_problem_seq_len(const ua_problem *p);
 

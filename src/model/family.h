@@ -76,6 +76,9 @@ typedef struct ua_family {
  * metadata on; ua_model_attach gives it its state (ownership passes to the model). */
 ua_status ua_model_new(const ua_family *fam, ua_model **out);
 void ua_model_attach(ua_model *m, void *state);
+/* The target text (copied) and the box lo, hi (d,) of a model being built; d == 0: none. */
+ua_status ua_model_set_problem(ua_model *m, const char *target, size_t d, const double *lo,
+                               const double *hi);
 
 /* The registered families, sorted by name: count and i-th. */
 size_t ua_family_registry_count(void);

@@ -16,7 +16,9 @@ struct ua_model {
     const ua_family *fam;
     void *state;
     char *target;
-    double lo, hi;
+    double lo, hi;   /* a 1-D model's interval ([-inf, inf]: none) */
+    size_t d;        /* the box: d intervals [blo[i], bhi[i]]; d == 0 without one */
+    double *blo, *bhi;
     ua_st *meta; /* only its metadata is used: one implementation of an ordered string map */
 };
 
@@ -34,6 +36,25 @@ static int is_reserved(const char *key)
 static int domain_ok(double lo, double hi)
 {
     return (isfinite(lo) && isfinite(hi) && lo < hi) || (lo == -INFINITY && hi == INFINITY);
+}
+
+/* Copies the box lo, hi (d,) into m. */
+static ua_status set_box(ua_model *m, size_t d, const double *lo, const double *hi)
+{
+    double *a = ua_calloc(d, sizeof *a), *b = ua_calloc(d, sizeof *b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return UA_ENOMEM_ERR(2 * d * sizeof *a);
+    }
+    memcpy(a, lo, d * sizeof *a);
+    memcpy(b, hi, d * sizeof *b);
+    free(m->blo);
+    free(m->bhi);
+    m->blo = a;
+    m->bhi = b;
+    m->d = d;
+    return UA_OK;
 }
 
 /* Builds a model around a state of a known family; frees the state on failure. */
@@ -58,6 +79,10 @@ static ua_status make(const ua_family *fam, void *state, const char *target, dou
     m->state = state;
     m->lo = lo;
     m->hi = hi;
+    if (isfinite(lo) && (s = set_box(m, 1, &lo, &hi))) {
+        ua_model_free(m);
+        return s;
+    }
     *out = m;
     return UA_OK;
 }
@@ -79,10 +104,121 @@ ua_status ua_model_wrap(const char *family, void *state, const char *target, dou
     return make(fam, state, target, lo, hi, out);
 }
 
+ua_status ua_model_wrap_box(const char *family, void *state, const char *target, size_t d,
+                            const double *lo, const double *hi, ua_model **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "ua_model_wrap_box: out is NULL");
+    *out = NULL;
+    const ua_family *fam = ua_family_find(family);
+    if (!fam) return UA_ERR(UA_ENOTFOUND, "unknown family '%s'", family ? family : "(null)");
+    if (!state) return UA_ERR(UA_EINVAL, "ua_model_wrap_box: state is NULL");
+    ua_status s = UA_OK;
+    if (d == 0 || !lo || !hi) s = UA_ERR(UA_EINVAL, "ua_model_wrap_box: empty box");
+    for (size_t i = 0; !s && i < d; i++)
+        if (!(isfinite(lo[i]) && isfinite(hi[i]) && lo[i] < hi[i]))
+            s = UA_ERR(UA_EINVAL, "box interval %zu [%g, %g] is not a finite lo < hi", i + 1,
+                       lo[i], hi[i]);
+    if (s) {
+        fam->free(state);
+        return s;
+    }
+    if (d == 1) return make(fam, state, target, lo[0], hi[0], out);
+    ua_model *m;
+    if ((s = make(fam, state, target, -INFINITY, INFINITY, &m))) return s;
+    if ((s = set_box(m, d, lo, hi))) {
+        ua_model_free(m);
+        return s;
+    }
+    *out = m;
+    return UA_OK;
+}
+
+ua_status ua_model_new(const ua_family *fam, ua_model **out)
+{
+    *out = NULL;
+    ua_model *m = calloc(1, sizeof *m);
+    if (!m) return UA_ENOMEM_ERR(sizeof *m);
+    ua_status s = UA_OK;
+    if (!(m->target = ua_strdup(""))) s = UA_ENOMEM_ERR(1);
+    else s = ua_st_alloc(&m->meta);
+    if (s) {
+        free(m->target);
+        free(m);
+        return s;
+    }
+    m->fam = fam;
+    m->lo = -INFINITY;
+    m->hi = INFINITY;
+    *out = m;
+    return UA_OK;
+}
+
+void ua_model_attach(ua_model *m, void *state)
+{
+    m->fam->free(m->state);
+    m->state = state;
+}
+
+/* For the engine (src/model/fit.c): the target text and the box of a model being built. */
+ua_status ua_model_set_problem(ua_model *m, const char *target, size_t d, const double *lo,
+                               const double *hi)
+{
+    char *t = ua_strdup(target ? target : "");
+    if (!t) return UA_ENOMEM_ERR(target ? strlen(target) + 1 : 1);
+    free(m->target);
+    m->target = t;
+    if (!d) {
+        free(m->blo);
+        free(m->bhi);
+        m->blo = m->bhi = NULL;
+        m->d = 0;
+        m->lo = -INFINITY;
+        m->hi = INFINITY;
+        return UA_OK;
+    }
+    ua_status s = set_box(m, d, lo, hi);
+    if (!s) {
+        m->lo = d == 1 ? lo[0] : -INFINITY;
+        m->hi = d == 1 ? hi[0] : INFINITY;
+    }
+    return s;
+}
+
+void ua_model_box(const ua_model *m, size_t *d, const double **lo, const double **hi)
+{
+    if (d) *d = m->d;
+    if (lo) *lo = m->blo;
+    if (hi) *hi = m->bhi;
+}
+
+ua_problem_kind ua_model_kind(const ua_model *m)
+{
+    const char *k = ua_model_meta(m, "problem");
+    for (int i = 0; k && i <= UA_PROBLEM_SEQUENCES; i++)
+        if (!strcmp(k, ua_problem_kind_name((ua_problem_kind)i))) return (ua_problem_kind)i;
+    if (m->fam->predict_sequences) return UA_PROBLEM_SEQUENCES;
+    return m->d && m->target[0] ? UA_PROBLEM_FORMULA : UA_PROBLEM_SAMPLES;
+}
+
+ua_status ua_model_predict_sequences(const ua_model *m, const double *x, size_t N, size_t len,
+                                     size_t xd, double **y, size_t *nout, int *classify)
+{
+    if (!m || !y || !nout || !classify)
+        return UA_ERR(UA_EINVAL, "ua_model_predict_sequences: NULL argument");
+    *y = NULL;
+    if (!m->fam->predict_sequences)
+        return UA_ERR(UA_EUNSUPPORTED, "a %s model takes rows of numbers, not sequences",
+                      m->fam->name);
+    if (N && !x) return UA_ERR(UA_EINVAL, "ua_model_predict_sequences: x is NULL");
+    return m->fam->predict_sequences(m->state, x, N, len, xd, y, nout, classify);
+}
+
 void ua_model_free(ua_model *m)
 {
     if (!m) return;
     m->fam->free(m->state);
+    free(m->blo);
+    free(m->bhi);
     free(m->target);
     ua_st_free(m->meta);
     free(m);
@@ -151,8 +287,23 @@ ua_status ua_model_save(const ua_model *m, const char *path)
     ua_st *st;
     ua_status s = ua_st_alloc(&st);
     if (s) return s;
-    char lo[32], hi[32], domain[80], version[16];
-    snprintf(domain, sizeof domain, "%s:%s", ua_fmt_double(lo, m->lo), ua_fmt_double(hi, m->hi));
+    char lo[32], hi[32], version[16];
+    size_t dlen = 80 * (m->d ? m->d : 1);
+    char *domain = malloc(dlen);
+    if (!domain) {
+        ua_st_free(st);
+        return UA_ENOMEM_ERR(dlen);
+    }
+    if (m->d <= 1) {
+        snprintf(domain, dlen, "%s:%s", ua_fmt_double(lo, m->lo), ua_fmt_double(hi, m->hi));
+    } else {
+        domain[0] = '\0';
+        for (size_t i = 0; i < m->d; i++) {
+            size_t used = strlen(domain);
+            snprintf(domain + used, dlen - used, "%s%s:%s", i ? "," : "",
+                     ua_fmt_double(lo, m->blo[i]), ua_fmt_double(hi, m->bhi[i]));
+        }
+    }
     snprintf(version, sizeof version, "%d", FORMAT_VERSION);
     if ((s = ua_st_set_meta(st, "format", FORMAT_NAME)) ||
         (s = ua_st_set_meta(st, "format_version", version)) ||
@@ -168,12 +319,13 @@ ua_status ua_model_save(const ua_model *m, const char *path)
     if ((s = m->fam->save(m->state, st))) goto done;
     s = ua_st_write(st, path);
 done:
+    free(domain);
     ua_st_free(st);
     return s;
 }
 
-/* "lo:hi" with two finite doubles, lo < hi, nothing else. */
-static int parse_domain(const char *text, double *lo, double *hi)
+/* "lo:hi" with two finite doubles, lo < hi, nothing else; *end past it. */
+static int parse_interval(const char *text, double *lo, double *hi, const char **after)
 {
     char *end;
     errno = 0;
@@ -181,8 +333,42 @@ static int parse_domain(const char *text, double *lo, double *hi)
     if (end == text || *end != ':') return 0;
     const char *second = end + 1;
     *hi = strtod(second, &end);
-    if (end == second || *end) return 0;
+    if (end == second) return 0;
+    *after = end;
     return domain_ok(*lo, *hi);
+}
+
+static int parse_domain(const char *text, double *lo, double *hi)
+{
+    const char *end;
+    return parse_interval(text, lo, hi, &end) && !*end;
+}
+
+/* "a:b,c:d,..." with d >= 2 finite intervals into malloc'd lo, hi; 0 when malformed. At most
+ * UA_PROBLEM_MAX_DIM intervals (the file is untrusted). */
+static int parse_box(const char *text, size_t *d, double **lo, double **hi)
+{
+    size_t n = 1;
+    for (const char *p = text; *p; p++) n += *p == ',';
+    if (n < 2 || n > UA_PROBLEM_MAX_DIM) return 0;
+    *lo = ua_calloc(n, sizeof **lo);
+    *hi = ua_calloc(n, sizeof **hi);
+    const char *p = text;
+    int ok = *lo && *hi;
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *end;
+        ok = parse_interval(p, &(*lo)[i], &(*hi)[i], &end) && isfinite((*lo)[i]) &&
+             (i + 1 < n ? *end == ',' : *end == '\0');
+        p = end + 1;
+    }
+    if (!ok) {
+        free(*lo);
+        free(*hi);
+        *lo = *hi = NULL;
+        return 0;
+    }
+    *d = n;
+    return 1;
 }
 
 /* A positive decimal integer with no sign, spaces or trailing text; -1 otherwise. */
@@ -208,7 +394,8 @@ ua_status ua_model_load(const char *path, ua_model **out)
     const char *family = ua_st_meta(st, "family"), *domain = ua_st_meta(st, "domain");
     const char *target = ua_st_meta(st, "target");
     const ua_family *fam = NULL;
-    double lo = 0, hi = 0;
+    double lo = 0, hi = 0, *blo = NULL, *bhi = NULL;
+    size_t bd = 0;
     void *state = NULL;
     long v;
     if (!format) {
@@ -231,16 +418,29 @@ ua_status ua_model_load(const char *path, ua_model **out)
         s = UA_ERR(UA_ENOTFOUND, "'%s': unknown family '%s'", path, family);
     } else if (!domain) {
         s = UA_ERR(UA_EFORMAT, "'%s': metadata \"domain\" is missing", path);
-    } else if (!parse_domain(domain, &lo, &hi)) {
-        s = UA_ERR(UA_EFORMAT, "'%s': domain '%s' is not \"lo:hi\" with finite lo < hi, nor \"-inf:inf\"", path,
-                   domain);
+    } else if (strchr(domain, ',') ? !parse_box(domain, &bd, &blo, &bhi)
+                                   : !parse_domain(domain, &lo, &hi)) {
+        s = UA_ERR(UA_EFORMAT, "'%s': domain '%s' is not \"lo:hi\" with finite lo < hi, nor "
+                   "\"-inf:inf\", nor a box \"a:b,c:d,...\"", path, domain);
     } else if (!target) {
         s = UA_ERR(UA_EFORMAT, "'%s': metadata \"target\" is missing", path);
     }
     if (s) goto done;
+    if (bd) lo = -INFINITY, hi = INFINITY;
     if ((s = fam->load(st, lo, hi, &state))) goto done;
     ua_model *m;
     if ((s = make(fam, state, target, lo, hi, &m))) goto done; /* make freed the state */
+    if (bd) {
+        size_t din;
+        ua_model_dims(m, &din, NULL);
+        if (din != bd) s = UA_ERR(UA_EFORMAT, "'%s': the box has %zu intervals but the model "
+                                  "takes %zu inputs", path, bd, din);
+        if (!s) s = set_box(m, bd, blo, bhi);
+        if (s) {
+            ua_model_free(m);
+            goto done;
+        }
+    }
     for (size_t i = 0; i < ua_st_meta_count(st); i++) {
         const char *k, *val;
         ua_st_meta_at(st, i, &k, &val);
@@ -252,6 +452,8 @@ ua_status ua_model_load(const char *path, ua_model **out)
     }
     *out = m;
 done:
+    free(blo);
+    free(bhi);
     ua_st_free(st);
     return s;
 }

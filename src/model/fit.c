@@ -1,0 +1,144 @@
+/* ua_fit: a problem handed to a family through its vtable (uniapprox/model.h). The engine checks
+ * that the family accepts the problem, gives the family a model to record its metadata on, times
+ * the fit, and stores the problem and every option value with the model. The verdict is not made
+ * here: it is ua_model_measure's (src/model/measure.c). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/internal.h"
+#include "family.h"
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
+}
+
+/* What the model must remember of the problem to be measured again (`check`), exported with an
+ * honest header, and described: kind, reference, variable names, the function's source. */
+static ua_status store_problem(ua_model *m, const ua_problem *p)
+{
+    ua_problem_kind kind = ua_problem_kind_of(p);
+    size_t d = ua_problem_dim(p);
+    int box = kind == UA_PROBLEM_FORMULA || kind == UA_PROBLEM_FUNCTION;
+    ua_status s = ua_model_set_problem(m, box ? ua_problem_describe(p) : "", box ? d : 0,
+                                       box ? ua_problem_lo(p) : NULL,
+                                       box ? ua_problem_hi(p) : NULL);
+    if (!s) s = ua_model_set_meta(m, "problem", ua_problem_kind_name(kind));
+    if (!s) s = ua_model_set_meta(m, "reference", ua_problem_reference(p));
+    if (!s && box) {
+        size_t len = 1;
+        for (size_t i = 0; i < d; i++) len += strlen(ua_problem_var(p, i)) + 1;
+        char *vars = malloc(len);
+        if (!vars) return UA_ENOMEM_ERR(len);
+        vars[0] = '\0';
+        for (size_t i = 0; i < d; i++) {
+            if (i) strcat(vars, ",");
+            strcat(vars, ua_problem_var(p, i));
+        }
+        s = ua_model_set_meta(m, "vars", vars);
+        free(vars);
+    }
+    if (!s && kind == UA_PROBLEM_FUNCTION) {
+        const char *src = NULL, *cflags = NULL;
+        int vector = 0;
+        if (ua_problem_function_source(p, &src, &vector, &cflags) == UA_OK && src) {
+            s = ua_model_set_meta(m, "function", src);
+            if (!s) s = ua_model_set_meta(m, "function_vector", vector ? "1" : "0");
+            if (!s && cflags) s = ua_model_set_meta(m, "function_cflags", cflags);
+        }
+        ua_clear_error();
+    }
+    if (!s && !box && ua_problem_describe(p)[0])
+        s = ua_model_set_meta(m, "data", ua_problem_describe(p));
+    return s;
+}
+
+/* Every option with a value (set or default) under its metadata key ('-' -> '_'). */
+static ua_status store_options(ua_model *m, const ua_options *o)
+{
+    size_t n;
+    const ua_option_spec *spec = ua_options_spec(o, &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *v = ua_options_get(o, spec[i].name);
+        if (!v) continue;
+        if (spec[i].type == UA_OPT_FLAG && !ua_options_flag(o, spec[i].name)) continue;
+        char key[128];
+        snprintf(key, sizeof key, "%s", spec[i].name);
+        for (char *c = key; *c; c++)
+            if (*c == '-') *c = '_';
+        if (ua_model_meta(m, key)) continue; /* the family recorded its own (resolved) value */
+        ua_status s = ua_model_set_meta(m, key, v);
+        if (s) return s;
+    }
+    return UA_OK;
+}
+
+ua_status ua_fit(const ua_problem *p, const char *family, const ua_options *opt,
+                 const ua_fit_hooks *hooks, ua_model **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "ua_fit: out is NULL");
+    *out = NULL;
+    if (!p) return UA_ERR(UA_EINVAL, "ua_fit: problem is NULL");
+    ua_status s = ua_family_accepts(family, p);
+    if (s) return s;
+    const ua_family *fam = ua_family_find(family);
+    ua_options *defaults = NULL;
+    if (!opt) {
+        if ((s = ua_options_alloc(fam->options, fam->noptions, &defaults))) return s;
+        opt = defaults;
+    } else if (ua_options_spec(opt, NULL) != fam->options) {
+        return UA_ERR(UA_EINVAL, "ua_fit: the options were made for another family than %s "
+                      "(use ua_family_options)", fam->name);
+    }
+    ua_model *m = NULL;
+    s = ua_model_new(fam, &m);
+    if (!s) s = store_problem(m, p);
+    if (s) {
+        ua_model_free(m);
+        ua_options_free(defaults);
+        return s;
+    }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    void *state = NULL;
+    ua_status fs = fam->fit(p, opt, hooks, m, &state);
+    double secs = seconds_since(&t0);
+    if (fs != UA_OK && fs != UA_ENOTRESOLVED) {
+        fam->free(state);
+        ua_model_free(m);
+        ua_options_free(defaults);
+        return fs;
+    }
+    if (!state) {
+        ua_model_free(m);
+        ua_options_free(defaults);
+        return UA_ERR(UA_EINVAL, "the %s family returned no model", fam->name);
+    }
+    /* the message of a not-resolved fit must survive the bookkeeping below */
+    char reason[512] = "";
+    if (fs == UA_ENOTRESOLVED) {
+        snprintf(reason, sizeof reason, "%s", ua_last_error());
+        char *tag = strrchr(reason, '['); /* the location tag is added again below */
+        if (tag && tag > reason && tag[-1] == ' ') tag[-1] = '\0';
+    }
+    ua_model_attach(m, state);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.6g", secs);
+    s = ua_model_set_meta(m, "fit_seconds", buf);
+    if (!s) s = ua_model_set_meta(m, "fit_resolved", fs == UA_OK ? "1" : "0");
+    if (!s && reason[0]) s = ua_model_set_meta(m, "fit_reason", reason);
+    if (!s) s = store_options(m, opt);
+    ua_options_free(defaults);
+    if (s) {
+        ua_model_free(m);
+        return s;
+    }
+    *out = m;
+    if (fs == UA_ENOTRESOLVED) return UA_ERR(UA_ENOTRESOLVED, "%s", reason);
+    return UA_OK;
+}

@@ -1,0 +1,308 @@
+/* ua_model_measure: the independent measurement of a model on its problem, and the verdict
+ * (uniapprox/model.h). A formula is measured against MPFR, a user's function against itself in
+ * double, over the problem's box with ua_verify_box (never the construction points alone); a model
+ * of samples by its RMSE on the training and test rows. "resolved" means the measured error meets
+ * the tolerance the model records, at every measured point. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "family.h"
+
+void ua_measure_options_default(ua_measure_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->check_points = 100000;
+    o->max_points = 10000000;
+    o->prec = 128;
+}
+
+void ua_measurement_free(ua_measurement *r)
+{
+    if (!r) return;
+    ua_box_errors_free(&r->err);
+    memset(r, 0, sizeof *r);
+}
+
+/* A metadata number of m, or NaN when absent or malformed. */
+static double meta_number(const ua_model *m, const char *key)
+{
+    const char *v = ua_model_meta(m, key);
+    if (!v) return NAN;
+    char *end;
+    double x = strtod(v, &end);
+    return end != v && !*end ? x : NAN;
+}
+
+static ua_status approx_batch(void *ctx, const double *x, size_t n, double *y)
+{
+    return ua_model_predict(ctx, x, n, y);
+}
+
+static ua_status reference_batch(void *ctx, const double *x, size_t n, double *y)
+{
+    return ua_problem_eval(ctx, x, n, y);
+}
+
+static ua_status set_number(ua_model *m, const char *key, double v)
+{
+    char buf[32];
+    return ua_model_set_meta(m, key, ua_fmt_double(buf, v));
+}
+
+/* A point as "x" (1-D) or "x1,x2,..." into the metadata. */
+static ua_status set_point(ua_model *m, const char *key, const double *x, size_t d)
+{
+    size_t len = 32 * d + 1;
+    char *buf = malloc(len), num[32];
+    if (!buf) return UA_ENOMEM_ERR(len);
+    buf[0] = '\0';
+    for (size_t i = 0; i < d; i++) {
+        if (i) strcat(buf, ",");
+        strcat(buf, ua_fmt_double(num, x ? x[i] : NAN));
+    }
+    ua_status s = ua_model_set_meta(m, key, buf);
+    free(buf);
+    return s;
+}
+
+static ua_status store_box_errors(ua_model *m, const ua_measurement *r, long prec,
+                                  const ua_problem *p)
+{
+    const ua_box_errors *e = &r->err;
+    struct { const char *key; double v; const double *x; } rows[] = {
+        { "max_abs_err", e->max_abs, e->x_max_abs },
+        { "max_rel_err", e->max_rel, e->x_max_rel },
+        { "max_rel_scale_err", e->max_rel_scale, NULL },
+        { "scale", e->scale, NULL },
+        { "rms_err", e->rms_abs, NULL },
+        { "max_ulp64", e->max_ulp64, e->x_max_ulp64 },
+        { "max_ulp32", e->max_ulp32, e->x_max_ulp32 },
+        { "tol_ratio", e->tol_ratio, e->x_tol_ratio },
+    };
+    ua_status s = UA_OK;
+    for (size_t i = 0; !s && i < sizeof rows / sizeof rows[0]; i++) {
+        s = set_number(m, rows[i].key, rows[i].v);
+        if (!s && rows[i].x) {
+            char key[64];
+            snprintf(key, sizeof key, "%s_x", rows[i].key);
+            s = set_point(m, key, rows[i].x, e->d);
+        }
+    }
+    char buf[32];
+    snprintf(buf, sizeof buf, "%zu", e->npoints);
+    if (!s) s = ua_model_set_meta(m, "check_points", buf);
+    if (!s && ua_problem_kind_of(p) == UA_PROBLEM_FORMULA) {
+        snprintf(buf, sizeof buf, "%ld", prec);
+        s = ua_model_set_meta(m, "check_prec", buf);
+    }
+    return s;
+}
+
+/* The box measurement of a FORMULA or FUNCTION problem. */
+static ua_status measure_box(ua_model *m, const ua_problem *p, const ua_measure_options *o,
+                             ua_measurement *r)
+{
+    size_t d = ua_problem_dim(p), din, dout;
+    ua_model_dims(m, &din, &dout);
+    if (din != d || dout != 1)
+        return UA_ERR(UA_EINVAL, "the model takes %zu inputs and gives %zu outputs; the problem "
+                      "has %zu variables and one value", din, dout, d);
+    ua_verify_box_options vo;
+    ua_verify_box_options_default(&vo, d);
+    if (d == 1) vo.grid_points = o->check_points;
+    else if (d == 2) {
+        vo.grid_points = o->check_points * 2 / 5;
+        vo.sobol_points = o->check_points / 5;
+    } else vo.sobol_points = o->check_points;
+    vo.max_points = o->max_points;
+    vo.prec = o->prec;
+    vo.threads = o->threads;
+    vo.progress = o->progress;
+    vo.progress_ctx = o->progress_ctx;
+    r->tol_abs = meta_number(m, "tol_abs");
+    r->tol_scale = meta_number(m, "tol_scale");
+    r->tol_rel = meta_number(m, "tol_rel");
+    r->has_tol = isfinite(r->tol_abs) || isfinite(r->tol_scale) || isfinite(r->tol_rel);
+    if (!isfinite(r->tol_abs)) r->tol_abs = 0;
+    if (!isfinite(r->tol_scale)) r->tol_scale = 0;
+    if (!isfinite(r->tol_rel)) r->tol_rel = 0;
+    vo.tol_abs = r->tol_abs;
+    vo.tol_scale = r->tol_scale;
+    vo.tol_rel = r->tol_rel;
+
+    const ua_family *fam = ua_model_family_vtable(m);
+    double *extra = NULL;
+    size_t nextra = 0;
+    if (fam->natural_points) {
+        int log_grid = 0;
+        ua_status s = fam->natural_points(ua_model_state(m), &extra, &nextra, &log_grid);
+        if (s) return s;
+        if (log_grid && d == 1) vo.grid = UA_GRID_LOG;
+    }
+    vo.extra = extra;
+    vo.nextra = nextra;
+    ua_reference ref = { 0 };
+    if (ua_problem_kind_of(p) == UA_PROBLEM_FORMULA) ref.target = ua_problem_target(p);
+    else {
+        ref.fn = reference_batch;
+        ref.fn_ctx = (void *)p;
+    }
+    ua_status s = ua_verify_box(approx_batch, m, &ref, d, ua_problem_lo(p), ua_problem_hi(p),
+                                &vo, &r->err);
+    free(extra);
+    if (s) return s;
+    r->has_errors = 1;
+    /* An error measured against a reference that is NaN or infinite somewhere is no measurement
+     * there: refused, as fit refuses such a target. */
+    if (r->err.n_nonfinite_ref)
+        return UA_ERR(UA_EDOMAIN, "the reference '%s' is NaN or infinite at %zu of the %zu "
+                      "measured points of the domain", ua_problem_describe(p),
+                      r->err.n_nonfinite_ref, r->err.npoints + r->err.n_nonfinite_ref);
+    r->resolved = !r->has_tol || r->err.tol_ratio <= 1.0;
+    return store_box_errors(m, r, o->prec, p);
+}
+
+/* A model that predicts class labels (its metadata says so): then error rates, not RMSE. */
+static int is_classifier(const ua_model *m)
+{
+    const char *task = ua_model_meta(m, "task"), *cls = ua_model_meta(m, "classify");
+    return (task && !strcmp(task, "classify")) || (cls && !strcmp(cls, "1"));
+}
+
+/* RMSE (or error rate) of m's predictions on rows x (n, d) against y (n, k). */
+static ua_status score_rows(const ua_model *m, const double *x, const double *y, size_t n,
+                            size_t k, int classify, double *out)
+{
+    double *pred = ua_calloc(n * k, sizeof *pred);
+    if (!pred) return UA_ENOMEM_ERR(n * k * sizeof *pred);
+    ua_status s = ua_model_predict(m, x, n, pred);
+    if (!s && classify) {
+        double wrong = 0;
+        for (size_t i = 0; i < n * k; i++) wrong += pred[i] != y[i];
+        *out = wrong / (double)(n * k);
+    } else if (!s) {
+        /* scaled sums: huge targets do not overflow */
+        double big = 0, acc = 0;
+        for (size_t i = 0; i < n * k; i++) {
+            double e = fabs(pred[i] - y[i]);
+            if (e != e) big = NAN;
+            else if (e > big) big = e;
+        }
+        if (big > 0) {
+            for (size_t i = 0; i < n * k; i++) {
+                double e = (pred[i] - y[i]) / big;
+                acc += e * e;
+            }
+            *out = big * sqrt(acc / (double)(n * k));
+        } else *out = big; /* 0 or NaN */
+    }
+    free(pred);
+    return s;
+}
+
+static ua_status measure_samples(ua_model *m, const ua_problem *p, ua_measurement *r)
+{
+    size_t din, dout;
+    ua_model_dims(m, &din, &dout);
+    size_t d = ua_problem_dim(p), k = ua_problem_outputs(p);
+    if (din != d || dout != k)
+        return UA_ERR(UA_EINVAL, "the model takes %zu inputs and gives %zu outputs; the samples "
+                      "have %zu inputs and %zu outputs", din, dout, d, k);
+    int classify = is_classifier(m);
+    const char *what = classify ? "error_rate" : "rmse";
+    const double *x, *y;
+    size_t n;
+    ua_status s = UA_OK;
+    char key[32];
+    ua_problem_train(p, &x, &y, &n);
+    if (n && !(s = score_rows(m, x, y, n, k, classify, &r->train_rmse))) {
+        snprintf(key, sizeof key, "train_%s", what);
+        s = set_number(m, key, r->train_rmse);
+    }
+    ua_problem_test(p, &x, &y, &n);
+    if (!s && n && !(s = score_rows(m, x, y, n, k, classify, &r->test_rmse))) {
+        snprintf(key, sizeof key, "test_%s", what);
+        s = set_number(m, key, r->test_rmse);
+    }
+    r->resolved = 1;
+    return s;
+}
+
+/* Accuracy (classes) or RMSE (values) of a sequence model on N sequences. */
+static ua_status score_sequences(const ua_model *m, const double *x, const double *y, size_t N,
+                                 size_t len, size_t xd, double *metric, int *classify)
+{
+    double *out = NULL;
+    size_t nout = 0;
+    ua_status s = ua_model_predict_sequences(m, x, N, len, xd, &out, &nout, classify);
+    if (s) return s;
+    size_t cnt = N * len;
+    double acc = 0;
+    if (*classify) {
+        for (size_t r = 0; r < cnt; r++) {
+            size_t am = 0;
+            for (size_t c = 1; c < nout; c++)
+                if (out[r * nout + c] > out[r * nout + am]) am = c;
+            acc += (double)am == y[r];
+        }
+        *metric = acc / (double)cnt;
+    } else {
+        for (size_t i = 0; i < cnt * nout; i++) acc += (out[i] - y[i]) * (out[i] - y[i]);
+        *metric = sqrt(acc / (double)(cnt * nout));
+    }
+    free(out);
+    return UA_OK;
+}
+
+static ua_status measure_sequences(ua_model *m, const ua_problem *p, ua_measurement *r)
+{
+    const double *x, *y;
+    size_t n, len = ua_problem_seq_len(p), xd = ua_problem_dim(p);
+    int classify = 0;
+    double v;
+    ua_status s = UA_OK;
+    ua_problem_train(p, &x, &y, &n);
+    if (n && !(s = score_sequences(m, x, y, n, len, xd, &v, &classify))) {
+        r->train_rmse = classify ? NAN : v;
+        s = set_number(m, classify ? "train_accuracy" : "train_rmse", v);
+    }
+    ua_problem_test(p, &x, &y, &n);
+    if (!s && n && !(s = score_sequences(m, x, y, n, len, xd, &v, &classify))) {
+        r->test_rmse = classify ? NAN : v;
+        s = set_number(m, classify ? "test_accuracy" : "test_rmse", v);
+    }
+    r->resolved = 1;
+    return s;
+}
+
+ua_status ua_model_measure(ua_model *m, const ua_problem *p, const ua_measure_options *o,
+                           ua_measurement *out)
+{
+    if (!m || !p || !out) return UA_ERR(UA_EINVAL, "ua_model_measure: NULL argument");
+    memset(out, 0, sizeof *out);
+    out->train_rmse = out->test_rmse = NAN;
+    ua_measure_options defaults;
+    if (!o) {
+        ua_measure_options_default(&defaults);
+        o = &defaults;
+    }
+    ua_status s;
+    switch (ua_problem_kind_of(p)) {
+    case UA_PROBLEM_FORMULA:
+    case UA_PROBLEM_FUNCTION: s = measure_box(m, p, o, out); break;
+    case UA_PROBLEM_SAMPLES: s = measure_samples(m, p, out); break;
+    case UA_PROBLEM_SEQUENCES: s = measure_sequences(m, p, out); break;
+    default: s = UA_ERR(UA_EINVAL, "ua_model_measure: unknown problem kind"); break;
+    }
+    /* the verdict: the measurement, and the constructor's own word only when it says "not
+     * resolved" (it knows limits the points may not show) */
+    const char *fr = ua_model_meta(m, "fit_resolved");
+    if (!s && fr && !strcmp(fr, "0")) out->resolved = 0;
+    if (!s) s = ua_model_set_meta(m, "verdict", !out->resolved ? "not resolved"
+                                  : out->has_tol ? "resolved" : "no tolerance asked");
+    if (s) ua_measurement_free(out);
+    return s;
+}
