@@ -98,8 +98,8 @@ void ua_spline_options_default(ua_spline_options *opt);
  *
  * Singularities: a pole between two doubles (tan x at pi/2) looks like a jump, an even pole or a
  * logarithm (1/sin^2 x, log |sin x| at pi) like knots clustering at the precision limit. Once the
- * knots are placed, those places (largest |f| first, at most 16) are probed with the cheb
- * family's test (ua_cheb_probe_singularity: |f| at e +- (b - a) 2^-k keeps growing over the last
+ * knots are placed, those places (largest |f| first, at most 16) are probed with the test the
+ * cheb family uses (src/probe: |f| at e +- (b - a) 2^-k keeps growing over the last
  * 20 halvings, where a jump or a kink levels off); a cluster is first narrowed to its largest
  * |f|. Where |f| grows without bound the fit is not resolved and the message names the place as
  * cheb does ("the target appears to have a singularity near x = X (|f| grows without bound

@@ -1,6 +1,6 @@
 /*
- * Sampling the target and the adaptive fit of one piece: nested grids of 2^k + 1 Chebyshev
- * points of the second kind, DCT-I, standardChop (docs/cheb.md).
+ * The adaptive fit of one piece: nested grids of 2^k + 1 Chebyshev points of the second kind,
+ * DCT-I, standardChop (docs/cheb.md). The sampler itself is the probe's (src/probe/sample.c).
  */
 #include <float.h>
 #include <math.h>
@@ -9,105 +9,6 @@
 
 #include "core/internal.h"
 #include "sample.h"
-
-double ua_cheb_sampler_x(const ua_cheb_sampler *s, double t)
-{
-    if (s->map != UA_MAP_LOG) return t;
-    if (t == s->ta) return s->xa; /* exp(ln a) need not give a back */
-    if (t == s->tb) return s->xb;
-    return exp(t);
-}
-
-static uint64_t key_of(double x)
-{
-    uint64_t k;
-    if (x == 0.0) x = 0.0; /* -0 and +0 are the same point */
-    memcpy(&k, &x, sizeof k);
-    return k;
-}
-
-static size_t slot_of(uint64_t k, size_t cap)
-{
-    k ^= k >> 33; /* a 64-bit finaliser (murmur3's): neighbouring doubles spread out */
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    k *= 0xc4ceb9fe1a85ec53ULL;
-    k ^= k >> 33;
-    return (size_t)k & (cap - 1);
-}
-
-/* Keys are stored +1 so that 0 marks an empty slot (the key of x = +0.0 is 0). */
-static ua_status memo_grow(ua_cheb_sampler *s, size_t cap)
-{
-    uint64_t *keys = ua_calloc(cap, sizeof *keys);
-    double *vals = ua_calloc(cap, sizeof *vals);
-    if (!keys || !vals) {
-        free(keys);
-        free(vals);
-        return UA_ENOMEM_ERR(cap * (sizeof *keys + sizeof *vals));
-    }
-    for (size_t i = 0; i < s->cap; i++) {
-        if (!s->keys[i]) continue;
-        size_t j = slot_of(s->keys[i] - 1, cap);
-        while (keys[j]) j = (j + 1) & (cap - 1);
-        keys[j] = s->keys[i];
-        vals[j] = s->vals[i];
-    }
-    free(s->keys);
-    free(s->vals);
-    s->keys = keys;
-    s->vals = vals;
-    s->cap = cap;
-    return UA_OK;
-}
-
-ua_status ua_cheb_sampler_memo(ua_cheb_sampler *s, size_t hint)
-{
-    size_t cap = 1024;
-    while (cap < 2 * hint && cap < ((size_t)1 << 40)) cap *= 2;
-    return memo_grow(s, cap);
-}
-
-void ua_cheb_sampler_release(ua_cheb_sampler *s)
-{
-    free(s->keys);
-    free(s->vals);
-    s->keys = NULL;
-    s->vals = NULL;
-    s->cap = s->count = 0;
-}
-
-ua_status ua_cheb_sample(ua_cheb_sampler *s, double t, double *y)
-{
-    double x = ua_cheb_sampler_x(s, t);
-    size_t slot = 0;
-    uint64_t key = 0;
-    if (s->keys) {
-        key = key_of(x);
-        slot = slot_of(key, s->cap);
-        while (s->keys[slot]) {
-            if (s->keys[slot] == key + 1) {
-                *y = s->vals[slot];
-                return UA_OK;
-            }
-            slot = (slot + 1) & (s->cap - 1);
-        }
-    }
-    double v = s->f(x, s->ctx);
-    s->nevals++;
-    if (!isfinite(v))
-        return UA_ERR(UA_EDOMAIN, "target is %s at x = %.17g", isnan(v) ? "NaN" : "infinite", x);
-    if (s->keys) {
-        s->keys[slot] = key + 1;
-        s->vals[slot] = v;
-        if (++s->count * 2 > s->cap) { /* keep the load under 1/2 */
-            ua_status st = memo_grow(s, s->cap * 2);
-            if (st) return st;
-        }
-    }
-    *y = v;
-    return UA_OK;
-}
 
 /* Values at s = -1 and s = +1 of the polynomial through the interior points of an n-point grid
  * (n >= 4): these are the zeros of U_{n-2}, whose barycentric weights are
@@ -134,14 +35,23 @@ ua_status ua_cheb_fit_piece(ua_cheb_sampler *s, double lo, double hi, size_t nma
                             int ext_hi, const ua_cheb_tol *tol, double vscale_global,
                             ua_cheb_piece_fit *out)
 {
+    return ua_cheb_fit_piece_from(s, lo, hi, 17, nmax, ext_lo, ext_hi, tol, vscale_global, out);
+}
+
+ua_status ua_cheb_fit_piece_from(ua_cheb_sampler *s, double lo, double hi, size_t nmin,
+                                 size_t nmax, int ext_lo, int ext_hi, const ua_cheb_tol *tol,
+                                 double vscale_global, ua_cheb_piece_fit *out)
+{
     memset(out, 0, sizeof *out);
     size_t nlast = 17;
     while (nlast - 1 <= (nmax - 1) / 2) nlast = 2 * nlast - 1; /* largest 2^k + 1 <= nmax */
+    size_t nfirst = 17; /* the first grid: the least 2^k + 1 >= nmin, at most nlast */
+    while (nfirst < nmin && nfirst < nlast) nfirst = 2 * nfirst - 1;
     double *vals = NULL, *coeffs = NULL, *pts = NULL, *spts = NULL;
     ua_status st = UA_OK;
     size_t n = 0;
     for (;;) {
-        size_t nn = n ? 2 * n - 1 : 17;
+        size_t nn = n ? 2 * n - 1 : nfirst;
         double *v2 = realloc(vals, nn * sizeof *v2);
         if (!v2) { st = UA_ENOMEM_ERR(nn * sizeof *v2); break; }
         vals = v2;
@@ -204,6 +114,7 @@ ua_status ua_cheb_fit_piece(ua_cheb_sampler *s, double lo, double hi, size_t nma
             if (noise > 0.25 * pow(t, 2.0 / 3.0) && noise > t && noise < sqrt(t)) t = noise;
             keep = ua_cheb_standard_chop(coeffs, n, t);
         }
+        out->grid = n;
         if (keep) {
             out->resolved = 1;
             out->floored = floored;

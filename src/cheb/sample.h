@@ -1,7 +1,7 @@
 /*
- * src/cheb/sample.h — the sampler shared by the fitting code (fit.c, split.c, edge.c): evaluates
- * the target in the series' variable t (x, or ln x for the log map), checks finiteness, and (in
- * piecewise mode) remembers every value so that no point is evaluated twice.
+ * src/cheb/sample.h — the fit of one piece (sample.c) and the probe (src/probe/probe.h: the
+ * sampler in the series' variable t, x or ln x for the log map, the edge detector and the pole
+ * probe) under the names the fitting code (fit.c) uses.
  */
 #ifndef UA_CHEB_SAMPLE_H
 #define UA_CHEB_SAMPLE_H
@@ -9,19 +9,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "internal.h"
+#include "probe/probe.h"
 
-typedef struct {
-    ua_fn1 f;
-    void *ctx;
-    ua_map map;
-    double xa, xb; /* domain in x */
-    double ta, tb; /* domain in t (== xa, xb without a map) */
-    /* memo of f, keyed by the bits of x; NULL when not used (a single fit never repeats a point) */
-    uint64_t *keys;
-    double *vals;
-    size_t cap, count;
-    size_t nevals; /* calls of f */
-} ua_cheb_sampler;
+/* The sampler is the probe's (src/probe/probe.h); cheb passes its ua_map through as the
+ * probe's map, whose values are the same. The cheb names below forward to the probe, so that the
+ * fitting code (fit.c) reads as before. */
+_Static_assert((int)UA_MAP_NONE == (int)UA_PROBE_MAP_NONE &&
+                   (int)UA_MAP_LOG == (int)UA_PROBE_MAP_LOG,
+               "cheb's ua_map and the probe's map values must agree");
+typedef ua_probe_sampler ua_cheb_sampler;
 
 /* Options of one piece fit, derived from ua_cheb_options. */
 typedef struct {
@@ -37,17 +33,22 @@ typedef struct {
     int floored;   /* resolved only after an absolute tolerance below 2^-52 vscale was raised to
                       that floor (it cannot be met in double): the fit reports not resolved */
     double vscale; /* max |f| over the samples */
+    size_t grid;   /* the size of the last grid sampled (2^k + 1): the next is 2 grid - 1 */
 } ua_cheb_piece_fit;
 
-/* x for a value of t: exact at the domain ends, exp(t) inside for the log map. */
-double ua_cheb_sampler_x(const ua_cheb_sampler *s, double t);
-
-/* f at t into *y; UA_EDOMAIN (message names x) when not finite, UA_ENOMEM. */
-ua_status ua_cheb_sample(ua_cheb_sampler *s, double t, double *y);
-
-/* Turns memoisation on (expected number of points as a sizing hint). */
-ua_status ua_cheb_sampler_memo(ua_cheb_sampler *s, size_t hint);
-void ua_cheb_sampler_release(ua_cheb_sampler *s);
+static inline double ua_cheb_sampler_x(const ua_cheb_sampler *s, double t)
+{
+    return ua_probe_sampler_x(s, t);
+}
+static inline ua_status ua_cheb_sample(ua_cheb_sampler *s, double t, double *y)
+{
+    return ua_probe_sample(s, t, y);
+}
+static inline ua_status ua_cheb_sampler_memo(ua_cheb_sampler *s, size_t hint)
+{
+    return ua_probe_sampler_memo(s, hint);
+}
+static inline void ua_cheb_sampler_release(ua_cheb_sampler *s) { ua_probe_sampler_release(s); }
 
 /*
  * Adaptive fit of one piece [lo, hi] (in t) on grids 17, 33, ... up to the largest 2^k + 1 <=
@@ -60,26 +61,30 @@ ua_status ua_cheb_fit_piece(ua_cheb_sampler *s, double lo, double hi, size_t nma
                             int ext_hi, const ua_cheb_tol *tol, double vscale_global,
                             ua_cheb_piece_fit *out);
 
-/*
- * Looks for a jump in f or in one of its first four derivatives inside (lo, hi) (Chebfun's
- * detectEdge idea). *edge is set and *found = 1 when one is located; *found = 0 otherwise.
- */
-ua_status ua_cheb_detect_edge(ua_cheb_sampler *s, double lo, double hi, double vscale,
-                              double hscale, int *found, double *edge);
+/* ua_cheb_fit_piece starting on the least grid 2^k + 1 >= nmin (17 for ua_cheb_fit_piece; capped
+ * at the last grid nmax allows): the refit of a piece whose check on other points (scan.c)
+ * failed, on grids larger than the one it was chopped on. */
+ua_status ua_cheb_fit_piece_from(ua_cheb_sampler *s, double lo, double hi, size_t nmin,
+                                 size_t nmax, int ext_lo, int ext_hi, const ua_cheb_tol *tol,
+                                 double vscale_global, ua_cheb_piece_fit *out);
 
-/*
- * Whether f is unbounded at the edge e of [lo, hi] (all in t): samples at e +- (hi - lo) 2^-k,
- * k = 4, 5, ..., down to 64 ulps of e, and reports *singular = 1 when max |f| over the two sides
- * keeps growing over the last 20 halvings (by more than 1.5 in all: poles and logarithmic
- * singularities; a jump or a kink levels off). *tpeak, *fpeak: where the largest |f| was seen,
- * and its value. UA_EDOMAIN when a sample is not finite.
- */
-ua_status ua_cheb_probe_singularity(ua_cheb_sampler *s, double lo, double hi, double e,
-                                    int *singular, double *tpeak, double *fpeak);
-
-/* *peak := where |f| is largest in [lo, hi] (in t), by zooming a uniform grid in on its largest
- * sample (50 points, then 15 over the two neighbours, down to a few ulps): at a pole, the pole.
- * UA_EDOMAIN when a sample is not finite. */
-ua_status ua_cheb_locate_peak(ua_cheb_sampler *s, double lo, double hi, double *peak);
+/* The probes (src/probe/edge.c), under the names the fitting code uses. */
+static inline ua_status ua_cheb_detect_edge(ua_cheb_sampler *s, double lo, double hi,
+                                            double vscale, double hscale, int *found,
+                                            double *edge)
+{
+    return ua_probe_detect_edge(s, lo, hi, vscale, hscale, found, edge);
+}
+static inline ua_status ua_cheb_probe_singularity(ua_cheb_sampler *s, double lo, double hi,
+                                                  double e, int *singular, double *tpeak,
+                                                  double *fpeak)
+{
+    return ua_probe_singularity(s, lo, hi, e, singular, tpeak, fpeak);
+}
+static inline ua_status ua_cheb_locate_peak(ua_cheb_sampler *s, double lo, double hi,
+                                            double *peak)
+{
+    return ua_probe_locate_peak(s, lo, hi, peak);
+}
 
 #endif /* UA_CHEB_SAMPLE_H */

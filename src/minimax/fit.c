@@ -8,7 +8,7 @@
 
 #include "core/internal.h"
 #include "internal.h"
-#include "cheb/sample.h" /* the edge detector, to name a pole when Remez fails */
+#include "probe/probe.h" /* the edge detector, to name a pole when Remez fails */
 
 void ua_minimax_options_default(ua_minimax_options *o)
 {
@@ -343,14 +343,15 @@ ua_status ua_minimax_fit(const ua_target *f, double a, double b, const ua_minima
 
     if (!p->converged && o.error != UA_MINIMAX_WEIGHTED) {
         /* A target with a pole inside: Remez cannot converge. Look for the pole as the cheb
-         * family does (its edge detector zooms in where the divided differences blow up and, at
-         * a pole, samples an infinite value: UA_EDOMAIN naming x). Otherwise: not resolved. */
-        ua_cheb_sampler smp = {.f = ua_target_fn1, .ctx = (void *)f, .map = UA_MAP_NONE,
-                               .xa = a, .xb = b, .ta = a, .tb = b};
+         * family does (the probe's edge detector zooms in where the divided differences blow up
+         * and, at a pole, samples an infinite value: UA_EDOMAIN naming x). Otherwise: not
+         * resolved. */
+        ua_probe_sampler smp = {.f = ua_target_fn1, .ctx = (void *)f, .map = UA_PROBE_MAP_NONE,
+                                .xa = a, .xb = b, .ta = a, .tb = b};
         int found = 0;
         double e = 0.0;
-        ua_status se = ua_cheb_detect_edge(&smp, a, b, pb.fscale, fmax(fabs(a), fabs(b)),
-                                           &found, &e);
+        ua_status se = ua_probe_detect_edge(&smp, a, b, pb.fscale, fmax(fabs(a), fabs(b)),
+                                            &found, &e);
         if (se == UA_EDOMAIN || se == UA_ENOMEM) {
             s = se;
             goto done;

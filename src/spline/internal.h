@@ -167,9 +167,8 @@ typedef struct {
 /*
  * Whether f is unbounded at one of the candidate places: probes them in x over [a, b], largest
  * |f| first, at most 16 places more than 2^-24 (b - a) apart (a cluster candidate is first moved
- * to the largest |f| between the knots on either side of it, ua_cheb_locate_peak), with the cheb
- * family's
- * ua_cheb_probe_singularity (|f| at e +- (b - a) 2^-k keeps growing over the last 20 halvings of
+ * to the largest |f| between the knots on either side of it, ua_probe_locate_peak), with the
+ * probe's ua_probe_singularity (src/probe; |f| at e +- (b - a) 2^-k keeps growing over the last 20 halvings of
  * the distance, down to 64 ulps of e), and stops at the first that is. sp is the fitted spline
  * (for out->err), fscale the tolerance's. Errors: UA_EDOMAIN (f not finite at a probed point,
  * naming x), UA_ENOMEM.
@@ -177,5 +176,10 @@ typedef struct {
 ua_status ua_spline_probe_singularity(ua_fn1 f, void *ctx, double a, double b,
                                       const ua_spline *sp, double fscale,
                                       const ua_spline_sing_cands *c, ua_spline_singularity *out);
+
+/* The family's C export (src/spline/export.c; the vtable's export_c, src/model/family.h). */
+#include <stdio.h>
+#include "uniapprox/model.h"
+ua_status ua_spline_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 
 #endif /* UA_SPLINE_INTERNAL_H */

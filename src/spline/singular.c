@@ -3,17 +3,17 @@
  * f changes by a good part of its local change across two adjacent doubles, and clusters knots
  * down to the precision limit at a kink; both also happen where |f| grows without bound between
  * two doubles (tan x at pi/2, 1/sin^2 x at pi), and the spline is then wrong next to it. The
- * places where that happened are probed with the cheb family's ua_cheb_probe_singularity (the
- * same test and the same message as cheb): |f| keeps growing as the distance to the place
+ * places where that happened are probed with ua_probe_singularity (src/probe: the same test as
+ * the cheb family, and the same message): |f| keeps growing as the distance to the place
  * halves, where a jump or a kink levels off at its one-sided limits.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cheb/sample.h" /* ua_cheb_sampler, ua_cheb_probe_singularity */
 #include "core/internal.h"
 #include "internal.h"
+#include "probe/probe.h"
 
 enum { MAX_PROBES = 16, REC_CAP = 2304 };
 
@@ -69,7 +69,7 @@ ua_status ua_spline_probe_singularity(ua_fn1 f, void *ctx, double a, double b,
     rec->f = f;
     rec->ctx = ctx;
     /* in x, whatever the spline's map: the test only looks at halving distances to the place */
-    ua_cheb_sampler s = {.f = recorded_f, .ctx = rec, .map = UA_MAP_NONE, .xa = a, .xb = b,
+    ua_probe_sampler s = {.f = recorded_f, .ctx = rec, .map = UA_PROBE_MAP_NONE, .xa = a, .xb = b,
                          .ta = a, .tb = b};
     /* the candidates by |f|, largest first: where f is unbounded it is the largest there is */
     size_t order[UA_SPLINE_SING_CANDS];
@@ -96,12 +96,12 @@ ua_status ua_spline_probe_singularity(ua_fn1 f, void *ctx, double a, double b,
              * the neighbouring intervals, where |f| is largest */
             size_t j = ua_spline_find(sp, e);
             double lo = sp->x[j > 0 ? j - 1 : 0], hi = sp->x[j + 2 < sp->n ? j + 2 : sp->n - 1];
-            if ((st = ua_cheb_locate_peak(&s, lo, hi, &e))) break;
+            if ((st = ua_probe_locate_peak(&s, lo, hi, &e))) break;
         }
         rec->n = 0;
         int singular = 0;
         double tpeak = e, fpeak = 0.0;
-        st = ua_cheb_probe_singularity(&s, a, b, e, &singular, &tpeak, &fpeak);
+        st = ua_probe_singularity(&s, a, b, e, &singular, &tpeak, &fpeak);
         if (st) break; /* UA_EDOMAIN (a non-finite sample, naming x) */
         if (!singular) continue;
         out->found = 1;

@@ -3,23 +3,25 @@
  * Trefethen, "Piecewise-smooth chebfuns", IMA J. Numer. Anal. 30, 2010): a jump in f or in one
  * of its first derivatives shows as a divided difference that keeps growing as the grid around
  * it is refined. Track the largest one, zoom in, and finish a jump in f itself by bisection.
+ * Then the two probes that tell a pole from a jump: |f| at halving distances from a place, and
+ * the zoom onto the largest |f| (docs/cheb.md, docs/spline.md, "Singularities").
  */
 #include <float.h>
 #include <math.h>
 
-#include "sample.h"
+#include "probe.h"
 
 enum { NDER = 4, GRID_FIRST = 50, GRID_ZOOM = 15 };
 
 /* Divided differences of orders 1..nder of f on a uniform grid of npts points over [a, b]: for
  * each order, the largest magnitude (maxd) and the grid points bracketing it (na, nb). */
-static ua_status max_divided_differences(ua_cheb_sampler *s, double a, double b, int nder,
+static ua_status max_divided_differences(ua_probe_sampler *s, double a, double b, int nder,
                                          int npts, double *na, double *nb, double *maxd)
 {
     double x[GRID_FIRST], y[GRID_FIRST];
     for (int i = 0; i < npts; i++) {
         x[i] = i == npts - 1 ? b : a + (b - a) * (double)i / (double)(npts - 1);
-        ua_status st = ua_cheb_sample(s, x[i], &y[i]);
+        ua_status st = ua_probe_sample(s, x[i], &y[i]);
         if (st) return st;
     }
     int len = npts;
@@ -59,18 +61,18 @@ static double simplest_in(double a, double b)
 
 /* Bisection for a jump in f inside [a, b]: keep the half with the larger difference quotient,
  * down to adjacent floats (or 2^-100 of the domain scale, whichever comes first). */
-static ua_status find_jump(ua_cheb_sampler *s, double a, double b, double hscale, double *edge)
+static ua_status find_jump(ua_probe_sampler *s, double a, double b, double hscale, double *edge)
 {
     double ya, yb;
-    ua_status st = ua_cheb_sample(s, a, &ya);
-    if (!st) st = ua_cheb_sample(s, b, &yb);
+    ua_status st = ua_probe_sample(s, a, &ya);
+    if (!st) st = ua_probe_sample(s, b, &yb);
     if (st) return st;
     const double floor_width = ldexp(hscale, -100);
     for (int it = 0; it < 2200; it++) {
         double c = a + (b - a) / 2;
         if (!(c > a && c < b) || b - a <= floor_width) break;
         double yc;
-        st = ua_cheb_sample(s, c, &yc);
+        st = ua_probe_sample(s, c, &yc);
         if (st) return st;
         double dl = fabs(yc - ya) / (c - a), dr = fabs(yb - yc) / (b - c);
         if (dl > dr) {
@@ -85,7 +87,7 @@ static ua_status find_jump(ua_cheb_sampler *s, double a, double b, double hscale
     return UA_OK;
 }
 
-ua_status ua_cheb_detect_edge(ua_cheb_sampler *s, double lo, double hi, double vscale,
+ua_status ua_probe_detect_edge(ua_probe_sampler *s, double lo, double hi, double vscale,
                               double hscale, int *found, double *edge)
 {
     *found = 0;
@@ -132,7 +134,7 @@ ua_status ua_cheb_detect_edge(ua_cheb_sampler *s, double lo, double hi, double v
     return UA_OK;
 }
 
-ua_status ua_cheb_probe_singularity(ua_cheb_sampler *s, double lo, double hi, double e,
+ua_status ua_probe_singularity(ua_probe_sampler *s, double lo, double hi, double e,
                                     int *singular, double *tpeak, double *fpeak)
 {
     enum { KMAX = 1100, TAIL = 20 };
@@ -145,7 +147,7 @@ ua_status ua_cheb_probe_singularity(ua_cheb_sampler *s, double lo, double hi, do
     double g[KMAX], ye;
     int n = 0;
     if (e >= lo && e <= hi) { /* at the edge itself: a non-finite value is UA_EDOMAIN */
-        ua_status st = ua_cheb_sample(s, e, &ye);
+        ua_status st = ua_probe_sample(s, e, &ye);
         if (st) return st;
         *fpeak = fabs(ye);
     }
@@ -157,7 +159,7 @@ ua_status ua_cheb_probe_singularity(ua_cheb_sampler *s, double lo, double hi, do
             double t = e + side * d;
             if (!(t >= lo && t <= hi)) continue;
             double y;
-            ua_status st = ua_cheb_sample(s, t, &y);
+            ua_status st = ua_probe_sample(s, t, &y);
             if (st) return st; /* a non-finite value: UA_EDOMAIN naming x */
             if (fabs(y) > m) m = fabs(y);
             if (fabs(y) > *fpeak) {
@@ -177,7 +179,7 @@ ua_status ua_cheb_probe_singularity(ua_cheb_sampler *s, double lo, double hi, do
     return UA_OK;
 }
 
-ua_status ua_cheb_locate_peak(ua_cheb_sampler *s, double lo, double hi, double *peak)
+ua_status ua_probe_locate_peak(ua_probe_sampler *s, double lo, double hi, double *peak)
 {
     double a = lo, b = hi;
     int npts = GRID_FIRST;
@@ -188,7 +190,7 @@ ua_status ua_cheb_locate_peak(ua_cheb_sampler *s, double lo, double hi, double *
         for (int i = 0; i < npts; i++) {
             x[i] = i == npts - 1 ? b : a + (b - a) * (double)i / (double)(npts - 1);
             double y;
-            ua_status st = ua_cheb_sample(s, x[i], &y);
+            ua_status st = ua_probe_sample(s, x[i], &y);
             if (st) return st;
             if (fabs(y) > best) {
                 best = fabs(y);

@@ -1,0 +1,74 @@
+/*
+ * src/probe/probe.h — the edge / pole / peak probe of 1-D targets (internal; below the families).
+ *
+ * A sampler evaluates a target f in a variable t (t = x, or t = ln x for a log map), checks that
+ * every value is finite, and can remember every value so that no point is evaluated twice. On it
+ * work three probes that the 1-D families share:
+ *   - ua_probe_detect_edge: a jump in f or in one of its first four derivatives (Chebfun's
+ *     detectEdge idea; cheb splits there, minimax names a pole with it when Remez fails);
+ *   - ua_probe_singularity: whether |f| grows without bound at a place (a pole or a logarithm)
+ *     or levels off (a jump, a kink);
+ *   - ua_probe_locate_peak: where |f| is largest in an interval (at a pole, the pole).
+ * It includes no family header: cheb, spline and minimax include it.
+ */
+#ifndef UA_PROBE_PROBE_H
+#define UA_PROBE_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "uniapprox/status.h"
+#include "uniapprox/target.h" /* ua_fn1 */
+
+/* The sampler's variable; the values are those of the cheb family's ua_map (cheb passes its map
+ * through), but the probe needs no family header for them. */
+enum { UA_PROBE_MAP_NONE = 0, UA_PROBE_MAP_LOG = 1 };
+
+typedef struct {
+    ua_fn1 f;
+    void *ctx;
+    int map;       /* UA_PROBE_MAP_NONE: t = x; UA_PROBE_MAP_LOG: t = ln x */
+    double xa, xb; /* domain in x */
+    double ta, tb; /* domain in t (== xa, xb without a map) */
+    /* memo of f, keyed by the bits of x; NULL when not used (a single fit never repeats a point) */
+    uint64_t *keys;
+    double *vals;
+    size_t cap, count;
+    size_t nevals; /* calls of f */
+} ua_probe_sampler;
+
+/* x for a value of t: exact at the domain ends, exp(t) inside for the log map. */
+double ua_probe_sampler_x(const ua_probe_sampler *s, double t);
+
+/* f at t into *y; UA_EDOMAIN ("target is NaN at x = X": names x) when not finite, UA_ENOMEM. */
+ua_status ua_probe_sample(ua_probe_sampler *s, double t, double *y);
+
+/* Turns memoisation on (expected number of points as a sizing hint). UA_ENOMEM. Released by
+ * ua_probe_sampler_release (also safe on a sampler without memo). */
+ua_status ua_probe_sampler_memo(ua_probe_sampler *s, size_t hint);
+void ua_probe_sampler_release(ua_probe_sampler *s);
+
+/*
+ * Looks for a jump in f or in one of its first four derivatives inside (lo, hi) (in t; the idea
+ * of Chebfun's detectEdge, Pachón, Platte & Trefethen, IMA J. Numer. Anal. 30, 2010). vscale:
+ * the function's scale max |f|; hscale: the domain's, max(|ta|, |tb|). *edge is set and
+ * *found = 1 when one is located; *found = 0 otherwise. UA_EDOMAIN when a sample is not finite.
+ */
+ua_status ua_probe_detect_edge(ua_probe_sampler *s, double lo, double hi, double vscale,
+                               double hscale, int *found, double *edge);
+
+/*
+ * Whether f is unbounded at the place e of [lo, hi] (all in t): samples at e +- (hi - lo) 2^-k,
+ * k = 4, 5, ..., down to 64 ulps of e, and reports *singular = 1 when max |f| over the two sides
+ * keeps growing over the last 20 halvings (by more than 1.5 in all: poles and logarithmic
+ * singularities; a jump or a kink levels off). *tpeak, *fpeak: where the largest |f| was seen,
+ * and its value. UA_EDOMAIN when a sample is not finite.
+ */
+ua_status ua_probe_singularity(ua_probe_sampler *s, double lo, double hi, double e,
+                               int *singular, double *tpeak, double *fpeak);
+
+/* *peak := where |f| is largest in [lo, hi] (in t), by zooming a uniform grid in on its largest
+ * sample (50 points, then 15 over the two neighbours, down to a few ulps): at a pole, the pole.
+ * UA_EDOMAIN when a sample is not finite. */
+ua_status ua_probe_locate_peak(ua_probe_sampler *s, double lo, double hi, double *peak);
+
+#endif /* UA_PROBE_PROBE_H */
