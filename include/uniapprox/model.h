@@ -318,6 +318,14 @@ ua_status ua_model_describe(const ua_model *m, char **json);
  */
 void ua_model_box(const ua_model *m, size_t *d, const double **lo, const double **hi);
 
+/*
+ * The model's own points where its error is worth measuring besides a grid (Chebyshev points,
+ * knots, breakpoints, alternation points, grid nodes): *pts (n, din) malloc'd (the caller frees;
+ * NULL and 0 when the family has none); *log_grid 1 when a 1-D model is best sampled uniformly in
+ * ln x (log-mapped models). Errors: UA_ENOMEM.
+ */
+ua_status ua_model_natural_points(const ua_model *m, double **pts, size_t *n, int *log_grid);
+
 /* The kind of problem the model was fitted on (UA_PROBLEM_SEQUENCES models take sequences). */
 ua_problem_kind ua_model_kind(const ua_model *m);
 

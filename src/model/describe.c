@@ -115,3 +115,16 @@ ua_status ua_model_problem(const ua_model *m, ua_problem **out)
     free(names);
     return s;
 }
+
+ua_status ua_model_natural_points(const ua_model *m, double **pts, size_t *n, int *log_grid)
+{
+    if (!m || !pts || !n) return UA_ERR(UA_EINVAL, "ua_model_natural_points: NULL argument");
+    *pts = NULL;
+    *n = 0;
+    int lg = 0;
+    const ua_family *fam = ua_model_family_vtable(m);
+    ua_status s = fam->natural_points ? fam->natural_points(ua_model_state(m), pts, n, &lg)
+                                      : UA_OK;
+    if (log_grid) *log_grid = lg;
+    return s;
+}
