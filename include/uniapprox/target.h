@@ -61,6 +61,10 @@ size_t ua_target_dim(const ua_target *t);
 /* The spec the target was built from (owned by the target). */
 const char *ua_target_spec(const ua_target *t);
 
+/* The name of variable i < ua_target_dim(t), as given to ua_target_parse ("x" for the default
+ * and for a built-in), owned by the target; NULL when i is out of range. */
+const char *ua_target_var(const ua_target *t, size_t i);
+
 /*
  * Evaluates the target in double precision at x (shape (dim,)). Follows C99 libm semantics:
  * returns NaN or +-Inf where the function is undefined or overflows (the caller decides whether

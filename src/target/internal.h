@@ -126,6 +126,7 @@ void ua_nfw_sigma_mpfr(mpfr_t y, double X);
 struct ua_target {
     char *spec;
     size_t dim;
+    char **vars;               /* dim variable names (copies; "x" by default) */
     const ua_builtin *builtin; /* non-NULL for a built-in target, else prog is used */
     ua_program prog;
 };

@@ -76,6 +76,17 @@ ua_status ua_target_parse(const char *spec, const char *const *vars, size_t nvar
         }
         t->dim = nvars;
     }
+    /* the names are kept so that a box or a report can name a variable (ua_target_var) */
+    t->vars = ua_calloc(t->dim, sizeof *t->vars);
+    for (size_t i = 0; t->vars && i < t->dim; i++)
+        if (!(t->vars[i] = ua_strdup(vars[i]))) {
+            ua_target_free(t);
+            return UA_ENOMEM_ERR(strlen(vars[i]) + 1);
+        }
+    if (!t->vars) {
+        ua_target_free(t);
+        return UA_ENOMEM_ERR(nvars * sizeof(char *));
+    }
     *out = t;
     return UA_OK;
 }
@@ -84,6 +95,8 @@ void ua_target_free(ua_target *t)
 {
     if (!t) return;
     ua_program_clear(&t->prog);
+    for (size_t i = 0; t->vars && i < t->dim; i++) free(t->vars[i]);
+    free(t->vars);
     free(t->spec);
     free(t);
 }
@@ -91,6 +104,11 @@ void ua_target_free(ua_target *t)
 size_t ua_target_dim(const ua_target *t) { return t ? t->dim : 0; }
 
 const char *ua_target_spec(const ua_target *t) { return t ? t->spec : NULL; }
+
+const char *ua_target_var(const ua_target *t, size_t i)
+{
+    return t && t->vars && i < t->dim ? t->vars[i] : NULL;
+}
 
 double ua_target_eval(const ua_target *t, const double *x)
 {

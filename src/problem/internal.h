@@ -1,0 +1,58 @@
+/*
+ * src/problem/internal.h — the problem module's private types (not installed).
+ *
+ * problem.c holds the constructors of arrays, the accessors and ua_problem_eval; box.c
+ * ua_box_parse and the box check the constructors share; function.c the user's C function run in
+ * a child process; samples.c ua_problem_read_samples; sample.c ua_problem_sample.
+ */
+#ifndef UA_PROBLEM_INTERNAL_H
+#define UA_PROBLEM_INTERNAL_H
+
+#include <stddef.h>
+
+#include "uniapprox/problem.h"
+
+/* A user's C function running in a child process (function.c). */
+typedef struct ua_child ua_child;
+
+struct ua_problem {
+    ua_problem_kind kind;
+    size_t d, k;          /* inputs and outputs (SEQUENCES: xd and yk, 0 for tokens / classes) */
+    char *desc;           /* ua_problem_describe */
+    /* FORMULA and FUNCTION */
+    double *lo, *hi;      /* (d,) */
+    char **vars;          /* (d,) names */
+    ua_target *target;    /* FORMULA */
+    ua_fnd cb;            /* FUNCTION from ua_problem_callback */
+    void *cb_ctx;
+    ua_child *child;      /* FUNCTION from C code */
+    /* SAMPLES and SEQUENCES: x (n, d), y (n, k); SEQUENCES (N, len, max(d, 1)) and
+       (N, len, max(k, 1)) */
+    double *x, *y, *tx, *ty;
+    size_t n, tn, len;
+};
+
+/* A new problem of kind with d variables: zeroed, desc copied (NULL: ""). With box set, lo/hi
+ * are checked (finite, lo < hi: messages name the variable, using vars or "x" / "x1".."xd") and
+ * copied with the names. UA_EINVAL, UA_ENOMEM; *out NULL on failure. */
+ua_status ua_problem_new_box(ua_problem_kind kind, size_t d, const char *const *vars,
+                             const double *lo, const double *hi, const char *desc,
+                             ua_problem **out);
+
+/* "x = 0.5" (d == 1) or "(x, y) = (0.5, 0.25)": the point x (d,) named by vars, every value to
+ * 17 digits, into buf (len bytes; cut with "..." when too long). Returns buf. */
+char *ua_problem_point_text(char *buf, size_t len, char *const *vars, const double *x, size_t d);
+
+/* The last error message of this thread without its " [src/file.c:N]" tag, into buf. */
+void ua_problem_last_message(char *buf, size_t len);
+
+/* function.c: starts the child for the function at source ("FILE.c:SYMBOL" / "FILE.so:SYMBOL").
+ * name is what messages call it. */
+ua_status ua_child_start(const char *source, size_t dim, int vector, const char *cflags,
+                         double timeout, ua_child **out);
+/* y (n,) = f(x (n, d)) through the child; vars name the point of a failure. UA_EDOMAIN on a
+ * crash, an exit or a time-out (the child is then restarted on the next call). Thread-safe. */
+ua_status ua_child_eval(ua_child *c, char *const *vars, const double *x, size_t n, double *y);
+void ua_child_free(ua_child *c);
+
+#endif /* UA_PROBLEM_INTERNAL_H */
