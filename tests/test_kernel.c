@@ -20,6 +20,11 @@
 #define TU_SCRATCH_TAG "ua_test_kernel"
 #include "test_util.h"
 
+/* Bounds of test_vtable_formula's max errors against MPFR: measured 2.11e-6 (2-D) and 6.95e-5
+ * (3-D) with the defaults (2000 Sobol points, seed 1); about 5x and 4x margin. */
+#define KERNEL_BOUND_2D 1e-5
+#define KERNEL_BOUND_3D 3e-4
+
 static double relerr(double a, double b, double floor_)
 {
     return fabs(a - b) / fmax(fabs(b), floor_);
@@ -791,6 +796,7 @@ static void test_classify(void **state)
 /* ---- save / load / export -------------------------------------------------------------------- */
 
 typedef void (*nd_fn)(const double *, double *);
+typedef double (*sc_fn)(const double *);
 
 static void roundtrip(ua_kernel *km, const double *xt, size_t nt, const char *tag)
 {
@@ -818,9 +824,17 @@ static void roundtrip(ua_kernel *km, const double *xt, size_t nt, const char *ta
     assert_memory_equal(a, b, nt * dout * sizeof *a); /* bitwise after a round trip */
     assert_int_equal(ua_model_export_c(l, UA_EXPORT_DOUBLE, "kapprox", src), UA_OK);
     ua_compiled *h;
-    nd_fn f = (nd_fn)(uintptr_t)tu_compile_symbol(src, "kapprox", &h);
+    /* the signature follows the dims: 1 output returns it, more write y (dout,) */
+    void *sym = tu_compile_symbol(src, "kapprox", &h);
+    char *text = tu_slurp(src, NULL);
+    assert_non_null(strstr(text, dout == 1 ? "double kapprox(const double *x)\n{"
+                                           : "void kapprox(const double *x, double *y)\n{"));
+    free(text);
     double scale = 0, worst = 0;
-    for (size_t i = 0; i < nt; i++) f(xt + i * d, c + i * dout);
+    for (size_t i = 0; i < nt; i++) {
+        if (dout == 1) c[i] = ((sc_fn)(uintptr_t)sym)(xt + i * d);
+        else ((nd_fn)(uintptr_t)sym)(xt + i * d, c + i * dout);
+    }
     for (size_t i = 0; i < nt * dout; i++) scale = fmax(scale, fabs(a[i]));
     for (size_t i = 0; i < nt * dout; i++) worst = fmax(worst, fabs(c[i] - a[i]) / scale);
     if (worst > 1e-11) fail_msg("%s: export differs from the library by %g of the scale", tag, worst);
@@ -982,6 +996,259 @@ static void test_user_reports(void **state)
     assert_null(strstr(ua_last_error(), "dsyevd"));
 }
 
+/* ---- the family vtable: ua_fit on problems ----------------------------------------------------- */
+
+/* The largest |model - f| at npts points drawn uniformly in the box lo, hi (d,) by ua_rng (not the
+ * Sobol points the fit drew), f the target in MPFR at 128 bits rounded to double. */
+static double max_error_mpfr(const ua_model *m, const ua_target *t, size_t d, const double *lo,
+                             const double *hi, size_t npts, uint64_t seed)
+{
+    double *x = malloc(npts * d * sizeof *x), *y = malloc(npts * sizeof *y);
+    assert_non_null(x);
+    assert_non_null(y);
+    ua_rng r;
+    ua_rng_seed(&r, seed);
+    for (size_t i = 0; i < npts; i++)
+        for (size_t j = 0; j < d; j++) x[i * d + j] = lo[j] + (hi[j] - lo[j]) * ua_rng_uniform(&r);
+    assert_int_equal(ua_model_predict(m, x, npts, y), UA_OK);
+    double worst = 0;
+    for (size_t i = 0; i < npts; i++) {
+        double ref = ua_target_eval_ref(t, x + i * d, 128);
+        worst = fmax(worst, fabs(y[i] - ref));
+    }
+    free(x);
+    free(y);
+    return worst;
+}
+
+/* ua_fit of family fam with option pairs opts (name, value, ..., NULL) on spec over the box; returns
+ * the model and the target (both the caller's). */
+static ua_model *fit_formula(const char *fam, const char *spec, const char *const *vars, size_t d,
+                             const double *lo, const double *hi, const char *const *opts,
+                             ua_target **tout)
+{
+    ua_target *t = NULL;
+    ua_problem *p = NULL;
+    ua_options *o = NULL;
+    ua_model *m = NULL;
+    assert_int_equal(ua_target_parse(spec, vars, d, &t), UA_OK);
+    assert_int_equal(ua_problem_formula(t, lo, hi, &p), UA_OK);
+    assert_int_equal(ua_family_options(fam, &o), UA_OK);
+    for (size_t i = 0; opts && opts[i]; i += 2) assert_int_equal(ua_options_set(o, opts[i], opts[i + 1]), UA_OK);
+    ua_status s = ua_fit(p, fam, o, NULL, &m);
+    if (s) fail_msg("ua_fit(%s, %s): %s", fam, spec, ua_last_error());
+    ua_options_free(o);
+    ua_problem_free(p);
+    *tout = t;
+    return m;
+}
+
+static double meta_number(const ua_model *m, const char *key)
+{
+    const char *v = ua_model_meta(m, key);
+    if (!v) fail_msg("metadata '%s' is missing", key);
+    return strtod(v, NULL);
+}
+
+/* rbf, gamma and lambda chosen by LOO, on 2000 Sobol points (the default) of two smooth targets:
+ * the max error against MPFR at 400 independent uniform points (bounds: KERNEL_BOUND_2D/3D). */
+static void test_vtable_formula(void **state)
+{
+    (void)state;
+    static const char *const v2[] = {"x", "y"}, *const v3[] = {"x", "y", "z"};
+    const double lo2[] = {-1, -1}, hi2[] = {1, 1}, lo3[] = {0, 0, 0}, hi3[] = {1, 1, 1};
+    ua_target *t;
+    ua_model *m = fit_formula("kernel", "exp(-x^2-y^2)", v2, 2, lo2, hi2, NULL, &t);
+    double e2 = max_error_mpfr(m, t, 2, lo2, hi2, 400, 77);
+    printf("kernel rbf (LOO) exp(-x^2-y^2) on [-1,1]^2, 2000 points: max error %.3g, gamma %s, "
+           "lambda %s, loo_rmse %s\n", e2, ua_model_meta(m, "gamma"), ua_model_meta(m, "lambda"),
+           ua_model_meta(m, "loo_rmse"));
+    assert_string_equal(ua_model_meta(m, "samples"), "2000");
+    assert_string_equal(ua_model_meta(m, "kernel"), "rbf");
+    ASSERT_LE(meta_number(m, "train_rmse"), 1e-5);
+    ASSERT_LE(meta_number(m, "loo_rmse"), 1e-4);
+    ua_model_free(m);
+    ua_target_free(t);
+
+    m = fit_formula("kernel", "cos(x*y*z)", v3, 3, lo3, hi3, NULL, &t);
+    double e3 = max_error_mpfr(m, t, 3, lo3, hi3, 400, 78);
+    printf("kernel rbf (LOO) cos(x*y*z) on [0,1]^3, 2000 points: max error %.3g, gamma %s, "
+           "lambda %s\n", e3, ua_model_meta(m, "gamma"), ua_model_meta(m, "lambda"));
+    ua_model_free(m);
+    ua_target_free(t);
+    ASSERT_LE(e2, KERNEL_BOUND_2D);
+    ASSERT_LE(e3, KERNEL_BOUND_3D);
+}
+
+/* RMSE of m's predictions at x (n, d) against y (n, k), recomputed here. */
+static double rmse_of(const ua_model *m, const double *x, const double *y, size_t n, size_t k)
+{
+    double *p = malloc(n * k * sizeof *p), acc = 0;
+    assert_non_null(p);
+    assert_int_equal(ua_model_predict(m, x, n, p), UA_OK);
+    for (size_t i = 0; i < n * k; i++) acc += (p[i] - y[i]) * (p[i] - y[i]);
+    free(p);
+    return sqrt(acc / (double)(n * k));
+}
+
+/* A SAMPLES problem with a test set: "train_rmse" and "test_rmse" on the model equal the RMSE
+ * recomputed from its predictions (to rounding of the sum's order), "loo_rmse" is recorded; with
+ * --classify the error rates; --samples with a table is refused. */
+static void test_vtable_samples(void **state)
+{
+    (void)state;
+    enum { N = 300, NT = 120, D = 2, K = 2 };
+    double x[N * D], y[N * K], xt[NT * D], yt[NT * K];
+    ua_rng r;
+    ua_rng_seed(&r, 21);
+    for (size_t i = 0; i < N + NT; i++) {
+        double *xi = i < N ? x + i * D : xt + (i - N) * D, *yi = i < N ? y + i * K : yt + (i - N) * K;
+        xi[0] = 4 * ua_rng_uniform(&r) - 2;
+        xi[1] = 4 * ua_rng_uniform(&r) - 2;
+        yi[0] = 100 * sin(xi[0]) * cos(xi[1]) + 3 * ua_rng_normal(&r);
+        yi[1] = xi[0] * xi[1] + 0.01 * ua_rng_normal(&r);
+    }
+    ua_problem *p = NULL;
+    assert_int_equal(ua_problem_samples(x, y, N, D, K, &p), UA_OK);
+    assert_int_equal(ua_problem_set_test(p, xt, yt, NT), UA_OK);
+    ua_options *o = NULL;
+    ua_model *m = NULL;
+    assert_int_equal(ua_family_options("kernel", &o), UA_OK);
+    if (ua_fit(p, "kernel", o, NULL, &m)) fail_msg("%s", ua_last_error());
+    double tr = rmse_of(m, x, y, N, K), te = rmse_of(m, xt, yt, NT, K);
+    printf("kernel on samples: train_rmse %s (recomputed %.17g), test_rmse %s (recomputed %.17g), "
+           "loo_rmse %s\n", ua_model_meta(m, "train_rmse"), tr, ua_model_meta(m, "test_rmse"), te,
+           ua_model_meta(m, "loo_rmse"));
+    ASSERT_LE(fabs(meta_number(m, "train_rmse") - tr), 1e-12 * tr);
+    ASSERT_LE(fabs(meta_number(m, "test_rmse") - te), 1e-12 * te);
+    /* the noise has RMSE sqrt((9 + 1e-4) / 2) = 2.1: the test error is near it, not far above */
+    ASSERT_LE(te, 3.0);
+    ASSERT_LE(2.0, te);
+    assert_true(meta_number(m, "loo_rmse") > 1.5);
+    assert_null(ua_model_meta(m, "samples"));
+    ua_model_free(m);
+    /* a table's rows are the training set */
+    assert_int_equal(ua_options_set(o, "samples", "100"), UA_OK);
+    assert_int_equal(ua_fit(p, "kernel", o, NULL, &m), UA_EINVAL);
+    assert_null(m);
+    assert_non_null(strstr(ua_last_error(), "--samples is for formula and function problems"));
+    ua_options_free(o);
+    ua_problem_free(p);
+
+    /* classification: two labels by the sign of x0 x1; error rates recomputed */
+    double lab[N], labt[NT];
+    for (size_t i = 0; i < N; i++) lab[i] = x[i * D] * x[i * D + 1] > 0 ? 1 : 0;
+    for (size_t i = 0; i < NT; i++) labt[i] = xt[i * D] * xt[i * D + 1] > 0 ? 1 : 0;
+    assert_int_equal(ua_problem_samples(x, lab, N, D, 1, &p), UA_OK);
+    assert_int_equal(ua_problem_set_test(p, xt, labt, NT), UA_OK);
+    assert_int_equal(ua_family_options("kernel", &o), UA_OK);
+    assert_int_equal(ua_options_set(o, "classify", NULL), UA_OK);
+    if (ua_fit(p, "kernel", o, NULL, &m)) fail_msg("%s", ua_last_error());
+    double pt[NT], wrong = 0;
+    assert_int_equal(ua_model_predict(m, xt, NT, pt), UA_OK);
+    for (size_t i = 0; i < NT; i++) wrong += pt[i] != labt[i];
+    printf("kernel classify: test_error_rate %s (recomputed %g)\n",
+           ua_model_meta(m, "test_error_rate"), wrong / NT);
+    ASSERT_LE(fabs(meta_number(m, "test_error_rate") - wrong / NT), 1e-15);
+    ASSERT_LE(meta_number(m, "test_error_rate"), 0.1);
+    assert_non_null(ua_model_meta(m, "train_error_rate"));
+    assert_null(ua_model_meta(m, "test_rmse"));
+    ua_model_free(m);
+    ua_options_free(o);
+    ua_problem_free(p);
+    /* --classify with two target columns */
+    assert_int_equal(ua_problem_samples(x, y, N, D, K, &p), UA_OK);
+    assert_int_equal(ua_family_options("kernel", &o), UA_OK);
+    assert_int_equal(ua_options_set(o, "classify", NULL), UA_OK);
+    assert_int_equal(ua_fit(p, "kernel", o, NULL, &m), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "--classify takes one label column (--y-col), got 2"));
+    ua_options_free(o);
+    ua_problem_free(p);
+}
+
+/* Option values: the table's checks (one message style) and the checks between options in fit. */
+static void test_vtable_options(void **state)
+{
+    (void)state;
+    ua_options *o = NULL;
+    assert_int_equal(ua_family_options("kernel", &o), UA_OK);
+    static const struct { const char *name, *value, *msg; } bad[] = {
+        {"kernel", "gauss", "--kernel 'gauss': expected one of rbf laplacian matern polynomial"},
+        {"gamma", "0", "--gamma '0': expected a number in (0, inf]"},
+        {"gamma", "abc", "--gamma 'abc': expected a number"},
+        {"degree", "65", "--degree '65': expected an integer in [1, 64]"},
+        {"degree", "2.5", "--degree '2.5': expected an integer"},
+        {"order", "3", "--order '3': expected an integer in [0, 2]"},
+        {"depth", "0", "--depth '0': expected an integer in [1, 1000]"},
+        {"act", "tanh", "--act 'tanh': expected one of relu erf"},
+        {"sb", "-1", "--sb '-1': expected a number in [0, inf]"},
+        {"lambda", "-1e-3", "--lambda '-1e-3': expected a number in (0, inf]"},
+        {"select", "cv", "--select 'cv': expected one of loo kfold none"},
+        {"folds", "1", "--folds '1': expected an integer in [2, "},
+        {"select-max", "1", "--select-max '1': expected an integer in [2, "},
+        {"nystrom", "0", "--nystrom '0': expected an integer in [1, "},
+        {"samples", "1", "--samples '1': expected an integer in [2, "},
+        {"seed", "-1", "--seed '-1': expected an integer in [0, "},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(ua_options_set(o, bad[i].name, bad[i].value), UA_EINVAL);
+        if (!strstr(ua_last_error(), bad[i].msg))
+            fail_msg("--%s %s: '%s' does not say '%s'", bad[i].name, bad[i].value, ua_last_error(),
+                     bad[i].msg);
+    }
+    assert_int_equal(ua_options_set(o, "kernels", "rbf"), UA_ENOTFOUND);
+    /* every option has one help line and a default that its own check accepts */
+    size_t n;
+    const ua_option_spec *spec = ua_options_spec(o, &n);
+    assert_int_equal(n, UA_KERNEL_NOPTIONS);
+    for (size_t i = 0; i < n; i++) {
+        assert_non_null(spec[i].help);
+        assert_null(strchr(spec[i].help, '\n'));
+        if (spec[i].def) assert_int_equal(ua_options_set(o, spec[i].name, spec[i].def), UA_OK);
+    }
+    ua_options_free(o);
+
+    /* checks between options, as the command line made them */
+    static const char *const v2[] = {"x", "y"};
+    const double lo[] = {-1, -1}, hi[] = {1, 1};
+    ua_target *t = NULL;
+    ua_problem *p = NULL;
+    ua_model *m = NULL;
+    assert_int_equal(ua_target_parse("x*y", v2, 2, &t), UA_OK);
+    assert_int_equal(ua_problem_formula(t, lo, hi, &p), UA_OK);
+    static const char *const cases[][5] = {
+        {"lambda", "0.1", "alpha", "0.1", "--lambda and --alpha are the same option; give one"},
+        {"kernel", "matern", "nu", "1", "--nu must be 0.5, 1.5 or 2.5"},
+        {"samples", "100", "nystrom", "200", "Nystrom with 200 landmarks needs at least as many"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(ua_family_options("kernel", &o), UA_OK);
+        assert_int_equal(ua_options_set(o, cases[i][0], cases[i][1]), UA_OK);
+        assert_int_equal(ua_options_set(o, cases[i][2], cases[i][3]), UA_OK);
+        assert_int_equal(ua_fit(p, "kernel", o, NULL, &m), UA_EINVAL);
+        assert_null(m);
+        if (!strstr(ua_last_error(), cases[i][4]))
+            fail_msg("'%s' does not say '%s'", ua_last_error(), cases[i][4]);
+        ua_options_free(o);
+    }
+    /* a fixed lambda and gamma (select none): the values are the model's */
+    assert_int_equal(ua_family_options("kernel", &o), UA_OK);
+    assert_int_equal(ua_options_set(o, "alpha", "0.001"), UA_OK);
+    assert_int_equal(ua_options_set(o, "gamma", "0.5"), UA_OK);
+    assert_int_equal(ua_options_set(o, "samples", "50"), UA_OK);
+    assert_int_equal(ua_fit(p, "kernel", o, NULL, &m), UA_OK);
+    assert_string_equal(ua_model_meta(m, "lambda"), "0.001");
+    assert_string_equal(ua_model_meta(m, "gamma"), "0.5");
+    assert_string_equal(ua_model_meta(m, "samples"), "50");
+    ua_kernel_info in;
+    ua_kernel_get_info(ua_model_state(m), &in);
+    assert_true(in.lambda == 0.001 && in.spec.gamma == 0.5 && in.n_train == 50);
+    ua_model_free(m);
+    ua_options_free(o);
+    ua_problem_free(p);
+    ua_target_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1000,6 +1267,9 @@ int main(void)
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_save_load_export),
         cmocka_unit_test(test_user_reports),
+        cmocka_unit_test(test_vtable_formula),
+        cmocka_unit_test(test_vtable_samples),
+        cmocka_unit_test(test_vtable_options),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

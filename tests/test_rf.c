@@ -17,6 +17,13 @@
 #define TU_SCRATCH_TAG "ua_test_rf"
 #include "test_util.h"
 
+/* Bounds of test_vtable_formula's max errors against MPFR: measured 2.86e-3 (2-D), 4.58e-3
+ * (3-D, relu features) and 2.22e-5 (3-D, random Fourier features, gamma 0.5) with seed 1;
+ * about 3.5x, 3.3x and 4.5x margin. */
+#define RF_BOUND_2D 1e-2
+#define RF_BOUND_3D 1.5e-2
+#define RF_BOUND_FOURIER 1e-4
+
 /* mean of z(x).z(y) over many random Fourier features = exp(-gamma |x - y|^2), the rbf kernel of
  * ua_kernel_matrix with the same gamma */
 static void test_fourier_gamma(void **state)
@@ -516,6 +523,236 @@ static void test_user_reports(void **state)
     }
 }
 
+/* ---- the family vtable: ua_fit on problems ----------------------------------------------------- */
+
+/* The largest |model - f| at npts points drawn uniformly in the box lo, hi (d,) by ua_rng (not the
+ * Sobol points the fit drew), f the target in MPFR at 128 bits rounded to double. */
+static double max_error_mpfr(const ua_model *m, const ua_target *t, size_t d, const double *lo,
+                             const double *hi, size_t npts, uint64_t seed)
+{
+    double *x = malloc(npts * d * sizeof *x), *y = malloc(npts * sizeof *y);
+    assert_non_null(x);
+    assert_non_null(y);
+    ua_rng r;
+    ua_rng_seed(&r, seed);
+    for (size_t i = 0; i < npts; i++)
+        for (size_t j = 0; j < d; j++) x[i * d + j] = lo[j] + (hi[j] - lo[j]) * ua_rng_uniform(&r);
+    assert_int_equal(ua_model_predict(m, x, npts, y), UA_OK);
+    double worst = 0;
+    for (size_t i = 0; i < npts; i++) worst = fmax(worst, fabs(y[i] - ua_target_eval_ref(t, x + i * d, 128)));
+    free(x);
+    free(y);
+    return worst;
+}
+
+/* ua_fit of rf with option pairs opts (name, value, ..., NULL) on spec over the box. */
+static ua_model *fit_formula(const char *spec, const char *const *vars, size_t d, const double *lo,
+                             const double *hi, const char *const *opts, ua_target **tout)
+{
+    ua_target *t = NULL;
+    ua_problem *p = NULL;
+    ua_options *o = NULL;
+    ua_model *m = NULL;
+    assert_int_equal(ua_target_parse(spec, vars, d, &t), UA_OK);
+    assert_int_equal(ua_problem_formula(t, lo, hi, &p), UA_OK);
+    assert_int_equal(ua_family_options("rf", &o), UA_OK);
+    for (size_t i = 0; opts && opts[i]; i += 2) assert_int_equal(ua_options_set(o, opts[i], opts[i + 1]), UA_OK);
+    if (ua_fit(p, "rf", o, NULL, &m)) fail_msg("ua_fit(rf, %s): %s", spec, ua_last_error());
+    ua_options_free(o);
+    ua_problem_free(p);
+    *tout = t;
+    return m;
+}
+
+static double meta_number(const ua_model *m, const char *key)
+{
+    const char *v = ua_model_meta(m, key);
+    if (!v) fail_msg("metadata '%s' is missing", key);
+    return strtod(v, NULL);
+}
+
+/* The defaults (500 gaussian relu features, lambda by LOO, 10000 Sobol points) on two smooth
+ * targets, and random Fourier features on the 3-D one: the max error against MPFR at 400
+ * independent uniform points (bounds: RF_BOUND_*). */
+static void test_vtable_formula(void **state)
+{
+    (void)state;
+    static const char *const v2[] = {"x", "y"}, *const v3[] = {"x", "y", "z"};
+    const double lo2[] = {-1, -1}, hi2[] = {1, 1}, lo3[] = {0, 0, 0}, hi3[] = {1, 1, 1};
+    ua_target *t;
+    ua_model *m = fit_formula("exp(-x^2-y^2)", v2, 2, lo2, hi2, NULL, &t);
+    double e2 = max_error_mpfr(m, t, 2, lo2, hi2, 400, 77);
+    print_message("rf (defaults) exp(-x^2-y^2) on [-1,1]^2: max error %.3g, lambda %s, select_rmse %s, "
+                  "train_rmse %s\n", e2, ua_model_meta(m, "lambda"), ua_model_meta(m, "select_rmse"),
+                  ua_model_meta(m, "train_rmse"));
+    assert_string_equal(ua_model_meta(m, "samples"), "10000");
+    assert_non_null(ua_model_meta(m, "select_rmse"));
+    ASSERT_LE(meta_number(m, "train_rmse"), e2);
+    ua_model_free(m);
+    ua_target_free(t);
+
+    m = fit_formula("cos(x*y*z)", v3, 3, lo3, hi3, NULL, &t);
+    double e3 = max_error_mpfr(m, t, 3, lo3, hi3, 400, 78);
+    print_message("rf (defaults) cos(x*y*z) on [0,1]^3: max error %.3g, lambda %s\n", e3,
+                  ua_model_meta(m, "lambda"));
+    ua_model_free(m);
+    static const char *const fourier[] = {"dist", "fourier", "gamma", "0.5", NULL};
+    ua_model *mf = fit_formula("cos(x*y*z)", v3, 3, lo3, hi3, fourier, &t);
+    double ef = max_error_mpfr(mf, t, 3, lo3, hi3, 400, 78);
+    print_message("rf fourier gamma 0.5 cos(x*y*z) on [0,1]^3: max error %.3g, lambda %s\n", ef,
+                  ua_model_meta(mf, "lambda"));
+    assert_string_equal(ua_model_meta(mf, "gamma"), "0.5");
+    ua_model_free(mf);
+    ua_target_free(t);
+    ASSERT_LE(e2, RF_BOUND_2D);
+    ASSERT_LE(e3, RF_BOUND_3D);
+    ASSERT_LE(ef, RF_BOUND_FOURIER);
+}
+
+/* RMSE of m's predictions at x (n, d) against y (n, k), recomputed here. */
+static double rmse_of(const ua_model *m, const double *x, const double *y, size_t n, size_t k)
+{
+    double *p = malloc(n * k * sizeof *p), acc = 0;
+    assert_non_null(p);
+    assert_int_equal(ua_model_predict(m, x, n, p), UA_OK);
+    for (size_t i = 0; i < n * k; i++) acc += (p[i] - y[i]) * (p[i] - y[i]);
+    free(p);
+    return sqrt(acc / (double)(n * k));
+}
+
+/* A SAMPLES problem with a test set: "train_rmse" / "test_rmse" equal the RMSE recomputed from
+ * the model's predictions, "select_rmse" is recorded; --samples with a table is refused. */
+static void test_vtable_samples(void **state)
+{
+    (void)state;
+    enum { N = 600, NT = 200, D = 2, K = 2 };
+    double *x = malloc(N * D * sizeof *x), *y = malloc(N * K * sizeof *y);
+    double *xt = malloc(NT * D * sizeof *xt), *yt = malloc(NT * K * sizeof *yt);
+    ua_rng r;
+    ua_rng_seed(&r, 31);
+    for (size_t i = 0; i < N + NT; i++) {
+        double *xi = i < N ? x + i * D : xt + (i - N) * D, *yi = i < N ? y + i * K : yt + (i - N) * K;
+        xi[0] = 4 * ua_rng_uniform(&r) - 2;
+        xi[1] = 4 * ua_rng_uniform(&r) - 2;
+        yi[0] = 100 * sin(xi[0]) * cos(xi[1]) + 3 * ua_rng_normal(&r);
+        yi[1] = xi[0] * xi[1] + 0.01 * ua_rng_normal(&r);
+    }
+    ua_problem *p = NULL;
+    assert_int_equal(ua_problem_samples(x, y, N, D, K, &p), UA_OK);
+    assert_int_equal(ua_problem_set_test(p, xt, yt, NT), UA_OK);
+    ua_options *o = NULL;
+    ua_model *m = NULL;
+    assert_int_equal(ua_family_options("rf", &o), UA_OK);
+    assert_int_equal(ua_options_set(o, "features", "200"), UA_OK);
+    if (ua_fit(p, "rf", o, NULL, &m)) fail_msg("%s", ua_last_error());
+    double tr = rmse_of(m, x, y, N, K), te = rmse_of(m, xt, yt, NT, K);
+    print_message("rf on samples: train_rmse %s (recomputed %.17g), test_rmse %s (recomputed %.17g), "
+                  "select_rmse %s\n", ua_model_meta(m, "train_rmse"), tr, ua_model_meta(m, "test_rmse"),
+                  te, ua_model_meta(m, "select_rmse"));
+    ASSERT_LE(fabs(meta_number(m, "train_rmse") - tr), 1e-12 * tr);
+    ASSERT_LE(fabs(meta_number(m, "test_rmse") - te), 1e-12 * te);
+    /* the noise has RMSE sqrt((9 + 1e-4) / 2) = 2.1: the test error is near it, not far above */
+    ASSERT_LE(te, 3.0);
+    ASSERT_LE(2.0, te);
+    assert_true(meta_number(m, "select_rmse") > 1.5);
+    assert_null(ua_model_meta(m, "samples"));
+    ua_model_free(m);
+    assert_int_equal(ua_options_set(o, "samples", "100"), UA_OK);
+    assert_int_equal(ua_fit(p, "rf", o, NULL, &m), UA_EINVAL);
+    assert_null(m);
+    assert_non_null(strstr(ua_last_error(), "--samples is for formula and function problems"));
+    ua_options_free(o);
+    ua_problem_free(p);
+    free(x);
+    free(y);
+    free(xt);
+    free(yt);
+}
+
+/* Option values: the table's checks (one message style) and the checks between options in fit,
+ * with the command line's messages (tests/cli_rf_options.sh checks them there). */
+static void test_vtable_options(void **state)
+{
+    (void)state;
+    ua_options *o = NULL;
+    assert_int_equal(ua_family_options("rf", &o), UA_OK);
+    static const struct { const char *name, *value, *msg; } bad[] = {
+        {"features", "0", "--features '0': expected an integer in [1, 1000000]"},
+        {"features", "1000001", "--features '1000001': expected an integer in [1, 1000000]"},
+        {"dist", "normal", "--dist 'normal': expected one of gaussian uniform fourier"},
+        {"act", "gelu", "--act 'gelu': expected one of relu tanh sigmoid cos"},
+        {"scale", "0", "--scale '0': expected a number in (0, inf]"},
+        {"bandwidth", "-2", "--bandwidth '-2': expected a number in (0, inf]"},
+        {"gamma", "nan", "--gamma 'nan': expected a number"},
+        {"alpha", "0", "--alpha '0': expected a number in (0, inf]"},
+        {"select", "kfold", "--select 'kfold': expected one of loo gcv"},
+        {"samples", "10000001", "--samples '10000001': expected an integer in [2, 10000000]"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(ua_options_set(o, bad[i].name, bad[i].value), UA_EINVAL);
+        if (!strstr(ua_last_error(), bad[i].msg))
+            fail_msg("--%s %s: '%s' does not say '%s'", bad[i].name, bad[i].value, ua_last_error(),
+                     bad[i].msg);
+    }
+    size_t n;
+    const ua_option_spec *spec = ua_options_spec(o, &n);
+    assert_int_equal(n, UA_RF_NOPTIONS);
+    for (size_t i = 0; i < n; i++) {
+        assert_non_null(spec[i].help);
+        assert_null(strchr(spec[i].help, '\n'));
+        if (spec[i].def) assert_int_equal(ua_options_set(o, spec[i].name, spec[i].def), UA_OK);
+    }
+    ua_options_free(o);
+
+    static const char *const v2[] = {"x", "y"};
+    const double lo[] = {-1, -1}, hi[] = {1, 1};
+    ua_target *t = NULL;
+    ua_problem *p = NULL;
+    ua_model *m = NULL;
+    assert_int_equal(ua_target_parse("x*y", v2, 2, &t), UA_OK);
+    assert_int_equal(ua_problem_formula(t, lo, hi, &p), UA_OK);
+    static const char *const cases[][5] = {
+        {"lambda", "0.1", "alpha", "0.1", "--lambda and --alpha are the same option; give one"},
+        {"dist", "fourier", "act", "tanh", "--act tanh is not used with --dist fourier (random "
+                                           "Fourier features are cos features)"},
+        {"dist", "uniform", "gamma", "0.5", "--gamma is not used with --dist uniform (gamma is the "
+                                            "rbf kernel's parameter of --dist fourier)"},
+        {"lambda", "0.01", "select", "gcv", "--lambda is not used with --select gcv (--select "
+                                            "chooses lambda; a fixed lambda is not selected): "
+                                            "give one of them"},
+        {"alpha", "0.01", "select", "loo", "--alpha is not used with --select loo"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(ua_family_options("rf", &o), UA_OK);
+        assert_int_equal(ua_options_set(o, cases[i][0], cases[i][1]), UA_OK);
+        assert_int_equal(ua_options_set(o, cases[i][2], cases[i][3]), UA_OK);
+        assert_int_equal(ua_fit(p, "rf", o, NULL, &m), UA_EINVAL);
+        assert_null(m);
+        if (!strstr(ua_last_error(), cases[i][4]))
+            fail_msg("'%s' does not say '%s'", ua_last_error(), cases[i][4]);
+        ua_options_free(o);
+    }
+    /* each alone fits (a default is never an error): --gamma without --dist, --act cos with
+     * fourier, --lambda alone (its value is the model's) */
+    static const char *const ok[][4] = {
+        {"gamma", "0.5", "features", "20"},
+        {"dist", "fourier", "act", "cos"},
+        {"lambda", "0.01", "features", "20"},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        assert_int_equal(ua_family_options("rf", &o), UA_OK);
+        assert_int_equal(ua_options_set(o, ok[i][0], ok[i][1]), UA_OK);
+        assert_int_equal(ua_options_set(o, ok[i][2], ok[i][3]), UA_OK);
+        assert_int_equal(ua_options_set(o, "samples", "200"), UA_OK);
+        if (ua_fit(p, "rf", o, NULL, &m)) fail_msg("%s %s: %s", ok[i][0], ok[i][2], ua_last_error());
+        if (i == 2) assert_string_equal(ua_model_meta(m, "lambda"), "0.01");
+        ua_model_free(m);
+        ua_options_free(o);
+    }
+    ua_problem_free(p);
+    ua_target_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -529,6 +766,9 @@ int main(void)
         cmocka_unit_test(test_save_load_export),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_user_reports),
+        cmocka_unit_test(test_vtable_formula),
+        cmocka_unit_test(test_vtable_samples),
+        cmocka_unit_test(test_vtable_options),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -199,6 +199,16 @@ static ua_status k_describe(const void *state, cJSON *obj)
 
 const ua_family ua_family_kernel = {
     .name = "kernel",
+    .summary = "kernel ridge regression (rbf, laplacian, Matern, polynomial, arc-cosine, NNGP, "
+               "NTK), exact or Nystrom",
+    .doc = "docs/kernel.md",
+    .accepts = UA_ACCEPTS(UA_PROBLEM_FORMULA) | UA_ACCEPTS(UA_PROBLEM_FUNCTION) |
+               UA_ACCEPTS(UA_PROBLEM_SAMPLES),
+    .min_dim = 1,
+    .max_dim = 0,
+    .options = ua_kernel_option_spec,
+    .noptions = UA_KERNEL_NOPTIONS,
+    .fit = ua_kernel_family_fit,
     .free = k_free,
     .predict = k_predict,
     .save = k_save,

@@ -67,4 +67,10 @@ ua_status ua_krr_kfold_grid(const double *kmat, const double *y, size_t n, size_
 #include "uniapprox/model.h"
 ua_status ua_kernel_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 
+/* The option table and the vtable fit (options.c): formula, function and samples problems. */
+#define UA_KERNEL_NOPTIONS 23
+extern const ua_option_spec ua_kernel_option_spec[UA_KERNEL_NOPTIONS];
+ua_status ua_kernel_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
+                               ua_model *meta, void **state);
+
 #endif /* UA_KERNEL_INTERNAL_H */

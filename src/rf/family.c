@@ -209,6 +209,16 @@ ua_status ua_rf_export_c(const void *state, ua_export_type type, const char *nam
 
 const ua_family ua_family_rf = {
     .name = "rf",
+    .summary = "random-feature networks: a frozen random hidden layer (gaussian, bandlimited "
+               "uniform, random Fourier), output layer by ridge",
+    .doc = "docs/rf.md",
+    .accepts = UA_ACCEPTS(UA_PROBLEM_FORMULA) | UA_ACCEPTS(UA_PROBLEM_FUNCTION) |
+               UA_ACCEPTS(UA_PROBLEM_SAMPLES),
+    .min_dim = 1,
+    .max_dim = 0,
+    .options = ua_rf_option_spec,
+    .noptions = UA_RF_NOPTIONS,
+    .fit = ua_rf_family_fit,
     .free = rf_free,
     .predict = rf_predict,
     .save = rf_save,

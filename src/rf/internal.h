@@ -35,4 +35,10 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
 
 ua_status ua_rf_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 
+/* The option table and the vtable fit (options.c): formula, function and samples problems. */
+#define UA_RF_NOPTIONS 12
+extern const ua_option_spec ua_rf_option_spec[UA_RF_NOPTIONS];
+ua_status ua_rf_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
+                           ua_model *meta, void **state);
+
 #endif

@@ -1,0 +1,136 @@
+/*
+ * The rf family's options, declared once as data (uniapprox/options.h), and its vtable fit: a
+ * FORMULA or FUNCTION problem in any dimension is sampled (option "samples", quasi-random points
+ * of the box), a SAMPLES problem gives its training rows; the fit records what it measured on its
+ * own rows (train / test RMSE, the LOO or GCV RMSE of the chosen lambda) and the values it chose
+ * (lambda, the fourier gamma) on the model's metadata.
+ *
+ * Sources: random features (Rahimi & Recht 2007, 2008), bandlimited random weights (the seed's
+ * uniform weights in a box), ridge with LOO / GCV (Golub, Heath & Wahba 1979); lambda is also
+ * called alpha as in scikit-learn's Ridge.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "learn/internal.h"
+#include "model/family.h"
+#include "internal.h"
+
+/* Training points drawn from a formula or function when "samples" is not given: 20 per hidden
+ * unit of the default 500, so that the ridge fit is well over-determined; O(n m^2) stays a few
+ * seconds. */
+#define UA_RF_DEFAULT_SAMPLES 10000
+
+const ua_option_spec ua_rf_option_spec[UA_RF_NOPTIONS] = {
+    {"features", UA_OPT_INT, "500", 1, 1000000, 0, NULL, "hidden units m",
+     "Rahimi & Recht 2008"},
+    {"dist", UA_OPT_CHOICE, "gaussian", 0, 0, 0, "gaussian|uniform|fourier",
+     "hidden weights: gaussian, uniform (bandlimited, --bandwidth), fourier (random Fourier "
+     "features of the rbf kernel exp(-gamma r^2))",
+     "Rahimi & Recht 2007 (fourier), 2008; the seed's bandlimited networks (uniform)"},
+    {"act", UA_OPT_CHOICE, "relu", 0, 0, 0, "relu|tanh|sigmoid|cos",
+     "activation (fourier: always cos; not with --dist fourier)", NULL},
+    {"scale", UA_OPT_REAL, "1", 0, INFINITY, 1, NULL,
+     "gaussian: standard deviation of the pre-activation a.z", "Rahimi & Recht 2008"},
+    {"bandwidth", UA_OPT_REAL, "1", 0, INFINITY, 1, NULL,
+     "uniform: weights in [-B, B], so every unit's frequency is at most B sqrt(d)",
+     "the seed's bandlimited random weights"},
+    {"gamma", UA_OPT_REAL, NULL, 0, INFINITY, 1, NULL,
+     "fourier: the rbf gamma (default 1/d; only with --dist fourier)", "Rahimi & Recht 2007"},
+    {"lambda", UA_OPT_REAL, NULL, 0, INFINITY, 1, NULL,
+     "ridge of the output layer (default: chosen by --select over 1e-8 .. 1e2 by decades)",
+     "scikit-learn Ridge alpha"},
+    {"alpha", UA_OPT_REAL, NULL, 0, INFINITY, 1, NULL, "the same as --lambda (give one)",
+     "scikit-learn Ridge alpha"},
+    {"select", UA_OPT_CHOICE, "loo", 0, 0, 0, "loo|gcv",
+     "how lambda is chosen: exact leave-one-out or GCV (not with --lambda)",
+     "Golub, Heath & Wahba 1979"},
+    {"no-standardize", UA_OPT_FLAG, NULL, 0, 0, 0, NULL, "use raw columns", NULL},
+    {"seed", UA_OPT_INT, "1", 0, 9007199254740991.0, 0, NULL,
+     "the random weights and the drawn training points", NULL},
+    {"samples", UA_OPT_INT, NULL, 2, 1e7, 0, NULL,
+     "formula / function problems: training points drawn in the box (Sobol; default 10000)",
+     "Joe & Kuo 2008 (Sobol points)"},
+};
+
+_Static_assert(sizeof ua_rf_option_spec / sizeof ua_rf_option_spec[0] == UA_RF_NOPTIONS,
+               "UA_RF_NOPTIONS");
+
+/*
+ * ua_rf_options from the option values. Options that the given others make meaningless are
+ * refused rather than silently ignored, only when both were given (a default is never an error),
+ * with the messages the command line had.
+ */
+static ua_status read_options(const ua_options *o, ua_rf_options *opt)
+{
+    ua_rf_options_default(opt);
+    int lam = ua_options_given(o, "lambda"), alpha = ua_options_given(o, "alpha");
+    int dist_given = ua_options_given(o, "dist");
+    opt->features = (size_t)ua_options_int(o, "features");
+    opt->dist = (ua_rf_dist)ua_options_choice(o, "dist");
+    opt->act = (ua_rf_act)ua_options_choice(o, "act");
+    if (lam && alpha) return UA_ERR(UA_EINVAL, "--lambda and --alpha are the same option; give one");
+    if (ua_options_given(o, "act") && dist_given && opt->dist == UA_RF_FOURIER && opt->act != UA_RF_COS)
+        return UA_ERR(UA_EINVAL, "--act %s is not used with --dist fourier (random Fourier "
+                      "features are cos features)", ua_rf_act_name(opt->act));
+    if (ua_options_given(o, "gamma") && dist_given && opt->dist != UA_RF_FOURIER)
+        return UA_ERR(UA_EINVAL, "--gamma is not used with --dist %s (gamma is the rbf kernel's "
+                      "parameter of --dist fourier)", ua_rf_dist_name(opt->dist));
+    if ((lam || alpha) && ua_options_given(o, "select"))
+        return UA_ERR(UA_EINVAL, "--%s is not used with --select %s (--select chooses lambda; "
+                      "a fixed lambda is not selected): give one of them",
+                      lam ? "lambda" : "alpha", ua_options_get(o, "select"));
+    opt->scale = ua_options_real(o, "scale");
+    opt->bandwidth = ua_options_real(o, "bandwidth");
+    if (ua_options_given(o, "gamma")) opt->gamma = ua_options_real(o, "gamma");
+    if (lam || alpha) opt->lambda = ua_options_real(o, lam ? "lambda" : "alpha");
+    opt->gcv = ua_options_choice(o, "select") == 1;
+    opt->standardize = !ua_options_flag(o, "no-standardize");
+    opt->seed = (uint64_t)ua_options_int(o, "seed");
+    return UA_OK;
+}
+
+static ua_status rf_predict_fn(const void *state, const double *x, size_t n, double *y)
+{
+    return ua_rf_predict(state, x, n, y);
+}
+
+static void work(const ua_fit_hooks *h, double done, const char *what)
+{
+    if (h && h->work) h->work(h->ctx, done, 1.0, what);
+}
+
+ua_status ua_rf_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
+                           ua_model *meta, void **state)
+{
+    *state = NULL;
+    ua_rf_options opt;
+    ua_status s = read_options(o, &opt);
+    if (s) return s;
+    int given = ua_options_given(o, "samples");
+    size_t samples = given ? (size_t)ua_options_int(o, "samples") : UA_RF_DEFAULT_SAMPLES;
+    ua_learn_data t;
+    s = ua_learn_data_get(p, "rf fit", samples, given, opt.seed, &t);
+    if (s) return s;
+    work(hooks, 0.0, "random-feature fit");
+    ua_rf *m = NULL;
+    s = ua_rf_fit(t.x, t.y, t.n, t.d, t.k, &opt, &m);
+    work(hooks, 0.9, "random features: errors on the training rows");
+    if (!s) s = ua_learn_record_errors(meta, p, &t, m, rf_predict_fn, 0, NULL, NULL);
+    ua_rf_info in;
+    ua_rf_get_info(m, &in);
+    if (!s) s = ua_learn_set_number(meta, "lambda", in.lambda);
+    if (!s && in.dist == UA_RF_FOURIER) s = ua_learn_set_number(meta, "gamma", in.gamma);
+    if (!s && isfinite(in.select_rmse)) s = ua_learn_set_number(meta, "select_rmse", in.select_rmse);
+    if (!s) s = ua_learn_set_number(meta, "n_train", (double)in.n_train);
+    if (!s && t.drawn) s = ua_learn_set_number(meta, "samples", (double)t.n);
+    ua_learn_data_free(&t);
+    if (s) {
+        ua_rf_free(m);
+        return s;
+    }
+    work(hooks, 1.0, "random-feature fit");
+    *state = m;
+    return UA_OK;
+}
