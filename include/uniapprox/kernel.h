@@ -36,6 +36,10 @@
  * features phi(x) = k(x, L) W^{+1/2} with W = K(L, L) (pseudo-inverse square root: duplicated
  * landmarks stay finite), then ridge on the features; LOO is again closed form.
  *
+ * Through the engine (uniapprox/model.h: ua_fit(problem, "kernel", options)): formula and
+ * function problems in any dimension (sampled at the option "samples" Sobol points, default 2000)
+ * and tables; the options (names, defaults, ranges, sources) are listed in docs/kernel.md.
+ *
  * Thread-safety: a fitted model is immutable; predict may run on several threads.
  */
 #ifndef UNIAPPROX_KERNEL_H

@@ -21,6 +21,9 @@
  * standardised (their mean removed), so no separate intercept.
  * Complexity: O(n m d + n m^2 + m^3) time, O(n m + m^2) memory (for a fixed lambda n m floats and an
  * m x m float32 matrix per thread, the extra ones at most 256 MiB in all).
+ * Through the engine (uniapprox/model.h: ua_fit(problem, "rf", options)): formula and function
+ * problems in any dimension (sampled at the option "samples" Sobol points, default 10000) and
+ * tables; the options (names, defaults, ranges, sources) are listed in docs/rf.md.
  * Thread-safety: a fitted model is immutable; predict may run on several threads.
  */
 #ifndef UNIAPPROX_RF_H
