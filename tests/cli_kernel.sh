@@ -32,17 +32,14 @@ printf '0.5\n' | "$UA" eval k.safetensors >out.txt 2>err.txt
 
 # export, compile, compare with eval
 expect_exit 0 "export" -- "$UA" export k.safetensors --name kfun -o kfun.c
-expect_grep kfun.c "void kfun(const double \*x, double \*y)" "export's n-D entry point"
+expect_grep kfun.c "double kfun(const double \*x)" "export's entry point: 2 inputs, 1 output"
 cat >drv.c <<'C'
 #include <stdio.h>
-void kfun(const double *x, double *y);
+double kfun(const double *x);
 int main(void)
 {
-    double x[2], y[1];
-    while (scanf("%lf %lf", &x[0], &x[1]) == 2) {
-        kfun(x, y);
-        printf("%.17g\n", y[0]);
-    }
+    double x[2];
+    while (scanf("%lf %lf", &x[0], &x[1]) == 2) printf("%.17g\n", kfun(x));
     return 0;
 }
 C

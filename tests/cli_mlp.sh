@@ -138,14 +138,11 @@ cat >drv.c <<'C'
 #define T double
 #define FMT "%lf %lf"
 #endif
-void mlp_fn(const T *x, T *y);
+T mlp_fn(const T *x); /* 2 inputs, 1 output */
 int main(void)
 {
-    T x[2], y[1];
-    while (scanf(FMT, &x[0], &x[1]) == 2) {
-        mlp_fn(x, y);
-        printf("%.17g\n", (double)y[0]);
-    }
+    T x[2];
+    while (scanf(FMT, &x[0], &x[1]) == 2) printf("%.17g\n", (double)mlp_fn(x));
     return 0;
 }
 C

@@ -94,4 +94,9 @@ void ua_cheb_finish(ua_cheb *c);
  * mid + half * s_j with s_j from ua_cheb_points (so symmetric grids stay symmetric). */
 void ua_cheb_points_on(size_t n, double lo, double hi, double *out);
 
+/* The family's C export (src/cheb/export.c; the vtable's export_c, src/model/family.h). */
+#include <stdio.h>
+#include "uniapprox/model.h"
+ua_status ua_cheb_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
+
 #endif /* UA_CHEB_INTERNAL_H */

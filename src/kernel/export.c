@@ -1,40 +1,25 @@
 /*
- * Standalone C for a kernel model: `void name(const T *x, T *y)` with x (d,) and y (dout,), T
- * double or float. The stored points and weights become constant tables; the kernel is the
- * direct formula of ua_kernel_pair (distances summed as sum (a - b)^2, so no cancellation), the
- * sum over stored points runs in index order. Outputs match ua_kernel_predict to rounding.
+ * Standalone C for a kernel model (the vtable's export_c), written with the shared emitter
+ * (src/emit/emit.h): `static void name_eval(const T *x, T *y)` with x (d,) and y (dout,), T double
+ * or float, wrapped in the signature of ua_model_export_c's rule (`T name(T x)` for 1 input and 1
+ * output, `T name(const T *x)` for d inputs and 1 output, else `void name(const T *x, T *y)`).
+ * The stored points and weights become constant tables; the kernel is the direct formula of
+ * ua_kernel_pair (distances summed as sum (a - b)^2, so no cancellation), the sum over stored
+ * points runs in index order. Outputs match ua_kernel_predict to rounding.
  */
 #include <math.h>
 #include <stdio.h>
 
 #include "core/internal.h"
+#include "emit/emit.h"
 #include "internal.h"
 
-static void put(FILE *out, double v, int fl)
-{
-    if (fl) fprintf(out, "%af", (double)(float)v);
-    else fprintf(out, "%a", v);
-}
-
-static void put_table(FILE *out, const char *T, const char *name, const char *suffix,
-                      const double *v, size_t n, int fl)
-{
-    fprintf(out, "static const %s %s_%s[%zu] = {", T, name, suffix, n);
-    for (size_t i = 0; i < n; i++) {
-        fputs(i % 4 ? " " : "\n    ", out);
-        put(out, v[i], fl);
-        if (i + 1 < n) fputc(',', out);
-    }
-    fputs("\n};\n", out);
-}
-
 /* Emits `static T name_kern(const T *a, const T *b)`: the kernel of spec on d inputs. */
-void ua_kernel_emit_fn(FILE *out, const ua_kernel_spec *s, size_t d, const char *T,
-                       const char *name, int fl);
-void ua_kernel_emit_fn(FILE *out, const ua_kernel_spec *s, size_t d, const char *T,
-                       const char *name, int fl)
+static void emit_kernel(const ua_emit *e, const ua_kernel_spec *s, size_t d)
 {
-    const char *f = fl ? "f" : "";
+    FILE *out = e->out;
+    const char *T = e->T, *name = e->name, *f = e->f;
+    const int fl = e->fl;
     fprintf(out, "static %s %s_kern(const %s *a, const %s *b)\n{\n", T, name, T, T);
     switch (s->type) {
     case UA_KERNEL_RBF:
@@ -42,11 +27,11 @@ void ua_kernel_emit_fn(FILE *out, const ua_kernel_spec *s, size_t d, const char 
         fprintf(out, "    %s r2 = 0;\n    for (int j = 0; j < %zu; j++) r2 += (a[j] - b[j]) * (a[j] - b[j]);\n", T, d);
         if (s->type == UA_KERNEL_RBF) {
             fprintf(out, "    return exp%s(-(", f);
-            put(out, s->gamma, fl);
+            ua_emit_const(e, s->gamma);
             fputs(") * r2);\n", out);
         } else {
             fprintf(out, "    %s r = sqrt%s(r2) / (", T, f);
-            put(out, s->length_scale, fl);
+            ua_emit_const(e, s->length_scale);
             fputs(");\n", out);
             if (s->nu == 0.5) fprintf(out, "    return exp%s(-r);\n", f);
             else if (s->nu == 1.5)
@@ -58,7 +43,7 @@ void ua_kernel_emit_fn(FILE *out, const ua_kernel_spec *s, size_t d, const char 
     case UA_KERNEL_LAPLACIAN:
         fprintf(out, "    %s r1 = 0;\n    for (int j = 0; j < %zu; j++) r1 += fabs%s(a[j] - b[j]);\n"
                      "    return exp%s(-(", T, d, f, f);
-        put(out, s->gamma, fl);
+        ua_emit_const(e, s->gamma);
         fputs(") * r1);\n", out);
         break;
     default:
@@ -67,9 +52,9 @@ void ua_kernel_emit_fn(FILE *out, const ua_kernel_spec *s, size_t d, const char 
                 T, d);
         if (s->type == UA_KERNEL_POLYNOMIAL) {
             fprintf(out, "    %s base = (", T);
-            put(out, s->gamma, fl);
+            ua_emit_const(e, s->gamma);
             fputs(") * ab + (", out);
-            put(out, s->coef0, fl);
+            ua_emit_const(e, s->coef0);
             fprintf(out, "), r = 1;\n    for (int i = 0; i < %d; i++) r *= base;\n    return r;\n", s->degree);
         } else if (s->type == UA_KERNEL_ARCCOS) {
             const char *pi = fl ? "3.14159265358979f" : "3.14159265358979323846";
@@ -84,9 +69,9 @@ void ua_kernel_emit_fn(FILE *out, const ua_kernel_spec *s, size_t d, const char 
         } else {
             const char *pi = fl ? "3.14159265358979f" : "3.14159265358979323846";
             fprintf(out, "    const %s w2 = ", T);
-            put(out, s->sw * s->sw, fl);
+            ua_emit_const(e, s->sw * s->sw);
             fprintf(out, ", b2 = ");
-            put(out, s->sb * s->sb, fl);
+            ua_emit_const(e, s->sb * s->sb);
             fprintf(out, ";\n    %s q11 = aa / %zu, q22 = bb / %zu, S = ab / %zu, T = 0;\n"
                          "    for (int l = 0; l < %d; l++) {\n"
                          "        S = w2 * S + b2;\n        q11 = w2 * q11 + b2;\n        q22 = w2 * q22 + b2;\n"
@@ -119,28 +104,28 @@ void ua_kernel_emit_fn(FILE *out, const ua_kernel_spec *s, size_t d, const char 
 ua_status ua_kernel_export_c(const void *state, ua_export_type type, const char *name, FILE *out)
 {
     const ua_kernel *m = state;
-    int fl = type == UA_EXPORT_FLOAT;
-    const char *T = fl ? "float" : "double";
+    const ua_emit e = ua_emit_begin(out, type, name);
+    const char *T = e.T;
     size_t d = m->d, k = m->k, dout = m->classify ? 1 : k;
     fprintf(out, "\n/* kernel ridge (%s): %zu stored points of %zu inputs; f(x) = sum_i k(z, p_i) w_i "
-                 "with z the standardised x.\n * This n-D model's entry point is\n"
-                 " *     void %s(const %s *x, %s *y);   x (%zu,) inputs, y (%zu,) outputs%s\n */\n\n",
-            ua_kernel_type_name(m->spec.type), m->m, d, name, T, T, d, dout,
-            m->classify ? " (the class label)" : "");
-    put_table(out, T, name, "p", m->pts, m->m * d, fl);
-    put_table(out, T, name, "w", m->w, m->m * k, fl);
+                 "with z the standardised x%s. */\n\n",
+            ua_kernel_type_name(m->spec.type), m->m, d,
+            m->classify ? "; y is the class label" : "");
+    ua_emit_array(&e, "p", m->pts, m->m * d);
+    ua_emit_array(&e, "w", m->w, m->m * k);
     if (m->standardize) {
-        put_table(out, T, name, "xm", m->xs.mean, d, fl);
-        put_table(out, T, name, "xs", m->xs.scale, d, fl);
+        ua_emit_array(&e, "xm", m->xs.mean, d);
+        ua_emit_array(&e, "xs", m->xs.scale, d);
         if (!m->classify) {
-            put_table(out, T, name, "ym", m->ys.mean, k, fl);
-            put_table(out, T, name, "ys", m->ys.scale, k, fl);
+            ua_emit_array(&e, "ym", m->ys.mean, k);
+            ua_emit_array(&e, "ys", m->ys.scale, k);
         }
     }
-    if (m->classify) put_table(out, T, name, "cl", m->classes, k, fl);
+    if (m->classify) ua_emit_array(&e, "cl", m->classes, k);
     fputc('\n', out);
-    ua_kernel_emit_fn(out, &m->spec, d, T, name, fl);
-    fprintf(out, "void %s(const %s *x, %s *y)\n{\n    %s z[%zu], s[%zu];\n", name, T, T, T, d, k);
+    emit_kernel(&e, &m->spec, d);
+    ua_emit_eval_begin(&e);
+    fprintf(out, "    %s z[%zu], s[%zu];\n", T, d, k);
     if (m->standardize)
         fprintf(out, "    for (int j = 0; j < %zu; j++) z[j] = (x[j] - %s_xm[j]) / %s_xs[j];\n", d, name, name);
     else fprintf(out, "    for (int j = 0; j < %zu; j++) z[j] = x[j];\n", d);
@@ -155,5 +140,6 @@ ua_status ua_kernel_export_c(const void *state, ua_export_type type, const char 
     else if (m->standardize)
         fprintf(out, "    for (int t = 0; t < %zu; t++) y[t] = s[t] * %s_ys[t] + %s_ym[t];\n}\n", k, name, name);
     else fprintf(out, "    for (int t = 0; t < %zu; t++) y[t] = s[t];\n}\n", k);
+    ua_emit_entry(&e, d, dout);
     return ferror(out) ? UA_ERR(UA_EIO, "kernel export: write failed") : UA_OK;
 }

@@ -188,106 +188,6 @@ static ua_status mm_load(const ua_st *st, double lo, double hi, void **state)
     return UA_OK;
 }
 
-/* ---- C export ------------------------------------------------------------------------------ */
-
-static void put_array(FILE *out, const char *T, const char *name, const char *suffix,
-                      const double *v, size_t n, int fl)
-{
-    fprintf(out, "static const %s %s_%s[%zu] = {", T, name, suffix, n);
-    for (size_t k = 0; k < n; k++) {
-        fputs(k % 4 ? " " : "\n    ", out);
-        if (fl) fprintf(out, "%af", (double)(float)v[k]);
-        else fprintf(out, "%a", v[k]);
-        if (k + 1 < n) fputc(',', out);
-    }
-    fputs("\n};\n", out);
-}
-
-/* Straight-line code for sum c_k t^k (n coefficients in array NAME_arr), the same operations as
- * poly() in eval.c; the value is left in the variable named res. */
-static void put_poly(FILE *out, const char *T, const char *name, const char *arr, size_t n,
-                     ua_minimax_scheme scheme, const char *res)
-{
-    if (scheme == UA_MINIMAX_HORNER || n < 3) {
-        fprintf(out, "    %s %s = %s_%s[%zu];\n", T, res, name, arr, n - 1);
-        for (size_t k = n - 1; k-- > 0;)
-            fprintf(out, "    %s = %s_mac(%s, t, %s_%s[%zu]);\n", res, name, res, name, arr, k);
-        return;
-    }
-    /* Estrin: names of the current level's values */
-    char (*cur)[48] = malloc(n * sizeof *cur), (*nxt)[48] = malloc(n * sizeof *nxt);
-    if (!cur || !nxt) {
-        free(cur);
-        free(nxt);
-        fprintf(out, "#error out of memory while exporting\n");
-        return;
-    }
-    for (size_t i = 0; i < n; i++) snprintf(cur[i], sizeof cur[i], "%s_%s[%zu]", name, arr, i);
-    char p[48] = "t";
-    size_t L = n;
-    int lev = 0;
-    while (L > 1) {
-        for (size_t i = 0; i < L / 2; i++) {
-            snprintf(nxt[i], sizeof nxt[i], "%s%d_%zu", arr, lev, i);
-            fprintf(out, "    const %s %s = %s_mac(%s, %s, %s);\n", T, nxt[i], name, cur[2 * i + 1],
-                    p, cur[2 * i]);
-        }
-        if (L % 2) memcpy(nxt[L / 2], cur[L - 1], sizeof nxt[0]);
-        L = (L + 1) / 2;
-        char (*tmp)[48] = cur;
-        cur = nxt;
-        nxt = tmp;
-        if (L > 1) {
-            char q[48];
-            snprintf(q, sizeof q, "%s_t%d", arr, lev + 1);
-            fprintf(out, "    const %s %s = %s * %s;\n", T, q, p, p);
-            memcpy(p, q, sizeof p);
-        }
-        lev++;
-    }
-    fprintf(out, "    %s %s = %s;\n", T, res, cur[0]);
-    free(cur);
-    free(nxt);
-}
-
-static ua_status mm_export_c(const void *state, ua_export_type type, const char *name, FILE *out)
-{
-    const ua_minimax *p = state;
-    if (!p || !name || !out) return UA_ERR(UA_EINVAL, "minimax export: NULL argument");
-    if (type != UA_EXPORT_DOUBLE && type != UA_EXPORT_FLOAT)
-        return UA_ERR(UA_EINVAL, "minimax export: unknown scalar type %d", (int)type);
-    const int fl = type == UA_EXPORT_FLOAT;
-    const char *T = fl ? "float" : "double";
-    fprintf(out, "\n/* minimax: %s of degree %zu", p->nden ? "rational" : "polynomial", p->nnum - 1);
-    if (p->nden) fprintf(out, " / %zu", p->nden - 1);
-    fprintf(out, " in %s, %s scheme, %s coefficients%s.\n * Each step is fma(a, b, c) where the "
-                 "target has a fast fma (FP_FAST_FMA%s), a * b + c otherwise. */\n\n",
-            p->shift == 0.0 && p->scale == 1.0 ? "x" : "t = (x - shift) * scale",
-            scheme_names[p->scheme], coeff_names[p->coeffs],
-            fl && p->coeffs != UA_MINIMAX_FLOAT ? " (rounded to float here)" : "", fl ? "F" : "");
-    fprintf(out, "static inline %s %s_mac(%s a, %s b, %s c)\n{\n#ifdef FP_FAST_FMA%s\n"
-                 "    return %s(a, b, c);\n#else\n    return a * b + c;\n#endif\n}\n\n",
-            T, name, T, T, T, fl ? "F" : "", fl ? "fmaf" : "fma");
-    put_array(out, T, name, "p", p->num, p->nnum, fl);
-    if (p->nden) put_array(out, T, name, "q", p->den, p->nden, fl);
-    fprintf(out, "\n%s %s(%s x)\n{\n", T, name, T);
-    fprintf(out, "    if (!(%sx >= %a && %sx <= %a)) return NAN; /* outside [%.17g, %.17g], or NaN */\n",
-            fl ? "(double)" : "", p->a, fl ? "(double)" : "", p->b, p->a, p->b);
-    if (p->shift == 0.0 && p->scale == 1.0) fprintf(out, "    %s t = x;\n", T);
-    else if (fl)
-        fprintf(out, "    float t = (x - %af) * %af;\n", (double)(float)p->shift,
-                (double)(float)p->scale);
-    else fprintf(out, "    double t = (x - %a) * %a;\n", p->shift, p->scale);
-    put_poly(out, T, name, "p", p->nnum, p->scheme, "yp");
-    if (p->nden) {
-        put_poly(out, T, name, "q", p->nden, p->scheme, "yq");
-        fputs("    return yp / yq;\n", out);
-    } else fputs("    return yp;\n", out);
-    fputs("}\n", out);
-    if (ferror(out)) return UA_ERR(UA_EIO, "minimax export: write failed");
-    return UA_OK;
-}
-
 /* ---- describe ------------------------------------------------------------------------------ */
 
 static cJSON *number_array(const double *v, size_t n)
@@ -368,7 +268,7 @@ const ua_family ua_family_minimax = {
     .predict = mm_predict,
     .save = mm_save,
     .load = mm_load,
-    .export_c = mm_export_c,
+    .export_c = ua_minimax_export_c,
     .describe = mm_describe,
     .natural_points = mm_natural_points,
 };

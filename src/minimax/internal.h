@@ -232,4 +232,9 @@ ua_status mm_measure(mm_problem *pb, ua_minimax *p);
 /* Evaluation condition number of the stored form on pb's grid. */
 double mm_condition(const mm_problem *pb, const double *c, size_t n, double shift, double scale);
 
+/* The family's C export (src/minimax/export.c; the vtable's export_c, src/model/family.h). */
+#include <stdio.h>
+#include "uniapprox/model.h"
+ua_status ua_minimax_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
+
 #endif /* UA_MINIMAX_INTERNAL_H */

@@ -3,54 +3,34 @@
  * standardisation, the dense layers as plain loops and the activation written out with the same
  * formulas and tail handling as activations.c (evaluated in double and rounded, like the library),
  * so the exported function's outputs equal ua_mlp_predict's within float rounding (only the order
- * of the dot-product sums differs from BLAS). Signature:
- *     void NAME(const T *x, T *y);   x (d,) in the caller's units, y (k,) predictions
- * (a classifier writes the most probable class index to y[0]).
+ * of the dot-product sums differs from BLAS). Written with the shared emitter (src/emit/emit.h):
+ * `static void NAME_eval(const T *x, T *y)`, x (d,) in the caller's units, y (k,) predictions (a
+ * classifier, k = 1, gets the most probable class index), wrapped in the signature of
+ * ua_model_export_c's rule (`T NAME(T x)`, `T NAME(const T *x)` or `void NAME(const T *x, T *y)`).
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit/emit.h"
 #include "model/family.h"
 #include "internal.h"
 
-static double param(const ua_mlp *m, size_t i)
+/* Parameters off .. off + n of the network as `static const name_tag[n]`: float parameters as a
+ * float array (exact, promoted exactly where the code computes in double), double parameters in
+ * the export type. */
+static void put_params(const ua_emit *e, const ua_mlp *m, const char *tag, size_t off, size_t n)
 {
-    return m->esize == 4 ? (double)((const float *)m->params)[i] : ((const double *)m->params)[i];
-}
-
-static void put_num(FILE *f, double v, int is_float)
-{
-    if (is_float) fprintf(f, "%af", (double)(float)v);
-    else fprintf(f, "%a", v);
-}
-
-static void put_params(FILE *f, const ua_mlp *m, const char *T, const char *name, const char *tag,
-                       size_t off, size_t n, int is_float)
-{
-    fprintf(f, "static const %s %s_%s[%zu] = {", T, name, tag, n);
-    for (size_t i = 0; i < n; i++) {
-        fputs(i % 6 ? " " : "\n    ", f);
-        put_num(f, param(m, off + i), is_float);
-        fputc(',', f);
-    }
-    fputs("\n};\n", f);
-}
-
-static void put_doubles(FILE *f, const char *name, const char *tag, const double *v, size_t n)
-{
-    fprintf(f, "static const double %s_%s[%zu] = {", name, tag, n);
-    for (size_t i = 0; i < n; i++) {
-        fputs(i % 4 ? " " : "\n    ", f);
-        fprintf(f, "%a,", v[i]);
-    }
-    fputs("\n};\n", f);
+    if (m->esize == 4) ua_emit_array_f32(e, tag, (const float *)m->params + off, n);
+    else ua_emit_array(e, tag, (const double *)m->params + off, n);
 }
 
 /* The scalar activation as a static double function (formulas of activations.c). */
-static void put_activation(FILE *f, const ua_mlp *m, const char *name)
+static void put_activation(const ua_emit *e, const ua_mlp *m)
 {
+    FILE *f = e->out;
+    const char *name = e->name;
     ua_mlp_act a = m->opt.act;
     int poly = a == UA_ACT_POLYRELU || a == UA_ACT_POLYNORM;
     if (m->L > 1 && (m->opt.evonorm || a == UA_ACT_GELU_TANH || a == UA_ACT_SILU || a == UA_ACT_SIGMOID))
@@ -61,7 +41,11 @@ static void put_activation(FILE *f, const ua_mlp *m, const char *name)
     fprintf(f, "static double %s_act(double x)\n{\n", name);
     switch (m->opt.act) {
     case UA_ACT_RELU: fputs("    return x > 0 ? x : 0.0;\n", f); break;
-    case UA_ACT_LEAKY_RELU: fprintf(f, "    return x > 0 ? x : %a * x;\n", m->opt.leaky_slope); break;
+    case UA_ACT_LEAKY_RELU:
+        fputs("    return x > 0 ? x : ", f);
+        ua_emit_double(f, m->opt.leaky_slope);
+        fputs(" * x;\n", f);
+        break;
     case UA_ACT_GELU:
         fputs("    if (isinf(x)) return x > 0 ? x : 0.0;\n"
               "    return 0.5 * x * erfc(-x * 0.70710678118654752440);\n", f);
@@ -86,35 +70,32 @@ static void put_activation(FILE *f, const ua_mlp *m, const char *name)
 ua_status ua_mlp_export_c(const void *state, ua_export_type type, const char *name, FILE *f)
 {
     const ua_mlp *m = state;
-    int is_float = type == UA_EXPORT_FLOAT;
-    const char *T = is_float ? "float" : "double";
-    fprintf(f, "/* mlp: the signature is\n *     void %s(const %s *x, %s *y);\n"
-               " * x (%zu,) inputs in the units of the training samples, y (%zu,) %s.\n"
-               " * (The line above naming `%s %s(%s x)` is the generic 1-D header.) */\n\n",
-            name, T, T, m->d, m->k,
-            m->opt.task == UA_TASK_CLASSIFY ? "the most probable class index" : "predictions",
-            T, name, T);
-    put_doubles(f, name, "x_mean", m->xs.mean, m->d);
-    put_doubles(f, name, "x_scale", m->xs.scale, m->d);
-    put_doubles(f, name, "y_mean", m->ys.mean, m->k);
-    put_doubles(f, name, "y_scale", m->ys.scale, m->k);
+    const ua_emit e = ua_emit_begin(f, type, name);
+    const char *T = e.T;
+    fprintf(f, "/* mlp: %zu layers; x (%zu,) in the units of the training samples, y (%zu,) %s. */\n\n",
+            m->L, m->d, m->k,
+            m->opt.task == UA_TASK_CLASSIFY ? "the most probable class index" : "predictions");
+    ua_emit_array_f64(&e, "x_mean", m->xs.mean, m->d);
+    ua_emit_array_f64(&e, "x_scale", m->xs.scale, m->d);
+    ua_emit_array_f64(&e, "y_mean", m->ys.mean, m->k);
+    ua_emit_array_f64(&e, "y_scale", m->ys.scale, m->k);
     size_t maxw = m->d;
     for (size_t l = 0; l < m->L; l++) {
         char tag[32];
         snprintf(tag, sizeof tag, "w%zu", l);
-        put_params(f, m, T, name, tag, m->off_w[l], m->width[l] * m->width[l + 1], is_float);
+        put_params(&e, m, tag, m->off_w[l], m->width[l] * m->width[l + 1]);
         snprintf(tag, sizeof tag, "b%zu", l);
-        put_params(f, m, T, name, tag, m->off_b[l], m->width[l + 1], is_float);
+        put_params(&e, m, tag, m->off_b[l], m->width[l + 1]);
         if (m->width[l + 1] > maxw) maxw = m->width[l + 1];
         if (l + 1 < m->L && (m->opt.evonorm || m->opt.act == UA_ACT_POLYRELU || m->opt.act == UA_ACT_POLYNORM)) {
             snprintf(tag, sizeof tag, "a%zu", l);
-            put_params(f, m, T, name, tag, m->off_act[l],
-                       m->opt.evonorm ? 3 * m->width[l + 1] : UA_POLY_R + 1, is_float);
+            put_params(&e, m, tag, m->off_act[l],
+                       m->opt.evonorm ? 3 * m->width[l + 1] : UA_POLY_R + 1);
         }
     }
     fputc('\n', f);
-    put_activation(f, m, name);
-    fprintf(f, "void %s(const %s *x, %s *y)\n{\n", name, T, T);
+    put_activation(&e, m);
+    ua_emit_eval_begin(&e);
     fprintf(f, "    %s h[%zu], z[%zu]; /* activations of the current and the next layer */\n",
             T, maxw, maxw);
     fprintf(f, "    for (int j = 0; j < %zu; j++)\n"
@@ -170,5 +151,6 @@ ua_status ua_mlp_export_c(const void *state, ua_export_type type, const char *na
                 m->k, T, name, name);
     }
     fputs("}\n", f);
+    ua_emit_entry(&e, m->d, m->k);
     return ferror(f) ? UA_EIO : UA_OK;
 }

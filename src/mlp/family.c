@@ -240,8 +240,6 @@ static ua_status mlp_describe(const void *state, cJSON *obj)
     return UA_OK;
 }
 
-ua_status ua_mlp_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
-
 const ua_family ua_family_mlp = {
     .name = "mlp",
     .free = mlp_free,

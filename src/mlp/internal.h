@@ -135,4 +135,8 @@ void ua_mlp_lbfgs_free(ua_mlp_lbfgs *lb);
  * 1 when the line search found no decrease (converged to rounding). */
 int ua_mlp_lbfgs_iter(ua_mlp_lbfgs *lb, ua_mlp_fg fg, void *ctx, double *p, double *f, double *g);
 
+/* The family's C export (src/mlp/export.c; the vtable's export_c, src/model/family.h). */
+#include <stdio.h>
+ua_status ua_mlp_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
+
 #endif /* UA_MLP_INTERNAL_H */

@@ -1,5 +1,5 @@
 /*
- * The `rf` family vtable (src/model/family.h) and its C export.
+ * The `rf` family vtable (src/model/family.h); its C export is in export.c.
  *
  * Tensors, in PyTorch's nn.Linear layout (h = act(W z + bias), y = output.weight h):
  * "hidden.weight" F64 (m, d) = A, "hidden.bias" F64 (m,) = -b, "output.weight" F64 (k, m) = c^T
@@ -142,69 +142,6 @@ static ua_status rf_describe(const void *state, cJSON *obj)
     ok = ok && cJSON_AddNumberToObject(obj, "n_train", (double)m->n_train);
     ok = ok && cJSON_AddBoolToObject(obj, "standardize", m->standardize);
     return ok ? UA_OK : UA_ENOMEM_ERR(64);
-}
-
-/* ---- C export ------------------------------------------------------------------------------ */
-
-static void put(FILE *out, double v, int fl)
-{
-    if (fl) fprintf(out, "%af", (double)(float)v);
-    else fprintf(out, "%a", v);
-}
-
-static void put_table(FILE *out, const char *T, const char *name, const char *suffix,
-                      const double *v, size_t n, int fl)
-{
-    fprintf(out, "static const %s %s_%s[%zu] = {", T, name, suffix, n);
-    for (size_t i = 0; i < n; i++) {
-        fputs(i % 4 ? " " : "\n    ", out);
-        put(out, v[i], fl);
-        if (i + 1 < n) fputc(',', out);
-    }
-    fputs("\n};\n", out);
-}
-
-ua_status ua_rf_export_c(const void *state, ua_export_type type, const char *name, FILE *out)
-{
-    const ua_rf *m = state;
-    int fl = type == UA_EXPORT_FLOAT;
-    const char *T = fl ? "float" : "double", *f = fl ? "f" : "";
-    size_t M = m->m, d = m->d, k = m->k;
-    fprintf(out, "\n/* random-feature network (%s weights, %s): %zu hidden units, h = act(A z - b),\n"
-                 " * y = c^T h. This n-D model's entry point is\n"
-                 " *     void %s(const %s *x, %s *y);   x (%zu,) inputs, y (%zu,) outputs\n */\n\n",
-            ua_rf_dist_name(m->dist), ua_rf_act_name(m->act), M, name, T, T, d, k);
-    put_table(out, T, name, "A", m->A, M * d, fl);
-    put_table(out, T, name, "b", m->b, M, fl);
-    put_table(out, T, name, "c", m->c, M * k, fl);
-    if (m->standardize) {
-        put_table(out, T, name, "xm", m->xs.mean, d, fl);
-        put_table(out, T, name, "xs", m->xs.scale, d, fl);
-        put_table(out, T, name, "ym", m->ys.mean, k, fl);
-        put_table(out, T, name, "ys", m->ys.scale, k, fl);
-    }
-    fprintf(out, "\nvoid %s(const %s *x, %s *y)\n{\n    %s z[%zu], s[%zu];\n", name, T, T, T, d, k);
-    if (m->standardize) fprintf(out, "    for (int j = 0; j < %zu; j++) z[j] = (x[j] - %s_xm[j]) / %s_xs[j];\n", d, name, name);
-    else fprintf(out, "    for (int j = 0; j < %zu; j++) z[j] = x[j];\n", d);
-    fprintf(out, "    for (int t = 0; t < %zu; t++) s[t] = 0;\n    for (int i = 0; i < %zu; i++) {\n"
-                 "        %s a = 0;\n        for (int j = 0; j < %zu; j++) a += z[j] * %s_A[(long)i * %zu + j];\n"
-                 "        a -= %s_b[i];\n",
-            k, M, T, d, name, d, name);
-    switch (m->act) {
-    case UA_RF_RELU: fputs("        a = a > 0 ? a : 0;\n", out); break;
-    case UA_RF_TANH: fprintf(out, "        a = tanh%s(a);\n", f); break;
-    case UA_RF_SIGMOID: fprintf(out, "        a = 1 / (1 + exp%s(-a));\n", f); break;
-    default: fprintf(out, "        a = cos%s(a);\n", f);
-    }
-    if (m->out_scale != 1.0) {
-        fputs("        a *= ", out);
-        put(out, m->out_scale, fl);
-        fputs(";\n", out);
-    }
-    fprintf(out, "        for (int t = 0; t < %zu; t++) s[t] += a * %s_c[(long)i * %zu + t];\n    }\n", k, name, k);
-    if (m->standardize) fprintf(out, "    for (int t = 0; t < %zu; t++) y[t] = s[t] * %s_ys[t] + %s_ym[t];\n}\n", k, name, name);
-    else fprintf(out, "    for (int t = 0; t < %zu; t++) y[t] = s[t];\n}\n", k);
-    return ferror(out) ? UA_ERR(UA_EIO, "rf export: write failed") : UA_OK;
 }
 
 const ua_family ua_family_rf = {

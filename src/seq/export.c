@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "emit/emit.h"
 #include "model/family.h"
 #include "internal.h"
 
@@ -168,7 +169,6 @@ static const char body[] =
     "    free(w);\n"
     "}\n";
 
-ua_status ua_seq_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 ua_status ua_seq_export_c(const void *state, ua_export_type type, const char *name, FILE *f)
 {
     const ua_seq *m = state;
@@ -202,10 +202,9 @@ ua_status ua_seq_export_c(const void *state, ua_export_type type, const char *na
         fputs(" },\n", f);
     }
     fputs("};\n\n", f);
-    fprintf(f, "static const float %s_P[%zu] = {\n", name, m->nparams);
-    for (size_t i = 0; i < m->nparams; i++)
-        fprintf(f, "%s%af,%s", i % 6 ? " " : "    ", (double)m->params[i], i % 6 == 5 ? "\n" : "");
-    fputs("\n};\n\n", f);
+    const ua_emit e = ua_emit_begin(f, type, name);
+    ua_emit_array_f32(&e, "P", m->params, m->nparams);
+    fputc('\n', f);
     fprintf(f, "static double %s_act_d(double x) { %s }\n", name, act_code(o->act));
     put(f, body, name, T);
     return ferror(f) ? UA_ERR(UA_EIO, "write error in the C export") : UA_OK;

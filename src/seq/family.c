@@ -263,8 +263,6 @@ static ua_status seq_describe(const void *state, cJSON *obj)
     return UA_OK;
 }
 
-ua_status ua_seq_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
-
 const ua_family ua_family_seq = {
     .name = "seq",
     .free = seq_free,

@@ -226,4 +226,8 @@ void ua_seq_resolve(ua_seq_options *o);
 int ua_seq_use_fused(const ua_seq_options *o, size_t T);
 
 
+/* The family's C export (src/seq/export.c; the vtable's export_c, src/model/family.h). */
+#include <stdio.h>
+ua_status ua_seq_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
+
 #endif /* UA_SEQ_INTERNAL_H */

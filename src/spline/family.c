@@ -168,107 +168,6 @@ static ua_status spline_load(const ua_st *st, double lo, double hi, void **state
     return UA_OK;
 }
 
-/* ---- C export ------------------------------------------------------------------------------ */
-
-/* A constant that reads back exactly: hex float (with an f suffix for float). In float a value
- * beyond the float range is written as the largest float (used for 1/width only). */
-static void put_const(FILE *out, double v, int is_float)
-{
-    if (is_float) {
-        if (v > FLT_MAX) v = FLT_MAX;
-        if (v < -FLT_MAX) v = -FLT_MAX;
-        fprintf(out, "%af", (double)(float)v);
-    } else {
-        fprintf(out, "%a", v);
-    }
-}
-
-static void put_array(FILE *out, const char *type, const char *name, const char *suffix,
-                      const double *v, size_t n, int is_float)
-{
-    fprintf(out, "static const %s %s_%s[%zu] = {", type, name, suffix, n);
-    for (size_t k = 0; k < n; k++) {
-        fputs(k % 4 ? " " : "\n    ", out);
-        put_const(out, v[k], is_float);
-        if (k + 1 < n) fputc(',', out);
-    }
-    fputs("\n};\n", out);
-}
-
-static ua_status spline_export_c(const void *state, ua_export_type type, const char *name,
-                                 FILE *out)
-{
-    const ua_spline *s = state;
-    if (!s || !name || !out) return UA_ERR(UA_EINVAL, "spline export: NULL argument");
-    if (type != UA_EXPORT_DOUBLE && type != UA_EXPORT_FLOAT)
-        return UA_ERR(UA_EINVAL, "spline export: unknown scalar type %d", (int)type);
-    if (s->n > INT_MAX / 3)
-        return UA_ERR(UA_EUNSUPPORTED, "spline export: too many knots (%zu)", s->n);
-    const int fl = type == UA_EXPORT_FLOAT;
-    if (fl) {
-        for (size_t k = 0; k < s->n; k++) {
-            const double *c = s->cf + 3 * k;
-            double big = fmax(fabs(s->y[k]), s->scale * (fabs(c[0]) + fabs(c[1]) + fabs(c[2])));
-            if (!(big <= FLT_MAX) || !(fabs(s->x[k]) <= FLT_MAX))
-                return UA_ERR(UA_EUNSUPPORTED, "spline export: knot %zu (x = %g, y = %g) is beyond "
-                              "the float range; export as double", k, s->x[k], s->y[k]);
-        }
-    }
-    const char *T = fl ? "float" : "double", *zero = fl ? "0.0f" : "0.0";
-    const char *one = fl ? "1.0f" : "1.0";
-    const char *fn = s->map == UA_SPLINE_MAP_LOG ? (fl ? "logf" : "log")
-                   : s->map == UA_SPLINE_MAP_ASINH ? (fl ? "asinhf" : "asinh") : NULL;
-    const size_t n = s->n;
-    fprintf(out, "\n/* spline: %zu knots, %zu piece%s, cubic in %s, each interval in the local "
-                 "coordinate u = (t - t_i) / (t_{i+1} - t_i). */\n\n",
-            n, s->npieces, s->npieces == 1 ? "" : "s",
-            s->map == UA_SPLINE_MAP_LOG     ? "t = ln x"
-            : s->map == UA_SPLINE_MAP_ASINH ? "t = asinh x"
-                                            : "t = x");
-    put_array(out, T, name, "x", s->x, n, fl);
-    if (fn) put_array(out, T, name, "t", s->t, n, fl);
-    put_array(out, T, name, "y", s->y, n, fl);
-    put_array(out, T, name, "ih", s->ih, n, fl);
-    if (s->scale == 1.0) {
-        put_array(out, T, name, "c", s->cf, 3 * n, fl);
-    } else { /* float refused above; double keeps the power-of-two scale apart */
-        put_array(out, T, name, "c", s->cf, 3 * n, 0);
-    }
-    /* The operations of ua_spline_local (src/spline/internal.h), in the same order. */
-    fprintf(out, "\n%s %s(%s x)\n{\n", T, name, T);
-    fprintf(out, "    if (!(x >= %s_x[0] && x <= %s_x[%zu])) return NAN; /* outside, or NaN */\n",
-            name, name, n - 1);
-    fprintf(out, "    int lo = 0, hi = %zu; /* the largest i with x_i <= x */\n"
-                 "    while (hi - lo > 1) {\n"
-                 "        int mid = lo + (hi - lo) / 2;\n"
-                 "        if (%s_x[mid] <= x) lo = mid;\n"
-                 "        else hi = mid;\n"
-                 "    }\n", n, name);
-    if (fn) fprintf(out, "    %s u = (%s(x) - %s_t[lo]) * %s_ih[lo];\n", T, fn, name, name);
-    else fprintf(out, "    %s u = (x - %s_x[lo]) * %s_ih[lo];\n", T, name, name);
-    fprintf(out, "    if (u < %s) u = %s;\n"
-                 "    if (u > %s) u = %s;\n"
-                 "    const %s *c = %s_c + 3 * lo;\n"
-                 "    %s p = u * (c[0] + u * (c[1] + u * c[2]));\n",
-            zero, zero, one, one, T, name, T);
-    if (s->scale == 1.0) {
-        fprintf(out, "    return %s_y[lo] + p;\n}\n", name);
-    } else {
-        fprintf(out, "    const double sc = ");
-        put_const(out, s->scale, 0);
-        fprintf(out, ", big = 0x1.fffffffffffffp+1023;\n"
-                     "    double v = %s_y[lo] + sc * p;\n"
-                     "    if (!(fabs(v) <= big)) { /* finite data never give +-Inf */\n"
-                     "        v = (%s_y[lo] / sc + p) * sc;\n"
-                     "        if (v > big) v = big;\n"
-                     "        if (v < -big) v = -big;\n"
-                     "    }\n"
-                     "    return v;\n}\n", name, name);
-    }
-    if (ferror(out)) return UA_ERR(UA_EIO, "spline export: write failed");
-    return UA_OK;
-}
-
 /* ---- describe ------------------------------------------------------------------------------ */
 
 static ua_status spline_describe(const void *state, cJSON *obj)
@@ -331,7 +230,7 @@ const ua_family ua_family_spline = {
     .predict = spline_predict,
     .save = spline_save,
     .load = spline_load,
-    .export_c = spline_export_c,
+    .export_c = ua_spline_export_c,
     .describe = spline_describe,
     .natural_points = spline_natural_points,
 };
