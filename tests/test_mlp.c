@@ -504,7 +504,11 @@ static void test_lbfgs_sin(void **state)
         double se = 0;
         for (int i = 0; i < N; i++) se += (p[i] - sin(3 * x[i])) * (p[i] - sin(3 * x[i]));
         double rmse = sqrt(se / N);
-        if (!(rmse < 1e-4)) fail_msg("sin(3x) with L-BFGS: RMSE %g (pass %d)", rmse, pass);
+        /* 5e-3: seeds 0..7 of the library's generator (ua_rng) give 3.7e-4 .. 2.4e-3 after 500
+         * iterations (seed 0: 2.4e-3; the earlier per-family generator's seeds gave 4e-5 ..
+         * 1.4e-3: the spread is the initialisation's, not the optimiser's); an L-BFGS that
+         * stalls or fails to descend stays above 1e-2 (the initial network: ~0.7) */
+        if (!(rmse < 5e-3)) fail_msg("sin(3x) with L-BFGS: RMSE %g (pass %d)", rmse, pass);
     }
     ua_mlp_free(m);
     free(x);
@@ -804,6 +808,221 @@ static void test_diverged(void **state)
     assert_non_null(strstr(ua_last_error(), "'layers.0.weight' element 0 is not finite"));
 }
 
+/* ---- the engine: ua_fit through the vtable ------------------------------------------------ */
+
+/* Options of the mlp family with name=value pairs set (NULL-terminated). */
+static ua_options *mlp_opts(const char *const *kv)
+{
+    ua_options *o = NULL;
+    assert_int_equal(ua_family_options("mlp", &o), UA_OK);
+    for (size_t i = 0; kv && kv[i]; i += 2)
+        if (ua_options_set(o, kv[i], kv[i + 1])) fail_msg("%s=%s: %s", kv[i], kv[i + 1], ua_last_error());
+    return o;
+}
+
+/* Max |model - MPFR reference| over npts points of the box (a fixed lattice of a Weyl sequence,
+ * independent of the training points). */
+static double max_err_mpfr(const ua_model *m, const ua_target *t, const double *lo,
+                           const double *hi, size_t d, size_t npts)
+{
+    double *x = malloc(npts * d * sizeof *x), *y = malloc(npts * sizeof *y), worst = 0;
+    static const double alpha[3] = { 0.7548776662466927, 0.5698402909980532, 0.4301597090019468 };
+    for (size_t i = 0; i < npts; i++)
+        for (size_t j = 0; j < d; j++) {
+            double u = fmod(0.5 + alpha[j] * (double)(i + 1), 1.0);
+            x[i * d + j] = lo[j] + (hi[j] - lo[j]) * u;
+        }
+    assert_int_equal(ua_model_predict(m, x, npts, y), UA_OK);
+    for (size_t i = 0; i < npts; i++) {
+        double ref = ua_target_eval_ref(t, x + i * d, 128);
+        worst = fmax(worst, fabs(y[i] - ref));
+    }
+    free(x);
+    free(y);
+    return worst;
+}
+
+typedef struct {
+    size_t calls, last_epoch, epochs;
+    double last_loss;
+} hook_count;
+
+static void count_epoch(void *ctx, size_t epoch, size_t epochs, double train_loss,
+                        double val_loss, double lr, double seconds, int improved)
+{
+    hook_count *h = ctx;
+    h->calls++;
+    assert_int_equal(epoch, h->last_epoch + 1);
+    h->last_epoch = epoch;
+    h->epochs = epochs;
+    h->last_loss = train_loss;
+    (void)val_loss, (void)lr, (void)seconds, (void)improved;
+}
+
+/* One formula fitted through ua_fit; returns the measured max error against MPFR. */
+static double fit_formula(const char *spec, const char *const *vars, size_t d, const double *lo,
+                          const double *hi, const char *const *kv, int with_log)
+{
+    ua_target *t = NULL;
+    assert_int_equal(ua_target_parse(spec, vars, d, &t), UA_OK);
+    ua_problem *p = NULL;
+    assert_int_equal(ua_problem_formula(t, lo, hi, &p), UA_OK);
+    ua_options *o = mlp_opts(kv);
+    const char *log = tu_path("mlp_fit.jsonl");
+    if (with_log) assert_int_equal(ua_options_set(o, "log", log), UA_OK);
+    hook_count h = { 0, 0, 0, 0 };
+    ua_fit_hooks hooks = { count_epoch, NULL, &h };
+    ua_model *m = NULL;
+    if (ua_fit(p, "mlp", o, &hooks, &m)) fail_msg("ua_fit %s: %s", spec, ua_last_error());
+    /* the box is the model's; the progress hook saw every epoch, and the log holds a line each */
+    size_t md;
+    const double *mlo, *mhi;
+    ua_model_box(m, &md, &mlo, &mhi);
+    assert_int_equal(md, d);
+    for (size_t j = 0; j < d; j++) {
+        assert_true(mlo[j] == lo[j]);
+        assert_true(mhi[j] == hi[j]);
+    }
+    assert_true(h.calls >= 1);
+    assert_int_equal(h.epochs, (size_t)ua_options_int(o, "epochs"));
+    if (with_log) {
+        size_t len = 0;
+        char *text = tu_slurp(log, &len);
+        size_t lines = 0;
+        for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
+        assert_int_equal(lines, h.calls);
+        assert_non_null(strstr(text, "\"epoch\": 1, \"train_loss\": "));
+        free(text);
+    }
+    assert_non_null(ua_model_meta(m, "train_rmse"));
+    double err = max_err_mpfr(m, t, lo, hi, d, 400);
+    ua_model_free(m);
+    ua_options_free(o);
+    ua_problem_free(p);
+    ua_target_free(t);
+    return err;
+}
+
+static void test_fit_formula_2d(void **state)
+{
+    (void)state;
+    static const char *const vars[] = { "x", "y" };
+    const double lo[2] = { -1, -1 }, hi[2] = { 1, 1 };
+    static const char *const kv[] = { "hidden", "24x24", "activation", "tanh", "optim", "lbfgs",
+                                      "dtype", "f64", "val-frac", "0", "epochs", "400",
+                                      "samples", "1500", "threads", "1", NULL };
+    double err = fit_formula("exp(-x^2-y^2)", vars, 2, lo, hi, kv, 1);
+    print_message("mlp exp(-x^2-y^2) on [-1,1]^2: max error vs MPFR %.3g\n", err);
+    /* measured 2.19e-3 at 400 points (seed 0, 400 L-BFGS iterations, 1500 points, threads 1:
+     * bitwise reproducible); the bound leaves a factor 2.3 for other BLAS builds */
+    ASSERT_LE(err, 5e-3);
+}
+
+static void test_fit_formula_3d(void **state)
+{
+    (void)state;
+    static const char *const vars[] = { "x", "y", "z" };
+    const double lo[3] = { -1, 0, -0.5 }, hi[3] = { 1, 2, 1.5 };
+    static const char *const kv[] = { "hidden", "24x24", "activation", "tanh", "optim", "lbfgs",
+                                      "dtype", "f64", "val-frac", "0", "epochs", "400",
+                                      "threads", "1", NULL };
+    double err = fit_formula("cos(x*y*z)", vars, 3, lo, hi, kv, 0);
+    print_message("mlp cos(x*y*z) on [-1,1]x[0,2]x[-0.5,1.5]: max error vs MPFR %.3g\n", err);
+    /* measured 2.11e-2 at 400 points (the default 2000 d = 6000 points, 400 L-BFGS iterations,
+     * threads 1); |xyz| reaches 3 here, so cos turns over twice across the box */
+    ASSERT_LE(err, 5e-2);
+}
+
+/* SAMPLES with a test set: the recorded test_rmse is the RMSE of the model's predictions on the
+ * test rows, recomputed here plainly. */
+static void test_fit_samples_test_rmse(void **state)
+{
+    (void)state;
+    enum { N = 400, NT = 150 };
+    double x[2 * N], y[N], xt[2 * NT], yt[NT], pt[NT];
+    make_data(x, y, N);
+    for (size_t i = 0; i < NT; i++) {
+        xt[2 * i] = 1.9 * sin(1.3 * (double)i + 0.2);
+        xt[2 * i + 1] = cos(0.7 * (double)i);
+        yt[i] = xt[2 * i] * xt[2 * i + 1] + 0.5 * xt[2 * i] * xt[2 * i];
+    }
+    ua_problem *p = NULL;
+    assert_int_equal(ua_problem_samples(x, y, N, 2, 1, &p), UA_OK);
+    assert_int_equal(ua_problem_set_test(p, xt, yt, NT), UA_OK);
+    static const char *const kv[] = { "hidden", "16x16", "epochs", "30", "threads", "1", NULL };
+    ua_options *o = mlp_opts(kv);
+    ua_model *m = NULL;
+    if (ua_fit(p, "mlp", o, NULL, &m)) fail_msg("ua_fit: %s", ua_last_error());
+    const char *tr = ua_model_meta(m, "test_rmse");
+    assert_non_null(tr);
+    assert_int_equal(ua_model_predict(m, xt, NT, pt), UA_OK);
+    double se = 0;
+    for (size_t i = 0; i < NT; i++) se += (pt[i] - yt[i]) * (pt[i] - yt[i]);
+    double want = sqrt(se / NT), got = strtod(tr, NULL);
+    print_message("mlp samples: test_rmse %s, recomputed %.17g\n", tr, want);
+    assert_true(want > 0);
+    ASSERT_LE(fabs(got - want), 1e-13 * want);
+    assert_non_null(ua_model_meta(m, "train_rmse"));
+    ua_model_free(m);
+    ua_options_free(o);
+    ua_problem_free(p);
+}
+
+/* The option table's one message style, and the checks that involve several options. */
+static void test_option_messages(void **state)
+{
+    (void)state;
+    ua_options *o = mlp_opts(NULL);
+    assert_int_equal(ua_options_set(o, "lr", "0"), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "--lr '0': expected a number in (0,"));
+    assert_int_equal(ua_options_set(o, "optim", "rmsprop"), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "expected one of adam adamw sgd lbfgs"));
+    assert_int_equal(ua_options_set(o, "hiden", "8"), UA_ENOTFOUND);
+    /* defaults as documented */
+    assert_string_equal(ua_options_get(o, "hidden"), "64x64");
+    assert_true(ua_options_real(o, "lr") == 3e-3);
+    assert_int_equal(ua_options_int(o, "epochs"), 400);
+    assert_null(ua_options_get(o, "samples"));
+    ua_options_free(o);
+
+    double x[8] = { 0, 1, 2, 3, 4, 5, 6, 7 }, y[8] = { 0, 1, 0, 1, 0, 1, 0, 1 };
+    ua_problem *p = NULL;
+    assert_int_equal(ua_problem_samples(x, y, 8, 1, 1, &p), UA_OK);
+    static const struct { const char *kv[5]; const char *msg; } bad[] = {
+        { { "momentum", "0.5", NULL }, "--momentum applies to --optim sgd" },
+        { { "optim", "lbfgs", "batch", "8", NULL }, "--batch applies to adam, adamw and sgd" },
+        { { "mup-base-width", "32", NULL }, "--mup-base-width applies with --param mup" },
+        { { "samples", "100", NULL }, "--samples applies to formula and function problems" },
+        { { "momentum", "1", "optim", "sgd", NULL }, "--momentum 1: expected a number in [0, 1)" },
+        { { "hidden", "8y8", NULL }, "--hidden" },
+        { { "evonorm-groups", "2", NULL }, "--evonorm-groups applies with --evonorm" },
+        { { "val-frac", "0.1", NULL }, "leaves 1 validation row" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        o = mlp_opts(bad[i].kv);
+        ua_model *m = NULL;
+        assert_int_equal(ua_fit(p, "mlp", o, NULL, &m), UA_EINVAL);
+        assert_null(m);
+        if (!strstr(ua_last_error(), bad[i].msg))
+            fail_msg("case %zu: '%s' lacks '%s'", i, ua_last_error(), bad[i].msg);
+        ua_options_free(o);
+    }
+    ua_problem_free(p);
+    /* classification needs labels: a formula has none */
+    ua_target *t = NULL;
+    assert_int_equal(ua_target_parse("x^2", NULL, 0, &t), UA_OK);
+    double lo = 0, hi = 1;
+    assert_int_equal(ua_problem_formula(t, &lo, &hi, &p), UA_OK);
+    static const char *const cls[] = { "task", "classify", NULL };
+    o = mlp_opts(cls);
+    ua_model *m = NULL;
+    assert_int_equal(ua_fit(p, "mlp", o, NULL, &m), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "--task classify needs samples"));
+    ua_options_free(o);
+    ua_problem_free(p);
+    ua_target_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -819,6 +1038,10 @@ int main(void)
         cmocka_unit_test(test_bad_model_file),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_diverged),
+        cmocka_unit_test(test_fit_formula_2d),
+        cmocka_unit_test(test_fit_formula_3d),
+        cmocka_unit_test(test_fit_samples_test_rmse),
+        cmocka_unit_test(test_option_messages),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -1,103 +1,44 @@
 /*
- * Scalar activations and their derivatives, in forward/backward pairs (docs/mlp.md, "Activations").
- * Written once in double; an f32 network evaluates them in double and rounds the result, which
- * keeps float32 values within half an ulp of the exact ones even where a float formula would lose
- * digits (GELU's left tail, where erfc's argument error is amplified by 2 z^2). Every function is
- * finite wherever its limit is: the tails at +-inf are returned explicitly instead of computing
- * inf * 0, and exp is only ever called on -|x|, so it never overflows.
+ * The mlp family's activations: the scalar ones are src/train's (shared with seq; their enum
+ * values are ua_mlp_act's, checked below), PolyReLU with its initial coefficients here, and the
+ * names of the enums of uniapprox/mlp.h.
  */
 #include <math.h>
 #include <string.h>
 
 #include "internal.h"
 
-#define SQRT1_2 0.70710678118654752440  /* 1/sqrt(2) */
-#define INV_SQRT_2PI 0.39894228040143267794 /* 1/sqrt(2 pi) */
-#define SQRT_2_PI 0.79788456080286535588 /* sqrt(2/pi) */
-#define GELU_C 0.044715
-
-/* sigmoid(x) = 1 / (1 + e^-x), from e^-|x| so that exp never overflows. */
-static double sigmoid(double x)
-{
-    double e = exp(-fabs(x));
-    return x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-}
-
-/* sigmoid'(x) = sigmoid(x) sigmoid(-x) = e^-|x| / (1 + e^-|x|)^2 */
-static double sigmoid_d(double x)
-{
-    double e = exp(-fabs(x));
-    return e / ((1.0 + e) * (1.0 + e));
-}
-
-/* The tanh-GELU inner argument u(x) = sqrt(2/pi) (x + 0.044715 x^3), and 1 + tanh(u) = 2 sigmoid(2u). */
-static double gelu_u(double x) { return SQRT_2_PI * (x + GELU_C * x * x * x); }
+#define SAME(a, b) ((int)(a) == (int)(b))
+_Static_assert(SAME(UA_ACT_RELU, UA_TRAIN_RELU) && SAME(UA_ACT_LEAKY_RELU, UA_TRAIN_LEAKY_RELU) &&
+                   SAME(UA_ACT_GELU, UA_TRAIN_GELU) && SAME(UA_ACT_GELU_TANH, UA_TRAIN_GELU_TANH) &&
+                   SAME(UA_ACT_SILU, UA_TRAIN_SILU) && SAME(UA_ACT_TANH, UA_TRAIN_TANH) &&
+                   SAME(UA_ACT_SIGMOID, UA_TRAIN_SIGMOID) &&
+                   SAME(UA_ACT_SOFTPLUS, UA_TRAIN_SOFTPLUS) && SAME(UA_ACT_SIN, UA_TRAIN_SIN) &&
+                   SAME(UA_ACT_POLYRELU, UA_TRAIN_NACT),
+               "ua_mlp_act's scalar activations are src/train's");
+_Static_assert(SAME(UA_SCHED_CONSTANT, UA_TRAIN_SCHED_CONSTANT) &&
+                   SAME(UA_SCHED_COSINE, UA_TRAIN_SCHED_COSINE) &&
+                   SAME(UA_SCHED_WARMUP, UA_TRAIN_SCHED_WARMUP),
+               "ua_mlp_schedule is src/train's");
 
 double ua_mlp_act_forward(ua_mlp_act a, double slope, double x)
 {
-    switch (a) {
-    case UA_ACT_RELU: return x > 0 ? x : 0.0;
-    case UA_ACT_LEAKY_RELU: return x > 0 ? x : slope * x;
-    case UA_ACT_GELU: /* x Phi(x) = x erfc(-x / sqrt 2) / 2: erfc keeps the left tail accurate */
-        if (isinf(x)) return x > 0 ? x : 0.0;
-        return 0.5 * x * erfc(-x * SQRT1_2);
-    case UA_ACT_GELU_TANH: /* x/2 (1 + tanh u) = x sigmoid(2u) */
-        if (isinf(x)) return x > 0 ? x : 0.0;
-        if (fabs(x) > 1e100) return x > 0 ? x : 0.0; /* u overflows; sigmoid is exactly 0 or 1 */
-        return x * sigmoid(2.0 * gelu_u(x));
-    case UA_ACT_SILU:
-        if (isinf(x)) return x > 0 ? x : 0.0;
-        return x * sigmoid(x);
-    case UA_ACT_TANH: return tanh(x);
-    case UA_ACT_SIGMOID: return sigmoid(x);
-    case UA_ACT_SOFTPLUS: return fmax(x, 0.0) + log1p(exp(-fabs(x)));
-    case UA_ACT_SIN: return sin(x);
-    case UA_ACT_POLYRELU: /* with a_i = 1/3, the initial coefficients */
-    {
+    if (a == UA_ACT_POLYRELU) { /* with a_i = 1/3, the initial coefficients */
         double r = x > 0 ? x : 0.0;
         return (r + r * r + r * r * r) / 3.0;
     }
-    case UA_ACT_POLYNORM: return x; /* not a scalar activation: see layers_t.h */
-    }
-    return x;
+    if (a == UA_ACT_POLYNORM) return x; /* not a scalar activation: see layers_t.h */
+    return ua_train_act_forward((int)a, slope, x);
 }
 
 double ua_mlp_act_backward(ua_mlp_act a, double slope, double x)
 {
-    switch (a) {
-    case UA_ACT_RELU: return x > 0 ? 1.0 : 0.0;
-    case UA_ACT_LEAKY_RELU: return x > 0 ? 1.0 : slope;
-    case UA_ACT_GELU: /* Phi(x) + x phi(x) */
-        if (isinf(x)) return x > 0 ? 1.0 : 0.0;
-        if (fabs(x) > 1e150) return x > 0 ? 1.0 : 0.0; /* x^2 overflows; phi is exactly 0 */
-        return 0.5 * erfc(-x * SQRT1_2) + x * INV_SQRT_2PI * exp(-0.5 * x * x);
-    case UA_ACT_GELU_TANH: /* s + 2 x u'(x) s (1 - s), s = sigmoid(2u) */
-    {
-        if (isinf(x) || fabs(x) > 1e100) return x > 0 ? 1.0 : 0.0;
-        double u = gelu_u(x);
-        double du = SQRT_2_PI * (1.0 + 3.0 * GELU_C * x * x);
-        double sd = sigmoid_d(2.0 * u);
-        return sigmoid(2.0 * u) + (sd == 0.0 ? 0.0 : 2.0 * x * du * sd);
-    }
-    case UA_ACT_SILU: /* s + x s (1 - s) */
-        if (isinf(x)) return x > 0 ? 1.0 : 0.0;
-        return sigmoid(x) + x * sigmoid_d(x);
-    case UA_ACT_TANH: /* sech^2 x = 4 e^-2|x| / (1 + e^-2|x|)^2, accurate in the tails */
-    {
-        double e = exp(-2.0 * fabs(x));
-        return 4.0 * e / ((1.0 + e) * (1.0 + e));
-    }
-    case UA_ACT_SIGMOID: return sigmoid_d(x);
-    case UA_ACT_SOFTPLUS: return sigmoid(x);
-    case UA_ACT_SIN: return cos(x);
-    case UA_ACT_POLYRELU:
-    {
+    if (a == UA_ACT_POLYRELU) {
         double r = x > 0 ? x : 0.0;
         return x > 0 ? (1.0 + 2.0 * r + 3.0 * r * r) / 3.0 : 0.0;
     }
-    case UA_ACT_POLYNORM: return 1.0;
-    }
-    return 1.0;
+    if (a == UA_ACT_POLYNORM) return 1.0;
+    return ua_train_act_backward((int)a, slope, x);
 }
 
 float ua_mlp_act_forward_f32(ua_mlp_act a, float slope, float x)

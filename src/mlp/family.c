@@ -1,6 +1,6 @@
 /*
- * The `mlp` family vtable (src/model/family.h): predict, save / load through the safetensors
- * container, C export (export.c), describe.
+ * The `mlp` family vtable (src/model/family.h): fit and the option table (options.c), predict,
+ * save / load through the safetensors container, C export (export.c), describe.
  *
  * Tensors (PyTorch state_dict names of nn.Sequential(Linear, Act, Linear, Act, ..., Linear) held
  * as the attribute `layers` of a module — Linear at even indices 0, 2, 4, ..., the activation at
@@ -242,6 +242,16 @@ static ua_status mlp_describe(const void *state, cJSON *obj)
 
 const ua_family ua_family_mlp = {
     .name = "mlp",
+    .summary = "multilayer perceptron trained by Adam, AdamW, SGD or L-BFGS on samples or on "
+               "points drawn in a box",
+    .doc = "docs/mlp.md",
+    .accepts = UA_ACCEPTS(UA_PROBLEM_FORMULA) | UA_ACCEPTS(UA_PROBLEM_FUNCTION) |
+               UA_ACCEPTS(UA_PROBLEM_SAMPLES),
+    .min_dim = 1,
+    .max_dim = 0,
+    .options = ua_mlp_option_table,
+    .noptions = UA_MLP_NOPTIONS,
+    .fit = ua_mlp_fit_problem,
     .free = mlp_free,
     .predict = mlp_predict,
     .save = mlp_save,

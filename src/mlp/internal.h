@@ -2,13 +2,14 @@
  * src/mlp/internal.h — the layout of a ua_mlp and the pieces shared by the files of src/mlp/
  * (not installed). The math is in docs/mlp.md.
  *
- * Files, one job each: activations.c (scalar activations, forward/backward pairs), layers_t.h
- * (dense, activation, PolyNorm and EvoNorm-S0 layers, forward/backward, templated on the scalar
- * type), loss_t.h (MSE and softmax cross-entropy), optim_t.h (SGD and Adam(W) updates), net_t.h
- * (the whole network forward/backward and the typed operations table), net_f32.c / net_f64.c
- * (instantiate the templates), model.c (allocation, parameter layout, initialisation), optim.c
- * (L-BFGS), schedule.c (learning rates), train.c (the training loop), family.c (vtable: predict,
- * save, load, describe), export.c (standalone C).
+ * Files, one job each: activations.c (the PolyCom activations and the names; the scalar ones are
+ * src/train's), layers_t.h (dense, activation, PolyNorm and EvoNorm-S0 layers, forward/backward,
+ * templated on the scalar type), loss_t.h (MSE and softmax cross-entropy), net_t.h (the whole
+ * network forward/backward, the optimiser update through src/train's steps, and the typed
+ * operations table), net_f32.c / net_f64.c (instantiate the templates), model.c (allocation,
+ * parameter layout, initialisation), train.c (the training loop), options.c (the option table and
+ * the vtable's fit), family.c (vtable: predict, save, load, describe), export.c (standalone C).
+ * The optimisers, schedules, L-BFGS and the epoch helpers are the lower layer src/train/.
  */
 #ifndef UA_MLP_INTERNAL_H
 #define UA_MLP_INTERNAL_H
@@ -17,7 +18,9 @@
 #include <stdint.h>
 #include "uniapprox/data.h"
 #include "uniapprox/mlp.h"
+#include "uniapprox/model.h" /* ua_problem, ua_options, ua_fit_hooks */
 #include "core/internal.h"
+#include "train/train.h"
 
 #define UA_MLP_MAX_LAYERS (UA_MLP_MAX_HIDDEN + 1)
 #define UA_MLP_MAX_TENSORS (4 * UA_MLP_MAX_LAYERS)
@@ -105,35 +108,12 @@ void ua_mlp_fold_multipliers(ua_mlp *m);
 ua_status ua_mlp_optim_state(ua_mlp *m);
 void ua_mlp_format_hidden(const ua_mlp_options *opt, char *buf, size_t size);
 
-/* rng (model.c): splitmix64 and standard normals (Box-Muller), deterministic across platforms */
-typedef struct { uint64_t s; } ua_mlp_rng;
-uint64_t ua_mlp_rng_next(ua_mlp_rng *r);
-double ua_mlp_rng_uniform(ua_mlp_rng *r); /* [0, 1) */
-double ua_mlp_rng_normal(ua_mlp_rng *r);
-
-/* schedule.c: the learning rate at step t (0-based) of T steps, for base rate lr, a schedule
- * and its warm-up steps (0: 5% of T). Also the seq family's (src/seq/train.c). */
-double ua_mlp_lr(double lr, ua_mlp_schedule schedule, size_t warmup, size_t t, size_t T);
-
-/* net_f32.c: one Adam / AdamW step (optim_t.h, PyTorch 1.13's arithmetic) over a flat float
- * buffer: p, g, m1, m2 (n,), step t >= 1; wd is added to g (Adam) or decays p first (decoupled,
- * AdamW). Also the seq family's optimiser (src/seq/train.c, model.c). */
-void ua_mlp_adam_f32(float *p, const float *g, float *m1, float *m2, size_t n, double lr,
-                     double b1, double b2, double eps, double wd, int decoupled, size_t t);
-
-/* optim.c: full-batch L-BFGS on f(p) with gradient; fg returns the loss and fills g (P,) */
-typedef double (*ua_mlp_fg)(const double *p, double *g, void *ctx);
-typedef struct {
-    size_t P, history;
-    double *s, *y, *rho;     /* (history, P), (history, P), (history,) */
-    double *d, *q, *pnew, *gnew, *alpha; /* (P,) x4, (history,) */
-    size_t count, head;
-} ua_mlp_lbfgs;
-ua_status ua_mlp_lbfgs_alloc(size_t P, size_t history, ua_mlp_lbfgs *lb);
-void ua_mlp_lbfgs_free(ua_mlp_lbfgs *lb);
-/* One iteration from p (loss f, gradient g): updates p, f, g in place. Returns 0 on progress,
- * 1 when the line search found no decrease (converged to rounding). */
-int ua_mlp_lbfgs_iter(ua_mlp_lbfgs *lb, ua_mlp_fg fg, void *ctx, double *p, double *f, double *g);
+/* options.c: the option table of the vtable (uniapprox/options.h) */
+#define UA_MLP_NOPTIONS 25
+extern const ua_option_spec ua_mlp_option_table[UA_MLP_NOPTIONS];
+/* The vtable's fit (src/model/family.h): a FORMULA, FUNCTION or SAMPLES problem. */
+ua_status ua_mlp_fit_problem(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
+                             ua_model *meta, void **state);
 
 /* The family's C export (src/mlp/export.c; the vtable's export_c, src/model/family.h). */
 #include <stdio.h>

@@ -111,24 +111,6 @@ ua_status ua_mlp_hidden_parse(const char *s, ua_mlp_options *o)
     return UA_OK;
 }
 
-/* ---- rng: splitmix64 (Steele, Lea & Flood 2014) and Box-Muller normals ------------------------ */
-
-uint64_t ua_mlp_rng_next(ua_mlp_rng *r)
-{
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-double ua_mlp_rng_uniform(ua_mlp_rng *r) { return (double)(ua_mlp_rng_next(r) >> 11) * 0x1p-53; }
-
-double ua_mlp_rng_normal(ua_mlp_rng *r)
-{
-    double u = 1.0 - ua_mlp_rng_uniform(r), v = ua_mlp_rng_uniform(r);
-    return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
-}
-
 /* ---- layout and initialisation ---------------------------------------------------------------- */
 
 /* C_W at criticality (Roberts & Yaida ch. 5; C_b = 0): 2 for the scale-invariant ReLU family
@@ -243,7 +225,8 @@ ua_status ua_mlp_build(size_t d, size_t k, size_t dout, const ua_mlp_options *op
 
 void ua_mlp_init_params(ua_mlp *m, uint64_t seed)
 {
-    ua_mlp_rng r = { seed * 0x2545f4914f6cdd1dull + 1 };
+    ua_rng r;
+    ua_rng_seed(&r, seed ^ 0x2545f4914f6cdd1dull); /* a stream of its own per purpose */
     double *p = ua_calloc(m->nparams, sizeof *p);
     if (!p) return; /* callers allocate first; see ua_mlp_alloc */
     double cw = m->opt.evonorm ? 2.0 : ua_mlp_critical_cw(m->opt.act, m->opt.leaky_slope);
@@ -252,7 +235,7 @@ void ua_mlp_init_params(ua_mlp *m, uint64_t seed)
         double c = cw;
         double sd = m->opt.param == UA_PARAM_NTK ? sqrt(c) : sqrt(c / (double)in);
         int zero = m->opt.param == UA_PARAM_MUP && l + 1 == m->L && m->L > 1;
-        for (size_t i = 0; i < outw * in; i++) p[m->off_w[l] + i] = zero ? 0.0 : sd * ua_mlp_rng_normal(&r);
+        for (size_t i = 0; i < outw * in; i++) p[m->off_w[l] + i] = zero ? 0.0 : sd * ua_rng_normal(&r);
         if (l + 1 == m->L) break;
         double *a = p + m->off_act[l];
         if (m->opt.evonorm) {

@@ -1,4 +1,4 @@
-/* The double instantiation of the network kernels (layers_t.h, loss_t.h, optim_t.h, net_t.h). */
+/* The double instantiation of the network kernels (layers_t.h, loss_t.h, net_t.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,5 +12,4 @@
 #define GEMM cblas_dgemm
 #include "layers_t.h"
 #include "loss_t.h"
-#include "optim_t.h"
 #include "net_t.h"

@@ -134,10 +134,10 @@ static void TS(update)(ua_mlp *m, const void *gv, double lr)
         double lrt = lr * ti->lr_scale, wd = ti->decay ? o->weight_decay : 0.0;
         size_t off = ti->offset;
         if (o->optim == UA_OPTIM_SGD)
-            TS(sgd_update)(p + off, g + off, m1 + off, ti->size, lrt, o->momentum, wd, m->step);
+            TS(ua_train_sgd)(p + off, g + off, m1 + off, ti->size, lrt, o->momentum, wd, m->step);
         else
-            TS(adam_update)(p + off, g + off, m1 + off, m2 + off, ti->size, lrt, o->beta1,
-                            o->beta2, o->eps, wd, o->optim == UA_OPTIM_ADAMW, m->step);
+            TS(ua_train_adam)(p + off, g + off, m1 + off, m2 + off, ti->size, lrt, o->beta1,
+                              o->beta2, o->eps, wd, o->optim == UA_OPTIM_ADAMW, m->step);
     }
 }
 

@@ -6,7 +6,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cblas.h>
 #ifdef _OPENMP
@@ -14,13 +13,6 @@
 #endif
 
 #include "internal.h"
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 typedef struct {
     ua_mlp *m;
@@ -71,8 +63,7 @@ static double lbfgs_fg(const double *p, double *g, void *ctxv)
 }
 
 /* Shared epoch bookkeeping: validation, best weights, progress. Returns 1 to stop. */
-static int end_epoch(fit_ctx *c, size_t epoch, double train_loss, double lr, double *best,
-                     size_t *wait)
+static int end_epoch(fit_ctx *c, size_t epoch, double train_loss, double lr, ua_train_stop *stop)
 {
     ua_mlp *m = c->m;
     const ua_mlp_options *o = &m->opt;
@@ -84,43 +75,38 @@ static int end_epoch(fit_ctx *c, size_t epoch, double train_loss, double lr, dou
         m->report.epochs_run = epoch;
         return 1;
     }
-    int improved = crit < *best || epoch == 1;
+    int improved = ua_train_stop_update(stop, epoch, crit);
     if (improved) {
-        *best = crit;
-        *wait = 0;
         memcpy(c->best, m->params, m->nparams * m->esize);
         m->report.best_epoch = epoch;
         m->report.train_loss = train_loss;
         m->report.val_loss = val;
-    } else {
-        (*wait)++;
     }
     m->report.epochs_run = epoch;
     if (o->progress) {
-        ua_mlp_progress p = { epoch, o->epochs, train_loss, val, lr, now() - c->t0, improved };
+        ua_mlp_progress p = { epoch, o->epochs, train_loss, val, lr, ua_train_now() - c->t0, improved };
         o->progress(&p, o->progress_ctx);
     }
-    return !isfinite(train_loss) || (c->nval && *wait >= o->patience);
+    return !isfinite(train_loss) || (c->nval && stop->wait >= o->patience);
 }
 
 static ua_status run_first_order(fit_ctx *c)
 {
     ua_mlp *m = c->m;
     const ua_mlp_options *o = &m->opt;
-    ua_mlp_rng r = { o->seed ^ 0x5851f42d4c957f2dull };
+    ua_rng r;
+    ua_rng_seed(&r, o->seed ^ 0x5851f42d4c957f2dull);
     size_t *perm = ua_calloc(c->ntrain, sizeof *perm);
     if (!perm) return UA_ENOMEM_ERR(c->ntrain * sizeof *perm);
     memcpy(perm, c->train, c->ntrain * sizeof *perm);
     size_t B = o->batch < c->ntrain ? o->batch : c->ntrain;
-    size_t per_epoch = (c->ntrain + B - 1) / B, T = per_epoch * o->epochs, t = 0, wait = 0;
-    double best = INFINITY, lr = o->lr;
+    size_t per_epoch = (c->ntrain + B - 1) / B, T = per_epoch * o->epochs, t = 0;
+    double lr = o->lr;
+    ua_train_stop stop;
+    ua_train_stop_init(&stop);
     ua_status s = ua_mlp_optim_state(m);
     for (size_t epoch = 1; !s && epoch <= o->epochs; epoch++) {
-        for (size_t i = c->ntrain; i > 1; i--) { /* Fisher-Yates */
-            size_t j = (size_t)(ua_mlp_rng_next(&r) % i), tmp = perm[i - 1];
-            perm[i - 1] = perm[j];
-            perm[j] = tmp;
-        }
+        ua_train_shuffle(&r, perm, c->ntrain);
         double sum = 0;
         for (size_t i = 0; i < c->ntrain; i += B, t++) {
             size_t b = c->ntrain - i < B ? c->ntrain - i : B;
@@ -129,11 +115,11 @@ static ua_status run_first_order(fit_ctx *c)
             sum += m->ops->loss(m, &c->wt, b, 1, NULL) * (double)b;
             memset(c->g, 0, m->nparams * m->esize);
             m->ops->backward(m, m->params, &c->wt, b, c->g);
-            lr = ua_mlp_lr(o->lr, o->schedule, o->warmup, t, T);
+            lr = ua_train_lr(o->lr, (int)o->schedule, o->warmup, t, T);
             m->ops->update(m, c->g, lr);
             c->samples += b;
         }
-        if (end_epoch(c, epoch, sum / (double)c->ntrain, lr, &best, &wait)) break;
+        if (end_epoch(c, epoch, sum / (double)c->ntrain, lr, &stop)) break;
     }
     m->report.steps = t;
     free(perm);
@@ -143,25 +129,27 @@ static ua_status run_first_order(fit_ctx *c)
 static ua_status run_lbfgs(fit_ctx *c)
 {
     ua_mlp *m = c->m;
-    size_t P = m->nparams, wait = 0;
-    ua_mlp_lbfgs lb;
-    ua_status s = ua_mlp_lbfgs_alloc(P, m->opt.lbfgs_history, &lb);
+    size_t P = m->nparams;
+    ua_train_stop stop;
+    ua_train_stop_init(&stop);
+    ua_train_lbfgs lb;
+    ua_status s = ua_train_lbfgs_alloc(P, m->opt.lbfgs_history, &lb);
     if (s) return s;
-    double *p = ua_calloc(P, sizeof *p), *g = ua_calloc(P, sizeof *g), best = INFINITY;
+    double *p = ua_calloc(P, sizeof *p), *g = ua_calloc(P, sizeof *g);
     if (!p || !g) {
         free(p);
         free(g);
-        ua_mlp_lbfgs_free(&lb);
+        ua_train_lbfgs_free(&lb);
         return UA_ENOMEM_ERR(2 * P * sizeof *p);
     }
     m->ops->to_double(m->params, p, P);
     double f = lbfgs_fg(p, g, c);
     int stalls = 0;
     for (size_t it = 1; it <= m->opt.epochs; it++) {
-        int stalled = ua_mlp_lbfgs_iter(&lb, lbfgs_fg, c, p, &f, g);
+        int stalled = ua_train_lbfgs_iter(&lb, lbfgs_fg, c, p, &f, g);
         m->ops->from_double(p, m->params, P); /* the accepted point */
         m->report.steps = it;
-        if (end_epoch(c, it, f, 1.0, &best, &wait)) break;
+        if (end_epoch(c, it, f, 1.0, &stop)) break;
         if (stalled) {
             if (++stalls >= 2 || lb.count == 0) break;
             lb.count = 0; /* restart the memory once before giving up */
@@ -171,7 +159,7 @@ static ua_status run_lbfgs(fit_ctx *c)
     }
     free(p);
     free(g);
-    ua_mlp_lbfgs_free(&lb);
+    ua_train_lbfgs_free(&lb);
     return UA_OK;
 }
 
@@ -225,7 +213,7 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
         for (size_t i = 0; i < n * k; i++)
             if (!isfinite(y[i])) return UA_ERR(UA_EINVAL, "mlp: target row %zu is not finite", i / k);
     }
-    size_t nval = opt->val_frac > 0 ? (size_t)floor(opt->val_frac * (double)n + 0.5) : 0;
+    size_t nval = ua_train_val_rows(opt->val_frac, n);
     if (opt->val_frac > 0 && nval < 2)
         return UA_ERR(UA_EINVAL, "mlp: validation fraction %g of %zu rows leaves %zu validation "
                       "row%s; early stopping needs >= 2 (or a validation fraction of 0)",
@@ -267,13 +255,10 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
         }
     }
     if (!s) { /* the validation rows: the first nval of a seeded permutation */
-        ua_mlp_rng r = { opt->seed ^ 0x9e3779b97f4a7c15ull };
+        ua_rng r;
+        ua_rng_seed(&r, opt->seed ^ 0x9e3779b97f4a7c15ull);
         for (size_t i = 0; i < n; i++) rows[i] = i;
-        for (size_t i = n; nval && i > 1; i--) {
-            size_t j = (size_t)(ua_mlp_rng_next(&r) % i), t = rows[i - 1];
-            rows[i - 1] = rows[j];
-            rows[j] = t;
-        }
+        if (nval) ua_train_shuffle(&r, rows, n);
         c.x = xz;
         c.y = yz;
         c.val = rows;
@@ -289,9 +274,9 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
         if (!s && (!c.g || !c.best)) s = UA_ENOMEM_ERR(2 * m->nparams * m->esize);
     }
     if (!s) {
-        c.t0 = now();
+        c.t0 = ua_train_now();
         s = opt->optim == UA_OPTIM_LBFGS ? run_lbfgs(&c) : run_first_order(&c);
-        m->report.seconds = now() - c.t0;
+        m->report.seconds = ua_train_now() - c.t0;
         m->report.samples_per_second = m->report.seconds > 0 ? (double)c.samples / m->report.seconds : 0;
         if (!s && c.diverged)
             s = UA_ERR(UA_EDIVERGED, "mlp: training diverged at epoch %zu (loss %g); try a smaller "

@@ -1,7 +1,7 @@
 /*
  * The parts of a Transformer block other than attention, in forward/backward pairs (llm.c's
  * kernels): LayerNorm and RMSNorm (eps 1e-5), dense layers (OpenBLAS sgemm), the FFN activation
- * (the mlp family's scalar activations), and the residual add with optional LayerScale (Touvron
+ * (src/train's scalar activations), and the residual add with optional LayerScale (Touvron
  * et al. 2021). Backward kernels accumulate (+=) parameter gradients.
  */
 /* Lets GCC if-convert the float compares of the exp / relu loops so that they vectorise (FP
@@ -135,7 +135,7 @@ void ua_seq_matmul_backward(float *dinp, float *dW, float *db, const float *dout
                     dout, (int)outc, W, (int)in, 0.0f, dinp, (int)in);
 }
 
-/* y (n,) = act(x); relu inline, others through the mlp family's activations (double, rounded). */
+/* y (n,) = act(x); relu inline, others through src/train's activations (double, rounded). */
 UA_MULTIVERSION
 void ua_seq_act_forward(float *y, const float *x, size_t n, ua_mlp_act a)
 {
@@ -144,7 +144,7 @@ void ua_seq_act_forward(float *y, const float *x, size_t n, ua_mlp_act a)
         return;
     }
 #pragma omp parallel for schedule(static) if (n >= 65536)
-    for (size_t i = 0; i < n; i++) y[i] = (float)ua_mlp_act_forward(a, 0.01, (double)x[i]);
+    for (size_t i = 0; i < n; i++) y[i] = (float)ua_train_act_forward((int)a, 0.01, (double)x[i]);
 }
 
 /* d (n,) *= act'(x), in place (one written array, so the relu loop vectorises). */
@@ -156,7 +156,7 @@ void ua_seq_act_backward(float *d, const float *x, size_t n, ua_mlp_act a)
         return;
     }
 #pragma omp parallel for schedule(static) if (n >= 65536)
-    for (size_t i = 0; i < n; i++) d[i] *= (float)ua_mlp_act_backward(a, 0.01, (double)x[i]);
+    for (size_t i = 0; i < n; i++) d[i] *= (float)ua_train_act_backward((int)a, 0.01, (double)x[i]);
 }
 
 UA_MULTIVERSION

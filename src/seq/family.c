@@ -1,6 +1,7 @@
 /*
- * The `seq` family vtable (src/model/family.h): predict on flattened sequences, save / load through
- * the safetensors container, describe, C export (export.c).
+ * The `seq` family vtable (src/model/family.h): fit, the option table and predict_sequences
+ * (options.c), predict on flattened sequences, save / load through the safetensors container,
+ * describe, C export (export.c).
  *
  * Tensors: the parameter tensors by name (ua_seq_tensor: "embed.weight", "blocks.0.attn.qkv.weight"
  * (3C, C), ..., "head.bias"), F32, PyTorch nn.Linear layout (out, in).
@@ -104,7 +105,7 @@ static ua_status seq_save(const void *state, ua_st *st)
     if (!s) s = set_size(st, "heads", o->heads);
     if (!s) s = set_size(st, "layers", o->layers);
     if (!s) s = set_size(st, "ffn", o->ffn);
-    if (!s) s = ua_st_set_meta(st, "activation", ua_mlp_act_name(o->act));
+    if (!s) s = ua_st_set_meta(st, "activation", ua_train_act_name((int)o->act));
     if (!s) s = ua_st_set_meta(st, "norm", ua_seq_norm_name(o->norm));
     if (!s) s = ua_st_set_meta(st, "layerscale", o->layerscale ? "1" : "0");
     if (!s) s = ua_st_set_meta(st, "causal", o->causal ? "1" : "0");
@@ -176,7 +177,11 @@ static ua_status seq_load(const ua_st *st, double lo, double hi, void **state)
     if (!s) s = meta_size(st, "layers", 1, UA_SEQ_MAX_LAYERS, &o.layers);
     if (!s) s = meta_size(st, "ffn", 1, 1u << 20, &o.ffn);
     if (!s) s = meta(st, "activation", &v);
-    if (!s && ua_mlp_act_parse(v, &o.act)) s = UA_ERR(UA_EFORMAT, "seq model: activation '%s'", v);
+    if (!s) {
+        int a = 0;
+        if (ua_train_act_parse(v, &a)) s = UA_ERR(UA_EFORMAT, "seq model: activation '%s'", v);
+        o.act = (ua_mlp_act)a;
+    }
     if (!s) s = meta(st, "norm", &v);
     if (!s && ua_seq_norm_parse(v, &o.norm)) s = UA_ERR(UA_EFORMAT, "seq model: norm '%s'", v);
     if (!s) s = meta_flag(st, "layerscale", &o.layerscale);
@@ -243,7 +248,7 @@ static ua_status seq_describe(const void *state, cJSON *obj)
     cJSON_AddStringToObject(obj, "relative_bias", ua_seq_rel_name(o->rel));
     cJSON_AddStringToObject(obj, "positions", ua_seq_positions_name(o->positions));
     cJSON_AddStringToObject(obj, "norm", ua_seq_norm_name(o->norm));
-    cJSON_AddStringToObject(obj, "activation", ua_mlp_act_name(o->act));
+    cJSON_AddStringToObject(obj, "activation", ua_train_act_name((int)o->act));
     cJSON_AddBoolToObject(obj, "causal", o->causal);
     cJSON_AddBoolToObject(obj, "layerscale", o->layerscale);
     cJSON_AddBoolToObject(obj, "qk_norm", o->qk_norm);
@@ -265,6 +270,15 @@ static ua_status seq_describe(const void *state, cJSON *obj)
 
 const ua_family ua_family_seq = {
     .name = "seq",
+    .summary = "Transformer encoder on sequences (tokens or reals in, classes or reals out)",
+    .doc = "docs/seq.md",
+    .accepts = UA_ACCEPTS(UA_PROBLEM_SEQUENCES),
+    .min_dim = 0,
+    .max_dim = 0,
+    .options = ua_seq_option_table,
+    .noptions = UA_SEQ_NOPTIONS,
+    .fit = ua_seq_fit_problem,
+    .predict_sequences = ua_seq_predict_sequences,
     .free = seq_free,
     .predict = seq_predict,
     .save = seq_save,

@@ -5,8 +5,9 @@
  * real embedding, the head and the losses), positions.c (sinusoids, relative-offset and T5 bucket
  * tables), model.c (parameter layout, initialisation, the whole forward/backward), train.c
  * (minibatch training), data.c (.npy reading and writing, validation), tasks.c (synthetic tasks),
- * family.c (vtable, save/load), export.c (standalone C). The optimiser and schedule are the mlp
- * family's (ua_mlp_adam_f32, ua_mlp_lr in src/mlp/internal.h).
+ * family.c (vtable, save/load), options.c (option table, the vtable's fit and predict_sequences),
+ * export.c (standalone C). The optimiser, schedules, activations and epoch helpers are the lower
+ * layer src/train/ (train/train.h); random numbers are the library's ua_rng.
  *
  * Shapes: B sequences, T positions, C width, H heads, D = C / H head width, F FFN width.
  */
@@ -18,6 +19,8 @@
 #include <stdint.h>
 #include "uniapprox/seq.h"
 #include "core/internal.h"
+#include "uniapprox/model.h" /* ua_problem, ua_options, ua_fit_hooks */
+#include "train/train.h"
 
 #define UA_SEQ_MAX_LAYERS 32
 #define UA_SEQ_NORM_EPS 1e-5f
@@ -224,6 +227,15 @@ void ua_seq_attn_desc(const ua_seq *m, size_t l, const ua_seq_work *w, ua_seq_at
 void ua_seq_resolve(ua_seq_options *o);
 /* Uses the fused kernel for sequences of length T. */
 int ua_seq_use_fused(const ua_seq_options *o, size_t T);
+
+/* ---- options.c: the engine's vtable (src/model/family.h) ---- */
+#define UA_SEQ_NOPTIONS 27
+extern const ua_option_spec ua_seq_option_table[UA_SEQ_NOPTIONS];
+/* fit on a SEQUENCES problem; predict_sequences (doubles in, doubles out). */
+ua_status ua_seq_fit_problem(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
+                             ua_model *meta, void **state);
+ua_status ua_seq_predict_sequences(const void *state, const double *x, size_t N, size_t len,
+                                   size_t xd, double **y, size_t *nout, int *classify);
 
 
 /* The family's C export (src/seq/export.c; the vtable's export_c, src/model/family.h). */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "mlp/internal.h" /* ua_mlp_rng, ua_mlp_adam_f32 */
+#include "train/train.h" /* ua_train_adam_f32 */
 
 #define NONE_OFF ((size_t)-1)
 
@@ -217,7 +217,8 @@ ua_status ua_seq_build(const ua_seq_options *opt, ua_seq **out)
  * layerscale_init, URPE C ones, RPE biases 0. Deterministic for a seed. */
 void ua_seq_init_params(ua_seq *m, uint64_t seed)
 {
-    ua_mlp_rng r = { seed * 0x9e3779b97f4a7c15ull + 7 };
+    ua_rng r;
+    ua_rng_seed(&r, seed ^ 0x9e3779b97f4a7c15ull); /* a stream of its own per purpose */
     float *p = m->params;
     memset(p, 0, m->nparams * sizeof *p);
     for (size_t i = 0; i < m->ntensors; i++) {
@@ -236,7 +237,7 @@ void ua_seq_init_params(ua_seq *m, uint64_t seed)
         else if (len > 3 && (!strcmp(nm + len - 3, "ls1") || !strcmp(nm + len - 3, "ls2")))
             fill = m->opt.layerscale_init;
         for (size_t j = 0; j < t->size; j++)
-            x[j] = gauss ? (float)(sd * ua_mlp_rng_normal(&r)) : (float)fill;
+            x[j] = gauss ? (float)(sd * ua_rng_normal(&r)) : (float)fill;
     }
 }
 
@@ -537,7 +538,7 @@ ua_status ua_seq_step(ua_seq *m, const ua_seq_data *d, double *loss)
         m->step++;
         for (size_t i = 0; i < m->ntensors; i++) {
             const ua_seq_tensor_info *t = &m->tensors[i];
-            ua_mlp_adam_f32(m->params + t->offset, g + t->offset, m->m1 + t->offset,
+            ua_train_adam_f32(m->params + t->offset, g + t->offset, m->m1 + t->offset,
                             m->m2 + t->offset, t->size, m->opt.lr, m->opt.beta1, m->opt.beta2,
                             m->opt.eps, t->decay ? m->opt.weight_decay : 0.0,
                             m->opt.optim == UA_OPTIM_ADAMW, m->step);

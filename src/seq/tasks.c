@@ -2,14 +2,14 @@
  * The synthetic sequence tasks of `uniapprox data` (uniapprox/seq.h): the URPE paper's
  * even-token prediction and position identification (Luo et al. 2022, section 5.1: n = 128,
  * vocabulary 1000, no absolute positions), and copy / reverse / sort on tokens, cumulative sum /
- * moving average / sort on reals. Deterministic for a seed (the mlp family's splitmix64).
+ * moving average / sort on reals. Deterministic for a seed (the library's generator, ua_rng).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
-#include "mlp/internal.h"
+#include "core/internal.h"
 
 static const char *const names[] = { "copy", "cumsum", "even", "movavg", "position", "reverse",
                                      "sort", "sortreal" };
@@ -53,11 +53,12 @@ ua_status ua_seq_task_generate(const char *task, size_t N, size_t n, size_t voca
         out->cls = malloc(cnt * sizeof *out->cls);
         if (!out->tok || !out->cls) goto oom;
     }
-    ua_mlp_rng r = { seed * 0xd1b54a32d192ed03ull + 11 };
+    ua_rng r;
+    ua_rng_seed(&r, seed ^ 0xd1b54a32d192ed03ull);
     for (size_t s = 0; s < N; s++) {
         if (real) {
             float *x = out->x + s * n, *y = out->y + s * n;
-            for (size_t i = 0; i < n; i++) x[i] = (float)(2.0 * ua_mlp_rng_uniform(&r) - 1.0);
+            for (size_t i = 0; i < n; i++) x[i] = (float)(2.0 * ua_rng_uniform(&r) - 1.0);
             if (t == 1) { /* cumsum / sqrt(n) */
                 double acc = 0;
                 for (size_t i = 0; i < n; i++) y[i] = (float)((acc += x[i]) / sqrt((double)n));
@@ -74,7 +75,7 @@ ua_status ua_seq_task_generate(const char *task, size_t N, size_t n, size_t voca
             }
         } else {
             int32_t *x = out->tok + s * n, *y = out->cls + s * n;
-            for (size_t i = 0; i < n; i++) x[i] = (int32_t)(ua_mlp_rng_next(&r) % vocab);
+            for (size_t i = 0; i < n; i++) x[i] = (int32_t)(ua_rng_next(&r) % vocab);
             for (size_t i = 0; i < n; i++) {
                 switch (t) {
                 case 0: y[i] = x[i]; break;                         /* copy */

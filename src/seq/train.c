@@ -1,7 +1,8 @@
 /*
- * Training: minibatches of whole sequences, reshuffled every epoch, the mlp family's Adam(W)
- * update and learning-rate schedules (ua_mlp_adam_f32, ua_mlp_lr), a held-out validation fraction, and the mlp
- * family's per-epoch progress record (ua_mlp_progress) for the CLI's progress line and --log.
+ * Training: minibatches of whole sequences, reshuffled every epoch, src/train's Adam(W) step and
+ * learning-rate schedules (ua_train_adam_f32, ua_train_lr), a held-out validation fraction, and a
+ * per-epoch progress record (ua_mlp_progress, uniapprox/mlp.h's public type) for the progress hook
+ * and the training log.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 #include <cblas.h>
 
 #include "internal.h"
-#include "mlp/internal.h"
+#include "train/train.h"
 
 void openblas_set_num_threads(int);
 
@@ -89,13 +90,6 @@ static double dp_step(const ua_seq *m, dp_state *dp, const ua_seq_data *batch, s
         *right += dp->right[p];
     }
     return sum;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* dst <- rows idx[0..B) of src (inputs and targets). */
@@ -196,24 +190,17 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
     if ((s = alloc_like(&batch, data, B)) || (nval && (s = alloc_like(&val, data, nval))) ||
         (s = dp_alloc(m, P, B, data->n, &dp)))
         goto done;
-    ua_mlp_rng r = { o.seed * 0x2545f4914f6cdd1dull + 3 };
+    ua_rng r;
+    ua_rng_seed(&r, o.seed ^ 0x2545f4914f6cdd1dull);
     for (size_t i = 0; i < data->N; i++) perm[i] = i;
-    for (size_t i = data->N; i > 1; i--) { /* Fisher-Yates: the validation rows are the tail */
-        size_t j = (size_t)(ua_mlp_rng_next(&r) % i), t = perm[i - 1];
-        perm[i - 1] = perm[j];
-        perm[j] = t;
-    }
+    ua_train_shuffle(&r, perm, data->N); /* the validation rows are the tail */
     if (nval) gather(&val, data, perm + ntr, nval);
     size_t steps_per_epoch = (ntr + B - 1) / B, Ttot = steps_per_epoch * o.epochs;
-    double t0 = now(), T = (double)data->n;
+    double t0 = ua_train_now(), T = (double)data->n;
     size_t tokens = 0;
     int blas_threads = 1;
     for (size_t ep = 0; ep < o.epochs; ep++) {
-        for (size_t i = ntr; i > 1; i--) {
-            size_t j = (size_t)(ua_mlp_rng_next(&r) % i), t = perm[i - 1];
-            perm[i - 1] = perm[j];
-            perm[j] = t;
-        }
+        ua_train_shuffle(&r, perm, ntr);
         double sum = 0, lr = o.lr;
         size_t right = 0, seen = 0;
         if (P > 1) blas_threads = ua_blas_threads_serial(); /* each thread's GEMMs on that thread */
@@ -223,11 +210,11 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
             double norm = (double)b * T * (o.classify ? 1.0 : (double)m->K);
             sum += dp_step(m, &dp, &batch, b, norm, g, &right);
             seen += b;
-            lr = ua_mlp_lr(o.lr, o.schedule, o.warmup, m->step, Ttot);
+            lr = ua_train_lr(o.lr, (int)o.schedule, o.warmup, m->step, Ttot);
             m->step++;
             for (size_t i = 0; i < m->ntensors; i++) {
                 const ua_seq_tensor_info *t = &m->tensors[i];
-                ua_mlp_adam_f32(m->params + t->offset, g + t->offset, m->m1 + t->offset,
+                ua_train_adam_f32(m->params + t->offset, g + t->offset, m->m1 + t->offset,
                                 m->m2 + t->offset, t->size, lr, o.beta1, o.beta2, o.eps,
                                 t->decay ? o.weight_decay : 0.0, o.optim == UA_OPTIM_ADAMW,
                                 m->step);
@@ -244,7 +231,7 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
         if (!o.classify) m->report.val_accuracy = NAN;
         m->report.epochs_run = ep + 1;
         m->report.steps = m->step;
-        m->report.seconds = now() - t0;
+        m->report.seconds = ua_train_now() - t0;
         if (!isfinite(m->report.train_loss)) {
             s = UA_ERR(UA_EDIVERGED, "seq: training diverged at epoch %zu (loss %g); try a smaller lr", ep + 1,
                        m->report.train_loss);

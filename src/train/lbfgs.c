@@ -3,16 +3,16 @@
  * algorithm 7.4 for the direction d = -H g, with H_0 = (s.y / y.y) I (eq. 7.20), and a
  * backtracking line search for the Armijo condition f(p + a d) <= f + c1 a g.d (algorithm 3.1,
  * c1 = 1e-4, halving a from 1). A pair (s, y) is kept only when s.y > 0 (curvature), which keeps
- * H positive definite without a Wolfe search. Full batch; the first-order optimisers' updates are
- * in optim_t.h.
+ * H positive definite without a Wolfe search. Full batch; the first-order optimisers are
+ * in optim.c.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "train.h"
 
-ua_status ua_mlp_lbfgs_alloc(size_t P, size_t history, ua_mlp_lbfgs *lb)
+ua_status ua_train_lbfgs_alloc(size_t P, size_t history, ua_train_lbfgs *lb)
 {
     memset(lb, 0, sizeof *lb);
     lb->P = P;
@@ -26,13 +26,13 @@ ua_status ua_mlp_lbfgs_alloc(size_t P, size_t history, ua_mlp_lbfgs *lb)
     lb->pnew = ua_calloc(P, sizeof(double));
     lb->gnew = ua_calloc(P, sizeof(double));
     if (!lb->s || !lb->y || !lb->rho || !lb->alpha || !lb->d || !lb->q || !lb->pnew || !lb->gnew) {
-        ua_mlp_lbfgs_free(lb);
+        ua_train_lbfgs_free(lb);
         return UA_ENOMEM_ERR((2 * history + 4) * P * sizeof(double));
     }
     return UA_OK;
 }
 
-void ua_mlp_lbfgs_free(ua_mlp_lbfgs *lb)
+void ua_train_lbfgs_free(ua_train_lbfgs *lb)
 {
     free(lb->s);
     free(lb->y);
@@ -53,7 +53,7 @@ static double dot(const double *a, const double *b, size_t n)
 }
 
 /* d = -H g by the two-loop recursion over the stored pairs, newest first. */
-static void direction(ua_mlp_lbfgs *lb, const double *g)
+static void direction(ua_train_lbfgs *lb, const double *g)
 {
     size_t P = lb->P, m = lb->history;
     double *q = lb->q;
@@ -80,7 +80,7 @@ static void direction(ua_mlp_lbfgs *lb, const double *g)
     for (size_t i = 0; i < P; i++) lb->d[i] = -q[i];
 }
 
-int ua_mlp_lbfgs_iter(ua_mlp_lbfgs *lb, ua_mlp_fg fg, void *ctx, double *p, double *f, double *g)
+int ua_train_lbfgs_iter(ua_train_lbfgs *lb, ua_train_fg fg, void *ctx, double *p, double *f, double *g)
 {
     size_t P = lb->P;
     direction(lb, g);

@@ -1,0 +1,49 @@
+/* The JSONL training log (train.h): one object per epoch, flushed line by line. The library
+ * writes it when a learner's "log" option names a file, so every caller of ua_fit gets the same
+ * curve without a callback of its own. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "train.h"
+
+ua_status ua_train_log_open(ua_train_log *log, const char *path, int improved)
+{
+    memset(log, 0, sizeof *log);
+    log->improved = improved;
+    if (!path || !*path) return UA_OK;
+    if (!(log->path = ua_strdup(path))) return UA_ENOMEM_ERR(strlen(path) + 1);
+    if (!(log->f = fopen(path, "w"))) {
+        int e = errno;
+        free(log->path);
+        log->path = NULL;
+        return UA_ERR(UA_EIO, "cannot write the training log '%s': %s", path, strerror(e));
+    }
+    return UA_OK;
+}
+
+void ua_train_log_epoch(ua_train_log *log, size_t epoch, double train_loss, double val_loss,
+                        double lr, double seconds, int improved)
+{
+    if (!log || !log->f) return;
+    int r = fprintf(log->f, "{\"epoch\": %zu, \"train_loss\": %.9g, \"val_loss\": ", epoch,
+                    train_loss);
+    if (r >= 0) r = isnan(val_loss) ? fputs("null", log->f) : fprintf(log->f, "%.9g", val_loss);
+    if (r >= 0) r = fprintf(log->f, ", \"lr\": %.6g, \"seconds\": %.6g", lr, seconds);
+    if (r >= 0 && log->improved)
+        r = fprintf(log->f, ", \"improved\": %s", improved ? "true" : "false");
+    if (r >= 0) r = fputs("}\n", log->f);
+    if (r >= 0) r = fflush(log->f);
+    if (r < 0) log->failed = 1;
+}
+
+ua_status ua_train_log_close(ua_train_log *log)
+{
+    if (!log || !log->f) return UA_OK;
+    int bad = log->failed | (fclose(log->f) != 0);
+    ua_status s = bad ? UA_ERR(UA_EIO, "writing the training log '%s' failed", log->path) : UA_OK;
+    free(log->path);
+    memset(log, 0, sizeof *log);
+    return s;
+}
