@@ -598,6 +598,7 @@ static void test_vtable_formula(void **state)
     print_message("rf (defaults) cos(x*y*z) on [0,1]^3: max error %.3g, lambda %s\n", e3,
                   ua_model_meta(m, "lambda"));
     ua_model_free(m);
+    ua_target_free(t);
     static const char *const fourier[] = {"dist", "fourier", "gamma", "0.5", NULL};
     ua_model *mf = fit_formula("cos(x*y*z)", v3, 3, lo3, hi3, fourier, &t);
     double ef = max_error_mpfr(mf, t, 3, lo3, hi3, 400, 78);
