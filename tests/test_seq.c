@@ -699,6 +699,191 @@ static int t_teardown(void **state)
     return 0;
 }
 
+/* ---- the engine: ua_fit, predict_sequences, option messages -------------------------------- */
+
+/* A generated task as doubles: x (N, n[, d]), y (N, n[, k]) (malloc'd). */
+static void task_doubles(const char *task, size_t N, size_t n, size_t vocab, uint64_t seed,
+                         double **x, double **y, ua_seq_data *keep)
+{
+    assert_int_equal(ua_seq_task_generate(task, N, n, vocab, seed, keep), UA_OK);
+    size_t cx = N * n * (keep->d ? keep->d : 1), cy = N * n * (keep->k ? keep->k : 1);
+    *x = malloc(cx * sizeof **x);
+    *y = malloc(cy * sizeof **y);
+    for (size_t i = 0; i < cx; i++) (*x)[i] = keep->tok ? (double)keep->tok[i] : (double)keep->x[i];
+    for (size_t i = 0; i < cy; i++) (*y)[i] = keep->cls ? (double)keep->cls[i] : (double)keep->y[i];
+}
+
+static ua_options *seq_opts(const char *const *kv)
+{
+    ua_options *o = NULL;
+    assert_int_equal(ua_family_options("seq", &o), UA_OK);
+    for (size_t i = 0; kv && kv[i]; i += 2)
+        if (ua_options_set(o, kv[i], kv[i + 1])) fail_msg("%s=%s: %s", kv[i], kv[i + 1], ua_last_error());
+    return o;
+}
+
+static size_t hook_calls;
+static void on_epoch(void *ctx, size_t epoch, size_t epochs, double train_loss, double val_loss,
+                     double lr, double seconds, int improved)
+{
+    (void)ctx, (void)epochs, (void)train_loss, (void)val_loss, (void)lr, (void)seconds, (void)improved;
+    assert_int_equal(epoch, ++hook_calls);
+}
+
+/* The copy task through ua_fit: the recorded test accuracy is the fraction of test positions whose
+ * predicted class (from ua_model_predict_sequences, the vtable's predict_sequences) is the
+ * target; and predict_sequences equals ua_seq_forward on the same inputs. */
+static void test_fit_vtable(void **state)
+{
+    (void)state;
+    enum { N = 128, NT = 32, L = 8, V = 6 };
+    double *x, *y, *xt, *yt;
+    ua_seq_data tr, te;
+    task_doubles("copy", N, L, V, 1, &x, &y, &tr);
+    task_doubles("copy", NT, L, V, 2, &xt, &yt, &te);
+    ua_problem *p = NULL;
+    assert_int_equal(ua_problem_sequences(x, y, N, L, 0, 0, &p), UA_OK);
+    assert_int_equal(ua_problem_set_test(p, xt, yt, NT), UA_OK);
+    static const char *const kv[] = { "width", "32", "heads", "2", "layers", "1", "epochs", "30",
+                                      "lr", "3e-3", "threads", "1", "positions", "learned", NULL };
+    ua_options *o = seq_opts(kv);
+    const char *log = tu_path("seq_fit.jsonl");
+    assert_int_equal(ua_options_set(o, "log", log), UA_OK);
+    ua_fit_hooks hooks = { on_epoch, NULL, NULL };
+    hook_calls = 0;
+    ua_model *m = NULL;
+    if (ua_fit(p, "seq", o, &hooks, &m)) fail_msg("ua_fit: %s", ua_last_error());
+    assert_int_equal(hook_calls, 30);
+    size_t len = 0, lines = 0;
+    char *text = tu_slurp(log, &len);
+    for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
+    free(text);
+    assert_int_equal(lines, 30);
+
+    double *out = NULL;
+    size_t nout = 0;
+    int classify = 0;
+    assert_int_equal(ua_model_predict_sequences(m, xt, NT, L, 0, &out, &nout, &classify), UA_OK);
+    assert_int_equal(nout, V);
+    assert_true(classify);
+    size_t right = 0;
+    for (size_t r = 0; r < NT * L; r++) {
+        size_t am = 0;
+        for (size_t c = 1; c < nout; c++)
+            if (out[r * nout + c] > out[r * nout + am]) am = c;
+        right += (double)am == yt[r];
+    }
+    double acc = (double)right / (NT * L);
+    const char *ta = ua_model_meta(m, "test_accuracy");
+    assert_non_null(ta);
+    print_message("seq copy through ua_fit: test accuracy %s (recomputed %g)\n", ta, acc);
+    assert_true(strtod(ta, NULL) == acc);
+    /* measured 1 (seed 0, 30 epochs); chance is 1/6 */
+    ASSERT_LE(0.9, acc);
+    assert_non_null(ua_model_meta(m, "train_accuracy"));
+    assert_non_null(ua_model_meta(m, "test_loss"));
+
+    /* predict_sequences is ua_seq_forward, widened to double */
+    const ua_seq *sq = ua_model_state(m);
+    float *f = malloc(NT * L * V * sizeof *f);
+    assert_int_equal(ua_seq_forward(sq, &te, f), UA_OK);
+    for (size_t i = 0; i < NT * L * V; i++) assert_true(out[i] == (double)f[i]);
+    free(f);
+    free(out);
+    /* shorter sequences are taken; longer ones, reals for a token model and bad tokens are not */
+    assert_int_equal(ua_model_predict_sequences(m, xt, 2, L / 2, 0, &out, &nout, &classify), UA_OK);
+    free(out);
+    assert_int_equal(ua_model_predict_sequences(m, xt, 1, L + 1, 0, &out, &nout, &classify), UA_EINVAL);
+    assert_int_equal(ua_model_predict_sequences(m, xt, 2, L, 1, &out, &nout, &classify), UA_EINVAL);
+    xt[3] = 2.5;
+    assert_int_equal(ua_model_predict_sequences(m, xt, 2, L, 0, &out, &nout, &classify), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "sequence 0, position 3: 2.5 is not a token"));
+
+    ua_model_free(m);
+    ua_options_free(o);
+    ua_problem_free(p);
+    ua_seq_data_free(&tr);
+    ua_seq_data_free(&te);
+    free(x);
+    free(y);
+    free(xt);
+    free(yt);
+}
+
+/* Real inputs and outputs: predict_sequences of an untrained model equals ua_seq_forward. */
+static void test_predict_sequences_real(void **state)
+{
+    (void)state;
+    ua_seq_options o;
+    ua_seq_options_default(&o);
+    o.din = 1;
+    o.nout = 1;
+    o.n = 12;
+    o.width = 16;
+    o.heads = 2;
+    o.layers = 1;
+    o.attention = UA_SEQ_URPE;
+    o.seed = 3;
+    ua_seq *sq = NULL;
+    assert_int_equal(ua_seq_alloc(&o, &sq), UA_OK);
+    ua_model *m = NULL;
+    assert_int_equal(ua_model_wrap("seq", sq, NULL, -INFINITY, INFINITY, &m), UA_OK);
+    double *x, *y;
+    ua_seq_data d;
+    task_doubles("cumsum", 5, 12, 1, 4, &x, &y, &d);
+    double *out = NULL;
+    size_t nout = 0;
+    int classify = 1;
+    assert_int_equal(ua_model_predict_sequences(m, x, 5, 12, 1, &out, &nout, &classify), UA_OK);
+    assert_int_equal(nout, 1);
+    assert_false(classify);
+    float f[5 * 12];
+    assert_int_equal(ua_seq_forward(ua_model_state(m), &d, f), UA_OK);
+    for (size_t i = 0; i < 5 * 12; i++) assert_true(out[i] == (double)f[i]);
+    free(out);
+    assert_int_equal(ua_model_predict_sequences(m, x, 5, 12, 0, &out, &nout, &classify), UA_EINVAL);
+    ua_model_free(m);
+    ua_seq_data_free(&d);
+    free(x);
+    free(y);
+}
+
+/* The option table's messages and the checks across options. */
+static void test_option_messages(void **state)
+{
+    (void)state;
+    ua_options *o = seq_opts(NULL);
+    assert_int_equal(ua_options_set(o, "optim", "sgd"), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "--optim 'sgd': expected one of adam adamw"));
+    assert_int_equal(ua_options_set(o, "layers", "33"), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "--layers '33': expected an integer in [1, 32]"));
+    assert_int_equal(ua_options_set(o, "activation", "polyrelu"), UA_EINVAL);
+    assert_int_equal(ua_options_int(o, "epochs"), 20);
+    assert_true(ua_options_real(o, "lr") == 1e-3);
+    ua_options_free(o);
+    double x[2 * 4] = { 0, 1, 2, 3, 3, 2, 1, 0 }, y[2 * 4] = { 0, 1, 2, 3, 3, 2, 1, 0 };
+    ua_problem *p = NULL;
+    assert_int_equal(ua_problem_sequences(x, y, 2, 4, 0, 0, &p), UA_OK);
+    static const struct { const char *kv[5]; const char *msg; } bad[] = {
+        { { "width", "30", "heads", "4" }, "--width 30 must be a multiple of --heads 4" },
+        { { "layerscale-init", "0.5", NULL }, "--layerscale-init applies with --layerscale" },
+        { { "warmup", "5", NULL }, "--warmup applies with --schedule warmup" },
+        { { "attention", "urpe", "rel", "none" }, "--attention urpe needs a relative bias" },
+        { { "val-frac", "1", NULL }, "--val-frac 1: expected a number in [0, 1)" },
+        { { "vocab", "3", NULL }, "sequence 0, position 3: token 3 is outside the" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        o = seq_opts(bad[i].kv);
+        ua_model *m = NULL;
+        assert_int_equal(ua_fit(p, "seq", o, NULL, &m), UA_EINVAL);
+        assert_null(m);
+        if (!strstr(ua_last_error(), bad[i].msg))
+            fail_msg("case %zu: '%s' lacks '%s'", i, ua_last_error(), bad[i].msg);
+        ua_options_free(o);
+    }
+    ua_problem_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -710,6 +895,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fused_memory, t_setup, t_teardown),
         cmocka_unit_test_setup_teardown(test_bad_data, t_setup, t_teardown),
         cmocka_unit_test_setup_teardown(test_train_and_save_load, t_setup, t_teardown),
+        cmocka_unit_test(test_fit_vtable),
+        cmocka_unit_test(test_predict_sequences_real),
+        cmocka_unit_test(test_option_messages),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }
