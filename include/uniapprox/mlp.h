@@ -1,5 +1,6 @@
 /*
- * uniapprox/mlp.h — multilayer perceptrons fitted to samples (the `mlp` family).
+ * uniapprox/mlp.h — multilayer perceptrons fitted to samples or to functions on a box (the `mlp`
+ * family).
  *
  * A network of L dense layers y = m_l W_l h + b_l (W_l of shape (out, in), m_l the forward
  * multiplier of the parametrisation, 1 for the standard one) with an activation (or an
@@ -23,6 +24,14 @@
  * Wright, "Numerical Optimization", 2nd ed., algorithm 7.4 (two-loop recursion) and 7.5, with a
  * backtracking Armijo line search (algorithm 3.1). The math, defaults and measurements:
  * docs/mlp.md.
+ *
+ * Through the engine (uniapprox/model.h): ua_fit(problem, "mlp", options, hooks, &model) takes a
+ * FORMULA or FUNCTION problem in any dimension (training points drawn in the box; option
+ * "samples", default 2000 per dimension, at most 100000) or a SAMPLES problem (with a test set:
+ * "test_rmse" on its rows, target units), with the option table listed in docs/mlp.md ("Options"):
+ * the same names and defaults as the fields below. It calls hooks->epoch after every epoch and
+ * writes the "log" option's JSONL curve itself. The optimiser steps, schedules, L-BFGS and scalar
+ * activations are the library's shared training layer; random numbers its one generator.
  *
  * Thread-safety: a ua_mlp is immutable after ua_mlp_fit; predict may run concurrently on one
  * network. ua_mlp_fit sets OpenBLAS's thread count when options.threads > 0 (a process-wide

@@ -31,8 +31,16 @@
  * O(B H n) memory, OpenMP over batch and heads.
  *
  * Arithmetic is float32. One parameter buffer holds every tensor (PyTorch-style names, see
- * ua_seq_tensor); gradients and Adam's moments share its layout. Training reuses the mlp family's
- * Adam/AdamW update, learning-rate schedules and progress record (uniapprox/mlp.h).
+ * ua_seq_tensor); gradients and Adam's moments share its layout. Training uses the library's
+ * shared training layer (Adam/AdamW steps, learning-rate schedules, the scalar activations) and its
+ * one generator; the enums of activations, optimisers and schedules and the per-epoch progress
+ * record are the public types of uniapprox/mlp.h.
+ *
+ * Through the engine (uniapprox/model.h): ua_fit(problem, "seq", options, hooks, &model) on a
+ * SEQUENCES problem, with the option table listed in docs/seq.md ("Options"); it records
+ * train_accuracy / train_rmse and, with a test set, test_loss and test_accuracy / test_rmse on the
+ * model's metadata, calls hooks->epoch after every epoch and writes the "log" option's JSONL
+ * curve itself. ua_model_predict_sequences gives the raw outputs of ua_seq_forward as doubles.
  *
  * Errors: every function that can fail returns a ua_status and sets ua_last_error(); the library
  * never prints or exits. Thread-safety: a trained ua_seq is read-only for ua_seq_predict, which
