@@ -291,21 +291,31 @@ static void test_polynomials(void **state)
 static void test_signature(void **state)
 {
     (void)state;
+    static const struct {
+        ua_export_type type;
+        size_t din, dout;
+        const char *want;
+    } cases[] = {
+        {UA_EXPORT_DOUBLE, 1, 1, "double f(double x)"},
+        {UA_EXPORT_DOUBLE, 3, 1, "double f(const double *x)"},
+        {UA_EXPORT_DOUBLE, 3, 2, "void f(const double *x, double *y)"},
+        {UA_EXPORT_DOUBLE, 1, 4, "void f(const double *x, double *y)"},
+        {UA_EXPORT_FLOAT, 1, 1, "float f(float x)"},
+        {UA_EXPORT_FLOAT, 2, 1, "float f(const float *x)"},
+        {UA_EXPORT_FLOAT, 2, 3, "void f(const float *x, float *y)"},
+    };
     char b[128];
-    ua_emit_signature(b, sizeof b, UA_EXPORT_DOUBLE, "f", 1, 1);
-    assert_string_equal(b, "double f(double x)");
-    ua_emit_signature(b, sizeof b, UA_EXPORT_DOUBLE, "f", 3, 1);
-    assert_string_equal(b, "double f(const double *x)");
-    ua_emit_signature(b, sizeof b, UA_EXPORT_DOUBLE, "f", 3, 2);
-    assert_string_equal(b, "void f(const double *x, double *y)");
-    ua_emit_signature(b, sizeof b, UA_EXPORT_DOUBLE, "f", 1, 4);
-    assert_string_equal(b, "void f(const double *x, double *y)");
-    ua_emit_signature(b, sizeof b, UA_EXPORT_FLOAT, "g", 1, 1);
-    assert_string_equal(b, "float g(float x)");
-    ua_emit_signature(b, sizeof b, UA_EXPORT_FLOAT, "g", 2, 1);
-    assert_string_equal(b, "float g(const float *x)");
-    ua_emit_signature(b, sizeof b, UA_EXPORT_FLOAT, "g", 2, 3);
-    assert_string_equal(b, "void g(const float *x, float *y)");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ua_emit_signature(b, sizeof b, cases[i].type, "f", cases[i].din, cases[i].dout);
+        assert_string_equal(b, cases[i].want);
+    }
+    /* the families' argument checks */
+    ua_emit e;
+    assert_int_equal(ua_emit_start(&e, "cheb", NULL, UA_EXPORT_DOUBLE, "f", stdout), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "cheb export: NULL argument"));
+    assert_int_equal(ua_emit_start(&e, "rf", &e, (ua_export_type)7, "f", stdout), UA_EINVAL);
+    assert_int_equal(ua_emit_start(&e, "rf", &e, UA_EXPORT_FLOAT, "f", stdout), UA_OK);
+    assert_true(e.fl && !strcmp(e.T, "float") && !strcmp(e.f, "f") && !strcmp(e.name, "f"));
 }
 
 /* metadata of a test: pairs key, value, NULL-terminated */

@@ -198,12 +198,17 @@ ua_status ua_model_load(const char *path, ua_model **out);
  *   1 input, 1 output:   `double name(double x)` (or `float name(float x)`)
  *   d inputs, 1 output:  `double name(const double *x)`, x of shape (d,)
  *   d inputs, k outputs: `void name(const double *x, double *y)`, x (d,), y (k,)
- * (float throughout with UA_EXPORT_FLOAT). A comment at its top gives the family, the target or
- * data, the domain or box, lengths or pieces, the reference and the measured errors from the
- * model's metadata ("measured error: not recorded" only when the model was never measured).
+ * (float throughout with UA_EXPORT_FLOAT; a classifier's output is its class). Sequence models keep
+ * `void name(const T *x, T *y)`: x one sequence, (n,) tokens or (n, d) inputs, y (n,) classes or
+ * (n, k) values (docs/export.md). Every other identifier of the file starts with name ("name_c",
+ * "name_eval"), so several exports link together. Constants are exact (hex floats). A comment
+ * at its top gives the family, the target or data, the domain or box (with the variable names of
+ * metadata "vars"), lengths or pieces, the reference and the measured errors from the model's
+ * metadata (keys in docs/export.md; d > 1: "sampled maximum over N points, not a bound";
+ * "measured error: not recorded" only when none is present).
  * Written atomically to path (temporary file + rename); path "-" writes to stdout. name NULL means
- * "ua_approx". Errors: UA_EINVAL (name not a C identifier), UA_EIO, UA_EUNSUPPORTED (a family
- * without export, or sequence models), UA_ENOMEM.
+ * "ua_approx". Errors: UA_EINVAL (name not a C identifier or clashing with <math.h>), UA_EIO,
+ * UA_EUNSUPPORTED (a family without export), UA_ENOMEM.
  */
 ua_status ua_model_export_c(const ua_model *m, ua_export_type type, const char *name,
                             const char *path);

@@ -59,10 +59,9 @@ static double cheb_to_monomial(const double *c, size_t n, int fl, double *m)
 ua_status ua_cheb_export_c(const void *state, ua_export_type type, const char *name, FILE *out)
 {
     const ua_cheb *c = state;
-    if (!c || !name || !out) return UA_ERR(UA_EINVAL, "cheb export: NULL argument");
-    if (type != UA_EXPORT_DOUBLE && type != UA_EXPORT_FLOAT)
-        return UA_ERR(UA_EINVAL, "cheb export: unknown scalar type %d", (int)type);
-    const ua_emit e = ua_emit_begin(out, type, name);
+    ua_emit e;
+    ua_status st = ua_emit_start(&e, "cheb", state, type, name, out);
+    if (st) return st;
     const int fl = e.fl;
     const char *T = e.T, *one = fl ? "1.0f" : "1.0";
     const size_t P = c->npieces;

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "core/internal.h"
 #include "emit.h"
 
 ua_emit ua_emit_begin(FILE *out, ua_export_type type, const char *name)
@@ -14,6 +15,16 @@ ua_emit ua_emit_begin(FILE *out, ua_export_type type, const char *name)
     e.T = e.fl ? "float" : "double";
     e.f = e.fl ? "f" : "";
     return e;
+}
+
+ua_status ua_emit_start(ua_emit *e, const char *who, const void *state, ua_export_type type,
+                        const char *name, FILE *out)
+{
+    if (!state || !name || !out) return UA_ERR(UA_EINVAL, "%s export: NULL argument", who);
+    if (type != UA_EXPORT_DOUBLE && type != UA_EXPORT_FLOAT)
+        return UA_ERR(UA_EINVAL, "%s export: unknown scalar type %d", who, (int)type);
+    *e = ua_emit_begin(out, type, name);
+    return UA_OK;
 }
 
 /* Infinities and NaN through <math.h>'s macros ("%a" would print "inf", which is not C). */

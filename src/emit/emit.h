@@ -41,6 +41,12 @@ typedef struct {
 /* The context for writing type's code for function name to out. */
 ua_emit ua_emit_begin(FILE *out, ua_export_type type, const char *name);
 
+/* The start of every family's export_c: checks the arguments (state, name and out not NULL, type
+ * double or float) and fills *e. Errors: UA_EINVAL, the message starting with who ("cheb
+ * export: NULL argument"). */
+ua_status ua_emit_start(ua_emit *e, const char *who, const void *state, ua_export_type type,
+                        const char *name, FILE *out);
+
 /* ---- constants and arrays (src/emit/const.c) ----------------------------------------------- */
 
 /* v as a double constant that reads back bitwise ("0x1.921fb54442d18p+1"). */
@@ -134,7 +140,6 @@ typedef struct {
     size_t d;
     const double *lo, *hi;
     const char *const *vars;
-    const char *box_text;   /* used when d == 0 and not NULL: the box as recorded, verbatim */
     int sequences;          /* a sequence model: `void name(const T *x, T *y)` whatever the
                                dims (x one sequence, y its outputs; docs/export.md) */
     ua_emit_meta_fn meta;   /* the model's metadata */

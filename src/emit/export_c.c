@@ -107,24 +107,14 @@ static ua_status write_all(const ua_model *m, ua_export_type type, const char *n
     const ua_family *fam = ua_model_family_vtable(m);
     ua_emit_header h;
     memset(&h, 0, sizeof h);
-    double lo, hi;
     ua_model_dims(m, &h.din, &h.dout);
-    ua_model_domain(m, &lo, &hi);
+    ua_model_box(m, &h.d, &h.lo, &h.hi); /* d 0: a model of samples, no box */
     h.family = fam->name;
     h.target = ua_model_target(m);
     h.data = ua_model_meta(m, "data");
     h.meta = model_meta;
     h.meta_ctx = m;
     h.sequences = fam->predict_sequences != NULL;
-    if (isfinite(lo) && h.din == 1) {
-        h.d = 1;
-        h.lo = &lo;
-        h.hi = &hi;
-    } else {
-        /* The box of an n-D model: ua_model_box (uniapprox/model.h) is the source once the engine
-         * stores boxes; until then the metadata "box", verbatim, if any. */
-        h.box_text = ua_model_meta(m, "box");
-    }
     char varbuf[1024];
     const char *vars[MAX_VARS];
     size_t nv = split_vars(ua_model_meta(m, "vars"), varbuf, sizeof varbuf, vars, MAX_VARS);

@@ -88,13 +88,15 @@ void ua_emit_header_begin(FILE *out, ua_export_type type, const char *name,
             fprintf(out, " in [%s, %s]", ua_fmt_double(a, h->lo[i]), ua_fmt_double(b, h->hi[i]));
         }
         fputc('\n', out);
-    } else if (h->box_text) {
-        fputs(" * box: ", out);
-        ua_emit_comment_text(out, h->box_text, 500);
-        fputc('\n', out);
     }
     const char *ref = meta(h, "reference"), *prec = meta(h, "check_prec");
-    if (ref) {
+    if (ref && !strcmp(ref, "none")) {
+        /* a model of samples: no reference */
+    } else if (ref && !strcmp(ref, "MPFR") && prec) {
+        fputs(" * reference: MPFR at ", out);
+        ua_emit_comment_text(out, prec, 32);
+        fputs(" bits\n", out);
+    } else if (ref) {
         fputs(" * reference: ", out);
         ua_emit_comment_text(out, ref, 200);
         fputc('\n', out);

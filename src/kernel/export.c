@@ -104,7 +104,9 @@ static void emit_kernel(const ua_emit *e, const ua_kernel_spec *s, size_t d)
 ua_status ua_kernel_export_c(const void *state, ua_export_type type, const char *name, FILE *out)
 {
     const ua_kernel *m = state;
-    const ua_emit e = ua_emit_begin(out, type, name);
+    ua_emit e;
+    ua_status st = ua_emit_start(&e, "kernel", state, type, name, out);
+    if (st) return st;
     const char *T = e.T;
     size_t d = m->d, k = m->k, dout = m->classify ? 1 : k;
     fprintf(out, "\n/* kernel ridge (%s): %zu stored points of %zu inputs; f(x) = sum_i k(z, p_i) w_i "

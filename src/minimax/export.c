@@ -25,10 +25,9 @@ static void put_poly(const ua_emit *e, const char *coef, size_t n, ua_minimax_sc
 ua_status ua_minimax_export_c(const void *state, ua_export_type type, const char *name, FILE *out)
 {
     const ua_minimax *p = state;
-    if (!p || !name || !out) return UA_ERR(UA_EINVAL, "minimax export: NULL argument");
-    if (type != UA_EXPORT_DOUBLE && type != UA_EXPORT_FLOAT)
-        return UA_ERR(UA_EINVAL, "minimax export: unknown scalar type %d", (int)type);
-    const ua_emit e = ua_emit_begin(out, type, name);
+    ua_emit e;
+    ua_status st = ua_emit_start(&e, "minimax", state, type, name, out);
+    if (st) return st;
     const int fl = e.fl;
     const char *T = e.T;
     fprintf(out, "\n/* minimax: %s of degree %zu", p->nden ? "rational" : "polynomial", p->nnum - 1);

@@ -70,7 +70,9 @@ static void put_activation(const ua_emit *e, const ua_mlp *m)
 ua_status ua_mlp_export_c(const void *state, ua_export_type type, const char *name, FILE *f)
 {
     const ua_mlp *m = state;
-    const ua_emit e = ua_emit_begin(f, type, name);
+    ua_emit e;
+    ua_status st = ua_emit_start(&e, "mlp", state, type, name, f);
+    if (st) return st;
     const char *T = e.T;
     fprintf(f, "/* mlp: %zu layers; x (%zu,) in the units of the training samples, y (%zu,) %s. */\n\n",
             m->L, m->d, m->k,

@@ -49,8 +49,9 @@ typedef struct ua_family {
      * lo, hi is the domain read from the metadata. UA_EFORMAT with a message on bad content. */
     ua_status (*load)(const ua_st *st, double lo, double hi, void **state);
 
-    /* Writes C99 code defining `T name(T x)` (T double or float) to out; the generic exporter has
-     * already written the header comment and `#include <math.h>`. */
+    /* Writes C99 code defining the entry point of ua_model_export_c's signature rule for the
+     * model's dims (T double or float) to out, with the emitter (src/emit/emit.h); the generic
+     * exporter has already written the header comment and `#include <math.h>`. */
     ua_status (*export_c)(const void *state, ua_export_type type, const char *name, FILE *out);
 
     /* Adds a human-oriented description (pieces, breakpoints, lengths, integral, ...) as fields of

@@ -15,7 +15,9 @@
 ua_status ua_rf_export_c(const void *state, ua_export_type type, const char *name, FILE *out)
 {
     const ua_rf *m = state;
-    const ua_emit e = ua_emit_begin(out, type, name);
+    ua_emit e;
+    ua_status st = ua_emit_start(&e, "rf", state, type, name, out);
+    if (st) return st;
     const char *T = e.T, *f = e.f;
     size_t M = m->m, d = m->d, k = m->k;
     fprintf(out, "\n/* random-feature network (%s weights, %s): %zu hidden units, h = act(A z - b),\n"

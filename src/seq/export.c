@@ -172,8 +172,11 @@ static const char body[] =
 ua_status ua_seq_export_c(const void *state, ua_export_type type, const char *name, FILE *f)
 {
     const ua_seq *m = state;
+    ua_emit e;
+    ua_status st = ua_emit_start(&e, "seq", state, type, name, f);
+    if (st) return st;
     const ua_seq_options *o = &m->opt;
-    const char *T = type == UA_EXPORT_FLOAT ? "float" : "double";
+    const char *T = e.T;
     fprintf(f, "#include <stdlib.h>\n#include <string.h>\n\n");
     fprintf(f, "/* seq model: %s attention, %s relative bias, %s positions, %zu layers, width %zu, "
                "%zu heads, FFN %zu, n = %zu.\n * void %s(const %s *x, %s *y): x (%zu%s), y (%zu%s); "
@@ -202,7 +205,6 @@ ua_status ua_seq_export_c(const void *state, ua_export_type type, const char *na
         fputs(" },\n", f);
     }
     fputs("};\n\n", f);
-    const ua_emit e = ua_emit_begin(f, type, name);
     ua_emit_array_f32(&e, "P", m->params, m->nparams);
     fputc('\n', f);
     fprintf(f, "static double %s_act_d(double x) { %s }\n", name, act_code(o->act));

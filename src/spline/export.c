@@ -15,12 +15,11 @@
 ua_status ua_spline_export_c(const void *state, ua_export_type type, const char *name, FILE *out)
 {
     const ua_spline *s = state;
-    if (!s || !name || !out) return UA_ERR(UA_EINVAL, "spline export: NULL argument");
-    if (type != UA_EXPORT_DOUBLE && type != UA_EXPORT_FLOAT)
-        return UA_ERR(UA_EINVAL, "spline export: unknown scalar type %d", (int)type);
+    ua_emit e;
+    ua_status st = ua_emit_start(&e, "spline", state, type, name, out);
+    if (st) return st;
     if (s->n > INT_MAX / 3)
         return UA_ERR(UA_EUNSUPPORTED, "spline export: too many knots (%zu)", s->n);
-    const ua_emit e = ua_emit_begin(out, type, name);
     const int fl = e.fl;
     if (fl) {
         for (size_t k = 0; k < s->n; k++) {
