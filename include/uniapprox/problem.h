@@ -57,27 +57,42 @@ typedef double (*ua_fnd)(const double *x, void *ctx);
 typedef struct ua_problem ua_problem;
 
 /*
- * A FORMULA problem: target t (copied by reference count: the problem keeps its own parse of
- * ua_target_spec(t) and variable names, so t may be freed afterwards) on the box lo (d,), hi (d,)
+ * A FORMULA problem: target t (the problem keeps its own parse of ua_target_spec(t) with the
+ * same variable names, ua_target_var, so t may be freed afterwards) on the box lo (d,), hi (d,)
  * with d = ua_target_dim(t). Every lo[i] < hi[i], all finite.
  * Errors: UA_EINVAL (NULL arguments, a bound not finite or lo[i] >= hi[i] — the message names the
- * variable —, d > UA_PROBLEM_MAX_DIM), UA_ENOMEM.
+ * variable: "domain: variable y: a >= b (2 >= 1)" —, d > UA_PROBLEM_MAX_DIM), UA_ENOMEM.
  */
 ua_status ua_problem_formula(const ua_target *t, const double *lo, const double *hi,
                              ua_problem **out);
 
 /*
- * A FUNCTION problem from C code. source is "FILE.c:SYMBOL" (compiled with the system compiler,
- * `cc -O2 -shared -fPIC`, plus cflags, a blank-separated list, may be NULL) or "FILE.so:SYMBOL"
- * (loaded as it is). dim is the number of variables: dim == 1 takes the signature
+ * A FUNCTION problem from C code. source is "FILE.c:SYMBOL" (compiled with the system compiler
+ * through ua_compile_c, uniapprox/exhaustive.h: $CC or cc, -std=c99 -O2 -ffp-contract=off
+ * -shared -fPIC, plus cflags, a blank-separated list, may be NULL; "-lNAME" words go after the
+ * source) or "FILE.so:SYMBOL" (dlopen'ed as it is; a name without '/' is taken in the current
+ * directory). dim is the number of variables: dim == 1 takes the signature
  * `double SYMBOL(double)` unless vector is set, dim > 1 always `double SYMBOL(const double *x)`.
- * The function runs in a child process fed in batches through pipes; each batch may take at
- * most timeout seconds (0: 60 s) before the child is killed and the call fails.
+ * For a .c file the signature is checked when compiling (a generated file includes FILE.c and
+ * takes SYMBOL's address into a pointer of that type, -Werror=incompatible-pointer-types), so
+ * SYMBOL may also be static; a .so cannot be checked.
+ *
+ * The function runs in a child process forked from this one, fed in batches of points through a
+ * socket pair (the calls of one problem are serialised by a mutex). The child has the default
+ * action for every signal, no core files, stdin from /dev/null and stdout sent to stderr (so a
+ * function that prints cannot corrupt the caller's output), and it is killed (SIGKILL) when the
+ * thread that forked it dies (PR_SET_PDEATHSIG, Linux) and by ua_problem_free, which also reaps
+ * it: no zombies. A call of the function that has not returned after timeout seconds (0: 60 s;
+ * the clock restarts whenever a call returns) counts as a hang: the child is killed.
  * lo, hi: the box (dim,), as for ua_problem_formula.
- * Errors: UA_EINVAL (bad source syntax, missing file, a box error, dim 0 or > UA_PROBLEM_MAX_DIM),
- * UA_EPARSE (the source does not compile: the message quotes the compiler), UA_ENOTFOUND (no
- * such symbol), UA_EDOMAIN (the function crashes, hangs or returns NaN/Inf at the box's centre:
- * a first call checks the signature is usable), UA_EIO, UA_ENOMEM.
+ * Errors: UA_EINVAL (bad source syntax — "'f.c' is not FILE.c:SYMBOL or FILE.so:SYMBOL" —,
+ * a file that cannot be read or loaded, "f.c:g: wrong signature: expected double g(double)" or
+ * "... expected double g(const double *x)", a box error, dim 0 or > UA_PROBLEM_MAX_DIM, timeout
+ * negative or NaN), UA_EPARSE ("f.c does not compile: <the compiler's first lines>"),
+ * UA_ENOTFOUND ("f.c defines no function 'g'"), UA_EDOMAIN (a first call at the box's centre
+ * crashes, exits, hangs — message as in ua_problem_eval — or returns NaN/Inf: "f.c:g is nan at
+ * the centre of the box, x = 0.5"), UA_EIO (the compiler cannot be run, fork fails), UA_ENOMEM.
+ * *out is NULL on failure. Cost: one or two runs of the compiler (about 0.1 s each).
  */
 ua_status ua_problem_function(const char *source, size_t dim, int vector, const char *cflags,
                               const double *lo, const double *hi, double timeout,
@@ -85,8 +100,10 @@ ua_status ua_problem_function(const char *source, size_t dim, int vector, const 
 
 /*
  * A FUNCTION problem from a function pointer in this process (no child process, no crash
- * protection): for library users and tests. desc names it in reports (copied).
- * Errors: UA_EINVAL, UA_ENOMEM.
+ * protection, no first call): for library users and tests. desc names it in reports (copied;
+ * NULL: ""). The variables are named "x" (dim 1) or "x1" .. "xd". f must be thread-safe if
+ * ua_problem_eval is called from several threads.
+ * Errors: UA_EINVAL (f NULL, a box error as for ua_problem_formula), UA_ENOMEM.
  */
 ua_status ua_problem_callback(ua_fnd f, void *ctx, size_t dim, const double *lo,
                               const double *hi, const char *desc, ua_problem **out);
@@ -107,8 +124,8 @@ ua_status ua_problem_sequences(const double *x, const double *y, size_t N, size_
                                size_t xd, size_t yk, ua_problem **out);
 
 /*
- * Adds a held-out test set to a SAMPLES problem (x (n, d), y (n, k) with the problem's d and k)
- * or a SEQUENCES problem (same len, xd, yk; N rows). Copied.
+ * Adds (or replaces) a held-out test set of a SAMPLES problem (x (n, d), y (n, k) with the
+ * problem's d and k) or a SEQUENCES problem (n sequences of the same len, xd, yk). Copied.
  * Errors: UA_EINVAL (wrong kind, widths that differ from the training set, non-finite values),
  * UA_ENOMEM.
  */
@@ -117,26 +134,42 @@ ua_status ua_problem_set_test(ua_problem *p, const double *x, const double *y, s
 /* What ua_problem_read_samples reads. Strings are borrowed; NULL means "not given". */
 typedef struct {
     const char *data;       /* a CSV / text / .npy file (for SEQUENCES: an .npy of inputs) */
-    ua_format format;       /* UA_FORMAT_AUTO: by extension (so /dev/stdin needs a format) */
+    ua_format format;       /* of data and test_data; UA_FORMAT_AUTO: by extension (so
+                               /dev/stdin needs a format) */
     const char *x_cols;     /* comma-separated names or 0-based indices (default: all but y) */
     const char *y_cols;     /* comma-separated (default: the last column) */
     const char *split_dir;  /* a UCI-style folder: data.txt, index_features.txt,
                                index_target.txt, index_train_K.txt, index_test_K.txt */
     size_t split;           /* K of the split (default 0) */
-    const char *test_data;  /* a held-out file with the same columns (or an .npy of inputs) */
+    const char *test_data;  /* a held-out file with the same columns (or an .npy of inputs);
+                               not with split_dir */
     const char *targets;      /* SEQUENCES: the .npy of targets */
     const char *test_targets; /* SEQUENCES: the .npy of test targets */
     int sequences;          /* read SEQUENCES (--targets given) instead of a table */
 } ua_sample_source;
 
 /*
- * Reads a SAMPLES (or, with src->sequences, SEQUENCES) problem from files. With split_dir:
- * split_dir/data.txt (or src->data), the columns of index_features.txt / index_target.txt (or
- * x_cols / y_cols), the training rows of index_train_K.txt and the test rows of
- * index_test_K.txt as the test set. Without it: every row of data; test_data, when given, read
- * with the same columns. Every message names the file (and line / column) at fault.
- * Errors: UA_EINVAL (missing file, bad column, a column both input and target, no columns left),
- * UA_EFORMAT (malformed file), UA_EIO, UA_ENOMEM.
+ * Reads a SAMPLES (or, with src->sequences, SEQUENCES) problem from files (ua_dataset_read,
+ * ua_read_indices, ua_npy_read of uniapprox/data.h).
+ * Tables: with split_dir, split_dir/data.txt (or src->data), the columns of index_features.txt /
+ * index_target.txt (or x_cols / y_cols), the training rows of index_train_K.txt and the test
+ * rows of index_test_K.txt (K = src->split) as the test set. Without it: every row of data;
+ * test_data, when given, must have as many columns, with the same names where both files name
+ * them (a headerless file's "0", "1", ... match anything), and the same columns are taken from
+ * it. A column list is given by names or 0-based indices ("y,3"); each column at most once.
+ * ua_problem_describe gives src->data, or split_dir when data.txt was implied.
+ * Sequences: data (N, len) integer tokens or (N, len, d) values and targets (N, len) integer
+ * classes or (N, len, k) values, as the seq family reads them; test_data and test_targets
+ * likewise, of the same len, d and k (both or neither). Columns and split folders are refused.
+ * Every message names the file (and line / column / element) at fault.
+ * Errors: UA_EINVAL (no data, cannot open a file, an unknown column — "no column 'foo' in
+ * data.csv (columns: a, b, c)" —, a column both input and target — "data.csv: column 'y' is both
+ * an input and a target" —, no input columns left, a test file of other columns, split_dir with
+ * test_data, a test set of sequences of another length or width), UA_EFORMAT (malformed file;
+ * sequence shapes that do not match: "y.npy: targets of shape (3, 4) do not match the inputs'
+ * (2, 3); ..."; a token or class that is not a non-negative integer: "x.npy: sequence 1,
+ * position 2: 1.5 is not a non-negative integer token"), UA_EIO, UA_ENOMEM. *out is NULL on
+ * failure.
  */
 ua_status ua_problem_read_samples(const ua_sample_source *src, ua_problem **out);
 
@@ -175,9 +208,13 @@ const char *ua_problem_reference(const ua_problem *p);
 /*
  * FORMULA and FUNCTION: y[i] = f(x[i]) for n points x (n, d), in double.
  * A value that is NaN or infinite is returned as it is (the caller decides). For a FUNCTION
- * problem a crash, abort or time-out of the child fails the call: UA_EDOMAIN naming the signal
- * and the first point of the batch; the child is restarted for the next call.
- * Errors: UA_EINVAL (wrong kind), UA_EDOMAIN, UA_ENOMEM. Thread-safe.
+ * problem from C code a crash, an exit or a time-out of the child fails the call with UA_EDOMAIN
+ * naming the function, what happened and the exact point whose call it was, to 17 digits:
+ *     "f.c:g crashed (signal SIGSEGV, segmentation fault) at x = 0.75"
+ *     "f.c:g exited (status 3) at (x1, x2) = (0.5, -1)"
+ *     "f.c:g did not return within 60 s at x = 0.875"
+ * y is then partly written; a new child is started by the next call.
+ * Errors: UA_EINVAL (wrong kind, NULL arguments), UA_EDOMAIN, UA_EIO (fork fails). Thread-safe.
  */
 ua_status ua_problem_eval(const ua_problem *p, const double *x, size_t n, double *y);
 
@@ -189,10 +226,13 @@ double ua_problem_fn1(double x, void *ctx);
 
 /*
  * Training points for a learner on a FORMULA or FUNCTION problem: x (n, d) quasi-random in the
- * box (a Sobol sequence, Joe & Kuo's direction numbers, scrambled by a random digital shift from
- * seed; equispaced for d == 1), y (n,) = f(x). Every value must be finite.
- * Errors: UA_EINVAL (wrong kind, n == 0), UA_EDOMAIN (f NaN or infinite at a point: the message
- * names it), UA_ENOMEM.
+ * box (points 0 .. n-1 of a Sobol sequence, ua_qmc_sobol: Joe & Kuo's direction numbers,
+ * scrambled by a random digital shift from seed, seed 0 none; mapped affinely to the box and
+ * clamped into it), for d == 1 equispaced with both ends (lo + (hi - lo) i / (n - 1), the last
+ * exactly hi; n == 1: the centre; seed unused), y (n,) = f(x) by ua_problem_eval. Every value
+ * must be finite.
+ * Errors: UA_EINVAL (wrong kind, n == 0), UA_EDOMAIN (f NaN or infinite at a point: "exp(1/x) is
+ * inf at x = 0 (training point 50)"; or a crash as in ua_problem_eval), UA_ENOMEM.
  */
 ua_status ua_problem_sample(const ua_problem *p, size_t n, uint64_t seed, double *x, double *y);
 
@@ -214,9 +254,16 @@ ua_status ua_problem_function_source(const ua_problem *p, const char **source, i
 size_t ua_problem_seq_len(const ua_problem *p);
 
 /* Parses a box "a:b" (every variable), "a:b,c:d,..." (one interval per variable, in order) or
- * "x=a:b,y=c:d" (by name, every variable once) for the d variables vars, into lo (d,), hi (d,).
- * Errors: UA_EINVAL naming the bad part ("--domain 'y=2:1': a >= b", "unknown variable 'w'",
- * "3 intervals for 2 variables"). */
+ * "x=a:b,y=c:d" (by name, every variable once, any order) for the d variables vars (NULL: "x",
+ * or "x1" .. "xd"), into lo (d,), hi (d,). A bound is a number ("-4", "1e-3") or a constant
+ * expression ("-pi", "2*pi"); blanks around parts are ignored. The separator of an interval is
+ * its first ':' after the first character. lo and hi are untouched on failure.
+ * Errors: UA_EINVAL naming the bad part, every message starting with "--domain 'TEXT': ":
+ * "variable y: a >= b (2 >= 1)" (an interval applied to every variable: "a >= b (2 >= 1)"),
+ * "variable y: 'inf' is not a finite number", "variable y: '5' is not an interval a:b",
+ * "unknown variable 'w' (variables: x, y)", "3 intervals for 2 variables",
+ * "variable x is given twice", "variable y is not given", "'0:1' names no variable (give every
+ * interval as name=a:b)"; "--domain is empty: give a:b"; d == 0 or > UA_PROBLEM_MAX_DIM. */
 ua_status ua_box_parse(const char *s, const char *const *vars, size_t d, double *lo, double *hi);
 
 #ifdef __cplusplus

@@ -41,7 +41,7 @@
 #include "uniapprox/exhaustive.h"
 
 /* Points per message: the child's buffers hold one batch. */
-#define BATCH 256
+#define BATCH 1024
 
 /* What the child shares with the parent. */
 typedef struct {
