@@ -273,7 +273,9 @@ ua_status ua_child_eval(ua_child *c, char *const *vars, const double *x, size_t 
         size_t m = n - at < BATCH ? n - at : BATCH;
         /* a child that died between calls (PR_SET_PDEATHSIG follows the thread that forked it,
            which may have ended) evaluated nothing: start another */
-        if (c->pid > 0 && waitpid(c->pid, NULL, WNOHANG) != 0) {
+        pid_t gone = c->pid > 0 ? waitpid(c->pid, NULL, WNOHANG) : 0;
+        /* (ECHILD: the caller ignores SIGCHLD, so children reap themselves; ask the process) */
+        if (gone == c->pid || (gone < 0 && errno == ECHILD && kill(c->pid, 0) != 0)) {
             c->pid = 0;
             reap(c, 0, NULL);
         }
