@@ -9,6 +9,7 @@
 
 #include "core/internal.h"
 #include "uniapprox/verify.h"
+#include "verify/internal.h"
 
 /* Points are processed in fixed blocks and the per-block results reduced in block order: the
  * partition, and so every sum and tie-break, is the same whatever the number of threads. */
@@ -51,24 +52,6 @@ static void partial_init(partial *p)
     p->abs.x = p->rel.x = p->u64.x = p->u32.x = NAN;
 }
 
-/* Grid point i of n on [a, b]; the endpoints are exactly a and b. */
-static double grid_point(ua_grid grid, double a, double b, size_t i, size_t n)
-{
-    if (i == 0) return a;
-    if (i == n - 1) return b;
-    double t = (double)i / (double)(n - 1), x;
-    if (grid == UA_GRID_LOG) {
-        double la = log(a), lb = log(b);
-        x = exp(la + (lb - la) * t);
-    } else if (isfinite(b - a)) {
-        x = a + (b - a) * t;
-    } else {
-        x = a * (1 - t) + b * t; /* b - a overflows for domains near +-DBL_MAX */
-    }
-    /* rounding may step a hair outside near the ends */
-    return x < a ? a : x > b ? b : x;
-}
-
 static void measure_point(ua_fn1 approx, void *ctx, const ua_target *ref, double x, mpfr_t f,
                           mpfr_t d, mpfr_t t, partial *acc)
 {
@@ -82,27 +65,9 @@ static void measure_point(ua_fn1 approx, void *ctx, const ua_target *ref, double
     acc->nfinite++;
     double p = approx(x, ctx);
     if (fabs(fd) > acc->scale) acc->scale = fabs(fd);
-    double eabs, erel = -1, e64, e32;
-    if (!isfinite(p)) {
-        eabs = erel = e64 = e32 = INFINITY;
-    } else {
-        mpfr_d_sub(d, p, f, MPFR_RNDN); /* the exact p - f, rounded once at prec bits */
-        eabs = fabs(mpfr_get_d(d, MPFR_RNDN));
-        if (!mpfr_zero_p(f)) {
-            mpfr_div(t, d, f, MPFR_RNDN);
-            erel = fabs(mpfr_get_d(t, MPFR_RNDN));
-        }
-        mpfr_div_d(t, d, ua_ulp64(fd), MPFR_RNDN); /* a power of two: exact */
-        e64 = fabs(mpfr_get_d(t, MPFR_RNDN));
-        float pf = (float)p;
-        if (!isfinite(pf)) {
-            e32 = INFINITY; /* p overflows float32 */
-        } else {
-            mpfr_d_sub(t, (double)pf, f, MPFR_RNDN);
-            mpfr_div_d(t, t, ua_ulp32(fd), MPFR_RNDN);
-            e32 = fabs(mpfr_get_d(t, MPFR_RNDN));
-        }
-    }
+    ua_point_errors e;
+    ua_point_errors_mpfr(p, f, fd, d, t, &e);
+    double eabs = e.abs, erel = e.rel, e64 = e.u64, e32 = e.u32;
     acc->sumsq += eabs * eabs;
     take(&acc->abs, eabs, x);
     if (erel >= 0) take(&acc->rel, erel, x);
@@ -160,7 +125,7 @@ ua_status ua_verify_1d(ua_fn1 approx, void *ctx, const ua_target *ref, double a,
         return UA_ENOMEM_ERR(n * sizeof *xs);
     }
     for (size_t i = 0; i < opt->npoints; i++)
-        xs[i] = grid_point(opt->grid, a, b, i, opt->npoints);
+        xs[i] = ua_verify_grid_point(opt->grid, a, b, i, opt->npoints);
     for (size_t j = 0, k = opt->npoints; j < opt->nextra; j++)
         if (opt->extra[j] >= a && opt->extra[j] <= b) xs[k++] = opt->extra[j];
 
