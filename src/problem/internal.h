@@ -26,6 +26,8 @@ struct ua_problem {
     ua_fnd cb;            /* FUNCTION from ua_problem_callback */
     void *cb_ctx;
     ua_child *child;      /* FUNCTION from C code */
+    int vector;           /* ... its 1-D signature takes const double * */
+    char *cflags;         /* ... its extra compiler flags, or NULL */
     /* SAMPLES and SEQUENCES: x (n, d), y (n, k); SEQUENCES (N, len, max(d, 1)) and
        (N, len, max(k, 1)) */
     double *x, *y, *tx, *ty;

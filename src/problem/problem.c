@@ -46,6 +46,7 @@ void ua_problem_free(ua_problem *p)
 {
     if (!p) return;
     ua_child_free(p->child);
+    free(p->cflags);
     ua_target_free(p->target);
     for (size_t i = 0; p->vars && i < p->d; i++) free(p->vars[i]);
     free(p->vars);
@@ -161,7 +162,9 @@ ua_status ua_problem_function(const char *source, size_t dim, int vector, const 
     ua_problem *p;
     ua_status s = ua_problem_new_box(UA_PROBLEM_FUNCTION, dim, NULL, lo, hi, source, &p);
     if (s) return s;
-    if ((s = ua_child_start(source, dim, vector, cflags, timeout, &p->child))) {
+    p->vector = vector;
+    if (cflags && !(p->cflags = ua_strdup(cflags))) s = UA_ENOMEM_ERR(strlen(cflags) + 1);
+    if (s || (s = ua_child_start(source, dim, vector, cflags, timeout, &p->child))) {
         ua_problem_free(p);
         return s;
     }
@@ -385,4 +388,15 @@ void ua_problem_test(const ua_problem *p, const double **x, const double **y, si
 size_t ua_problem_seq_len(const ua_problem *p)
 {
     return p && p->kind == UA_PROBLEM_SEQUENCES ? p->len : 0;
+}
+
+ua_status ua_problem_function_source(const ua_problem *p, const char **source, int *vector,
+                                     const char **cflags)
+{
+    if (!p || p->kind != UA_PROBLEM_FUNCTION || !p->child)
+        return UA_ERR(UA_EINVAL, "not a function problem compiled from C source");
+    if (source) *source = p->desc;
+    if (vector) *vector = p->vector;
+    if (cflags) *cflags = p->cflags;
+    return UA_OK;
 }
