@@ -260,6 +260,38 @@ static ua_status log_ref_double(void *ctx, const double *x, size_t n, double *y)
     return UA_OK;
 }
 
+/* NaN at the centre of [-1, 1]^2 only */
+static ua_status nan_at_centre(void *ctx, const double *x, size_t n, double *y)
+{
+    (void)ctx;
+    for (size_t i = 0; i < n; i++)
+        y[i] = x[2 * i] == 0 && x[2 * i + 1] == 0 ? NAN : x[2 * i] * x[2 * i + 1];
+    return UA_OK;
+}
+
+static void test_nonfinite_approx(void **state)
+{
+    (void)state;
+    const double lo[2] = {-1, -1}, hi[2] = {1, 1};
+    ua_target *t = parse("x1 * x2", 2);
+    ua_reference ref = {t, NULL, NULL};
+    ua_verify_box_options opt;
+    ua_verify_box_options_default(&opt, 2);
+    opt.grid_points = 16; /* the centre is not on the 4 x 4 grid: only the centre point is NaN */
+    opt.sobol_points = 64;
+    opt.tol_abs = 1;
+    ua_box_errors e;
+    assert_int_equal(ua_verify_box(nan_at_centre, NULL, &ref, 2, lo, hi, &opt, &e), UA_OK);
+    assert_true(isinf(e.max_abs) && isinf(e.max_ulp64) && isinf(e.max_ulp32));
+    assert_true(isinf(e.rms_abs) && isinf(e.tol_ratio));
+    assert_true(e.x_max_abs[0] == 0 && e.x_max_abs[1] == 0);
+    assert_true(e.x_tol_ratio[0] == 0 && e.x_tol_ratio[1] == 0);
+    /* every max, the relative one too, even though f = 0 there (as ua_verify_1d) */
+    assert_true(isinf(e.max_rel) && e.x_max_rel[0] == 0);
+    ua_box_errors_free(&e);
+    ua_target_free(t);
+}
+
 static void test_nonfinite_reference(void **state)
 {
     (void)state;
@@ -628,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_mpfr_vs_double),
         cmocka_unit_test(test_tolerance_ratio),
         cmocka_unit_test(test_nonfinite_reference),
+        cmocka_unit_test(test_nonfinite_approx),
         cmocka_unit_test(test_point_counts),
         cmocka_unit_test(test_cap),
         cmocka_unit_test(test_same_as_1d),

@@ -192,7 +192,8 @@ static void account(partial *acc, size_t i, double fd, const ua_point_errors *e,
     if (e->rel >= 0) take(&acc->rel, e->rel, i);
     take(&acc->u64, e->u64, i);
     take(&acc->u32, e->u32, i);
-    if (tol->mode == TOL_POINTWISE) take(&acc->tol, ratio(e->abs, tol->abs + tol->rel * fabs(fd)), i);
+    if (tol->mode == TOL_POINTWISE)
+        take(&acc->tol, ratio(e->abs, tol->abs + tol->rel * fabs(fd)), i);
     if (tol->mode == TOL_STORED) {
         tol->e[i] = e->abs;
         tol->f[i] = fabs(fd);
