@@ -1419,6 +1419,185 @@ static void test_export_uniform(void **state)
     assert_int_equal(tu_scratch_count(""), 0); /* the exports' sources removed */
 }
 
+/* ---- the cheb family behind the engine's vtable (src/cheb/options.c) ------------------------- */
+
+/* A FORMULA problem spec on [a, b]. */
+static ua_problem *vt_formula(const char *spec, double a, double b)
+{
+    ua_target *t = NULL;
+    ua_problem *p = NULL;
+    assert_int_equal(ua_target_parse(spec, NULL, 0, &t), UA_OK);
+    assert_int_equal(ua_problem_formula(t, &a, &b, &p), UA_OK);
+    ua_target_free(t);
+    return p;
+}
+
+/* Fits p with family name through its vtable fit, as the engine does, with the options given as
+ * name, value pairs (kv, NULL-terminated; a NULL value sets a flag). Returns the fit's status;
+ * *meta holds what the family recorded, *state the fitted state (NULL on errors). */
+static ua_status vt_fit(const char *name, const ua_problem *p, const char *const *kv,
+                        ua_model **meta, void **state)
+{
+    const ua_family *fam = ua_family_find(name);
+    assert_non_null(fam);
+    assert_non_null(fam->fit);
+    ua_options *o = NULL;
+    assert_int_equal(ua_family_options(name, &o), UA_OK);
+    for (size_t i = 0; kv && kv[i]; i += 2) assert_int_equal(ua_options_set(o, kv[i], kv[i + 1]), UA_OK);
+    assert_int_equal(ua_model_new(fam, meta), UA_OK);
+    *state = NULL;
+    ua_status s = fam->fit(p, o, NULL, *meta, state);
+    ua_options_free(o);
+    return s;
+}
+
+static double vt_meta(const ua_model *m, const char *key)
+{
+    const char *v = ua_model_meta(m, key);
+    if (!v) fail_msg("metadata '%s' not recorded", key);
+    return strtod(v, NULL);
+}
+
+/* Chebfun's lengths come out through the vtable too (exp 15, cos(20x) 51: Trefethen, ATAP ch. 3
+ * and the Chebfun guide), and the recorded tolerance is the documented rule: tol_scale =
+ * max(tol, 8 eps), tol_abs = eps max|t|/h sum |d_k|. For exp on [-1, 1] the derivative series
+ * has positive coefficients summing to p'(1) = e, so tol_abs = e eps. */
+static void test_vtable_cheb_lengths_and_tol(void **state)
+{
+    (void)state;
+    ua_problem *p = vt_formula("exp(x)", -1, 1);
+    ua_model *meta = NULL;
+    void *st = NULL;
+    assert_int_equal(vt_fit("cheb", p, NULL, &meta, &st), UA_OK);
+    assert_int_equal(ua_cheb_total_length(st), 15);
+    assert_true(vt_meta(meta, "tol_scale") == 8 * DBL_EPSILON);
+    ASSERT_LE(fabs(vt_meta(meta, "tol_abs") - exp(1.0) * DBL_EPSILON), 1e-10 * DBL_EPSILON);
+    assert_true(vt_meta(meta, "tol_rel") == 0.0);
+    /* the last kept coefficient, 2 I_14(1) = 1.4e-15 (c_k = 2 I_k(1) for exp) */
+    double est = vt_meta(meta, "estimated_err");
+    assert_true(est > 1.2e-15 && est < 1.6e-15);
+    ua_cheb_free(st);
+    ua_model_free(meta);
+    ua_problem_free(p);
+
+    p = vt_formula("cos(20*x)", -1, 1);
+    assert_int_equal(vt_fit("cheb", p, NULL, &meta, &st), UA_OK);
+    assert_int_equal(ua_cheb_total_length(st), 51);
+    /* max |f'| = 20 on [-1, 1]: sum |d_k| is at least that */
+    ASSERT_LE(20 * DBL_EPSILON, vt_meta(meta, "tol_abs"));
+    ASSERT_LE(vt_meta(meta, "tol_abs"), 200 * DBL_EPSILON);
+    /* the measured error (MPFR, 20001 points) is inside the recorded tolerance */
+    double worst = 0;
+    mpfr_t y;
+    mpfr_init2(y, 128);
+    for (int i = 0; i <= 20000; i++) {
+        double x = -1 + i / 10000.0;
+        m_cos20(y, x);
+        mpfr_sub_d(y, y, ua_cheb_eval(st, x), MPFR_RNDN);
+        worst = fmax(worst, fabs(mpfr_get_d(y, MPFR_RNDN)));
+    }
+    mpfr_clear(y);
+    ASSERT_LE(worst, vt_meta(meta, "tol_abs") + vt_meta(meta, "tol_scale") * 1.0);
+    ua_cheb_free(st);
+    ua_model_free(meta);
+    ua_problem_free(p);
+}
+
+/* The option table: a bad value is refused with the one message style, the exclusions by fit
+ * with theirs; --abs-tol T is recorded as tol_abs = T + the conditioning term. */
+static void test_vtable_cheb_options(void **state)
+{
+    (void)state;
+    ua_options *o = NULL;
+    assert_int_equal(ua_family_options("cheb", &o), UA_OK);
+    assert_int_equal(ua_options_set(o, "tol", "-1"), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "--tol '-1': expected a number in (0, 1]"));
+    assert_int_equal(ua_options_set(o, "max-length", "16"), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "--max-length '16': expected an integer in [17,"));
+    assert_int_equal(ua_options_set(o, "map", "sqrt"), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "expected one of none log"));
+    ua_options_free(o);
+
+    ua_problem *p = vt_formula("exp(x)", -1, 1);
+    ua_model *meta = NULL;
+    void *st = NULL;
+    const char *both[] = { "tol", "1e-10", "abs-tol", "1e-10", NULL };
+    assert_int_equal(vt_fit("cheb", p, both, &meta, &st), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "--tol and --abs-tol exclude each other"));
+    assert_null(st);
+    ua_model_free(meta);
+    const char *us[] = { "uniform-length", "16", "split", NULL, NULL };
+    assert_int_equal(vt_fit("cheb", p, us, &meta, &st), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "--uniform-length and --split exclude each other"));
+    ua_model_free(meta);
+    const char *ul[] = { "uniform-length", "100", "max-length", "65", NULL };
+    assert_int_equal(vt_fit("cheb", p, ul, &meta, &st), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "--uniform-length 100 exceeds --max-length 65"));
+    ua_model_free(meta);
+
+    const char *abs[] = { "abs-tol", "1e-6", NULL };
+    assert_int_equal(vt_fit("cheb", p, abs, &meta, &st), UA_OK);
+    ASSERT_LE(fabs(vt_meta(meta, "tol_abs") - (1e-6 + exp(1.0) * DBL_EPSILON)), 1e-21);
+    assert_true(vt_meta(meta, "tol_scale") == 8 * DBL_EPSILON);
+    /* |c_k| < 1e-6 from k = 9 on (2 I_9(1) = 1.1e-7): a much shorter series */
+    assert_true(ua_cheb_total_length(st) >= 8 && ua_cheb_total_length(st) <= 11);
+    ua_cheb_free(st);
+    ua_model_free(meta);
+
+    const char *rel[] = { "tol", "1e-6", NULL };
+    assert_int_equal(vt_fit("cheb", p, rel, &meta, &st), UA_OK);
+    assert_true(vt_meta(meta, "tol_scale") == 1e-6);
+    ua_cheb_free(st);
+    ua_model_free(meta);
+    ua_problem_free(p);
+}
+
+static double vt_runge(const double *x, void *ctx)
+{
+    (void)ctx;
+    return 1.0 / (1.0 + 25.0 * x[0] * x[0]);
+}
+
+static double vt_nan_above_half(const double *x, void *ctx)
+{
+    (void)ctx;
+    return x[0] > 0.5 ? NAN : x[0];
+}
+
+/* A FUNCTION problem (a callback in this process) fits as the formula does (Runge: 183..191
+ * coefficients, test_published_runge); through ua_fit the model records the options and the
+ * family's tolerance; a function that returns NaN is the fit's UA_EDOMAIN naming the point. */
+static void test_vtable_cheb_function(void **state)
+{
+    (void)state;
+    double a = -1, b = 1;
+    ua_problem *p = NULL;
+    assert_int_equal(ua_problem_callback(vt_runge, NULL, 1, &a, &b, "runge", &p), UA_OK);
+    assert_int_equal(ua_family_accepts("cheb", p), UA_OK);
+    ua_model *m = NULL;
+    assert_int_equal(ua_fit(p, "cheb", NULL, NULL, &m), UA_OK);
+    const ua_cheb *c = ua_model_state(m);
+    ua_problem *q = vt_formula("1/(1+25*x^2)", -1, 1);
+    ua_model *meta = NULL;
+    void *st = NULL;
+    assert_int_equal(vt_fit("cheb", q, NULL, &meta, &st), UA_OK);
+    assert_in_range(ua_cheb_total_length(c), 183, 191);
+    assert_in_range(ua_cheb_total_length(st), 183, 191);
+    assert_string_equal(ua_model_meta(m, "max_length"), "65537");
+    assert_string_equal(ua_model_meta(m, "tol_scale"), ua_model_meta(meta, "tol_scale"));
+    ua_cheb_free(st);
+    ua_model_free(meta);
+    ua_problem_free(q);
+    ua_model_free(m);
+    ua_problem_free(p);
+
+    assert_int_equal(ua_problem_callback(vt_nan_above_half, NULL, 1, &a, &b, "nan", &p), UA_OK);
+    assert_int_equal(ua_fit(p, "cheb", NULL, NULL, &m), UA_EDOMAIN);
+    assert_null(m);
+    assert_non_null(strstr(ua_last_error(), "NaN at x = "));
+    ua_problem_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1458,6 +1637,9 @@ int main(void)
         cmocka_unit_test(test_family_describe),
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_export_uniform),
+        cmocka_unit_test(test_vtable_cheb_lengths_and_tol),
+        cmocka_unit_test(test_vtable_cheb_options),
+        cmocka_unit_test(test_vtable_cheb_function),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -640,6 +640,160 @@ static void test_describe(void **state)
     ua_minimax_free(p);
 }
 
+/* ---- the minimax family behind the engine's vtable (src/minimax/options.c) ------------------ */
+
+static ua_problem *vt_formula(const char *spec, double a, double b)
+{
+    ua_target *t = parse(spec);
+    ua_problem *p = NULL;
+    assert_int_equal(ua_problem_formula(t, &a, &b, &p), UA_OK);
+    ua_target_free(t);
+    return p;
+}
+
+/* Fits p with family name through its vtable fit, as the engine does, with the options given as
+ * name, value pairs (kv, NULL-terminated). Returns the fit's status; *meta holds what the family
+ * recorded, *state the fitted state (NULL on errors). */
+static ua_status vt_fit(const char *name, const ua_problem *p, const char *const *kv,
+                        ua_model **meta, void **state)
+{
+    const ua_family *fam = ua_family_find(name);
+    assert_non_null(fam);
+    ua_options *o = NULL;
+    assert_int_equal(ua_family_options(name, &o), UA_OK);
+    for (size_t i = 0; kv && kv[i]; i += 2) assert_int_equal(ua_options_set(o, kv[i], kv[i + 1]), UA_OK);
+    assert_int_equal(ua_model_new(fam, meta), UA_OK);
+    *state = NULL;
+    ua_status s = fam->fit(p, o, NULL, *meta, state);
+    ua_options_free(o);
+    return s;
+}
+
+static double vt_meta(const ua_model *m, const char *key)
+{
+    const char *v = ua_model_meta(m, key);
+    if (!v) fail_msg("metadata '%s' not recorded", key);
+    return strtod(v, NULL);
+}
+
+/* The best line for exp on [0, 1] (test_exp_degree1's closed form) through the vtable: the
+ * levelled error E is recorded as estimated_err and the tolerance is E (1 + 2^-20) plus the
+ * rounding double evaluation added, so that the measured error (here at 20001 points, MPFR)
+ * reaches it to within a millionth: a Remez result that missed an extremum would not pass. */
+static void test_vtable_minimax_tol(void **state)
+{
+    (void)state;
+    ua_problem *p = vt_formula("exp(x)", 0, 1);
+    ua_model *meta = NULL;
+    void *st = NULL;
+    const char *kv[] = { "degree", "1", NULL };
+    assert_int_equal(vt_fit("minimax", p, kv, &meta, &st), UA_OK);
+    const double e = exp(1.0), xi = log(e - 1.0), E = 0.5 * (1.0 + (e - 1.0) * (xi - 1.0));
+    ASSERT_REL(vt_meta(meta, "estimated_err"), E, 1e-12);
+    double tol = vt_meta(meta, "tol_abs");
+    ASSERT_LE(E * (1 + 0x1p-20), tol * (1 + 1e-15));
+    ASSERT_LE(tol, E * (1 + 0x1p-20) + 1e-14);
+    assert_true(vt_meta(meta, "tol_scale") == 4 * DBL_EPSILON);
+    assert_true(vt_meta(meta, "tol_rel") == 0.0);
+    double worst = 0;
+    mpfr_t y;
+    mpfr_init2(y, 128);
+    for (int i = 0; i <= 20000; i++) {
+        double x = i / 20000.0;
+        mpfr_set_d(y, x, MPFR_RNDN);
+        mpfr_exp(y, y, MPFR_RNDN);
+        mpfr_sub_d(y, y, ua_minimax_eval(st, x), MPFR_RNDN);
+        worst = fmax(worst, fabs(mpfr_get_d(y, MPFR_RNDN)));
+    }
+    mpfr_clear(y);
+    double allowed = tol + 4 * DBL_EPSILON * e;
+    ASSERT_LE(worst, allowed);
+    ASSERT_LE(allowed * (1 - 1e-6), worst);
+    ua_minimax_free(st);
+    ua_model_free(meta);
+
+    /* relative error: tol_rel instead; --degree auto --tol T: T itself */
+    const char *rel[] = { "degree", "3", "error", "rel", NULL };
+    assert_int_equal(vt_fit("minimax", p, rel, &meta, &st), UA_OK);
+    ASSERT_LE(vt_meta(meta, "estimated_err") * (1 + 0x1p-20), vt_meta(meta, "tol_rel") * (1 + 1e-15));
+    assert_true(vt_meta(meta, "tol_abs") == 0.0);
+    ua_minimax_free(st);
+    ua_model_free(meta);
+    const char *aut[] = { "degree", "auto", "tol", "1e-10", NULL };
+    assert_int_equal(vt_fit("minimax", p, aut, &meta, &st), UA_OK);
+    ASSERT_LE(1e-10, vt_meta(meta, "tol_abs"));
+    ASSERT_LE(vt_meta(meta, "tol_abs"), 1e-10 + 1e-14);
+    ASSERT_LE(vt_meta(meta, "estimated_err"), 1e-10);
+    ua_minimax_info in;
+    ua_minimax_get_info(st, &in);
+    /* E_n ~ (h/2)^(n+1) e^(1/2) / (2^0 (n+1)!) 2 / 2^n... for exp on [0, 1] (h = 1/2):
+     * E_7 ~ 1.2e-9 > 1e-10 > E_8 ~ 3.5e-11 (Chebyshev's estimate): degree 8 */
+    assert_int_equal(in.degree, 8);
+    ua_minimax_free(st);
+    ua_model_free(meta);
+    ua_problem_free(p);
+}
+
+static double vt_exp(const double *x, void *ctx)
+{
+    (void)ctx;
+    return exp(x[0]);
+}
+
+/* minimax takes formulas only (Remez evaluates the target in MPFR): a function problem is
+ * refused by accepts, whose message points to cheb; the option table and the exclusions. */
+static void test_vtable_minimax_refuses(void **state)
+{
+    (void)state;
+    double a = 0, b = 1;
+    ua_problem *p = NULL;
+    assert_int_equal(ua_problem_callback(vt_exp, NULL, 1, &a, &b, "exp", &p), UA_OK);
+    assert_int_equal(ua_family_accepts("minimax", p), UA_EUNSUPPORTED);
+    assert_non_null(strstr(ua_last_error(), "the minimax family fits 1-D formulas"));
+    assert_non_null(strstr(ua_last_error(), "cheb"));
+    ua_model *m = NULL;
+    assert_int_equal(ua_fit(p, "minimax", NULL, NULL, &m), UA_EUNSUPPORTED);
+    assert_null(m);
+    ua_problem_free(p);
+
+    ua_options *o = NULL;
+    assert_int_equal(ua_family_options("minimax", &o), UA_OK);
+    assert_int_equal(ua_options_set(o, "work-prec", "32"), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "--work-prec '32': expected an integer in [64, 100000]"));
+    assert_int_equal(ua_options_set(o, "coeffs", "half"), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "expected one of real double float"));
+    ua_options_free(o);
+
+    p = vt_formula("exp(x)", 0, 1);
+    void *st = NULL;
+    struct { const char *kv[7]; const char *msg; } bad[] = {
+        { { "degree", "x", NULL }, "--degree 'x': expected a degree 0..1000 or auto" },
+        { { "degree", "1001", NULL }, "--degree '1001': expected a degree 0..1000 or auto" },
+        { { "degree", "3", "rational", "2/2", NULL }, "--degree and --rational exclude each other" },
+        { { "rational", "2/", NULL }, "--rational '2/': expected M/N (degrees 0..1000)" },
+        { { "degree", "auto", NULL }, "--degree auto needs --tol T" },
+        { { "tol", "1e-6", NULL }, "--tol is for --degree auto" },
+        { { "error", "weighted", NULL }, "--error weighted needs --weight EXPR" },
+        { { "error", "rel", "weight", "1+x", NULL }, "--weight needs --error weighted" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(vt_fit("minimax", p, bad[i].kv, &m, &st), UA_EINVAL);
+        if (!strstr(ua_last_error(), bad[i].msg))
+            fail_msg("case %zu: '%s', expected '%s'", i, ua_last_error(), bad[i].msg);
+        assert_null(st);
+        ua_model_free(m);
+    }
+    /* a weight in the target's own variable: no tolerance (the weighted measure has no form in
+     * the verdict's terms), the levelled weighted error recorded */
+    const char *w[] = { "degree", "2", "weight", "1+x", NULL };
+    assert_int_equal(vt_fit("minimax", p, w, &m, &st), UA_OK);
+    assert_null(ua_model_meta(m, "tol_abs"));
+    assert_true(vt_meta(m, "estimated_err") > 0);
+    ua_minimax_free(st);
+    ua_model_free(m);
+    ua_problem_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -657,6 +811,8 @@ int main(void)
         cmocka_unit_test(test_load_bad),
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_describe),
+        cmocka_unit_test(test_vtable_minimax_tol),
+        cmocka_unit_test(test_vtable_minimax_refuses),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -16,6 +16,7 @@
 #include "core/internal.h"
 #include "model/family.h"
 #include "internal.h"
+#include "options.h"
 
 static void cheb_free(void *state) { ua_cheb_free(state); }
 
@@ -221,6 +222,15 @@ static ua_status cheb_natural_points(const void *state, double **pts, size_t *n,
 
 const ua_family ua_family_cheb = {
     .name = "cheb",
+    .summary = "adaptive (piecewise) Chebyshev interpolation of 1-D formulas and functions, "
+               "resolved to about machine precision (Chebfun's construction)",
+    .doc = "docs/cheb.md",
+    .accepts = UA_ACCEPTS(UA_PROBLEM_FORMULA) | UA_ACCEPTS(UA_PROBLEM_FUNCTION),
+    .min_dim = 1,
+    .max_dim = 1,
+    .options = ua_cheb_option_spec,
+    .noptions = UA_CHEB_NOPTIONS,
+    .fit = ua_cheb_family_fit,
     .free = cheb_free,
     .predict = cheb_predict,
     .save = cheb_save,

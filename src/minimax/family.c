@@ -264,6 +264,15 @@ static ua_status mm_natural_points(const void *state, double **pts, size_t *n, i
 
 const ua_family ua_family_minimax = {
     .name = "minimax",
+    .summary = "best (minimax) polynomial and rational approximations of 1-D formulas by the "
+               "Remez exchange in MPFR, coefficients optionally rounded to double / float",
+    .doc = "docs/minimax.md",
+    .accepts = UA_ACCEPTS(UA_PROBLEM_FORMULA),
+    .min_dim = 1,
+    .max_dim = 1,
+    .options = ua_minimax_option_spec,
+    .noptions = UA_MINIMAX_NOPTIONS,
+    .fit = ua_minimax_family_fit,
     .free = mm_family_free,
     .predict = mm_predict,
     .save = mm_save,

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "uniapprox/problem.h"
 #include "uniapprox/status.h"
 #include "uniapprox/target.h" /* ua_fn1 */
 
@@ -70,5 +71,24 @@ ua_status ua_probe_singularity(ua_probe_sampler *s, double lo, double hi, double
  * sample (50 points, then 15 over the two neighbours, down to a few ulps): at a pole, the pole.
  * UA_EDOMAIN when a sample is not finite. */
 ua_status ua_probe_locate_peak(ua_probe_sampler *s, double lo, double hi, double *peak);
+
+/*
+ * A 1-D FORMULA or FUNCTION problem as a ua_fn1 for the 1-D constructors (cheb, spline): pass
+ * ua_probe_problem_fn1 with a ua_probe_problem_fn as ctx. A failed call (the user's function
+ * crashed or timed out) returns NaN, as ua_problem_fn1 does, but its status and message are kept
+ * (the first one only), so that the family can report the crash rather than "NaN at x".
+ * Single-threaded use (the constructors call f from one thread).
+ */
+typedef struct {
+    const ua_problem *p;
+    ua_status fail;  /* the first failed call's status, UA_OK when none */
+    char msg[512];   /* and its message (without the location tag) */
+} ua_probe_problem_fn;
+
+double ua_probe_problem_fn1(double x, void *ctx);
+
+/* After a constructor returned s: when a call of the problem failed, that failure (status and
+ * message, recorded again) instead of the constructor's "target is NaN" UA_EDOMAIN; else s. */
+ua_status ua_probe_problem_status(const ua_probe_problem_fn *c, ua_status s);
 
 #endif /* UA_PROBE_PROBE_H */

@@ -226,6 +226,16 @@ static ua_status spline_natural_points(const void *state, double **pts, size_t *
 
 const ua_family ua_family_spline = {
     .name = "spline",
+    .summary = "cubic splines with adaptive knots (AutoKnots) of 1-D formulas and functions, "
+               "or the interpolating spline through 1-D samples",
+    .doc = "docs/spline.md",
+    .accepts = UA_ACCEPTS(UA_PROBLEM_FORMULA) | UA_ACCEPTS(UA_PROBLEM_FUNCTION) |
+               UA_ACCEPTS(UA_PROBLEM_SAMPLES),
+    .min_dim = 1,
+    .max_dim = 1,
+    .options = ua_spline_option_spec,
+    .noptions = UA_SPLINE_NOPTIONS,
+    .fit = ua_spline_family_fit,
     .free = spline_free_state,
     .predict = spline_predict,
     .save = spline_save,

@@ -1,0 +1,158 @@
+/*
+ * The cheb family behind the engine's vtable (src/model/family.h): its option table, and fit on a
+ * 1-D FORMULA or FUNCTION problem, recording the tolerance the verdict will check (docs/cheb.md,
+ * "Options and the verdict").
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "internal.h"
+#include "options.h"
+#include "probe/probe.h"
+
+#define CHOP "Chebfun; Aurentz & Trefethen 2017 (standardChop)"
+
+const ua_option_spec ua_cheb_option_spec[] = {
+    { "tol", UA_OPT_REAL, "2.220446049250313e-16", 0, 1, 1, NULL,
+      "tolerance relative to the function's scale max|f| (least 2^-52: smaller cannot be met in "
+      "double and is refused)", CHOP },
+    { "abs-tol", UA_OPT_REAL, NULL, 0, 1e300, 1, NULL,
+      "absolute tolerance instead of --tol (unset: --tol; below 2^-52 max|f| it is chopped at "
+      "that floor and the fit is not resolved)", CHOP },
+    { "max-length", UA_OPT_INT, "65537", 17, 16777217, 0, NULL,
+      "most coefficients per piece before giving up", CHOP },
+    { "map", UA_OPT_CHOICE, "none", 0, 0, 0, "none|log",
+      "fit in x, or in t = ln x for domains spanning decades (needs 0 < a)", NULL },
+    { "split", UA_OPT_FLAG, NULL, 0, 0, 0, NULL,
+      "piecewise: split pieces that do not resolve (at detected edges, else bisection)",
+      "Chebfun splitting; Pachon, Platte & Trefethen 2010" },
+    { "split-length", UA_OPT_INT, "129", 17, 16777217, 0, NULL,
+      "with --split: the most coefficients per piece", "Chebfun splitting" },
+    { "max-pieces", UA_OPT_INT, "1024", 1, 1048576, 0, NULL,
+      "with --split or --uniform-length: the most pieces", NULL },
+    { "uniform-length", UA_OPT_INT, NULL, 1, 16777217, 0, NULL,
+      "fast evaluation: 2^k equal pieces (in ln x with --map log), the fewest that each resolve "
+      "with at most L coefficients; the piece is found by arithmetic (unset: off; excludes "
+      "--split; at most --max-length)", NULL },
+};
+
+_Static_assert(sizeof ua_cheb_option_spec / sizeof ua_cheb_option_spec[0] == UA_CHEB_NOPTIONS,
+               "UA_CHEB_NOPTIONS must count the table");
+
+/* The option values as ua_cheb_options, with the exclusions the table cannot express. */
+static ua_status read_options(const ua_options *o, ua_cheb_options *co)
+{
+    ua_cheb_options_default(co);
+    int tol = ua_options_given(o, "tol"), abs = ua_options_get(o, "abs-tol") != NULL;
+    if (tol && abs) return UA_ERR(UA_EINVAL, "--tol and --abs-tol exclude each other");
+    co->abs_tol = abs;
+    co->tol = ua_options_real(o, abs ? "abs-tol" : "tol");
+    co->max_length = (size_t)ua_options_int(o, "max-length");
+    co->map = ua_options_choice(o, "map") == 1 ? UA_MAP_LOG : UA_MAP_NONE;
+    co->split = ua_options_flag(o, "split");
+    co->split_length = (size_t)ua_options_int(o, "split-length");
+    co->max_pieces = (size_t)ua_options_int(o, "max-pieces");
+    co->uniform_length = ua_options_get(o, "uniform-length")
+                             ? (size_t)ua_options_int(o, "uniform-length") : 0;
+    if (co->uniform_length && co->split)
+        return UA_ERR(UA_EINVAL, "--uniform-length and --split exclude each other");
+    if (co->uniform_length > co->max_length)
+        return UA_ERR(UA_EINVAL, "--uniform-length %zu exceeds --max-length %zu",
+                      co->uniform_length, co->max_length);
+    return UA_OK;
+}
+
+/*
+ * The rounding allowance in the units of f (docs/cheb.md): each Chebyshev point is rounded to
+ * double, so its sample is f at a point up to half an ulp of t away, and interpolation carries
+ * that over. Per piece (in its variable t, with half-width h), max |t| / h * sum_k |d_k| times
+ * 2^-52, where d are the coefficients of the derivative in s (sum_k |d_k| >= max |dp/ds|, and
+ * dp/dt = dp/ds / h); for the log map, t = ln x is itself rounded: |t| + 1.
+ */
+static double conditioning_allowance(const ua_cheb *c)
+{
+    double worst = 0.0;
+    for (size_t i = 0; i < c->npieces; i++) {
+        const double *a = c->coeffs + c->offset[i];
+        size_t n = c->offset[i + 1] - c->offset[i];
+        double lo = c->lo[i], hi = c->hi[i], h = (hi - lo) / 2;
+        /* d_{k-1} = d_{k+1} + 2 k a_k, from the top (d_n = d_{n+1} = 0); d_0 is halved */
+        double d1 = 0.0, d2 = 0.0, sum = 0.0;
+        for (size_t k = n; k-- > 1;) {
+            double d0 = d2 + 2.0 * (double)k * a[k];
+            sum += k == 1 ? fabs(d0) / 2 : fabs(d0);
+            d2 = d1;
+            d1 = d0;
+        }
+        double r = (fmax(fabs(lo), fabs(hi)) + (c->map == UA_MAP_LOG ? 1.0 : 0.0)) / h * sum;
+        if (r > worst) worst = r;
+    }
+    return 0x1p-52 * worst;
+}
+
+/* The constructor's own estimate: the last kept coefficient of the worst piece (standardChop
+ * keeps the series down to where its tail enters the noise plateau, so what it dropped is
+ * smaller; an unresolved piece's last coefficient is the size of its unresolved tail). */
+static double tail_estimate(const ua_cheb *c)
+{
+    double worst = 0.0;
+    for (size_t i = 0; i < c->npieces; i++) {
+        size_t n = c->offset[i + 1] - c->offset[i];
+        if (n < 2) continue; /* a constant: nothing was left out */
+        worst = fmax(worst, fabs(c->coeffs[c->offset[i] + n - 1]));
+    }
+    return worst;
+}
+
+static ua_status set_number(ua_model *m, const char *key, double v)
+{
+    char buf[32];
+    return ua_model_set_meta(m, key, ua_fmt_double(buf, v));
+}
+
+ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
+                             ua_model *meta, void **state)
+{
+    (void)hooks;
+    *state = NULL;
+    ua_problem_kind kind = ua_problem_kind_of(p);
+    if ((kind != UA_PROBLEM_FORMULA && kind != UA_PROBLEM_FUNCTION) || ua_problem_dim(p) != 1)
+        return UA_ERR(UA_EUNSUPPORTED, "the cheb family fits 1-D formulas and functions");
+    ua_cheb_options co;
+    ua_status s = read_options(o, &co);
+    if (s) return s;
+    double a = ua_problem_lo(p)[0], b = ua_problem_hi(p)[0];
+    ua_probe_problem_fn fn = { .p = p };
+    ua_cheb *c = NULL;
+    ua_status fs = ua_cheb_fit(ua_probe_problem_fn1, &fn, a, b, &co, &c);
+    fs = ua_probe_problem_status(&fn, fs);
+    if (fs != UA_OK && fs != UA_ENOTRESOLVED) {
+        ua_cheb_free(c);
+        return fs;
+    }
+    char reason[512] = ""; /* the not-resolved message must outlive the metadata calls */
+    if (fs == UA_ENOTRESOLVED) snprintf(reason, sizeof reason, "%s", ua_last_error());
+    /* The verdict's tolerance: the one asked for, plus the rounding of double evaluation
+     * (docs/cheb.md): 8 ulps of the scale for the samples and Clenshaw's sum, and the
+     * conditioning term for the rounded sample points. */
+    const double floor_scale = 8.0 * 0x1p-52;
+    double allow = conditioning_allowance(c);
+    s = set_number(meta, "tol_abs", (co.abs_tol ? co.tol : 0.0) + allow);
+    if (!s) s = set_number(meta, "tol_scale", co.abs_tol ? floor_scale : fmax(co.tol, floor_scale));
+    if (!s) s = set_number(meta, "tol_rel", 0.0);
+    if (!s) s = set_number(meta, "estimated_err", tail_estimate(c));
+    if (s) {
+        ua_cheb_free(c);
+        return s;
+    }
+    *state = c;
+    if (fs == UA_ENOTRESOLVED) {
+        char *tag = strrchr(reason, '['); /* UA_ERR appends the tag again */
+        if (tag && tag > reason && tag[-1] == ' ') tag[-1] = '\0';
+        return UA_ERR(UA_ENOTRESOLVED, "%s", reason);
+    }
+    return UA_OK;
+}

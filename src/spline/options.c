@@ -1,0 +1,163 @@
+/*
+ * The spline family behind the engine's vtable (src/model/family.h): its option table, and fit on
+ * a 1-D FORMULA or FUNCTION problem (AutoKnots) or on 1-D samples (the interpolating spline),
+ * recording the tolerance the verdict will check (docs/spline.md, "Options and the verdict").
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "internal.h"
+#include "probe/probe.h"
+
+#define AUTOKNOTS "AutoKnots, arXiv 2412.13423; NumCosmo ncm_spline_func"
+#define DEBOOR "de Boor, A Practical Guide to Splines, ch. IV"
+
+const ua_option_spec ua_spline_option_spec[] = {
+    { "rtol", UA_OPT_REAL, "1e-8", 0, 1, 1, NULL,
+      "relative tolerance: |f - s| <= R (|f| + fscale) at every tested midpoint, and the same "
+      "for the integral over each interval", AUTOKNOTS },
+    { "fscale", UA_OPT_REAL, "0", 0, 1e300, 0, NULL,
+      "the function scale of the absolute part of the tolerance, in the units of f", AUTOKNOTS },
+    { "bc", UA_OPT_CHOICE, "not-a-knot", 0, 0, 0, "not-a-knot|natural|clamped",
+      "end conditions (clamped needs --slopes)", DEBOOR },
+    { "slopes", UA_OPT_STRING, NULL, 0, 0, 0, NULL,
+      "with --bc clamped: f'(a) and f'(b) in x, as A:B (unset: none)", DEBOOR },
+    { "map", UA_OPT_CHOICE, "none", 0, 0, 0, "none|log|asinh",
+      "spline in x, ln x (domains over decades, needs 0 < a) or asinh x (decades on both sides "
+      "of 0)", NULL },
+    { "max-knots", UA_OPT_INT, "100000", 6, 100000000, 0, NULL,
+      "give up (not resolved, best spline kept) beyond this many knots", AUTOKNOTS },
+};
+
+_Static_assert(sizeof ua_spline_option_spec / sizeof ua_spline_option_spec[0] ==
+                   UA_SPLINE_NOPTIONS,
+               "UA_SPLINE_NOPTIONS must count the table");
+
+/* "A:B" into two finite numbers (a leading '-' of A is a sign, not the separator). */
+static int parse_slopes(const char *s, double *a, double *b)
+{
+    const char *colon = strchr(s + (s[0] != '\0'), ':');
+    char left[64];
+    size_t len = colon ? (size_t)(colon - s) : 0;
+    if (!colon || len == 0 || len >= sizeof left) return -1;
+    memcpy(left, s, len);
+    left[len] = '\0';
+    char *end;
+    *a = strtod(left, &end);
+    if (*end || !isfinite(*a)) return -1;
+    *b = strtod(colon + 1, &end);
+    if (end == colon + 1 || *end || !isfinite(*b)) return -1;
+    return 0;
+}
+
+/* The option values as ua_spline_options, with the exclusions the table cannot express. */
+static ua_status read_options(const ua_options *o, ua_spline_options *so)
+{
+    ua_spline_options_default(so);
+    so->rtol = ua_options_real(o, "rtol");
+    so->fscale = ua_options_real(o, "fscale");
+    static const ua_spline_bc bcs[] = { UA_SPLINE_NOT_A_KNOT, UA_SPLINE_NATURAL,
+                                        UA_SPLINE_CLAMPED };
+    static const ua_spline_map maps[] = { UA_SPLINE_MAP_NONE, UA_SPLINE_MAP_LOG,
+                                          UA_SPLINE_MAP_ASINH };
+    int bc = ua_options_choice(o, "bc"), map = ua_options_choice(o, "map");
+    so->bc = bcs[bc < 0 ? 0 : bc];
+    so->map = maps[map < 0 ? 0 : map];
+    so->max_knots = (size_t)ua_options_int(o, "max-knots");
+    const char *slopes = ua_options_get(o, "slopes");
+    if (so->bc == UA_SPLINE_CLAMPED && !slopes)
+        return UA_ERR(UA_EINVAL, "--bc clamped needs --slopes A:B (f'(a) and f'(b))");
+    if (slopes) {
+        if (so->bc != UA_SPLINE_CLAMPED) return UA_ERR(UA_EINVAL, "--slopes needs --bc clamped");
+        if (parse_slopes(slopes, &so->slope_a, &so->slope_b))
+            return UA_ERR(UA_EINVAL, "--slopes '%s': expected two finite numbers A:B", slopes);
+    }
+    return UA_OK;
+}
+
+static ua_status set_number(ua_model *m, const char *key, double v)
+{
+    char buf[32];
+    return ua_model_set_meta(m, key, ua_fmt_double(buf, v));
+}
+
+/* SAMPLES with d == 1, k == 1: the interpolating spline through them (no tolerance: it meets
+ * every sample; the measurement is the RMSE on the rows). */
+static ua_status fit_samples(const ua_problem *p, const ua_options *o,
+                             const ua_spline_options *so, ua_model *meta, void **state)
+{
+    if (ua_options_given(o, "rtol") || ua_options_given(o, "fscale") ||
+        ua_options_given(o, "max-knots"))
+        return UA_ERR(UA_EINVAL, "--rtol, --fscale and --max-knots are AutoKnots options; a "
+                      "spline through samples interpolates them all");
+    if (ua_problem_outputs(p) != 1)
+        return UA_ERR(UA_EUNSUPPORTED, "the spline family interpolates one output; the samples "
+                      "have %zu", ua_problem_outputs(p));
+    const double *x, *y;
+    size_t n;
+    ua_problem_train(p, &x, &y, &n);
+    ua_spline *sp = NULL;
+    ua_status s = ua_spline_from_samples(x, y, n, so, &sp);
+    if (s) return s;
+    char buf[32];
+    snprintf(buf, sizeof buf, "%zu", n);
+    s = ua_model_set_meta(meta, "samples", buf);
+    if (s) {
+        ua_spline_free(sp);
+        return s;
+    }
+    *state = sp;
+    return UA_OK;
+}
+
+ua_status ua_spline_family_fit(const ua_problem *p, const ua_options *o,
+                               const ua_fit_hooks *hooks, ua_model *meta, void **state)
+{
+    (void)hooks;
+    *state = NULL;
+    ua_problem_kind kind = ua_problem_kind_of(p);
+    if (ua_problem_dim(p) != 1 || kind == UA_PROBLEM_SEQUENCES)
+        return UA_ERR(UA_EUNSUPPORTED, "the spline family fits 1-D formulas, functions and "
+                      "samples");
+    ua_spline_options so;
+    ua_status s = read_options(o, &so);
+    if (s) return s;
+    if (kind == UA_PROBLEM_SAMPLES) return fit_samples(p, o, &so, meta, state);
+
+    double a = ua_problem_lo(p)[0], b = ua_problem_hi(p)[0];
+    ua_probe_problem_fn fn = { .p = p };
+    ua_spline *sp = NULL;
+    ua_status fs = ua_spline_fit(ua_probe_problem_fn1, &fn, a, b, &so, &sp);
+    fs = ua_probe_problem_status(&fn, fs);
+    if (fs != UA_OK && fs != UA_ENOTRESOLVED) {
+        ua_spline_free(sp);
+        return fs;
+    }
+    char reason[512] = ""; /* the not-resolved message must outlive the metadata calls */
+    if (fs == UA_ENOTRESOLVED) snprintf(reason, sizeof reason, "%s", ua_last_error());
+    /* The verdict's tolerance: AutoKnots' |f - s| <= R (|f| + F), plus 8 ulps of the scale for
+     * the rounding of double evaluation (docs/spline.md: measured at most 4.0 ulps). */
+    double est = ua_spline_error_estimate(sp), ymax = 0.0;
+    const double *yv = ua_spline_values(sp);
+    for (size_t i = 0; i < ua_spline_nknots(sp); i++) ymax = fmax(ymax, fabs(yv[i]));
+    s = set_number(meta, "tol_rel", so.rtol);
+    if (!s) s = set_number(meta, "tol_abs", so.rtol * so.fscale);
+    if (!s) s = set_number(meta, "tol_scale", 8.0 * 0x1p-52);
+    /* the estimate is relative to |f| + F: in f's units, at most est (max |f| + F) */
+    if (!s) s = set_number(meta, "estimated_err", est * (ymax + so.fscale));
+    if (!s) s = set_number(meta, "estimated_rel_err", est);
+    if (s) {
+        ua_spline_free(sp);
+        return s;
+    }
+    *state = sp;
+    if (fs == UA_ENOTRESOLVED) {
+        char *tag = strrchr(reason, '['); /* UA_ERR appends the tag again */
+        if (tag && tag > reason && tag[-1] == ' ') tag[-1] = '\0';
+        return UA_ERR(UA_ENOTRESOLVED, "%s", reason);
+    }
+    return UA_OK;
+}
