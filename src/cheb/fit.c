@@ -3,6 +3,12 @@
  * piece does not converge — at a detected edge, else at the midpoint — then merge neighbours
  * that one fit resolves), following Chebfun's splitting mode, and uniform pieces (2^k equal
  * pieces of at most uniform_length coefficients, for fast evaluation) (docs/cheb.md).
+ *
+ * Every chopped piece is checked off its grid (scan.c) before it counts as resolved: where f and
+ * the series disagree between the construction points (a narrow feature every grid missed), a
+ * single piece is refitted on the next grids up to max_length, a piecewise fit is split at the
+ * worst point, uniform pieces go to the next level; what still fails is not resolved and the
+ * message names the place.
  */
 #include <float.h>
 #include <math.h>
@@ -12,6 +18,7 @@
 
 #include "core/internal.h"
 #include "sample.h"
+#include "scan.h"
 
 void ua_cheb_options_default(ua_cheb_options *opt)
 {
@@ -26,9 +33,16 @@ void ua_cheb_options_default(ua_cheb_options *opt)
     opt->uniform_length = 0;
 }
 
+/* A failed check (scan.c) of a fit: where, and by how much. */
+typedef struct {
+    int failed;
+    double t, err, thr; /* the worst point (in t), |f - p| there and the threshold */
+} check_fail;
+
 typedef struct {
     double lo, hi; /* in t */
     ua_cheb_piece_fit fit;
+    check_fail fail; /* the last failed check of this piece (fit unresolved because of it) */
 } piece;
 
 typedef struct {
@@ -42,7 +56,30 @@ typedef struct {
     size_t intervals; /* pieces finished + intervals still to process */
 } builder;
 
-static ua_status push_piece(builder *B, double lo, double hi, ua_cheb_piece_fit *f)
+/* Checks a chopped fit f of [lo, hi] off its grid; a failure unresolves f and is recorded in
+ * *fail. A fit that is not resolved (or floored) is left as it is. */
+static ua_status check_fit(builder *B, double lo, double hi, ua_cheb_piece_fit *f,
+                           ua_cheb_scan *sc, check_fail *fail)
+{
+    if (!f->resolved) return UA_OK;
+    double frac = (hi - lo) / (B->s->tb - B->s->ta);
+    size_t m = ua_cheb_scan_count(f->grid, frac);
+    ua_cheb_check chk;
+    ua_status st = ua_cheb_check_piece(B->s, lo, hi, f->coeffs, f->n, m, &B->tol,
+                                       fmax(B->vscale, f->vscale), sc, &chk);
+    if (st) return st;
+    if (!chk.pass) {
+        f->resolved = 0;
+        fail->failed = 1;
+        fail->t = chk.t_worst;
+        fail->err = chk.err;
+        fail->thr = chk.thr;
+    }
+    return UA_OK;
+}
+
+static ua_status push_piece(builder *B, double lo, double hi, ua_cheb_piece_fit *f,
+                            const check_fail *fail)
 {
     if (B->count == B->cap) {
         size_t cap = B->cap ? 2 * B->cap : 16;
@@ -54,6 +91,7 @@ static ua_status push_piece(builder *B, double lo, double hi, ua_cheb_piece_fit 
     B->p[B->count].lo = lo;
     B->p[B->count].hi = hi;
     B->p[B->count].fit = *f;
+    B->p[B->count].fail = *fail;
     B->count++;
     f->coeffs = NULL;
     return UA_OK;
@@ -73,42 +111,77 @@ static int cut_ok(const builder *B, double lo, double hi, double e)
     return 1;
 }
 
-static ua_status fit_interval(builder *B, double lo, double hi, ua_cheb_piece_fit *f)
+/* Fits [lo, hi] with at most split_length coefficients and checks it off the grid. refine
+ * (single piece): while the check fails, refit on the next grid (2 grid - 1, every old sample
+ * reused through the memo) up to split_length; otherwise (piecewise) a failed check leaves the
+ * fit unresolved and *fail says where to cut. */
+static ua_status fit_interval(builder *B, double lo, double hi, int refine, ua_cheb_piece_fit *f,
+                              check_fail *fail)
 {
-    ua_status st = ua_cheb_fit_piece(B->s, lo, hi, B->split_length, lo != B->s->ta,
-                                     hi != B->s->tb, &B->tol, B->vscale, f);
-    if (!st && f->vscale > B->vscale) B->vscale = f->vscale;
+    const int ext_lo = lo != B->s->ta, ext_hi = hi != B->s->tb;
+    memset(fail, 0, sizeof *fail);
+    ua_cheb_scan sc = { 0 };
+    ua_status st = ua_cheb_fit_piece(B->s, lo, hi, B->split_length, ext_lo, ext_hi, &B->tol,
+                                     B->vscale, f);
+    for (;;) {
+        if (st) break;
+        if (f->vscale > B->vscale) B->vscale = f->vscale;
+        st = check_fit(B, lo, hi, f, &sc, fail);
+        if (st || f->resolved || !fail->failed || !refine) break;
+        size_t next = 2 * f->grid - 1;
+        if (next > B->split_length) break; /* no longer grid allowed: not resolved */
+        ua_cheb_piece_fit g;
+        st = ua_cheb_fit_piece_from(B->s, lo, hi, next, B->split_length, ext_lo, ext_hi, &B->tol,
+                                    B->vscale, &g);
+        if (st) break;
+        free(f->coeffs);
+        *f = g;
+    }
+    ua_cheb_scan_release(&sc);
+    if (st) {
+        free(f->coeffs);
+        f->coeffs = NULL;
+    }
     return st;
 }
 
-/* Finishes [lo, hi] whose fit f (owned) is given: keep it, or split and recurse. */
-static ua_status build(builder *B, double lo, double hi, ua_cheb_piece_fit *f)
+/* Finishes [lo, hi] whose fit f (owned) is given: keep it, or split and recurse. A fit whose
+ * check failed (*fail) is cut at the check's worst point (the narrow feature); others at a
+ * detected edge, else at the midpoint. */
+static ua_status build(builder *B, double lo, double hi, ua_cheb_piece_fit *f,
+                       const check_fail *fail)
 {
-    if (f->resolved || B->intervals >= B->max_pieces) return push_piece(B, lo, hi, f);
+    if (f->resolved || B->intervals >= B->max_pieces) return push_piece(B, lo, hi, f, fail);
     double mid = lo + (hi - lo) / 2, e = mid;
-    int found = 0;
-    ua_status st = ua_cheb_detect_edge(B->s, lo, hi, B->vscale, B->hscale, &found, &e);
-    if (st) return st;
-    if (!found || !cut_ok(B, lo, hi, e)) e = mid;
-    if (!cut_ok(B, lo, hi, e)) return push_piece(B, lo, hi, f); /* too narrow to split */
+    ua_status st = UA_OK;
+    if (fail->failed && cut_ok(B, lo, hi, fail->t)) {
+        e = fail->t;
+    } else {
+        int found = 0;
+        st = ua_cheb_detect_edge(B->s, lo, hi, B->vscale, B->hscale, &found, &e);
+        if (st) return st;
+        if (!found || !cut_ok(B, lo, hi, e)) e = mid;
+    }
+    if (!cut_ok(B, lo, hi, e)) return push_piece(B, lo, hi, f, fail); /* too narrow to split */
     free(f->coeffs);
     f->coeffs = NULL;
     B->intervals++;
     ua_cheb_piece_fit left, right;
-    st = fit_interval(B, lo, e, &left);
+    check_fail lf, rf;
+    st = fit_interval(B, lo, e, 0, &left, &lf);
     if (st) return st;
-    st = fit_interval(B, e, hi, &right);
+    st = fit_interval(B, e, hi, 0, &right, &rf);
     if (st) {
         free(left.coeffs);
         return st;
     }
-    st = build(B, lo, e, &left);
+    st = build(B, lo, e, &left, &lf);
     free(left.coeffs);
     if (st) {
         free(right.coeffs);
         return st;
     }
-    st = build(B, e, hi, &right);
+    st = build(B, e, hi, &right, &rf);
     free(right.coeffs);
     return st;
 }
@@ -125,7 +198,8 @@ static ua_status merge(builder *B)
             continue;
         }
         ua_cheb_piece_fit u;
-        ua_status st = fit_interval(B, l->lo, r->hi, &u);
+        check_fail uf; /* the union is checked too: a merge must not lose a narrow feature */
+        ua_status st = fit_interval(B, l->lo, r->hi, 0, &u, &uf);
         if (st) return st;
         if (!u.resolved || u.n > l->fit.n + r->fit.n) { /* keep the cheaper description */
             free(u.coeffs);
@@ -136,6 +210,7 @@ static ua_status merge(builder *B)
         free(r->fit.coeffs);
         l->hi = r->hi;
         l->fit = u;
+        l->fail = uf;
         memmove(r, r + 1, (B->count - i - 2) * sizeof *r);
         B->count--;
     }
@@ -215,7 +290,8 @@ static ua_status build_uniform(builder *B, size_t L, size_t max_pieces, size_t n
                      * approximation of that length the series offers) */
                     if (f.n > L) f.n = L;
                 }
-                st = push_piece(B, lo, hi, &f);
+                check_fail none = { 0 };
+                st = push_piece(B, lo, hi, &f, &none);
                 if (st) {
                     free(f.coeffs);
                     return st;
@@ -223,6 +299,16 @@ static ua_status build_uniform(builder *B, size_t L, size_t max_pieces, size_t n
             }
             if ((!all && !last) || B->vscale == v0) break;
         }
+        if (all || last) /* the level passed the chop: each piece is checked off its grid */
+            for (size_t i = 0; i < B->count; i++) {
+                piece *q = &B->p[i];
+                ua_cheb_scan sc = { 0 };
+                ua_status st = check_fit(B, q->lo, q->hi, &q->fit, &sc, &q->fail);
+                ua_cheb_scan_release(&sc);
+                if (st) return st;
+                if (!q->fit.resolved) all = 0;
+                if (!all && !last) break; /* the next level it is */
+            }
         if (all || last) {
             *ok = all;
             return UA_OK;
@@ -325,6 +411,22 @@ static ua_status piece_singularity(builder *B, int *sing, double *e, double *tpe
                             fpeak);
 }
 
+/* The not-resolved message's tail naming a narrow feature: the unresolved piece whose failed
+ * check (scan.c) was worst relative to its threshold; "" when no check failed. */
+static void feature_note(char *buf, size_t size, const builder *B)
+{
+    const piece *w = NULL;
+    for (size_t i = 0; i < B->count; i++) {
+        const piece *q = &B->p[i];
+        if (q->fit.resolved || !q->fail.failed) continue;
+        if (!w || q->fail.err / q->fail.thr > w->fail.err / w->fail.thr) w = q;
+    }
+    if (!w) return;
+    snprintf(buf, size, ": a narrow feature near x = %.6g is not resolved (|f - p| = %.3g there, "
+             "above the allowed %.3g, at a point between the construction points)",
+             ua_cheb_sampler_x(B->s, w->fail.t), w->fail.err, w->fail.thr);
+}
+
 /* The not-resolved message's tail naming a singularity (t: its place, tp, fp: the largest |f|
  * seen and where). */
 static const char *singularity_note(char *buf, size_t size, const ua_cheb_sampler *s, double t,
@@ -360,6 +462,11 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
         /* the piecewise search revisits points (edge detection, merging): memoise f */
         st = ua_cheb_sampler_memo(&s, 4 * B.split_length);
         if (st) return st;
+    } else if (!o->uniform_length) {
+        /* a refit after a failed check starts on a larger grid that holds the old one: the
+         * memo keeps every sample evaluated once (a small table, grown as needed) */
+        st = ua_cheb_sampler_memo(&s, 64);
+        if (st) return st;
     }
     if (o->uniform_length) {
         size_t L = o->uniform_length, nmax = 17;
@@ -376,6 +483,8 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
         char note[256] = "";
         if (!st && !ok) st = piece_singularity(&B, &sing, &sing_e, &sing_t, &sing_f);
         if (!st && sing) singularity_note(note, sizeof note, &s, sing_e, sing_t, sing_f);
+        char feat[320] = "";
+        if (!st && !ok && !sing) feature_note(feat, sizeof feat, &B);
         double fl = floored_scale(&B);
         for (size_t i = 0; i < B.count; i++) free(B.p[i].fit.coeffs);
         free(B.p);
@@ -390,19 +499,20 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
         if (!ok)
             return UA_ERR(UA_ENOTRESOLVED,
                           "cheb_fit: %zu uniform pieces do not all resolve to tol %g within %zu "
-                          "coefficients (max_pieces %zu)%s",
-                          (*out)->npieces, o->tol, L, o->max_pieces, note);
+                          "coefficients (max_pieces %zu)%s%s",
+                          (*out)->npieces, o->tol, L, o->max_pieces, note, feat);
         return UA_OK;
     }
     ua_cheb_piece_fit whole;
-    st = fit_interval(&B, s.ta, s.tb, &whole);
+    check_fail wf;
+    st = fit_interval(&B, s.ta, s.tb, !o->split, &whole, &wf);
     if (!st) {
         if (o->split) {
-            st = build(&B, s.ta, s.tb, &whole);
+            st = build(&B, s.ta, s.tb, &whole, &wf);
             free(whole.coeffs);
             if (!st) st = merge(&B);
         } else {
-            st = push_piece(&B, s.ta, s.tb, &whole);
+            st = push_piece(&B, s.ta, s.tb, &whole, &wf);
             if (st) free(whole.coeffs);
         }
     }
@@ -433,6 +543,8 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
         ua_cheb_free(*out);
         *out = NULL;
     }
+    char feat[320] = "";
+    if (!st && unresolved && !sing) feature_note(feat, sizeof feat, &B);
     for (size_t i = 0; i < B.count; i++) free(B.p[i].fit.coeffs);
     free(B.p);
     ua_cheb_sampler_release(&s);
@@ -442,7 +554,8 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
     if (sing) singularity_note(note, sizeof note, &s, sing_e, sing_t, sing_f);
     if (!(*out)->resolved)
         return UA_ERR(UA_ENOTRESOLVED,
-                      "cheb_fit: not resolved to tol %g within %zu coefficients%s%s", o->tol,
-                      B.split_length, o->split ? " per piece and the piece limit" : "", note);
+                      "cheb_fit: not resolved to tol %g within %zu coefficients%s%s%s", o->tol,
+                      B.split_length, o->split ? " per piece and the piece limit" : "", note,
+                      feat);
     return UA_OK;
 }

@@ -94,6 +94,11 @@ void ua_cheb_finish(ua_cheb *c);
  * mid + half * s_j with s_j from ua_cheb_points (so symmetric grids stay symmetric). */
 void ua_cheb_points_on(size_t n, double lo, double hi, double *out);
 
+/* FFTW's planner keeps global state: every creation and destruction of a plan in this family
+ * (points.c, scan.c) holds this lock (executing a plan needs none). */
+void ua_cheb_fftw_plan_lock(void);
+void ua_cheb_fftw_plan_unlock(void);
+
 /* The family's C export (src/cheb/export.c; the vtable's export_c, src/model/family.h). */
 #include <stdio.h>
 #include "uniapprox/model.h"

@@ -42,6 +42,9 @@ void ua_cheb_points_on(size_t n, double lo, double hi, double *out)
  * (executing a plan is thread-safe). */
 static pthread_mutex_t plan_lock = PTHREAD_MUTEX_INITIALIZER;
 
+void ua_cheb_fftw_plan_lock(void) { pthread_mutex_lock(&plan_lock); }
+void ua_cheb_fftw_plan_unlock(void) { pthread_mutex_unlock(&plan_lock); }
+
 ua_status ua_cheb_vals2coeffs(size_t n, const double *vals, double *coeffs)
 {
     if (n == 0 || !vals || !coeffs) return UA_ERR(UA_EINVAL, "vals2coeffs: n must be >= 1");

@@ -19,6 +19,7 @@
 
 #include "core/internal.h"
 #include "internal.h"
+#include "scan.h"
 
 enum { ST_TODO = 0, ST_DONE = 1, ST_BREAK = 2 };
 
@@ -390,6 +391,33 @@ static ua_status test_interval(sweep_ctx *c, const knots *old, size_t j, const u
     return UA_OK;
 }
 
+/* Adds the scan's failing places (scan.c; sorted by x, each strictly inside a knot interval
+ * of its own) as knots: the interval each splits and the new one are tested again. */
+static ua_status insert_knots(knots *k, ua_spline_map map, const ua_spline_scan_fail *fails,
+                              size_t nfail)
+{
+    knots nk;
+    ua_status s = knots_alloc(&nk, k->n + nfail);
+    if (s) return s;
+    size_t q = 0;
+    for (size_t j = 0; j < k->n; j++) {
+        int split = q < nfail && j + 1 < k->n && k->st[j] != ST_BREAK && fails[q].x > k->x[j] &&
+                    fails[q].x < k->x[j + 1];
+        knots_push(&nk, k->x[j], k->t[j], k->y[j], split ? ST_TODO : k->st[j], k->nojump[j],
+                   split ? 0 : k->depth[j]);
+        while (q < nfail && j + 1 < k->n && fails[q].x < k->x[j + 1]) {
+            if (split) knots_push(&nk, fails[q].x, ua_spline_map_x(map, fails[q].x), fails[q].y,
+                                  ST_TODO, 0, 0);
+            split = 0; /* one per interval (the scan gives one) */
+            q++;
+        }
+    }
+    knots_free(k);
+    *k = nk;
+    knots_fix_collisions(k);
+    return UA_OK;
+}
+
 ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline_options *opt,
                         ua_spline **out)
 {
@@ -409,6 +437,11 @@ ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline
     c.lim_scale = fmax(fmax(fabs(ta), fabs(tb)), tb - ta);
     if ((s = initial_knots(f, ctx, a, b, &o, &k, &c.nevals))) goto fail;
 
+    /* the sweeps; after convergence the check off the knots (scan.c), whose failing places
+     * become knots, and the sweeps again */
+    ua_spline_scan_fail scan_worst = { 0 };
+    int scan_failed = 0;
+    for (int scan_round = 0;; scan_round++) {
     int refining = 0;
     size_t refine_rounds = 0;
     for (;;) {
@@ -453,18 +486,34 @@ ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline
             break;
         }
     }
+    if (c.out_of_knots) break;
+    size_t nfail = 0;
+    ua_spline_scan_fail *fails = ua_calloc(k.n, sizeof *fails);
+    if (!fails) {
+        s = UA_ENOMEM_ERR(k.n * sizeof *fails);
+        goto fail;
+    }
+    s = ua_spline_scan(f, ctx, sp, o.rtol, o.fscale, fails, k.n, &nfail, &scan_worst, &c.nevals);
+    if (!s && nfail && (scan_round >= 64 || k.n + nfail > o.max_knots)) scan_failed = 1;
+    if (!s && nfail && !scan_failed) s = insert_knots(&k, o.map, fails, nfail);
+    free(fails);
+    if (s) goto fail;
+    if (!nfail || scan_failed) break;
+    }
     /* Where a jump was located or an interval accepted at the precision limit, |f| may grow
      * without bound (a pole between two doubles): probe those places, as the cheb family does
      * (singular.c). Without either, nothing is probed and nothing is evaluated. */
     ua_spline_singularity sing = { 0 };
     if ((s = ua_spline_probe_singularity(f, ctx, a, b, sp, o.fscale, &c.cands, &sing))) goto fail;
     c.nevals += sing.nevals;
-    sp->resolved = !c.out_of_knots && !sing.found;
+    sp->resolved = !c.out_of_knots && !sing.found && !scan_failed;
     /* the error of the spline before each tested midpoint was added: an estimate from above of
      * where the spline stands (not a bound); next to a singularity, its error at the probe's
      * samples */
     sp->err_est = c.out_of_knots ? fmax(c.err_pass, c.err_fail) : c.err_pass;
     if (sing.found) sp->err_est = fmax(sp->err_est, sing.err);
+    if (scan_failed) /* the scan's worst point, relative as the tests' */
+        sp->err_est = fmax(sp->err_est, scan_worst.err / (fabs(scan_worst.y) + o.fscale));
     sp->nevals = c.nevals;
     if (o.bc == UA_SPLINE_CLAMPED) {
         sp->slope_a = o.slope_a;
@@ -477,10 +526,16 @@ ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline
         snprintf(note, sizeof note, ": the target appears to have a singularity near x = %.17g "
                  "(|f| grows without bound there, %.3g at x = %.17g); fit on either side of it",
                  sing.x, sing.fpeak, sing.xpeak);
-    if (c.out_of_knots)
+    char feat[320] = "";
+    if (scan_failed || c.out_of_knots) {
+        if (scan_worst.err > 0.0)
+            snprintf(feat, sizeof feat, ": a narrow feature near x = %.6g is not resolved "
+                     "(|f - s| = %.3g there, above the allowed %.3g, at a point between the "
+                     "knots)", scan_worst.x, scan_worst.err, scan_worst.thr);
         return UA_ERR(UA_ENOTRESOLVED, "spline not resolved to rtol %g within %zu knots "
-                      "(estimated relative error %.3g)%s", o.rtol, o.max_knots, sp->err_est,
-                      note);
+                      "(estimated relative error %.3g)%s%s", o.rtol, o.max_knots, sp->err_est,
+                      note, feat);
+    }
     if (sing.found)
         return UA_ERR(UA_ENOTRESOLVED, "spline not resolved to rtol %g (estimated relative "
                       "error %.3g)%s", o.rtol, sp->err_est, note);

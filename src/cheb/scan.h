@@ -1,0 +1,66 @@
+/*
+ * src/cheb/scan.h — the constructor's own check of a chopped piece on points that are not its
+ * construction points (scan.c): Chebfun's sampleTest idea (f at a few arbitrary points compared
+ * with the interpolant) and a dense scan that finds narrow features every grid missed.
+ */
+#ifndef UA_CHEB_SCAN_H
+#define UA_CHEB_SCAN_H
+
+#include <stddef.h>
+#include "sample.h"
+
+/* The scan's density over a whole domain: about this many points (more for long series). */
+enum { UA_CHEB_SCAN_POINTS = 1 << 13, UA_CHEB_SCAN_MAX = 1 << 15, UA_CHEB_SCAN_MIN = 64 };
+
+/* f on the scan points of one piece, kept so that a refit of the same piece (a longer grid)
+ * is checked again without evaluating f again. Zero-initialise; release with
+ * ua_cheb_scan_release. */
+typedef struct {
+    double lo, hi; /* the piece (in t) the values belong to */
+    size_t m;      /* scan points (0: none yet) */
+    double *t, *y; /* (m,) the points in t and f there */
+    int have_sigma; /* sigma measured */
+    double sigma;   /* the rounding noise of f on the piece (scan.c, measure_noise) */
+} ua_cheb_scan;
+
+void ua_cheb_scan_release(ua_cheb_scan *sc);
+
+/* The outcome of a check. */
+typedef struct {
+    int pass;       /* 1: |f - p| <= thr at every point checked */
+    double ratio;   /* max |f - p| / thr over the points (<= 1 when pass) */
+    double err;     /* |f - p| at the worst point (largest ratio) */
+    double thr;     /* the threshold there */
+    double t_worst; /* where (in t) */
+    double fmax;    /* max |f| over the points checked */
+    size_t m;       /* points checked */
+} ua_cheb_check;
+
+/*
+ * Checks the series coeffs (n,) of the piece [lo, hi] (in t) against f on points that are not
+ * Chebyshev points of any grid: two arbitrary points (sampleTest) and m scan points
+ * t_j = mid + half cos(pi (j + d) / m), j < m, d = (sqrt 5 - 1) / 2 (an irrational offset: never
+ * a point cos(pi k / 2^q) of a construction grid), m = ua_cheb_scan_count(grid, frac).
+ * The interpolant on the scan points comes from one complex FFT of size 2m (values and
+ * derivative, so that p is taken where ua_cheb_eval would put x: s(x_j), not the exact
+ * cos(pi (j + d) / m)), whatever n.
+ *
+ * Passes when at every point |f - p| <= thr with
+ *     thr = tol * V (relative), or max(tol, 2^-52 V) (absolute), plus 8 eps V + 2 noise,
+ * V = max(vscale, max |f| over the points checked), eps = 2^-52, and noise = max over
+ * neighbouring scan points of |f_{j+1} - f_j| / |t_{j+1} - t_j| * eps / 2 * max |t| — the
+ * conditioning floor ua_cheb_fit_piece also allows (a grid point t is only known to half an ulp
+ * of |t|), counted only while below sqrt(tol_rel) V (above, it is a feature, not rounding).
+ * Values of f are evaluated directly (not through the sampler's memo: no scan point is ever
+ * sampled twice), counted in s->nevals. UA_EDOMAIN (f not finite, naming x), UA_ENOMEM.
+ */
+ua_status ua_cheb_check_piece(ua_cheb_sampler *s, double lo, double hi, const double *coeffs,
+                              size_t n, size_t m, const ua_cheb_tol *tol, double vscale,
+                              ua_cheb_scan *sc, ua_cheb_check *out);
+
+/* The scan points of a piece built on a grid of size grid covering the fraction frac (0, 1] of
+ * the domain (in t): a power of two, UA_CHEB_SCAN_POINTS * frac and at least 2 grid (so that the
+ * scan is never sparser than the construction), within [UA_CHEB_SCAN_MIN, UA_CHEB_SCAN_MAX]. */
+size_t ua_cheb_scan_count(size_t grid, double frac);
+
+#endif /* UA_CHEB_SCAN_H */
