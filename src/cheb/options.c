@@ -93,18 +93,22 @@ static double conditioning_allowance(const ua_cheb *c)
     return 0x1p-52 * worst;
 }
 
-/* The constructor's own estimate: the last kept coefficient of the worst piece (standardChop
- * keeps the series down to where its tail enters the noise plateau, so what it dropped is
- * smaller; an unresolved piece's last coefficient is the size of its unresolved tail). */
-static double tail_estimate(const ua_cheb *c)
+/* The constructor's own estimate. Resolved: what standardChop certified, tol relative to the
+ * scale (sum_k |c_k| >= max |p| on each piece) or the absolute tol. Not resolved: the last kept
+ * coefficient of the worst piece, the size of the tail it could not resolve. */
+static double own_estimate(const ua_cheb *c, const ua_cheb_options *co)
 {
-    double worst = 0.0;
+    double scale = 0.0, last = 0.0;
     for (size_t i = 0; i < c->npieces; i++) {
+        const double *a = c->coeffs + c->offset[i];
         size_t n = c->offset[i + 1] - c->offset[i];
-        if (n < 2) continue; /* a constant: nothing was left out */
-        worst = fmax(worst, fabs(c->coeffs[c->offset[i] + n - 1]));
+        double sum = 0.0;
+        for (size_t k = 0; k < n; k++) sum += fabs(a[k]);
+        scale = fmax(scale, sum);
+        if (n >= 2) last = fmax(last, fabs(a[n - 1]));
     }
-    return worst;
+    if (!c->resolved) return last;
+    return co->abs_tol ? co->tol : co->tol * scale;
 }
 
 static ua_status set_number(ua_model *m, const char *key, double v)
@@ -143,7 +147,7 @@ ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_
     s = set_number(meta, "tol_abs", (co.abs_tol ? co.tol : 0.0) + allow);
     if (!s) s = set_number(meta, "tol_scale", co.abs_tol ? floor_scale : fmax(co.tol, floor_scale));
     if (!s) s = set_number(meta, "tol_rel", 0.0);
-    if (!s) s = set_number(meta, "estimated_err", tail_estimate(c));
+    if (!s) s = set_number(meta, "estimated_err", own_estimate(c, &co));
     if (s) {
         ua_cheb_free(c);
         return s;
