@@ -1,4 +1,5 @@
 /* uniapprox check — re-measure a model's errors against the MPFR reference. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,18 +7,25 @@
 #include "cli.h"
 
 static const char help[] =
-    "usage: uniapprox check MODEL [--against EXPR] [--points N] [--prec BITS] [--json]\n"
+    "usage: uniapprox check MODEL [--against EXPR] [--check-points N] [--prec BITS] [--json]\n"
+    "       uniapprox check MODEL --data FILE [--x-col C --y-col C] [--json]\n"
     "\n"
-    "Evaluates the model on a dense grid over its domain (uniform, or uniform in ln x for\n"
-    "log-mapped models) plus its own natural points (Chebyshev points, breakpoints), and measures\n"
-    "the error against the target evaluated in MPFR: max absolute, max relative, max relative to\n"
-    "the function's scale, RMS, and ULPs of float64 and float32, each with where it occurs.\n"
+    "Measures the model again, independently of how it was built: a model of a formula against\n"
+    "MPFR, a model of your own C function (--function) against that function in double (compiled\n"
+    "again from the source the model records), over its whole domain or box — a dense grid (1-D,\n"
+    "uniform or uniform in ln x for log-mapped models; 2-D tensor grid), scrambled Sobol points,\n"
+    "the box's corners and face centres, plus the model's own natural points (Chebyshev points,\n"
+    "knots, breakpoints) — and reports max absolute, max relative, max relative to the scale,\n"
+    "RMS and ULP errors, each with where it occurs, and the verdict against the tolerance the\n"
+    "model was fitted to. A model of samples is measured on --data (RMSE in the target's units).\n"
+    "Exit 1 when the verdict is \"not resolved\" or --tol is exceeded.\n"
     "\n"
     "options:\n"
-    "  --against EXPR   measure against EXPR instead of the target stored in the model\n"
-    "  --points N       grid points (default 100000)\n"
+    "  --against EXPR   measure against EXPR (in the model's variables) instead of its target\n"
+    "  --check-points N points of the measurement (default 100000; --points is the same)\n"
     "  --prec BITS      MPFR precision of the reference (default 128)\n"
     "  --tol T          exit 1 when the max error relative to the scale exceeds T\n"
+    "  --data FILE ...  samples to measure a learner on (the options of uniapprox fit --help)\n"
     "  --json           machine-readable output\n"
     "\n"
     "exhaustive float32 check:\n"
@@ -43,12 +51,56 @@ static const char help[] =
     "                   for a kernel that never returns; 0 = no limit (default: 600, or 20 us\n"
     "                   per float per thread when that is longer)\n";
 
+/* The problem to measure m on: the samples given, --against EXPR on the model's box, or the
+ * problem the model records. Prints and returns an exit code on failure. */
+static int problem_for(const ua_model *m, const char *against, ua_cli_problem_args *pa,
+                       ua_problem **p)
+{
+    if (pa->data || pa->split_dir || pa->targets) return ua_cli_problem_build("check", pa, p);
+    size_t d;
+    const double *lo, *hi;
+    ua_model_box(m, &d, &lo, &hi);
+    if (against) {
+        if (!d) return ua_cli_usage("check", "the model has no domain to measure --against on");
+        const char *vars = ua_model_meta(m, "vars");
+        char buf[1024];
+        const char *names[UA_PROBLEM_MAX_DIM];
+        size_t n = 0;
+        if (vars && d > 1) {
+            snprintf(buf, sizeof buf, "%s", vars);
+            for (char *t = strtok(buf, ","); t && n < UA_PROBLEM_MAX_DIM; t = strtok(NULL, ","))
+                names[n++] = t;
+        }
+        ua_target *t;
+        ua_status s = ua_target_parse(against, n ? names : NULL, n, &t);
+        if (!s && ua_target_dim(t) != d) {
+            s = UA_EINVAL;
+            fprintf(stderr, "uniapprox check: --against '%s' has %zu variables; the model %zu\n",
+                    against, ua_target_dim(t), d);
+            ua_target_free(t);
+            return UA_EXIT_USAGE;
+        }
+        if (!s) s = ua_problem_formula(t, lo, hi, p);
+        ua_target_free(t);
+        return s ? ua_cli_fail("check", s) : 0;
+    }
+    ua_status s = ua_model_problem(m, p);
+    if (s == UA_EUNSUPPORTED)
+        return ua_cli_usage("check", "%s: give --against EXPR, or --data FILE for a model of "
+                            "samples", ua_cli_error_text());
+    return s ? ua_cli_fail("check", s) : 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
-    const char *against = NULL, *points = "100000", *prec = "128", *tol = NULL;
+    const char *against = NULL, *points = NULL, *prec = NULL, *tol = NULL;
     int json = 0, exhaustive = 0;
     ua_cli_exhaustive_args ex = { 0 };
-    const ua_opt opts[] = {
+    ua_cli_problem_args pa = { 0 };
+    ua_opt popts[24];
+    size_t npopts = ua_cli_problem_opts(&pa, popts);
+    const ua_opt base[] = {
+        { "check-points", 0, 1, &points, NULL },
         { "against", 0, 1, &against, NULL }, { "points", 0, 1, &points, NULL },
         { "prec", 0, 1, &prec, NULL },       { "tol", 0, 1, &tol, NULL },
         { "json", 0, 0, NULL, &json },
@@ -58,9 +110,27 @@ int cmd_check(int argc, char **argv)
         { "top", 0, 1, &ex.top, NULL },            { "cflags", 0, 1, &ex.cflags, NULL },
         { "max-ulp", 0, 1, &ex.max_ulp, NULL },    { "timeout", 0, 1, &ex.timeout, NULL },
     };
+    /* the samples options of the problem (--data ...), not its formula / function ones, which
+     * check reads from the model (--timeout and --cflags are the exhaustive check's here) */
+    ua_opt opts[48];
+    size_t nopts = sizeof base / sizeof base[0];
+    memcpy(opts, base, sizeof base);
+    for (size_t i = 0; i < npopts; i++)
+        if (popts[i].takes_value && (!strcmp(popts[i].name, "data") ||
+                                     !strcmp(popts[i].name, "format") ||
+                                     !strcmp(popts[i].name, "x-col") ||
+                                     !strcmp(popts[i].name, "y-col") ||
+                                     !strcmp(popts[i].name, "split-dir") ||
+                                     !strcmp(popts[i].name, "test-data") ||
+                                     !strcmp(popts[i].name, "targets") ||
+                                     !strcmp(popts[i].name, "test-targets")))
+            opts[nopts++] = popts[i];
+    const char *split = NULL;
+    if (ua_cli_split_is_problem(argc, argv)) opts[nopts++] = (ua_opt){ "split", 0, 1, &split, NULL };
     char **pos;
     size_t npos;
-    int rc = ua_cli_parse("check", argc, argv, opts, sizeof opts / sizeof opts[0], &pos, &npos);
+    int rc = ua_cli_parse("check", argc, argv, opts, nopts, &pos, &npos);
+    pa.split = split;
     if (rc == -1) {
         free(pos);
         fputs(help, stdout);
@@ -81,58 +151,58 @@ int cmd_check(int argc, char **argv)
         return ua_cli_usage("check", "--symbol, --lo, --hi, --threads, --top, --cflags, "
                                      "--max-ulp and --timeout go with --exhaustive or --kernel");
     if (!path) return ua_cli_usage("check", "expected one MODEL (see --help)");
-    size_t npoints;
-    double precd, told = 0;
-    if (ua_cli_size(points, &npoints) || npoints < 2)
-        return ua_cli_usage("check", "--points '%s' must be a count >= 2", points);
-    if (ua_cli_double(prec, &precd) || precd < 53 || precd > 100000 || precd != (long)precd)
-        return ua_cli_usage("check", "--prec '%s' must be an integer number of bits in [53, 100000]", prec);
+    double told = 0;
+    ua_measure_options mo;
+    if ((rc = ua_cli_measure_options("check", points, prec, &mo))) return rc;
     if (tol && (ua_cli_double(tol, &told) || !(told > 0)))
         return ua_cli_usage("check", "--tol '%s' must be a positive number", tol);
 
     ua_model *m;
     ua_status s = ua_model_load(path, &m);
     if (s) return ua_cli_fail("check", s);
-    if (!ua_cli_model_is_1d("check", m)) {
+    ua_problem *p = NULL;
+    if ((rc = problem_for(m, against, &pa, &p))) {
         ua_model_free(m);
-        return UA_EXIT_USAGE;
+        return rc;
     }
-    const char *spec = against ? against : ua_model_target(m);
-    if (!*spec) {
-        ua_model_free(m);
-        return ua_cli_usage("check", "the model stores no target: give one with --against");
-    }
-    ua_target *t;
-    ua_errors err;
-    s = ua_target_parse(spec, NULL, 0, &t);
-    if (!s) s = ua_cli_measure(m, t, npoints, (long)precd, &err);
-    ua_target_free(t);
+    ua_measurement r;
+    s = ua_model_measure(m, p, &mo, &r);
+    ua_cli_progress_done();
     if (s) {
+        ua_problem_free(p);
         ua_model_free(m);
         return ua_cli_fail("check", s);
     }
-    double lo, hi;
-    ua_model_domain(m, &lo, &hi);
     if (json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "model", path);
-        cJSON_AddStringToObject(o, "against", spec);
-        cJSON *d = cJSON_AddArrayToObject(o, "domain");
-        cJSON_AddItemToArray(d, cJSON_CreateNumber(lo));
-        cJSON_AddItemToArray(d, cJSON_CreateNumber(hi));
-        cJSON_AddNumberToObject(o, "reference_prec", precd);
-        ua_cli_errors_json(o, &err);
+        cJSON_AddStringToObject(o, "family", ua_model_family(m));
+        cJSON_AddStringToObject(o, "against", ua_problem_describe(p));
+        size_t d;
+        const double *lo, *hi;
+        ua_model_box(m, &d, &lo, &hi);
+        if (d == 1) {
+            cJSON *dom = cJSON_AddArrayToObject(o, "domain");
+            cJSON_AddItemToArray(dom, cJSON_CreateNumber(lo[0]));
+            cJSON_AddItemToArray(dom, cJSON_CreateNumber(hi[0]));
+        }
+        if (ua_problem_kind_of(p) == UA_PROBLEM_FORMULA)
+            cJSON_AddNumberToObject(o, "reference_prec", (double)mo.prec);
+        ua_cli_measurement_json(o, m, &r);
         ua_cli_print_json(o);
     } else {
         printf("model     %s (%s)\n", path, ua_model_family(m));
-        printf("against   %s on [%.17g, %.17g], MPFR %ld bits\n", spec, lo, hi, (long)precd);
-        ua_cli_errors_text(stdout, &err);
+        printf("against   %s\n", ua_problem_describe(p));
+        ua_cli_measurement_text(stdout, m, p, &r);
     }
-    ua_model_free(m);
-    if (tol && !(err.max_rel_scale <= told)) {
+    int fail = !r.resolved;
+    if (tol && !(r.has_errors && r.err.max_rel_scale <= told)) {
         fprintf(stderr, "uniapprox check: max error / scale %.3e exceeds --tol %.3e\n",
-                err.max_rel_scale, told);
-        return UA_EXIT_FAIL;
+                r.has_errors ? r.err.max_rel_scale : NAN, told);
+        fail = 1;
     }
-    return UA_EXIT_OK;
+    ua_measurement_free(&r);
+    ua_problem_free(p);
+    ua_model_free(m);
+    return fail ? UA_EXIT_FAIL : UA_EXIT_OK;
 }

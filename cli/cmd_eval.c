@@ -21,7 +21,7 @@ static const char help[] =
     "  --input FILE   read the points from FILE\n"
     "  --x-col C,...  columns of FILE (names or 0-based indices; default: all)\n"
     "  --json         print [{\"x\": ..., \"y\": ...}, ...] instead\n"
-    "sequence models (seq family): --input X.npy takes (N, n) tokens or (N, n, d) floats and\n"
+    "sequence models: --input X.npy takes (N, n) tokens or (N, n, d) floats and\n"
     "prints one sequence of predictions per line, or writes them with --output Y.npy ((N, n)\n"
     "classes or (N, n, k) values)\n"
     "  --output FILE  write a sequence model's predictions to an .npy\n";
@@ -134,6 +134,64 @@ static int read_input(const char *path, const char *x_cols, size_t din, vec *xs)
     return rc;
 }
 
+/* A sequence model (ua_model_kind UA_PROBLEM_SEQUENCES) on an n-D .npy: (N, n) tokens or
+ * (N, n, d) reals in; predictions printed one sequence per line, or written to an .npy
+ * (--output: (N, n) int32 classes or (N, n, k) float32 values). */
+static int eval_sequences(const ua_model *m, const char *input, const char *output)
+{
+    ua_npy *a;
+    ua_status s = ua_npy_read(input, &a);
+    if (s) return ua_cli_fail("eval", s);
+    if (a->ndim != 2 && a->ndim != 3) {
+        ua_npy_free(a);
+        return ua_cli_usage("eval", "%s: a sequence model takes (N, n) tokens or (N, n, d) "
+                            "reals; this array has %zu dimensions", input, a->ndim);
+    }
+    size_t N = a->shape[0], n = a->shape[1], xd = a->ndim == 3 ? a->shape[2] : 0;
+    double *y = NULL;
+    size_t K = 0;
+    int classify = 0;
+    s = ua_model_predict_sequences(m, a->v, N, n, xd, &y, &K, &classify);
+    ua_npy_free(a);
+    if (s) return s == UA_EINVAL ? ua_cli_usage("eval", "%s: %s", input, ua_cli_error_text())
+                                 : ua_cli_fail("eval", s);
+    size_t cnt = N * n;
+    int rc = 0;
+    if (classify) { /* the argmax of the logits, in place */
+        for (size_t r = 0; r < cnt; r++) {
+            size_t am = 0;
+            for (size_t c = 1; c < K; c++)
+                if (y[r * K + c] > y[r * K + am]) am = c;
+            y[r] = (double)am;
+        }
+    }
+    if (output) {
+        size_t shape[3] = { N, n, K };
+        void *buf = classify ? (void *)malloc(cnt * sizeof(int32_t))
+                             : (void *)malloc(cnt * K * sizeof(float));
+        if (!buf) rc = ua_cli_usage("eval", "out of memory");
+        for (size_t i = 0; !rc && i < (classify ? cnt : cnt * K); i++) {
+            if (classify) ((int32_t *)buf)[i] = (int32_t)y[i];
+            else ((float *)buf)[i] = (float)y[i];
+        }
+        if (!rc && (s = ua_npy_write(output, classify ? UA_NPY_I4 : UA_NPY_F4, shape,
+                                     classify ? 2 : 3, buf)))
+            rc = ua_cli_fail("eval", s);
+        free(buf);
+    } else {
+        for (size_t i = 0; i < N; i++)
+            for (size_t t = 0; t < n; t++) {
+                if (classify) printf("%d", (int)y[i * n + t]);
+                else
+                    for (size_t c = 0; c < K; c++)
+                        printf("%s%.9g", c ? "," : "", y[(i * n + t) * K + c]);
+                putchar(t + 1 < n ? ' ' : '\n');
+            }
+    }
+    free(y);
+    return rc;
+}
+
 int cmd_eval(int argc, char **argv)
 {
     int json = 0;
@@ -168,10 +226,13 @@ int cmd_eval(int argc, char **argv)
     }
     size_t din = 1, dout = 1, npts = 0;
     if (m) ua_model_dims(m, &din, &dout);
-    int seq = m && !strcmp(ua_model_family(m), "seq");
-    if (!rc && output && (!seq || !input)) rc = ua_cli_usage("eval", "--output needs a seq model and --input");
-    if (!rc && seq && input) {
-        rc = ua_cli_eval_seq(m, input, output);
+    int seq = m && ua_model_kind(m) == UA_PROBLEM_SEQUENCES;
+    if (!rc && output && (!seq || !input))
+        rc = ua_cli_usage("eval", "--output needs a sequence model and --input");
+    if (!rc && seq && !input)
+        rc = ua_cli_usage("eval", "a sequence model takes --input X.npy");
+    if (!rc && seq) {
+        rc = eval_sequences(m, input, output);
         ua_model_free(m);
         return rc;
     }

@@ -1,50 +1,129 @@
-/* uniapprox fit — build an approximation of a target, measure it against MPFR, save it.
- * The generic part; each family's options and fit call live in cli/fit_<family>.c. */
+/* uniapprox fit — build an approximation of a problem with a family, measure it independently,
+ * give the verdict, save it. Generic: the family's options come from its option table
+ * (uniapprox/options.h) through the registry; this file names no family. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
-#include "model/family.h"
 
-static const char help[] =
-    "usage: uniapprox fit TARGET [--domain a:b] [-o MODEL.safetensors] [--family NAME] [options]\n"
+static const char help_head[] =
+    "usage: uniapprox fit TARGET [--vars x,y] [--domain BOX] [--family F] [-o MODEL] [options]\n"
+    "       uniapprox fit --function FILE.c:SYMBOL [--dim d] [--domain BOX] [--family F] ...\n"
+    "       uniapprox fit --data FILE [--test-data FILE] --family F [-o MODEL] [options]\n"
     "       (a TARGET that starts with '-', such as -x^2, goes after --: fit -- -x^2)\n"
-    "       uniapprox fit --data FILE --family NAME [--x-col C] [--y-col C] [-o MODEL] [options]\n"
     "\n"
-    "Fits TARGET (an expression in x, or a built-in name such as nfw-sigma) on [a, b], measures\n"
-    "the result against the MPFR reference, and saves the model when -o is given. With --data,\n"
-    "fits samples read from FILE (CSV with a header, whitespace-separated text, or .npy) instead.\n"
+    "Hands the problem to a family (its constructor), then measures the result independently:\n"
+    "a formula against MPFR and your function against itself in double, over the whole box on\n"
+    "points that are not the construction points; a model of samples by its RMSE on the\n"
+    "training and test rows. \"resolved\" (exit 0) means that measurement meets the tolerance\n"
+    "at every point; otherwise \"not resolved\" (exit 1), the best model still saved.\n"
+    "\n";
+
+static const char help_generic[] =
     "\n"
     "options:\n"
-    "  --domain a:b         interval (default -1:1)\n"
-    "  -o, --output FILE    save the model (safetensors) to FILE, atomically\n"
-    "  --family NAME        approximator family (default cheb)\n"
-    "  --data FILE          fit the samples in FILE instead of a TARGET\n"
-    "  --x-col C, --y-col C columns of FILE by name or 0-based index (default: first, second;\n"
-    "                       for n-D learners comma-separated lists, default: all but the last,\n"
-    "                       and the last)\n"
-    "  --split-dir DIR      a UCI-style split folder (data.txt, index_features.txt,\n"
-    "                       index_target.txt, index_train_K.txt): fit the training rows of split K\n"
-    "  --split K            which split of --split-dir (default 0)\n"
-    "  --check-points N     grid points of the error measurement (default 100000)\n"
-    "  --prec BITS          MPFR precision of the reference (default 128)\n"
-    "  --json               machine-readable output\n"
-    "\n";
+    "  --family F           the approximator family (default: the first, by name, that\n"
+    "                       accepts the problem; see the list below)\n"
+    "  -o, --output FILE    save the model (safetensors) to FILE, atomically; checked writable\n"
+    "                       before the fit starts\n"
+    "  --check-points N     points of the measurement: the grid of a 1-D domain, the budget of\n"
+    "                       a box (default 100000; at most 10000000)\n"
+    "  --prec BITS          MPFR precision of a formula's reference (default 128)\n"
+    "  --json               machine-readable output\n";
 
 static const char help_tail[] =
     "\n"
-    "exit status: 0 resolved, 1 not resolved (the best model is still saved and its error\n"
-    "reported) or a runtime failure, 2 bad usage or bad input (unparsable target, target NaN or\n"
-    "infinite in the domain, a >= b)\n";
+    "exit status: 0 resolved (or fitted when no tolerance applies), 1 not resolved (the best\n"
+    "model is still saved and its error reported) or a runtime failure, 2 bad usage or bad\n"
+    "input (unparsable target, target NaN or infinite in the domain, a >= b, a function that\n"
+    "does not compile or crashes, a family that does not take the problem, a bad option)\n";
 
-static double seconds_since(const struct timespec *t0)
+/* A family option as given on the command line, validated once the family is known. */
+typedef struct {
+    char name[64];
+    const char *value; /* NULL for a flag */
+} given_opt;
+
+typedef struct {
+    ua_cli_problem_args *pa;
+    int split_is_problem; /* --split-dir given: --split K is its split number */
+    const char *family;   /* --family, found before parsing (NULL: the default) */
+    given_opt opts[128];
+    size_t n;
+} fit_ctx;
+
+/* Looks name up in the option table of family (or of every family when family is NULL):
+ * 1 found as a flag, 2 found as a value option, 3 found as both in different families, 0 not. */
+static int option_kind(const char *family, const char *name)
 {
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
+    int kind = 0;
+    for (size_t f = 0; f < ua_family_count(); f++) {
+        ua_family_info info;
+        if (ua_family_info_at(f, &info) || (family && strcmp(family, info.name))) continue;
+        for (size_t i = 0; i < info.noptions; i++)
+            if (!strcmp(info.options[i].name, name))
+                kind |= info.options[i].type == UA_OPT_FLAG ? 1 : 2;
+    }
+    return kind;
+}
+
+/* The families that have option name, "cheb, spline", into buf. */
+static const char *families_with(const char *name, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (size_t f = 0; f < ua_family_count(); f++) {
+        ua_family_info info;
+        if (ua_family_info_at(f, &info)) continue;
+        for (size_t i = 0; i < info.noptions; i++)
+            if (!strcmp(info.options[i].name, name)) {
+                size_t used = strlen(buf);
+                snprintf(buf + used, len - used, "%s%s", used ? ", " : "", info.name);
+            }
+    }
+    return buf;
+}
+
+static int unknown_option(void *vctx, const char *name, size_t len, const char *inline_value,
+                          int *i, int argc, char **argv)
+{
+    fit_ctx *c = vctx;
+    char opt[64], who[256];
+    if (len >= sizeof opt) return ua_cli_usage("fit", "unknown option '--%.*s'", (int)len, name);
+    memcpy(opt, name, len);
+    opt[len] = '\0';
+    if (c->split_is_problem && !strcmp(opt, "split")) {
+        if (inline_value) c->pa->split = inline_value;
+        else if (*i + 1 < argc) c->pa->split = argv[++*i];
+        else return ua_cli_usage("fit", "option '--split' needs a value");
+        return 0;
+    }
+    int kind = option_kind(c->family, opt);
+    if (!kind) {
+        if (c->family && option_kind(NULL, opt))
+            return ua_cli_usage("fit", "--%s is not an option of the %s family (it is one of %s; "
+                                "see uniapprox fit --family %s --help)", opt, c->family,
+                                families_with(opt, who, sizeof who), c->family);
+        return ua_cli_usage("fit", "unknown option '--%s' (see uniapprox fit --help)", opt);
+    }
+    if (kind == 3)
+        return ua_cli_usage("fit", "--%s means different things in %s: give --family", opt,
+                            families_with(opt, who, sizeof who));
+    if (c->n == sizeof c->opts / sizeof c->opts[0])
+        return ua_cli_usage("fit", "too many options");
+    given_opt *g = &c->opts[c->n++];
+    snprintf(g->name, sizeof g->name, "%s", opt);
+    if (kind == 1) {
+        g->value = inline_value; /* "--split=0" turns a flag off; validated by the table */
+    } else if (inline_value) {
+        g->value = inline_value;
+    } else if (*i + 1 < argc) {
+        g->value = argv[++*i];
+    } else {
+        return ua_cli_usage("fit", "option '--%s' needs a value", opt);
+    }
+    return 0;
 }
 
 /* The value of --family wherever it stands (the family decides which options exist). */
@@ -55,147 +134,218 @@ static const char *find_family(int argc, char **argv)
         if (!strncmp(argv[i], "--family=", 9)) return argv[i] + 9;
         if (!strcmp(argv[i], "--family") && i + 1 < argc) return argv[i + 1];
     }
-    return "cheb";
+    return NULL;
+}
+
+static const char *accepts_text(const ua_family_info *f, char *buf, size_t len)
+{
+    static const char *const kinds[] = { "formulas", "functions", "samples", "sequences" };
+    buf[0] = '\0';
+    if (f->accepts != UA_ACCEPTS(UA_PROBLEM_SEQUENCES)) {
+        if (f->max_dim == f->min_dim) snprintf(buf, len, "%zu-D: ", f->min_dim);
+        else if (f->max_dim) snprintf(buf, len, "%zu- to %zu-D: ", f->min_dim, f->max_dim);
+        else snprintf(buf, len, "any dimension: ");
+    }
+    int first = 1;
+    for (int k = 0; k < 4; k++)
+        if (f->accepts & UA_ACCEPTS(k)) {
+            size_t used = strlen(buf);
+            snprintf(buf + used, len - used, "%s%s", first ? "" : ", ", kinds[k]);
+            first = 0;
+        }
+    return buf;
+}
+
+static void print_families(FILE *f)
+{
+    fprintf(f, "\nfamilies (uniapprox fit --family F --help lists F's options):\n");
+    for (size_t i = 0; i < ua_family_count(); i++) {
+        ua_family_info info;
+        char acc[128];
+        if (ua_family_info_at(i, &info)) continue;
+        fprintf(f, "  %-8s %s\n           takes %s  (%s)\n", info.name, info.summary,
+                accepts_text(&info, acc, sizeof acc), info.doc);
+    }
+}
+
+/* The option lines of a family, from its table. */
+static void print_family_options(FILE *f, const ua_family_info *info)
+{
+    char acc[128];
+    fprintf(f, "\n%s options (%s; takes %s):\n", info->name, info->summary,
+            accepts_text(info, acc, sizeof acc));
+    for (size_t i = 0; i < info->noptions; i++) {
+        const ua_option_spec *o = &info->options[i];
+        char head[160];
+        const char *arg = o->type == UA_OPT_FLAG ? "" : o->type == UA_OPT_INT ? " N"
+                        : o->type == UA_OPT_REAL ? " X" : o->type == UA_OPT_STRING ? " S" : NULL;
+        if (arg) snprintf(head, sizeof head, "--%s%s", o->name, arg);
+        else snprintf(head, sizeof head, "--%s %s", o->name, o->choices ? o->choices : "");
+        fprintf(f, "  %-20s %s", head, o->help ? o->help : "");
+        if (o->def && o->type != UA_OPT_FLAG) fprintf(f, " (default %s)", o->def);
+        if (o->type == UA_OPT_INT || o->type == UA_OPT_REAL)
+            fprintf(f, " [%c%.6g, %.6g]", o->lo_open ? '(' : '[', o->lo, o->hi);
+        fputc('\n', f);
+        if (o->source) fprintf(f, "  %-20s   source: %s\n", "", o->source);
+    }
+    fprintf(f, "  (docs: %s)\n", info->doc);
+}
+
+static int print_help(const char *family)
+{
+    fputs(help_head, stdout);
+    fputs(ua_cli_problem_help, stdout);
+    fputs(help_generic, stdout);
+    ua_family_info info;
+    if (family && !ua_family_info_get(family, &info)) print_family_options(stdout, &info);
+    else if (family) {
+        fprintf(stderr, "uniapprox fit: %s\n", ua_cli_error_text());
+        return UA_EXIT_USAGE;
+    } else print_families(stdout);
+    fputs(help_tail, stdout);
+    return UA_EXIT_OK;
+}
+
+/* The first registered family that accepts p. */
+static const char *default_family(const ua_problem *p)
+{
+    for (size_t i = 0; i < ua_family_count(); i++) {
+        ua_family_info info;
+        if (!ua_family_info_at(i, &info) && ua_family_accepts(info.name, p) == UA_OK)
+            return info.name;
+    }
+    ua_clear_error();
+    return NULL;
+}
+
+static int report(const ua_model *m, const ua_problem *p, const ua_measurement *r,
+                  const char *output, int json)
+{
+    char *desc = NULL;
+    ua_status s = ua_model_describe(m, &desc);
+    if (s) return ua_cli_fail("fit", s);
+    cJSON *o = cJSON_Parse(desc);
+    free(desc);
+    if (!o) return ua_cli_fail("fit", UA_ENOMEM);
+    const char *fs = ua_model_meta(m, "fit_seconds"), *fr = ua_model_meta(m, "fit_resolved");
+    double secs = fs ? atof(fs) : NAN;
+    /* a family's "resolved" is its constructor's word, shown as fit_resolved; "resolved" is the
+     * verdict (the measurement) */
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "resolved");
+    cJSON_AddBoolToObject(o, "fit_resolved", fr && !strcmp(fr, "1"));
+    cJSON_AddNumberToObject(o, "fit_seconds", round(secs * 1e6) / 1e6);
+    if (output) cJSON_AddStringToObject(o, "saved", output);
+    if (json) {
+        const char *prec = ua_model_meta(m, "check_prec");
+        if (prec) cJSON_AddNumberToObject(o, "reference_prec", atof(prec));
+        ua_cli_measurement_json(o, m, r);
+        ua_cli_print_json(o);
+    } else {
+        ua_cli_print_fields(stdout, o, NULL);
+        cJSON_Delete(o);
+        ua_cli_measurement_text(stdout, m, p, r);
+    }
+    return 0;
 }
 
 int cmd_fit(int argc, char **argv)
 {
-    const char *domain = "-1:1", *output = NULL, *family = "cheb";
-    const char *points = NULL, *prec = NULL, *data = NULL, *x_col = NULL, *y_col = NULL;
-    const char *split_dir = NULL, *split_k = NULL;
+    const char *output = NULL, *family = NULL, *points = NULL, *prec = NULL;
     int json = 0;
+    ua_cli_problem_args pa = { 0 };
+    ua_opt all[40];
+    size_t n = ua_cli_problem_opts(&pa, all);
     const ua_opt generic[] = {
-        { "data", 0, 1, &data, NULL },           { "x-col", 0, 1, &x_col, NULL },
-        { "y-col", 0, 1, &y_col, NULL },         { "split-dir", 0, 1, &split_dir, NULL },
-        { "split", 0, 1, &split_k, NULL },
-        { "domain", 0, 1, &domain, NULL },       { "output", 'o', 1, &output, NULL },
-        { "family", 0, 1, &family, NULL },       { "check-points", 0, 1, &points, NULL },
-        { "prec", 0, 1, &prec, NULL },           { "json", 0, 0, NULL, &json },
+        { "output", 'o', 1, &output, NULL },     { "family", 0, 1, &family, NULL },
+        { "check-points", 0, 1, &points, NULL }, { "prec", 0, 1, &prec, NULL },
+        { "json", 0, 0, NULL, &json },
     };
-    const size_t ngeneric = sizeof generic / sizeof generic[0];
-    const ua_cli_fitter *fitter = ua_cli_fitter_find(find_family(argc, argv));
-    if (!fitter)
-        return ua_cli_usage("fit", "unknown family '%s' (available: %s)", find_family(argc, argv),
-                            ua_cli_fitter_names());
-    ua_opt all[64];
-    if (ngeneric + fitter->nopts > sizeof all / sizeof all[0]) return ua_cli_usage("fit", "too many options");
-    memcpy(all, generic, sizeof generic);
-    memcpy(all + ngeneric, fitter->opts, fitter->nopts * sizeof *all);
+    memcpy(all + n, generic, sizeof generic);
+    n += sizeof generic / sizeof generic[0];
 
+    fit_ctx *c = calloc(1, sizeof *c);
+    if (!c) return ua_cli_usage("fit", "out of memory");
+    c->family = find_family(argc, argv);
+    c->pa = &pa;
+    c->split_is_problem = ua_cli_split_is_problem(argc, argv);
     char **pos;
     size_t npos;
-    int rc = ua_cli_parse("fit", argc, argv, all, ngeneric + fitter->nopts, &pos, &npos);
+    int rc = ua_cli_parse_ex("fit", argc, argv, all, n, unknown_option, c, &pos, &npos);
     if (rc == -1) {
         free(pos);
-        fputs(help, stdout);
-        fputs(fitter->help, stdout);
-        fputs(help_tail, stdout);
-        return UA_EXIT_OK;
+        free(c);
+        return print_help(find_family(argc, argv));
     }
-    const char *spec = npos == 1 ? pos[0] : NULL;
+    pa.target = npos == 1 ? pos[0] : NULL;
     free(pos);
-    if (rc) return rc;
-    int samples = data || split_dir;
-    if (samples && npos) return ua_cli_usage("fit", "give either a TARGET or --data/--split-dir, not both");
-    if (!samples && !spec) return ua_cli_usage("fit", "expected one TARGET, got %zu (see --help)", npos);
-    if (!samples && (x_col || y_col)) return ua_cli_usage("fit", "--x-col and --y-col need --data");
-    if (split_k && !split_dir) return ua_cli_usage("fit", "--split K needs --split-dir");
-    if (samples && (points || prec))
-        return ua_cli_usage("fit", "--check-points and --prec measure against a TARGET; samples "
-                            "(--data, --split-dir) have none");
-    if (!points) points = "100000";
-    if (!prec) prec = "128";
-
-    double a = -1, b = 1, precd;
-    size_t npoints;
-    int domain_given = 0;
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--domain") || !strncmp(argv[i], "--domain=", 9)) domain_given = 1;
-    if ((rc = ua_cli_domain("fit", domain, &a, &b))) return rc;
-    if (ua_cli_size(points, &npoints) || npoints < 2)
-        return ua_cli_usage("fit", "--check-points '%s' must be a count >= 2", points);
-    if (ua_cli_double(prec, &precd) || precd < 53 || precd > 100000 || precd != (long)precd)
-        return ua_cli_usage("fit", "--prec '%s' must be an integer number of bits in [53, 100000]", prec);
-
-    ua_target *t = NULL;
-    ua_status s = spec ? ua_target_parse(spec, NULL, 0, &t) : UA_OK;
-    if (s) return ua_cli_fail("fit", s);
-    if (t && ua_target_dim(t) != 1) {
-        ua_target_free(t);
-        return ua_cli_usage("fit", "target '%s' has %zu variables; fit takes one", spec,
-                            ua_target_dim(t));
+    if (!rc && npos > 1) rc = ua_cli_usage("fit", "expected one TARGET, got %zu (see --help)", npos);
+    ua_measure_options mo;
+    if (!rc) rc = ua_cli_measure_options("fit", points, prec, &mo);
+    ua_problem *p = NULL;
+    if (!rc) rc = ua_cli_problem_build("fit", &pa, &p);
+    if (!rc && (points || prec) && ua_problem_kind_of(p) >= UA_PROBLEM_SAMPLES)
+        rc = ua_cli_usage("fit", "--check-points and --prec measure against a TARGET or "
+                          "--function; samples have none");
+    if (!rc && !family && !(family = default_family(p)))
+        rc = ua_cli_usage("fit", "no family takes this problem");
+    ua_status s = UA_OK;
+    if (!rc && (s = ua_family_accepts(family, p))) rc = ua_cli_fail("fit", s);
+    ua_options *opt = NULL;
+    if (!rc && (s = ua_family_options(family, &opt))) rc = ua_cli_fail("fit", s);
+    for (size_t i = 0; !rc && i < c->n; i++)
+        if ((s = ua_options_set(opt, c->opts[i].name, c->opts[i].value))) {
+            if (s == UA_ENOTFOUND) {
+                char who[256];
+                rc = ua_cli_usage("fit", "--%s is not an option of the %s family (it is one of "
+                                  "%s; see uniapprox fit --family %s --help)", c->opts[i].name,
+                                  family, families_with(c->opts[i].name, who, sizeof who), family);
+            } else rc = ua_cli_fail("fit", s);
+        }
+    free(c);
+    if (!rc && output) rc = ua_cli_check_writable("fit", "the model", output);
+    if (rc) {
+        ua_options_free(opt);
+        ua_problem_free(p);
+        return rc;
     }
 
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    void *state = NULL;
-    ua_status fit_status = UA_OK;
-    ua_cli_fit_input in = { t, a, b, domain_given, data, x_col, y_col, split_dir, split_k };
-    rc = fitter->fit(&in, &state, &fit_status);
-    a = in.a;
-    b = in.b;
-    double fit_s = seconds_since(&t0);
-    if (rc || (fit_status != UA_OK && fit_status != UA_ENOTRESOLVED)) {
-        ua_target_free(t);
-        return rc ? rc : ua_cli_fail("fit", fit_status);
-    }
-    if (fit_status == UA_ENOTRESOLVED)
-        fprintf(stderr, "uniapprox fit: warning: not resolved (%s); the best approximation "
-                "found is kept\n", ua_last_error());
-
-    ua_model *m;
-    ua_errors err;
-    char buf[32];
-    s = ua_model_wrap(fitter->family, state, spec, a, b, &m);
-    if (!s) s = fitter->store_options(m);
-    snprintf(buf, sizeof buf, "%.6g", fit_s);
-    if (!s) s = ua_model_set_meta(m, "fit_seconds", buf);
-    if (!s && data) s = ua_model_set_meta(m, "data", data);
-    if (!s && split_dir) s = ua_model_set_meta(m, "split_dir", split_dir);
-    if (!s && split_dir) s = ua_model_set_meta(m, "split", split_k ? split_k : "0");
-    if (!s && t) s = ua_cli_measure(m, t, npoints, (long)precd, &err);
-    if (!s && t) s = ua_cli_store_errors(m, &err, npoints, (long)precd);
-    if (!s && output) s = ua_model_save(m, output);
-    ua_target_free(t);
-    cJSON *o = NULL;
-    if (!s) {
-        o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, spec ? "target" : "data", spec ? spec : data ? data : split_dir);
-        cJSON_AddStringToObject(o, "family", fitter->family);
-        cJSON *d = cJSON_AddArrayToObject(o, "domain");
-        cJSON_AddItemToArray(d, cJSON_CreateNumber(a));
-        cJSON_AddItemToArray(d, cJSON_CreateNumber(b));
-        s = ua_model_family_vtable(m)->describe(ua_model_state(m), o);
-    }
-    if (s) {
-        cJSON_Delete(o);
-        ua_model_free(m);
+    ua_fit_hooks hooks;
+    ua_cli_fit_hooks(&hooks);
+    ua_model *m = NULL;
+    s = ua_fit(p, family, opt, &hooks, &m);
+    ua_cli_progress_done();
+    ua_options_free(opt);
+    if (s && s != UA_ENOTRESOLVED) {
+        ua_problem_free(p);
         return ua_cli_fail("fit", s);
     }
-    /* what a learner measured on its samples, in the target's units */
-    static const char *const sample_keys[] = { "train_rmse", "test_rmse", "loo_rmse" };
-    for (size_t i = 0; i < sizeof sample_keys / sizeof sample_keys[0]; i++) {
-        const char *v = ua_model_meta(m, sample_keys[i]);
-        double d;
-        if (v && !ua_cli_double(v, &d)) cJSON_AddNumberToObject(o, sample_keys[i], d);
+    if (s == UA_ENOTRESOLVED)
+        fprintf(stderr, "uniapprox fit: the constructor did not resolve the target (%s); the best "
+                "approximation found is kept and measured\n", ua_cli_error_text());
+    ua_measurement r;
+    s = ua_model_measure(m, p, &mo, &r);
+    ua_cli_progress_done();
+    if (s) {
+        ua_model_free(m);
+        ua_problem_free(p);
+        return ua_cli_fail("fit", s);
     }
-    cJSON_AddBoolToObject(o, "fit_resolved", fit_status == UA_OK);
-    cJSON_AddNumberToObject(o, "fit_seconds", round(fit_s * 1e6) / 1e6); /* to the microsecond */
-    if (output) cJSON_AddStringToObject(o, "saved", output);
-    if (json) {
-        if (t) {
-            cJSON_AddNumberToObject(o, "reference_prec", precd);
-            ua_cli_errors_json(o, &err);
-        }
-        ua_cli_print_json(o);
-    } else {
-        ua_cli_print_fields(stdout, o, NULL);
-        if (t) {
-            printf("errors against the MPFR reference (%ld bits):\n", (long)precd);
-            ua_cli_errors_text(stdout, &err);
-        }
-        cJSON_Delete(o);
+    if (output && (s = ua_model_save(m, output))) {
+        ua_measurement_free(&r);
+        ua_model_free(m);
+        ua_problem_free(p);
+        return ua_cli_fail("fit", s);
     }
+    rc = report(m, p, &r, output, json);
+    if (!rc && !r.resolved && !json) {
+        fprintf(stderr, "uniapprox fit: not resolved: %s\n",
+                ua_model_meta(m, "fit_reason") ? ua_model_meta(m, "fit_reason")
+                : "the measured error exceeds the tolerance");
+    }
+    int resolved = r.resolved;
+    ua_measurement_free(&r);
     ua_model_free(m);
-    return fit_status == UA_OK ? UA_EXIT_OK : UA_EXIT_FAIL;
+    ua_problem_free(p);
+    if (rc) return rc;
+    return resolved ? UA_EXIT_OK : UA_EXIT_FAIL;
 }

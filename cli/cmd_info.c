@@ -4,14 +4,14 @@
 #include <string.h>
 
 #include "cli.h"
-#include "model/family.h"
 
 static const char help[] =
     "usage: uniapprox info MODEL [--json]\n"
     "\n"
-    "Shows the model's family, target and domain, what the family reports about it (for cheb:\n"
-    "pieces, breakpoints, lengths, the integral over the domain), the errors measured when it\n"
-    "was fitted, and the options it was fitted with.\n";
+    "Shows the model's family, target (or data) and domain or box, what the family reports about\n"
+    "it (for cheb: pieces, breakpoints, lengths, the integral over the domain; for a network its\n"
+    "layers), the errors measured when it was fitted with the verdict, and the options it was\n"
+    "fitted with.\n";
 
 int cmd_info(int argc, char **argv)
 {
@@ -33,19 +33,13 @@ int cmd_info(int argc, char **argv)
     ua_model *m;
     ua_status s = ua_model_load(path, &m);
     if (s) return ua_cli_fail("info", s);
-    cJSON *o = cJSON_CreateObject();
-    double lo, hi;
-    ua_model_domain(m, &lo, &hi);
-    cJSON_AddStringToObject(o, "family", ua_model_family(m));
-    cJSON_AddStringToObject(o, "target", ua_model_target(m));
-    cJSON *d = cJSON_AddArrayToObject(o, "domain");
-    cJSON_AddItemToArray(d, cJSON_CreateNumber(lo));
-    cJSON_AddItemToArray(d, cJSON_CreateNumber(hi));
-    s = ua_model_family_vtable(m)->describe(ua_model_state(m), o);
-    if (s) {
-        cJSON_Delete(o);
+    char *desc = NULL;
+    s = ua_model_describe(m, &desc);
+    cJSON *o = s ? NULL : cJSON_Parse(desc);
+    free(desc);
+    if (!o) {
         ua_model_free(m);
-        return ua_cli_fail("info", s);
+        return ua_cli_fail("info", s ? s : UA_ENOMEM);
     }
     cJSON *meta = cJSON_AddObjectToObject(o, "metadata");
     for (size_t i = 0; i < ua_model_meta_count(m); i++) {

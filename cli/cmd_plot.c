@@ -14,7 +14,6 @@
 
 #include "cli.h"
 #include "model/atomic.h"
-#include "model/family.h"
 
 static const char help[] =
     "usage: uniapprox plot MODEL -o FILE.png|FILE.svg [--error abs|rel|ulp] [--points N]\n"
@@ -53,12 +52,10 @@ static int have_device(const char *dev)
 static size_t marks(const ua_model *m, double lo, double hi, double **out)
 {
     *out = NULL;
-    const ua_family *fam = ua_model_family_vtable(m);
-    cJSON *obj = cJSON_CreateObject();
-    if (!obj || !fam->describe || fam->describe(ua_model_state(m), obj)) {
-        cJSON_Delete(obj);
-        return 0;
-    }
+    char *desc = NULL;
+    cJSON *obj = ua_model_describe(m, &desc) ? NULL : cJSON_Parse(desc);
+    free(desc);
+    if (!obj) return 0;
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, "breakpoints");
     if (!cJSON_IsArray(arr)) arr = cJSON_GetObjectItemCaseSensitive(obj, "knots");
     size_t n = 0;
@@ -177,11 +174,10 @@ int cmd_plot(int argc, char **argv)
     double lo, hi;
     ua_model_domain(m, &lo, &hi);
     int log_x = 0;
-    const ua_family *fam = ua_model_family_vtable(m);
-    if (fam->natural_points) {
+    {
         double *pts = NULL;
         size_t np = 0;
-        if (fam->natural_points(ua_model_state(m), &pts, &np, &log_x) == UA_OK) free(pts);
+        if (ua_model_natural_points(m, &pts, &np, &log_x) == UA_OK) free(pts);
     }
     if (log_x && !(lo > 0)) log_x = 0;
 

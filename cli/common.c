@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -44,6 +45,12 @@ static int looks_like_operand(const char *s)
 int ua_cli_parse(const char *cmd, int argc, char **argv, const ua_opt *opts, size_t nopts,
                  char ***pos, size_t *npos)
 {
+    return ua_cli_parse_ex(cmd, argc, argv, opts, nopts, NULL, NULL, pos, npos);
+}
+
+int ua_cli_parse_ex(const char *cmd, int argc, char **argv, const ua_opt *opts, size_t nopts,
+                    ua_cli_unknown_fn unknown, void *ctx, char ***pos, size_t *npos)
+{
     *npos = 0;
     *pos = calloc((size_t)argc + 1, sizeof **pos);
     if (!*pos) return ua_cli_usage(cmd, "out of memory");
@@ -72,6 +79,13 @@ int ua_cli_parse(const char *cmd, int argc, char **argv, const ua_opt *opts, siz
             for (size_t k = 0; k < nopts; k++)
                 if (opts[k].short_name == a[1]) o = &opts[k];
         }
+        if (!o && unknown && a[1] == '-') {
+            const char *name = a + 2, *eq = strchr(name, '=');
+            int rc = unknown(ctx, name, eq ? (size_t)(eq - name) : strlen(name),
+                             eq ? eq + 1 : NULL, &i, argc, argv);
+            if (rc) return rc;
+            continue;
+        }
         if (!o) return ua_cli_usage(cmd, "unknown option '%s' (see uniapprox %s --help)", a, cmd);
         if (o->takes_value) {
             if (inline_value) *o->value = inline_value;
@@ -96,9 +110,28 @@ int ua_cli_exit_code(ua_status s)
     }
 }
 
+int ua_cli_debug;
+
+const char *ua_cli_error_text(void)
+{
+    static _Thread_local char buf[1024];
+    const char *msg = ua_last_error();
+    snprintf(buf, sizeof buf, "%s", msg);
+    if (ua_cli_debug) return buf;
+    /* the library tags every message with " [src/file.c:N]": for developers only (--debug) */
+    size_t n = strlen(buf);
+    if (n && buf[n - 1] == ']') {
+        char *tag = strrchr(buf, '[');
+        if (tag && tag > buf && tag[-1] == ' ' && (!strncmp(tag + 1, "src/", 4) ||
+                                                    !strncmp(tag + 1, "cli/", 4)))
+            tag[-1] = '\0';
+    }
+    return buf;
+}
+
 int ua_cli_fail(const char *cmd, ua_status s)
 {
-    const char *msg = ua_last_error();
+    const char *msg = ua_cli_error_text();
     fprintf(stderr, "uniapprox %s: %s\n", cmd, *msg ? msg : ua_strerror(s));
     return ua_cli_exit_code(s);
 }
@@ -240,80 +273,42 @@ void ua_cli_progress(size_t done, size_t total, const struct timespec *start, co
     fflush(stderr);
 }
 
-int ua_cli_train_progress_open(ua_cli_train_progress *p, const char *log_path, int improved)
+int ua_cli_check_writable(const char *cmd, const char *what, const char *path)
 {
-    p->log = NULL;
-    p->tty = isatty(2);
-    p->improved = improved;
-    if (log_path && !(p->log = fopen(log_path, "w")))
-        return ua_cli_usage("fit", "cannot write --log '%s'", log_path);
+    if (!path || !strcmp(path, "-")) return 0;
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return ua_cli_usage(cmd, "cannot write %s '%s': it is a directory", what, path);
+        if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) return 0; /* written in place */
+    }
+    /* the model is written to a temporary file beside it and renamed: try exactly that */
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (slash) {
+        size_t n = (size_t)(slash - path);
+        if (n >= sizeof dir) return ua_cli_usage(cmd, "%s path too long", what);
+        memcpy(dir, path, n ? n : 1);
+        dir[n ? n : 1] = '\0';
+    } else snprintf(dir, sizeof dir, ".");
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s/.uniapprox-write-test.XXXXXX", dir);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return ua_cli_usage(cmd, "cannot write %s '%s': %s", what, path, strerror(errno));
+    close(fd);
+    unlink(tmp);
     return 0;
 }
-
-void ua_cli_train_progress_cb(const ua_mlp_progress *p, void *ctx)
+int ua_cli_model_is_1d(const char *cmd, const ua_model *m)
 {
-    ua_cli_train_progress *c = ctx;
-    if (c->log) {
-        fprintf(c->log, "{\"epoch\": %zu, \"train_loss\": %.9g, \"val_loss\": ", p->epoch,
-                p->train_loss);
-        if (isnan(p->val_loss)) fputs("null", c->log);
-        else fprintf(c->log, "%.9g", p->val_loss);
-        fprintf(c->log, ", \"lr\": %.6g, \"seconds\": %.6g", p->lr, p->seconds);
-        if (c->improved) fprintf(c->log, ", \"improved\": %s", p->improved ? "true" : "false");
-        fputs("}\n", c->log);
-        fflush(c->log);
-    }
-    if (c->tty) {
-        double eta = p->seconds / (double)p->epoch * (double)(p->epochs - p->epoch);
-        fprintf(stderr, "\r\033[Kepoch %zu/%zu  train %.4g  val %.4g  %.1fs  ETA %.0fs", p->epoch,
-                p->epochs, p->train_loss, p->val_loss, p->seconds, eta);
-        fflush(stderr);
-    }
-}
-
-void ua_cli_train_progress_close(ua_cli_train_progress *p, ua_status *fit_status)
-{
-    if (p->tty) fputs("\r\033[K", stderr);
-    if (p->log && fclose(p->log) && !*fit_status) *fit_status = UA_EIO;
-    p->log = NULL;
-}
-
-double ua_cli_rmse(const double *p, const double *y, size_t n)
-{
-    /* scaled by the largest error, so huge targets do not overflow the sum of squares */
-    double mx = 0, acc = 0;
-    for (size_t i = 0; i < n; i++) {
-        double e = fabs(p[i] - y[i]);
-        mx = isnan(e) || isnan(mx) ? NAN : e > mx ? e : mx;
-    }
-    if (!(mx > 0 && isfinite(mx))) return mx;
-    for (size_t i = 0; i < n; i++) {
-        double e = (p[i] - y[i]) / mx;
-        acc += e * e;
-    }
-    return mx * sqrt(acc / (double)n);
-}
-
-int ua_cli_samples_only(const ua_cli_fit_input *in, const char *family)
-{
-    if (in->domain_given && !in->target)
-        return ua_cli_usage("fit", "--domain applies to TARGET fits; with --data the model has no "
-                            "domain");
-    if (in->target || (!in->data && !in->split_dir))
-        return ua_cli_usage("fit", "the %s family fits samples: give --data FILE or --split-dir "
-                            "DIR", family);
-    return 0;
-}
-
-int ua_cli_size_opt(const char *name, const char *v, size_t lo, size_t *out)
-{
-    if (v && (ua_cli_size(v, out) || *out < lo))
-        return ua_cli_usage("fit", "--%s '%s' must be a count >= %zu", name, v, lo);
-    return 0;
-}
-
-int ua_cli_double_opt(const char *name, const char *v, double *out)
-{
-    if (v && ua_cli_double(v, out)) return ua_cli_usage("fit", "--%s '%s' is not a number", name, v);
+    size_t din, dout;
+    double lo, hi;
+    ua_model_dims(m, &din, &dout);
+    ua_model_domain(m, &lo, &hi);
+    if (din == 1 && dout == 1 && isfinite(lo) && isfinite(hi)) return 1;
+    fprintf(stderr, "uniapprox %s: works on 1-D models with a domain; this %s model has %zu "
+            "input%s and %zu output%s%s\n", cmd, ua_model_family(m), din, din == 1 ? "" : "s",
+            dout, dout == 1 ? "" : "s", isfinite(lo) ? "" : " and no domain");
     return 0;
 }

@@ -26,7 +26,8 @@ static void usage(FILE *f)
                "commands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nexit codes: 0 ok, 1 failure, 2 bad usage or bad input\n");
+    fprintf(f, "\noptions: uniapprox --debug COMMAND ... keeps the library's source locations in\n"
+               "error messages\nexit codes: 0 ok, 1 failure, 2 bad usage or bad input\n");
 }
 
 int main(int argc, char **argv)
@@ -38,6 +39,15 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
         return ua_cli_flush_stdout(NULL); /* `uniapprox --help > /dev/full` fails like a command */
+    }
+    if (!strcmp(argv[1], "--debug")) { /* error messages keep the library's source location */
+        ua_cli_debug = 1;
+        argv++;
+        argc--;
+        if (argc < 2) {
+            usage(stderr);
+            return UA_EXIT_USAGE;
+        }
     }
     if (!strcmp(argv[1], "--version")) {
         printf("uniapprox %s\n", UA_VERSION_STRING);

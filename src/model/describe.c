@@ -40,9 +40,11 @@ ua_status ua_model_describe(const ua_model *m, char **json)
         }
     }
     if (vars && d > 1) cJSON_AddStringToObject(o, "vars", vars);
-    cJSON_AddNumberToObject(o, "inputs", (double)din);
-    cJSON_AddNumberToObject(o, "outputs", (double)dout);
     ua_status s = ua_model_family_vtable(m)->describe(ua_model_state(m), o);
+    if (!cJSON_GetObjectItemCaseSensitive(o, "inputs"))
+        cJSON_AddNumberToObject(o, "inputs", (double)din);
+    if (!cJSON_GetObjectItemCaseSensitive(o, "outputs"))
+        cJSON_AddNumberToObject(o, "outputs", (double)dout);
     char *text = s ? NULL : cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (s) return s;

@@ -1,0 +1,200 @@
+/* cli/problem_args.c — the problem a command works on, from its arguments: a formula on a box
+ * (TARGET, --vars, --domain), the user's own C function (--function, --dim), or samples (--data,
+ * --split-dir, --test-data; sequences with --targets). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char ua_cli_problem_help[] =
+    "what to approximate (one of):\n"
+    "  TARGET               an expression (docs/expressions.md) or a built-in such as nfw-sigma\n"
+    "  --vars x,y,z         the variables of TARGET, in order (default: x)\n"
+    "  --domain BOX         a:b for every variable, a:b,c:d,... in order, or x=a:b,y=c:d\n"
+    "                       (default -1:1)\n"
+    "  --function F.c:SYM   your own C function `double SYM(double)`, or with --dim d (or\n"
+    "                       --vector) `double SYM(const double *x)`; F.so:SYM loads a shared\n"
+    "                       object. It runs in a child process (a crash is reported, not fatal);\n"
+    "                       its reference is itself, in double\n"
+    "  --dim d              the number of variables of --function (default 1)\n"
+    "  --vector             a 1-D --function takes const double *x\n"
+    "  --cflags \"...\"       extra compiler arguments for --function F.c\n"
+    "  --timeout S          seconds a batch of --function calls may take (default 60)\n"
+    "  --data FILE          samples: CSV with a header, whitespace text, or .npy\n"
+    "  --format F           csv, text or npy: the format of --data (default: by extension, so\n"
+    "                       --data /dev/stdin needs it)\n"
+    "  --x-col C,... --y-col C,...  columns by name or 0-based index (default: all but the\n"
+    "                       last, and the last)\n"
+    "  --test-data FILE     held-out rows (same columns): the test RMSE is reported\n"
+    "  --split-dir DIR      a UCI-style split folder (data.txt, index_features.txt,\n"
+    "                       index_target.txt, index_train_K.txt, index_test_K.txt)\n"
+    "  --split K            which split of --split-dir (default 0)\n"
+    "  --targets Y.npy      sequences: --data X.npy holds (N, n) tokens or (N, n, d) reals,\n"
+    "                       Y.npy (N, n) classes or (N, n, k) reals\n"
+    "  --test-targets Y.npy held-out sequences (with --test-data X.npy)\n";
+
+size_t ua_cli_problem_opts(ua_cli_problem_args *a, ua_opt *o)
+{
+    const ua_opt opts[] = {
+        { "vars", 0, 1, &a->vars, NULL },           { "domain", 0, 1, &a->domain, NULL },
+        { "function", 0, 1, &a->function, NULL },   { "dim", 0, 1, &a->dim, NULL },
+        { "vector", 0, 0, NULL, &a->vector },       { "cflags", 0, 1, &a->cflags, NULL },
+        { "timeout", 0, 1, &a->timeout, NULL },     { "data", 0, 1, &a->data, NULL },
+        { "format", 0, 1, &a->format, NULL },       { "x-col", 0, 1, &a->x_col, NULL },
+        { "y-col", 0, 1, &a->y_col, NULL },         { "split-dir", 0, 1, &a->split_dir, NULL },
+        { "test-data", 0, 1, &a->test_data, NULL },
+        { "targets", 0, 1, &a->targets, NULL },
+        { "test-targets", 0, 1, &a->test_targets, NULL },
+    };
+    memcpy(o, opts, sizeof opts);
+    return sizeof opts / sizeof opts[0];
+}
+
+int ua_cli_split_is_problem(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--split-dir") || !strncmp(argv[i], "--split-dir=", 12)) return 1;
+    return 0;
+}
+
+int ua_cli_problem_given(const ua_cli_problem_args *a)
+{
+    return a->target || a->vars || a->domain || a->function || a->dim || a->vector ||
+           a->cflags || a->timeout || a->data || a->format || a->x_col || a->y_col ||
+           a->split_dir || a->split || a->test_data || a->targets || a->test_targets;
+}
+
+/* Splits "x,y,z" into names (at most UA_PROBLEM_MAX_DIM), pointing into buf. */
+static int split_vars(const char *cmd, const char *list, char *buf, size_t len,
+                      const char **names, size_t *n)
+{
+    if (strlen(list) >= len) return ua_cli_usage(cmd, "--vars '%s' is too long", list);
+    strcpy(buf, list);
+    *n = 0;
+    for (char *p = buf;;) {
+        char *c = strchr(p, ',');
+        if (c) *c = '\0';
+        if (!*p) return ua_cli_usage(cmd, "--vars '%s': an empty name", list);
+        for (const char *q = p; *q; q++)
+            if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '_' ||
+                  (q > p && *q >= '0' && *q <= '9')))
+                return ua_cli_usage(cmd, "--vars '%s': '%s' is not a name (letters, digits, _)",
+                                    list, p);
+        for (size_t k = 0; k < *n; k++)
+            if (!strcmp(names[k], p))
+                return ua_cli_usage(cmd, "--vars '%s': '%s' is given twice", list, p);
+        if (*n == UA_PROBLEM_MAX_DIM)
+            return ua_cli_usage(cmd, "--vars: at most %d variables", UA_PROBLEM_MAX_DIM);
+        names[(*n)++] = p;
+        if (!c) break;
+        p = c + 1;
+    }
+    return 0;
+}
+
+static int build_box(const char *cmd, const char *domain, const char *const *names, size_t d,
+                     double *lo, double *hi)
+{
+    char gen[UA_PROBLEM_MAX_DIM][8];
+    const char *defaults[UA_PROBLEM_MAX_DIM];
+    if (!names) { /* x, or x1 .. xd: the names a --function's variables go by */
+        for (size_t i = 0; i < d; i++) {
+            snprintf(gen[i], sizeof gen[i], d == 1 ? "x" : "x%zu", i + 1);
+            defaults[i] = gen[i];
+        }
+        names = defaults;
+    }
+    ua_status s = ua_box_parse(domain ? domain : "-1:1", names, d, lo, hi);
+    return s ? ua_cli_fail(cmd, s) : 0;
+}
+
+static int build_samples(const char *cmd, const ua_cli_problem_args *a, ua_problem **out)
+{
+    if (a->target) return ua_cli_usage(cmd, "give either a TARGET or --data/--split-dir, not both");
+    if (a->function) return ua_cli_usage(cmd, "give either --function or --data/--split-dir, not both");
+    if (a->vars || a->domain || a->dim || a->vector || a->cflags || a->timeout)
+        return ua_cli_usage(cmd, "--vars, --domain, --dim, --vector, --cflags and --timeout "
+                            "describe a TARGET or --function; samples (--data, --split-dir) have "
+                            "none");
+    if (a->split && !a->split_dir) return ua_cli_usage(cmd, "--split K needs --split-dir");
+    if (a->test_targets && !a->targets)
+        return ua_cli_usage(cmd, "--test-targets goes with --targets (sequences)");
+    if (a->targets && !a->data) return ua_cli_usage(cmd, "--targets needs --data X.npy");
+    if (a->targets && (a->split_dir || a->x_col || a->y_col))
+        return ua_cli_usage(cmd, "sequences (--targets) take no --split-dir, --x-col or --y-col");
+    if (a->targets && !a->test_data != !a->test_targets)
+        return ua_cli_usage(cmd, "give --test-data and --test-targets together");
+    ua_sample_source src = { 0 };
+    src.data = a->data;
+    src.x_cols = a->x_col;
+    src.y_cols = a->y_col;
+    src.split_dir = a->split_dir;
+    src.test_data = a->test_data;
+    src.targets = a->targets;
+    src.test_targets = a->test_targets;
+    src.sequences = a->targets != NULL;
+    if (a->split && ua_cli_size(a->split, &src.split))
+        return ua_cli_usage(cmd, "--split '%s' is not a count", a->split);
+    if (a->format) {
+        if (!strcmp(a->format, "csv")) src.format = UA_FORMAT_CSV;
+        else if (!strcmp(a->format, "text")) src.format = UA_FORMAT_TEXT;
+        else if (!strcmp(a->format, "npy")) src.format = UA_FORMAT_NPY;
+        else return ua_cli_usage(cmd, "--format '%s': expected csv, text or npy", a->format);
+    }
+    ua_status s = ua_problem_read_samples(&src, out);
+    return s ? ua_cli_fail(cmd, s) : 0;
+}
+
+int ua_cli_problem_build(const char *cmd, const ua_cli_problem_args *a, ua_problem **out)
+{
+    *out = NULL;
+    if (a->data || a->split_dir || a->targets) return build_samples(cmd, a, out);
+    if (a->format || a->x_col || a->y_col || a->split || a->test_data || a->test_targets)
+        return ua_cli_usage(cmd, "--format, --x-col, --y-col, --split, --test-data and "
+                            "--test-targets go with --data or --split-dir");
+    if (a->target && a->function)
+        return ua_cli_usage(cmd, "give either a TARGET or --function, not both");
+    double lo[UA_PROBLEM_MAX_DIM], hi[UA_PROBLEM_MAX_DIM];
+    char buf[4096];
+    const char *names[UA_PROBLEM_MAX_DIM];
+    size_t nvars = 0;
+    int rc;
+    if (a->vars && (rc = split_vars(cmd, a->vars, buf, sizeof buf, names, &nvars))) return rc;
+    if (a->function) {
+        size_t d = nvars ? nvars : 1;
+        if (a->dim && (ua_cli_size(a->dim, &d) || d < 1 || d > UA_PROBLEM_MAX_DIM))
+            return ua_cli_usage(cmd, "--dim '%s': expected a count in [1, %d]", a->dim,
+                                UA_PROBLEM_MAX_DIM);
+        if (nvars && nvars != d)
+            return ua_cli_usage(cmd, "--vars names %zu variables but --dim is %zu", nvars, d);
+        double timeout = 0;
+        if (a->timeout && (ua_cli_double(a->timeout, &timeout) || !(timeout > 0)))
+            return ua_cli_usage(cmd, "--timeout '%s': expected a positive number of seconds",
+                                a->timeout);
+        if ((rc = build_box(cmd, a->domain, nvars ? names : NULL, d, lo, hi))) return rc;
+        ua_status s = ua_problem_function(a->function, d, a->vector, a->cflags, lo, hi,
+                                          timeout, out);
+        return s ? ua_cli_fail(cmd, s) : 0;
+    }
+    if (a->dim || a->vector || a->cflags || a->timeout)
+        return ua_cli_usage(cmd, "--dim, --vector, --cflags and --timeout go with --function");
+    if (!a->target) return ua_cli_usage(cmd, "nothing to approximate: give a TARGET, --function "
+                                        "or --data (see --help)");
+    ua_target *t;
+    ua_status s = ua_target_parse(a->target, nvars ? names : NULL, nvars, &t);
+    if (s == UA_EPARSE && !a->vars && strstr(ua_last_error(), "unknown variable")) {
+        fprintf(stderr, "uniapprox %s: %s\n  (a target of several variables names them with "
+                "--vars, e.g. --vars x,y)\n", cmd, ua_cli_error_text());
+        return UA_EXIT_USAGE;
+    }
+    if (s) return ua_cli_fail(cmd, s);
+    size_t d = ua_target_dim(t);
+    if ((rc = build_box(cmd, a->domain, nvars ? names : NULL, d, lo, hi))) {
+        ua_target_free(t);
+        return rc;
+    }
+    s = ua_problem_formula(t, lo, hi, out);
+    ua_target_free(t);
+    return s ? ua_cli_fail(cmd, s) : 0;
+}
