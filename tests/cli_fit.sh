@@ -11,7 +11,9 @@ expect_exit 0 "check erf" -- "$UA" check erf.safetensors --json
 expect_le "$(json_num out.txt max_abs_err)" 1e-15 "check erf: max abs error"
 expect_exit 0 "check --tol passes" -- "$UA" check erf.safetensors --tol 1e-15 --points 2000
 expect_exit 1 "check --tol fails" -- "$UA" check erf.safetensors --tol 1e-20 --points 2000
-expect_exit 0 "check --against" -- "$UA" check erf.safetensors --against 'erf(x)+1e-6' --json --points 2000
+# against another function the model is not within its tolerance: measured, and "not resolved"
+expect_exit 1 "check --against" -- "$UA" check erf.safetensors --against 'erf(x)+1e-6' --json --points 2000
+expect_grep out.txt '"resolved":[[:space:]]*false' "check --against erf+1e-6: not resolved"
 expect_close "$(json_num out.txt max_abs_err)" 1e-6 1e-6 "check --against erf+1e-6"
 
 # eval against published values of erf (Abramowitz & Stegun table 7.1), within the fit's
@@ -87,7 +89,9 @@ awk -v v="$(json_num out.txt integral)" 'BEGIN { exit !(v + 0 < 1e-15 && v + 0 >
 cp erf.safetensors before.safetensors
 expect_exit 2 "failed fit" -- "$UA" fit 'log(x)' --domain -1:1 -o erf.safetensors
 cmp -s erf.safetensors before.safetensors && pass || fail "failed fit left the old model alone"
-expect_exit 1 "save into a missing directory" -- "$UA" fit 'x' -o no/such/dir/m.safetensors
+# an output that cannot be written is found before the fit starts: bad usage
+expect_exit 2 "save into a missing directory" -- "$UA" fit 'x' -o no/such/dir/m.safetensors
+expect_grep err.txt "cannot write the model" "the output is named"
 ls no 2>/dev/null && fail "no directory created" || pass
 # corrupt and truncated model files fail cleanly with exit 2
 head -c 100 erf.safetensors >trunc.safetensors

@@ -72,7 +72,10 @@ expect_exit 2 "non-numeric cell" -- "$UA" fit --data bad.csv --family kernel
 expect_grep err.txt "line 5" "bad cell located"
 expect_exit 2 "bad kernel" -- "$UA" fit --data s.csv --family kernel --kernel gaussian
 expect_exit 2 "bad nu" -- "$UA" fit --data s.csv --family kernel --kernel matern --nu 2
-expect_exit 2 "a target instead of samples" -- "$UA" fit 'sin(x)' --family kernel
+# a formula: kernel draws its own training points and is measured against MPFR
+expect_exit 0 "a target: samples drawn from it" -- "$UA" fit 'sin(x)' --family kernel --samples 200 \
+    --check-points 2000 --json
+expect_le "$(json_num out.txt max_abs_err)" 1e-4 "kernel of sin(x) against MPFR"
 
 # classification: the label column, argmax
 awk 'BEGIN { print "u,v,c"; for (i = 0; i < 120; i++) { c = i % 2; printf "%g,%g,%d\n", (c ? 1 : -1) + sin(i) * 0.5, cos(3 * i) * 0.5, c * 7 } }' >c.csv

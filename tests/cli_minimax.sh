@@ -69,7 +69,7 @@ expect_exit 2 "bad weight expression" -- "$UA" fit 'exp(x)' --family minimax --w
 printf 'x,y\n0,1\n1,2\n' >d.csv
 expect_exit 2 "samples are not a minimax input" -- "$UA" fit --data d.csv --family minimax
 expect_exit 0 "help lists the minimax options" -- "$UA" fit --family minimax --help
-expect_grep out.txt "--rational M/N" "help: --rational"
+expect_grep out.txt "--rational S" "help: --rational"
 # describe's "resolved" is the state of the approximation returned, as the fit status says:
 # converged Remez, but ill-conditioned monomials in double
 expect_exit 1 "ill-conditioned monomials: not resolved" -- "$UA" fit 'exp(x)' --family minimax --degree 20 --domain 100:101 --var x --json -o illc.safetensors

@@ -100,6 +100,6 @@ expect_grep err.txt "outside the vocabulary 0..3" "out-of-vocabulary token named
 expect_exit 2 "eval: out-of-vocabulary input" -- "$UA" eval m.safetensors --input cs/train_x.npy
 expect_exit 2 "no --targets" -- "$UA" fit --family seq --data rev/train_x.npy
 expect_exit 2 "bad attention" -- "$UA" fit --family seq --data rev/train_x.npy --targets rev/train_y.npy --attention flash
-expect_grep err.txt "softmax, sigmoid, rpe, urpe" "bad attention: the names listed"
+expect_grep err.txt "softmax sigmoid rpe urpe" "bad attention: the names listed"
 
 finish

@@ -160,7 +160,7 @@ static ua_status measure_box(ua_model *m, const ua_problem *p, const ua_measure_
     if (r->err.n_nonfinite_ref)
         return UA_ERR(UA_EDOMAIN, "the reference '%s' is NaN or infinite at %zu of the %zu "
                       "measured points of the domain", ua_problem_describe(p),
-                      r->err.n_nonfinite_ref, r->err.npoints + r->err.n_nonfinite_ref);
+                      r->err.n_nonfinite_ref, r->err.npoints);
     r->resolved = !r->has_tol || r->err.tol_ratio <= 1.0;
     return store_box_errors(m, r, o->prec, p);
 }
