@@ -1077,6 +1077,16 @@ static void test_vtable_spline_samples(void **state)
     double xs = 2.5, ys = 0;
     assert_int_equal(ua_model_predict(m, &xs, 1, &ys), UA_OK);
     ASSERT_LE(fabs(ys - cubic(2.5)), 1e-12);
+    double lo, hi;
+    ua_model_domain(m, &lo, &hi);
+    assert_true(lo == 0.0 && hi == 10.0); /* the range of x */
+    assert_int_equal(ua_model_save(m, tu_path("vt_samples.safetensors")), UA_OK);
+    ua_model *back = NULL;
+    assert_int_equal(ua_model_load(tu_path("vt_samples.safetensors"), &back), UA_OK);
+    xs = 10.5;
+    assert_int_equal(ua_model_predict(back, &xs, 1, &ys), UA_OK);
+    assert_true(isnan(ys));
+    ua_model_free(back);
     ua_model_free(m);
     ua_problem_free(p);
 
@@ -1126,16 +1136,6 @@ static void test_vtable_spline_options(void **state)
     ua_problem_free(p);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reproduces_cubics),
-        cmocka_unit_test(test_interpolates_exactly),
-        cmocka_unit_test(test_integral),
-        cmocka_unit_test(test_nfw_benchmark),
-        cmocka_unit_test(test_step),
-        cmocka_unit_test(test_kink),
-        cmocka_unit_test(test_not_resolved),
 /* ---- verdict honesty: features between the knots (src/spline/scan.c) --------------------------
  * Each case is either resolved, and then at every one of 100001 equispaced points (spacing
  * 2e-5: 50 across the narrowest bump) |s - f| <= rtol (|f| + fscale) + 8 eps V with f from MPFR
@@ -1206,6 +1206,16 @@ static void test_honesty_spline(void **state)
     honesty_spline_case("cos(2*x)+exp(-((x-0.83)/0.001)^2)", &o, SPLINE_HONESTY_NOT_RESOLVED);
 }
 
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reproduces_cubics),
+        cmocka_unit_test(test_interpolates_exactly),
+        cmocka_unit_test(test_integral),
+        cmocka_unit_test(test_nfw_benchmark),
+        cmocka_unit_test(test_step),
+        cmocka_unit_test(test_kink),
+        cmocka_unit_test(test_not_resolved),
         cmocka_unit_test(test_singularities),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_maps),
@@ -1221,7 +1231,7 @@ static void test_honesty_spline(void **state)
         cmocka_unit_test(test_vtable_spline_tol),
         cmocka_unit_test(test_vtable_spline_samples),
         cmocka_unit_test(test_vtable_spline_options),
+        cmocka_unit_test(test_honesty_spline),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }
-        cmocka_unit_test(test_honesty_spline),

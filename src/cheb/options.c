@@ -140,12 +140,12 @@ ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_
     char reason[512] = ""; /* the not-resolved message must outlive the metadata calls */
     if (fs == UA_ENOTRESOLVED) snprintf(reason, sizeof reason, "%s", ua_last_error());
     /* The verdict's tolerance: the one asked for, plus the rounding of double evaluation
-     * (docs/cheb.md): 8 ulps of the scale for the samples and Clenshaw's sum, and the
-     * conditioning term for the rounded sample points. */
-    const double floor_scale = 8.0 * 0x1p-52;
+     * (docs/cheb.md): 16 ulps of the scale for the rounded samples, the chop and Clenshaw's sum
+     * (measured up to 9.4), and the conditioning term for the rounded sample points. */
+    const double rounding = 16.0 * 0x1p-52;
     double allow = conditioning_allowance(c);
     s = set_number(meta, "tol_abs", (co.abs_tol ? co.tol : 0.0) + allow);
-    if (!s) s = set_number(meta, "tol_scale", co.abs_tol ? floor_scale : fmax(co.tol, floor_scale));
+    if (!s) s = set_number(meta, "tol_scale", co.abs_tol ? rounding : co.tol + rounding);
     if (!s) s = set_number(meta, "tol_rel", 0.0);
     if (!s) s = set_number(meta, "estimated_err", own_estimate(c, &co));
     if (s) {

@@ -10,6 +10,7 @@
 
 #include "core/internal.h"
 #include "internal.h"
+#include "model/family.h" /* ua_model_set_problem */
 #include "probe/probe.h"
 
 #define AUTOKNOTS "AutoKnots, arXiv 2412.13423; NumCosmo ncm_spline_func"
@@ -102,9 +103,17 @@ static ua_status fit_samples(const ua_problem *p, const ua_options *o,
     ua_spline *sp = NULL;
     ua_status s = ua_spline_from_samples(x, y, n, so, &sp);
     if (s) return s;
+    /* the model's domain is the range of x (a table has no box of its own): saved with the
+     * model, NaN outside, and what `check --against` measures on */
+    double lo = x[0], hi = x[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = fmin(lo, x[i]);
+        hi = fmax(hi, x[i]);
+    }
     char buf[32];
     snprintf(buf, sizeof buf, "%zu", n);
-    s = ua_model_set_meta(meta, "samples", buf);
+    s = ua_model_set_problem(meta, ua_model_target(meta), 1, &lo, &hi);
+    if (!s) s = ua_model_set_meta(meta, "samples", buf);
     if (s) {
         ua_spline_free(sp);
         return s;
