@@ -102,6 +102,14 @@ static ua_status fit_samples(const ua_problem *p, const ua_options *o,
     ua_problem_train(p, &x, &y, &n);
     ua_spline *sp = NULL;
     ua_status s = ua_spline_from_samples(x, y, n, so, &sp);
+    const char *file = ua_problem_describe(p);
+    if (s == UA_EINVAL && file && file[0]) { /* the rows named are the file's: name it too */
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", ua_last_error());
+        char *tag = strrchr(msg, '[');
+        if (tag && tag > msg && tag[-1] == ' ') tag[-1] = '\0';
+        return UA_ERR(UA_EINVAL, "%s: %s", file, msg);
+    }
     if (s) return s;
     /* the model's domain is the range of x (a table has no box of its own): saved with the
      * model, NaN outside, and what `check --against` measures on */
