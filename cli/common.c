@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "model/family.h" /* ua_json_exact_numbers */
 
 int ua_cli_double(const char *s, double *out)
 {
@@ -167,33 +168,10 @@ int ua_cli_domain(const char *cmd, const char *s, double *a, double *b)
  * which is not always the same double (0.30000000000000004 comes out as 0.3). Every number is
  * rewritten as the shortest of %.15g, %.16g, %.17g that reads back bitwise, and NaN / Inf as
  * null, before printing. */
-static void exact_numbers(cJSON *v)
-{
-    cJSON *next;
-    for (cJSON *e = v ? v->child : NULL; e; e = next) {
-        next = e->next;
-        if (cJSON_IsNumber(e)) {
-            double x = e->valuedouble;
-            char buf[40];
-            if (!isfinite(x)) strcpy(buf, "null");
-            else
-                for (int digits = 15; digits <= 17; digits++) {
-                    snprintf(buf, sizeof buf, "%.*g", digits, x);
-                    if (strtod(buf, NULL) == x) break;
-                }
-            cJSON *raw = cJSON_CreateRaw(buf);
-            if (!raw) continue;
-            if (cJSON_IsObject(v)) cJSON_ReplaceItemInObjectCaseSensitive(v, e->string, raw);
-            else cJSON_ReplaceItemViaPointer(v, e, raw);
-        } else {
-            exact_numbers(e);
-        }
-    }
-}
 
 void ua_cli_print_json(cJSON *v)
 {
-    exact_numbers(v);
+    ua_json_exact_numbers(v);
     char *text = cJSON_Print(v);
     if (text) {
         puts(text);

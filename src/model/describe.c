@@ -45,6 +45,7 @@ ua_status ua_model_describe(const ua_model *m, char **json)
         cJSON_AddNumberToObject(o, "inputs", (double)din);
     if (!cJSON_GetObjectItemCaseSensitive(o, "outputs"))
         cJSON_AddNumberToObject(o, "outputs", (double)dout);
+    if (!s) ua_json_exact_numbers(o);
     char *text = s ? NULL : cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (s) return s;

@@ -81,6 +81,10 @@ void ua_model_attach(ua_model *m, void *state);
 ua_status ua_model_set_problem(ua_model *m, const char *target, size_t d, const double *lo,
                                const double *hi);
 
+/* Replaces every number under v by raw text of 15 to 17 digits that reads back bitwise (NaN and
+ * infinities by null), so that JSON printed by cJSON loses no bit (src/model/json_exact.c). */
+void ua_json_exact_numbers(cJSON *v);
+
 /* The registered families, sorted by name: count and i-th. */
 size_t ua_family_registry_count(void);
 const ua_family *ua_family_registry_at(size_t i);
