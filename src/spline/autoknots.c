@@ -521,7 +521,7 @@ ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline
     }
     knots_free(&k);
     *out = sp;
-    char note[256] = ""; /* the words of the cheb family's message (src/cheb/fit.c) */
+    char note[256] = ""; /* the same words as the cheb family uses for a pole */
     if (sing.found)
         snprintf(note, sizeof note, ": the target appears to have a singularity near x = %.17g "
                  "(|f| grows without bound there, %.3g at x = %.17g); fit on either side of it",
