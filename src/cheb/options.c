@@ -138,7 +138,7 @@ ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_
         return fs;
     }
     char reason[512] = ""; /* the not-resolved message must outlive the metadata calls */
-    if (fs == UA_ENOTRESOLVED) snprintf(reason, sizeof reason, "%s", ua_last_error());
+    if (fs == UA_ENOTRESOLVED) ua_last_error_message(reason, sizeof reason);
     /* The verdict's tolerance: the one asked for, plus the rounding of double evaluation
      * (docs/cheb.md): 16 ulps of the scale for the rounded samples, the chop and Clenshaw's sum
      * (measured up to 9.4), and the conditioning term for the rounded sample points. */
@@ -153,10 +153,6 @@ ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_
         return s;
     }
     *state = c;
-    if (fs == UA_ENOTRESOLVED) {
-        char *tag = strrchr(reason, '['); /* UA_ERR appends the tag again */
-        if (tag && tag > reason && tag[-1] == ' ') tag[-1] = '\0';
-        return UA_ERR(UA_ENOTRESOLVED, "%s", reason);
-    }
+    if (fs == UA_ENOTRESOLVED) return UA_ERR(UA_ENOTRESOLVED, "%s", reason);
     return UA_OK;
 }

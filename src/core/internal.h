@@ -16,6 +16,10 @@ ua_status ua_set_error(ua_status s, const char *file, int line, const char *fmt,
     __attribute__((format(printf, 4, 5)));
 #define UA_ERR(status, ...) ua_set_error((status), __FILE__, __LINE__, __VA_ARGS__)
 
+/* This thread's last error message without the " [src/file.c:N]" tag UA_ERR appends, into buf
+ * (len bytes): for a message that is recorded again, or shown to a user (src/core/status.c). */
+void ua_last_error_message(char *buf, size_t len);
+
 /* An out-of-memory failure with the size that was asked for. */
 #define UA_ENOMEM_ERR(bytes) UA_ERR(UA_ENOMEM, "out of memory (asked for %zu bytes)", (size_t)(bytes))
 

@@ -30,6 +30,15 @@ const char *ua_last_error(void) { return last_error; }
 
 void ua_clear_error(void) { last_error[0] = '\0'; }
 
+void ua_last_error_message(char *buf, size_t len)
+{
+    if (!len) return;
+    snprintf(buf, len, "%s", last_error);
+    size_t n = strlen(buf);
+    char *tag = n && buf[n - 1] == ']' ? strrchr(buf, '[') : NULL;
+    if (tag && tag > buf && tag[-1] == ' ') tag[-1] = '\0';
+}
+
 ua_status ua_set_error(ua_status s, const char *file, int line, const char *fmt, ...)
 {
     char msg[sizeof last_error - 64];

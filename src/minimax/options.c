@@ -180,16 +180,12 @@ ua_status ua_minimax_family_fit(const ua_problem *p, const ua_options *o,
         return fs;
     }
     char reason[512] = ""; /* the not-resolved message must outlive the metadata calls */
-    if (fs == UA_ENOTRESOLVED) snprintf(reason, sizeof reason, "%s", ua_last_error());
+    if (fs == UA_ENOTRESOLVED) ua_last_error_message(reason, sizeof reason);
     if ((s = record(meta, mm, auto_degree, mo.tol))) {
         ua_minimax_free(mm);
         return s;
     }
     *state = mm;
-    if (fs == UA_ENOTRESOLVED) {
-        char *tag = strrchr(reason, '['); /* UA_ERR appends the tag again */
-        if (tag && tag > reason && tag[-1] == ' ') tag[-1] = '\0';
-        return UA_ERR(UA_ENOTRESOLVED, "%s", reason);
-    }
+    if (fs == UA_ENOTRESOLVED) return UA_ERR(UA_ENOTRESOLVED, "%s", reason);
     return UA_OK;
 }

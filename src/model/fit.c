@@ -121,11 +121,7 @@ ua_status ua_fit(const ua_problem *p, const char *family, const ua_options *opt,
     }
     /* the message of a not-resolved fit must survive the bookkeeping below */
     char reason[512] = "";
-    if (fs == UA_ENOTRESOLVED) {
-        snprintf(reason, sizeof reason, "%s", ua_last_error());
-        char *tag = strrchr(reason, '['); /* the location tag is added again below */
-        if (tag && tag > reason && tag[-1] == ' ') tag[-1] = '\0';
-    }
+    if (fs == UA_ENOTRESOLVED) ua_last_error_message(reason, sizeof reason);
     ua_model_attach(m, state);
     char buf[32];
     snprintf(buf, sizeof buf, "%.6g", secs);

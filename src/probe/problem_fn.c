@@ -10,14 +10,6 @@
 #include "core/internal.h"
 #include "probe.h"
 
-/* The message without the " [file:line]" tag UA_ERR appends (it is appended again). */
-static void copy_message(char *dst, size_t len, const char *msg)
-{
-    snprintf(dst, len, "%s", msg ? msg : "");
-    char *tag = strrchr(dst, '[');
-    if (tag && tag > dst && tag[-1] == ' ') tag[-1] = '\0';
-}
-
 double ua_probe_problem_fn1(double x, void *ctx)
 {
     ua_probe_problem_fn *c = ctx;
@@ -26,7 +18,7 @@ double ua_probe_problem_fn1(double x, void *ctx)
     if (s == UA_OK) return y;
     if (c->fail == UA_OK) {
         c->fail = s;
-        copy_message(c->msg, sizeof c->msg, ua_last_error());
+        ua_last_error_message(c->msg, sizeof c->msg);
     }
     return NAN;
 }

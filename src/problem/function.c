@@ -361,7 +361,7 @@ static ua_status compile(const char *path, const char *shown, const char *const 
     ua_status s = ua_compile_c(path, args, out);
     if (s == UA_EIO && strncmp(ua_last_error(), "compiling '", 11) == 0) {
         char msg[1024];
-        ua_problem_last_message(msg, sizeof msg);
+        ua_last_error_message(msg, sizeof msg);
         const char *diag = strstr(msg, "): ");
         return UA_ERR(UA_EPARSE, "%s does not compile: %s", shown, diag ? diag + 3 : msg);
     }

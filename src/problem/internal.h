@@ -45,9 +45,6 @@ ua_status ua_problem_new_box(ua_problem_kind kind, size_t d, const char *const *
  * 17 digits, into buf (len bytes; cut with "..." when too long). Returns buf. */
 char *ua_problem_point_text(char *buf, size_t len, char *const *vars, const double *x, size_t d);
 
-/* The last error message of this thread without its " [src/file.c:N]" tag, into buf. */
-void ua_problem_last_message(char *buf, size_t len);
-
 /* function.c: starts the child for the function at source ("FILE.c:SYMBOL" / "FILE.so:SYMBOL").
  * name is what messages call it. */
 ua_status ua_child_start(const char *source, size_t dim, int vector, const char *cflags,

@@ -8,13 +8,6 @@
 #include "core/internal.h"
 #include "internal.h"
 
-void ua_problem_last_message(char *buf, size_t len)
-{
-    snprintf(buf, len, "%s", ua_last_error());
-    char *tag = strrchr(buf, '[');
-    if (tag && tag > buf && tag[-1] == ' ' && strchr(tag, ']')) tag[-1] = '\0';
-}
-
 char *ua_problem_point_text(char *buf, size_t len, char *const *vars, const double *x, size_t d)
 {
     size_t at = 0;

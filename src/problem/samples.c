@@ -13,7 +13,7 @@
 static ua_status restatus(ua_status s)
 {
     char msg[1024];
-    ua_problem_last_message(msg, sizeof msg);
+    ua_last_error_message(msg, sizeof msg);
     return UA_ERR(s, "%s", msg);
 }
 

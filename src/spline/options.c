@@ -105,9 +105,7 @@ static ua_status fit_samples(const ua_problem *p, const ua_options *o,
     const char *file = ua_problem_describe(p);
     if (s == UA_EINVAL && file && file[0]) { /* the rows named are the file's: name it too */
         char msg[512];
-        snprintf(msg, sizeof msg, "%s", ua_last_error());
-        char *tag = strrchr(msg, '[');
-        if (tag && tag > msg && tag[-1] == ' ') tag[-1] = '\0';
+        ua_last_error_message(msg, sizeof msg);
         return UA_ERR(UA_EINVAL, "%s: %s", file, msg);
     }
     if (s) return s;
@@ -154,7 +152,7 @@ ua_status ua_spline_family_fit(const ua_problem *p, const ua_options *o,
         return fs;
     }
     char reason[512] = ""; /* the not-resolved message must outlive the metadata calls */
-    if (fs == UA_ENOTRESOLVED) snprintf(reason, sizeof reason, "%s", ua_last_error());
+    if (fs == UA_ENOTRESOLVED) ua_last_error_message(reason, sizeof reason);
     /* The verdict's tolerance: AutoKnots' |f - s| <= R (|f| + F), plus 8 ulps of the scale for
      * the rounding of double evaluation (docs/spline.md: measured at most 4.0 ulps). */
     double est = ua_spline_error_estimate(sp), ymax = 0.0;
@@ -171,10 +169,6 @@ ua_status ua_spline_family_fit(const ua_problem *p, const ua_options *o,
         return s;
     }
     *state = sp;
-    if (fs == UA_ENOTRESOLVED) {
-        char *tag = strrchr(reason, '['); /* UA_ERR appends the tag again */
-        if (tag && tag > reason && tag[-1] == ' ') tag[-1] = '\0';
-        return UA_ERR(UA_ENOTRESOLVED, "%s", reason);
-    }
+    if (fs == UA_ENOTRESOLVED) return UA_ERR(UA_ENOTRESOLVED, "%s", reason);
     return UA_OK;
 }
