@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "core/internal.h"  /* ua_last_error_message */
 #include "model/family.h" /* ua_json_exact_numbers */
 
 int ua_cli_double(const char *s, double *out)
@@ -115,18 +116,10 @@ int ua_cli_debug;
 
 const char *ua_cli_error_text(void)
 {
-    static _Thread_local char buf[1024];
-    const char *msg = ua_last_error();
-    snprintf(buf, sizeof buf, "%s", msg);
-    if (ua_cli_debug) return buf;
     /* the library tags every message with " [src/file.c:N]": for developers only (--debug) */
-    size_t n = strlen(buf);
-    if (n && buf[n - 1] == ']') {
-        char *tag = strrchr(buf, '[');
-        if (tag && tag > buf && tag[-1] == ' ' && (!strncmp(tag + 1, "src/", 4) ||
-                                                    !strncmp(tag + 1, "cli/", 4)))
-            tag[-1] = '\0';
-    }
+    static _Thread_local char buf[1024];
+    if (ua_cli_debug) snprintf(buf, sizeof buf, "%s", ua_last_error());
+    else ua_last_error_message(buf, sizeof buf);
     return buf;
 }
 
