@@ -7,6 +7,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,11 +33,135 @@ size_t ua_cheb_scan_count(size_t grid, double frac)
     return m;
 }
 
+/* ---- shared per-size data: the angles and the FFT plan ------------------------------------
+ * The scan's angles theta_j = pi (j + d) / m depend on m only (a power of two in
+ * [UA_CHEB_SCAN_MIN, UA_CHEB_SCAN_MAX]): their cosines and sines, and the FFT plan of size 2m,
+ * are computed once per process (a libm sin and cos per point and an FFTW plan per check were a
+ * third of the check's time) and then only read, by any thread. They live until exit. */
+enum { LOG_MIN = 6, LOG_MAX = 15 };
+_Static_assert(UA_CHEB_SCAN_MIN == 1 << LOG_MIN && UA_CHEB_SCAN_MAX == 1 << LOG_MAX,
+               "the per-size table covers the scan sizes");
+
+typedef struct {
+    double *cs, *sn; /* (m,) cos theta_j, sin theta_j (sin > 0: theta in (0, pi)) */
+    fftw_plan plan;  /* backward complex DFT of size 2m, in place; NULL until first needed */
+} angles;
+
+static angles table[LOG_MAX - LOG_MIN + 1];
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int log2_of(size_t m)
+{
+    int e = 0;
+    while (((size_t)1 << e) < m) e++;
+    return e;
+}
+
+/* The angles of size m (and the plan when want_plan), built on first use. */
+static ua_status get_angles(size_t m, int want_plan, const angles **out)
+{
+    int e = log2_of(m);
+    if (e < LOG_MIN || e > LOG_MAX || ((size_t)1 << e) != m)
+        return UA_ERR(UA_EINVAL, "cheb_fit: scan size %zu is not a power of two in [%d, %d]", m,
+                      UA_CHEB_SCAN_MIN, UA_CHEB_SCAN_MAX);
+    angles *a = &table[e - LOG_MIN];
+    ua_status st = UA_OK;
+    pthread_mutex_lock(&table_lock);
+    if (!a->cs) {
+        double *cs = malloc(2 * m * sizeof *cs);
+        if (!cs) {
+            st = UA_ENOMEM_ERR(2 * m * sizeof *cs);
+        } else {
+            for (size_t j = 0; j < m; j++) {
+                double th = PI * ((double)j + SCAN_OFFSET) / (double)m;
+                cs[j] = cos(th);
+                cs[m + j] = sin(th);
+            }
+            a->cs = cs;
+            a->sn = cs + m;
+        }
+    }
+    if (!st && want_plan && !a->plan) {
+        /* planned on a scratch array, executed on others (fftw_execute_dft: same size, in place,
+         * fftw_malloc's alignment); FFTW_ESTIMATE reads no data, so the scratch goes at once */
+        const size_t N = 2 * m;
+        fftw_complex *z = fftw_malloc(N * sizeof *z);
+        if (!z) {
+            st = UA_ENOMEM_ERR(N * sizeof *z);
+        } else {
+            ua_cheb_fftw_plan_lock();
+            a->plan = fftw_plan_dft_1d((int)N, z, z, FFTW_BACKWARD, FFTW_ESTIMATE);
+            ua_cheb_fftw_plan_unlock();
+            fftw_free(z);
+            if (!a->plan)
+                st = UA_ERR(UA_ENOMEM, "cheb_fit: FFTW could not plan a DFT of size %zu", N);
+        }
+    }
+    pthread_mutex_unlock(&table_lock);
+    *out = a;
+    return st;
+}
+
+/* ---- a small pool of scratch buffers ----------------------------------------------------------
+ * A check needs 2m doubles for its values (and 4m for the FFT): ~0.1-1 MB that malloc would map
+ * afresh and the kernel fault in page by page for every piece (15% of the check's time). Released
+ * buffers are kept here (at most POOL_SLOTS, the largest) and handed to the next check. */
+enum { POOL_SLOTS = 8 };
+static struct {
+    void *p;
+    size_t bytes;
+} pool[POOL_SLOTS];
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A buffer of at least bytes (fftw_malloc'ed: aligned for FFTW); *got: its real size. */
+static void *pool_get(size_t bytes, size_t *got)
+{
+    void *p = NULL;
+    size_t best = POOL_SLOTS;
+    pthread_mutex_lock(&pool_lock);
+    for (size_t i = 0; i < POOL_SLOTS; i++) /* the smallest that fits, at most 8 times larger */
+        if (pool[i].p && pool[i].bytes >= bytes && pool[i].bytes / 8 <= bytes &&
+            (best == POOL_SLOTS || pool[i].bytes < pool[best].bytes))
+            best = i;
+    if (best < POOL_SLOTS) {
+        p = pool[best].p;
+        *got = pool[best].bytes;
+        pool[best].p = NULL;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    if (!p) {
+        p = fftw_malloc(bytes);
+        *got = p ? bytes : 0;
+    }
+    return p;
+}
+
+static void pool_put(void *p, size_t bytes)
+{
+    if (!p) return;
+    pthread_mutex_lock(&pool_lock);
+    size_t small = 0;
+    for (size_t i = 0; i < POOL_SLOTS; i++) {
+        if (!pool[i].p) {
+            small = i;
+            break;
+        }
+        if (pool[i].bytes < pool[small].bytes) small = i;
+    }
+    if (!pool[small].p || pool[small].bytes < bytes) { /* keep the larger */
+        void *old = pool[small].p;
+        pool[small].p = p;
+        pool[small].bytes = bytes;
+        p = old;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    fftw_free(p); /* the one not kept (NULL: nothing) */
+}
+
 void ua_cheb_scan_release(ua_cheb_scan *sc)
 {
     if (!sc) return;
-    free(sc->t);
-    free(sc->y);
+    pool_put(sc->y, sc->cap * sizeof(double));
     memset(sc, 0, sizeof *sc);
 }
 
@@ -59,34 +184,51 @@ static double t_at(double lo, double hi, double s)
     return mid + half * s;
 }
 
-/* Where ua_cheb_eval puts the point t of the piece: s computed from x as eval computes it. */
-static double s_of(const ua_cheb_sampler *s, double t, double lo, double hi)
+/* Where ua_cheb_eval puts the point x of the piece [lo, hi] (in t): s computed as eval does. */
+static double s_of_x(const ua_cheb_sampler *s, double x, double lo, double hi, double inv)
 {
-    double x = ua_cheb_sampler_x(s, t);
     double te = s->map == UA_MAP_LOG ? log(x) : x;
-    return ua_cheb_to_s(te, lo, hi, 1.0 / (hi - lo));
+    return ua_cheb_to_s(te, lo, hi, inv);
 }
 
-static ua_status scan_values(ua_cheb_sampler *s, double lo, double hi, size_t m, ua_cheb_scan *sc)
+static double s_of(const ua_cheb_sampler *s, double t, double lo, double hi)
 {
-    if (sc->t && sc->m == m && sc->lo == lo && sc->hi == hi) return UA_OK;
-    ua_cheb_scan_release(sc);
-    sc->t = ua_calloc(m, sizeof *sc->t);
-    sc->y = ua_calloc(m, sizeof *sc->y);
-    if (!sc->t || !sc->y) {
+    return s_of_x(s, ua_cheb_sampler_x(s, t), lo, hi, 1.0 / (hi - lo));
+}
+
+/* f at the m scan points of [lo, hi] (y) and where eval puts them (se; NaN for a point that is
+ * not strictly inside), unless sc holds them already. */
+static ua_status scan_values(ua_cheb_sampler *s, double lo, double hi, size_t m, const angles *A,
+                             ua_cheb_scan *sc)
+{
+    if (sc->y && sc->m == m && sc->lo == lo && sc->hi == hi) return UA_OK;
+    if (sc->cap < 2 * m) {
         ua_cheb_scan_release(sc);
-        return UA_ENOMEM_ERR(2 * m * sizeof(double));
+        size_t got = 0;
+        sc->y = pool_get(2 * m * sizeof(double), &got);
+        if (!sc->y) return UA_ENOMEM_ERR(2 * m * sizeof(double));
+        sc->cap = got / sizeof(double);
     }
+    sc->m = 0;
+    sc->have_sigma = 0;
+    sc->se = sc->y + m;
+    const double inv = 1.0 / (hi - lo);
     for (size_t j = 0; j < m; j++) {
-        double t = t_at(lo, hi, cos(PI * ((double)j + SCAN_OFFSET) / (double)m));
-        sc->t[j] = t;
-        if (!(t > lo && t < hi)) continue; /* rounded onto an end (a piece a few ulps wide):
-                                              skipped, an end may be a jump's other side */
-        ua_status st = eval_f(s, t, &sc->y[j]);
-        if (st) {
-            ua_cheb_scan_release(sc);
-            return st;
+        double t = t_at(lo, hi, A->cs[j]);
+        if (!(t > lo && t < hi)) { /* rounded onto an end (a piece a few ulps wide): skipped,
+                                      an end may be a jump's other side */
+            sc->y[j] = 0.0;
+            sc->se[j] = NAN;
+            continue;
         }
+        double x = s->map == UA_MAP_LOG ? ua_cheb_sampler_x(s, t) : t;
+        double v = s->f(x, s->ctx);
+        s->nevals++;
+        if (!isfinite(v))
+            return UA_ERR(UA_EDOMAIN, "target is %s at x = %.17g", isnan(v) ? "NaN" : "infinite",
+                          x);
+        sc->y[j] = v;
+        sc->se[j] = s_of_x(s, x, lo, hi, inv);
     }
     sc->lo = lo;
     sc->hi = hi;
@@ -95,26 +237,20 @@ static ua_status scan_values(ua_cheb_sampler *s, double lo, double hi, size_t m,
 }
 
 /*
- * p(s_j) and sum_k k c_k sin(k theta_j) at theta_j = pi (j + d) / m, s_j = cos theta_j, j < m:
- * p(cos theta) = sum_k c_k cos(k theta) = Re sum_k c_k e^{i k pi d / m} e^{2 pi i k j / N} with
- * N = 2m, a DFT once the k are folded modulo N; the sine sum is the real part of the same with
- * -i k c_k. Both are real sequences, so the Hermitian parts of the two spectra go into one
- * complex backward FFT as real and imaginary parts. The FFT's rounding is relative to the whole
- * input, so the sine part goes in scaled down by a power of two to about 2^-26 of the values'
- * (it only corrects p by p' times an ulp-sized shift: ~1e-7 relative accuracy is plenty), and
- * the values keep their accuracy.
+ * p(s_j) and sum_k k c_k sin(k theta_j) at theta_j = pi (j + d) / m, s_j = cos theta_j, j < m,
+ * into z[j] (real part, imaginary part / bscale): p(cos theta) = sum_k c_k cos(k theta) =
+ * Re sum_k c_k e^{i k pi d / m} e^{2 pi i k j / N} with N = 2m, a DFT once the k are folded
+ * modulo N; the sine sum is the real part of the same with -i k c_k. Both are real sequences, so
+ * the Hermitian parts of the two spectra go into one complex backward FFT as real and imaginary
+ * parts. The FFT's rounding is relative to the whole input, so the sine part goes in scaled down
+ * by a power of two to about 2^-26 of the values' (it only corrects p by p' times an ulp-sized
+ * shift: ~1e-7 relative accuracy is plenty), and the values keep their accuracy.
+ * z: 2N complex of scratch (the second half is used only when n > N / 2).
  */
-static ua_status series_on_scan(const double *c, size_t n, size_t m, double *p, double *dsin)
+static void series_on_scan(const double *c, size_t n, size_t m, const angles *A,
+                           fftw_complex *z, double *bscale_out)
 {
     const size_t N = 2 * m;
-    double *a = ua_calloc(4 * N, sizeof *a); /* a: N complex, then b: N complex */
-    fftw_complex *z = fftw_malloc(N * sizeof *z);
-    if (!a || !z) {
-        free(a);
-        fftw_free(z);
-        return UA_ENOMEM_ERR(6 * N * sizeof(double));
-    }
-    double *b = a + 2 * N;
     const double phi = PI * SCAN_OFFSET / (double)m;
     double na = 0.0, nb = 0.0;
     for (size_t k = 0; k < n; k++) {
@@ -124,43 +260,73 @@ static ua_status series_on_scan(const double *c, size_t n, size_t m, double *p, 
     int e = 0;
     if (nb > 0.0 && na > 0.0) frexp(0x1p-26 * na / nb, &e);
     const double bscale = ldexp(1.0, e); /* a power of two: exact to undo */
-    for (size_t k = 0; k < n; k++) {
-        double ck = c[k];
-        if (ck == 0.0) continue;
-        double cs = cos((double)k * phi), sn = sin((double)k * phi);
-        size_t r = k % N;
-        a[2 * r] += ck * cs; /* c_k e^{i k phi} */
-        a[2 * r + 1] += ck * sn;
-        double kc = (double)k * ck * bscale; /* -i k c_k e^{i k phi} = k c_k (sn - i cs) */
-        b[2 * r] += kc * sn;
-        b[2 * r + 1] -= kc * cs;
+    *bscale_out = bscale;
+    memset(z, 0, N * sizeof *z);
+    if (2 * n <= N) {
+        /* no folding: a_k = c_k e^{i k phi} and b_k = -i k c_k e^{i k phi} sit at k < n only,
+         * so the Hermitian parts are A_k = a_k / 2, A_{N-k} = conj(a_k) / 2 (k >= 1), A_0 =
+         * c_0, likewise B; z_r = A_r + i B_r directly */
+        z[0][0] = c[0];
+        for (size_t k = 1; k < n; k++) {
+            double ck = c[k];
+            if (ck == 0.0) continue;
+            double kc = (double)k * ck * bscale;
+            double cs = cos((double)k * phi), sn = sin((double)k * phi);
+            z[k][0] = 0.5 * (ck + kc) * cs;
+            z[k][1] = 0.5 * (ck + kc) * sn;
+            z[N - k][0] = 0.5 * (ck - kc) * cs;
+            z[N - k][1] = 0.5 * (kc - ck) * sn;
+        }
+    } else {
+        /* folded: a in z, b in the second half, then the Hermitian parts pair by pair */
+        fftw_complex *b = z + N;
+        memset(b, 0, N * sizeof *b);
+        for (size_t k = 0; k < n; k++) {
+            double ck = c[k];
+            if (ck == 0.0) continue;
+            double cs = cos((double)k * phi), sn = sin((double)k * phi);
+            size_t r = k % N;
+            z[r][0] += ck * cs; /* c_k e^{i k phi} */
+            z[r][1] += ck * sn;
+            double kc = (double)k * ck * bscale; /* -i k c_k e^{i k phi} = k c_k (sn - i cs) */
+            b[r][0] += kc * sn;
+            b[r][1] -= kc * cs;
+        }
+        for (size_t r = 0; r <= N / 2; r++) {
+            size_t q = (N - r) % N;
+            double ar = z[r][0], ai = z[r][1], aqr = z[q][0], aqi = z[q][1];
+            double br = b[r][0], bi = b[r][1], bqr = b[q][0], bqi = b[q][1];
+            /* A_r = (a_r + conj a_q) / 2, B_r likewise; z_r = A_r + i B_r; and for q */
+            double Ar = 0.5 * (ar + aqr), Ai = 0.5 * (ai - aqi);
+            double Br = 0.5 * (br + bqr), Bi = 0.5 * (bi - bqi);
+            double Aqr = 0.5 * (aqr + ar), Aqi = 0.5 * (aqi - ai);
+            double Bqr = 0.5 * (bqr + br), Bqi = 0.5 * (bqi - bi);
+            z[r][0] = Ar - Bi;
+            z[r][1] = Ai + Br;
+            z[q][0] = Aqr - Bqi;
+            z[q][1] = Aqi + Bqr;
+        }
     }
-    for (size_t r = 0; r < N; r++) {
-        size_t q = (N - r) % N;
-        /* A_r = (a_r + conj a_q) / 2, B_r likewise; z_r = A_r + i B_r */
-        double ar = 0.5 * (a[2 * r] + a[2 * q]), ai = 0.5 * (a[2 * r + 1] - a[2 * q + 1]);
-        double br = 0.5 * (b[2 * r] + b[2 * q]), bi = 0.5 * (b[2 * r + 1] - b[2 * q + 1]);
-        z[r][0] = ar - bi;
-        z[r][1] = ai + br;
+    fftw_execute_dft(A->plan, z, z);
+}
+
+/* Clenshaw (as ua_cheb_clenshaw) at LANES points at once: independent recurrences side by side,
+ * so that their latencies overlap. */
+enum { LANES = 8 };
+static void clenshaw_lanes(const double *c, size_t n, const double *s, double *out)
+{
+    double b1[LANES], b2[LANES], s2[LANES];
+    for (int l = 0; l < LANES; l++) {
+        b1[l] = b2[l] = 0.0;
+        s2[l] = s[l] + s[l];
     }
-    free(a);
-    ua_cheb_fftw_plan_lock();
-    fftw_plan plan = fftw_plan_dft_1d((int)N, z, z, FFTW_BACKWARD, FFTW_ESTIMATE);
-    ua_cheb_fftw_plan_unlock();
-    if (!plan) {
-        fftw_free(z);
-        return UA_ERR(UA_ENOMEM, "cheb_fit: FFTW could not plan a DFT of size %zu", N);
-    }
-    fftw_execute(plan);
-    for (size_t j = 0; j < m; j++) {
-        p[j] = z[j][0];
-        dsin[j] = z[j][1] / bscale;
-    }
-    ua_cheb_fftw_plan_lock();
-    fftw_destroy_plan(plan);
-    ua_cheb_fftw_plan_unlock();
-    fftw_free(z);
-    return UA_OK;
+    for (size_t k = n - 1; k >= 1; k--)
+        for (int l = 0; l < LANES; l++) {
+            double b0 = c[k] + s2[l] * b1[l] - b2[l];
+            b2[l] = b1[l];
+            b1[l] = b0;
+        }
+    for (int l = 0; l < LANES; l++) out[l] = c[0] + s[l] * b1[l] - b2[l];
 }
 
 /*
@@ -176,7 +342,8 @@ static ua_status series_on_scan(const double *c, size_t n, size_t m, double *p, 
  */
 enum { NOISE_BLOCKS = 16, NOISE_PER_BLOCK = 4 };
 
-static ua_status measure_noise(ua_cheb_sampler *s, double lo, double hi, ua_cheb_scan *sc)
+static ua_status measure_noise(ua_cheb_sampler *s, double lo, double hi, const angles *A,
+                               ua_cheb_scan *sc)
 {
     const double delta = 0x1p-30 * fmax(fmax(fabs(lo), fabs(hi)), hi - lo);
     const size_t m = sc->m, per = NOISE_BLOCKS * NOISE_PER_BLOCK;
@@ -187,7 +354,7 @@ static ua_status measure_noise(ua_cheb_sampler *s, double lo, double hi, ua_cheb
         for (size_t q = 0; q < NOISE_PER_BLOCK; q++) {
             size_t j = (size_t)(((double)(b * NOISE_PER_BLOCK + q) + 0.5) * (double)m / (double)per);
             if (j >= m) continue;
-            double t = sc->t[j];
+            double t = t_at(lo, hi, A->cs[j]);
             if (!(t - 2.0 * delta > lo && t + 2.0 * delta < hi)) continue;
             double y[5] = { 0.0, 0.0, sc->y[j], 0.0, 0.0 };
             for (int k = -2; k <= 2; k++) {
@@ -212,16 +379,11 @@ ua_status ua_cheb_check_piece(ua_cheb_sampler *s, double lo, double hi, const do
 {
     memset(out, 0, sizeof *out);
     out->pass = 1;
-    ua_status st = scan_values(s, lo, hi, m, sc);
+    const int use_fft = n > UA_CHEB_SCAN_CLENSHAW;
+    const angles *A = NULL;
+    ua_status st = get_angles(m, use_fft, &A);
+    if (!st) st = scan_values(s, lo, hi, m, A, sc);
     if (st) return st;
-    double *p = ua_calloc(2 * m, sizeof *p);
-    if (!p) return UA_ENOMEM_ERR(2 * m * sizeof *p);
-    double *ds = p + m;
-    st = series_on_scan(coeffs, n, m, p, ds);
-    if (st) {
-        free(p);
-        return st;
-    }
 
     /* the two sampleTest points */
     double ts[2], rs[2];
@@ -232,40 +394,76 @@ ua_status ua_cheb_check_piece(ua_cheb_sampler *s, double lo, double hi, const do
         if (!(ts[i] > lo && ts[i] < hi)) continue;
         double y = 0.0;
         st = eval_f(s, ts[i], &y);
-        if (st) {
-            free(p);
-            return st;
-        }
+        if (st) return st;
         rs[i] = y - ua_cheb_clenshaw(coeffs, n, s_of(s, ts[i], lo, hi));
         V = fmax(V, fabs(y));
         have[i] = 1;
     }
 
-    /* The residual r_j = f - p where eval puts each scan point: p(s_j) + p'(s_j) (s(x_j) - s_j),
-     * with p'(cos theta) = sum k c_k sin(k theta) / sin theta (theta in (0, pi): never 0); the
-     * valid points' residuals go to p and their t to ds, in order (count <= j: nothing unread is
-     * overwritten). Also the conditioning floor: a grid point t is only known to half an ulp of
-     * |t|, and eval computes s = ((t - lo) - (hi - t)) / (hi - lo), two roundings of up to half
-     * an ulp of max(|lo|, |hi|) (x near 0 on [-1, 1] loses its low bits): f moves by up to
-     * |f'| eps max(|lo|, |hi|). */
-    double slope = 0.0, maxr = 0.0;
-    size_t count = 0;
-    for (size_t j = 0; j < m; j++) {
-        double t = sc->t[j];
-        if (!(t > lo && t < hi)) continue;
-        double th = PI * ((double)j + SCAN_OFFSET) / (double)m;
-        double pj = p[j] + ds[j] / sin(th) * (s_of(s, t, lo, hi) - cos(th));
-        double r = sc->y[j] - pj;
-        V = fmax(V, fabs(sc->y[j]));
-        maxr = fmax(maxr, fabs(r));
-        if (j > 0 && sc->t[j - 1] > t && sc->t[j - 1] < hi)
-            slope = fmax(slope, fabs(sc->y[j - 1] - sc->y[j]) / (sc->t[j - 1] - t));
-        p[count] = r;
-        ds[count] = t;
-        count++;
+    /* The interpolant where eval puts each scan point: a long series through the FFT, p(s_j) +
+     * p'(s_j) (s(x_j) - s_j) with p'(cos theta) = sum k c_k sin(k theta) / sin theta (theta in
+     * (0, pi): never 0); a short one by Clenshaw at s(x_j), LANES points at a time. */
+    fftw_complex *z = NULL;
+    size_t zbytes = 0;
+    double bscale = 1.0;
+    if (use_fft) {
+        size_t want = (2 * n <= 2 * m ? 2 * m : 4 * m) * sizeof *z;
+        z = pool_get(want, &zbytes);
+        if (!z) return UA_ENOMEM_ERR(want);
+        series_on_scan(coeffs, n, m, A, z, &bscale);
     }
+
+    /* The residual r_j = f - p at the valid points: its largest size and where; the threshold
+     * is the same at every point, so the worst point is that of the largest |r|. Also the
+     * conditioning floor: a grid point t is only known to half an ulp of |t|, and eval computes
+     * s = ((t - lo) - (hi - t)) / (hi - lo), two roundings of up to half an ulp of
+     * max(|lo|, |hi|) (x near 0 on [-1, 1] loses its low bits): f moves by up to
+     * |f'| eps max(|lo|, |hi|). */
+    double slope = 0.0, maxr = -1.0, tmax = 0.5 * lo + 0.5 * hi;
+    size_t count = 0;
+    const double *y = sc->y, *se = sc->se;
+    for (size_t j0 = 0; j0 < m; j0 += LANES) {
+        double pj[LANES];
+        size_t nl = m - j0 < LANES ? m - j0 : LANES;
+        if (use_fft) {
+            for (size_t l = 0; l < nl; l++) {
+                size_t j = j0 + l;
+                pj[l] = z[j][0] + z[j][1] / bscale / A->sn[j] * (se[j] - A->cs[j]);
+            }
+        } else {
+            double sl[LANES];
+            for (size_t l = 0; l < LANES; l++)
+                sl[l] = l < nl && !isnan(se[j0 + l]) ? se[j0 + l] : 0.0;
+            clenshaw_lanes(coeffs, n, sl, pj);
+        }
+        /* plain comparisons, no fmax (a libm call here) and no division per point: the slope
+         * |dy| / dt is divided out only where it grows */
+        for (size_t l = 0; l < nl; l++) {
+            size_t j = j0 + l;
+            if (isnan(se[j])) continue;
+            double r = fabs(y[j] - pj[l]), ay = fabs(y[j]);
+            if (ay > V) V = ay;
+            if (r > maxr) {
+                maxr = r;
+                tmax = t_at(lo, hi, A->cs[j]);
+            }
+            if (j > 0 && !isnan(se[j - 1])) {
+                double t = t_at(lo, hi, A->cs[j]), tp = t_at(lo, hi, A->cs[j - 1]);
+                double dy = fabs(y[j - 1] - y[j]);
+                if (tp > t && dy > slope * (tp - t)) {
+                    double sl = dy / (tp - t);
+                    if (sl > slope) slope = sl;
+                }
+            }
+            count++;
+        }
+    }
+    pool_put(z, zbytes);
     for (int i = 0; i < 2; i++)
-        if (have[i]) maxr = fmax(maxr, fabs(rs[i]));
+        if (have[i] && fabs(rs[i]) > maxr) {
+            maxr = fabs(rs[i]);
+            tmax = ts[i];
+        }
 
     /* The threshold: the tolerance (relative to V, or absolute), 8 eps V for the rounding of p
      * and f, twice the conditioning floor; and where f itself is noisier than that (an argument
@@ -279,46 +477,24 @@ ua_status ua_cheb_check_piece(ua_cheb_sampler *s, double lo, double hi, const do
     double cond = slope * eps * fmax(fabs(lo), fabs(hi));
     if (!(cond < cap)) cond = 0.0;
     const double thr0 = base + 8.0 * eps * V + 2.0 * cond;
-    double thr = thr0, sigma = 0.0;
+    double thr = thr0;
     if (maxr > thr0) { /* only then is the noise worth measuring */
-        if (!sc->have_sigma) st = measure_noise(s, lo, hi, sc);
-        if (st) {
-            free(p);
-            return st;
-        }
-        sigma = sc->sigma;
-        double reach = 4.0 * sigma * (2.0 + 2.0 / PI * log((double)n));
+        if (!sc->have_sigma) st = measure_noise(s, lo, hi, A, sc);
+        if (st) return st;
+        double reach = 4.0 * sc->sigma * (2.0 + 2.0 / PI * log((double)n));
         if (reach < cap) thr += reach;
     }
-    double wratio = -1.0, werr = 0.0, wthr = thr0, tw = 0.5 * lo + 0.5 * hi;
-    for (size_t i = 0; i < count; i++) {
-        double e = fabs(p[i]);
-        double ratio = thr > 0.0 ? e / thr : (e > 0.0 ? INFINITY : 0.0);
-        if (ratio > wratio) {
-            wratio = ratio;
-            werr = e;
-            wthr = thr;
-            tw = ds[i];
-        }
+    double wratio = 0.0, werr = 0.0, wthr = thr0;
+    if (maxr >= 0.0) { /* else nothing inside: a piece a few ulps wide */
+        wratio = thr > 0.0 ? maxr / thr : (maxr > 0.0 ? INFINITY : 0.0);
+        werr = maxr;
+        wthr = thr;
     }
-    for (int i = 0; i < 2; i++) {
-        if (!have[i]) continue;
-        double e = fabs(rs[i]);
-        double ratio = thr > 0.0 ? e / thr : (e > 0.0 ? INFINITY : 0.0);
-        if (ratio > wratio) {
-            wratio = ratio;
-            werr = e;
-            wthr = thr;
-            tw = ts[i];
-        }
-    }
-    free(p);
-    if (wratio < 0.0) wratio = 0.0; /* nothing inside: a piece a few ulps wide */
     out->err = werr;
     out->thr = wthr;
     out->ratio = wratio;
     out->pass = wratio <= 1.0;
-    out->t_worst = tw;
+    out->t_worst = tmax;
     out->fmax = V;
     out->m = count + (size_t)have[0] + (size_t)have[1];
     return UA_OK;

@@ -12,13 +12,21 @@
 /* The scan's density over a whole domain: about this many points (more for long series). */
 enum { UA_CHEB_SCAN_POINTS = 1 << 13, UA_CHEB_SCAN_MAX = 1 << 15, UA_CHEB_SCAN_MIN = 64 };
 
+/* Series up to this length are summed by Clenshaw at the scan points (n flops a point), longer
+ * ones through the FFT (about 5 log2(2m) flops a point, whatever n): measured crossover,
+ * bench/scan_cost.sh. */
+enum { UA_CHEB_SCAN_CLENSHAW = 48 };
+
 /* f on the scan points of one piece, kept so that a refit of the same piece (a longer grid)
  * is checked again without evaluating f again. Zero-initialise; release with
- * ua_cheb_scan_release. */
+ * ua_cheb_scan_release (the buffers go back to a small pool in scan.c, so that the next piece or
+ * fit reuses memory that is already mapped). */
 typedef struct {
     double lo, hi; /* the piece (in t) the values belong to */
     size_t m;      /* scan points (0: none yet) */
-    double *t, *y; /* (m,) the points in t and f there */
+    double *y;     /* (m,) f at the scan points (0 where a point is not strictly inside) */
+    double *se;    /* (m,) s where ua_cheb_eval puts each point; NaN: not strictly inside */
+    size_t cap;    /* doubles in the buffer behind y and se */
     int have_sigma; /* sigma measured */
     double sigma;   /* the rounding noise of f on the piece (scan.c, measure_noise) */
 } ua_cheb_scan;
@@ -41,9 +49,11 @@ typedef struct {
  * Chebyshev points of any grid: two arbitrary points (sampleTest) and m scan points
  * t_j = mid + half cos(pi (j + d) / m), j < m, d = (sqrt 5 - 1) / 2 (an irrational offset: never
  * a point cos(pi k / 2^q) of a construction grid), m = ua_cheb_scan_count(grid, frac).
- * The interpolant on the scan points comes from one complex FFT of size 2m (values and
- * derivative, so that p is taken where ua_cheb_eval would put x: s(x_j), not the exact
- * cos(pi (j + d) / m)), whatever n.
+ * The interpolant is taken where ua_cheb_eval would put x (s(x_j), not the exact
+ * cos(pi (j + d) / m)): for a short series (n <= UA_CHEB_SCAN_CLENSHAW) by Clenshaw at s(x_j)
+ * itself, several points at once; for a longer one from one complex FFT of size 2m (values and
+ * derivative, p(s_j) + p'(s_j) (s(x_j) - s_j)). The angles and the FFT plan of each size are
+ * computed once per process and shared (read-only) by every fit and thread.
  *
  * Passes when at every point |f - p| <= thr with
  *     thr = tol * V (relative), or max(tol, 2^-52 V) (absolute), plus 8 eps V + 2 noise,
