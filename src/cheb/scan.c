@@ -413,14 +413,11 @@ ua_status ua_cheb_check_piece(ua_cheb_sampler *s, double lo, double hi, const do
         series_on_scan(coeffs, n, m, A, z, &bscale);
     }
 
-    /* The residual r_j = f - p at the valid points: its largest size and where; the threshold
-     * is the same at every point, so the worst point is that of the largest |r|. Also the
-     * conditioning floor: a grid point t is only known to half an ulp of |t|, and eval computes
-     * s = ((t - lo) - (hi - t)) / (hi - lo), two roundings of up to half an ulp of
-     * max(|lo|, |hi|) (x near 0 on [-1, 1] loses its low bits): f moves by up to
-     * |f'| eps max(|lo|, |hi|). */
-    double slope = 0.0, maxr = -1.0, tmax = 0.5 * lo + 0.5 * hi;
-    size_t count = 0;
+    /* The residual r_j = f - p at the valid points: its largest size and where (the threshold
+     * is the same at every point, so the worst point is that of the largest |r|). Plain
+     * comparisons: fmax is a libm call here. */
+    double maxr = -1.0, tmax = 0.5 * lo + 0.5 * hi;
+    size_t count = 0, jmax = m;
     const double *y = sc->y, *se = sc->se;
     for (size_t j0 = 0; j0 < m; j0 += LANES) {
         double pj[LANES];
@@ -436,8 +433,6 @@ ua_status ua_cheb_check_piece(ua_cheb_sampler *s, double lo, double hi, const do
                 sl[l] = l < nl && !isnan(se[j0 + l]) ? se[j0 + l] : 0.0;
             clenshaw_lanes(coeffs, n, sl, pj);
         }
-        /* plain comparisons, no fmax (a libm call here) and no division per point: the slope
-         * |dy| / dt is divided out only where it grows */
         for (size_t l = 0; l < nl; l++) {
             size_t j = j0 + l;
             if (isnan(se[j])) continue;
@@ -445,20 +440,13 @@ ua_status ua_cheb_check_piece(ua_cheb_sampler *s, double lo, double hi, const do
             if (ay > V) V = ay;
             if (r > maxr) {
                 maxr = r;
-                tmax = t_at(lo, hi, A->cs[j]);
-            }
-            if (j > 0 && !isnan(se[j - 1])) {
-                double t = t_at(lo, hi, A->cs[j]), tp = t_at(lo, hi, A->cs[j - 1]);
-                double dy = fabs(y[j - 1] - y[j]);
-                if (tp > t && dy > slope * (tp - t)) {
-                    double sl = dy / (tp - t);
-                    if (sl > slope) slope = sl;
-                }
+                jmax = j;
             }
             count++;
         }
     }
     pool_put(z, zbytes);
+    if (jmax < m) tmax = t_at(lo, hi, A->cs[jmax]);
     for (int i = 0; i < 2; i++)
         if (have[i] && fabs(rs[i]) > maxr) {
             maxr = fabs(rs[i]);
@@ -474,8 +462,25 @@ ua_status ua_cheb_check_piece(ua_cheb_sampler *s, double lo, double hi, const do
     const double eps = 0x1p-52;
     double base = tol->abs_tol ? fmax(tol->tol, eps * V) : tol->tol * V;
     double cap = V > 0.0 ? sqrt(base / V) * V : 0.0;
-    double cond = slope * eps * fmax(fabs(lo), fabs(hi));
-    if (!(cond < cap)) cond = 0.0;
+    double cond = 0.0;
+    if (maxr > base + 8.0 * eps * V) { /* only then is the conditioning floor worth measuring */
+        /* a grid point t is only known to half an ulp of |t|, and eval computes s = ((t - lo) -
+         * (hi - t)) / (hi - lo), two roundings of up to half an ulp of max(|lo|, |hi|) (x near 0
+         * on [-1, 1] loses its low bits): f moves by up to |f'| eps max(|lo|, |hi|), |f'|
+         * estimated by the largest difference quotient of neighbouring scan points */
+        double slope = 0.0;
+        for (size_t j = 1; j < m; j++) {
+            if (isnan(se[j]) || isnan(se[j - 1])) continue;
+            double t = t_at(lo, hi, A->cs[j]), tp = t_at(lo, hi, A->cs[j - 1]);
+            double dy = fabs(y[j - 1] - y[j]);
+            if (tp > t && dy > slope * (tp - t)) { /* divided only where it grows */
+                double sl = dy / (tp - t);
+                if (sl > slope) slope = sl;
+            }
+        }
+        cond = slope * eps * fmax(fabs(lo), fabs(hi));
+        if (!(cond < cap)) cond = 0.0;
+    }
     const double thr0 = base + 8.0 * eps * V + 2.0 * cond;
     double thr = thr0;
     if (maxr > thr0) { /* only then is the noise worth measuring */

@@ -61,6 +61,9 @@ typedef struct {
  * neighbouring scan points of |f_{j+1} - f_j| / |t_{j+1} - t_j| * eps / 2 * max |t| — the
  * conditioning floor ua_cheb_fit_piece also allows (a grid point t is only known to half an ulp
  * of |t|), counted only while below sqrt(tol_rel) V (above, it is a feature, not rounding).
+ * The noise term (and the measured rounding noise of f, scan.c measure_noise) is computed only
+ * when the points fail without it, so out->thr and out->ratio of a passing check may leave it
+ * out (the verdict is the same).
  * Values of f are evaluated directly (not through the sampler's memo: no scan point is ever
  * sampled twice), counted in s->nevals. UA_EDOMAIN (f not finite, naming x), UA_ENOMEM.
  */
