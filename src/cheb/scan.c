@@ -29,7 +29,7 @@ size_t ua_cheb_scan_count(size_t grid, double frac)
     double want = (double)UA_CHEB_SCAN_POINTS * frac;
     if (!(want <= (double)UA_CHEB_SCAN_MAX)) want = (double)UA_CHEB_SCAN_MAX; /* also NaN */
     size_t m = UA_CHEB_SCAN_MIN;
-    while (m < UA_CHEB_SCAN_MAX && ((double)m < want || m < 2 * grid)) m *= 2;
+    while (m < UA_CHEB_SCAN_MAX && ((double)m < want || m < UA_CHEB_SCAN_PER_GRID * grid)) m *= 2;
     return m;
 }
 
