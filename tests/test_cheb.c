@@ -1722,6 +1722,45 @@ static void test_honesty_kink(void **state)
     honesty_cheb_case("abs(x)^1.5", &o, HONESTY_EITHER, 0.0, 20001);
 }
 
+/* The model's batch prediction (several points of a piece at once, threads for large work) gives
+ * bitwise the values of ua_cheb_eval, in any order of points, across pieces, outside the domain,
+ * for one long series, adaptive pieces and uniform pieces. */
+static void test_batch_predict_bitwise(void **state)
+{
+    (void)state;
+    static const struct { const char *f; int split; size_t uniform; } cases[] = {
+        { "exp(sin(7*x))", 0, 0 }, { "abs(x-0.3)+sin(5*x)", 1, 0 }, { "erf(3*x)", 0, 12 },
+    };
+    const ua_family *fam = ua_family_find("cheb");
+    size_t n = 20011;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    assert_non_null(x);
+    assert_non_null(y);
+    for (size_t i = 0; i < n; i++) /* scrambled order, 1% outside [-1, 1], both ends */
+        x[i] = i == 0 ? -1.0 : i == 1 ? 1.0 : -1.01 + 2.02 * fmod(0.6180339887498949 * (double)i, 1.0);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ua_target *t;
+        ua_cheb_options o;
+        ua_cheb_options_default(&o);
+        o.split = cases[k].split;
+        o.uniform_length = cases[k].uniform;
+        ua_cheb *c;
+        assert_int_equal(ua_target_parse(cases[k].f, NULL, 0, &t), UA_OK);
+        assert_int_equal(ua_cheb_fit(ua_target_fn1, t, -1, 1, &o, &c), UA_OK);
+        assert_int_equal(fam->predict(c, x, n, y), UA_OK);
+        for (size_t i = 0; i < n; i++) {
+            double want = ua_cheb_eval(c, x[i]);
+            if (isnan(want)) assert_true(isnan(y[i]));
+            else if (memcmp(&want, &y[i], sizeof want))
+                fail_msg("%s at x = %.17g: batch %.17g, single %.17g", cases[k].f, x[i], y[i], want);
+        }
+        ua_cheb_free(c);
+        ua_target_free(t);
+    }
+    free(x);
+    free(y);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1768,6 +1807,7 @@ int main(void)
         cmocka_unit_test(test_honesty_spikes),
         cmocka_unit_test(test_honesty_aliasing),
         cmocka_unit_test(test_honesty_kink),
+        cmocka_unit_test(test_batch_predict_bitwise),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

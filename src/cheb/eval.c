@@ -132,6 +132,88 @@ double ua_cheb_eval(const ua_cheb *c, double x)
 
 double ua_cheb_fn1(double x, void *ctx) { return ua_cheb_eval((const ua_cheb *)ctx, x); }
 
+/* Where x falls: *piece and s in [-1, 1]; 0 outside the domain (or NaN). The same arithmetic as
+ * ua_cheb_eval, so that the values below are bitwise its values. */
+static int locate(const ua_cheb *c, double x, size_t *piece, double *s)
+{
+    if (!(x >= c->breaks[0] && x <= c->breaks[c->npieces])) return 0;
+    double t = c->map == UA_MAP_LOG ? log(x) : x;
+    if (c->uniform) {
+        *piece = ua_cheb_uniform_locate(t, c->u_t0, c->u_scale, c->npieces, s);
+        return 1;
+    }
+    size_t i = ua_cheb_find_piece(c->breaks, c->npieces, x);
+    *piece = i;
+    *s = ua_cheb_to_s(t, c->lo[i], c->hi[i], c->inv_width[i]);
+    return 1;
+}
+
+/* Clenshaw's recurrence for UA_CHEB_LANES points of one series at once: each lane is the scalar
+ * recurrence of ua_cheb_clenshaw step for step (bitwise the same result), but the lanes are
+ * independent chains, so the processor overlaps them instead of waiting on one dependent chain
+ * (about 8x faster for long series). */
+#define UA_CHEB_LANES 8
+static void clenshaw_lanes(const double *c, size_t n, const double *s, double *y)
+{
+    double b1[UA_CHEB_LANES] = { 0 }, b2[UA_CHEB_LANES] = { 0 }, s2[UA_CHEB_LANES];
+    for (int l = 0; l < UA_CHEB_LANES; l++) s2[l] = s[l] + s[l];
+    for (size_t k = n - 1; k >= 1; k--)
+        for (int l = 0; l < UA_CHEB_LANES; l++) {
+            double b0 = c[k] + s2[l] * b1[l] - b2[l];
+            b2[l] = b1[l];
+            b1[l] = b0;
+        }
+    for (int l = 0; l < UA_CHEB_LANES; l++) y[l] = c[0] + s[l] * b1[l] - b2[l];
+}
+
+/* y[i] for x[lo .. hi): runs of points in one piece go through the lanes. */
+static void eval_block(const ua_cheb *c, const double *x, size_t lo, size_t hi, double *y)
+{
+    size_t lane_idx[UA_CHEB_LANES], nl = 0, cur = (size_t)-1;
+    double lane_s[UA_CHEB_LANES], out[UA_CHEB_LANES];
+    for (size_t i = lo; i <= hi; i++) {
+        size_t piece = 0;
+        double s = 0;
+        int inside = i < hi && locate(c, x[i], &piece, &s);
+        if (i < hi && !inside) y[i] = NAN;
+        /* flush the lanes when the piece changes, they are full, or at the end */
+        if (nl && (i == hi || (inside && piece != cur) || nl == UA_CHEB_LANES)) {
+            const double *cf = c->coeffs + c->offset[cur];
+            size_t len = c->offset[cur + 1] - c->offset[cur];
+            if (nl == UA_CHEB_LANES && len > 1) {
+                clenshaw_lanes(cf, len, lane_s, out);
+                for (size_t l = 0; l < nl; l++) y[lane_idx[l]] = out[l];
+            } else {
+                for (size_t l = 0; l < nl; l++) y[lane_idx[l]] = ua_cheb_clenshaw(cf, len, lane_s[l]);
+            }
+            nl = 0;
+        }
+        if (inside) {
+            cur = piece;
+            lane_idx[nl] = i;
+            lane_s[nl++] = s;
+        }
+    }
+}
+
+void ua_cheb_eval_many(const ua_cheb *c, const double *x, size_t n, double *y)
+{
+    if (!c) {
+        for (size_t i = 0; i < n; i++) y[i] = NAN;
+        return;
+    }
+    /* threads only when the work pays for them: points times the mean series length */
+    size_t mean_len = c->offset[c->npieces] / c->npieces + 1;
+    int threads = ua_row_threads(n * mean_len, (size_t)1 << 22, (n + 255) / 256);
+    if (threads <= 1) {
+        eval_block(c, x, 0, n, y);
+        return;
+    }
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (size_t b = 0; b < (size_t)threads; b++)
+        eval_block(c, x, n * b / (size_t)threads, n * (b + 1) / (size_t)threads, y);
+}
+
 size_t ua_cheb_npieces(const ua_cheb *c) { return c ? c->npieces : 0; }
 const double *ua_cheb_breaks(const ua_cheb *c) { return c ? c->breaks : NULL; }
 size_t ua_cheb_length(const ua_cheb *c, size_t piece)

@@ -23,7 +23,7 @@ static void cheb_free(void *state) { ua_cheb_free(state); }
 static ua_status cheb_predict(const void *state, const double *x, size_t n, double *y)
 {
     if (n && (!x || !y)) return UA_ERR(UA_EINVAL, "cheb predict: NULL arrays");
-    for (size_t i = 0; i < n; i++) y[i] = ua_cheb_eval(state, x[i]);
+    ua_cheb_eval_many(state, x, n, y);
     return UA_OK;
 }
 

@@ -80,6 +80,10 @@ static inline double ua_cheb_to_s(double t, double lo, double hi, double inv_wid
  * breaks[i] <= x, capped at P - 1, so a breakpoint belongs to the piece on its right. */
 size_t ua_cheb_find_piece(const double *breaks, size_t npieces, double x);
 
+/* y[i] = ua_cheb_eval(c, x[i]) for n points, bitwise, evaluating several points of a piece at
+ * once and over OpenMP threads when the work is large (src/cheb/eval.c). */
+void ua_cheb_eval_many(const ua_cheb *c, const double *x, size_t n, double *y);
+
 /* Value of piece i at t (in the piece's variable: x, or ln x for the log map). */
 double ua_cheb_eval_piece_t(const ua_cheb *c, size_t i, double t);
 
