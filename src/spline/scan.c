@@ -71,8 +71,9 @@ ua_status ua_spline_scan(ua_fn1 f, void *ctx, const ua_spline *sp, double rtol, 
     size_t ncand = 0, capc = 0;
     ua_status st = UA_OK;
     size_t i = 0;
+    const double inv_m = 1.0 / (double)m; /* m a power of two: the same as dividing, bitwise */
     for (size_t j = 0; j < m; j++) {
-        double t = ta + (tb - ta) * (((double)j + SCAN_OFFSET) / (double)m);
+        double t = ta + (tb - ta) * (((double)j + SCAN_OFFSET) * inv_m);
         double x = ua_spline_unmap_t(sp->map, t);
         if (!(x > a && x < b)) continue;
         if (sp->x[i] <= x) {
@@ -87,7 +88,7 @@ ua_status ua_spline_scan(ua_fn1 f, void *ctx, const ua_spline *sp, double rtol, 
             st = UA_ERR(UA_EDOMAIN, "target is %s at x = %.17g", isnan(y) ? "NaN" : "infinite", x);
             break;
         }
-        V = fmax(V, fabs(y));
+        if (fabs(y) > V) V = fabs(y); /* not fmax: a libm call here */
         /* ua_spline_eval(sp, x): the interval's cubic at map(x) (x is inside [a, b]) */
         double err = fabs(y - ua_spline_local(sp, i, ua_spline_map_x(sp->map, x)));
         if (!(err > rtol * (fabs(y) + fscale) + 8.0 * DBL_EPSILON * V)) continue;
