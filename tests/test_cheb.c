@@ -800,10 +800,10 @@ static void test_no_repeated_samples(void **state)
     assert_non_null(c);
     ua_cheb *p = NULL;
     c->f = f_runge; /* 17, 33, ..., 257 points: each doubling reuses the old grid; then the
-                     * check off the grid (src/cheb/scan.c): 4096 scan points and 2 more */
+                     * check off the grid (src/cheb/scan.c): 8192 scan points and 2 more */
     assert_int_equal(ua_cheb_fit(counting, c, -1, 1, NULL, &p), UA_OK);
     assert_int_equal(c->repeats, 0);
-    assert_int_equal(c->calls, 257 + 4096 + 2);
+    assert_int_equal(c->calls, 257 + 8192 + 2);
     ua_cheb_free(p);
 
     memset(c, 0, sizeof *c);

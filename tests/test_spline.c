@@ -188,11 +188,11 @@ static void test_reproduces_cubics(void **state)
     ua_spline_free(s);
     /* AutoKnots on a cubic: the first sweep passes everywhere, its midpoints are the only knots
      * added (every evaluation becomes a knot); then the check off the knots evaluates f at its
-     * 4096 scan points (src/spline/scan.c), and finds nothing */
+     * 8192 scan points (src/spline/scan.c), and finds nothing */
     s = fit_ok(f_cubic, -2, 3, NULL);
     ASSERT_LE(max_err_vs(s, cubic, -2, 3), 64 * EPS * 9);
     assert_int_equal(ua_spline_nknots(s), 11);
-    assert_int_equal(ua_spline_nevals(s), 11 + 4096);
+    assert_int_equal(ua_spline_nevals(s), 11 + 8192);
     ua_spline_free(s);
 }
 

@@ -11,10 +11,10 @@
 
 /* The scan's points over [a, b]: at least this many, 4 per knot beyond that, at most the max.
  * The density is the check's cost (one evaluation of f a point) and its reach: a feature
- * narrower than about a tenth of the spacing (Gaussian) can fall between the points. It was
- * 8192 (twice the evaluations; bench/scan_cost.sh); every honesty test (tests/test_spline.c)
- * passes with 2048, 4096 and 8192. */
-enum { UA_SPLINE_SCAN_POINTS = 1 << 12, UA_SPLINE_SCAN_MAX = 1 << 15 };
+ * narrower than about a tenth of the spacing (Gaussian) can fall between the points. Every
+ * honesty test (tests/test_spline.c) passes with 2048, 4096 and 8192; 8192 is kept for the
+ * reach (as in cheb, src/cheb/scan.h): its cost is far below the measurement after the fit. */
+enum { UA_SPLINE_SCAN_POINTS = 1 << 13, UA_SPLINE_SCAN_MAX = 1 << 15 };
 
 /* A failing scan point: where, f there, and |f - s| against the threshold. */
 typedef struct {
