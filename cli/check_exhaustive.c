@@ -269,6 +269,9 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
     if ((s = ua_compile_c(source, (const char *const *)args, &so)) ||
         (s = ua_compiled_symbol(so, symbol, &sym))) {
         rc = ua_cli_fail(cmd, s);
+        /* a hand-written kernel that does not compile (or lacks the symbol) is bad input, as
+         * for fit --function; our own export failing to compile is a failure of ours */
+        if (a->kernel && strstr(ua_last_error(), "compiling '")) rc = UA_EXIT_USAGE;
         goto done;
     }
     ua_f32_fn fn;

@@ -142,11 +142,12 @@ extern const char ua_cli_problem_help[];
  * tolerance and the verdict. */
 void ua_cli_measurement_json(cJSON *obj, const ua_model *m, const ua_measurement *r);
 
-/* Prints the measurement as an aligned text block: the reference, points (and "a sampled maximum,
- * not a bound" for d >= 2), each error with where it occurs, the constructor's own estimate
- * beside it, the tolerance and the verdict. */
+/* Prints the measurement as an aligned text block: the reference, points ("a sampled maximum,
+ * not a bound"), each error with where it occurs, the constructor's own estimate beside it, the
+ * tolerance and the verdict. fitted_rows: the problem's training rows are those the model was
+ * fitted on ("train rmse"); 0 for rows given to `check` ("rmse on FILE"). */
 void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
-                             const ua_measurement *r);
+                             const ua_measurement *r, int fitted_rows);
 
 /* Measurement options from --check-points N and --prec BITS (either may be NULL); prints and
  * returns UA_EXIT_USAGE when bad. Installs the progress line when stderr is a terminal. */

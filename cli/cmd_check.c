@@ -53,8 +53,8 @@ static const char help[] =
 
 /* The problem to measure m on: the samples given, --against EXPR on the model's box, or the
  * problem the model records. Prints and returns an exit code on failure. */
-static int problem_for(const ua_model *m, const char *against, ua_cli_problem_args *pa,
-                       ua_problem **p)
+static int problem_for(const char *path, const ua_model *m, const char *against,
+                       ua_cli_problem_args *pa, ua_problem **p)
 {
     if (pa->data || pa->split_dir || pa->targets) return ua_cli_problem_build("check", pa, p);
     size_t d;
@@ -88,7 +88,12 @@ static int problem_for(const ua_model *m, const char *against, ua_cli_problem_ar
     if (s == UA_EUNSUPPORTED)
         return ua_cli_usage("check", "%s: give --against EXPR, or --data FILE for a model of "
                             "samples", ua_cli_error_text());
-    return s ? ua_cli_fail("check", s) : 0;
+    if (s) { /* what the model stores is at fault: name it */
+        fprintf(stderr, "uniapprox check: %s: the problem the model records: %s\n", path,
+                ua_cli_error_text());
+        return ua_cli_exit_code(s);
+    }
+    return 0;
 }
 
 int cmd_check(int argc, char **argv)
@@ -161,7 +166,7 @@ int cmd_check(int argc, char **argv)
     ua_status s = ua_model_load(path, &m);
     if (s) return ua_cli_fail("check", s);
     ua_problem *p = NULL;
-    if ((rc = problem_for(m, against, &pa, &p))) {
+    if ((rc = problem_for(path, m, against, &pa, &p))) {
         ua_model_free(m);
         return rc;
     }
@@ -189,11 +194,15 @@ int cmd_check(int argc, char **argv)
         if (ua_problem_kind_of(p) == UA_PROBLEM_FORMULA)
             cJSON_AddNumberToObject(o, "reference_prec", (double)mo.prec);
         ua_cli_measurement_json(o, m, &r);
+        if (ua_problem_kind_of(p) >= UA_PROBLEM_SAMPLES) { /* the rows given, not the training rows */
+            cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(o, "train_rmse");
+            if (t) cJSON_AddItemToObject(o, "rmse", t);
+        }
         ua_cli_print_json(o);
     } else {
         printf("model     %s (%s)\n", path, ua_model_family(m));
         printf("against   %s\n", ua_problem_describe(p));
-        ua_cli_measurement_text(stdout, m, p, &r);
+        ua_cli_measurement_text(stdout, m, p, &r, 0);
     }
     int fail = !r.resolved;
     if (tol && !(r.has_errors && r.err.max_rel_scale <= told)) {

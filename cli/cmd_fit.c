@@ -243,7 +243,7 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
     } else {
         ua_cli_print_fields(stdout, o, NULL);
         cJSON_Delete(o);
-        ua_cli_measurement_text(stdout, m, p, r);
+        ua_cli_measurement_text(stdout, m, p, r, 1);
     }
     return 0;
 }
@@ -281,6 +281,13 @@ int cmd_fit(int argc, char **argv)
     if (!rc && npos > 1) rc = ua_cli_usage("fit", "expected one TARGET, got %zu (see --help)", npos);
     ua_measure_options mo;
     if (!rc) rc = ua_cli_measure_options("fit", points, prec, &mo);
+    ua_family_info fi;
+    /* a family of sequences only: its data needs --targets (else --data reads as a table) */
+    if (!rc && family && !ua_family_info_get(family, &fi) &&
+        fi.accepts == UA_ACCEPTS(UA_PROBLEM_SEQUENCES) && pa.data && !pa.targets)
+        rc = ua_cli_usage("fit", "the %s family fits sequences: give --data X.npy with --targets "
+                          "Y.npy", family);
+    ua_clear_error();
     ua_problem *p = NULL;
     if (!rc) rc = ua_cli_problem_build("fit", &pa, &p);
     if (!rc && (points || prec) && ua_problem_kind_of(p) >= UA_PROBLEM_SAMPLES)

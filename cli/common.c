@@ -247,6 +247,7 @@ void ua_cli_progress(size_t done, size_t total, const struct timespec *start, co
 int ua_cli_check_writable(const char *cmd, const char *what, const char *path)
 {
     if (!path || !strcmp(path, "-")) return 0;
+    if (!*path) return ua_cli_usage(cmd, "%s: the path is empty", what);
     struct stat st;
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
@@ -278,8 +279,10 @@ int ua_cli_model_is_1d(const char *cmd, const ua_model *m)
     ua_model_dims(m, &din, &dout);
     ua_model_domain(m, &lo, &hi);
     if (din == 1 && dout == 1 && isfinite(lo) && isfinite(hi)) return 1;
+    size_t d;
+    ua_model_box(m, &d, NULL, NULL);
     fprintf(stderr, "uniapprox %s: works on 1-D models with a domain; this %s model has %zu "
             "input%s and %zu output%s%s\n", cmd, ua_model_family(m), din, din == 1 ? "" : "s",
-            dout, dout == 1 ? "" : "s", isfinite(lo) ? "" : " and no domain");
+            dout, dout == 1 ? "" : "s", d > 1 ? " on a box" : isfinite(lo) ? "" : " and no domain");
     return 0;
 }

@@ -64,13 +64,13 @@ int ua_cli_measure_options(const char *cmd, const char *points, const char *prec
                            ua_measure_options *o)
 {
     ua_measure_options_default(o);
-    double precd;
-    if (points && (ua_cli_size(points, &o->check_points) || o->check_points < 2))
+    double precd, cp;
+    if (points && (ua_cli_double(points, &cp) || cp != floor(cp) || cp < 2))
         return ua_cli_usage(cmd, "--check-points '%s' must be a count >= 2", points);
-    if (points && o->check_points > o->max_points)
-        return ua_cli_usage(cmd, "--check-points %zu exceeds the cap of %zu points (memory and "
-                            "time of the measurement grow with it)", o->check_points,
-                            o->max_points);
+    if (points && cp > (double)o->max_points)
+        return ua_cli_usage(cmd, "--check-points %s exceeds the cap of %zu points (memory and "
+                            "time of the measurement grow with it)", points, o->max_points);
+    if (points) o->check_points = (size_t)cp;
     if (prec && (ua_cli_double(prec, &precd) || precd < 53 || precd > 100000 ||
                  precd != (long)precd))
         return ua_cli_usage(cmd, "--prec '%s' must be an integer number of bits in [53, 100000]",
@@ -172,7 +172,7 @@ void ua_cli_measurement_json(cJSON *o, const ua_model *m, const ua_measurement *
 }
 
 void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
-                             const ua_measurement *r)
+                             const ua_measurement *r, int fitted_rows)
 {
     char buf[1024];
     const char *ref = ua_model_meta(m, "reference");
@@ -182,7 +182,8 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
         if (ref && !strcmp(ref, "MPFR") && prec)
             fprintf(f, "errors against the reference: MPFR, %s bits\n", prec);
         else fprintf(f, "errors against the reference: %s\n", ref ? ref : "-");
-        if (e->d == 1) fprintf(f, "  points measured      %zu\n", e->npoints);
+        if (e->d == 1) fprintf(f, "  points measured      %zu (a sampled maximum, not a bound)\n",
+                               e->npoints);
         else fprintf(f, "  points measured      %zu in %zu dimensions (a sampled maximum, not a "
                      "bound)\n", e->npoints, e->d);
         fprintf(f, "  scale max|f|         %.6g\n", e->scale);
@@ -201,15 +202,17 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
     }
     if (!isnan(r->train_rmse) || !isnan(r->test_rmse)) {
         fprintf(f, "measured on the samples (target units):\n");
-        if (!isnan(r->train_rmse)) fprintf(f, "  train rmse           %.6g\n", r->train_rmse);
+        if (!isnan(r->train_rmse) && !fitted_rows)
+            fprintf(f, "  rmse on %s  %.6g\n", ua_problem_describe(p), r->train_rmse);
+        else if (!isnan(r->train_rmse)) fprintf(f, "  train rmse           %.6g\n", r->train_rmse);
         if (!isnan(r->test_rmse)) fprintf(f, "  test rmse            %.6g\n", r->test_rmse);
     }
     double est = meta_num(m, "estimated_err");
     if (!isnan(est)) fprintf(f, "  constructor's estimate %.3e  (its own check; the verdict is "
                              "the measurement above)\n", est);
     if (r->has_tol && r->has_errors)
-        fprintf(f, "tolerance              |e| <= %.3g + %.3g*scale + %.3g*|f| at every point: "
-                "%.3g of it used (worst at %s)\n", r->tol_abs, r->tol_scale, r->tol_rel,
+        fprintf(f, "tolerance              |e| <= %.3g + %.3g*scale + %.3g*|f| at every measured "
+                "point: %.3g of it used (worst at %s)\n", r->tol_abs, r->tol_scale, r->tol_rel,
                 r->err.tol_ratio, point_text(buf, sizeof buf, r->err.x_tol_ratio, r->err.d));
     const char *verdict = ua_model_meta(m, "verdict"), *reason = ua_model_meta(m, "fit_reason");
     fprintf(f, "verdict                %s\n", verdict ? verdict : r->resolved ? "resolved"
@@ -219,5 +222,4 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
         fprintf(f, "  reason               the measured error exceeds the tolerance (%.3g of it) "
                 "at %s\n", r->err.tol_ratio,
                 point_text(buf, sizeof buf, r->err.x_tol_ratio, r->err.d));
-    (void)p;
 }

@@ -48,7 +48,7 @@ expect_exit 2 "--lo without --exhaustive" -- "$UA" check m.safetensors --lo 0
 expect_exit 2 "unknown symbol" -- "$UA" check --kernel k.c --symbol nope --against x --lo 0 --hi 1
 expect_grep err.txt "no symbol 'nope'" "unknown symbol is named"
 printf 'float k(float x) { return x +; }\n' >bad.c
-expect_exit 1 "kernel that does not compile" -- "$UA" check --kernel bad.c --symbol k --against x --lo 0 --hi 1
+expect_exit 2 "kernel that does not compile" -- "$UA" check --kernel bad.c --symbol k --against x --lo 0 --hi 1
 expect_grep err.txt "compiling" "compile failure is reported"
 # the identity is exact: 0 ULP, everything correctly rounded, on a small interval with both zeros
 expect_exit 0 "identity kernel" -- "$UA" check --kernel k.c --symbol k --against x --lo -1e-44 --hi 1e-44 --json

@@ -27,7 +27,7 @@ ua_status ua_atomic_target(const char *path, char **resolved, int *direct)
 {
     *resolved = NULL;
     *direct = 0;
-    if (!path || !*path) return UA_ERR(UA_EINVAL, "output path is NULL or empty");
+    if (!path || !*path) return UA_ERR(UA_EINVAL, "the output path is empty");
     char *cur = ua_strdup(path);
     if (!cur) return UA_ENOMEM_ERR(strlen(path) + 1);
     /* What the name finally reaches, as the kernel follows it (also through /proc's fd links,

@@ -96,6 +96,20 @@ ua_status ua_model_problem(const ua_model *m, ua_problem **out)
         if (!src || !d)
             return UA_ERR(UA_EUNSUPPORTED, "the model does not record the function it was "
                           "fitted to (give it again)");
+        /* measured against other code the errors would mean nothing: refuse a changed source */
+        const char *want = ua_model_meta(m, "function_hash"), *colon = strrchr(src, ':');
+        if (want && colon) {
+            char file[4096], hash[17];
+            size_t flen = (size_t)(colon - src);
+            if (flen < sizeof file) {
+                memcpy(file, src, flen);
+                file[flen] = '\0';
+                if (ua_model_source_hash(file, hash) && strcmp(hash, want))
+                    return UA_ERR(UA_EINVAL, "the source '%s' has changed since the model was "
+                                  "fitted to it: the measurement would be against other code "
+                                  "(fit again, or restore the file)", file);
+            }
+        }
         return ua_problem_function(src, d, vec && !strcmp(vec, "1"),
                                    ua_model_meta(m, "function_cflags"), lo, hi, 0, out);
     }

@@ -85,6 +85,9 @@ ua_status ua_model_set_problem(ua_model *m, const char *target, size_t d, const 
  * infinities by null), so that JSON printed by cJSON loses no bit (src/model/json_exact.c). */
 void ua_json_exact_numbers(cJSON *v);
 
+/* FNV-1a hash of a source file in hex (src/model/fit.c): 1, or 0 when it cannot be read. */
+int ua_model_source_hash(const char *path, char hex[17]);
+
 /* The registered families, sorted by name: count and i-th. */
 size_t ua_family_registry_count(void);
 const ua_family *ua_family_registry_at(size_t i);

@@ -2,6 +2,7 @@
  * that the family accepts the problem, gives the family a model to record its metadata on, times
  * the fit, and stores the problem and every option value with the model. The verdict is not made
  * here: it is ua_model_measure's (src/model/measure.c). */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,44 @@ static double seconds_since(const struct timespec *t0)
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
+}
+
+/* FNV-1a (64 bits) of the bytes of the file at path into hex (17 bytes); 0 when it cannot be read.
+ * Not a cryptographic hash: it tells `check` that the source changed since the fit. */
+int ua_model_source_hash(const char *path, char hex[17])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        for (size_t i = 0; i < n; i++) h = (h ^ buf[i]) * 0x100000001b3ULL;
+    int ok = !ferror(f);
+    fclose(f);
+    if (ok) snprintf(hex, 17, "%016llx", (unsigned long long)h);
+    return ok;
+}
+
+/* The source "FILE:SYMBOL" with FILE made absolute (so that `check` finds it from anywhere),
+ * malloc'd; NULL when FILE cannot be resolved (then the text as given is kept). */
+static char *absolute_source(const char *src)
+{
+    const char *colon = strrchr(src, ':');
+    if (!colon || colon == src) return NULL;
+    size_t flen = (size_t)(colon - src);
+    char *file = malloc(flen + 1);
+    if (!file) return NULL;
+    memcpy(file, src, flen);
+    file[flen] = '\0';
+    char *abs = realpath(file, NULL);
+    free(file);
+    if (!abs) return NULL;
+    size_t len = strlen(abs) + strlen(colon) + 1;
+    char *out = malloc(len);
+    if (out) snprintf(out, len, "%s%s", abs, colon);
+    free(abs);
+    return out;
 }
 
 /* What the model must remember of the problem to be measured again (`check`), exported with an
@@ -47,7 +86,13 @@ static ua_status store_problem(ua_model *m, const ua_problem *p)
         const char *src = NULL, *cflags = NULL;
         int vector = 0;
         if (ua_problem_function_source(p, &src, &vector, &cflags) == UA_OK && src) {
-            s = ua_model_set_meta(m, "function", src);
+            char *abs = absolute_source(src), hash[17];
+            s = ua_model_set_meta(m, "function", abs ? abs : src);
+            if (!s && abs) {
+                *strrchr(abs, ':') = '\0';
+                if (ua_model_source_hash(abs, hash)) s = ua_model_set_meta(m, "function_hash", hash);
+            }
+            free(abs);
             if (!s) s = ua_model_set_meta(m, "function_vector", vector ? "1" : "0");
             if (!s && cflags) s = ua_model_set_meta(m, "function_cflags", cflags);
         }

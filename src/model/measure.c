@@ -117,6 +117,8 @@ static ua_status measure_box(ua_model *m, const ua_problem *p, const ua_measure_
         vo.grid_points = o->check_points * 2 / 5;
         vo.sobol_points = o->check_points / 5;
     } else vo.sobol_points = o->check_points;
+    /* the cap is on the points asked for; the model's natural points, the corners and face
+     * centres come on top of it */
     vo.max_points = o->max_points;
     vo.prec = o->prec;
     vo.threads = o->threads;
@@ -144,6 +146,7 @@ static ua_status measure_box(ua_model *m, const ua_problem *p, const ua_measure_
     }
     vo.extra = extra;
     vo.nextra = nextra;
+    if (vo.max_points < (size_t)-1 / 2) vo.max_points = 2 * vo.max_points + nextra;
     ua_reference ref = { 0 };
     if (ua_problem_kind_of(p) == UA_PROBLEM_FORMULA) ref.target = ua_problem_target(p);
     else {
