@@ -38,4 +38,16 @@ rf_fit 0 "--lambda alone" --lambda 0.01
 # the help says so too
 expect_exit 0 "rf help" -- "$UA" fit --family rf --help
 expect_grep out.txt "not with --lambda" "rf help: --select is not for a fixed lambda"
+expect_grep out.txt "max-memory" "rf help lists --max-memory"
+
+# a fit too large for memory is a usage error (exit 2) before anything is allocated, naming the
+# sizes and what to reduce (the user's report: 80 TB of features asked for, exit 1); --max-memory
+# 1e12 keeps the outcome the same on any machine
+expect_exit 2 "10^7 samples x 10^6 features" -- "$UA" fit 'sin(x)' --family rf --samples 10000000 \
+    --features 1000000 --max-memory 1e12
+expect_grep err.txt "10000000 training rows x 1000000 features need about" "the refusal names the sizes"
+expect_grep err.txt "reduce --features or --samples" "the refusal says what to reduce"
+rf_fit 2 "--max-memory below the table's need" --max-memory 1000
+expect_grep err.txt "64 training rows x 20 features" "--max-memory applies to tables"
+rf_fit 0 "--max-memory 1e9" --max-memory 1e9
 finish

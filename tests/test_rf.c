@@ -525,6 +525,73 @@ static void test_user_reports(void **state)
     }
 }
 
+/* The memory guard (uniapprox/rf.h, ua_rf_fit): a fit whose large arrays exceed max_memory is
+ * refused with UA_EINVAL before anything is allocated or drawn, and the message names the sizes
+ * and the options to reduce. The documented estimate, by hand for n = 100, d = k = 1, m = 50:
+ * grid 16 n m + 24 m^2 + 8 n (d + k) = 80000 + 60000 + 1600 = 141600 bytes; fixed lambda
+ * 8 n m + 8 m^2 + 1600 = 61600 bytes. At the bound the fit runs; one byte below it is refused. */
+static void test_memory_guard(void **state)
+{
+    (void)state;
+    enum { N = 100 };
+    double x[N], y[N];
+    for (size_t i = 0; i < N; i++) {
+        x[i] = -1.0 + 2.0 * (double)i / (N - 1);
+        y[i] = sin(3 * x[i]);
+    }
+    ua_rf_options o;
+    ua_rf_options_default(&o);
+    o.features = 50;
+    ua_rf *m = NULL;
+    const double cases[2][2] = {{0, 141600}, {1e-3, 61600}}; /* lambda (0: grid), bytes */
+    for (int c = 0; c < 2; c++) {
+        o.lambda = cases[c][0];
+        o.max_memory = cases[c][1];
+        if (ua_rf_fit(x, y, N, 1, 1, &o, &m)) fail_msg("at the bound: %s", ua_last_error());
+        ua_rf_free(m);
+        m = NULL;
+        o.max_memory = cases[c][1] - 1;
+        assert_int_equal(ua_rf_fit(x, y, N, 1, 1, &o, &m), UA_EINVAL);
+        assert_null(m);
+        assert_non_null(strstr(ua_last_error(), "100 training rows x 50 features"));
+        assert_non_null(strstr(ua_last_error(), "reduce --features or --samples"));
+    }
+    o.max_memory = -1;
+    assert_int_equal(ua_rf_fit(x, y, N, 1, 1, &o, &m), UA_EINVAL);
+
+    /* the user's report: 10^7 samples x 10^6 features (80 TB of features alone) through ua_fit is
+     * refused before the 10^7 points are drawn; --max-memory 1e12 makes the limit the machine's
+     * own no matter how much memory the test runs with */
+    ua_target *t = NULL;
+    ua_problem *p = NULL;
+    ua_options *op = NULL;
+    ua_model *mm = NULL;
+    const char *vars[] = {"x"};
+    double lo = -1, hi = 1;
+    assert_int_equal(ua_target_parse("sin(x)", vars, 1, &t), UA_OK);
+    assert_int_equal(ua_problem_formula(t, &lo, &hi, &p), UA_OK);
+    assert_int_equal(ua_family_options("rf", &op), UA_OK);
+    assert_int_equal(ua_options_set(op, "samples", "10000000"), UA_OK);
+    assert_int_equal(ua_options_set(op, "features", "1000000"), UA_OK);
+    assert_int_equal(ua_options_set(op, "max-memory", "1e12"), UA_OK);
+    assert_int_equal(ua_fit(p, "rf", op, NULL, &mm), UA_EINVAL);
+    assert_null(mm);
+    print_message("%s\n", ua_last_error());
+    assert_non_null(strstr(ua_last_error(), "10000000 training rows x 1000000 features"));
+    assert_non_null(strstr(ua_last_error(), "--max-memory"));
+    assert_non_null(strstr(ua_last_error(), "reduce --features or --samples"));
+    /* the option reaches the fit: a default-sized fit under 1 MB is refused too */
+    assert_int_equal(ua_options_set(op, "samples", "10000"), UA_OK);
+    assert_int_equal(ua_options_set(op, "features", "500"), UA_OK);
+    assert_int_equal(ua_options_set(op, "max-memory", "1e6"), UA_OK);
+    assert_int_equal(ua_fit(p, "rf", op, NULL, &mm), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "10000 training rows x 500 features"));
+    assert_int_equal(ua_options_set(op, "max-memory", "0"), UA_EINVAL); /* must be > 0 */
+    ua_options_free(op);
+    ua_problem_free(p);
+    ua_target_free(t);
+}
+
 /* ---- the family vtable: ua_fit on problems ----------------------------------------------------- */
 
 /* The largest |model - f| at npts points drawn uniformly in the box lo, hi (d,) by ua_rng (not the
@@ -810,6 +877,7 @@ int main(void)
         cmocka_unit_test(test_save_load_export),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_user_reports),
+        cmocka_unit_test(test_memory_guard),
         cmocka_unit_test(test_vtable_formula),
         cmocka_unit_test(test_vtable_function),
         cmocka_unit_test(test_vtable_samples),

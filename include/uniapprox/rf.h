@@ -53,6 +53,8 @@ typedef struct {
     const double *lambda_grid; size_t n_lambda; /* NULL: 1e-8 .. 1e2 by decades */
     int standardize;       /* 1 (default): standardise x and y on the training rows */
     uint64_t seed;         /* default 1 */
+    double max_memory;     /* bytes the fit's large arrays may take; 0 (default): 80% of the
+                              physical memory (see ua_rf_fit) */
 } ua_rf_options;
 
 /* A fitted random-feature network. Immutable after ua_rf_fit; predict is thread-safe. */
@@ -75,8 +77,14 @@ const char *ua_rf_act_name(ua_rf_act act);
 ua_status ua_rf_draw(const ua_rf_options *opt, size_t d, ua_rf **out);
 
 /*
- * Fits to x (n, d), y (n, k), n >= 2. opt NULL: defaults. Errors: UA_EINVAL (NULL arrays, zero
- * sizes, n < 2, non-finite values, bad options), UA_ENOMEM, UA_EDOMAIN (the eigendecomposition
+ * Fits to x (n, d), y (n, k), n >= 2. opt NULL: defaults. Before allocating anything the fit
+ * estimates the bytes of its large arrays (lambda chosen over a grid: the n x m features and
+ * their n x m projections, the m x m Gram matrix and its eigendecomposition's workspace, 16 n m +
+ * 24 m^2; a fixed lambda: 8 n m + 8 m^2, the double-precision fallback's) plus 8 n (d + k) for
+ * the standardised copies, and refuses with UA_EINVAL, naming the sizes and --features /
+ * --samples, when that exceeds opt->max_memory (0: 80% of the physical memory).
+ * Errors: UA_EINVAL (NULL arrays, zero sizes, n < 2, non-finite values, bad options, too much
+ * memory), UA_ENOMEM, UA_EDOMAIN (the eigendecomposition
  * failed), UA_EDIVERGED (the data overflow double: features, Phi^T Phi or the weights not finite).
  */
 ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t k,

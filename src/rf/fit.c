@@ -4,7 +4,9 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cblas.h>
 #include <omp.h>
@@ -220,6 +222,34 @@ ua_status ua_rf_features(const ua_rf *m, const double *x, size_t n, double *phi)
     return st;
 }
 
+/* Bytes of physical memory (sysconf), or 0 when unknown: the default cap of ua_rf_check_memory. */
+static double phys_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (double)pages * (double)size : 0.0;
+}
+
+ua_status ua_rf_check_memory(size_t n, size_t d, size_t k, size_t m, int fixed_lambda,
+                             double max_memory)
+{
+    /* in double: n m overflows nothing here, and the comparison needs no exact bytes */
+    double N = (double)n, M = (double)m, feat = 8.0 * N * M, gram = 8.0 * M * M;
+    /* grid: phi and P = Phi V (n x m each), G and dsyevd's 1 + 6 m + 2 m^2 workspace; fixed:
+     * the double-precision fallback's phi and G, more than the float32 pass holds */
+    double need = fixed_lambda ? feat + gram : 2.0 * feat + 3.0 * gram;
+    need += 8.0 * N * (double)(d + k);
+    double limit = max_memory > 0 ? max_memory : 0.8 * phys_memory();
+    if ((limit > 0 && need > limit) || need > 0.5 * (double)SIZE_MAX)
+        return UA_ERR(UA_EINVAL, "rf fit: %zu training rows x %zu features need about %.3g GiB "
+                      "(the %zu x %zu features matrix %.3g GiB%s, the %zu x %zu Gram matrix %.3g "
+                      "GiB%s), more than the %.3g GiB allowed (--max-memory, default 80%% of the "
+                      "physical memory); reduce --features or --samples (the training rows)",
+                      n, m, need / 1073741824.0, n, m, feat / 1073741824.0,
+                      fixed_lambda ? "" : ", twice", m, m, gram / 1073741824.0,
+                      fixed_lambda ? "" : ", three times", limit / 1073741824.0);
+    return UA_OK;
+}
+
 ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t k,
                     const ua_rf_options *opt, ua_rf **out)
 {
@@ -241,6 +271,12 @@ ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t
     if (o.lambda_grid && !o.n_lambda) return UA_ERR(UA_EINVAL, "rf fit: empty lambda grid");
     for (size_t l = 0; o.lambda_grid && l < o.n_lambda; l++)
         if (!(o.lambda_grid[l] > 0)) return UA_ERR(UA_EINVAL, "rf fit: lambda grid value %g is not > 0", o.lambda_grid[l]);
+    if (!(o.max_memory >= 0)) return UA_ERR(UA_EINVAL, "rf fit: max_memory must be >= 0, got %g", o.max_memory);
+    /* features are range-checked by ua_rf_draw; checked here first so the estimate sees a sane m */
+    if (o.features >= 1 && o.features <= 1000000) {
+        ua_status mst = ua_rf_check_memory(n, d, k, o.features, o.lambda > 0, o.max_memory);
+        if (mst) return mst;
+    }
     ua_rf *m;
     ua_status st = ua_rf_draw(&o, d, &m);
     if (st) return st;

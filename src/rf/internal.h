@@ -33,10 +33,16 @@ ua_status ua_rf_features_std(const ua_rf *m, const double *z, size_t n, double *
 ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, size_t n, double lambda,
                             double *c);
 
+/* UA_EINVAL (the message names the sizes, --features and --samples) when a fit of n rows (d
+ * inputs, k outputs) with m features needs more than max_memory bytes (0: 80% of the physical
+ * memory); the estimate is ua_rf_fit's (uniapprox/rf.h). Allocates nothing. (fit.c) */
+ua_status ua_rf_check_memory(size_t n, size_t d, size_t k, size_t m, int fixed_lambda,
+                             double max_memory);
+
 ua_status ua_rf_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 
 /* The option table and the vtable fit (options.c): formula, function and samples problems. */
-#define UA_RF_NOPTIONS 12
+#define UA_RF_NOPTIONS 13
 extern const ua_option_spec ua_rf_option_spec[UA_RF_NOPTIONS];
 ua_status ua_rf_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
                            ua_model *meta, void **state);

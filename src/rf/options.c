@@ -52,6 +52,9 @@ const ua_option_spec ua_rf_option_spec[UA_RF_NOPTIONS] = {
     {"samples", UA_OPT_INT, NULL, 2, 1e7, 0, NULL,
      "formula / function problems: training points drawn in the box (Sobol; default 10000)",
      "Joe & Kuo 2008 (Sobol points)"},
+    {"max-memory", UA_OPT_REAL, NULL, 0, INFINITY, 1, NULL,
+     "bytes the n x m features and m x m Gram matrices may take (default: 80% of the physical "
+     "memory); a larger fit is refused before allocating", NULL},
 };
 
 _Static_assert(sizeof ua_rf_option_spec / sizeof ua_rf_option_spec[0] == UA_RF_NOPTIONS,
@@ -88,6 +91,7 @@ static ua_status read_options(const ua_options *o, ua_rf_options *opt)
     opt->gcv = ua_options_choice(o, "select") == 1;
     opt->standardize = !ua_options_flag(o, "no-standardize");
     opt->seed = (uint64_t)ua_options_int(o, "seed");
+    if (ua_options_given(o, "max-memory")) opt->max_memory = ua_options_real(o, "max-memory");
     return UA_OK;
 }
 
@@ -110,6 +114,13 @@ ua_status ua_rf_family_fit(const ua_problem *p, const ua_options *o, const ua_fi
     if (s) return s;
     int given = ua_options_given(o, "samples");
     size_t samples = given ? (size_t)ua_options_int(o, "samples") : UA_RF_DEFAULT_SAMPLES;
+    /* points to draw: refuse a fit that cannot fit in memory before evaluating the target there */
+    ua_problem_kind kind = ua_problem_kind_of(p);
+    if (kind == UA_PROBLEM_FORMULA || kind == UA_PROBLEM_FUNCTION) {
+        s = ua_rf_check_memory(samples, ua_problem_dim(p), 1, opt.features, opt.lambda > 0,
+                               opt.max_memory);
+        if (s) return s;
+    }
     ua_learn_data t;
     s = ua_learn_data_get(p, "rf fit", samples, given, opt.seed, &t);
     if (s) return s;
