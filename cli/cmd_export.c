@@ -64,6 +64,7 @@ int cmd_export(int argc, char **argv)
     if (!strcmp(type, "double")) et = UA_EXPORT_DOUBLE;
     else if (!strcmp(type, "float")) et = UA_EXPORT_FLOAT;
     else return ua_cli_usage("export", "--type '%s': expected double or float", type);
+    if ((rc = ua_cli_check_writable("export", "the C file", output))) return rc;
 
     ua_model *m;
     ua_status s = ua_model_load(path, &m);

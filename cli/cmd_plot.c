@@ -143,6 +143,7 @@ int cmd_plot(int argc, char **argv)
     if (ext && !strcmp(ext, ".png")) dev = "pngcairo";
     else if (ext && !strcmp(ext, ".svg")) dev = "svgcairo";
     else return ua_cli_usage("plot", "output '%s' must end in .png or .svg", output);
+    if ((rc = ua_cli_check_writable("plot", "the plot", output))) return rc;
     if (strcmp(kind, "abs") && strcmp(kind, "rel") && strcmp(kind, "ulp"))
         return ua_cli_usage("plot", "--error '%s' must be abs, rel or ulp", kind);
     size_t n;

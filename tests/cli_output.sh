@@ -46,13 +46,13 @@ ls | grep -q '\.tmp\.' && fail "temporary files left behind: $(ls | grep '\.tmp\
 
 # ---- a directory is refused, clearly ----
 mkdir adir adir.png
-expect_exit 1 "export -o a directory" -- "$UA" export m.safetensors -o adir
+expect_exit 2 "export -o a directory" -- "$UA" export m.safetensors -o adir
 expect_grep err.txt "'adir'.*is a directory" "export -o DIR names the directory"
 [ -d adir ] && pass || fail "the directory is still there"
-expect_exit 1 "plot -o a directory" -- "$UA" plot m.safetensors -o adir.png --points 100
+expect_exit 2 "plot -o a directory" -- "$UA" plot m.safetensors -o adir.png --points 100
 expect_grep err.txt "is a directory" "plot -o DIR names the directory"
 ln -s adir dirlink
-expect_exit 1 "export -o a link to a directory" -- "$UA" export m.safetensors -o dirlink
+expect_exit 2 "export -o a link to a directory" -- "$UA" export m.safetensors -o dirlink
 expect_grep err.txt "is a directory" "export -o LINK-TO-DIR is refused"
 ls | grep -q '\.tmp\.' && fail "temporary files left behind: $(ls | grep '\.tmp\.')" || pass
 

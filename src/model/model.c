@@ -427,7 +427,14 @@ ua_status ua_model_load(const char *path, ua_model **out)
     }
     if (s) goto done;
     if (bd) lo = -INFINITY, hi = INFINITY;
-    if ((s = fam->load(st, lo, hi, &state))) goto done;
+    if ((s = fam->load(st, lo, hi, &state))) {
+        if (s == UA_EFORMAT) { /* the family names what is wrong; name the file too */
+            char msg[900];
+            ua_last_error_message(msg, sizeof msg);
+            s = UA_ERR(UA_EFORMAT, "'%s': %s", path, msg);
+        }
+        goto done;
+    }
     ua_model *m;
     if ((s = make(fam, state, target, lo, hi, &m))) goto done; /* make freed the state */
     if (bd) {
