@@ -102,4 +102,21 @@ expect_exit 2 "no --targets" -- "$UA" fit --family seq --data rev/train_x.npy
 expect_exit 2 "bad attention" -- "$UA" fit --family seq --data rev/train_x.npy --targets rev/train_y.npy --attention flash
 expect_grep err.txt "softmax sigmoid rpe urpe" "bad attention: the names listed"
 
+# a token of 2^31 - 1 makes the inferred vocabulary 2^31: the message names the quantity, the
+# token, where it is, and the limit (was "n, vocab, din or nout too large"). The .npy files are
+# written by hand: version 1.0, a 118-byte header, int32 little-endian (2, 3).
+npy_i4() { # file v1 .. v6
+    f=$1; shift
+    { printf '\223NUMPY\001\000\166\000'
+      printf "%-117s\n" "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }"
+      for v in "$@"; do
+          printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((v & 255)) $((v >> 8 & 255)) $((v >> 16 & 255)) $((v >> 24 & 255)))"
+      done; } >"$f"
+}
+npy_i4 big_x.npy 0 1 2 3 2147483647 1
+npy_i4 big_y.npy 0 1 0 1 0 1
+expect_exit 2 "token 2^31 - 1" -- "$UA" fit --family seq --data big_x.npy --targets big_y.npy --epochs 1
+expect_grep err.txt "sequence 1, position 1: token 2147483647 makes the vocabulary (the largest token + 1) 2147483648, more than the limit 16777216" \
+    "token 2^31 - 1: the quantity, value, place and limit"
+
 finish

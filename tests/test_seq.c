@@ -555,6 +555,49 @@ static void test_bad_data(void **state)
     remove(py);
 }
 
+/* Sizes beyond the model's limits name the quantity, its value and the limit: a token of 2^31 - 1
+ * (the user's report) makes the inferred vocabulary 2^31, and the message says where it is. */
+static void test_too_large(void **state)
+{
+    (void)state;
+    int32_t tok[12] = { 0, 1, 2, 3, 4, 5, 6, 7, 2147483647, 1, 0, 1 }, cls[12] = { 0 };
+    ua_seq_data d = { .N = 2, .n = 6, .tok = tok, .cls = cls };
+    ua_seq_options o;
+    ua_seq_options_default(&o);
+    o.epochs = 1;
+    ua_seq *m = NULL;
+    assert_int_equal(ua_seq_fit(&d, &o, &m), UA_EINVAL);
+    assert_null(m);
+    print_message("%s\n", ua_last_error());
+    assert_non_null(strstr(ua_last_error(), "the inputs' sequence 1, position 2: token 2147483647 makes "
+                                            "the vocabulary (the largest token + 1) 2147483648, more "
+                                            "than the limit 16777216"));
+    /* a class of 2^24 makes 2^24 + 1 outputs, one more than the limit */
+    tok[8] = 8;
+    cls[11] = 16777216;
+    assert_int_equal(ua_seq_fit(&d, &o, &m), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "the targets' sequence 1, position 5: class 16777216 makes "
+                                            "the outputs (the largest class + 1) 16777217, more than "
+                                            "the limit 16777216"));
+    /* each size at the model: its own message, value and limit */
+    ua_seq_options_default(&o);
+    o.vocab = 16;
+    o.nout = 2;
+    o.n = (1u << 20) + 1;
+    assert_int_equal(ua_seq_alloc(&o, &m), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "the sequence length n = 1048577 is more than the limit 1048576"));
+    o.n = 4;
+    o.vocab = 0;
+    o.din = (1u << 20) + 1;
+    assert_int_equal(ua_seq_alloc(&o, &m), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "din = 1048577 are more than the limit 1048576"));
+    o.din = 0;
+    o.vocab = (1u << 24) + 1;
+    ua_status st = ua_seq_alloc(&o, &m);
+    assert_int_equal(st, UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "16777217"));
+}
+
 /* ---- training, save / load ------------------------------------------------------------------ */
 
 static void test_train_and_save_load(void **state)
@@ -894,6 +937,7 @@ int main(void)
         cmocka_unit_test(test_data_parallel_matches_serial),
         cmocka_unit_test_setup_teardown(test_fused_memory, t_setup, t_teardown),
         cmocka_unit_test_setup_teardown(test_bad_data, t_setup, t_teardown),
+        cmocka_unit_test(test_too_large),
         cmocka_unit_test_setup_teardown(test_train_and_save_load, t_setup, t_teardown),
         cmocka_unit_test(test_fit_vtable),
         cmocka_unit_test(test_predict_sequences_real),

@@ -27,6 +27,12 @@
 #define UA_SEQ_T5_BUCKETS 64
 #define UA_SEQ_T5_MAXDIST 128
 #define UA_SEQ_MAX_TENSORS (4 + 20 * UA_SEQ_MAX_LAYERS)
+/* The largest sequence length, vocabulary, input features and outputs per position a model
+ * takes (ua_seq_build; the vocabulary and classes inferred from data are checked in ua_seq_fit). */
+#define UA_SEQ_MAX_LEN (1u << 20)
+#define UA_SEQ_MAX_VOCAB (1u << 24)
+#define UA_SEQ_MAX_DIN (1u << 20)
+#define UA_SEQ_MAX_NOUT (1u << 24)
 
 typedef struct {
     char name[48];   /* "blocks.0.attn.qkv.weight" */

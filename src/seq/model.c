@@ -143,8 +143,20 @@ ua_status ua_seq_build(const ua_seq_options *opt, ua_seq **out)
     if (o.n == 0 || o.nout == 0 || (o.vocab == 0 && o.din == 0))
         return UA_ERR(UA_EINVAL, "the model needs n, nout and vocab or din (got %zu, %zu, %zu, %zu)",
                       o.n, o.nout, o.vocab, o.din);
-    if (o.n > (1u << 20) || o.vocab > (1u << 24) || o.din > (1u << 20) || o.nout > (1u << 24))
-        return UA_ERR(UA_EINVAL, "n, vocab, din or nout too large");
+    /* one message per quantity, with its value and limit (an inferred vocab or nout is checked
+     * in ua_seq_fit first, where the offending token's position is known) */
+    if (o.n > UA_SEQ_MAX_LEN)
+        return UA_ERR(UA_EINVAL, "the sequence length n = %zu is more than the limit %u", o.n,
+                      UA_SEQ_MAX_LEN);
+    if (o.vocab > UA_SEQ_MAX_VOCAB)
+        return UA_ERR(UA_EINVAL, "the vocabulary %zu is more than the limit %u", o.vocab,
+                      UA_SEQ_MAX_VOCAB);
+    if (o.din > UA_SEQ_MAX_DIN)
+        return UA_ERR(UA_EINVAL, "the input features per position din = %zu are more than the "
+                      "limit %u", o.din, UA_SEQ_MAX_DIN);
+    if (o.nout > UA_SEQ_MAX_NOUT)
+        return UA_ERR(UA_EINVAL, "the outputs per position nout = %zu are more than the limit %u",
+                      o.nout, UA_SEQ_MAX_NOUT);
     o.progress = NULL;
     o.progress_ctx = NULL;
     ua_seq *m = calloc(1, sizeof *m);

@@ -136,8 +136,16 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
     if (!o.vocab && !o.din) {
         if (data->tok) {
             int32_t mx = 0;
-            for (size_t i = 0; i < data->N * data->n; i++) mx = data->tok[i] > mx ? data->tok[i] : mx;
+            size_t at = 0;
+            for (size_t i = 0; i < data->N * data->n; i++)
+                if (data->tok[i] > mx) mx = data->tok[i], at = i;
             o.vocab = (size_t)mx + 1;
+            /* the vocabulary is the largest token + 1: say which token made it too large */
+            if (o.vocab > UA_SEQ_MAX_VOCAB)
+                return UA_ERR(UA_EINVAL, "the inputs' sequence %zu, position %zu: token %d makes the "
+                              "vocabulary (the largest token + 1) %zu, more than the limit %u; "
+                              "tokens must be 0 .. %u", at / data->n, at % data->n, (int)mx,
+                              o.vocab, UA_SEQ_MAX_VOCAB, UA_SEQ_MAX_VOCAB - 1);
         } else {
             o.din = data->d;
         }
@@ -148,8 +156,15 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
     if (!o.nout) {
         if (o.classify) {
             int32_t mx = 0;
-            for (size_t i = 0; i < data->N * data->n; i++) mx = data->cls[i] > mx ? data->cls[i] : mx;
+            size_t at = 0;
+            for (size_t i = 0; i < data->N * data->n; i++)
+                if (data->cls[i] > mx) mx = data->cls[i], at = i;
             o.nout = (size_t)mx + 1;
+            if (o.nout > UA_SEQ_MAX_NOUT)
+                return UA_ERR(UA_EINVAL, "the targets' sequence %zu, position %zu: class %d makes "
+                              "the outputs (the largest class + 1) %zu, more than the limit %u; "
+                              "classes must be 0 .. %u", at / data->n, at % data->n, (int)mx,
+                              o.nout, UA_SEQ_MAX_NOUT, UA_SEQ_MAX_NOUT - 1);
         } else {
             o.nout = data->k;
         }
