@@ -969,6 +969,54 @@ static void test_fit_samples_test_rmse(void **state)
 }
 
 /* The option table's one message style, and the checks that involve several options. */
+/* Networks and batches that cannot fit in memory are refused (UA_EINVAL) before allocating, naming
+ * the sizes and the options to reduce (a 10^5 x 10^5 network asked for 80 GB and failed with "out of
+ * memory"). 3 hidden layers of 2^20 units hold 2.2e12 parameters (over 50 TiB at 28 bytes each);
+ * L-BFGS on 200000 rows of width 2^20 holds 3e12 bytes of activations: both are far beyond any
+ * machine's memory (as 2 layers of 2^20 through ua_fit, 1.1e12 parameters), so the outcome does not
+ * depend on where the test runs. */
+static void test_memory_guard(void **state)
+{
+    (void)state;
+    double x[8] = { 0, 1, 2, 3, 4, 5, 6, 7 }, y[8] = { 0, 1, 0, 1, 0, 1, 0, 1 };
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    assert_int_equal(ua_mlp_hidden_parse("1048576x1048576x1048576", &o), UA_OK);
+    o.epochs = 1;
+    o.val_frac = 0;
+    ua_mlp *m = NULL;
+    assert_int_equal(ua_mlp_fit(x, y, 8, 1, 1, &o, &m), UA_EINVAL);
+    assert_null(m);
+    print_message("%s\n", ua_last_error());
+    assert_non_null(strstr(ua_last_error(), "parameters over 3 hidden layers of up to 1048576 units"));
+    assert_non_null(strstr(ua_last_error(), "reduce --hidden or --batch"));
+    enum { N = 200000 };
+    double *xl = malloc(N * sizeof *xl), *yl = malloc(N * sizeof *yl);
+    assert_non_null(xl);
+    assert_non_null(yl);
+    for (size_t i = 0; i < N; i++) xl[i] = yl[i] = (double)i / N;
+    assert_int_equal(ua_mlp_hidden_parse("1048576", &o), UA_OK);
+    o.optim = UA_OPTIM_LBFGS;
+    assert_int_equal(ua_mlp_fit(xl, yl, N, 1, 1, &o, &m), UA_EINVAL);
+    assert_null(m);
+    assert_non_null(strstr(ua_last_error(), "a batch of 200000 rows (L-BFGS: every training row)"));
+    assert_non_null(strstr(ua_last_error(), "reduce --hidden or --samples"));
+    free(xl);
+    free(yl);
+    /* through the engine, as the command line calls it */
+    ua_problem *p = NULL;
+    ua_model *mm = NULL;
+    assert_int_equal(ua_problem_samples(x, y, 8, 1, 1, &p), UA_OK);
+    ua_options *op = mlp_opts(NULL);
+    assert_int_equal(ua_options_set(op, "hidden", "1048576x1048576"), UA_OK);
+    assert_int_equal(ua_options_set(op, "val-frac", "0"), UA_OK);
+    if (ua_fit(p, "mlp", op, NULL, &mm) != UA_EINVAL) fail_msg("1048576x1048576: %s", ua_last_error());
+    assert_null(mm);
+    assert_non_null(strstr(ua_last_error(), "over 2 hidden layers of up to 1048576 units"));
+    ua_options_free(op);
+    ua_problem_free(p);
+}
+
 static void test_option_messages(void **state)
 {
     (void)state;
@@ -1042,6 +1090,7 @@ int main(void)
         cmocka_unit_test(test_fit_formula_3d),
         cmocka_unit_test(test_fit_samples_test_rmse),
         cmocka_unit_test(test_option_messages),
+        cmocka_unit_test(test_memory_guard),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -5,7 +5,9 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cblas.h>
 #ifdef _OPENMP
@@ -185,6 +187,56 @@ static void zero_constant_outputs(ua_mlp *m, const double *y, size_t n)
     }
 }
 
+/* Bytes of physical memory (sysconf), or 0 when unknown. */
+static double phys_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (double)pages * (double)size : 0.0;
+}
+
+/*
+ * Refuses (UA_EINVAL) a fit whose parameters and buffers cannot fit in 80% of the physical
+ * memory, before anything is allocated (a 10^5 x 10^5 network asked for 80 GB and failed with
+ * "out of memory"). The estimate: the parameters times (params, gradient, best, two optimiser
+ * moments in the network's dtype, one double copy; L-BFGS: 2 history + 2 doubles per parameter),
+ * the activations of one batch (ntrain rows for L-BFGS) and of the validation chunk (four
+ * buffers of the widest layer per row and one per layer), and the standardised copy of the data.
+ */
+static ua_status check_memory(const ua_mlp_options *o, size_t n, size_t d, size_t k, size_t dout,
+                              size_t nval)
+{
+    double es = o->dtype == UA_MLP_F64 ? 8 : 4, P = 0, sumw = 0, maxw = (double)(d > dout ? d : dout);
+    size_t in = d;
+    for (size_t l = 0; l <= o->nhidden; l++) {
+        size_t w = l < o->nhidden ? o->hidden[l] : dout;
+        P += (double)in * (double)w + 4.0 * (double)w; /* weights, bias, at most 3 per-unit */
+        sumw += (double)w;
+        if ((double)w > maxw) maxw = (double)w;
+        in = w;
+    }
+    double per_param = o->optim == UA_OPTIM_LBFGS ? 3 * es + 8.0 * (2.0 * (double)o->lbfgs_history + 3)
+                                                  : 5 * es + 8;
+    size_t ntrain = n - nval;
+    double Be = nval ? (nval < 1024 ? (double)nval : 1024) : 1; /* the validation chunk */
+    double Bt = o->optim == UA_OPTIM_LBFGS ? (double)ntrain
+                                           : (double)(o->batch < ntrain ? o->batch : ntrain);
+    double row = es * (3 * sumw + 2 * maxw + (double)(d + k + dout)); /* one row's activations */
+    double params = P * per_param, acts = (Bt + Be) * row, data = 8.0 * (double)n * (double)(d + k + 1);
+    double need = params + acts + data, limit = 0.8 * phys_memory();
+    if ((limit > 0 && need > limit) || need > 0.5 * (double)SIZE_MAX) {
+        size_t widest = 0;
+        for (size_t l = 0; l < o->nhidden; l++) widest = o->hidden[l] > widest ? o->hidden[l] : widest;
+        return UA_ERR(UA_EINVAL, "mlp: the fit needs about %.3g GiB (%.3g parameters over %zu hidden "
+                      "layers of up to %zu units: %.3g GiB; the activations of a batch of %.0f rows%s and a validation chunk: "
+                      "%.3g GiB), more than 80%% of the physical memory (%.3g GiB); reduce --hidden%s",
+                      need / 1073741824.0, P, o->nhidden, widest, params / 1073741824.0, Bt,
+                      o->optim == UA_OPTIM_LBFGS ? " (L-BFGS: every training row)" : "",
+                      acts / 1073741824.0, limit / 1073741824.0,
+                      o->optim == UA_OPTIM_LBFGS ? " or --samples (the training rows)" : " or --batch");
+    }
+    return UA_OK;
+}
+
 ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_t k,
                      const ua_mlp_options *opt, ua_mlp **out)
 {
@@ -222,7 +274,9 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
         return UA_ERR(UA_EINVAL, "mlp: validation fraction %g of %zu rows leaves no training row",
                       opt->val_frac, n);
     ua_mlp *m;
-    ua_status s = ua_mlp_alloc(d, dout, opt, &m);
+    ua_status s = check_memory(opt, n, d, k, dout, nval);
+    if (s) return s;
+    s = ua_mlp_alloc(d, dout, opt, &m);
     if (s) return s;
     if (opt->threads > 0) {
         openblas_set_num_threads(opt->threads);
