@@ -162,6 +162,12 @@ expect_grep err.txt "sqrt" "bad --map named"
 expect_exit 2 "bad --rtol" -- "$UA" fit 'exp(x)' --family spline --rtol -1
 expect_exit 2 "bad --fscale" -- "$UA" fit 'exp(x)' --family spline --fscale abc
 expect_exit 2 "bad --max-knots" -- "$UA" fit 'exp(x)' --family spline --max-knots 3
+# an rtol double cannot meet, and a knot budget whose memory would not be sane: refused at once
+expect_exit 2 "rtol below 2^-52" -- "$UA" fit 'sin(x)' --family spline --rtol 1e-300
+expect_grep err.txt "below double precision" "rtol below 2^-52 explained"
+expect_exit 2 "max-knots above 4e6" -- "$UA" fit 'sin(x)' --family spline --max-knots 1e8
+expect_exit 2 "max-knots above 4e6 (with tiny rtol)" -- "$UA" fit 'sin(x)' --family spline \
+    --rtol 1e-300 --max-knots 100000000
 expect_exit 2 "log map with x <= 0" -- "$UA" fit 'exp(x)' --family spline --map log --domain -1:1
 expect_exit 2 "target NaN in the domain" -- "$UA" fit 'log(x)' --family spline --domain -1:1
 expect_grep err.txt "NaN" "NaN target named"

@@ -525,6 +525,18 @@ static void test_errors(void **state)
     ua_spline_options_default(&o);
     o.rtol = 0;
     assert_int_equal(ua_spline_fit(f_exp, NULL, 0, 1, &o, &s), UA_EINVAL);
+    /* below 2^-52 (a relative tolerance double cannot meet: measured in docs/spline.md) */
+    o.rtol = 0x1p-53;
+    assert_int_equal(ua_spline_fit(f_exp, NULL, 0, 1, &o, &s), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "below double precision"));
+    assert_null(strstr(ua_last_error(), "ua_spline_fit"));
+    o.rtol = 0x1p-52; /* the least is accepted */
+    ua_spline *ok = fit_ok(f_sin, -1, 1, &o);
+    ua_spline_free(ok);
+    ua_spline_options_default(&o);
+    o.max_knots = 4000001; /* ~150 bytes a knot: the cap keeps the worst case near 0.6 GB */
+    assert_int_equal(ua_spline_fit(f_exp, NULL, 0, 1, &o, &s), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "150 bytes"));
     ua_spline_options_default(&o);
     o.fscale = -1;
     assert_int_equal(ua_spline_fit(f_exp, NULL, 0, 1, &o, &s), UA_EINVAL);
@@ -1143,7 +1155,10 @@ static void test_vtable_spline_options(void **state)
  * test cannot hold at a zero of f between any points. */
 enum { SPLINE_HONESTY_RESOLVED = 1, SPLINE_HONESTY_NOT_RESOLVED = 2 };
 
-static void honesty_spline_case(const char *spec, const ua_spline_options *o, int expect)
+/* where: for SPLINE_HONESTY_NOT_RESOLVED, the x the message must name (within 0.01); the claim
+ * must hold on the spline returned: the grid finds |s - f| above the threshold. */
+static void honesty_spline_case(const char *spec, const ua_spline_options *o, int expect,
+                                double where)
 {
     ua_target *t = NULL;
     assert_int_equal(ua_target_parse(spec, NULL, 0, &t), UA_OK);
@@ -1180,9 +1195,10 @@ static void honesty_spline_case(const char *spec, const ua_spline_options *o, in
         assert_int_equal(st, UA_ENOTRESOLVED);
         assert_int_equal(ua_spline_resolved(s), 0);
         print_message("  %s\n", ua_last_error());
-        const char *m = strstr(ua_last_error(), "narrow feature near x = ");
+        const char *m = strstr(ua_last_error(), " near x = ");
         assert_non_null(m);
-        ASSERT_LE(fabs(strtod(m + strlen("narrow feature near x = "), NULL) - 0.83), 0.01);
+        ASSERT_LE(fabs(strtod(m + strlen(" near x = "), NULL) - where), 0.01);
+        assert_true(worst > 1.0); /* the message describes the spline returned */
     }
     ua_spline_free(s);
     ua_target_free(t);
@@ -1194,16 +1210,44 @@ static void test_honesty_spline(void **state)
     ua_spline_options o;
     ua_spline_options_default(&o);
     o.fscale = 1.0;
-    honesty_spline_case("sin(x)+exp(-(200*(x+0.37))^2)", &o, SPLINE_HONESTY_RESOLVED);
-    honesty_spline_case("cos(2*x)+exp(-((x-0.83)/0.001)^2)", &o, SPLINE_HONESTY_RESOLVED);
-    honesty_spline_case("-x-x^2+exp(-(40*(x-0.61))^4)", &o, SPLINE_HONESTY_RESOLVED);
+    honesty_spline_case("sin(x)+exp(-(200*(x+0.37))^2)", &o, SPLINE_HONESTY_RESOLVED, 0);
+    honesty_spline_case("cos(2*x)+exp(-((x-0.83)/0.001)^2)", &o, SPLINE_HONESTY_RESOLVED, 0);
+    honesty_spline_case("-x-x^2+exp(-(40*(x-0.61))^4)", &o, SPLINE_HONESTY_RESOLVED, 0);
     honesty_spline_case("cos(5*acos(x))+1e-6*cos(40*acos(x))+1e-11*cos(250*acos(x))", &o,
-                        SPLINE_HONESTY_RESOLVED);
-    honesty_spline_case("abs(x)^1.5", &o, SPLINE_HONESTY_RESOLVED);
+                        SPLINE_HONESTY_RESOLVED, 0);
+    honesty_spline_case("abs(x)^1.5", &o, SPLINE_HONESTY_RESOLVED, 0);
     /* too few knots allowed for the bump: the sweeps converge on cos(2x) with ~170 knots and
      * miss it, the scan finds it, and the knots run out before it is resolved */
     o.max_knots = 250;
-    honesty_spline_case("cos(2*x)+exp(-((x-0.83)/0.001)^2)", &o, SPLINE_HONESTY_NOT_RESOLVED);
+    honesty_spline_case("cos(2*x)+exp(-((x-0.83)/0.001)^2)", &o, SPLINE_HONESTY_NOT_RESOLVED,
+                        0.83);
+}
+
+/* Out of knots after the scan's repair: the sweeps see only underflowed zeros of a Gaussian of
+ * width 1.6e-4 and converge on 0, the scan finds the bump, and its tails (relative tolerance,
+ * fscale 0, f down to the underflow) take every knot allowed. The knots ran out, but the spline
+ * returned is checked again (autoknots.c, final_check): it meets the tolerance, so it is
+ * resolved, and the grid against MPFR agrees; with 1000 knots it is not, and the message names
+ * the place where the spline returned fails. */
+static void test_out_of_knots_rechecked(void **state)
+{
+    (void)state;
+    const char *spec = "exp(-2e7*(x+0.4321)^2)";
+    ua_spline_options o;
+    ua_spline_options_default(&o);
+    o.max_knots = 30000;
+    honesty_spline_case(spec, &o, SPLINE_HONESTY_RESOLVED, 0);
+    ua_target *t = NULL;
+    assert_int_equal(ua_target_parse(spec, NULL, 0, &t), UA_OK);
+    ua_spline *s = NULL;
+    assert_int_equal(ua_spline_fit(ua_target_fn1, t, -1, 1, &o, &s), UA_OK);
+    assert_true(ua_spline_nknots(s) + 3 > o.max_knots); /* the knots did run out */
+    ASSERT_LE(ua_spline_error_estimate(s), 2 * o.rtol);
+    ua_spline_free(s);
+    ua_target_free(t);
+    o.max_knots = 1000;
+    honesty_spline_case(spec, &o, SPLINE_HONESTY_NOT_RESOLVED, -0.4321);
+    assert_null(strstr(ua_last_error(), "inf"));
 }
 
 int main(void)
@@ -1232,6 +1276,7 @@ int main(void)
         cmocka_unit_test(test_vtable_spline_samples),
         cmocka_unit_test(test_vtable_spline_options),
         cmocka_unit_test(test_honesty_spline),
+        cmocka_unit_test(test_out_of_knots_rechecked),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -53,15 +53,16 @@ typedef enum {
 
 /* Options of ua_spline_fit and ua_spline_from_samples. Start from ua_spline_options_default. */
 typedef struct {
-    double rtol;          /* AutoKnots: relative tolerance (default 1e-8); a test passes when
-                             |f - s| <= rtol (|f| + fscale) */
+    double rtol;          /* AutoKnots: relative tolerance (default 1e-8, at least 2^-52); a
+                             test passes when |f - s| <= rtol (|f| + fscale) */
     double fscale;        /* AutoKnots: the function scale of the absolute part of the
                              tolerance, in the units of f (default 0: purely relative) */
     ua_spline_bc bc;      /* end conditions (default UA_SPLINE_NOT_A_KNOT) */
     double slope_a;       /* UA_SPLINE_CLAMPED: df/dx at a (in x, whatever the map) */
     double slope_b;       /* UA_SPLINE_CLAMPED: df/dx at b */
     ua_spline_map map;    /* spline variable (default UA_SPLINE_MAP_NONE) */
-    size_t max_knots;     /* AutoKnots: most knots before giving up (default 100000) */
+    size_t max_knots;     /* AutoKnots: most knots before giving up (default 100000, at most
+                             4e6: about 150 bytes of memory each) */
     size_t init_knots;    /* AutoKnots: uniform knots in t to start from (default 6, at least 2) */
     int refine;           /* AutoKnots: nonzero runs the refine pass (default 1) */
     double refine_sd;     /* AutoKnots: the refine pass re-tests intervals wider than
@@ -106,10 +107,13 @@ void ua_spline_options_default(ua_spline_options *opt);
  * there, F at x = XP); fit on either side of it").
  *
  * Returns UA_OK and *out when every test passed; UA_ENOTRESOLVED with *out still set to the
- * spline built from every knot evaluated so far when opt->max_knots was reached or a singularity
- * was found (ua_spline_error_estimate estimates its error);
- * UA_EINVAL for a >= b, a non-finite endpoint, UA_SPLINE_MAP_LOG with a <= 0, rtol <= 0 or
- * not finite, fscale < 0, max_knots < init_knots, init_knots < 2, non-finite clamped slopes;
+ * spline built from every knot evaluated so far when a singularity was found, or when
+ * opt->max_knots was reached and that spline, checked again (its untested midpoints and the
+ * scan), still fails somewhere (the message names the worst place; one that passes is UA_OK);
+ * ua_spline_error_estimate estimates its error;
+ * UA_EINVAL for a >= b, a non-finite endpoint, UA_SPLINE_MAP_LOG with a <= 0, rtol < 2^-52 or
+ * not finite, fscale < 0, max_knots < init_knots or above 4e6, init_knots < 2, non-finite clamped
+ * slopes;
  * UA_EDOMAIN when f is NaN or +-Inf at a point it is evaluated at (the message gives x: a pole
  * at a double, 1/(x - 0.5) on [0, 1]);
  * UA_ENOMEM. On errors other than UA_ENOTRESOLVED *out is NULL.
@@ -166,11 +170,12 @@ size_t ua_spline_npieces(const ua_spline *s);       /* 1 + number of jumps */
 const double *ua_spline_breaks(const ua_spline *s); /* (npieces + 1,) a, jump locations, b */
 ua_spline_map ua_spline_get_map(const ua_spline *s);
 ua_spline_bc ua_spline_get_bc(const ua_spline *s);
-/* 1 unless AutoKnots hit max_knots or found a singularity */
+/* 1 unless AutoKnots found a singularity, or its final spline failed its own check (after the
+ * knots ran out, or the scan's failures could not be added) */
 int ua_spline_resolved(const ua_spline *s);
 /* AutoKnots: an estimate (not a bound) of the spline's relative error: the largest
  * |f - s| / (|f| + fscale) at a tested midpoint that passed, measured before that midpoint became a
- * knot; when max_knots was reached, also at the midpoints that failed in the last sweep; at a
+ * knot; when max_knots was reached, also where the final spline fails its check again; at a
  * singularity, also at the points its probe sampled. 0 for samples. */
 double ua_spline_error_estimate(const ua_spline *s);
 /* AutoKnots: evaluations of f made (knots, the jump locator's bisection points and the

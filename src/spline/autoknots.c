@@ -183,10 +183,19 @@ static ua_status check_options(double a, double b, const ua_spline_options *o)
         return UA_ERR(UA_EINVAL, "the log map needs 0 < a, got a = %g", a);
     if (!(o->rtol > 0 && isfinite(o->rtol)))
         return UA_ERR(UA_EINVAL, "rtol must be a positive number, got %g", o->rtol);
+    if (o->rtol < UA_SPLINE_MIN_RTOL)
+        return UA_ERR(UA_EINVAL, "rtol %g is below double precision, 2^-52 = %.3g: the spline's "
+                      "value at a point is rounded to double, one ulp is up to 2^-52 |f|, so a "
+                      "smaller relative tolerance cannot be met (the knots would multiply "
+                      "until they run out)", o->rtol, UA_SPLINE_MIN_RTOL);
     if (!(o->fscale >= 0 && isfinite(o->fscale)))
         return UA_ERR(UA_EINVAL, "fscale must be >= 0 and finite, got %g", o->fscale);
     if (o->init_knots < 2)
         return UA_ERR(UA_EINVAL, "init_knots must be >= 2, got %zu", o->init_knots);
+    if (o->max_knots > UA_SPLINE_MAX_KNOTS)
+        return UA_ERR(UA_EINVAL, "max_knots %zu is above %d: a fit takes about 150 bytes of "
+                      "memory per knot, and more knots than that would not help a tolerance "
+                      "double can meet", o->max_knots, (int)UA_SPLINE_MAX_KNOTS);
     if (o->max_knots < o->init_knots)
         return UA_ERR(UA_EINVAL, "max_knots (%zu) must be >= init_knots (%zu)", o->max_knots,
                       o->init_knots);
@@ -272,7 +281,6 @@ typedef struct {
     double lim_scale;    /* max(|t_a|, |t_b|, t_b - t_a): the precision limit is 64 eps of it */
     size_t nevals, njumps;
     double err_pass;     /* largest relative point-test error of a passed test (all sweeps) */
-    double err_fail;     /* largest relative point-test error of a failed test (this sweep) */
     size_t failures;
     int out_of_knots;
     ua_spline_sing_cands cands; /* jumps and precision-limit acceptances: poles? (singular.c) */
@@ -323,7 +331,6 @@ static ua_status test_interval(sweep_ctx *c, const knots *old, size_t j, const u
         return UA_OK;
     }
     c->failures++;
-    if (!(err <= c->err_fail)) c->err_fail = err;
 
     /* A jump? At the precision limit always look; earlier when the change across one half
      * dwarfs the other half's and the neighbours', or the other half's alone once the interval
@@ -418,6 +425,77 @@ static ua_status insert_knots(knots *k, ua_spline_map map, const ua_spline_scan_
     return UA_OK;
 }
 
+/* A place the final check found failing: where, f there, and |f - s| against the threshold
+ * (the scan's record, scan.h). */
+static int worse(const ua_spline_scan_fail *p, const ua_spline_scan_fail *q)
+{
+    return p->err > 0.0 && (q->err == 0.0 || p->err * q->thr > q->err * p->thr);
+}
+
+/* A failure's |f - s| / (|f| + fscale); where that is 0 (f = 0, fscale = 0), relative to the
+ * scale V of the threshold's rounding allowance 8 eps V instead of an infinite ratio. */
+static double rel_err(const ua_spline_scan_fail *p, double fscale)
+{
+    double den = fabs(p->y) + fscale;
+    if (!(den > 0.0)) den = p->thr / (8.0 * DBL_EPSILON);
+    return den > 0.0 ? p->err / den : INFINITY;
+}
+
+/*
+ * The check of the spline that is returned when the knots ran out: the sweeps' last failures
+ * were measured on an earlier spline (their midpoints have become knots since), so they say
+ * nothing about this one. Every interval still to be tested gets its midpoint tested against sp
+ * (built on k), and the scan runs over sp, both with the scan's criterion
+ * |f - s| <= rtol (|f| + fscale) + 8 eps V (scan.h); *worst is the worst failure of either
+ * (worst->err = 0 when nothing fails), *err_rel the largest |f - s| / (|f| + fscale) of a
+ * failure (0 when none).
+ */
+static ua_status final_check(sweep_ctx *c, const knots *k, const ua_spline *sp,
+                             ua_spline_scan_fail *worst, double *err_rel)
+{
+    const ua_spline_options *o = c->o;
+    *err_rel = 0.0;
+    size_t todo = 0;
+    for (size_t j = 0; j + 1 < k->n; j++) todo += k->st[j] == ST_TODO;
+    ua_spline_scan_fail *mid = todo ? ua_calloc(todo, sizeof *mid) : NULL;
+    ua_spline_scan_fail *fails = ua_calloc(k->n, sizeof *fails);
+    if ((todo && !mid) || !fails) {
+        free(mid);
+        free(fails);
+        return UA_ENOMEM_ERR((todo + k->n) * sizeof *fails);
+    }
+    double V = 0.0;
+    for (size_t j = 0; j < k->n; j++) V = fmax(V, fabs(k->y[j]));
+    size_t nm = 0;
+    ua_status s = UA_OK;
+    for (size_t j = 0; j + 1 < k->n && !s; j++) {
+        if (k->st[j] != ST_TODO) continue;
+        double t0 = k->t[j], t1 = k->t[j + 1], x0 = k->x[j], x1 = k->x[j + 1];
+        double xm = ua_spline_unmap_t(o->map, t0 + 0.5 * (t1 - t0));
+        if (!(xm > x0 && xm < x1)) xm = x0 + 0.5 * (x1 - x0);
+        double tm = ua_spline_map_x(o->map, xm);
+        if (!(xm > x0 && xm < x1 && tm > t0 && tm < t1)) continue;
+        double ym;
+        if ((s = eval_f(c->f, c->ctx, xm, &ym))) break;
+        c->nevals++;
+        V = fmax(V, fabs(ym));
+        mid[nm++] = (ua_spline_scan_fail){ xm, ym, fabs(ym - ua_spline_local(sp, j, tm)), 0.0 };
+    }
+    size_t nfail = 0;
+    if (!s) s = ua_spline_scan(c->f, c->ctx, sp, o->rtol, o->fscale, fails, k->n, &nfail, worst,
+                               &c->nevals);
+    if (!s && worst->err > 0.0) *err_rel = rel_err(worst, o->fscale);
+    for (size_t q = 0; q < nm && !s; q++) {
+        mid[q].thr = o->rtol * (fabs(mid[q].y) + o->fscale) + 8.0 * DBL_EPSILON * V;
+        if (!(mid[q].err > mid[q].thr)) continue;
+        *err_rel = fmax(*err_rel, rel_err(&mid[q], o->fscale));
+        if (worse(&mid[q], worst)) *worst = mid[q];
+    }
+    free(mid);
+    free(fails);
+    return s;
+}
+
 ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline_options *opt,
                         ua_spline **out)
 {
@@ -463,7 +541,6 @@ ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline
         size_t cap = k.n + 3 * todo;
         if ((s = knots_alloc(&nk, cap))) goto fail;
         c.failures = 0;
-        c.err_fail = 0.0;
         for (size_t j = 0; j < k.n; j++) {
             knots_push(&nk, k.x[j], k.t[j], k.y[j], k.st[j], k.nojump[j], k.depth[j]);
             if (j + 1 == k.n || k.st[j] != ST_TODO) continue;
@@ -506,11 +583,18 @@ ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline
     ua_spline_singularity sing = { 0 };
     if ((s = ua_spline_probe_singularity(f, ctx, a, b, sp, o.fscale, &c.cands, &sing))) goto fail;
     c.nevals += sing.nevals;
-    sp->resolved = !c.out_of_knots && !sing.found && !scan_failed;
+    /* Out of knots: what failed last was an earlier spline; the one returned is checked again
+     * and only what still fails is reported (final_check). */
+    double final_rel = 0.0;
+    if (c.out_of_knots) {
+        if ((s = final_check(&c, &k, sp, &scan_worst, &final_rel))) goto fail;
+        scan_failed = scan_worst.err > 0.0;
+    }
+    sp->resolved = !sing.found && !scan_failed;
     /* the error of the spline before each tested midpoint was added: an estimate from above of
-     * where the spline stands (not a bound); next to a singularity, its error at the probe's
-     * samples */
-    sp->err_est = c.out_of_knots ? fmax(c.err_pass, c.err_fail) : c.err_pass;
+     * where the spline stands (not a bound); out of knots, the final check's worst failure;
+     * next to a singularity, its error at the probe's samples */
+    sp->err_est = fmax(c.err_pass, final_rel);
     if (sing.found) sp->err_est = fmax(sp->err_est, sing.err);
     if (scan_failed) /* the scan's worst point, relative as the tests' */
         sp->err_est = fmax(sp->err_est, scan_worst.err / (fabs(scan_worst.y) + o.fscale));
@@ -527,8 +611,12 @@ ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline
                  "(|f| grows without bound there, %.3g at x = %.17g); fit on either side of it",
                  sing.x, sing.fpeak, sing.xpeak);
     char feat[320] = "";
-    if (scan_failed || c.out_of_knots) {
-        if (scan_worst.err > 0.0)
+    if (scan_failed) {
+        if (c.out_of_knots)
+            snprintf(feat, sizeof feat, ": the error is largest near x = %.6g (|f - s| = %.3g "
+                     "there, above the allowed %.3g)", scan_worst.x, scan_worst.err,
+                     scan_worst.thr);
+        else
             snprintf(feat, sizeof feat, ": a narrow feature near x = %.6g is not resolved "
                      "(|f - s| = %.3g there, above the allowed %.3g, at a point between the "
                      "knots)", scan_worst.x, scan_worst.err, scan_worst.thr);

@@ -68,6 +68,21 @@ static inline double ua_spline_local(const ua_spline *s, size_t i, double t)
     return v;
 }
 
+/*
+ * The most knots a fit may take (--max-knots, ua_spline_options.max_knots): memory, measured as
+ * the peak resident size of `uniapprox fit 'sin(x)' --family spline --rtol 1e-16` with
+ * --max-knots 1e6 and 2e6 (both run out): 181 MB and 332 MB, about 150 bytes per knot (the
+ * knots being placed, 27 bytes each, twice during a sweep with room for 3 more per interval; the
+ * spline, 56; its build's work, 48; then the measurement's 2 points per knot). 4e6 knots is
+ * ~0.6 GB at worst and ~1 min of fitting, far above what any --rtol >= 2^-52 took in the
+ * measurements (docs/spline.md).
+ */
+enum { UA_SPLINE_MAX_KNOTS = 4000000 };
+
+/* The least rtol: the spline at a point is rounded to double, an error of one ulp, which is up
+ * to 2^-52 |f|; a relative tolerance below that cannot be met (docs/spline.md). */
+#define UA_SPLINE_MIN_RTOL 0x1p-52
+
 /* Index of the knot interval holding x (x_0 <= x <= x_{n-1} assumed): the largest i with
  * x_i <= x. */
 size_t ua_spline_find(const ua_spline *s, double x);

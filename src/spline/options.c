@@ -19,7 +19,8 @@
 const ua_option_spec ua_spline_option_spec[] = {
     { "rtol", UA_OPT_REAL, "1e-8", 0, 1, 1, NULL,
       "relative tolerance: |f - s| <= R (|f| + fscale) at every tested midpoint, and the same "
-      "for the integral over each interval", AUTOKNOTS },
+      "for the integral over each interval (least 2^-52: smaller cannot be met in double and is "
+      "refused)", AUTOKNOTS },
     { "fscale", UA_OPT_REAL, "0", 0, 1e300, 0, NULL,
       "the function scale of the absolute part of the tolerance, in the units of f", AUTOKNOTS },
     { "bc", UA_OPT_CHOICE, "not-a-knot", 0, 0, 0, "not-a-knot|natural|clamped",
@@ -29,8 +30,9 @@ const ua_option_spec ua_spline_option_spec[] = {
     { "map", UA_OPT_CHOICE, "none", 0, 0, 0, "none|log|asinh",
       "spline in x, ln x (domains over decades, needs 0 < a) or asinh x (decades on both sides "
       "of 0)", NULL },
-    { "max-knots", UA_OPT_INT, "100000", 6, 100000000, 0, NULL,
-      "give up (not resolved, best spline kept) beyond this many knots", AUTOKNOTS },
+    { "max-knots", UA_OPT_INT, "100000", 6, UA_SPLINE_MAX_KNOTS, 0, NULL,
+      "give up (not resolved, best spline kept) beyond this many knots (at most 4e6: about 150 "
+      "bytes of memory each)", AUTOKNOTS },
 };
 
 _Static_assert(sizeof ua_spline_option_spec / sizeof ua_spline_option_spec[0] ==
