@@ -62,7 +62,7 @@ expect_exit 0 "matern nystrom" -- "$UA" fit --data s.csv --family kernel --kerne
 expect_grep out.txt '"landmarks":[[:space:]]*50' "nystrom landmarks"
 
 # the memory guard: a clear message and exit 1
-expect_exit 1 "memory guard" -- "$UA" fit --data s.csv --family kernel --max-memory 1000
+expect_exit 2 "memory guard" -- "$UA" fit --data s.csv --family kernel --max-memory 1000
 expect_grep err.txt "nystrom" "the guard suggests --nystrom"
 expect_grep err.txt "rf family" "the guard suggests rf"
 

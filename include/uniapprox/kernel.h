@@ -31,7 +31,7 @@
  * recomputed directly as sum (x - y)^2 where that form loses more than 6 bits to cancellation.
  *
  * Large n: before allocating the n x n matrix the fit checks it fits (max_memory, default 80% of
- * the physical memory) and fails with UA_ENOMEM and a message suggesting Nyström (`nystrom = M`)
+ * the physical memory) and fails with UA_EINVAL and a message suggesting Nyström (`nystrom = M`)
  * or the rf family. Nyström (Williams & Seeger 2001) uses M landmarks L drawn from the rows:
  * features phi(x) = k(x, L) W^{+1/2} with W = K(L, L) (pseudo-inverse square root: duplicated
  * landmarks stay finite), then ridge on the features; LOO is again closed form.
@@ -131,8 +131,8 @@ ua_status ua_kernel_matrix(const ua_kernel_spec *spec, const double *a, size_t n
  * nystrom M <= n).
  * opt NULL: defaults. Copies what it keeps (the standardised training inputs, or the landmarks).
  * Errors: UA_EINVAL (NULL arrays, n or d zero, non-finite values, bad options: the message names
- * them), UA_ENOMEM (also: the n x n matrix would exceed max_memory — the message suggests
- * --nystrom M or the rf family), UA_ENOTRESOLVED never; a matrix that is not positive definite
+ * them; also when the n x n matrix would exceed max_memory — the message suggests --nystrom M
+ * or the rf family — refused before allocating, as rf and mlp refuse theirs), UA_ENOMEM, UA_ENOTRESOLVED never; a matrix that is not positive definite
  * after adding lambda (lambda too small for the kernel) is UA_EDOMAIN with the lambda named;
  * UA_EDIVERGED when the data overflow double (a kernel matrix or the weights not finite; checked
  * before LAPACK is called).

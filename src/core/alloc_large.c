@@ -9,6 +9,7 @@
  */
 #define _DEFAULT_SOURCE
 #include <stdlib.h>
+#include <unistd.h>
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -29,4 +30,10 @@ void *ua_alloc_large(size_t bytes)
     }
 #endif
     return malloc(bytes ? bytes : 1);
+}
+
+double ua_phys_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (double)pages * (double)size : 0.0;
 }

@@ -45,6 +45,10 @@ int ua_row_threads(size_t work, size_t min_work, size_t tasks);
  * outside [-708, 709] and for NaN. y must not overlap x. */
 void ua_vexp(const double *x, double *y, size_t n);
 
+/* Bytes of physical memory (sysconf), or 0 when unknown: the default memory caps of the learners
+ * (80% of it) come from here (src/core/alloc_large.c). */
+double ua_phys_memory(void);
+
 /* malloc for a large work array: 2 MiB-aligned and backed by transparent huge pages where the
  * kernel allows (src/core/alloc_large.c), so that first touch faults once per 2 MiB. Free with
  * free(). NULL on failure. */

@@ -201,21 +201,14 @@ static ua_status choose(const ua_kernel_options *o, const double *x, const doubl
 
 /* ---- the final solve ----------------------------------------------------------------------- */
 
-/* Bytes of physical memory (sysconf), or 0 when unknown: the default cap of the n x n matrix. */
-static double phys_memory(void)
-{
-    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-    return pages > 0 && size > 0 ? (double)pages * (double)size : 0.0;
-}
-
 /* alpha (n, k) = (K + lambda I)^-1 y by Cholesky, K formed and factored in place (8 n^2 bytes). */
 static ua_status solve_exact(const ua_kernel_spec *s, const double *x, const double *y, size_t n,
                              size_t d, size_t k, double lambda, double max_mem, double *alpha)
 {
     double need = (double)n * (double)n * 8.0;
-    double limit = max_mem > 0 ? max_mem : 0.8 * phys_memory();
+    double limit = max_mem > 0 ? max_mem : 0.8 * ua_phys_memory();
     if ((limit > 0 && need > limit) || (double)n * (double)n > 9.0e18)
-        return UA_ERR(UA_ENOMEM, "kernel fit: the %zu x %zu kernel matrix needs %.3g GiB, more than "
+        return UA_ERR(UA_EINVAL, "kernel fit: the %zu x %zu kernel matrix needs %.3g GiB, more than "
                       "the %.3g GiB allowed; use the Nystrom approximation (--nystrom M, e.g. M = "
                       "2000) or the rf family (random features)", n, n, need / 1073741824.0,
                       limit / 1073741824.0);

@@ -187,13 +187,6 @@ static void zero_constant_outputs(ua_mlp *m, const double *y, size_t n)
     }
 }
 
-/* Bytes of physical memory (sysconf), or 0 when unknown. */
-static double phys_memory(void)
-{
-    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-    return pages > 0 && size > 0 ? (double)pages * (double)size : 0.0;
-}
-
 /*
  * Refuses (UA_EINVAL) a fit whose parameters and buffers cannot fit in 80% of the physical
  * memory, before anything is allocated (a 10^5 x 10^5 network asked for 80 GB and failed with
@@ -222,7 +215,7 @@ static ua_status check_memory(const ua_mlp_options *o, size_t n, size_t d, size_
                                            : (double)(o->batch < ntrain ? o->batch : ntrain);
     double row = es * (3 * sumw + 2 * maxw + (double)(d + k + dout)); /* one row's activations */
     double params = P * per_param, acts = (Bt + Be) * row, data = 8.0 * (double)n * (double)(d + k + 1);
-    double need = params + acts + data, limit = 0.8 * phys_memory();
+    double need = params + acts + data, limit = 0.8 * ua_phys_memory();
     if ((limit > 0 && need > limit) || need > 0.5 * (double)SIZE_MAX) {
         size_t widest = 0;
         for (size_t l = 0; l < o->nhidden; l++) widest = o->hidden[l] > widest ? o->hidden[l] : widest;

@@ -222,13 +222,6 @@ ua_status ua_rf_features(const ua_rf *m, const double *x, size_t n, double *phi)
     return st;
 }
 
-/* Bytes of physical memory (sysconf), or 0 when unknown: the default cap of ua_rf_check_memory. */
-static double phys_memory(void)
-{
-    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-    return pages > 0 && size > 0 ? (double)pages * (double)size : 0.0;
-}
-
 ua_status ua_rf_check_memory(size_t n, size_t d, size_t k, size_t m, int fixed_lambda,
                              double max_memory)
 {
@@ -238,7 +231,7 @@ ua_status ua_rf_check_memory(size_t n, size_t d, size_t k, size_t m, int fixed_l
      * the double-precision fallback's phi and G, more than the float32 pass holds */
     double need = fixed_lambda ? feat + gram : 2.0 * feat + 3.0 * gram;
     need += 8.0 * N * (double)(d + k);
-    double limit = max_memory > 0 ? max_memory : 0.8 * phys_memory();
+    double limit = max_memory > 0 ? max_memory : 0.8 * ua_phys_memory();
     if ((limit > 0 && need > limit) || need > 0.5 * (double)SIZE_MAX)
         return UA_ERR(UA_EINVAL, "rf fit: %zu training rows x %zu features need about %.3g GiB "
                       "(the %zu x %zu features matrix %.3g GiB%s, the %zu x %zu Gram matrix %.3g "
