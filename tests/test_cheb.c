@@ -1761,6 +1761,37 @@ static void test_batch_predict_bitwise(void **state)
     free(y);
 }
 
+/* A pole just beyond an end: tan(1.5707963 x) on [-1, 1] has poles at +-1.00000004. The message
+ * says it is at (or just beyond) an end, not "fit on either side of it", names no internal
+ * function, and the family's estimate is not 0 (was: the last coefficient, 0 for an odd f). */
+static void test_singularity_at_end(void **state)
+{
+    (void)state;
+    ua_target *t = NULL;
+    assert_int_equal(ua_target_parse("tan(x*1.5707963)", NULL, 0, &t), UA_OK);
+    ua_cheb *c = NULL;
+    assert_int_equal(ua_cheb_fit(ua_target_fn1, t, -1, 1, NULL, &c), UA_ENOTRESOLVED);
+    print_message("%s\n", ua_last_error());
+    const char *m = strstr(ua_last_error(), "singularity at or just beyond the end x = ");
+    assert_non_null(m);
+    ASSERT_LE(fabs(fabs(strtod(m + strlen("singularity at or just beyond the end x = "), NULL)) -
+                   1.0), 0.0);
+    assert_null(strstr(ua_last_error(), "either side"));
+    assert_null(strstr(ua_last_error(), "cheb_fit"));
+    assert_false(ua_cheb_resolved(c));
+    ua_cheb_free(c);
+    ua_target_free(t);
+    /* the family's estimate: the unresolved tail (about 0.2), not 0 */
+    ua_problem *q = vt_formula("tan(x*1.5707963)", -1, 1);
+    ua_model *meta = NULL;
+    void *st = NULL;
+    assert_int_equal(vt_fit("cheb", q, NULL, &meta, &st), UA_ENOTRESOLVED);
+    assert_true(vt_meta(meta, "estimated_err") > 1e-3);
+    ua_cheb_free(st);
+    ua_model_free(meta);
+    ua_problem_free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1785,6 +1816,7 @@ int main(void)
         cmocka_unit_test(test_nan_target),
         cmocka_unit_test(test_not_resolved),
         cmocka_unit_test(test_singularity),
+        cmocka_unit_test(test_singularity_at_end),
         cmocka_unit_test(test_unmeetable),
         cmocka_unit_test(test_no_repeated_samples),
         cmocka_unit_test(test_log_map),

@@ -429,11 +429,20 @@ static void test_not_resolved(void **state)
 /* The x of "singularity near x = X" in the last error message (NaN when not there). */
 static double singularity_named(void)
 {
-    const char *m = strstr(ua_last_error(), "the target appears to have a singularity near x = ");
+    /* inside the domain: "near x = X ... fit on either side of it"; at an end (within
+     * 2^-24 (b - a)): "at or just beyond the end x = X ... stops short of it" */
+    const char *in = "the target appears to have a singularity near x = ";
+    const char *end = "the target appears to have a singularity at or just beyond the end x = ";
+    const char *m = strstr(ua_last_error(), in), *advice = "fit on either side of it";
+    size_t skip = strlen(in);
+    if (!m) {
+        m = strstr(ua_last_error(), end);
+        advice = "fit on a domain that stops short of it";
+        skip = strlen(end);
+    }
     if (!m) return NAN;
-    if (!strstr(m, "grows without bound there") || !strstr(m, "fit on either side of it"))
-        return NAN;
-    return strtod(m + strlen("the target appears to have a singularity near x = "), NULL);
+    if (!strstr(m, "grows without bound there") || !strstr(m, advice)) return NAN;
+    return strtod(m + skip, NULL);
 }
 
 /* A fit that must end not resolved, naming a singularity within tol of where: the best spline

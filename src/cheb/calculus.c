@@ -10,11 +10,11 @@
 
 ua_status ua_cheb_deriv(const ua_cheb *c, ua_cheb **out)
 {
-    if (!out) return UA_ERR(UA_EINVAL, "cheb_deriv: out is NULL");
+    if (!out) return UA_ERR(UA_EINVAL, "out is NULL");
     *out = NULL;
-    if (!c) return UA_ERR(UA_EINVAL, "cheb_deriv: approximant is NULL");
+    if (!c) return UA_ERR(UA_EINVAL, "approximant is NULL");
     if (c->map == UA_MAP_LOG)
-        return UA_ERR(UA_EUNSUPPORTED, "cheb_deriv: not available for the log map");
+        return UA_ERR(UA_EUNSUPPORTED, "not available for the log map");
     size_t total = 0;
     for (size_t i = 0; i < c->npieces; i++) {
         size_t n = c->offset[i + 1] - c->offset[i];
@@ -79,7 +79,7 @@ static double log_integrand(double t, void *ctx)
 
 ua_status ua_cheb_integral(const ua_cheb *c, double *value)
 {
-    if (!c || !value) return UA_ERR(UA_EINVAL, "cheb_integral: NULL argument");
+    if (!c || !value) return UA_ERR(UA_EINVAL, "NULL argument");
     *value = NAN;
     double sum = 0.0;
     if (c->map != UA_MAP_LOG) {
@@ -106,6 +106,6 @@ ua_status ua_cheb_integral(const ua_cheb *c, double *value)
     }
     *value = sum;
     if (!resolved)
-        return UA_ERR(UA_ENOTRESOLVED, "cheb_integral: the integrand in ln x was not resolved");
+        return UA_ERR(UA_ENOTRESOLVED, "the integrand in ln x was not resolved");
     return UA_OK;
 }

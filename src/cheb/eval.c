@@ -56,35 +56,35 @@ void ua_cheb_free(ua_cheb *c)
 ua_status ua_cheb_from_parts(size_t npieces, const double *breaks, const size_t *lengths,
                              const double *coeffs, ua_map map, ua_cheb **out)
 {
-    if (!out) return UA_ERR(UA_EINVAL, "cheb_from_parts: out is NULL");
+    if (!out) return UA_ERR(UA_EINVAL, "out is NULL");
     *out = NULL;
     if (npieces == 0 || !breaks || !lengths || !coeffs)
-        return UA_ERR(UA_EINVAL, "cheb_from_parts: need at least one piece and non-NULL arrays");
+        return UA_ERR(UA_EINVAL, "need at least one piece and non-NULL arrays");
     if (map != UA_MAP_NONE && map != UA_MAP_LOG)
-        return UA_ERR(UA_EINVAL, "cheb_from_parts: unknown map %d", (int)map);
+        return UA_ERR(UA_EINVAL, "unknown map %d", (int)map);
     if (npieces > ((size_t)-1) / sizeof(double) - 1)
-        return UA_ERR(UA_EINVAL, "cheb_from_parts: %zu pieces is too many", npieces);
+        return UA_ERR(UA_EINVAL, "%zu pieces is too many", npieces);
     for (size_t i = 0; i <= npieces; i++)
         if (!isfinite(breaks[i]))
-            return UA_ERR(UA_EINVAL, "cheb_from_parts: breakpoint %zu is not finite", i);
+            return UA_ERR(UA_EINVAL, "breakpoint %zu is not finite", i);
     for (size_t i = 0; i < npieces; i++)
         if (!(breaks[i] < breaks[i + 1]))
             return UA_ERR(UA_EINVAL,
-                          "cheb_from_parts: breakpoints not strictly increasing at %zu (%.17g, %.17g)",
+                          "breakpoints not strictly increasing at %zu (%.17g, %.17g)",
                           i, breaks[i], breaks[i + 1]);
     if (map == UA_MAP_LOG && !(breaks[0] > 0.0))
-        return UA_ERR(UA_EINVAL, "cheb_from_parts: log map needs breaks[0] > 0, got %.17g",
+        return UA_ERR(UA_EINVAL, "log map needs breaks[0] > 0, got %.17g",
                       breaks[0]);
     size_t total = 0;
     for (size_t i = 0; i < npieces; i++) {
-        if (lengths[i] == 0) return UA_ERR(UA_EINVAL, "cheb_from_parts: piece %zu has length 0", i);
+        if (lengths[i] == 0) return UA_ERR(UA_EINVAL, "piece %zu has length 0", i);
         if (lengths[i] > ((size_t)-1) / sizeof(double) - total)
-            return UA_ERR(UA_EINVAL, "cheb_from_parts: total length overflows");
+            return UA_ERR(UA_EINVAL, "total length overflows");
         total += lengths[i];
     }
     for (size_t k = 0; k < total; k++)
         if (!isfinite(coeffs[k]))
-            return UA_ERR(UA_EINVAL, "cheb_from_parts: coefficient %zu is not finite", k);
+            return UA_ERR(UA_EINVAL, "coefficient %zu is not finite", k);
     ua_cheb *c = ua_cheb_alloc(npieces, total);
     if (!c) return UA_ENOMEM_ERR((total + 5 * npieces) * sizeof(double));
     c->map = map;

@@ -191,7 +191,7 @@ static ua_status cheb_describe(const void *state, cJSON *obj)
 static ua_status cheb_natural_points(const void *state, double **pts, size_t *n, int *log_grid)
 {
     const ua_cheb *c = state;
-    if (!c || !pts || !n) return UA_ERR(UA_EINVAL, "cheb natural_points: NULL argument");
+    if (!c || !pts || !n) return UA_ERR(UA_EINVAL, "cheb natural points: NULL argument");
     *pts = NULL;
     *n = 0;
     size_t total = 0, cap = (size_t)1 << 22; /* bounded work for the caller */

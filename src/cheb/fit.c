@@ -321,7 +321,7 @@ static ua_status build_uniform(builder *B, size_t L, size_t max_pieces, size_t n
 static ua_status floor_error(double tol, double vscale)
 {
     return UA_ERR(UA_ENOTRESOLVED,
-                  "cheb_fit: the absolute tolerance %g is below double precision times the "
+                  "the absolute tolerance %g is below double precision times the "
                   "function's scale (2^-52 * %.6g = %.3g) and cannot be met; the series is "
                   "chopped at that floor instead",
                   tol, vscale, 0x1p-52 * vscale);
@@ -329,23 +329,23 @@ static ua_status floor_error(double tol, double vscale)
 
 static ua_status check_options(ua_fn1 f, double a, double b, const ua_cheb_options *o)
 {
-    if (!f) return UA_ERR(UA_EINVAL, "cheb_fit: the function is NULL");
+    if (!f) return UA_ERR(UA_EINVAL, "the function is NULL");
     if (!isfinite(a) || !isfinite(b))
-        return UA_ERR(UA_EINVAL, "cheb_fit: the domain [%g, %g] must be finite", a, b);
-    if (!(a < b)) return UA_ERR(UA_EINVAL, "cheb_fit: need a < b, got [%.17g, %.17g]", a, b);
+        return UA_ERR(UA_EINVAL, "the domain [%g, %g] must be finite", a, b);
+    if (!(a < b)) return UA_ERR(UA_EINVAL, "need a < b, got [%.17g, %.17g]", a, b);
     if (!(o->tol > 0.0) || !isfinite(o->tol))
-        return UA_ERR(UA_EINVAL, "cheb_fit: tol must be finite and > 0, got %g", o->tol);
+        return UA_ERR(UA_EINVAL, "tol must be finite and > 0, got %g", o->tol);
     if (!o->abs_tol && o->tol < 0x1p-52)
-        return UA_ERR(UA_EINVAL, "cheb_fit: tol %g is below double precision, %.2g: a relative "
+        return UA_ERR(UA_EINVAL, "tol %g is below double precision, %.2g: a relative "
                       "tolerance that small cannot be met", o->tol, 0x1p-52);
     if (o->max_length < 17)
-        return UA_ERR(UA_EINVAL, "cheb_fit: max_length must be >= 17, got %zu", o->max_length);
+        return UA_ERR(UA_EINVAL, "max_length must be >= 17, got %zu", o->max_length);
     if (o->map != UA_MAP_NONE && o->map != UA_MAP_LOG)
-        return UA_ERR(UA_EINVAL, "cheb_fit: unknown map %d", (int)o->map);
+        return UA_ERR(UA_EINVAL, "unknown map %d", (int)o->map);
     if (o->map == UA_MAP_LOG && !(a > 0.0))
-        return UA_ERR(UA_EINVAL, "cheb_fit: the log map needs 0 < a, got a = %.17g", a);
+        return UA_ERR(UA_EINVAL, "the log map needs 0 < a, got a = %.17g", a);
     if (o->map == UA_MAP_LOG && !(log(a) < log(b)))
-        return UA_ERR(UA_EINVAL, "cheb_fit: [%.17g, %.17g] too narrow for the log map", a, b);
+        return UA_ERR(UA_EINVAL, "[%.17g, %.17g] too narrow for the log map", a, b);
     {
         /* The affine map of [ta, tb] onto [-1, 1] needs a width that is a normal double with a
          * finite reciprocal (eval computes s = ((t - lo) - (hi - t)) / (hi - lo)): a subnormal
@@ -354,24 +354,24 @@ static ua_status check_options(ua_fn1 f, double a, double b, const ua_cheb_optio
         double ta = o->map == UA_MAP_LOG ? log(a) : a, tb = o->map == UA_MAP_LOG ? log(b) : b;
         double w = tb - ta;
         if (!(w <= DBL_MAX) || !(w >= DBL_MIN) || !(1.0 / w <= DBL_MAX))
-            return UA_ERR(UA_EINVAL, "cheb_fit: domain [%.17g, %.17g]: the affine map to [-1, 1] "
+            return UA_ERR(UA_EINVAL, "domain [%.17g, %.17g]: the affine map to [-1, 1] "
                           "is not representable in double (width %.17g is %s)", a, b, w,
                           w >= DBL_MIN ? "too large" : "subnormal, narrower than what double "
                           "resolves");
     }
     if (o->split) {
         if (o->split_length < 17)
-            return UA_ERR(UA_EINVAL, "cheb_fit: split_length must be >= 17, got %zu",
+            return UA_ERR(UA_EINVAL, "split_length must be >= 17, got %zu",
                           o->split_length);
-        if (o->max_pieces < 1) return UA_ERR(UA_EINVAL, "cheb_fit: max_pieces must be >= 1");
+        if (o->max_pieces < 1) return UA_ERR(UA_EINVAL, "max_pieces must be >= 1");
     }
     if (o->uniform_length) {
         if (o->split)
-            return UA_ERR(UA_EINVAL, "cheb_fit: split and uniform_length exclude each other");
+            return UA_ERR(UA_EINVAL, "split and uniform_length exclude each other");
         if (o->uniform_length > o->max_length)
-            return UA_ERR(UA_EINVAL, "cheb_fit: uniform_length %zu exceeds max_length %zu",
+            return UA_ERR(UA_EINVAL, "uniform_length %zu exceeds max_length %zu",
                           o->uniform_length, o->max_length);
-        if (o->max_pieces < 1) return UA_ERR(UA_EINVAL, "cheb_fit: max_pieces must be >= 1");
+        if (o->max_pieces < 1) return UA_ERR(UA_EINVAL, "max_pieces must be >= 1");
     }
     return UA_OK;
 }
@@ -428,20 +428,29 @@ static void feature_note(char *buf, size_t size, const builder *B)
 }
 
 /* The not-resolved message's tail naming a singularity (t: its place, tp, fp: the largest |f|
- * seen and where). */
+ * seen and where; [a, b] the domain). One located within 2^-24 (b - a) of an end is at that end
+ * or just beyond it (tan(1.5707963 x) on [-1, 1]: poles at +-1.00000004): there is no "either
+ * side" to fit on, only a domain that stops short of it. */
 static const char *singularity_note(char *buf, size_t size, const ua_cheb_sampler *s, double t,
-                                    double tp, double fp)
+                                    double tp, double fp, double a, double b)
 {
-    snprintf(buf, size, ": the target appears to have a singularity near x = %.17g (|f| grows "
-             "without bound there, %.3g at x = %.17g); fit on either side of it",
-             ua_cheb_sampler_x(s, t), fp, ua_cheb_sampler_x(s, tp));
+    double x = ua_cheb_sampler_x(s, t), near = 0x1p-24 * (b - a);
+    if (fabs(x - a) <= near || fabs(x - b) <= near)
+        snprintf(buf, size, ": the target appears to have a singularity at or just beyond the "
+                 "end x = %.17g of the domain (|f| grows without bound there, %.3g at x = %.17g); "
+                 "fit on a domain that stops short of it", fabs(x - a) <= near ? a : b, fp,
+                 ua_cheb_sampler_x(s, tp));
+    else
+        snprintf(buf, size, ": the target appears to have a singularity near x = %.17g (|f| "
+                 "grows without bound there, %.3g at x = %.17g); fit on either side of it", x, fp,
+                 ua_cheb_sampler_x(s, tp));
     return buf;
 }
 
 ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_options *opt,
                       ua_cheb **out)
 {
-    if (!out) return UA_ERR(UA_EINVAL, "cheb_fit: out is NULL");
+    if (!out) return UA_ERR(UA_EINVAL, "out is NULL");
     *out = NULL;
     ua_cheb_options defaults;
     ua_cheb_options_default(&defaults);
@@ -482,7 +491,7 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
         double sing_e = 0.0, sing_t = 0.0, sing_f = 0.0;
         char note[256] = "";
         if (!st && !ok) st = piece_singularity(&B, &sing, &sing_e, &sing_t, &sing_f);
-        if (!st && sing) singularity_note(note, sizeof note, &s, sing_e, sing_t, sing_f);
+        if (!st && sing) singularity_note(note, sizeof note, &s, sing_e, sing_t, sing_f, a, b);
         char feat[320] = "";
         if (!st && !ok && !sing) feature_note(feat, sizeof feat, &B);
         double fl = floored_scale(&B);
@@ -498,7 +507,7 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
             return floor_error(o->tol, fl);
         if (!ok)
             return UA_ERR(UA_ENOTRESOLVED,
-                          "cheb_fit: %zu uniform pieces do not all resolve to tol %g within %zu "
+                          "%zu uniform pieces do not all resolve to tol %g within %zu "
                           "coefficients (max_pieces %zu)%s%s",
                           (*out)->npieces, o->tol, L, o->max_pieces, note, feat);
         return UA_OK;
@@ -551,10 +560,10 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
     if (st) return st;
     if ((*out)->resolved == 0 && !unresolved && fl > 0.0) return floor_error(o->tol, fl);
     char note[256] = "";
-    if (sing) singularity_note(note, sizeof note, &s, sing_e, sing_t, sing_f);
+    if (sing) singularity_note(note, sizeof note, &s, sing_e, sing_t, sing_f, a, b);
     if (!(*out)->resolved)
         return UA_ERR(UA_ENOTRESOLVED,
-                      "cheb_fit: not resolved to tol %g within %zu coefficients%s%s%s", o->tol,
+                      "not resolved to tol %g within %zu coefficients%s%s%s", o->tol,
                       B.split_length, o->split ? " per piece and the piece limit" : "", note,
                       feat);
     return UA_OK;

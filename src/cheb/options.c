@@ -94,8 +94,11 @@ static double conditioning_allowance(const ua_cheb *c)
 }
 
 /* The constructor's own estimate. Resolved: what standardChop certified, tol relative to the
- * scale (sum_k |c_k| >= max |p| on each piece) or the absolute tol. Not resolved: the last kept
- * coefficient of the worst piece, the size of the tail it could not resolve. */
+ * scale (sum_k |c_k| >= max |p| on each piece) or the absolute tol. Not resolved: the size of
+ * the tail it could not resolve, the largest |c_k| over the last sixteenth (at least 2) of the
+ * worst piece's coefficients — not the last one alone, which is 0 for every even k of an odd
+ * target (tan(1.5707963 x) on [-1, 1] reported an estimate of 0). Can still be 0 (every tail
+ * coefficient exactly 0): the caller leaves the key out then. */
 static double own_estimate(const ua_cheb *c, const ua_cheb_options *co)
 {
     double scale = 0.0, last = 0.0;
@@ -105,7 +108,8 @@ static double own_estimate(const ua_cheb *c, const ua_cheb_options *co)
         double sum = 0.0;
         for (size_t k = 0; k < n; k++) sum += fabs(a[k]);
         scale = fmax(scale, sum);
-        if (n >= 2) last = fmax(last, fabs(a[n - 1]));
+        size_t tail = n / 16 > 2 ? n / 16 : 2;
+        for (size_t k = n > tail ? n - tail : 1; k < n; k++) last = fmax(last, fabs(a[k]));
     }
     if (!c->resolved) return last;
     return co->abs_tol ? co->tol : co->tol * scale;
@@ -147,7 +151,8 @@ ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_
     s = set_number(meta, "tol_abs", (co.abs_tol ? co.tol : 0.0) + allow);
     if (!s) s = set_number(meta, "tol_scale", co.abs_tol ? rounding : co.tol + rounding);
     if (!s) s = set_number(meta, "tol_rel", 0.0);
-    if (!s) s = set_number(meta, "estimated_err", own_estimate(c, &co));
+    double est = own_estimate(c, &co); /* not resolved and 0: no claim rather than a false one */
+    if (!s && (c->resolved || est > 0.0)) s = set_number(meta, "estimated_err", est);
     if (s) {
         ua_cheb_free(c);
         return s;

@@ -62,7 +62,7 @@ static ua_status get_angles(size_t m, int want_plan, const angles **out)
 {
     int e = log2_of(m);
     if (e < LOG_MIN || e > LOG_MAX || ((size_t)1 << e) != m)
-        return UA_ERR(UA_EINVAL, "cheb_fit: scan size %zu is not a power of two in [%d, %d]", m,
+        return UA_ERR(UA_EINVAL, "scan size %zu is not a power of two in [%d, %d]", m,
                       UA_CHEB_SCAN_MIN, UA_CHEB_SCAN_MAX);
     angles *a = &table[e - LOG_MIN];
     ua_status st = UA_OK;
@@ -94,7 +94,7 @@ static ua_status get_angles(size_t m, int want_plan, const angles **out)
             ua_cheb_fftw_plan_unlock();
             fftw_free(z);
             if (!a->plan)
-                st = UA_ERR(UA_ENOMEM, "cheb_fit: FFTW could not plan a DFT of size %zu", N);
+                st = UA_ERR(UA_ENOMEM, "FFTW could not plan a DFT of size %zu", N);
         }
     }
     pthread_mutex_unlock(&table_lock);

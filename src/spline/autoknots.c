@@ -499,9 +499,9 @@ static ua_status final_check(sweep_ctx *c, const knots *k, const ua_spline *sp,
 ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline_options *opt,
                         ua_spline **out)
 {
-    if (!out) return UA_ERR(UA_EINVAL, "ua_spline_fit: out is NULL");
+    if (!out) return UA_ERR(UA_EINVAL, "out is NULL");
     *out = NULL;
-    if (!f) return UA_ERR(UA_EINVAL, "ua_spline_fit: f is NULL");
+    if (!f) return UA_ERR(UA_EINVAL, "f is NULL");
     ua_spline_options o;
     if (opt) o = *opt;
     else ua_spline_options_default(&o);
@@ -606,7 +606,13 @@ ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline
     knots_free(&k);
     *out = sp;
     char note[256] = ""; /* the same words as the cheb family uses for a pole */
-    if (sing.found)
+    const double near = 0x1p-24 * (b - a); /* at an end: no "either side" (as cheb says) */
+    if (sing.found && (fabs(sing.x - a) <= near || fabs(sing.x - b) <= near))
+        snprintf(note, sizeof note, ": the target appears to have a singularity at or just "
+                 "beyond the end x = %.17g of the domain (|f| grows without bound there, %.3g at "
+                 "x = %.17g); fit on a domain that stops short of it",
+                 fabs(sing.x - a) <= near ? a : b, sing.fpeak, sing.xpeak);
+    else if (sing.found)
         snprintf(note, sizeof note, ": the target appears to have a singularity near x = %.17g "
                  "(|f| grows without bound there, %.3g at x = %.17g); fit on either side of it",
                  sing.x, sing.fpeak, sing.xpeak);

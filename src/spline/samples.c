@@ -26,9 +26,9 @@ static int by_x(const void *pa, const void *pb)
 ua_status ua_spline_from_samples(const double *x, const double *y, size_t n,
                                  const ua_spline_options *opt, ua_spline **out)
 {
-    if (!out) return UA_ERR(UA_EINVAL, "ua_spline_from_samples: out is NULL");
+    if (!out) return UA_ERR(UA_EINVAL, "out is NULL");
     *out = NULL;
-    if (n && (!x || !y)) return UA_ERR(UA_EINVAL, "ua_spline_from_samples: NULL arrays");
+    if (n && (!x || !y)) return UA_ERR(UA_EINVAL, "NULL arrays");
     if (n < 2) return UA_ERR(UA_EINVAL, "a spline needs at least 2 samples, got %zu", n);
     ua_spline_options o;
     if (opt) o = *opt;
