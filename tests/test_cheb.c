@@ -316,7 +316,7 @@ static void test_standard_chop(void **state)
 /* ---- Chebfun's published lengths, errors against MPFR --------------------------------------- */
 
 /*
- * Chebfun's lengths at the default tolerance 2^-52 (DESIGN.md §6): exp -> 15, cos(20x) -> 51,
+ * Chebfun's lengths at the default tolerance 2^-52 (Aurentz & Trefethen 2017): exp -> 15, cos(20x) -> 51,
  * J0 on [0, 100] -> 89, 1/(1 + 25 x^2) -> ~187, x^3 -> 4. Our samples come from glibc's libm in
  * double, Chebfun's from MATLAB's: the coefficient tail (rounding noise at the 1e-16 level) is not
  * the same, and the plateau rule may then cut a coefficient or two either way — hence the ranges.

@@ -26,7 +26,7 @@
  *   arccos       order n = 0, 1, 2: (1/pi) |x|^n |y|^n J_n(theta)   (Cho & Saul 2009)
  *   nngp, ntk    of Dense, act, ..., act, Dense with `depth` hidden layers, act relu or erf,
  *                weight / bias standard deviations sw, sb in the NTK parametrisation
- *                (Lee et al. 2018; Jacot et al. 2018; the recursion of DESIGN.md §6)
+ *                (Lee et al. 2018; Jacot et al. 2018; the recursion in docs/kernel.md)
  * Squared distances are formed as |x|^2 + |y|^2 - 2 x.y by BLAS after centring the data, and
  * recomputed directly as sum (x - y)^2 where that form loses more than 6 bits to cancellation.
  *

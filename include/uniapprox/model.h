@@ -6,7 +6,7 @@
  * options, measured errors). The CLI and the generic code never look inside a family: they go
  * through the family's vtable (src/model/family.h).
  *
- * File format (DESIGN.md §5): safetensors — an 8-byte little-endian header length N, N bytes of
+ * File format (docs/model-file.md): safetensors — an 8-byte little-endian header length N, N bytes of
  * JSON mapping each tensor name to {"dtype", "shape", "data_offsets": [begin, end]} (offsets
  * relative to the byte after the header), an optional "__metadata__" object of string values, then
  * the raw little-endian tensor bytes. uniapprox writes __metadata__ keys "format" = "uniapprox",

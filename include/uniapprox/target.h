@@ -2,7 +2,7 @@
  * uniapprox/target.h — the function to approximate: an expression or a built-in, evaluated in
  * double (fast) and in MPFR at any precision (the reference every error is measured against).
  *
- * Expression language (DESIGN.md §5):
+ * Expression language (docs/expressions.md):
  *   numbers      1, 2.5, 1e-3, .5
  *   variables    x for 1-D targets, or the names passed in vars (x1, x2, ... by convention)
  *   constants    pi, e
@@ -12,7 +12,7 @@
  *                tanh asinh acosh atanh erf erfc tgamma lgamma j0 j1 y0 y1 abs sign (1 arg);
  *                atan2 min max pow hypot (2 args)
  * Built-in targets are selected by name (see ua_target_builtin_name); "nfw-sigma" is the NFW
- * projected surface density Sigma_hat(X) of DESIGN.md §6.
+ * projected surface density Sigma_hat(X) (Navarro, Frenk & White 1996; docs/spline.md).
  *
  * Details (docs/expressions.md): variable names given by the caller shadow the constants pi and
  * e; a name followed by '(' is always a function call; there is no implicit multiplication

@@ -1,6 +1,6 @@
 /*
  * NNGP and NTK of a fully connected network Dense, act, ..., act, Dense with `depth` hidden
- * layers, in the NTK parametrisation (Jacot et al. 2018; Lee et al. 2018; DESIGN.md §6, the
+ * layers, in the NTK parametrisation (Jacot et al. 2018; Lee et al. 2018; the
  * layer-by-layer recursion of neural-tangents' stax):
  *   start   Sigma = x.x'/d, Theta = 0 (and q11 = x.x/d, q22 = x'.x'/d)
  *   Dense   Sigma <- sw^2 Sigma + sb^2, then Theta <- Sigma + sw^2 Theta (the new Sigma)

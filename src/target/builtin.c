@@ -2,8 +2,8 @@
  * Built-in targets, selected by name instead of an expression.
  *
  * nfw-sigma — the projected surface density of a Navarro-Frenk-White halo in units of
- * 2 rho_s r_s, as a function of X = R / r_s (the AutoKnots benchmark, arXiv 2412.13423;
- * DESIGN.md §6), with u = X^2 - 1:
+ * 2 rho_s r_s, as a function of X = R / r_s (the AutoKnots benchmark, arXiv 2412.13423),
+ * with u = X^2 - 1:
  *   X > 1:  Sigma_hat = 2/u [1 - arctan(sqrt(u)) / sqrt(u)]
  *   X < 1:  Sigma_hat = 2/u [1 - 2 artanh(sqrt((1-X)/(1+X))) / sqrt(-u)]
  *   X = 1:  Sigma_hat = 2/3

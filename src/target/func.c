@@ -1,4 +1,4 @@
-/* The table of functions the expression language knows (DESIGN.md §5). */
+/* The table of functions the expression language knows (docs/expressions.md). */
 #include <string.h>
 
 #include "internal.h"

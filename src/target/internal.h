@@ -117,7 +117,7 @@ typedef struct {
 /* The built-in called name (white space around it ignored), or NULL. */
 const ua_builtin *ua_builtin_lookup(const char *name);
 
-/* NFW projected surface density Sigma_hat(X) (DESIGN.md §6). */
+/* NFW projected surface density Sigma_hat(X) (Navarro, Frenk & White 1996). */
 double ua_nfw_sigma(double X);
 void ua_nfw_sigma_mpfr(mpfr_t y, double X);
 
