@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/uci.sh — the UCI regression suite for `uniapprox fit --family mlp`: every one of the 20
 # standard splits of each data set, one configuration, test RMSE (target units) as mean ± standard
-# error beside the published numbers (DESIGN.md §7: PBP, MC-dropout 2016, MC-dropout tuned 2018).
+# error beside the published numbers (PBP 2015, MC-dropout 2016, MC-dropout tuned 2018).
 # Not part of `make test`.
 # usage: bench/uci.sh [BUILD_DIR] [-- extra fit options]   (env: UA_UCI_DIR, UA_UCI_SETS, UA_UCI_SPLITS)
 set -eu
