@@ -177,20 +177,11 @@ static ua_status to_seq_data(const char *who, const double *x, const double *y, 
     return UA_OK;
 }
 
-/* The per-epoch record goes to the engine's hook and to the training log. */
-typedef struct {
-    const ua_fit_hooks *hooks;
-    ua_train_log log;
-} progress_ctx;
-
-static void on_epoch(const ua_mlp_progress *e, void *ctxv)
+/* The per-epoch record goes to the engine's hook and to the training log (src/train/log.c). */
+static void on_epoch(const ua_mlp_progress *e, void *ctx)
 {
-    progress_ctx *c = ctxv;
-    ua_train_log_epoch(&c->log, e->epoch, e->train_loss, e->val_loss, e->lr, e->seconds,
-                       e->improved);
-    if (c->hooks && c->hooks->epoch)
-        c->hooks->epoch(c->hooks->ctx, e->epoch, e->epochs, e->train_loss, e->val_loss, e->lr,
-                        e->seconds, e->improved);
+    ua_train_report_epoch(ctx, e->epoch, e->epochs, e->train_loss, e->val_loss, e->lr,
+                          e->seconds, e->improved);
 }
 
 static ua_status set_num(ua_model *meta, const char *key, double v)
@@ -220,7 +211,7 @@ ua_status ua_seq_fit_problem(const ua_problem *p, const ua_options *o, const ua_
         ua_seq_data_free(&tr);
         return s;
     }
-    progress_ctx pc = { hooks, { 0 } };
+    ua_train_report pc = { hooks, { 0 } };
     s = ua_train_log_open(&pc.log, ua_options_get(o, "log"), 0);
     if (!s && (hooks || pc.log.f)) {
         opt.progress = on_epoch;

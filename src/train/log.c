@@ -47,3 +47,11 @@ ua_status ua_train_log_close(ua_train_log *log)
     memset(log, 0, sizeof *log);
     return s;
 }
+
+void ua_train_report_epoch(ua_train_report *r, size_t epoch, size_t epochs, double train_loss,
+                           double val_loss, double lr, double seconds, int improved)
+{
+    ua_train_log_epoch(&r->log, epoch, train_loss, val_loss, lr, seconds, improved);
+    if (r->hooks && r->hooks->epoch)
+        r->hooks->epoch(r->hooks->ctx, epoch, epochs, train_loss, val_loss, lr, seconds, improved);
+}

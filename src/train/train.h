@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include "uniapprox/status.h"
 #include "core/internal.h"
+#include "uniapprox/model.h" /* ua_fit_hooks */
 
 /* ---- activations.c ---------------------------------------------------------------------- */
 
@@ -148,5 +149,14 @@ void ua_train_log_epoch(ua_train_log *log, size_t epoch, double train_loss, doub
                         double lr, double seconds, int improved);
 /* Closes; UA_EIO when a write or the close failed (the message names the file). */
 ua_status ua_train_log_close(ua_train_log *log);
+
+/* What a learner reports after each epoch: the --log line and the engine's epoch hook (hooks may
+ * be NULL, the log closed). */
+typedef struct {
+    const ua_fit_hooks *hooks;
+    ua_train_log log;
+} ua_train_report;
+void ua_train_report_epoch(ua_train_report *r, size_t epoch, size_t epochs, double train_loss,
+                           double val_loss, double lr, double seconds, int improved);
 
 #endif /* UA_TRAIN_H */
