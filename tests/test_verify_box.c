@@ -463,7 +463,7 @@ static void test_cap(void **state)
     ua_verify_box_options_default(&opt, 2);
     opt.grid_points = SIZE_MAX;
     assert_int_equal(ua_verify_box(one_double, NULL, &ref, 2, lo, hi, &opt, &e), UA_EINVAL);
-    assert_non_null(strstr(ua_last_error(), "max_points"));
+    assert_non_null(strstr(ua_last_error(), "--check-points"));
 }
 
 /* ---- d == 1 is ua_verify_1d ---------------------------------------------------------------- */
