@@ -276,7 +276,8 @@ ua_status ua_fit(const ua_problem *p, const char *family, const ua_options *opt,
 /* Options of ua_model_measure. Start from ua_measure_options_default. */
 typedef struct {
     size_t check_points;   /* 1-D grid points, or for d >= 2 the total budget (default 100000) */
-    size_t max_points;     /* the cap (default 10000000) */
+    size_t max_points;     /* the cap on check_points (default 10000000); the model's natural
+                              points, the corners and face centres come on top of it */
     long prec;             /* MPFR bits of a formula's reference (default 128) */
     int threads;           /* 0: the OpenMP default */
     void (*progress)(void *ctx, size_t done, size_t total);
