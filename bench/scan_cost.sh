@@ -3,10 +3,10 @@
 # smooth targets with the library of BEFORE_BUILD against AFTER_BUILD, medians over ROUNDS
 # alternating rounds (each round: the median of 15 fits per target, bench/scan_cost.c).
 # usage: bench/scan_cost.sh AFTER_BUILD BEFORE_BUILD [ROUNDS]
-#   e.g. git worktree add /tmp/prescan 3316677~1 (the commit before the check was added),
-#        cmake -S /tmp/prescan -B /tmp/prescan/build-scan -DUA_BUILD_TESTS=OFF && cmake --build
-#        /tmp/prescan/build-scan --target uniapprox_static, then
-#        bench/scan_cost.sh build-scan /tmp/prescan/build-scan 9
+#   e.g. check out the commit before the check was added (3316677~1) in a second work tree BEFORE
+#   (git worktree add BEFORE 3316677~1), build its library (cmake -S BEFORE -B BEFORE/build
+#   -DUA_BUILD_TESTS=OFF, then cmake --build BEFORE/build --target uniapprox_static) and run
+#   bench/scan_cost.sh build BEFORE/build 9
 # A build directory is relative to the repository root or absolute; each must hold
 # libuniapprox.a (target uniapprox_static); BEFORE_BUILD's own include/ is that of its tree.
 set -eu

@@ -12,7 +12,7 @@
 
 #include "uniapprox.h"
 #include "core/internal.h"
-#include "linalg/internal.h"
+#include "train/ridge.h"
 #include "rf/internal.h"
 #define TU_SCRATCH_TAG "ua_test_rf"
 #include "test_util.h"

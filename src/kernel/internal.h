@@ -1,6 +1,6 @@
 /*
  * src/kernel/internal.h — what the files of the kernel family share (not installed). The
- * ridge-on-features solver Nyström shares with the rf family is in src/linalg/internal.h, the
+ * ridge-on-features solver Nyström shares with the rf family is in src/train/ridge.h, the
  * seeded generator (ua_rng) in src/core/internal.h.
  */
 #ifndef UA_KERNEL_INTERNAL_H
@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "uniapprox/kernel.h"
-#include "linalg/internal.h"
+#include "train/ridge.h"
 
 #define UA_PI 3.14159265358979323846
 

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "core/internal.h"
-#include "learn/internal.h"
+#include "train/learn.h"
 #include "model/family.h"
 #include "internal.h"
 

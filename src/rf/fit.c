@@ -1,6 +1,6 @@
 /*
  * Random-feature networks: draw the frozen hidden layer, fit the output layer by ridge (lambda by
- * LOO or GCV, src/linalg/ridge.c), predict (uniapprox/rf.h, docs/rf.md).
+ * LOO or GCV, src/train/ridge.c), predict (uniapprox/rf.h, docs/rf.md).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@
 #include <omp.h>
 
 #include "core/internal.h"
-#include "linalg/internal.h"
+#include "train/ridge.h"
 #include "internal.h"
 
 static const char *const dist_names[] = {"gaussian", "uniform", "fourier"};

@@ -20,7 +20,7 @@
 #include <lapacke.h>
 
 #include "core/internal.h"
-#include "linalg/internal.h"
+#include "train/ridge.h"
 #include "internal.h"
 
 enum { BLOCK_ROWS = 256, MAX_REFINE = 30 };
@@ -78,7 +78,7 @@ static int to_float(const double *restrict phi, size_t n, float *restrict H)
     return worst != 0.0f;
 }
 
-/* the double-precision solve: all features in double, one Cholesky (src/linalg/ridge.c) */
+/* the double-precision solve: all features in double, one Cholesky (src/train/ridge.c) */
 static ua_status solve_double(const ua_rf *m, const double *z, const double *y, size_t n, double lambda,
                               double *c)
 {

@@ -8,7 +8,9 @@
  * on another family. Random numbers come from the library's one generator (ua_rng,
  * src/core/internal.h).
  *
- * Files, one job each: activations.c, optim.c, lbfgs.c, schedule.c, epochs.c, log.c.
+ * Files, one job each: activations.c, optim.c, lbfgs.c, schedule.c, epochs.c, log.c; and, for the
+ * closed-form learners (kernel, rf), ridge.c (ridge.h: ridge least squares on features) and
+ * learn.c (learn.h: their training table from a problem, and their train / test errors).
  */
 #ifndef UA_TRAIN_H
 #define UA_TRAIN_H

@@ -1,12 +1,12 @@
 /* The training table of a learner of samples and the errors it measures on its own rows
- * (src/learn/internal.h). */
+ * (src/train/learn.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/internal.h"
-#include "internal.h"
+#include "learn.h"
 
 ua_status ua_learn_data_get(const ua_problem *p, const char *who, size_t samples,
                             int samples_given, uint64_t seed, ua_learn_data *t)

@@ -1,10 +1,10 @@
 /*
- * src/linalg/internal.h — ridge least squares on features, shared by the kernel family (Nyström
- * features) and the rf family (random features) (not installed). A layer below the families:
- * it depends on core only.
+ * src/train/ridge.h — ridge least squares on features, shared by the kernel family (Nyström
+ * features) and the rf family (random features) (not installed): the closed-form training of
+ * the learners, part of the training layer below the families; it depends on core only.
  */
-#ifndef UA_LINALG_INTERNAL_H
-#define UA_LINALG_INTERNAL_H
+#ifndef UA_TRAIN_RIDGE_H
+#define UA_TRAIN_RIDGE_H
 
 #include <stddef.h>
 #include "uniapprox/status.h"
@@ -37,4 +37,4 @@ ua_status ua_ridge_check_finite(const char *who, const char *what, const double 
 #define UA_RIDGE_N_DEFAULT_LAMBDAS 11
 extern const double ua_ridge_default_lambdas[UA_RIDGE_N_DEFAULT_LAMBDAS];
 
-#endif /* UA_LINALG_INTERNAL_H */
+#endif /* UA_TRAIN_RIDGE_H */

@@ -1,12 +1,12 @@
 /*
- * src/learn/internal.h — what the learners of samples (the kernel and rf families) share when
+ * src/train/learn.h — what the learners of samples (the kernel and rf families) share when
  * they are handed a ua_problem (not installed): the training table, drawn from a formula or a
  * function or taken from a table's rows, and the errors they measure on their own rows (train and
  * test RMSE or error rate, in the target's units) recorded on the model's metadata.
- * A layer below the families: it depends on core, problem and model only.
+ * Part of the training layer below the families: it depends on core, problem and model only.
  */
-#ifndef UA_LEARN_INTERNAL_H
-#define UA_LEARN_INTERNAL_H
+#ifndef UA_TRAIN_LEARN_H
+#define UA_TRAIN_LEARN_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -58,4 +58,4 @@ ua_status ua_learn_record_errors(ua_model *meta, const ua_problem *p, const ua_l
 /* meta[key] = v to 17 digits ("nan" / "inf" spelled out). */
 ua_status ua_learn_set_number(ua_model *meta, const char *key, double v);
 
-#endif /* UA_LEARN_INTERNAL_H */
+#endif /* UA_TRAIN_LEARN_H */

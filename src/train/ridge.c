@@ -15,7 +15,7 @@
 #include <lapacke.h>
 
 #include "core/internal.h"
-#include "internal.h"
+#include "ridge.h"
 
 const double ua_ridge_default_lambdas[UA_RIDGE_N_DEFAULT_LAMBDAS] = {
     1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2};
