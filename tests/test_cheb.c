@@ -1422,43 +1422,6 @@ static void test_export_uniform(void **state)
 
 /* ---- the cheb family behind the engine's vtable (src/cheb/options.c) ------------------------- */
 
-/* A FORMULA problem spec on [a, b]. */
-static ua_problem *vt_formula(const char *spec, double a, double b)
-{
-    ua_target *t = NULL;
-    ua_problem *p = NULL;
-    assert_int_equal(ua_target_parse(spec, NULL, 0, &t), UA_OK);
-    assert_int_equal(ua_problem_formula(t, &a, &b, &p), UA_OK);
-    ua_target_free(t);
-    return p;
-}
-
-/* Fits p with family name through its vtable fit, as the engine does, with the options given as
- * name, value pairs (kv, NULL-terminated; a NULL value sets a flag). Returns the fit's status;
- * *meta holds what the family recorded, *state the fitted state (NULL on errors). */
-static ua_status vt_fit(const char *name, const ua_problem *p, const char *const *kv,
-                        ua_model **meta, void **state)
-{
-    const ua_family *fam = ua_family_find(name);
-    assert_non_null(fam);
-    assert_non_null(fam->fit);
-    ua_options *o = NULL;
-    assert_int_equal(ua_family_options(name, &o), UA_OK);
-    for (size_t i = 0; kv && kv[i]; i += 2) assert_int_equal(ua_options_set(o, kv[i], kv[i + 1]), UA_OK);
-    assert_int_equal(ua_model_new(fam, meta), UA_OK);
-    *state = NULL;
-    ua_status s = fam->fit(p, o, NULL, *meta, state);
-    ua_options_free(o);
-    return s;
-}
-
-static double vt_meta(const ua_model *m, const char *key)
-{
-    const char *v = ua_model_meta(m, key);
-    if (!v) fail_msg("metadata '%s' not recorded", key);
-    return strtod(v, NULL);
-}
-
 /* Chebfun's lengths come out through the vtable too (exp 15, cos(20x) 51: Trefethen, ATAP ch. 3
  * and the Chebfun guide), and the recorded tolerance is the documented rule: tol_scale =
  * tol + 16 eps, tol_abs = eps max|t|/h sum |d_k|. For exp on [-1, 1] the derivative series
@@ -1466,26 +1429,26 @@ static double vt_meta(const ua_model *m, const char *key)
 static void test_vtable_cheb_lengths_and_tol(void **state)
 {
     (void)state;
-    ua_problem *p = vt_formula("exp(x)", -1, 1);
+    ua_problem *p = tu_formula_1d("exp(x)", -1, 1);
     ua_model *meta = NULL;
     void *st = NULL;
-    assert_int_equal(vt_fit("cheb", p, NULL, &meta, &st), UA_OK);
+    assert_int_equal(tu_family_fit("cheb", p, NULL, &meta, &st), UA_OK);
     assert_int_equal(ua_cheb_total_length(st), 15);
-    assert_true(vt_meta(meta, "tol_scale") == 17 * DBL_EPSILON); /* 2^-52 + 16 ulps */
-    ASSERT_LE(fabs(vt_meta(meta, "tol_abs") - exp(1.0) * DBL_EPSILON), 1e-10 * DBL_EPSILON);
-    assert_true(vt_meta(meta, "tol_rel") == 0.0);
+    assert_true(tu_meta_number(meta, "tol_scale") == 17 * DBL_EPSILON); /* 2^-52 + 16 ulps */
+    ASSERT_LE(fabs(tu_meta_number(meta, "tol_abs") - exp(1.0) * DBL_EPSILON), 1e-10 * DBL_EPSILON);
+    assert_true(tu_meta_number(meta, "tol_rel") == 0.0);
     /* resolved: tol times the scale sum |c_k| = p(1) = e (c_k = 2 I_k(1) > 0 for exp) */
-    ASSERT_LE(fabs(vt_meta(meta, "estimated_err") - exp(1.0) * DBL_EPSILON), 1e-10 * DBL_EPSILON);
+    ASSERT_LE(fabs(tu_meta_number(meta, "estimated_err") - exp(1.0) * DBL_EPSILON), 1e-10 * DBL_EPSILON);
     ua_cheb_free(st);
     ua_model_free(meta);
     ua_problem_free(p);
 
-    p = vt_formula("cos(20*x)", -1, 1);
-    assert_int_equal(vt_fit("cheb", p, NULL, &meta, &st), UA_OK);
+    p = tu_formula_1d("cos(20*x)", -1, 1);
+    assert_int_equal(tu_family_fit("cheb", p, NULL, &meta, &st), UA_OK);
     assert_int_equal(ua_cheb_total_length(st), 51);
     /* max |f'| = 20 on [-1, 1]: sum |d_k| is at least that */
-    ASSERT_LE(20 * DBL_EPSILON, vt_meta(meta, "tol_abs"));
-    ASSERT_LE(vt_meta(meta, "tol_abs"), 200 * DBL_EPSILON);
+    ASSERT_LE(20 * DBL_EPSILON, tu_meta_number(meta, "tol_abs"));
+    ASSERT_LE(tu_meta_number(meta, "tol_abs"), 200 * DBL_EPSILON);
     /* the measured error (MPFR, 20001 points) is inside the recorded tolerance */
     double worst = 0;
     mpfr_t y;
@@ -1497,7 +1460,7 @@ static void test_vtable_cheb_lengths_and_tol(void **state)
         worst = fmax(worst, fabs(mpfr_get_d(y, MPFR_RNDN)));
     }
     mpfr_clear(y);
-    ASSERT_LE(worst, vt_meta(meta, "tol_abs") + vt_meta(meta, "tol_scale") * 1.0);
+    ASSERT_LE(worst, tu_meta_number(meta, "tol_abs") + tu_meta_number(meta, "tol_scale") * 1.0);
     ua_cheb_free(st);
     ua_model_free(meta);
     ua_problem_free(p);
@@ -1518,35 +1481,35 @@ static void test_vtable_cheb_options(void **state)
     assert_non_null(strstr(ua_last_error(), "expected one of none log"));
     ua_options_free(o);
 
-    ua_problem *p = vt_formula("exp(x)", -1, 1);
+    ua_problem *p = tu_formula_1d("exp(x)", -1, 1);
     ua_model *meta = NULL;
     void *st = NULL;
     const char *both[] = { "tol", "1e-10", "abs-tol", "1e-10", NULL };
-    assert_int_equal(vt_fit("cheb", p, both, &meta, &st), UA_EINVAL);
+    assert_int_equal(tu_family_fit("cheb", p, both, &meta, &st), UA_EINVAL);
     assert_non_null(strstr(ua_last_error(), "--tol and --abs-tol exclude each other"));
     assert_null(st);
     ua_model_free(meta);
     const char *us[] = { "uniform-length", "16", "split", NULL, NULL };
-    assert_int_equal(vt_fit("cheb", p, us, &meta, &st), UA_EINVAL);
+    assert_int_equal(tu_family_fit("cheb", p, us, &meta, &st), UA_EINVAL);
     assert_non_null(strstr(ua_last_error(), "--uniform-length and --split exclude each other"));
     ua_model_free(meta);
     const char *ul[] = { "uniform-length", "100", "max-length", "65", NULL };
-    assert_int_equal(vt_fit("cheb", p, ul, &meta, &st), UA_EINVAL);
+    assert_int_equal(tu_family_fit("cheb", p, ul, &meta, &st), UA_EINVAL);
     assert_non_null(strstr(ua_last_error(), "--uniform-length 100 exceeds --max-length 65"));
     ua_model_free(meta);
 
     const char *abs[] = { "abs-tol", "1e-6", NULL };
-    assert_int_equal(vt_fit("cheb", p, abs, &meta, &st), UA_OK);
-    ASSERT_LE(fabs(vt_meta(meta, "tol_abs") - (1e-6 + exp(1.0) * DBL_EPSILON)), 1e-21);
-    assert_true(vt_meta(meta, "tol_scale") == 16 * DBL_EPSILON);
+    assert_int_equal(tu_family_fit("cheb", p, abs, &meta, &st), UA_OK);
+    ASSERT_LE(fabs(tu_meta_number(meta, "tol_abs") - (1e-6 + exp(1.0) * DBL_EPSILON)), 1e-21);
+    assert_true(tu_meta_number(meta, "tol_scale") == 16 * DBL_EPSILON);
     /* |c_k| < 1e-6 from k = 9 on (2 I_9(1) = 1.1e-7): a much shorter series */
     assert_true(ua_cheb_total_length(st) >= 8 && ua_cheb_total_length(st) <= 11);
     ua_cheb_free(st);
     ua_model_free(meta);
 
     const char *rel[] = { "tol", "1e-6", NULL };
-    assert_int_equal(vt_fit("cheb", p, rel, &meta, &st), UA_OK);
-    assert_true(vt_meta(meta, "tol_scale") == 1e-6 + 16 * DBL_EPSILON);
+    assert_int_equal(tu_family_fit("cheb", p, rel, &meta, &st), UA_OK);
+    assert_true(tu_meta_number(meta, "tol_scale") == 1e-6 + 16 * DBL_EPSILON);
     ua_cheb_free(st);
     ua_model_free(meta);
     ua_problem_free(p);
@@ -1577,10 +1540,10 @@ static void test_vtable_cheb_function(void **state)
     ua_model *m = NULL;
     assert_int_equal(ua_fit(p, "cheb", NULL, NULL, &m), UA_OK);
     const ua_cheb *c = ua_model_state(m);
-    ua_problem *q = vt_formula("1/(1+25*x^2)", -1, 1);
+    ua_problem *q = tu_formula_1d("1/(1+25*x^2)", -1, 1);
     ua_model *meta = NULL;
     void *st = NULL;
-    assert_int_equal(vt_fit("cheb", q, NULL, &meta, &st), UA_OK);
+    assert_int_equal(tu_family_fit("cheb", q, NULL, &meta, &st), UA_OK);
     assert_in_range(ua_cheb_total_length(c), 183, 191);
     assert_in_range(ua_cheb_total_length(st), 183, 191);
     assert_string_equal(ua_model_meta(m, "max_length"), "65537");
@@ -1605,16 +1568,16 @@ static void test_vtable_cheb_function(void **state)
 static void test_vtable_cheb_not_resolved(void **state)
 {
     (void)state;
-    ua_problem *p = vt_formula("cos(20*x)", -1, 1);
+    ua_problem *p = tu_formula_1d("cos(20*x)", -1, 1);
     ua_model *meta = NULL;
     void *st = NULL;
     const char *kv[] = { "max-length", "17", NULL };
-    assert_int_equal(vt_fit("cheb", p, kv, &meta, &st), UA_ENOTRESOLVED);
+    assert_int_equal(tu_family_fit("cheb", p, kv, &meta, &st), UA_ENOTRESOLVED);
     assert_non_null(st);
     assert_non_null(strstr(ua_last_error(), "not resolved"));
     assert_int_equal(ua_cheb_total_length(st), 17);
-    ASSERT_LE(fabs(vt_meta(meta, "estimated_err") - 0.290359680839658), 0.003);
-    assert_true(vt_meta(meta, "tol_scale") == 17 * DBL_EPSILON);
+    ASSERT_LE(fabs(tu_meta_number(meta, "estimated_err") - 0.290359680839658), 0.003);
+    assert_true(tu_meta_number(meta, "tol_scale") == 17 * DBL_EPSILON);
     ua_cheb_free(st);
     ua_model_free(meta);
     ua_problem_free(p);
@@ -1782,11 +1745,11 @@ static void test_singularity_at_end(void **state)
     ua_cheb_free(c);
     ua_target_free(t);
     /* the family's estimate: the unresolved tail (about 0.2), not 0 */
-    ua_problem *q = vt_formula("tan(x*1.5707963)", -1, 1);
+    ua_problem *q = tu_formula_1d("tan(x*1.5707963)", -1, 1);
     ua_model *meta = NULL;
     void *st = NULL;
-    assert_int_equal(vt_fit("cheb", q, NULL, &meta, &st), UA_ENOTRESOLVED);
-    assert_true(vt_meta(meta, "estimated_err") > 1e-3);
+    assert_int_equal(tu_family_fit("cheb", q, NULL, &meta, &st), UA_ENOTRESOLVED);
+    assert_true(tu_meta_number(meta, "estimated_err") > 1e-3);
     ua_cheb_free(st);
     ua_model_free(meta);
     ua_problem_free(q);

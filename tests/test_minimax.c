@@ -642,40 +642,6 @@ static void test_describe(void **state)
 
 /* ---- the minimax family behind the engine's vtable (src/minimax/options.c) ------------------ */
 
-static ua_problem *vt_formula(const char *spec, double a, double b)
-{
-    ua_target *t = parse(spec);
-    ua_problem *p = NULL;
-    assert_int_equal(ua_problem_formula(t, &a, &b, &p), UA_OK);
-    ua_target_free(t);
-    return p;
-}
-
-/* Fits p with family name through its vtable fit, as the engine does, with the options given as
- * name, value pairs (kv, NULL-terminated). Returns the fit's status; *meta holds what the family
- * recorded, *state the fitted state (NULL on errors). */
-static ua_status vt_fit(const char *name, const ua_problem *p, const char *const *kv,
-                        ua_model **meta, void **state)
-{
-    const ua_family *fam = ua_family_find(name);
-    assert_non_null(fam);
-    ua_options *o = NULL;
-    assert_int_equal(ua_family_options(name, &o), UA_OK);
-    for (size_t i = 0; kv && kv[i]; i += 2) assert_int_equal(ua_options_set(o, kv[i], kv[i + 1]), UA_OK);
-    assert_int_equal(ua_model_new(fam, meta), UA_OK);
-    *state = NULL;
-    ua_status s = fam->fit(p, o, NULL, *meta, state);
-    ua_options_free(o);
-    return s;
-}
-
-static double vt_meta(const ua_model *m, const char *key)
-{
-    const char *v = ua_model_meta(m, key);
-    if (!v) fail_msg("metadata '%s' not recorded", key);
-    return strtod(v, NULL);
-}
-
 /* The best line for exp on [0, 1] (test_exp_degree1's closed form) through the vtable: the
  * levelled error E is recorded as estimated_err and the tolerance is E (1 + 2^-20) plus the
  * rounding double evaluation added, so that the measured error (here at 20001 points, MPFR)
@@ -683,18 +649,18 @@ static double vt_meta(const ua_model *m, const char *key)
 static void test_vtable_minimax_tol(void **state)
 {
     (void)state;
-    ua_problem *p = vt_formula("exp(x)", 0, 1);
+    ua_problem *p = tu_formula_1d("exp(x)", 0, 1);
     ua_model *meta = NULL;
     void *st = NULL;
     const char *kv[] = { "degree", "1", NULL };
-    assert_int_equal(vt_fit("minimax", p, kv, &meta, &st), UA_OK);
+    assert_int_equal(tu_family_fit("minimax", p, kv, &meta, &st), UA_OK);
     const double e = exp(1.0), xi = log(e - 1.0), E = 0.5 * (1.0 + (e - 1.0) * (xi - 1.0));
-    ASSERT_REL(vt_meta(meta, "estimated_err"), E, 1e-12);
-    double tol = vt_meta(meta, "tol_abs");
+    ASSERT_REL(tu_meta_number(meta, "estimated_err"), E, 1e-12);
+    double tol = tu_meta_number(meta, "tol_abs");
     ASSERT_LE(E * (1 + 0x1p-20), tol * (1 + 1e-15));
     ASSERT_LE(tol, E * (1 + 0x1p-20) + 1e-14);
-    assert_true(vt_meta(meta, "tol_scale") == 16 * DBL_EPSILON);
-    assert_true(vt_meta(meta, "tol_rel") == 0.0);
+    assert_true(tu_meta_number(meta, "tol_scale") == 16 * DBL_EPSILON);
+    assert_true(tu_meta_number(meta, "tol_rel") == 0.0);
     double worst = 0;
     mpfr_t y;
     mpfr_init2(y, 128);
@@ -714,16 +680,16 @@ static void test_vtable_minimax_tol(void **state)
 
     /* relative error: tol_rel instead; --degree auto --tol T: T itself */
     const char *rel[] = { "degree", "3", "error", "rel", NULL };
-    assert_int_equal(vt_fit("minimax", p, rel, &meta, &st), UA_OK);
-    ASSERT_LE(vt_meta(meta, "estimated_err") * (1 + 0x1p-20), vt_meta(meta, "tol_rel") * (1 + 1e-15));
-    assert_true(vt_meta(meta, "tol_abs") == 0.0);
+    assert_int_equal(tu_family_fit("minimax", p, rel, &meta, &st), UA_OK);
+    ASSERT_LE(tu_meta_number(meta, "estimated_err") * (1 + 0x1p-20), tu_meta_number(meta, "tol_rel") * (1 + 1e-15));
+    assert_true(tu_meta_number(meta, "tol_abs") == 0.0);
     ua_minimax_free(st);
     ua_model_free(meta);
     const char *aut[] = { "degree", "auto", "tol", "1e-10", NULL };
-    assert_int_equal(vt_fit("minimax", p, aut, &meta, &st), UA_OK);
-    ASSERT_LE(1e-10, vt_meta(meta, "tol_abs"));
-    ASSERT_LE(vt_meta(meta, "tol_abs"), 1e-10 + 1e-14);
-    ASSERT_LE(vt_meta(meta, "estimated_err"), 1e-10);
+    assert_int_equal(tu_family_fit("minimax", p, aut, &meta, &st), UA_OK);
+    ASSERT_LE(1e-10, tu_meta_number(meta, "tol_abs"));
+    ASSERT_LE(tu_meta_number(meta, "tol_abs"), 1e-10 + 1e-14);
+    ASSERT_LE(tu_meta_number(meta, "estimated_err"), 1e-10);
     ua_minimax_info in;
     ua_minimax_get_info(st, &in);
     /* E_n ~ (h/2)^(n+1) e^(1/2) / (2^0 (n+1)!) 2 / 2^n... for exp on [0, 1] (h = 1/2):
@@ -764,7 +730,7 @@ static void test_vtable_minimax_refuses(void **state)
     assert_non_null(strstr(ua_last_error(), "expected one of real double float"));
     ua_options_free(o);
 
-    p = vt_formula("exp(x)", 0, 1);
+    p = tu_formula_1d("exp(x)", 0, 1);
     void *st = NULL;
     struct { const char *kv[7]; const char *msg; } bad[] = {
         { { "degree", "x", NULL }, "--degree 'x': expected a degree 0..1000 or auto" },
@@ -777,7 +743,7 @@ static void test_vtable_minimax_refuses(void **state)
         { { "error", "rel", "weight", "1+x", NULL }, "--weight needs --error weighted" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        assert_int_equal(vt_fit("minimax", p, bad[i].kv, &m, &st), UA_EINVAL);
+        assert_int_equal(tu_family_fit("minimax", p, bad[i].kv, &m, &st), UA_EINVAL);
         if (!strstr(ua_last_error(), bad[i].msg))
             fail_msg("case %zu: '%s', expected '%s'", i, ua_last_error(), bad[i].msg);
         assert_null(st);
@@ -786,9 +752,9 @@ static void test_vtable_minimax_refuses(void **state)
     /* a weight in the target's own variable: no tolerance (the weighted measure has no form in
      * the verdict's terms), the levelled weighted error recorded */
     const char *w[] = { "degree", "2", "weight", "1+x", NULL };
-    assert_int_equal(vt_fit("minimax", p, w, &m, &st), UA_OK);
+    assert_int_equal(tu_family_fit("minimax", p, w, &m, &st), UA_OK);
     assert_null(ua_model_meta(m, "tol_abs"));
-    assert_true(vt_meta(m, "estimated_err") > 0);
+    assert_true(tu_meta_number(m, "estimated_err") > 0);
     ua_minimax_free(st);
     ua_model_free(m);
     ua_problem_free(p);
@@ -801,17 +767,17 @@ static void test_vtable_minimax_refuses(void **state)
 static void test_vtable_minimax_ill_conditioned(void **state)
 {
     (void)state;
-    ua_problem *p = vt_formula("exp(x)", 10, 11);
+    ua_problem *p = tu_formula_1d("exp(x)", 10, 11);
     ua_model *meta = NULL;
     void *st = NULL;
     const char *kv[] = { "degree", "9", "var", "x", NULL };
-    assert_int_equal(vt_fit("minimax", p, kv, &meta, &st), UA_ENOTRESOLVED);
+    assert_int_equal(tu_family_fit("minimax", p, kv, &meta, &st), UA_ENOTRESOLVED);
     assert_non_null(strstr(ua_last_error(), "ill-conditioned"));
     assert_non_null(st);
     ua_minimax_info in;
     ua_minimax_get_info(st, &in);
-    double tol = vt_meta(meta, "tol_abs") + vt_meta(meta, "tol_scale") * exp(11.0);
-    ASSERT_LE(vt_meta(meta, "tol_abs"), 2 * in.levelled_error * (1 + 1e-6));
+    double tol = tu_meta_number(meta, "tol_abs") + tu_meta_number(meta, "tol_scale") * exp(11.0);
+    ASSERT_LE(tu_meta_number(meta, "tol_abs"), 2 * in.levelled_error * (1 + 1e-6));
     ASSERT_LE(10 * tol, in.measured_error);
     ua_minimax_free(st);
     ua_model_free(meta);

@@ -992,57 +992,22 @@ static void test_export(void **state)
 
 /* ---- the spline family behind the engine's vtable (src/spline/options.c) -------------------- */
 
-static ua_problem *vt_formula(const char *spec, double a, double b)
-{
-    ua_target *t = NULL;
-    ua_problem *p = NULL;
-    assert_int_equal(ua_target_parse(spec, NULL, 0, &t), UA_OK);
-    assert_int_equal(ua_problem_formula(t, &a, &b, &p), UA_OK);
-    ua_target_free(t);
-    return p;
-}
-
-/* Fits p with family name through its vtable fit, as the engine does, with the options given as
- * name, value pairs (kv, NULL-terminated). Returns the fit's status; *meta holds what the family
- * recorded, *state the fitted state (NULL on errors). */
-static ua_status vt_fit(const char *name, const ua_problem *p, const char *const *kv,
-                        ua_model **meta, void **state)
-{
-    const ua_family *fam = ua_family_find(name);
-    assert_non_null(fam);
-    ua_options *o = NULL;
-    assert_int_equal(ua_family_options(name, &o), UA_OK);
-    for (size_t i = 0; kv && kv[i]; i += 2) assert_int_equal(ua_options_set(o, kv[i], kv[i + 1]), UA_OK);
-    assert_int_equal(ua_model_new(fam, meta), UA_OK);
-    *state = NULL;
-    ua_status s = fam->fit(p, o, NULL, *meta, state);
-    ua_options_free(o);
-    return s;
-}
-
-static double vt_meta(const ua_model *m, const char *key)
-{
-    const char *v = ua_model_meta(m, key);
-    if (!v) fail_msg("metadata '%s' not recorded", key);
-    return strtod(v, NULL);
-}
-
 /* The recorded tolerance is AutoKnots' (tol_rel = rtol, tol_abs = rtol fscale) plus 8 ulps of
  * the scale for rounding (docs/spline.md), and the spline meets it at 20001 points of exp on
  * [0, 1] (libm's exp, off by an ulp, is far inside 1e-8). */
 static void test_vtable_spline_tol(void **state)
 {
     (void)state;
-    ua_problem *p = vt_formula("exp(x)", 0, 1);
+    ua_problem *p = tu_formula_1d("exp(x)", 0, 1);
     ua_model *meta = NULL;
     void *st = NULL;
-    assert_int_equal(vt_fit("spline", p, NULL, &meta, &st), UA_OK);
-    assert_true(vt_meta(meta, "tol_rel") == 1e-8);
-    assert_true(vt_meta(meta, "tol_abs") == 0.0);
-    assert_true(vt_meta(meta, "tol_scale") == 8 * DBL_EPSILON);
-    double rel = vt_meta(meta, "estimated_rel_err");
+    assert_int_equal(tu_family_fit("spline", p, NULL, &meta, &st), UA_OK);
+    assert_true(tu_meta_number(meta, "tol_rel") == 1e-8);
+    assert_true(tu_meta_number(meta, "tol_abs") == 0.0);
+    assert_true(tu_meta_number(meta, "tol_scale") == 8 * DBL_EPSILON);
+    double rel = tu_meta_number(meta, "estimated_rel_err");
     assert_true(rel > 0 && rel <= 1e-8);
-    ASSERT_LE(fabs(vt_meta(meta, "estimated_err") - rel * exp(1.0)), 1e-15);
+    ASSERT_LE(fabs(tu_meta_number(meta, "estimated_err") - rel * exp(1.0)), 1e-15);
     for (int i = 0; i <= 20000; i++) {
         double x = i / 20000.0, f = exp(x);
         ASSERT_LE(fabs(ua_spline_eval(st, x) - f), 1e-8 * f + 8 * DBL_EPSILON * exp(1.0));
@@ -1051,9 +1016,9 @@ static void test_vtable_spline_tol(void **state)
     ua_model_free(meta);
 
     const char *kv[] = { "rtol", "1e-6", "fscale", "2", NULL };
-    assert_int_equal(vt_fit("spline", p, kv, &meta, &st), UA_OK);
-    assert_true(vt_meta(meta, "tol_rel") == 1e-6);
-    assert_true(vt_meta(meta, "tol_abs") == 2e-6);
+    assert_int_equal(tu_family_fit("spline", p, kv, &meta, &st), UA_OK);
+    assert_true(tu_meta_number(meta, "tol_rel") == 1e-6);
+    assert_true(tu_meta_number(meta, "tol_abs") == 2e-6);
     ua_spline_free(st);
     ua_model_free(meta);
     ua_problem_free(p);
@@ -1074,7 +1039,7 @@ static void test_vtable_spline_samples(void **state)
     assert_int_equal(ua_family_accepts("spline", p), UA_OK);
     ua_model *meta = NULL;
     void *st = NULL;
-    assert_int_equal(vt_fit("spline", p, NULL, &meta, &st), UA_OK);
+    assert_int_equal(tu_family_fit("spline", p, NULL, &meta, &st), UA_OK);
     assert_string_equal(ua_model_meta(meta, "samples"), "11");
     assert_null(ua_model_meta(meta, "tol_rel")); /* it interpolates: no tolerance */
     for (int i = 0; i <= 100; i++) {
@@ -1087,7 +1052,7 @@ static void test_vtable_spline_samples(void **state)
     ua_model_free(meta);
 
     const char *kv[] = { "rtol", "1e-6", NULL };
-    assert_int_equal(vt_fit("spline", p, kv, &meta, &st), UA_EINVAL);
+    assert_int_equal(tu_family_fit("spline", p, kv, &meta, &st), UA_EINVAL);
     assert_non_null(strstr(ua_last_error(), "AutoKnots options"));
     assert_null(st);
     ua_model_free(meta);
@@ -1133,24 +1098,24 @@ static void test_vtable_spline_options(void **state)
     assert_non_null(strstr(ua_last_error(), "expected one of not-a-knot natural clamped"));
     ua_options_free(o);
 
-    ua_problem *p = vt_formula("x^3", -1, 1);
+    ua_problem *p = tu_formula_1d("x^3", -1, 1);
     ua_model *meta = NULL;
     void *st = NULL;
     const char *noslopes[] = { "bc", "clamped", NULL };
-    assert_int_equal(vt_fit("spline", p, noslopes, &meta, &st), UA_EINVAL);
+    assert_int_equal(tu_family_fit("spline", p, noslopes, &meta, &st), UA_EINVAL);
     assert_non_null(strstr(ua_last_error(), "--bc clamped needs --slopes A:B"));
     ua_model_free(meta);
     const char *bad[] = { "bc", "clamped", "slopes", "3:", NULL };
-    assert_int_equal(vt_fit("spline", p, bad, &meta, &st), UA_EINVAL);
+    assert_int_equal(tu_family_fit("spline", p, bad, &meta, &st), UA_EINVAL);
     assert_non_null(strstr(ua_last_error(), "--slopes '3:': expected two finite numbers A:B"));
     ua_model_free(meta);
     const char *notclamped[] = { "slopes", "3:3", NULL };
-    assert_int_equal(vt_fit("spline", p, notclamped, &meta, &st), UA_EINVAL);
+    assert_int_equal(tu_family_fit("spline", p, notclamped, &meta, &st), UA_EINVAL);
     assert_non_null(strstr(ua_last_error(), "--slopes needs --bc clamped"));
     ua_model_free(meta);
     /* clamped with the exact slopes 3x^2 = 3 at both ends: x^3 exactly, from the first knots */
     const char *good[] = { "bc", "clamped", "slopes", "3:3", NULL };
-    assert_int_equal(vt_fit("spline", p, good, &meta, &st), UA_OK);
+    assert_int_equal(tu_family_fit("spline", p, good, &meta, &st), UA_OK);
     ASSERT_LE(fabs(ua_spline_eval(st, 0.3) - 0.027), 1e-15);
     ua_spline_free(st);
     ua_model_free(meta);

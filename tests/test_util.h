@@ -256,6 +256,47 @@ static inline void *tu_compile_export(const ua_family *fam, const void *state, u
     unlink(src);
     return sym;
 }
+/* ---- the families behind the engine's vtable ------------------------------------------------- */
+
+/* The FORMULA problem spec (in x) on [a, b]; the caller frees it. */
+static inline ua_problem *tu_formula_1d(const char *spec, double a, double b)
+{
+    ua_target *t = NULL;
+    ua_problem *p = NULL;
+    assert_int_equal(ua_target_parse(spec, NULL, 0, &t), UA_OK);
+    assert_int_equal(ua_problem_formula(t, &a, &b, &p), UA_OK);
+    ua_target_free(t);
+    return p;
+}
+
+/* Fits p with family name through its vtable fit, as the engine does (the family alone, without
+ * ua_fit's bookkeeping), with the options given as name, value pairs (kv, NULL-terminated).
+ * Returns the fit's status; *meta holds what the family recorded (ua_model_free), *state the
+ * fitted state (NULL on errors; the family's free releases it). */
+static inline ua_status tu_family_fit(const char *name, const ua_problem *p,
+                                      const char *const *kv, ua_model **meta, void **state)
+{
+    const ua_family *fam = ua_family_find(name);
+    assert_non_null(fam);
+    assert_non_null(fam->fit);
+    ua_options *o = NULL;
+    assert_int_equal(ua_family_options(name, &o), UA_OK);
+    for (size_t i = 0; kv && kv[i]; i += 2)
+        assert_int_equal(ua_options_set(o, kv[i], kv[i + 1]), UA_OK);
+    assert_int_equal(ua_model_new(fam, meta), UA_OK);
+    *state = NULL;
+    ua_status s = fam->fit(p, o, NULL, *meta, state);
+    ua_options_free(o);
+    return s;
+}
+
+/* A number the family recorded in the metadata; fails the test when it is absent. */
+static inline double tu_meta_number(const ua_model *m, const char *key)
+{
+    const char *v = ua_model_meta(m, key);
+    if (!v) fail_msg("metadata '%s' not recorded", key);
+    return strtod(v, NULL);
+}
 #endif
 
 #endif /* UA_TEST_UTIL_H */
