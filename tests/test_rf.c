@@ -823,45 +823,12 @@ static void test_vtable_options(void **state)
     ua_target_free(t);
 }
 
-/* The user's function in 4 variables (a FUNCTION problem through ua_problem_callback): */
-static double gauss4(const double *x, void *ctx)
-{
-    (*(int *)ctx)++;
-    return exp(-(x[0] * x[0] + x[1] * x[1] + x[2] * x[2] + x[3] * x[3]));
-}
-
-/* rf on a FUNCTION problem of 4 variables, 1500 drawn points: the function is called for them
- * (and only them), and the max error at 300 independent points of [-1,1]^4 is below RF_BOUND_FN. */
+/* rf on a FUNCTION problem of 4 variables, 1500 drawn points: the function is called for them,
+ * and the max error at 300 independent points of [-1,1]^4 is below RF_BOUND_FN. */
 static void test_vtable_function(void **state)
 {
     (void)state;
-    const double lo[] = {-1, -1, -1, -1}, hi[] = {1, 1, 1, 1};
-    int calls = 0;
-    ua_problem *p = NULL;
-    ua_options *o = NULL;
-    ua_model *m = NULL;
-    assert_int_equal(ua_problem_callback(gauss4, &calls, 4, lo, hi, "gauss4", &p), UA_OK);
-    assert_int_equal(ua_family_options("rf", &o), UA_OK);
-    assert_int_equal(ua_options_set(o, "samples", "1500"), UA_OK);
-    if (ua_fit(p, "rf", o, NULL, &m)) fail_msg("%s", ua_last_error());
-    assert_int_equal(ua_problem_kind_of(p), UA_PROBLEM_FUNCTION);
-    ASSERT_LE(1500, calls);
-    size_t din = 0, dout = 0;
-    ua_model_dims(m, &din, &dout);
-    assert_int_equal(din, 4);
-    assert_int_equal(dout, 1);
-    enum { NT = 300 };
-    double x[NT * 4], y[NT], worst = 0;
-    ua_rng r;
-    ua_rng_seed(&r, 5);
-    for (size_t i = 0; i < NT * 4; i++) x[i] = 2 * ua_rng_uniform(&r) - 1;
-    assert_int_equal(ua_model_predict(m, x, NT, y), UA_OK);
-    for (size_t i = 0; i < NT; i++) worst = fmax(worst, fabs(y[i] - gauss4(x + i * 4, &calls)));
-    print_message("rf on a 4-D function, 1500 points: max error %.3g\n", worst);
-    ua_model_free(m);
-    ua_options_free(o);
-    ua_problem_free(p);
-    ASSERT_LE(worst, RF_BOUND_FN);
+    ASSERT_LE(tu_learner_gauss4_error("rf"), RF_BOUND_FN);
 }
 
 int main(void)

@@ -299,4 +299,52 @@ static inline double tu_meta_number(const ua_model *m, const char *key)
 }
 #endif
 
+/* ---- a learner on a user function (with the library's generator: include "core/internal.h") */
+#ifdef UA_CORE_INTERNAL_H
+/* The user's function in 4 variables exp(-|x|^2), counting its calls in *ctx (an int). */
+static inline double tu_gauss4(const double *x, void *ctx)
+{
+    (*(int *)ctx)++;
+    return exp(-(x[0] * x[0] + x[1] * x[1] + x[2] * x[2] + x[3] * x[3]));
+}
+
+/* Fits family (a learner) to tu_gauss4 on [-1,1]^4 as a FUNCTION problem (ua_problem_callback)
+ * from 1500 drawn points; checks the function was called at least for them and the model has
+ * 4 inputs and 1 output; returns the max error at 300 independent points (seeded ua_rng) against
+ * the function itself. */
+static inline double tu_learner_gauss4_error(const char *family)
+{
+    const double lo[] = {-1, -1, -1, -1}, hi[] = {1, 1, 1, 1};
+    int calls = 0;
+    ua_problem *p = NULL;
+    ua_options *o = NULL;
+    ua_model *m = NULL;
+    assert_int_equal(ua_problem_callback(tu_gauss4, &calls, 4, lo, hi, "gauss4", &p), UA_OK);
+    assert_int_equal(ua_family_options(family, &o), UA_OK);
+    assert_int_equal(ua_options_set(o, "samples", "1500"), UA_OK);
+    if (ua_fit(p, family, o, NULL, &m)) fail_msg("%s", ua_last_error());
+    assert_int_equal(ua_problem_kind_of(p), UA_PROBLEM_FUNCTION);
+    if (calls < 1500) fail_msg("%s: the function was called %d times for 1500 points", family, calls);
+    size_t din = 0, dout = 0;
+    ua_model_dims(m, &din, &dout);
+    assert_int_equal(din, 4);
+    assert_int_equal(dout, 1);
+    enum { NT = 300 };
+    double x[NT * 4], y[NT], worst = 0;
+    ua_rng r;
+    ua_rng_seed(&r, 5);
+    for (size_t i = 0; i < NT * 4; i++) x[i] = 2 * ua_rng_uniform(&r) - 1;
+    assert_int_equal(ua_model_predict(m, x, NT, y), UA_OK);
+    for (size_t i = 0; i < NT; i++) {
+        double f = tu_gauss4(x + i * 4, &calls), e = fabs(y[i] - f);
+        worst = e > worst ? e : worst;
+    }
+    print_message("%s on a 4-D function, 1500 points: max error %.3g\n", family, worst);
+    ua_model_free(m);
+    ua_options_free(o);
+    ua_problem_free(p);
+    return worst;
+}
+#endif
+
 #endif /* UA_TEST_UTIL_H */
