@@ -85,7 +85,9 @@ static ua_status store_problem(ua_model *m, const ua_problem *p)
     if (!s && kind == UA_PROBLEM_FUNCTION) {
         const char *src = NULL, *cflags = NULL;
         int vector = 0;
-        if (ua_problem_function_source(p, &src, &vector, &cflags) == UA_OK && src) {
+        /* a function given as a pointer (ua_problem_callback) has no source to remember */
+        if (ua_problem_function_source(p, &src, &vector, &cflags) != UA_OK) ua_clear_error();
+        else if (src) {
             char *abs = absolute_source(src), hash[17];
             s = ua_model_set_meta(m, "function", abs ? abs : src);
             if (!s && abs) {
@@ -96,7 +98,6 @@ static ua_status store_problem(ua_model *m, const ua_problem *p)
             if (!s) s = ua_model_set_meta(m, "function_vector", vector ? "1" : "0");
             if (!s && cflags) s = ua_model_set_meta(m, "function_cflags", cflags);
         }
-        ua_clear_error();
     }
     if (!s && !box && ua_problem_describe(p)[0])
         s = ua_model_set_meta(m, "data", ua_problem_describe(p));
