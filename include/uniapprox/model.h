@@ -284,6 +284,7 @@ typedef struct {
     void *progress_ctx;
 } ua_measure_options;
 
+/* Fills *o with the defaults listed in ua_measure_options (no progress callback). */
 void ua_measure_options_default(ua_measure_options *o);
 
 /* The measurement of a model and the verdict. */
@@ -309,6 +310,8 @@ typedef struct {
  */
 ua_status ua_model_measure(ua_model *m, const ua_problem *p, const ua_measure_options *o,
                            ua_measurement *out);
+
+/* Releases the arrays of a measurement (not r itself) and zeroes it. NULL is a no-op. */
 void ua_measurement_free(ua_measurement *r);
 
 /*
