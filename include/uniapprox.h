@@ -44,6 +44,7 @@
 #include "uniapprox/target.h"
 #include "uniapprox/options.h"
 #include "uniapprox/problem.h"
+#include "uniapprox/chebtech.h"
 #include "uniapprox/cheb.h"
 #include "uniapprox/verify.h"
 #include "uniapprox/exhaustive.h"

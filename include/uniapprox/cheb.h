@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include "uniapprox/status.h"
 #include "uniapprox/target.h" /* ua_fn1 */
+#include "uniapprox/chebtech.h" /* points, vals2coeffs, standardChop, Clenshaw */
 
 #ifdef __cplusplus
 extern "C" {
@@ -129,28 +130,6 @@ ua_status ua_cheb_deriv(const ua_cheb *c, ua_cheb **out);
  * Errors: UA_ENOMEM, UA_ENOTRESOLVED (log map only; *value still set).
  */
 ua_status ua_cheb_integral(const ua_cheb *c, double *value);
-
-/*
- * The n Chebyshev points of the second kind on [-1, 1], x_j = -cos(j pi / (n - 1)), j = 0..n-1,
- * in increasing order, computed as sin(pi (2j - n + 1) / (2 (n - 1))) so they are symmetric
- * to the last bit. n >= 2. out has shape (n,).
- */
-void ua_cheb_points(size_t n, double *out);
-
-/*
- * Chebyshev coefficients (n,) of the polynomial interpolating vals (n,) at the n Chebyshev points
- * of the second kind (ua_cheb_points order), by a DCT-I through FFTW. n >= 1.
- * Errors: UA_EINVAL (n == 0), UA_ENOMEM.
- */
-ua_status ua_cheb_vals2coeffs(size_t n, const double *vals, double *coeffs);
-
-/*
- * Chebfun's standardChop: given coefficients (n,) and a relative tolerance tol (0 < tol < 1),
- * returns the number L (1 <= L <= n) of coefficients to keep when the sequence has reached a
- * plateau at tol, and 0 when it has not (n < 17, or no plateau yet). Source: Aurentz & Trefethen, "Chopping a Chebyshev series", ACM TOMS
- * 43(4), 2017.
- */
-size_t ua_cheb_standard_chop(const double *coeffs, size_t n, double tol);
 
 #ifdef __cplusplus
 }

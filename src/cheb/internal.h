@@ -53,19 +53,6 @@ static inline double ua_cheb_uniform_break(double t0, double t1, size_t P, size_
     return t0 + (double)i * ((t1 - t0) / (double)P);
 }
 
-/* Clenshaw's recurrence for sum_{k<n} c_k T_k(s), n >= 1. The exported C repeats exactly these
- * operations, in this order. */
-static inline double ua_cheb_clenshaw(const double *c, size_t n, double s)
-{
-    double b1 = 0.0, b2 = 0.0, s2 = s + s;
-    for (size_t k = n - 1; k >= 1; k--) {
-        double b0 = c[k] + s2 * b1 - b2;
-        b2 = b1;
-        b1 = b0;
-    }
-    return c[0] + s * b1 - b2;
-}
-
 /* The map of x (in piece i's variable t) to s in [-1, 1], clamped so that rounding never leaves
  * the interval: s = ((t - lo) - (hi - t)) * inv_width. Shared with the exporter. */
 static inline double ua_cheb_to_s(double t, double lo, double hi, double inv_width)
@@ -94,14 +81,7 @@ ua_cheb *ua_cheb_alloc(size_t npieces, size_t total);
 /* Fills lo / hi / inv_width from breaks and map. */
 void ua_cheb_finish(ua_cheb *c);
 
-/* Chebyshev points of the second kind on [lo, hi] (n >= 2): endpoints exact, interior
- * mid + half * s_j with s_j from ua_cheb_points (so symmetric grids stay symmetric). */
-void ua_cheb_points_on(size_t n, double lo, double hi, double *out);
-
-/* FFTW's planner keeps global state: every creation and destruction of a plan in this family
- * (points.c, scan.c) holds this lock (executing a plan needs none). */
-void ua_cheb_fftw_plan_lock(void);
-void ua_cheb_fftw_plan_unlock(void);
+#include "chebtech/chebtech.h" /* points on [lo, hi], the FFTW planner lock */
 
 /* The family's C export (src/cheb/export.c; the vtable's export_c, src/model/family.h). */
 #include <stdio.h>

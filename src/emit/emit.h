@@ -10,7 +10,7 @@
  *   - polynomial evaluation as straight-line code: Horner and Estrin with a multiply-add that is
  *     fma() where the target has a fast one (FP_FAST_FMA / FP_FAST_FMAF) — the operations and the
  *     order of src/minimax/eval.c, so a library evaluating that way agrees bitwise — and
- *     Clenshaw's recurrence for a Chebyshev series (the operations of src/cheb/internal.h);
+ *     Clenshaw's recurrence for a Chebyshev series (the operations of uniapprox/chebtech.h);
  *   - the entry point of ua_model_export_c's signature rule (uniapprox/model.h): `T name(T x)`,
  *     `T name(const T *x)` or `void name(const T *x, T *y)` around the family's
  *     `static void name_eval(const T *x, T *y)`;
@@ -99,7 +99,7 @@ void ua_emit_estrin(const ua_emit *e, const char *indent, const char *coef, size
 /*
  * Statements leaving sum_{k<n} c[k] T_k(s) in a new variable `T res` by Clenshaw's recurrence
  * (b_k = c[k] + 2s b_{k+1} - b_{k+2}; res = c[0] + s b_1 - b_2), the operations and order of
- * ua_cheb_clenshaw (src/cheb/internal.h), so the double code agrees with the library bitwise.
+ * ua_cheb_clenshaw (uniapprox/chebtech.h), so the double code agrees with the library bitwise.
  * top is a C expression for n - 1 (a number or "n - 1"); s an expression of type T.
  */
 void ua_emit_clenshaw(const ua_emit *e, const char *indent, const char *coef, const char *top,

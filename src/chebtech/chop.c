@@ -6,7 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "chebtech.h"
 
 size_t ua_cheb_standard_chop(const double *coeffs, size_t n, double tol)
 {

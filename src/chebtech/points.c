@@ -8,7 +8,7 @@
 #include <fftw3.h>
 
 #include "core/internal.h"
-#include "internal.h"
+#include "chebtech.h"
 
 void ua_cheb_points(size_t n, double *out)
 {
