@@ -24,8 +24,9 @@ static const char help_head[] =
 static const char help_generic[] =
     "\n"
     "options:\n"
-    "  --family F           the approximator family (default: the first, by name, that\n"
-    "                       accepts the problem; see the list below)\n"
+    "  --family F           the approximator family, or auto (the default): the library\n"
+    "                       chooses, and the report says why (docs/engine.md, \"Choosing the\n"
+    "                       family\"); see the list below\n"
     "  -o, --output FILE    save the model (safetensors) to FILE, atomically; checked writable\n"
     "                       before the fit starts\n"
     "  --check-points N     points of the measurement: the grid of a 1-D domain, the budget of\n"
@@ -206,17 +207,8 @@ static int print_help(const char *family)
     return UA_EXIT_OK;
 }
 
-/* The first registered family that accepts p. */
-static const char *default_family(const ua_problem *p)
-{
-    for (size_t i = 0; i < ua_family_count(); i++) {
-        ua_family_info info;
-        if (!ua_family_info_at(i, &info) && ua_family_accepts(info.name, p) == UA_OK)
-            return info.name;
-    }
-    ua_clear_error();
-    return NULL;
-}
+/* --family absent or "auto": the library's choice (ua_family_choose); the CLI names none. */
+static int is_auto(const char *family) { return !family || !strcmp(family, "auto"); }
 
 static int report(const ua_model *m, const ua_problem *p, const ua_measurement *r,
                   const char *output, int json)
@@ -228,6 +220,13 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
     free(desc);
     if (!o) return ua_cli_fail("fit", UA_ENOMEM);
     const char *fs = ua_model_meta(m, "fit_seconds"), *fr = ua_model_meta(m, "fit_resolved");
+    const char *choice = ua_model_meta(m, "family_choice");
+    if (choice && json) cJSON_AddStringToObject(o, "family_choice", choice);
+    else if (choice) { /* "family  chebnd (auto: a formula in 2 variables; ...)" */
+        char fam[640];
+        snprintf(fam, sizeof fam, "%s (%s)", ua_model_family(m), choice);
+        cJSON_ReplaceItemInObjectCaseSensitive(o, "family", cJSON_CreateString(fam));
+    }
     double secs = fs ? atof(fs) : NAN;
     /* a family's "resolved" is its constructor's word, shown as fit_resolved; "resolved" is the
      * verdict (the measurement) */
@@ -266,6 +265,7 @@ int cmd_fit(int argc, char **argv)
     fit_ctx *c = calloc(1, sizeof *c);
     if (!c) return ua_cli_usage("fit", "out of memory");
     c->family = find_family(argc, argv);
+    if (c->family && !strcmp(c->family, "auto")) c->family = NULL; /* options of any family */
     c->pa = &pa;
     c->split_is_problem = ua_cli_split_is_problem(argc, argv);
     char **pos;
@@ -274,7 +274,7 @@ int cmd_fit(int argc, char **argv)
     if (rc == -1) {
         free(pos);
         free(c);
-        return print_help(find_family(argc, argv));
+        return print_help(is_auto(find_family(argc, argv)) ? NULL : find_family(argc, argv));
     }
     pa.target = npos == 1 ? pos[0] : NULL;
     free(pos);
@@ -293,9 +293,10 @@ int cmd_fit(int argc, char **argv)
     if (!rc && (points || prec) && ua_problem_kind_of(p) >= UA_PROBLEM_SAMPLES)
         rc = ua_cli_usage("fit", "--check-points and --prec measure against a TARGET or "
                           "--function; samples have none");
-    if (!rc && !family && !(family = default_family(p)))
-        rc = ua_cli_usage("fit", "no family takes this problem");
+    int chosen = is_auto(family);
     ua_status s = UA_OK;
+    if (!rc && chosen && (s = ua_family_choose(p, &family, NULL)))
+        rc = ua_cli_usage("fit", "%s", ua_cli_error_text());
     if (!rc && (s = ua_family_accepts(family, p))) rc = ua_cli_fail("fit", s);
     ua_options *opt = NULL;
     if (!rc && (s = ua_family_options(family, &opt))) rc = ua_cli_fail("fit", s);
@@ -319,7 +320,7 @@ int cmd_fit(int argc, char **argv)
     ua_fit_hooks hooks;
     ua_cli_fit_hooks(&hooks);
     ua_model *m = NULL;
-    s = ua_fit(p, family, opt, &hooks, &m);
+    s = ua_fit(p, chosen ? "auto" : family, opt, &hooks, &m); /* "auto" records why */
     ua_cli_progress_done();
     ua_options_free(opt);
     if (s && s != UA_ENOTRESOLVED) {

@@ -243,6 +243,21 @@ ua_status ua_family_info_get(const char *name, ua_family_info *info);
  */
 ua_status ua_family_accepts(const char *name, const ua_problem *p);
 
+/*
+ * The family to fit problem p with when the caller names none ("auto"), into *name (static
+ * storage), and why, into *why: one line such as "auto: a formula in 2 variables; low-rank
+ * Chebyshev for d <= 3" (thread-local storage, valid until this thread's next call; why may be
+ * NULL). The rule, in order (docs/engine.md, "Choosing the family"):
+ *   1. a family that claims p through its vtable's auto_priority: the highest claim;
+ *   2. a formula or a function of d > 1 inputs: among the constructors that take it (families
+ *      that accept formulas or functions and not samples, so that they choose their own points),
+ *      the one with the narrowest dimension range, the smallest max_dim (none counts as
+ *      infinite), ties to the first by name;
+ *   3. otherwise the first family by name that accepts p.
+ * Errors: UA_EINVAL (p or name NULL), UA_EUNSUPPORTED (no family accepts p).
+ */
+ua_status ua_family_choose(const ua_problem *p, const char **name, const char **why);
+
 /* A new set of option values for family name (ua_options_free). Errors: UA_ENOTFOUND,
  * UA_ENOMEM. */
 ua_status ua_family_options(const char *name, ua_options **out);
@@ -266,6 +281,8 @@ typedef struct {
  * ("tol_abs", "tol_scale", "tol_rel": the verdict's terms, see ua_verify_box_options).
  * UA_ENOTRESOLVED means the constructor itself did not meet the tolerance; UA_OK only that it
  * believes it did — the verdict is ua_model_measure's.
+ * family NULL or "auto": the family of ua_family_choose (opt NULL, or a set made for that family),
+ * and its why recorded as metadata "family_choice".
  * Errors: UA_ENOTFOUND (family), UA_EUNSUPPORTED (ua_family_accepts), UA_EINVAL (options that
  * exclude each other, bad data), UA_EDOMAIN (the target is NaN/Inf or the function crashed),
  * UA_EDIVERGED, UA_ENOMEM; *out NULL.

@@ -71,6 +71,14 @@ typedef struct ua_family {
      * (N, len, xd) reals; *nout and *classify describe the outputs; y malloc'd into *y. */
     ua_status (*predict_sequences)(const void *state, const double *x, size_t N, size_t len,
                                    size_t xd, double **y, size_t *nout, int *classify);
+
+    /* Optional (NULL: no claim). How strongly the family asks to fit problem p (a kind and
+     * dimension it accepts: checked before the call) when the user gives no family or
+     * --family auto: 0 no claim; otherwise a priority, the highest claim wins (ties: first by
+     * name). *why is set to one static phrase saying why, as the report shows it after the
+     * problem ("low-rank Chebyshev for d <= 3"). ua_family_choose (src/model/choose.c) holds the
+     * rule used where no family claims. */
+    int (*auto_priority)(const ua_problem *p, const char **why);
 } ua_family;
 
 /* For the engine (src/model/fit.c): a model without state yet, for the family's fit to record

@@ -130,6 +130,12 @@ ua_status ua_fit(const ua_problem *p, const char *family, const ua_options *opt,
     if (!out) return UA_ERR(UA_EINVAL, "ua_fit: out is NULL");
     *out = NULL;
     if (!p) return UA_ERR(UA_EINVAL, "ua_fit: problem is NULL");
+    /* no family named, or "auto": the library's choice (src/model/choose.c), recorded with why */
+    const char *choice = NULL;
+    if (!family || !strcmp(family, "auto")) {
+        ua_status cs = ua_family_choose(p, &family, &choice);
+        if (cs) return cs;
+    }
     ua_status s = ua_family_accepts(family, p);
     if (s) return s;
     const ua_family *fam = ua_family_find(family);
@@ -144,6 +150,7 @@ ua_status ua_fit(const ua_problem *p, const char *family, const ua_options *opt,
     ua_model *m = NULL;
     s = ua_model_new(fam, &m);
     if (!s) s = store_problem(m, p);
+    if (!s && choice) s = ua_model_set_meta(m, "family_choice", choice);
     if (s) {
         ua_model_free(m);
         ua_options_free(defaults);
