@@ -30,7 +30,8 @@ decimal value). Closed forms over [0,1]^d, each a product of 1-D integrals excep
 
 Usage: genz.py [--dims 2,3,4,6,8,10] [--seed 1984] [--out tests/data/genz.txt]
 Writes one line per (family, d), tab-separated: family, d, integral (17 digits), formula in the
-variables x1..xd. Importable: cases(dims, seed) returns the same rows as dicts.
+variables x1..xd. Importable: cases(dims, seed) returns the same rows as dicts (with the parameters and the
+function as a C expression, c_expr, too).
 """
 import argparse
 import itertools
@@ -83,6 +84,30 @@ def formula(name, c, w):
     raise ValueError(name)
 
 
+def c_expr(name, c, w):
+    """The same function as a C99 expression in x[0] .. x[d-1] (for timing the target compiled in
+    double against a model's exported code, bench/nd_eval_speed.c)."""
+    d = len(c)
+    x = ["x[%d]" % i for i in range(d)]
+    lin = "+".join("%s*%s" % (c[i], x[i]) for i in range(d))
+    if name == "oscillatory":
+        return "cos(2*M_PI*%s+%s)" % (w[0], lin)
+    if name == "product_peak":
+        return "*".join("(1/(1/(%s*%s)+(%s-%s)*(%s-%s)))" % (c[i], c[i], x[i], w[i], x[i], w[i])
+                        for i in range(d))
+    if name == "corner_peak":
+        return "pow(1+%s,-%d)" % (lin, d + 1)
+    if name == "gaussian":
+        return "exp(-(%s))" % "+".join("%s*%s*(%s-%s)*(%s-%s)" % (c[i], c[i], x[i], w[i], x[i],
+                                                                  w[i]) for i in range(d))
+    if name == "continuous":
+        return "exp(-(%s))" % "+".join("%s*fabs(%s-%s)" % (c[i], x[i], w[i]) for i in range(d))
+    if name == "discontinuous":
+        gate = "&&".join("%s<=%s" % (x[i], w[i]) for i in range(min(d, 2)))
+        return "((%s)?exp(%s):0.0)" % (gate, lin)
+    raise ValueError(name)
+
+
 def integral(name, cs, ws):
     """The integral over [0,1]^d of formula(name, cs, ws), from the decimal values."""
     c = [mpmath.mpf(v) for v in cs]
@@ -122,7 +147,8 @@ def cases(dims, seed=SEED):
         for j, name in enumerate(FAMILIES, start=1):
             c, w = parameters(j, d, seed)
             rows.append({"family": name, "d": d, "integral": lit(float(integral(name, c, w))),
-                         "formula": formula(name, c, w), "c": c, "w": w})
+                         "formula": formula(name, c, w), "c_expr": c_expr(name, c, w),
+                         "c": c, "w": w})
     return rows
 
 
