@@ -51,6 +51,13 @@ static inline double ua_cheb_clenshaw(const double *c, size_t n, double s)
     return c[0] + s * b1 - b2;
 }
 
+/*
+ * Clenshaw-Curtis weights (n,) on [-1, 1] for the n Chebyshev points of the second kind
+ * (ua_cheb_points order; n == 1: the midpoint rule, weight 2): sum_j w_j f(x_j) integrates every
+ * polynomial of degree <= n - 1 exactly (Waldvogel, BIT 46, 2006). Symmetric bitwise. Cost O(n^2).
+ */
+void ua_cc_weights(size_t n, double *w);
+
 #ifdef __cplusplus
 }
 #endif

@@ -113,6 +113,7 @@ extern const ua_family ua_family_minimax;
 extern const ua_family ua_family_mlp;
 extern const ua_family ua_family_rf;
 extern const ua_family ua_family_seq;
+extern const ua_family ua_family_sparse;
 extern const ua_family ua_family_spline;
 
 #endif /* UA_MODEL_FAMILY_H */

@@ -13,6 +13,7 @@ static const ua_family *const families[] = {
     &ua_family_mlp,
     &ua_family_rf,
     &ua_family_seq,
+    &ua_family_sparse,
     &ua_family_spline,
 };
 #define NFAMILIES (sizeof families / sizeof families[0])

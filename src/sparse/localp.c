@@ -1,0 +1,330 @@
+/*
+ * The local grid (localp, order 1 or 2): a Smolyak grid of the starting level on the equispaced
+ * dyadic nodes, then surplus refinement with Tasmanian's refinement types (setSurplusRefinement):
+ *   classic              every point with |surplus| > tol gets its children in every direction;
+ *   parents_first        the same, but a child whose hierarchical parents (in the other
+ *                        directions) are missing waits: the parents are added first;
+ *   direction_selective  children only in the directions whose 1-D surplus (the point's value
+ *                        minus the linear interpolant of the ends of its support in that
+ *                        direction) is > tol;
+ *   fds                  parents_first and direction_selective together.
+ * Whatever the type, the set is kept closed under parents (a child comes with its missing
+ * ancestors, added first), which is what makes the surplus c_q = f(x_q) - I(x_q), with I over the
+ * points present, the hierarchical coefficient (internal.h). One batch of evaluations per round;
+ * rounds go on until no point with |surplus| > tol lacks a child, or the budget is spent.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct {
+    ua_sparse *g;
+    ua_sparse_target *f;
+    const ua_sparse_options *o;
+    size_t cap, ycap;
+    ua_sparse_hash ph; /* the points present */
+    double *y;         /* (n,) f at each point */
+    double scale;
+    /* the round's queue of new points */
+    uint32_t *qn;
+    size_t nq, qcap;
+    ua_sparse_hash qh;
+    size_t room;       /* evaluations left for this round */
+    int capped;        /* a point above tol had no children (largest level) */
+} local_build;
+
+static int level_sum(const uint32_t *nd, size_t d)
+{
+    int s = 0;
+    for (size_t i = 0; i < d; i++) s += ua_sparse_node_level(nd[i]);
+    return s;
+}
+
+static const uint32_t *sort_rows;
+static size_t sort_d;
+static int by_level(const void *a, const void *b)
+{
+    int la = level_sum(sort_rows + *(const size_t *)a * sort_d, sort_d);
+    int lb = level_sum(sort_rows + *(const size_t *)b * sort_d, sort_d);
+    if (la != lb) return la < lb ? -1 : 1;
+    size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+    return ia < ib ? -1 : ia > ib;
+}
+
+/* Appends k new points nd (k, d) (closed with the present ones): sorted by level sum, one batch
+ * of evaluations, then each surplus against the points before it. */
+static ua_status add_points(local_build *b, const uint32_t *nd, size_t k)
+{
+    ua_sparse *g = b->g;
+    const size_t d = g->d, n0 = g->n;
+    if (!k) return UA_OK;
+    ua_status s = ua_sparse_reserve(g, n0 + k, &b->cap);
+    if (s) return s;
+    if (n0 + k > b->ycap) {
+        double *y = realloc(b->y, b->cap * sizeof *y);
+        if (!y) return UA_ENOMEM_ERR(b->cap * sizeof *y);
+        b->y = y;
+        b->ycap = b->cap;
+    }
+    size_t *ord = malloc(k * sizeof *ord);
+    double *x = malloc(k * d * sizeof *x), *y = malloc(k * sizeof *y);
+    if (!ord || !x || !y) {
+        free(ord), free(x), free(y);
+        return UA_ENOMEM_ERR(k * d * sizeof *x);
+    }
+    for (size_t j = 0; j < k; j++) ord[j] = j;
+    /* qsort with file-level context: the build runs in one thread (the fit holds no lock, but
+     * these two are only read inside this call's qsort) */
+    sort_rows = nd, sort_d = d;
+    qsort(ord, k, sizeof *ord, by_level);
+    for (size_t j = 0; j < k; j++) memcpy(g->node + (n0 + j) * d, nd + ord[j] * d, d * sizeof *nd);
+    free(ord);
+    g->n = n0 + k;
+    for (size_t j = 0; j < k && !s; j++) s = ua_sparse_hash_add(&b->ph, g->node, d, n0 + j);
+    for (size_t j = 0; j < k; j++) ua_sparse_point_x(g, n0 + j, x + j * d);
+    if (!s) s = ua_sparse_eval_target(b->f, x, k, d, y);
+    double t[UA_PROBLEM_MAX_DIM];
+    for (size_t j = 0; j < k && !s; j++) {
+        size_t q = n0 + j;
+        b->y[q] = y[j];
+        b->scale = fmax(b->scale, fabs(y[j]));
+        for (size_t i = 0; i < d; i++) t[i] = ua_sparse_node_t(g->rule, g->node[q * d + i]);
+        g->surplus[q] = y[j] - ua_sparse_eval_t(g, t, 0, q, NULL);
+    }
+    free(x), free(y);
+    if (!s) s = ua_sparse_update_levels(g);
+    return s;
+}
+
+static int present(const local_build *b, const uint32_t *nd)
+{
+    return ua_sparse_hash_find(&b->ph, b->g->node, b->g->d, nd) != SIZE_MAX ||
+           ua_sparse_hash_find(&b->qh, b->qn, b->g->d, nd) != SIZE_MAX;
+}
+
+/* Queues nd after its missing ancestors (depth first, so the queue is closed at every moment).
+ * Returns 1 when the round's room ran out (nd not queued), 0 when queued or present. */
+static int ensure(local_build *b, const uint32_t *nd, ua_status *s)
+{
+    const size_t d = b->g->d;
+    if (present(b, nd)) return 0;
+    uint32_t par[UA_PROBLEM_MAX_DIM];
+    for (size_t j = 0; j < d; j++) {
+        if (nd[j] == 0) continue;
+        memcpy(par, nd, d * sizeof *nd);
+        par[j] = ua_sparse_local_parent(nd[j]);
+        if (ensure(b, par, s) || *s) return 1;
+    }
+    if (b->room == 0) return 1;
+    if (b->nq == b->qcap) {
+        size_t c = b->qcap ? 2 * b->qcap : 64;
+        uint32_t *q = realloc(b->qn, c * d * sizeof *q);
+        if (!q) {
+            *s = UA_ENOMEM_ERR(c * d * sizeof *q);
+            return 1;
+        }
+        b->qn = q;
+        b->qcap = c;
+    }
+    memcpy(b->qn + b->nq * d, nd, d * sizeof *nd);
+    if ((*s = ua_sparse_hash_add(&b->qh, b->qn, d, b->nq))) return 1;
+    b->nq++;
+    b->room--;
+    return 0;
+}
+
+/* Whether every hierarchical parent of nd is present or queued. */
+static int parents_present(const local_build *b, const uint32_t *nd)
+{
+    const size_t d = b->g->d;
+    uint32_t par[UA_PROBLEM_MAX_DIM];
+    for (size_t j = 0; j < d; j++) {
+        if (nd[j] == 0) continue;
+        memcpy(par, nd, d * sizeof *nd);
+        par[j] = ua_sparse_local_parent(nd[j]);
+        if (!present(b, par)) return 0;
+    }
+    return 1;
+}
+
+/* The value at point nd, or NaN when it is not present. */
+static double value_at(const local_build *b, const uint32_t *nd)
+{
+    size_t i = ua_sparse_hash_find(&b->ph, b->g->node, b->g->d, nd);
+    return i == SIZE_MAX ? NAN : b->y[i];
+}
+
+/* The 1-D surplus of point p in direction i (order 1): its value minus the linear interpolant
+ * of the values at the ends of its support in that direction; the full surplus at level 0 or
+ * when an end is missing. */
+static double directional_surplus(const local_build *b, size_t p, size_t i)
+{
+    const ua_sparse *g = b->g;
+    const size_t d = g->d;
+    const uint32_t *nd = g->node + p * d;
+    int l = ua_sparse_node_level(nd[i]);
+    double full = fabs(g->surplus[p]);
+    if (l == 0) return full;
+    uint32_t e[UA_PROBLEM_MAX_DIM];
+    memcpy(e, nd, d * sizeof *nd);
+    double r;
+    if (l == 1) {
+        e[i] = 0;
+        r = fabs(b->y[p] - value_at(b, e));
+    } else {
+        uint64_t k = 2 * (uint64_t)(nd[i] - ua_sparse_first_id(l)) + 1;
+        e[i] = ua_sparse_local_id(l, k - 1);
+        double left = value_at(b, e);
+        e[i] = ua_sparse_local_id(l, k + 1);
+        double right = value_at(b, e);
+        r = fabs(b->y[p] - 0.5 * (left + right));
+    }
+    return isnan(r) ? full : r;
+}
+
+static const double *sort_abs;
+static int by_surplus_desc(const void *a, const void *b)
+{
+    double x = fabs(sort_abs[*(const size_t *)a]), y = fabs(sort_abs[*(const size_t *)b]);
+    return x > y ? -1 : x < y;
+}
+
+/* One round: queues the children (and what they need) of the points above tol. Returns 1 when
+ * the budget stopped it. */
+static int plan_round(local_build *b, double tol, ua_status *s)
+{
+    ua_sparse *g = b->g;
+    const size_t d = g->d;
+    const ua_sparse_refinement ref = b->o->refinement;
+    const int pf = ref == UA_SREF_PARENTS_FIRST || ref == UA_SREF_FDS;
+    const int ds = ref == UA_SREF_DIRECTION_SELECTIVE || ref == UA_SREF_FDS;
+    size_t nf = 0, *flag = malloc((g->n ? g->n : 1) * sizeof *flag);
+    if (!flag) {
+        *s = UA_ENOMEM_ERR(g->n * sizeof *flag);
+        return 0;
+    }
+    for (size_t p = 0; p < g->n; p++)
+        if (fabs(g->surplus[p]) > tol) flag[nf++] = p;
+    sort_abs = g->surplus;
+    qsort(flag, nf, sizeof *flag, by_surplus_desc);
+    int stopped = 0;
+    uint32_t q[UA_PROBLEM_MAX_DIM], par[UA_PROBLEM_MAX_DIM];
+    for (size_t a = 0; a < nf && !stopped && !*s; a++) {
+        size_t p = flag[a];
+        const uint32_t *nd = g->node + p * d;
+        for (size_t i = 0; i < d && !stopped && !*s; i++) {
+            if (ds && !(directional_surplus(b, p, i) > tol)) continue;
+            uint32_t ch[2];
+            int nc;
+            ua_sparse_local_children(nd[i], ch, &nc);
+            if (nc == 0) b->capped = 1;
+            for (int c = 0; c < nc && !stopped && !*s; c++) {
+                memcpy(q, g->node + p * d, d * sizeof *q);
+                q[i] = ch[c];
+                if (present(b, q)) continue;
+                if (pf && !parents_present(b, q)) {
+                    /* the missing parents first; the child comes in a later round */
+                    for (size_t j = 0; j < d && !stopped && !*s; j++) {
+                        if (q[j] == 0) continue;
+                        memcpy(par, q, d * sizeof *q);
+                        par[j] = ua_sparse_local_parent(q[j]);
+                        stopped = ensure(b, par, s);
+                    }
+                } else {
+                    stopped = ensure(b, q, s);
+                }
+            }
+        }
+    }
+    free(flag);
+    return stopped && !*s;
+}
+
+ua_status ua_sparse_build_local(ua_sparse_target *f, size_t d, const double *lo,
+                                const double *hi, const ua_sparse_options *o, ua_sparse **out)
+{
+    *out = NULL;
+    size_t start = ua_sparse_smolyak_count(d, o->level, o->max_evals);
+    if (start == SIZE_MAX)
+        return UA_ERR(UA_EINVAL, "--level %d: the Smolyak grid in %zu dimensions has more points "
+                      "than --max-evals %zu allows", o->level, d, o->max_evals);
+    local_build b = { .f = f, .o = o };
+    ua_status s = ua_sparse_new(d, UA_SPARSE_LOCALP, o->order, lo, hi, &b.g);
+    if (s) return s;
+    ua_sparse *g = b.g;
+    g->refinement = o->refinement;
+    /* the starting grid: every node of the Smolyak blocks, closed by construction */
+    uint32_t *lv = NULL, *nd = NULL;
+    size_t nlv = 0;
+    s = ua_sparse_smolyak_set(d, o->level, &lv, &nlv);
+    if (!s && !(nd = malloc(start * d * sizeof *nd))) s = UA_ENOMEM_ERR(start * d * sizeof *nd);
+    size_t p = 0;
+    for (size_t j = 0; !s && j < nlv; j++) {
+        const uint32_t *l = lv + j * d;
+        size_t cnt = 1, m[UA_PROBLEM_MAX_DIM] = { 0 };
+        for (size_t i = 0; i < d; i++) cnt *= ua_sparse_nodes_new((int)l[i]);
+        for (size_t r = 0; r < cnt; r++, p++) {
+            for (size_t i = 0; i < d; i++) nd[p * d + i] = ua_sparse_first_id((int)l[i]) + (uint32_t)m[i];
+            size_t i = d;
+            while (i > 0 && ++m[i - 1] == ua_sparse_nodes_new((int)l[i - 1])) m[--i] = 0;
+        }
+    }
+    if (!s) s = add_points(&b, nd, p);
+    free(lv);
+    free(nd);
+    int resolved = 0, stopped = 0;
+    double tol = 0.0;
+    size_t last_from = 0; /* the points of the last round (at first: of the top level) */
+    while (!s && last_from < g->n && level_sum(g->node + last_from * d, d) < o->level) last_from++;
+    while (!s) {
+        tol = o->abs ? o->tol : o->tol * b.scale;
+        if (o->refinement == UA_SREF_NONE) {
+            /* without refinement: resolved when the last level's surpluses are below tol */
+            resolved = 1;
+            for (size_t q = last_from; q < g->n; q++)
+                if (fabs(g->surplus[q]) > tol) resolved = 0;
+            break;
+        }
+        b.nq = 0;
+        ua_sparse_hash_free(&b.qh);
+        b.room = o->max_evals > f->evaluations ? o->max_evals - f->evaluations : 0;
+        stopped = plan_round(&b, tol, &s);
+        if (s) break;
+        if (b.nq == 0) {
+            resolved = !stopped && !b.capped;
+            break;
+        }
+        last_from = g->n;
+        s = add_points(&b, b.qn, b.nq);
+        if (stopped) break;
+    }
+    if (!s) {
+        /* the constructor's estimate: the largest surplus of the last round's points */
+        double est = 0.0;
+        for (size_t q = last_from; q < g->n; q++) est = fmax(est, fabs(g->surplus[q]));
+        g->estimated_err = est;
+        g->resolved = resolved;
+        g->evaluations = f->evaluations;
+    }
+    ua_sparse_hash_free(&b.ph);
+    ua_sparse_hash_free(&b.qh);
+    free(b.qn);
+    free(b.y);
+    if (s) {
+        ua_sparse_free(g);
+        return s;
+    }
+    *out = g;
+    if (resolved) return UA_OK;
+    if (o->refinement == UA_SREF_NONE)
+        return UA_ERR(UA_ENOTRESOLVED, "sparse: level %d without refinement leaves surpluses above "
+                      "the tolerance %.3g (%zu evaluations)", o->level, tol, f->evaluations);
+    if (b.capped && !stopped)
+        return UA_ERR(UA_ENOTRESOLVED, "sparse: the largest level %d was reached with surpluses "
+                      "above the tolerance %.3g (%zu evaluations)", UA_SPARSE_LOCAL_MAX_LEVEL, tol,
+                      f->evaluations);
+    return UA_ERR(UA_ENOTRESOLVED, "sparse: --max-evals %zu spent with surpluses up to %.3g above "
+                  "the tolerance %.3g", o->max_evals, g->estimated_err, tol);
+}
