@@ -7,7 +7,7 @@
 #include "cli.h"
 
 static const char help[] =
-    "usage: uniapprox eval MODEL [X ...] [--input FILE [--x-col C,...]] [--json]\n"
+    "usage: uniapprox eval MODEL [X ...] [--input FILE [--x-col C,...]] [--json] [--gradient]\n"
     "\n"
     "Prints the model's value at each X, one per line (17 significant digits, so the double reads\n"
     "back exactly). Without X, reads the points from standard input: for 1-D models numbers\n"
@@ -21,6 +21,9 @@ static const char help[] =
     "  --input FILE   read the points from FILE\n"
     "  --x-col C,...  columns of FILE (names or 0-based indices; default: all)\n"
     "  --json         print [{\"x\": ..., \"y\": ...}, ...] instead\n"
+    "  --gradient     print the partial derivatives df/dx_1 .. df/dx_d at each point instead\n"
+    "                 (models whose family differentiates itself: chebnd; with --json, a\n"
+    "                 \"gradient\" array per point)\n"
     "sequence models: --input X.npy takes (N, n) tokens or (N, n, d) floats and\n"
     "prints one sequence of predictions per line, or writes them with --output Y.npy ((N, n)\n"
     "classes or (N, n, k) values)\n"
@@ -194,13 +197,14 @@ static int eval_sequences(const ua_model *m, const char *input, const char *outp
 
 int cmd_eval(int argc, char **argv)
 {
-    int json = 0;
+    int json = 0, gradient = 0;
     const char *input = NULL, *x_cols = NULL, *output = NULL;
     const ua_opt opts[] = {
         { "output", 0, 1, &output, NULL },
         { "json", 0, 0, NULL, &json },
         { "input", 0, 1, &input, NULL },
         { "x-col", 0, 1, &x_cols, NULL },
+        { "gradient", 0, 0, NULL, &gradient },
     };
     char **pos;
     size_t npos;
@@ -249,6 +253,15 @@ int cmd_eval(int argc, char **argv)
         ua_status s = y ? ua_model_predict(m, xs.v, npts, y) : UA_ENOMEM;
         if (s) rc = ua_cli_fail("eval", s);
     }
+    double *g = NULL; /* --gradient: (npts, din) partial derivatives */
+    if (!rc && gradient && !npts) {
+        ua_status s = ua_model_gradient(m, NULL, 0, NULL); /* a family without one says so */
+        if (s) rc = ua_cli_fail("eval", s);
+    } else if (!rc && gradient) {
+        g = malloc(npts * din * sizeof *g);
+        ua_status s = g ? ua_model_gradient(m, xs.v, npts, g) : UA_ENOMEM;
+        if (s) rc = ua_cli_fail("eval", s);
+    }
     if (!rc) {
         if (json) {
             cJSON *arr = cJSON_CreateArray();
@@ -259,15 +272,21 @@ int cmd_eval(int argc, char **argv)
                 if (dout == 1 && y[i] == y[i]) cJSON_AddNumberToObject(o, "y", y[i]);
                 else if (dout == 1) cJSON_AddNullToObject(o, "y");
                 else cJSON_AddItemToObject(o, "y", cJSON_CreateDoubleArray(y + i * dout, (int)dout));
+                if (g) cJSON_AddItemToObject(o, "gradient", cJSON_CreateDoubleArray(g + i * din, (int)din));
                 cJSON_AddItemToArray(arr, o);
             }
             ua_cli_print_json(arr);
+        } else if (g) {
+            for (size_t i = 0; i < npts; i++)
+                for (size_t k = 0; k < din; k++)
+                    printf("%.17g%c", g[i * din + k], k + 1 < din ? ' ' : '\n');
         } else {
             for (size_t i = 0; i < npts; i++)
                 for (size_t k = 0; k < dout; k++)
                     printf("%.17g%c", y[i * dout + k], k + 1 < dout ? ' ' : '\n');
         }
     }
+    free(g);
     free(y);
     free(xs.v);
     ua_model_free(m);

@@ -180,6 +180,15 @@ void ua_model_dims(const ua_model *m, size_t *din, size_t *dout);
  */
 ua_status ua_model_predict(const ua_model *m, const double *x, size_t n, double *y);
 
+/*
+ * The partial derivatives g (n, din) of a model's single output at the points x (n, din),
+ * row-major, in units of y per unit of x_i: analytic (the family differentiates its own
+ * representation, e.g. chebnd's factor series; src/model/gradient.c), NaN outside a box model's
+ * box. Errors: UA_EINVAL (NULL arrays with n > 0, a model of several outputs, or "the <family>
+ * family has no analytic gradient"), UA_ENOMEM. Thread-safe.
+ */
+ua_status ua_model_gradient(const ua_model *m, const double *x, size_t n, double *g);
+
 /* Saves to path in the safetensors format above (atomic: temporary file, then rename).
  * Errors: UA_EIO, UA_ENOMEM. */
 ua_status ua_model_save(const ua_model *m, const char *path);

@@ -17,4 +17,13 @@ void ua_cheb_points_on(size_t n, double lo, double hi, double *out);
 void ua_cheb_fftw_plan_lock(void);
 void ua_cheb_fftw_plan_unlock(void);
 
+/* The coefficients d (n,) of the derivative in s of sum_{k<n} c_k T_k(s) (d[n-1] = 0), by the
+ * recurrence d_{k-1} = d_{k+1} + 2 k c_k with d_0 halved; n >= 1, d must not overlap c
+ * (src/chebtech/calculus.c). */
+void ua_cheb_deriv_coeffs(const double *c, size_t n, double *d);
+
+/* int_{-1}^{1} sum_{k<n} c_k T_k(s) ds = sum over even k of 2 c_k / (1 - k^2) (exact for the
+ * series: Clenshaw-Curtis quadrature of its interpolant); n >= 1. */
+double ua_cheb_integral_coeffs(const double *c, size_t n);
+
 #endif /* UA_CHEBTECH_CHEBTECH_H */

@@ -79,6 +79,10 @@ typedef struct ua_family {
      * problem ("low-rank Chebyshev for d <= 3"). ua_family_choose (src/model/choose.c) holds the
      * rule used where no family claims. */
     int (*auto_priority)(const ua_problem *p, const char **why);
+
+    /* Optional (NULL: no analytic gradient). g (n, din): the partial derivatives of the single
+     * output at x (n, din), row-major, in units of y per unit of x (ua_model_gradient). */
+    ua_status (*gradient)(const void *state, const double *x, size_t n, double *g);
 } ua_family;
 
 /* For the engine (src/model/fit.c): a model without state yet, for the family's fit to record
@@ -108,6 +112,7 @@ const ua_family *ua_model_family_vtable(const ua_model *m);
 
 /* Families, defined in their folders. */
 extern const ua_family ua_family_cheb;
+extern const ua_family ua_family_chebnd;
 extern const ua_family ua_family_kernel;
 extern const ua_family ua_family_minimax;
 extern const ua_family ua_family_mlp;
