@@ -15,6 +15,8 @@ ua_status ua_cheb_deriv(const ua_cheb *c, ua_cheb **out)
     if (!c) return UA_ERR(UA_EINVAL, "approximant is NULL");
     if (c->map == UA_MAP_LOG)
         return UA_ERR(UA_EUNSUPPORTED, "not available for the log map");
+    if (c->roots)
+        return UA_ERR(UA_EUNSUPPORTED, "not available for pieces with a root factor (--rel-tol)");
     size_t total = 0;
     for (size_t i = 0; i < c->npieces; i++) {
         size_t n = c->offset[i + 1] - c->offset[i];
@@ -50,6 +52,7 @@ ua_status ua_cheb_deriv(const ua_cheb *c, ua_cheb **out)
         for (size_t k = 0; k < m; k++) da[k] *= scale;
     }
     ua_cheb_finish(d);
+    d->scale = c->scale; /* d/dx (scale p) = scale p' */
     *out = d;
     return UA_OK;
 }
@@ -74,7 +77,8 @@ typedef struct {
 static double log_integrand(double t, void *ctx)
 {
     const piece_ctx *pc = ctx;
-    return ua_cheb_eval_piece_t(pc->c, pc->piece, t) * exp(t);
+    double x = exp(t);
+    return ua_cheb_apply(pc->c, pc->piece, x, ua_cheb_eval_piece_t(pc->c, pc->piece, t)) * x;
 }
 
 ua_status ua_cheb_integral(const ua_cheb *c, double *value)
@@ -82,13 +86,31 @@ ua_status ua_cheb_integral(const ua_cheb *c, double *value)
     if (!c || !value) return UA_ERR(UA_EINVAL, "NULL argument");
     *value = NAN;
     double sum = 0.0;
+    if (c->roots) {
+        /* a root factor: (x - r) p(x) has no closed form here; resolve it on each piece as
+         * the log map does, through ua_cheb_eval */
+        int resolved = 1;
+        for (size_t i = 0; i < c->npieces; i++) {
+            ua_cheb *g = NULL;
+            ua_status st = ua_cheb_fit(ua_cheb_fn1, (void *)c, c->breaks[i], c->breaks[i + 1],
+                                       NULL, &g);
+            if (st && st != UA_ENOTRESOLVED) return st;
+            if (st) resolved = 0;
+            double v = 0.0;
+            ua_cheb_integral(g, &v);
+            ua_cheb_free(g);
+            sum += v;
+        }
+        *value = sum;
+        return resolved ? UA_OK : UA_ERR(UA_ENOTRESOLVED, "the integrand was not resolved");
+    }
     if (c->map != UA_MAP_LOG) {
         for (size_t i = 0; i < c->npieces; i++) {
             size_t n = c->offset[i + 1] - c->offset[i];
             double half = 0.5 * (c->breaks[i + 1] - c->breaks[i]);
             sum += half * integral_m11(c->coeffs + c->offset[i], n);
         }
-        *value = sum;
+        *value = sum * c->scale;
         return UA_OK;
     }
     /* dx = e^t dt: resolve p(t) e^t as a Chebyshev series of its own on each piece. */

@@ -14,6 +14,7 @@ ua_cheb *ua_cheb_alloc(size_t npieces, size_t total)
     ua_cheb *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->npieces = npieces;
+    c->scale = 1.0;
     c->breaks = ua_calloc(npieces + 1, sizeof *c->breaks);
     c->lo = ua_calloc(npieces, sizeof *c->lo);
     c->hi = ua_calloc(npieces, sizeof *c->hi);
@@ -50,7 +51,33 @@ void ua_cheb_free(ua_cheb *c)
     free(c->inv_width);
     free(c->offset);
     free(c->coeffs);
+    free(c->roots);
     free(c);
+}
+
+ua_status ua_cheb_set_factors(ua_cheb *c, double scale, const double *roots)
+{
+    int e = 0;
+    if (!(scale > 0.0) || !isfinite(scale) || frexp(scale, &e) != 0.5)
+        return UA_ERR(UA_EINVAL, "the scale %g is not a positive power of two", scale);
+    double *r = NULL;
+    if (roots) {
+        for (size_t i = 0; i < c->npieces; i++) {
+            double hi = roots[2 * i], lo = roots[2 * i + 1];
+            if (isnan(hi)) continue;
+            if (!(hi == c->breaks[i] || hi == c->breaks[i + 1]) || !isfinite(lo) ||
+                !(fabs(lo) <= fabs(hi) * 0x1p-50 + 0x1p-1000))
+                return UA_ERR(UA_EINVAL, "root %zu (%.17g%+.3g) is not at an end of its piece "
+                              "[%.17g, %.17g]", i, hi, lo, c->breaks[i], c->breaks[i + 1]);
+        }
+        r = ua_calloc(2 * c->npieces, sizeof *r);
+        if (!r) return UA_ENOMEM_ERR(2 * c->npieces * sizeof *r);
+        memcpy(r, roots, 2 * c->npieces * sizeof *r);
+    }
+    free(c->roots);
+    c->roots = r;
+    c->scale = scale;
+    return UA_OK;
 }
 
 ua_status ua_cheb_from_parts(size_t npieces, const double *breaks, const size_t *lengths,
@@ -124,10 +151,12 @@ double ua_cheb_eval(const ua_cheb *c, double x)
     if (c->uniform) {
         double s;
         size_t i = ua_cheb_uniform_locate(t, c->u_t0, c->u_scale, c->npieces, &s);
-        return ua_cheb_clenshaw(c->coeffs + c->offset[i], c->offset[i + 1] - c->offset[i], s);
+        return ua_cheb_apply(c, i, x,
+                             ua_cheb_clenshaw(c->coeffs + c->offset[i],
+                                              c->offset[i + 1] - c->offset[i], s));
     }
     size_t i = ua_cheb_find_piece(c->breaks, c->npieces, x);
-    return ua_cheb_eval_piece_t(c, i, t);
+    return ua_cheb_apply(c, i, x, ua_cheb_eval_piece_t(c, i, t));
 }
 
 double ua_cheb_fn1(double x, void *ctx) { return ua_cheb_eval((const ua_cheb *)ctx, x); }
@@ -182,9 +211,12 @@ static void eval_block(const ua_cheb *c, const double *x, size_t lo, size_t hi, 
             size_t len = c->offset[cur + 1] - c->offset[cur];
             if (nl == UA_CHEB_LANES && len > 1) {
                 clenshaw_lanes(cf, len, lane_s, out);
-                for (size_t l = 0; l < nl; l++) y[lane_idx[l]] = out[l];
+                for (size_t l = 0; l < nl; l++)
+                    y[lane_idx[l]] = ua_cheb_apply(c, cur, x[lane_idx[l]], out[l]);
             } else {
-                for (size_t l = 0; l < nl; l++) y[lane_idx[l]] = ua_cheb_clenshaw(cf, len, lane_s[l]);
+                for (size_t l = 0; l < nl; l++)
+                    y[lane_idx[l]] = ua_cheb_apply(c, cur, x[lane_idx[l]],
+                                                   ua_cheb_clenshaw(cf, len, lane_s[l]));
             }
             nl = 0;
         }

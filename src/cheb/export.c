@@ -56,6 +56,17 @@ static double cheb_to_monomial(const double *c, size_t n, int fl, double *m)
     return sum;
 }
 
+/* r *= scale, held at +-DBL_MAX (FLT_MAX in float), as ua_cheb_apply. */
+static void emit_scale(const ua_emit *e, const ua_cheb *c, const char *ind)
+{
+    const char *big = e->fl ? "0x1.fffffep+127f" : "0x1.fffffffffffffp+1023"; /* the largest */
+    fprintf(e->out, "%sr *= ", ind);
+    ua_emit_const(e, c->scale);
+    fprintf(e->out, "; /* the series is that of f / scale (a power of two) */\n"
+                    "%sif (r > %s) r = %s;\n%sif (r < -%s) r = -%s;\n",
+            ind, big, big, ind, big, big);
+}
+
 ua_status ua_cheb_export_c(const void *state, ua_export_type type, const char *name, FILE *out)
 {
     const ua_cheb *c = state;
@@ -188,6 +199,7 @@ ua_status ua_cheb_export_c(const void *state, ua_export_type type, const char *n
             fprintf(out, "    const %s *c = %s_c[i];\n", T, name);
             ua_emit_clenshaw(&e, "    ", "c", top, "s", "r");
         }
+        if (c->scale != 1.0) emit_scale(&e, c, "    ");
         fputs("    return r;\n}\n", out);
         free(keep);
         free(koff);
@@ -224,6 +236,27 @@ ua_status ua_cheb_export_c(const void *state, ua_export_type type, const char *n
             T, name, T, T, T, T, T, T, one, one, one, one);
     ua_emit_clenshaw(&e, "    ", "c", "n - 1", "s", "r");
     fputs("    return r;\n}\n\n", out);
+    /* the factors of ua_cheb_apply: the root factor (computed in double, the root being a
+     * double and the rest of it), then the scale */
+    const int factors = c->roots || c->scale != 1.0;
+    if (c->roots) {
+        fprintf(out, "static const double %s_rt[%zu] = {", name, 2 * P);
+        for (size_t i = 0; i < 2 * P; i++) {
+            if (isnan(c->roots[i])) fprintf(out, "%sNAN", i ? ", " : "");
+            else fprintf(out, "%s%a", i ? ", " : "", c->roots[i]);
+        }
+        fputs("};\n", out);
+    }
+    if (factors) {
+        fprintf(out, "static inline %s %s_apply(int i, %s x, %s r)\n{\n", T, name, T, T);
+        if (c->roots)
+            fprintf(out, "    if (%s_rt[2 * i] == %s_rt[2 * i]) /* a root factor */\n"
+                         "        r *= (%s)(((double)x - %s_rt[2 * i]) - %s_rt[2 * i + 1]);\n",
+                    name, name, T, name, name);
+        else fputs("    (void)i;\n    (void)x;\n", out);
+        if (c->scale != 1.0) emit_scale(&e, c, "    ");
+        fputs("    return r;\n}\n\n", out);
+    }
     fprintf(out, "%s %s(%s x)\n{\n", T, name, T);
     fprintf(out, "    if (!(x >= %s_br[0] && x <= %s_br[%zu])) return NAN; /* outside, or NaN */\n",
             name, name, P);
@@ -233,8 +266,11 @@ ua_status ua_cheb_export_c(const void *state, ua_export_type type, const char *n
         for (size_t i = 0; i < P; i++) {
             size_t n = keep[i];
             if (i + 1 < P) fprintf(out, "    if (x < %s_br[%zu])\n    ", name, i + 1);
-            fprintf(out, "    return %s_piece(%s_c%zu, %zu, t, %s_lo[%zu], %s_hi[%zu], %s_iw[%zu]);\n",
-                    name, name, i, n, name, i, name, i, name, i);
+            fputs("    ", out);
+            if (factors) fprintf(out, "return %s_apply(%zu, x, ", name, i);
+            else fputs("return ", out);
+            fprintf(out, "%s_piece(%s_c%zu, %zu, t, %s_lo[%zu], %s_hi[%zu], %s_iw[%zu])%s;\n",
+                    name, name, i, n, name, i, name, i, name, i, factors ? ")" : "");
         }
     } else {
         fprintf(out,
@@ -245,9 +281,11 @@ ua_status ua_cheb_export_c(const void *state, ua_export_type type, const char *n
                 "        if (%s_br[mid] <= x) lo = mid;\n"
                 "        else hi = mid;\n"
                 "    }\n"
-                "    return %s_piece(%s_c + %s_off[lo], %s_off[lo + 1] - %s_off[lo], t, %s_lo[lo], "
+                "    %s r = %s_piece(%s_c + %s_off[lo], %s_off[lo + 1] - %s_off[lo], t, %s_lo[lo], "
                 "%s_hi[lo], %s_iw[lo]);\n",
-                P, name, name, name, name, name, name, name, name, name);
+                P, name, T, name, name, name, name, name, name, name, name);
+        if (factors) fprintf(out, "    return %s_apply(lo, x, r);\n", name);
+        else fputs("    return r;\n", out);
     }
     fputs("}\n", out);
     free(keep);

@@ -4,10 +4,12 @@
  *
  * Tensors: "breaks" F64 (P + 1,) in x, "lengths" I64 (P,), "coeffs" F64 (sum of lengths,).
  * Metadata: "map" = "none" | "log", "resolved" = "1" | "0", "uniform" = "1" (uniform pieces; absent
- * or "0" otherwise).
+ * or "0" otherwise). Optional: "scale" (a power of two multiplying every value, when the target's
+ * values reach 2^960) and the tensor "roots" F64 (P, 2) (root factors, --rel-tol).
  */
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +43,15 @@ static ua_status cheb_save(const void *state, ua_st *st)
     if (!s) s = ua_st_set_meta(st, "map", c->map == UA_MAP_LOG ? "log" : "none");
     if (!s) s = ua_st_set_meta(st, "resolved", c->resolved ? "1" : "0");
     if (!s && c->uniform) s = ua_st_set_meta(st, "uniform", "1");
+    if (!s && c->scale != 1.0) { /* a power of two: %a round-trips it exactly */
+        char buf[40];
+        snprintf(buf, sizeof buf, "%a", c->scale);
+        s = ua_st_set_meta(st, "scale", buf);
+    }
+    if (!s && c->roots) {
+        int64_t shr[2] = { (int64_t)P, 2 };
+        s = ua_st_add(st, "roots", UA_F64, 2, shr, c->roots);
+    }
     free(len);
     return s;
 }
@@ -61,6 +72,34 @@ static ua_status get_vector(const ua_st *st, const char *name, ua_dtype want, si
         return UA_ERR(UA_EFORMAT, "cheb model: tensor '%s' must be 1-D", name);
     *n = (size_t)shape[0];
     return UA_OK;
+}
+
+/* The optional metadata "scale" (a power of two, default 1) and tensor "roots" F64 (P, 2): each
+ * row a root at an end of its piece and the rest of it, or NaN (no root factor). */
+static ua_status load_factors(const ua_st *st, ua_cheb *c)
+{
+    double scale = 1.0;
+    const char *sc = ua_st_meta(st, "scale");
+    if (sc) {
+        char *end = NULL;
+        scale = strtod(sc, &end);
+        if (end == sc || *end)
+            return UA_ERR(UA_EFORMAT, "cheb model: metadata 'scale' is not a number");
+    }
+    const double *roots = NULL;
+    ua_dtype dt = UA_F64;
+    size_t ndim = 0;
+    const int64_t *shape = NULL;
+    const void *data = NULL;
+    if (ua_st_get(st, "roots", &dt, &ndim, &shape, &data) == UA_OK) {
+        if (dt != UA_F64 || ndim != 2 || shape[0] != (int64_t)c->npieces || shape[1] != 2)
+            return UA_ERR(UA_EFORMAT, "cheb model: tensor 'roots' must be F64 (%zu, 2)",
+                          c->npieces);
+        roots = data;
+    }
+    ua_status s = ua_cheb_set_factors(c, scale, roots);
+    if (s == UA_EINVAL) return UA_ERR(UA_EFORMAT, "cheb model: %s", ua_last_error());
+    return s;
 }
 
 static ua_status cheb_load(const ua_st *st, double lo, double hi, void **state)
@@ -126,6 +165,11 @@ static ua_status cheb_load(const ua_st *st, double lo, double hi, void **state)
     if (uni && strcmp(uni, "0") != 0 && strcmp(uni, "1") != 0) {
         ua_cheb_free(c);
         return UA_ERR(UA_EFORMAT, "cheb model: metadata 'uniform' must be \"0\" or \"1\"");
+    }
+    s = load_factors(st, c);
+    if (s) {
+        ua_cheb_free(c);
+        return s;
     }
     if (uni && strcmp(uni, "1") == 0) {
         s = ua_cheb_make_uniform(c, 1); /* the breakpoints must be those of equal pieces */

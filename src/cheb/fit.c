@@ -447,6 +447,66 @@ static const char *singularity_note(char *buf, size_t size, const ua_cheb_sample
     return buf;
 }
 
+static ua_status fit_core(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_options *o,
+                          ua_cheb **out);
+
+/* f / scale (scale a power of two: the division is exact). */
+typedef struct {
+    ua_fn1 f;
+    void *ctx;
+    double inv;
+} scaled_fn;
+
+static double scaled_eval(double x, void *ctx)
+{
+    const scaled_fn *s = ctx;
+    return s->f(x, s->ctx) * s->inv;
+}
+
+enum { PROBE_N = 17 };
+
+/* The first grid (17 Chebyshev points of [a, b], in t for the log map) evaluated once, before the
+ * construction: the scale of the values, and whether they are at the rounding level of their
+ * own evaluation (src/probe/noise.c). *have = 0 when a value is not finite (the construction
+ * then reports it, naming the point). */
+static ua_status first_look(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_options *o,
+                            int *have, double *vmax, int *noise, double *level, double *mid)
+{
+    double x[PROBE_N], y[PROBE_N], c[PROBE_N];
+    *have = 0;
+    *noise = 0;
+    if (o->map == UA_MAP_LOG) {
+        ua_cheb_points_on(PROBE_N, log(a), log(b), x);
+        for (size_t j = 0; j < PROBE_N; j++) x[j] = exp(x[j]);
+    } else {
+        ua_cheb_points_on(PROBE_N, a, b, x);
+    }
+    x[0] = a;
+    x[PROBE_N - 1] = b;
+    double m = 0.0, lo = INFINITY, hi = -INFINITY;
+    for (size_t j = 0; j < PROBE_N; j++) {
+        if (!(x[j] >= a && x[j] <= b)) x[j] = fmin(fmax(x[j], a), b);
+        y[j] = f(x[j], ctx);
+        if (!isfinite(y[j])) return UA_OK;
+        m = fmax(m, fabs(y[j]));
+        lo = fmin(lo, y[j]);
+        hi = fmax(hi, y[j]);
+    }
+    *have = 1;
+    *vmax = m;
+    if (!(m > 0.0) || m > 0x1p960) return UA_OK; /* zero, or to be scaled first: not noise */
+    ua_status st = ua_cheb_vals2coeffs(PROBE_N, y, c);
+    if (st) return st;
+    double t = o->abs_tol ? fmax(o->tol / m, 0x1p-52) : o->tol;
+    if (t < 1.0 && ua_cheb_standard_chop(c, PROBE_N, t)) return UA_OK; /* resolved at once */
+    st = ua_probe_rounding_level(f, ctx, x, y, PROBE_N, a, b, noise, level);
+    if (!st && *noise) {
+        *level = fmax(*level, m);
+        *mid = 0.5 * lo + 0.5 * hi;
+    }
+    return st;
+}
+
 ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_options *opt,
                       ua_cheb **out)
 {
@@ -457,6 +517,47 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
     const ua_cheb_options *o = opt ? opt : &defaults;
     ua_status st = check_options(f, a, b, o);
     if (st) return st;
+    int have = 0, noise = 0;
+    double vmax = 0.0, level = 0.0, mid = 0.0;
+    st = first_look(f, ctx, a, b, o, &have, &vmax, &noise, &level, &mid);
+    if (st) return st;
+    if (noise) {
+        /* nothing above the rounding of the evaluation to resolve: the constant midway between
+         * the extremes seen, at once (resolving the noise would take max_length coefficients) */
+        double br[2] = { a, b };
+        size_t len = 1;
+        st = ua_cheb_from_parts(1, br, &len, &mid, o->map, out);
+        if (st) return st;
+        (*out)->resolved = 0;
+        (*out)->noise_level = level;
+        return UA_ERR(UA_ENOTRESOLVED,
+                      "the target is at the rounding level of its own evaluation: its values "
+                      "(up to %.3g) differ between neighbouring doubles as much as they are "
+                      "large, so there is nothing above the rounding to resolve; the model is "
+                      "the constant %.3g", level, mid);
+    }
+    double scale = 1.0;
+    if (have && vmax > 0x1p960) scale = ldexp(1.0, ilogb(vmax)); /* exp on [700, 709.78] */
+    scaled_fn sf = { f, ctx, 1.0 / scale };
+    st = fit_core(scale != 1.0 ? scaled_eval : f, scale != 1.0 ? (void *)&sf : ctx, a, b, o, out);
+    if (*out && scale != 1.0) {
+        char msg[1024];
+        ua_last_error_message(msg, sizeof msg);
+        ua_status ss = ua_cheb_set_factors(*out, scale, NULL);
+        if (ss) {
+            ua_cheb_free(*out);
+            *out = NULL;
+            return ss;
+        }
+        if (st) return UA_ERR(st, "%s (in units of f / %a)", msg, scale);
+    }
+    return st;
+}
+
+static ua_status fit_core(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_options *o,
+                          ua_cheb **out)
+{
+    ua_status st;
 
     ua_cheb_sampler s = {.f = f, .ctx = ctx, .map = o->map, .xa = a, .xb = b, .ta = a, .tb = b};
     if (o->map == UA_MAP_LOG) {

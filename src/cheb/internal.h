@@ -24,7 +24,41 @@ struct ua_cheb {
      * u_scale = P / (t_b - t_a); the exporter repeats the same operations. 0 otherwise. */
     int uniform;
     double u_t0, u_scale;
+    /* A power of two multiplying every piece's value (1 unless the target's values reach
+     * 2^960: the series is then that of f / scale, so that no coefficient overflows; exp on
+     * [700, 709.78]). Saved as the metadata "scale". */
+    double scale;
+    /* (npieces, 2) or NULL: piece i is (x - roots[2i]) - roots[2i+1] times its series when
+     * roots[2i] is not NaN — a simple zero of f at an end of the piece, as a double and the rest
+     * of it (pointwise relative accuracy near the zero, --rel-tol; docs/cheb.md). */
+    double *roots;
+    /* Set by ua_cheb_fit when the target is at the rounding level of its own evaluation (its
+     * values at neighbouring doubles differ as much as the values: (x + 1) - x - 1): the largest
+     * |f| seen, and the approximant is the constant midway between the extremes. 0 otherwise.
+     * Not saved: a fact about the fit, recorded in the model's metadata by the family. */
+    double noise_level;
 };
+
+/* The value of piece i at x from the value p of its series: times the root factor when the
+ * piece has one, times the scale, and an overflow held at +-DBL_MAX (a value that rounds past the
+ * largest double is still the largest double, not Inf). Shared with the exporter, which repeats
+ * the same operations. */
+static inline double ua_cheb_apply(const ua_cheb *c, size_t i, double x, double p)
+{
+    if (c->roots && c->roots[2 * i] == c->roots[2 * i]) /* not NaN */
+        p *= (x - c->roots[2 * i]) - c->roots[2 * i + 1];
+    if (c->scale != 1.0) {
+        p *= c->scale;
+        if (p > 0x1.fffffffffffffp1023) p = 0x1.fffffffffffffp1023;
+        if (p < -0x1.fffffffffffffp1023) p = -0x1.fffffffffffffp1023;
+    }
+    return p;
+}
+
+/* Sets the scale (a power of two, > 0) and the roots ((npieces, 2) copied; NULL: none) of c.
+ * UA_EINVAL for a scale that is not a positive finite power of two or a root outside its piece,
+ * UA_ENOMEM. */
+ua_status ua_cheb_set_factors(ua_cheb *c, double scale, const double *roots);
 
 /* Uniform pieces: u = (t - t0) * scale in [0, P], i = (int)u capped at P - 1, and
  * s = 2 (u - i) - 1 (u - i is exact, so is the doubling). No clamp: beyond the ends by rounding,

@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "options.h"
 #include "probe/probe.h"
+#include "uniapprox/target.h"
 
 #define CHOP "Chebfun; Aurentz & Trefethen 2017 (standardChop)"
 
@@ -90,7 +91,7 @@ static double conditioning_allowance(const ua_cheb *c)
         double r = (fmax(fabs(lo), fabs(hi)) + (c->map == UA_MAP_LOG ? 1.0 : 0.0)) / h * sum;
         if (r > worst) worst = r;
     }
-    return 0x1p-52 * worst;
+    return 0x1p-52 * worst * c->scale;
 }
 
 /* The constructor's own estimate. Resolved: what standardChop certified, tol relative to the
@@ -111,8 +112,8 @@ static double own_estimate(const ua_cheb *c, const ua_cheb_options *co)
         size_t tail = n / 16 > 2 ? n / 16 : 2;
         for (size_t k = n > tail ? n - tail : 1; k < n; k++) last = fmax(last, fabs(a[k]));
     }
-    if (!c->resolved) return last;
-    return co->abs_tol ? co->tol : co->tol * scale;
+    if (!c->resolved) return last * c->scale;
+    return co->abs_tol ? co->tol : co->tol * scale * c->scale;
 }
 
 static ua_status set_number(ua_model *m, const char *key, double v)
@@ -130,11 +131,103 @@ ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_
     if ((kind != UA_PROBLEM_FORMULA && kind != UA_PROBLEM_FUNCTION) || ua_problem_dim(p) != 1)
         return UA_ERR(UA_EUNSUPPORTED, "the cheb family fits 1-D formulas and functions");
     ua_cheb_options co;
+/*
+ * A formula at the rounding level of its own evaluation: zero (or nearly) in exact arithmetic,
+ * while its evaluation — in double, or at the sampling precision — returns rounding errors
+ * ((x + 1) - x - 1, sin(x - pi) + sin(-x - pi), exp(log(x)) - x). Decided on the first grid
+ * (17 Chebyshev points): the values the fit samples and the reference at 128 bits are at least
+ * 2^20 times larger than the reference at 512 bits, the exact function to far below either's
+ * rounding (a function that is merely small, 1e-300 sin x, agrees at every precision; one whose
+ * evaluation is lost at every precision tried, sin(1e300 x), is not small at 512 bits either,
+ * and goes to the construction, which says it is not resolved). *level: the largest rounding
+ * error seen (sampled values and the 128-bit reference), *mid: the constant midway between the
+ * 512-bit values' extremes. This is Chebfun's vscale test made exact: vscale compared with the
+ * rounding of the evaluation, measured rather than guessed.
+ */
+static ua_status formula_rounding_level(const ua_problem *p, ua_probe_problem_fn *fn, double a,
+                                        double b, ua_map map, int *noise, double *level,
+                                        double *exact, double *mid)
+{
+    *noise = 0;
+    if (ua_problem_kind_of(p) != UA_PROBLEM_FORMULA || !ua_problem_target(p)) return UA_OK;
+    const ua_target *t = ua_problem_target(p);
+    double x[17], lo = INFINITY, hi = -INFINITY, ys = 0.0, r128 = 0.0;
+    if (map == UA_MAP_LOG) {
+        ua_cheb_points_on(17, log(a), log(b), x);
+        for (size_t j = 0; j < 17; j++) x[j] = exp(x[j]);
+    } else {
+        ua_cheb_points_on(17, a, b, x);
+    }
+    x[0] = a;
+    x[16] = b;
+    for (size_t j = 0; j < 17; j++) {
+        double xj = fmin(fmax(x[j], a), b);
+        double y = ua_probe_problem_fn1(xj, fn);
+        double r = ua_target_eval_ref(t, &xj, 128), e = ua_target_eval_ref(t, &xj, 512);
+        if (!isfinite(y) || !isfinite(r) || !isfinite(e)) return UA_OK; /* the fit reports it */
+        ys = fmax(ys, fabs(y));
+        r128 = fmax(r128, fabs(r));
+        lo = fmin(lo, e);
+        hi = fmax(hi, e);
+    }
+    double big = fmax(ys, r128), small = fmax(fabs(lo), fabs(hi));
+    if (!(big > 0.0) || !(small <= 0x1p-20 * big)) return UA_OK;
+    *noise = 1;
+    *level = big;
+    *exact = small;
+    *mid = 0.5 * lo + 0.5 * hi;
+    return UA_OK;
+}
+
+/* The constant model of a target at the rounding level of its evaluation, its note and its
+ * tolerance (tol_abs: four times the largest rounding error seen, absolute; the verdict is the
+ * measurement's). exact < 0: a function problem (its reference is itself, in double: the level
+ * is that of its values at neighbouring doubles, ua_cheb_fit). */
+static ua_status rounding_level_model(double a, double b, ua_map map, double level, double exact,
+                                      double mid, ua_model *meta, ua_cheb **out)
+{
+    *out = NULL;
+    const double tol_abs = 4.0 * level;
+    char note[600];
+    if (exact >= 0.0)
+        snprintf(note, sizeof note, "the target is at the rounding level of its own evaluation: "
+                 "its values as sampled and at 128 bits (up to %.3g) are rounding errors, the "
+                 "exact function (MPFR, 512 bits) is at most %.3g; the model is the constant "
+                 "%.3g, the tolerance four times that rounding level, %.3g, absolute", level,
+                 exact, mid, tol_abs);
+    else
+        snprintf(note, sizeof note, "the target is at the rounding level of its own evaluation: "
+                 "its values (up to %.3g) differ between neighbouring doubles as much as they "
+                 "are large; the model is the constant %.3g, the tolerance four times that "
+                 "rounding level, %.3g, absolute", level, mid, tol_abs);
+    double br[2] = { a, b };
+    size_t len = 1;
+    ua_status s = ua_cheb_from_parts(1, br, &len, &mid, map, out);
+    if (!s) s = ua_model_set_meta(meta, "fit_note", note);
+    if (!s) s = set_number(meta, "tol_abs", tol_abs);
+    if (!s) s = set_number(meta, "tol_scale", 16.0 * 0x1p-52);
+    if (!s) s = set_number(meta, "tol_rel", 0.0);
+    if (!s) s = set_number(meta, "rounding_level", level);
+    if (s) {
+        ua_cheb_free(*out);
+        *out = NULL;
+    }
+    return s;
+}
+
     ua_status s = read_options(o, &co);
     if (s) return s;
     double a = ua_problem_lo(p)[0], b = ua_problem_hi(p)[0];
     ua_probe_problem_fn fn = { .p = p };
     ua_cheb *c = NULL;
+    int noise = 0;
+    double level = 0.0, exact = 0.0, mid = 0.0;
+    s = formula_rounding_level(p, &fn, a, b, co.map, &noise, &level, &exact, &mid);
+    if (!s && noise) s = rounding_level_model(a, b, co.map, level, exact, mid, meta, &c);
+    if (s || noise) {
+        *state = c;
+        return s;
+    }
     ua_status fs = ua_cheb_fit(ua_probe_problem_fn1, &fn, a, b, &co, &c);
     fs = ua_probe_problem_status(&fn, fs);
     if (fs != UA_OK && fs != UA_ENOTRESOLVED) {
@@ -143,6 +236,18 @@ ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_
     }
     char reason[512] = ""; /* the not-resolved message must outlive the metadata calls */
     if (fs == UA_ENOTRESOLVED) ua_last_error_message(reason, sizeof reason);
+    if (c->noise_level > 0.0 && kind == UA_PROBLEM_FUNCTION) {
+        /* ua_cheb_fit's own test (neighbouring doubles); the function's reference is itself */
+        double lev = c->noise_level, cst = c->coeffs[0];
+        ua_cheb_free(c);
+        s = rounding_level_model(a, b, co.map, lev, -1.0, cst, meta, &c);
+        if (!s) *state = c;
+        return s;
+    }
+    if (c->noise_level > 0.0) /* a formula whose exact value is not small: sin(1e300 x) */
+        snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
+                 "; the exact function (MPFR) is not small there: sampling it at a higher "
+                 "precision may resolve it");
     /* The verdict's tolerance: the one asked for, plus the rounding of double evaluation
      * (docs/cheb.md): 16 ulps of the scale for the rounded samples, the chop and Clenshaw's sum
      * (measured up to 9.4), and the conditioning term for the rounded sample points. */

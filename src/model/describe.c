@@ -41,6 +41,8 @@ ua_status ua_model_describe(const ua_model *m, char **json)
     }
     if (vars && d > 1) cJSON_AddStringToObject(o, "vars", vars);
     ua_status s = ua_model_family_vtable(m)->describe(ua_model_state(m), o);
+    const char *note = ua_model_meta(m, "fit_note"); /* what the constructor wants said */
+    if (!s && note) cJSON_AddStringToObject(o, "note", note);
     if (!cJSON_GetObjectItemCaseSensitive(o, "inputs"))
         cJSON_AddNumberToObject(o, "inputs", (double)din);
     if (!cJSON_GetObjectItemCaseSensitive(o, "outputs"))

@@ -73,6 +73,18 @@ ua_status ua_probe_singularity(ua_probe_sampler *s, double lo, double hi, double
 ua_status ua_probe_locate_peak(ua_probe_sampler *s, double lo, double hi, double *peak);
 
 /*
+ * Whether f is at the rounding level of its own evaluation (src/probe/noise.c): given its values
+ * y (n,) at points x (n,) of [lo, hi], evaluates f at a few points 1 ulp to 2^-20 of the width
+ * from each interior x and sets *noise = 1 when at more than half of them f moves by at least
+ * max |y| / 8 (values uncorrelated between neighbouring doubles: a cancellation down to
+ * rounding, (x + 1) - x - 1); *level is then the largest |f| seen, the size of that rounding.
+ * Stops early (at about 4 evaluations a point for half the points) on a smooth f. Needs 8
+ * interior points; the zero function and non-finite values are not noise (*noise = 0).
+ */
+ua_status ua_probe_rounding_level(ua_fn1 f, void *ctx, const double *x, const double *y, size_t n,
+                                  double lo, double hi, int *noise, double *level);
+
+/*
  * A 1-D FORMULA or FUNCTION problem as a ua_fn1 for the 1-D constructors (cheb, spline): pass
  * ua_probe_problem_fn1 with a ua_probe_problem_fn as ctx. A failed call (the user's function
  * crashed or timed out) returns NaN, as ua_problem_fn1 does, but its status and message are kept

@@ -1,0 +1,220 @@
+/*
+ * Trust in the cheb family's 1-D fits (docs/cheb.md, "Trust"): a target at the rounding level of
+ * its own evaluation is recognised at once and measured honestly; values near DBL_MAX are fitted
+ * as f / 2^k (no coefficient overflows; saved, loaded, exported, measured); located edges are
+ * snapped to the simplest double of their bracket. Every verdict is the engine's measurement
+ * against MPFR (ua_model_measure), never the constructor's word.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uniapprox.h>
+#include "model/family.h"
+#define TU_SCRATCH_TAG "ua_test_cheb_trust"
+#include "test_util.h"
+
+/* Fits spec on [a, b] with cheb through the engine (options as name, value pairs) and measures it
+ * against MPFR on n points; returns the model (the caller frees it), *fs the fit's status. */
+static ua_model *fit_measure(const char *spec, double a, double b, const char *const *kv,
+                             ua_status *fs, ua_measurement *r)
+{
+    ua_problem *p = tu_formula_1d(spec, a, b);
+    ua_options *o = NULL;
+    assert_int_equal(ua_family_options("cheb", &o), UA_OK);
+    for (size_t i = 0; kv && kv[i]; i += 2) assert_int_equal(ua_options_set(o, kv[i], kv[i + 1]), UA_OK);
+    ua_model *m = NULL;
+    *fs = ua_fit(p, "cheb", o, NULL, &m);
+    ua_options_free(o);
+    if (*fs != UA_OK && *fs != UA_ENOTRESOLVED) fail_msg("%s: %s", spec, ua_last_error());
+    ua_measure_options mo;
+    ua_measure_options_default(&mo);
+    mo.check_points = 20000;
+    assert_int_equal(ua_model_measure(m, p, &mo, r), UA_OK);
+    ua_problem_free(p);
+    return m;
+}
+
+static const ua_cheb *state_of(const ua_model *m) { return ua_model_state(m); }
+
+/* ---- 1. the rounding level of the evaluation ------------------------------------------------ */
+
+/* Expressions that are zero in exact arithmetic, whose double evaluation is rounding: the model
+ * is one constant, the note says why, and the measurement against MPFR resolves it. */
+static void test_rounding_level_formulas(void **st)
+{
+    (void)st;
+    static const struct {
+        const char *spec;
+        double a, b;
+    } cases[] = {
+        { "(x+1)-x-1", 0.0, 1.0 },
+        { "sin(x-pi)+sin(-x-pi)", 0.0, 1.0 },
+        { "exp(log(x))-x", 1.0, 2.0 },
+        { "(x*3)/3-x+(x/7)*7-x", 0.1, 5.0 },
+        { "sqrt(x)^2-x", 1.0, 4.0 },
+        { "cos(x)^2+sin(x)^2-1", -2.0, 3.0 },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ua_status fs;
+        ua_measurement r;
+        ua_model *m = fit_measure(cases[k].spec, cases[k].a, cases[k].b, NULL, &fs, &r);
+        if (fs != UA_OK) fail_msg("%s: %s", cases[k].spec, ua_model_meta(m, "fit_reason"));
+        assert_int_equal(ua_cheb_npieces(state_of(m)), 1);
+        assert_int_equal(ua_cheb_total_length(state_of(m)), 1); /* one constant */
+        const char *note = ua_model_meta(m, "fit_note");
+        /* sampled exactly 0 everywhere (the problem layer may sample in MPFR): the zero function,
+         * exact, needs no note; otherwise the note says what happened */
+        if (ua_cheb_coeffs(state_of(m), 0)[0] != 0.0 || note) {
+            assert_non_null(note);
+            assert_non_null(strstr(note, "rounding level of its own evaluation"));
+            assert_true(tu_meta_number(m, "tol_abs") > 0.0);
+            assert_true(tu_meta_number(m, "tol_abs") < 1e-12);
+        }
+        if (!r.resolved) fail_msg("%s: measured not resolved (max abs %g)", cases[k].spec, r.err.max_abs);
+        assert_true(r.err.max_abs < 1e-14);
+        ua_measurement_free(&r);
+        ua_model_free(m);
+    }
+}
+
+/* Small but not rounding (1e-300 sin x agrees at every precision): a normal, long fit; lost at
+ * every precision tried (sin(1e300 x)): not resolved, and the measurement agrees. */
+static void test_rounding_level_not_fooled(void **st)
+{
+    (void)st;
+    ua_status fs;
+    ua_measurement r;
+    ua_model *m = fit_measure("1e-300*sin(x)", 0.0, 1.0, NULL, &fs, &r);
+    assert_int_equal(fs, UA_OK);
+    assert_null(ua_model_meta(m, "fit_note"));
+    assert_true(ua_cheb_total_length(state_of(m)) > 8);
+    assert_true(r.resolved);
+    ua_measurement_free(&r);
+    ua_model_free(m);
+
+    m = fit_measure("sin(1e300*x)", 0.0, 1.0, NULL, &fs, &r);
+    assert_int_equal(fs, UA_ENOTRESOLVED);
+    assert_false(r.resolved);
+    assert_true(r.err.max_abs > 0.5); /* the constant is far from the exact function */
+    ua_measurement_free(&r);
+    ua_model_free(m);
+}
+
+/* A user function (reference: itself, in double) that is rounding: sin(x - pi) + sin(-x - pi)
+ * with pi rounded to double, through volatile so that no compiler folds it. */
+static double user_noise(const double *x, void *ctx)
+{
+    (void)ctx;
+    volatile double pi = 3.14159265358979323846, u = x[0] - pi, v = -x[0] - pi;
+    return sin(u) + sin(v);
+}
+
+static void test_rounding_level_function(void **st)
+{
+    (void)st;
+    double lo = 0.25, hi = 2.0;
+    ua_problem *p = NULL;
+    assert_int_equal(ua_problem_callback(user_noise, NULL, 1, &lo, &hi, "noise", &p), UA_OK);
+    ua_model *m = NULL;
+    if (ua_fit(p, "cheb", NULL, NULL, &m) != UA_OK) fail_msg("%s", ua_last_error());
+    assert_int_equal(ua_cheb_total_length(state_of(m)), 1);
+    assert_non_null(strstr(ua_model_meta(m, "fit_note"), "neighbouring doubles"));
+    ua_measure_options mo;
+    ua_measure_options_default(&mo);
+    mo.check_points = 20000;
+    ua_measurement r;
+    assert_int_equal(ua_model_measure(m, p, &mo, &r), UA_OK);
+    assert_true(r.resolved);
+    /* the rounding of x - pi and -x - pi (|.| < 4: half an ulp is 2^-52) through sin, twice,
+     * plus the sines' own rounding: well below 2^-48 */
+    ASSERT_LE(r.err.max_abs, 0x1p-48);
+    ua_measurement_free(&r);
+    ua_model_free(m);
+    ua_problem_free(p);
+}
+
+/* ---- 5. values near DBL_MAX -------------------------------------------------------------------- */
+
+static void check_roundtrip(ua_model *m, double a, double b)
+{
+    const char *path = tu_path("big.ua");
+    assert_int_equal(ua_model_save(m, path), UA_OK);
+    ua_model *l = NULL;
+    if (ua_model_load(path, &l) != UA_OK) fail_msg("load: %s", ua_last_error());
+    const ua_cheb *c = state_of(m);
+    for (size_t i = 0; i < ua_cheb_npieces(c); i++)
+        for (size_t k = 0; k < ua_cheb_length(c, i); k++) assert_true(isfinite(ua_cheb_coeffs(c, i)[k]));
+    ua_compiled *so = NULL;
+    double (*g)(double) = (double (*)(double))tu_compile_export(ua_model_family_vtable(m),
+                                                                 ua_model_state(m), UA_EXPORT_DOUBLE,
+                                                                 "big", &so, NULL);
+    for (int j = 0; j <= 200; j++) {
+        double x = a + (b - a) * j / 200.0, y0, y1;
+        assert_int_equal(ua_model_predict(m, &x, 1, &y0), UA_OK);
+        assert_int_equal(ua_model_predict(l, &x, 1, &y1), UA_OK);
+        assert_true(isfinite(y0));
+        assert_true(y0 == y1);       /* loaded: the same model */
+        assert_true(g(x) == y0);     /* exported: the same operations */
+    }
+    ua_compiled_free(so);
+    ua_model_free(l);
+}
+
+static void test_overflow_exp(void **st)
+{
+    (void)st;
+    const double a = 700.0, b = 709.782712;
+    ua_status fs;
+    ua_measurement r;
+    ua_model *m = fit_measure("exp(x)", a, b, NULL, &fs, &r);
+    assert_int_equal(fs, UA_OK);
+    assert_true(r.resolved);
+    assert_true(r.err.scale > 1.79e308); /* exp(709.782712) = 1.797693e308 */
+    assert_true(isfinite(r.err.max_abs));
+    check_roundtrip(m, a, b);
+    double x = b, y;
+    assert_int_equal(ua_model_predict(m, &x, 1, &y), UA_OK);
+    ASSERT_LE(fabs(y - exp(b)) / exp(b), 1e-13); /* libm's exp is correct to an ulp or so */
+    ua_measurement_free(&r);
+    ua_model_free(m);
+}
+
+/* Values of both signs reaching DBL_MAX within 0.5%: -1.79e308 cos(3x) and a smooth quotient. */
+static void test_overflow_near_max(void **st)
+{
+    (void)st;
+    static const char *specs[] = { "-1.79e308*cos(3*x)", "1.7e308/(1+x^2)" };
+    for (size_t k = 0; k < 2; k++) {
+        ua_status fs;
+        ua_measurement r;
+        ua_model *m = fit_measure(specs[k], -1.0, 1.0, NULL, &fs, &r);
+        assert_int_equal(fs, UA_OK);
+        if (!r.resolved) fail_msg("%s: not resolved (max abs %g)", specs[k], r.err.max_abs);
+        check_roundtrip(m, -1.0, 1.0);
+        ua_measurement_free(&r);
+        ua_model_free(m);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rounding_level_formulas),
+        cmocka_unit_test(test_rounding_level_not_fooled),
+        cmocka_unit_test(test_rounding_level_function),
+        cmocka_unit_test(test_overflow_exp),
+        cmocka_unit_test(test_overflow_near_max),
+    };
+    return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
+}
