@@ -525,6 +525,34 @@ static void test_caps(void **state)
     ua_problem_free(p);
 }
 
+/* The user's function (a callback FUNCTION problem): the reported evaluations are its calls. */
+static double user_f(const double *x, void *ctx)
+{
+    (*(size_t *)ctx)++;
+    return 1.0 / (2.0 + x[0] * x[1]) + x[1] * x[1] * cos(x[0]);
+}
+
+static void test_function_problem(void **state)
+{
+    (void)state;
+    size_t calls = 0;
+    const double lo[2] = {-1, 0}, hi[2] = {1, 1};
+    ua_problem *p = NULL;
+    assert_int_equal(ua_problem_callback(user_f, &calls, 2, lo, hi, "user_f", &p), UA_OK);
+    ua_model *meta = NULL;
+    void *st = fit_ok(p, NULL, &meta);
+    size_t fit_calls = calls;
+    cJSON *o = describe(st);
+    print_message("user function: rank %g, %zu calls, %g evaluations reported\n", jnum(o, "rank"),
+                  fit_calls, jnum(o, "evaluations"));
+    assert_int_equal((size_t)jnum(o, "evaluations"), fit_calls);
+    ASSERT_LE(rel_error(st, p), 1e-14);
+    cJSON_Delete(o);
+    fam()->free(st);
+    ua_model_free(meta);
+    ua_problem_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -538,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_bad_problems),
         cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_function_problem),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

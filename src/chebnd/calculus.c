@@ -131,7 +131,7 @@ static double refine(const ua_chebnd *m, double *x, double sgn, double *work)
         }
         for (size_t a = 0; a < nf; a++) step[free_ix[a]] = z[a];
         int improved = 0;
-        for (int h = 0; h < 30 && !improved; h++) {
+        for (int h = 0; h < 12 && !improved; h++) {
             double y[UA_CHEBND_MAXD], gy[UA_CHEBND_MAXD], Hy[UA_CHEBND_MAXD * UA_CHEBND_MAXD];
             for (size_t i = 0; i < d; i++) {
                 y[i] = x[i] + step[i];

@@ -29,8 +29,11 @@ static ua_status chop_all(size_t r, size_t n, const double *vals, const double *
             const double *rl = res + l * n;
             for (size_t j = 0; j < n; j++) rk[j] -= rl[j] * w;
         }
-        ua_status s = ua_cheb_vals2coeffs(n, rk, cf + k * n);
-        if (s) return s;
+    }
+    ua_status s = ua_cheb_vals2coeffs_many(n, r, res, cf);
+    if (s) return s;
+    for (size_t k = 0; k < r; k++) {
+        const double *rk = res + k * n;
         double amax = 0.0;
         for (size_t j = 0; j < n; j++) amax = fmax(amax, fabs(rk[j]));
         if (amax == 0.0) {

@@ -26,4 +26,8 @@ void ua_cheb_deriv_coeffs(const double *c, size_t n, double *d);
  * series: Clenshaw-Curtis quadrature of its interpolant); n >= 1. */
 double ua_cheb_integral_coeffs(const double *c, size_t n);
 
+/* ua_cheb_vals2coeffs for count series of n values each, vals (count, n) -> coeffs (count, n),
+ * with one FFTW plan (src/chebtech/vals2coeffs_many.c). Errors: UA_EINVAL, UA_ENOMEM. */
+ua_status ua_cheb_vals2coeffs_many(size_t n, size_t count, const double *vals, double *coeffs);
+
 #endif /* UA_CHEBTECH_CHEBTECH_H */
