@@ -269,7 +269,8 @@ const ua_family ua_family_cheb = {
     .summary = "adaptive (piecewise) Chebyshev interpolation of 1-D formulas and functions, "
                "resolved to about machine precision (Chebfun's construction)",
     .doc = "docs/cheb.md",
-    .accepts = UA_ACCEPTS(UA_PROBLEM_FORMULA) | UA_ACCEPTS(UA_PROBLEM_FUNCTION),
+    .accepts = UA_ACCEPTS(UA_PROBLEM_FORMULA) | UA_ACCEPTS(UA_PROBLEM_FUNCTION) |
+               UA_ACCEPTS(UA_PROBLEM_SAMPLES), /* samples: least squares (lsq.c) */
     .min_dim = 1,
     .max_dim = 1,
     .options = ua_cheb_option_spec,

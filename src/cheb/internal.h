@@ -117,6 +117,42 @@ void ua_cheb_finish(ua_cheb *c);
 
 #include "chebtech/chebtech.h" /* points on [lo, hi], the FFTW planner lock */
 
+/* ---- least squares from samples (src/cheb/lsq.c; docs/cheb.md, "Least squares from samples") */
+
+/* The highest degree of a least-squares series from samples (the Vandermonde matrix is n by
+ * degree + 1 doubles). */
+#define UA_CHEB_LSQ_MAX_DEGREE 10000
+
+/*
+ * The least-squares Chebyshev series of degree `degree` of samples (x[k], y[k]), k < n, in any
+ * order, as numpy.polynomial.Chebyshev.fit: one piece on [min x, max x], x mapped to [-1, 1],
+ * the Chebyshev-Vandermonde matrix with columns scaled to unit norm, LAPACK dgelsd with rcond
+ * n eps (minimum-norm where rank-deficient). Errors: UA_EINVAL (n < degree + 1, a non-finite x or
+ * y naming its row, all x equal, degree above UA_CHEB_LSQ_MAX_DEGREE, LAPACK failure),
+ * UA_ENOMEM. Cost O(n degree^2).
+ */
+ua_status ua_cheb_lsq(const double *x, const double *y, size_t n, size_t degree, ua_cheb **out);
+
+/*
+ * k-fold cross-validation of the degree: cv_rmse[d] (at least max_degree + 1 entries) the root
+ * mean square held-out error of degree d for d < *ndeg (max_degree capped at the smallest
+ * training set - 1), *best the degree with the least (the lowest on ties). Folds: the samples
+ * sorted by x, sample i in fold i mod folds; each fold predicted by the fit on the others, all
+ * mapped with [min x, max x] of all the samples. Errors: UA_EINVAL (folds < 2 or > n, as
+ * ua_cheb_lsq), UA_ENOMEM. Cost O(folds n max_degree^3).
+ */
+ua_status ua_cheb_lsq_cv(const double *x, const double *y, size_t n, size_t max_degree,
+                         size_t folds, double *cv_rmse, size_t *ndeg, size_t *best);
+
+/* The family's fit of 1-D SAMPLES (options degree, folds, max-degree; the formula options are
+ * refused): records the domain [min x, max x], "samples", "lsq_degree", "residual_rms" and, for
+ * --degree cv, "cv_rmse" (the chosen degree's), "cv_rmse_by_degree" (comma-separated, degree 0
+ * first) and "cv_folds". No tolerance: the verdict is the RMSE on the rows. */
+#include "uniapprox/model.h"
+#include "uniapprox/options.h"
+ua_status ua_cheb_lsq_family_fit(const ua_problem *p, const ua_options *o, ua_model *meta,
+                                 void **state);
+
 /* The family's C export (src/cheb/export.c; the vtable's export_c, src/model/family.h). */
 #include <stdio.h>
 #include "uniapprox/model.h"

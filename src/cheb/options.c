@@ -38,6 +38,15 @@ const ua_option_spec ua_cheb_option_spec[] = {
       "fast evaluation: 2^k equal pieces (in ln x with --map log), the fewest that each resolve "
       "with at most L coefficients; the piece is found by arithmetic (unset: off; excludes "
       "--split; at most --max-length)", NULL },
+    { "degree", UA_OPT_STRING, NULL, 0, 0, 0, NULL,
+      "from samples: the degree N of the least-squares series, or 'cv' (unset: cv, the degree "
+      "of least k-fold cross-validated RMSE)", "numpy.polynomial.Chebyshev.fit" },
+    { "folds", UA_OPT_INT, "5", 2, 1000, 0, NULL,
+      "with --degree cv: the number of folds (sample i of the x order in fold i mod k)",
+      "Hastie, Tibshirani & Friedman, ESL 7.10" },
+    { "max-degree", UA_OPT_INT, "20", 0, 1000, 0, NULL,
+      "with --degree cv: the highest degree tried (capped at the smallest training fold - 1)",
+      NULL },
 };
 
 _Static_assert(sizeof ua_cheb_option_spec / sizeof ua_cheb_option_spec[0] == UA_CHEB_NOPTIONS,
@@ -122,15 +131,6 @@ static ua_status set_number(ua_model *m, const char *key, double v)
     return ua_model_set_meta(m, key, ua_fmt_double(buf, v));
 }
 
-ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
-                             ua_model *meta, void **state)
-{
-    (void)hooks;
-    *state = NULL;
-    ua_problem_kind kind = ua_problem_kind_of(p);
-    if ((kind != UA_PROBLEM_FORMULA && kind != UA_PROBLEM_FUNCTION) || ua_problem_dim(p) != 1)
-        return UA_ERR(UA_EUNSUPPORTED, "the cheb family fits 1-D formulas and functions");
-    ua_cheb_options co;
 /*
  * A formula at the rounding level of its own evaluation: zero (or nearly) in exact arithmetic,
  * while its evaluation — in double, or at the sampling precision — returns rounding errors
@@ -215,6 +215,18 @@ static ua_status rounding_level_model(double a, double b, ua_map map, double lev
     return s;
 }
 
+ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
+                             ua_model *meta, void **state)
+{
+    (void)hooks;
+    *state = NULL;
+    ua_problem_kind kind = ua_problem_kind_of(p);
+    if ((kind == UA_PROBLEM_SAMPLES && ua_problem_dim(p) == 1) || ua_options_given(o, "degree") ||
+        ua_options_given(o, "folds") || ua_options_given(o, "max-degree"))
+        return ua_cheb_lsq_family_fit(p, o, meta, state); /* least squares: src/cheb/lsq.c */
+    if ((kind != UA_PROBLEM_FORMULA && kind != UA_PROBLEM_FUNCTION) || ua_problem_dim(p) != 1)
+        return UA_ERR(UA_EUNSUPPORTED, "the cheb family fits 1-D formulas and functions");
+    ua_cheb_options co;
     ua_status s = read_options(o, &co);
     if (s) return s;
     double a = ua_problem_lo(p)[0], b = ua_problem_hi(p)[0];

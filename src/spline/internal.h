@@ -192,6 +192,74 @@ ua_status ua_spline_probe_singularity(ua_fn1 f, void *ctx, double a, double b,
                                       const ua_spline *sp, double fscale,
                                       const ua_spline_sing_cands *c, ua_spline_singularity *out);
 
+/* ---- fits from samples other than the interpolating spline (docs/spline.md, "From samples:
+ * pchip, akima, smoothing") ---------------------------------------------------------------- */
+
+/*
+ * The samples (x[k], y[k]), k < n, sorted by x into *xs, *ys (one allocation: *ys = *xs + n;
+ * free(*xs)). Errors: UA_EINVAL (n < min_n, naming `what`; NULL arrays; a non-finite x or y,
+ * naming its row; two rows with the same x, naming both, 1-based), UA_ENOMEM. (src/spline/pchip.c)
+ */
+ua_status ua_spline_sort_samples(const double *x, const double *y, size_t n, size_t min_n,
+                                 const char *what, double **xs, double **ys);
+
+/*
+ * The piecewise cubic Hermite interpolant with values y (n,) and slopes d (n,) at knots x (n,),
+ * strictly increasing, n >= 2, one piece, no map: on [x_i, x_{i+1}], with h = x_{i+1} - x_i and
+ * m = (y_{i+1} - y_i) / h, B = h d_i, C = h (3 m - 2 d_i - d_{i+1}), D = h (d_i + d_{i+1} - 2 m)
+ * (scipy's CubicHermiteSpline coefficients, in the local u of internal.h). The spline records
+ * the end condition bc (only a label: Hermite interpolants have none of their own).
+ * Errors: UA_EINVAL (non-finite slopes or coefficients, naming the knot), UA_ENOMEM.
+ */
+ua_status ua_spline_hermite(size_t n, const double *x, const double *y, const double *d,
+                            ua_spline **out);
+
+/* PCHIP slopes d (n,) for sorted distinct x (n,), n >= 2: Fritsch & Carlson 1980 with the
+ * weighted harmonic mean of Fritsch & Butland 1984 inside and the shape-preserving three-point
+ * end formula (Moler, Numerical Computing with MATLAB, 3.6) — scipy.interpolate
+ * PchipInterpolator's rule exactly (src/spline/pchip.c). */
+void ua_spline_pchip_slopes(size_t n, const double *x, const double *y, double *d);
+
+/* Akima (1970) slopes d (n,) for sorted distinct x (n,), n >= 3, as scipy.interpolate
+ * Akima1DInterpolator: two slopes extrapolated linearly at each end, the weights |m_{i+1} - m_i|,
+ * the mean of the outer slopes where both weights are below 1e-9 of the largest weight sum.
+ * modified: MATLAB's makima weights |m_{i+1} - m_i| + |m_{i+1} + m_i| / 2 (Cosimo Ionita 2019),
+ * 0 where both are 0 (src/spline/akima.c). work holds n + 3 doubles. */
+void ua_spline_akima_slopes(size_t n, const double *x, const double *y, int modified,
+                            double *d, double *work);
+
+/* The slope rules of ua_spline_hermite_samples. */
+typedef enum { UA_SPLINE_PCHIP, UA_SPLINE_AKIMA, UA_SPLINE_MAKIMA } ua_spline_hermite_rule;
+
+/* The Hermite interpolant through samples (x[k], y[k]), k < n, in any order, with the slopes of
+ * rule (pchip: n >= 2; akima, makima: n >= 3; two samples give the line). Errors: as
+ * ua_spline_sort_samples and ua_spline_hermite. (src/spline/pchip.c) */
+ua_status ua_spline_hermite_samples(const double *x, const double *y, size_t n,
+                                    ua_spline_hermite_rule rule, ua_spline **out);
+
+/* The smoothing spline's report (src/spline/smoothing.c). */
+typedef struct {
+    double lam;     /* the lambda used (given, or chosen by GCV) */
+    double gcv;     /* GCV(lambda) = (RSS / n) / (1 - tr(A) / n)^2 */
+    double rss;     /* sum of (y_k - g(x_k))^2 */
+    double edf;     /* tr(A): the effective degrees of freedom */
+    int chosen;     /* 1: lambda chosen by GCV */
+} ua_spline_smoothing_info;
+
+/*
+ * The cubic smoothing spline of the samples: the g minimising
+ *     sum_k (y_k - g(x_k))^2 + lam * integral (g'')^2 dx   over [min x, max x]
+ * (Reinsch 1967; Green & Silverman 1994, ch. 2: a natural cubic spline with knots at the x_k;
+ * the penalty and lam are scipy.interpolate.make_smoothing_spline's with unit weights). lam < 0:
+ * lam minimising the generalized cross-validation score GCV(lam) (Craven & Wahba 1979), searched
+ * over ln lam (a grid then golden-section refinement); the hat matrix's trace comes from the
+ * band inverse of Hutchinson & de Hoog (1985). Needs n >= 3 distinct x (the input order does not
+ * matter). Errors: UA_EINVAL (as ua_spline_sort_samples; lam not finite), UA_ENOMEM. Cost
+ * O(n) per lambda, about 200 lambdas for GCV.
+ */
+ua_status ua_spline_smoothing(const double *x, const double *y, size_t n, double lam,
+                              ua_spline_smoothing_info *info, ua_spline **out);
+
 /* The family's C export (src/spline/export.c; the vtable's export_c, src/model/family.h). */
 #include <stdio.h>
 #include "uniapprox/model.h"
@@ -199,9 +267,16 @@ ua_status ua_spline_export_c(const void *state, ua_export_type type, const char 
 
 /* The family's option table and its vtable fit (src/spline/options.c; src/model/family.h). */
 #include "uniapprox/options.h"
-enum { UA_SPLINE_NOPTIONS = 6 };
+enum { UA_SPLINE_NOPTIONS = 8 };
 extern const ua_option_spec ua_spline_option_spec[UA_SPLINE_NOPTIONS];
 ua_status ua_spline_family_fit(const ua_problem *p, const ua_options *o,
                                const ua_fit_hooks *hooks, ua_model *meta, void **state);
+
+/* The fit of --method pchip, akima, makima or smoothing (or --lam) on 1-D SAMPLES: refuses
+ * formulas, functions and the AutoKnots / interpolating-spline options; records the domain
+ * [min x, max x], "samples", and for smoothing "smoothing_lam", "smoothing_lam_from" (gcv |
+ * given), "gcv_score", "effective_dof", "residual_rms" (src/spline/methods.c). */
+ua_status ua_spline_fit_method(const ua_problem *p, const ua_options *o, ua_model *meta,
+                               void **state);
 
 #endif /* UA_SPLINE_INTERNAL_H */

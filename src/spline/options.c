@@ -33,6 +33,15 @@ const ua_option_spec ua_spline_option_spec[] = {
     { "max-knots", UA_OPT_INT, "100000", 6, UA_SPLINE_MAX_KNOTS, 0, NULL,
       "give up (not resolved, best spline kept) beyond this many knots (at most 4e6: about 150 "
       "bytes of memory each)", AUTOKNOTS },
+    { "method", UA_OPT_CHOICE, "cubic", 0, 0, 0, "cubic|pchip|akima|makima|smoothing",
+      "from samples: the interpolating cubic spline, monotone PCHIP, Akima, modified Akima, or "
+      "the smoothing spline (see --lam)",
+      "scipy.interpolate CubicSpline, PchipInterpolator, Akima1DInterpolator, "
+      "make_smoothing_spline" },
+    { "lam", UA_OPT_REAL, NULL, 0, 1e300, 0, NULL,
+      "with --method smoothing: lambda in sum (y - g)^2 + lambda * integral g''^2 (unset: the "
+      "lambda minimising generalized cross-validation)",
+      "scipy make_smoothing_spline; Craven & Wahba 1979" },
 };
 
 _Static_assert(sizeof ua_spline_option_spec / sizeof ua_spline_option_spec[0] ==
@@ -142,6 +151,8 @@ ua_status ua_spline_family_fit(const ua_problem *p, const ua_options *o,
     ua_spline_options so;
     ua_status s = read_options(o, &so);
     if (s) return s;
+    if (ua_options_choice(o, "method") > 0 || ua_options_given(o, "lam"))
+        return ua_spline_fit_method(p, o, meta, state); /* src/spline/methods.c */
     if (kind == UA_PROBLEM_SAMPLES) return fit_samples(p, o, &so, meta, state);
 
     double a = ua_problem_lo(p)[0], b = ua_problem_hi(p)[0];
