@@ -82,6 +82,24 @@ typedef enum {
 /* The variable the monomials are in (see the top of this header). Append only. */
 typedef enum { UA_MINIMAX_VAR_AUTO = 0, UA_MINIMAX_VAR_X = 1, UA_MINIMAX_VAR_UNIT = 2 } ua_minimax_var;
 
+/* The basis the approximation is stored, evaluated and exported in. Append only. */
+typedef enum {
+    UA_MINIMAX_BASIS_AUTO = 0,      /* monomials when they reproduce the best approximation in
+                                       double (measured error <= 1.125 real error + 4 eps
+                                       max|w f|), else the Chebyshev series; monomials always
+                                       with --coeffs double|float or an explicit var */
+    UA_MINIMAX_BASIS_MONOMIAL = 1,  /* sum c_k t^k, Horner or Estrin (the libm kernel form) */
+    UA_MINIMAX_BASIS_CHEBYSHEV = 2  /* sum c_k T_k(s), s = (x - shift) * scale in [-1, 1],
+                                       Clenshaw (ua_cheb_clenshaw): stable at any degree */
+} ua_minimax_basis;
+
+/* A restriction of the polynomial to odd or even monomials. Append only. */
+typedef enum {
+    UA_MINIMAX_PARITY_NONE = 0,
+    UA_MINIMAX_PARITY_ODD = 1,  /* x, x^3, ..., up to the degree */
+    UA_MINIMAX_PARITY_EVEN = 2  /* 1, x^2, ..., up to the degree */
+} ua_minimax_parity;
+
 /* ua_minimax_options.degree value asking for the least degree that meets tol. */
 #define UA_MINIMAX_DEGREE_AUTO (-1)
 
@@ -104,6 +122,12 @@ typedef struct {
                                 over [a, b] (relative; default 1e-9) */
     long prec;               /* MPFR working precision in bits, >= 64 (default 192); the target is
                                 evaluated at this precision (plus its own guard bits) */
+    ua_minimax_basis basis;  /* default UA_MINIMAX_BASIS_AUTO */
+    ua_minimax_parity parity;   /* default NONE; ODD / EVEN: the monomials of that parity up to
+                                   degree (Sollya's [|1, 3, 5|]) */
+    const int *monomials;    /* chosen exponents, increasing, borrowed (default NULL: all up to
+                                degree); excludes parity; polynomials only */
+    size_t nmonomials;
 } ua_minimax_options;
 
 /* A fitted minimax approximation. Immutable once built: evaluation is thread-safe. */
@@ -130,6 +154,7 @@ typedef struct {
     size_t nalt;           /* alternation points of the real best approximation (N + 2, or 0
                               when exact or degenerate) */
     const double *alt;     /* (nalt,) increasing, in x */
+    ua_minimax_basis basis; /* MONOMIAL (coefficients of t^k) or CHEBYSHEV (of T_k(t)) */
 } ua_minimax_info;
 
 /* Fills *opt with the defaults listed in ua_minimax_options. */

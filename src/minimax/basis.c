@@ -132,3 +132,76 @@ done:
     mm_vec_free(res, n + 1);
     return rc;
 }
+
+int mm_cheb_affine(size_t n, mpfr_t *c, const mpfr_t alpha, const mpfr_t beta, mpfr_t *out,
+                   mpfr_prec_t prec)
+{
+    if (n == 0) return 0;
+    mpfr_t *T = mm_vec_new(n, prec);
+    mpfr_t pi, t, s, y, b0, b1, b2;
+    if (!T) return -1;
+    mpfr_inits2(prec, pi, t, s, y, b0, b1, b2, (mpfr_ptr)0);
+    mpfr_const_pi(pi, MPFR_RNDN);
+    for (size_t k = 0; k < n; k++) mpfr_set_zero(out[k], 1);
+    for (size_t j = 0; j < n; j++) {
+        /* t_j = cos(pi (2j + 1) / (2n)) */
+        mpfr_mul_ui(t, pi, 2 * j + 1, MPFR_RNDN);
+        mpfr_div_ui(t, t, 2 * n, MPFR_RNDN);
+        mpfr_cos(t, t, MPFR_RNDN);
+        mpfr_mul(s, beta, t, MPFR_RNDN);
+        mpfr_add(s, s, alpha, MPFR_RNDN);
+        /* y = sum c_k T_k(s) by Clenshaw */
+        mpfr_set_zero(b1, 1);
+        mpfr_set_zero(b2, 1);
+        for (size_t k = n - 1; k >= 1; k--) {
+            mpfr_mul(b0, s, b1, MPFR_RNDN);
+            mpfr_mul_2ui(b0, b0, 1, MPFR_RNDN);
+            mpfr_sub(b0, b0, b2, MPFR_RNDN);
+            mpfr_add(b0, b0, c[k], MPFR_RNDN);
+            mpfr_swap(b2, b1);
+            mpfr_swap(b1, b0);
+        }
+        mpfr_mul(y, s, b1, MPFR_RNDN);
+        mpfr_sub(y, y, b2, MPFR_RNDN);
+        mpfr_add(y, y, c[0], MPFR_RNDN);
+        mm_cheb_values(n, t, T);
+        for (size_t k = 0; k < n; k++) {
+            mpfr_mul(b0, y, T[k], MPFR_RNDN);
+            mpfr_add(out[k], out[k], b0, MPFR_RNDN);
+        }
+    }
+    for (size_t k = 0; k < n; k++) {
+        mpfr_mul_2ui(out[k], out[k], k ? 1 : 0, MPFR_RNDN);
+        mpfr_div_ui(out[k], out[k], n, MPFR_RNDN);
+    }
+    if (mpfr_zero_p(alpha)) { /* p(beta t) has the parity of p: keep its zeros exact */
+        for (size_t par = 0; par < 2; par++) {
+            int all_zero = 1;
+            for (size_t k = par; k < n; k += 2) all_zero = all_zero && mpfr_zero_p(c[k]);
+            if (all_zero)
+                for (size_t k = par; k < n; k += 2) mpfr_set_zero(out[k], 1);
+        }
+    }
+    mpfr_clears(pi, t, s, y, b0, b1, b2, (mpfr_ptr)0);
+    mm_vec_free(T, n);
+    return 0;
+}
+
+void mm_add_power_as_cheb(unsigned e, const mpfr_t w, mpfr_t *acc, mpfr_prec_t prec)
+{
+    /* s^e = 2^(1-e) sum_{j < e/2} binom(e, j) T_{e-2j} + [e even] 2^-e binom(e, e/2) T_0 */
+    mpfr_t bin, t;
+    mpfr_inits2(prec, bin, t, (mpfr_ptr)0);
+    mpfr_set_ui(bin, 1, MPFR_RNDN); /* binom(e, 0) */
+    for (unsigned j = 0; 2 * j <= e; j++) {
+        if (j) { /* binom(e, j) = binom(e, j - 1) (e - j + 1) / j */
+            mpfr_mul_ui(bin, bin, e - j + 1, MPFR_RNDN);
+            mpfr_div_ui(bin, bin, j, MPFR_RNDN);
+        }
+        mpfr_mul(t, w, bin, MPFR_RNDN);
+        if (2 * j == e) mpfr_div_2ui(t, t, e, MPFR_RNDN);
+        else if (e >= 1) mpfr_div_2ui(t, t, e - 1, MPFR_RNDN);
+        mpfr_add(acc[e - 2 * j], acc[e - 2 * j], t, MPFR_RNDN);
+    }
+    mpfr_clears(bin, t, (mpfr_ptr)0);
+}

@@ -6,6 +6,7 @@
 
 #include "core/internal.h"
 #include "internal.h"
+#include "uniapprox/chebtech.h"
 
 static inline double mac(double a, double b, double c)
 {
@@ -67,9 +68,37 @@ static float polyf(const double *c, size_t n, float t, ua_minimax_scheme scheme)
     return v[0];
 }
 
+/* Clenshaw in float with the operations and order of ua_cheb_clenshaw (the exported float code
+ * runs the same loop on float coefficients). */
+static float clenshawf(const double *c, size_t n, float s)
+{
+    float b1 = 0.0f, b2 = 0.0f, s2 = s + s;
+    for (size_t k = n - 1; k >= 1; k--) {
+        float b0 = (float)c[k] + s2 * b1 - b2;
+        b2 = b1;
+        b1 = b0;
+    }
+    return (float)c[0] + s * b1 - b2;
+}
+
+/* The Chebyshev variable t = (x - shift) * scale, clamped to [-1, 1] (rounding of shift and scale
+ * may put the ends a few ulps outside). */
+static double cheb_var(const ua_minimax *p, double x)
+{
+    double t = (x - p->shift) * p->scale;
+    if (t < -1.0) t = -1.0;
+    if (t > 1.0) t = 1.0;
+    return t;
+}
+
 double ua_minimax_eval(const ua_minimax *p, double x)
 {
     if (!p || !(x >= p->a && x <= p->b)) return NAN;
+    if (p->basis == UA_MINIMAX_BASIS_CHEBYSHEV) {
+        double t = cheb_var(p, x), y = ua_cheb_clenshaw(p->num, p->nnum, t);
+        if (p->nden) y = y / ua_cheb_clenshaw(p->den, p->nden, t);
+        return y;
+    }
     double t = p->shift == 0.0 && p->scale == 1.0 ? x : (x - p->shift) * p->scale;
     double y = poly(p->num, p->nnum, t, p->scheme);
     if (p->nden) y = y / poly(p->den, p->nden, t, p->scheme);
@@ -79,6 +108,14 @@ double ua_minimax_eval(const ua_minimax *p, double x)
 float ua_minimax_eval_float(const ua_minimax *p, float x)
 {
     if (!p || !((double)x >= p->a && (double)x <= p->b)) return NAN;
+    if (p->basis == UA_MINIMAX_BASIS_CHEBYSHEV) {
+        float t = (x - (float)p->shift) * (float)p->scale;
+        if (t < -1.0f) t = -1.0f;
+        if (t > 1.0f) t = 1.0f;
+        float y = clenshawf(p->num, p->nnum, t);
+        if (p->nden) y = y / clenshawf(p->den, p->nden, t);
+        return y;
+    }
     float t = p->shift == 0.0 && p->scale == 1.0 ? x : (x - (float)p->shift) * (float)p->scale;
     float y = polyf(p->num, p->nnum, t, p->scheme);
     if (p->nden) y = y / polyf(p->den, p->nden, t, p->scheme);
@@ -98,6 +135,20 @@ double mm_condition(const mm_problem *pb, const double *c, size_t n, double shif
         }
         if (s > S) S = s;
         if (fabs(y) > P) P = fabs(y);
+    }
+    return P > 0.0 ? S / P : 1.0;
+}
+
+double mm_condition_cheb(const mm_problem *pb, const double *c, size_t n, double shift,
+                         double scale)
+{
+    double S = 0.0, P = 0.0;
+    for (size_t k = 0; k < n; k++) S += fabs(c[k]);
+    for (size_t j = 0; j < pb->M; j++) {
+        double t = (pb->gx[j] - shift) * scale;
+        t = t < -1.0 ? -1.0 : t > 1.0 ? 1.0 : t;
+        double y = fabs(ua_cheb_clenshaw(c, n, t));
+        if (y > P) P = y;
     }
     return P > 0.0 ? S / P : 1.0;
 }
@@ -124,7 +175,9 @@ static double float_point(double x, double a, double b)
 ua_status mm_measure(mm_problem *pb, ua_minimax *p)
 {
     mm_sol sol = {p->nnum, p->nden, NULL, NULL, 0};
-    if (mm_sol_init(&sol, p->nnum, p->nden, 0, pb->prec)) return UA_ENOMEM_ERR(p->nnum * 32);
+    if (mm_sol_init(&sol, p->nnum, p->nden, p->basis == UA_MINIMAX_BASIS_CHEBYSHEV ? 2 : 0,
+                    pb->prec))
+        return UA_ENOMEM_ERR(p->nnum * 32);
     for (size_t k = 0; k < p->nnum; k++) mpfr_set_d(sol.p[k], p->num[k], MPFR_RNDN);
     for (size_t k = 0; k < p->nden; k++) mpfr_set_d(sol.q[k], p->den[k], MPFR_RNDN);
     mm_extrema ex;

@@ -2,11 +2,13 @@
  * The `minimax` family vtable: predict, save / load through the safetensors container, C export
  * (Horner or Estrin, fma where the target has a fast one) and description (src/model/family.h).
  *
- * Tensors: "num" F64 (m + 1,) monomial coefficients in t; "den" F64 (n + 1,) for a rational;
+ * Tensors: "num" F64 (m + 1,) coefficients in t (of t^k, or of T_k(t) with the Chebyshev basis);
+ * "den" F64 (n + 1,) for a rational;
  * "variable" F64 (2,) = [shift, scale] (t = (x - shift) * scale); "alternation" F64 (k,) when
  * there are alternation points.
  * Metadata (strings): "minimax_error" abs|rel|weighted, "minimax_coeffs" real|double|float,
- * "minimax_scheme" horner|estrin, "minimax_var" x|unit, "minimax_converged" 0|1,
+ * "minimax_scheme" horner|estrin, "minimax_var" x|unit, "minimax_basis" monomial|chebyshev
+ * (absent in older files: monomial), "minimax_converged" 0|1,
  * "minimax_resolved" 0|1 (the fit returned UA_OK; absent in older files: = converged),
  * "minimax_iterations", and the numbers "minimax_levelled_error", "minimax_real_error",
  * "minimax_coeff_error", "minimax_measured_error", "minimax_float_error", "minimax_cond"
@@ -24,6 +26,7 @@
 static const char *const error_names[] = {"abs", "rel", "weighted"};
 static const char *const coeff_names[] = {"real", "double", "float"};
 static const char *const scheme_names[] = {"horner", "estrin"};
+static const char *const basis_names[] = {"auto", "monomial", "chebyshev"};
 
 static void mm_family_free(void *state) { ua_minimax_free(state); }
 
@@ -54,6 +57,7 @@ static ua_status mm_save(const void *state, ua_st *st)
     if (!s) s = ua_st_set_meta(st, "minimax_coeffs", coeff_names[p->coeffs]);
     if (!s) s = ua_st_set_meta(st, "minimax_scheme", scheme_names[p->scheme]);
     if (!s) s = ua_st_set_meta(st, "minimax_var", p->var == UA_MINIMAX_VAR_UNIT ? "unit" : "x");
+    if (!s) s = ua_st_set_meta(st, "minimax_basis", basis_names[p->basis]);
     if (!s) s = ua_st_set_meta(st, "minimax_converged", p->converged ? "1" : "0");
     if (!s) s = ua_st_set_meta(st, "minimax_resolved", p->resolved ? "1" : "0");
     snprintf(buf, sizeof buf, "%zu", p->iterations);
@@ -145,6 +149,15 @@ static ua_status mm_load(const ua_st *st, double lo, double hi, void **state)
     unsigned long long iters = its ? strtoull(its, &end, 10) : 0;
     if (!its || end == its || *end)
         return UA_ERR(UA_EFORMAT, "minimax model: metadata 'minimax_iterations' is not a count");
+    const char *bs = ua_st_meta(st, "minimax_basis");
+    int basis = bs ? pick(bs, basis_names, 3) : UA_MINIMAX_BASIS_MONOMIAL;
+    if (basis < UA_MINIMAX_BASIS_MONOMIAL)
+        return UA_ERR(UA_EFORMAT, "minimax model: metadata 'minimax_basis' must be monomial or "
+                      "chebyshev");
+    if (basis == UA_MINIMAX_BASIS_CHEBYSHEV &&
+        !(fabs((lo - var[0]) * var[1]) <= 1.0 + 1e-12 && fabs((hi - var[0]) * var[1]) <= 1.0 + 1e-12))
+        return UA_ERR(UA_EFORMAT, "minimax model: a Chebyshev model's variable must map the "
+                      "domain into [-1, 1]");
     double v[6];
     const char *keys[6] = {"minimax_levelled_error", "minimax_real_error", "minimax_coeff_error",
                            "minimax_measured_error", "minimax_float_error", "minimax_cond"};
@@ -169,6 +182,7 @@ static ua_status mm_load(const ua_st *st, double lo, double hi, void **state)
     p->error = (ua_minimax_error)err;
     p->coeffs = (ua_minimax_coeffs)co;
     p->scheme = (ua_minimax_scheme)sc;
+    p->basis = (ua_minimax_basis)basis;
     p->converged = cv[0] == '1';
     /* "minimax_resolved" (absent from older files: then the convergence flag stands in) */
     const char *rv = ua_st_meta(st, "minimax_resolved");
@@ -223,9 +237,12 @@ static ua_status mm_describe(const void *state, cJSON *obj)
     if (p->nden) ok = ok && cJSON_AddNumberToObject(obj, "den_degree", (double)(p->nden - 1));
     ok = ok && cJSON_AddStringToObject(obj, "error_measure", error_names[p->error]);
     ok = ok && cJSON_AddStringToObject(obj, "coeffs", coeff_names[p->coeffs]);
-    ok = ok && cJSON_AddStringToObject(obj, "scheme", scheme_names[p->scheme]);
+    int cheb = p->basis == UA_MINIMAX_BASIS_CHEBYSHEV;
+    ok = ok && cJSON_AddStringToObject(obj, "basis", basis_names[p->basis]);
+    ok = ok && cJSON_AddStringToObject(obj, "scheme", cheb ? "clenshaw" : scheme_names[p->scheme]);
     ok = ok && cJSON_AddStringToObject(obj, "variable", p->var == UA_MINIMAX_VAR_UNIT
                                                             ? "t = (x - shift) * scale" : "x");
+    ok = ok && cJSON_AddStringToObject(obj, "coefficients_of", cheb ? "T_k(t)" : "t^k");
     if (p->var == UA_MINIMAX_VAR_UNIT) {
         ok = ok && cJSON_AddNumberToObject(obj, "shift", p->shift);
         ok = ok && cJSON_AddNumberToObject(obj, "scale", p->scale);

@@ -8,6 +8,7 @@
 
 #include "core/internal.h"
 #include "internal.h"
+#include "uniapprox/chebtech.h"
 #include "probe/probe.h" /* the edge detector, to name a pole when Remez fails */
 
 void ua_minimax_options_default(ua_minimax_options *o)
@@ -26,6 +27,10 @@ void ua_minimax_options_default(ua_minimax_options *o)
     o->max_iter = 60;
     o->eq_tol = 1e-9;
     o->prec = 192;
+    o->basis = UA_MINIMAX_BASIS_AUTO;
+    o->parity = UA_MINIMAX_PARITY_NONE;
+    o->monomials = NULL;
+    o->nmonomials = 0;
 }
 
 ua_minimax *mm_alloc(size_t nnum, size_t nden, size_t nalt)
@@ -45,6 +50,7 @@ ua_minimax *mm_alloc(size_t nnum, size_t nden, size_t nalt)
     p->shift = 0.0;
     p->scale = 1.0;
     p->var = UA_MINIMAX_VAR_X;
+    p->basis = UA_MINIMAX_BASIS_MONOMIAL;
     return p;
 }
 
@@ -79,6 +85,7 @@ void ua_minimax_get_info(const ua_minimax *p, ua_minimax_info *info)
         .converged = p->converged,
         .nalt = p->nalt,
         .alt = p->alt,
+        .basis = p->basis,
     };
 }
 
@@ -178,6 +185,12 @@ static double cond_of(const mm_problem *pb, const mpfr_t *mn, size_t nn, const m
                       size_t nd, double shift, double scale)
 {
     double c[1001], kn = 1.0, kd = 1.0;
+    /* a coefficient beyond the double range: that form cannot be stored (--var auto then takes
+     * the unit variable) */
+    for (size_t k = 0; k < nn + nd; k++)
+        if (!mpfr_number_p(k < nn ? mn[k] : md[k - nn]) ||
+            !isfinite(mpfr_get_d(k < nn ? mn[k] : md[k - nn], MPFR_RNDN)))
+            return INFINITY;
     for (size_t k = 0; k < nn; k++) c[k] = mpfr_get_d(mn[k], MPFR_RNDN);
     kn = mm_condition(pb, c, nn, shift, scale);
     if (nd) {
@@ -185,6 +198,287 @@ static double cond_of(const mm_problem *pb, const mpfr_t *mn, size_t nn, const m
         kd = mm_condition(pb, c, nd, shift, scale);
     }
     return isfinite(kn) && isfinite(kd) ? (kn > kd ? kn : kd) : INFINITY;
+}
+
+/* The exponents of a restricted basis into expo (room for degree + 1); 0 when every monomial up
+ * to the degree is asked (no restriction). */
+static size_t exponents(const ua_minimax_options *o, int *expo)
+{
+    size_t m = 0;
+    if (o->monomials && o->nmonomials) {
+        for (size_t k = 0; k < o->nmonomials; k++) expo[m++] = o->monomials[k];
+    } else if (o->parity != UA_MINIMAX_PARITY_NONE) {
+        for (int e = o->parity == UA_MINIMAX_PARITY_ODD ? 1 : 0; e <= o->degree; e += 2)
+            expo[m++] = e;
+    }
+    return m == (size_t)o->degree + 1 ? 0 : m;
+}
+
+/* f (and w) at -x against +-f(x) (and w(x)) at 33 points of (0, b]: 0 when the target has the
+ * parity of the exponents to 2^(-prec/2) of the scale, else UA_EINVAL naming the point. */
+static ua_status check_parity(mm_problem *pb, int odd)
+{
+    mpfr_t f1, f2, w1, w2, d;
+    mpfr_inits2(pb->prec, f1, f2, w1, w2, d, (mpfr_ptr)0);
+    ua_status s = UA_OK;
+    double lim = ldexp(pb->fscale, -(int)(pb->prec / 2));
+    for (int j = 0; j < 33 && !s; j++) {
+        double x = pb->b * (j + 0.5) / 33.0, mx = -x;
+        ua_target_eval_mpfr(pb->f, &x, f1);
+        ua_target_eval_mpfr(pb->f, &mx, f2);
+        if (odd) mpfr_add(d, f1, f2, MPFR_RNDN);
+        else mpfr_sub(d, f1, f2, MPFR_RNDN);
+        int bad = !(fabs(mpfr_get_d(d, MPFR_RNDN)) <= lim);
+        if (!bad && pb->kind == UA_MINIMAX_WEIGHTED) {
+            ua_target_eval_mpfr(pb->w, &x, w1);
+            ua_target_eval_mpfr(pb->w, &mx, w2);
+            mpfr_sub(d, w1, w2, MPFR_RNDN);
+            bad = !(fabs(mpfr_get_d(d, MPFR_RNDN)) <= ldexp(fabs(mpfr_get_d(w1, MPFR_RNDN)),
+                                                           -(int)(pb->prec / 2)));
+        }
+        if (bad)
+            s = UA_ERR(UA_EINVAL, "minimax: the target (or weight) is not %s on [%.17g, %.17g]: "
+                       "f(%.17g) = %.17g, f(%.17g) = %.17g; %s monomials cannot approximate it "
+                       "(drop --parity / --monomials, or fit on [0, b])", odd ? "odd" : "even",
+                       pb->a, pb->b, x, mpfr_get_d(f1, MPFR_RNDN), mx,
+                       mpfr_get_d(f2, MPFR_RNDN), odd ? "odd" : "even");
+    }
+    mpfr_clears(f1, f2, w1, w2, d, (mpfr_ptr)0);
+    return s;
+}
+
+/* The best polynomial in the restricted basis expo (m,) as a Chebyshev series in pb's s, by the
+ * exchange on [0, b] for a symmetric interval (the target's parity checked; the alternation points
+ * mirrored onto [-b, 0)), or on [a, b] itself when a >= 0 (docs/minimax.md, "Odd, even and chosen
+ * monomials"). */
+static ua_status restricted_fit(mm_problem *pb, const ua_minimax_options *o, const int *expo,
+                                size_t m, const mm_remez_opts *ro, mm_result *res)
+{
+    double a = pb->a, b = pb->b;
+    int sym = a == -b, par = expo[0] % 2, same = 1;
+    for (size_t k = 1; k < m; k++) same = same && expo[k] % 2 == par;
+    if (!(sym && same) && a < 0)
+        return UA_ERR(UA_EINVAL, "minimax: chosen monomials need an interval [a, b] with a >= 0, "
+                      "or a symmetric one [-b, b] with exponents of one parity (the Haar "
+                      "condition), not [%.17g, %.17g]%s", a, b,
+                      sym ? " with exponents of both parities" : "");
+    ua_status s;
+    if (sym && (s = check_parity(pb, par))) return s;
+    /* the half interval; with the relative error and f(0) = 0 (an odd f) the error at 0 is the
+     * limit p'(0)/f'(0) - 1, reached to 2^-40 from b 2^-40 on */
+    double ah = sym ? 0.0 : a;
+    if (sym && o->error == UA_MINIMAX_REL) {
+        mpfr_t f0;
+        mpfr_init2(f0, pb->prec);
+        double zero = 0.0;
+        ua_target_eval_mpfr(pb->f, &zero, f0);
+        if (mpfr_zero_p(f0)) ah = ldexp(b, -40);
+        mpfr_clear(f0);
+    }
+    mm_problem half;
+    s = mm_problem_init(&half, pb->f, pb->w, pb->kind, ah, b, 0.0, 1.0, pb->prec,
+                        mm_grid_size(m + 1));
+    if (s) return s;
+    mpfr_set_zero(half.mid, 1); /* s = x / b */
+    mpfr_set_d(half.half, b, MPFR_RNDN);
+    s = mm_remez_restricted(&half, expo, m, sym, ro, res);
+    if (!s && !sym && res->sol.np) { /* the series in x / b -> in pb's s: x / b = alpha + beta s */
+        mpfr_t alpha, beta;
+        mpfr_t *c = mm_vec_new(res->sol.np, pb->prec);
+        mpfr_inits2(pb->prec, alpha, beta, (mpfr_ptr)0);
+        mpfr_div_d(alpha, pb->mid, b, MPFR_RNDN);
+        mpfr_div_d(beta, pb->half, b, MPFR_RNDN);
+        if (!c || mm_cheb_affine(res->sol.np, res->sol.p, alpha, beta, c, pb->prec))
+            s = UA_ENOMEM_ERR(res->sol.np * sizeof(mpfr_t));
+        else
+            for (size_t k = 0; k < res->sol.np; k++) mpfr_set(res->sol.p[k], c[k], MPFR_RNDN);
+        mm_vec_free(c, c ? res->sol.np : 0);
+        mpfr_clears(alpha, beta, (mpfr_ptr)0);
+    }
+    if (!s && sym && res->nref) { /* the alternation on [-b, b]: the reference and its mirror */
+        size_t n0 = res->nref, z = res->ref[0] == 0.0, nn = 2 * n0 - z;
+        double *full = ua_calloc(nn, sizeof *full);
+        if (!full) s = UA_ENOMEM_ERR(nn * sizeof *full);
+        else {
+            for (size_t i = 0; i < n0 - z; i++) full[i] = -res->ref[n0 - 1 - i];
+            memcpy(full + n0 - z, res->ref, n0 * sizeof *full);
+            free(res->ref);
+            res->ref = full;
+            res->nref = nn;
+        }
+    }
+    mm_problem_clear(&half);
+    if (s) mm_result_clear(res);
+    return s;
+}
+
+/* The Chebyshev model of the real solution: t = (x - mid) * 2 / (b - a) (doubles), the series
+ * re-expanded exactly in t (the rounded shift and scale are not quite the solver's map) and
+ * rounded once to double. UA_EUNSUPPORTED when 2 / (b - a) overflows. */
+static ua_status build_cheb(mm_problem *pb, const mm_result *res, ua_minimax *p)
+{
+    double shift = 0.5 * pb->a + 0.5 * pb->b, scale = 2.0 / (pb->b - pb->a);
+    if (!isfinite(scale) || scale == 0.0)
+        return UA_ERR(UA_EUNSUPPORTED, "minimax: the interval is too short for the Chebyshev "
+                      "variable (2 / (b - a) overflows)");
+    mpfr_set_d(pb->shift, shift, MPFR_RNDN);
+    mpfr_set_d(pb->scale, scale, MPFR_RNDN);
+    mpfr_t alpha, beta;
+    mpfr_inits2(pb->prec, alpha, beta, (mpfr_ptr)0);
+    mm_problem_alpha_beta(pb, alpha, beta);
+    size_t nmax = res->sol.np > res->sol.nq ? res->sol.np : res->sol.nq;
+    mpfr_t *c = mm_vec_new(nmax, pb->prec);
+    ua_status s = UA_OK;
+    if (!c) s = UA_ENOMEM_ERR(nmax * sizeof(mpfr_t));
+    for (int part = 0; part < 2 && !s; part++) {
+        size_t n = part ? res->sol.nq : res->sol.np;
+        double *dst = part ? p->den : p->num;
+        if (!n) continue;
+        if (mm_cheb_affine(n, part ? res->sol.q : res->sol.p, alpha, beta, c, pb->prec)) {
+            s = UA_ENOMEM_ERR(n * sizeof(mpfr_t));
+            break;
+        }
+        for (size_t k = 0; k < n && !s; k++)
+            if (round_coeff(c[k], UA_MINIMAX_DOUBLE, &dst[k]))
+                s = UA_ERR(UA_EUNSUPPORTED, "minimax: a Chebyshev coefficient is outside the "
+                           "double range");
+    }
+    mm_vec_free(c, c ? nmax : 0);
+    mpfr_clears(alpha, beta, (mpfr_ptr)0);
+    if (s) return s;
+    p->shift = shift;
+    p->scale = scale;
+    p->var = UA_MINIMAX_VAR_UNIT;
+    p->basis = UA_MINIMAX_BASIS_CHEBYSHEV;
+    return UA_OK;
+}
+
+/* Sets the monomial coefficients outside the restricted basis expo (m,) to exact zeros: with
+ * shift 0 they are rounding residue of the conversions (the basis holds exactly those monomials). */
+static void keep_basis(mpfr_t *mn, size_t nn, const int *expo, size_t m, double shift)
+{
+    if (!m || shift != 0.0) return;
+    for (size_t k = 0, j = 0; k < nn; k++) {
+        while (j < m && (size_t)expo[j] < k) j++;
+        if (j >= m || (size_t)expo[j] != k) mpfr_set_zero(mn[k], 1);
+    }
+}
+
+/* The monomial model (the variable chosen as the header says; rounding by mm_fpround for
+ * polynomials with --coeffs double|float, to nearest for rationals and restricted bases, whose
+ * variable is x unless the unit one is asked: only then are they stored as the monomials
+ * chosen). */
+static ua_status build_mono(mm_problem *pb, const mm_result *res, const ua_minimax_options *o,
+                            const int *expo, size_t m, ua_minimax *p)
+{
+    int restricted = m != 0;
+    size_t nn = res->sol.np, nd = res->sol.nq;
+    mpfr_t *mn = mm_vec_new(nn, pb->prec), *md = mm_vec_new(nd, pb->prec);
+    ua_status s = UA_OK;
+    if (!mn || !md) {
+        s = UA_ENOMEM_ERR((nn + nd) * sizeof(mpfr_t));
+        goto done;
+    }
+    mm_remez_opts ro = {o->max_iter, o->eq_tol};
+    double shift = 0.0, scale = 1.0, ushift = 0.5 * pb->a + 0.5 * pb->b, uscale = 2.0 / (pb->b - pb->a);
+    if (!isfinite(uscale) || uscale == 0.0) uscale = 1.0;
+    if ((s = convert(pb, &res->sol, shift, scale, mn, md))) goto done;
+    keep_basis(mn, nn, expo, m, shift);
+    double cx = cond_of(pb, (const mpfr_t *)mn, nn, (const mpfr_t *)md, nd, shift, scale);
+    int reopt = nd == 0 && o->coeffs != UA_MINIMAX_REAL && !restricted;
+    int try_both = o->var == UA_MINIMAX_VAR_AUTO && reopt;
+    int unit = o->var == UA_MINIMAX_VAR_UNIT || (o->var == UA_MINIMAX_VAR_AUTO && !(cx <= 16.0) &&
+                                                 !(restricted && ushift != 0.0));
+    p->var = UA_MINIMAX_VAR_X;
+    if (reopt) {
+        double err = INFINITY, err2 = INFINITY;
+        ua_status s1 = UA_OK;
+        if (try_both || !unit) {
+            s1 = mm_fpround(pb, nn, mn, o->coeffs, &ro, res->maxerr, p->num, &err);
+            if (s1 && s1 != UA_EUNSUPPORTED) {
+                s = s1;
+                goto done;
+            }
+        }
+        if (try_both || unit) {
+            double *alt_c = ua_calloc(nn, sizeof *alt_c);
+            if (!alt_c) {
+                s = UA_ENOMEM_ERR(nn * sizeof *alt_c);
+                goto done;
+            }
+            if ((s = convert(pb, &res->sol, ushift, uscale, mn, md))) {
+                free(alt_c);
+                goto done;
+            }
+            s = mm_fpround(pb, nn, mn, o->coeffs, &ro, res->maxerr, alt_c, &err2);
+            if (s && s != UA_EUNSUPPORTED) {
+                free(alt_c);
+                goto done;
+            }
+            if (!s && (!(try_both || !unit) || s1 || err2 < err)) {
+                memcpy(p->num, alt_c, nn * sizeof *alt_c);
+                shift = ushift;
+                scale = uscale;
+                p->var = UA_MINIMAX_VAR_UNIT;
+                s1 = UA_OK;
+            }
+            free(alt_c);
+            s = UA_OK;
+        }
+        if (s1) {
+            s = s1;
+            goto done;
+        }
+    } else {
+        if (unit) {
+            shift = ushift;
+            scale = uscale;
+            if ((s = convert(pb, &res->sol, shift, scale, mn, md))) goto done;
+            keep_basis(mn, nn, expo, m, shift);
+            p->var = UA_MINIMAX_VAR_UNIT;
+        }
+        ua_minimax_coeffs fmt = o->coeffs == UA_MINIMAX_FLOAT ? o->coeffs : UA_MINIMAX_DOUBLE;
+        for (size_t k = 0; k < nn && !s; k++)
+            if (round_coeff(mn[k], fmt, &p->num[k])) s = UA_EUNSUPPORTED;
+        for (size_t k = 0; k < nd && !s; k++)
+            if (round_coeff(md[k], fmt, &p->den[k])) s = UA_EUNSUPPORTED;
+        if (s) {
+            s = UA_ERR(UA_EUNSUPPORTED, "minimax: a coefficient is outside the %s range in "
+                       "the variable %s%s", fmt == UA_MINIMAX_FLOAT ? "float" : "double",
+                       unit ? "t = (x - mid) * 2 / (b - a)" : "x",
+                       unit ? "" : " (use --var unit or --var auto)");
+            goto done;
+        }
+    }
+    p->shift = shift;
+    p->scale = scale;
+    p->basis = UA_MINIMAX_BASIS_MONOMIAL;
+done:
+    mm_vec_free(mn, mn ? nn : 0);
+    mm_vec_free(md, md ? nd : 0);
+    return s;
+}
+
+/* Fills the common fields of p, its condition number and its re-measured errors. */
+static ua_status finish(mm_problem *pb, const ua_minimax_options *o, const mm_result *res,
+                        ua_minimax *p)
+{
+    p->a = pb->a;
+    p->b = pb->b;
+    p->error = o->error;
+    p->coeffs = o->coeffs;
+    p->scheme = o->scheme;
+    if (res && res->nref && p->nalt == res->nref) memcpy(p->alt, res->ref, res->nref * sizeof *p->alt);
+    mpfr_set_d(pb->shift, p->shift, MPFR_RNDN);
+    mpfr_set_d(pb->scale, p->scale, MPFR_RNDN);
+    int cheb = p->basis == UA_MINIMAX_BASIS_CHEBYSHEV;
+    p->cond = (cheb ? mm_condition_cheb : mm_condition)(pb, p->num, p->nnum, p->shift, p->scale);
+    if (p->nden) {
+        double kd = (cheb ? mm_condition_cheb : mm_condition)(pb, p->den, p->nden, p->shift,
+                                                              p->scale);
+        if (!(kd <= p->cond)) p->cond = kd;
+    }
+    return mm_measure(pb, p);
 }
 
 ua_status ua_minimax_fit(const ua_target *f, double a, double b, const ua_minimax_options *opt,
@@ -197,28 +491,31 @@ ua_status ua_minimax_fit(const ua_target *f, double a, double b, const ua_minima
     else ua_minimax_options_default(&o);
     ua_status s = mm_check_options(f, a, b, &o);
     if (s) return s;
+    if (o.degree == UA_MINIMAX_DEGREE_AUTO) return mm_fit_auto(f, a, b, &o, out);
+    return mm_fit_fixed(f, a, b, &o, out);
+}
 
-    ua_status auto_st = UA_OK;
-    char auto_msg[512] = "";
-    if (o.degree == UA_MINIMAX_DEGREE_AUTO) {
-        int d = 0;
-        s = ua_minimax_guess_degree(f, a, b, o.tol, &o, &d);
-        if (s == UA_ENOTRESOLVED) {
-            auto_st = s;
-            snprintf(auto_msg, sizeof auto_msg, "%s", ua_last_error());
-        } else if (s) return s;
-        o.degree = d;
-    }
+ua_status mm_fit_fixed(const ua_target *f, double a, double b, const ua_minimax_options *opt,
+                       ua_minimax **out)
+{
+    ua_minimax_options o = *opt;
+    *out = NULL;
+    if (o.monomials && o.nmonomials) o.degree = o.monomials[o.nmonomials - 1];
     size_t n = (size_t)o.degree, dn = (size_t)o.den_degree, N = n + dn + 2;
+    int *expo = ua_calloc(n + 1, sizeof *expo);
+    if (!expo) return UA_ENOMEM_ERR((n + 1) * sizeof *expo);
+    size_t m = exponents(&o, expo);
     mm_problem pb;
-    s = mm_problem_init(&pb, f, o.error == UA_MINIMAX_WEIGHTED ? o.weight : NULL, o.error, a, b,
-                        0.0, 1.0, (mpfr_prec_t)o.prec, mm_grid_size(N));
-    if (s) return s;
+    ua_status s = mm_problem_init(&pb, f, o.error == UA_MINIMAX_WEIGHTED ? o.weight : NULL,
+                                  o.error, a, b, 0.0, 1.0, (mpfr_prec_t)o.prec, mm_grid_size(N));
+    if (s) {
+        free(expo);
+        return s;
+    }
     mm_remez_opts ro = {o.max_iter, o.eq_tol};
-    ua_minimax *p = NULL;
+    ua_minimax *p = NULL, *q = NULL;
     mm_result res = {0};
-    mpfr_t *mn = NULL, *md = NULL;
-    int fellback = 0;
+    int fellback = 0, measured = 0;
     const char *why = NULL;
 
     if (pb.fscale == 0.0) { /* f == 0 on the grid: the zero polynomial */
@@ -230,7 +527,8 @@ ua_status ua_minimax_fit(const ua_target *f, double a, double b, const ua_minima
     } else if (mm_doubles_between(a, b) < 64) {
         if ((s = fit_constant(&pb, o.coeffs, &p))) goto done;
     } else {
-        if (dn == 0) s = mm_remez_poly(&pb, n, NULL, &ro, &res);
+        if (m) s = restricted_fit(&pb, &o, expo, m, &ro, &res);
+        else if (dn == 0) s = mm_remez_poly(&pb, n, NULL, &ro, &res);
         else {
             s = mm_remez_rational(&pb, n, dn, &ro, &res);
             if (!s && res.iterations == 0) { /* no pole-free solution at all: the polynomial */
@@ -242,103 +540,59 @@ ua_status ua_minimax_fit(const ua_target *f, double a, double b, const ua_minima
         }
         if (s) goto done;
         size_t nn = res.sol.np, nd = res.sol.nq;
-        mn = mm_vec_new(nn, pb.prec);
-        md = mm_vec_new(nd, pb.prec);
-        if (!(p = mm_alloc(nn, nd, res.nref)) || !mn || !md) {
-            s = UA_ENOMEM_ERR((nn + nd) * sizeof(mpfr_t));
+        if (!(p = mm_alloc(nn, nd, res.nref))) {
+            s = UA_ENOMEM_ERR((nn + nd) * sizeof(double));
             goto done;
         }
-        /* the variable: x when its monomial form is well conditioned, else the unit one; with
-         * rounded coefficients (polynomials) and the automatic choice, whichever rounds better */
-        double shift = 0.0, scale = 1.0, ushift = 0.5 * a + 0.5 * b, uscale = 2.0 / (b - a);
-        if (!isfinite(uscale) || uscale == 0.0) uscale = 1.0;
-        if ((s = convert(&pb, &res.sol, shift, scale, mn, md))) goto done;
-        double cx = cond_of(&pb, (const mpfr_t *)mn, nn, (const mpfr_t *)md, nd, shift, scale);
-        int try_both = o.var == UA_MINIMAX_VAR_AUTO && nd == 0 && o.coeffs != UA_MINIMAX_REAL;
-        int unit = o.var == UA_MINIMAX_VAR_UNIT || (o.var == UA_MINIMAX_VAR_AUTO && !(cx <= 16.0));
-        if (nd == 0 && o.coeffs != UA_MINIMAX_REAL) {
-            double err = INFINITY, err2 = INFINITY;
-            ua_status s1 = UA_OK;
-            if (try_both || !unit) {
-                s1 = mm_fpround(&pb, nn, mn, o.coeffs, &ro, res.maxerr, p->num, &err);
-                if (s1 && s1 != UA_EUNSUPPORTED) {
-                    s = s1;
-                    goto done;
-                }
-            }
-            if (try_both || unit) {
-                double *alt_c = ua_calloc(nn, sizeof *alt_c);
-                if (!alt_c) {
-                    s = UA_ENOMEM_ERR(nn * sizeof *alt_c);
-                    goto done;
-                }
-                if ((s = convert(&pb, &res.sol, ushift, uscale, mn, md))) {
-                    free(alt_c);
-                    goto done;
-                }
-                s = mm_fpround(&pb, nn, mn, o.coeffs, &ro, res.maxerr, alt_c, &err2);
-                if (s && s != UA_EUNSUPPORTED) {
-                    free(alt_c);
-                    goto done;
-                }
-                if (!s && (!(try_both || !unit) || s1 || err2 < err)) {
-                    memcpy(p->num, alt_c, nn * sizeof *alt_c);
-                    shift = ushift;
-                    scale = uscale;
-                    p->var = UA_MINIMAX_VAR_UNIT;
-                    s1 = UA_OK;
-                }
-                free(alt_c);
-                s = UA_OK;
-            }
-            if (s1) {
-                s = s1;
-                goto done;
-            }
-        } else {
-            if (unit) {
-                shift = ushift;
-                scale = uscale;
-                if ((s = convert(&pb, &res.sol, shift, scale, mn, md))) goto done;
-                p->var = UA_MINIMAX_VAR_UNIT;
-            }
-            ua_minimax_coeffs fmt = o.coeffs == UA_MINIMAX_FLOAT ? o.coeffs : UA_MINIMAX_DOUBLE;
-            for (size_t k = 0; k < nn && !s; k++)
-                if (round_coeff(mn[k], fmt, &p->num[k])) s = UA_EUNSUPPORTED;
-            for (size_t k = 0; k < nd && !s; k++)
-                if (round_coeff(md[k], fmt, &p->den[k])) s = UA_EUNSUPPORTED;
-            if (s) {
-                s = UA_ERR(UA_EUNSUPPORTED, "minimax: a coefficient is outside the %s range",
-                           fmt == UA_MINIMAX_FLOAT ? "float" : "double");
-                goto done;
-            }
-        }
-        p->shift = shift;
-        p->scale = scale;
-        if (res.nref) memcpy(p->alt, res.ref, res.nref * sizeof *p->alt);
+        /* the basis: Chebyshev when asked; with auto, monomials unless they fail to reproduce the
+         * best approximation in double, then whichever measures better */
+        if (o.basis == UA_MINIMAX_BASIS_CHEBYSHEV) s = build_cheb(&pb, &res, p);
+        else s = build_mono(&pb, &res, &o, expo, m, p);
+        if (s) goto done;
         p->levelled = res.E;
         p->real_err = res.maxerr;
         p->iterations = res.iterations;
         p->converged = res.converged && !fellback && !res.pole;
+        if ((s = finish(&pb, &o, &res, p))) goto done;
+        measured = 1;
+        int may_cheb = o.basis == UA_MINIMAX_BASIS_AUTO && o.coeffs == UA_MINIMAX_REAL &&
+                       o.var == UA_MINIMAX_VAR_AUTO;
+        if (may_cheb &&
+            !(p->measured_err <= 1.125 * p->real_err + 4.0 * DBL_EPSILON * pb.fscale)) {
+            if (!(q = mm_alloc(nn, nd, res.nref))) {
+                s = UA_ENOMEM_ERR((nn + nd) * sizeof(double));
+                goto done;
+            }
+            s = build_cheb(&pb, &res, q);
+            if (s == UA_EUNSUPPORTED) s = UA_OK; /* no Chebyshev variable: keep the monomials */
+            else if (!s) {
+                q->levelled = p->levelled;
+                q->real_err = p->real_err;
+                q->iterations = p->iterations;
+                q->converged = p->converged;
+                if ((s = finish(&pb, &o, &res, q))) goto done;
+                if (q->measured_err < p->measured_err) {
+                    ua_minimax *t = p;
+                    p = q;
+                    q = t;
+                }
+            }
+            if (s) goto done;
+        }
         if (fellback || res.pole)
             why = "the denominator vanishes in the interval (no pole-free rational approximation "
                   "found from the Chebyshev start)";
         else if (!res.converged)
             why = "the error did not equioscillate";
     }
-    p->a = a;
-    p->b = b;
-    p->error = o.error;
-    p->coeffs = o.coeffs;
-    p->scheme = o.scheme;
-    mpfr_set_d(pb.shift, p->shift, MPFR_RNDN);
-    mpfr_set_d(pb.scale, p->scale, MPFR_RNDN);
-    p->cond = mm_condition(&pb, p->num, p->nnum, p->shift, p->scale);
-    if (p->nden) {
-        double kd = mm_condition(&pb, p->den, p->nden, p->shift, p->scale);
-        if (!(kd <= p->cond)) p->cond = kd;
+    if (!measured) {
+        p->a = a;
+        p->b = b;
+        p->error = o.error;
+        p->coeffs = o.coeffs;
+        p->scheme = o.scheme;
+        if ((s = finish(&pb, &o, NULL, p))) goto done;
     }
-    if ((s = mm_measure(&pb, p))) goto done;
     if (res.iterations == 0) p->levelled = p->real_err = p->coeff_err; /* zero or constant */
 
     if (!p->converged && o.error != UA_MINIMAX_WEIGHTED) {
@@ -364,20 +618,18 @@ ua_status ua_minimax_fit(const ua_target *f, double a, double b, const ua_minima
     else if (p->measured_err > 2.0 * p->coeff_err + 16.0 * DBL_EPSILON * pb.fscale ||
              (p->coeffs != UA_MINIMAX_FLOAT &&
               p->coeff_err > 2.0 * p->real_err + 16.0 * DBL_EPSILON * pb.fscale))
-        s = UA_ERR(UA_ENOTRESOLVED, "minimax: the monomial form is ill-conditioned (condition "
+        s = UA_ERR(UA_ENOTRESOLVED, "minimax: the %s form is ill-conditioned (condition "
                    "number %.3g): the best approximation reaches %.6e, its coefficients in double "
                    "%.6e, evaluated in double %.6e; lower the degree or shorten the interval%s",
+                   p->basis == UA_MINIMAX_BASIS_CHEBYSHEV ? "Chebyshev" : "monomial",
                    p->cond, p->real_err, p->coeff_err, p->measured_err,
-                   p->var == UA_MINIMAX_VAR_X ? ", or use the unit variable" : "");
-    else if (auto_st)
-        s = UA_ERR(UA_ENOTRESOLVED, "%s", auto_msg);
-    else if (o.degree >= 0 && opt && opt->degree == UA_MINIMAX_DEGREE_AUTO && p->coeff_err > o.tol)
-        s = UA_ERR(UA_ENOTRESOLVED, "minimax: degree %d meets the tolerance %g with real "
-                   "coefficients, but the rounded ones reach %.6e", o.degree, o.tol, p->coeff_err);
+                   p->basis == UA_MINIMAX_BASIS_CHEBYSHEV ? ""
+                   : p->var == UA_MINIMAX_VAR_X ? ", or use --basis chebyshev or the unit variable"
+                                                : ", or use --basis chebyshev");
     p->resolved = s == UA_OK;
 done:
-    mm_vec_free(mn, mn ? res.sol.np : 0);
-    mm_vec_free(md, md ? res.sol.nq : 0);
+    free(expo);
+    ua_minimax_free(q);
     mm_result_clear(&res);
     mm_problem_clear(&pb);
     if (s && s != UA_ENOTRESOLVED) {

@@ -178,6 +178,19 @@ ua_status mm_fpround(mm_problem *pb, size_t n, mpfr_t *mono, ua_minimax_coeffs f
         free(pts);
         return UA_ENOMEM_ERR(2 * n * sizeof *cand);
     }
+    /* a coefficient beyond the format's range cannot be rounded into it (the lattice would
+     * return garbage such as zeros): refuse before trying */
+    for (size_t k = 0; k < n; k++) {
+        double c = fmt == UA_MINIMAX_FLOAT ? (double)mpfr_get_flt(mono[k], MPFR_RNDN)
+                                           : mpfr_get_d(mono[k], MPFR_RNDN);
+        if (!isfinite(c)) {
+            free(cand);
+            free(pts);
+            return UA_ERR(UA_EUNSUPPORTED, "minimax: coefficient %zu (%.3e) is outside the %s "
+                          "range", k, mpfr_get_d(mono[k], MPFR_RNDN),
+                          fmt == UA_MINIMAX_FLOAT ? "float" : "double");
+        }
+    }
     size_t npts = interpolation_points(pb, n, mono, pts);
     for (int variant = 0; variant < 4; variant++) {
         if (variant == 1 && npts < n) continue;

@@ -29,8 +29,10 @@ struct ua_minimax {
     ua_minimax_error error;
     ua_minimax_coeffs coeffs;
     ua_minimax_scheme scheme;
+    ua_minimax_basis basis;  /* MONOMIAL: num/den are coefficients of t^k; CHEBYSHEV: of T_k(t),
+                                t clamped to [-1, 1], evaluated by Clenshaw */
     size_t nnum, nden;       /* coefficient counts; nden 0 for a polynomial */
-    double *num, *den;       /* (nnum,), (nden,) monomials in t */
+    double *num, *den;       /* (nnum,), (nden,) in the basis above, in t */
     double levelled, real_err, coeff_err, measured_err, float_err, cond;
     size_t iterations;
     int converged;           /* the Remez exchange equioscillated (or the fit was exact) */
@@ -60,13 +62,26 @@ int mm_solve(size_t n, mpfr_t *A, mpfr_t *r, mpfr_prec_t prec);
 int mm_cheb_to_mono(size_t n, mpfr_t *c, const mpfr_t alpha, const mpfr_t beta, mpfr_t *out,
                     mpfr_prec_t prec);
 
+/* The Chebyshev coefficients out (n,) in t of the series c (n,) in s, where s = alpha + beta t:
+ * p(alpha + beta t) sampled at the n Chebyshev points of the first kind and projected by the
+ * discrete orthogonality of T_0..T_{n-1} there (exact for degree < n). With alpha == 0 the
+ * parity of c is kept exactly (coefficients of a parity that is all zero in c stay zero).
+ * out initialised by the caller. Returns 0, -1 when out of memory. O(n^2) MPFR operations. */
+int mm_cheb_affine(size_t n, mpfr_t *c, const mpfr_t alpha, const mpfr_t beta, mpfr_t *out,
+                   mpfr_prec_t prec);
+
+/* s^e as a Chebyshev series: adds w * s^e = w 2^(1-e) sum_j binom(e, j) T_{e-2j} (the j = e/2
+ * term halved) into acc (at least e + 1 entries). */
+void mm_add_power_as_cheb(unsigned e, const mpfr_t w, mpfr_t *acc, mpfr_prec_t prec);
+
 /* T_0(s) .. T_{n-1}(s) into T (n,). */
 void mm_cheb_values(size_t n, const mpfr_t s, mpfr_t *T);
 
 /* ---- problem.c ----------------------------------------------------------------------------- */
 
 /* The approximant in the error function: sum p_k B_k / sum q_k B_k (nq 0: denominator 1), with
- * B_k = T_k(s) (cheb != 0) or t^k (monomials in t). np == 0 is the zero function. */
+ * B_k = T_k(s) (cheb 1), t^k (cheb 0: monomials in t) or T_k(t) (cheb 2: a stored Chebyshev
+ * model, t = (x - shift) * scale). np == 0 is the zero function. */
 typedef struct {
     size_t np, nq;
     mpfr_t *p, *q;
@@ -186,6 +201,17 @@ ua_status mm_remez_drive(mm_problem *pb, size_t N, double *ref, mm_solve_fn solv
 ua_status mm_remez_poly(mm_problem *pb, size_t n, const double *init, const mm_remez_opts *o,
                         mm_result *res);
 
+/* Best polynomial in the span of the monomials s^expo[k] (k < m, increasing exponents), s = x /
+ * half with pb's mid set to 0 (the caller's pb is on [0, b] or a part of [0, inf)); the
+ * solution is returned as a Chebyshev series in s of length expo[m-1] + 1 (zeros outside the
+ * span). When the exponents are every one of a parity from 0 or 1 up, the basis is T_expo[k](s)
+ * itself (the same span, well conditioned at any degree: T_k(2 u - 1) = T_2k(sqrt u)); otherwise
+ * the monomials, converted. half_start: the Chebyshev start mirrored to x >= 0 (the positive
+ * extrema of T_{2N-1} for odd, T_{2N-2} for even exponents), for the half of a symmetric
+ * interval. The Haar condition holds on (0, b] by Descartes' rule of signs. */
+ua_status mm_remez_restricted(mm_problem *pb, const int *expo, size_t m, int half_start,
+                              const mm_remez_opts *o, mm_result *res);
+
 /* Best rational of type (m, n), n >= 1. res->pole when no pole-free solution was found. */
 ua_status mm_remez_rational(mm_problem *pb, size_t m, size_t n, const mm_remez_opts *o,
                             mm_result *res);
@@ -215,6 +241,20 @@ ua_status mm_lattice_round(mm_problem *pb, size_t n, mpfr_t *mono, ua_minimax_co
 
 /* ---- degree.c ------------------------------------------------------------------------------ */
 
+/* The highest polynomial degree (or m + n of a rational) a fit is allowed at working precision
+ * prec: the Remez exchange costs O(N^3) MPFR operations per iteration (|x| at degree 200 took 45 s
+ * in 17 iterations at 192 bits), so the limit is 250 at 192 bits, scaled by (192 / prec)^(1/2)
+ * for the cost of the wider arithmetic, and at least 40. */
+int mm_degree_limit(long prec);
+
+/* The fit at a fixed degree (o->degree >= 0), fit.c. */
+ua_status mm_fit_fixed(const ua_target *f, double a, double b, const ua_minimax_options *o,
+                       ua_minimax **out);
+
+/* --degree auto (degree.c): the candidates by measurement. */
+ua_status mm_fit_auto(const ua_target *f, double a, double b, const ua_minimax_options *o,
+                      ua_minimax **out);
+
 /* Grid size for N reference points: max(512, 48 N). */
 size_t mm_grid_size(size_t N);
 /* How many doubles lie in [a, b] (a <= b). */
@@ -229,8 +269,11 @@ ua_status mm_check_options(const ua_target *f, double a, double b, const ua_mini
  * on the grid, the alternation points and the refined extrema. Errors: UA_ENOMEM. */
 ua_status mm_measure(mm_problem *pb, ua_minimax *p);
 
-/* Evaluation condition number of the stored form on pb's grid. */
+/* Evaluation condition number of the stored form on pb's grid: max sum |c_k t^k| / max |p| for
+ * monomials, sum |c_k| / max |p| for a Chebyshev series (|T_k| <= 1). */
 double mm_condition(const mm_problem *pb, const double *c, size_t n, double shift, double scale);
+double mm_condition_cheb(const mm_problem *pb, const double *c, size_t n, double shift,
+                         double scale);
 
 /* The family's C export (src/minimax/export.c; the vtable's export_c, src/model/family.h). */
 #include <stdio.h>
@@ -239,7 +282,7 @@ ua_status ua_minimax_export_c(const void *state, ua_export_type type, const char
 
 /* The family's option table and its vtable fit (src/minimax/options.c; src/model/family.h). */
 #include "uniapprox/options.h"
-enum { UA_MINIMAX_NOPTIONS = 10 };
+enum { UA_MINIMAX_NOPTIONS = 13 };
 extern const ua_option_spec ua_minimax_option_spec[UA_MINIMAX_NOPTIONS];
 ua_status ua_minimax_family_fit(const ua_problem *p, const ua_options *o,
                                 const ua_fit_hooks *hooks, ua_model *meta, void **state);

@@ -42,6 +42,16 @@ const ua_option_spec ua_minimax_option_spec[] = {
     { "max-iter", UA_OPT_INT, "60", 1, 100000, 0, NULL, "most Remez iterations", REMEZ },
     { "work-prec", UA_OPT_INT, "192", 64, 100000, 0, NULL,
       "MPFR working precision of the solver, in bits", "MPFR" },
+    { "basis", UA_OPT_CHOICE, "auto", 0, 0, 0, "auto|monomial|chebyshev",
+      "stored basis: monomials (Horner / Estrin), or the Chebyshev series (Clenshaw, stable at "
+      "any degree); auto: monomials when they reproduce the best approximation in double",
+      "Clenshaw 1955; Trefethen, ATAP ch. 3" },
+    { "parity", UA_OPT_CHOICE, NULL, 0, 0, 0, "odd|even",
+      "only the odd (x, x^3, ...) or even (1, x^2, ...) monomials up to --degree, for a target "
+      "of that parity on [-b, b] (unset: all)", "Sollya remez monomial list" },
+    { "monomials", UA_OPT_STRING, NULL, 0, 0, 0, NULL,
+      "the exponents to use, e.g. 1,3,5 or [|1,3,5|] (unset: 0..degree; excludes --degree "
+      "and --parity)", "Sollya remez monomial list" },
 };
 
 _Static_assert(sizeof ua_minimax_option_spec / sizeof ua_minimax_option_spec[0] ==
@@ -62,9 +72,34 @@ static int parse_degree(const char *s, int *v)
     return 0;
 }
 
+/* A monomial list "1,3,5" or Sollya's "[|1,3,5|]" into expo (room for cap), *n set. -1 when
+ * malformed. */
+static int parse_monomials(const char *s, int *expo, size_t cap, size_t *n)
+{
+    char buf[512];
+    size_t len = strlen(s);
+    if (len >= sizeof buf) return -1;
+    if (len >= 4 && !strncmp(s, "[|", 2) && !strcmp(s + len - 2, "|]")) {
+        memcpy(buf, s + 2, len - 4);
+        buf[len - 4] = '\0';
+    } else snprintf(buf, sizeof buf, "%s", s);
+    *n = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ') tok++;
+        size_t tl = strlen(tok);
+        while (tl && tok[tl - 1] == ' ') tok[--tl] = '\0';
+        int v;
+        if (*n >= cap || parse_degree(tok, &v)) return -1;
+        expo[(*n)++] = v;
+    }
+    return *n ? 0 : -1;
+}
+
 /* The option values as ua_minimax_options (weight left NULL: the caller parses it), with the
  * exclusions the table cannot express. *auto_degree: --degree auto. */
-static ua_status read_options(const ua_options *o, ua_minimax_options *mo, int *auto_degree)
+static ua_status read_options(const ua_options *o, ua_minimax_options *mo, int *auto_degree,
+                              int *expo, size_t cap)
 {
     ua_minimax_options_default(mo);
     *auto_degree = 0;
@@ -112,6 +147,26 @@ static ua_status read_options(const ua_options *o, ua_minimax_options *mo, int *
                                            UA_MINIMAX_VAR_UNIT };
     int v = ua_options_choice(o, "var");
     mo->var = vars[v < 0 ? 0 : v];
+    static const ua_minimax_basis bases[] = { UA_MINIMAX_BASIS_AUTO, UA_MINIMAX_BASIS_MONOMIAL,
+                                              UA_MINIMAX_BASIS_CHEBYSHEV };
+    int bi = ua_options_choice(o, "basis");
+    mo->basis = bases[bi < 0 ? 0 : bi];
+    if (ua_options_get(o, "parity"))
+        mo->parity = ua_options_choice(o, "parity") == 1 ? UA_MINIMAX_PARITY_EVEN
+                                                         : UA_MINIMAX_PARITY_ODD;
+    const char *mono = ua_options_get(o, "monomials");
+    if (mono) {
+        if (parse_monomials(mono, expo, cap, &mo->nmonomials))
+            return UA_ERR(UA_EINVAL, "--monomials '%s': expected exponents 0..1000 separated by "
+                          "commas, e.g. 1,3,5 or [|1,3,5|]", mono);
+        if (given_degree || rational || ua_options_get(o, "parity"))
+            return UA_ERR(UA_EINVAL, "--monomials excludes --degree, --rational and --parity "
+                          "(the largest exponent is the degree)");
+        mo->monomials = expo;
+        mo->degree = expo[mo->nmonomials - 1];
+    }
+    if (ua_options_get(o, "parity") && rational)
+        return UA_ERR(UA_EINVAL, "--parity is for polynomials, not --rational");
     mo->max_iter = (size_t)ua_options_int(o, "max-iter");
     mo->prec = (long)ua_options_int(o, "work-prec");
     return UA_OK;
@@ -162,7 +217,8 @@ ua_status ua_minimax_family_fit(const ua_problem *p, const ua_options *o,
                       "exchange evaluates the target in MPFR); for a function use cheb");
     ua_minimax_options mo;
     int auto_degree;
-    ua_status s = read_options(o, &mo, &auto_degree);
+    int expo[128];
+    ua_status s = read_options(o, &mo, &auto_degree, expo, sizeof expo / sizeof expo[0]);
     if (s) return s;
     const ua_target *t = ua_problem_target(p);
     ua_target *w = NULL;

@@ -94,8 +94,8 @@ int mm_sol_eval(mm_problem *pb, const mm_sol *sol, double x, mpfr_t y)
 {
     mpfr_t v, q;
     mpfr_inits2(pb->prec, v, q, (mpfr_ptr)0);
-    if (sol->cheb) mm_problem_s(pb, x, v);
-    else mm_problem_t(pb, x, v);
+    if (sol->cheb == 1) mm_problem_s(pb, x, v);
+    else mm_problem_t(pb, x, v); /* monomials, or a stored Chebyshev model in t */
     series(y, (const mpfr_t *)sol->p, sol->np, v, sol->cheb, pb->prec);
     int rc = 0;
     if (sol->nq) {

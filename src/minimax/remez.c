@@ -193,3 +193,87 @@ ua_status mm_remez_poly(mm_problem *pb, size_t n, const double *init, const mm_r
     if (s) mm_result_clear(res);
     return s;
 }
+
+/* ---- a restricted basis (chosen monomials; odd or even on half a symmetric interval) ------- */
+
+typedef struct {
+    const int *expo;
+    size_t m;
+    int cheb; /* the exponents are a whole parity ladder: basis T_expo[k](s) */
+} restricted_ctx;
+
+static int solve_restricted(mm_problem *pb, const double *ref, void *ctx, mm_sol *sol, double *h)
+{
+    const restricted_ctx *c = ctx;
+    size_t m = c->m, N = m + 1, nT = (size_t)c->expo[m - 1] + 1;
+    mpfr_prec_t prec = pb->prec;
+    mpfr_t *A = mm_vec_new(N * N, prec), *r = mm_vec_new(N, prec), *T = mm_vec_new(nT, prec);
+    mpfr_t s, w;
+    mpfr_inits2(prec, s, w, (mpfr_ptr)0);
+    int rc = -1;
+    if (A && r && T) {
+        for (size_t i = 0; i < N; i++) {
+            mm_problem_target(pb, ref[i], r[i], w);
+            mm_problem_s(pb, ref[i], s);
+            if (c->cheb) mm_cheb_values(nT, s, T);
+            for (size_t k = 0; k < m; k++) {
+                if (c->cheb) mpfr_set(A[i * N + k], T[c->expo[k]], MPFR_RNDN);
+                else mpfr_pow_ui(A[i * N + k], s, (unsigned long)c->expo[k], MPFR_RNDN);
+            }
+            mpfr_ui_div(A[i * N + m], 1, w, MPFR_RNDN);
+            if (i % 2) mpfr_neg(A[i * N + m], A[i * N + m], MPFR_RNDN);
+        }
+        rc = mm_solve(N, A, r, prec);
+        if (!rc) {
+            for (size_t k = 0; k < nT; k++) mpfr_set_zero(sol->p[k], 1);
+            for (size_t k = 0; k < m; k++) {
+                if (c->cheb) mpfr_set(sol->p[c->expo[k]], r[k], MPFR_RNDN);
+                else mm_add_power_as_cheb((unsigned)c->expo[k], r[k], sol->p, prec);
+            }
+            *h = mpfr_get_d(r[m], MPFR_RNDN);
+        }
+    }
+    mpfr_clears(s, w, (mpfr_ptr)0);
+    mm_vec_free(A, A ? N * N : 0);
+    mm_vec_free(r, r ? N : 0);
+    mm_vec_free(T, T ? nT : 0);
+    return rc;
+}
+
+ua_status mm_remez_restricted(mm_problem *pb, const int *expo, size_t m, int half_start,
+                              const mm_remez_opts *o, mm_result *res)
+{
+    *res = (mm_result){0};
+    size_t N = m + 1, nT = (size_t)expo[m - 1] + 1;
+    restricted_ctx ctx = {expo, m, expo[0] <= 1};
+    for (size_t k = 1; k < m; k++) ctx.cheb = ctx.cheb && expo[k] == expo[k - 1] + 2;
+    if (mm_sol_init(&res->sol, nT, 0, 1, pb->prec)) return UA_ENOMEM_ERR(nT * sizeof(mpfr_t));
+    double *ref = ua_calloc(N, sizeof *ref);
+    if (!ref) {
+        mm_result_clear(res);
+        return UA_ENOMEM_ERR(N * sizeof *ref);
+    }
+    int bad = 0;
+    if (half_start) {
+        /* the positive extrema of T_{2N-1} (odd) or T_{2N-2} (even) on [-b, b], increasing */
+        const double PI = 3.14159265358979323846;
+        double K = (double)(expo[0] % 2 ? 2 * N - 1 : 2 * N - 2);
+        for (size_t i = 0; i < N; i++) {
+            double x = pb->b * cos(PI * (double)(N - 1 - i) / K);
+            if (i == N - 1) x = pb->b;
+            if (x < pb->a || (i == 0 && expo[0] % 2 == 0)) x = pb->a;
+            ref[i] = x;
+            if (i && !(ref[i] > ref[i - 1])) bad = 1;
+        }
+    } else bad = mm_cheb_reference(pb->a, pb->b, N, ref);
+    if (bad) {
+        free(ref);
+        mm_result_clear(res);
+        return UA_ERR(UA_EINVAL, "minimax: [%.17g, %.17g] holds too few doubles for %zu monomials",
+                      pb->a, pb->b, m);
+    }
+    ua_status s = mm_remez_drive(pb, N, ref, solve_restricted, &ctx, o, res);
+    free(ref);
+    if (s) mm_result_clear(res);
+    return s;
+}
