@@ -225,18 +225,21 @@ ua_status ua_cheb_lsq_family_fit(const ua_problem *p, const ua_options *o, ua_mo
     size_t n;
     ua_problem_train(p, &x, &y, &n);
     ua_status s = UA_OK;
-    char list[4096] = "";
+    char list[4096] = "", brief[1024] = "";
     if (cv) {
         size_t maxd = (size_t)ua_options_int(o, "max-degree"), folds = (size_t)ua_options_int(o, "folds");
         double *rmse = ua_calloc(maxd + 1, sizeof *rmse);
         if (!rmse) return UA_ENOMEM_ERR((maxd + 1) * sizeof *rmse);
         size_t nd = 0;
         s = ua_cheb_lsq_cv(x, y, n, maxd, folds, rmse, &nd, &degree);
-        size_t used = 0;
+        size_t used = 0, used2 = 0;
         for (size_t d = 0; d < nd && used + 32 < sizeof list; d++) {
             char num[32];
             used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", d ? "," : "",
                                      ua_fmt_double(num, rmse[d]));
+            if (used2 + 16 < sizeof brief)
+                used2 += (size_t)snprintf(brief + used2, sizeof brief - used2, "%s%.4g",
+                                          d ? " " : "", rmse[d]);
         }
         if (!s) s = set_number(meta, "cv_rmse", rmse[degree]);
         free(rmse);
@@ -268,6 +271,13 @@ ua_status ua_cheb_lsq_family_fit(const ua_problem *p, const ua_options *o, ua_mo
     snprintf(buf, sizeof buf, "%zu", degree);
     if (!s) s = ua_model_set_meta(meta, "lsq_degree", buf);
     if (!s) s = set_number(meta, "residual_rms", sqrt(se / (double)n));
+    char note[1200];
+    if (cv)
+        snprintf(note, sizeof note, "least squares of degree %zu, chosen by %lld-fold "
+                 "cross-validation (CV RMSE by degree from 0: %s)", degree,
+                 ua_options_int(o, "folds"), brief);
+    else snprintf(note, sizeof note, "least squares of degree %zu", degree);
+    if (!s) s = ua_model_set_meta(meta, "fit_note", note);
     if (s) {
         ua_cheb_free(c);
         return s;

@@ -73,6 +73,12 @@ ua_status ua_spline_fit_method(const ua_problem *p, const ua_options *o, ua_mode
         if (!s && isfinite(info.gcv)) s = set_number(meta, "gcv_score", info.gcv);
         if (!s) s = set_number(meta, "effective_dof", info.edf);
         if (!s) s = set_number(meta, "residual_rms", sqrt(info.rss / (double)n));
+        char note[256];
+        snprintf(note, sizeof note, "smoothing spline: lam = %.6g %s, GCV score %.6g, effective "
+                 "degrees of freedom %.4g, residual RMS %.6g", info.lam,
+                 info.chosen ? "chosen by GCV" : "given", info.gcv, info.edf,
+                 sqrt(info.rss / (double)n));
+        if (!s) s = ua_model_set_meta(meta, "fit_note", note);
     }
     if (s) {
         ua_spline_free(sp);
