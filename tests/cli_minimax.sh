@@ -4,7 +4,7 @@
 # an independent driver), not-resolved, and bad usage.
 . "$(dirname "$0")/lib_cli.sh"
 
-# fit -> check -> eval -> info -> export, DESIGN's reference: remez(exp(x),10,[-1;1]) levels at 2.50e-11
+# fit -> check -> eval -> info -> export; Sollya's remez(exp(x),10,[-1;1]) levels at 2.50e-11
 expect_exit 0 "fit exp degree 10" -- "$UA" fit 'exp(x)' --family minimax --degree 10 --domain -1:1 -o e.safetensors --json
 expect_close "$(json_num out.txt levelled_error)" 2.50228534e-11 1e-6 "levelled error = Sollya's remez sup error"
 expect_grep out.txt '"alternation_count":[[:space:]]*12' "12 alternation points"
@@ -55,10 +55,56 @@ expect_exit 1 "max-iter 1" -- "$UA" fit 'exp(x)' --family minimax --degree 12 --
 expect_grep err.txt "not resolved" "not resolved is reported"
 expect_exit 0 "the not-resolved model loads" -- "$UA" info nr.safetensors
 
+# the Chebyshev basis: Runge's function at degree 100 (Sollya's remez: 1.12962634e-9,
+# tests/ref/minimax_basis_sollya.csv) is saved, loaded, exported and measured at its levelled error
+expect_exit 0 "runge degree 100" -- "$UA" fit '1/(1+25*x^2)' --family minimax --degree 100 --domain -1:1 -o runge.safetensors --json --check-points 20000
+expect_grep out.txt '"basis":[[:space:]]*"chebyshev"' "degree 100: the Chebyshev basis is chosen"
+expect_close "$(json_num out.txt levelled_error)" 1.12962634e-9 1e-5 "runge 100: Sollya's remez error"
+expect_le "$(json_num out.txt max_abs_err)" 1.141e-9 "runge 100: measured within 1% of the levelled error"
+expect_exit 0 "check the saved degree-100 model" -- "$UA" check runge.safetensors --json --check-points 20000
+expect_le "$(json_num out.txt max_abs_err)" 1.141e-9 "runge 100 after load: measured error"
+expect_exit 0 "export the Chebyshev model" -- "$UA" export runge.safetensors --type double -o runge.c
+expect_grep runge.c "Clenshaw" "export: Clenshaw's recurrence"
+runge_ref='mpfr_sqr(r, r, MPFR_RNDN); mpfr_mul_ui(r, r, 25, MPFR_RNDN); mpfr_add_ui(r, r, 1, MPFR_RNDN); mpfr_ui_div(r, 1, r, MPFR_RNDN)'
+expect_le "$(max_error_vs_mpfr runge.c runge "$runge_ref" -1 1)" 1.141e-9 "exported degree-100 Runge: max error against MPFR"
+expect_exit 1 "monomials at degree 100: not resolved" -- "$UA" fit '1/(1+25*x^2)' --family minimax --degree 100 --domain -1:1 --basis monomial --check-points 2000
+expect_exit 0 "low degree keeps monomials" -- "$UA" fit 'exp(x)' --family minimax --degree 10 --domain -1:1 --json --check-points 2000
+expect_grep out.txt '"basis":[[:space:]]*"monomial"' "exp degree 10: monomials"
+
+# the degree: exp to 1e-15 on [-1, 1] needs 14 (Sollya: E_13 = 1.43e-15, E_14 = 4.7e-17);
+# abs(x) to 1e-6 is not reachable (E_n ~ 0.2802 / n): the best measured model is kept, exit 1;
+# a degree above the limit is refused before any computation
+expect_exit 0 "auto degree exp 1e-15" -- "$UA" fit 'exp(x)' --family minimax --degree auto --tol 1e-15 --domain -1:1 --json --check-points 2000
+expect_grep out.txt '"degree":[[:space:]]*14' "auto degree 14"
+expect_exit 1 "abs(x) to 1e-6: not resolved" -- "$UA" fit 'abs(x)' --family minimax --degree auto --tol 1e-6 --domain -1:1 --json --check-points 2000 -o absx.safetensors
+expect_grep err.txt "not reachable" "abs(x): the tolerance is said to be out of reach"
+expect_grep out.txt '"degree":[[:space:]]*64' "abs(x): the best measured degree is kept"
+expect_le "$(json_num out.txt max_abs_err)" 0.00438 "abs(x): degree 64 measures 0.2802/64"
+expect_exit 2 "degree 1000 refused" -- "$UA" fit 'exp(x)' --family minimax --degree 1000
+expect_grep err.txt "above the limit" "degree 1000: the limit is named"
+
+# odd / even / chosen monomials (Sollya: remez(sin(x), [|1,3,5,7|], [-pi/4; pi/4]) = 1.2053e-9)
+expect_exit 0 "odd sin" -- "$UA" fit 'sin(x)' --family minimax --parity odd --degree 7 --domain=-0.78539816339744828:0.78539816339744828 --json --check-points 2000
+expect_close "$(json_num out.txt levelled_error)" 1.2053281665e-9 1e-5 "odd sin: Sollya's remez"
+expect_grep out.txt '"alternation_count":[[:space:]]*10' "odd sin: 10 alternation points on [-b, b]"
+expect_exit 0 "Sollya's monomial list" -- "$UA" fit 'sin(x)' --family minimax --monomials '[|1,3,5,7|]' --domain=-0.78539816339744828:0.78539816339744828 --json --check-points 2000
+expect_close "$(json_num out.txt levelled_error)" 1.2053281665e-9 1e-5 "[|1,3,5,7|]: Sollya's remez"
+expect_exit 0 "even cos" -- "$UA" fit 'cos(x)' --family minimax --parity even --degree 6 --domain=-0.78539816339744828:0.78539816339744828 --json --check-points 2000
+expect_close "$(json_num out.txt levelled_error)" 2.7576692504e-8 1e-5 "even cos: Sollya's remez"
+expect_exit 2 "odd monomials for a target that is not odd" -- "$UA" fit 'sin(x)+x^2' --family minimax --parity odd --degree 7
+expect_grep err.txt "not odd" "not odd: said"
+# --var auto: the monomials in x of exp on [700, 709] overflow double: the unit variable
+expect_exit 0 "var auto falls back to the unit variable" -- "$UA" fit 'exp(x)' --family minimax --degree 8 --domain 700:709 --json --check-points 2000
+expect_grep out.txt '"variable":[[:space:]]*"t = (x - shift) \* scale"' "exp on [700, 709]: unit variable"
+expect_exit 2 "var x overflows" -- "$UA" fit 'exp(x)' --family minimax --degree 8 --domain 700:709 --var x
+
 # bad usage and bad input exit 2
 for bad in "--degree -1" "--degree abc" "--rational 2" "--rational 2/x" "--error foo" \
            "--error abs --weight x+2" "--error weighted" "--degree auto" "--tol 1e-3" \
-           "--coeffs half" "--scheme foo" "--var y" "--max-iter 0" "--work-prec 10"; do
+           "--coeffs half" "--scheme foo" "--var y" "--max-iter 0" "--work-prec 10" \
+           "--basis foo" "--basis chebyshev --coeffs float" "--basis chebyshev --var x" \
+           "--parity odd --degree 0" "--parity foo" "--monomials 1,x" "--monomials 3,1" \
+           "--monomials 1,3 --degree 5" "--monomials 1,3 --parity odd" "--rational 2/2 --parity even"; do
     # shellcheck disable=SC2086
     expect_exit 2 "bad option: $bad" -- "$UA" fit 'exp(x)' --family minimax $bad
 done
