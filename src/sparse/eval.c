@@ -3,8 +3,9 @@
  *
  * clenshaw-curtis: per dimension, the Lagrange values of every node up to the largest level at
  * t_i (barycentric formula, rule1d.c: O(2^l) per level), then per block the tensor sum
- * sum_j c_j prod_i v_i[j_i] with an odometer over the block's rows that keeps the partial products
- * of the leading dimensions, so a block costs about one multiply-add per point. The barycentric
+ * sum_j c_j prod_i v_i[j_i] over the dimensions of level > 0 only: an odometer over the leading
+ * ones keeps their partial products and the last is an inner dot product, so a block costs about
+ * one multiply-add per point. The barycentric
  * form was chosen over Chebyshev coefficients per block because the surpluses are the fit's own
  * output in any admissible order (no transform per block after a refinement), and the exported C
  * runs the same loops on the same tables (export.c).
@@ -48,21 +49,36 @@ static double eval_cc(const ua_sparse *g, const double *t, size_t nb, const uint
             while (i < d && lv[i] <= below[i]) i++;
             if (i < d) continue; /* not dominated: its basis vanishes at the nodes of below */
         }
-        pp[0] = 1.0;
-        for (size_t i = 0; i < d; i++) {
-            vb[i] = v[i] + ua_sparse_first_id((int)lv[i]);
-            nn[i] = ua_sparse_nodes_new((int)lv[i]);
-            m[i] = 0;
-            pp[i + 1] = pp[i] * vb[i][0];
-        }
+        /* the dimensions of level > 0 (level 0's only value is exactly 1) */
+        size_t na = 0;
+        for (size_t i = 0; i < d; i++)
+            if (lv[i]) {
+                vb[na] = v[i] + ua_sparse_first_id((int)lv[i]);
+                nn[na++] = ua_sparse_nodes_new((int)lv[i]);
+            }
         const double *c = g->surplus + g->boff[b];
         size_t cnt = g->boff[b + 1] - g->boff[b];
-        for (size_t j = 0; j < cnt; j++) {
-            sum += c[j] * pp[d];
-            size_t i = d;
-            while (i > 0 && ++m[i - 1] == nn[i - 1]) m[--i] = 0;
-            if (i == 0) break;
-            for (size_t k = i - 1; k < d; k++) pp[k + 1] = pp[k] * vb[k][m[k]];
+        if (na == 0) {
+            sum += c[0];
+            continue;
+        }
+        /* an odometer over the leading active dimensions keeps their partial products; the last
+         * (fastest in the row-major block) is an inner dot product */
+        const size_t last = na - 1, nl = nn[last];
+        const double *vl = vb[last];
+        pp[0] = 1.0;
+        for (size_t k = 0; k < last; k++) {
+            m[k] = 0;
+            pp[k + 1] = pp[k] * vb[k][0];
+        }
+        for (size_t j = 0; j < cnt; j += nl) {
+            double dot = 0.0;
+            for (size_t q = 0; q < nl; q++) dot += c[j + q] * vl[q];
+            sum += pp[last] * dot;
+            size_t k = last;
+            while (k > 0 && ++m[k - 1] == nn[k - 1]) m[--k] = 0;
+            if (k == 0) break;
+            for (size_t r = k - 1; r < last; r++) pp[r + 1] = pp[r] * vb[r][m[r]];
         }
     }
     return sum;

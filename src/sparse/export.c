@@ -14,7 +14,8 @@
 static void emit_uints(FILE *out, const char *name, const char *suffix, const uint32_t *v, size_t n)
 {
     fprintf(out, "static const unsigned %s_%s[%zu] = {", name, suffix, n);
-    for (size_t j = 0; j < n; j++) fprintf(out, "%s%u", j % 16 ? ", " : "\n    ", v[j]);
+    for (size_t j = 0; j < n; j++)
+        fprintf(out, "%s%u", j == 0 ? "\n    " : j % 16 ? ", " : ",\n    ", v[j]);
     fputs("\n};\n", out);
 }
 
@@ -26,9 +27,6 @@ static void emit_common(const ua_emit *e, const ua_sparse *g)
     ua_emit_array(e, "lo", g->lo, g->d);
     ua_emit_array(e, "hi", g->hi, g->d);
     ua_emit_array(e, "c", g->surplus, g->n);
-    fprintf(out, "static int %s_level(unsigned id)\n{\n    if (id == 0) return 0;\n"
-                 "    if (id <= 2) return 1;\n    int l = 0;\n"
-                 "    for (unsigned v = id - 1; v; v >>= 1) l++;\n    return l;\n}\n", nm);
     fprintf(out, "static unsigned %s_first(int l) { return l == 0 ? 0u : l == 1 ? 1u : (1u << (l - 1)) + 1u; }\n", nm);
     fprintf(out, "static void %s_to_t(const %s *x, %s *t)\n{\n    for (int i = 0; i < %zu; i++) {\n"
                  "        %s mid = (%s)0.5 * %s_lo[i] + (%s)0.5 * %s_hi[i], half = (%s)0.5 * %s_hi[i] - (%s)0.5 * %s_lo[i];\n"
@@ -41,6 +39,9 @@ static void emit_local(const ua_emit *e, const ua_sparse *g)
     FILE *out = e->out;
     const char *T = e->T, *nm = e->name, *f = e->f;
     emit_uints(out, nm, "nd", g->node, g->n * g->d);
+    fprintf(out, "static int %s_level(unsigned id)\n{\n    if (id == 0) return 0;\n"
+                 "    if (id <= 2) return 1;\n    int l = 0;\n"
+                 "    for (unsigned v = id - 1; v; v >>= 1) l++;\n    return l;\n}\n", nm);
     fprintf(out, "static %s %s_basis(unsigned id, %s t)\n{\n    if (id == 0) return 1;\n"
                  "    if (id == 1) return t < 0 ? -t : 0;\n    if (id == 2) return t > 0 ? t : 0;\n"
                  "    int l = %s_level(id);\n    unsigned long long k = 2ull * (id - %s_first(l)) + 1ull;\n"
@@ -119,27 +120,34 @@ static void emit_cc(const ua_emit *e, const ua_sparse *g)
     ua_emit_eval_begin(e);
     fprintf(out,
             "    %s t[%zu], v[%u], pp[%zu], sum = 0;\n"
-            "    unsigned long m[%zu], nn[%zu];\n    const %s *vb[%zu];\n"
+            "    unsigned long m[%zu] = {0}, nn[%zu] = {0};\n    const %s *vb[%zu];\n"
             "    %s_to_t(x, t);\n"
             "    for (int i = 0; i < %zu; i++) %s_vals(t[i], (int)%s_ml[i], v + %s_voff[i]);\n"
             "    for (unsigned long b = 0; b < %zuul; b++) {\n"
             "        const unsigned *lv = %s_bl + b * %zu;\n"
-            "        pp[0] = 1;\n"
-            "        for (int i = 0; i < %zu; i++) {\n"
-            "            vb[i] = v + %s_voff[i] + %s_first((int)lv[i]);\n"
-            "            nn[i] = %s_new((int)lv[i]);\n            m[i] = 0;\n"
-            "            pp[i + 1] = pp[i] * vb[i][0];\n        }\n"
+            "        unsigned long na = 0;\n"
+            "        for (int i = 0; i < %zu; i++)\n"
+            "            if (lv[i]) {\n"
+            "                vb[na] = v + %s_voff[i] + %s_first((int)lv[i]);\n"
+            "                nn[na++] = %s_new((int)lv[i]);\n            }\n"
             "        const %s *c = %s_c + %s_bo[b];\n"
             "        unsigned long cnt = %s_bo[b + 1] - %s_bo[b];\n"
-            "        for (unsigned long j = 0; j < cnt; j++) {\n"
-            "            sum += c[j] * pp[%zu];\n"
-            "            unsigned long i = %zu;\n"
-            "            while (i > 0 && ++m[i - 1] == nn[i - 1]) m[--i] = 0;\n"
-            "            if (i == 0) break;\n"
-            "            for (unsigned long k = i - 1; k < %zu; k++) pp[k + 1] = pp[k] * vb[k][m[k]];\n"
+            "        if (na == 0) { sum += c[0]; continue; }\n"
+            "        unsigned long last = na - 1, nl = nn[last];\n"
+            "        const %s *vl = vb[last];\n"
+            "        pp[0] = 1;\n"
+            "        for (unsigned long k = 0; k < last; k++) { m[k] = 0; pp[k + 1] = pp[k] * vb[k][0]; }\n"
+            "        for (unsigned long j = 0; j < cnt; j += nl) {\n"
+            "            %s dot = 0;\n"
+            "            for (unsigned long q = 0; q < nl; q++) dot += c[j + q] * vl[q];\n"
+            "            sum += pp[last] * dot;\n"
+            "            unsigned long k = last;\n"
+            "            while (k > 0 && ++m[k - 1] == nn[k - 1]) m[--k] = 0;\n"
+            "            if (k == 0) break;\n"
+            "            for (unsigned long r = k - 1; r < last; r++) pp[r + 1] = pp[r] * vb[r][m[r]];\n"
             "        }\n    }\n    y[0] = sum;\n}\n",
             T, d, voff[d], d + 1, d, d, T, d, nm, d, nm, nm, nm, g->nblocks, nm, d, d, nm, nm, nm,
-            T, nm, nm, nm, nm, d, d, d);
+            T, nm, nm, nm, nm, T, T);
 }
 
 ua_status ua_sparse_export_c(const void *state, ua_export_type type, const char *name, FILE *out)
