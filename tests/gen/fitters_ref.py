@@ -7,7 +7,8 @@ tests/data/fitters_gauss1.csv, NIST's Gauss1 data set (x,y) for tests/cli_fitter
     sign changes, uneven spacing, 2 and 3 points): their values on a grid of 101 points plus the
     knots;
   - scipy.interpolate.make_smoothing_spline with fixed lam and with lam=None (GCV): its values on
-    the grid, and the lam its GCV search chose (read by wrapping scipy's internal
+    the grid; the exact values at the knots for the fixed lam (Reinsch's linear system solved in
+    60-digit arithmetic with mpmath); and the lam scipy's GCV search chose (read by wrapping scipy's internal
     _compute_optimal_gcv_parameter, which make_smoothing_spline calls and does not return);
   - numpy.polynomial.Chebyshev.fit(x, y, deg).coef (x mapped from [min x, max x] to [-1, 1]) for
     two degrees, and the k-fold cross-validated RMSE per degree with uniapprox's folds (the
@@ -109,6 +110,29 @@ arr("smooth_grid", gs)
 for tag, lam in (("lam1", 1e-3), ("lam2", 0.1), ("lam3", 10.0)):
     num(f"smooth_{tag}", lam)
     arr(f"smooth_{tag}_values", si.make_smoothing_spline(xs, ys, lam=lam)(gs))
+# the exact solution at the knots for each lam (Reinsch's system in 60-digit arithmetic, mpmath):
+# which of scipy and uniapprox is nearer the truth
+from mpmath import lu_solve, matrix, mp, mpf
+
+mp.dps = 60
+
+
+def reinsch_exact(x, y, lam):
+    X, Y, L = [mpf(float(v)) for v in x], matrix([mpf(float(v)) for v in y]), mpf(lam)
+    h = [X[i + 1] - X[i] for i in range(len(X) - 1)]
+    m = len(X) - 2
+    Q, R = matrix(len(X), m), matrix(m, m)
+    for j in range(m):
+        Q[j, j], Q[j + 1, j], Q[j + 2, j] = 1 / h[j], -1 / h[j] - 1 / h[j + 1], 1 / h[j + 1]
+        R[j, j] = (h[j] + h[j + 1]) / 3
+        if j + 1 < m:
+            R[j, j + 1] = R[j + 1, j] = h[j + 1] / 6
+    g = Y - L * Q * lu_solve(R + L * Q.T * Q, Q.T * Y)
+    return [float(g[i]) for i in range(len(X))]
+
+
+for tag, lam in (("lam1", 1e-3), ("lam2", 0.1), ("lam3", 10.0)):
+    arr(f"smooth_{tag}_exact", reinsch_exact(xs, ys, lam))
 chosen.clear()
 s = si.make_smoothing_spline(xs, ys)
 assert len(chosen) == 1
