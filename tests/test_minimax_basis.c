@@ -370,6 +370,22 @@ static void test_odd_sin(void **state)
     check_parity(pl, 1);
     ua_minimax_free(pl);
     ua_minimax_free(p);
+    /* --degree auto over odd degrees only: the least odd degree meeting 1e-12 on [-1, 1] is the
+     * least degree of the unrestricted search (sin is odd, so are its best approximations): 11 */
+    ua_minimax_options oa = opts(UA_MINIMAX_DEGREE_AUTO);
+    oa.tol = 1e-12;
+    ua_minimax *pu = fit("sin(x)", -1, 1, &oa, UA_OK);
+    oa.parity = UA_MINIMAX_PARITY_ODD;
+    ua_minimax *po = fit("sin(x)", -1, 1, &oa, UA_OK);
+    ua_minimax_info iu, io;
+    ua_minimax_get_info(pu, &iu);
+    ua_minimax_get_info(po, &io);
+    assert_int_equal(io.degree, iu.degree);
+    assert_int_equal(io.degree, 11);
+    check_parity(po, 1);
+    ASSERT_REL(io.levelled_error, iu.levelled_error, 1e-6);
+    ua_minimax_free(pu);
+    ua_minimax_free(po);
 }
 
 static void test_even_cos(void **state)

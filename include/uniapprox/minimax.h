@@ -38,6 +38,15 @@
  *                          at most 16, else the unit variable.
  * The condition number of the chosen form is reported (ua_minimax_info.cond): the factor by which
  * coefficient and evaluation rounding errors are amplified relative to |p|.
+ * At high degree no monomial form survives rounding to double (Runge's function at degree 100:
+ * the monomials are off by 1e7); the approximation is then stored as its Chebyshev series in
+ * t = (x - mid) * 2 / (b - a), evaluated by Clenshaw's recurrence (UA_MINIMAX_BASIS_CHEBYSHEV;
+ * ua_minimax_options.basis, chosen automatically by default).
+ *
+ * Restricted bases: odd or even monomials (parity), or a chosen list (Sollya's [|1, 3, 5|]). On a
+ * symmetric interval [-b, b] with a target of that parity the exchange runs on [0, b] (where the
+ * monomials of one parity form a Haar system) and the alternation is mirrored; on an interval
+ * inside [0, inf) any list is a Haar system (Descartes' rule of signs).
  *
  * Honest errors: every error the fit reports (except the levelled |E| of the solver) is
  * re-measured on the returned coefficients against the MPFR target, on the solver's dense grid,
@@ -166,8 +175,12 @@ void ua_minimax_options_default(ua_minimax_options *opt);
  * Returns UA_OK with *out set when the Remez exchange converged; UA_ENOTRESOLVED with *out still
  * set to the best approximation found (errors re-measured) when it did not equioscillate within
  * max_iter, when a rational denominator would vanish in [a, b] (the degree-m polynomial is then
- * returned), when DEGREE_AUTO found no degree <= max_degree meeting tol (or the rounded
- * coefficients miss tol), or when the stored monomial form is so ill-conditioned that rounding
+ * returned), when DEGREE_AUTO found no degree <= max_degree whose stored model, evaluated in
+ * double, meets tol (the model kept is then the one of least measured error among those tried:
+ * degrees 0, 1, 2, 4, ..., max_degree, stopping at the first that fails or measures more than
+ * twice the best; the message gives bounds on the best error from the target's Chebyshev
+ * coefficients and says when tol is out of reach), or when the stored form is so
+ * ill-conditioned that rounding
  * its coefficients to double, or evaluating it in double, more than doubles the error
  * (coeff_error > 2 real_error or measured_error > 2 coeff_error, each + 16 eps max|w f|; high
  * degrees on wide intervals; float coefficients are exempt from the first test).
@@ -175,7 +188,11 @@ void ua_minimax_options_default(ua_minimax_options *opt);
  * polynomial of degree <= n (a rational of the type asked) -> it, error ~0, no alternation points;
  * an interval holding fewer than 64 doubles -> the best constant over those doubles.
  * Errors: UA_EINVAL (NULL f or out, dim(f) != 1, a >= b or non-finite, degree < 0 (but AUTO),
- * degree > 1000, den_degree < 0, WEIGHTED without weight, AUTO without tol > 0, AUTO with a
+ * degree (plus den_degree) above the limit 250 (192 bits; 250 sqrt(192 / prec) otherwise: the cost
+ * of the exchange, O(N^3) per iteration), den_degree < 0, the Chebyshev basis with rounded
+ * coefficients or var x, parity or monomials with a rational, monomials not increasing, a target
+ * without the parity asked on [-b, b], a restricted basis on an interval that is neither
+ * symmetric nor inside [0, inf), WEIGHTED without weight, AUTO without tol > 0, AUTO with a
  * rational, prec < 64, max_iter 0, eq_tol outside (0, 1)), UA_EDOMAIN (f or w not finite at a
  * sample point, f == 0 somewhere with relative error, w <= 0 somewhere; also when the exchange
  * did not converge (abs / rel error) and an edge search over [a, b] finds a pole, a point where
@@ -226,8 +243,9 @@ double ua_minimax_fn1(double x, void *ctx);
 /* Fills *info (pointers owned by p). */
 void ua_minimax_get_info(const ua_minimax *p, ua_minimax_info *info);
 
-/* The monomial coefficients c_0..c_m of the numerator (or polynomial) in t, and of the
- * denominator (NULL, *n = 0 for a polynomial; else d_0..d_n). Owned by p. */
+/* The coefficients c_0..c_m of the numerator (or polynomial) in t, and of the denominator (NULL,
+ * *n = 0 for a polynomial; else d_0..d_n), of t^k (the monomial basis) or of T_k(t) (the
+ * Chebyshev basis; ua_minimax_info.basis says which). Owned by p. */
 const double *ua_minimax_num(const ua_minimax *p, size_t *n);
 const double *ua_minimax_den(const ua_minimax *p, size_t *n);
 

@@ -193,12 +193,11 @@ ua_status mm_fit_auto(const ua_target *f, double a, double b, const ua_minimax_o
     int best_d = -1, lo = -1, hi = -1, stopped = -1;
     char stop_msg[300] = "";
     ua_status s = UA_OK;
-    /* the ladder 0 (odd: 1), 1, 2, 4, ..., maxd: each degree fitted, stored and measured */
-    for (int d = odd ? 1 : 0; d <= maxd; d = d == 0 ? 1 : (2 * d > maxd && d < maxd ? maxd : 2 * d)) {
-        if ((odd && d % 2 == 0) || (even && d % 2)) { /* the same space as d - 1 */
-            if (d == maxd) break;
-            continue;
-        }
+    /* the ladder 0, 1, 2, 4, ..., maxd (odd: 1, 3, 7, 15, ...; even: 0, 2, 4, 8, ...), each
+     * degree fitted, stored and measured */
+    if (odd && maxd % 2 == 0) maxd--;
+    if (even && maxd % 2) maxd--;
+    for (int d = odd ? 1 : 0; d <= maxd;) {
         ua_minimax *p = NULL;
         o.degree = d;
         ua_status fs = mm_fit_fixed(f, a, b, &o, &p);
@@ -232,6 +231,8 @@ ua_status mm_fit_auto(const ua_target *f, double a, double b, const ua_minimax_o
             break;
         }
         if (d == maxd) break;
+        int next = odd ? 2 * d + 1 : even ? (d ? 2 * d : 2) : (d ? 2 * d : 1);
+        d = next > maxd ? maxd : next;
     }
     if (hi >= 0) { /* bisection: lo misses tol, hi (kept in best) meets it */
         int step = odd || even ? 2 : 1;
@@ -262,17 +263,26 @@ ua_status mm_fit_auto(const ua_target *f, double a, double b, const ua_minimax_o
     *out = best;
     char why[400] = "", bounds[700] = "";
     if (stopped >= 0)
-        snprintf(why, sizeof why, "; stopped climbing at degree %d: %s", stopped, stop_msg);
+        snprintf(why, sizeof why, "; stopped climbing at degree %d: %.200s", stopped, stop_msg);
     if (est.ok) {
         int len = 0;
-        append(bounds, sizeof bounds, &len, "; from the target's Chebyshev coefficients "
-               "(decaying like k^-%.2f) the best error at degree %.0f", est.decay, (double)maxd);
+        if (est.decay > 0.0)
+            append(bounds, sizeof bounds, &len, "; from the target's Chebyshev coefficients "
+                   "(decaying like k^-%.2f) the best error at degree %.0f", est.decay,
+                   (double)maxd);
+        else
+            append(bounds, sizeof bounds, &len, "; from the target's Chebyshev coefficients "
+                   "(decaying geometrically) the best error at degree %.0f", (double)maxd, 0);
         append(bounds, sizeof bounds, &len, " is at least %.3g", est.lower, 0);
         if (isfinite(est.upper))
             append(bounds, sizeof bounds, &len, " and at most %.3g", est.upper, 0);
-        if (est.lower > tol) {
-            append(bounds, sizeof bounds, &len, ": the tolerance is not reachable up to the "
-                   "degree limit %.0f", (double)maxd, 0);
+        if (est.lower > tol && est.decay > 0.0 && est.decay <= 1.05) {
+            append(bounds, sizeof bounds, &len, ": as for a jump, where the best error stays "
+                   "above half the jump at every degree, the tolerance is not reachable", 0, 0);
+        } else if (est.lower > tol) {
+            append(bounds, sizeof bounds, &len, ": the tolerance is not reachable up to degree "
+                   "%.0f (the most auto tries; a fixed --degree goes up to %.0f)", (double)maxd,
+                   (double)lim);
             if (isfinite(est.need_lo))
                 append(bounds, sizeof bounds, &len, "; it would need a degree of about %.2g",
                        est.need_lo, 0);
@@ -282,7 +292,7 @@ ua_status mm_fit_auto(const ua_target *f, double a, double b, const ua_minimax_o
     }
     return UA_ERR(UA_ENOTRESOLVED, "minimax: no degree <= %d meets the tolerance %g; kept the "
                   "best measured, degree %d (max error %.3e evaluated in double)%s%s", maxd, tol,
-                  best_d, best->measured_err, why, bounds);
+                  best_d, best->measured_err, bounds, why);
 fail:
     ua_minimax_free(best);
     return s;

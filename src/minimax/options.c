@@ -17,8 +17,8 @@
 
 const ua_option_spec ua_minimax_option_spec[] = {
     { "degree", UA_OPT_STRING, "8", 0, 0, 0, NULL,
-      "polynomial degree 0..1000, or auto: the least degree whose best approximation meets "
-      "--tol (like Sollya's guessdegree)", REMEZ },
+      "polynomial degree 0..250 (the limit at 192 bits), or auto: the least degree whose "
+      "stored model meets --tol, by measurement (like Sollya's guessdegree)", REMEZ },
     { "rational", UA_OPT_STRING, NULL, 0, 0, 0, NULL,
       "best rational M/N: numerator degree M, denominator degree N, each 0..1000 (unset: a "
       "polynomial; excludes --degree)", "Remez; Boost.Math minimax; Chebfun remez" },
@@ -235,7 +235,7 @@ ua_status ua_minimax_family_fit(const ua_problem *p, const ua_options *o,
         ua_minimax_free(mm);
         return fs;
     }
-    char reason[512] = ""; /* the not-resolved message must outlive the metadata calls */
+    char reason[1024] = ""; /* the not-resolved message must outlive the metadata calls */
     if (fs == UA_ENOTRESOLVED) ua_last_error_message(reason, sizeof reason);
     if ((s = record(meta, mm, auto_degree, mo.tol))) {
         ua_minimax_free(mm);
