@@ -115,6 +115,8 @@ typedef struct {
     const char *split_dir, *split;
     const char *test_data;
     const char *targets, *test_targets; /* sequences */
+    const char *sample_prec;  /* --sample-prec auto|double|BITS: how a TARGET is sampled */
+    int fill_removable;       /* --fill-removable: limits at a TARGET's 0/0 points */
 } ua_cli_problem_args;
 
 /* The option table entries of the problem arguments (for ua_cli_parse), into opts; returns their

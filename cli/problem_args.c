@@ -1,5 +1,6 @@
 /* cli/problem_args.c — the problem a command works on, from its arguments: a formula on a box
- * (TARGET, --vars, --domain), the user's own C function (--function, --dim), or samples (--data,
+ * (TARGET, --vars, --domain; how it is sampled, --sample-prec, and its removable singularities,
+ * --fill-removable), the user's own C function (--function, --dim), or samples (--data,
  * --split-dir, --test-data; sequences with --targets). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,13 @@ const char ua_cli_problem_help[] =
     "  --vars x,y,z         the variables of TARGET, in order (default: x)\n"
     "  --domain BOX         a:b for every variable, a:b,c:d,... in order, or x=a:b,y=c:d\n"
     "                       (default -1:1)\n"
+    "  --sample-prec P      how TARGET is sampled for the fit: auto (default: MPFR at 113 bits\n"
+    "                       when a 64-point probe finds the double formula off by more than 4\n"
+    "                       ulps, else double), double (or 53), or BITS (MPFR at BITS bits,\n"
+    "                       54..4096, rounded once to double)\n"
+    "  --fill-removable     where TARGET is NaN (0/0, as x^2/sinh(x^2) at 0), use its limit,\n"
+    "                       taken in MPFR from both sides (refused for a jump or a pole); the\n"
+    "                       fit and the measurement use the same value, and the report says so\n"
     "  --function F.c:SYM   your own C function `double SYM(double)`, or with --dim d (or\n"
     "                       --vector) `double SYM(const double *x)`; F.so:SYM loads a shared\n"
     "                       object. It runs in a child process (a crash is reported, not fatal);\n"
@@ -46,6 +54,8 @@ size_t ua_cli_problem_opts(ua_cli_problem_args *a, ua_opt *o)
         { "test-data", 0, 1, &a->test_data, NULL },
         { "targets", 0, 1, &a->targets, NULL },
         { "test-targets", 0, 1, &a->test_targets, NULL },
+        { "sample-prec", 0, 1, &a->sample_prec, NULL },
+        { "fill-removable", 0, 0, NULL, &a->fill_removable },
     };
     memcpy(o, opts, sizeof opts);
     return sizeof opts / sizeof opts[0];
@@ -62,7 +72,8 @@ int ua_cli_problem_given(const ua_cli_problem_args *a)
 {
     return a->target || a->vars || a->domain || a->function || a->dim || a->vector ||
            a->cflags || a->timeout || a->data || a->format || a->x_col || a->y_col ||
-           a->split_dir || a->split || a->test_data || a->targets || a->test_targets;
+           a->split_dir || a->split || a->test_data || a->targets || a->test_targets ||
+           a->sample_prec || a->fill_removable;
 }
 
 /* Splits "x,y,z" into names (at most UA_PROBLEM_MAX_DIM), pointing into buf. */
@@ -109,6 +120,31 @@ static int build_box(const char *cmd, const char *domain, const char *const *nam
     return s ? ua_cli_fail(cmd, s) : 0;
 }
 
+/* --sample-prec and --fill-removable on a formula problem p; frees p on failure. */
+static int apply_sampling(const char *cmd, const ua_cli_problem_args *a, ua_problem **p)
+{
+    ua_status s = UA_OK;
+    if (a->sample_prec) {
+        size_t bits = 0;
+        if (!strcmp(a->sample_prec, "auto")) bits = UA_SAMPLE_PREC_AUTO;
+        else if (!strcmp(a->sample_prec, "double")) bits = 53;
+        else if (ua_cli_size(a->sample_prec, &bits) || bits < 53 || bits > UA_SAMPLE_PREC_MAX) {
+            ua_problem_free(*p);
+            *p = NULL;
+            return ua_cli_usage(cmd, "--sample-prec '%s': expected auto, double (53) or MPFR bits "
+                                "in [54, %d]", a->sample_prec, UA_SAMPLE_PREC_MAX);
+        }
+        s = ua_problem_set_sample_prec(*p, (long)bits);
+    }
+    if (!s && a->fill_removable) s = ua_problem_set_fill_removable(*p, 1);
+    if (s) {
+        ua_problem_free(*p);
+        *p = NULL;
+        return ua_cli_fail(cmd, s);
+    }
+    return 0;
+}
+
 static int build_samples(const char *cmd, const ua_cli_problem_args *a, ua_problem **out)
 {
     if (a->target) return ua_cli_usage(cmd, "give either a TARGET or --data/--split-dir, not both");
@@ -117,6 +153,9 @@ static int build_samples(const char *cmd, const ua_cli_problem_args *a, ua_probl
         return ua_cli_usage(cmd, "--vars, --domain, --dim, --vector, --cflags and --timeout "
                             "describe a TARGET or --function; samples (--data, --split-dir) have "
                             "none");
+    if (a->sample_prec || a->fill_removable)
+        return ua_cli_usage(cmd, "--sample-prec and --fill-removable apply to a TARGET (a "
+                            "formula); samples are used as they are");
     if (a->split && !a->split_dir) return ua_cli_usage(cmd, "--split K needs --split-dir");
     if (a->test_targets && !a->targets)
         return ua_cli_usage(cmd, "--test-targets goes with --targets (sequences)");
@@ -172,6 +211,9 @@ int ua_cli_problem_build(const char *cmd, const ua_cli_problem_args *a, ua_probl
         if (a->timeout && (ua_cli_double(a->timeout, &timeout) || !(timeout > 0)))
             return ua_cli_usage(cmd, "--timeout '%s': expected a positive number of seconds",
                                 a->timeout);
+        if (a->sample_prec || a->fill_removable)
+            return ua_cli_usage(cmd, "--sample-prec and --fill-removable apply to a TARGET (a "
+                                "formula); --function is evaluated as it is, in double");
         if ((rc = build_box(cmd, a->domain, nvars ? names : NULL, d, lo, hi))) return rc;
         ua_status s = ua_problem_function(a->function, d, a->vector, a->cflags, lo, hi,
                                           timeout, out);
@@ -196,5 +238,5 @@ int ua_cli_problem_build(const char *cmd, const ua_cli_problem_args *a, ua_probl
     }
     s = ua_problem_formula(t, lo, hi, out);
     ua_target_free(t);
-    return s ? ua_cli_fail(cmd, s) : 0;
+    return s ? ua_cli_fail(cmd, s) : apply_sampling(cmd, a, out);
 }

@@ -127,6 +127,10 @@ void ua_cli_measurement_json(cJSON *o, const ua_model *m, const ua_measurement *
 {
     const char *ref = ua_model_meta(m, "reference");
     if (ref) set_str(o, "reference", ref);
+    /* how a formula was sampled for the fit; the removable singularities filled */
+    const char *sampling = ua_model_meta(m, "sampling"), *filled = ua_model_meta(m, "filled");
+    if (sampling) set_str(o, "sampling", sampling);
+    if (filled) set_str(o, "filled", filled);
     if (r->has_errors) {
         const ua_box_errors *e = &r->err;
         set_num(o, "points", (double)e->npoints);
@@ -182,6 +186,9 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
         if (ref && !strcmp(ref, "MPFR") && prec)
             fprintf(f, "errors against the reference: MPFR, %s bits\n", prec);
         else fprintf(f, "errors against the reference: %s\n", ref ? ref : "-");
+        const char *sampling = ua_model_meta(m, "sampling"), *filled = ua_model_meta(m, "filled");
+        if (sampling) fprintf(f, "  sampling: %s\n", sampling);
+        if (filled) fprintf(f, "  %s\n", filled);
         if (e->d == 1) fprintf(f, "  points measured      %zu (a sampled maximum, not a bound)\n",
                                e->npoints);
         else fprintf(f, "  points measured      %zu in %zu dimensions (a sampled maximum, not a "

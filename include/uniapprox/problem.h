@@ -4,8 +4,10 @@
  * Four kinds (ua_problem_kind):
  *
  *   FORMULA    a target (an expression or a built-in, uniapprox/target.h) of d >= 1 variables on a
- *              box [lo_1, hi_1] x ... x [lo_d, hi_d]. Evaluated in double for fitting; its
- *              reference is MPFR (ua_target_eval_mpfr), so every error is measured against it.
+ *              box [lo_1, hi_1] x ... x [lo_d, hi_d]. Evaluated for fitting in double, or in
+ *              MPFR rounded once to double where a probe finds the double formula inaccurate
+ *              (ua_problem_set_sample_prec); its reference is MPFR (ua_target_eval_mpfr), so
+ *              every error is measured against it.
  *   FUNCTION   the user's own C function on a box: `double f(double)` (d = 1) or
  *              `double f(const double *x)` (any d), from a C source compiled with the system
  *              compiler or from a shared object, called in a child process so that a crash, an
@@ -217,6 +219,108 @@ const char *ua_problem_reference(const ua_problem *p);
  * Errors: UA_EINVAL (wrong kind, NULL arguments), UA_EDOMAIN, UA_EIO (fork fails). Thread-safe.
  */
 ua_status ua_problem_eval(const ua_problem *p, const double *x, size_t n, double *y);
+
+/* ------------------------------------------------------------------------------------------ */
+/* How a FORMULA is sampled for fitting, and its removable singularities (docs/engine.md)      */
+
+/* ua_problem_set_sample_prec: let a probe decide (the default of every FORMULA problem). */
+#define UA_SAMPLE_PREC_AUTO 0
+/* The largest MPFR precision ua_problem_set_sample_prec takes. */
+#define UA_SAMPLE_PREC_MAX 4096
+
+/*
+ * How ua_problem_eval (and so ua_problem_sample and every family that samples the problem: cheb,
+ * spline, the learners) evaluates a FORMULA:
+ *   bits == 53   in double, operation by operation (fast; rounding errors of the formula stay);
+ *   bits in [54, UA_SAMPLE_PREC_MAX]   in MPFR at bits bits (ua_target_eval_mpfr: every
+ *                operation rounded at bits + 32) and rounded once to the nearest double, so a
+ *                sample is within about half an ulp of the exact value wherever the MPFR
+ *                reference is (erfc(x)*exp(x^2) at x = 10: 83 ulp in double, 0.5 in MPFR);
+ *   UA_SAMPLE_PREC_AUTO   a probe decides (the default, run by ua_problem_formula): the formula
+ *                in double and in MPFR at 113 bits at 64 points of the box (Chebyshev points of
+ *                the first kind in 1-D, Sobol points 1..64 in d >= 2); when the double values are
+ *                off by more than 4 ulps (|f_double - f_MPFR| / ulp(f)) at some point, or are not
+ *                finite where MPFR is, the problem samples in MPFR at 113 bits, else in double.
+ *                A built-in target (nfw-sigma) is sampled in double. A probe point where MPFR is
+ *                not finite is skipped.
+ * ua_problem_sampling says which and why, e.g. "MPFR 113 bits (double evaluation off by 83 ulp
+ * on the probe)" or "double (within 0.5 ulp of MPFR on the probe)".
+ * Cost: the probe, 64 double and 64 MPFR evaluations (well under a millisecond for a short
+ * formula); MPFR sampling, a few microseconds per point and operation (docs/engine.md).
+ * Call before evaluating p, never concurrently with an evaluation.
+ * Errors: UA_EINVAL (NULL, a problem other than FORMULA, bits outside {0} u [53, 4096]).
+ */
+ua_status ua_problem_set_sample_prec(ua_problem *p, long bits);
+
+/* The precision a FORMULA is sampled at: 53 (double) or the MPFR bits. 53 for FUNCTION, 0 for
+ * SAMPLES and SEQUENCES. */
+long ua_problem_sample_prec(const ua_problem *p);
+
+/* How p is sampled, and why, as one line (owned by p): "double (within 0.5 ulp of MPFR on the
+ * probe)", "MPFR 113 bits (double evaluation off by 83 ulp on the probe)", "double
+ * (--sample-prec 53)", "MPFR 200 bits (--sample-prec 200)"; "the function, double" (FUNCTION);
+ * "none" (SAMPLES, SEQUENCES). */
+const char *ua_problem_sampling(const ua_problem *p);
+
+/*
+ * Turns the filling of removable singularities of a FORMULA on (on != 0) or off. When on, a
+ * point where the formula is NaN (0/0, 0*inf, inf-inf: x^2/sinh(x^2) at 0) gets the limit
+ * there instead, as ua_problem_limit computes it, when that limit exists; everywhere else
+ * nothing changes. Every evaluation of the problem's target uses it (ua_problem_target): the
+ * double and MPFR sampling of the families and the MPFR reference of ua_model_measure, so the fit
+ * and its verdict see the same values. A point whose limit is refused stays NaN (the fit then
+ * fails as it would without the option, naming the point). Limits are computed once per point
+ * and cached (thread-safe). Off by default. Call before evaluating p.
+ * Errors: UA_EINVAL (NULL, a problem other than FORMULA), UA_ENOMEM.
+ */
+ua_status ua_problem_set_fill_removable(ua_problem *p, int on);
+
+/* Whether ua_problem_set_fill_removable is on. */
+int ua_problem_fill_removable(const ua_problem *p);
+
+/*
+ * The limit of the FORMULA of p at the point x (d,), whatever the value there: f is evaluated in
+ * MPFR at x + s 2^-k w (component-wise, w the box's widths) for k = 8, 20, ..., 116, on both
+ * sides s = +-1 of x along the box's diagonal and, in d >= 2, along each axis too, at a
+ * precision of at least 320 bits (x + h exact; the cancellation of 0/0 costs as many bits as h
+ * is small). Accepted when every side converges (its last two values agree to 2^-60 relative to
+ * the largest |value|) and all sides agree to 2^-60 relative at the last step; then *limit is
+ * their mean rounded to double and *agree the largest absolute difference between two sides at
+ * the last step (for a single side, its last change). A side that leaves the box counts only
+ * where it is finite; in d >= 2 a direction NaN on both sides (along a line of NaN) is skipped.
+ * Refused (UA_EDOMAIN, *limit and *agree NaN) with the reason in the message: "no limit of
+ * sign(x)*x/x at x = 0: the limits from the two sides differ (-1 and 1): a jump, not a
+ * removable singularity"; "... |f| grows without bound towards the point ...: a pole"; "... the
+ * formula is not finite on one side of the point, inside the box (at x - h)"; "... do not
+ * settle ...". A built-in target is refused (it is evaluated at doubles only).
+ * Cost: 20 (1-D) to 20 (2 d + 2) MPFR evaluations at 320+ bits (about a millisecond in 1-D).
+ * Errors: UA_EINVAL (NULL, not FORMULA, x not finite), UA_EDOMAIN (no limit), UA_ENOMEM.
+ */
+ua_status ua_problem_limit(const ua_problem *p, const double *x, double *limit, double *agree);
+
+/* The points filled so far (ua_problem_set_fill_removable): returns their number; when i is
+ * below it, x (d,) (may be NULL), *value and *agree (may be NULL) get the i-th (in the order
+ * they were met). */
+size_t ua_problem_filled(const ua_problem *p, size_t i, double *x, double *value, double *agree);
+
+/* The points filled so far as one line, malloc'd into *text (free it; "" when none): "filled
+ * removable singularity at x = 1: limit 0.25 (both sides agree to 1.1e-36)", joined by "; ".
+ * Errors: UA_EINVAL (text NULL), UA_ENOMEM. */
+ua_status ua_problem_fill_text(const ua_problem *p, char **text);
+
+/*
+ * Why the problem is NaN at the point x (d,), as one line into buf (len bytes; returns buf), for
+ * the message of a fit that met it. For a FORMULA it says whether the point is a removable
+ * singularity (ua_problem_limit):
+ *   "x^2/sinh(x^2) is nan at x = 0, but has a limit there (1, the sides agree to 0): a removable
+ *    singularity; --fill-removable fills it"
+ *   "1/x-1/x is nan at x = 0 (no limit there: |f| grows without bound ...)"
+ *   "F is nan at x = 0, and --fill-removable cannot fill it: the limits from the two sides differ
+ *    (-1 and 1): a jump, not a removable singularity"
+ * Other kinds, or a value that is not NaN: "F is VALUE at POINT". Costs one limit (about a
+ * millisecond in 1-D). Leaves no error recorded.
+ */
+char *ua_problem_nan_text(const ua_problem *p, const double *x, char *buf, size_t len);
 
 /* ua_fnd adapter: ctx is a const ua_problem * (FORMULA or FUNCTION); NaN when the call fails. */
 double ua_problem_fn(const double *x, void *ctx);

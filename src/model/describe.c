@@ -129,6 +129,12 @@ ua_status ua_model_problem(const ua_model *m, ua_problem **out)
         s = UA_ERR(UA_EFORMAT, "the model's target '%s' has %zu variables but its box %zu",
                    ua_model_target(m), ua_target_dim(t), d);
     if (!s) s = ua_problem_formula(t, lo, hi, out);
+    /* the same values at the singular points as the fit had (--fill-removable) */
+    const char *fill = ua_model_meta(m, "fill_removable");
+    if (!s && fill && !strcmp(fill, "1") && (s = ua_problem_set_fill_removable(*out, 1))) {
+        ua_problem_free(*out);
+        *out = NULL;
+    }
     ua_target_free(t);
     free(copy);
     free(names);

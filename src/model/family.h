@@ -97,6 +97,10 @@ ua_status ua_model_set_problem(ua_model *m, const char *target, size_t d, const 
  * infinities by null), so that JSON printed by cJSON loses no bit (src/model/json_exact.c). */
 void ua_json_exact_numbers(cJSON *v);
 
+/* The removable singularities p has filled so far (ua_problem_fill_text) under the metadata key
+ * "filled"; nothing when none (src/model/fit.c; measure.c calls it again after measuring). */
+ua_status ua_model_store_filled(ua_model *m, const ua_problem *p);
+
 /* FNV-1a hash of a source file in hex (src/model/fit.c): 1, or 0 when it cannot be read. */
 int ua_model_source_hash(const char *path, char hex[17]);
 

@@ -69,6 +69,9 @@ static ua_status store_problem(ua_model *m, const ua_problem *p)
                                        box ? ua_problem_hi(p) : NULL);
     if (!s) s = ua_model_set_meta(m, "problem", ua_problem_kind_name(kind));
     if (!s) s = ua_model_set_meta(m, "reference", ua_problem_reference(p));
+    /* how a formula was sampled, and whether its removable singularities were filled */
+    if (!s && kind == UA_PROBLEM_FORMULA) s = ua_model_set_meta(m, "sampling", ua_problem_sampling(p));
+    if (!s && ua_problem_fill_removable(p)) s = ua_model_set_meta(m, "fill_removable", "1");
     if (!s && box) {
         size_t len = 1;
         for (size_t i = 0; i < d; i++) len += strlen(ua_problem_var(p, i)) + 1;
@@ -101,6 +104,16 @@ static ua_status store_problem(ua_model *m, const ua_problem *p)
     }
     if (!s && !box && ua_problem_describe(p)[0])
         s = ua_model_set_meta(m, "data", ua_problem_describe(p));
+    return s;
+}
+
+ua_status ua_model_store_filled(ua_model *m, const ua_problem *p)
+{
+    if (!ua_problem_filled(p, 0, NULL, NULL, NULL)) return UA_OK;
+    char *text;
+    ua_status s = ua_problem_fill_text(p, &text);
+    if (!s) s = ua_model_set_meta(m, "filled", text);
+    free(text);
     return s;
 }
 
@@ -182,6 +195,7 @@ ua_status ua_fit(const ua_problem *p, const char *family, const ua_options *opt,
     if (!s) s = ua_model_set_meta(m, "fit_resolved", fs == UA_OK ? "1" : "0");
     if (!s && reason[0]) s = ua_model_set_meta(m, "fit_reason", reason);
     if (!s) s = store_options(m, opt);
+    if (!s) s = ua_model_store_filled(m, p);
     ua_options_free(defaults);
     if (s) {
         ua_model_free(m);

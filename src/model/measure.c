@@ -165,7 +165,9 @@ static ua_status measure_box(ua_model *m, const ua_problem *p, const ua_measure_
                       "measured points of the domain", ua_problem_describe(p),
                       r->err.n_nonfinite_ref, r->err.npoints);
     r->resolved = !r->has_tol || r->err.tol_ratio <= 1.0;
-    return store_box_errors(m, r, o->prec, p);
+    ua_status st = store_box_errors(m, r, o->prec, p);
+    /* the measurement may have met a removable singularity the fit did not */
+    return st ? st : ua_model_store_filled(m, p);
 }
 
 /* A model that predicts class labels (its metadata says so): then error rates, not RMSE. */

@@ -7,6 +7,7 @@
 
 #include "core/internal.h"
 #include "internal.h"
+#include "target/internal.h"
 
 char *ua_problem_point_text(char *buf, size_t len, char *const *vars, const double *x, size_t d)
 {
@@ -38,6 +39,8 @@ char *ua_problem_point_text(char *buf, size_t len, char *const *vars, const doub
 void ua_problem_free(ua_problem *p)
 {
     if (!p) return;
+    if (p->target) ua_target_set_fill(p->target, NULL, NULL);
+    ua_fill_free(p->fill);
     ua_child_free(p->child);
     free(p->cflags);
     ua_target_free(p->target);
@@ -121,7 +124,8 @@ ua_status ua_problem_formula(const ua_target *t, const double *lo, const double 
     ua_status s = ua_problem_new_box(UA_PROBLEM_FORMULA, d, vars, lo, hi, ua_target_spec(t), &p);
     if (s) return s;
     /* a parse of its own, so that the caller may free t */
-    if ((s = ua_target_parse(ua_target_spec(t), vars, d, &p->target))) {
+    if ((s = ua_target_parse(ua_target_spec(t), vars, d, &p->target)) ||
+        (s = ua_problem_decide_sampling(p, UA_SAMPLE_PREC_AUTO))) {
         ua_problem_free(p);
         return s;
     }
@@ -341,9 +345,7 @@ ua_status ua_problem_eval(const ua_problem *p, const double *x, size_t n, double
 {
     if (!p || (n && (!x || !y))) return UA_ERR(UA_EINVAL, "ua_problem_eval: NULL argument");
     switch (p->kind) {
-    case UA_PROBLEM_FORMULA:
-        for (size_t i = 0; i < n; i++) y[i] = ua_target_eval(p->target, x + i * p->d);
-        return UA_OK;
+    case UA_PROBLEM_FORMULA: return ua_problem_eval_formula(p, x, n, y);
     case UA_PROBLEM_FUNCTION:
         if (p->cb) {
             for (size_t i = 0; i < n; i++) y[i] = p->cb(x + i * p->d, p->cb_ctx);

@@ -67,7 +67,9 @@ static void fn2(int fn, mpfr_t r, mpfr_t a, mpfr_t b)
     }
 }
 
-void ua_program_eval_mpfr(const ua_program *prog, const double *x, mpfr_t y)
+/* The evaluator: variables from the doubles xd or, when xd is NULL, from the MPFR numbers xm
+ * (held at the working precision: an input with more bits than it is rounded once). */
+static void eval_core(const ua_program *prog, const double *xd, mpfr_srcptr const *xm, mpfr_t y)
 {
     mpfr_prec_t prec = mpfr_get_prec(y);
     /* at least 53 bits so that every double input is held exactly */
@@ -88,7 +90,10 @@ void ua_program_eval_mpfr(const ua_program *prog, const double *x, mpfr_t y)
             /* the literal's exact decimal value, so 0.1 means 1/10 here, not the double 0.1 */
             mpfr_set_str(st[sp++], prog->numtext[nd->arg], 10, N);
             break;
-        case OP_VAR: mpfr_set_d(st[sp++], x[nd->arg], N); break;
+        case OP_VAR:
+            if (xd) mpfr_set_d(st[sp++], xd[nd->arg], N);
+            else mpfr_set(st[sp++], xm[nd->arg], N);
+            break;
         case OP_PI: mpfr_const_pi(st[sp++], N); break;
         case OP_E: mpfr_set_ui(st[sp], 1, N); mpfr_exp(st[sp], st[sp], N); sp++; break;
         case OP_NEG: mpfr_neg(st[sp - 1], st[sp - 1], N); break;
@@ -105,4 +110,14 @@ void ua_program_eval_mpfr(const ua_program *prog, const double *x, mpfr_t y)
     else mpfr_set_nan(y);
     for (size_t i = 0; i < n; i++) mpfr_clear(st[i]);
     free(st);
+}
+
+void ua_program_eval_mpfr(const ua_program *prog, const double *x, mpfr_t y)
+{
+    eval_core(prog, x, NULL, y);
+}
+
+void ua_program_eval_mpfr_at(const ua_program *prog, mpfr_srcptr const *x, mpfr_t y)
+{
+    eval_core(prog, NULL, x, y);
 }

@@ -104,6 +104,8 @@ void ua_program_clear(ua_program *prog);
 
 double ua_program_eval(const ua_program *prog, const double *x);          /* eval.c */
 void ua_program_eval_mpfr(const ua_program *prog, const double *x, mpfr_t y); /* eval_mpfr.c */
+/* The same with MPFR inputs x (dim,) (points that are no doubles, such as x + h for a tiny h). */
+void ua_program_eval_mpfr_at(const ua_program *prog, mpfr_srcptr const *x, mpfr_t y);
 
 /* ---- built-ins (builtin.c) ---- */
 
@@ -123,12 +125,32 @@ void ua_nfw_sigma_mpfr(mpfr_t y, double X);
 
 /* ---- the target ---- */
 
+/*
+ * Fill of NaN values (the problem module's --fill-removable, src/problem/fill.c). Called by
+ * ua_target_eval and ua_target_eval_mpfr when the value at x (dim,) is NaN: returns 1 with y set
+ * (at y's precision) to the value to use there, or 0 to keep NaN. Must be thread-safe (the
+ * measurement evaluates from OpenMP threads).
+ */
+typedef int (*ua_target_fill_fn)(void *ctx, const double *x, mpfr_t y);
+
 struct ua_target {
     char *spec;
     size_t dim;
     char **vars;               /* dim variable names (copies; "x" by default) */
     const ua_builtin *builtin; /* non-NULL for a built-in target, else prog is used */
     ua_program prog;
+    /* where the value is NaN, fill (when set) may give one instead: ua_target_set_fill */
+    ua_target_fill_fn fill;
+    void *fill_ctx;
 };
+
+/* Installs (fn non-NULL) or removes the fill of t. Not while t is being evaluated. */
+void ua_target_set_fill(ua_target *t, ua_target_fill_fn fn, void *ctx);
+
+/*
+ * The target at the MPFR point x (dim,) at the precision of y, without the fill: for limits
+ * (x +- h with h far below a double's resolution). A built-in target takes only doubles: NaN.
+ */
+void ua_target_eval_mpfr_at(const ua_target *t, mpfr_srcptr const *x, mpfr_t y);
 
 #endif /* UA_TARGET_INTERNAL_H */

@@ -113,8 +113,15 @@ const char *ua_target_var(const ua_target *t, size_t i)
 double ua_target_eval(const ua_target *t, const double *x)
 {
     if (!t) return NAN;
-    if (t->builtin) return t->builtin->eval(x[0]);
-    return ua_program_eval(&t->prog, x);
+    double v = t->builtin ? t->builtin->eval(x[0]) : ua_program_eval(&t->prog, x);
+    if (v != v && t->fill) {
+        /* the fill is rare (a removable singularity): its cost does not matter */
+        mpfr_t y;
+        mpfr_init2(y, 53);
+        if (t->fill(t->fill_ctx, x, y)) v = mpfr_get_d(y, MPFR_RNDN);
+        mpfr_clear(y);
+    }
+    return v;
 }
 
 void ua_target_eval_mpfr(const ua_target *t, const double *x, mpfr_t y)
@@ -125,6 +132,20 @@ void ua_target_eval_mpfr(const ua_target *t, const double *x, mpfr_t y)
     }
     if (t->builtin) t->builtin->eval_mpfr(y, x[0]);
     else ua_program_eval_mpfr(&t->prog, x, y);
+    if (mpfr_nan_p(y) && t->fill && !t->fill(t->fill_ctx, x, y)) mpfr_set_nan(y);
+}
+
+void ua_target_set_fill(ua_target *t, ua_target_fill_fn fn, void *ctx)
+{
+    if (!t) return;
+    t->fill = fn;
+    t->fill_ctx = fn ? ctx : NULL;
+}
+
+void ua_target_eval_mpfr_at(const ua_target *t, mpfr_srcptr const *x, mpfr_t y)
+{
+    if (!t || t->builtin) mpfr_set_nan(y);
+    else ua_program_eval_mpfr_at(&t->prog, x, y);
 }
 
 double ua_target_eval_ref(const ua_target *t, const double *x, mpfr_prec_t prec)
