@@ -4,7 +4,8 @@
 For each Genz family (tests/gen/genz.py, the parameters of tests/data/genz.txt) in each dimension
 and tolerance asked:
 
-  * chebnd (d <= 3) and sparse are fitted by `uniapprox fit --family F --tol TOL`: the
+  * chebnd (d <= 3) and sparse are fitted by `uniapprox fit --family F --tol TOL` (sparse with
+    --rule localp on the continuous and discontinuous families, its defaults elsewhere): the
     evaluations they spent (their describe field "evaluations"), the engine's own measurement
     (max error / max|f| over its Sobol points, against MPFR), the fit time;
   * every method is measured on one fixed test set of points per dimension (uniform random,
@@ -12,7 +13,7 @@ and tolerance asked:
     in double by numpy from the same formula (its rounding, ~1e-16 relative, is far below every
     error reported);
   * on the same number of points N = sparse's evaluations, taken as scrambled Sobol points
-    (scipy, seed 7): uniapprox's kernel and mlp fitted on those samples, OpenTURNS' functional
+    (scipy, seed 7): uniapprox's kernel and mlp fitted on those samples with their defaults, OpenTURNS' functional
     chaos by least squares (FunctionalChaosAlgorithm + LeastSquaresStrategy, a Legendre
     total-degree basis whose degree is the one of smallest leave-one-out error among those with
     at most N/2 terms — computed from the same N points, no extra evaluation), and scipy's
@@ -24,8 +25,10 @@ and tolerance asked:
 Usage:
   nd_anchors.py run --ua UNIAPPROX --out RESULTS.jsonl [--dims 2,4,...] [--tols 1e-3,...] ...
   nd_anchors.py table RESULTS.jsonl [--md FILE]   the markdown tables (docs/nd.md)
+  nd_anchors.py build-time --ua UNIAPPROX       chebnd's fit time in d = 2 (median of rounds)
 Every number written is measured in this run; a method skipped (too many points for its
-cost, a family not registered) is written as skipped with the reason.
+cost, a family not registered, a constructor that spent its evaluation budget without resolving
+a looser tolerance of the same function) is written as skipped with the reason.
 """
 import argparse
 import json
@@ -36,7 +39,13 @@ import sys
 import tempfile
 import time
 
-import numpy as np
+# every method on one thread (numpy/scipy/OpenTURNS' BLAS, uniapprox's OpenMP and BLAS): on a
+# shared machine, threads that spin waiting for busy cores cost more than they give, and the
+# comparison stays one of methods, not of thread pools
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
+
+import numpy as np  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "gen"))
@@ -185,6 +194,11 @@ def rbf(X, y, Xt, global_max):
     return RBFInterpolator(X, y, neighbors=nb)(Xt), ("global" if nb is None else "64 neighbours")
 
 
+# Genz families with a kink or a jump: sparse is run with its local hierarchical basis there
+# (--rule localp, docs/sparse.md), its global Clenshaw-Curtis polynomials on the smooth ones.
+LOCAL_FAMILIES = ("continuous", "discontinuous")
+
+
 # ---- one case --------------------------------------------------------------------------------
 
 def write_points(path, X):
@@ -201,7 +215,9 @@ def write_samples(path, X, y):
 def fit_constructor(a, fam, case, tol, tmp, pts_file, ft):
     d = case["d"]
     model = os.path.join(tmp, "%s.safetensors" % fam)
-    opts = a.family_opts.get(fam, [])
+    opts = list(a.family_opts.get(fam, []))
+    if fam == "sparse" and case["family"] in LOCAL_FAMILIES:
+        opts += ["--rule", "localp"]
     args = ["fit", case["formula"], "--vars", ",".join("x%d" % (i + 1) for i in range(d)),
             "--domain", "0:1", "--family", fam, a.tol_option, "%g" % tol, "--check-points",
             str(a.check_points), "--json", "-o", model] + opts
@@ -219,7 +235,14 @@ def fit_constructor(a, fam, case, tol, tmp, pts_file, ft):
     return r, model
 
 
-def run_case(a, case, tol, families, tmp):
+def spent(r, budget):
+    """Whether a constructor's fit ended not resolved with its evaluation budget spent: a tighter
+    tolerance would spend the same budget on the same grid, so it is not run."""
+    return ("skipped" not in r and not r.get("resolved")
+            and float(r.get("evaluations", 0)) >= 0.9 * budget)
+
+
+def run_case(a, case, tol, families, tmp, exhausted):
     d = case["d"]
     f = numpy_function(case["formula"], d)
     Xt = test_points(d, a.test_points)
@@ -236,8 +259,15 @@ def run_case(a, case, tol, families, tmp):
         if fam not in families:
             row["methods"].append({"method": fam, "skipped": "not registered in this build"})
             continue
+        if fam in exhausted:
+            row["methods"].append({"method": fam, "skipped": exhausted[fam]})
+            continue
         r, _ = fit_constructor(a, fam, case, tol, tmp, pts_file, ft)
         row["methods"].append(r)
+        if spent(r, a.budget[fam]):
+            exhausted[fam] = ("not run: at tol %g it was not resolved after %s evaluations "
+                              "(error %.1e), its budget" % (tol, r["evaluations"],
+                                                             r.get("test_err", float("nan"))))
         if fam == "sparse" and "evaluations" in r:
             N = int(r["evaluations"])
             sparse_err = r.get("test_err")
@@ -254,8 +284,7 @@ def run_case(a, case, tol, families, tmp):
     samples = os.path.join(tmp, "train.csv")
     write_samples(samples, X, y)
     for fam, opts, cap in (("kernel", [], a.max_kernel_points),
-                           ("mlp", ["--epochs", str(a.mlp_epochs), "--threads", "2"],
-                            a.max_mlp_points)):
+                           ("mlp", ["--threads", "1"], a.max_mlp_points)):
         if N > cap:
             row["methods"].append({"method": fam, "skipped": "N = %d > %d points" % (N, cap)})
             continue
@@ -310,14 +339,15 @@ def cmd_run(a):
         skip_tol[float(t)] = set(int(v) for v in ds.split(","))
     with open(a.out, "w") as out, tempfile.TemporaryDirectory() as tmp:
         for case in cases:
-            for tol in tols:
+            exhausted = {}
+            for tol in sorted(tols, reverse=True):
                 if case["d"] in skip_tol.get(tol, ()):
                     row = {"family": case["family"], "d": case["d"], "tol": tol,
                            "skipped": "tolerance %g not run in d = %d (bench/nd_genz.sh)" %
                            (tol, case["d"])}
                 else:
                     t0 = time.time()
-                    row = run_case(a, case, tol, families, tmp)
+                    row = run_case(a, case, tol, families, tmp, exhausted)
                     row["case_s"] = round(time.time() - t0, 2)
                 out.write(json.dumps(row) + "\n")
                 out.flush()
@@ -405,6 +435,36 @@ def cmd_table(a):
     sys.stdout.write(text)
 
 
+def cmd_build_time(a):
+    """chebnd in d = 2 on the four smooth Genz families at its default tolerance: the rank and the
+    median of --rounds fit times (the constructor's own time, metadata fit_seconds: no
+    measurement)."""
+    if "chebnd" not in ua_families(a.ua):
+        print("chebnd: not registered in this build, skipped")
+        return
+    print("| Genz family (d = 2) | rank | evaluations | fit time, median of %d (ms) | range (ms) |"
+          % a.rounds)
+    print("|---|---|---|---|---|")
+    for case in genz.cases([2]):
+        if case["family"] in ("continuous", "discontinuous"):
+            continue  # not low rank: a kink or jump along a line is not resolved by chebnd
+        times, out = [], None
+        for _ in range(a.rounds):
+            rc, out, err, _ = ua_run(a.ua, ["fit", case["formula"], "--vars", "x1,x2", "--domain",
+                                            "0:1", "--family", "chebnd", "--check-points", "1000",
+                                            "--json"], a.timeout)
+            if out is None:
+                break
+            times.append(1e3 * float(out["fit_seconds"]))
+        if not times:
+            print("| %s | fit failed: %s | | | |" % (case["family"], err))
+            continue
+        times.sort()
+        print("| %s | %s | %s | %.1f | %.1f - %.1f |" % (
+            case["family"], out.get("rank"), out.get("evaluations"), times[len(times) // 2],
+            times[0], times[-1]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -418,28 +478,41 @@ def main():
     r.add_argument("--tol-option", default="--tol")
     r.add_argument("--family-opt", action="append", default=[],
                    help="FAMILY:OPTION[=VALUE]: an extra option for that family's fits")
-    r.add_argument("--check-points", type=int, default=20000)
+    r.add_argument("--check-points", type=int, default=10000)
+    r.add_argument("--budget", action="append", default=[],
+                   help="FAMILY:N: the evaluations after which a not-resolved fit counts as "
+                        "having spent its budget (defaults: sparse 50000, its --max-evals; "
+                        "chebnd 1000000)")
     r.add_argument("--test-points", type=int, default=10000)
     r.add_argument("--timeout", type=float, default=120)
     r.add_argument("--max-anchor-points", type=int, default=20000)
     r.add_argument("--max-kernel-points", type=int, default=3000)
     r.add_argument("--max-mlp-points", type=int, default=5000)
-    r.add_argument("--mlp-epochs", type=int, default=100)
     r.add_argument("--max-chaos-terms", type=int, default=2000)
     r.add_argument("--max-rbf-points", type=int, default=20000)
     r.add_argument("--rbf-global", type=int, default=4000)
     r.add_argument("--goal-dims", default="4,8")
+    b = sub.add_parser("build-time")
+    b.add_argument("--ua", required=True)
+    b.add_argument("--rounds", type=int, default=7)
+    b.add_argument("--timeout", type=float, default=120)
     t = sub.add_parser("table")
     t.add_argument("results")
     t.add_argument("--md")
     a = ap.parse_args()
     if a.cmd == "run":
         a.goal_dims = set(int(v) for v in a.goal_dims.split(","))
+        specs, a.budget = a.budget, {"sparse": 50000, "chebnd": 1000000}
+        for spec in specs:
+            fam, n = spec.split(":")
+            a.budget[fam] = float(n)
         a.family_opts = {}
         for spec in a.family_opt:
             fam, opt = spec.split(":", 1)
             a.family_opts.setdefault(fam, []).extend(opt.split("=", 1))
         cmd_run(a)
+    elif a.cmd == "build-time":
+        cmd_build_time(a)
     else:
         cmd_table(a)
 

@@ -63,7 +63,7 @@ genz_case() {
     formula=$(printf '%s\n' "$line" | cut -f4)
     vars=$(seq -s, -f 'x%g' 1 "$d")
     "$UA" fit "$formula" --vars "$vars" --domain 0:1 --family "$fam" --tol "$tol" \
-        --check-points 20000 --json "$@" >out.txt 2>err.txt
+        --check-points 4000 --json "$@" >out.txt 2>err.txt
     rc=$?
     ratio=$(sed -n 's/.*"ratio":[[:space:]]*\([-0-9.eE+]*\).*/\1/p' out.txt | head -n 1)
     err=$(json_num out.txt max_rel_scale_err)
@@ -105,12 +105,12 @@ genz_case chebnd corner_peak 3 1e-8 resolved
 genz_case sparse oscillatory 2 1e-8 resolved
 genz_case sparse gaussian 2 1e-6 resolved
 genz_case sparse product_peak 2 1e-6 resolved
-genz_case sparse continuous 2 1e-3 either
+genz_case sparse continuous 2 1e-3 either --rule localp
 genz_case sparse discontinuous 2 1e-3 either
 genz_case sparse oscillatory 4 1e-6 resolved
 genz_case sparse corner_peak 4 1e-5 resolved
 genz_case sparse gaussian 4 1e-4 resolved
-genz_case sparse continuous 4 1e-2 either
+genz_case sparse continuous 4 1e-2 either --rule localp
 genz_case sparse oscillatory 10 1e-4 resolved
 
 finish

@@ -113,20 +113,6 @@ static void test_formula_4d_and_10d_go_to_sparse(void **state)
     ua_problem_free(p);
 }
 
-/* Without chebnd and sparse, a formula in d > 1 keeps the first family by name (kernel today). */
-static void test_formula_2d_without_constructors(void **state)
-{
-    (void)state;
-    if (registered("chebnd") || registered("sparse")) {
-        print_message("SKIP: chebnd or sparse is registered: the fallback for n-D formulas "
-                      "is not reached\n");
-        skip();
-    }
-    ua_problem *p = formula("x1*x2", 2);
-    expect_choice(p, first_by_name(p), "a formula in 2 variables");
-    ua_problem_free(p);
-}
-
 /* 1-D formulas, samples and sequences keep the first family by name that accepts them. */
 static void test_other_problems_keep_first_by_name(void **state)
 {
@@ -199,7 +185,6 @@ int main(void)
         cmocka_unit_test(test_formula_2d_and_3d_go_to_chebnd),
         cmocka_unit_test(test_function_2d_goes_to_chebnd),
         cmocka_unit_test(test_formula_4d_and_10d_go_to_sparse),
-        cmocka_unit_test(test_formula_2d_without_constructors),
         cmocka_unit_test(test_other_problems_keep_first_by_name),
         cmocka_unit_test(test_fit_auto_records_the_choice),
         cmocka_unit_test(test_fit_auto_2d),
