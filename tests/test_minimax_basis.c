@@ -42,7 +42,8 @@
 static ua_target *parse(const char *spec)
 {
     ua_target *t = NULL;
-    if (ua_target_parse(spec, NULL, 0, &t) != UA_OK) fail_msg("parse '%s': %s", spec, ua_last_error());
+    if (ua_target_parse(spec, NULL, 0, &t) != UA_OK)
+        fail_msg("parse '%s': %s", spec, ua_last_error());
     return t;
 }
 
@@ -113,7 +114,7 @@ static double mpfr_error(const ua_minimax *p, const char *spec, double a, double
     return worst;
 }
 
-/* ---- 7: the Chebyshev basis at high degree ---------------------------------------------------- */
+/* ---- 7: the Chebyshev basis at high degree ------------------------------------------------ */
 
 static void test_runge_degree100_chebyshev(void **state)
 {
@@ -236,6 +237,22 @@ static void test_basis_auto_keeps_monomials(void **state)
     ASSERT_LE(mpfr_error(p, "exp(x)", -1, 1, 2000), in.levelled_error * (1 + 1e-4));
     /* T_0 coefficient of the best approximation ~ I_0(1) = 1.2660658777520082 */
     ASSERT_REL(ua_minimax_num(p, NULL)[0], 1.2660658777520082, 1e-9);
+    ua_minimax_free(p);
+    /* a rational in the Chebyshev basis: numerator and denominator series, the same best
+     * approximation as in monomials */
+    o = opts(4);
+    o.den_degree = 4;
+    ua_minimax *pr = fit("atan(x)", -1, 1, &o, UA_OK);
+    o.basis = UA_MINIMAX_BASIS_CHEBYSHEV;
+    p = fit("atan(x)", -1, 1, &o, UA_OK);
+    ua_minimax_info ir;
+    ua_minimax_get_info(pr, &ir);
+    ua_minimax_get_info(p, &in);
+    assert_int_equal(in.basis, UA_MINIMAX_BASIS_CHEBYSHEV);
+    assert_int_equal(in.den_degree, 4);
+    ASSERT_REL(in.levelled_error, ir.levelled_error, 1e-12);
+    ASSERT_LE(mpfr_error(p, "atan(x)", -1, 1, 2000), in.levelled_error * (1 + 1e-6));
+    ua_minimax_free(pr);
     ua_minimax_free(p);
     /* the Chebyshev basis takes real coefficients and its own variable */
     ua_target *t = parse("exp(x)");

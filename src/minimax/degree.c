@@ -114,7 +114,8 @@ enum { EST_N = 4097, EST_TRUST = 1024 }; /* points; coefficients up to EST_TRUST
 
 typedef struct {
     int ok;           /* the estimate could be made (absolute or relative error, finite f) */
-    double lower;     /* at degree maxd: a lower bound on the best error, w_min |c_k| / 2, k > maxd */
+    double lower;     /* at degree maxd: a lower bound on the best error, w_min |c_k| / 2 for
+                         k > maxd */
     double upper;     /* at degree maxd: the Chebyshev truncation error sum_{k > maxd} |c_k|, an
                          upper bound (extrapolated beyond EST_TRUST), INFINITY when no decay */
     double decay;     /* p in |c_k| ~ k^-p, fitted on the envelope over [64, 512]; 0 when the

@@ -29,7 +29,8 @@ static ua_status export_cheb(const ua_minimax *p, const ua_emit *e, const char *
 {
     const int fl = e->fl;
     const char *T = e->T;
-    fprintf(out, "\n/* minimax: %s of degree %zu", p->nden ? "rational" : "polynomial", p->nnum - 1);
+    fprintf(out, "\n/* minimax: %s of degree %zu", p->nden ? "rational" : "polynomial",
+            p->nnum - 1);
     if (p->nden) fprintf(out, " / %zu", p->nden - 1);
     fprintf(out, " as a Chebyshev series in t = (x - shift) * scale on [-1, 1], evaluated by "
                  "Clenshaw's recurrence,\n * %s coefficients%s. */\n\n",
@@ -37,8 +38,8 @@ static ua_status export_cheb(const ua_minimax *p, const ua_emit *e, const char *
     ua_emit_array(e, "p", p->num, p->nnum);
     if (p->nden) ua_emit_array(e, "q", p->den, p->nden);
     fprintf(out, "\n%s %s(%s x)\n{\n", T, name, T);
-    fprintf(out, "    if (!(%sx >= %a && %sx <= %a)) return NAN; /* outside [%.17g, %.17g], or NaN */\n",
-            fl ? "(double)" : "", p->a, fl ? "(double)" : "", p->b, p->a, p->b);
+    fprintf(out, "    if (!(%sx >= %a && %sx <= %a)) return NAN; /* outside [%.17g, %.17g], "
+                 "or NaN */\n", fl ? "(double)" : "", p->a, fl ? "(double)" : "", p->b, p->a, p->b);
     if (fl)
         fprintf(out, "    float t = (x - %af) * %af;\n    if (t < -1.0f) t = -1.0f;\n"
                      "    if (t > 1.0f) t = 1.0f;\n",

@@ -155,7 +155,8 @@ static ua_status mm_load(const ua_st *st, double lo, double hi, void **state)
         return UA_ERR(UA_EFORMAT, "minimax model: metadata 'minimax_basis' must be monomial or "
                       "chebyshev");
     if (basis == UA_MINIMAX_BASIS_CHEBYSHEV &&
-        !(fabs((lo - var[0]) * var[1]) <= 1.0 + 1e-12 && fabs((hi - var[0]) * var[1]) <= 1.0 + 1e-12))
+        !(fabs((lo - var[0]) * var[1]) <= 1.0 + 1e-12 &&
+          fabs((hi - var[0]) * var[1]) <= 1.0 + 1e-12))
         return UA_ERR(UA_EFORMAT, "minimax model: a Chebyshev model's variable must map the "
                       "domain into [-1, 1]");
     double v[6];

@@ -354,7 +354,8 @@ static ua_status build_cheb(mm_problem *pb, const mm_result *res, ua_minimax *p)
 }
 
 /* Sets the monomial coefficients outside the restricted basis expo (m,) to exact zeros: with
- * shift 0 they are rounding residue of the conversions (the basis holds exactly those monomials). */
+ * shift 0 they are rounding residue of the conversions (the basis holds exactly those
+ * monomials). */
 static void keep_basis(mpfr_t *mn, size_t nn, const int *expo, size_t m, double shift)
 {
     if (!m || shift != 0.0) return;
@@ -380,7 +381,8 @@ static ua_status build_mono(mm_problem *pb, const mm_result *res, const ua_minim
         goto done;
     }
     mm_remez_opts ro = {o->max_iter, o->eq_tol};
-    double shift = 0.0, scale = 1.0, ushift = 0.5 * pb->a + 0.5 * pb->b, uscale = 2.0 / (pb->b - pb->a);
+    double shift = 0.0, scale = 1.0, ushift = 0.5 * pb->a + 0.5 * pb->b;
+    double uscale = 2.0 / (pb->b - pb->a);
     if (!isfinite(uscale) || uscale == 0.0) uscale = 1.0;
     if ((s = convert(pb, &res->sol, shift, scale, mn, md))) goto done;
     keep_basis(mn, nn, expo, m, shift);
@@ -468,7 +470,8 @@ static ua_status finish(mm_problem *pb, const ua_minimax_options *o, const mm_re
     p->error = o->error;
     p->coeffs = o->coeffs;
     p->scheme = o->scheme;
-    if (res && res->nref && p->nalt == res->nref) memcpy(p->alt, res->ref, res->nref * sizeof *p->alt);
+    if (res && res->nref && p->nalt == res->nref)
+        memcpy(p->alt, res->ref, res->nref * sizeof *p->alt);
     mpfr_set_d(pb->shift, p->shift, MPFR_RNDN);
     mpfr_set_d(pb->scale, p->scale, MPFR_RNDN);
     int cheb = p->basis == UA_MINIMAX_BASIS_CHEBYSHEV;
