@@ -267,7 +267,8 @@ static ua_status cheb_natural_points(const void *state, double **pts, size_t *n,
 const ua_family ua_family_cheb = {
     .name = "cheb",
     .summary = "adaptive (piecewise) Chebyshev interpolation of 1-D formulas and functions, "
-               "resolved to about machine precision (Chebfun's construction)",
+               "resolved to about machine precision (Chebfun's construction); least squares "
+               "from 1-D samples",
     .doc = "docs/cheb.md",
     .accepts = UA_ACCEPTS(UA_PROBLEM_FORMULA) | UA_ACCEPTS(UA_PROBLEM_FUNCTION) |
                UA_ACCEPTS(UA_PROBLEM_SAMPLES), /* samples: least squares (lsq.c) */

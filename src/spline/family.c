@@ -227,7 +227,8 @@ static ua_status spline_natural_points(const void *state, double **pts, size_t *
 const ua_family ua_family_spline = {
     .name = "spline",
     .summary = "cubic splines with adaptive knots (AutoKnots) of 1-D formulas and functions, "
-               "or the interpolating spline through 1-D samples",
+               "or the interpolating spline through 1-D samples (or pchip, akima, makima, "
+               "the GCV smoothing spline)",
     .doc = "docs/spline.md",
     .accepts = UA_ACCEPTS(UA_PROBLEM_FORMULA) | UA_ACCEPTS(UA_PROBLEM_FUNCTION) |
                UA_ACCEPTS(UA_PROBLEM_SAMPLES),

@@ -41,6 +41,17 @@ ua_status ua_spline_sort_samples(const double *x, const double *y, size_t n, siz
         if (!isfinite(x[k])) return UA_ERR(UA_EINVAL, "row %zu: x = %g is not finite", k + 1, x[k]);
         if (!isfinite(y[k])) return UA_ERR(UA_EINVAL, "row %zu: y = %g is not finite", k + 1, y[k]);
     }
+    size_t k0 = 1;
+    while (k0 < n && x[k0] > x[k0 - 1]) k0++;
+    if (k0 >= n) { /* already strictly increasing (the usual case): no sort */
+        double *copy = ua_calloc(n, 2 * sizeof *copy);
+        if (!copy) return UA_ENOMEM_ERR(2 * n * sizeof *copy);
+        memcpy(copy, x, n * sizeof *x);
+        memcpy(copy + n, y, n * sizeof *y);
+        *xs = copy;
+        *ys = copy + n;
+        return UA_OK;
+    }
     sample *sm = ua_calloc(n, sizeof *sm);
     double *buf = ua_calloc(n, 2 * sizeof *buf);
     if (!sm || !buf) {
