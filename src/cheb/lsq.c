@@ -65,6 +65,18 @@ static void map_of(double a, double b, double *off, double *scl)
     *scl = 2.0 / (b - a);
 }
 
+/* The Vandermonde matrix of n samples and k columns must fit in half the physical memory (a
+ * refusal naming the sizes rather than an allocation the system cannot back). */
+static ua_status check_size(size_t n, size_t k)
+{
+    double bytes = 8.0 * (double)n * (double)(k + 2), cap = 0.5 * ua_phys_memory();
+    if (cap > 0 && bytes > cap)
+        return UA_ERR(UA_EINVAL, "a least-squares fit of %zu samples and degree %zu needs %.3g GB "
+                      "for its matrix, more than half the memory (%.3g GB): lower --degree or "
+                      "--max-degree", n, k - 1, bytes / 1e9, cap / 1e9);
+    return UA_OK;
+}
+
 static ua_status check_samples(const double *x, const double *y, size_t n, size_t need)
 {
     if (n && (!x || !y)) return UA_ERR(UA_EINVAL, "NULL arrays");
@@ -94,6 +106,7 @@ ua_status ua_cheb_lsq(const double *x, const double *y, size_t n, size_t degree,
         return UA_ERR(UA_EINVAL, "degree %zu is above the most, %d", degree,
                       UA_CHEB_LSQ_MAX_DEGREE);
     ua_status s = check_samples(x, y, n, degree + 1);
+    if (!s) s = check_size(n, degree + 1);
     if (s) return s;
     double a = x[0], b = x[0];
     for (size_t k = 1; k < n; k++) {
@@ -132,8 +145,8 @@ ua_status ua_cheb_lsq_cv(const double *x, const double *y, size_t n, size_t max_
     *ndeg = 0;
     *best = 0;
     if (folds < 2 || folds > n)
-        return UA_ERR(UA_EINVAL, "%zu-fold cross-validation needs 2 <= folds <= samples (%zu)",
-                      folds, n);
+        return UA_ERR(UA_EINVAL, "%zu-fold cross-validation (--degree cv, the default) needs "
+                      "2 <= folds <= samples (%zu): give --folds or a fixed --degree", folds, n);
     ua_status s = check_samples(x, y, n, 2);
     if (s) return s;
     /* the smallest training set has n - ceil(n / folds) samples */
@@ -142,7 +155,8 @@ ua_status ua_cheb_lsq_cv(const double *x, const double *y, size_t n, size_t max_
     if (max_degree > train_min - 1) max_degree = train_min - 1;
     if (max_degree > UA_CHEB_LSQ_MAX_DEGREE) max_degree = UA_CHEB_LSQ_MAX_DEGREE;
     size_t k = max_degree + 1, len = n * k + (n > k ? n : k) + k;
-    if (n > ((size_t)-1) / sizeof(double) / (k + 4)) return UA_ENOMEM_ERR((size_t)-1);
+    s = check_size(n, k);
+    if (s) return s;
     sample *sm = ua_calloc(n, sizeof *sm);
     double *work = ua_calloc(len + k + 4 * n, sizeof *work);
     if (!sm || !work) {
