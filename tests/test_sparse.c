@@ -121,7 +121,7 @@ static void test_point_counts(void **state)
     gauss_ctx gc = { .d = 10 };
     for (int i = 0; i < 10; i++) gc.a[i] = 0.1, gc.c[i] = 0.5;
     ua_problem *p = callback(gauss, &gc, 10, zeros, ones);
-    const char *kv[] = { "level", "3", "refinement", "none", "tol", "1", NULL };
+    const char *kv[] = { "level", "3", "refinement", "none", "abs-tol", "1e300", NULL };
     ua_model *meta;
     ua_sparse *g = fit(p, kv, UA_OK, &meta);
     assert_int_equal(g->n, 1581);
@@ -130,7 +130,7 @@ static void test_point_counts(void **state)
     assert_true(tu_meta_number(meta, "evaluations") == 1581);
     /* localp uses the same nested counts */
     gc.calls = 0;
-    const char *kl[] = { "rule", "localp", "level", "4", "refinement", "none", "tol", "1", NULL };
+    const char *kl[] = { "rule", "localp", "level", "4", "refinement", "none", "abs-tol", "1e300", NULL };
     ua_sparse *gl = fit(p, kl, UA_OK, &meta);
     assert_int_equal(gl->n, 8801);
     assert_int_equal(gc.calls, 8801);
@@ -153,7 +153,7 @@ static void test_polynomial_exactness(void **state)
         int a[4];
         memcpy(a, inside[k], sizeof a);
         ua_problem *p = callback(monomial, a, 3, lo, hi);
-        const char *kv[] = { "level", "3", "refinement", "none", "tol", "1", NULL };
+        const char *kv[] = { "level", "3", "refinement", "none", "abs-tol", "1e300", NULL };
         ua_model *meta;
         ua_sparse *g = fit(p, kv, UA_OK, &meta);
         assert_int_equal(g->n, ua_sparse_smolyak_count(3, 3, SIZE_MAX));
@@ -172,7 +172,7 @@ static void test_polynomial_exactness(void **state)
     /* outside the space: x^9 needs level 4 in x; the test could fail */
     int a[4] = { 9, 0, 0, -1 };
     ua_problem *p = callback(monomial, a, 3, lo, hi);
-    const char *kv[] = { "level", "3", "refinement", "none", "tol", "1", NULL };
+    const char *kv[] = { "level", "3", "refinement", "none", "abs-tol", "1e300", NULL };
     ua_model *meta;
     ua_sparse *g = fit(p, kv, UA_OK, &meta);
     assert_true(max_error(g, monomial, a, 2000, NULL) > 1e-3);
@@ -231,7 +231,7 @@ static void test_local_kinks(void **state)
      * plus one round of children, all with surplus 0 (rounding) */
     ASSERT_LE(g->estimated_err, 1e-14);
     /* the global rule cannot reproduce a kink: the same target is far from exact at level 2 */
-    const char *kc[] = { "level", "2", "refinement", "none", "tol", "1", NULL };
+    const char *kc[] = { "level", "2", "refinement", "none", "abs-tol", "1e300", NULL };
     ua_model *mc;
     ua_sparse *gc = fit(p, kc, UA_OK, &mc);
     assert_true(max_error(gc, kinks, NULL, 5000, NULL) > 1e-3);
@@ -258,8 +258,8 @@ static void test_adaptive_vs_isotropic(void **state)
     for (int L = 1; L <= 9 && !iso; L++) {
         char lv[8];
         snprintf(lv, sizeof lv, "%d", L);
-        const char *ki[] = { "level", lv, "refinement", "none", "tol", "1", "max-evals", "1000000",
-                             NULL };
+        const char *ki[] = { "level", lv, "refinement", "none", "abs-tol", "1e300", "max-evals",
+                             "1000000", NULL };
         ua_model *mi;
         ua_sparse *gi = fit(p, ki, UA_OK, &mi);
         if (max_error(gi, product_peak, &gc, 20000, NULL) <= err) iso = gi->n;

@@ -196,6 +196,22 @@ typedef struct {
 ua_status ua_sparse_eval_target(ua_sparse_target *f, const double *x, size_t n, size_t d,
                                 double *y);
 
+/* The constructor's check at fresh points (check.c). factor starts at 1 and multiplies the
+ * refinement tolerance. */
+typedef struct {
+    double factor;   /* the refinement tolerance's multiplier, tightened by failed checks */
+    size_t last_n;   /* points at the last failed check */
+    unsigned round;  /* failed checks so far */
+    double err;      /* the last check's max |grid - f| (NaN: none) */
+    size_t points;   /* check points evaluated in all */
+    int unchecked;   /* the budget left no room for the check */
+} ua_sparse_checker;
+/* When the refinement believes it is done: compares g with f at max(32, n/16) fresh Sobol points.
+ * 1: within the tolerance (or no budget left for the check: unchecked set), accept; 0: tightened,
+ * refine on; -1: stuck (no point added since the last failed check) or *s set. */
+int ua_sparse_check_done(ua_sparse_checker *c, ua_sparse_target *f, const ua_sparse *g,
+                         const ua_sparse_options *o, double scale, ua_status *s);
+
 /* Builds the grid for the options (global: Smolyak level then dimension-adaptive refinement;
  * localp: Smolyak level then surplus refinement). UA_OK, UA_ENOTRESOLVED (*out the best found),
  * or an error (*out NULL). */

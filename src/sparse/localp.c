@@ -274,12 +274,13 @@ ua_status ua_sparse_build_local(ua_sparse_target *f, size_t d, const double *lo,
     if (!s) s = add_points(&b, nd, p);
     free(lv);
     free(nd);
-    int resolved = 0, stopped = 0;
+    int resolved = 0, stopped = 0, stuck = 0;
+    ua_sparse_checker chk = { .factor = 1.0, .err = NAN };
     double tol = 0.0;
     size_t last_from = 0; /* the points of the last round (at first: of the top level) */
     while (!s && last_from < g->n && level_sum(g->node + last_from * d, d) < o->level) last_from++;
     while (!s) {
-        tol = o->abs ? o->tol : o->tol * b.scale;
+        tol = (o->abs ? o->tol : o->tol * b.scale) * chk.factor;
         if (o->refinement == UA_SREF_NONE) {
             /* without refinement: resolved when the last level's surpluses are below tol */
             resolved = 1;
@@ -293,7 +294,11 @@ ua_status ua_sparse_build_local(ua_sparse_target *f, size_t d, const double *lo,
         stopped = plan_round(&b, tol, &s);
         if (s) break;
         if (b.nq == 0) {
-            resolved = !stopped && !b.capped;
+            if (stopped || b.capped) break;
+            int c = ua_sparse_check_done(&chk, f, g, o, b.scale, &s);
+            if (c == 0) continue;
+            resolved = c == 1;
+            stuck = c == -1;
             break;
         }
         last_from = g->n;
@@ -304,7 +309,7 @@ ua_status ua_sparse_build_local(ua_sparse_target *f, size_t d, const double *lo,
         /* the constructor's estimate: the largest surplus of the last round's points */
         double est = 0.0;
         for (size_t q = last_from; q < g->n; q++) est = fmax(est, fabs(g->surplus[q]));
-        g->estimated_err = est;
+        g->estimated_err = isnan(chk.err) ? est : fmax(est, chk.err);
         g->resolved = resolved;
         g->evaluations = f->evaluations;
     }
@@ -321,6 +326,10 @@ ua_status ua_sparse_build_local(ua_sparse_target *f, size_t d, const double *lo,
     if (o->refinement == UA_SREF_NONE)
         return UA_ERR(UA_ENOTRESOLVED, "sparse: level %d without refinement leaves surpluses above "
                       "the tolerance %.3g (%zu evaluations)", o->level, tol, f->evaluations);
+    if (stuck)
+        return UA_ERR(UA_ENOTRESOLVED, "sparse: the surpluses are below the tolerance but the "
+                      "grid misses the target by %.3g at check points off the grid (tolerance "
+                      "%.3g)", chk.err, o->abs ? o->tol : o->tol * b.scale);
     if (b.capped && !stopped)
         return UA_ERR(UA_ENOTRESOLVED, "sparse: the largest level %d was reached with surpluses "
                       "above the tolerance %.3g (%zu evaluations)", UA_SPARSE_LOCAL_MAX_LEVEL, tol,
