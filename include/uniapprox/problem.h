@@ -304,7 +304,10 @@ ua_status ua_problem_limit(const ua_problem *p, const double *x, double *limit, 
 size_t ua_problem_filled(const ua_problem *p, size_t i, double *x, double *value, double *agree);
 
 /* The points filled so far as one line, malloc'd into *text (free it; "" when none): "filled
- * removable singularity at x = 1: limit 0.25 (both sides agree to 1.1e-36)", joined by "; ".
+ * removable singularity at x = 1: limit 0.25 (both sides agree to 1.5e-36)", joined by "; ";
+ * more than 4 points are summarised: "filled removable singularities at 57 points, the first at
+ * (x, y) = (-1, 0): limit 1 (all sides agree to 0); limits in [1, 1], the sides agree to 0 or
+ * better at every point".
  * Errors: UA_EINVAL (text NULL), UA_ENOMEM. */
 ua_status ua_problem_fill_text(const ua_problem *p, char **text);
 

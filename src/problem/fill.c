@@ -30,6 +30,8 @@
 /* every side must converge, and all sides agree, to this relative to the largest |value| seen
  * at the last step: below half an ulp of double (2^-53), so the limit rounds to the right double */
 #define UA_FILL_TOL 0x1p-60
+/* ua_problem_fill_text lists at most this many points, and summarises more */
+#define UA_FILL_LIST 4
 
 typedef struct {
     double *x;      /* (d,) */
@@ -408,31 +410,59 @@ size_t ua_problem_filled(const ua_problem *p, size_t i, double *x, double *value
     return count;
 }
 
+/* "at POINT: limit V (both sides agree to A)" of one filled entry into buf. */
+static int entry_text(const ua_problem *p, const fill_entry *e, char *buf, size_t len)
+{
+    char pt[512], num[32];
+    const char *sides = e->sides == 1 ? "one side, the box ends there; converged to"
+                      : e->sides == 2 ? "both sides agree to" : "all sides agree to";
+    return snprintf(buf, len, "at %s: limit %s (%s %.2g)",
+                    ua_problem_point_text(pt, sizeof pt, p->vars, e->x, p->d),
+                    ua_fmt_double(num, mpfr_get_d(e->value, MPFR_RNDN)), sides, e->agree);
+}
+
 ua_status ua_problem_fill_text(const ua_problem *p, char **text)
 {
     if (!text) return UA_ERR(UA_EINVAL, "ua_problem_fill_text: text is NULL");
     *text = NULL;
     size_t n = ua_problem_filled(p, 0, NULL, NULL, NULL);
-    size_t len = 1 + n * 700;
+    /* a few points are listed; a line of them (sin(x*y)/(x*y) on an axis) is summarised */
+    size_t len = 1 + (n <= UA_FILL_LIST ? n : 1) * 800 + 200;
     char *buf = malloc(len);
     if (!buf) return UA_ENOMEM_ERR(len);
     buf[0] = '\0';
-    size_t at = 0;
+    size_t at = 0, k = 0;
+    double worst = 0, vmin = INFINITY, vmax = -INFINITY;
     ua_fill *f = p ? p->fill : NULL;
     if (f) pthread_mutex_lock(&f->mu);
-    for (size_t k = 0; f && k < f->n; k++) {
-        const fill_entry *e = &f->e[k];
-        if (e->ok != 1 || at >= len) continue;
-        char pt[512], num[32];
-        const char *sides = e->sides == 1 ? "one side, the box ends there; converged to"
-                          : e->sides == 2 ? "both sides agree to" : "all sides agree to";
-        int w = snprintf(buf + at, len - at, "%sfilled removable singularity at %s: limit %s (%s "
-                         "%.2g)", at ? "; " : "",
-                         ua_problem_point_text(pt, sizeof pt, p->vars, e->x, p->d),
-                         ua_fmt_double(num, mpfr_get_d(e->value, MPFR_RNDN)), sides, e->agree);
-        if (w > 0) at += (size_t)w;
+    for (size_t i = 0; f && i < f->n; i++) {
+        const fill_entry *e = &f->e[i];
+        if (e->ok != 1) continue;
+        double v = mpfr_get_d(e->value, MPFR_RNDN);
+        if (v < vmin) vmin = v;
+        if (v > vmax) vmax = v;
+        if (e->agree > worst) worst = e->agree;
+        if (n <= UA_FILL_LIST || k == 0) {
+            if (n <= UA_FILL_LIST) {
+                int w = snprintf(buf + at, len - at, "%sfilled removable singularity ",
+                                 at ? "; " : "");
+                if (w > 0) at += (size_t)w;
+            } else {
+                int w = snprintf(buf + at, len - at, "filled removable singularities at %zu "
+                                 "points, the first ", n);
+                if (w > 0) at += (size_t)w;
+            }
+            if (at < len) {
+                int w = entry_text(p, e, buf + at, len - at);
+                if (w > 0) at += (size_t)w;
+            }
+        }
+        k++;
     }
     if (f) pthread_mutex_unlock(&f->mu);
+    if (n > UA_FILL_LIST && at < len)
+        snprintf(buf + at, len - at, "; limits in [%.17g, %.17g], the sides agree to %.2g or "
+                 "better at every point", vmin, vmax, worst);
     *text = buf;
     return UA_OK;
 }
