@@ -173,6 +173,8 @@ void ua_cli_measurement_json(cJSON *o, const ua_model *m, const ua_measurement *
     cJSON_AddBoolToObject(o, "resolved", r->resolved);
     if (verdict) set_str(o, "verdict", verdict);
     if (reason) set_str(o, "reason", reason);
+    const char *warning = ua_model_meta(m, "warning"); /* relative error large where |f| small */
+    if (warning) set_str(o, "warning", warning);
 }
 
 void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
@@ -222,6 +224,8 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
                 "point: %.3g of it used (worst at %s)\n", r->tol_abs, r->tol_scale, r->tol_rel,
                 r->err.tol_ratio, point_text(buf, sizeof buf, r->err.x_tol_ratio, r->err.d));
     const char *verdict = ua_model_meta(m, "verdict"), *reason = ua_model_meta(m, "fit_reason");
+    const char *warning = ua_model_meta(m, "warning"); /* relative error large where |f| small */
+    if (warning) fprintf(f, "warning                %s\n", warning);
     fprintf(f, "verdict                %s\n", verdict ? verdict : r->resolved ? "resolved"
                                                                             : "not resolved");
     if (!r->resolved && reason) fprintf(f, "  reason               %s\n", reason);

@@ -471,7 +471,9 @@ static void test_split_smooth_many(void **state)
     assert_true(ua_cheb_npieces(p) > 2);
     for (size_t i = 0; i < ua_cheb_npieces(p); i++) assert_true(ua_cheb_length(p, i) <= 17);
     double err = mpfr_max_err(p, m_cos20, -1, 1, 10000, NULL);
-    ASSERT_LE(err, 20 * 0x1p-52);
+    /* measured 23 eps since located edges snap to the simplest double of their bracket (other
+     * cuts, other pieces of 17 coefficients), 20 before */
+    ASSERT_LE(err, 28 * 0x1p-52);
     ua_cheb_free(p);
 
     /* the piece limit: not resolved, but a result */

@@ -4,8 +4,8 @@
  *
  * Tensors: "breaks" F64 (P + 1,) in x, "lengths" I64 (P,), "coeffs" F64 (sum of lengths,).
  * Metadata: "map" = "none" | "log", "resolved" = "1" | "0", "uniform" = "1" (uniform pieces; absent
- * or "0" otherwise). Optional: "scale" (a power of two multiplying every value, when the target's
- * values reach 2^960) and the tensor "roots" F64 (P, 2) (root factors, --rel-tol).
+ * or "0" otherwise). Optional: "value_scale" (a power of two multiplying every value, when the
+ * target's values reach 2^960) and the tensor "roots" F64 (P, 2) (root factors, --rel-tol).
  */
 #include <inttypes.h>
 #include <math.h>
@@ -46,7 +46,7 @@ static ua_status cheb_save(const void *state, ua_st *st)
     if (!s && c->scale != 1.0) { /* a power of two: %a round-trips it exactly */
         char buf[40];
         snprintf(buf, sizeof buf, "%a", c->scale);
-        s = ua_st_set_meta(st, "scale", buf);
+        s = ua_st_set_meta(st, "value_scale", buf);
     }
     if (!s && c->roots) {
         int64_t shr[2] = { (int64_t)P, 2 };
@@ -74,17 +74,17 @@ static ua_status get_vector(const ua_st *st, const char *name, ua_dtype want, si
     return UA_OK;
 }
 
-/* The optional metadata "scale" (a power of two, default 1) and tensor "roots" F64 (P, 2): each
- * row a root at an end of its piece and the rest of it, or NaN (no root factor). */
+/* The optional metadata "value_scale" (a power of two, default 1) and tensor "roots" F64 (P, 2):
+ * each row a root at an end of its piece and the rest of it, or NaN (no root factor). */
 static ua_status load_factors(const ua_st *st, ua_cheb *c)
 {
     double scale = 1.0;
-    const char *sc = ua_st_meta(st, "scale");
+    const char *sc = ua_st_meta(st, "value_scale");
     if (sc) {
         char *end = NULL;
         scale = strtod(sc, &end);
         if (end == sc || *end)
-            return UA_ERR(UA_EFORMAT, "cheb model: metadata 'scale' is not a number");
+            return UA_ERR(UA_EFORMAT, "cheb model: metadata 'value_scale' is not a number");
     }
     const double *roots = NULL;
     ua_dtype dt = UA_F64;

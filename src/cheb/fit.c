@@ -20,6 +20,9 @@
 #include "sample.h"
 #include "scan.h"
 
+static ua_status fit_core(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_options *o,
+                          ua_cheb **out);
+
 void ua_cheb_options_default(ua_cheb_options *opt)
 {
     if (!opt) return;
@@ -54,6 +57,7 @@ typedef struct {
     piece *p;
     size_t count, cap;
     size_t intervals; /* pieces finished + intervals still to process */
+    int ext_a, ext_b; /* extrapolate at the domain's ends too (a root factor's 0 / 0 there) */
 } builder;
 
 /* Checks a chopped fit f of [lo, hi] off its grid; a failure unresolves f and is recorded in
@@ -118,7 +122,7 @@ static int cut_ok(const builder *B, double lo, double hi, double e)
 static ua_status fit_interval(builder *B, double lo, double hi, int refine, ua_cheb_piece_fit *f,
                               check_fail *fail)
 {
-    const int ext_lo = lo != B->s->ta, ext_hi = hi != B->s->tb;
+    const int ext_lo = lo != B->s->ta || B->ext_a, ext_hi = hi != B->s->tb || B->ext_b;
     memset(fail, 0, sizeof *fail);
     ua_cheb_scan sc = { 0 };
     ua_status st = ua_cheb_fit_piece(B->s, lo, hi, B->split_length, ext_lo, ext_hi, &B->tol,
@@ -447,64 +451,48 @@ static const char *singularity_note(char *buf, size_t size, const ua_cheb_sample
     return buf;
 }
 
-static ua_status fit_core(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_options *o,
-                          ua_cheb **out);
+enum { PROBE_N = 17 };
 
-/* f / scale (scale a power of two: the division is exact). */
+/* f / scale (scale a power of two: the division is exact), answering the first grid's points
+ * from the values first_look already has, so that no point is evaluated twice. */
 typedef struct {
     ua_fn1 f;
     void *ctx;
     double inv;
+    double x[PROBE_N], y[PROBE_N];
 } scaled_fn;
 
 static double scaled_eval(double x, void *ctx)
 {
     const scaled_fn *s = ctx;
+    for (size_t j = 0; j < PROBE_N; j++)
+        if (s->x[j] == x) return s->y[j] * s->inv;
     return s->f(x, s->ctx) * s->inv;
 }
 
-enum { PROBE_N = 17 };
-
-/* The first grid (17 Chebyshev points of [a, b], in t for the log map) evaluated once, before the
- * construction: the scale of the values, and whether they are at the rounding level of their
- * own evaluation (src/probe/noise.c). *have = 0 when a value is not finite (the construction
- * then reports it, naming the point). */
-static ua_status first_look(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_options *o,
-                            int *have, double *vmax, int *noise, double *level, double *mid)
+/* The first grid (17 Chebyshev points of [a, b], in t for the log map, placed as the
+ * construction places them) evaluated once, before the construction: the scale of the values.
+ * *have = 0 when a value is not finite (the construction then reports it, naming the point). */
+static void first_look(const ua_cheb_options *o, double a, double b, scaled_fn *sf, int *have,
+                       double *vmax)
 {
-    double x[PROBE_N], y[PROBE_N], c[PROBE_N];
     *have = 0;
-    *noise = 0;
-    if (o->map == UA_MAP_LOG) {
-        ua_cheb_points_on(PROBE_N, log(a), log(b), x);
-        for (size_t j = 0; j < PROBE_N; j++) x[j] = exp(x[j]);
-    } else {
-        ua_cheb_points_on(PROBE_N, a, b, x);
-    }
-    x[0] = a;
-    x[PROBE_N - 1] = b;
-    double m = 0.0, lo = INFINITY, hi = -INFINITY;
+    double ta = o->map == UA_MAP_LOG ? log(a) : a, tb = o->map == UA_MAP_LOG ? log(b) : b;
+    ua_cheb_sampler s = {.map = o->map, .xa = a, .xb = b, .ta = ta, .tb = tb};
+    double t[PROBE_N];
+    ua_cheb_points_on(PROBE_N, ta, tb, t);
+    double m = 0.0;
     for (size_t j = 0; j < PROBE_N; j++) {
-        if (!(x[j] >= a && x[j] <= b)) x[j] = fmin(fmax(x[j], a), b);
-        y[j] = f(x[j], ctx);
-        if (!isfinite(y[j])) return UA_OK;
-        m = fmax(m, fabs(y[j]));
-        lo = fmin(lo, y[j]);
-        hi = fmax(hi, y[j]);
+        sf->x[j] = ua_cheb_sampler_x(&s, t[j]);
+        sf->y[j] = sf->f(sf->x[j], sf->ctx);
+        if (!isfinite(sf->y[j])) {
+            for (size_t k = 0; k < PROBE_N; k++) sf->x[k] = NAN; /* answers nothing */
+            return;
+        }
+        m = fmax(m, fabs(sf->y[j]));
     }
     *have = 1;
     *vmax = m;
-    if (!(m > 0.0) || m > 0x1p960) return UA_OK; /* zero, or to be scaled first: not noise */
-    ua_status st = ua_cheb_vals2coeffs(PROBE_N, y, c);
-    if (st) return st;
-    double t = o->abs_tol ? fmax(o->tol / m, 0x1p-52) : o->tol;
-    if (t < 1.0 && ua_cheb_standard_chop(c, PROBE_N, t)) return UA_OK; /* resolved at once */
-    st = ua_probe_rounding_level(f, ctx, x, y, PROBE_N, a, b, noise, level);
-    if (!st && *noise) {
-        *level = fmax(*level, m);
-        *mid = 0.5 * lo + 0.5 * hi;
-    }
-    return st;
 }
 
 ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_options *opt,
@@ -517,29 +505,14 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
     const ua_cheb_options *o = opt ? opt : &defaults;
     ua_status st = check_options(f, a, b, o);
     if (st) return st;
-    int have = 0, noise = 0;
-    double vmax = 0.0, level = 0.0, mid = 0.0;
-    st = first_look(f, ctx, a, b, o, &have, &vmax, &noise, &level, &mid);
-    if (st) return st;
-    if (noise) {
-        /* nothing above the rounding of the evaluation to resolve: the constant midway between
-         * the extremes seen, at once (resolving the noise would take max_length coefficients) */
-        double br[2] = { a, b };
-        size_t len = 1;
-        st = ua_cheb_from_parts(1, br, &len, &mid, o->map, out);
-        if (st) return st;
-        (*out)->resolved = 0;
-        (*out)->noise_level = level;
-        return UA_ERR(UA_ENOTRESOLVED,
-                      "the target is at the rounding level of its own evaluation: its values "
-                      "(up to %.3g) differ between neighbouring doubles as much as they are "
-                      "large, so there is nothing above the rounding to resolve; the model is "
-                      "the constant %.3g", level, mid);
-    }
+    int have = 0;
+    double vmax = 0.0;
+    scaled_fn sf = { .f = f, .ctx = ctx, .inv = 1.0 };
+    first_look(o, a, b, &sf, &have, &vmax);
     double scale = 1.0;
     if (have && vmax > 0x1p960) scale = ldexp(1.0, ilogb(vmax)); /* exp on [700, 709.78] */
-    scaled_fn sf = { f, ctx, 1.0 / scale };
-    st = fit_core(scale != 1.0 ? scaled_eval : f, scale != 1.0 ? (void *)&sf : ctx, a, b, o, out);
+    sf.inv = 1.0 / scale;
+    st = fit_core(scaled_eval, &sf, a, b, o, out);
     if (*out && scale != 1.0) {
         char msg[1024];
         ua_last_error_message(msg, sizeof msg);
@@ -667,5 +640,238 @@ static ua_status fit_core(ua_fn1 f, void *ctx, double a, double b, const ua_cheb
                       "not resolved to tol %g within %zu coefficients%s%s%s", o->tol,
                       B.split_length, o->split ? " per piece and the piece limit" : "", note,
                       feat);
+    return UA_OK;
+}
+
+/* ---- pointwise relative accuracy (--rel-tol; docs/cheb.md, "Relative accuracy") ------------- */
+
+/* The simplest double of [a, b] (fewest significant bits; 0 when 0 is inside). */
+static double simplest_in(double a, double b)
+{
+    if (a <= 0.0 && 0.0 <= b) return 0.0;
+    double m = fmax(fabs(a), fabs(b));
+    int e;
+    frexp(m, &e);
+    for (double p = ldexp(1.0, e); p > 0.0; p *= 0.5) {
+        double q = ceil(a / p) * p;
+        if (q >= a && q <= b) return q;
+    }
+    return a + (b - a) / 2;
+}
+
+/* A zero of f in [xl, xr] where f(xl) and f(xr) have opposite signs (or one is 0): the simplest
+ * double of the bracket when f vanishes there exactly (erf and sin at 0), else bisection down to
+ * adjacent doubles and the one of smaller |f|. */
+static ua_status bracket_zero(ua_fn1 f, void *ctx, double xl, double yl, double xr, double yr,
+                              double *root)
+{
+    if (yl == 0.0) { *root = xl; return UA_OK; }
+    if (yr == 0.0) { *root = xr; return UA_OK; }
+    for (int it = 0; it < 2200; it++) {
+        double z = simplest_in(xl, xr);
+        if (it % 8 && z > xl && z < xr) z = xl + (xr - xl) / 2; /* mostly bisection */
+        if (!(z > xl && z < xr)) z = xl + (xr - xl) / 2;
+        if (!(z > xl && z < xr)) break; /* adjacent doubles */
+        double y = f(z, ctx);
+        if (!isfinite(y))
+            return UA_ERR(UA_EDOMAIN, "target is %s at x = %.17g", isnan(y) ? "NaN" : "infinite", z);
+        if (y == 0.0) { *root = z; return UA_OK; }
+        if ((y < 0.0) == (yl < 0.0)) { xl = z; yl = y; }
+        else { xr = z; yr = y; }
+    }
+    *root = fabs(yl) <= fabs(yr) ? xl : xr;
+    return UA_OK;
+}
+
+enum { REL_SCAN = 4096 };
+
+/* The zeros of f on [a, b] found by sign changes and exact zeros on REL_SCAN + 1 equal steps
+ * (a double zero, where f touches 0 without changing sign, is not found), at most cap of them,
+ * increasing. */
+static ua_status find_zeros(ua_fn1 f, void *ctx, double a, double b, double *z, size_t cap,
+                            size_t *nz)
+{
+    *nz = 0;
+    double xp = a, yp = f(a, ctx);
+    if (!isfinite(yp)) return UA_ERR(UA_EDOMAIN, "target is not finite at x = %.17g", a);
+    if (yp == 0.0) z[(*nz)++] = a;
+    for (size_t k = 1; k <= REL_SCAN; k++) {
+        double x = k == REL_SCAN ? b : a + (b - a) * ((double)k / REL_SCAN), y = f(x, ctx);
+        if (!isfinite(y))
+            return UA_ERR(UA_EDOMAIN, "target is %s at x = %.17g", isnan(y) ? "NaN" : "infinite", x);
+        double r = NAN;
+        if (y == 0.0) r = x;
+        else if (yp != 0.0 && (y < 0.0) != (yp < 0.0)) {
+            ua_status st = bracket_zero(f, ctx, xp, yp, x, y, &r);
+            if (st) return st;
+        }
+        if (r == r && (*nz == 0 || r > z[*nz - 1])) {
+            if (*nz == cap)
+                return UA_ERR(UA_ENOTRESOLVED, "more than %zu sign changes: --rel-tol needs "
+                              "the zeros of f resolved (the scan has %d steps)", cap, REL_SCAN);
+            z[(*nz)++] = r;
+        }
+        xp = x;
+        yp = y;
+    }
+    return UA_OK;
+}
+
+/* g(x) = f(x) / ((x - r) - rlo): f with its simple zero at an end of the piece divided out. */
+typedef struct {
+    ua_fn1 f;
+    void *ctx;
+    double r, rlo; /* r NaN: g = f */
+} divided_fn;
+
+static double divided_eval(double x, void *ctx)
+{
+    const divided_fn *d = ctx;
+    double y = d->f(x, d->ctx);
+    if (d->r == d->r) y /= (x - d->r) - d->rlo;
+    return y;
+}
+
+ua_status ua_cheb_fit_rel(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, double a, double b,
+                          double rel_tol, const ua_cheb_options *o, ua_cheb **out)
+{
+    *out = NULL;
+    if (!(rel_tol >= 0x1p-52 && rel_tol < 1.0))
+        return UA_ERR(UA_EINVAL, "rel_tol %g must be in [2^-52, 1)", rel_tol);
+    if (o->map != UA_MAP_NONE || o->uniform_length)
+        return UA_ERR(UA_EINVAL, "--rel-tol works in x (no --map log, no --uniform-length)");
+    ua_status st = check_options(f, a, b, o);
+    if (st) return st;
+    enum { ZCAP = 256 };
+    double z[ZCAP];
+    size_t nz = 0;
+    st = find_zeros(f, ctx, a, b, z, ZCAP, &nz);
+    if (st) return st;
+    /* breakpoints: the ends, the zeros, and a midpoint between two zeros (a piece has at most
+     * one root end); per piece the root (NaN: none) */
+    size_t cap = 2 * nz + 2;
+    double *br = ua_calloc(cap + 1, sizeof *br), *rt = ua_calloc(2 * cap, sizeof *rt);
+    if (!br || !rt) {
+        free(br);
+        free(rt);
+        return UA_ENOMEM_ERR((3 * cap + 1) * sizeof *br);
+    }
+    size_t P = 0;
+    double at = a;
+    int root_at_lo = nz && z[0] == a;
+    for (size_t k = root_at_lo ? 1 : 0; k <= nz; k++) {
+        double next = k < nz ? z[k] : b;
+        if (!(next > at)) continue;
+        int lo_root = (k > 0 && z[k - 1] == at) || (root_at_lo && at == a);
+        int hi_root = k < nz;
+        if (lo_root && hi_root) { /* two root ends: cut between them */
+            double mid = at + (next - at) / 2;
+            br[P] = at;
+            rt[2 * P] = at;
+            P++;
+            at = mid;
+            lo_root = 0;
+        }
+        br[P] = at;
+        rt[2 * P] = lo_root ? at : hi_root ? next : NAN;
+        P++;
+        at = next;
+    }
+    br[P] = b;
+    ua_cheb_piece_fit *fits = ua_calloc(P, sizeof *fits);
+    if (!fits) {
+        free(br);
+        free(rt);
+        return UA_ENOMEM_ERR(P * sizeof *fits);
+    }
+    int resolved = 1;
+    char why[256] = "";
+    for (size_t i = 0; i < P && !st; i++) {
+        double lo = br[i], hi = br[i + 1], r = rt[2 * i], rlo = 0.0;
+        if (r == r) {
+            /* the rest of the root beyond the double r: f(r) / f'(r) from the best value of f
+             * at r (the reference when there is one) and a difference quotient inside the
+             * piece for f' */
+            double fr = ref ? ref(r, refctx) : f(r, ctx);
+            double h = r == lo ? 0x1p-20 * (hi - lo) : -0x1p-20 * (hi - lo);
+            double d = (f(r + 2.0 * h, ctx) - f(r + h, ctx)) / h; /* inside the piece */
+            if (isfinite(fr) && isfinite(d) && d != 0.0) rlo = -fr / d;
+            if (!(fabs(rlo) <= 0x1p-50 * fabs(r) + 0x1p-1000)) rlo = 0.0;
+        }
+        rt[2 * i + 1] = rlo;
+        divided_fn g = { f, ctx, r, rlo };
+        ua_cheb_sampler s = {.f = divided_eval, .ctx = &g, .map = UA_MAP_NONE, .xa = lo, .xb = hi,
+                             .ta = lo, .tb = hi};
+        st = ua_cheb_sampler_memo(&s, 64);
+        if (st) break;
+        builder B = {.s = &s, .split_length = o->max_length, .max_pieces = 1,
+                     .hscale = fmax(fabs(lo), fabs(hi)), .intervals = 1,
+                     .ext_a = r == lo, .ext_b = r == hi};
+        /* the tolerance: rel_tol times the least |g| (|f| / |x - r| has no zero inside), taken
+         * from a first fit and refined once from the series' own minimum */
+        double gmin = INFINITY;
+        for (int pass = 0; pass < 2 && !st; pass++) {
+            B.tol.tol = pass == 0 ? rel_tol : rel_tol * gmin;
+            B.tol.abs_tol = pass > 0;
+            ua_cheb_piece_fit pf;
+            check_fail cf;
+            st = fit_interval(&B, lo, hi, 1, &pf, &cf);
+            if (st) break;
+            double pts[257], m = INFINITY;
+            ua_cheb_points(257, pts);
+            for (size_t j = 0; j < 257; j++) m = fmin(m, fabs(ua_cheb_clenshaw(pf.coeffs, pf.n, pts[j])));
+            free(fits[i].coeffs);
+            fits[i] = pf;
+            if (pass == 0) {
+                gmin = m;
+                if (!(gmin > 0.0)) {
+                    snprintf(why, sizeof why, ": f / (x - r) vanishes on [%.17g, %.17g] (a zero "
+                             "that is not simple, or one the scan missed)", lo, hi);
+                    resolved = 0;
+                    break;
+                }
+            }
+        }
+        if (!st && (!fits[i].resolved || fits[i].floored)) {
+            resolved = 0;
+            if (!why[0])
+                snprintf(why, sizeof why, ": the piece [%.17g, %.17g] needs more than %zu "
+                         "coefficients", lo, hi, o->max_length);
+        }
+        ua_cheb_sampler_release(&s);
+    }
+    ua_cheb *c = NULL;
+    if (!st) {
+        size_t total = 0;
+        for (size_t i = 0; i < P; i++) total += fits[i].n;
+        c = ua_cheb_alloc(P, total);
+        if (!c) st = UA_ENOMEM_ERR(total * sizeof(double));
+    }
+    if (!st) {
+        c->map = UA_MAP_NONE;
+        c->resolved = resolved;
+        for (size_t i = 0; i < P; i++) {
+            c->breaks[i] = br[i];
+            memcpy(c->coeffs + c->offset[i], fits[i].coeffs, fits[i].n * sizeof(double));
+            c->offset[i + 1] = c->offset[i] + fits[i].n;
+        }
+        c->breaks[P] = b;
+        ua_cheb_finish(c);
+        int any = 0;
+        for (size_t i = 0; i < P; i++) any |= rt[2 * i] == rt[2 * i];
+        st = ua_cheb_set_factors(c, 1.0, any ? rt : NULL);
+    }
+    for (size_t i = 0; i < P; i++) free(fits[i].coeffs);
+    free(fits);
+    free(br);
+    free(rt);
+    if (st) {
+        ua_cheb_free(c);
+        return st;
+    }
+    *out = c;
+    if (!resolved)
+        return UA_ERR(UA_ENOTRESOLVED, "not resolved to the relative tolerance %g%s", rel_tol,
+                      why);
     return UA_OK;
 }

@@ -26,17 +26,12 @@ struct ua_cheb {
     double u_t0, u_scale;
     /* A power of two multiplying every piece's value (1 unless the target's values reach
      * 2^960: the series is then that of f / scale, so that no coefficient overflows; exp on
-     * [700, 709.78]). Saved as the metadata "scale". */
+     * [700, 709.78]). Saved as the metadata "value_scale". */
     double scale;
     /* (npieces, 2) or NULL: piece i is (x - roots[2i]) - roots[2i+1] times its series when
      * roots[2i] is not NaN — a simple zero of f at an end of the piece, as a double and the rest
      * of it (pointwise relative accuracy near the zero, --rel-tol; docs/cheb.md). */
     double *roots;
-    /* Set by ua_cheb_fit when the target is at the rounding level of its own evaluation (its
-     * values at neighbouring doubles differ as much as the values: (x + 1) - x - 1): the largest
-     * |f| seen, and the approximant is the constant midway between the extremes. 0 otherwise.
-     * Not saved: a fact about the fit, recorded in the model's metadata by the family. */
-    double noise_level;
 };
 
 /* The value of piece i at x from the value p of its series: times the root factor when the
@@ -59,6 +54,21 @@ static inline double ua_cheb_apply(const ua_cheb *c, size_t i, double x, double 
  * UA_EINVAL for a scale that is not a positive finite power of two or a root outside its piece,
  * UA_ENOMEM. */
 ua_status ua_cheb_set_factors(ua_cheb *c, double scale, const double *roots);
+
+/*
+ * Pointwise relative accuracy (--rel-tol; docs/cheb.md, "Relative accuracy"): the zeros of f on
+ * [a, b] are found (sign changes and exact zeros on 4097 equal steps, bisected to adjacent
+ * doubles; a zero exactly representable — erf and sin at 0 — is found exactly), the domain is cut
+ * at them (and between two of them), and each piece with a simple zero r at an end is fitted as
+ * g = f / ((x - r) - rlo) (rlo: the rest of the root beyond the double r, -f(r) / f'(r) with f(r)
+ * from ref when given), the ends' values extrapolated rather than sampled, to the absolute
+ * tolerance rel_tol * min |g|; the piece stores (r, rlo) and evaluates ((x - r) - rlo) p(x).
+ * UA_OK, UA_ENOTRESOLVED (a piece needs more than max_length coefficients, or f / (x - r) has a
+ * zero: a double zero), UA_EINVAL (rel_tol outside [2^-52, 1), the log map or uniform pieces),
+ * UA_EDOMAIN, UA_ENOMEM. Double zeros (f touches 0 without a sign change) are not found.
+ */
+ua_status ua_cheb_fit_rel(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, double a, double b,
+                          double rel_tol, const ua_cheb_options *o, ua_cheb **out);
 
 /* Uniform pieces: u = (t - t0) * scale in [0, P], i = (int)u capped at P - 1, and
  * s = 2 (u - i) - 1 (u - i is exact, so is the doubling). No clamp: beyond the ends by rounding,

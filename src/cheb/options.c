@@ -38,6 +38,10 @@ const ua_option_spec ua_cheb_option_spec[] = {
       "fast evaluation: 2^k equal pieces (in ln x with --map log), the fewest that each resolve "
       "with at most L coefficients; the piece is found by arithmetic (unset: off; excludes "
       "--split; at most --max-length)", NULL },
+    { "rel-tol", UA_OPT_REAL, NULL, 0, 1, 1, NULL,
+      "pointwise relative tolerance, |e| <= T |f(x)| at every point (unset: off): pieces cut at "
+      "the zeros of f, f / (x - r) fitted where a simple zero r ends a piece (excludes --tol, "
+      "--abs-tol, --split, --map log, --uniform-length)", "Chebfun; Trefethen, ATAP ch. 3" },
     { "degree", UA_OPT_STRING, NULL, 0, 0, 0, NULL,
       "from samples: the degree N of the least-squares series, or 'cv' (unset: cv, the degree "
       "of least k-fold cross-validated RMSE)", "numpy.polynomial.Chebyshev.fit" },
@@ -179,6 +183,38 @@ static ua_status formula_rounding_level(const ua_problem *p, ua_probe_problem_fn
     return UA_OK;
 }
 
+/* A function problem (its reference is itself, in double) whose first grid (17 Chebyshev
+ * points) does not chop: is it rounding noise, its values at neighbouring doubles as different
+ * as they are large (src/probe/noise.c)? *level, *mid as formula_rounding_level. */
+static ua_status function_rounding_level(ua_probe_problem_fn *fn, double a, double b,
+                                         const ua_cheb_options *co, int *noise, double *level,
+                                         double *mid)
+{
+    double x[17], y[17], c[17], m = 0.0, lo = INFINITY, hi = -INFINITY;
+    *noise = 0;
+    ua_cheb_points_on(17, a, b, x);
+    x[0] = a;
+    x[16] = b;
+    for (size_t j = 0; j < 17; j++) {
+        y[j] = ua_probe_problem_fn1(x[j], fn);
+        if (!isfinite(y[j])) return UA_OK; /* the fit reports it */
+        m = fmax(m, fabs(y[j]));
+        lo = fmin(lo, y[j]);
+        hi = fmax(hi, y[j]);
+    }
+    if (!(m > 0.0)) return UA_OK;
+    ua_status s = ua_cheb_vals2coeffs(17, y, c);
+    if (s) return s;
+    double t = co->abs_tol ? fmax(co->tol / m, 0x1p-52) : co->tol;
+    if (t < 1.0 && ua_cheb_standard_chop(c, 17, t)) return UA_OK; /* resolved at once */
+    s = ua_probe_rounding_level(ua_probe_problem_fn1, fn, x, y, 17, a, b, noise, level);
+    if (!s && *noise) {
+        *level = fmax(*level, m);
+        *mid = 0.5 * lo + 0.5 * hi;
+    }
+    return s;
+}
+
 /* The constant model of a target at the rounding level of its evaluation, its note and its
  * tolerance (tol_abs: four times the largest rounding error seen, absolute; the verdict is the
  * measurement's). exact < 0: a function problem (its reference is itself, in double: the level
@@ -215,6 +251,64 @@ static ua_status rounding_level_model(double a, double b, ua_map map, double lev
     return s;
 }
 
+/* The reference of a formula at x (MPFR, 128 bits): the value of f at a root's double that the
+ * rest of the root is computed from. */
+static double formula_ref(double x, void *ctx)
+{
+    return ua_target_eval_ref((const ua_target *)ctx, &x, 128);
+}
+
+/*
+ * --rel-tol T: pointwise relative accuracy (ua_cheb_fit_rel). The verdict's tolerance is
+ * |e| <= (T + rounding) |f(x)| with rounding = 16 eps max over pieces of sum |c_k| / min |p| (the
+ * rounding of Clenshaw's sum relative to the piece's smallest value), plus 2^-1070 absolute for
+ * products that end in the subnormal range.
+ */
+static ua_status fit_rel(const ua_problem *p, const ua_options *o, const ua_cheb_options *co,
+                         ua_probe_problem_fn *fn, ua_model *meta, void **state)
+{
+    if (ua_options_given(o, "tol") || ua_options_get(o, "abs-tol") || co->split ||
+        co->uniform_length || co->map != UA_MAP_NONE)
+        return UA_ERR(UA_EINVAL, "--rel-tol excludes --tol, --abs-tol, --split, --map log and "
+                      "--uniform-length");
+    const double T = ua_options_real(o, "rel-tol"), a = ua_problem_lo(p)[0],
+                 b = ua_problem_hi(p)[0];
+    if (T < 0x1p-52)
+        return UA_ERR(UA_EINVAL, "--rel-tol %g is below double precision, %.2g", T, 0x1p-52);
+    const ua_target *t = ua_problem_kind_of(p) == UA_PROBLEM_FORMULA ? ua_problem_target(p) : NULL;
+    ua_cheb *c = NULL;
+    ua_status fs = ua_cheb_fit_rel(ua_probe_problem_fn1, fn, t ? formula_ref : NULL, (void *)t, a,
+                                   b, T, co, &c);
+    fs = ua_probe_problem_status(fn, fs);
+    if (fs != UA_OK && fs != UA_ENOTRESOLVED) {
+        ua_cheb_free(c);
+        return fs;
+    }
+    char reason[512] = "";
+    if (fs == UA_ENOTRESOLVED) ua_last_error_message(reason, sizeof reason);
+    double worst = 0.0, pts[257];
+    ua_cheb_points(257, pts);
+    for (size_t i = 0; i < c->npieces; i++) {
+        const double *cf = c->coeffs + c->offset[i];
+        size_t n = c->offset[i + 1] - c->offset[i];
+        double sum = 0.0, m = INFINITY;
+        for (size_t k = 0; k < n; k++) sum += fabs(cf[k]);
+        for (size_t j = 0; j < 257; j++) m = fmin(m, fabs(ua_cheb_clenshaw(cf, n, pts[j])));
+        if (m > 0.0) worst = fmax(worst, sum / m);
+    }
+    ua_status s = set_number(meta, "tol_rel", T + 16.0 * 0x1p-52 * fmax(worst, 1.0));
+    if (!s) s = set_number(meta, "tol_abs", 0x1p-1070);
+    if (!s) s = set_number(meta, "tol_scale", 0.0);
+    if (!s) s = set_number(meta, "estimated_rel_err", T);
+    if (s) {
+        ua_cheb_free(c);
+        return s;
+    }
+    *state = c;
+    if (fs == UA_ENOTRESOLVED) return UA_ERR(UA_ENOTRESOLVED, "%s", reason);
+    return UA_OK;
+}
+
 ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
                              ua_model *meta, void **state)
 {
@@ -235,11 +329,16 @@ ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_
     int noise = 0;
     double level = 0.0, exact = 0.0, mid = 0.0;
     s = formula_rounding_level(p, &fn, a, b, co.map, &noise, &level, &exact, &mid);
+    if (!s && kind == UA_PROBLEM_FUNCTION && co.map == UA_MAP_NONE) {
+        s = function_rounding_level(&fn, a, b, &co, &noise, &level, &mid);
+        exact = -1.0;
+    }
     if (!s && noise) s = rounding_level_model(a, b, co.map, level, exact, mid, meta, &c);
     if (s || noise) {
         *state = c;
         return s;
     }
+    if (ua_options_get(o, "rel-tol")) return fit_rel(p, o, &co, &fn, meta, state);
     ua_status fs = ua_cheb_fit(ua_probe_problem_fn1, &fn, a, b, &co, &c);
     fs = ua_probe_problem_status(&fn, fs);
     if (fs != UA_OK && fs != UA_ENOTRESOLVED) {
@@ -248,18 +347,7 @@ ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_
     }
     char reason[512] = ""; /* the not-resolved message must outlive the metadata calls */
     if (fs == UA_ENOTRESOLVED) ua_last_error_message(reason, sizeof reason);
-    if (c->noise_level > 0.0 && kind == UA_PROBLEM_FUNCTION) {
-        /* ua_cheb_fit's own test (neighbouring doubles); the function's reference is itself */
-        double lev = c->noise_level, cst = c->coeffs[0];
-        ua_cheb_free(c);
-        s = rounding_level_model(a, b, co.map, lev, -1.0, cst, meta, &c);
-        if (!s) *state = c;
-        return s;
-    }
-    if (c->noise_level > 0.0) /* a formula whose exact value is not small: sin(1e300 x) */
-        snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
-                 "; the exact function (MPFR) is not small there: sampling it at a higher "
-                 "precision may resolve it");
+
     /* The verdict's tolerance: the one asked for, plus the rounding of double evaluation
      * (docs/cheb.md): 16 ulps of the scale for the rounded samples, the chop and Clenshaw's sum
      * (measured up to 9.4), and the conditioning term for the rounded sample points. */

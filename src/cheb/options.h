@@ -8,7 +8,7 @@
 #include "uniapprox/model.h"
 #include "uniapprox/options.h"
 
-enum { UA_CHEB_NOPTIONS = 11 };
+enum { UA_CHEB_NOPTIONS = 12 };
 extern const ua_option_spec ua_cheb_option_spec[UA_CHEB_NOPTIONS];
 
 /* The vtable's fit: a 1-D FORMULA or FUNCTION problem, options of ua_cheb_option_spec; records

@@ -68,6 +68,28 @@ static ua_status set_point(ua_model *m, const char *key, const double *x, size_t
     return s;
 }
 
+/* A 1-D model whose tolerance is not pointwise relative (tol_rel 0) but whose measured relative
+ * error is large somewhere — above 100 times its tolerance relative to the scale, where |f| is
+ * small against max|f| (erf near 0, a function near its zeros) — gets the metadata "warning"
+ * saying where, and naming --rel-tol when the family has it. */
+static ua_status store_rel_warning(ua_model *m, const ua_measurement *r)
+{
+    const ua_box_errors *e = &r->err;
+    double tol = fmax(r->tol_scale, 0x1p-52);
+    if (e->d != 1 || !r->has_tol || r->tol_rel > 0.0 || !(e->max_rel > 100.0 * tol) ||
+        !e->x_max_rel)
+        return UA_OK;
+    const ua_family *f = ua_model_family_vtable(m);
+    int has = 0;
+    for (size_t i = 0; f && i < f->noptions; i++)
+        if (!strcmp(f->options[i].name, "rel-tol")) has = 1;
+    char buf[256];
+    snprintf(buf, sizeof buf, "relative error %.2g near x = %.6g (|f| small there: the tolerance "
+             "is relative to the scale max|f|)%s", e->max_rel, e->x_max_rel[0],
+             has ? "; use --rel-tol" : "");
+    return ua_model_set_meta(m, "warning", buf);
+}
+
 static ua_status store_box_errors(ua_model *m, const ua_measurement *r, long prec,
                                   const ua_problem *p)
 {
@@ -98,6 +120,7 @@ static ua_status store_box_errors(ua_model *m, const ua_measurement *r, long pre
         snprintf(buf, sizeof buf, "%ld", prec);
         s = ua_model_set_meta(m, "check_prec", buf);
     }
+    if (!s) s = store_rel_warning(m, r);
     return s;
 }
 

@@ -129,7 +129,11 @@ ua_status ua_probe_detect_edge(ua_probe_sampler *s, double lo, double hi, double
         ea = na[nder - 1];
         eb = nb[nder - 1];
     }
-    *edge = ea + (eb - ea) / 2;
+    /* located to near rounding (a bracket of at most 2^-30 of the domain's scale): the
+     * simplest double of the bracket (0 for abs(x), 0.25 for abs(x - 0.25)), as for a jump,
+     * rather than its midpoint (-2.1e-17 for abs(x)); a wider bracket (the zoom stopped early)
+     * keeps its midpoint */
+    *edge = eb - ea <= 0x1p-30 * hscale ? simplest_in(ea, eb) : ea + (eb - ea) / 2;
     *found = 1;
     return UA_OK;
 }
