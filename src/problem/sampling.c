@@ -171,13 +171,20 @@ ua_status ua_problem_eval_formula(const ua_problem *p, const double *x, size_t n
         for (size_t i = 0; i < n; i++) y[i] = ua_target_eval(p->target, x + i * p->d);
         return UA_OK;
     }
-    /* one MPFR evaluation per point, rounded once to nearest double */
-    mpfr_t v;
-    mpfr_init2(v, (mpfr_prec_t)p->sample_prec);
-    for (size_t i = 0; i < n; i++) {
-        ua_target_eval_mpfr(p->target, x + i * p->d, v);
-        y[i] = mpfr_get_d(v, MPFR_RNDN);
+    /* one MPFR evaluation per point, rounded once to nearest double; a batch (a learner's
+     * training points) over the OpenMP threads, each with its own MPFR number and caches */
+    int threads = ua_row_threads(n, 64, n);
+#pragma omp parallel num_threads(threads)
+    {
+        mpfr_t v;
+        mpfr_init2(v, (mpfr_prec_t)p->sample_prec);
+#pragma omp for schedule(dynamic, 16)
+        for (size_t i = 0; i < n; i++) {
+            ua_target_eval_mpfr(p->target, x + i * p->d, v);
+            y[i] = mpfr_get_d(v, MPFR_RNDN);
+        }
+        mpfr_clear(v);
+        if (threads > 1) mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
     }
-    mpfr_clear(v);
     return UA_OK;
 }
