@@ -223,8 +223,9 @@ void ua_spline_pchip_slopes(size_t n, const double *x, const double *y, double *
 /* Akima (1970) slopes d (n,) for sorted distinct x (n,), n >= 3, as scipy.interpolate
  * Akima1DInterpolator: two slopes extrapolated linearly at each end, the weights |m_{i+1} - m_i|,
  * the mean of the outer slopes where both weights are below 1e-9 of the largest weight sum.
- * modified: MATLAB's makima weights |m_{i+1} - m_i| + |m_{i+1} + m_i| / 2 (Cosimo Ionita 2019),
- * 0 where both are 0 (src/spline/akima.c). work holds n + 3 doubles. */
+ * modified: MATLAB's makima weights |m_{i+1} - m_i| + |m_{i+1} + m_i| / 2 (C. Ionita 2019), with
+ * the same threshold and fill value, as scipy >= 1.13's method="makima" (src/spline/akima.c).
+ * work holds n + 3 doubles. */
 void ua_spline_akima_slopes(size_t n, const double *x, const double *y, int modified,
                             double *d, double *work);
 
