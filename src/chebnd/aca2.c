@@ -153,15 +153,18 @@ static ua_status level2(ua_chebnd_fn *fn, const ua_chebnd_opts *o, const double 
         for (size_t i = 0; i < n; i++) init[k * n + i] = F[i * n + pj[k]];
     }
     double tolabs = thr;
+    /* the elimination failed for good: the model is not resolved whatever phase 2 does, so it
+     * keeps the grid's own values (no finer 1-D grids, no large model) */
+    size_t maxlen = *rank_fail && n < o->max_length ? n : o->max_length;
     size_t Ly, Lx;
     int okc, okr;
-    if ((s = ua_chebnd_resolve(fn, 1, r, anc, Wc, n, init, tolabs, o->max_length, &cc, &Ly, &okc)))
+    if ((s = ua_chebnd_resolve(fn, 1, r, anc, Wc, n, init, tolabs, maxlen, &cc, &Ly, &okc)))
         goto done;
     for (size_t k = 0; k < r; k++) {
         anc[k * 2 + 1] = ys[pi[k]];
         memcpy(init + k * n, F + pi[k] * n, n * sizeof *init);
     }
-    if ((s = ua_chebnd_resolve(fn, 0, r, anc, Wr, n, init, tolabs, o->max_length, &rc, &Lx, &okr)))
+    if ((s = ua_chebnd_resolve(fn, 0, r, anc, Wr, n, init, tolabs, maxlen, &rc, &Lx, &okr)))
         goto done;
     size_t rank[3] = {r, r, 0}, len[3] = {Lx, Ly, 0};
     ua_chebnd *m = ua_chebnd_alloc(2, fn->lo, fn->hi, rank, len);
@@ -183,7 +186,7 @@ static ua_status level2(ua_chebnd_fn *fn, const ua_chebnd_opts *o, const double 
                                         : "", res, thr);
     else if (!okc || !okr)
         snprintf(rep->reason, sizeof rep->reason,
-                 "the %s were not resolved with %zu coefficients (--max-length %zu%s)",
+                 "the %s were not resolved with %zu coefficients (--max-length %zu; phase 2 holds at most 1048576 values per variable%s)",
                  !okc ? "columns (in y)" : "rows (in x)", !okc ? Ly : Lx, o->max_length,
                  fn->over ? ", or --max-evals" : "");
     *ok = !*rank_fail && okc && okr;

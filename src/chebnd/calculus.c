@@ -39,9 +39,9 @@ static double value_grad_hess(const ua_chebnd *m, const double *x, double *g, do
     double *v0 = work, *v1 = work + W, *v2 = work + 2 * W;
     const double *val[UA_CHEBND_MAXD], *der[UA_CHEBND_MAXD], *sec[UA_CHEBND_MAXD];
     for (size_t i = 0, off = 0; i < d; off += m->rank[i], i++) {
-        ua_chebnd_factor_values(m, m->fac[i], i, x[i], v0 + off);
-        ua_chebnd_factor_values(m, m->dfac[i], i, x[i], v1 + off);
-        ua_chebnd_factor_values(m, m->d2fac[i], i, x[i], v2 + off);
+        ua_chebnd_factor_values(m, 0, i, x[i], v0 + off);
+        ua_chebnd_factor_values(m, 1, i, x[i], v1 + off);
+        ua_chebnd_factor_values(m, 2, i, x[i], v2 + off);
         val[i] = v0 + off;
         der[i] = v1 + off;
         sec[i] = v2 + off;
@@ -102,7 +102,7 @@ static double refine(const ua_chebnd *m, double *x, double sgn, double *work)
     const size_t d = m->d;
     double g[UA_CHEBND_MAXD], H[UA_CHEBND_MAXD * UA_CHEBND_MAXD];
     double f = value_grad_hess(m, x, g, H, work);
-    for (int it = 0; it < 40; it++) {
+    for (int it = 0; it < 20; it++) {
         size_t free_ix[UA_CHEBND_MAXD], nf = 0;
         for (size_t i = 0; i < d; i++) {
             int at_lo = x[i] <= m->lo[i], at_hi = x[i] >= m->hi[i];
@@ -131,7 +131,7 @@ static double refine(const ua_chebnd *m, double *x, double sgn, double *work)
         }
         for (size_t a = 0; a < nf; a++) step[free_ix[a]] = z[a];
         int improved = 0;
-        for (int h = 0; h < 12 && !improved; h++) {
+        for (int h = 0; h < 8 && !improved; h++) {
             double y[UA_CHEBND_MAXD], gy[UA_CHEBND_MAXD], Hy[UA_CHEBND_MAXD * UA_CHEBND_MAXD];
             for (size_t i = 0; i < d; i++) {
                 y[i] = x[i] + step[i];
@@ -174,7 +174,7 @@ ua_status ua_chebnd_extremum(const ua_chebnd *m, int want_max, double *x, double
         }
         ua_cheb_points_on(k[i], m->lo[i], m->hi[i], g[i]);
         for (size_t j = 0; j < k[i]; j++) { /* fv[i] (k_i, rank_i) */
-            ua_chebnd_factor_values(m, m->fac[i], i, g[i][j], fv[i] + j * m->rank[i]);
+            ua_chebnd_factor_values(m, 0, i, g[i][j], fv[i] + j * m->rank[i]);
         }
     }
     /* the four best grid points (by sgn * f) */

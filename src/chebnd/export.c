@@ -37,7 +37,7 @@ ua_status ua_chebnd_export_c(const void *state, ua_export_type type, const char 
     ua_emit_array(&e, "hi", m->hi, d);
     ua_emit_array(&e, "iw", m->iw, d);
     for (size_t i = 0; i < d; i++) {
-        char suffix[8];
+        char suffix[32];
         snprintf(suffix, sizeof suffix, "f%zu", i);
         ua_emit_table(&e, suffix, m->fac[i], m->rank[i], m->len[i]);
     }

@@ -84,7 +84,8 @@ static ua_status nd_describe(const void *state, cJSON *obj)
 }
 
 /* The tensor grid of 2L + 1 Chebyshev points per variable (L its length, at least 17, at most
- * 257 in d = 2 and 65 in d = 3): the interpolation points and the points between them, where an
+ * 129 in d = 2 and 25 in d = 3, so that at most about 16000 points come on top of the
+ * measurement's own): the interpolation points and the points between them, where an
  * interpolant's error peaks. */
 static ua_status nd_natural_points(const void *state, double **pts, size_t *n, int *log_grid)
 {
@@ -93,7 +94,7 @@ static ua_status nd_natural_points(const void *state, double **pts, size_t *n, i
     *pts = NULL;
     *n = 0;
     if (log_grid) *log_grid = 0;
-    const size_t d = m->d, cap = d == 2 ? 257 : 65;
+    const size_t d = m->d, cap = d == 2 ? 129 : 25;
     size_t k[UA_CHEBND_MAXD], total = 1;
     double *g[UA_CHEBND_MAXD] = {NULL, NULL, NULL};
     for (size_t i = 0; i < d; i++) {

@@ -35,6 +35,9 @@ typedef struct {
     /* Derived (not saved): the series of d/dx_i and d^2/dx_i^2 of each factor column, in x's
      * units (chain rule ds/dx = 2 / (hi - lo) folded in), (rank[i], len[i]) zero-padded. */
     double *dfac[UA_CHEBND_MAXD], *d2fac[UA_CHEBND_MAXD];
+    /* Derived: fac, dfac, d2fac transposed, (len[i], rank[i]), so that Clenshaw's recurrence
+     * runs over all of a variable's columns at once (contiguous, vectorised). */
+    double *tser[3][UA_CHEBND_MAXD];
     int resolved;                   /* the constructor met its tolerance */
     double evaluations;             /* calls of f spent by the fit (an integer) */
     size_t grid;                    /* the side of the last phase-1 grid (0: unknown) */
@@ -51,7 +54,10 @@ void ua_chebnd_free(ua_chebnd *m);
 /* The zero function: ranks 1, lengths 1, a zero core (resolved). NULL when out of memory. */
 ua_chebnd *ua_chebnd_zero(size_t d, const double *lo, const double *hi);
 
-/* Fills dfac, d2fac from fac (after fit or load). UA_ENOMEM. */
+/* The most factor columns per variable (the evaluation keeps Clenshaw's state on the stack). */
+#define UA_CHEBND_MAX_RANK 1024
+
+/* Fills dfac, d2fac and tser from fac (after fit or load). UA_ENOMEM. */
 ua_status ua_chebnd_finish(ua_chebnd *m);
 
 /* The map of x_i to s_i in [-1, 1], clamped; shared with the exporter. */
@@ -63,10 +69,10 @@ static inline double ua_chebnd_to_s(double x, double lo, double hi, double iw)
     return s;
 }
 
-/* The factor values of variable i at x_i: v (rank[i],) from the series ser (fac, dfac or
- * d2fac). */
-void ua_chebnd_factor_values(const ua_chebnd *m, const double *ser, size_t i, double x,
-                             double *v);
+/* The factor values of variable i at x_i, v (rank[i],): the columns themselves (order 0), or
+ * their first or second derivatives in x (order 1, 2). Clenshaw's recurrence with the operations
+ * of ua_cheb_clenshaw for each column (bitwise the same), all columns at once. */
+void ua_chebnd_factor_values(const ua_chebnd *m, int order, size_t i, double x, double *v);
 
 /* The contraction of the core with one vector per variable, v[i] of length rank[i], in the
  * order the exporter writes it (bitwise equal results). */
@@ -142,8 +148,12 @@ typedef struct {
  * along var through anchor (r, d) (coordinate var ignored), minus sum_{l<k} fiber_l W[l*r+k]
  * (the elimination, W (r, r) strictly upper). init (r, n0): the raw f values on the n0-point
  * Chebyshev grid, or NULL. Grows the grid 2n-1 until standardChop resolves every fiber at the
- * absolute level tolabs (relative per fiber to its own max), or max_length. On return *coeffs
+ * absolute level tolabs (relative per fiber to its own max), or max_length (or
+ * UA_CHEBND_MAX_FIBER_VALUES values in all). On return *coeffs
  * (r, *len) malloc'd, *resolved. The budget ends it early (not resolved). */
+/* The most values (fibers x grid points) phase 2 holds per variable: 2^20, 8 MiB an array. */
+#define UA_CHEBND_MAX_FIBER_VALUES ((size_t)1 << 20)
+
 ua_status ua_chebnd_resolve(ua_chebnd_fn *fn, size_t var, size_t r, const double *anchor,
                             const double *W, size_t n0, const double *init, double tolabs,
                             size_t max_length, double **coeffs, size_t *len, int *resolved);

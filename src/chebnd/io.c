@@ -6,7 +6,7 @@
  * d = 2 (the weights of the rank-one terms) or (r0, r1, r2) for d = 3 (the Tucker core).
  * Metadata: "resolved" = "0" | "1", "evaluations" (calls of f spent), "grid" (last phase-1 grid).
  * Every tensor is checked on load (the file is untrusted): shapes, finite values, ranks and
- * lengths >= 1, a box of 2 or 3 finite intervals lo < hi.
+ * lengths >= 1 (ranks at most 1024), a box of 2 or 3 finite intervals lo < hi.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -84,6 +84,9 @@ ua_status ua_chebnd_load(const ua_st *st, double lo, double hi, void **state)
         char name[32];
         snprintf(name, sizeof name, "factor_%zu", i);
         if ((s = ua_st_get_f64(st, WHO, name, 2, &rank[i], &len[i], &fac[i]))) return s;
+        if (rank[i] > UA_CHEBND_MAX_RANK)
+            return UA_ERR(UA_EFORMAT, WHO ": %s has %zu columns (at most %d)", name, rank[i],
+                          UA_CHEBND_MAX_RANK);
     }
     /* the core: its shape must match the factors' ranks */
     ua_dtype dt;

@@ -55,6 +55,7 @@ void ua_chebnd_free(ua_chebnd *m)
         free(m->fac[i]);
         free(m->dfac[i]);
         free(m->d2fac[i]);
+        for (int o = 0; o < 3; o++) free(m->tser[o][i]);
     }
     free(m->core);
     free(m);
@@ -79,16 +80,34 @@ ua_status ua_chebnd_finish(ua_chebnd *m)
                 d2[j] *= ds * ds;
             }
         }
+        const double *src[3] = {m->fac[i], m->dfac[i], m->d2fac[i]};
+        for (int o = 0; o < 3; o++) {
+            free(m->tser[o][i]);
+            if (!(m->tser[o][i] = ua_calloc(r * L, sizeof(double))))
+                return UA_ENOMEM_ERR(r * L * sizeof(double));
+            for (size_t k = 0; k < r; k++)
+                for (size_t j = 0; j < L; j++) m->tser[o][i][j * r + k] = src[o][k * L + j];
+        }
     }
     return UA_OK;
 }
 
-void ua_chebnd_factor_values(const ua_chebnd *m, const double *ser, size_t i, double x,
-                             double *v)
+void ua_chebnd_factor_values(const ua_chebnd *m, int order, size_t i, double x, double *v)
 {
-    double s = ua_chebnd_to_s(x, m->lo[i], m->hi[i], m->iw[i]);
-    size_t L = m->len[i];
-    for (size_t k = 0; k < m->rank[i]; k++) v[k] = ua_cheb_clenshaw(ser + k * L, L, s);
+    double s = ua_chebnd_to_s(x, m->lo[i], m->hi[i], m->iw[i]), s2 = s + s;
+    const size_t r = m->rank[i], L = m->len[i];
+    const double *c = m->tser[order][i];
+    double b2[UA_CHEBND_MAX_RANK]; /* v holds b1 */
+    for (size_t k = 0; k < r; k++) v[k] = b2[k] = 0.0;
+    for (size_t j = L - 1; j >= 1; j--) {
+        const double *cj = c + j * r;
+        for (size_t k = 0; k < r; k++) {
+            double b0 = cj[k] + s2 * v[k] - b2[k];
+            b2[k] = v[k];
+            v[k] = b0;
+        }
+    }
+    for (size_t k = 0; k < r; k++) v[k] = c[k] + s * v[k] - b2[k];
 }
 
 double ua_chebnd_contract(const ua_chebnd *m, const double *const *v)
@@ -133,7 +152,7 @@ double ua_chebnd_value(const ua_chebnd *m, const double *x, double *work)
     const double *v[UA_CHEBND_MAXD];
     double *w = work;
     for (size_t i = 0; i < m->d; i++) {
-        ua_chebnd_factor_values(m, m->fac[i], i, x[i], w);
+        ua_chebnd_factor_values(m, 0, i, x[i], w);
         v[i] = w;
         w += m->rank[i];
     }
@@ -172,8 +191,8 @@ ua_status ua_chebnd_gradient(const ua_chebnd *m, const double *x, size_t n, doub
         double *val = work, *der = work + W;
         const double *vals[UA_CHEBND_MAXD], *ders[UA_CHEBND_MAXD];
         for (size_t i = 0, off = 0; i < d; off += m->rank[i], i++) {
-            ua_chebnd_factor_values(m, m->fac[i], i, xp[i], val + off);
-            ua_chebnd_factor_values(m, m->dfac[i], i, xp[i], der + off);
+            ua_chebnd_factor_values(m, 0, i, xp[i], val + off);
+            ua_chebnd_factor_values(m, 1, i, xp[i], der + off);
             vals[i] = val + off;
             ders[i] = der + off;
         }

@@ -93,7 +93,9 @@ ua_status ua_chebnd_resolve(ua_chebnd_fn *fn, size_t var, size_t r, const double
             if (lens[k] > L) L = lens[k];
         }
         size_t m = 2 * n - 1;
-        int stop = all || m > max_length;
+        /* --max-length, and a bound on the work arrays (r m doubles each, four of them): a
+         * kink makes every fiber unresolvable, and 256 fibers of 65537 would take 0.5 GB */
+        int stop = all || m > max_length || r * m > UA_CHEBND_MAX_FIBER_VALUES;
         double *nv = NULL;
         if (!stop) { /* the next level: even points from this one, odd ones new */
             size_t nnew = n - 1;

@@ -146,7 +146,9 @@ static ua_status level3(ua_chebnd_fn *fn, const ua_chebnd_opts *o, const double 
         if (a[m].res > thr) *rank_fail = 1;
     }
     if (*rank_fail && may_grow) goto done;
-    /* phase 2: each variable's fibers */
+    /* phase 2: each variable's fibers (after a failed elimination, only the grid's values:
+     * the model is not resolved whatever phase 2 does) */
+    size_t maxlen = *rank_fail && n < o->max_length ? n : o->max_length;
     for (size_t m = 0; m < 3; m++) {
         size_t r = a[m].r, o1, o2;
         others(m, &o1, &o2);
@@ -169,7 +171,7 @@ static ua_status level3(ua_chebnd_fn *fn, const ua_chebnd_opts *o, const double 
             anc[k * 3 + o2] = g[o2][c % n];
             for (size_t t = 0; t < n; t++) init[k * n + t] = A[t * n2 + c];
         }
-        if ((s = ua_chebnd_resolve(fn, m, r, anc, W, n, init, thr, o->max_length, &cf[m], &L[m],
+        if ((s = ua_chebnd_resolve(fn, m, r, anc, W, n, init, thr, maxlen, &cf[m], &L[m],
                                    &okm[m])))
             goto done;
     }
@@ -200,7 +202,7 @@ static ua_status level3(ua_chebnd_fn *fn, const ua_chebnd_opts *o, const double 
             if (!okm[m]) {
                 snprintf(rep->reason, sizeof rep->reason,
                          "the factor columns of variable %zu were not resolved with %zu "
-                         "coefficients (--max-length %zu%s)", m + 1, L[m], o->max_length,
+                         "coefficients (--max-length %zu; phase 2 holds at most 1048576 values per variable%s)", m + 1, L[m], o->max_length,
                          fn->over ? ", or --max-evals" : "");
                 break;
             }
