@@ -135,86 +135,6 @@ static ua_status set_number(ua_model *m, const char *key, double v)
     return ua_model_set_meta(m, key, ua_fmt_double(buf, v));
 }
 
-/*
- * A formula at the rounding level of its own evaluation: zero (or nearly) in exact arithmetic,
- * while its evaluation — in double, or at the sampling precision — returns rounding errors
- * ((x + 1) - x - 1, sin(x - pi) + sin(-x - pi), exp(log(x)) - x). Decided on the first grid
- * (17 Chebyshev points): the values the fit samples and the reference at 128 bits are at least
- * 2^20 times larger than the reference at 512 bits, the exact function to far below either's
- * rounding (a function that is merely small, 1e-300 sin x, agrees at every precision; one whose
- * evaluation is lost at every precision tried, sin(1e300 x), is not small at 512 bits either,
- * and goes to the construction, which says it is not resolved). *level: the largest rounding
- * error seen (sampled values and the 128-bit reference), *mid: the constant midway between the
- * 512-bit values' extremes. This is Chebfun's vscale test made exact: vscale compared with the
- * rounding of the evaluation, measured rather than guessed.
- */
-static ua_status formula_rounding_level(const ua_problem *p, ua_probe_problem_fn *fn, double a,
-                                        double b, ua_map map, int *noise, double *level,
-                                        double *exact, double *mid)
-{
-    *noise = 0;
-    if (ua_problem_kind_of(p) != UA_PROBLEM_FORMULA || !ua_problem_target(p)) return UA_OK;
-    const ua_target *t = ua_problem_target(p);
-    double x[17], lo = INFINITY, hi = -INFINITY, ys = 0.0, r128 = 0.0;
-    if (map == UA_MAP_LOG) {
-        ua_cheb_points_on(17, log(a), log(b), x);
-        for (size_t j = 0; j < 17; j++) x[j] = exp(x[j]);
-    } else {
-        ua_cheb_points_on(17, a, b, x);
-    }
-    x[0] = a;
-    x[16] = b;
-    for (size_t j = 0; j < 17; j++) {
-        double xj = fmin(fmax(x[j], a), b);
-        double y = ua_probe_problem_fn1(xj, fn);
-        double r = ua_target_eval_ref(t, &xj, 128), e = ua_target_eval_ref(t, &xj, 512);
-        if (!isfinite(y) || !isfinite(r) || !isfinite(e)) return UA_OK; /* the fit reports it */
-        ys = fmax(ys, fabs(y));
-        r128 = fmax(r128, fabs(r));
-        lo = fmin(lo, e);
-        hi = fmax(hi, e);
-    }
-    double big = fmax(ys, r128), small = fmax(fabs(lo), fabs(hi));
-    if (!(big > 0.0) || !(small <= 0x1p-20 * big)) return UA_OK;
-    *noise = 1;
-    *level = big;
-    *exact = small;
-    *mid = 0.5 * lo + 0.5 * hi;
-    return UA_OK;
-}
-
-/* A function problem (its reference is itself, in double) whose first grid (17 Chebyshev
- * points) does not chop: is it rounding noise, its values at neighbouring doubles as different
- * as they are large (src/probe/noise.c)? *level, *mid as formula_rounding_level. */
-static ua_status function_rounding_level(ua_probe_problem_fn *fn, double a, double b,
-                                         const ua_cheb_options *co, int *noise, double *level,
-                                         double *mid)
-{
-    double x[17], y[17], c[17], m = 0.0, lo = INFINITY, hi = -INFINITY;
-    *noise = 0;
-    ua_cheb_points_on(17, a, b, x);
-    x[0] = a;
-    x[16] = b;
-    for (size_t j = 0; j < 17; j++) {
-        y[j] = ua_probe_problem_fn1(x[j], fn);
-        if (!isfinite(y[j])) return UA_OK; /* the fit reports it */
-        m = fmax(m, fabs(y[j]));
-        lo = fmin(lo, y[j]);
-        hi = fmax(hi, y[j]);
-    }
-    if (!(m > 0.0)) return UA_OK;
-    ua_status s = ua_cheb_vals2coeffs(17, y, c);
-    if (s) return s;
-    double t = co->abs_tol ? fmax(co->tol / m, 0x1p-52) : co->tol;
-    if (t < 1.0 && ua_cheb_standard_chop(c, 17, t)) return UA_OK; /* resolved at once */
-    s = ua_probe_rounding_level(ua_probe_problem_fn1, fn, x, y, 17, a, b, noise, level);
-    if (!s && *noise) {
-        *level = fmax(*level, m);
-        *mid = 0.5 * lo + 0.5 * hi;
-    }
-    return s;
-}
-
 /* The constant model of a target at the rounding level of its evaluation, its note and its
  * tolerance (tol_abs: four times the largest rounding error seen, absolute; the verdict is the
  * measurement's). exact < 0: a function problem (its reference is itself, in double: the level
@@ -225,17 +145,7 @@ static ua_status rounding_level_model(double a, double b, ua_map map, double lev
     *out = NULL;
     const double tol_abs = 4.0 * level;
     char note[600];
-    if (exact >= 0.0)
-        snprintf(note, sizeof note, "the target is at the rounding level of its own evaluation: "
-                 "its values as sampled and at 128 bits (up to %.3g) are rounding errors, the "
-                 "exact function (MPFR, 512 bits) is at most %.3g; the model is the constant "
-                 "%.3g, the tolerance four times that rounding level, %.3g, absolute", level,
-                 exact, mid, tol_abs);
-    else
-        snprintf(note, sizeof note, "the target is at the rounding level of its own evaluation: "
-                 "its values (up to %.3g) differ between neighbouring doubles as much as they "
-                 "are large; the model is the constant %.3g, the tolerance four times that "
-                 "rounding level, %.3g, absolute", level, mid, tol_abs);
+    ua_probe_rounding_note(note, sizeof note, level, exact, mid, tol_abs);
     double br[2] = { a, b };
     size_t len = 1;
     ua_status s = ua_cheb_from_parts(1, br, &len, &mid, map, out);
@@ -328,11 +238,10 @@ ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_
     ua_cheb *c = NULL;
     int noise = 0;
     double level = 0.0, exact = 0.0, mid = 0.0;
-    s = formula_rounding_level(p, &fn, a, b, co.map, &noise, &level, &exact, &mid);
-    if (!s && kind == UA_PROBLEM_FUNCTION && co.map == UA_MAP_NONE) {
-        s = function_rounding_level(&fn, a, b, &co, &noise, &level, &mid);
-        exact = -1.0;
-    }
+    /* a target at the rounding level of its own evaluation: a constant, at once (Chebfun's
+     * vscale test, decided by the probe against the exact function; src/probe/noise.c) */
+    s = ua_probe_problem_rounding_level(p, &fn, a, b, co.map == UA_MAP_LOG, &noise, &level,
+                                        &exact, &mid);
     if (!s && noise) s = rounding_level_model(a, b, co.map, level, exact, mid, meta, &c);
     if (s || noise) {
         *state = c;

@@ -84,6 +84,28 @@ ua_status ua_probe_locate_peak(ua_probe_sampler *s, double lo, double hi, double
 ua_status ua_probe_rounding_level(ua_fn1 f, void *ctx, const double *x, const double *y, size_t n,
                                   double lo, double hi, int *noise, double *level);
 
+typedef struct ua_probe_problem_fn ua_probe_problem_fn;
+
+/*
+ * Whether a 1-D FORMULA or FUNCTION problem is at the rounding level of its own evaluation, on
+ * 17 Chebyshev points of [a, b] (in ln x when log_map). A formula: its values as sampled (fn) and
+ * its reference at 128 bits are at least 2^20 times larger than the reference at 512 bits (zero,
+ * or nearly, in exact arithmetic: (x + 1) - x - 1, sin(x - pi) + sin(-x - pi)); *exact is then
+ * the largest |f| at 512 bits and *mid the midpoint of its extremes. A function (its reference
+ * is itself, in double): its values are rough on the grid and ua_probe_rounding_level says they
+ * are noise; *exact = -1 and *mid the midpoint of the values. *level: the largest rounding error
+ * seen. *noise = 0 otherwise, also when a value is not finite (the fit reports it). Costs 17
+ * evaluations (and 34 in MPFR for a formula), plus the neighbours of a rough function.
+ */
+ua_status ua_probe_problem_rounding_level(const ua_problem *p, ua_probe_problem_fn *fn, double a,
+                                          double b, int log_map, int *noise, double *level,
+                                          double *exact, double *mid);
+
+/* The sentence a family records (metadata "fit_note") for such a target, from the figures of
+ * ua_probe_problem_rounding_level and the absolute tolerance it records (tol_abs). */
+void ua_probe_rounding_note(char *buf, size_t size, double level, double exact, double mid,
+                            double tol_abs);
+
 /*
  * A 1-D FORMULA or FUNCTION problem as a ua_fn1 for the 1-D constructors (cheb, spline): pass
  * ua_probe_problem_fn1 with a ua_probe_problem_fn as ctx. A failed call (the user's function
@@ -91,11 +113,11 @@ ua_status ua_probe_rounding_level(ua_fn1 f, void *ctx, const double *x, const do
  * (the first one only), so that the family can report the crash rather than "NaN at x".
  * Single-threaded use (the constructors call f from one thread).
  */
-typedef struct {
+struct ua_probe_problem_fn {
     const ua_problem *p;
     ua_status fail;  /* the first failed call's status, UA_OK when none */
     char msg[512];   /* and its message (without the location tag) */
-} ua_probe_problem_fn;
+};
 
 double ua_probe_problem_fn1(double x, void *ctx);
 

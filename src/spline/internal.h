@@ -268,7 +268,7 @@ ua_status ua_spline_export_c(const void *state, ua_export_type type, const char 
 
 /* The family's option table and its vtable fit (src/spline/options.c; src/model/family.h). */
 #include "uniapprox/options.h"
-enum { UA_SPLINE_NOPTIONS = 8 };
+enum { UA_SPLINE_NOPTIONS = 9 };
 extern const ua_option_spec ua_spline_option_spec[UA_SPLINE_NOPTIONS];
 ua_status ua_spline_family_fit(const ua_problem *p, const ua_options *o,
                                const ua_fit_hooks *hooks, ua_model *meta, void **state);

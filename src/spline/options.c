@@ -33,6 +33,9 @@ const ua_option_spec ua_spline_option_spec[] = {
     { "max-knots", UA_OPT_INT, "100000", 6, UA_SPLINE_MAX_KNOTS, 0, NULL,
       "give up (not resolved, best spline kept) beyond this many knots (at most 4e6: about 150 "
       "bytes of memory each)", AUTOKNOTS },
+    { "rel-tol", UA_OPT_REAL, NULL, 0, 1, 1, NULL,
+      "pointwise relative tolerance |f - s| <= T |f(x)| at every point: --rtol T with --fscale 0 "
+      "(the same flag as cheb's; excludes --rtol and --fscale; unset: off)", AUTOKNOTS },
     { "method", UA_OPT_CHOICE, "cubic", 0, 0, 0, "cubic|pchip|akima|makima|smoothing",
       "from samples: the interpolating cubic spline, monotone PCHIP, Akima, modified Akima, or "
       "the smoothing spline (see --lam)",
@@ -71,6 +74,13 @@ static ua_status read_options(const ua_options *o, ua_spline_options *so)
     ua_spline_options_default(so);
     so->rtol = ua_options_real(o, "rtol");
     so->fscale = ua_options_real(o, "fscale");
+    if (ua_options_get(o, "rel-tol")) { /* pointwise relative: AutoKnots' tolerance, F = 0 */
+        if (ua_options_given(o, "rtol") || ua_options_given(o, "fscale"))
+            return UA_ERR(UA_EINVAL, "--rel-tol excludes --rtol and --fscale (it is --rtol T "
+                          "with --fscale 0)");
+        so->rtol = ua_options_real(o, "rel-tol");
+        so->fscale = 0.0;
+    }
     static const ua_spline_bc bcs[] = { UA_SPLINE_NOT_A_KNOT, UA_SPLINE_NATURAL,
                                         UA_SPLINE_CLAMPED };
     static const ua_spline_map maps[] = { UA_SPLINE_MAP_NONE, UA_SPLINE_MAP_LOG,
@@ -102,9 +112,9 @@ static ua_status fit_samples(const ua_problem *p, const ua_options *o,
                              const ua_spline_options *so, ua_model *meta, void **state)
 {
     if (ua_options_given(o, "rtol") || ua_options_given(o, "fscale") ||
-        ua_options_given(o, "max-knots"))
-        return UA_ERR(UA_EINVAL, "--rtol, --fscale and --max-knots are AutoKnots options; a "
-                      "spline through samples interpolates them all");
+        ua_options_given(o, "max-knots") || ua_options_get(o, "rel-tol"))
+        return UA_ERR(UA_EINVAL, "--rtol, --fscale, --rel-tol and --max-knots are AutoKnots "
+                      "options; a spline through samples interpolates them all");
     if (ua_problem_outputs(p) != 1)
         return UA_ERR(UA_EUNSUPPORTED, "the spline family interpolates one output; the samples "
                       "have %zu", ua_problem_outputs(p));
@@ -139,6 +149,35 @@ static ua_status fit_samples(const ua_problem *p, const ua_options *o,
     return UA_OK;
 }
 
+/* The constant model of a target at the rounding level of its evaluation: a line through
+ * (a, mid) and (b, mid), its note, and its tolerance (four times the largest rounding error seen,
+ * absolute; the verdict is the measurement's). */
+static ua_status rounding_level_model(double a, double b, const ua_spline_options *so,
+                                      double level, double exact, double mid, ua_model *meta,
+                                      void **state)
+{
+    ua_spline_options o = *so;
+    o.bc = UA_SPLINE_NATURAL;
+    double x[2] = { a, b }, y[2] = { mid, mid };
+    ua_spline *sp = NULL;
+    ua_status s = ua_spline_from_samples(x, y, 2, &o, &sp);
+    if (s) return s;
+    const double tol_abs = 4.0 * level;
+    char note[600];
+    ua_probe_rounding_note(note, sizeof note, level, exact, mid, tol_abs);
+    s = ua_model_set_meta(meta, "fit_note", note);
+    if (!s) s = set_number(meta, "tol_abs", tol_abs);
+    if (!s) s = set_number(meta, "tol_scale", 8.0 * 0x1p-52);
+    if (!s) s = set_number(meta, "tol_rel", 0.0);
+    if (!s) s = set_number(meta, "rounding_level", level);
+    if (s) {
+        ua_spline_free(sp);
+        return s;
+    }
+    *state = sp;
+    return UA_OK;
+}
+
 ua_status ua_spline_family_fit(const ua_problem *p, const ua_options *o,
                                const ua_fit_hooks *hooks, ua_model *meta, void **state)
 {
@@ -158,6 +197,14 @@ ua_status ua_spline_family_fit(const ua_problem *p, const ua_options *o,
     double a = ua_problem_lo(p)[0], b = ua_problem_hi(p)[0];
     ua_probe_problem_fn fn = { .p = p };
     ua_spline *sp = NULL;
+    /* a target at the rounding level of its own evaluation ((x + 1) - x - 1): the constant at
+     * once, instead of knots down to the spacing of doubles (src/probe/noise.c) */
+    int noise = 0;
+    double level = 0.0, exact = 0.0, mid = 0.0;
+    s = ua_probe_problem_rounding_level(p, &fn, a, b, so.map == UA_SPLINE_MAP_LOG, &noise,
+                                        &level, &exact, &mid);
+    if (s) return s;
+    if (noise) return rounding_level_model(a, b, &so, level, exact, mid, meta, state);
     ua_status fs = ua_spline_fit(ua_probe_problem_fn1, &fn, a, b, &so, &sp);
     fs = ua_probe_problem_status(&fn, fs);
     if (fs != UA_OK && fs != UA_ENOTRESOLVED) {
