@@ -48,7 +48,7 @@ int ua_sparse_check_done(ua_sparse_checker *c, ua_sparse_target *f, const ua_spa
     double tol = o->abs ? o->tol : o->tol * scale;
     if (err <= tol) return 1;
     double shrink = 0.5 * tol / err;
-    c->factor *= shrink < 0.01 ? 0.01 : shrink > 0.5 ? 0.5 : shrink;
+    c->factor *= shrink < 0.1 ? 0.1 : shrink > 0.5 ? 0.5 : shrink;
     c->last_n = g->n;
     c->round++;
     return 0;
