@@ -89,6 +89,8 @@ expect_close "$(json_num out.txt levelled_error)" 1.2053281665e-9 1e-5 "odd sin:
 expect_grep out.txt '"alternation_count":[[:space:]]*10' "odd sin: 10 alternation points on [-b, b]"
 expect_exit 0 "Sollya's monomial list" -- "$UA" fit 'sin(x)' --family minimax --monomials '[|1,3,5,7|]' --domain=-0.78539816339744828:0.78539816339744828 --json --check-points 2000
 expect_close "$(json_num out.txt levelled_error)" 1.2053281665e-9 1e-5 "[|1,3,5,7|]: Sollya's remez"
+expect_exit 0 "odd sin, float coefficients" -- "$UA" fit 'sin(x)' --family minimax --parity odd --degree 7 --coeffs float --domain=-0.78539816339744828:0.78539816339744828 --json --check-points 2000
+expect_le "$(json_num out.txt coeff_error)" 1.81252e-9 "odd sin float: Sollya's fpminimax on [|1,3,5,7|] reaches 1.8125140e-9"
 expect_exit 0 "even cos" -- "$UA" fit 'cos(x)' --family minimax --parity even --degree 6 --domain=-0.78539816339744828:0.78539816339744828 --json --check-points 2000
 expect_close "$(json_num out.txt levelled_error)" 2.7576692504e-8 1e-5 "even cos: Sollya's remez"
 expect_exit 2 "odd monomials for a target that is not odd" -- "$UA" fit 'sin(x)+x^2' --family minimax --parity odd --degree 7

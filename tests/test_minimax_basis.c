@@ -387,6 +387,19 @@ static void test_odd_sin(void **state)
     check_parity(pl, 1);
     ua_minimax_free(pl);
     ua_minimax_free(p);
+    /* float coefficients on the odd list: the lattice rounding keeps the even ones zero and finds
+     * fpminimax(sin(x), [|1,3,5,7|], [|single...|], I, absolute) */
+    double Ef = sollya("sin_odd7_fpsingle", NULL, NULL);
+    o.coeffs = UA_MINIMAX_FLOAT;
+    p = fit("sin(x)", a, b, &o, UA_OK);
+    ua_minimax_get_info(p, &in);
+    check_parity(p, 1);
+    ASSERT_LE(in.coeff_error, Ef * (1 + 1e-9));
+    ASSERT_LE(in.levelled_error, in.coeff_error);
+    size_t nc;
+    const double *cf = ua_minimax_num(p, &nc);
+    for (size_t k = 0; k < nc; k++) assert_true((double)(float)cf[k] == cf[k]);
+    ua_minimax_free(p);
     /* --degree auto over odd degrees only: the least odd degree meeting 1e-12 on [-1, 1] is the
      * least degree of the unrestricted search (sin is odd, so are its best approximations): 11 */
     ua_minimax_options oa = opts(UA_MINIMAX_DEGREE_AUTO);
@@ -421,6 +434,14 @@ static void test_even_cos(void **state)
     check_parity(p, 0);
     ASSERT_LE(mpfr_error(p, "cos(x)", a, b, 4000), in.levelled_error * (1 + 1e-6));
     ua_minimax_free(p);
+    double Ef = sollya("cos_even6_fpsingle", NULL, NULL);
+    o.coeffs = UA_MINIMAX_FLOAT;
+    p = fit("cos(x)", a, b, &o, UA_OK);
+    ua_minimax_get_info(p, &in);
+    check_parity(p, 0);
+    ASSERT_LE(in.coeff_error, Ef * (1 + 1e-9));
+    ua_minimax_free(p);
+    o.coeffs = UA_MINIMAX_REAL;
     /* in the Chebyshev basis the odd coefficients stay exactly 0 too */
     o.basis = UA_MINIMAX_BASIS_CHEBYSHEV;
     p = fit("cos(x)", a, b, &o, UA_OK);

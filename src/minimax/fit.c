@@ -366,9 +366,10 @@ static void keep_basis(mpfr_t *mn, size_t nn, const int *expo, size_t m, double 
 }
 
 /* The monomial model (the variable chosen as the header says; rounding by mm_fpround for
- * polynomials with --coeffs double|float, to nearest for rationals and restricted bases, whose
- * variable is x unless the unit one is asked: only then are they stored as the monomials
- * chosen). */
+ * polynomials with --coeffs double|float (for a restricted basis without its greedy descent, which
+ * would fill the other monomials), to nearest for rationals). A restricted basis keeps the
+ * variable x unless the unit one is asked or has shift 0: only then is it stored as the monomials
+ * chosen. */
 static ua_status build_mono(mm_problem *pb, const mm_result *res, const ua_minimax_options *o,
                             const int *expo, size_t m, ua_minimax *p)
 {
@@ -387,8 +388,8 @@ static ua_status build_mono(mm_problem *pb, const mm_result *res, const ua_minim
     if ((s = convert(pb, &res->sol, shift, scale, mn, md))) goto done;
     keep_basis(mn, nn, expo, m, shift);
     double cx = cond_of(pb, (const mpfr_t *)mn, nn, (const mpfr_t *)md, nd, shift, scale);
-    int reopt = nd == 0 && o->coeffs != UA_MINIMAX_REAL && !restricted;
-    int try_both = o->var == UA_MINIMAX_VAR_AUTO && reopt;
+    int reopt = nd == 0 && o->coeffs != UA_MINIMAX_REAL;
+    int try_both = o->var == UA_MINIMAX_VAR_AUTO && reopt && !(restricted && ushift != 0.0);
     int unit = o->var == UA_MINIMAX_VAR_UNIT || (o->var == UA_MINIMAX_VAR_AUTO && !(cx <= 16.0) &&
                                                  !(restricted && ushift != 0.0));
     p->var = UA_MINIMAX_VAR_X;
@@ -396,7 +397,7 @@ static ua_status build_mono(mm_problem *pb, const mm_result *res, const ua_minim
         double err = INFINITY, err2 = INFINITY;
         ua_status s1 = UA_OK;
         if (try_both || !unit) {
-            s1 = mm_fpround(pb, nn, mn, o->coeffs, &ro, res->maxerr, p->num, &err);
+            s1 = mm_fpround(pb, nn, mn, o->coeffs, &ro, res->maxerr, !restricted, p->num, &err);
             if (s1 && s1 != UA_EUNSUPPORTED) {
                 s = s1;
                 goto done;
@@ -412,7 +413,8 @@ static ua_status build_mono(mm_problem *pb, const mm_result *res, const ua_minim
                 free(alt_c);
                 goto done;
             }
-            s = mm_fpround(pb, nn, mn, o->coeffs, &ro, res->maxerr, alt_c, &err2);
+            keep_basis(mn, nn, expo, m, ushift);
+            s = mm_fpround(pb, nn, mn, o->coeffs, &ro, res->maxerr, !restricted, alt_c, &err2);
             if (s && s != UA_EUNSUPPORTED) {
                 free(alt_c);
                 goto done;

@@ -163,7 +163,8 @@ static size_t interpolation_points(mm_problem *pb, size_t n, mpfr_t *mono, doubl
 }
 
 ua_status mm_fpround(mm_problem *pb, size_t n, mpfr_t *mono, ua_minimax_coeffs fmt,
-                     const mm_remez_opts *o, double real_err, double *out, double *err)
+                     const mm_remez_opts *o, double real_err, int greedy_ok, double *out,
+                     double *err)
 {
     /* candidates, the best one is kept: rounding to nearest; the lattice (LLL + Babai) at the
      * points where the real polynomial interpolates f (Sollya's choice) and at Chebyshev points;
@@ -194,7 +195,9 @@ ua_status mm_fpround(mm_problem *pb, size_t n, mpfr_t *mono, ua_minimax_coeffs f
     size_t npts = interpolation_points(pb, n, mono, pts);
     for (int variant = 0; variant < 4; variant++) {
         if (variant == 1 && npts < n) continue;
-        if (variant == 3 && (e_lattice < e_nearest || (have && best <= 2.0 * real_err))) break;
+        if (variant == 3 && (!greedy_ok || e_lattice < e_nearest ||
+                             (have && best <= 2.0 * real_err)))
+            break;
         if (variant == 0) {
             s = UA_OK;
             for (size_t k = 0; k < n && !s; k++) {

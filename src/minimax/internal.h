@@ -225,11 +225,14 @@ int mm_cheb_reference(double a, double b, size_t k, double *out);
 /* Rounds the monomial coefficients mono (n,) in t to double (fmt UA_MINIMAX_DOUBLE) or float
  * (UA_MINIMAX_FLOAT): the best of rounding to nearest, the lattice method (two point sets) and,
  * when the lattice does no better than rounding to nearest and nothing is within 2 real_err, the
- * greedy descent that re-optimises the lower coefficients after each rounding; writes the
- * rounded values into out (n,) and the max |e| of the result (exact evaluation) into *err.
+ * greedy descent that re-optimises the lower coefficients after each rounding (only when
+ * greedy_ok: it refits every lower monomial, so a restricted basis turns it off; rounding to
+ * nearest and the lattice keep zero coefficients zero); writes the rounded values into out (n,)
+ * and the max |e| of the result (exact evaluation) into *err.
  * Errors: UA_EUNSUPPORTED (coefficient outside the format's range), UA_ENOMEM. */
 ua_status mm_fpround(mm_problem *pb, size_t n, mpfr_t *mono, ua_minimax_coeffs fmt,
-                     const mm_remez_opts *o, double real_err, double *out, double *err);
+                     const mm_remez_opts *o, double real_err, int greedy_ok, double *out,
+                     double *err);
 
 /* ---- lattice.c ----------------------------------------------------------------------------- */
 

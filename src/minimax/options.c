@@ -237,7 +237,13 @@ ua_status ua_minimax_family_fit(const ua_problem *p, const ua_options *o,
     }
     char reason[1024] = ""; /* the not-resolved message must outlive the metadata calls */
     if (fs == UA_ENOTRESOLVED) ua_last_error_message(reason, sizeof reason);
-    if ((s = record(meta, mm, auto_degree, mo.tol))) {
+    /* Remez evaluates the target in MPFR itself (at --work-prec), whatever the problem's
+     * --sample-prec: the report must not say "double" */
+    char how[96];
+    snprintf(how, sizeof how, "MPFR %ld bits (the minimax family evaluates the formula in MPFR "
+             "itself)", mo.prec);
+    if ((s = record(meta, mm, auto_degree, mo.tol)) ||
+        (s = ua_model_set_meta(meta, "sampling", how))) {
         ua_minimax_free(mm);
         return s;
     }

@@ -2,7 +2,8 @@
 # Writes tests/ref/minimax_basis_sollya.csv: sup errors of Sollya's remez (the best real
 # polynomial, measured by dirtyinfnorm at 300 bits) for the cases of tests/test_minimax_basis.c
 # and tests/cli_minimax.sh: a restricted monomial list (Sollya's [|1,3,5,7|]), high degrees that
-# need the Chebyshev basis, and the exp degrees around the auto-degree tolerance 1e-15.
+# need the Chebyshev basis, and the exp degrees around the auto-degree tolerance 1e-15; the
+# "_fpsingle" rows are fpminimax with single-precision coefficients on the same list (absolute).
 # Needs the Debian package `sollya` (8.0); the tests read the CSV, so `make test` does not.
 # usage: sh tests/gen/minimax_basis_sollya.sh > tests/ref/minimax_basis_sollya.csv
 set -eu
@@ -10,15 +11,21 @@ command -v sollya >/dev/null || { echo "minimax_basis_sollya.sh: needs sollya (a
 
 # name | Sollya expression | a | b (Sollya syntax, rounded to double) | degree or monomial list
 CASES='sin_odd7|sin(x)|-pi/4|pi/4|[|1,3,5,7|]
+sin_odd7_fpsingle|sin(x)|-pi/4|pi/4|[|1,3,5,7|]
 cos_even6|cos(x)|-pi/4|pi/4|[|0,2,4,6|]
+cos_even6_fpsingle|cos(x)|-pi/4|pi/4|[|0,2,4,6|]
 runge80|1/(1+25*x^2)|-1|1|80
 runge100|1/(1+25*x^2)|-1|1|100
 exp12|exp(x)|-1|1|12
 exp13|exp(x)|-1|1|13
 exp14|exp(x)|-1|1|14'
 
-echo "name,a,b,basis,remez_sup"
+echo "name,a,b,basis,sup_error"
 echo "$CASES" | while IFS='|' read -r name sexpr a b n; do
+    case $name in
+        *_fpsingle) fit="p = fpminimax(f, $n, [|single...|], I, absolute);" ;;
+        *) fit="p = remez(f, $n, I);" ;;
+    esac
     out=$(sollya 2>/dev/null <<SOLLYA || true
 verbosity = 0;
 prec = 300;
@@ -26,7 +33,7 @@ display = decimal;
 f = $sexpr;
 aa = round($a, D, RN); bb = round($b, D, RN);
 I = [aa; bb];
-p = remez(f, $n, I);
+$fit
 e = dirtyinfnorm(p - f, I);
 print(aa, "|", bb, "|", e);
 SOLLYA
