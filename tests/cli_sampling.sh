@@ -31,7 +31,7 @@ expect_grep out.txt "sampling: MPFR 200 bits (--sample-prec 200)" "--sample-prec
 
 # x^2/sinh(x^2) is 0/0 at 0: refused with the suggestion, filled with 1 on request
 expect_exit 2 "x^2/sinh(x^2) without the fill" -- "$UA" fit 'x^2/sinh(x^2)' --domain -1:1 --family cheb
-expect_grep err.txt "is nan at x = 0, but has a limit there (1," "the NaN is recognised as removable"
+expect_grep err.txt "is NaN at x = 0, but has a limit there (1," "the NaN is recognised as removable"
 expect_grep err.txt "--fill-removable fills it" "the error suggests --fill-removable"
 expect_exit 0 "x^2/sinh(x^2) filled" -- "$UA" fit 'x^2/sinh(x^2)' --domain -1:1 --family cheb --fill-removable --points 2001 -o s.safetensors
 expect_grep out.txt "filled removable singularity at x = 0: limit 1 (both sides agree to" "report: filled at 0 with 1"

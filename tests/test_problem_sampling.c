@@ -186,7 +186,7 @@ static void test_fill_sinh(void **state)
     assert_true(isnan(y));
     ua_model *m = NULL;
     assert_int_equal(ua_fit(p, "cheb", NULL, NULL, &m), UA_EDOMAIN);
-    assert_error_has("is nan at x = 0, but has a limit there (1,");
+    assert_error_has("is NaN at x = 0, but has a limit there (1,");
     assert_error_has("--fill-removable fills it");
     double lim, agree;
     assert_int_equal(ua_problem_limit(p, &z, &lim, &agree), UA_OK);
@@ -306,7 +306,7 @@ static void test_fill_refused(void **state)
     assert_int_equal(ua_problem_limit(p, &z, &lim, NULL), UA_EDOMAIN);
     assert_error_has("the limits from the two sides differ (-1 and 1): a jump");
     assert_int_equal(ua_fit(p, "cheb", NULL, NULL, &m), UA_EDOMAIN);
-    assert_error_has("sign(x)*x/x is nan at x = 0, and --fill-removable cannot fill it");
+    assert_error_has("sign(x)*x/x is NaN at x = 0, and --fill-removable cannot fill it");
     ua_problem_free(p);
 
     /* NaN on one side inside the box: sqrt(x)/sqrt(x) at 0 on [-1, 1] */

@@ -312,16 +312,15 @@ size_t ua_problem_filled(const ua_problem *p, size_t i, double *x, double *value
 ua_status ua_problem_fill_text(const ua_problem *p, char **text);
 
 /*
- * Why the problem is NaN at the point x (d,), as one line into buf (len bytes; returns buf), for
- * the message of a fit that met it. For a FORMULA it says whether the point is a removable
- * singularity (ua_problem_limit):
- *   "x^2/sinh(x^2) is nan at x = 0, but has a limit there (1, the sides agree to 0): a removable
+ * Whether the NaN of a FORMULA at the point x (d,) is a removable singularity, as one line into
+ * buf (len bytes; returns buf), for the message of a fit that met it (ua_problem_limit):
+ *   "x^2/sinh(x^2) is NaN at x = 0, but has a limit there (1, the sides agree to 0): a removable
  *    singularity; --fill-removable fills it"
- *   "1/x-1/x is nan at x = 0 (no limit there: |f| grows without bound ...)"
- *   "F is nan at x = 0, and --fill-removable cannot fill it: the limits from the two sides differ
- *    (-1 and 1): a jump, not a removable singularity"
- * Other kinds, or a value that is not NaN: "F is VALUE at POINT". Costs one limit (about a
- * millisecond in 1-D). Leaves no error recorded.
+ *   "sign(x)*x/x is NaN at x = 0, and --fill-removable cannot fill it: the limits from the two
+ *    sides differ (-1 and 1): a jump, not a removable singularity"   (the fill on, refused)
+ * "" (nothing to add) when the value is not NaN, the problem is no FORMULA, or the fill is off
+ * and there is no limit (log(x) at x = -1). Costs one limit (about a millisecond in 1-D).
+ * Leaves no error recorded.
  */
 char *ua_problem_nan_text(const ua_problem *p, const double *x, char *buf, size_t len);
 

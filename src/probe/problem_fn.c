@@ -18,8 +18,7 @@ double ua_probe_problem_fn1(double x, void *ctx)
     if (s == UA_OK && y != y && c->fail == UA_OK &&
         ua_problem_kind_of(c->p) == UA_PROBLEM_FORMULA) {
         /* a formula's NaN: say whether it is a removable singularity (--fill-removable) */
-        c->fail = UA_EDOMAIN;
-        ua_problem_nan_text(c->p, &x, c->msg, sizeof c->msg);
+        if (ua_problem_nan_text(c->p, &x, c->msg, sizeof c->msg)[0]) c->fail = UA_EDOMAIN;
     }
     if (s == UA_OK) return y;
     if (c->fail == UA_OK) {

@@ -472,32 +472,26 @@ char *ua_problem_nan_text(const ua_problem *p, const double *x, char *buf, size_
     char pt[512], v[32];
     if (!buf || !len) return buf;
     buf[0] = '\0';
-    if (!p || !x) return buf;
-    double y = NAN;
-    if (p->kind == UA_PROBLEM_FORMULA) y = ua_target_eval(p->target, x);
+    if (!p || !x || p->kind != UA_PROBLEM_FORMULA) return buf;
+    if (ua_target_eval(p->target, x) == ua_target_eval(p->target, x)) return buf; /* not NaN */
     ua_problem_point_text(pt, sizeof pt, p->vars, x, p->d);
-    if (p->kind != UA_PROBLEM_FORMULA || y == y) {
-        snprintf(buf, len, "%s is %s at %s", p->desc, ua_fmt_double(v, y), pt);
-        return buf;
-    }
     double lim, agree;
-    char why[700];
     ua_status s = ua_problem_limit(p, x, &lim, &agree);
-    if (s) {
+    if (s == UA_OK) {
+        /* (with the fill on, this point would not be NaN) */
+        snprintf(buf, len, "%s is NaN at %s, but has a limit there (%s, the sides agree to "
+                 "%.2g): a removable singularity; --fill-removable fills it", p->desc, pt,
+                 ua_fmt_double(v, lim), agree);
+    } else if (p->fill) {
+        char why[700];
         ua_last_error_message(why, sizeof why);
         /* "no limit of F at X: WHY": keep WHY */
         const char *at = strstr(why, pt);
-        const char *reason = at ? at + strlen(pt) + 2 : why;
-        if (at && reason > why + strlen(why)) reason = why;
-        ua_clear_error();
-        if (p->fill)
-            snprintf(buf, len, "%s is nan at %s, and --fill-removable cannot fill it: %s", p->desc,
-                     pt, reason);
-        else snprintf(buf, len, "%s is nan at %s (no limit there: %s)", p->desc, pt, reason);
-    } else {
-        snprintf(buf, len, "%s is nan at %s, but has a limit there (%s, the sides agree to "
-                 "%.2g): a removable singularity; --fill-removable fills it", p->desc, pt,
-                 ua_fmt_double(v, lim), agree);
+        const char *reason = at && strlen(at) > strlen(pt) + 2 ? at + strlen(pt) + 2 : why;
+        snprintf(buf, len, "%s is NaN at %s, and --fill-removable cannot fill it: %s", p->desc,
+                 pt, reason);
     }
+    /* without the fill and without a limit (log(x) at x < 0): nothing to add */
+    ua_clear_error();
     return buf;
 }

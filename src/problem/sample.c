@@ -36,12 +36,10 @@ ua_status ua_problem_sample(const ua_problem *p, size_t n, uint64_t seed, double
     ua_status s = ua_problem_eval(p, x, n, y);
     if (s) return s;
     size_t bad = ua_first_nonfinite(y, n);
-    if (bad < n && y[bad] != y[bad] && p->kind == UA_PROBLEM_FORMULA) {
-        /* a formula's NaN: whether it is a removable singularity (--fill-removable) */
-        char why[1024];
-        return UA_ERR(UA_EDOMAIN, "%s (training point %zu)",
-                      ua_problem_nan_text(p, x + bad * d, why, sizeof why), bad);
-    }
+    char why[1024];
+    if (bad < n && y[bad] != y[bad] && ua_problem_nan_text(p, x + bad * d, why, sizeof why)[0])
+        /* a formula's NaN that is (or is not, with the fill on) a removable singularity */
+        return UA_ERR(UA_EDOMAIN, "%s (training point %zu)", why, bad);
     if (bad < n) {
         char pt[512], v[32];
         return UA_ERR(UA_EDOMAIN, "%s is %s at %s (training point %zu)", p->desc,
