@@ -179,7 +179,9 @@ void ua_npy_free(ua_npy *a);
 /*
  * Writes a C-order .npy file, version 1.0, of shape (shape[0 .. ndim)), ndim <= UA_NPY_MAX_DIMS:
  * data holds prod(shape) elements of dtype (float, double, int32_t or int64_t) in host order, and
- * the file says the host's byte order. Not atomic (a failure may leave a partial file).
+ * the file says the host's byte order. Atomic for a regular file: written to a temporary file in
+ * the same folder and renamed over path (a symbolic link is followed and kept), so a failure
+ * leaves what was at path; a device or FIFO is written in place.
  * Errors: UA_EINVAL (a NULL argument, unknown dtype, ndim too large, shape too large),
  * UA_EIO (cannot create or write: names path).
  */

@@ -1,13 +1,15 @@
 /* The CSV reader: a header row of column names, then rows of numbers (uniapprox/data.h,
  * docs/data.md). Fields are split at commas; blanks around a field are dropped; a field may be
  * quoted ("a b", with "" for a quote), which matters for names; there are no multi-line fields. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/internal.h"
 #include "internal.h"
 
-static int blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+/* Blanks around a field: the C locale's isspace (' ', \t, \r, \v, \f). */
+static int blank(char c) { return isspace((unsigned char)c); }
 
 /*
  * Splits line (modified in place: fields are NUL-terminated, quotes removed) into fs.

@@ -73,7 +73,8 @@ void ua_lines_free(ua_lines *r);
  */
 int ua_lines_next(ua_lines *r, ua_status *st);
 
-/* 1 when the line is blank (only spaces, tabs, CR) or a comment (first non-blank char '#'). */
+/* 1 when the line is blank (only isspace characters: space, \t, \r, \v, \f) or a comment (first
+ * non-blank char '#'). */
 int ua_line_skippable(const char *s);
 
 /* The fields of one line: pointers into the line buffer, reused from line to line. */

@@ -1,5 +1,6 @@
 /* Shared reader helpers (src/data/internal.h): the line reader, the cell parser, the growing
  * array of doubles. */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -86,7 +87,9 @@ int ua_lines_next(ua_lines *r, ua_status *st)
 
 int ua_line_skippable(const char *s)
 {
-    while (*s == ' ' || *s == '\t' || *s == '\r') s++;
+    /* every isspace character (\f and \v too): a line the splitters would find no field in is
+     * blank, never a row of zero columns */
+    while (isspace((unsigned char)*s)) s++;
     return *s == '\0' || *s == '#';
 }
 

@@ -14,6 +14,7 @@
  * every length is checked for overflow, the data must have exactly the size the shape says, and
  * memory grows only as data actually arrives, so a header claiming a huge shape costs nothing.
  */
+#define _XOPEN_SOURCE 700 /* realpath, mkstemp, fdopen */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -21,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/internal.h"
 #include "internal.h"
@@ -497,15 +500,50 @@ ua_status ua_npy_write(const char *path, ua_npy_dtype dtype, const size_t *shape
     unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0};
     pre[8] = (unsigned char)(hl & 0xff);
     pre[9] = (unsigned char)(hl >> 8);
-    FILE *f = fopen(path, "wb");
+    /* A regular file (or a new one) is written to a temporary file in the same folder and renamed
+     * over path, so that a failed write leaves what was there; a device or FIFO is written in
+     * place. A symbolic link is followed (realpath), so the link stays a link. */
+    char tmp[4200] = "", *real = realpath(path, NULL);
+    const char *target = real ? real : path;
+    struct stat st;
+    int direct = stat(target, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+    FILE *f = NULL;
+    if (direct) {
+        f = fopen(target, "wb");
+    } else {
+        const char *slash = strrchr(target, '/');
+        int n = slash ? (int)(slash - target) : 0;
+        if (snprintf(tmp, sizeof tmp, "%.*s%s.%s.tmp.XXXXXX", n, target, slash ? "/" : "",
+                     slash ? slash + 1 : target) < (int)sizeof tmp) {
+            int fd = mkstemp(tmp);
+            if (fd >= 0 && !(f = fdopen(fd, "wb"))) close(fd);
+        } else {
+            errno = ENAMETOOLONG;
+        }
+    }
     if (!f) {
         int e = errno;
+        if (tmp[0]) unlink(tmp);
+        free(real);
         return UA_ERR(UA_EIO, "%s: cannot write: %s", path, strerror(e));
     }
     int bad = fwrite(pre, 1, 10, f) != 10 || fwrite(h, 1, (size_t)len, f) != (size_t)len;
     for (size_t i = 0; i < pad && !bad; i++) bad = fputc(' ', f) == EOF;
     if (!bad) bad = fputc('\n', f) == EOF;
     if (!bad && count) bad = fwrite(data, esize, count, f) != count;
-    if (fclose(f) || bad) return UA_ERR(UA_EIO, "%s: write error", path);
+    if (!bad) bad = fflush(f) != 0;
+    int e = errno;
+    if (fclose(f) || bad) {
+        if (tmp[0]) unlink(tmp);
+        free(real);
+        return UA_ERR(UA_EIO, "%s: write error: %s", path, strerror(e ? e : EIO));
+    }
+    if (tmp[0] && rename(tmp, target) != 0) {
+        e = errno;
+        unlink(tmp);
+        free(real);
+        return UA_ERR(UA_EIO, "%s: cannot write: %s", path, strerror(e));
+    }
+    free(real);
     return UA_OK;
 }

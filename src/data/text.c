@@ -1,12 +1,14 @@
 /* The whitespace text reader: rows of numbers separated by blanks or tabs, no header, columns
  * named "0", "1", ... — the layout of the UCI data.txt files (uniapprox/data.h, docs/data.md). */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/internal.h"
 #include "internal.h"
 
-static int space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+/* Blanks are the C locale's isspace: ' ', \t, \r, \v, \f (\n ends the line). */
+static int space(char c) { return isspace((unsigned char)c); }
 
 /* Splits line in place at runs of blanks into fs (no empty fields). Errors: UA_ENOMEM. */
 static ua_status split(char *p, ua_fields *fs)
