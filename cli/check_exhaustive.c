@@ -134,6 +134,7 @@ static ua_status check_isolated(ua_f32_fn fn, const ua_target *t, float lo, floa
         close(fds[1]);
         return ua_exhaustive_f32(fn, t, lo, hi, opt, r);
     }
+    if (pid > 0) ua_cli_kill_on_signal(pid); /* a Ctrl-C of ours ends the check too */
     if (pid == 0) {
         close(fds[0]);
         child_report rep;
@@ -157,6 +158,7 @@ static ua_status check_isolated(ua_f32_fn fn, const ua_target *t, float lo, floa
     if (timed_out) kill(pid, SIGKILL);
     int wst = 0;
     while (waitpid(pid, &wst, 0) < 0 && errno == EINTR) {}
+    ua_cli_kill_on_signal(0);
     struct rusage ru;
     if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
         *cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
@@ -232,13 +234,15 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
         /* the model's float export, in a private temporary directory */
         const char *tmp = getenv("TMPDIR");
         snprintf(tmpdir, sizeof tmpdir, "%s/uniapprox-check-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        ua_cli_remove_on_signal(NULL, NULL); /* installed before the folder exists */
         if (!mkdtemp(tmpdir)) {
-            fprintf(stderr, "uniapprox check: cannot create a temporary directory: %s\n",
-                    strerror(errno));
+            int e = errno;
             ua_model_free(m);
-            return UA_EXIT_FAIL;
+            return ua_cli_error(cmd, UA_EXIT_FAIL, "cannot create a temporary directory: %s",
+                                strerror(e));
         }
         snprintf(tmpsrc, sizeof tmpsrc, "%s/kernel.c", tmpdir);
+        ua_cli_remove_on_signal(tmpdir, tmpsrc);
         symbol = "ua_kernel";
         source = tmpsrc;
         s = ua_model_export_c(m, UA_EXPORT_FLOAT, symbol, tmpsrc);
@@ -276,6 +280,11 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
     }
     ua_f32_fn fn;
     memcpy(&fn, &sym, sizeof fn); /* object pointer -> function pointer, as dlsym requires */
+    /* loaded: the source of the model's export is not needed during the (long) check */
+    if (*tmpsrc) unlink(tmpsrc);
+    if (*tmpdir) rmdir(tmpdir);
+    tmpsrc[0] = tmpdir[0] = '\0';
+    ua_cli_remove_on_signal(NULL, NULL);
 
     ua_exhaustive_options opt;
     ua_exhaustive_options_default(&opt);
@@ -354,9 +363,8 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
         }
     }
     if (a->max_ulp && !(r.max_ulp <= maxulp)) {
-        fprintf(stderr, "uniapprox check: max error %.6g ULP exceeds --max-ulp %g\n", r.max_ulp,
-                maxulp);
-        rc = UA_EXIT_FAIL;
+        rc = ua_cli_error(cmd, UA_EXIT_FAIL, "max error %.6g ULP exceeds --max-ulp %g", r.max_ulp,
+                          maxulp);
     }
 done:
     ua_compiled_free(so);

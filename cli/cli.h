@@ -8,14 +8,22 @@
 #ifndef UA_CLI_H
 #define UA_CLI_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <time.h>
+#include <sys/types.h>
 #include <cjson/cJSON.h>
 #include "uniapprox.h"
 
-/* Exit codes (README): 0 ok, 1 runtime failure, 2 bad usage or bad input. */
-enum { UA_EXIT_OK = 0, UA_EXIT_FAIL = 1, UA_EXIT_USAGE = 2 };
+/* Exit codes (README): 0 ok, 1 runtime failure (or not resolved), 2 bad usage or bad input,
+ * 3 an output cannot be written (a file given with -o / --output, a folder, standard output) —
+ * the same code whether that is found before the work starts or when the result is saved. */
+enum { UA_EXIT_OK = 0, UA_EXIT_FAIL = 1, UA_EXIT_USAGE = 2, UA_EXIT_OUTPUT = 3 };
+
+/* Set by main when the command line holds --json (before "--"): errors are printed on stderr as
+ * one JSON object {"error": MESSAGE, "status": EXIT_CODE, "command": CMD} per line. */
+extern int ua_cli_json_errors;
 
 /* Set by `uniapprox --debug COMMAND ...`: error messages keep the library's source location. */
 extern int ua_cli_debug;
@@ -60,12 +68,24 @@ const char *ua_cli_error_text(void);
 /* Prints "uniapprox CMD: <last error>" on stderr and returns the exit code for s. */
 int ua_cli_fail(const char *cmd, ua_status s);
 
+/* As ua_cli_fail, for a failure to write an output: returns UA_EXIT_OUTPUT whatever s is. */
+int ua_cli_fail_output(const char *cmd, ua_status s);
+
+/* Prints "uniapprox CMD: <message>" (or its JSON form under --json) on stderr and returns code.
+ * cmd NULL: "uniapprox: <message>". Every error of the CLI goes through here. */
+int ua_cli_error(const char *cmd, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int ua_cli_verror(const char *cmd, int code, const char *fmt, va_list ap);
+
 /* Prints "uniapprox CMD: <message>" on stderr and returns UA_EXIT_USAGE. */
 int ua_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Strict numeric parsing: the whole string, finite. Return 0 on success, -1 otherwise. */
 int ua_cli_double(const char *s, double *out);
 int ua_cli_size(const char *s, size_t *out);
+
+/* The deprecated --check-points (old_value): warns on stderr and stores it in *points, or
+ * refuses it beside --points. 0 or UA_EXIT_USAGE. */
+int ua_cli_points_alias(const char *cmd, const char *old_value, const char **points);
 
 /* Parses "a:b" into finite a < b. Returns 0 or prints a usage error and returns UA_EXIT_USAGE. */
 int ua_cli_domain(const char *cmd, const char *s, double *a, double *b);
@@ -77,7 +97,7 @@ void ua_cli_progress(size_t done, size_t total, const struct timespec *start, co
 /* Prints a cJSON value on stdout followed by a newline, and deletes it. */
 void ua_cli_print_json(cJSON *v);
 
-/* Checks that stdout was written without error (closed pipe, full disk): 0, or UA_EXIT_FAIL
+/* Checks that stdout was written without error (closed pipe, full disk): 0, or UA_EXIT_OUTPUT
  * with "uniapprox CMD: error writing to standard output: REASON" on stderr — unless the command
  * already reported that failure (ua_cli_stdout_reported), so that the user reads it once. A NULL
  * cmd (the top level: `uniapprox --help`) prints "uniapprox: error writing ...". */
@@ -92,7 +112,7 @@ void ua_cli_print_fields(FILE *f, const cJSON *obj, const cJSON *skip);
 /*
  * Whether path can be written before long work starts: a temporary file is created (and removed)
  * in its directory, or path is a device / FIFO that opens for writing. 0, or prints "cannot write
- * WHAT 'PATH': REASON" and returns UA_EXIT_USAGE. "-" (stdout) is always fine.
+ * WHAT 'PATH': REASON" and returns UA_EXIT_OUTPUT. "-" (stdout) is always fine.
  */
 int ua_cli_check_writable(const char *cmd, const char *what, const char *path);
 
@@ -151,7 +171,7 @@ void ua_cli_measurement_json(cJSON *obj, const ua_model *m, const ua_measurement
 void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
                              const ua_measurement *r, int fitted_rows);
 
-/* Measurement options from --check-points N and --prec BITS (either may be NULL); prints and
+/* Measurement options from --points N and --prec BITS (either may be NULL); prints and
  * returns UA_EXIT_USAGE when bad. Installs the progress line when stderr is a terminal. */
 int ua_cli_measure_options(const char *cmd, const char *points, const char *prec,
                            ua_measure_options *o);
@@ -185,6 +205,14 @@ typedef struct {
 /* Runs the exhaustive float32 check (cli/check_exhaustive.c); returns the exit code. */
 int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a);
 
+/* On SIGINT, SIGTERM or SIGHUP (unless ignored at start): kill the child registered with
+ * ua_cli_kill_on_signal, remove file and then the (empty) folder dir given here (either may be
+ * NULL; a later call replaces them), remove a compilation's temporary folder
+ * (ua_compile_remove_temps), then die of the signal. Nothing temporary outlives a Ctrl-C. */
+void ua_cli_remove_on_signal(const char *dir, const char *file);
+/* The child process to kill on those signals (0: none). */
+void ua_cli_kill_on_signal(pid_t child);
+
 /* Whether m is a 1-D model (one input, one output, a finite domain); prints
  * "uniapprox CMD: ... works on 1-D models; MODEL has d inputs and k outputs" otherwise. */
 int ua_cli_model_is_1d(const char *cmd, const ua_model *m);
@@ -197,6 +225,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 
 #endif /* UA_CLI_H */

@@ -7,7 +7,7 @@
 #include "cli.h"
 
 static const char help[] =
-    "usage: uniapprox check MODEL [--against EXPR] [--check-points N] [--prec BITS] [--json]\n"
+    "usage: uniapprox check MODEL [--against EXPR] [--points N] [--prec BITS] [--json]\n"
     "       uniapprox check MODEL --data FILE [--x-col C --y-col C] [--json]\n"
     "\n"
     "Measures the model again, independently of how it was built: a model of a formula against\n"
@@ -22,7 +22,8 @@ static const char help[] =
     "\n"
     "options:\n"
     "  --against EXPR   measure against EXPR (in the model's variables) instead of its target\n"
-    "  --check-points N points of the measurement (default 100000; --points is the same)\n"
+    "  --points N       points of the measurement (default 100000; --check-points is an old\n"
+    "                   name for it)\n"
     "  --prec BITS      MPFR precision of the reference (default 128)\n"
     "  --tol T          exit 1 when the max error relative to the scale exceeds T\n"
     "  --data FILE ...  samples to measure a learner on (the options of uniapprox fit --help)\n"
@@ -74,11 +75,10 @@ static int problem_for(const char *path, const ua_model *m, const char *against,
         ua_target *t;
         ua_status s = ua_target_parse(against, n ? names : NULL, n, &t);
         if (!s && ua_target_dim(t) != d) {
-            s = UA_EINVAL;
-            fprintf(stderr, "uniapprox check: --against '%s' has %zu variables; the model %zu\n",
-                    against, ua_target_dim(t), d);
+            size_t td = ua_target_dim(t);
             ua_target_free(t);
-            return UA_EXIT_USAGE;
+            return ua_cli_usage("check", "--against '%s' has %zu variables; the model %zu",
+                                against, td, d);
         }
         if (!s) s = ua_problem_formula(t, lo, hi, p);
         ua_target_free(t);
@@ -89,23 +89,22 @@ static int problem_for(const char *path, const ua_model *m, const char *against,
         return ua_cli_usage("check", "%s: give --against EXPR, or --data FILE for a model of "
                             "samples", ua_cli_error_text());
     if (s) { /* what the model stores is at fault: name it */
-        fprintf(stderr, "uniapprox check: %s: the problem the model records: %s\n", path,
-                ua_cli_error_text());
-        return ua_cli_exit_code(s);
+        return ua_cli_error("check", ua_cli_exit_code(s), "%s: the problem the model records: %s",
+                            path, ua_cli_error_text());
     }
     return 0;
 }
 
 int cmd_check(int argc, char **argv)
 {
-    const char *against = NULL, *points = NULL, *prec = NULL, *tol = NULL;
+    const char *against = NULL, *points = NULL, *old_points = NULL, *prec = NULL, *tol = NULL;
     int json = 0, exhaustive = 0;
     ua_cli_exhaustive_args ex = { 0 };
     ua_cli_problem_args pa = { 0 };
     ua_opt popts[24];
     size_t npopts = ua_cli_problem_opts(&pa, popts);
     const ua_opt base[] = {
-        { "check-points", 0, 1, &points, NULL },
+        { "check-points", 0, 1, &old_points, NULL }, /* the old name of --points */
         { "against", 0, 1, &against, NULL }, { "points", 0, 1, &points, NULL },
         { "prec", 0, 1, &prec, NULL },       { "tol", 0, 1, &tol, NULL },
         { "json", 0, 0, NULL, &json },
@@ -144,6 +143,7 @@ int cmd_check(int argc, char **argv)
     const char *path = npos == 1 ? pos[0] : NULL;
     free(pos);
     if (rc) return rc;
+    if (old_points && (rc = ua_cli_points_alias("check", old_points, &points))) return rc;
     if (exhaustive || ex.kernel) {
         if (npos > 1) return ua_cli_usage("check", "expected at most one MODEL (see --help)");
         ex.model = path;
@@ -206,8 +206,8 @@ int cmd_check(int argc, char **argv)
     }
     int fail = !r.resolved;
     if (tol && !(r.has_errors && r.err.max_rel_scale <= told)) {
-        fprintf(stderr, "uniapprox check: max error / scale %.3e exceeds --tol %.3e\n",
-                r.has_errors ? r.err.max_rel_scale : NAN, told);
+        ua_cli_error("check", UA_EXIT_FAIL, "max error / scale %.3e exceeds --tol %.3e",
+                     r.has_errors ? r.err.max_rel_scale : NAN, told);
         fail = 1;
     }
     ua_measurement_free(&r);

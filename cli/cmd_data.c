@@ -37,7 +37,7 @@ static int write_part(const char *dir, const char *part, const ua_seq_data *d)
     ua_status s = d->tok ? ua_seq_npy_write(px, s2, 2, d->tok, NULL)
                          : ua_seq_npy_write(px, s3, 3, NULL, d->x);
     if (!s) s = d->cls ? ua_seq_npy_write(py, s2, 2, d->cls, NULL) : ua_seq_npy_write(py, s3, 3, NULL, d->y);
-    return s ? ua_cli_fail("data", s) : 0;
+    return s ? ua_cli_fail_output("data", s) : 0;
 }
 
 int cmd_data(int argc, char **argv)
@@ -69,7 +69,10 @@ int cmd_data(int argc, char **argv)
     if (ua_cli_size(test_s, &ntest)) return ua_cli_usage("data", "--test '%s' must be a count", test_s);
     if (ua_cli_size(seed_s, &seed)) return ua_cli_usage("data", "--seed '%s' must be a count", seed_s);
     if (mkdir(out, 0777) && errno != EEXIST)
-        return ua_cli_usage("data", "cannot create '%s': %s", out, strerror(errno));
+        return ua_cli_error("data", UA_EXIT_OUTPUT, "cannot create '%s': %s", out, strerror(errno));
+    char probe[4200]; /* the files go into the folder: check that they can, before the work */
+    snprintf(probe, sizeof probe, "%s/train_x.npy", out);
+    if ((rc = ua_cli_check_writable("data", "the task", probe))) return rc;
     ua_seq_data d;
     ua_status s = ua_seq_task_generate(task, ntrain, n, vocab, seed, &d);
     if (s) return ua_cli_fail("data", s);

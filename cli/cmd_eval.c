@@ -13,13 +13,16 @@ static const char help[] =
     "back exactly). Without X, reads the points from standard input: for 1-D models numbers\n"
     "separated by spaces, tabs, commas or newlines; for models of d inputs one row of d numbers\n"
     "per line. With --input, reads the rows from FILE (CSV with a header, whitespace-separated\n"
-    "text, or .npy; all columns, or those of --x-col). A model with k outputs prints k numbers per\n"
+    "text, or .npy; the columns of --x-col, else those named as the model's inputs when it was\n"
+    "fitted on a table with a header (a file lacking one is refused), else all). A model with k\n"
+    "outputs prints k numbers per\n"
     "line. Points outside a 1-D model's domain give nan. A UTF-8 byte-order mark at the start\n"
     "of the input (standard input or FILE) is skipped.\n"
     "\n"
     "options:\n"
     "  --input FILE   read the points from FILE\n"
-    "  --x-col C,...  columns of FILE (names or 0-based indices; default: all)\n"
+    "  --x-col C,...  columns of FILE (names or 0-based indices; default: the model's input\n"
+    "                 names, else all)\n"
     "  --json         print [{\"x\": ..., \"y\": ...}, ...] instead\n"
     "  --gradient     print the partial derivatives df/dx_1 .. df/dx_d at each point instead\n"
     "                 (models whose family differentiates itself: chebnd; with --json, a\n"
@@ -97,8 +100,45 @@ static int read_stdin(vec *xs, size_t per_line)
     return 0;
 }
 
-/* Reads the rows of FILE (the columns of x_cols, or all) into xs; they must number din. */
-static int read_input(const char *path, const char *x_cols, size_t din, vec *xs)
+/* The columns of ds named by the model's "input_names" (written by ua_fit from the header of the
+ * table it was fitted on), into cols: 0; -1 when the model records no names or the file has no
+ * header (then the columns are taken in order); else the exit code, naming the missing column. */
+static int columns_by_name(const ua_model *m, const ua_dataset *ds, const char *path,
+                           size_t *cols, size_t *nc)
+{
+    const char *names = ua_model_meta(m, "input_names");
+    cJSON *arr = names ? cJSON_Parse(names) : NULL;
+    int header = 0;
+    for (size_t j = 0; j < ua_dataset_cols(ds); j++) {
+        char def[32];
+        snprintf(def, sizeof def, "%zu", j);
+        header |= strcmp(ua_dataset_colname(ds, j), def) != 0;
+    }
+    if (!cJSON_IsArray(arr) || !header || cJSON_GetArraySize(arr) > 256) {
+        cJSON_Delete(arr);
+        return -1;
+    }
+    int rc = 0;
+    const cJSON *e;
+    *nc = 0;
+    cJSON_ArrayForEach(e, arr) {
+        if (!cJSON_IsString(e)) continue;
+        if (ua_dataset_column(ds, e->valuestring, &cols[*nc]) != UA_OK) {
+            ua_clear_error();
+            rc = ua_cli_usage("eval", "%s has no column '%s', an input of the model (its inputs: "
+                              "%s; or choose columns with --x-col)", path, e->valuestring, names);
+            break;
+        }
+        (*nc)++;
+    }
+    cJSON_Delete(arr);
+    return rc;
+}
+
+/* Reads the rows of FILE (the columns of x_cols, by the model's input names, or all) into xs;
+ * they must number din. */
+static int read_input(const ua_model *m, const char *path, const char *x_cols, size_t din,
+                      vec *xs)
 {
     ua_dataset *ds;
     ua_status s = ua_dataset_read(path, UA_FORMAT_AUTO, &ds);
@@ -120,7 +160,9 @@ static int read_input(const char *path, const char *x_cols, size_t din, vec *xs)
             if (!p[len]) break;
             p += len + 1;
         }
-    } else if ((nc = ua_dataset_cols(ds)) > 256) {
+    } else if ((rc = columns_by_name(m, ds, path, cols, &nc)) != -1) {
+        /* selected by name, or refused */
+    } else if ((rc = 0, nc = ua_dataset_cols(ds)) > 256) {
         rc = ua_cli_usage("eval", "%s has %zu columns; choose them with --x-col", path, nc);
     } else {
         for (size_t j = 0; j < nc; j++) cols[j] = j;
@@ -179,7 +221,7 @@ static int eval_sequences(const ua_model *m, const char *input, const char *outp
         }
         if (!rc && (s = ua_npy_write(output, classify ? UA_NPY_I4 : UA_NPY_F4, shape,
                                      classify ? 2 : 3, buf)))
-            rc = ua_cli_fail("eval", s);
+            rc = ua_cli_fail_output("eval", s);
         free(buf);
     } else {
         for (size_t i = 0; i < N; i++)
@@ -231,6 +273,7 @@ int cmd_eval(int argc, char **argv)
     size_t din = 1, dout = 1, npts = 0;
     if (m) ua_model_dims(m, &din, &dout);
     int seq = m && ua_model_kind(m) == UA_PROBLEM_SEQUENCES;
+    if (!rc && output) rc = ua_cli_check_writable("eval", "the predictions", output);
     if (!rc && output && (!seq || !input))
         rc = ua_cli_usage("eval", "--output needs a sequence model and --input");
     if (!rc && seq && !input)
@@ -244,7 +287,7 @@ int cmd_eval(int argc, char **argv)
         rc = ua_cli_usage("eval", "the model takes %zu inputs: give rows on stdin or --input", din);
     if (!rc && npos > 1 && input) rc = ua_cli_usage("eval", "give points or --input, not both");
     if (!rc && x_cols && !input) rc = ua_cli_usage("eval", "--x-col needs --input");
-    if (!rc && input) rc = read_input(input, x_cols, din, &xs);
+    if (!rc && input) rc = read_input(m, input, x_cols, din, &xs);
     else if (!rc && npos == 1) rc = read_stdin(&xs, din);
     npts = xs.n / din;
     double *y = NULL;

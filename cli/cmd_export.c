@@ -77,8 +77,9 @@ int cmd_export(int argc, char **argv)
         /* "cannot write to standard output: REASON", once: main's final check of stdout must
          * not say it again */
         ua_cli_stdout_reported();
-        return ua_cli_fail("export", s);
+        return ua_cli_fail_output("export", s);
     }
+    if (s == UA_EIO) return ua_cli_fail_output("export", s); /* the C file could not be written */
     if (s) return ua_cli_fail("export", s);
     if (strcmp(output, "-")) fprintf(stderr, "uniapprox export: wrote %s\n", output);
     return UA_EXIT_OK;

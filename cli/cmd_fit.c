@@ -29,8 +29,9 @@ static const char help_generic[] =
     "                       family\"); see the list below\n"
     "  -o, --output FILE    save the model (safetensors) to FILE, atomically; checked writable\n"
     "                       before the fit starts\n"
-    "  --check-points N     points of the measurement: the grid of a 1-D domain, the budget of\n"
-    "                       a box (default 100000; at most 10000000)\n"
+    "  --points N           points of the measurement: the grid of a 1-D domain, the budget of\n"
+    "                       a box (default 100000; at most 10000000; --check-points is an old\n"
+    "                       name for it)\n"
     "  --prec BITS          MPFR precision of a formula's reference (default 128)\n"
     "  --json               machine-readable output\n";
 
@@ -159,6 +160,10 @@ static const char *accepts_text(const ua_family_info *f, char *buf, size_t len)
 
 static void print_families(FILE *f)
 {
+    fprintf(f, "\nbuilt-in targets (TARGET may also be any expression):");
+    for (size_t i = 0; i < ua_target_builtin_count(); i++)
+        fprintf(f, " %s", ua_target_builtin_name(i));
+    fprintf(f, "\n(uniapprox list shows the families, targets and the choices of every option)\n");
     fprintf(f, "\nfamilies (uniapprox fit --family F --help lists F's options):\n");
     for (size_t i = 0; i < ua_family_count(); i++) {
         ua_family_info info;
@@ -200,8 +205,7 @@ static int print_help(const char *family)
     ua_family_info info;
     if (family && !ua_family_info_get(family, &info)) print_family_options(stdout, &info);
     else if (family) {
-        fprintf(stderr, "uniapprox fit: %s\n", ua_cli_error_text());
-        return UA_EXIT_USAGE;
+        return ua_cli_error("fit", UA_EXIT_USAGE, "%s", ua_cli_error_text());
     } else print_families(stdout);
     fputs(help_tail, stdout);
     return UA_EXIT_OK;
@@ -249,14 +253,15 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
 
 int cmd_fit(int argc, char **argv)
 {
-    const char *output = NULL, *family = NULL, *points = NULL, *prec = NULL;
+    const char *output = NULL, *family = NULL, *points = NULL, *old_points = NULL, *prec = NULL;
     int json = 0;
     ua_cli_problem_args pa = { 0 };
     ua_opt all[40];
     size_t n = ua_cli_problem_opts(&pa, all);
     const ua_opt generic[] = {
         { "output", 'o', 1, &output, NULL },     { "family", 0, 1, &family, NULL },
-        { "check-points", 0, 1, &points, NULL }, { "prec", 0, 1, &prec, NULL },
+        { "points", 0, 1, &points, NULL },       { "prec", 0, 1, &prec, NULL },
+        { "check-points", 0, 1, &old_points, NULL }, /* the old name of --points */
         { "json", 0, 0, NULL, &json },
     };
     memcpy(all + n, generic, sizeof generic);
@@ -278,7 +283,9 @@ int cmd_fit(int argc, char **argv)
     }
     pa.target = npos == 1 ? pos[0] : NULL;
     free(pos);
-    if (!rc && npos > 1) rc = ua_cli_usage("fit", "expected one TARGET, got %zu (see --help)", npos);
+    if (!rc && npos > 1) rc = ua_cli_usage("fit", "expected one TARGET, got %zu (options go before "
+                                           "--; see --help)", npos);
+    if (!rc && old_points) rc = ua_cli_points_alias("fit", old_points, &points);
     ua_measure_options mo;
     if (!rc) rc = ua_cli_measure_options("fit", points, prec, &mo);
     ua_family_info fi;
@@ -291,7 +298,7 @@ int cmd_fit(int argc, char **argv)
     ua_problem *p = NULL;
     if (!rc) rc = ua_cli_problem_build("fit", &pa, &p);
     if (!rc && (points || prec) && ua_problem_kind_of(p) >= UA_PROBLEM_SAMPLES)
-        rc = ua_cli_usage("fit", "--check-points and --prec measure against a TARGET or "
+        rc = ua_cli_usage("fit", "--points and --prec measure against a TARGET or "
                           "--function; samples have none");
     int chosen = is_auto(family);
     ua_status s = UA_OK;
@@ -324,8 +331,14 @@ int cmd_fit(int argc, char **argv)
     ua_cli_progress_done();
     ua_options_free(opt);
     if (s && s != UA_ENOTRESOLVED) {
+        /* "NaN at x = -1" without --domain: the user may not know the default */
+        if (s == UA_EDOMAIN && !pa.domain && ua_problem_kind_of(p) <= UA_PROBLEM_FUNCTION)
+            rc = ua_cli_error("fit", ua_cli_exit_code(s), "%s (the default domain is -1:1%s; give "
+                              "--domain)", ua_cli_error_text(),
+                              ua_problem_dim(p) > 1 ? " in every variable" : "");
+        else rc = ua_cli_fail("fit", s);
         ua_problem_free(p);
-        return ua_cli_fail("fit", s);
+        return rc;
     }
     if (s == UA_ENOTRESOLVED)
         fprintf(stderr, "uniapprox fit: the constructor did not resolve the target (%s); the best "
@@ -338,13 +351,17 @@ int cmd_fit(int argc, char **argv)
         ua_problem_free(p);
         return ua_cli_fail("fit", s);
     }
-    if (output && (s = ua_model_save(m, output))) {
-        ua_measurement_free(&r);
-        ua_model_free(m);
-        ua_problem_free(p);
-        return ua_cli_fail("fit", s);
+    /* the results are printed even when the save fails: the work is not lost with the file */
+    ua_status saved = output ? ua_model_save(m, output) : UA_OK;
+    char save_err[1024] = "";
+    if (saved) snprintf(save_err, sizeof save_err, "%s", ua_cli_error_text());
+    rc = report(m, p, &r, saved ? NULL : output, json);
+    int save_rc = 0;
+    if (saved) { /* after the results, so that it is the last line read */
+        fflush(stdout);
+        save_rc = ua_cli_error("fit", UA_EXIT_OUTPUT, "%s (the model was not saved; the "
+                               "results above are its measurement)", save_err);
     }
-    rc = report(m, p, &r, output, json);
     if (!rc && !r.resolved && !json) {
         fprintf(stderr, "uniapprox fit: not resolved: %s\n",
                 ua_model_meta(m, "fit_reason") ? ua_model_meta(m, "fit_reason")
@@ -354,6 +371,7 @@ int cmd_fit(int argc, char **argv)
     ua_measurement_free(&r);
     ua_model_free(m);
     ua_problem_free(p);
+    if (save_rc) return save_rc;
     if (rc) return rc;
     return resolved ? UA_EXIT_OK : UA_EXIT_FAIL;
 }

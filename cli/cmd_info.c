@@ -13,6 +13,27 @@ static const char help[] =
     "layers), the errors measured when it was fitted with the verdict, and the options it was\n"
     "fitted with.\n";
 
+/* A metadata value (always a string in the file) as JSON: a number when it is one (so that a
+ * reader of --json gets numbers, not strings), an array or object when it holds JSON
+ * ("input_names"), else the string. Integers of more than 15 digits or with a leading zero
+ * stay strings (a hash, an identifier), since a double would not keep them. */
+static cJSON *meta_json(const char *v)
+{
+    double x;
+    if (!ua_cli_double(v, &x) && !strchr(v, ' ') && !strchr(v, '\t')) {
+        size_t digits = strspn(v + (*v == '-'), "0123456789");
+        int integer = v[(*v == '-') + digits] == '\0';
+        const char *d = v + (*v == '-');
+        if (!integer || (digits <= 15 && !(d[0] == '0' && digits > 1)))
+            return cJSON_CreateNumber(x);
+    }
+    if (v[0] == '[' || v[0] == '{') {
+        cJSON *j = cJSON_Parse(v);
+        if (j) return j;
+    }
+    return cJSON_CreateString(v);
+}
+
 int cmd_info(int argc, char **argv)
 {
     int json = 0;
@@ -45,7 +66,7 @@ int cmd_info(int argc, char **argv)
     for (size_t i = 0; i < ua_model_meta_count(m); i++) {
         const char *k, *v;
         ua_model_meta_at(m, i, &k, &v);
-        cJSON_AddStringToObject(meta, k, v);
+        cJSON_AddItemToObject(meta, k, json ? meta_json(v) : cJSON_CreateString(v));
     }
     if (json) {
         ua_cli_print_json(o);

@@ -150,9 +150,8 @@ int cmd_plot(int argc, char **argv)
     if (ua_cli_size(points, &n) || n < 10 || n > 10000000)
         return ua_cli_usage("plot", "--points '%s' must be a count in [10, 1e7]", points);
     if (!have_device(dev)) {
-        fprintf(stderr, "uniapprox plot: PLplot has no '%s' device (install plplot-driver-cairo)\n",
-                dev);
-        return UA_EXIT_FAIL;
+        return ua_cli_error("plot", UA_EXIT_FAIL, "PLplot has no '%s' device (install "
+                            "plplot-driver-cairo)", dev);
     }
 
     ua_model *m;
@@ -235,7 +234,7 @@ int cmd_plot(int argc, char **argv)
      * PLplot then draws into a temporary file in $TMPDIR that is copied to it. */
     ua_atomic out;
     if ((s = ua_atomic_open(&out, output))) {
-        rc = ua_cli_fail("plot", s);
+        rc = ua_cli_fail_output("plot", s);
         goto done;
     }
     char tmpbuf[4200];
@@ -245,10 +244,9 @@ int cmd_plot(int argc, char **argv)
         snprintf(tmpbuf, sizeof tmpbuf, "%.4000s/uniapprox-plot-XXXXXX", td && *td ? td : "/tmp");
         int fd = mkstemp(tmpbuf);
         if (fd < 0) {
-            fprintf(stderr, "uniapprox plot: cannot create a temporary file in '%s': %s\n",
-                    td && *td ? td : "/tmp", strerror(errno));
+            rc = ua_cli_error("plot", UA_EXIT_FAIL, "cannot create a temporary file in '%s': %s",
+                              td && *td ? td : "/tmp", strerror(errno));
             ua_atomic_abort(&out);
-            rc = UA_EXIT_FAIL;
             goto done;
         }
         close(fd);
@@ -373,11 +371,10 @@ int cmd_plot(int argc, char **argv)
     struct stat st;
     errno = 0;
     if (stat(tmp, &st) != 0 || st.st_size == 0) {
-        fprintf(stderr, "uniapprox plot: '%s' was not written: %s\n", output,
-                errno ? strerror(errno) : "the plot is empty");
+        rc = ua_cli_error("plot", UA_EXIT_OUTPUT, "'%s' was not written: %s", output,
+                          errno ? strerror(errno) : "the plot is empty");
         if (out.direct) unlink(tmp);
         ua_atomic_abort(&out);
-        rc = UA_EXIT_FAIL;
         goto done;
     }
     if (out.direct) { /* copy the drawing to the device or FIFO */
@@ -392,16 +389,15 @@ int cmd_plot(int argc, char **argv)
         if (in) fclose(in);
         unlink(tmp);
         if (ce) {
-            fprintf(stderr, "uniapprox plot: cannot %s '%s': %s\n", what == tmp ? "read" : "write",
-                    what, strerror(ce));
+            rc = ua_cli_error("plot", UA_EXIT_OUTPUT, "cannot %s '%s': %s",
+                              what == tmp ? "read" : "write", what, strerror(ce));
             ua_atomic_abort(&out);
-            rc = UA_EXIT_FAIL;
             goto done;
         }
     }
     s = ua_atomic_commit(&out);
     if (s) {
-        rc = ua_cli_fail("plot", s);
+        rc = ua_cli_fail_output("plot", s);
     } else {
         fprintf(stderr, "uniapprox plot: wrote %s (%zu points, max %s %.3e)\n", output, n, kind,
                 emax);

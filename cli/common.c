@@ -1,6 +1,7 @@
 /* cli/common.c — option parsing, numbers, exit codes and output helpers shared by the commands. */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "core/internal.h"  /* ua_last_error_message */
+#include "core/internal.h"
 #include "model/family.h" /* ua_json_exact_numbers */
 
 int ua_cli_double(const char *s, double *out)
@@ -88,6 +89,11 @@ int ua_cli_parse_ex(const char *cmd, int argc, char **argv, const ua_opt *opts, 
             if (rc) return rc;
             continue;
         }
+        if (!o && a[1] != '-' && a[2] != '\0')
+            /* "-x^2", "-sin(x)": an operand, not a cluster of short options (there are none) */
+            return ua_cli_usage(cmd, "unknown option '%s'; an argument that starts with '-' goes "
+                                "after --, with the options before it: uniapprox %s [options] -- "
+                                "'%s'", a, cmd, a);
         if (!o) return ua_cli_usage(cmd, "unknown option '%s' (see uniapprox %s --help)", a, cmd);
         if (o->takes_value) {
             if (inline_value) *o->value = inline_value;
@@ -118,27 +124,85 @@ const char *ua_cli_error_text(void)
 {
     /* the library tags every message with " [src/file.c:N]": for developers only (--debug) */
     static _Thread_local char buf[1024];
-    if (ua_cli_debug) snprintf(buf, sizeof buf, "%s", ua_last_error());
-    else ua_last_error_message(buf, sizeof buf);
+    snprintf(buf, sizeof buf, "%s", ua_last_error());
+    if (ua_cli_debug) return buf;
+    /* every tag, also those of a lower layer's message quoted inside another one ("'m.st': cheb
+     * model: ... [src/cheb/eval.c:62]") */
+    char *w = buf;
+    for (const char *r = buf; *r;) {
+        size_t k = 0;
+        if (r[0] == ' ' && r[1] == '[' && (!strncmp(r + 2, "src/", 4) || !strncmp(r + 2, "cli/", 4))) {
+            k = 6;
+            while (r[k] && r[k] != ']' && r[k] != ' ' && r[k] != '[') k++;
+            if (r[k] != ']' || !memchr(r + 6, ':', k - 6)) k = 0; /* not a [path:line] tag */
+            else k++;
+        }
+        if (k) r += k;
+        else *w++ = *r++;
+    }
+    *w = '\0';
     return buf;
+}
+
+int ua_cli_json_errors;
+
+int ua_cli_verror(const char *cmd, int code, const char *fmt, va_list ap)
+{
+    char msg[2048];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    cJSON *o = ua_cli_json_errors ? cJSON_CreateObject() : NULL;
+    if (o) { /* --json: one JSON object per error, on stderr, so that stdout stays one document */
+        cJSON_AddStringToObject(o, "error", msg);
+        cJSON_AddNumberToObject(o, "status", code);
+        if (cmd) cJSON_AddStringToObject(o, "command", cmd);
+        char *text = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        if (text) fprintf(stderr, "%s\n", text);
+        free(text);
+    } else {
+        fprintf(stderr, "uniapprox%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "", msg);
+    }
+    return code;
+}
+
+int ua_cli_error(const char *cmd, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ua_cli_verror(cmd, code, fmt, ap);
+    va_end(ap);
+    return code;
 }
 
 int ua_cli_fail(const char *cmd, ua_status s)
 {
     const char *msg = ua_cli_error_text();
-    fprintf(stderr, "uniapprox %s: %s\n", cmd, *msg ? msg : ua_strerror(s));
-    return ua_cli_exit_code(s);
+    return ua_cli_error(cmd, ua_cli_exit_code(s), "%s", *msg ? msg : ua_strerror(s));
+}
+
+int ua_cli_fail_output(const char *cmd, ua_status s)
+{
+    const char *msg = ua_cli_error_text();
+    return ua_cli_error(cmd, UA_EXIT_OUTPUT, "%s", *msg ? msg : ua_strerror(s));
 }
 
 int ua_cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "uniapprox %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    ua_cli_verror(cmd, UA_EXIT_USAGE, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return UA_EXIT_USAGE;
+}
+
+int ua_cli_points_alias(const char *cmd, const char *old_value, const char **points)
+{
+    if (*points)
+        return ua_cli_usage(cmd, "--check-points is the old name of --points: give one of them");
+    if (!ua_cli_json_errors)
+        fprintf(stderr, "uniapprox %s: warning: --check-points is deprecated; use --points\n", cmd);
+    *points = old_value;
+    return 0;
 }
 
 int ua_cli_domain(const char *cmd, const char *s, double *a, double *b)
@@ -186,9 +250,9 @@ int ua_cli_flush_stdout(const char *cmd)
     if (fflush(stdout) != 0 || ferror(stdout)) {
         int e = errno;
         if (!stdout_reported)
-            fprintf(stderr, "uniapprox%s%s: error writing to standard output: %s\n",
-                    cmd ? " " : "", cmd ? cmd : "", strerror(e ? e : EIO));
-        return UA_EXIT_FAIL;
+            ua_cli_error(cmd, UA_EXIT_OUTPUT, "error writing to standard output: %s",
+                         strerror(e ? e : EIO));
+        return UA_EXIT_OUTPUT;
     }
     return UA_EXIT_OK;
 }
@@ -251,7 +315,8 @@ int ua_cli_check_writable(const char *cmd, const char *what, const char *path)
     struct stat st;
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
-            return ua_cli_usage(cmd, "cannot write %s '%s': it is a directory", what, path);
+            return ua_cli_error(cmd, UA_EXIT_OUTPUT, "cannot write %s '%s': it is a directory",
+                                what, path);
         if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) return 0; /* written in place */
     }
     /* the model is written to a temporary file beside it and renamed: try exactly that */
@@ -267,11 +332,52 @@ int ua_cli_check_writable(const char *cmd, const char *what, const char *path)
     snprintf(tmp, sizeof tmp, "%s/.uniapprox-write-test.XXXXXX", dir);
     int fd = mkstemp(tmp);
     if (fd < 0)
-        return ua_cli_usage(cmd, "cannot write %s '%s': %s", what, path, strerror(errno));
+        return ua_cli_error(cmd, UA_EXIT_OUTPUT, "cannot write %s '%s': %s", what, path,
+                            strerror(errno));
     close(fd);
     unlink(tmp);
     return 0;
 }
+/* What an interrupted command leaves behind: fixed buffers read by the handler, which uses only
+ * kill, unlink, rmdir, signal and raise (async-signal-safe). */
+static char intr_file[4200], intr_dir[4096];
+static volatile sig_atomic_t intr_child;
+
+static void on_interrupt(int sig)
+{
+    if (intr_child > 0) kill((pid_t)intr_child, SIGKILL);
+    if (intr_file[0]) unlink(intr_file);
+    if (intr_dir[0]) rmdir(intr_dir);
+    ua_compile_remove_temps();
+    signal(sig, SIG_DFL);
+    raise(sig); /* die of the signal, as the shell expects of an interrupted command */
+}
+
+void ua_cli_remove_on_signal(const char *dir, const char *file)
+{
+    static int installed;
+    intr_dir[0] = intr_file[0] = '\0';
+    if (file) snprintf(intr_file, sizeof intr_file, "%s", file);
+    if (dir) snprintf(intr_dir, sizeof intr_dir, "%s", dir);
+    if (installed) return;
+    installed = 1;
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old, sa;
+        /* a signal ignored when we started (nohup, a background job) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_interrupt;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+void ua_cli_kill_on_signal(pid_t child)
+{
+    intr_child = child;
+}
+
 int ua_cli_model_is_1d(const char *cmd, const ua_model *m)
 {
     size_t din, dout;
@@ -281,8 +387,8 @@ int ua_cli_model_is_1d(const char *cmd, const ua_model *m)
     if (din == 1 && dout == 1 && isfinite(lo) && isfinite(hi)) return 1;
     size_t d;
     ua_model_box(m, &d, NULL, NULL);
-    fprintf(stderr, "uniapprox %s: works on 1-D models with a domain; this %s model has %zu "
-            "input%s and %zu output%s%s\n", cmd, ua_model_family(m), din, din == 1 ? "" : "s",
+    ua_cli_error(cmd, UA_EXIT_USAGE, "works on 1-D models with a domain; this %s model has %zu "
+                 "input%s and %zu output%s%s", ua_model_family(m), din, din == 1 ? "" : "s",
             dout, dout == 1 ? "" : "s", d > 1 ? " on a box" : isfinite(lo) ? "" : " and no domain");
     return 0;
 }

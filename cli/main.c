@@ -16,6 +16,7 @@ static const struct {
     { "export", cmd_export, "emit a standalone C function for a model" },
     { "fit", cmd_fit, "fit an approximation to a target and save the model" },
     { "info", cmd_info, "describe a model: family, domain, pieces, errors, options" },
+    { "list", cmd_list, "list the families, built-in targets and the choices of their options" },
     { "plot", cmd_plot, "draw the target, the approximant and the error to PNG or SVG" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -27,7 +28,8 @@ static void usage(FILE *f)
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\noptions: uniapprox --debug COMMAND ... keeps the library's source locations in\n"
-               "error messages\nexit codes: 0 ok, 1 failure, 2 bad usage or bad input\n");
+               "error messages\nexit codes: 0 ok, 1 failure (or not resolved), 2 bad usage or bad input, 3 an\n"
+               "output cannot be written\n");
 }
 
 int main(int argc, char **argv)
@@ -53,6 +55,9 @@ int main(int argc, char **argv)
         printf("uniapprox %s\n", UA_VERSION_STRING);
         return ua_cli_flush_stdout(NULL);
     }
+    /* --json anywhere among the options: errors are JSON on stderr too */
+    for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--json")) ua_cli_json_errors = 1;
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (!strcmp(argv[1], commands[i].name)) {
             int rc = commands[i].fn(argc - 1, argv + 1);

@@ -226,9 +226,8 @@ int ua_cli_problem_build(const char *cmd, const ua_cli_problem_args *a, ua_probl
     ua_target *t;
     ua_status s = ua_target_parse(a->target, nvars ? names : NULL, nvars, &t);
     if (s == UA_EPARSE && !a->vars && strstr(ua_last_error(), "unknown variable")) {
-        fprintf(stderr, "uniapprox %s: %s\n  (a target of several variables names them with "
-                "--vars, e.g. --vars x,y)\n", cmd, ua_cli_error_text());
-        return UA_EXIT_USAGE;
+        return ua_cli_error(cmd, UA_EXIT_USAGE, "%s (a target of several variables names them "
+                            "with --vars, e.g. --vars x,y)", ua_cli_error_text());
     }
     if (s) return ua_cli_fail(cmd, s);
     size_t d = ua_target_dim(t);

@@ -66,9 +66,9 @@ int ua_cli_measure_options(const char *cmd, const char *points, const char *prec
     ua_measure_options_default(o);
     double precd, cp;
     if (points && (ua_cli_double(points, &cp) || cp != floor(cp) || cp < 2))
-        return ua_cli_usage(cmd, "--check-points '%s' must be a count >= 2", points);
+        return ua_cli_usage(cmd, "--points '%s' must be a count >= 2", points);
     if (points && cp > (double)o->max_points)
-        return ua_cli_usage(cmd, "--check-points %s exceeds the cap of %zu points (memory and "
+        return ua_cli_usage(cmd, "--points %s exceeds the cap of %zu points (memory and "
                             "time of the measurement grow with it)", points, o->max_points);
     if (points) o->check_points = (size_t)cp;
     if (prec && (ua_cli_double(prec, &precd) || precd < 53 || precd > 100000 ||

@@ -145,7 +145,7 @@ done
 # ---- the measurement is bounded ---------------------------------------------------------------
 expect_exit 2 "--check-points above the cap" -- "$UA" fit 'exp(x)' --check-points 100000000
 expect_grep err.txt "cap" "names the cap"
-expect_exit 2 "an unwritable output, before the fit" -- "$UA" fit 'exp(x)' -o /nonexistent/dir/m.safetensors
+expect_exit 3 "an unwritable output, before the fit" -- "$UA" fit 'exp(x)' -o /nonexistent/dir/m.safetensors
 expect_grep err.txt "cannot write" "names the output"
 
 # ---- no source paths in messages unless --debug ----------------------------------------------

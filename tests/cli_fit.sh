@@ -57,11 +57,11 @@ fi
 # export to a full disk: exit 1 and exactly one message naming standard output and the reason
 if [ -w /dev/full ]; then
     "$UA" export erf.safetensors >/dev/full 2>err.txt
-    [ $? -eq 1 ] && pass || fail "export to /dev/full exits 1"
+    [ $? -eq 3 ] && pass || fail "export to /dev/full exits 3"
     [ "$(wc -l <err.txt)" -eq 1 ] && pass || { fail "export to /dev/full: one message"; cat err.txt >&2; }
     expect_grep err.txt "standard output: No space left on device" "export to /dev/full names the reason"
     "$UA" eval erf.safetensors 0.5 >/dev/full 2>err.txt
-    [ $? -eq 1 ] && [ "$(wc -l <err.txt)" -eq 1 ] && pass || fail "eval to /dev/full: exit 1, one message"
+    [ $? -eq 3 ] && [ "$(wc -l <err.txt)" -eq 1 ] && pass || fail "eval to /dev/full: exit 3, one message"
 fi
 
 # export double, compile, measure against MPFR with an independent driver
@@ -89,8 +89,8 @@ awk -v v="$(json_num out.txt integral)" 'BEGIN { exit !(v + 0 < 1e-15 && v + 0 >
 cp erf.safetensors before.safetensors
 expect_exit 2 "failed fit" -- "$UA" fit 'log(x)' --domain -1:1 -o erf.safetensors
 cmp -s erf.safetensors before.safetensors && pass || fail "failed fit left the old model alone"
-# an output that cannot be written is found before the fit starts: bad usage
-expect_exit 2 "save into a missing directory" -- "$UA" fit 'x' -o no/such/dir/m.safetensors
+# an output that cannot be written is found before the fit starts (exit 3, as for every output)
+expect_exit 3 "save into a missing directory" -- "$UA" fit 'x' -o no/such/dir/m.safetensors
 expect_grep err.txt "cannot write the model" "the output is named"
 ls no 2>/dev/null && fail "no directory created" || pass
 # corrupt and truncated model files fail cleanly with exit 2

@@ -1,7 +1,7 @@
 #!/bin/sh
 # -o PATH by what is at PATH (src/model/atomic.h): a regular file is replaced atomically, a symbolic
 # link is kept and its target replaced, a device or FIFO is written directly (never replaced by a
-# regular file), a directory is refused. And a failed write of --help to stdout exits 1.
+# regular file), a directory is refused. And a failed write of --help to stdout exits 3.
 # Nothing under /dev is ever named as an output here: the device checks use device nodes made with
 # mknod in the test's own directory (root only; skipped otherwise), so that a broken build could at
 # worst replace those copies.
@@ -46,13 +46,13 @@ ls | grep -q '\.tmp\.' && fail "temporary files left behind: $(ls | grep '\.tmp\
 
 # ---- a directory is refused, clearly ----
 mkdir adir adir.png
-expect_exit 2 "export -o a directory" -- "$UA" export m.safetensors -o adir
+expect_exit 3 "export -o a directory" -- "$UA" export m.safetensors -o adir
 expect_grep err.txt "'adir'.*is a directory" "export -o DIR names the directory"
 [ -d adir ] && pass || fail "the directory is still there"
-expect_exit 2 "plot -o a directory" -- "$UA" plot m.safetensors -o adir.png --points 100
+expect_exit 3 "plot -o a directory" -- "$UA" plot m.safetensors -o adir.png --points 100
 expect_grep err.txt "is a directory" "plot -o DIR names the directory"
 ln -s adir dirlink
-expect_exit 2 "export -o a link to a directory" -- "$UA" export m.safetensors -o dirlink
+expect_exit 3 "export -o a link to a directory" -- "$UA" export m.safetensors -o dirlink
 expect_grep err.txt "is a directory" "export -o LINK-TO-DIR is refused"
 ls | grep -q '\.tmp\.' && fail "temporary files left behind: $(ls | grep '\.tmp\.')" || pass
 
@@ -97,16 +97,16 @@ if [ "$(id -u)" -eq 0 ] && mknod dev_null c 1 3 2>/dev/null && mknod dev_full c 
     [ -c dev_null ] && pass || fail "fit -o NULL-DEVICE replaced the device node"
     for cmd in "export m.safetensors" "fit exp(x)"; do
         # shellcheck disable=SC2086
-        expect_exit 1 "$cmd -o a full device" -- "$UA" $cmd -o dev_full
+        expect_exit 3 "$cmd -o a full device" -- "$UA" $cmd -o dev_full
         [ -c dev_full ] && pass || fail "$cmd -o FULL-DEVICE replaced the device node"
         [ "$(wc -l <err.txt)" -eq 1 ] && pass || { fail "$cmd -o FULL-DEVICE: one message"; cat err.txt >&2; }
         expect_grep err.txt "cannot write 'dev_full': No space left on device" "$cmd -o FULL-DEVICE names the reason"
     done
-    expect_exit 1 "plot -o a full device" -- "$UA" plot m.safetensors -o full.png --points 100
+    expect_exit 3 "plot -o a full device" -- "$UA" plot m.safetensors -o full.png --points 100
     [ -c full.png ] && pass || fail "plot -o FULL-DEVICE replaced the device node"
     expect_grep err.txt "No space left on device" "plot -o FULL-DEVICE names the reason"
     ln -s dev_full fulllink
-    expect_exit 1 "export -o a link to a full device" -- "$UA" export m.safetensors -o fulllink
+    expect_exit 3 "export -o a link to a full device" -- "$UA" export m.safetensors -o fulllink
     [ -L fulllink ] && [ -c dev_full ] && pass || fail "export -o LINK-TO-DEVICE keeps the link and the device"
     expect_grep err.txt "No space left on device" "export -o LINK-TO-FULL-DEVICE names the reason"
     ls | grep -q '\.tmp\.' && fail "temporary files left behind: $(ls | grep '\.tmp\.')" || pass
@@ -119,7 +119,7 @@ if [ -w /dev/full ]; then
     for a in --help --version; do
         "$UA" $a >/dev/full 2>err.txt
         rc=$?
-        [ "$rc" -eq 1 ] && pass || fail "uniapprox $a >/dev/full: exit $rc, expected 1"
+        [ "$rc" -eq 3 ] && pass || fail "uniapprox $a >/dev/full: exit $rc, expected 3"
         [ "$(wc -l <err.txt)" -eq 1 ] && pass || { fail "uniapprox $a >/dev/full: one message"; cat err.txt >&2; }
         expect_grep err.txt "^uniapprox: error writing to standard output: No space left on device" \
             "uniapprox $a >/dev/full names the reason"

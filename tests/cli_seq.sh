@@ -116,7 +116,9 @@ npy_i4() { # file v1 .. v6
 npy_i4 big_x.npy 0 1 2 3 2147483647 1
 npy_i4 big_y.npy 0 1 0 1 0 1
 expect_exit 2 "token 2^31 - 1" -- "$UA" fit --family seq --data big_x.npy --targets big_y.npy --epochs 1
-expect_grep err.txt "sequence 1, position 1: token 2147483647 makes the vocabulary (the largest token + 1) 2147483648, more than the limit 16777216" \
-    "token 2^31 - 1: the quantity, value, place and limit"
+expect_grep err.txt "big_x.npy: sequence 1, position 1: token 2147483647 is far beyond what the data needs" \
+    "token 2^31 - 1: the file, value and place"
+expect_grep err.txt "tokens must be below max(65536, the number of positions) = 65536" \
+    "token 2^31 - 1: the limit"
 
 finish

@@ -73,7 +73,7 @@ expect_grep err.txt "is a directory" "directory is named"
 expect_exit 0 "fit exp" -- "$UA" fit 'exp(x)' -o e.safetensors --check-points 100
 expect_exit 2 "check against log(x) on [-1, 1]" -- "$UA" check e.safetensors --against 'log(x)' --points 100
 expect_grep err.txt "NaN or infinite" "non-finite reference is named"
-expect_exit 2 "plot into a missing directory" -- "$UA" plot e.safetensors -o no/such/dir/p.png
+expect_exit 3 "plot into a missing directory" -- "$UA" plot e.safetensors -o no/such/dir/p.png
 expect_grep err.txt "cannot write the plot 'no/such/dir/p.png'" "plot names the path"
 ls no 2>/dev/null && fail "plot created no directory" || pass
 expect_exit 2 "export named after a libm function" -- "$UA" export e.safetensors --name sin

@@ -150,6 +150,14 @@ typedef struct ua_compiled ua_compiled;
  */
 ua_status ua_compile_c(const char *source_path, const char *const *extra_args, ua_compiled **out);
 
+/*
+ * Removes the temporary directory of a ua_compile_c in progress (the object, the compiler's log,
+ * the directory), if any; a no-op otherwise. Async-signal-safe (unlink and rmdir on fixed
+ * buffers): a program calls it from its SIGINT / SIGTERM handler so that an interrupted
+ * compilation leaves nothing behind. The library installs no handler itself.
+ */
+void ua_compile_remove_temps(void);
+
 /* The address of symbol name in the compiled object (dlsym). Errors: UA_EINVAL (NULL argument),
  * UA_ENOTFOUND (no such symbol). The address is valid until ua_compiled_free. */
 ua_status ua_compiled_symbol(const ua_compiled *c, const char *name, void **addr);

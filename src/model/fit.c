@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/internal.h"
 #include "family.h"
 
@@ -104,6 +106,18 @@ static ua_status store_problem(ua_model *m, const ua_problem *p)
     }
     if (!s && !box && ua_problem_describe(p)[0])
         s = ua_model_set_meta(m, "data", ua_problem_describe(p));
+    /* a table with a header: its input columns by name, so that eval --input can find them in
+     * another file by name (a JSON array: a CSV name may hold a comma) */
+    if (!s && kind == UA_PROBLEM_SAMPLES && ua_problem_var(p, 0)) {
+        cJSON *names = cJSON_CreateArray();
+        for (size_t i = 0; names && i < d; i++)
+            cJSON_AddItemToArray(names, cJSON_CreateString(ua_problem_var(p, i)));
+        char *text = names ? cJSON_PrintUnformatted(names) : NULL;
+        cJSON_Delete(names);
+        if (!text) return UA_ENOMEM_ERR(d * 16);
+        s = ua_model_set_meta(m, "input_names", text);
+        free(text);
+    }
     return s;
 }
 

@@ -71,6 +71,22 @@ static int default_name(const char *name, size_t j)
     return strcmp(name, buf) == 0;
 }
 
+/* The input columns' names from the file's header as the problem's variable names (what the
+ * engine records as the model's "input_names"); none when the file has no header (its names are
+ * the defaults "0", "1", ...). */
+static ua_status name_inputs(ua_problem *p, const ua_dataset *ds, const size_t *xc, size_t nx)
+{
+    int header = 0;
+    for (size_t j = 0; j < ua_dataset_cols(ds); j++)
+        header |= !default_name(ua_dataset_colname(ds, j), j);
+    if (!header) return UA_OK;
+    if (!(p->vars = ua_calloc(nx, sizeof *p->vars))) return UA_ENOMEM_ERR(nx * sizeof *p->vars);
+    for (size_t i = 0; i < nx; i++)
+        if (!(p->vars[i] = ua_strdup(ua_dataset_colname(ds, xc[i]))))
+            return UA_ENOMEM_ERR(strlen(ua_dataset_colname(ds, xc[i])) + 1);
+    return UA_OK;
+}
+
 /* Copies rows (NULL: all nr) of columns xc / yc of ds into new arrays. */
 static ua_status select_xy(const ua_dataset *ds, const size_t *rows, size_t nr, const size_t *xc,
                            size_t nx, const size_t *yc, size_t ny, double **x, double **y)
@@ -149,6 +165,7 @@ static ua_status read_table(const ua_sample_source *src, ua_problem **out)
     }
     if ((s = select_xy(ds, tr, ntr, xc, nx, yc, ny, &x, &y))) goto done;
     if ((s = ua_problem_samples(x, y, ntr, nx, ny, &p))) goto done;
+    if ((s = name_inputs(p, ds, xc, nx))) goto done;
 
     if (src->split_dir) {
         free(x);
@@ -196,15 +213,32 @@ done:
 
 /* ---- sequences ------------------------------------------------------------------------------ */
 
-/* Every value of a (count,) an integer in [0, 2^31): tokens or classes (what). */
-static ua_status check_ints(const char *path, const char *what, const ua_npy *a)
+/* The largest token / class id a file may hold beyond its number of positions: a model infers
+ * its vocabulary (classes) as the largest id + 1 and sizes its embedding (output layer and
+ * logits) by it, so one stray id (a class of 10^7 in 3200 positions asked for 7.8 GB) is refused
+ * before anything is allocated. An id may be as large as the number of positions N * len (no
+ * more ids than positions to learn them from) or these floors, whichever is larger. */
+#define SEQ_TOKEN_FLOOR 65536u /* an embedding of 65536 rows: 16 MB at width 64 */
+#define SEQ_CLASS_FLOOR 4096u  /* logits of 4096 classes per position */
+
+/* Every value of a (count,) an integer in [0, 2^31): tokens or classes (what), each below
+ * max(floor, count) (see SEQ_TOKEN_FLOOR). Messages name the file. */
+static ua_status check_ints(const char *path, const char *what, const ua_npy *a, size_t floor_ids)
 {
+    size_t limit = a->count > floor_ids ? a->count : floor_ids;
+    const char *plural = strcmp(what, "class") ? "tokens" : "classes";
     for (size_t i = 0; i < a->count; i++) {
         double v = a->v[i];
         if (v != floor(v) || v < 0 || v > 2147483647.0)
             return UA_ERR(UA_EFORMAT, "%s: sequence %zu, position %zu: %.17g is not a "
                           "non-negative integer %s", path, i / a->shape[1], i % a->shape[1], v,
                           what);
+        if (v >= (double)limit)
+            return UA_ERR(UA_EINVAL, "%s: sequence %zu, position %zu: %s %.0f is far beyond what "
+                          "the data needs: the model would have %.0f %s (the largest + 1) for "
+                          "%zu positions; %s must be below max(%zu, the number of positions) = "
+                          "%zu", path, i / a->shape[1], i % a->shape[1], what, v, v + 1,
+                          plural, a->count, plural, floor_ids, limit);
     }
     return UA_OK;
 }
@@ -222,7 +256,7 @@ static ua_status read_pair(const char *xp, const char *yp, ua_npy **x, ua_npy **
                       "(N, len, d) values", xp, a->ndim);
     if (a->count == 0)
         return UA_ERR(UA_EFORMAT, "%s: the inputs are empty (a zero in the shape)", xp);
-    if (a->ndim == 2 && (s = check_ints(xp, "token", a))) return s;
+    if (a->ndim == 2 && (s = check_ints(xp, "token", a, SEQ_TOKEN_FLOOR))) return s;
     if ((s = ua_npy_read(yp, y))) return s;
     ua_npy *b = *y;
     if ((b->ndim != 2 && b->ndim != 3) || b->shape[0] != a->shape[0] ||
@@ -239,7 +273,7 @@ static ua_status read_pair(const char *xp, const char *yp, ua_npy **x, ua_npy **
     }
     if (b->count == 0)
         return UA_ERR(UA_EFORMAT, "%s: the targets are empty (a zero in the shape)", yp);
-    if (b->ndim == 2 && (s = check_ints(yp, "class", b))) return s;
+    if (b->ndim == 2 && (s = check_ints(yp, "class", b, SEQ_CLASS_FLOOR))) return s;
     return UA_OK;
 }
 

@@ -8,6 +8,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -51,8 +52,34 @@ static void read_diagnostics(const char *path, char *buf, size_t len)
         if (buf[i] == '\n') buf[i] = i + 1 < n ? ';' : '\0';
 }
 
+/* The temporary directory of the compilation in progress, for ua_compile_remove_temps (a
+ * program's SIGINT handler): fixed buffers, published by a flag, so that the handler needs
+ * nothing but unlink and rmdir. One slot: compilations run one at a time in practice (the CLI,
+ * a problem's setup); a second concurrent one is simply not registered. */
+static char temp_dir[4096], temp_so[4200], temp_log[4200];
+static volatile sig_atomic_t temp_active;
+
+static void register_temps(const char *dir, const char *so, const char *log)
+{
+    if (temp_active) return;
+    snprintf(temp_dir, sizeof temp_dir, "%s", dir);
+    snprintf(temp_so, sizeof temp_so, "%s", so);
+    snprintf(temp_log, sizeof temp_log, "%s", log);
+    temp_active = 1;
+}
+
+void ua_compile_remove_temps(void)
+{
+    if (!temp_active) return;
+    temp_active = 0;
+    unlink(temp_so);
+    unlink(temp_log);
+    rmdir(temp_dir);
+}
+
 static void remove_dir(const char *dir, const char *so, const char *log)
 {
+    if (temp_active && strcmp(dir, temp_dir) == 0) temp_active = 0;
     unlink(so);
     unlink(log);
     rmdir(dir);
@@ -75,6 +102,7 @@ ua_status ua_compile_c(const char *source_path, const char *const *extra_args, u
                       strerror(errno));
     snprintf(so, sizeof so, "%s/kernel.so", dir);
     snprintf(log, sizeof log, "%s/cc.log", dir);
+    register_temps(dir, so, log);
 
     char *argv[MAX_ARGS + 1];
     size_t n = 0;
