@@ -2,8 +2,8 @@
  * The UCI regression suite for the kernel family (docs/kernel.md): for each data set and each of
  * the 20 standard splits, standardise on the training split, fit kernel ridge (hyperparameters by
  * closed-form LOO), and measure the test RMSE in target units; print mean +- standard error over
- * the splits beside the published numbers (PBP / MC-dropout 2016 / MC-dropout tuned 2018,
- * DESIGN.md §7).
+ * the splits beside the published numbers (PBP: Hernández-Lobato & Adams, ICML 2015;
+ * MC-dropout: Gal & Ghahramani, ICML 2016; MC-dropout tuned: Mukhoti et al., 2018).
  * usage: kernel_uci UCI_DIR [KERNELS [SETS [SPLITS]]]   e.g. kernel_uci ../shared/data/uci rbf,ntk
  */
 #include <math.h>

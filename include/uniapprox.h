@@ -1,7 +1,7 @@
 /*
  * uniapprox.h — universal function approximation in C11.
  *
- * Hand uniapprox a function (an expression, a built-in, later a table of samples); it builds an
+ * Hand uniapprox a function (an expression, a built-in, your own C code, or samples); it builds an
  * approximation that meets the accuracy asked for, measures that accuracy against an MPFR
  * reference, and emits a standalone C implementation.
  *

@@ -1,7 +1,7 @@
 /*
  * uniapprox/model.h — the generic model and its file format.
  *
- * A ua_model is a fitted approximator of any family (cheb today; spline, minimax, mlp, ... later)
+ * A ua_model is a fitted approximator of any family (the registry lists them: uniapprox list)
  * together with what it approximates (the target spec and domain) and string metadata (fit
  * options, measured errors). The CLI and the generic code never look inside a family: they go
  * through the family's vtable (src/model/family.h).

@@ -85,7 +85,7 @@ for a, f in ACTS.items():
     case(a, [3, 5, 4, 2], f, False)
 case("classify", [3, 5, 3], nn.Tanh, True)
 
-# safetensors writer (the format of DESIGN.md §5): F64, little-endian, header padded to 8 bytes
+# safetensors writer (the format of docs/model-file.md): F64, little-endian, header padded to 8 bytes
 header, blobs, off = {}, [], 0
 for k in sorted(tensors):
     t = tensors[k].contiguous()

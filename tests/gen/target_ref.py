@@ -78,8 +78,9 @@ EXPRS = [
 
 
 def nfw_sigma(x):
-    """DESIGN.md §6, written from the closed forms (the artanh form for X < 1), at a working
-    precision large enough for the cancellation near X = 1 and for 1 - X at tiny X."""
+    """The NFW projected surface density (Navarro, Frenk & White 1996; docs/spline.md), written
+    from the closed forms (the artanh form for X < 1), at a working precision large enough for
+    the cancellation near X = 1 and for 1 - X at tiny X."""
     with mp.workdps(800):
         X = mp.mpf(x)
         if X == 1:
