@@ -91,6 +91,9 @@ expect_exit 0 "Sollya's monomial list" -- "$UA" fit 'sin(x)' --family minimax --
 expect_close "$(json_num out.txt levelled_error)" 1.2053281665e-9 1e-5 "[|1,3,5,7|]: Sollya's remez"
 expect_exit 0 "odd sin, float coefficients" -- "$UA" fit 'sin(x)' --family minimax --parity odd --degree 7 --coeffs float --domain=-0.78539816339744828:0.78539816339744828 --json --check-points 2000
 expect_le "$(json_num out.txt coeff_error)" 1.81252e-9 "odd sin float: Sollya's fpminimax on [|1,3,5,7|] reaches 1.8125140e-9"
+expect_exit 0 "odd sin, relative error through 0" -- "$UA" fit 'sin(x)' --family minimax --parity odd --degree 7 --error rel --domain=-0.78539816339744828:0.78539816339744828 --json --check-points 20001
+expect_close "$(json_num out.txt levelled_error)" 3.2382112252e-9 1e-5 "odd sin relative: Sollya's weighted remez"
+expect_le "$(json_num out.txt max_rel_err)" 3.2383e-9 "odd sin relative: measured, 0 among the points"
 expect_exit 0 "even cos" -- "$UA" fit 'cos(x)' --family minimax --parity even --degree 6 --domain=-0.78539816339744828:0.78539816339744828 --json --check-points 2000
 expect_close "$(json_num out.txt levelled_error)" 2.7576692504e-8 1e-5 "even cos: Sollya's remez"
 expect_exit 2 "odd monomials for a target that is not odd" -- "$UA" fit 'sin(x)+x^2' --family minimax --parity odd --degree 7

@@ -400,6 +400,32 @@ static void test_odd_sin(void **state)
     const double *cf = ua_minimax_num(p, &nc);
     for (size_t k = 0; k < nc; k++) assert_true((double)(float)cf[k] == cf[k]);
     ua_minimax_free(p);
+    /* the relative error through 0 (p / sin - 1 -> p'(0) - 1 there), against Sollya's weighted
+     * remez of the same problem, and measured with MPFR */
+    double Er = sollya("sin_odd7_rel", NULL, NULL);
+    o.coeffs = UA_MINIMAX_REAL;
+    o.error = UA_MINIMAX_REL;
+    p = fit("sin(x)", a, b, &o, UA_OK);
+    ua_minimax_get_info(p, &in);
+    check_parity(p, 1);
+    ASSERT_LE(in.levelled_error, Er * (1 + 1e-9));
+    ASSERT_LE(Er * (1 - 1e-5), in.levelled_error);
+    mpfr_t y;
+    mpfr_init2(y, 160);
+    double rel = 0;
+    for (int i = 0; i <= 4000; i++) {
+        double x = a + (b - a) * i / 4000;
+        if (x == 0.0 || x > b) continue;
+        mpfr_set_d(y, x, MPFR_RNDN);
+        mpfr_sin(y, y, MPFR_RNDN);
+        mpfr_d_div(y, ua_minimax_eval(p, x), y, MPFR_RNDN);
+        mpfr_sub_ui(y, y, 1, MPFR_RNDN);
+        rel = fmax(rel, fabs(mpfr_get_d(y, MPFR_RNDN)));
+    }
+    mpfr_clear(y);
+    ASSERT_LE(rel, in.levelled_error * (1 + 1e-6) + 2 * DBL_EPSILON);
+    ASSERT_LE(in.levelled_error * 0.999, rel);
+    ua_minimax_free(p);
     /* --degree auto over odd degrees only: the least odd degree meeting 1e-12 on [-1, 1] is the
      * least degree of the unrestricted search (sin is odd, so are its best approximations): 11 */
     ua_minimax_options oa = opts(UA_MINIMAX_DEGREE_AUTO);

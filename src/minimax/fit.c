@@ -510,9 +510,14 @@ ua_status mm_fit_fixed(const ua_target *f, double a, double b, const ua_minimax_
     int *expo = ua_calloc(n + 1, sizeof *expo);
     if (!expo) return UA_ENOMEM_ERR((n + 1) * sizeof *expo);
     size_t m = exponents(&o, expo);
+    /* the relative error of an odd target through 0 with odd monomials: p / f - 1 has the limit
+     * p'(0) / f'(0) - 1 at 0 (the exchange runs on [b 2^-40, b], restricted_fit) */
+    int odd_rel = m && a == -b && o.error == UA_MINIMAX_REL && expo[0] % 2;
+    for (size_t k = 1; odd_rel && k < m; k++) odd_rel = expo[k] % 2;
     mm_problem pb;
-    ua_status s = mm_problem_init(&pb, f, o.error == UA_MINIMAX_WEIGHTED ? o.weight : NULL,
-                                  o.error, a, b, 0.0, 1.0, (mpfr_prec_t)o.prec, mm_grid_size(N));
+    ua_status s = mm_problem_init_odd(&pb, f, o.error == UA_MINIMAX_WEIGHTED ? o.weight : NULL,
+                                      o.error, a, b, 0.0, 1.0, (mpfr_prec_t)o.prec,
+                                      mm_grid_size(N), odd_rel);
     if (s) {
         free(expo);
         return s;

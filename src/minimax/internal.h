@@ -117,6 +117,12 @@ ua_status mm_problem_init(mm_problem *pb, const ua_target *f, const ua_target *w
                           mpfr_prec_t prec, size_t M);
 void mm_problem_clear(mm_problem *pb);
 
+/* The same, where with the relative error f may be odd through 0 (odd_rel): f(x) / x keeps one
+ * sign on the grid instead of f (f must still not vanish at a grid point). */
+ua_status mm_problem_init_odd(mm_problem *pb, const ua_target *f, const ua_target *w,
+                              ua_minimax_error kind, double a, double b, double shift,
+                              double scale, mpfr_prec_t prec, size_t M, int odd_rel);
+
 /* Sets the fixed part (copies; n coefficients, is_fixed flags) and refreshes gg. n 0 removes
  * it. Errors: UA_ENOMEM. */
 ua_status mm_problem_set_fixed(mm_problem *pb, size_t n, mpfr_t *coef, const int *is_fixed);

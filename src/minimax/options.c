@@ -20,8 +20,8 @@ const ua_option_spec ua_minimax_option_spec[] = {
       "polynomial degree 0..250 (the limit at 192 bits), or auto: the least degree whose "
       "stored model meets --tol, by measurement (like Sollya's guessdegree)", REMEZ },
     { "rational", UA_OPT_STRING, NULL, 0, 0, 0, NULL,
-      "best rational M/N: numerator degree M, denominator degree N, each 0..1000 (unset: a "
-      "polynomial; excludes --degree)", "Remez; Boost.Math minimax; Chebfun remez" },
+      "best rational M/N: numerator degree M, denominator degree N, M + N <= 250 at 192 bits "
+      "(unset: a polynomial; excludes --degree)", "Remez; Boost.Math minimax; Chebfun remez" },
     { "error", UA_OPT_CHOICE, "abs", 0, 0, 0, "abs|rel|weighted",
       "error measure: absolute, relative (f must not vanish), or weighted (needs --weight)",
       REMEZ },

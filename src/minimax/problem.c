@@ -179,6 +179,13 @@ ua_status mm_problem_init(mm_problem *pb, const ua_target *f, const ua_target *w
                           ua_minimax_error kind, double a, double b, double shift, double scale,
                           mpfr_prec_t prec, size_t M)
 {
+    return mm_problem_init_odd(pb, f, w, kind, a, b, shift, scale, prec, M, 0);
+}
+
+ua_status mm_problem_init_odd(mm_problem *pb, const ua_target *f, const ua_target *w,
+                              ua_minimax_error kind, double a, double b, double shift,
+                              double scale, mpfr_prec_t prec, size_t M, int odd_rel)
+{
     *pb = (mm_problem){0};
     pb->f = f;
     pb->w = w;
@@ -243,6 +250,7 @@ ua_status mm_problem_init(mm_problem *pb, const ua_target *f, const ua_target *w
         }
         if (kind == UA_MINIMAX_REL) {
             int sg = mpfr_sgn(pb->gf[j]);
+            if (odd_rel && x < 0) sg = -sg; /* an odd f: the sign of f(x) / x must not change */
             if (sg == 0 || (sign0 && sg != sign0)) {
                 mm_problem_clear(pb);
                 return UA_ERR(UA_EDOMAIN, "minimax: the relative error needs f != 0 on the "

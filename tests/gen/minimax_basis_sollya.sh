@@ -44,3 +44,20 @@ SOLLYA
     e=$(echo "$line" | cut -d'|' -f3)
     echo "$name,$aa,$bb,$(echo "$n" | tr -d '[]|' | tr ',' ' '),$e"
 done
+
+# the relative error of sin on [-pi/4, pi/4] with [|1,3,5,7|]: p = x q(x^2), p / sin - 1 =
+# q(x^2) x / sin(x) - 1, which Sollya's remez takes as q on [|0,2,4,6|] with the weight
+# x / sin(x) on [2^-40, b] (on [0, b] it fails at the 0 / 0)
+out=$(sollya 2>/dev/null <<'SOLLYA' || true
+verbosity = 0;
+prec = 300;
+display = decimal;
+bb = round(pi/4, D, RN);
+J = [2^-40; bb];
+q = remez(1, [|0,2,4,6|], J, x / sin(x));
+e = dirtyinfnorm(q * x / sin(x) - 1, J);
+print(-bb, "|", bb, "|", e);
+SOLLYA
+)
+line=$(echo "$out" | grep '|' | tail -n 1 | tr -d ' ')
+echo "sin_odd7_rel,$(echo "$line" | cut -d'|' -f1),$(echo "$line" | cut -d'|' -f2),1 3 5 7,$(echo "$line" | cut -d'|' -f3)"
