@@ -113,7 +113,7 @@ typedef struct {
  * the extra points inside).
  * The total is capped at max_points: a request above it fails with UA_EINVAL before any
  * evaluation, "the measurement needs N points (grid G, Sobol S, corners C, face centres F,
- * centre 1, extra E), more than the cap of M (max_points; --check-points)".
+ * centre 1, extra E), more than the cap of M (max_points; --points)".
  */
 typedef struct {
     size_t grid_points;      /* default 100000 for d == 1, 40000 for d == 2; 0 and ignored for

@@ -285,7 +285,7 @@ static ua_status count_points(pointset *ps, const ua_verify_box_options *opt)
     if (n > opt->max_points)
         return UA_ERR(UA_EINVAL, "the measurement needs %zu points (grid %zu, Sobol %zu, corners "
                       "%zu, face centres %zu, centre 1, extra %zu), more than the cap of %zu "
-                      "(--check-points)", n, ps->ngrid, ps->nsobol, ps->ncorner,
+                      "(--points)", n, ps->ngrid, ps->nsobol, ps->ncorner,
                       ps->nface, ps->nextra, opt->max_points);
     ps->n = n;
     return UA_OK;
