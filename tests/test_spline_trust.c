@@ -134,12 +134,50 @@ static void test_samples_near_max(void **st)
     ua_spline_free(t);
 }
 
+/* Knots at +-1e308: the widths overflow in double, so the local coordinate is taken in t / 16
+ * (exact). Two samples give the line through them, saved, loaded and exported bitwise; three
+ * samples with 0 give the natural spline through them (here a line as well: the points are
+ * collinear). */
+static void test_samples_knots_near_max(void **st)
+{
+    (void)st;
+    double x2[2] = { -1e308, 1e308 }, y2[2] = { 1.0, 2.0 };
+    double x3[3] = { 1e308, -1e308, 0.0 }, y3[3] = { 2.0, 1.0, 1.5 };
+    for (int c = 0; c < 2; c++) {
+        ua_problem *p = NULL;
+        assert_int_equal(ua_problem_samples(c ? x3 : x2, c ? y3 : y2, c ? 3 : 2, 1, 1, &p), UA_OK);
+        ua_model *m = NULL;
+        if (ua_fit(p, "spline", NULL, NULL, &m) != UA_OK) fail_msg("%s", ua_last_error());
+        const char *path = tu_path("max.ua");
+        assert_int_equal(ua_model_save(m, path), UA_OK);
+        ua_model *l = NULL;
+        assert_int_equal(ua_model_load(path, &l), UA_OK);
+        ua_compiled *so = NULL;
+        double (*g)(double) = (double (*)(double))tu_compile_export(
+            ua_model_family_vtable(m), ua_model_state(m), UA_EXPORT_DOUBLE, "maxk", &so, NULL);
+        for (int j = 0; j <= 64; j++) {
+            double x = (j - 32) * (1e308 / 32.0), y, yl; /* -1e308 .. 1e308 */
+            assert_int_equal(ua_model_predict(m, &x, 1, &y), UA_OK);
+            assert_int_equal(ua_model_predict(l, &x, 1, &yl), UA_OK);
+            double want = 1.5 + 0.5 * (x / 1e308);
+            ASSERT_LE(fabs(y - want), 4.0 * DBL_EPSILON);
+            assert_true(y == yl);
+            assert_true(g(x) == y);
+        }
+        ua_compiled_free(so);
+        ua_model_free(l);
+        ua_model_free(m);
+        ua_problem_free(p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rounding_level),
         cmocka_unit_test(test_rel_tol),
         cmocka_unit_test(test_samples_near_max),
+        cmocka_unit_test(test_samples_knots_near_max),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

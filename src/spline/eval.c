@@ -34,8 +34,10 @@ double ua_spline_fn1(double x, void *ctx) { return ua_spline_eval(ctx, x); }
 static double local_integral(const ua_spline *s, size_t i, double t0, double t1)
 {
     if (s->ih[i] == 0.0) return s->y[i] * (t1 - t0); /* a piece's last knot: constant */
-    double h = 1.0 / s->ih[i];
-    double u0 = (t0 - s->t[i]) * s->ih[i], u1 = (t1 - s->t[i]) * s->ih[i];
+    const double k = UA_SPLINE_TSHRINK;
+    double h = (s->half ? 1.0 / k : 1.0) / s->ih[i];
+    double u0 = s->half ? (t0 * k - s->t[i] * k) * s->ih[i] : (t0 - s->t[i]) * s->ih[i];
+    double u1 = s->half ? (t1 * k - s->t[i] * k) * s->ih[i] : (t1 - s->t[i]) * s->ih[i];
     const double *c = s->cf + 3 * i;
     double p1 = u1 * u1 * (c[0] / 2 + u1 * (c[1] / 3 + u1 * c[2] / 4));
     double p0 = u0 * u0 * (c[0] / 2 + u0 * (c[1] / 3 + u0 * c[2] / 4));

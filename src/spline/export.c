@@ -56,7 +56,14 @@ ua_status ua_spline_export_c(const void *state, ua_export_type type, const char 
                  "        if (%s_x[mid] <= x) lo = mid;\n"
                  "        else hi = mid;\n"
                  "    }\n", n, name);
-    if (fn) fprintf(out, "    %s u = (%s(x) - %s_t[lo]) * %s_ih[lo];\n", T, fn, name, name);
+    const char *half = fl ? "0.0625f" : "0.0625"; /* UA_SPLINE_TSHRINK */
+    if (s->half && fn) /* knots near +-DBL_MAX: the halved coordinate of ua_spline_local */
+        fprintf(out, "    %s u = (%s(x) * %s - %s_t[lo] * %s) * %s_ih[lo];\n", T, fn, half, name,
+                half, name);
+    else if (s->half)
+        fprintf(out, "    %s u = (x * %s - %s_x[lo] * %s) * %s_ih[lo];\n", T, half, name, half,
+                name);
+    else if (fn) fprintf(out, "    %s u = (%s(x) - %s_t[lo]) * %s_ih[lo];\n", T, fn, name, name);
     else fprintf(out, "    %s u = (x - %s_x[lo]) * %s_ih[lo];\n", T, name, name);
     fprintf(out, "    if (u < %s) u = %s;\n"
                  "    if (u > %s) u = %s;\n"

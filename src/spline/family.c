@@ -214,7 +214,8 @@ static ua_status spline_natural_points(const void *state, double **pts, size_t *
     for (size_t i = 0; i < s->n && k < total; i++) {
         out[k++] = s->x[i];
         if (i + 1 < s->n && k < total && s->ih[i] != 0.0) {
-            double xm = ua_spline_unmap_t(s->map, s->t[i] + 0.5 * (s->t[i + 1] - s->t[i]));
+            double xm = ua_spline_unmap_t(s->map, s->half ? 0.5 * s->t[i] + 0.5 * s->t[i + 1]
+                                                          : s->t[i] + 0.5 * (s->t[i + 1] - s->t[i]));
             if (xm > s->x[i] && xm < s->x[i + 1]) out[k++] = xm;
         }
     }

@@ -20,6 +20,10 @@ struct ua_spline {
     double err_est;      /* AutoKnots' last-sweep error estimate */
     size_t nevals;       /* AutoKnots' evaluations of f */
     double scale;        /* power of two multiplying the polynomial part (1 unless |y| > 2^960) */
+    int half;            /* knots beyond 2^1021 in |t| (+-1e308): widths in t would overflow, so
+                            the local coordinate is u = (t s - t_i s) * ih with s =
+                            UA_SPLINE_TSHRINK and ih the reciprocal of the shrunk width
+                            (ua_spline_half_t); 0 otherwise */
     double *x;           /* (n,) knots in x, strictly increasing */
     double *t;           /* (n,) map(x_i) */
     double *y;           /* (n,) values */
@@ -39,6 +43,20 @@ static inline double ua_spline_map_x(ua_spline_map map, double x)
     }
 }
 
+/* The factor t is shrunk by where knots reach +-DBL_MAX (struct ua_spline, half): a power of
+ * two, exact on doubles that large, and small enough that the spline system's rows (2 (h0 + h1),
+ * 3 h delta) stay finite. */
+#define UA_SPLINE_TSHRINK 0.0625
+
+/* Whether knots t (n,) need the shrunk local coordinate: some |t| beyond 2^1021, where a width
+ * t_{i+1} - t_i can overflow. */
+static inline int ua_spline_half_t(const double *t, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (fabs(t[k]) > 0x1p1021) return 1;
+    return 0;
+}
+
 /* x = map^-1(t). */
 static inline double ua_spline_unmap_t(ua_spline_map map, double t)
 {
@@ -54,7 +72,8 @@ static inline double ua_spline_unmap_t(ua_spline_map map, double t)
  * +-DBL_MAX. The exported C repeats exactly these operations. */
 static inline double ua_spline_local(const ua_spline *s, size_t i, double t)
 {
-    double u = (t - s->t[i]) * s->ih[i];
+    double u = s->half ? (t * UA_SPLINE_TSHRINK - s->t[i] * UA_SPLINE_TSHRINK) * s->ih[i]
+                       : (t - s->t[i]) * s->ih[i];
     if (u < 0.0) u = 0.0;
     if (u > 1.0) u = 1.0;
     const double *c = s->cf + 3 * i;

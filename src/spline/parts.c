@@ -110,6 +110,7 @@ static ua_status check_and_copy(size_t n, const double *x, const double *y, size
     memcpy(s->y, y, n * sizeof *y);
     memcpy(s->first, first, (npieces + 1) * sizeof *first);
     for (size_t k = 0; k < n; k++) s->t[k] = ua_spline_map_x(map, x[k]);
+    s->half = ua_spline_half_t(s->t, n);
     for (size_t p = 0; p < npieces; p++) s->breaks[p] = x[first[p]];
     s->breaks[npieces] = x[n - 1];
     *out = s;
@@ -131,13 +132,18 @@ ua_status ua_spline_build(size_t n, const double *x, const double *y, size_t npi
     ua_status st = check_and_copy(n, x, y, npieces, first, map, bc, slope_a, slope_b, &s);
     if (st) return st;
     s->scale = ua_spline_value_scale(y, n);
-    double *work = ua_calloc(n, 6 * sizeof *work);
+    double *work = ua_calloc(n, 7 * sizeof *work);
     if (!work) {
         ua_spline_free(s);
-        return UA_ENOMEM_ERR(6 * n * sizeof *work);
+        return UA_ENOMEM_ERR(7 * n * sizeof *work);
     }
-    double *ys = work + 5 * n;
+    double *ys = work + 5 * n, *ts = s->t;
     for (size_t k = 0; k < n; k++) ys[k] = y[k] / s->scale;
+    if (s->half) { /* the solve in t s (exact): its widths do not overflow, and the
+                      coefficients in the local u are the same */
+        ts = work + 6 * n;
+        for (size_t k = 0; k < n; k++) ts[k] = s->t[k] * UA_SPLINE_TSHRINK;
+    }
     const ua_spline_bc inner = bc == UA_SPLINE_NATURAL ? UA_SPLINE_NATURAL : UA_SPLINE_NOT_A_KNOT;
     for (size_t p = 0; p < npieces && !st; p++) {
         size_t k0 = first[p], m = first[p + 1] - k0;
@@ -146,7 +152,11 @@ ua_status ua_spline_build(size_t n, const double *x, const double *y, size_t npi
         if (left.kind == UA_SPLINE_CLAMPED) left.slope = slope_in_t(map, x[0], slope_a, s->scale);
         if (right.kind == UA_SPLINE_CLAMPED)
             right.slope = slope_in_t(map, x[n - 1], slope_b, s->scale);
-        st = ua_spline_piece_coeffs(m, s->t + k0, ys + k0, left, right, s->cf + 3 * k0,
+        if (s->half) { /* ds/d(t s) = ds/dt / s */
+            left.slope /= UA_SPLINE_TSHRINK;
+            right.slope /= UA_SPLINE_TSHRINK;
+        }
+        st = ua_spline_piece_coeffs(m, ts + k0, ys + k0, left, right, s->cf + 3 * k0,
                                     s->ih + k0, work);
     }
     free(work);
@@ -184,7 +194,9 @@ ua_status ua_spline_from_parts(size_t n, const double *x, const double *y, const
                 ua_spline_free(s);
                 return UA_ERR(UA_EINVAL, "spline: knots %zu and %zu map to the same t", k, k + 1);
             }
-            s->ih[k] = 1.0 / (s->t[k + 1] - s->t[k]);
+            s->ih[k] = s->half ? 1.0 / (s->t[k + 1] * UA_SPLINE_TSHRINK -
+                                        s->t[k] * UA_SPLINE_TSHRINK)
+                               : 1.0 / (s->t[k + 1] - s->t[k]);
             if (!isfinite(s->ih[k])) {
                 ua_spline_free(s);
                 return UA_ERR(UA_EINVAL, "spline: knots %zu and %zu are too close", k, k + 1);
