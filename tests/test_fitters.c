@@ -450,6 +450,18 @@ static void test_refusals(void **state)
     expect_refusal("cheb", shape_x, shape_y, 5, tol, "--tol");
     const char *folds[] = { "degree", "2", "folds", "3", NULL };
     expect_refusal("cheb", shape_x, shape_y, 5, folds, "--degree cv");
+    /* fewer samples than the default 5 folds: leave-one-out, not a refusal; a --folds given
+     * above the samples is refused */
+    {
+        ua_model *meta = NULL;
+        void *st = NULL;
+        assert_int_equal(fit_samples("cheb", three_x, three_y, 3, NULL, &meta, &st), UA_OK);
+        assert_string_equal(ua_model_meta(meta, "cv_folds"), "3");
+        ua_cheb_free(st);
+        ua_model_free(meta);
+    }
+    const char *four[] = { "folds", "4", NULL };
+    expect_refusal("cheb", three_x, three_y, 3, four, "give --folds or a fixed --degree");
     double same[] = { 2, 2, 2 };
     const char *d1[] = { "degree", "1", NULL };
     expect_refusal("cheb", same, y, 3, d1, "every sample has x");

@@ -242,6 +242,9 @@ ua_status ua_cheb_lsq_family_fit(const ua_problem *p, const ua_options *o, ua_mo
     char list[4096] = "", brief[1024] = "";
     if (cv) {
         size_t maxd = (size_t)ua_options_int(o, "max-degree"), folds = (size_t)ua_options_int(o, "folds");
+        /* fewer samples than the default folds: leave-one-out (a --folds given is kept, and
+         * refused if too many) */
+        if (!ua_options_given(o, "folds") && folds > n && n >= 2) folds = n;
         double *rmse = ua_calloc(maxd + 1, sizeof *rmse);
         if (!rmse) return UA_ENOMEM_ERR((maxd + 1) * sizeof *rmse);
         size_t nd = 0;
@@ -287,9 +290,9 @@ ua_status ua_cheb_lsq_family_fit(const ua_problem *p, const ua_options *o, ua_mo
     if (!s) s = set_number(meta, "residual_rms", sqrt(se / (double)n));
     char note[1200];
     if (cv)
-        snprintf(note, sizeof note, "least squares of degree %zu, chosen by %lld-fold "
+        snprintf(note, sizeof note, "least squares of degree %zu, chosen by %s-fold "
                  "cross-validation (CV RMSE by degree from 0: %s)", degree,
-                 ua_options_int(o, "folds"), brief);
+                 ua_model_meta(meta, "cv_folds"), brief);
     else snprintf(note, sizeof note, "least squares of degree %zu", degree);
     if (!s) s = ua_model_set_meta(meta, "fit_note", note);
     if (s) {

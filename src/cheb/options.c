@@ -46,7 +46,8 @@ const ua_option_spec ua_cheb_option_spec[] = {
       "from samples: the degree N of the least-squares series, or 'cv' (unset: cv, the degree "
       "of least k-fold cross-validated RMSE)", "numpy.polynomial.Chebyshev.fit" },
     { "folds", UA_OPT_INT, "5", 2, 1000, 0, NULL,
-      "with --degree cv: the number of folds (sample i of the x order in fold i mod k)",
+      "with --degree cv: the number of folds (sample i of the x order in fold i mod k; unset "
+      "and fewer samples: one sample per fold)",
       "Hastie, Tibshirani & Friedman, ESL 7.10" },
     { "max-degree", UA_OPT_INT, "20", 0, 1000, 0, NULL,
       "with --degree cv: the highest degree tried (capped at the smallest training fold - 1)",
