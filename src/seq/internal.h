@@ -33,6 +33,11 @@
 #define UA_SEQ_MAX_VOCAB (1u << 24)
 #define UA_SEQ_MAX_DIN (1u << 20)
 #define UA_SEQ_MAX_NOUT (1u << 24)
+/* An inferred vocabulary (classes) may exceed the training positions N * n by no more than these
+ * floors: an id beyond both is a stray label (it would size the embedding / logits by itself).
+ * The problem's reader (src/problem/samples.c) applies the same rule to the files it reads. */
+#define UA_SEQ_FREE_TOKENS 65536u
+#define UA_SEQ_FREE_CLASSES 4096u
 
 typedef struct {
     char name[48];   /* "blocks.0.attn.qkv.weight" */

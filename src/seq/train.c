@@ -140,7 +140,15 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
             for (size_t i = 0; i < data->N * data->n; i++)
                 if (data->tok[i] > mx) mx = data->tok[i], at = i;
             o.vocab = (size_t)mx + 1;
-            /* the vocabulary is the largest token + 1: say which token made it too large */
+            /* the vocabulary is the largest token + 1 and sizes the embedding: one stray token
+             * beyond the data's positions is refused before anything is allocated */
+            size_t pos = data->N * data->n, lim = pos > UA_SEQ_FREE_TOKENS ? pos : UA_SEQ_FREE_TOKENS;
+            if (o.vocab > lim && o.vocab <= UA_SEQ_MAX_VOCAB)
+                return UA_ERR(UA_EINVAL, "the inputs' sequence %zu, position %zu: token %d is far "
+                              "beyond what the data needs (%zu positions): tokens must be below "
+                              "max(%u, the number of positions) = %zu, or give the vocabulary",
+                              at / data->n, at % data->n, (int)mx, pos, UA_SEQ_FREE_TOKENS, lim);
+            /* say which token made it too large */
             if (o.vocab > UA_SEQ_MAX_VOCAB)
                 return UA_ERR(UA_EINVAL, "the inputs' sequence %zu, position %zu: token %d makes the "
                               "vocabulary (the largest token + 1) %zu, more than the limit %u; "
@@ -160,6 +168,12 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
             for (size_t i = 0; i < data->N * data->n; i++)
                 if (data->cls[i] > mx) mx = data->cls[i], at = i;
             o.nout = (size_t)mx + 1;
+            size_t pos = data->N * data->n, lim = pos > UA_SEQ_FREE_CLASSES ? pos : UA_SEQ_FREE_CLASSES;
+            if (o.nout > lim && o.nout <= UA_SEQ_MAX_NOUT)
+                return UA_ERR(UA_EINVAL, "the targets' sequence %zu, position %zu: class %d is far "
+                              "beyond what the data needs (%zu positions): classes must be below "
+                              "max(%u, the number of positions) = %zu", at / data->n, at % data->n,
+                              (int)mx, pos, UA_SEQ_FREE_CLASSES, lim);
             if (o.nout > UA_SEQ_MAX_NOUT)
                 return UA_ERR(UA_EINVAL, "the targets' sequence %zu, position %zu: class %d makes "
                               "the outputs (the largest class + 1) %zu, more than the limit %u; "
