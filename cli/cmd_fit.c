@@ -40,7 +40,9 @@ static const char help_tail[] =
     "exit status: 0 resolved (or fitted when no tolerance applies), 1 not resolved (the best\n"
     "model is still saved and its error reported) or a runtime failure, 2 bad usage or bad\n"
     "input (unparsable target, target NaN or infinite in the domain, a >= b, a function that\n"
-    "does not compile or crashes, a family that does not take the problem, a bad option)\n";
+    "does not compile or crashes, a family that does not take the problem, a bad option), 3 the\n"
+    "model cannot be written (-o in a missing folder, a full disk: checked before the fit; a save\n"
+    "that still fails prints the results first)\n";
 
 /* A family option as given on the command line, validated once the family is known. */
 typedef struct {
