@@ -42,15 +42,16 @@ static int level_sum(const uint32_t *nd, size_t d)
     return s;
 }
 
-static const uint32_t *sort_rows;
-static size_t sort_d;
-static int by_level(const void *a, const void *b)
+/* (key, index) pairs sorted by key then index: no context needed, so two fits may run at once. */
+typedef struct {
+    double key;
+    size_t idx;
+} keyed;
+static int by_key(const void *a, const void *b)
 {
-    int la = level_sum(sort_rows + *(const size_t *)a * sort_d, sort_d);
-    int lb = level_sum(sort_rows + *(const size_t *)b * sort_d, sort_d);
-    if (la != lb) return la < lb ? -1 : 1;
-    size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
-    return ia < ib ? -1 : ia > ib;
+    const keyed *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 /* Appends k new points nd (k, d) (closed with the present ones): sorted by level sum, one batch
@@ -68,18 +69,16 @@ static ua_status add_points(local_build *b, const uint32_t *nd, size_t k)
         b->y = y;
         b->ycap = b->cap;
     }
-    size_t *ord = malloc(k * sizeof *ord);
+    keyed *ord = malloc(k * sizeof *ord);
     double *x = malloc(k * d * sizeof *x), *y = malloc(k * sizeof *y);
     if (!ord || !x || !y) {
         free(ord), free(x), free(y);
         return UA_ENOMEM_ERR(k * d * sizeof *x);
     }
-    for (size_t j = 0; j < k; j++) ord[j] = j;
-    /* qsort with file-level context: the build runs in one thread (the fit holds no lock, but
-     * these two are only read inside this call's qsort) */
-    sort_rows = nd, sort_d = d;
-    qsort(ord, k, sizeof *ord, by_level);
-    for (size_t j = 0; j < k; j++) memcpy(g->node + (n0 + j) * d, nd + ord[j] * d, d * sizeof *nd);
+    for (size_t j = 0; j < k; j++) ord[j] = (keyed){ (double)level_sum(nd + j * d, d), j };
+    qsort(ord, k, sizeof *ord, by_key);
+    for (size_t j = 0; j < k; j++)
+        memcpy(g->node + (n0 + j) * d, nd + ord[j].idx * d, d * sizeof *nd);
     free(ord);
     g->n = n0 + k;
     for (size_t j = 0; j < k && !s; j++) s = ua_sparse_hash_add(&b->ph, g->node, d, n0 + j);
@@ -184,13 +183,6 @@ static double directional_surplus(const local_build *b, size_t p, size_t i)
     return isnan(r) ? full : r;
 }
 
-static const double *sort_abs;
-static int by_surplus_desc(const void *a, const void *b)
-{
-    double x = fabs(sort_abs[*(const size_t *)a]), y = fabs(sort_abs[*(const size_t *)b]);
-    return x > y ? -1 : x < y;
-}
-
 /* One round: queues the children (and what they need) of the points above tol. Returns 1 when
  * the budget stopped it. */
 static int plan_round(local_build *b, double tol, ua_status *s)
@@ -200,19 +192,20 @@ static int plan_round(local_build *b, double tol, ua_status *s)
     const ua_sparse_refinement ref = b->o->refinement;
     const int pf = ref == UA_SREF_PARENTS_FIRST || ref == UA_SREF_FDS;
     const int ds = ref == UA_SREF_DIRECTION_SELECTIVE || ref == UA_SREF_FDS;
-    size_t nf = 0, *flag = malloc((g->n ? g->n : 1) * sizeof *flag);
+    size_t nf = 0;
+    keyed *flag = malloc((g->n ? g->n : 1) * sizeof *flag);
     if (!flag) {
         *s = UA_ENOMEM_ERR(g->n * sizeof *flag);
         return 0;
     }
+    /* the largest surpluses first (key -|c|), so a budget cut keeps the most important */
     for (size_t p = 0; p < g->n; p++)
-        if (fabs(g->surplus[p]) > tol) flag[nf++] = p;
-    sort_abs = g->surplus;
-    qsort(flag, nf, sizeof *flag, by_surplus_desc);
+        if (fabs(g->surplus[p]) > tol) flag[nf++] = (keyed){ -fabs(g->surplus[p]), p };
+    qsort(flag, nf, sizeof *flag, by_key);
     int stopped = 0;
     uint32_t q[UA_PROBLEM_MAX_DIM], par[UA_PROBLEM_MAX_DIM];
     for (size_t a = 0; a < nf && !stopped && !*s; a++) {
-        size_t p = flag[a];
+        size_t p = flag[a].idx;
         const uint32_t *nd = g->node + p * d;
         for (size_t i = 0; i < d && !stopped && !*s; i++) {
             if (ds && !(directional_surplus(b, p, i) > tol)) continue;
