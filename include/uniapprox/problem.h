@@ -239,7 +239,8 @@ ua_status ua_problem_eval(const ua_problem *p, const double *x, size_t n, double
  *   UA_SAMPLE_PREC_AUTO   a probe decides (the default, run by ua_problem_formula): the formula
  *                in double and in MPFR at 113 bits at 64 points of the box (Chebyshev points of
  *                the first kind in 1-D, Sobol points 1..64 in d >= 2); when the double values are
- *                off by more than 4 ulps (|f_double - f_MPFR| / ulp(f)) at some point, or are not
+ *                off by more than 4 ulps (|f_double - f_MPFR| / ulp(f); where f is exactly 0,
+ *                in ulps of the probe's max|f|, or of 1) at some point, or are not
  *                finite where MPFR is, the problem samples in MPFR at 113 bits, else in double.
  *                A built-in target (nfw-sigma) is sampled in double. A probe point where MPFR is
  *                not finite is skipped.

@@ -19,8 +19,8 @@
 #include "internal.h"
 #include "target/internal.h"
 
-/* The spacing of doubles at y (finite): 2^(e - 53) for |y| in [2^(e-1), 2^e), at least the
- * smallest subnormal; the ulp of 0 is the smallest subnormal (as ua_ulp64 of the measurement). */
+/* The spacing of doubles at y (finite, nonzero): 2^(e - 53) for |y| in [2^(e-1), 2^e), at
+ * least the smallest subnormal (as ua_ulp64 of the measurement). */
 static double ulp_of(double y)
 {
     int e;
@@ -59,32 +59,43 @@ ua_status ua_problem_sampling_probe(const ua_problem *p, double *max_ulps, size_
 {
     *max_ulps = 0;
     *n_double_bad = *n_finite = 0;
-    double x[UA_SAMPLE_PROBE_POINTS * UA_PROBLEM_MAX_DIM];
+    if (p->kind != UA_PROBLEM_FORMULA || p->target->builtin) return UA_OK;
+    enum { N = UA_SAMPLE_PROBE_POINTS };
+    double x[N * UA_PROBLEM_MAX_DIM], fd[N], fr[N];
     ua_status s = probe_points(p, x);
     if (s) return s;
-    mpfr_t f, t;
-    mpfr_inits2(UA_SAMPLE_PREC_AUTO_BITS, f, t, (mpfr_ptr)0);
-    for (size_t k = 0; k < UA_SAMPLE_PROBE_POINTS; k++) {
+    mpfr_t f[N], t;
+    double scale = 0;
+    for (size_t k = 0; k < N; k++) {
         const double *xk = x + k * p->d;
+        mpfr_init2(f[k], UA_SAMPLE_PREC_AUTO_BITS);
         /* the expression's evaluators, without the fill: a NaN point is skipped, not filled */
-        double fd = ua_program_eval(&p->target->prog, xk);
-        ua_program_eval_mpfr(&p->target->prog, xk, f);
-        double fr = mpfr_get_d(f, MPFR_RNDN);
-        if (!mpfr_number_p(f) || !isfinite(fr)) continue; /* no reference here: no evidence */
+        fd[k] = ua_program_eval(&p->target->prog, xk);
+        ua_program_eval_mpfr(&p->target->prog, xk, f[k]);
+        fr[k] = mpfr_get_d(f[k], MPFR_RNDN);
+        if (mpfr_number_p(f[k]) && isfinite(fr[k]) && fabs(fr[k]) > scale) scale = fabs(fr[k]);
+    }
+    mpfr_init2(t, UA_SAMPLE_PREC_AUTO_BITS);
+    for (size_t k = 0; k < N; k++) {
+        if (!mpfr_number_p(f[k]) || !isfinite(fr[k])) continue; /* no reference: no evidence */
         (*n_finite)++;
-        if (!isfinite(fd)) {
+        if (!isfinite(fd[k])) {
             /* an intermediate overflow of the double formula (exp(x^2)*erfc(x), x > 26.6) */
             (*n_double_bad)++;
             *max_ulps = INFINITY;
             continue;
         }
-        /* |fd - f| / ulp(f rounded), formed in MPFR as the measurement forms it */
-        mpfr_d_sub(t, fd, f, MPFR_RNDN);
-        mpfr_div_d(t, t, ulp_of(fr), MPFR_RNDN);
+        /* |fd - f| / ulp(f rounded), formed in MPFR as the measurement forms it; where f is
+         * exactly 0 (no relative error exists) in ulps of the probe's scale max|f| (of 1 when
+         * f is 0 at every probe point: (x+1)-x-1 is rounding noise, not inaccuracy to fix) */
+        double u = fr[k] != 0 ? ulp_of(fr[k]) : ulp_of(scale > 0 ? scale : 1.0);
+        mpfr_d_sub(t, fd[k], f[k], MPFR_RNDN);
+        mpfr_div_d(t, t, u, MPFR_RNDN);
         double e = fabs(mpfr_get_d(t, MPFR_RNDN));
         if (e > *max_ulps) *max_ulps = e;
     }
-    mpfr_clears(f, t, (mpfr_ptr)0);
+    mpfr_clear(t);
+    for (size_t k = 0; k < N; k++) mpfr_clear(f[k]);
     mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
     return UA_OK;
 }
