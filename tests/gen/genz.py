@@ -91,7 +91,7 @@ def c_expr(name, c, w):
     x = ["x[%d]" % i for i in range(d)]
     lin = "+".join("%s*%s" % (c[i], x[i]) for i in range(d))
     if name == "oscillatory":
-        return "cos(2*M_PI*%s+%s)" % (w[0], lin)
+        return "cos(2*3.141592653589793238462643*%s+%s)" % (w[0], lin)
     if name == "product_peak":
         return "*".join("(1/(1/(%s*%s)+(%s-%s)*(%s-%s)))" % (c[i], c[i], x[i], w[i], x[i], w[i])
                         for i in range(d))
