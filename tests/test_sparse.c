@@ -356,6 +356,51 @@ static void test_bad_input(void **state)
     ua_problem_free(p);
 }
 
+/* The analytic gradient (the vtable's hook): exact for a polynomial the global grid reproduces,
+ * at random points and at grid nodes (the differentiation-matrix branch), and for the local
+ * grid's piecewise-linear target away from its kinks. */
+static void test_gradient(void **state)
+{
+    (void)state;
+    const double lo[] = { -1, 0, -0.5 }, hi[] = { 2, 1, 0.5 };
+    int a[4] = { 4, 2, 1, -1 };
+    ua_problem *p = callback(monomial, a, 3, lo, hi);
+    const char *kv[] = { "level", "7", "refinement", "none", "abs-tol", "1e300", NULL };
+    ua_model *meta;
+    ua_sparse *g = fit(p, kv, UA_OK, &meta);
+    double x[3 * 40], gr[3 * 40];
+    for (int r = 0; r < 40; r++)
+        for (int i = 0; i < 3; i++)
+            x[3 * r + i] = lo[i] + (hi[i] - lo[i]) * fmod(0.3 + (r + 1) * sqrt(2.0 + i), 1.0);
+    x[0] = 0.5, x[1] = 0.5, x[2] = 0.0; /* the centre: a node in every variable */
+    x[3] = -1, x[4] = 1, x[5] = 0.25;   /* corners and a node of level 2 */
+    assert_int_equal(ua_sparse_gradient(g, x, 40, gr), UA_OK);
+    for (int r = 0; r < 40; r++) {
+        double X = x[3 * r], Y = x[3 * r + 1], Z = x[3 * r + 2];
+        double want[3] = { 4 * X * X * X * Y * Y * Z, 2 * pow(X, 4) * Y * Z, pow(X, 4) * Y * Y };
+        for (int i = 0; i < 3; i++)
+            if (!(fabs(gr[3 * r + i] - want[i]) <= 1e-9 * 32))
+                fail_msg("point %d, d/dx%d: %.17g, expected %.17g", r, i + 1, gr[3 * r + i], want[i]);
+    }
+    ua_sparse_free(g);
+    ua_model_free(meta);
+    ua_problem_free(p);
+
+    p = callback(kinks, NULL, 2, zeros, ones);
+    const char *kl[] = { "rule", "localp", "level", "2", "tol", "1e-12", NULL };
+    g = fit(p, kl, UA_OK, &meta);
+    const double xs[] = { 0.1, 0.2, 0.6, 0.9, 0.3, 0.8, 0.7, 0.1 };
+    assert_int_equal(ua_sparse_gradient(g, xs, 4, gr), UA_OK);
+    for (int r = 0; r < 4; r++) {
+        double X = xs[2 * r], Y = xs[2 * r + 1];
+        ASSERT_LE(fabs(gr[2 * r] - ((X > 0.25 ? 1 : -1) + Y)), 1e-12);
+        ASSERT_LE(fabs(gr[2 * r + 1] - ((Y > 0.75 ? 2 : 0) + X)), 1e-12);
+    }
+    ua_sparse_free(g);
+    ua_model_free(meta);
+    ua_problem_free(p);
+}
+
 /* Writes st to a file and loads it as a model; returns the status. */
 static ua_status load_st(ua_st *st)
 {
@@ -477,6 +522,7 @@ int main(void)
         cmocka_unit_test(test_d10_budget),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_save_load),
+        cmocka_unit_test(test_gradient),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -26,19 +26,12 @@ size_t ua_sparse_work_size(const ua_sparse *g)
     return w + 1;
 }
 
-static double eval_cc(const ua_sparse *g, const double *t, size_t nb, const uint32_t *below,
-                      double *work)
+/* The blocks [0, nb) (those <= below, when given; those of level > 0 in dimension skip0, when
+ * skip0 < d) summed with the 1-D tables v[i] by id. */
+static double cc_sum(const ua_sparse *g, const double *const *v, size_t nb, const uint32_t *below,
+                     size_t skip0)
 {
     const size_t d = g->d;
-    const double *v[UA_PROBLEM_MAX_DIM];
-    double *w = work;
-    for (size_t i = 0; i < d; i++) {
-        int ml = g->maxlevel[i];
-        if (below && (int)below[i] < ml) ml = (int)below[i];
-        ua_sparse_cc_values(t[i], ml, w);
-        v[i] = w;
-        w += ua_sparse_nodes_upto(g->maxlevel[i]);
-    }
     double sum = 0.0, pp[UA_PROBLEM_MAX_DIM + 1];
     size_t m[UA_PROBLEM_MAX_DIM], nn[UA_PROBLEM_MAX_DIM];
     const double *vb[UA_PROBLEM_MAX_DIM];
@@ -49,6 +42,7 @@ static double eval_cc(const ua_sparse *g, const double *t, size_t nb, const uint
             while (i < d && lv[i] <= below[i]) i++;
             if (i < d) continue; /* not dominated: its basis vanishes at the nodes of below */
         }
+        if (skip0 < d && lv[skip0] == 0) continue; /* a derivative's table: level 0 gives 0 */
         /* the dimensions of level > 0 (level 0's only value is exactly 1) */
         size_t na = 0;
         for (size_t i = 0; i < d; i++)
@@ -82,6 +76,26 @@ static double eval_cc(const ua_sparse *g, const double *t, size_t nb, const uint
         }
     }
     return sum;
+}
+
+double ua_sparse_cc_sum(const ua_sparse *g, const double *const *v, size_t skip0)
+{
+    return cc_sum(g, v, g->nblocks, NULL, skip0);
+}
+
+static double eval_cc(const ua_sparse *g, const double *t, size_t nb, const uint32_t *below,
+                      double *work)
+{
+    const double *v[UA_PROBLEM_MAX_DIM];
+    double *w = work;
+    for (size_t i = 0; i < g->d; i++) {
+        int ml = g->maxlevel[i];
+        if (below && (int)below[i] < ml) ml = (int)below[i];
+        ua_sparse_cc_values(t[i], ml, w);
+        v[i] = w;
+        w += ua_sparse_nodes_upto(g->maxlevel[i]);
+    }
+    return cc_sum(g, v, nb, below, SIZE_MAX);
 }
 
 static double eval_local(const ua_sparse *g, const double *t, size_t np)

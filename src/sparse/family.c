@@ -188,4 +188,5 @@ const ua_family ua_family_sparse = {
     .describe = sparse_describe,
     .natural_points = sparse_natural_points,
     .dims = sparse_dims,
+    .gradient = ua_sparse_gradient,
 };

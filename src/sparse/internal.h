@@ -163,6 +163,13 @@ double ua_sparse_eval_t(const ua_sparse *g, const double *t, size_t nb, size_t n
  * ones that do not vanish at a node of the block below). */
 double ua_sparse_eval_below(const ua_sparse *g, const double *t, size_t nb,
                             const uint32_t *below, double *work);
+/* clenshaw-curtis: the sum of every block with the 1-D tables v[i] (indexed by node id); the
+ * blocks of level 0 in dimension skip0 left out (skip0 >= d: none) — the sum leaves level-0
+ * factors out as exactly 1, so a derivative table in skip0 needs them skipped. */
+double ua_sparse_cc_sum(const ua_sparse *g, const double *const *v, size_t skip0);
+/* gradient.c: g (n, d), the partial derivatives in x at x (n, d) (the vtable's gradient).
+ * Errors: UA_ENOMEM. */
+ua_status ua_sparse_gradient(const void *state, const double *x, size_t n, double *grad);
 /* t (d,) in [-1, 1]^d of x (d,) in the box (clamped). */
 void ua_sparse_to_t(const ua_sparse *g, const double *x, double *t);
 /* y (n,) at x (n, d). Errors: UA_ENOMEM. */
