@@ -543,6 +543,12 @@ static void test_restricted_refusals(void **state)
     o = opts(0);
     o.parity = UA_MINIMAX_PARITY_ODD;
     assert_int_equal(ua_minimax_fit(t, -1, 1, &o, &p), UA_EINVAL); /* no odd monomial */
+    o = opts(UA_MINIMAX_DEGREE_AUTO);
+    o.tol = 1e-3;
+    o.parity = UA_MINIMAX_PARITY_ODD;
+    o.max_degree = 0;
+    assert_int_equal(ua_minimax_fit(t, -1, 1, &o, &p), UA_EINVAL); /* no odd degree to try */
+    assert_null(p);
     ua_target_free(t);
 }
 

@@ -260,6 +260,8 @@ ua_status mm_fit_auto(const ua_target *f, double a, double b, const ua_minimax_o
         *out = best;
         return UA_OK;
     }
+    if (!best)
+        return UA_ERR(UA_EINVAL, "minimax: no %s degree <= %d to try", odd ? "odd" : "even", maxd);
     best->resolved = 0;
     *out = best;
     char why[400] = "", bounds[700] = "";

@@ -244,7 +244,8 @@ ua_status mm_lattice_round(mm_problem *pb, size_t n, mpfr_t *mono, ua_minimax_co
     int mant = fmt == UA_MINIMAX_FLOAT ? 24 : 53;
     long *exps = ua_calloc(n, sizeof *exps);
     if (!exps) return UA_ENOMEM_ERR(n * sizeof *exps);
-    for (size_t k = 0; k < n; k++) exps[k] = mpfr_get_exp(mono[k]) - mant;
+    for (size_t k = 0; k < n; k++) /* a zero coefficient (a restricted basis) stays zero */
+        exps[k] = mpfr_zero_p(mono[k]) ? 0 : mpfr_get_exp(mono[k]) - mant;
     ua_status s = UA_OK;
     for (int round = 0; round < 5; round++) {
         if ((s = lattice_once(pb, n, mono, fmt, pts, npts, exps, out))) break;
