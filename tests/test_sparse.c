@@ -375,13 +375,16 @@ static void test_gradient(void **state)
     x[0] = 0.5, x[1] = 0.5, x[2] = 0.0; /* the centre: a node in every variable */
     x[3] = -1, x[4] = 1, x[5] = 0.25;   /* corners and a node of level 2 */
     assert_int_equal(ua_sparse_gradient(g, x, 40, gr), UA_OK);
+    double gworst = 0.0;
     for (int r = 0; r < 40; r++) {
         double X = x[3 * r], Y = x[3 * r + 1], Z = x[3 * r + 2];
         double want[3] = { 4 * X * X * X * Y * Y * Z, 2 * pow(X, 4) * Y * Z, pow(X, 4) * Y * Y };
+        for (int i = 0; i < 3; i++) gworst = fmax(gworst, fabs(gr[3 * r + i] - want[i]));
         for (int i = 0; i < 3; i++)
             if (!(fabs(gr[3 * r + i] - want[i]) <= 1e-9 * 32))
                 fail_msg("point %d, d/dx%d: %.17g, expected %.17g", r, i + 1, gr[3 * r + i], want[i]);
     }
+    print_message("gradient of x^4 y^2 z (level 7, d = 3): max error %.3g at 40 points\n", gworst);
     ua_sparse_free(g);
     ua_model_free(meta);
     ua_problem_free(p);
