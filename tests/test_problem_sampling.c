@@ -353,6 +353,23 @@ static void test_fill_2d(void **state)
     ua_problem_free(p);
 }
 
+/* Where only the double formula is NaN (inf * 0 beyond x = 26.6), the fill gives MPFR's value
+ * there, and reports nothing: no singularity. */
+static void test_fill_double_only(void **state)
+{
+    (void)state;
+    ua_problem *p = formula("erfc(x)*exp(x^2)", NULL, 1, 20, 30);
+    assert_int_equal(ua_problem_set_sample_prec(p, 53), UA_OK);
+    double x = 29.5, y;
+    assert_int_equal(ua_problem_eval(p, &x, 1, &y), UA_OK);
+    assert_true(isnan(y)); /* exp(870.25) = inf in double */
+    assert_int_equal(ua_problem_set_fill_removable(p, 1), UA_OK);
+    assert_int_equal(ua_problem_eval(p, &x, 1, &y), UA_OK);
+    ASSERT_LE(ulps(y, ua_target_eval_ref(ua_problem_target(p), &x, 256)), 0.5);
+    assert_int_equal(ua_problem_filled(p, 0, NULL, NULL, NULL), 0);
+    ua_problem_free(p);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -377,7 +394,8 @@ int main(void)
         cmocka_unit_test(test_probe_decides), cmocka_unit_test(test_mpfr_samples),
         cmocka_unit_test(test_erfc_cheb),     cmocka_unit_test(test_fill_sinh),
         cmocka_unit_test(test_fill_log),      cmocka_unit_test(test_fill_refused),
-        cmocka_unit_test(test_fill_2d),       cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_fill_2d),       cmocka_unit_test(test_fill_double_only),
+        cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

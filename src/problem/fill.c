@@ -35,8 +35,7 @@
 
 typedef struct {
     double *x;      /* (d,) */
-    int ok;         /* 1: filled with the limit value; 2: value is MPFR's at x itself (the double
-                       formula alone is NaN there); 0: refused (why) */
+    int ok;         /* 1: filled with the limit value; 0: refused (why) */
     mpfr_t value;   /* the limit, at the precision it was computed at */
     double agree;   /* how closely the sides agree (absolute) at the smallest step */
     int sides;      /* how many sides took part */
@@ -126,15 +125,6 @@ static void compute_limit(const ua_problem *p, fill_entry *e)
     e->ok = 0;
     e->agree = NAN;
     e->sides = 0;
-    /* NaN in double but a number in MPFR (x^2/sinh(x^2) at x = 5e-324: x^2 underflows in
-     * double only): no singularity, the MPFR value is the value */
-    if (p->target->builtin) p->target->builtin->eval_mpfr(e->value, x[0]);
-    else ua_program_eval_mpfr(&p->target->prog, x, e->value); /* not through the fill */
-    if (mpfr_number_p(e->value)) {
-        e->ok = 2;
-        return;
-    }
-    mpfr_set_nan(e->value);
     if (p->target->builtin) {
         snprintf(e->why, sizeof e->why, "a built-in target is evaluated at doubles only, so no "
                  "limit can be taken");
@@ -306,6 +296,12 @@ static fill_entry *entry_at(const ua_problem *p, ua_fill *f, const double *x)
 static int fill_hook(void *ctx, const double *x, mpfr_t y)
 {
     const ua_problem *p = ctx;
+    /* NaN in double but a number in MPFR (x^2/sinh(x^2) at x = 5e-324: x^2 underflows in double
+     * only; erfc(x)*exp(x^2) beyond 26.6: inf * 0): no singularity, MPFR's value is the value,
+     * and nothing is cached or reported (there may be many such points) */
+    if (p->target->builtin) p->target->builtin->eval_mpfr(y, x[0]);
+    else ua_program_eval_mpfr(&p->target->prog, x, y); /* not through the fill */
+    if (mpfr_number_p(y)) return 1;
     ua_fill *f = p->fill;
     pthread_mutex_lock(&f->mu);
     fill_entry *e = entry_at(p, f, x);
@@ -379,7 +375,7 @@ ua_status ua_problem_limit(const ua_problem *p, const double *x, double *limit, 
     char pt[512];
     if (e->ok) {
         if (limit) *limit = mpfr_get_d(e->value, MPFR_RNDN);
-        if (agree) *agree = e->ok == 1 ? e->agree : 0;
+        if (agree) *agree = e->agree;
     } else {
         if (limit) *limit = NAN;
         if (agree) *agree = NAN;
@@ -398,7 +394,7 @@ size_t ua_problem_filled(const ua_problem *p, size_t i, double *x, double *value
     pthread_mutex_lock(&f->mu);
     size_t count = 0;
     for (size_t k = 0; k < f->n; k++) {
-        if (f->e[k].ok != 1) continue;
+        if (!f->e[k].ok) continue;
         if (count == i) {
             if (x) memcpy(x, f->e[k].x, p->d * sizeof *x);
             if (value) *value = mpfr_get_d(f->e[k].value, MPFR_RNDN);
@@ -437,7 +433,7 @@ ua_status ua_problem_fill_text(const ua_problem *p, char **text)
     if (f) pthread_mutex_lock(&f->mu);
     for (size_t i = 0; f && i < f->n; i++) {
         const fill_entry *e = &f->e[i];
-        if (e->ok != 1) continue;
+        if (!e->ok) continue;
         double v = mpfr_get_d(e->value, MPFR_RNDN);
         if (v < vmin) vmin = v;
         if (v > vmax) vmax = v;
