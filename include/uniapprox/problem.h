@@ -270,8 +270,10 @@ const char *ua_problem_sampling(const ua_problem *p);
  * nothing changes. Every evaluation of the problem's target uses it (ua_problem_target): the
  * double and MPFR sampling of the families and the MPFR reference of ua_model_measure, so the fit
  * and its verdict see the same values. A point whose limit is refused stays NaN (the fit then
- * fails as it would without the option, naming the point). Limits are computed once per point
- * and cached (thread-safe). Off by default. Call before evaluating p.
+ * fails as it would without the option, naming the point, with the reason). A point where only
+ * the double formula is NaN (x^2/sinh(x^2) at 5e-324, where x^2 underflows) gets MPFR's value
+ * there, and is not counted as filled. Limits are computed once per point and cached
+ * (thread-safe). Off by default. Call before evaluating p.
  * Errors: UA_EINVAL (NULL, a problem other than FORMULA), UA_ENOMEM.
  */
 ua_status ua_problem_set_fill_removable(ua_problem *p, int on);
