@@ -128,13 +128,27 @@ static ua_status check_isolated(ua_f32_fn fn, const ua_target *t, float lo, floa
     int fds[2];
     if (pipe(fds) != 0) return ua_exhaustive_f32(fn, t, lo, hi, opt, r);
     fflush(NULL);
+    /* no signal between the fork and the registration of the child: a Ctrl-C then would leave
+     * the child running */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &old);
     pid_t pid = fork();
+    if (pid > 0) ua_cli_kill_on_signal(pid); /* a Ctrl-C of ours ends the check too */
+    if (pid == 0) { /* the child dies of these signals as it is, with nothing to clean */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (pid < 0) {
         close(fds[0]);
         close(fds[1]);
         return ua_exhaustive_f32(fn, t, lo, hi, opt, r);
     }
-    if (pid > 0) ua_cli_kill_on_signal(pid); /* a Ctrl-C of ours ends the check too */
     if (pid == 0) {
         close(fds[0]);
         child_report rep;

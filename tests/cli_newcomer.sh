@@ -83,7 +83,7 @@ done
 expect_grep err.txt "\[src/" "--debug keeps the source path"
 expect_exit 2 "fit --json, a bad target" -- "$UA" fit 'log(x)' --json
 [ "$(wc -l <err.txt)" -eq 1 ] && pass || fail "fit --json: one error line"
-expect_grep err.txt '^{"error":"log(x) .*","status":2,"command":"fit"}$' "fit --json: the error is JSON"
+expect_grep err.txt '^{"error":".*NaN.*","status":2,"command":"fit"}$' "fit --json: the error is JSON"
 expect_exit 3 "fit --json, an unwritable output" -- "$UA" fit x --json -o no/dir/m.safetensors
 expect_grep err.txt '"status":3' "--json: exit 3 in the JSON error"
 expect_exit 2 "eval --json, a bad model" -- "$UA" eval bad.safetensors 1 --json
@@ -133,8 +133,10 @@ npy_i4() { # file v1 .. v6: int32 (2, 3), written by hand (NumPy format 1.0)
 }
 npy_i4 sx.npy 0 1 2 2 1 0
 npy_i4 sy.npy 0 1 0 1 10000000 1
-# under a 2 GB address-space cap: without the bound the model asked for ~8 GB
-(ulimit -v 2000000 2>/dev/null; "$UA" fit --family seq --data sx.npy --targets sy.npy --epochs 1 >out.txt 2>err.txt)
+# under a 2 GB address-space cap where the build allows one (not under ASan): without the bound
+# the model asked for ~8 GB
+cap=""; sh -c 'ulimit -v 2000000 && "$0" --version' "$UA" >/dev/null 2>&1 && cap="ulimit -v 2000000;"
+(eval "$cap"; "$UA" fit --family seq --data sx.npy --targets sy.npy --epochs 1 >out.txt 2>err.txt)
 rc=$?
 [ "$rc" -eq 2 ] && pass || fail "a class of 10^7 in 6 positions: exit $rc, expected 2"
 expect_grep err.txt "sy.npy: sequence 1, position 1: class 10000000 is far beyond" "the targets file is named"
@@ -163,10 +165,11 @@ interrupt_check() { # SIG
     want=143; [ "$1" = INT ] && want=130 # 128 + the signal's number
     [ "$rc" -eq "$want" ] && pass || fail "check --exhaustive after SIG$1: exit $rc, expected $want"
     [ -z "$(ls -A tmpx)" ] && pass || fail "SIG$1: a temporary folder is left: $(ls -A tmpx)"
-    sleep 0.2
-    # the forked checking child has its parent's command line
-    ps -eo args= | grep -q "^$UA check m.safetensors --exhaustive --threads 1 --timeout 60" &&
-        fail "SIG$1: the checking child outlived its parent" || pass
+    # the forked checking child has its parent's command line; SIGKILL takes a moment
+    i=0
+    while [ $i -lt 50 ] && ps -eo args= | grep -q "^$UA check m.safetensors --exhaustive --threads 1 --timeout 60"; do
+        sleep 0.1; i=$((i + 1)); done
+    [ $i -lt 50 ] && pass || fail "SIG$1: the checking child outlived its parent"
 }
 interrupt_check TERM
 if env --default-signal=INT true 2>/dev/null; then interrupt_check INT; else
