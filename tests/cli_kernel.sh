@@ -94,7 +94,7 @@ expect_exit 0 "split-dir" -- "$UA" fit --split-dir uci --family kernel -o u.safe
 grep -qi rmse err.txt && fail "the fitter prints no rmse on stderr: $(cat err.txt)" || pass
 expect_exit 0 "info split" -- "$UA" info u.safetensors --json
 expect_grep out.txt '"train_rmse"' "kernel split: train_rmse stored"
-expect_le "$(sed -n 's/.*"test_rmse":[[:space:]]*"\([-0-9.eE+]*\)".*/\1/p' out.txt)" 0.02 "test RMSE on held-out grid rows"
+expect_le "$(json_num out.txt test_rmse)" 0.02 "test RMSE on held-out grid rows (a JSON number)"
 
 # rf: fit, eval, export
 expect_exit 0 "rf fit" -- "$UA" fit --data s.csv --family rf --features 200 --act tanh -o r.safetensors --json
