@@ -25,7 +25,7 @@ and tolerance asked:
 
 Usage:
   nd_anchors.py run --ua UNIAPPROX --out RESULTS.jsonl [--dims 2,4,...] [--tols 1e-3,...] ...
-  nd_anchors.py table RESULTS.jsonl [--md FILE]   the markdown tables (docs/nd.md)
+  nd_anchors.py table RESULTS.jsonl... [--md FILE]   the markdown tables (docs/nd.md)
   nd_anchors.py build-time --ua UNIAPPROX       chebnd's fit time in d = 2 (median of rounds)
 Every number written is measured in this run; a method skipped (too many points for its
 cost, a family not registered, a constructor that spent its evaluation budget without resolving
@@ -374,7 +374,8 @@ def fmt_err(r):
 
 
 def cmd_table(a):
-    rows = [json.loads(l) for l in open(a.results)]
+    rows = [json.loads(l) for name in a.results for l in open(name)]
+    rows.sort(key=lambda r: (r["d"], genz.FAMILIES.index(r["family"]), -r["tol"]))
     lines = []
     w = lines.append
     w("| family | d | tol | chebnd evals | chebnd err | sparse evals | sparse err (test) | "
@@ -519,7 +520,7 @@ def main():
     b.add_argument("--rounds", type=int, default=7)
     b.add_argument("--timeout", type=float, default=120)
     t = sub.add_parser("table")
-    t.add_argument("results")
+    t.add_argument("results", nargs="+")
     t.add_argument("--md")
     a = ap.parse_args()
     if a.cmd == "run":
