@@ -128,6 +128,7 @@ static void test_point_counts(void **state)
     assert_int_equal(gc.calls, 1581);
     assert_int_equal(g->evaluations, 1581);
     assert_true(tu_meta_number(meta, "evaluations") == 1581);
+    ua_model_free(meta);
     /* localp uses the same nested counts */
     gc.calls = 0;
     const char *kl[] = { "rule", "localp", "level", "4", "refinement", "none", "abs-tol", "1e300", NULL };
