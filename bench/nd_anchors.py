@@ -222,7 +222,7 @@ def fit_constructor(a, fam, case, tol, tmp, pts_file, ft):
     if fam == "sparse" and case["family"] in LOCAL_FAMILIES:
         opts += ["--rule", "localp"]
     args = ["fit", case["formula"], "--vars", ",".join("x%d" % (i + 1) for i in range(d)),
-            "--domain", "0:1", "--family", fam, a.tol_option, "%g" % tol, "--check-points",
+            "--domain", "0:1", "--family", fam, a.tol_option, "%g" % tol, "--points",
             str(a.check_points), "--json", "-o", model] + opts
     rc, out, err, secs = ua_run(a.ua, args, a.timeout)
     r = {"method": fam, "rc": rc, "wall_s": round(secs, 3)}
@@ -473,7 +473,7 @@ def cmd_build_time(a):
         times, out = [], None
         for _ in range(a.rounds):
             rc, out, err, _ = ua_run(a.ua, ["fit", case["formula"], "--vars", "x1,x2", "--domain",
-                                            "0:1", "--family", "chebnd", "--check-points", "1000",
+                                            "0:1", "--family", "chebnd", "--points", "1000",
                                             "--json"], a.timeout)
             if out is None:
                 break

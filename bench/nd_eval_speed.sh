@@ -25,7 +25,7 @@ while read -r fam gname d tol; do
     expr=$("$PY" -c "import sys; sys.path.insert(0, '$ROOT/tests/gen'); import genz
 print([c['c_expr'] for c in genz.cases([$d]) if c['family'] == '$gname'][0])")
     if ! "$UA" fit "$formula" --vars "$vars" --domain 0:1 --family "$fam" --tol "$tol" \
-            --check-points 2000 --json -o "$OUT/m.safetensors" >"$OUT/fit.json" 2>"$OUT/err.txt" \
+            --points 2000 --json -o "$OUT/m.safetensors" >"$OUT/fit.json" 2>"$OUT/err.txt" \
             && [ ! -s "$OUT/m.safetensors" ]; then
         echo "$fam $gname d=$d: fit failed: $(tail -c 200 "$OUT/err.txt")"; continue
     fi

@@ -13,18 +13,18 @@ skip() { echo "SKIP: $*"; }
 
 # ---- the automatic choice ------------------------------------------------------------------
 
-expect_exit 0 "auto, 1-D formula" -- "$UA" fit 'exp(x)' --domain 0:1 --check-points 2000
+expect_exit 0 "auto, 1-D formula" -- "$UA" fit 'exp(x)' --domain 0:1 --points 2000
 expect_grep out.txt "^family  *cheb (auto: a formula in 1 variable" "the report says why"
 expect_exit 0 "--family auto, json" -- "$UA" fit 'exp(x)' --domain 0:1 --family auto \
-    --check-points 2000 --json -o m.safetensors
+    --points 2000 --json -o m.safetensors
 expect_grep out.txt '"family_choice":[[:space:]]*"auto: a formula in 1 variable' "json family_choice"
 expect_exit 0 "info" -- "$UA" info m.safetensors
 expect_grep out.txt "family_choice  *auto: a formula in 1 variable" "the model keeps the reason"
 expect_exit 0 "a named family records no choice" -- "$UA" fit 'exp(x)' --domain 0:1 --family cheb \
-    --check-points 2000 --json
+    --points 2000 --json
 if grep -q family_choice out.txt; then fail "family_choice with --family cheb"; else pass; fi
 expect_exit 0 "an option of the chosen family" -- "$UA" fit 'exp(x)' --domain 0:1 --tol 1e-10 \
-    --check-points 2000
+    --points 2000
 expect_exit 2 "an option of another family" -- "$UA" fit 'exp(x)' --domain 0:1 --hidden 8
 expect_grep err.txt "not an option of the cheb family" "names the chosen family"
 expect_exit 0 "fit --family auto --help" -- "$UA" fit --family auto --help
@@ -32,7 +32,7 @@ expect_grep out.txt "^families" "auto's help lists the families"
 
 if has_family chebnd; then
     expect_exit 0 "auto, 2-D formula" -- "$UA" fit 'exp(-x1^2-x2^2)' --vars x1,x2 --domain 0:1 \
-        --check-points 5000 --json
+        --points 5000 --json
     expect_grep out.txt '"family":[[:space:]]*"chebnd"' "a 2-D formula goes to chebnd"
     expect_grep out.txt '"family_choice":[[:space:]]*"auto: a formula in 2 variables' "2-D why"
 else
@@ -40,7 +40,7 @@ else
 fi
 if has_family sparse; then
     expect_exit 0 "auto, 4-D formula" -- "$UA" fit 'exp(-(x1^2+x2^2+x3^2+x4^2))' \
-        --vars x1,x2,x3,x4 --domain 0:1 --tol 1e-6 --check-points 5000 --json
+        --vars x1,x2,x3,x4 --domain 0:1 --tol 1e-6 --points 5000 --json
     expect_grep out.txt '"family":[[:space:]]*"sparse"' "a 4-D formula goes to sparse"
     expect_grep out.txt '"family_choice":[[:space:]]*"auto: a formula in 4 variables' "4-D why"
 else
@@ -63,7 +63,7 @@ genz_case() {
     formula=$(printf '%s\n' "$line" | cut -f4)
     vars=$(seq -s, -f 'x%g' 1 "$d")
     "$UA" fit "$formula" --vars "$vars" --domain 0:1 --family "$fam" --tol "$tol" \
-        --check-points 4000 --json "$@" >out.txt 2>err.txt
+        --points 4000 --json "$@" >out.txt 2>err.txt
     rc=$?
     ratio=$(sed -n 's/.*"ratio":[[:space:]]*\([-0-9.eE+]*\).*/\1/p' out.txt | head -n 1)
     err=$(json_num out.txt max_rel_scale_err)
