@@ -355,7 +355,9 @@ static void test_rel_tol_signs(void **st)
     assert_non_null(ua_model_meta(m, "warning"));
     ua_measurement_free(&r);
     ua_model_free(m);
-    static const char *const kv[] = { "rel-tol", "1e-8", NULL };
+    /* (--max-length bounds the work of the piece that does not resolve: 65537 coefficients
+     * took 43 s) */
+    static const char *const kv[] = { "rel-tol", "1e-8", "max-length", "1025", NULL };
     m = fit_measure("exp(2/x)*cos(1/x)", 0.05, 1.0, kv, &fs, &r);
     assert_true(fs == UA_OK || fs == UA_ENOTRESOLVED);
     size_t wrong = 0;
