@@ -32,7 +32,7 @@ static const char *first_by_name(const ua_problem *p)
 /* A formula problem on [0,1]^d in the variables x1..xd. */
 static ua_problem *formula(const char *spec, size_t d)
 {
-    char names[16][8];
+    char names[16][24];
     const char *vars[16];
     double lo[16], hi[16];
     assert_true(d <= 16);
