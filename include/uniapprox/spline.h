@@ -40,8 +40,11 @@ typedef enum {
                                  first two and the last two intervals are one cubic each
                                  (reproduces every cubic exactly) */
     UA_SPLINE_NATURAL = 1,    /* s'' = 0 at both ends (reproduces straight lines) */
-    UA_SPLINE_CLAMPED = 2     /* s' given at both ends (slope_a, slope_b; reproduces cubics when
+    UA_SPLINE_CLAMPED = 2,    /* s' given at both ends (slope_a, slope_b; reproduces cubics when
                                  the slopes are exact) */
+    UA_SPLINE_HERMITE = 3     /* no end condition: a piecewise cubic Hermite interpolant whose
+                                 slopes come from a local rule (PCHIP, Akima); a model's label,
+                                 not an option of ua_spline_fit */
 } ua_spline_bc;
 
 /* The spline variable t = map(x). Append only. */

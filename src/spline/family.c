@@ -6,7 +6,7 @@
  * (B, C, D of each knot's interval in the local coordinate u, zeros at the last knot of each
  * piece); "breaks" F64 (P + 1,) (the first knot, the jump locations, the last knot); "scale" F64
  * (1,) (a power of two multiplying the polynomial part; 1 unless the values approach the overflow
- * limit). Metadata: "map" = none | log | asinh, "bc" = not-a-knot | natural | clamped (with
+ * limit). Metadata: "map" = none | log | asinh, "bc" = not-a-knot | natural | clamped | hermite (with
  * "slope_a", "slope_b"), "resolved" = 1 | 0, "error_estimate", "evaluations".
  */
 #include <float.h>
@@ -119,8 +119,9 @@ static ua_status spline_load(const ua_st *st, double lo, double hi, void **state
     if (bcname && !strcmp(bcname, "not-a-knot")) bc = UA_SPLINE_NOT_A_KNOT;
     else if (bcname && !strcmp(bcname, "natural")) bc = UA_SPLINE_NATURAL;
     else if (bcname && !strcmp(bcname, "clamped")) bc = UA_SPLINE_CLAMPED;
-    else return UA_ERR(UA_EFORMAT, "spline model: metadata 'bc' must be not-a-knot, natural or "
-                       "clamped");
+    else if (bcname && !strcmp(bcname, "hermite")) bc = UA_SPLINE_HERMITE;
+    else return UA_ERR(UA_EFORMAT, "spline model: metadata 'bc' must be not-a-knot, natural, "
+                       "clamped or hermite");
     if (bc == UA_SPLINE_CLAMPED &&
         (meta_double(st, "slope_a", &sa) || meta_double(st, "slope_b", &sb2) || !isfinite(sa) ||
          !isfinite(sb2)))

@@ -67,6 +67,7 @@ const char *ua_spline_bc_name(ua_spline_bc bc)
     switch (bc) {
     case UA_SPLINE_NATURAL: return "natural";
     case UA_SPLINE_CLAMPED: return "clamped";
+    case UA_SPLINE_HERMITE: return "hermite";
     default: return "not-a-knot";
     }
 }
@@ -82,7 +83,8 @@ static ua_status check_and_copy(size_t n, const double *x, const double *y, size
         return UA_ERR(UA_EINVAL, "spline: %zu knots in %zu pieces", n, npieces);
     if (map != UA_SPLINE_MAP_NONE && map != UA_SPLINE_MAP_LOG && map != UA_SPLINE_MAP_ASINH)
         return UA_ERR(UA_EINVAL, "spline: unknown map %d", (int)map);
-    if (bc != UA_SPLINE_NOT_A_KNOT && bc != UA_SPLINE_NATURAL && bc != UA_SPLINE_CLAMPED)
+    if (bc != UA_SPLINE_NOT_A_KNOT && bc != UA_SPLINE_NATURAL && bc != UA_SPLINE_CLAMPED &&
+        bc != UA_SPLINE_HERMITE)
         return UA_ERR(UA_EINVAL, "spline: unknown end condition %d", (int)bc);
     if (bc == UA_SPLINE_CLAMPED && !(isfinite(slope_a) && isfinite(slope_b)))
         return UA_ERR(UA_EINVAL, "spline: clamped end slopes must be finite (%g, %g)", slope_a,

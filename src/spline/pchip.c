@@ -101,9 +101,9 @@ ua_status ua_spline_hermite(size_t n, const double *x, const double *y, const do
         c[2] = h * (d[i] + d[i + 1] - 2.0 * m) / scale;
     }
     size_t first[2] = { 0, n };
-    /* the end condition is only the model's label here: not-a-knot, the family's default */
+    /* the slopes come from the local rule, not from an end condition: labelled "hermite" */
     ua_status s = ua_spline_from_parts(n, x, y, cf, scale, 1, first, UA_SPLINE_MAP_NONE,
-                                       UA_SPLINE_NOT_A_KNOT, 0.0, 0.0, out);
+                                       UA_SPLINE_HERMITE, 0.0, 0.0, out);
     free(cf);
     return s;
 }
