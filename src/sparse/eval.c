@@ -15,6 +15,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -131,11 +132,97 @@ void ua_sparse_to_t(const ua_sparse *g, const double *x, double *t)
     }
 }
 
+/* The local rule at many points: the same sum as eval_local, in the same order and with the same
+ * products (so bitwise equal to it and to the export), but each point's 1-D basis values come
+ * from a table per dimension over the distinct node ids of that dimension, computed once per
+ * evaluation point (a few dozen ids) instead of once per grid point and dimension. The tables'
+ * index of every grid point, cidx (n, d), is found once per call by binary search. */
+typedef struct {
+    uint32_t *uid[UA_PROBLEM_MAX_DIM]; /* the distinct ids of dimension i, sorted */
+    size_t nu[UA_PROBLEM_MAX_DIM];
+    double *b[UA_PROBLEM_MAX_DIM];     /* (nu[i],) basis values at the current point */
+    uint32_t *cidx;                    /* (n, d) */
+} local_tables;
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void local_tables_free(local_tables *lt, size_t d)
+{
+    for (size_t i = 0; i < d; i++) {
+        free(lt->uid[i]);
+        free(lt->b[i]);
+    }
+    free(lt->cidx);
+}
+
+static ua_status local_tables_make(const ua_sparse *g, local_tables *lt)
+{
+    const size_t d = g->d, n = g->n;
+    memset(lt, 0, sizeof *lt);
+    lt->cidx = malloc(n * d * sizeof *lt->cidx);
+    if (!lt->cidx) return UA_ENOMEM_ERR(n * d * sizeof *lt->cidx);
+    for (size_t i = 0; i < d; i++) {
+        uint32_t *u = malloc(n * sizeof *u);
+        lt->uid[i] = u;
+        if (!u) return UA_ENOMEM_ERR(n * sizeof *u);
+        for (size_t p = 0; p < n; p++) u[p] = g->node[p * d + i];
+        qsort(u, n, sizeof *u, cmp_u32);
+        size_t m = 0;
+        for (size_t p = 0; p < n; p++)
+            if (m == 0 || u[p] != u[m - 1]) u[m++] = u[p];
+        lt->nu[i] = m;
+        lt->b[i] = malloc(m * sizeof *lt->b[i]);
+        if (!lt->b[i]) return UA_ENOMEM_ERR(m * sizeof *lt->b[i]);
+        for (size_t p = 0; p < n; p++) {
+            uint32_t id = g->node[p * d + i];
+            size_t lo = 0, hi = m; /* u[lo] <= id < u[hi] */
+            while (hi - lo > 1) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (u[mid] <= id) lo = mid;
+                else hi = mid;
+            }
+            lt->cidx[p * d + i] = (uint32_t)lo;
+        }
+    }
+    return UA_OK;
+}
+
+static double eval_local_tables(const ua_sparse *g, const local_tables *lt, const double *t)
+{
+    const size_t d = g->d;
+    for (size_t i = 0; i < d; i++)
+        for (size_t k = 0; k < lt->nu[i]; k++)
+            lt->b[i][k] = ua_sparse_local_basis(lt->uid[i][k], g->order, t[i]);
+    double sum = 0.0;
+    for (size_t p = 0; p < g->n; p++) {
+        const uint32_t *c = lt->cidx + p * d;
+        double v = g->surplus[p];
+        for (size_t i = 0; i < d && v != 0.0; i++) v *= lt->b[i][c[i]];
+        sum += v;
+    }
+    return sum;
+}
+
 ua_status ua_sparse_predict(const ua_sparse *g, const double *x, size_t n, double *y)
 {
+    double t[UA_PROBLEM_MAX_DIM];
+    if (g->rule == UA_SPARSE_LOCALP && n > 1) {
+        local_tables lt;
+        ua_status s = local_tables_make(g, &lt);
+        if (s == UA_OK)
+            for (size_t r = 0; r < n; r++) {
+                ua_sparse_to_t(g, x + r * g->d, t);
+                y[r] = eval_local_tables(g, &lt, t);
+            }
+        local_tables_free(&lt, g->d);
+        return s;
+    }
     double *work = malloc(ua_sparse_work_size(g) * sizeof *work);
     if (!work) return UA_ENOMEM_ERR(ua_sparse_work_size(g) * sizeof(double));
-    double t[UA_PROBLEM_MAX_DIM];
     for (size_t r = 0; r < n; r++) {
         ua_sparse_to_t(g, x + r * g->d, t);
         y[r] = ua_sparse_eval_t(g, t, g->nblocks, g->n, work);
