@@ -20,8 +20,9 @@ static const char help[] =
     "exported as standalone C:\n"
     "  1. a special function, J0(x) on [0, 100], by adaptive Chebyshev interpolation (cheb),\n"
     "     measured against MPFR;\n"
-    "  2. a 3-D formula, exp(-x^2-y^2)*cos(z) on [-1,1]x[-1,1]x[0,3], by kernel ridge\n"
-    "     regression from 1000 quasi-random samples, measured against MPFR at 100000 points;\n"
+    "  2. a 3-D formula, exp(-x^2-y^2)*cos(z) on [-1,1]x[-1,1]x[0,3], by low-rank Chebyshev\n"
+    "     approximation (chebnd, the automatic choice for 2 or 3 variables), measured against\n"
+    "     MPFR at 100000 points;\n"
     "  3. your own C code: the eccentric anomaly E(M) of Kepler's equation E - 0.5 sin E = M,\n"
     "     solved by Newton's method, on [0, pi], by cheb, measured against the function itself;\n"
     "  4. a UCI regression set, Yacht Hydrodynamics (split 0 of the standard 20: 277 training\n"
@@ -221,15 +222,14 @@ int cmd_demo(int argc, char **argv)
         ua_problem_free(p);
         p = NULL;
     }
-    /* 2. a 3-D formula, learnt from samples of it, measured against MPFR */
+    /* 2. a 3-D formula, resolved by the low-rank constructor, measured against MPFR */
     rows[1].what = "exp(-x^2-y^2)*cos(z), 3-D";
-    rows[1].family = "kernel";
+    rows[1].family = "chebnd";
     if (!s) {
         static const char *const vars[] = { "x", "y", "z" };
         const double lo[] = { -1, -1, 0 }, hi[] = { 1, 1, 3 };
-        static const char *const o[] = { "samples", "1000" };
         if (!(s = formula("exp(-x^2-y^2)*cos(z)", vars, 3, lo, hi, &p)))
-            s = run(dirbuf, p, "kernel", o, 1, &rows[1], NULL, UA_EXPORT_DOUBLE);
+            s = run(dirbuf, p, "chebnd", NULL, 0, &rows[1], NULL, UA_EXPORT_DOUBLE);
         ua_problem_free(p);
         p = NULL;
     }
