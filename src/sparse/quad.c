@@ -12,17 +12,12 @@
 #include "internal.h"
 #include "uniapprox/chebtech.h"
 
-/* w (nodes_upto(maxl),) by id. Cost O(4^maxl) for clenshaw-curtis (one rule per level). */
+/* w (nodes_upto(maxl),) by id for clenshaw-curtis. Cost O(4^maxl) (one rule per level). */
 static ua_status weights_by_id(const ua_sparse *g, int maxl, double *w)
 {
     w[0] = 1.0;
     for (int l = 1; l <= maxl; l++) {
         size_t M = (size_t)1 << l, first = ua_sparse_first_id(l);
-        if (g->rule == UA_SPARSE_LOCALP) {
-            for (size_t j = 0; j < ua_sparse_nodes_new(l); j++)
-                w[first + j] = ua_sparse_node_weight(g->rule, g->order, (uint32_t)(first + j));
-            continue;
-        }
         double *cc = malloc((M + 1) * sizeof *cc);
         if (!cc) return UA_ENOMEM_ERR((M + 1) * sizeof *cc);
         ua_cc_weights(M + 1, cc);
@@ -38,10 +33,21 @@ double ua_sparse_integral(const ua_sparse *g)
     const size_t d = g->d;
     double *w[UA_PROBLEM_MAX_DIM] = { 0 }, vol = 1.0, sum = 0.0;
     int ok = 1;
-    for (size_t i = 0; i < d && ok; i++) {
+    for (size_t i = 0; i < d; i++) vol *= g->hi[i] - g->lo[i];
+    if (g->rule == UA_SPARSE_LOCALP) {
+        /* a hat's or bubble's area costs O(1) from its id: no table, whose size would be
+         * 2^maxlevel (a localp level may reach 30; a table there is gigabytes) */
+        for (size_t p = 0; p < g->n; p++) {
+            double v = g->surplus[p];
+            for (size_t i = 0; i < d; i++)
+                v *= ua_sparse_node_weight(g->rule, g->order, g->node[p * d + i]);
+            sum += v;
+        }
+        return sum * vol;
+    }
+    for (size_t i = 0; i < d && ok; i++) { /* clenshaw-curtis levels are at most 16 */
         w[i] = malloc(ua_sparse_nodes_upto(g->maxlevel[i]) * sizeof *w[i]);
         ok = w[i] && !weights_by_id(g, g->maxlevel[i], w[i]);
-        vol *= g->hi[i] - g->lo[i];
     }
     for (size_t p = 0; ok && p < g->n; p++) {
         double v = g->surplus[p];
