@@ -123,13 +123,20 @@ double ua_sparse_eval_below(const ua_sparse *g, const double *t, size_t nb,
     return eval_cc(g, t, nb, below, work);
 }
 
-void ua_sparse_to_t(const ua_sparse *g, const double *x, double *t)
+int ua_sparse_to_t(const ua_sparse *g, const double *x, double *t)
 {
+    /* a point within a few ulps of an edge is the edge (x = hi may map to 1 + 1 ulp); anything
+     * further out is outside the box, where the interpolant means nothing: the callers answer
+     * NaN, like the other families, instead of the value at the nearest edge */
+    const double slack = 1.0 + 8.0 * 0x1p-52;
+    int inside = 1;
     for (size_t i = 0; i < g->d; i++) {
         double mid = 0.5 * g->lo[i] + 0.5 * g->hi[i], half = 0.5 * g->hi[i] - 0.5 * g->lo[i];
         double s = (x[i] - mid) / half;
-        t[i] = s < -1.0 ? -1.0 : s > 1.0 ? 1.0 : s; /* NaN stays NaN */
+        if (!(fabs(s) <= slack)) inside = 0; /* NaN too */
+        t[i] = s < -1.0 ? -1.0 : s > 1.0 ? 1.0 : s == s ? s : 0.0;
     }
+    return inside;
 }
 
 /* The local rule at many points: the same sum as eval_local, in the same order and with the same
@@ -215,8 +222,7 @@ ua_status ua_sparse_predict(const ua_sparse *g, const double *x, size_t n, doubl
         ua_status s = local_tables_make(g, &lt);
         if (s == UA_OK)
             for (size_t r = 0; r < n; r++) {
-                ua_sparse_to_t(g, x + r * g->d, t);
-                y[r] = eval_local_tables(g, &lt, t);
+                y[r] = ua_sparse_to_t(g, x + r * g->d, t) ? eval_local_tables(g, &lt, t) : NAN;
             }
         local_tables_free(&lt, g->d);
         return s;
@@ -224,8 +230,8 @@ ua_status ua_sparse_predict(const ua_sparse *g, const double *x, size_t n, doubl
     double *work = malloc(ua_sparse_work_size(g) * sizeof *work);
     if (!work) return UA_ENOMEM_ERR(ua_sparse_work_size(g) * sizeof(double));
     for (size_t r = 0; r < n; r++) {
-        ua_sparse_to_t(g, x + r * g->d, t);
-        y[r] = ua_sparse_eval_t(g, t, g->nblocks, g->n, work);
+        y[r] = ua_sparse_to_t(g, x + r * g->d, t) ? ua_sparse_eval_t(g, t, g->nblocks, g->n, work)
+                                                  : NAN;
     }
     free(work);
     return UA_OK;

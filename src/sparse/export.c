@@ -28,10 +28,15 @@ static void emit_common(const ua_emit *e, const ua_sparse *g)
     ua_emit_array(e, "hi", g->hi, g->d);
     ua_emit_array(e, "c", g->surplus, g->n);
     fprintf(out, "static unsigned %s_first(int l) { return l == 0 ? 0u : l == 1 ? 1u : (1u << (l - 1)) + 1u; }\n", nm);
-    fprintf(out, "static void %s_to_t(const %s *x, %s *t)\n{\n    for (int i = 0; i < %zu; i++) {\n"
+    /* 0 outside the box (beyond 8 ulps of an edge) or at NaN: the caller answers NaN */
+    fprintf(out, "static int %s_to_t(const %s *x, %s *t)\n{\n    int inside = 1;\n"
+                 "    for (int i = 0; i < %zu; i++) {\n"
                  "        %s mid = (%s)0.5 * %s_lo[i] + (%s)0.5 * %s_hi[i], half = (%s)0.5 * %s_hi[i] - (%s)0.5 * %s_lo[i];\n"
-                 "        %s s = (x[i] - mid) / half;\n        t[i] = s < -1 ? -1 : s > 1 ? 1 : s;\n    }\n}\n",
-            nm, T, T, g->d, T, T, nm, T, nm, T, nm, T, nm, T);
+                 "        %s s = (x[i] - mid) / half;\n"
+                 "        if (!(fabs%s(s) <= (%s)1 + (%s)8 * %s)) inside = 0;\n"
+                 "        t[i] = s < -1 ? -1 : s > 1 ? 1 : s == s ? s : 0;\n    }\n    return inside;\n}\n",
+            nm, T, T, g->d, T, T, nm, T, nm, T, nm, T, nm, T, e->f, T, T,
+            e->fl ? "0x1p-23f" : "0x1p-52");
 }
 
 static void emit_local(const ua_emit *e, const ua_sparse *g)
@@ -49,7 +54,7 @@ static void emit_local(const ua_emit *e, const ua_sparse *g)
                  "    return %s;\n}\n",
             T, nm, T, nm, nm, T, f, f, T, g->order == 2 ? "(1 - s) * (1 + s)" : "1 - s");
     ua_emit_eval_begin(e);
-    fprintf(out, "    %s t[%zu], sum = 0;\n    %s_to_t(x, t);\n"
+    fprintf(out, "    %s t[%zu], sum = 0;\n    if (!%s_to_t(x, t)) { y[0] = NAN; return; }\n"
                  "    for (unsigned long p = 0; p < %zuul; p++) {\n"
                  "        const unsigned *nd = %s_nd + p * %zu;\n        %s v = %s_c[p];\n"
                  "        for (int i = 0; i < %zu && v != 0; i++) v *= %s_basis(nd[i], t[i]);\n"
@@ -121,7 +126,7 @@ static void emit_cc(const ua_emit *e, const ua_sparse *g)
     fprintf(out,
             "    %s t[%zu], v[%u], pp[%zu], sum = 0;\n"
             "    unsigned long m[%zu] = {0}, nn[%zu] = {0};\n    const %s *vb[%zu];\n"
-            "    %s_to_t(x, t);\n"
+            "    if (!%s_to_t(x, t)) { y[0] = NAN; return; }\n"
             "    for (int i = 0; i < %zu; i++) %s_vals(t[i], (int)%s_ml[i], v + %s_voff[i]);\n"
             "    for (unsigned long b = 0; b < %zuul; b++) {\n"
             "        const unsigned *lv = %s_bl + b * %zu;\n"

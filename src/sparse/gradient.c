@@ -88,7 +88,10 @@ ua_status ua_sparse_gradient(const void *state, const double *x, size_t n, doubl
     for (size_t r = 0; r < n; r++) {
         const double *xr = x + r * d;
         double *gr = grad + r * d;
-        ua_sparse_to_t(g, xr, t);
+        if (!ua_sparse_to_t(g, xr, t)) { /* outside the box: no derivative (ua_sparse_to_t) */
+            for (size_t i = 0; i < d; i++) gr[i] = NAN;
+            continue;
+        }
         for (size_t i = 0; i < d; i++) gr[i] = 0.0;
         if (g->rule == UA_SPARSE_CC) {
             const double *tab[UA_PROBLEM_MAX_DIM];

@@ -170,9 +170,11 @@ double ua_sparse_cc_sum(const ua_sparse *g, const double *const *v, size_t skip0
 /* gradient.c: g (n, d), the partial derivatives in x at x (n, d) (the vtable's gradient).
  * Errors: UA_ENOMEM. */
 ua_status ua_sparse_gradient(const void *state, const double *x, size_t n, double *grad);
-/* t (d,) in [-1, 1]^d of x (d,) in the box (clamped). */
-void ua_sparse_to_t(const ua_sparse *g, const double *x, double *t);
-/* y (n,) at x (n, d). Errors: UA_ENOMEM. */
+/* t (d,) in [-1, 1]^d of x (d,) in the box: 1 when x is in the box (a coordinate within 8 ulps
+ * of an edge counts as on it, and t is clamped to [-1, 1]); 0 when x is outside or NaN (t is then
+ * finite but meaningless: the callers answer NaN). */
+int ua_sparse_to_t(const ua_sparse *g, const double *x, double *t);
+/* y (n,) at x (n, d); NaN where x is outside the box (ua_sparse_to_t). Errors: UA_ENOMEM. */
 ua_status ua_sparse_predict(const ua_sparse *g, const double *x, size_t n, double *y);
 
 /* ---- quadrature (quad.c) -------------------------------------------------------------------- */
