@@ -346,6 +346,23 @@ static void test_fill_2d(void **state)
     assert_true(lim == 1.0);
     ua_problem_free(p);
 
+    /* a limit of 0 on the box's edge: x^2/sinh(x^2) + y at (0, -1) is 1 - 1; the sides' values
+     * at the last step are O(h), which must not be read as a jump (and sign(x)*x/x + y, whose
+     * sides are -2 and 0 there, still is one) */
+    p = formula("x^2/sinh(x^2)+y", v2, 2, -1, 1);
+    double e[2] = { 0, -1 };
+    assert_int_equal(ua_problem_limit(p, e, &lim, NULL), UA_OK);
+    assert_true(fabs(lim) <= 1e-30);
+    e[1] = 0.5;
+    assert_int_equal(ua_problem_limit(p, e, &lim, NULL), UA_OK);
+    assert_true(lim == 1.5);
+    ua_problem_free(p);
+    p = formula("sign(x)*x/x+y", v2, 2, -1, 1);
+    e[1] = -1;
+    assert_int_equal(ua_problem_limit(p, e, &lim, NULL), UA_EDOMAIN);
+    assert_error_has("differ");
+    ua_problem_free(p);
+
     p = formula("x*y/(x^2+y^2)", v2, 2, -1, 1);
     double o[2] = { 0, 0 };
     assert_int_equal(ua_problem_limit(p, o, &lim, NULL), UA_EDOMAIN);

@@ -287,7 +287,9 @@ int ua_problem_fill_removable(const ua_problem *p);
  * sides s = +-1 of x along the box's diagonal and, in d >= 2, along each axis too, at a
  * precision of at least 320 bits (x + h exact; the cancellation of 0/0 costs as many bits as h
  * is small). Accepted when every side converges (its last two values agree to 2^-60 relative to
- * the largest |value|) and all sides agree to 2^-60 relative at the last step; then *limit is
+ * the largest |value| at the first or last step: the size of f around x, so that a limit of 0
+ * is not judged against its own O(h) neighbours) and all sides agree to 2^-60 of that at the
+ * last step; then *limit is
  * their mean rounded to double and *agree the largest absolute difference between two sides at
  * the last step (for a single side, its last change). A side that leaves the box counts only
  * where it is finite; in d >= 2 a direction NaN on both sides (along a line of NaN) is skipped.

@@ -28,7 +28,8 @@
 #define FILL_STEP 12
 #define FILL_STEPS 10
 /* every side must converge, and all sides agree, to this relative to the largest |value| seen
- * at the last step: below half an ulp of double (2^-53), so the limit rounds to the right double */
+ * at the first or the last step: below half an ulp of double (2^-53), so the limit rounds to the
+ * right double */
 #define UA_FILL_TOL 0x1p-60
 /* ua_problem_fill_text lists at most this many points, and summarises more */
 #define UA_FILL_LIST 4
@@ -174,9 +175,14 @@ static void compute_limit(const ua_problem *p, fill_entry *e)
     mpfr_t diff, scale, sum;
     mpfr_inits2(prec, diff, scale, sum, (mpfr_ptr)0);
     mpfr_set_zero(scale, 1);
+    /* the scale of f near the point: the largest |value| at the first and the last step (a
+     * limit of 0, as x^2/sinh(x^2) + y at (0, -1), has sides of size O(h) at the last step: their
+     * difference is measured against the size of f around the point, not against O(h)) */
     for (size_t i = 0; i < nsides; i++) {
         if (!used[i]) continue;
         mpfr_abs(diff, sv[i].last, MPFR_RNDN);
+        if (mpfr_cmp(diff, scale) > 0) mpfr_set(scale, diff, MPFR_RNDN);
+        mpfr_abs(diff, sv[i].first, MPFR_RNDN);
         if (mpfr_cmp(diff, scale) > 0) mpfr_set(scale, diff, MPFR_RNDN);
     }
     char a[32], b[32];
