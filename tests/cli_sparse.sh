@@ -27,6 +27,11 @@ expect_grep out.txt "points" "info shows the points"
 expect_exit 0 "eval a row" -- sh -c "echo '0.1 0.2 0.3 0.4' | '$UA' eval m.safetensors"
 y=$(cat out.txt)
 expect_close "$y" 0.74081822068171788 1e-6 "eval against exp(-0.3)"
+# outside the box: nan, not the value at the nearest edge (the grid is a polynomial of the box)
+expect_exit 0 "eval outside the box" -- sh -c "echo '5 0.2 0.3 0.4' | '$UA' eval m.safetensors"
+expect_grep out.txt "^nan$" "eval outside the box is nan"
+expect_exit 0 "gradient outside the box" -- sh -c "echo '0.1 0.2 -0.5 0.4' | '$UA' eval m.safetensors --gradient"
+expect_grep out.txt "^nan nan nan nan$" "gradient outside the box is nan"
 
 expect_exit 0 "export double" -- "$UA" export m.safetensors --type double --name g4 -o g4.c
 expect_grep g4.c "double g4(const double \*x)" "export signature"
@@ -35,14 +40,17 @@ cat >drv.c <<'C'
 double g4(const double *x);
 int main(void)
 {
-    const double x[4] = { 0.1, 0.2, 0.3, 0.4 };
+    const double x[4] = { 0.1, 0.2, 0.3, 0.4 }, out[4] = { 5, 0.2, 0.3, 0.4 };
     printf("%.17g\n", g4(x));
+    printf("%g\n", g4(out));
     return 0;
 }
 C
 if "$CC" -std=c99 -O2 -Wall -Werror -o drv drv.c g4.c -lm 2>cc.txt; then
     pass
-    expect_close "$(./drv)" "$y" 1e-14 "export agrees with eval"
+    ./drv >drv.txt
+    expect_close "$(sed -n 1p drv.txt)" "$y" 1e-14 "export agrees with eval"
+    [ "$(sed -n 2p drv.txt)" = nan ] && pass || fail "export outside the box: $(sed -n 2p drv.txt), not nan"
 else
     fail "export does not compile"; cat cc.txt >&2
 fi
@@ -75,6 +83,12 @@ expect_grep out.txt '"verdict":[[:space:]]*"resolved"' "kink resolved by the loc
 expect_exit 1 "budget too small" -- "$UA" fit 'exp(-(x^2+y^2+z^2))' --vars x,y,z --domain 0:1 \
     --family sparse --tol 1e-10 --max-evals 60 -o small.safetensors --points 2000
 expect_grep err.txt "max-evals" "the reason names --max-evals"
+# the reason names the user's tolerance (not the internal one the checks tighten) and the
+# estimate the report shows
+expect_grep err.txt "above the tolerance --tol 1e-10" "the reason names the user's --tol"
+est=$(sed -n 's/.*estimated error of \([-0-9.eE+]*\).*/\1/p' err.txt | head -n 1)
+rep=$(sed -n "s/.*constructor's estimate *\([-0-9.eE+]*\).*/\1/p" out.txt | head -n 1)
+expect_close "$est" "$rep" 2e-3 "the reason's estimate is the report's"
 [ -f small.safetensors ] && pass || fail "the best grid is saved"
 
 # bad input: exit 2 with a message
