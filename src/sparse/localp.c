@@ -327,6 +327,13 @@ ua_status ua_sparse_build_local(ua_sparse_target *f, size_t d, const double *lo,
         return UA_ERR(UA_ENOTRESOLVED, "sparse: the largest level %d was reached with surpluses "
                       "above the tolerance %.3g (%zu evaluations)", UA_SPARSE_LOCAL_MAX_LEVEL, tol,
                       f->evaluations);
-    return UA_ERR(UA_ENOTRESOLVED, "sparse: --max-evals %zu spent with surpluses up to %.3g above "
-                  "the tolerance %.3g", o->max_evals, g->estimated_err, tol);
+    /* the user's tolerance (not the one the checks tightened) and the report's estimate */
+    if (o->abs)
+        return UA_ERR(UA_ENOTRESOLVED, "sparse: --max-evals %zu spent (%zu evaluations) with an "
+                      "estimated error of %.3g above the tolerance --abs-tol %.3g", o->max_evals,
+                      f->evaluations, g->estimated_err, o->tol);
+    return UA_ERR(UA_ENOTRESOLVED, "sparse: --max-evals %zu spent (%zu evaluations) with an "
+                  "estimated error of %.3g, %.3g of max|f| = %.3g, above the tolerance --tol %.3g",
+                  o->max_evals, f->evaluations, g->estimated_err,
+                  b.scale > 0 ? g->estimated_err / b.scale : INFINITY, b.scale, o->tol);
 }
