@@ -334,7 +334,11 @@ int cmd_fit(int argc, char **argv)
     ua_options_free(opt);
     if (s && s != UA_ENOTRESOLVED) {
         /* "NaN at x = -1" without --domain: the user may not know the default */
-        if (s == UA_EDOMAIN && !pa.domain && ua_problem_kind_of(p) <= UA_PROBLEM_FUNCTION)
+        const char *why = ua_cli_error_text();
+        int not_finite = why && (strstr(why, "nan") || strstr(why, "NaN") ||
+                                 strstr(why, "infinite") || strstr(why, "not finite"));
+        if (s == UA_EDOMAIN && not_finite && !pa.domain &&
+            ua_problem_kind_of(p) <= UA_PROBLEM_FUNCTION)
             rc = ua_cli_error("fit", ua_cli_exit_code(s), "%s (the default domain is -1:1%s; give "
                               "--domain)", ua_cli_error_text(),
                               ua_problem_dim(p) > 1 ? " in every variable" : "");

@@ -72,4 +72,13 @@ expect_grep out.txt "not resolved" "rank cap: verdict"
 expect_exit 0 "a spline model" -- "$UA" fit 'exp(x)' --domain 0:1 --family spline -o c.safetensors
 expect_exit 2 "gradient of a family without one" -- "$UA" eval c.safetensors --gradient 0.5
 expect_grep err.txt "the spline family has no analytic gradient" "no gradient: said so"
+# values whose reciprocals overflow the core are refused (never a model file that cannot be read
+# back), and a tolerance below double precision is refused as cheb refuses it
+expect_exit 2 "tiny values in 2-D" -- "$UA" fit '1e-300*exp(x*y)' --vars x,y --family chebnd -o tiny.safetensors
+expect_grep err.txt "outside 2^-960 .. 2^960" "tiny values: the range is named"
+[ ! -e tiny.safetensors ] && pass || fail "tiny values: a model file was written"
+expect_exit 2 "tiny values in 3-D" -- "$UA" fit '1e-250*exp(x*y)*cos(z)' --vars x,y,z --family chebnd
+expect_exit 0 "1e-89 in 3-D is within range" -- "$UA" fit '1e-89*exp(x*y)*cos(z)' --vars x,y,z --family chebnd
+expect_exit 2 "--tol 1e-30" -- "$UA" fit 'exp(x)*cos(y)' --vars x,y --family chebnd --tol 1e-30
+expect_grep err.txt "below double precision" "--tol 1e-30: why"
 finish

@@ -63,6 +63,9 @@ ua_status ua_chebnd_family_fit(const ua_problem *p, const ua_options *o, const u
     ua_chebnd_opts co = {0};
     co.abs = abs;
     co.tol = ua_options_real(o, abs ? "abs-tol" : "tol");
+    if (!abs && co.tol < 0x1p-52)
+        return UA_ERR(UA_EINVAL, "--tol %g is below double precision relative to max|f| (2^-52 = "
+                      "2.2e-16): it cannot be met (the default is 2^-52)", co.tol);
     co.max_rank = ua_options_get(o, "max-rank") ? (size_t)ua_options_int(o, "max-rank")
                                                 : (d == 2 ? 256 : 32);
     co.max_length = (size_t)ua_options_int(o, "max-length");
@@ -79,6 +82,16 @@ ua_status ua_chebnd_family_fit(const ua_problem *p, const ua_options *o, const u
     ua_chebnd_report rep;
     ua_status fs = d == 2 ? ua_chebnd_build2(&fn, &co, &m, &rep) : ua_chebnd_build3(&fn, &co, &m, &rep);
     if (fs != UA_OK && fs != UA_ENOTRESOLVED) return fs;
+    /* The elimination divides by pivots of the size of f: the 2-D core holds 1 / |f|, the 3-D
+     * core about 1 / |f|^2 (three factor inverses times the values). Beyond these ranges it
+     * overflows or loses its bits, and the model could not be saved and read back. */
+    const int range = d == 2 ? 960 : 300;
+    if (rep.vscale > 0 && (rep.vscale < ldexp(1.0, -range) || rep.vscale > ldexp(1.0, range))) {
+        ua_chebnd_free(m);
+        return UA_ERR(UA_EDOMAIN, "chebnd: the values reach |f| = %g, outside 2^-%d .. 2^%d "
+                      "where the elimination's pivots and their reciprocals stay finite in %zu-D: "
+                      "scale the target (fit f * 2^k and divide)", rep.vscale, range, range, d);
+    }
     /* The verdict's tolerance: the one asked for plus the model's rounding allowance (the
      * elimination's floor, Clenshaw's rounding, the rounding of the sample points). */
     double allow = ua_chebnd_allowance(m, rep.floor);
