@@ -179,6 +179,13 @@ double ua_chebnd_allowance(const ua_chebnd *m, double floor);
  * the box. *err, *n. */
 ua_status ua_chebnd_sample_test(ua_chebnd_fn *fn, const ua_chebnd *m, double *err, size_t *n);
 
+/* Phase 3 of both constructions: the sample test of m against the tolerance rep->target plus the
+ * model's allowance. Resolved: UA_OK, *done = 1. Failed: UA_OK, *done = 0, m->resolved = 0 and
+ * rep->reason naming grid ("the 33 x 33 grid"): the caller grows its grid. No budget left for the
+ * test: UA_ENOTRESOLVED (m->resolved = 0, reason set). Other errors as the sample test's. */
+ua_status ua_chebnd_phase3(ua_chebnd_fn *fn, ua_chebnd *m, ua_chebnd_report *rep,
+                           const char *grid, int *done);
+
 /* ---- the vtable's pieces ------------------------------------------------------------------ */
 
 enum { UA_CHEBND_NOPTIONS = 5 };

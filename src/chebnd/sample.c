@@ -76,3 +76,30 @@ ua_status ua_chebnd_sample_test(ua_chebnd_fn *fn, const ua_chebnd *m, double *er
     *n = NS;
     return UA_OK;
 }
+
+ua_status ua_chebnd_phase3(ua_chebnd_fn *fn, ua_chebnd *m, ua_chebnd_report *rep,
+                           const char *grid, int *done)
+{
+    double err;
+    size_t ns;
+    *done = 0;
+    ua_status s = ua_chebnd_sample_test(fn, m, &err, &ns);
+    if (s == UA_ENOTRESOLVED && fn->over) {
+        snprintf(rep->reason, sizeof rep->reason, "--max-evals %zu: no budget for the sample test",
+                 fn->budget);
+        m->resolved = 0;
+        return UA_ENOTRESOLVED;
+    }
+    if (s) return s;
+    rep->sample_err = err;
+    rep->sample_n = ns;
+    double claim = rep->target + ua_chebnd_allowance(m, rep->floor);
+    if (err <= claim) {
+        *done = 1;
+        return UA_OK;
+    }
+    m->resolved = 0;
+    snprintf(rep->reason, sizeof rep->reason,
+             "the sample test found an error %.3g above the tolerance %.3g on %s", err, claim, grid);
+    return UA_OK;
+}

@@ -292,25 +292,11 @@ ua_status ua_chebnd_build3(ua_chebnd_fn *fn, const ua_chebnd_opts *o, ua_chebnd 
         can_grow = next <= o->max_grid && !fn->over;
         if (m && !ok) break;
         if (ok) {
-            double err;
-            size_t ns;
-            s = ua_chebnd_sample_test(fn, m, &err, &ns);
-            if (s == UA_ENOTRESOLVED && fn->over) {
-                snprintf(rep->reason, sizeof rep->reason,
-                         "--max-evals %zu: no budget for the sample test", fn->budget);
-                m->resolved = 0;
-                s = UA_ENOTRESOLVED;
-                break;
-            }
-            if (s) break;
-            rep->sample_err = err;
-            rep->sample_n = ns;
-            double claim = rep->target + ua_chebnd_allowance(m, rep->floor);
-            if (err <= claim) break;
-            m->resolved = 0;
-            snprintf(rep->reason, sizeof rep->reason,
-                     "the sample test found an error %.3g above the tolerance %.3g on the %zu^3 "
-                     "grid", err, claim, n);
+            char grid[64];
+            int done = 0;
+            snprintf(grid, sizeof grid, "the %zu^3 grid", n);
+            s = ua_chebnd_phase3(fn, m, rep, grid, &done);
+            if (s || done) break;
         }
         if (!can_grow) break;
         free(prev);
