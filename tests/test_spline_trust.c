@@ -26,20 +26,7 @@
 static ua_model *fit_measure(const char *spec, double a, double b, const char *const *kv,
                              ua_status *fs, ua_measurement *r)
 {
-    ua_problem *p = tu_formula_1d(spec, a, b);
-    ua_options *o = NULL;
-    assert_int_equal(ua_family_options("spline", &o), UA_OK);
-    for (size_t i = 0; kv && kv[i]; i += 2) assert_int_equal(ua_options_set(o, kv[i], kv[i + 1]), UA_OK);
-    ua_model *m = NULL;
-    *fs = ua_fit(p, "spline", o, NULL, &m);
-    ua_options_free(o);
-    if (*fs != UA_OK && *fs != UA_ENOTRESOLVED) fail_msg("%s: %s", spec, ua_last_error());
-    ua_measure_options mo;
-    ua_measure_options_default(&mo);
-    mo.check_points = 20000;
-    assert_int_equal(ua_model_measure(m, p, &mo, r), UA_OK);
-    ua_problem_free(p);
-    return m;
+    return tu_fit_measure_1d("spline", spec, a, b, kv, fs, r);
 }
 
 /* Zero in exact arithmetic, rounding in double: two knots, a note, resolved by the measurement. */

@@ -290,6 +290,30 @@ static inline ua_status tu_family_fit(const char *name, const ua_problem *p,
     return s;
 }
 
+/* Fits the 1-D formula spec on [a, b] with family name through the engine (ua_fit; options as
+ * name, value pairs, kv NULL-terminated) and measures it against MPFR on 20000 points into *r;
+ * *fs is the fit's status (UA_OK or UA_ENOTRESOLVED, else the test fails). The caller frees the
+ * model. */
+static inline ua_model *tu_fit_measure_1d(const char *name, const char *spec, double a, double b,
+                                          const char *const *kv, ua_status *fs, ua_measurement *r)
+{
+    ua_problem *p = tu_formula_1d(spec, a, b);
+    ua_options *o = NULL;
+    assert_int_equal(ua_family_options(name, &o), UA_OK);
+    for (size_t i = 0; kv && kv[i]; i += 2)
+        assert_int_equal(ua_options_set(o, kv[i], kv[i + 1]), UA_OK);
+    ua_model *m = NULL;
+    *fs = ua_fit(p, name, o, NULL, &m);
+    ua_options_free(o);
+    if (*fs != UA_OK && *fs != UA_ENOTRESOLVED) fail_msg("%s: %s", spec, ua_last_error());
+    ua_measure_options mo;
+    ua_measure_options_default(&mo);
+    mo.check_points = 20000;
+    assert_int_equal(ua_model_measure(m, p, &mo, r), UA_OK);
+    ua_problem_free(p);
+    return m;
+}
+
 /* A number the family recorded in the metadata; fails the test when it is absent. */
 static inline double tu_meta_number(const ua_model *m, const char *key)
 {
