@@ -137,6 +137,7 @@ typedef struct {
     const char *targets, *test_targets; /* sequences */
     const char *sample_prec;  /* --sample-prec auto|double|BITS: how a TARGET is sampled */
     int fill_removable;       /* --fill-removable: limits at a TARGET's 0/0 points */
+    const char *graphs, *test_graphs; /* --graphs FILE, --test-graphs FILE (JSON lines) */
 } ua_cli_problem_args;
 
 /* The option table entries of the problem arguments (for ua_cli_parse), into opts; returns their

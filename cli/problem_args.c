@@ -1,7 +1,7 @@
 /* cli/problem_args.c — the problem a command works on, from its arguments: a formula on a box
  * (TARGET, --vars, --domain; how it is sampled, --sample-prec, and its removable singularities,
- * --fill-removable), the user's own C function (--function, --dim), or samples (--data,
- * --split-dir, --test-data; sequences with --targets). */
+ * --fill-removable), the user's own C function (--function, --dim), samples (--data,
+ * --split-dir, --test-data; sequences with --targets), or graphs (--graphs, --test-graphs). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +40,9 @@ const char ua_cli_problem_help[] =
     "  --split K            which split of --split-dir (default 0)\n"
     "  --targets Y.npy      sequences: --data X.npy holds (N, n) tokens or (N, n, d) reals,\n"
     "                       Y.npy (N, n) classes or (N, n, k) reals\n"
-    "  --test-targets Y.npy held-out sequences (with --test-data X.npy)\n";
+    "  --test-targets Y.npy held-out sequences (with --test-data X.npy)\n"
+    "  --graphs FILE        graphs: JSON lines, one graph per line (docs/graph.md)\n"
+    "  --test-graphs FILE   held-out graphs (same features and targets)\n";
 
 size_t ua_cli_problem_opts(ua_cli_problem_args *a, ua_opt *o)
 {
@@ -56,6 +58,8 @@ size_t ua_cli_problem_opts(ua_cli_problem_args *a, ua_opt *o)
         { "test-targets", 0, 1, &a->test_targets, NULL },
         { "sample-prec", 0, 1, &a->sample_prec, NULL },
         { "fill-removable", 0, 0, NULL, &a->fill_removable },
+        { "graphs", 0, 1, &a->graphs, NULL },
+        { "test-graphs", 0, 1, &a->test_graphs, NULL },
     };
     memcpy(o, opts, sizeof opts);
     return sizeof opts / sizeof opts[0];
@@ -73,7 +77,23 @@ int ua_cli_problem_given(const ua_cli_problem_args *a)
     return a->target || a->vars || a->domain || a->function || a->dim || a->vector ||
            a->cflags || a->timeout || a->data || a->format || a->x_col || a->y_col ||
            a->split_dir || a->split || a->test_data || a->targets || a->test_targets ||
-           a->sample_prec || a->fill_removable;
+           a->sample_prec || a->fill_removable || a->graphs || a->test_graphs;
+}
+
+/* --graphs FILE [--test-graphs FILE]: nothing else describes graphs. */
+static int build_graphs(const char *cmd, const ua_cli_problem_args *a, ua_problem **out)
+{
+    if (!a->graphs) return ua_cli_usage(cmd, "--test-graphs goes with --graphs");
+    if (a->target || a->function || a->data || a->split_dir || a->targets)
+        return ua_cli_usage(cmd, "give either --graphs or a TARGET, --function or --data, not "
+                            "both");
+    if (a->vars || a->domain || a->dim || a->vector || a->cflags || a->timeout || a->format ||
+        a->x_col || a->y_col || a->split || a->test_data || a->test_targets || a->sample_prec ||
+        a->fill_removable)
+        return ua_cli_usage(cmd, "graphs (--graphs, --test-graphs) take no other problem "
+                            "options (--domain, --data, --format, --x-col, ...)");
+    ua_status s = ua_problem_read_graphs(a->graphs, a->test_graphs, out);
+    return s ? ua_cli_fail(cmd, s) : 0;
 }
 
 /* Splits "x,y,z" into names (at most UA_PROBLEM_MAX_DIM), pointing into buf. */
@@ -188,6 +208,7 @@ static int build_samples(const char *cmd, const ua_cli_problem_args *a, ua_probl
 int ua_cli_problem_build(const char *cmd, const ua_cli_problem_args *a, ua_problem **out)
 {
     *out = NULL;
+    if (a->graphs || a->test_graphs) return build_graphs(cmd, a, out);
     if (a->data || a->split_dir || a->targets) return build_samples(cmd, a, out);
     if (a->format || a->x_col || a->y_col || a->split || a->test_data || a->test_targets)
         return ua_cli_usage(cmd, "--format, --x-col, --y-col, --split, --test-data and "

@@ -1,7 +1,7 @@
 /*
  * uniapprox/problem.h — what to approximate, whatever the family: a ua_problem.
  *
- * Four kinds (ua_problem_kind):
+ * Five kinds (ua_problem_kind):
  *
  *   FORMULA    a target (an expression or a built-in, uniapprox/target.h) of d >= 1 variables on a
  *              box [lo_1, hi_1] x ... x [lo_d, hi_d]. Evaluated for fitting in double, or in
@@ -18,6 +18,9 @@
  *   SEQUENCES  sequence data for the seq family: inputs (N, len) integer tokens or (N, len, d)
  *              reals, targets (N, len) integer classes or (N, len, k) reals, stored as doubles;
  *              optionally a test set of the same layout.
+ *   GRAPHS     a data set of graphs (uniapprox/graphs.h: node and edge features, a target per
+ *              graph or per node), optionally a held-out test set of the same widths; for the
+ *              graph family (docs/graph.md). No reference: learners report errors on the sets.
  *
  * A family says which kinds and dimensions it accepts (ua_family_info); a learner handed a
  * FORMULA or FUNCTION problem draws its own training points with ua_problem_sample.
@@ -35,6 +38,7 @@
 #include "uniapprox/status.h"
 #include "uniapprox/target.h"
 #include "uniapprox/data.h"
+#include "uniapprox/graphs.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,7 +49,8 @@ typedef enum {
     UA_PROBLEM_FORMULA = 0,
     UA_PROBLEM_FUNCTION = 1,
     UA_PROBLEM_SAMPLES = 2,
-    UA_PROBLEM_SEQUENCES = 3
+    UA_PROBLEM_SEQUENCES = 3,
+    UA_PROBLEM_GRAPHS = 4
 } ua_problem_kind;
 
 #define UA_ACCEPTS(kind) (1u << (kind))
@@ -178,13 +183,14 @@ ua_status ua_problem_read_samples(const ua_sample_source *src, ua_problem **out)
 /* Releases a problem (and stops a FUNCTION problem's child). NULL is a no-op. */
 void ua_problem_free(ua_problem *p);
 
-/* The kind; the number of inputs d (for SEQUENCES: xd, 0 for tokens); outputs k (1 for FORMULA
- * and FUNCTION; for SEQUENCES yk, 0 for classes). */
+/* The kind; the number of inputs d (for SEQUENCES: xd, 0 for tokens; for GRAPHS the node feature
+ * width node_dim); outputs k (1 for FORMULA and FUNCTION; for SEQUENCES yk, 0 for classes; for
+ * GRAPHS the target width ny, 0 for classes). */
 ua_problem_kind ua_problem_kind_of(const ua_problem *p);
 size_t ua_problem_dim(const ua_problem *p);
 size_t ua_problem_outputs(const ua_problem *p);
 
-/* "formula", "function", "samples", "sequences". */
+/* "formula", "function", "samples", "sequences", "graphs". */
 const char *ua_problem_kind_name(ua_problem_kind k);
 
 /* FORMULA and FUNCTION: the box, lo (d,) and hi (d,), owned by p. NULL for the other kinds. */
@@ -363,6 +369,29 @@ ua_status ua_problem_function_source(const ua_problem *p, const char **source, i
 
 /* SEQUENCES: the sequence length (0 for other kinds). */
 size_t ua_problem_seq_len(const ua_problem *p);
+
+/*
+ * A GRAPHS problem from a training set and an optional held-out test set (NULL: none), both
+ * copied (deeply: the problem owns its sets). The sets are checked as ua_graphs_read checks a
+ * file (ua_graphs_check, uniapprox/graphs.h): the training set must have targets, a test set the
+ * same node_dim, edge_dim, level, ny and nclasses. ua_problem_describe gives "" (the CLI's reader
+ * sets the file name through ua_problem_read_graphs).
+ * Errors: UA_EINVAL (NULL train or out, a set without graphs or targets, a test set of other
+ * widths, level or classes, an inconsistent set: the message names the graph, node or edge),
+ * UA_ENOMEM. *out is NULL on failure.
+ */
+ua_status ua_problem_graphs(const ua_graphs *train, const ua_graphs *test, ua_problem **out);
+
+/*
+ * A GRAPHS problem read from files (ua_graphs_read): train (required) and test (NULL: none).
+ * ua_problem_describe gives the training file's name. Errors: those of ua_graphs_read (UA_EIO,
+ * UA_EFORMAT naming file, line and field, UA_EINVAL, UA_ENOMEM) and of ua_problem_graphs.
+ */
+ua_status ua_problem_read_graphs(const char *train, const char *test, ua_problem **out);
+
+/* GRAPHS: the training set (test == 0) or the test set (test != 0), owned by p. NULL when p is
+ * not a GRAPHS problem or has no test set. */
+const ua_graphs *ua_problem_graphs_data(const ua_problem *p, int test);
 
 /* Parses a box "a:b" (every variable), "a:b,c:d,..." (one interval per variable, in order) or
  * "x=a:b,y=c:d" (by name, every variable once, any order) for the d variables vars (NULL: "x",

@@ -85,22 +85,25 @@ ua_status ua_family_info_get(const char *name, ua_family_info *info)
 static int takes(const ua_family *f, ua_problem_kind kind, size_t d)
 {
     if (!f->fit || !(f->accepts & UA_ACCEPTS(kind))) return 0;
-    if (kind == UA_PROBLEM_SEQUENCES) return 1; /* d counts features per position there */
+    if (kind == UA_PROBLEM_SEQUENCES || kind == UA_PROBLEM_GRAPHS)
+        return 1; /* d counts features per position (per node) there */
     return d >= f->min_dim && (f->max_dim == 0 || d <= f->max_dim);
 }
 
 /* What family f takes, in words: "1-D formulas and functions". */
 static void describe_accepts(const ua_family *f, char *buf, size_t len)
 {
-    static const char *const kinds[] = { "formulas", "functions", "samples", "sequences" };
+    static const char *const kinds[] = { "formulas", "functions", "samples", "sequences",
+                                         "graphs" };
     char dims[48] = "";
     if (f->max_dim == f->min_dim) snprintf(dims, sizeof dims, "%zu-D ", f->min_dim);
     else if (f->max_dim) snprintf(dims, sizeof dims, "%zu- to %zu-D ", f->min_dim, f->max_dim);
     else if (f->min_dim > 1) snprintf(dims, sizeof dims, "%zu-D and higher ", f->min_dim);
     int n = 0, total = 0;
-    for (int k = 0; k < 4; k++) total += (f->accepts >> k) & 1;
-    snprintf(buf, len, "%s", f->accepts & UA_ACCEPTS(UA_PROBLEM_SEQUENCES) && total == 1 ? "" : dims);
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 5; k++) total += (f->accepts >> k) & 1;
+    snprintf(buf, len, "%s", (f->accepts & (UA_ACCEPTS(UA_PROBLEM_SEQUENCES) |
+             UA_ACCEPTS(UA_PROBLEM_GRAPHS))) && total == 1 ? "" : dims);
+    for (int k = 0; k < 5; k++) {
         if (!((f->accepts >> k) & 1)) continue;
         size_t used = strlen(buf);
         snprintf(buf + used, len - used, "%s%s", n == 0 ? "" : n + 1 == total ? " and " : ", ",
@@ -131,6 +134,7 @@ ua_status ua_family_accepts(const char *name, const ua_problem *p)
         }
     char this_one[64];
     if (kind == UA_PROBLEM_SEQUENCES) snprintf(this_one, sizeof this_one, "sequences");
+    else if (kind == UA_PROBLEM_GRAPHS) snprintf(this_one, sizeof this_one, "graphs");
     else snprintf(this_one, sizeof this_one, "%zu-D %s", d, kind == UA_PROBLEM_FORMULA ? "formulas"
                   : kind == UA_PROBLEM_FUNCTION ? "functions" : "samples");
     if (nalt)

@@ -49,6 +49,8 @@ struct ua_problem {
        (N, len, max(k, 1)) */
     double *x, *y, *tx, *ty;
     size_t n, tn, len;
+    /* GRAPHS (graphs.c): the training set and the test set (NULL: none), owned */
+    ua_graphs *graphs, *tgraphs;
 };
 
 /* A new problem of kind with d variables: zeroed, desc copied (NULL: ""). With box set, lo/hi

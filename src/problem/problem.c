@@ -53,6 +53,8 @@ void ua_problem_free(ua_problem *p)
     free(p->y);
     free(p->tx);
     free(p->ty);
+    ua_graphs_free(p->graphs);
+    ua_graphs_free(p->tgraphs);
     free(p);
 }
 
@@ -318,6 +320,7 @@ const char *ua_problem_kind_name(ua_problem_kind k)
     case UA_PROBLEM_FUNCTION: return "function";
     case UA_PROBLEM_SAMPLES: return "samples";
     case UA_PROBLEM_SEQUENCES: return "sequences";
+    case UA_PROBLEM_GRAPHS: return "graphs";
     }
     return "unknown";
 }

@@ -166,13 +166,15 @@ ua_status ua_problem_set_sample_prec(ua_problem *p, long bits)
 
 long ua_problem_sample_prec(const ua_problem *p)
 {
-    if (!p || p->kind == UA_PROBLEM_SAMPLES || p->kind == UA_PROBLEM_SEQUENCES) return 0;
+    if (!p || p->kind == UA_PROBLEM_SAMPLES || p->kind == UA_PROBLEM_SEQUENCES ||
+        p->kind == UA_PROBLEM_GRAPHS) return 0;
     return p->kind == UA_PROBLEM_FORMULA ? p->sample_prec : 53;
 }
 
 const char *ua_problem_sampling(const ua_problem *p)
 {
-    if (!p || p->kind == UA_PROBLEM_SAMPLES || p->kind == UA_PROBLEM_SEQUENCES) return "none";
+    if (!p || p->kind == UA_PROBLEM_SAMPLES || p->kind == UA_PROBLEM_SEQUENCES ||
+        p->kind == UA_PROBLEM_GRAPHS) return "none";
     return p->kind == UA_PROBLEM_FORMULA ? p->sampling : "the function, double";
 }
 
