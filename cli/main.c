@@ -1,4 +1,5 @@
 /* uniapprox: the command table and dispatch. Each command lives in cli/cmd_<name>.c. */
+#include <plplot.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,29 @@ static void usage(FILE *f)
 }
 
 int main(int argc, char **argv)
+/* The library's version and those of the libraries it runs with (uniapprox/version.h), and
+ * PLplot's (the CLI's own dependency): what a bug report should quote. */
+static void print_version(void)
+{
+    printf("uniapprox %s\n", ua_version());
+    for (size_t i = 0; i < ua_version_components(); i++) {
+        ua_component c;
+        if (ua_version_component(i, &c)) continue;
+        const char *now = c.running[0] ? c.running : c.compiled;
+        printf("  %-9s %s", c.name, now[0] ? now : "(unknown)");
+        if (c.running[0] && c.compiled[0]) {
+            size_t n = strlen(c.compiled);
+            /* the running version names the compiled one first when they agree */
+            if (strncmp(c.running, c.compiled, n) || (c.running[n] && c.running[n] != ' '))
+                printf(" (compiled against %s)", c.compiled);
+        }
+        printf("\n");
+    }
+    char plver[80] = "";
+    plgver(plver);
+    printf("  %-9s %s\n", "PLplot", plver);
+}
+
 {
     if (argc < 2) {
         usage(stderr);
@@ -52,7 +76,7 @@ int main(int argc, char **argv)
         }
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("uniapprox %s\n", UA_VERSION_STRING);
+        print_version();
         return ua_cli_flush_stdout(NULL);
     }
     /* --json anywhere among the options: errors are JSON on stderr too */

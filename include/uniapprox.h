@@ -41,6 +41,7 @@
 #define UA_VERSION_STRING "0.1.0"
 
 #include "uniapprox/status.h"
+#include "uniapprox/version.h"
 #include "uniapprox/target.h"
 #include "uniapprox/options.h"
 #include "uniapprox/problem.h"

@@ -115,6 +115,27 @@ ua_status ua_problem_function(const char *source, size_t dim, int vector, const 
 ua_status ua_problem_callback(ua_fnd f, void *ctx, size_t dim, const double *lo,
                               const double *hi, const char *desc, ua_problem **out);
 
+/* A batch of a function of d variables: y (n,) at the points x (n, d), row-major; ctx is passed
+ * through. Returns UA_OK, or any other status when the function failed (a NaN or infinite y is
+ * no failure: the caller decides). */
+typedef ua_status (*ua_fnd_batch)(void *ctx, const double *x, size_t n, double *y);
+
+/*
+ * A FUNCTION problem from a batch function in this process, as ua_problem_callback, but every
+ * evaluation of the problem (ua_problem_eval: the measurement's batches of up to 16384 points,
+ * a learner's training points, chebnd's and sparse's grids) is one call of f on the whole batch:
+ * for callers whose per-call cost dominates (an interpreter such as Python with NumPy, a GPU).
+ * The 1-D constructors (cheb, spline, minimax) still ask for one point at a time (n == 1).
+ * A failing call (f returns other than UA_OK) fails ua_problem_eval with that status and the
+ * message "DESC failed on a batch of N points (the first at x = ...)"; the caller keeps its own
+ * reason (the Python exception) itself. No crash protection (no child process); f must be
+ * thread-safe if ua_problem_eval is called from several threads (the library calls a FUNCTION
+ * problem from the calling thread only).
+ * Errors: UA_EINVAL (f NULL, a box error as for ua_problem_formula), UA_ENOMEM.
+ */
+ua_status ua_problem_callback_batch(ua_fnd_batch f, void *ctx, size_t dim, const double *lo,
+                                    const double *hi, const char *desc, ua_problem **out);
+
 /*
  * A SAMPLES problem: x (n, d), y (n, k), copied. Every value finite, n >= 1, d >= 1, k >= 1.
  * Errors: UA_EINVAL (the message names the first non-finite value's row and column), UA_ENOMEM.

@@ -36,6 +36,7 @@ struct ua_problem {
     ua_target *target;    /* FORMULA */
     ua_fnd cb;            /* FUNCTION from ua_problem_callback */
     void *cb_ctx;
+    ua_fnd_batch cb_batch; /* FUNCTION from ua_problem_callback_batch (ctx: cb_ctx) */
     ua_child *child;      /* FUNCTION from C code */
     int vector;           /* ... its 1-D signature takes const double * */
     char *cflags;         /* ... its extra compiler flags, or NULL */

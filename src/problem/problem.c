@@ -148,6 +148,32 @@ ua_status ua_problem_callback(ua_fnd f, void *ctx, size_t dim, const double *lo,
     return UA_OK;
 }
 
+ua_status ua_problem_callback_batch(ua_fnd_batch f, void *ctx, size_t dim, const double *lo,
+                                    const double *hi, const char *desc, ua_problem **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "ua_problem_callback_batch: out is NULL");
+    *out = NULL;
+    if (!f) return UA_ERR(UA_EINVAL, "ua_problem_callback_batch: the function is NULL");
+    ua_status s = ua_problem_new_box(UA_PROBLEM_FUNCTION, dim, NULL, lo, hi, desc, out);
+    if (s) return s;
+    (*out)->cb_batch = f;
+    (*out)->cb_ctx = ctx;
+    return UA_OK;
+}
+
+/* One call of a batch callback; a failure is recorded with the batch it was (the callback keeps
+ * its own reason: it cannot record a message in the library). */
+static ua_status eval_batch(const ua_problem *p, const double *x, size_t n, double *y)
+{
+    if (!n) return UA_OK;
+    ua_status s = p->cb_batch(p->cb_ctx, x, n, y);
+    if (s == UA_OK) return UA_OK;
+    char where[400];
+    ua_problem_point_text(where, sizeof where, p->vars, x, p->d);
+    return UA_ERR(s, "%s failed on a batch of %zu point%s (the first at %s)",
+                  p->desc[0] ? p->desc : "the function", n, n == 1 ? "" : "s", where);
+}
+
 ua_status ua_problem_function(const char *source, size_t dim, int vector, const char *cflags,
                               const double *lo, const double *hi, double timeout,
                               ua_problem **out)
@@ -354,6 +380,7 @@ ua_status ua_problem_eval(const ua_problem *p, const double *x, size_t n, double
             for (size_t i = 0; i < n; i++) y[i] = p->cb(x + i * p->d, p->cb_ctx);
             return UA_OK;
         }
+        if (p->cb_batch) return eval_batch(p, x, n, y);
         return n ? ua_child_eval(p->child, p->vars, x, n, y) : UA_OK;
     default:
         return UA_ERR(UA_EINVAL, "a %s problem has no function to evaluate",
