@@ -33,7 +33,6 @@ static void usage(FILE *f)
                "output cannot be written\n");
 }
 
-int main(int argc, char **argv)
 /* The library's version and those of the libraries it runs with (uniapprox/version.h), and
  * PLplot's (the CLI's own dependency): what a bug report should quote. */
 static void print_version(void)
@@ -57,6 +56,7 @@ static void print_version(void)
     printf("  %-9s %s\n", "PLplot", plver);
 }
 
+int main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
