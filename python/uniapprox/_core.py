@@ -1,0 +1,591 @@
+"""Models: fit a formula, a Python function or samples with any family, predict, measure, save,
+load and export them. A thin layer over the C library (include/uniapprox/model.h): the fit, the
+measurement and the verdict are the library's; nothing here approximates anything itself."""
+import ctypes
+import math
+import os
+import tempfile
+import warnings
+
+import numpy as np
+
+from . import _lib
+from ._lib import lib, check, cstr
+
+__all__ = ["Model", "fit", "fit_data", "load", "families", "family_options", "version",
+           "build_info", "NotResolvedWarning"]
+
+_KIND_NAMES = ("formula", "function", "samples", "sequences", "graphs")
+
+
+class NotResolvedWarning(UserWarning):
+    """The fit did not meet its tolerance: the model is the best one found, with its measured
+    errors; its verdict is "not resolved"."""
+
+
+def version():
+    """The version of the C library that is loaded, "MAJOR.MINOR.PATCH"."""
+    return cstr(lib.ua_version())
+
+
+def build_info():
+    """The libraries the C library was built with and runs with, as a dict name -> (compiled,
+    running) version strings ("" where unknown): MPFR, GMP, OpenBLAS, LAPACK, FFTW, cJSON,
+    OpenMP, compiler (uniapprox/version.h)."""
+    out = {}
+    for i in range(lib.ua_version_components()):
+        c = _lib.Component()
+        check(lib.ua_version_component(i, ctypes.byref(c)))
+        out[cstr(c.name)] = (cstr(c.compiled), cstr(c.running))
+    return out
+
+
+def _family_info(i=None, name=None):
+    info = _lib.FamilyInfo()
+    if name is not None:
+        check(lib.ua_family_info_get(name.encode(), ctypes.byref(info)))
+    else:
+        check(lib.ua_family_info_at(i, ctypes.byref(info)))
+    return info
+
+
+def families():
+    """The registered families as a dict name -> one-line summary (sorted by name)."""
+    out = {}
+    for i in range(lib.ua_family_count()):
+        info = _family_info(i)
+        out[cstr(info.name)] = cstr(info.summary)
+    return out
+
+
+_TYPES = ("flag", "int", "real", "choice", "string")
+
+
+def family_options(family):
+    """The option table of a family (src/<family>/options.c) as a list of dicts: name (the
+    command-line name, "split-length"), type (flag, int, real, choice, string), default (text,
+    or None: the family chooses), lo, hi, choices (a list), help, source."""
+    info = _family_info(name=family)
+    out = []
+    for k in range(info.noptions):
+        o = info.options[k]
+        out.append({"name": cstr(o.name), "type": _TYPES[o.type] if o.type < 5 else str(o.type),
+                    "default": o.default.decode() if o.default else None, "lo": o.lo, "hi": o.hi,
+                    "choices": cstr(o.choices).split("|") if o.choices else [],
+                    "help": cstr(o.help), "source": cstr(o.source)})
+    return out
+
+
+def _option_text(name, value):
+    """The text form ua_options_set parses, or None to leave the option at its default."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return "1"
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))  # shortest text that reads back to the same double
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return str(value)
+
+
+def _c_name(name):
+    """A Python keyword argument as the option's name: split_length -> split-length, lambda_ ->
+    lambda (a trailing underscore escapes a Python keyword)."""
+    return name.rstrip("_").replace("_", "-")
+
+
+def _make_options(family, options):
+    """A ua_options handle for family with options (a dict of Python names -> values), or None
+    when there are none. The caller frees it."""
+    items = [(_c_name(k), _option_text(k, v)) for k, v in options.items()]
+    items = [(k, v) for k, v in items if v is not None]
+    if not items:
+        return None
+    if family is None or family == "auto":
+        raise _lib.InvalidArgumentError(_lib.EINVAL, "options (%s) need a family: give family="
+                                        % ", ".join(k for k, _ in items))
+    opt = ctypes.c_void_p()
+    check(lib.ua_family_options(family.encode(), ctypes.byref(opt)))
+    try:
+        for k, v in items:
+            check(lib.ua_options_set(opt, k.encode(), v.encode()))
+    except BaseException:
+        lib.ua_options_free(opt)
+        raise
+    return opt
+
+
+def _as_c(a):
+    """a as a C-contiguous float64 array: the same memory when it already is one (no copy);
+    otherwise (another dtype or layout) a converted copy, which the C side reads instead."""
+    return np.ascontiguousarray(a, dtype=np.float64)
+
+
+def _ptr(a):
+    return a.ctypes.data_as(_lib.c_double_p)
+
+
+class Model:
+    """A fitted model of any family (a ua_model). Build one with fit(), fit_data() or load().
+
+    predict(x)  values at points x: (n,) or (n, 1) for 1-D models, (n, d) for d inputs
+    errors      the measured errors and the verdict (a dict; see the property)
+    export_c()  a standalone C function as text (or written to a file)
+    save(path)  the model file (safetensors); load(path) reads it back
+    """
+
+    def __init__(self, handle):
+        self._h = ctypes.c_void_p(handle) if not isinstance(handle, ctypes.c_void_p) else handle
+
+    def __del__(self):
+        h = getattr(self, "_h", None)
+        if h is not None and h.value:
+            lib.ua_model_free(h)
+            self._h = None
+
+    def __getstate__(self):  # pickling: the model file's bytes
+        return {"model_file": self.to_bytes()}
+
+    def __setstate__(self, state):
+        self._h = Model.from_bytes(state["model_file"])._take()
+
+    def _take(self):
+        h, self._h = self._h, None
+        return h
+
+    # --- what it is ---------------------------------------------------------------------------
+    @property
+    def family(self):
+        """The family's name ("cheb")."""
+        return cstr(lib.ua_model_family(self._h))
+
+    @property
+    def target(self):
+        """The formula (or function, or data) it approximates ("" when none)."""
+        return cstr(lib.ua_model_target(self._h))
+
+    @property
+    def dims(self):
+        """(number of inputs, number of outputs)."""
+        din, dout = _lib.size_t(), _lib.size_t()
+        lib.ua_model_dims(self._h, ctypes.byref(din), ctypes.byref(dout))
+        return din.value, dout.value
+
+    @property
+    def domain(self):
+        """The box as a list of (lo, hi) per input, or None for a model of samples."""
+        d = _lib.size_t()
+        lo, hi = _lib.c_double_p(), _lib.c_double_p()
+        lib.ua_model_box(self._h, ctypes.byref(d), ctypes.byref(lo), ctypes.byref(hi))
+        if not d.value:
+            return None
+        return [(lo[i], hi[i]) for i in range(d.value)]
+
+    @property
+    def kind(self):
+        """The kind of problem it was fitted on: "formula", "function", "samples", ..."""
+        k = lib.ua_model_kind(self._h)
+        return _KIND_NAMES[k] if 0 <= k < len(_KIND_NAMES) else str(k)
+
+    @property
+    def metadata(self):
+        """Everything the model file records (fit options, measured errors, ...) as a dict of
+        strings (docs/model-file.md)."""
+        out = {}
+        for i in range(lib.ua_model_meta_count(self._h)):
+            k, v = ctypes.c_char_p(), ctypes.c_char_p()
+            lib.ua_model_meta_at(self._h, i, ctypes.byref(k), ctypes.byref(v))
+            out[cstr(k.value)] = cstr(v.value)
+        return out
+
+    def describe(self):
+        """The model's description (family, domain, pieces, errors, ...) as a dict, from
+        ua_model_describe's JSON."""
+        import json
+        p = ctypes.c_void_p()
+        check(lib.ua_model_describe(self._h, ctypes.byref(p)))
+        try:
+            return json.loads(ctypes.string_at(p).decode())
+        finally:
+            _lib.free(p)
+
+    _NUMERIC = ("max_abs_err", "max_rel_err", "max_rel_scale_err", "scale", "rms_err",
+                "max_ulp64", "max_ulp32", "tol_ratio", "tol_abs", "tol_scale", "tol_rel",
+                "estimated_err", "train_rmse", "test_rmse", "train_error_rate", "test_error_rate",
+                "train_accuracy", "test_accuracy", "fit_seconds")
+
+    @property
+    def errors(self):
+        """The measured errors and the verdict, as ua_model_measure recorded them on the model
+        (against MPFR for a formula, against the function itself for a function; RMSE on the rows
+        for samples), in the target's units: keys among max_abs_err, max_rel_err,
+        max_rel_scale_err, scale, rms_err, max_ulp64, max_ulp32, tol_ratio, check_points,
+        train_rmse, test_rmse, ... (floats), the points where the maxima occur (*_x, a tuple of
+        coordinates) and "verdict" ("resolved", "not resolved", "no tolerance asked"). Every
+        maximum is a sampled maximum over check_points points, never a bound. Empty when the
+        model was never measured."""
+        meta = self.metadata
+        out = {}
+        for k in self._NUMERIC + ("check_points", "check_prec"):
+            if k in meta:
+                try:
+                    out[k] = int(meta[k]) if k in ("check_points", "check_prec") else float(meta[k])
+                except ValueError:
+                    out[k] = meta[k]
+        for k, v in meta.items():
+            if k.endswith("_x") and k[:-2] in out:
+                try:
+                    out[k] = tuple(float(t) for t in v.split(","))
+                except ValueError:
+                    out[k] = v
+        if "verdict" in meta:
+            out["verdict"] = meta["verdict"]
+        return out
+
+    @property
+    def resolved(self):
+        """True when the measurement met the tolerance at every measured point (or no tolerance
+        was asked); False when not; None when never measured."""
+        v = self.metadata.get("verdict")
+        return None if v is None else v != "not resolved"
+
+    def __repr__(self):
+        e = self.errors
+        bits = ["family=%r" % self.family]
+        if self.target:
+            bits.append("target=%r" % self.target)
+        if "max_abs_err" in e:
+            bits.append("max_abs_err=%.3g" % e["max_abs_err"])
+        if "verdict" in e:
+            bits.append("verdict=%r" % e["verdict"])
+        return "<uniapprox.Model %s>" % " ".join(bits)
+
+    # --- evaluation ---------------------------------------------------------------------------
+    def predict(self, x, out=None):
+        """The model at the points x: for a model of one input, x of shape (n,) (or (n, 1), or a
+        scalar); for d inputs, (n, d) (or (d,) for one point). Returns (n,) for one output,
+        (n, k) for k; a scalar for a scalar x. x is read in place when it is a C-contiguous
+        float64 array (no copy); out, when given, a C-contiguous float64 array of the result's
+        shape, receives the values (no allocation). A 1-D model answers NaN outside its
+        domain."""
+        din, dout = self.dims
+        scalar = np.ndim(x) == 0
+        xa = _as_c(x)
+        if xa.ndim == 0 or (xa.ndim == 1 and din > 1):
+            xa = xa.reshape(1, -1) if din > 1 else xa.reshape(1)
+        n = xa.shape[0]
+        if (din == 1 and not (xa.ndim == 1 or (xa.ndim == 2 and xa.shape[1] == 1))) or \
+                (din > 1 and (xa.ndim != 2 or xa.shape[1] != din)):
+            raise _lib.InvalidArgumentError(
+                _lib.EINVAL, "x of shape %s: the model takes %d input%s, give (n, %d)"
+                % (np.shape(x), din, "" if din == 1 else "s", din))
+        shape = (n,) if dout == 1 else (n, dout)
+        if out is None:
+            out = np.empty(shape)
+        elif out.shape != shape or out.dtype != np.float64 or not out.flags.c_contiguous \
+                or not out.flags.writeable:
+            raise _lib.InvalidArgumentError(
+                _lib.EINVAL, "out must be a writeable C-contiguous float64 array of shape %s" %
+                (shape,))
+        check(lib.ua_model_predict(self._h, _ptr(xa), n, _ptr(out)))
+        return out[0] if scalar else out
+
+    __call__ = predict
+
+    def gradient(self, x):
+        """The partial derivatives (n, d) of a single-output model at x (n, d) (analytic, from
+        the family's own representation; families without one raise UnsupportedError)."""
+        din, _ = self.dims
+        xa = _as_c(x)
+        if xa.ndim == 1:
+            xa = xa.reshape(-1, din) if din > 1 else xa.reshape(-1, 1)
+        g = np.empty((xa.shape[0], din))
+        check(lib.ua_model_gradient(self._h, _ptr(xa), xa.shape[0], _ptr(g)))
+        return g[:, 0] if din == 1 else g
+
+    # --- files --------------------------------------------------------------------------------
+    def save(self, path):
+        """Writes the model file (safetensors, docs/model-file.md) atomically to path."""
+        check(lib.ua_model_save(self._h, os.fsencode(path)))
+
+    def to_bytes(self):
+        """The model file as bytes (what save() writes)."""
+        with tempfile.TemporaryDirectory(prefix="uniapprox") as d:
+            p = os.path.join(d, "m.safetensors")
+            self.save(p)
+            with open(p, "rb") as f:
+                return f.read()
+
+    @staticmethod
+    def from_bytes(data):
+        """A model from the bytes of a model file (validated as untrusted input)."""
+        with tempfile.TemporaryDirectory(prefix="uniapprox") as d:
+            p = os.path.join(d, "m.safetensors")
+            with open(p, "wb") as f:
+                f.write(data)
+            return load(p)
+
+    def export_c(self, path=None, name="ua_approx", type="double"):
+        """A standalone C99 function evaluating the model with no dependency but <math.h>
+        (ua_model_export_c): returns its text, and writes it to path when given. type is
+        "double" or "float"; name the function's name (a C identifier)."""
+        if type not in ("double", "float"):
+            raise _lib.InvalidArgumentError(_lib.EINVAL, "type %r: expected 'double' or 'float'"
+                                            % (type,))
+        t = 0 if type == "double" else 1
+        if path is not None:
+            check(lib.ua_model_export_c(self._h, t, name.encode(), os.fsencode(path)))
+            with open(path) as f:
+                return f.read()
+        with tempfile.TemporaryDirectory(prefix="uniapprox") as d:
+            p = os.path.join(d, "approx.c")
+            check(lib.ua_model_export_c(self._h, t, name.encode(), p.encode()))
+            with open(p) as f:
+                return f.read()
+
+
+def load(path):
+    """Reads a model file written by Model.save() or `uniapprox fit` (validated as untrusted
+    input: malformed files raise FileFormatError with the reason)."""
+    h = ctypes.c_void_p()
+    check(lib.ua_model_load(os.fsencode(path), ctypes.byref(h)))
+    return Model(h)
+
+
+# ---------------------------------------------------------------------------------------------
+# problems
+
+def _parse_domain(domain, d, vars_c):
+    """lo, hi (d,) from (a, b), [(a, b), ...] or the command line's text "a:b,c:d"."""
+    lo = np.empty(d)
+    hi = np.empty(d)
+    if isinstance(domain, str):
+        check(lib.ua_box_parse(domain.encode(), vars_c, d, _ptr(lo), _ptr(hi)))
+        return lo, hi
+    box = np.asarray(domain, dtype=np.float64)
+    if box.shape == (2,):
+        box = np.tile(box, (d, 1))
+    if box.shape != (d, 2):
+        raise _lib.InvalidArgumentError(
+            _lib.EINVAL, "domain of shape %s for %d variable%s: give (a, b) or %d pairs"
+            % (np.shape(domain), d, "" if d == 1 else "s", d))
+    lo[:] = box[:, 0]
+    hi[:] = box[:, 1]
+    return lo, hi
+
+
+def _domain_dim(domain):
+    """The number of variables a domain names (1 for (a, b) or "a:b")."""
+    if isinstance(domain, str):
+        return None
+    shape = np.shape(domain)
+    return 1 if shape == (2,) else (shape[0] if len(shape) == 2 else None)
+
+
+def _default_vars(d):
+    return ["x", "y", "z"][:d] if d <= 3 else ["x%d" % (i + 1) for i in range(d)]
+
+
+class _Batch:
+    """A Python function as a batch callback (ua_problem_callback_batch): called with x of
+    shape (n,) for one variable, (n, d) for d, a read-only view of the library's memory valid
+    during the call only; returns n values. An exception is kept and raised again by fit()."""
+
+    def __init__(self, f, d):
+        self.f, self.d, self.error, self.calls = f, d, None, 0
+        self.c = _lib.BATCH_FN(self._call)
+
+    def _call(self, ctx, x, n, y):
+        try:
+            self.calls += 1
+            shape = (n,) if self.d == 1 else (n, self.d)
+            xa = np.ctypeslib.as_array(x, shape=shape)
+            xa.flags.writeable = False
+            v = np.asarray(self.f(xa), dtype=np.float64)
+            if v.shape != (n,):
+                if v.size != n:
+                    raise ValueError("the function returned %d values (shape %s) for %d points"
+                                     % (v.size, v.shape, n))
+                v = v.reshape(n)
+            np.ctypeslib.as_array(y, shape=(n,))[:] = v
+            return _lib.OK
+        except BaseException as e:  # noqa: B902 -- kept and raised again by fit()
+            if self.error is None:
+                self.error = e
+            return _lib.EDOMAIN
+
+
+class _Problem:
+    """A ua_problem and what must outlive it (the callback)."""
+
+    def __init__(self, handle, keep=None):
+        self.h, self.keep = handle, keep
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        lib.ua_problem_free(self.h)
+        self.h = None
+
+    def raise_from_callback(self, e):
+        cb = self.keep
+        if isinstance(cb, _Batch) and cb.error is not None:
+            err = cb.error
+            cb.error = None
+            raise e from err
+        raise e
+
+
+def _formula_problem(spec, domain, vars, sample_prec, fill_removable):
+    d = len(vars) if vars is not None else (_domain_dim(domain) or 1)
+    names = list(vars) if vars is not None else _default_vars(d)
+    arr = (ctypes.c_char_p * d)(*[v.encode() for v in names])
+    t = ctypes.c_void_p()
+    check(lib.ua_target_parse(spec.encode(), arr if vars is not None or d > 1 else None,
+                              d if vars is not None or d > 1 else 0, ctypes.byref(t)))
+    try:
+        lo, hi = _parse_domain(domain, d, arr)
+        p = ctypes.c_void_p()
+        check(lib.ua_problem_formula(t, _ptr(lo), _ptr(hi), ctypes.byref(p)))
+    finally:
+        lib.ua_target_free(t)
+    prob = _Problem(p)
+    try:
+        if sample_prec is not None:
+            bits = {"auto": 0, "double": 53}.get(sample_prec, sample_prec)
+            check(lib.ua_problem_set_sample_prec(p, int(bits)))
+        if fill_removable:
+            check(lib.ua_problem_set_fill_removable(p, 1))
+    except BaseException:
+        lib.ua_problem_free(p)
+        raise
+    return prob
+
+
+def _function_problem(f, domain, dim):
+    d = dim or _domain_dim(domain)
+    if d is None:
+        raise _lib.InvalidArgumentError(_lib.EINVAL, "give dim= with a domain of text")
+    lo, hi = _parse_domain(domain, d, None)
+    cb = _Batch(f, d)
+    desc = getattr(f, "__qualname__", None) or getattr(f, "__name__", None) or repr(f)
+    p = ctypes.c_void_p()
+    check(lib.ua_problem_callback_batch(cb.c, None, d, _ptr(lo), _ptr(hi),
+                                        ("python:" + desc).encode(), ctypes.byref(p)))
+    return _Problem(p, cb)
+
+
+def _samples_problem(X, y, test):
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if X.ndim == 1:
+        X = X.reshape(-1, 1)
+    if y.ndim == 1:
+        y = y.reshape(-1, 1)
+    if X.ndim != 2 or y.ndim != 2 or X.shape[0] != y.shape[0]:
+        raise _lib.InvalidArgumentError(
+            _lib.EINVAL, "X of shape %s and y of shape %s: give X (n, d) and y (n,) or (n, k)"
+            % (X.shape, y.shape))
+    X, y = np.ascontiguousarray(X), np.ascontiguousarray(y)
+    p = ctypes.c_void_p()
+    check(lib.ua_problem_samples(_ptr(X), _ptr(y), X.shape[0], X.shape[1], y.shape[1],
+                                 ctypes.byref(p)))
+    if test is not None:
+        tx = np.ascontiguousarray(np.asarray(test[0], dtype=np.float64).reshape(-1, X.shape[1]))
+        ty = np.ascontiguousarray(np.asarray(test[1], dtype=np.float64).reshape(-1, y.shape[1]))
+        if tx.shape[0] != ty.shape[0]:
+            lib.ua_problem_free(p)
+            raise _lib.InvalidArgumentError(_lib.EINVAL, "test set: %d rows of X, %d of y"
+                                            % (tx.shape[0], ty.shape[0]))
+        s = lib.ua_problem_set_test(p, _ptr(tx), _ptr(ty), tx.shape[0])
+        if s:
+            e = _lib.error(s)
+            lib.ua_problem_free(p)
+            raise e
+    return _Problem(p)
+
+
+def _fit_problem(prob, family, options, measure, check_points, strict):
+    opt = _make_options(family, options)
+    m = ctypes.c_void_p()
+    try:
+        s = lib.ua_fit(prob.h, family.encode() if family else None, opt, None, ctypes.byref(m))
+    finally:
+        if opt is not None:
+            lib.ua_options_free(opt)
+    if s not in (_lib.OK, _lib.ENOTRESOLVED):
+        prob.raise_from_callback(_lib.error(s))
+    model = Model(m)
+    if s == _lib.ENOTRESOLVED:
+        msg = cstr(lib.ua_last_error())
+    if measure:
+        mo = _lib.MeasureOptions()
+        lib.ua_measure_options_default(ctypes.byref(mo))
+        if check_points is not None:
+            mo.check_points = int(check_points)
+        res = _lib.Measurement()
+        s2 = lib.ua_model_measure(model._h, prob.h, ctypes.byref(mo), ctypes.byref(res))
+        if s2:
+            prob.raise_from_callback(_lib.error(s2))
+        lib.ua_measurement_free(ctypes.byref(res))
+    if model.resolved is False or s == _lib.ENOTRESOLVED:
+        reason = model.metadata.get("fit_reason", "") or (msg if s == _lib.ENOTRESOLVED else "")
+        text = "%s: not resolved%s" % (model.target or model.family,
+                                       (" (" + reason + ")") if reason else "")
+        if strict:
+            raise _lib.NotResolvedError(_lib.ENOTRESOLVED, text)
+        warnings.warn(text, NotResolvedWarning, stacklevel=3)
+    return model
+
+
+def fit(target, domain=None, *, vars=None, dim=None, family=None, check_points=None,
+        sample_prec=None, fill_removable=False, measure=True, strict=False, **options):
+    """Fits target on domain and measures the result; returns a Model.
+
+    target   a formula ("erf(x)", "exp(-x^2-y^2)*cos(z)": the syntax of `uniapprox fit`) or a
+             Python function. A function is called in batches: with x of shape (n,) for one
+             variable or (n, d) for d (a read-only view, valid during the call), and returns n
+             values; the 1-D constructors (cheb, spline, minimax) ask for one point at a time.
+    domain   (a, b) for one variable; [(a1, b1), (a2, b2), ...] for several, or one (a, b) for
+             every variable; or the command line's text "a:b,c:d" / "x=a:b,y=c:d".
+    vars     the formula's variable names in order (default "x"; for a domain of d > 1
+             intervals x, y, z up to 3 and x1 .. xd beyond).
+    dim      a function's number of variables when domain is text.
+    family   "cheb", "chebnd", "sparse", "kernel", ... (uniapprox.families()); None chooses as
+             `uniapprox fit` does (ua_family_choose).
+    **options  the family's options (uniapprox.family_options(family)), with _ for -
+             (split_length=17) and a trailing _ for a Python keyword (lambda_=1e-6); True for a
+             flag.
+    check_points   points of the measurement (default 100000); sample_prec "auto", "double" or
+             bits, and fill_removable: how a formula is sampled (docs/engine.md).
+    measure  measure the model (the verdict) after the fit; strict raises NotResolvedError instead
+             of warning (NotResolvedWarning) when the verdict is "not resolved".
+
+    Errors of the library are raised as UniapproxError subclasses carrying its message:
+    ParseError for a bad formula, DomainError where the target is NaN/Inf (or the function
+    raised: the function's own exception is the __cause__), InvalidArgumentError for bad options.
+    """
+    if domain is None:
+        raise _lib.InvalidArgumentError(_lib.EINVAL, "give the domain: domain=(a, b)")
+    if isinstance(target, str):
+        prob = _formula_problem(target, domain, vars, sample_prec, fill_removable)
+    elif callable(target):
+        if sample_prec is not None or fill_removable:
+            raise _lib.InvalidArgumentError(_lib.EINVAL, "sample_prec and fill_removable are for "
+                                            "formulas, not functions")
+        prob = _function_problem(target, domain, dim)
+    else:
+        raise TypeError("target must be a formula (str) or a function, not %s"
+                        % type(target).__name__)
+    with prob:
+        return _fit_problem(prob, family, options, measure, check_points, strict)
+
+
+def fit_data(X, y, *, family=None, test=None, measure=True, **options):
+    """Fits samples: inputs X (n, d) (or (n,)), targets y (n,) or (n, k), with family
+    ("kernel", "mlp", "rf", ... ; None: the library's choice) and its options as in fit().
+    test=(X_test, y_test) is a held-out set the fit reports on (test_rmse in .errors)."""
+    with _samples_problem(X, y, test) as prob:
+        return _fit_problem(prob, family, options, measure, None, False)
