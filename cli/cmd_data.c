@@ -26,7 +26,10 @@ static const char help[] =
     "  --n N             sequence length (default 128)\n"
     "  --vocab V         token vocabulary (default 1000)\n"
     "  --train N         training sequences (default 1000); --test N (default 200)\n"
-    "  --seed S          generator seed (default 0; the test set uses S + 1)\n";
+    "  --seed S          generator seed (default 0; the test set uses S + 1)\n"
+    "\n"
+    "uniapprox data graphs TASK -o FILE writes a graph task (csl, cycles, molecule) as JSON\n"
+    "lines for --family graph (uniapprox data graphs --help).\n";
 
 static int write_part(const char *dir, const char *part, const ua_seq_data *d)
 {
@@ -44,6 +47,7 @@ int cmd_data(int argc, char **argv)
 {
     const char *out = NULL, *n_s = "128", *vocab_s = "1000", *train_s = "1000", *test_s = "200",
                *seed_s = "0";
+    if (argc > 1 && !strcmp(argv[1], "graphs")) return ua_cli_data_graphs(argc - 1, argv + 1);
     const ua_opt opts[] = {
         { "output", 'o', 1, &out, NULL }, { "n", 0, 1, &n_s, NULL },
         { "vocab", 0, 1, &vocab_s, NULL }, { "train", 0, 1, &train_s, NULL },
