@@ -77,7 +77,9 @@ double ua_target_eval(const ua_target *t, const double *x);
  * operation is rounded to nearest at that precision plus 32 guard bits (at least 85 bits; the
  * built-in nfw-sigma uses 128 guard bits), so the result carries a relative error of a few units
  * in its last bit except where the formula itself cancels. The inputs x (shape (dim,))
- * are exact doubles. NaN / Inf as in ua_target_eval. Thread-safe (temporaries are per call).
+ * are exact doubles. NaN / Inf as in ua_target_eval; sin, cos, tan, j0, j1, y0 and y1 of an
+ * argument of magnitude 2^1024 or more (beyond the double range) are NaN, not computed (their
+ * argument reduction would take hours). Thread-safe (temporaries are per call).
  */
 void ua_target_eval_mpfr(const ua_target *t, const double *x, mpfr_t y);
 

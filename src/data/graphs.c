@@ -111,8 +111,16 @@ typedef struct {
     int level;         /* -1 unknown, 0 "y" (graph), 1 "y_node", 2 no targets */
     size_t node_dim, edge_dim, ny;
     size_t first_line; /* of the first graph, for messages */
+    size_t bytes;      /* of the file read so far (for FEATURELESS_PER_BYTE) */
     vec node_off, edge_off, src, dst, x, e, y;
 } reader;
+
+/* Nodes given by "num_nodes" alone cost a column of ones (8 bytes each) but no bytes of the
+ * file: a 40-byte line asking for 888888881 nodes allocated 7 GB. A set holds at most
+ * FEATURELESS_FLOOR of them or FEATURELESS_PER_BYTE per byte of the file read so far, whichever
+ * is larger, so memory stays within about 128 bytes per byte of the file plus 8 MiB. */
+#define FEATURELESS_FLOOR ((size_t)1 << 20)
+#define FEATURELESS_PER_BYTE 16
 
 #define FIELD_ERR(r, field, ...) field_err((r), (field), __VA_ARGS__)
 
@@ -289,6 +297,13 @@ static ua_status read_graph(reader *r, const cJSON *o)
         for (const cJSON *c = x->child; c; c = c->next, i++)
             if ((s = get_row(r, "x", c, "node", i, &r->node_dim, &r->x))) return s;
     } else {
+        size_t most = r->bytes > FEATURELESS_FLOOR / FEATURELESS_PER_BYTE
+                          ? r->bytes * FEATURELESS_PER_BYTE : FEATURELESS_FLOOR;
+        if (n > most || base > most - n)
+            return FIELD_ERR(r, "num_nodes", "%zu nodes without features (%zu before this graph): "
+                             "a file of %zu bytes may give at most %zu by 'num_nodes' alone (%d "
+                             "per byte, or %zu); give 'x'", n, base, r->bytes, most,
+                             FEATURELESS_PER_BYTE, FEATURELESS_FLOOR);
         r->node_dim = 1;
         if ((s = vec_reserve(&r->x, n, sizeof(double)))) return s;
         for (size_t i = 0; i < n; i++) VEC(double, r->x)[r->x.n++] = 1.0;
@@ -461,6 +476,7 @@ ua_status ua_graphs_read(const char *path, ua_graphs **out)
     }
     while (!s && (got = next_line(&ln, &s)) == 1) {
         r.line = ln.lineno;
+        r.bytes += ln.len + 1;
         const char *p = ln.buf;
         if (ln.lineno == 1 && ln.len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3;
         while (*p == ' ' || *p == '\t') p++;

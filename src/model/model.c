@@ -356,10 +356,10 @@ static int parse_box(const char *text, size_t *d, double **lo, double **hi)
     const char *p = text;
     int ok = *lo && *hi;
     for (size_t i = 0; ok && i < n; i++) {
-        const char *end;
+        const char *end = p; /* parse_interval sets it only on success */
         ok = parse_interval(p, &(*lo)[i], &(*hi)[i], &end) && isfinite((*lo)[i]) &&
              (i + 1 < n ? *end == ',' : *end == '\0');
-        p = end + 1;
+        if (ok) p = end + 1;
     }
     if (!ok) {
         free(*lo);

@@ -9,10 +9,27 @@
 
 #define GUARD_BITS 32
 
+/* Beyond this binary exponent (|a| >= 2^1024, past the largest double) the periodic and
+ * oscillating functions are not computed: their argument reduction needs about as many bits of
+ * pi as the exponent, so sin(1e55555555) (a literal MPFR reads exactly) ran for hours. The double
+ * evaluator meets such an argument as +-Inf and gives NaN (sin, cos, tan); NaN here too, which
+ * the engine refuses as a reference instead of hanging. */
+#define MAX_REDUCED_EXP 1024
+
+static int reduces_argument(int fn)
+{
+    return fn == FN_SIN || fn == FN_COS || fn == FN_TAN || fn == FN_J0 || fn == FN_J1 ||
+           fn == FN_Y0 || fn == FN_Y1;
+}
+
 static void fn1(int fn, mpfr_t r, mpfr_t a)
 {
     const mpfr_rnd_t N = MPFR_RNDN;
     int sg;
+    if (reduces_argument(fn) && mpfr_regular_p(a) && mpfr_get_exp(a) > MAX_REDUCED_EXP) {
+        mpfr_set_nan(r);
+        return;
+    }
     switch (fn) {
     case FN_EXP: mpfr_exp(r, a, N); break;
     case FN_EXPM1: mpfr_expm1(r, a, N); break;
