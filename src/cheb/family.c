@@ -284,4 +284,5 @@ const ua_family ua_family_cheb = {
     .export_c = ua_cheb_export_c,
     .describe = cheb_describe,
     .natural_points = cheb_natural_points,
+    .pieces = ua_cheb_pieces,
 };

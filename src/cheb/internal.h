@@ -168,4 +168,9 @@ ua_status ua_cheb_lsq_family_fit(const ua_problem *p, const ua_options *o, ua_mo
 #include "uniapprox/model.h"
 ua_status ua_cheb_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 
+/* The model (ua_cheb) as exact polynomials on pieces for the proven bounds (ua_family.pieces,
+ * src/model/family.h; pieces.c): *pieces malloc'd, the caller frees. */
+#include "model/family.h"
+ua_status ua_cheb_pieces(const void *state, ua_poly_piece **pieces, size_t *n);
+
 #endif /* UA_CHEB_INTERNAL_H */

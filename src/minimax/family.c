@@ -298,4 +298,5 @@ const ua_family ua_family_minimax = {
     .export_c = ua_minimax_export_c,
     .describe = mm_describe,
     .natural_points = mm_natural_points,
+    .pieces = ua_minimax_pieces,
 };

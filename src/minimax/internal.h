@@ -296,4 +296,9 @@ extern const ua_option_spec ua_minimax_option_spec[UA_MINIMAX_NOPTIONS];
 ua_status ua_minimax_family_fit(const ua_problem *p, const ua_options *o,
                                 const ua_fit_hooks *hooks, ua_model *meta, void **state);
 
+/* The model (ua_minimax) as exact polynomials on pieces for the proven bounds (ua_family.pieces,
+ * src/model/family.h; pieces.c): *pieces malloc'd, the caller frees. */
+#include "model/family.h"
+ua_status ua_minimax_pieces(const void *state, ua_poly_piece **pieces, size_t *n);
+
 #endif /* UA_MINIMAX_INTERNAL_H */

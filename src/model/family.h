@@ -9,6 +9,28 @@
 #include <cjson/cJSON.h>
 #include "uniapprox/model.h"
 
+/*
+ * One piece of a model that is a polynomial on intervals (the `pieces` hook): on [a, b] the model
+ * is, in exact real arithmetic,
+ *     scale * R(x) * sum_k coeffs[k] B_k(s),   s = (xmul * x - (shift1 + shift2)) * mul - offset,
+ * with B_k = T_k (Chebyshev, chebyshev = 1) or s^k (monomial), R(x) = (x - root) - root_lo when
+ * root is not NaN (a zero factored out, src/cheb/) and 1 otherwise. These are the numbers predict
+ * uses, so the polynomial differs from predict's doubles only by the rounding of predict's own
+ * operations (the map, Clenshaw or Horner, a clamp of s to its range by a few ulps).
+ */
+typedef struct {
+    double a, b;                 /* the piece's interval of x, a <= b */
+    double xmul, shift1, shift2; /* the affine map to s (xmul 1 or 2: exact) */
+    double mul, offset;
+    int chebyshev;
+    const double *coeffs;        /* (ncoeffs,), borrowed from the model's state */
+    size_t ncoeffs;
+    double root, root_lo;        /* NaN: no factor */
+    double scale;                /* a power of two (1 for most models) */
+    double own[4];               /* room for coefficients the hook assembles (a spline's cubic);
+                                    coeffs may point here */
+} ua_poly_piece;
+
 typedef struct ua_family {
     const char *name;    /* "cheb", ... */
     const char *summary; /* one line for `fit --help` and docs */
@@ -63,6 +85,13 @@ typedef struct ua_family {
      * into *pts (the caller frees); *log_grid set to 1 when the dense grid should be uniform in
      * ln x (log-mapped 1-D models). */
     ua_status (*natural_points)(const void *state, double **pts, size_t *n, int *log_grid);
+
+    /* Optional (NULL: not a polynomial on pieces). The model's exact polynomial form on its
+     * whole domain (1-D models): *n pieces in increasing order, malloc'd into *pieces (the
+     * caller frees; their coeffs borrow the state, or the piece's own room). UA_EUNSUPPORTED
+     * for a model of the family that is no polynomial in x (a log map, a rational function),
+     * with the reason. Used by the proven bounds (uniapprox/prove.h). */
+    ua_status (*pieces)(const void *state, ua_poly_piece **pieces, size_t *n);
 
     /* Optional (NULL: 1 and 1). The number of inputs and outputs of the model. */
     void (*dims)(const void *state, size_t *din, size_t *dout);

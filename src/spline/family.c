@@ -246,4 +246,5 @@ const ua_family ua_family_spline = {
     .export_c = ua_spline_export_c,
     .describe = spline_describe,
     .natural_points = spline_natural_points,
+    .pieces = ua_spline_pieces,
 };

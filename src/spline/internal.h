@@ -299,4 +299,9 @@ ua_status ua_spline_family_fit(const ua_problem *p, const ua_options *o,
 ua_status ua_spline_fit_method(const ua_problem *p, const ua_options *o, ua_model *meta,
                                void **state);
 
+/* The model (ua_spline) as exact polynomials on pieces for the proven bounds (ua_family.pieces,
+ * src/model/family.h; pieces.c): *pieces malloc'd, the caller frees. */
+#include "model/family.h"
+ua_status ua_spline_pieces(const void *state, ua_poly_piece **pieces, size_t *n);
+
 #endif /* UA_SPLINE_INTERNAL_H */
