@@ -259,4 +259,5 @@ const ua_family ua_family_mlp = {
     .export_c = ua_mlp_export_c,
     .describe = mlp_describe,
     .dims = mlp_dims,
+    .bounds = &ua_mlp_bounds,
 };

@@ -101,6 +101,13 @@ typedef struct ua_family {
     ua_status (*predict_sequences)(const void *state, const double *x, size_t N, size_t len,
                                    size_t xd, double **y, size_t *nout, int *classify);
 
+    /* Optional (NULL: not a graph model). y (R, nout) for the graphs of g (R = g->ngraphs for a
+     * graph-level model, g->nnodes for a node-level one): class probabilities when *classify,
+     * else values in target units; g is untrusted (checked); its targets, if any, are not read.
+     * y malloc'd into *y (ua_model_predict_graphs). */
+    ua_status (*predict_graphs)(const void *state, const ua_graphs *g, double **y, size_t *nout,
+                                int *classify);
+
     /* Optional (NULL: no claim). How strongly the family asks to fit problem p (a kind and
      * dimension it accepts: checked before the call) when the user gives no family or
      * --family auto: 0 no claim; otherwise a priority, the highest claim wins (ties: first by
@@ -112,7 +119,40 @@ typedef struct ua_family {
     /* Optional (NULL: no analytic gradient). g (n, din): the partial derivatives of the single
      * output at x (n, din), row-major, in units of y per unit of x (ua_model_gradient). */
     ua_status (*gradient)(const void *state, const double *x, size_t n, double *g);
+
+    /* Optional (NULL: none). Proven bounds by bound propagation (uniapprox/lipschitz.h): the
+     * hooks of ua_model_bound_output and ua_model_lipschitz (struct ua_family_bounds below). */
+    const struct ua_family_bounds *bounds;
 } ua_family;
+
+/*
+ * Bound propagation through a family's model (uniapprox/lipschitz.h is the manual). Every box is
+ * lo, hi (din,) in the model's input units; every bound is rigorous for the model as written in
+ * exact real arithmetic (the weights as stored), with the double rounding of the bound's own
+ * computation covered outward, and eval_error covers the gap to what predict computes.
+ */
+typedef struct ua_family_bounds {
+    /* out_lo, out_hi (dout,): every output of the model over the box lies in them. method:
+     * UA_BOUND_IBP or UA_BOUND_CROWN (uniapprox/lipschitz.h). UA_EUNSUPPORTED for a model the
+     * family cannot bound (the message says why: an activation, a kernel). */
+    ua_status (*output)(const void *state, const double *lo, const double *hi, int method,
+                        double *out_lo, double *out_hi);
+    /* For a model of one output: jlo, jhi (din,) enclose each partial derivative over the box
+     * (either may be NULL), and *L >= sup over the box of ||diag(w) grad||_q, q = 1 for
+     * norm UA_NORM_INF, q = 2 for UA_NORM_2 (w (din,) nonnegative, NULL: all ones). */
+    ua_status (*lipschitz)(const void *state, const double *lo, const double *hi, int norm,
+                           const double *w, double *L, double *jlo, double *jhi);
+    /* g (n, din): the gradient of the single output at x (n, din), as predict computes it (for
+     * the lower bounds of ua_model_lipschitz; NULL: the vtable's gradient). */
+    ua_status (*gradient)(const void *state, const double *x, size_t n, double *g);
+    /* *err >= sup over the box of |predict(x) - model(x)|: the model's own floating-point
+     * evaluation error (float32 networks: the larger part), summed over the outputs' maximum. */
+    ua_status (*eval_error)(const void *state, const double *lo, const double *hi, double *err);
+    /* *L: the global Lipschitz constant by the naive product of the layers' operator norms
+     * (UA_NORM_INF: induced inf-norms; UA_NORM_2: spectral norms, by LAPACK's SVD) times the
+     * activations' largest slopes, for comparison (NULL: the family has no layers). */
+    ua_status (*naive)(const void *state, int norm, double *L);
+} ua_family_bounds;
 
 /* For the engine (src/model/fit.c): a model without state yet, for the family's fit to record
  * metadata on; ua_model_attach gives it its state (ownership passes to the model). */
@@ -146,6 +186,7 @@ const ua_family *ua_model_family_vtable(const ua_model *m);
 /* Families, defined in their folders. */
 extern const ua_family ua_family_cheb;
 extern const ua_family ua_family_chebnd;
+extern const ua_family ua_family_graph;
 extern const ua_family ua_family_kernel;
 extern const ua_family ua_family_minimax;
 extern const ua_family ua_family_mlp;
@@ -153,5 +194,10 @@ extern const ua_family ua_family_rf;
 extern const ua_family ua_family_seq;
 extern const ua_family ua_family_sparse;
 extern const ua_family ua_family_spline;
+
+/* Bound propagation hooks, defined in their families' folders (bounds*.c). */
+extern const ua_family_bounds ua_mlp_bounds;
+extern const ua_family_bounds ua_rf_bounds;
+extern const ua_family_bounds ua_kernel_bounds;
 
 #endif /* UA_MODEL_FAMILY_H */

@@ -10,7 +10,10 @@ ua_status ua_model_gradient(const ua_model *m, const double *x, size_t n, double
     if (!m) return UA_ERR(UA_EINVAL, "ua_model_gradient: model is NULL");
     if (n && (!x || !g)) return UA_ERR(UA_EINVAL, "ua_model_gradient: NULL arrays");
     const ua_family *f = ua_model_family_vtable(m);
-    if (!f || !f->gradient)
+    /* a family with bound propagation has its gradient there (uniapprox/lipschitz.h) */
+    ua_status (*gfn)(const void *, const double *, size_t, double *) =
+        f ? (f->gradient ? f->gradient : f->bounds ? f->bounds->gradient : NULL) : NULL;
+    if (!gfn)
         return UA_ERR(UA_EINVAL, "the %s family has no analytic gradient",
                       f ? f->name : ua_model_family(m));
     size_t din = 1, dout = 1;
@@ -19,5 +22,5 @@ ua_status ua_model_gradient(const ua_model *m, const double *x, size_t n, double
         return UA_ERR(UA_EINVAL, "ua_model_gradient: the model has %zu outputs (the gradient is "
                       "of a single output)", dout);
     if (!n) return UA_OK;
-    return f->gradient(ua_model_state(m), x, n, g);
+    return gfn(ua_model_state(m), x, n, g);
 }

@@ -1,0 +1,314 @@
+/*
+ * Lipschitz bounds of an mlp over a box (bounds.h; uniapprox/lipschitz.h is the manual): the
+ * Jacobian W_0^T D_0 W_1^T ... D_{L-2} w_{L-1} in interval arithmetic, each D_l the enclosure of
+ * the activation's derivative over layer l's CROWN bounds (the backward graph of Shi et al.,
+ * NeurIPS 2022, with interval bounds on its nodes); the inf-norm taken exactly over the last
+ * product by enumerating sign vectors. Also the gradient at points (lower bounds), the bound on
+ * predict's own rounding, and the naive product of operator norms.
+ */
+#include <lapacke.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "uniapprox/lipschitz.h"
+
+#define U53 1.1102230246251565e-16
+
+/* [*lo, *hi] contains [a, b] * [c, d]. */
+static void imul(double a, double b, double c, double d, double *lo, double *hi)
+{
+    double p1 = a * c, p2 = a * d, p3 = b * c, p4 = b * d;
+    *lo = ua_bnd_down(fmin(fmin(p1, p2), fmin(p3, p4)));
+    *hi = ua_bnd_up(fmax(fmax(p1, p2), fmax(p3, p4)));
+}
+
+/* [gl, gu] (in,) contains W^T [ul, uu] for W (out, in), [ul, uu] (out,). */
+static void imatvec_t(const double *W, size_t out, size_t in, const double *ul, const double *uu,
+                      double *gl, double *gu)
+{
+    double g = ua_bnd_gamma(out + 2);
+    for (size_t i = 0; i < in; i++) {
+        double c = 0, r = 0, mag = 0;
+        for (size_t m = 0; m < out; m++) {
+            double w = W[m * in + i], uc = 0.5 * (ul[m] + uu[m]);
+            double ur = fmax(uu[m] - uc, uc - ul[m]) * (1 + 4 * U53);
+            c += w * uc;
+            r += fabs(w) * ur;
+            mag += fabs(w) * (fabs(uc) + ur);
+        }
+        double s = 2 * g * mag + UA_BND_TINY;
+        gl[i] = ua_bnd_down(c - r - s);
+        gu[i] = ua_bnd_up(c + r + s);
+    }
+}
+
+/* The Lipschitz hook: the interval Jacobian of the single output, and the bound on the norm. */
+static ua_status mlp_lipschitz(const void *state, const double *lo, const double *hi, int norm,
+                               const double *wt, double *Lout, double *jlo, double *jhi)
+{
+    ua_mlp_net64 n;
+    ua_status s = ua_mlp_net64_get(state, &n);
+    if (s) return s;
+    if (n.k != 1) {
+        ua_mlp_net64_free(&n);
+        return UA_ERR(UA_EINVAL, "Lipschitz bound: the model has %zu outputs (one is bounded)", n.k);
+    }
+    size_t d = n.d, L = n.L, mw = n.maxw;
+    double *buf = ua_calloc(6 * mw + 4 * d, sizeof *buf);
+    double *zl[UA_MLP_MAX_LAYERS], *zu[UA_MLP_MAX_LAYERS];
+    zl[0] = NULL;
+    if (!buf) s = UA_ENOMEM_ERR((6 * mw + 4 * d) * sizeof *buf);
+    double *gl = buf, *gu = buf + mw, *ul = buf + 2 * mw, *uu = buf + 3 * mw;
+    double *xl = buf + 6 * mw, *xu = xl + d, *Jl = xl + 2 * d, *Ju = xl + 3 * d;
+    if (!s) {
+        ua_mlp_box_std(&n, lo, hi, xl, xu);
+        s = ua_mlp_bounds_layers(&n, xl, xu, 1, zl, zu);
+    }
+    if (s) goto done;
+    /* g = the last layer's row; then through each hidden layer from the top */
+    size_t top = n.width[L - 1];
+    memcpy(gl, n.W[L - 1], top * sizeof *gl);
+    memcpy(gu, n.W[L - 1], top * sizeof *gu);
+    if (L == 1) {
+        memcpy(Jl, gl, d * sizeof *Jl);
+        memcpy(Ju, gu, d * sizeof *Ju);
+    }
+    for (size_t l = L - 1; l-- > 0;) {
+        size_t w = n.width[l + 1];
+        for (size_t m = 0; m < w; m++) {
+            double dl, du;
+            ua_mlp_dact_range(n.act, n.slope, zl[l][m], zu[l][m], &dl, &du);
+            imul(gl[m], gu[m], dl, du, &ul[m], &uu[m]);
+        }
+        if (l == 0) imatvec_t(n.W[0], w, d, ul, uu, Jl, Ju);
+        else imatvec_t(n.W[l], w, n.width[l], ul, uu, gl, gu);
+    }
+    /* model units: dy/dx_i = ys / xs_i dz_out/dz_i */
+    double *cf = gl; /* reuse: (d,) the factors ys w_i / xs_i */
+    double simple = 0, sq = 0;
+    for (size_t i = 0; i < d; i++) {
+        double c = n.yscale[0] / n.xscale[i];
+        c = ua_bnd_up(c);
+        double a, b;
+        imul(Jl[i], Ju[i], c, c, &a, &b);
+        double wi = wt ? wt[i] : 1.0;
+        if (jlo) jlo[i] = a;
+        if (jhi) jhi[i] = b;
+        double mx = ua_bnd_up(wi * fmax(fabs(a), fabs(b)));
+        simple += mx;
+        sq += mx * mx;
+        cf[i] = ua_bnd_up(wi * c);
+    }
+    double bound;
+    if (norm == UA_NORM_2) {
+        bound = ua_bnd_up(sqrt(ua_bnd_up(sq * (1 + ua_bnd_gamma(d)))));
+    } else {
+        bound = ua_bnd_up(simple * (1 + ua_bnd_gamma(d)));
+        /* max over sign vectors s of sum_m u_m (sum_i s_i cf_i W0[m][i]), u_m in [ul, uu] */
+        if (L >= 2 && d <= 12) {
+            size_t w0 = n.width[1];
+            double best = 0;
+            for (unsigned long sv = 0; sv < (1ul << d); sv++) {
+                double v = 0, mag = 0;
+                for (size_t m = 0; m < w0; m++) {
+                    const double *row = n.W[0] + m * d;
+                    double cm = 0, cmag = 0;
+                    for (size_t i = 0; i < d; i++) {
+                        double t = cf[i] * row[i];
+                        cm += (sv >> i & 1) ? -t : t;
+                        cmag += fabs(t);
+                    }
+                    v += cm >= 0 ? cm * uu[m] : cm * ul[m];
+                    mag += cmag * fmax(fabs(ul[m]), fabs(uu[m]));
+                }
+                double e = ua_bnd_up(v + ua_bnd_gamma(w0 + d + 2) * 2 * mag + UA_BND_TINY);
+                if (e > best) best = e;
+            }
+            if (best < bound) bound = best;
+        }
+    }
+    *Lout = bound;
+done:
+    if (zl[0]) free(zl[0]);
+    free(buf);
+    ua_mlp_net64_free(&n);
+    return s;
+}
+
+/* Gradient of the single output at points, in double from the stored weights. */
+static ua_status mlp_gradient(const void *state, const double *x, size_t npts, double *g)
+{
+    ua_mlp_net64 n;
+    ua_status s = ua_mlp_net64_get(state, &n);
+    if (s) return s;
+    if (n.k != 1) {
+        ua_mlp_net64_free(&n);
+        return UA_ERR(UA_EINVAL, "mlp gradient: the model has %zu outputs", n.k);
+    }
+    size_t tot = 0;
+    for (size_t l = 0; l < n.L; l++) tot += n.width[l + 1];
+    double *z = ua_calloc(tot + 2 * n.maxw + n.d, sizeof *z);
+    if (!z) {
+        ua_mlp_net64_free(&n);
+        return UA_ENOMEM_ERR((tot + 2 * n.maxw) * sizeof *z);
+    }
+    double *ga = z + tot, *gb = ga + n.maxw, *h0 = gb + n.maxw;
+    for (size_t p = 0; p < npts; p++) {
+        for (size_t j = 0; j < n.d; j++) h0[j] = (x[p * n.d + j] - n.xmean[j]) / n.xscale[j];
+        const double *h = h0;
+        double *zp = z, *zs[UA_MLP_MAX_LAYERS];
+        /* forward: keep the pre-activations; h of layer l is recomputed from z (act) */
+        for (size_t l = 0; l < n.L; l++) {
+            size_t in = n.width[l], out = n.width[l + 1];
+            zs[l] = zp;
+            for (size_t i = 0; i < out; i++) {
+                double v = n.b[l][i];
+                for (size_t j = 0; j < in; j++) v += n.W[l][i * in + j] * h[j];
+                zp[i] = v;
+            }
+            if (l + 1 < n.L) {
+                double *hn = ga;
+                for (size_t i = 0; i < out; i++) hn[i] = ua_mlp_act_forward(n.act, n.slope, zp[i]);
+                memcpy(gb, hn, out * sizeof *gb);
+                h = gb;
+            }
+            zp += out;
+        }
+        /* backward */
+        size_t top = n.width[n.L - 1];
+        memcpy(ga, n.W[n.L - 1], top * sizeof *ga);
+        for (size_t l = n.L - 1; l-- > 0;) {
+            size_t w = n.width[l + 1], in = n.width[l];
+            for (size_t m = 0; m < w; m++) ga[m] *= ua_mlp_act_backward(n.act, n.slope, zs[l][m]);
+            for (size_t i = 0; i < in; i++) {
+                double v = 0;
+                for (size_t m = 0; m < w; m++) v += n.W[l][m * in + i] * ga[m];
+                gb[i] = v;
+            }
+            memcpy(ga, gb, in * sizeof *ga);
+        }
+        for (size_t i = 0; i < n.d; i++) g[p * n.d + i] = ga[i] * n.yscale[0] / n.xscale[i];
+    }
+    free(z);
+    ua_mlp_net64_free(&n);
+    return UA_OK;
+}
+
+/* A bound on |predict(x) - m(x)| over the box: the forward error of the network's evaluation in
+ * its precision (unit roundoff uf: sums of n terms off by gamma_n |W| |h|, each activation off by
+ * uf |h| after its double evaluation, errors carried through |W| and the largest |act'| around
+ * each interval), then the destandardisation in double. */
+static ua_status mlp_eval_error(const void *state, const double *lo, const double *hi,
+                                double *err)
+{
+    ua_mlp_net64 n;
+    ua_status s = ua_mlp_net64_get(state, &n);
+    if (s) return s;
+    size_t d = n.d, mw = n.maxw;
+    double *buf = ua_calloc(4 * mw + 2 * d, sizeof *buf);
+    double *zl[UA_MLP_MAX_LAYERS], *zu[UA_MLP_MAX_LAYERS];
+    zl[0] = NULL;
+    if (!buf) s = UA_ENOMEM_ERR((4 * mw + 2 * d) * sizeof *buf);
+    double *e = buf, *en = buf + mw, *hm = buf + 2 * mw, *hn = buf + 3 * mw;
+    double *xl = buf + 4 * mw, *xu = xl + d;
+    if (!s) {
+        ua_mlp_box_std(&n, lo, hi, xl, xu);
+        s = ua_mlp_bounds_layers(&n, xl, xu, 1, zl, zu);
+    }
+    if (s) goto done;
+    double uf = n.unit;
+    for (size_t j = 0; j < d; j++) {
+        hm[j] = fmax(fabs(xl[j]), fabs(xu[j]));
+        e[j] = (4 * U53 + uf) * hm[j] + UA_BND_TINY;
+    }
+    double worst = 0;
+    for (size_t l = 0; l < n.L; l++) {
+        size_t in = n.width[l], out = n.width[l + 1];
+        for (size_t i = 0; i < out; i++) {
+            const double *w = n.W[l] + i * in;
+            double prop = 0, mag = fabs(n.b[l][i]);
+            for (size_t j = 0; j < in; j++) {
+                prop += fabs(w[j]) * e[j];
+                mag += fabs(w[j]) * (hm[j] + e[j]);
+            }
+            /* gamma in the network's precision, plus the multiplier's rounding */
+            en[i] = ua_bnd_up((prop + (double)(in + 6) * uf * mag) * (1 + 1e-10)) + UA_BND_TINY;
+        }
+        if (l + 1 == n.L) {
+            for (size_t i = 0; i < out; i++) {
+                double ym = fmax(fabs(zl[l][i]), fabs(zu[l][i])) * n.yscale[i] + fabs(n.ymean[i]);
+                double ei = en[i] * n.yscale[i] * (1 + 1e-10) + 4 * U53 * (ym + en[i] * n.yscale[i]);
+                if (ei > worst) worst = ei;
+            }
+            break;
+        }
+        for (size_t i = 0; i < out; i++) {
+            double dl, du, yl, yu;
+            ua_mlp_dact_range(n.act, n.slope, zl[l][i] - en[i], zu[l][i] + en[i], &dl, &du);
+            ua_mlp_act_range(n.act, n.slope, zl[l][i] - en[i], zu[l][i] + en[i], &yl, &yu);
+            double D = fmax(fabs(dl), fabs(du)), hmag = fmax(fabs(yl), fabs(yu));
+            hn[i] = ua_bnd_up(D * en[i] + (uf + UA_BND_REL) * hmag) + UA_BND_TINY;
+            hm[i] = hmag;
+        }
+        memcpy(e, hn, out * sizeof *e);
+    }
+    *err = ua_bnd_up(worst);
+done:
+    if (zl[0]) free(zl[0]);
+    free(buf);
+    ua_mlp_net64_free(&n);
+    return s;
+}
+
+/* The product of the layers' operator norms times the largest |act'| per hidden layer and the
+ * scalers' factors: a global Lipschitz constant, the naive comparison. */
+static ua_status mlp_naive(const void *state, int norm, double *Lout)
+{
+    ua_mlp_net64 n;
+    ua_status s = ua_mlp_net64_get(state, &n);
+    if (s) return s;
+    double L = 1;
+    double dl, du;
+    ua_mlp_dact_range(n.act, n.slope, -1e3, 1e3, &dl, &du);
+    double ds = fmax(fabs(dl), fabs(du));
+    for (size_t l = 0; !s && l < n.L; l++) {
+        size_t in = n.width[l], out = n.width[l + 1];
+        double nl = 0;
+        if (norm == UA_NORM_2) {
+            double *a = ua_calloc(in * out + (in < out ? in : out), sizeof *a);
+            if (!a) {
+                s = UA_ENOMEM_ERR(in * out * sizeof *a);
+                break;
+            }
+            memcpy(a, n.W[l], in * out * sizeof *a);
+            double *sv = a + in * out;
+            lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'N', (lapack_int)out,
+                                             (lapack_int)in, a, (lapack_int)in, sv, NULL,
+                                             (lapack_int)out, NULL, (lapack_int)in);
+            nl = info == 0 ? sv[0] * (1 + 1e-12) : NAN;
+            free(a);
+        } else {
+            for (size_t i = 0; i < out; i++) {
+                double r = 0;
+                for (size_t j = 0; j < in; j++) r += fabs(n.W[l][i * in + j]);
+                nl = fmax(nl, r);
+            }
+        }
+        L *= nl * (l + 1 < n.L ? ds : 1.0);
+    }
+    double xf = 0;
+    for (size_t j = 0; j < n.d; j++) xf = fmax(xf, 1.0 / n.xscale[j]);
+    *Lout = L * xf * n.yscale[0];
+    ua_mlp_net64_free(&n);
+    return s;
+}
+
+const ua_family_bounds ua_mlp_bounds = {
+    .output = ua_mlp_bound_output,
+    .lipschitz = mlp_lipschitz,
+    .gradient = mlp_gradient,
+    .eval_error = mlp_eval_error,
+    .naive = mlp_naive,
+};
