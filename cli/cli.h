@@ -218,6 +218,11 @@ void ua_cli_kill_on_signal(pid_t child);
  * "uniapprox CMD: ... works on 1-D models; MODEL has d inputs and k outputs" otherwise. */
 int ua_cli_model_is_1d(const char *cmd, const ua_model *m);
 
+/* The interior breakpoints or knots of a 1-D model in (lo, hi), from the family's description
+ * (its "breakpoints" or "knots" array): their number, and *out malloc'd (the caller frees; NULL
+ * when there are none). Drawn by `plot` and `report` (cli/cmd_plot.c). */
+size_t ua_cli_model_marks(const ua_model *m, double lo, double hi, double **out);
+
 /* The commands. argv[0] is the command name. */
 int cmd_check(int argc, char **argv);
 int cmd_data(int argc, char **argv);
@@ -230,5 +235,6 @@ int cmd_fit(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif /* UA_CLI_H */

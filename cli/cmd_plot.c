@@ -48,8 +48,8 @@ static int have_device(const char *dev)
 }
 
 /* Interior breakpoints or knots from the family's description ("breakpoints" or "knots"),
- * malloc'd into *out. */
-static size_t marks(const ua_model *m, double lo, double hi, double **out)
+ * malloc'd into *out (cli.h; `uniapprox report` marks them too). */
+size_t ua_cli_model_marks(const ua_model *m, double lo, double hi, double **out)
 {
     *out = NULL;
     char *desc = NULL;
@@ -224,7 +224,7 @@ int cmd_plot(int argc, char **argv)
         px[i] = log_x ? log10(x[i]) : x[i];
         pe[i] = isfinite(e[i]) ? log10(e[i] > efloor ? e[i] : efloor) : NAN;
     }
-    size_t nb = marks(m, lo, hi, &brk);
+    size_t nb = ua_cli_model_marks(m, lo, hi, &brk);
 
     /* ---- drawing ---- */
     /* PLplot writes to a temporary file and the result is installed by the atomic writer

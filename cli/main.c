@@ -19,6 +19,7 @@ static const struct {
     { "info", cmd_info, "describe a model: family, domain, pieces, errors, options" },
     { "list", cmd_list, "list the families, built-in targets and the choices of their options" },
     { "plot", cmd_plot, "draw the target, the approximant and the error to PNG or SVG" },
+    { "report", cmd_report, "write a self-contained HTML page: plots, measured errors, options" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
