@@ -20,8 +20,8 @@
 #include "sample.h"
 #include "scan.h"
 
-static ua_status fit_core(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_options *o,
-                          ua_cheb **out);
+static ua_status fit_core(ua_fn1 f, void *ctx, const ua_cheb_hp *hp, double a, double b,
+                          const ua_cheb_options *o, ua_cheb **out);
 
 void ua_cheb_options_default(ua_cheb_options *opt)
 {
@@ -58,7 +58,36 @@ typedef struct {
     size_t count, cap;
     size_t intervals; /* pieces finished + intervals still to process */
     int ext_a, ext_b; /* extrapolate at the domain's ends too (a root factor's 0 / 0 there) */
+    /* located edges where f is continuous (a kink, |x - c|^p): sampled rather than extrapolated,
+     * so that the series meets f at the singular point itself (at most CONT_MAX kept) */
+    double cont[64];
+    size_t ncont;
+    int end_check; /* check the series at continuous located edges too (split mode) */
+    const ua_cheb_hp *hp; /* the target in MPFR, or NULL */
 } builder;
+
+enum { CONT_MAX = 64 };
+
+static int is_cont(const builder *B, double t)
+{
+    for (size_t i = 0; i < B->ncont; i++)
+        if (B->cont[i] == t) return 1;
+    return 0;
+}
+
+/* Whether f at e and at the doubles on either side agree to 2^-30 of the scale: a kink or
+ * |x - c|^p, not a jump (sign(x) at 0, whose value at e belongs to neither side). */
+static ua_status continuous_at(builder *B, double e, int *cont)
+{
+    double y, yl, yr;
+    ua_status st = ua_cheb_sample(B->s, e, &y);
+    if (!st) st = ua_cheb_sample(B->s, nextafter(e, -INFINITY), &yl);
+    if (!st) st = ua_cheb_sample(B->s, nextafter(e, INFINITY), &yr);
+    if (st) return st;
+    double v = fmax(B->vscale, fabs(y)) * 0x1p-30;
+    *cont = fabs(yl - y) <= v && fabs(yr - y) <= v;
+    return UA_OK;
+}
 
 /* Checks a chopped fit f of [lo, hi] off its grid; a failure unresolves f and is recorded in
  * *fail. A fit that is not resolved (or floored) is left as it is. */
@@ -72,6 +101,34 @@ static ua_status check_fit(builder *B, double lo, double hi, ua_cheb_piece_fit *
     ua_status st = ua_cheb_check_piece(B->s, lo, hi, f->coeffs, f->n, m, &B->tol,
                                        fmax(B->vscale, f->vscale), sc, &chk);
     if (st) return st;
+    if (chk.pass && B->end_check) {
+        /* the ends that are sampled (not extrapolated): a series chopped next to a singular
+         * end (|x - c|^1.25 at c) drops a tail of small coefficients that add up there, where no
+         * scan point looks (the scan's points are inside) */
+        const double eps = 0x1p-52, V = fmax(fmax(B->vscale, f->vscale), chk.fmax);
+        double thr = (B->tol.abs_tol ? fmax(B->tol.tol, eps * V) : B->tol.tol * V) + 8.0 * eps * V;
+        for (int end = 0; end < 2 && chk.pass; end++) {
+            double t = end ? hi : lo;
+            if (!(t == B->s->ta ? !B->ext_a : t == B->s->tb ? !B->ext_b : is_cont(B, t)))
+                continue;
+            double y;
+            st = ua_cheb_sample(B->s, t, &y);
+            if (st) return st;
+            double se = end ? 1.0 : -1.0, p = ua_cheb_clenshaw(f->coeffs, f->n, se);
+            /* plus the conditioning floor the scan allows: t is only known to half an ulp of
+             * max(|lo|, |hi|), so f moves by |f'| eps max(|lo|, |hi|) (|f'| from the series
+             * near the end) */
+            double q = ua_cheb_clenshaw(f->coeffs, f->n, se * (1.0 - 0x1p-10));
+            double slope = fabs(p - q) / (0x1p-11 * (hi - lo));
+            double cond = 2.0 * slope * eps * fmax(fabs(lo), fabs(hi));
+            if (fabs(p - y) > thr + cond) {
+                chk.pass = 0;
+                chk.t_worst = t;
+                chk.err = fabs(p - y);
+                chk.thr = thr;
+            }
+        }
+    }
     if (!chk.pass) {
         f->resolved = 0;
         fail->failed = 1;
@@ -122,7 +179,8 @@ static int cut_ok(const builder *B, double lo, double hi, double e)
 static ua_status fit_interval(builder *B, double lo, double hi, int refine, ua_cheb_piece_fit *f,
                               check_fail *fail)
 {
-    const int ext_lo = lo != B->s->ta || B->ext_a, ext_hi = hi != B->s->tb || B->ext_b;
+    const int ext_lo = lo == B->s->ta ? B->ext_a : !is_cont(B, lo);
+    const int ext_hi = hi == B->s->tb ? B->ext_b : !is_cont(B, hi);
     memset(fail, 0, sizeof *fail);
     ua_cheb_scan sc = { 0 };
     ua_status st = ua_cheb_fit_piece(B->s, lo, hi, B->split_length, ext_lo, ext_hi, &B->tol,
@@ -149,24 +207,53 @@ static ua_status fit_interval(builder *B, double lo, double hi, int refine, ua_c
     return st;
 }
 
+/* The cut towards a singular end of a piece (an edge located at the end, or a failed check next
+ * to it), as a fraction of the piece's width: hp-grading. A power singularity |x - e|^p seen from
+ * [e + h, e + h / GRADE] is analytic in a Bernstein ellipse whose parameter (33/31 + sqrt((33/31)^2
+ * - 1) = 1.43) reaches 2^-52 with about 100 coefficients, within the default split_length 129. */
+#define GRADE 0x1p-5
+
 /* Finishes [lo, hi] whose fit f (owned) is given: keep it, or split and recurse. A fit whose
  * check failed (*fail) is cut at the check's worst point (the narrow feature); others at a
- * detected edge, else at the midpoint. */
+ * detected edge (moved onto the singular point to the ulp, locate.c), else at the midpoint.
+ * sing_lo / sing_hi: that end is a located edge or an end of the domain, where f may be singular;
+ * an edge found at such an end is graded towards (a cut at GRADE of the width from it), one found
+ * at another end (the far side of a graded cut) is not: there the midpoint. */
 static ua_status build(builder *B, double lo, double hi, ua_cheb_piece_fit *f,
-                       const check_fail *fail)
+                       const check_fail *fail, int sing_lo, int sing_hi)
 {
     if (f->resolved || B->intervals >= B->max_pieces) return push_piece(B, lo, hi, f, fail);
-    double mid = lo + (hi - lo) / 2, e = mid;
+    double mid = lo + (hi - lo) / 2, e = mid, g = GRADE * (hi - lo);
+    int sing_e = 0; /* the cut is a located edge */
     ua_status st = UA_OK;
-    if (fail->failed && cut_ok(B, lo, hi, fail->t)) {
+    if (fail->failed && (cut_ok(B, lo, hi, fail->t) || fail->t == lo || fail->t == hi)) {
+        /* a failure next to an end is graded towards it (a cut at the failing point itself
+         * would leave a sliver and a piece that fails again one step further in) */
         e = fail->t;
+        if (e - lo < g) e = lo + g;
+        else if (hi - e < g) e = hi - g;
     } else {
         int found = 0;
         st = ua_cheb_detect_edge(B->s, lo, hi, B->vscale, B->hscale, &found, &e);
         if (st) return st;
-        if (!found || !cut_ok(B, lo, hi, e)) e = mid;
+        if (found && cut_ok(B, lo, hi, e)) {
+            /* a continuous edge (not a jump) is moved onto the singular point, to the ulp, and
+             * sampled there rather than extrapolated */
+            int cont = 0;
+            if (B->s->map == UA_MAP_NONE) st = continuous_at(B, e, &cont);
+            if (!st && cont) st = ua_cheb_locate_edge(B->s, B->hp, lo, hi, &e);
+            if (!st && cont) st = continuous_at(B, e, &cont);
+            if (st) return st;
+            if (cont && B->ncont < CONT_MAX) B->cont[B->ncont++] = e;
+            sing_e = 1;
+        } else if (found && (e - lo < hi - e ? sing_lo : sing_hi)) {
+            e = e - lo < hi - e ? lo + g : hi - g; /* an edge at a singular end: grade */
+        } else {
+            e = mid;
+        }
     }
     if (!cut_ok(B, lo, hi, e)) return push_piece(B, lo, hi, f, fail); /* too narrow to split */
+    /* the piece next to a singular end keeps that end's mark; a graded cut marks nothing */
     free(f->coeffs);
     f->coeffs = NULL;
     B->intervals++;
@@ -179,13 +266,13 @@ static ua_status build(builder *B, double lo, double hi, ua_cheb_piece_fit *f,
         free(left.coeffs);
         return st;
     }
-    st = build(B, lo, e, &left, &lf);
+    st = build(B, lo, e, &left, &lf, sing_lo, sing_e);
     free(left.coeffs);
     if (st) {
         free(right.coeffs);
         return st;
     }
-    st = build(B, e, hi, &right, &rf);
+    st = build(B, e, hi, &right, &rf, sing_e, sing_hi);
     free(right.coeffs);
     return st;
 }
@@ -498,6 +585,12 @@ static void first_look(const ua_cheb_options *o, double a, double b, scaled_fn *
 ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_options *opt,
                       ua_cheb **out)
 {
+    return ua_cheb_fit_hp(f, ctx, NULL, a, b, opt, out);
+}
+
+ua_status ua_cheb_fit_hp(ua_fn1 f, void *ctx, const ua_cheb_hp *hp, double a, double b,
+                         const ua_cheb_options *opt, ua_cheb **out)
+{
     if (!out) return UA_ERR(UA_EINVAL, "out is NULL");
     *out = NULL;
     ua_cheb_options defaults;
@@ -512,7 +605,7 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
     double scale = 1.0;
     if (have && vmax > 0x1p960) scale = ldexp(1.0, ilogb(vmax)); /* exp on [700, 709.78] */
     sf.inv = 1.0 / scale;
-    st = fit_core(scaled_eval, &sf, a, b, o, out);
+    st = fit_core(scaled_eval, &sf, hp, a, b, o, out);
     if (*out && scale != 1.0) {
         char msg[1024];
         ua_last_error_message(msg, sizeof msg);
@@ -527,8 +620,8 @@ ua_status ua_cheb_fit(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_opt
     return st;
 }
 
-static ua_status fit_core(ua_fn1 f, void *ctx, double a, double b, const ua_cheb_options *o,
-                          ua_cheb **out)
+static ua_status fit_core(ua_fn1 f, void *ctx, const ua_cheb_hp *hp, double a, double b,
+                          const ua_cheb_options *o, ua_cheb **out)
 {
     ua_status st;
 
@@ -539,6 +632,8 @@ static ua_status fit_core(ua_fn1 f, void *ctx, double a, double b, const ua_cheb
     }
     builder B = {.s = &s, .tol = {o->tol, o->abs_tol}, .max_pieces = o->max_pieces,
                  .hscale = fmax(fabs(s.ta), fabs(s.tb)), .intervals = 1};
+    B.end_check = o->split;
+    B.hp = hp;
     B.split_length = o->split ? (o->split_length < o->max_length ? o->split_length : o->max_length)
                               : o->max_length;
     if (o->split) {
@@ -591,7 +686,7 @@ static ua_status fit_core(ua_fn1 f, void *ctx, double a, double b, const ua_cheb
     st = fit_interval(&B, s.ta, s.tb, !o->split, &whole, &wf);
     if (!st) {
         if (o->split) {
-            st = build(&B, s.ta, s.tb, &whole, &wf);
+            st = build(&B, s.ta, s.tb, &whole, &wf, 1, 1);
             free(whole.coeffs);
             if (!st) st = merge(&B);
         } else {

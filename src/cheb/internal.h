@@ -70,6 +70,20 @@ ua_status ua_cheb_set_factors(ua_cheb *c, double scale, const double *roots);
 ua_status ua_cheb_fit_rel(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, double a, double b,
                           double rel_tol, const ua_cheb_options *o, ua_cheb **out);
 
+/* The target evaluated in MPFR at the precision of y (a formula's reference), for the location of
+ * a singular point to the ulp (src/cheb/locate.c): values of f rounded to double cannot place a
+ * kink on top of a value of 1 closer than a few ulps of x. */
+#include <mpfr.h>
+typedef struct {
+    void (*eval)(double x, mpfr_t y, void *ctx);
+    void *ctx;
+} ua_cheb_hp;
+
+/* ua_cheb_fit with the target's MPFR evaluation hp (NULL: none) for the location of singular
+ * points in piecewise mode; otherwise the same (ua_cheb_fit calls it with NULL). */
+ua_status ua_cheb_fit_hp(ua_fn1 f, void *ctx, const ua_cheb_hp *hp, double a, double b,
+                         const ua_cheb_options *opt, ua_cheb **out);
+
 /* Uniform pieces: u = (t - t0) * scale in [0, P], i = (int)u capped at P - 1, and
  * s = 2 (u - i) - 1 (u - i is exact, so is the doubling). No clamp: beyond the ends by rounding,
  * s leaves [-1, 1] by a few ulps only. Shared with the exporter. */

@@ -169,6 +169,12 @@ static double formula_ref(double x, void *ctx)
     return ua_target_eval_ref((const ua_target *)ctx, &x, 128);
 }
 
+/* The formula in MPFR at the precision of y, for the location of singular points (locate.c). */
+static void formula_mpfr(double x, mpfr_t y, void *ctx)
+{
+    ua_target_eval_mpfr((const ua_target *)ctx, &x, y);
+}
+
 /*
  * --rel-tol T: pointwise relative accuracy (ua_cheb_fit_rel). The verdict's tolerance is
  * |e| <= (T + rounding) |f(x)| with rounding = 16 eps max over pieces of sum |c_k| / min |p| (the
@@ -249,7 +255,9 @@ ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_
         return s;
     }
     if (ua_options_get(o, "rel-tol")) return fit_rel(p, o, &co, &fn, meta, state);
-    ua_status fs = ua_cheb_fit(ua_probe_problem_fn1, &fn, a, b, &co, &c);
+    ua_cheb_hp hp = { formula_mpfr, (void *)ua_problem_target(p) };
+    ua_status fs = ua_cheb_fit_hp(ua_probe_problem_fn1, &fn,
+                                  kind == UA_PROBLEM_FORMULA ? &hp : NULL, a, b, &co, &c);
     fs = ua_probe_problem_status(&fn, fs);
     if (fs != UA_OK && fs != UA_ENOTRESOLVED) {
         ua_cheb_free(c);

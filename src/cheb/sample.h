@@ -68,6 +68,15 @@ ua_status ua_cheb_fit_piece_from(ua_cheb_sampler *s, double lo, double hi, size_
                                  size_t nmax, int ext_lo, int ext_hi, const ua_cheb_tol *tol,
                                  double vscale_global, ua_cheb_piece_fit *out);
 
+/* Moves an edge e located by ua_cheb_detect_edge (with hp non-NULL, from the target's values in
+ * MPFR: |x - 2/7| + 1 in double is rounded to 4 ulps of x near its kink) inside (lo, hi) (in t, no map) onto the
+ * singular point to within an ulp where it can (src/cheb/locate.c): the intersection of the
+ * one-sided quadratics at a kink, else the peak of the second difference over neighbouring
+ * doubles; *e is left as it is otherwise (also for the log map). UA_EDOMAIN when a sample is not
+ * finite. */
+ua_status ua_cheb_locate_edge(ua_cheb_sampler *s, const ua_cheb_hp *hp, double lo, double hi,
+                              double *e);
+
 /* The probes (src/probe/edge.c), under the names the fitting code uses. */
 static inline ua_status ua_cheb_detect_edge(ua_cheb_sampler *s, double lo, double hi,
                                             double vscale, double hscale, int *found,
