@@ -5,9 +5,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "uniapprox/prove.h"
 
 static const char help[] =
-    "usage: uniapprox check MODEL [--against EXPR] [--points N] [--prec BITS] [--json]\n"
+    "usage: uniapprox check MODEL [--against EXPR] [--points N] [--prec BITS] [--prove] [--json]\n"
     "       uniapprox check MODEL --data FILE [--x-col C --y-col C] [--json]\n"
     "\n"
     "Measures the model again, independently of how it was built: a model of a formula against\n"
@@ -27,6 +28,9 @@ static const char help[] =
     "  --prec BITS      MPFR precision of the reference (default 128)\n"
     "  --tol T          exit 1 when the max error relative to the scale exceeds T\n"
     "  --data FILE ...  samples to measure a learner on (the options of uniapprox fit --help)\n"
+    "  --prove          also prove a bound on max |model - f| over the whole domain, in ball\n"
+    "                   arithmetic (Arb), beside the measured maximum: \"proven: max |model - f|\n"
+    "                   <= B\" or \"not proven: WHY\" (docs/prove.md); exit 1 when not proven\n"
     "  --json           machine-readable output\n"
     "\n"
     "exhaustive float32 check:\n"
@@ -95,10 +99,67 @@ static int problem_for(const char *path, const ua_model *m, const char *against,
     return 0;
 }
 
+/* --prove: a proof of max |m - f| for the formula problem p (uniapprox/prove.h); a problem of
+ * another kind gets proven = 0 with the reason. Returns an exit code on errors, else 0. */
+static int prove_model(const ua_model *m, const ua_problem *p, ua_proof *pf)
+{
+    memset(pf, 0, sizeof *pf);
+    pf->bound = INFINITY;
+    if (ua_problem_kind_of(p) != UA_PROBLEM_FORMULA) {
+        snprintf(pf->why, sizeof pf->why, "a proof needs a formula target (this model is "
+                 "measured against samples or a function)");
+        return 0;
+    }
+    ua_status s = ua_model_prove(m, ua_problem_target(p), NULL, pf);
+    return s ? ua_cli_fail("check", s) : 0;
+}
+
+/* The largest error seen: the measurement's or the prover's own points. */
+static double seen_max(const ua_proof *pf, const ua_measurement *r)
+{
+    double e = r->has_errors ? r->err.max_abs : 0.0;
+    return pf->measured > e ? pf->measured : e;
+}
+
+static void proof_text(const ua_model *m, const ua_proof *pf, const ua_measurement *r)
+{
+    if (!pf->proven) {
+        printf("not proven: %s\n", pf->why);
+        return;
+    }
+    size_t d;
+    const double *lo, *hi;
+    ua_model_box(m, &d, &lo, &hi);
+    double mx = seen_max(pf, r);
+    if (d == 1) printf("proven: max |model - f| <= %.3e on [%.17g, %.17g]\n", pf->bound, lo[0], hi[0]);
+    else printf("proven: max |model - f| <= %.3e on the model's box\n", pf->bound);
+    printf("          measured max %.3e, bound / measured %.3f; %s, %zu subintervals, "
+           "%.2f s; of the bound %.2e covers the double evaluation's rounding\n", mx,
+           mx > 0 ? pf->bound / mx : INFINITY, pf->method, pf->pieces, pf->seconds, pf->rounding);
+}
+
+static void proof_json(cJSON *o, const ua_proof *pf, const ua_measurement *r)
+{
+    cJSON *q = cJSON_AddObjectToObject(o, "proof");
+    cJSON_AddBoolToObject(q, "proven", pf->proven);
+    if (pf->proven) {
+        double mx = seen_max(pf, r);
+        cJSON_AddNumberToObject(q, "bound", pf->bound);
+        cJSON_AddNumberToObject(q, "rounding", pf->rounding);
+        cJSON_AddNumberToObject(q, "measured", mx);
+        if (mx > 0) cJSON_AddNumberToObject(q, "ratio", pf->bound / mx);
+    } else {
+        cJSON_AddStringToObject(q, "why", pf->why);
+    }
+    cJSON_AddStringToObject(q, "method", pf->method);
+    cJSON_AddNumberToObject(q, "pieces", (double)pf->pieces);
+    cJSON_AddNumberToObject(q, "seconds", pf->seconds);
+}
+
 int cmd_check(int argc, char **argv)
 {
     const char *against = NULL, *points = NULL, *old_points = NULL, *prec = NULL, *tol = NULL;
-    int json = 0, exhaustive = 0;
+    int json = 0, exhaustive = 0, prove = 0;
     ua_cli_exhaustive_args ex = { 0 };
     ua_cli_problem_args pa = { 0 };
     ua_opt popts[24];
@@ -107,7 +168,7 @@ int cmd_check(int argc, char **argv)
         { "check-points", 0, 1, &old_points, NULL }, /* the old name of --points */
         { "against", 0, 1, &against, NULL }, { "points", 0, 1, &points, NULL },
         { "prec", 0, 1, &prec, NULL },       { "tol", 0, 1, &tol, NULL },
-        { "json", 0, 0, NULL, &json },
+        { "json", 0, 0, NULL, &json },         { "prove", 0, 0, NULL, &prove },
         { "exhaustive", 0, 0, NULL, &exhaustive }, { "kernel", 0, 1, &ex.kernel, NULL },
         { "symbol", 0, 1, &ex.symbol, NULL },      { "lo", 0, 1, &ex.lo, NULL },
         { "hi", 0, 1, &ex.hi, NULL },              { "threads", 0, 1, &ex.threads, NULL },
@@ -178,6 +239,14 @@ int cmd_check(int argc, char **argv)
         ua_model_free(m);
         return ua_cli_fail("check", s);
     }
+    ua_proof pf;
+    int proof_rc = prove ? prove_model(m, p, &pf) : 0;
+    if (proof_rc) {
+        ua_measurement_free(&r);
+        ua_problem_free(p);
+        ua_model_free(m);
+        return proof_rc;
+    }
     if (json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "model", path);
@@ -198,13 +267,15 @@ int cmd_check(int argc, char **argv)
             cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(o, "train_rmse");
             if (t) cJSON_AddItemToObject(o, "rmse", t);
         }
+        if (prove) proof_json(o, &pf, &r);
         ua_cli_print_json(o);
     } else {
         printf("model     %s (%s)\n", path, ua_model_family(m));
         printf("against   %s\n", ua_problem_describe(p));
         ua_cli_measurement_text(stdout, m, p, &r, 0);
+        if (prove) proof_text(m, &pf, &r);
     }
-    int fail = !r.resolved;
+    int fail = !r.resolved || (prove && !pf.proven);
     if (tol && !(r.has_errors && r.err.max_rel_scale <= told)) {
         ua_cli_error("check", UA_EXIT_FAIL, "max error / scale %.3e exceeds --tol %.3e",
                      r.has_errors ? r.err.max_rel_scale : NAN, told);

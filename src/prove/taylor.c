@@ -243,7 +243,7 @@ static int bound_job(const ua_poly_piece *p, const ua_target *f, double lo, doub
     if (s) {
         char msg[120];
         ua_last_error_message(msg, sizeof msg);
-        snprintf(why, nwhy, "f is not finite at x = %.17g: %s", c, msg);
+        snprintf(why, nwhy, "f cannot be enclosed at x = %.17g: %s", c, msg);
         rc = JOB_FATAL;
         goto out;
     }
