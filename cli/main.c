@@ -17,6 +17,7 @@ static const struct {
     { "export", cmd_export, "emit a standalone C function for a model" },
     { "fit", cmd_fit, "fit an approximation to a target and save the model" },
     { "info", cmd_info, "describe a model: family, domain, pieces, errors, options" },
+    { "lipschitz", cmd_lipschitz, "prove a network's local Lipschitz constant and output range on a box" },
     { "list", cmd_list, "list the families, built-in targets and the choices of their options" },
     { "plot", cmd_plot, "draw the target, the approximant and the error to PNG or SVG" },
     { "report", cmd_report, "write a self-contained HTML page: plots, measured errors, options" },
