@@ -203,3 +203,17 @@ def test_families_and_options():
     opts = {o["name"]: o for o in ua.family_options("kernel")}
     assert opts["kernel"]["choices"][0] == "rbf" and opts["kernel"]["default"] == "rbf"
     assert opts["gamma"]["default"] is None and opts["gamma"]["type"] == "real"
+
+
+def test_readme_example(tmp_path, monkeypatch):
+    """The README's Python example runs as it is shown."""
+    with open(os.path.join(ROOT, "README.md")) as f:
+        block = re.search(r"```python\n(.*?)```", f.read(), re.S).group(1)
+    monkeypatch.chdir(tmp_path)
+    # the same calls with a smaller measurement (the default 10^5 MPFR points take seconds)
+    fit = ua.fit
+    monkeypatch.setattr(ua, "fit", lambda *a, **k: fit(*a, **dict({"check_points": 3000}, **k)))
+    env = {}
+    exec(compile(block, "README.md", "exec"), env)
+    assert env["m"].errors["verdict"] == "resolved"
+    assert (tmp_path / "erf_approx.c").exists() and (tmp_path / "erf.safetensors").exists()

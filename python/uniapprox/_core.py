@@ -123,7 +123,8 @@ def _as_c(a):
 
 
 def _ptr(a):
-    return a.ctypes.data_as(_lib.c_double_p)
+    """The address of a NumPy array's data, for an array argument of the C library."""
+    return a.__array_interface__["data"][0]
 
 
 class Model:
@@ -137,6 +138,7 @@ class Model:
 
     def __init__(self, handle):
         self._h = ctypes.c_void_p(handle) if not isinstance(handle, ctypes.c_void_p) else handle
+        self._dims = None
 
     def __del__(self):
         h = getattr(self, "_h", None)
@@ -168,9 +170,12 @@ class Model:
     @property
     def dims(self):
         """(number of inputs, number of outputs)."""
-        din, dout = _lib.size_t(), _lib.size_t()
-        lib.ua_model_dims(self._h, ctypes.byref(din), ctypes.byref(dout))
-        return din.value, dout.value
+        d = getattr(self, "_dims", None)
+        if d is None:  # fixed for the model's life: asked once (predict's cost per call)
+            din, dout = _lib.size_t(), _lib.size_t()
+            lib.ua_model_dims(self._h, ctypes.byref(din), ctypes.byref(dout))
+            d = self._dims = (din.value, dout.value)
+        return d
 
     @property
     def domain(self):

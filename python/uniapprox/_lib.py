@@ -136,6 +136,9 @@ c_char_pp = ctypes.POINTER(ctypes.c_char_p)
 size_t = ctypes.c_size_t
 _P = ctypes.c_void_p  # every opaque handle: ua_target *, ua_problem *, ua_model *, ua_options *
 _PP = ctypes.POINTER(ctypes.c_void_p)
+# a double array argument: passed as its address (an int; see _core._ptr), which costs a fraction
+# of a microsecond where numpy's .ctypes.data_as costs several
+_A = ctypes.c_void_p
 _S = ctypes.c_int  # ua_status
 
 BATCH_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, c_double_p, size_t, c_double_p)
@@ -199,12 +202,12 @@ _proto("ua_target_parse", _S, ctypes.c_char_p, c_char_pp, size_t, _PP)
 _proto("ua_target_free", None, _P)
 _proto("ua_target_dim", size_t, _P)
 _proto("ua_target_var", ctypes.c_char_p, _P, size_t)
-_proto("ua_box_parse", _S, ctypes.c_char_p, c_char_pp, size_t, c_double_p, c_double_p)
-_proto("ua_problem_formula", _S, _P, c_double_p, c_double_p, _PP)
-_proto("ua_problem_callback_batch", _S, BATCH_FN, ctypes.c_void_p, size_t, c_double_p,
-       c_double_p, ctypes.c_char_p, _PP)
-_proto("ua_problem_samples", _S, c_double_p, c_double_p, size_t, size_t, size_t, _PP)
-_proto("ua_problem_set_test", _S, _P, c_double_p, c_double_p, size_t)
+_proto("ua_box_parse", _S, ctypes.c_char_p, c_char_pp, size_t, _A, _A)
+_proto("ua_problem_formula", _S, _P, _A, _A, _PP)
+_proto("ua_problem_callback_batch", _S, BATCH_FN, ctypes.c_void_p, size_t, _A,
+       _A, ctypes.c_char_p, _PP)
+_proto("ua_problem_samples", _S, _A, _A, size_t, size_t, size_t, _PP)
+_proto("ua_problem_set_test", _S, _P, _A, _A, size_t)
 _proto("ua_problem_set_sample_prec", _S, _P, ctypes.c_long)
 _proto("ua_problem_set_fill_removable", _S, _P, ctypes.c_int)
 _proto("ua_problem_free", None, _P)
@@ -227,8 +230,8 @@ _proto("ua_model_dims", None, _P, ctypes.POINTER(size_t), ctypes.POINTER(size_t)
 _proto("ua_model_box", None, _P, ctypes.POINTER(size_t), ctypes.POINTER(c_double_p),
        ctypes.POINTER(c_double_p))
 _proto("ua_model_kind", ctypes.c_int, _P)
-_proto("ua_model_predict", _S, _P, c_double_p, size_t, c_double_p)
-_proto("ua_model_gradient", _S, _P, c_double_p, size_t, c_double_p)
+_proto("ua_model_predict", _S, _P, _A, size_t, _A)
+_proto("ua_model_gradient", _S, _P, _A, size_t, _A)
 _proto("ua_model_save", _S, _P, ctypes.c_char_p)
 _proto("ua_model_load", _S, ctypes.c_char_p, _PP)
 _proto("ua_model_export_c", _S, _P, ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p)
