@@ -58,7 +58,7 @@ ua_status ua_model_prove(const ua_model *m, const ua_target *f, const ua_prove_o
         }
         free(pc);
     } else {
-        s = ua_prove_other(m, f, &opt, out);
+        s = ua_prove_lipschitz_grid(m, f, &opt, out);
     }
     out->seconds = now() - t0;
     if (!out->proven) out->bound = INFINITY;

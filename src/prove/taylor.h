@@ -28,9 +28,4 @@ int ua_prove_poly_sup(arb_srcptr d, slong len, double enough, size_t max_cells, 
 ua_status ua_prove_taylor_pieces(const ua_model *m, const ua_target *f, const ua_poly_piece *pc,
                                  size_t npc, const ua_prove_options *o, ua_proof *out);
 
-/* The prover for models without polynomial pieces (other.c): the Lipschitz grid where the family
- * offers bound propagation. */
-ua_status ua_prove_other(const ua_model *m, const ua_target *f, const ua_prove_options *o,
-                         ua_proof *out);
-
 #endif /* UA_PROVE_TAYLOR_H */
