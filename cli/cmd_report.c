@@ -14,12 +14,13 @@
 
 #include "cli.h"
 #include "model/atomic.h"
+#include "uniapprox/prove.h"
 #include "report_page.h"
 #include "svg.h"
 
 static const char help[] =
     "usage: uniapprox report MODEL -o FILE.html [--against EXPR] [--points N] [--prec BITS]\n"
-    "                        [--bins N] [--log FILE]\n"
+    "                        [--bins N] [--log FILE] [--prove]\n"
     "\n"
     "Writes one self-contained HTML page about MODEL (inline SVG plots, no script, nothing\n"
     "fetched): the target and the approximant; the error on log axes (absolute, relative and in\n"
@@ -39,7 +40,9 @@ static const char help[] =
     "  --bins N           bins of the 1-D error curves (default 400), cells per side of the\n"
     "                     heat map (default: up to 32, by the budget of 40000 points)\n"
     "  --log FILE         the JSONL training log to draw the training curve from (default: the\n"
-    "                     file the model's \"log\" option names, when it can be read)\n";
+    "                     file the model's \"log\" option names, when it can be read)\n"
+    "  --prove            also prove a bound on max |model - f| over the whole domain (ball\n"
+    "                     arithmetic, as uniapprox check --prove) and show it, or why not\n";
 
 /* What the plots need: the model, the problem (the reference), the measurement options. */
 typedef struct {
@@ -423,29 +426,47 @@ static cJSON *recorded_measurement(const ua_model *m)
     return o;
 }
 
-/* The section on proofs: a bound recorded in the metadata by `uniapprox check --prove`, or how
- * to get one. A sampled maximum is never shown as a bound. */
-static void proof_section(FILE *f, const ua_model *m)
+/* The section on proofs: the proof of --prove (pf, NULL when not asked), else a bound recorded
+ * in the metadata ("proven_bound", "proof_method"), else how to get one. A sampled maximum is
+ * never shown as a bound. */
+static void proof_section(FILE *f, const ua_model *m, const ua_proof *pf)
 {
     fputs("<h2 id=\"proof\">Proven bound</h2>\n", f);
     const char *b = ua_model_meta(m, "proven_bound");
     double bound;
-    if (b && !ua_cli_double(b, &bound)) {
-        const char *method = ua_model_meta(m, "proof_method");
-        fprintf(f, "<table id=\"ua-proof\"><tr data-key=\"proven_bound\"><th>max |p - f| over "
-                   "the whole box is at most</th><td class=\"num\" data-key=\"proven_bound\" "
-                   "data-value=\"%.17g\">%.3e</td><td>", bound, bound);
+    const char *method = NULL;
+    int have = 0;
+    if (pf && pf->proven) {
+        bound = pf->bound;
+        method = pf->method;
+        have = 1;
+    } else if (!pf && b && !ua_cli_double(b, &bound)) {
+        method = ua_model_meta(m, "proof_method");
+        have = 1;
+    }
+    if (have) {
+        fprintf(f, "<table id=\"ua-proof\" data-proven=\"1\"><tr data-key=\"proven_bound\"><th>"
+                   "max |p - f| over the whole %s is at most</th><td class=\"num\" "
+                   "data-key=\"proven_bound\" data-value=\"%.17g\">%.3e</td><td>",
+                ua_model_kind(m) == UA_PROBLEM_FORMULA ? "domain" : "box", bound, bound);
         if (method) {
             fputs("method: ", f);
             ua_report_text(f, method);
         }
+        if (pf)
+            fprintf(f, "; %zu subintervals, %.2f s; of the bound %.2e covers the double "
+                       "evaluation's rounding", pf->pieces, pf->seconds, pf->rounding);
         fputs("</td></tr></table>\n", f);
+    } else if (pf) {
+        fputs("<p id=\"ua-proof\" data-proven=\"0\">Not proven: ", f);
+        ua_report_text(f, pf->why);
+        fputs(". The errors above are sampled maxima, not bounds.</p>\n", f);
     } else {
-        fputs("<p id=\"ua-proof\" data-proven=\"0\" class=\"note\">No proven bound is recorded "
-              "for this model: the errors above are sampled maxima. A proof (outward-rounded "
-              "arithmetic over the whole box, <code>uniapprox check --prove</code>) that stores "
-              "its bound in the model (metadata <code>proven_bound</code>, "
-              "<code>proof_method</code>) is shown here.</p>\n", f);
+        fputs("<p id=\"ua-proof\" data-proven=\"0\" class=\"note\">No proof was asked for: the "
+              "errors above are sampled maxima. <code>uniapprox report --prove</code> (as "
+              "<code>uniapprox check --prove</code>) proves a bound over the whole domain in ball "
+              "arithmetic and shows it here; a bound stored in the model's metadata "
+              "(<code>proven_bound</code>, <code>proof_method</code>) is shown too.</p>\n", f);
     }
 }
 
@@ -530,7 +551,7 @@ static int plots_section(FILE *f, const ua_model *m, const ua_problem *p, long p
 /* The page: every section in order. Returns 0 or an exit code. */
 static int write_page(FILE *f, const char *path, ua_model *m, const ua_problem *p,
                       const cJSON *meas, const ua_measure_options *mo, const char *plots,
-                      const char *log_path)
+                      const char *log_path, const ua_proof *pf)
 {
     char title[512];
     const char *target = ua_model_target(m);
@@ -581,7 +602,7 @@ static int write_page(FILE *f, const char *path, ua_model *m, const ua_problem *
                  "measured on the rows when it was fitted (its metadata); uniapprox check MODEL "
                  "--data FILE measures it again on any rows.");
     ua_report_errors_table(f, meas, src);
-    proof_section(f, m);
+    proof_section(f, m, pf);
 
     fputs(plots, f);
 
@@ -633,10 +654,12 @@ int cmd_report(int argc, char **argv)
 {
     const char *output = NULL, *against = NULL, *points = NULL, *prec = NULL, *bins_s = NULL,
                *log_path = NULL;
+    int prove = 0;
     const ua_opt opts[] = {
         { "output", 'o', 1, &output, NULL }, { "against", 0, 1, &against, NULL },
         { "points", 0, 1, &points, NULL },   { "prec", 0, 1, &prec, NULL },
         { "bins", 0, 1, &bins_s, NULL },     { "log", 0, 1, &log_path, NULL },
+        { "prove", 0, 0, NULL, &prove },
     };
     char **pos;
     size_t npos;
@@ -703,12 +726,23 @@ int cmd_report(int argc, char **argv)
     } else if (!rc) {
         meas = recorded_measurement(m);
     }
+    /* --prove: the prover of uniapprox/prove.h against the formula (as check --prove) */
+    ua_proof proof;
+    memset(&proof, 0, sizeof pf);
+    proof.bound = INFINITY;
+    if (!rc && prove) {
+        if (!p || ua_problem_kind_of(p) != UA_PROBLEM_FORMULA)
+            snprintf(proof.why, sizeof proof.why, "a proof needs a formula target (this model is "
+                     "measured against samples or a function)");
+        else if ((s = ua_model_prove(m, ua_problem_target(p), NULL, &proof)))
+            rc = ua_cli_fail("report", s);
+    }
     ua_atomic out;
     if (rc) {
     } else if ((s = ua_atomic_open(&out, output))) {
         rc = ua_cli_fail_output("report", s);
     } else {
-        rc = write_page(out.f, path, m, p, meas, &mo, plots, log_path);
+        rc = write_page(out.f, path, m, p, meas, &mo, plots, log_path, prove ? &proof : NULL);
         if (rc) ua_atomic_abort(&out);
         else if ((s = ua_atomic_commit(&out))) rc = ua_cli_fail_output("report", s);
         else fprintf(stderr, "uniapprox report: wrote %s\n", output);

@@ -21,11 +21,17 @@ expect_exit 0 "fit kernel on samples" -- "$UA" fit --data train.csv --y-col y --
     -o k.st
 
 for m in sp nd mlp; do
-    expect_exit 0 "report $m" -- "$UA" report $m.st -o $m.html --points 20000
+    prove=""
+    [ $m = sp ] && prove=--prove # a Taylor-model proof of the Chebyshev pieces (prove.h)
+    expect_exit 0 "report $m" -- "$UA" report $m.st -o $m.html --points 20000 $prove
     "$UA" check $m.st --points 20000 --json > $m.json 2>/dev/null
     "$UA" info $m.st --json > $m.info.json
 done
 expect_exit 0 "report k (samples)" -- "$UA" report k.st -o k.html
+# the same proof as check --prove, when check has it
+if "$UA" check --help | grep -q -- --prove; then
+    "$UA" check sp.st --points 20000 --prove --json > sp.prove.json 2>/dev/null
+fi
 "$UA" info k.st --json > k.info.json
 expect_exit 2 "report without -o" -- "$UA" report sp.st
 expect_grep err.txt "give the page to write with -o" "report without -o says so"
@@ -34,7 +40,7 @@ expect_exit 2 "report of a missing model" -- "$UA" report missing.st -o r.html
 
 # ---- the page's content, read with the standard library's HTML parser ----
 cat > dom.py <<'EOF'
-import json, math, sys
+import json, math, os, sys
 from html.parser import HTMLParser
 
 class Page(HTMLParser):
@@ -87,7 +93,8 @@ def svg_ids(els):
 
 def numbers_equal_check(name, els, ref):
     """Each number of the errors table equals check --json's, shown as %.3e (or a count)."""
-    cells = [e for e in els if e["tag"] == "td" and "num" in cls(e)]
+    cells = [e for e in els if e["tag"] == "td" and "num" in cls(e)
+             and e["attrs"]["data-key"] != "proven_bound"]
     keys = [c["attrs"]["data-key"] for c in cells]
     for k in ("points", "scale", "max_abs_err", "max_rel_scale_err", "rms_err", "max_ulp64",
               "max_ulp32"):
@@ -159,6 +166,18 @@ def learner(name, els, log_path, info):
                                                 if c["parent"] is opts["epochs"]),
           f"{name}: the option --epochs 30 is not in the options table")
 
+def proof(name, els, ref, prove_ref):
+    """The proven bound shown holds above every measured error; it is check --prove's."""
+    p = [e for e in els if e["attrs"].get("id") == "ua-proof"]
+    check(len(p) == 1 and p[0]["attrs"].get("data-proven") == "1", f"{name}: no proof shown")
+    cells = [float(e["attrs"]["data-value"]) for e in els
+             if e["attrs"].get("data-key") == "proven_bound" and e["tag"] == "td"]
+    check(len(cells) == 1 and cells[0] >= ref["max_abs_err"],
+          f"{name}: proven bound {cells} below the measured {ref['max_abs_err']}")
+    if prove_ref is not None and cells:
+        want = prove_ref["proof"].get("bound")
+        check(cells[0] == want, f"{name}: bound {cells[0]} on the page, {want} in check --prove")
+
 def samples(name, els, info):
     md = info["metadata"]
     cells = {c["attrs"]["data-key"]: float(c["attrs"]["data-value"]) for c in els
@@ -179,6 +198,10 @@ if what == "static":
                        not e["attrs"].get("href", "").startswith("data:")],
               f"{m}: the page is not self-contained")
     one_d("sp", load("sp.html"), json.load(open("sp.json")), json.load(open("sp.info.json")))
+    proof("sp", load("sp.html"), json.load(open("sp.json")),
+          json.load(open("sp.prove.json")) if os.path.exists("sp.prove.json") else None)
+    p = [e for e in load("nd.html") if e["attrs"].get("id") == "ua-proof"]
+    check(p and p[0]["attrs"].get("data-proven") == "0", "nd: a proof shown that was not asked")
     two_d("nd", load("nd.html"), json.load(open("nd.json")))
     one_d("mlp", load("mlp.html"), json.load(open("mlp.json")), {"breakpoints": [0, 0]})
     learner("mlp", load("mlp.html"), "train.jsonl", json.load(open("mlp.info.json")))
@@ -205,10 +228,9 @@ for c in chromium chromium-browser google-chrome; do
 done
 chrome() { "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
     --force-device-scale-factor=1 "$@"; }
-# A copy of each page with a script that writes the plots' boxes into the DOM (the page itself
-# has no script): Chromium loads it once for the console and the DOM, and says where each plot
-# lands; the screenshot is then of the page itself, laid out the same (the copy only adds an
-# element after the footer).
+# A copy of each page with a script that writes the plots' boxes into the DOM after the load
+# (the page itself has no script; the copy only adds an element after the footer, below every
+# plot).
 for m in sp nd mlp k; do
     sed 's#</body>#<script>addEventListener("load", function () { var r = [];\
 document.querySelectorAll("svg.ua-plot").forEach(function (s) { var b = s.getBoundingClientRect();\
@@ -217,19 +239,22 @@ var p = document.createElement("pre"); p.id = "ua-rects"; p.textContent = JSON.s
 document.documentElement.scrollHeight, r: r}); document.body.appendChild(p); });</script></body>#' \
         $m.html > $m.measure.html
 done
+# one run per page: the DOM after load (with the plots' boxes), the console, and for the pages
+# with plots a screenshot of a window taller than the page
 started=0
-[ -n "$CHROME" ] && chrome --window-size=1200,1000 --enable-logging=stderr --v=0 --dump-dom \
-    "file://$WORK/sp.measure.html" > sp.dom.html 2> sp.log.txt && [ -s sp.dom.html ] && started=1
-if [ $started = 0 ]; then
-    echo "SKIP: chromium cannot start here (install it: scripts/install-deps); the page's DOM" \
-         "was checked without a browser" >&2
-    [ -n "$CHROME" ] && tail -5 sp.log.txt | sed 's/^/    /' >&2
-    finish || exit 1
-    exit 77
-fi
-for m in nd mlp k; do
-    chrome --window-size=1200,1000 --enable-logging=stderr --v=0 --dump-dom \
-        "file://$WORK/$m.measure.html" > $m.dom.html 2> $m.log.txt
+for m in sp nd mlp k; do
+    shot=""
+    [ $m != k ] && shot="--screenshot=$WORK/$m.png"
+    [ -n "$CHROME" ] && chrome --window-size=1200,6000 --enable-logging=stderr --v=0 \
+        --dump-dom $shot "file://$WORK/$m.measure.html" > $m.dom.html 2> $m.log.txt
+    [ -s $m.dom.html ] && started=1
+    if [ $started = 0 ]; then
+        echo "SKIP: chromium cannot start here (install it: scripts/install-deps); the page's" \
+             "DOM was checked without a browser" >&2
+        [ -n "$CHROME" ] && tail -5 $m.log.txt | sed 's/^/    /' >&2
+        finish || exit 1
+        exit 77
+    fi
 done
 for m in sp nd mlp k; do
     # console messages (errors, warnings, a failed load) are logged as "CONSOLE" lines
@@ -246,8 +271,9 @@ if "$PY" dom.py dumped sp nd mlp k; then pass; else fail "Chromium's DOM (see ab
 cat > shot.py <<'EOF'
 import json, re, struct, sys, zlib
 
-def png_rgb(path):
-    """Decodes an 8-bit RGB or RGBA non-interlaced PNG: its rows as bytearrays."""
+def png_rgb(path, last_row):
+    """Decodes an 8-bit RGB or RGBA non-interlaced PNG (what Chromium writes): its rows up to
+    last_row as bytearrays."""
     d = open(path, "rb").read()
     assert d[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat = 8, b""
@@ -263,14 +289,19 @@ def png_rgb(path):
     bpp = 3 if ctype == 2 else 4
     raw, stride = zlib.decompress(idat), w * bpp
     rows, prev = [], bytearray(stride)
-    for y in range(h):
+    # "Up" adds the row above bytewise: in one integer operation per row (no carry between
+    # bytes: the low 7 bits are added, the top bits xor-ed in)
+    low = int.from_bytes(b"\x7f" * stride, "big")
+    top = int.from_bytes(b"\x80" * stride, "big")
+    for y in range(min(h, last_row + 1)):
         f = raw[y * (stride + 1)]
         line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
         if f == 1:
             for i in range(bpp, stride):
                 line[i] = (line[i] + line[i - bpp]) & 255
         elif f == 2:
-            line = bytearray((a + b) & 255 for a, b in zip(line, prev))
+            u, v = int.from_bytes(line, "big"), int.from_bytes(prev, "big")
+            line = bytearray((((u & low) + (v & low)) ^ ((u ^ v) & top)).to_bytes(stride, "big"))
         elif f == 3:
             for i in range(stride):
                 left = line[i - bpp] if i >= bpp else 0
@@ -290,20 +321,16 @@ def layout(path):
     m = re.search(r'<pre id="ua-rects">(.*?)</pre>', open(path).read(), re.S)
     return json.loads(m.group(1).replace("&quot;", '"')) if m else None
 
-if sys.argv[1] == "height":
-    lay = layout(sys.argv[2])
-    print(lay["h"] + 16 if lay else "")
-    sys.exit(0)
 name, png, dom = sys.argv[1], sys.argv[2], sys.argv[3]
 boxes = layout(dom)["r"]
-w, h, bpp, rows = png_rgb(png)
+w, h, bpp, rows = png_rgb(png, max(int(b["y"] + b["h"]) for b in boxes) if boxes else 0)
 fails = 0
 for b in boxes:
     x0, y0 = int(b["x"]) + 73, int(b["y"]) + 30     # inside the frame (margins of cli/svg.c)
     x1, y1 = int(b["x"] + b["w"]) - 17, int(b["y"] + b["h"]) - 45
     if b["id"] == "ua-heatmap":
         x1 -= 74                                     # the colour bar's margin
-    if y1 > h or x1 > w:
+    if y1 > len(rows) or x1 > w:
         print(f"FAIL: {name}: #{b['id']} lies outside the screenshot ({w} x {h})")
         fails += 1
         continue
@@ -323,10 +350,6 @@ print(f"shot.py {name}: {len(boxes)} plots, {fails} blank")
 sys.exit(1 if fails or not boxes else 0)
 EOF
 for m in sp nd mlp; do
-    H=$("$PY" shot.py height $m.dom.html)
-    [ -n "$H" ] || { fail "$m: no layout from Chromium"; continue; }
-    chrome --window-size=1200,"$H" --screenshot="$WORK/$m.png" "file://$WORK/$m.html" \
-        >/dev/null 2>&1
     if [ -s $m.png ] && "$PY" shot.py $m $m.png $m.dom.html; then pass; else
         fail "$m: the screenshot does not show every plot"; fi
 done
