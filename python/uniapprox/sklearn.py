@@ -18,6 +18,7 @@ import keyword
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from . import _core, _lib
@@ -104,8 +105,7 @@ class _Estimator(BaseEstimator):
             if isinstance(rs, (int, np.integer)):
                 opts["seed"] = int(rs)
             else:  # a numpy RandomState: one draw from it
-                opts["seed"] = int(np.random.RandomState(rs).randint(0, 2 ** 31 - 1)) \
-                    if not hasattr(rs, "randint") else int(rs.randint(0, 2 ** 31 - 1))
+                opts["seed"] = int(check_random_state(rs).randint(0, 2 ** 31 - 1))
         opts.update(extra)
         return opts
 
