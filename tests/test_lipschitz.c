@@ -217,6 +217,92 @@ static void test_branch_and_bound(void **state)
     ua_model_free(m);
 }
 
+/* rf (cos features and relu) and kernel (rbf) models fitted to a formula: sampled outputs inside
+ * the proven range, difference quotients below the Lipschitz bound, the gradient against
+ * central differences of predict. */
+static void test_rf_kernel(void **state)
+{
+    (void)state;
+    const char *fams[][7] = { { "rf", "dist", "fourier", "features", "60", NULL, NULL },
+                              { "rf", "act", "tanh", "features", "60", NULL, NULL },
+                              { "rf", "act", "relu", "features", "60", NULL, NULL },
+                              { "kernel", "kernel", "rbf", "lambda", "1e-3", "gamma", "0.5" } };
+    const char *vars[] = { "x", "y" };
+    const double lo[] = { -1, -0.5 }, hi[] = { 1, 1.5 };
+    ua_target *t;
+    assert_int_equal(ua_target_parse("exp(-x^2-y^2)*cos(2*x)", vars, 2, &t), UA_OK);
+    ua_problem *p;
+    assert_int_equal(ua_problem_formula(t, lo, hi, &p), UA_OK);
+    ua_rng rng;
+    ua_rng_seed(&rng, 5);
+    enum { N = 3000 };
+    double *x = malloc(2 * N * 2 * sizeof *x), *y = malloc(2 * N * sizeof *y);
+    for (size_t f = 0; f < sizeof fams / sizeof fams[0]; f++) {
+        ua_options *o = NULL;
+        assert_int_equal(ua_family_options(fams[f][0], &o), UA_OK);
+        for (size_t i = 1; i + 1 < 7 && fams[f][i]; i += 2)
+            assert_int_equal(ua_options_set(o, fams[f][i], fams[f][i + 1]), UA_OK);
+        assert_int_equal(ua_options_set(o, "samples", "300"), UA_OK);
+        ua_model *m = NULL;
+        ua_status s = ua_fit(p, fams[f][0], o, NULL, &m);
+        if (s != UA_OK && s != UA_ENOTRESOLVED) fail_msg("fit %s: %s", fams[f][0], ua_last_error());
+        ua_options_free(o);
+        /* a sub-box and the whole box */
+        for (int b = 0; b < 2; b++) {
+            double bl[2], bh[2];
+            for (size_t j = 0; j < 2; j++) {
+                bl[j] = b ? lo[j] : lo[j] + 0.3 * (hi[j] - lo[j]);
+                bh[j] = b ? hi[j] : lo[j] + 0.45 * (hi[j] - lo[j]);
+            }
+            for (size_t i = 0; i < 2 * N; i++)
+                for (size_t j = 0; j < 2; j++) x[i * 2 + j] = bl[j] + (bh[j] - bl[j]) * ua_rng_uniform(&rng);
+            assert_int_equal(ua_model_predict(m, x, 2 * N, y), UA_OK);
+            double il, iu, cl, cu;
+            assert_int_equal(ua_model_bound_output(m, bl, bh, UA_BOUND_IBP, &il, &iu), UA_OK);
+            s = ua_model_bound_output(m, bl, bh, UA_BOUND_CROWN, &cl, &cu);
+            if (s == UA_EUNSUPPORTED) { /* the kernel family: intervals only */
+                cl = il;
+                cu = iu;
+            } else {
+                assert_int_equal(s, UA_OK);
+            }
+            ASSERT_LE(il, cl);
+            ASSERT_LE(cu, iu);
+            for (size_t i = 0; i < 2 * N; i++) {
+                ASSERT_LE(cl, y[i]);
+                ASSERT_LE(y[i], cu);
+            }
+            ua_lipschitz_options lo2 = { .time_limit = 0.3, .max_boxes = 300 };
+            ua_lipschitz_result r;
+            assert_int_equal(ua_model_lipschitz(m, bl, bh, &lo2, &r), UA_OK);
+            ASSERT_LE(r.lower, r.bound);
+            for (size_t i = 0; i < N; i++) {
+                const double *u = x + 4 * i, *v = u + 2;
+                double dist = fmax(fabs(u[0] - v[0]), fabs(u[1] - v[1]));
+                ASSERT_LE(fabs(y[2 * i] - y[2 * i + 1]), r.bound * dist * (1 + 1e-12) + 1e-14);
+            }
+            print_message("%s %s: output [%g, %g] (IBP [%g, %g]), L <= %g, lower %g\n",
+                          fams[f][0], fams[f][2], cl, cu, il, iu, r.bound, r.lower);
+        }
+        double g[2], xp[2], yp[2];
+        assert_int_equal(ua_model_gradient(m, x, 1, g), UA_OK);
+        for (size_t j = 0; j < 2; j++) {
+            memcpy(xp, x, sizeof xp);
+            xp[j] += 1e-6;
+            assert_int_equal(ua_model_predict(m, xp, 1, yp), UA_OK);
+            xp[j] -= 2e-6;
+            assert_int_equal(ua_model_predict(m, xp, 1, yp + 1), UA_OK);
+            if (strcmp(fams[f][2], "relu"))
+                assert_true(fabs((yp[0] - yp[1]) / 2e-6 - g[j]) < 1e-4 * (1 + fabs(g[j])));
+        }
+        ua_model_free(m);
+    }
+    free(x);
+    free(y);
+    ua_problem_free(p);
+    ua_target_free(t);
+}
+
 /* Refusals: unsupported activations and families, bad boxes. */
 static void test_refusals(void **state)
 {
@@ -246,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_torch_reference),
         cmocka_unit_test(test_random_networks),
         cmocka_unit_test(test_branch_and_bound),
+        cmocka_unit_test(test_rf_kernel),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

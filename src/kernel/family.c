@@ -216,4 +216,5 @@ const ua_family ua_family_kernel = {
     .export_c = ua_kernel_export_c,
     .describe = k_describe,
     .dims = k_dims,
+    .bounds = &ua_kernel_bounds,
 };

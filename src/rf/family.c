@@ -163,4 +163,5 @@ const ua_family ua_family_rf = {
     .export_c = ua_rf_export_c,
     .describe = rf_describe,
     .dims = rf_dims,
+    .bounds = &ua_rf_bounds,
 };
