@@ -64,12 +64,11 @@ static void test_rel_tol(void **st)
     assert_true(r.resolved);
     ASSERT_LE(r.err.max_rel, 1e-10);
     const double two_rpi = 1.1283791670955125739; /* erf(x) = 2x / sqrt(pi) (1 - x^2/3 ...) */
-    /* On the right of the knot at 0 (whose value is 0 exactly). On its left the local cubic is
-     * y_i + s(u) with y_i = erf(x_i) != 0, which cancels to an absolute rounding of eps |y_i|
-     * as x approaches 0: measured 8.7e-19 at x = -2e-150 (want -2.3e-150) — not met yet
-     * (docs/spline.md, "Trust"). */
-    static const double xs[] = { 1e-300, 2e-150, 1e-9, 7.9e-6 };
-    for (size_t k = 0; k < 4; k++) {
+    /* On both sides of the knot at 0 (whose value is 0 exactly): the interval left of it is
+     * evaluated from that knot (ua_spline_local), not as erf(x_i) + s(u), which cancelled to
+     * 8.7e-19 at x = -2e-150 (want -2.3e-150) */
+    static const double xs[] = { 1e-300, 2e-150, 1e-9, 7.9e-6, -1e-300, -2e-150, -1e-9, -7.9e-6 };
+    for (size_t k = 0; k < 8; k++) {
         double x = xs[k], y, want = two_rpi * x * (1.0 - x * x / 3.0);
         assert_int_equal(ua_model_predict(m, &x, 1, &y), UA_OK);
         if (!(fabs(y - want) <= 1e-10 * fabs(want)))
@@ -94,6 +93,66 @@ static void test_rel_tol(void **st)
     assert_null(state);
     ua_model_free(meta);
     ua_problem_free(p);
+}
+
+/* --rel-tol next to zeros that are no knot of the uniform start (new inputs): the zeros are
+ * found and become knots, and at points 1e-2 to 1 ulp from each the sign is right and the
+ * relative error within 2 T of the MPFR reference (128 bits). The targets' double evaluation is
+ * itself relatively accurate there (libm's sin near k pi, x - c exact near c). */
+#define PI_D 3.141592653589793115997963468544185161590576171875 /* pi rounded to double */
+
+static void test_rel_tol_zeros(void **st)
+{
+    (void)st;
+    static const struct {
+        const char *spec;
+        double a, b;
+        double z[4];
+        size_t nz;
+    } cases[] = {
+        { "sin(x)", 2.0, 10.0, { PI_D, 2.0 * PI_D, 3.0 * PI_D }, 3 },
+        { "tanh(x-0.5)*exp(x)", -1.0, 2.0, { 0.5 }, 1 },
+        { "log(x)*cos(x)", 0.5, 3.0, { 1.0, PI_D / 2.0 }, 2 },
+    };
+    const double T = 1e-9;
+    static const char *const kv[] = { "rel-tol", "1e-9", NULL };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        ua_status fs;
+        ua_measurement r;
+        ua_model *m = fit_measure(cases[c].spec, cases[c].a, cases[c].b, kv, &fs, &r);
+        if (fs != UA_OK || !r.resolved)
+            fail_msg("%s: not resolved (fit %d, max rel %g)", cases[c].spec, (int)fs,
+                     r.err.max_rel);
+        ASSERT_LE(r.err.max_rel, 2.0 * T);
+        ua_problem *p = tu_formula_1d(cases[c].spec, cases[c].a, cases[c].b);
+        const ua_target *t = ua_problem_target(p);
+        for (size_t k = 0; k < cases[c].nz; k++) {
+            const double z = cases[c].z[k];
+            double xs[16];
+            size_t n = 0;
+            static const double d[] = { 1e-2, 1e-6, 1e-11 };
+            for (int j = 0; j < 3; j++) {
+                xs[n++] = z - d[j] * fabs(z);
+                xs[n++] = z + d[j] * fabs(z);
+            }
+            double lo = z, hi = z;
+            for (int j = 1; j <= 3; j++) {
+                lo = nextafter(lo, -INFINITY);
+                hi = nextafter(hi, INFINITY);
+                xs[n++] = lo;
+                xs[n++] = hi;
+            }
+            for (size_t j = 0; j < n; j++) {
+                double x = xs[j], y, want = ua_target_eval_ref(t, &x, 128);
+                assert_int_equal(ua_model_predict(m, &x, 1, &y), UA_OK);
+                if (!((y < 0.0) == (want < 0.0) && fabs(y - want) <= 2.0 * T * fabs(want)))
+                    fail_msg("%s at x = %.17g: %.17g, want %.17g", cases[c].spec, x, y, want);
+            }
+        }
+        ua_problem_free(p);
+        ua_measurement_free(&r);
+        ua_model_free(m);
+    }
 }
 
 /* Values near 1e300: the spline through y equals 2^1000 times the spline through y * 2^-1000
@@ -163,6 +222,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rounding_level),
         cmocka_unit_test(test_rel_tol),
+        cmocka_unit_test(test_rel_tol_zeros),
         cmocka_unit_test(test_samples_near_max),
         cmocka_unit_test(test_samples_knots_near_max),
     };

@@ -210,15 +210,22 @@ static ua_status check_options(double a, double b, const ua_spline_options *o)
 
 /* The first knots: init_knots uniform in t, the ends exactly a and b. */
 static ua_status initial_knots(ua_fn1 f, void *ctx, double a, double b,
-                               const ua_spline_options *o, knots *k, size_t *nevals)
+                               const ua_spline_options *o, const double *extra, size_t nextra,
+                               knots *k, size_t *nevals)
 {
-    ua_status s = knots_alloc(k, o->init_knots);
+    ua_status s = knots_alloc(k, o->init_knots + nextra);
     if (s) return s;
     double ta = ua_spline_map_x(o->map, a), tb = ua_spline_map_x(o->map, b);
+    size_t e = 0; /* the next of the extra knots (increasing, inside (a, b)) */
     for (size_t j = 0; j < o->init_knots; j++) {
         double frac = (double)j / (double)(o->init_knots - 1);
         int last = j + 1 == o->init_knots;
         double x = j == 0 ? a : last ? b : ua_spline_unmap_t(o->map, ta + (tb - ta) * frac);
+        if (j > 0 && e < nextra && extra[e] <= x) { /* an extra knot first, then x again */
+            x = extra[e++];
+            last = 0;
+            j--;
+        }
         double t = ua_spline_map_x(o->map, x);
         if (last) { /* b is a knot: interior knots too close to it in t go */
             while (k->n > 1 && !(t > k->t[k->n - 1])) k->n--;
@@ -499,6 +506,13 @@ static ua_status final_check(sweep_ctx *c, const knots *k, const ua_spline *sp,
 ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline_options *opt,
                         ua_spline **out)
 {
+    return ua_spline_fit_knots(f, ctx, a, b, opt, NULL, 0, out);
+}
+
+ua_status ua_spline_fit_knots(ua_fn1 f, void *ctx, double a, double b,
+                              const ua_spline_options *opt, const double *extra, size_t nextra,
+                              ua_spline **out)
+{
     if (!out) return UA_ERR(UA_EINVAL, "out is NULL");
     *out = NULL;
     if (!f) return UA_ERR(UA_EINVAL, "f is NULL");
@@ -513,7 +527,7 @@ ua_status ua_spline_fit(ua_fn1 f, void *ctx, double a, double b, const ua_spline
     sweep_ctx c = { .f = f, .ctx = ctx, .o = &o };
     double ta = ua_spline_map_x(o.map, a), tb = ua_spline_map_x(o.map, b);
     c.lim_scale = fmax(fmax(fabs(ta), fabs(tb)), tb - ta);
-    if ((s = initial_knots(f, ctx, a, b, &o, &k, &c.nevals))) goto fail;
+    if ((s = initial_knots(f, ctx, a, b, &o, extra, nextra, &k, &c.nevals))) goto fail;
 
     /* the sweeps; after convergence the check off the knots (scan.c), whose failing places
      * become knots, and the sweeps again */

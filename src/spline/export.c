@@ -36,7 +36,8 @@ ua_status ua_spline_export_c(const void *state, ua_export_type type, const char 
                    : s->map == UA_SPLINE_MAP_ASINH ? (fl ? "asinhf" : "asinh") : NULL;
     const size_t n = s->n;
     fprintf(out, "\n/* spline: %zu knots, %zu piece%s, cubic in %s, each interval in the local "
-                 "coordinate u = (t - t_i) / (t_{i+1} - t_i). */\n\n",
+                 "coordinate u = (t - t_i) / (t_{i+1} - t_i), or past the middle w = (t_{i+1} - t) / (t_{i+1} - "
+                 "t_i) from the right knot. */\n\n",
             n, s->npieces, s->npieces == 1 ? "" : "s",
             s->map == UA_SPLINE_MAP_LOG     ? "t = ln x"
             : s->map == UA_SPLINE_MAP_ASINH ? "t = asinh x"
@@ -57,32 +58,47 @@ ua_status ua_spline_export_c(const void *state, ua_export_type type, const char 
                  "        else hi = mid;\n"
                  "    }\n", n, name);
     const char *half = fl ? "0.0625f" : "0.0625"; /* UA_SPLINE_TSHRINK */
-    if (s->half && fn) /* knots near +-DBL_MAX: the halved coordinate of ua_spline_local */
-        fprintf(out, "    %s u = (%s(x) * %s - %s_t[lo] * %s) * %s_ih[lo];\n", T, fn, half, name,
+    const char *two = fl ? "2.0f" : "2.0", *three = fl ? "3.0f" : "3.0", *mid = fl ? "0.5f" : "0.5";
+    /* u from the left knot, and w from the right one (ua_spline_local) */
+    const char *tx = fn ? "tx" : "x";
+    if (fn) fprintf(out, "    %s tx = %s(x);\n", T, fn);
+    const char *arr = fn ? "t" : "x";
+    if (s->half)
+        fprintf(out, "    %s u = (%s * %s - %s_%s[lo] * %s) * %s_ih[lo];\n", T, tx, half, name, arr,
                 half, name);
-    else if (s->half)
-        fprintf(out, "    %s u = (x * %s - %s_x[lo] * %s) * %s_ih[lo];\n", T, half, name, half,
-                name);
-    else if (fn) fprintf(out, "    %s u = (%s(x) - %s_t[lo]) * %s_ih[lo];\n", T, fn, name, name);
-    else fprintf(out, "    %s u = (x - %s_x[lo]) * %s_ih[lo];\n", T, name, name);
+    else fprintf(out, "    %s u = (%s - %s_%s[lo]) * %s_ih[lo];\n", T, tx, name, arr, name);
     fprintf(out, "    if (u < %s) u = %s;\n"
                  "    if (u > %s) u = %s;\n"
                  "    const %s *c = %s_c + 3 * lo;\n"
-                 "    %s p = u * (c[0] + u * (c[1] + u * c[2]));\n",
-            zero, zero, one, one, T, name, T);
+                 "    %s p, base = %s_y[lo];\n"
+                 "    if (u > %s) {\n",
+            zero, zero, one, one, T, name, T, name, mid);
+    if (s->half)
+        fprintf(out, "        %s w = (%s_%s[lo + 1] * %s - %s * %s) * %s_ih[lo];\n", T, name, arr,
+                half, tx, half, name);
+    else fprintf(out, "        %s w = (%s_%s[lo + 1] - %s) * %s_ih[lo];\n", T, name, arr, tx, name);
+    fprintf(out, "        if (w < %s) w = %s;\n"
+                 "        if (w > %s) w = %s;\n"
+                 "        base = %s_y[lo + 1];\n"
+                 "        p = -(w * ((c[0] + %s * c[1] + %s * c[2]) - w * ((c[1] + %s * c[2]) - w * "
+                 "c[2])));\n"
+                 "    } else {\n"
+                 "        p = u * (c[0] + u * (c[1] + u * c[2]));\n"
+                 "    }\n",
+            zero, zero, one, one, name, two, three, three);
     if (s->scale == 1.0) {
-        fprintf(out, "    return %s_y[lo] + p;\n}\n", name);
+        fprintf(out, "    return base + p;\n}\n");
     } else {
         fprintf(out, "    const double sc = ");
         ua_emit_double(out, s->scale);
         fprintf(out, ", big = 0x1.fffffffffffffp+1023;\n"
-                     "    double v = %s_y[lo] + sc * p;\n"
+                     "    double v = base + sc * p;\n"
                      "    if (!(fabs(v) <= big)) { /* finite data never give +-Inf */\n"
-                     "        v = (%s_y[lo] / sc + p) * sc;\n"
+                     "        v = (base / sc + p) * sc;\n"
                      "        if (v > big) v = big;\n"
                      "        if (v < -big) v = -big;\n"
                      "    }\n"
-                     "    return v;\n}\n", name, name);
+                     "    return v;\n}\n");
     }
     if (ferror(out)) return UA_ERR(UA_EIO, "spline export: write failed");
     return UA_OK;

@@ -67,9 +67,14 @@ static inline double ua_spline_unmap_t(ua_spline_map map, double t)
     }
 }
 
-/* The local cubic of knot i at t: y_i + scale * u (B + u (C + u D)) with u clamped to [0, 1],
- * and, where that overflows although the data are finite, (y_i / scale + p) scale clamped to
- * +-DBL_MAX. The exported C repeats exactly these operations. */
+/* The local cubic of knot i at t: y_i + scale * u (B + u (C + u D)) with u clamped to [0, 1];
+ * past the middle of the interval (u > 1/2) the same cubic expanded at the right knot,
+ * y_{i+1} - scale * w ((B + 2C + 3D) - w ((C + 3D) - w D)) with w = (t_{i+1} - t) / h computed
+ * from t_{i+1} itself (not 1 - u), so that next to a small y_{i+1} (a zero of f, --rel-tol) the
+ * value keeps its relative accuracy and its sign instead of being the cancellation of y_i
+ * against the cubic (erf at -2e-150 from a knot at 0). Where that overflows although the data
+ * are finite, (y / scale + p) scale clamped to +-DBL_MAX. The exported C repeats exactly these
+ * operations. */
 static inline double ua_spline_local(const ua_spline *s, size_t i, double t)
 {
     double u = s->half ? (t * UA_SPLINE_TSHRINK - s->t[i] * UA_SPLINE_TSHRINK) * s->ih[i]
@@ -77,10 +82,20 @@ static inline double ua_spline_local(const ua_spline *s, size_t i, double t)
     if (u < 0.0) u = 0.0;
     if (u > 1.0) u = 1.0;
     const double *c = s->cf + 3 * i;
-    double p = u * (c[0] + u * (c[1] + u * c[2]));
-    double v = s->y[i] + s->scale * p;
+    double p, base = s->y[i];
+    if (u > 0.5) { /* then ih[i] != 0: knot i + 1 is in the same piece */
+        double w = s->half ? (s->t[i + 1] * UA_SPLINE_TSHRINK - t * UA_SPLINE_TSHRINK) * s->ih[i]
+                           : (s->t[i + 1] - t) * s->ih[i];
+        if (w < 0.0) w = 0.0;
+        if (w > 1.0) w = 1.0;
+        base = s->y[i + 1];
+        p = -(w * ((c[0] + 2.0 * c[1] + 3.0 * c[2]) - w * ((c[1] + 3.0 * c[2]) - w * c[2])));
+    } else {
+        p = u * (c[0] + u * (c[1] + u * c[2]));
+    }
+    double v = base + s->scale * p;
     if (!(fabs(v) <= DBL_MAX)) {
-        v = (s->y[i] / s->scale + p) * s->scale;
+        v = (base / s->scale + p) * s->scale;
         if (v > DBL_MAX) v = DBL_MAX;
         if (v < -DBL_MAX) v = -DBL_MAX;
     }
@@ -133,6 +148,22 @@ ua_status ua_spline_piece_coeffs(size_t n, const double *t, const double *y, ua_
 ua_status ua_spline_build(size_t n, const double *x, const double *y, size_t npieces,
                           const size_t *first, ua_spline_map map, ua_spline_bc bc,
                           double slope_a, double slope_b, ua_spline **out);
+
+/* ua_spline_fit starting from its uniform knots plus extra (nextra, increasing, inside (a, b);
+ * NULL: none), which stay knots (unless one maps to the t of a neighbour). */
+ua_status ua_spline_fit_knots(ua_fn1 f, void *ctx, double a, double b,
+                              const ua_spline_options *opt, const double *extra, size_t nextra,
+                              ua_spline **out);
+
+/*
+ * ua_spline_fit for a pointwise relative tolerance (rtol with fscale 0, --rel-tol;
+ * src/spline/zeros.c): the zeros of f inside (a, b) are found (sign changes and exact zeros on
+ * 4097 equal steps, bisected to adjacent doubles) and become knots (ua_spline_local then
+ * evaluates next to a zero from the knot at it, keeping sign and relative accuracy).
+ * Errors: as ua_spline_fit; UA_ENOTRESOLVED also for more than 256 sign changes (*out NULL).
+ */
+ua_status ua_spline_fit_rel(ua_fn1 f, void *ctx, double a, double b, const ua_spline_options *opt,
+                            ua_spline **out);
 
 /*
  * Builds a spline from stored coefficients (the model loader): like ua_spline_build, but cf

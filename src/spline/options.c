@@ -205,7 +205,9 @@ ua_status ua_spline_family_fit(const ua_problem *p, const ua_options *o,
                                         &level, &exact, &mid);
     if (s) return s;
     if (noise) return rounding_level_model(a, b, &so, level, exact, mid, meta, state);
-    ua_status fs = ua_spline_fit(ua_probe_problem_fn1, &fn, a, b, &so, &sp);
+    ua_status fs = ua_options_get(o, "rel-tol")
+                       ? ua_spline_fit_rel(ua_probe_problem_fn1, &fn, a, b, &so, &sp)
+                       : ua_spline_fit(ua_probe_problem_fn1, &fn, a, b, &so, &sp);
     fs = ua_probe_problem_status(&fn, fs);
     if (fs != UA_OK && fs != UA_ENOTRESOLVED) {
         ua_spline_free(sp);
