@@ -133,9 +133,10 @@ static void proof_text(const ua_model *m, const ua_proof *pf, const ua_measureme
     double mx = seen_max(pf, r);
     if (d == 1) printf("proven: max |model - f| <= %.3e on [%.17g, %.17g]\n", pf->bound, lo[0], hi[0]);
     else printf("proven: max |model - f| <= %.3e on the model's box\n", pf->bound);
-    printf("          measured max %.3e, bound / measured %.3f; %s, %zu subintervals, "
+    printf("          measured max %.3e, bound / measured %.3f; %s, %zu %s, "
            "%.2f s; of the bound %.2e covers the double evaluation's rounding\n", mx,
-           mx > 0 ? pf->bound / mx : INFINITY, pf->method, pf->pieces, pf->seconds, pf->rounding);
+           mx > 0 ? pf->bound / mx : INFINITY, pf->method, pf->pieces,
+           d == 1 ? "subintervals" : "cells", pf->seconds, pf->rounding);
 }
 
 static void proof_json(cJSON *o, const ua_proof *pf, const ua_measurement *r)
