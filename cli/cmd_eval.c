@@ -30,7 +30,12 @@ static const char help[] =
     "sequence models: --input X.npy takes (N, n) tokens or (N, n, d) floats and\n"
     "prints one sequence of predictions per line, or writes them with --output Y.npy ((N, n)\n"
     "classes or (N, n, k) values)\n"
-    "  --output FILE  write a sequence model's predictions to an .npy\n";
+    "  --output FILE  write a sequence model's predictions to an .npy\n"
+    "graph models: --graphs FILE (JSON lines, docs/graph.md; targets, if any, are ignored) prints\n"
+    "one line per graph (per node for a model of node targets): the most probable class, or the\n"
+    "values; with --json, [{\"graph\": i, \"y\": [...]}, ...] (\"node\" for node targets; a\n"
+    "classifier's \"y\" holds its class probabilities and \"class\" the most probable)\n"
+    "  --graphs FILE  the graphs to predict\n";
 
 typedef struct {
     double *v;
@@ -237,11 +242,56 @@ static int eval_sequences(const ua_model *m, const char *input, const char *outp
     return rc;
 }
 
+/* A graph model (ua_model_kind UA_PROBLEM_GRAPHS) on a file of graphs: one line per graph, or
+ * per node for a model of node targets. */
+static int eval_graphs(const ua_model *m, const char *file, int json)
+{
+    ua_graphs *g;
+    ua_status s = ua_graphs_read(file, &g);
+    if (s) return ua_cli_fail("eval", s);
+    double *y = NULL;
+    size_t K = 0;
+    int classify = 0;
+    s = ua_model_predict_graphs(m, g, &y, &K, &classify);
+    if (s) {
+        ua_graphs_free(g);
+        return s == UA_EINVAL ? ua_cli_usage("eval", "%s: %s", file, ua_cli_error_text())
+                              : ua_cli_fail("eval", s);
+    }
+    const char *desc = ua_model_meta(m, "graph_level");
+    int node = desc && !strcmp(desc, "node");
+    size_t R = node ? g->nnodes : g->ngraphs;
+    if (json) putchar('[');
+    for (size_t r = 0; r < R; r++) {
+        const double *yr = y + r * K;
+        size_t am = 0;
+        for (size_t c = 1; c < K; c++)
+            if (yr[c] > yr[am]) am = c;
+        if (json) {
+            printf("%s{\"%s\": %zu, ", r ? ", " : "", node ? "node" : "graph", r);
+            if (classify) printf("\"class\": %zu, ", am);
+            printf("\"y\": [");
+            for (size_t c = 0; c < K; c++) printf("%s%.17g", c ? ", " : "", yr[c]);
+            printf("]}");
+        } else if (classify) {
+            printf("%zu\n", am);
+        } else {
+            for (size_t c = 0; c < K; c++) printf("%s%.17g", c ? "," : "", yr[c]);
+            putchar('\n');
+        }
+    }
+    if (json) puts("]");
+    free(y);
+    ua_graphs_free(g);
+    return 0;
+}
+
 int cmd_eval(int argc, char **argv)
 {
     int json = 0, gradient = 0;
-    const char *input = NULL, *x_cols = NULL, *output = NULL;
+    const char *input = NULL, *x_cols = NULL, *output = NULL, *graphs = NULL;
     const ua_opt opts[] = {
+        { "graphs", 0, 1, &graphs, NULL },
         { "output", 0, 1, &output, NULL },
         { "json", 0, 0, NULL, &json },
         { "input", 0, 1, &input, NULL },
@@ -276,6 +326,17 @@ int cmd_eval(int argc, char **argv)
     if (!rc && output) rc = ua_cli_check_writable("eval", "the predictions", output);
     if (!rc && output && (!seq || !input))
         rc = ua_cli_usage("eval", "--output needs a sequence model and --input");
+    int gm = m && ua_model_kind(m) == UA_PROBLEM_GRAPHS;
+    if (!rc && (gm != (graphs != NULL)))
+        rc = ua_cli_usage("eval", gm ? "a graph model takes --graphs FILE" : "--graphs needs a "
+                          "graph model (this one is of the %s family)", ua_model_family(m));
+    if (!rc && gm && (input || output || gradient || npos > 1))
+        rc = ua_cli_usage("eval", "a graph model takes --graphs FILE [--json] alone");
+    if (!rc && gm) {
+        rc = eval_graphs(m, graphs, json);
+        ua_model_free(m);
+        return rc;
+    }
     if (!rc && seq && !input)
         rc = ua_cli_usage("eval", "a sequence model takes --input X.npy");
     if (!rc && seq) {

@@ -152,6 +152,7 @@ void ua_cli_measurement_json(cJSON *o, const ua_model *m, const ua_measurement *
     if (!isnan(r->test_rmse)) set_num(o, "test_rmse", r->test_rmse);
     static const char *const extra[] = { "train_error_rate", "test_error_rate",
                                          "train_accuracy", "test_accuracy", "loo_rmse",
+                                         "train_mae", "test_mae", "train_mae_rel", "test_mae_rel",
                                          "select_rmse", "estimated_err" };
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
         double v = meta_num(m, extra[i]);
@@ -215,6 +216,17 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
             fprintf(f, "  rmse on %s  %.6g\n", ua_problem_describe(p), r->train_rmse);
         else if (!isnan(r->train_rmse)) fprintf(f, "  train rmse           %.6g\n", r->train_rmse);
         if (!isnan(r->test_rmse)) fprintf(f, "  test rmse            %.6g\n", r->test_rmse);
+    }
+    if (p && ua_problem_kind_of(p) == UA_PROBLEM_GRAPHS) {
+        /* graph models (src/model/measure.c): accuracy, or MAE and MAE / mean |target| */
+        static const char *const keys[][2] = {
+            { "train_accuracy", "train accuracy" }, { "test_accuracy", "test accuracy" },
+            { "train_mae", "train MAE" }, { "train_mae_rel", "train MAE / mean |y|" },
+            { "test_mae", "test MAE" }, { "test_mae_rel", "test MAE / mean |y|" } };
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+            double v = meta_num(m, keys[i][0]);
+            if (!isnan(v)) fprintf(f, "  %-20s %.6g\n", keys[i][1], v);
+        }
     }
     double est = meta_num(m, "estimated_err");
     if (!isnan(est)) fprintf(f, "  constructor's estimate %.3e  (its own check; the verdict is "

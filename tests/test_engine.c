@@ -87,12 +87,55 @@ static ua_problem *sequences_problem(void)
     return p;
 }
 
+/* Graphs of 3..8 nodes (a ring plus one chord), node feature the node's index / 8, target the
+ * number of nodes; a test set of 8 more. */
+static ua_graphs *ring_graphs(size_t n, size_t first)
+{
+    size_t N = 0, E = 0;
+    for (size_t i = 0; i < n; i++) {
+        N += 3 + (first + i) % 6;
+        E += 2 * (3 + (first + i) % 6) + 2;
+    }
+    ua_graphs *g;
+    assert_int_equal(ua_graphs_alloc(n, N, E, 1, 0, UA_GRAPH_LEVEL_GRAPH, 1, 0, &g), UA_OK);
+    size_t v = 0, e = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t m = 3 + (first + i) % 6;
+        g->node_off[i] = v;
+        g->edge_off[i] = e;
+        for (size_t a = 0; a <= m; a++) {
+            size_t p = a < m ? a : 0, q = a < m ? (a + 1) % m : m / 2;
+            g->src[e] = (int32_t)(v + p);
+            g->dst[e++] = (int32_t)(v + q);
+            g->src[e] = (int32_t)(v + q);
+            g->dst[e++] = (int32_t)(v + p);
+        }
+        for (size_t a = 0; a < m; a++) g->x[v + a] = (double)a / 8;
+        g->y[i] = (double)m;
+        v += m;
+    }
+    g->node_off[n] = v;
+    g->edge_off[n] = e;
+    return g;
+}
+
+static ua_problem *graphs_problem(void)
+{
+    ua_graphs *tr = ring_graphs(24, 0), *te = ring_graphs(8, 5);
+    ua_problem *p;
+    assert_int_equal(ua_problem_graphs(tr, te, &p), UA_OK);
+    ua_graphs_free(tr);
+    ua_graphs_free(te);
+    return p;
+}
+
 /* The problem the family is tested on, by what it accepts: formulas first. */
 static ua_problem *accepted_problem(const ua_family_info *f)
 {
     if (f->accepts & UA_ACCEPTS(UA_PROBLEM_FORMULA)) return formula_problem(dim_for(f));
     if (f->accepts & UA_ACCEPTS(UA_PROBLEM_SAMPLES)) return samples_problem(dim_for(f));
     if (f->accepts & UA_ACCEPTS(UA_PROBLEM_SEQUENCES)) return sequences_problem();
+    if (f->accepts & UA_ACCEPTS(UA_PROBLEM_GRAPHS)) return graphs_problem();
     fail_msg("family %s accepts no problem kind this test knows", f->name);
     return NULL;
 }
@@ -195,7 +238,23 @@ static void one_family(const ua_family_info *f)
     assert_int_equal(ua_model_load(tu_path(file), &back), UA_OK);
     assert_string_equal(ua_model_meta(back, "problem"), ua_problem_kind_name(kind));
     assert_non_null(ua_model_meta(back, "verdict"));
-    if (kind == UA_PROBLEM_SEQUENCES) {
+    if (kind == UA_PROBLEM_GRAPHS) {
+        /* the same predictions bit for bit; a graph model takes no rows and exports no C */
+        const ua_graphs *g = ua_problem_graphs_data(p, 1);
+        double *y1, *y2;
+        size_t K1, K2;
+        int c1, c2;
+        assert_int_equal(ua_model_predict_graphs(m, g, &y1, &K1, &c1), UA_OK);
+        assert_int_equal(ua_model_predict_graphs(back, g, &y2, &K2, &c2), UA_OK);
+        assert_int_equal(K1, K2);
+        assert_int_equal(c1, c2);
+        assert_memory_equal(y1, y2, g->ngraphs * K1 * sizeof *y1);
+        assert_true(isfinite(ua_model_meta(back, "test_mae") ? 1.0 : NAN));
+        assert_int_equal(ua_model_export_c(back, UA_EXPORT_DOUBLE, "f", tu_path("graph.c")),
+                         UA_EUNSUPPORTED);
+        free(y1);
+        free(y2);
+    } else if (kind == UA_PROBLEM_SEQUENCES) {
         const double *x, *y;
         size_t n, K1, K2;
         int c1, c2;

@@ -381,6 +381,18 @@ ua_status ua_model_predict_sequences(const ua_model *m, const double *x, size_t 
                                      size_t xd, double **y, size_t *nout, int *classify);
 
 /*
+ * Graph models (the graph family, docs/graph.md): outputs y (R, nout) for the graphs of g
+ * (uniapprox/graphs.h), R = g->ngraphs for a model of graph targets, g->nnodes for node targets;
+ * *nout receives the outputs per row and *classify whether they are class probabilities (each
+ * row sums to 1) or values in target units. g is untrusted: checked as ua_graphs_check does, and
+ * its node and edge feature widths must be the model's; its targets, if any, are ignored.
+ * Errors: UA_EUNSUPPORTED (not a graph model), UA_EINVAL (a bad set, other feature widths,
+ * NULL arguments), UA_ENOMEM. y is malloc'd into *y (the caller frees). Thread-safe.
+ */
+ua_status ua_model_predict_graphs(const ua_model *m, const ua_graphs *g, double **y, size_t *nout,
+                                  int *classify);
+
+/*
  * Wraps a fitted state into a model with a box of d inputs (d >= 1; lo, hi (d,), copied), as
  * ua_model_wrap does for 1-D.
  */

@@ -309,6 +309,60 @@ static ua_status measure_sequences(ua_model *m, const ua_problem *p, ua_measurem
     return s;
 }
 
+/* A graph model on one set: accuracy (classes: the most probable class against the label), or
+ * the mean absolute error over every target, its ratio to the mean |target| (for counts: the
+ * "MAE / mean count" of substructure counting) and the RMSE. Keys "<set>_accuracy" or
+ * "<set>_mae", "<set>_mae_rel", "<set>_rmse". */
+static ua_status score_graphs(ua_model *m, const ua_graphs *g, const char *set, double *rmse)
+{
+    double *out = NULL;
+    size_t nout = 0;
+    int classify = 0;
+    ua_status s = ua_model_predict_graphs(m, g, &out, &nout, &classify);
+    if (s) return s;
+    size_t R = g->level == UA_GRAPH_LEVEL_NODE ? g->nnodes : g->ngraphs;
+    char key[48];
+    if (classify) {
+        size_t right = 0;
+        for (size_t r = 0; r < R; r++) {
+            size_t am = 0;
+            for (size_t c = 1; c < nout; c++)
+                if (out[r * nout + c] > out[r * nout + am]) am = c;
+            right += (double)am == g->y[r];
+        }
+        snprintf(key, sizeof key, "%s_accuracy", set);
+        s = set_number(m, key, (double)right / (double)R);
+    } else {
+        double ae = 0, se = 0, ay = 0;
+        for (size_t i = 0; i < R * nout; i++) {
+            double d = out[i] - g->y[i];
+            ae += fabs(d);
+            se += d * d;
+            ay += fabs(g->y[i]);
+        }
+        double n = (double)(R * nout);
+        *rmse = sqrt(se / n);
+        snprintf(key, sizeof key, "%s_mae", set);
+        s = set_number(m, key, ae / n);
+        snprintf(key, sizeof key, "%s_mae_rel", set);
+        if (!s && ay > 0) s = set_number(m, key, ae / ay);
+        snprintf(key, sizeof key, "%s_rmse", set);
+        if (!s) s = set_number(m, key, *rmse);
+    }
+    free(out);
+    return s;
+}
+
+static ua_status measure_graphs(ua_model *m, const ua_problem *p, ua_measurement *r)
+{
+    const ua_graphs *tr = ua_problem_graphs_data(p, 0), *te = ua_problem_graphs_data(p, 1);
+    ua_status s = UA_OK;
+    if (tr && tr->y) s = score_graphs(m, tr, "train", &r->train_rmse);
+    if (!s && te && te->y) s = score_graphs(m, te, "test", &r->test_rmse);
+    r->resolved = 1;
+    return s;
+}
+
 ua_status ua_model_measure(ua_model *m, const ua_problem *p, const ua_measure_options *o,
                            ua_measurement *out)
 {
@@ -326,6 +380,7 @@ ua_status ua_model_measure(ua_model *m, const ua_problem *p, const ua_measure_op
     case UA_PROBLEM_FUNCTION: s = measure_box(m, p, o, out); break;
     case UA_PROBLEM_SAMPLES: s = measure_samples(m, p, out); break;
     case UA_PROBLEM_SEQUENCES: s = measure_sequences(m, p, out); break;
+    case UA_PROBLEM_GRAPHS: s = measure_graphs(m, p, out); break;
     default: s = UA_ERR(UA_EINVAL, "ua_model_measure: unknown problem kind"); break;
     }
     /* the verdict: the measurement, and the constructor's own word only when it says "not

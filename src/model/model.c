@@ -197,6 +197,7 @@ ua_problem_kind ua_model_kind(const ua_model *m)
     for (int i = 0; k && i <= UA_PROBLEM_GRAPHS; i++)
         if (!strcmp(k, ua_problem_kind_name((ua_problem_kind)i))) return (ua_problem_kind)i;
     if (m->fam->predict_sequences) return UA_PROBLEM_SEQUENCES;
+    if (m->fam->predict_graphs) return UA_PROBLEM_GRAPHS;
     return m->d && m->target[0] ? UA_PROBLEM_FORMULA : UA_PROBLEM_SAMPLES;
 }
 
@@ -211,6 +212,17 @@ ua_status ua_model_predict_sequences(const ua_model *m, const double *x, size_t 
                       m->fam->name);
     if (N && !x) return UA_ERR(UA_EINVAL, "ua_model_predict_sequences: x is NULL");
     return m->fam->predict_sequences(m->state, x, N, len, xd, y, nout, classify);
+}
+
+ua_status ua_model_predict_graphs(const ua_model *m, const ua_graphs *g, double **y, size_t *nout,
+                                  int *classify)
+{
+    if (!m || !g || !y || !nout || !classify)
+        return UA_ERR(UA_EINVAL, "ua_model_predict_graphs: NULL argument");
+    *y = NULL;
+    if (!m->fam->predict_graphs)
+        return UA_ERR(UA_EUNSUPPORTED, "a %s model does not take graphs", m->fam->name);
+    return m->fam->predict_graphs(m->state, g, y, nout, classify);
 }
 
 void ua_model_free(ua_model *m)
