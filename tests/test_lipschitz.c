@@ -64,6 +64,11 @@ static void test_issue_network(void **state)
     ASSERT_LE(sqrt(5.0), r.bound);
     ASSERT_LE(r.bound, sqrt(5.0) + 1e-9);
     ASSERT_LE(sqrt(5.0) - 1e-12, r.lower);
+    /* the certified spectral product: sigma_max([[1, -1], [2, -1]]) = golden ratio^2, times
+     * |[1, -1]| = sqrt 2, from above and within 1e-9 */
+    double spec = (3 + sqrt(5.0)) / 2 * sqrt(2.0);
+    ASSERT_LE(spec, r.naive);
+    ASSERT_LE(r.naive, spec * (1 + 1e-9));
     /* the Jacobian's enclosure: d/dx1 in [-2, 1], d/dx2 in [-1, 1] */
     double L, jl[2], ju[2];
     assert_int_equal(ua_model_lipschitz_box(m, NULL, NULL, UA_NORM_INF, NULL, &L, jl, ju), UA_OK);

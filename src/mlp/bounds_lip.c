@@ -6,6 +6,7 @@
  * product by enumerating sign vectors. Also the gradient at points (lower bounds), the bound on
  * predict's own rounding, and the naive product of operator norms.
  */
+#include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
@@ -262,8 +263,71 @@ done:
     return s;
 }
 
+/* A proven upper bound on ||W||_2, W (out, in): LAPACK's largest singular value s, then
+ * mu = s^2 (1 + 1e-10) + 2 gamma_out R (R the largest row sum of |W|^T |W|, which bounds the
+ * rounding of the computed W^T W in the 2-norm) is certified above lambda_max(W^T W) by a
+ * floating-point Cholesky factorisation of mu I - W^T W - c I succeeding, with c covering the
+ * factorisation's own rounding (Rump, "Verification of positive definiteness", BIT 46, 2006:
+ * c >= gamma_{n+1} / (1 - 2 gamma_{n+1}) trace; here 2 (n + 2) u trace + the forming of the
+ * matrix). Without the certificate: sqrt(||W||_1 ||W||_inf), rounded up. */
+static ua_status spectral_upper(const double *W, size_t out, size_t in, double *nrm)
+{
+    size_t mn = in < out ? in : out;
+    double *a = ua_calloc(in * out + mn + 2 * in * in + in * out, sizeof *a);
+    if (!a) return UA_ENOMEM_ERR((in * out + mn + 2 * in * in) * sizeof *a);
+    double *sv = a + in * out, *G = sv + mn, *H = G + in * in, *absw = H + in * in;
+    memcpy(a, W, in * out * sizeof *a);
+    lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'N', (lapack_int)out, (lapack_int)in, a,
+                                     (lapack_int)in, sv, NULL, (lapack_int)out, NULL,
+                                     (lapack_int)in);
+    double r1 = 0, rinf = 0;
+    for (size_t j = 0; j < in; j++) {
+        double c = 0;
+        for (size_t i = 0; i < out; i++) c += fabs(W[i * in + j]);
+        r1 = fmax(r1, c);
+    }
+    for (size_t i = 0; i < out; i++) {
+        double r = 0;
+        for (size_t j = 0; j < in; j++) r += fabs(W[i * in + j]);
+        rinf = fmax(rinf, r);
+    }
+    double fallback = ua_bnd_up(sqrt(ua_bnd_up(r1 * rinf * (1 + 2 * ua_bnd_gamma(in + out)))));
+    *nrm = fallback;
+    if (info == 0) {
+        for (size_t i = 0; i < in * out; i++) absw[i] = fabs(W[i]);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)in, (int)in, (int)out, 1.0, W,
+                    (int)in, W, (int)in, 0.0, G, (int)in);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)in, (int)in, (int)out, 1.0, absw,
+                    (int)in, absw, (int)in, 0.0, H, (int)in);
+        double R = 0;
+        for (size_t i = 0; i < in; i++) {
+            double r = 0;
+            for (size_t j = 0; j < in; j++) r += H[i * in + j];
+            R = fmax(R, r);
+        }
+        R *= 1 + ua_bnd_gamma(in + out);
+        double mu = sv[0] * sv[0] * (1 + 1e-10) + 2 * ua_bnd_gamma(out) * R + 1e-300;
+        double tr = 0, gmax = 0;
+        for (size_t i = 0; i < in; i++) {
+            tr += mu - G[i * in + i];
+            gmax = fmax(gmax, fabs(G[i * in + i]));
+        }
+        double c = 2 * (double)(in + 2) * 1.1102230246251565e-16 * fabs(tr) * 1.01 +
+                   4 * 1.1102230246251565e-16 * (mu + gmax) + 1e-290 * (double)in;
+        for (size_t i = 0; i < in; i++)
+            for (size_t j = 0; j < in; j++) G[i * in + j] = (i == j ? mu - c : 0.0) - G[i * in + j];
+        if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', (lapack_int)in, G, (lapack_int)in) == 0) {
+            double v = ua_bnd_up(sqrt(ua_bnd_up(mu)));
+            if (v < *nrm) *nrm = v;
+        }
+    }
+    free(a);
+    return UA_OK;
+}
+
 /* The product of the layers' operator norms times the largest |act'| per hidden layer and the
- * scalers' factors: a global Lipschitz constant, the naive comparison. */
+ * scalers' factors: a global Lipschitz constant, the naive comparison; proven (the inf-norms
+ * summed with their rounding slack, the spectral norms certified by spectral_upper). */
 static ua_status mlp_naive(const void *state, int norm, double *Lout)
 {
     ua_mlp_net64 n;
@@ -273,34 +337,25 @@ static ua_status mlp_naive(const void *state, int norm, double *Lout)
     double dl, du;
     ua_mlp_dact_range(n.act, n.slope, -1e3, 1e3, &dl, &du);
     double ds = fmax(fabs(dl), fabs(du));
+    if (n.act == UA_ACT_TANH || n.act == UA_ACT_SIN || n.act == UA_ACT_SOFTPLUS) ds = fmin(ds, 1.0);
+    if (n.act == UA_ACT_SIGMOID) ds = fmin(ds, 0.25);
     for (size_t l = 0; !s && l < n.L; l++) {
         size_t in = n.width[l], out = n.width[l + 1];
         double nl = 0;
         if (norm == UA_NORM_2) {
-            double *a = ua_calloc(in * out + (in < out ? in : out), sizeof *a);
-            if (!a) {
-                s = UA_ENOMEM_ERR(in * out * sizeof *a);
-                break;
-            }
-            memcpy(a, n.W[l], in * out * sizeof *a);
-            double *sv = a + in * out;
-            lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'N', (lapack_int)out,
-                                             (lapack_int)in, a, (lapack_int)in, sv, NULL,
-                                             (lapack_int)out, NULL, (lapack_int)in);
-            nl = info == 0 ? sv[0] * (1 + 1e-12) : NAN;
-            free(a);
+            s = spectral_upper(n.W[l], out, in, &nl);
         } else {
             for (size_t i = 0; i < out; i++) {
                 double r = 0;
                 for (size_t j = 0; j < in; j++) r += fabs(n.W[l][i * in + j]);
-                nl = fmax(nl, r);
+                nl = fmax(nl, ua_bnd_up(r * (1 + ua_bnd_gamma(in))));
             }
         }
-        L *= nl * (l + 1 < n.L ? ds : 1.0);
+        L = ua_bnd_up(L * nl * (l + 1 < n.L ? ds : 1.0));
     }
     double xf = 0;
-    for (size_t j = 0; j < n.d; j++) xf = fmax(xf, 1.0 / n.xscale[j]);
-    *Lout = L * xf * n.yscale[0];
+    for (size_t j = 0; j < n.d; j++) xf = fmax(xf, ua_bnd_up(1.0 / n.xscale[j]));
+    *Lout = ua_bnd_up(ua_bnd_up(L * xf) * n.yscale[0]);
     ua_mlp_net64_free(&n);
     return s;
 }

@@ -336,6 +336,8 @@ ua_status ua_model_lipschitz(const ua_model *m, const double *lo, const double *
     }
     if (!s) {
         out->bound = fmax(nheap ? heap[0].bound : 0, aside);
+        /* the naive product is proven too (the family's hook): never report more */
+        if (isfinite(out->naive) && out->naive < out->bound) out->bound = out->naive;
         out->lower = lower;
         out->boxes = boxes;
         out->seconds = now() - t0;
