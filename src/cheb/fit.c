@@ -827,6 +827,85 @@ static double divided_eval(double x, void *ctx)
     return y;
 }
 
+/* A piece of the relative fit: [lo, hi], its root end r (NaN: none) and the rest of the root
+ * rlo, and its series. */
+typedef struct {
+    double lo, hi, r, rlo;
+    ua_cheb_piece_fit fit;
+} rel_piece;
+
+/* Fits g = f / ((x - r) - rlo) (f itself without a root) on one piece to the absolute tolerance
+ * rel_tol min |g| (min |g| from a first fit at rel_tol relative, then refined once); computes
+ * rlo first. *vanishes: min |g| is 0 (a zero that is not simple). */
+static ua_status fit_rel_piece(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, double rel_tol,
+                               const ua_cheb_options *o, rel_piece *pc, int *vanishes)
+{
+    const double lo = pc->lo, hi = pc->hi, r = pc->r;
+    double rlo = 0.0;
+    *vanishes = 0;
+    memset(&pc->fit, 0, sizeof pc->fit);
+    if (r == r) {
+        /* the rest of the root beyond the double r: -f(r) / f'(r) from the best values of f
+         * (the reference when there is one). f'(r) by the one-sided difference of second order
+         * inside the piece: rlo must be right to a few digits of its own size, since the series'
+         * points come within ~(hi - lo) / n^2 of r (a first-order quotient with a step of 2^-20
+         * of the piece left exp(2/x) cos(1/x) at 3e-5 relative there). Near a zero the values
+         * f(r + h) ~ f'(r) h keep their relative accuracy however small h is: a small step
+         * (2^-36 of the piece, at least 2^10 ulps of r) leaves the truncation h^2 f''' / 3 far
+         * below the rounding. */
+        ua_fn1 g1 = ref ? ref : f;
+        void *c1 = ref ? refctx : ctx;
+        double fr = g1(r, c1);
+        double ur = nextafter(fabs(r), INFINITY) - fabs(r);
+        double h = fmax(0x1p-36 * (hi - lo), 0x1p10 * ur);
+        if (r != lo) h = -h;
+        /* the nodes as rounded (r + h is not exact), their distances from r exact (Sterbenz) */
+        double d1 = (r + h) - r, d2 = (r + 2.0 * h) - r;
+        double d = -(1.0 / d1 + 1.0 / d2) * fr + d2 / (d1 * (d2 - d1)) * g1(r + d1, c1) -
+                   d1 / (d2 * (d2 - d1)) * g1(r + d2, c1);
+        if (isfinite(fr) && isfinite(d) && d != 0.0) rlo = -fr / d;
+        if (!(fabs(rlo) <= 0x1p-50 * fabs(r) + 0x1p-1000)) rlo = 0.0;
+    }
+    pc->rlo = rlo;
+    divided_fn g = { f, ctx, r, rlo };
+    ua_cheb_sampler s = {.f = divided_eval, .ctx = &g, .map = UA_MAP_NONE, .xa = lo, .xb = hi,
+                         .ta = lo, .tb = hi};
+    ua_status st = ua_cheb_sampler_memo(&s, 64);
+    if (st) return st;
+    builder B = {.s = &s, .split_length = o->max_length, .max_pieces = 1,
+                 .hscale = fmax(fabs(lo), fabs(hi)), .intervals = 1,
+                 .ext_a = r == lo, .ext_b = r == hi};
+    double gmin = INFINITY;
+    for (int pass = 0; pass < 2 && !st; pass++) {
+        B.tol.tol = pass == 0 ? rel_tol : rel_tol * gmin;
+        B.tol.abs_tol = pass > 0;
+        ua_cheb_piece_fit pf;
+        check_fail cf;
+        st = fit_interval(&B, lo, hi, 1, &pf, &cf);
+        if (st) break;
+        double pts[257], m = INFINITY;
+        ua_cheb_points(257, pts);
+        for (size_t j = 0; j < 257; j++)
+            m = fmin(m, fabs(ua_cheb_clenshaw(pf.coeffs, pf.n, pts[j])));
+        free(pc->fit.coeffs);
+        pc->fit = pf;
+        if (pass == 0) {
+            gmin = m;
+            if (!(gmin > 0.0)) {
+                *vanishes = 1;
+                pc->fit.resolved = 0;
+                break;
+            }
+        }
+    }
+    ua_cheb_sampler_release(&s);
+    if (st) {
+        free(pc->fit.coeffs);
+        pc->fit.coeffs = NULL;
+    }
+    return st;
+}
+
 ua_status ua_cheb_fit_rel(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, double a, double b,
                           double rel_tol, const ua_cheb_options *o, ua_cheb **out)
 {
@@ -873,93 +952,101 @@ ua_status ua_cheb_fit_rel(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, double 
         at = next;
     }
     br[P] = b;
-    ua_cheb_piece_fit *fits = ua_calloc(P, sizeof *fits);
-    if (!fits) {
+    /* the pieces to fit, a stack (the last is fitted next); a piece whose values span more than
+     * rel_tol / eps (its absolute tolerance rel_tol min |g| is below the rounding eps max |g|:
+     * exp(2/x) cos(1/x) / (x - r) from 2.7e5 to 370) or that does not resolve is halved, the root
+     * going with the half that has it, up to max_pieces */
+    size_t cap_q = P + 64, nq = 0, nd = 0, cap_d = P + 16;
+    rel_piece *q = ua_calloc(cap_q, sizeof *q), *done = ua_calloc(cap_d, sizeof *done);
+    if (!q || !done) {
+        free(q);
+        free(done);
         free(br);
         free(rt);
-        return UA_ENOMEM_ERR(P * sizeof *fits);
+        return UA_ENOMEM_ERR((cap_q + cap_d) * sizeof *q);
     }
+    for (size_t i = P; i-- > 0;) q[nq++] = (rel_piece){ br[i], br[i + 1], rt[2 * i], 0.0, { 0 } };
+    free(br);
+    free(rt);
     int resolved = 1;
     char why[256] = "";
-    for (size_t i = 0; i < P && !st; i++) {
-        double lo = br[i], hi = br[i + 1], r = rt[2 * i], rlo = 0.0;
-        if (r == r) {
-            /* the rest of the root beyond the double r: f(r) / f'(r) from the best value of f
-             * at r (the reference when there is one) and a difference quotient inside the
-             * piece for f' */
-            double fr = ref ? ref(r, refctx) : f(r, ctx);
-            double h = r == lo ? 0x1p-20 * (hi - lo) : -0x1p-20 * (hi - lo);
-            double d = (f(r + 2.0 * h, ctx) - f(r + h, ctx)) / h; /* inside the piece */
-            if (isfinite(fr) && isfinite(d) && d != 0.0) rlo = -fr / d;
-            if (!(fabs(rlo) <= 0x1p-50 * fabs(r) + 0x1p-1000)) rlo = 0.0;
-        }
-        rt[2 * i + 1] = rlo;
-        divided_fn g = { f, ctx, r, rlo };
-        ua_cheb_sampler s = {.f = divided_eval, .ctx = &g, .map = UA_MAP_NONE, .xa = lo, .xb = hi,
-                             .ta = lo, .tb = hi};
-        st = ua_cheb_sampler_memo(&s, 64);
+    while (nq > 0 && !st) {
+        rel_piece pc = q[--nq];
+        int vanishes = 0;
+        st = fit_rel_piece(f, ctx, ref, refctx, rel_tol, o, &pc, &vanishes);
         if (st) break;
-        builder B = {.s = &s, .split_length = o->max_length, .max_pieces = 1,
-                     .hscale = fmax(fabs(lo), fabs(hi)), .intervals = 1,
-                     .ext_a = r == lo, .ext_b = r == hi};
-        /* the tolerance: rel_tol times the least |g| (|f| / |x - r| has no zero inside), taken
-         * from a first fit and refined once from the series' own minimum */
-        double gmin = INFINITY;
-        for (int pass = 0; pass < 2 && !st; pass++) {
-            B.tol.tol = pass == 0 ? rel_tol : rel_tol * gmin;
-            B.tol.abs_tol = pass > 0;
-            ua_cheb_piece_fit pf;
-            check_fail cf;
-            st = fit_interval(&B, lo, hi, 1, &pf, &cf);
-            if (st) break;
-            double pts[257], m = INFINITY;
-            ua_cheb_points(257, pts);
-            for (size_t j = 0; j < 257; j++) m = fmin(m, fabs(ua_cheb_clenshaw(pf.coeffs, pf.n, pts[j])));
-            free(fits[i].coeffs);
-            fits[i] = pf;
-            if (pass == 0) {
-                gmin = m;
-                if (!(gmin > 0.0)) {
-                    snprintf(why, sizeof why, ": f / (x - r) vanishes on [%.17g, %.17g] (a zero "
-                             "that is not simple, or one the scan missed)", lo, hi);
-                    resolved = 0;
+        int ok = pc.fit.resolved && !pc.fit.floored;
+        double mid = pc.lo + (pc.hi - pc.lo) / 2;
+        if (!ok && !vanishes && nd + nq + 2 <= o->max_pieces && mid > pc.lo && mid < pc.hi &&
+            pc.hi - pc.lo > 64.0 * DBL_EPSILON * fmax(fabs(pc.lo), fabs(pc.hi))) {
+            free(pc.fit.coeffs);
+            if (nq + 2 > cap_q) {
+                rel_piece *g = realloc(q, 2 * cap_q * sizeof *q);
+                if (!g) {
+                    st = UA_ENOMEM_ERR(2 * cap_q * sizeof *q);
                     break;
                 }
+                q = g;
+                cap_q *= 2;
             }
+            q[nq++] = (rel_piece){ mid, pc.hi, pc.r == pc.hi ? pc.r : NAN, 0.0, { 0 } };
+            q[nq++] = (rel_piece){ pc.lo, mid, pc.r == pc.lo ? pc.r : NAN, 0.0, { 0 } };
+            continue;
         }
-        if (!st && (!fits[i].resolved || fits[i].floored)) {
+        if (!ok) {
             resolved = 0;
-            if (!why[0])
-                snprintf(why, sizeof why, ": the piece [%.17g, %.17g] needs more than %zu "
-                         "coefficients", lo, hi, o->max_length);
+            if (!why[0] && vanishes)
+                snprintf(why, sizeof why, ": f / (x - r) vanishes on [%.17g, %.17g] (a zero "
+                         "that is not simple, or one the scan missed)", pc.lo, pc.hi);
+            else if (!why[0])
+                snprintf(why, sizeof why, ": the piece [%.17g, %.17g] is not resolved within "
+                         "%zu coefficients and %zu pieces%s", pc.lo, pc.hi, o->max_length,
+                         o->max_pieces, pc.fit.floored ? " (its values span more than the "
+                         "relative tolerance over double precision)" : "");
         }
-        ua_cheb_sampler_release(&s);
+        if (nd == cap_d) {
+            rel_piece *g = realloc(done, 2 * cap_d * sizeof *done);
+            if (!g) {
+                free(pc.fit.coeffs);
+                st = UA_ENOMEM_ERR(2 * cap_d * sizeof *done);
+                break;
+            }
+            done = g;
+            cap_d *= 2;
+        }
+        done[nd++] = pc;
     }
+    for (size_t i = 0; i < nq; i++) free(q[i].fit.coeffs);
+    free(q);
+    P = nd;
+    double *rt2 = ua_calloc(2 * (P ? P : 1), sizeof *rt2);
+    if (!st && !rt2) st = UA_ENOMEM_ERR(2 * P * sizeof *rt2);
     ua_cheb *c = NULL;
     if (!st) {
         size_t total = 0;
-        for (size_t i = 0; i < P; i++) total += fits[i].n;
+        for (size_t i = 0; i < P; i++) total += done[i].fit.n;
         c = ua_cheb_alloc(P, total);
         if (!c) st = UA_ENOMEM_ERR(total * sizeof(double));
     }
     if (!st) {
         c->map = UA_MAP_NONE;
         c->resolved = resolved;
+        int any = 0;
         for (size_t i = 0; i < P; i++) {
-            c->breaks[i] = br[i];
-            memcpy(c->coeffs + c->offset[i], fits[i].coeffs, fits[i].n * sizeof(double));
-            c->offset[i + 1] = c->offset[i] + fits[i].n;
+            c->breaks[i] = done[i].lo;
+            memcpy(c->coeffs + c->offset[i], done[i].fit.coeffs, done[i].fit.n * sizeof(double));
+            c->offset[i + 1] = c->offset[i] + done[i].fit.n;
+            rt2[2 * i] = done[i].r;
+            rt2[2 * i + 1] = done[i].rlo;
+            any |= done[i].r == done[i].r;
         }
         c->breaks[P] = b;
         ua_cheb_finish(c);
-        int any = 0;
-        for (size_t i = 0; i < P; i++) any |= rt[2 * i] == rt[2 * i];
-        st = ua_cheb_set_factors(c, 1.0, any ? rt : NULL);
+        st = ua_cheb_set_factors(c, 1.0, any ? rt2 : NULL);
     }
-    for (size_t i = 0; i < P; i++) free(fits[i].coeffs);
-    free(fits);
-    free(br);
-    free(rt);
+    for (size_t i = 0; i < P; i++) free(done[i].fit.coeffs);
+    free(done);
+    free(rt2);
     if (st) {
         ua_cheb_free(c);
         return st;
