@@ -142,7 +142,7 @@ class Model:
 
     def __del__(self):
         h = getattr(self, "_h", None)
-        if h is not None and h.value:
+        if h is not None and h.value and lib is not None:  # lib is None late in shutdown
             lib.ua_model_free(h)
             self._h = None
 
