@@ -29,6 +29,7 @@ ua_status ua_minimax_pieces(const void *state, ua_poly_piece **pieces, size_t *n
     p->mul = m->scale;
     p->offset = 0.0;
     p->chebyshev = m->basis == UA_MINIMAX_BASIS_CHEBYSHEV;
+    p->horner = m->scheme == UA_MINIMAX_HORNER || m->nnum < 3; /* as ua_minimax_eval's poly */
     p->coeffs = m->num;
     p->ncoeffs = m->nnum;
     p->root = NAN;

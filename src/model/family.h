@@ -23,6 +23,7 @@ typedef struct {
     double xmul, shift1, shift2; /* the affine map to s (xmul 1 or 2: exact) */
     double mul, offset;
     int chebyshev;
+    int horner;                  /* monomials evaluated in Horner's order (not Estrin's) */
     const double *coeffs;        /* (ncoeffs,), borrowed from the model's state */
     size_t ncoeffs;
     double root, root_lo;        /* NaN: no factor */

@@ -58,7 +58,7 @@ static double gam(double m) { return m * U / (1.0 - m * U); }
  * (x0 any point of x): the recurrences of Clenshaw or Horner on power series. With rounding
  * non-NULL (L >= 2, x the subinterval's ball), *rounding bounds what predict's double evaluation
  * adds on x (src/prove/taylor.h): Clenshaw's local errors from the b_k enclosed over x, or
- * Horner's gamma_{2n+2} sum |c_k| |s|^k, the map's error in s times |dS/ds| over x, then the
+ * Horner's (partial values enclosed over x) or Estrin's gamma_{2n+2} sum |c_k| |s|^k, the map's error in s times |dS/ds| over x, then the
  * zero factor and the scale. */
 static void piece_series(const ua_poly_piece *p, const arb_t x, slong L, slong prec, arb_ptr out,
                          double *rounding)
@@ -119,7 +119,11 @@ static void piece_series(const ua_poly_piece *p, const arb_t x, slong L, slong p
     } else {
         _arb_vec_zero(b1, L);
         arb_set_d(b1, p->coeffs[n - 1]);
+        double run = 0.0; /* Horner's local errors from the partial values over x */
         for (size_t k = n - 1; k-- > 0;) {
+            if (rounding && p->horner)
+                run += gam(2) * (1.01 * abs_up(b1) * sabs + fabs(p->coeffs[k])) *
+                       pow(sabs, (double)k);
             LIN(b0, b1);
             arb_set_d(t, p->coeffs[k]);
             arb_add(b0, b0, t, prec);
@@ -138,14 +142,22 @@ static void piece_series(const ua_poly_piece *p, const arb_t x, slong L, slong p
                 tk *= sabs;
             }
             err = gam(2.0 * (double)n + 2.0) * sum;
+            /* in Horner's order the computed partial values y_k satisfy y_k = y_{k+1} s + c_k
+             * + e_k, |e_k| <= gamma_2 (|y_{k+1}| |s| + |c_k|), and e_k reaches the result times
+             * s^k (Higham 5.1); |y_{k+1}| from its ball over x (1.01 covers its own errors) */
+            if (p->horner) err = fmin(err, run * 1.02);
         }
     }
 #undef LIN
     if (rounding) {
-        /* the map's error in s (see rounding in docs/prove.md), times |dS/ds| over x */
+        /* the map's error in s, times |dS/ds| over x. cheb: s = ((t - lo) - (hi - t)) iw with
+         * three roundings and iw (hi - lo) <= 1 + u: |ds| <= u (1 + 3u) + |s| (2u + u^2) <=
+         * 3.01u, and the clamp to [-1, 1] moves s by no more than that; uniform pieces: u =
+         * (t - t0) scale carries 2u (i + 1) before s = 2 (u - i) - 1; minimax and spline:
+         * t = (x - shift) scale, two roundings of |t|, and a clamp */
         double ds;
         if (p->xmul == 2.0)
-            ds = p->offset != 0.0 ? U * (2.0 * (p->offset + 1.0) + 4.0) : 6.0 * U;
+            ds = p->offset != 0.0 ? U * (2.0 * (p->offset + 1.0) + 4.0) : 3.1 * U;
         else if (p->shift1 == 0.0 && p->shift2 == 0.0 && p->mul == 1.0 && p->offset == 0.0)
             ds = 0.0;
         else

@@ -36,6 +36,7 @@ ua_status ua_spline_pieces(const void *state, ua_poly_piece **pieces, size_t *n)
         q->mul = s->ih[i];
         q->offset = 0.0;
         q->chebyshev = 0;
+        q->horner = 1; /* u (B + u (C + u D)) scaled by a power of two, then + y: Horner's order */
         q->own[0] = s->y[i];
         for (int k = 0; k < 3; k++) q->own[k + 1] = s->scale * s->cf[3 * i + k];
         q->coeffs = q->own;
