@@ -98,10 +98,10 @@ static size_t cell_points(size_t d)
     return 8 + corners + 2 * d + 1;
 }
 
-static void p_open(FILE *f, const char *id, const char *caption)
+/* A figure around one plot; p_close adds its caption. */
+static void p_open(FILE *f, const char *id)
 {
     fprintf(f, "<figure class=\"ua-figure\" id=\"%s-fig\">\n", id);
-    (void)caption;
 }
 
 static void p_close(FILE *f, const char *caption)
@@ -131,12 +131,16 @@ static int values_plot(FILE *f, const rctx *c, const char *id, const char *title
         ua_svg_range(pv, n, 0, &a2, &b2);
         a = fmin(a, a2);
         b = fmax(b, b2);
-        double pad = 0.05 * (b - a);
+        /* a target that is positive and spans more than six decades goes on a log axis (as
+         * uniapprox plot does) */
+        int ylog = a > 0 && b > 1e6 * a;
+        double pad = 0.05 * (b - a), ylo = a - pad, yhi = b + 0.25 * (b - a) + pad;
+        if (ylog) ylo = a / 2, yhi = b * 8;
         ua_svg_plot pl;
         pl.right = 0;
-        p_open(f, id, NULL);
-        ua_svg_begin(&pl, f, id, 520, 290, t[0], t[n - 1], a - pad, b + 0.25 * (b - a) + pad,
-                     xlog, 0, title, xlabel, "value");
+        p_open(f, id);
+        ua_svg_begin(&pl, f, id, 520, 290, t[0], t[n - 1], ylo, yhi, xlog, ylog, title, xlabel,
+                     "value");
         if (marks) ua_svg_vmarks(&pl, marks, nmarks, "ua-marks");
         ua_svg_series(&pl, t, fv, n, "ua-target", C_TARGET, 3, 0);
         ua_svg_series(&pl, t, pv, n, "ua-approx", C_APPROX, 1.5, 1);
@@ -145,8 +149,10 @@ static int values_plot(FILE *f, const rctx *c, const char *id, const char *title
         const int dash[] = { 0, 1 };
         ua_svg_legend(&pl, 2, names, cols, dash);
         ua_svg_end(&pl);
-        p_close(f, "The target (the problem's evaluation) and the approximant at evenly spaced "
-                   "points; dotted lines: breakpoints or knots.");
+        p_close(f, nmarks ? "The target (the problem's evaluation) and the approximant at "
+                            "evenly spaced points; dotted lines: breakpoints or knots."
+                          : "The target (the problem's evaluation) and the approximant at "
+                            "evenly spaced points.");
     }
     free(fv);
     free(pv);
@@ -209,18 +215,19 @@ static int error_plots(FILE *f, const rctx *c, const char *id, size_t ax, size_t
                  k == 0 ? "absolute" : k == 1 ? "relative" : "ULP", labels[k], nb);
         ua_svg_plot pl;
         pl.right = 0;
-        p_open(f, pid, NULL);
+        p_open(f, pid);
         ua_svg_begin(&pl, f, pid, 520, 250, lo[ax], hi[ax], a / 3, b * 3, xlog, 1, title,
                      xlabel, labels[k]);
         if (marks) ua_svg_vmarks(&pl, marks, nmarks, "ua-marks");
         ua_svg_series(&pl, xs[k], es[k], nb, "ua-error", C_ERR, 1.5, 0);
         ua_svg_dots(&pl, xs[k], es[k], nb, "ua-error-max", C_ERR);
         ua_svg_end(&pl);
-        char cap[400];
+        char cap[512];
         snprintf(cap, sizeof cap, "Measured against the reference (%s) by the engine "
                  "(ua_verify_box), %zu points per bin plus the model's natural points: each dot "
-                 "is the largest error in its bin, where it occurs; bins with no error above 0 "
-                 "are left out. A sampled maximum, not a bound.", ua_problem_reference(c->p),
+                 "is the largest error in its bin, where it occurs; bins with no error above 0, "
+                 "or an infinite one (an error in ULPs where f is 0), are left out. A sampled "
+                 "maximum, not a bound.", ua_problem_reference(c->p),
                  cell_points(d));
         p_close(f, cap);
     }
@@ -270,7 +277,7 @@ static int heat_map(FILE *f, const rctx *c, const double *lo, const double *hi, 
         snprintf(yl, sizeof yl, "%.60s", ua_problem_var(c->p, 1));
         ua_svg_plot pl;
         pl.right = 90;
-        p_open(f, "ua-heatmap", NULL);
+        p_open(f, "ua-heatmap");
         ua_svg_begin(&pl, f, "ua-heatmap", 560, 480, lo[0], hi[0], lo[1], hi[1], 0, 0, title, xl,
                      yl);
         ua_svg_heatmap(&pl, v, k, k, a, b, "max |p - f| in the cell");
@@ -335,7 +342,7 @@ static int training_curve(FILE *f, const char *path)
         if (!(a <= b)) a = 1e-17, b = 1;
         ua_svg_plot pl;
         pl.right = 0;
-        p_open(f, "ua-training", NULL);
+        p_open(f, "ua-training");
         ua_svg_begin(&pl, f, "ua-training", 560, 300, ep[0], ep[n - 1] > ep[0] ? ep[n - 1]
                      : ep[0] + 1, a / 2, b * 2, 0, 1, "training curve", "epoch", "loss");
         ua_svg_series(&pl, ep, tr, n, "ua-train-loss", C_TARGET, 1.5, 0);
@@ -412,7 +419,8 @@ static cJSON *recorded_measurement(const ua_model *m)
     cJSON *o = cJSON_CreateObject();
     static const char *const keys[] = { "train_rmse", "test_rmse", "train_error_rate",
                                          "test_error_rate", "train_accuracy", "test_accuracy",
-                                         "loo_rmse", "estimated_err" };
+                                         "val_rmse", "val_accuracy", "loo_rmse",
+                                         "estimated_err" };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const char *v = ua_model_meta(m, keys[i]);
         double x;
@@ -421,7 +429,8 @@ static cJSON *recorded_measurement(const ua_model *m)
     const char *verdict = ua_model_meta(m, "verdict");
     if (verdict) {
         cJSON_AddStringToObject(o, "verdict", verdict);
-        cJSON_AddBoolToObject(o, "resolved", !strcmp(verdict, "resolved"));
+        /* as ua_measurement's resolved: 1 also when no tolerance was asked */
+        cJSON_AddBoolToObject(o, "resolved", strncmp(verdict, "not resolved", 12) != 0);
     }
     return o;
 }
@@ -480,7 +489,8 @@ static int plots_section(FILE *f, const ua_model *m, const ua_problem *p, long p
     ua_model_box(m, &d, &lo, &hi);
     int rc = 0;
     rctx c = { m, p, prec, NULL, 0, 0 };
-    if (p && dout == 1 && din == ua_problem_dim(p) && d == din) {
+    /* the cells' Sobol points exist up to 64 dimensions (uniapprox/verify.h) */
+    if (p && dout == 1 && din == ua_problem_dim(p) && d == din && d <= 64) {
         if (ua_model_natural_points(m, &c.nat, &c.nnat, &c.log_grid)) {
             ua_clear_error();
             c.nat = NULL, c.nnat = 0;
@@ -542,8 +552,8 @@ static int plots_section(FILE *f, const ua_model *m, const ua_problem *p, long p
         free(c.nat);
     } else {
         fputs("<h2 id=\"plots\">The approximation and its error</h2>\n<p class=\"note\">No "
-              "plots of the error: the model has no reference to measure against (a model of "
-              "samples or sequences).</p>\n", f);
+              "plots of the error: the model has several outputs or more than 64 inputs (the "
+              "table above measures it all the same).</p>\n", f);
     }
     return rc;
 }

@@ -105,6 +105,8 @@ void ua_report_errors_table(FILE *f, const cJSON *meas, const char *source)
     num_row(f, meas, "test_error_rate", "test error rate", NULL, 0);
     num_row(f, meas, "train_accuracy", "train accuracy", NULL, 0);
     num_row(f, meas, "test_accuracy", "test accuracy", NULL, 0);
+    num_row(f, meas, "val_rmse", "validation rmse", NULL, 0);
+    num_row(f, meas, "val_accuracy", "validation accuracy", NULL, 0);
     num_row(f, meas, "loo_rmse", "leave-one-out rmse", NULL, 0);
     num_row(f, meas, "estimated_err", "constructor's own estimate (not the verdict)", NULL, 0);
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(meas, "tolerance");

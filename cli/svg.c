@@ -73,7 +73,9 @@ static void fix_window(double *lo, double *hi, int lg)
 /* A tick label: "1e-12" style on log axes, %g on linear ones. */
 static void tick_text(char *buf, size_t len, double v, int lg)
 {
-    if (lg) snprintf(buf, len, "1e%d", (int)lround(log10(v)));
+    double k = round(log10(v));
+    if (lg && fabs(log10(v) - k) < 1e-9) snprintf(buf, len, "1e%d", (int)k);
+    else if (lg) snprintf(buf, len, "%.2g", v);
     else snprintf(buf, len, "%.4g", fabs(v) < 1e-300 ? 0.0 : v);
 }
 
@@ -86,6 +88,10 @@ static size_t ticks(double lo, double hi, int lg, double *t)
         double step = ceil((b - a) / 7);
         if (step < 1) step = 1;
         for (double k = a; k <= b && n < 24; k += step) t[n++] = pow(10, k);
+        if (n == 0) { /* less than a decade with no power of 10 inside: label near the ends */
+            t[n++] = lo * pow(hi / lo, 0.1);
+            t[n++] = lo * pow(hi / lo, 0.9);
+        }
         return n;
     }
     double raw = (hi - lo) / 6, mag = pow(10, floor(log10(raw))), r = raw / mag;
