@@ -9,7 +9,8 @@
  * Metadata: graph_din, graph_edim, graph_nout, graph_task ("classify"/"regress"), graph_level
  * ("graph"/"node"), graph_width, graph_layers, graph_heads, graph_mpnn ("gine"/"none"),
  * graph_attention ("mha"/"none"), graph_pe ("none"/"rwse"/"lappe"), graph_pe_k (raw encoding
- * columns: the walk length, or twice the eigenvectors for LapPE's vectors and values), graph_pe_dim, graph_pool ("sum"/"mean"), and the fit's report (epochs_run,
+ * columns: the walk length, or twice the eigenvectors for LapPE's vectors and values), graph_pe_dim,
+ * graph_pe_padded (LapPE: training graphs with fewer nodes than eigenvectors asked), graph_pool ("sum"/"mean"), and the fit's report (epochs_run,
  * train_loss, graphs_per_second).
  */
 #include <math.h>
@@ -112,6 +113,7 @@ static ua_status gps_save(const void *state, ua_st *st)
     if (!s) s = set_size(st, "graph_pe_k", a->K);
     if (!s) s = set_size(st, "graph_pe_dim", a->P);
     if (!s) s = ua_st_set_meta(st, "graph_pool", a->pool == UA_GPS_POOL_MEAN ? "mean" : "sum");
+    if (!s && a->pe == UA_GPS_PE_LAPPE) s = set_size(st, "graph_pe_padded", m->pe_padded);
     if (!s && m->report.epochs_run) {
         s = set_size(st, "epochs_run", m->report.epochs_run);
         if (!s) s = set_num(st, "graphs_per_second", m->report.graphs_per_second);
@@ -220,6 +222,8 @@ static ua_status gps_load(const ua_st *st, double lo, double hi, void **state)
             m->y_scale[k] = sc[k];
         }
     }
+    const char *pad = ua_st_meta(st, "graph_pe_padded");
+    if (pad) m->pe_padded = (size_t)strtoull(pad, NULL, 10);
     const char *ep = ua_st_meta(st, "epochs_run"), *gps = ua_st_meta(st, "graphs_per_second");
     const char *tl = ua_st_meta(st, "train_loss");
     if (ep) m->report.epochs_run = (size_t)strtoull(ep, NULL, 10);
@@ -247,12 +251,14 @@ static ua_status gps_describe(const void *state, cJSON *obj)
     cJSON_AddNumberToObject(obj, "heads", (double)a->H);
     cJSON_AddStringToObject(obj, "mpnn", a->mpnn ? "gine" : "none");
     cJSON_AddStringToObject(obj, "attention", a->attn ? "mha" : "none");
-    cJSON_AddStringToObject(obj, "encoding", pe_name(a->pe));
-    if (a->pe) {
-        cJSON_AddNumberToObject(obj, a->pe == UA_GPS_PE_RWSE ? "walk_length" : "eigenvectors",
-                                (double)(a->pe == UA_GPS_PE_RWSE ? a->K : a->K / 2));
-        cJSON_AddNumberToObject(obj, "pe_dim", (double)a->P);
-    }
+    char enc[160];
+    if (a->pe == UA_GPS_PE_RWSE) snprintf(enc, sizeof enc, "rwse, walks of 1..%zu steps", a->K);
+    else if (a->pe == UA_GPS_PE_LAPPE)
+        snprintf(enc, sizeof enc, "lappe, %zu eigenvectors and eigenvalues per node; %zu training "
+                 "graph(s) of fewer nodes padded with zeros", a->K / 2, m->pe_padded);
+    else snprintf(enc, sizeof enc, "none");
+    cJSON_AddStringToObject(obj, "encoding", enc);
+    if (a->pe) cJSON_AddNumberToObject(obj, "pe_dim", (double)a->P);
     if (!a->node_level) cJSON_AddStringToObject(obj, "pool", a->pool == UA_GPS_POOL_MEAN ? "mean" : "sum");
     cJSON_AddNumberToObject(obj, "parameters", (double)m->nparams);
     if (m->report.epochs_run) {

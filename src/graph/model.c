@@ -234,6 +234,20 @@ ua_status ua_gps_work_alloc(const ua_gps *m, size_t capN, size_t capE, size_t ca
     w->nthreads = 1;
 #endif
     size_t NC = capN * C, LNC = L * NC;
+    /* what the arrays below come to, refused beyond 80% of the memory before any allocation: an
+     * untrusted set with one huge graph must not make the attention blocks (H n^2 per layer)
+     * exhaust the machine */
+    double bytes = 4.0 * ((double)L * (16.0 * (double)NC + 4.0 * (double)capN * (double)F +
+                                       (attn_dropout > 0 ? 2.0 : 1.0) * (double)capA) +
+                          (dropout > 0 ? 4.0 * (double)L * (double)capN * (double)F : 0) +
+                          8.0 * (double)R * (double)(F > K ? F : K) + 2.0 * (double)capE * (double)C);
+    double phys = ua_phys_memory();
+    if (phys > 0 && bytes > 0.8 * phys)
+        return UA_ERR(UA_ENOMEM, "graph: a batch of %zu graphs (%zu nodes, the largest graph %zu) "
+                      "needs %.3g GiB of activations, more than 80%% of this machine's %.3g GiB; "
+                      "use a smaller --batch-size, fewer --layers or --attention none (attention "
+                      "keeps heads x nodes^2 numbers per graph)", capG, capN, capNg,
+                      bytes / 1073741824.0, phys / 1073741824.0);
     int ok = 1;
 #define A(ptr, n) ok &= ((ptr) = ua_calloc((n), sizeof(float))) != NULL
     A(w->pe_in, capN * K);

@@ -2,10 +2,10 @@
  * The graph family on the engine (src/model/family.h): its option table and the vtable's fit on a
  * GRAPHS problem. fit reads the architecture from the training set (node and edge feature widths,
  * classes or target width, graph or node level) and the options, standardises regression targets
- * on the training set, computes the encodings, trains, and records on the model's metadata the
- * encoding actually used (its width, and how many graphs had fewer eigenvectors than asked, padded
- * with zeros), the training loss and throughput. The train and test metrics are the engine's
- * measurement (ua_model_measure), not the fit's. No option lives in a static.
+ * on the training set, computes the encodings (the model keeps how many training graphs had fewer
+ * eigenvectors than asked, padded with zeros, and its description says so), trains, and records
+ * the training loss and throughput on the model's metadata. The train and test metrics are the
+ * engine's measurement (ua_model_measure), not the fit's. No option lives in a static.
  */
 #include <math.h>
 #include <stdio.h>
@@ -153,16 +153,6 @@ ua_status ua_gps_fit_problem(const ua_problem *p, const ua_options *o, const ua_
 #endif
     ua_blas_threads_restore(blas);
     free(pe);
-    if (!s && a.pe != UA_GPS_PE_NONE) {
-        char buf[160];
-        if (a.pe == UA_GPS_PE_RWSE)
-            snprintf(buf, sizeof buf, "rwse, walks of 1..%zu steps", a.K);
-        else
-            snprintf(buf, sizeof buf, "lappe, %zu eigenvectors and eigenvalues per node; %zu "
-                     "graph(s) of fewer nodes padded with zeros", a.K / 2, m->pe_padded);
-        s = ua_model_set_meta(meta, "encoding", buf);
-        if (!s && a.pe == UA_GPS_PE_LAPPE) s = set_meta_num(meta, "pe_padded_graphs", (double)m->pe_padded);
-    }
     if (!s) s = set_meta_num(meta, "train_loss", m->report.train_loss);
     if (!s) s = set_meta_num(meta, "graphs_per_second", m->report.graphs_per_second);
     if (s) {

@@ -33,10 +33,17 @@ static ua_status batch_caps(const ua_graphs *g, size_t B, size_t H, caps *c)
     for (size_t i = 0; i < n; i++) v[i] = g->node_off[i + 1] - g->node_off[i];
     qsort(v, n, sizeof *v, cmp_desc);
     c->Ng = n ? v[0] : 1;
+    double A = 0;
     for (size_t i = 0; i < B; i++) {
         c->N += v[i];
-        c->A += H * v[i] * v[i];
+        A += (double)H * (double)v[i] * (double)v[i];
     }
+    if (A > 0x1p50) { /* beyond any memory: refused here, before size_t could wrap */
+        free(v);
+        return UA_ERR(UA_ENOMEM, "graph: attention over graphs of up to %zu nodes needs %.3g "
+                      "numbers per layer; use --attention none or smaller graphs", c->Ng, A);
+    }
+    c->A = (size_t)A;
     for (size_t i = 0; i < n; i++) v[i] = g->edge_off[i + 1] - g->edge_off[i];
     qsort(v, n, sizeof *v, cmp_desc);
     for (size_t i = 0; i < B; i++) c->E += v[i];
@@ -139,7 +146,7 @@ ua_status ua_gps_train(ua_gps *m, const ua_graphs *g, const double *pe,
     size_t n = g->ngraphs, B = o->batch_size < n ? o->batch_size : n;
     size_t steps = (n + B - 1) / B, T = o->epochs * steps;
     caps c;
-    ua_status s = batch_caps(g, B, m->a.H, &c);
+    ua_status s = batch_caps(g, B, m->a.attn ? m->a.H : 0, &c);
     if (s) return s;
     ua_gps_work w;
     ua_gps_batch b = { 0 };
@@ -206,7 +213,7 @@ ua_status ua_gps_predict_all(const ua_gps *m, const ua_graphs *g, const double *
     size_t n = g->ngraphs, B = batch < n ? batch : n, K = m->a.nout;
     if (!n) return UA_OK;
     caps c;
-    ua_status s = batch_caps(g, B, m->a.H, &c);
+    ua_status s = batch_caps(g, B, m->a.attn ? m->a.H : 0, &c);
     if (s) return s;
     ua_gps_work w;
     ua_gps_batch b = { 0 };

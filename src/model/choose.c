@@ -38,6 +38,7 @@ static const char *problem_words(const ua_problem *p, char *buf, size_t len)
     else if (k == UA_PROBLEM_FUNCTION)
         snprintf(buf, len, "your function of %zu variable%s", d, d == 1 ? "" : "s");
     else if (k == UA_PROBLEM_SAMPLES) snprintf(buf, len, "samples with %zu inputs", d);
+    else if (k == UA_PROBLEM_GRAPHS) snprintf(buf, len, "graphs");
     else snprintf(buf, len, "sequences");
     return buf;
 }
