@@ -15,12 +15,15 @@ expect_exit 0 "fit chebnd" -- "$UA" fit 'exp(-x^2-y^2)*cos(3*x)' --vars x,y --do
     -o nd.st
 expect_exit 0 "fit mlp with a log" -- "$UA" fit 'sin(2*x)' --family mlp --epochs 30 \
     --hidden 16x16 --log train.jsonl -o mlp.st
+# your own C function: its reference is itself, run in a child process (as check measures it)
+printf '#include <math.h>\ndouble g(double x) { return exp(x) * cos(x); }\n' > g.c
+expect_exit 0 "fit --function" -- "$UA" fit --function g.c:g --domain 0:3 -o fn.st
 awk 'BEGIN { print "x,y"; for (i = 0; i < 200; i++) { x = -1 + 2 * i / 199;
     printf "%.17g,%.17g\n", x, sin(3 * x) } }' > train.csv
 expect_exit 0 "fit kernel on samples" -- "$UA" fit --data train.csv --y-col y --family kernel \
     -o k.st
 
-for m in sp nd mlp; do
+for m in sp nd mlp fn; do
     prove=""
     [ $m = sp ] && prove=--prove # a Taylor-model proof of the Chebyshev pieces (prove.h)
     expect_exit 0 "report $m" -- "$UA" report $m.st -o $m.html --points 20000 $prove
@@ -189,7 +192,7 @@ def samples(name, els, info):
 
 what = sys.argv[1]
 if what == "static":
-    for m in ("sp", "nd", "mlp"):
+    for m in ("sp", "nd", "mlp", "fn"):
         els = load(m + ".html")
         ref = json.load(open(m + ".json"))
         numbers_equal_check(m, els, ref)
@@ -205,6 +208,10 @@ if what == "static":
     two_d("nd", load("nd.html"), json.load(open("nd.json")))
     one_d("mlp", load("mlp.html"), json.load(open("mlp.json")), {"breakpoints": [0, 0]})
     learner("mlp", load("mlp.html"), "train.jsonl", json.load(open("mlp.info.json")))
+    fn = load("fn.html")
+    one_d("fn", fn, json.load(open("fn.json")), json.load(open("fn.info.json")))
+    check(any("the function, double" in e["text"] for e in fn if e["tag"] == "figcaption"),
+          "fn: the error curves do not name the function as their reference")
     samples("k", load("k.html"), json.load(open("k.info.json")))
 elif what == "dumped":
     # the DOM as Chromium built it has the same plots as the file
