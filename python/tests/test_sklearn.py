@@ -84,3 +84,11 @@ def test_parameters():
         UniapproxRegressor(family="kernel", hidden="8").fit(X, X[:, 0])
     with pytest.raises(ValueError, match="does not classify"):
         UniapproxClassifier(family="rf").fit(X, X[:, 0] > 0)
+
+
+def test_mlp_classifier():
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    clf = UniapproxClassifier(family="mlp", hidden="16", epochs=200, random_state=0).fit(X, y)
+    assert clf.model_.family == "mlp" and list(clf.classes_) == [0, 1, 2]
+    assert clf.score(X, y) > 0.9
