@@ -57,5 +57,6 @@
 #include "uniapprox/kernel.h"
 #include "uniapprox/rf.h"
 #include "uniapprox/seq.h"
+#include "uniapprox/lipschitz.h"
 
 #endif /* UNIAPPROX_H */
