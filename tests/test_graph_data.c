@@ -237,6 +237,17 @@ static void test_hostile_sizes(void **state)
     strcpy(deep + n, "}\n");
     read_bad(deep, UA_EFORMAT, "line 1", NULL);
     free(deep);
+    /* a line beyond the limit is refused while it is read */
+    const char *p = tu_path("bad.jsonl");
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("{\"x\": [[1]], \"y\": 1}\n{\"x\": [", f);
+    for (size_t i = 0; i < UA_GRAPHS_MAX_LINE / 4 + 1; i++) fputs("[0],", f);
+    fputs("[0]], \"y\": 1}\n", f);
+    assert_int_equal(fclose(f), 0);
+    ua_graphs *g = NULL;
+    assert_int_equal(ua_graphs_read(p, &g), UA_EFORMAT);
+    assert_non_null(strstr(ua_last_error(), "line 2 is longer than"));
 }
 
 /* ua_graphs_check on sets built in memory. */

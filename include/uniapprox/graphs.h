@@ -53,13 +53,14 @@ void ua_graphs_free(ua_graphs *g);
 
 /* Limits every set (read or built) keeps: indices are int32, so a set holds at most
  * UA_GRAPHS_MAX_NODES nodes and UA_GRAPHS_MAX_EDGES edges; feature and target widths at most
- * UA_GRAPHS_MAX_DIM; classes at most UA_GRAPHS_MAX_CLASSES; one line of a file at most
- * UA_GRAPHS_MAX_LINE bytes. */
+ * UA_GRAPHS_MAX_DIM; classes at most UA_GRAPHS_MAX_CLASSES; one line (one graph) of a file at
+ * most UA_GRAPHS_MAX_LINE bytes: cJSON holds a parsed line in about 80 bytes per number, so a
+ * hostile line of "0,0,0,..." costs at most about 1.3 GB while it is read. */
 #define UA_GRAPHS_MAX_NODES ((size_t)INT32_MAX)
 #define UA_GRAPHS_MAX_EDGES ((size_t)INT32_MAX)
 #define UA_GRAPHS_MAX_DIM ((size_t)65536)
 #define UA_GRAPHS_MAX_CLASSES ((size_t)1 << 20)
-#define UA_GRAPHS_MAX_LINE ((size_t)1 << 28)
+#define UA_GRAPHS_MAX_LINE ((size_t)1 << 25)
 
 /*
  * A new set with every array allocated and zeroed for the given sizes (node_off, edge_off zero:

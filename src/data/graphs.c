@@ -56,15 +56,14 @@ static int next_line(lines *r, ua_status *st)
     r->len = 0;
     int c = EOF;
     for (;;) {
-        c = getc(r->f);
+        c = getc_unlocked(r->f); /* one thread reads the file */
         if (c == EOF || c == '\n') break;
+        if (r->len >= UA_GRAPHS_MAX_LINE) {
+            *st = UA_ERR(UA_EFORMAT, "%s: line %zu is longer than %zu bytes (one graph per line: "
+                         "is this a JSON-lines file?)", r->path, r->lineno + 1, UA_GRAPHS_MAX_LINE);
+            return -1;
+        }
         if (r->len + 1 >= r->cap) {
-            if (r->len >= UA_GRAPHS_MAX_LINE) {
-                *st = UA_ERR(UA_EFORMAT, "%s: line %zu is longer than %zu bytes (one graph per "
-                             "line: is this a JSON-lines file?)", r->path, r->lineno + 1,
-                             UA_GRAPHS_MAX_LINE);
-                return -1;
-            }
             size_t cap = r->cap ? 2 * r->cap : 4096;
             char *b = realloc(r->buf, cap);
             if (!b) {
@@ -378,7 +377,7 @@ static ua_status read_graph(reader *r, const cJSON *o)
         static const char *const what[] = { "'y' (a graph target)", "'y_node' (node targets)",
                                             "no targets" };
         return FIELD_ERR(r, level == 0 ? "y" : level == 1 ? "y_node" : NULL,
-                         "this graph has %s, the first graph (line %zu) %s", what[level],
+                         "this graph has %s, the first graph (line %zu) has %s", what[level],
                          r->first_line, what[r->level]);
     }
     if (y) {

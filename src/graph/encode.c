@@ -110,6 +110,8 @@ typedef struct {
     double *L;     /* (n, n) column-major: the Laplacian, then its eigenvectors */
     double *w;     /* (n,) eigenvalues */
     double *d;     /* (n,) D^-1/2 (0 for an isolated node) */
+    double *work;  /* dsyevd's workspace for the largest graph, allocated once per thread */
+    lapack_int *iwork, lwork, liwork;
 } lappe_scratch;
 
 /* The eigenpairs of graph gi into vec, val. Returns the dsyevd info (0: converged). */
@@ -135,8 +137,9 @@ static lapack_int lappe_graph(const ua_graphs *g, size_t gi, size_t k, lappe_scr
     for (size_t v = 0; v < n; v++)
         for (size_t u = 0; u < n; u++) L[u + v * n] = -w->d[u] * L[u + v * n] * w->d[v];
     for (size_t u = 0; u < n; u++) L[u + u * n] += 1.0;
-    lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)n, L, (lapack_int)n,
-                                     w->w);
+    lapack_int info = LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)n, L,
+                                          (lapack_int)n, w->w, w->work, w->lwork, w->iwork,
+                                          w->liwork);
     if (info) return info;
     size_t kk = k < n ? k : n;
     for (size_t j = 0; j < kk; j++) {
@@ -195,10 +198,17 @@ ua_status ua_graph_lappe(const ua_graphs *g, size_t k, double *vec, double *val,
     {
         int me = omp_get_thread_num();
         lappe_scratch w;
+        /* dsyevd with eigenvectors needs 1 + 6 n + 2 n^2 doubles and 3 + 5 n integers (LAPACK's
+         * documented minimum for JOBZ = 'V', n > 1) */
+        w.lwork = (lapack_int)(1 + 6 * nmax + 2 * nmax * nmax);
+        w.liwork = (lapack_int)(3 + 5 * nmax);
         w.L = ua_calloc(nmax * nmax, sizeof *w.L);
         w.w = ua_calloc(nmax, sizeof *w.w);
         w.d = ua_calloc(nmax, sizeof *w.d);
-        if (!w.L || !w.w || !w.d) st[me] = UA_ENOMEM_ERR((nmax * nmax + 2 * nmax) * sizeof(double));
+        w.work = ua_calloc((size_t)w.lwork, sizeof *w.work);
+        w.iwork = ua_calloc((size_t)w.liwork, sizeof *w.iwork);
+        if (!w.L || !w.w || !w.d || !w.work || !w.iwork)
+            st[me] = UA_ENOMEM_ERR((3 * nmax * nmax + 9 * nmax) * sizeof(double));
 #pragma omp for schedule(dynamic, 4)
         for (size_t gi = 0; gi < g->ngraphs; gi++) {
             if (st[me]) continue;
@@ -216,6 +226,8 @@ ua_status ua_graph_lappe(const ua_graphs *g, size_t k, double *vec, double *val,
         free(w.L);
         free(w.w);
         free(w.d);
+        free(w.work);
+        free(w.iwork);
     }
     ua_blas_threads_restore(prev);
     for (int i = 0; i < nt; i++) {
