@@ -326,7 +326,8 @@ ua_status ua_npy_read_values(FILE *f, const char *path, const ua_npy_header *h, 
             v = nv;
             cap = ncap;
         }
-        if ((s = convert(raw, got, h, swap, have, path, v + have))) break;
+        /* got == 0 (no data where the shape wants some) leaves v NULL: no v + have then */
+        if (got && (s = convert(raw, got, h, swap, have, path, v + have))) break;
         have += got;
         if (got < want) {
             s = UA_ERR(UA_EFORMAT, "%s: truncated: the shape needs %zu data bytes, the file has "

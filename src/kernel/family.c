@@ -106,6 +106,8 @@ static ua_status k_load(const ua_st *st, double lo, double hi, void **state)
         s->nu = v[2];
         if (fabs(v[3]) > 1e6 || fabs(v[5]) > 1e6 || fabs(v[6]) > 1e6 || v[10] < 0 || v[10] > 1e15)
             r = UA_ERR(UA_EFORMAT, "kernel model: degree, order, depth or n_train out of range");
+    }
+    if (!r) { /* converted only once in range: (int)2e29 is undefined */
         s->degree = (int)v[3];
         s->coef0 = v[4];
         s->order = (int)v[5];

@@ -64,6 +64,7 @@ static ua_status split_vars(const char *vars, size_t d, char **copy, const char 
     if (!*copy || !*names) {
         free(*copy);
         free(*names);
+        *copy = NULL, *names = NULL; /* the caller frees them too */
         return UA_ENOMEM_ERR(strlen(vars) + d * sizeof **names);
     }
     size_t n = 0;
@@ -80,6 +81,7 @@ static ua_status split_vars(const char *vars, size_t d, char **copy, const char 
     if (n != d) {
         free(*copy);
         free(*names);
+        *copy = NULL, *names = NULL; /* the caller frees them too (a hostile "vars" freed twice) */
         return UA_ERR(UA_EFORMAT, "the model's variables '%s' are not %zu names", vars, d);
     }
     return UA_OK;

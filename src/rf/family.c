@@ -82,7 +82,7 @@ static ua_status rf_load(const ua_st *st, double lo, double hi, void **state)
     if (!r) r = ua_st_meta_number(st, "rf model", "select_rmse", 1, &m->select_rmse);
     if (!r) r = ua_st_meta_number(st, "rf model", "n_train", 0, &nt);
     if (!r && (nt < 0 || nt > 1e15)) r = UA_ERR(UA_EFORMAT, "rf model: n_train out of range");
-    m->n_train = (size_t)nt;
+    if (!r) m->n_train = (size_t)nt; /* only once checked: (size_t)-1 is undefined */
     const char *sd = ua_st_meta(st, "standardize"), *gc = ua_st_meta(st, "gcv");
     if (!r && (!sd || (strcmp(sd, "0") && strcmp(sd, "1")) || (gc && strcmp(gc, "0") && strcmp(gc, "1"))))
         r = UA_ERR(UA_EFORMAT, "rf model: metadata 'standardize' / 'gcv' must be \"0\" or \"1\"");

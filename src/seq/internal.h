@@ -111,11 +111,13 @@ typedef struct {
 /*
  * e^x in float, vectorisable (no libm call, no branches): Cephes' expf — x = n ln 2 + r with
  * ln 2 split in two, a degree-6 polynomial for e^r on |r| <= ln 2 / 2, 2^n from the exponent bits —
- * accurate to about 1 ulp; 0 below -87 (so e^-inf = 0), overflow-free (clamped at 88).
+ * accurate to about 1 ulp; 0 below -87 (so e^-inf = 0), overflow-free (clamped at 88), NaN for
+ * NaN.
  */
 static inline float ua_seq_exp(float x)
 {
-    float xc = x > 88.0f ? 88.0f : x < -87.0f ? -87.0f : x;
+    /* NaN goes to -87 here (converting a NaN n to int32_t is undefined) and is returned below */
+    float xc = x > 88.0f ? 88.0f : x >= -87.0f ? x : -87.0f;
     float t = xc * 1.44269504088896341f + 12582912.0f; /* round to nearest via 1.5 * 2^23 */
     float n = t - 12582912.0f;
     float r = xc - n * 0.693359375f + n * 2.12194440e-4f;
@@ -128,7 +130,7 @@ static inline float ua_seq_exp(float x)
     p = p * r * r + r + 1.0f;
     union { int32_t i; float f; } e;
     e.i = ((int32_t)n + 127) << 23;
-    return x < -87.0f ? 0.0f : p * e.f;
+    return x < -87.0f ? 0.0f : x == x ? p * e.f : x;
 }
 
 /* max and sum of x (n,) with 8 independent accumulators (GCC vectorises neither reduction as

@@ -3,8 +3,9 @@
 # tests/fuzz/corpus/NAME/ (harness fuzz_NAME, or fuzz_PREFIX for NAME = PREFIX_REST, e.g. the
 # model_cheb folder runs fuzz_model). The committed seeds are read, never written: what a run
 # finds goes to BUILD/fuzz-corpus/NAME/, crash reproducers to BUILD/fuzz-crashes/, logs to
-# BUILD/fuzz-logs/. Prints one line per run (time, executions, corpus size) and exits 1 when any
-# fuzzer found a crash, a leak, a timeout or an out-of-memory input (the summary names them).
+# BUILD/fuzz-logs/. Prints one line per run (seconds taken, executions, the corpus found so far)
+# and exits 1 when any fuzzer found a crash, a leak, a timeout or an out-of-memory input (the
+# summary names them).
 #   usage: sh tests/fuzz/run.sh BUILD SECONDS [NAME ...]
 set -u
 cd "$(dirname "$0")/../.."
@@ -35,14 +36,16 @@ for name in $names; do
     # (2 GiB) and a leak findings, as the house rules ask of every reader
     big=$(find "tests/fuzz/corpus/$name" -type f -exec wc -c {} + | awk '$2 != "total" && $1 > m { m = $1 } END { print m + 0 }')
     maxlen=$(( big > 4096 ? big : 4096 ))
+    t0=$(date +%s)
     # shellcheck disable=SC2086
     "$harness" -max_total_time="$secs" -timeout=30 -rss_limit_mb=2048 -max_len="$maxlen" \
         -print_final_stats=1 -artifact_prefix="$build/fuzz-crashes/$name-" $dict \
         "$work" "tests/fuzz/corpus/$name" >"$log" 2>&1
     rc=$?
+    took=$(( $(date +%s) - t0 ))
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     corpus=$(ls "$work" | wc -l)
-    line="fuzz $name: ${secs} s, ${execs:-?} executions, $corpus new corpus files"
+    line="fuzz $name: $took s, ${execs:-?} executions, corpus $corpus files found + seeds"
     if [ "$rc" -ne 0 ]; then
         echo "$line: FAILED (exit $rc), see $log" >&2
         grep -m 3 -E "ERROR: |SUMMARY: |Test unit written" "$log" >&2
