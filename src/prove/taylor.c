@@ -231,11 +231,45 @@ static double measure_at(meas *ms, double x)
 
 enum { JOB_OK = 0, JOB_SPLIT = 1, JOB_FATAL = 2 };
 
+/* The most Taylor coefficients of a long series kept on a subinterval: past them its tail is
+ * bounded by Cauchy's estimate (series_tail). */
+#define L_CAP 64
+
+/*
+ * A bound on sum_{k>=L} |S_k| (r_s)^k, S_k the Taylor coefficients in s of the piece's series S at
+ * s0 (the image of c), r_s = r |xmul mul| the subinterval's half-width in s, times |scale|:
+ * Cauchy's estimate |S_k| <= M / R^k with M >= max |S| on the disk |z - s0| <= R = 4 r_s gives
+ * M (1/4)^L / (3/4). For a Chebyshev series the disk lies in the Bernstein ellipse of foci +-1 and
+ * semi-major axis 1 + R (+ a margin for |s0| beyond 1 by rounding), where |T_k| <= rho^k, rho =
+ * a + sqrt(a^2 - 1); for monomials |z| <= |s0| + R. +inf when M overflows (the caller then keeps
+ * every coefficient).
+ */
+static double series_tail(const ua_poly_piece *p, double c, double r, slong L)
+{
+    double rs = r * fabs(p->xmul * p->mul) * (1.0 + 0x1p-50), R = 4.0 * rs, base;
+    if (p->chebyshev) {
+        double a = 1.0 + R + 1e-12;
+        base = a + sqrt(a * a - 1.0);
+    } else {
+        double s0 = (p->xmul * c - p->shift1 - p->shift2) * p->mul - p->offset;
+        base = fabs(s0) * (1.0 + 0x1p-48) + 1e-300 + R;
+    }
+    base *= 1.0 + 0x1p-50;
+    double M = 0.0, bk = 1.0;
+    for (size_t k = 0; k < p->ncoeffs; k++) {
+        M += fabs(p->coeffs[k]) * bk;
+        bk *= base;
+    }
+    /* n + 2 roundings per term at most: a relative 1e-10 covers them for n <= 4096 */
+    double tail = M * (1.0 + 1e-10) * (4.0 / 3.0) * ldexp(1.0, -2 * (int)L) * fabs(p->scale);
+    return isfinite(tail) ? tail : INFINITY;
+}
+
 /* Bounds |P - f| on [lo, hi] of piece p: *bound (rounded up), and *xmax the point where the
  * polynomial part peaks. JOB_SPLIT when f has no finite enclosure over the interval (why set),
  * JOB_FATAL when f is not finite at its centre. */
 static int bound_job(const ua_poly_piece *p, const ua_target *f, double lo, double hi, slong L,
-                     double enough, double *bound, double *rounding, double *lower, double *xmax,
+                     double tail, double enough, double *bound, double *rounding, double *lower, double *xmax,
                      char *why, size_t nwhy)
 {
     double c = lo + 0.5 * (hi - lo);
@@ -296,7 +330,7 @@ static int bound_job(const ua_poly_piece *p, const ua_target *f, double lo, doub
         arf_t u;
         arf_init(u);
         arb_get_abs_ubound_arf(u, fh + L, 64);
-        double rem = arf_get_d(u, ARF_RND_CEIL);
+        double rem = (arf_get_d(u, ARF_RND_CEIL) + tail) * (1.0 + 0x1p-50);
         arf_clear(u);
         double sup, low, smax;
         if (!isfinite(rem) ||
@@ -370,11 +404,25 @@ ua_status ua_prove_taylor_pieces(const ua_model *m, const ua_target *f, const ua
             if (q->done) continue;
             const ua_poly_piece *p = &pc[q->piece];
             size_t deg = p->ncoeffs - 1 + (p->root == p->root);
-            /* all of P's Taylor coefficients (degree + 1) and one more of f's */
+            /* all of P's Taylor coefficients (degree + 1) and one more of f's; a long series
+             * without a zero factor keeps L_CAP of them and bounds the rest (series_tail) */
             slong L = (slong)deg + 2;
             if (L < 12) L = 12;
+            double tail = 0.0;
+            if (L > L_CAP && p->root != p->root && q->hi > q->lo) {
+                double c = q->lo + 0.5 * (q->hi - q->lo);
+                double t = series_tail(p, c, fmax(q->hi - c, c - q->lo), L_CAP);
+                double sum = 0.0;
+                for (size_t k = 0; k < p->ncoeffs; k++) sum += fabs(p->coeffs[k]);
+                /* below a thousandth of the error seen, or (nothing seen yet) of the values'
+                 * rounding level */
+                if (t <= (M > 0.0 ? 1e-3 * ratio * M : 0x1p-62 * sum * fabs(p->scale))) {
+                    L = L_CAP;
+                    tail = t;
+                }
+            }
             double xm = q->lo;
-            int rc = bound_job(p, f, q->lo, q->hi, L, 0.9 * ratio * M, &q->bound, &q->rounding,
+            int rc = bound_job(p, f, q->lo, q->hi, L, tail, 0.9 * ratio * M, &q->bound, &q->rounding,
                                &q->lower, &xm, out->why, sizeof out->why);
             if (rc == JOB_FATAL) {
                 fail = 1;
