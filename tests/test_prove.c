@@ -228,6 +228,8 @@ static void test_prove_smooth(void **state)
         { "cheb", "1/(1+25*x^2)", -1, 1, { "tol", "1e-8", NULL }, 1.1 },
         { "cheb", "sin(x)", -30, 30, { "tol", "1e-9", NULL }, 1.1 }, /* 1.09, a tenth rounding */
         { "spline", "sin(x)", 0, 6, { "rtol", "1e-6", NULL }, 1.1 },
+        { "cheb", "erf(x)", -4, 4, { "uniform-length", "16", "tol", "1e-10", NULL }, 1.1 }, /* uniform */
+        { "minimax", "atan(x)", 0, 1, { "degree", "12", "scheme", "estrin", NULL }, 1.1 },
         { "cheb", "exp(x)", -1, 1, { NULL }, 0 }, /* to machine precision: rounding dominates */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -247,12 +247,18 @@ enum { JOB_OK = 0, JOB_SPLIT = 1, JOB_FATAL = 2 };
 static double series_tail(const ua_poly_piece *p, double c, double r, slong L)
 {
     double rs = r * fabs(p->xmul * p->mul) * (1.0 + 0x1p-50), R = 4.0 * rs, base;
+    /* s0 in double and a bound on its rounding (four operations on these magnitudes) */
+    double s0 = (p->xmul * c - p->shift1 - p->shift2) * p->mul - p->offset;
+    double e0 = 8.0 * 0x1p-53 * ((fabs(p->xmul * c) + fabs(p->shift1) + fabs(p->shift2)) *
+                                 fabs(p->mul) + fabs(p->offset)) + 1e-300;
+    double s0abs = fabs(s0) + e0;
     if (p->chebyshev) {
-        double a = 1.0 + R + 1e-12;
+        /* |z - 1| + |z + 1| <= |s0 - 1| + |s0 + 1| + 2R <= 2 max(1, |s0|) + 2R: the ellipse
+         * of foci +-1 with that semi-major axis (uniform pieces' ends may pass +-1 slightly) */
+        double a = (fmax(1.0, s0abs) + R) * (1.0 + 0x1p-50) + 1e-12;
         base = a + sqrt(a * a - 1.0);
     } else {
-        double s0 = (p->xmul * c - p->shift1 - p->shift2) * p->mul - p->offset;
-        base = fabs(s0) * (1.0 + 0x1p-48) + 1e-300 + R;
+        base = s0abs * (1.0 + 0x1p-50) + R;
     }
     base *= 1.0 + 0x1p-50;
     double M = 0.0, bk = 1.0;
