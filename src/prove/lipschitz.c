@@ -273,7 +273,8 @@ ua_status ua_model_lipschitz(const ua_model *m, const double *lo, const double *
     if (s) return s;
 
     /* the branch and bound */
-    size_t cap = op.max_boxes + 2;
+    /* the pool grows as boxes are made (a large --boxes allocates nothing up front) */
+    size_t cap_max = op.max_boxes + 2, cap = cap_max < 1024 ? cap_max : 1024;
     double *pool = ua_calloc(cap * 2 * d, sizeof *pool);
     node *heap = ua_calloc(cap, sizeof *heap);
     double *ctr = ua_calloc(3 * d, sizeof *ctr);
@@ -301,6 +302,15 @@ ua_status ua_model_lipschitz(const ua_model *m, const double *lo, const double *
         double top = fmax(heap[0].bound, aside);
         if (top <= op.target_ratio * lower) break;
         if (boxes + 2 > op.max_boxes || now() - t0 > op.time_limit) break;
+        if (used + 1 >= cap) {
+            size_t nc = 2 * cap < cap_max ? 2 * cap : cap_max;
+            double *np = nc > cap ? realloc(pool, nc * 2 * d * sizeof *pool) : NULL;
+            if (np) pool = np;
+            node *nh = np ? realloc(heap, nc * sizeof *heap) : NULL;
+            if (nh) heap = nh;
+            if (!np || !nh) break; /* no room: the bound so far stands */
+            cap = nc;
+        }
         node nd = heap_pop(heap, &nheap);
         double *blo = pool + nd.slot * 2 * d, *bhi = blo + d;
         size_t k = 0;

@@ -172,8 +172,9 @@ ua_status ua_prove_lipschitz_grid(const ua_model *m, const ua_target *f,
     while (d <= 16 && (size_t)pow((double)(per + 1), (double)d) <= 64) per++;
     size_t first = 1;
     for (size_t i = 0; i < d; i++) first *= per;
-    size_t cap = opt.max_pieces > first ? opt.max_pieces : first;
-    if (cap > ((size_t)1 << 24)) cap = (size_t)1 << 24;
+    size_t cap_max = opt.max_pieces > first ? opt.max_pieces : first;
+    if (cap_max > ((size_t)1 << 24)) cap_max = (size_t)1 << 24;
+    size_t cap = cap_max < first + 1024 ? cap_max : first + 1024; /* grows below */
     double *pool = ua_calloc(cap * 2 * d, sizeof *pool);
     cell_t *heap = ua_calloc(cap, sizeof *heap);
     c.work = ua_calloc(5 * d, sizeof *c.work);
@@ -202,7 +203,16 @@ ua_status ua_prove_lipschitz_grid(const ua_model *m, const ua_target *f,
     }
     while (!s && nheap) {
         if (heap[0].bound <= opt.target_ratio * c.measured) break;
-        if (used + 1 > cap || now() - t0 > opt.time_limit) break;
+        if (used + 1 > cap_max || now() - t0 > opt.time_limit) break;
+        if (used + 1 > cap) {
+            size_t nc = 2 * cap < cap_max ? 2 * cap : cap_max;
+            double *np = realloc(pool, nc * 2 * d * sizeof *pool);
+            if (np) pool = np;
+            cell_t *nh = np ? realloc(heap, nc * sizeof *heap) : NULL;
+            if (nh) heap = nh;
+            if (!np || !nh) break; /* no room: the bound so far stands */
+            cap = nc;
+        }
         cell_t top = pop(heap, &nheap);
         double *clo = pool + top.slot * 2 * d, *chi = clo + d;
         size_t k = 0;
