@@ -1,6 +1,6 @@
 /* uniapprox report — one self-contained HTML page about a model: the target and the approximant,
  * the error curves (abs, rel, ULP on log axes), knots or pieces, the measured errors (the same
- * measurement as `uniapprox check`), a proven bound when one is recorded, the fit options, the
+ * measurement as `uniapprox check`), a proven bound (--prove, or recorded), the fit options, the
  * training curve of a learner, and for n-D models slices through the centre and an error heat
  * map. Plots are inline SVG from cli/svg.c; docs/report.md says why and what each plot shows. */
 #include <math.h>
@@ -27,10 +27,10 @@ static const char help[] =
     "float64 ULPs), as the largest error in each of N bins measured against the reference by the\n"
     "engine (MPFR for a formula, the function itself for --function); the knots or breakpoints;\n"
     "the measured errors with the verdict (the measurement of uniapprox check, same points, same\n"
-    "numbers); a proven bound when the model records one; the fit options; the training curve of\n"
-    "a learner (from its --log file); and for n-D models a slice through the box's centre along\n"
-    "each variable and a heat map of the error over the first two variables. A model of samples\n"
-    "has no reference: its page shows the errors measured when it was fitted.\n"
+    "numbers); with --prove a proven bound (or why there is none); the fit options; the training\n"
+    "curve of a learner (from its --log file); and for n-D models a slice through the box's\n"
+    "centre along each variable and a heat map of the error over the first two variables. A model\n"
+    "of samples has no reference: its page shows the errors measured when it was fitted.\n"
     "\n"
     "options:\n"
     "  -o, --output FILE  the page to write (required; atomically)\n"
