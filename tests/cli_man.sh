@@ -80,6 +80,23 @@ if [ -d "$BUILD_DIR/man/man1" ] && [ "$BUILD_DIR/man/stamp" -nt "$UA" ]; then
     fi
 fi
 
+# `make install` puts them under share/man/man1 and share/bash-completion/completions (their
+# install component "man" alone, from a build whose pages are current)
+if [ -f "$BUILD_DIR/cmake_install.cmake" ] && [ "$BUILD_DIR/man/stamp" -nt "$UA" ] &&
+        command -v cmake >/dev/null 2>&1; then
+    if cmake --install "$BUILD_DIR" --component man --prefix "$WORK/inst" > install.txt 2>&1; then
+        for c in $commands; do
+            [ -f "inst/share/man/man1/uniapprox-$c.1" ] || fail "make install: no uniapprox-$c.1"
+        done
+        cmp -s inst/share/man/man1/uniapprox.1 man/uniapprox.1 && pass ||
+            fail "make install: share/man/man1/uniapprox.1 is not the page"
+        cmp -s inst/share/bash-completion/completions/uniapprox uniapprox.bash && pass ||
+            fail "make install: no share/bash-completion/completions/uniapprox"
+    else
+        fail "cmake --install --component man"; cat install.txt >&2
+    fi
+fi
+
 # ---- completion ----
 complete_words() { # the completions of the words given (the last one is being completed)
     bash -c '. ./uniapprox.bash; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=()
