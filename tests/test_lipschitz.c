@@ -308,6 +308,28 @@ static void test_rf_kernel(void **state)
     ua_target_free(t);
 }
 
+/* A 1-D network keeps its domain apart from a box: the default box is the domain. y = tanh(2x)
+ * on [-1, 1] has Lipschitz constant 2 (at 0) and range [-tanh 2, tanh 2]. */
+static void test_one_dimensional(void **state)
+{
+    (void)state;
+    const double p[] = { 2, 0, 1, 0 }, lo[] = { -1 }, hi[] = { 1 };
+    const int hidden[] = { 1 };
+    ua_model *m = make_net(1, 1, hidden, UA_ACT_TANH, UA_MLP_F64, p, lo, hi);
+    ua_lipschitz_result r;
+    assert_int_equal(ua_model_lipschitz(m, NULL, NULL, NULL, &r), UA_OK);
+    ASSERT_LE(2, r.bound);
+    ASSERT_LE(r.bound, 2 * 1.01);
+    ASSERT_LE(2 - 1e-6, r.lower);
+    double a, b;
+    assert_int_equal(ua_model_bound_output(m, NULL, NULL, UA_BOUND_CROWN, &a, &b), UA_OK);
+    ASSERT_LE(a, -tanh(2.0));
+    ASSERT_LE(-tanh(2.0) - 1e-12, a);
+    ASSERT_LE(tanh(2.0), b);
+    ASSERT_LE(b, tanh(2.0) + 1e-12);
+    ua_model_free(m);
+}
+
 /* Refusals: unsupported activations and families, bad boxes. */
 static void test_refusals(void **state)
 {
@@ -338,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_random_networks),
         cmocka_unit_test(test_branch_and_bound),
         cmocka_unit_test(test_rf_kernel),
+        cmocka_unit_test(test_one_dimensional),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

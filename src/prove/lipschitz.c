@@ -21,7 +21,7 @@ static double now(void)
 
 /* The family's hooks and the box (the model's when lo, hi are NULL), checked. */
 static ua_status setup(const ua_model *m, const double **lo, const double **hi,
-                       const ua_family_bounds **b, size_t *din, size_t *dout)
+                       const ua_family_bounds **b, size_t *din, size_t *dout, double dom[2])
 {
     if (!m) return UA_ERR(UA_EINVAL, "bound propagation: the model is NULL");
     const ua_family *f = ua_model_family_vtable(m);
@@ -35,6 +35,12 @@ static ua_status setup(const ua_model *m, const double **lo, const double **hi,
     if (!*lo) {
         size_t d = 0;
         ua_model_box(m, &d, lo, hi);
+        if ((d == 0 || !*lo) && *din == 1) { /* a 1-D model keeps its domain apart */
+            ua_model_domain(m, &dom[0], &dom[1]);
+            *lo = &dom[0];
+            *hi = &dom[1];
+            d = 1;
+        }
         if (d == 0 || !*lo)
             return UA_ERR(UA_EINVAL, "the model has no box (it was fitted to samples): give one");
         if (d != *din)
@@ -56,7 +62,8 @@ ua_status ua_model_bound_output(const ua_model *m, const double *lo, const doubl
 {
     const ua_family_bounds *b = NULL;
     size_t din, dout;
-    ua_status s = setup(m, &lo, &hi, &b, &din, &dout);
+    double dom[2];
+    ua_status s = setup(m, &lo, &hi, &b, &din, &dout, dom);
     if (s) return s;
     if (!out_lo || !out_hi) return UA_ERR(UA_EINVAL, "ua_model_bound_output: NULL outputs");
     if (method != UA_BOUND_IBP && method != UA_BOUND_CROWN)
@@ -72,7 +79,8 @@ ua_status ua_model_lipschitz_box(const ua_model *m, const double *lo, const doub
 {
     const ua_family_bounds *b = NULL;
     size_t din, dout;
-    ua_status s = setup(m, &lo, &hi, &b, &din, &dout);
+    double dom[2];
+    ua_status s = setup(m, &lo, &hi, &b, &din, &dout, dom);
     if (s) return s;
     if (!L) return UA_ERR(UA_EINVAL, "ua_model_lipschitz_box: L is NULL");
     if (norm != UA_NORM_INF && norm != UA_NORM_2)
@@ -88,7 +96,8 @@ ua_status ua_model_eval_error(const ua_model *m, const double *lo, const double 
 {
     const ua_family_bounds *b = NULL;
     size_t din, dout;
-    ua_status s = setup(m, &lo, &hi, &b, &din, &dout);
+    double dom[2];
+    ua_status s = setup(m, &lo, &hi, &b, &din, &dout, dom);
     if (s) return s;
     if (!err) return UA_ERR(UA_EINVAL, "ua_model_eval_error: err is NULL");
     if (!b->eval_error) return UA_ERR(UA_EUNSUPPORTED, "the %s family has no evaluation-error "
@@ -229,7 +238,8 @@ ua_status ua_model_lipschitz(const ua_model *m, const double *lo, const double *
     double t0 = now();
     const ua_family_bounds *b = NULL;
     size_t d, dout;
-    ua_status s = setup(m, &lo, &hi, &b, &d, &dout);
+    double dom[2];
+    ua_status s = setup(m, &lo, &hi, &b, &d, &dout, dom);
     if (s) return s;
     if (!out) return UA_ERR(UA_EINVAL, "ua_model_lipschitz: out is NULL");
     memset(out, 0, sizeof *out);
