@@ -281,6 +281,10 @@ void ua_svg_heatmap(ua_svg_plot *p, const double *v, size_t nx, size_t ny, doubl
     double t[24];
     char buf[64];
     size_t n = ticks(vlo, vhi, 1, t);
+    if (n < 2) { /* less than two decades: the ends labelled as well */
+        t[n++] = vlo;
+        t[n++] = vhi;
+    }
     for (size_t i = 0; i < n; i++) {
         double y = y1 - (log10(t[i]) - a) / (b - a) * (y1 - y0);
         tick_text(buf, sizeof buf, t[i], 1);
