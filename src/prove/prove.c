@@ -51,6 +51,7 @@ ua_status ua_model_prove(const ua_model *m, const ua_target *f, const ua_prove_o
         size_t npc = 0;
         s = fam->pieces(ua_model_state(m), &pc, &npc);
         if (s == UA_EUNSUPPORTED) {
+            snprintf(out->method, sizeof out->method, "taylor-model");
             ua_last_error_message(out->why, sizeof out->why);
             s = UA_OK;
         } else if (!s) {
