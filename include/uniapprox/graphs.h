@@ -92,7 +92,7 @@ ua_status ua_graphs_copy(const ua_graphs *g, ua_graphs **out);
  * a column of ones), "edge_index" [[src...], [dst...]] (0-based, local to the graph; may be
  * absent for a graph without edges), optional "edge_attr" (nedges, edge_dim) (a flat list when
  * edge_dim is 1), and the target: "y" for a graph target (a number or a list of ny numbers) or
- * "y_node" for node targets (a list of nodes numbers, or nodes lists of ny numbers). Blank lines
+ * "y_node" for node targets (one number per node, or one list of ny numbers per node). Blank lines
  * are skipped. Every graph must use the same fields and widths as the first.
  * The file is untrusted: every index in range, no count that overflows (a set within the
  * UA_GRAPHS_MAX_* limits), every number finite, class labels integers in [0, C); messages name
