@@ -157,6 +157,16 @@ static void test_random_networks(void **state)
                 assert_int_equal(ua_model_lipschitz(m, NULL, NULL, &o, &r), UA_OK);
                 ASSERT_LE(r.lower, r.bound);
                 ASSERT_LE(r.bound, r.first_bound);
+                /* the gradient's norm at sampled points: a lower bound on the constant */
+                double *gs = malloc(500 * d * sizeof *gs);
+                assert_int_equal(ua_model_gradient(m, x, 500, gs), UA_OK);
+                for (size_t i = 0; i < 500; i++) {
+                    double gn = 0;
+                    for (size_t j = 0; j < d; j++)
+                        gn += nm ? gs[i * d + j] * gs[i * d + j] : fabs(gs[i * d + j]);
+                    ASSERT_LE(nm ? sqrt(gn) : gn, r.bound * (1 + 1e-12));
+                }
+                free(gs);
                 for (size_t i = 0; i < N; i++) {
                     const double *u = x + 2 * i * d, *v = u + d;
                     double dist = 0;
