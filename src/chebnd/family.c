@@ -148,4 +148,5 @@ const ua_family ua_family_chebnd = {
     .natural_points = nd_natural_points,
     .dims = nd_dims,
     .gradient = nd_gradient,
+    .bounds = &ua_chebnd_bounds,
 };

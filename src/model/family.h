@@ -200,5 +200,6 @@ extern const ua_family ua_family_spline;
 extern const ua_family_bounds ua_mlp_bounds;
 extern const ua_family_bounds ua_rf_bounds;
 extern const ua_family_bounds ua_kernel_bounds;
+extern const ua_family_bounds ua_chebnd_bounds;
 
 #endif /* UA_MODEL_FAMILY_H */
