@@ -197,23 +197,42 @@ static ua_status mlp_gradient(const void *state, const double *x, size_t npts, d
     return UA_OK;
 }
 
-/* A bound on |predict(x) - m(x)| over the box: the forward error of the network's evaluation in
- * its precision (unit roundoff uf: sums of n terms off by gamma_n |W| |h|, each activation off by
- * uf |h| after its double evaluation, errors carried through |W| and the largest |act'| around
- * each interval), then the destandardisation in double. */
+/* A bound on |predict(x) - m(x)| over the box, in the network's precision (unit roundoff uf).
+ * Forward: each dense layer's sum of n terms is off by gamma_n |W| |h| (its local error dz), each
+ * activation by uf |h| after its double evaluation (dh), the input by (4u + uf) |z| (dx); the
+ * accumulated errors ez, eh (carried through |W| and the largest |act'|) widen each interval.
+ * Two bounds, the smaller is kept (both proven):
+ * - the worst case: the accumulated output error ez of the last layer;
+ * - the sum over layers of sup|d out / d z_l| dz_l + sup|d out / d h_l| dh_l (+ the input's),
+ *   the derivatives enclosed by interval back-propagation over the widened intervals: the
+ *   computed network is the exact one with these perturbations inserted, and the mean value
+ *   theorem on the exact rest of the network bounds each one's effect (its points stay in the
+ *   widened intervals by the forward analysis). Single-output networks only.
+ * Then the destandardisation in double (4u |y|). */
 static ua_status mlp_eval_error(const void *state, const double *lo, const double *hi,
                                 double *err)
 {
     ua_mlp_net64 n;
     ua_status s = ua_mlp_net64_get(state, &n);
     if (s) return s;
-    size_t d = n.d, mw = n.maxw;
-    double *buf = ua_calloc(4 * mw + 2 * d, sizeof *buf);
+    size_t d = n.d, mw = n.maxw, L = n.L, tot = 0;
+    for (size_t l = 0; l < L; l++) tot += n.width[l + 1];
+    /* per layer: ez (accumulated z error), dz (local), dh (local, hidden); work vectors */
+    double *buf = ua_calloc(3 * tot + 8 * mw + 3 * d, sizeof *buf);
     double *zl[UA_MLP_MAX_LAYERS], *zu[UA_MLP_MAX_LAYERS];
     zl[0] = NULL;
-    if (!buf) s = UA_ENOMEM_ERR((4 * mw + 2 * d) * sizeof *buf);
-    double *e = buf, *en = buf + mw, *hm = buf + 2 * mw, *hn = buf + 3 * mw;
-    double *xl = buf + 4 * mw, *xu = xl + d;
+    if (!buf) s = UA_ENOMEM_ERR((3 * tot + 8 * mw + 3 * d) * sizeof *buf);
+    double *EZ[UA_MLP_MAX_LAYERS], *DZ[UA_MLP_MAX_LAYERS], *DH[UA_MLP_MAX_LAYERS];
+    double *p = buf;
+    for (size_t l = 0; !s && l < L; l++) {
+        EZ[l] = p;
+        DZ[l] = p + n.width[l + 1];
+        DH[l] = p + 2 * n.width[l + 1];
+        p += 3 * n.width[l + 1];
+    }
+    double *e = p, *hm = p + mw, *hn = p + 2 * mw, *gl = p + 3 * mw, *gu = p + 4 * mw;
+    double *hl2 = p + 5 * mw, *hu2 = p + 6 * mw;
+    double *xl = p + 8 * mw, *xu = xl + d, *dx = xu + d;
     if (!s) {
         ua_mlp_box_std(&n, lo, hi, xl, xu);
         s = ua_mlp_bounds_layers(&n, xl, xu, 1, zl, zu);
@@ -222,10 +241,10 @@ static ua_status mlp_eval_error(const void *state, const double *lo, const doubl
     double uf = n.unit;
     for (size_t j = 0; j < d; j++) {
         hm[j] = fmax(fabs(xl[j]), fabs(xu[j]));
-        e[j] = (4 * U53 + uf) * hm[j] + UA_BND_TINY;
+        e[j] = dx[j] = (4 * U53 + uf) * hm[j] + UA_BND_TINY;
     }
     double worst = 0;
-    for (size_t l = 0; l < n.L; l++) {
+    for (size_t l = 0; l < L; l++) {
         size_t in = n.width[l], out = n.width[l + 1];
         for (size_t i = 0; i < out; i++) {
             const double *w = n.W[l] + i * in;
@@ -235,27 +254,58 @@ static ua_status mlp_eval_error(const void *state, const double *lo, const doubl
                 mag += fabs(w[j]) * (hm[j] + e[j]);
             }
             /* gamma in the network's precision, plus the multiplier's rounding */
-            en[i] = ua_bnd_up((prop + (double)(in + 6) * uf * mag) * (1 + 1e-10)) + UA_BND_TINY;
+            DZ[l][i] = ua_bnd_up((double)(in + 6) * uf * mag * (1 + 1e-10)) + UA_BND_TINY;
+            EZ[l][i] = ua_bnd_up((prop * (1 + 1e-10) + DZ[l][i])) + UA_BND_TINY;
         }
-        if (l + 1 == n.L) {
-            for (size_t i = 0; i < out; i++) {
-                double ym = fmax(fabs(zl[l][i]), fabs(zu[l][i])) * n.yscale[i] + fabs(n.ymean[i]);
-                double ei = en[i] * n.yscale[i] * (1 + 1e-10) + 4 * U53 * (ym + en[i] * n.yscale[i]);
-                if (ei > worst) worst = ei;
-            }
+        if (l + 1 == L) {
+            for (size_t i = 0; i < out; i++) worst = fmax(worst, EZ[l][i] * n.yscale[i]);
             break;
         }
         for (size_t i = 0; i < out; i++) {
             double dl, du, yl, yu;
-            ua_mlp_dact_range(n.act, n.slope, zl[l][i] - en[i], zu[l][i] + en[i], &dl, &du);
-            ua_mlp_act_range(n.act, n.slope, zl[l][i] - en[i], zu[l][i] + en[i], &yl, &yu);
+            ua_mlp_dact_range(n.act, n.slope, zl[l][i] - EZ[l][i], zu[l][i] + EZ[l][i], &dl, &du);
+            ua_mlp_act_range(n.act, n.slope, zl[l][i] - EZ[l][i], zu[l][i] + EZ[l][i], &yl, &yu);
             double D = fmax(fabs(dl), fabs(du)), hmag = fmax(fabs(yl), fabs(yu));
-            hn[i] = ua_bnd_up(D * en[i] + (uf + UA_BND_REL) * hmag) + UA_BND_TINY;
+            DH[l][i] = ua_bnd_up((uf + UA_BND_REL) * hmag) + UA_BND_TINY;
+            hn[i] = ua_bnd_up(D * EZ[l][i] + DH[l][i]) + UA_BND_TINY;
             hm[i] = hmag;
         }
         memcpy(e, hn, out * sizeof *e);
     }
-    *err = ua_bnd_up(worst);
+    if (n.k == 1) { /* the derivative-weighted sum, from the output down */
+        double sum = DZ[L - 1][0];
+        size_t top = n.width[L - 1];
+        for (size_t l = L; l-- > 0;) {
+            size_t in = n.width[l], out = n.width[l + 1];
+            /* [gl, gu] (out,): d out / d z_l; at the top, 1 */
+            if (l == L - 1) gl[0] = gu[0] = 1.0;
+            else
+                for (size_t i = 0; i < out; i++)
+                    sum += ua_bnd_up(fmax(fabs(gl[i]), fabs(gu[i])) * DZ[l][i]);
+            /* d out / d h_{l-1} (in,) = W_l^T g */
+            imatvec_t(n.W[l], out, in, gl, gu, hl2, hu2);
+            if (l == 0) {
+                for (size_t j = 0; j < d; j++) sum += ua_bnd_up(fmax(fabs(hl2[j]), fabs(hu2[j])) * dx[j]);
+                break;
+            }
+            for (size_t m = 0; m < in; m++) {
+                sum += ua_bnd_up(fmax(fabs(hl2[m]), fabs(hu2[m])) * DH[l - 1][m]);
+                double dl, du;
+                ua_mlp_dact_range(n.act, n.slope, zl[l - 1][m] - EZ[l - 1][m],
+                                  zu[l - 1][m] + EZ[l - 1][m], &dl, &du);
+                imul(hl2[m], hu2[m], dl, du, &gl[m], &gu[m]);
+            }
+        }
+        (void)top;
+        sum = ua_bnd_up(sum * (1 + ua_bnd_gamma(tot + d)) * n.yscale[0]);
+        if (sum < worst) worst = sum;
+    }
+    /* the destandardisation y = z ys + ym in double */
+    double ymax = 0;
+    for (size_t i = 0; i < n.k; i++)
+        ymax = fmax(ymax, fmax(fabs(zl[L - 1][i]), fabs(zu[L - 1][i])) * n.yscale[i] +
+                              fabs(n.ymean[i]));
+    *err = ua_bnd_up(worst * (1 + 1e-10) + 4 * U53 * (ymax + worst));
 done:
     if (zl[0]) free(zl[0]);
     free(buf);

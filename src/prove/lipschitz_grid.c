@@ -5,7 +5,8 @@
  * On a cell with centre c and half-widths r_i, for every x in the cell
  *     |m~(x) - f(x)| <= |m~(c) - f(c)| + sum_i r_i sup_cell |d_i m - d_i f| + 2 R,
  * m~ the model as predict computes it, m the same model in exact arithmetic, R >= sup |m~ - m|
- * (the family's bound on its own evaluation error, ua_model_eval_error): the mean value theorem
+ * over the cell (the family's bound on its own evaluation error, ua_model_eval_error, over the
+ * cell, or over the whole box where that is smaller): the mean value theorem
  * applied to m - f, plus the rounding at x and at c. The three parts are all proven:
  * - f(c) is enclosed in Arb balls (ua_target_enclose_taylor at a point, order 0), so the
  *   measured term |m~(c) - f(c)| is bounded above by the far end of f(c)'s enclosure;
@@ -79,6 +80,7 @@ typedef struct {
     size_t d;
     double R;         /* the model's evaluation-error bound over the box */
     double measured;  /* the largest |m~(c) - f(c)| (midpoint of f's enclosure) */
+    double Rmax;      /* the largest rounding bound a cell used */
     double *work;     /* (5 d) */
 } ctx_t;
 
@@ -109,7 +111,12 @@ static ua_status cell_bound(ctx_t *c, const double *lo, const double *hi, double
         double r = fmax(hi[i] - x[i], x[i] - lo[i]);
         sum = up(sum + up(up(slope) * r));
     }
-    *B = up(up(e) + sum + 2 * c->R);
+    /* the model's rounding over this cell (its derivative-weighted form is much smaller on a
+     * small cell than over the whole box) */
+    double Rc = c->R;
+    if (!ua_model_eval_error(c->m, lo, hi, &Rc) && Rc > c->R) Rc = c->R;
+    if (Rc > c->Rmax) c->Rmax = Rc;
+    *B = up(up(e) + sum + 2 * Rc);
     return UA_OK;
 }
 
@@ -159,7 +166,7 @@ ua_status ua_prove_lipschitz_grid(const ua_model *m, const ua_target *f,
         snprintf(out->why, sizeof out->why, "the model has no box (fitted to samples)");
         return UA_OK;
     }
-    ctx_t c = { m, f, d, 0, 0, NULL };
+    ctx_t c = { m, f, d, 0, 0, 0, NULL };
     ua_status s = ua_model_eval_error(m, blo, bhi, &c.R);
     if (s == UA_EUNSUPPORTED) {
         ua_last_error_message(out->why, sizeof out->why);
@@ -246,7 +253,7 @@ ua_status ua_prove_lipschitz_grid(const ua_model *m, const ua_target *f,
     } else if (!s) {
         out->proven = 1;
         out->bound = heap[0].bound;
-        out->rounding = 2 * c.R;
+        out->rounding = 2 * c.Rmax; /* the largest a cell added */
     }
     out->measured = c.measured;
     out->pieces = nheap;
