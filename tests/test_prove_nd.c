@@ -5,8 +5,9 @@
  * maximum is only tight where the model's error is large against h^2 |f''| (the bump: 1.49x);
  * for accurate fits it is loose (about 5e5x at an error of 1e-9) and the asserts below are the
  * ratios reached with 20000 cells (deterministic: a cell budget, not a time limit) with a
- * margin, so that a looser prover fails; a narrow bump added to the target between the model's points must be covered by the
- * proof; the hook's output and derivative enclosures hold at random points of a sub-box. */
+ * margin, so that a looser prover fails; a narrow bump added to the target between the model's
+ * points must be covered by the proof; the hook's output and derivative enclosures hold at
+ * random points of a sub-box. */
 #include <math.h>
 #include "test_util.h"
 #include "uniapprox/prove.h"

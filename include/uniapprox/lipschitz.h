@@ -3,7 +3,8 @@
  * range of its outputs, and its local Lipschitz constant.
  *
  * The families that offer them (today mlp — every scalar activation —, rf and kernel with the
- * rbf kernel) propagate the box through the model:
+ * rbf kernel; chebnd encloses its factor columns by Taylor expansion instead, src/chebnd/bounds.c)
+ * propagate the box through the model:
  * - IBP (interval bound propagation: Gowal et al., 2018): each layer's interval from the one
  *   below it;
  * - CROWN (linear bound propagation: Zhang et al., "Efficient Neural Network Robustness

@@ -4,12 +4,13 @@
  * rounded ball arithmetic (Arb), never from samples alone.
  *
  * Two provers sit behind ua_model_prove, chosen by what the model's family offers:
- * - models that are polynomials on pieces (cheb, minimax, spline, chebnd, ...): Taylor models of
+ * - models that are polynomials on pieces (cheb, minimax, spline): Taylor models of
  *   f (ball arithmetic) against the model's exact polynomial, subdivided where loose
  *   (Chevillard, Joldes, Lauter, "Efficient and accurate computation of upper bounds of
  *   approximation errors", 2011);
- * - networks and other smooth learners (mlp, rf, kernel): the measured error on a grid plus
- *   (L_f + L_model) h / 2 per cell, with L_model from bound propagation through the network and
+ * - networks and other smooth learners (mlp, rf, kernel), and chebnd models: the measured
+ *   error on a grid plus (L_f + L_model) h / 2 per cell, with L_model from bound propagation
+ *   through the network (chebnd: Taylor enclosures of its factor columns) and
  *   L_f from an enclosure of the formula's gradient (docs/prove.md).
  *
  * A proof is either complete (proven == 1: the bound holds at every point of the box) or
