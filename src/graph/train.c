@@ -64,7 +64,7 @@ static ua_status batch_caps(const ua_graphs *g, size_t B, size_t H, caps *c)
  * Each forward pass starts from zero statistics, so that momentum 0.1 leaves 0.1 x the chunk's
  * mean and unbiased variance.
  */
-#define UA_GPS_PRECISE_NODES 8192
+#define UA_GPS_PRECISE_NODES 2048
 
 static ua_status precise_bn(ua_gps *m, const ua_graphs *g, const double *pe, const size_t *idx)
 {
