@@ -143,15 +143,16 @@ static const char *find_family(int argc, char **argv)
 
 static const char *accepts_text(const ua_family_info *f, char *buf, size_t len)
 {
-    static const char *const kinds[] = { "formulas", "functions", "samples", "sequences" };
+    static const char *const kinds[] = { "formulas", "functions", "samples", "sequences",
+                                           "graphs" };
     buf[0] = '\0';
-    if (f->accepts != UA_ACCEPTS(UA_PROBLEM_SEQUENCES)) {
+    if (f->accepts != UA_ACCEPTS(UA_PROBLEM_SEQUENCES) && f->accepts != UA_ACCEPTS(UA_PROBLEM_GRAPHS)) {
         if (f->max_dim == f->min_dim) snprintf(buf, len, "%zu-D: ", f->min_dim);
         else if (f->max_dim) snprintf(buf, len, "%zu- to %zu-D: ", f->min_dim, f->max_dim);
         else snprintf(buf, len, "any dimension: ");
     }
     int first = 1;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 5; k++)
         if (f->accepts & UA_ACCEPTS(k)) {
             size_t used = strlen(buf);
             snprintf(buf + used, len - used, "%s%s", first ? "" : ", ", kinds[k]);

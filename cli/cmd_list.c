@@ -20,21 +20,22 @@ static const char help[] =
     "Without an argument, all three. A family's options with their defaults and ranges:\n"
     "uniapprox fit --family F --help.\n";
 
-static const char *const kinds[] = { "formulas", "functions", "samples", "sequences" };
+static const char *const kinds[] = { "formulas", "functions", "samples", "sequences",
+                                       "graphs" };
 
 /* "1-D", "1- to 3-D", "any dimension" and the kinds a family takes, into buf. */
 static const char *takes(const ua_family_info *f, char *buf, size_t len)
 {
     size_t used = 0;
     buf[0] = '\0';
-    if (f->accepts != UA_ACCEPTS(UA_PROBLEM_SEQUENCES)) {
+    if (f->accepts != UA_ACCEPTS(UA_PROBLEM_SEQUENCES) && f->accepts != UA_ACCEPTS(UA_PROBLEM_GRAPHS)) {
         if (f->max_dim == f->min_dim) used = (size_t)snprintf(buf, len, "%zu-D ", f->min_dim);
         else if (f->max_dim)
             used = (size_t)snprintf(buf, len, "%zu- to %zu-D ", f->min_dim, f->max_dim);
         else used = (size_t)snprintf(buf, len, "any dimension: ");
     }
     int first = 1;
-    for (int k = 0; k < 4 && used < len; k++)
+    for (int k = 0; k < 5 && used < len; k++)
         if (f->accepts & UA_ACCEPTS(k)) {
             used += (size_t)snprintf(buf + used, len - used, "%s%s", first ? "" : ", ", kinds[k]);
             first = 0;
