@@ -142,6 +142,13 @@ static void test_hook_encloses(void **state)
     }
     /* the enclosure is not trivially wide: within 20% of the sampled range on this small box */
     ASSERT_LE(ohi - olo, 2 * (vmax - vmin));
+    /* over the whole box the global coefficient bounds keep the range finite and near the truth
+     * (|cos(x + 2y) e^z| <= e: the Taylor form alone gave about 1e5 here) */
+    assert_int_equal(ua_model_bound_output(m, NULL, NULL, UA_BOUND_IBP, &olo, &ohi), UA_OK);
+    print_message("whole box: the output enclosed in [%.6g, %.6g]\n", olo, ohi);
+    ASSERT_LE(olo, -exp(1.0) + 1e-6);
+    ASSERT_LE(exp(1.0) - 1e-6, ohi);
+    ASSERT_LE(ohi - olo, 5 * exp(1.0)); /* 4.62 e reached */
     ua_model_free(m);
     ua_target_free(t);
 }

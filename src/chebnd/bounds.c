@@ -14,7 +14,8 @@
  * k-th derivative of T_j on [-1, 1], Markov's inequality attained). The values at the centre
  * come from the stored coefficients by the three-term recurrences of T_j, T_j', T_j'' in Arb
  * balls (exact inputs, outward rounding), so no rounding of the double evaluation enters; the
- * columns are then contracted with the core in balls. A centred form: the enclosures' widths
+ * columns are then contracted with the core in balls. On wide cells the global bounds
+ * |v| <= sum_j |c_j| and |v'| <= g sum_j j^2 |c_j| (Markov) are intersected with these. A centred form: the enclosures' widths
  * shrink like r (values) and r (derivatives) as cells are halved.
  */
 #include <math.h>
@@ -104,7 +105,9 @@ static void enclose_columns(const ua_chebnd *m, size_t i, double xlo, double xhi
         arb_zero(w + 0);
         arb_zero(w + 1);
         arb_zero(w + 2);
-        arb_t M2, M3;
+        arb_t M0, M1, M2, M3;
+        arb_init(M0);
+        arb_init(M1);
         arb_init(M2);
         arb_init(M3);
         for (size_t j = 0; j < L; j++) {
@@ -114,6 +117,10 @@ static void enclose_columns(const ua_chebnd *m, size_t i, double xlo, double xhi
             arb_addmul(w + 2, t, T2 + j, PREC);
             /* |c_j| T_j''(1) = |c_j| j^2 (j^2 - 1) / 3, T_j'''(1) = that (j^2 - 4) / 5 */
             double jj = (double)j * (double)j;
+            arb_abs(acc, t);
+            arb_add(M0, M0, acc, PREC);
+            arb_set_d(e, jj);
+            arb_addmul(M1, acc, e, PREC);
             if (j >= 2) {
                 arb_set_d(e, jj);
                 arb_set_d(acc, jj - 1);
@@ -136,6 +143,7 @@ static void enclose_columns(const ua_chebnd *m, size_t i, double xlo, double xhi
         arb_mul(w + 1, w + 1, g, PREC);
         arb_mul(w + 2, w + 2, g, PREC);
         arb_mul(w + 2, w + 2, g, PREC);
+        arb_mul(M1, M1, g, PREC);
         arb_mul(M2, M2, g, PREC);
         arb_mul(M2, M2, g, PREC);
         arb_mul(M3, M3, g, PREC);
@@ -159,6 +167,21 @@ static void enclose_columns(const ua_chebnd *m, size_t i, double xlo, double xhi
         arb_mul_2exp_si(acc, acc, -1);
         arb_add(e, e, acc, PREC);
         arb_add_error(der + k, e);
+        /* on a wide cell the global bounds |v| <= M0, |v'| <= M1 may be the tighter ones */
+        arb_get_ubound_arf(arb_midref(acc), M0, PREC);
+        mag_zero(arb_radref(acc));
+        arb_zero(t);
+        arb_add_error(t, acc);
+        if (!arb_intersection(e, val + k, t, PREC)) arb_set(e, val + k);
+        arb_set(val + k, e);
+        arb_get_ubound_arf(arb_midref(acc), M1, PREC);
+        mag_zero(arb_radref(acc));
+        arb_zero(t);
+        arb_add_error(t, acc);
+        if (!arb_intersection(e, der + k, t, PREC)) arb_set(e, der + k);
+        arb_set(der + k, e);
+        arb_clear(M0);
+        arb_clear(M1);
         arb_clear(M2);
         arb_clear(M3);
     }
