@@ -60,4 +60,4 @@ for cfg in "molecule 2" "csl 10"; do
 done
 echo "ratio = median uniapprox / median PyTorch training throughput over $ROUNDS alternating rounds"
 echo "(>= 2 wanted); round ratios: the lowest and highest of the rounds; MiB: median peak RSS of the"
-echo "whole process (PyTorch's includes its libraries, about 200 MiB before any tensor)."
+echo "whole process (PyTorch's includes its libraries: importing torch and numpy alone took 234 MiB)."
