@@ -3,6 +3,7 @@
  * uniapprox/data.h, which checks the file itself), writing them (ua_npy_write), and the
  * validation of ranks, shapes, tokens and classes against a model's shapes. Messages name the file.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,11 +53,20 @@ static ua_status to_ints(const char *path, const double *v, size_t count, int32_
     return UA_OK;
 }
 
-static ua_status to_floats(const double *v, size_t count, float **out)
+/* Doubles to float (inputs / targets); a value beyond the float range would become +-Inf, which
+ * the file format promises to refuse (-3.1e231 in a float64 .npy became -Inf). */
+static ua_status to_floats(const char *path, const double *v, size_t count, float **out)
 {
     float *t = malloc(count * sizeof *t);
     if (!t) return UA_ENOMEM_ERR(count * sizeof *t);
-    for (size_t i = 0; i < count; i++) t[i] = (float)v[i];
+    for (size_t i = 0; i < count; i++) {
+        if (fabs(v[i]) > FLT_MAX) {
+            free(t);
+            return UA_ERR(UA_EFORMAT, "%s: element %zu (%g) is beyond the float range (+-%g)",
+                          path, i, v[i], (double)FLT_MAX);
+        }
+        t[i] = (float)v[i];
+    }
     *out = t;
     return UA_OK;
 }
@@ -80,7 +90,7 @@ ua_status ua_seq_data_read(const char *x_path, const char *y_path, ua_seq_data *
     out->n = x->shape[1];
     out->d = x->ndim == 3 ? x->shape[2] : 0;
     if (x->ndim == 2) s = to_ints(x_path, x->v, out->N * out->n, &out->tok);
-    else s = to_floats(x->v, out->N * out->n * out->d, &out->x);
+    else s = to_floats(x_path, x->v, out->N * out->n * out->d, &out->x);
     if (s || !y_path) goto done;
     if ((s = ua_npy_read(y_path, &y))) goto done;
     if ((y->ndim != 2 && y->ndim != 3) || y->shape[0] != out->N || y->shape[1] != out->n) {
@@ -101,7 +111,7 @@ ua_status ua_seq_data_read(const char *x_path, const char *y_path, ua_seq_data *
     }
     out->k = y->ndim == 3 ? y->shape[2] : 0;
     if (y->ndim == 2) s = to_ints(y_path, y->v, out->N * out->n, &out->cls);
-    else s = to_floats(y->v, out->N * out->n * out->k, &out->y);
+    else s = to_floats(y_path, y->v, out->N * out->n * out->k, &out->y);
 done:
     ua_npy_free(x);
     ua_npy_free(y);
