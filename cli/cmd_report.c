@@ -3,6 +3,7 @@
  * measurement as `uniapprox check`), a proven bound (--prove, or recorded), the fit options, the
  * training curve of a learner, and for n-D models slices through the centre and an error heat
  * map. Plots are inline SVG from cli/svg.c; docs/report.md says why and what each plot shows. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static const char help[] =
     "of samples has no reference: its page shows the errors measured when it was fitted.\n"
     "\n"
     "options:\n"
-    "  -o, --output FILE  the page to write (required; atomically)\n"
+    "  -o, --output FILE  the page to write (required; atomically; - for standard output)\n"
     "  --against EXPR     measure against EXPR (in the model's variables) instead of its target\n"
     "  --points N         points of the measurement (default 100000), as uniapprox check\n"
     "  --prec BITS        MPFR precision of the reference (default 128)\n"
@@ -96,6 +97,42 @@ static size_t cell_points(size_t d)
     if (d == 1) return 17;
     if (d == 2) return 9 + 4 + 4 + 1;
     return 8 + corners + 2 * d + 1;
+}
+
+/* The edges of at most nb bins over [lo, hi] (lo < hi), evenly spaced (in log on a log axis);
+ * edges (nb + 1,) is filled, the count of bins returned. A box a few ulps wide holds fewer
+ * doubles than bins: the bins are then runs of consecutive doubles (fewer bins, each with
+ * lo < hi), as evenly spaced values would round onto each other. */
+static size_t bin_edges(double lo, double hi, size_t nb, int xlog, double *edges)
+{
+    size_t steps = 0; /* the doubles after lo up to hi, counted up to 4 nb */
+    for (double x = lo; x < hi && steps < 4 * nb; x = nextafter(x, hi)) steps++;
+    if (steps >= 4 * nb) { /* a bin spans at least 2 ulps of hi: the rounded edges increase */
+        for (size_t b = 0; b <= nb; b++) {
+            double u = (double)b / (double)nb;
+            edges[b] = b == 0 ? lo : b == nb ? hi
+                       : xlog ? exp(log(lo) + (log(hi) - log(lo)) * u) : lo + (hi - lo) * u;
+        }
+        return nb;
+    }
+    size_t per = (steps + nb - 1) / nb, n = (steps + per - 1) / per;
+    edges[0] = lo;
+    for (size_t b = 1; b <= n; b++) {
+        double x = edges[b - 1];
+        for (size_t k = 0; k < per && x < hi; k++) x = nextafter(x, hi);
+        edges[b] = b == n ? hi : x;
+    }
+    return n;
+}
+
+/* The slab of one bin's relative width (1 / nb) around the centre of [lo, hi], or the whole
+ * [lo, hi] where that slab is narrower than a double's spacing. */
+static void centre_slab(double lo, double hi, size_t nb, double *clo, double *chi)
+{
+    double mid = 0.5 * (lo + hi), half = 0.5 * (hi - lo) / (double)nb;
+    *clo = mid - half;
+    *chi = mid + half;
+    if (!(*clo < *chi)) *clo = lo, *chi = hi;
 }
 
 /* A figure around one plot; p_close adds its caption. */
@@ -175,21 +212,13 @@ static int error_plots(FILE *f, const rctx *c, const char *id, size_t ax, size_t
         if (!xs[k] || !es[k]) rc = ua_cli_error("report", UA_EXIT_FAIL, "out of memory");
     }
     double clo[UA_PROBLEM_MAX_DIM], chi[UA_PROBLEM_MAX_DIM];
-    for (size_t i = 0; i < d; i++) {
-        double mid = 0.5 * (lo[i] + hi[i]), half = 0.5 * (hi[i] - lo[i]) / (double)nb;
-        clo[i] = mid - half;
-        chi[i] = mid + half;
-    }
+    for (size_t i = 0; i < d; i++) centre_slab(lo[i], hi[i], nb, &clo[i], &chi[i]);
+    double *edges = rc ? NULL : malloc((nb + 1) * sizeof *edges);
+    if (!rc && !edges) rc = ua_cli_error("report", UA_EXIT_FAIL, "out of memory");
+    if (!rc) nb = bin_edges(lo[ax], hi[ax], nb, xlog, edges);
     for (size_t b = 0; !rc && b < nb; b++) {
-        double u0 = (double)b / (double)nb, u1 = (double)(b + 1) / (double)nb;
-        if (xlog) {
-            clo[ax] = exp(log(lo[ax]) + (log(hi[ax]) - log(lo[ax])) * u0);
-            chi[ax] = b + 1 == nb ? hi[ax] : exp(log(lo[ax]) + (log(hi[ax]) - log(lo[ax])) * u1);
-        } else {
-            clo[ax] = lo[ax] + (hi[ax] - lo[ax]) * u0;
-            chi[ax] = b + 1 == nb ? hi[ax] : lo[ax] + (hi[ax] - lo[ax]) * u1;
-        }
-        if (b == 0) clo[ax] = lo[ax];
+        clo[ax] = edges[b];
+        chi[ax] = edges[b + 1];
         ua_box_errors e;
         ua_status s = cell_errors(c, clo, chi, &e);
         if (s) {
@@ -211,8 +240,11 @@ static int error_plots(FILE *f, const rctx *c, const char *id, size_t ax, size_t
         if (!(a <= b)) a = 1e-17, b = 1e-16; /* exact everywhere: an empty but valid axis */
         char pid[96], title[160];
         snprintf(pid, sizeof pid, "%s-%s", id, kinds[k]);
-        snprintf(title, sizeof title, "%s error %s (largest in each of %zu bins)",
-                 k == 0 ? "absolute" : k == 1 ? "relative" : "ULP", labels[k], nb);
+        char in_bins[64];
+        if (nb == 1) snprintf(in_bins, sizeof in_bins, "the largest: the box holds one bin");
+        else snprintf(in_bins, sizeof in_bins, "largest in each of %zu bins", nb);
+        snprintf(title, sizeof title, "%s error %s (%s)",
+                 k == 0 ? "absolute" : k == 1 ? "relative" : "ULP", labels[k], in_bins);
         ua_svg_plot pl;
         pl.right = 0;
         p_open(f, pid);
@@ -235,6 +267,7 @@ static int error_plots(FILE *f, const rctx *c, const char *id, size_t ax, size_t
         free(xs[k]);
         free(es[k]);
     }
+    free(edges);
     return rc;
 }
 
@@ -243,36 +276,38 @@ static int error_plots(FILE *f, const rctx *c, const char *id, size_t ax, size_t
 static int heat_map(FILE *f, const rctx *c, const double *lo, const double *hi, size_t k)
 {
     size_t d = ua_problem_dim(c->p);
-    double *v = malloc(k * k * sizeof *v);
-    if (!v) return ua_cli_error("report", UA_EXIT_FAIL, "out of memory");
-    double clo[UA_PROBLEM_MAX_DIM], chi[UA_PROBLEM_MAX_DIM];
-    for (size_t i = 2; i < d; i++) {
-        double mid = 0.5 * (lo[i] + hi[i]), half = 0.5 * (hi[i] - lo[i]) / (double)k;
-        clo[i] = mid - half;
-        chi[i] = mid + half;
+    double *v = malloc(k * k * sizeof *v), *ex = malloc((k + 1) * sizeof *ex),
+           *ey = malloc((k + 1) * sizeof *ey);
+    if (!v || !ex || !ey) {
+        free(v), free(ex), free(ey);
+        return ua_cli_error("report", UA_EXIT_FAIL, "out of memory");
     }
+    double clo[UA_PROBLEM_MAX_DIM], chi[UA_PROBLEM_MAX_DIM];
+    for (size_t i = 2; i < d; i++) centre_slab(lo[i], hi[i], k, &clo[i], &chi[i]);
+    /* a side a few ulps wide gets fewer cells */
+    size_t kx = bin_edges(lo[0], hi[0], k, 0, ex), ky = bin_edges(lo[1], hi[1], k, 0, ey);
     int rc = 0;
-    for (size_t j = 0; !rc && j < k; j++)
-        for (size_t i = 0; !rc && i < k; i++) {
-            clo[0] = lo[0] + (hi[0] - lo[0]) * (double)i / (double)k;
-            chi[0] = i + 1 == k ? hi[0] : lo[0] + (hi[0] - lo[0]) * (double)(i + 1) / (double)k;
-            clo[1] = lo[1] + (hi[1] - lo[1]) * (double)j / (double)k;
-            chi[1] = j + 1 == k ? hi[1] : lo[1] + (hi[1] - lo[1]) * (double)(j + 1) / (double)k;
+    for (size_t j = 0; !rc && j < ky; j++)
+        for (size_t i = 0; !rc && i < kx; i++) {
+            clo[0] = ex[i];
+            chi[0] = ex[i + 1];
+            clo[1] = ey[j];
+            chi[1] = ey[j + 1];
             ua_box_errors e;
             ua_status s = cell_errors(c, clo, chi, &e);
             if (s) {
                 rc = ua_cli_fail("report", s);
                 break;
             }
-            v[j * k + i] = e.max_abs;
+            v[j * kx + i] = e.max_abs;
             ua_box_errors_free(&e);
         }
     if (!rc) {
         double a, b;
-        ua_svg_range(v, k * k, 1, &a, &b);
+        ua_svg_range(v, kx * ky, 1, &a, &b);
         if (!(a <= b)) a = 1e-17, b = 1e-16;
         char title[200], xl[80], yl[80];
-        snprintf(title, sizeof title, "max abs error per cell, %zu x %zu cells", k, k);
+        snprintf(title, sizeof title, "max abs error per cell, %zu x %zu cells", kx, ky);
         snprintf(xl, sizeof xl, "%.60s", ua_problem_var(c->p, 0));
         snprintf(yl, sizeof yl, "%.60s", ua_problem_var(c->p, 1));
         ua_svg_plot pl;
@@ -280,7 +315,7 @@ static int heat_map(FILE *f, const rctx *c, const double *lo, const double *hi, 
         p_open(f, "ua-heatmap");
         ua_svg_begin(&pl, f, "ua-heatmap", 560, 480, lo[0], hi[0], lo[1], hi[1], 0, 0, title, xl,
                      yl);
-        ua_svg_heatmap(&pl, v, k, k, a, b, "max |p - f| in the cell");
+        ua_svg_heatmap(&pl, v, kx, ky, a, b, "max |p - f| in the cell");
         ua_svg_end(&pl);
         char cap[512];
         snprintf(cap, sizeof cap, "Each cell: the largest |p - f| measured by the engine "
@@ -291,6 +326,8 @@ static int heat_map(FILE *f, const rctx *c, const double *lo, const double *hi, 
         p_close(f, cap);
     }
     free(v);
+    free(ex);
+    free(ey);
     return rc;
 }
 
@@ -749,6 +786,13 @@ int cmd_report(int argc, char **argv)
     }
     ua_atomic out;
     if (rc) {
+    } else if (!strcmp(output, "-")) { /* standard output, as export -o - */
+        rc = write_page(stdout, path, m, p, meas, &mo, plots, log_path, prove ? &proof : NULL);
+        if (!rc && fflush(stdout)) {
+            ua_cli_stdout_reported();
+            rc = ua_cli_error("report", UA_EXIT_OUTPUT, "cannot write to standard output: %s",
+                              strerror(errno));
+        }
     } else if ((s = ua_atomic_open(&out, output))) {
         rc = ua_cli_fail_output("report", s);
     } else {

@@ -330,10 +330,14 @@ int ua_cli_check_writable(const char *cmd, const char *what, const char *path)
     } else snprintf(dir, sizeof dir, ".");
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s/.uniapprox-write-test.XXXXXX", dir);
-    int fd = mkstemp(tmp);
-    if (fd < 0)
+    int fd = mkstemp(tmp), err = errno;
+    if (fd < 0 && stat(dir, &st) != 0)
         return ua_cli_error(cmd, UA_EXIT_OUTPUT, "cannot write %s '%s': %s", what, path,
                             strerror(errno));
+    if (fd < 0) /* the directory exists (e.g. /proc): the file may exist, and still not be written */
+        return ua_cli_error(cmd, UA_EXIT_OUTPUT, "cannot write %s '%s': it is written to a "
+                            "temporary file in '%s' and renamed, and that directory takes no new "
+                            "file (creating one there: %s)", what, path, dir, strerror(err));
     close(fd);
     unlink(tmp);
     return 0;

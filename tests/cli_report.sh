@@ -228,6 +228,38 @@ sys.exit(1 if fails else 0)
 EOF
 if "$PY" dom.py static; then pass; else fail "the pages' DOM (see above)"; fi
 
+# ---- a box one ulp wide, -o -, an unwritable output, a file that is not a model ----
+# [1, 1 + 2^-52] holds two doubles: the 1-D error curves get one bin (not 400 bins of zero
+# width), the 2-D heat map one column of cells (the default 32 along y)
+expect_exit 0 "fit on a box one ulp wide" -- "$UA" fit 'sin(x)' --domain 1:1.0000000000000002 \
+    -o tiny.st
+expect_exit 0 "report on a box one ulp wide" -- "$UA" report tiny.st -o tiny.html --points 2000
+expect_grep tiny.html "the box holds one bin" "the one-ulp page has one bin"
+expect_exit 0 "fit 2-D, one side one ulp wide" -- "$UA" fit 'sin(x)*y' --vars x,y \
+    --domain 1:1.0000000000000002,0:1 -o tiny2.st
+expect_exit 0 "report 2-D, one side one ulp wide" -- "$UA" report tiny2.st -o tiny2.html \
+    --points 2000
+expect_grep tiny2.html "1 x 32 cells" "the narrow side gets one cell"
+cells=$(grep -o 'class="ua-cell"' tiny2.html | wc -l)
+if [ "$cells" -eq 32 ]; then pass; else fail "tiny2.html: $cells heat-map cells, expected 32"; fi
+# -o -: the page on standard output, no file named "-"
+rm -f ./-
+"$UA" report sp.st -o - --points 2000 > stdout.html 2>err.txt
+if [ $? -eq 0 ] && head -n 1 stdout.html | grep -q '<!DOCTYPE html>' && [ ! -e ./- ] \
+    && ! grep -q "wrote -" err.txt; then pass; else fail "report -o - does not write to stdout"; fi
+# an existing file in a directory that takes no new file: exit 3, and why
+if [ -f /proc/version ]; then
+    expect_exit 3 "report -o /proc/version" -- "$UA" report sp.st -o /proc/version
+    expect_grep err.txt "cannot write the report '/proc/version'.*takes no new file" \
+        "report says why /proc/version cannot be written"
+fi
+# a text file given as the model: named as not a model, by the loader (every command)
+printf '{"a": 1}\n{"b": 2}\n' > notmodel.jsonl
+expect_exit 2 "report on a JSONL file" -- "$UA" report notmodel.jsonl -o x.html
+expect_grep err.txt "not a uniapprox model file" "report says the file is not a model"
+expect_exit 2 "info on a JSONL file" -- "$UA" info notmodel.jsonl
+expect_grep err.txt "not a uniapprox model file" "info says the file is not a model"
+
 # ---- headless Chromium ----
 CHROME=""
 for c in chromium chromium-browser google-chrome; do

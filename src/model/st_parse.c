@@ -156,6 +156,14 @@ static ua_status parse(const unsigned char *p, size_t len, const char *label, ua
                     len);
     uint64_t hlen = 0;
     for (int i = 7; i >= 0; i--) hlen = hlen << 8 | p[i];
+    /* A text file (JSON lines, CSV, a script) read as a model: its first 8 bytes, all printable,
+     * make an absurd length; say what the file is not rather than quote that number. */
+    int text8 = 1;
+    for (int i = 0; i < 8; i++) text8 &= (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' ||
+                                         p[i] == '\r' || p[i] == '\t';
+    if (text8 && hlen > len - 8)
+        return FAIL("not a uniapprox model file (safetensors): it begins with text, not an "
+                    "8-byte header length");
     if (hlen > MAX_HEADER)
         return FAIL("header length %" PRIu64 " exceeds the limit of %" PRIu64 " bytes", hlen,
                     MAX_HEADER);
