@@ -114,7 +114,7 @@ def test_library_errors_become_exceptions_with_the_message():
     assert info.value.status == 3 and info.value.location.startswith("src/")
     with pytest.raises(ua.NotFoundError, match="unknown family 'nope' \\(families: cheb"):
         ua.fit("x", domain=(0, 1), family="nope")
-    with pytest.raises(ValueError, match="--max-length '0': expected an integer in"):
+    with pytest.raises(ValueError, match="max_length=0: expected an integer in"):
         ua.fit("x", domain=(0, 1), family="cheb", max_length=0)
     with pytest.raises(ua.InvalidArgumentError, match="a >= b"):
         ua.fit("x", domain=(1, 0))
@@ -147,7 +147,7 @@ def test_save_load_pickle(erf_model, tmp_path):
     bad.write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json}")
     with pytest.raises(ua.FileFormatError):
         ua.load(bad)
-    with pytest.raises(ValueError, match="cannot open|No such file"):
+    with pytest.raises(OSError, match="cannot open .*No such file"):
         ua.load(tmp_path / "missing.safetensors")
 
 

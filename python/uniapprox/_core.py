@@ -12,7 +12,7 @@ import numpy as np
 from . import _lib
 from ._lib import lib, check, cstr
 
-__all__ = ["Model", "fit", "fit_data", "load", "families", "family_options", "version",
+__all__ = ["Model", "fit", "fit_data", "fit_graphs", "load", "families", "family_options", "version",
            "build_info", "NotResolvedWarning"]
 
 _KIND_NAMES = ("formula", "function", "samples", "sequences", "graphs")
@@ -76,6 +76,41 @@ def family_options(family):
     return out
 
 
+def _integer(name, value, lo, hi=None):
+    """value as a Python int in [lo, hi] (hi None: no upper bound), or InvalidArgumentError naming
+    the parameter: floats (3.7, even 3.0), bools, strings and anything out of range are refused,
+    never truncated or wrapped around."""
+    ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if ok:
+        v = int(value)
+        ok = v >= lo and (hi is None or v <= hi)
+    if not ok:
+        rng = ("an integer >= %d" % lo) if hi is None else \
+            ("an integer in [%d, %d]" % (lo, hi))
+        raise _lib.InvalidArgumentError(_lib.EINVAL, "%s=%r: expected %s" % (name, value, rng))
+    return v
+
+
+def _check_int_options(family, options):
+    """The integer options (seeds, counts) of options, checked by _integer against the range of
+    the family's option table, so that 3.7 or -1 is refused in Python's words before the
+    library reads the text."""
+    info = _lib.FamilyInfo()
+    if lib.ua_family_info_get(family.encode(), ctypes.byref(info)) != _lib.OK:
+        return  # an unknown family: ua_family_options says so
+    for k in range(info.noptions):
+        o = info.options[k]
+        name = cstr(o.name)
+        py = [key for key in options if _c_name(key) == name and options[key] is not None]
+        if o.type != 1 or not py:
+            continue
+        lo = math.ceil(o.lo) if math.isfinite(o.lo) else -2 ** 63
+        if o.lo_open and lo == o.lo:
+            lo += 1
+        hi = math.floor(o.hi) if math.isfinite(o.hi) else None
+        _integer(py[0], options[py[0]], int(lo), None if hi is None else int(hi))
+
+
 def _option_text(name, value):
     """The text form ua_options_set parses, or None to leave the option at its default."""
     if value is None or value is False:
@@ -105,6 +140,7 @@ def _make_options(family, options):
     if family is None or family == "auto":
         raise _lib.InvalidArgumentError(_lib.EINVAL, "options (%s) need a family: give family="
                                         % ", ".join(k for k, _ in items))
+    _check_int_options(family, options)
     opt = ctypes.c_void_p()
     check(lib.ua_family_options(family.encode(), ctypes.byref(opt)))
     try:
@@ -125,6 +161,24 @@ def _as_c(a):
 def _ptr(a):
     """The address of a NumPy array's data, for an array argument of the C library."""
     return a.__array_interface__["data"][0]
+
+
+def _points(x, din, what="x"):
+    """x as a C-contiguous float64 array of points for a model of din inputs, with the number of
+    points n and whether x was a scalar: (n,), (n, 1) or a scalar for din == 1; (n, din) or
+    (din,) (one point) for din > 1. Anything else raises InvalidArgumentError naming the shape
+    (predict and gradient share it, so both refuse the same inputs with the same words)."""
+    scalar = np.ndim(x) == 0
+    xa = _as_c(x)
+    if xa.ndim == 0 or (xa.ndim == 1 and din > 1 and xa.shape[0] == din):
+        xa = xa.reshape(1, -1) if din > 1 else xa.reshape(1)
+    if (din == 1 and not (xa.ndim == 1 or (xa.ndim == 2 and xa.shape[1] == 1))) or \
+            (din > 1 and (xa.ndim != 2 or xa.shape[1] != din)):
+        raise _lib.InvalidArgumentError(
+            _lib.EINVAL, "%s of shape %s: the model takes %d input%s, give (n, %d)%s"
+            % (what, np.shape(x), din, "" if din == 1 else "s", din,
+               " or (n,)" if din == 1 else " or (%d,) for one point" % din))
+    return xa, xa.shape[0], scalar
 
 
 class Model:
@@ -275,16 +329,7 @@ class Model:
         shape, receives the values (no allocation). A 1-D model answers NaN outside its
         domain."""
         din, dout = self.dims
-        scalar = np.ndim(x) == 0
-        xa = _as_c(x)
-        if xa.ndim == 0 or (xa.ndim == 1 and din > 1):
-            xa = xa.reshape(1, -1) if din > 1 else xa.reshape(1)
-        n = xa.shape[0]
-        if (din == 1 and not (xa.ndim == 1 or (xa.ndim == 2 and xa.shape[1] == 1))) or \
-                (din > 1 and (xa.ndim != 2 or xa.shape[1] != din)):
-            raise _lib.InvalidArgumentError(
-                _lib.EINVAL, "x of shape %s: the model takes %d input%s, give (n, %d)"
-                % (np.shape(x), din, "" if din == 1 else "s", din))
+        xa, n, scalar = _points(x, din)
         shape = (n,) if dout == 1 else (n, dout)
         if out is None:
             out = np.empty(shape)
@@ -293,21 +338,68 @@ class Model:
             raise _lib.InvalidArgumentError(
                 _lib.EINVAL, "out must be a writeable C-contiguous float64 array of shape %s" %
                 (shape,))
-        check(lib.ua_model_predict(self._h, _ptr(xa), n, _ptr(out)))
+        s = lib.ua_model_predict(self._h, _ptr(xa), n, _ptr(out))
+        if s:
+            e = _lib.error(s)
+            if self.kind == "graphs":
+                raise _lib.UnsupportedError(_lib.EUNSUPPORTED, "a graph model predicts graphs, "
+                                            "not points: use Model.predict_graphs(path_or_file)",
+                                            e.location)
+            raise e
         return out[0] if scalar else out
 
     __call__ = predict
 
     def gradient(self, x):
-        """The partial derivatives (n, d) of a single-output model at x (n, d) (analytic, from
-        the family's own representation; families without one raise UnsupportedError)."""
+        """The partial derivatives of a single-output model at x, which takes the shapes predict
+        takes: (n, d) for x (n, d) (or (1, d) for one point (d,)); (n,) for a 1-D model's x (n,)
+        or (n, 1), a scalar for a scalar. Analytic, from the family's own representation;
+        families without one raise UnsupportedError."""
         din, _ = self.dims
-        xa = _as_c(x)
-        if xa.ndim == 1:
-            xa = xa.reshape(-1, din) if din > 1 else xa.reshape(-1, 1)
-        g = np.empty((xa.shape[0], din))
-        check(lib.ua_model_gradient(self._h, _ptr(xa), xa.shape[0], _ptr(g)))
-        return g[:, 0] if din == 1 else g
+        xa, n, scalar = _points(x, din)
+        g = np.empty((n, din))
+        s = lib.ua_model_gradient(self._h, _ptr(xa), n, _ptr(g))
+        if s:
+            e = _lib.error(s)
+            if "has no analytic gradient" in e.message:  # the library says EINVAL; for Python
+                raise _lib.UnsupportedError(_lib.EUNSUPPORTED, e.message, e.location)
+            raise e
+        if din == 1:
+            return g[0, 0] if scalar else g[:, 0]
+        return g
+
+    def predict_graphs(self, graphs):
+        """A graph model (kind "graphs", docs/graph.md) on a file of graphs in the JSON-lines
+        format `uniapprox fit` reads (ua_graphs_read; untrusted input, targets ignored): graphs
+        is a path or an open file. Returns (R, k): R the graphs of the file (the nodes, for a
+        model of node targets), k outputs per row (class probabilities, each row summing to 1,
+        for a classifier; values in target units otherwise)."""
+        if hasattr(graphs, "read"):  # an open file: its text through a temporary file
+            data = graphs.read()
+            with tempfile.TemporaryDirectory(prefix="uniapprox") as d:
+                p = os.path.join(d, "graphs.jsonl")
+                with open(p, "wb") as f:
+                    f.write(data.encode() if isinstance(data, str) else data)
+                try:
+                    return self.predict_graphs(p)
+                except _lib.UniapproxError as e:
+                    raise type(e)(e.status, e.message.replace(p, "the file"), e.location) \
+                        from None
+        g = ctypes.POINTER(_lib.GraphsHead)()
+        check(lib.ua_graphs_read(os.fsencode(graphs), ctypes.byref(g)))
+        try:
+            y, k, cls = _lib.c_double_p(), _lib.size_t(), ctypes.c_int()
+            check(lib.ua_model_predict_graphs(self._h, g, ctypes.byref(y), ctypes.byref(k),
+                                              ctypes.byref(cls)))
+            node = self.metadata.get("graph_level") == "node"
+            rows = g.contents.nnodes if node else g.contents.ngraphs
+            try:
+                return np.ctypeslib.as_array(y, shape=(rows, k.value)).copy() \
+                    if rows * k.value else np.empty((rows, k.value))
+            finally:
+                _lib.free(ctypes.cast(y, ctypes.c_void_p))
+        finally:
+            lib.ua_graphs_free(g)
 
     # --- files --------------------------------------------------------------------------------
     def save(self, path):
@@ -329,7 +421,11 @@ class Model:
             p = os.path.join(d, "m.safetensors")
             with open(p, "wb") as f:
                 f.write(data)
-            return load(p)
+            try:
+                return load(p)
+            except _lib.UniapproxError as e:  # the message names the bytes, not the temporary file
+                msg = e.message.replace("'%s'" % p, "the bytes").replace(p, "the bytes")
+                raise type(e)(e.status, msg, e.location) from None
 
     def export_c(self, path=None, name="ua_approx", type="double"):
         """A standalone C99 function evaluating the model with no dependency but <math.h>
@@ -354,6 +450,12 @@ def load(path):
     """Reads a model file written by Model.save() or `uniapprox fit` (validated as untrusted
     input: malformed files raise FileFormatError with the reason)."""
     h = ctypes.c_void_p()
+    try:
+        with open(path, "rb"):  # a file that cannot be read is an OSError, as open() raises
+            pass
+    except OSError as e:
+        raise _lib.LibraryIOError(_lib.EIO, "cannot open '%s': %s" % (os.fsdecode(path),
+                                                                      e.strerror or e)) from None
     check(lib.ua_model_load(os.fsencode(path), ctypes.byref(h)))
     return Model(h)
 
@@ -380,16 +482,48 @@ def _parse_domain(domain, d, vars_c):
     return lo, hi
 
 
+def _text_domain(domain):
+    """The intervals of a domain of text ("a:b,c:d" or "x=a:b,y=c:d"): their number and the
+    variable names it gives (None when the intervals are not named)."""
+    parts = [t.strip() for t in domain.split(",")]
+    names = [t.split("=", 1)[0].strip() for t in parts]
+    named = all("=" in t for t in parts)
+    return len(parts), (names if named else None)
+
+
 def _domain_dim(domain):
     """The number of variables a domain names (1 for (a, b) or "a:b")."""
     if isinstance(domain, str):
-        return None
+        n, _ = _text_domain(domain)
+        return n if n > 1 else None
     shape = np.shape(domain)
     return 1 if shape == (2,) else (shape[0] if len(shape) == 2 else None)
 
 
 def _default_vars(d):
     return ["x", "y", "z"][:d] if d <= 3 else ["x%d" % (i + 1) for i in range(d)]
+
+
+def _returned(r, n):
+    """The n values a function returned for n points, as float64 (n,): (n,) or (n, 1), or a
+    scalar for one point. None, other shapes, and values that are not real numbers raise
+    TypeError / ValueError saying what the function returned."""
+    if r is None:
+        raise TypeError("the function returned None (it must return %d value%s, one per point)"
+                        % (n, "" if n == 1 else "s"))
+    try:
+        a = np.asarray(r)
+    except Exception:  # noqa: BLE001 -- a ragged sequence and the like
+        raise TypeError("the function returned a %s that is not an array of numbers"
+                        % type(r).__name__) from None
+    if a.dtype == object or not (np.issubdtype(a.dtype, np.number) or a.dtype == np.bool_) \
+            or np.iscomplexobj(a):
+        raise TypeError("the function returned %s of dtype %s (it must return real numbers)"
+                        % (type(r).__name__, a.dtype))
+    if a.shape not in ((n,), (n, 1)) and not (n == 1 and a.size == 1):
+        raise ValueError("the function returned %d values of shape %s for %d points (it must "
+                         "return shape (%d,))" % (a.size, a.shape, n, n))
+    return a.astype(np.float64).reshape(n)
 
 
 class _Batch:
@@ -407,15 +541,11 @@ class _Batch:
             shape = (n,) if self.d == 1 else (n, self.d)
             xa = np.ctypeslib.as_array(x, shape=shape)
             xa.flags.writeable = False
-            v = np.asarray(self.f(xa), dtype=np.float64)
-            if v.shape != (n,):
-                if v.size != n:
-                    raise ValueError("the function returned %d values (shape %s) for %d points"
-                                     % (v.size, v.shape, n))
-                v = v.reshape(n)
-            np.ctypeslib.as_array(y, shape=(n,))[:] = v
+            np.ctypeslib.as_array(y, shape=(n,))[:] = _returned(self.f(xa), n)
             return _lib.OK
         except BaseException as e:  # noqa: B902 -- kept and raised again by fit()
+            # (KeyboardInterrupt, SystemExit, GeneratorExit too: an exception cannot cross the C
+            # frames; fit() raises it again as itself once the library has returned)
             if self.error is None:
                 self.error = e
             return _lib.EDOMAIN
@@ -439,11 +569,17 @@ class _Problem:
         if isinstance(cb, _Batch) and cb.error is not None:
             err = cb.error
             cb.error = None
+            if not isinstance(err, Exception):  # KeyboardInterrupt, SystemExit, GeneratorExit
+                raise err
+            # the library's words (where, which batch) and the function's own
+            e = type(e)(e.status, "%s: %s: %s" % (e.message, type(err).__name__, err), e.location)
             raise e from err
         raise e
 
 
 def _formula_problem(spec, domain, vars, sample_prec, fill_removable):
+    if vars is None and isinstance(domain, str):
+        vars = _text_domain(domain)[1]  # "x=-1:1,y=0:2" names the variables
     d = len(vars) if vars is not None else (_domain_dim(domain) or 1)
     names = list(vars) if vars is not None else _default_vars(d)
     arr = (ctypes.c_char_p * d)(*[v.encode() for v in names])
@@ -473,7 +609,11 @@ def _function_problem(f, domain, dim):
     d = dim or _domain_dim(domain)
     if d is None:
         raise _lib.InvalidArgumentError(_lib.EINVAL, "give dim= with a domain of text")
-    lo, hi = _parse_domain(domain, d, None)
+    d = _integer("dim", d, 1)
+    names = _text_domain(domain)[1] if isinstance(domain, str) else None
+    arr = (ctypes.c_char_p * d)(*[v.encode() for v in (names or _default_vars(d))]) \
+        if isinstance(domain, str) and (names is None or len(names) == d) else None
+    lo, hi = _parse_domain(domain, d, arr)
     cb = _Batch(f, d)
     desc = getattr(f, "__qualname__", None) or getattr(f, "__name__", None) or repr(f)
     p = ctypes.c_void_p()
@@ -482,28 +622,41 @@ def _function_problem(f, domain, dim):
     return _Problem(p, cb)
 
 
-def _samples_problem(X, y, test):
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
+def _table(X, y, names=("X", "y"), d=None, k=None):
+    """X (n, d) and y (n, k) as C-contiguous float64 arrays from X (n, d) or (n,) and y (n,) or
+    (n, k); with d and k given (a test set), their widths must be those. Other shapes raise
+    InvalidArgumentError naming both shapes; nothing is reshaped but a vector to a column."""
+    X0, y0 = np.asarray(X), np.asarray(y)
+    try:
+        X, y = np.asarray(X0, dtype=np.float64), np.asarray(y0, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise _lib.InvalidArgumentError(_lib.EINVAL, "%s and %s must be numbers: %s"
+                                        % (names[0], names[1], e)) from None
     if X.ndim == 1:
         X = X.reshape(-1, 1)
     if y.ndim == 1:
         y = y.reshape(-1, 1)
-    if X.ndim != 2 or y.ndim != 2 or X.shape[0] != y.shape[0]:
+    if X.ndim != 2 or y.ndim != 2 or X.shape[0] != y.shape[0] or \
+            (d is not None and X.shape[1] != d) or (k is not None and y.shape[1] != k):
+        want = ("give %s (n, d) and %s (n,) or (n, k)" % names) if d is None else \
+            ("give %s (n, %d) and %s (n,%s) like the training data"
+             % (names[0], d, names[1], "" if k == 1 else " %d" % k))
         raise _lib.InvalidArgumentError(
-            _lib.EINVAL, "X of shape %s and y of shape %s: give X (n, d) and y (n,) or (n, k)"
-            % (X.shape, y.shape))
-    X, y = np.ascontiguousarray(X), np.ascontiguousarray(y)
+            _lib.EINVAL, "%s of shape %s and %s of shape %s: %s"
+            % (names[0], X0.shape, names[1], y0.shape, want))
+    return np.ascontiguousarray(X), np.ascontiguousarray(y)
+
+
+def _samples_problem(X, y, test):
+    X, y = _table(X, y)
+    if test is not None:
+        if not isinstance(test, (tuple, list)) or len(test) != 2:
+            raise _lib.InvalidArgumentError(_lib.EINVAL, "test must be a pair (X_test, y_test)")
+        tx, ty = _table(test[0], test[1], ("X_test", "y_test"), X.shape[1], y.shape[1])
     p = ctypes.c_void_p()
     check(lib.ua_problem_samples(_ptr(X), _ptr(y), X.shape[0], X.shape[1], y.shape[1],
                                  ctypes.byref(p)))
     if test is not None:
-        tx = np.ascontiguousarray(np.asarray(test[0], dtype=np.float64).reshape(-1, X.shape[1]))
-        ty = np.ascontiguousarray(np.asarray(test[1], dtype=np.float64).reshape(-1, y.shape[1]))
-        if tx.shape[0] != ty.shape[0]:
-            lib.ua_problem_free(p)
-            raise _lib.InvalidArgumentError(_lib.EINVAL, "test set: %d rows of X, %d of y"
-                                            % (tx.shape[0], ty.shape[0]))
         s = lib.ua_problem_set_test(p, _ptr(tx), _ptr(ty), tx.shape[0])
         if s:
             e = _lib.error(s)
@@ -513,6 +666,10 @@ def _samples_problem(X, y, test):
 
 
 def _fit_problem(prob, family, options, measure, check_points, strict):
+    if check_points is not None:  # the rule of the command line's --points, before the fit
+        mo = _lib.MeasureOptions()
+        lib.ua_measure_options_default(ctypes.byref(mo))
+        _integer("check_points", check_points, 2, mo.max_points)
     opt = _make_options(family, options)
     m = ctypes.c_void_p()
     try:
@@ -528,8 +685,8 @@ def _fit_problem(prob, family, options, measure, check_points, strict):
     if measure:
         mo = _lib.MeasureOptions()
         lib.ua_measure_options_default(ctypes.byref(mo))
-        if check_points is not None:
-            mo.check_points = int(check_points)
+        if check_points is not None:  # the rule of the command line's --points
+            mo.check_points = _integer("check_points", check_points, 2, mo.max_points)
         res = _lib.Measurement()
         s2 = lib.ua_model_measure(model._h, prob.h, ctypes.byref(mo), ctypes.byref(res))
         if s2:
@@ -593,4 +750,16 @@ def fit_data(X, y, *, family=None, test=None, measure=True, **options):
     ("kernel", "mlp", "rf", ... ; None: the library's choice) and its options as in fit().
     test=(X_test, y_test) is a held-out set the fit reports on (test_rmse in .errors)."""
     with _samples_problem(X, y, test) as prob:
+        return _fit_problem(prob, family, options, measure, None, False)
+
+
+def fit_graphs(train, test=None, *, family="graph", measure=True, **options):
+    """Fits a data set of graphs (docs/graph.md): train and test (None: none) are paths of
+    JSON-lines graph files (ua_problem_read_graphs, untrusted input), family "graph" and its
+    options as in fit(). The model's errors hold train_/test_ accuracy (classes) or mae, rmse;
+    Model.predict_graphs predicts new graphs."""
+    p = ctypes.c_void_p()
+    check(lib.ua_problem_read_graphs(os.fsencode(train),
+                                     None if test is None else os.fsencode(test), ctypes.byref(p)))
+    with _Problem(p) as prob:
         return _fit_problem(prob, family, options, measure, None, False)

@@ -106,19 +106,47 @@ _CLASSES = {ENOMEM: LibraryMemoryError, EINVAL: InvalidArgumentError, EPARSE: Pa
             ENOTRESOLVED: NotResolvedError, EUNSUPPORTED: UnsupportedError,
             ENOTFOUND: NotFoundError, EDIVERGED: DivergedError}
 
-_TAG = re.compile(r"\s*\[([^\[\]]+:\d+)\]$")
+# the library tags each message with " [src/file.c:N]", also a lower layer's message quoted
+# inside another one: every tag goes, as the CLI does (cli/common.c, ua_cli_error_text)
+_TAG = re.compile(r" ?\[((?:src|cli)/[^\[\]\s]*:\d+)\]")
 
 
 def error(status, cause=None):
-    """The exception for a failed call's status, with this thread's last library message."""
+    """The exception for a failed call's status, with this thread's last library message (its
+    source tags removed, the first kept as .location, command-line option names as Python's)."""
     text = lib.ua_last_error().decode("utf-8", "replace")
-    m = _TAG.search(text)
-    location = m.group(1) if m else ""
-    if m:
-        text = text[:m.start()]
+    tags = _TAG.findall(text)
+    location = tags[-1] if tags else ""
+    text = python_words(_TAG.sub("", text)).strip()
     if not text:
         text = _strerror(status)
     return _CLASSES.get(status, UniapproxError)(status, text, location)
+
+
+_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+def _py_option(m):
+    name = m.group(1).replace("-", "_")
+    if m.group(1) == "family":
+        fams = re.split(r",\s*|\s+or\s+", m.group(3) or "")
+        return "family=" + ", ".join(repr(f) for f in fams if f)
+    if m.group(2) is not None:
+        v = m.group(2)
+        return "%s=%s" % (name, v if _NUMBER.match(v) else repr(v))
+    if m.group(1) == "fill-removable":  # "--fill-removable fills it": fit()'s flag, set
+        return name + "=True"
+    return name
+
+
+_OPTION = re.compile(r"--([a-z][a-z0-9-]*)(?: '([^']*)'|(?<=--family) ([a-z0-9]+(?:(?:, | or )[a-z0-9]+)*))?")
+
+
+def python_words(text):
+    """A library message with the command line's option names as the Python parameters:
+    "--seed '-1'" -> "seed=-1", "--fill-removable" -> "fill_removable=True", "--family kernel,
+    mlp" -> "family='kernel', 'mlp'", "--max-length" -> "max_length"."""
+    return _OPTION.sub(_py_option, text)
 
 
 def check(status):
@@ -186,62 +214,82 @@ class Measurement(ctypes.Structure):
                 ("tol_rel", ctypes.c_double), ("resolved", ctypes.c_int)]
 
 
+class GraphsHead(ctypes.Structure):
+    """The first fields of a ua_graphs (uniapprox/graphs.h): the set's sizes. Only read, through
+    a pointer the library allocated; the rest of the struct stays the library's."""
+    _fields_ = [("ngraphs", size_t), ("nnodes", size_t), ("nedges", size_t)]
+
+
 def _proto(name, restype, *argtypes):
     f = getattr(lib, name)
     f.restype = restype
     f.argtypes = list(argtypes)
 
 
-_proto("ua_strerror", ctypes.c_char_p, ctypes.c_int)
-_proto("ua_last_error", ctypes.c_char_p)
-_proto("ua_clear_error", None)
-_proto("ua_version", ctypes.c_char_p)
-_proto("ua_version_components", size_t)
-_proto("ua_version_component", _S, size_t, ctypes.POINTER(Component))
-_proto("ua_target_parse", _S, ctypes.c_char_p, c_char_pp, size_t, _PP)
-_proto("ua_target_free", None, _P)
-_proto("ua_target_dim", size_t, _P)
-_proto("ua_target_var", ctypes.c_char_p, _P, size_t)
-_proto("ua_box_parse", _S, ctypes.c_char_p, c_char_pp, size_t, _A, _A)
-_proto("ua_problem_formula", _S, _P, _A, _A, _PP)
-_proto("ua_problem_callback_batch", _S, BATCH_FN, ctypes.c_void_p, size_t, _A,
-       _A, ctypes.c_char_p, _PP)
-_proto("ua_problem_samples", _S, _A, _A, size_t, size_t, size_t, _PP)
-_proto("ua_problem_set_test", _S, _P, _A, _A, size_t)
-_proto("ua_problem_set_sample_prec", _S, _P, ctypes.c_long)
-_proto("ua_problem_set_fill_removable", _S, _P, ctypes.c_int)
-_proto("ua_problem_free", None, _P)
-_proto("ua_problem_dim", size_t, _P)
-_proto("ua_family_count", size_t)
-_proto("ua_family_info_at", _S, size_t, ctypes.POINTER(FamilyInfo))
-_proto("ua_family_info_get", _S, ctypes.c_char_p, ctypes.POINTER(FamilyInfo))
-_proto("ua_family_choose", _S, _P, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_char_p))
-_proto("ua_family_options", _S, ctypes.c_char_p, _PP)
-_proto("ua_options_set", _S, _P, ctypes.c_char_p, ctypes.c_char_p)
-_proto("ua_options_free", None, _P)
-_proto("ua_fit", _S, _P, ctypes.c_char_p, _P, ctypes.c_void_p, _PP)
-_proto("ua_measure_options_default", None, ctypes.POINTER(MeasureOptions))
-_proto("ua_model_measure", _S, _P, _P, ctypes.POINTER(MeasureOptions), ctypes.POINTER(Measurement))
-_proto("ua_measurement_free", None, ctypes.POINTER(Measurement))
-_proto("ua_model_free", None, _P)
-_proto("ua_model_family", ctypes.c_char_p, _P)
-_proto("ua_model_target", ctypes.c_char_p, _P)
-_proto("ua_model_dims", None, _P, ctypes.POINTER(size_t), ctypes.POINTER(size_t))
-_proto("ua_model_box", None, _P, ctypes.POINTER(size_t), ctypes.POINTER(c_double_p),
-       ctypes.POINTER(c_double_p))
-_proto("ua_model_kind", ctypes.c_int, _P)
-_proto("ua_model_predict", _S, _P, _A, size_t, _A)
-_proto("ua_model_gradient", _S, _P, _A, size_t, _A)
-_proto("ua_model_save", _S, _P, ctypes.c_char_p)
-_proto("ua_model_load", _S, ctypes.c_char_p, _PP)
-_proto("ua_model_export_c", _S, _P, ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p)
-_proto("ua_model_describe", _S, _P, ctypes.POINTER(ctypes.c_void_p))
-_proto("ua_model_meta", ctypes.c_char_p, _P, ctypes.c_char_p)
-_proto("ua_model_set_meta", _S, _P, ctypes.c_char_p, ctypes.c_char_p)
-_proto("ua_model_meta_count", size_t, _P)
-_proto("ua_model_meta_at", None, _P, size_t, ctypes.POINTER(ctypes.c_char_p),
-       ctypes.POINTER(ctypes.c_char_p))
+def _prototypes():
+    _proto("ua_strerror", ctypes.c_char_p, ctypes.c_int)
+    _proto("ua_last_error", ctypes.c_char_p)
+    _proto("ua_clear_error", None)
+    _proto("ua_version", ctypes.c_char_p)
+    _proto("ua_version_components", size_t)
+    _proto("ua_version_component", _S, size_t, ctypes.POINTER(Component))
+    _proto("ua_target_parse", _S, ctypes.c_char_p, c_char_pp, size_t, _PP)
+    _proto("ua_target_free", None, _P)
+    _proto("ua_target_dim", size_t, _P)
+    _proto("ua_target_var", ctypes.c_char_p, _P, size_t)
+    _proto("ua_box_parse", _S, ctypes.c_char_p, c_char_pp, size_t, _A, _A)
+    _proto("ua_problem_formula", _S, _P, _A, _A, _PP)
+    _proto("ua_problem_callback_batch", _S, BATCH_FN, ctypes.c_void_p, size_t, _A,
+           _A, ctypes.c_char_p, _PP)
+    _proto("ua_problem_samples", _S, _A, _A, size_t, size_t, size_t, _PP)
+    _proto("ua_problem_set_test", _S, _P, _A, _A, size_t)
+    _proto("ua_problem_set_sample_prec", _S, _P, ctypes.c_long)
+    _proto("ua_problem_set_fill_removable", _S, _P, ctypes.c_int)
+    _proto("ua_problem_free", None, _P)
+    _proto("ua_problem_dim", size_t, _P)
+    _proto("ua_family_count", size_t)
+    _proto("ua_family_info_at", _S, size_t, ctypes.POINTER(FamilyInfo))
+    _proto("ua_family_info_get", _S, ctypes.c_char_p, ctypes.POINTER(FamilyInfo))
+    _proto("ua_family_choose", _S, _P, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_char_p))
+    _proto("ua_family_options", _S, ctypes.c_char_p, _PP)
+    _proto("ua_options_set", _S, _P, ctypes.c_char_p, ctypes.c_char_p)
+    _proto("ua_options_free", None, _P)
+    _proto("ua_fit", _S, _P, ctypes.c_char_p, _P, ctypes.c_void_p, _PP)
+    _proto("ua_measure_options_default", None, ctypes.POINTER(MeasureOptions))
+    _proto("ua_model_measure", _S, _P, _P, ctypes.POINTER(MeasureOptions), ctypes.POINTER(Measurement))
+    _proto("ua_measurement_free", None, ctypes.POINTER(Measurement))
+    _proto("ua_model_free", None, _P)
+    _proto("ua_model_family", ctypes.c_char_p, _P)
+    _proto("ua_model_target", ctypes.c_char_p, _P)
+    _proto("ua_model_dims", None, _P, ctypes.POINTER(size_t), ctypes.POINTER(size_t))
+    _proto("ua_model_box", None, _P, ctypes.POINTER(size_t), ctypes.POINTER(c_double_p),
+           ctypes.POINTER(c_double_p))
+    _proto("ua_model_kind", ctypes.c_int, _P)
+    _proto("ua_model_predict", _S, _P, _A, size_t, _A)
+    _proto("ua_model_gradient", _S, _P, _A, size_t, _A)
+    _proto("ua_model_save", _S, _P, ctypes.c_char_p)
+    _proto("ua_model_load", _S, ctypes.c_char_p, _PP)
+    _proto("ua_model_export_c", _S, _P, ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p)
+    _proto("ua_model_describe", _S, _P, ctypes.POINTER(ctypes.c_void_p))
+    _proto("ua_model_meta", ctypes.c_char_p, _P, ctypes.c_char_p)
+    _proto("ua_model_set_meta", _S, _P, ctypes.c_char_p, ctypes.c_char_p)
+    _proto("ua_model_meta_count", size_t, _P)
+    _proto("ua_model_meta_at", None, _P, size_t, ctypes.POINTER(ctypes.c_char_p),
+           ctypes.POINTER(ctypes.c_char_p))
 
+    _proto("ua_problem_read_graphs", _S, ctypes.c_char_p, ctypes.c_char_p, _PP)
+    _proto("ua_graphs_read", _S, ctypes.c_char_p, ctypes.POINTER(ctypes.POINTER(GraphsHead)))
+    _proto("ua_graphs_free", None, ctypes.POINTER(GraphsHead))
+    _proto("ua_model_predict_graphs", _S, _P, ctypes.POINTER(GraphsHead), ctypes.POINTER(c_double_p), ctypes.POINTER(size_t),
+           ctypes.POINTER(ctypes.c_int))
+
+
+try:
+    _prototypes()
+except AttributeError as e:  # another library than libuniapprox, or an old one
+    raise ImportError(
+        "uniapprox: %r is not a usable libuniapprox (%s); set UNIAPPROX_LIBRARY to the path of "
+        "libuniapprox.so" % (LIBRARY_PATH, e)) from None
 
 def _strerror(status):
     return lib.ua_strerror(status).decode()

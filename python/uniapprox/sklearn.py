@@ -32,6 +32,8 @@ _SAMPLES = 1 << 2  # UA_ACCEPTS(UA_PROBLEM_SAMPLES)
 _OWN = {"seed", "classify", "task", "samples"}
 # families that take several target columns at once
 _MULTIOUTPUT = {"kernel", "mlp", "rf"}
+# 1-D families defined on the training range of x only (NaN outside: see _refuse_outside)
+_RANGE_ONLY = {"cheb", "spline"}
 
 
 def _sample_families():
@@ -116,7 +118,27 @@ class _Estimator(BaseEstimator):
     def _predict_raw(self, X):
         check_is_fitted(self, "model_")
         X = _validate(self, X, reset=False, dtype=np.float64, order="C")
-        return self.model_.predict(X)
+        y = self.model_.predict(X)
+        if not np.all(np.isfinite(y)):
+            self._refuse_outside(X, y)
+        return y
+
+    def _refuse_outside(self, X, y):
+        """cheb and spline are defined on the training range of x only (the library answers NaN
+        outside it, as a Chebyshev series or spline of a formula is on its domain): a prediction
+        there is refused with a ValueError naming the range, never returned as NaN."""
+        rng = getattr(self, "x_range_", None)
+        bad = ~np.all(np.isfinite(y.reshape(len(y), -1)), axis=1)
+        if rng is not None:
+            out = np.flatnonzero(bad & ((X[:, 0] < rng[0]) | (X[:, 0] > rng[1])))
+            if out.size:
+                raise ValueError(
+                    "family %r predicts only inside the training range [%.17g, %.17g] of x "
+                    "(it does not extrapolate): %d of %d points lie outside, the first x = %.17g;"
+                    " fit on data that covers them, or use family 'kernel', 'mlp' or 'rf'"
+                    % (self.family, rng[0], rng[1], out.size, len(X), X[out[0], 0]))
+        raise ValueError("the %r model predicted %d non-finite values of %d (the first at row %d)"
+                         % (self.family, int(bad.sum()), len(X), int(np.flatnonzero(bad)[0])))
 
 
 class UniapproxRegressor(RegressorMixin, _Estimator):
@@ -132,6 +154,8 @@ class UniapproxRegressor(RegressorMixin, _Estimator):
                          multi_output=self.family in _MULTIOUTPUT, ensure_min_samples=2)
         self._y_columns = y.shape[1] if y.ndim == 2 else 0
         self.model_ = self._fit_model(X, y, {})
+        if self.model_.dims[0] == 1 and self.family in _RANGE_ONLY:
+            self.x_range_ = (float(X[:, 0].min()), float(X[:, 0].max()))
         return self
 
     def predict(self, X):
