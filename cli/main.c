@@ -11,7 +11,7 @@ static const struct {
     const char *summary;
 } commands[] = { /* sorted by name */
     { "check", cmd_check, "re-measure a model's errors against the MPFR reference" },
-    { "data", cmd_data, "write a synthetic sequence task (inputs and targets as .npy)" },
+    { "data", cmd_data, "write a synthetic task: a sequence task (.npy) or a graph task (csl, cycles, molecule)" },
     { "demo", cmd_demo, "fit a set of real targets and print a table (the main job)" },
     { "eval", cmd_eval, "evaluate a model at points" },
     { "export", cmd_export, "emit a standalone C function for a model" },
@@ -28,8 +28,13 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: uniapprox <command> [options]   (uniapprox <command> --help for details)\n\n"
                "commands:\n");
+    /* the summaries in one column, at least two spaces after the longest name (the man page's
+     * converter, scripts/gen-man.sh, reads "  NAME  summary" as an entry) */
+    int w = 0;
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        if ((int)strlen(commands[i].name) > w) w = (int)strlen(commands[i].name);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-*s  %s\n", w, commands[i].name, commands[i].summary);
     fprintf(f, "\noptions: uniapprox --debug COMMAND ... keeps the library's source locations in\n"
                "error messages\nexit codes: 0 ok, 1 failure (or not resolved), 2 bad usage or bad input, 3 an\n"
                "output cannot be written\n");

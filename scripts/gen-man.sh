@@ -19,10 +19,12 @@ version=$("$UA" --version | sed -n '1s/^uniapprox //p')
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# help2roff MODE TITLE NAME SUMMARY < help > roff. MODE "page": a whole page (.TH, NAME,
+# help2roff MODE TITLE NAME SUMMARY [COMMANDS] < help > roff (COMMANDS: the command names, whose
+# "  NAME summary" lines are entries even with one space between). MODE "page": a whole page (.TH, NAME,
 # SYNOPSIS); "fragment": only the body (a family's options appended to uniapprox-fit.1).
 help2roff() {
-    awk -v mode="$1" -v title="$2" -v name="$3" -v summary="$4" -v version="$version" '
+    awk -v mode="$1" -v title="$2" -v name="$3" -v summary="$4" -v version="$version" \
+        -v cmds="${5:-}" '
     function esc(s) {
         gsub(/\\/, "\\e", s)
         gsub(/-/, "\\-", s)
@@ -106,6 +108,18 @@ help2roff() {
         tp = 0; pp = 0
         next
     }
+    cmds != "" && /^  [a-z][a-z0-9-]* [^ ]/ && index(" " cmds " ", " " $1 " ") {
+        # "  NAME summary": a known command name with a gap of one space is still an entry
+        endnf()
+        body()
+        desc = $0
+        sub(/^  [^ ]+ +/, "", desc)
+        print ".TP"
+        print "\\fB" esc($1) "\\fR"
+        out(desc)
+        tp = 1; pp = 0
+        next
+    }
     /^  [^ ]/ && match($0, /^  [^ ]([^ ]| [^ ])*  +[^ ]/) {   # "  TERM   description"
         endnf()
         body()
@@ -147,7 +161,8 @@ awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print } on && /^$/ { exit 
 
 {
     help2roff page uniapprox uniapprox \
-        "universal function approximation with measured (and verified) errors" < "$tmp/top"
+        "universal function approximation with measured (and verified) errors" \
+        "$(awk '{ print $1 }' "$tmp/commands" | tr '\n' ' ')" < "$tmp/top"
     echo '.SH "SEE ALSO"'
     sep=""
     while read -r cmd summary; do

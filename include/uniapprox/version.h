@@ -19,7 +19,7 @@ const char *ua_version(void);
 /* One library uniapprox depends on. Strings are static storage. */
 typedef struct {
     const char *name;     /* "MPFR", "GMP", "OpenBLAS", "LAPACK", "FFTW", "cJSON", "OpenMP",
-                             "compiler" */
+                             "compiler", "Arb", "FLINT" */
     const char *compiled; /* the version of its headers when uniapprox was compiled ("4.2.0");
                              "" when its headers do not say */
     const char *running;  /* the version of the library loaded now, as the library itself reports
@@ -33,7 +33,7 @@ size_t ua_version_components(void);
 
 /*
  * The i-th component (i < ua_version_components()) into *out, in the order MPFR, GMP, OpenBLAS,
- * LAPACK, FFTW, cJSON, OpenMP, compiler. The running versions are read once, on the first call
+ * LAPACK, FFTW, cJSON, OpenMP, compiler, Arb, FLINT. The running versions are read once, on the first call
  * (thread-safe). A compiled and a running version that differ mean the program runs against
  * other shared libraries than it was built with (no error: the caller decides).
  * Errors: UA_EINVAL (out NULL), UA_ENOTFOUND (i past the end).

@@ -2,9 +2,11 @@
  * The library's version and its dependencies' versions (uniapprox/version.h): each one as its
  * headers said when this file was compiled, and as the loaded library reports it now.
  */
+#include <arb.h>
 #include <cblas.h>
 #include <cjson/cJSON.h>
 #include <fftw3.h>
+#include <flint/flint.h>
 #include <gmp.h>
 #include <lapack.h>
 #include <mpfr.h>
@@ -23,7 +25,7 @@
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
-#define NCOMPONENTS 8
+#define NCOMPONENTS 10
 
 static ua_component components[NCOMPONENTS];
 static char openblas_compiled[32], openblas_running[160], lapack_running[32], cjson_running[32];
@@ -79,6 +81,9 @@ static void fill(void)
 #else
     components[7] = (ua_component){"compiler", "", ""};
 #endif
+    /* the ball arithmetic of the proofs (check --prove, lipschitz, report --prove) */
+    components[8] = (ua_component){"Arb", ARB_VERSION, arb_version};
+    components[9] = (ua_component){"FLINT", FLINT_VERSION, flint_version};
 }
 
 const char *ua_version(void) { return UA_LIBRARY_VERSION; }
