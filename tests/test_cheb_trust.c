@@ -429,6 +429,62 @@ static void test_rel_tol_signs(void **st)
     ua_model_free(m);
 }
 
+/* ---- 4. sampling at the reference's precision: the default reaches it pointwise ------------- */
+
+/* sqrt(x^2+1)-x on [0, 30] (a new input of the issue's erfc(x) exp(x^2) kind): its double
+ * evaluation cancels (the probe switches to MPFR sampling) and its values fall from 1 to 1/60.
+ * A tolerance relative to max|f| leaves 44 ulps where f is smallest (measured with --tol eps);
+ * the default then fits to 2 ulps of |f(x)| (pieces of range <= 2) and the measurement against
+ * MPFR finds at most 8 ulps, with the note saying so. */
+static void test_default_pointwise_mpfr(void **st)
+{
+    (void)st;
+    ua_status fs;
+    ua_measurement r;
+    ua_model *m = fit_measure("sqrt(x^2+1)-x", 0.0, 30.0, NULL, &fs, &r);
+    if (fs != UA_OK || !r.resolved) fail_msg("not resolved (fit %d)", (int)fs);
+    const char *note = ua_model_meta(m, "fit_note");
+    assert_non_null(note);
+    assert_non_null(strstr(note, "pointwise relative"));
+    assert_true(ua_cheb_npieces(state_of(m)) >= 3);
+    ASSERT_LE(r.err.max_ulp64, 8.0);
+    ASSERT_LE(r.err.max_rel, 8.0 * DBL_EPSILON);
+    ua_measurement_free(&r);
+    ua_model_free(m);
+    /* a tolerance given keeps its meaning: one series, relative to max|f| */
+    static const char *const kv[] = { "tol", "2.220446049250313e-16", NULL };
+    m = fit_measure("sqrt(x^2+1)-x", 0.0, 30.0, kv, &fs, &r);
+    assert_int_equal(fs, UA_OK);
+    assert_int_equal(ua_cheb_npieces(state_of(m)), 1);
+    assert_null(ua_model_meta(m, "fit_note"));
+    ASSERT_LE(16.0, r.err.max_ulp64); /* measured 44 */
+    ua_measurement_free(&r);
+    ua_model_free(m);
+}
+
+/* ---- 7. the RMS of errors near 1e+-300 --------------------------------------------------------- */
+
+/* The measurement's RMS is a scaled sum of squares (src/verify): errors near 1e284 (f = 1e300
+ * sin x) squared overflowed to an RMS of Inf, errors near 1e-316 underflowed to 0. Identities:
+ * max / sqrt(N) <= RMS <= max over the N finite points. */
+static void test_rms_extreme_scales(void **st)
+{
+    (void)st;
+    static const char *const specs[] = { "1e300*sin(x)", "1e-300*sin(x)" };
+    for (size_t k = 0; k < 2; k++) {
+        ua_status fs;
+        ua_measurement r;
+        ua_model *m = fit_measure(specs[k], -1.0, 1.0, NULL, &fs, &r);
+        size_t n = r.err.npoints - r.err.n_nonfinite_ref;
+        if (!(r.err.max_abs > 0.0)) fail_msg("%s: no error to average", specs[k]);
+        if (!(r.err.rms_abs <= r.err.max_abs && r.err.rms_abs >= r.err.max_abs / sqrt((double)n)))
+            fail_msg("%s: rms %g outside [max / sqrt(N), max] = [%g, %g]", specs[k],
+                     r.err.rms_abs, r.err.max_abs / sqrt((double)n), r.err.max_abs);
+        ua_measurement_free(&r);
+        ua_model_free(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +498,8 @@ int main(void)
         cmocka_unit_test(test_rel_tol_erf),
         cmocka_unit_test(test_rel_tol_sin),
         cmocka_unit_test(test_rel_tol_signs),
+        cmocka_unit_test(test_default_pointwise_mpfr),
+        cmocka_unit_test(test_rms_extreme_scales),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

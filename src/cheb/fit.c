@@ -64,6 +64,8 @@ typedef struct {
     size_t ncont;
     int end_check; /* check the series at continuous located edges too (split mode) */
     const ua_cheb_hp *hp; /* the target in MPFR, or NULL */
+    double span; /* the whole domain's width when the sampler holds one piece of it (the scan's
+                    density is per domain: --rel-tol's pieces), 0: the sampler's */
 } builder;
 
 enum { CONT_MAX = 64 };
@@ -95,7 +97,7 @@ static ua_status check_fit(builder *B, double lo, double hi, ua_cheb_piece_fit *
                            ua_cheb_scan *sc, check_fail *fail)
 {
     if (!f->resolved) return UA_OK;
-    double frac = (hi - lo) / (B->s->tb - B->s->ta);
+    double frac = (hi - lo) / (B->span > 0.0 ? B->span : B->s->tb - B->s->ta);
     size_t m = ua_cheb_scan_count(f->grid, frac);
     ua_cheb_check chk;
     ua_status st = ua_cheb_check_piece(B->s, lo, hi, f->coeffs, f->n, m, &B->tol,
@@ -782,21 +784,42 @@ enum { REL_SCAN = 4096 };
 
 /* The zeros of f on [a, b] found by sign changes and exact zeros on REL_SCAN + 1 equal steps
  * (a double zero, where f touches 0 without changing sign, is not found), at most cap of them,
- * increasing. */
-static ua_status find_zeros(ua_fn1 f, void *ctx, double a, double b, double *z, size_t cap,
-                            size_t *nz)
+ * increasing. With hint (a series of f to its scale's accuracy) the steps are the hint's values
+ * (no evaluation of f: sampling in MPFR, erfc costs 635 us a point) and each sign change of the
+ * hint is confirmed by f at its bracket's ends before the bisection; an exact zero of f is then
+ * one the bisection meets (erf at 0: the simplest double of the bracket is tried first). */
+static ua_status find_zeros(ua_fn1 f, void *ctx, const ua_cheb *hint, double a, double b,
+                            double *z, size_t cap, size_t *nz)
 {
     *nz = 0;
-    double xp = a, yp = f(a, ctx);
+    double xp = a, yp = hint ? ua_cheb_eval(hint, a) : f(a, ctx);
     if (!isfinite(yp)) return UA_ERR(UA_EDOMAIN, "target is not finite at x = %.17g", a);
-    if (yp == 0.0) z[(*nz)++] = a;
+    if (hint) { /* the ends exactly (erf on [0, 4]: a root end the hint may not show) */
+        double fa = f(a, ctx);
+        if (!isfinite(fa)) return UA_ERR(UA_EDOMAIN, "target is not finite at x = %.17g", a);
+        if (fa == 0.0) z[(*nz)++] = a;
+    } else if (yp == 0.0) {
+        z[(*nz)++] = a;
+    }
     for (size_t k = 1; k <= REL_SCAN; k++) {
-        double x = k == REL_SCAN ? b : a + (b - a) * ((double)k / REL_SCAN), y = f(x, ctx);
+        double x = k == REL_SCAN ? b : a + (b - a) * ((double)k / REL_SCAN);
+        double y = hint ? ua_cheb_eval(hint, x) : f(x, ctx);
         if (!isfinite(y))
             return UA_ERR(UA_EDOMAIN, "target is %s at x = %.17g", isnan(y) ? "NaN" : "infinite", x);
         double r = NAN;
-        if (y == 0.0) r = x;
-        else if (yp != 0.0 && (y < 0.0) != (yp < 0.0)) {
+        if (!hint && y == 0.0) r = x;
+        else if (hint && (y == 0.0 || (yp != 0.0 && (y < 0.0) != (yp < 0.0)))) {
+            double fl = f(xp, ctx), fr = f(x, ctx);
+            if (!isfinite(fl) || !isfinite(fr))
+                return UA_ERR(UA_EDOMAIN, "target is not finite at x = %.17g",
+                              isfinite(fl) ? x : xp);
+            if (fl == 0.0) r = xp;
+            else if (fr == 0.0) r = x;
+            else if ((fl < 0.0) != (fr < 0.0)) {
+                ua_status st = bracket_zero(f, ctx, xp, fl, x, fr, &r);
+                if (st) return st;
+            }
+        } else if (!hint && yp != 0.0 && (y < 0.0) != (yp < 0.0)) {
             ua_status st = bracket_zero(f, ctx, xp, yp, x, y, &r);
             if (st) return st;
         }
@@ -808,6 +831,16 @@ static ua_status find_zeros(ua_fn1 f, void *ctx, double a, double b, double *z, 
         }
         xp = x;
         yp = y;
+    }
+    if (hint && (*nz == 0 || z[*nz - 1] < b)) {
+        double fb = f(b, ctx);
+        if (!isfinite(fb)) return UA_ERR(UA_EDOMAIN, "target is not finite at x = %.17g", b);
+        if (fb == 0.0) {
+            if (*nz == cap)
+                return UA_ERR(UA_ENOTRESOLVED, "more than %zu sign changes: --rel-tol needs "
+                              "the zeros of f resolved (the scan has %d steps)", cap, REL_SCAN);
+            z[(*nz)++] = b;
+        }
     }
     return UA_OK;
 }
@@ -834,15 +867,19 @@ typedef struct {
     ua_cheb_piece_fit fit;
 } rel_piece;
 
-/* Fits g = f / ((x - r) - rlo) (f itself without a root) on one piece to the absolute tolerance
- * rel_tol min |g| (min |g| from a first fit at rel_tol relative, then refined once); computes
- * rlo first. *vanishes: min |g| is 0 (a zero that is not simple). */
+/* Fits g = f / ((x - r) - rlo) (f itself without a root) on one piece of [a, b] to the absolute
+ * tolerance rel_tol min |g|, min |g| from g at 33 Chebyshev points of the piece (its ends only
+ * where they are no root; the fit reuses these values). Computes rlo first. *vanishes: min |g|
+ * is 0 (a zero that is not simple); *wide: max |g| over those points exceeds min |g| rel_tol /
+ * eps, so that the tolerance is below the rounding of the largest value: the piece is to be
+ * halved, and is not fitted. */
 static ua_status fit_rel_piece(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, double rel_tol,
-                               const ua_cheb_options *o, rel_piece *pc, int *vanishes)
+                               const ua_cheb_options *o, double span, rel_piece *pc,
+                               int *vanishes, int *wide)
 {
     const double lo = pc->lo, hi = pc->hi, r = pc->r;
     double rlo = 0.0;
-    *vanishes = 0;
+    *vanishes = *wide = 0;
     memset(&pc->fit, 0, sizeof pc->fit);
     if (r == r) {
         /* the rest of the root beyond the double r: -f(r) / f'(r) from the best values of f
@@ -872,31 +909,43 @@ static ua_status fit_rel_piece(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, do
                          .ta = lo, .tb = hi};
     ua_status st = ua_cheb_sampler_memo(&s, 64);
     if (st) return st;
+    enum { NG = 33 };
+    double t[NG], gmin = INFINITY, gmax = 0.0;
+    ua_cheb_points_on(NG, lo, hi, t);
+    for (size_t j = 0; j < NG && !st; j++) {
+        if ((j == 0 && r == lo) || (j == NG - 1 && r == hi)) continue; /* 0 / 0 there */
+        double y;
+        st = ua_cheb_sample(&s, t[j], &y);
+        gmin = fmin(gmin, fabs(y));
+        gmax = fmax(gmax, fabs(y));
+    }
+    if (!st && !(gmin > 0.0)) *vanishes = 1;
+    else if (!st && gmax * 0x1p-52 > rel_tol * gmin) *wide = 1;
     builder B = {.s = &s, .split_length = o->max_length, .max_pieces = 1,
-                 .hscale = fmax(fabs(lo), fabs(hi)), .intervals = 1,
+                 .hscale = fmax(fabs(lo), fabs(hi)), .intervals = 1, .span = span,
                  .ext_a = r == lo, .ext_b = r == hi};
-    double gmin = INFINITY;
-    for (int pass = 0; pass < 2 && !st; pass++) {
-        B.tol.tol = pass == 0 ? rel_tol : rel_tol * gmin;
-        B.tol.abs_tol = pass > 0;
+    /* one fit at rel_tol min |g|; again once if the series' own minimum (257 points) is well
+     * below the samples' */
+    for (int pass = 0; pass < 2 && !st && !*vanishes && !*wide; pass++) {
+        B.tol.tol = rel_tol * gmin;
+        B.tol.abs_tol = 1;
         ua_cheb_piece_fit pf;
         check_fail cf;
         st = fit_interval(&B, lo, hi, 1, &pf, &cf);
         if (st) break;
+        free(pc->fit.coeffs);
+        pc->fit = pf;
         double pts[257], m = INFINITY;
         ua_cheb_points(257, pts);
         for (size_t j = 0; j < 257; j++)
             m = fmin(m, fabs(ua_cheb_clenshaw(pf.coeffs, pf.n, pts[j])));
-        free(pc->fit.coeffs);
-        pc->fit = pf;
-        if (pass == 0) {
-            gmin = m;
-            if (!(gmin > 0.0)) {
-                *vanishes = 1;
-                pc->fit.resolved = 0;
-                break;
-            }
+        if (!(m < 0.5 * gmin)) break;
+        if (!(m > 0.0)) {
+            *vanishes = 1;
+            pc->fit.resolved = 0;
+            break;
         }
+        gmin = m;
     }
     ua_cheb_sampler_release(&s);
     if (st) {
@@ -906,8 +955,9 @@ static ua_status fit_rel_piece(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, do
     return st;
 }
 
-ua_status ua_cheb_fit_rel(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, double a, double b,
-                          double rel_tol, const ua_cheb_options *o, ua_cheb **out)
+ua_status ua_cheb_fit_rel(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, const ua_cheb *hint,
+                          double a, double b, double rel_tol, const ua_cheb_options *o,
+                          ua_cheb **out)
 {
     *out = NULL;
     if (!(rel_tol >= 0x1p-52 && rel_tol < 1.0))
@@ -919,7 +969,7 @@ ua_status ua_cheb_fit_rel(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, double 
     enum { ZCAP = 256 };
     double z[ZCAP];
     size_t nz = 0;
-    st = find_zeros(f, ctx, a, b, z, ZCAP, &nz);
+    st = find_zeros(f, ctx, hint, a, b, z, ZCAP, &nz);
     if (st) return st;
     /* breakpoints: the ends, the zeros, and a midpoint between two zeros (a piece has at most
      * one root end); per piece the root (NaN: none) */
@@ -972,10 +1022,10 @@ ua_status ua_cheb_fit_rel(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, double 
     char why[256] = "";
     while (nq > 0 && !st) {
         rel_piece pc = q[--nq];
-        int vanishes = 0;
-        st = fit_rel_piece(f, ctx, ref, refctx, rel_tol, o, &pc, &vanishes);
+        int vanishes = 0, wide = 0;
+        st = fit_rel_piece(f, ctx, ref, refctx, rel_tol, o, b - a, &pc, &vanishes, &wide);
         if (st) break;
-        int ok = pc.fit.resolved && !pc.fit.floored;
+        int ok = pc.fit.resolved && !pc.fit.floored && !wide;
         double mid = pc.lo + (pc.hi - pc.lo) / 2;
         if (!ok && !vanishes && nd + nq + 2 <= o->max_pieces && mid > pc.lo && mid < pc.hi &&
             pc.hi - pc.lo > 64.0 * DBL_EPSILON * fmax(fabs(pc.lo), fabs(pc.hi))) {
@@ -1001,8 +1051,8 @@ ua_status ua_cheb_fit_rel(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, double 
             else if (!why[0])
                 snprintf(why, sizeof why, ": the piece [%.17g, %.17g] is not resolved within "
                          "%zu coefficients and %zu pieces%s", pc.lo, pc.hi, o->max_length,
-                         o->max_pieces, pc.fit.floored ? " (its values span more than the "
-                         "relative tolerance over double precision)" : "");
+                         o->max_pieces, pc.fit.floored || wide ? " (its values span more "
+                         "than the relative tolerance over double precision)" : "");
         }
         if (nd == cap_d) {
             rel_piece *g = realloc(done, 2 * cap_d * sizeof *done);

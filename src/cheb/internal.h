@@ -66,9 +66,14 @@ ua_status ua_cheb_set_factors(ua_cheb *c, double scale, const double *roots);
  * UA_OK, UA_ENOTRESOLVED (a piece needs more than max_length coefficients, or f / (x - r) has a
  * zero: a double zero), UA_EINVAL (rel_tol outside [2^-52, 1), the log map or uniform pieces),
  * UA_EDOMAIN, UA_ENOMEM. Double zeros (f touches 0 without a sign change) are not found.
+ * hint (NULL: none): a series of f on [a, b] (a fit to the scale's tolerance) whose sign changes
+ * stand in for f's on the scan (each confirmed by f), so that the scan evaluates f only at
+ * brackets. A piece whose g spans more than rel_tol / eps, or that does not resolve, is halved
+ * (the root going with its half), up to max_pieces.
  */
-ua_status ua_cheb_fit_rel(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, double a, double b,
-                          double rel_tol, const ua_cheb_options *o, ua_cheb **out);
+ua_status ua_cheb_fit_rel(ua_fn1 f, void *ctx, ua_fn1 ref, void *refctx, const ua_cheb *hint,
+                          double a, double b, double rel_tol, const ua_cheb_options *o,
+                          ua_cheb **out);
 
 /* The target evaluated in MPFR at the precision of y (a formula's reference), for the location of
  * a singular point to the ulp (src/cheb/locate.c): values of f rounded to double cannot place a

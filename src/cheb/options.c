@@ -175,34 +175,44 @@ static void formula_mpfr(double x, mpfr_t y, void *ctx)
     ua_target_eval_mpfr((const ua_target *)ctx, &x, y);
 }
 
-/*
- * --rel-tol T: pointwise relative accuracy (ua_cheb_fit_rel). The verdict's tolerance is
- * |e| <= (T + rounding) |f(x)| with rounding = 16 eps max over pieces of sum |c_k| / min |p| (the
- * rounding of Clenshaw's sum relative to the piece's smallest value), plus 2^-1070 absolute for
- * products that end in the subnormal range.
- */
-static ua_status fit_rel(const ua_problem *p, const ua_options *o, const ua_cheb_options *co,
-                         ua_probe_problem_fn *fn, ua_model *meta, void **state)
+/* The pointwise relative tolerance of the default for a target sampled in MPFR: 2 ulps, so that
+ * each piece's values span at most a factor 2 and its error relative to the scale, 2^-52, is at
+ * most 2 ulps of every value. */
+#define DEFAULT_REL 0x1p-51
+
+/* Whether the default fit c of a FORMULA sampled in MPFR (no --tol, --abs-tol, --split, --map,
+ * --uniform-length given) should be fitted again to a pointwise relative tolerance: its values
+ * (on 257 Chebyshev points of each piece) have one sign and span more than a factor 2. */
+static int default_pointwise(const ua_problem *p, const ua_options *o, const ua_cheb_options *co,
+                             const ua_cheb *c)
 {
+    if (ua_problem_kind_of(p) != UA_PROBLEM_FORMULA || ua_problem_sample_prec(p) <= 53) return 0;
     if (ua_options_given(o, "tol") || ua_options_get(o, "abs-tol") || co->split ||
-        co->uniform_length || co->map != UA_MAP_NONE)
-        return UA_ERR(UA_EINVAL, "--rel-tol excludes --tol, --abs-tol, --split, --map log and "
-                      "--uniform-length");
-    const double T = ua_options_real(o, "rel-tol"), a = ua_problem_lo(p)[0],
-                 b = ua_problem_hi(p)[0];
-    if (T < 0x1p-52)
-        return UA_ERR(UA_EINVAL, "--rel-tol %g is below double precision, %.2g", T, 0x1p-52);
-    const ua_target *t = ua_problem_kind_of(p) == UA_PROBLEM_FORMULA ? ua_problem_target(p) : NULL;
-    ua_cheb *c = NULL;
-    ua_status fs = ua_cheb_fit_rel(ua_probe_problem_fn1, fn, t ? formula_ref : NULL, (void *)t, a,
-                                   b, T, co, &c);
-    fs = ua_probe_problem_status(fn, fs);
-    if (fs != UA_OK && fs != UA_ENOTRESOLVED) {
-        ua_cheb_free(c);
-        return fs;
+        co->uniform_length || co->map != UA_MAP_NONE || c->scale != 1.0 || c->roots)
+        return 0;
+    double lo = INFINITY, hi = 0.0, pts[257];
+    int neg = 0, pos = 0;
+    ua_cheb_points(257, pts);
+    for (size_t i = 0; i < c->npieces; i++) {
+        const double *cf = c->coeffs + c->offset[i];
+        size_t n = c->offset[i + 1] - c->offset[i];
+        for (size_t j = 0; j < 257; j++) {
+            double v = ua_cheb_clenshaw(cf, n, pts[j]);
+            neg |= v <= 0.0;
+            pos |= v >= 0.0;
+            lo = fmin(lo, fabs(v));
+            hi = fmax(hi, fabs(v));
+        }
     }
-    char reason[512] = "";
-    if (fs == UA_ENOTRESOLVED) ua_last_error_message(reason, sizeof reason);
+    /* a target with zeros keeps the scale's tolerance (cos(20x): Chebfun's 51 coefficients;
+     * --rel-tol asks for the zeros): only the dynamic range of a target of one sign is the
+     * default's business */
+    return !(neg && pos) && hi > 2.0 * lo;
+}
+
+/* The verdict's tolerance of a pointwise relative fit c to T (fit_rel), recorded in meta. */
+static ua_status record_rel(ua_model *meta, const ua_cheb *c, double T)
+{
     double worst = 0.0, pts[257];
     ua_cheb_points(257, pts);
     for (size_t i = 0; i < c->npieces; i++) {
@@ -217,6 +227,47 @@ static ua_status fit_rel(const ua_problem *p, const ua_options *o, const ua_cheb
     if (!s) s = set_number(meta, "tol_abs", 0x1p-1070);
     if (!s) s = set_number(meta, "tol_scale", 0.0);
     if (!s) s = set_number(meta, "estimated_rel_err", T);
+    return s;
+}
+
+/*
+ * --rel-tol T: pointwise relative accuracy (ua_cheb_fit_rel). The verdict's tolerance is
+ * |e| <= (T + rounding) |f(x)| with rounding = 16 eps max over pieces of sum |c_k| / min |p| (the
+ * rounding of Clenshaw's sum relative to the piece's smallest value), plus 2^-1070 absolute for
+ * products that end in the subnormal range. meta NULL: a try (the default's second fit), which
+ * returns the model only when it resolves and records nothing.
+ */
+static ua_status fit_rel(const ua_problem *p, const ua_options *o, const ua_cheb_options *co,
+                         ua_probe_problem_fn *fn, double T, const ua_cheb *hint, ua_model *meta,
+                         void **state)
+{
+    if (ua_options_given(o, "tol") || ua_options_get(o, "abs-tol") || co->split ||
+        co->uniform_length || co->map != UA_MAP_NONE)
+        return UA_ERR(UA_EINVAL, "--rel-tol excludes --tol, --abs-tol, --split, --map log and "
+                      "--uniform-length");
+    const double a = ua_problem_lo(p)[0], b = ua_problem_hi(p)[0];
+    if (T < 0x1p-52)
+        return UA_ERR(UA_EINVAL, "--rel-tol %g is below double precision, %.2g", T, 0x1p-52);
+    const ua_target *t = ua_problem_kind_of(p) == UA_PROBLEM_FORMULA ? ua_problem_target(p) : NULL;
+    ua_cheb *c = NULL;
+    ua_status fs = ua_cheb_fit_rel(ua_probe_problem_fn1, fn, t ? formula_ref : NULL, (void *)t,
+                                   hint, a, b, T, co, &c);
+    fs = ua_probe_problem_status(fn, fs);
+    if (fs != UA_OK && fs != UA_ENOTRESOLVED) {
+        ua_cheb_free(c);
+        return fs;
+    }
+    if (fs == UA_ENOTRESOLVED && !meta) { /* a try (the default's second fit): no model */
+        ua_cheb_free(c);
+        return fs;
+    }
+    char reason[512] = "";
+    if (fs == UA_ENOTRESOLVED) ua_last_error_message(reason, sizeof reason);
+    if (!meta) { /* resolved: the caller records it */
+        *state = c;
+        return UA_OK;
+    }
+    ua_status s = record_rel(meta, c, T);
     if (s) {
         ua_cheb_free(c);
         return s;
@@ -254,7 +305,8 @@ ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_
         *state = c;
         return s;
     }
-    if (ua_options_get(o, "rel-tol")) return fit_rel(p, o, &co, &fn, meta, state);
+    if (ua_options_get(o, "rel-tol"))
+        return fit_rel(p, o, &co, &fn, ua_options_real(o, "rel-tol"), NULL, meta, state);
     ua_cheb_hp hp = { formula_mpfr, (void *)ua_problem_target(p) };
     ua_status fs = ua_cheb_fit_hp(ua_probe_problem_fn1, &fn,
                                   kind == UA_PROBLEM_FORMULA ? &hp : NULL, a, b, &co, &c);
@@ -262,6 +314,38 @@ ua_status ua_cheb_family_fit(const ua_problem *p, const ua_options *o, const ua_
     if (fs != UA_OK && fs != UA_ENOTRESOLVED) {
         ua_cheb_free(c);
         return fs;
+    }
+    if (fs == UA_OK && default_pointwise(p, o, &co, c)) {
+        /* sampled at the reference's precision with the default tolerance: the goal is the
+         * reference's accuracy at every point, which a tolerance relative to max|f| misses
+         * where |f| is small (erfc(x) exp(x^2) on [0, 10]: 19 ulps at x = 9.6, f there 18
+         * times below its maximum). Fitted again to the pointwise relative tolerance
+         * DEFAULT_REL (as --rel-tol), the first fit standing in for f on the zero scan; kept
+         * when that resolves, else the first fit stays. */
+        void *st2 = NULL;
+        ua_status fr = fit_rel(p, o, &co, &fn, DEFAULT_REL, c, NULL, &st2);
+        if (fr == UA_OK) {
+            ua_cheb_free(c);
+            c = st2;
+            fr = record_rel(meta, c, DEFAULT_REL);
+            if (fr) {
+                ua_cheb_free(c);
+                return fr;
+            }
+            *state = c;
+            char note[320];
+            snprintf(note, sizeof note, "sampled in MPFR with the default tolerance: fitted to "
+                     "the pointwise relative tolerance %.3g |f(x)| (as --rel-tol %.3g), "
+                     "%zu pieces; --tol T asks for a tolerance relative to max|f| instead",
+                     DEFAULT_REL, DEFAULT_REL, ((ua_cheb *)st2)->npieces);
+            return ua_model_set_meta(meta, "fit_note", note);
+        }
+        ua_cheb_free(st2);
+        if (fr != UA_ENOTRESOLVED && fr != UA_EINVAL) {
+            ua_cheb_free(c);
+            return fr;
+        }
+        ua_clear_error();
     }
     char reason[512] = ""; /* the not-resolved message must outlive the metadata calls */
     if (fs == UA_ENOTRESOLVED) ua_last_error_message(reason, sizeof reason);
