@@ -44,4 +44,37 @@ expect_grep out.txt "^warning .*relative error.*use --rel-tol" "the warning name
 expect_exit 2 "--rel-tol with --tol" -- "$UA" fit 'sin(x)' --rel-tol 1e-10 --tol 1e-10
 expect_exit 2 "spline --rel-tol with --rtol" -- "$UA" fit 'sin(x)' --family spline \
     --rel-tol 1e-10 --rtol 1e-8
+# 2. singular points (issue 12's remaining gaps): |x|^p located and graded towards, kinks at
+# the double nearest the kink (from MPFR values)
+expect_exit 0 "abs(x)^1.5 --split resolved" -- "$UA" fit 'abs(x)^1.5' --split \
+    --check-points 20000 -o a.ua
+expect_grep out.txt "^breakpoints .* -2.9802322387695312e-08 0 2.9802322387695312e-08 " \
+    "abs(x)^1.5: a break at exactly 0, graded by 1/32 towards it"
+expect_exit 0 "abs(x-1/3) --split" -- "$UA" fit 'abs(x-1/3)' --split --check-points 20000 -o a.ua
+expect_grep out.txt "^breakpoints  *-1 0.3333333333333333 1$" \
+    "abs(x-1/3): the break is the double nearest 1/3"
+expect_exit 0 "abs(x-2/7)+1 --split" -- "$UA" fit 'abs(x-2/7)+1' --split --check-points 20000 \
+    -o a.ua
+expect_grep out.txt "^breakpoints  *-1 0.2857142857142857 1$" \
+    "abs(x-2/7)+1: the double nearest 2/7, on top of a value of 1"
+
+# 3. spline --rel-tol: the sign and the relative accuracy next to a zero, on both sides
+expect_exit 0 "spline erf --rel-tol" -- "$UA" fit 'erf(x)' --domain -4:4 --family spline \
+    --rel-tol 1e-10 --check-points 20000 -o s.ua
+expect_exit 0 "evaluate the spline left of 0" -- "$UA" eval s.ua -2e-150
+expect_close "$(cat out.txt)" -2.2567583341766768e-150 1e-10 "erf(-2e-150) relative (mpmath)"
+
+# 4. the default with MPFR sampling reaches the reference pointwise (a target of one sign)
+expect_exit 0 "sqrt(x^2+1)-x default" -- "$UA" fit 'sqrt(x^2+1)-x' --domain 0:30 \
+    --check-points 20000 -o d.ua
+expect_grep out.txt "^note .*pointwise relative tolerance" "the note says how it was fitted"
+ulp=$(awk '/max error, f64 ULP/ { print $5 }' out.txt)
+expect_le "$ulp" 8 "sqrt(x^2+1)-x: at most 8 ulps against MPFR (44 with --tol eps)"
+
+# 6. minimax --max-degree: the cap of --degree auto, an option of its own
+expect_exit 1 "minimax auto capped at 8" -- "$UA" fit 'exp(x)' --family minimax --degree auto \
+    --tol 1e-15 --max-degree 8 --check-points 20000
+expect_grep err.txt "no degree <= 8" "the message names the cap"
+expect_exit 2 "--max-degree without auto" -- "$UA" fit 'exp(x)' --family minimax --degree 8 \
+    --max-degree 20
 finish

@@ -122,7 +122,7 @@ typedef struct {
     const ua_target *weight; /* with UA_MINIMAX_WEIGHTED: w(x), borrowed (default NULL) */
     double tol;              /* with DEGREE_AUTO: the error to meet, in the units of `error`
                                 (absolute, relative or weighted); default 0 (must be set) */
-    int max_degree;          /* with DEGREE_AUTO: the largest degree tried (default 64) */
+    int max_degree;          /* with DEGREE_AUTO: the largest degree tried (default 64; the CLI, 128) */
     ua_minimax_coeffs coeffs;   /* default UA_MINIMAX_REAL */
     ua_minimax_scheme scheme;   /* default UA_MINIMAX_HORNER */
     ua_minimax_var var;         /* default UA_MINIMAX_VAR_AUTO */

@@ -284,7 +284,7 @@ ua_status mm_fit_auto(const ua_target *f, double a, double b, const ua_minimax_o
                    "above half the jump at every degree, the tolerance is not reachable", 0, 0);
         } else if (est.lower > tol) {
             append(bounds, sizeof bounds, &len, ": the tolerance is not reachable up to degree "
-                   "%.0f (the most auto tries; a fixed --degree goes up to %.0f)", (double)maxd,
+                   "%.0f (--max-degree; it goes up to %.0f, as a fixed --degree)", (double)maxd,
                    (double)lim);
             if (isfinite(est.need_lo))
                 append(bounds, sizeof bounds, &len, "; it would need a degree of about %.2g",

@@ -291,7 +291,7 @@ ua_status ua_minimax_export_c(const void *state, ua_export_type type, const char
 
 /* The family's option table and its vtable fit (src/minimax/options.c; src/model/family.h). */
 #include "uniapprox/options.h"
-enum { UA_MINIMAX_NOPTIONS = 13 };
+enum { UA_MINIMAX_NOPTIONS = 14 };
 extern const ua_option_spec ua_minimax_option_spec[UA_MINIMAX_NOPTIONS];
 ua_status ua_minimax_family_fit(const ua_problem *p, const ua_options *o,
                                 const ua_fit_hooks *hooks, ua_model *meta, void **state);

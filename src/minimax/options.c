@@ -19,6 +19,9 @@ const ua_option_spec ua_minimax_option_spec[] = {
     { "degree", UA_OPT_STRING, "8", 0, 0, 0, NULL,
       "polynomial degree 0..250 (the limit at 192 bits), or auto: the least degree whose "
       "stored model meets --tol, by measurement (like Sollya's guessdegree)", REMEZ },
+    { "max-degree", UA_OPT_INT, "128", 0, 1000, 0, NULL,
+      "with --degree auto: the largest degree tried (at most 250 at the default --work-prec; "
+      "the ladder 0, 1, 2, 4, ... stops there)", "Sollya guessdegree's bound" },
     { "rational", UA_OPT_STRING, NULL, 0, 0, 0, NULL,
       "best rational M/N: numerator degree M, denominator degree N, M + N <= 250 at 192 bits "
       "(unset: a polynomial; excludes --degree)", "Remez; Boost.Math minimax; Chebfun remez" },
@@ -139,6 +142,9 @@ static ua_status read_options(const ua_options *o, ua_minimax_options *mo, int *
     if (*auto_degree && !tol) return UA_ERR(UA_EINVAL, "--degree auto needs --tol T");
     if (tol && !*auto_degree) return UA_ERR(UA_EINVAL, "--tol is for --degree auto");
     if (tol) mo->tol = ua_options_real(o, "tol");
+    if (ua_options_given(o, "max-degree") && !*auto_degree)
+        return UA_ERR(UA_EINVAL, "--max-degree is for --degree auto");
+    mo->max_degree = (int)ua_options_int(o, "max-degree");
     static const ua_minimax_coeffs cfs[] = { UA_MINIMAX_REAL, UA_MINIMAX_DOUBLE, UA_MINIMAX_FLOAT };
     int c = ua_options_choice(o, "coeffs");
     mo->coeffs = cfs[c < 0 ? 0 : c];
