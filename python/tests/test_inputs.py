@@ -61,6 +61,17 @@ def test_check_points_is_used():
     assert 500 <= m.errors["check_points"] < 2000
 
 
+@pytest.mark.parametrize("bad", [64.5, -1, 2 ** 64, "quad"])
+def test_sample_prec_is_validated(bad):
+    with pytest.raises(ua.InvalidArgumentError, match="sample_prec=%r: expected" % (bad,)):
+        ua.fit("sin(x)", domain=(0, 1), sample_prec=bad)
+
+
+def test_dim_is_validated():
+    with pytest.raises(ua.InvalidArgumentError, match="dim=1.5: expected an integer >= 1"):
+        ua.fit(lambda x: x, domain="0:1", dim=1.5)
+
+
 @pytest.mark.parametrize("opt", [{"seed": -1}, {"seed": 2 ** 64}, {"seed": 1.5},
                                  {"samples": 3.7}, {"samples": 0}])
 def test_integer_options_are_validated_in_python_words(opt):

@@ -595,8 +595,13 @@ def _formula_problem(spec, domain, vars, sample_prec, fill_removable):
     prob = _Problem(p)
     try:
         if sample_prec is not None:
-            bits = {"auto": 0, "double": 53}.get(sample_prec, sample_prec)
-            check(lib.ua_problem_set_sample_prec(p, int(bits)))
+            bits = {"auto": 0, "double": 53}.get(sample_prec, sample_prec) \
+                if isinstance(sample_prec, str) else sample_prec
+            if isinstance(bits, str):
+                raise _lib.InvalidArgumentError(_lib.EINVAL, "sample_prec=%r: expected 'auto', "
+                                                "'double' or bits (53 .. 4096)" % (bits,))
+            # the library then refuses 1 .. 52 with its words
+            check(lib.ua_problem_set_sample_prec(p, _integer("sample_prec", bits, 0, 4096)))
         if fill_removable:
             check(lib.ua_problem_set_fill_removable(p, 1))
     except BaseException:
