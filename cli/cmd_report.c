@@ -499,9 +499,12 @@ static void proof_section(FILE *f, const ua_model *m, const ua_proof *pf)
             fputs("method: ", f);
             ua_report_text(f, method);
         }
-        if (pf)
-            fprintf(f, "; %zu subintervals, %.2f s; of the bound %.2e covers the double "
-                       "evaluation's rounding", pf->pieces, pf->seconds, pf->rounding);
+        size_t din = 0, dout = 0;
+        ua_model_dims(m, &din, &dout);
+        if (pf) /* the words of check --prove: subintervals in 1-D, cells in n-D */
+            fprintf(f, "; %zu %s, %.2f s; of the bound %.2e covers the double evaluation's "
+                       "rounding", pf->pieces, din == 1 ? "subintervals" : "cells", pf->seconds,
+                    pf->rounding);
         fputs("</td></tr></table>\n", f);
     } else if (pf) {
         fputs("<p id=\"ua-proof\" data-proven=\"0\">Not proven: ", f);
@@ -622,7 +625,11 @@ static int write_page(FILE *f, const char *path, ua_model *m, const ua_problem *
         fputs(")</span>", f);
     }
     fputs("</td></tr>\n<tr><th>target</th><td id=\"ua-target\"><code>", f);
-    ua_report_text(f, *target ? target : p ? ua_problem_describe(p) : "(samples)");
+    const char *fam_t = ua_model_family(m);
+    ua_report_text(f, *target ? target : p ? ua_problem_describe(p)
+                      : !strcmp(fam_t, "graph") ? "(graphs: the training set's targets)"
+                      : !strcmp(fam_t, "seq") ? "(sequences: the training set's targets)"
+                      : "(samples)");
     fputs("</code></td></tr>\n", f);
     if (d) {
         fputs("<tr><th>domain</th><td id=\"ua-domain\">", f);
@@ -654,7 +661,13 @@ static int write_page(FILE *f, const char *path, ua_model *m, const ua_problem *
     fputs(plots, f);
 
     /* pieces, knots, layers */
-    fputs("<h2 id=\"pieces\">The model: pieces, knots, lengths</h2>\n", f);
+    /* the heading by what the model is: pieces and knots of a formula's approximant, the layers
+     * of a network, the parameters of a sequence or graph model */
+    const char *fam = ua_model_family(m);
+    const char *what = !strcmp(fam, "seq") || !strcmp(fam, "graph") ? "architecture and size"
+                       : !strcmp(fam, "mlp") ? "layers and size"
+                       : din == 1 ? "pieces, knots, lengths" : "structure and size";
+    fprintf(f, "<h2 id=\"pieces\">The model: %s</h2>\n", what);
     char *desc = NULL;
     cJSON *dj = ua_model_describe(m, &desc) ? NULL : cJSON_Parse(desc);
     free(desc);

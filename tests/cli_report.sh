@@ -260,6 +260,22 @@ expect_grep err.txt "not a uniapprox model file" "report says the file is not a 
 expect_exit 2 "info on a JSONL file" -- "$UA" info notmodel.jsonl
 expect_grep err.txt "not a uniapprox model file" "info says the file is not a model"
 
+# the words by what the model is: a 2-D proof counts cells (as check --prove), a graph model's
+# page names graphs, not samples, and has no "pieces, knots"
+expect_exit 0 "fit a 2-D mlp" -- "$UA" fit 'sin(x)*y' --vars x,y --domain 0:1,0:1 --family mlp \
+    --epochs 20 --hidden 8 -o mlp2.st
+expect_exit 0 "report 2-D mlp --prove" -- "$UA" report mlp2.st --prove -o mlp2.html --points 2000
+if grep -q 'data-proven="1"' mlp2.html; then
+    expect_grep mlp2.html "[0-9] cells, " "a 2-D proof counts cells"
+    if grep -q "subintervals" mlp2.html; then fail "mlp2.html: a 2-D proof in subintervals"; else pass; fi
+fi
+expect_grep sp.html "The model: pieces, knots, lengths" "a 1-D formula model: pieces and knots"
+expect_exit 0 "data graphs" -- "$UA" data graphs cycles -o g.jsonl --n 40
+expect_exit 0 "fit graph" -- "$UA" fit --family graph --graphs g.jsonl --epochs 2 -o g.st
+expect_exit 0 "report graph" -- "$UA" report g.st -o g.html
+expect_grep g.html '<td id="ua-target"><code>(graphs' "a graph model's target names graphs"
+expect_grep g.html '<h2 id="pieces">The model: architecture and size' "a graph model's heading"
+
 # ---- headless Chromium ----
 CHROME=""
 for c in chromium chromium-browser google-chrome; do
