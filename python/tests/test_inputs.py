@@ -180,6 +180,10 @@ def test_messages_use_python_parameter_names():
     assert python_words("--fill-removable fills it") == "fill_removable=True fills it"
     assert python_words("use --family kernel, mlp, rf") == "use family='kernel', 'mlp', 'rf'"
     assert python_words("--kernel 'foo' unknown") == "kernel='foo' unknown"
+    with pytest.raises(ua.UnsupportedError, match=r"for 2-D samples use family='kernel'"):
+        ua.fit_data(np.random.default_rng(0).uniform(size=(20, 2)), np.ones(20), family="cheb")
+    with pytest.raises(ua.DomainError, match="removable singularity; fill_removable=True fills"):
+        ua.fit("sin(x)/x", domain=(-1, 1), family="cheb", check_points=500)
     with pytest.raises(ValueError, match=r"^max_length=0: expected an integer in \[17, "):
         ua.fit("x", domain=(0, 1), family="cheb", max_length=0)
     with pytest.raises(ua.NotFoundError, match=r"unknown option kernel \(options: tol, abs_tol, "
