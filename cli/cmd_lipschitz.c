@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "model/family.h"
 #include "uniapprox/lipschitz.h"
 
 static const char help[] =
@@ -23,12 +24,15 @@ static const char help[] =
     "bound from above. Also shown: the naive product of the layers' operator norms, and the proven\n"
     "range of the output (IBP and CROWN). For the mlp, rf and kernel (rbf) families.\n"
     "\n"
-    "  --box a:b,...   the box (default: the model's own); one a:b per input\n"
+    "  --box a:b,...   the box (default: the model's own); one a:b per input, in order, or\n"
+    "                  x=a:b,y=c:d with the model's input names in their order\n"
     "  --norm inf|2    the input norm (default inf: the bound is on the 1-norm of the gradient)\n"
     "  --json          one JSON object\n";
 
-/* "a:b,c:d,..." into d intervals; 0 or a usage error. */
-static int parse_box(const char *s, size_t d, double *lo, double *hi)
+/* "a:b,c:d,..." into d intervals; 0 or a usage error. A named interval "x=a:b" must name the
+ * model's input at its place (vars: the model's input names, comma-separated; NULL: none
+ * recorded, and names are refused), so that a wrong name is never silently ignored. */
+static int parse_box(const char *s, size_t d, const char *vars, double *lo, double *hi)
 {
     size_t i = 0;
     const char *p = s;
@@ -42,6 +46,19 @@ static int parse_box(const char *s, size_t d, double *lo, double *hi)
         memcpy(part, p, len);
         part[len] = 0;
         const char *v = strchr(part, '=') ? strchr(part, '=') + 1 : part; /* x=a:b */
+        if (v != part) {
+            /* the i-th name of vars */
+            const char *n = vars;
+            for (size_t k = 0; n && k < i; k++) n = (n = strchr(n, ',')) ? n + 1 : NULL;
+            size_t nlen = n ? strcspn(n, ",") : 0, glen = (size_t)(v - 1 - part);
+            if (!vars)
+                return ua_cli_usage("lipschitz", "--box '%s': the model records no input names; "
+                                    "give the intervals in order, a:b,c:d,...", s);
+            if (!n || nlen != glen || strncmp(n, part, glen))
+                return ua_cli_usage("lipschitz", "--box '%s': '%.*s' is not input %zu of the "
+                                    "model (its inputs, in order: %s)", s, (int)glen, part,
+                                    i + 1, vars);
+        }
         int rc = ua_cli_domain("lipschitz", v, &lo[i], &hi[i]);
         if (rc) return rc;
         i++;
@@ -93,6 +110,21 @@ int cmd_lipschitz(int argc, char **argv)
     if (s) return ua_cli_fail("lipschitz", s);
     size_t din = 1, dout = 1, d = 0;
     ua_model_dims(m, &din, &dout);
+    /* what the command can bound, before asking for a box */
+    const ua_family *fam = ua_model_family_vtable(m);
+    if (!fam || !fam->bounds || !fam->bounds->lipschitz) {
+        rc = ua_cli_error("lipschitz", ua_cli_exit_code(UA_EUNSUPPORTED), "the %s family has no "
+                          "Lipschitz bound: lipschitz bounds models of the mlp, rf and kernel "
+                          "(rbf) families", ua_model_family(m));
+        ua_model_free(m);
+        return rc;
+    }
+    if (dout != 1) {
+        rc = ua_cli_usage("lipschitz", "lipschitz bounds models of one output; this model has "
+                          "%zu outputs", dout);
+        ua_model_free(m);
+        return rc;
+    }
     const double *mlo = NULL, *mhi = NULL;
     ua_model_box(m, &d, &mlo, &mhi);
     double *lo = calloc(2 * din, sizeof *lo), *hi = lo ? lo + din : NULL;
@@ -101,14 +133,15 @@ int cmd_lipschitz(int argc, char **argv)
         return ua_cli_fail("lipschitz", UA_ENOMEM);
     }
     if (box) {
-        rc = parse_box(box, din, lo, hi);
+        rc = parse_box(box, din, ua_model_meta(m, "vars"), lo, hi);
     } else if (d == din && mlo) {
         memcpy(lo, mlo, din * sizeof *lo);
         memcpy(hi, mhi, din * sizeof *hi);
     } else if (din == 1) {
         ua_model_domain(m, lo, hi);
         if (!isfinite(lo[0]) || !isfinite(hi[0]))
-            rc = ua_cli_usage("lipschitz", "the model has no domain: give --box a:b");
+            rc = ua_cli_usage("lipschitz", "the model has no domain (fitted to samples): give "
+                              "--box a:b");
     } else {
         rc = ua_cli_usage("lipschitz", "the model has no box (fitted to samples): give --box");
     }

@@ -35,7 +35,25 @@ expect_exit 2 "missing file" -- "$UA" lipschitz nothing.safetensors
 # a family without bound propagation
 expect_exit 0 "fit cheb" -- "$UA" fit 'sin(x)' --domain 0:1 --family cheb -o c.safetensors
 expect_exit 2 "lipschitz on a cheb model" -- "$UA" lipschitz c.safetensors
-expect_grep err.txt "no bound propagation" "the refusal says why"
+expect_grep err.txt "the cheb family has no Lipschitz bound" "the refusal says why"
+# the family is checked before the box is asked for: a graph or sequence model, or a 1-D model
+# of samples of another family, is refused for what it is, not for a missing --box
+expect_exit 0 "data graphs" -- "$UA" data graphs cycles -o g.jsonl --n 20
+expect_exit 0 "fit graph" -- "$UA" fit --family graph --graphs g.jsonl --epochs 1 -o g.st
+expect_exit 2 "lipschitz on a graph model" -- "$UA" lipschitz g.st
+expect_grep err.txt "the graph family has no Lipschitz bound" "a graph model: the family named"
+if grep -q "give --box" err.txt; then fail "a graph model is asked for --box"; else pass; fi
+awk 'BEGIN { print "x,y1,y2"; for (i = 0; i < 100; i++) { x = -1 + 2 * i / 99
+    printf "%.17g,%.17g,%.17g\n", x, sin(3 * x), cos(x) } }' > two.csv
+expect_exit 0 "fit a 1-D mlp of samples, 2 outputs" -- "$UA" fit --data two.csv --y-col y1,y2 \
+    --family mlp --epochs 5 -o two.st
+expect_exit 2 "lipschitz on a 2-output mlp" -- "$UA" lipschitz two.st --box 0:1
+expect_grep err.txt "bounds models of one output; this model has 2 outputs" "2 outputs named"
+cut -d, -f1,2 two.csv > one.csv
+expect_exit 0 "fit a 1-D mlp of samples" -- "$UA" fit --data one.csv --y-col y1 --family mlp \
+    --epochs 5 -o one.st
+expect_exit 2 "lipschitz on a 1-D mlp of samples without --box" -- "$UA" lipschitz one.st
+expect_grep err.txt "no domain (fitted to samples): give --box" "asks for the box"
 
 # a fitted network: proven bound >= the lower bound found
 expect_exit 0 "fit mlp" -- "$UA" fit 'exp(-x^2-y^2)' --vars x,y --domain -1:1,-1:1 --family mlp \
@@ -43,4 +61,9 @@ expect_exit 0 "fit mlp" -- "$UA" fit 'exp(-x^2-y^2)' --vars x,y --domain -1:1,-1
 expect_exit 0 "lipschitz on a fitted mlp" -- "$UA" lipschitz m.safetensors --time 0.5 --json
 expect_le "$(json_num out.txt lower)" "$(json_num out.txt bound)" "lower <= bound"
 expect_le "$(json_num out.txt bound)" "$(json_num out.txt first_bound)" "branching never loosens"
+# named intervals: the model's own input names in their order, else refused
+expect_exit 0 "--box x=..,y=.." -- "$UA" lipschitz m.safetensors --time 0.2 --box x=0:1,y=0:0.5
+expect_exit 2 "--box with unknown names" -- "$UA" lipschitz m.safetensors --box z=0:1,q=0:1
+expect_grep err.txt "'z' is not input 1 of the model (its inputs, in order: x,y)" "names checked"
+expect_exit 2 "--box with names swapped" -- "$UA" lipschitz m.safetensors --box y=0:1,x=0:1
 finish
