@@ -262,3 +262,14 @@ def test_sklearn_1d_families_refuse_outside_the_training_range(family):
     with pytest.raises(ValueError, match="training range"):
         cross_val_score(UniapproxRegressor(family=family), x, y, cv=KFold(5),
                         error_score="raise")
+
+
+def test_sklearn_integer_parameters_are_validated():
+    pytest.importorskip("sklearn")
+    from uniapprox.sklearn import UniapproxRegressor
+    X = np.random.default_rng(1).uniform(size=(30, 2))
+    y = X.sum(axis=1)
+    with pytest.raises(ValueError, match=r"random_state=-1: expected an integer in \[0, "):
+        UniapproxRegressor(family="mlp", random_state=-1).fit(X, y)
+    with pytest.raises(ValueError, match="^epochs=3.7: expected an integer"):
+        UniapproxRegressor(family="mlp", epochs=3.7).fit(X, y)

@@ -104,7 +104,10 @@ class _Estimator(BaseEstimator):
         opts = {n: getattr(self, n) for n in _OPTIONS if getattr(self, n) is not None}
         rs = self.random_state
         if rs is not None and any(o["name"] == "seed" for o in _core.family_options(self.family)):
-            if isinstance(rs, (int, np.integer)):
+            if isinstance(rs, (int, np.integer)) and not isinstance(rs, (bool, np.bool_)):
+                if not 0 <= int(rs) <= 2 ** 32 - 1:  # scikit-learn's range (check_random_state)
+                    raise ValueError("random_state=%r: expected an integer in [0, 4294967295], "
+                                     "a numpy RandomState or None" % (rs,))
                 opts["seed"] = int(rs)
             else:  # a numpy RandomState: one draw from it
                 opts["seed"] = int(check_random_state(rs).randint(0, 2 ** 31 - 1))
