@@ -180,6 +180,7 @@ def test_messages_use_python_parameter_names():
     assert python_words("--fill-removable fills it") == "fill_removable=True fills it"
     assert python_words("use --family kernel, mlp, rf") == "use family='kernel', 'mlp', 'rf'"
     assert python_words("--kernel 'foo' unknown") == "kernel='foo' unknown"
+    assert python_words("'x--y' at column 2 (--points)") == "'x--y' at column 2 (points)"
     with pytest.raises(ua.UnsupportedError, match=r"for 2-D samples use family='kernel'"):
         ua.fit_data(np.random.default_rng(0).uniform(size=(20, 2)), np.ones(20), family="cheb")
     with pytest.raises(ua.DomainError, match="removable singularity; fill_removable=True fills"):

@@ -139,7 +139,10 @@ def _py_option(m):
     return name
 
 
-_OPTION = re.compile(r"--([a-z][a-z0-9-]*)(?: '([^']*)'|(?<=--family) ([a-z0-9]+(?:(?:, | or )[a-z0-9]+)*))?")
+# an option is "--name" at the start of a word: not "x--y" in a quoted formula
+_OPTION = re.compile(r"(?<![\w.)\]*/^+-])--([a-z][a-z0-9-]*)"  # --name
+                     r"(?: '([^']*)'"  # its value, quoted
+                     r"|(?<=--family) ([a-z0-9]+(?:(?:, | or )[a-z0-9]+)*))?")  # family names
 
 
 def python_words(text):
