@@ -10,6 +10,7 @@
 static const char help[] =
     "usage: uniapprox check MODEL [--against EXPR] [--points N] [--prec BITS] [--prove] [--json]\n"
     "       uniapprox check MODEL --data FILE [--x-col C --y-col C] [--json]\n"
+    "       uniapprox check MODEL --graphs FILE [--test-graphs FILE] [--json]\n"
     "\n"
     "Measures the model again, independently of how it was built: a model of a formula against\n"
     "MPFR, a model of your own C function (--function) against that function in double (compiled\n"
@@ -19,6 +20,8 @@ static const char help[] =
     "knots, breakpoints) — and reports max absolute, max relative, max relative to the scale,\n"
     "RMS and ULP errors, each with where it occurs, and the verdict against the tolerance the\n"
     "model was fitted to. A model of samples is measured on --data (RMSE in the target's units).\n"
+    "A graph model is measured on --graphs (accuracy, or MAE and MAE / mean |y|, as fit reports;\n"
+    "\"train\" names the --graphs file, \"test\" the --test-graphs file).\n"
     "Exit 1 when the verdict is \"not resolved\" or --tol is exceeded.\n"
     "\n"
     "options:\n"
@@ -61,7 +64,8 @@ static const char help[] =
 static int problem_for(const char *path, const ua_model *m, const char *against,
                        ua_cli_problem_args *pa, ua_problem **p)
 {
-    if (pa->data || pa->split_dir || pa->targets) return ua_cli_problem_build("check", pa, p);
+    if (pa->data || pa->split_dir || pa->targets || pa->graphs || pa->test_graphs)
+        return ua_cli_problem_build("check", pa, p);
     size_t d;
     const double *lo, *hi;
     ua_model_box(m, &d, &lo, &hi);
@@ -89,6 +93,9 @@ static int problem_for(const char *path, const ua_model *m, const char *against,
         return s ? ua_cli_fail("check", s) : 0;
     }
     ua_status s = ua_model_problem(m, p);
+    if (s == UA_EUNSUPPORTED && !strcmp(ua_model_family(m), "graph"))
+        return ua_cli_usage("check", "%s: a graph model is measured on graphs: give --graphs "
+                            "FILE (JSON lines, docs/graph.md)", path);
     if (s == UA_EUNSUPPORTED)
         return ua_cli_usage("check", "%s: give --against EXPR, or --data FILE for a model of "
                             "samples", ua_cli_error_text());
@@ -189,6 +196,8 @@ int cmd_check(int argc, char **argv)
                                      !strcmp(popts[i].name, "split-dir") ||
                                      !strcmp(popts[i].name, "test-data") ||
                                      !strcmp(popts[i].name, "targets") ||
+                                     !strcmp(popts[i].name, "graphs") ||
+                                     !strcmp(popts[i].name, "test-graphs") ||
                                      !strcmp(popts[i].name, "test-targets")))
             opts[nopts++] = popts[i];
     const char *split = NULL;
@@ -233,6 +242,13 @@ int cmd_check(int argc, char **argv)
         return rc;
     }
     ua_measurement r;
+    if (ua_problem_kind_of(p) == UA_PROBLEM_GRAPHS) { /* only what is measured now is shown */
+        static const char *const fitted[] = { "train_accuracy", "test_accuracy", "train_mae",
+                                              "test_mae", "train_mae_rel", "test_mae_rel",
+                                              "train_rmse", "test_rmse" };
+        for (size_t i = 0; i < sizeof fitted / sizeof fitted[0]; i++)
+            if (ua_model_meta(m, fitted[i])) (void)ua_model_set_meta(m, fitted[i], "");
+    }
     s = ua_model_measure(m, p, &mo, &r);
     ua_cli_progress_done();
     if (s) {

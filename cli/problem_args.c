@@ -165,6 +165,20 @@ static int apply_sampling(const char *cmd, const ua_cli_problem_args *a, ua_prob
     return 0;
 }
 
+/* Whether FILE (given to --data) looks like a graph data set: a .jsonl name, or a first
+ * non-blank byte '{' (a JSON object per line, docs/graph.md). */
+static int looks_like_graphs(const char *file)
+{
+    size_t n = file ? strlen(file) : 0;
+    if (n >= 6 && !strcmp(file + n - 6, ".jsonl")) return 1;
+    FILE *f = file ? fopen(file, "rb") : NULL;
+    if (!f) return 0;
+    int c;
+    do c = fgetc(f); while (c == ' ' || c == '\t' || c == '\r' || c == '\n');
+    fclose(f);
+    return c == '{';
+}
+
 static int build_samples(const char *cmd, const ua_cli_problem_args *a, ua_problem **out)
 {
     if (a->target) return ua_cli_usage(cmd, "give either a TARGET or --data/--split-dir, not both");
@@ -202,6 +216,9 @@ static int build_samples(const char *cmd, const ua_cli_problem_args *a, ua_probl
         else return ua_cli_usage(cmd, "--format '%s': expected csv, text or npy", a->format);
     }
     ua_status s = ua_problem_read_samples(&src, out);
+    if (s && looks_like_graphs(a->data))
+        return ua_cli_error(cmd, ua_cli_exit_code(s), "%s (this looks like a graph data set: "
+                            "give it with --graphs)", ua_cli_error_text());
     return s ? ua_cli_fail(cmd, s) : 0;
 }
 

@@ -54,4 +54,54 @@ expect_grep err.txt "cannot be exported as C" "export: the reason"
 expect_exit 2 "fit: --pe-dim beyond the width" -- "$UA" fit --graphs train.jsonl --family graph \
     --dim-hidden 16 --pe-dim 16 -o x.uam
 expect_grep err.txt "pe-dim 16 must be below --dim-hidden 16" "fit: both options named"
+
+# check --graphs measures a graph model again: the held-out accuracy the fit reported (eval's
+# count above is the independent tally), on the file given, not the numbers the model stored
+expect_exit 0 "check --graphs" -- "$UA" check lappe.uam --graphs test.jsonl
+expect_grep out.txt "against *test.jsonl" "check: the graphs measured on are named"
+acc_check=$(accuracy out.txt)
+[ -z "$acc_check" ] && acc_check=$(sed -n 's/^ *train accuracy *\([0-9.]*\)$/\1/p' out.txt)
+expect_close "$acc_check" "$(awk -v r="$right" 'BEGIN { print r / 50 }')" 1e-12 \
+    "check --graphs: accuracy as eval's tally"
+expect_exit 0 "check --graphs --json" -- "$UA" check lappe.uam --graphs test.jsonl --json
+expect_close "$(json_num out.txt train_accuracy)" "$acc_check" 1e-12 "check --json: the same accuracy"
+expect_exit 2 "check: a graph model without --graphs" -- "$UA" check lappe.uam
+expect_grep err.txt "give --graphs FILE" "check: the graph model asks for graphs"
+
+# regression (cycle counts): check's MAE is the mean |prediction - count| over eval's outputs
+expect_exit 0 "data graphs cycles" -- "$UA" data graphs cycles -o cyc.jsonl --n 40 --seed 2
+expect_exit 0 "fit: cycle counts" -- "$UA" fit --family graph --graphs cyc.jsonl $small --epochs 2 \
+    -o cyc.uam
+expect_exit 0 "check --graphs: cycle counts" -- "$UA" check cyc.uam --graphs cyc.jsonl --json
+mae=$(json_num out.txt train_mae)
+expect_exit 0 "eval --graphs --json: cycle counts" -- "$UA" eval cyc.uam --graphs cyc.jsonl --json
+/usr/bin/python3 - cyc.jsonl out.txt >mae.txt <<'PY'
+import json, sys
+ys = [json.loads(l)["y"] for l in open(sys.argv[1]) if l.strip().startswith("{") and '"y"' in l]
+ps = [r["y"] for r in json.load(open(sys.argv[2]))]
+ys = [y if isinstance(y, list) else [y] for y in ys]
+d = [abs(p - y) for P, Y in zip(ps, ys) for p, y in zip(P, Y)]
+print(sum(d) / len(d))
+PY
+expect_close "$mae" "$(cat mae.txt)" 1e-9 "check --graphs: MAE as eval's predictions give it"
+
+# a graph data set given to --data gets a hint
+expect_exit 2 "fit --data FILE.jsonl" -- "$UA" fit --family graph --data cyc.jsonl -o x.uam
+expect_grep err.txt "this looks like a graph data set: give it with --graphs" "fit --data: the hint"
+tail -n 3 cyc.jsonl >graphs.txt
+expect_exit 2 "check --data: a graph file of another name" -- "$UA" check cyc.uam --data graphs.txt
+expect_grep err.txt "give it with --graphs" "check --data: the hint"
+
+# uniapprox list says what graph takes
+expect_exit 0 "list" -- "$UA" list
+expect_grep out.txt "takes graphs" "list: graph takes graphs"
+if grep -A1 "^  graph " out.txt | grep -q "0-D"; then fail "list: graph takes 0-D"; else pass; fi
+
+# one huge graph (300000 nodes, 4 heads: terabytes of attention) is refused by the size check
+# before its encodings and batches are computed (exit 2: the machine cannot take the problem)
+awk 'BEGIN { n = 300000; printf "{\"x\": ["; for (i = 0; i < n; i++) printf "%s1", i ? "," : "";
+             printf "], \"edge_index\": [[0, 1], [1, 0]], \"y\": 1}\n" }' >huge.jsonl
+expect_exit 2 "fit: one huge graph" -- "$UA" fit --family graph --graphs huge.jsonl --epochs 1 -o h.uam
+expect_grep err.txt "GiB of activations, more than 80% of this machine's" "fit: the size refusal"
+expect_exit 2 "eval: one huge graph" -- "$UA" eval cyc.uam --graphs huge.jsonl
 finish

@@ -54,7 +54,8 @@ static ua_status gps_predict_graphs(const void *state, const ua_graphs *g, doubl
     double *out = ua_calloc(R * m->a.nout + 1, sizeof *out), *pe = NULL;
     if (!out) return UA_ENOMEM_ERR(R * m->a.nout * sizeof *out);
     size_t padded = 0;
-    s = ua_gps_encodings(m, g, &pe, &padded);
+    s = ua_gps_batches_check(m, g, 64, 0, 0); /* before the encodings: a huge graph is refused fast */
+    if (!s) s = ua_gps_encodings(m, g, &pe, &padded);
     /* a set without targets, or with other ones, is predicted alike: the targets are not read */
     ua_graphs view = *g;
     view.y = NULL;

@@ -225,9 +225,15 @@ void ua_gps_free(ua_gps *m);
 /* PyTorch's default initialisation (Linear: U(+-1/sqrt(in)) for weight and bias; MHA in_proj:
  * Xavier uniform, zero biases; BN: 1 and 0; running stats 0 and 1), from seed. */
 void ua_gps_init_params(ua_gps *m, uint64_t seed);
+/* Whether ua_gps_work_alloc's arrays for these capacities fit in 80% of the machine's memory
+ * (ua_phys_memory), computed in double without allocating. Errors: UA_EINVAL naming the batch,
+ * the GiB needed and the machine's GiB, with what to change. */
+ua_status ua_gps_work_check(const ua_gps *m, size_t capN, size_t capE, size_t capG, size_t capA,
+                            size_t capNg, double dropout, double attn_dropout);
 /* Work for batches of at most capN nodes, capE edges, capG graphs, capA attention entries and
  * capNg nodes in one graph; dropout masks only when dropout > 0, a copy of the attention
- * probabilities before dropout only when attn_dropout > 0. Errors: UA_ENOMEM. */
+ * probabilities before dropout only when attn_dropout > 0. Errors: those of ua_gps_work_check,
+ * UA_ENOMEM. */
 ua_status ua_gps_work_alloc(const ua_gps *m, size_t capN, size_t capE, size_t capG, size_t capA,
                             size_t capNg, double dropout, double attn_dropout, ua_gps_work *w);
 void ua_gps_work_free(ua_gps_work *w);
@@ -249,6 +255,11 @@ ua_status ua_gps_batch_make(ua_gps_batch *b, const ua_gps *m, const ua_graphs *g
                             const double *pe, const size_t *idx, size_t n, int flip, ua_rng *rng);
 
 /* ---- train.c ---- */
+/* Whether batches of up to batch graphs of g (the largest ones together) fit the machine, as
+ * ua_gps_work_check; cheap (counts only), so a set with one huge graph is refused before its
+ * encodings and batches are computed. Errors: UA_EINVAL (the message says why), UA_ENOMEM. */
+ua_status ua_gps_batches_check(const ua_gps *m, const ua_graphs *g, size_t batch, double dropout,
+                               double attn_dropout);
 /* Trains m (initialised) on g with encodings pe; report filled. hooks may be NULL. */
 ua_status ua_gps_train(ua_gps *m, const ua_graphs *g, const double *pe,
                        const ua_gps_train_opts *o, const ua_fit_hooks *hooks, const char *log);

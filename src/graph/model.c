@@ -210,10 +210,42 @@ void ua_gps_work_free(ua_gps_work *w)
     memset(w, 0, sizeof *w);
 }
 
+ua_status ua_gps_work_check(const ua_gps *m, size_t capN, size_t capE, size_t capG, size_t capA,
+                            size_t capNg, double dropout, double attn_dropout)
+{
+    const ua_gps_arch *a = &m->a;
+    size_t C = a->C, F = 2 * C, L = a->L, K = a->K ? a->K : 1;
+    capN += !capN;
+    capE += !capE;
+    capG += !capG;
+    capA += !capA;
+    capNg += !capNg;
+    size_t R = capN > capG ? capN : capG;
+    double NC = (double)capN * (double)C;
+    /* what ua_gps_work_alloc's arrays come to (in double: no size_t can wrap), refused beyond
+     * 80% of the memory: an untrusted set with one huge graph must not make the attention blocks
+     * (H n^2 per layer) exhaust the machine. A batch the machine cannot hold is a problem it
+     * cannot solve, so bad input (UA_EINVAL), not a failed allocation. */
+    double bytes = 4.0 * ((double)L * (16.0 * NC + 4.0 * (double)capN * (double)F +
+                                       (attn_dropout > 0 ? 2.0 : 1.0) * (double)capA) +
+                          (dropout > 0 ? 4.0 * (double)L * (double)capN * (double)F : 0) +
+                          8.0 * (double)R * (double)(F > K ? F : K) + 2.0 * (double)capE * (double)C);
+    double phys = ua_phys_memory();
+    if (phys > 0 && bytes > 0.8 * phys)
+        return UA_ERR(UA_EINVAL, "graph: a batch of %zu graphs (%zu nodes, the largest graph %zu) "
+                      "needs %.3g GiB of activations, more than 80%% of this machine's %.3g GiB; "
+                      "use a smaller --batch-size, fewer --layers or --attention none (attention "
+                      "keeps heads x nodes^2 numbers per graph)", capG, capN, capNg,
+                      bytes / 1073741824.0, phys / 1073741824.0);
+    return UA_OK;
+}
+
 ua_status ua_gps_work_alloc(const ua_gps *m, size_t capN, size_t capE, size_t capG, size_t capA,
                             size_t capNg, double dropout, double attn_dropout, ua_gps_work *w)
 {
     memset(w, 0, sizeof *w);
+    ua_status s = ua_gps_work_check(m, capN, capE, capG, capA, capNg, dropout, attn_dropout);
+    if (s) return s;
     const ua_gps_arch *a = &m->a;
     size_t C = a->C, F = 2 * C, L = a->L, K = a->K ? a->K : 1, R;
     size_t FK = F > K ? F : K; /* the backward scratch holds (N, F) or (N, K) */
@@ -234,20 +266,6 @@ ua_status ua_gps_work_alloc(const ua_gps *m, size_t capN, size_t capE, size_t ca
     w->nthreads = 1;
 #endif
     size_t NC = capN * C, LNC = L * NC;
-    /* what the arrays below come to, refused beyond 80% of the memory before any allocation: an
-     * untrusted set with one huge graph must not make the attention blocks (H n^2 per layer)
-     * exhaust the machine */
-    double bytes = 4.0 * ((double)L * (16.0 * (double)NC + 4.0 * (double)capN * (double)F +
-                                       (attn_dropout > 0 ? 2.0 : 1.0) * (double)capA) +
-                          (dropout > 0 ? 4.0 * (double)L * (double)capN * (double)F : 0) +
-                          8.0 * (double)R * (double)(F > K ? F : K) + 2.0 * (double)capE * (double)C);
-    double phys = ua_phys_memory();
-    if (phys > 0 && bytes > 0.8 * phys)
-        return UA_ERR(UA_ENOMEM, "graph: a batch of %zu graphs (%zu nodes, the largest graph %zu) "
-                      "needs %.3g GiB of activations, more than 80%% of this machine's %.3g GiB; "
-                      "use a smaller --batch-size, fewer --layers or --attention none (attention "
-                      "keeps heads x nodes^2 numbers per graph)", capG, capN, capNg,
-                      bytes / 1073741824.0, phys / 1073741824.0);
     int ok = 1;
 #define A(ptr, n) ok &= ((ptr) = ua_calloc((n), sizeof(float))) != NULL
     A(w->pe_in, capN * K);

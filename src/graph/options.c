@@ -140,7 +140,9 @@ ua_status ua_gps_fit_problem(const ua_problem *p, const ua_options *o, const ua_
     ua_gps_init_params(m, t.seed);
     if (!a.classify) target_scaler(m, g);
     double *pe = NULL;
-    s = ua_gps_encodings(m, g, &pe, &m->pe_padded);
+    /* the size check first: the encodings of one huge graph take long before it would say no */
+    s = ua_gps_batches_check(m, g, t.batch_size, t.dropout, t.attn_dropout);
+    if (!s) s = ua_gps_encodings(m, g, &pe, &m->pe_padded);
     /* OpenBLAS on one thread: its products here are (nodes, C) x (C, C), too small to share */
     int blas = ua_blas_threads_serial();
 #ifdef _OPENMP

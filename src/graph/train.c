@@ -40,7 +40,7 @@ static ua_status batch_caps(const ua_graphs *g, size_t B, size_t H, caps *c)
     }
     if (A > 0x1p50) { /* beyond any memory: refused here, before size_t could wrap */
         free(v);
-        return UA_ERR(UA_ENOMEM, "graph: attention over graphs of up to %zu nodes needs %.3g "
+        return UA_ERR(UA_EINVAL, "graph: attention over graphs of up to %zu nodes needs %.3g "
                       "numbers per layer; use --attention none or smaller graphs", c->Ng, A);
     }
     c->A = (size_t)A;
@@ -138,6 +138,15 @@ static ua_status precise_bn(ua_gps *m, const ua_graphs *g, const double *pe, con
     ua_gps_batch_free(&b);
     ua_gps_work_free(&w);
     return s;
+}
+
+ua_status ua_gps_batches_check(const ua_gps *m, const ua_graphs *g, size_t batch, double dropout,
+                               double attn_dropout)
+{
+    size_t B = batch < g->ngraphs ? batch : g->ngraphs;
+    caps c;
+    ua_status s = batch_caps(g, B, m->a.attn ? m->a.H : 0, &c);
+    return s ? s : ua_gps_work_check(m, c.N, c.E, B, c.A, c.Ng, dropout, attn_dropout);
 }
 
 ua_status ua_gps_train(ua_gps *m, const ua_graphs *g, const double *pe,
