@@ -3,7 +3,9 @@
 # from the tool's own --help texts (as scripts/gen-man.sh reads them for the man pages): the
 # commands of `uniapprox --help`, each command's options (the option lines and the usage lines of
 # `uniapprox CMD --help`), the families of `uniapprox fit --help`, each family's options and the
-# choices of its options ("--map none|log") from `uniapprox fit --family F --help`. The build
+# choices of its options ("--map none|log") from `uniapprox fit --family F --help`, the tasks
+# and sub-commands a command takes first ("tasks:", "uniapprox data graphs ...") and each
+# sub-command's options and tasks from its own --help. The build
 # runs it on the tool it has just built, so the completion cannot drift from --help.
 set -eu
 UA=$1
@@ -44,6 +46,25 @@ options() {
     }' "$1"
 }
 
+# tasks HELPFILE: the names of its "tasks:" section (the lines "  name[, name...]  description"),
+# one per line: the words a command takes as its first argument.
+tasks() {
+    awk '/^tasks:$/ { on = 1; next } on && /^$/ { exit }
+         on && /^  [a-z]/ { term = substr($0, 3); sub(/  .*/, "", term)
+                            n = split(term, a, /, */)
+                            for (k = 1; k <= n; k++) if (a[k] ~ /^[a-z0-9_-]+$/) print a[k] }' "$1"
+}
+
+# subcommands CMD HELPFILE: the sub-commands its help names ("uniapprox CMD SUB ..."), each one
+# that has a --help of its own ("usage: uniapprox CMD SUB ...").
+subcommands() {
+    { grep -o "uniapprox $1 [a-z][a-z0-9_]*" "$2" || true; } | awk '{ print $3 }' | sort -u |
+        while read -r sub; do
+            if "$UA" "$1" "$sub" --help 2>/dev/null | head -n 1 | grep -q "^usage: uniapprox $1 $sub"
+            then echo "$sub"; fi
+        done
+}
+
 "$UA" --help > "$tmp/top"
 commands=$(awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }' \
     "$tmp/top")
@@ -64,6 +85,19 @@ families=$(awk '/^families \(/ { on = 1; next } on && /^  [a-z]/ { print $1 } on
         options "$tmp/h" > "$tmp/o"
         echo "_uniapprox_opts_$c='$(grep -v '^=' "$tmp/o" | sort -u | tr '\n' ' ' | sed 's/ $//')'"
         grep '^=' "$tmp/o" | sed "s/^=/$c - /" >> "$tmp/values" || true
+        # the first argument: the tasks of its help and its sub-commands; a sub-command's own
+        # options and tasks from its own --help
+        subs=$(subcommands "$c" "$tmp/h")
+        echo "_uniapprox_subs_$c='$(echo $subs)'"
+        echo "_uniapprox_words_$c='$(echo $(tasks "$tmp/h") $subs)'"
+        for sc in $subs; do
+            "$UA" "$c" "$sc" --help > "$tmp/hs"
+            options "$tmp/hs" > "$tmp/o"
+            echo "_uniapprox_opts_${c}_$sc='$(grep -v '^=' "$tmp/o" | sort -u | tr '\n' ' ' |
+                sed 's/ $//')'"
+            grep '^=' "$tmp/o" | sed "s/^=/${c}_$sc - /" >> "$tmp/values" || true
+            echo "_uniapprox_words_${c}_$sc='$(echo $(tasks "$tmp/hs"))'"
+        done
     done
     : > "$tmp/all"
     for f in $families; do
@@ -104,6 +138,24 @@ _uniapprox() {
     cmd=${COMP_WORDS[i]}
     case " $_uniapprox_commands " in *" $cmd "*) ;; *) return ;; esac
     eval "opts=\$_uniapprox_opts_$cmd"
+    # a sub-command (uniapprox data graphs ...): its own options and first argument
+    local pos=$((i + 1)) subs words
+    eval "subs=\${_uniapprox_subs_$cmd:-}"
+    if [ "$COMP_CWORD" -gt "$pos" ] && [ -n "$subs" ]; then
+        case " $subs " in
+        *" ${COMP_WORDS[pos]} "*)
+            cmd=${cmd}_${COMP_WORDS[pos]}
+            pos=$((pos + 1))
+            eval "opts=\$_uniapprox_opts_$cmd" ;;
+        esac
+    fi
+    if [ "$COMP_CWORD" -eq "$pos" ] && [[ $cur != -* ]]; then
+        eval "words=\${_uniapprox_words_$cmd:-}"
+        if [ -n "$words" ]; then
+            COMPREPLY=($(compgen -W "$words" -- "$cur"))
+            return
+        fi
+    fi
     fam=""
     if [ "$cmd" = fit ]; then
         for ((w = i + 1; w < COMP_CWORD; w++)); do

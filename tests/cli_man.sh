@@ -135,6 +135,27 @@ expect_completion "$commands" "" uniapprox ""
 expect_completion "report" "check plot" uniapprox re
 expect_completion "check" "" uniapprox --debug ch
 expect_completion "--family --function" "" uniapprox fit --f
+# a command's first argument: the tasks of its help and its sub-commands (data: the sequence
+# tasks and graphs); a sub-command's options and tasks are those of its own --help
+"$UA" data --help > help-data.txt
+data_tasks=$(awk '/^tasks:$/ { on = 1; next } on && /^$/ { exit }
+    on && /^  [a-z]/ { t = substr($0, 3); sub(/  .*/, "", t); gsub(/,/, "", t); print t }' \
+    help-data.txt)
+[ -n "$data_tasks" ] && pass || fail "no tasks in uniapprox data --help"
+expect_completion "$data_tasks graphs" "" uniapprox data ""
+"$UA" data graphs --help > help-data-graphs.txt
+graph_tasks=$(awk '/^tasks:$/ { on = 1; next } on && /^$/ { exit } on && /^  [a-z]/ { print $1 }' \
+    help-data-graphs.txt)
+graph_opts=$(awk '/^options:$/ { on = 1; next } on && /^  -/ { t = substr($0, 3); sub(/  .*/, "", t)
+    print t }' help-data-graphs.txt | grep -o -- '--[a-z][a-z0-9-]*' | sort -u)
+[ -n "$graph_tasks" ] && [ -n "$graph_opts" ] && pass || fail "no tasks or options in data graphs --help"
+expect_completion "$graph_tasks" "$data_tasks" uniapprox data graphs ""
+expect_completion "$graph_opts" "--test --train --vocab" uniapprox data graphs --
+got=$(complete_words uniapprox data graphs -- | sort -u | tr '\n' ' ')
+for o in $got; do
+    echo "$graph_opts" | grep -qx -- "$o" && pass || fail "data graphs --$o offered, not in its --help"
+done
+expect_completion "--vocab --train" "" uniapprox data copy --
 expect_completion "auto $families" "" uniapprox fit --family ""
 expect_completion "--split --split-length" "--hidden" uniapprox fit --family cheb --spl
 expect_completion "--hidden" "--split-length" uniapprox fit x --family=mlp --hid
