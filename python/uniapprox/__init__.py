@@ -17,13 +17,13 @@ importable from here). Bindings over the shared library libuniapprox with ctypes
 from ._lib import (UniapproxError, InvalidArgumentError, ParseError, DomainError,
                    FileFormatError, UnsupportedError, NotFoundError, LibraryIOError,
                    LibraryMemoryError, NotResolvedError, DivergedError, LIBRARY_PATH)
-from ._core import (Model, fit, fit_data, fit_graphs, load, families, family_options, version, build_info,
-                    NotResolvedWarning)
+from ._core import (Model, fit, fit_data, fit_graphs, load, families, family_options, version,
+                    build_info, NotResolvedWarning)
 
 __version__ = version()
 
-__all__ = ["Model", "fit", "fit_data", "fit_graphs", "load", "families", "family_options", "version",
-           "build_info", "UniapproxError", "InvalidArgumentError", "ParseError", "DomainError",
+__all__ = ["Model", "fit", "fit_data", "fit_graphs", "load", "families", "family_options",
+           "version", "build_info", "UniapproxError", "InvalidArgumentError", "ParseError", "DomainError",
            "FileFormatError", "UnsupportedError", "NotFoundError", "LibraryIOError",
            "LibraryMemoryError", "NotResolvedError", "DivergedError", "NotResolvedWarning",
            "UniapproxRegressor", "UniapproxClassifier", "LIBRARY_PATH"]

@@ -253,13 +253,15 @@ def _prototypes():
     _proto("ua_family_count", size_t)
     _proto("ua_family_info_at", _S, size_t, ctypes.POINTER(FamilyInfo))
     _proto("ua_family_info_get", _S, ctypes.c_char_p, ctypes.POINTER(FamilyInfo))
-    _proto("ua_family_choose", _S, _P, ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_char_p))
+    _proto("ua_family_choose", _S, _P, ctypes.POINTER(ctypes.c_char_p),
+           ctypes.POINTER(ctypes.c_char_p))
     _proto("ua_family_options", _S, ctypes.c_char_p, _PP)
     _proto("ua_options_set", _S, _P, ctypes.c_char_p, ctypes.c_char_p)
     _proto("ua_options_free", None, _P)
     _proto("ua_fit", _S, _P, ctypes.c_char_p, _P, ctypes.c_void_p, _PP)
     _proto("ua_measure_options_default", None, ctypes.POINTER(MeasureOptions))
-    _proto("ua_model_measure", _S, _P, _P, ctypes.POINTER(MeasureOptions), ctypes.POINTER(Measurement))
+    _proto("ua_model_measure", _S, _P, _P, ctypes.POINTER(MeasureOptions),
+           ctypes.POINTER(Measurement))
     _proto("ua_measurement_free", None, ctypes.POINTER(Measurement))
     _proto("ua_model_free", None, _P)
     _proto("ua_model_family", ctypes.c_char_p, _P)
@@ -283,7 +285,8 @@ def _prototypes():
     _proto("ua_problem_read_graphs", _S, ctypes.c_char_p, ctypes.c_char_p, _PP)
     _proto("ua_graphs_read", _S, ctypes.c_char_p, ctypes.POINTER(ctypes.POINTER(GraphsHead)))
     _proto("ua_graphs_free", None, ctypes.POINTER(GraphsHead))
-    _proto("ua_model_predict_graphs", _S, _P, ctypes.POINTER(GraphsHead), ctypes.POINTER(c_double_p), ctypes.POINTER(size_t),
+    _proto("ua_model_predict_graphs", _S, _P, ctypes.POINTER(GraphsHead),
+           ctypes.POINTER(c_double_p), ctypes.POINTER(size_t),
            ctypes.POINTER(ctypes.c_int))
 
 
