@@ -23,8 +23,8 @@ from ._core import (Model, fit, fit_data, fit_graphs, load, families, family_opt
 __version__ = version()
 
 __all__ = ["Model", "fit", "fit_data", "fit_graphs", "load", "families", "family_options",
-           "version", "build_info", "UniapproxError", "InvalidArgumentError", "ParseError", "DomainError",
-           "FileFormatError", "UnsupportedError", "NotFoundError", "LibraryIOError",
+           "version", "build_info", "UniapproxError", "InvalidArgumentError", "ParseError",
+           "DomainError", "FileFormatError", "UnsupportedError", "NotFoundError", "LibraryIOError",
            "LibraryMemoryError", "NotResolvedError", "DivergedError", "NotResolvedWarning",
            "UniapproxRegressor", "UniapproxClassifier", "LIBRARY_PATH"]
 

@@ -13,7 +13,7 @@ from . import _lib
 from ._lib import lib, check, cstr
 
 __all__ = ["Model", "fit", "fit_data", "fit_graphs", "load", "families", "family_options",
-           "version",            "build_info", "NotResolvedWarning"]
+           "version", "build_info", "NotResolvedWarning"]
 
 _KIND_NAMES = ("formula", "function", "samples", "sequences", "graphs")
 
