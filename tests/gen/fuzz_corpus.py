@@ -234,6 +234,16 @@ def model_seeds(ua):
         with open(out, "rb") as fh:
             body = fh.read()
         put("model_seq", "seq%d" % i, body)
+    # graph: a tiny GPS model on a generated molecule-like task
+    g = os.path.join(work, "g.jsonl")
+    subprocess.run([ua, "data", "graphs", "molecule", "-o", g, "--n", "20", "--seed", "1"],
+                   check=True, stdout=subprocess.DEVNULL)
+    out = os.path.join(work, "graph0.safetensors")
+    subprocess.run([ua, "fit", "--family", "graph", "--graphs", g, "--dim-hidden", "4", "--heads",
+                    "1", "--layers", "1", "--epochs", "1", "--pe-dim", "2", "-o", out],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(out, "rb") as fh:
+        put("model_graph", "graph0", fh.read())
     # the safetensors parser starts from real models too
     for fam in ["cheb", "kernel"]:
         with open(os.path.join(CORPUS, "model_" + fam, fam + "0"), "rb") as fh:
