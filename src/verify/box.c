@@ -133,7 +133,7 @@ typedef struct {
 typedef struct {
     size_t nonfinite, nfinite;
     double scale;
-    double ss_scale, ss_sum; /* the errors' sum of squares, ss_scale^2 ss_sum (ssq_add) */
+    double ss_scale, ss_sum; /* the errors' sum of squares, ss_scale^2 ss_sum (ua_ssq_add) */
     argmax abs, rel, u64, u32, tol;
 } partial;
 
@@ -143,39 +143,6 @@ static void take(argmax *m, double e, size_t i)
     if (e > m->max) {
         m->max = e;
         m->i = i;
-    }
-}
-
-/* A sum of squares kept as scale^2 sum (LAPACK's dlassq): errors near 1e300 do not overflow it
- * and errors near 1e-300 do not underflow it, so the RMS is that of the errors, not Inf or 0. */
-static void ssq_add(double *scale, double *sum, double v)
-{
-    v = fabs(v);
-    if (v != v) {
-        *sum = NAN;
-        return;
-    }
-    if (v == 0) return;
-    if (v > *scale) {
-        double r = *scale / v;
-        *sum = 1 + *sum * r * r;
-        *scale = v;
-    } else {
-        double r = v / *scale;
-        *sum += r * r;
-    }
-}
-
-static void ssq_merge(double *scale, double *sum, double s2, double q2)
-{
-    if (q2 == 0) return;
-    if (s2 > *scale) {
-        double r = *scale / s2;
-        *sum = q2 + *sum * r * r;
-        *scale = s2;
-    } else {
-        double r = s2 / *scale;
-        *sum += q2 * r * r;
     }
 }
 
@@ -190,7 +157,7 @@ static void merge(partial *into, const partial *p)
     into->nonfinite += p->nonfinite;
     into->nfinite += p->nfinite;
     if (p->scale > into->scale) into->scale = p->scale;
-    ssq_merge(&into->ss_scale, &into->ss_sum, p->ss_scale, p->ss_sum);
+    ua_ssq_merge(&into->ss_scale, &into->ss_sum, p->ss_scale, p->ss_sum);
     take(&into->abs, p->abs.max, p->abs.i);
     take(&into->rel, p->rel.max, p->rel.i);
     take(&into->u64, p->u64.max, p->u64.i);
@@ -221,7 +188,7 @@ static void account(partial *acc, size_t i, double fd, const ua_point_errors *e,
 {
     acc->nfinite++;
     if (fabs(fd) > acc->scale) acc->scale = fabs(fd);
-    ssq_add(&acc->ss_scale, &acc->ss_sum, e->abs);
+    ua_ssq_add(&acc->ss_scale, &acc->ss_sum, e->abs);
     take(&acc->abs, e->abs, i);
     if (e->rel >= 0) take(&acc->rel, e->rel, i);
     take(&acc->u64, e->u64, i);

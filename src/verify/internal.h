@@ -16,6 +16,13 @@
  * endpoints are exactly a and b and every point lies in [a, b]. */
 double ua_verify_grid_point(ua_grid grid, double a, double b, size_t i, size_t n);
 
+/* A sum of squares kept as scale^2 * sum (LAPACK's dlassq), so that the RMS of errors near 1e300
+ * does not overflow and that of errors near 1e-300 does not underflow. Start from scale = sum = 0.
+ * ua_ssq_add adds v^2 (a NaN v makes the sum NaN); ua_ssq_merge adds another such pair (s2, q2),
+ * for the per-thread partial sums. The sum of squares is scale^2 * sum. */
+void ua_ssq_add(double *scale, double *sum, double v);
+void ua_ssq_merge(double *scale, double *sum, double s2, double q2);
+
 /* The errors of an approximation p at one point, all >= 0: abs |p - f|, rel |p - f| / |f| (-1
  * when f == 0: no relative error there), u64 |p - f| / ulp64(f), u32 |(float)p - f| / ulp32(f).
  * A non-finite p makes all four +Inf. */

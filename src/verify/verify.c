@@ -33,7 +33,7 @@ typedef struct {
 typedef struct {
     size_t nonfinite, nfinite;
     double scale;
-    double ss_scale, ss_sum; /* the errors' sum of squares, ss_scale^2 ss_sum (ssq_add) */
+    double ss_scale, ss_sum; /* the errors' sum of squares, ss_scale^2 ss_sum (ua_ssq_add) */
     argmax abs, rel, u64, u32;
 } partial;
 
@@ -43,39 +43,6 @@ static void take(argmax *m, double e, double x)
     if (e > m->max || (e == m->max && x < m->x)) {
         m->max = e;
         m->x = x;
-    }
-}
-
-/* A sum of squares kept as scale^2 sum (LAPACK's dlassq): errors near 1e300 do not overflow it
- * and errors near 1e-300 do not underflow it, so the RMS is that of the errors, not Inf or 0. */
-static void ssq_add(double *scale, double *sum, double v)
-{
-    v = fabs(v);
-    if (v != v) {
-        *sum = NAN;
-        return;
-    }
-    if (v == 0) return;
-    if (v > *scale) {
-        double r = *scale / v;
-        *sum = 1 + *sum * r * r;
-        *scale = v;
-    } else {
-        double r = v / *scale;
-        *sum += r * r;
-    }
-}
-
-static void ssq_merge(double *scale, double *sum, double s2, double q2)
-{
-    if (q2 == 0) return;
-    if (s2 > *scale) {
-        double r = *scale / s2;
-        *sum = q2 + *sum * r * r;
-        *scale = s2;
-    } else {
-        double r = s2 / *scale;
-        *sum += q2 * r * r;
     }
 }
 
@@ -102,7 +69,7 @@ static void measure_point(ua_fn1 approx, void *ctx, const ua_target *ref, double
     ua_point_errors e;
     ua_point_errors_mpfr(p, f, fd, d, t, &e);
     double eabs = e.abs, erel = e.rel, e64 = e.u64, e32 = e.u32;
-    ssq_add(&acc->ss_scale, &acc->ss_sum, eabs);
+    ua_ssq_add(&acc->ss_scale, &acc->ss_sum, eabs);
     take(&acc->abs, eabs, x);
     if (erel >= 0) take(&acc->rel, erel, x);
     take(&acc->u64, e64, x);
@@ -114,7 +81,7 @@ static void merge(partial *into, const partial *p)
     into->nonfinite += p->nonfinite;
     into->nfinite += p->nfinite;
     if (p->scale > into->scale) into->scale = p->scale;
-    ssq_merge(&into->ss_scale, &into->ss_sum, p->ss_scale, p->ss_sum);
+    ua_ssq_merge(&into->ss_scale, &into->ss_sum, p->ss_scale, p->ss_sum);
     take(&into->abs, p->abs.max, p->abs.x);
     take(&into->rel, p->rel.max, p->rel.x);
     take(&into->u64, p->u64.max, p->u64.x);
