@@ -10,6 +10,7 @@
 
 #include "core/internal.h"
 #include "model/family.h"
+#include "prove/heap.h"
 #include "uniapprox/lipschitz.h"
 
 static double now(void)
@@ -198,40 +199,6 @@ static ua_status ascend(const gctx *c, const double *lo, const double *hi, doubl
 
 /* ---- branch and bound ------------------------------------------------------------------------ */
 
-typedef struct {
-    double bound;
-    size_t slot; /* the box's index in the pool */
-} node;
-
-static void heap_push(node *h, size_t *n, node v)
-{
-    size_t i = (*n)++;
-    h[i] = v;
-    while (i && h[(i - 1) / 2].bound < h[i].bound) {
-        node t = h[i];
-        h[i] = h[(i - 1) / 2];
-        h[(i - 1) / 2] = t;
-        i = (i - 1) / 2;
-    }
-}
-
-static node heap_pop(node *h, size_t *n)
-{
-    node top = h[0];
-    h[0] = h[--*n];
-    for (size_t i = 0;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < *n && h[l].bound > h[m].bound) m = l;
-        if (r < *n && h[r].bound > h[m].bound) m = r;
-        if (m == i) break;
-        node t = h[i];
-        h[i] = h[m];
-        h[m] = t;
-        i = m;
-    }
-    return top;
-}
-
 ua_status ua_model_lipschitz(const ua_model *m, const double *lo, const double *hi,
                              const ua_lipschitz_options *o, ua_lipschitz_result *out)
 {
@@ -286,7 +253,7 @@ ua_status ua_model_lipschitz(const ua_model *m, const double *lo, const double *
     /* the pool grows as boxes are made (a large --boxes allocates nothing up front) */
     size_t cap_max = op.max_boxes + 2, cap = cap_max < 1024 ? cap_max : 1024;
     double *pool = ua_calloc(cap * 2 * d, sizeof *pool);
-    node *heap = ua_calloc(cap, sizeof *heap);
+    ua_heap_item *heap = ua_calloc(cap, sizeof *heap);
     double *ctr = ua_calloc(3 * d, sizeof *ctr);
     if (!pool || !heap || !ctr) {
         free(pool);
@@ -302,7 +269,7 @@ ua_status ua_model_lipschitz(const ua_model *m, const double *lo, const double *
     s = b->lipschitz(st, lo, hi, (int)op.norm, NULL, &L0, NULL, NULL);
     if (!s) {
         out->first_bound = L0;
-        heap_push(heap, &nheap, (node){ L0, 0 });
+        ua_heap_push(heap, &nheap, (ua_heap_item){ L0, 0 });
     }
     /* boxes too small to split (2^-40 of the box: a point where many neurons switch at once,
      * as the origin of a network without biases, keeps its interval bound at every scale) are
@@ -316,12 +283,12 @@ ua_status ua_model_lipschitz(const ua_model *m, const double *lo, const double *
             size_t nc = 2 * cap < cap_max ? 2 * cap : cap_max;
             double *np = nc > cap ? realloc(pool, nc * 2 * d * sizeof *pool) : NULL;
             if (np) pool = np;
-            node *nh = np ? realloc(heap, nc * sizeof *heap) : NULL;
+            ua_heap_item *nh = np ? realloc(heap, nc * sizeof *heap) : NULL;
             if (nh) heap = nh;
             if (!np || !nh) break; /* no room: the bound so far stands */
             cap = nc;
         }
-        node nd = heap_pop(heap, &nheap);
+        ua_heap_item nd = ua_heap_pop(heap, &nheap);
         double *blo = pool + nd.slot * 2 * d, *bhi = blo + d;
         size_t k = 0;
         double wk = -1;
@@ -349,7 +316,7 @@ ua_status ua_model_lipschitz(const ua_model *m, const double *lo, const double *
             if (s) break;
             boxes++;
             if (Lc > nd.bound) Lc = nd.bound; /* the parent's bound holds on its halves */
-            heap_push(heap, &nheap, (node){ Lc, slots[h] });
+            ua_heap_push(heap, &nheap, (ua_heap_item){ Lc, slots[h] });
             for (size_t j = 0; j < d; j++) ctr[j] = 0.5 * (clo[j] + chi[j]);
             if (!grad(&c, ctr, 1, g)) lower = fmax(lower, gnorm(&c, g));
         }

@@ -28,6 +28,7 @@
 
 #include "core/internal.h"
 #include "model/family.h"
+#include "prove/heap.h"
 #include "uniapprox/lipschitz.h"
 #include "uniapprox/prove.h"
 
@@ -39,40 +40,6 @@ static double now(void)
 }
 
 static double up(double v) { return nextafter(nextafter(v, INFINITY), INFINITY); }
-
-typedef struct {
-    double bound;
-    size_t slot;
-} cell_t;
-
-static void push(cell_t *h, size_t *n, cell_t v)
-{
-    size_t i = (*n)++;
-    h[i] = v;
-    while (i && h[(i - 1) / 2].bound < h[i].bound) {
-        cell_t t = h[i];
-        h[i] = h[(i - 1) / 2];
-        h[(i - 1) / 2] = t;
-        i = (i - 1) / 2;
-    }
-}
-
-static cell_t pop(cell_t *h, size_t *n)
-{
-    cell_t top = h[0];
-    h[0] = h[--*n];
-    for (size_t i = 0;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < *n && h[l].bound > h[m].bound) m = l;
-        if (r < *n && h[r].bound > h[m].bound) m = r;
-        if (m == i) break;
-        cell_t t = h[i];
-        h[i] = h[m];
-        h[m] = t;
-        i = m;
-    }
-    return top;
-}
 
 typedef struct {
     const ua_model *m;
@@ -183,7 +150,7 @@ ua_status ua_prove_lipschitz_grid(const ua_model *m, const ua_target *f,
     if (cap_max > ((size_t)1 << 24)) cap_max = (size_t)1 << 24;
     size_t cap = cap_max < first + 1024 ? cap_max : first + 1024; /* grows below */
     double *pool = ua_calloc(cap * 2 * d, sizeof *pool);
-    cell_t *heap = ua_calloc(cap, sizeof *heap);
+    ua_heap_item *heap = ua_calloc(cap, sizeof *heap);
     c.work = ua_calloc(5 * d, sizeof *c.work);
     size_t *idx = ua_calloc(d, sizeof *idx);
     if (!pool || !heap || !c.work || !idx) {
@@ -206,7 +173,7 @@ ua_status ua_prove_lipschitz_grid(const ua_model *m, const ua_target *f,
         }
         double B;
         s = cell_bound(&c, clo, chi, &B);
-        if (!s) push(heap, &nheap, (cell_t){ B, used++ });
+        if (!s) ua_heap_push(heap, &nheap, (ua_heap_item){ B, used++ });
     }
     while (!s && nheap) {
         if (heap[0].bound <= opt.target_ratio * c.measured) break;
@@ -215,12 +182,12 @@ ua_status ua_prove_lipschitz_grid(const ua_model *m, const ua_target *f,
             size_t nc = 2 * cap < cap_max ? 2 * cap : cap_max;
             double *np = realloc(pool, nc * 2 * d * sizeof *pool);
             if (np) pool = np;
-            cell_t *nh = np ? realloc(heap, nc * sizeof *heap) : NULL;
+            ua_heap_item *nh = np ? realloc(heap, nc * sizeof *heap) : NULL;
             if (nh) heap = nh;
             if (!np || !nh) break; /* no room: the bound so far stands */
             cap = nc;
         }
-        cell_t top = pop(heap, &nheap);
+        ua_heap_item top = ua_heap_pop(heap, &nheap);
         double *clo = pool + top.slot * 2 * d, *chi = clo + d;
         size_t k = 0;
         double wk = -1;
@@ -233,7 +200,7 @@ ua_status ua_prove_lipschitz_grid(const ua_model *m, const ua_target *f,
         }
         double mid = 0.5 * (clo[k] + chi[k]);
         if (!(mid > clo[k] && mid < chi[k])) { /* a cell of one double: no further split */
-            push(heap, &nheap, top);
+            ua_heap_push(heap, &nheap, top);
             break;
         }
         double *n2 = pool + used * 2 * d;
@@ -244,7 +211,7 @@ ua_status ua_prove_lipschitz_grid(const ua_model *m, const ua_target *f,
         for (int h = 0; !s && h < 2; h++) {
             double *a = pool + slots[h] * 2 * d, B;
             s = cell_bound(&c, a, a + d, &B);
-            if (!s) push(heap, &nheap, (cell_t){ fmin(B, top.bound), slots[h] });
+            if (!s) ua_heap_push(heap, &nheap, (ua_heap_item){ fmin(B, top.bound), slots[h] });
         }
     }
     if (s == UA_EDOMAIN) {
