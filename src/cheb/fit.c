@@ -742,20 +742,6 @@ static ua_status fit_core(ua_fn1 f, void *ctx, const ua_cheb_hp *hp, double a, d
 
 /* ---- pointwise relative accuracy (--rel-tol; docs/cheb.md, "Relative accuracy") ------------- */
 
-/* The simplest double of [a, b] (fewest significant bits; 0 when 0 is inside). */
-static double simplest_in(double a, double b)
-{
-    if (a <= 0.0 && 0.0 <= b) return 0.0;
-    double m = fmax(fabs(a), fabs(b));
-    int e;
-    frexp(m, &e);
-    for (double p = ldexp(1.0, e); p > 0.0; p *= 0.5) {
-        double q = ceil(a / p) * p;
-        if (q >= a && q <= b) return q;
-    }
-    return a + (b - a) / 2;
-}
-
 /* A zero of f in [xl, xr] where f(xl) and f(xr) have opposite signs (or one is 0): the simplest
  * double of the bracket when f vanishes there exactly (erf and sin at 0), else bisection down to
  * adjacent doubles and the one of smaller |f|. */
@@ -765,7 +751,7 @@ static ua_status bracket_zero(ua_fn1 f, void *ctx, double xl, double yl, double 
     if (yl == 0.0) { *root = xl; return UA_OK; }
     if (yr == 0.0) { *root = xr; return UA_OK; }
     for (int it = 0; it < 2200; it++) {
-        double z = simplest_in(xl, xr);
+        double z = ua_probe_simplest_in(xl, xr);
         if (it % 8 && z > xl && z < xr) z = xl + (xr - xl) / 2; /* mostly bisection */
         if (!(z > xl && z < xr)) z = xl + (xr - xl) / 2;
         if (!(z > xl && z < xr)) break; /* adjacent doubles */

@@ -44,9 +44,7 @@ static ua_status max_divided_differences(ua_probe_sampler *s, double a, double b
     return UA_OK;
 }
 
-/* The float in [a, b] with the fewest significant bits: the position of a jump is only known to
- * lie in [a, b], and this choice reports 0 for sign(x) rather than some 1e-30. */
-static double simplest_in(double a, double b)
+double ua_probe_simplest_in(double a, double b)
 {
     if (a <= 0.0 && 0.0 <= b) return 0.0;
     double m = fmax(fabs(a), fabs(b));
@@ -83,7 +81,7 @@ static ua_status find_jump(ua_probe_sampler *s, double a, double b, double hscal
             ya = yc;
         }
     }
-    *edge = simplest_in(a, b);
+    *edge = ua_probe_simplest_in(a, b);
     return UA_OK;
 }
 
@@ -133,7 +131,7 @@ ua_status ua_probe_detect_edge(ua_probe_sampler *s, double lo, double hi, double
      * simplest double of the bracket (0 for abs(x), 0.25 for abs(x - 0.25)), as for a jump,
      * rather than its midpoint (-2.1e-17 for abs(x)); a wider bracket (the zoom stopped early)
      * keeps its midpoint */
-    *edge = eb - ea <= 0x1p-30 * hscale ? simplest_in(ea, eb) : ea + (eb - ea) / 2;
+    *edge = eb - ea <= 0x1p-30 * hscale ? ua_probe_simplest_in(ea, eb) : ea + (eb - ea) / 2;
     *found = 1;
     return UA_OK;
 }

@@ -48,6 +48,11 @@ ua_status ua_probe_sample(ua_probe_sampler *s, double t, double *y);
 ua_status ua_probe_sampler_memo(ua_probe_sampler *s, size_t hint);
 void ua_probe_sampler_release(ua_probe_sampler *s);
 
+/* The double of [a, b] with the fewest significant bits (0 when 0 is inside; a <= b): a point
+ * known only to lie in [a, b] (an edge, a zero located to rounding) is reported as the simplest
+ * number there, 0 for sign(x) rather than some 1e-30. */
+double ua_probe_simplest_in(double a, double b);
+
 /*
  * Looks for a jump in f or in one of its first four derivatives inside (lo, hi) (in t; the idea
  * of Chebfun's detectEdge, Pachón, Platte & Trefethen, IMA J. Numer. Anal. 30, 2010). vscale:

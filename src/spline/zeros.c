@@ -16,22 +16,9 @@
 
 #include "core/internal.h"
 #include "internal.h"
+#include "probe/probe.h"
 
 enum { REL_SCAN = 4096, ZCAP = 256 };
-
-/* The double of [a, b] with the fewest significant bits (0 when 0 is inside). */
-static double simplest_in(double a, double b)
-{
-    if (a <= 0.0 && 0.0 <= b) return 0.0;
-    double m = fmax(fabs(a), fabs(b));
-    int e;
-    frexp(m, &e);
-    for (double p = ldexp(1.0, e); p > 0.0; p *= 0.5) {
-        double q = ceil(a / p) * p;
-        if (q >= a && q <= b) return q;
-    }
-    return a + (b - a) / 2;
-}
 
 static ua_status not_finite(double x, double y)
 {
@@ -45,7 +32,7 @@ static ua_status bracket_zero(ua_fn1 f, void *ctx, double xl, double yl, double 
                               double *root)
 {
     for (int it = 0; it < 2200; it++) {
-        double z = it % 8 ? xl + (xr - xl) / 2 : simplest_in(xl, xr);
+        double z = it % 8 ? xl + (xr - xl) / 2 : ua_probe_simplest_in(xl, xr);
         if (!(z > xl && z < xr)) z = xl + (xr - xl) / 2;
         if (!(z > xl && z < xr)) break; /* adjacent doubles */
         double y = f(z, ctx);
