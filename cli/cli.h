@@ -50,6 +50,15 @@ int ua_cli_parse(const char *cmd, int argc, char **argv, const ua_opt *opts, siz
                  char ***pos, size_t *npos);
 
 /*
+ * ua_cli_parse for a command that takes exactly one MODEL argument: on --help prints help and
+ * returns UA_EXIT_OK with *path NULL; otherwise returns 0 with *path the model's argument (a
+ * string of argv), or the exit code of a usage error (printed: a bad option, no MODEL or more
+ * than one). The caller returns rc when rc != 0 or *path is NULL.
+ */
+int ua_cli_parse_model(const char *cmd, const char *help, int argc, char **argv,
+                       const ua_opt *opts, size_t nopts, const char **path);
+
+/*
  * As ua_cli_parse, but a long option not in opts is handed to unknown(ctx, name, len, inline,
  * &i, argc, argv) (name not NUL-terminated: len bytes; inline the text after '=' or NULL), which
  * consumes its value (advancing *i) and returns 0, or prints and returns UA_EXIT_USAGE.

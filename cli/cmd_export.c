@@ -48,18 +48,9 @@ int cmd_export(int argc, char **argv)
         { "output", 'o', 1, &output, NULL },
         { "name", 0, 1, &name, NULL },
     };
-    char **pos;
-    size_t npos;
-    int rc = ua_cli_parse("export", argc, argv, opts, sizeof opts / sizeof opts[0], &pos, &npos);
-    if (rc == -1) {
-        free(pos);
-        fputs(help, stdout);
-        return UA_EXIT_OK;
-    }
-    const char *path = npos == 1 ? pos[0] : NULL;
-    free(pos);
-    if (rc) return rc;
-    if (!path) return ua_cli_usage("export", "expected one MODEL (see --help)");
+    const char *path;
+    int rc = ua_cli_parse_model("export", help, argc, argv, opts, sizeof opts / sizeof opts[0], &path);
+    if (rc || !path) return rc;
     ua_export_type et;
     if (!strcmp(type, "double")) et = UA_EXPORT_DOUBLE;
     else if (!strcmp(type, "float")) et = UA_EXPORT_FLOAT;

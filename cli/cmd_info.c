@@ -38,18 +38,9 @@ int cmd_info(int argc, char **argv)
 {
     int json = 0;
     const ua_opt opts[] = { { "json", 0, 0, NULL, &json } };
-    char **pos;
-    size_t npos;
-    int rc = ua_cli_parse("info", argc, argv, opts, 1, &pos, &npos);
-    if (rc == -1) {
-        free(pos);
-        fputs(help, stdout);
-        return UA_EXIT_OK;
-    }
-    const char *path = npos == 1 ? pos[0] : NULL;
-    free(pos);
-    if (rc) return rc;
-    if (!path) return ua_cli_usage("info", "expected one MODEL (see --help)");
+    const char *path;
+    int rc = ua_cli_parse_model("info", help, argc, argv, opts, 1, &path);
+    if (rc || !path) return rc;
 
     ua_model *m;
     ua_status s = ua_model_load(path, &m);

@@ -80,18 +80,9 @@ int cmd_lipschitz(int argc, char **argv)
         { "norm", 0, 1, &norm, NULL },      { "time", 0, 1, &time_s, NULL },
         { "boxes", 0, 1, &boxes, NULL },    { "starts", 0, 1, &starts, NULL },
     };
-    char **pos;
-    size_t npos;
-    int rc = ua_cli_parse("lipschitz", argc, argv, opts, sizeof opts / sizeof opts[0], &pos, &npos);
-    if (rc == -1) {
-        free(pos);
-        fputs(help, stdout);
-        return UA_EXIT_OK;
-    }
-    const char *path = npos == 1 ? pos[0] : NULL;
-    free(pos);
-    if (rc) return rc;
-    if (!path) return ua_cli_usage("lipschitz", "expected one MODEL (see --help)");
+    const char *path;
+    int rc = ua_cli_parse_model("lipschitz", help, argc, argv, opts, sizeof opts / sizeof opts[0], &path);
+    if (rc || !path) return rc;
     ua_lipschitz_options o = { 0 };
     if (norm && !strcmp(norm, "2")) o.norm = UA_NORM_2;
     else if (norm && strcmp(norm, "inf"))

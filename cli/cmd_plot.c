@@ -126,18 +126,9 @@ int cmd_plot(int argc, char **argv)
         { "output", 'o', 1, &output, NULL }, { "error", 0, 1, &kind, NULL },
         { "points", 0, 1, &points, NULL },   { "against", 0, 1, &against, NULL },
     };
-    char **pos;
-    size_t npos;
-    int rc = ua_cli_parse("plot", argc, argv, opts, sizeof opts / sizeof opts[0], &pos, &npos);
-    if (rc == -1) {
-        free(pos);
-        fputs(help, stdout);
-        return UA_EXIT_OK;
-    }
-    const char *path = npos == 1 ? pos[0] : NULL;
-    free(pos);
-    if (rc) return rc;
-    if (!path) return ua_cli_usage("plot", "expected one MODEL (see --help)");
+    const char *path;
+    int rc = ua_cli_parse_model("plot", help, argc, argv, opts, sizeof opts / sizeof opts[0], &path);
+    if (rc || !path) return rc;
     if (!output) return ua_cli_usage("plot", "give the output file with -o FILE.png or FILE.svg");
     const char *ext = strrchr(output, '.'), *dev;
     if (ext && !strcmp(ext, ".png")) dev = "pngcairo";

@@ -652,9 +652,10 @@ static int write_page(FILE *f, const char *path, ua_model *m, const ua_problem *
                  ua_problem_target(p) ? (mo->prec == 128 ? " at 128 bits" : " at the given "
                                          "precision") : "", d > 1 ? "box" : "domain");
     else
-        snprintf(src, sizeof src, "A model of samples has no reference: these are the errors "
-                 "measured on the rows when it was fitted (its metadata); uniapprox check MODEL "
-                 "--data FILE measures it again on any rows.");
+        snprintf(src, sizeof src, "A model of %s has no reference: these are the errors "
+                 "measured when it was fitted (its metadata); uniapprox check MODEL %s measures "
+                 "it again.", ua_model_kind(m) == UA_PROBLEM_GRAPHS ? "graphs" : "samples",
+                 ua_model_kind(m) == UA_PROBLEM_GRAPHS ? "--graphs FILE" : "--data FILE");
     ua_report_errors_table(f, meas, src);
     proof_section(f, m, pf);
 
@@ -721,18 +722,9 @@ int cmd_report(int argc, char **argv)
         { "bins", 0, 1, &bins_s, NULL },     { "log", 0, 1, &log_path, NULL },
         { "prove", 0, 0, NULL, &prove },
     };
-    char **pos;
-    size_t npos;
-    int rc = ua_cli_parse("report", argc, argv, opts, sizeof opts / sizeof opts[0], &pos, &npos);
-    if (rc == -1) {
-        free(pos);
-        fputs(help, stdout);
-        return UA_EXIT_OK;
-    }
-    const char *path = npos == 1 ? pos[0] : NULL;
-    free(pos);
-    if (rc) return rc;
-    if (!path) return ua_cli_usage("report", "expected one MODEL (see --help)");
+    const char *path;
+    int rc = ua_cli_parse_model("report", help, argc, argv, opts, sizeof opts / sizeof opts[0], &path);
+    if (rc || !path) return rc;
     if (!output) return ua_cli_usage("report", "give the page to write with -o FILE.html");
     size_t bins = 0;
     if (bins_s && (ua_cli_size(bins_s, &bins) || bins < 2 || bins > 4096))

@@ -396,3 +396,23 @@ int ua_cli_model_is_1d(const char *cmd, const ua_model *m)
             dout, dout == 1 ? "" : "s", d > 1 ? " on a box" : isfinite(lo) ? "" : " and no domain");
     return 0;
 }
+
+int ua_cli_parse_model(const char *cmd, const char *help, int argc, char **argv,
+                       const ua_opt *opts, size_t nopts, const char **path)
+{
+    char **pos;
+    size_t npos;
+    *path = NULL;
+    int rc = ua_cli_parse(cmd, argc, argv, opts, nopts, &pos, &npos);
+    if (rc == -1) {
+        free(pos);
+        fputs(help, stdout);
+        return UA_EXIT_OK;
+    }
+    const char *one = npos == 1 ? pos[0] : NULL;
+    free(pos);
+    if (rc) return rc;
+    if (!one) return ua_cli_usage(cmd, "expected one MODEL (see --help)");
+    *path = one;
+    return 0;
+}
