@@ -185,7 +185,8 @@ def graphs_seeds():
 
 
 def model_seeds(ua):
-    """Fits small models of every family with the CLI and copies the files."""
+    """Fits small models of every family with the CLI and copies the files. Data files are
+    named relative to the work folder, so the models record no path of this machine."""
     work = tempfile.mkdtemp(prefix="uafuzzseed")
     csv1 = os.path.join(work, "s1.csv")
     with open(csv1, "w") as f:
@@ -196,10 +197,10 @@ def model_seeds(ua):
                                    for i in range(16)))
     fits = {
         "cheb": [["exp(x)", "--domain", "-1:1"], ["abs(x-0.3)", "--split"],
-                 ["--data", csv1, "--family", "cheb", "--degree", "3"],
+                 ["--data", "s1.csv", "--family", "cheb", "--degree", "3"],
                  ["log(x)", "--domain", "1:100", "--map", "log"]],
         "spline": [["exp(x)", "--family", "spline", "--domain", "0:1"],
-                   ["--data", csv1, "--family", "spline", "--method", "pchip"]],
+                   ["--data", "s1.csv", "--family", "spline", "--method", "pchip"]],
         "minimax": [["2^x", "--family", "minimax", "--degree", "4", "--domain", "0:1"],
                     ["exp(x)", "--family", "minimax", "--degree", "3", "--domain", "-1:1",
                      "--coeffs", "float"]],
@@ -207,9 +208,9 @@ def model_seeds(ua):
                    ["x+y*z", "--vars", "x,y,z", "--domain", "0:1", "--family", "chebnd"]],
         "sparse": [["exp(x+y)", "--vars", "x,y", "--domain", "0:1", "--family", "sparse",
                     "--tol", "1e-3"]],
-        "mlp": [["--data", csv3, "--family", "mlp", "--hidden", "4", "--epochs", "3"]],
-        "kernel": [["--data", csv3, "--family", "kernel"]],
-        "rf": [["--data", csv3, "--family", "rf", "--features", "8"]],
+        "mlp": [["--data", "s3.csv", "--family", "mlp", "--hidden", "4", "--epochs", "3"]],
+        "kernel": [["--data", "s3.csv", "--family", "kernel"]],
+        "rf": [["--data", "s3.csv", "--family", "rf", "--features", "8"]],
     }
     for fam, runs in fits.items():
         for i, args in enumerate(runs):
@@ -227,9 +228,9 @@ def model_seeds(ua):
         subprocess.run([ua, "data", task, "-o", d, "--n", "4", "--train", "20", "--test", "4"] +
                        extra, check=True, stdout=subprocess.DEVNULL)
         out = os.path.join(work, "seq%d.safetensors" % i)
-        subprocess.run([ua, "fit", "--family", "seq", "--data", d + "/train_x.npy", "--targets",
-                        d + "/train_y.npy", "--width", "8", "--heads", "1", "--layers", "1",
-                        "--epochs", "1", "--threads", "1", "-o", out], check=True,
+        subprocess.run([ua, "fit", "--family", "seq", "--data", task + "/train_x.npy", "--targets",
+                        task + "/train_y.npy", "--width", "8", "--heads", "1", "--layers", "1",
+                        "--epochs", "1", "--threads", "1", "-o", out], check=True, cwd=work,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(out, "rb") as fh:
             body = fh.read()
