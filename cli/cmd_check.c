@@ -93,7 +93,7 @@ static int problem_for(const char *path, const ua_model *m, const char *against,
         return s ? ua_cli_fail("check", s) : 0;
     }
     ua_status s = ua_model_problem(m, p);
-    if (s == UA_EUNSUPPORTED && !strcmp(ua_model_family(m), "graph"))
+    if (s == UA_EUNSUPPORTED && ua_model_kind(m) == UA_PROBLEM_GRAPHS)
         return ua_cli_usage("check", "%s: a graph model is measured on graphs: give --graphs "
                             "FILE (JSON lines, docs/graph.md)", path);
     if (s == UA_EUNSUPPORTED)

@@ -625,10 +625,10 @@ static int write_page(FILE *f, const char *path, ua_model *m, const ua_problem *
         fputs(")</span>", f);
     }
     fputs("</td></tr>\n<tr><th>target</th><td id=\"ua-target\"><code>", f);
-    const char *fam_t = ua_model_family(m);
+    ua_problem_kind kind_t = ua_model_kind(m);
     ua_report_text(f, *target ? target : p ? ua_problem_describe(p)
-                      : !strcmp(fam_t, "graph") ? "(graphs: the training set's targets)"
-                      : !strcmp(fam_t, "seq") ? "(sequences: the training set's targets)"
+                      : kind_t == UA_PROBLEM_GRAPHS ? "(graphs: the training set's targets)"
+                      : kind_t == UA_PROBLEM_SEQUENCES ? "(sequences: the training set's targets)"
                       : "(samples)");
     fputs("</code></td></tr>\n", f);
     if (d) {
@@ -662,12 +662,14 @@ static int write_page(FILE *f, const char *path, ua_model *m, const ua_problem *
     fputs(plots, f);
 
     /* pieces, knots, layers */
-    /* the heading by what the model is: pieces and knots of a formula's approximant, the layers
-     * of a network, the parameters of a sequence or graph model */
-    const char *fam = ua_model_family(m);
-    const char *what = !strcmp(fam, "seq") || !strcmp(fam, "graph") ? "architecture and size"
-                       : !strcmp(fam, "mlp") ? "layers and size"
-                       : din == 1 ? "pieces, knots, lengths" : "structure and size";
+    /* the heading by what the model is (its problem's kind, not its family's name): pieces and
+     * knots of a 1-D approximant of a function, the architecture of a sequence or graph model,
+     * the structure of the rest */
+    ua_problem_kind kind = ua_model_kind(m);
+    const char *what = kind == UA_PROBLEM_SEQUENCES || kind == UA_PROBLEM_GRAPHS
+                           ? "architecture and size"
+                       : din == 1 && kind != UA_PROBLEM_SAMPLES ? "pieces, knots, lengths"
+                       : "structure and size";
     fprintf(f, "<h2 id=\"pieces\">The model: %s</h2>\n", what);
     char *desc = NULL;
     cJSON *dj = ua_model_describe(m, &desc) ? NULL : cJSON_Parse(desc);
