@@ -1,0 +1,39 @@
+/*
+ * uniapprox/libm.h — complete float32 functions generated as C (`uniapprox libm`).
+ *
+ * Each generator writes one standalone C file defining `float NAME(float x)` (special inputs,
+ * range reduction, a core polynomial found on the reduced interval, reconstruction) and, when
+ * asked, a vector variant. The generated code is then verified by the exhaustive checker
+ * (uniapprox/exhaustive.h) against the MPFR reference named by `reference`.
+ */
+#ifndef UNIAPPROX_LIBM_H
+#define UNIAPPROX_LIBM_H
+
+#include <stdio.h>
+#include "uniapprox/status.h"
+
+/* What a generator is asked for. */
+typedef struct {
+    const char *name;  /* the C name of the scalar function written (default: the libm name) */
+    int vector;        /* 1: also write NAME_v(const float *x, float *y, size_t n) */
+} ua_libm_options;
+
+/* One generated function. */
+typedef struct {
+    const char *libm_name;  /* "expf", ... (the C99 name it replaces) */
+    const char *summary;    /* one line: the reduction and the core */
+    const char *reference;  /* the target expression of the exact function ("exp(x)") for the
+                               MPFR reference of the checker */
+    /* Writes the C source to out. UA_EINVAL for bad options; an error with a message when the
+     * core cannot be found. */
+    ua_status (*emit)(FILE *out, const ua_libm_options *opt);
+} ua_libm_func;
+
+/* The generators, sorted by libm_name: count and i-th. */
+size_t ua_libm_count(void);
+const ua_libm_func *ua_libm_at(size_t i);
+
+/* The generator for libm_name ("expf"), or NULL. */
+const ua_libm_func *ua_libm_find(const char *libm_name);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * src/pde/reference.h — reference solutions of the shipped PDE problems, computed independently of
+ * any network (the pde family measures its models against them).
+ *
+ *   "burgers":    u_t + u u_x = nu u_xx on [-1, 1] x [0, T], u(x, 0) = -sin(pi x), u(+-1, t) = 0;
+ *                 params {nu} (default 0.01/pi). The Cole-Hopf transform, its integrals by
+ *                 high-order quadrature.
+ *   "allen_cahn": u_t = d u_xx - 5 (u^3 - u) on [-1, 1] x [0, T], u(x, 0) = x^2 cos(pi x), periodic
+ *                 (or u(+-1, t) = -1); params {d} (default 0.001). Chebyshev spectral in x, ETDRK4
+ *                 in t, interpolated.
+ */
+#ifndef UA_PDE_REFERENCE_H
+#define UA_PDE_REFERENCE_H
+
+#include <stddef.h>
+#include "uniapprox/status.h"
+
+typedef struct ua_pde_reference ua_pde_reference;
+
+/* A reference by name with nparams parameters (NULL/0: the defaults above); *out owned by the
+ * caller (ua_pde_reference_free). UA_EINVAL for an unknown name or bad parameters. */
+ua_status ua_pde_reference_new(const char *name, const double *params, size_t nparams,
+                               ua_pde_reference **out);
+
+/* u (n,) at pts (n, 2) row-major, each point (x, t) inside the reference's domain; UA_EDOMAIN
+ * outside it. Absolute accuracy: see the reference's entry in docs. */
+ua_status ua_pde_reference_eval(const ua_pde_reference *r, const double *pts, size_t n, double *u);
+
+void ua_pde_reference_free(ua_pde_reference *r);
+
+#endif
