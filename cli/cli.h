@@ -234,10 +234,12 @@ size_t ua_cli_model_marks(const ua_model *m, double lo, double hi, double **out)
 
 /* The commands. argv[0] is the command name. */
 int cmd_check(int argc, char **argv);
+int cmd_compress(int argc, char **argv);
 int cmd_data(int argc, char **argv);
 /* `uniapprox data graphs TASK -o FILE` (cli/data_graphs.c); argv[0] is "graphs". */
 int ua_cli_data_graphs(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_distill(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_fit(int argc, char **argv);

@@ -11,8 +11,10 @@ static const struct {
     const char *summary;
 } commands[] = { /* sorted by name */
     { "check", cmd_check, "re-measure a model's errors against the MPFR reference" },
+    { "compress", cmd_compress, "a smaller mlp: low-rank factors or 8/4-bit power-exponent codes, with measured error" },
     { "data", cmd_data, "write a synthetic task: a sequence task (.npy) or a graph task (csl, cycles, molecule)" },
     { "demo", cmd_demo, "fit a set of real targets and print a table (the main job)" },
+    { "distill", cmd_distill, "fit a model of any family to a teacher model (distillation)" },
     { "eval", cmd_eval, "evaluate a model at points" },
     { "export", cmd_export, "emit a standalone C function for a model" },
     { "fit", cmd_fit, "fit an approximation to a target and save the model" },

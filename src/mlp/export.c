@@ -16,6 +16,7 @@
 #include "emit/emit.h"
 #include "model/family.h"
 #include "internal.h"
+#include "compress.h" /* a compressed network exports its factors or codes */
 
 /* Parameters off .. off + n of the network as `static const name_tag[n]`: float parameters as a
  * float array (exact, promoted exactly where the code computes in double), double parameters in
@@ -85,7 +86,8 @@ ua_status ua_mlp_export_c(const void *state, ua_export_type type, const char *na
     for (size_t l = 0; l < m->L; l++) {
         char tag[32];
         snprintf(tag, sizeof tag, "w%zu", l);
-        put_params(&e, m, tag, m->off_w[l], m->width[l] * m->width[l + 1]);
+        if (m->comp) ua_mlp_comp_emit_arrays(&e, m, l);
+        else put_params(&e, m, tag, m->off_w[l], m->width[l] * m->width[l + 1]);
         snprintf(tag, sizeof tag, "b%zu", l);
         put_params(&e, m, tag, m->off_b[l], m->width[l + 1]);
         if (m->width[l + 1] > maxw) maxw = m->width[l + 1];
@@ -106,7 +108,8 @@ ua_status ua_mlp_export_c(const void *state, ua_export_type type, const char *na
     for (size_t l = 0; l < m->L; l++) {
         size_t in = m->width[l], out = m->width[l + 1];
         fprintf(f, "    /* layer %zu: dense %zu -> %zu */\n", l, in, out);
-        fprintf(f, "    for (int i = 0; i < %zu; i++) {\n        %s s = 0;\n"
+        if (m->comp) ua_mlp_comp_emit_dense(&e, m, l);
+        else fprintf(f, "    for (int i = 0; i < %zu; i++) {\n        %s s = 0;\n"
                    "        for (int j = 0; j < %zu; j++) s += %s_w%zu[i * %zu + j] * h[j];\n"
                    "        z[i] = s + %s_b%zu[i];\n    }\n",
                 out, T, in, name, l, in, name, l);

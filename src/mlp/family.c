@@ -22,6 +22,7 @@
 
 #include "model/family.h"
 #include "internal.h"
+#include "compress.h" /* compressed weights: saved, loaded and described here */
 
 static void mlp_free(void *state) { ua_mlp_free(state); }
 
@@ -55,6 +56,7 @@ static ua_status mlp_save(const void *state, ua_st *st)
     const ua_mlp *m = state;
     ua_status s = UA_OK;
     for (size_t i = 0; !s && i < m->ntensors; i++) {
+        if (m->comp && ua_mlp_comp_replaces(m, i)) continue; /* stored compressed below */
         const ua_mlp_tensor_info *t = &m->tensors[i];
         int64_t shape[2] = { (int64_t)t->shape[0], (int64_t)t->shape[1] };
         s = ua_st_add(st, t->name, m->esize == 4 ? UA_F32 : UA_F64, t->ndim, shape,
@@ -62,6 +64,7 @@ static ua_status mlp_save(const void *state, ua_st *st)
     }
     if (!s) s = ua_scaler_save(&m->xs, "x_", st);
     if (!s) s = ua_scaler_save(&m->ys, "y_", st);
+    if (!s && m->comp) s = ua_mlp_comp_save(m, st);
     char hidden[UA_MLP_MAX_HIDDEN * 12];
     ua_mlp_format_hidden(&m->opt, hidden, sizeof hidden);
     if (!s) s = set_size(st, "mlp_inputs", m->d);
@@ -160,6 +163,9 @@ static ua_status mlp_load(const ua_st *st, double lo, double hi, void **state)
     for (size_t l = 0; l < m->L; l++) m->mult[l] = 1.0; /* folded into the stored weights */
     ua_dtype want = m->esize == 4 ? UA_F32 : UA_F64;
     for (size_t i = 0; !s && i < m->ntensors; i++) {
+        if (ua_st_meta(st, "mlp_compress") && ua_mlp_comp_replaces(m, i) &&
+            ua_st_get(st, m->tensors[i].name, NULL, NULL, NULL, NULL))
+            continue; /* a compressed weight: rebuilt by ua_mlp_comp_load below */
         const ua_mlp_tensor_info *t = &m->tensors[i];
         ua_dtype dt;
         size_t ndim;
@@ -185,6 +191,7 @@ static ua_status mlp_load(const ua_st *st, double lo, double hi, void **state)
             }
         }
     }
+    if (!s) s = ua_mlp_comp_load(m, st); /* rebuilds the dense weights from the codes/factors */
     if (!s) {
         ua_scaler_free(&m->xs);
         ua_scaler_free(&m->ys);
@@ -221,6 +228,10 @@ static ua_status mlp_describe(const void *state, cJSON *obj)
     cJSON_AddStringToObject(obj, "task", m->opt.task == UA_TASK_CLASSIFY ? "classify" : "regress");
     if (m->opt.task == UA_TASK_CLASSIFY) cJSON_AddNumberToObject(obj, "classes", (double)m->dout);
     cJSON_AddNumberToObject(obj, "parameters", (double)m->nparams);
+    if (m->comp) {
+        cJSON_AddStringToObject(obj, "compressed", ua_compress_method_name(m->comp->method));
+        cJSON_AddNumberToObject(obj, "parameter_bytes", (double)ua_mlp_comp_bytes(m));
+    }
     const ua_mlp_report *r = &m->report;
     if (r->epochs_run) {
         cJSON_AddNumberToObject(obj, "epochs_run", (double)r->epochs_run);
@@ -260,4 +271,5 @@ const ua_family ua_family_mlp = {
     .describe = mlp_describe,
     .dims = mlp_dims,
     .bounds = &ua_mlp_bounds,
+    .compress = ua_mlp_compress,
 };

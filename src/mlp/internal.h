@@ -38,6 +38,10 @@ typedef struct {
     int decay;          /* weight decay applies (weights only, not biases or norms) */
 } ua_mlp_tensor_info;
 
+/* The compressed form of the dense weights (src/mlp/compress.h); freed by ua_mlp_free. */
+typedef struct ua_mlp_comp ua_mlp_comp;
+void ua_mlp_comp_free(ua_mlp_comp *c);
+
 /* Per-precision operations (net_t.h), chosen by the network's dtype. */
 typedef struct ua_mlp_ops ua_mlp_ops;
 
@@ -62,6 +66,7 @@ struct ua_mlp {
     const ua_mlp_ops *ops;
     ua_scaler xs, ys;       /* standardisation (identity when off: mean 0, scale 1) */
     double test_rmse;       /* set by the CLI for UCI splits (NaN when unknown) */
+    ua_mlp_comp *comp;      /* compressed weights (src/mlp/compress.h); NULL: none */
 };
 
 /* Activations of one forward pass over a batch of B rows, kept for the backward pass. */

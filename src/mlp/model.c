@@ -277,6 +277,7 @@ void ua_mlp_free(ua_mlp *m)
     free(m->m2);
     ua_scaler_free(&m->xs);
     ua_scaler_free(&m->ys);
+    ua_mlp_comp_free(m->comp);
     free(m);
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <cjson/cJSON.h>
 #include "uniapprox/model.h"
+#include "uniapprox/compress.h"
 
 /*
  * One piece of a model that is a polynomial on intervals (the `pieces` hook): on [a, b] the model
@@ -124,6 +125,14 @@ typedef struct ua_family {
     /* Optional (NULL: none). Proven bounds by bound propagation (uniapprox/lipschitz.h): the
      * hooks of ua_model_bound_output and ua_model_lipschitz (struct ua_family_bounds below). */
     const struct ua_family_bounds *bounds;
+
+    /* Optional (NULL: the family has no compression). A compressed copy of state into *out
+     * (uniapprox/compress.h: o the method and its options, rep filled), which predicts, saves,
+     * loads and exports in compressed form with the family's own vtable. UA_EUNSUPPORTED for a
+     * method or a model the family cannot compress (the message says why). Called by
+     * ua_model_compress (src/model/compress.c). */
+    ua_status (*compress)(const void *state, const ua_compress_options *o, void **out,
+                          ua_compress_report *rep);
 } ua_family;
 
 /*

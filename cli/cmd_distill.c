@@ -1,0 +1,263 @@
+/* uniapprox distill — fit a student model of any family to a teacher model (docs/compress.md). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "uniapprox/distill.h"
+
+static const char help[] =
+    "usage: uniapprox distill TEACHER -o STUDENT --family F [F's options] [--points N]\n"
+    "                         [--data TRAIN [--jitter J] | --domain BOX] [--target-data TEST]\n"
+    "                         [--seed S] [--check-points N] [--json]\n"
+    "\n"
+    "Fits a model of family F to the predictions of the model TEACHER (knowledge distillation).\n"
+    "A family that takes samples is fitted to the teacher's outputs at N drawn points: scrambled\n"
+    "Sobol points in the box (default: the teacher's box, or --domain a:b,c:d,...), or, with\n"
+    "--data TRAIN, training inputs resampled with Gaussian jitter (J times each column's\n"
+    "standard deviation). A family that takes only functions (chebnd, sparse, cheb, spline) gets\n"
+    "the teacher as a function on the box and samples it where it wants.\n"
+    "Reported: the student's error against the teacher on fresh points drawn the same way (RMSE\n"
+    "and a sampled maximum, not a bound); with --data and/or --target-data TEST, the RMSE of the\n"
+    "student and of the teacher against those rows' targets. The student's metadata records its\n"
+    "teacher (\"teacher\", \"distilled_from\") and these errors.\n"
+    "Sequence and graph teachers are refused: a model file keeps no distribution of sequences or\n"
+    "graphs to draw the student's inputs from.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE    the student model (required)\n"
+    "  --family F           the student's family (required); its options follow as for fit\n"
+    "  --points N           drawn points for a samples student (default 4000)\n"
+    "  --data TRAIN         draw points from these training inputs (--x-col, --y-col, --format\n"
+    "                       as for fit); their targets are the \"original data\" errors\n"
+    "  --jitter J           jitter of resampled inputs, in column standard deviations (0.05)\n"
+    "  --domain BOX         the box to draw from (a:b or a:b,c:d,... one per input)\n"
+    "  --target-data TEST   held-out rows (same columns): RMSE of student and teacher\n"
+    "  --seed S             points and jitter (default 1)\n"
+    "  --check-points N     fresh points for the error against the teacher (default 10000)\n"
+    "  --json               print the results as one JSON object\n"
+    "\n"
+    "exit status: 0 fitted, 1 the student's fit did not resolve its own tolerance (it is saved\n"
+    "and reported) or a runtime failure, 2 bad usage or bad input, 3 STUDENT cannot be written\n";
+
+typedef struct {
+    const char *family;
+    struct { char name[64]; const char *value; } opts[64];
+    size_t n;
+} distill_ctx;
+
+static int family_option(void *vctx, const char *name, size_t len, const char *inline_value,
+                         int *i, int argc, char **argv)
+{
+    distill_ctx *c = vctx;
+    char opt[64];
+    if (len >= sizeof opt) return ua_cli_usage("distill", "unknown option '--%.*s'", (int)len, name);
+    memcpy(opt, name, len);
+    opt[len] = '\0';
+    ua_family_info info;
+    if (!c->family || ua_family_info_get(c->family, &info))
+        return ua_cli_usage("distill", "unknown option '--%s' (give --family first to use a "
+                            "family's options)", opt);
+    int kind = 0;
+    for (size_t k = 0; k < info.noptions; k++)
+        if (!strcmp(info.options[k].name, opt)) kind = info.options[k].type == UA_OPT_FLAG ? 1 : 2;
+    if (!kind)
+        return ua_cli_usage("distill", "--%s is not an option of the %s family (see uniapprox "
+                            "fit --family %s --help)", opt, c->family, c->family);
+    if (c->n == sizeof c->opts / sizeof c->opts[0]) return ua_cli_usage("distill", "too many options");
+    snprintf(c->opts[c->n].name, sizeof c->opts[c->n].name, "%s", opt);
+    if (kind == 1 || inline_value) c->opts[c->n].value = inline_value;
+    else if (*i + 1 < argc) c->opts[c->n].value = argv[++*i];
+    else return ua_cli_usage("distill", "option '--%s' needs a value", opt);
+    c->n++;
+    return 0;
+}
+
+static const char *find_family(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) break;
+        if (!strncmp(argv[i], "--family=", 9)) return argv[i] + 9;
+        if (!strcmp(argv[i], "--family") && i + 1 < argc) return argv[i + 1];
+    }
+    return NULL;
+}
+
+/* RMSE of model m against the rows of a samples problem (train or test rows). */
+static ua_status rows_rmse(const ua_model *m, const double *x, const double *y, size_t n,
+                           size_t k, double *rmse)
+{
+    double *p = malloc(n * k * sizeof *p), mx;
+    if (!p) return UA_ENOMEM;
+    ua_status s = ua_model_predict(m, x, n, p);
+    if (!s) ua_distill_diff(p, y, n * k, rmse, &mx);
+    free(p);
+    return s;
+}
+
+int cmd_distill(int argc, char **argv)
+{
+    const char *output = NULL, *family = NULL, *points = NULL, *jitter = NULL, *domain = NULL;
+    const char *target_data = NULL, *seed = NULL, *check_points = NULL;
+    const char *data = NULL, *format = NULL, *x_col = NULL, *y_col = NULL;
+    int json = 0;
+    const ua_opt opts[] = {
+        { "output", 'o', 1, &output, NULL },  { "family", 0, 1, &family, NULL },
+        { "points", 0, 1, &points, NULL },    { "jitter", 0, 1, &jitter, NULL },
+        { "domain", 0, 1, &domain, NULL },    { "target-data", 0, 1, &target_data, NULL },
+        { "seed", 0, 1, &seed, NULL },        { "check-points", 0, 1, &check_points, NULL },
+        { "data", 0, 1, &data, NULL },        { "format", 0, 1, &format, NULL },
+        { "x-col", 0, 1, &x_col, NULL },      { "y-col", 0, 1, &y_col, NULL },
+        { "json", 0, 0, NULL, &json },
+    };
+    distill_ctx *c = calloc(1, sizeof *c);
+    if (!c) return ua_cli_usage("distill", "out of memory");
+    c->family = find_family(argc, argv);
+    char **pos;
+    size_t npos;
+    int rc = ua_cli_parse_ex("distill", argc, argv, opts, sizeof opts / sizeof opts[0],
+                             family_option, c, &pos, &npos);
+    if (rc == -1) {
+        free(pos);
+        free(c);
+        fputs(help, stdout);
+        return UA_EXIT_OK;
+    }
+    const char *tpath = npos == 1 ? pos[0] : NULL;
+    free(pos);
+    ua_distill_options o;
+    ua_distill_options_default(&o);
+    if (!rc && npos != 1) rc = ua_cli_usage("distill", "expected one TEACHER model, got %zu", npos);
+    if (!rc && !output) rc = ua_cli_usage("distill", "give the student's file with -o STUDENT");
+    if (!rc && !family) rc = ua_cli_usage("distill", "give the student's family with --family F");
+    if (!rc && points && (ua_cli_size(points, &o.points) || o.points < 1))
+        rc = ua_cli_usage("distill", "--points '%s': expected a count >= 1", points);
+    if (!rc && check_points && (ua_cli_size(check_points, &o.check_points) || o.check_points < 1))
+        rc = ua_cli_usage("distill", "--check-points '%s': expected a count >= 1", check_points);
+    if (!rc && jitter && (ua_cli_double(jitter, &o.jitter) || o.jitter < 0))
+        rc = ua_cli_usage("distill", "--jitter '%s': expected a number >= 0", jitter);
+    size_t sv = 0;
+    if (!rc && seed && ua_cli_size(seed, &sv)) rc = ua_cli_usage("distill", "--seed '%s': expected a count", seed);
+    o.seed = seed ? (uint64_t)sv : o.seed;
+    if (!rc && jitter && !data) rc = ua_cli_usage("distill", "--jitter applies to --data");
+    if (!rc && domain && data) rc = ua_cli_usage("distill", "give --data or --domain, not both");
+    if (!rc && (format || x_col || y_col) && !data && !target_data)
+        rc = ua_cli_usage("distill", "--format, --x-col and --y-col go with --data or --target-data");
+    ua_family_info fi;
+    if (!rc && ua_family_info_get(family, &fi)) rc = ua_cli_usage("distill", "%s", ua_cli_error_text());
+    if (!rc) rc = ua_cli_check_writable("distill", "the student", output);
+
+    ua_model *t = NULL;
+    ua_status s = UA_OK;
+    if (!rc && (s = ua_model_load(tpath, &t))) rc = ua_cli_fail("distill", s);
+    size_t d = 0, k = 0;
+    if (!rc) ua_model_dims(t, &d, &k);
+    double lo[UA_PROBLEM_MAX_DIM], hi[UA_PROBLEM_MAX_DIM];
+    if (!rc && domain) {
+        if (d > UA_PROBLEM_MAX_DIM) rc = ua_cli_usage("distill", "--domain: the teacher has %zu inputs", d);
+        else if ((s = ua_box_parse(domain, NULL, d, lo, hi)))
+            rc = ua_cli_usage("distill", "--domain '%s': %s", domain, ua_cli_error_text());
+        o.lo = lo;
+        o.hi = hi;
+    }
+    ua_problem *train = NULL, *test = NULL;
+    ua_cli_problem_args pa = { 0 };
+    pa.format = format;
+    pa.x_col = x_col;
+    pa.y_col = y_col;
+    if (!rc && data) {
+        pa.data = data;
+        rc = ua_cli_problem_build("distill", &pa, &train);
+        if (!rc && ua_problem_dim(train) != d)
+            rc = ua_cli_usage("distill", "%s has %zu input columns; the teacher takes %zu", data,
+                              ua_problem_dim(train), d);
+        if (!rc) {
+            const double *tx, *ty;
+            ua_problem_train(train, &tx, &ty, &o.data_n);
+            o.data_x = tx;
+        }
+    }
+    if (!rc && target_data) {
+        pa.data = target_data;
+        rc = ua_cli_problem_build("distill", &pa, &test);
+        if (!rc && ua_problem_dim(test) != d)
+            rc = ua_cli_usage("distill", "%s has %zu input columns; the teacher takes %zu",
+                              target_data, ua_problem_dim(test), d);
+    }
+    ua_options *fo = NULL;
+    if (!rc && (s = ua_family_options(family, &fo))) rc = ua_cli_fail("distill", s);
+    for (size_t i = 0; !rc && i < c->n; i++)
+        if ((s = ua_options_set(fo, c->opts[i].name, c->opts[i].value))) rc = ua_cli_fail("distill", s);
+    free(c);
+
+    ua_model *st = NULL;
+    ua_distill_report rep;
+    ua_status fs = UA_OK;
+    if (!rc) {
+        ua_fit_hooks hooks;
+        ua_cli_fit_hooks(&hooks);
+        fs = ua_distill(t, family, fo, &o, &hooks, &st, &rep);
+        ua_cli_progress_done();
+        if (fs && fs != UA_ENOTRESOLVED) rc = ua_cli_fail("distill", fs);
+    }
+    /* against the original rows: the student and the teacher side by side */
+    double rs_train = NAN, rt_train = NAN, rs_test = NAN, rt_test = NAN;
+    if (!rc && train && ua_problem_outputs(train) == k) {
+        const double *x, *y;
+        size_t n;
+        ua_problem_train(train, &x, &y, &n);
+        if ((s = rows_rmse(st, x, y, n, k, &rs_train)) || (s = rows_rmse(t, x, y, n, k, &rt_train)))
+            rc = ua_cli_fail("distill", s);
+    }
+    if (!rc && test && ua_problem_outputs(test) == k) {
+        const double *x, *y;
+        size_t n;
+        ua_problem_train(test, &x, &y, &n);
+        if ((s = rows_rmse(st, x, y, n, k, &rs_test)) || (s = rows_rmse(t, x, y, n, k, &rt_test)))
+            rc = ua_cli_fail("distill", s);
+    }
+    char buf[64];
+    if (!rc && (s = ua_model_set_meta(st, "teacher", tpath))) rc = ua_cli_fail("distill", s);
+    if (!rc && !isnan(rs_test) && (s = ua_model_set_meta(st, "distill_target_rmse", (snprintf(buf, sizeof buf, "%.17g", rs_test), buf))))
+        rc = ua_cli_fail("distill", s);
+    if (!rc && (s = ua_model_save(st, output))) rc = ua_cli_fail_output("distill", s);
+    if (!rc) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "teacher", tpath);
+        cJSON_AddStringToObject(j, "teacher_family", ua_model_family(t));
+        cJSON_AddStringToObject(j, "student", output);
+        cJSON_AddStringToObject(j, "student_family", family);
+        cJSON_AddStringToObject(j, "points_from", rep.source);
+        cJSON_AddStringToObject(j, "fitted_on", rep.problem);
+        if (!strcmp(rep.problem, "samples")) cJSON_AddNumberToObject(j, "points", (double)o.points);
+        cJSON_AddNumberToObject(j, "check_points", (double)rep.points);
+        cJSON_AddNumberToObject(j, "rmse_vs_teacher", rep.rmse);
+        cJSON_AddNumberToObject(j, "max_abs_vs_teacher", rep.max_abs);
+        cJSON_AddNumberToObject(j, "teacher_rms", rep.teacher_rms);
+        if (!isnan(rs_train)) {
+            cJSON_AddNumberToObject(j, "student_train_rmse", rs_train);
+            cJSON_AddNumberToObject(j, "teacher_train_rmse", rt_train);
+        }
+        if (!isnan(rs_test)) {
+            cJSON_AddNumberToObject(j, "student_test_rmse", rs_test);
+            cJSON_AddNumberToObject(j, "teacher_test_rmse", rt_test);
+        }
+        cJSON_AddBoolToObject(j, "student_resolved", fs == UA_OK);
+        if (json) ua_cli_print_json(j);
+        else {
+            ua_cli_print_fields(stdout, j, NULL);
+            printf("(max_abs_vs_teacher is a sampled maximum over %zu fresh points, not a bound)\n",
+                   rep.points);
+            cJSON_Delete(j);
+            fprintf(stderr, "uniapprox distill: wrote %s\n", output);
+        }
+    }
+    ua_options_free(fo);
+    ua_model_free(st);
+    ua_model_free(t);
+    ua_problem_free(train);
+    ua_problem_free(test);
+    if (rc) return rc;
+    return fs == UA_OK ? UA_EXIT_OK : UA_EXIT_FAIL;
+}
