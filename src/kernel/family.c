@@ -220,3 +220,4 @@ const ua_family ua_family_kernel = {
     .dims = k_dims,
     .bounds = &ua_kernel_bounds,
 };
+    .influence = ua_kernel_influence,

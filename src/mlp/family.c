@@ -271,5 +271,6 @@ const ua_family ua_family_mlp = {
     .describe = mlp_describe,
     .dims = mlp_dims,
     .bounds = &ua_mlp_bounds,
+    .influence = ua_mlp_influence,
     .compress = ua_mlp_compress,
 };

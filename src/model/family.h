@@ -126,6 +126,17 @@ typedef struct ua_family {
      * hooks of ua_model_bound_output and ua_model_lipschitz (struct ua_family_bounds below). */
     const struct ua_family_bounds *bounds;
 
+    /* Optional (NULL: no influence). The influence of each training row on the prediction at
+     * x (d,): infl (n,) with infl[i] = f(x) - f_{-i}(x), f_{-i} the model fitted without row i
+     * with the hyperparameters and scalers kept, in target units. X (n, d), y (n,) are the rows
+     * the model was fitted on, in order (checked against the state where it keeps them: n_train,
+     * stored points). *exact: 1 for the exact refit's value (a closed-form leave-one-out), 0 for
+     * an approximation (an influence function). UA_EUNSUPPORTED for a model of the family it
+     * cannot handle (a classifier, several outputs), with the reason; UA_EINVAL for rows that are
+     * not the training rows. Called by ua_model_influence (uniapprox/explain.h). */
+    ua_status (*influence)(const void *state, const double *X, const double *y, size_t n,
+                           size_t d, const double *x, double *infl, int *exact);
+
     /* Optional (NULL: the family has no compression). A compressed copy of state into *out
      * (uniapprox/compress.h: o the method and its options, rep filled), which predicts, saves,
      * loads and exports in compressed form with the family's own vtable. UA_EUNSUPPORTED for a
@@ -212,3 +223,11 @@ extern const ua_family_bounds ua_kernel_bounds;
 extern const ua_family_bounds ua_chebnd_bounds;
 
 #endif /* UA_MODEL_FAMILY_H */
+/* Influence hooks (the vtable's influence), defined in their families' folders (influence.c). */
+ua_status ua_kernel_influence(const void *state, const double *X, const double *y, size_t n,
+                              size_t d, const double *x, double *infl, int *exact);
+ua_status ua_rf_influence(const void *state, const double *X, const double *y, size_t n, size_t d,
+                          const double *x, double *infl, int *exact);
+ua_status ua_mlp_influence(const void *state, const double *X, const double *y, size_t n,
+                           size_t d, const double *x, double *infl, int *exact);
+

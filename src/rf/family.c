@@ -164,4 +164,5 @@ const ua_family ua_family_rf = {
     .describe = rf_describe,
     .dims = rf_dims,
     .bounds = &ua_rf_bounds,
+    .influence = ua_rf_influence,
 };
