@@ -1,0 +1,86 @@
+#!/bin/sh
+# `uniapprox compress` and `uniapprox distill`: a compressed network is smaller, loads back,
+# predicts what its exported C computes, and reports measured errors; distilling a chebnd model
+# into chebnd reproduces it to rounding; the student records its teacher; bad options exit 2.
+. "$(dirname "$0")/lib_cli.sh"
+
+# training and test rows of y = sin(2 x1) + x2^2 on [-1, 1]^2 (a fixed LCG: no randomness)
+awk 'BEGIN { s = 12345; print "x1,x2,y";
+    for (i = 0; i < 600; i++) { s = (s * 1103515245 + 12345) % 2147483648; a = 2 * s / 2147483648 - 1;
+        s = (s * 1103515245 + 12345) % 2147483648; b = 2 * s / 2147483648 - 1;
+        printf "%.17g,%.17g,%.17g\n", a, b, sin(2 * a) + b * b } }' > all.csv
+head -n 501 all.csv > train.csv
+{ head -n 1 all.csv; tail -n 100 all.csv; } > test.csv
+
+expect_exit 0 "fit a small mlp" -- "$UA" fit --data train.csv --family mlp --hidden 32x32 \
+    --activation tanh --epochs 60 -o net.safetensors
+
+for m in lowrank quant8 quant4; do
+    extra=""
+    [ $m = lowrank ] && extra="--rank 4"
+    expect_exit 0 "compress --method $m" -- "$UA" compress net.safetensors -o c_$m.safetensors \
+        --method $m $extra --data train.csv --target-data test.csv --json
+    before=$(json_num out.txt bytes_before)
+    after=$(json_num out.txt bytes_after)
+    expect_le "$after" "$before" "$m: fewer bytes of parameters"
+    expect_grep out.txt '"rmse_vs_original"' "$m: error against the original measured"
+    expect_grep out.txt '"test_rmse_after"' "$m: test RMSE after compression"
+    expect_grep out.txt '"predict_ns_per_row_after"' "$m: evaluation speed measured"
+    expect_exit 0 "info on the $m model" -- "$UA" info c_$m.safetensors
+    expect_grep out.txt "compressed" "$m: info says it is compressed"
+    # the exported C computes what eval (predict) prints, with the compressed form
+    expect_exit 0 "export the $m model" -- "$UA" export c_$m.safetensors -o f_$m.c --name f
+    cat > main_$m.c <<EOC
+#include <stdio.h>
+double f(const double *x);
+int main(void) { double x[2] = { 0.25, -0.5 }; printf("%.17g\n", f(x)); return 0; }
+EOC
+    if $CC -std=c99 -O2 -o prog_$m f_$m.c main_$m.c -lm 2>cc_err.txt; then pass; else fail "$m: exported C compiles"; cat cc_err.txt >&2; fi
+    c_val=$(./prog_$m)
+    printf 'x1,x2\n0.25,-0.5\n' > pt.csv
+    expect_exit 0 "eval the $m model" -- "$UA" eval c_$m.safetensors --input pt.csv
+    e_val=$(head -n 1 out.txt)
+    expect_close "$c_val" "$e_val" 1e-5 "$m: exported C equals predict (float network)"
+done
+expect_grep f_lowrank.c "f_u1\[" "lowrank export holds the factors"
+expect_grep f_quant4.c "unsigned char f_q1\[" "quant4 export holds packed 4-bit codes"
+expect_grep f_quant8.c "signed char f_q1\[" "quant8 export holds 8-bit codes"
+
+# quant8 at exponent 1 (uniform) on the data: its error change is small against the output
+expect_exit 0 "quant8 with --exponent 1" -- "$UA" compress net.safetensors -o u8.safetensors \
+    --method quant8 --exponent 1 --data train.csv --json
+expect_le "$(json_num out.txt rmse_vs_original)" 0.05 "uniform 8-bit codes change the output little"
+
+# distill: chebnd -> chebnd is exact to rounding; the student names its teacher
+expect_exit 0 "fit a chebnd teacher" -- "$UA" fit "exp(x)*sin(y)" --vars x,y --domain -1:1,-1:1 \
+    --family chebnd -o cheb.safetensors
+expect_exit 0 "distill chebnd -> chebnd" -- "$UA" distill cheb.safetensors -o stud.safetensors \
+    --family chebnd --json
+expect_le "$(json_num out.txt max_abs_vs_teacher)" 1e-13 "the student equals the teacher to rounding"
+expect_exit 0 "info on the student" -- "$UA" info stud.safetensors --json
+expect_grep out.txt '"teacher":[[:space:]]*"cheb.safetensors"' "the student records its teacher"
+expect_grep out.txt '"distilled_from":[[:space:]]*"chebnd"' "the student records the teacher's family"
+
+# distill a network into a smaller one on its training inputs, with the original targets
+expect_exit 0 "distill mlp -> small mlp on the data" -- "$UA" distill net.safetensors \
+    -o small.safetensors --family mlp --hidden 8 --epochs 40 --data train.csv \
+    --target-data test.csv --points 1000 --json
+expect_grep out.txt '"points_from":[[:space:]]*"data"' "points drawn from the training inputs"
+expect_grep out.txt '"student_test_rmse"' "the student's test RMSE is reported"
+expect_grep out.txt '"teacher_test_rmse"' "the teacher's test RMSE beside it"
+
+# bad usage and bad input exit 2
+expect_exit 2 "unknown method" -- "$UA" compress net.safetensors -o x.safetensors --method quant2
+expect_exit 2 "no output" -- "$UA" compress net.safetensors --method quant8
+expect_exit 2 "rank 0" -- "$UA" compress net.safetensors -o x.safetensors --method lowrank --rank 0
+expect_exit 2 "exponent out of range" -- "$UA" compress net.safetensors -o x.safetensors --method quant4 --exponent 9
+expect_exit 2 "epochs without data" -- "$UA" compress net.safetensors -o x.safetensors --method lowrank --epochs 3
+expect_exit 2 "a family without compression" -- "$UA" compress cheb.safetensors -o x.safetensors --method quant8
+expect_grep err.txt "chebnd family has no compression" "the refusal names the family"
+expect_exit 2 "compress twice" -- "$UA" compress c_quant8.safetensors -o x.safetensors --method quant4
+expect_exit 2 "distill --points 0" -- "$UA" distill cheb.safetensors -o x.safetensors --family mlp --points 0
+expect_exit 2 "distill without --family" -- "$UA" distill cheb.safetensors -o x.safetensors
+expect_exit 2 "distill into a sequence family" -- "$UA" distill cheb.safetensors -o x.safetensors --family seq
+expect_exit 2 "distill with an option of another family" -- "$UA" distill cheb.safetensors -o x.safetensors --family chebnd --hidden 8
+expect_exit 2 "distill a samples model with no box and no data" -- "$UA" distill net.safetensors -o x.safetensors --family mlp
+finish
