@@ -15,7 +15,12 @@
  * row i is e_i = alpha_i / H_ii. One eigendecomposition K = Q diag(s) Q^T per kernel serves every
  * lambda: alpha = Q diag(1/(s+lambda)) Q^T y, H_ii = sum_j Q_ij^2 / (s_j + lambda). Or by k-fold.
  * Grids: lambda 1e-8 .. 1e2 by decades; gamma 2^e / d and the Matérn length 2^e sqrt(d), e in
- * steps of 2, then the two values a factor 2 either side of the best; depth 1..5.
+ * steps of 2, then the two values a factor 2 either side of the best; depth 1..5. A best value on
+ * an end of its grid extends it (lambda by decades to 1e-12 .. 1e6, as far as K + lambda I stays
+ * well conditioned; gamma to 2^-16 .. 2^12 / d; the length to 2^-8 .. 2^10 sqrt(d)); one still on
+ * an end is reported (ua_kernel_info.select_warning). The scale is chosen on at most select_max
+ * rows, lambda again on up to select_lambda_max rows (the whole data where affordable): the
+ * info says how many (src/kernel/select.c).
  *
  * Kernels (r = |x - y|, r1 = |x - y|_1; sources in docs/kernel.md):
  *   rbf          exp(-gamma r^2)                                   (scikit-learn's "rbf")
@@ -30,9 +35,10 @@
  * Squared distances are formed as |x|^2 + |y|^2 - 2 x.y by BLAS after centring the data, and
  * recomputed directly as sum (x - y)^2 where that form loses more than 6 bits to cancellation.
  *
- * Large n: before allocating the n x n matrix the fit checks it fits (max_memory, default 80% of
- * the physical memory) and fails with UA_EINVAL and a message suggesting Nyström (`nystrom = M`)
- * or the rf family. Nyström (Williams & Seeger 2001) uses M landmarks L drawn from the rows:
+ * Large n: before allocating the n x n matrix the fit checks it fits: with max_memory given, a
+ * matrix above it fails with UA_EINVAL and a message suggesting Nyström (`nystrom = M`) or the rf
+ * family; by default (max_memory 0) a matrix above half of the physical memory switches the fit to
+ * Nyström (M = 2000 landmarks, fewer if they do not fit) and says so in ua_kernel_info.note. Nyström (Williams & Seeger 2001) uses M landmarks L drawn from the rows:
  * features phi(x) = k(x, L) W^{+1/2} with W = K(L, L) (pseudo-inverse square root: duplicated
  * landmarks stay finite), then ridge on the features; LOO is again closed form.
  *
@@ -102,6 +108,10 @@ typedef struct {
     size_t nystrom;         /* 0: exact KRR; M > 0: Nyström with M landmarks */
     double max_memory;      /* bytes the n x n matrix may take; 0: 80% of physical memory */
     uint64_t seed;          /* subsets and landmarks (default 1) */
+    size_t select_lambda_max; /* LOO with lambda free: lambda is chosen again, at the chosen
+                               scale, on min(n, this) rows (0, the default: as many as one
+                               eigendecomposition affords, at most 4000 and 16 m^2 bytes within
+                               half the memory); the reported LOO error is on those rows */
 } ua_kernel_options;
 
 /* A fitted kernel model (opaque). */
@@ -168,6 +178,13 @@ typedef struct {
     double loo_rmse;
     int standardize, classify, nystrom;
     ua_kernel_select select;
+    size_t select_rows_scale;   /* rows the scale (gamma, length scale, depth) was chosen on */
+    size_t select_rows_lambda;  /* rows lambda was chosen on, and loo_rmse measured on (n_train:
+                                   all; 0: nothing was chosen) */
+    const char *select_warning; /* "" or: a chosen value on the end of its extended grid (the
+                                   optimum may lie beyond); borrowed from the model */
+    const char *note;           /* "" or: why the fit is not the one asked (exact KRR switched to
+                                   Nyström for memory); borrowed from the model */
 } ua_kernel_info;
 void ua_kernel_get_info(const ua_kernel *m, ua_kernel_info *info);
 

@@ -72,6 +72,12 @@ static ua_status k_save(const void *state, ua_st *st)
     if (!r) r = ua_st_set_meta(st, "nystrom", m->nystrom ? "1" : "0");
     if (!r) r = set_num(st, "n_train", (double)m->n_train);
     if (!r) r = ua_st_set_meta(st, "select", select_names[m->select <= 2 ? m->select : 2]);
+    /* what the selection used (select.c); absent in models of older versions */
+    if (!r && m->select_rows_lambda) r = set_num(st, "select_rows", (double)m->select_rows_lambda);
+    if (!r && m->select_rows_scale)
+        r = set_num(st, "select_rows_scale", (double)m->select_rows_scale);
+    if (!r && m->select_warning[0]) r = ua_st_set_meta(st, "select_warning", m->select_warning);
+    if (!r && m->note[0]) r = ua_st_set_meta(st, "note", m->note);
     return r;
 }
 
@@ -122,6 +128,19 @@ static ua_status k_load(const ua_st *st, double lo, double hi, void **state)
     if (!r) r = get_flag(st, "standardize", &m->standardize);
     if (!r) r = get_flag(st, "classify", &m->classify);
     if (!r) r = get_flag(st, "nystrom", &m->nystrom);
+    for (int i = 0; !r && i < 2; i++) { /* optional: what the selection used */
+        const char *key = i ? "select_rows_scale" : "select_rows";
+        double rows = 0;
+        if (ua_st_meta(st, key)) r = ua_st_meta_number(st, "kernel model", key, 0, &rows);
+        if (!r && (rows < 0 || rows > 1e15))
+            r = UA_ERR(UA_EFORMAT, "kernel model: metadata '%s' out of range", key);
+        if (!r) *(i ? &m->select_rows_scale : &m->select_rows_lambda) = (size_t)rows;
+    }
+    for (int i = 0; !r && i < 2; i++) {
+        const char *t = ua_st_meta(st, i ? "note" : "select_warning");
+        char *dst = i ? m->note : m->select_warning;
+        if (t) snprintf(dst, sizeof m->note, "%s", t);
+    }
     m->select = UA_SELECT_NONE;
     for (int i = 0; sel && i < 3; i++)
         if (!strcmp(sel, select_names[i])) m->select = (ua_kernel_select)i;
@@ -190,6 +209,21 @@ static ua_status k_describe(const void *state, cJSON *obj)
     ok = ok && cJSON_AddNumberToObject(obj, "lambda", m->lambda);
     if (isfinite(m->loo_rmse))
         ok = ok && cJSON_AddNumberToObject(obj, m->select == UA_SELECT_KFOLD ? "kfold_rmse" : "loo_rmse", m->loo_rmse);
+    if (isfinite(m->loo_rmse) && m->select_rows_lambda) { /* the rows that error is over */
+        char on[160];
+        if (m->select_rows_lambda >= m->n_train && m->select_rows_scale >= m->n_train)
+            snprintf(on, sizeof on, "all %zu rows", m->n_train);
+        else if (m->select_rows_lambda == m->select_rows_scale)
+            snprintf(on, sizeof on, "%zu of %zu rows (a random subset: the error is the subset's)",
+                     m->select_rows_lambda, m->n_train);
+        else
+            snprintf(on, sizeof on, "scale on %zu, lambda and the error on %s%zu of %zu rows",
+                     m->select_rows_scale, m->select_rows_lambda >= m->n_train ? "all " : "",
+                     m->select_rows_lambda, m->n_train);
+        ok = ok && cJSON_AddStringToObject(obj, "selected_on", on);
+    }
+    if (m->select_warning[0]) ok = ok && cJSON_AddStringToObject(obj, "select_warning", m->select_warning);
+    if (m->note[0]) ok = ok && cJSON_AddStringToObject(obj, "note", m->note);
     ok = ok && cJSON_AddNumberToObject(obj, "inputs", (double)m->d);
     ok = ok && cJSON_AddNumberToObject(obj, "outputs", m->classify ? 1.0 : (double)m->k);
     if (m->classify) ok = ok && cJSON_AddNumberToObject(obj, "classes", (double)m->k);
@@ -219,5 +253,5 @@ const ua_family ua_family_kernel = {
     .describe = k_describe,
     .dims = k_dims,
     .bounds = &ua_kernel_bounds,
-};
     .influence = ua_kernel_influence,
+};

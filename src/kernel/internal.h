@@ -27,7 +27,61 @@ struct ua_kernel {
     double lambda, loo_rmse;
     size_t n_train;
     ua_kernel_select select;
+    size_t select_rows_scale, select_rows_lambda; /* rows the selection used (0: nothing chosen) */
+    char select_warning[400];                     /* a chosen value on its grid's end, or "" */
+    char note[400];                               /* why the fit is not what was asked ("": it is) */
 };
+
+/* What the hyperparameter selection used and found (select.c). */
+typedef struct {
+    size_t rows_scale, rows_lambda; /* rows the scale value and lambda were chosen on */
+    int lambda_edge, scale_edge;    /* -1 / +1: the best value is on the lower / upper end of its
+                                       (extended) grid; 0 inside */
+    double lambda_limit;            /* the chosen lambda (for the message) */
+    char warning[400];              /* the edges in words, or "" */
+} ua_kernel_selection;
+
+/* Rows stage 2 of the selection takes by default: one eigendecomposition of m rows (about
+ * 9 m^3 flops: 9 s at m = 4000 on one 2-core machine of 2026) and 16 m^2 bytes. */
+#define UA_KERNEL_SELECT_LAMBDA_MAX 4000
+
+/* The selection's lambdas keep K + lambda I's condition number below 1e14 (loo.c). */
+#define UA_KERNEL_MAX_COND_INV 1e-14
+
+/* Unset gamma (1/d), length scale (sqrt(d)), depth (2) and, when lambda is not NULL, lambda (1). */
+void ua_kspec_fill_defaults(ua_kernel_spec *s, double *lambda, size_t d);
+
+/* 1 when spec leaves its scale parameter (gamma, length scale or depth) to be chosen. */
+int ua_kernel_has_free_scale(const ua_kernel_spec *s);
+
+/* Rows of stage 2 (lambda at the chosen scale) for n rows under the memory limit max_mem bytes
+ * (0: half the physical memory): min(n, UA_KERNEL_SELECT_LAMBDA_MAX), halved until 16 m^2 fits. */
+size_t ua_kernel_select_rows_auto(size_t n, double max_mem);
+
+/*
+ * Chooses the free hyperparameters of spec (and lambda when *lambda is 0) for the standardised
+ * x (n, d), y (n, k) by LOO or k-fold (o->select), in two stages (select.c's header): the scale on
+ * min(n, select_max) rows, lambda again on min(n, select_lambda_max or the memory's allowance)
+ * rows. *err: the selection RMSE of the choice in target units (cw as ua_krr_loo_grid's); *sel
+ * what was used and any grid edge. Errors: UA_ENOMEM, UA_EDOMAIN (no lambda gives a positive
+ * definite matrix).
+ */
+ua_status ua_kernel_choose(const ua_kernel_options *o, const double *x, const double *y, size_t n,
+                           size_t d, size_t k, const double *cw, ua_kernel_spec *spec,
+                           double *lambda, double *err, ua_kernel_selection *sel);
+
+/* sel->warning from sel's edges (user_grid: lambda came from the user's grid, never extended). */
+void ua_kernel_selection_warning(ua_kernel_selection *sel, const ua_kernel_spec *spec, size_t d,
+                                 int user_grid);
+
+/*
+ * The memory plan of an exact fit of n rows: 0 when the n x n matrix (8 n^2 bytes) fits the limit
+ * (max_mem, or half of phys bytes when max_mem is 0). Otherwise, when max_mem is 0 (the default),
+ * the Nyström landmarks M to use instead (min(n, 2000), fewer when 16 n M bytes would exceed the
+ * limit; at least 10) with the reason in note; when max_mem was given, or no M >= 10 fits,
+ * (size_t)-1: refuse.
+ */
+size_t ua_kernel_memory_plan(size_t n, double max_mem, double phys, char *note, size_t len);
 
 /* Checks that a resolved spec is usable (gamma, length scale, depth > 0, nu in {.5,1.5,2.5},
  * degree >= 1, order 0..2, sw > 0, sb >= 0). */
@@ -68,7 +122,7 @@ ua_status ua_krr_kfold_grid(const double *kmat, const double *y, size_t n, size_
 ua_status ua_kernel_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 
 /* The option table and the vtable fit (options.c): formula, function and samples problems. */
-#define UA_KERNEL_NOPTIONS 23
+#define UA_KERNEL_NOPTIONS 24
 extern const ua_option_spec ua_kernel_option_spec[UA_KERNEL_NOPTIONS];
 ua_status ua_kernel_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
                                ua_model *meta, void **state);

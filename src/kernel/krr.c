@@ -53,151 +53,13 @@ void ua_kernel_get_info(const ua_kernel *m, ua_kernel_info *in)
     in->classify = m->classify;
     in->nystrom = m->nystrom;
     in->select = m->select;
+    in->select_rows_scale = m->select_rows_scale;
+    in->select_rows_lambda = m->select_rows_lambda;
+    in->select_warning = m->select_warning;
+    in->note = m->note;
 }
 
-/* ---- hyperparameter grids ------------------------------------------------------------------ */
-
-/* The candidate values of the kernel's scale parameter (gamma, length scale or depth) that is
- * left free; one candidate (the spec itself) when nothing is free. gamma and the length scale
- * are searched coarse to fine (*refine set): steps of 4 first, then the two values a factor 2
- * either side of the best; the depth over 1..5. */
-static size_t scale_grid(const ua_kernel_spec *s, size_t d, ua_kernel_spec *out, int *refine)
-{
-    size_t n = 0;
-    *refine = 0;
-    switch (s->type) {
-    case UA_KERNEL_RBF:
-    case UA_KERNEL_LAPLACIAN:
-        if (s->gamma > 0) break;
-        for (int e = -6; e <= 2; e += 2) { /* gamma = 2^e / d, then 2^(e*+-1) / d */
-            out[n] = *s;
-            out[n++].gamma = ldexp(1.0, e) / (double)d;
-        }
-        *refine = 1;
-        return n;
-    case UA_KERNEL_MATERN:
-        if (s->length_scale > 0) break;
-        for (int e = -2; e <= 4; e += 2) { /* l = 2^e sqrt(d), then 2^(e*+-1) sqrt(d) */
-            out[n] = *s;
-            out[n++].length_scale = ldexp(sqrt((double)d), e);
-        }
-        *refine = 1;
-        return n;
-    case UA_KERNEL_NNGP:
-    case UA_KERNEL_NTK:
-        if (s->depth > 0) break;
-        for (int L = 1; L <= 5; L++) {
-            out[n] = *s;
-            out[n++].depth = L;
-        }
-        return n;
-    default: break;
-    }
-    out[0] = *s;
-    return 1;
-}
-
-/* Unset values without selection: lambda 1, gamma 1/d, length scale sqrt(d), depth 2;
- * the polynomial's gamma is never searched (1/d, scikit-learn's default). */
-static void fill_defaults(ua_kernel_spec *s, double *lambda, size_t d)
-{
-    if (!(s->gamma > 0)) s->gamma = 1.0 / (double)d;
-    if (!(s->length_scale > 0)) s->length_scale = sqrt((double)d);
-    if (s->depth <= 0) s->depth = 2;
-    if (!(*lambda > 0)) *lambda = 1.0;
-}
-
-/* Chooses the free hyperparameters on (at most select_max) rows of x (n, d), y (n, k): the
- * least selection RMSE of y as given (standardised when standardising). *err gets that choice's
- * RMSE with column t's residuals multiplied by cw[t] (the target scales: target units; cw NULL
- * when y is already in target units, or one-hot classes). */
-static ua_status choose(const ua_kernel_options *o, const double *x, const double *y, size_t n,
-                        size_t d, size_t k, const double *cw, ua_kernel_spec *spec, double *lambda,
-                        double *err)
-{
-    ua_kernel_spec grid[16];
-    int refine;
-    size_t ns = scale_grid(spec, d, grid, &refine);
-    const double *lams = o->lambda_grid ? o->lambda_grid : ua_ridge_default_lambdas;
-    size_t nl = o->lambda_grid ? o->n_lambda : UA_RIDGE_N_DEFAULT_LAMBDAS;
-    double fixed = *lambda;
-    if (fixed > 0) {
-        lams = &fixed;
-        nl = 1;
-    }
-    size_t m = n < o->select_max ? n : o->select_max;
-    if (m < 2) m = n;
-    ua_rng r;
-    ua_rng_seed(&r, o->seed);
-    size_t *idx = malloc(m * sizeof *idx), *fold = malloc(m * sizeof *fold);
-    double *xs = malloc(m * d * sizeof *xs), *ysub = malloc(m * k * sizeof *ysub);
-    double *K = malloc(m * m * sizeof *K), *errs = malloc(nl * sizeof *errs);
-    double *errs_t = malloc(nl * sizeof *errs_t);
-    ua_status st = UA_OK;
-    if (!idx || !fold || !xs || !ysub || !K || !errs || !errs_t) st = UA_ENOMEM_ERR(m * m * sizeof *K);
-    if (!st && m < n) st = ua_rng_subset(&r, n, m, idx);
-    else if (!st)
-        for (size_t i = 0; i < m; i++) idx[i] = i;
-    if (!st) {
-        for (size_t i = 0; i < m; i++) {
-            memcpy(xs + i * d, x + idx[i] * d, d * sizeof *xs);
-            memcpy(ysub + i * k, y + idx[i] * k, k * sizeof *ysub);
-        }
-        if (o->select == UA_SELECT_KFOLD) {
-            size_t *p = malloc(m * sizeof *p);
-            if (!p) st = UA_ENOMEM_ERR(m * sizeof *p);
-            else {
-                ua_rng_subset(&r, m, m, p);
-                for (size_t i = 0; i < m; i++) fold[p[i]] = i % o->folds;
-                free(p);
-            }
-        }
-    }
-    double best = INFINITY, best_t = INFINITY;
-    size_t bestg = 0;
-    for (size_t g = 0; !st && g < ns; g++) {
-        ua_kernel_spec c = grid[g];
-        fill_defaults(&c, &(double){1.0}, d);
-        if ((st = ua_kmat_sym_lower(&c, xs, m, d, K, m))) break;
-        if (o->select == UA_SELECT_KFOLD)
-            st = ua_krr_kfold_grid(K, ysub, m, k, cw, fold, o->folds, lams, nl, errs, errs_t);
-        else st = ua_krr_loo_grid(K, ysub, m, k, cw, lams, nl, errs, errs_t);
-        for (size_t l = 0; !st && l < nl; l++)
-            if (errs[l] < best) {
-                best = errs[l];
-                best_t = errs_t[l];
-                *spec = c;
-                *lambda = lams[l];
-                bestg = g;
-            }
-        if (refine && g + 1 == ns && ns < 16) {
-            /* refine: the two half steps (factor 2) around the best coarse value */
-            refine = 0;
-            ua_kernel_spec lo = grid[bestg], hi = grid[bestg];
-            if (lo.type == UA_KERNEL_MATERN) {
-                lo.length_scale *= 0.5;
-                hi.length_scale *= 2.0;
-            } else {
-                lo.gamma *= 0.5;
-                hi.gamma *= 2.0;
-            }
-            grid[ns++] = lo;
-            grid[ns++] = hi;
-        }
-    }
-    if (!st && !isfinite(best))
-        st = UA_ERR(UA_EDOMAIN, "kernel fit: no lambda of the grid gives a positive definite "
-                    "K + lambda I");
-    *err = best_t;
-    free(errs_t);
-    free(idx);
-    free(fold);
-    free(xs);
-    free(ysub);
-    free(K);
-    free(errs);
-    return st;
-}
+/* ---- hyperparameters: chosen in select.c ------------------------------------------------ */
 
 /* ---- the final solve ----------------------------------------------------------------------- */
 
@@ -206,7 +68,7 @@ static ua_status solve_exact(const ua_kernel_spec *s, const double *x, const dou
                              size_t d, size_t k, double lambda, double max_mem, double *alpha)
 {
     double need = (double)n * (double)n * 8.0;
-    double limit = max_mem > 0 ? max_mem : 0.8 * ua_phys_memory();
+    double limit = max_mem > 0 ? max_mem : 0.5 * ua_phys_memory();
     if ((limit > 0 && need > limit) || (double)n * (double)n > 9.0e18)
         return UA_ERR(UA_EINVAL, "kernel fit: the %zu x %zu kernel matrix needs %.3g GiB, more than "
                       "the %.3g GiB allowed; use the Nystrom approximation (--nystrom M, e.g. M = "
@@ -286,7 +148,7 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
     if (!o.select_max) o.select_max = 1000;
     {   /* check the explicitly set values (0 = choose is resolved later) */
         ua_kernel_spec c = o.kernel;
-        fill_defaults(&c, &(double){1.0}, d);
+        ua_kspec_fill_defaults(&c, &(double){1.0}, d);
         ua_status st = ua_kspec_check(&c);
         if (st) return st;
         if (o.kernel.gamma < 0 || o.kernel.length_scale < 0 || o.kernel.depth < 0)
@@ -347,13 +209,28 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
     ua_kernel_spec spec = o.kernel;
     double lambda = o.lambda;
     int lambda_free = !(lambda > 0) && o.select != UA_SELECT_NONE;
-    ua_kernel_spec probe[16];
-    int probe_refine;
-    int need = lambda_free || scale_grid(&spec, d, probe, &probe_refine) > 1;
-    if (!st && need && o.select != UA_SELECT_NONE)
-        st = choose(&o, xz, yz, n, d, kk, km->standardize && !km->classify ? km->ys.scale : NULL,
-                    &spec, &lambda, &km->loo_rmse);
-    fill_defaults(&spec, &lambda, d);
+    int need = lambda_free || ua_kernel_has_free_scale(&spec);
+    if (!st && !km->nystrom) { /* an exact matrix above the memory's allowance: Nystrom, said */
+        size_t M = ua_kernel_memory_plan(n, o.max_memory, ua_phys_memory(), km->note,
+                                         sizeof km->note);
+        if (M && M != (size_t)-1) {
+            o.nystrom = M;
+            km->nystrom = 1;
+        }
+    }
+    if (km->nystrom) o.select_lambda_max = 1; /* Nystrom chooses lambda on all rows itself */
+    if (!st && need && o.select != UA_SELECT_NONE) {
+        ua_kernel_selection sel;
+        st = ua_kernel_choose(&o, xz, yz, n, d, kk,
+                              km->standardize && !km->classify ? km->ys.scale : NULL, &spec,
+                              &lambda, &km->loo_rmse, &sel);
+        if (!st) {
+            km->select_rows_scale = sel.rows_scale;
+            km->select_rows_lambda = sel.rows_lambda;
+            memcpy(km->select_warning, sel.warning, sizeof km->select_warning);
+        }
+    }
+    ua_kspec_fill_defaults(&spec, &lambda, d);
     km->spec = spec;
     km->lambda = lambda;
     if (!st && !km->nystrom) {
@@ -366,6 +243,7 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
         }
     } else if (!st) {
         st = ua_kernel_nystrom_solve(km, xz, yz, n, &o, lambda_free, &km->loo_rmse);
+        if (!st && lambda_free) km->select_rows_lambda = n;
     }
     free(xz);
     free(yz);

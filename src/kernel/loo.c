@@ -75,8 +75,17 @@ ua_status ua_krr_loo_grid(double *kmat, const double *y, size_t n, size_t k, con
     if (!st) {
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)k, (int)n, 1.0, kmat,
                     (int)n, y, (int)k, 0.0, qty, (int)k);
+        double smin = s[0], smax = s[0];
+        for (size_t j = 1; j < n; j++) {
+            smin = s[j] < smin ? s[j] : smin;
+            smax = s[j] > smax ? s[j] : smax;
+        }
         for (size_t l = 0; l < nl; l++) {
-            if (loo_one(kmat, s, qty, n, k, lambdas[l], c, h, cq, res)) {
+            /* a lambda that leaves K + lambda I conditioned worse than 1e14 is no candidate: its
+             * LOO residuals are rounding, and the final Cholesky may fail (select.c reports a
+             * choice on that boundary) */
+            if (!(smin + lambdas[l] > UA_KERNEL_MAX_COND_INV * (smax + lambdas[l])) ||
+                loo_one(kmat, s, qty, n, k, lambdas[l], c, h, cq, res)) {
                 err[l] = INFINITY;
                 if (err_t) err_t[l] = INFINITY;
                 continue;
@@ -123,10 +132,15 @@ ua_status ua_krr_kfold_grid(const double *kmat, const double *y, size_t n, size_
             memcpy(ytr + a * k, y + tr[a] * k, k * sizeof *ytr);
         }
         if ((st = eig(E, nt, s))) break;
+        double smin = s[0], smax = s[0];
+        for (size_t j = 1; j < nt; j++) {
+            smin = s[j] < smin ? s[j] : smin;
+            smax = s[j] > smax ? s[j] : smax;
+        }
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nt, (int)k, (int)nt, 1.0, E,
                     (int)nt, ytr, (int)k, 0.0, qty, (int)k);
         for (size_t l = 0; l < nl; l++) {
-            int bad = 0;
+            int bad = !(smin + lambdas[l] > UA_KERNEL_MAX_COND_INV * (smax + lambdas[l]));
             for (size_t j = 0; j < nt && !bad; j++) {
                 if (!(s[j] + lambdas[l] > 0)) bad = 1;
                 for (size_t t = 0; t < k; t++) cq[j * k + t] = qty[j * k + t] / (s[j] + lambdas[l]);

@@ -66,6 +66,10 @@ const ua_option_spec ua_kernel_option_spec[UA_KERNEL_NOPTIONS] = {
     {"folds", UA_OPT_INT, "5", 2, 1e9, 0, NULL, "k of k-fold selection", NULL},
     {"select-max", UA_OPT_INT, "1000", 2, 1e9, 0, NULL,
      "choose on at most this many random rows; the final fit uses all", NULL},
+    {"select-lambda-max", UA_OPT_INT, NULL, 2, 1e9, 0, NULL,
+     "LOO: lambda is chosen again at the chosen scale on at most this many rows (default: all "
+     "rows up to 4000, as one eigendecomposition affords); the LOO error reported is on them",
+     "Rifkin & Lippert 2007"},
     {"nystrom", UA_OPT_INT, NULL, 1, 1e9, 0, NULL,
      "Nystrom approximation with this many landmarks (default: exact KRR)",
      "Williams & Seeger 2001"},
@@ -117,6 +121,8 @@ static ua_status read_options(const ua_options *o, ua_kernel_options *opt)
     opt->select = (ua_kernel_select)ua_options_choice(o, "select");
     opt->folds = (size_t)ua_options_int(o, "folds");
     opt->select_max = (size_t)ua_options_int(o, "select-max");
+    if (ua_options_given(o, "select-lambda-max"))
+        opt->select_lambda_max = (size_t)ua_options_int(o, "select-lambda-max");
     if (ua_options_given(o, "nystrom")) opt->nystrom = (size_t)ua_options_int(o, "nystrom");
     if (ua_options_given(o, "max-memory")) opt->max_memory = ua_options_real(o, "max-memory");
     opt->standardize = !ua_options_flag(o, "no-standardize");
@@ -157,6 +163,14 @@ static ua_status record_choices(ua_model *meta, const ua_kernel *m)
         r = ua_learn_set_number(meta, in.select == UA_SELECT_KFOLD ? "kfold_rmse" : "loo_rmse",
                                 in.loo_rmse);
     if (!r) r = ua_learn_set_number(meta, "n_train", (double)in.n_train);
+    /* what the selection used, so that its error is not read as the full data's */
+    if (!r && in.select_rows_lambda)
+        r = ua_learn_set_number(meta, "select_rows", (double)in.select_rows_lambda);
+    if (!r && in.select_rows_scale)
+        r = ua_learn_set_number(meta, "select_rows_scale", (double)in.select_rows_scale);
+    if (!r && in.select_warning && in.select_warning[0])
+        r = ua_model_set_meta(meta, "select_warning", in.select_warning);
+    if (!r && in.note && in.note[0]) r = ua_model_set_meta(meta, "note", in.note);
     return r;
 }
 

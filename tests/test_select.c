@@ -1,0 +1,190 @@
+/* Kernel hyperparameter selection at scale (src/kernel/select.c, plan.c): grids extended when the
+ * optimum sits on an end, a warning when it still does at the limit, lambda chosen again on the
+ * whole data (and the reported LOO error then the whole data's, checked against the closed form
+ * of ua_kernel_loo_residuals on all rows), and the memory plan that switches an exact fit too big
+ * for the machine to Nyström instead of allocating it. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_util.h"
+#include "core/internal.h"
+#include "kernel/internal.h"
+
+/* sqrt(mean(res^2)) of the closed-form LOO residuals of raw x (n, d), y (n,) at spec, lambda */
+static double loo_rmse(const ua_kernel_spec *s, const double *x, const double *y, size_t n,
+                       size_t d, double lambda)
+{
+    double *K = malloc(n * n * sizeof *K), *res = malloc(n * sizeof *res);
+    assert_non_null(K);
+    assert_non_null(res);
+    assert_int_equal(ua_kernel_matrix(s, x, n, x, n, d, K), UA_OK);
+    double e = INFINITY;
+    if (ua_kernel_loo_residuals(K, y, n, 1, lambda, res) == UA_OK) {
+        e = 0;
+        for (size_t i = 0; i < n; i++) e += res[i] * res[i];
+        e = sqrt(e / (double)n);
+    }
+    free(K);
+    free(res);
+    return e;
+}
+
+/* y = sin(24 x) on [-1, 1]: the best gamma (about 2^5 here) lies far above the default grid's
+ * top 2^3 / d and the best lambda below its 1e-8. The extended search finds a LOO error far
+ * below the best of the default grid (computed here by brute force over it), reports it exactly
+ * (the closed form at the chosen values); lambda's end is reported, gamma's inside optimum not. */
+static void test_grid_extends_to_an_off_grid_optimum(void **state)
+{
+    (void)state;
+    enum { n = 300 };
+    double x[n], y[n];
+    ua_rng r;
+    ua_rng_seed(&r, 7);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = 2 * ua_rng_uniform(&r) - 1;
+        y[i] = sin(24 * x[i]);
+    }
+    ua_kernel_options o;
+    ua_kernel_options_default(&o);
+    o.standardize = 0;
+    ua_kernel *m = NULL;
+    assert_int_equal(ua_kernel_fit(x, y, n, 1, 1, &o, &m), UA_OK);
+    ua_kernel_info in;
+    ua_kernel_get_info(m, &in);
+    double best_default = INFINITY;
+    for (int e = -6; e <= 3; e++)
+        for (int l = 0; l < UA_RIDGE_N_DEFAULT_LAMBDAS; l++) {
+            ua_kernel_spec s = in.spec;
+            s.gamma = ldexp(1.0, e);
+            double v = loo_rmse(&s, x, y, n, 1, ua_ridge_default_lambdas[l]);
+            if (v < best_default) best_default = v;
+        }
+    double exact = loo_rmse(&in.spec, x, y, n, 1, in.lambda);
+    print_message("gamma %g lambda %g: LOO %.3g (closed form %.3g); best on the default grid %.3g\n",
+                  in.spec.gamma, in.lambda, in.loo_rmse, exact, best_default);
+    assert_true(in.spec.gamma > 16.0);
+    assert_true(fabs(in.loo_rmse - exact) <= 1e-9 * exact);
+    ASSERT_LE(in.loo_rmse, 0.1 * best_default);
+    assert_int_equal(in.select_rows_lambda, n);
+    assert_int_equal(in.select_rows_scale, n);
+    /* noise-free data interpolate: lambda is as small as the conditioning allows, and said so;
+     * gamma's optimum is inside its extended grid */
+    assert_non_null(strstr(in.select_warning, "lower end"));
+    assert_null(strstr(in.select_warning, "gamma"));
+    ua_kernel_free(m);
+}
+
+/* Pure noise: the best lambda grows without bound (the mean predicts best), so the extended grid
+ * ends at 1e6 and the fit says so. A user's grid is never extended: its end is reported. */
+static void test_edge_warning(void **state)
+{
+    (void)state;
+    enum { n = 120, d = 2 };
+    double x[n * d], y[n];
+    ua_rng r;
+    ua_rng_seed(&r, 11);
+    for (size_t i = 0; i < n * d; i++) x[i] = ua_rng_uniform(&r);
+    for (size_t i = 0; i < n; i++) y[i] = ua_rng_normal(&r);
+    ua_kernel_options o;
+    ua_kernel_options_default(&o);
+    o.kernel.gamma = 1.0;
+    ua_kernel *m = NULL;
+    assert_int_equal(ua_kernel_fit(x, y, n, d, 1, &o, &m), UA_OK);
+    ua_kernel_info in;
+    ua_kernel_get_info(m, &in);
+    print_message("noise: lambda %g, warning: %s\n", in.lambda, in.select_warning);
+    assert_true(in.lambda == 1e6);
+    assert_non_null(strstr(in.select_warning, "upper end"));
+    ua_kernel_free(m);
+    const double grid[3] = {1e-3, 1e-2, 1e-1};
+    o.lambda_grid = grid;
+    o.n_lambda = 3;
+    assert_int_equal(ua_kernel_fit(x, y, n, d, 1, &o, &m), UA_OK);
+    ua_kernel_get_info(m, &in);
+    assert_true(in.lambda == 1e-1);
+    assert_non_null(strstr(in.select_warning, "the given grid"));
+    ua_kernel_free(m);
+}
+
+/* Two stages: gamma on 200 rows, lambda again on all 1200 at that gamma; the reported LOO error
+ * is then the closed-form LOO RMSE of all 1200 rows at the chosen values, and no larger than the
+ * all-row LOO at the lambda the 200 rows alone chose. select_lambda_max caps stage 2. */
+static void test_lambda_on_all_rows(void **state)
+{
+    (void)state;
+    enum { n = 1200, d = 2 };
+    double *x = malloc(n * d * sizeof *x), *y = malloc(n * sizeof *y);
+    assert_non_null(x);
+    assert_non_null(y);
+    ua_rng r;
+    ua_rng_seed(&r, 3);
+    for (size_t i = 0; i < n; i++) {
+        x[i * d] = 2 * ua_rng_uniform(&r) - 1;
+        x[i * d + 1] = 2 * ua_rng_uniform(&r) - 1;
+        y[i] = sin(3 * x[i * d]) * cos(2 * x[i * d + 1]) + 0.05 * ua_rng_normal(&r);
+    }
+    ua_kernel_options o;
+    ua_kernel_options_default(&o);
+    o.standardize = 0;
+    o.select_max = 200;
+    ua_kernel *m = NULL, *m1 = NULL;
+    assert_int_equal(ua_kernel_fit(x, y, n, d, 1, &o, &m), UA_OK);
+    ua_kernel_info in, in1;
+    ua_kernel_get_info(m, &in);
+    assert_int_equal(in.select_rows_scale, 200);
+    assert_int_equal(in.select_rows_lambda, n);
+    double all = loo_rmse(&in.spec, x, y, n, d, in.lambda);
+    assert_true(fabs(in.loo_rmse - all) <= 1e-9 * all);
+    o.select_lambda_max = 2; /* stage 2 off: the subset's choice */
+    assert_int_equal(ua_kernel_fit(x, y, n, d, 1, &o, &m1), UA_OK);
+    ua_kernel_get_info(m1, &in1);
+    assert_int_equal(in1.select_rows_lambda, 200);
+    assert_true(in1.spec.gamma == in.spec.gamma);
+    double sub_on_all = loo_rmse(&in1.spec, x, y, n, d, in1.lambda);
+    print_message("lambda on 200 rows %g (LOO on all %.5g), on all rows %g (LOO %.5g)\n",
+                  in1.lambda, sub_on_all, in.lambda, all);
+    ASSERT_LE(all, sub_on_all * (1 + 1e-12));
+    ua_kernel_free(m);
+    ua_kernel_free(m1);
+    o.select_lambda_max = 500;
+    assert_int_equal(ua_kernel_fit(x, y, n, d, 1, &o, &m), UA_OK);
+    ua_kernel_get_info(m, &in);
+    assert_int_equal(in.select_rows_lambda, 500);
+    ua_kernel_free(m);
+    free(x);
+    free(y);
+}
+
+/* The memory plan: 41157 rows need 8 * 41157^2 = 13.55e9 bytes. On 16 GiB that is most of the
+ * machine: Nyström with 2000 landmarks (16 n M = 1.3 GB fits half of it) and a note naming the
+ * options; on 64 GiB the exact fit goes ahead; a --max-memory below the need refuses. */
+static void test_memory_plan(void **state)
+{
+    (void)state;
+    char note[400];
+    const double gib = 1073741824.0;
+    assert_int_equal(ua_kernel_memory_plan(41157, 0, 16 * gib, note, sizeof note), 2000);
+    assert_non_null(strstr(note, "Nystrom"));
+    assert_non_null(strstr(note, "--max-memory"));
+    assert_non_null(strstr(note, "12.6 GiB"));
+    assert_int_equal(ua_kernel_memory_plan(41157, 0, 64 * gib, note, sizeof note), 0);
+    assert_string_equal(note, "");
+    assert_int_equal(ua_kernel_memory_plan(41157, 1e9, 64 * gib, note, sizeof note), (size_t)-1);
+    /* 1e6 rows on 16 GiB: 16 n M <= 8 GiB gives M = 500 (2000 halved twice) */
+    assert_int_equal(ua_kernel_memory_plan(1000000, 0, 16 * gib, note, sizeof note), 500);
+    /* the automatic stage-2 rows: 4000, halved until 16 m^2 fits */
+    assert_int_equal(ua_kernel_select_rows_auto(100, 0), 100);
+    assert_int_equal(ua_kernel_select_rows_auto(100000, 16.0 * 1000 * 1000 * 2), 1000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_grid_extends_to_an_off_grid_optimum),
+        cmocka_unit_test(test_edge_warning),
+        cmocka_unit_test(test_lambda_on_all_rows),
+        cmocka_unit_test(test_memory_plan),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
