@@ -4,6 +4,10 @@
 #include "libm/internal.h"
 
 static const ua_libm_func *const registry[] = {
+    &ua_libm_cosf,
+    &ua_libm_erff,
+    &ua_libm_sinf,
+    &ua_libm_tanhf,
     NULL /* the generators, sorted; one line each (see internal.h) */
 };
 
