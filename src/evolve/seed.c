@@ -1,0 +1,236 @@
+/*
+ * The seed of the evolve family's population: a polynomial in Horner form whose coefficients are
+ * the best approximation for the relative error, so the Pareto front never starts worse than the
+ * minimax polynomial of its degree. The coefficients come from the Remez exchange on a discrete
+ * grid (E. Ya. Remez, 1934; the discrete multiple-exchange form as in Powell, "Approximation
+ * Theory and Methods", 1981, ch. 8-9), in double, in the Chebyshev basis of the interval (well
+ * conditioned), then converted to monomials in t = x - shift for Horner. The weighted form:
+ *     y = t^k p(t),  minimise max |f - t^k p| / |f|  =  max w |g - p|,  g = f / t^k,  w = |t^k / f|,
+ * with k = 1 when f vanishes at the left end (log2 on [1, 2], erf on [0, 1]): the program is then
+ * exact at that end and keeps its relative accuracy next to it.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MAXD 24
+
+/* Solves a (m, m) z = r by Gaussian elimination with partial pivoting; 0 when singular. */
+static int solve(double *a, double *r, int m)
+{
+    for (int c = 0; c < m; c++) {
+        int p = c;
+        for (int i = c + 1; i < m; i++)
+            if (fabs(a[i * m + c]) > fabs(a[p * m + c])) p = i;
+        if (!(fabs(a[p * m + c]) > 0)) return 0;
+        if (p != c) {
+            for (int j = 0; j < m; j++) {
+                double t = a[c * m + j];
+                a[c * m + j] = a[p * m + j];
+                a[p * m + j] = t;
+            }
+            double t = r[c];
+            r[c] = r[p];
+            r[p] = t;
+        }
+        for (int i = c + 1; i < m; i++) {
+            double f = a[i * m + c] / a[c * m + c];
+            for (int j = c; j < m; j++) a[i * m + j] -= f * a[c * m + j];
+            r[i] -= f * r[c];
+        }
+    }
+    for (int c = m - 1; c >= 0; c--) {
+        double s = r[c];
+        for (int j = c + 1; j < m; j++) s -= a[c * m + j] * r[j];
+        r[c] = s / a[c * m + c];
+    }
+    return 1;
+}
+
+/* T_0..T_deg at s into T. */
+static void cheb_row(double s, int deg, double *T)
+{
+    T[0] = 1;
+    if (deg >= 1) T[1] = s;
+    for (int j = 2; j <= deg; j++) T[j] = 2 * s * T[j - 1] - T[j - 2];
+}
+
+static double cheb_sum(const double *c, int deg, double s)
+{
+    double T[MAXD + 1], v = 0;
+    cheb_row(s, deg, T);
+    for (int j = deg; j >= 0; j--) v += c[j] * T[j];
+    return v;
+}
+
+/* Monomial coefficients mono (deg + 1,) in t of sum c_j T_j(alpha t + beta). */
+static void to_monomial(const double *c, int deg, double alpha, double beta, double *mono)
+{
+    double Tm[MAXD + 1][MAXD + 1] = {{0}}, ins[MAXD + 1] = {0};
+    Tm[0][0] = 1;
+    if (deg >= 1) Tm[1][1] = 1;
+    for (int j = 2; j <= deg; j++)
+        for (int i = 0; i <= j; i++)
+            Tm[j][i] = (i ? 2 * Tm[j - 1][i - 1] : 0) - Tm[j - 2][i];
+    for (int j = 0; j <= deg; j++)
+        for (int i = 0; i <= j; i++) ins[i] += c[j] * Tm[j][i]; /* in powers of s */
+    /* s^i = (alpha t + beta)^i = sum_l binom(i, l) alpha^l t^l beta^(i-l) */
+    for (int l = 0; l <= deg; l++) mono[l] = 0;
+    for (int i = 0; i <= deg; i++) {
+        double binom = 1;
+        for (int l = 0; l <= i; l++) {
+            mono[l] += ins[i] * binom * pow(alpha, l) * pow(beta, i - l);
+            binom = binom * (i - l) / (l + 1);
+        }
+    }
+}
+
+ua_status ev_seed_horner(const double *xs, const double *fs, size_t n, double a, double b,
+                         int deg, uint32_t ops, ev_prog *out)
+{
+    if (deg < 0 || deg > MAXD || n < (size_t)deg + 4)
+        return UA_ERR(UA_EINVAL, "evolve seed: degree %d with %zu points", deg, n);
+    double shift = (a <= 0 && b >= 0) ? 0.0 : a;
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fs[i] == 0.0) {
+            if (xs[i] != shift)
+                return UA_ERR(UA_EDOMAIN, "evolve: the target is 0 at x = %.17g inside the "
+                              "interval: relative error and ULPs are not defined there", xs[i]);
+            k = 1;
+        }
+    double tlo = a - shift, thi = b - shift;
+    double alpha = 2 / (thi - tlo), beta = -(thi + tlo) / (thi - tlo);
+    /* the grid without t = 0 when k = 1 */
+    double *s = malloc(n * sizeof *s), *g = malloc(n * sizeof *g), *w = malloc(n * sizeof *w),
+           *e = malloc(n * sizeof *e);
+    if (!s || !g || !w || !e) {
+        free(s), free(g), free(w), free(e);
+        return UA_ENOMEM_ERR(4 * n * sizeof *s);
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double t = xs[i] - shift;
+        if (k && t == 0) continue;
+        double tk = k ? t : 1;
+        s[m] = fmin(1, fmax(-1, alpha * t + beta));
+        g[m] = fs[i] / tk;
+        w[m] = fabs(tk / fs[i]);
+        m++;
+    }
+    int N = deg + 2;
+    int ref[MAXD + 2];
+    double c[MAXD + 2], A[(MAXD + 2) * (MAXD + 2)], T[MAXD + 1];
+    /* initial reference: indices nearest the Chebyshev extrema */
+    for (int i = 0; i < N; i++) {
+        double target = -cos(3.14159265358979323846 * i / (N - 1));
+        size_t best = 0;
+        for (size_t j = 0; j < m; j++)
+            if (fabs(s[j] - target) < fabs(s[best] - target)) best = j;
+        ref[i] = (int)best;
+    }
+    for (int i = 1; i < N; i++)
+        if (ref[i] <= ref[i - 1]) ref[i] = ref[i - 1] + 1;
+    if (ref[N - 1] >= (int)m) {
+        free(s), free(g), free(w), free(e);
+        return UA_ERR(UA_EDOMAIN, "evolve seed: too few points for degree %d", deg);
+    }
+    double best_err = INFINITY, best_c[MAXD + 2];
+    for (int it = 0; it < 40; it++) {
+        for (int i = 0; i < N; i++) {
+            cheb_row(s[ref[i]], deg, T);
+            for (int j = 0; j <= deg; j++) A[i * N + j] = T[j];
+            A[i * N + deg + 1] = (i % 2 ? -1.0 : 1.0) / w[ref[i]];
+            c[i] = g[ref[i]];
+        }
+        if (!solve(A, c, N)) break;
+        double emax = 0;
+        for (size_t j = 0; j < m; j++) {
+            e[j] = w[j] * (g[j] - cheb_sum(c, deg, s[j]));
+            emax = fmax(emax, fabs(e[j]));
+        }
+        if (emax < best_err) best_err = emax, memcpy(best_c, c, sizeof c);
+        double lev = fabs(c[deg + 1]);
+        if (emax <= lev * (1 + 1e-9)) break;
+        /* the new reference: the extremum of each run of one sign */
+        int cand[4096], nc = 0;
+        size_t j = 0;
+        while (j < m && nc < 4096) {
+            size_t top = j;
+            int sg = e[j] >= 0;
+            while (j < m && (e[j] >= 0) == sg) {
+                if (fabs(e[j]) > fabs(e[top])) top = j;
+                j++;
+            }
+            cand[nc++] = (int)top;
+        }
+        if (nc < N) break;
+        /* drop from the ends, the smaller first, keeping the global maximum */
+        int lo = 0, hi = nc - 1;
+        while (hi - lo + 1 > N) {
+            if (fabs(e[cand[lo]]) < fabs(e[cand[hi]])) lo++;
+            else hi--;
+        }
+        for (int i = 0; i < N; i++) ref[i] = cand[lo + i];
+    }
+    free(s), free(g), free(w), free(e);
+    if (!isfinite(best_err))
+        return UA_ERR(UA_EDOMAIN, "evolve seed: the Remez exchange of degree %d failed", deg);
+    double mono[MAXD + 1];
+    to_monomial(best_c, deg, alpha, beta, mono);
+
+    /* the program: [t = x - shift], constants, Horner, [y = t * p] */
+    ev_prog *p = out;
+    memset(p, 0, sizeof *p);
+    int use_fma = (ops >> EV_FMA) & 1;
+    int need = 1 + (shift != 0) * 2 + (deg + 1) + deg * (use_fma ? 1 : 2) + k;
+    if (need > EV_MAX_VERTICES)
+        return UA_ERR(UA_EINVAL, "evolve seed: degree %d needs %d vertices (at most %d)", deg,
+                      need, EV_MAX_VERTICES);
+    p->kind[0] = EV_INPUT;
+    p->n = 1;
+    int tv = 0;
+    if (shift != 0) {
+        p->kind[1] = EV_CONST;
+        p->val[1] = shift;
+        p->kind[2] = EV_SUB;
+        p->arg[2][0] = 0;
+        p->arg[2][1] = 1;
+        p->n = 3;
+        tv = 2;
+    }
+    int acc = p->n;
+    p->kind[p->n] = EV_CONST;
+    p->val[p->n++] = mono[deg];
+    for (int j = deg - 1; j >= 0; j--) {
+        int cv = p->n;
+        p->kind[p->n] = EV_CONST;
+        p->val[p->n++] = mono[j];
+        if (use_fma) {
+            p->kind[p->n] = EV_FMA;
+            p->arg[p->n][0] = (uint8_t)acc;
+            p->arg[p->n][1] = (uint8_t)tv;
+            p->arg[p->n][2] = (uint8_t)cv;
+            acc = p->n++;
+        } else {
+            p->kind[p->n] = EV_MUL;
+            p->arg[p->n][0] = (uint8_t)acc;
+            p->arg[p->n][1] = (uint8_t)tv;
+            int mv = p->n++;
+            p->kind[p->n] = EV_ADD;
+            p->arg[p->n][0] = (uint8_t)mv;
+            p->arg[p->n][1] = (uint8_t)cv;
+            acc = p->n++;
+        }
+    }
+    if (k) {
+        p->kind[p->n] = EV_MUL;
+        p->arg[p->n][0] = (uint8_t)acc;
+        p->arg[p->n][1] = (uint8_t)tv;
+        p->n++;
+    }
+    ev_prog_compact(p);
+    return ev_prog_valid(p) ? UA_OK : UA_ERR(UA_EINVAL, "evolve seed: invalid program");
+}
