@@ -249,4 +249,14 @@ int cmd_list(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
+int cmd_explain(int argc, char **argv);
+int cmd_influence(int argc, char **argv);
+/* cli/cmd_explain.c, shared with cmd_influence.c: s "a,b,..." as exactly d finite numbers into v
+ * (what names the option in the message), 0 or UA_EXIT_USAGE; and the rows of a data file for a
+ * model of din inputs (the columns of x_cols, else the model's input names, else the first din of
+ * a file of din or din + 1 columns) into *X (n, din) malloc'd; keep (may be NULL) receives the
+ * dataset (the caller frees it). 0 or the exit code, printed. */
+int ua_cli_parse_point(const char *cmd, const char *s, size_t d, double *v, const char *what);
+int ua_cli_read_rows(const char *cmd, const ua_model *m, const char *path, const char *x_cols,
+                     size_t din, double **X, size_t *n, ua_dataset **keep);
 #endif /* UA_CLI_H */

@@ -2,15 +2,19 @@
  * The mlp family's influence hook (src/model/family.h): an influence function (Koh & Liang 2017,
  * "Understanding Black-box Predictions via Influence Functions"; Grosse et al. 2023, "Studying
  * Large Language Model Generalization with Influence Functions", for the damped Gauss-Newton
- * form). The training loss is the mean of (f_i - y_i)^2 over the n rows (standardised units) plus
- * the L2 weight decay wd |theta|^2 / 2 (Adam, SGD); removing row i moves the minimiser by one Newton step,
- * and with the Gauss-Newton matrix G = sum_j J_j J_j^T + mu I in place of the Hessian
+ * form). The training loss is the mean of (f_i - y_i)^2 over the n rows (standardised units)
+ * plus the L2 weight decay wd |theta|^2 / 2 (Adam, SGD); removing row i moves the minimiser by
+ * one Newton step, and with the Gauss-Newton matrix G = sum_j J_j J_j^T + mu I in place of the
+ * Hessian
  *     f(x) - f_{-i}(x) ~= J(x)^T G^-1 J_i (y_i - f_i) / (1 - h_i),   h_i = J_i^T G^-1 J_i,
- * the exact leave-one-out of the network linearised at its weights (the leverage factor
+ * the exact leave-one-out of the network linearised at its weights: the leverage factor
  * 1 / (1 - h_i) is what the Sherman-Morrison update of G without row i adds to Koh & Liang's
- * first-order term; it makes the result exact for a network without hidden layers),
- * J_j = d f(x_j) / d theta (P,), mu = n wd / 2 plus a damping of 1e-3 times the mean diagonal of
- * sum_j J_j J_j^T (the GN matrix of a network is singular: P may exceed n, and ReLU units can be
+ * first-order term (it makes the result exact for a network without hidden layers, up to the
+ * damping). With more parameters than rows the linearised network nearly interpolates, h_i
+ * tends to 1 and the factor would explode where early-stopped training does not: there only the
+ * first-order term is used. J_j = d f(x_j) / d theta (P,); mu = n wd / 2 plus a damping of 0.1
+ * times the mean eigenvalue (trace / P) of sum_j J_j J_j^T, Grosse et al.'s choice (the GN
+ * matrix of a network is singular: P may exceed n, and ReLU units can be
  * dead on every row). The inverse is exact (Cholesky) when min(n, P) <= 5000: on the P x P matrix,
  * or through the n x n matrix J J^T + mu I by the push-through identity
  * (J^T J + mu I)^-1 J^T = J^T (J J^T + mu I)^-1 when n < P. Beyond, the GN matrix is replaced by
@@ -83,7 +87,7 @@ ua_status ua_mlp_influence(const void *state, const double *X, const double *y, 
         for (size_t j = 0; j < P; j++) tr += diag[j];
         /* L2 weight decay enters the loss of Adam and SGD (L-BFGS fits the plain loss) */
         double wd = m->opt.optim == UA_OPTIM_LBFGS ? 0.0 : m->opt.weight_decay;
-        double mu = 1e-3 * tr / (double)P + (double)n * wd / 2;
+        double mu = 0.1 * tr / (double)P + (double)n * wd / 2;
         if (!(mu > 0)) mu = 1e-12;
         if (!dense) {
             /* diagonal GN: infl_i = sum_j Jx_j J_ij / (diag_j + mu) r_i; a second pass */
@@ -94,7 +98,7 @@ ua_status ua_mlp_influence(const void *state, const double *X, const double *y, 
                 double fi;
                 row_jacobian(m, &w, gt, z, J, &fi);
                 double h = 0;
-                for (size_t j = 0; j < P; j++) h += J[j] * J[j] / (diag[j] + mu);
+                for (size_t j = 0; P < n && j < P; j++) h += J[j] * J[j] / (diag[j] + mu);
                 infl[i] = cblas_ddot((int)P, J, 1, Jx, 1) * r[i] / (1 - (h < 0.99 ? h : 0.99)) * ys;
             }
         } else if (P <= n) {
@@ -134,7 +138,10 @@ ua_status ua_mlp_influence(const void *state, const double *X, const double *y, 
                 if (info) st = UA_ERR(UA_EDOMAIN, "influence: the damped Gauss-Newton matrix is not "
                                       "positive definite (LAPACK info %d)", (int)info);
             }
-            for (size_t i = 0; !st && i < n; i++) infl[i] *= r[i] / (mu * G[i * n + i]) * ys;
+            /* more parameters than rows: the linearised network (nearly) interpolates, h_i -> 1
+             * and the leverage factor would blow up what early-stopped training never does: the
+             * first-order term alone (Koh & Liang) */
+            for (size_t i = 0; !st && i < n; i++) infl[i] *= r[i] * ys;
         }
         if (!st && exact) *exact = 0;
     }

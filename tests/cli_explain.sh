@@ -1,0 +1,81 @@
+#!/bin/sh
+# uniapprox explain and influence: attributions of a linear model equal w_i (x_i - x0_i) (IG,
+# gradient x input, KernelSHAP: exact identities), a 1-D model, global importance as a table and
+# a bar chart (SVG and PNG), influence against an actual refit without the row, usage errors.
+. "$(dirname "$0")/lib_cli.sh"
+LSAN_OPTIONS="suppressions=$TESTS_DIR/plplot.lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
+
+expect_exit 0 "fit a linear chebnd model" -- "$UA" fit '2*x-3*y+0.5*z' --vars x,y,z \
+    --domain -1:1,-1:1,-1:1 --family chebnd -o lin.safetensors
+expect_exit 0 "explain --method all --json" -- "$UA" explain lin.safetensors --at 0.5,0.25,-0.5 \
+    --baseline 0.1,-0.2,0.3 --json
+cp out.txt all.json
+# w (x - x0) = (2 * 0.4, -3 * 0.45, 0.5 * -0.8) = (0.8, -1.35, -0.4) for ig, grad_x_input, kernelshap
+for m in ig grad_x_input kernelshap; do
+    a=$(tr -d '\n\t ' <all.json | sed -n "s/.*\"$m\":{\"attributions\":\[\([^]]*\)\].*/\1/p")
+    expect_close "$(echo "$a" | cut -d, -f1)" 0.8 1e-12 "$m x"
+    expect_close "$(echo "$a" | cut -d, -f2)" -1.35 1e-12 "$m y"
+    expect_close "$(echo "$a" | cut -d, -f3)" -0.4 1e-12 "$m z"
+done
+expect_grep all.json '"exact":[[:space:]]*true' "KernelSHAP is exact for d = 3"
+expect_grep all.json '"analytic_gradient":[[:space:]]*true' "chebnd differentiates itself"
+expect_grep all.json '"score"' "LIME reports its surrogate's R^2"
+
+expect_exit 0 "explain text" -- "$UA" explain lin.safetensors --at 0.5,0.25,-0.5 --method ig --steps 8 \
+    --ig-method riemann_trapezoid
+expect_grep out.txt "completeness" "the completeness gap is printed"
+expect_grep out.txt "f(x) - f(baseline)" "f(x) - f(baseline) is printed"
+
+# a 1-D model: IG and KernelSHAP both give f(x) - f(x0)
+expect_exit 0 "fit exp" -- "$UA" fit 'exp(x)' --domain 0:2 -o exp.safetensors
+expect_exit 0 "explain 1-D" -- "$UA" explain exp.safetensors --at 1.5 --baseline 0.5 --method kernelshap --json
+expect_close "$(tr -d '\n\t ' <out.txt | sed -n 's/.*"attributions":\[\([^]]*\)\].*/\1/p')" \
+    "$(awk 'BEGIN { printf "%.17g", exp(1.5) - exp(0.5) }')" 1e-12 "1-D KernelSHAP = f(x) - f(x0)"
+
+# global importance over a data set: |attribution| of x, y, z is 2|x|, 3|y|, 0.5|z| for IG
+printf 'x,y,z\n0.5,0.5,0.5\n-1,0.25,1\n' >pts.csv
+expect_exit 0 "global importance" -- "$UA" explain lin.safetensors --data pts.csv --method ig --json --plot imp.svg
+v=$(tr -d '\n\t ' <out.txt | sed -n 's/.*"mean_abs_attribution":\[\([^]]*\)\].*/\1/p')
+expect_close "$(echo "$v" | cut -d, -f1)" 1.5 1e-12 "mean |IG| of x (2 * 0.75)"
+expect_close "$(echo "$v" | cut -d, -f2)" 1.125 1e-12 "mean |IG| of y (3 * 0.375)"
+[ "$(grep -c 'class="ua-bar"' imp.svg)" -eq 3 ] && pass || fail "SVG bar chart has 3 bars"
+expect_grep imp.svg '</svg>' "SVG is complete"
+expect_exit 0 "PNG bar chart" -- "$UA" explain lin.safetensors --data pts.csv --method kernelshap --plot imp.png
+[ "$(od -An -tx1 -N8 imp.png | tr -d ' \n')" = 89504e470d0a1a0a ] && pass || fail "PNG signature"
+
+# malformed points: exit 2
+expect_exit 2 "--at of the wrong length" -- "$UA" explain lin.safetensors --at 0.5,0.25
+expect_grep err.txt "the model has 3 inputs" "the length error names the inputs"
+expect_exit 2 "--at with NaN" -- "$UA" explain lin.safetensors --at 0.5,nan,0.1
+expect_exit 2 "--at too long" -- "$UA" explain lin.safetensors --at 0.5,0.1,0.1,0.2
+expect_exit 2 "--at outside the box" -- "$UA" explain lin.safetensors --at 0.5,0.1,3
+expect_exit 2 "--baseline with inf" -- "$UA" explain lin.safetensors --at 0.5,0.1,0.2 --baseline 0,inf,0
+expect_exit 2 "unknown method" -- "$UA" explain lin.safetensors --at 0.5,0.1,0.2 --method shap
+expect_exit 2 "no point" -- "$UA" explain lin.safetensors
+expect_exit 2 "--plot without --data" -- "$UA" explain lin.safetensors --at 0.5,0.1,0.2 --plot a.svg
+
+# influence: kernel ridge with fixed hyperparameters; the reported influence of the top row equals
+# the change of the prediction when the model is refitted without that row
+awk 'BEGIN { srand(3); print "a,b,y"; for (i = 0; i < 40; i++) { a = 2 * rand() - 1; b = 2 * rand() - 1;
+    printf "%.17g,%.17g,%.17g\n", a, b, sin(2 * a) + b * b + 0.1 * (rand() - 0.5) } }' >train.csv
+kopts="--family kernel --lambda 0.01 --gamma 1.5 --no-standardize"
+expect_exit 0 "fit kernel" -- "$UA" fit --data train.csv $kopts -o k.safetensors
+expect_exit 0 "influence --json" -- "$UA" influence k.safetensors --data train.csv --at 0.1,0.2 --top 3 --json
+cp out.txt infl.json
+expect_grep infl.json '"exact":[[:space:]]*true' "kernel influence is exact"
+row=$(tr -d '\n\t ' <infl.json | sed -n 's/.*"top":\[{"row":\([0-9]*\),.*/\1/p')
+infl=$(tr -d '\n\t ' <infl.json | sed -n 's/.*"top":\[{[^}]*"influence":\([-0-9.eE+]*\)}.*/\1/p')
+awk -v r="$row" 'NR != r + 1' train.csv >minus.csv
+expect_exit 0 "refit without the top row" -- "$UA" fit --data minus.csv $kopts -o k2.safetensors
+printf '0.1 0.2\n' >at.txt
+f1=$("$UA" eval k.safetensors <at.txt)
+f2=$("$UA" eval k2.safetensors <at.txt)
+expect_close "$(awk -v a="$f1" -v b="$f2" 'BEGIN { printf "%.17g", a - b }')" "$infl" 1e-7 \
+    "influence of row $row = f(x) - f_without_row(x)"
+expect_exit 0 "influence text" -- "$UA" influence k.safetensors --data train.csv --at 0.1,0.2
+expect_grep out.txt "exact leave-one-out" "the text says how it was computed"
+expect_exit 2 "influence with other rows" -- "$UA" influence k.safetensors --data minus.csv --at 0.1,0.2
+expect_exit 2 "influence --at NaN" -- "$UA" influence k.safetensors --data train.csv --at nan,0.2
+expect_exit 2 "influence of a cheb model" -- "$UA" influence exp.safetensors --data train.csv --at 0.5 --x-col a --y-col y
+finish
