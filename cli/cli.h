@@ -147,6 +147,7 @@ typedef struct {
     const char *sample_prec;  /* --sample-prec auto|double|BITS: how a TARGET is sampled */
     int fill_removable;       /* --fill-removable: limits at a TARGET's 0/0 points */
     const char *graphs, *test_graphs; /* --graphs FILE, --test-graphs FILE (JSON lines) */
+    const char *pde;                  /* --pde FILE: a PDE problem file (docs/pde.md) */
 } ua_cli_problem_args;
 
 /* The option table entries of the problem arguments (for ua_cli_parse), into opts; returns their

@@ -300,7 +300,8 @@ int cmd_fit(int argc, char **argv)
     ua_clear_error();
     ua_problem *p = NULL;
     if (!rc) rc = ua_cli_problem_build("fit", &pa, &p);
-    if (!rc && (points || prec) && ua_problem_kind_of(p) >= UA_PROBLEM_SAMPLES)
+    if (!rc && (points || prec) && ua_problem_kind_of(p) >= UA_PROBLEM_SAMPLES &&
+        ua_problem_kind_of(p) != UA_PROBLEM_PDE)
         rc = ua_cli_usage("fit", "--points and --prec measure against a TARGET or "
                           "--function; samples have none");
     int chosen = is_auto(family);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "uniapprox/pde.h"
 
 const char ua_cli_problem_help[] =
     "what to approximate (one of):\n"
@@ -42,7 +43,9 @@ const char ua_cli_problem_help[] =
     "                       Y.npy (N, n) classes or (N, n, k) reals\n"
     "  --test-targets Y.npy held-out sequences (with --test-data X.npy)\n"
     "  --graphs FILE        graphs: JSON lines, one graph per line (docs/graph.md)\n"
-    "  --test-graphs FILE   held-out graphs (same features and targets)\n";
+    "  --test-graphs FILE   held-out graphs (same features and targets)\n"
+    "  --pde FILE           a PDE problem file (docs/pde.md): the equation, its box, conditions\n"
+    "                       and the exact or reference solution the model is measured against\n";
 
 size_t ua_cli_problem_opts(ua_cli_problem_args *a, ua_opt *o)
 {
@@ -60,6 +63,7 @@ size_t ua_cli_problem_opts(ua_cli_problem_args *a, ua_opt *o)
         { "fill-removable", 0, 0, NULL, &a->fill_removable },
         { "graphs", 0, 1, &a->graphs, NULL },
         { "test-graphs", 0, 1, &a->test_graphs, NULL },
+        { "pde", 0, 1, &a->pde, NULL },
     };
     memcpy(o, opts, sizeof opts);
     return sizeof opts / sizeof opts[0];
@@ -77,7 +81,7 @@ int ua_cli_problem_given(const ua_cli_problem_args *a)
     return a->target || a->vars || a->domain || a->function || a->dim || a->vector ||
            a->cflags || a->timeout || a->data || a->format || a->x_col || a->y_col ||
            a->split_dir || a->split || a->test_data || a->targets || a->test_targets ||
-           a->sample_prec || a->fill_removable || a->graphs || a->test_graphs;
+           a->sample_prec || a->fill_removable || a->graphs || a->test_graphs || a->pde;
 }
 
 /* --graphs FILE [--test-graphs FILE]: nothing else describes graphs. */
@@ -225,6 +229,16 @@ static int build_samples(const char *cmd, const ua_cli_problem_args *a, ua_probl
 int ua_cli_problem_build(const char *cmd, const ua_cli_problem_args *a, ua_problem **out)
 {
     *out = NULL;
+    if (a->pde) { /* the file says everything: no other problem option goes with it */
+        if (a->target || a->function || a->data || a->split_dir || a->targets || a->graphs ||
+            a->test_graphs || a->vars || a->domain || a->dim || a->vector || a->cflags ||
+            a->timeout || a->format || a->x_col || a->y_col || a->split || a->test_data ||
+            a->test_targets || a->sample_prec || a->fill_removable)
+            return ua_cli_usage(cmd, "--pde FILE takes no other problem options (its box, "
+                                "equation and solution are in the file)");
+        ua_status s = ua_pde_problem_read(a->pde, out);
+        return s ? ua_cli_fail(cmd, s) : 0;
+    }
     if (a->graphs || a->test_graphs) return build_graphs(cmd, a, out);
     if (a->data || a->split_dir || a->targets) return build_samples(cmd, a, out);
     if (a->format || a->x_col || a->y_col || a->split || a->test_data || a->test_targets)

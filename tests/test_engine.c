@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "test_util.h"
+#include "uniapprox/pde.h"
 
 /* Settings that keep a learner's fit short, applied when its table has the option. */
 static const struct {
@@ -15,6 +16,8 @@ static const struct {
     { "width", "16" },   { "heads", "2" },     { "layers", "1" },     { "batch", "16" },
     { "threads", "1" },  { "select-max", "200" },
     { "dtype", "f64" }, /* an f32 network exported as double differs by its float rounding */
+    { "iterations", "300" }, { "lbfgs-maxiter", "100" }, { "num-domain", "200" }, /* pde */
+    { "num-boundary", "20" },
 };
 
 static int has_option(const ua_family_info *f, const char *name)
@@ -129,6 +132,18 @@ static ua_problem *graphs_problem(void)
     return p;
 }
 
+/* A 1-D Poisson problem u'' + pi^2 sin(pi x) = 0, u(+-1) = 0, exact sin(pi x) (docs/pde.md). */
+static ua_problem *pde_problem(void)
+{
+    static const char text[] =
+        "{\"space\": {\"x\": [-1, 1]}, \"equation\": \"u_xx + pi^2*sin(pi*x)\","
+        " \"conditions\": [{\"type\": \"dirichlet\", \"value\": 0}],"
+        " \"exact\": \"sin(pi*x)\"}";
+    ua_problem *p;
+    assert_int_equal(ua_pde_problem_parse(text, sizeof text - 1, "poisson1d", &p), UA_OK);
+    return p;
+}
+
 /* The problem the family is tested on, by what it accepts: formulas first. */
 static ua_problem *accepted_problem(const ua_family_info *f)
 {
@@ -136,6 +151,7 @@ static ua_problem *accepted_problem(const ua_family_info *f)
     if (f->accepts & UA_ACCEPTS(UA_PROBLEM_SAMPLES)) return samples_problem(dim_for(f));
     if (f->accepts & UA_ACCEPTS(UA_PROBLEM_SEQUENCES)) return sequences_problem();
     if (f->accepts & UA_ACCEPTS(UA_PROBLEM_GRAPHS)) return graphs_problem();
+    if (f->accepts & UA_ACCEPTS(UA_PROBLEM_PDE)) return pde_problem();
     fail_msg("family %s accepts no problem kind this test knows", f->name);
     return NULL;
 }
@@ -223,6 +239,10 @@ static void one_family(const ua_family_info *f)
         /* the verdict never contradicts the measurement */
         if (r.has_tol && r.resolved) ASSERT_LE(r.err.tol_ratio, 1.0);
         if (r.has_tol && r.err.tol_ratio > 1.0) assert_false(r.resolved);
+    } else if (kind == UA_PROBLEM_PDE) {
+        /* measured against the exact solution sin(pi x), never the training loss */
+        assert_true(r.has_errors);
+        ASSERT_LE(r.err.max_rel_scale, 0.05);
     } else if (kind == UA_PROBLEM_SAMPLES) {
         assert_true(isfinite(r.train_rmse));
         assert_true(isfinite(r.test_rmse));

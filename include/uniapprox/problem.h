@@ -50,7 +50,8 @@ typedef enum {
     UA_PROBLEM_FUNCTION = 1,
     UA_PROBLEM_SAMPLES = 2,
     UA_PROBLEM_SEQUENCES = 3,
-    UA_PROBLEM_GRAPHS = 4
+    UA_PROBLEM_GRAPHS = 4,
+    UA_PROBLEM_PDE = 5
 } ua_problem_kind;
 
 #define UA_ACCEPTS(kind) (1u << (kind))
@@ -413,6 +414,24 @@ ua_status ua_problem_read_graphs(const char *train, const char *test, ua_problem
 /* GRAPHS: the training set (test == 0) or the test set (test != 0), owned by p. NULL when p is
  * not a GRAPHS problem or has no test set. */
 const ua_graphs *ua_problem_graphs_data(const ua_problem *p, int test);
+
+/*
+ * A PDE problem (the pde family, docs/pde.md; read from a problem file by ua_pde_problem_read,
+ * uniapprox/pde.h): the unknown u on the box lo (d,), hi (d,) of the variables vars (d names:
+ * space, then time), the equation and conditions in spec (an opaque object of the pde module,
+ * owned by the problem from the call on, released with spec_free, also when this call fails),
+ * and solution, the exact or reference solution in batches (ctx: spec), which ua_problem_eval
+ * calls: so a model of u is measured against it like a FUNCTION problem (ua_model_measure).
+ * desc names the problem file; reference says what solution is ("exact: sin(pi*x)*sin(2*pi*y)",
+ * "reference: burgers (Cole-Hopf)"), both copied. Errors: UA_EINVAL (NULL solution or spec,
+ * a box error as for ua_problem_formula), UA_ENOMEM; *out NULL on failure.
+ */
+ua_status ua_problem_pde(const char *const *vars, size_t d, const double *lo, const double *hi,
+                         ua_fnd_batch solution, void *spec, void (*spec_free)(void *spec),
+                         const char *desc, const char *reference, ua_problem **out);
+
+/* PDE: the spec given to ua_problem_pde (owned by p); NULL for other kinds. */
+const void *ua_problem_pde_spec(const ua_problem *p);
 
 /* Parses a box "a:b" (every variable), "a:b,c:d,..." (one interval per variable, in order) or
  * "x=a:b,y=c:d" (by name, every variable once, any order) for the d variables vars (NULL: "x",

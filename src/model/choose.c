@@ -39,6 +39,8 @@ static const char *problem_words(const ua_problem *p, char *buf, size_t len)
         snprintf(buf, len, "your function of %zu variable%s", d, d == 1 ? "" : "s");
     else if (k == UA_PROBLEM_SAMPLES) snprintf(buf, len, "samples with %zu inputs", d);
     else if (k == UA_PROBLEM_GRAPHS) snprintf(buf, len, "graphs");
+    else if (k == UA_PROBLEM_PDE)
+        snprintf(buf, len, "a PDE in %zu variable%s", d, d == 1 ? "" : "s");
     else snprintf(buf, len, "sequences");
     return buf;
 }

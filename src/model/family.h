@@ -211,6 +211,7 @@ extern const ua_family ua_family_graph;
 extern const ua_family ua_family_kernel;
 extern const ua_family ua_family_minimax;
 extern const ua_family ua_family_mlp;
+extern const ua_family ua_family_pde;
 extern const ua_family ua_family_rf;
 extern const ua_family ua_family_seq;
 extern const ua_family ua_family_sparse;

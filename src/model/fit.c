@@ -65,7 +65,7 @@ static ua_status store_problem(ua_model *m, const ua_problem *p)
 {
     ua_problem_kind kind = ua_problem_kind_of(p);
     size_t d = ua_problem_dim(p);
-    int box = kind == UA_PROBLEM_FORMULA || kind == UA_PROBLEM_FUNCTION;
+    int box = kind == UA_PROBLEM_FORMULA || kind == UA_PROBLEM_FUNCTION || kind == UA_PROBLEM_PDE;
     ua_status s = ua_model_set_problem(m, box ? ua_problem_describe(p) : "", box ? d : 0,
                                        box ? ua_problem_lo(p) : NULL,
                                        box ? ua_problem_hi(p) : NULL);

@@ -377,7 +377,8 @@ ua_status ua_model_measure(ua_model *m, const ua_problem *p, const ua_measure_op
     ua_status s;
     switch (ua_problem_kind_of(p)) {
     case UA_PROBLEM_FORMULA:
-    case UA_PROBLEM_FUNCTION: s = measure_box(m, p, o, out); break;
+    case UA_PROBLEM_FUNCTION:
+    case UA_PROBLEM_PDE: s = measure_box(m, p, o, out); break;
     case UA_PROBLEM_SAMPLES: s = measure_samples(m, p, out); break;
     case UA_PROBLEM_SEQUENCES: s = measure_sequences(m, p, out); break;
     case UA_PROBLEM_GRAPHS: s = measure_graphs(m, p, out); break;

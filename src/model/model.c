@@ -194,7 +194,7 @@ void ua_model_box(const ua_model *m, size_t *d, const double **lo, const double 
 ua_problem_kind ua_model_kind(const ua_model *m)
 {
     const char *k = ua_model_meta(m, "problem");
-    for (int i = 0; k && i <= UA_PROBLEM_GRAPHS; i++)
+    for (int i = 0; k && i <= UA_PROBLEM_PDE; i++)
         if (!strcmp(k, ua_problem_kind_name((ua_problem_kind)i))) return (ua_problem_kind)i;
     if (m->fam->predict_sequences) return UA_PROBLEM_SEQUENCES;
     if (m->fam->predict_graphs) return UA_PROBLEM_GRAPHS;

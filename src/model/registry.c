@@ -13,6 +13,7 @@ static const ua_family *const families[] = {
     &ua_family_kernel,
     &ua_family_minimax,
     &ua_family_mlp,
+    &ua_family_pde,
     &ua_family_rf,
     &ua_family_seq,
     &ua_family_sparse,
@@ -95,16 +96,16 @@ static int takes(const ua_family *f, ua_problem_kind kind, size_t d)
 static void describe_accepts(const ua_family *f, char *buf, size_t len)
 {
     static const char *const kinds[] = { "formulas", "functions", "samples", "sequences",
-                                         "graphs" };
+                                         "graphs", "PDE problems" };
     char dims[48] = "";
     if (f->max_dim == f->min_dim) snprintf(dims, sizeof dims, "%zu-D ", f->min_dim);
     else if (f->max_dim) snprintf(dims, sizeof dims, "%zu- to %zu-D ", f->min_dim, f->max_dim);
     else if (f->min_dim > 1) snprintf(dims, sizeof dims, "%zu-D and higher ", f->min_dim);
     int n = 0, total = 0;
-    for (int k = 0; k < 5; k++) total += (f->accepts >> k) & 1;
+    for (int k = 0; k < 6; k++) total += (f->accepts >> k) & 1;
     snprintf(buf, len, "%s", (f->accepts & (UA_ACCEPTS(UA_PROBLEM_SEQUENCES) |
              UA_ACCEPTS(UA_PROBLEM_GRAPHS))) && total == 1 ? "" : dims);
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < 6; k++) {
         if (!((f->accepts >> k) & 1)) continue;
         size_t used = strlen(buf);
         snprintf(buf + used, len - used, "%s%s", n == 0 ? "" : n + 1 == total ? " and " : ", ",
@@ -137,7 +138,8 @@ ua_status ua_family_accepts(const char *name, const ua_problem *p)
     if (kind == UA_PROBLEM_SEQUENCES) snprintf(this_one, sizeof this_one, "sequences");
     else if (kind == UA_PROBLEM_GRAPHS) snprintf(this_one, sizeof this_one, "graphs");
     else snprintf(this_one, sizeof this_one, "%zu-D %s", d, kind == UA_PROBLEM_FORMULA ? "formulas"
-                  : kind == UA_PROBLEM_FUNCTION ? "functions" : "samples");
+                  : kind == UA_PROBLEM_FUNCTION ? "functions"
+                  : kind == UA_PROBLEM_PDE ? "PDE problems" : "samples");
     if (nalt)
         return UA_ERR(UA_EUNSUPPORTED, "the %s family fits %s; for %s use --family %s", f->name,
                       what, this_one, alts);

@@ -52,6 +52,10 @@ struct ua_problem {
     size_t n, tn, len;
     /* GRAPHS (graphs.c): the training set and the test set (NULL: none), owned */
     ua_graphs *graphs, *tgraphs;
+    /* PDE (pde.c): cb_batch is the solution and cb_ctx the spec, released with ctx_free;
+       reference says what the solution is */
+    void (*ctx_free)(void *ctx);
+    char *reference;
 };
 
 /* A new problem of kind with d variables: zeroed, desc copied (NULL: ""). With box set, lo/hi

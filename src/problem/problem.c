@@ -55,6 +55,8 @@ void ua_problem_free(ua_problem *p)
     free(p->ty);
     ua_graphs_free(p->graphs);
     ua_graphs_free(p->tgraphs);
+    if (p->ctx_free) p->ctx_free(p->cb_ctx);
+    free(p->reference);
     free(p);
 }
 
@@ -347,6 +349,7 @@ const char *ua_problem_kind_name(ua_problem_kind k)
     case UA_PROBLEM_SAMPLES: return "samples";
     case UA_PROBLEM_SEQUENCES: return "sequences";
     case UA_PROBLEM_GRAPHS: return "graphs";
+    case UA_PROBLEM_PDE: return "pde";
     }
     return "unknown";
 }
@@ -367,6 +370,7 @@ const char *ua_problem_reference(const ua_problem *p)
     if (!p) return "none";
     if (p->kind == UA_PROBLEM_FORMULA) return "MPFR";
     if (p->kind == UA_PROBLEM_FUNCTION) return "the function, double";
+    if (p->kind == UA_PROBLEM_PDE && p->reference) return p->reference;
     return "none";
 }
 
@@ -375,6 +379,7 @@ ua_status ua_problem_eval(const ua_problem *p, const double *x, size_t n, double
     if (!p || (n && (!x || !y))) return UA_ERR(UA_EINVAL, "ua_problem_eval: NULL argument");
     switch (p->kind) {
     case UA_PROBLEM_FORMULA: return ua_problem_eval_formula(p, x, n, y);
+    case UA_PROBLEM_PDE: /* the solution, in batches (pde.c) */
     case UA_PROBLEM_FUNCTION:
         if (p->cb) {
             for (size_t i = 0; i < n; i++) y[i] = p->cb(x + i * p->d, p->cb_ctx);

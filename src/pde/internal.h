@@ -1,0 +1,169 @@
+/*
+ * src/pde/internal.h — the pde family's private types (not installed).
+ *
+ * spec.c reads a problem file (docs/pde.md) into a ua_pde_spec and evaluates its residual;
+ * net.c is the network and its Taylor-mode jets (value, first derivatives, the second
+ * derivatives the equation uses), forward and backward; points.c draws collocation and boundary
+ * points; loss.c the weighted loss and its gradient; train.c Adam, residual-based resampling and
+ * L-BFGS; family.c the vtable, options.c the option table, export.c the C export.
+ */
+#ifndef UA_PDE_INTERNAL_H
+#define UA_PDE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <stdio.h>
+
+#include "uniapprox/model.h"
+#include "uniapprox/problem.h"
+#include "uniapprox/options.h"
+#include "uniapprox/target.h"
+#include "pde/reference.h"
+
+/* Inputs (space + time), hidden layers, parameters, conditions of a problem file. */
+#define UA_PDE_MAX_DIM 4
+#define UA_PDE_MAX_LAYERS 8
+#define UA_PDE_MAX_WIDTH 1024
+#define UA_PDE_MAX_PARAMS 16
+#define UA_PDE_MAX_CONDS 16
+/* Second-derivative pairs (i <= j) of UA_PDE_MAX_DIM inputs. */
+#define UA_PDE_MAX_PAIRS (UA_PDE_MAX_DIM * (UA_PDE_MAX_DIM + 1) / 2)
+/* Jet channels: the value, d first derivatives, the pairs. */
+#define UA_PDE_MAX_CHAN (1 + UA_PDE_MAX_DIM + UA_PDE_MAX_PAIRS)
+
+typedef enum { UA_PDE_DIRICHLET = 0, UA_PDE_NEUMANN, UA_PDE_PERIODIC, UA_PDE_INITIAL } ua_pde_cond_type;
+
+/* One boundary or initial condition. */
+typedef struct {
+    ua_pde_cond_type type;
+    int var;          /* the variable of the face (-1: every space face); PERIODIC: its variable;
+                         INITIAL: the time variable */
+    int side;         /* 0: the face var = lo, 1: var = hi, -1: both */
+    ua_target *value; /* g(inputs, parameters); NULL for PERIODIC */
+} ua_pde_cond;
+
+/* A problem file, parsed and checked. */
+typedef struct ua_pde_spec {
+    size_t d, ns;                  /* inputs; space variables (the time variable is input ns) */
+    int has_time;
+    char names[UA_PDE_MAX_DIM][2]; /* single-letter names, space first */
+    double lo[UA_PDE_MAX_DIM], hi[UA_PDE_MAX_DIM];
+    size_t nparams;
+    char *pnames[UA_PDE_MAX_PARAMS];
+    double pvals[UA_PDE_MAX_PARAMS];
+    /* the residual: variables inputs, parameters, u, u_<a> (d), u_<ab> (every pair a <= b) */
+    ua_target *eq;
+    size_t neqvars;
+    int uses[UA_PDE_MAX_CHAN];     /* which jet channels the equation reads */
+    size_t npairs;                 /* the pairs the equation reads, in channel order */
+    int pi[UA_PDE_MAX_PAIRS], pj[UA_PDE_MAX_PAIRS];
+    int pair_slot[UA_PDE_MAX_PAIRS]; /* the pair's variable among the equation's (all pairs) */
+    size_t nconds;
+    ua_pde_cond conds[UA_PDE_MAX_CONDS];
+    ua_target *exact;              /* exact solution (inputs, parameters), or NULL */
+    ua_pde_reference *ref;         /* named reference, or NULL */
+    char *ref_name;
+    char *name;                    /* the problem's name */
+    char *equation;                /* as written */
+    char reference_text[256];      /* what the solution is */
+} ua_pde_spec;
+
+void ua_pde_spec_free(void *spec);
+
+/* Parses a problem file's text (untrusted: every field checked); who names it in messages.
+ * UA_EFORMAT / UA_EPARSE / UA_EINVAL with a message, UA_ENOMEM. */
+ua_status ua_pde_spec_parse(const char *text, size_t len, const char *who, ua_pde_spec **out);
+
+/* The solution (exact or reference) at x (n, d). */
+ua_status ua_pde_solution(void *spec, const double *x, size_t n, double *y);
+
+/* The residual at one point x (d,) given the jet of u there (jet (C,): value, d first
+ * derivatives, the spec's pairs); dr (C,) receives dR/d(jet) when not NULL (central differences
+ * of the expression in each jet variable it reads: exact for expressions of degree <= 2 in it). */
+double ua_pde_residual(const ua_pde_spec *s, const double *x, const double *jet, double *dr);
+
+/* A condition's value g at x (d,). */
+double ua_pde_cond_value(const ua_pde_spec *s, const ua_pde_cond *c, const double *x);
+
+/* ---- net.c ------------------------------------------------------------------------------- */
+
+typedef enum { UA_PDE_TANH = 0, UA_PDE_SIN = 1 } ua_pde_act;
+typedef enum { UA_PDE_NET_MLP = 0, UA_PDE_NET_FOURIER = 1, UA_PDE_NET_GAUSSIAN = 2 } ua_pde_arch;
+
+/*
+ * u(x) = MLP(features(z)), z = 2 (x - lo) / (hi - lo) - 1 in [-1, 1]^d. features: z itself
+ * (mlp), [sin(2 pi B z), cos(2 pi B z)] with B (m, d) fixed (fourier: Tancik et al. 2020), or
+ * phi_k = exp(-1/2 sum_i ((z_i - mu_ki) / s_ki)^2) with trainable centres mu (m, d) and widths
+ * s = exp(rho) (m, d) (gaussian: PIG, Kang et al. 2024). The MLP has nlayers linear layers
+ * (width[0] = the feature count .. width[nlayers] = 1) with act between them.
+ * theta: [gaussian: mu (m, d), rho (m, d)], then per layer W (out, in) row-major and b (out,).
+ */
+typedef struct {
+    size_t d;
+    double lo[UA_PDE_MAX_DIM], hi[UA_PDE_MAX_DIM];
+    ua_pde_act act;
+    ua_pde_arch arch;
+    size_t m;            /* features (fourier: m frequencies, 2m features; gaussian: m) */
+    double *B;           /* fourier: (m, d), fixed */
+    size_t nlayers;
+    size_t width[UA_PDE_MAX_LAYERS + 2];
+    size_t off_W[UA_PDE_MAX_LAYERS + 1], off_b[UA_PDE_MAX_LAYERS + 1];
+    size_t nfeat_par;    /* gaussian: 2 m d parameters before the layers */
+    size_t P;
+    double *theta;       /* (P,) */
+} ua_pde_net;
+
+/* Allocates the layout for widths hidden[0..nh-1]; theta zeroed. */
+ua_status ua_pde_net_init(ua_pde_net *net, size_t d, const double *lo, const double *hi,
+                          ua_pde_act act, ua_pde_arch arch, size_t m, const size_t *hidden,
+                          size_t nh);
+/* Glorot-uniform weights, zero biases; fourier B ~ N(0, sigma^2); gaussian centres uniform in
+ * [-1, 1]^d, widths sigma. */
+void ua_pde_net_randomize(ua_pde_net *net, uint64_t seed, double sigma);
+void ua_pde_net_free(ua_pde_net *net);
+
+/* Jet layout: C = 1 + d + npairs channels; pair q is (pi[q], pj[q]), pi <= pj. */
+typedef struct {
+    size_t d, C, npairs;
+    int pi[UA_PDE_MAX_PAIRS], pj[UA_PDE_MAX_PAIRS];
+} ua_pde_jet;
+
+/* The work space of a batch of n points: every layer's jets, kept for the backward pass. */
+typedef struct {
+    size_t n, cap;
+    double **A, **Z;   /* A[l] (n, C, width[l]) l = 0..nlayers; Z[l] l = 1..nlayers */
+    double **S;        /* S[l] (n, 3, width[l]): s', s'', s''' of layer l's activation, kept
+                          by the forward pass for the backward one */
+    double *F;         /* feature pre-activations (n, C, m) for fourier / gaussian */
+    double *G1, *G2;   /* gradient buffers (n C max width) */
+} ua_pde_work;
+
+ua_status ua_pde_work_alloc(ua_pde_work *w, const ua_pde_net *net, const ua_pde_jet *jet,
+                            size_t n);
+void ua_pde_work_free(ua_pde_work *w);
+
+/* Forward: the jets of u at x (n, d) into u (n, C). */
+void ua_pde_net_forward(const ua_pde_net *net, const ua_pde_jet *jet, ua_pde_work *w,
+                        const double *x, size_t n, double *u);
+/* Backward after ua_pde_net_forward on the same batch: gtheta (P,) += d loss / d theta given
+ * gu (n, C) = d loss / d u's jet. */
+void ua_pde_net_backward(const ua_pde_net *net, const ua_pde_jet *jet, ua_pde_work *w,
+                         const double *x, size_t n, const double *gu, double *gtheta);
+
+/* u (n,) at x (n, d): the value only (predict). */
+ua_status ua_pde_net_predict(const ua_pde_net *net, const double *x, size_t n, double *u);
+
+/* ---- the model ----------------------------------------------------------------------------- */
+
+typedef ua_pde_net ua_pde_model;
+
+/* The vtable's fit (train.c) and export_c (export.c), src/model/family.h. */
+ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
+                     ua_model *meta, void **state);
+ua_status ua_pde_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
+
+#define UA_PDE_NOPTIONS 18
+extern const ua_option_spec ua_pde_option_spec[UA_PDE_NOPTIONS];
+
+#endif /* UA_PDE_INTERNAL_H */

@@ -1,0 +1,47 @@
+/*
+ * src/pde/loss.h — the training points and the loss of the pde family (loss.c).
+ */
+#ifndef UA_PDE_LOSS_H
+#define UA_PDE_LOSS_H
+
+#include "internal.h"
+
+/* The training batch: nint interior points, then each condition's points in order (periodic:
+ * pairs, the lo face then the hi face). x (n, d); cond (n,) -1 interior, else the condition;
+ * g (n,) the condition's value. */
+typedef struct {
+    size_t n, nint;
+    double *x;
+    int *cond;
+    double *g;
+    size_t count[UA_PDE_MAX_CONDS], start[UA_PDE_MAX_CONDS];
+} ua_pde_points;
+
+/* Uniform random points (seeded): nint interior, nbnd per boundary condition, ninit per initial
+ * condition. UA_EDOMAIN when a condition's value is not finite, UA_ENOMEM. */
+ua_status ua_pde_points_make(const ua_pde_spec *s, size_t nint, size_t nbnd, size_t ninit,
+                             uint64_t seed, ua_pde_points *pt);
+void ua_pde_points_free(ua_pde_points *pt);
+
+typedef struct {
+    const ua_pde_spec *s;
+    ua_pde_net *net;
+    ua_pde_points *pt;
+    ua_pde_jet jet;
+    ua_pde_work w;
+    double *u, *gu, *r;     /* (n, C), (n, C), (n,): the last evaluation's jets and residuals */
+    double w_pde, w_bc;
+    double last_pde, last_bc;
+} ua_pde_loss;
+
+ua_status ua_pde_loss_init(ua_pde_loss *L, const ua_pde_spec *s, ua_pde_net *net,
+                           ua_pde_points *pt, double w_pde, double w_bc);
+void ua_pde_loss_free(ua_pde_loss *L);
+
+/* The loss at theta (P,), and its gradient into g (P,) when g is not NULL. */
+double ua_pde_loss_eval(ua_pde_loss *L, const double *theta, double *g);
+
+/* ua_train_fg adapter (ctx: the ua_pde_loss). */
+double ua_pde_loss_fg(const double *p, double *g, void *ctx);
+
+#endif /* UA_PDE_LOSS_H */

@@ -1,0 +1,548 @@
+/*
+ * src/pde/spec.c — a PDE problem file (docs/pde.md) read into a ua_pde_spec, every field checked
+ * (the file is untrusted), and the evaluation of its residual, conditions and solution.
+ *
+ * The equation is parsed by the expression language (uniapprox/target.h) with the variables:
+ * the inputs, the parameters, u, u_<a> for every input a and u_<a><b> for every pair a <= b in
+ * the order of the inputs ("lap(u)" is replaced by the sum of the space variables' u_aa first).
+ * Which jet channels it reads is found from the identifiers of its text.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/internal.h"
+#include "uniapprox/pde.h"
+#include "internal.h"
+
+/* Longest expression and file accepted. */
+#define MAX_EXPR 4096
+#define MAX_FILE (1u << 20)
+
+void ua_pde_spec_free(void *v)
+{
+    ua_pde_spec *s = v;
+    if (!s) return;
+    ua_target_free(s->eq);
+    ua_target_free(s->exact);
+    for (size_t i = 0; i < s->nconds; i++) ua_target_free(s->conds[i].value);
+    for (size_t i = 0; i < s->nparams; i++) free(s->pnames[i]);
+    ua_pde_reference_free(s->ref);
+    free(s->ref_name);
+    free(s->name);
+    free(s->equation);
+    free(s);
+}
+
+static int is_ident(const char *p)
+{
+    if (!(isalpha((unsigned char)*p) || *p == '_')) return 0;
+    for (; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_')) return 0;
+    return 1;
+}
+
+/* The index of input name in s, or -1. */
+static int input_index(const ua_pde_spec *s, const char *name)
+{
+    for (size_t i = 0; i < s->d; i++)
+        if (!strcmp(s->names[i], name)) return (int)i;
+    return -1;
+}
+
+/* Reads the box object {"x": [a, b], ...} of space or time variables. */
+static ua_status read_box(ua_pde_spec *s, const cJSON *o, const char *who, const char *field)
+{
+    if (!cJSON_IsObject(o) || !o->child)
+        return UA_ERR(UA_EFORMAT, "%s: \"%s\" must be an object of variables, {\"x\": [0, 1]}",
+                      who, field);
+    for (const cJSON *v = o->child; v; v = v->next) {
+        const char *n = v->string;
+        if (!n || strlen(n) != 1 || !islower((unsigned char)n[0]) || n[0] == 'u' || n[0] == 'e')
+            return UA_ERR(UA_EFORMAT, "%s: \"%s\": variable '%s' must be one lower-case letter "
+                          "other than u and e", who, field, n ? n : "");
+        if (input_index(s, n) >= 0)
+            return UA_ERR(UA_EFORMAT, "%s: variable '%s' is given twice", who, n);
+        if (s->d == UA_PDE_MAX_DIM)
+            return UA_ERR(UA_EFORMAT, "%s: at most %d variables (space and time)", who,
+                          UA_PDE_MAX_DIM);
+        if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2 ||
+            !cJSON_IsNumber(cJSON_GetArrayItem(v, 0)) || !cJSON_IsNumber(cJSON_GetArrayItem(v, 1)))
+            return UA_ERR(UA_EFORMAT, "%s: variable '%s': expected an interval [a, b] of numbers",
+                          who, n);
+        double a = cJSON_GetArrayItem(v, 0)->valuedouble, b = cJSON_GetArrayItem(v, 1)->valuedouble;
+        if (!isfinite(a) || !isfinite(b) || !(a < b) || !isfinite(b - a))
+            return UA_ERR(UA_EFORMAT, "%s: variable '%s': the interval [%g, %g] is not a < b, "
+                          "finite", who, n, a, b);
+        s->names[s->d][0] = n[0];
+        s->names[s->d][1] = '\0';
+        s->lo[s->d] = a;
+        s->hi[s->d] = b;
+        s->d++;
+    }
+    return UA_OK;
+}
+
+/* The names of the inputs and parameters, in the order of a point's values. */
+static size_t base_vars(const ua_pde_spec *s, const char **v)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->d; i++) v[n++] = s->names[i];
+    for (size_t i = 0; i < s->nparams; i++) v[n++] = s->pnames[i];
+    return n;
+}
+
+/* Parses an expression of the inputs and parameters (a condition or the exact solution). */
+static ua_status parse_expr(const ua_pde_spec *s, const cJSON *v, const char *who,
+                            const char *field, ua_target **out)
+{
+    if (!cJSON_IsString(v) && !cJSON_IsNumber(v))
+        return UA_ERR(UA_EFORMAT, "%s: \"%s\" must be an expression (a string) or a number", who,
+                      field);
+    char num[64];
+    const char *text = v->valuestring;
+    if (cJSON_IsNumber(v)) {
+        if (!isfinite(v->valuedouble))
+            return UA_ERR(UA_EFORMAT, "%s: \"%s\" is not finite", who, field);
+        snprintf(num, sizeof num, "%.17g", v->valuedouble);
+        text = num;
+    }
+    if (strlen(text) > MAX_EXPR)
+        return UA_ERR(UA_EFORMAT, "%s: \"%s\" is longer than %d characters", who, field, MAX_EXPR);
+    const char *vars[UA_PDE_MAX_DIM + UA_PDE_MAX_PARAMS];
+    size_t nv = base_vars(s, vars);
+    ua_status st = ua_target_parse(text, vars, nv, out);
+    if (st) {
+        char msg[512];
+        ua_last_error_message(msg, sizeof msg);
+        return UA_ERR(st, "%s: \"%s\": %s", who, field, msg);
+    }
+    return UA_OK;
+}
+
+/* "lap(u)" replaced by (u_xx+u_yy+...) over the space variables, into a new string. */
+static char *expand_lap(const ua_pde_spec *s, const char *eq)
+{
+    char rep[64] = "(";
+    for (size_t i = 0; i < s->ns; i++) {
+        size_t l = strlen(rep);
+        snprintf(rep + l, sizeof rep - l, "%su_%s%s", i ? "+" : "", s->names[i], s->names[i]);
+    }
+    strcat(rep, ")");
+    size_t count = 0;
+    for (const char *p = strstr(eq, "lap(u)"); p; p = strstr(p + 6, "lap(u)")) count++;
+    size_t len = strlen(eq) + count * strlen(rep) + 1;
+    char *out = malloc(len), *w = out;
+    if (!out) return NULL;
+    for (const char *p = eq; *p;) {
+        if (!strncmp(p, "lap(u)", 6)) {
+            strcpy(w, rep);
+            w += strlen(rep);
+            p += 6;
+        } else *w++ = *p++;
+    }
+    *w = '\0';
+    return out;
+}
+
+/* Whether the identifier name occurs in text as a whole word. */
+static int uses_ident(const char *text, const char *name)
+{
+    size_t l = strlen(name);
+    for (const char *p = strstr(text, name); p; p = strstr(p + 1, name)) {
+        int before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        int after = isalnum((unsigned char)p[l]) || p[l] == '_';
+        if (!before && !after) return 1;
+    }
+    return 0;
+}
+
+static ua_status read_equation(ua_pde_spec *s, const cJSON *v, const char *who)
+{
+    if (!cJSON_IsString(v) || !v->valuestring[0])
+        return UA_ERR(UA_EFORMAT, "%s: \"equation\" must be a non-empty string (the residual, "
+                      "e.g. \"u_xx + u_yy + f\")", who);
+    if (strlen(v->valuestring) > MAX_EXPR)
+        return UA_ERR(UA_EFORMAT, "%s: \"equation\" is longer than %d characters", who, MAX_EXPR);
+    s->equation = ua_strdup(v->valuestring);
+    char *text = s->equation ? expand_lap(s, s->equation) : NULL;
+    if (!text) return UA_ENOMEM_ERR(strlen(v->valuestring) * 2);
+    /* the variables: inputs, parameters, u, u_a, u_ab */
+    char names[1 + UA_PDE_MAX_DIM + UA_PDE_MAX_PAIRS][8];
+    const char *vars[UA_PDE_MAX_DIM + UA_PDE_MAX_PARAMS + UA_PDE_MAX_CHAN];
+    size_t nv = base_vars(s, vars), d = s->d, k = 0;
+    strcpy(names[k++], "u");
+    for (size_t a = 0; a < d; a++) snprintf(names[k++], 8, "u_%s", s->names[a]);
+    size_t pair0 = k;
+    for (size_t a = 0; a < d; a++)
+        for (size_t b = a; b < d; b++) snprintf(names[k++], 8, "u_%s%s", s->names[a], s->names[b]);
+    for (size_t i = 0; i < k; i++) vars[nv + i] = names[i];
+    s->neqvars = nv + k;
+    ua_status st = ua_target_parse(text, vars, nv + k, &s->eq);
+    if (st) {
+        char msg[512];
+        ua_last_error_message(msg, sizeof msg);
+        free(text);
+        return UA_ERR(st, "%s: \"equation\": %s (the variables are the inputs, the parameters, u, "
+                      "u_<a>, u_<ab> and lap(u))", who, msg);
+    }
+    for (size_t c = 0; c < 1 + d; c++) s->uses[c] = uses_ident(text, names[c]);
+    s->npairs = 0;
+    size_t q = 0;
+    for (size_t a = 0; a < d; a++)
+        for (size_t b = a; b < d; b++, q++)
+            if (uses_ident(text, names[pair0 + q])) {
+                s->pi[s->npairs] = (int)a;
+                s->pj[s->npairs] = (int)b;
+                s->pair_slot[s->npairs] = (int)(nv + pair0 + q);
+                s->uses[1 + d + s->npairs] = 1;
+                s->npairs++;
+            }
+    free(text);
+    return UA_OK;
+}
+
+/* "boundary", "x=lo", "x=hi", "x=0" (a number equal to a bound). */
+static ua_status read_face(const ua_pde_spec *s, const cJSON *on, const char *who, size_t k,
+                           ua_pde_cond *c)
+{
+    if (!on || (cJSON_IsString(on) && !strcmp(on->valuestring, "boundary"))) {
+        c->var = -1;
+        c->side = -1;
+        return UA_OK;
+    }
+    const char *t = cJSON_IsString(on) ? on->valuestring : NULL;
+    if (!t || strlen(t) < 3 || t[1] != '=' || input_index(s, (char[]){ t[0], 0 }) < 0)
+        return UA_ERR(UA_EFORMAT, "%s: condition %zu: \"on\" must be \"boundary\" or VAR=lo, "
+                      "VAR=hi or VAR=VALUE for a space variable", who, k + 1);
+    int v = input_index(s, (char[]){ t[0], 0 });
+    if (s->has_time && (size_t)v == s->ns)
+        return UA_ERR(UA_EFORMAT, "%s: condition %zu: \"on\": %s is the time variable (give the "
+                      "initial condition with \"type\": \"initial\")", who, k + 1, s->names[v]);
+    const char *val = t + 2;
+    char *end;
+    errno = 0;
+    double x = strtod(val, &end);
+    if (!strcmp(val, "lo")) c->side = 0;
+    else if (!strcmp(val, "hi")) c->side = 1;
+    else if (end != val && !*end && x == s->lo[v]) c->side = 0;
+    else if (end != val && !*end && x == s->hi[v]) c->side = 1;
+    else
+        return UA_ERR(UA_EFORMAT, "%s: condition %zu: \"on\": '%s' is not a face of the box "
+                      "(%s is in [%g, %g])", who, k + 1, t, s->names[v], s->lo[v], s->hi[v]);
+    c->var = v;
+    return UA_OK;
+}
+
+static ua_status read_condition(ua_pde_spec *s, const cJSON *o, const char *who, size_t k)
+{
+    ua_pde_cond *c = &s->conds[k];
+    if (!cJSON_IsObject(o))
+        return UA_ERR(UA_EFORMAT, "%s: condition %zu must be an object", who, k + 1);
+    for (const cJSON *f = o->child; f; f = f->next)
+        if (strcmp(f->string, "type") && strcmp(f->string, "on") && strcmp(f->string, "value") &&
+            strcmp(f->string, "variable"))
+            return UA_ERR(UA_EFORMAT, "%s: condition %zu: unknown field \"%s\" (type, on, value, "
+                          "variable)", who, k + 1, f->string);
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(o, "type");
+    const char *t = cJSON_IsString(type) ? type->valuestring : "";
+    char field[48];
+    snprintf(field, sizeof field, "conditions[%zu].value", k);
+    if (!strcmp(t, "dirichlet") || !strcmp(t, "neumann")) {
+        c->type = t[0] == 'd' ? UA_PDE_DIRICHLET : UA_PDE_NEUMANN;
+        ua_status st = read_face(s, cJSON_GetObjectItemCaseSensitive(o, "on"), who, k, c);
+        if (st) return st;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "value");
+        if (!v) return UA_ERR(UA_EFORMAT, "%s: condition %zu: \"value\" is missing", who, k + 1);
+        return parse_expr(s, v, who, field, &c->value);
+    }
+    if (!strcmp(t, "initial")) {
+        if (!s->has_time)
+            return UA_ERR(UA_EFORMAT, "%s: condition %zu: an initial condition needs \"time\"",
+                          who, k + 1);
+        c->type = UA_PDE_INITIAL;
+        c->var = (int)s->ns;
+        c->side = 0;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "value");
+        if (!v) return UA_ERR(UA_EFORMAT, "%s: condition %zu: \"value\" is missing", who, k + 1);
+        return parse_expr(s, v, who, field, &c->value);
+    }
+    if (!strcmp(t, "periodic")) {
+        c->type = UA_PDE_PERIODIC;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "variable");
+        int i = cJSON_IsString(v) ? input_index(s, v->valuestring) : -1;
+        if (i < 0 || (s->has_time && (size_t)i == s->ns))
+            return UA_ERR(UA_EFORMAT, "%s: condition %zu: a periodic condition needs "
+                          "\"variable\": a space variable", who, k + 1);
+        c->var = i;
+        c->side = -1;
+        return UA_OK;
+    }
+    return UA_ERR(UA_EFORMAT, "%s: condition %zu: \"type\" must be dirichlet, neumann, periodic "
+                  "or initial", who, k + 1);
+}
+
+static ua_status read_params(ua_pde_spec *s, const cJSON *o, const char *who)
+{
+    if (!o) return UA_OK;
+    if (!cJSON_IsObject(o))
+        return UA_ERR(UA_EFORMAT, "%s: \"parameters\" must be an object of numbers", who);
+    for (const cJSON *v = o->child; v; v = v->next) {
+        const char *n = v->string;
+        if (!is_ident(n) || strlen(n) > 32 || !strncmp(n, "u", 1) || input_index(s, n) >= 0 ||
+            !strcmp(n, "pi") || !strcmp(n, "e") || !strcmp(n, "lap"))
+            return UA_ERR(UA_EFORMAT, "%s: parameter '%s' must be a name of at most 32 letters, "
+                          "digits and _, not starting with u, and not a variable, pi or e", who, n);
+        for (size_t i = 0; i < s->nparams; i++)
+            if (!strcmp(s->pnames[i], n))
+                return UA_ERR(UA_EFORMAT, "%s: parameter '%s' is given twice", who, n);
+        if (s->nparams == UA_PDE_MAX_PARAMS)
+            return UA_ERR(UA_EFORMAT, "%s: at most %d parameters", who, UA_PDE_MAX_PARAMS);
+        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+            return UA_ERR(UA_EFORMAT, "%s: parameter '%s' must be a finite number", who, n);
+        s->pnames[s->nparams] = ua_strdup(n);
+        if (!s->pnames[s->nparams]) return UA_ENOMEM_ERR(strlen(n) + 1);
+        s->pvals[s->nparams++] = v->valuedouble;
+    }
+    return UA_OK;
+}
+
+/* The named reference, with the problem's parameter its solver takes (burgers: nu,
+ * allen_cahn: d), on a box [-1, 1] x [0, T]. */
+static ua_status read_reference(ua_pde_spec *s, const cJSON *v, const char *who)
+{
+    if (!cJSON_IsString(v))
+        return UA_ERR(UA_EFORMAT, "%s: \"reference\" must be a name (burgers, allen_cahn)", who);
+    const char *n = v->valuestring;
+    const char *pname = !strcmp(n, "burgers") ? "nu" : !strcmp(n, "allen_cahn") ? "d" : NULL;
+    if (!pname)
+        return UA_ERR(UA_EFORMAT, "%s: unknown reference '%.40s' (burgers, allen_cahn)", who, n);
+    if (s->d != 2 || !s->has_time || s->lo[0] != -1 || s->hi[0] != 1 || s->lo[1] != 0)
+        return UA_ERR(UA_EFORMAT, "%s: reference '%s' is on x in [-1, 1] and t in [0, T]", who, n);
+    double par[1];
+    size_t np = 0;
+    for (size_t i = 0; i < s->nparams; i++)
+        if (!strcmp(s->pnames[i], pname)) par[np++] = s->pvals[i];
+    ua_status st = ua_pde_reference_new(n, np ? par : NULL, np, &s->ref);
+    if (st) {
+        char msg[400];
+        ua_last_error_message(msg, sizeof msg);
+        return UA_ERR(st, "%s: reference '%s': %s", who, n, msg);
+    }
+    s->ref_name = ua_strdup(n);
+    if (!s->ref_name) return UA_ENOMEM_ERR(strlen(n) + 1);
+    snprintf(s->reference_text, sizeof s->reference_text, "reference: %s (src/pde/reference.h)",
+             n);
+    return UA_OK;
+}
+
+static const char *const known_fields[] = { "name", "space", "time", "parameters", "equation",
+                                            "conditions", "exact", "reference", "description" };
+
+static ua_status parse_root(ua_pde_spec *s, const cJSON *root, const char *who)
+{
+    if (!cJSON_IsObject(root)) return UA_ERR(UA_EFORMAT, "%s: not a JSON object", who);
+    for (const cJSON *f = root->child; f; f = f->next) {
+        int ok = 0;
+        for (size_t i = 0; i < sizeof known_fields / sizeof *known_fields; i++)
+            ok |= !strcmp(f->string, known_fields[i]);
+        if (!ok)
+            return UA_ERR(UA_EFORMAT, "%s: unknown field \"%.40s\" (name, space, time, "
+                          "parameters, equation, conditions, exact, reference, description)",
+                          who, f->string);
+    }
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "name");
+    if (name && !cJSON_IsString(name))
+        return UA_ERR(UA_EFORMAT, "%s: \"name\" must be a string", who);
+    s->name = ua_strdup(name ? name->valuestring : "pde");
+    if (!s->name) return UA_ENOMEM_ERR(64);
+    const cJSON *space = cJSON_GetObjectItemCaseSensitive(root, "space");
+    if (!space) return UA_ERR(UA_EFORMAT, "%s: \"space\" is missing ({\"x\": [0, 1]})", who);
+    ua_status st = read_box(s, space, who, "space");
+    if (st) return st;
+    s->ns = s->d;
+    const cJSON *time = cJSON_GetObjectItemCaseSensitive(root, "time");
+    if (time) {
+        if (!cJSON_IsObject(time) || cJSON_GetArraySize(time) != 1)
+            return UA_ERR(UA_EFORMAT, "%s: \"time\" must be one variable, {\"t\": [0, 1]}", who);
+        if ((st = read_box(s, time, who, "time"))) return st;
+        s->has_time = 1;
+    }
+    if ((st = read_params(s, cJSON_GetObjectItemCaseSensitive(root, "parameters"), who)))
+        return st;
+    if ((st = read_equation(s, cJSON_GetObjectItemCaseSensitive(root, "equation"), who)))
+        return st;
+    const cJSON *conds = cJSON_GetObjectItemCaseSensitive(root, "conditions");
+    if (!cJSON_IsArray(conds) || cJSON_GetArraySize(conds) < 1)
+        return UA_ERR(UA_EFORMAT, "%s: \"conditions\" must be a non-empty array", who);
+    if (cJSON_GetArraySize(conds) > UA_PDE_MAX_CONDS)
+        return UA_ERR(UA_EFORMAT, "%s: at most %d conditions", who, UA_PDE_MAX_CONDS);
+    for (const cJSON *c = conds->child; c; c = c->next) {
+        if ((st = read_condition(s, c, who, s->nconds))) return st;
+        s->nconds++;
+    }
+    const cJSON *exact = cJSON_GetObjectItemCaseSensitive(root, "exact");
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(root, "reference");
+    if (!exact == !ref)
+        return UA_ERR(UA_EFORMAT, "%s: give one of \"exact\" (an expression of the solution) "
+                      "and \"reference\" (burgers, allen_cahn) to measure against", who);
+    if (exact) {
+        if ((st = parse_expr(s, exact, who, "exact", &s->exact))) return st;
+        snprintf(s->reference_text, sizeof s->reference_text, "exact: %.200s",
+                 ua_target_spec(s->exact));
+    } else if ((st = read_reference(s, ref, who))) return st;
+    const cJSON *desc = cJSON_GetObjectItemCaseSensitive(root, "description");
+    if (desc && !cJSON_IsString(desc))
+        return UA_ERR(UA_EFORMAT, "%s: \"description\" must be a string", who);
+    return UA_OK;
+}
+
+ua_status ua_pde_spec_parse(const char *text, size_t len, const char *who, ua_pde_spec **out)
+{
+    *out = NULL;
+    if (!text) return UA_ERR(UA_EINVAL, "%s: no text", who);
+    if (len > MAX_FILE) return UA_ERR(UA_EFORMAT, "%s: larger than %u bytes", who, MAX_FILE);
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!root) {
+        size_t off = end && end >= text ? (size_t)(end - text) : 0;
+        return UA_ERR(UA_EFORMAT, "%s: not valid JSON (near byte %zu)", who, off);
+    }
+    ua_pde_spec *s = calloc(1, sizeof *s);
+    if (!s) {
+        cJSON_Delete(root);
+        return UA_ENOMEM_ERR(sizeof *s);
+    }
+    ua_status st = parse_root(s, root, who);
+    cJSON_Delete(root);
+    if (st) {
+        ua_pde_spec_free(s);
+        return st;
+    }
+    *out = s;
+    return UA_OK;
+}
+
+/* The values of a point: inputs, then parameters. */
+static size_t point_values(const ua_pde_spec *s, const double *x, double *v)
+{
+    memcpy(v, x, s->d * sizeof *x);
+    memcpy(v + s->d, s->pvals, s->nparams * sizeof *v);
+    return s->d + s->nparams;
+}
+
+double ua_pde_residual(const ua_pde_spec *s, const double *x, const double *jet, double *dr)
+{
+    double v[UA_PDE_MAX_DIM + UA_PDE_MAX_PARAMS + UA_PDE_MAX_CHAN];
+    size_t nb = point_values(s, x, v), d = s->d;
+    for (size_t i = nb; i < s->neqvars; i++) v[i] = 0;
+    size_t slot[UA_PDE_MAX_CHAN];
+    for (size_t c = 0; c < 1 + d; c++) slot[c] = nb + c;
+    for (size_t q = 0; q < s->npairs; q++) slot[1 + d + q] = (size_t)s->pair_slot[q];
+    size_t C = 1 + d + s->npairs;
+    for (size_t c = 0; c < C; c++) v[slot[c]] = jet[c];
+    double r = ua_target_eval(s->eq, v);
+    if (!dr) return r;
+    for (size_t c = 0; c < C; c++) {
+        dr[c] = 0;
+        if (!s->uses[c]) continue;
+        double x0 = v[slot[c]], h = 1e-4 * (fabs(x0) > 1 ? fabs(x0) : 1);
+        volatile double xp = x0 + h, xm = x0 - h; /* the steps as rounded */
+        v[slot[c]] = xp;
+        double rp = ua_target_eval(s->eq, v);
+        v[slot[c]] = xm;
+        double rm = ua_target_eval(s->eq, v);
+        v[slot[c]] = x0;
+        dr[c] = (rp - rm) / (xp - xm);
+    }
+    return r;
+}
+
+double ua_pde_cond_value(const ua_pde_spec *s, const ua_pde_cond *c, const double *x)
+{
+    if (!c->value) return 0;
+    double v[UA_PDE_MAX_DIM + UA_PDE_MAX_PARAMS];
+    point_values(s, x, v);
+    return ua_target_eval(c->value, v);
+}
+
+ua_status ua_pde_solution(void *spec, const double *x, size_t n, double *y)
+{
+    const ua_pde_spec *s = spec;
+    if (s->ref) return ua_pde_reference_eval(s->ref, x, n, y);
+    double v[UA_PDE_MAX_DIM + UA_PDE_MAX_PARAMS];
+    for (size_t i = 0; i < n; i++) {
+        point_values(s, x + i * s->d, v);
+        y[i] = ua_target_eval(s->exact, v);
+    }
+    return UA_OK;
+}
+
+/* ---- the public reader (uniapprox/pde.h) ---------------------------------------------------- */
+
+ua_status ua_pde_problem_parse(const char *text, size_t len, const char *name, ua_problem **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "ua_pde_problem_parse: out is NULL");
+    *out = NULL;
+    const char *who = name ? name : "problem";
+    ua_pde_spec *s;
+    ua_status st = ua_pde_spec_parse(text, len, who, &s);
+    if (st) return st;
+    const char *vars[UA_PDE_MAX_DIM];
+    for (size_t i = 0; i < s->d; i++) vars[i] = s->names[i];
+    char ref[256];
+    snprintf(ref, sizeof ref, "%s", s->reference_text);
+    size_t d = s->d;
+    double lo[UA_PDE_MAX_DIM], hi[UA_PDE_MAX_DIM];
+    memcpy(lo, s->lo, d * sizeof *lo);
+    memcpy(hi, s->hi, d * sizeof *hi);
+    return ua_problem_pde(vars, d, lo, hi, ua_pde_solution, s, ua_pde_spec_free, who, ref, out);
+}
+
+ua_status ua_pde_problem_read(const char *path, ua_problem **out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "ua_pde_problem_read: out is NULL");
+    *out = NULL;
+    if (!path) return UA_ERR(UA_EINVAL, "ua_pde_problem_read: no path");
+    FILE *f = fopen(path, "rb");
+    if (!f) return UA_ERR(UA_EIO, "cannot open %s: %s", path, strerror(errno));
+    char *buf = malloc(MAX_FILE + 1);
+    if (!buf) {
+        fclose(f);
+        return UA_ENOMEM_ERR(MAX_FILE + 1);
+    }
+    size_t len = fread(buf, 1, MAX_FILE + 1, f);
+    int err = ferror(f);
+    fclose(f);
+    ua_status st;
+    if (err) st = UA_ERR(UA_EIO, "cannot read %s", path);
+    else if (len > MAX_FILE) st = UA_ERR(UA_EFORMAT, "%s: larger than %u bytes", path, MAX_FILE);
+    else st = ua_pde_problem_parse(buf, len, path, out);
+    free(buf);
+    return st;
+}
+
+ua_status ua_pde_problem_residual(const ua_problem *p, const double *x, const double *jet,
+                                  size_t n, double *r)
+{
+    const ua_pde_spec *s = ua_problem_pde_spec(p);
+    if (!s) return UA_ERR(UA_EINVAL, "ua_pde_problem_residual: not a PDE problem");
+    size_t d = s->d, full = 1 + d + d * (d + 1) / 2;
+    for (size_t i = 0; i < n; i++) {
+        double j[UA_PDE_MAX_CHAN];
+        const double *J = jet + i * full;
+        for (size_t c = 0; c < 1 + d; c++) j[c] = J[c];
+        for (size_t q = 0; q < s->npairs; q++) {
+            size_t a = (size_t)s->pi[q], b = (size_t)s->pj[q], k = 0;
+            for (size_t i2 = 0; i2 < a; i2++) k += d - i2;
+            j[1 + d + q] = J[1 + d + k + (b - a)];
+        }
+        r[i] = ua_pde_residual(s, x + i * d, j, NULL);
+    }
+    return UA_OK;
+}

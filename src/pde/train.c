@@ -1,0 +1,297 @@
+/*
+ * src/pde/train.c — the pde family's fit: a network trained on the residual and the conditions
+ * (loss.c) by Adam, with the interior points resampled every resample-period steps where the
+ * residual is large (RAD: density proportional to |R|^k / mean |R|^k + c, Wu, Zhu, Tan, Kartha
+ * & Lu 2023, in the spirit of adversarial adaptive sampling), then L-BFGS on the last points.
+ * Afterwards the model is measured against the exact or reference solution on a uniform grid
+ * (relative L2 and max error), never by its training loss; the engine's ua_model_measure then
+ * gives the verdict on its own points.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/internal.h"
+#include "model/family.h"
+#include "train/train.h"
+#include "loss.h"
+
+/* Parses "32x32x32" into widths. */
+static ua_status parse_hidden(const char *t, size_t *w, size_t *n)
+{
+    *n = 0;
+    const char *p = t;
+    while (*p) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || v < 1 || v > UA_PDE_MAX_WIDTH || *n == UA_PDE_MAX_LAYERS)
+            return UA_ERR(UA_EINVAL, "--hidden '%s': expected up to %d widths in [1, %d] "
+                          "joined by x, as 32x32x32", t, UA_PDE_MAX_LAYERS, UA_PDE_MAX_WIDTH);
+        w[(*n)++] = (size_t)v;
+        p = end;
+        if (*p == 'x') p++;
+        else if (*p) return UA_ERR(UA_EINVAL, "--hidden '%s': expected widths joined by x", t);
+    }
+    if (!*n) return UA_ERR(UA_EINVAL, "--hidden is empty: give widths such as 32x32x32");
+    return UA_OK;
+}
+
+static ua_status parse_weights(const char *t, double *wp, double *wb)
+{
+    char *end;
+    *wp = strtod(t, &end);
+    if (*end == ',') *wb = strtod(end + 1, &end);
+    else *wb = *wp;
+    if (*end || !isfinite(*wp) || !isfinite(*wb) || *wp < 0 || *wb < 0 || *wp + *wb == 0)
+        return UA_ERR(UA_EINVAL, "--loss-weights '%s': expected W_PDE,W_BC (two numbers >= 0, "
+                      "not both 0)", t);
+    return UA_OK;
+}
+
+/* Resamples the interior points: candidates uniform in the box, nint of them drawn with
+ * probability proportional to |R|^k / mean |R|^k + c (with replacement). */
+static ua_status resample(ua_pde_loss *L, size_t ncand, double k, double c, ua_rng *r)
+{
+    const ua_pde_spec *s = L->s;
+    ua_pde_points *pt = L->pt;
+    size_t d = s->d, nint = pt->nint, C = L->jet.C, chunk = pt->n;
+    double *cand = malloc(ncand * d * sizeof *cand), *w = malloc(ncand * sizeof *w);
+    double *u = malloc(chunk * C * sizeof *u);
+    if (!cand || !w || !u) {
+        free(cand), free(w), free(u);
+        return UA_ENOMEM_ERR(ncand * d * sizeof *cand);
+    }
+    for (size_t p = 0; p < ncand; p++)
+        for (size_t i = 0; i < d; i++)
+            cand[p * d + i] = s->lo[i] + (s->hi[i] - s->lo[i]) * ua_rng_uniform(r);
+    double mean = 0;
+    for (size_t p0 = 0; p0 < ncand; p0 += chunk) {
+        size_t m = ncand - p0 < chunk ? ncand - p0 : chunk;
+        ua_pde_net_forward(L->net, &L->jet, &L->w, cand + p0 * d, m, u);
+        for (size_t p = 0; p < m; p++) {
+            double R = fabs(ua_pde_residual(s, cand + (p0 + p) * d, u + p * C, NULL));
+            w[p0 + p] = isfinite(R) ? pow(R, k) : 0;
+            mean += w[p0 + p];
+        }
+    }
+    mean /= (double)ncand;
+    double total = 0;
+    for (size_t p = 0; p < ncand; p++) {
+        w[p] = (mean > 0 ? w[p] / mean : 0) + c;
+        total += w[p];
+        w[p] = total; /* the cumulative sum */
+    }
+    for (size_t q = 0; q < nint; q++) {
+        double t = ua_rng_uniform(r) * total;
+        size_t lo = 0, hi = ncand - 1;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (w[mid] > t) hi = mid;
+            else lo = mid + 1;
+        }
+        memcpy(pt->x + q * d, cand + lo * d, d * sizeof *cand);
+    }
+    free(cand), free(w), free(u);
+    return UA_OK;
+}
+
+/* Measures net against the solution on a uniform grid of about npts points: relative L2,
+ * max abs error, max |u|. */
+static ua_status grid_errors(const ua_pde_spec *s, const ua_pde_net *net, size_t npts,
+                             double *rel_l2, double *max_abs, double *umax, size_t *used)
+{
+    size_t d = s->d, g = (size_t)floor(pow((double)npts, 1.0 / (double)d));
+    if (g < 2) g = 2;
+    size_t n = 1;
+    for (size_t i = 0; i < d; i++) n *= g;
+    double *x = malloc(n * d * sizeof *x), *u = malloc(n * sizeof *u), *v = malloc(n * sizeof *v);
+    ua_status st = UA_OK;
+    if (!x || !u || !v) st = UA_ENOMEM_ERR(n * d * sizeof *x);
+    for (size_t p = 0; !st && p < n; p++) {
+        size_t q = p;
+        for (size_t i = 0; i < d; i++) {
+            size_t j = q % g;
+            q /= g;
+            x[p * d + i] = j + 1 == g ? s->hi[i] : s->lo[i] + (s->hi[i] - s->lo[i]) * (double)j / (double)(g - 1);
+        }
+    }
+    if (!st) st = ua_pde_net_predict(net, x, n, u);
+    if (!st) st = ua_pde_solution((void *)s, x, n, v);
+    double se = 0, sv = 0, mx = 0, um = 0;
+    for (size_t p = 0; !st && p < n; p++) {
+        if (!isfinite(v[p])) {
+            st = UA_ERR(UA_EDOMAIN, "pde: the solution is not finite at a grid point");
+            break;
+        }
+        double e = u[p] - v[p];
+        se += e * e;
+        sv += v[p] * v[p];
+        if (fabs(e) > mx || isnan(e)) mx = fabs(e);
+        if (fabs(v[p]) > um) um = fabs(v[p]);
+    }
+    free(x), free(u), free(v);
+    *rel_l2 = sv > 0 ? sqrt(se / sv) : sqrt(se / (double)n);
+    *max_abs = mx;
+    *umax = um;
+    *used = n;
+    return st;
+}
+
+static ua_status meta_num(ua_model *m, const char *key, double v)
+{
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.6g", v);
+    return ua_model_set_meta(m, key, buf);
+}
+
+ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
+                     ua_model *meta, void **state)
+{
+    *state = NULL;
+    const ua_pde_spec *s = ua_problem_pde_spec(p);
+    if (!s) return UA_ERR(UA_EINVAL, "the pde family fits PDE problems (--pde FILE)");
+    size_t hidden[UA_PDE_MAX_LAYERS], nh;
+    ua_status st = parse_hidden(ua_options_get(o, "hidden"), hidden, &nh);
+    double wp, wb;
+    if (!st) st = parse_weights(ua_options_get(o, "loss-weights"), &wp, &wb);
+    if (st) return st;
+    ua_pde_act act = (ua_pde_act)ua_options_choice(o, "activation");
+    ua_pde_arch arch = (ua_pde_arch)ua_options_choice(o, "net");
+    size_t m = (size_t)ua_options_int(o, "features");
+    double sigma = ua_options_real(o, "sigma");
+    if (isnan(sigma)) sigma = arch == UA_PDE_NET_GAUSSIAN ? 0.1 : 1.0;
+    uint64_t seed = (uint64_t)ua_options_int(o, "seed");
+    size_t iters = (size_t)ua_options_int(o, "iterations");
+    size_t lbfgs = (size_t)ua_options_int(o, "lbfgs-maxiter");
+    double lr = ua_options_real(o, "lr");
+    size_t nint = (size_t)ua_options_int(o, "num-domain");
+    size_t nbnd = (size_t)ua_options_int(o, "num-boundary");
+    size_t ninit = (size_t)ua_options_int(o, "num-initial");
+    size_t period = (size_t)ua_options_int(o, "resample-period");
+    double rk = ua_options_real(o, "resample-k"), rc = ua_options_real(o, "resample-c");
+    size_t ncand = ua_options_get(o, "resample-candidates")
+                       ? (size_t)ua_options_int(o, "resample-candidates") : 10 * nint;
+    double tol = ua_options_real(o, "tol");
+    if (ncand < nint) return UA_ERR(UA_EINVAL, "--resample-candidates %zu is below --num-domain "
+                                    "%zu", ncand, nint);
+
+    ua_pde_net *net = calloc(1, sizeof *net);
+    if (!net) return UA_ENOMEM_ERR(sizeof *net);
+    st = ua_pde_net_init(net, s->d, s->lo, s->hi, act, arch, m, hidden, nh);
+    if (st) {
+        free(net);
+        return st;
+    }
+    ua_pde_net_randomize(net, seed, sigma);
+    ua_pde_points pt;
+    ua_pde_loss L;
+    memset(&L, 0, sizeof L);
+    st = ua_pde_points_make(s, nint, nbnd, ninit, seed ^ 0x9e3779b97f4a7c15ull, &pt);
+    if (!st) st = ua_pde_loss_init(&L, s, net, &pt, wp, wb);
+    size_t P = net->P;
+    double *g = malloc(P * sizeof *g), *m1 = calloc(P, sizeof *m1), *m2 = calloc(P, sizeof *m2);
+    if (!st && (!g || !m1 || !m2)) st = UA_ENOMEM_ERR(P * sizeof *g);
+    cJSON *curve = cJSON_CreateArray();
+    if (!st && !curve) st = UA_ENOMEM_ERR(64);
+    size_t total = iters + lbfgs, every = total / 100 ? total / 100 : 1;
+    double t0 = ua_train_now(), loss = NAN;
+    ua_rng rr;
+    ua_rng_seed(&rr, seed + 7);
+    size_t nres = 0;
+    for (size_t t = 0; !st && t < iters; t++) {
+        if (period && t && t % period == 0) {
+            st = resample(&L, ncand, rk, rc, &rr);
+            nres++;
+            if (st) break;
+        }
+        loss = ua_pde_loss_eval(&L, net->theta, g);
+        if (!isfinite(loss)) {
+            st = UA_ERR(UA_EDIVERGED, "pde: the loss is not finite at Adam step %zu (try a "
+                        "smaller --lr)", t + 1);
+            break;
+        }
+        ua_train_adam_f64(net->theta, g, m1, m2, P, lr, 0.9, 0.999, 1e-8, 0, 0, t + 1);
+        if (t % every == 0) {
+            cJSON *pnt = cJSON_CreateArray();
+            cJSON_AddItemToArray(pnt, cJSON_CreateNumber((double)t));
+            cJSON_AddItemToArray(pnt, cJSON_CreateNumber(loss));
+            cJSON_AddItemToArray(curve, pnt);
+            if (hooks && hooks->epoch)
+                hooks->epoch(hooks->ctx, t + 1, total, loss, NAN, lr, ua_train_now() - t0, 0);
+        }
+    }
+    size_t lbfgs_done = 0;
+    if (!st && lbfgs) {
+        ua_train_lbfgs lb;
+        st = ua_train_lbfgs_alloc(P, 50, &lb);
+        if (!st) {
+            loss = ua_pde_loss_eval(&L, net->theta, g);
+            for (size_t t = 0; t < lbfgs; t++) {
+                int done = ua_train_lbfgs_iter(&lb, ua_pde_loss_fg, &L, net->theta, &loss, g);
+                lbfgs_done++;
+                if ((iters + t) % every == 0 || done) {
+                    cJSON *pnt = cJSON_CreateArray();
+                    cJSON_AddItemToArray(pnt, cJSON_CreateNumber((double)(iters + t)));
+                    cJSON_AddItemToArray(pnt, cJSON_CreateNumber(loss));
+                    cJSON_AddItemToArray(curve, pnt);
+                    if (hooks && hooks->epoch)
+                        hooks->epoch(hooks->ctx, iters + t + 1, total, loss, NAN, 0,
+                                     ua_train_now() - t0, 0);
+                }
+                if (done || !isfinite(loss)) break;
+            }
+            ua_train_lbfgs_free(&lb);
+        }
+    }
+    double res_rms = NAN;
+    if (!st) {
+        /* the final loss's parts, and the residual's RMS at the training points */
+        loss = ua_pde_loss_eval(&L, net->theta, NULL);
+        double ss = 0;
+        for (size_t q = 0; q < pt.nint; q++) ss += L.r[q] * L.r[q];
+        res_rms = sqrt(ss / (double)(pt.nint ? pt.nint : 1));
+    }
+    double rel_l2 = NAN, max_abs = NAN, umax = NAN;
+    size_t used = 0;
+    if (!st) st = grid_errors(s, net, s->d == 1 ? 10001 : s->d == 2 ? 40401 : 68921, &rel_l2,
+                              &max_abs, &umax, &used);
+    if (!st) st = meta_num(meta, "rel_l2_err", rel_l2);
+    if (!st) st = meta_num(meta, "grid_max_abs_err", max_abs);
+    if (!st) st = meta_num(meta, "grid_points", (double)used);
+    if (!st) st = meta_num(meta, "residual_rms", res_rms);
+    if (!st) st = meta_num(meta, "final_loss", loss);
+    if (!st) st = meta_num(meta, "loss_pde", L.last_pde);
+    if (!st) st = meta_num(meta, "loss_bc", L.last_bc);
+    if (!st) st = meta_num(meta, "resamples", (double)nres);
+    if (!st) st = meta_num(meta, "lbfgs_iterations_done", (double)lbfgs_done);
+    if (!st) st = meta_num(meta, "parameters", (double)P);
+    if (!st) st = ua_model_set_meta(meta, "solution", s->reference_text);
+    if (!st) st = ua_model_set_meta(meta, "equation", s->equation);
+    if (!st) {
+        char *txt = cJSON_PrintUnformatted(curve);
+        st = txt ? ua_model_set_meta(meta, "training_curve", txt) : UA_ENOMEM_ERR(1024);
+        free(txt);
+    }
+    int resolved = 1;
+    if (!st && !isnan(tol)) {
+        st = meta_num(meta, "tol_abs", 0);
+        if (!st) st = meta_num(meta, "tol_scale", tol);
+        if (!st) st = meta_num(meta, "tol_rel", 0);
+        if (!st) st = meta_num(meta, "estimated_err", umax > 0 ? max_abs / umax : max_abs);
+        resolved = max_abs <= tol * umax;
+    }
+    cJSON_Delete(curve);
+    free(g), free(m1), free(m2);
+    ua_pde_loss_free(&L);
+    ua_pde_points_free(&pt);
+    if (st) {
+        ua_pde_net_free(net);
+        free(net);
+        return st;
+    }
+    *state = net;
+    return resolved ? UA_OK : UA_ENOTRESOLVED;
+}
