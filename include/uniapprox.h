@@ -58,5 +58,6 @@
 #include "uniapprox/rf.h"
 #include "uniapprox/seq.h"
 #include "uniapprox/lipschitz.h"
+#include "uniapprox/explain.h"
 
 #endif /* UNIAPPROX_H */
