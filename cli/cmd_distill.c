@@ -10,7 +10,7 @@
 static const char help[] =
     "usage: uniapprox distill TEACHER -o STUDENT --family F [F's options] [--points N]\n"
     "                         [--data TRAIN [--jitter J] | --domain BOX] [--target-data TEST]\n"
-    "                         [--seed S] [--check-points N] [--json]\n"
+    "                         [--seed S] [--check-points N] [--match-hidden W] [--json]\n"
     "\n"
     "Fits a model of family F to the predictions of the model TEACHER (knowledge distillation).\n"
     "A family that takes samples is fitted to the teacher's outputs at N drawn points: scrambled\n"
@@ -36,6 +36,11 @@ static const char help[] =
     "  --target-data TEST   held-out rows (same columns): RMSE of student and teacher\n"
     "  --seed S             points and jitter (default 1)\n"
     "  --check-points N     fresh points for the error against the teacher (default 10000)\n"
+    "  --match-hidden W     mlp teacher and student: add W times the error of a linear\n"
+    "                       projection of the student's last hidden layer against the\n"
+    "                       teacher's (standardised) to the loss (FitNets hints); the student\n"
+    "                       is trained by Adam with its hidden, activation, dtype, epochs, lr,\n"
+    "                       batch and seed (W = 0: the same loop without the hint)\n"
     "  --json               print the results as one JSON object\n"
     "\n"
     "exit status: 0 fitted, 1 the student's fit did not resolve its own tolerance (it is saved\n"
@@ -100,7 +105,7 @@ int cmd_distill(int argc, char **argv)
 {
     const char *output = NULL, *family = NULL, *points = NULL, *jitter = NULL, *domain = NULL;
     const char *target_data = NULL, *seed = NULL, *check_points = NULL;
-    const char *data = NULL, *format = NULL, *x_col = NULL, *y_col = NULL;
+    const char *data = NULL, *format = NULL, *x_col = NULL, *y_col = NULL, *match = NULL;
     int json = 0;
     const ua_opt opts[] = {
         { "output", 'o', 1, &output, NULL },  { "family", 0, 1, &family, NULL },
@@ -109,7 +114,7 @@ int cmd_distill(int argc, char **argv)
         { "seed", 0, 1, &seed, NULL },        { "check-points", 0, 1, &check_points, NULL },
         { "data", 0, 1, &data, NULL },        { "format", 0, 1, &format, NULL },
         { "x-col", 0, 1, &x_col, NULL },      { "y-col", 0, 1, &y_col, NULL },
-        { "json", 0, 0, NULL, &json },
+        { "match-hidden", 0, 1, &match, NULL }, { "json", 0, 0, NULL, &json },
     };
     distill_ctx *c = calloc(1, sizeof *c);
     if (!c) return ua_cli_usage("distill", "out of memory");
@@ -144,6 +149,9 @@ int cmd_distill(int argc, char **argv)
     if (!rc && domain && data) rc = ua_cli_usage("distill", "give --data or --domain, not both");
     if (!rc && (format || x_col || y_col) && !data && !target_data)
         rc = ua_cli_usage("distill", "--format, --x-col and --y-col go with --data or --target-data");
+    double mw = 0;
+    if (!rc && match && (ua_cli_double(match, &mw) || mw < 0))
+        rc = ua_cli_usage("distill", "--match-hidden '%s': expected a number >= 0", match);
     ua_family_info fi;
     if (!rc && ua_family_info_get(family, &fi)) rc = ua_cli_usage("distill", "%s", ua_cli_error_text());
     if (!rc) rc = ua_cli_check_writable("distill", "the student", output);
@@ -197,7 +205,8 @@ int cmd_distill(int argc, char **argv)
     if (!rc) {
         ua_fit_hooks hooks;
         ua_cli_fit_hooks(&hooks);
-        fs = ua_distill(t, family, fo, &o, &hooks, &st, &rep);
+        fs = match ? ua_distill_mlp_hidden(t, fo, &o, mw, &st, &rep)
+                   : ua_distill(t, family, fo, &o, &hooks, &st, &rep);
         ua_cli_progress_done();
         if (fs && fs != UA_ENOTRESOLVED) rc = ua_cli_fail("distill", fs);
     }

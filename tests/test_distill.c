@@ -197,6 +197,45 @@ static void test_bad_options(void **state)
     ua_model_free(t);
 }
 
+/* Hidden-layer matching: refused for other teachers, students and bad weights; with a weight it
+ * trains a student whose metadata records it, and weight 0 is a plain distillation loop. */
+static void test_match_hidden(void **state)
+{
+    (void)state;
+    ua_model *c = fit_formula("x + y", "chebnd"), *s = NULL;
+    ua_distill_report rep;
+    ua_distill_options d;
+    ua_distill_options_default(&d);
+    d.points = 256;
+    d.check_points = 256;
+    assert_int_equal(ua_distill_mlp_hidden(c, NULL, &d, 1.0, &s, &rep), UA_EUNSUPPORTED);
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    o.nhidden = 1;
+    o.hidden[0] = 8;
+    o.act = UA_ACT_TANH;
+    ua_mlp *m;
+    assert_int_equal(ua_mlp_alloc(2, 1, &o, &m), UA_OK);
+    double lo[2] = { -1, -1 }, hi[2] = { 1, 1 };
+    ua_model *t;
+    assert_int_equal(ua_model_wrap_box("mlp", m, NULL, 2, lo, hi, &t), UA_OK);
+    assert_int_equal(ua_distill_mlp_hidden(t, NULL, &d, -1.0, &s, &rep), UA_EINVAL);
+    ua_options *ko, *fo;
+    assert_int_equal(ua_family_options("kernel", &ko), UA_OK);
+    assert_int_equal(ua_distill_mlp_hidden(t, ko, &d, 1.0, &s, &rep), UA_EUNSUPPORTED);
+    assert_int_equal(ua_family_options("mlp", &fo), UA_OK);
+    assert_int_equal(ua_options_set(fo, "hidden", "6x6"), UA_OK);
+    assert_int_equal(ua_options_set(fo, "epochs", "40"), UA_OK);
+    assert_int_equal(ua_distill_mlp_hidden(t, fo, &d, 0.5, &s, &rep), UA_OK);
+    assert_true(isfinite(rep.rmse) && rep.rmse < rep.teacher_rms);
+    assert_string_equal(ua_model_meta(s, "distill_hidden_weight"), "0.5");
+    ua_model_free(s);
+    ua_options_free(ko);
+    ua_options_free(fo);
+    ua_model_free(t);
+    ua_model_free(c);
+}
+
 static void test_diff(void **state)
 {
     (void)state;
@@ -215,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_mlp_same_size),
         cmocka_unit_test(test_samples_teacher_needs_data),
         cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_match_hidden),
         cmocka_unit_test(test_diff),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);

@@ -64,6 +64,32 @@ ua_status ua_distill(const ua_model *teacher, const char *family, const ua_optio
                      const ua_distill_options *o, const ua_fit_hooks *hooks, ua_model **student,
                      ua_distill_report *rep);
 
+/*
+ * The points ua_distill draws for teacher with options o: n points (n, d) into x — the training
+ * points (fresh 0: Sobol points 0 .. n-1, or resampled jittered rows) or the fresh check points
+ * (fresh 1). Errors: as ua_distill's for the box and the options.
+ */
+ua_status ua_distill_points(const ua_model *teacher, const ua_distill_options *o, size_t n,
+                            int fresh, double *x);
+
+/*
+ * mlp teacher -> mlp student with intermediate-representation matching (FitNets hints: Romero
+ * et al., ICLR 2015; the Distiller study, Hinton-style distillation with hidden-layer losses
+ * helping deep students). The student (options of the mlp family: hidden, activation, dtype,
+ * epochs, lr, batch, seed are used; Adam, no validation split) is trained on the points of
+ * ua_distill_points with the loss
+ *     MSE(student(x), teacher(x)) + weight * MSE(P h_s(x) + c, h_t(x)),
+ * both in standardised units: h_s the student's last hidden layer, h_t the teacher's last hidden
+ * layer standardised per unit over the points, P, c a linear projection trained with the student
+ * and dropped afterwards. weight 0 is the same loop without the hint (the comparison). *rep as
+ * ua_distill's; the student's metadata adds "distill_hidden_weight".
+ * Errors: UA_EUNSUPPORTED (a teacher that is not an mlp, or has no hidden layer; a student
+ * without one), UA_EINVAL (weight < 0 or NaN, bad options), UA_EDIVERGED, UA_ENOMEM.
+ */
+ua_status ua_distill_mlp_hidden(const ua_model *teacher, const ua_options *student_opt,
+                                const ua_distill_options *o, double weight, ua_model **student,
+                                ua_distill_report *rep);
+
 /* Root mean square and sampled maximum of |a - b| over n * k values (NaN counts as infinite
  * error: max_abs infinite). */
 void ua_distill_diff(const double *a, const double *b, size_t nk, double *rmse, double *max_abs);

@@ -125,6 +125,26 @@ static ua_status find_box(const ua_model *t, const ua_distill_options *o, size_t
     return UA_OK;
 }
 
+ua_status ua_distill_points(const ua_model *teacher, const ua_distill_options *o, size_t n,
+                            int fresh, double *x)
+{
+    if (!teacher || !o || !x) return UA_ERR(UA_EINVAL, "distill: NULL argument");
+    size_t d, k;
+    ua_model_dims(teacher, &d, &k);
+    if (d < 1 || d > UA_QMC_MAX_DIM)
+        return UA_ERR(UA_EUNSUPPORTED, "distill: %zu inputs (1 .. %d)", d, UA_QMC_MAX_DIM);
+    ua_status s = check_options(o, d);
+    if (s) return s;
+    double *lo = malloc(3 * d * sizeof *lo);
+    if (!lo) return UA_ENOMEM_ERR(3 * d * sizeof *lo);
+    double *hi = lo + d, *colstd = hi + d;
+    s = find_box(teacher, o, d, lo, hi, colstd);
+    if (!s) s = fresh ? draw(o, d, lo, hi, colstd, n, o->points + 1, o->seed + 0x9e3779b97f4a7c15ull, x)
+                      : draw(o, d, lo, hi, colstd, n, 0, o->seed, x);
+    free(lo);
+    return s;
+}
+
 ua_status ua_distill(const ua_model *teacher, const char *family, const ua_options *opt,
                      const ua_distill_options *o, const ua_fit_hooks *hooks, ua_model **student,
                      ua_distill_report *rep)
