@@ -179,6 +179,13 @@ void ua_cli_measurement_json(cJSON *obj, const ua_model *m, const ua_measurement
  * not a bound"), each error with where it occurs, the constructor's own estimate beside it, the
  * tolerance and the verdict. fitted_rows: the problem's training rows are those the model was
  * fitted on ("train rmse"); 0 for rows given to `check` ("rmse on FILE"). */
+/* The learner's metrics (uniapprox/metrics.h) of model m on a SAMPLES problem p: its training
+ * rows under the name train_name ("train", or "data" for check) and its test rows, and cv's
+ * summary when not NULL; printed as text on f (when not NULL) and added as "metrics" to o (when
+ * not NULL). Other problems: nothing. Returns 0, or the exit code of a failure (printed). */
+int ua_cli_learn_metrics(FILE *f, cJSON *o, const char *cmd, const ua_model *m,
+                         const ua_problem *p, const char *train_name, const ua_cv_result *cv);
+
 void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
                              const ua_measurement *r, int fitted_rows);
 
@@ -242,14 +249,6 @@ int ua_cli_data_graphs(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_distill(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
-int cmd_export(int argc, char **argv);
-int cmd_fit(int argc, char **argv);
-int cmd_info(int argc, char **argv);
-int cmd_lipschitz(int argc, char **argv);
-int cmd_list(int argc, char **argv);
-int cmd_plot(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-
 int cmd_explain(int argc, char **argv);
 int cmd_influence(int argc, char **argv);
 /* cli/cmd_explain.c, shared with cmd_influence.c: s "a,b,..." as exactly d finite numbers into v
@@ -260,4 +259,13 @@ int cmd_influence(int argc, char **argv);
 int ua_cli_parse_point(const char *cmd, const char *s, size_t d, double *v, const char *what);
 int ua_cli_read_rows(const char *cmd, const ua_model *m, const char *path, const char *x_cols,
                      size_t din, double **X, size_t *n, ua_dataset **keep);
+int cmd_export(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_libm(int argc, char **argv);
+int cmd_lipschitz(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
 #endif /* UA_CLI_H */

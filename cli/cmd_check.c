@@ -285,11 +285,13 @@ int cmd_check(int argc, char **argv)
             if (t) cJSON_AddItemToObject(o, "rmse", t);
         }
         if (prove) proof_json(o, &pf, &r);
+        (void)ua_cli_learn_metrics(NULL, o, "check", m, p, "data", NULL);
         ua_cli_print_json(o);
     } else {
         printf("model     %s (%s)\n", path, ua_model_family(m));
         printf("against   %s\n", ua_problem_describe(p));
         ua_cli_measurement_text(stdout, m, p, &r, 0);
+        (void)ua_cli_learn_metrics(stdout, NULL, "check", m, p, "data", NULL);
         if (prove) proof_text(m, &pf, &r);
     }
     int fail = !r.resolved || (prove && !pf.proven);

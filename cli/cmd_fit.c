@@ -33,7 +33,10 @@ static const char help_generic[] =
     "                       a box (default 100000; at most 10000000; --check-points is an old\n"
     "                       name for it)\n"
     "  --prec BITS          MPFR precision of a formula's reference (default 128)\n"
-    "  --json               machine-readable output\n";
+    "  --json               machine-readable output\n"
+    "  --cv K               samples: also K-fold cross-validation (the family refitted K times\n"
+    "                       on the other folds; mean ± sd of RMSE, MAE, R² or accuracy)\n"
+    "  --threads N          threads of every family's parallel parts (OpenMP and BLAS)\n";
 
 static const char help_tail[] =
     "\n"
@@ -218,7 +221,7 @@ static int print_help(const char *family)
 static int is_auto(const char *family) { return !family || !strcmp(family, "auto"); }
 
 static int report(const ua_model *m, const ua_problem *p, const ua_measurement *r,
-                  const char *output, int json)
+                  const char *output, int json, const ua_cv_result *cv)
 {
     char *desc = NULL;
     ua_status s = ua_model_describe(m, &desc);
@@ -245,11 +248,18 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
         const char *prec = ua_model_meta(m, "check_prec");
         if (prec) cJSON_AddNumberToObject(o, "reference_prec", atof(prec));
         ua_cli_measurement_json(o, m, r);
+        int mrc = ua_cli_learn_metrics(NULL, o, "fit", m, p, "train", cv);
+        if (mrc) {
+            cJSON_Delete(o);
+            return mrc;
+        }
         ua_cli_print_json(o);
     } else {
         ua_cli_print_fields(stdout, o, NULL);
         cJSON_Delete(o);
         ua_cli_measurement_text(stdout, m, p, r, 1);
+        int mrc = ua_cli_learn_metrics(stdout, NULL, "fit", m, p, "train", cv);
+        if (mrc) return mrc;
     }
     return 0;
 }
@@ -257,6 +267,7 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
 int cmd_fit(int argc, char **argv)
 {
     const char *output = NULL, *family = NULL, *points = NULL, *old_points = NULL, *prec = NULL;
+    const char *cv_arg = NULL, *threads = NULL;
     int json = 0;
     ua_cli_problem_args pa = { 0 };
     ua_opt all[40];
@@ -266,6 +277,7 @@ int cmd_fit(int argc, char **argv)
         { "points", 0, 1, &points, NULL },       { "prec", 0, 1, &prec, NULL },
         { "check-points", 0, 1, &old_points, NULL }, /* the old name of --points */
         { "json", 0, 0, NULL, &json },
+        { "cv", 0, 1, &cv_arg, NULL },           { "threads", 0, 1, &threads, NULL },
     };
     memcpy(all + n, generic, sizeof generic);
     n += sizeof generic / sizeof generic[0];
@@ -321,6 +333,27 @@ int cmd_fit(int argc, char **argv)
             } else rc = ua_cli_fail("fit", s);
         }
     free(c);
+    /* generic: every family obeys --threads (OpenMP and BLAS); a family with its own threads
+     * option gets the value too */
+    long nthreads = 0, ncv = 0;
+    if (!rc && threads) {
+        char *end;
+        nthreads = strtol(threads, &end, 10);
+        if (*end || nthreads < 1 || nthreads > 1024)
+            rc = ua_cli_usage("fit", "--threads '%s': expected an integer in [1, 1024]", threads);
+        else if ((s = ua_options_set(opt, "threads", threads)) && s != UA_ENOTFOUND)
+            rc = ua_cli_fail("fit", s);
+        else ua_set_threads((int)nthreads);
+        ua_clear_error();
+    }
+    if (!rc && cv_arg) {
+        char *end;
+        ncv = strtol(cv_arg, &end, 10);
+        if (*end || ncv < 2 || ncv > 1000)
+            rc = ua_cli_usage("fit", "--cv '%s': expected an integer K in [2, 1000]", cv_arg);
+        else if (ua_problem_kind_of(p) != UA_PROBLEM_SAMPLES)
+            rc = ua_cli_usage("fit", "--cv cross-validates a table of samples (--data)");
+    }
     if (!rc && output) rc = ua_cli_check_writable("fit", "the model", output);
     if (rc) {
         ua_options_free(opt);
@@ -331,6 +364,16 @@ int cmd_fit(int argc, char **argv)
     ua_fit_hooks hooks;
     ua_cli_fit_hooks(&hooks);
     ua_model *m = NULL;
+    ua_cv_result cvr, *cvp = NULL;
+    if (ncv) { /* the folds first: the same options, the family refitted K times */
+        s = ua_cross_validate(p, family, opt, (size_t)ncv, 1, &cvr, NULL);
+        if (s) {
+            ua_options_free(opt);
+            ua_problem_free(p);
+            return ua_cli_fail("fit", s);
+        }
+        cvp = &cvr;
+    }
     s = ua_fit(p, chosen ? "auto" : family, opt, &hooks, &m); /* "auto" records why */
     ua_cli_progress_done();
     ua_options_free(opt);
@@ -363,7 +406,7 @@ int cmd_fit(int argc, char **argv)
     ua_status saved = output ? ua_model_save(m, output) : UA_OK;
     char save_err[1024] = "";
     if (saved) snprintf(save_err, sizeof save_err, "%s", ua_cli_error_text());
-    rc = report(m, p, &r, saved ? NULL : output, json);
+    rc = report(m, p, &r, saved ? NULL : output, json, cvp);
     int save_rc = 0;
     if (saved) { /* after the results, so that it is the last line read */
         fflush(stdout);

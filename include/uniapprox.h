@@ -59,5 +59,6 @@
 #include "uniapprox/seq.h"
 #include "uniapprox/lipschitz.h"
 #include "uniapprox/explain.h"
+#include "uniapprox/metrics.h"
 
 #endif /* UNIAPPROX_H */

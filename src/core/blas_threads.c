@@ -12,6 +12,7 @@
 #include <omp.h>
 
 #include "internal.h"
+#include "uniapprox/metrics.h"
 
 void openblas_set_num_threads(int);
 int openblas_get_num_threads(void);
@@ -34,4 +35,14 @@ int ua_row_threads(size_t work, size_t min_work, size_t tasks)
     if (nt < 1 || work < min_work) nt = 1;
     if ((size_t)nt > tasks) nt = tasks ? (int)tasks : 1;
     return nt > UA_MAX_ROW_THREADS ? UA_MAX_ROW_THREADS : nt;
+}
+
+/* ua_set_threads (uniapprox/metrics.h): the OpenMP maximum and OpenBLAS's pool, process-wide. */
+int ua_set_threads(int n)
+{
+    int prev = omp_get_max_threads();
+    if (n < 1) return prev;
+    omp_set_num_threads(n);
+    openblas_set_num_threads(n);
+    return prev;
 }

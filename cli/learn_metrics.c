@@ -1,0 +1,82 @@
+/* The learner's metrics in fit's and check's output (uniapprox/metrics.h): RMSE, MAE and R² of a
+ * regressor, accuracy of a classifier, on the training rows and the test rows (fit) or on the
+ * rows given (check --data), and the k-fold summary of fit --cv K. Names no family. */
+#include <math.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "uniapprox/metrics.h"
+
+static void add_json(cJSON *o, const char *name, const ua_metrics *mt, const ua_metrics *sd)
+{
+    cJSON *e = cJSON_AddObjectToObject(o, name);
+    if (!e) return;
+    cJSON_AddNumberToObject(e, "n", (double)mt->n);
+    const char *keys[] = {"rmse", "mae", "r2", "accuracy", "log_loss"};
+    const double v[] = {mt->rmse, mt->mae, mt->r2, mt->accuracy, mt->log_loss};
+    const double s[] = {sd ? sd->rmse : NAN, sd ? sd->mae : NAN, sd ? sd->r2 : NAN,
+                        sd ? sd->accuracy : NAN, sd ? sd->log_loss : NAN};
+    for (int i = 0; i < 5; i++) {
+        if (!isfinite(v[i])) continue;
+        cJSON_AddNumberToObject(e, keys[i], v[i]);
+        if (sd && isfinite(s[i])) {
+            char k[32];
+            snprintf(k, sizeof k, "%s_sd", keys[i]);
+            cJSON_AddNumberToObject(e, k, s[i]);
+        }
+    }
+}
+
+static void print_text(FILE *f, const char *name, const ua_metrics *mt, const ua_metrics *sd)
+{
+    fprintf(f, "  %-8s n %-7zu", name, mt->n);
+    if (mt->classify) {
+        fprintf(f, " accuracy %.6g", mt->accuracy);
+        if (sd) fprintf(f, " ± %.3g", sd->accuracy);
+    } else {
+        fprintf(f, " rmse %.6g", mt->rmse);
+        if (sd) fprintf(f, " ± %.3g", sd->rmse);
+        fprintf(f, "  mae %.6g", mt->mae);
+        if (sd) fprintf(f, " ± %.3g", sd->mae);
+        fprintf(f, "  r2 %.6g", mt->r2);
+        if (sd) fprintf(f, " ± %.3g", sd->r2);
+    }
+    fputc('\n', f);
+}
+
+int ua_cli_learn_metrics(FILE *f, cJSON *o, const char *cmd, const ua_model *m,
+                         const ua_problem *p, const char *train_name, const ua_cv_result *cv)
+{
+    if (ua_problem_kind_of(p) != UA_PROBLEM_SAMPLES) return 0;
+    const double *x, *y, *tx, *ty;
+    size_t n, tn;
+    ua_problem_train(p, &x, &y, &n);
+    ua_problem_test(p, &tx, &ty, &tn);
+    ua_metrics tr, te;
+    ua_status s = ua_model_metrics(m, x, y, n, &tr);
+    if (!s && tn) s = ua_model_metrics(m, tx, ty, tn, &te);
+    if (s) return ua_cli_fail(cmd, s);
+    cJSON *mo = o ? cJSON_AddObjectToObject(o, "metrics") : NULL;
+    if (mo) {
+        add_json(mo, train_name, &tr, NULL);
+        if (tn) add_json(mo, "test", &te, NULL);
+        if (cv) {
+            add_json(mo, "cv", &cv->mean, &cv->sd);
+            cJSON *c = cJSON_GetObjectItemCaseSensitive(mo, "cv");
+            if (c) cJSON_AddNumberToObject(c, "folds", (double)cv->folds);
+        }
+    }
+    if (f) {
+        fprintf(f, "metrics (scikit-learn's definitions, target units):\n");
+        print_text(f, train_name, &tr, NULL);
+        if (tn) print_text(f, "test", &te, NULL);
+        if (cv) {
+            char name[32];
+            snprintf(name, sizeof name, "cv %zu", cv->folds);
+            print_text(f, name, &cv->mean, &cv->sd);
+            fprintf(f, "           (mean ± sd over %zu folds, each refitted on the others)\n",
+                    cv->folds);
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,80 @@
+/*
+ * uniapprox/metrics.h — the learner's measurements on held-out rows: RMSE, MAE and R² of a
+ * regressor, accuracy (and log-loss from class probabilities) of a classifier; k-fold
+ * cross-validation of any family through ua_fit; and the thread count every family obeys.
+ *
+ * Definitions (scikit-learn's sklearn.metrics, multioutput="uniform_average", which
+ * tests/gen/metrics_ref.py evaluates for the fixtures of tests/test_metrics.c):
+ *   rmse = sqrt(mean over all n k values of (pred - y)^2)    (root_mean_squared_error for k = 1;
+ *          for k > 1 sqrt(mean_squared_error), the square root of the mean over the columns)
+ *   mae  = mean over all n k values of |pred - y|            (mean_absolute_error)
+ *   r2   = mean over the k columns of 1 - SS_res / SS_tot    (r2_score; a constant column gives 1
+ *          when predicted exactly, else 0, as scikit-learn's force_finite)
+ *   accuracy = fraction of rows whose predicted label equals the label   (accuracy_score)
+ *   log_loss = -mean_i log p_i(y_i), p clipped to [eps, 1 - eps], eps = 2^-52 (log_loss)
+ */
+#ifndef UNIAPPROX_METRICS_H
+#define UNIAPPROX_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "uniapprox/status.h"
+#include "uniapprox/options.h"
+#include "uniapprox/problem.h"
+#include "uniapprox/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Measurements on n rows. classify: accuracy is set and rmse, mae, r2 are NaN; otherwise the
+ * reverse. log_loss NaN unless class probabilities were given. */
+typedef struct {
+    size_t n;
+    int classify;
+    double rmse, mae, r2;
+    double accuracy, log_loss;
+} ua_metrics;
+
+/* Regression metrics of pred against y, both (n, k) row-major in the target's units. Errors:
+ * UA_EINVAL (NULL with n > 0, n or k zero, a non-finite value). O(n k). */
+ua_status ua_metrics_regression(const double *y, const double *pred, size_t n, size_t k,
+                                ua_metrics *out);
+
+/* Accuracy of predicted labels pred (n,) against labels y (n,), and, when proba (n, c) is not
+ * NULL, the log-loss of the class probabilities for the increasing class labels classes (c,)
+ * (a label not among them: UA_EINVAL). Errors: UA_EINVAL. O(n c). */
+ua_status ua_metrics_classification(const double *y, const double *pred, size_t n,
+                                    const double *proba, const double *classes, size_t c,
+                                    ua_metrics *out);
+
+/* 1 when model m predicts class labels (its fit recorded an error rate, or "classify" = "1"). */
+int ua_model_is_classifier(const ua_model *m);
+
+/* The metrics of model m on x (n, d), y (n, k): predicts (ua_model_predict) and measures as a
+ * regressor or a classifier (ua_model_is_classifier). Errors: those of predict, UA_EINVAL, UA_ENOMEM. */
+ua_status ua_model_metrics(const ua_model *m, const double *x, const double *y, size_t n,
+                           ua_metrics *out);
+
+/* k-fold cross-validation (a layer above the families): the training rows of the SAMPLES problem
+ * p are shuffled by seed into K folds (sizes differ by at most one); family (not "auto") is
+ * fitted K times through ua_fit with options o on the other folds and measured on its fold.
+ * mean and sd (sample standard deviation, K - 1 in the denominator) of each metric over the
+ * folds; per_fold (K,), when not NULL, gets each fold's. Errors: UA_EINVAL (not SAMPLES, K < 2 or
+ * K > n), a fold's fit error (the message names the fold), UA_ENOMEM. Costs K fits. */
+typedef struct {
+    size_t folds;
+    ua_metrics mean, sd;
+} ua_cv_result;
+ua_status ua_cross_validate(const ua_problem *p, const char *family, const ua_options *o,
+                            size_t K, uint64_t seed, ua_cv_result *out, ua_metrics *per_fold);
+
+/* Sets the threads of every parallel part (OpenMP regions and OpenBLAS) for this process:
+ * n >= 1. Families without a threads option of their own obey it; returns the previous OpenMP
+ * maximum. */
+int ua_set_threads(int n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UNIAPPROX_METRICS_H */

@@ -1,0 +1,109 @@
+/*
+ * The learner's metrics (uniapprox/metrics.h): RMSE, MAE, R² of a regressor; accuracy and
+ * log-loss of a classifier, with scikit-learn's definitions (sklearn.metrics), so that the
+ * numbers a user compares with scikit-learn's are the same numbers.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "uniapprox/metrics.h"
+#include "core/internal.h"
+
+static void nan_all(ua_metrics *o, size_t n, int classify)
+{
+    memset(o, 0, sizeof *o);
+    o->n = n;
+    o->classify = classify;
+    o->rmse = o->mae = o->r2 = o->accuracy = o->log_loss = NAN;
+}
+
+ua_status ua_metrics_regression(const double *y, const double *pred, size_t n, size_t k,
+                                ua_metrics *out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "ua_metrics_regression: out is NULL");
+    nan_all(out, n, 0);
+    if (!n || !k || !y || !pred)
+        return UA_ERR(UA_EINVAL, "metrics: need n, k > 0 and both arrays (n = %zu, k = %zu)", n, k);
+    for (size_t i = 0; i < n * k; i++)
+        if (!isfinite(y[i]) || !isfinite(pred[i]))
+            return UA_ERR(UA_EINVAL, "metrics: row %zu, column %zu is not finite (%s)", i / k,
+                          i % k, isfinite(y[i]) ? "prediction" : "target");
+    double se = 0, ae = 0, r2 = 0;
+    for (size_t t = 0; t < k; t++) {
+        double mean = 0, ss_tot = 0, ss_res = 0;
+        for (size_t i = 0; i < n; i++) mean += y[i * k + t];
+        mean /= (double)n;
+        for (size_t i = 0; i < n; i++) {
+            double e = pred[i * k + t] - y[i * k + t], c = y[i * k + t] - mean;
+            ss_res += e * e;
+            ss_tot += c * c;
+            ae += fabs(e);
+        }
+        se += ss_res;
+        /* scikit-learn's force_finite: a constant column scores 1 when fitted exactly, else 0 */
+        r2 += ss_tot > 0 ? 1.0 - ss_res / ss_tot : (ss_res == 0 ? 1.0 : 0.0);
+    }
+    out->rmse = sqrt(se / (double)(n * k));
+    out->mae = ae / (double)(n * k);
+    out->r2 = r2 / (double)k;
+    return UA_OK;
+}
+
+ua_status ua_metrics_classification(const double *y, const double *pred, size_t n,
+                                    const double *proba, const double *classes, size_t c,
+                                    ua_metrics *out)
+{
+    if (!out) return UA_ERR(UA_EINVAL, "ua_metrics_classification: out is NULL");
+    nan_all(out, n, 1);
+    if (!n || !y || !pred) return UA_ERR(UA_EINVAL, "metrics: need n > 0 and both arrays");
+    size_t right = 0;
+    for (size_t i = 0; i < n; i++) right += y[i] == pred[i];
+    out->accuracy = (double)right / (double)n;
+    if (!proba) return UA_OK;
+    if (!classes || c < 2) return UA_ERR(UA_EINVAL, "metrics: log-loss needs >= 2 classes");
+    const double eps = 0x1p-52;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (j < c && classes[j] != y[i]) j++;
+        if (j == c) return UA_ERR(UA_EINVAL, "metrics: label %g of row %zu is not a class of the "
+                                  "model", y[i], i);
+        /* scikit-learn clips each probability to [eps, 1 - eps] and renormalises the row */
+        double row = 0, pj = 0;
+        for (size_t q = 0; q < c; q++) {
+            double p = proba[i * c + q];
+            if (!isfinite(p)) return UA_ERR(UA_EINVAL, "metrics: probability of row %zu is not finite", i);
+            p = p < eps ? eps : p > 1 - eps ? 1 - eps : p;
+            row += p;
+            if (q == j) pj = p;
+        }
+        sum -= log(pj / row);
+    }
+    out->log_loss = sum / (double)n;
+    return UA_OK;
+}
+
+int ua_model_is_classifier(const ua_model *m)
+{
+    const char *c = ua_model_meta(m, "classify");
+    return ua_model_meta(m, "train_error_rate") != NULL || (c && !strcmp(c, "1"));
+}
+
+ua_status ua_model_metrics(const ua_model *m, const double *x, const double *y, size_t n,
+                           ua_metrics *out)
+{
+    if (!m || !out) return UA_ERR(UA_EINVAL, "ua_model_metrics: NULL argument");
+    size_t din = 0, dout = 0;
+    ua_model_dims(m, &din, &dout);
+    int cls = ua_model_is_classifier(m);
+    nan_all(out, n, cls);
+    if (!n || !x || !y) return UA_ERR(UA_EINVAL, "ua_model_metrics: no rows");
+    double *pred = malloc(n * dout * sizeof *pred);
+    if (!pred) return UA_ENOMEM_ERR(n * dout * sizeof *pred);
+    ua_status s = ua_model_predict(m, x, n, pred);
+    if (!s) s = cls ? ua_metrics_classification(y, pred, n, NULL, NULL, 0, out)
+                    : ua_metrics_regression(y, pred, n, dout, out);
+    free(pred);
+    return s;
+}

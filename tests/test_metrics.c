@@ -1,0 +1,134 @@
+/* The learner's metrics (uniapprox/metrics.h) against scikit-learn's (tests/gen/metrics_ref.py ->
+ * tests/ref/metrics_ref.h), and k-fold cross-validation (src/model/cv.c) against an exact
+ * identity: with K = n folds and fixed hyperparameters, each fold's error is that row's
+ * leave-one-out residual, which kernel ridge has in closed form (ua_kernel_loo_residuals). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_util.h"
+#include "ref/metrics_ref.h"
+
+static int close_rel(double a, double b, double tol) { return fabs(a - b) <= tol * fabs(b); }
+
+static void test_regression_vs_sklearn(void **state)
+{
+    (void)state;
+    ua_metrics m;
+    assert_int_equal(ua_metrics_regression(mref_y1, mref_p1, MREF_N1, 1, &m), UA_OK);
+    assert_true(close_rel(m.rmse, mref_rmse1, 1e-13));
+    assert_true(close_rel(m.mae, mref_mae1, 1e-13));
+    assert_true(close_rel(m.r2, mref_r21, 1e-13));
+    assert_true(isnan(m.accuracy));
+    assert_int_equal(ua_metrics_regression(mref_y2, mref_p2, MREF_N2, 2, &m), UA_OK);
+    assert_true(close_rel(m.rmse, mref_rmse2, 1e-13));
+    assert_true(close_rel(m.mae, mref_mae2, 1e-13));
+    assert_true(close_rel(m.r2, mref_r22, 1e-13));
+    /* bad input: a NaN, no rows */
+    double y[2] = {1, NAN}, p[2] = {1, 2};
+    assert_int_equal(ua_metrics_regression(y, p, 2, 1, &m), UA_EINVAL);
+    assert_int_equal(ua_metrics_regression(y, p, 0, 1, &m), UA_EINVAL);
+}
+
+static void test_classification_vs_sklearn(void **state)
+{
+    (void)state;
+    ua_metrics m;
+    assert_int_equal(ua_metrics_classification(mref_yc, mref_pc, MREF_N3, mref_proba, mref_classes,
+                                               3, &m), UA_OK);
+    assert_true(close_rel(m.accuracy, mref_accuracy, 1e-15));
+    print_message("log-loss %.17g vs scikit-learn %.17g\n", m.log_loss, mref_log_loss);
+    assert_true(close_rel(m.log_loss, mref_log_loss, 1e-12));
+    double bad = 7;
+    assert_int_equal(ua_metrics_classification(&bad, mref_pc, 1, mref_proba, mref_classes, 3, &m),
+                     UA_EINVAL); /* a label that is no class */
+}
+
+/* K = n: cross-validation's fold i holds row i alone; with lambda and gamma fixed and raw columns
+ * each refit is exact KRR without row i, so its |error| is |e_i|, the closed-form LOO residual.
+ * The mean MAE over the folds is then mean |e_i| and the mean RMSE the same; R² of one row is
+ * scikit-learn's force_finite 0 (a constant column not fitted exactly). */
+static void test_cv_leave_one_out_identity(void **state)
+{
+    (void)state;
+    enum { n = 40, d = 2 };
+    double x[n * d], y[n], K[n * n], res[n];
+    for (size_t i = 0; i < n; i++) {
+        x[i * d] = sin(1.7 * (double)i);
+        x[i * d + 1] = cos(0.9 * (double)i * (double)i);
+        y[i] = x[i * d] * x[i * d + 1] + 0.3 * sin(5.0 * (double)i);
+    }
+    ua_problem *p = NULL;
+    assert_int_equal(ua_problem_samples(x, y, n, d, 1, &p), UA_OK);
+    ua_options *o = NULL;
+    assert_int_equal(ua_family_options("kernel", &o), UA_OK);
+    assert_int_equal(ua_options_set(o, "lambda", "0.01"), UA_OK);
+    assert_int_equal(ua_options_set(o, "gamma", "0.5"), UA_OK);
+    assert_int_equal(ua_options_set(o, "no-standardize", NULL), UA_OK);
+    ua_cv_result cv;
+    ua_metrics folds[n];
+    assert_int_equal(ua_cross_validate(p, "kernel", o, n, 3, &cv, folds), UA_OK);
+    ua_kernel_spec s;
+    ua_kernel_spec_default(&s);
+    s.gamma = 0.5;
+    assert_int_equal(ua_kernel_matrix(&s, x, n, x, n, d, K), UA_OK);
+    assert_int_equal(ua_kernel_loo_residuals(K, y, n, 1, 0.01, res), UA_OK);
+    double mean_abs = 0;
+    for (size_t i = 0; i < n; i++) mean_abs += fabs(res[i]) / n;
+    /* each fold is one row: match its |error| to the row's residual (the order is the shuffle's) */
+    for (size_t f = 0; f < n; f++) {
+        int found = 0;
+        for (size_t i = 0; i < n && !found; i++) found = close_rel(folds[f].mae, fabs(res[i]), 1e-8);
+        if (!found) fail_msg("fold %zu: |error| %.17g is no row's LOO residual", f, folds[f].mae);
+    }
+    print_message("cv K = n: mean |e| %.10g, closed-form LOO mean |e| %.10g\n", cv.mean.mae, mean_abs);
+    assert_true(close_rel(cv.mean.mae, mean_abs, 1e-8));
+    assert_true(close_rel(cv.mean.rmse, mean_abs, 1e-8));
+    assert_int_equal(cv.folds, n);
+    /* sd is the sample standard deviation of the folds' values */
+    double q = 0;
+    for (size_t f = 0; f < n; f++) q += (folds[f].mae - cv.mean.mae) * (folds[f].mae - cv.mean.mae);
+    assert_true(close_rel(cv.sd.mae, sqrt(q / (n - 1)), 1e-12));
+    /* K out of range, a family that does not exist */
+    assert_int_equal(ua_cross_validate(p, "kernel", o, 1, 3, &cv, NULL), UA_EINVAL);
+    assert_int_equal(ua_cross_validate(p, "kernel", o, n + 1, 3, &cv, NULL), UA_EINVAL);
+    ua_options_free(o);
+    ua_problem_free(p);
+}
+
+/* A 5-fold run of a classifier reports accuracy (and no RMSE) for every fold. */
+static void test_cv_classifier(void **state)
+{
+    (void)state;
+    enum { n = 60, d = 2 };
+    double x[n * d], y[n];
+    for (size_t i = 0; i < n; i++) {
+        x[i * d] = sin(2.3 * (double)i);
+        x[i * d + 1] = cos(1.1 * (double)i);
+        y[i] = x[i * d] + x[i * d + 1] > 0 ? 1 : 0;
+    }
+    ua_problem *p = NULL;
+    assert_int_equal(ua_problem_samples(x, y, n, d, 1, &p), UA_OK);
+    ua_options *o = NULL;
+    assert_int_equal(ua_family_options("kernel", &o), UA_OK);
+    assert_int_equal(ua_options_set(o, "classify", NULL), UA_OK);
+    ua_cv_result cv;
+    assert_int_equal(ua_cross_validate(p, "kernel", o, 5, 1, &cv, NULL), UA_OK);
+    print_message("5-fold accuracy %.4f ± %.4f\n", cv.mean.accuracy, cv.sd.accuracy);
+    assert_true(cv.mean.classify);
+    assert_true(isnan(cv.mean.rmse));
+    assert_true(cv.mean.accuracy > 0.85 && cv.mean.accuracy <= 1.0);
+    ua_options_free(o);
+    ua_problem_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_regression_vs_sklearn),
+        cmocka_unit_test(test_classification_vs_sklearn),
+        cmocka_unit_test(test_cv_leave_one_out_identity),
+        cmocka_unit_test(test_cv_classifier),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
