@@ -175,10 +175,6 @@ extern const char ua_cli_problem_help[];
  * tolerance and the verdict. */
 void ua_cli_measurement_json(cJSON *obj, const ua_model *m, const ua_measurement *r);
 
-/* Prints the measurement as an aligned text block: the reference, points ("a sampled maximum,
- * not a bound"), each error with where it occurs, the constructor's own estimate beside it, the
- * tolerance and the verdict. fitted_rows: the problem's training rows are those the model was
- * fitted on ("train rmse"); 0 for rows given to `check` ("rmse on FILE"). */
 /* The learner's metrics (uniapprox/metrics.h) of model m on a SAMPLES problem p: its training
  * rows under the name train_name ("train", or "data" for check) and its test rows, and cv's
  * summary when not NULL; printed as text on f (when not NULL) and added as "metrics" to o (when
@@ -186,6 +182,10 @@ void ua_cli_measurement_json(cJSON *obj, const ua_model *m, const ua_measurement
 int ua_cli_learn_metrics(FILE *f, cJSON *o, const char *cmd, const ua_model *m,
                          const ua_problem *p, const char *train_name, const ua_cv_result *cv);
 
+/* Prints the measurement as an aligned text block: the reference, points ("a sampled maximum,
+ * not a bound"), each error with where it occurs, the constructor's own estimate beside it, the
+ * tolerance and the verdict. fitted_rows: the problem's training rows are those the model was
+ * fitted on ("train rmse"); 0 for rows given to `check` ("rmse on FILE"). */
 void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
                              const ua_measurement *r, int fitted_rows);
 

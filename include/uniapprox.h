@@ -60,5 +60,6 @@
 #include "uniapprox/lipschitz.h"
 #include "uniapprox/explain.h"
 #include "uniapprox/metrics.h"
+#include "uniapprox/holdout.h"
 
 #endif /* UNIAPPROX_H */
