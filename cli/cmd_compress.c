@@ -57,7 +57,7 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* Seconds per row of one predict call over x (n rows), the call repeated until 20 ms pass. */
+/* Seconds per row of one predict call over x (n rows), the call repeated until 50 ms pass. */
 static double time_predict(const ua_model *m, const double *x, size_t n, double *y)
 {
     size_t reps = 0;
@@ -65,7 +65,7 @@ static double time_predict(const ua_model *m, const double *x, size_t n, double 
     do {
         ua_model_predict(m, x, n, y);
         reps++;
-    } while ((t = now() - t0) < 0.02);
+    } while ((t = now() - t0) < 0.05);
     return t / (double)reps / (double)n;
 }
 

@@ -10,7 +10,7 @@
 static const char help[] =
     "usage: uniapprox distill TEACHER -o STUDENT --family F [F's options] [--points N]\n"
     "                         [--data TRAIN [--jitter J] | --domain BOX] [--target-data TEST]\n"
-    "                         [--seed S] [--check-points N] [--match-hidden W] [--json]\n"
+    "                         [--points-seed S] [--check-points N] [--match-hidden W] [--json]\n"
     "\n"
     "Fits a model of family F to the predictions of the model TEACHER (knowledge distillation).\n"
     "A family that takes samples is fitted to the teacher's outputs at N drawn points: scrambled\n"
@@ -34,7 +34,8 @@ static const char help[] =
     "  --jitter J           jitter of resampled inputs, in column standard deviations (0.05)\n"
     "  --domain BOX         the box to draw from (a:b or a:b,c:d,... one per input)\n"
     "  --target-data TEST   held-out rows (same columns): RMSE of student and teacher\n"
-    "  --seed S             points and jitter (default 1)\n"
+    "  --points-seed S      the drawn points and the jitter (default 1); --seed is the\n"
+    "                       student's own option where its family has one\n"
     "  --check-points N     fresh points for the error against the teacher (default 10000)\n"
     "  --match-hidden W     mlp teacher and student: add W times the error of a linear\n"
     "                       projection of the student's last hidden layer against the\n"
@@ -111,7 +112,7 @@ int cmd_distill(int argc, char **argv)
         { "output", 'o', 1, &output, NULL },  { "family", 0, 1, &family, NULL },
         { "points", 0, 1, &points, NULL },    { "jitter", 0, 1, &jitter, NULL },
         { "domain", 0, 1, &domain, NULL },    { "target-data", 0, 1, &target_data, NULL },
-        { "seed", 0, 1, &seed, NULL },        { "check-points", 0, 1, &check_points, NULL },
+        { "points-seed", 0, 1, &seed, NULL },        { "check-points", 0, 1, &check_points, NULL },
         { "data", 0, 1, &data, NULL },        { "format", 0, 1, &format, NULL },
         { "x-col", 0, 1, &x_col, NULL },      { "y-col", 0, 1, &y_col, NULL },
         { "match-hidden", 0, 1, &match, NULL }, { "json", 0, 0, NULL, &json },
@@ -143,7 +144,7 @@ int cmd_distill(int argc, char **argv)
     if (!rc && jitter && (ua_cli_double(jitter, &o.jitter) || o.jitter < 0))
         rc = ua_cli_usage("distill", "--jitter '%s': expected a number >= 0", jitter);
     size_t sv = 0;
-    if (!rc && seed && ua_cli_size(seed, &sv)) rc = ua_cli_usage("distill", "--seed '%s': expected a count", seed);
+    if (!rc && seed && ua_cli_size(seed, &sv)) rc = ua_cli_usage("distill", "--points-seed '%s': expected a count", seed);
     o.seed = seed ? (uint64_t)sv : o.seed;
     if (!rc && jitter && !data) rc = ua_cli_usage("distill", "--jitter applies to --data");
     if (!rc && domain && data) rc = ua_cli_usage("distill", "give --data or --domain, not both");
