@@ -27,8 +27,8 @@ extern "C" {
  */
 ua_status ua_pde_problem_parse(const char *text, size_t len, const char *name, ua_problem **out);
 
-/* The same from the file at path (at most 1 MiB). Errors: those of ua_pde_problem_parse, UA_EIO
- * (cannot read the file: the message names it). */
+/* The same from the file at path (at most 1 MiB). Errors: those of ua_pde_problem_parse,
+ * UA_EINVAL (cannot open the file: the message names it, as ua_st_read), UA_EIO (a read error). */
 ua_status ua_pde_problem_read(const char *path, ua_problem **out);
 
 /*

@@ -32,8 +32,9 @@ const ua_option_spec ua_pde_option_spec[UA_PDE_NOPTIONS] = {
      "points of each boundary condition", "DeepXDE num_boundary"},
     {"num-initial", UA_OPT_INT, "200", 2, 1000000, 0, NULL, "points of each initial condition",
      "DeepXDE num_initial"},
-    {"loss-weights", UA_OPT_STRING, "1,1", 0, 0, 0, NULL,
-     "W_PDE,W_BC: weights of the residual's and the conditions' mean squares",
+    {"loss-weights", UA_OPT_STRING, "1,100", 0, 0, 0, NULL,
+     "W_PDE,W_BC: weights of the residual's and the conditions' mean squares (a heavy W_BC "
+     "enforces the conditions: docs/pde.md)",
      "DeepXDE loss_weights"},
     {"resample-period", UA_OPT_INT, "500", 0, 10000000, 0, NULL,
      "Adam steps between resamplings of the collocation points where the residual is large "
@@ -48,6 +49,9 @@ const ua_option_spec ua_pde_option_spec[UA_PDE_NOPTIONS] = {
      "uniform candidates the resampled points are drawn from (default 10 num-domain)", NULL},
     {"seed", UA_OPT_INT, "1", 0, 9007199254740991.0, 0, NULL,
      "initial weights and training points", NULL},
+    {"plot", UA_OPT_STRING, NULL, 0, 0, 0, NULL,
+     "write FILE.svg: the model's u and its error against the solution (heat maps over the "
+     "first two inputs, or curves in 1-D)", NULL},
     {"tol", UA_OPT_REAL, NULL, 0, 1, 1, NULL,
      "the verdict's tolerance: max |u_model - u| <= tol max |u| over the measured points "
      "(default: none asked, the errors are reported)", NULL},

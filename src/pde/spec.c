@@ -510,7 +510,7 @@ ua_status ua_pde_problem_read(const char *path, ua_problem **out)
     *out = NULL;
     if (!path) return UA_ERR(UA_EINVAL, "ua_pde_problem_read: no path");
     FILE *f = fopen(path, "rb");
-    if (!f) return UA_ERR(UA_EIO, "cannot open %s: %s", path, strerror(errno));
+    if (!f) return UA_ERR(UA_EINVAL, "cannot open %s: %s", path, strerror(errno));
     char *buf = malloc(MAX_FILE + 1);
     if (!buf) {
         fclose(f);

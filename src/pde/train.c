@@ -18,6 +18,7 @@
 #include "model/family.h"
 #include "train/train.h"
 #include "loss.h"
+#include "plot.h"
 
 /* Parses "32x32x32" into widths. */
 static ua_status parse_hidden(const char *t, size_t *w, size_t *n)
@@ -275,6 +276,8 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
         st = txt ? ua_model_set_meta(meta, "training_curve", txt) : UA_ENOMEM_ERR(1024);
         free(txt);
     }
+    const char *plot = ua_options_get(o, "plot");
+    if (!st && plot && plot[0]) st = ua_pde_plot(s, net, plot);
     int resolved = 1;
     if (!st && !isnan(tol)) {
         st = meta_num(meta, "tol_abs", 0);

@@ -13,6 +13,7 @@ than at their first check:
   samples   byte 0 (mod 3) the mode, then the files "|UA|"-separated (see fuzz_samples.c)
   st        safetensors images written by hand (and the models below)
   graphs    JSON-lines graph data sets (docs/graph.md): graph and node targets, classes
+  pde       PDE problem files (docs/pde.md): the shipped examples and variants of every condition
   model_F   models of family F saved by `uniapprox fit` (with --uniapprox PATH): each family's
             real tensors and metadata
 The .npy and safetensors writers here follow the published formats, independently of uniapprox.
@@ -245,11 +246,48 @@ def model_seeds(ua):
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with open(out, "rb") as fh:
         put("model_graph", "graph0", fh.read())
+    pde_model_seeds(ua, work)
     # the safetensors parser starts from real models too
     for fam in ["cheb", "kernel"]:
         with open(os.path.join(CORPUS, "model_" + fam, fam + "0"), "rb") as fh:
             put("st", "model_" + fam, fh.read())
     shutil.rmtree(work)
+
+
+def pde_seeds():
+    ex = os.path.join(ROOT, "examples", "pde")
+    for f in sorted(os.listdir(ex)):
+        if f.endswith(".json"):
+            with open(os.path.join(ex, f), "rb") as fh:
+                put("pde", f, fh.read())
+    put("pde", "neumann_periodic.json", json.dumps({
+        "space": {"x": [0, 1], "y": [0, 2]}, "parameters": {"k": 2},
+        "equation": "u_xx + u_yy + u_xy - k*u",
+        "conditions": [{"type": "neumann", "on": "x=lo", "value": "0"},
+                       {"type": "dirichlet", "on": "x=1", "value": "cos(pi*y)"},
+                       {"type": "periodic", "variable": "y"}],
+        "exact": "cosh(x)*cos(pi*y)"}))
+    put("pde", "heat3.json", json.dumps({
+        "space": {"x": [0, 1], "y": [0, 1], "z": [0, 1]}, "time": {"t": [0, 0.5]},
+        "equation": "u_t - 0.1*lap(u)",
+        "conditions": [{"type": "dirichlet", "value": 0},
+                       {"type": "initial", "value": "sin(pi*x)*sin(pi*y)*sin(pi*z)"}],
+        "exact": "exp(-0.3*pi^2*t)*sin(pi*x)*sin(pi*y)*sin(pi*z)"}))
+
+
+def pde_model_seeds(ua, work):
+    """pde models: a plain, a Fourier-feature and a Gaussian-feature network (tiny budgets), fitted
+    on a copy of the Poisson example named relatively (no path of this machine in the seeds)."""
+    shutil.copy(os.path.join(ROOT, "examples", "pde", "poisson.json"), work)
+    small = ["--pde", "poisson.json", "--hidden", "4", "--iterations", "3", "--lbfgs-maxiter", "0",
+             "--num-domain", "16", "--num-boundary", "8", "--points", "1000"]
+    for i, extra in enumerate([[], ["--net", "fourier", "--features", "3"],
+                               ["--net", "gaussian", "--features", "3", "--activation", "sin"]]):
+        out = os.path.join(work, "pde%d.safetensors" % i)
+        subprocess.run([ua, "fit"] + small + extra + ["-o", out], cwd=work, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(out, "rb") as fh:
+            put("model_pde", "pde%d" % i, fh.read())
 
 
 def main():
@@ -266,6 +304,7 @@ def main():
     samples_seeds()
     st_seeds()
     graphs_seeds()
+    pde_seeds()
     if ua:
         model_seeds(ua)
 

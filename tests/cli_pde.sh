@@ -1,0 +1,53 @@
+#!/bin/sh
+# The pde family from the command line: `fit --pde FILE` on the shipped Poisson problem in a
+# small budget, measured against its exact solution sin(pi x) sin(2 pi y) (never the training
+# loss); eval, info, export (compiled and compared with eval) and the fit's --plot; malformed
+# problem files and conflicting options exit 2.
+. "$(dirname "$0")/lib_cli.sh"
+EX="$TESTS_DIR/../examples/pde"
+small="--hidden 16x16 --num-domain 300 --num-boundary 80 --iterations 600 --lbfgs-maxiter 300 --seed 2"
+
+expect_exit 0 "fit --pde poisson" -- "$UA" fit --pde "$EX/poisson.json" $small --loss-weights 1,1000 \
+    --plot poisson.svg --json -o poisson.uam
+expect_grep out.txt '"family":[[:space:]]*"pde"' "the pde family claims a PDE problem"
+expect_grep out.txt 'exact: sin(pi\*x)\*sin(2\*pi\*y)' "the report names the solution measured against"
+max=$(json_num out.txt max_abs_err)
+expect_le "$max" 0.05 "Poisson: max error against the exact solution (the engine's measurement)"
+expect_grep poisson.svg '<svg' "--plot writes an SVG"
+
+# eval at (0.25, 0.25): sin(pi/4) sin(pi/2) = 0.7071...
+expect_exit 0 "eval" -- sh -c "echo '0.25 0.25' | '$UA' eval poisson.uam"
+v=$(cat out.txt)
+expect_close "$v" 0.70710678118654752 0.05 "eval near the exact solution"
+
+expect_exit 0 "info" -- "$UA" info poisson.uam
+rel=$(sed -n 's/^ *rel_l2_err *\([-0-9.eE+]*\)$/\1/p' out.txt)
+expect_le "$rel" 0.02 "Poisson: relative L2 error against the exact solution on the fit's grid"
+expect_grep out.txt "training_curve" "info shows the training curve"
+
+# export: the C function agrees with eval
+expect_exit 0 "export" -- "$UA" export poisson.uam -o u.c --name pde_u
+cat >main.c <<'CEOF'
+#include <stdio.h>
+double pde_u(const double *x);
+int main(void) { double x[2] = { 0.25, 0.25 }; printf("%.17g\n", pde_u(x)); return 0; }
+CEOF
+if "$CC" -std=c99 -O2 -o u main.c u.c -lm 2>cc.txt; then
+    c=$(./u)
+    expect_close "$c" "$v" 1e-13 "the export agrees with eval"
+else fail "the export compiles"; cat cc.txt >&2; fi
+
+# malformed problem files and conflicting options: exit 2 with a message
+printf '{"space": {"x": [1, 0]}}' >bad1.json
+expect_exit 2 "a box with a > b" -- "$UA" fit --pde bad1.json
+expect_grep err.txt "bad1.json" "the message names the file"
+printf 'not json' >bad2.json
+expect_exit 2 "not JSON" -- "$UA" fit --pde bad2.json
+printf '{"space": {"x": [0, 1]}, "equation": "u_xx + foo", "conditions": [{"type": "dirichlet", "value": 0}], "exact": "0"}' >bad3.json
+expect_exit 2 "an unknown name in the equation" -- "$UA" fit --pde bad3.json
+expect_grep err.txt "equation" "the message names the field"
+expect_exit 2 "a missing file" -- "$UA" fit --pde missing.json
+expect_exit 2 "--pde with --domain" -- "$UA" fit --pde "$EX/poisson.json" --domain 0:1
+expect_exit 2 "--pde with another family" -- "$UA" fit --pde "$EX/poisson.json" --family cheb
+expect_exit 2 "a formula with --family pde" -- "$UA" fit 'sin(x)' --family pde
+finish
