@@ -205,6 +205,11 @@ def model_seeds(ua):
         "minimax": [["2^x", "--family", "minimax", "--degree", "4", "--domain", "0:1"],
                     ["exp(x)", "--family", "minimax", "--degree", "3", "--domain", "-1:1",
                      "--coeffs", "float"]],
+        "evolve": [["2^x", "--family", "evolve", "--domain", "0:1", "--degree", "3",
+                    "--generations", "1", "--offspring", "2", "--max-evals", "50"],
+                   ["log2(x)", "--family", "evolve", "--domain", "1:2", "--degree", "3",
+                    "--generations", "1", "--offspring", "2", "--max-evals", "50",
+                    "--precision", "float32", "--exhaustive", "none"]],
         "chebnd": [["cos(x+y)", "--vars", "x,y", "--domain", "0:1", "--family", "chebnd"],
                    ["x+y*z", "--vars", "x,y,z", "--domain", "0:1", "--family", "chebnd"]],
         "sparse": [["exp(x+y)", "--vars", "x,y", "--domain", "0:1", "--family", "sparse",
@@ -222,6 +227,14 @@ def model_seeds(ua):
                 sys.exit("fit %s %s failed: %s" % (fam, args, r.stderr.decode()))
             with open(out, "rb") as fh:
                 put("model_" + fam, "%s%d" % (fam, i), fh.read())
+    # compressed networks (docs/compress.md): factors, 8-bit and packed 4-bit codes
+    for meth in ["lowrank", "quant8", "quant4"]:
+        out = os.path.join(work, "mlp_%s.safetensors" % meth)
+        extra = ["--rank", "1"] if meth == "lowrank" else []
+        subprocess.run([ua, "compress", "mlp0.safetensors", "-o", out, "--method", meth] + extra,
+                       check=True, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(out, "rb") as fh:
+            put("model_mlp", "mlp_" + meth, fh.read())
     # seq: a tiny token task and a tiny real-valued one
     for i, task in enumerate(["copy", "cumsum"]):
         d = os.path.join(work, task)
