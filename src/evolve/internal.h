@@ -107,6 +107,14 @@ typedef double (*ev_objective)(const double *p, void *ctx);
 double ev_cmaes(ev_objective f, void *ctx, double *x, const double *scale, size_t n,
                 double sigma0, size_t lambda, size_t max_evals, ua_rng *rng);
 
+/* Gauss-Newton with Lawson's reweighting on g's constants (src/evolve/polish.c): minimises
+ * max_k |g(x_k) - f_k| inv_k over the points x (m,) with reference f and scale inv (m,), the
+ * model evaluated in double; objective(g, ctx) is the caller's measure (float32 ULPs, ...),
+ * which each accepted step must decrease. At most steps Gauss-Newton steps. Returns the final
+ * objective; g holds the best constants. */
+double ev_polish(ev_prog *g, const double *x, const double *f, const double *inv, size_t m,
+                 double (*objective)(const ev_prog *g, void *ctx), void *ctx, int steps);
+
 /* ---- the search ---------------------------------------------------------------------------- */
 
 typedef enum { EV_FLOAT32 = 0, EV_DOUBLE = 1 } ev_precision;

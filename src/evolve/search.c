@@ -81,9 +81,25 @@ static double tune_obj(const double *p, void *ctx)
     return obj;
 }
 
-/* CMA-ES on g's constants; g gets the best constants; returns the max error. */
+static double polish_obj(const ev_prog *g, void *ctx)
+{
+    const ev_data *d = ctx;
+    ev_prog h = *g;
+    if (d->prec == EV_FLOAT32)
+        for (int i = 0; i < h.n; i++) h.val[i] = (double)(float)h.val[i];
+    double obj;
+    prog_error(&h, d, &obj);
+    return obj;
+}
+
+/* The inner loop on g's constants: Gauss-Newton with Lawson's weights (fast where the program
+ * is nearly linear in them), then CMA-ES from there (robust where it is not, and for float
+ * rounding); g gets the best constants; returns the max error. */
 static double tune(ev_prog *g, const ev_data *d, double sigma, size_t evals, ua_rng *rng)
 {
+    ev_polish(g, d->x, d->f, d->inv_ulp, d->n, polish_obj, (void *)d, 8);
+    if (d->prec == EV_FLOAT32)
+        for (int i = 0; i < g->n; i++) g->val[i] = (double)(float)g->val[i];
     tune_ctx t = {.g = g, .d = d, .nc = 0};
     double x[EV_MAX_VERTICES], scale[EV_MAX_VERTICES];
     for (int i = 0; i < g->n; i++)
@@ -253,7 +269,12 @@ static void make_child(const ev_member *pop, const int *rank, const double *crow
     child->prog = pop[p].prog;
     int nm = 1 + (int)(ua_rng_next(&r) % 3);
     for (int k = 0; k < nm; k++) ev_mutate(&child->prog, s->ops, (int)s->max_vertices, &r);
-    tune(&child->prog, d, 0.05, s->evals, &r);
+    /* two starts of the inner loop: close to the inherited constants (a mutation that kept
+     * the parent's function nearly intact), then wide (one that changed it) */
+    ev_prog wide = child->prog;
+    double e1 = tune(&child->prog, d, 1e-3, s->evals / 2, &r);
+    double e2 = tune(&wide, d, 0.1, s->evals - s->evals / 2, &r);
+    if (e2 < e1) child->prog = wide;
     measure_member(child, d);
 }
 
@@ -333,7 +354,8 @@ static ua_status final_check(ev_member *m, const ev_data *dense, const ua_target
     return UA_OK;
 }
 
-static ua_status record(ua_model *meta, const ev_model *m, const ev_settings *s, double seconds)
+static ua_status record(ua_model *meta, const ev_model *m, const ev_settings *s, double seconds,
+                        double check_seconds)
 {
     char buf[64];
     const ev_member *c = &m->front[m->chosen];
@@ -348,6 +370,7 @@ static ua_status record(ua_model *meta, const ev_model *m, const ev_settings *s,
                                     ua_fmt_double(buf, s->prec == EV_FLOAT32 ? c->err * 0x1p-23
                                                                              : c->err));
     if (!st) st = ua_model_set_meta(meta, "evolve_search_seconds", ua_fmt_double(buf, seconds));
+    if (!st) st = ua_model_set_meta(meta, "evolve_check_seconds", ua_fmt_double(buf, check_seconds));
     if (!st) st = ua_model_set_meta(meta, "sampling", "MPFR 128 bits (the evolve family "
                                     "evaluates the formula in MPFR itself)");
     return st;
@@ -476,6 +499,9 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
                                               "evolve generation");
     }
 
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double search_secs = (double)(ts.tv_sec - t0.tv_sec) + 1e-9 * (double)(ts.tv_nsec - t0.tv_nsec);
     /* the front, checked; sorted by cost */
     sort_front(arc, narc, s.cost);
     m->a = a;
@@ -512,7 +538,7 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
         goto done;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    if ((st = record(meta, m, &s, secs))) goto done;
+    if ((st = record(meta, m, &s, search_secs, secs - search_secs))) goto done;
     *state = m;
     m = NULL;
     if (!resolved)

@@ -207,6 +207,7 @@ const ua_family *ua_model_family_vtable(const ua_model *m);
 /* Families, defined in their folders. */
 extern const ua_family ua_family_cheb;
 extern const ua_family ua_family_chebnd;
+extern const ua_family ua_family_evolve;
 extern const ua_family ua_family_graph;
 extern const ua_family ua_family_kernel;
 extern const ua_family ua_family_minimax;

@@ -9,6 +9,7 @@
 static const ua_family *const families[] = {
     &ua_family_cheb,
     &ua_family_chebnd,
+    &ua_family_evolve,
     &ua_family_graph,
     &ua_family_kernel,
     &ua_family_minimax,

@@ -1,0 +1,145 @@
+#!/bin/sh
+# bench/evolve_table.sh [BUILD_DIR] — the tables of docs/evolve.md, measured in one run:
+#  (a) 2^x on [0, 1] over the reals: the evolve front's best program of at most 10 and 12
+#      operations (add, sub, mul, div; relative error measured against MPFR on a dense grid with
+#      its peaks refined) next to Taylor, Pade (bench/evolve_taylor_pade.py, mpmath) and the
+#      minimax polynomial / rational (the minimax family, measured by the engine) of the same
+#      operation count;
+#  (b) 2^x in float32: the evolve front (cost = latency) with the chosen program checked at every
+#      float of [0, 1] (uniapprox/exhaustive.h), the wall time to it, against the degree-6
+#      minimax core (float coefficients) checked the same way, and both kernels' measured
+#      latency (bench/evolve_latency.c, chained calls, medians of alternating rounds);
+#  (c) log2 on [1, 2] and erf on [0, 1] in float32, the chosen programs checked at every float;
+#  (d) Sollya's fpminimax polynomials of degree 4..8 (single coefficients, relative error,
+#      Horner with fma) checked at every float of [0, 1] by `uniapprox check --kernel`;
+#  (e) the inner loop's CMA-ES against NLopt's local optimisers (bench/evolve_inner_vs_nlopt.c;
+#      only where libnlopt-dev is installed: the library does not use NLopt).
+# EVOLVE_GENERATIONS (default 60) sets the outer loop's length. Prints Markdown.
+set -e
+BUILD=${1:-build}
+UA=$(cd "$BUILD" && pwd)/uniapprox
+HERE=$(cd "$(dirname "$0")" && pwd)
+PY=/usr/bin/python3
+CC=${CC:-cc}
+G=${EVOLVE_GENERATIONS:-60}
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+cd "$W"
+
+jnum() { sed -n "s/.*\"$2\":[[:space:]]*\([-0-9.eE+]*\).*/\1/p" "$1" | head -n 1; }
+
+# the best error among front programs of at most N ops: from `info --json`'s programs list
+best_within() {
+    $PY - "$1" "$2" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+n = int(sys.argv[2])
+best = min((p for p in d["programs"] if p["ops"] <= n), key=lambda p: p["error"])
+print(best["ops"], best["latency"], "%.4g" % best["error"])
+PYEOF
+}
+
+front_table() {
+    $PY - "$1" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for i, p in enumerate(d["programs"]):
+    mark = " (chosen)" if i == d["chosen"] else ""
+    chk = "every float" if p["exhaustive"] else "dense grid"
+    print("| %d | %d | %.4g | %s%s |" % (p["ops"], p["latency"], p["error"], chk, mark))
+PYEOF
+}
+
+echo "## (a) 2^x on [0, 1] over the reals (generations $G, seed degree 6, add/sub/mul/div)"
+echo
+"$UA" fit '2^x' --domain 0:1 --family evolve --operations add,sub,mul,div --degree 6 \
+    --generations "$G" -o ea.safetensors >/dev/null 2>&1 || true
+"$UA" info ea.safetensors --json > ea.json
+"$UA" fit '2^x' --domain 0:1 --family minimax --degree 5 --error rel --json >mm5.json 2>/dev/null || true
+"$UA" fit '2^x' --domain 0:1 --family minimax --rational 2/2 --error rel --json >mr22.json 2>/dev/null || true
+"$UA" fit '2^x' --domain 0:1 --family minimax --rational 3/2 --error rel --json >mr32.json 2>/dev/null || true
+echo "| approximation | ops | max relative error |"
+echo "|---|---|---|"
+set -- $(best_within ea.json 10); echo "| evolve, best of <= 10 ops | $1 | $3 |"
+set -- $(best_within ea.json 12); echo "| evolve, best of <= 12 ops | $1 | $3 |"
+echo "| minimax polynomial degree 5 (Horner) | 10 | $(jnum mm5.json max_rel_err) |"
+echo "| minimax rational 2/2 | 9 | $(jnum mr22.json max_rel_err) |"
+echo "| minimax rational 3/2 | 11 | $(jnum mr32.json max_rel_err) |"
+$PY "$HERE/evolve_taylor_pade.py" | while read -r name ops e; do echo "| $name | $ops | $e |"; done
+echo
+echo "Paper (AutoNumerics-Zero, 2^x, 10 ops): about 14 significant digits."
+echo
+
+echo "## (b) 2^x in float32 (cost latency, generations $G)"
+echo
+"$UA" fit '2^x' --domain 0:1 --family evolve --precision float32 --cost latency \
+    --generations "$G" --exhaustive chosen -o eb.safetensors --json >eb_fit.json 2>/dev/null || true
+"$UA" info eb.safetensors --json > eb.json
+echo "| ops | latency estimate (cycles) | error (ULP) | checked |"
+echo "|---|---|---|---|"
+front_table eb.json
+echo
+echo "Wall time to the float32 program: $(jnum eb_fit.json fit_seconds) s (search $(jnum eb.json evolve_search_seconds) s, exhaustive check of the chosen program $(jnum eb.json evolve_check_seconds) s)."
+"$UA" fit '2^x' --domain 0:1 --family minimax --degree 6 --error rel --coeffs float -o m6.safetensors >/dev/null 2>&1 || true
+"$UA" check m6.safetensors --exhaustive --json > m6.json 2>/dev/null || true
+echo "Degree-6 minimax core (float coefficients): $(jnum m6.json max_ulp) ULP at every float of [0, 1]."
+"$UA" export eb.safetensors --type float -o ka.c --name kev >/dev/null 2>&1
+"$UA" export m6.safetensors --type float -o kb.c --name kmm >/dev/null 2>&1
+$CC -O2 -march=native -std=c99 -DKA=kev -DKB=kmm "$HERE/evolve_latency.c" ka.c kb.c -lm -o lat
+set -- $(./lat)
+echo "Measured latency (chained calls, -O2 -march=native): evolve $1 ns, minimax degree 6 $2 ns (minimax / evolve = $3)."
+echo
+
+echo "## (c) log2 on [1, 2] and erf on [0, 1] in float32 (generations $G)"
+echo
+echo "| target | chosen ops | latency | error (ULP, every float) | seed degree |"
+echo "|---|---|---|---|---|"
+for spec in "log2(x) 1:2 8" "erf(x) 0:1 7"; do
+    set -- $spec
+    "$UA" fit "$1" --domain "$2" --family evolve --precision float32 --degree "$3" \
+        --generations "$G" --exhaustive chosen -o ec.safetensors >/dev/null 2>&1 || true
+    "$UA" info ec.safetensors --json > ec.json
+    $PY - ec.json "$1" "$3" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = d["programs"][d["chosen"]]
+print("| %s | %d | %d | %.4g%s | %s |" % (sys.argv[2], p["ops"], p["latency"], p["error"],
+      "" if p["exhaustive"] else " (dense grid)", sys.argv[3]))
+PYEOF
+done
+echo
+
+echo "## (d) Sollya fpminimax (single coefficients, relative) against the float32 front"
+echo
+echo "| degree | ops (fma) | latency | error (ULP, every float of [0, 1]) |"
+echo "|---|---|---|---|"
+for d in 4 5 6 7 8; do
+    printf 'p = fpminimax(2^x, %d, [|single...|], [0;1], relative);\nfor i from 0 to %d do printsingle(coeff(p,i));\nquit;\n' "$d" "$d" > s.sol
+    sollya s.sol > c.txt
+    $PY - "$d" c.txt > k.c <<'PYEOF'
+import struct, sys
+d = int(sys.argv[1])
+c = [struct.unpack("<f", struct.pack("<I", int(l.strip(), 16)))[0] for l in open(sys.argv[2]) if l.strip().startswith("0x")]
+assert len(c) == d + 1
+print("#include <math.h>")
+print("float k(float x)\n{\n    float r = %sf;" % c[d].hex())
+for j in range(d - 1, -1, -1):
+    print("    r = fmaf(r, x, %sf);" % c[j].hex())
+print("    return r;\n}")
+PYEOF
+    "$UA" check --kernel k.c --symbol k --against '2^x' --lo 0 --hi 1 --json --cflags "-mfma" > kk.json 2>/dev/null || true
+    echo "| $d | $d | $((4 * d)) | $(jnum kk.json max_ulp) |"
+done
+
+echo
+echo "## (e) the inner loop: CMA-ES against NLopt (median ULP after 1000 evaluations)"
+echo
+if [ -f /usr/include/nlopt.h ]; then
+    SRC=$(cd "$HERE/.." && pwd)
+    $CC -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$SRC/include" -I"$SRC/src" \
+        "$HERE/evolve_inner_vs_nlopt.c" "$(dirname "$UA")/libuniapprox.a" -lnlopt -lmpfr -lgmp \
+        -lfftw3 -lcjson -llapacke -llapack -lopenblas -lgomp -lm -ldl -o inner
+    ./inner 1000
+else
+    echo "(skipped: NLopt is not installed)"
+fi
