@@ -227,6 +227,14 @@ def model_seeds(ua):
                 sys.exit("fit %s %s failed: %s" % (fam, args, r.stderr.decode()))
             with open(out, "rb") as fh:
                 put("model_" + fam, "%s%d" % (fam, i), fh.read())
+    # compressed networks (docs/compress.md): factors, 8-bit and packed 4-bit codes
+    for meth in ["lowrank", "quant8", "quant4"]:
+        out = os.path.join(work, "mlp_%s.safetensors" % meth)
+        extra = ["--rank", "1"] if meth == "lowrank" else []
+        subprocess.run([ua, "compress", "mlp0.safetensors", "-o", out, "--method", meth] + extra,
+                       check=True, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(out, "rb") as fh:
+            put("model_mlp", "mlp_" + meth, fh.read())
     # seq: a tiny token task and a tiny real-valued one
     for i, task in enumerate(["copy", "cumsum"]):
         d = os.path.join(work, task)
