@@ -36,7 +36,11 @@ static const char help_generic[] =
     "  --json               machine-readable output\n"
     "  --cv K               samples: also K-fold cross-validation (the family refitted K times\n"
     "                       on the other folds; mean ± sd of RMSE, MAE, R² or accuracy)\n"
-    "  --threads N          threads of every family's parallel parts (OpenMP and BLAS)\n";
+    "  --threads N          threads of every family's parallel parts (OpenMP and BLAS)\n"
+    "  --compare            samples with --family auto: fit the candidate learners (kernel rbf,\n"
+    "                       matern, laplacian; rf; mlp) and choose on a reusable holdout\n"
+    "                       (Thresholdout), reporting the choice's holdout error estimate and\n"
+    "                       the holdout queries spent\n";
 
 static const char help_tail[] =
     "\n"
@@ -268,7 +272,7 @@ int cmd_fit(int argc, char **argv)
 {
     const char *output = NULL, *family = NULL, *points = NULL, *old_points = NULL, *prec = NULL;
     const char *cv_arg = NULL, *threads = NULL;
-    int json = 0;
+    int json = 0, compare = 0;
     ua_cli_problem_args pa = { 0 };
     ua_opt all[40];
     size_t n = ua_cli_problem_opts(&pa, all);
@@ -278,6 +282,7 @@ int cmd_fit(int argc, char **argv)
         { "check-points", 0, 1, &old_points, NULL }, /* the old name of --points */
         { "json", 0, 0, NULL, &json },
         { "cv", 0, 1, &cv_arg, NULL },           { "threads", 0, 1, &threads, NULL },
+        { "compare", 0, 0, NULL, &compare },
     };
     memcpy(all + n, generic, sizeof generic);
     n += sizeof generic / sizeof generic[0];
@@ -320,11 +325,36 @@ int cmd_fit(int argc, char **argv)
     ua_status s = UA_OK;
     if (!rc && chosen && (s = ua_family_choose(p, &family, NULL)))
         rc = ua_cli_usage("fit", "%s", ua_cli_error_text());
+    /* --compare: the family (and a setting) chosen on a reusable holdout instead */
+    ua_holdout_choice hc;
+    int compared = 0;
+    if (!rc && compare && (!chosen || ua_problem_kind_of(p) != UA_PROBLEM_SAMPLES))
+        rc = ua_cli_usage("fit", "--compare goes with --family auto (or no --family) and --data");
+    if (!rc && compare) {
+        int classify = 0;
+        for (size_t i = 0; i < c->n; i++)
+            classify |= !strcmp(c->opts[i].name, "classify") ||
+                        (!strcmp(c->opts[i].name, "task") && c->opts[i].value &&
+                         !strcmp(c->opts[i].value, "classify"));
+        if ((s = ua_choose_by_holdout(p, classify, 1, &hc))) rc = ua_cli_fail("fit", s);
+        else {
+            family = hc.family;
+            compared = 1;
+        }
+    }
     if (!rc && (s = ua_family_accepts(family, p))) rc = ua_cli_fail("fit", s);
     ua_options *opt = NULL;
     if (!rc && (s = ua_family_options(family, &opt))) rc = ua_cli_fail("fit", s);
+    if (!rc && compared && hc.settings[0]) { /* "kernel=matern" */
+        char name[96];
+        snprintf(name, sizeof name, "%s", hc.settings);
+        char *eq = strchr(name, '=');
+        if (eq) *eq = '\0';
+        if ((s = ua_options_set(opt, name, eq ? eq + 1 : NULL))) rc = ua_cli_fail("fit", s);
+    }
     for (size_t i = 0; !rc && i < c->n; i++)
-        if ((s = ua_options_set(opt, c->opts[i].name, c->opts[i].value))) {
+        if (compared && !strcmp(family, "mlp") && !strcmp(c->opts[i].name, "classify")) continue;
+        else if ((s = ua_options_set(opt, c->opts[i].name, c->opts[i].value))) {
             if (s == UA_ENOTFOUND) {
                 char who[256];
                 rc = ua_cli_usage("fit", "--%s is not an option of the %s family (it is one of "
@@ -374,8 +404,24 @@ int cmd_fit(int argc, char **argv)
         }
         cvp = &cvr;
     }
-    s = ua_fit(p, chosen ? "auto" : family, opt, &hooks, &m); /* "auto" records why */
+    s = ua_fit(p, chosen && !compared ? "auto" : family, opt, &hooks, &m); /* "auto" records why */
     ua_cli_progress_done();
+    if ((!s || s == UA_ENOTRESOLVED) && compared) {
+        char why[400];
+        snprintf(why, sizeof why, "compared on a reusable holdout (Thresholdout): %zu candidates, "
+                 "%zu queries, %zu answered from the holdout; holdout %s estimate %.6g on %zu "
+                 "rows held out of %zu%s%s", hc.candidates, hc.queries, hc.spent,
+                 hc.classify ? "error-rate" : "RMSE", hc.estimate, hc.n_holdout,
+                 hc.n_holdout + hc.n_train, hc.settings[0] ? "; " : "", hc.settings);
+        (void)ua_model_set_meta(m, "family_choice", why);
+        char num[40];
+        snprintf(num, sizeof num, "%.17g", hc.estimate);
+        (void)ua_model_set_meta(m, "holdout_estimate", num);
+        snprintf(num, sizeof num, "%zu", hc.queries);
+        (void)ua_model_set_meta(m, "holdout_queries", num);
+        snprintf(num, sizeof num, "%zu", hc.spent);
+        (void)ua_model_set_meta(m, "holdout_spent", num);
+    }
     ua_options_free(opt);
     if (s && s != UA_ENOTRESOLVED) {
         /* "NaN at x = -1" without --domain: the user may not know the default */

@@ -44,6 +44,13 @@ expect_grep out.txt "selected_on" "selection rows in the text output"
 expect_exit 0 "rf obeys --threads" -- "$UA" fit --data tr.csv --family rf --threads 2
 expect_exit 0 "mlp takes --threads" -- "$UA" fit --data tr.csv --family mlp --threads 1 --epochs 5
 
+# --compare: the learner chosen on a reusable holdout, with its estimate and the queries spent
+expect_exit 0 "--compare" -- "$UA" fit --data tr.csv --compare --json
+expect_grep out.txt "Thresholdout): 5 candidates, 5 queries" "candidates and queries reported"
+expect_grep out.txt "holdout RMSE estimate" "the holdout estimate reported"
+expect_exit 2 "--compare with a named family" -- "$UA" fit --data tr.csv --family kernel --compare
+expect_grep err.txt "--compare goes with --family auto" "says why"
+
 # bad values
 expect_exit 2 "--cv 1" -- "$UA" fit --data tr.csv --family kernel --cv 1
 expect_grep err.txt "--cv" "names --cv"

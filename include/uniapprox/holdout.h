@@ -46,6 +46,30 @@ ua_status ua_thresholdout_query(ua_thresholdout *t, double train_value, double h
 /* Queries answered so far, and those answered from the holdout (the budget spent). */
 void ua_thresholdout_counts(const ua_thresholdout *t, size_t *queries, size_t *spent);
 
+/*
+ * Honest family selection for a SAMPLES problem (fit --family auto --compare): the training rows
+ * are split by seed into a training part (70%) and a holdout (30%). Each candidate (a family and
+ * a few settings: kernel rbf / matern / laplacian, rf, mlp) is scored on the training part by
+ * 3-fold cross-validation (its training estimate) and, fitted on the whole training part, on the
+ * holdout; the two go to Thresholdout as one query on the normalised error RMSE / sd(y) (error
+ * rate for classifiers), with T = 2 / sqrt(n_holdout) and sigma = 0.5 / sqrt(n_holdout) and a
+ * budget of one holdout answer per candidate. The candidate with the least answer is chosen; its
+ * answer (in target units) is the estimate of its test error. Candidates that fail to fit are
+ * skipped (counted). Errors: UA_EINVAL (not SAMPLES, fewer than 20 rows), UA_EDOMAIN (no
+ * candidate could be fitted), UA_ENOMEM.
+ */
+typedef struct {
+    char family[32];
+    char settings[96];       /* "kernel=matern", "" for the defaults */
+    double estimate;         /* Thresholdout's answer for the chosen candidate, target units */
+    int classify;            /* estimate is an error rate */
+    size_t candidates, failed, queries, spent, n_train, n_holdout;
+} ua_holdout_choice;
+
+struct ua_problem;
+ua_status ua_choose_by_holdout(const struct ua_problem *p, int classify, uint64_t seed,
+                               ua_holdout_choice *out);
+
 #ifdef __cplusplus
 }
 #endif

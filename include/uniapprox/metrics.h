@@ -48,7 +48,8 @@ ua_status ua_metrics_classification(const double *y, const double *pred, size_t 
                                     const double *proba, const double *classes, size_t c,
                                     ua_metrics *out);
 
-/* 1 when model m predicts class labels (its fit recorded an error rate, or "classify" = "1"). */
+/* 1 when model m predicts class labels (its fit recorded an error rate or a training accuracy,
+ * or its metadata says "classify" = "1" or "task" = "classify"). */
 int ua_model_is_classifier(const ua_model *m);
 
 /* The metrics of model m on x (n, d), y (n, k): predicts (ua_model_predict) and measures as a

@@ -86,8 +86,10 @@ ua_status ua_metrics_classification(const double *y, const double *pred, size_t 
 
 int ua_model_is_classifier(const ua_model *m)
 {
-    const char *c = ua_model_meta(m, "classify");
-    return ua_model_meta(m, "train_error_rate") != NULL || (c && !strcmp(c, "1"));
+    const char *c = ua_model_meta(m, "classify"), *t = ua_model_meta(m, "task");
+    return ua_model_meta(m, "train_error_rate") != NULL ||
+           ua_model_meta(m, "train_accuracy") != NULL || (c && !strcmp(c, "1")) ||
+           (t && !strcmp(t, "classify"));
 }
 
 ua_status ua_model_metrics(const ua_model *m, const double *x, const double *y, size_t n,
