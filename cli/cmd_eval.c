@@ -27,6 +27,10 @@ static const char help[] =
     "  --gradient     print the partial derivatives df/dx_1 .. df/dx_d at each point instead\n"
     "                 (models whose family differentiates itself: chebnd; with --json, a\n"
     "                 \"gradient\" array per point)\n"
+    "  --std          also the predictive standard deviation (target units) and the 95%\n"
+    "                 prediction interval y +- 1.96 sd: \"y sd lo hi\" per output, with --json\n"
+    "                 \"std\" and \"interval95\" (models whose family has an uncertainty: the\n"
+    "                 kernel family's Gaussian-process variance, noise included)\n"
     "sequence models: --input X.npy takes (N, n) tokens or (N, n, d) floats and\n"
     "prints one sequence of predictions per line, or writes them with --output Y.npy ((N, n)\n"
     "classes or (N, n, k) values)\n"
@@ -288,7 +292,7 @@ static int eval_graphs(const ua_model *m, const char *file, int json)
 
 int cmd_eval(int argc, char **argv)
 {
-    int json = 0, gradient = 0;
+    int json = 0, gradient = 0, want_std = 0;
     const char *input = NULL, *x_cols = NULL, *output = NULL, *graphs = NULL;
     const ua_opt opts[] = {
         { "graphs", 0, 1, &graphs, NULL },
@@ -297,6 +301,7 @@ int cmd_eval(int argc, char **argv)
         { "input", 0, 1, &input, NULL },
         { "x-col", 0, 1, &x_cols, NULL },
         { "gradient", 0, 0, NULL, &gradient },
+        { "std", 0, 0, NULL, &want_std },
     };
     char **pos;
     size_t npos;
@@ -357,6 +362,14 @@ int cmd_eval(int argc, char **argv)
         ua_status s = y ? ua_model_predict(m, xs.v, npts, y) : UA_ENOMEM;
         if (s) rc = ua_cli_fail("eval", s);
     }
+    double *sd = NULL; /* --std: (npts, dout) predictive standard deviations */
+    if (!rc && want_std && gradient) rc = ua_cli_usage("eval", "give --std or --gradient, not both");
+    if (!rc && want_std) {
+        sd = malloc((npts ? npts : 1) * dout * sizeof *sd);
+        ua_status s = sd ? ua_model_predict_std(m, xs.v, npts, sd) : UA_ENOMEM;
+        if (s) rc = ua_cli_fail("eval", s);
+    }
+    const double z95 = 1.959963984540054; /* the normal's 0.975 quantile */
     double *g = NULL; /* --gradient: (npts, din) partial derivatives */
     if (!rc && gradient && !npts) {
         ua_status s = ua_model_gradient(m, NULL, 0, NULL); /* a family without one says so */
@@ -377,6 +390,15 @@ int cmd_eval(int argc, char **argv)
                 else if (dout == 1) cJSON_AddNullToObject(o, "y");
                 else cJSON_AddItemToObject(o, "y", cJSON_CreateDoubleArray(y + i * dout, (int)dout));
                 if (g) cJSON_AddItemToObject(o, "gradient", cJSON_CreateDoubleArray(g + i * din, (int)din));
+                if (sd) {
+                    cJSON_AddItemToObject(o, "std", cJSON_CreateDoubleArray(sd + i * dout, (int)dout));
+                    cJSON *iv = cJSON_AddArrayToObject(o, "interval95");
+                    for (size_t k = 0; iv && k < dout; k++) {
+                        double lh[2] = {y[i * dout + k] - z95 * sd[i * dout + k],
+                                        y[i * dout + k] + z95 * sd[i * dout + k]};
+                        cJSON_AddItemToArray(iv, cJSON_CreateDoubleArray(lh, 2));
+                    }
+                }
                 cJSON_AddItemToArray(arr, o);
             }
             ua_cli_print_json(arr);
@@ -384,12 +406,20 @@ int cmd_eval(int argc, char **argv)
             for (size_t i = 0; i < npts; i++)
                 for (size_t k = 0; k < din; k++)
                     printf("%.17g%c", g[i * din + k], k + 1 < din ? ' ' : '\n');
+        } else if (sd) {
+            for (size_t i = 0; i < npts; i++)
+                for (size_t k = 0; k < dout; k++) {
+                    double v = y[i * dout + k], e = sd[i * dout + k];
+                    printf("%.17g %.17g %.17g %.17g%c", v, e, v - z95 * e, v + z95 * e,
+                           k + 1 < dout ? ' ' : '\n');
+                }
         } else {
             for (size_t i = 0; i < npts; i++)
                 for (size_t k = 0; k < dout; k++)
                     printf("%.17g%c", y[i * dout + k], k + 1 < dout ? ' ' : '\n');
         }
     }
+    free(sd);
     free(g);
     free(y);
     free(xs.v);

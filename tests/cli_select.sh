@@ -51,6 +51,17 @@ expect_grep out.txt "holdout RMSE estimate" "the holdout estimate reported"
 expect_exit 2 "--compare with a named family" -- "$UA" fit --data tr.csv --family kernel --compare
 expect_grep err.txt "--compare goes with --family auto" "says why"
 
+# eval --std: the Gaussian-process standard deviation and the 95% interval y -+ 1.96 sd
+printf '0.1 0.2\n-0.7 1.1\n' | "$UA" eval k.st --std >std.txt 2>err.txt
+expect_le "$(awk '{ d1 = $3 - ($1 - 1.959963984540054 * $2); d2 = $4 - ($1 + 1.959963984540054 * $2);
+    if (d1 < 0) d1 = -d1; if (d2 < 0) d2 = -d2; if (!($2 > 0)) d1 = 1; m = d1 > m ? d1 : m; m = d2 > m ? d2 : m }
+    END { printf "%.3g", m }' std.txt)" 1e-12 "interval = y -+ 1.96 sd, sd > 0"
+printf '0.1 0.2\n' | "$UA" eval k.st >y.txt
+expect_close "$(cut -d' ' -f1 std.txt | head -n 1)" "$(cat y.txt)" 1e-15 "eval --std: the same prediction"
+"$UA" fit --data tr.csv --family rf -o r.st >/dev/null 2>&1
+expect_exit 2 "rf has no predictive std" -- sh -c "printf '0 0\n' | '$UA' eval r.st --std"
+expect_grep err.txt "no predictive uncertainty" "says so"
+
 # bad values
 expect_exit 2 "--cv 1" -- "$UA" fit --data tr.csv --family kernel --cv 1
 expect_grep err.txt "--cv" "names --cv"

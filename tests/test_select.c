@@ -10,6 +10,7 @@
 #include "test_util.h"
 #include "core/internal.h"
 #include "kernel/internal.h"
+#include "ref/gp_ref.h"
 
 /* sqrt(mean(res^2)) of the closed-form LOO residuals of raw x (n, d), y (n,) at spec, lambda */
 static double loo_rmse(const ua_kernel_spec *s, const double *x, const double *y, size_t n,
@@ -293,6 +294,61 @@ static void test_thresholdout_noise(void **state)
     free(buf);
 }
 
+/* ---- predictive uncertainty ------------------------------------------------------------------ */
+
+/* Kernel ridge as a Gaussian process: the predictive mean and standard deviation at six points
+ * equal scikit-learn's GaussianProcessRegressor with kernel s2 RBF + WhiteKernel(s2 lambda) (the
+ * fixture of tests/gen/gp_ref.py, which also checks s2 maximises the marginal likelihood). The
+ * same through the engine (ua_model_predict_std), and a family without the hook says so. */
+static void test_gp_std_vs_sklearn(void **state)
+{
+    (void)state;
+    ua_kernel_options o;
+    ua_kernel_options_default(&o);
+    o.standardize = 0;
+    o.kernel.gamma = gp_gamma;
+    o.lambda = gp_lambda;
+    ua_kernel *m = NULL;
+    assert_int_equal(ua_kernel_fit(gp_x, gp_y, GP_N, GP_D, 1, &o, &m), UA_OK);
+    double mean[GP_NT], sd[GP_NT];
+    assert_int_equal(ua_kernel_predict(m, gp_xt, GP_NT, mean), UA_OK);
+    assert_int_equal(ua_kernel_predict_std(m, gp_xt, GP_NT, sd), UA_OK);
+    for (size_t i = 0; i < GP_NT; i++) {
+        print_message("x%zu: mean %.15g (sklearn %.15g), sd %.15g (sklearn %.15g)\n", i, mean[i],
+                      gp_mean[i], sd[i], gp_std[i]);
+        assert_true(fabs(mean[i] - gp_mean[i]) <= 1e-10 * (1 + fabs(gp_mean[i])));
+        assert_true(fabs(sd[i] - gp_std[i]) <= 1e-9 * gp_std[i]);
+    }
+    ua_kernel_free(m);
+    /* through the engine, with standardisation: sd scales with the target (y -> 10 y + 3) */
+    double y10[GP_N];
+    for (size_t i = 0; i < GP_N; i++) y10[i] = 10 * gp_y[i] + 3;
+    ua_problem *p1 = NULL, *p2 = NULL;
+    assert_int_equal(ua_problem_samples(gp_x, gp_y, GP_N, GP_D, 1, &p1), UA_OK);
+    assert_int_equal(ua_problem_samples(gp_x, y10, GP_N, GP_D, 1, &p2), UA_OK);
+    ua_options *op = NULL;
+    assert_int_equal(ua_family_options("kernel", &op), UA_OK);
+    assert_int_equal(ua_options_set(op, "gamma", "0.7"), UA_OK);
+    assert_int_equal(ua_options_set(op, "lambda", "0.05"), UA_OK);
+    ua_model *a = NULL, *b = NULL;
+    assert_int_equal(ua_fit(p1, "kernel", op, NULL, &a), UA_OK);
+    assert_int_equal(ua_fit(p2, "kernel", op, NULL, &b), UA_OK);
+    double sa[GP_NT], sb[GP_NT];
+    assert_int_equal(ua_model_predict_std(a, gp_xt, GP_NT, sa), UA_OK);
+    assert_int_equal(ua_model_predict_std(b, gp_xt, GP_NT, sb), UA_OK);
+    for (size_t i = 0; i < GP_NT; i++) assert_true(fabs(sb[i] - 10 * sa[i]) <= 1e-9 * sb[i]);
+    ua_model_free(a);
+    ua_model_free(b);
+    ua_options_free(op);
+    assert_int_equal(ua_family_options("rf", &op), UA_OK);
+    assert_int_equal(ua_fit(p1, "rf", op, NULL, &a), UA_OK);
+    assert_int_equal(ua_model_predict_std(a, gp_xt, GP_NT, sa), UA_EUNSUPPORTED);
+    ua_model_free(a);
+    ua_options_free(op);
+    ua_problem_free(p1);
+    ua_problem_free(p2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_lambda_on_all_rows),
         cmocka_unit_test(test_memory_plan),
         cmocka_unit_test(test_thresholdout_noise),
+        cmocka_unit_test(test_gp_std_vs_sklearn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

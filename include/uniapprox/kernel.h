@@ -157,6 +157,19 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
 void ua_kernel_free(ua_kernel *m);
 
 /*
+ * The Gaussian-process predictive standard deviation at x (n, d), sd (n, k) in target units:
+ * KRR read as the GP with prior covariance s^2 k and noise variance s^2 lambda (Rasmussen &
+ * Williams 2006, 2.2), s^2 = y^T (K + lambda I)^-1 y / n per output column (the marginal
+ * likelihood's maximiser at the fitted lambda, computed in standardised units when the fit
+ * standardised), so sd^2 = s^2 (k(x, x) - k_x^T (K + lambda I)^-1 k_x + lambda): the variance of
+ * a new observation (the noise included). NNGP / NTK kernels give the network's infinite-width
+ * posterior. Exact models of regression only: UA_EUNSUPPORTED for classifiers and Nyström;
+ * UA_EINVAL when the n x n matrix would need more than half of the memory. O(m^3 / 3 + n m^2)
+ * for m stored points (the factor is formed per call). src/kernel/variance.c.
+ */
+ua_status ua_kernel_predict_std(const ua_kernel *m, const double *x, size_t n, double *sd);
+
+/*
  * Predictions at x (n, d) in the original units: y (n, dout) with dout = k for regression and 1
  * for classification (the label of the largest score). Errors: UA_EINVAL (NULL with n > 0),
  * UA_ENOMEM. O(n m d) for m stored points (training rows or landmarks). Thread-safe.

@@ -70,6 +70,13 @@ typedef struct {
 ua_status ua_cross_validate(const ua_problem *p, const char *family, const ua_options *o,
                             size_t K, uint64_t seed, ua_cv_result *out, ua_metrics *per_fold);
 
+/* Predictive standard deviations sd (n, dout) at x (n, din), in target units, where the model's
+ * family has them (the kernel family's Gaussian-process variance: uniapprox/kernel.h,
+ * ua_kernel_predict_std); a prediction interval of level 1 - a is y +- z_{1-a/2} sd under the
+ * Gaussian predictive. Errors: UA_EUNSUPPORTED (the family or this model has none: the message
+ * says which), UA_EINVAL, UA_ENOMEM. src/model/predict_std.c. */
+ua_status ua_model_predict_std(const ua_model *m, const double *x, size_t n, double *sd);
+
 /* Sets the threads of every parallel part (OpenMP regions and OpenBLAS) for this process:
  * n >= 1. Families without a threads option of their own obey it; returns the previous OpenMP
  * maximum. */

@@ -25,6 +25,11 @@ static ua_status k_predict(const void *state, const double *x, size_t n, double 
     return ua_kernel_predict(state, x, n, y);
 }
 
+static ua_status k_predict_std(const void *state, const double *x, size_t n, double *sd)
+{
+    return ua_kernel_predict_std(state, x, n, sd);
+}
+
 static void k_dims(const void *state, size_t *din, size_t *dout)
 {
     const ua_kernel *m = state;
@@ -253,5 +258,6 @@ const ua_family ua_family_kernel = {
     .describe = k_describe,
     .dims = k_dims,
     .bounds = &ua_kernel_bounds,
+    .predict_std = k_predict_std,
     .influence = ua_kernel_influence,
 };

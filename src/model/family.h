@@ -144,6 +144,13 @@ typedef struct ua_family {
      * ua_model_compress (src/model/compress.c). */
     ua_status (*compress)(const void *state, const ua_compress_options *o, void **out,
                           ua_compress_report *rep);
+
+    /* Optional (NULL: no predictive uncertainty). sd (n, dout): the predictive standard
+     * deviation of a new observation at x (n, din), in target units (the kernel family: the
+     * Gaussian-process posterior with its noise, uniapprox/kernel.h ua_kernel_predict_std).
+     * UA_EUNSUPPORTED for a model of the family that has none (the message says why). Called by
+     * ua_model_predict_std (uniapprox/metrics.h). */
+    ua_status (*predict_std)(const void *state, const double *x, size_t n, double *sd);
 } ua_family;
 
 /*
