@@ -64,6 +64,10 @@ int cmd_influence(int argc, char **argv)
     if (!rc) {
         size_t yc = ua_dataset_cols(ds) - 1;
         if (ycol && (s = ua_dataset_column(ds, ycol, &yc))) rc = ua_cli_fail("influence", s);
+        else if (!ycol && ua_dataset_cols(ds) <= d)
+            rc = ua_cli_usage("influence", "%s has %zu columns, the model's %zu inputs and no "
+                              "target: give the training rows with their target (the last "
+                              "column, or --y-col)", data, ua_dataset_cols(ds), d);
         y = malloc(n * sizeof *y);
         infl = malloc(n * sizeof *infl);
         order = malloc(n * sizeof *order);

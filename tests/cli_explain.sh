@@ -77,5 +77,8 @@ expect_exit 0 "influence text" -- "$UA" influence k.safetensors --data train.csv
 expect_grep out.txt "exact leave-one-out" "the text says how it was computed"
 expect_exit 2 "influence with other rows" -- "$UA" influence k.safetensors --data minus.csv --at 0.1,0.2
 expect_exit 2 "influence --at NaN" -- "$UA" influence k.safetensors --data train.csv --at nan,0.2
+cut -d, -f1,2 train.csv >inputs.csv
+expect_exit 2 "influence without a target column" -- "$UA" influence k.safetensors --data inputs.csv --at 0.1,0.2
+expect_grep err.txt "no target" "the message says the target is missing"
 expect_exit 2 "influence of a cheb model" -- "$UA" influence exp.safetensors --data train.csv --at 0.5 --x-col a --y-col y
 finish
