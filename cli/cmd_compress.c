@@ -232,6 +232,10 @@ int cmd_compress(int argc, char **argv)
         ua_problem_train(test, &x, &y, &n);
         if ((s = rmse_rows(m, x, y, n, k, &te0)) || (s = rmse_rows(c, x, y, n, k, &te1))) { rc = ua_cli_fail("compress", s); goto done; }
     }
+    char num[40];
+    if (train) snprintf(num, sizeof num, "%.17g", tr1), s = ua_model_set_meta(c, "train_rmse", num);
+    if (!s && test) snprintf(num, sizeof num, "%.17g", te1), s = ua_model_set_meta(c, "test_rmse", num);
+    if (s) { rc = ua_cli_fail("compress", s); goto done; }
     if ((s = ua_model_save(c, output))) { rc = ua_cli_fail_output("compress", s); goto done; }
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "model", path);

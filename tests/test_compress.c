@@ -103,6 +103,8 @@ static void test_lowrank_exact_at_rank(void **state)
 {
     (void)state;
     ua_model *m = rank_net(3, 0);
+    assert_int_equal(ua_model_set_meta(m, "test_rmse", "0.5"), UA_OK);
+    assert_int_equal(ua_model_set_meta(m, "hidden", "16x16"), UA_OK);
     ua_compress_options o;
     ua_compress_options_default(&o);
     o.method = UA_COMPRESS_LOWRANK;
@@ -117,6 +119,10 @@ static void test_lowrank_exact_at_rank(void **state)
     /* 3*16 + 16 + (16*3 + 3*16) + 16 + 16 + 1 numbers: layer 0 (16x3) at rank 3 stays dense */
     assert_int_equal(rep.params_after, 48 + 16 + 96 + 16 + 16 + 1);
     assert_int_equal(rep.bytes_after, rep.params_after * 8);
+    /* the copy keeps what the original is (options) but not what was measured on it */
+    assert_null(ua_model_meta(c, "test_rmse"));
+    assert_string_equal(ua_model_meta(c, "hidden"), "16x16");
+    assert_string_equal(ua_model_meta(c, "compress"), "lowrank");
     double *x = points(2000, 11);
     ASSERT_LE(rel_diff(c, m, x, 2000), 1e-13);
     /* one rank less loses a singular value that is not small */

@@ -284,6 +284,7 @@ ua_status ua_mlp_compress(const void *state, const ua_compress_options *o, void 
     ua_status s = ua_mlp_clone(m0, &m);
     if (s) return s;
     ua_mlp_fold_multipliers(m);
+    m->test_rmse = NAN; /* the original's measurement, not the compressed network's */
     m->comp = ua_calloc(1, sizeof *m->comp);
     if (!m->comp) { ua_mlp_free(m); return UA_ENOMEM_ERR(sizeof *m->comp); }
     m->comp->method = o->method;

@@ -61,6 +61,18 @@ static ua_status check(const ua_compress_options *o, size_t d, size_t k)
     return UA_OK;
 }
 
+/* Keys of the metadata that hold a measurement of the model (docs/model-file.md): errors,
+ * RMSEs, the verdict, the constructor's estimate. A compressed copy must not inherit them. */
+static int measured_key(const char *k)
+{
+    static const char *const prefix[] = { "max_", "rms_", "train_", "test_", "loo_", "val_",
+                                          "tol_ratio", "verdict", "estimated_err", "check_points",
+                                          "scale" };
+    for (size_t i = 0; i < sizeof prefix / sizeof prefix[0]; i++)
+        if (!strncmp(k, prefix[i], strlen(prefix[i]))) return 1;
+    return 0;
+}
+
 ua_status ua_model_compress(const ua_model *m, const ua_compress_options *o, ua_model **out,
                             ua_compress_report *rep)
 {
@@ -92,6 +104,7 @@ ua_status ua_model_compress(const ua_model *m, const ua_compress_options *o, ua_
     for (size_t i = 0; i < ua_model_meta_count(m); i++) {
         const char *key, *value;
         ua_model_meta_at(m, i, &key, &value);
+        if (measured_key(key)) continue; /* the original's errors are not the copy's */
         ua_model_set_meta(c, key, value); /* reserved keys are refused: the wrap has them */
     }
     ua_clear_error();
