@@ -98,8 +98,10 @@ expect_exit 2 "no such column" -- "$UA" fit --family mlp --data d.csv --y-col no
 expect_grep err.txt "nope" "missing column named"
 expect_exit 2 "too few rows for validation" -- "$UA" fit --family mlp --data ragged.csv --x-col a --y-col b 2>/dev/null
 printf 'a,b,y\n1,2,3\n4,5,6\n7,8,9\n' >tiny.csv
-expect_exit 2 "validation fraction leaves < 2 rows" -- "$UA" fit --family mlp --data tiny.csv
+expect_exit 2 "validation fraction leaves < 2 rows" -- "$UA" fit --family mlp --data tiny.csv --val-frac 0.1
 expect_grep err.txt "validation" "the validation problem is explained"
+# below 50 rows the defaults hold out nothing and use L-BFGS (docs/mlp.md, "Small data")
+expect_exit 0 "3 rows fit with the small-data defaults" -- "$UA" fit --family mlp --data tiny.csv
 expect_exit 2 "bad activation" -- "$UA" fit --family mlp --data d.csv --activation swish
 expect_exit 2 "bad hidden" -- "$UA" fit --family mlp --data d.csv --hidden 64xx
 
