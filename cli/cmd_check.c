@@ -64,7 +64,7 @@ static const char help[] =
 static int problem_for(const char *path, const ua_model *m, const char *against,
                        ua_cli_problem_args *pa, ua_problem **p)
 {
-    if (pa->data || pa->split_dir || pa->targets || pa->graphs || pa->test_graphs)
+    if (pa->data || pa->split_dir || pa->targets || pa->graphs || pa->test_graphs || pa->pde)
         return ua_cli_problem_build("check", pa, p);
     size_t d;
     const double *lo, *hi;
@@ -93,6 +93,9 @@ static int problem_for(const char *path, const ua_model *m, const char *against,
         return s ? ua_cli_fail("check", s) : 0;
     }
     ua_status s = ua_model_problem(m, p);
+    if (s == UA_EUNSUPPORTED && ua_model_kind(m) == UA_PROBLEM_PDE)
+        return ua_cli_usage("check", "%s: a pde model is measured against its problem's "
+                            "solution: give --pde FILE (docs/pde.md)", path);
     if (s == UA_EUNSUPPORTED && ua_model_kind(m) == UA_PROBLEM_GRAPHS)
         return ua_cli_usage("check", "%s: a graph model is measured on graphs: give --graphs "
                             "FILE (JSON lines, docs/graph.md)", path);
@@ -198,6 +201,7 @@ int cmd_check(int argc, char **argv)
                                      !strcmp(popts[i].name, "targets") ||
                                      !strcmp(popts[i].name, "graphs") ||
                                      !strcmp(popts[i].name, "test-graphs") ||
+                                     !strcmp(popts[i].name, "pde") ||
                                      !strcmp(popts[i].name, "test-targets")))
             opts[nopts++] = popts[i];
     const char *split = NULL;

@@ -37,6 +37,13 @@ if "$CC" -std=c99 -O2 -o u main.c u.c -lm 2>cc.txt; then
     expect_close "$c" "$v" 1e-13 "the export agrees with eval"
 else fail "the export compiles"; cat cc.txt >&2; fi
 
+# check measures again, against the problem file's solution (the model does not hold it)
+expect_exit 2 "check without --pde" -- "$UA" check poisson.uam
+expect_grep err.txt "give --pde FILE" "check says what it needs"
+expect_exit 0 "check --pde" -- "$UA" check poisson.uam --pde "$EX/poisson.json" --points 5000 --json
+max2=$(json_num out.txt max_abs_err)
+expect_le "$max2" 0.05 "check: max error against the exact solution"
+
 # malformed problem files and conflicting options: exit 2 with a message
 printf '{"space": {"x": [1, 0]}}' >bad1.json
 expect_exit 2 "a box with a > b" -- "$UA" fit --pde bad1.json

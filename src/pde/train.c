@@ -179,6 +179,16 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
     if (ncand < nint) return UA_ERR(UA_EINVAL, "--resample-candidates %zu is below --num-domain "
                                     "%zu", ncand, nint);
 
+    /* the work space keeps every layer's jets of every training point: refuse what cannot fit
+     * before allocating (points x channels x widths x (A, Z, gradients) doubles) */
+    double wsum = 2 * (double)s->d + 2;
+    for (size_t l = 0; l < nh; l++) wsum += 3 * (double)hidden[l];
+    double npts = (double)nint + (double)s->nconds * (double)(nbnd > ninit ? nbnd : ninit);
+    double bytes = 8.0 * npts * (double)(1 + s->d + s->npairs) * wsum;
+    if (bytes > 16.0 * 1024 * 1024 * 1024)
+        return UA_ERR(UA_EINVAL, "pde fit: %.0f training points with --hidden %s need about "
+                      "%.3g GiB of jets (at most 16): reduce --num-domain, --num-boundary or "
+                      "--hidden", npts, ua_options_get(o, "hidden"), bytes / 1073741824.0);
     ua_pde_net *net = calloc(1, sizeof *net);
     if (!net) return UA_ENOMEM_ERR(sizeof *net);
     st = ua_pde_net_init(net, s->d, s->lo, s->hi, act, arch, m, hidden, nh);
