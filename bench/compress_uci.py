@@ -120,12 +120,66 @@ def median5(f):
     return sorted(f() for _ in range(5))[2]
 
 
+DRIVER = r"""
+#define _POSIX_C_SOURCE 199309L
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+double f(const double *x);
+int main(int argc, char **argv)
+{
+    int d = atoi(argv[2]), n = 0, cap = 1 << 16;
+    double *x = malloc(sizeof(double) * (size_t)cap * d), v, sink = 0;
+    FILE *in = fopen(argv[1], "r");
+    while (n < cap && fscanf(in, "%lf", &v) == 1) { x[n / d * d + n % d] = v; n++; }
+    n /= d;
+    struct timespec a, b;
+    long reps = 0;
+    double t;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    do {
+        for (int i = 0; i < n; i++) sink += f(x + (size_t)i * d);
+        reps++;
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        t = (b.tv_sec - a.tv_sec) + 1e-9 * (b.tv_nsec - a.tv_nsec);
+    } while (t < 0.1);
+    printf("%.6g %g\n", 1e9 * t / reps / n, sink);
+    return 0;
+}
+"""
+
+
+def export_speed(models, xt):
+    """ns per row of each model's exported C (double), compiled with cc -O2; the programs run in
+    alternating rounds, the median of 5 each."""
+    rows = os.path.join(WORK, "rows.txt")
+    np.savetxt(rows, xt)
+    drv = os.path.join(WORK, "driver.c")
+    with open(drv, "w") as fh:
+        fh.write(DRIVER)
+    progs = []
+    for i, m in enumerate(models):
+        c = os.path.join(WORK, "exp%d.c" % i)
+        subprocess.run([UA, "export", m, "-o", c, "--name", "f"], check=True,
+                       stderr=subprocess.DEVNULL)
+        exe = os.path.join(WORK, "exp%d" % i)
+        subprocess.run(["cc", "-std=c99", "-O2", "-o", exe, c, drv, "-lm"], check=True)
+        progs.append(exe)
+    times = [[] for _ in progs]
+    for _ in range(5):
+        for i, exe in enumerate(progs):
+            out = subprocess.run([exe, rows, str(xt.shape[1])], capture_output=True, text=True)
+            times[i].append(float(out.stdout.split()[0]))
+    return [sorted(t)[2] for t in times]
+
+
 rows_c, rows_t, rows_d, rows_h = [], [], [], []
 for name in SETS:
     (train, test), xt, yt = split_csv(name)
     teacher = os.path.join(WORK, name + "_teacher.safetensors")
     fit = run("fit", "--data", train, "--test-data", test, "--family", "mlp", "-o", teacher)
     t_rmse = fit.get("test_rmse")
+    compressed = []
     for meth, extra in (("lowrank", ["--rank", "8"]),
                         ("lowrank", ["--rank", "8", "--epochs", "20"]),
                         ("lowrank", ["--rank", "16", "--epochs", "20"]),
@@ -134,10 +188,14 @@ for name in SETS:
         out = os.path.join(WORK, "%s_%s.safetensors" % (name, meth))
         r = run("compress", teacher, "-o", out, "--method", meth, *extra, "--data", train,
                 "--target-data", test)
+        compressed.append(out)
         label = meth + (" " + " ".join(extra) if extra else "")
         rows_c.append((name, label, r["bytes_before"], r["bytes_after"], r["test_rmse_before"],
                        r["test_rmse_after"], r["rmse_vs_original"],
                        r["predict_ns_per_row_before"], r["predict_ns_per_row_after"]))
+    speeds = export_speed([teacher] + compressed, xt)
+    for i in range(len(compressed)):
+        rows_c[len(rows_c) - len(compressed) + i] += (speeds[0], speeds[1 + i])
     # PyTorch's tools on the same network
     net, t = torch_net(teacher)
     base = torch_predict(net, t, xt)
@@ -163,7 +221,17 @@ for name in SETS:
         out = os.path.join(WORK, "%s_student.safetensors" % name)
         r = run("distill", teacher, "-o", out, "--family", fam, *extra, "--data", train,
                 "--target-data", test, "--points", "4000")
-        rows_d.append((name, fam + " " + " ".join(extra), r["rmse_vs_teacher"],
+        rows_d.append((name, "mlp 64x64 -> " + fam + " " + " ".join(extra), r["rmse_vs_teacher"],
+                       r["student_test_rmse"], r["teacher_test_rmse"]))
+    # a kernel teacher (exact kernel ridge; concrete only: power-plant's 8,600 rows would need
+    # Nystrom) into a small mlp
+    if name == "concrete":
+        kt = os.path.join(WORK, name + "_kernel.safetensors")
+        run("fit", "--data", train, "--test-data", test, "--family", "kernel", "-o", kt)
+        out = os.path.join(WORK, "%s_kstudent.safetensors" % name)
+        r = run("distill", kt, "-o", out, "--family", "mlp", "--hidden", "16x16", "--data", train,
+                "--target-data", test, "--points", "4000")
+        rows_d.append((name, "kernel -> mlp --hidden 16x16", r["rmse_vs_teacher"],
                        r["student_test_rmse"], r["teacher_test_rmse"]))
     # hidden-layer matching: a deep narrow student with and without the hint, three point seeds
     for w in ("0", "0.1", "1"):
@@ -178,16 +246,16 @@ for name in SETS:
 
 print("## Compression of the default mlp (64x64 ReLU, float32), UCI split 0\n")
 print("| data | method | bytes before | bytes after | size ratio | test RMSE before | after | "
-      "RMSE vs original | predict ns/row before | after |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+      "RMSE vs original | predict ns/row before | after | exported C ns/row before | after |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows_c:
-    print("| %s | uniapprox %s | %d | %d | %.3f | %.4g | %.4g | %.3g | %.0f | %.0f |"
-          % (r[0], r[1], r[2], r[3], r[3] / r[2], r[4], r[5], r[6], r[7], r[8]))
+    print("| %s | uniapprox %s | %d | %d | %.3f | %.4g | %.4g | %.3g | %.0f | %.0f | %.0f | %.0f |"
+          % (r[0], r[1], r[2], r[3], r[3] / r[2], r[4], r[5], r[6], r[7], r[8], r[9], r[10]))
 for r in rows_t:
-    print("| %s | PyTorch %s | %d | %d | %.3f | %.4g | %.4g | %.3g | %.0f | %.0f |"
+    print("| %s | PyTorch %s | %d | %d | %.3f | %.4g | %.4g | %.3g | %.0f | %.0f | - | - |"
           % (r[0], r[1], r[2], r[3], r[3] / r[2], r[4], r[5], r[6], r[7], r[8]))
-print("\n## Distillation of the same network (points: 4000 resampled training inputs)\n")
-print("| data | student | RMSE vs teacher | student test RMSE | teacher test RMSE | ratio |")
+print("\n## Distillation (points: 4000 resampled training inputs)\n")
+print("| data | teacher -> student | RMSE vs teacher | student test RMSE | teacher test RMSE | ratio |")
 print("|---|---|---|---|---|---|")
 for r in rows_d:
     print("| %s | %s | %.4g | %.4g | %.4g | %.3f |" % (r[0], r[1], r[2], r[3], r[4], r[3] / r[4]))
