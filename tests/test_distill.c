@@ -124,6 +124,41 @@ static void test_mlp_same_size(void **state)
     ua_model_free(t);
 }
 
+/* mlp -> chebnd: a small tanh network is analytic, so the low-rank Chebyshev student samples
+ * it on its own grids and reproduces it to near rounding (the report's sampled maximum and an
+ * independent one). */
+static void test_mlp_to_chebnd(void **state)
+{
+    (void)state;
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    o.nhidden = 1;
+    o.hidden[0] = 4;
+    o.act = UA_ACT_TANH;
+    o.dtype = UA_MLP_F64;
+    ua_mlp *m;
+    assert_int_equal(ua_mlp_alloc(2, 1, &o, &m), UA_OK);
+    size_t P = ua_mlp_nparams(m);
+    double *p = malloc(P * sizeof *p);
+    uint64_t sd = 8;
+    for (size_t i = 0; i < P; i++) p[i] = 0.8 * rnd(&sd);
+    assert_int_equal(ua_mlp_set_params(m, p), UA_OK);
+    free(p);
+    double lo[2] = { -1, -1 }, hi[2] = { 1, 1 };
+    ua_model *t, *s = NULL;
+    assert_int_equal(ua_model_wrap_box("mlp", m, NULL, 2, lo, hi, &t), UA_OK);
+    ua_distill_report rep;
+    ua_status st = ua_distill(t, "chebnd", NULL, NULL, NULL, &s, &rep);
+    assert_true(st == UA_OK || st == UA_ENOTRESOLVED);
+    assert_string_equal(rep.problem, "function");
+    print_message("tanh 2-4-1 -> chebnd: sampled max %.3g, teacher rms %.3g\n", rep.max_abs,
+                  rep.teacher_rms);
+    ASSERT_LE(rep.max_abs, 1e-10 * rep.teacher_rms);
+    ASSERT_LE(max_diff(s, t, 4000), 1e-10 * rep.teacher_rms);
+    ua_model_free(s);
+    ua_model_free(t);
+}
+
 /* A teacher fitted on samples has no box: its training inputs (jittered) are the points. */
 static void test_samples_teacher_needs_data(void **state)
 {
@@ -252,6 +287,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chebnd_to_chebnd_exact),
         cmocka_unit_test(test_mlp_same_size),
+        cmocka_unit_test(test_mlp_to_chebnd),
         cmocka_unit_test(test_samples_teacher_needs_data),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_match_hidden),
