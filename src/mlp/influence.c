@@ -30,6 +30,7 @@
 #include "core/internal.h"
 #include "model/family.h"
 #include "internal.h"
+#include "influence.h"
 
 #define UA_MLP_INFL_EXACT_MAX 5000
 
@@ -51,6 +52,13 @@ static void row_jacobian(const ua_mlp *m, ua_mlp_work *w, void *gt, const double
 ua_status ua_mlp_influence(const void *state, const double *X, const double *y, size_t n,
                            size_t d, const double *x, double *infl, int *exact)
 {
+    return ua_mlp_influence_limit(state, X, y, n, d, x, infl, exact, UA_MLP_INFL_EXACT_MAX);
+}
+
+ua_status ua_mlp_influence_limit(const void *state, const double *X, const double *y, size_t n,
+                                 size_t d, const double *x, double *infl, int *exact,
+                                 size_t exact_max)
+{
     const ua_mlp *m = state;
     if (m->opt.task == UA_TASK_CLASSIFY)
         return UA_ERR(UA_EUNSUPPORTED, "influence: an mlp classifier is not supported (only "
@@ -59,7 +67,7 @@ ua_status ua_mlp_influence(const void *state, const double *X, const double *y, 
         return UA_ERR(UA_EUNSUPPORTED, "influence: the model has %zu outputs (one is needed)", m->k);
     if (d != m->d) return UA_ERR(UA_EINVAL, "influence: the data has %zu inputs, the model %zu", d, m->d);
     size_t P = m->nparams, small = n < P ? n : P;
-    int dense = small <= UA_MLP_INFL_EXACT_MAX && (double)n * (double)P * 8.0 <= 0.25 * ua_phys_memory();
+    int dense = small <= exact_max && (double)n * (double)P * 8.0 <= 0.25 * ua_phys_memory();
     ua_mlp_work w;
     ua_status st = m->ops->work_alloc(m, 1, &w);
     if (st) return st;
