@@ -22,6 +22,7 @@ static const struct {
     { "influence", cmd_influence, "the training rows with the largest influence on a prediction" },
     { "info", cmd_info, "describe a model: family, domain, pieces, errors, options" },
     { "lipschitz", cmd_lipschitz, "prove a network's local Lipschitz constant and output range on a box" },
+    { "libm", cmd_libm, "generate a float32 libm function (expf, logf, ...) as C and check it over every float" },
     { "list", cmd_list, "list the families, built-in targets and the choices of their options" },
     { "plot", cmd_plot, "draw the target, the approximant and the error to PNG or SVG" },
     { "report", cmd_report, "write a self-contained HTML page: plots, measured errors, options" },

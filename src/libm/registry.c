@@ -6,6 +6,14 @@
 static const ua_libm_func *const registry[] = {
     &ua_libm_cosf,
     &ua_libm_erff,
+    &ua_libm_exp10f,
+    &ua_libm_exp2f,
+    &ua_libm_expf,
+    &ua_libm_expm1f,
+    &ua_libm_log10f,
+    &ua_libm_log1pf,
+    &ua_libm_log2f,
+    &ua_libm_logf,
     &ua_libm_sinf,
     &ua_libm_tanhf,
     NULL /* the generators, sorted; one line each (see internal.h) */

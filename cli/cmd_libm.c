@@ -1,0 +1,339 @@
+/* uniapprox libm — generate a complete float32 libm function as C (uniapprox/libm.h) and, with
+ * --check, compile it and check it at every float against the correctly rounded MPFR value
+ * (uniapprox/exhaustive.h). */
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#include "cli.h"
+#include "uniapprox/exhaustive.h"
+#include "uniapprox/libm.h"
+
+static const char help[] =
+    "usage: uniapprox libm NAME -o FILE.c [--name C_NAME] [--vector] [--check [--range LO:HI]]\n"
+    "       uniapprox libm --list\n"
+    "\n"
+    "Writes a complete float32 function NAME (a C99 libm name such as expf or logf) as one\n"
+    "standalone C file: special inputs, range reduction, a core polynomial found now by the\n"
+    "minimax family on the reduced interval, reconstruction, all in double with one rounding\n"
+    "to float. --list shows the functions and how each is built.\n"
+    "\n"
+    "With --check the file is compiled (cc -O2 -ffp-contract=off) and the function is called at\n"
+    "every float (all 2^32 bit patterns: every finite float, +-Inf, and every NaN) or at every\n"
+    "float of --range, and compared with the correctly rounded value of the MPFR reference:\n"
+    "max error in ULPs, the count not correctly rounded, and special-value mismatches (a NaN,\n"
+    "Inf or signed zero where the correctly rounded result has none, or the other way round,\n"
+    "and any mismatch at +-0, +-Inf, NaN, the subnormal and normal boundaries and the overflow\n"
+    "/ underflow thresholds). Exit 1 when the max error exceeds 1 ULP or a special value\n"
+    "mismatches.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE    the C file (written atomically); required\n"
+    "  --name C_NAME        the C name of the function (default: NAME)\n"
+    "  --vector             also write C_NAME_v(const float *x, float *y, size_t n): the same\n"
+    "                       computation vectorized for AVX-512F / AVX2 / the baseline, chosen\n"
+    "                       at run time\n"
+    "  --check              compile and check, as above (all floats: minutes)\n"
+    "  --range LO:HI        with --check: only the floats of [LO, HI]\n"
+    "  --threads N          with --check: threads (default: all cores)\n"
+    "  --list               list the functions\n"
+    "  --json               with --check: the result as one JSON object\n";
+
+static int list_funcs(void)
+{
+    for (size_t i = 0; i < ua_libm_count(); i++) {
+        const ua_libm_func *f = ua_libm_at(i);
+        printf("%-8s %-10s %s\n", f->libm_name, f->reference, f->summary);
+    }
+    return ua_cli_flush_stdout("libm");
+}
+
+static int bad_name(const char *name)
+{
+    char buf[1024] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < ua_libm_count() && len < sizeof buf - 16; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? " " : "",
+                                ua_libm_at(i)->libm_name);
+    return ua_cli_usage("libm", "unknown function '%s'; available: %s", name, buf);
+}
+
+/* Writes the generated C to a temporary file beside path and renames it into place. */
+static int write_source(const ua_libm_func *f, const ua_libm_options *opt, const char *path)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16);
+    if (!tmp) return ua_cli_error("libm", UA_EXIT_FAIL, "out of memory");
+    snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return ua_cli_error("libm", UA_EXIT_OUTPUT, "cannot write '%s': %s", path, strerror(e));
+    }
+    ua_cli_remove_on_signal(NULL, tmp);
+    FILE *out = fdopen(fd, "w");
+    if (!out) {
+        close(fd);
+        unlink(tmp);
+        ua_cli_remove_on_signal(NULL, NULL);
+        free(tmp);
+        return ua_cli_error("libm", UA_EXIT_OUTPUT, "cannot write '%s'", path);
+    }
+    ua_status s = f->emit(out, opt);
+    int werr = fclose(out) != 0;
+    int rc = UA_EXIT_OK;
+    if (s) {
+        unlink(tmp);
+        rc = ua_cli_fail("libm", s);
+    } else if (werr || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        rc = ua_cli_error("libm", UA_EXIT_OUTPUT, "cannot write '%s': %s", path, strerror(e));
+    }
+    ua_cli_remove_on_signal(NULL, NULL);
+    free(tmp);
+    return rc;
+}
+
+/* Bitwise equality of float results, any NaN matching any NaN. */
+static int same(float a, float b)
+{
+    if (a != a || b != b) return a != a && b != b;
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+static float key_to_float(int64_t k) /* the order of ua_f32_count: -0 just below +0 */
+{
+    uint32_t u = k >= 0 ? (uint32_t)k : (uint32_t)(-1 - k) | 0x80000000u;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+/* The least float key in [a, b] whose reference value has pred true, for pred monotone
+ * (false ... true) over [a, b]; b + 1 when none. */
+static int64_t first_key(const ua_target *t, int64_t a, int64_t b, int (*pred)(float))
+{
+    float y;
+    int64_t lo = a, hi = b + 1;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (ua_exhaustive_ref_f32(t, key_to_float(mid), &y, NULL)) return b + 1;
+        if (pred(y)) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+static int is_pos_inf(float y) { return isinf(y) && y > 0; }
+static int is_nonzero(float y) { return y != 0 && !isnan(y); }
+static int is_normal_mag(float y) { return fabsf(y) >= FLT_MIN; }
+
+/*
+ * The special inputs: +-0, +-Inf, +-min subnormal, +-max subnormal, +-FLT_MIN, +-FLT_MAX, +-1,
+ * and for these increasing functions the thresholds found on the reference by bisection, with
+ * their neighbours: the first x whose result rounds to +Inf, the first whose result is not 0,
+ * the first whose result is normal. Counts outputs that differ bitwise (NaN ~ NaN) from the
+ * correctly rounded value; *n gets how many inputs were tried. Also every NaN input (2^24 - 2
+ * patterns) must give a NaN, counted in *nan_in_bad.
+ */
+static uint64_t check_specials(ua_f32_fn fn, const ua_target *t, float lo, float hi,
+                               uint64_t *n, uint64_t *nan_in_bad, int json)
+{
+    float xs[64];
+    size_t m = 0;
+    const float fixed[] = {0.0f, INFINITY, 0x1p-149f, 0x1.fffffcp-127f, FLT_MIN, FLT_MAX, 1.0f};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        xs[m++] = fixed[i];
+        xs[m++] = -fixed[i];
+    }
+    const int64_t kmin = -1 - 0x7f7fffff, kmax = 0x7f7fffff; /* -FLT_MAX .. FLT_MAX */
+    int64_t ks[3] = {first_key(t, kmin, kmax, is_pos_inf), first_key(t, kmin, kmax, is_nonzero),
+                     first_key(t, kmin, kmax, is_normal_mag)};
+    for (int j = 0; j < 3; j++)
+        if (ks[j] > kmin && ks[j] <= kmax) {
+            xs[m++] = key_to_float(ks[j] - 1);
+            xs[m++] = key_to_float(ks[j]);
+        }
+    uint64_t bad = 0;
+    *n = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (!(xs[i] >= lo && xs[i] <= hi)) continue;
+        float ref, y = fn(xs[i]);
+        if (ua_exhaustive_ref_f32(t, xs[i], &ref, NULL)) continue;
+        (*n)++;
+        if (!same(y, ref)) {
+            bad++;
+            if (!json)
+                fprintf(stderr, "uniapprox libm: special input %a: got %a, correctly rounded %a\n",
+                        (double)xs[i], (double)y, (double)ref);
+        }
+    }
+    *nan_in_bad = 0;
+    if (isinf(lo) && isinf(hi)) {
+        uint64_t nb = 0;
+#pragma omp parallel for reduction(+ : nb) schedule(static)
+        for (int64_t k = 0; k < (1 << 23); k++) {
+            for (uint32_t sgn = 0; sgn < 2; sgn++) {
+                uint32_t u = (sgn << 31) | 0x7f800000u | (uint32_t)k;
+                if (k == 0) continue; /* that is Inf */
+                float x;
+                memcpy(&x, &u, 4);
+                float y = fn(x);
+                nb += y == y;
+            }
+        }
+        *nan_in_bad = nb;
+        *n += 2 * ((1u << 23) - 1);
+    }
+    return bad;
+}
+
+static int run_check(const ua_libm_func *f, const char *cname, const char *path,
+                     const char *range, const char *threads_s, int json)
+{
+    float lo = -INFINITY, hi = INFINITY;
+    if (range) {
+        double a, b;
+        if (ua_cli_domain("libm", range, &a, &b)) return UA_EXIT_USAGE;
+        lo = (float)a;
+        hi = (float)b;
+        if ((double)lo < a) lo = nextafterf(lo, INFINITY);
+        if ((double)hi > b) hi = nextafterf(hi, -INFINITY);
+        if (!(lo <= hi)) return ua_cli_usage("libm", "no float lies in %s", range);
+    }
+    size_t threads = 0;
+    if (threads_s && (ua_cli_size(threads_s, &threads) || threads > 4096))
+        return ua_cli_usage("libm", "--threads '%s' must be a count (0 = all cores)", threads_s);
+    ua_target *t = NULL;
+    ua_compiled *so = NULL;
+    ua_status s;
+    void *sym;
+    if ((s = ua_target_parse(f->reference, NULL, 0, &t))) return ua_cli_fail("libm", s);
+    if ((s = ua_compile_c(path, NULL, &so)) || (s = ua_compiled_symbol(so, cname, &sym))) {
+        ua_target_free(t);
+        ua_compiled_free(so);
+        return ua_cli_fail("libm", s);
+    }
+    ua_f32_fn fn;
+    memcpy(&fn, &sym, sizeof fn);
+    if (threads) omp_set_num_threads((int)threads);
+    ua_exhaustive_options opt;
+    ua_exhaustive_options_default(&opt);
+    opt.threads = (int)threads;
+    ua_exhaustive_result r;
+    uint64_t count = ua_f32_count(lo, hi) + (isinf(lo) && isinf(hi) ? 2 * ((1u << 23) - 1) : 0);
+    if (!json)
+        fprintf(stderr, "uniapprox libm: checking %s at %llu floats...\n", cname,
+                (unsigned long long)count);
+    double t0 = omp_get_wtime();
+    s = ua_exhaustive_f32(fn, t, lo, hi, &opt, &r);
+    if (s) {
+        ua_target_free(t);
+        ua_compiled_free(so);
+        return ua_cli_fail("libm", s);
+    }
+    uint64_t nspec = 0, nan_in_bad = 0;
+    uint64_t spec_bad = check_specials(fn, t, lo, hi, &nspec, &nan_in_bad, json);
+    double secs = omp_get_wtime() - t0;
+    uint64_t special = r.n_nan_mismatch + r.n_inf_mismatch + spec_bad + nan_in_bad;
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "function", f->libm_name);
+        cJSON_AddStringToObject(o, "symbol", cname);
+        cJSON_AddStringToObject(o, "reference", f->reference);
+        cJSON_AddNumberToObject(o, "count", (double)count);
+        if (isfinite(r.max_ulp)) cJSON_AddNumberToObject(o, "max_ulp", r.max_ulp);
+        else cJSON_AddStringToObject(o, "max_ulp", "inf");
+        if (r.ntop) cJSON_AddNumberToObject(o, "max_ulp_at", r.top[0].x);
+        cJSON_AddNumberToObject(o, "not_correctly_rounded", (double)r.n_not_cr);
+        cJSON_AddNumberToObject(o, "over_1ulp", (double)r.n_over_1ulp);
+        cJSON_AddNumberToObject(o, "special_mismatches", (double)special);
+        cJSON_AddNumberToObject(o, "nan_mismatch", (double)r.n_nan_mismatch);
+        cJSON_AddNumberToObject(o, "inf_mismatch", (double)r.n_inf_mismatch);
+        cJSON_AddNumberToObject(o, "special_inputs_checked", (double)nspec);
+        cJSON_AddNumberToObject(o, "decided_by_mpfr", (double)r.n_mpfr);
+        cJSON_AddNumberToObject(o, "seconds", secs);
+        cJSON *w = cJSON_AddArrayToObject(o, "worst");
+        for (size_t i = 0; i < r.ntop; i++) {
+            cJSON *p = cJSON_CreateObject();
+            char hex[64];
+            snprintf(hex, sizeof hex, "%a", (double)r.top[i].x);
+            cJSON_AddStringToObject(p, "x", hex);
+            cJSON_AddNumberToObject(p, "err_ulp", r.top[i].err_ulp);
+            cJSON_AddItemToArray(w, p);
+        }
+        ua_cli_print_json(o);
+    } else {
+        printf("function  %s (%s), reference %s\n", cname, f->libm_name, f->reference);
+        printf("  floats checked        %llu%s\n", (unsigned long long)count,
+               isinf(lo) && isinf(hi) ? " (all 2^32 bit patterns)" : "");
+        if (r.ntop)
+            printf("  max error             %.6g ULP at x = %a\n", r.max_ulp, (double)r.top[0].x);
+        else
+            printf("  max error             %.6g ULP\n", r.max_ulp);
+        printf("  not correctly rounded %llu\n", (unsigned long long)r.n_not_cr);
+        printf("  over 1 ULP            %llu\n", (unsigned long long)r.n_over_1ulp);
+        printf("  special mismatches    %llu (NaN %llu, Inf %llu, special inputs %llu of %llu, "
+               "NaN inputs %llu)\n",
+               (unsigned long long)special, (unsigned long long)r.n_nan_mismatch,
+               (unsigned long long)r.n_inf_mismatch, (unsigned long long)spec_bad,
+               (unsigned long long)nspec, (unsigned long long)nan_in_bad);
+        printf("  time                  %.1f s\n", secs);
+    }
+    ua_target_free(t);
+    ua_compiled_free(so);
+    int rc = ua_cli_flush_stdout("libm");
+    if (rc) return rc;
+    if (!(r.max_ulp <= 1.0) || special)
+        return ua_cli_error("libm", UA_EXIT_FAIL, "%s: max error %.6g ULP, %llu special "
+                            "mismatches (goal: <= 1 ULP, none)", cname, r.max_ulp,
+                            (unsigned long long)special);
+    return UA_EXIT_OK;
+}
+
+int cmd_libm(int argc, char **argv)
+{
+    const char *output = NULL, *cname = NULL, *range = NULL, *threads = NULL;
+    int vector = 0, check = 0, list = 0, json = 0;
+    const ua_opt opts[] = {
+        { "output", 'o', 1, &output, NULL }, { "name", 0, 1, &cname, NULL },
+        { "vector", 0, 0, NULL, &vector },   { "check", 0, 0, NULL, &check },
+        { "range", 0, 1, &range, NULL },     { "threads", 0, 1, &threads, NULL },
+        { "list", 0, 0, NULL, &list },       { "json", 0, 0, NULL, &json },
+    };
+    char **pos = NULL;
+    size_t npos = 0;
+    int rc = ua_cli_parse("libm", argc, argv, opts, sizeof opts / sizeof opts[0], &pos, &npos);
+    if (rc == -1) {
+        free(pos);
+        fputs(help, stdout);
+        return ua_cli_flush_stdout("libm");
+    }
+    if (rc) {
+        free(pos);
+        return rc;
+    }
+    const char *name = npos ? pos[0] : NULL;
+    size_t np = npos;
+    free(pos);
+    if (list) {
+        if (np) return ua_cli_usage("libm", "--list takes no NAME");
+        return list_funcs();
+    }
+    if (np != 1) return ua_cli_usage("libm", "expected one NAME (uniapprox libm --list)");
+    const ua_libm_func *f = ua_libm_find(name);
+    if (!f) return bad_name(name);
+    if (!output) return ua_cli_usage("libm", "-o FILE.c is required");
+    if (range && !check) return ua_cli_usage("libm", "--range needs --check");
+    ua_libm_options opt = { cname, vector };
+    if ((rc = write_source(f, &opt, output))) return rc;
+    if (!check) return UA_EXIT_OK;
+    return run_check(f, cname ? cname : f->libm_name, output, range, threads, json);
+}

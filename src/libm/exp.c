@@ -1,0 +1,165 @@
+/* src/libm/exp.c — the exponential generators of `uniapprox libm`: exp2f, expf, exp10f, expm1f.
+ *
+ * Method (the table-driven reduction of Tang, "Table-driven implementation of the exponential
+ * function in IEEE floating-point arithmetic", ACM TOMS 15(2), 1989, with N = 32 as in glibc's
+ * float exponentials; everything in double, one rounding to float at the end):
+ *     b^x = 2^(x log2 b) = 2^(k/N) * b^r,   k = round(x N log2 b),   r = x - k log_b(2) / N,
+ * |r| <= log_b(2) / (2N) (plus the rounding of the product). 2^(k/N) = 2^(k div N) * T[k mod N]
+ * with T[i] = RN(2^(i/N)) from MPFR and the power of two added into the exponent field. r is
+ * formed by Cody-Waite: log_b(2)/N = C1 + C2 with C1 holding 40 bits, so k C1 is exact for
+ * |k| < 2^13 and c - k C1 is exact (Sterbenz) or nearly; for exp2, r = x - k/N is exact.
+ * b^r = 1 + r q(r), q the relative minimax polynomial of (b^r - 1)/r on the reduced interval,
+ * found at generation time by ua_libm_fit_core. The input is clamped (selects, no branch) to
+ * [LO, HI], outside which the float result is +0 or +Inf anyway, so that k stays small and the
+ * same code serves the vector loops; NaN passes through the clamps and the arithmetic.
+ * expm1: for |x| < 1/8, x q1(x) with q1 the minimax polynomial of expm1(x)/x (no cancellation);
+ * elsewhere (s - 1) + s r q(r), s = 2^(k/N), where e^x - 1 is at most 7.6 times more sensitive
+ * to the error of e^x than e^x itself. */
+#include <math.h>
+#include <mpfr.h>
+
+#include "core/internal.h"
+#include "libm/internal.h"
+
+#define EXP_N 32 /* table entries: 2^(i/32) */
+
+typedef enum { EXP_BASE2, EXP_BASEE, EXP_BASE10 } exp_base;
+
+typedef struct {
+    exp_base base;
+    const char *q_expr; /* (b^r - 1)/r */
+    double lo, hi;      /* the clamps: b^lo rounds to +0, b^hi to +Inf */
+    int degree;         /* of q */
+    int m1;             /* expm1 */
+} exp_spec;
+
+/* log_b(2) / N split for Cody-Waite: *c1 (40 leading bits), *c2 = RN(value - c1); also
+ * *inv = RN(N / log_b(2)). */
+static void cody_waite(exp_base base, double *c1, double *c2, double *inv)
+{
+    mpfr_t v, t;
+    mpfr_inits2(200, v, t, (mpfr_ptr)0);
+    if (base == EXP_BASEE) {
+        mpfr_const_log2(v, MPFR_RNDN); /* ln 2 */
+    } else if (base == EXP_BASE10) {
+        mpfr_set_ui(v, 2, MPFR_RNDN);
+        mpfr_log10(v, v, MPFR_RNDN); /* log10 2 */
+    } else {
+        mpfr_set_ui(v, 1, MPFR_RNDN);
+    }
+    mpfr_div_ui(v, v, EXP_N, MPFR_RNDN);
+    mpfr_ui_div(t, 1, v, MPFR_RNDN);
+    *inv = mpfr_get_d(t, MPFR_RNDN);
+    mpfr_set(t, v, MPFR_RNDN);
+    mpfr_prec_round(t, 40, MPFR_RNDZ);
+    *c1 = mpfr_get_d(t, MPFR_RNDN); /* exact: 40 bits */
+    mpfr_sub(t, v, t, MPFR_RNDN);
+    *c2 = mpfr_get_d(t, MPFR_RNDN);
+    mpfr_clears(v, t, (mpfr_ptr)0);
+}
+
+static ua_status emit_exp(FILE *out, const ua_libm_func *f, const exp_spec *sp,
+                          const ua_libm_options *opt)
+{
+    const char *cname = ua_libm_c_name(f, opt);
+    if (!out) return UA_ERR(UA_EINVAL, "libm %s: NULL output", f->libm_name);
+    if (!ua_libm_valid_c_name(cname))
+        return UA_ERR(UA_EINVAL, "libm %s: '%s' is not a C identifier", f->libm_name, cname);
+    double c1, c2, inv;
+    cody_waite(sp->base, &c1, &c2, &inv);
+    /* |r| <= (c1 + c2) / 2, widened by 1% for the rounding of c * inv and of the reduction */
+    double h = 0.505 * (c1 + c2);
+    double q[UA_LIBM_MAX_COEFFS], e_q = 0, q1[UA_LIBM_MAX_COEFFS], e_q1 = 0;
+    ua_status s = ua_libm_fit_core(sp->q_expr, -h, h, sp->degree, q, &e_q);
+    if (s) return s;
+    const int m1_degree = 8;
+    if (sp->m1 && (s = ua_libm_fit_core("expm1(x)/x", -0.125, 0.125, m1_degree, q1, &e_q1)))
+        return s;
+    double T[EXP_N], TL[EXP_N];
+    for (int i = 0; i < EXP_N; i++) ua_libm_exp2_split(i, EXP_N, &T[i], &TL[i]);
+
+    ua_libm_emit_head(out, f, cname);
+    fprintf(out, "/* 2^(i/%d) = T[i] + TL[i] to about 2^-107 (MPFR): the rounding error of a\n"
+                 " * double table alone (2^-54) would leave a few inputs not correctly rounded */\n",
+            EXP_N);
+    ua_libm_emit_table(out, "ua_T", T, EXP_N);
+    ua_libm_emit_table(out, "ua_TL", TL, EXP_N);
+    fprintf(out,
+            "\n/* core: q(r) ~ %s on [%a, %a], degree %d, double coefficients, relative error\n"
+            " * %.3g measured by the minimax fit (sampled). */\n",
+            sp->q_expr, -h, h, sp->degree, e_q);
+    if (sp->m1)
+        fprintf(out, "/* small |x| < 1/8: q1(x) ~ expm1(x)/x, degree %d, relative error %.3g. */\n",
+                m1_degree, e_q1);
+    fprintf(out, "static inline float %s_lane(float x)\n{\n", cname);
+    fprintf(out,
+            "    double c = x;\n"
+            "    c = c < %a ? %a : c; /* below: the float result is +0%s (also for -Inf) */\n"
+            "    c = c > %a ? %a : c; /* above: +Inf; NaN passes both selects */\n"
+            "    double z = c * %a + 0x1.8p52; /* k = round(c N log2 b) in the low bits */\n"
+            "    uint64_t ki = ua_d2u(z);\n"
+            "    double kd = z - 0x1.8p52;\n",
+            sp->lo, sp->lo, sp->m1 ? " (here: -1)" : "", sp->hi, sp->hi, inv);
+    if (sp->base == EXP_BASE2)
+        fprintf(out, "    double r = c - kd * %a; /* exact */\n", c1);
+    else
+        fprintf(out, "    double r = (c - kd * %a) - kd * %a; /* Cody-Waite */\n", c1, c2);
+    ua_libm_emit_horner(out, "q", "r", q, sp->degree);
+    fprintf(out,
+            "    /* 2^(k/%d) = sc (T + TL)[k mod %d], sc = 2^(k div %d) exactly (a normal double) */\n"
+            "    double sc = ua_u2d(((ki >> 5) + 1023) << 52);\n"
+            "    double s = ua_T[ki %% %d] * sc, sl = ua_TL[ki %% %d] * sc;\n",
+            EXP_N, EXP_N, EXP_N, EXP_N, EXP_N);
+    if (!sp->m1) {
+        fprintf(out, "    return ua_rnd2(s, sl + s * (r * q)); /* one rounding of the sum */\n}\n\n");
+    } else {
+        fprintf(out, "    double sm1 = s - 1.0, big = sl + s * (r * q);\n    double xd = x;\n");
+        int lead = q1[0] == 1.0; /* x q1(x) = x + x (x q1'(x)): x exact, added last */
+        ua_libm_emit_horner(out, "p", "xd", q1 + lead, m1_degree - lead);
+        fprintf(out,
+                "    int tiny = xd < 0.125 && xd > -0.125;\n"
+                "    /* tiny: x + x (x p'), one rounding; else (s - 1) + s r q, one rounding */\n"
+                "    float res = tiny ? %s : ua_rnd2(sm1, big);\n"
+                "    return xd == 0 ? x : res; /* -0 stays -0 */\n}\n\n",
+                lead ? "ua_rnd2(xd, xd * (xd * p))" : "ua_rnd2(0.0, xd * p)");
+    }
+    ua_libm_emit_entry_points(out, cname, opt);
+    return ferror(out) ? UA_ERR(UA_EIO, "libm %s: write error", f->libm_name) : UA_OK;
+}
+
+static const exp_spec spec_exp2f = {EXP_BASE2, "(2^x-1)/x", -152.0, 129.0, 5, 0};
+static const exp_spec spec_expf = {EXP_BASEE, "expm1(x)/x", -105.0, 89.5, 5, 0};
+static const exp_spec spec_exp10f = {EXP_BASE10, "(10^x-1)/x", -46.0, 39.0, 5, 0};
+static const exp_spec spec_expm1f = {EXP_BASEE, "expm1(x)/x", -40.0, 89.5, 5, 1};
+
+static ua_status emit_exp2f(FILE *out, const ua_libm_options *opt)
+{
+    return emit_exp(out, &ua_libm_exp2f, &spec_exp2f, opt);
+}
+static ua_status emit_expf(FILE *out, const ua_libm_options *opt)
+{
+    return emit_exp(out, &ua_libm_expf, &spec_expf, opt);
+}
+static ua_status emit_exp10f(FILE *out, const ua_libm_options *opt)
+{
+    return emit_exp(out, &ua_libm_exp10f, &spec_exp10f, opt);
+}
+static ua_status emit_expm1f(FILE *out, const ua_libm_options *opt)
+{
+    return emit_exp(out, &ua_libm_expm1f, &spec_expm1f, opt);
+}
+
+const ua_libm_func ua_libm_exp2f = {
+    "exp2f", "2^x = 2^(k/32) (1 + r q(r)), r = x - k/32 exact, 32-entry table, degree-5 q",
+    "2^x", emit_exp2f};
+const ua_libm_func ua_libm_expf = {
+    "expf", "e^x = 2^(k/32) (1 + r q(r)), Cody-Waite r = x - k ln2/32, 32-entry table, degree-5 q",
+    "exp(x)", emit_expf};
+const ua_libm_func ua_libm_exp10f = {
+    "exp10f",
+    "10^x = 2^(k/32) (1 + r q(r)), Cody-Waite r = x - k log10(2)/32, 32-entry table, degree-5 q",
+    "10^x", emit_exp10f};
+const ua_libm_func ua_libm_expm1f = {
+    "expm1f",
+    "e^x - 1: x q1(x) (degree 8) for |x| < 1/8, else (s - 1) + s r q(r) as expf",
+    "expm1(x)", emit_expm1f};

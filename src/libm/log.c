@@ -1,0 +1,202 @@
+/* src/libm/log.c — the logarithm generators of `uniapprox libm`: log2f, logf, log10f, log1pf.
+ *
+ * Method (the table-driven logarithm of Tang, "Table-driven implementation of the logarithm
+ * function in IEEE floating-point arithmetic", ACM TOMS 16(4), 1990, in the form glibc's logf
+ * uses; everything in double, one rounding to float at the end):
+ *   x = 2^k z with z in [OFF, 2 OFF), OFF = 0x3f330000 (0.699...), found on the bits alone
+ *   (subnormal x scaled by 2^23 first); the top 7 fraction bits of z - OFF pick one of 128
+ *   subintervals, each with c_i = RN_float(1 / its midpoint) (so z c_i is exact in double and
+ *   r = z c_i - 1 too, by Sterbenz) and L_i = RN(-log_b(c_i)) from MPFR;
+ *   log_b(x) = k log_b(2) + L_i + r q(r),
+ * q the relative minimax polynomial of log_b(1 + r)/r on the range of r. The subinterval that
+ * starts at z = 1 has c = 1, L = 0 and k = 0 there, so near x = 1 the result is r q(r) with no
+ * cancellation. Special inputs by selects (no branch, so the vector loops stay vectorized):
+ * +-0 -> -Inf, x < 0 -> NaN, +Inf -> +Inf, NaN -> NaN.
+ * log1pf: for |x| < 2^-7, x q1(x) with q1 the minimax polynomial of log1p(x)/x; elsewhere
+ * u = 1 + x in double (exact for |x| < 2^24) and the same table reduction on u's bits. */
+#include <math.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "libm/internal.h"
+
+#define LOG_BITS 7
+#define LOG_N (1 << LOG_BITS)
+#define LOG_OFF 0x3f330000u
+
+typedef struct {
+    double base;        /* 2, e (0), 10 */
+    const char *q_expr; /* log_b(1+r)/r */
+    int degree;
+    int p1;             /* log1p */
+} log_spec;
+
+static float u2f(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+/* The tables and the range [*rlo, *rhi] of r over every float z of every subinterval. */
+static void log_tables(double base, double *invc, double *logc, double *rlo, double *rhi)
+{
+    *rlo = 0;
+    *rhi = 0;
+    for (uint32_t i = 0; i < LOG_N; i++) {
+        uint32_t b0 = LOG_OFF + (i << (23 - LOG_BITS)), b1 = b0 + (1u << (23 - LOG_BITS));
+        double z0 = u2f(b0), z1 = u2f(b1); /* [z0, z1): the floats of subinterval i */
+        float c = (float)(2.0 / (z0 + z1));
+        /* the two subintervals that meet at z = 1: c = 1, L = 0, so that near x = 1 the
+         * result is r q(r) alone, with no cancellation against L */
+        if (b0 == 0x3f800000u || b1 == 0x3f800000u) c = 1.0f;
+        invc[i] = c;
+        logc[i] = c == 1.0f ? 0.0 : -ua_libm_log_rn(c, base);
+        double a = z0 * c - 1.0, b = (double)u2f(b1 - 1) * c - 1.0;
+        if (a < *rlo) *rlo = a;
+        if (b > *rhi) *rhi = b;
+    }
+}
+
+static ua_status emit_log(FILE *out, const ua_libm_func *f, const log_spec *sp,
+                          const ua_libm_options *opt)
+{
+    const char *cname = ua_libm_c_name(f, opt);
+    if (!out) return UA_ERR(UA_EINVAL, "libm %s: NULL output", f->libm_name);
+    if (!ua_libm_valid_c_name(cname))
+        return UA_ERR(UA_EINVAL, "libm %s: '%s' is not a C identifier", f->libm_name, cname);
+    double invc[LOG_N], logc[LOG_N], rlo, rhi;
+    log_tables(sp->base, invc, logc, &rlo, &rhi);
+    /* log1p: u = 1 + x is a double with up to 53 bits, so z c - 1 carries a rounding of
+     * 2^-53; the interval is the same. Widened by 1% either way. */
+    rlo *= 1.01;
+    rhi *= 1.01;
+    double q[UA_LIBM_MAX_COEFFS], e_q = 0, q1[UA_LIBM_MAX_COEFFS], e_q1 = 0;
+    ua_status s = ua_libm_fit_core(sp->q_expr, rlo, rhi, sp->degree, q, &e_q);
+    if (s) return s;
+    const int p1_degree = 4;
+    const double p1_t = 0x1p-7;
+    if (sp->p1 && (s = ua_libm_fit_core("(log1p(x)-x+x^2/2)/x^3", -p1_t, p1_t, p1_degree, q1,
+                                            &e_q1)))
+        return s;
+    double lb2 = sp->base == 2 ? 1.0 : ua_libm_log_rn(2.0, sp->base);
+
+    ua_libm_emit_head(out, f, cname);
+    fprintf(out, "/* subinterval i of z in [%a, %a): INVC[i] = 1/midpoint rounded to float,\n"
+                 " * LOGC[i] = -log_b(INVC[i]) rounded to double (MPFR) */\n",
+            (double)u2f(LOG_OFF), 2 * (double)u2f(LOG_OFF));
+    ua_libm_emit_table(out, "ua_INVC", invc, LOG_N);
+    ua_libm_emit_table(out, "ua_LOGC", logc, LOG_N);
+    fprintf(out,
+            "\n/* core: q(r) ~ %s on [%a, %a], degree %d, double coefficients, relative error\n"
+            " * %.3g measured by the minimax fit (sampled). */\n",
+            sp->q_expr, rlo, rhi, sp->degree, e_q);
+    if (sp->p1)
+        fprintf(out, "/* small |x| < 2^-7: q3(x) ~ (log1p(x)-x+x^2/2)/x^3, degree %d, relative error %.3g. */\n",
+                p1_degree, e_q1);
+    fprintf(out, "static inline float %s_lane(float x)\n{\n", cname);
+    if (!sp->p1) {
+        fprintf(out,
+                "    uint32_t ix = ua_f2u(x);\n"
+                "    /* subnormal (and +0): scale by 2^23, take 23 from the exponent */\n"
+                "    uint32_t is = ua_f2u(x * 0x1p23f) - (23u << 23);\n"
+                "    uint32_t iu = ix < 0x00800000u ? is : ix;\n"
+                "    uint32_t tmp = iu - 0x%xu;\n"
+                "    uint32_t i = (tmp >> %d) %% %d;\n"
+                "    int32_t k = (int32_t)(tmp & 0xff800000u) / (1 << 23); /* exact: no remainder */\n"
+                "    double z = ua_u2f(iu - (tmp & 0xff800000u));\n",
+                LOG_OFF, 23 - LOG_BITS, LOG_N);
+    } else {
+        fprintf(out,
+                "    uint32_t ix = ua_f2u(x);\n"
+                "    double u = 1.0 + (double)x; /* exact for |x| < 2^24 */\n"
+                "    uint64_t iu = ua_d2u(u);\n"
+                "    uint64_t tmp = iu - 0x3fe6600000000000ull; /* OFF as a double */\n"
+                "    uint32_t i = (uint32_t)(tmp >> %d) %% %d;\n"
+                "    int32_t k = (int32_t)((int64_t)(tmp & 0xfff0000000000000ull) / ((int64_t)1 << 52));\n"
+                "    double z = ua_u2d(iu - (tmp & 0xfff0000000000000ull));\n",
+                52 - LOG_BITS, LOG_N);
+    }
+    fprintf(out, "    double r = z * ua_INVC[i] - 1.0;\n");
+    if (sp->base == 0 && q[0] == 1.0) {
+        /* natural log with q(0) = 1: r q(r) = r + r (r q'(r)), r exact: the leading term
+         * is added last, so the double result is within half an ulp plus 2^-60 relative */
+        ua_libm_emit_horner(out, "q", "r", q + 1, sp->degree - 1);
+        fprintf(out, "    double yh = (double)k * %a + ua_LOGC[i] + r, yl = r * (r * q);\n", lb2);
+    } else {
+        ua_libm_emit_horner(out, "q", "r", q, sp->degree);
+        if (sp->base == 2)
+            fprintf(out, "    double yh = (double)k + ua_LOGC[i], yl = r * q;\n");
+        else
+            fprintf(out, "    double yh = (double)k * %a + ua_LOGC[i], yl = r * q;\n", lb2);
+    }
+    if (!sp->p1) {
+        fprintf(out,
+                "    float res = ua_rnd2(yh, yl); /* one rounding of yh + yl */\n"
+                "    /* x >= +Inf bits: +Inf -> +Inf; NaN, and every x < 0 (sign bit) -> NaN */\n"
+                "    res = ix >= 0x7f800000u ? (ix == 0x7f800000u ? x : (x - x) / (x - x)) : res;\n"
+                "    res = (ix & 0x7fffffffu) == 0 ? -1.0f / 0.0f : res; /* +-0 -> -Inf */\n"
+                "    return res;\n}\n\n");
+    } else {
+        /* |x| < 2^-7: log1p x = x - x^2/2 + x^3 q3(x). x^2 is exact (24-bit x), x - x^2/2
+         * is kept as an unevaluated sum hi + lo (Fast2Sum, |x| > x^2/2), and x^3 q3(x), at
+         * most 2^-15.6 |x|, is added to lo: about 2^-70 relative before the final rounding,
+         * so that the hard cases of log1pf near 0 (x - x^2/2 close to a midpoint of floats)
+         * round correctly without a slow path. */
+        fprintf(out, "    double xd = x;\n");
+        ua_libm_emit_horner(out, "p", "xd", q1, p1_degree);
+        fprintf(out,
+                "    double x2 = xd * xd, a = -0.5 * x2;   /* exact */\n"
+                "    double hi = xd + a, lo = (xd - hi) + a; /* hi + lo = x - x^2/2 exactly */\n"
+                "    int tiny = xd < %a && xd > %a;\n"
+                "    float res = tiny ? ua_rnd2(hi, lo + x2 * xd * p) : ua_rnd2(yh, yl);\n"
+                "    res = xd == 0 ? x : res; /* -0 stays -0 */\n"
+                "    res = ix == 0x7f800000u ? x : res;                 /* +Inf */\n"
+                "    res = ix == 0xbf800000u ? -1.0f / 0.0f : res;      /* -1 -> -Inf */\n"
+                "    res = ix > 0xbf800000u || x != x ? (x - x) / (x - x) : res; /* < -1, NaN */\n"
+                "    return res;\n}\n\n",
+                p1_t, -p1_t);
+    }
+    ua_libm_emit_entry_points(out, cname, opt);
+    return ferror(out) ? UA_ERR(UA_EIO, "libm %s: write error", f->libm_name) : UA_OK;
+}
+
+static const log_spec spec_log2f = {2.0, "log1p(x)/(x*log(2))", 5, 0};
+static const log_spec spec_logf = {0.0, "log1p(x)/x", 5, 0};
+static const log_spec spec_log10f = {10.0, "log1p(x)/(x*log(10))", 5, 0};
+static const log_spec spec_log1pf = {0.0, "log1p(x)/x", 5, 1};
+
+static ua_status emit_log2f(FILE *out, const ua_libm_options *opt)
+{
+    return emit_log(out, &ua_libm_log2f, &spec_log2f, opt);
+}
+static ua_status emit_logf(FILE *out, const ua_libm_options *opt)
+{
+    return emit_log(out, &ua_libm_logf, &spec_logf, opt);
+}
+static ua_status emit_log10f(FILE *out, const ua_libm_options *opt)
+{
+    return emit_log(out, &ua_libm_log10f, &spec_log10f, opt);
+}
+static ua_status emit_log1pf(FILE *out, const ua_libm_options *opt)
+{
+    return emit_log(out, &ua_libm_log1pf, &spec_log1pf, opt);
+}
+
+const ua_libm_func ua_libm_log2f = {
+    "log2f", "log2 x = k + L_i + r q(r): x = 2^k z, 128-entry table of 1/c and -log2(c), "
+             "r = z/c - 1 exact, degree-5 q",
+    "log2(x)", emit_log2f};
+const ua_libm_func ua_libm_logf = {
+    "logf", "log x = k ln2 + L_i + r q(r): x = 2^k z, 128-entry table, r = z/c - 1 exact, "
+            "degree-5 q",
+    "log(x)", emit_logf};
+const ua_libm_func ua_libm_log10f = {
+    "log10f", "log10 x = k log10(2) + L_i + r q(r): x = 2^k z, 128-entry table, r = z/c - 1 "
+              "exact, degree-5 q",
+    "log10(x)", emit_log10f};
+const ua_libm_func ua_libm_log1pf = {
+    "log1pf", "log1p x: x - x^2/2 + x^3 q3(x) (degree 4, double-double) for |x| < 2^-7, else the "
+              "table reduction of u = 1 + x "
+              "in double",
+    "log1p(x)", emit_log1pf};
