@@ -46,6 +46,11 @@ expect_grep f_lowrank.c "f_u1\[" "lowrank export holds the factors"
 expect_grep f_quant4.c "unsigned char f_q1\[" "quant4 export holds packed 4-bit codes"
 expect_grep f_quant8.c "signed char f_q1\[" "quant8 export holds 8-bit codes"
 
+# the exported C of both models timed by the command itself
+expect_exit 0 "compress --export-speed" -- "$UA" compress net.safetensors -o q.safetensors \
+    --method quant8 --data train.csv --export-speed --json
+expect_grep out.txt '"export_ns_per_row_after"' "the compressed export is timed"
+
 # quant8 at exponent 1 (uniform) on the data: its error change is small against the output
 expect_exit 0 "quant8 with --exponent 1" -- "$UA" compress net.safetensors -o u8.safetensors \
     --method quant8 --exponent 1 --data train.csv --json
