@@ -80,6 +80,8 @@ static ua_status resample(ua_pde_loss *L, size_t ncand, double k, double c, ua_r
     }
     mean /= (double)ncand;
     double total = 0;
+    /* a density that vanishes everywhere (zero residual, c = 0) is the uniform one */
+    if (!(mean > 0) && !(c > 0)) c = 1;
     for (size_t p = 0; p < ncand; p++) {
         w[p] = (mean > 0 ? w[p] / mean : 0) + c;
         total += w[p];
