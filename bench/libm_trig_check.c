@@ -1,0 +1,100 @@
+/*
+ * bench/libm_trig_check.c — one function of the sinf / cosf / tanhf / erff table checked at every
+ * float (all 2^32 bit patterns but the NaNs; NaN inputs are checked by tests/test_libm_trig.c) by
+ * the exhaustive checker against the correctly rounded reference: the uniapprox-generated
+ * function, glibc's, or SLEEF's u10 scalar function, each compiled with ua_compile_c.
+ * usage: libm_trig_check FUNC ua|glibc|sleef THREADS
+ *        libm_trig_check FUNC emit CNAME    (writes the generated C of FUNC, named CNAME, to stdout)
+ * Output, one line: FUNC KIND floats max_ulp not_cr over_1ulp nan_mismatch inf_mismatch seconds
+ * worst_x.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "uniapprox.h"
+#include "uniapprox/libm.h"
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: libm_trig_check FUNC ua|glibc|sleef THREADS\n");
+        return 2;
+    }
+    const char *fn = argv[1], *kind = argv[2];
+    const ua_libm_func *g = ua_libm_find(fn);
+    if (!g) {
+        fprintf(stderr, "no generator %s\n", fn);
+        return 2;
+    }
+    if (strcmp(kind, "emit") == 0) {
+        ua_libm_options opt = {argv[3], 0};
+        if (g->emit(stdout, &opt) == UA_OK) return 0;
+        fprintf(stderr, "%s\n", ua_last_error());
+        return 1;
+    }
+    char dir[] = "/tmp/ua_libm_trig_XXXXXX";
+    if (!mkdtemp(dir)) return 1;
+    char path[128];
+    snprintf(path, sizeof path, "%s/k.c", dir);
+    FILE *out = fopen(path, "w");
+    if (!out) return 1;
+    const char *extra[] = {NULL, NULL};
+    if (strcmp(kind, "ua") == 0) {
+        ua_libm_options opt = {"k", 0};
+        if (g->emit(out, &opt) != UA_OK) {
+            fprintf(stderr, "%s\n", ua_last_error());
+            return 1;
+        }
+    } else if (strcmp(kind, "glibc") == 0) {
+        fprintf(out, "#include <math.h>\nfloat k(float x) { return %s(x); }\n", fn);
+    } else if (strcmp(kind, "sleef") == 0) {
+        /* Sleef_sinf_u10 ... Sleef_erff_u10: the scalar functions within 1.0 ULP, declared here
+         * and linked by the library's file name, so that the runtime package libsleef3 suffices
+         * (no sleef.h, no libsleef.so link needed) */
+        fprintf(out, "float Sleef_%s_u10(float);\nfloat k(float x) { return Sleef_%s_u10(x); }\n",
+                fn, fn);
+        extra[0] = "-l:libsleef.so.3";
+    } else {
+        fprintf(stderr, "kind must be ua, glibc or sleef\n");
+        return 2;
+    }
+    fclose(out);
+    ua_compiled *c = NULL;
+    if (ua_compile_c(path, extra, &c) != UA_OK) {
+        fprintf(stderr, "%s\n", ua_last_error());
+        return 1;
+    }
+    remove(path);
+    remove(dir);
+    void *sym = NULL;
+    ua_compiled_symbol(c, "k", &sym);
+    ua_target *t = NULL;
+    ua_target_parse(g->reference, NULL, 0, &t);
+    ua_exhaustive_options o;
+    ua_exhaustive_options_default(&o);
+    o.threads = atoi(argv[3]);
+    ua_exhaustive_result r;
+    double t0 = now();
+    if (ua_exhaustive_f32((ua_f32_fn)sym, t, -INFINITY, INFINITY, &o, &r) != UA_OK) {
+        fprintf(stderr, "%s\n", ua_last_error());
+        return 1;
+    }
+    printf("%s %s %llu %.4f %llu %llu %llu %llu %.1f %a\n", fn, kind,
+           (unsigned long long)r.count, r.max_ulp, (unsigned long long)r.n_not_cr,
+           (unsigned long long)r.n_over_1ulp, (unsigned long long)r.n_nan_mismatch,
+           (unsigned long long)r.n_inf_mismatch, now() - t0, r.ntop ? (double)r.top[0].x : 0.0);
+    ua_target_free(t);
+    ua_compiled_free(c);
+    return 0;
+}

@@ -1,0 +1,50 @@
+#!/bin/sh
+# The sinf, cosf, tanhf and erff of `uniapprox libm` (src/libm/sincos.c, tanh.c, erf.c) against
+# glibc and SLEEF u10, in one run:
+#   1. accuracy: every float (all 2^32 bit patterns but the NaNs, which tests/test_libm_trig.c
+#      checks) through the exhaustive checker against the correctly rounded reference
+#      (bench/libm_trig_check.c): max ULP, not correctly rounded, over 1 ULP, NaN / Inf mismatches;
+#      the generated functions always, glibc's and SLEEF's with ANCHORS=1 (8 more full runs);
+#   2. speed: ns per element on 4096 in-cache inputs, fastest of 620 passes timed alone, the implementations alternating
+#      (bench/libm_trig_speed.c), and the ratio to glibc.
+# usage: bench/libm_trig_table.sh [BUILD_DIR] [THREADS]   (QUICK=1: speed only)
+# Needs the library built in BUILD_DIR (libuniapprox.a) and the SLEEF runtime (libsleef3; no
+# header needed).
+set -eu
+BUILD=${1:-build}
+THREADS=${2:-2}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CC=${CC:-cc}
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+LIBS="$(pkg-config --libs openblas fftw3 libcjson lapacke) -lflint-arb -lflint -lmpfr -lgmp -lm -ldl"
+
+$CC -std=c11 -O2 -fopenmp -D_POSIX_C_SOURCE=200809L -I"$ROOT/include" -o "$OUT/check" \
+    "$ROOT/bench/libm_trig_check.c" "$ROOT/$BUILD/libuniapprox.a" $LIBS
+for f in sinf cosf tanhf erff; do "$OUT/check" $f emit ua_$f; done >"$OUT/kernels.c"
+$CC -std=c11 -O2 -march=native -ffp-contract=off -I"$OUT" -DKERNELS_C='"kernels.c"' \
+    -o "$OUT/speed" "$ROOT/bench/libm_trig_speed.c" -l:libsleef.so.3 -lm
+
+echo "== speed: ns per element, 4096 in-cache floats, fastest of 620 passes ($(nproc) cores," \
+    "load average $(cut -d' ' -f1 /proc/loadavg)) =="
+"$OUT/speed" >"$OUT/speed.txt"
+awk '{ key = $1 " " $2; ns[key, $3] = $4; if (!(key in seen)) { seen[key] = 1; order[n++] = key } }
+     END { printf "%-22s %10s %10s %10s %12s %14s\n", "function, inputs", "uniapprox", "glibc",
+                  "SLEEF u10", "SLEEF AVX2x8", "uniapprox/glibc"
+           for (i = 0; i < n; i++) { k = order[i]
+               printf "%-22s %10.2f %10.2f %10.2f %12.2f %14.2f\n", k, ns[k, "uniapprox"],
+                      ns[k, "glibc"], ns[k, "sleef_u10"], ns[k, "sleef_u10_avx2x8"],
+                      ns[k, "uniapprox"] / ns[k, "glibc"] } }' "$OUT/speed.txt"
+[ "${QUICK:-0}" = 1 ] && exit 0
+
+echo "== accuracy: every non-NaN float (4278190082), exhaustive checker, $THREADS threads =="
+printf '%-6s %-6s %9s %12s %10s %8s %8s %8s\n' function impl "max ULP" "not CR" ">1 ULP" \
+    "NaN mm" "Inf mm" seconds
+KINDS="ua"
+[ "${ANCHORS:-0}" = 1 ] && KINDS="ua glibc sleef"
+for f in sinf cosf tanhf erff; do
+    for k in $KINDS; do
+        "$OUT/check" $f $k "$THREADS" |
+            awk '{ printf "%-6s %-6s %9.4f %12s %10s %8s %8s %8.0f\n", $1, $2, $4, $5, $6, $7, $8, $9 }'
+    done
+done
