@@ -188,7 +188,7 @@ static ua_status ev_load(const ua_st *st, double lo, double hi, void **state)
             for (int k = 0; k < 3; k++) e->prog.arg[j][k] = (uint8_t)r[1 + k];
             e->prog.val[j] = vals[v];
             if (m->precision == EV_FLOAT32 && r[0] == EV_CONST && isfinite(vals[v]) &&
-                (double)(float)vals[v] != vals[v])
+                (double)ev_to_float(vals[v]) != vals[v])
                 goto bad;
         }
         if (!ev_prog_valid(&e->prog)) goto bad;

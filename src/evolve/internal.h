@@ -75,6 +75,10 @@ void ev_eval_f32(const ev_prog *g, const float *x, size_t n, float *y, float *wo
 double ev_eval1_f64(const ev_prog *g, double x);
 float ev_eval1_f32(const ev_prog *g, float x);
 
+/* v rounded to float, saturating: beyond the float range it becomes +-Inf (the rounding of
+ * IEEE 754, which a C cast leaves undefined); NaN stays NaN. */
+float ev_to_float(double v);
+
 /* Which operations mutations may insert: a mask of 1u << kind. */
 #define EV_OPS_ALL ((1u << EV_ADD) | (1u << EV_SUB) | (1u << EV_MUL) | (1u << EV_DIV) | \
                     (1u << EV_SQRT) | (1u << EV_FMA))

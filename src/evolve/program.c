@@ -4,6 +4,7 @@
  * the inner loop of each operation vectorises); one point at a time gives the same bits, because
  * each operation is one IEEE operation either way.
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -13,6 +14,17 @@ static const char *const names[EV_NKINDS] = {"x", "const", "add", "sub", "mul", 
                                              "fma"};
 static const int arity[EV_NKINDS] = {0, 0, 2, 2, 2, 2, 1, 3};
 static const int latency[EV_NKINDS] = {0, 0, 4, 4, 4, 11, 12, 4};
+
+float ev_to_float(double v)
+{
+    if (v > (double)FLT_MAX || v < -(double)FLT_MAX) {
+        /* round to nearest: beyond FLT_MAX + half an ulp it is infinite */
+        double lim = (double)FLT_MAX + 0x1p103;
+        if (fabs(v) < lim) return v > 0 ? FLT_MAX : -FLT_MAX;
+        return v > 0 ? INFINITY : -INFINITY;
+    }
+    return (float)v;
+}
 
 int ev_arity(int k) { return k >= 0 && k < EV_NKINDS ? arity[k] : 0; }
 const char *ev_kind_name(int k) { return k >= 0 && k < EV_NKINDS ? names[k] : "?"; }
@@ -107,7 +119,7 @@ void ev_eval_f32(const ev_prog *g, const float *x, size_t n, float *y, float *w)
         float *o = w + (size_t)i * n;
         const float *a = w + (size_t)g->arg[i][0] * n, *b = w + (size_t)g->arg[i][1] * n,
                     *c = w + (size_t)g->arg[i][2] * n;
-        float v = (float)g->val[i];
+        float v = ev_to_float(g->val[i]);
         switch (g->kind[i]) {
         case EV_INPUT: memcpy(o, x, n * sizeof *o); break;
         case EV_CONST: for (size_t k = 0; k < n; k++) o[k] = v; break;

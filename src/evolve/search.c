@@ -12,6 +12,7 @@
  * Determinism: every child has its own generator seeded from (seed, generation, child), so the
  * result is the same for any number of OpenMP threads.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,7 @@ static double tune_obj(const double *p, void *ctx)
 {
     tune_ctx *t = ctx;
     for (int i = 0; i < t->nc; i++)
-        t->g->val[t->idx[i]] = t->d->prec == EV_FLOAT32 ? (double)(float)p[i] : p[i];
+        t->g->val[t->idx[i]] = t->d->prec == EV_FLOAT32 ? (double)ev_to_float(p[i]) : p[i];
     double obj;
     prog_error(t->g, t->d, &obj);
     return obj;
@@ -86,7 +87,7 @@ static double polish_obj(const ev_prog *g, void *ctx)
     const ev_data *d = ctx;
     ev_prog h = *g;
     if (d->prec == EV_FLOAT32)
-        for (int i = 0; i < h.n; i++) h.val[i] = (double)(float)h.val[i];
+        for (int i = 0; i < h.n; i++) h.val[i] = (double)ev_to_float(h.val[i]);
     double obj;
     prog_error(&h, d, &obj);
     return obj;
@@ -99,7 +100,7 @@ static double tune(ev_prog *g, const ev_data *d, double sigma, size_t evals, ua_
 {
     ev_polish(g, d->x, d->f, d->inv_ulp, d->n, polish_obj, (void *)d, 8);
     if (d->prec == EV_FLOAT32)
-        for (int i = 0; i < g->n; i++) g->val[i] = (double)(float)g->val[i];
+        for (int i = 0; i < g->n; i++) g->val[i] = (double)ev_to_float(g->val[i]);
     tune_ctx t = {.g = g, .d = d, .nc = 0};
     double x[EV_MAX_VERTICES], scale[EV_MAX_VERTICES];
     for (int i = 0; i < g->n; i++)
@@ -111,7 +112,7 @@ static double tune(ev_prog *g, const ev_data *d, double sigma, size_t evals, ua_
         }
     if (t.nc) ev_cmaes(tune_obj, &t, x, scale, (size_t)t.nc, sigma, 0, evals, rng);
     for (int i = 0; i < t.nc; i++)
-        g->val[t.idx[i]] = d->prec == EV_FLOAT32 ? (double)(float)x[i] : x[i];
+        g->val[t.idx[i]] = d->prec == EV_FLOAT32 ? (double)ev_to_float(x[i]) : x[i];
     return prog_error(g, d, NULL);
 }
 
@@ -133,7 +134,7 @@ static void measure_member(ev_member *m, const ev_data *d)
 static void archive_add(ev_member *arc, size_t *n, size_t cap, const ev_member *c, ev_cost cost)
 {
     double cc = ev_member_cost(c, cost);
-    if (!isfinite(c->err)) return;
+    if (!isfinite(c->err) || !ev_prog_valid(&c->prog)) return; /* an infinite constant */
     for (size_t i = 0; i < *n; i++) {
         double ci = ev_member_cost(&arc[i], cost);
         if (ci <= cc && arc[i].err <= c->err) return; /* dominated or equal */
@@ -200,7 +201,7 @@ static void make_points(double a, double b, size_t n, ev_precision prec, double 
         double c = -cos(3.14159265358979323846 * (double)i / (double)(n - 1));
         double v = i == 0 ? a : i == n - 1 ? b : 0.5 * (a + b) + 0.5 * (b - a) * c;
         if (prec == EV_FLOAT32) {
-            float fv = (float)v;
+            float fv = ev_to_float(v);
             if ((double)fv < a) fv = nextafterf(fv, INFINITY);
             if ((double)fv > b) fv = nextafterf(fv, -INFINITY);
             v = fv;
@@ -283,7 +284,7 @@ static double point_error(const ev_prog *g, const ua_target *t, double x, ev_pre
 {
     double f = ua_target_eval_ref(t, &x, 128);
     if (prec == EV_FLOAT32) {
-        float xf = (float)x;
+        float xf = ev_to_float(x);
         double fx = ua_target_eval_ref(t, &(double){xf}, 128);
         return fabs((double)ev_eval1_f32(g, xf) - fx) / ua_ulp32(fx);
     }
@@ -343,10 +344,10 @@ static ua_status final_check(ev_member *m, const ev_data *dense, const ua_target
     double e = prog_error(&m->prog, dense, NULL);
     m->err = fmax(m->sample_err, e);
     if (dense->prec == EV_DOUBLE) m->err = fmax(m->err, refine_peaks(&m->prog, dense, t));
-    if (exhaustive && dense->prec == EV_FLOAT32 && (double)(float)a == a &&
-        (double)(float)b == b) {
+    if (exhaustive && dense->prec == EV_FLOAT32 && (double)ev_to_float(a) == a &&
+        (double)ev_to_float(b) == b) {
         double mu;
-        ua_status s = ev_verify_exhaustive(&m->prog, t, (float)a, (float)b, &mu);
+        ua_status s = ev_verify_exhaustive(&m->prog, t, ev_to_float(a), ev_to_float(b), &mu);
         if (s) return s;
         m->err = mu;
         m->verified = 1;
@@ -391,6 +392,9 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
     const ua_target *t = ua_problem_target(p);
     double a = ua_problem_lo(p)[0], b = ua_problem_hi(p)[0];
     if (!(a < b)) return UA_ERR(UA_EINVAL, "evolve: the interval [%g, %g] is empty", a, b);
+    if (s.prec == EV_FLOAT32 && !(fabs(a) <= FLT_MAX && fabs(b) <= FLT_MAX))
+        return UA_ERR(UA_EINVAL, "evolve: --precision float32 needs an interval inside the float "
+                      "range, not [%g, %g]", a, b);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
@@ -413,8 +417,8 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
     double *x = buf, *f = x + n, *inv = f + n, *xd = inv + n, *fd = xd + nd, *invd = fd + nd;
     make_points(a, b, n, s.prec, x);
     make_points(a, b, nd, s.prec, xd);
-    for (size_t i = 0; i < n; i++) xf[i] = (float)x[i];
-    for (size_t i = 0; i < nd; i++) xf[n + i] = (float)xd[i];
+    for (size_t i = 0; i < n; i++) xf[i] = ev_to_float(x[i]);
+    for (size_t i = 0; i < nd; i++) xf[n + i] = ev_to_float(xd[i]);
     if ((st = reference(t, x, n, s.prec, f, inv)) || (st = reference(t, xd, nd, s.prec, fd, invd)))
         goto done;
     ev_data d = {s.prec, n, x, f, xf, inv}, dd = {s.prec, nd, xd, fd, xf + n, invd};
@@ -572,6 +576,6 @@ double ev_model_eval(const ev_model *m, double x)
 {
     if (!(x >= m->a && x <= m->b)) return NAN;
     const ev_prog *g = &m->front[m->chosen].prog;
-    if (m->precision == EV_FLOAT32) return (double)ev_eval1_f32(g, (float)x);
+    if (m->precision == EV_FLOAT32) return (double)ev_eval1_f32(g, ev_to_float(x));
     return ev_eval1_f64(g, x);
 }
