@@ -63,7 +63,8 @@ for p in $PROBLEMS; do
             # shellcheck disable=SC2046
             "$OUT/pde_ref_grid" "$p" $("$PY" -c 'import json, sys
 j = json.load(open(sys.argv[1]))
-print(list(j["parameters"].values())[0], list(j["time"].values())[0][1])' "$json") 201 "$OUT/ref.bin"
+print(list(j["parameters"].values())[0], list(j["time"].values())[0][1])' "$json") \
+                201 "$OUT/ref.bin"
             ref="--ref $OUT/ref.bin" ;;
     esac
     : >"$OUT/torch.err"; : >"$OUT/torch.wall"
