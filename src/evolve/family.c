@@ -39,7 +39,7 @@ const ua_option_spec ev_option_spec[] = {
     { "operations", UA_OPT_STRING, "add,sub,mul,div,sqrt,fma", 0, 0, 0, NULL,
       "the operations mutations may insert (the seed uses fma when listed, else mul and add)",
       ANZ },
-    { "points", UA_OPT_INT, "1024", 16, 1000000, 0, NULL,
+    { "points", UA_OPT_INT, "1024", 16, 65536, 0, NULL,
       "points of the interval the inner loop measures the error on (Chebyshev points)", ANZ },
     { "population", UA_OPT_INT, "5", 1, 10000, 0, NULL, "parent population of NSGA-II", ANZ },
     { "precision", UA_OPT_CHOICE, "double", 0, 0, 0, "float32|double",
