@@ -74,6 +74,11 @@ void ua_libm_emit_head(FILE *out, const ua_libm_func *f, const char *cname)
             "static inline float ua_u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }\n"
             "static inline uint64_t ua_d2u(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }\n"
             "static inline double ua_u2d(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }\n"
+            "/* s + e = a + b exactly (TwoSum, Knuth; no condition on |a|, |b|) */\n"
+            "static inline double ua_two_sum(double a, double b, double *e)\n{\n"
+            "    double s = a + b, bb = s - a;\n"
+            "    *e = (a - (s - bb)) + (b - bb);\n"
+            "    return s;\n}\n"
             "/* RN_float(a + b) with one rounding: TwoSum (Knuth) gives s + e = a + b exactly; s is\n"
             " * then rounded to odd (an even s with e != 0 moves one ulp toward e), and a\n"
             " * round-to-odd double rounds to the same float as the exact sum (Boldo & Melquiond,\n"
@@ -148,6 +153,25 @@ double ua_libm_exp2_rn(long num, long den)
     double r = mpfr_get_d(t, MPFR_RNDN);
     mpfr_clear(t);
     return r;
+}
+
+void ua_libm_log_split(double v, double base, int hi_bits, double *hi, double *lo)
+{
+    mpfr_t t, b;
+    mpfr_inits2(200, t, b, (mpfr_ptr)0);
+    mpfr_set_d(t, v, MPFR_RNDN);
+    mpfr_log(t, t, MPFR_RNDN);
+    if (base != 0) {
+        mpfr_set_d(b, base, MPFR_RNDN);
+        mpfr_log(b, b, MPFR_RNDN);
+        mpfr_div(t, t, b, MPFR_RNDN);
+    }
+    mpfr_set(b, t, MPFR_RNDN);
+    mpfr_prec_round(b, hi_bits, MPFR_RNDN);
+    *hi = mpfr_get_d(b, MPFR_RNDN);
+    mpfr_sub_d(t, t, *hi, MPFR_RNDN);
+    *lo = mpfr_get_d(t, MPFR_RNDN);
+    mpfr_clears(t, b, (mpfr_ptr)0);
 }
 
 void ua_libm_exp2_split(long num, long den, double *hi, double *lo)

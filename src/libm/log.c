@@ -39,7 +39,8 @@ static float u2f(uint32_t u)
 }
 
 /* The tables and the range [*rlo, *rhi] of r over every float z of every subinterval. */
-static void log_tables(double base, double *invc, double *logc, double *rlo, double *rhi)
+static void log_tables(double base, double *invc, double *logc, double *logc_lo, double *rlo,
+                       double *rhi)
 {
     *rlo = 0;
     *rhi = 0;
@@ -51,7 +52,12 @@ static void log_tables(double base, double *invc, double *logc, double *rlo, dou
          * result is r q(r) alone, with no cancellation against L */
         if (b0 == 0x3f800000u || b1 == 0x3f800000u) c = 1.0f;
         invc[i] = c;
-        logc[i] = c == 1.0f ? 0.0 : -ua_libm_log_rn(c, base);
+        logc[i] = logc_lo[i] = 0.0;
+        if (c != 1.0f) {
+            ua_libm_log_split(c, base, 53, &logc[i], &logc_lo[i]);
+            logc[i] = -logc[i];
+            logc_lo[i] = -logc_lo[i];
+        }
         double a = z0 * c - 1.0, b = (double)u2f(b1 - 1) * c - 1.0;
         if (a < *rlo) *rlo = a;
         if (b > *rhi) *rhi = b;
@@ -65,32 +71,39 @@ static ua_status emit_log(FILE *out, const ua_libm_func *f, const log_spec *sp,
     if (!out) return UA_ERR(UA_EINVAL, "libm %s: NULL output", f->libm_name);
     if (!ua_libm_valid_c_name(cname))
         return UA_ERR(UA_EINVAL, "libm %s: '%s' is not a C identifier", f->libm_name, cname);
-    double invc[LOG_N], logc[LOG_N], rlo, rhi;
-    log_tables(sp->base, invc, logc, &rlo, &rhi);
+    double invc[LOG_N], logc[LOG_N], logc_lo[LOG_N], rlo, rhi;
+    log_tables(sp->base, invc, logc, logc_lo, &rlo, &rhi);
     /* log1p: u = 1 + x is a double with up to 53 bits, so z c - 1 carries a rounding of
      * 2^-53; the interval is the same. Widened by 1% either way. */
     rlo *= 1.01;
     rhi *= 1.01;
     double q[UA_LIBM_MAX_COEFFS], e_q = 0, q1[UA_LIBM_MAX_COEFFS], e_q1 = 0;
-    ua_status s = ua_libm_fit_core(sp->q_expr, rlo, rhi, sp->degree, q, &e_q);
+    /* natural log: log(1 + r) = r + r^2 q(r), q ~ (log1p(r) - r)/r^2, so that the leading
+     * term r (exact) is not multiplied by a rounded 1 */
+    int lead = sp->base == 0;
+    ua_status s = ua_libm_fit_core(lead ? "(log1p(x)-x)/x^2" : sp->q_expr, rlo, rhi,
+                                   sp->degree - lead, q, &e_q);
     if (s) return s;
     const int p1_degree = 4;
     const double p1_t = 0x1p-7;
     if (sp->p1 && (s = ua_libm_fit_core("(log1p(x)-x+x^2/2)/x^3", -p1_t, p1_t, p1_degree, q1,
                                             &e_q1)))
         return s;
-    double lb2 = sp->base == 2 ? 1.0 : ua_libm_log_rn(2.0, sp->base);
+    /* log_b(2) = lb2 + lb2_lo, lb2 with 40 bits so that k lb2 is exact (|k| < 2^13) */
+    double lb2 = 1.0, lb2_lo = 0.0;
+    if (sp->base != 2) ua_libm_log_split(2.0, sp->base, 40, &lb2, &lb2_lo);
 
     ua_libm_emit_head(out, f, cname);
     fprintf(out, "/* subinterval i of z in [%a, %a): INVC[i] = 1/midpoint rounded to float,\n"
-                 " * LOGC[i] = -log_b(INVC[i]) rounded to double (MPFR) */\n",
+                 " * -log_b(INVC[i]) = LOGC[i] + LOGCL[i] to about 2^-107 (MPFR) */\n",
             (double)u2f(LOG_OFF), 2 * (double)u2f(LOG_OFF));
     ua_libm_emit_table(out, "ua_INVC", invc, LOG_N);
     ua_libm_emit_table(out, "ua_LOGC", logc, LOG_N);
+    ua_libm_emit_table(out, "ua_LOGCL", logc_lo, LOG_N);
     fprintf(out,
             "\n/* core: q(r) ~ %s on [%a, %a], degree %d, double coefficients, relative error\n"
             " * %.3g measured by the minimax fit (sampled). */\n",
-            sp->q_expr, rlo, rhi, sp->degree, e_q);
+            lead ? "(log1p(x)-x)/x^2" : sp->q_expr, rlo, rhi, sp->degree - lead, e_q);
     if (sp->p1)
         fprintf(out, "/* small |x| < 2^-7: q3(x) ~ (log1p(x)-x+x^2/2)/x^3, degree %d, relative error %.3g. */\n",
                 p1_degree, e_q1);
@@ -118,18 +131,21 @@ static ua_status emit_log(FILE *out, const ua_libm_func *f, const log_spec *sp,
                 52 - LOG_BITS, LOG_N);
     }
     fprintf(out, "    double r = z * ua_INVC[i] - 1.0;\n");
-    if (sp->base == 0 && q[0] == 1.0) {
-        /* natural log with q(0) = 1: r q(r) = r + r (r q'(r)), r exact: the leading term
-         * is added last, so the double result is within half an ulp plus 2^-60 relative */
-        ua_libm_emit_horner(out, "q", "r", q + 1, sp->degree - 1);
-        fprintf(out, "    double yh = (double)k * %a + ua_LOGC[i] + r, yl = r * (r * q);\n", lb2);
+    if (lead) {
+        ua_libm_emit_horner(out, "q", "r", q, sp->degree - 1);
+        fprintf(out, "    double th = r, tl = r * (r * q);\n");
     } else {
         ua_libm_emit_horner(out, "q", "r", q, sp->degree);
-        if (sp->base == 2)
-            fprintf(out, "    double yh = (double)k + ua_LOGC[i], yl = r * q;\n");
-        else
-            fprintf(out, "    double yh = (double)k * %a + ua_LOGC[i], yl = r * q;\n", lb2);
+        fprintf(out, "    double th = r * q, tl = 0.0;\n");
     }
+    /* k log_b 2 + LOGC + LOGCL + th + tl, summed so that only tl, LOGCL, k lb2_lo and the
+     * TwoSum errors are rounded: the sum carries about 2^-100 of the larger terms */
+    fprintf(out,
+            "    double e1, e2;\n"
+            "    double s1 = ua_two_sum((double)k * %a, ua_LOGC[i], &e1); /* k lb2 exact */\n"
+            "    double s2 = ua_two_sum(s1, th, &e2);\n"
+            "    double yh = s2, yl = ((e1 + e2) + (ua_LOGCL[i] + (double)k * %a)) + tl;\n",
+            lb2, lb2_lo);
     if (!sp->p1) {
         fprintf(out,
                 "    float res = ua_rnd2(yh, yl); /* one rounding of yh + yl */\n"
