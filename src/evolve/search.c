@@ -437,10 +437,12 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
         if ((st = ev_seed_horner(xd, fd, nd, a, b, deg, s.ops, &sd.prog))) goto done;
         if (s.prec == EV_FLOAT32) {
             /* rounding the coefficients to float: re-tune them for the float error (as
-             * Sollya's fpminimax re-optimises rounded coefficients); keep the better */
+             * Sollya's fpminimax re-optimises rounded coefficients), on the dense grid (the
+             * search's 1024 points overfit: a lower maximum there, a higher one over every
+             * float); keep the better */
             ev_prog before = sd.prog;
-            double e0 = prog_error(&before, &d, NULL);
-            double e1 = tune(&sd.prog, &d, 1e-6, 4 * s.evals, &r0);
+            double e0 = prog_error(&before, &dd, NULL);
+            double e1 = tune(&sd.prog, &dd, 1e-6, 4 * s.evals, &r0);
             if (!(e1 <= e0)) sd.prog = before;
         }
         measure_member(&sd, &d);
