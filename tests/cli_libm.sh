@@ -1,0 +1,30 @@
+#!/bin/sh
+# uniapprox libm: the list, a bad name (exit 2, listing the functions), a bad --name (exit 2),
+# the file written (compiles, defines the scalar and the vector function), and --check over a
+# small range against MPFR (exit 0, <= 1 ULP, no special mismatch).
+. "$(dirname "$0")/lib_cli.sh"
+
+expect_exit 0 "libm --list" -- "$UA" libm --list
+expect_grep out.txt "^expf " "the list names expf"
+expect_grep out.txt "^log1pf " "the list names log1pf"
+
+expect_exit 2 "an unknown function" -- "$UA" libm nosuchf -o x.c
+expect_grep err.txt "available: .*expf.*logf" "the error lists the functions"
+[ ! -e x.c ] && pass || fail "nothing written for an unknown function"
+expect_exit 2 "no output" -- "$UA" libm expf
+expect_exit 2 "--name not an identifier" -- "$UA" libm expf -o x.c --name "1bad"
+[ ! -e x.c ] && pass || fail "nothing left behind for a bad --name"
+expect_exit 2 "--range without --check" -- "$UA" libm expf -o x.c --range 0:1
+
+expect_exit 0 "libm log2f --vector" -- "$UA" libm log2f -o l2.c --name my_log2 --vector
+expect_grep l2.c "float my_log2(float x)" "the scalar function"
+expect_grep l2.c "void my_log2_v(const float \*x, float \*y, size_t n)" "the vector function"
+expect_exit 0 "the file compiles warning-free" -- "$CC" -std=c99 -O2 -Wall -Wextra -Werror -c l2.c -o l2.o
+ls ./*.tmp* >/dev/null 2>&1 && fail "a temporary file was left behind" || pass
+
+expect_exit 0 "libm expm1f --check --range" -- "$UA" libm expm1f -o e.c --check --range 0.11:0.14 --json
+expect_le "$(json_num out.txt max_ulp)" 1 "expm1f max ULP on [0.11, 0.14]"
+expect_le "$(json_num out.txt special_mismatches)" 0 "expm1f special mismatches"
+expect_le 1000000 "$(json_num out.txt count)" "expm1f: every float of the range checked"
+
+finish
