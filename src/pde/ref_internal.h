@@ -49,7 +49,9 @@ double ua_ref_burgers_u_panels(double nu, double x, double t, int npanels);
 
 /* Fills r for Allen-Cahn u_t = d u_xx - 5 (u^3 - u), u(x, 0) = x^2 cos(pi x), u(+-1, t) = -1
  * with params {d, T} (nparams 0..2; defaults 0.001, 1): d in [1e-3, 10], T in (0, 10]. Solves on
- * creation (about a second). UA_EINVAL for bad params, UA_ENOMEM, UA_EDIVERGED if LAPACK fails. */
+ * creation (about a second), except when the last solution made here has the same d and T: it is
+ * kept for the process and shared (read-only; reference-counted under a mutex). UA_EINVAL for bad
+ * params, UA_ENOMEM, UA_EDIVERGED if LAPACK fails. */
 ua_status ua_ref_allen_cahn_init(const double *params, size_t nparams, ua_pde_reference *r);
 
 /* The same with an explicit Chebyshev degree N (even, 16 <= N <= 4096) and time step dt
