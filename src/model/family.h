@@ -231,7 +231,6 @@ extern const ua_family_bounds ua_rf_bounds;
 extern const ua_family_bounds ua_kernel_bounds;
 extern const ua_family_bounds ua_chebnd_bounds;
 
-#endif /* UA_MODEL_FAMILY_H */
 /* Influence hooks (the vtable's influence), defined in their families' folders (influence.c). */
 ua_status ua_kernel_influence(const void *state, const double *X, const double *y, size_t n,
                               size_t d, const double *x, double *infl, int *exact);
@@ -240,3 +239,4 @@ ua_status ua_rf_influence(const void *state, const double *X, const double *y, s
 ua_status ua_mlp_influence(const void *state, const double *X, const double *y, size_t n,
                            size_t d, const double *x, double *infl, int *exact);
 
+#endif /* UA_MODEL_FAMILY_H */
