@@ -525,10 +525,12 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
         int ex = s.exhaustive == 0 || (s.exhaustive == 1 && i + 1 == narc);
         if ((st = final_check(&m->front[i], &dd, t, a, b, ex))) goto done;
     }
-    /* the tolerance: given, or 1 ULP (float32), or the seed's checked error (double) */
+    /* the tolerance: given, or 1 ULP (float32), or the seed's checked error (double), never
+     * below 8 double ulps: a seed exact on the check points (x^2) would otherwise ask for 0,
+     * which the engine's measurement cannot meet and the loader refuses */
     if (!s.tol_given && s.prec == EV_DOUBLE && (st = final_check(&seed, &dd, t, a, b, 0)))
         goto done;
-    m->tol = s.tol_given || s.prec == EV_FLOAT32 ? s.tol : seed.err;
+    m->tol = s.tol_given || s.prec == EV_FLOAT32 ? s.tol : fmax(seed.err, 8 * DBL_EPSILON);
     m->chosen = narc;
     for (size_t i = 0; i < narc && m->chosen == narc; i++)
         if (m->front[i].err <= m->tol) m->chosen = i;
