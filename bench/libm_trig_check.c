@@ -43,9 +43,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", ua_last_error());
         return 1;
     }
-    char dir[] = "/tmp/ua_libm_trig_XXXXXX";
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/ua_libm_trig_XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir)) return 1;
-    char path[128];
+    char path[4200];
     snprintf(path, sizeof path, "%s/k.c", dir);
     FILE *out = fopen(path, "w");
     if (!out) return 1;
