@@ -353,8 +353,13 @@ int cmd_fit(int argc, char **argv)
         if ((s = ua_options_set(opt, name, eq ? eq + 1 : NULL))) rc = ua_cli_fail("fit", s);
     }
     for (size_t i = 0; !rc && i < c->n; i++)
-        if (compared && !strcmp(family, "mlp") && !strcmp(c->opts[i].name, "classify")) continue;
-        else if ((s = ua_options_set(opt, c->opts[i].name, c->opts[i].value))) {
+        if ((s = ua_options_set(opt, c->opts[i].name, c->opts[i].value))) {
+            /* --classify asked the comparison for classifiers; a chosen family without that
+             * flag says it as --task classify, as the comparison fitted it (src/model/compare.c) */
+            if (s == UA_ENOTFOUND && compared && !strcmp(c->opts[i].name, "classify")) {
+                (void)ua_options_set(opt, "task", "classify");
+                continue;
+            }
             if (s == UA_ENOTFOUND) {
                 char who[256];
                 rc = ua_cli_usage("fit", "--%s is not an option of the %s family (it is one of "
