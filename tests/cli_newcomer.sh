@@ -149,6 +149,9 @@ expect_exit 0 "a class below the floor (4096)" -- "$UA" fit --family seq --data 
 # SIGTERM is checked everywhere. --timeout 60 bounds the check if a signal were lost.
 interrupt_check() { # SIG
     rm -rf tmpx && mkdir tmpx
+    # the background job opens its redirections after the fork: a file left by the previous round
+    # would be read by the wait below before the job truncates it
+    rm -f ex.out ex.err
     if [ "$1" = INT ]; then
         TMPDIR=$WORK/tmpx env --default-signal=INT "$UA" check m.safetensors --exhaustive --threads 1 \
             --timeout 60 >ex.out 2>ex.err &
