@@ -68,7 +68,7 @@ static void print_version(void)
     printf("  %-9s %s\n", "PLplot", plver);
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -103,4 +103,25 @@ int main(int argc, char **argv)
     fprintf(stderr, "uniapprox: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return UA_EXIT_USAGE;
+}
+
+/* Under mpirun every rank runs the same command (uniapprox/dist.h); only rank 0 prints (the other
+ * ranks' standard output goes to /dev/null) and writes files (src/model/atomic.c). A command that
+ * fails on a rank of a job of several ends the whole job (MPI_Abort with its exit code): the other
+ * ranks may be waiting in a collective for it, and would wait forever. */
+int main(int argc, char **argv)
+{
+    if (ua_dist_init(&argc, &argv) != UA_OK) {
+        fprintf(stderr, "uniapprox: %s\n", ua_last_error());
+        return 1;
+    }
+    if (ua_dist_rank() > 0 && !freopen("/dev/null", "w", stdout)) {
+        fprintf(stderr, "uniapprox: rank %d: cannot send standard output to /dev/null\n",
+                ua_dist_rank());
+        ua_dist_abort(UA_EXIT_OUTPUT);
+    }
+    int rc = run(argc, argv);
+    if (rc != 0 && ua_dist_size() > 1) ua_dist_abort(rc);
+    ua_dist_finalize();
+    return rc;
 }

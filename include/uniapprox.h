@@ -61,5 +61,6 @@
 #include "uniapprox/explain.h"
 #include "uniapprox/metrics.h"
 #include "uniapprox/holdout.h"
+#include "uniapprox/dist.h"
 
 #endif /* UNIAPPROX_H */

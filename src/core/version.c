@@ -25,7 +25,12 @@
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
+#ifdef UA_HAVE_MPI
+#include <mpi.h>
+#define NCOMPONENTS 11 /* and MPI, in a build with it (uniapprox/dist.h) */
+#else
 #define NCOMPONENTS 10
+#endif
 
 static ua_component components[NCOMPONENTS];
 static char openblas_compiled[32], openblas_running[160], lapack_running[32], cjson_running[32];
@@ -84,6 +89,21 @@ static void fill(void)
     /* the ball arithmetic of the proofs (check --prove, lipschitz, report --prove) */
     components[8] = (ua_component){"Arb", ARB_VERSION, arb_version};
     components[9] = (ua_component){"FLINT", FLINT_VERSION, flint_version};
+#ifdef UA_HAVE_MPI
+    /* jobs of several ranks (uniapprox/dist.h); MPI_Get_library_version may be called before
+     * MPI_Init. "Open MPI v4.1.4, package: ..." -> "Open MPI v4.1.4" */
+    static char mpi_compiled[32], mpi_running[MPI_MAX_LIBRARY_VERSION_STRING];
+#ifdef OMPI_MAJOR_VERSION
+    snprintf(mpi_compiled, sizeof mpi_compiled, "Open MPI v%d.%d.%d", OMPI_MAJOR_VERSION,
+             OMPI_MINOR_VERSION, OMPI_RELEASE_VERSION);
+#else
+    snprintf(mpi_compiled, sizeof mpi_compiled, "MPI %d.%d", MPI_VERSION, MPI_SUBVERSION);
+#endif
+    int mpi_len = 0;
+    if (MPI_Get_library_version(mpi_running, &mpi_len) != MPI_SUCCESS) mpi_running[0] = '\0';
+    mpi_running[strcspn(mpi_running, ",\n")] = '\0';
+    components[10] = (ua_component){"MPI", mpi_compiled, mpi_running};
+#endif
 }
 
 const char *ua_version(void) { return UA_LIBRARY_VERSION; }

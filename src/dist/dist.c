@@ -1,0 +1,216 @@
+/* The MPI layer (uniapprox/dist.h): rank and size, the rank-ordered reproducible sum, exact
+ * maxima and counters, broadcast, barrier, a rank's share of a range, abort.
+ *
+ * MPI is started only when the process was started by a launcher (mpirun, mpiexec, srun: it
+ * leaves its rank in the environment) or when the program already started MPI itself. A plain
+ * `uniapprox ...` therefore never touches MPI: it pays nothing (OpenMPI's MPI_Init of a singleton
+ * takes a few hundred milliseconds and starts a helper daemon) and behaves as rank 0 of 1, as a
+ * build without MPI does.
+ *
+ * Large buffers move in chunks of CHUNK elements: MPI counts are ints, and the rank-ordered sum
+ * gathers size * chunk doubles, so its memory stays bounded however large n is. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "uniapprox/dist.h"
+
+#ifdef UA_HAVE_MPI
+#include <mpi.h>
+#endif
+
+/* Elements per collective call: 2^20 doubles (8 MiB) per rank, far below INT_MAX. */
+#define CHUNK ((size_t)1 << 20)
+
+static int g_rank = 0, g_size = 1;
+static int g_active = 0;  /* MPI calls go through (MPI is initialized, by us or by the program) */
+static int g_started = 0; /* we called MPI_Init_thread, so we call MPI_Finalize */
+
+#ifdef UA_HAVE_MPI
+/* The variables a launcher sets in each rank's environment: OpenMPI's mpirun (OMPI_COMM_WORLD_*),
+ * PMIx (PMIX_RANK), MPICH's Hydra and Slurm's PMI (PMI_RANK). */
+static int launched_by_mpirun(void)
+{
+    static const char *const vars[] = { "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK",
+                                        "PMI_SIZE" };
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        if (getenv(vars[i])) return 1;
+    return 0;
+}
+
+/* The text of an MPI error code, for a message. */
+static ua_status mpi_fail(int rc, const char *what)
+{
+    char text[MPI_MAX_ERROR_STRING];
+    int len = 0;
+    if (MPI_Error_string(rc, text, &len) != MPI_SUCCESS) snprintf(text, sizeof text, "code %d", rc);
+    return UA_ERR(UA_EIO, "MPI %s failed: %s", what, text);
+}
+#endif
+
+ua_status ua_dist_init(int *argc, char ***argv)
+{
+#ifdef UA_HAVE_MPI
+    if (g_active) return UA_OK;
+    int initialized = 0, finalized = 0;
+    MPI_Initialized(&initialized);
+    MPI_Finalized(&finalized);
+    if (finalized) return UA_ERR(UA_EINVAL, "MPI was already finalized: it cannot start again");
+    if (!initialized) {
+        if (!launched_by_mpirun()) return UA_OK; /* one rank, no MPI */
+        int provided = 0;
+        int rc = MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+        if (rc != MPI_SUCCESS) return mpi_fail(rc, "initialization");
+        g_started = 1;
+    }
+    /* A failed collective (a dead peer) ends the whole job rather than returning an error that
+     * one rank handles while the others wait forever. This is MPI's default on the world
+     * communicator; set it explicitly in case the program changed it. */
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
+    MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &g_size);
+    g_active = 1;
+#else
+    (void)argc;
+    (void)argv;
+#endif
+    return UA_OK;
+}
+
+void ua_dist_finalize(void)
+{
+#ifdef UA_HAVE_MPI
+    if (g_started) {
+        int finalized = 0;
+        MPI_Finalized(&finalized);
+        if (!finalized) MPI_Finalize();
+    }
+#endif
+    g_started = g_active = 0;
+    g_rank = 0;
+    g_size = 1;
+}
+
+int ua_dist_rank(void) { return g_rank; }
+
+int ua_dist_size(void) { return g_size; }
+
+int ua_dist_available(void)
+{
+#ifdef UA_HAVE_MPI
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+ua_status ua_dist_allreduce_sum(double *buf, size_t n)
+{
+    if (n && !buf) return UA_ERR(UA_EINVAL, "allreduce: NULL buffer of %zu doubles", n);
+    if (!g_active || g_size == 1 || n == 0) return UA_OK;
+#ifdef UA_HAVE_MPI
+    size_t chunk = n < CHUNK ? n : CHUNK;
+    size_t size = (size_t)g_size;
+    double *all = malloc(size * chunk * sizeof *all);
+    if (!all) return UA_ENOMEM_ERR(size * chunk * sizeof *all);
+    for (size_t off = 0; off < n; off += chunk) {
+        size_t m = n - off < chunk ? n - off : chunk;
+        /* every rank receives every rank's part, then adds them in rank order itself: the same
+         * operations in the same order on every rank, so the same bits everywhere and in every
+         * run, whatever algorithm MPI picks for the exchange */
+        int rc = MPI_Allgather(buf + off, (int)m, MPI_DOUBLE, all, (int)m, MPI_DOUBLE,
+                               MPI_COMM_WORLD);
+        if (rc != MPI_SUCCESS) {
+            free(all);
+            return mpi_fail(rc, "allgather");
+        }
+        for (size_t i = 0; i < m; i++) {
+            double s = all[i];
+            for (size_t r = 1; r < size; r++) s += all[r * m + i];
+            buf[off + i] = s;
+        }
+    }
+    free(all);
+#endif
+    return UA_OK;
+}
+
+ua_status ua_dist_allreduce_max(double *buf, size_t n)
+{
+    if (n && !buf) return UA_ERR(UA_EINVAL, "allreduce: NULL buffer of %zu doubles", n);
+    if (!g_active || g_size == 1 || n == 0) return UA_OK;
+#ifdef UA_HAVE_MPI
+    for (size_t off = 0; off < n; off += CHUNK) {
+        size_t m = n - off < CHUNK ? n - off : CHUNK;
+        int rc = MPI_Allreduce(MPI_IN_PLACE, buf + off, (int)m, MPI_DOUBLE, MPI_MAX,
+                               MPI_COMM_WORLD);
+        if (rc != MPI_SUCCESS) return mpi_fail(rc, "allreduce (max)");
+    }
+#endif
+    return UA_OK;
+}
+
+ua_status ua_dist_allreduce_sum_u64(unsigned long long *buf, size_t n)
+{
+    if (n && !buf) return UA_ERR(UA_EINVAL, "allreduce: NULL buffer of %zu counters", n);
+    if (!g_active || g_size == 1 || n == 0) return UA_OK;
+#ifdef UA_HAVE_MPI
+    for (size_t off = 0; off < n; off += CHUNK) {
+        size_t m = n - off < CHUNK ? n - off : CHUNK;
+        int rc = MPI_Allreduce(MPI_IN_PLACE, buf + off, (int)m, MPI_UNSIGNED_LONG_LONG, MPI_SUM,
+                               MPI_COMM_WORLD);
+        if (rc != MPI_SUCCESS) return mpi_fail(rc, "allreduce (sum of counters)");
+    }
+#endif
+    return UA_OK;
+}
+
+ua_status ua_dist_bcast(void *buf, size_t bytes, int root)
+{
+    if (root < 0 || root >= g_size)
+        return UA_ERR(UA_EINVAL, "broadcast: root %d is not a rank of this job (size %d)", root,
+                      g_size);
+    if (bytes && !buf) return UA_ERR(UA_EINVAL, "broadcast: NULL buffer of %zu bytes", bytes);
+    if (!g_active || g_size == 1 || bytes == 0) return UA_OK;
+#ifdef UA_HAVE_MPI
+    unsigned char *p = buf;
+    size_t chunk = CHUNK * sizeof(double);
+    for (size_t off = 0; off < bytes; off += chunk) {
+        size_t m = bytes - off < chunk ? bytes - off : chunk;
+        int rc = MPI_Bcast(p + off, (int)m, MPI_BYTE, root, MPI_COMM_WORLD);
+        if (rc != MPI_SUCCESS) return mpi_fail(rc, "broadcast");
+    }
+#endif
+    return UA_OK;
+}
+
+ua_status ua_dist_barrier(void)
+{
+    if (!g_active || g_size == 1) return UA_OK;
+#ifdef UA_HAVE_MPI
+    int rc = MPI_Barrier(MPI_COMM_WORLD);
+    if (rc != MPI_SUCCESS) return mpi_fail(rc, "barrier");
+#endif
+    return UA_OK;
+}
+
+void ua_dist_share(size_t n, size_t *lo, size_t *hi)
+{
+    size_t size = (size_t)g_size, r = (size_t)g_rank;
+    size_t q = n / size, extra = n % size;
+    /* the first `extra` ranks hold q + 1 indices, the others q */
+    size_t start = r * q + (r < extra ? r : extra);
+    *lo = start;
+    *hi = start + q + (r < extra ? 1 : 0);
+}
+
+void ua_dist_abort(int code)
+{
+#ifdef UA_HAVE_MPI
+    if (g_active) MPI_Abort(MPI_COMM_WORLD, code);
+#endif
+    exit(code);
+}
