@@ -306,14 +306,26 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
     opt.top = top;
     ua_exhaustive_result r;
     int nthreads = threads ? (int)threads : omp_get_max_threads();
-    if (!a->json)
-        fprintf(stderr, "uniapprox check: %llu floats on %d thread%s...\n",
+    /* under mpirun each rank checks its block of the floats (uniapprox/dist.h), and the results
+     * are combined into the whole interval's on every rank */
+    int nranks = ua_dist_size();
+    float sub_lo = lo, sub_hi = hi;
+    int has_share = ua_exhaustive_share(lo, hi, &sub_lo, &sub_hi);
+    if (!a->json && ua_dist_rank() == 0) {
+        fprintf(stderr, "uniapprox check: %llu floats on %d thread%s",
                 (unsigned long long)ua_f32_count(lo, hi), nthreads, nthreads == 1 ? "" : "s");
+        if (nranks > 1) fprintf(stderr, " x %d ranks", nranks);
+        fprintf(stderr, "...\n");
+    }
     if (timeout < 0) /* default: 600 s, or 20 us per float per thread when that is longer */
-        timeout = fmax(UA_CLI_CHECK_TIMEOUT, 20e-6 * (double)ua_f32_count(lo, hi) / nthreads);
+        timeout = fmax(UA_CLI_CHECK_TIMEOUT, 20e-6 * (double)ua_f32_count(sub_lo, sub_hi) /
+                       nthreads);
     double t0 = omp_get_wtime();
     double cpu = 0; /* CPU time of every thread: the cost on an idle machine */
-    s = check_isolated(fn, t, lo, hi, &opt, &r, timeout, &cpu);
+    memset(&r, 0, sizeof r);
+    s = has_share ? check_isolated(fn, t, sub_lo, sub_hi, &opt, &r, timeout, &cpu) : UA_OK;
+    if (!s) s = ua_exhaustive_combine(&r, top);
+    if (!s) s = ua_dist_allreduce_sum(&cpu, 1); /* every rank's CPU time */
     double secs = omp_get_wtime() - t0;
     if (s) {
         rc = ua_cli_fail(cmd, s);
@@ -338,6 +350,7 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
         cJSON_AddNumberToObject(o, "undecided", (double)r.n_undecided);
         cJSON_AddBoolToObject(o, "fast_path", r.fast_path);
         cJSON_AddNumberToObject(o, "threads", nthreads);
+        cJSON_AddNumberToObject(o, "ranks", nranks);
         cJSON_AddNumberToObject(o, "seconds", secs);
         cJSON_AddNumberToObject(o, "cpu_seconds", cpu);
         cJSON *w = cJSON_AddArrayToObject(o, "worst");
@@ -364,8 +377,10 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
                (unsigned long long)r.n_inf_mismatch);
         printf("  decided by MPFR       %llu (undecided at 4096 bits: %llu)\n",
                (unsigned long long)r.n_mpfr, (unsigned long long)r.n_undecided);
-        printf("  time                  %.2f s on %d thread%s, %.2f s of CPU (%.1f ns of CPU per "
-               "float)\n", secs, nthreads, nthreads == 1 ? "" : "s", cpu,
+        printf("  time                  %.2f s on %d thread%s", secs, nthreads,
+               nthreads == 1 ? "" : "s");
+        if (nranks > 1) printf(" x %d ranks", nranks);
+        printf(", %.2f s of CPU (%.1f ns of CPU per float)\n", cpu,
                r.count ? cpu * 1e9 / (double)r.count : 0.0);
         if (r.ntop) {
             printf("worst inputs:\n  %-16s %-16s %-16s %-16s %-24s %s\n", "x", "x (hex)", "output",

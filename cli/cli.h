@@ -182,6 +182,29 @@ void ua_cli_measurement_json(cJSON *obj, const ua_model *m, const ua_measurement
 int ua_cli_learn_metrics(FILE *f, cJSON *o, const char *cmd, const ua_model *m,
                          const ua_problem *p, const char *train_name, const ua_cv_result *cv);
 
+/* Whether model m predicts every test row of the SAMPLES problem p (read from path) finitely:
+ * 0, or prints which row (1-based, as in the file after its header) is not, with the interval a
+ * 1-D model is defined on, and returns UA_EXIT_USAGE. Other problems, no test rows: 0. */
+int ua_cli_check_test_rows(const char *cmd, const ua_model *m, const ua_problem *p,
+                           const char *path);
+
+/* The rows of a learner's command beside its model (cli/learn_args.c): --data TRAIN and
+ * --target-data TEST (NULL: not given) read with --format, --x-col, --y-col. */
+typedef struct {
+    const char *data, *target_data, *format, *x_col, *y_col;
+} ua_cli_learn_rows_args;
+
+/* Reads a's files into *train and *test (NULL where not given), each with d inputs and, when k
+ * is not 0, k targets. 0, or prints why (--format without a file, a read error, other widths)
+ * and returns the exit code with both NULL. */
+int ua_cli_learn_rows(const char *cmd, const ua_cli_learn_rows_args *a, size_t d, size_t k,
+                      ua_problem **train, ua_problem **test);
+
+/* *rmse := the RMSE of model m's predictions against the training rows of the SAMPLES problem p
+ * (NaN when p is NULL or has another number of targets; a NaN prediction counts as an infinite
+ * error, ua_distill_diff). 0, or the exit code of a failed prediction (printed). */
+int ua_cli_learn_rmse(const char *cmd, const ua_model *m, const ua_problem *p, double *rmse);
+
 /* Prints the measurement as an aligned text block: the reference, points ("a sampled maximum,
  * not a bound"), each error with where it occurs, the constructor's own estimate beside it, the
  * tolerance and the verdict. fitted_rows: the problem's training rows are those the model was
@@ -228,6 +251,13 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a);
  * NULL; a later call replaces them), remove a compilation's temporary folder
  * (ua_compile_remove_temps), then die of the signal. Nothing temporary outlives a Ctrl-C. */
 void ua_cli_remove_on_signal(const char *dir, const char *file);
+
+/* In an MPI job (uniapprox/dist.h) only rank 0 writes the --output the user named: on ranks > 0
+ * ua_cli_rank_output returns a path of the same last component in a private scratch folder
+ * (removed by ua_cli_rank_output_cleanup, also registered with atexit); on rank 0, and for "-"
+ * (standard output), path itself. ua_cli_parse applies it to every option named "output". */
+const char *ua_cli_rank_output(const char *path);
+void ua_cli_rank_output_cleanup(void);
 /* The child process to kill on those signals (0: none). */
 void ua_cli_kill_on_signal(pid_t child);
 

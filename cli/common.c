@@ -99,6 +99,8 @@ int ua_cli_parse_ex(const char *cmd, int argc, char **argv, const ua_opt *opts, 
             if (inline_value) *o->value = inline_value;
             else if (i + 1 < argc) *o->value = argv[++i];
             else return ua_cli_usage(cmd, "option '%s' needs a value", a);
+            /* in an MPI job, rank 0 alone writes the user's output (cli/dist_output.c) */
+            if (!strcmp(o->name, "output")) *o->value = ua_cli_rank_output(*o->value);
         } else {
             if (inline_value) return ua_cli_usage(cmd, "option '%s' takes no value", a);
             *o->flag = 1;
@@ -148,8 +150,11 @@ int ua_cli_json_errors;
 
 int ua_cli_verror(const char *cmd, int code, const char *fmt, va_list ap)
 {
-    char msg[2048];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    char buf[2048], *msg = buf;
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    /* a library message that names the command already ("distill: ...") is not prefixed twice */
+    size_t cl = cmd ? strlen(cmd) : 0;
+    if (cl && !strncmp(msg, cmd, cl) && msg[cl] == ':' && msg[cl + 1] == ' ') msg += cl + 2;
     cJSON *o = ua_cli_json_errors ? cJSON_CreateObject() : NULL;
     if (o) { /* --json: one JSON object per error, on stderr, so that stdout stays one document */
         cJSON_AddStringToObject(o, "error", msg);

@@ -106,9 +106,9 @@ static int run(int argc, char **argv)
 }
 
 /* Under mpirun every rank runs the same command (uniapprox/dist.h); only rank 0 prints (the other
- * ranks' standard output goes to /dev/null) and writes files (src/model/atomic.c). A command that
- * fails on a rank of a job of several ends the whole job (MPI_Abort with its exit code): the other
- * ranks may be waiting in a collective for it, and would wait forever. */
+ * ranks' standard output goes to /dev/null) and writes the --output (cli/dist_output.c). A
+ * command that fails on a rank of a job of several ends the whole job (MPI_Abort with its exit
+ * code): the other ranks may be waiting in a collective for it, and would wait forever. */
 int main(int argc, char **argv)
 {
     if (ua_dist_init(&argc, &argv) != UA_OK) {
@@ -121,6 +121,7 @@ int main(int argc, char **argv)
         ua_dist_abort(UA_EXIT_OUTPUT);
     }
     int rc = run(argc, argv);
+    ua_cli_rank_output_cleanup(); /* MPI_Abort below ends the process without atexit */
     if (rc != 0 && ua_dist_size() > 1) ua_dist_abort(rc);
     ua_dist_finalize();
     return rc;

@@ -112,6 +112,26 @@ void ua_exhaustive_options_default(ua_exhaustive_options *opt);
 ua_status ua_exhaustive_f32(ua_f32_fn fn, const ua_target *ref, float lo, float hi,
                             const ua_exhaustive_options *opt, ua_exhaustive_result *out);
 
+/*
+ * Jobs of several ranks (mpirun, uniapprox/dist.h): each rank checks its share of [lo, hi] with
+ * ua_exhaustive_f32, then ua_exhaustive_combine makes every rank's result the whole interval's.
+ *
+ * ua_exhaustive_share: the floats of [lo, hi] (in the order above) split into contiguous blocks
+ * by ua_dist_share; sets [*sub_lo, *sub_hi] to this rank's block and returns 1, or returns 0 when
+ * the block is empty (more ranks than floats; also for NaN bounds or lo > hi). With one rank the
+ * block is [lo, hi] itself.
+ *
+ * ua_exhaustive_combine: collective (every rank calls it, each with its own result; a rank with
+ * an empty share passes a zeroed result). Counts are summed, max_ulp is the largest, the worst
+ * inputs are merged under the total order of the result (larger error, then smaller x) and the
+ * first top kept (top as in the options, <= UA_EXHAUSTIVE_MAX_TOP), fast_path is that of the
+ * ranks that checked something: the same result, bit for bit, as one process checking all of
+ * [lo, hi], on every rank. A no-op in a job of one rank. Errors: UA_EINVAL (NULL r, top too
+ * large), an MPI failure (UA_EIO; a dead rank ends the job instead).
+ */
+int ua_exhaustive_share(float lo, float hi, float *sub_lo, float *sub_hi);
+ua_status ua_exhaustive_combine(ua_exhaustive_result *r, size_t top);
+
 /* Whether ref is in the curated set of the fast path (see the top of this header): 1 or 0. */
 int ua_exhaustive_fast_target(const ua_target *ref);
 

@@ -10,7 +10,6 @@
 
 #include "core/internal.h"
 #include "atomic.h"
-#include "uniapprox/dist.h"
 
 static void release(ua_atomic *a)
 {
@@ -92,13 +91,6 @@ ua_status ua_atomic_open(ua_atomic *a, const char *path)
     memset(a, 0, sizeof *a);
     ua_status s = ua_atomic_target(path, &a->path, &a->direct);
     if (s) return s;
-    if (ua_dist_rank() > 0) {
-        /* A job of several ranks (uniapprox/dist.h): rank 0 alone writes; the others discard,
-         * rather than race on the same file (its rename, or a FIFO's reader). */
-        free(a->path);
-        if (!(a->path = ua_strdup("/dev/null"))) return UA_ENOMEM_ERR(sizeof "/dev/null");
-        a->direct = 1;
-    }
     if (a->direct) {
         /* A device, FIFO or socket: write to it as a shell redirection would. Replacing it with a
          * regular file (rename) would destroy /dev/null for everyone. */

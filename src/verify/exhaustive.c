@@ -12,6 +12,7 @@
 
 #include "core/internal.h"
 #include "target/internal.h"
+#include "uniapprox/dist.h"
 #include "uniapprox/exhaustive.h"
 #include "uniapprox/verify.h"
 
@@ -435,5 +436,69 @@ ua_status ua_exhaustive_ref_f32(const ua_target *ref, float x, float *out, doubl
     if (exact) *exact = mpfr_get_d(z.v[lvl], MPFR_RNDN);
     ziv_clear(&z);
     mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
+    return UA_OK;
+}
+
+/* ---- jobs of several ranks (uniapprox/dist.h) ------------------------------------------- */
+
+int ua_exhaustive_share(float lo, float hi, float *sub_lo, float *sub_hi)
+{
+    if (isnan(lo) || isnan(hi) || f2key(lo) > f2key(hi)) return 0;
+    int64_t k0 = f2key(lo);
+    size_t a, b;
+    ua_dist_share((size_t)(f2key(hi) - k0 + 1), &a, &b);
+    if (a == b) return 0;
+    *sub_lo = key2f(k0 + (int64_t)a);
+    *sub_hi = key2f(k0 + (int64_t)b - 1);
+    return 1;
+}
+
+ua_status ua_exhaustive_combine(ua_exhaustive_result *r, size_t top)
+{
+    if (!r) return UA_ERR(UA_EINVAL, "ua_exhaustive_combine: NULL result");
+    if (top > UA_EXHAUSTIVE_MAX_TOP)
+        return UA_ERR(UA_EINVAL, "top must be <= %d, got %zu", UA_EXHAUSTIVE_MAX_TOP, top);
+    int size = ua_dist_size();
+    if (size == 1) return UA_OK;
+    /* every rank's whole result, one broadcast per rank, merged by the rules of the threads
+     * (sums, maxima, the top-k under the total order of `worse`): the same bits on every rank,
+     * and the same result as one process, whatever the split */
+    partial tot;
+    memset(&tot, 0, sizeof tot);
+    tot.cap = top;
+    int fast = 0;
+    for (int root = 0; root < size; root++) {
+        ua_exhaustive_result part = *r;
+        ua_status s = ua_dist_bcast(&part, sizeof part, root);
+        if (s) return s;
+        if (part.ntop > UA_EXHAUSTIVE_MAX_TOP) part.ntop = UA_EXHAUSTIVE_MAX_TOP;
+        partial p;
+        memset(&p, 0, sizeof p);
+        p.count = part.count;
+        p.not_cr = part.n_not_cr;
+        p.over1 = part.n_over_1ulp;
+        p.nan_mm = part.n_nan_mismatch;
+        p.inf_mm = part.n_inf_mismatch;
+        p.mpfr = part.n_mpfr;
+        p.undecided = part.n_undecided;
+        p.max_ulp = part.max_ulp;
+        p.ntop = part.ntop;
+        memcpy(p.top, part.top, part.ntop * sizeof part.top[0]);
+        merge(&tot, &p);
+        /* a rank with an empty share checked nothing and says nothing of the path */
+        if (part.count && part.fast_path) fast = 1;
+    }
+    memset(r, 0, sizeof *r);
+    r->count = tot.count;
+    r->n_not_cr = tot.not_cr;
+    r->n_over_1ulp = tot.over1;
+    r->n_nan_mismatch = tot.nan_mm;
+    r->n_inf_mismatch = tot.inf_mm;
+    r->n_mpfr = tot.mpfr;
+    r->n_undecided = tot.undecided;
+    r->max_ulp = tot.max_ulp;
+    r->fast_path = fast;
+    r->ntop = tot.ntop;
+    memcpy(r->top, tot.top, tot.ntop * sizeof tot.top[0]);
     return UA_OK;
 }
