@@ -2,6 +2,10 @@
  * The training loop (docs/mlp.md, "Training"): standardisation on the training rows, a seeded
  * validation split, minibatch epochs with a learning-rate schedule (SGD, Adam, AdamW) or full-batch
  * L-BFGS iterations, early stopping that restores the best weights, a progress callback per epoch.
+ * Under mpirun the training is data-parallel (docs/mlp.md, "Data-parallel training"): every rank
+ * draws the same batches, computes the gradient of its share of each one, and the shares are
+ * summed by one allreduce a step (src/train/dist.c); the validation rows are shared the same way,
+ * so every rank takes the same steps and the same early-stopping decisions.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +18,7 @@
 #include <omp.h>
 #endif
 
+#include "uniapprox/dist.h"
 #include "internal.h"
 
 typedef struct {
@@ -29,23 +34,63 @@ typedef struct {
     size_t samples;        /* rows pushed through forward + backward */
     size_t diverged;       /* the epoch whose loss became non-finite (0: none) */
     double diverged_loss;  /* that loss */
+    ua_train_dist dist;    /* the per-step reduction across ranks (nothing with one rank) */
+    ua_status dist_status; /* a failed reduction (the job cannot go on) */
 } fit_ctx;
 
-/* Mean loss over rows idx (n of them) in chunks of the evaluation workspace. */
+/* Mean loss over rows idx (n of them) in chunks of the evaluation workspace; each rank of a job
+ * evaluates its share of the rows and the sums are added across ranks (the same value on all). */
 static double eval_loss(fit_ctx *c, const size_t *idx, size_t n, size_t *correct)
 {
     ua_mlp *m = c->m;
     double sum = 0;
-    size_t hits = 0;
-    for (size_t i = 0; i < n; i += c->we.B) {
-        size_t B = n - i < c->we.B ? n - i : c->we.B, h = 0;
+    size_t hits = 0, lo = 0, hi = n;
+    ua_dist_share(n, &lo, &hi);
+    for (size_t i = lo; i < hi; i += c->we.B) {
+        size_t B = hi - i < c->we.B ? hi - i : c->we.B, h = 0;
         m->ops->load(m, &c->we, c->x, c->y, idx + i, B);
         m->ops->forward(m, m->params, &c->we, B);
         sum += m->ops->loss(m, &c->we, B, 0, &h) * (double)B;
         hits += h;
     }
+    if (ua_dist_size() > 1) {
+        double both[2] = { sum, (double)hits }; /* counts below 2^53 add exactly */
+        ua_status s = ua_dist_allreduce_sum(both, 2);
+        if (s && !c->dist_status) c->dist_status = s;
+        sum = s ? NAN : both[0];
+        hits = (size_t)both[1];
+    }
     if (correct) *correct = hits;
     return sum / (double)n;
+}
+
+/* The mean loss over rows idx[0..b) of the training data and its gradient in c->g (zeroed
+ * first); no rows (a rank's empty share of a small batch) give 0 and a zero gradient. */
+static double batch_grad(fit_ctx *c, const double *x, const double *y, const size_t *idx, size_t b)
+{
+    ua_mlp *m = c->m;
+    memset(c->g, 0, m->nparams * m->esize);
+    if (!b) return 0;
+    m->ops->load(m, &c->wt, x, y, idx, b);
+    m->ops->forward(m, m->params, &c->wt, b);
+    double loss = m->ops->loss(m, &c->wt, b, 1, NULL);
+    m->ops->backward(m, m->params, &c->wt, b, c->g);
+    return loss;
+}
+
+/* Rows idx[0..b) of one step, shared over the ranks: this rank's share's gradient, then the sum
+ * of the shares' gradients weighted by their rows, over b, in c->g on every rank. Returns the
+ * loss summed over the b rows (NaN when the reduction failed: c->dist_status says why). */
+static double step_grad(fit_ctx *c, const double *x, const double *y, const size_t *idx, size_t b)
+{
+    size_t lo = 0, hi = b;
+    ua_dist_share(b, &lo, &hi);
+    double part = batch_grad(c, x, y, idx + lo, hi - lo) * (double)(hi - lo);
+    ua_status s = c->dist_status ? c->dist_status
+                                 : ua_train_dist_sum(&c->dist, c->g, c->m->esize, (double)(hi - lo),
+                                                     (double)b, &part);
+    if (s && !c->dist_status) c->dist_status = s;
+    return s ? NAN : part;
 }
 
 /* L-BFGS objective: the full-batch training loss and its gradient at p (doubles). */
@@ -54,11 +99,8 @@ static double lbfgs_fg(const double *p, double *g, void *ctxv)
     fit_ctx *c = ctxv;
     ua_mlp *m = c->m;
     m->ops->from_double(p, m->params, m->nparams);
-    memset(c->g, 0, m->nparams * m->esize);
-    m->ops->load(m, &c->wt, c->x, c->y, c->train, c->ntrain);
-    m->ops->forward(m, m->params, &c->wt, c->ntrain);
-    double f = m->ops->loss(m, &c->wt, c->ntrain, 1, NULL);
-    m->ops->backward(m, m->params, &c->wt, c->ntrain, c->g);
+    double f = ua_dist_size() > 1 ? step_grad(c, c->x, c->y, c->train, c->ntrain) / (double)c->ntrain
+                                  : batch_grad(c, c->x, c->y, c->train, c->ntrain);
     m->ops->to_double(c->g, g, m->nparams);
     c->samples += c->ntrain;
     return f;
@@ -107,25 +149,24 @@ static ua_status run_first_order(fit_ctx *c)
     ua_train_stop stop;
     ua_train_stop_init(&stop);
     ua_status s = ua_mlp_optim_state(m);
-    for (size_t epoch = 1; !s && epoch <= o->epochs; epoch++) {
+    if (!s) s = ua_train_dist_alloc(&c->dist, m->nparams, 1);
+    for (size_t epoch = 1; !s && !c->dist_status && epoch <= o->epochs; epoch++) {
         ua_train_shuffle(&r, perm, c->ntrain);
         double sum = 0;
         for (size_t i = 0; i < c->ntrain; i += B, t++) {
             size_t b = c->ntrain - i < B ? c->ntrain - i : B;
-            m->ops->load(m, &c->wt, c->x, c->y, perm + i, b);
-            m->ops->forward(m, m->params, &c->wt, b);
-            sum += m->ops->loss(m, &c->wt, b, 1, NULL) * (double)b;
-            memset(c->g, 0, m->nparams * m->esize);
-            m->ops->backward(m, m->params, &c->wt, b, c->g);
+            sum += step_grad(c, c->x, c->y, perm + i, b); /* this rank's share, summed */
+            if (c->dist_status) break;
             lr = ua_train_lr(o->lr, (int)o->schedule, o->warmup, t, T);
             m->ops->update(m, c->g, lr);
             c->samples += b;
         }
-        if (end_epoch(c, epoch, sum / (double)c->ntrain, lr, &stop)) break;
+        if (c->dist_status || end_epoch(c, epoch, sum / (double)c->ntrain, lr, &stop)) break;
     }
     m->report.steps = t;
     free(perm);
-    return s;
+    ua_train_dist_free(&c->dist);
+    return s ? s : c->dist_status;
 }
 
 static ua_status run_lbfgs(fit_ctx *c)
@@ -137,11 +178,16 @@ static ua_status run_lbfgs(fit_ctx *c)
     ua_train_lbfgs lb;
     ua_status s = ua_train_lbfgs_alloc(P, m->opt.lbfgs_history, &lb);
     if (s) return s;
+    if ((s = ua_train_dist_alloc(&c->dist, P, 1))) {
+        ua_train_lbfgs_free(&lb);
+        return s;
+    }
     double *p = ua_calloc(P, sizeof *p), *g = ua_calloc(P, sizeof *g);
     if (!p || !g) {
         free(p);
         free(g);
         ua_train_lbfgs_free(&lb);
+        ua_train_dist_free(&c->dist);
         return UA_ENOMEM_ERR(2 * P * sizeof *p);
     }
     m->ops->to_double(m->params, p, P);
@@ -151,7 +197,7 @@ static ua_status run_lbfgs(fit_ctx *c)
         int stalled = ua_train_lbfgs_iter(&lb, lbfgs_fg, c, p, &f, g);
         m->ops->from_double(p, m->params, P); /* the accepted point */
         m->report.steps = it;
-        if (end_epoch(c, it, f, 1.0, &stop)) break;
+        if (c->dist_status || end_epoch(c, it, f, 1.0, &stop)) break;
         if (stalled) {
             if (++stalls >= 2 || lb.count == 0) break;
             lb.count = 0; /* restart the memory once before giving up */
@@ -162,7 +208,8 @@ static ua_status run_lbfgs(fit_ctx *c)
     free(p);
     free(g);
     ua_train_lbfgs_free(&lb);
-    return UA_OK;
+    ua_train_dist_free(&c->dist);
+    return c->dist_status;
 }
 
 /* A target column that is constant on the training rows is predicted exactly: its readout row
@@ -313,6 +360,7 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
         c.train = rows + nval;
         c.ntrain = n - nval;
         size_t Bt = opt->optim == UA_OPTIM_LBFGS ? c.ntrain : (opt->batch < c.ntrain ? opt->batch : c.ntrain);
+        Bt = (Bt + (size_t)ua_dist_size() - 1) / (size_t)ua_dist_size(); /* the largest share */
         size_t Be = nval ? (nval < 1024 ? nval : 1024) : 1;
         s = m->ops->work_alloc(m, Bt, &c.wt);
         if (!s) s = m->ops->work_alloc(m, Be, &c.we);
@@ -342,6 +390,7 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
                 m->report.val_accuracy = NAN;
             }
         }
+        if (!s && c.dist_status) s = c.dist_status; /* a failed reduction in the evaluations */
         if (!s) {
             ua_mlp_fold_multipliers(m);
             if (opt->task == UA_TASK_REGRESS) zero_constant_outputs(m, y, n);

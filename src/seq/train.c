@@ -2,7 +2,10 @@
  * Training: minibatches of whole sequences, reshuffled every epoch, src/train's Adam(W) step and
  * learning-rate schedules (ua_train_adam_f32, ua_train_lr), a held-out validation fraction, and a
  * per-epoch progress record (ua_mlp_progress, uniapprox/mlp.h's public type) for the progress hook
- * and the training log.
+ * and the training log. Under mpirun the training is data-parallel across ranks too (docs/mlp.md,
+ * "Data-parallel training"): every rank draws the same batches, runs its share of each one through
+ * the threads below, and one allreduce a step (src/train/dist.c) sums the gradients, the loss and
+ * the right answers; the validation sequences are shared the same way.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@
 #endif
 #include <cblas.h>
 
+#include "uniapprox/dist.h"
 #include "internal.h"
 #include "train/train.h"
 
@@ -90,6 +94,31 @@ static double dp_step(const ua_seq *m, dp_state *dp, const ua_seq_data *batch, s
         *right += dp->right[p];
     }
     return sum;
+}
+
+/* The loss over d (its mean, as ua_seq_evaluate) and, classifying, the fraction of right
+ * positions, each rank of a job evaluating its share of the sequences and the sums added across
+ * ranks, so every rank gets the same values (one rank: ua_seq_evaluate itself). */
+static ua_status evaluate_shared(const ua_seq *m, const ua_seq_data *d, double *loss, double *acc)
+{
+    if (ua_dist_size() < 2) return ua_seq_evaluate(m, d, loss, acc);
+    size_t lo = 0, hi = d->N, bs = 16, T = d->n;
+    ua_dist_share(d->N, &lo, &hi);
+    ua_seq_work w;
+    ua_status s = ua_seq_work_alloc(m, bs, T, &w);
+    if (s) return s;
+    double norm = (double)d->N * (double)T * (m->opt.classify ? 1.0 : (double)m->K), sum[2] = { 0, 0 };
+    for (size_t first = lo; first < hi; first += bs) {
+        size_t B = hi - first < bs ? hi - first : bs, c = 0;
+        ua_seq_model_forward(m, &w, d, first, B);
+        sum[0] += ua_seq_loss(m, NULL, w.out, d, first, B, T, norm, &c);
+        sum[1] += (double)c;
+    }
+    ua_seq_work_free(&w);
+    if ((s = ua_dist_allreduce_sum(sum, 2))) return s;
+    *loss = sum[0] / norm;
+    *acc = m->opt.classify ? sum[1] / ((double)d->N * (double)T) : sqrt(sum[0] / norm);
+    return UA_OK;
 }
 
 /* dst <- rows idx[0..B) of src (inputs and targets). */
@@ -202,22 +231,26 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
     float *g = malloc(m->nparams * sizeof *g);
     ua_seq_data batch = { 0 }, val = { 0 };
     size_t B = o.batch < ntr ? o.batch : ntr;
+    /* this rank's share of a batch holds at most Bl sequences (all B with one rank) */
+    size_t Bl = (B + (size_t)ua_dist_size() - 1) / (size_t)ua_dist_size();
     dp_state dp;
     memset(&dp, 0, sizeof dp);
+    ua_train_dist dist;
+    memset(&dist, 0, sizeof dist);
     int P = 1;
 #ifdef _OPENMP
     P = omp_get_max_threads();
 #endif
     if (P < 1) P = 1;
-    if ((size_t)P > B) P = (int)B;
+    if ((size_t)P > Bl) P = (int)Bl;
     m->m1 = ua_calloc(m->nparams, sizeof(float));
     m->m2 = ua_calloc(m->nparams, sizeof(float));
     if (!perm || !g || !m->m1 || !m->m2) {
         s = UA_ENOMEM_ERR(m->nparams * 12);
         goto done;
     }
-    if ((s = alloc_like(&batch, data, B)) || (nval && (s = alloc_like(&val, data, nval))) ||
-        (s = dp_alloc(m, P, B, data->n, &dp)))
+    if ((s = alloc_like(&batch, data, Bl)) || (nval && (s = alloc_like(&val, data, nval))) ||
+        (s = dp_alloc(m, P, Bl, data->n, &dp)) || (s = ua_train_dist_alloc(&dist, m->nparams, 2)))
         goto done;
     ua_rng r;
     ua_rng_seed(&r, o.seed ^ 0x2545f4914f6cdd1dull);
@@ -234,10 +267,19 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
         size_t right = 0, seen = 0;
         if (P > 1) blas_threads = ua_blas_threads_serial(); /* each thread's GEMMs on that thread */
         for (size_t first = 0; first < ntr; first += B) {
-            size_t b = ntr - first < B ? ntr - first : B;
-            gather(&batch, data, perm + first, b);
+            size_t b = ntr - first < B ? ntr - first : B, lo = 0, hi = b, step_right = 0;
+            ua_dist_share(b, &lo, &hi); /* this rank's sequences of the batch */
+            gather(&batch, data, perm + first + lo, hi - lo);
             double norm = (double)b * T * (o.classify ? 1.0 : (double)m->K);
-            sum += dp_step(m, &dp, &batch, b, norm, g, &right);
+            /* the gradient is already divided by the whole batch's norm: the shares just add */
+            double part[2] = { dp_step(m, &dp, &batch, hi - lo, norm, g, &step_right), 0 };
+            part[1] = (double)step_right;
+            if ((s = ua_train_dist_sum(&dist, g, sizeof *g, 1.0, 1.0, part))) {
+                ua_blas_threads_restore(blas_threads);
+                goto done;
+            }
+            sum += part[0];
+            right += (size_t)part[1];
             seen += b;
             lr = ua_train_lr(o.lr, (int)o.schedule, o.warmup, m->step, Ttot);
             m->step++;
@@ -255,7 +297,7 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
         m->report.train_loss = sum / denom;
         m->report.train_accuracy = o.classify ? (double)right / ((double)seen * T) : NAN;
         m->report.val_loss = m->report.val_accuracy = NAN;
-        if (nval && (s = ua_seq_evaluate(m, &val, &m->report.val_loss, &m->report.val_accuracy)))
+        if (nval && (s = evaluate_shared(m, &val, &m->report.val_loss, &m->report.val_accuracy)))
             goto done;
         if (!o.classify) m->report.val_accuracy = NAN;
         m->report.epochs_run = ep + 1;
@@ -275,6 +317,7 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
     m->report.tokens_per_second = (double)tokens / (m->report.seconds > 0 ? m->report.seconds : 1e-9);
 done:
     dp_free(&dp);
+    ua_train_dist_free(&dist);
     ua_seq_data_free(&batch);
     ua_seq_data_free(&val);
     free(perm);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "uniapprox/dist.h"
 #include "train.h"
 
 ua_status ua_train_log_open(ua_train_log *log, const char *path, int improved)
@@ -13,6 +14,7 @@ ua_status ua_train_log_open(ua_train_log *log, const char *path, int improved)
     memset(log, 0, sizeof *log);
     log->improved = improved;
     if (!path || !*path) return UA_OK;
+    if (ua_dist_rank() != 0) return UA_OK; /* data-parallel training: rank 0 writes the curve */
     if (!(log->path = ua_strdup(path))) return UA_ENOMEM_ERR(strlen(path) + 1);
     if (!(log->f = fopen(path, "w"))) {
         int e = errno;

@@ -8,7 +8,8 @@
  * on another family. Random numbers come from the library's one generator (ua_rng,
  * src/core/internal.h).
  *
- * Files, one job each: activations.c, optim.c, lbfgs.c, schedule.c, epochs.c, log.c; and, for the
+ * Files, one job each: activations.c, optim.c, lbfgs.c, schedule.c, epochs.c, log.c, dist.c
+ * (data-parallel training over MPI ranks); and, for the
  * closed-form learners (kernel, rf), ridge.c (ridge.h: ridge least squares on features) and
  * learn.c (learn.h: their training table from a problem, and their train / test errors).
  */
@@ -131,6 +132,42 @@ void ua_train_stop_init(ua_train_stop *s);
  * epoch), which the caller answers by keeping a copy of its parameters. */
 int ua_train_stop_update(ua_train_stop *s, size_t epoch, double crit);
 
+/* ---- dist.c: data-parallel training over the ranks of a job (uniapprox/dist.h) ------------ */
+
+/*
+ * Each rank computes the gradient of its share of a minibatch (ua_dist_share over the batch's
+ * rows; the batch order is the same on every rank, drawn from the same seed), and
+ * ua_train_dist_sum adds them: the typed gradient (n,) in the parameter buffer's layout, weighted
+ * and converted to double, followed by `extra` numbers of the step (loss sums, counts), in one
+ * buffer and one ua_dist_allreduce_sum (ranks added in rank order: bitwise reproducible for a
+ * given number of ranks, equal to the serial sum to rounding). With one rank buf is NULL and
+ * every call is a no-op, so a serial run's arithmetic is unchanged.
+ */
+typedef struct {
+    double *buf;       /* (n + extra,) doubles; NULL with one rank */
+    size_t n, extra;
+} ua_train_dist;
+
+/* Errors: UA_ENOMEM (the size asked for), UA_EINVAL (n + extra overflows). */
+ua_status ua_train_dist_alloc(ua_train_dist *d, size_t n, size_t extra);
+void ua_train_dist_free(ua_train_dist *d);
+
+/* In place across the ranks: g (n,) of esize 4 (float) or 8 (double) <- (sum over ranks r of
+ * w_r g_r) / div, rounded once to g's type; extra (d->extra,) <- sum over ranks of extra_r. A
+ * share's mean gradient over its b_r rows of a batch of b becomes the batch mean with w = b_r and
+ * div = b; a gradient already divided by the whole batch's denominator takes w = div = 1. Errors:
+ * ua_dist_allreduce_sum's (then g and extra are left as they were). One rank: returns at once. */
+ua_status ua_train_dist_sum(ua_train_dist *d, void *g, size_t esize, double w, double div,
+                            double *extra);
+
+/* The two halves of ua_train_dist_sum around the allreduce (exposed for the one-process test of
+ * the sliced sum): buf <- (w g, extra); g <- buf / div rounded to g's type, extra <- the tail.
+ * d->buf must be allocated (by hand when the job has one rank). */
+void ua_train_dist_pack(ua_train_dist *d, const void *g, size_t esize, double w,
+                        const double *extra);
+void ua_train_dist_unpack(const ua_train_dist *d, void *g, size_t esize, double div,
+                          double *extra);
+
 /* ---- log.c: the JSONL training curve ------------------------------------------------------ */
 
 /* One JSON object a line per epoch:
@@ -144,8 +181,9 @@ typedef struct {
     char *path;
 } ua_train_log;
 
-/* Opens path for writing (NULL or "": no log, every call is a no-op). Errors: UA_EIO naming the
- * file and the system error, UA_ENOMEM. */
+/* Opens path for writing (NULL or "": no log, every call is a no-op; on ranks other than 0 of a
+ * job of several, also no log: the curve is written once). Errors: UA_EIO naming the file and the
+ * system error, UA_ENOMEM. */
 ua_status ua_train_log_open(ua_train_log *log, const char *path, int improved);
 void ua_train_log_epoch(ua_train_log *log, size_t epoch, double train_loss, double val_loss,
                         double lr, double seconds, int improved);
