@@ -198,6 +198,25 @@ ua_status ua_mlp_alloc(size_t d, size_t dout, const ua_mlp_options *opt, ua_mlp 
 ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_t k,
                      const ua_mlp_options *opt, ua_mlp **out);
 
+/*
+ * Out-of-core training (docs/data.md, "Out-of-core data") on a table read in blocks from src
+ * (uniapprox/blocks.h): inputs every column but ycol, target column ycol (regression, k = 1).
+ * Standardisation from the source's streaming statistics over all rows (ua_blocks_scaler);
+ * opt->val_frac of the blocks, whole, held out for early stopping (ua_blocks_split with
+ * opt->seed; 0: none, the training loss decides); every epoch visits the training blocks in a
+ * seeded random order and the rows of each block in a seeded random order, in minibatches of
+ * opt->batch rows drawn from the current block (the last of a block may be shorter); the
+ * learning-rate schedule counts every minibatch of every epoch. The weights of the best epoch
+ * are restored. Not the same run as ua_mlp_fit (other shuffles and split): it reaches the same
+ * accuracy, not the same weights. Memory: one block (block_rows x (2 d + 2) doubles), the network
+ * and its optimiser state, whatever the number of rows.
+ * Errors: UA_EINVAL (NULL arguments, ycol out of range, fewer than 2 columns, classification or
+ * L-BFGS — not offered out of core —, bad options, a split leaving no training block),
+ * UA_EFORMAT / UA_EIO (reading a block), UA_EDIVERGED, UA_ENOMEM. *out is NULL on failure.
+ */
+typedef struct ua_blocks ua_blocks;
+ua_status ua_mlp_fit_blocks(ua_blocks *src, size_t ycol, const ua_mlp_options *opt, ua_mlp **out);
+
 /* Releases a network. NULL is a no-op. */
 void ua_mlp_free(ua_mlp *m);
 

@@ -99,6 +99,33 @@ ua_status ua_rf_predict(const ua_rf *m, const double *x, size_t n, double *y);
 /* The hidden features phi (n, m) of x (n, d) (standardised first when the model is). */
 ua_status ua_rf_features(const ua_rf *m, const double *x, size_t n, double *phi);
 
+/*
+ * Out-of-core fit (docs/data.md, "Out-of-core data") of a table too large for memory, read in
+ * blocks from src (uniapprox/blocks.h): the inputs are every column but ycol, the target column
+ * ycol (k = 1). One pass over the blocks in file order accumulates, in double, the normal
+ * equations of the output layer G = Phi^T Phi (m, m) and Phi^T y (m,) of the training blocks
+ * (and the same of the validation blocks), features computed 1024 rows at a time; standardisation
+ * uses the source's streaming statistics over all rows (ua_blocks_scaler). A fixed opt->lambda > 0
+ * is solved by Cholesky (LAPACK dposv) in double; otherwise lambda is chosen over the grid from
+ * one eigendecomposition of G: on the validation blocks (val_frac of the blocks held out whole,
+ * ua_blocks_split with opt->seed; the validation squared error of every lambda from G_val,
+ * Phi_val^T y_val and y_val^T y_val in closed form), or by GCV on the training blocks when
+ * val_frac is 0 (opt->gcv is implied; LOO needs every row's leverage and is not offered).
+ * The model's select_rmse is that validation (or GCV) RMSE in the target's units.
+ * Memory: one block (rows x d doubles), 1024 x m features, and O(m^2) for G (three m x m arrays
+ * with validation blocks), independent of the number of rows.
+ * Compared with ua_rf_fit on the same rows: the same hidden layer (same seed), the normal
+ * equations equal to rounding (about 1e-13 relative); ua_rf_fit's fixed-lambda solve works on
+ * features rounded to float32, so the weights agree to about 1e-6 relative, not bitwise.
+ * Errors: UA_EINVAL (NULL arguments, ycol >= columns, fewer than 2 columns or 2 training rows,
+ * bad options, a bad split), UA_EFORMAT / UA_EIO (from reading the blocks), UA_EDOMAIN (the
+ * eigendecomposition or the Cholesky factorisation failed), UA_EDIVERGED (non-finite weights),
+ * UA_ENOMEM. *out is NULL on failure.
+ */
+typedef struct ua_blocks ua_blocks;
+ua_status ua_rf_fit_blocks(ua_blocks *src, size_t ycol, double val_frac, const ua_rf_options *opt,
+                           ua_rf **out);
+
 typedef struct {
     size_t d, k, features, n_train;
     ua_rf_dist dist;

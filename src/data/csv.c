@@ -129,3 +129,14 @@ ua_status ua_data_read_csv(FILE *f, const char *path, ua_dataset **out)
     double *x = realloc(v.v, n * d * sizeof *x); /* give back the growth slack */
     return ua_data_make(x ? x : v.v, n, d, names, path, out);
 }
+
+/* The CSV pieces the block reader (blocks.c) shares, so that both read CSV by the same rules. */
+ua_status ua_data_csv_split(char *line, const char *path, size_t lineno, ua_fields *fs)
+{
+    return split(line, path, lineno, fs);
+}
+
+ua_status ua_data_csv_header(ua_lines *L, ua_fields *fs, char ***names, size_t *d)
+{
+    return read_header(L, fs, names, d);
+}

@@ -113,6 +113,12 @@ ua_status ua_data_read_npy(FILE *f, const char *path, ua_dataset **out);
  */
 ua_status ua_data_open(const char *path, FILE **f);
 
+/* The CSV reader's pieces (csv.c), shared with the block reader (blocks.c): split one line into
+ * fields by the CSV rules (modifies line; UA_EFORMAT names line and column), and read the header
+ * row into d fresh names (the caller frees them with ua_data_free_names). */
+ua_status ua_data_csv_split(char *line, const char *path, size_t lineno, ua_fields *fs);
+ua_status ua_data_csv_header(ua_lines *L, ua_fields *fs, char ***names, size_t *d);
+
 /* ---- .npy (npy.c): the one reader, in two steps so a caller can check the shape before any
  * data is read ---------------------------------------------------------------------------- */
 

@@ -272,5 +272,6 @@ const ua_family ua_family_mlp = {
     .dims = mlp_dims,
     .bounds = &ua_mlp_bounds,
     .influence = ua_mlp_influence,
+    .fit_blocks = ua_mlp_fit_blocks_family,
     .compress = ua_mlp_compress,
 };

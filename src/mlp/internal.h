@@ -119,6 +119,10 @@ extern const ua_option_spec ua_mlp_option_table[UA_MLP_NOPTIONS];
 /* The vtable's fit (src/model/family.h): a FORMULA, FUNCTION or SAMPLES problem. */
 ua_status ua_mlp_fit_problem(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
                              ua_model *meta, void **state);
+/* The vtable's fit_blocks (options.c; the training loop: train_blocks.c). */
+struct ua_blocks;
+ua_status ua_mlp_fit_blocks_family(struct ua_blocks *src, size_t ycol, const ua_options *o,
+                                   ua_model *meta, void **state);
 
 /* The family's C export (src/mlp/export.c; the vtable's export_c, src/model/family.h). */
 #include <stdio.h>

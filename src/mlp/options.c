@@ -285,3 +285,39 @@ ua_status ua_mlp_fit_problem(const ua_problem *p, const ua_options *o, const ua_
     *state = m;
     return UA_OK;
 }
+
+/* The vtable's fit_blocks (src/model/family.h): out-of-core training (train_blocks.c) with the
+ * options of the table; what cannot apply out of core is refused with the reason. */
+ua_status ua_mlp_fit_blocks_family(struct ua_blocks *src, size_t ycol, const ua_options *o,
+                                   ua_model *meta, void **state)
+{
+    *state = NULL;
+    if (ua_options_choice(o, "task") == UA_TASK_CLASSIFY)
+        return UA_ERR(UA_EINVAL, "mlp: out-of-core training is regression only (--task regress)");
+    if (ua_options_given(o, "samples"))
+        return UA_ERR(UA_EINVAL, "mlp: --samples applies to formula and function problems; "
+                      "out-of-core data are the file's rows");
+    ua_mlp_options opt;
+    ua_status s = read_options(o, NULL, &opt);
+    if (s) return s;
+    ua_train_report pc = { NULL, { 0 } };
+    s = ua_train_log_open(&pc.log, ua_options_get(o, "log"), 1);
+    if (!s && pc.log.f) {
+        opt.progress = on_epoch;
+        opt.progress_ctx = &pc;
+    }
+    ua_mlp *m = NULL;
+    if (!s) s = ua_mlp_fit_blocks(src, ycol, &opt, &m);
+    ua_status ls = ua_train_log_close(&pc.log);
+    if (!s) s = ls;
+    char buf[32];
+    if (!s) s = ua_model_set_meta(meta, "best_epoch", ua_fmt_double(buf, (double)m->report.best_epoch));
+    if (!s && isfinite(m->report.val_loss))
+        s = ua_model_set_meta(meta, "val_loss", ua_fmt_double(buf, m->report.val_loss));
+    if (s) {
+        ua_mlp_free(m);
+        return s;
+    }
+    *state = m;
+    return UA_OK;
+}

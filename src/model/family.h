@@ -33,6 +33,8 @@ typedef struct {
                                     coeffs may point here */
 } ua_poly_piece;
 
+struct ua_blocks; /* uniapprox/blocks.h: out-of-core tables (fit_blocks) */
+
 typedef struct ua_family {
     const char *name;    /* "cheb", ... */
     const char *summary; /* one line for `fit --help` and docs */
@@ -151,6 +153,13 @@ typedef struct ua_family {
      * UA_EUNSUPPORTED for a model of the family that has none (the message says why). Called by
      * ua_model_predict_std (uniapprox/metrics.h). */
     ua_status (*predict_std)(const void *state, const double *x, size_t n, double *sd);
+
+    /* Optional (NULL: no out-of-core training). Fits the table of src (uniapprox/blocks.h), read
+     * block by block and never whole: inputs every column but ycol, target column ycol; options
+     * o from the family's table (an option meaningless out of core is refused with the reason);
+     * metadata recorded on meta as fit does. Called by ua_fit_blocks (src/model/fit_blocks.c). */
+    ua_status (*fit_blocks)(struct ua_blocks *src, size_t ycol, const ua_options *o,
+                            ua_model *meta, void **state);
 } ua_family;
 
 /*

@@ -165,4 +165,5 @@ const ua_family ua_family_rf = {
     .dims = rf_dims,
     .bounds = &ua_rf_bounds,
     .influence = ua_rf_influence,
+    .fit_blocks = ua_rf_family_fit_blocks,
 };

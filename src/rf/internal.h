@@ -33,11 +33,25 @@ ua_status ua_rf_features_std(const ua_rf *m, const double *z, size_t n, double *
 ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, size_t n, double lambda,
                             double *c);
 
+/* The same in a job of several MPI ranks (dist.c): each rank's rows' H^T H and H^T y, one
+ * rank-ordered allreduce, one Cholesky in double on every rank; collective. */
+ua_status ua_rf_solve_fixed_dist(const ua_rf *m, const double *z, const double *y, size_t n,
+                                 double lambda, double *c);
+
 /* UA_EINVAL (the message names the sizes, --features and --samples) when a fit of n rows (d
  * inputs, k outputs) with m features needs more than max_memory bytes (0: 80% of the physical
  * memory); the estimate is ua_rf_fit's (uniapprox/rf.h). Allocates nothing. (fit.c) */
 ua_status ua_rf_check_memory(size_t n, size_t d, size_t k, size_t m, int fixed_lambda,
                              double max_memory);
+
+/* The normal equations of the output layer over the blocks blocks[0 .. nb) of src (in that order),
+ * target column ycol, standardised by the model's scalers when m->standardize: G (m, m) :=
+ * Phi^T Phi (full, symmetric), b (m,) := Phi^T y, *yy := y^T y, *rows := the rows read; work
+ * (block_rows * d + 1024 (d + m + 1)) doubles, the caller's (fit_blocks.c). */
+typedef struct ua_blocks ua_blocks;
+ua_status ua_rf_normal_blocks(const ua_rf *m, ua_blocks *src, size_t ycol, const size_t *blocks,
+                              size_t nb, double *work, double *G, double *b, double *yy,
+                              size_t *rows);
 
 ua_status ua_rf_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 
@@ -46,5 +60,8 @@ ua_status ua_rf_export_c(const void *state, ua_export_type type, const char *nam
 extern const ua_option_spec ua_rf_option_spec[UA_RF_NOPTIONS];
 ua_status ua_rf_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
                            ua_model *meta, void **state);
+/* The vtable's fit_blocks (options.c; the fit itself: fit_blocks.c). */
+ua_status ua_rf_family_fit_blocks(struct ua_blocks *src, size_t ycol, const ua_options *o,
+                                  ua_model *meta, void **state);
 
 #endif

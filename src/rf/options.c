@@ -15,6 +15,7 @@
 #include "core/internal.h"
 #include "train/learn.h"
 #include "model/family.h"
+#include "uniapprox/blocks.h"
 #include "internal.h"
 
 /* Training points drawn from a formula or function when "samples" is not given: 20 per hidden
@@ -142,6 +143,41 @@ ua_status ua_rf_family_fit(const ua_problem *p, const ua_options *o, const ua_fi
         return s;
     }
     work(hooks, 1.0, "random-feature fit");
+    *state = m;
+    return UA_OK;
+}
+
+/* The vtable's fit_blocks (src/model/family.h): out-of-core fit (fit_blocks.c). lambda over the
+ * grid is chosen on 10% of the blocks held out whole (at least one), or by GCV when there is a
+ * single block or --select gcv is given; exact LOO needs every row's leverage and is refused. */
+ua_status ua_rf_family_fit_blocks(struct ua_blocks *src, size_t ycol, const ua_options *o,
+                                  ua_model *meta, void **state)
+{
+    *state = NULL;
+    ua_rf_options opt;
+    ua_status s = read_options(o, &opt);
+    if (s) return s;
+    if (ua_options_given(o, "samples"))
+        return UA_ERR(UA_EINVAL, "rf fit: --samples applies to formula and function problems; "
+                      "out-of-core data are the file's rows");
+    if (ua_options_given(o, "select") && !opt.gcv)
+        return UA_ERR(UA_EINVAL, "rf fit: --select loo needs every row's leverage, which an "
+                      "out-of-core fit does not keep; lambda is chosen on held-out blocks (or "
+                      "give --select gcv, or --lambda)");
+    int gcv = opt.gcv || ua_blocks_count(src) < 2;
+    double val_frac = opt.lambda > 0 || gcv ? 0 : 0.1;
+    ua_rf *m = NULL;
+    s = ua_rf_fit_blocks(src, ycol, val_frac, &opt, &m);
+    if (!s) s = ua_learn_set_number(meta, "lambda", m->lambda);
+    if (!s && m->dist == UA_RF_FOURIER) s = ua_learn_set_number(meta, "gamma", m->gamma);
+    if (!s && isfinite(m->select_rmse)) s = ua_learn_set_number(meta, "select_rmse", m->select_rmse);
+    if (!s && isfinite(m->select_rmse))
+        s = ua_model_set_meta(meta, "select_by", val_frac > 0 ? "held-out blocks" : "gcv");
+    if (!s) s = ua_learn_set_number(meta, "n_train", (double)m->n_train);
+    if (s) {
+        ua_rf_free(m);
+        return s;
+    }
     *state = m;
     return UA_OK;
 }
