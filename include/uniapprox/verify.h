@@ -135,6 +135,12 @@ typedef struct {
      * (total = npoints; the last call has done == total) */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
+    /* 1: in an MPI job (uniapprox/dist.h) split the points over the ranks, contiguous runs of
+     * whole reduction blocks, and combine: collective (every rank calls with the same arguments),
+     * every rank gets the result of one process, bit for bit (the same per-block sums, merged in
+     * the same order; ties of a max to the first point). A failure on any rank fails every rank
+     * (the others report which rank). Default 0: every rank measures everything itself. */
+    int distribute;
 } ua_verify_box_options;
 
 /*

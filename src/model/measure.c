@@ -147,6 +147,7 @@ static ua_status measure_box(ua_model *m, const ua_problem *p, const ua_measure_
     vo.threads = o->threads;
     vo.progress = o->progress;
     vo.progress_ctx = o->progress_ctx;
+    vo.distribute = 1; /* under mpirun the ranks share the points (uniapprox/dist.h) */
     r->tol_abs = meta_number(m, "tol_abs");
     r->tol_scale = meta_number(m, "tol_scale");
     r->tol_rel = meta_number(m, "tol_rel");

@@ -17,6 +17,7 @@
 #include <omp.h>
 
 #include "core/internal.h"
+#include "uniapprox/dist.h"
 #include "uniapprox/verify.h"
 #include "verify/internal.h"
 
@@ -362,6 +363,95 @@ static ua_status point_at(const pointset *ps, const argmax *m, double **out)
     return fill_points(ps, m->i, 1, x);
 }
 
+/* ---- jobs of several ranks (uniapprox/dist.h) --------------------------------------------- */
+
+/* A rank's summary in the exchange: counts, scale, five (max, index) pairs, its status. */
+enum { SUM_NONFINITE, SUM_NFINITE, SUM_SCALE, SUM_ARGMAX, SUM_STATUS = SUM_ARGMAX + 10, SUM_K };
+
+static void put_argmax(double *v, const argmax *m)
+{
+    v[0] = m->max;
+    v[1] = (double)m->i; /* exact: indices stay far below 2^53 (the point cap) */
+}
+
+static void get_argmax(argmax *into, const double *v)
+{
+    take(into, v[0], (size_t)v[1]);
+}
+
+/* Exchanges every rank's tot (and status s) and the sums of squares of every block, and folds
+ * them as one process does: counts summed, maxima in rank order (ties to the first point, as
+ * ranks hold increasing runs of blocks), the sums of squares block by block in the set's order.
+ * The exchange is one ua_dist_allreduce_sum of a buffer where each rank fills only its own slots
+ * (zeros elsewhere): x + 0 is x, so the sum is an exact gather. Returns UA_OK, the exchange's
+ * failure, or, when another rank failed, an error naming it (a rank's own failure is left to the
+ * caller, which reports its own message). */
+static ua_status combine_ranks(partial *tot, ua_status s, const double *ssq, size_t bl0,
+                               size_t bl1, size_t nb_all)
+{
+    size_t size = (size_t)ua_dist_size(), rank = (size_t)ua_dist_rank();
+    size_t n = size * SUM_K + 2 * nb_all;
+    double *g = ua_calloc(n, sizeof *g);
+    if (!g) return UA_ENOMEM_ERR(n * sizeof *g); /* the others then wait: an MPI job aborts */
+    double *mine = g + rank * SUM_K;
+    mine[SUM_NONFINITE] = (double)tot->nonfinite;
+    mine[SUM_NFINITE] = (double)tot->nfinite;
+    mine[SUM_SCALE] = tot->scale;
+    put_argmax(mine + SUM_ARGMAX, &tot->abs);
+    put_argmax(mine + SUM_ARGMAX + 2, &tot->rel);
+    put_argmax(mine + SUM_ARGMAX + 4, &tot->u64);
+    put_argmax(mine + SUM_ARGMAX + 6, &tot->u32);
+    put_argmax(mine + SUM_ARGMAX + 8, &tot->tol);
+    mine[SUM_STATUS] = (double)s;
+    memcpy(g + size * SUM_K + 2 * bl0, ssq, 2 * (bl1 - bl0) * sizeof *ssq);
+    ua_status st = ua_dist_allreduce_sum(g, n);
+    if (st) {
+        free(g);
+        return st;
+    }
+    partial all;
+    partial_init(&all);
+    for (size_t r = 0; r < size; r++) {
+        const double *v = g + r * SUM_K;
+        if (v[SUM_STATUS] != 0 && r != rank && !s) {
+            st = UA_ERR((ua_status)v[SUM_STATUS], "the measurement failed on rank %zu of %zu "
+                        "(its message is that rank's)", r, size);
+            break;
+        }
+        all.nonfinite += (size_t)v[SUM_NONFINITE];
+        all.nfinite += (size_t)v[SUM_NFINITE];
+        if (v[SUM_SCALE] > all.scale) all.scale = v[SUM_SCALE];
+        get_argmax(&all.abs, v + SUM_ARGMAX);
+        get_argmax(&all.rel, v + SUM_ARGMAX + 2);
+        get_argmax(&all.u64, v + SUM_ARGMAX + 4);
+        get_argmax(&all.u32, v + SUM_ARGMAX + 6);
+        get_argmax(&all.tol, v + SUM_ARGMAX + 8);
+    }
+    const double *blocks = g + size * SUM_K;
+    for (size_t b = 0; b < nb_all; b++)
+        ua_ssq_merge(&all.ss_scale, &all.ss_sum, blocks[2 * b], blocks[2 * b + 1]);
+    free(g);
+    if (!st) *tot = all;
+    return st;
+}
+
+/* The largest of every rank's (max, index), in rank order (ties to the first point). */
+static ua_status combine_argmax(argmax *m)
+{
+    size_t size = (size_t)ua_dist_size(), rank = (size_t)ua_dist_rank();
+    double *g = ua_calloc(2 * size, sizeof *g);
+    if (!g) return UA_ENOMEM_ERR(2 * size * sizeof *g);
+    put_argmax(g + 2 * rank, m);
+    ua_status s = ua_dist_allreduce_sum(g, 2 * size);
+    if (!s) {
+        argmax all = {-1, 0};
+        for (size_t r = 0; r < size; r++) get_argmax(&all, g + 2 * r);
+        *m = all;
+    }
+    free(g);
+    return s;
+}
+
 ua_status ua_verify_box(ua_status (*approx)(void *ctx, const double *x, size_t n, double *y),
                         void *ctx, const ua_reference *ref, size_t d, const double *lo,
                         const double *hi, const ua_verify_box_options *opt, ua_box_errors *out)
@@ -424,26 +514,59 @@ ua_status ua_verify_box(ua_status (*approx)(void *ctx, const double *x, size_t n
     }
 
     int nthreads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    /* In an MPI job with opt->distribute: this rank's run of whole blocks [bl0, bl1) of the set,
+     * points [ib, ie). Blocks are the serial run's blocks (batches start at multiples of BLOCK),
+     * so each block's partial is the same bits as in one process. */
+    int dist = opt->distribute && ua_dist_size() > 1;
+    size_t nb_all = (ps.n + BLOCK - 1) / BLOCK, bl0 = 0, bl1 = nb_all;
+    if (dist) ua_dist_share(nb_all, &bl0, &bl1);
+    size_t ib = bl0 * BLOCK < ps.n ? bl0 * BLOCK : ps.n;
+    size_t ie = bl1 * BLOCK < ps.n ? bl1 * BLOCK : ps.n;
+    double *ssq = dist ? ua_calloc(2 * (bl1 - bl0) + 1, sizeof *ssq) : NULL;
+    if (dist && !ssq) {
+        s = UA_ENOMEM_ERR((2 * (bl1 - bl0) + 1) * sizeof *ssq);
+        goto done;
+    }
     partial tot;
     partial_init(&tot);
-    for (size_t i0 = 0; i0 < ps.n; i0 += batch) {
-        size_t c = ps.n - i0 < batch ? ps.n - i0 : batch;
-        if ((s = fill_points(&ps, i0, c, x))) goto done;
-        if ((s = approx(ctx, x, c, p))) goto done; /* its own message stands */
+    for (size_t i0 = ib; i0 < ie; i0 += batch) {
+        size_t c = ie - i0 < batch ? ie - i0 : batch;
+        if ((s = fill_points(&ps, i0, c, x))) break;
+        if ((s = approx(ctx, x, c, p))) break; /* its own message stands */
         if (ref->fn) {
             if ((s = ref->fn(ref->fn_ctx, x, c, fv))) {
                 char why[512];
                 snprintf(why, sizeof why, "%s", ua_last_error());
                 s = UA_ERR(UA_EDOMAIN, "the reference function failed on points %zu..%zu of the "
                            "measurement: %s", i0, i0 + c - 1, why);
-                goto done;
+                break;
             }
             batch_double(i0, c, fv, p, parts, &tol);
         } else {
             batch_mpfr(ref->target, (mpfr_prec_t)opt->prec, nthreads, d, i0, c, x, p, parts, &tol);
         }
-        for (size_t blk = 0; blk < (c + BLOCK - 1) / BLOCK; blk++) merge(&tot, &parts[blk]);
-        if (opt->progress) opt->progress(opt->progress_ctx, i0 + c, ps.n);
+        for (size_t blk = 0; blk < (c + BLOCK - 1) / BLOCK; blk++) {
+            merge(&tot, &parts[blk]);
+            if (dist) { /* the block's sum of squares, folded in global order below */
+                size_t g = (i0 - ib) / BLOCK + blk;
+                ssq[2 * g] = parts[blk].ss_scale;
+                ssq[2 * g + 1] = parts[blk].ss_sum;
+            }
+        }
+        if (opt->progress) /* this rank's share done, as a part of the whole */
+            opt->progress(opt->progress_ctx, i0 + c == ie ? ps.n :
+                          (size_t)((double)ps.n * (double)(i0 + c - ib) / (double)(ie - ib)), ps.n);
+    }
+    /* every rank reaches the combination, also after a failure of its own: the others would
+     * otherwise wait for it forever */
+    if (dist) {
+        ua_status sc = combine_ranks(&tot, s, ssq, bl0, bl1, nb_all);
+        free(ssq);
+        ssq = NULL;
+        if (s) goto done;
+        if ((s = sc)) goto done;
+    } else if (s) {
+        goto done;
     }
 
     out->d = d;
@@ -470,9 +593,10 @@ ua_status ua_verify_box(ua_status (*approx)(void *ctx, const double *x, size_t n
             tm.i = tot.abs.i;
         }
     } else if (tol.mode == TOL_STORED) {
-        for (size_t i = 0; i < ps.n; i++)
+        for (size_t i = ib; i < ie; i++) /* the rank's own points (all of them in one process) */
             if (!isnan(tol.e[i]))
                 take(&tm, ratio(tol.e[i], tol.abs + tol.scale * tot.scale + tol.rel * tol.f[i]), i);
+        if (dist && (s = combine_argmax(&tm))) goto done;
     }
     out->tol_ratio = tm.max >= 0 ? tm.max : NAN;
 
