@@ -298,4 +298,9 @@ int cmd_list(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
+/* fit --data FILE --out-of-core (cli/fit_out_of_core.c): 1 when argv holds --out-of-core
+ * (before "--"); the whole command then, returning the exit code. */
+int ua_cli_out_of_core_given(int argc, char **argv);
+int ua_cli_fit_out_of_core(int argc, char **argv);
+
 #endif /* UA_CLI_H */

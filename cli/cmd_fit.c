@@ -40,7 +40,9 @@ static const char help_generic[] =
     "  --compare            samples with --family auto: fit the candidate learners (kernel rbf,\n"
     "                       matern, laplacian; rf; mlp) and choose on a reusable holdout\n"
     "                       (Thresholdout), reporting the choice's holdout error estimate and\n"
-    "                       the holdout queries spent\n";
+    "                       the holdout queries spent\n"
+    "  --out-of-core        --data larger than memory (.npy or .csv), read in blocks of\n"
+    "                       --block-rows rows; rf and mlp (uniapprox fit --out-of-core --help)\n";
 
 static const char help_tail[] =
     "\n"
@@ -270,6 +272,7 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
 
 int cmd_fit(int argc, char **argv)
 {
+    if (ua_cli_out_of_core_given(argc, argv)) return ua_cli_fit_out_of_core(argc, argv);
     const char *output = NULL, *family = NULL, *points = NULL, *old_points = NULL, *prec = NULL;
     const char *cv_arg = NULL, *threads = NULL;
     int json = 0, compare = 0;

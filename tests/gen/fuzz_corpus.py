@@ -123,6 +123,15 @@ def npy_seeds():
     put("npy", "empty.npy", npy((0, 2), []))
 
 
+def blocks_seeds():
+    # fuzz_blocks: byte 0 = CSV (bit 0) and block rows - 1 (bits 1-4), then the file
+    put("blocks", "npy_f4_b3.bin", bytes([2 * 2]) + npy((5, 2), list(range(10)), "<f4"))
+    put("blocks", "npy_f8be_b1.bin", bytes([0]) + npy((3,), [1.5, -2, 7], ">f8"))
+    put("blocks", "csv_b2.bin", bytes([1 + 2 * 1]) + b"a,b\n1,2\n# c\n3,4\n\n5,6\r\n7,8\n")
+    put("blocks", "csv_ragged.bin", bytes([1]) + b"a,b\n1,2\n3\n")
+    put("blocks", "npy_trunc.bin", bytes([4]) + npy((4, 2), list(range(8)))[:-5])
+
+
 def index_seeds():
     data = os.path.join(ROOT, "tests", "data")
     for f in sorted(os.listdir(data)):
@@ -312,6 +321,7 @@ def main():
     expr_seeds()
     table_seeds()
     npy_seeds()
+    blocks_seeds()
     index_seeds()
     seq_seeds()
     samples_seeds()

@@ -1,0 +1,53 @@
+#!/bin/sh
+# fit --out-of-core (docs/data.md, "Out-of-core data"): a .npy and a CSV table read in blocks; rf
+# and mlp fitted, measured on every row and saved; the saved model predicts what the fit
+# measured; malformed, truncated and unsupported inputs exit 2 with a message.
+. "$(dirname "$0")/lib_cli.sh"
+
+# a table y = sin(2 x0) + x0 x1 on [-1, 1]^2 (awk: no Python needed), as CSV
+awk 'BEGIN { print "x0,x1,y"; s = 12345;
+  for (i = 0; i < 3000; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648; a = 2 * s / 2147483648 - 1;
+    s = (s * 1103515245 + 12345) % 2147483648; b = 2 * s / 2147483648 - 1;
+    printf "%.17g,%.17g,%.17g\n", a, b, sin(2 * a) + a * b } }' > t.csv
+
+expect_exit 0 "rf out of core on a CSV" -- "$UA" fit --data t.csv --out-of-core --family rf \
+    --block-rows 500 --features 200 --json -o rf.safetensors
+expect_grep out.txt '"blocks":[[:space:]]*6' "6 blocks of 500 rows"
+expect_grep out.txt '"select_by":[[:space:]]*"held-out blocks"' "lambda chosen on held-out blocks"
+expect_le "$(json_num out.txt rmse)" 0.01 "rf RMSE over every row"
+# the saved model predicts the table's function
+printf '0.5 -0.25\n' > pt.txt
+expect_exit 0 "eval the saved model" -- "$UA" eval rf.safetensors --input pt.txt
+v=$(head -n 1 out.txt)
+expect_close "$v" "$(awk 'BEGIN { printf "%.17g", sin(1) - 0.125 }')" 0.02 "rf model at (0.5, -0.25)"
+
+expect_exit 0 "mlp out of core, target by name" -- "$UA" fit --data t.csv --out-of-core \
+    --family mlp --block-rows 300 --hidden 32x32 --epochs 30 --target y --threads 1 --json
+expect_le "$(json_num out.txt rmse)" 0.05 "mlp RMSE over every row"
+
+expect_exit 2 "no --family" -- "$UA" fit --data t.csv --out-of-core
+expect_grep err.txt "needs --family" "the message asks for a family"
+expect_exit 2 "a family without out-of-core training" -- "$UA" fit --data t.csv --out-of-core \
+    --family kernel
+expect_grep err.txt "does not train out of core (those that do: .*mlp.*rf" "names those that do"
+expect_exit 2 "--block-rows 0" -- "$UA" fit --data t.csv --out-of-core --family rf --block-rows 0
+expect_exit 2 "an option of neither" -- "$UA" fit --data t.csv --out-of-core --family rf --hidden 3
+expect_exit 2 "LOO out of core" -- "$UA" fit --data t.csv --out-of-core --family rf --select loo
+expect_grep err.txt "leverage" "says why LOO is refused"
+expect_exit 2 "--target unknown" -- "$UA" fit --data t.csv --out-of-core --family rf --target zz
+head -n 20 t.csv > cut.csv
+printf '0.1,0.2\n' >> cut.csv
+expect_exit 2 "a ragged CSV" -- "$UA" fit --data cut.csv --out-of-core --family rf
+expect_grep err.txt "cut.csv: line" "names the line"
+cp "$TESTS_DIR/data/blocks_f4.npy" ok.npy
+expect_exit 0 "a float32 .npy" -- "$UA" fit --data ok.npy --out-of-core --family rf --features 10 \
+    --block-rows 5 --lambda 1e-3
+head -c 390 "$TESTS_DIR/data/blocks_f4.npy" > trunc.npy
+expect_exit 2 "a truncated .npy" -- "$UA" fit --data trunc.npy --out-of-core --family rf
+expect_grep err.txt "truncated" "says truncated"
+expect_exit 2 "a text file" -- "$UA" fit --data pt.txt --out-of-core --family rf
+expect_exit 0 "--help" -- "$UA" fit --out-of-core --help
+expect_grep out.txt "block-rows" "help names --block-rows"
+
+finish
