@@ -187,6 +187,9 @@ int ua_cli_learn_metrics(FILE *f, cJSON *o, const char *cmd, const ua_model *m,
  * 1-D model is defined on, and returns UA_EXIT_USAGE. Other problems, no test rows: 0. */
 int ua_cli_check_test_rows(const char *cmd, const ua_model *m, const ua_problem *p,
                            const char *path);
+/* The same for the training rows of p, read from path given as option opt ("--data"). */
+int ua_cli_check_rows(const char *cmd, const ua_model *m, const ua_problem *p, const char *opt,
+                      const char *path);
 
 /* The rows of a learner's command beside its model (cli/learn_args.c): --data TRAIN and
  * --target-data TEST (NULL: not given) read with --format, --x-col, --y-col. */

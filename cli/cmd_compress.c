@@ -48,11 +48,14 @@ static const char help[] =
     "  --target-data TEST  held-out rows (same columns)\n"
     "  --points N          random points of the box when no --data is given (default 10000)\n"
     "  --seed S            fine-tuning minibatches and the random points (default 1)\n"
-    "  --export-speed      also time the exported C of both models (needs a C compiler)\n"
+    "  --export-speed      also time the exported C of both models (needs a C compiler; on the\n"
+    "                      --data rows, else random points of the box: a model without a box\n"
+    "                      needs --data or --target-data)\n"
     "  --json              print the results as one JSON object\n"
     "\n"
-    "exit status: 0 written, 1 a runtime failure, 2 bad usage or input (a family without\n"
-    "compression, a bad option), 3 OUT cannot be written\n";
+    "exit status: 0 written, 1 a runtime failure or a non-finite measured error (nothing is\n"
+    "written), 2 bad usage or input (a family without compression, a bad option, --export-speed\n"
+    "without rows to time on), 3 OUT cannot be written\n";
 
 #ifdef P_tmpdir
 #define SYSTEM_TMPDIR P_tmpdir
@@ -117,17 +120,6 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static ua_status rmse_rows(const ua_model *m, const double *x, const double *y, size_t n, size_t k,
-                           double *rmse)
-{
-    double *p = malloc(n * k * sizeof *p), mx;
-    if (!p) return UA_ENOMEM;
-    ua_status s = ua_model_predict(m, x, n, p);
-    if (!s) ua_distill_diff(p, y, n * k, rmse, &mx);
-    free(p);
-    return s;
-}
-
 int cmd_compress(int argc, char **argv)
 {
     const char *output = NULL, *method = NULL, *rank = NULL, *energy = NULL, *epochs = NULL;
@@ -181,8 +173,6 @@ int cmd_compress(int argc, char **argv)
         return ua_cli_usage("compress", "--points '%s': expected a count >= 1", points);
     if (seed && ua_cli_size(seed, &sv)) return ua_cli_usage("compress", "--seed '%s': expected a count", seed);
     o.seed = sv;
-    if ((format || x_col || y_col) && !data && !target_data)
-        return ua_cli_usage("compress", "--format, --x-col and --y-col go with --data or --target-data");
     if ((rc = ua_cli_check_writable("compress", "the model", output))) return rc;
 
     ua_model *m = NULL, *c = NULL;
@@ -192,28 +182,17 @@ int cmd_compress(int argc, char **argv)
     if (s) return ua_cli_fail("compress", s);
     size_t d, k;
     ua_model_dims(m, &d, &k);
-    ua_cli_problem_args pa = { 0 };
-    pa.format = format;
-    pa.x_col = x_col;
-    pa.y_col = y_col;
-    if (data) {
-        pa.data = data;
-        if ((rc = ua_cli_problem_build("compress", &pa, &train))) goto done;
-        if (ua_problem_dim(train) != d || ua_problem_outputs(train) != k) {
-            rc = ua_cli_usage("compress", "%s has %zu inputs and %zu targets; the model %zu and %zu",
-                              data, ua_problem_dim(train), ua_problem_outputs(train), d, k);
-            goto done;
-        }
-        ua_problem_train(train, &o.x, &o.y, &o.n);
-    }
-    if (target_data) {
-        pa.data = target_data;
-        if ((rc = ua_cli_problem_build("compress", &pa, &test))) goto done;
-        if (ua_problem_dim(test) != d || ua_problem_outputs(test) != k) {
-            rc = ua_cli_usage("compress", "%s has %zu inputs and %zu targets; the model %zu and %zu",
-                              target_data, ua_problem_dim(test), ua_problem_outputs(test), d, k);
-            goto done;
-        }
+    const ua_cli_learn_rows_args ra = { data, target_data, format, x_col, y_col };
+    if ((rc = ua_cli_learn_rows("compress", &ra, d, k, &train, &test))) goto done;
+    if (train) ua_problem_train(train, &o.x, &o.y, &o.n);
+    size_t bd;
+    const double *blo, *bhi;
+    ua_model_box(m, &bd, &blo, &bhi);
+    if (export_speed && !train && !test && bd != d) {
+        rc = ua_cli_usage("compress", "--export-speed times the exported C on rows: the %s model "
+                          "has no box to draw them from, so give --data TRAIN or --target-data "
+                          "TEST", ua_model_family(m));
+        goto done;
     }
     ua_compress_report rep;
     if ((s = ua_model_compress(m, &o, &c, &rep))) {
@@ -223,9 +202,6 @@ int cmd_compress(int argc, char **argv)
     /* the points of the comparison: the data rows, else random points of the box */
     const double *cx = NULL;
     size_t cn = 0;
-    size_t bd;
-    const double *blo, *bhi;
-    ua_model_box(m, &bd, &blo, &bhi);
     const char *where = NULL;
     if (train) { ua_problem_train(train, &cx, NULL, &cn); where = "the --data rows"; }
     else if (test) { ua_problem_train(test, &cx, NULL, &cn); where = "the --target-data rows"; }
@@ -295,17 +271,17 @@ int cmd_compress(int argc, char **argv)
         ua_compiled_free(so1);
     }
     double tr0 = NAN, tr1 = NAN, te0 = NAN, te1 = NAN;
-    if (train) {
-        const double *x, *y;
-        size_t n;
-        ua_problem_train(train, &x, &y, &n);
-        if ((s = rmse_rows(m, x, y, n, k, &tr0)) || (s = rmse_rows(c, x, y, n, k, &tr1))) { rc = ua_cli_fail("compress", s); goto done; }
-    }
-    if (test) {
-        const double *x, *y;
-        size_t n;
-        ua_problem_train(test, &x, &y, &n);
-        if ((s = rmse_rows(m, x, y, n, k, &te0)) || (s = rmse_rows(c, x, y, n, k, &te1))) { rc = ua_cli_fail("compress", s); goto done; }
+    if ((rc = ua_cli_learn_rmse("compress", m, train, &tr0)) ||
+        (rc = ua_cli_learn_rmse("compress", c, train, &tr1)) ||
+        (rc = ua_cli_learn_rmse("compress", m, test, &te0)) ||
+        (rc = ua_cli_learn_rmse("compress", c, test, &te1)))
+        goto done;
+    /* a non-finite measurement is a failure, never a silent "written" */
+    if ((cn && !isfinite(d_rmse)) || (train && !isfinite(tr1)) || (test && !isfinite(te1))) {
+        rc = ua_cli_error("compress", UA_EXIT_FAIL, "the compressed model's error is not finite "
+                          "(rmse against the original %g, on --data %g, on --target-data %g); "
+                          "nothing was written", d_rmse, tr1, te1);
+        goto done;
     }
     char num[40];
     if (train) snprintf(num, sizeof num, "%.17g", tr1), s = ua_model_set_meta(c, "train_rmse", num);

@@ -16,8 +16,9 @@ static const char help[] =
     "A family that takes samples is fitted to the teacher's outputs at N drawn points: scrambled\n"
     "Sobol points in the box (default: the teacher's box, or --domain a:b,c:d,...), or, with\n"
     "--data TRAIN, training inputs resampled with Gaussian jitter (J times each column's\n"
-    "standard deviation). A family that takes only functions (chebnd, sparse, cheb, spline) gets\n"
-    "the teacher as a function on the box and samples it where it wants.\n"
+    "standard deviation); a 1-D student (cheb, spline) has the box's two ends among them, so its\n"
+    "interval is the box. A family that takes only functions (chebnd, sparse) gets the teacher\n"
+    "as a function on the box and samples it where it wants.\n"
     "Reported: the student's error against the teacher on fresh points drawn the same way (RMSE\n"
     "and a sampled maximum, not a bound); with --data and/or --target-data TEST, the RMSE of the\n"
     "student and of the teacher against those rows' targets. The student's metadata records its\n"
@@ -28,7 +29,7 @@ static const char help[] =
     "options:\n"
     "  -o, --output FILE    the student model (required)\n"
     "  --family F           the student's family (required); its options follow as for fit\n"
-    "  --points N           drawn points for a samples student (default 4000)\n"
+    "  --points N           drawn points for a samples student (default 4000, at most 1e8)\n"
     "  --data TRAIN         draw points from these training inputs (--x-col, --y-col, --format\n"
     "                       as for fit); their targets are the \"original data\" errors\n"
     "  --jitter J           jitter of resampled inputs, in column standard deviations (0.05)\n"
@@ -90,18 +91,6 @@ static const char *find_family(int argc, char **argv)
     return NULL;
 }
 
-/* RMSE of model m against the rows of a samples problem (train or test rows). */
-static ua_status rows_rmse(const ua_model *m, const double *x, const double *y, size_t n,
-                           size_t k, double *rmse)
-{
-    double *p = malloc(n * k * sizeof *p), mx;
-    if (!p) return UA_ENOMEM;
-    ua_status s = ua_model_predict(m, x, n, p);
-    if (!s) ua_distill_diff(p, y, n * k, rmse, &mx);
-    free(p);
-    return s;
-}
-
 int cmd_distill(int argc, char **argv)
 {
     const char *output = NULL, *family = NULL, *points = NULL, *jitter = NULL, *domain = NULL;
@@ -148,8 +137,6 @@ int cmd_distill(int argc, char **argv)
     o.seed = seed ? (uint64_t)sv : o.seed;
     if (!rc && jitter && !data) rc = ua_cli_usage("distill", "--jitter applies to --data");
     if (!rc && domain && data) rc = ua_cli_usage("distill", "give --data or --domain, not both");
-    if (!rc && (format || x_col || y_col) && !data && !target_data)
-        rc = ua_cli_usage("distill", "--format, --x-col and --y-col go with --data or --target-data");
     double mw = 0;
     if (!rc && match && (ua_cli_double(match, &mw) || mw < 0))
         rc = ua_cli_usage("distill", "--match-hidden '%s': expected a number >= 0", match);
@@ -171,28 +158,12 @@ int cmd_distill(int argc, char **argv)
         o.hi = hi;
     }
     ua_problem *train = NULL, *test = NULL;
-    ua_cli_problem_args pa = { 0 };
-    pa.format = format;
-    pa.x_col = x_col;
-    pa.y_col = y_col;
-    if (!rc && data) {
-        pa.data = data;
-        rc = ua_cli_problem_build("distill", &pa, &train);
-        if (!rc && ua_problem_dim(train) != d)
-            rc = ua_cli_usage("distill", "%s has %zu input columns; the teacher takes %zu", data,
-                              ua_problem_dim(train), d);
-        if (!rc) {
-            const double *tx, *ty;
-            ua_problem_train(train, &tx, &ty, &o.data_n);
-            o.data_x = tx;
-        }
-    }
-    if (!rc && target_data) {
-        pa.data = target_data;
-        rc = ua_cli_problem_build("distill", &pa, &test);
-        if (!rc && ua_problem_dim(test) != d)
-            rc = ua_cli_usage("distill", "%s has %zu input columns; the teacher takes %zu",
-                              target_data, ua_problem_dim(test), d);
+    const ua_cli_learn_rows_args ra = { data, target_data, format, x_col, y_col };
+    if (!rc) rc = ua_cli_learn_rows("distill", &ra, d, 0, &train, &test);
+    if (!rc && train) {
+        const double *tx, *ty;
+        ua_problem_train(train, &tx, &ty, &o.data_n);
+        o.data_x = tx;
     }
     ua_options *fo = NULL;
     if (!rc && (s = ua_family_options(family, &fo))) rc = ua_cli_fail("distill", s);
@@ -211,22 +182,21 @@ int cmd_distill(int argc, char **argv)
         ua_cli_progress_done();
         if (fs && fs != UA_ENOTRESOLVED) rc = ua_cli_fail("distill", fs);
     }
+    /* a non-finite measurement is never "resolved" (the library says so too) */
+    char why[1024] = "";
+    if (!rc && fs == UA_ENOTRESOLVED) snprintf(why, sizeof why, "%s", ua_cli_error_text());
+    if (!rc && fs == UA_OK && !isfinite(rep.rmse)) {
+        fs = UA_ENOTRESOLVED;
+        snprintf(why, sizeof why, "the student's error against the teacher is not finite");
+    }
     /* against the original rows: the student and the teacher side by side */
     double rs_train = NAN, rt_train = NAN, rs_test = NAN, rt_test = NAN;
-    if (!rc && train && ua_problem_outputs(train) == k) {
-        const double *x, *y;
-        size_t n;
-        ua_problem_train(train, &x, &y, &n);
-        if ((s = rows_rmse(st, x, y, n, k, &rs_train)) || (s = rows_rmse(t, x, y, n, k, &rt_train)))
-            rc = ua_cli_fail("distill", s);
-    }
-    if (!rc && test && ua_problem_outputs(test) == k) {
-        const double *x, *y;
-        size_t n;
-        ua_problem_train(test, &x, &y, &n);
-        if ((s = rows_rmse(st, x, y, n, k, &rs_test)) || (s = rows_rmse(t, x, y, n, k, &rt_test)))
-            rc = ua_cli_fail("distill", s);
-    }
+    if (!rc) rc = ua_cli_check_rows("distill", st, train, "--data", data);
+    if (!rc) rc = ua_cli_check_rows("distill", st, test, "--target-data", target_data);
+    if (!rc && train && !(rc = ua_cli_learn_rmse("distill", st, train, &rs_train)))
+        rc = ua_cli_learn_rmse("distill", t, train, &rt_train);
+    if (!rc && test && !(rc = ua_cli_learn_rmse("distill", st, test, &rs_test)))
+        rc = ua_cli_learn_rmse("distill", t, test, &rt_test);
     char buf[64];
     if (!rc && (s = ua_model_set_meta(st, "teacher", tpath))) rc = ua_cli_fail("distill", s);
     if (!rc && !isnan(rs_test) && (s = ua_model_set_meta(st, "distill_target_rmse", (snprintf(buf, sizeof buf, "%.17g", rs_test), buf))))
@@ -262,6 +232,8 @@ int cmd_distill(int argc, char **argv)
             cJSON_Delete(j);
             fprintf(stderr, "uniapprox distill: wrote %s\n", output);
         }
+        if (fs == UA_ENOTRESOLVED)
+            ua_cli_error("distill", UA_EXIT_FAIL, "not resolved: %s", why);
     }
     ua_options_free(fo);
     ua_model_free(st);

@@ -25,14 +25,15 @@
 
 /* An f64 mlp of d inputs, hidden widths h[0..nh), activation act and one output whose
  * parameters are p in the network's tensor order (weights (out, in) as PyTorch's). */
-static ua_model *mlp_model(size_t d, size_t nh, const size_t *h, ua_mlp_act act, const double *p)
+static ua_model *mlp_model_dt(size_t d, size_t nh, const size_t *h, ua_mlp_act act,
+                              const double *p, ua_mlp_dtype dtype)
 {
     ua_mlp_options o;
     ua_mlp_options_default(&o);
     o.nhidden = nh;
     for (size_t i = 0; i < nh; i++) o.hidden[i] = h[i];
     o.act = act;
-    o.dtype = UA_MLP_F64;
+    o.dtype = dtype;
     o.param = UA_PARAM_SP;
     ua_mlp *net;
     assert_int_equal(ua_mlp_alloc(d, 1, &o, &net), UA_OK);
@@ -40,6 +41,11 @@ static ua_model *mlp_model(size_t d, size_t nh, const size_t *h, ua_mlp_act act,
     ua_model *m;
     assert_int_equal(ua_model_wrap("mlp", net, NULL, -INFINITY, INFINITY, &m), UA_OK);
     return m;
+}
+
+static ua_model *mlp_model(size_t d, size_t nh, const size_t *h, ua_mlp_act act, const double *p)
+{
+    return mlp_model_dt(d, nh, h, act, p, UA_MLP_F64);
 }
 
 /* captum's BasicModel_MultiLayer: W1 = ones (4, 3), b1 = (-10, 1, 1, 1), W2 = ones (1, 4), b2 = -1 */
@@ -213,28 +219,42 @@ static void test_one_dimensional(void **s)
 }
 
 /* The PyTorch re-implementation's IG and KernelSHAP on a 4-8-1 tanh network */
+/* tests/ref/explain_ref.txt (tests/gen/explain_ref.py): the network's sizes, its np parameters
+ * p and the rows x, baseline, IG (Gauss-Legendre 50, trapezoid 50) and KernelSHAP (d each). */
+typedef struct {
+    size_t d, h, np;
+    double p[200], x[8], x0[8], ig_gl[8], ig_tr[8], shap[8];
+} torch_ref;
+
+static void read_torch_ref(torch_ref *r)
+{
+    FILE *f = fopen(UA_TEST_DIR "/ref/explain_ref.txt", "r");
+    assert_non_null(f);
+    char line[256];
+    do assert_non_null(fgets(line, sizeof line, f)); while (line[0] == '#');
+    assert_int_equal(sscanf(line, "d %zu h %zu params %zu", &r->d, &r->h, &r->np), 3);
+    assert_true(r->d <= 8 && r->np <= 200);
+    for (size_t i = 0; i < r->np; i++) assert_int_equal(fscanf(f, "%lf", &r->p[i]), 1);
+    double *rows[5] = {r->x, r->x0, r->ig_gl, r->ig_tr, r->shap};
+    const char *names[5] = {"x", "baseline", "ig_gausslegendre_50", "ig_riemann_trapezoid_50",
+                            "kernelshap"};
+    for (int k = 0; k < 5; k++) {
+        char name[64];
+        assert_int_equal(fscanf(f, " %63s", name), 1);
+        assert_string_equal(name, names[k]);
+        for (size_t i = 0; i < r->d; i++) assert_int_equal(fscanf(f, "%lf", &rows[k][i]), 1);
+    }
+    fclose(f);
+}
+
 static void test_torch_reference(void **s)
 {
     (void)s;
-    FILE *f = fopen(UA_TEST_DIR "/ref/explain_ref.txt", "r");
-    assert_non_null(f);
-    size_t d, h, np;
-    char line[256];
-    do assert_non_null(fgets(line, sizeof line, f)); while (line[0] == '#');
-    assert_int_equal(sscanf(line, "d %zu h %zu params %zu", &d, &h, &np), 3);
-    assert_true(d <= 8 && np <= 200);
-    double p[200], x[8], x0[8], ig_gl[8], ig_tr[8], shap[8], attr[8];
-    for (size_t i = 0; i < np; i++) assert_int_equal(fscanf(f, "%lf", &p[i]), 1);
-    double *rows[5] = {x, x0, ig_gl, ig_tr, shap};
-    const char *names[5] = {"x", "baseline", "ig_gausslegendre_50", "ig_riemann_trapezoid_50",
-                            "kernelshap"};
-    for (int r = 0; r < 5; r++) {
-        char name[64];
-        assert_int_equal(fscanf(f, " %63s", name), 1);
-        assert_string_equal(name, names[r]);
-        for (size_t i = 0; i < d; i++) assert_int_equal(fscanf(f, "%lf", &rows[r][i]), 1);
-    }
-    fclose(f);
+    static torch_ref r;
+    read_torch_ref(&r);
+    size_t d = r.d, h = r.h, np = r.np;
+    double *p = r.p, *x = r.x, *x0 = r.x0, *ig_gl = r.ig_gl, *ig_tr = r.ig_tr, *shap = r.shap;
+    double attr[8];
     ua_model *m = mlp_model(d, 1, &h, UA_ACT_TANH, p);
     assert_int_equal(ua_mlp_nparams(ua_model_state(m)), np);
     ua_explain_options o;
@@ -247,6 +267,34 @@ static void test_torch_reference(void **s)
     for (size_t i = 0; i < d; i++) assert_true(fabs(attr[i] - ig_tr[i]) < 1e-12);
     assert_int_equal(ua_explain(m, UA_EXPLAIN_KERNELSHAP, x, x0, &o, attr, &info), UA_OK);
     for (size_t i = 0; i < d; i++) assert_true(fabs(attr[i] - shap[i]) < 1e-12);
+    ua_model_free(m);
+}
+
+/* The finite-difference step follows the model's precision: the reference tanh network in
+ * float32, IG by central differences (forced). Completeness |sum attr - (f(x) - f(x0))| is the
+ * quadrature error (1e-12 in float64 above) plus the differences' error, about
+ * d eps^(2/3) |f| for the step cbrt(eps) * scale with eps = FLT_EPSILON (the balance of
+ * truncation and rounding); a double step (cbrt(DBL_EPSILON)) leaves float32 rounding / h,
+ * measured 6e-4 here before the step followed the model. */
+static void test_float32_step(void **s)
+{
+    (void)s;
+    static torch_ref r;
+    read_torch_ref(&r);
+    size_t d = r.d, h = r.h;
+    double *p = r.p, *x = r.x, *x0 = r.x0, attr[8];
+    ua_model *m = mlp_model_dt(d, 1, &h, UA_ACT_TANH, p, UA_MLP_F32);
+    ua_explain_options o;
+    ua_explain_options_default(&o);
+    o.finite_differences = 1;
+    ua_explain_info info;
+    assert_int_equal(ua_explain(m, UA_EXPLAIN_IG, x, x0, &o, attr, &info), UA_OK);
+    assert_false(info.analytic_gradient);
+    double scale = fmax(1.0, fmax(fabs(info.fx), fabs(info.fbase)));
+    double tol = 2.0 * (double)d * pow(0x1p-23, 2.0 / 3.0) * scale;
+    print_message("float32 mlp, IG by differences: completeness %.3g (tolerance %.3g)\n",
+                  info.completeness, tol);
+    assert_true(fabs(info.completeness) <= tol);
     ua_model_free(m);
 }
 
@@ -284,7 +332,7 @@ int main(void)
         cmocka_unit_test(test_captum_kernelshap), cmocka_unit_test(test_linear_identities),
         cmocka_unit_test(test_gauss_legendre),    cmocka_unit_test(test_sampled_vs_exact),
         cmocka_unit_test(test_one_dimensional),   cmocka_unit_test(test_torch_reference),
-        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_float32_step),      cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 
 #include "test_util.h"
 #include "ref/metrics_ref.h"
+#include "ref/cv_pooled_ref.h"
 
 static int close_rel(double a, double b, double tol) { return fabs(a - b) <= tol * fabs(b); }
 
@@ -82,6 +83,15 @@ static void test_cv_leave_one_out_identity(void **state)
         if (!found) fail_msg("fold %zu: |error| %.17g is no row's LOO residual", f, folds[f].mae);
     }
     print_message("cv K = n: mean |e| %.10g, closed-form LOO mean |e| %.10g\n", cv.mean.mae, mean_abs);
+    /* a fold of one row has no R² (scikit-learn: not defined for one sample); the pooled
+     * out-of-fold predictions have, and match scikit-learn's cross_val_predict + r2_score
+     * (tests/gen/cv_pooled_ref.py) */
+    assert_true(isnan(cv.mean.r2));
+    print_message("pooled out-of-fold r2 %.17g, scikit-learn %.17g\n", cv.pooled.r2, cvref_r2);
+    assert_true(close_rel(cv.pooled.r2, cvref_r2, 1e-8));
+    assert_true(close_rel(cv.pooled.rmse, cvref_rmse, 1e-8));
+    assert_true(close_rel(cv.pooled.mae, cvref_mae, 1e-8));
+    assert_int_equal(cv.pooled.n, n);
     assert_true(close_rel(cv.mean.mae, mean_abs, 1e-8));
     assert_true(close_rel(cv.mean.rmse, mean_abs, 1e-8));
     assert_int_equal(cv.folds, n);

@@ -54,8 +54,13 @@ typedef struct {
  * is refused. The student's metadata records "distilled_from" (the teacher's family),
  * "distill_source" (box | data), "distill_points", "distill_rmse" and "distill_max_abs" (against
  * the teacher, as in *rep). On UA_OK or UA_ENOTRESOLVED (the student's own verdict) *student is
- * set and *rep filled. Errors: UA_EINVAL (bad options: 0 points, jitter < 0 or NaN, data of
- * another width, NaN data, lo >= hi), UA_EUNSUPPORTED (a sequence or graph teacher — the model
+ * set and *rep filled; a student whose prediction is not finite at a check point is
+ * UA_ENOTRESOLVED whatever its own verdict (a 1-D student of samples has the box's two ends among
+ * its points, so that its interval is the box). Errors: UA_EINVAL (bad options: 0 points, jitter
+ * < 0 or NaN, data of another width, NaN data, lo >= hi, more than UA_DISTILL_MAX_POINTS points
+ * or points whose arrays (points, teacher and student outputs: max(points, check_points)
+ * (d + 2k) doubles) would take more than half the physical memory — refused before
+ * allocating), UA_EUNSUPPORTED (a sequence or graph teacher — the model
  * file keeps no distribution of sequences or graphs to draw inputs from —, a family that takes
  * neither samples nor functions, a FUNCTION student of a several-output teacher, a teacher
  * without a box and no data), the fit's errors, UA_ENOMEM; *student NULL.
@@ -63,6 +68,9 @@ typedef struct {
 ua_status ua_distill(const ua_model *teacher, const char *family, const ua_options *opt,
                      const ua_distill_options *o, const ua_fit_hooks *hooks, ua_model **student,
                      ua_distill_report *rep);
+
+/* The most points (training or check) of a distillation: 10^8, a few GB of arrays at most. */
+#define UA_DISTILL_MAX_POINTS 100000000
 
 /*
  * The points ua_distill draws for teacher with options o: n points (n, d) into x — the training

@@ -61,11 +61,18 @@ ua_status ua_model_metrics(const ua_model *m, const double *x, const double *y, 
  * p are shuffled by seed into K folds (sizes differ by at most one); family (not "auto") is
  * fitted K times through ua_fit with options o on the other folds and measured on its fold.
  * mean and sd (sample standard deviation, K - 1 in the denominator) of each metric over the
- * folds; per_fold (K,), when not NULL, gets each fold's. Errors: UA_EINVAL (not SAMPLES, K < 2 or
- * K > n), a fold's fit error (the message names the fold), UA_ENOMEM. Costs K fits. */
+ * folds; per_fold (K,), when not NULL, gets each fold's; pooled the metrics of all out-of-fold
+ * predictions together. Errors: UA_EINVAL (not SAMPLES, K < 2 or K > n), a fold's fit error (the
+ * message names the fold), UA_EDOMAIN (a fold's model predicts a non-finite value at one of its
+ * held-out rows: the message names the row, 1-based in the data, its inputs and, for a 1-D model,
+ * the interval the fold's model is defined on), UA_ENOMEM. Costs K fits. */
 typedef struct {
     size_t folds;
     ua_metrics mean, sd;
+    /* the metrics of the pooled out-of-fold predictions (every row predicted by the model that
+     * did not see it), as scikit-learn's cross_val_predict followed by r2_score etc.: defined
+     * for K = n too, where a fold's R² (one row) is not */
+    ua_metrics pooled;
 } ua_cv_result;
 ua_status ua_cross_validate(const ua_problem *p, const char *family, const ua_options *o,
                             size_t K, uint64_t seed, ua_cv_result *out, ua_metrics *per_fold);

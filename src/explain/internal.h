@@ -17,6 +17,9 @@ typedef struct {
     const double *lo, *hi;  /* (d,) the box, or NULL without one */
     double lo1, hi1;        /* storage for a 1-D model's interval */
     int analytic;           /* ua_model_gradient works for this model (and is wanted) */
+    double eps;             /* the unit roundoff of the model's arithmetic: FLT_EPSILON for a
+                               float32 model (its description says "dtype": "f32"), else
+                               DBL_EPSILON; sets the finite-difference step */
     size_t evals;           /* points predicted so far */
 } ua_xmodel;
 

@@ -8,7 +8,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <lapacke.h>
+#include <cjson/cJSON.h>
 #include "internal.h"
+
+/* The machine epsilon of m's arithmetic, from its description's "dtype" (f32: float). */
+static double model_eps(const ua_model *m)
+{
+    char *desc = NULL;
+    double eps = DBL_EPSILON;
+    if (ua_model_describe(m, &desc)) {
+        ua_clear_error();
+        return eps;
+    }
+    cJSON *o = cJSON_Parse(desc);
+    const cJSON *dt = cJSON_GetObjectItemCaseSensitive(o, "dtype");
+    if (cJSON_IsString(dt) && (!strcmp(dt->valuestring, "f32") || !strcmp(dt->valuestring, "float32")))
+        eps = FLT_EPSILON;
+    cJSON_Delete(o);
+    free(desc);
+    return eps;
+}
 
 ua_status ua_xmodel_init(ua_xmodel *x, const ua_model *m, size_t target, int force_fd)
 {
@@ -41,6 +60,7 @@ ua_status ua_xmodel_init(ua_xmodel *x, const ua_model *m, size_t target, int for
     }
     /* analytic only for one output; whether the family has it is found on the first call */
     x->analytic = !force_fd && x->dout == 1;
+    x->eps = model_eps(m);
     return UA_OK;
 }
 
@@ -69,7 +89,10 @@ static ua_status fd_row(ua_xmodel *x, const double *p, double *g, double *work)
     double *P = work, *f = work + 2 * d * d;
     for (size_t j = 0; j < d; j++) {
         double scale = x->lo ? x->hi[j] - x->lo[j] : fmax(1.0, fabs(p[j]));
-        double h = cbrt(DBL_EPSILON) * scale;
+        /* central differences: truncation h^2 |f'''| / 6 against rounding eps |f| / h, balanced
+         * at h = cbrt(eps) times the scale, eps the model's own precision (a float32 network's
+         * rounding would swamp the double step, 6e-6 of the scale) */
+        double h = cbrt(x->eps) * scale;
         double *a = P + 2 * j * d, *b = a + d;
         memcpy(a, p, d * sizeof *a);
         memcpy(b, p, d * sizeof *b);

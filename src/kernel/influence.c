@@ -53,6 +53,29 @@ ua_status ua_kernel_influence(const void *state, const double *X, const double *
                             i % d + 1, X[i], km->pts[i]);
     }
     if (!st) st = ua_kmat_sym_lower(&km->spec, km->pts, n, d, K, n);
+    if (!st) {
+        /* the targets must be the model's own too (as rf checks its normal equations): the
+         * weights solve (K + lambda I) w = (y - ym) / ys, so a wrong target column is refused
+         * rather than silently unused */
+        const double ym = km->standardize ? km->ys.mean[0] : 0, ys = km->standardize ? km->ys.scale[0] : 1;
+        double nb = 0, nr = 0, nk = 0, nw = 0;
+        for (size_t i = 0; i < n; i++) {
+            double t = (y[i] - ym) / ys, r = km->lambda * km->w[i] - t;
+            for (size_t j = 0; j < n; j++) {
+                double kij = K[i >= j ? i * n + j : j * n + i];
+                r += kij * km->w[j];
+                nk += kij * kij;
+            }
+            nb += t * t;
+            nr += r * r;
+            nw += km->w[i] * km->w[i];
+        }
+        /* a backward-stable solve leaves about eps ||A|| ||w||: far below a wrong column's miss */
+        if (!(sqrt(nr) <= 1e-6 * sqrt(nb) + 1e-9 * (sqrt(nk) + km->lambda) * sqrt(nw)))
+            st = UA_ERR(UA_EINVAL, "influence: these targets are not the ones the model was fitted "
+                        "on (its system (K + lambda I) w = y misses by %.3g relative); give the "
+                        "training rows with their target column (--y-col)", sqrt(nr / (nb > 0 ? nb : 1)));
+    }
     if (!st) st = ua_kernel_matrix(&km->spec, km->pts, n, z + n * d, 1, d, v); /* v = k(x) */
     if (!st) {
         for (size_t i = 0; i < n; i++) K[i * n + i] += km->lambda;
@@ -70,7 +93,6 @@ ua_status ua_kernel_influence(const void *state, const double *X, const double *
         for (size_t i = 0; i < n; i++) infl[i] = km->w[i] * v[i] / K[i * n + i] * ys;
         if (exact) *exact = 1;
     }
-    (void)y;
     free(z);
     free(K);
     free(v);

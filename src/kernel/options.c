@@ -57,7 +57,9 @@ const ua_option_spec ua_kernel_option_spec[UA_KERNEL_NOPTIONS] = {
     {"frozen-readout", UA_OPT_FLAG, NULL, 0, 0, 0, NULL,
      "ntk of the hidden layers only (the readout layer is not trained)", "Jacot et al. 2018"},
     {"lambda", UA_OPT_REAL, NULL, 0, INFINITY, 1, NULL,
-     "ridge (default: chosen by LOO over 1e-8 .. 1e2 by decades)", SKL " alpha"},
+     "ridge (default: chosen by LOO over 1e-8 .. 1e2 by decades, the grid extended by decades "
+     "down to 1e-12 and up to 1e6 while the best value sits on its end; one still on an end is "
+     "warned about)", SKL " alpha"},
     {"alpha", UA_OPT_REAL, NULL, 0, INFINITY, 1, NULL, "the same as --lambda (give one)",
      SKL " alpha"},
     {"select", UA_OPT_CHOICE, "loo", 0, 0, 0, "loo|kfold|none",

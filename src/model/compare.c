@@ -14,24 +14,72 @@
 #include "uniapprox/model.h"
 #include "core/internal.h"
 
+/* The candidates, as data: a family and a setting named by its value only ("matern"); the option
+ * that takes it is found in the family's own option table (uniapprox/options.h), so that no
+ * option is spelt here and a renamed option cannot silently drop a candidate. */
 typedef struct {
-    const char *family, *option, *value; /* option NULL: the family's defaults */
+    const char *family, *value; /* value NULL: the family's defaults */
     int regress_only;
 } candidate;
 
 static const candidate candidates[] = {
-    {"kernel", NULL, NULL, 0},          {"kernel", "kernel", "matern", 1},
-    {"kernel", "kernel", "laplacian", 1}, {"rf", NULL, NULL, 1}, /* random features: regression */
-    {"mlp", NULL, NULL, 0},
+    {"kernel", NULL, 0},   {"kernel", "matern", 1}, {"kernel", "laplacian", 1},
+    {"rf", NULL, 1}, /* random features: regression */
+    {"mlp", NULL, 0},
 };
 
-static ua_status make_options(const candidate *c, int classify, ua_options **o)
+/* Whether word is one of the '|'-separated names of choices. */
+static int has_choice(const char *choices, const char *word)
 {
-    ua_status s = ua_family_options(c->family, o);
-    if (!s && c->option) s = ua_options_set(*o, c->option, c->value);
-    if (!s && classify)
-        s = strcmp(c->family, "mlp") ? ua_options_set(*o, "classify", NULL)
-                                     : ua_options_set(*o, "task", "classify");
+    size_t len = strlen(word);
+    for (const char *p = choices; p && *p;) {
+        size_t n = strcspn(p, "|");
+        if (n == len && !strncmp(p, word, len)) return 1;
+        p += n + (p[n] == '|');
+    }
+    return 0;
+}
+
+/* The option of family f's table that takes value: a CHOICE among whose names it is, else a
+ * FLAG of that name (value "classify": mlp's --task classify, kernel's --classify). NULL when
+ * the table has none; *flag says which kind was found. */
+static const char *option_taking(const ua_family_info *f, const char *value, int *flag)
+{
+    for (size_t i = 0; i < f->noptions; i++)
+        if (f->options[i].type == UA_OPT_CHOICE && has_choice(f->options[i].choices, value)) {
+            *flag = 0;
+            return f->options[i].name;
+        }
+    for (size_t i = 0; i < f->noptions; i++)
+        if (f->options[i].type == UA_OPT_FLAG && !strcmp(f->options[i].name, value)) {
+            *flag = 1;
+            return f->options[i].name;
+        }
+    return NULL;
+}
+
+/* Sets value through the option of the family's table that takes it. */
+static ua_status set_by_value(const ua_family_info *f, ua_options *o, const char *value,
+                              char *setting, size_t len)
+{
+    int flag = 0;
+    const char *name = option_taking(f, value, &flag);
+    if (!name)
+        return UA_ERR(UA_EUNSUPPORTED, "--compare: the %s family has no option that takes '%s'",
+                      f->name, value);
+    if (setting) snprintf(setting, len, flag ? "%s" : "%s=%s", name, value);
+    return ua_options_set(o, name, flag ? NULL : value);
+}
+
+static ua_status make_options(const candidate *c, int classify, ua_options **o, char *setting,
+                              size_t len)
+{
+    ua_family_info f;
+    ua_status s = ua_family_info_get(c->family, &f);
+    if (!s) s = ua_family_options(c->family, o);
+    if (setting) setting[0] = '\0';
+    if (!s && c->value) s = set_by_value(&f, *o, c->value, setting, len);
+    if (!s && classify) s = set_by_value(&f, *o, "classify", NULL, 0);
     return s;
 }
 
@@ -89,7 +137,8 @@ ua_status ua_choose_by_holdout(const ua_problem *p, int classify, uint64_t seed,
         ua_model *m = NULL;
         ua_cv_result cv;
         ua_metrics mh;
-        ua_status s = make_options(cd, classify, &o);
+        char setting[sizeof out->settings];
+        ua_status s = make_options(cd, classify, &o, setting, sizeof setting);
         if (!s) s = ua_cross_validate(q, cd->family, o, 3, seed, &cv, NULL);
         if (!s) {
             s = ua_fit(q, cd->family, o, NULL, &m);
@@ -109,8 +158,7 @@ ua_status ua_choose_by_holdout(const ua_problem *p, int classify, uint64_t seed,
         if (!st && a < best) {
             best = a;
             snprintf(out->family, sizeof out->family, "%s", cd->family);
-            snprintf(out->settings, sizeof out->settings, "%s%s%s", cd->option ? cd->option : "",
-                     cd->option ? "=" : "", cd->option ? cd->value : "");
+            snprintf(out->settings, sizeof out->settings, "%s", setting);
         }
     }
     if (!st && !isfinite(best))

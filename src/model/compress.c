@@ -54,9 +54,10 @@ static ua_status check(const ua_compress_options *o, size_t d, size_t k)
         return UA_ERR(UA_EINVAL, "compress: fine-tuning (epochs %zu) needs training data", o->epochs);
     if (o->x && o->n) {
         size_t bad = ua_first_nonfinite(o->x, o->n * d);
-        if (bad < o->n * d) return UA_ERR(UA_EINVAL, "compress: data row %zu is not finite", bad / d);
+        if (bad < o->n * d)
+            return UA_ERR(UA_EINVAL, "compress: data row %zu is not finite", bad / d + 1);
         if (o->y && (bad = ua_first_nonfinite(o->y, o->n * k)) < o->n * k)
-            return UA_ERR(UA_EINVAL, "compress: target row %zu is not finite", bad / k);
+            return UA_ERR(UA_EINVAL, "compress: target row %zu is not finite", bad / k + 1);
     }
     return UA_OK;
 }

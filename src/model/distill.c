@@ -40,7 +40,7 @@ static ua_status teacher_batch(void *ctx, const double *x, size_t n, double *y)
 }
 
 /* n points (n, d) into x: Sobol points skip .. skip + n - 1 mapped to the box, or rows of data
- * drawn with replacement plus N(0, (jitter * column std)^2) noise, clamped to the box. */
+ * drawn with replacement plus N(0, (jitter * column std)^2) noise, reflected into the box. */
 static ua_status draw(const ua_distill_options *o, size_t d, const double *lo, const double *hi,
                       const double *colstd, size_t n, size_t skip, uint64_t seed, double *x)
 {
@@ -59,15 +59,40 @@ static ua_status draw(const ua_distill_options *o, size_t d, const double *lo, c
         if (row >= o->data_n) row = o->data_n - 1;
         for (size_t j = 0; j < d; j++) {
             double v = o->data_x[row * d + j] + o->jitter * colstd[j] * ua_rng_normal(&r);
+            /* reflected at the box's faces, not clamped onto them: clamping piles points on
+             * the same value, which a 1-D spline (distinct x) refuses */
+            v = v < lo[j] ? 2 * lo[j] - v : v > hi[j] ? 2 * hi[j] - v : v;
             x[i * d + j] = v < lo[j] ? lo[j] : v > hi[j] ? hi[j] : v;
         }
     }
     return UA_OK;
 }
 
-static ua_status check_options(const ua_distill_options *o, size_t d)
+/* The bytes of the drawn points, the teacher's and the student's outputs for the larger of
+ * points and check_points; as a double so that a huge count cannot wrap. */
+static double distill_bytes(const ua_distill_options *o, size_t d, size_t k)
+{
+    double n = (double)(o->points > o->check_points ? o->points : o->check_points);
+    return n * (double)(d + 2 * k) * (double)sizeof(double);
+}
+
+static ua_status check_options(const ua_distill_options *o, size_t d, size_t k)
 {
     if (o->points < 1) return UA_ERR(UA_EINVAL, "distill: --points must be >= 1");
+    /* refused up front, before any allocation: the drawn arrays alone may take at most half the
+     * physical memory (the student's fit needs its own on top) */
+    size_t nmax = o->points > o->check_points ? o->points : o->check_points;
+    if (nmax > UA_DISTILL_MAX_POINTS)
+        return UA_ERR(UA_EINVAL, "distill: %zu points (--points / --check-points): at most %d "
+                      "(%.3g GB of points and outputs here)", nmax, UA_DISTILL_MAX_POINTS,
+                      distill_bytes(o, d, k) / 1e9);
+    double need = distill_bytes(o, d, k), mem = ua_phys_memory();
+    if (mem > 0 ? need > 0.5 * mem : need > 0x1p40)
+        return UA_ERR(UA_EINVAL, "distill: %zu points of %zu inputs and %zu outputs need %.3g GB "
+                      "for the points and outputs alone, more than half of the %.3g GB of memory; "
+                      "give fewer --points / --check-points",
+                      o->points > o->check_points ? o->points : o->check_points, d, k,
+                      need / 1e9, mem / 1e9);
     if (o->check_points < 1) return UA_ERR(UA_EINVAL, "distill: check points must be >= 1");
     if (!(o->jitter >= 0) || !isfinite(o->jitter))
         return UA_ERR(UA_EINVAL, "distill: jitter %g must be finite and >= 0", o->jitter);
@@ -75,8 +100,8 @@ static ua_status check_options(const ua_distill_options *o, size_t d)
         if (o->data_n < 1) return UA_ERR(UA_EINVAL, "distill: the data has no rows");
         size_t bad = ua_first_nonfinite(o->data_x, o->data_n * d);
         if (bad < o->data_n * d)
-            return UA_ERR(UA_EINVAL, "distill: data row %zu column %zu is not finite", bad / d,
-                          bad % d);
+            return UA_ERR(UA_EINVAL, "distill: data row %zu, column %zu is not finite",
+                          bad / d + 1, bad % d + 1);
     }
     if ((o->lo == NULL) != (o->hi == NULL)) return UA_ERR(UA_EINVAL, "distill: give both lo and hi");
     for (size_t j = 0; o->lo && j < d; j++)
@@ -133,7 +158,7 @@ ua_status ua_distill_points(const ua_model *teacher, const ua_distill_options *o
     ua_model_dims(teacher, &d, &k);
     if (d < 1 || d > UA_QMC_MAX_DIM)
         return UA_ERR(UA_EUNSUPPORTED, "distill: %zu inputs (1 .. %d)", d, UA_QMC_MAX_DIM);
-    ua_status s = check_options(o, d);
+    ua_status s = check_options(o, d, k);
     if (s) return s;
     double *lo = malloc(3 * d * sizeof *lo);
     if (!lo) return UA_ENOMEM_ERR(3 * d * sizeof *lo);
@@ -168,7 +193,7 @@ ua_status ua_distill(const ua_model *teacher, const char *family, const ua_optio
     ua_model_dims(teacher, &d, &k);
     if (d < 1 || d > UA_QMC_MAX_DIM)
         return UA_ERR(UA_EUNSUPPORTED, "distill: %zu inputs (1 .. %d)", d, UA_QMC_MAX_DIM);
-    if ((s = check_options(o, d))) return s;
+    if ((s = check_options(o, d, k))) return s;
     int as_samples = (info.accepts & UA_ACCEPTS(UA_PROBLEM_SAMPLES)) != 0;
     if (!as_samples && !(info.accepts & UA_ACCEPTS(UA_PROBLEM_FUNCTION)))
         return UA_ERR(UA_EUNSUPPORTED, "distill: the %s family takes neither samples nor "
@@ -179,8 +204,6 @@ ua_status ua_distill(const ua_model *teacher, const char *family, const ua_optio
 
     double *lo = malloc(3 * d * sizeof *lo);
     size_t nmax = o->points > o->check_points ? o->points : o->check_points;
-    if (nmax > ((size_t)1 << 40) / (d + k) / sizeof(double))
-        { free(lo); return UA_ERR(UA_EINVAL, "distill: %zu points is too many", nmax); }
     double *x = malloc(nmax * d * sizeof *x), *y = malloc(nmax * k * sizeof *y);
     double *ys = malloc(nmax * k * sizeof *ys);
     ua_problem *p = NULL;
@@ -191,6 +214,12 @@ ua_status ua_distill(const ua_model *teacher, const char *family, const ua_optio
 
     if (as_samples) {
         if ((s = draw(o, d, lo, hi, colstd, o->points, 0, o->seed, x))) goto done;
+        /* a 1-D student of samples (cheb, spline) is defined on the hull of its points: the
+         * box's two ends are among them, so that it covers the whole box it is checked on */
+        if (d == 1 && o->points >= 2) {
+            x[0] = lo[0];
+            x[1] = hi[0];
+        }
         if ((s = ua_model_predict(teacher, x, o->points, y))) goto done;
         if ((s = ua_problem_samples(x, y, o->points, d, k, &p))) goto done;
     } else {
@@ -208,6 +237,17 @@ ua_status ua_distill(const ua_model *teacher, const char *family, const ua_optio
     if ((s = ua_model_predict(teacher, x, nc, y))) goto done;
     if ((s = ua_model_predict(st, x, nc, ys))) goto done;
     ua_distill_diff(ys, y, nc * k, &rep->rmse, &rep->max_abs);
+    size_t bad = ua_first_nonfinite(ys, nc * k);
+    if (bad < nc * k || !isfinite(rep->rmse)) {
+        /* never "resolved" on a non-finite measurement: the student is kept and says why */
+        if (bad < nc * k)
+            fs = UA_ERR(UA_ENOTRESOLVED, "distill: the %s student's prediction is not finite at "
+                        "check point %zu (x1 = %.17g) of the box", family, bad / k + 1,
+                        x[(bad / k) * d]);
+        else
+            fs = UA_ERR(UA_ENOTRESOLVED, "distill: the student's error against the teacher is "
+                        "not finite (rmse %g)", rep->rmse);
+    }
     double t2 = 0;
     for (size_t i = 0; i < nc * k; i++) t2 += y[i] * y[i];
     rep->teacher_rms = sqrt(t2 / (double)(nc * k));

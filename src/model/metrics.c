@@ -1,7 +1,8 @@
 /*
  * The learner's metrics (uniapprox/metrics.h): RMSE, MAE, R² of a regressor; accuracy and
  * log-loss of a classifier, with scikit-learn's definitions (sklearn.metrics), so that the
- * numbers a user compares with scikit-learn's are the same numbers.
+ * numbers a user compares with scikit-learn's are the same numbers. Rows in messages are 1-based
+ * (row 1 is the first data row, line 2 of a CSV file with a header), as the data readers say.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -27,8 +28,8 @@ ua_status ua_metrics_regression(const double *y, const double *pred, size_t n, s
         return UA_ERR(UA_EINVAL, "metrics: need n, k > 0 and both arrays (n = %zu, k = %zu)", n, k);
     for (size_t i = 0; i < n * k; i++)
         if (!isfinite(y[i]) || !isfinite(pred[i]))
-            return UA_ERR(UA_EINVAL, "metrics: row %zu, column %zu is not finite (%s)", i / k,
-                          i % k, isfinite(y[i]) ? "prediction" : "target");
+            return UA_ERR(UA_EINVAL, "metrics: row %zu, output %zu is not finite (%s)", i / k + 1,
+                          i % k + 1, isfinite(y[i]) ? "prediction" : "target");
     double se = 0, ae = 0, r2 = 0;
     for (size_t t = 0; t < k; t++) {
         double mean = 0, ss_tot = 0, ss_res = 0;
@@ -68,12 +69,12 @@ ua_status ua_metrics_classification(const double *y, const double *pred, size_t 
         size_t j = 0;
         while (j < c && classes[j] != y[i]) j++;
         if (j == c) return UA_ERR(UA_EINVAL, "metrics: label %g of row %zu is not a class of the "
-                                  "model", y[i], i);
+                                  "model", y[i], i + 1);
         /* scikit-learn clips each probability to [eps, 1 - eps] and renormalises the row */
         double row = 0, pj = 0;
         for (size_t q = 0; q < c; q++) {
             double p = proba[i * c + q];
-            if (!isfinite(p)) return UA_ERR(UA_EINVAL, "metrics: probability of row %zu is not finite", i);
+            if (!isfinite(p)) return UA_ERR(UA_EINVAL, "metrics: probability of row %zu is not finite", i + 1);
             p = p < eps ? eps : p > 1 - eps ? 1 - eps : p;
             row += p;
             if (q == j) pj = p;
