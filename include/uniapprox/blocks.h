@@ -48,7 +48,7 @@ typedef struct ua_blocks ua_blocks;
 /*
  * Opens the table at path: format UA_FORMAT_NPY or UA_FORMAT_CSV, or UA_FORMAT_AUTO (by the
  * extension: .npy, .csv; anything else is refused). block_rows B >= 1 is the rows of every block
- * but the last. Makes the one checking and statistics pass described above.
+ * but the last (a B beyond the table's rows is lowered to them: one block). Makes the one checking and statistics pass described above.
  * Errors: UA_EINVAL (NULL arguments, B = 0, an unsupported format, cannot open: names the file
  * and the system's reason), UA_EFORMAT (the messages of ua_dataset_read: a bad .npy header or
  * dtype, truncated data or bytes after it, a ragged CSV row, a non-number, NaN/Inf — file, line or

@@ -292,6 +292,8 @@ ua_status ua_blocks_open(const char *path, ua_format format, size_t block_rows, 
         ua_blocks_close(b);
         return s;
     }
+    /* a block never holds more than the table: B d doubles then fit in memory's address range */
+    if (b->B > b->n) b->B = b->n;
     *out = b;
     return UA_OK;
 }

@@ -100,6 +100,18 @@ ua_status ua_rf_fit_blocks(ua_blocks *src, size_t ycol, double val_frac, const u
         return UA_ENOMEM_ERR(2 * nbk * sizeof *train);
     }
     ua_status st = ua_blocks_split(src, val_frac, o.seed, train, &ntr, val, &nva);
+    if (!st && o.features >= 1 && o.features <= 1000000) {
+        /* refused before allocating: three m x m matrices, one block and the feature chunk */
+        double Mf = (double)o.features, need = 8.0 * (3 * Mf * Mf + (double)ua_blocks_block_rows(src) * (double)d +
+                                                      CHUNK * ((double)d + Mf + 1));
+        double limit = o.max_memory > 0 ? o.max_memory : 0.8 * ua_phys_memory();
+        if (limit > 0 && need > limit)
+            st = UA_ERR(UA_EINVAL, "rf fit: %zu features need about %.3g GiB out of core (three "
+                        "%zu x %zu matrices and a block of %zu rows), more than the %.3g GiB "
+                        "allowed (--max-memory, default 80%% of the physical memory); reduce "
+                        "--features or --block-rows", o.features, need / 1073741824.0, o.features,
+                        o.features, ua_blocks_block_rows(src), limit / 1073741824.0);
+    }
     ua_rf *m = NULL;
     if (!st) st = ua_rf_draw(&o, d - 1, &m);
     size_t M = m ? m->m : 0, B = ua_blocks_block_rows(src);
