@@ -203,6 +203,10 @@ typedef struct {
 int ua_cli_learn_rows(const char *cmd, const ua_cli_learn_rows_args *a, size_t d, size_t k,
                       ua_problem **train, ua_problem **test);
 
+/* The value of --family wherever it stands in argv (before "--"; the family decides which
+ * options exist), or NULL. */
+const char *ua_cli_find_family(int argc, char **argv);
+
 /* *rmse := the RMSE of model m's predictions against the training rows of the SAMPLES problem p
  * (NaN when p is NULL or has another number of targets; a NaN prediction counts as an infinite
  * error, ua_distill_diff). 0, or the exit code of a failed prediction (printed). */

@@ -81,16 +81,6 @@ static int family_option(void *vctx, const char *name, size_t len, const char *i
     return 0;
 }
 
-static const char *find_family(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--")) break;
-        if (!strncmp(argv[i], "--family=", 9)) return argv[i] + 9;
-        if (!strcmp(argv[i], "--family") && i + 1 < argc) return argv[i + 1];
-    }
-    return NULL;
-}
-
 int cmd_distill(int argc, char **argv)
 {
     const char *output = NULL, *family = NULL, *points = NULL, *jitter = NULL, *domain = NULL;
@@ -108,7 +98,7 @@ int cmd_distill(int argc, char **argv)
     };
     distill_ctx *c = calloc(1, sizeof *c);
     if (!c) return ua_cli_usage("distill", "out of memory");
-    c->family = find_family(argc, argv);
+    c->family = ua_cli_find_family(argc, argv);
     char **pos;
     size_t npos;
     int rc = ua_cli_parse_ex("distill", argc, argv, opts, sizeof opts / sizeof opts[0],

@@ -139,17 +139,6 @@ static int unknown_option(void *vctx, const char *name, size_t len, const char *
     return 0;
 }
 
-/* The value of --family wherever it stands (the family decides which options exist). */
-static const char *find_family(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--")) break;
-        if (!strncmp(argv[i], "--family=", 9)) return argv[i] + 9;
-        if (!strcmp(argv[i], "--family") && i + 1 < argc) return argv[i + 1];
-    }
-    return NULL;
-}
-
 static const char *accepts_text(const ua_family_info *f, char *buf, size_t len)
 {
     static const char *const kinds[] = { "formulas", "functions", "samples", "sequences",
@@ -292,7 +281,7 @@ int cmd_fit(int argc, char **argv)
 
     fit_ctx *c = calloc(1, sizeof *c);
     if (!c) return ua_cli_usage("fit", "out of memory");
-    c->family = find_family(argc, argv);
+    c->family = ua_cli_find_family(argc, argv);
     if (c->family && !strcmp(c->family, "auto")) c->family = NULL; /* options of any family */
     c->pa = &pa;
     c->split_is_problem = ua_cli_split_is_problem(argc, argv);
@@ -302,7 +291,7 @@ int cmd_fit(int argc, char **argv)
     if (rc == -1) {
         free(pos);
         free(c);
-        return print_help(is_auto(find_family(argc, argv)) ? NULL : find_family(argc, argv));
+        return print_help(is_auto(ua_cli_find_family(argc, argv)) ? NULL : ua_cli_find_family(argc, argv));
     }
     pa.target = npos == 1 ? pos[0] : NULL;
     free(pos);

@@ -3,6 +3,7 @@
  * RMSE of a model on such rows. One place, so that the commands read and check rows alike. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "uniapprox/distill.h"
@@ -54,4 +55,14 @@ int ua_cli_learn_rmse(const char *cmd, const ua_model *m, const ua_problem *p, d
     if (!s) ua_distill_diff(pred, y, n * k, rmse, &mx);
     free(pred);
     return s ? ua_cli_fail(cmd, s) : 0;
+}
+
+const char *ua_cli_find_family(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) break;
+        if (!strncmp(argv[i], "--family=", 9)) return argv[i] + 9;
+        if (!strcmp(argv[i], "--family") && i + 1 < argc) return argv[i + 1];
+    }
+    return NULL;
 }

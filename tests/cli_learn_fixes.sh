@@ -62,7 +62,15 @@ tail -n +2 d.csv | awk -F, '{ printf "%s,%s,%.17g\n", $1, $2, 2 * $1 }' >> dz.cs
 expect_exit 0 "kernel on x -> y" -- "$UA" fit --data dz.csv --x-col x --y-col y --family kernel -o kz.json
 expect_exit 0 "influence --y-col y" -- "$UA" influence kz.json --data dz.csv --x-col x --y-col y --at 0.1
 expect_exit 2 "influence --y-col z" -- "$UA" influence kz.json --data dz.csv --x-col x --y-col z --at 0.1
-expect_grep err.txt "not the ones the model was fitted" "kernel: wrong target column"
+expect_grep err.txt "not the ones the model was fitted\|it recorded" "kernel: wrong target column"
+for f in rf mlp; do
+    extra=""
+    [ $f = mlp ] && extra="--hidden 8 --epochs 5"
+    expect_exit 0 "$f on x -> y" -- "$UA" fit --data dz.csv --x-col x --y-col y --family $f $extra -o z_$f.st
+    expect_exit 0 "$f influence --y-col y" -- "$UA" influence z_$f.st --data dz.csv --x-col x --y-col y --at 0.1
+    expect_exit 2 "$f influence --y-col z" -- "$UA" influence z_$f.st --data dz.csv --x-col x --y-col z --at 0.1
+    expect_grep err.txt "not the ones the model was fitted\|it recorded" "$f: wrong target column"
+done
 
 # 8. one prefix: the library's "distill: ..." is not printed after "uniapprox distill: " again
 expect_exit 2 "a teacher without a box" -- "$UA" distill k.json -o s.json --family cheb

@@ -3,6 +3,7 @@
  * (src/model/family.h); the closed forms live with each family (src/{kernel,rf,mlp}/influence.c).
  */
 #include <math.h>
+#include <stdlib.h>
 #include "core/internal.h"
 #include "model/family.h"
 #include "uniapprox/explain.h"
@@ -24,6 +25,27 @@ ua_status ua_model_influence(const ua_model *m, const double *X, const double *y
         return UA_ERR(UA_EINVAL, "influence: training row %zu has a non-finite target", bad + 1);
     if (ua_first_nonfinite(x, din) < din)
         return UA_ERR(UA_EINVAL, "influence: the point x has a non-finite value");
+    /* every family alike: a model that recorded its training RMSE must reproduce it on these
+     * rows and targets, so that a wrong target column (--y-col) is refused whatever the family's
+     * own check (rf's normal equations, kernel's linear system; an mlp has none of its own) */
+    const char *rec = ua_model_meta(m, "train_rmse");
+    double want = rec ? strtod(rec, NULL) : NAN;
+    if (isfinite(want)) {
+        double *p = malloc(n * sizeof *p), se = 0, sy = 0;
+        if (!p) return UA_ENOMEM_ERR(n * sizeof *p);
+        ua_status st = ua_model_predict(m, X, n, p);
+        for (size_t i = 0; !st && i < n; i++) {
+            se += (p[i] - y[i]) * (p[i] - y[i]);
+            sy += y[i] * y[i];
+        }
+        free(p);
+        if (st) return st;
+        double got = sqrt(se / (double)n);
+        if (!(fabs(got - want) <= 1e-6 * want + 1e-12 * sqrt(sy / (double)n)))
+            return UA_ERR(UA_EINVAL, "influence: the model's RMSE on these rows and targets is "
+                          "%.6g, but it recorded %.6g on its training rows: give the training "
+                          "rows in their order with their target column (--y-col)", got, want);
+    }
     const ua_family *f = ua_model_family_vtable(m);
     if (!f || !f->influence)
         return UA_ERR(UA_EUNSUPPORTED, "influence: the %s family has no influence computation "
