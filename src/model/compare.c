@@ -139,7 +139,12 @@ ua_status ua_choose_by_holdout(const ua_problem *p, int classify, uint64_t seed,
         ua_metrics mh;
         char setting[sizeof out->settings];
         ua_status s = make_options(cd, classify, &o, setting, sizeof setting);
-        if (!s) s = ua_cross_validate(q, cd->family, o, 3, seed, &cv, NULL);
+        if (s) { /* a candidate the tables cannot express is a defect here, never skipped */
+            ua_options_free(o);
+            st = s;
+            break;
+        }
+        s = ua_cross_validate(q, cd->family, o, 3, seed, &cv, NULL);
         if (!s) {
             s = ua_fit(q, cd->family, o, NULL, &m);
             if (s == UA_ENOTRESOLVED) s = UA_OK;
