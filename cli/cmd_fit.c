@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "uniapprox/pde.h"
 
 static const char help_head[] =
     "usage: uniapprox fit TARGET [--vars x,y] [--domain BOX] [--family F] [-o MODEL] [options]\n"
@@ -215,6 +216,35 @@ static int print_help(const char *family)
 /* --family absent or "auto": the library's choice (ua_family_choose); the CLI names none. */
 static int is_auto(const char *family) { return !family || !strcmp(family, "auto"); }
 
+/* A PDE problem: the field's measures against its solution (relative L2, max abs error; a
+ * pointwise relative error or ULP count means nothing where u = 0) into o (JSON) or printed; the
+ * engine's measurement keeps the verdict, shown without its pointwise lines (*has_errors 0). */
+static int pde_errors(const ua_model *m, const ua_problem *p, cJSON *o, int *has_errors)
+{
+    ua_pde_errors e;
+    ua_status s = ua_pde_model_errors(m, p, 0, &e);
+    if (s) return ua_cli_fail("fit", s);
+    const char *how = ua_model_meta(m, "constraints");
+    if (o) {
+        if (how) cJSON_AddStringToObject(o, "constraints", how);
+        static const char *const drop[] = { "max_rel_err", "max_rel_err_x", "max_ulp64",
+                                            "max_ulp64_x", "max_ulp32", "max_ulp32_x", "reference" };
+        for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
+            cJSON_DeleteItemFromObjectCaseSensitive(o, drop[i]);
+        cJSON_AddStringToObject(o, "solution", e.solution);
+        if (e.rel_l2 == e.rel_l2) cJSON_AddNumberToObject(o, "rel_l2_err", e.rel_l2);
+        cJSON_AddNumberToObject(o, "grid_points", (double)e.npoints);
+        cJSON_AddNumberToObject(o, "grid_max_abs_err", e.max_abs);
+        return 0;
+    }
+    char buf[2048];
+    ua_pde_errors_format(&e, ua_problem_describe(p), buf, sizeof buf);
+    if (how) printf("constraints        %s\n", how);
+    fputs(buf, stdout);
+    *has_errors = 0;
+    return 0;
+}
+
 static int report(const ua_model *m, const ua_problem *p, const ua_measurement *r,
                   const char *output, int json, const ua_cv_result *cv)
 {
@@ -243,6 +273,11 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
         const char *prec = ua_model_meta(m, "check_prec");
         if (prec) cJSON_AddNumberToObject(o, "reference_prec", atof(prec));
         ua_cli_measurement_json(o, m, r);
+        int prc = ua_problem_kind_of(p) == UA_PROBLEM_PDE ? pde_errors(m, p, o, NULL) : 0;
+        if (prc) {
+            cJSON_Delete(o);
+            return prc;
+        }
         int mrc = ua_cli_learn_metrics(NULL, o, "fit", m, p, "train", cv);
         if (mrc) {
             cJSON_Delete(o);
@@ -252,7 +287,12 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
     } else {
         ua_cli_print_fields(stdout, o, NULL);
         cJSON_Delete(o);
-        ua_cli_measurement_text(stdout, m, p, r, 1);
+        ua_measurement shown = *r;
+        if (ua_problem_kind_of(p) == UA_PROBLEM_PDE) {
+            int prc = pde_errors(m, p, NULL, &shown.has_errors);
+            if (prc) return prc;
+        }
+        ua_cli_measurement_text(stdout, m, p, &shown, 1);
         int mrc = ua_cli_learn_metrics(stdout, NULL, "fit", m, p, "train", cv);
         if (mrc) return mrc;
     }
@@ -397,7 +437,8 @@ int cmd_fit(int argc, char **argv)
         if (s) {
             ua_options_free(opt);
             ua_problem_free(p);
-            return ua_cli_fail("fit", s);
+            return ua_cli_error("fit", ua_cli_exit_code(s), "--cv %ld on %s: %s", ncv, pa.data,
+                                ua_cli_error_text());
         }
         cvp = &cvr;
     }
@@ -446,6 +487,12 @@ int cmd_fit(int argc, char **argv)
         return ua_cli_fail("fit", s);
     }
     /* the results are printed even when the save fails: the work is not lost with the file */
+    /* test rows the model cannot predict are refused before anything is written */
+    if ((rc = ua_cli_check_test_rows("fit", m, p, pa.test_data))) {
+        ua_model_free(m);
+        ua_problem_free(p);
+        return rc;
+    }
     ua_status saved = output ? ua_model_save(m, output) : UA_OK;
     char save_err[1024] = "";
     if (saved) snprintf(save_err, sizeof save_err, "%s", ua_cli_error_text());

@@ -43,6 +43,24 @@ expect_grep err.txt "give --pde FILE" "check says what it needs"
 expect_exit 0 "check --pde" -- "$UA" check poisson.uam --pde "$EX/poisson.json" --points 5000 --json
 max2=$(json_num out.txt max_abs_err)
 expect_le "$max2" 0.05 "check: max error against the exact solution"
+rel2=$(json_num out.txt rel_l2_err)
+expect_le "$rel2" 0.02 "check: relative L2 error against the exact solution"
+
+# the text names the file's solution, gives relative L2 and max abs errors (no pointwise relative
+# error or ULPs: u = 0 on the boundary), and no source path
+expect_exit 0 "check --pde text" -- "$UA" check poisson.uam --pde "$EX/poisson.json"
+expect_grep out.txt "relative L2 error" "check prints the relative L2 error"
+expect_grep out.txt 'solution (exact: sin(pi\*x)\*sin(2\*pi\*y))' "check names the file's solution"
+if grep -q "ULP\|max rel error\|src/" out.txt; then fail "no ULP, pointwise relative error or source path for a PDE"; fi
+# a file on another box: measured on it, with a warning naming both boxes
+expect_exit 0 "check against helmholtz.json" -- "$UA" check poisson.uam --pde "$EX/helmholtz.json"
+expect_grep out.txt 'solution (exact: sin(a1\*pi\*x)\*sin(a2\*pi\*y))' "the file's solution, not the model's"
+expect_grep err.txt "fitted on the box \[0, 1\] x \[0, 1\].*helmholtz.json is on \[-1, 1\] x \[-1, 1\]" \
+    "a warning when the file's box is not the model's"
+expect_exit 0 "fit --pde text (tiny)" -- "$UA" fit --pde "$EX/poisson.json" --hidden 4 \
+    --iterations 2 --lbfgs-maxiter 0 --num-domain 20 --points 2000
+expect_grep out.txt "constraints *hard" "the fit says the conditions are enforced by the transform"
+if grep -q "src/pde\|ULP" out.txt; then fail "no source path or ULP in the fit's report"; fi
 
 # malformed problem files and conflicting options: exit 2 with a message
 printf '{"space": {"x": [1, 0]}}' >bad1.json

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include "uniapprox/status.h"
 #include "uniapprox/problem.h"
+#include "uniapprox/model.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,6 +40,46 @@ ua_status ua_pde_problem_read(const char *path, ua_problem **out);
  */
 ua_status ua_pde_problem_residual(const ua_problem *p, const double *x, const double *jet,
                                   size_t n, double *r);
+
+/* The most inputs (space and time) of a PDE problem. */
+#define UA_PDE_MAX_INPUTS 4
+
+/*
+ * Errors of a model of u against a PDE problem's solution on a uniform tensor grid of the
+ * problem's box (ua_pde_model_errors): the field's standard measures, which stay meaningful where
+ * the solution is 0 (a pointwise relative error or ULP count does not).
+ */
+typedef struct {
+    size_t d, npoints;                 /* inputs; grid points (a sampled maximum, not a bound) */
+    double rel_l2;                     /* ||u_model - u||_2 / ||u||_2 over the grid (NaN when
+                                          u == 0 at every point) */
+    double max_abs;                    /* max |u_model - u| */
+    double x_max_abs[UA_PDE_MAX_INPUTS]; /* where (the first grid point in row order) */
+    double rms_abs;                    /* sqrt(mean (u_model - u)^2) */
+    double scale;                      /* max |u| */
+    int box_differs;                   /* the model's box is not the problem's */
+    double model_lo[UA_PDE_MAX_INPUTS], model_hi[UA_PDE_MAX_INPUTS]; /* the model's box */
+    double lo[UA_PDE_MAX_INPUTS], hi[UA_PDE_MAX_INPUTS];             /* the problem's box */
+    char solution[256];                /* what the solution is ("exact: ...", "reference: ...") */
+} ua_pde_errors;
+
+/*
+ * Measures the model m (one output, d inputs) against the solution of the PDE problem p on a
+ * uniform grid of about npoints points of p's box (endpoints included; 0: the fit's default,
+ * 10001 in 1-D, 40401 in 2-D, 68921 in 3-D and 4-D). The solution is p's exact expression or its
+ * named reference (absolute accuracy docs/pde-reference.md). Errors: UA_EINVAL (p not a PDE
+ * problem, m's inputs not p's), UA_EDOMAIN (the solution is not finite at a grid point),
+ * UA_ENOMEM, the model's predict errors.
+ */
+ua_status ua_pde_model_errors(const ua_model *m, const ua_problem *p, size_t npoints,
+                              ua_pde_errors *out);
+
+/*
+ * The errors as the CLI prints them (lines ending in '\n', each indented by two spaces after
+ * the first), into buf (len bytes, NUL-terminated, cut when too short); name is the problem
+ * file shown in the box warning. Returns the length the full text needs (as snprintf).
+ */
+size_t ua_pde_errors_format(const ua_pde_errors *e, const char *name, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

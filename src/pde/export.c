@@ -11,6 +11,8 @@
 #include "emit/emit.h"
 #include "internal.h"
 
+static void emit_const(const void *ctx, double v) { ua_emit_const(ctx, v); }
+
 ua_status ua_pde_export_c(const void *state, ua_export_type type, const char *name, FILE *out)
 {
     const ua_pde_net *net = state;
@@ -70,7 +72,12 @@ ua_status ua_pde_export_c(const void *state, ua_export_type type, const char *na
             fprintf(out, "    for (int k = 0; k < %zu; k++) a[k] = %s%s(h[k]);\n", o,
                     net->act == UA_PDE_SIN ? "sin" : "tanh", f);
     }
-    fputs("    y[0] = h[0];\n}\n", out);
+    if (net->T) { /* hard constraints: u = g + D N */
+        fprintf(out, "    %s g, D;\n", T);
+        ua_pde_transform_emit(net->T, 0, out, T, f, "g", "x", emit_const, &e);
+        ua_pde_transform_emit(net->T, 1, out, T, f, "D", "x", emit_const, &e);
+        fputs("    y[0] = g + D * h[0];\n}\n", out);
+    } else fputs("    y[0] = h[0];\n}\n", out);
     ua_emit_entry(&e, d, 1);
     return ferror(out) ? UA_ERR(UA_EIO, "pde export: write failed") : UA_OK;
 }

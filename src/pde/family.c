@@ -5,7 +5,9 @@
  * Tensors: "theta" F64 (P,) — [gaussian: centres (m, d), log widths (m, d)], then per layer
  * W (out, in) row-major and b (out,) —, "x_lo" and "x_hi" F64 (d,) the box the inputs are scaled
  * from, and for fourier "B" F64 (m, d). Metadata: "pde_hidden" ("32x32x32"), "pde_activation",
- * "pde_net", "pde_features".
+ * "pde_net", "pde_features". With hard constraints (u = g + D N, transform.c): "pde_transform_vars"
+ * (the inputs then the parameters, joined by commas), "pde_transform_g", "pde_transform_D" (the
+ * expressions) and "transform_params" F64 (the parameters' values), when there are parameters.
  */
 #include <math.h>
 #include <stdio.h>
@@ -61,7 +63,58 @@ static ua_status pde_save(const void *state, ua_st *st)
     if (!s) s = ua_st_set_meta(st, "pde_net", arch_names[net->arch]);
     snprintf(num, sizeof num, "%zu", net->m);
     if (!s) s = ua_st_set_meta(st, "pde_features", num);
+    if (!s && net->T) { /* u = g + D N: the expressions, their variables, the parameters */
+        const ua_pde_transform *T = net->T;
+        int64_t sp[1] = { (int64_t)(T->nvars - T->d) };
+        s = ua_st_set_meta(st, "pde_transform_vars", T->vars);
+        if (!s) s = ua_st_set_meta(st, "pde_transform_g", ua_pde_transform_text(T, 0));
+        if (!s) s = ua_st_set_meta(st, "pde_transform_D", ua_pde_transform_text(T, 1));
+        if (!s && sp[0]) s = ua_st_add(st, "transform_params", UA_F64, 1, sp, T->vals + T->d);
+    }
     return s;
+}
+
+/* The output transform a saved model records (none when it has no pde_transform_* metadata):
+ * untrusted, so every part is checked (ua_pde_transform_new parses the expressions). */
+static ua_status load_transform(const ua_st *st, const char *who, size_t d, ua_pde_transform **T)
+{
+    *T = NULL;
+    const char *vars = ua_st_meta(st, "pde_transform_vars");
+    const char *g = ua_st_meta(st, "pde_transform_g"), *D = ua_st_meta(st, "pde_transform_D");
+    if (!vars && !g && !D) return UA_OK;
+    if (!vars || !g || !D || strlen(vars) > 1024)
+        return UA_ERR(UA_EFORMAT, "%s: pde_transform_vars, pde_transform_g and pde_transform_D "
+                      "go together", who);
+    char buf[1025];
+    const char *names[UA_PDE_MAX_DIM + UA_PDE_MAX_PARAMS];
+    size_t nv = 0;
+    snprintf(buf, sizeof buf, "%s", vars);
+    for (char *p = buf, *e; p; p = e) {
+        e = strchr(p, ',');
+        if (e) *e++ = '\0';
+        if (!*p || nv == UA_PDE_MAX_DIM + UA_PDE_MAX_PARAMS)
+            return UA_ERR(UA_EFORMAT, "%s: pde_transform_vars is not %zu to %zu names joined by "
+                          "commas", who, d, d + UA_PDE_MAX_PARAMS);
+        names[nv++] = p;
+    }
+    if (nv < d) return UA_ERR(UA_EFORMAT, "%s: pde_transform_vars has fewer names than inputs", who);
+    size_t np = nv - d, zero = 0;
+    const double *par = NULL;
+    if (np) {
+        ua_status s = ua_st_get_f64(st, who, "transform_params", 1, &np, &zero, &par);
+        if (s) return s;
+        for (size_t i = 0; i < np; i++)
+            if (!isfinite(par[i]))
+                return UA_ERR(UA_EFORMAT, "%s: transform_params is not finite", who);
+    }
+    ua_status s = ua_pde_transform_new(g, D, names, nv, d, par, T);
+    if (s == UA_ENOMEM) return s;
+    if (s) {
+        char msg[400];
+        ua_last_error_message(msg, sizeof msg);
+        return UA_ERR(UA_EFORMAT, "%s: %s", who, msg);
+    }
+    return UA_OK;
 }
 
 static int name_index(const char *v, const char *const *names, int n)
@@ -123,6 +176,7 @@ static ua_status pde_load(const ua_st *st, double lo, double hi, void **state)
         s = ua_st_get_f64(st, who, "B", 2, &rows, &cols, &B);
         if (!s) memcpy(net->B, B, (size_t)m * d * sizeof *B);
     }
+    if (!s) s = load_transform(st, who, d, &net->T);
     if (s) {
         pde_free(net);
         return s;
@@ -142,6 +196,13 @@ static ua_status pde_describe(const void *state, cJSON *obj)
     if (net->arch != UA_PDE_NET_MLP) ok = ok && cJSON_AddNumberToObject(obj, "features", (double)net->m);
     ok = ok && cJSON_AddNumberToObject(obj, "parameters", (double)net->P);
     ok = ok && cJSON_AddNumberToObject(obj, "inputs", (double)net->d);
+    if (net->T) {
+        const char *g = ua_pde_transform_text(net->T, 0), *D = ua_pde_transform_text(net->T, 1);
+        char *t = malloc(strlen(g) + strlen(D) + 32);
+        if (t) sprintf(t, "u = g + D N, g = %s, D = %s", g, D);
+        ok = ok && t && cJSON_AddStringToObject(obj, "output_transform", t);
+        free(t);
+    }
     return ok ? UA_OK : UA_ENOMEM_ERR(64);
 }
 

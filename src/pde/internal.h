@@ -20,6 +20,9 @@
 #include "uniapprox/options.h"
 #include "uniapprox/target.h"
 #include "pde/reference.h"
+#include "uniapprox/pde.h"
+
+typedef struct ua_pde_transform ua_pde_transform; /* transform.c */
 
 /* Inputs (space + time), hidden layers, parameters, conditions of a problem file. */
 #define UA_PDE_MAX_DIM 4
@@ -67,6 +70,11 @@ typedef struct ua_pde_spec {
     char *name;                    /* the problem's name */
     char *equation;                /* as written */
     char reference_text[256];      /* what the solution is */
+    /* hard constraints (transform.c): u = g + D N enforces every Dirichlet and initial
+     * condition; NULL texts: none (the conditions are penalties) */
+    char *transform_g, *transform_D;
+    int transform_given;           /* 1: the file's "output_transform"; 0: derived */
+    char transform_note[320];      /* what enforces the conditions, for reports */
 } ua_pde_spec;
 
 void ua_pde_spec_free(void *spec);
@@ -74,6 +82,9 @@ void ua_pde_spec_free(void *spec);
 /* Parses a problem file's text (untrusted: every field checked); who names it in messages.
  * UA_EFORMAT / UA_EPARSE / UA_EINVAL with a message, UA_ENOMEM. */
 ua_status ua_pde_spec_parse(const char *text, size_t len, const char *who, ua_pde_spec **out);
+
+/* The spec's output transform (a new object the caller frees), *T NULL when it has none. */
+ua_status ua_pde_spec_transform(const ua_pde_spec *s, ua_pde_transform **T);
 
 /* The solution (exact or reference) at x (n, d). */
 ua_status ua_pde_solution(void *spec, const double *x, size_t n, double *y);
@@ -85,6 +96,19 @@ double ua_pde_residual(const ua_pde_spec *s, const double *x, const double *jet,
 
 /* A condition's value g at x (d,). */
 double ua_pde_cond_value(const ua_pde_spec *s, const ua_pde_cond *c, const double *x);
+
+/* ---- measure.c: errors on a uniform grid of the box (uniapprox/pde.h) ------------------- */
+
+/* The default grid size of the fit's and check's measurement for d inputs. */
+size_t ua_pde_grid_default(size_t d);
+/* A uniform tensor grid of about npts points of s's box, endpoints exact: *x (n, d) malloc'd. */
+ua_status ua_pde_grid(const ua_pde_spec *s, size_t npts, double **x, size_t *n);
+/* u (n,) at x (n, d) of a model or a network (ctx). */
+typedef ua_status (*ua_pde_predict_fn)(const void *ctx, const double *x, size_t n, double *u);
+/* The errors of f against s's solution on the grid of npts points (0: the default); the model
+ * box is recorded as s's. */
+ua_status ua_pde_grid_errors(const ua_pde_spec *s, ua_pde_predict_fn f, const void *ctx,
+                             size_t npts, ua_pde_errors *e);
 
 /* ---- net.c ------------------------------------------------------------------------------- */
 
@@ -112,6 +136,7 @@ typedef struct {
     size_t nfeat_par;    /* gaussian: 2 m d parameters before the layers */
     size_t P;
     double *theta;       /* (P,) */
+    ua_pde_transform *T; /* u = g + D N (owned), or NULL: u = N */
 } ua_pde_net;
 
 /* Allocates the layout for widths hidden[0..nh-1]; theta zeroed. */
@@ -151,8 +176,46 @@ void ua_pde_net_forward(const ua_pde_net *net, const ua_pde_jet *jet, ua_pde_wor
 void ua_pde_net_backward(const ua_pde_net *net, const ua_pde_jet *jet, ua_pde_work *w,
                          const double *x, size_t n, const double *gu, double *gtheta);
 
-/* u (n,) at x (n, d): the value only (predict). */
+/* The jets G, Dj (C,) of T's g and D at x (d,), exact (Taylor mode over the expressions). */
+void ua_pde_transform_jets(const ua_pde_transform *T, const ua_pde_jet *J, const double *x,
+                           double *G, double *Dj);
+/* u (n, C): the jets of N on entry, of g + D N on return, at x (n, d). */
+void ua_pde_transform_forward(const ua_pde_transform *T, const ua_pde_jet *J, const double *x,
+                              size_t n, double *u);
+/* gN (n, C) = d loss / d N's jet from gu (n, C) = d loss / d u's jet (the adjoint). */
+void ua_pde_transform_backward(const ua_pde_transform *T, const ua_pde_jet *J, const double *x,
+                               size_t n, const double *gu, double *gN);
+/* C statements computing g (which 0) or D (1) of the inputs in[] into var, in type Tname with
+ * libm suffix f; constants written by emit_const(ctx, v). */
+void ua_pde_transform_emit(const ua_pde_transform *T, int which, FILE *out, const char *Tname,
+                           const char *f, const char *var, const char *in,
+                           void (*emit_const)(const void *ctx, double v), const void *ctx);
+
+/* u (n,) at x (n, d): the value only (predict), through the transform when there is one. */
 ua_status ua_pde_net_predict(const ua_pde_net *net, const double *x, size_t n, double *u);
+
+/* ---- transform.c: hard constraints, u = g + D N (DeepXDE's output transform) ------------ */
+
+/* g and D: expressions of the inputs (the first d of their variables) and of parameters whose
+ * values are fixed here (vals[d..nvars-1]). */
+typedef struct ua_pde_transform {
+    size_t d, nvars;
+    ua_target *g, *D;
+    char *vars;                                   /* the variables' names joined by commas */
+    double vals[UA_PDE_MAX_DIM + UA_PDE_MAX_PARAMS]; /* the parameters' values from index d */
+} ua_pde_transform;
+
+/* Parses g and D over vars (nvars names: d inputs, then parameters of values params (nvars - d,))
+ * and checks that the jets can differentiate them (elementary functions and pow only; no gamma,
+ * Bessel, atan2, min, max, hypot). UA_EPARSE / UA_EFORMAT with a message, UA_ENOMEM. */
+ua_status ua_pde_transform_new(const char *g, const char *D, const char *const *vars,
+                               size_t nvars, size_t d, const double *params,
+                               ua_pde_transform **out);
+void ua_pde_transform_free(ua_pde_transform *T);
+/* The text of g (which 0) or D (1). */
+const char *ua_pde_transform_text(const ua_pde_transform *T, int which);
+/* g and D at x (d,). */
+void ua_pde_transform_values(const ua_pde_transform *T, const double *x, double *g, double *D);
 
 /* ---- the model ----------------------------------------------------------------------------- */
 
@@ -163,7 +226,7 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
                      ua_model *meta, void **state);
 ua_status ua_pde_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 
-#define UA_PDE_NOPTIONS 19
+#define UA_PDE_NOPTIONS 20
 extern const ua_option_spec ua_pde_option_spec[UA_PDE_NOPTIONS];
 
 #endif /* UA_PDE_INTERNAL_H */

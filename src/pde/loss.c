@@ -55,7 +55,7 @@ static void condition_points(const ua_pde_spec *s, const ua_pde_cond *c, ua_rng 
 }
 
 ua_status ua_pde_points_make(const ua_pde_spec *s, size_t nint, size_t nbnd, size_t ninit,
-                             uint64_t seed, ua_pde_points *pt)
+                             int hard, uint64_t seed, ua_pde_points *pt)
 {
     memset(pt, 0, sizeof *pt);
     size_t d = s->d, n = nint;
@@ -64,6 +64,8 @@ ua_status ua_pde_points_make(const ua_pde_spec *s, size_t nint, size_t nbnd, siz
         cnt[k] = s->conds[k].type == UA_PDE_INITIAL ? ninit : nbnd;
         if (s->conds[k].type == UA_PDE_PERIODIC) cnt[k] += cnt[k] % 2;
         if (cnt[k] < 2) cnt[k] = 2;
+        if (hard && (s->conds[k].type == UA_PDE_DIRICHLET || s->conds[k].type == UA_PDE_INITIAL))
+            cnt[k] = 0;
         n += cnt[k];
     }
     pt->x = ua_calloc(n * d, sizeof *pt->x);

@@ -18,9 +18,10 @@ typedef struct {
 } ua_pde_points;
 
 /* Uniform random points (seeded): nint interior, nbnd per boundary condition, ninit per initial
- * condition. UA_EDOMAIN when a condition's value is not finite, UA_ENOMEM. */
+ * condition; none for the Dirichlet and initial conditions when hard (the output transform
+ * enforces them). UA_EDOMAIN when a condition's value is not finite, UA_ENOMEM. */
 ua_status ua_pde_points_make(const ua_pde_spec *s, size_t nint, size_t nbnd, size_t ninit,
-                             uint64_t seed, ua_pde_points *pt);
+                             int hard, uint64_t seed, ua_pde_points *pt);
 void ua_pde_points_free(ua_pde_points *pt);
 
 typedef struct {

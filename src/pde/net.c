@@ -63,7 +63,9 @@ void ua_pde_net_free(ua_pde_net *net)
     if (!net) return;
     free(net->theta);
     free(net->B);
+    ua_pde_transform_free(net->T);
     net->theta = net->B = NULL;
+    net->T = NULL;
 }
 
 void ua_pde_net_randomize(ua_pde_net *net, uint64_t seed, double sigma)
@@ -300,6 +302,7 @@ void ua_pde_net_forward(const ua_pde_net *net, const ua_pde_jet *jet, ua_pde_wor
         }
     }
     memcpy(u, w->Z[L], n * C * sizeof *u);
+    if (net->T) ua_pde_transform_forward(net->T, jet, x, n, u);
 }
 
 void ua_pde_net_backward(const ua_pde_net *net, const ua_pde_jet *jet, ua_pde_work *w,
@@ -307,7 +310,8 @@ void ua_pde_net_backward(const ua_pde_net *net, const ua_pde_jet *jet, ua_pde_wo
 {
     size_t C = jet->C, d = net->d, L = net->nlayers;
     double *GZ = w->G1, *GA = w->G2;
-    memcpy(GZ, gu, n * C * sizeof *gu);
+    if (net->T) ua_pde_transform_backward(net->T, jet, x, n, gu, GZ);
+    else memcpy(GZ, gu, n * C * sizeof *gu);
     for (size_t l = L; l >= 1; l--) {
         size_t in = net->width[l - 1], out = net->width[l];
         const double *W = net->theta + net->off_W[l - 1];

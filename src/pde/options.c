@@ -47,6 +47,10 @@ const ua_option_spec ua_pde_option_spec[UA_PDE_NOPTIONS] = {
      "Wu et al. 2023 (RAD)"},
     {"resample-candidates", UA_OPT_INT, NULL, 1, 1e8, 0, NULL,
      "uniform candidates the resampled points are drawn from (default 10 num-domain)", NULL},
+    {"output-transform", UA_OPT_CHOICE, "auto", 0, 0, 0, "auto|none",
+     "auto: the problem's hard constraints u = g + D N (its \"output_transform\", or derived "
+     "from the box for Dirichlet and initial conditions: docs/pde.md); none: every condition a "
+     "penalty of the loss", "DeepXDE apply_output_transform; Lagaris et al. 1998"},
     {"seed", UA_OPT_INT, "1", 0, 9007199254740991.0, 0, NULL,
      "initial weights and training points", NULL},
     {"plot", UA_OPT_STRING, NULL, 0, 0, 0, NULL,

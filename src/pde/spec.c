@@ -36,6 +36,8 @@ void ua_pde_spec_free(void *v)
     free(s->ref_name);
     free(s->name);
     free(s->equation);
+    free(s->transform_g);
+    free(s->transform_D);
     free(s);
 }
 
@@ -336,13 +338,204 @@ static ua_status read_reference(ua_pde_spec *s, const cJSON *v, const char *who)
     }
     s->ref_name = ua_strdup(n);
     if (!s->ref_name) return UA_ENOMEM_ERR(strlen(n) + 1);
-    snprintf(s->reference_text, sizeof s->reference_text, "reference: %s (src/pde/reference.h)",
-             n);
+    snprintf(s->reference_text, sizeof s->reference_text, "reference: %s (%s)", n,
+             !strcmp(n, "burgers") ? "Cole-Hopf transform by adaptive quadrature, about 1e-15"
+                                   : "Chebyshev spectral in x, ETDRK4 in t, about 5e-11");
     return UA_OK;
 }
 
 static const char *const known_fields[] = { "name", "space", "time", "parameters", "equation",
-                                            "conditions", "exact", "reference", "description" };
+                                            "conditions", "exact", "reference", "description",
+                                            "output_transform" };
+
+/* ---- hard constraints: the output transform u = g + D N (transform.c) -------------------- */
+
+/* Points of condition c's faces (deterministic: the corners of each face, then a Weyl sequence
+ * inside it) into x (at most TR_PTS, d); returns how many. */
+#define TR_PTS 96
+static size_t face_points(const ua_pde_spec *s, const ua_pde_cond *c, double *x)
+{
+    size_t d = s->d, n = 0;
+    int faces[2 * UA_PDE_MAX_DIM][2], nf = 0;
+    if (c->var >= 0) faces[nf][0] = c->var, faces[nf++][1] = c->side;
+    else
+        for (size_t v = 0; v < s->ns; v++)
+            for (int side = 0; side < 2; side++) faces[nf][0] = (int)v, faces[nf++][1] = side;
+    size_t per = TR_PTS / (size_t)nf;
+    for (int f = 0; f < nf; f++)
+        for (size_t m = 0; m < per; m++, n++) {
+            double *p = x + n * d;
+            for (size_t i = 0; i < d; i++) {
+                double a = m < 2 ? (double)m : fmod(0.5 + (double)(m + 1) * (0.7548776662466927 +
+                                                   0.1234567 * (double)i), 1.0);
+                p[i] = m < 2 ? (a ? s->hi[i] : s->lo[i]) : s->lo[i] + (s->hi[i] - s->lo[i]) * a;
+            }
+            p[faces[f][0]] = faces[f][1] ? s->hi[faces[f][0]] : s->lo[faces[f][0]];
+        }
+    return n;
+}
+
+/* Whether u = g + D N meets every Dirichlet and initial condition of s (g equal to the value
+ * and D zero on their faces, D not zero everywhere inside): else a message into why. */
+static int transform_valid(const ua_pde_spec *s, const ua_pde_transform *T, char *why,
+                           size_t len)
+{
+    double x[TR_PTS * UA_PDE_MAX_DIM], dmax = 0;
+    size_t d = s->d;
+    for (size_t m = 0; m < 64; m++) { /* inside the box: D's scale */
+        double p[UA_PDE_MAX_DIM], g, D;
+        for (size_t i = 0; i < d; i++)
+            p[i] = s->lo[i] + (s->hi[i] - s->lo[i]) *
+                                  (0.05 + 0.9 * fmod((double)(m + 1) * (0.6180339887 + 0.1 * (double)i), 1.0));
+        ua_pde_transform_values(T, p, &g, &D);
+        if (!isfinite(g) || !isfinite(D)) {
+            snprintf(why, len, "g or D is not finite inside the box");
+            return 0;
+        }
+        dmax = fabs(D) > dmax ? fabs(D) : dmax;
+    }
+    if (!(dmax > 0)) {
+        snprintf(why, len, "D is 0 inside the box (u would not depend on the network)");
+        return 0;
+    }
+    for (size_t k = 0; k < s->nconds; k++) {
+        const ua_pde_cond *c = &s->conds[k];
+        if (c->type != UA_PDE_DIRICHLET && c->type != UA_PDE_INITIAL) continue;
+        size_t n = face_points(s, c, x);
+        for (size_t p = 0; p < n; p++) {
+            double g, D, v = ua_pde_cond_value(s, c, x + p * d);
+            ua_pde_transform_values(T, x + p * d, &g, &D);
+            if (!(fabs(D) <= 1e-12 * dmax)) {
+                snprintf(why, len, "D is not 0 on condition %zu's face", k + 1);
+                return 0;
+            }
+            if (!(fabs(g - v) <= 1e-9 * (1 + fabs(v)))) {
+                snprintf(why, len, "g differs from condition %zu's value on its face (by %.3g)",
+                         k + 1, fabs(g - v));
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+/* The transform of texts g, D over s's variables, or a status with a message. */
+static ua_status transform_make(const ua_pde_spec *s, const char *g, const char *D,
+                                ua_pde_transform **T)
+{
+    const char *vars[UA_PDE_MAX_DIM + UA_PDE_MAX_PARAMS];
+    size_t nv = base_vars(s, vars);
+    return ua_pde_transform_new(g, D, vars, nv, s->d, s->pvals, T);
+}
+
+/* D derived from the box: the product of (x_v - lo_v) / (hi_v - lo_v) or (hi_v - x_v) / (hi_v -
+ * lo_v) over the faces of the Dirichlet conditions (4 (x_v - lo_v) (hi_v - x_v) / (hi_v - lo_v)^2
+ * for both faces of v: 1 at the centre, so N stays of u's size), and (t - t0) / (T - t0) for an
+ * initial one (DeepXDE's Allen-Cahn example: t (1 - x^2)); g the first condition value (initial first) that
+ * matches every other condition on its faces. */
+static ua_status derive_transform(ua_pde_spec *s)
+{
+    int face[UA_PDE_MAX_DIM][2] = { { 0 } }, any = 0;
+    size_t cand[UA_PDE_MAX_CONDS], nc = 0;
+    for (size_t k = 0; k < s->nconds; k++) {
+        const ua_pde_cond *c = &s->conds[k];
+        if (c->type == UA_PDE_INITIAL) {
+            face[c->var][0] = 1, any = 1;
+            memmove(cand + 1, cand, nc * sizeof *cand); /* the initial value first */
+            cand[0] = k, nc++;
+        } else if (c->type == UA_PDE_DIRICHLET) {
+            for (size_t v = 0; v < s->ns; v++)
+                for (int side = 0; side < 2; side++)
+                    if ((c->var < 0) || ((size_t)c->var == v && c->side == side))
+                        face[v][side] = 1;
+            any = 1;
+            cand[nc++] = k;
+        }
+    }
+    if (!any) {
+        snprintf(s->transform_note, sizeof s->transform_note, "penalties (no Dirichlet or "
+                 "initial condition to enforce)");
+        return UA_OK;
+    }
+    char D[1024] = "", g[MAX_EXPR + 8];
+    for (size_t v = 0; v < s->d; v++)
+        for (int side = 0; side < 2; side++) {
+            if (!face[v][side]) continue;
+            size_t l = strlen(D);
+            if (side == 0 && face[v][1]) { /* both faces: 1 at the centre, as 1 - x^2 */
+                snprintf(D + l, sizeof D - l, "%s(4*(%s - (%.17g))*(%.17g - %s) / %.17g)",
+                         l ? "*" : "", s->names[v], s->lo[v], s->hi[v], s->names[v],
+                         (s->hi[v] - s->lo[v]) * (s->hi[v] - s->lo[v]));
+                break;
+            }
+            if (side == 0)
+                snprintf(D + l, sizeof D - l, "%s((%s - (%.17g)) / %.17g)", l ? "*" : "",
+                         s->names[v], s->lo[v], s->hi[v] - s->lo[v]);
+            else
+                snprintf(D + l, sizeof D - l, "%s((%.17g - %s) / %.17g)", l ? "*" : "",
+                         s->hi[v], s->names[v], s->hi[v] - s->lo[v]);
+        }
+    char why[200] = "";
+    for (size_t i = 0; i < nc; i++) {
+        snprintf(g, sizeof g, "%s", ua_target_spec(s->conds[cand[i]].value));
+        ua_pde_transform *T = NULL;
+        ua_status st = transform_make(s, g, D, &T);
+        if (st == UA_ENOMEM) return st;
+        int ok = !st && transform_valid(s, T, why, sizeof why);
+        ua_pde_transform_free(T);
+        if (!ok) continue;
+        s->transform_g = ua_strdup(g);
+        s->transform_D = ua_strdup(D);
+        if (!s->transform_g || !s->transform_D) return UA_ENOMEM_ERR(strlen(g) + strlen(D));
+        snprintf(s->transform_note, sizeof s->transform_note, "hard: u = g + D N enforces the "
+                 "Dirichlet and initial conditions (derived from the box, g = condition %zu's "
+                 "value)", cand[i] + 1);
+        return UA_OK;
+    }
+    snprintf(s->transform_note, sizeof s->transform_note, "penalties (no condition's value "
+             "matches the others on their faces: give \"output_transform\")");
+    return UA_OK;
+}
+
+/* "output_transform": "auto" (the default: derived when it can be), "none", or {"g": EXPR,
+ * "D": EXPR} checked against the conditions. */
+static ua_status read_transform(ua_pde_spec *s, const cJSON *v, const char *who)
+{
+    if (!v || (cJSON_IsString(v) && !strcmp(v->valuestring, "auto"))) return derive_transform(s);
+    if (cJSON_IsString(v) && !strcmp(v->valuestring, "none")) {
+        snprintf(s->transform_note, sizeof s->transform_note, "penalties (output_transform "
+                 "\"none\")");
+        return UA_OK;
+    }
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(v, "g");
+    const cJSON *D = cJSON_GetObjectItemCaseSensitive(v, "D");
+    if (!cJSON_IsObject(v) || !cJSON_IsString(g) || !cJSON_IsString(D) ||
+        cJSON_GetArraySize(v) != 2)
+        return UA_ERR(UA_EFORMAT, "%s: \"output_transform\" must be \"auto\", \"none\" or "
+                      "{\"g\": EXPR, \"D\": EXPR} (u = g + D N: g the conditions' values, D 0 on "
+                      "their faces)", who);
+    if (strlen(g->valuestring) > MAX_EXPR || strlen(D->valuestring) > MAX_EXPR)
+        return UA_ERR(UA_EFORMAT, "%s: \"output_transform\": an expression longer than %d "
+                      "characters", who, MAX_EXPR);
+    ua_pde_transform *T = NULL;
+    ua_status st = transform_make(s, g->valuestring, D->valuestring, &T);
+    if (st) {
+        char msg[512];
+        ua_last_error_message(msg, sizeof msg);
+        return UA_ERR(st, "%s: \"output_transform\": %s", who, msg);
+    }
+    char why[200];
+    int ok = transform_valid(s, T, why, sizeof why);
+    ua_pde_transform_free(T);
+    if (!ok) return UA_ERR(UA_EFORMAT, "%s: \"output_transform\": %s", who, why);
+    s->transform_g = ua_strdup(g->valuestring);
+    s->transform_D = ua_strdup(D->valuestring);
+    if (!s->transform_g || !s->transform_D) return UA_ENOMEM_ERR(2 * MAX_EXPR);
+    s->transform_given = 1;
+    snprintf(s->transform_note, sizeof s->transform_note, "hard: u = g + D N enforces the "
+             "Dirichlet and initial conditions (the file's output_transform)");
+    return UA_OK;
+}
 
 static ua_status parse_root(ua_pde_spec *s, const cJSON *root, const char *who)
 {
@@ -353,7 +546,8 @@ static ua_status parse_root(ua_pde_spec *s, const cJSON *root, const char *who)
             ok |= !strcmp(f->string, known_fields[i]);
         if (!ok)
             return UA_ERR(UA_EFORMAT, "%s: unknown field \"%.40s\" (name, space, time, "
-                          "parameters, equation, conditions, exact, reference, description)",
+                          "parameters, equation, conditions, exact, reference, description, "
+                          "output_transform)",
                           who, f->string);
     }
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "name");
@@ -396,6 +590,8 @@ static ua_status parse_root(ua_pde_spec *s, const cJSON *root, const char *who)
         snprintf(s->reference_text, sizeof s->reference_text, "exact: %.200s",
                  ua_target_spec(s->exact));
     } else if ((st = read_reference(s, ref, who))) return st;
+    if ((st = read_transform(s, cJSON_GetObjectItemCaseSensitive(root, "output_transform"), who)))
+        return st;
     const cJSON *desc = cJSON_GetObjectItemCaseSensitive(root, "description");
     if (desc && !cJSON_IsString(desc))
         return UA_ERR(UA_EFORMAT, "%s: \"description\" must be a string", who);
@@ -481,6 +677,13 @@ ua_status ua_pde_solution(void *spec, const double *x, size_t n, double *y)
         y[i] = ua_target_eval(s->exact, v);
     }
     return UA_OK;
+}
+
+ua_status ua_pde_spec_transform(const ua_pde_spec *s, ua_pde_transform **T)
+{
+    *T = NULL;
+    if (!s->transform_g) return UA_OK;
+    return transform_make(s, s->transform_g, s->transform_D, T);
 }
 
 /* ---- the public reader (uniapprox/pde.h) ---------------------------------------------------- */

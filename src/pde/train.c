@@ -101,46 +101,9 @@ static ua_status resample(ua_pde_loss *L, size_t ncand, double k, double c, ua_r
     return UA_OK;
 }
 
-/* Measures net against the solution on a uniform grid of about npts points: relative L2,
- * max abs error, max |u|. */
-static ua_status grid_errors(const ua_pde_spec *s, const ua_pde_net *net, size_t npts,
-                             double *rel_l2, double *max_abs, double *umax, size_t *used)
+static ua_status net_predict(const void *net, const double *x, size_t n, double *u)
 {
-    size_t d = s->d, g = (size_t)floor(pow((double)npts, 1.0 / (double)d));
-    if (g < 2) g = 2;
-    size_t n = 1;
-    for (size_t i = 0; i < d; i++) n *= g;
-    double *x = malloc(n * d * sizeof *x), *u = malloc(n * sizeof *u), *v = malloc(n * sizeof *v);
-    ua_status st = UA_OK;
-    if (!x || !u || !v) st = UA_ENOMEM_ERR(n * d * sizeof *x);
-    for (size_t p = 0; !st && p < n; p++) {
-        size_t q = p;
-        for (size_t i = 0; i < d; i++) {
-            size_t j = q % g;
-            q /= g;
-            x[p * d + i] = j + 1 == g ? s->hi[i] : s->lo[i] + (s->hi[i] - s->lo[i]) * (double)j / (double)(g - 1);
-        }
-    }
-    if (!st) st = ua_pde_net_predict(net, x, n, u);
-    if (!st) st = ua_pde_solution((void *)s, x, n, v);
-    double se = 0, sv = 0, mx = 0, um = 0;
-    for (size_t p = 0; !st && p < n; p++) {
-        if (!isfinite(v[p])) {
-            st = UA_ERR(UA_EDOMAIN, "pde: the solution is not finite at a grid point");
-            break;
-        }
-        double e = u[p] - v[p];
-        se += e * e;
-        sv += v[p] * v[p];
-        if (fabs(e) > mx || isnan(e)) mx = fabs(e);
-        if (fabs(v[p]) > um) um = fabs(v[p]);
-    }
-    free(x), free(u), free(v);
-    *rel_l2 = sv > 0 ? sqrt(se / sv) : sqrt(se / (double)n);
-    *max_abs = mx;
-    *umax = um;
-    *used = n;
-    return st;
+    return ua_pde_net_predict(net, x, n, u);
 }
 
 static ua_status meta_num(ua_model *m, const char *key, double v)
@@ -199,10 +162,17 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
         return st;
     }
     ua_pde_net_randomize(net, seed, sigma);
+    /* hard constraints: u = g + D N enforces the Dirichlet and initial conditions */
+    int hard = ua_options_choice(o, "output-transform") == 0 && s->transform_g;
+    if (hard && (st = ua_pde_spec_transform(s, &net->T))) {
+        ua_pde_net_free(net);
+        free(net);
+        return st;
+    }
     ua_pde_points pt;
     ua_pde_loss L;
     memset(&L, 0, sizeof L);
-    st = ua_pde_points_make(s, nint, nbnd, ninit, seed ^ 0x9e3779b97f4a7c15ull, &pt);
+    st = ua_pde_points_make(s, nint, nbnd, ninit, hard, seed ^ 0x9e3779b97f4a7c15ull, &pt);
     if (!st) st = ua_pde_loss_init(&L, s, net, &pt, wp, wb);
     size_t P = net->P;
     double *g = malloc(P * sizeof *g), *m1 = calloc(P, sizeof *m1), *m2 = calloc(P, sizeof *m2);
@@ -267,10 +237,11 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
         for (size_t q = 0; q < pt.nint; q++) ss += L.r[q] * L.r[q];
         res_rms = sqrt(ss / (double)(pt.nint ? pt.nint : 1));
     }
-    double rel_l2 = NAN, max_abs = NAN, umax = NAN;
-    size_t used = 0;
-    if (!st) st = grid_errors(s, net, s->d == 1 ? 10001 : s->d == 2 ? 40401 : 68921, &rel_l2,
-                              &max_abs, &umax, &used);
+    ua_pde_errors ge;
+    memset(&ge, 0, sizeof ge);
+    if (!st) st = ua_pde_grid_errors(s, net_predict, net, 0, &ge);
+    double rel_l2 = ge.rel_l2, max_abs = ge.max_abs, umax = ge.scale;
+    size_t used = ge.npoints;
     if (!st) st = meta_num(meta, "rel_l2_err", rel_l2);
     if (!st) st = meta_num(meta, "grid_max_abs_err", max_abs);
     if (!st) st = meta_num(meta, "grid_points", (double)used);
@@ -283,6 +254,18 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
     if (!st) st = meta_num(meta, "parameters", (double)P);
     if (!st) st = ua_model_set_meta(meta, "solution", s->reference_text);
     if (!st) st = ua_model_set_meta(meta, "equation", s->equation);
+    if (!st) st = ua_model_set_meta(meta, "constraints", hard ? s->transform_note
+                                    : s->transform_g ? "penalties (--output-transform none)"
+                                    : s->transform_note);
+    if (!st && hard) {
+        char *t = malloc(strlen(s->transform_g) + strlen(s->transform_D) + 64);
+        if (!t) st = UA_ENOMEM_ERR(64);
+        else {
+            sprintf(t, "u = g + D N, g = %s, D = %s", s->transform_g, s->transform_D);
+            st = ua_model_set_meta(meta, "output_transform", t);
+            free(t);
+        }
+    }
     if (!st) {
         char *txt = cJSON_PrintUnformatted(curve);
         st = txt ? ua_model_set_meta(meta, "training_curve", txt) : UA_ENOMEM_ERR(1024);
