@@ -187,6 +187,9 @@ ua_status ua_mlp_alloc(size_t d, size_t dout, const ua_mlp_options *opt, ua_mlp 
  * validation rows (val_frac of n, at least 2, chosen by the seed) are held out of training and
  * the weights of the epoch with the lowest validation loss are restored at the end.
  * With threads == 1 the result is bitwise reproducible for a given seed.
+ * In a job of several ranks (uniapprox/dist.h) the training is data-parallel: every rank must call
+ * it with the same arguments; each computes the gradients of its share of every batch and the
+ * network returned is the same on every rank (equal to one process's to rounding; docs/mlp.md).
  * Errors: UA_EINVAL (NULL arrays, n, d or k zero, a non-finite value, labels that are not
  * integers in [0, 2^20), a validation fraction that leaves fewer than 2 validation rows or no
  * training row, bad options — the message says which), UA_ENOMEM, UA_EDIVERGED (the training or

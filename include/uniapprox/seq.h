@@ -175,6 +175,8 @@ ua_status ua_seq_data_check(const ua_seq_data *data, const ua_seq_options *opt);
  * Trains a model on data (opt->n, vocab / din and nout are taken from data when zero).
  * Minibatches of opt->batch sequences, reshuffled each epoch (seed), Adam or AdamW with the
  * schedule; the last val_frac of a seeded permutation is held out and reported.
+ * In a job of several ranks (uniapprox/dist.h) the training is data-parallel: every rank must call
+ * it with the same arguments and gets the same model (docs/mlp.md, "Data-parallel training").
  * Errors: UA_EINVAL (bad data or options), UA_EDIVERGED (a non-finite training loss), UA_ENOMEM.
  * *out NULL on failure.
  * Complexity: O(epochs N n (L C^2 + L n C)).
