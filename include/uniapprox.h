@@ -53,6 +53,7 @@
 #include "uniapprox/mlp.h"
 #include "uniapprox/model.h"
 #include "uniapprox/data.h"
+#include "uniapprox/blocks.h"
 #include "uniapprox/spline.h"
 #include "uniapprox/kernel.h"
 #include "uniapprox/rf.h"

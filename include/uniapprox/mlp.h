@@ -217,8 +217,8 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
  * L-BFGS — not offered out of core —, bad options, a split leaving no training block),
  * UA_EFORMAT / UA_EIO (reading a block), UA_EDIVERGED, UA_ENOMEM. *out is NULL on failure.
  */
-typedef struct ua_blocks ua_blocks;
-ua_status ua_mlp_fit_blocks(ua_blocks *src, size_t ycol, const ua_mlp_options *opt, ua_mlp **out);
+struct ua_blocks; /* uniapprox/blocks.h */
+ua_status ua_mlp_fit_blocks(struct ua_blocks *src, size_t ycol, const ua_mlp_options *opt, ua_mlp **out);
 
 /* Releases a network. NULL is a no-op. */
 void ua_mlp_free(ua_mlp *m);

@@ -122,8 +122,8 @@ ua_status ua_rf_features(const ua_rf *m, const double *x, size_t n, double *phi)
  * eigendecomposition or the Cholesky factorisation failed), UA_EDIVERGED (non-finite weights),
  * UA_ENOMEM. *out is NULL on failure.
  */
-typedef struct ua_blocks ua_blocks;
-ua_status ua_rf_fit_blocks(ua_blocks *src, size_t ycol, double val_frac, const ua_rf_options *opt,
+struct ua_blocks; /* uniapprox/blocks.h */
+ua_status ua_rf_fit_blocks(struct ua_blocks *src, size_t ycol, double val_frac, const ua_rf_options *opt,
                            ua_rf **out);
 
 typedef struct {

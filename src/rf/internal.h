@@ -48,8 +48,8 @@ ua_status ua_rf_check_memory(size_t n, size_t d, size_t k, size_t m, int fixed_l
  * target column ycol, standardised by the model's scalers when m->standardize: G (m, m) :=
  * Phi^T Phi (full, symmetric), b (m,) := Phi^T y, *yy := y^T y, *rows := the rows read; work
  * (block_rows * d + 1024 (d + m + 1)) doubles, the caller's (fit_blocks.c). */
-typedef struct ua_blocks ua_blocks;
-ua_status ua_rf_normal_blocks(const ua_rf *m, ua_blocks *src, size_t ycol, const size_t *blocks,
+struct ua_blocks;
+ua_status ua_rf_normal_blocks(const ua_rf *m, struct ua_blocks *src, size_t ycol, const size_t *blocks,
                               size_t nb, double *work, double *G, double *b, double *yy,
                               size_t *rows);
 
