@@ -295,6 +295,17 @@ def pde_seeds():
         "conditions": [{"type": "dirichlet", "value": 0},
                        {"type": "initial", "value": "sin(pi*x)*sin(pi*y)*sin(pi*z)"}],
         "exact": "exp(-0.3*pi^2*t)*sin(pi*x)*sin(pi*y)*sin(pi*z)"}))
+    put("pde", "transform.json", json.dumps({
+        "space": {"x": [-1, 1]}, "time": {"t": [0, 1]}, "parameters": {"d": 0.001},
+        "equation": "u_t - d*u_xx + 5*(u^3 - u)",
+        "conditions": [{"type": "dirichlet", "value": -1},
+                       {"type": "initial", "value": "x^2*cos(pi*x)"}],
+        "output_transform": {"g": "x^2*cos(pi*x)", "D": "t*(1-x^2)"},
+        "exact": "0"}))
+    put("pde", "transform_none.json", json.dumps({
+        "space": {"x": [0, 1]}, "equation": "u_xx + pi^2*sin(pi*x)",
+        "conditions": [{"type": "dirichlet", "value": 0}],
+        "output_transform": "none", "exact": "sin(pi*x)"}))
 
 
 def pde_model_seeds(ua, work):
@@ -304,12 +315,20 @@ def pde_model_seeds(ua, work):
     small = ["--pde", "poisson.json", "--hidden", "4", "--iterations", "3", "--lbfgs-maxiter", "0",
              "--num-domain", "16", "--num-boundary", "8", "--points", "1000"]
     for i, extra in enumerate([[], ["--net", "fourier", "--features", "3"],
-                               ["--net", "gaussian", "--features", "3", "--activation", "sin"]]):
+                               ["--net", "gaussian", "--features", "3", "--activation", "sin"],
+                               ["--output-transform", "none"]]):
         out = os.path.join(work, "pde%d.safetensors" % i)
         subprocess.run([ua, "fit"] + small + extra + ["-o", out], cwd=work, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(out, "rb") as fh:
             put("model_pde", "pde%d" % i, fh.read())
+    # hard constraints with a parameter among the transform's variables (transform_params)
+    shutil.copy(os.path.join(ROOT, "examples", "pde", "allen_cahn.json"), work)
+    out = os.path.join(work, "pde4.safetensors")
+    subprocess.run([ua, "fit"] + small[2:] + ["--pde", "allen_cahn.json", "-o", out], cwd=work,
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(out, "rb") as fh:
+        put("model_pde", "pde4", fh.read())
 
 
 def main():
