@@ -34,7 +34,7 @@ best_within() {
 import json, sys
 d = json.load(open(sys.argv[1]))
 n = int(sys.argv[2])
-best = min((p for p in d["programs"] if p["ops"] <= n), key=lambda p: p["error"])
+best = min((p for p in [dict(ops=o, latency=l, error=e, exhaustive=x) for o, l, e, x in zip(d["program_ops"], d["program_latency"], d["program_error"], d["program_exhaustive"])] if p["ops"] <= n), key=lambda p: p["error"])
 print(best["ops"], best["latency"], "%.4g" % best["error"])
 PYEOF
 }
@@ -43,7 +43,7 @@ front_table() {
     $PY - "$1" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
-for i, p in enumerate(d["programs"]):
+for i, p in enumerate([dict(ops=o, latency=l, error=e, exhaustive=x) for o, l, e, x in zip(d["program_ops"], d["program_latency"], d["program_error"], d["program_exhaustive"])]):
     mark = " (chosen)" if i == d["chosen"] else ""
     chk = "every float" if p["exhaustive"] else "dense grid"
     print("| %d | %d | %.4g | %s%s |" % (p["ops"], p["latency"], p["error"], chk, mark))
@@ -102,7 +102,7 @@ for spec in "log2(x) 1:2 8" "erf(x) 0:1 7"; do
     $PY - ec.json "$1" "$3" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
-p = d["programs"][d["chosen"]]
+p = [dict(ops=o, latency=l, error=e, exhaustive=x) for o, l, e, x in zip(d["program_ops"], d["program_latency"], d["program_error"], d["program_exhaustive"])][d["chosen"]]
 print("| %s | %d | %d | %.4g%s | %s |" % (sys.argv[2], p["ops"], p["latency"], p["error"],
       "" if p["exhaustive"] else " (dense grid)", sys.argv[3]))
 PYEOF

@@ -2,7 +2,9 @@
 # The evolve family through the CLI: the seed polynomial against the minimax family at equal
 # degree (relative error in double, measured by the engine on the same grid; float32 ULPs at
 # every float of [0.5, 1] by check --exhaustive), a short search, info's front table, eval,
-# export compiled and measured against MPFR by an independent driver, and bad usage.
+# export compiled and measured against MPFR by an independent driver, the programs in info, the
+# option names against fit's, the vertex cap on the seeds, sqrt's missing default tolerance, and
+# bad usage.
 . "$(dirname "$0")/lib_cli.sh"
 
 # double, degree 5 without fma (10 operations): the seed is the relative minimax polynomial;
@@ -38,6 +40,37 @@ expect_exit 0 "export double" -- "$UA" export l.safetensors --type double -o l.c
 expect_grep l.c "fma(" "export: fma"
 expect_le "$(max_error_vs_mpfr l.c l 'mpfr_log2(r, r, MPFR_RNDN)' 1 2)" 1e-7 \
     "exported log2: max abs error against MPFR"
+
+# info shows every program of the front as an expression (it printed "- - -"); log2 = t p(t):
+# the seed of degree 8 is a multiple of t = x - 1
+expect_exit 0 "info (programs)" -- "$UA" info l.safetensors
+expect_grep out.txt "^programs .*return" "info: the programs as expressions"
+expect_grep out.txt "x - 1" "info: the seed's t = x - 1 written out"
+grep -q -- "- - -" out.txt && fail "info: objects printed as '-'" || pass
+
+# the inner loop's points are --train-points: no evolve option shares a name with fit's own
+# options (evolve's --points was unreachable: fit's --points took it)
+"$UA" fit --help | sed -n 's/^  \(--[a-z][a-z-]*\).*/\1/p' | sort -u >global.txt
+"$UA" fit --family evolve --help | sed -n '/^evolve options/,$s/^  \(--[a-z][a-z-]*\).*/\1/p' | sort -u >family.txt
+[ -s family.txt ] && grep -qx -- "--train-points" family.txt && pass || fail "evolve lists --train-points"
+[ -z "$(comm -12 global.txt family.txt)" ] && pass || fail "evolve options named like fit's: $(comm -12 global.txt family.txt | tr '\n' ' ')"
+expect_exit 0 "--train-points 64" -- "$UA" fit 'exp(x)' --domain 0:1 --family evolve --generations 0 --degree 4 --train-points 64 --points 3000 -o tp.safetensors --json
+expect_grep out.txt '"points":[[:space:]]*3001' "fit's --points is the engine's measurement"
+expect_exit 0 "info --train-points" -- "$UA" info tp.safetensors
+expect_grep out.txt "train_points *64" "the model records train_points 64"
+
+# --max-vertices caps the seeds: a --degree whose Horner seed does not fit is refused; the
+# default degree steps down (8 vertices: degree 3, 3 fma)
+expect_exit 2 "seed over --max-vertices" -- "$UA" fit 'exp(x)' --domain 0:1 --family evolve --generations 0 --degree 6 --max-vertices 8
+expect_grep err.txt "max-vertices 8" "says which limit"
+expect_exit 0 "default degree under --max-vertices 8" -- "$UA" fit 'exp(x)' --domain 0:1 --family evolve --generations 0 --max-vertices 8 -o mv.safetensors --json
+expect_exit 0 "info --json" -- "$UA" info mv.safetensors --json
+expect_grep out.txt '"program_ops":[[:space:]]*\[0, 1, 2, 3\]' "the front: the seeds of degree 0..3"
+
+# sqrt(x) on [0, 1]: every polynomial's relative error tends to 1 at x = 0, so there is no
+# default tolerance in double: not resolved, and the message says to give --tol
+expect_exit 1 "sqrt: no default tolerance" -- "$UA" fit 'sqrt(x)' --domain 0:1 --family evolve --generations 0
+expect_grep err.txt "give --tol" "says what to do"
 
 # bad usage: unknown operation, a formula of 2 variables, a target that changes sign
 expect_exit 2 "unknown operation" -- "$UA" fit '2^x' --domain 0:1 --family evolve --operations add,pow

@@ -353,6 +353,154 @@ static void test_bad_options(void **state)
     ua_problem_free(q);
 }
 
+/* The program as text: C's precedence, a vertex used twice named first, a right operand of
+ * equal precedence in parentheses (float addition is not associative). Written by hand from
+ * hand_program's vertices. */
+static void test_program_text(void **state)
+{
+    (void)state;
+    ev_prog g = hand_program();
+    char buf[256];
+    size_t n = ev_prog_text(&g, 17, buf, sizeof buf);
+    assert_string_equal(buf, "v2 = x + 2; return fma(sqrt(v2 * v2) / 2 - x, 2, x)");
+    assert_int_equal(n, strlen(buf));
+    /* cut to a short buffer: terminated, the full length still returned */
+    char small[8];
+    assert_int_equal(ev_prog_text(&g, 17, small, sizeof small), n);
+    assert_string_equal(small, "v2 = x ");
+    /* x - (0.5 - x * x), and (x - 0.5) * 0.25 */
+    ev_prog h;
+    memset(&h, 0, sizeof h);
+    h.n = 5;
+    h.kind[1] = EV_CONST, h.val[1] = 0.5;
+    h.kind[2] = EV_MUL, h.arg[2][0] = 0, h.arg[2][1] = 0;
+    h.kind[3] = EV_SUB, h.arg[3][0] = 1, h.arg[3][1] = 2;
+    h.kind[4] = EV_SUB, h.arg[4][0] = 0, h.arg[4][1] = 3;
+    assert_true(ev_prog_valid(&h));
+    ev_prog_text(&h, 9, buf, sizeof buf);
+    assert_string_equal(buf, "return x - (0.5 - x * x)");
+    h.kind[2] = EV_SUB, h.arg[2][0] = 0, h.arg[2][1] = 1;
+    h.kind[3] = EV_CONST, h.val[3] = 0.25, h.arg[3][0] = h.arg[3][1] = 0;
+    h.kind[4] = EV_MUL, h.arg[4][0] = 2, h.arg[4][1] = 3;
+    assert_true(ev_prog_valid(&h));
+    ev_prog_text(&h, 9, buf, sizeof buf);
+    assert_string_equal(buf, "return (x - 0.5) * 0.25");
+    /* the program y = x, and a constant program */
+    h.n = 1;
+    ev_prog_text(&h, 9, buf, sizeof buf);
+    assert_string_equal(buf, "return x");
+}
+
+/* --max-vertices caps the seeds too (they used to enter the population whatever their size):
+ * with 8 vertices the Horner seeds stop at degree 3 (x, 4 constants, 3 fma), every program of
+ * the front fits, and the default tolerance (double) is that degree-3 seed's error, which must
+ * match the minimax family's relative minimax polynomial of degree 3 (MPFR Remez) within 1%.
+ * A --degree whose seed cannot fit is refused. */
+static void test_max_vertices_caps_seeds(void **state)
+{
+    (void)state;
+    static const char *const kv[] = {"generations", "1", "offspring", "3", "max-evals", "100",
+                                     "max-vertices", "8", NULL};
+    ua_problem *p = tu_formula_1d("exp(x)", 0, 1);
+    ua_model *meta = NULL;
+    void *st = NULL;
+    assert_int_equal(tu_family_fit("evolve", p, kv, &meta, &st), UA_OK);
+    const ev_model *m = st;
+    int most_ops = 0;
+    for (size_t i = 0; i < m->nfront; i++) {
+        assert_true(m->front[i].prog.n <= 8);
+        if (m->front[i].ops > most_ops) most_ops = m->front[i].ops;
+    }
+    assert_int_equal(most_ops, 3);
+    static const char *const mm[] = {"degree", "3", "error", "rel", NULL};
+    ua_status fs;
+    ua_measurement rm;
+    ua_model *mmod = tu_fit_measure_1d("minimax", "exp(x)", 0, 1, mm, &fs, &rm);
+    print_message("tol (degree-3 seed) %.6g, minimax degree 3 %.6g\n", m->tol, rm.err.max_rel);
+    ASSERT_LE(m->tol, rm.err.max_rel * 1.01);
+    ASSERT_LE(rm.err.max_rel, m->tol * 1.01);
+    ua_measurement_free(&rm);
+    ua_model_free(mmod);
+    ua_family_find("evolve")->free(st);
+    ua_model_free(meta);
+    static const char *const big[] = {"generations", "0", "max-vertices", "8", "degree", "6",
+                                      NULL};
+    assert_int_equal(tu_family_fit("evolve", p, big, &meta, &st), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "--max-vertices 8"));
+    assert_null(st);
+    ua_model_free(meta);
+    ua_problem_free(p);
+}
+
+/* The inner loop's point count is --train-points (fit's own --points sets the engine's
+ * measurement and used to hide the family's option of the same name): no option of the family
+ * is called points, and train-points sets the search sample: with 16 points the seed's sample
+ * error (on those points) is below its error checked on 8 x 16 points. */
+static void test_train_points_option(void **state)
+{
+    (void)state;
+    const ua_family *fam = ua_family_find("evolve");
+    int found = 0;
+    for (size_t i = 0; i < fam->noptions; i++) {
+        assert_string_not_equal(fam->options[i].name, "points");
+        if (!strcmp(fam->options[i].name, "train-points")) {
+            found = 1;
+            assert_string_equal(fam->options[i].def, "1024"); /* the paper's 1024 points */
+        }
+    }
+    assert_true(found);
+    static const char *const kv[] = {"generations", "0", "train-points", "16", "degree", "4",
+                                     NULL};
+    ua_problem *p = tu_formula_1d("exp(x)", 0, 1);
+    ua_model *meta = NULL;
+    void *st = NULL;
+    assert_int_equal(tu_family_fit("evolve", p, kv, &meta, &st), UA_OK);
+    const ev_model *m = st;
+    const ev_member *c = &m->front[m->chosen];
+    print_message("degree-4 seed: %.6g on 16 points, %.6g checked\n", c->sample_err, c->err);
+    assert_true(c->sample_err < c->err);
+    fam->free(st);
+    ua_model_free(meta);
+    ua_problem_free(p);
+}
+
+/* sqrt(x) on [0, 1]: |x p(x) - sqrt(x)| / sqrt(x) -> 1 as x -> 0 for every polynomial p, so the
+ * seed's relative error (the double default tolerance) is about 1 and means nothing: without
+ * --tol the fit is not resolved and says so (it used to report "resolved" or chase a tolerance
+ * of 0.99999 it could not meet). With --tol and no sqrt program (generations 0) it is the
+ * ordinary "no program within the tolerance". exp(x) keeps its default (the seed's error). */
+static void test_default_tol_without_yardstick(void **state)
+{
+    (void)state;
+    static const char *const kv[] = {"generations", "0", "degree", "6", NULL};
+    ua_problem *p = tu_formula_1d("sqrt(x)", 0, 1);
+    ua_model *meta = NULL;
+    void *st = NULL;
+    assert_int_equal(tu_family_fit("evolve", p, kv, &meta, &st), UA_ENOTRESOLVED);
+    const char *msg = ua_last_error();
+    assert_non_null(strstr(msg, "no default tolerance"));
+    assert_non_null(strstr(msg, "give --tol"));
+    const ev_model *m = st;
+    ASSERT_LE(0.5, m->tol); /* the seed's error, recorded, near 1 */
+    ASSERT_LE(m->tol, 1.0);
+    ua_family_find("evolve")->free(st);
+    ua_model_free(meta);
+    static const char *const kt[] = {"generations", "0", "degree", "6", "tol", "1e-3", NULL};
+    assert_int_equal(tu_family_fit("evolve", p, kt, &meta, &st), UA_ENOTRESOLVED);
+    assert_non_null(strstr(ua_last_error(), "within the tolerance"));
+    ua_family_find("evolve")->free(st);
+    ua_model_free(meta);
+    ua_problem_free(p);
+    ua_problem *q = tu_formula_1d("exp(x)", 0, 1);
+    assert_int_equal(tu_family_fit("evolve", q, kv, &meta, &st), UA_OK);
+    /* the degree-6 seed's relative error, 2.41e-8 measured (a minimax polynomial of degree 6
+     * for e^x on [0, 1]: the ratio of consecutive degrees is about 1/13) */
+    ASSERT_LE(((const ev_model *)st)->tol, 3e-8);
+    ua_family_find("evolve")->free(st);
+    ua_model_free(meta);
+    ua_problem_free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +508,9 @@ int main(void)
         cmocka_unit_test(test_nsga2_hand_set),  cmocka_unit_test(test_cmaes),
         cmocka_unit_test(test_seed_vs_minimax), cmocka_unit_test(test_float32_search),
         cmocka_unit_test(test_load_rejects),    cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_program_text),    cmocka_unit_test(test_max_vertices_caps_seeds),
+        cmocka_unit_test(test_train_points_option),
+        cmocka_unit_test(test_default_tol_without_yardstick),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

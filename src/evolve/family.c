@@ -39,8 +39,6 @@ const ua_option_spec ev_option_spec[] = {
     { "operations", UA_OPT_STRING, "add,sub,mul,div,sqrt,fma", 0, 0, 0, NULL,
       "the operations mutations may insert (the seed uses fma when listed, else mul and add)",
       ANZ },
-    { "points", UA_OPT_INT, "1024", 16, 65536, 0, NULL,
-      "points of the interval the inner loop measures the error on (Chebyshev points)", ANZ },
     { "population", UA_OPT_INT, "5", 1, 10000, 0, NULL, "parent population of NSGA-II", ANZ },
     { "precision", UA_OPT_CHOICE, "double", 0, 0, 0, "float32|double",
       "float32: programs computed in float, error in float32 ULPs; double: in double, relative "
@@ -48,7 +46,12 @@ const ua_option_spec ev_option_spec[] = {
     { "seed", UA_OPT_INT, "1", 0, 9007199254740992.0, 0, NULL, "random seed", NULL },
     { "tol", UA_OPT_REAL, NULL, 0, 1e300, 1, NULL,
       "the chosen program is the cheapest within tol (float32 ULPs, or relative error; unset: "
-      "1 ULP in float32, the seed polynomial's error in double)", NULL },
+      "1 ULP in float32; in double the seed polynomial's checked error, when it is below 1/2 "
+      "(otherwise no default: not resolved, give --tol))", NULL },
+    { "train-points", UA_OPT_INT, "1024", 16, 65536, 0, NULL,
+      "points of the interval the inner loop tunes and ranks programs on (Chebyshev points; "
+      "the seeds' Remez and the final check use 8 times as many; not fit's --points, which "
+      "sets the engine's measurement)", ANZ },
 };
 const size_t ev_noptions = sizeof ev_option_spec / sizeof ev_option_spec[0];
 
@@ -214,27 +217,6 @@ bad:
                   strcmp(pr, "float32") ? "" : " that are floats");
 }
 
-/* The program as text: "v3 = fma(v2, v0, v1); ..." (constants %.9g / %.17g). */
-static void prog_text(const ev_prog *g, int fl, char *buf, size_t len)
-{
-    size_t u = 0;
-    buf[0] = '\0';
-    for (int i = 1; i < g->n && u < len; i++) {
-        const uint8_t *r = g->arg[i];
-        int k = g->kind[i], w;
-        if (k == EV_CONST) w = snprintf(buf + u, len - u, "v%d = %.*g; ", i, fl ? 9 : 17, g->val[i]);
-        else if (ev_arity(k) == 1) w = snprintf(buf + u, len - u, "v%d = %s(v%d); ", i, ev_kind_name(k), r[0]);
-        else if (ev_arity(k) == 2)
-            w = snprintf(buf + u, len - u, "v%d = %s(v%d, v%d); ", i, ev_kind_name(k), r[0], r[1]);
-        else
-            w = snprintf(buf + u, len - u, "v%d = %s(v%d, v%d, v%d); ", i, ev_kind_name(k), r[0],
-                         r[1], r[2]);
-        if (w < 0) break;
-        u += (size_t)w;
-    }
-    if (u < len) snprintf(buf + u, len - u, "return v%d", g->n - 1);
-}
-
 static ua_status ev_describe(const void *state, cJSON *obj)
 {
     const ev_model *m = state;
@@ -262,20 +244,37 @@ static ua_status ev_describe(const void *state, cJSON *obj)
     }
     ok = ok && cJSON_AddStringToObject(obj, "front", tab);
     free(tab);
-    cJSON *arr = cJSON_AddArrayToObject(obj, "programs");
-    ok = ok && arr;
-    for (size_t i = 0; ok && i < m->nfront; i++) {
-        const ev_member *e = &m->front[i];
-        cJSON *p = cJSON_CreateObject();
-        char text[4096];
-        prog_text(&e->prog, fl, text, sizeof text);
-        ok = p && cJSON_AddItemToArray(arr, p);
-        ok = ok && cJSON_AddNumberToObject(p, "ops", e->ops);
-        ok = ok && cJSON_AddNumberToObject(p, "latency", e->latency);
-        ok = ok && cJSON_AddNumberToObject(p, "error", e->err);
-        ok = ok && cJSON_AddNumberToObject(p, "search_error", e->sample_err);
-        ok = ok && cJSON_AddBoolToObject(p, "exhaustive", e->verified);
-        ok = ok && cJSON_AddStringToObject(p, "program", text);
+    /* every program as an expression, one line each (a string, so that the text of `info`
+     * shows it as it is), and the front's columns as arrays of numbers for --json readers */
+    size_t cap = 8192 * m->nfront + 1, used = 0;
+    char *progs = malloc(cap);
+    if (!progs) return UA_ENOMEM_ERR(cap);
+    progs[0] = '\0';
+    for (size_t i = 0; i < m->nfront && used + 1 < cap; i++) {
+        int w = snprintf(progs + used, cap - used, "%3zu  ", i);
+        if (w < 0) break;
+        used += (size_t)w;
+        size_t room = cap - used > 8000 ? 8000 : cap - used;
+        size_t need = ev_prog_text(&m->front[i].prog, fl ? 9 : 17, progs + used, room);
+        used += need < room ? need : room - 1;
+        if (used + 1 < cap) progs[used++] = '\n', progs[used] = '\0';
+    }
+    ok = ok && cJSON_AddStringToObject(obj, "programs", progs);
+    free(progs);
+    const char *col[5] = {"program_ops", "program_latency", "program_error",
+                          "program_search_error", "program_exhaustive"};
+    for (int c = 0; ok && c < 5; c++) {
+        cJSON *arr = cJSON_AddArrayToObject(obj, col[c]);
+        ok = arr != NULL;
+        for (size_t i = 0; ok && i < m->nfront; i++) {
+            const ev_member *e = &m->front[i];
+            cJSON *v = c == 0   ? cJSON_CreateNumber(e->ops)
+                       : c == 1 ? cJSON_CreateNumber(e->latency)
+                       : c == 2 ? cJSON_CreateNumber(e->err)
+                       : c == 3 ? cJSON_CreateNumber(e->sample_err)
+                                : cJSON_CreateBool(e->verified);
+            ok = v && cJSON_AddItemToArray(arr, v);
+        }
     }
     return ok ? UA_OK : UA_ENOMEM_ERR(64);
 }

@@ -63,6 +63,12 @@ int ev_prog_nconst(const ev_prog *g);
  * the input and only it, known kinds, every operand of an op below its vertex, unused operand
  * slots 0, constants finite. */
 int ev_prog_valid(const ev_prog *g);
+/* g as one line of text into buf (at most len - 1 characters and a terminating 0; cut when
+ * longer): an expression in x with C's operators and precedence, constants with digits
+ * significant digits (9 for float32, 17 for double: each reads back as the same value), the
+ * operations used more than once named first: "v2 = x + 2; return fma(sqrt(v2 * v2), 2, x)".
+ * Returns the length of the whole text (as snprintf). src/evolve/text.c. */
+size_t ev_prog_text(const ev_prog *g, int digits, char *buf, size_t len);
 /* Removes vertices the output does not depend on (except the input), keeping the order. */
 void ev_prog_compact(ev_prog *g);
 

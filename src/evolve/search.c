@@ -230,7 +230,7 @@ static ua_status reference(const ua_target *t, const double *x, size_t n, ev_pre
 
 typedef struct {
     size_t population, offspring, generations, evals, npts, max_vertices;
-    int degree;
+    int degree, degree_given;
     uint64_t seed;
     ev_precision prec;
     ev_cost cost;
@@ -246,14 +246,15 @@ static ua_status read_settings(const ua_options *o, ev_settings *s)
     s->offspring = (size_t)ua_options_int(o, "offspring");
     s->generations = (size_t)ua_options_int(o, "generations");
     s->evals = (size_t)ua_options_int(o, "max-evals");
-    s->npts = (size_t)ua_options_int(o, "points");
+    s->npts = (size_t)ua_options_int(o, "train-points");
     s->max_vertices = (size_t)ua_options_int(o, "max-vertices");
     s->seed = (uint64_t)ua_options_int(o, "seed");
     s->prec = ua_options_choice(o, "precision") == 1 ? EV_DOUBLE : EV_FLOAT32;
     s->cost = ua_options_choice(o, "cost") == 1 ? EV_COST_LATENCY : EV_COST_OPS;
     s->exhaustive = ua_options_choice(o, "exhaustive");
-    s->degree = ua_options_get(o, "degree") ? (int)ua_options_int(o, "degree")
-                                            : s->prec == EV_FLOAT32 ? 6 : 10;
+    s->degree_given = ua_options_get(o, "degree") != NULL;
+    s->degree = s->degree_given ? (int)ua_options_int(o, "degree")
+                                : s->prec == EV_FLOAT32 ? 6 : 10;
     s->tol_given = ua_options_get(o, "tol") != NULL;
     s->tol = s->tol_given ? ua_options_real(o, "tol") : 1.0;
     return parse_ops(ua_options_get(o, "operations"), &s->ops);
@@ -355,6 +356,27 @@ static ua_status final_check(ev_member *m, const ev_data *dense, const ua_target
     return UA_OK;
 }
 
+/* The default tolerance in double is the seed's checked error, so the seed meets it; but the
+ * archive may have dropped the seed for a child with a lower error on the search's points and a
+ * higher one on the check's grid. When no member of m's checked front is within tol, the
+ * checked seed joins the front (replacing the members it dominates) and it stays sorted. */
+static ua_status seed_rejoins(ev_model *m, const ev_member *seed, double tol)
+{
+    for (size_t i = 0; i < m->nfront; i++)
+        if (m->front[i].err <= tol) return UA_OK;
+    ev_member *f = realloc(m->front, (m->nfront + 1) * sizeof *f);
+    if (!f) return UA_ENOMEM_ERR((m->nfront + 1) * sizeof *f);
+    m->front = f;
+    double cs = ev_member_cost(seed, m->cost);
+    size_t n = 0;
+    for (size_t i = 0; i < m->nfront; i++)
+        if (!(ev_member_cost(&f[i], m->cost) >= cs && f[i].err >= seed->err)) f[n++] = f[i];
+    f[n++] = *seed;
+    m->nfront = n;
+    sort_front(f, n, m->cost);
+    return UA_OK;
+}
+
 static ua_status record(ua_model *meta, const ev_model *m, const ev_settings *s, double seconds,
                         double check_seconds)
 {
@@ -423,11 +445,15 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
         goto done;
     ev_data d = {s.prec, n, x, f, xf, inv}, dd = {s.prec, nd, xd, fd, xf + n, invd};
 
-    /* the seeds: the minimax polynomial of each degree 0..degree (Horner), their constants
-     * polished for the error measure of the search; the front starts as the polynomials' front.
-     * The one of the full degree is "the seed" (the default tolerance in double). */
+    /* the seeds: the minimax polynomial of each degree 0..degree (Horner) that fits in
+     * --max-vertices, their constants polished for the error measure of the search; the front
+     * starts as the polynomials' front. The one of the highest degree is "the seed" (the
+     * default tolerance in double). A --degree given whose seed does not fit is refused; the
+     * default degree steps down to the highest that fits (degree 0, the input and one
+     * constant, always does: max-vertices >= 2). */
     ev_member seed;
     memset(&seed, 0, sizeof seed);
+    int have_seed = 0, seed_degree = 0;
     ua_rng r0;
     ua_rng_seed(&r0, s.seed);
     size_t np = 0;
@@ -435,6 +461,15 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
         ev_member sd;
         memset(&sd, 0, sizeof sd);
         if ((st = ev_seed_horner(xd, fd, nd, a, b, deg, s.ops, &sd.prog))) goto done;
+        if ((size_t)sd.prog.n > s.max_vertices) {
+            if (deg == s.degree && s.degree_given) {
+                st = UA_ERR(UA_EINVAL, "evolve: the seed of --degree %d has %d vertices, more "
+                            "than --max-vertices %zu (lower --degree or raise --max-vertices)",
+                            deg, sd.prog.n, s.max_vertices);
+                goto done;
+            }
+            continue;
+        }
         if (s.prec == EV_FLOAT32) {
             /* rounding the coefficients to float: re-tune them for the float error (as
              * Sollya's fpminimax re-optimises rounded coefficients), on the dense grid (the
@@ -446,7 +481,7 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
             if (!(e1 <= e0)) sd.prog = before;
         }
         measure_member(&sd, &d);
-        if (deg == s.degree) seed = sd;
+        if (!have_seed) seed = sd, have_seed = 1, seed_degree = deg;
         if (np < s.population + s.offspring) pop[np++] = sd;
         archive_add(arc, &narc, cap, &sd, s.cost);
     }
@@ -528,11 +563,20 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
     /* the tolerance: given, or 1 ULP (float32), or the seed's checked error (double), never
      * below 8 double ulps: a seed exact on the check points (x^2) would otherwise ask for 0,
      * which the engine's measurement cannot meet and the loader refuses */
-    if (!s.tol_given && s.prec == EV_DOUBLE && (st = final_check(&seed, &dd, t, a, b, 0)))
-        goto done;
+    int no_default = 0;
+    if (!s.tol_given && s.prec == EV_DOUBLE) {
+        if ((st = final_check(&seed, &dd, t, a, b, 0))) goto done;
+        /* a seed whose relative error is 1/2 or more is no yardstick (y = 0 has error 1): no
+         * polynomial follows f in relative error there, e.g. sqrt(x) on [0, 1], where
+         * |x p(x) - sqrt(x)| / sqrt(x) -> 1 as x -> 0 whatever p; the user must say */
+        no_default = !(seed.err < 0.5);
+        if (!no_default && (st = seed_rejoins(m, &seed, fmax(seed.err, 8 * DBL_EPSILON))))
+            goto done;
+        narc = m->nfront;
+    }
     m->tol = s.tol_given || s.prec == EV_FLOAT32 ? s.tol : fmax(seed.err, 8 * DBL_EPSILON);
     m->chosen = narc;
-    for (size_t i = 0; i < narc && m->chosen == narc; i++)
+    for (size_t i = 0; i < narc && m->chosen == narc && !no_default; i++)
         if (m->front[i].err <= m->tol) m->chosen = i;
     int resolved = m->chosen < narc;
     if (!resolved) {
@@ -549,8 +593,16 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
     if ((st = record(meta, m, &s, search_secs, secs - search_secs))) goto done;
     *state = m;
     m = NULL;
-    if (!resolved)
-    {
+    if (!resolved && no_default) {
+        const ev_model *got = *state;
+        st = UA_ERR(UA_ENOTRESOLVED, "evolve: no default tolerance on [%g, %g]: the seed "
+                    "polynomial of degree %d has a relative error of %.6g, and the default is "
+                    "that error only below 1/2 (no polynomial follows the target in relative "
+                    "error there: a zero at an end of non-integer order, as sqrt(x) at 0, or too "
+                    "wide a range of magnitudes); give --tol (the most accurate program found: "
+                    "%.6g relative, %d ops)", a, b, seed_degree,
+                    seed.err, got->front[got->chosen].err, got->front[got->chosen].ops);
+    } else if (!resolved) {
         const ev_model *got = *state;
         st = UA_ERR(UA_ENOTRESOLVED, "evolve: no program of the front is within the tolerance "
                     "%g (the best: %g %s)", got->tol, got->front[got->chosen].err,
