@@ -41,7 +41,8 @@ static const char help[] =
     "                       at run time\n"
     "  --check              compile and check, as above (all floats: minutes)\n"
     "  --range LO:HI        with --check: only the floats of [LO, HI]\n"
-    "  --threads N          with --check: threads (default: all cores)\n"
+    "  --threads N          with --check: OpenMP threads; 0 or unset: the OpenMP default\n"
+    "                       (all cores), as check --exhaustive\n"
     "  --list               list the functions\n"
     "  --json               with --check: the result as one JSON object\n";
 
@@ -213,7 +214,8 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
     }
     size_t threads = 0;
     if (threads_s && (ua_cli_size(threads_s, &threads) || threads > 4096))
-        return ua_cli_usage("libm", "--threads '%s' must be a count (0 = all cores)", threads_s);
+        return ua_cli_usage("libm", "--threads '%s' must be a count up to 4096 (0 = the "
+                            "OpenMP default, all cores)", threads_s);
     ua_target *t = NULL;
     ua_compiled *so = NULL;
     ua_status s;
@@ -243,6 +245,7 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
      * floats takes hours. Ends found by bisection on the reference; each tail checked bitwise
      * (NaN ~ NaN); a mismatch there counts as not correctly rounded and as special. */
     uint64_t tail_bad = 0;
+    float tail_x = 0, tail_want = 0; /* the least mismatching input of a tail, its value */
     float clo = lo, chi = hi;
     if (isinf(lo) && isinf(hi)) {
         const int64_t kmin = -1 - 0x7f7fffff, kmax = 0x7f7fffff;
@@ -257,13 +260,23 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
                 clo = key_to_float(k1);
                 chi = key_to_float(k2 - 1);
                 uint64_t nb = 0;
-#pragma omp parallel for reduction(+ : nb) schedule(static)
+                int64_t first = INT64_MAX; /* the least mismatching key, whatever the threads */
+#pragma omp parallel for reduction(+ : nb) reduction(min : first) schedule(static)
                 for (int64_t k = kmin; k < k1; k++) /* +-Inf: with the special inputs */
-                    nb += !same(fn(key_to_float(k)), vlo);
-#pragma omp parallel for reduction(+ : nb) schedule(static)
+                    if (!same(fn(key_to_float(k)), vlo)) nb++, first = k < first ? k : first;
+#pragma omp parallel for reduction(+ : nb) reduction(min : first) schedule(static)
                 for (int64_t k = k2; k <= kmax; k++)
-                    nb += !same(fn(key_to_float(k)), vhi);
+                    if (!same(fn(key_to_float(k)), vhi)) nb++, first = k < first ? k : first;
                 tail_bad = nb;
+                if (nb) {
+                    tail_x = key_to_float(first);
+                    tail_want = first < k1 ? vlo : vhi;
+                }
+                if (nb && !json)
+                    fprintf(stderr, "uniapprox libm: saturated tail: %llu input(s) differ from "
+                            "the tail's value; the least, %a: got %a, correctly rounded %a\n",
+                            (unsigned long long)nb, (double)tail_x, (double)fn(tail_x),
+                            (double)tail_want);
             }
         }
     }
@@ -294,6 +307,17 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
         cJSON_AddNumberToObject(o, "nan_mismatch", (double)r.n_nan_mismatch);
         cJSON_AddNumberToObject(o, "inf_mismatch", (double)r.n_inf_mismatch);
         cJSON_AddNumberToObject(o, "special_inputs_checked", (double)nspec);
+        cJSON_AddNumberToObject(o, "tail_mismatches", (double)tail_bad);
+        if (tail_bad) {
+            char hx[3][64];
+            snprintf(hx[0], sizeof hx[0], "%a", (double)tail_x);
+            snprintf(hx[1], sizeof hx[1], "%a", (double)fn(tail_x));
+            snprintf(hx[2], sizeof hx[2], "%a", (double)tail_want);
+            cJSON *p = cJSON_AddObjectToObject(o, "tail_first_mismatch");
+            cJSON_AddStringToObject(p, "x", hx[0]);
+            cJSON_AddStringToObject(p, "got", hx[1]);
+            cJSON_AddStringToObject(p, "correctly_rounded", hx[2]);
+        }
         cJSON_AddNumberToObject(o, "decided_by_mpfr", (double)r.n_mpfr);
         cJSON_AddNumberToObject(o, "seconds", secs);
         cJSON *w = cJSON_AddArrayToObject(o, "worst");
@@ -368,6 +392,7 @@ int cmd_libm(int argc, char **argv)
     if (!f) return bad_name(name);
     if (!output) return ua_cli_usage("libm", "-o FILE.c is required");
     if (range && !check) return ua_cli_usage("libm", "--range needs --check");
+    if (threads && !check) return ua_cli_usage("libm", "--threads needs --check");
     ua_libm_options opt = { cname, vector };
     if ((rc = write_source(f, &opt, output))) return rc;
     if (!check) return UA_EXIT_OK;

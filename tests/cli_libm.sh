@@ -1,7 +1,8 @@
 #!/bin/sh
 # uniapprox libm: the list, a bad name (exit 2, listing the functions), a bad --name (exit 2),
 # the file written (compiles, defines the scalar and the vector function), and --check over a
-# small range against MPFR (exit 0, <= 1 ULP, no special mismatch).
+# small range against MPFR (exit 0, <= 1 ULP, no special mismatch), and --threads (0 = the
+# OpenMP default, as check --exhaustive; refused without --check or when not a count).
 . "$(dirname "$0")/lib_cli.sh"
 
 expect_exit 0 "libm --list" -- "$UA" libm --list
@@ -26,5 +27,19 @@ expect_exit 0 "libm expm1f --check --range" -- "$UA" libm expm1f -o e.c --check 
 expect_le "$(json_num out.txt max_ulp)" 1 "expm1f max ULP on [0.11, 0.14]"
 expect_le "$(json_num out.txt special_mismatches)" 0 "expm1f special mismatches"
 expect_le 1000000 "$(json_num out.txt count)" "expm1f: every float of the range checked"
+
+# --threads as check --exhaustive's: 0 is the OpenMP default (the help says so); not a count,
+# or without --check: exit 2
+expect_exit 0 "libm --help" -- "$UA" libm --help
+expect_grep out.txt "0 or unset: the OpenMP default" "the help says what 0 means"
+expect_exit 0 "--threads 0 --check" -- "$UA" libm log2f -o t0.c --check --range 1:1.0078125 --threads 0 --json
+expect_le "$(json_num out.txt max_ulp)" 0.5 "log2f on [1, 1.0078125] correctly rounded (--threads 0)"
+expect_exit 0 "--threads 1 --check" -- "$UA" libm log2f -o t1.c --check --range 1:1.0078125 --threads 1 --json
+expect_le "$(json_num out.txt not_correctly_rounded)" 0 "log2f: none misrounded (--threads 1)"
+expect_exit 2 "--threads -1" -- "$UA" libm log2f -o t2.c --check --threads -1
+expect_exit 2 "--threads not a count" -- "$UA" libm log2f -o t2.c --check --threads two
+expect_exit 2 "--threads 5000" -- "$UA" libm log2f -o t2.c --check --threads 5000
+expect_exit 2 "--threads without --check" -- "$UA" libm log2f -o t2.c --threads 2
+expect_grep err.txt "needs --check" "says why"
 
 finish

@@ -69,6 +69,14 @@ uint64_t ua_f32_count(float lo, float hi)
 typedef double (*dfn)(double);
 
 static double exp2_d(double x) { return exp2(x); }
+/* 10^x: glibc's exp10 (a GNU extension, declared here so that the file needs no _GNU_SOURCE).
+ * Trusted like the others: glibc 2.36's (sysdeps/ieee754/dbl-64/e_exp10.c, exp of a split
+ * x ln 10 times exp of the rest) is listed at 2 ULP in its libm-test-ulps, and measured here
+ * against MPFR at 2.07e6 random floats of |x| < 46 (every float whose 10^x is neither 0 nor Inf
+ * in float): at most 2.95 * 2^-53 relative, 2^-40 / 1365; glibc 2.39's rewrite is within 0.52
+ * ULP. The tests compare the fast path with MPFR for 10^x (tests/test_libm.c). */
+double exp10(double);
+static double exp10_d(double x) { return exp10(x); }
 
 /* libm functions whose double result glibc documents within a few ULPs everywhere (relative). */
 static dfn curated_fn1(int id)
@@ -119,11 +127,12 @@ static dfn curated(const ua_target *t)
     const ua_program *p = &t->prog;
     const ua_node *c = p->code;
     if (p->ncode == 2 && c[0].op == OP_VAR && c[1].op == OP_FN1) return curated_fn1((int)c[1].arg);
-    /* b^x written as b ^ x or pow(b, x), with b = 2 or e */
+    /* b^x written as b ^ x or pow(b, x), with b = 2, e or 10 */
     if (p->ncode == 3 && c[1].op == OP_VAR &&
         (c[2].op == OP_POW || (c[2].op == OP_FN2 && c[2].arg == FN_POW))) {
         if (c[0].op == OP_E) return exp;
         if (c[0].op == OP_NUM && literal_is(p, c[0].arg, 2)) return exp2_d;
+        if (c[0].op == OP_NUM && literal_is(p, c[0].arg, 10)) return exp10_d;
     }
     return NULL;
 }
