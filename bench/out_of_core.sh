@@ -57,8 +57,8 @@ run() { # FAMILY OPTIONS...
 }
 run rf --features 64 --lambda 1e-4 --threads 2
 run mlp --hidden 16x16 --epochs 1 --batch 1024 --val-frac 0.01 --threads 1
-echo "rmse: over every row of the big table, streamed (the target's sd is 0.853: variance 1/2 - sin(4)/8"
-echo "+ 1/9 + 1/45); rows/s: rows of the file per"
-echo "wall second of the whole command (statistics pass, fit, measuring pass)"
+echo "rmse: over every row of the big table, streamed (the target's sd is 0.853: variance"
+echo "1/2 - sin(4)/8 + 1/9 + 1/45); rows/s: rows of the file per wall second of the whole command"
+echo "(statistics pass, fit, measuring pass)"
 [ "$fail" -eq 0 ] && echo "peak memory within the block bound for every family"
 exit "$fail"
