@@ -13,6 +13,9 @@
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <omp.h>
 
@@ -136,12 +139,20 @@ static ua_status check_isolated(ua_f32_fn fn, const ua_target *t, float lo, floa
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGHUP);
     sigprocmask(SIG_BLOCK, &block, &old);
+    pid_t parent = getpid(); /* for the child's check below (Linux) */
+    (void)parent;
     pid_t pid = fork();
     if (pid > 0) ua_cli_kill_on_signal(pid); /* a Ctrl-C of ours ends the check too */
     if (pid == 0) { /* the child dies of these signals as it is, with nothing to clean */
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         signal(SIGHUP, SIG_DFL);
+#ifdef __linux__
+        /* and with its parent: a uniapprox killed outright (SIGKILL, as mpirun ends the other
+         * ranks of a job when one dies) must not leave its check running, orphaned */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(3); /* the parent died before the line above */
+#endif
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (pid < 0) {

@@ -17,6 +17,7 @@
 
 #include "core/internal.h"
 #include "uniapprox/dist.h"
+#include "internal.h"
 
 #ifdef UA_HAVE_MPI
 #include <mpi.h>
@@ -199,7 +200,12 @@ ua_status ua_dist_barrier(void)
 
 void ua_dist_share(size_t n, size_t *lo, size_t *hi)
 {
-    size_t size = (size_t)g_size, r = (size_t)g_rank;
+    ua_dist_share_of(n, g_rank, g_size, lo, hi);
+}
+
+void ua_dist_share_of(size_t n, int rank, int nranks, size_t *lo, size_t *hi)
+{
+    size_t size = (size_t)nranks, r = (size_t)rank;
     size_t q = n / size, extra = n % size;
     /* the first `extra` ranks hold q + 1 indices, the others q */
     size_t start = r * q + (r < extra ? r : extra);

@@ -101,7 +101,8 @@ ua_status ua_rf_solve_fixed_dist(const ua_rf *m, const double *z, const double *
                                         (lapack_int)M, g + M * M, (lapack_int)M);
         if (info)
             st = UA_ERR(UA_EDOMAIN, "rf fit: the Cholesky factorisation of H^T H + lambda I failed "
-                        "(LAPACK info %d; lambda %g too small for the features)", (int)info, lambda);
+                        "(LAPACK info %d; lambda %g too small for the features)", (int)info,
+                        lambda);
         else
             for (size_t j = 0; j < M; j++)
                 for (size_t t = 0; t < k; t++) c[j * k + t] = g[M * M + t * M + j];

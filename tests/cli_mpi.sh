@@ -1,0 +1,171 @@
+#!/bin/sh
+# Jobs of several MPI ranks (uniapprox/dist.h, docs/scale.md), run as `mpirun -np 2` on this
+# machine: the layer's collectives (test_dist under 2 and 3 ranks), check --exhaustive equal to
+# the single process (counts, max ULP, worst inputs), the dense measurement of a fit equal bit for
+# bit, rf at a fixed lambda equal to the single process to 1e-10 relative, --output written by
+# rank 0 alone, and a rank killed mid-run ending the job with an error (a hang is the failure).
+# Prints SKIP and passes when this build has no MPI or mpirun is not installed.
+. "$(dirname "$0")/lib_cli.sh"
+BUILD=$(cd "$(dirname "$UA")" && pwd)
+
+if ! command -v mpirun >/dev/null 2>&1; then
+    echo "SKIP: mpirun is not installed (scripts/install-deps installs OpenMPI)"
+    exit 0
+fi
+"$UA" --version >ver.txt 2>&1
+if ! grep -q '^  MPI  ' ver.txt; then
+    echo "SKIP: this uniapprox is built without MPI (UA_MPI=OFF)"
+    exit 0
+fi
+# Under the sanitizers: OpenMPI's own allocations left at exit are not ours to report
+# (tests/mpi.lsan.supp names its libraries). A suppression matches a frame of the allocation's
+# stack, so the stacks must reach those libraries: the full unwinder (OpenMPI is built without
+# frame pointers, where the fast one stops after one frame), and OpenMPI's plugins kept loaded
+# at MPI_Finalize so that their frames still name a module. Harmless without the sanitizers.
+# Only the jobs under mpirun get these (the full unwinder slows every allocation down).
+MPI_LSAN="suppressions=$TESTS_DIR/mpi.lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+MPI_ASAN="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+OMPI_MCA_mca_base_component_disable_dlclose=1
+PMIX_MCA_mca_base_component_disable_dlclose=1
+export OMPI_MCA_mca_base_component_disable_dlclose PMIX_MCA_mca_base_component_disable_dlclose
+# ranks on one machine, as many as asked whatever the cores (oversubscribed ranks yield the CPU
+# when they wait), shared memory without the cross-memory attach containers often refuse
+OMPI_MCA_btl_vader_single_copy_mechanism=none
+OMPI_MCA_mpi_yield_when_idle=1
+export OMPI_MCA_btl_vader_single_copy_mechanism OMPI_MCA_mpi_yield_when_idle
+ROOT=""
+[ "$(id -u)" -eq 0 ] && ROOT="--allow-run-as-root"
+mpi() {
+    np=$1
+    shift
+    LSAN_OPTIONS=$MPI_LSAN ASAN_OPTIONS=$MPI_ASAN mpirun -np "$np" --oversubscribe $ROOT "$@"
+}
+# the ranks' scratch folders (cli/dist_output.c) go here, to be seen empty at the end
+mkdir tmp
+TMPDIR=$WORK/tmp
+export TMPDIR
+
+# ---- the layer: the rank-ordered sum, maxima, broadcast, the splits, under 2 and 3 ranks
+if [ -x "$BUILD/test_dist" ]; then
+    for np in 2 3; do
+        expect_exit 0 "test_dist on $np ranks" -- mpi "$np" "$BUILD/test_dist"
+    done
+else
+    echo "note: $BUILD/test_dist not built; the layer's collectives are not run under mpirun"
+fi
+
+# ---- check --exhaustive: 2 ranks give the single process's result
+cat >k.c <<'C'
+#include <math.h>
+/* sin in float, deliberately a little off: a non-trivial count of misrounded floats */
+float k(float x) { return (float)sin((double)x) * (1.0f + 0x1p-23f * (x > 1.1f)); }
+C
+ex() { "$@" check --exhaustive --kernel k.c --symbol k --against 'sin(x)' --lo 1 --hi 1.2 \
+          --top 20 --json; }
+expect_exit 0 "exhaustive, one process" -- ex "$UA"
+grep -v '"seconds"\|"cpu_seconds"\|"threads"\|"ranks"' out.txt >ex1.txt
+expect_exit 0 "exhaustive, 2 ranks" -- ex mpi 2 "$UA"
+grep -v '"seconds"\|"cpu_seconds"\|"threads"\|"ranks"' out.txt >ex2.txt
+expect_grep out.txt '"ranks":[[:space:]]*2' "the 2-rank check says it ran on 2 ranks"
+count=$(json_num ex1.txt count)
+[ "$count" = 1677722 ] && pass || fail "floats in [1, 1.2]: $count, want 1677722 (2^23 / 5 + 1)"
+[ "$(json_num ex1.txt not_correctly_rounded)" -gt 0 ] && pass || fail "the kernel misrounds"
+if cmp -s ex1.txt ex2.txt; then pass; else
+    fail "exhaustive: 2 ranks differ from one process"; diff ex1.txt ex2.txt | head -20 >&2; fi
+
+# ---- the dense measurement of a fit (ua_verify_box over the ranks): the same bits
+ft() { "$@" fit 'exp(sin(3*x))*y' --vars x,y --domain -1:1,0:2 --family chebnd --json; }
+expect_exit 0 "fit chebnd, one process" -- ft "$UA"
+grep -v '"fit_seconds"' out.txt >m1.txt
+expect_exit 0 "fit chebnd, 2 ranks" -- ft mpi 2 "$UA"
+grep -v '"fit_seconds"' out.txt >m2.txt
+expect_grep m1.txt '"max_abs_err"' "the fit reports its measured error"
+if cmp -s m1.txt m2.txt; then pass; else
+    fail "measurement: 2 ranks differ from one process"; diff m1.txt m2.txt | head -20 >&2; fi
+
+# ---- rf at a fixed lambda: each rank's rows of the Gram matrix, one allreduce, one solve
+awk 'BEGIN { srand(5); print "a,b,c,y"; for (i = 0; i < 3000; i++) { a = 2 * rand() - 1;
+    b = 2 * rand() - 1; c = 2 * rand() - 1; printf "%.17g,%.17g,%.17g,%.17g\n", a, b, c,
+    sin(3 * a) * cos(2 * b) + c * c } }' >s.csv
+awk -F, 'NR > 1 { print $1, $2, $3 }' s.csv >x.txt
+rf() { "$@" fit --data s.csv --family rf --features 200 --lambda 1 -o "$out" --json; }
+out=r1.safetensors
+expect_exit 0 "rf, one process" -- rf "$UA"
+out=r2.safetensors
+expect_exit 0 "rf, 2 ranks" -- rf mpi 2 "$UA"
+expect_exit 0 "eval rf 1" -- "$UA" eval r1.safetensors --input x.txt
+mv out.txt p1.txt
+expect_exit 0 "eval rf 2" -- "$UA" eval r2.safetensors --input x.txt
+mv out.txt p2.txt
+[ "$(wc -l <p1.txt)" -eq 3000 ] && pass || fail "eval printed $(wc -l <p1.txt) rows, want 3000"
+rel=$(paste p1.txt p2.txt | awk '{ d = $1 - $2; if (d < 0) d = -d; a = $1 < 0 ? -$1 : $1;
+    if (d > m) m = d; if (a > s) s = a } END { printf "%.3g\n", m / s }')
+expect_le "$rel" 1e-10 "rf: 2 ranks against one process, max |difference| / max |prediction|"
+ls tmp >left.txt
+[ -s left.txt ] && fail "the ranks > 0 left scratch files: $(cat left.txt)" || pass
+
+# ---- a rank killed mid-run ends the job with an error, within the wait below (not a hang)
+if command -v ps >/dev/null 2>&1; then
+    # mpirun itself in the background (not through a function: $! must be mpirun's pid)
+    LSAN_OPTIONS=$MPI_LSAN ASAN_OPTIONS=$MPI_ASAN mpirun -np 2 --oversubscribe $ROOT "$UA" \
+        check --exhaustive --kernel k.c --symbol k --against 'sin(x)' --lo 0 --hi 3e38 \
+        --timeout 0 >kill.out 2>kill.err &
+    job=$!
+    ranks=""
+    i=0
+    while [ $i -lt 300 ]; do # the ranks, once both have started their checking children
+        ranks=$(ps -o pid= --ppid "$job" 2>/dev/null | tr -d ' ')
+        kids=0
+        for r in $ranks; do
+            [ -n "$(ps -o pid= --ppid "$r" 2>/dev/null)" ] && kids=$((kids + 1))
+        done
+        [ "$(echo "$ranks" | wc -w)" -eq 2 ] && [ "$kids" -eq 2 ] && break
+        sleep 0.1
+        i=$((i + 1))
+    done
+    victim=$(echo "$ranks" | tail -n 1)
+    survivor=$(echo "$ranks" | head -n 1)
+    checkers=""
+    for r in $ranks; do checkers="$checkers $(ps -o pid= --ppid "$r" 2>/dev/null)"; done
+    if [ -n "$victim" ] && [ "$(echo "$ranks" | wc -w)" -eq 2 ]; then
+        pass
+        kill -9 "$victim"
+        i=0
+        while [ $i -lt 300 ] && kill -0 "$job" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+        if kill -0 "$job" 2>/dev/null; then
+            fail "the job still runs 30 s after rank pid $victim was killed (a hang)"
+            kill -9 "$job" $survivor $checkers 2>/dev/null
+            wait "$job"
+        else
+            wait "$job"
+            rc=$?
+            [ "$rc" -ne 0 ] && pass || fail "the job with a killed rank exited 0"
+            expect_grep kill.err 'signal 9\|[Kk]illed\|abort' "the job says a rank was killed"
+            # the other rank and both checking children end too (a zombie waiting for its
+            # reaper has ended); up to 10 s on a loaded machine
+            i=0
+            while :; do
+                left=""
+                for p in $survivor $checkers; do
+                    st=$(ps -o stat= -p "$p" 2>/dev/null)
+                    case "$st" in "" | Z*) ;; *) left="$left $p" ;; esac
+                done
+                [ -z "$left" ] || [ $i -ge 100 ] && break
+                sleep 0.1
+                i=$((i + 1))
+            done
+            if [ -z "$left" ]; then pass; else
+                fail "processes left running after the job ended:$left"
+                kill -9 $left 2>/dev/null
+            fi
+        fi
+    else
+        fail "the 2-rank check did not start 2 ranks with their checkers (saw '$ranks')"
+        kill -9 "$job" 2>/dev/null
+        wait "$job"
+    fi
+else
+    echo "note: no ps: the killed-rank round is not run"
+fi
+
+finish
