@@ -163,6 +163,7 @@ int ua_cli_fit_out_of_core(int argc, char **argv)
     double peak_mib = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : -1;
     if (!rc) {
         size_t n = ua_blocks_rows(src), nb = ua_blocks_count(src);
+        B = ua_blocks_block_rows(src); /* lowered to the rows when the table is smaller */
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "family", family);
         cJSON_AddStringToObject(o, "data", data);
@@ -188,8 +189,8 @@ int ua_cli_fit_out_of_core(int argc, char **argv)
         if (json) {
             ua_cli_print_json(o);
         } else {
-            printf("fitted out of core: %s on %zu rows x %zu columns of %s, %zu blocks of %zu "
-                   "rows\n", family, n, ua_blocks_cols(src), data, nb, B);
+            printf("fitted out of core: %s on %zu rows x %zu columns of %s, %zu block%s of %zu "
+                   "rows\n", family, n, ua_blocks_cols(src), data, nb, nb == 1 ? "" : "s", B);
             printf("measured on every row (streamed): RMSE %.6g, largest |error| %.6g (target "
                    "column '%s')\n", rmse, max_abs, ua_blocks_colname(src, ycol));
             const char *sel = ua_model_meta(m, "select_rmse");
