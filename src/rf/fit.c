@@ -13,7 +13,6 @@
 
 #include "core/internal.h"
 #include "train/ridge.h"
-#include "uniapprox/dist.h"
 #include "internal.h"
 
 static const char *const dist_names[] = {"gaussian", "uniform", "fourier"};
@@ -298,9 +297,8 @@ ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t
     }
     if (!st && o.lambda > 0) { /* a fixed lambda: mixed-precision Cholesky (solve.c) */
         m->lambda = o.lambda;
-        /* under mpirun: the ranks share the rows of the Gram matrix (dist.c) */
-        st = ua_dist_size() > 1 ? ua_rf_solve_fixed_dist(m, z, yz, n, o.lambda, m->c)
-                                : ua_rf_solve_fixed(m, z, yz, n, o.lambda, m->c);
+        /* under mpirun the ranks share the rows of the Gram matrix (solve.c) */
+        st = ua_rf_solve_fixed(m, z, yz, n, o.lambda, m->c);
     } else if (!st) { /* lambda over a grid: one eigendecomposition scores them all */
         double *phi = malloc(n * M * sizeof *phi), lam = 0, err = NAN;
         const double *grid = o.lambda_grid ? o.lambda_grid : ua_ridge_default_lambdas;

@@ -33,8 +33,9 @@ ua_status ua_rf_features_std(const ua_rf *m, const double *z, size_t n, double *
 ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, size_t n, double lambda,
                             double *c);
 
-/* The same in a job of several MPI ranks (dist.c): each rank's rows' H^T H and H^T y, one
- * rank-ordered allreduce, one Cholesky in double on every rank; collective. */
+/* The same in double precision (features and Gram matrix) in a job of several MPI ranks
+ * (dist.c): each rank's rows' H^T H and H^T y, one rank-ordered allreduce, one Cholesky on every
+ * rank; collective. ua_rf_solve_fixed's fallback there, as its single-process solve_double. */
 ua_status ua_rf_solve_fixed_dist(const ua_rf *m, const double *z, const double *y, size_t n,
                                  double lambda, double *c);
 

@@ -21,6 +21,7 @@
 
 #include "core/internal.h"
 #include "train/ridge.h"
+#include "uniapprox/dist.h"
 #include "internal.h"
 
 enum { BLOCK_ROWS = 256, MAX_REFINE = 30 };
@@ -41,9 +42,11 @@ static void normal_row(const float *restrict h, const double *restrict w, size_t
 }
 
 /* out (k, m) := H^T (H w) + lambda w for H (n, m) float32, w (k, m); products in double, one pass
- * over H. acc holds nt (k, m) partial sums, one per thread. */
-static void apply_normal(const float *H, size_t n, size_t m, size_t k, const double *w, double lambda,
-                         double *acc, int nt, double *out)
+ * over H. acc holds nt (k, m) partial sums, one per thread. In a job of several ranks (dist) H is
+ * this rank's rows and the sum over the ranks' H^T (H w) is taken (rank-ordered, the same bits on
+ * every rank) before lambda w is added; collective then. */
+static ua_status apply_normal(const float *H, size_t n, size_t m, size_t k, const double *w,
+                              double lambda, double *acc, int nt, int dist, double *out)
 {
     memset(acc, 0, (size_t)nt * k * m * sizeof *acc);
 #pragma omp parallel for num_threads(nt) schedule(static)
@@ -51,11 +54,78 @@ static void apply_normal(const float *H, size_t n, size_t m, size_t k, const dou
         size_t i0 = n * (size_t)p / (size_t)nt, i1 = n * (size_t)(p + 1) / (size_t)nt;
         for (size_t i = i0; i < i1; i++) normal_row(H + i * m, w, m, k, acc + (size_t)p * k * m);
     }
+    if (dist) {
+        for (size_t t = 0; t < k * m; t++) {
+            double s = 0;
+            for (int p = 0; p < nt; p++) s += acc[(size_t)p * k * m + t];
+            out[t] = s;
+        }
+        ua_status st = ua_dist_allreduce_sum(out, k * m);
+        if (st) return st;
+        for (size_t t = 0; t < k * m; t++) out[t] += lambda * w[t];
+        return UA_OK;
+    }
     for (size_t t = 0; t < k * m; t++) {
         double s = lambda * w[t];
         for (int p = 0; p < nt; p++) s += acc[(size_t)p * k * m + t];
         out[t] = s;
     }
+    return UA_OK;
+}
+
+/* 1 when flag is nonzero on any rank of the job (flag itself in one process); collective. A
+ * decision every rank must take alike (to refine again, to fall back to double) goes through
+ * here, so that ranks on machines whose BLAS rounds differently cannot part ways and wait for
+ * each other forever. */
+static int any_rank(int flag, ua_status *st)
+{
+    double v = flag ? 1.0 : 0.0;
+    if (ua_dist_size() > 1) {
+        ua_status s = ua_dist_allreduce_max(&v, 1);
+        if (s && !*st) *st = s;
+    }
+    return v != 0;
+}
+
+/* The ranks' float32 Gram matrices (lower triangles of G, (m, m)) and H^T y (b, (k, m)) summed
+ * over the job, in double and in rank order, back into G and b on every rank; *in_float and *st
+ * are made the job's (any rank out of float32's range, any rank failed: a failure elsewhere
+ * becomes UA_ENOMEM here, its message on its own rank). Collective: every rank calls it, also
+ * after a failure of its own. */
+static void exchange_gram(float *G, double *b, size_t m, size_t k, int *in_float, ua_status *st)
+{
+    size_t tri = m * (m + 1) / 2, len = tri + k * m + 2;
+    double *g = ua_alloc_large(len * sizeof *g);
+    int failed = *st != UA_OK || !g;
+    if (g) {
+        memset(g, 0, len * sizeof *g);
+        if (!failed && *in_float) {
+            for (size_t j = 0, q = 0; j < m; j++)
+                for (size_t l = 0; l <= j; l++) g[q++] = (double)G[j * m + l];
+            memcpy(g + tri, b, k * m * sizeof *b);
+        }
+        g[len - 2] = failed;
+        g[len - 1] = !*in_float;
+        ua_status s = ua_dist_allreduce_sum(g, len);
+        if (s && !*st) *st = s;
+    } else {
+        /* no buffer: still take part, with a flag alone, so that the others are not left
+         * waiting (they then see a mismatch of sizes and MPI ends the job) */
+        double flag[1] = {1};
+        (void)ua_dist_allreduce_sum(flag, 1);
+        if (!*st) *st = UA_ENOMEM_ERR(len * sizeof *g);
+        return;
+    }
+    if (!*st && g[len - 2] != 0)
+        *st = UA_ERR(UA_ENOMEM, "rf fit: another rank of the job failed to form its Gram matrix "
+                     "(its message is that rank's)");
+    if (g[len - 1] != 0) *in_float = 0;
+    if (!*st && *in_float) {
+        for (size_t j = 0, q = 0; j < m; j++)
+            for (size_t l = 0; l <= j; l++) G[j * m + l] = (float)g[q++];
+        memcpy(b, g + tri, k * m * sizeof *b);
+    }
+    free(g);
 }
 
 /* b (m,) += a h for a float32 row h (m,) */
@@ -116,17 +186,30 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
                             double *c)
 {
     if (!(lambda > 0)) return UA_ERR(UA_EINVAL, "ridge: lambda must be > 0, got %g", lambda);
+    /* In a job of several MPI ranks (uniapprox/dist.h) this rank holds its block of the rows
+     * only: its H, its Gram matrix and H^T y, summed over the ranks once (exchange_gram), and its
+     * share of H^T (H w) in each refinement step (apply_normal); every rank factors and refines
+     * the same system, so every rank ends with the same weights. */
+    const int dist = ua_dist_size() > 1;
+    size_t lo = 0, hi = n;
+    if (dist) ua_dist_share(n, &lo, &hi);
+    const size_t n_all = n;
+    z += lo * m->d;
+    y += lo * m->k;
+    n = hi - lo;
     size_t M = m->m, k = m->k, B = n < BLOCK_ROWS ? n : BLOCK_ROWS;
+    if (B == 0) B = 1;
     /* Threads: OpenMP over rows, each calling single-threaded BLAS on its own rows. Mixing
      * OpenMP regions with OpenBLAS's own thread pool made both pools spin against each other on
      * few cores (fits taking 3x their usual time); OpenBLAS is set to one thread for the solve
      * and restored after. */
-    int nt = ua_row_threads(n * M, 1000000, n);
+    int nt = n ? ua_row_threads(n * M, 1000000, n) : 1;
     /* each thread beyond the first holds its own m x m float32 Gram matrix: at most 256 MiB of them */
     size_t extra = ((size_t)256 << 20) / (M * M * sizeof(float));
     if ((size_t)nt > 1 + extra) nt = (int)(1 + extra);
     int blas_threads = 1;
-    float *H = n * M < (size_t)-1 / sizeof(float) ? ua_alloc_large(n * M * sizeof(float)) : NULL;
+    size_t nH = n ? n : 1; /* a rank may hold no row */
+    float *H = nH * M < (size_t)-1 / sizeof(float) ? ua_alloc_large(nH * M * sizeof(float)) : NULL;
     float *G = ua_alloc_large((size_t)nt * M * M * sizeof *G), *rf = malloc(k * M * sizeof *rf);
     double *buf = ua_alloc_large((size_t)nt * B * M * sizeof *buf);
     double *b = ua_calloc((size_t)nt * k * M, sizeof *b), *w = ua_calloc(k * M, sizeof *w);
@@ -137,6 +220,7 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
     int in_float = 1, converged = 0;
     if (!st) {
         if (nt > 1) blas_threads = ua_blas_threads_serial();
+        if (n == 0) memset(G, 0, M * M * sizeof *G); /* a rank without rows adds nothing */
         ua_status sts[UA_MAX_ROW_THREADS] = { UA_OK };
 #pragma omp parallel for num_threads(nt) schedule(static) reduction(&& : in_float)
         for (int p = 0; p < nt; p++) {
@@ -155,6 +239,9 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
                 for (size_t l = 0; l <= j; l++) G[j * M + l] += Gp[j * M + l];
             for (size_t t = 0; t < k * M; t++) b[t] += b[(size_t)p * k * M + t];
         }
+    }
+    if (dist) exchange_gram(G, b, M, k, &in_float, &st);
+    if (!st && in_float) {
         /* G: lower triangle row-major = upper column-major, as spotrf reads */
         double anorm = 0; /* infinity norm of G + lambda I, for the stopping test */
         for (size_t j = 0; j < M; j++) {
@@ -164,6 +251,7 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
         }
         for (size_t j = 0; j < M; j++) G[j * M + j] += (float)lambda;
         lapack_int info = isfinite(anorm) ? LAPACKE_spotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)M, G, (lapack_int)M) : -1;
+        if (dist) info = any_rank(info != 0, &st) ? -1 : 0;
         memcpy(r, b, k * M * sizeof *r);
         double tol = anorm * DBL_EPSILON * sqrt((double)M);
         for (int it = 0; !info && it < MAX_REFINE; it++) {
@@ -176,7 +264,8 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
             info = LAPACKE_spotrs(LAPACK_COL_MAJOR, 'U', (lapack_int)M, (lapack_int)k, G, (lapack_int)M, rf,
                                   (lapack_int)M);
             for (size_t t = 0; t < k * M; t++) w[t] += rs * (double)rf[t];
-            apply_normal(H, n, M, k, w, lambda, acc, nt, r);
+            if (dist) info = any_rank(info != 0, &st) ? -1 : 0;
+            if (info || (st = apply_normal(H, n, M, k, w, lambda, acc, nt, dist, r))) break;
             converged = 1;
             for (size_t t = 0; t < k; t++) {
                 double rmax = 0, wmax = 0;
@@ -187,7 +276,8 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
                 }
                 if (!(rmax <= wmax * tol)) converged = 0;
             }
-            if (converged) break;
+            if (dist) converged = !any_rank(!converged, &st);
+            if (converged || st) break;
         }
     }
     ua_blas_threads_restore(blas_threads);
@@ -202,7 +292,9 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
             for (size_t t = 0; t < k; t++) c[j * k + t] = w[t * M + j];
     free(w);
     free(r);
-    if (!st && !converged) st = solve_double(m, z, y, n, lambda, c);
+    if (!st && !converged)
+        st = dist ? ua_rf_solve_fixed_dist(m, z - lo * m->d, y - lo * k, n_all, lambda, c)
+                  : solve_double(m, z, y, n, lambda, c);
     if (!st) st = ua_ridge_check_finite("rf fit", "the output weights", c, M * k, 0);
     return st;
 }
