@@ -26,7 +26,9 @@
  * a validation row and no per-row index of n entries is needed.
  *
  * Thread-safety: a source may be read from one thread at a time (the CSV reader seeks a shared
- * FILE); distinct sources are independent.
+ * FILE); distinct sources are independent. A file must not be changed while its source is open:
+ * a CSV block that no longer parses is an error, but a mapped .npy truncated by another process
+ * raises SIGBUS on the missing pages, as with any memory-mapped reader.
  */
 #ifndef UNIAPPROX_BLOCKS_H
 #define UNIAPPROX_BLOCKS_H
