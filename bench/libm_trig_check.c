@@ -39,7 +39,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(kind, "emit") == 0) {
         ua_libm_options opt = {argv[3], 0};
-        if (g->emit(stdout, &opt) == UA_OK) return 0;
+        if (g->emit(g, stdout, &opt) == UA_OK) return 0;
         fprintf(stderr, "%s\n", ua_last_error());
         return 1;
     }
@@ -54,7 +54,7 @@ int main(int argc, char **argv)
     const char *extra[] = {NULL, NULL};
     if (strcmp(kind, "ua") == 0) {
         ua_libm_options opt = {"k", 0};
-        if (g->emit(out, &opt) != UA_OK) {
+        if (g->emit(g, out, &opt) != UA_OK) {
             fprintf(stderr, "%s\n", ua_last_error());
             return 1;
         }

@@ -87,7 +87,7 @@ static int write_source(const ua_libm_func *f, const ua_libm_options *opt, const
         free(tmp);
         return ua_cli_error("libm", UA_EXIT_OUTPUT, "cannot write '%s'", path);
     }
-    ua_status s = f->emit(out, opt);
+    ua_status s = f->emit(f, out, opt);
     int werr = fclose(out) != 0;
     int rc = UA_EXIT_OK;
     if (s) {

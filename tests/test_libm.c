@@ -30,7 +30,7 @@ static ua_f32_fn gen(const char *name, vec_fn *vec, ua_compiled **so)
     const char *path = tu_path("gen.c");
     FILE *out = fopen(path, "w");
     assert_non_null(out);
-    ua_status s = f->emit(out, &opt);
+    ua_status s = f->emit(f, out, &opt);
     assert_int_equal(fclose(out), 0);
     if (s) fail_msg("emit %s: %s", name, ua_last_error());
     void *p = tu_compile_symbol(path, cname, so);
@@ -369,7 +369,7 @@ static void test_registry_and_bad_name(void **state)
     ua_libm_options opt = {"not an identifier", 0};
     FILE *out = fopen(tu_path("bad.c"), "w");
     assert_non_null(out);
-    assert_int_equal(f->emit(out, &opt), UA_EINVAL);
+    assert_int_equal(f->emit(f, out, &opt), UA_EINVAL);
     fclose(out);
     unlink(tu_path("bad.c"));
 }

@@ -55,7 +55,7 @@ static f32 get(int which)
     char cname[64];
     snprintf(cname, sizeof cname, "ua_gen_%s", names[which]);
     ua_libm_options opt = {cname, 0};
-    ua_status st = g->emit(out, &opt);
+    ua_status st = g->emit(g, out, &opt);
     assert_int_equal(fclose(out), 0);
     if (st != UA_OK) fail_msg("%s: %s", names[which], ua_last_error());
     fns[which] = (f32)tu_compile_symbol(path, cname, &compiled[which]);
@@ -298,14 +298,14 @@ static void test_registry_and_options(void **state)
     assert_non_null(out);
     ua_libm_options bad = {"1sin", 0};
     for (int i = 0; i < NFUNC; i++)
-        assert_int_equal(ua_libm_find(names[i])->emit(out, &bad), UA_EINVAL);
-    assert_int_equal(ua_libm_find("sinf")->emit(NULL, NULL), UA_EINVAL);
+        assert_int_equal(ua_libm_find(names[i])->emit(ua_libm_find(names[i]), out, &bad), UA_EINVAL);
+    assert_int_equal(ua_libm_find("sinf")->emit(ua_libm_find("sinf"), NULL, NULL), UA_EINVAL);
     fclose(out);
     /* the vector entry point returns what the scalar function does */
     out = fopen(tu_path("vec.c"), "w");
     assert_non_null(out);
     ua_libm_options vo = {"my_erf", 1};
-    assert_int_equal(ua_libm_find("erff")->emit(out, &vo), UA_OK);
+    assert_int_equal(ua_libm_find("erff")->emit(ua_libm_find("erff"), out, &vo), UA_OK);
     assert_int_equal(fclose(out), 0);
     ua_compiled *cc = NULL;
     float (*sc)(float) = (float (*)(float))tu_compile_symbol(tu_path("vec.c"), "my_erf", &cc);

@@ -19,15 +19,19 @@ typedef struct {
 } ua_libm_options;
 
 /* One generated function. */
-typedef struct {
+typedef struct ua_libm_func ua_libm_func;
+struct ua_libm_func {
     const char *libm_name;  /* "expf", ... (the C99 name it replaces) */
     const char *summary;    /* one line: the reduction and the core */
     const char *reference;  /* the target expression of the exact function ("exp(x)") for the
                                MPFR reference of the checker */
-    /* Writes the C source to out. UA_EINVAL for bad options; an error with a message when the
-     * core cannot be found. */
-    ua_status (*emit)(FILE *out, const ua_libm_options *opt);
-} ua_libm_func;
+    /* Writes the C source of self (called as f->emit(f, out, opt)) to out. UA_EINVAL for a NULL
+     * out or bad options; an error with a message when the core cannot be found. */
+    ua_status (*emit)(const ua_libm_func *self, FILE *out, const ua_libm_options *opt);
+    /* The generator's own parameters for this function (base, degrees, clamps; NULL when it
+     * has none): one emit serves a family of functions (src/libm/exp.c, log.c, sincos.c). */
+    const void *spec;
+};
 
 /* The generators, sorted by libm_name: count and i-th. */
 size_t ua_libm_count(void);

@@ -48,6 +48,69 @@ ua_status ua_libm_fit_core(const char *expr, double a, double b, int degree, dou
     return UA_OK;
 }
 
+ua_status ua_libm_begin(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
+                        const char **cname)
+{
+    *cname = ua_libm_c_name(f, opt);
+    if (!out) return UA_ERR(UA_EINVAL, "libm %s: NULL output", f->libm_name);
+    if (!ua_libm_valid_c_name(*cname))
+        return UA_ERR(UA_EINVAL, "libm %s: '%s' is not a C identifier", f->libm_name, *cname);
+    return UA_OK;
+}
+
+ua_status ua_libm_end(const ua_libm_func *f, FILE *out, const char *cname,
+                      const ua_libm_options *opt)
+{
+    ua_libm_emit_entry_points(out, cname, opt);
+    return ferror(out) ? UA_ERR(UA_EIO, "libm %s: write error", f->libm_name) : UA_OK;
+}
+
+void ua_libm_emit_core_note(FILE *out, const char *expr, double a, double b, int degree,
+                            double err)
+{
+    fprintf(out,
+            "\n/* core: q(r) ~ %s on [%a, %a], degree %d, double coefficients, relative error\n"
+            " * %.3g measured by the minimax fit (sampled). */\n",
+            expr, a, b, degree, err);
+}
+
+ua_status ua_libm_trig_fit_least(const char *expr, double a, double b, int start, int step,
+                                 size_t nmin, size_t nmax, int rel, double tol,
+                                 ua_libm_trig_poly *p)
+{
+    int monos[UA_LIBM_TRIG_MAXC];
+    ua_status st = UA_EINVAL;
+    if (nmax > UA_LIBM_TRIG_MAXC)
+        return UA_ERR(UA_EINVAL, "libm core %s: %zu terms (at most %d)", expr, nmax,
+                      UA_LIBM_TRIG_MAXC);
+    for (size_t n = nmin; n <= nmax; n++) {
+        for (size_t i = 0; i < n; i++) monos[i] = start + step * (int)i;
+        st = ua_libm_trig_fit(expr, a, b, monos, n, rel, tol, p);
+        if (st != UA_ENOTRESOLVED) return st;
+    }
+    return st;
+}
+
+void ua_libm_emit_odd_head(FILE *out, const char *name, const char *fname, uint32_t satb,
+                           float sat, double small)
+{
+    fprintf(out,
+            "float %s(float x)\n{\n"
+            "    uint32_t u;\n"
+            "    memcpy(&u, &x, sizeof u);\n"
+            "    uint32_t ub = u & 0x7fffffffu;\n"
+            "    if (ub > 0x7f800000u) return x + x; /* NaN */\n"
+            "    double s = (u >> 31) ? -1.0 : 1.0;\n"
+            "    if (ub >= 0x%08xu) return (float)s; /* |x| >= %a: %s rounds to +-1 */\n"
+            "    float axf;\n"
+            "    memcpy(&axf, &ub, sizeof axf);\n"
+            "    double ax = axf;\n"
+            "    if (ax < %a) {\n"
+            "        double z = ax * ax;\n"
+            "        return (float)(s * (ax * ",
+            name, (unsigned)satb, (double)sat, fname, small);
+}
+
 int ua_libm_valid_c_name(const char *s)
 {
     if (!s || !*s || strlen(s) > 64) return 0;
@@ -143,17 +206,6 @@ void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_optio
             cname, cname, cname, cname, cname, cname, cname, cname, cname, cname, cname);
 }
 
-double ua_libm_exp2_rn(long num, long den)
-{
-    mpfr_t t;
-    mpfr_init2(t, 200);
-    mpfr_set_si(t, num, MPFR_RNDN);
-    mpfr_div_si(t, t, den, MPFR_RNDN);
-    mpfr_exp2(t, t, MPFR_RNDN);
-    double r = mpfr_get_d(t, MPFR_RNDN);
-    mpfr_clear(t);
-    return r;
-}
 
 void ua_libm_log_split(double v, double base, int hi_bits, double *hi, double *lo)
 {
@@ -185,20 +237,4 @@ void ua_libm_exp2_split(long num, long den, double *hi, double *lo)
     mpfr_sub_d(t, t, *hi, MPFR_RNDN);
     *lo = mpfr_get_d(t, MPFR_RNDN);
     mpfr_clear(t);
-}
-
-double ua_libm_log_rn(double v, double base)
-{
-    mpfr_t t, b;
-    mpfr_inits2(200, t, b, (mpfr_ptr)0);
-    mpfr_set_d(t, v, MPFR_RNDN);
-    mpfr_log(t, t, MPFR_RNDN);
-    if (base != 0) {
-        mpfr_set_d(b, base, MPFR_RNDN);
-        mpfr_log(b, b, MPFR_RNDN);
-        mpfr_div(t, t, b, MPFR_RNDN);
-    }
-    double r = mpfr_get_d(t, MPFR_RNDN);
-    mpfr_clears(t, b, (mpfr_ptr)0);
-    return r;
 }

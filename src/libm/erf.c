@@ -25,19 +25,15 @@
 #define PIECES 14        /* [1/2, 4) in steps of 1/4 */
 #define PIECE_TOL 0x1p-36 /* absolute */
 
-static ua_status emit_erff(FILE *out, const ua_libm_options *opt)
+static ua_status emit_erff(const ua_libm_func *self, FILE *out,
+                           const ua_libm_options *opt)
 {
-    if (!out) return UA_ERR(UA_EINVAL, "libm: NULL output");
     const char *name;
-    ua_status st = ua_libm_trig_name(opt, "erff", &name);
+    ua_status st = ua_libm_begin(self, out, opt, &name);
     if (st != UA_OK) return st;
     int monos[UA_LIBM_TRIG_MAXC];
     ua_libm_trig_poly p0;
-    st = UA_ENOTRESOLVED;
-    for (size_t n = 4; n <= 12 && st == UA_ENOTRESOLVED; n++) {
-        for (size_t i = 0; i < n; i++) monos[i] = 1 + 2 * (int)i;
-        st = ua_libm_trig_fit("erf(x)", 0x1p-20, SMALL, monos, n, 1, 0x1p-33, &p0);
-    }
+    st = ua_libm_trig_fit_least("erf(x)", 0x1p-20, SMALL, 1, 2, 4, 12, 1, 0x1p-33, &p0);
     if (st != UA_OK) return st;
     ua_libm_trig_poly *pp = malloc(sizeof(ua_libm_trig_poly) * PIECES);
     if (!pp) return UA_ERR(UA_ENOMEM, "libm erff: out of memory");
@@ -79,22 +75,8 @@ static ua_status emit_erff(FILE *out, const ua_libm_options *opt)
         ua_libm_trig_print_coeffs(out, pp[k].c, deg + 1);
         fprintf(out, "},\n");
     }
-    fprintf(out,
-            "};\n\n"
-            "float %s(float x)\n{\n"
-            "    uint32_t u;\n"
-            "    memcpy(&u, &x, sizeof u);\n"
-            "    uint32_t ub = u & 0x7fffffffu;\n"
-            "    if (ub > 0x7f800000u) return x + x; /* NaN */\n"
-            "    double s = (u >> 31) ? -1.0 : 1.0;\n"
-            "    if (ub >= 0x%08xu) return (float)s; /* |x| >= %a: erf rounds to +-1 */\n"
-            "    float axf;\n"
-            "    memcpy(&axf, &ub, sizeof axf);\n"
-            "    double ax = axf;\n"
-            "    if (ax < %a) {\n"
-            "        double z = ax * ax;\n"
-            "        return (float)(s * (ax * ",
-            name, (unsigned)satb, (double)sat, SMALL);
+    fprintf(out, "};\n\n");
+    ua_libm_emit_odd_head(out, name, "erf", satb, sat, SMALL);
     ua_libm_trig_horner(out, "z", p0.c, p0.n);
     fprintf(out,
             "));\n"
@@ -114,4 +96,4 @@ static ua_status emit_erff(FILE *out, const ua_libm_options *opt)
 const ua_libm_func ua_libm_erff = {
     "erff", "odd minimax polynomial for |x| < 1/2, 14 minimax pieces of width 1/4 on [1/2, 4), "
             "+-1 where erf rounds to it; in double",
-    "erf(x)", emit_erff};
+    "erf(x)", emit_erff, NULL};

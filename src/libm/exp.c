@@ -58,19 +58,18 @@ static void cody_waite(exp_base base, double *c1, double *c2, double *inv)
     mpfr_clears(v, t, (mpfr_ptr)0);
 }
 
-static ua_status emit_exp(FILE *out, const ua_libm_func *f, const exp_spec *sp,
-                          const ua_libm_options *opt)
+static ua_status emit_exp(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
 {
-    const char *cname = ua_libm_c_name(f, opt);
-    if (!out) return UA_ERR(UA_EINVAL, "libm %s: NULL output", f->libm_name);
-    if (!ua_libm_valid_c_name(cname))
-        return UA_ERR(UA_EINVAL, "libm %s: '%s' is not a C identifier", f->libm_name, cname);
+    const exp_spec *sp = f->spec;
+    const char *cname;
+    ua_status s = ua_libm_begin(f, out, opt, &cname);
+    if (s) return s;
     double c1, c2, inv;
     cody_waite(sp->base, &c1, &c2, &inv);
     /* |r| <= (c1 + c2) / 2, widened by 1% for the rounding of c * inv and of the reduction */
     double h = 0.505 * (c1 + c2);
     double q[UA_LIBM_MAX_COEFFS], e_q = 0, q1[UA_LIBM_MAX_COEFFS], e_q1 = 0;
-    ua_status s = ua_libm_fit_core(sp->q_expr, -h, h, sp->degree, q, &e_q);
+    s = ua_libm_fit_core(sp->q_expr, -h, h, sp->degree, q, &e_q);
     if (s) return s;
     const int m1_degree = 8;
     if (sp->m1 && (s = ua_libm_fit_core("expm1(x)/x", -0.125, 0.125, m1_degree, q1, &e_q1)))
@@ -84,10 +83,7 @@ static ua_status emit_exp(FILE *out, const ua_libm_func *f, const exp_spec *sp,
             EXP_N);
     ua_libm_emit_table(out, "ua_T", T, EXP_N);
     ua_libm_emit_table(out, "ua_TL", TL, EXP_N);
-    fprintf(out,
-            "\n/* core: q(r) ~ %s on [%a, %a], degree %d, double coefficients, relative error\n"
-            " * %.3g measured by the minimax fit (sampled). */\n",
-            sp->q_expr, -h, h, sp->degree, e_q);
+    ua_libm_emit_core_note(out, sp->q_expr, -h, h, sp->degree, e_q);
     if (sp->m1)
         fprintf(out, "/* small |x| < 1/8: q1(x) ~ expm1(x)/x, degree %d, relative error %.3g. */\n",
                 m1_degree, e_q1);
@@ -123,8 +119,7 @@ static ua_status emit_exp(FILE *out, const ua_libm_func *f, const exp_spec *sp,
                 "    return xd == 0 ? x : res; /* -0 stays -0 */\n}\n\n",
                 lead ? "ua_rnd2(xd, xd * (xd * p))" : "ua_rnd2(0.0, xd * p)");
     }
-    ua_libm_emit_entry_points(out, cname, opt);
-    return ferror(out) ? UA_ERR(UA_EIO, "libm %s: write error", f->libm_name) : UA_OK;
+    return ua_libm_end(f, out, cname, opt);
 }
 
 static const exp_spec spec_exp2f = {EXP_BASE2, "(2^x-1)/x", -152.0, 129.0, 5, 0};
@@ -132,34 +127,17 @@ static const exp_spec spec_expf = {EXP_BASEE, "expm1(x)/x", -105.0, 89.5, 5, 0};
 static const exp_spec spec_exp10f = {EXP_BASE10, "(10^x-1)/x", -46.0, 39.0, 5, 0};
 static const exp_spec spec_expm1f = {EXP_BASEE, "expm1(x)/x", -40.0, 89.5, 5, 1};
 
-static ua_status emit_exp2f(FILE *out, const ua_libm_options *opt)
-{
-    return emit_exp(out, &ua_libm_exp2f, &spec_exp2f, opt);
-}
-static ua_status emit_expf(FILE *out, const ua_libm_options *opt)
-{
-    return emit_exp(out, &ua_libm_expf, &spec_expf, opt);
-}
-static ua_status emit_exp10f(FILE *out, const ua_libm_options *opt)
-{
-    return emit_exp(out, &ua_libm_exp10f, &spec_exp10f, opt);
-}
-static ua_status emit_expm1f(FILE *out, const ua_libm_options *opt)
-{
-    return emit_exp(out, &ua_libm_expm1f, &spec_expm1f, opt);
-}
-
 const ua_libm_func ua_libm_exp2f = {
     "exp2f", "2^x = 2^(k/32) (1 + r q(r)), r = x - k/32 exact, 32-entry table, degree-5 q",
-    "2^x", emit_exp2f};
+    "2^x", emit_exp, &spec_exp2f};
 const ua_libm_func ua_libm_expf = {
     "expf", "e^x = 2^(k/32) (1 + r q(r)), Cody-Waite r = x - k ln2/32, 32-entry table, degree-5 q",
-    "exp(x)", emit_expf};
+    "exp(x)", emit_exp, &spec_expf};
 const ua_libm_func ua_libm_exp10f = {
     "exp10f",
     "10^x = 2^(k/32) (1 + r q(r)), Cody-Waite r = x - k log10(2)/32, 32-entry table, degree-5 q",
-    "10^x", emit_exp10f};
+    "10^x", emit_exp, &spec_exp10f};
 const ua_libm_func ua_libm_expm1f = {
     "expm1f",
     "e^x - 1: x q1(x) (degree 8) for |x| < 1/8, else (s - 1) + s r q(r) as expf",
-    "expm1(x)", emit_expm1f};
+    "expm1(x)", emit_exp, &spec_expm1f};

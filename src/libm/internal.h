@@ -2,6 +2,7 @@
 #ifndef UA_LIBM_INTERNAL_H
 #define UA_LIBM_INTERNAL_H
 
+#include <stdint.h>
 #include "uniapprox/libm.h"
 
 /* Defined in their files; each has one line in registry.c's sorted table. */
@@ -28,6 +29,21 @@ extern const ua_libm_func ua_libm_log10f, ua_libm_log1pf, ua_libm_log2f, ua_libm
  */
 ua_status ua_libm_fit_core(const char *expr, double a, double b, int degree, double *c,
                            double *rel_err);
+
+/* The start of every generator: *cname = ua_libm_c_name(f, opt), checked. UA_EINVAL
+ * for a NULL out or a C name that is not an identifier. */
+ua_status ua_libm_begin(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
+                        const char **cname);
+
+/* The end of the exp/log generators (whose lane functions are branch-free): the entry points (ua_libm_emit_entry_points), then
+ * UA_EIO when out has had a write error, else UA_OK. */
+ua_status ua_libm_end(const ua_libm_func *f, FILE *out, const char *cname,
+                      const ua_libm_options *opt);
+
+/* Writes the comment above a core: "q(r) ~ expr on [a, b], degree n, double coefficients,
+ * relative error err measured by the minimax fit (sampled)". */
+void ua_libm_emit_core_note(FILE *out, const char *expr, double a, double b, int degree,
+                            double err);
 
 /* Whether s is a C identifier ([A-Za-z_][A-Za-z0-9_]*, at most 64 characters): 1 or 0. */
 int ua_libm_valid_c_name(const char *s);
@@ -64,10 +80,6 @@ void ua_libm_emit_horner(FILE *out, const char *var, const char *x, const double
  */
 void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_options *opt);
 
-/* The correctly rounded double of 2^(num/den), of log(v) / log(base) (base 0: natural log)
- * computed with MPFR at 200 bits. */
-double ua_libm_exp2_rn(long num, long den);
-double ua_libm_log_rn(double v, double base);
 /* log_b(v) (base 0: natural) = *hi + *lo: *hi rounded to hi_bits (<= 53) bits, *lo the rest
  * rounded to double (MPFR, 200 bits). */
 void ua_libm_log_split(double v, double base, int hi_bits, double *hi, double *lo);
@@ -97,8 +109,18 @@ ua_status ua_libm_trig_fit(const char *expr, double a, double b, const int *mono
 void ua_libm_trig_print_coeffs(FILE *out, const double *c, size_t n);
 /* Writes the Horner expression c[0] + var * (c[1] + ... + var * c[n-1]) (n >= 1). */
 void ua_libm_trig_horner(FILE *out, const char *var, const double *c, size_t n);
-/* *name = opt->name or dflt, checked to be a C identifier (UA_EINVAL otherwise). */
-ua_status ua_libm_trig_name(const ua_libm_options *opt, const char *dflt, const char **name);
+/* The least-degree polynomial of expr on [a, b] over the exponents start, start + step, ...:
+ * ua_libm_trig_fit with nmin, nmin + 1, ... nmax terms until one meets tol (relative error
+ * when rel). The last UA_ENOTRESOLVED when none does; other errors at once. */
+ua_status ua_libm_trig_fit_least(const char *expr, double a, double b, int start, int step,
+                                 size_t nmin, size_t nmax, int rel, double tol,
+                                 ua_libm_trig_poly *p);
+/* Writes the start of an odd function NAME (tanhf, erff: f(-x) = -f(x), |f| rounding to 1 at
+ * and above the float sat, whose bits are satb) computed on |x| in double: the signature, NaN
+ * -> NaN, |x| >= sat -> +-1, and, for |x| < small, the opening of "return (float)(s * (ax * "
+ * that the caller completes with its odd polynomial in z = ax^2. fname names f in a comment. */
+void ua_libm_emit_odd_head(FILE *out, const char *name, const char *fname, uint32_t satb,
+                           float sat, double small);
 /* With opt->vector, writes NAME_v(const float *x, float *y, size_t n), the scalar per element. */
 void ua_libm_trig_vector(FILE *out, const char *name, const ua_libm_options *opt);
 /* The least float x in [lo, hi] with RN(f(x)) >= 1 (f increasing, RN(f(hi)) >= 1), f an MPFR

@@ -64,13 +64,12 @@ static void log_tables(double base, double *invc, double *logc, double *logc_lo,
     }
 }
 
-static ua_status emit_log(FILE *out, const ua_libm_func *f, const log_spec *sp,
-                          const ua_libm_options *opt)
+static ua_status emit_log(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
 {
-    const char *cname = ua_libm_c_name(f, opt);
-    if (!out) return UA_ERR(UA_EINVAL, "libm %s: NULL output", f->libm_name);
-    if (!ua_libm_valid_c_name(cname))
-        return UA_ERR(UA_EINVAL, "libm %s: '%s' is not a C identifier", f->libm_name, cname);
+    const log_spec *sp = f->spec;
+    const char *cname;
+    ua_status s = ua_libm_begin(f, out, opt, &cname);
+    if (s) return s;
     double invc[LOG_N], logc[LOG_N], logc_lo[LOG_N], rlo, rhi;
     log_tables(sp->base, invc, logc, logc_lo, &rlo, &rhi);
     /* log1p: u = 1 + x is a double with up to 53 bits, so z c - 1 carries a rounding of
@@ -81,7 +80,7 @@ static ua_status emit_log(FILE *out, const ua_libm_func *f, const log_spec *sp,
     /* natural log: log(1 + r) = r + r^2 q(r), q ~ (log1p(r) - r)/r^2, so that the leading
      * term r (exact) is not multiplied by a rounded 1 */
     int lead = sp->base == 0;
-    ua_status s = ua_libm_fit_core(lead ? "(log1p(x)-x)/x^2" : sp->q_expr, rlo, rhi,
+    s = ua_libm_fit_core(lead ? "(log1p(x)-x)/x^2" : sp->q_expr, rlo, rhi,
                                    sp->degree - lead, q, &e_q);
     if (s) return s;
     const int p1_degree = 4;
@@ -100,10 +99,8 @@ static ua_status emit_log(FILE *out, const ua_libm_func *f, const log_spec *sp,
     ua_libm_emit_table(out, "ua_INVC", invc, LOG_N);
     ua_libm_emit_table(out, "ua_LOGC", logc, LOG_N);
     ua_libm_emit_table(out, "ua_LOGCL", logc_lo, LOG_N);
-    fprintf(out,
-            "\n/* core: q(r) ~ %s on [%a, %a], degree %d, double coefficients, relative error\n"
-            " * %.3g measured by the minimax fit (sampled). */\n",
-            lead ? "(log1p(x)-x)/x^2" : sp->q_expr, rlo, rhi, sp->degree - lead, e_q);
+    ua_libm_emit_core_note(out, lead ? "(log1p(x)-x)/x^2" : sp->q_expr, rlo, rhi,
+                           sp->degree - lead, e_q);
     if (sp->p1)
         fprintf(out, "/* small |x| < 2^-7: q3(x) ~ (log1p(x)-x+x^2/2)/x^3, degree %d, relative error %.3g. */\n",
                 p1_degree, e_q1);
@@ -173,8 +170,7 @@ static ua_status emit_log(FILE *out, const ua_libm_func *f, const log_spec *sp,
                 "    return res;\n}\n\n",
                 p1_t, -p1_t);
     }
-    ua_libm_emit_entry_points(out, cname, opt);
-    return ferror(out) ? UA_ERR(UA_EIO, "libm %s: write error", f->libm_name) : UA_OK;
+    return ua_libm_end(f, out, cname, opt);
 }
 
 static const log_spec spec_log2f = {2.0, "log1p(x)/(x*log(2))", 5, 0};
@@ -182,37 +178,20 @@ static const log_spec spec_logf = {0.0, "log1p(x)/x", 5, 0};
 static const log_spec spec_log10f = {10.0, "log1p(x)/(x*log(10))", 5, 0};
 static const log_spec spec_log1pf = {0.0, "log1p(x)/x", 5, 1};
 
-static ua_status emit_log2f(FILE *out, const ua_libm_options *opt)
-{
-    return emit_log(out, &ua_libm_log2f, &spec_log2f, opt);
-}
-static ua_status emit_logf(FILE *out, const ua_libm_options *opt)
-{
-    return emit_log(out, &ua_libm_logf, &spec_logf, opt);
-}
-static ua_status emit_log10f(FILE *out, const ua_libm_options *opt)
-{
-    return emit_log(out, &ua_libm_log10f, &spec_log10f, opt);
-}
-static ua_status emit_log1pf(FILE *out, const ua_libm_options *opt)
-{
-    return emit_log(out, &ua_libm_log1pf, &spec_log1pf, opt);
-}
-
 const ua_libm_func ua_libm_log2f = {
     "log2f", "log2 x = k + L_i + r q(r): x = 2^k z, 128-entry table of 1/c and -log2(c), "
              "r = z/c - 1 exact, degree-5 q",
-    "log2(x)", emit_log2f};
+    "log2(x)", emit_log, &spec_log2f};
 const ua_libm_func ua_libm_logf = {
     "logf", "log x = k ln2 + L_i + r q(r): x = 2^k z, 128-entry table, r = z/c - 1 exact, "
             "degree-5 q",
-    "log(x)", emit_logf};
+    "log(x)", emit_log, &spec_logf};
 const ua_libm_func ua_libm_log10f = {
     "log10f", "log10 x = k log10(2) + L_i + r q(r): x = 2^k z, 128-entry table, r = z/c - 1 "
               "exact, degree-5 q",
-    "log10(x)", emit_log10f};
+    "log10(x)", emit_log, &spec_log10f};
 const ua_libm_func ua_libm_log1pf = {
     "log1pf", "log1p x: x - x^2/2 + x^3 q3(x) (degree 4, double-double) for |x| < 2^-7, else the "
               "table reduction of u = 1 + x "
               "in double",
-    "log1p(x)", emit_log1pf};
+    "log1p(x)", emit_log, &spec_log1pf};

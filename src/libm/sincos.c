@@ -32,19 +32,6 @@
 #define CORE_HI 0.7864  /* pi/4 = 0.78540 plus room for k rounded the other way */
 #define CORE_TOL 0x1p-33
 
-/* The least-degree core of expr over monomials start, start + 2, ... meeting CORE_TOL. */
-static ua_status fit_core(const char *expr, int start, ua_libm_trig_poly *p)
-{
-    int monos[UA_LIBM_TRIG_MAXC];
-    ua_status st = UA_EINVAL;
-    for (size_t n = 3; n <= 8; n++) {
-        for (size_t i = 0; i < n; i++) monos[i] = start + 2 * (int)i;
-        st = ua_libm_trig_fit(expr, CORE_LO, CORE_HI, monos, n, 1, CORE_TOL, p);
-        if (st != UA_ENOTRESOLVED) return st;
-    }
-    return st;
-}
-
 /* words[i] = bits 32 i + 1 .. 32 i + 32 after the binary point of 2/pi, and the three parts of
  * pi/2 for Cody–Waite: p[0], p[1] rounded to 24 bits, p[2] to 53 bits; p[3] = 2/pi (double). */
 static void constants(uint32_t words[8], double p[4])
@@ -72,15 +59,19 @@ static void constants(uint32_t words[8], double p[4])
 }
 
 /* Both functions' source: the reduction, the two cores, then the quadrant selection. */
-static ua_status emit_sincos(FILE *out, const ua_libm_options *opt, int is_cos)
+static ua_status emit_sincos(const ua_libm_func *self, FILE *out,
+                             const ua_libm_options *opt)
 {
-    if (!out) return UA_ERR(UA_EINVAL, "libm: NULL output");
+    int is_cos = *(const int *)self->spec;
     const char *name;
-    ua_status st = ua_libm_trig_name(opt, is_cos ? "cosf" : "sinf", &name);
+    ua_status st = ua_libm_begin(self, out, opt, &name);
     if (st != UA_OK) return st;
     ua_libm_trig_poly ps, pc;
-    if ((st = fit_core("sin(x)", 1, &ps)) != UA_OK) return st;
-    if ((st = fit_core("cos(x)", 0, &pc)) != UA_OK) return st;
+    /* the least-degree cores over the odd (sin) and even (cos) powers meeting CORE_TOL */
+    st = ua_libm_trig_fit_least("sin(x)", CORE_LO, CORE_HI, 1, 2, 3, 8, 1, CORE_TOL, &ps);
+    if (st == UA_OK)
+        st = ua_libm_trig_fit_least("cos(x)", CORE_LO, CORE_HI, 0, 2, 3, 8, 1, CORE_TOL, &pc);
+    if (st != UA_OK) return st;
     uint32_t w[8];
     double p[4];
     constants(w, p);
@@ -164,22 +155,14 @@ static ua_status emit_sincos(FILE *out, const ua_libm_options *opt, int is_cos)
     return ferror(out) ? UA_ERR(UA_EIO, "libm %s: write error", name) : UA_OK;
 }
 
-static ua_status emit_sinf(FILE *out, const ua_libm_options *opt)
-{
-    return emit_sincos(out, opt, 0);
-}
-
-static ua_status emit_cosf(FILE *out, const ua_libm_options *opt)
-{
-    return emit_sincos(out, opt, 1);
-}
+static const int is_sin = 0, is_cos = 1; /* the spec of each: which function */
 
 const ua_libm_func ua_libm_sinf = {
     "sinf", "Cody-Waite (|x| < 2^28) / Payne-Hanek reduction by pi/2, minimax sin and cos cores "
             "on [-pi/4, pi/4] in double",
-    "sin(x)", emit_sinf};
+    "sin(x)", emit_sincos, &is_sin};
 
 const ua_libm_func ua_libm_cosf = {
     "cosf", "Cody-Waite (|x| < 2^28) / Payne-Hanek reduction by pi/2, minimax sin and cos cores "
             "on [-pi/4, pi/4] in double",
-    "cos(x)", emit_cosf};
+    "cos(x)", emit_sincos, &is_cos};

@@ -24,20 +24,6 @@
 #define SMALL 0.0625
 #define TOL 0x1p-36
 
-/* the least-degree polynomial of expr over the exponents start, start + step, ... */
-static ua_status fit_least(const char *expr, double a, double b, int start, int step, int rel,
-                           double tol, ua_libm_trig_poly *p)
-{
-    int monos[UA_LIBM_TRIG_MAXC];
-    ua_status st = UA_EINVAL;
-    for (size_t n = 3; n <= 10; n++) {
-        for (size_t i = 0; i < n; i++) monos[i] = start + step * (int)i;
-        st = ua_libm_trig_fit(expr, a, b, monos, n, rel, tol, p);
-        if (st != UA_ENOTRESOLVED) return st;
-    }
-    return st;
-}
-
 /* tab[j] = 2^(j/32) rounded to double; ln2/32 in a 42-bit head and a tail; 32/ln2. */
 static void constants(double tab[32], double l[3])
 {
@@ -64,16 +50,18 @@ static void constants(double tab[32], double l[3])
     mpfr_clears(v, t, (mpfr_ptr)0);
 }
 
-static ua_status emit_tanhf(FILE *out, const ua_libm_options *opt)
+static ua_status emit_tanhf(const ua_libm_func *self, FILE *out,
+                            const ua_libm_options *opt)
 {
-    if (!out) return UA_ERR(UA_EINVAL, "libm: NULL output");
     const char *name;
-    ua_status st = ua_libm_trig_name(opt, "tanhf", &name);
+    ua_status st = ua_libm_begin(self, out, opt, &name);
     if (st != UA_OK) return st;
     ua_libm_trig_poly pt, pe;
-    if ((st = fit_least("tanh(x)", 0x1p-20, SMALL, 1, 2, 1, 0x1p-33, &pt)) != UA_OK) return st;
+    st = ua_libm_trig_fit_least("tanh(x)", 0x1p-20, SMALL, 1, 2, 3, 10, 1, 0x1p-33, &pt);
+    if (st != UA_OK) return st;
     double h = 0.0109; /* ln2/64 = 0.010830 plus room for k rounded the other way */
-    if ((st = fit_least("exp(x)", -h, h, 0, 1, 0, 0x1p-42, &pe)) != UA_OK) return st;
+    st = ua_libm_trig_fit_least("exp(x)", -h, h, 0, 1, 3, 10, 0, 0x1p-42, &pe);
+    if (st != UA_OK) return st;
     double tab[32], l[3];
     constants(tab, l);
     float sat = ua_libm_trig_saturation(mpfr_tanh, 1.0f, 20.0f);
@@ -93,21 +81,7 @@ static ua_status emit_tanhf(FILE *out, const ua_libm_options *opt)
                  "static const double %s_exp2tab[32] = {\n    ", name);
     for (int j = 0; j < 32; j++)
         fprintf(out, "%a%s", tab[j], j == 31 ? "\n};\n\n" : (j % 4 == 3 ? ",\n    " : ", "));
-    fprintf(out,
-            "float %s(float x)\n{\n"
-            "    uint32_t u;\n"
-            "    memcpy(&u, &x, sizeof u);\n"
-            "    uint32_t ub = u & 0x7fffffffu;\n"
-            "    if (ub > 0x7f800000u) return x + x; /* NaN */\n"
-            "    double s = (u >> 31) ? -1.0 : 1.0;\n"
-            "    if (ub >= 0x%08xu) return (float)s; /* |x| >= %a: tanh rounds to +-1 */\n"
-            "    float axf;\n"
-            "    memcpy(&axf, &ub, sizeof axf);\n"
-            "    double ax = axf;\n"
-            "    if (ax < %a) {\n"
-            "        double z = ax * ax;\n"
-            "        return (float)(s * (ax * ",
-            name, (unsigned)satb, (double)sat, SMALL);
+    ua_libm_emit_odd_head(out, name, "tanh", satb, sat, SMALL);
     ua_libm_trig_horner(out, "z", pt.c, pt.n);
     fprintf(out,
             "));\n"
@@ -134,4 +108,4 @@ static ua_status emit_tanhf(FILE *out, const ua_libm_options *opt)
 const ua_libm_func ua_libm_tanhf = {
     "tanhf", "odd minimax polynomial for |x| < 1/16, 1 - 2/(e^2x + 1) with a table-driven e^y "
              "above, +-1 where tanh rounds to it; in double",
-    "tanh(x)", emit_tanhf};
+    "tanh(x)", emit_tanhf, NULL};

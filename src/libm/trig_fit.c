@@ -73,19 +73,6 @@ void ua_libm_trig_horner(FILE *out, const char *var, const double *c, size_t n)
         fputc(')', out);
 }
 
-ua_status ua_libm_trig_name(const ua_libm_options *opt, const char *dflt, const char **name)
-{
-    const char *s = opt && opt->name ? opt->name : dflt;
-    if (!s[0] || !(s[0] == '_' || (s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
-        return UA_ERR(UA_EINVAL, "libm: '%s' is not a C identifier", s);
-    for (const char *p = s; *p; p++)
-        if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-              (*p >= '0' && *p <= '9')) || p - s > 200)
-            return UA_ERR(UA_EINVAL, "libm: '%s' is not a C identifier", s);
-    *name = s;
-    return UA_OK;
-}
-
 void ua_libm_trig_vector(FILE *out, const char *name, const ua_libm_options *opt)
 {
     if (!opt || !opt->vector) return;
