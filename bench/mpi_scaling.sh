@@ -25,6 +25,8 @@ command -v mpirun >/dev/null 2>&1 || { echo "bench/mpi_scaling.sh: no mpirun; sk
 MPI="mpirun --oversubscribe"
 [ "$(id -u)" -eq 0 ] && MPI="$MPI --allow-run-as-root"
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
+# mpirun wants ssh or rsh even for local ranks (never used here): a container may have neither
+command -v ssh >/dev/null 2>&1 || command -v rsh >/dev/null 2>&1 || export OMPI_MCA_plm_rsh_agent=sh
 CORES=$(nproc --all)
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 

@@ -33,6 +33,12 @@ export OMPI_MCA_mca_base_component_disable_dlclose PMIX_MCA_mca_base_component_d
 OMPI_MCA_btl_vader_single_copy_mechanism=none
 OMPI_MCA_mpi_yield_when_idle=1
 export OMPI_MCA_btl_vader_single_copy_mechanism OMPI_MCA_mpi_yield_when_idle
+# OpenMPI 4's mpirun refuses to start, even for ranks on this machine only, when its remote
+# launcher (ssh or rsh) is not installed, as in a minimal container; it is never used here
+if ! command -v ssh >/dev/null 2>&1 && ! command -v rsh >/dev/null 2>&1; then
+    OMPI_MCA_plm_rsh_agent=sh
+    export OMPI_MCA_plm_rsh_agent
+fi
 ROOT=""
 [ "$(id -u)" -eq 0 ] && ROOT="--allow-run-as-root"
 mpi() {
