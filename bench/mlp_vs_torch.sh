@@ -46,3 +46,12 @@ done <<'LIST'
 LIST
 echo "ratio = uniapprox / PyTorch throughput (>= 2 small, >= 1 large wanted);"
 echo "mem = uniapprox / PyTorch peak RSS of the process (<= 0.5 wanted)."
+# The yardstick of the large network (docs/mlp.md, "Where the training time goes"): OpenBLAS's
+# sgemm rate on this machine, measured now; one sample of 16 -> 256 -> 256 -> 1 costs 411136 flops
+# (forward 2 x 69888, weight gradients 2 x 69888, input gradients of layers 2-3 2 x 65792).
+if ${CC:-cc} -O2 -o "$OUT/sgemm_rate" "$ROOT/bench/sgemm_rate.c" $(pkg-config --cflags --libs openblas) 2>/dev/null; then
+    for thr in 1 2; do
+        echo "sgemm GFLOP/s, $thr thread(s): $(OPENBLAS_NUM_THREADS=$thr "$OUT/sgemm_rate" | tr '\n' ' ')(load: $(cut -d' ' -f1-3 /proc/loadavg))"
+    done
+    echo "large network GFLOP/s = samples/s x 411136 / 1e9; compare with the sgemm rate above"
+fi

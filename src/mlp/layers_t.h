@@ -30,10 +30,29 @@ static void TS(dense_backward)(T *dh, T *dW, T *db, const T *dz, const T *h, con
 
 /* Scalar activation: y (n,) = act(z (n,)). OpenMP for large arrays (elementwise, so the result
  * does not depend on the thread count). */
+/* ReLU forward, a loop of its own: with restrict and simd it compiles to compare-and-mask
+ * vector code; the branchy scalar loop it replaces mispredicted on every other sign. */
+UA_MULTIVERSION
+static void TS(relu_forward)(T *restrict y, const T *restrict z, size_t n)
+{
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) y[i] = z[i] > 0 ? z[i] : (T)0;
+}
+
+/* ReLU backward: dz = dy [z > 0], the same selection as before, bit for bit. The profile of the
+ * 16 -> 256 -> 256 -> 1 network (docs/mlp.md, "Where the training time goes") had the scalar
+ * branchy form at 19% of the training time, the second after sgemm. */
+UA_MULTIVERSION
+static void TS(relu_backward)(T *restrict dz, const T *restrict dy, const T *restrict z, size_t n)
+{
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) dz[i] = z[i] > 0 ? dy[i] : (T)0;
+}
+
 static void TS(act_forward)(T *y, const T *z, size_t n, ua_mlp_act a, double slope)
 {
     if (a == UA_ACT_RELU) {
-        for (size_t i = 0; i < n; i++) y[i] = z[i] > 0 ? z[i] : (T)0;
+        TS(relu_forward)(y, z, n);
         return;
     }
 #pragma omp parallel for schedule(static) if (n >= 65536)
@@ -44,7 +63,7 @@ static void TS(act_forward)(T *y, const T *z, size_t n, ua_mlp_act a, double slo
 static void TS(act_backward)(T *dz, const T *dy, const T *z, size_t n, ua_mlp_act a, double slope)
 {
     if (a == UA_ACT_RELU) {
-        for (size_t i = 0; i < n; i++) dz[i] = z[i] > 0 ? dy[i] : (T)0;
+        TS(relu_backward)(dz, dy, z, n);
         return;
     }
 #pragma omp parallel for schedule(static) if (n >= 65536)
