@@ -50,7 +50,10 @@ const char *ua_cli_rank_output(const char *path)
     while (n > 1 && path[n - 1] == '/') n--;
     size_t b = n;
     while (b > 0 && path[b - 1] != '/') b--;
-    if (n - b == 0 || n - b > 200) snprintf(scratch_path, sizeof scratch_path, "%s/out", scratch_dir);
-    else snprintf(scratch_path, sizeof scratch_path, "%s/%.*s", scratch_dir, (int)(n - b), path + b);
+    if (n - b == 0 || n - b > 200)
+        snprintf(scratch_path, sizeof scratch_path, "%s/out", scratch_dir);
+    else
+        snprintf(scratch_path, sizeof scratch_path, "%s/%.*s", scratch_dir, (int)(n - b),
+                 path + b);
     return scratch_path;
 }
