@@ -975,6 +975,41 @@ static void test_fit_samples_test_rmse(void **state)
  * L-BFGS on 200000 rows of width 2^20 holds 3e12 bytes of activations: both are far beyond any
  * machine's memory (as 2 layers of 2^20 through ua_fit, 1.1e12 parameters), so the outcome does not
  * depend on where the test runs. */
+/* Two threads share each batch (src/mlp/train.c, batch_grad_threads: each a slice of the rows,
+ * the slices' gradients summed weighted by their rows): the same training as one thread up to
+ * float32 rounding in the order of the sums. The network is large enough (2 -> 160 -> 160 -> 1,
+ * batch 256: 6.7e6 multiply-adds a batch) for the threaded path to be taken. */
+static void test_threads_share_batch(void **state)
+{
+    (void)state;
+    enum { N = 1024 };
+    static double x[2 * N], y[N], pa[N], pb[N];
+    make_data(x, y, N);
+    ua_mlp *m[2];
+    for (int t = 0; t < 2; t++) { /* two threads first: the one-thread fit resets the count */
+        ua_mlp_options o;
+        ua_mlp_options_default(&o);
+        assert_int_equal(ua_mlp_hidden_parse("160x160", &o), UA_OK);
+        o.epochs = 2;
+        o.batch = 256;
+        o.seed = 3;
+        o.threads = 2 - t;
+        assert_int_equal(ua_mlp_fit(x, y, N, 2, 1, &o, &m[t]), UA_OK);
+    }
+    assert_int_equal(ua_mlp_predict(m[0], x, N, pa), UA_OK);
+    assert_int_equal(ua_mlp_predict(m[1], x, N, pb), UA_OK);
+    double diff = 0, scale = 0;
+    for (size_t i = 0; i < N; i++) {
+        diff = fmax(diff, fabs(pa[i] - pb[i]));
+        scale = fmax(scale, fabs(pb[i]));
+    }
+    /* dropping the second thread's slice from the sum moved the predictions by 2.7e-2 of their
+     * scale (checked by breaking the sum on purpose); rounding moves them by < 1e-4 */
+    if (!(diff <= 1e-4 * scale)) fail_msg("2 threads vs 1: max |diff| %g, scale %g", diff, scale);
+    ua_mlp_free(m[0]);
+    ua_mlp_free(m[1]);
+}
+
 static void test_memory_guard(void **state)
 {
     (void)state;
@@ -1091,6 +1126,7 @@ int main(void)
         cmocka_unit_test(test_fit_samples_test_rmse),
         cmocka_unit_test(test_option_messages),
         cmocka_unit_test(test_memory_guard),
+        cmocka_unit_test(test_threads_share_batch),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

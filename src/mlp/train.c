@@ -36,6 +36,9 @@ typedef struct {
     double diverged_loss;  /* that loss */
     ua_train_dist dist;    /* the per-step reduction across ranks (nothing with one rank) */
     ua_status dist_status; /* a failed reduction (the job cannot go on) */
+    int P;                 /* threads sharing each batch (batch_grad_threads); 1: none */
+    ua_mlp_work *wp;       /* (P - 1,) workspaces of threads 1..P-1 (thread 0 uses wt) */
+    void *gp;              /* (P - 1, nparams) their gradients, typed */
 } fit_ctx;
 
 /* Mean loss over rows idx (n of them) in chunks of the evaluation workspace; each rank of a job
@@ -64,6 +67,54 @@ static double eval_loss(fit_ctx *c, const size_t *idx, size_t n, size_t *correct
     return sum / (double)n;
 }
 
+/* Threads of one process share a batch the way ranks do (docs/mlp.md, "Where the training time
+ * goes"): thread p takes rows [b p / P, b (p + 1) / P) through its own workspace into its own
+ * gradient with single-threaded BLAS, and the gradients are summed weighted by their rows, in a
+ * fixed order (so a run is reproducible for a given thread count). Leaving the threading to
+ * OpenBLAS inside each product of a 256-row batch gained nothing: the second core then did a third
+ * of the work and spent the rest waiting at the hand-offs. Returns the mean loss over the b rows. */
+static double batch_grad_threads(fit_ctx *c, const double *x, const double *y, const size_t *idx,
+                                 size_t b)
+{
+    ua_mlp *m = c->m;
+    const int P = c->P;
+    const size_t np = m->nparams, es = m->esize;
+    double part[UA_MAX_ROW_THREADS], wgt[UA_MAX_ROW_THREADS];
+#pragma omp parallel for num_threads(P) schedule(static)
+    for (int p = 0; p < P; p++) {
+        size_t r0 = b * (size_t)p / (size_t)P, r1 = b * (size_t)(p + 1) / (size_t)P;
+        ua_mlp_work *w = p ? &c->wp[p - 1] : &c->wt;
+        void *g = p ? (char *)c->gp + (size_t)(p - 1) * np * es : c->g;
+        if (p) memset(g, 0, np * es);
+        part[p] = 0;
+        if (r1 > r0) {
+            m->ops->load(m, w, x, y, idx + r0, r1 - r0);
+            m->ops->forward(m, m->params, w, r1 - r0);
+            part[p] = m->ops->loss(m, w, r1 - r0, 1, NULL) * (double)(r1 - r0);
+            m->ops->backward(m, m->params, w, r1 - r0, g);
+        }
+        wgt[p] = (double)(r1 - r0) / (double)b;
+    }
+    double sum = 0;
+    for (int p = 0; p < P; p++) sum += part[p];
+    if (es == sizeof(float)) {
+        float *g0 = c->g, *gs = c->gp;
+        for (size_t i = 0; i < np; i++) {
+            double v = wgt[0] * (double)g0[i];
+            for (int p = 1; p < P; p++) v += wgt[p] * (double)gs[(size_t)(p - 1) * np + i];
+            g0[i] = (float)v;
+        }
+    } else {
+        double *g0 = c->g, *gs = c->gp;
+        for (size_t i = 0; i < np; i++) {
+            double v = wgt[0] * g0[i];
+            for (int p = 1; p < P; p++) v += wgt[p] * gs[(size_t)(p - 1) * np + i];
+            g0[i] = v;
+        }
+    }
+    return sum / (double)b;
+}
+
 /* The mean loss over rows idx[0..b) of the training data and its gradient in c->g (zeroed
  * first); no rows (a rank's empty share of a small batch) give 0 and a zero gradient. */
 static double batch_grad(fit_ctx *c, const double *x, const double *y, const size_t *idx, size_t b)
@@ -71,6 +122,7 @@ static double batch_grad(fit_ctx *c, const double *x, const double *y, const siz
     ua_mlp *m = c->m;
     memset(c->g, 0, m->nparams * m->esize);
     if (!b) return 0;
+    if (c->P > 1 && b >= (size_t)c->P * 32) return batch_grad_threads(c, x, y, idx, b);
     m->ops->load(m, &c->wt, x, y, idx, b);
     m->ops->forward(m, m->params, &c->wt, b);
     double loss = m->ops->loss(m, &c->wt, b, 1, NULL);
@@ -367,7 +419,21 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
         c.g = ua_calloc(m->nparams, m->esize);
         c.best = ua_calloc(m->nparams, m->esize);
         if (!s && (!c.g || !c.best)) s = UA_ENOMEM_ERR(2 * m->nparams * m->esize);
+        /* threads share a batch when each gets >= 32 rows and the batch holds >= 4 Mi
+         * multiply-adds (below that the fork costs more than it saves); first-order steps only,
+         * so that L-BFGS's whole-set batch is not held twice */
+        size_t macs = 0;
+        for (size_t l = 0; l < m->L; l++) macs += m->width[l] * m->width[l + 1];
+        c.P = opt->optim == UA_OPTIM_LBFGS ? 1 : ua_row_threads(Bt * macs, (size_t)4 << 20, Bt / 32);
+        if (!s && c.P > 1) {
+            c.wp = ua_calloc((size_t)c.P - 1, sizeof *c.wp);
+            c.gp = ua_calloc(((size_t)c.P - 1) * m->nparams, m->esize);
+            if (!c.wp || !c.gp) s = UA_ENOMEM_ERR(((size_t)c.P - 1) * m->nparams * m->esize);
+            for (int p = 1; !s && p < c.P; p++) s = m->ops->work_alloc(m, (Bt + (size_t)c.P - 1) / (size_t)c.P, &c.wp[p - 1]);
+        }
     }
+    int blas_threads = 1; /* each thread's products on that thread (ua_blas_threads_serial) */
+    if (!s && c.P > 1) blas_threads = ua_blas_threads_serial();
     if (!s) {
         c.t0 = ua_train_now();
         s = opt->optim == UA_OPTIM_LBFGS ? run_lbfgs(&c) : run_first_order(&c);
@@ -408,6 +474,10 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
             free(pd);
         }
     }
+    if (c.P > 1) ua_blas_threads_restore(blas_threads);
+    for (int p = 1; c.wp && p < c.P; p++) m->ops->work_free(&c.wp[p - 1]);
+    free(c.wp);
+    free(c.gp);
     m->ops->work_free(&c.wt);
     m->ops->work_free(&c.we);
     free(c.g);
