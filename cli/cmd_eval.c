@@ -98,8 +98,8 @@ static int read_stdin(vec *xs, size_t per_line)
         }
         if ((ch == '\n' || ch == EOF) && per_line > 1) {
             if (on_line && on_line != per_line)
-                return ua_cli_usage("eval", "stdin line %zu has %zu values, the model takes %zu",
-                                    line, on_line, per_line);
+                return ua_cli_usage("eval", "stdin line %zu has %zu value%s, the model takes %zu",
+                                    line, on_line, on_line == 1 ? "" : "s", per_line);
             on_line = 0;
         }
         if (ch == '\n') line++;

@@ -160,8 +160,9 @@ int ua_cli_read_rows(const char *cmd, const ua_model *m, const char *path, const
     cJSON_Delete(arr);
     if (!rc && !nc) {
         if (ncols != din && ncols != din + 1)
-            rc = ua_cli_usage(cmd, "%s has %zu columns and the model %zu inputs: choose the input "
-                              "columns with --x-col", path, ncols, din);
+            rc = ua_cli_usage(cmd, "%s has %zu column%s and the model %zu input%s: choose the "
+                              "input columns with --x-col", path, ncols, ncols == 1 ? "" : "s",
+                              din, din == 1 ? "" : "s");
         for (size_t j = 0; !rc && j < din; j++) cols[nc++] = j;
     }
     if (!rc && nc != din)

@@ -65,9 +65,10 @@ int cmd_influence(int argc, char **argv)
         size_t yc = ua_dataset_cols(ds) - 1;
         if (ycol && (s = ua_dataset_column(ds, ycol, &yc))) rc = ua_cli_fail("influence", s);
         else if (!ycol && ua_dataset_cols(ds) <= d)
-            rc = ua_cli_usage("influence", "%s has %zu columns, the model's %zu inputs and no "
+            rc = ua_cli_usage("influence", "%s has %zu column%s, the model's %zu input%s and no "
                               "target: give the training rows with their target (the last "
-                              "column, or --y-col)", data, ua_dataset_cols(ds), d);
+                              "column, or --y-col)", data, ua_dataset_cols(ds),
+                              ua_dataset_cols(ds) == 1 ? "" : "s", d, d == 1 ? "" : "s");
         y = malloc(n * sizeof *y);
         infl = malloc(n * sizeof *infl);
         order = malloc(n * sizeof *order);

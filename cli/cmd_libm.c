@@ -273,9 +273,10 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
                     tail_want = first < k1 ? vlo : vhi;
                 }
                 if (nb && !json)
-                    fprintf(stderr, "uniapprox libm: saturated tail: %llu input(s) differ from "
+                    fprintf(stderr, "uniapprox libm: saturated tail: %llu input%s differ%s from "
                             "the tail's value; the least, %a: got %a, correctly rounded %a\n",
-                            (unsigned long long)nb, (double)tail_x, (double)fn(tail_x),
+                            (unsigned long long)nb, nb == 1 ? "" : "s", nb == 1 ? "s" : "",
+                            (double)tail_x, (double)fn(tail_x),
                             (double)tail_want);
             }
         }

@@ -66,8 +66,8 @@ static int parse_box(const char *s, size_t d, const char *vars, double *lo, doub
         if (e && !*p) return ua_cli_usage("lipschitz", "--box '%s': an empty interval", s);
     }
     if (i != d)
-        return ua_cli_usage("lipschitz", "--box '%s': %zu intervals for a model of %zu inputs", s,
-                            i, d);
+        return ua_cli_usage("lipschitz", "--box '%s': %zu interval%s for a model of %zu input%s",
+                            s, i, i == 1 ? "" : "s", d, d == 1 ? "" : "s");
     return 0;
 }
 
@@ -187,7 +187,8 @@ int cmd_lipschitz(int argc, char **argv)
         cJSON_AddNumberToObject(j, "seconds", r.seconds);
         ua_cli_print_json(j);
     } else {
-        printf("%-18s %s (%s, %zu inputs)\n", "model", path, ua_model_family(m), din);
+        printf("%-18s %s (%s, %zu input%s)\n", "model", path, ua_model_family(m), din,
+               din == 1 ? "" : "s");
         printf("%-18s ", "box");
         for (size_t i = 0; i < din; i++) printf("%s[%.17g, %.17g]", i ? " x " : "", lo[i], hi[i]);
         printf("\n%-18s %s (|m(x) - m(y)| <= L ||x - y||_%s)\n", "norm", nname, nname);

@@ -14,6 +14,10 @@
 #include "uniapprox/blocks.h"
 
 #define DEFAULT_BLOCK_ROWS 65536
+/* mlp's validation is whole blocks held out (--val-frac of them, at least one, leaving at least
+ * one to train on): at the default size a table of fewer than MLP_MIN_BLOCKS blocks is re-read in
+ * blocks of a tenth of its rows (rounded up), so that 0.1 of them is one block */
+#define MLP_MIN_BLOCKS 10
 
 static const char help[] =
     "usage: uniapprox fit --data FILE --out-of-core --family F [--block-rows N] [--target COL]\n"
@@ -21,9 +25,11 @@ static const char help[] =
     "\n"
     "Fits a table that need not fit in memory: a .npy file (float32 or float64, C order;\n"
     "memory-mapped) or a .csv file with a header (indexed by the byte offset of every block in\n"
-    "one pass), read in blocks of N rows (default 65536). Standardisation comes from one\n"
-    "streaming pass (Welford); training visits the blocks in a shuffled order and the rows of\n"
-    "each block in a shuffled order; validation is whole blocks held out. Families: rf (the\n"
+    "one pass), read in blocks of N rows (default 65536; for mlp, when that gives fewer than\n"
+    "10 blocks, a tenth of the rows, so that --val-frac can hold out whole blocks).\n"
+    "Standardisation comes from one streaming pass (Welford); training visits the blocks in a\n"
+    "shuffled order and the rows of each block in a shuffled order; validation is whole\n"
+    "blocks held out. Families: rf (the\n"
     "normal equations summed over blocks; lambda chosen on 10% of the blocks held out, or GCV),\n"
     "mlp (minibatches drawn from the current block; --val-frac of the blocks held out).\n"
     "The target is the last column unless --target names one (a header name or a 0-based\n"
@@ -146,9 +152,19 @@ int ua_cli_fit_out_of_core(int argc, char **argv)
         }
     }
     if (!rc && output) rc = ua_cli_check_writable("fit", "the model", output);
+    if (!rc) rc = ua_cli_check_option_outputs("fit", c.opt); /* --log: before the fit */
     ua_blocks *src = NULL;
     ua_status s = UA_OK;
     if (!rc && (s = ua_blocks_open(data, UA_FORMAT_AUTO, B, &src))) rc = ua_cli_fail("fit", s);
+    if (!rc && !block_rows && !strcmp(family, "mlp") && ua_blocks_count(src) < MLP_MIN_BLOCKS) {
+        /* a small table (under MLP_MIN_BLOCKS x 65536 rows): opened again, the pass is cheap */
+        size_t n = ua_blocks_rows(src), B10 = (n + MLP_MIN_BLOCKS - 1) / MLP_MIN_BLOCKS;
+        if (B10 < ua_blocks_block_rows(src)) {
+            ua_blocks_close(src);
+            src = NULL;
+            if ((s = ua_blocks_open(data, UA_FORMAT_AUTO, B10, &src))) rc = ua_cli_fail("fit", s);
+        }
+    }
     size_t ycol = 0;
     if (!rc) rc = target_column(src, target, &ycol);
     ua_model *m = NULL;

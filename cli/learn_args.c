@@ -26,8 +26,8 @@ int ua_cli_learn_rows(const char *cmd, const ua_cli_learn_rows_args *a, size_t d
         int rc = ua_cli_problem_build(cmd, &pa, out[i]);
         size_t pd = rc ? 0 : ua_problem_dim(*out[i]), pk = rc ? 0 : ua_problem_outputs(*out[i]);
         if (!rc && (pd != d || (k && pk != k)))
-            rc = k ? ua_cli_usage(cmd, "%s has %zu inputs and %zu targets; the model %zu and %zu",
-                                  files[i], pd, pk, d, k)
+            rc = k ? ua_cli_usage(cmd, "%s has %zu input%s and %zu target%s; the model %zu and %zu",
+                                  files[i], pd, pd == 1 ? "" : "s", pk, pk == 1 ? "" : "s", d, k)
                    : ua_cli_usage(cmd, "%s has %zu input columns; the model takes %zu", files[i],
                                   pd, d);
         if (rc) {

@@ -258,7 +258,8 @@ int ua_cli_problem_build(const char *cmd, const ua_cli_problem_args *a, ua_probl
             return ua_cli_usage(cmd, "--dim '%s': expected a count in [1, %d]", a->dim,
                                 UA_PROBLEM_MAX_DIM);
         if (nvars && nvars != d)
-            return ua_cli_usage(cmd, "--vars names %zu variables but --dim is %zu", nvars, d);
+            return ua_cli_usage(cmd, "--vars names %zu variable%s but --dim is %zu", nvars,
+                                nvars == 1 ? "" : "s", d);
         double timeout = 0;
         if (a->timeout && (ua_cli_double(a->timeout, &timeout) || !(timeout > 0)))
             return ua_cli_usage(cmd, "--timeout '%s': expected a positive number of seconds",

@@ -78,4 +78,9 @@ expect_grep err.txt "pow" "names the unknown operation"
 expect_exit 2 "2-D refused" -- "$UA" fit 'x*y' --vars x,y --domain 0:1,0:1 --family evolve
 expect_exit 2 "sign change refused" -- "$UA" fit 'x - 0.5' --domain 0:1 --family evolve
 expect_grep err.txt "changes sign" "says why"
+# --tol: in double the checked error is a grid maximum, which the help never calls a bound
+expect_exit 0 "evolve --help" -- "$UA" fit --family evolve --help
+tr '\n' ' ' < out.txt | tr -s ' ' > help1.txt
+expect_grep help1.txt "a sampled maximum over a grid, not a bound" "--tol: sampled, not a bound"
+if grep -q "program's bound" help1.txt; then fail "--tol called a bound"; else pass; fi
 finish

@@ -15,6 +15,9 @@ expect_grep err.txt "available: .*expf.*logf" "the error lists the functions"
 expect_exit 2 "no output" -- "$UA" libm expf
 expect_exit 2 "--name not an identifier" -- "$UA" libm expf -o x.c --name "1bad"
 [ ! -e x.c ] && pass || fail "nothing left behind for a bad --name"
+# one prefix: the CLI says "uniapprox libm: ", the library's message does not say "libm" again
+expect_grep err.txt "^uniapprox libm: expf: '1bad' is not a C identifier" "the message names the name"
+if grep -q "libm: libm" err.txt; then fail "doubled prefix"; else pass; fi
 expect_exit 2 "--range without --check" -- "$UA" libm expf -o x.c --range 0:1
 
 expect_exit 0 "libm log2f --vector" -- "$UA" libm log2f -o l2.c --name my_log2 --vector

@@ -26,7 +26,7 @@ expect_grep out.txt "L <= 3 (proven)" "text report: the bound on the sub-box"
 expect_grep out.txt "best lower bound   3 " "text report: the lower bound"
 
 expect_exit 2 "--box with the wrong count" -- "$UA" lipschitz "$NET" --box 0:1
-expect_grep err.txt "1 intervals for a model of 2 inputs" "the count is named"
+expect_grep err.txt "1 interval for a model of 2 inputs" "the count is named, in English"
 expect_exit 2 "--box reversed" -- "$UA" lipschitz "$NET" --box 1:0,0:1
 expect_exit 2 "--norm 3" -- "$UA" lipschitz "$NET" --norm 3
 expect_exit 2 "no model" -- "$UA" lipschitz

@@ -26,6 +26,22 @@ expect_exit 0 "mlp out of core, target by name" -- "$UA" fit --data t.csv --out-
     --family mlp --block-rows 300 --hidden 32x32 --epochs 30 --target y --threads 1 --json
 expect_le "$(json_num out.txt rmse)" 0.05 "mlp RMSE over every row"
 
+# mlp at its defaults on a small table (400 rows, under 10 default blocks): read in blocks of a
+# tenth of the rows, so --val-frac 0.1 holds out one of 10 blocks; docs/data.md's example as written
+head -n 401 t.csv > big.csv
+expect_exit 0 "docs/data.md's mlp example on 400 rows" -- "$UA" fit --data big.csv --out-of-core \
+    --family mlp --hidden 64x64 --epochs 3 --target y
+expect_grep out.txt "on 400 rows x 3 columns of big.csv, 10 blocks of 40 rows" "10 blocks of 40"
+# a --block-rows given is used as given: one block of 400 leaves nothing to train on
+expect_exit 2 "mlp, one block given" -- "$UA" fit --data big.csv --out-of-core --family mlp \
+    --block-rows 400 --epochs 1
+expect_grep err.txt "leaves no training block; give a smaller block size (--block-rows)" "says why"
+# rf keeps one block on the small table and chooses lambda by GCV there
+expect_exit 0 "rf at its defaults on 400 rows" -- "$UA" fit --data big.csv --out-of-core \
+    --family rf --features 50 --json
+expect_grep out.txt '"blocks":[[:space:]]*1,' "rf: one block"
+expect_grep out.txt '"select_by":[[:space:]]*"gcv"' "rf: GCV on the one block"
+
 expect_exit 2 "no --family" -- "$UA" fit --data t.csv --out-of-core
 expect_grep err.txt "needs --family" "the message asks for a family"
 expect_exit 2 "a family without out-of-core training" -- "$UA" fit --data t.csv --out-of-core \

@@ -419,9 +419,29 @@ static void test_option_values(void **state)
     ua_options_free(o);
 }
 
+/* A model of one input measured on samples of two is refused, and the message counts in English
+ * ("takes 1 input and gives 1 output", not "1 inputs"). */
+static void test_measure_dims_message(void **state)
+{
+    (void)state;
+    ua_problem *p1 = formula_problem(1), *p2 = samples_problem(2);
+    ua_model *m = NULL;
+    ua_status s = ua_fit(p1, "cheb", NULL, NULL, &m);
+    if (s != UA_OK) fail_msg("cheb on exp(x): %s", ua_last_error());
+    ua_measurement r;
+    assert_int_equal(ua_model_measure(m, p2, NULL, &r), UA_EINVAL);
+    print_message("%s\n", ua_last_error());
+    assert_non_null(strstr(ua_last_error(), "the model takes 1 input and gives 1 output; the "
+                                            "samples have 2 inputs and 1 output"));
+    ua_model_free(m);
+    ua_problem_free(p1);
+    ua_problem_free(p2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_measure_dims_message),
         cmocka_unit_test(test_option_values),
         cmocka_unit_test(test_registry_and_tables),
         cmocka_unit_test(test_every_family),

@@ -45,7 +45,9 @@ const ua_option_spec ev_option_spec[] = {
       "error (the paper's real-number mode)", ANZ },
     { "seed", UA_OPT_INT, "1", 0, 9007199254740992.0, 0, NULL, "random seed", NULL },
     { "tol", UA_OPT_REAL, NULL, 0, 1e300, 1, NULL,
-      "the chosen program is the cheapest within tol (float32 ULPs, or relative error; unset: "
+      "the chosen program is the cheapest whose checked error is within tol (float32 ULPs, "
+      "over every float of a float interval unless --exhaustive none; double: relative error, "
+      "a sampled maximum over a grid, not a bound; unset: "
       "1 ULP in float32; in double the seed polynomial's checked error, when it is below 1/2 "
       "(otherwise no default: not resolved, give --tol))", NULL },
     { "train-points", UA_OPT_INT, "1024", 16, 65536, 0, NULL,

@@ -72,9 +72,9 @@ ua_status ua_explain_ig(ua_xmodel *xm, const double *x, const double *x0,
 {
     size_t d = xm->d, n = o->n_steps;
     if (n == 0 || n > 100000)
-        return UA_ERR(UA_EINVAL, "explain ig: n_steps must be 1..100000, got %zu", n);
+        return UA_ERR(UA_EINVAL, "integrated gradients: n_steps must be 1..100000, got %zu", n);
     if (o->method == UA_IG_RIEMANN_TRAPEZOID && n < 2)
-        return UA_ERR(UA_EINVAL, "explain ig: riemann_trapezoid needs n_steps >= 2");
+        return UA_ERR(UA_EINVAL, "integrated gradients: riemann_trapezoid needs n_steps >= 2");
     double *a = malloc(n * (2 + 2 * d) * sizeof *a);
     if (!a) return UA_ENOMEM_ERR(n * (2 + 2 * d) * sizeof *a);
     double *w = a + n, *P = w + n, *G = P + n * d;
@@ -98,9 +98,9 @@ ua_status ua_explain_smoothgrad(ua_xmodel *xm, const double *x, const double *x0
 {
     size_t d = xm->d, n = o->nt_samples;
     if (n == 0 || n > 1000000)
-        return UA_ERR(UA_EINVAL, "explain smoothgrad: nt_samples must be 1..1000000, got %zu", n);
+        return UA_ERR(UA_EINVAL, "SmoothGrad: nt_samples must be 1..1000000, got %zu", n);
     if (!(o->stdevs >= 0) || !isfinite(o->stdevs))
-        return UA_ERR(UA_EINVAL, "explain smoothgrad: stdevs must be >= 0 and finite, got %g", o->stdevs);
+        return UA_ERR(UA_EINVAL, "SmoothGrad: stdevs must be >= 0 and finite, got %g", o->stdevs);
     double *P = malloc(2 * n * d * sizeof *P);
     if (!P) return UA_ENOMEM_ERR(2 * n * d * sizeof *P);
     double *G = P + n * d;

@@ -13,18 +13,18 @@ ua_status ua_model_influence(const ua_model *m, const double *X, const double *y
 {
     if (!m) return UA_ERR(UA_EINVAL, "ua_model_influence: model is NULL");
     if (!X || !y || !x || !infl) return UA_ERR(UA_EINVAL, "ua_model_influence: NULL arrays");
-    if (!n) return UA_ERR(UA_EINVAL, "influence: the training data has no rows");
+    if (!n) return UA_ERR(UA_EINVAL, "the training data has no rows");
     size_t din = 1, dout = 1;
     ua_model_dims(m, &din, &dout);
     if (dout != 1)
-        return UA_ERR(UA_EUNSUPPORTED, "influence: the model has %zu outputs (one is needed)", dout);
+        return UA_ERR(UA_EUNSUPPORTED, "the model has %zu outputs (one is needed)", dout);
     size_t bad = ua_first_nonfinite(X, n * din);
     if (bad < n * din)
-        return UA_ERR(UA_EINVAL, "influence: training row %zu has a non-finite input", bad / din + 1);
+        return UA_ERR(UA_EINVAL, "training row %zu has a non-finite input", bad / din + 1);
     if ((bad = ua_first_nonfinite(y, n)) < n)
-        return UA_ERR(UA_EINVAL, "influence: training row %zu has a non-finite target", bad + 1);
+        return UA_ERR(UA_EINVAL, "training row %zu has a non-finite target", bad + 1);
     if (ua_first_nonfinite(x, din) < din)
-        return UA_ERR(UA_EINVAL, "influence: the point x has a non-finite value");
+        return UA_ERR(UA_EINVAL, "the point x has a non-finite value");
     /* every family alike: a model that recorded its training RMSE must reproduce it on these
      * rows and targets, so that a wrong target column (--y-col) is refused whatever the family's
      * own check (rf's normal equations, kernel's linear system; an mlp has none of its own) */
@@ -42,13 +42,13 @@ ua_status ua_model_influence(const ua_model *m, const double *X, const double *y
         if (st) return st;
         double got = sqrt(se / (double)n);
         if (!(fabs(got - want) <= 1e-6 * want + 1e-12 * sqrt(sy / (double)n)))
-            return UA_ERR(UA_EINVAL, "influence: the model's RMSE on these rows and targets is "
+            return UA_ERR(UA_EINVAL, "the model's RMSE on these rows and targets is "
                           "%.6g, but it recorded %.6g on its training rows: give the training "
                           "rows in their order with their target column (--y-col)", got, want);
     }
     const ua_family *f = ua_model_family_vtable(m);
     if (!f || !f->influence)
-        return UA_ERR(UA_EUNSUPPORTED, "influence: the %s family has no influence computation "
+        return UA_ERR(UA_EUNSUPPORTED, "the %s family has no influence computation "
                       "(kernel, rf and mlp have one)", ua_model_family(m));
     int ex = 0;
     ua_status st = f->influence(ua_model_state(m), X, y, n, din, x, infl, &ex);

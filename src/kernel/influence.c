@@ -22,19 +22,20 @@ ua_status ua_kernel_influence(const void *state, const double *X, const double *
 {
     const ua_kernel *km = state;
     if (km->classify)
-        return UA_ERR(UA_EUNSUPPORTED, "influence: a kernel classifier has no closed-form "
+        return UA_ERR(UA_EUNSUPPORTED, "a kernel classifier has no closed-form "
                       "leave-one-out of its class (only regression models)");
     if (km->nystrom)
-        return UA_ERR(UA_EUNSUPPORTED, "influence: a Nystrom kernel model has no exact "
+        return UA_ERR(UA_EUNSUPPORTED, "a Nystrom kernel model has no exact "
                       "leave-one-out here (refit without --nystrom, or use rf)");
     if (km->k != 1)
-        return UA_ERR(UA_EUNSUPPORTED, "influence: the model has %zu outputs (one is needed)", km->k);
+        return UA_ERR(UA_EUNSUPPORTED, "the model has %zu outputs (one is needed)", km->k);
     if (d != km->d || n != km->m)
-        return UA_ERR(UA_EINVAL, "influence: the data has %zu rows of %zu inputs, the model was "
-                      "fitted on %zu rows of %zu", n, d, km->m, km->d);
+        return UA_ERR(UA_EINVAL, "the data has %zu row%s of %zu input%s, the model was fitted "
+                      "on %zu row%s of %zu", n, n == 1 ? "" : "s", d, d == 1 ? "" : "s", km->m,
+                      km->m == 1 ? "" : "s", km->d);
     double need = (double)n * (double)n * 8.0, limit = 0.5 * ua_phys_memory();
     if (limit > 0 && need > limit)
-        return UA_ERR(UA_EINVAL, "influence: the %zu x %zu kernel matrix needs %.3g GiB, more "
+        return UA_ERR(UA_EINVAL, "the %zu x %zu kernel matrix needs %.3g GiB, more "
                       "than half the memory", n, n, need / 1073741824.0);
     double *z = malloc((n * d + d) * sizeof *z), *K = malloc(n * n * sizeof *K),
            *v = malloc(n * sizeof *v);
@@ -47,7 +48,7 @@ ua_status ua_kernel_influence(const void *state, const double *X, const double *
         /* the rows must be the model's own (it keeps them, standardised) */
         for (size_t i = 0; i < n * d && !st; i++)
             if (!(fabs(z[i] - km->pts[i]) <= 1e-9 * (1 + fabs(km->pts[i]))))
-                st = UA_ERR(UA_EINVAL, "influence: data row %zu is not the model's training row "
+                st = UA_ERR(UA_EINVAL, "data row %zu is not the model's training row "
                             "%zu (input %zu: %.17g, the model holds %.17g after its scaling); "
                             "give the training rows in their order", i / d + 1, i / d + 1,
                             i % d + 1, X[i], km->pts[i]);
@@ -72,7 +73,7 @@ ua_status ua_kernel_influence(const void *state, const double *X, const double *
         }
         /* a backward-stable solve leaves about eps ||A|| ||w||: far below a wrong column's miss */
         if (!(sqrt(nr) <= 1e-6 * sqrt(nb) + 1e-9 * (sqrt(nk) + km->lambda) * sqrt(nw)))
-            st = UA_ERR(UA_EINVAL, "influence: these targets are not the ones the model was fitted "
+            st = UA_ERR(UA_EINVAL, "these targets are not the ones the model was fitted "
                         "on (its system (K + lambda I) w = y misses by %.3g relative); give the "
                         "training rows with their target column (--y-col)", sqrt(nr / (nb > 0 ? nb : 1)));
     }
@@ -85,7 +86,7 @@ ua_status ua_kernel_influence(const void *state, const double *X, const double *
                                          (lapack_int)n, v, (lapack_int)n);
         if (!info) info = LAPACKE_dpotri(LAPACK_COL_MAJOR, 'U', (lapack_int)n, K, (lapack_int)n);
         if (info)
-            st = UA_ERR(UA_EDOMAIN, "influence: K + lambda I is not positive definite (LAPACK "
+            st = UA_ERR(UA_EDOMAIN, "K + lambda I is not positive definite (LAPACK "
                         "info %d)", (int)info);
     }
     if (!st) {

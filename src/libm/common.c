@@ -15,7 +15,7 @@ ua_status ua_libm_fit_core(const char *expr, double a, double b, int degree, dou
                            double *rel_err)
 {
     if (!expr || !c || degree < 0 || degree >= UA_LIBM_MAX_COEFFS)
-        return UA_ERR(UA_EINVAL, "libm core: degree %d outside 0..%d", degree,
+        return UA_ERR(UA_EINVAL, "core polynomial: degree %d outside 0..%d", degree,
                       UA_LIBM_MAX_COEFFS - 1);
     ua_target *t = NULL;
     ua_status s = ua_target_parse(expr, NULL, 0, &t);
@@ -34,7 +34,7 @@ ua_status ua_libm_fit_core(const char *expr, double a, double b, int degree, dou
         char msg[400];
         ua_last_error_message(msg, sizeof msg);
         ua_minimax_free(p);
-        return UA_ERR(s, "libm core %s on [%g, %g], degree %d: %s", expr, a, b, degree, msg);
+        return UA_ERR(s, "core polynomial %s on [%g, %g], degree %d: %s", expr, a, b, degree, msg);
     }
     size_t n = 0;
     const double *num = ua_minimax_num(p, &n);
@@ -52,9 +52,9 @@ ua_status ua_libm_begin(const ua_libm_func *f, FILE *out, const ua_libm_options 
                         const char **cname)
 {
     *cname = ua_libm_c_name(f, opt);
-    if (!out) return UA_ERR(UA_EINVAL, "libm %s: NULL output", f->libm_name);
+    if (!out) return UA_ERR(UA_EINVAL, "%s: NULL output", f->libm_name);
     if (!ua_libm_valid_c_name(*cname))
-        return UA_ERR(UA_EINVAL, "libm %s: '%s' is not a C identifier", f->libm_name, *cname);
+        return UA_ERR(UA_EINVAL, "%s: '%s' is not a C identifier", f->libm_name, *cname);
     return UA_OK;
 }
 
@@ -62,7 +62,7 @@ ua_status ua_libm_end(const ua_libm_func *f, FILE *out, const char *cname,
                       const ua_libm_options *opt)
 {
     ua_libm_emit_entry_points(out, cname, opt);
-    return ferror(out) ? UA_ERR(UA_EIO, "libm %s: write error", f->libm_name) : UA_OK;
+    return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", f->libm_name) : UA_OK;
 }
 
 void ua_libm_emit_core_note(FILE *out, const char *expr, double a, double b, int degree,
@@ -81,7 +81,7 @@ ua_status ua_libm_trig_fit_least(const char *expr, double a, double b, int start
     int monos[UA_LIBM_TRIG_MAXC];
     ua_status st = UA_EINVAL;
     if (nmax > UA_LIBM_TRIG_MAXC)
-        return UA_ERR(UA_EINVAL, "libm core %s: %zu terms (at most %d)", expr, nmax,
+        return UA_ERR(UA_EINVAL, "core polynomial %s: %zu terms (at most %d)", expr, nmax,
                       UA_LIBM_TRIG_MAXC);
     for (size_t n = nmin; n <= nmax; n++) {
         for (size_t i = 0; i < n; i++) monos[i] = start + step * (int)i;

@@ -36,7 +36,7 @@ static ua_status emit_erff(const ua_libm_func *self, FILE *out,
     st = ua_libm_trig_fit_least("erf(x)", 0x1p-20, SMALL, 1, 2, 4, 12, 1, 0x1p-33, &p0);
     if (st != UA_OK) return st;
     ua_libm_trig_poly *pp = malloc(sizeof(ua_libm_trig_poly) * PIECES);
-    if (!pp) return UA_ERR(UA_ENOMEM, "libm erff: out of memory");
+    if (!pp) return UA_ERR(UA_ENOMEM, "erff: out of memory");
     size_t deg = 5;
     for (;; deg++) {
         for (size_t i = 0; i <= deg; i++) monos[i] = (int)i;
@@ -90,7 +90,7 @@ static ua_status emit_erff(const ua_libm_func *self, FILE *out,
     fprintf(out, "    return (float)(s * p);\n}\n");
     free(pp);
     ua_libm_trig_vector(out, name, opt);
-    return ferror(out) ? UA_ERR(UA_EIO, "libm %s: write error", name) : UA_OK;
+    return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
 }
 
 const ua_libm_func ua_libm_erff = {

@@ -152,7 +152,7 @@ static ua_status emit_sincos(const ua_libm_func *self, FILE *out,
                 "    return (float)(((q & 2) != 0) != (sign != 0) ? -y : y);\n}\n",
                 name, name);
     ua_libm_trig_vector(out, name, opt);
-    return ferror(out) ? UA_ERR(UA_EIO, "libm %s: write error", name) : UA_OK;
+    return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
 }
 
 static const int is_sin = 0, is_cos = 1; /* the spec of each: which function */

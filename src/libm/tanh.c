@@ -102,7 +102,7 @@ static ua_status emit_tanhf(const ua_libm_func *self, FILE *out,
     fprintf(out, ");\n"
                  "    return (float)(s * (1.0 - 2.0 / (e + 1.0)));\n}\n");
     ua_libm_trig_vector(out, name, opt);
-    return ferror(out) ? UA_ERR(UA_EIO, "libm %s: write error", name) : UA_OK;
+    return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
 }
 
 const ua_libm_func ua_libm_tanhf = {

@@ -15,7 +15,7 @@ ua_status ua_libm_trig_fit(const char *expr, double a, double b, const int *mono
                            int relative, double tol, ua_libm_trig_poly *out)
 {
     if (!expr || !out || nmono == 0 || nmono > UA_LIBM_TRIG_MAXC || !(a < b))
-        return UA_ERR(UA_EINVAL, "libm core: bad arguments");
+        return UA_ERR(UA_EINVAL, "core polynomial: bad arguments");
     ua_target *f = NULL;
     ua_status st = ua_target_parse(expr, NULL, 0, &f);
     if (st != UA_OK) return st;
@@ -52,7 +52,7 @@ ua_status ua_libm_trig_fit(const char *expr, double a, double b, const int *mono
     ua_minimax_free(p);
     if (!(out->error <= tol))
         return UA_ERR(UA_ENOTRESOLVED,
-                      "libm core %s on [%g, %g]: degree %d reaches %.3g, above the %.3g needed",
+                      "core polynomial %s on [%g, %g]: degree %d reaches %.3g, above the %.3g needed",
                       expr, a, b, monos[nmono - 1], out->error, tol);
     return UA_OK;
 }

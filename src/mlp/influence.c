@@ -61,11 +61,12 @@ ua_status ua_mlp_influence_limit(const void *state, const double *X, const doubl
 {
     const ua_mlp *m = state;
     if (m->opt.task == UA_TASK_CLASSIFY)
-        return UA_ERR(UA_EUNSUPPORTED, "influence: an mlp classifier is not supported (only "
+        return UA_ERR(UA_EUNSUPPORTED, "an mlp classifier is not supported (only "
                       "regression models of one output)");
     if (m->k != 1 || m->dout != 1)
-        return UA_ERR(UA_EUNSUPPORTED, "influence: the model has %zu outputs (one is needed)", m->k);
-    if (d != m->d) return UA_ERR(UA_EINVAL, "influence: the data has %zu inputs, the model %zu", d, m->d);
+        return UA_ERR(UA_EUNSUPPORTED, "the model has %zu outputs (one is needed)", m->k);
+    if (d != m->d) return UA_ERR(UA_EINVAL, "the data has %zu input%s, the model %zu", d,
+                                 d == 1 ? "" : "s", m->d);
     size_t P = m->nparams, small = n < P ? n : P;
     int dense = small <= exact_max && (double)n * (double)P * 8.0 <= 0.25 * ua_phys_memory();
     ua_mlp_work w;
@@ -118,7 +119,7 @@ ua_status ua_mlp_influence_limit(const void *state, const double *X, const doubl
                 for (size_t j = 0; j < P; j++) G[j * P + j] += mu;
                 lapack_int info = LAPACKE_dposv(LAPACK_ROW_MAJOR, 'L', (lapack_int)P, 1, G,
                                                 (lapack_int)P, Jx, 1);
-                if (info) st = UA_ERR(UA_EDOMAIN, "influence: the damped Gauss-Newton matrix is not "
+                if (info) st = UA_ERR(UA_EDOMAIN, "the damped Gauss-Newton matrix is not "
                                       "positive definite (LAPACK info %d)", (int)info);
             }
             double *v = G + P * P;
@@ -143,7 +144,7 @@ ua_status ua_mlp_influence_limit(const void *state, const double *X, const doubl
                 if (!info) info = LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'L', (lapack_int)n, 1, G,
                                                  (lapack_int)n, infl, 1);
                 if (!info) info = LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'L', (lapack_int)n, G, (lapack_int)n);
-                if (info) st = UA_ERR(UA_EDOMAIN, "influence: the damped Gauss-Newton matrix is not "
+                if (info) st = UA_ERR(UA_EDOMAIN, "the damped Gauss-Newton matrix is not "
                                       "positive definite (LAPACK info %d)", (int)info);
             }
             /* more parameters than rows: the linearised network (nearly) interpolates, h_i -> 1

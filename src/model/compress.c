@@ -42,22 +42,22 @@ ua_status ua_compress_method_parse(const char *s, ua_compress_method *m)
 
 static ua_status check(const ua_compress_options *o, size_t d, size_t k)
 {
-    if ((unsigned)o->method > UA_COMPRESS_QUANT4) return UA_ERR(UA_EINVAL, "compress: unknown method");
+    if ((unsigned)o->method > UA_COMPRESS_QUANT4) return UA_ERR(UA_EINVAL, "unknown compression method");
     if (!(o->energy > 0 && o->energy <= 1))
-        return UA_ERR(UA_EINVAL, "compress: energy %g not in (0, 1]", o->energy);
+        return UA_ERR(UA_EINVAL, "energy %g not in (0, 1]", o->energy);
     if (!(o->nuclear >= 0) || !isfinite(o->nuclear))
-        return UA_ERR(UA_EINVAL, "compress: nuclear-norm weight %g must be finite and >= 0", o->nuclear);
-    if (!(o->lr > 0) || !isfinite(o->lr)) return UA_ERR(UA_EINVAL, "compress: learning rate %g must be > 0", o->lr);
+        return UA_ERR(UA_EINVAL, "nuclear-norm weight %g must be finite and >= 0", o->nuclear);
+    if (!(o->lr > 0) || !isfinite(o->lr)) return UA_ERR(UA_EINVAL, "learning rate %g must be > 0", o->lr);
     if (!(o->exponent >= 0.05 && o->exponent <= 4))
-        return UA_ERR(UA_EINVAL, "compress: exponent %g not in [0.05, 4]", o->exponent);
+        return UA_ERR(UA_EINVAL, "exponent %g not in [0.05, 4]", o->exponent);
     if (o->epochs && (!o->x || !o->y || !o->n))
-        return UA_ERR(UA_EINVAL, "compress: fine-tuning (epochs %zu) needs training data", o->epochs);
+        return UA_ERR(UA_EINVAL, "fine-tuning (epochs %zu) needs training data", o->epochs);
     if (o->x && o->n) {
         size_t bad = ua_first_nonfinite(o->x, o->n * d);
         if (bad < o->n * d)
-            return UA_ERR(UA_EINVAL, "compress: data row %zu is not finite", bad / d + 1);
+            return UA_ERR(UA_EINVAL, "data row %zu is not finite", bad / d + 1);
         if (o->y && (bad = ua_first_nonfinite(o->y, o->n * k)) < o->n * k)
-            return UA_ERR(UA_EINVAL, "compress: target row %zu is not finite", bad / k + 1);
+            return UA_ERR(UA_EINVAL, "target row %zu is not finite", bad / k + 1);
     }
     return UA_OK;
 }
@@ -77,12 +77,12 @@ static int measured_key(const char *k)
 ua_status ua_model_compress(const ua_model *m, const ua_compress_options *o, ua_model **out,
                             ua_compress_report *rep)
 {
-    if (!m || !o || !out || !rep) return UA_ERR(UA_EINVAL, "compress: NULL argument");
+    if (!m || !o || !out || !rep) return UA_ERR(UA_EINVAL, "ua_model_compress: NULL argument");
     *out = NULL;
     memset(rep, 0, sizeof *rep);
     const ua_family *f = ua_model_family_vtable(m);
     if (!f->compress)
-        return UA_ERR(UA_EUNSUPPORTED, "compress: the %s family has no compression (today only "
+        return UA_ERR(UA_EUNSUPPORTED, "the %s family has no compression (today only "
                       "mlp networks can be compressed)", f->name);
     size_t d, k;
     ua_model_dims(m, &d, &k);

@@ -78,35 +78,35 @@ static double distill_bytes(const ua_distill_options *o, size_t d, size_t k)
 
 static ua_status check_options(const ua_distill_options *o, size_t d, size_t k)
 {
-    if (o->points < 1) return UA_ERR(UA_EINVAL, "distill: --points must be >= 1");
+    if (o->points < 1) return UA_ERR(UA_EINVAL, "--points must be >= 1");
     /* refused up front, before any allocation: the drawn arrays alone may take at most half the
      * physical memory (the student's fit needs its own on top) */
     size_t nmax = o->points > o->check_points ? o->points : o->check_points;
     if (nmax > UA_DISTILL_MAX_POINTS)
-        return UA_ERR(UA_EINVAL, "distill: %zu points (--points / --check-points): at most %d "
+        return UA_ERR(UA_EINVAL, "%zu points (--points / --check-points): at most %d "
                       "(%.3g GB of points and outputs here)", nmax, UA_DISTILL_MAX_POINTS,
                       distill_bytes(o, d, k) / 1e9);
     double need = distill_bytes(o, d, k), mem = ua_phys_memory();
     if (mem > 0 ? need > 0.5 * mem : need > 0x1p40)
-        return UA_ERR(UA_EINVAL, "distill: %zu points of %zu inputs and %zu outputs need %.3g GB "
+        return UA_ERR(UA_EINVAL, "%zu points of %zu inputs and %zu outputs need %.3g GB "
                       "for the points and outputs alone, more than half of the %.3g GB of memory; "
                       "give fewer --points / --check-points",
                       o->points > o->check_points ? o->points : o->check_points, d, k,
                       need / 1e9, mem / 1e9);
-    if (o->check_points < 1) return UA_ERR(UA_EINVAL, "distill: check points must be >= 1");
+    if (o->check_points < 1) return UA_ERR(UA_EINVAL, "check points must be >= 1");
     if (!(o->jitter >= 0) || !isfinite(o->jitter))
-        return UA_ERR(UA_EINVAL, "distill: jitter %g must be finite and >= 0", o->jitter);
+        return UA_ERR(UA_EINVAL, "jitter %g must be finite and >= 0", o->jitter);
     if (o->data_x) {
-        if (o->data_n < 1) return UA_ERR(UA_EINVAL, "distill: the data has no rows");
+        if (o->data_n < 1) return UA_ERR(UA_EINVAL, "the data has no rows");
         size_t bad = ua_first_nonfinite(o->data_x, o->data_n * d);
         if (bad < o->data_n * d)
-            return UA_ERR(UA_EINVAL, "distill: data row %zu, column %zu is not finite",
+            return UA_ERR(UA_EINVAL, "data row %zu, column %zu is not finite",
                           bad / d + 1, bad % d + 1);
     }
-    if ((o->lo == NULL) != (o->hi == NULL)) return UA_ERR(UA_EINVAL, "distill: give both lo and hi");
+    if ((o->lo == NULL) != (o->hi == NULL)) return UA_ERR(UA_EINVAL, "give both lo and hi");
     for (size_t j = 0; o->lo && j < d; j++)
         if (!(o->lo[j] < o->hi[j]) || !isfinite(o->lo[j]) || !isfinite(o->hi[j]))
-            return UA_ERR(UA_EINVAL, "distill: box variable %zu: need finite lo < hi (%g, %g)", j,
+            return UA_ERR(UA_EINVAL, "box variable %zu: need finite lo < hi (%g, %g)", j,
                           o->lo[j], o->hi[j]);
     return UA_OK;
 }
@@ -143,7 +143,7 @@ static ua_status find_box(const ua_model *t, const ua_distill_options *o, size_t
             lo[j] = mn - pad;
             hi[j] = mx + pad;
         } else {
-            return UA_ERR(UA_EUNSUPPORTED, "distill: the %s teacher has no box (a model of "
+            return UA_ERR(UA_EUNSUPPORTED, "the %s teacher has no box (a model of "
                           "samples): give the box or its training data", ua_model_family(t));
         }
     }
@@ -153,11 +153,12 @@ static ua_status find_box(const ua_model *t, const ua_distill_options *o, size_t
 ua_status ua_distill_points(const ua_model *teacher, const ua_distill_options *o, size_t n,
                             int fresh, double *x)
 {
-    if (!teacher || !o || !x) return UA_ERR(UA_EINVAL, "distill: NULL argument");
+    if (!teacher || !o || !x) return UA_ERR(UA_EINVAL, "ua_distill_points: NULL argument");
     size_t d, k;
     ua_model_dims(teacher, &d, &k);
     if (d < 1 || d > UA_QMC_MAX_DIM)
-        return UA_ERR(UA_EUNSUPPORTED, "distill: %zu inputs (1 .. %d)", d, UA_QMC_MAX_DIM);
+        return UA_ERR(UA_EUNSUPPORTED, "the teacher has %zu inputs (distillation takes 1 .. %d)", d,
+                      UA_QMC_MAX_DIM);
     ua_status s = check_options(o, d, k);
     if (s) return s;
     double *lo = malloc(3 * d * sizeof *lo);
@@ -174,15 +175,15 @@ ua_status ua_distill(const ua_model *teacher, const char *family, const ua_optio
                      const ua_distill_options *o, const ua_fit_hooks *hooks, ua_model **student,
                      ua_distill_report *rep)
 {
-    if (!student || !rep) return UA_ERR(UA_EINVAL, "distill: NULL output");
+    if (!student || !rep) return UA_ERR(UA_EINVAL, "NULL output");
     *student = NULL;
     memset(rep, 0, sizeof *rep);
-    if (!teacher || !family) return UA_ERR(UA_EINVAL, "distill: NULL teacher or family");
+    if (!teacher || !family) return UA_ERR(UA_EINVAL, "NULL teacher or family");
     ua_distill_options def;
     if (!o) { ua_distill_options_default(&def); o = &def; }
     ua_problem_kind tk = ua_model_kind(teacher);
     if (tk == UA_PROBLEM_SEQUENCES || tk == UA_PROBLEM_GRAPHS)
-        return UA_ERR(UA_EUNSUPPORTED, "distill: the teacher is a %s model; a model file keeps "
+        return UA_ERR(UA_EUNSUPPORTED, "the teacher is a %s model; a model file keeps "
                       "no distribution of %s to draw the student's inputs from (token range, "
                       "lengths), so distillation takes box and samples models only",
                       ua_problem_kind_name(tk), ua_problem_kind_name(tk));
@@ -192,14 +193,15 @@ ua_status ua_distill(const ua_model *teacher, const char *family, const ua_optio
     size_t d, k;
     ua_model_dims(teacher, &d, &k);
     if (d < 1 || d > UA_QMC_MAX_DIM)
-        return UA_ERR(UA_EUNSUPPORTED, "distill: %zu inputs (1 .. %d)", d, UA_QMC_MAX_DIM);
+        return UA_ERR(UA_EUNSUPPORTED, "the teacher has %zu inputs (distillation takes 1 .. %d)", d,
+                      UA_QMC_MAX_DIM);
     if ((s = check_options(o, d, k))) return s;
     int as_samples = (info.accepts & UA_ACCEPTS(UA_PROBLEM_SAMPLES)) != 0;
     if (!as_samples && !(info.accepts & UA_ACCEPTS(UA_PROBLEM_FUNCTION)))
-        return UA_ERR(UA_EUNSUPPORTED, "distill: the %s family takes neither samples nor "
+        return UA_ERR(UA_EUNSUPPORTED, "the %s family takes neither samples nor "
                       "functions of a box", family);
     if (!as_samples && k != 1)
-        return UA_ERR(UA_EUNSUPPORTED, "distill: the %s family fits one output; the teacher "
+        return UA_ERR(UA_EUNSUPPORTED, "the %s family fits one output; the teacher "
                       "has %zu", family, k);
 
     double *lo = malloc(3 * d * sizeof *lo);
@@ -241,11 +243,11 @@ ua_status ua_distill(const ua_model *teacher, const char *family, const ua_optio
     if (bad < nc * k || !isfinite(rep->rmse)) {
         /* never "resolved" on a non-finite measurement: the student is kept and says why */
         if (bad < nc * k)
-            fs = UA_ERR(UA_ENOTRESOLVED, "distill: the %s student's prediction is not finite at "
+            fs = UA_ERR(UA_ENOTRESOLVED, "the %s student's prediction is not finite at "
                         "check point %zu (x1 = %.17g) of the box", family, bad / k + 1,
                         x[(bad / k) * d]);
         else
-            fs = UA_ERR(UA_ENOTRESOLVED, "distill: the student's error against the teacher is "
+            fs = UA_ERR(UA_ENOTRESOLVED, "the student's error against the teacher is "
                         "not finite (rmse %g)", rep->rmse);
     }
     double t2 = 0;

@@ -38,8 +38,9 @@ ua_status ua_fit_blocks(ua_blocks *src, size_t ycol, const char *family, const u
                       "do: %s)", family, ooc_families(who, sizeof who));
     size_t d = ua_blocks_cols(src);
     if (d < 2 || ycol >= d)
-        return UA_ERR(UA_EINVAL, "out-of-core fit: target column %zu of a table of %zu columns "
-                      "(the inputs are the other columns; at least one)", ycol, d);
+        return UA_ERR(UA_EINVAL, "out-of-core fit: target column %zu of a table of %zu column%s "
+                      "(the inputs are the other columns; at least one)", ycol, d,
+                      d == 1 ? "" : "s");
     ua_options *own = NULL;
     if (!opt) {
         ua_status s = ua_options_alloc(fam->options, fam->noptions, &own);
@@ -79,8 +80,9 @@ ua_status ua_model_measure_blocks(const ua_model *m, ua_blocks *src, size_t ycol
     size_t d = ua_blocks_cols(src), din = 0, dout = 0, B = ua_blocks_block_rows(src);
     ua_model_dims(m, &din, &dout);
     if (ycol >= d || din + 1 != d || dout != 1)
-        return UA_ERR(UA_EINVAL, "measure: the model takes %zu inputs and gives %zu outputs; the "
-                      "table has %zu columns (target column %zu)", din, dout, d, ycol);
+        return UA_ERR(UA_EINVAL, "measure: the model takes %zu input%s and gives %zu output%s; the "
+                      "table has %zu column%s (target column %zu)", din, din == 1 ? "" : "s", dout,
+                      dout == 1 ? "" : "s", d, d == 1 ? "" : "s", ycol);
     double *blk = malloc(B * d * sizeof *blk), *x = malloc(B * din * sizeof *x);
     double *y = malloc(B * sizeof *y), *p = malloc(B * sizeof *p);
     ua_status s = blk && x && y && p ? UA_OK : UA_ENOMEM_ERR(B * (2 * d + 2) * sizeof *blk);

@@ -452,8 +452,9 @@ ua_status ua_model_load(const char *path, ua_model **out)
     if (bd) {
         size_t din;
         ua_model_dims(m, &din, NULL);
-        if (din != bd) s = UA_ERR(UA_EFORMAT, "'%s': the box has %zu intervals but the model "
-                                  "takes %zu inputs", path, bd, din);
+        if (din != bd) s = UA_ERR(UA_EFORMAT, "'%s': the box has %zu interval%s but the "
+                                  "model takes %zu input%s", path, bd, bd == 1 ? "" : "s", din,
+                                  din == 1 ? "" : "s");
         if (!s) s = set_box(m, bd, blo, bhi);
         if (s) {
             ua_model_free(m);

@@ -117,8 +117,9 @@ ua_status ua_prove_lipschitz_grid(const ua_model *m, const ua_target *f,
         }
     }
     if (ua_target_dim(f) != din)
-        return UA_ERR(UA_EINVAL, "prove: the formula has %zu variables, the model %zu inputs",
-                      ua_target_dim(f), din);
+        return UA_ERR(UA_EINVAL, "prove: the formula has %zu variable%s, the model %zu input%s",
+                      ua_target_dim(f), ua_target_dim(f) == 1 ? "" : "s", din,
+                      din == 1 ? "" : "s");
     const ua_family *fam = ua_model_family_vtable(m);
     if (!fam || !fam->bounds || !fam->bounds->lipschitz || !fam->bounds->eval_error) {
         snprintf(out->why, sizeof out->why, "the %s family has neither a polynomial form nor "

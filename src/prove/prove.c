@@ -37,8 +37,9 @@ ua_status ua_model_prove(const ua_model *m, const ua_target *f, const ua_prove_o
     size_t din = 1, dout = 1;
     ua_model_dims(m, &din, &dout);
     if (ua_target_dim(f) != din)
-        return UA_ERR(UA_EINVAL, "prove: the formula has %zu variables, the model %zu inputs",
-                      ua_target_dim(f), din);
+        return UA_ERR(UA_EINVAL, "prove: the formula has %zu variable%s, the model %zu input%s",
+                      ua_target_dim(f), ua_target_dim(f) == 1 ? "" : "s", din,
+                      din == 1 ? "" : "s");
     if (dout != 1) {
         snprintf(out->why, sizeof out->why, "the model has %zu outputs (one is proven)", dout);
         return UA_OK;

@@ -223,7 +223,7 @@ ua_status ua_rf_features(const ua_rf *m, const double *x, size_t n, double *phi)
 }
 
 ua_status ua_rf_check_memory(size_t n, size_t d, size_t k, size_t m, int fixed_lambda,
-                             double max_memory)
+                             double max_memory, int drawn)
 {
     /* in double: n m overflows nothing here, and the comparison needs no exact bytes */
     double N = (double)n, M = (double)m, feat = 8.0 * N * M, gram = 8.0 * M * M;
@@ -236,10 +236,12 @@ ua_status ua_rf_check_memory(size_t n, size_t d, size_t k, size_t m, int fixed_l
         return UA_ERR(UA_EINVAL, "rf fit: %zu training rows x %zu features need about %.3g GiB "
                       "(the %zu x %zu features matrix %.3g GiB%s, the %zu x %zu Gram matrix %.3g "
                       "GiB%s), more than the %.3g GiB allowed (--max-memory, default 80%% of the "
-                      "physical memory); reduce --features or --samples (the training rows)",
-                      n, m, need / 1073741824.0, n, m, feat / 1073741824.0,
+                      "physical memory); %s", n, m, need / 1073741824.0, n, m, feat / 1073741824.0,
                       fixed_lambda ? "" : ", twice", m, m, gram / 1073741824.0,
-                      fixed_lambda ? "" : ", three times", limit / 1073741824.0);
+                      fixed_lambda ? "" : ", three times", limit / 1073741824.0,
+                      drawn ? "reduce --features or --samples (the points drawn)"
+                            : "reduce --features, or fit with --out-of-core (which holds one block "
+                              "of rows in memory)");
     return UA_OK;
 }
 
@@ -267,7 +269,7 @@ ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t
     if (!(o.max_memory >= 0)) return UA_ERR(UA_EINVAL, "rf fit: max_memory must be >= 0, got %g", o.max_memory);
     /* features are range-checked by ua_rf_draw; checked here first so the estimate sees a sane m */
     if (o.features >= 1 && o.features <= 1000000) {
-        ua_status mst = ua_rf_check_memory(n, d, k, o.features, o.lambda > 0, o.max_memory);
+        ua_status mst = ua_rf_check_memory(n, d, k, o.features, o.lambda > 0, o.max_memory, 0);
         if (mst) return mst;
     }
     ua_rf *m;

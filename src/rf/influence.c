@@ -23,14 +23,15 @@ ua_status ua_rf_influence(const void *state, const double *X, const double *y, s
     const ua_rf *m = state;
     size_t M = m->m;
     if (m->k != 1)
-        return UA_ERR(UA_EUNSUPPORTED, "influence: the model has %zu outputs (one is needed)", m->k);
+        return UA_ERR(UA_EUNSUPPORTED, "the model has %zu outputs (one is needed)", m->k);
     if (d != m->d || n != m->n_train)
-        return UA_ERR(UA_EINVAL, "influence: the data has %zu rows of %zu inputs, the model was "
-                      "fitted on %zu rows of %zu", n, d, m->n_train, m->d);
+        return UA_ERR(UA_EINVAL, "the data has %zu row%s of %zu input%s, the model was "
+                      "fitted on %zu row%s of %zu", n, n == 1 ? "" : "s", d, d == 1 ? "" : "s",
+                      m->n_train, m->n_train == 1 ? "" : "s", m->d);
     double need = ((double)(n + 1) * (double)M + (double)M * (double)M) * 8.0;
     double limit = 0.5 * ua_phys_memory();
     if (limit > 0 && need > limit)
-        return UA_ERR(UA_EINVAL, "influence: the features and Gram matrix need %.3g GiB, more than "
+        return UA_ERR(UA_EINVAL, "the features and Gram matrix need %.3g GiB, more than "
                       "half the memory", need / 1073741824.0);
     double *z = malloc((n + 1) * d * sizeof *z), *H = malloc((n + 1) * M * sizeof *H);
     double *S = malloc(M * sizeof *S), *A = malloc(M * M * sizeof *A);
@@ -54,7 +55,7 @@ ua_status ua_rf_influence(const void *state, const double *X, const double *y, s
         cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)M, 1.0, H, (int)M, r, 1, 0.0, g, 1);
         for (size_t j = 0; j < M; j++) ng += (g[j] - m->lambda * m->c[j]) * (g[j] - m->lambda * m->c[j]);
         if (!(sqrt(ng) <= 1e-6 * sqrt(nb) + 1e-300))
-            st = UA_ERR(UA_EINVAL, "influence: these %zu rows are not the ones the model was fitted "
+            st = UA_ERR(UA_EINVAL, "these %zu rows are not the ones the model was fitted "
                         "on (its normal equations miss by %.3g relative); give the training rows in "
                         "their order", n, sqrt(ng / (nb > 0 ? nb : 1)));
     }
@@ -64,7 +65,7 @@ ua_status ua_rf_influence(const void *state, const double *X, const double *y, s
         for (size_t j = 0; j < M; j++) A[j * M + j] += m->lambda;
         lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', (lapack_int)M, A, (lapack_int)M);
         if (info)
-            st = UA_ERR(UA_EDOMAIN, "influence: H^T H + lambda I is not positive definite (LAPACK "
+            st = UA_ERR(UA_EDOMAIN, "H^T H + lambda I is not positive definite (LAPACK "
                         "info %d)", (int)info);
     }
     if (!st) {

@@ -39,11 +39,13 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
 ua_status ua_rf_solve_fixed_dist(const ua_rf *m, const double *z, const double *y, size_t n,
                                  double lambda, double *c);
 
-/* UA_EINVAL (the message names the sizes, --features and --samples) when a fit of n rows (d
- * inputs, k outputs) with m features needs more than max_memory bytes (0: 80% of the physical
- * memory); the estimate is ua_rf_fit's (uniapprox/rf.h). Allocates nothing. (fit.c) */
+/* UA_EINVAL when a fit of n rows (d inputs, k outputs) with m features needs more than
+ * max_memory bytes (0: 80% of the physical memory); the estimate is ua_rf_fit's (uniapprox/rf.h).
+ * The message names the sizes and what would help: drawn != 0 (rows drawn from a formula or a
+ * function) fewer --features or --samples; drawn == 0 (the user's rows, where --samples does
+ * nothing) fewer --features or --out-of-core. Allocates nothing. (fit.c) */
 ua_status ua_rf_check_memory(size_t n, size_t d, size_t k, size_t m, int fixed_lambda,
-                             double max_memory);
+                             double max_memory, int drawn);
 
 /* The normal equations of the output layer over the blocks blocks[0 .. nb) of src (in that order),
  * target column ycol, standardised by the model's scalers when m->standardize: G (m, m) :=

@@ -119,7 +119,7 @@ ua_status ua_rf_family_fit(const ua_problem *p, const ua_options *o, const ua_fi
     ua_problem_kind kind = ua_problem_kind_of(p);
     if (kind == UA_PROBLEM_FORMULA || kind == UA_PROBLEM_FUNCTION) {
         s = ua_rf_check_memory(samples, ua_problem_dim(p), 1, opt.features, opt.lambda > 0,
-                               opt.max_memory);
+                               opt.max_memory, 1);
         if (s) return s;
     }
     ua_learn_data t;

@@ -223,8 +223,9 @@ static ua_status check_args(const ua_reference *ref, size_t d, const double *lo,
         return UA_ERR(UA_EINVAL, "the reference needs exactly one of a target and a function");
     if (ref->target) {
         if (ua_target_dim(ref->target) != d)
-            return UA_ERR(UA_EINVAL, "the target has %zu variables, the box %zu dimensions",
-                          ua_target_dim(ref->target), d);
+            return UA_ERR(UA_EINVAL, "the target has %zu variable%s, the box %zu dimension%s",
+                          ua_target_dim(ref->target), ua_target_dim(ref->target) == 1 ? "" : "s",
+                          d, d == 1 ? "" : "s");
         if (opt->prec < 53 || opt->prec > MPFR_PREC_MAX)
             return UA_ERR(UA_EINVAL, "prec must be >= 53 bits, got %ld", opt->prec);
     }
