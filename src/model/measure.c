@@ -131,8 +131,9 @@ static ua_status measure_box(ua_model *m, const ua_problem *p, const ua_measure_
     size_t d = ua_problem_dim(p), din, dout;
     ua_model_dims(m, &din, &dout);
     if (din != d || dout != 1)
-        return UA_ERR(UA_EINVAL, "the model takes %zu inputs and gives %zu outputs; the problem "
-                      "has %zu variables and one value", din, dout, d);
+        return UA_ERR(UA_EINVAL, "the model takes %zu input%s and gives %zu output%s; the problem "
+                      "has %zu variable%s and one value", din, din == 1 ? "" : "s", dout,
+                      dout == 1 ? "" : "s", d, d == 1 ? "" : "s");
     ua_verify_box_options vo;
     ua_verify_box_options_default(&vo, d);
     if (d == 1) vo.grid_points = o->check_points;
@@ -241,8 +242,9 @@ static ua_status measure_samples(ua_model *m, const ua_problem *p, ua_measuremen
     ua_model_dims(m, &din, &dout);
     size_t d = ua_problem_dim(p), k = ua_problem_outputs(p);
     if (din != d || dout != k)
-        return UA_ERR(UA_EINVAL, "the model takes %zu inputs and gives %zu outputs; the samples "
-                      "have %zu inputs and %zu outputs", din, dout, d, k);
+        return UA_ERR(UA_EINVAL, "the model takes %zu input%s and gives %zu output%s; the samples "
+                      "have %zu input%s and %zu output%s", din, din == 1 ? "" : "s", dout,
+                      dout == 1 ? "" : "s", d, d == 1 ? "" : "s", k, k == 1 ? "" : "s");
     int classify = is_classifier(m);
     const char *what = classify ? "error_rate" : "rmse";
     const double *x, *y;
