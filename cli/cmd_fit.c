@@ -143,7 +143,7 @@ static int unknown_option(void *vctx, const char *name, size_t len, const char *
 static const char *accepts_text(const ua_family_info *f, char *buf, size_t len)
 {
     static const char *const kinds[] = { "formulas", "functions", "samples", "sequences",
-                                           "graphs" };
+                                           "graphs", "PDE problem files" };
     buf[0] = '\0';
     if (f->accepts != UA_ACCEPTS(UA_PROBLEM_SEQUENCES) && f->accepts != UA_ACCEPTS(UA_PROBLEM_GRAPHS)) {
         if (f->max_dim == f->min_dim) snprintf(buf, len, "%zu-D: ", f->min_dim);
@@ -151,7 +151,7 @@ static const char *accepts_text(const ua_family_info *f, char *buf, size_t len)
         else snprintf(buf, len, "any dimension: ");
     }
     int first = 1;
-    for (int k = 0; k < 5; k++)
+    for (int k = 0; k < (int)(sizeof kinds / sizeof *kinds); k++)
         if (f->accepts & UA_ACCEPTS(k)) {
             size_t used = strlen(buf);
             snprintf(buf + used, len - used, "%s%s", first ? "" : ", ", kinds[k]);

@@ -20,8 +20,9 @@ static const char help[] =
     "Without an argument, all three. A family's options with their defaults and ranges:\n"
     "uniapprox fit --family F --help.\n";
 
+/* indexed by ua_problem_kind (uniapprox/problem.h) */
 static const char *const kinds[] = { "formulas", "functions", "samples", "sequences",
-                                       "graphs" };
+                                       "graphs", "PDE problem files" };
 
 /* "1-D", "1- to 3-D", "any dimension" and the kinds a family takes, into buf. */
 static const char *takes(const ua_family_info *f, char *buf, size_t len)
@@ -35,7 +36,7 @@ static const char *takes(const ua_family_info *f, char *buf, size_t len)
         else used = (size_t)snprintf(buf, len, "any dimension: ");
     }
     int first = 1;
-    for (int k = 0; k < 5 && used < len; k++)
+    for (int k = 0; k < (int)(sizeof kinds / sizeof *kinds) && used < len; k++)
         if (f->accepts & UA_ACCEPTS(k)) {
             used += (size_t)snprintf(buf + used, len - used, "%s%s", first ? "" : ", ", kinds[k]);
             first = 0;

@@ -31,7 +31,10 @@ static const char help[] =
     "numbers); with --prove a proven bound (or why there is none); the fit options; the training\n"
     "curve of a learner (from its --log file); and for n-D models a slice through the box's\n"
     "centre along each variable and a heat map of the error over the first two variables. A model\n"
-    "of samples has no reference: its page shows the errors measured when it was fitted.\n"
+    "of samples has no reference: its page shows the errors measured when it was fitted. A PDE\n"
+    "model's page shows its problem and the errors measured when it was fitted against the\n"
+    "solution (relative L2, max and rms abs error; no relative or ULP error, meaningless where\n"
+    "u = 0), and plots of the absolute error when the solution is an exact expression.\n"
     "\n"
     "options:\n"
     "  -o, --output FILE  the page to write (required; atomically; - for standard output)\n"
@@ -53,6 +56,8 @@ typedef struct {
     double *nat; /* the model's natural points (nnat, d) */
     size_t nnat;
     int log_grid;
+    int abs_only; /* only the absolute error (a PDE's solution is 0 on the boundary: a relative
+                     or ULP error there means nothing) */
 } rctx;
 
 static ua_status approx_fn(void *ctx, const double *x, size_t n, double *y)
@@ -234,7 +239,7 @@ static int error_plots(FILE *f, const rctx *c, const char *id, size_t ax, size_t
     }
     static const char *const kinds[3] = { "abs", "rel", "ulp" };
     static const char *const labels[3] = { "|p - f|", "|p - f| / |f|", "|p - f| / ulp64(f)" };
-    for (int k = 0; !rc && k < 3; k++) {
+    for (int k = 0; !rc && k < (c->abs_only ? 1 : 3); k++) {
         double a, b;
         ua_svg_range(es[k], nb, 1, &a, &b);
         if (!(a <= b)) a = 1e-17, b = 1e-16; /* exact everywhere: an empty but valid axis */
@@ -257,10 +262,10 @@ static int error_plots(FILE *f, const rctx *c, const char *id, size_t ax, size_t
         char cap[512];
         snprintf(cap, sizeof cap, "Measured against the reference (%s) by the engine "
                  "(ua_verify_box), %zu points per bin plus the model's natural points: each dot "
-                 "is the largest error in its bin, where it occurs; bins with no error above 0, "
-                 "or an infinite one (an error in ULPs where f is 0), are left out. A sampled "
-                 "maximum, not a bound.", ua_problem_reference(c->p),
-                 cell_points(d));
+                 "is the largest error in its bin, where it occurs; bins with no error above 0%s "
+                 "are left out. A sampled maximum, not a bound.", ua_problem_reference(c->p),
+                 cell_points(d), c->abs_only ? "" : ", or an infinite one (an error in ULPs "
+                 "where f is 0),");
         p_close(f, cap);
     }
     for (int k = 0; k < 3; k++) {
@@ -401,8 +406,53 @@ static int training_curve(FILE *f, const char *path)
     return drawn;
 }
 
+/* The formula expr in the model's variables (its "vars" metadata) on the model's box (d > 0)
+ * into *out; *dim the expression's variables (0 when it does not parse). UA_EINVAL when they
+ * are not the model's d. */
+static ua_status formula_on_box(const ua_model *m, const char *expr, ua_problem **out,
+                                size_t *dim)
+{
+    size_t d;
+    const double *lo, *hi;
+    ua_model_box(m, &d, &lo, &hi);
+    *out = NULL;
+    *dim = 0;
+    const char *vars = ua_model_meta(m, "vars");
+    char buf[1024];
+    const char *names[UA_PROBLEM_MAX_DIM];
+    size_t n = 0;
+    if (vars && d > 1) {
+        snprintf(buf, sizeof buf, "%s", vars);
+        for (char *t = strtok(buf, ","); t && n < UA_PROBLEM_MAX_DIM; t = strtok(NULL, ","))
+            names[n++] = t;
+    }
+    ua_target *t;
+    ua_status s = ua_target_parse(expr, n ? names : NULL, n, &t);
+    if (s) return s;
+    *dim = ua_target_dim(t);
+    if (*dim != d) s = UA_EINVAL;
+    else s = ua_problem_formula(t, lo, hi, out); /* the problem keeps its own copy */
+    ua_target_free(t);
+    return s;
+}
+
+/* A PDE model's exact solution (its metadata "solution": "exact: EXPR") as a formula problem on
+ * its box, for the plots; NULL (no error) when the solution is a reference computed when it was
+ * fitted ("reference: NAME"), which the page cannot evaluate again. */
+static ua_problem *pde_solution(const ua_model *m)
+{
+    const char *sol = ua_model_meta(m, "solution");
+    size_t d, dim;
+    const double *lo, *hi;
+    ua_model_box(m, &d, &lo, &hi);
+    ua_problem *p = NULL;
+    if (!sol || strncmp(sol, "exact: ", 7) || !d || formula_on_box(m, sol + 7, &p, &dim))
+        ua_clear_error();
+    return p;
+}
+
 /* The problem to measure m on: --against EXPR on the model's box, or the one it records. NULL
- * (and no error) for a model of samples; *rc an exit code on failure. */
+ * (and no error) for a model of samples or a PDE; *rc an exit code on failure. */
 static ua_problem *problem_of(const ua_model *m, const char *against, int *rc)
 {
     *rc = 0;
@@ -416,28 +466,13 @@ static ua_problem *problem_of(const ua_model *m, const char *against, int *rc)
             *rc = ua_cli_usage("report", "the model has no domain to measure --against on");
             return NULL;
         }
-        const char *vars = ua_model_meta(m, "vars");
-        char buf[1024];
-        const char *names[UA_PROBLEM_MAX_DIM];
-        size_t n = 0;
-        if (vars && d > 1) {
-            snprintf(buf, sizeof buf, "%s", vars);
-            for (char *t = strtok(buf, ","); t && n < UA_PROBLEM_MAX_DIM; t = strtok(NULL, ","))
-                names[n++] = t;
-        }
-        ua_target *t;
-        s = ua_target_parse(against, n ? names : NULL, n, &t);
-        if (!s && ua_target_dim(t) != d) {
+        size_t dim;
+        s = formula_on_box(m, against, &p, &dim);
+        if (s && dim && dim != d) {
+            ua_clear_error();
             *rc = ua_cli_usage("report", "--against '%s' has %zu variables; the model %zu",
-                               against, ua_target_dim(t), d);
-            ua_target_free(t);
-            return NULL;
-        }
-        if (!s) {
-            s = ua_problem_formula(t, lo, hi, &p); /* the problem keeps its own copy */
-            ua_target_free(t);
-        }
-        if (s) *rc = ua_cli_fail("report", s);
+                               against, dim, d);
+        } else if (s) *rc = ua_cli_fail("report", s);
         return p;
     }
     s = ua_model_problem(m, &p);
@@ -450,7 +485,9 @@ static ua_problem *problem_of(const ua_model *m, const char *against, int *rc)
     return s ? NULL : p;
 }
 
-/* The measurement as recorded in m's metadata (a model of samples: what fit measured). */
+/* The measurement as recorded in m's metadata (a model of samples: what fit measured; a PDE
+ * model: its errors against the solution, measured when it was fitted, with no pointwise
+ * relative or ULP error, meaningless where the solution is 0). */
 static cJSON *recorded_measurement(const ua_model *m)
 {
     cJSON *o = cJSON_CreateObject();
@@ -458,10 +495,19 @@ static cJSON *recorded_measurement(const ua_model *m)
                                          "test_error_rate", "train_accuracy", "test_accuracy",
                                          "val_rmse", "val_accuracy", "loo_rmse",
                                          "estimated_err" };
+    static const char *const pde_keys[] = { "rel_l2_err", "grid_max_abs_err", "grid_points",
+                                             "check_points", "max_abs_err", "rms_err", "scale",
+                                             "residual_rms" };
+    int pde = ua_model_kind(m) == UA_PROBLEM_PDE;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const char *v = ua_model_meta(m, keys[i]);
         double x;
         if (v && !ua_cli_double(v, &x)) cJSON_AddNumberToObject(o, keys[i], x);
+    }
+    for (size_t i = 0; pde && i < sizeof pde_keys / sizeof pde_keys[0]; i++) {
+        const char *v = ua_model_meta(m, pde_keys[i]);
+        double x;
+        if (v && !ua_cli_double(v, &x)) cJSON_AddNumberToObject(o, pde_keys[i], x);
     }
     const char *verdict = ua_model_meta(m, "verdict");
     if (verdict) {
@@ -519,16 +565,18 @@ static void proof_section(FILE *f, const ua_model *m, const ua_proof *pf)
     }
 }
 
-/* The plots (SVG in HTML) of m against p into f: 1-D, the values and the three error curves;
- * n-D, the heat map and the slices. Returns 0 or an exit code. */
-static int plots_section(FILE *f, const ua_model *m, const ua_problem *p, long prec, size_t bins)
+/* The plots (SVG in HTML) of m against p into f: 1-D, the values and the three error curves
+ * (abs_only: the absolute one only); n-D, the heat map and the slices. Returns 0 or an exit
+ * code. */
+static int plots_section(FILE *f, const ua_model *m, const ua_problem *p, long prec, size_t bins,
+                         int abs_only)
 {
     size_t din, dout, d;
     ua_model_dims(m, &din, &dout);
     const double *lo, *hi;
     ua_model_box(m, &d, &lo, &hi);
     int rc = 0;
-    rctx c = { m, p, prec, NULL, 0, 0 };
+    rctx c = { m, p, prec, NULL, 0, 0, abs_only };
     /* the cells' Sobol points exist up to 64 dimensions (uniapprox/verify.h) */
     if (p && dout == 1 && din == ua_problem_dim(p) && d == din && d <= 64) {
         if (ua_model_natural_points(m, &c.nat, &c.nnat, &c.log_grid)) {
@@ -600,9 +648,10 @@ static int plots_section(FILE *f, const ua_model *m, const ua_problem *p, long p
 
 /* The page: every section in order. Returns 0 or an exit code. */
 static int write_page(FILE *f, const char *path, ua_model *m, const ua_problem *p,
-                      const cJSON *meas, const ua_measure_options *mo, const char *plots,
-                      const char *log_path, const ua_proof *pf)
+                      const ua_problem *sol, const cJSON *meas, const ua_measure_options *mo,
+                      const char *plots, const char *log_path, const ua_proof *pf)
 {
+    int pde = !p && ua_model_kind(m) == UA_PROBLEM_PDE;
     char title[512];
     const char *target = ua_model_target(m);
     snprintf(title, sizeof title, "uniapprox report: %.300s (%s)",
@@ -627,14 +676,28 @@ static int write_page(FILE *f, const char *path, ua_model *m, const ua_problem *
     fputs("</td></tr>\n<tr><th>target</th><td id=\"ua-target\"><code>", f);
     ua_problem_kind kind_t = ua_model_kind(m);
     ua_report_text(f, *target ? target : p ? ua_problem_describe(p)
+                      : pde ? "(a PDE's solution u)"
                       : kind_t == UA_PROBLEM_GRAPHS ? "(graphs: the training set's targets)"
                       : kind_t == UA_PROBLEM_SEQUENCES ? "(sequences: the training set's targets)"
                       : "(samples)");
     fputs("</code></td></tr>\n", f);
+    /* a PDE model: the problem it solves, as its metadata records it */
+    static const char *const pde_rows[][2] = {
+        { "equation", "equation (residual = 0)" }, { "solution", "solution measured against" },
+        { "constraints", "boundary and initial conditions" },
+        { "output_transform", "output transform" } };
+    for (size_t i = 0; pde && i < sizeof pde_rows / sizeof pde_rows[0]; i++) {
+        const char *v = ua_model_meta(m, pde_rows[i][0]);
+        if (!v) continue;
+        fprintf(f, "<tr><th>%s</th><td id=\"ua-pde-%s\"><code>", pde_rows[i][1], pde_rows[i][0]);
+        ua_report_text(f, v);
+        fputs("</code></td></tr>\n", f);
+    }
     if (d) {
+        const ua_problem *vp = p ? p : sol;
         fputs("<tr><th>domain</th><td id=\"ua-domain\">", f);
         for (size_t i = 0; i < d; i++) {
-            if (p) fprintf(f, "%s%s in ", i ? ", " : "", ua_problem_var(p, i));
+            if (vp) fprintf(f, "%s%s in ", i ? ", " : "", ua_problem_var(vp, i));
             else if (i) fputs(", ", f);
             fprintf(f, "[%.17g, %.17g]", lo[i], hi[i]);
         }
@@ -651,6 +714,13 @@ static int write_page(FILE *f, const char *path, ua_model *m, const ua_problem *
                  "bound.", ua_problem_reference(p),
                  ua_problem_target(p) ? (mo->prec == 128 ? " at 128 bits" : " at the given "
                                          "precision") : "", d > 1 ? "box" : "domain");
+    else if (pde)
+        snprintf(src, sizeof src, "Measured when the model was fitted (its metadata) against the "
+                 "PDE's solution (above) on a uniform grid of its box: the relative L2 error "
+                 "||p - u||_2 / ||u||_2 and the max abs error over the grid, and the engine's "
+                 "max and rms abs error; sampled, not bounds. No pointwise relative or ULP "
+                 "error: u is 0 on parts of the boundary, where they mean nothing. uniapprox "
+                 "check MODEL --pde FILE measures it again.");
     else
         snprintf(src, sizeof src, "A model of %s has no reference: these are the errors "
                  "measured when it was fitted (its metadata); uniapprox check MODEL %s measures "
@@ -743,6 +813,8 @@ int cmd_report(int argc, char **argv)
         ua_model_free(m);
         return rc;
     }
+    /* a PDE model: plots of the absolute error against its exact solution, when it has one */
+    ua_problem *sol = !p && ua_model_kind(m) == UA_PROBLEM_PDE ? pde_solution(m) : NULL;
     /* the plots first, on one thread (thousands of cells of a few points each: waking a team
      * of threads for every cell cost 80% of the time on a loaded machine, and idle threads left
      * by the measurement spin), then the measurement on every thread */
@@ -758,7 +830,13 @@ int cmd_report(int argc, char **argv)
     int threads = omp_get_max_threads();
     omp_set_num_threads(1);
 #endif
-    if (p) rc = plots_section(pf, m, p, mo.prec, bins);
+    if (p) rc = plots_section(pf, m, p, mo.prec, bins, 0);
+    else if (sol) rc = plots_section(pf, m, sol, mo.prec, bins, 1);
+    else if (ua_model_kind(m) == UA_PROBLEM_PDE)
+        fputs("<h2 id=\"plots\">The approximation and its error</h2>\n<p class=\"note\">No "
+              "plots of the error: the PDE's solution is a reference computed when the model was "
+              "fitted (no expression to evaluate here); the table above shows the errors "
+              "measured against it then.</p>\n", pf);
     else fputs("<h2 id=\"plots\">The approximation and its error</h2>\n<p class=\"note\">No "
                "plots of the error: the model has no reference to measure against (a model of "
                "samples or sequences).</p>\n", pf);
@@ -794,7 +872,7 @@ int cmd_report(int argc, char **argv)
     ua_atomic out;
     if (rc) {
     } else if (!strcmp(output, "-")) { /* standard output, as export -o - */
-        rc = write_page(stdout, path, m, p, meas, &mo, plots, log_path, prove ? &proof : NULL);
+        rc = write_page(stdout, path, m, p, sol, meas, &mo, plots, log_path, prove ? &proof : NULL);
         if (!rc && fflush(stdout)) {
             ua_cli_stdout_reported();
             rc = ua_cli_error("report", UA_EXIT_OUTPUT, "cannot write to standard output: %s",
@@ -803,13 +881,14 @@ int cmd_report(int argc, char **argv)
     } else if ((s = ua_atomic_open(&out, output))) {
         rc = ua_cli_fail_output("report", s);
     } else {
-        rc = write_page(out.f, path, m, p, meas, &mo, plots, log_path, prove ? &proof : NULL);
+        rc = write_page(out.f, path, m, p, sol, meas, &mo, plots, log_path, prove ? &proof : NULL);
         if (rc) ua_atomic_abort(&out);
         else if ((s = ua_atomic_commit(&out))) rc = ua_cli_fail_output("report", s);
         else fprintf(stderr, "uniapprox report: wrote %s\n", output);
     }
     free(plots);
     cJSON_Delete(meas);
+    ua_problem_free(sol);
     ua_problem_free(p);
     ua_model_free(m);
     return rc;

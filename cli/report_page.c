@@ -92,6 +92,11 @@ void ua_report_errors_table(FILE *f, const cJSON *meas, const char *source)
     num_row(f, meas, "nonfinite_reference_points", "points skipped (reference not finite)",
             NULL, 1);
     num_row(f, meas, "scale", "scale max|f|", NULL, 0);
+    num_row(f, meas, "rel_l2_err", "relative L2 error ||p - u||_2 / ||u||_2 (grid)", NULL, 0);
+    num_row(f, meas, "grid_max_abs_err", "max abs error (grid)", NULL, 0);
+    num_row(f, meas, "grid_points", "grid points", NULL, 1);
+    num_row(f, meas, "check_points", "points measured (engine)", NULL, 1);
+    num_row(f, meas, "residual_rms", "rms of the PDE residual (training points)", NULL, 0);
     num_row(f, meas, "max_abs_err", "max abs error", "max_abs_err_x", 0);
     num_row(f, meas, "max_rel_err", "max rel error", "max_rel_err_x", 0);
     num_row(f, meas, "max_rel_scale_err", "max error / scale", NULL, 0);
@@ -230,13 +235,23 @@ void ua_report_describe_table(FILE *f, const cJSON *desc)
     fputs("</table>\n", f);
 }
 
+/* A pointwise relative or ULP error, which an older PDE model file may still hold: meaningless
+ * where the solution is 0 (on the boundary), so never shown for one. */
+static int pointwise_rel_key(const char *k)
+{
+    return !strncmp(k, "max_rel_err", 11) || !strncmp(k, "max_ulp", 7);
+}
+
 void ua_report_metadata(FILE *f, const ua_model *m)
 {
-    fputs("<details id=\"ua-metadata\"><summary>every metadata entry of the model file</summary>\n"
-          "<table>\n", f);
+    int pde = ua_model_kind(m) == UA_PROBLEM_PDE;
+    fprintf(f, "<details id=\"ua-metadata\"><summary>every metadata entry of the model file%s"
+            "</summary>\n<table>\n", pde ? " (but a pointwise relative or ULP error an older "
+            "file holds: meaningless where the solution is 0)" : "");
     for (size_t i = 0; i < ua_model_meta_count(m); i++) {
         const char *k, *v;
         ua_model_meta_at(m, i, &k, &v);
+        if (pde && pointwise_rel_key(k)) continue;
         fputs("<tr><th>", f);
         ua_report_text(f, k);
         fputs("</th><td>", f);

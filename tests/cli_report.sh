@@ -31,6 +31,32 @@ for m in sp nd mlp fn; do
     "$UA" info $m.st --json > $m.info.json
 done
 expect_exit 0 "report k (samples)" -- "$UA" report k.st -o k.html
+# a physics-informed network for Poisson's equation (a tiny fit): its solution is 0 on the
+# boundary, so the page shows the relative L2 error against it and no relative or ULP error
+expect_exit 0 "fit pde" -- "$UA" fit --family pde --pde "$TESTS_DIR/../examples/pde/poisson.json" \
+    --iterations 20 --lbfgs-maxiter 0 -o pde.st
+expect_exit 0 "report pde" -- "$UA" report pde.st -o pde.html
+"$UA" info pde.st --json > pde.info.json
+"$UA" info pde.st > pde.info.txt
+# an older PDE model file that still holds the meaningless pointwise figures: not shown either
+"$PY" - <<'PYEND'
+import json, struct
+d = open("pde.st", "rb").read()
+n, = struct.unpack("<Q", d[:8])
+h = json.loads(d[8:8 + n])
+h["__metadata__"].update({"max_rel_err": "3.77e12", "max_rel_err_x": "0,1", "max_ulp64": "1.87e28",
+                          "max_ulp64_x": "0,1", "max_ulp32": "3.5e19"})
+hb = json.dumps(h).encode()
+hb += b" " * (-len(hb) % 8)
+open("pde_old.st", "wb").write(struct.pack("<Q", len(hb)) + hb + d[8 + n:])
+PYEND
+expect_exit 0 "report an older pde model" -- "$UA" report pde_old.st -o pde_old.html
+"$UA" info pde_old.st --json > pde_old.info.json
+"$UA" info pde_old.st > pde_old.info.txt
+for f in pde.info.txt pde.info.json pde_old.info.txt pde_old.info.json pde_old.html; do
+    if grep -qi "max_ulp\|max_rel_err" $f; then fail "$f: a pointwise relative or ULP error"
+    else pass; fi
+done
 # the same proof as check --prove, when check has it
 if "$UA" check --help | grep -q -- --prove; then
     "$UA" check sp.st --points 20000 --prove --json > sp.prove.json 2>/dev/null
@@ -181,6 +207,41 @@ def proof(name, els, ref, prove_ref):
         want = prove_ref["proof"].get("bound")
         check(cells[0] == want, f"{name}: bound {cells[0]} on the page, {want} in check --prove")
 
+def pde(name, els, info):
+    """A PDE model: its problem, the relative L2 error of its metadata, the absolute error's
+    plots against the exact solution, and no relative or ULP error anywhere."""
+    md = info["metadata"]
+    check(not any(k.startswith("max_ulp") or k.startswith("max_rel_err") for k in md),
+          f"{name}: the metadata holds a pointwise relative or ULP error")
+    rows = {e["attrs"]["data-key"]: e for e in els if e["tag"] == "tr" and "data-key" in e["attrs"]}
+    cells = {c["attrs"]["data-key"]: float(c["attrs"]["data-value"]) for c in els
+             if c["tag"] == "td" and "num" in cls(c)}
+    check("rel_l2_err" in rows and "relative L2 error" in
+          "".join(e["text"] for e in els if e["parent"] is rows["rel_l2_err"]),
+          f"{name}: no relative L2 error line")
+    for k in ("rel_l2_err", "grid_max_abs_err", "max_abs_err", "rms_err"):
+        check(cells.get(k) == md.get(k),
+              f"{name}: {k} {cells.get(k)} vs the metadata's {md.get(k)}")
+    check(0 < md["rel_l2_err"] < 10, f"{name}: rel_l2_err {md['rel_l2_err']}")
+    check(not any("ulp" in k or k.startswith("max_rel") for k in cells),
+          f"{name}: a ULP or relative error on the page: {sorted(cells)}")
+    check(not any("ULP" in e["text"] for e in els if e["tag"] in ("th", "figcaption", "text")),
+          f"{name}: a ULP figure or caption")
+    ids = svg_ids(els)
+    for i in ("ua-heatmap", "ua-slice-0-error-abs", "ua-slice-1-error-abs"):
+        check(i in ids, f"{name}: no svg #{i}")
+    check(not [i for i in ids if i.endswith("-rel") or i.endswith("-ulp")],
+          f"{name}: relative or ULP plots {ids}")
+    # the heat map measures the model against the exact solution: its largest cell is the
+    # largest error the fit measured on its grid, within a factor of 3
+    hm = [float(e["attrs"]["data-v"]) for e in by_class(els, "ua-cell")]
+    check(hm and md["grid_max_abs_err"] / 3 <= max(hm) <= 3 * md["grid_max_abs_err"],
+          f"{name}: heat map max {max(hm) if hm else None} vs {md['grid_max_abs_err']}")
+    eq = [e for e in els if e["attrs"].get("id") == "ua-pde-equation"]
+    check(eq and "lap(u)" in "".join(c["text"] for c in els if c["parent"] is eq[0]),
+          f"{name}: the equation is not shown")
+    check(not any("has no reference" in e["text"] for e in els), f"{name}: 'has no reference'")
+
 def samples(name, els, info):
     md = info["metadata"]
     cells = {c["attrs"]["data-key"]: float(c["attrs"]["data-value"]) for c in els
@@ -213,6 +274,8 @@ if what == "static":
     check(any("the function, double" in e["text"] for e in fn if e["tag"] == "figcaption"),
           "fn: the error curves do not name the function as their reference")
     samples("k", load("k.html"), json.load(open("k.info.json")))
+    pde("pde", load("pde.html"), json.load(open("pde.info.json")))
+    pde("pde_old", load("pde_old.html"), json.load(open("pde_old.info.json")))
 elif what == "dumped":
     # the DOM as Chromium built it has the same plots as the file
     for m in sys.argv[2:]:
@@ -286,7 +349,7 @@ chrome() { "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --hide
 # A copy of each page with a script that writes the plots' boxes into the DOM after the load
 # (the page itself has no script; the copy only adds an element after the footer, below every
 # plot).
-for m in sp nd mlp k; do
+for m in sp nd mlp k pde; do
     sed 's#</body>#<script>addEventListener("load", function () { var r = [];\
 document.querySelectorAll("svg.ua-plot").forEach(function (s) { var b = s.getBoundingClientRect();\
 r.push({id: s.id, x: b.left + scrollX, y: b.top + scrollY, w: b.width, h: b.height}); });\
@@ -297,7 +360,7 @@ done
 # one run per page: the DOM after load (with the plots' boxes), the console, and for the pages
 # with plots a screenshot of a window taller than the page
 started=0
-for m in sp nd mlp k; do
+for m in sp nd mlp k pde; do
     shot=""
     [ $m != k ] && shot="--screenshot=$WORK/$m.png"
     [ -n "$CHROME" ] && chrome --window-size=1200,6000 --enable-logging=stderr --v=0 \
@@ -311,14 +374,14 @@ for m in sp nd mlp k; do
         exit 77
     fi
 done
-for m in sp nd mlp k; do
+for m in sp nd mlp k pde; do
     # console messages (errors, warnings, a failed load) are logged as "CONSOLE" lines
     if [ ! -s $m.dom.html ]; then fail "$m: Chromium did not load the page"
     elif grep -q "CONSOLE" $m.log.txt; then
         fail "$m: console messages in Chromium"; grep CONSOLE $m.log.txt | head -5 >&2
     else pass; fi
 done
-if "$PY" dom.py dumped sp nd mlp k; then pass; else fail "Chromium's DOM (see above)"; fi
+if "$PY" dom.py dumped sp nd mlp k pde; then pass; else fail "Chromium's DOM (see above)"; fi
 
 # Every plot is drawn: coloured pixels inside each plot's frame in a screenshot of the page
 # (lines: at least 150; the heat map: at least half its area). The PNG is decoded here with
@@ -404,7 +467,7 @@ for b in boxes:
 print(f"shot.py {name}: {len(boxes)} plots, {fails} blank")
 sys.exit(1 if fails or not boxes else 0)
 EOF
-for m in sp nd mlp; do
+for m in sp nd mlp pde; do
     if [ -s $m.png ] && "$PY" shot.py $m $m.png $m.dom.html; then pass; else
         fail "$m: the screenshot does not show every plot"; fi
 done

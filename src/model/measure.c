@@ -104,8 +104,14 @@ static ua_status store_box_errors(ua_model *m, const ua_measurement *r, long pre
         { "max_ulp32", e->max_ulp32, e->x_max_ulp32 },
         { "tol_ratio", e->tol_ratio, e->x_tol_ratio },
     };
+    /* A PDE's solution is typically 0 on the boundary: a pointwise relative error or ULP count
+     * there is meaningless (1e12, 1e28), so none is stored; the family stores the field's
+     * measures (relative L2 over a grid, docs/pde.md). */
+    int pde = ua_problem_kind_of(p) == UA_PROBLEM_PDE;
     ua_status s = UA_OK;
     for (size_t i = 0; !s && i < sizeof rows / sizeof rows[0]; i++) {
+        if (pde && (!strcmp(rows[i].key, "max_rel_err") || !strncmp(rows[i].key, "max_ulp", 7)))
+            continue;
         s = set_number(m, rows[i].key, rows[i].v);
         if (!s && rows[i].x) {
             char key[64];
@@ -120,7 +126,7 @@ static ua_status store_box_errors(ua_model *m, const ua_measurement *r, long pre
         snprintf(buf, sizeof buf, "%ld", prec);
         s = ua_model_set_meta(m, "check_prec", buf);
     }
-    if (!s) s = store_rel_warning(m, r);
+    if (!s && !pde) s = store_rel_warning(m, r);
     return s;
 }
 
