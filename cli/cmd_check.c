@@ -30,7 +30,8 @@ static const char help[] =
     "  --points N       points of the measurement (default 100000; --check-points is an old\n"
     "                   name for it)\n"
     "  --prec BITS      MPFR precision of the reference (default 128)\n"
-    "  --tol T          exit 1 when the max error relative to the scale exceeds T\n"
+    "  --tol T          the verdict against T too: \"not resolved\" (exit 1) when the max error\n"
+    "                   relative to the scale exceeds T, with the figure\n"
     "  --data FILE ...  samples to measure a learner on (the options of uniapprox fit --help)\n"
     "  --prove          also prove a bound on max |model - f| over the whole domain, in ball\n"
     "                   arithmetic (Arb), beside the measured maximum: \"proven: max |model - f|\n"
@@ -120,8 +121,9 @@ static int pde_errors(const ua_model *m, const ua_problem *p, cJSON *o, ua_measu
     if (s) return ua_cli_fail("check", s);
     char buf[2048];
     ua_pde_errors_format(&e, ua_problem_describe(p), buf, sizeof buf);
-    if (e.box_differs) /* the warning is the first line; on stderr as well */
-        fprintf(stderr, "uniapprox check: %.*s\n", (int)(strchr(buf, '\n') - buf), buf);
+    for (const char *w = buf; !strncmp(w, "warning: ", 9) && strchr(w, '\n');
+         w = strchr(w, '\n') + 1) /* the warnings are the first lines; on stderr as well */
+        fprintf(stderr, "uniapprox check: %.*s\n", (int)(strchr(w, '\n') - w), w);
     if (o) {
         static const char *const drop[] = { "max_rel_err", "max_rel_err_x", "max_ulp64",
                                             "max_ulp64_x", "max_ulp32", "max_ulp32_x", "reference" };
@@ -132,11 +134,25 @@ static int pde_errors(const ua_model *m, const ua_problem *p, cJSON *o, ua_measu
         cJSON_AddNumberToObject(o, "grid_points", (double)e.npoints);
         cJSON_AddNumberToObject(o, "grid_max_abs_err", e.max_abs);
         cJSON_AddBoolToObject(o, "box_differs", e.box_differs);
+        cJSON_AddBoolToObject(o, "vars_differ", e.vars_differ);
         return 0;
     }
     fputs(buf, stdout);
     r->has_errors = 0; /* the engine's verdict follows, without its pointwise lines */
     return 0;
+}
+
+/* --tol T: the verdict (printed and in JSON) is also the measurement against T, max error /
+ * scale <= T; a model's own "not resolved" stays. The figure against T into why (len bytes).
+ * Returns 1 when T is not met. */
+static int tol_verdict(ua_model *m, ua_measurement *r, double told, char *why, size_t len)
+{
+    double e = r->has_errors ? r->err.max_rel_scale : NAN;
+    int met = e <= told;
+    snprintf(why, len, "max error / scale %.3e %s --tol %.3e", e, met ? "<=" : "exceeds", told);
+    if (!met) r->resolved = 0;
+    (void)ua_model_set_meta(m, "verdict", r->resolved ? "resolved" : "not resolved");
+    return !met;
 }
 
 /* --prove: a proof of max |m - f| for the formula problem p (uniapprox/prove.h); a problem of
@@ -290,6 +306,8 @@ int cmd_check(int argc, char **argv)
         ua_model_free(m);
         return ua_cli_fail("check", s);
     }
+    char tol_why[160] = "";
+    int tol_failed = tol ? tol_verdict(m, &r, told, tol_why, sizeof tol_why) : 0;
     ua_proof pf;
     int proof_rc = prove ? prove_model(m, p, &pf) : 0;
     if (proof_rc) {
@@ -326,6 +344,10 @@ int cmd_check(int argc, char **argv)
             if (t) cJSON_AddItemToObject(o, "rmse", t);
         }
         if (prove) proof_json(o, &pf, &r);
+        if (tol) {
+            cJSON_AddNumberToObject(o, "tol", told);
+            cJSON_AddStringToObject(o, "tol_check", tol_why);
+        }
         (void)ua_cli_learn_metrics(NULL, o, "check", m, p, "data", NULL);
         ua_cli_print_json(o);
     } else {
@@ -339,11 +361,12 @@ int cmd_check(int argc, char **argv)
             return rc;
         }
         ua_cli_measurement_text(stdout, m, p, &shown, 0);
+        if (tol) printf("  against --tol        %s\n", tol_why);
         (void)ua_cli_learn_metrics(stdout, NULL, "check", m, p, "data", NULL);
         if (prove) proof_text(m, &pf, &r);
     }
     int fail = !r.resolved || (prove && !pf.proven);
-    if (tol && !(r.has_errors && r.err.max_rel_scale <= told)) {
+    if (tol_failed) {
         ua_cli_error("check", UA_EXIT_FAIL, "max error / scale %.3e exceeds --tol %.3e",
                      r.has_errors ? r.err.max_rel_scale : NAN, told);
         fail = 1;

@@ -254,7 +254,7 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
     cJSON *o = cJSON_Parse(desc);
     free(desc);
     if (!o) return ua_cli_fail("fit", UA_ENOMEM);
-    const char *fs = ua_model_meta(m, "fit_seconds"), *fr = ua_model_meta(m, "fit_resolved");
+    const char *fs = ua_model_meta(m, "fit_seconds");
     const char *choice = ua_model_meta(m, "family_choice");
     if (choice && json) cJSON_AddStringToObject(o, "family_choice", choice);
     else if (choice) { /* "family  chebnd (auto: a formula in 2 variables; ...)" */
@@ -263,10 +263,10 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
         cJSON_ReplaceItemInObjectCaseSensitive(o, "family", cJSON_CreateString(fam));
     }
     double secs = fs ? atof(fs) : NAN;
-    /* a family's "resolved" is its constructor's word, shown as fit_resolved; "resolved" is the
-     * verdict (the measurement) */
+    /* "resolved" is the verdict (the measurement); the constructor's own word (metadata
+     * fit_resolved) is not printed beside it, where "fit_resolved yes" read as a verdict next to
+     * "no tolerance asked": the verdict already counts its "not resolved", with fit_reason */
     cJSON_DeleteItemFromObjectCaseSensitive(o, "resolved");
-    cJSON_AddBoolToObject(o, "fit_resolved", fr && !strcmp(fr, "1"));
     cJSON_AddNumberToObject(o, "fit_seconds", round(secs * 1e6) / 1e6);
     if (output) cJSON_AddStringToObject(o, "saved", output);
     if (json) {
@@ -293,6 +293,9 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
             if (prc) return prc;
         }
         ua_cli_measurement_text(stdout, m, p, &shown, 1);
+        if (!shown.has_errors && r->has_errors && r->has_tol) /* the pde lines replaced them */
+            printf("  against --tol        max error / scale %.3e, tolerance %.3e: %.3g of it\n",
+                   r->err.max_rel_scale, r->tol_scale, r->err.tol_ratio);
         int mrc = ua_cli_learn_metrics(stdout, NULL, "fit", m, p, "train", cv);
         if (mrc) return mrc;
     }

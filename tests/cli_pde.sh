@@ -62,6 +62,48 @@ expect_exit 0 "fit --pde text (tiny)" -- "$UA" fit --pde "$EX/poisson.json" --hi
 expect_grep out.txt "constraints *hard" "the fit says the conditions are enforced by the transform"
 if grep -q "src/pde\|ULP" out.txt; then fail "no source path or ULP in the fit's report"; fi
 
+# --tol: the verdict printed (text and JSON) is the measurement against it, not "no tolerance
+# asked" beside an error on stderr; a quick model, its max error / scale read from check's JSON
+expect_exit 0 "fit a quick model" -- "$UA" fit --family pde --pde "$EX/poisson.json" --hidden 8 \
+    --num-domain 100 --iterations 20 --lbfgs-maxiter 0 -o quick.uam
+if grep -q "fit_resolved" out.txt; then fail "fit prints no fit_resolved beside the verdict"; fi
+expect_exit 0 "check quick --json" -- "$UA" check quick.uam --pde "$EX/poisson.json" --json
+mrs=$(json_num out.txt max_rel_scale_err)
+tlo=$(awk -v m="$mrs" 'BEGIN { printf "%.6e", m / 2 }')
+thi=$(awk -v m="$mrs" 'BEGIN { printf "%.6e", m * 2 }')
+expect_exit 1 "check --tol below the error" -- "$UA" check quick.uam --pde "$EX/poisson.json" \
+    --tol "$tlo"
+expect_grep out.txt "^verdict *not resolved" "the text verdict says not resolved under --tol"
+expect_grep out.txt "against --tol *max error / scale .* exceeds --tol" \
+    "the measured figure against --tol on stdout"
+if grep -q "no tolerance asked" out.txt; then fail "no 'no tolerance asked' when --tol is given"; fi
+expect_exit 1 "check --tol below the error --json" -- "$UA" check quick.uam --pde "$EX/poisson.json" \
+    --tol "$tlo" --json
+expect_grep out.txt '"resolved":[[:space:]]*false' "JSON resolved false under --tol"
+expect_grep out.txt '"verdict":[[:space:]]*"not resolved"' "JSON verdict not resolved under --tol"
+expect_grep out.txt '"tol_check":[[:space:]]*"max error / scale .* exceeds --tol' \
+    "JSON gives the figure against --tol"
+expect_exit 0 "check --tol above the error" -- "$UA" check quick.uam --pde "$EX/poisson.json" \
+    --tol "$thi" --json
+expect_grep out.txt '"resolved":[[:space:]]*true' "JSON resolved true when --tol is met"
+expect_grep out.txt '"verdict":[[:space:]]*"resolved"' "JSON verdict resolved when --tol is met"
+expect_exit 1 "fit --pde --tol below the error" -- "$UA" fit --family pde --pde "$EX/poisson.json" \
+    --hidden 8 --num-domain 100 --iterations 20 --lbfgs-maxiter 0 --tol "$tlo"
+expect_grep out.txt "^verdict *not resolved" "fit's verdict under --tol"
+expect_grep out.txt "against --tol *max error / scale" "fit prints the figure against --tol"
+# a model of (x, y) against a problem in (x, t): measured by position, with a warning naming both
+expect_exit 0 "check quick against burgers.json" -- "$UA" check quick.uam --pde "$EX/burgers.json" \
+    --points 2000
+expect_grep err.txt "variables are (x,y).*burgers.json's are (x,t)" \
+    "a warning naming both variable lists"
+
+# an exact solution that is not finite on the box is refused when the file is read, naming it
+printf '{"space":{"x":[0,1]},"equation":"u_xx+1","conditions":[{"type":"dirichlet","value":0}],%s\n' \
+    '"exact":"log(x-2)"}' >badexact.json
+expect_exit 2 "an exact solution not finite" -- "$UA" fit --pde badexact.json
+expect_grep err.txt 'badexact.json: "exact": not finite at x = 0 ' \
+    "the message names the file, the field and the point"
+
 # malformed problem files and conflicting options: exit 2 with a message
 printf '{"space": {"x": [1, 0]}}' >bad1.json
 expect_exit 2 "a box with a > b" -- "$UA" fit --pde bad1.json

@@ -558,6 +558,64 @@ static void test_malformed(void **st)
     assert_int_equal(ua_pde_problem_read(tu_path("missing.json"), &p), UA_EINVAL);
 }
 
+/* An exact solution that is not finite on the box is refused when the file is read (before any
+ * training), naming the field and the point: log(x - 2) is NaN on all of [0, 1] (first at
+ * x = 0), 1 / (x - 0.5) infinite at the grid point x = 0.5, and in 2-D log(y) at y = 0. */
+static void test_exact_not_finite(void **st)
+{
+    (void)st;
+    static const char *const cases[][2] = {
+        { "{\"space\": {\"x\": [0, 1]}, \"equation\": \"u_xx+1\", \"conditions\": [{\"type\": "
+          "\"dirichlet\", \"value\": 0}], \"exact\": \"log(x-2)\"}", "at x = 0 " },
+        { "{\"space\": {\"x\": [0, 1]}, \"equation\": \"u_xx\", \"conditions\": [{\"type\": "
+          "\"dirichlet\", \"value\": 0}], \"exact\": \"1/(x-0.5)\"}", "at x = 0.5 " },
+        { "{\"space\": {\"x\": [0, 1], \"y\": [0, 2]}, \"equation\": \"u_xx\", \"conditions\": "
+          "[{\"type\": \"dirichlet\", \"value\": 0}], \"exact\": \"x+log(y)\"}",
+          "at x = 0, y = 0 " },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ua_problem *p = (ua_problem *)1;
+        ua_status s = ua_pde_problem_parse(cases[i][0], strlen(cases[i][0]), "bad.json", &p);
+        assert_int_equal(s, UA_EDOMAIN);
+        assert_null(p);
+        const char *msg = ua_last_error();
+        if (!strstr(msg, "bad.json: \"exact\": not finite") || !strstr(msg, cases[i][1]))
+            fail_msg("case %zu: message '%s' does not name the field and %s", i, msg, cases[i][1]);
+    }
+}
+
+/* A solution near DBL_MAX is measured: on [0, 1e308] the grid's points and the L2 sums stay
+ * finite (before: x = 1e308 j / (g - 1) overflowed, and sum u^2 did). A predict of u (1 + 1e-3)
+ * against u = x has relative L2 error exactly 1e-3 (up to rounding) and max error 1e-3 * 1e308
+ * at x = 1e308. */
+static ua_status scaled_predict(const void *ctx, const double *x, size_t n, double *u)
+{
+    (void)ctx;
+    for (size_t i = 0; i < n; i++) u[i] = x[i] * (1 + 1e-3);
+    return UA_OK;
+}
+
+static void test_huge_solution_measured(void **st)
+{
+    (void)st;
+    const char *text = "{\"space\": {\"x\": [0, 1e308]}, \"equation\": \"u_xx\", \"conditions\": "
+                       "[{\"type\": \"dirichlet\", \"value\": \"x\"}], \"exact\": \"x\"}";
+    ua_problem *p;
+    if (ua_pde_problem_parse(text, strlen(text), "big.json", &p)) fail_msg("%s", ua_last_error());
+    const ua_pde_spec *s = ua_problem_pde_spec(p);
+    ua_pde_errors e;
+    if (ua_pde_grid_errors(s, scaled_predict, NULL, 101, &e)) fail_msg("%s", ua_last_error());
+    assert_int_equal(e.npoints, 101);
+    assert_true(fabs(e.rel_l2 - 1e-3) <= 1e-12);
+    assert_true(fabs(e.max_abs - 1e305) <= 1e-10 * 1e305);
+    assert_true(e.x_max_abs[0] == 1e308);
+    assert_true(e.scale == 1e308);
+    /* rms of 1e-3 x over x = 1e308 j / 100, j = 0..100: 1e305 sqrt(sum j^2 / 100^2 / 101) */
+    double rms = 1e305 * sqrt(100.0 * 101 * 201 / 6 / 1e4 / 101);
+    assert_true(fabs(e.rms_abs - rms) <= 1e-12 * rms);
+    ua_problem_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -569,6 +627,8 @@ int main(void)
         cmocka_unit_test(test_transform_files),
         cmocka_unit_test(test_residual_of_exact),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_exact_not_finite),
+        cmocka_unit_test(test_huge_solution_measured),
         cmocka_unit_test(test_poisson_fit_export),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);

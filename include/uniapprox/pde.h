@@ -23,7 +23,9 @@ extern "C" {
  * file's name in messages and in ua_problem_describe (NULL: "problem").
  * Errors: UA_EFORMAT (not JSON, a missing or ill-typed field, an unknown field, a bad box or
  * condition: the message names the field), UA_EPARSE (an expression that does not parse: the
- * field and column), UA_EINVAL (a reference by name it cannot build), UA_ENOMEM. *out NULL on
+ * field and column), UA_EINVAL (a reference by name it cannot build), UA_EDOMAIN (the "exact"
+ * solution is NaN or infinite at a point of the check grid of ua_pde_model_errors, box corners
+ * included: the message names the point; found before any training), UA_ENOMEM. *out NULL on
  * failure.
  */
 ua_status ua_pde_problem_parse(const char *text, size_t len, const char *name, ua_problem **out);
@@ -58,6 +60,10 @@ typedef struct {
     double rms_abs;                    /* sqrt(mean (u_model - u)^2) */
     double scale;                      /* max |u| */
     int box_differs;                   /* the model's box is not the problem's */
+    int vars_differ;                   /* the model's variable names (its metadata "vars") are
+                                          not the problem's: measured all the same, the inputs
+                                          being positional, with a warning */
+    char model_vars[64], vars[64];     /* the names joined by ",": the model's, the problem's */
     double model_lo[UA_PDE_MAX_INPUTS], model_hi[UA_PDE_MAX_INPUTS]; /* the model's box */
     double lo[UA_PDE_MAX_INPUTS], hi[UA_PDE_MAX_INPUTS];             /* the problem's box */
     char solution[256];                /* what the solution is ("exact: ...", "reference: ...") */
@@ -67,8 +73,11 @@ typedef struct {
  * Measures the model m (one output, d inputs) against the solution of the PDE problem p on a
  * uniform grid of about npoints points of p's box (endpoints included; 0: the fit's default,
  * 10001 in 1-D, 40401 in 2-D, 68921 in 3-D and 4-D). The solution is p's exact expression or its
- * named reference (absolute accuracy docs/pde-reference.md). Errors: UA_EINVAL (p not a PDE
- * problem, m's inputs not p's), UA_EDOMAIN (the solution is not finite at a grid point),
+ * named reference (absolute accuracy docs/pde-reference.md). The L2 sums are scaled by the
+ * maxima, so every finite solution is measured (up to DBL_MAX). A model fitted on another box or
+ * with other variable names is measured all the same (inputs are positional) and flagged
+ * (box_differs, vars_differ). Errors: UA_EINVAL (p not a PDE problem, m's number of inputs not
+ * p's), UA_EDOMAIN (the solution is not finite at a grid point: the message names it),
  * UA_ENOMEM, the model's predict errors.
  */
 ua_status ua_pde_model_errors(const ua_model *m, const ua_problem *p, size_t npoints,
@@ -76,8 +85,9 @@ ua_status ua_pde_model_errors(const ua_model *m, const ua_problem *p, size_t npo
 
 /*
  * The errors as the CLI prints them (lines ending in '\n', each indented by two spaces after
- * the first), into buf (len bytes, NUL-terminated, cut when too short); name is the problem
- * file shown in the box warning. Returns the length the full text needs (as snprintf).
+ * the first; first a line "warning: ..." for each of box_differs and vars_differ), into buf
+ * (len bytes, NUL-terminated, cut when too short); name is the problem file shown in the
+ * warnings. Returns the length the full text needs (as snprintf).
  */
 size_t ua_pde_errors_format(const ua_pde_errors *e, const char *name, char *buf, size_t len);
 

@@ -32,8 +32,10 @@ ua_status ua_pde_grid(const ua_pde_spec *s, size_t npts, double **xout, size_t *
         for (size_t i = 0; i < d; i++) {
             size_t j = q % g;
             q /= g;
-            x[p * d + i] = j + 1 == g ? s->hi[i]
-                                      : s->lo[i] + (s->hi[i] - s->lo[i]) * (double)j / (double)(g - 1);
+            /* lo (1 - f) + hi f: finite for every finite box (hi - lo may overflow) */
+            double f = (double)j / (double)(g - 1);
+            x[p * d + i] = j + 1 == g ? s->hi[i] : j == 0 ? s->lo[i]
+                                                          : s->lo[i] * (1 - f) + s->hi[i] * f;
         }
     }
     *xout = x;
@@ -55,25 +57,42 @@ ua_status ua_pde_grid_errors(const ua_pde_spec *s, ua_pde_predict_fn f, const vo
     if (!st) st = ua_pde_solution((void *)s, x, n, v);
     double se = 0, sv = 0, mx = -1, um = 0;
     size_t at = 0;
-    for (size_t p = 0; !st && p < n; p++) {
+    for (size_t p = 0; !st && p < n; p++) { /* the maxima first: the sums are scaled by them */
         if (!isfinite(v[p])) {
-            st = UA_ERR(UA_EDOMAIN, "pde: the solution is not finite at a grid point");
+            char pt[200] = "";
+            for (size_t i = 0; i < d; i++) {
+                size_t used = strlen(pt);
+                snprintf(pt + used, sizeof pt - used, "%s%s = %.17g", i ? ", " : "", s->names[i],
+                         x[p * d + i]);
+            }
+            st = UA_ERR(UA_EDOMAIN, "pde: the solution (%s) is not finite at %s",
+                        s->reference_text, pt);
             break;
         }
         double err = fabs(u[p] - v[p]);
         if (isnan(err)) err = INFINITY; /* a model value that is not finite */
-        se += err * err;
-        sv += v[p] * v[p];
         if (err > mx) mx = err, at = p;
         if (fabs(v[p]) > um) um = fabs(v[p]);
+    }
+    /* sum (err / mx)^2 and sum (v / um)^2: no overflow for solutions near DBL_MAX (the squares
+     * of the raw values would be infinite) nor underflow for tiny ones */
+    for (size_t p = 0; !st && isfinite(mx) && mx > 0 && p < n; p++) {
+        double r = fabs(u[p] - v[p]) / mx;
+        se += r * r;
+    }
+    for (size_t p = 0; !st && um > 0 && p < n; p++) {
+        double r = v[p] / um;
+        sv += r * r;
     }
     if (!st) {
         e->d = d;
         e->npoints = n;
-        e->rel_l2 = sv > 0 ? sqrt(se / sv) : NAN;
+        /* ||u - v||_2 / ||v||_2 = (mx / um) sqrt(se / sv) */
+        e->rel_l2 = !(um > 0) ? NAN : !isfinite(mx) ? INFINITY : mx > 0 ? (mx / um) * sqrt(se / sv)
+                                                                        : 0;
         e->max_abs = mx;
         for (size_t i = 0; i < d; i++) e->x_max_abs[i] = x[at * d + i];
-        e->rms_abs = sqrt(se / (double)n);
+        e->rms_abs = !isfinite(mx) ? INFINITY : mx > 0 ? mx * sqrt(se / (double)n) : 0;
         e->scale = um;
         memcpy(e->lo, s->lo, d * sizeof *s->lo);
         memcpy(e->hi, s->hi, d * sizeof *s->hi);
@@ -104,6 +123,16 @@ ua_status ua_pde_model_errors(const ua_model *m, const ua_problem *p, size_t npo
                       "and 1 output", din, dout, s->d);
     ua_status st = ua_pde_grid_errors(s, model_predict, m, npoints, out);
     if (st) return st;
+    /* the names: a model's inputs are positional, so other names are measured with a warning */
+    for (size_t i = 0; i < s->d; i++) {
+        size_t used = strlen(out->vars);
+        snprintf(out->vars + used, sizeof out->vars - used, "%s%s", i ? "," : "", s->names[i]);
+    }
+    const char *mv = ua_model_meta(m, "vars");
+    if (mv) {
+        snprintf(out->model_vars, sizeof out->model_vars, "%s", mv);
+        out->vars_differ = strcmp(out->model_vars, out->vars) != 0;
+    }
     size_t d;
     const double *lo, *hi;
     ua_model_box(m, &d, &lo, &hi);
@@ -136,12 +165,18 @@ size_t ua_pde_errors_format(const ua_pde_errors *e, const char *name, char *buf,
         snprintf(at + used, sizeof at - used, "%s%.9g", i ? ", " : "", e->x_max_abs[i]);
     }
     strcat(at, ")");
-    char warn[600] = "";
+    char warn[1000] = "";
     if (e->box_differs) {
         box_text(b1, sizeof b1, e->model_lo, e->model_hi, e->d);
         box_text(b2, sizeof b2, e->lo, e->hi, e->d);
         snprintf(warn, sizeof warn, "warning: the model was fitted on the box %s, %s is on %s: "
                  "measured on the file's box\n", b1, name ? name : "the problem", b2);
+    }
+    if (e->vars_differ) {
+        size_t used = strlen(warn);
+        snprintf(warn + used, sizeof warn - used, "warning: the model's variables are (%s), "
+                 "%s's are (%s): measured by position, input i of the model taken as the "
+                 "problem's variable i\n", e->model_vars, name ? name : "the problem", e->vars);
     }
     char rel[120];
     if (e->rel_l2 == e->rel_l2) snprintf(rel, sizeof rel, "%.3e", e->rel_l2);

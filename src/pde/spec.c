@@ -537,6 +537,33 @@ static ua_status read_transform(ua_pde_spec *s, const cJSON *v, const char *who)
     return UA_OK;
 }
 
+/* The exact solution evaluated on the check grid (measure.c, endpoints and corners included)
+ * when the file is read: a solution that is NaN or infinite there is refused now, naming the
+ * point, rather than after the whole training (the measurement needs it finite everywhere). */
+static ua_status check_exact(const ua_pde_spec *s, const char *who)
+{
+    double *x, *u;
+    size_t n;
+    ua_status st = ua_pde_grid(s, ua_pde_grid_default(s->d), &x, &n);
+    if (st) return st;
+    u = malloc(n * sizeof *u);
+    if (!u) st = UA_ENOMEM_ERR(n * sizeof *u);
+    if (!st) st = ua_pde_solution((void *)s, x, n, u);
+    for (size_t p = 0; !st && p < n; p++) {
+        if (isfinite(u[p])) continue;
+        char at[200] = "";
+        for (size_t i = 0; i < s->d; i++) {
+            size_t used = strlen(at);
+            snprintf(at + used, sizeof at - used, "%s%s = %.17g", i ? ", " : "", s->names[i],
+                     x[p * s->d + i]);
+        }
+        st = UA_ERR(UA_EDOMAIN, "%s: \"exact\": not finite at %s (%g): the solution must be "
+                    "finite on the box", who, at, u[p]);
+    }
+    free(x), free(u);
+    return st;
+}
+
 static ua_status parse_root(ua_pde_spec *s, const cJSON *root, const char *who)
 {
     if (!cJSON_IsObject(root)) return UA_ERR(UA_EFORMAT, "%s: not a JSON object", who);
@@ -589,6 +616,7 @@ static ua_status parse_root(ua_pde_spec *s, const cJSON *root, const char *who)
         if ((st = parse_expr(s, exact, who, "exact", &s->exact))) return st;
         snprintf(s->reference_text, sizeof s->reference_text, "exact: %.200s",
                  ua_target_spec(s->exact));
+        if ((st = check_exact(s, who))) return st;
     } else if ((st = read_reference(s, ref, who))) return st;
     if ((st = read_transform(s, cJSON_GetObjectItemCaseSensitive(root, "output_transform"), who)))
         return st;

@@ -291,5 +291,8 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
         return st;
     }
     *state = net;
-    return resolved ? UA_OK : UA_ENOTRESOLVED;
+    if (!resolved) /* the reason the fit prints; the verdict is still the engine's measurement */
+        return UA_ERR(UA_ENOTRESOLVED, "max |u - u_ref| %.3e on the fit's grid exceeds --tol %.3g "
+                      "times max|u_ref| %.6g", max_abs, tol, umax);
+    return UA_OK;
 }
