@@ -124,6 +124,11 @@ void ua_cli_print_fields(FILE *f, const cJSON *obj, const cJSON *skip);
  * WHAT 'PATH': REASON" and returns UA_EXIT_OUTPUT. "-" (stdout) is always fine.
  */
 int ua_cli_check_writable(const char *cmd, const char *what, const char *path);
+/* The family options that name a file the fit writes (--log: the training curve of mlp, seq and
+ * graph; --plot: the picture of pde), each checked with ua_cli_check_writable as "--NAME", so that
+ * a path that cannot be written exits 3 before the training rather than after it. o may be NULL.
+ * 0, or UA_EXIT_OUTPUT (or UA_EXIT_USAGE for an empty path) with the message printed. */
+int ua_cli_check_option_outputs(const char *cmd, const ua_options *o);
 
 /* ------------------------------------------------------------------------------------------ */
 /* the problem a command works on (cli/problem_args.c)                                        */

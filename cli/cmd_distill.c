@@ -160,6 +160,7 @@ int cmd_distill(int argc, char **argv)
     for (size_t i = 0; !rc && i < c->n; i++)
         if ((s = ua_options_set(fo, c->opts[i].name, c->opts[i].value))) rc = ua_cli_fail("distill", s);
     free(c);
+    if (!rc) rc = ua_cli_check_option_outputs("distill", fo); /* --log: before the fit */
 
     ua_model *st = NULL;
     ua_distill_report rep;

@@ -51,8 +51,8 @@ static const char help_tail[] =
     "model is still saved and its error reported) or a runtime failure, 2 bad usage or bad\n"
     "input (unparsable target, target NaN or infinite in the domain, a >= b, a function that\n"
     "does not compile or crashes, a family that does not take the problem, a bad option), 3 the\n"
-    "model cannot be written (-o in a missing folder, a full disk: checked before the fit; a save\n"
-    "that still fails prints the results first)\n";
+    "model, a --log or a --plot file cannot be written (a missing folder: all checked before the\n"
+    "fit; a save of the model that still fails, a full disk, prints the results first)\n";
 
 /* A family option as given on the command line, validated once the family is known. */
 typedef struct {
@@ -425,6 +425,7 @@ int cmd_fit(int argc, char **argv)
             rc = ua_cli_usage("fit", "--cv cross-validates a table of samples (--data)");
     }
     if (!rc && output) rc = ua_cli_check_writable("fit", "the model", output);
+    if (!rc) rc = ua_cli_check_option_outputs("fit", opt); /* --log, --plot: before the fit */
     if (rc) {
         ua_options_free(opt);
         ua_problem_free(p);

@@ -347,6 +347,20 @@ int ua_cli_check_writable(const char *cmd, const char *what, const char *path)
     unlink(tmp);
     return 0;
 }
+
+int ua_cli_check_option_outputs(const char *cmd, const ua_options *o)
+{
+    /* by name: every family's option that writes a file is one of these (a new one joins here) */
+    static const char *const names[] = { "log", "plot" };
+    for (size_t i = 0; o && i < sizeof names / sizeof *names; i++) {
+        const char *path = ua_options_get(o, names[i]);
+        char what[32];
+        snprintf(what, sizeof what, "--%s", names[i]);
+        int rc = path ? ua_cli_check_writable(cmd, what, path) : 0;
+        if (rc) return rc;
+    }
+    return 0;
+}
 /* What an interrupted command leaves behind: fixed buffers read by the handler, which uses only
  * kill, unlink, rmdir, signal and raise (async-signal-safe). */
 static char intr_file[4200], intr_dir[4096];

@@ -114,6 +114,48 @@ else
     echo "SKIP: device nodes (mknod needs root)"
 fi
 
+# ---- every other output file is checked before the work: exit 3 at once, nothing written ----
+# Each fit below would train for long (300000 Adam steps, 10^6 to 10^9 epochs); that it is refused before
+# the work shows as the model it would have saved not being there (no timing is asserted).
+# refused_early DESC OPTION PATH MODEL CMD...: CMD exits 3 naming OPTION and PATH, MODEL is absent
+refused_early() {
+    what=$1; opt=$2; path=$3; model=$4; shift 4
+    expect_exit 3 "$what" -- $tmo "$@"
+    expect_grep err.txt "cannot write $opt '$path'" "$what names the option and the path"
+    [ "$(wc -l <err.txt)" -eq 1 ] && pass || { fail "$what: one message"; cat err.txt >&2; }
+    [ ! -e "$model" ] && pass || fail "$what: $model was written (the work was done first)"
+    [ ! -e "$path" ] || [ -d "$path" ] && pass || fail "$what: $path was written"
+}
+pde="$TESTS_DIR/../examples/pde/poisson.json"
+refused_early "fit --family pde --plot in a missing folder" --plot nonexist/a.svg keep.st \
+    "$UA" fit --family pde --pde "$pde" --iterations 300000 -o keep.st --plot nonexist/a.svg
+refused_early "fit --family pde --plot a directory" --plot adir keep.st \
+    "$UA" fit --family pde --pde "$pde" --iterations 300000 -o keep.st --plot adir
+awk 'BEGIN { print "x,y"; for (i = 0; i < 64; i++) { x = i / 32 - 1; print x "," x * x } }' >sq.csv
+refused_early "fit --family mlp --log in a missing folder" --log nonexist/l.jsonl mlp.st \
+    "$UA" fit --family mlp --data sq.csv --epochs 1000000000 --patience 1000000000 \
+    --log nonexist/l.jsonl -o mlp.st
+refused_early "fit --family mlp --log a directory" --log adir mlp.st \
+    "$UA" fit --family mlp --data sq.csv --epochs 1000000000 --patience 1000000000 --log adir -o mlp.st
+refused_early "fit --out-of-core --family mlp --log in a missing folder" --log nonexist/l.jsonl \
+    ooc.st "$UA" fit --out-of-core --family mlp --data sq.csv --target y --epochs 1000000000 \
+    --patience 1000000000 --log nonexist/l.jsonl -o ooc.st
+expect_exit 0 "data even" -- "$UA" data even -o even --n 8 --train 64 --test 16
+refused_early "fit --family seq --log in a missing folder" --log nonexist/l.jsonl seq.st \
+    "$UA" fit --family seq --data even/train_x.npy --targets even/train_y.npy \
+    --epochs 1000000000 --log nonexist/l.jsonl -o seq.st
+expect_exit 0 "data graphs csl" -- "$UA" data graphs csl -o csl.jsonl --seed 1
+refused_early "fit --family graph --log in a missing folder" --log nonexist/l.jsonl graph.st \
+    "$UA" fit --family graph --graphs csl.jsonl --epochs 1000000 --log nonexist/l.jsonl -o graph.st
+refused_early "distill to an mlp with --log in a missing folder" --log nonexist/l.jsonl student.st \
+    "$UA" distill m.safetensors --family mlp --epochs 1000000000 --patience 1000000000 \
+    --log nonexist/l.jsonl -o student.st
+# a --log that can be written is written, with the model (the check itself refuses nothing good)
+expect_exit 0 "fit --family mlp --log a writable file" -- \
+    "$UA" fit --family mlp --data sq.csv --epochs 3 --log ok.jsonl -o mlp.st
+[ -s ok.jsonl ] && [ -s mlp.st ] && pass || fail "fit --log FILE: the log and the model written"
+ls | grep -q '\.uniapprox-write-test' && fail "write-test files left behind" || pass
+
 # ---- the top-level --help / --version on a full stdout: exit 1, one message ----
 if [ -w /dev/full ]; then
     for a in --help --version; do
