@@ -147,6 +147,10 @@ static ua_status check_isolated(ua_f32_fn fn, const ua_target *t, float lo, floa
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         signal(SIGHUP, SIG_DFL);
+        /* and of a crash of the user's kernel: the handlers MPI (OpenMPI prints a backtrace of
+         * the rank) or a sanitizer installed are the parent's business, not the kernel's */
+        static const int crash[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS };
+        for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++) signal(crash[i], SIG_DFL);
 #ifdef __linux__
         /* and with its parent: a uniapprox killed outright (SIGKILL, as mpirun ends the other
          * ranks of a job when one dies) must not leave its check running, orphaned */

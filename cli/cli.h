@@ -270,6 +270,15 @@ void ua_cli_remove_on_signal(const char *dir, const char *file);
  * (standard output), path itself. ua_cli_parse applies it to every option named "output". */
 const char *ua_cli_rank_output(const char *path);
 void ua_cli_rank_output_cleanup(void);
+/* In an MPI job of several ranks, a rank > 0 holds its error messages back (returns 1: the
+ * caller prints nothing; 0 elsewhere: print it): rank 0, failing alike, prints the same one.
+ * ua_cli_dist_end, called by main on every rank after the command returned rc, agrees with the
+ * other ranks (uniapprox/dist.h, ua_dist_agree_codes) on the job's exit code, which it returns
+ * (rank 0's, or the first non-zero in rank order) after printing this rank's held messages if
+ * rank 0 did not end the same way; when the others do not arrive (one waits in a collective for
+ * this one) it prints them and ends the job with MPI_Abort. */
+int ua_cli_rank_hold_error(const char *line);
+int ua_cli_dist_end(int rc);
 /* The child process to kill on those signals (0: none). */
 void ua_cli_kill_on_signal(pid_t child);
 

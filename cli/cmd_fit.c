@@ -268,6 +268,7 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
      * "no tolerance asked": the verdict already counts its "not resolved", with fit_reason */
     cJSON_DeleteItemFromObjectCaseSensitive(o, "resolved");
     cJSON_AddNumberToObject(o, "fit_seconds", round(secs * 1e6) / 1e6);
+    if (ua_dist_size() > 1) cJSON_AddNumberToObject(o, "ranks", ua_dist_size());
     if (output) cJSON_AddStringToObject(o, "saved", output);
     if (json) {
         const char *prec = ua_model_meta(m, "check_prec");
@@ -464,6 +465,11 @@ int cmd_fit(int argc, char **argv)
         snprintf(num, sizeof num, "%zu", hc.spent);
         (void)ua_model_set_meta(m, "holdout_spent", num);
     }
+    if ((!s || s == UA_ENOTRESOLVED) && ua_dist_size() > 1) { /* an MPI job: how many ranks */
+        char num[16];
+        snprintf(num, sizeof num, "%d", ua_dist_size());
+        (void)ua_model_set_meta(m, "ranks", num);
+    }
     ua_options_free(opt);
     if (s && s != UA_ENOTRESOLVED) {
         /* "NaN at x = -1" without --domain: the user may not know the default */
@@ -479,7 +485,7 @@ int cmd_fit(int argc, char **argv)
         ua_problem_free(p);
         return rc;
     }
-    if (s == UA_ENOTRESOLVED)
+    if (s == UA_ENOTRESOLVED && ua_dist_rank() == 0) /* under mpirun, once */
         fprintf(stderr, "uniapprox fit: the constructor did not resolve the target (%s); the best "
                 "approximation found is kept and measured\n", ua_cli_error_text());
     ua_measurement r;
@@ -507,7 +513,7 @@ int cmd_fit(int argc, char **argv)
         save_rc = ua_cli_error("fit", UA_EXIT_OUTPUT, "%s (the model was not saved; the "
                                "results above are its measurement)", save_err);
     }
-    if (!rc && !r.resolved && !json) {
+    if (!rc && !r.resolved && !json && ua_dist_rank() == 0) {
         fprintf(stderr, "uniapprox fit: not resolved: %s\n",
                 ua_model_meta(m, "fit_reason") ? ua_model_meta(m, "fit_reason")
                 : "the measured error exceeds the tolerance");

@@ -160,12 +160,20 @@ int ua_cli_verror(const char *cmd, int code, const char *fmt, va_list ap)
         cJSON_AddStringToObject(o, "error", msg);
         cJSON_AddNumberToObject(o, "status", code);
         if (cmd) cJSON_AddStringToObject(o, "command", cmd);
+        if (ua_dist_size() > 1) cJSON_AddNumberToObject(o, "rank", ua_dist_rank());
         char *text = cJSON_PrintUnformatted(o);
         cJSON_Delete(o);
-        if (text) fprintf(stderr, "%s\n", text);
+        char line[4400];
+        if (text) snprintf(line, sizeof line, "%s\n", text);
+        if (text && !ua_cli_rank_hold_error(line)) fputs(line, stderr);
         free(text);
     } else {
-        fprintf(stderr, "uniapprox%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "", msg);
+        /* in an MPI job, a rank > 0 names itself and holds the message back (cli/dist_output.c) */
+        char line[2200], rank[32] = "";
+        if (ua_dist_rank() > 0) snprintf(rank, sizeof rank, "rank %d: ", ua_dist_rank());
+        snprintf(line, sizeof line, "uniapprox%s%s: %s%s\n", cmd ? " " : "", cmd ? cmd : "",
+                 rank, msg);
+        if (!ua_cli_rank_hold_error(line)) fputs(line, stderr);
     }
     return code;
 }

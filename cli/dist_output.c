@@ -57,3 +57,54 @@ const char *ua_cli_rank_output(const char *path)
                  path + b);
     return scratch_path;
 }
+
+/* ---- how a job of several ranks ends: one message, one exit code -------------------------- */
+
+/* The error lines of a rank > 0, held back: every rank runs the same command on the same inputs,
+ * so its errors are normally rank 0's too, which rank 0 prints; they are printed only when rank 0
+ * did not fail the same way (ua_cli_dist_end). */
+static char held[4096];
+static size_t held_len;
+
+int ua_cli_rank_hold_error(const char *line)
+{
+    if (ua_dist_size() <= 1 || ua_dist_rank() == 0) return 0;
+    size_t n = strlen(line);
+    if (held_len + n >= sizeof held) n = sizeof held - 1 - held_len; /* the first ones matter */
+    memcpy(held + held_len, line, n);
+    held_len += n;
+    held[held_len] = '\0';
+    return 1;
+}
+
+static void print_held(void)
+{
+    if (held_len) fputs(held, stderr);
+    fflush(stderr);
+    held_len = 0;
+}
+
+/* A rank that failed waits this long for the others: ranks failing alike (the same input) reach
+ * the end within moments of each other; a rank still in a collective waiting for this one never
+ * does, and the job is ended (MPI_Abort) after it. */
+#define FAILED_RANK_WAIT_S 20.0
+
+int ua_cli_dist_end(int rc)
+{
+    int n = ua_dist_size();
+    if (n <= 1) return rc;
+    int *codes = calloc((size_t)n, sizeof *codes);
+    /* a rank that succeeded waits as long as it takes: one that failed ends the job otherwise */
+    if (!codes || ua_dist_agree_codes(rc, codes, rc ? FAILED_RANK_WAIT_S : -1.0) != UA_OK) {
+        print_held();
+        ua_cli_rank_output_cleanup(); /* MPI_Abort ends the process without atexit */
+        ua_dist_abort(rc ? rc : 1);
+    }
+    /* the job's code: rank 0's, or the first failure in rank order; rank 0 printed its own
+     * message, a rank that failed otherwise prints its own (prefixed with its rank) */
+    int job = codes[0];
+    for (int r = 1; r < n && !job; r++) job = codes[r];
+    if (rc != codes[0]) print_held();
+    free(codes);
+    return job;
+}

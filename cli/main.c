@@ -107,8 +107,9 @@ static int run(int argc, char **argv)
 
 /* Under mpirun every rank runs the same command (uniapprox/dist.h); only rank 0 prints (the other
  * ranks' standard output goes to /dev/null) and writes the --output (cli/dist_output.c). A
- * command that fails on a rank of a job of several ends the whole job (MPI_Abort with its exit
- * code): the other ranks may be waiting in a collective for it, and would wait forever. */
+ * command that fails on every rank alike (a bad input) prints its message once, on rank 0, and
+ * every rank exits with its code; a command that fails on some ranks only, or on one while the
+ * others wait in a collective for it, ends the whole job (MPI_Abort with its exit code). */
 int main(int argc, char **argv)
 {
     if (ua_dist_init(&argc, &argv) != UA_OK) {
@@ -121,8 +122,10 @@ int main(int argc, char **argv)
         ua_dist_abort(UA_EXIT_OUTPUT);
     }
     int rc = run(argc, argv);
-    ua_cli_rank_output_cleanup(); /* MPI_Abort below ends the process without atexit */
-    if (rc != 0 && ua_dist_size() > 1) ua_dist_abort(rc);
+    /* ranks that failed alike finalize and exit with the code, the message printed once; ranks
+     * that disagree, or one left waiting in a collective, end the job (MPI_Abort) */
+    rc = ua_cli_dist_end(rc);
+    ua_cli_rank_output_cleanup();
     ua_dist_finalize();
     return rc;
 }

@@ -84,7 +84,8 @@ ft() { "$@" fit 'exp(sin(3*x))*y' --vars x,y --domain -1:1,0:2 --family chebnd -
 expect_exit 0 "fit chebnd, one process" -- ft "$UA"
 grep -v '"fit_seconds"' out.txt >m1.txt
 expect_exit 0 "fit chebnd, 2 ranks" -- ft mpi 2 "$UA"
-grep -v '"fit_seconds"' out.txt >m2.txt
+expect_grep out.txt '"ranks":[[:space:]]*2' "the 2-rank fit says it ran on 2 ranks"
+grep -v '"fit_seconds"\|"ranks"' out.txt >m2.txt
 expect_grep m1.txt '"max_abs_err"' "the fit reports its measured error"
 if cmp -s m1.txt m2.txt; then pass; else
     fail "measurement: 2 ranks differ from one process"; diff m1.txt m2.txt | head -20 >&2; fi

@@ -16,7 +16,8 @@
  *
  * Failure: MPI's default error handler aborts the whole job when a rank dies (OpenMPI prints which
  * one), so a collective never waits forever on a dead rank; ua_dist_abort ends every rank with
- * an exit status after printing a message on the calling one.
+ * an exit status after printing a message on the calling one; ua_dist_agree_codes lets ranks that
+ * all failed alike end normally with the same exit status.
  */
 #ifndef UNIAPPROX_DIST_H
 #define UNIAPPROX_DIST_H
@@ -67,6 +68,17 @@ ua_status ua_dist_barrier(void);
 /* The half-open share [*lo, *hi) of the index range [0, n) that belongs to this rank: contiguous
  * blocks in rank order, sizes differing by at most one (the first n % size ranks get one more). */
 void ua_dist_share(size_t n, size_t *lo, size_t *hi);
+
+/* How the job ends, agreed by every rank: each rank passes its own exit code and gets every
+ * rank's in codes, (size,) ints (codes[r] = rank r's; codes[0] = code without MPI or with one
+ * rank). The exchange runs on a private duplicate of the world communicator, so it cannot be
+ * mistaken for a collective of the world that another rank is still in; it waits at most
+ * timeout_s seconds (timeout_s < 0: without limit) for the other ranks to arrive. A command that
+ * fails the same way on every rank (a bad input file read by each) then lets every rank finalize
+ * and exit with that code instead of MPI_Abort. Errors: UA_EINVAL for a NULL codes, UA_EIO when
+ * MPI fails or the other ranks did not arrive in time (a rank stuck in a collective waiting for
+ * this one: the caller must then ua_dist_abort, the exchange stays pending). */
+ua_status ua_dist_agree_codes(int code, int *codes, double timeout_s);
 
 /* Ends every rank of the job with exit status `code` (MPI_Abort); without MPI, exit(code).
  * For the CLI only: the library itself never exits. */

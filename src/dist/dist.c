@@ -1,5 +1,6 @@
 /* The MPI layer (uniapprox/dist.h): rank and size, the rank-ordered reproducible sum, exact
- * maxima and counters, broadcast, barrier, a rank's share of a range, abort.
+ * maxima and counters, broadcast, barrier, a rank's share of a range, the exchange of exit codes,
+ * abort.
  *
  * MPI is started only when the process was started by a launcher (mpirun, mpiexec, srun: it
  * leaves its rank in the environment) or when the program already started MPI itself. A plain
@@ -14,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/internal.h"
 #include "uniapprox/dist.h"
@@ -29,6 +31,11 @@
 static int g_rank = 0, g_size = 1;
 static int g_active = 0;  /* MPI calls go through (MPI is initialized, by us or by the program) */
 static int g_started = 0; /* we called MPI_Init_thread, so we call MPI_Finalize */
+#ifdef UA_HAVE_MPI
+/* A private copy of the world for ua_dist_agree_codes: its exchange can never be matched with a
+ * collective of the world that another rank is still in. */
+static MPI_Comm g_agree = MPI_COMM_NULL;
+#endif
 
 #ifdef UA_HAVE_MPI
 /* The variables a launcher sets in each rank's environment: OpenMPI's mpirun (OMPI_COMM_WORLD_*),
@@ -73,6 +80,7 @@ ua_status ua_dist_init(int *argc, char ***argv)
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL);
     MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
     MPI_Comm_size(MPI_COMM_WORLD, &g_size);
+    if (g_agree == MPI_COMM_NULL) MPI_Comm_dup(MPI_COMM_WORLD, &g_agree);
     g_active = 1;
 #else
     (void)argc;
@@ -87,8 +95,12 @@ void ua_dist_finalize(void)
     if (g_started) {
         int finalized = 0;
         MPI_Finalized(&finalized);
-        if (!finalized) MPI_Finalize();
+        if (!finalized) {
+            if (g_agree != MPI_COMM_NULL) MPI_Comm_free(&g_agree);
+            MPI_Finalize();
+        }
     }
+    g_agree = MPI_COMM_NULL;
 #endif
     g_started = g_active = 0;
     g_rank = 0;
@@ -211,6 +223,36 @@ void ua_dist_share_of(size_t n, int rank, int nranks, size_t *lo, size_t *hi)
     size_t start = r * q + (r < extra ? r : extra);
     *lo = start;
     *hi = start + q + (r < extra ? 1 : 0);
+}
+
+ua_status ua_dist_agree_codes(int code, int *codes, double timeout_s)
+{
+    if (!codes) return UA_ERR(UA_EINVAL, "ua_dist_agree_codes: codes is NULL");
+    codes[0] = code;
+#ifdef UA_HAVE_MPI
+    if (!g_active || g_size == 1) return UA_OK;
+    MPI_Request req;
+    int rc = MPI_Iallgather(&code, 1, MPI_INT, codes, 1, MPI_INT, g_agree, &req);
+    if (rc != MPI_SUCCESS) return mpi_fail(rc, "exchange of exit codes");
+    struct timespec t0, now, nap = { 0, 1000000 }; /* polls every millisecond */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        int done = 0;
+        rc = MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+        if (rc != MPI_SUCCESS) return mpi_fail(rc, "exchange of exit codes");
+        if (done) return UA_OK;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double waited = (double)(now.tv_sec - t0.tv_sec) + 1e-9 * (double)(now.tv_nsec - t0.tv_nsec);
+        /* the request stays pending: the caller ends the job (ua_dist_abort) */
+        if (timeout_s >= 0 && waited > timeout_s)
+            return UA_ERR(UA_EIO, "the other ranks did not reach the end of the command within "
+                                  "%g s", timeout_s);
+        nanosleep(&nap, NULL);
+    }
+#else
+    (void)timeout_s;
+    return UA_OK;
+#endif
 }
 
 void ua_dist_abort(int code)

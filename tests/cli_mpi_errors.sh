@@ -1,0 +1,106 @@
+#!/bin/sh
+# How a job of 2 MPI ranks fails (cli/main.c, cli/dist_output.c, docs/scale.md): an error that
+# every rank meets alike (a bad input file, a missing model, an output that cannot be written, a
+# user's kernel that crashes) is printed once, by rank 0, the job exits with the documented code
+# (2 bad input, 3 output, 1 failure) and no rank calls MPI_Abort (no "MPI_ABORT" banner from
+# mpirun); a kernel's crash prints no OpenMPI backtrace; and fit names the ranks it ran on (text,
+# --json, the model's metadata). The environment is tests/cli_mpi.sh's.
+# Prints SKIP and passes when this build has no MPI or mpirun is not installed.
+. "$(dirname "$0")/lib_cli.sh"
+BUILD=$(cd "$(dirname "$UA")" && pwd)
+
+if ! command -v mpirun >/dev/null 2>&1; then
+    echo "SKIP: mpirun is not installed (scripts/install-deps installs OpenMPI)"
+    exit 0
+fi
+"$UA" --version >ver.txt 2>&1
+if ! grep -q '^  MPI  ' ver.txt; then
+    echo "SKIP: this uniapprox is built without MPI (UA_MPI=OFF)"
+    exit 0
+fi
+# Under the sanitizers: OpenMPI's own allocations left at exit are not ours to report
+# (tests/mpi.lsan.supp names its libraries). A suppression matches a frame of the allocation's
+# stack, so the stacks must reach those libraries: the full unwinder (OpenMPI is built without
+# frame pointers, where the fast one stops after one frame), and OpenMPI's plugins kept loaded
+# at MPI_Finalize so that their frames still name a module. Harmless without the sanitizers.
+# Only the jobs under mpirun get these (the full unwinder slows every allocation down).
+MPI_LSAN="suppressions=$TESTS_DIR/mpi.lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+MPI_ASAN="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+OMPI_MCA_mca_base_component_disable_dlclose=1
+PMIX_MCA_mca_base_component_disable_dlclose=1
+export OMPI_MCA_mca_base_component_disable_dlclose PMIX_MCA_mca_base_component_disable_dlclose
+# ranks on one machine, as many as asked whatever the cores (oversubscribed ranks yield the CPU
+# when they wait), shared memory without the cross-memory attach containers often refuse
+OMPI_MCA_btl_vader_single_copy_mechanism=none
+OMPI_MCA_mpi_yield_when_idle=1
+export OMPI_MCA_btl_vader_single_copy_mechanism OMPI_MCA_mpi_yield_when_idle
+# OpenMPI 4's mpirun refuses to start, even for ranks on this machine only, when its remote
+# launcher (ssh or rsh) is not installed, as in a minimal container; it is never used here
+if ! command -v ssh >/dev/null 2>&1 && ! command -v rsh >/dev/null 2>&1; then
+    OMPI_MCA_plm_rsh_agent=sh
+    export OMPI_MCA_plm_rsh_agent
+fi
+ROOT=""
+[ "$(id -u)" -eq 0 ] && ROOT="--allow-run-as-root"
+mpi() {
+    np=$1
+    shift
+    LSAN_OPTIONS=$MPI_LSAN ASAN_OPTIONS=$MPI_ASAN mpirun -np "$np" --oversubscribe $ROOT "$@"
+}
+TMPDIR=$WORK
+export TMPDIR
+
+# once: the number of lines of err.txt holding the text
+once() {
+    n=$(grep -c -- "$1" err.txt)
+    [ "$n" -eq 1 ] && pass || { fail "$2: '$1' printed $n times, want once"; sed 's/^/    /' err.txt >&2; }
+}
+no_abort() {
+    if grep -q 'MPI_ABORT\|Process received signal\|ORTE_ERROR_LOG' err.txt; then
+        fail "$1: OpenMPI's abort or signal report in stderr"; sed 's/^/    /' err.txt >&2
+    else pass; fi
+}
+
+# ---- a bad input file: exit 2, the message once, no MPI_Abort
+printf 'a,b,c,y\n1,2,3,nan\n' >nan.csv
+expect_exit 2 "fit on a NaN file, 2 ranks" -- mpi 2 "$UA" fit --family mlp --data nan.csv
+once 'nan.csv: line 2, column 4' "the NaN's message"
+no_abort "the NaN file"
+grep -q 'rank 1' err.txt && fail "rank 1 printed the error rank 0 printed too" || pass
+
+expect_exit 2 "check of a missing model, 2 ranks" -- mpi 2 "$UA" check nonexist.st
+once "nonexist.st" "the missing model's message"
+no_abort "the missing model"
+
+# ---- an output that cannot be written: exit 3 (rank 0 alone writes it; the others agree)
+awk 'BEGIN { print "a,b,y"; for (i = 0; i < 64; i++) { a = (i % 8) / 4 - 1; b = int(i / 8) / 4 - 1;
+             printf "%g,%g,%g\n", a, b, a * a + b } }' >d.csv
+expect_exit 3 "fit into a missing folder, 2 ranks" -- mpi 2 "$UA" fit --family rf --data d.csv \
+    --output no/such/dir/m.st
+once "no/such/dir/m.st" "the unwritable output's message"
+no_abort "the unwritable output"
+
+# ---- fit says how many ranks it ran on: text, --json, the saved model's metadata
+expect_exit 0 "rf fit, 2 ranks" -- mpi 2 "$UA" fit --family rf --data d.csv --output m.st
+expect_grep out.txt '^ranks  *2$' "fit's text names 2 ranks"
+expect_exit 0 "info of the 2-rank model" -- "$UA" info m.st
+expect_grep out.txt 'ranks  *2' "the model's metadata names 2 ranks"
+expect_exit 0 "rf fit --json, 2 ranks" -- mpi 2 "$UA" fit --family rf --data d.csv --json
+[ "$(json_num out.txt ranks)" = 2 ] && pass || fail "fit --json: ranks '$(json_num out.txt ranks)', want 2"
+expect_exit 0 "rf fit, one process" -- "$UA" fit --family rf --data d.csv --json
+grep -q '"ranks"' out.txt && fail "a one-process fit names ranks" || pass
+
+# ---- a user's kernel that crashes on every rank: exit 1, once, no OpenMPI backtrace
+cat >crash.c <<'C'
+float k(float x) { volatile int *p = 0; if (x > 0.5f) *p = 1; return x; }
+C
+expect_exit 1 "a crashing kernel, 2 ranks" -- mpi 2 "$UA" check --exhaustive --kernel crash.c \
+    --symbol k --against 'sin(x)' --lo 1 --hi 1.2
+once "the kernel crashed" "the crash's message"
+no_abort "the crashing kernel"
+
+# the ranks' scratch folders are gone
+left=$(ls -A "$WORK" | grep '^uniapprox-rank' || true)
+[ -z "$left" ] && pass || fail "scratch folders left: $left"
+
+finish
