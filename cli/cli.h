@@ -263,6 +263,10 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a);
  * NULL; a later call replaces them), remove a compilation's temporary folder
  * (ua_compile_remove_temps), then die of the signal. Nothing temporary outlives a Ctrl-C. */
 void ua_cli_remove_on_signal(const char *dir, const char *file);
+/* The line (with its newline) written to stderr when SIGINT, SIGTERM or SIGHUP ends the command,
+ * before the cleanup above; installs the handler. For rank 0 of an MPI job, which mpirun ends with
+ * SIGTERM on a Ctrl-C, and then exits 1 without a word. */
+void ua_cli_say_on_signal(const char *note);
 
 /* In an MPI job (uniapprox/dist.h) only rank 0 writes the --output the user named: on ranks > 0
  * ua_cli_rank_output returns a path of the same last component in a private scratch folder

@@ -373,9 +373,15 @@ int ua_cli_check_option_outputs(const char *cmd, const ua_options *o)
  * kill, unlink, rmdir, signal and raise (async-signal-safe). */
 static char intr_file[4200], intr_dir[4096];
 static volatile sig_atomic_t intr_child;
+static char intr_note[128];
+static size_t intr_note_len;
 
 static void on_interrupt(int sig)
 {
+    if (intr_note_len) { /* write(2) is async-signal-safe, stdio is not */
+        ssize_t k = write(STDERR_FILENO, intr_note, intr_note_len);
+        (void)k;
+    }
     if (intr_child > 0) kill((pid_t)intr_child, SIGKILL);
     if (intr_file[0]) unlink(intr_file);
     if (intr_dir[0]) rmdir(intr_dir);
@@ -402,6 +408,13 @@ void ua_cli_remove_on_signal(const char *dir, const char *file)
         sigemptyset(&sa.sa_mask);
         sigaction(sigs[i], &sa, NULL);
     }
+}
+
+void ua_cli_say_on_signal(const char *note)
+{
+    snprintf(intr_note, sizeof intr_note, "%s", note ? note : "");
+    intr_note_len = strlen(intr_note);
+    ua_cli_remove_on_signal(NULL, NULL); /* installs the handler */
 }
 
 void ua_cli_kill_on_signal(pid_t child)

@@ -121,6 +121,9 @@ int main(int argc, char **argv)
                 ua_dist_rank());
         ua_dist_abort(UA_EXIT_OUTPUT);
     }
+    /* a Ctrl-C reaches mpirun, which ends the ranks with SIGTERM and exits 1 in silence */
+    if (ua_dist_size() > 1 && ua_dist_rank() == 0)
+        ua_cli_say_on_signal("uniapprox: interrupted (mpirun ends every rank)\n");
     int rc = run(argc, argv);
     /* ranks that failed alike finalize and exit with the code, the message printed once; ranks
      * that disagree, or one left waiting in a collective, end the job (MPI_Abort) */

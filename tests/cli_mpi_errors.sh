@@ -3,8 +3,9 @@
 # every rank meets alike (a bad input file, a missing model, an output that cannot be written, a
 # user's kernel that crashes) is printed once, by rank 0, the job exits with the documented code
 # (2 bad input, 3 output, 1 failure) and no rank calls MPI_Abort (no "MPI_ABORT" banner from
-# mpirun); a kernel's crash prints no OpenMPI backtrace; and fit names the ranks it ran on (text,
-# --json, the model's metadata). The environment is tests/cli_mpi.sh's.
+# mpirun); a kernel's crash prints no OpenMPI backtrace; fit names the ranks it ran on (text,
+# --json, the model's metadata); a Ctrl-C of mpirun makes rank 0 say "interrupted" once. The
+# environment is tests/cli_mpi.sh's.
 # Prints SKIP and passes when this build has no MPI or mpirun is not installed.
 . "$(dirname "$0")/lib_cli.sh"
 BUILD=$(cd "$(dirname "$UA")" && pwd)
@@ -98,6 +99,24 @@ expect_exit 1 "a crashing kernel, 2 ranks" -- mpi 2 "$UA" check --exhaustive --k
     --symbol k --against 'sin(x)' --lo 1 --hi 1.2
 once "the kernel crashed" "the crash's message"
 no_abort "the crashing kernel"
+
+# ---- Ctrl-C: mpirun ends the ranks (SIGTERM) and exits 1; rank 0 says why
+cat >long.c <<'C'
+#include <math.h>
+float k(float x) { return (float)sin((double)x); }
+C
+# mpirun itself in the background (not the mpi function's subshell), to receive the signal
+LSAN_OPTIONS=$MPI_LSAN ASAN_OPTIONS=$MPI_ASAN mpirun -np 2 --oversubscribe $ROOT "$UA" check \
+    --exhaustive --kernel long.c --symbol k --against 'sin(x)' --lo 0 --hi 1e30 >int.out 2>int.err &
+job=$!
+i=0 # until the check has started (its first line), at most 60 s
+while [ $i -lt 600 ] && ! grep -q 'floats on' int.err; do sleep 0.1; i=$((i + 1)); done
+kill -INT "$job"
+wait "$job"
+rc=$?
+[ "$rc" -ne 0 ] && pass || fail "an interrupted job exited 0"
+n=$(grep -c 'interrupted' int.err)
+[ "$n" -eq 1 ] && pass || { fail "'interrupted' printed $n times, want once"; sed 's/^/    /' int.err >&2; }
 
 # the ranks' scratch folders are gone
 left=$(ls -A "$WORK" | grep '^uniapprox-rank' || true)
