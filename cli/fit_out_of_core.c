@@ -14,10 +14,34 @@
 #include "uniapprox/blocks.h"
 
 #define DEFAULT_BLOCK_ROWS 65536
-/* mlp's validation is whole blocks held out (--val-frac of them, at least one, leaving at least
- * one to train on): at the default size a table of fewer than MLP_MIN_BLOCKS blocks is re-read in
- * blocks of a tenth of its rows (rounded up), so that 0.1 of them is one block */
-#define MLP_MIN_BLOCKS 10
+/* A family trained in epochs over the blocks (an `epochs` option: mlp) validates on whole blocks
+ * held out (--val-frac of them, at least one, leaving at least one to train on): at the default
+ * size a table of fewer than EPOCH_MIN_BLOCKS blocks is re-read for it in blocks of a tenth of its
+ * rows (rounded up), so that 0.1 of them is one block */
+#define EPOCH_MIN_BLOCKS 10
+
+/* 1 when the option table of o has an option called name. */
+static int has_option(const ua_options *o, const char *name)
+{
+    size_t n = 0;
+    const ua_option_spec *spec = o ? ua_options_spec(o, &n) : NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(spec[i].name, name)) return 1;
+    return 0;
+}
+
+/* "mlp, rf": the registered families that train out of core, into buf. */
+static const char *out_of_core_families(char *buf, size_t size)
+{
+    buf[0] = '\0';
+    ua_family_info fi;
+    for (size_t i = 0; ua_family_info_at(i, &fi) == UA_OK; i++) {
+        if (!fi.out_of_core) continue;
+        size_t used = strlen(buf);
+        snprintf(buf + used, size - used, "%s%s", used ? ", " : "", fi.name);
+    }
+    return buf;
+}
 
 static const char help[] =
     "usage: uniapprox fit --data FILE --out-of-core --family F [--block-rows N] [--target COL]\n"
@@ -132,9 +156,11 @@ int ua_cli_fit_out_of_core(int argc, char **argv)
     }
     if (!rc && npos) rc = ua_cli_usage("fit", "--out-of-core fits a --data file; no TARGET");
     if (!rc && !data) rc = ua_cli_usage("fit", "--out-of-core needs --data FILE (.npy or .csv)");
-    if (!rc && (!family || !strcmp(family, "auto")))
-        rc = ua_cli_usage("fit", "--out-of-core needs --family (rf or mlp: the families that "
-                          "train out of core)");
+    if (!rc && (!family || !strcmp(family, "auto"))) {
+        char names[200];
+        rc = ua_cli_usage("fit", "--out-of-core needs --family (one that trains out of core: %s)",
+                          out_of_core_families(names, sizeof names));
+    }
     if (!rc && !c.opt) rc = ua_cli_usage("fit", "unknown family '%s'", family);
     size_t B = DEFAULT_BLOCK_ROWS;
     if (!rc && block_rows && (ua_cli_size(block_rows, &B) || B < 1 || B > ((size_t)1 << 40)))
@@ -156,9 +182,10 @@ int ua_cli_fit_out_of_core(int argc, char **argv)
     ua_blocks *src = NULL;
     ua_status s = UA_OK;
     if (!rc && (s = ua_blocks_open(data, UA_FORMAT_AUTO, B, &src))) rc = ua_cli_fail("fit", s);
-    if (!rc && !block_rows && !strcmp(family, "mlp") && ua_blocks_count(src) < MLP_MIN_BLOCKS) {
-        /* a small table (under MLP_MIN_BLOCKS x 65536 rows): opened again, the pass is cheap */
-        size_t n = ua_blocks_rows(src), B10 = (n + MLP_MIN_BLOCKS - 1) / MLP_MIN_BLOCKS;
+    if (!rc && !block_rows && has_option(c.opt, "epochs") &&
+        ua_blocks_count(src) < EPOCH_MIN_BLOCKS) {
+        /* a small table (under EPOCH_MIN_BLOCKS x 65536 rows): opened again, the pass is cheap */
+        size_t n = ua_blocks_rows(src), B10 = (n + EPOCH_MIN_BLOCKS - 1) / EPOCH_MIN_BLOCKS;
         if (B10 < ua_blocks_block_rows(src)) {
             ua_blocks_close(src);
             src = NULL;

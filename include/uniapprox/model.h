@@ -235,6 +235,7 @@ typedef struct {
     size_t min_dim, max_dim;           /* inputs accepted (max_dim 0: any) */
     const ua_option_spec *options;     /* the option table */
     size_t noptions;
+    int out_of_core;                   /* 1: trains on block sources (ua_fit_blocks) */
 } ua_family_info;
 
 /* Number of registered families; the i-th (sorted by name) into *info. UA_ENOTFOUND past the

@@ -44,6 +44,7 @@ static void fill_info(const ua_family *f, ua_family_info *info)
     info->max_dim = f->max_dim;
     info->options = f->options;
     info->noptions = f->noptions;
+    info->out_of_core = f->fit_blocks != NULL;
 }
 
 size_t ua_family_count(void) { return NFAMILIES; }
