@@ -14,17 +14,10 @@
 # 2.7e-8 mlp, 1.2e-6 seq) — except the one tensor of seq explained below.
 . "$(dirname "$0")/lib_cli.sh"
 
-if ! command -v mpirun >/dev/null 2>&1; then echo "SKIP: no mpirun"; finish; exit 0; fi
-if ! "$UA" --version | grep -q '^ *MPI'; then echo "SKIP: this build has no MPI"; finish; exit 0; fi
-MPI="mpirun --oversubscribe"
-[ "$(id -u)" -eq 0 ] && MPI="$MPI --allow-run-as-root"
-# under the sanitizers: OpenMPI's own allocations left at exit are not ours to report (the
-# suppressions of tests/cli_mpi.sh); shared memory without the cross-memory attach that containers
-# often refuse; oversubscribed ranks yield the CPU while they wait
-LSAN_OPTIONS="suppressions=$TESTS_DIR/mpi.lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-OMPI_MCA_btl_vader_single_copy_mechanism=none
-OMPI_MCA_mpi_yield_when_idle=1
-export LSAN_OPTIONS OMPI_MCA_btl_vader_single_copy_mechanism OMPI_MCA_mpi_yield_when_idle
+. "$TESTS_DIR/lib_mpi.sh"
+MPI="mpirun --oversubscribe $MPI_ROOT"
+LSAN_OPTIONS=$MPI_LSAN
+export LSAN_OPTIONS
 # Leak checks are off inside the ranks: the components OpenMPI dlopen()s at start-up are unloaded
 # before LeakSanitizer runs, so their leftovers have no module name to suppress. The serial runs
 # below, tests/cli_mlp.sh, cli_seq.sh and test_dist_train keep the training code leak-checked.
