@@ -15,6 +15,7 @@
 #include <sys/types.h>
 #include <cjson/cJSON.h>
 #include "uniapprox.h"
+#include "uniapprox/pde.h"
 
 /* Exit codes (README): 0 ok, 1 runtime failure (or not resolved), 2 bad usage or bad input,
  * 3 an output cannot be written (a file given with -o / --output, a folder, standard output) —
@@ -322,6 +323,14 @@ int cmd_lipschitz(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+
+/* Parses expr as a formula in the model's variables (its "vars" metadata when it has more than
+ * one input; x otherwise) into *t, which the caller frees. The parser's status. */
+ua_status ua_cli_parse_on_model(const ua_model *m, const char *expr, ua_target **t);
+
+/* The errors of a PDE model into fit's or check's JSON o: the pointwise relative and ULP keys
+ * removed (they mean nothing where the solution is 0), the solution and the grid's errors added. */
+void ua_cli_pde_errors_json(cJSON *o, const ua_pde_errors *e);
 
 /* fit --data FILE --out-of-core (cli/fit_out_of_core.c): 1 when argv holds --out-of-core
  * (before "--"); the whole command then, returning the exit code. */

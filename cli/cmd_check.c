@@ -73,17 +73,8 @@ static int problem_for(const char *path, const ua_model *m, const char *against,
     ua_model_box(m, &d, &lo, &hi);
     if (against) {
         if (!d) return ua_cli_usage("check", "the model has no domain to measure --against on");
-        const char *vars = ua_model_meta(m, "vars");
-        char buf[1024];
-        const char *names[UA_PROBLEM_MAX_DIM];
-        size_t n = 0;
-        if (vars && d > 1) {
-            snprintf(buf, sizeof buf, "%s", vars);
-            for (char *t = strtok(buf, ","); t && n < UA_PROBLEM_MAX_DIM; t = strtok(NULL, ","))
-                names[n++] = t;
-        }
         ua_target *t;
-        ua_status s = ua_target_parse(against, n ? names : NULL, n, &t);
+        ua_status s = ua_cli_parse_on_model(m, against, &t);
         if (!s && ua_target_dim(t) != d) {
             size_t td = ua_target_dim(t);
             ua_target_free(t);
@@ -125,14 +116,7 @@ static int pde_errors(const ua_model *m, const ua_problem *p, cJSON *o, ua_measu
          w = strchr(w, '\n') + 1) /* the warnings are the first lines; on stderr as well */
         fprintf(stderr, "uniapprox check: %.*s\n", (int)(strchr(w, '\n') - w), w);
     if (o) {
-        static const char *const drop[] = { "max_rel_err", "max_rel_err_x", "max_ulp64",
-                                            "max_ulp64_x", "max_ulp32", "max_ulp32_x", "reference" };
-        for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
-            cJSON_DeleteItemFromObjectCaseSensitive(o, drop[i]);
-        cJSON_AddStringToObject(o, "solution", e.solution);
-        if (e.rel_l2 == e.rel_l2) cJSON_AddNumberToObject(o, "rel_l2_err", e.rel_l2);
-        cJSON_AddNumberToObject(o, "grid_points", (double)e.npoints);
-        cJSON_AddNumberToObject(o, "grid_max_abs_err", e.max_abs);
+        ua_cli_pde_errors_json(o, &e);
         cJSON_AddBoolToObject(o, "box_differs", e.box_differs);
         cJSON_AddBoolToObject(o, "vars_differ", e.vars_differ);
         return 0;

@@ -227,14 +227,7 @@ static int pde_errors(const ua_model *m, const ua_problem *p, cJSON *o, int *has
     const char *how = ua_model_meta(m, "constraints");
     if (o) {
         if (how) cJSON_AddStringToObject(o, "constraints", how);
-        static const char *const drop[] = { "max_rel_err", "max_rel_err_x", "max_ulp64",
-                                            "max_ulp64_x", "max_ulp32", "max_ulp32_x", "reference" };
-        for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
-            cJSON_DeleteItemFromObjectCaseSensitive(o, drop[i]);
-        cJSON_AddStringToObject(o, "solution", e.solution);
-        if (e.rel_l2 == e.rel_l2) cJSON_AddNumberToObject(o, "rel_l2_err", e.rel_l2);
-        cJSON_AddNumberToObject(o, "grid_points", (double)e.npoints);
-        cJSON_AddNumberToObject(o, "grid_max_abs_err", e.max_abs);
+        ua_cli_pde_errors_json(o, &e);
         return 0;
     }
     char buf[2048];

@@ -417,17 +417,8 @@ static ua_status formula_on_box(const ua_model *m, const char *expr, ua_problem 
     ua_model_box(m, &d, &lo, &hi);
     *out = NULL;
     *dim = 0;
-    const char *vars = ua_model_meta(m, "vars");
-    char buf[1024];
-    const char *names[UA_PROBLEM_MAX_DIM];
-    size_t n = 0;
-    if (vars && d > 1) {
-        snprintf(buf, sizeof buf, "%s", vars);
-        for (char *t = strtok(buf, ","); t && n < UA_PROBLEM_MAX_DIM; t = strtok(NULL, ","))
-            names[n++] = t;
-    }
     ua_target *t;
-    ua_status s = ua_target_parse(expr, n ? names : NULL, n, &t);
+    ua_status s = ua_cli_parse_on_model(m, expr, &t);
     if (s) return s;
     *dim = ua_target_dim(t);
     if (*dim != d) s = UA_EINVAL;

@@ -456,3 +456,32 @@ int ua_cli_parse_model(const char *cmd, const char *help, int argc, char **argv,
     *path = one;
     return 0;
 }
+
+ua_status ua_cli_parse_on_model(const ua_model *m, const char *expr, ua_target **t)
+{
+    size_t d;
+    const double *lo, *hi;
+    ua_model_box(m, &d, &lo, &hi);
+    const char *vars = ua_model_meta(m, "vars");
+    char buf[1024];
+    const char *names[UA_PROBLEM_MAX_DIM];
+    size_t n = 0;
+    if (vars && d > 1) {
+        snprintf(buf, sizeof buf, "%s", vars);
+        for (char *v = strtok(buf, ","); v && n < UA_PROBLEM_MAX_DIM; v = strtok(NULL, ","))
+            names[n++] = v;
+    }
+    return ua_target_parse(expr, n ? names : NULL, n, t);
+}
+
+void ua_cli_pde_errors_json(cJSON *o, const ua_pde_errors *e)
+{
+    static const char *const drop[] = { "max_rel_err", "max_rel_err_x", "max_ulp64",
+                                        "max_ulp64_x", "max_ulp32", "max_ulp32_x", "reference" };
+    for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(o, drop[i]);
+    cJSON_AddStringToObject(o, "solution", e->solution);
+    if (e->rel_l2 == e->rel_l2) cJSON_AddNumberToObject(o, "rel_l2_err", e->rel_l2);
+    cJSON_AddNumberToObject(o, "grid_points", (double)e->npoints);
+    cJSON_AddNumberToObject(o, "grid_max_abs_err", e->max_abs);
+}
