@@ -185,7 +185,8 @@ class OptionSpec(ctypes.Structure):
 class FamilyInfo(ctypes.Structure):
     _fields_ = [("name", ctypes.c_char_p), ("summary", ctypes.c_char_p), ("doc", ctypes.c_char_p),
                 ("accepts", ctypes.c_uint), ("min_dim", size_t), ("max_dim", size_t),
-                ("options", ctypes.POINTER(OptionSpec)), ("noptions", size_t)]
+                ("options", ctypes.POINTER(OptionSpec)), ("noptions", size_t),
+                ("out_of_core", ctypes.c_int)]
 
 
 class Component(ctypes.Structure):
