@@ -29,8 +29,8 @@
 extern "C" {
 #endif
 
-/* Starts MPI if this build has it and the process was started by mpirun (or a singleton); a no-op
- * otherwise. Call once, first thing in main; argc/argv may be NULL. Returns UA_OK, or an error if
+/* Starts MPI if this build has it and the process was started by a launcher (mpirun's environment
+ * variables are set); a no-op otherwise, so a plain run never starts MPI. Call once, first thing in main; argc/argv may be NULL. Returns UA_OK, or an error if
  * MPI was found but could not start. Thread level: MPI_THREAD_FUNNELED (only the main thread calls
  * MPI; OpenMP threads inside a rank are fine). */
 ua_status ua_dist_init(int *argc, char ***argv);
