@@ -151,19 +151,31 @@ ua_status ua_dist_allreduce_sum(double *buf, size_t n)
     return UA_OK;
 }
 
+#ifdef UA_HAVE_MPI
+/* In place, MPI's own reduction op over n elements of `size` bytes, in chunks that fit an int
+ * count: for the exact, order-free reductions (a maximum, a sum of integer counters). */
+static ua_status allreduce_exact(void *buf, size_t n, size_t size, MPI_Datatype type, MPI_Op op,
+                                 const char *what)
+{
+    for (size_t off = 0; off < n; off += CHUNK) {
+        size_t m = n - off < CHUNK ? n - off : CHUNK;
+        int rc = MPI_Allreduce(MPI_IN_PLACE, (char *)buf + off * size, (int)m, type, op,
+                               MPI_COMM_WORLD);
+        if (rc != MPI_SUCCESS) return mpi_fail(rc, what);
+    }
+    return UA_OK;
+}
+#endif
+
 ua_status ua_dist_allreduce_max(double *buf, size_t n)
 {
     if (n && !buf) return UA_ERR(UA_EINVAL, "allreduce: NULL buffer of %zu doubles", n);
     if (!g_active || g_size == 1 || n == 0) return UA_OK;
 #ifdef UA_HAVE_MPI
-    for (size_t off = 0; off < n; off += CHUNK) {
-        size_t m = n - off < CHUNK ? n - off : CHUNK;
-        int rc = MPI_Allreduce(MPI_IN_PLACE, buf + off, (int)m, MPI_DOUBLE, MPI_MAX,
-                               MPI_COMM_WORLD);
-        if (rc != MPI_SUCCESS) return mpi_fail(rc, "allreduce (max)");
-    }
-#endif
+    return allreduce_exact(buf, n, sizeof *buf, MPI_DOUBLE, MPI_MAX, "allreduce (max)");
+#else
     return UA_OK;
+#endif
 }
 
 ua_status ua_dist_allreduce_sum_u64(unsigned long long *buf, size_t n)
@@ -171,14 +183,11 @@ ua_status ua_dist_allreduce_sum_u64(unsigned long long *buf, size_t n)
     if (n && !buf) return UA_ERR(UA_EINVAL, "allreduce: NULL buffer of %zu counters", n);
     if (!g_active || g_size == 1 || n == 0) return UA_OK;
 #ifdef UA_HAVE_MPI
-    for (size_t off = 0; off < n; off += CHUNK) {
-        size_t m = n - off < CHUNK ? n - off : CHUNK;
-        int rc = MPI_Allreduce(MPI_IN_PLACE, buf + off, (int)m, MPI_UNSIGNED_LONG_LONG, MPI_SUM,
-                               MPI_COMM_WORLD);
-        if (rc != MPI_SUCCESS) return mpi_fail(rc, "allreduce (sum of counters)");
-    }
-#endif
+    return allreduce_exact(buf, n, sizeof *buf, MPI_UNSIGNED_LONG_LONG, MPI_SUM,
+                           "allreduce (sum of counters)");
+#else
     return UA_OK;
+#endif
 }
 
 ua_status ua_dist_bcast(void *buf, size_t bytes, int root)
