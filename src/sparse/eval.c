@@ -10,8 +10,9 @@
  * output in any admissible order (no transform per block after a refinement), and the exported C
  * runs the same loops on the same tables (export.c).
  *
- * localp: sum over points of c_p prod_i phi_i(t_i), each product stopped at its first zero factor
- * (most points' supports miss t).
+ * localp: sum over points of c_p prod_i phi_i(t_i), each product stopped at its first zero factor;
+ * ua_sparse_predict descends the tree of supports instead (tree.c), visiting only the points
+ * whose support holds t, with the same sum.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -139,94 +140,117 @@ int ua_sparse_to_t(const ua_sparse *g, const double *x, double *t)
     return inside;
 }
 
-/* The local rule at many points: the same sum as eval_local, in the same order and with the same
- * products (so bitwise equal to it and to the export), but each point's 1-D basis values come
- * from a table per dimension over the distinct node ids of that dimension, computed once per
- * evaluation point (a few dozen ids) instead of once per grid point and dimension. The tables'
- * index of every grid point, cidx (n, d), is found once per call by binary search. */
-typedef struct {
-    uint32_t *uid[UA_PROBLEM_MAX_DIM]; /* the distinct ids of dimension i, sorted */
-    size_t nu[UA_PROBLEM_MAX_DIM];
-    double *b[UA_PROBLEM_MAX_DIM];     /* (nu[i],) basis values at the current point */
-    uint32_t *cidx;                    /* (n, d) */
-} local_tables;
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static void local_tables_free(local_tables *lt, size_t d)
-{
-    for (size_t i = 0; i < d; i++) {
-        free(lt->uid[i]);
-        free(lt->b[i]);
-    }
-    free(lt->cidx);
-}
-
-static ua_status local_tables_make(const ua_sparse *g, local_tables *lt)
-{
-    const size_t d = g->d, n = g->n;
-    memset(lt, 0, sizeof *lt);
-    lt->cidx = malloc(n * d * sizeof *lt->cidx);
-    if (!lt->cidx) return UA_ENOMEM_ERR(n * d * sizeof *lt->cidx);
-    for (size_t i = 0; i < d; i++) {
-        uint32_t *u = malloc(n * sizeof *u);
-        lt->uid[i] = u;
-        if (!u) return UA_ENOMEM_ERR(n * sizeof *u);
-        for (size_t p = 0; p < n; p++) u[p] = g->node[p * d + i];
-        qsort(u, n, sizeof *u, cmp_u32);
-        size_t m = 0;
-        for (size_t p = 0; p < n; p++)
-            if (m == 0 || u[p] != u[m - 1]) u[m++] = u[p];
-        lt->nu[i] = m;
-        lt->b[i] = malloc(m * sizeof *lt->b[i]);
-        if (!lt->b[i]) return UA_ENOMEM_ERR(m * sizeof *lt->b[i]);
-        for (size_t p = 0; p < n; p++) {
-            uint32_t id = g->node[p * d + i];
-            size_t lo = 0, hi = m; /* u[lo] <= id < u[hi] */
-            while (hi - lo > 1) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (u[mid] <= id) lo = mid;
-                else hi = mid;
-            }
-            lt->cidx[p * d + i] = (uint32_t)lo;
-        }
-    }
-    return UA_OK;
-}
-
-static double eval_local_tables(const ua_sparse *g, const local_tables *lt, const double *t)
+/* clenshaw-curtis at B points at once: the same sum as cc_sum for each point — the blocks in
+ * order, per block the odometer's partial products and the inner dot products, the same
+ * operations in the same order per point, so bitwise equal — but with the points innermost:
+ * V[i] is dimension i's table of Lagrange values (ids, B), and each surplus is loaded once for
+ * the B points, whose updates the compiler vectorises. pp (na + 1, B) and dot (B) are work. */
+static void cc_sum_batch(const ua_sparse *g, const double *const *V, size_t B, double *pp,
+                         double *dot, double *sum)
 {
     const size_t d = g->d;
-    for (size_t i = 0; i < d; i++)
-        for (size_t k = 0; k < lt->nu[i]; k++)
-            lt->b[i][k] = ua_sparse_local_basis(lt->uid[i][k], g->order, t[i]);
-    double sum = 0.0;
-    for (size_t p = 0; p < g->n; p++) {
-        const uint32_t *c = lt->cidx + p * d;
-        double v = g->surplus[p];
-        for (size_t i = 0; i < d && v != 0.0; i++) v *= lt->b[i][c[i]];
-        sum += v;
+    size_t m[UA_PROBLEM_MAX_DIM], nn[UA_PROBLEM_MAX_DIM];
+    const double *vb[UA_PROBLEM_MAX_DIM];
+    for (size_t r = 0; r < B; r++) sum[r] = 0.0;
+    for (size_t b = 0; b < g->nblocks; b++) {
+        const uint32_t *lv = g->blevel + b * d;
+        size_t na = 0;
+        for (size_t i = 0; i < d; i++)
+            if (lv[i]) {
+                vb[na] = V[i] + (size_t)ua_sparse_first_id((int)lv[i]) * B;
+                nn[na++] = ua_sparse_nodes_new((int)lv[i]);
+            }
+        const double *c = g->surplus + g->boff[b];
+        size_t cnt = g->boff[b + 1] - g->boff[b];
+        if (na == 0) {
+            for (size_t r = 0; r < B; r++) sum[r] += c[0];
+            continue;
+        }
+        const size_t last = na - 1, nl = nn[last];
+        const double *vl = vb[last];
+        for (size_t r = 0; r < B; r++) pp[r] = 1.0;
+        for (size_t k = 0; k < last; k++) {
+            m[k] = 0;
+            for (size_t r = 0; r < B; r++) pp[(k + 1) * B + r] = pp[k * B + r] * vb[k][r];
+        }
+        const double *pl = pp + last * B;
+        for (size_t j = 0; j < cnt; j += nl) {
+            for (size_t r = 0; r < B; r++) dot[r] = 0.0;
+            for (size_t q = 0; q < nl; q++) {
+                const double cq = c[j + q], *vq = vl + q * B;
+                for (size_t r = 0; r < B; r++) dot[r] += cq * vq[r];
+            }
+            for (size_t r = 0; r < B; r++) sum[r] += pl[r] * dot[r];
+            size_t k = last;
+            while (k > 0 && ++m[k - 1] == nn[k - 1]) m[--k] = 0;
+            if (k == 0) break;
+            for (size_t a = k - 1; a < last; a++) {
+                const double *va = vb[a] + m[a] * B;
+                for (size_t r = 0; r < B; r++) pp[(a + 1) * B + r] = pp[a * B + r] * va[r];
+            }
+        }
     }
-    return sum;
+}
+
+/* clenshaw-curtis at n points in batches (cc_sum_batch). Errors: UA_ENOMEM. */
+static ua_status predict_cc(const ua_sparse *g, const double *x, size_t n, double *y)
+{
+    const size_t d = g->d, ws = ua_sparse_work_size(g);
+    /* the batch: up to 32 points, fewer when the tables would pass ~2 MiB */
+    size_t B = ws * 32 <= ((size_t)1 << 18) ? 32 : ((size_t)1 << 18) / ws;
+    if (B < 1) B = 1;
+    if (B > n) B = n ? n : 1;
+    double *tab = malloc(ws * B * sizeof *tab), *one = malloc(ws * sizeof *one);
+    double *pp = malloc((d + 1) * B * sizeof *pp), *dot = malloc(B * sizeof *dot);
+    double *sum = malloc(B * sizeof *sum);
+    if (!tab || !one || !pp || !dot || !sum) {
+        free(tab), free(one), free(pp), free(dot), free(sum);
+        return UA_ENOMEM_ERR(ws * B * sizeof *tab);
+    }
+    const double *V[UA_PROBLEM_MAX_DIM];
+    size_t off[UA_PROBLEM_MAX_DIM + 1];
+    off[0] = 0;
+    for (size_t i = 0; i < d; i++) {
+        off[i + 1] = off[i] + ua_sparse_nodes_upto(g->maxlevel[i]);
+        V[i] = tab + off[i] * B;
+    }
+    double t[UA_PROBLEM_MAX_DIM];
+    unsigned char inside[32];
+    for (size_t r0 = 0; r0 < n; r0 += B) {
+        size_t nb = n - r0 < B ? n - r0 : B;
+        for (size_t r = 0; r < B; r++) {
+            /* a short last batch repeats its first point (its results are not used) */
+            size_t row = r0 + (r < nb ? r : 0);
+            inside[r] = (unsigned char)ua_sparse_to_t(g, x + row * d, t);
+            for (size_t i = 0; i < d; i++) {
+                size_t len = off[i + 1] - off[i];
+                ua_sparse_cc_values(t[i], g->maxlevel[i], one);
+                double *Vi = tab + off[i] * B;
+                for (size_t k = 0; k < len; k++) Vi[k * B + r] = one[k];
+            }
+        }
+        cc_sum_batch(g, V, B, pp, dot, sum);
+        for (size_t r = 0; r < nb; r++) y[r0 + r] = inside[r] ? sum[r] : NAN;
+    }
+    free(tab), free(one), free(pp), free(dot), free(sum);
+    return UA_OK;
 }
 
 ua_status ua_sparse_predict(const ua_sparse *g, const double *x, size_t n, double *y)
 {
     double t[UA_PROBLEM_MAX_DIM];
-    if (g->rule == UA_SPARSE_LOCALP && n > 1) {
-        local_tables lt;
-        ua_status s = local_tables_make(g, &lt);
-        if (s == UA_OK)
-            for (size_t r = 0; r < n; r++) {
-                y[r] = ua_sparse_to_t(g, x + r * g->d, t) ? eval_local_tables(g, &lt, t) : NAN;
-            }
-        local_tables_free(&lt, g->d);
+    if (g->rule == UA_SPARSE_LOCALP) {
+        /* the descent of the tree (tree.c): only the points whose support holds x */
+        ua_sparse_walk w = { 0 };
+        ua_status s = UA_OK;
+        for (size_t r = 0; r < n && !s; r++) {
+            y[r] = NAN;
+            if (ua_sparse_to_t(g, x + r * g->d, t)) s = ua_sparse_local_eval(g, t, g->n, &w, y + r);
+        }
+        ua_sparse_walk_free(&w);
         return s;
     }
+    if (g->rule == UA_SPARSE_CC && n > 1) return predict_cc(g, x, n, y);
     double *work = malloc(ua_sparse_work_size(g) * sizeof *work);
     if (!work) return UA_ENOMEM_ERR(ua_sparse_work_size(g) * sizeof(double));
     for (size_t r = 0; r < n; r++) {

@@ -23,6 +23,7 @@ ua_status ua_sparse_new(size_t d, ua_sparse_rule rule, int order, const double *
     g->maxlevel = calloc(d, sizeof *g->maxlevel);
     g->boff = calloc(1, sizeof *g->boff);
     g->estimated_err = NAN;
+    g->root = UA_SPARSE_NONE;
     if (!g->lo || !g->hi || !g->maxlevel || !g->boff) {
         ua_sparse_free(g);
         return UA_ENOMEM_ERR(3 * d * sizeof(double));
@@ -43,6 +44,7 @@ void ua_sparse_free(ua_sparse *g)
     free(g->blevel);
     free(g->boff);
     free(g->maxlevel);
+    free(g->kid);
     free(g);
 }
 

@@ -73,7 +73,15 @@ typedef struct {
     int refinement;       /* ua_sparse_refinement */
     double estimated_err; /* the largest surplus left (not resolved) or of the last refinement */
     int resolved;
+    /* localp: the tree of the points (tree.c), children by direction, (n, d, 2) point indices,
+     * UA_SPARSE_NONE where absent; NULL with flat set when the points are not closed under
+     * parents or repeat one (a model file's): then evaluation visits every point */
+    uint32_t *kid;
+    size_t kidcap, root;
+    int flat;
 } ua_sparse;
+
+#define UA_SPARSE_NONE UINT32_MAX
 
 /* ---- 1-D nodes (rule1d.c) ------------------------------------------------------------------- */
 
@@ -151,6 +159,31 @@ void ua_sparse_hash_free(ua_sparse_hash *h);
 
 /* localp: the id of the node k (0 .. 2^l) of level l's nodes. */
 uint32_t ua_sparse_local_id(int l, uint64_t k);
+
+/* ---- the local tree (tree.c) ---------------------------------------------------------------- */
+
+/* Records the children of points [from, n) with their parents (h holds every point [0, n) of g):
+ * after it, the descent below visits exactly the points whose basis is nonzero at t. A point with
+ * a missing parent or a repeated point sets g->flat (and frees the tree). Errors: UA_ENOMEM. */
+ua_status ua_sparse_tree_extend(ua_sparse *g, const ua_sparse_hash *h, size_t from);
+/* The tree of every point of a local grid (a loaded model). Errors: UA_ENOMEM. */
+ua_status ua_sparse_tree_build(ua_sparse *g);
+/* Work space of the descent (grown as needed). */
+typedef struct {
+    uint32_t *stack;
+    unsigned char *dir;
+    uint32_t *hit;
+    double *val;
+    size_t cap;
+} ua_sparse_walk;
+void ua_sparse_walk_free(ua_sparse_walk *w);
+/* localp: the interpolant at t over the points [0, limit) by descending the tree from the root
+ * (only the basis functions whose support holds t are visited: Tasmanian's evaluation of local
+ * grids), summed in the order of the points, so bitwise equal to the sum over every point. The
+ * points [0, limit) must be closed under parents with parents first (the fit's order). Falls back
+ * to the sum over every point when g->flat. Errors: UA_ENOMEM (*y untouched). */
+ua_status ua_sparse_local_eval(const ua_sparse *g, const double *t, size_t limit,
+                               ua_sparse_walk *w, double *y);
 
 /* ---- evaluation (eval.c) -------------------------------------------------------------------- */
 

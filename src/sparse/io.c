@@ -143,6 +143,7 @@ ua_status ua_sparse_load(const ua_st *st, double lo, double hi, void **state)
         if (!s) s = check_blocks(g);
     }
     if (!s) s = ua_sparse_update_levels(g);
+    if (!s && r == UA_SPARSE_LOCALP) s = ua_sparse_tree_build(g);
     if (s) {
         ua_sparse_free(g);
         return s;

@@ -33,6 +33,7 @@ typedef struct {
     ua_sparse_hash qh;
     size_t room;       /* evaluations left for this round */
     int capped;        /* a point above tol had no children (largest level) */
+    ua_sparse_walk walk; /* the descent's work space (tree.c) */
 } local_build;
 
 static int level_sum(const uint32_t *nd, size_t d)
@@ -82,6 +83,9 @@ static ua_status add_points(local_build *b, const uint32_t *nd, size_t k)
     free(ord);
     g->n = n0 + k;
     for (size_t j = 0; j < k && !s; j++) s = ua_sparse_hash_add(&b->ph, g->node, d, n0 + j);
+    /* the new points' places in the tree: their surpluses below only visit the points whose
+     * support holds them (tree.c), not all n */
+    if (!s) s = ua_sparse_tree_extend(g, &b->ph, n0);
     for (size_t j = 0; j < k; j++) ua_sparse_point_x(g, n0 + j, x + j * d);
     if (!s) s = ua_sparse_eval_target(b->f, x, k, d, y);
     double t[UA_PROBLEM_MAX_DIM];
@@ -90,7 +94,9 @@ static ua_status add_points(local_build *b, const uint32_t *nd, size_t k)
         b->y[q] = y[j];
         b->scale = fmax(b->scale, fabs(y[j]));
         for (size_t i = 0; i < d; i++) t[i] = ua_sparse_node_t(g->rule, g->node[q * d + i]);
-        g->surplus[q] = y[j] - ua_sparse_eval_t(g, t, 0, q, NULL);
+        double iq = 0.0;
+        s = ua_sparse_local_eval(g, t, q, &b->walk, &iq);
+        g->surplus[q] = y[j] - iq;
     }
     free(x), free(y);
     if (!s) s = ua_sparse_update_levels(g);
@@ -310,6 +316,7 @@ ua_status ua_sparse_build_local(ua_sparse_target *f, size_t d, const double *lo,
     ua_sparse_hash_free(&b.qh);
     free(b.qn);
     free(b.y);
+    ua_sparse_walk_free(&b.walk);
     if (s) {
         ua_sparse_free(g);
         return s;

@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "internal.h"
@@ -14,9 +15,13 @@ int ua_sparse_node_level(uint32_t id)
 {
     if (id == 0) return 0;
     if (id <= 2) return 1;
+#if defined(__GNUC__)
+    return 32 - __builtin_clz(id - 1);
+#else
     int l = 0;
     for (uint32_t v = id - 1; v; v >>= 1) l++;
     return l;
+#endif
 }
 
 /* Level l and k of id in the level's 2^l + 1 nodes (k = 0 .. 2^l). */
@@ -88,36 +93,75 @@ const double *ua_sparse_cc_level_nodes(int l)
     return tlev ? tlev + tlev_off[l] : NULL;
 }
 
+/* The node id of node k (0 .. 2^l) of level l, per level (idlev + tlev_off[l]), computed once. */
+static uint32_t *idlev;
+static pthread_once_t idlev_once = PTHREAD_ONCE_INIT;
+
+static void idlev_init(void)
+{
+    pthread_once(&tlev_once, tlev_init);
+    idlev = malloc(tlev_off[UA_SPARSE_CC_MAX_LEVEL + 1] * sizeof *idlev);
+    if (!idlev) return;
+    idlev[0] = 0;
+    for (int l = 1; l <= UA_SPARSE_CC_MAX_LEVEL; l++) {
+        uint64_t M = (uint64_t)1 << l;
+        for (uint64_t k = 0; k <= M; k++) idlev[tlev_off[l] + k] = ua_sparse_local_id(l, k);
+    }
+}
+
+/* The barycentric formula per level, L^l_k(t) = (w_k / (t - t_k)) / S_l with
+ * S_l = sum_k w_k / (t - t_k) over the level's nodes in increasing order. The nodes are nested and
+ * bitwise equal across levels, so every 1 / (t - t_k) is computed once, at the finest level (one
+ * division per node instead of one per node and level), and w_k / (t - t_k) is w_k * (1 / (t - t_k))
+ * exactly (w_k is +-1 or +-1/2, and |1 / (t - t_k)| >= 1/2 is far from the subnormals): the same
+ * doubles, in the same order, as dividing at every level. */
 void ua_sparse_cc_values(double t, int maxl, double *v)
 {
     v[0] = 1.0;
-    for (int l = 1; l <= maxl; l++) {
-        const double *tk = ua_sparse_cc_level_nodes(l);
-        size_t M = (size_t)1 << l;
-        uint32_t first = ua_sparse_first_id(l);
-        size_t hit = SIZE_MAX;
-        double S = 0.0;
-        for (size_t k = 0; k <= M; k++) {
-            double diff = t - tk[k];
-            if (fabs(diff) < 0x1p-960) { /* a node, or so near that 1/diff could overflow */
-                hit = k;
-                break;
-            }
-            double w = (k & 1) ? -1.0 : 1.0;
-            if (k == 0 || k == M) w *= 0.5;
-            S += w / diff;
+    if (maxl <= 0) return;
+    pthread_once(&idlev_once, idlev_init);
+    const double *tk = ua_sparse_cc_level_nodes(maxl);
+    const uint32_t *ik = idlev + tlev_off[maxl];
+    const size_t M = (size_t)1 << maxl;
+    /* v[id] holds 1 / (t - t_id) for now; hit: the node t is on (or within 2^-960 of) */
+    uint32_t hit = UA_SPARSE_NONE;
+    for (size_t k = 0; k <= M; k++) {
+        double diff = t - tk[k];
+        if (fabs(diff) < 0x1p-960) {
+            hit = ik[k];
+            v[ik[k]] = 0.0;
+        } else {
+            v[ik[k]] = 1.0 / diff;
         }
-        /* the nodes new at this level: k = 0 and M at level 1, the odd k above */
-        size_t step = l == 1 ? M : 2, k0 = l == 1 ? 0 : 1;
-        for (size_t k = k0, j = 0; k <= M; k += step, j++) {
-            double val;
-            if (hit != SIZE_MAX) val = k == hit ? 1.0 : 0.0;
-            else {
+    }
+    const int hitl = hit == UA_SPARSE_NONE ? INT32_MAX : ua_sparse_node_level(hit);
+    double S[UA_SPARSE_CC_MAX_LEVEL + 1];
+    for (int l = 1; l <= maxl; l++) {
+        if (hitl <= l) continue; /* the level's values are 1 / 0 */
+        const uint32_t *il = idlev + tlev_off[l];
+        size_t Ml = (size_t)1 << l;
+        double sum = 0.0;
+        for (size_t k = 0; k <= Ml; k++) {
+            double w = (k & 1) ? -1.0 : 1.0;
+            if (k == 0 || k == Ml) w *= 0.5;
+            sum += w * v[il[k]];
+        }
+        S[l] = sum;
+    }
+    /* the nodes new at each level: k = 0 and M at level 1, the odd k above; each reads only its
+     * own reciprocal, so overwriting in place is safe */
+    for (int l = 1; l <= maxl; l++) {
+        const uint32_t *il = idlev + tlev_off[l];
+        size_t Ml = (size_t)1 << l, step = l == 1 ? Ml : 2, k0 = l == 1 ? 0 : 1;
+        for (size_t k = k0; k <= Ml; k += step) {
+            uint32_t id = il[k];
+            if (hitl <= l) {
+                v[id] = id == hit ? 1.0 : 0.0;
+            } else {
                 double w = (k & 1) ? -1.0 : 1.0;
-                if (k == 0 || k == M) w *= 0.5;
-                val = w / (t - tk[k]) / S;
+                if (k == 0 || k == Ml) w *= 0.5;
+                v[id] = w * v[id] / S[l];
             }
-            v[first + j] = val;
         }
     }
 }
@@ -132,7 +176,7 @@ double ua_sparse_local_basis(uint32_t id, int order, double t)
     level_k(id, &l, &k);
     /* s = |u 2^l - k| with u = (t + 1) / 2: the distance from the node in units of the half
      * support 2^-l */
-    double s = fabs(ldexp(t + 1.0, l - 1) - (double)k);
+    double s = fabs((t + 1.0) * (double)(1u << (l - 1)) - (double)k); /* exact, as ldexp */
     if (!(s < 1.0)) return 0.0;
     return order == 2 ? (1.0 - s) * (1.0 + s) : 1.0 - s;
 }
