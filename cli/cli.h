@@ -269,6 +269,11 @@ void ua_cli_remove_on_signal(const char *dir, const char *file);
  * SIGTERM on a Ctrl-C, and then exits 1 without a word. */
 void ua_cli_say_on_signal(const char *note);
 
+/* Where notes, warnings and progress go: stderr, except on MPI ranks other than 0 (uniapprox/
+ * dist.h), where a null stream, so that a job of N ranks says each thing once. Errors go through
+ * ua_cli_error, which holds a rank's message until the ranks agree (cli/dist_output.c). */
+FILE *ua_cli_notes(void);
+
 /* In an MPI job (uniapprox/dist.h) only rank 0 writes the --output the user named: on ranks > 0
  * ua_cli_rank_output returns a path of the same last component in a private scratch folder
  * (removed by ua_cli_rank_output_cleanup, also registered with atexit); on rank 0, and for "-"

@@ -114,7 +114,7 @@ static int pde_errors(const ua_model *m, const ua_problem *p, cJSON *o, ua_measu
     ua_pde_errors_format(&e, ua_problem_describe(p), buf, sizeof buf);
     for (const char *w = buf; !strncmp(w, "warning: ", 9) && strchr(w, '\n');
          w = strchr(w, '\n') + 1) /* the warnings are the first lines; on stderr as well */
-        fprintf(stderr, "uniapprox check: %.*s\n", (int)(strchr(w, '\n') - w), w);
+        fprintf(ua_cli_notes(), "uniapprox check: %.*s\n", (int)(strchr(w, '\n') - w), w);
     if (o) {
         ua_cli_pde_errors_json(o, &e);
         cJSON_AddBoolToObject(o, "box_differs", e.box_differs);

@@ -328,7 +328,7 @@ int cmd_compress(int argc, char **argv)
                        "compressed form)\n", cn);
         else printf("(no --data and no box: the error change is not measured)\n");
         cJSON_Delete(j);
-        fprintf(stderr, "uniapprox compress: wrote %s\n", output);
+        fprintf(ua_cli_notes(), "uniapprox compress: wrote %s\n", output);
     }
 done:
     free(px);

@@ -221,7 +221,7 @@ int cmd_distill(int argc, char **argv)
             printf("(max_abs_vs_teacher is a sampled maximum over %zu fresh points, not a bound)\n",
                    rep.points);
             cJSON_Delete(j);
-            fprintf(stderr, "uniapprox distill: wrote %s\n", output);
+            fprintf(ua_cli_notes(), "uniapprox distill: wrote %s\n", output);
         }
         if (fs == UA_ENOTRESOLVED)
             ua_cli_error("distill", UA_EXIT_FAIL, "not resolved: %s", why);

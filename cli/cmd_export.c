@@ -72,6 +72,6 @@ int cmd_export(int argc, char **argv)
     }
     if (s == UA_EIO) return ua_cli_fail_output("export", s); /* the C file could not be written */
     if (s) return ua_cli_fail("export", s);
-    if (strcmp(output, "-")) fprintf(stderr, "uniapprox export: wrote %s\n", output);
+    if (strcmp(output, "-")) fprintf(ua_cli_notes(), "uniapprox export: wrote %s\n", output);
     return UA_EXIT_OK;
 }

@@ -175,7 +175,7 @@ static uint64_t check_specials(ua_f32_fn fn, const ua_target *t, float lo, float
         if (!same(y, ref)) {
             bad++;
             if (!json)
-                fprintf(stderr, "uniapprox libm: special input %a: got %a, correctly rounded %a\n",
+                fprintf(ua_cli_notes(), "uniapprox libm: special input %a: got %a, correctly rounded %a\n",
                         (double)xs[i], (double)y, (double)ref);
         }
     }
@@ -235,7 +235,7 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
     ua_exhaustive_result r;
     uint64_t count = ua_f32_count(lo, hi) + (isinf(lo) && isinf(hi) ? 2 * ((1u << 23) - 1) : 0);
     if (!json)
-        fprintf(stderr, "uniapprox libm: checking %s at %llu floats...\n", cname,
+        fprintf(ua_cli_notes(), "uniapprox libm: checking %s at %llu floats...\n", cname,
                 (unsigned long long)count);
     double t0 = omp_get_wtime();
     /* Over the whole line, the tails where the (increasing) function's correctly rounded value
@@ -273,7 +273,7 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
                     tail_want = first < k1 ? vlo : vhi;
                 }
                 if (nb && !json)
-                    fprintf(stderr, "uniapprox libm: saturated tail: %llu input%s differ%s from "
+                    fprintf(ua_cli_notes(), "uniapprox libm: saturated tail: %llu input%s differ%s from "
                             "the tail's value; the least, %a: got %a, correctly rounded %a\n",
                             (unsigned long long)nb, nb == 1 ? "" : "s", nb == 1 ? "s" : "",
                             (double)tail_x, (double)fn(tail_x),

@@ -390,7 +390,7 @@ int cmd_plot(int argc, char **argv)
     if (s) {
         rc = ua_cli_fail_output("plot", s);
     } else {
-        fprintf(stderr, "uniapprox plot: wrote %s (%zu points, max %s %.3e)\n", output, n, kind,
+        fprintf(ua_cli_notes(), "uniapprox plot: wrote %s (%zu points, max %s %.3e)\n", output, n, kind,
                 emax);
     }
 done:

@@ -875,7 +875,7 @@ int cmd_report(int argc, char **argv)
         rc = write_page(out.f, path, m, p, sol, meas, &mo, plots, log_path, prove ? &proof : NULL);
         if (rc) ua_atomic_abort(&out);
         else if ((s = ua_atomic_commit(&out))) rc = ua_cli_fail_output("report", s);
-        else fprintf(stderr, "uniapprox report: wrote %s\n", output);
+        else fprintf(ua_cli_notes(), "uniapprox report: wrote %s\n", output);
     }
     free(plots);
     cJSON_Delete(meas);

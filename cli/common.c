@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "core/internal.h"
+#include "uniapprox/dist.h"
 #include "model/family.h" /* ua_json_exact_numbers */
 
 int ua_cli_double(const char *s, double *out)
@@ -213,7 +214,7 @@ int ua_cli_points_alias(const char *cmd, const char *old_value, const char **poi
     if (*points)
         return ua_cli_usage(cmd, "--check-points is the old name of --points: give one of them");
     if (!ua_cli_json_errors)
-        fprintf(stderr, "uniapprox %s: warning: --check-points is deprecated; use --points\n", cmd);
+        fprintf(ua_cli_notes(), "uniapprox %s: warning: --check-points is deprecated; use --points\n", cmd);
     *points = old_value;
     return 0;
 }
@@ -305,20 +306,29 @@ void ua_cli_print_fields(FILE *f, const cJSON *obj, const cJSON *skip)
     }
 }
 
+FILE *ua_cli_notes(void)
+{
+    static FILE *null_stream;
+    if (ua_dist_rank() == 0) return stderr;
+    if (!null_stream) null_stream = fopen("/dev/null", "w");
+    return null_stream ? null_stream : stderr;
+}
+
 void ua_cli_progress(size_t done, size_t total, const struct timespec *start, const char *what)
 {
+    FILE *f = ua_cli_notes();
     if (done >= total) {
-        fputs("\r\033[K", stderr);
-        fflush(stderr);
+        fputs("\r\033[K", f);
+        fflush(f);
         return;
     }
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     double el = (double)(now.tv_sec - start->tv_sec) + 1e-9 * (double)(now.tv_nsec - start->tv_nsec);
-    fprintf(stderr, "\r\033[K[%zu/%zu] %.1f s elapsed", done, total, el);
-    if (done > 0) fprintf(stderr, ", ETA %.1f s", el / (double)done * (double)(total - done));
-    if (what) fprintf(stderr, "  %s", what);
-    fflush(stderr);
+    fprintf(f, "\r\033[K[%zu/%zu] %.1f s elapsed", done, total, el);
+    if (done > 0) fprintf(f, ", ETA %.1f s", el / (double)done * (double)(total - done));
+    if (what) fprintf(f, "  %s", what);
+    fflush(f);
 }
 
 int ua_cli_check_writable(const char *cmd, const char *what, const char *path)

@@ -28,9 +28,10 @@ static void epoch_progress(void *ctx, size_t epoch, size_t epochs, double train_
     (void)lr;
     (void)improved;
     double eta = epoch ? seconds / (double)epoch * (double)(epochs - epoch) : 0;
-    fprintf(stderr, "\r\033[Kepoch %zu/%zu  train %.4g  val %.4g  %.1fs  ETA %.0fs", epoch,
+    FILE *f = ua_cli_notes();
+    fprintf(f, "\r\033[Kepoch %zu/%zu  train %.4g  val %.4g  %.1fs  ETA %.0fs", epoch,
             epochs, train_loss, val_loss, seconds, eta);
-    fflush(stderr);
+    fflush(f);
     progress_drawn = 1;
 }
 
@@ -46,8 +47,8 @@ static void work_progress(void *ctx, double done, double total, const char *what
 void ua_cli_progress_done(void)
 {
     if (progress_drawn) {
-        fputs("\r\033[K", stderr);
-        fflush(stderr);
+        fputs("\r\033[K", ua_cli_notes());
+        fflush(ua_cli_notes());
     }
     progress_drawn = 0;
 }

@@ -53,6 +53,16 @@ expect_grep m1.txt '"max_abs_err"' "the fit reports its measured error"
 if cmp -s m1.txt m2.txt; then pass; else
     fail "measurement: 2 ranks differ from one process"; diff m1.txt m2.txt | head -20 >&2; fi
 
+# ---- notes and warnings on stderr are said once by a job, not once per rank
+expect_exit 0 "fit with the deprecated --check-points, 2 ranks" -- \
+    mpi 2 "$UA" fit 'sin(x)' --domain 0:1 --check-points 200 -o note.safetensors
+n=$(grep -c 'deprecated' err.txt)
+[ "$n" = 1 ] && pass || fail "the deprecation warning printed $n times by 2 ranks, want once"
+expect_exit 0 "export, 2 ranks" -- mpi 2 "$UA" export note.safetensors -o note.c
+n=$(grep -c 'wrote' err.txt)
+[ "$n" = 1 ] && pass || fail "export's 'wrote' note printed $n times by 2 ranks, want once"
+expect_grep err.txt "wrote note.c" "the note names the user's file, not a rank's scratch copy"
+
 # ---- rf at a fixed lambda: each rank's rows of the Gram matrix, one allreduce, one solve
 awk 'BEGIN { srand(5); print "a,b,c,y"; for (i = 0; i < 3000; i++) { a = 2 * rand() - 1;
     b = 2 * rand() - 1; c = 2 * rand() - 1; printf "%.17g,%.17g,%.17g,%.17g\n", a, b, c,
