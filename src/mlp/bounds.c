@@ -30,6 +30,8 @@ void ua_mlp_net64_free(ua_mlp_net64 *n)
 ua_status ua_mlp_net64_get(const ua_mlp *m, ua_mlp_net64 *n)
 {
     memset(n, 0, sizeof *n);
+    ua_status es = ua_mlp_single_only(m, "bound propagation");
+    if (es) return es;
     if (m->opt.evonorm)
         return UA_ERR(UA_EUNSUPPORTED, "bound propagation: EvoNorm-S0 layers are not supported "
                       "(a normalisation over the layer, not an activation per neuron)");

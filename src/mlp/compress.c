@@ -277,6 +277,8 @@ ua_status ua_mlp_compress(const void *state, const ua_compress_options *o, void 
 {
     const ua_mlp *m0 = state;
     *out = NULL;
+    ua_status es = ua_mlp_single_only(m0, "mlp compress");
+    if (es) return es;
     if (m0->comp)
         return UA_ERR(UA_EUNSUPPORTED, "mlp compress: the network is already compressed (%s); "
                       "compress the original", ua_compress_method_name(m0->comp->method));

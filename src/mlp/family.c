@@ -14,6 +14,9 @@
  * Metadata: mlp_inputs, mlp_outputs, hidden ("64x64", "" for none), activation, leaky_slope,
  * evonorm ("0"/"1"), evonorm_groups, param, dtype ("f32"/"f64"), task ("regress"/"classify"),
  * classes, and the fit's report (epochs_run, best_epoch, train_loss, val_loss, test_rmse).
+ * A deep ensemble of M networks (ensemble.c) adds "ensemble_members" = M, member i's tensors as
+ * ensemble.{i}.<name above> and ensemble.{i}.x_mean ... (i = 1 .. M-1; member 0 is the plain
+ * tensors) and ensemble.noise_var (M, k) F64 (regression).
  */
 #include <math.h>
 #include <stdio.h>
@@ -85,6 +88,7 @@ static ua_status mlp_save(const void *state, ua_st *st)
         if (!s && !isnan(m->report.val_loss)) s = set_num(st, "val_loss", m->report.val_loss);
     }
     if (!s && !isnan(m->test_rmse)) s = set_num(st, "test_rmse", m->test_rmse);
+    if (!s) s = ua_mlp_ensemble_save(m, st); /* members 1 .. M-1 of a deep ensemble */
     return s;
 }
 
@@ -192,6 +196,7 @@ static ua_status mlp_load(const ua_st *st, double lo, double hi, void **state)
         }
     }
     if (!s) s = ua_mlp_comp_load(m, st); /* rebuilds the dense weights from the codes/factors */
+    if (!s) s = ua_mlp_ensemble_load(m, st); /* members 1 .. M-1 of a deep ensemble */
     if (!s) {
         ua_scaler_free(&m->xs);
         ua_scaler_free(&m->ys);
@@ -227,7 +232,8 @@ static ua_status mlp_describe(const void *state, cJSON *obj)
     cJSON_AddStringToObject(obj, "dtype", m->esize == 4 ? "f32" : "f64");
     cJSON_AddStringToObject(obj, "task", m->opt.task == UA_TASK_CLASSIFY ? "classify" : "regress");
     if (m->opt.task == UA_TASK_CLASSIFY) cJSON_AddNumberToObject(obj, "classes", (double)m->dout);
-    cJSON_AddNumberToObject(obj, "parameters", (double)m->nparams);
+    cJSON_AddNumberToObject(obj, "parameters", (double)(m->nparams * m->n_estimators));
+    if (m->n_estimators > 1) cJSON_AddNumberToObject(obj, "n_estimators", (double)m->n_estimators);
     if (m->comp) {
         cJSON_AddStringToObject(obj, "compressed", ua_compress_method_name(m->comp->method));
         cJSON_AddNumberToObject(obj, "parameter_bytes", (double)ua_mlp_comp_bytes(m));
@@ -274,4 +280,5 @@ const ua_family ua_family_mlp = {
     .influence = ua_mlp_influence,
     .fit_blocks = ua_mlp_fit_blocks_family,
     .compress = ua_mlp_compress,
+    .predict_std = ua_mlp_predict_std,
 };

@@ -61,6 +61,8 @@ ua_status ua_distill_mlp_hidden(const ua_model *teacher, const ua_options *stude
         return UA_ERR(UA_EUNSUPPORTED, "distill: hidden-layer matching takes an mlp teacher (this "
                       "one is %s)", ua_model_family(teacher));
     const ua_mlp *t = ua_model_state(teacher);
+    ua_status es = ua_mlp_single_only(t, "distill's hidden-layer matching");
+    if (es) return es;
     if (t->L < 2) return UA_ERR(UA_EUNSUPPORTED, "distill: the teacher has no hidden layer");
     if (!(weight >= 0) || !isfinite(weight))
         return UA_ERR(UA_EINVAL, "distill: hidden-matching weight %g must be finite and >= 0", weight);

@@ -60,6 +60,8 @@ ua_status ua_mlp_influence_limit(const void *state, const double *X, const doubl
                                  size_t exact_max)
 {
     const ua_mlp *m = state;
+    ua_status es = ua_mlp_single_only(m, "influence");
+    if (es) return es;
     if (m->opt.task == UA_TASK_CLASSIFY)
         return UA_ERR(UA_EUNSUPPORTED, "an mlp classifier is not supported (only "
                       "regression models of one output)");

@@ -67,6 +67,14 @@ struct ua_mlp {
     ua_scaler xs, ys;       /* standardisation (identity when off: mean 0, scale 1) */
     double test_rmse;       /* set by the CLI for UCI splits (NaN when unknown) */
     ua_mlp_comp *comp;      /* compressed weights (src/mlp/compress.h); NULL: none */
+    /* A deep ensemble (ensemble.c; Lakshminarayanan et al. 2017): this network is member 0 and
+     * members[0 .. n_estimators - 2] are members 1 .. M-1, each a plain network (n_estimators 1)
+     * trained on the same rows from seed + i. noise_var (M, k): member i's noise variance of
+     * output j in target units (its mean squared residual on its validation rows, or on all
+     * its rows without a split). n_estimators 1, members and noise_var NULL: one network. */
+    size_t n_estimators;
+    struct ua_mlp **members;
+    double *noise_var;
 };
 
 /* Activations of one forward pass over a batch of B rows, kept for the backward pass. */
@@ -114,7 +122,7 @@ ua_status ua_mlp_optim_state(ua_mlp *m);
 void ua_mlp_format_hidden(const ua_mlp_options *opt, char *buf, size_t size);
 
 /* options.c: the option table of the vtable (uniapprox/options.h) */
-#define UA_MLP_NOPTIONS 25
+#define UA_MLP_NOPTIONS 26
 extern const ua_option_spec ua_mlp_option_table[UA_MLP_NOPTIONS];
 /* The vtable's fit (src/model/family.h): a FORMULA, FUNCTION or SAMPLES problem. */
 ua_status ua_mlp_fit_problem(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
@@ -123,6 +131,31 @@ ua_status ua_mlp_fit_problem(const ua_problem *p, const ua_options *o, const ua_
 struct ua_blocks;
 ua_status ua_mlp_fit_blocks_family(struct ua_blocks *src, size_t ycol, const ua_options *o,
                                    ua_model *meta, void **state);
+
+/* ensemble.c: deep ensembles (docs/mlp.md, "Deep ensembles"). */
+#define UA_MLP_MAX_ESTIMATORS 64
+/* Member i (0 .. n_estimators - 1) of m: m itself for 0. */
+const ua_mlp *ua_mlp_member(const ua_mlp *m, size_t i);
+/* Trains M >= 2 networks with options opt, member i from seed opt->seed + i (else identical to
+ * ua_mlp_fit), and joins them into *out (member 0 carrying the others). Errors: ua_mlp_fit's. */
+ua_status ua_mlp_fit_ensemble(const double *x, const double *y, size_t n, size_t d, size_t k,
+                              const ua_mlp_options *opt, size_t M, ua_mlp **out);
+/* The mixture's mean (regression) or averaged class probabilities (classifier) of an ensemble:
+ * out (n, k) or (n, C). The single-network forms are train.c's. */
+ua_status ua_mlp_ensemble_mean(const ua_mlp *m, const double *x, size_t n, double *out, int proba);
+/* The vtable's predict_std: sd (n, k) = sqrt(mean_i noise_var_i + mean_i mu_i^2 - mu^2), the
+ * variance of the equally weighted Gaussian mixture of the members. UA_EUNSUPPORTED for a
+ * single network or a classifier. */
+ua_status ua_mlp_predict_std(const void *state, const double *x, size_t n, double *sd);
+/* Saving and loading members 1 .. M-1 and noise_var (tensors "ensemble.{i}.<name>",
+ * "ensemble.noise_var"; metadata "n_estimators"). */
+ua_status ua_mlp_ensemble_save(const ua_mlp *m, ua_st *st);
+ua_status ua_mlp_ensemble_load(ua_mlp *m, const ua_st *st);
+/* Refusal of an operation defined on one network (bounds, influence, compression, hints). */
+ua_status ua_mlp_single_only(const ua_mlp *m, const char *what);
+/* The single network's predictions (train.c), whatever m->n_estimators. */
+ua_status ua_mlp_predict_one(const ua_mlp *m, const double *x, size_t n, double *y);
+ua_status ua_mlp_predict_proba_one(const ua_mlp *m, const double *x, size_t n, double *p);
 
 /* The family's C export (src/mlp/export.c; the vtable's export_c, src/model/family.h). */
 #include <stdio.h>

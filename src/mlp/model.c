@@ -154,6 +154,7 @@ ua_status ua_mlp_build(size_t d, size_t k, size_t dout, const ua_mlp_options *op
     m->opt.progress = NULL;
     m->opt.progress_ctx = NULL;
     m->test_rmse = NAN;
+    m->n_estimators = 1;
     m->d = d;
     m->k = k;
     m->dout = dout;
@@ -278,6 +279,9 @@ void ua_mlp_free(ua_mlp *m)
     ua_scaler_free(&m->xs);
     ua_scaler_free(&m->ys);
     ua_mlp_comp_free(m->comp);
+    for (size_t i = 0; m->members && i + 1 < m->n_estimators; i++) ua_mlp_free(m->members[i]);
+    free(m->members);
+    free(m->noise_var);
     free(m);
 }
 

@@ -86,6 +86,12 @@ const ua_option_spec ua_mlp_option_table[] = {
     { "samples", UA_OPT_INT, NULL, 2, 1e8, 0, NULL,
       "formula / function problems: training points in the box (default 2000 per input "
       "dimension, at most 100000)", NULL },
+    { "n-estimators", UA_OPT_INT, "1", 1, 64, 0, NULL,
+      "deep ensemble: M networks trained from seeds seed .. seed + M - 1 on the same rows; "
+      "predicts their mean (classifiers: mean class probabilities) and, M >= 2, a predictive "
+      "sd (eval --std)",
+      "Lakshminarayanan, Pritzel & Blundell, Simple and Scalable Predictive Uncertainty "
+      "Estimation using Deep Ensembles (NeurIPS 2017); scikit-learn's n_estimators" },
     /* the criticality initialisation has no option: C_W is set by the activation */
 };
 
@@ -256,7 +262,9 @@ ua_status ua_mlp_fit_problem(const ua_problem *p, const ua_options *o, const ua_
         opt.progress_ctx = &pc;
     }
     ua_mlp *m = NULL;
-    if (!s) s = ua_mlp_fit(x, y, n, d, k, &opt, &m);
+    size_t M = (size_t)ua_options_int(o, "n-estimators");
+    if (!s) s = M > 1 ? ua_mlp_fit_ensemble(x, y, n, d, k, &opt, M, &m)
+                      : ua_mlp_fit(x, y, n, d, k, &opt, &m);
     ua_status ls = ua_train_log_close(&pc.log);
     if (!s) s = ls;
     int classify = opt.task == UA_TASK_CLASSIFY;
@@ -297,6 +305,9 @@ ua_status ua_mlp_fit_blocks_family(struct ua_blocks *src, size_t ycol, const ua_
     if (ua_options_given(o, "samples"))
         return UA_ERR(UA_EINVAL, "mlp: --samples applies to formula and function problems; "
                       "out-of-core data are the file's rows");
+    if (ua_options_int(o, "n-estimators") > 1)
+        return UA_ERR(UA_EINVAL, "mlp: --n-estimators (a deep ensemble) is not offered out of "
+                      "core; fit the members one by one with --seed");
     ua_mlp_options opt;
     ua_status s = read_options(o, NULL, &opt);
     if (s) return s;

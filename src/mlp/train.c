@@ -525,6 +525,12 @@ static ua_status outputs(const ua_mlp *m, const double *x, size_t n, double *o)
 ua_status ua_mlp_predict(const ua_mlp *m, const double *x, size_t n, double *y)
 {
     if (!m || (n && (!x || !y))) return UA_ERR(UA_EINVAL, "ua_mlp_predict: NULL argument");
+    if (m->n_estimators > 1) return ua_mlp_ensemble_mean(m, x, n, y, 0);
+    return ua_mlp_predict_one(m, x, n, y);
+}
+
+ua_status ua_mlp_predict_one(const ua_mlp *m, const double *x, size_t n, double *y)
+{
     if (!n) return UA_OK;
     if (m->opt.task == UA_TASK_REGRESS) {
         ua_status s = outputs(m, x, n, y);
@@ -548,6 +554,12 @@ ua_status ua_mlp_predict_proba(const ua_mlp *m, const double *x, size_t n, doubl
 {
     if (!m || (n && (!x || !p))) return UA_ERR(UA_EINVAL, "ua_mlp_predict_proba: NULL argument");
     if (m->opt.task != UA_TASK_CLASSIFY) return UA_ERR(UA_EINVAL, "mlp: not a classifier");
+    if (m->n_estimators > 1) return ua_mlp_ensemble_mean(m, x, n, p, 1);
+    return ua_mlp_predict_proba_one(m, x, n, p);
+}
+
+ua_status ua_mlp_predict_proba_one(const ua_mlp *m, const double *x, size_t n, double *p)
+{
     if (!n) return UA_OK;
     ua_status s = outputs(m, x, n, p);
     for (size_t i = 0; !s && i < n; i++) {
