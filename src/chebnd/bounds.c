@@ -26,6 +26,7 @@
 #include "chebnd/internal.h"
 #include "core/internal.h"
 #include "model/family.h"
+#include "prove/tm.h"
 #include "uniapprox/lipschitz.h"
 
 #define PREC 128
@@ -355,10 +356,177 @@ static ua_status nd_eval_error(const void *state, const double *lo, const double
     return UA_OK;
 }
 
+/*
+ * The Taylor-model hook (ua_family_bounds.taylor, src/prove/tm.h): the model on the cell [lo, hi]
+ * in the normalised offsets t. Each factor column v(x) = sum_j c_j T_j(s) of variable i is a
+ * polynomial of degree L - 1 in t, s = s0 + h t with s0 = (lo + hi - lo_m - hi_m) / (hi_m - lo_m)
+ * and h = (hi - lo) / (hi_m - lo_m): its complete expansion in t comes from Clenshaw's recurrence
+ * b_j = c_j + 2 s b_{j+1} - b_{j+2}, v = c_0 + s b_1 - b_2 run on polynomials in t with ball
+ * coefficients (exact inputs; 128 + 2 L bits, since Arb's radii grow along the recurrence), so no
+ * derivative bound enters: the terms above the space's degree K are dropped into the remainder by
+ * their sum of |a_k| (|t^k| <= 1). The columns are contracted with the core in Taylor-model
+ * arithmetic (products of models in different variables; their terms above K bounded the same way).
+ */
+static void column_taylor(const ua_chebnd *m, size_t i, double xlo, double xhi,
+                          const ua_tm_space *sp, arb_ptr out /* (rank, K + 1) */)
+{
+    slong L = (slong)m->len[i], K = (slong)sp->K, prec = 128 + 2 * L;
+    arb_t s0, h, w, t;
+    arb_init(s0);
+    arb_init(h);
+    arb_init(w);
+    arb_init(t);
+    arb_set_d(w, m->hi[i]);
+    arb_set_d(t, m->lo[i]);
+    arb_sub(w, w, t, prec); /* hi_m - lo_m */
+    arb_set_d(s0, xlo);
+    arb_set_d(t, xhi);
+    arb_add(s0, s0, t, prec);
+    arb_set_d(t, m->lo[i]);
+    arb_sub(s0, s0, t, prec);
+    arb_set_d(t, m->hi[i]);
+    arb_sub(s0, s0, t, prec);
+    arb_div(s0, s0, w, prec);
+    arb_set_d(h, xhi);
+    arb_set_d(t, xlo);
+    arb_sub(h, h, t, prec);
+    arb_div(h, h, w, prec);
+    arb_ptr b1 = _arb_vec_init(L + 1), b2 = _arb_vec_init(L + 1), bn = _arb_vec_init(L + 1);
+    mag_t tail, mt;
+    mag_init(tail);
+    mag_init(mt);
+    for (size_t k = 0; k < m->rank[i]; k++) {
+        const double *c = m->fac[i] + k * (size_t)L;
+        _arb_vec_zero(b1, L + 1);
+        _arb_vec_zero(b2, L + 1);
+        _arb_vec_zero(bn, L + 1); /* each b_j is read up to its degree + 1 */
+        /* b1 = b_{j+1}, b2 = b_{j+2}; bn = c_j + 2 s b1 - b2 (degree L - 1 - j) */
+        for (slong j = L - 1; j >= 1; j--) {
+            slong deg = L - 1 - j;
+            for (slong q = deg; q >= 0; q--) {
+                arb_mul(bn + q, b1 + q, s0, prec);
+                if (q > 0) arb_addmul(bn + q, b1 + q - 1, h, prec);
+                arb_mul_2exp_si(bn + q, bn + q, 1);
+                arb_sub(bn + q, bn + q, b2 + q, prec);
+            }
+            arb_set_d(t, c[j]);
+            arb_add(bn, bn, t, prec);
+            arb_ptr tmp = b2;
+            b2 = b1;
+            b1 = bn;
+            bn = tmp;
+        }
+        /* v = c_0 + s b_1 - b_2 */
+        _arb_vec_zero(bn, L + 1);
+        for (slong q = L - 1; q >= 0; q--) {
+            arb_mul(bn + q, b1 + q, s0, prec);
+            if (q > 0) arb_addmul(bn + q, b1 + q - 1, h, prec);
+            arb_sub(bn + q, bn + q, b2 + q, prec);
+        }
+        arb_set_d(t, c[0]);
+        arb_add(bn, bn, t, prec);
+        arb_ptr o = out + k * (size_t)(K + 1);
+        mag_zero(tail);
+        for (slong q = 0; q < L; q++) {
+            if (q <= K) arb_set_round(o + q, bn + q, sp->prec);
+            else {
+                arb_get_mag(mt, bn + q);
+                mag_add(tail, tail, mt);
+            }
+        }
+        for (slong q = L; q <= K; q++) arb_zero(o + q);
+        arb_add_error_mag(o, tail);
+    }
+    mag_clear(tail);
+    mag_clear(mt);
+    _arb_vec_clear(b1, L + 1);
+    _arb_vec_clear(b2, L + 1);
+    _arb_vec_clear(bn, L + 1);
+    arb_clear(s0);
+    arb_clear(h);
+    arb_clear(w);
+    arb_clear(t);
+}
+
+/* a = the univariate coefficients u (K + 1,) of variable i as a Taylor model. */
+static void embed(const ua_tm_space *sp, size_t i, arb_srcptr u, ua_tm *a)
+{
+    ua_tm_zero(sp, a);
+    for (unsigned q = 0; q <= sp->K; q++) arb_set(a->c + sp->uni[i * (sp->K + 1) + q], u + q);
+}
+
+static ua_status nd_taylor(const void *state, const double *lo, const double *hi,
+                           const ua_tm_space *sp, ua_tm *out)
+{
+    const ua_chebnd *m = state;
+    if (!sp || !out) return UA_ERR(UA_EINVAL, "chebnd bounds: NULL Taylor model");
+    if (sp->d != m->d)
+        return UA_ERR(UA_EINVAL, "chebnd bounds: a %zu-variable space for a %zu-variable model",
+                      sp->d, m->d);
+    ua_status s = check_box(m, lo, hi);
+    if (s) return s;
+    size_t K1 = sp->K + 1;
+    arb_ptr col[UA_CHEBND_MAXD];
+    for (size_t i = 0; i < m->d; i++) {
+        col[i] = _arb_vec_init((slong)(m->rank[i] * K1));
+        column_taylor(m, i, lo[i], hi[i], sp, col[i]);
+    }
+    ua_tm A, B, P, V;
+    ua_tm_init(sp, &A);
+    ua_tm_init(sp, &B);
+    ua_tm_init(sp, &P);
+    ua_tm_init(sp, &V);
+    arb_t g;
+    arb_init(g);
+    ua_tm_zero(sp, out);
+    if (m->d == 2) {
+        for (size_t k = 0; k < m->rank[0]; k++) {
+            embed(sp, 0, col[0] + k * K1, &A);
+            embed(sp, 1, col[1] + k * K1, &B);
+            ua_tm_mul(sp, &P, &A, &B);
+            arb_set_d(g, m->core[k]);
+            ua_tm_scalar_addmul(sp, out, &P, g);
+        }
+    } else {
+        size_t r0 = m->rank[0], r1 = m->rank[1], r2 = m->rank[2];
+        arb_ptr wab = _arb_vec_init((slong)K1);
+        for (size_t a = 0; a < r0; a++) {
+            ua_tm_zero(sp, &V);
+            for (size_t b = 0; b < r1; b++) {
+                const double *G = m->core + (a * r1 + b) * r2;
+                _arb_vec_zero(wab, (slong)K1);
+                for (size_t c = 0; c < r2; c++) {
+                    if (G[c] == 0) continue;
+                    arb_set_d(g, G[c]);
+                    _arb_vec_scalar_addmul(wab, col[2] + c * K1, (slong)K1, g, sp->prec);
+                }
+                embed(sp, 2, wab, &B);
+                embed(sp, 1, col[1] + b * K1, &A);
+                ua_tm_mul(sp, &P, &A, &B);
+                ua_tm_add(sp, &V, &V, &P);
+            }
+            embed(sp, 0, col[0] + a * K1, &A);
+            ua_tm_mul(sp, &P, &A, &V);
+            ua_tm_add(sp, out, out, &P);
+        }
+        _arb_vec_clear(wab, (slong)K1);
+    }
+    arb_clear(g);
+    ua_tm_clear(sp, &A);
+    ua_tm_clear(sp, &B);
+    ua_tm_clear(sp, &P);
+    ua_tm_clear(sp, &V);
+    for (size_t i = 0; i < m->d; i++) _arb_vec_clear(col[i], (slong)(m->rank[i] * K1));
+    if (!ua_tm_is_finite(sp, out))
+        return UA_ERR(UA_EDOMAIN, "chebnd bounds: the Taylor model overflows");
+    return UA_OK;
+}
+
 const ua_family_bounds ua_chebnd_bounds = {
     .output = nd_bound_output,
     .lipschitz = nd_lipschitz,
     .gradient = NULL,
     .eval_error = nd_eval_error,
     .naive = NULL,
+    .taylor = nd_taylor,
 };

@@ -168,6 +168,8 @@ typedef struct ua_family {
  * exact real arithmetic (the weights as stored), with the double rounding of the bound's own
  * computation covered outward, and eval_error covers the gap to what predict computes.
  */
+struct ua_tm_space; /* src/prove/tm.h */
+struct ua_tm;
 typedef struct ua_family_bounds {
     /* out_lo, out_hi (dout,): every output of the model over the box lies in them. method:
      * UA_BOUND_IBP or UA_BOUND_CROWN (uniapprox/lipschitz.h). UA_EUNSUPPORTED for a model the
@@ -189,6 +191,13 @@ typedef struct ua_family_bounds {
      * (UA_NORM_INF: induced inf-norms; UA_NORM_2: spectral norms, by LAPACK's SVD) times the
      * activations' largest slopes, for comparison (NULL: the family has no layers). */
     ua_status (*naive)(const void *state, int norm, double *L);
+    /* Optional (NULL: none). The model on the sub-box lo, hi (din,) as a multivariate Taylor
+     * model in the normalised offsets t_i = (x_i - (lo_i + hi_i) / 2) / ((hi_i - lo_i) / 2) of
+     * the space sp (src/prove/tm.h: ball coefficients, remainder in the constant's radius),
+     * rigorous for the model in exact arithmetic; out initialised by the caller. Used by the n-D
+     * Taylor-model prover (src/prove/tm_prove.c) with eval_error for the rounding. */
+    ua_status (*taylor)(const void *state, const double *lo, const double *hi,
+                        const struct ua_tm_space *sp, struct ua_tm *out);
 } ua_family_bounds;
 
 /* For the engine (src/model/fit.c): a model without state yet, for the family's fit to record
@@ -239,6 +248,7 @@ extern const ua_family_bounds ua_mlp_bounds;
 extern const ua_family_bounds ua_rf_bounds;
 extern const ua_family_bounds ua_kernel_bounds;
 extern const ua_family_bounds ua_chebnd_bounds;
+extern const ua_family_bounds ua_sparse_bounds;
 
 /* Influence hooks (the vtable's influence), defined in their families' folders (influence.c). */
 ua_status ua_kernel_influence(const void *state, const double *X, const double *y, size_t n,

@@ -95,7 +95,7 @@ ua_status ua_prove_lipschitz_grid(const ua_model *m, const ua_target *f,
     memset(out, 0, sizeof *out);
     out->bound = INFINITY;
     snprintf(out->method, sizeof out->method, "lipschitz-grid");
-    ua_prove_options opt = { 1.1, 60.0, (size_t)1 << 16 };
+    ua_prove_options opt = { 1.1, 60.0, (size_t)1 << 16, 0 };
     if (o) {
         if (o->target_ratio != 0) opt.target_ratio = o->target_ratio;
         if (o->time_limit != 0) opt.time_limit = o->time_limit;

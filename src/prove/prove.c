@@ -1,7 +1,8 @@
 /*
  * ua_model_prove (uniapprox/prove.h): the defaults, the checks, and the choice of the prover from
  * what the model's family offers — its exact polynomial form (ua_family.pieces: Taylor models,
- * src/prove/taylor.c) or else the Lipschitz grid of the networks (ua_prove_lipschitz_grid).
+ * src/prove/taylor.c), an n-D Taylor-model form (ua_family_bounds.taylor: chebnd, sparse;
+ * src/prove/tm_prove.c) or else the Lipschitz grid of the networks (ua_prove_lipschitz_grid).
  */
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "core/internal.h"
 #include "taylor.h"
+#include "prove/tm.h"
 
 static double now(void)
 {
@@ -25,8 +27,9 @@ ua_status ua_model_prove(const ua_model *m, const ua_target *f, const ua_prove_o
     if (!m || !f || !out) return UA_ERR(UA_EINVAL, "prove: NULL argument");
     memset(out, 0, sizeof *out);
     out->bound = INFINITY;
-    ua_prove_options opt = { 1.1, 60.0, (size_t)1 << 16 };
+    ua_prove_options opt = { 1.1, 60.0, (size_t)1 << 16, 0 };
     if (o) {
+        opt.tm_degree = o->tm_degree;
         if (o->target_ratio != 0.0) opt.target_ratio = o->target_ratio;
         if (o->time_limit != 0.0) opt.time_limit = o->time_limit;
         if (o->max_pieces != 0) opt.max_pieces = o->max_pieces;
@@ -59,6 +62,8 @@ ua_status ua_model_prove(const ua_model *m, const ua_target *f, const ua_prove_o
             s = ua_prove_taylor_pieces(m, f, pc, npc, &opt, out);
         }
         free(pc);
+    } else if (fam && fam->bounds && fam->bounds->taylor && din >= 2) {
+        s = ua_prove_taylor_nd(m, f, &opt, out);
     } else {
         s = ua_prove_lipschitz_grid(m, f, &opt, out);
     }

@@ -496,3 +496,23 @@ ua_status ua_target_enclose_taylor(const ua_target *t, const double *lo, const d
     _arb_vec_clear(r, L);
     return s;
 }
+
+ua_status ua_target_fn1_series(int fn, arb_srcptr a, slong len, slong prec, arb_ptr res)
+{
+    if (!a || !res) return UA_ERR(UA_EINVAL, "series: NULL argument");
+    if (fn < 0 || fn >= FN_COUNT || ua_fn_table[fn].nargs != 1)
+        return UA_ERR(UA_EINVAL, "series: %d is no function of one argument", fn);
+    if (len < 1 || len > UA_TARGET_SERIES_MAX)
+        return UA_ERR(UA_EINVAL, "series: %ld coefficients (1 to %d)", (long)len,
+                      UA_TARGET_SERIES_MAX);
+    ser_ctx c = { len, prec < 53 ? 53 : prec, _arb_vec_init(len), _arb_vec_init(len),
+                  _arb_vec_init(len) };
+    ua_status s = fn1(&c, fn, res, a);
+    if (!s && !_arb_vec_is_finite(res, len))
+        s = UA_ERR(UA_EDOMAIN, "%s is not finite (or not defined) on the whole box",
+                   ua_fn_table[fn].name);
+    _arb_vec_clear(c.tmp, len);
+    _arb_vec_clear(c.tmp2, len);
+    _arb_vec_clear(c.tmp3, len);
+    return s;
+}

@@ -34,4 +34,14 @@
 ua_status ua_target_series_arb(const ua_target *t, arb_srcptr x, size_t var, slong len,
                                slong prec, arb_ptr res);
 
+/*
+ * res (len,) = the series of the one-argument function fn (a ua_fn_id of src/target/internal.h)
+ * applied to the series a (len,), at prec bits: with a = [B, 1, 0, ...], res[k] encloses
+ * f^(k)(x) / k! for every x in the ball B. The same checks and UA_EDOMAIN messages as
+ * ua_target_series_arb (a non-smooth or undefined point in the ball); UA_EINVAL for an fn that is
+ * not a function of one argument or len outside [1, UA_TARGET_SERIES_MAX]. Used by the
+ * multivariate Taylor models (src/prove/tm_target.c) for univariate composition.
+ */
+ua_status ua_target_fn1_series(int fn, arb_srcptr a, slong len, slong prec, arb_ptr res);
+
 #endif /* UA_TARGET_ARB_H */
