@@ -27,7 +27,11 @@
 #define STR(x) STR_(x)
 #ifdef UA_HAVE_MPI
 #include <mpi.h>
+#ifdef UA_HAVE_SCALAPACK
+#define NCOMPONENTS 12 /* and ScaLAPACK, in a build with it (src/kernel/dist.c) */
+#else
 #define NCOMPONENTS 11 /* and MPI, in a build with it (uniapprox/dist.h) */
+#endif
 #else
 #define NCOMPONENTS 10
 #endif
@@ -103,6 +107,14 @@ static void fill(void)
     if (MPI_Get_library_version(mpi_running, &mpi_len) != MPI_SUCCESS) mpi_running[0] = '\0';
     mpi_running[strcspn(mpi_running, ",\n")] = '\0';
     components[10] = (ua_component){"MPI", mpi_compiled, mpi_running};
+#endif
+#ifdef UA_HAVE_SCALAPACK
+    /* the kernel family's exact solve over the ranks; ScaLAPACK has no version call: the
+     * version pkg-config gave at configure time ("" when it gave none) */
+#ifndef UA_SCALAPACK_VERSION
+#define UA_SCALAPACK_VERSION ""
+#endif
+    components[11] = (ua_component){"ScaLAPACK", UA_SCALAPACK_VERSION, ""};
 #endif
 }
 

@@ -6,7 +6,8 @@
  * landmarks); "weights" F64 (m, k); "x_mean"/"x_scale" (d,) and, for standardised regression,
  * "y_mean"/"y_scale" (k,); for classification "classes" F64 (k,).
  * Metadata: "kernel", "gamma", "length_scale", "nu", "degree", "coef0", "order", "depth", "act",
- * "sw", "sb", "lambda", "loo_rmse", "standardize", "classify", "nystrom", "n_train", "select".
+ * "sw", "sb", "lambda", "loo_rmse", "standardize", "classify", "nystrom", "n_train", "select";
+ * optional "solve" (a job of several ranks: the ScaLAPACK grid, dist.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -83,6 +84,8 @@ static ua_status k_save(const void *state, ua_st *st)
         r = set_num(st, "select_rows_scale", (double)m->select_rows_scale);
     if (!r && m->select_warning[0]) r = ua_st_set_meta(st, "select_warning", m->select_warning);
     if (!r && m->note[0]) r = ua_st_set_meta(st, "note", m->note);
+    /* how a job of several ranks solved it (dist.c); absent for one process */
+    if (!r && m->solve[0]) r = ua_st_set_meta(st, "solve", m->solve);
     return r;
 }
 
@@ -146,6 +149,7 @@ static ua_status k_load(const ua_st *st, double lo, double hi, void **state)
         char *dst = i ? m->note : m->select_warning;
         if (t) snprintf(dst, sizeof m->note, "%s", t);
     }
+    if (!r && ua_st_meta(st, "solve")) snprintf(m->solve, sizeof m->solve, "%s", ua_st_meta(st, "solve"));
     m->select = UA_SELECT_NONE;
     for (int i = 0; sel && i < 3; i++)
         if (!strcmp(sel, select_names[i])) m->select = (ua_kernel_select)i;
@@ -229,6 +233,7 @@ static ua_status k_describe(const void *state, cJSON *obj)
     }
     if (m->select_warning[0]) ok = ok && cJSON_AddStringToObject(obj, "select_warning", m->select_warning);
     if (m->note[0]) ok = ok && cJSON_AddStringToObject(obj, "note", m->note);
+    if (m->solve[0]) ok = ok && cJSON_AddStringToObject(obj, "solve", m->solve);
     ok = ok && cJSON_AddNumberToObject(obj, "inputs", (double)m->d);
     ok = ok && cJSON_AddNumberToObject(obj, "outputs", m->classify ? 1.0 : (double)m->k);
     if (m->classify) ok = ok && cJSON_AddNumberToObject(obj, "classes", (double)m->k);

@@ -30,6 +30,7 @@ struct ua_kernel {
     size_t select_rows_scale, select_rows_lambda; /* rows the selection used (0: nothing chosen) */
     char select_warning[400];                     /* a chosen value on its grid's end, or "" */
     char note[400];                               /* why the fit is not what was asked ("": it is) */
+    char solve[200]; /* how a job of several ranks solved it (dist.c), or "" (one process) */
 };
 
 /* What the hyperparameter selection used and found (select.c). */
@@ -115,6 +116,50 @@ ua_status ua_krr_loo_grid(double *kmat, const double *y, size_t n, size_t k, con
 ua_status ua_krr_kfold_grid(const double *kmat, const double *y, size_t n, size_t k,
                             const double *cw, const size_t *fold, size_t folds,
                             const double *lambdas, size_t nl, double *err, double *err_t);
+
+/* ---- the exact solve over the ranks of an MPI job (dist.c, ScaLAPACK) -------------------- */
+
+/* Block size of the block-cyclic distribution (rows and columns): ScaLAPACK's usual 64 keeps
+ * pdpotrf's panels in cache and its updates in BLAS 3. */
+#define UA_KERNEL_DIST_BLOCK 64
+
+/* 1 when the exact solve is split over the ranks: a job of several ranks in a build with
+ * ScaLAPACK (UA_HAVE_SCALAPACK); 0 otherwise (then every rank solves the whole system). */
+int ua_kernel_dist_active(void);
+
+/* 1 when this build has ScaLAPACK. */
+int ua_kernel_dist_built(void);
+
+/* The process grid of size ranks: pr the largest divisor of size with pr^2 <= size, pc = size/pr. */
+void ua_kernel_dist_grid(int size, int *pr, int *pc);
+
+/* Bytes the largest rank's share takes for n rows and k right-hand sides over size ranks: its
+ * blocks of K, a panel of UA_KERNEL_DIST_BLOCK columns, its rows of y and the gathered alpha. */
+double ua_kernel_dist_share_bytes(size_t n, size_t k, int size);
+
+/* What one rank may take, the same on every rank (collective): max_mem when > 0 (--max-memory
+ * is per rank under mpirun), else half of the physical memory over the ranks on that machine,
+ * the smallest over the job (INFINITY when unknown). *per_machine: the most ranks on a machine. */
+double ua_kernel_dist_limit(double max_mem, int *per_machine);
+
+/* ua_kernel_memory_plan for the distributed solve (collective): 0 when each rank's share fits;
+ * else, by default (max_mem 0), the Nystrom landmarks M to use instead (16 n M bytes on each
+ * rank) with the reason in note; (size_t)-1 to refuse (ua_kernel_solve_dist says why). */
+size_t ua_kernel_dist_memory_plan(size_t n, size_t k, double max_mem, char *note, size_t len);
+
+/* After every rank chose the hyperparameters (each repeats the selection in full): the job's
+ * status (st, or UA_ENOMEM when another rank failed) and rank 0's spec, lambda and err on every
+ * rank (collective; a no-op returning st in one process). */
+ua_status ua_kernel_dist_agree(ua_status st, ua_kernel_spec *spec, double *lambda, double *err);
+
+/* alpha (n, k) = (K + lambda I)^-1 y over the ranks (collective): K block-cyclic, pdpotrf +
+ * pdpotrs, alpha gathered on every rank (the same bits). x (n, d), y (n, k) on every rank.
+ * info (info_len bytes, may be NULL): the grid, block size and memory a rank, for the model.
+ * Errors: UA_EINVAL (a rank's share above the limit, or beyond ScaLAPACK's 32-bit indices; a
+ * build without ScaLAPACK), UA_ENOMEM, UA_EDOMAIN (not positive definite), UA_EDIVERGED. */
+ua_status ua_kernel_solve_dist(const ua_kernel_spec *s, const double *x, const double *y,
+                               size_t n, size_t d, size_t k, double lambda, double max_mem,
+                               double *alpha, char *info, size_t info_len);
 
 /* Family vtable hooks shared by family.c and export.c. */
 #include <stdio.h>

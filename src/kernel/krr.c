@@ -210,9 +210,14 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
     double lambda = o.lambda;
     int lambda_free = !(lambda > 0) && o.select != UA_SELECT_NONE;
     int need = lambda_free || ua_kernel_has_free_scale(&spec);
+    /* a job of several MPI ranks in a build with ScaLAPACK: the exact solve is split over the
+     * ranks (dist.c), and so is the memory it needs (the plan below is then per rank) */
+    const int dist = !km->nystrom && ua_kernel_dist_active();
     if (!st && !km->nystrom) { /* an exact matrix above the memory's allowance: Nystrom, said */
-        size_t M = ua_kernel_memory_plan(n, o.max_memory, ua_phys_memory(), km->note,
-                                         sizeof km->note);
+        size_t M = dist ? ua_kernel_dist_memory_plan(n, kk, o.max_memory, km->note,
+                                                     sizeof km->note)
+                        : ua_kernel_memory_plan(n, o.max_memory, ua_phys_memory(), km->note,
+                                                sizeof km->note);
         if (M && M != (size_t)-1) {
             o.nystrom = M;
             km->nystrom = 1;
@@ -230,13 +235,20 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
             memcpy(km->select_warning, sel.warning, sizeof km->select_warning);
         }
     }
+    /* every rank repeated the selection; rank 0's choice is the job's (collective) */
+    if (dist && need && o.select != UA_SELECT_NONE)
+        st = ua_kernel_dist_agree(st, &spec, &lambda, &km->loo_rmse);
     ua_kspec_fill_defaults(&spec, &lambda, d);
     km->spec = spec;
     km->lambda = lambda;
     if (!st && !km->nystrom) {
         km->m = n;
         if (!(km->w = malloc(n * kk * sizeof *km->w))) st = UA_ENOMEM_ERR(n * kk * sizeof *km->w);
-        if (!st) st = solve_exact(&spec, xz, yz, n, d, kk, lambda, o.max_memory, km->w);
+        if (!st)
+            st = km->nystrom || !dist
+                     ? solve_exact(&spec, xz, yz, n, d, kk, lambda, o.max_memory, km->w)
+                     : ua_kernel_solve_dist(&spec, xz, yz, n, d, kk, lambda, o.max_memory, km->w,
+                                            km->solve, sizeof km->solve);
         if (!st) {
             km->pts = xz;
             xz = NULL;
