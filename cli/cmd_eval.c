@@ -7,7 +7,8 @@
 #include "cli.h"
 
 static const char help[] =
-    "usage: uniapprox eval MODEL [X ...] [--input FILE [--x-col C,...]] [--json] [--gradient]\n"
+    "usage: uniapprox eval MODEL [X ...] [--input FILE [--x-col C,...]] [--json]\n"
+    "                     [--gradient | --std | --proba]\n"
     "\n"
     "Prints the model's value at each X, one per line (17 significant digits, so the double reads\n"
     "back exactly). Without X, reads the points from standard input: for 1-D models numbers\n"
@@ -30,7 +31,11 @@ static const char help[] =
     "  --std          also the predictive standard deviation (target units) and the 95%\n"
     "                 prediction interval y +- 1.96 sd: \"y sd lo hi\" per output, with --json\n"
     "                 \"std\" and \"interval95\" (models whose family has an uncertainty: the\n"
-    "                 kernel family's Gaussian-process variance, noise included)\n"
+    "                 kernel family's Gaussian-process variance, noise included; an mlp deep\n"
+    "                 ensemble's mixture variance, fitted with --n-estimators M >= 2)\n"
+    "  --proba        print a classifier's class probabilities instead, one column per class\n"
+    "                 (label 0, 1, ...; scikit-learn's predict_proba), with --json \"proba\"\n"
+    "                 beside \"y\" (families with probabilities: mlp --task classify)\n"
     "sequence models: --input X.npy takes (N, n) tokens or (N, n, d) floats and\n"
     "prints one sequence of predictions per line, or writes them with --output Y.npy ((N, n)\n"
     "classes or (N, n, k) values)\n"
@@ -292,7 +297,7 @@ static int eval_graphs(const ua_model *m, const char *file, int json)
 
 int cmd_eval(int argc, char **argv)
 {
-    int json = 0, gradient = 0, want_std = 0;
+    int json = 0, gradient = 0, want_std = 0, want_proba = 0;
     const char *input = NULL, *x_cols = NULL, *output = NULL, *graphs = NULL;
     const ua_opt opts[] = {
         { "graphs", 0, 1, &graphs, NULL },
@@ -302,6 +307,7 @@ int cmd_eval(int argc, char **argv)
         { "x-col", 0, 1, &x_cols, NULL },
         { "gradient", 0, 0, NULL, &gradient },
         { "std", 0, 0, NULL, &want_std },
+        { "proba", 0, 0, NULL, &want_proba },
     };
     char **pos;
     size_t npos;
@@ -369,6 +375,18 @@ int cmd_eval(int argc, char **argv)
         ua_status s = sd ? ua_model_predict_std(m, xs.v, npts, sd) : UA_ENOMEM;
         if (s) rc = ua_cli_fail("eval", s);
     }
+    double *pr = NULL; /* --proba: (npts, C) class probabilities */
+    size_t C = 0;
+    if (!rc && want_proba && (want_std || gradient))
+        rc = ua_cli_usage("eval", "give --proba alone (not with --std or --gradient)");
+    if (!rc && want_proba) {
+        ua_status s = ua_model_predict_proba(m, NULL, 0, NULL, &C); /* refused: the reason */
+        if (!s) {
+            pr = malloc((npts ? npts : 1) * C * sizeof *pr);
+            s = pr ? ua_model_predict_proba(m, xs.v, npts, pr, &C) : UA_ENOMEM;
+        }
+        if (s) rc = ua_cli_fail("eval", s);
+    }
     const double z95 = 1.959963984540054; /* the normal's 0.975 quantile */
     double *g = NULL; /* --gradient: (npts, din) partial derivatives */
     if (!rc && gradient && !npts) {
@@ -390,6 +408,7 @@ int cmd_eval(int argc, char **argv)
                 else if (dout == 1) cJSON_AddNullToObject(o, "y");
                 else cJSON_AddItemToObject(o, "y", cJSON_CreateDoubleArray(y + i * dout, (int)dout));
                 if (g) cJSON_AddItemToObject(o, "gradient", cJSON_CreateDoubleArray(g + i * din, (int)din));
+                if (pr) cJSON_AddItemToObject(o, "proba", cJSON_CreateDoubleArray(pr + i * C, (int)C));
                 if (sd) {
                     cJSON_AddItemToObject(o, "std", cJSON_CreateDoubleArray(sd + i * dout, (int)dout));
                     cJSON *iv = cJSON_AddArrayToObject(o, "interval95");
@@ -402,6 +421,10 @@ int cmd_eval(int argc, char **argv)
                 cJSON_AddItemToArray(arr, o);
             }
             ua_cli_print_json(arr);
+        } else if (pr) {
+            for (size_t i = 0; i < npts; i++)
+                for (size_t c = 0; c < C; c++)
+                    printf("%.17g%c", pr[i * C + c], c + 1 < C ? ' ' : '\n');
         } else if (g) {
             for (size_t i = 0; i < npts; i++)
                 for (size_t k = 0; k < din; k++)
@@ -420,6 +443,7 @@ int cmd_eval(int argc, char **argv)
         }
     }
     free(sd);
+    free(pr);
     free(g);
     free(y);
     free(xs.v);

@@ -1,5 +1,5 @@
 /* The learner's metrics in fit's and check's output (uniapprox/metrics.h): RMSE, MAE and R² of a
- * regressor, accuracy of a classifier, on the training rows and the test rows (fit) or on the
+ * regressor, accuracy and (with class probabilities) log-loss of a classifier, on the training rows and the test rows (fit) or on the
  * rows given (check --data), and the k-fold summary of fit --cv K. Names no family. */
 #include <math.h>
 #include <stdio.h>
@@ -28,12 +28,22 @@ static void add_json(cJSON *o, const char *name, const ua_metrics *mt, const ua_
     }
 }
 
+/* Whether the model being reported has no class probabilities (set per report). */
+static int no_proba;
+
 static void print_text(FILE *f, const char *name, const ua_metrics *mt, const ua_metrics *sd)
 {
     fprintf(f, "  %-8s n %-7zu", name, mt->n);
     if (mt->classify) {
         fprintf(f, " accuracy %.6g", mt->accuracy);
         if (sd) fprintf(f, " ± %.3g", sd->accuracy);
+        if (isfinite(mt->log_loss)) {
+            fprintf(f, "  log-loss %.6g", mt->log_loss);
+            if (sd && isfinite(sd->log_loss)) fprintf(f, " ± %.3g", sd->log_loss);
+        } else {
+            fputs(no_proba ? "  log-loss n/a (the model has no class probabilities)"
+                           : "  log-loss n/a (a label here is not one of the model's classes)", f);
+        }
     } else {
         fprintf(f, " rmse %.6g", mt->rmse);
         if (sd) fprintf(f, " ± %.3g", sd->rmse);
@@ -56,6 +66,9 @@ int ua_cli_learn_metrics(FILE *f, cJSON *o, const char *cmd, const ua_model *m,
     ua_problem_train(p, &x, &y, &n);
     ua_problem_test(p, &tx, &ty, &tn);
     ua_metrics tr, te;
+    size_t nclasses = 0;
+    no_proba = ua_model_predict_proba(m, NULL, 0, NULL, &nclasses) != UA_OK;
+    ua_clear_error();
     ua_status s = ua_model_metrics(m, x, y, n, &tr);
     if (!s && tn) s = ua_model_metrics(m, tx, ty, tn, &te);
     if (s) return ua_cli_fail(cmd, s);

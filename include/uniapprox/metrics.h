@@ -53,7 +53,10 @@ ua_status ua_metrics_classification(const double *y, const double *pred, size_t 
 int ua_model_is_classifier(const ua_model *m);
 
 /* The metrics of model m on x (n, d), y (n, k): predicts (ua_model_predict) and measures as a
- * regressor or a classifier (ua_model_is_classifier). Errors: those of predict, UA_EINVAL, UA_ENOMEM. */
+ * regressor or a classifier (ua_model_is_classifier); a classifier with class probabilities
+ * (ua_model_predict_proba) also gets its log-loss, unless a label of y is not one of its classes
+ * (log_loss NaN then: scikit-learn's log_loss needs every label among the classes). Errors:
+ * those of predict, UA_EINVAL, UA_ENOMEM. */
 ua_status ua_model_metrics(const ua_model *m, const double *x, const double *y, size_t n,
                            ua_metrics *out);
 
@@ -83,6 +86,15 @@ ua_status ua_cross_validate(const ua_problem *p, const char *family, const ua_op
  * Gaussian predictive. Errors: UA_EUNSUPPORTED (the family or this model has none: the message
  * says which), UA_EINVAL, UA_ENOMEM. src/model/predict_std.c. */
 ua_status ua_model_predict_std(const ua_model *m, const double *x, size_t n, double *sd);
+
+/* Class probabilities of a classifier model: *nclasses = C and, when p is not NULL, p (n, C) at
+ * x (n, din), column c the probability of label c (the labels are the integers 0 .. C-1), rows
+ * summing to 1 — scikit-learn's predict_proba. Families that have them: mlp (softmax; a deep
+ * ensemble's mean). Errors: UA_EUNSUPPORTED (the family or this model has none, e.g. a regressor
+ * or the kernel family's one-vs-rest classifier: the message says which), UA_EINVAL (NULL
+ * arguments, a non-finite input), UA_ENOMEM. src/model/metrics.c. */
+ua_status ua_model_predict_proba(const ua_model *m, const double *x, size_t n, double *p,
+                                 size_t *nclasses);
 
 /* Sets the threads of every parallel part (OpenMP regions and OpenBLAS) for this process:
  * n >= 1. Families without a threads option of their own obey it; returns the previous OpenMP

@@ -34,6 +34,19 @@ static ua_status mlp_predict(const void *state, const double *x, size_t n, doubl
     return ua_mlp_predict(state, x, n, y);
 }
 
+/* The vtable's predict_proba: the softmax of a classifier's outputs (a deep ensemble's: the
+ * members' mean), column c the probability of label c. */
+static ua_status mlp_predict_proba(const void *state, const double *x, size_t n, double *p,
+                                   size_t *nclasses)
+{
+    const ua_mlp *m = state;
+    if (m->opt.task != UA_TASK_CLASSIFY)
+        return UA_ERR(UA_EUNSUPPORTED, "the mlp model is a regressor (task regress): it has no "
+                      "class probabilities");
+    *nclasses = m->dout;
+    return p ? ua_mlp_predict_proba(m, x, n, p) : UA_OK;
+}
+
 static void mlp_dims(const void *state, size_t *din, size_t *dout)
 {
     const ua_mlp *m = state;
@@ -281,4 +294,5 @@ const ua_family ua_family_mlp = {
     .fit_blocks = ua_mlp_fit_blocks_family,
     .compress = ua_mlp_compress,
     .predict_std = ua_mlp_predict_std,
+    .predict_proba = mlp_predict_proba,
 };

@@ -160,6 +160,14 @@ typedef struct ua_family {
      * metadata recorded on meta as fit does. Called by ua_fit_blocks (src/model/fit_blocks.c). */
     ua_status (*fit_blocks)(struct ua_blocks *src, size_t ycol, const ua_options *o,
                             ua_model *meta, void **state);
+
+    /* Optional (NULL: no class probabilities). A classifier's number of classes C in *nclasses
+     * and, when p is not NULL, p (n, C): column c the probability of label c at x (n, din), rows
+     * summing to 1 (scikit-learn's predict_proba). UA_EUNSUPPORTED for a model of the family
+     * that has none (a regressor: the message says so). Called by ua_model_predict_proba
+     * (uniapprox/metrics.h). */
+    ua_status (*predict_proba)(const void *state, const double *x, size_t n, double *p,
+                               size_t *nclasses);
 } ua_family;
 
 /*

@@ -10,6 +10,7 @@
 
 #include "uniapprox/metrics.h"
 #include "core/internal.h"
+#include "model/family.h"
 
 static void nan_all(ua_metrics *o, size_t n, int classify)
 {
@@ -93,6 +94,54 @@ int ua_model_is_classifier(const ua_model *m)
            (t && !strcmp(t, "classify"));
 }
 
+ua_status ua_model_predict_proba(const ua_model *m, const double *x, size_t n, double *p,
+                                 size_t *nclasses)
+{
+    if (!m || !nclasses) return UA_ERR(UA_EINVAL, "ua_model_predict_proba: NULL argument");
+    *nclasses = 0;
+    const ua_family *f = ua_model_family_vtable(m);
+    if (!f || !f->predict_proba)
+        return UA_ERR(UA_EUNSUPPORTED, "the %s family has no class probabilities%s (mlp "
+                      "classifiers have: --task classify)", ua_model_family(m),
+                      ua_model_is_classifier(m) ? " (its classifier predicts labels only)" : "");
+    size_t din = 1, dout = 1;
+    ua_model_dims(m, &din, &dout);
+    if (p && n) {
+        if (!x) return UA_ERR(UA_EINVAL, "ua_model_predict_proba: x is NULL with n = %zu", n);
+        size_t bad = ua_first_nonfinite(x, n * din);
+        if (bad < n * din)
+            return UA_ERR(UA_EINVAL, "class probabilities: row %zu has a non-finite input",
+                          bad / din + 1);
+    }
+    return f->predict_proba(ua_model_state(m), x, p ? n : 0, p, nclasses);
+}
+
+/* The log-loss of a classifier with class probabilities on x (n, d), labels y (n,), into out
+ * (accuracy already set); left NaN when the model has no probabilities or a label of y is not
+ * one of its classes 0 .. C-1 (scikit-learn refuses to score those). */
+static ua_status add_log_loss(const ua_model *m, const double *x, const double *y, size_t n,
+                              const double *pred, ua_metrics *out)
+{
+    size_t C = 0;
+    const ua_family *f = ua_model_family_vtable(m);
+    if (!f || !f->predict_proba || f->predict_proba(ua_model_state(m), NULL, 0, NULL, &C)) {
+        ua_clear_error();
+        return UA_OK;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!(y[i] >= 0 && y[i] < (double)C && y[i] == floor(y[i]))) return UA_OK;
+    double *p = malloc(n * C * sizeof *p), *cls = malloc(C * sizeof *cls);
+    ua_status s = p && cls ? UA_OK : UA_ENOMEM_ERR(n * (C + 1) * sizeof *p);
+    if (!s) s = f->predict_proba(ua_model_state(m), x, n, p, &C);
+    for (size_t c = 0; !s && c < C; c++) cls[c] = (double)c;
+    ua_metrics full;
+    if (!s) s = ua_metrics_classification(y, pred, n, p, cls, C, &full);
+    if (!s) out->log_loss = full.log_loss;
+    free(p);
+    free(cls);
+    return s;
+}
+
 ua_status ua_model_metrics(const ua_model *m, const double *x, const double *y, size_t n,
                            ua_metrics *out)
 {
@@ -107,6 +156,7 @@ ua_status ua_model_metrics(const ua_model *m, const double *x, const double *y, 
     ua_status s = ua_model_predict(m, x, n, pred);
     if (!s) s = cls ? ua_metrics_classification(y, pred, n, NULL, NULL, 0, out)
                     : ua_metrics_regression(y, pred, n, dout, out);
+    if (!s && cls) s = add_log_loss(m, x, y, n, pred, out);
     free(pred);
     return s;
 }
