@@ -4,7 +4,8 @@
 # grid) and on 4 oversubscribed ranks (2 x 2) equals the one-process fit (LAPACK's Cholesky of
 # the whole matrix) to 1e-10 relative in its predictions, at the training rows and at new
 # points, for one and for two outputs; the model names the grid it was solved on; rank 0 alone
-# writes the output; a bad input exits 2 with its message once. Prints SKIP and passes when
+# writes the output; a bad input, a share above --max-memory (per rank) and a singular
+# K + lambda I exit 2 with their message once. Prints SKIP and passes when
 # this build has no MPI or no ScaLAPACK, or mpirun is not installed.
 . "$(dirname "$0")/lib_cli.sh"
 
@@ -37,7 +38,7 @@ relmax() {
 }
 
 # lambda 1e-3 and gamma 0.5 given: no selection, and K + lambda I conditioned well enough that
-# the two Cholesky orders agree far below 1e-10 (measured: 2.5e-14 .. 3.6e-14)
+# the two Cholesky orders agree far below 1e-10 (measured: 2.5e-14 .. 3.9e-14)
 kfit() { "$@" fit --data s.csv --x-col a,b,c --y-col "$ycol" --family kernel --lambda 1e-3 \
              --gamma 0.5 -o "$out"; }
 for ycol in y y,z; do
@@ -84,6 +85,14 @@ expect_exit 2 "kernel fit on an Inf file, 2 ranks" -- mpi 2 "$UA" fit --data bad
 n=$(grep -c 'bad.csv' err.txt)
 [ "$n" -eq 1 ] && pass || { fail "the bad file's message printed $n times, want once"; cat err.txt >&2; }
 grep -q 'MPI_ABORT' err.txt && fail "the bad input ended the job by MPI_Abort" || pass
+
+# --max-memory is per rank under mpirun: each rank's share of the 1,200 x 1,200 matrix on 2 ranks
+# is 6.6 MB (1,200 x 624 doubles: its 10 of the 19 column blocks, the last one 48 wide; a panel
+# of 64 columns, y and alpha), above 4 MB: refused, once
+expect_exit 2 "kernel fit above --max-memory a rank, 2 ranks" -- mpi 2 "$UA" fit --data s.csv \
+    --x-col a,b,c --y-col y --family kernel --lambda 1e-3 --gamma 0.5 --max-memory 4e6
+n=$(grep -c "each rank's share of the 1200 x 1200 kernel matrix (2 ranks, a 1 x 2 grid) needs" err.txt)
+[ "$n" -eq 1 ] && pass || { fail "the per-rank refusal printed $n times, want once"; cat err.txt >&2; }
 
 # lambda too small for a polynomial kernel of degree 1 on 3 inputs (rank 4 < n): not positive
 # definite on every rank alike, exit 2 once with lambda named (pdpotrf's info is global)
