@@ -226,7 +226,7 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
                      ua_model *meta, void **state);
 ua_status ua_pde_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 
-#define UA_PDE_NOPTIONS 20
+#define UA_PDE_NOPTIONS 23
 extern const ua_option_spec ua_pde_option_spec[UA_PDE_NOPTIONS];
 
 #endif /* UA_PDE_INTERNAL_H */

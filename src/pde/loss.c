@@ -125,8 +125,76 @@ ua_status ua_pde_loss_init(ua_pde_loss *L, const ua_pde_spec *s, ua_pde_net *net
     return st;
 }
 
+void ua_pde_causal_weights(const double *L, size_t M, double eps, double *w)
+{
+    double acc = 0;
+    for (size_t i = 0; i < M; i++) {
+        w[i] = exp(-eps * acc);
+        acc += L[i];
+    }
+}
+
+ua_status ua_pde_loss_set_causal(ua_pde_loss *L, double eps, size_t slices)
+{
+    L->causal_min_w = 1;
+    if (!(eps > 0) || !L->s->has_time || !slices) {
+        L->causal_eps = 0;
+        return UA_OK;
+    }
+    if (slices != L->causal_slices) {
+        free(L->slice_loss), free(L->slice_w), free(L->slice_n);
+        L->slice_loss = ua_calloc(slices, sizeof *L->slice_loss);
+        L->slice_w = ua_calloc(slices, sizeof *L->slice_w);
+        L->slice_n = ua_calloc(slices, sizeof *L->slice_n);
+        L->causal_slices = slices;
+        if (!L->slice_loss || !L->slice_w || !L->slice_n) {
+            L->causal_eps = 0;
+            return UA_ENOMEM_ERR(slices * sizeof(double));
+        }
+    }
+    L->causal_eps = eps;
+    return UA_OK;
+}
+
+/* The causal residual term: r (nint,) and gu's interior rows hold R and 2 R dR/d(jet); bins the
+ * points by time, weighs slice i by w_i / (M n_i) and returns w_pde (1/M) sum_i w_i L_i. */
+static double causal_term(ua_pde_loss *L)
+{
+    const ua_pde_points *pt = L->pt;
+    const ua_pde_spec *s = L->s;
+    size_t M = L->causal_slices, d = s->d, tv = s->ns, C = L->jet.C;
+    double t0 = s->lo[tv], span = s->hi[tv] - s->lo[tv];
+    memset(L->slice_loss, 0, M * sizeof *L->slice_loss);
+    memset(L->slice_n, 0, M * sizeof *L->slice_n);
+    for (size_t p = 0; p < pt->nint; p++) {
+        double f = (pt->x[p * d + tv] - t0) / span * (double)M;
+        size_t i = f > 0 ? (size_t)f : 0;
+        if (i >= M) i = M - 1;
+        L->slice_loss[i] += L->r[p] * L->r[p];
+        L->slice_n[i]++;
+    }
+    for (size_t i = 0; i < M; i++)
+        if (L->slice_n[i]) L->slice_loss[i] /= (double)L->slice_n[i];
+    ua_pde_causal_weights(L->slice_loss, M, L->causal_eps, L->slice_w);
+    double term = 0, minw = 1;
+    for (size_t i = 0; i < M; i++) {
+        term += L->slice_w[i] * L->slice_loss[i];
+        if (L->slice_w[i] < minw) minw = L->slice_w[i];
+    }
+    L->causal_min_w = minw;
+    for (size_t p = 0; p < pt->nint; p++) {
+        double f = (pt->x[p * d + tv] - t0) / span * (double)M;
+        size_t i = f > 0 ? (size_t)f : 0;
+        if (i >= M) i = M - 1;
+        double sc = L->w_pde * L->slice_w[i] / ((double)M * (double)L->slice_n[i]);
+        for (size_t c = 0; c < C; c++) L->gu[p * C + c] *= sc;
+    }
+    return L->w_pde * term / (double)M;
+}
+
 void ua_pde_loss_free(ua_pde_loss *L)
 {
+    free(L->slice_loss), free(L->slice_w), free(L->slice_n);
     free(L->u);
     free(L->gu);
     free(L->r);
@@ -144,7 +212,9 @@ double ua_pde_loss_eval(ua_pde_loss *L, const double *theta, double *g)
     size_t n = pt->n, C = L->jet.C, d = s->d;
     ua_pde_net_forward(net, &L->jet, &L->w, pt->x, n, L->u);
     memset(L->gu, 0, n * C * sizeof *L->gu);
-    double wi = L->w_pde / (double)(pt->nint ? pt->nint : 1), pde = 0, bc = 0;
+    int causal = L->causal_eps > 0;
+    /* causal: the points' R^2 and dR are weighed per slice afterwards (causal_term) */
+    double wi = causal ? 1.0 : L->w_pde / (double)(pt->nint ? pt->nint : 1), pde = 0, bc = 0;
     long nint = (long)pt->nint;
 #pragma omp parallel for reduction(+ : pde) schedule(static) if (nint > 512)
     for (long p = 0; p < nint; p++) {
@@ -187,7 +257,7 @@ double ua_pde_loss_eval(ua_pde_loss *L, const double *theta, double *g)
         }
         bc += wk * e * e;
     }
-    pde *= wi;
+    pde = causal ? causal_term(L) : pde * wi;
     L->last_pde = pde;
     L->last_bc = bc;
     if (g) {

@@ -47,6 +47,17 @@ const ua_option_spec ua_pde_option_spec[UA_PDE_NOPTIONS] = {
      "Wu et al. 2023 (RAD)"},
     {"resample-candidates", UA_OPT_INT, NULL, 1, 1e8, 0, NULL,
      "uniform candidates the resampled points are drawn from (default 10 num-domain)", NULL},
+    {"causal-epsilon", UA_OPT_STRING, NULL, 0, 0, 0, NULL,
+     "causal training for problems with time: eps (or a list e1,e2,... moved along when every "
+     "weight exceeds causal-delta) of the weights w_i = exp(-eps sum_{k<i} L_k) of the time "
+     "slices' mean square residuals L_k, in the Adam phase (default: off)",
+     "Wang, Sankaran & Perdikaris 2022 (causal training)"},
+    {"causal-slices", UA_OPT_INT, "32", 1, 100000, 0, NULL,
+     "causal training: equal time slices M the interior points are binned into",
+     "Wang, Sankaran & Perdikaris 2022 (N_t)"},
+    {"causal-delta", UA_OPT_REAL, "0.99", 0, 1, 1, NULL,
+     "causal training: the next eps of the list once min_i w_i exceeds delta",
+     "Wang, Sankaran & Perdikaris 2022 (delta)"},
     {"output-transform", UA_OPT_CHOICE, "auto", 0, 0, 0, "auto|none",
      "auto: the problem's hard constraints u = g + D N (its \"output_transform\", or derived "
      "from the box for Dirichlet and initial conditions: docs/pde.md); none: every condition a "

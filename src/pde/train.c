@@ -40,6 +40,28 @@ static ua_status parse_hidden(const char *t, size_t *w, size_t *n)
     return UA_OK;
 }
 
+/* Parses causal-epsilon "e1,e2,...": up to 16 numbers > 0, increasing. */
+static ua_status parse_eps(const char *t, double *e, size_t *n)
+{
+    *n = 0;
+    const char *p = t;
+    while (*p) {
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p || !isfinite(v) || !(v > 0) || *n == 16 || (*n && v < e[*n - 1]))
+            return UA_ERR(UA_EINVAL, "--causal-epsilon '%s': expected up to 16 increasing "
+                          "numbers > 0 joined by commas, as 0.01,0.1,1,10,100", t);
+        e[(*n)++] = v;
+        p = end;
+        if (*p == ',') p++;
+        else if (*p) return UA_ERR(UA_EINVAL, "--causal-epsilon '%s': expected numbers "
+                                   "joined by commas", t);
+    }
+    if (!*n) return UA_ERR(UA_EINVAL, "--causal-epsilon is empty: give eps such as 1 or "
+                           "0.01,0.1,1,10,100");
+    return UA_OK;
+}
+
 static ua_status parse_weights(const char *t, double *wp, double *wb)
 {
     char *end;
@@ -123,7 +145,13 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
     ua_status st = parse_hidden(ua_options_get(o, "hidden"), hidden, &nh);
     double wp, wb;
     if (!st) st = parse_weights(ua_options_get(o, "loss-weights"), &wp, &wb);
+    double ceps[16];
+    size_t nceps = 0;
+    const char *ctext = ua_options_get(o, "causal-epsilon");
+    if (!st && ctext) st = parse_eps(ctext, ceps, &nceps);
     if (st) return st;
+    size_t cslices = (size_t)ua_options_int(o, "causal-slices");
+    double cdelta = ua_options_real(o, "causal-delta");
     ua_pde_act act = (ua_pde_act)ua_options_choice(o, "activation");
     ua_pde_arch arch = (ua_pde_arch)ua_options_choice(o, "net");
     size_t m = (size_t)ua_options_int(o, "features");
@@ -183,7 +211,13 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
     double t0 = ua_train_now(), loss = NAN;
     ua_rng rr;
     ua_rng_seed(&rr, seed + 7);
-    size_t nres = 0;
+    size_t nres = 0, cat = 0; /* cat: the causal eps in use */
+    /* the GEMMs are small ((points x channels) x width x width) and the residual's OpenMP loop
+     * runs between them: OpenBLAS's spinning pool and the OpenMP team competed for the cores
+     * (measured on the shared 2-core machine at load 14: 300 Adam steps of Allen-Cahn 46 s
+     * threaded, 19 s in one thread; docs/pde.md, "Profile") */
+    int blas_prev = ua_blas_threads_serial();
+    if (!st && nceps) st = ua_pde_loss_set_causal(&L, ceps[0], cslices);
     for (size_t t = 0; !st && t < iters; t++) {
         if (period && t && t % period == 0) {
             st = resample(&L, ncand, rk, rc, &rr);
@@ -197,6 +231,9 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
             break;
         }
         ua_train_adam_f64(net->theta, g, m1, m2, P, lr, 0.9, 0.999, 1e-8, 0, 0, t + 1);
+        /* the paper's annealing: the next eps once every slice's weight exceeds delta */
+        if (nceps && L.causal_min_w > cdelta && cat + 1 < nceps)
+            st = ua_pde_loss_set_causal(&L, ceps[++cat], cslices);
         if (t % every == 0) {
             cJSON *pnt = cJSON_CreateArray();
             cJSON_AddItemToArray(pnt, cJSON_CreateNumber((double)t));
@@ -206,6 +243,10 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
                 hooks->epoch(hooks->ctx, t + 1, total, loss, NAN, lr, ua_train_now() - t0, 0);
         }
     }
+    /* L-BFGS and the reported loss: the plain residual (weights that move with the parameters
+     * would break the line search) */
+    double causal_final_w = L.causal_min_w;
+    if (!st) st = ua_pde_loss_set_causal(&L, 0, 0);
     size_t lbfgs_done = 0;
     if (!st && lbfgs) {
         ua_train_lbfgs lb;
@@ -229,6 +270,7 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
             ua_train_lbfgs_free(&lb);
         }
     }
+    ua_blas_threads_restore(blas_prev);
     double res_rms = NAN;
     if (!st) {
         /* the final loss's parts, and the residual's RMS at the training points */
@@ -252,6 +294,8 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
     if (!st) st = meta_num(meta, "resamples", (double)nres);
     if (!st) st = meta_num(meta, "lbfgs_iterations_done", (double)lbfgs_done);
     if (!st) st = meta_num(meta, "parameters", (double)P);
+    if (!st && nceps && s->has_time) st = meta_num(meta, "causal_epsilon_reached", ceps[cat]);
+    if (!st && nceps && s->has_time) st = meta_num(meta, "causal_min_weight", causal_final_w);
     if (!st) st = ua_model_set_meta(meta, "solution", s->reference_text);
     if (!st) st = ua_model_set_meta(meta, "equation", s->equation);
     if (!st) st = ua_model_set_meta(meta, "constraints", hard ? s->transform_note
