@@ -27,11 +27,21 @@ static const ua_option_spec sparse_options[] = {
       "2 for localp); clenshaw-curtis goes up to 16",
       TASM " depth with type_level; Smolyak 1963" },
     { "refinement", UA_OPT_CHOICE, NULL, 0, 0, 0,
-      "surplus|classic|parents_first|direction_selective|fds|none",
+      "surplus|classic|parents_first|direction_selective|fds|none|anisotropic",
       "surplus: dimension-adaptive refinement of a global grid (Gerstner-Griebel); classic, "
       "parents_first, direction_selective, fds: local surplus refinement; none: the starting "
-      "grid only (unset: surplus for clenshaw-curtis, classic for localp)",
-      TASM " setSurplusRefinement; Gerstner & Griebel 2003" },
+      "grid only; anisotropic: a global grid grown to the next anisotropic index set of weights "
+      "estimated from the surpluses' decay per direction (unset: surplus for clenshaw-curtis, "
+      "classic for localp)",
+      TASM " setSurplusRefinement, setAnisotropicRefinement; Gerstner & Griebel 2003" },
+    { "anisotropic-type", UA_OPT_CHOICE, NULL, 0, 0, 0, "iptotal|iphyperbolic",
+      "refinement anisotropic: the index set, total degree sum_i w_i p_i <= L (iptotal: "
+      "exponential decay of the coefficients) or hyperbolic cross prod_i (1 + p_i)^w_i <= L "
+      "(iphyperbolic: algebraic decay) (unset: iptotal)",
+      TASM " setAnisotropicRefinement type_iptotal, type_iphyperbolic" },
+    { "min-growth", UA_OPT_INT, NULL, 1, 1e8, 0, NULL,
+      "refinement anisotropic: new points per refinement step at least (unset: a quarter of "
+      "the grid, at least 2d + 1)", TASM " setAnisotropicRefinement min_growth" },
     { "tol", UA_OPT_REAL, "1e-6", 1e-14, 1, 0, NULL,
       "refine until every surplus left is <= tol times max|f| over the grid; the verdict asks the "
       "same of the measured error relative to max|f|", TASM " setSurplusRefinement tolerance" },
@@ -56,7 +66,18 @@ static ua_status read_options(const ua_options *o, ua_sparse_options *so)
     int ref = ua_options_get(o, "refinement") ? ua_options_choice(o, "refinement")
                                               : local ? UA_SREF_CLASSIC : UA_SREF_SURPLUS;
     so->refinement = (ua_sparse_refinement)ref;
-    if (!local && ref != UA_SREF_SURPLUS && ref != UA_SREF_NONE)
+    if ((ua_options_get(o, "anisotropic-type") || ua_options_get(o, "min-growth")) &&
+        ref != UA_SREF_ANISOTROPIC)
+        return UA_ERR(UA_EINVAL, "--anisotropic-type and --min-growth are for --refinement "
+                      "anisotropic");
+    so->aniso_type = ua_options_get(o, "anisotropic-type")
+                         ? (ua_sparse_aniso_type)ua_options_choice(o, "anisotropic-type")
+                         : UA_SANISO_IPTOTAL;
+    so->min_growth = ua_options_get(o, "min-growth") ? (size_t)ua_options_int(o, "min-growth") : 0;
+    if (local && ref == UA_SREF_ANISOTROPIC)
+        return UA_ERR(UA_EINVAL, "--refinement anisotropic refines a global grid (Tasmanian's "
+                      "setAnisotropicRefinement): use it with --rule clenshaw-curtis");
+    if (!local && ref != UA_SREF_SURPLUS && ref != UA_SREF_NONE && ref != UA_SREF_ANISOTROPIC)
         return UA_ERR(UA_EINVAL, "--refinement %s is a local refinement: use it with --rule localp "
                       "(clenshaw-curtis takes surplus or none)", ua_options_get(o, "refinement"));
     if (local && ref == UA_SREF_SURPLUS)
@@ -126,7 +147,7 @@ static ua_status sparse_predict(const void *state, const double *x, size_t n, do
 }
 
 static const char *const refinement_names[] = { "surplus", "classic", "parents_first",
-                                                "direction_selective", "fds", "none" };
+                                                "direction_selective", "fds", "none", "anisotropic" };
 
 static ua_status sparse_describe(const void *state, cJSON *obj)
 {
@@ -143,7 +164,7 @@ static ua_status sparse_describe(const void *state, cJSON *obj)
     ok = ok && ml;
     for (size_t i = 0; ok && i < g->d; i++)
         ok = cJSON_AddItemToArray(ml, cJSON_CreateNumber(g->maxlevel[i]));
-    if (ok && g->refinement >= 0 && g->refinement <= UA_SREF_NONE)
+    if (ok && g->refinement >= 0 && g->refinement <= UA_SREF_ANISOTROPIC)
         ok = cJSON_AddStringToObject(obj, "refinement", refinement_names[g->refinement]) != NULL;
     if (ok && isfinite(g->estimated_err))
         ok = cJSON_AddNumberToObject(obj, "largest_surplus_left", g->estimated_err) != NULL;
@@ -189,4 +210,5 @@ const ua_family ua_family_sparse = {
     .natural_points = sparse_natural_points,
     .dims = sparse_dims,
     .gradient = ua_sparse_gradient,
+    .bounds = &ua_sparse_bounds, /* proven bounds (bounds.c): Taylor models, clenshaw-curtis */
 };

@@ -50,8 +50,13 @@ typedef enum {
     UA_SREF_PARENTS_FIRST = 2,
     UA_SREF_DIRECTION_SELECTIVE = 3,
     UA_SREF_FDS = 4,
-    UA_SREF_NONE = 5
+    UA_SREF_NONE = 5,
+    UA_SREF_ANISOTROPIC = 6 /* Tasmanian's setAnisotropicRefinement (anisotropic.c) */
 } ua_sparse_refinement;
+
+/* The anisotropic index sets of setAnisotropicRefinement (Tasmanian's type_iptotal and
+ * type_iphyperbolic). */
+typedef enum { UA_SANISO_IPTOTAL = 0, UA_SANISO_IPHYPERBOLIC = 1 } ua_sparse_aniso_type;
 
 /* A sparse grid interpolant (the family's state). */
 typedef struct {
@@ -166,7 +171,7 @@ uint32_t ua_sparse_local_id(int l, uint64_t k);
  * after it, the descent below visits exactly the points whose basis is nonzero at t. A point with
  * a missing parent or a repeated point sets g->flat (and frees the tree). Errors: UA_ENOMEM. */
 ua_status ua_sparse_tree_extend(ua_sparse *g, const ua_sparse_hash *h, size_t from);
-/* The tree of every point of a local grid (a loaded model). Errors: UA_ENOMEM. */
+/* The tree of every point of a local grid, built afresh (a loaded model). Errors: UA_ENOMEM. */
 ua_status ua_sparse_tree_build(ua_sparse *g);
 /* Work space of the descent (grown as needed). */
 typedef struct {
@@ -227,6 +232,8 @@ typedef struct {
     double tol;          /* relative to the scale max |f| seen, or absolute (abs) */
     int abs;
     size_t max_evals;
+    ua_sparse_aniso_type aniso_type; /* refinement anisotropic only */
+    size_t min_growth;               /* anisotropic: new points per step at least (0: n / 4) */
 } ua_sparse_options;
 
 /* The target: n points x (n, d) to y (n,), batched. Errors: the problem's (UA_EDOMAIN ...), and
@@ -261,6 +268,24 @@ ua_status ua_sparse_build_global(ua_sparse_target *f, size_t d, const double *lo
                                  const double *hi, const ua_sparse_options *o, ua_sparse **out);
 ua_status ua_sparse_build_local(ua_sparse_target *f, size_t d, const double *lo,
                                 const double *hi, const ua_sparse_options *o, ua_sparse **out);
+
+/* ---- anisotropic refinement (anisotropic.c) -------------------------------------------------- */
+
+/* w (d,): the anisotropic weights of a global grid from its blocks' indicators ind (nblocks,) —
+ * the least-squares fit of log ind_l = c - sum_i w_i x_i(l), x_i the smallest polynomial degree
+ * new at level l_i (iptotal) or its log(1 + p) (iphyperbolic); zeros count as 2^-52 scale, and
+ * weights are raised to at least 1% of the largest (all 1 when none is positive). Errors:
+ * UA_ENOMEM. */
+ua_status ua_sparse_aniso_weights(const ua_sparse *g, const double *ind, double scale,
+                                  ua_sparse_aniso_type type, double *w);
+/* The blocks (*np, d; realloc'd in *plan) to add: the admissible forward neighbours of the present
+ * blocks (bh indexes g->blevel) in increasing cost sum_i w_i x_i(l), until at least min_growth
+ * points, then every one of cost <= that of the last (the next anisotropic set); at most room
+ * points in all (a prefix: each block is admissible after those before it). *capped set when a
+ * neighbour passes the largest level. Errors: UA_ENOMEM. */
+ua_status ua_sparse_aniso_plan(const ua_sparse *g, const ua_sparse_hash *bh, const double *w,
+                               ua_sparse_aniso_type type, size_t min_growth, size_t room,
+                               uint32_t **plan, size_t *np, int *capped);
 
 /* ---- vtable pieces ------------------------------------------------------------------------- */
 /* save / load (io.c): tensors "lo", "hi" (d,), "nodes" (n, d) and "surplus" (n,), for

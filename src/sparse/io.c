@@ -11,7 +11,7 @@
 #include "internal.h"
 
 static const char *const refinement_names[] = { "surplus", "classic", "parents_first",
-                                                "direction_selective", "fds", "none" };
+                                                "direction_selective", "fds", "none", "anisotropic" };
 
 static ua_status set_num(ua_st *st, const char *key, double v)
 {
@@ -42,7 +42,7 @@ ua_status ua_sparse_save(const void *state, ua_st *st)
     if (!r) r = ua_st_set_meta(st, "rule", g->rule == UA_SPARSE_CC ? "clenshaw-curtis" : "localp");
     if (!r && g->rule == UA_SPARSE_LOCALP) r = set_num(st, "order", g->order);
     if (!r) r = set_num(st, "evaluations", (double)g->evaluations);
-    if (!r && g->refinement >= 0 && g->refinement <= UA_SREF_NONE)
+    if (!r && g->refinement >= 0 && g->refinement <= UA_SREF_ANISOTROPIC)
         r = ua_st_set_meta(st, "refinement", refinement_names[g->refinement]);
     if (!r && isfinite(g->estimated_err)) r = set_num(st, "estimated_err", g->estimated_err);
     return r;
@@ -151,7 +151,7 @@ ua_status ua_sparse_load(const ua_st *st, double lo, double hi, void **state)
     g->evaluations = (size_t)evals;
     g->estimated_err = est;
     g->refinement = UA_SREF_NONE;
-    for (int k = 0; ref && k <= UA_SREF_NONE; k++)
+    for (int k = 0; ref && k <= UA_SREF_ANISOTROPIC; k++)
         if (!strcmp(ref, refinement_names[k])) g->refinement = k;
     *state = g;
     return UA_OK;

@@ -162,7 +162,7 @@ ua_status ua_sparse_build_global(ua_sparse_target *f, size_t d, const double *lo
     if (s) return s;
     ua_sparse *g = b.g;
     g->refinement = o->refinement;
-    uint32_t *lv = NULL, *cand = NULL;
+    uint32_t *lv = NULL, *cand = NULL, *aplan = NULL;
     size_t nlv = 0;
     s = ua_sparse_smolyak_set(d, o->level, &lv, &nlv);
     if (!s) s = add_blocks(&b, lv, nlv);
@@ -174,7 +174,7 @@ ua_status ua_sparse_build_global(ua_sparse_target *f, size_t d, const double *lo
             b.old[j] = sum < o->level;
         }
     }
-    int resolved = 0, capped = 0, stuck = 0, force = 0;
+    int resolved = 0, capped = 0, stuck = 0, force = 0, grow = 0;
     unsigned flat = 0; /* failed checks in a row that did not halve the check's error */
     ua_sparse_checker chk = { .factor = 1.0, .err = NAN };
     size_t need = 0, room = 0;
@@ -190,7 +190,7 @@ ua_status ua_sparse_build_global(ua_sparse_target *f, size_t d, const double *lo
         for (size_t j = 0; j < g->nblocks; j++)
             if (!b.old[j] && (best == SIZE_MAX || b.ind[j] > b.ind[best])) best = j;
         if (best != SIZE_MAX) worst = b.ind[best];
-        if (!force && (best == SIZE_MAX || worst <= tol)) {
+        if (!force && !grow && (best == SIZE_MAX || worst <= tol)) {
             if (capped || o->refinement == UA_SREF_NONE) {
                 resolved = !capped;
                 break;
@@ -211,6 +211,10 @@ ua_status ua_sparse_build_global(ua_sparse_target *f, size_t d, const double *lo
                     break;
                 }
                 force = best != SIZE_MAX && worst < 0.01 * chk.err;
+                /* anisotropic: the front's surpluses say nothing of the directions the weights
+                 * starved; grow to the next anisotropic set once more (the weights are
+                 * re-estimated from every block) */
+                if (o->refinement == UA_SREF_ANISOTROPIC) grow = 1, force = 0;
                 continue;
             }
             /* no budget left for the check after one failed: the failure stands */
@@ -219,6 +223,27 @@ ua_status ua_sparse_build_global(ua_sparse_target *f, size_t d, const double *lo
             break;
         }
         if (o->refinement == UA_SREF_NONE) break;
+        if (o->refinement == UA_SREF_ANISOTROPIC && !force) {
+            /* Tasmanian's setAnisotropicRefinement (anisotropic.c): weights from the surpluses'
+             * decay, then the next anisotropic set; the blocks it adds are the new front */
+            double w[UA_PROBLEM_MAX_DIM];
+            size_t np = 0, left = o->max_evals > f->evaluations ? o->max_evals - f->evaluations : 0;
+            size_t growth = o->min_growth ? o->min_growth : g->n / 4;
+            if (growth < 2 * d + 1) growth = 2 * d + 1;
+            int top = 0; /* a neighbour past the largest level: the plan skips it */
+            s = ua_sparse_aniso_weights(g, b.ind, b.scale, o->aniso_type, w);
+            if (!s) s = ua_sparse_aniso_plan(g, &b.bh, w, o->aniso_type, growth, left, &aplan, &np, &top);
+            /* nothing planned: the budget has no room for the cheapest block (or every
+             * direction is at the largest level): not resolved, reported below */
+            if (s || np == 0) {
+                break;
+            }
+            /* the blocks added are the new front: their largest surplus is the estimate */
+            for (size_t j = 0; j < g->nblocks; j++) b.old[j] = 1;
+            s = add_blocks(&b, aplan, np);
+            grow = 0;
+            continue;
+        }
         /* the forward neighbours of best (or of every block not refined yet, when forced) that
          * keep the set downward closed */
         size_t nc = 0;
@@ -251,6 +276,7 @@ ua_status ua_sparse_build_global(ua_sparse_target *f, size_t d, const double *lo
         if (take) s = add_blocks(&b, cand, take);
     }
     free(cand);
+    free(aplan);
     if (!s) {
         /* what is left: the largest indicator of the blocks not refined */
         double est = 0.0;

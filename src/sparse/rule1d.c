@@ -164,6 +164,7 @@ void ua_sparse_cc_values(double t, int maxl, double *v)
             }
         }
     }
+    v[0] = 1.0; /* level 0 (the centre held its reciprocal meanwhile) */
 }
 
 double ua_sparse_local_basis(uint32_t id, int order, double t)

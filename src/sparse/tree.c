@@ -88,6 +88,10 @@ ua_status ua_sparse_tree_build(ua_sparse *g)
 {
     ua_sparse_hash h = { 0 };
     ua_status s = UA_OK;
+    free(g->kid); /* from scratch */
+    g->kid = NULL;
+    g->kidcap = 0;
+    g->flat = 0;
     g->root = UA_SPARSE_NONE;
     for (size_t p = 0; p < g->n && !s; p++) s = ua_sparse_hash_add(&h, g->node, g->d, p);
     if (!s) s = ua_sparse_tree_extend(g, &h, 0);
