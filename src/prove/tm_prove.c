@@ -312,7 +312,11 @@ ua_status ua_prove_taylor_nd(const ua_model *m, const ua_target *f, const ua_pro
             if (!s) ua_heap_push(heap, &nheap, (ua_heap_item){ fmin(B, top.bound), slots[h] });
         }
     }
-    if (!s) {
+    if (s == UA_EUNSUPPORTED) { /* the family has no Taylor-model form for this model */
+        ua_last_error_message(out->why, sizeof out->why);
+        s = UA_OK;
+        nheap = 0;
+    } else if (!s) {
         if (!stuck && nheap && !isfinite(heap[0].bound) && !out->why[0])
             snprintf(out->why, sizeof out->why, "the formula could not be enclosed on a cell "
                      "before the time or the cells ran out: %.100s", c.why);
