@@ -241,7 +241,7 @@ ua_status ua_mlp_ensemble_load(ua_mlp *m, const ua_st *st)
     char *end;
     unsigned long long M = strtoull(v, &end, 10);
     if (!*v || *end || v[0] == '-' || M < 1 || M > UA_MLP_MAX_ESTIMATORS)
-        return UA_ERR(UA_EFORMAT, "mlp model: n_estimators '%s' is not a count in 1..%d", v,
+        return UA_ERR(UA_EFORMAT, "mlp model: metadata 'ensemble_members' = '%s' is not a count in 1..%d", v,
                       UA_MLP_MAX_ESTIMATORS);
     if (M == 1) return UA_OK;
     if (m->comp) return UA_ERR(UA_EFORMAT, "mlp model: a compressed network cannot be an ensemble");

@@ -223,7 +223,10 @@ def model_seeds(ua):
                    ["x+y*z", "--vars", "x,y,z", "--domain", "0:1", "--family", "chebnd"]],
         "sparse": [["exp(x+y)", "--vars", "x,y", "--domain", "0:1", "--family", "sparse",
                     "--tol", "1e-3"]],
-        "mlp": [["--data", "s3.csv", "--family", "mlp", "--hidden", "4", "--epochs", "3"]],
+        "mlp": [["--data", "s3.csv", "--family", "mlp", "--hidden", "4", "--epochs", "3"],
+                # a deep ensemble (docs/mlp.md): members under ensemble.{i}., noise variances
+                ["--data", "s3.csv", "--family", "mlp", "--hidden", "4", "--epochs", "3",
+                 "--n-estimators", "2"]],
         "kernel": [["--data", "s3.csv", "--family", "kernel"]],
         "rf": [["--data", "s3.csv", "--family", "rf", "--features", "8"]],
     }
