@@ -3,15 +3,16 @@
  * model's whole box, where f is a formula target (or --against EXPR), computed with outward-
  * rounded ball arithmetic (Arb), never from samples alone.
  *
- * Two provers sit behind ua_model_prove, chosen by what the model's family offers:
+ * Three provers sit behind ua_model_prove, chosen by what the model's family offers:
  * - models that are polynomials on pieces (cheb, minimax, spline): Taylor models of
  *   f (ball arithmetic) against the model's exact polynomial, subdivided where loose
  *   (Chevillard, Joldes, Lauter, "Efficient and accurate computation of upper bounds of
  *   approximation errors", 2011);
- * - networks and other smooth learners (mlp, rf, kernel), and chebnd models: the measured
+ * - n-D polynomial models (chebnd, sparse clenshaw-curtis): multivariate Taylor models of the
+ *   model and of f on cells (Berz and Makino), subdivided where loose;
+ * - networks and other smooth learners (mlp, rf, kernel): the measured
  *   error on a grid plus (L_f + L_model) h / 2 per cell, with L_model from bound propagation
- *   through the network (chebnd: Taylor enclosures of its factor columns) and
- *   L_f from an enclosure of the formula's gradient (docs/prove.md).
+ *   through the network and L_f from an enclosure of the formula's gradient (docs/prove.md).
  *
  * A proof is either complete (proven == 1: the bound holds at every point of the box) or
  * absent (proven == 0, why says what stopped it). A sampled maximum is never reported as a bound.

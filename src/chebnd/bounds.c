@@ -1,8 +1,9 @@
 /*
  * Proven bounds of a chebnd model over a sub-box (the family's bounds hook, src/model/family.h;
- * uniapprox/lipschitz.h): the range of the model, an enclosure of each partial derivative, and
- * the model's own floating-point evaluation error. They let ua_prove_lipschitz_grid prove
- * max |model - f| for chebnd models (docs/prove.md, "Low-rank and sparse-grid models").
+ * uniapprox/lipschitz.h): the range of the model, an enclosure of each partial derivative, the
+ * model's own floating-point evaluation error, and the model on a cell as a multivariate Taylor
+ * model (nd_taylor, below), with which the n-D Taylor-model prover (src/prove/tm_prove.c) proves
+ * max |model - f| (docs/prove.md, "Low-rank and sparse-grid models").
  *
  * Each factor column v(x) = sum_j c_j T_j(s(x)) of variable i, over the cell's interval with
  * centre x_c and radius r (x units), is enclosed by its Taylor expansion at the centre with a
