@@ -1,6 +1,6 @@
 #!/bin/sh
 # Deep ensembles and class probabilities from the command line:
-#  - fit --family mlp --n-estimators 3: eval --std prints "y sd lo hi" with lo, hi = y -+ 1.96 sd
+#  - fit --family mlp --n-estimators 3 (and --task gaussian, a variance head): eval --std prints "y sd lo hi" with lo, hi = y -+ 1.96 sd
 #    (recomputed with awk), info says n_estimators, the exported C equals eval within float
 #    rounding, and operations defined on one network (compress, influence) refuse the ensemble;
 #  - eval --proba and check --data's log-loss and accuracy on two committed classifier models
@@ -52,6 +52,21 @@ expect_exit 2 "--n-estimators 0" -- "$UA" fit --family mlp --data tr.csv --n-est
 echo "0.5 0.5" >one.txt
 expect_exit 2 "--proba on a regressor" -- "$UA" eval e.st --proba --input one.txt
 expect_grep err.txt "no class probabilities" "--proba on a regressor says why"
+
+# ---- a single network with a Gaussian variance head: --std without an ensemble -------------------
+expect_exit 0 "gaussian fit" -- "$UA" fit --family mlp --data tr.csv --task gaussian --hidden 8x8 \
+    --epochs 40 --threads 1 -o g.st
+expect_exit 0 "gaussian: eval --std" -- "$UA" eval g.st --std --input x.txt
+bad=$(awk 'NF != 4 || !($2 > 0) { b++ } END { print b + 0 }' out.txt)
+expect_le "$bad" 0 "gaussian: eval --std prints y, sd > 0, lo, hi"
+"$UA" eval g.st --input x.txt >gy.txt
+expect_exit 0 "gaussian: export" -- "$UA" export g.st --type float --name ens_fn -o gfn.c
+if $CC -std=c99 -O2 -Wall -Wextra -Werror -o gdrv drv.c gfn.c -lm 2>cc.txt; then pass; else
+    fail "exported Gaussian network compiles cleanly"; cat cc.txt >&2; fi
+./gdrv <x.txt >gexp.txt
+worst=$(paste -d' ' gexp.txt gy.txt | awk '{ d = $1 - $2; if (d < 0) d = -d; a = $2 < 0 ? -$2 : $2;
+    r = d / (a > 1 ? a : 1); if (r > w) w = r } END { printf "%.3g", w + 0 }')
+expect_le "$worst" 1e-5 "exported C = the Gaussian network's mean (float rounding)"
 
 # ---- class probabilities against numpy and scikit-learn -----------------------------------------
 tail -n +2 "$REF/proba_rows.csv" | cut -d, -f1,2 | tr , ' ' >px.txt

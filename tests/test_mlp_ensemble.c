@@ -225,6 +225,129 @@ static void test_coverage(void **state)
     ua_model_free(ens);
 }
 
+/* The Gaussian head's loss and gradient: the loss equals the mean of log(v)/2 + (y - mu)^2/(2 v),
+ * v = softplus(s) + 1e-6, from the network's own outputs (computed here), and the backward pass
+ * equals central differences of that loss (f64 network, raw units). */
+static void test_gaussian_loss_gradient(void **state)
+{
+    (void)state;
+    enum { n = 7, d = 3, k = 2 };
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    o.task = UA_TASK_GAUSSIAN;
+    o.dtype = UA_MLP_F64;
+    o.act = UA_ACT_TANH;
+    o.nhidden = 1;
+    o.hidden[0] = 5;
+    o.seed = 4;
+    ua_mlp *m = NULL;
+    assert_int_equal(ua_mlp_alloc(d, 2 * k, &o, &m), UA_OK);
+    size_t k_net = 0, dout = 0;
+    ua_mlp_dims(m, NULL, &k_net, &dout);
+    assert_int_equal(k_net, k);
+    assert_int_equal(dout, 2 * k);
+    double x[n * d], y[n * k], out[n * 2 * k], loss;
+    for (int i = 0; i < n * d; i++) x[i] = 2 * unif() - 1;
+    for (int i = 0; i < n * k; i++) y[i] = 3 * unif() - 1.5;
+    size_t P = ua_mlp_nparams(m);
+    double *g = malloc(P * sizeof *g), *p = malloc(P * sizeof *p);
+    assert_non_null(g);
+    assert_non_null(p);
+    assert_int_equal(ua_mlp_loss_grad(m, x, y, n, k, &loss, g, out), UA_OK);
+    double want = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < k; j++) {
+            double mu = out[i * 2 * k + j], sp = out[i * 2 * k + k + j];
+            double v = log1p(exp(sp)) + 1e-6, e = y[i * k + j] - mu;
+            want += (0.5 * log(v) + 0.5 * e * e / v) / (n * k);
+        }
+    ASSERT_LE(fabs(loss - want), 1e-14 * fabs(want));
+    ua_mlp_get_params(m, p);
+    double num2 = 0, den2 = 0;
+    for (size_t q = 0; q < P; q++) {
+        double h = 1e-6 * (1 + fabs(p[q])), keep = p[q], lp, lm;
+        p[q] = keep + h;
+        assert_int_equal(ua_mlp_set_params(m, p), UA_OK);
+        assert_int_equal(ua_mlp_loss_grad(m, x, y, n, k, &lp, NULL, NULL), UA_OK);
+        p[q] = keep - h;
+        assert_int_equal(ua_mlp_set_params(m, p), UA_OK);
+        assert_int_equal(ua_mlp_loss_grad(m, x, y, n, k, &lm, NULL, NULL), UA_OK);
+        p[q] = keep;
+        double fd = (lp - lm) / (2 * h);
+        num2 += (g[q] - fd) * (g[q] - fd);
+        den2 += fd * fd;
+    }
+    ASSERT_LE(sqrt(num2 / den2), 1e-7);
+    free(g);
+    free(p);
+    ua_mlp_free(m);
+}
+
+/* Gaussian heads (--task gaussian): an ensemble's sd is the mixture of its members' own
+ * variances (sd^2 = mean of the single networks' sd^2 + variance of their means), save / load
+ * keeps it, and on heteroscedastic noise the sd follows the noise where one variance per member
+ * cannot. */
+static void test_gaussian_heads(void **state)
+{
+    (void)state;
+    enum { NT = 600, NF = 2000, G = 3 };
+    static double x[NT], y[NT], xf[NF], yf[NF], pe[NF], se[NF], mu[G][NF], sg[G][NF], s2[NF];
+    /* y = sin(2x) + (0.05 + 0.15 |x|) e on [-2, 2]: the noise sd grows 7-fold from 0 to 2 */
+    for (int i = 0; i < NT + NF; i++) {
+        double t = -2 + 4 * unif(), v = sin(2 * t) + (0.05 + 0.15 * fabs(t)) * normal();
+        if (i < NT) { x[i] = t; y[i] = v; } else { xf[i - NT] = t; yf[i - NT] = v; }
+    }
+#define GOPTS "hidden", "32x32", "epochs", "150", "val-frac", "0.2", "task", "gaussian"
+    ua_model *ens = fit(x, y, NT, 1, GOPTS, "seed", "5", "n-estimators", "3", NULL);
+    const char *seeds[G] = {"5", "6", "7"};
+    for (int i = 0; i < G; i++) {
+        ua_model *one = fit(x, y, NT, 1, GOPTS, "seed", seeds[i], NULL);
+        assert_int_equal(ua_model_predict(one, xf, NF, mu[i]), UA_OK);
+        assert_int_equal(ua_model_predict_std(one, xf, NF, sg[i]), UA_OK);
+        ua_model_free(one);
+    }
+    assert_int_equal(ua_model_predict(ens, xf, NF, pe), UA_OK);
+    assert_int_equal(ua_model_predict_std(ens, xf, NF, se), UA_OK);
+    double in = 0, lo_sd = 0, hi_sd = 0, nlo = 0, nhi = 0;
+    for (int r = 0; r < NF; r++) {
+        double avg = (mu[0][r] + mu[1][r] + mu[2][r]) / G, var = 0;
+        ASSERT_LE(fabs(pe[r] - avg), 1e-15 * (1 + fabs(avg)));
+        for (int i = 0; i < G; i++) var += (sg[i][r] * sg[i][r] + mu[i][r] * mu[i][r]) / G;
+        var -= avg * avg;
+        if (fabs(se[r] * se[r] - var) > 1e-11 * var)
+            fail_msg("row %d: sd^2 %.17g, mixture variance %.17g", r, se[r] * se[r], var);
+        in += fabs(yf[r] - pe[r]) <= 1.959963984540054 * se[r];
+        if (fabs(xf[r]) < 0.5) { lo_sd += se[r]; nlo++; }
+        if (fabs(xf[r]) > 1.5) { hi_sd += se[r]; nhi++; }
+    }
+    double cover = in / NF, ratio = (hi_sd / nhi) / (lo_sd / nlo);
+    /* the true noise sd averages 0.0875 on |x| < 0.5 and 0.3125 on |x| > 1.5: a ratio of 3.6 */
+    print_message("gaussian heads: coverage %.4f, sd(|x| > 1.5) / sd(|x| < 0.5) = %.3f (true "
+                  "3.57)\n", cover, ratio);
+    ASSERT_LE(0.88, cover);
+    ASSERT_LE(cover, 0.99);
+    ASSERT_LE(2.0, ratio);
+    /* the same ensemble without the variance head: one noise variance per member */
+    ua_model *plain = fit(x, y, NT, 1, "hidden", "32x32", "epochs", "150", "val-frac", "0.2",
+                          "seed", "5", "n-estimators", "3", NULL);
+    assert_int_equal(ua_model_predict_std(plain, xf, NF, s2), UA_OK);
+    double plo = 0, phi = 0;
+    for (int r = 0; r < NF; r++) {
+        if (fabs(xf[r]) < 0.5) plo += s2[r] / nlo;
+        if (fabs(xf[r]) > 1.5) phi += s2[r] / nhi;
+    }
+    print_message("without the head: sd ratio %.3f\n", phi / plo);
+    ASSERT_LE(phi / plo, ratio);
+    ua_model_free(plain);
+    assert_int_equal(ua_model_save(ens, tu_path("gauss.st")), UA_OK);
+    ua_model *back = NULL;
+    assert_int_equal(ua_model_load(tu_path("gauss.st"), &back), UA_OK);
+    assert_int_equal(ua_model_predict_std(back, xf, NF, s2), UA_OK);
+    assert_memory_equal(se, s2, sizeof s2);
+    ua_model_free(back);
+    ua_model_free(ens);
+}
+
 /* Bad values of the option are refused with the option's message. */
 static void test_option_refused(void **state)
 {
@@ -244,6 +367,8 @@ int main(void)
         cmocka_unit_test(test_save_load_export),
         cmocka_unit_test(test_classifier),
         cmocka_unit_test(test_coverage),
+        cmocka_unit_test(test_gaussian_loss_gradient),
+        cmocka_unit_test(test_gaussian_heads),
         cmocka_unit_test(test_option_refused),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);

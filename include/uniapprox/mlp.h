@@ -87,7 +87,11 @@ typedef enum {
     UA_SCHED_WARMUP = 2    /* linear warm-up over `warmup` steps, then cosine decay */
 } ua_mlp_schedule;
 
-typedef enum { UA_TASK_REGRESS = 0, UA_TASK_CLASSIFY = 1 } ua_mlp_task;
+/* UA_TASK_GAUSSIAN: regression with a mean and a variance head (2 k network outputs: mu, then s
+ * with variance softplus(s) + 1e-6, standardised units), trained by the Gaussian negative
+ * log-likelihood (Nix & Weigend 1994; Lakshminarayanan et al. 2017; PyTorch's GaussianNLLLoss
+ * without its constant): predictions are mu, docs/mlp.md "Deep ensembles". */
+typedef enum { UA_TASK_REGRESS = 0, UA_TASK_CLASSIFY = 1, UA_TASK_GAUSSIAN = 2 } ua_mlp_task;
 typedef enum { UA_MLP_F32 = 0, UA_MLP_F64 = 1 } ua_mlp_dtype;
 
 /* The most hidden layers. */

@@ -38,6 +38,9 @@ ua_status ua_mlp_net64_get(const ua_mlp *m, ua_mlp_net64 *n)
     if (m->opt.act == UA_ACT_POLYNORM || m->opt.act == UA_ACT_POLYRELU)
         return UA_ERR(UA_EUNSUPPORTED, "bound propagation: the %s activation is not supported",
                       ua_mlp_act_name(m->opt.act));
+    if (m->opt.task == UA_TASK_GAUSSIAN)
+        return UA_ERR(UA_EUNSUPPORTED, "bound propagation: the model has a variance head (--task "
+                      "gaussian)");
     if (m->opt.task == UA_TASK_CLASSIFY)
         return UA_ERR(UA_EUNSUPPORTED, "bound propagation: the model is a classifier (its output "
                       "is a class, not a value to bound)");

@@ -279,6 +279,9 @@ ua_status ua_mlp_compress(const void *state, const ua_compress_options *o, void 
     *out = NULL;
     ua_status es = ua_mlp_single_only(m0, "mlp compress");
     if (es) return es;
+    if (m0->opt.task == UA_TASK_GAUSSIAN)
+        return UA_ERR(UA_EUNSUPPORTED, "mlp compress: a network with a variance head (--task "
+                      "gaussian) is not supported");
     if (m0->comp)
         return UA_ERR(UA_EUNSUPPORTED, "mlp compress: the network is already compressed (%s); "
                       "compress the original", ua_compress_method_name(m0->comp->method));

@@ -143,15 +143,19 @@ ua_status ua_mlp_predict_std(const void *state, const double *x, size_t n, doubl
     if (m->opt.task == UA_TASK_CLASSIFY)
         return UA_ERR(UA_EUNSUPPORTED, "the mlp model is a classifier: it has class "
                       "probabilities (eval --proba), not a predictive standard deviation");
-    if (m->n_estimators < 2 || !m->noise_var)
+    int gauss = m->opt.task == UA_TASK_GAUSSIAN;
+    if (!gauss && (m->n_estimators < 2 || !m->noise_var))
         return UA_ERR(UA_EUNSUPPORTED, "a single mlp network has no predictive uncertainty: fit "
-                      "a deep ensemble (--n-estimators M, M >= 2; docs/mlp.md)");
+                      "a deep ensemble (--n-estimators M, M >= 2) or a variance head (--task "
+                      "gaussian; docs/mlp.md)");
     if (!n) return UA_OK;
     size_t M = m->n_estimators, k = m->k;
-    double *mu = ua_calloc(M * n * k, sizeof *mu);
-    if (!mu) return UA_ENOMEM_ERR(M * n * k * sizeof *mu);
+    double *mu = ua_calloc(2 * M * n * k, sizeof *mu), *v = mu + M * n * k;
+    if (!mu) return UA_ENOMEM_ERR(2 * M * n * k * sizeof *mu);
     ua_status s = UA_OK;
-    for (size_t i = 0; !s && i < M; i++) s = ua_mlp_predict_one(ua_mlp_member(m, i), x, n, mu + i * n * k);
+    for (size_t i = 0; !s && i < M; i++)
+        s = gauss ? ua_mlp_gaussian_one(ua_mlp_member(m, i), x, n, mu + i * n * k, v + i * n * k)
+                  : ua_mlp_predict_one(ua_mlp_member(m, i), x, n, mu + i * n * k);
     for (size_t r = 0; !s && r < n * k; r++) {
         size_t j = r % k;
         double mean = 0, var = 0, noise = 0;
@@ -160,7 +164,7 @@ ua_status ua_mlp_predict_std(const void *state, const double *x, size_t n, doubl
         for (size_t i = 0; i < M; i++) {
             double e = mu[i * n * k + r] - mean;
             var += e * e;
-            noise += m->noise_var[i * k + j];
+            noise += gauss ? v[i * n * k + r] : m->noise_var[i * k + j];
         }
         sd[r] = sqrt((noise + var) / (double)M);
     }

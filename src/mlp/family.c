@@ -12,7 +12,8 @@
  * The forward multipliers of the NTK and muP parametrisations are folded into the weights, so the
  * tensors are exactly what a plain PyTorch model computes with.
  * Metadata: mlp_inputs, mlp_outputs, hidden ("64x64", "" for none), activation, leaky_slope,
- * evonorm ("0"/"1"), evonorm_groups, param, dtype ("f32"/"f64"), task ("regress"/"classify"),
+ * evonorm ("0"/"1"), evonorm_groups, param, dtype ("f32"/"f64"), task ("regress"/"classify"/
+ * "gaussian": the last's readout has 2 k rows, the means then the variance parameters),
  * classes, and the fit's report (epochs_run, best_epoch, train_loss, val_loss, test_rmse).
  * A deep ensemble of M networks (ensemble.c) adds "ensemble_members" = M, member i's tensors as
  * ensemble.{i}.<name above> and ensemble.{i}.x_mean ... (i = 1 .. M-1; member 0 is the plain
@@ -67,6 +68,11 @@ static ua_status set_size(ua_st *st, const char *key, size_t v)
     return ua_st_set_meta(st, key, buf);
 }
 
+static const char *task_name(ua_mlp_task t)
+{
+    return t == UA_TASK_CLASSIFY ? "classify" : t == UA_TASK_GAUSSIAN ? "gaussian" : "regress";
+}
+
 static ua_status mlp_save(const void *state, ua_st *st)
 {
     const ua_mlp *m = state;
@@ -92,7 +98,7 @@ static ua_status mlp_save(const void *state, ua_st *st)
     if (!s && m->opt.evonorm) s = set_size(st, "evonorm_groups", m->groups[0]);
     if (!s) s = ua_st_set_meta(st, "param", ua_mlp_param_name(m->opt.param));
     if (!s) s = ua_st_set_meta(st, "dtype", m->esize == 4 ? "f32" : "f64");
-    if (!s) s = ua_st_set_meta(st, "task", m->opt.task == UA_TASK_CLASSIFY ? "classify" : "regress");
+    if (!s) s = ua_st_set_meta(st, "task", task_name(m->opt.task));
     if (!s) s = set_size(st, "classes", m->opt.task == UA_TASK_CLASSIFY ? m->dout : 0);
     if (!s && m->report.epochs_run) {
         s = set_size(st, "epochs_run", m->report.epochs_run);
@@ -165,7 +171,9 @@ static ua_status mlp_load(const ua_st *st, double lo, double hi, void **state)
     if (!s) {
         if (!strcmp(v, "regress")) o.task = UA_TASK_REGRESS;
         else if (!strcmp(v, "classify")) o.task = UA_TASK_CLASSIFY;
-        else s = UA_ERR(UA_EFORMAT, "mlp model: task '%s' (expected regress or classify)", v);
+        else if (!strcmp(v, "gaussian")) o.task = UA_TASK_GAUSSIAN;
+        else s = UA_ERR(UA_EFORMAT, "mlp model: task '%s' (expected regress, classify or "
+                        "gaussian)", v);
     }
     if (!s) s = meta_size(st, "classes", 0, 1u << 20, &classes);
     if (s) return s;
@@ -174,7 +182,7 @@ static ua_status mlp_load(const ua_st *st, double lo, double hi, void **state)
     (void)lo; /* any domain: unbounded for samples, [a, b] for a sampled 1-D target */
     (void)hi;
     ua_mlp *m;
-    size_t dout = o.task == UA_TASK_CLASSIFY ? classes : k;
+    size_t dout = o.task == UA_TASK_CLASSIFY ? classes : o.task == UA_TASK_GAUSSIAN ? 2 * k : k;
     s = ua_mlp_build(d, k, dout, &o, &m);
     if (s) return UA_ERR(UA_EFORMAT, "mlp model: %s", ua_last_error());
     for (size_t l = 0; l < m->L; l++) m->mult[l] = 1.0; /* folded into the stored weights */
@@ -243,7 +251,7 @@ static ua_status mlp_describe(const void *state, cJSON *obj)
     cJSON_AddStringToObject(obj, "activation", m->opt.evonorm ? "evonorm_s0" : ua_mlp_act_name(m->opt.act));
     cJSON_AddStringToObject(obj, "param", ua_mlp_param_name(m->opt.param));
     cJSON_AddStringToObject(obj, "dtype", m->esize == 4 ? "f32" : "f64");
-    cJSON_AddStringToObject(obj, "task", m->opt.task == UA_TASK_CLASSIFY ? "classify" : "regress");
+    cJSON_AddStringToObject(obj, "task", task_name(m->opt.task));
     if (m->opt.task == UA_TASK_CLASSIFY) cJSON_AddNumberToObject(obj, "classes", (double)m->dout);
     cJSON_AddNumberToObject(obj, "parameters", (double)(m->nparams * m->n_estimators));
     if (m->n_estimators > 1) cJSON_AddNumberToObject(obj, "n_estimators", (double)m->n_estimators);

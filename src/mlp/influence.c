@@ -62,6 +62,9 @@ ua_status ua_mlp_influence_limit(const void *state, const double *X, const doubl
     const ua_mlp *m = state;
     ua_status es = ua_mlp_single_only(m, "influence");
     if (es) return es;
+    if (m->opt.task == UA_TASK_GAUSSIAN)
+        return UA_ERR(UA_EUNSUPPORTED, "a network with a variance head (--task gaussian) is not "
+                      "supported (its loss is not the squared error)");
     if (m->opt.task == UA_TASK_CLASSIFY)
         return UA_ERR(UA_EUNSUPPORTED, "an mlp classifier is not supported (only "
                       "regression models of one output)");

@@ -27,6 +27,7 @@
 #define UA_POLY_R 3                 /* PolyCom order r = 3: coefficients a_0 .. a_3 */
 #define UA_POLYNORM_EPS 1e-6
 #define UA_EVONORM_EPS 1e-5
+#define UA_MLP_VAR_EPS 1e-6          /* Gaussian head: variance softplus(s) + 1e-6 */
 
 typedef struct {
     char name[32];      /* PyTorch state_dict name, "layers.0.weight" */
@@ -156,6 +157,9 @@ ua_status ua_mlp_single_only(const ua_mlp *m, const char *what);
 /* The single network's predictions (train.c), whatever m->n_estimators. */
 ua_status ua_mlp_predict_one(const ua_mlp *m, const double *x, size_t n, double *y);
 ua_status ua_mlp_predict_proba_one(const ua_mlp *m, const double *x, size_t n, double *p);
+/* A Gaussian-head network (UA_TASK_GAUSSIAN, train.c): mean mu (n, k) and variance var (n, k)
+ * in target units at x (n, d); either may be NULL. */
+ua_status ua_mlp_gaussian_one(const ua_mlp *m, const double *x, size_t n, double *mu, double *var);
 
 /* The family's C export (src/mlp/export.c; the vtable's export_c, src/model/family.h). */
 #include <stdio.h>

@@ -54,7 +54,7 @@ ua_status ua_mlp_options_check(const ua_mlp_options *o)
     if ((unsigned)o->optim > UA_OPTIM_LBFGS) return UA_ERR(UA_EINVAL, "mlp: unknown optimiser");
     if ((unsigned)o->schedule > UA_SCHED_WARMUP) return UA_ERR(UA_EINVAL, "mlp: unknown schedule");
     if ((unsigned)o->dtype > UA_MLP_F64) return UA_ERR(UA_EINVAL, "mlp: unknown dtype");
-    if ((unsigned)o->task > UA_TASK_CLASSIFY) return UA_ERR(UA_EINVAL, "mlp: unknown task");
+    if ((unsigned)o->task > UA_TASK_GAUSSIAN) return UA_ERR(UA_EINVAL, "mlp: unknown task");
     if (!isfinite(o->leaky_slope)) return UA_ERR(UA_EINVAL, "mlp: leaky_relu slope must be finite");
     if (o->evonorm && (o->act == UA_ACT_POLYRELU || o->act == UA_ACT_POLYNORM))
         return UA_ERR(UA_EINVAL, "mlp: EvoNorm-S0 replaces the activation; it excludes %s",
@@ -261,7 +261,9 @@ ua_status ua_mlp_alloc(size_t d, size_t dout, const ua_mlp_options *opt, ua_mlp 
         ua_mlp_options_default(&def);
         opt = &def;
     }
-    size_t k = opt->task == UA_TASK_CLASSIFY ? 1 : dout;
+    size_t k = opt->task == UA_TASK_CLASSIFY ? 1 : opt->task == UA_TASK_GAUSSIAN ? dout / 2 : dout;
+    if (opt->task == UA_TASK_GAUSSIAN && (dout < 2 || dout % 2))
+        return UA_ERR(UA_EINVAL, "mlp: a Gaussian head has 2 k outputs (mean, variance), got %zu", dout);
     if (opt->task == UA_TASK_CLASSIFY && dout < 2)
         return UA_ERR(UA_EINVAL, "mlp: a classifier needs >= 2 classes, got %zu", dout);
     ua_status s = ua_mlp_build(d, k, dout, opt, out);

@@ -89,6 +89,8 @@ static double TS(loss)(const ua_mlp *m, ua_mlp_work *w, size_t B, int grad, size
     const T *p = w->z[m->L - 1]; /* (B, dout) */
     if (m->opt.task == UA_TASK_CLASSIFY)
         return TS(xent_forward_backward)(grad ? w->out : NULL, p, w->yb, B, m->dout, correct);
+    if (m->opt.task == UA_TASK_GAUSSIAN)
+        return TS(gauss_forward_backward)(grad ? w->out : NULL, p, w->yb, B, m->k);
     return TS(mse_forward_backward)(grad ? w->out : NULL, p, w->yb, B, m->dout);
 }
 

@@ -46,9 +46,11 @@ const ua_option_spec ua_mlp_option_table[] = {
       "muP: the width at which muP equals the standard parametrisation",
       "Yang et al., Tensor Programs V (2022)" },
     { "dtype", UA_OPT_CHOICE, "f32", 0, 0, 0, "f32|f64", "arithmetic of the network", NULL },
-    { "task", UA_OPT_CHOICE, "regress", 0, 0, 0, "regress|classify",
-      "mean squared error, or softmax cross-entropy on integer labels 0..C-1 (samples only)",
-      NULL },
+    { "task", UA_OPT_CHOICE, "regress", 0, 0, 0, "regress|classify|gaussian",
+      "mean squared error; softmax cross-entropy on integer labels 0..C-1 (samples only); or "
+      "gaussian: a mean and a variance head trained by the Gaussian NLL (eval --std)",
+      "gaussian: Nix & Weigend (1994); Lakshminarayanan et al. (2017); PyTorch's "
+      "GaussianNLLLoss" },
     { "optim", UA_OPT_CHOICE, "adam", 0, 0, 0, "adam|adamw|sgd|lbfgs",
       "optimiser: Adam, AdamW, SGD with momentum, or full-batch L-BFGS",
       "Adam: Kingma & Ba (2015); AdamW: Loshchilov & Hutter (2019); L-BFGS: Nocedal & Wright, "
@@ -300,7 +302,7 @@ ua_status ua_mlp_fit_blocks_family(struct ua_blocks *src, size_t ycol, const ua_
                                    ua_model *meta, void **state)
 {
     *state = NULL;
-    if (ua_options_choice(o, "task") == UA_TASK_CLASSIFY)
+    if (ua_options_choice(o, "task") != UA_TASK_REGRESS)
         return UA_ERR(UA_EINVAL, "mlp: out-of-core training is regression only (--task regress)");
     if (ua_options_given(o, "samples"))
         return UA_ERR(UA_EINVAL, "mlp: --samples applies to formula and function problems; "

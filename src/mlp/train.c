@@ -343,7 +343,7 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
     if (n == 0 || d == 0 || k == 0) return UA_ERR(UA_EINVAL, "ua_mlp_fit: no samples (n = %zu, d = %zu, k = %zu)", n, d, k);
     for (size_t i = 0; i < n * d; i++)
         if (!isfinite(x[i])) return UA_ERR(UA_EINVAL, "mlp: input row %zu, column %zu is not finite", i / d, i % d);
-    size_t dout = k;
+    size_t dout = opt->task == UA_TASK_GAUSSIAN ? 2 * k : k; /* Gaussian: mean and variance heads */
     if (opt->task == UA_TASK_CLASSIFY) {
         if (k != 1) return UA_ERR(UA_EINVAL, "mlp: classification takes one label column, got %zu", k);
         ua_status ls = ua_check_labels("mlp", y, n, 1);
@@ -392,7 +392,7 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
             s = ua_scaler_fit(x, n, d, &m->xs);
             if (!s) ua_scaler_apply(&m->xs, xz, n);
             if (!s) s = ua_check_standardised("mlp", "", "x", xz, n, d);
-            if (!s && opt->task == UA_TASK_REGRESS) {
+            if (!s && opt->task != UA_TASK_CLASSIFY) {
                 ua_scaler_free(&m->ys);
                 s = ua_scaler_fit(y, n, k, &m->ys);
                 if (!s) ua_scaler_apply(&m->ys, yz, n);
@@ -460,6 +460,8 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
         if (!s) {
             ua_mlp_fold_multipliers(m);
             if (opt->task == UA_TASK_REGRESS) zero_constant_outputs(m, y, n);
+            /* (Gaussian: a constant column keeps its learned mean and variance: zeroing the mean
+             * row would leave the variance head fitted to residuals that no longer exist) */
         }
     }
     if (!s) { /* finite parameters, finite predictions in target units: else nothing is returned */
@@ -529,9 +531,31 @@ ua_status ua_mlp_predict(const ua_mlp *m, const double *x, size_t n, double *y)
     return ua_mlp_predict_one(m, x, n, y);
 }
 
+/* Softplus, overflow-free: log(1 + e^s). */
+static double softplus(double s) { return fmax(s, 0.0) + log1p(exp(-fabs(s))); }
+
+ua_status ua_mlp_gaussian_one(const ua_mlp *m, const double *x, size_t n, double *mu, double *var)
+{
+    if (!n) return UA_OK;
+    size_t k = m->k;
+    double *o = ua_calloc(n * 2 * k, sizeof *o);
+    if (!o) return UA_ENOMEM_ERR(n * 2 * k * sizeof *o);
+    ua_status s = outputs(m, x, n, o);
+    for (size_t i = 0; !s && i < n; i++)
+        for (size_t j = 0; j < k; j++) {
+            if (mu) mu[i * k + j] = o[i * 2 * k + j];
+            if (var) var[i * k + j] = (softplus(o[i * 2 * k + k + j]) + UA_MLP_VAR_EPS) *
+                                      m->ys.scale[j] * m->ys.scale[j];
+        }
+    if (!s && mu) ua_scaler_invert(&m->ys, mu, n);
+    free(o);
+    return s;
+}
+
 ua_status ua_mlp_predict_one(const ua_mlp *m, const double *x, size_t n, double *y)
 {
     if (!n) return UA_OK;
+    if (m->opt.task == UA_TASK_GAUSSIAN) return ua_mlp_gaussian_one(m, x, n, y, NULL);
     if (m->opt.task == UA_TASK_REGRESS) {
         ua_status s = outputs(m, x, n, y);
         if (!s) ua_scaler_invert(&m->ys, y, n);
