@@ -140,17 +140,21 @@ int ua_sparse_to_t(const ua_sparse *g, const double *x, double *t)
     return inside;
 }
 
-/* clenshaw-curtis at B points at once: the same sum as cc_sum for each point — the blocks in
- * order, per block the odometer's partial products and the inner dot products, the same
+/* The batch of the clenshaw-curtis evaluation: a constant, so the loops over it vectorise. */
+#define CC_BATCH 32
+
+/* clenshaw-curtis at CC_BATCH points at once: the same sum as cc_sum for each point — the blocks
+ * in order, per block the odometer's partial products and the inner dot products, the same
  * operations in the same order per point, so bitwise equal — but with the points innermost:
- * V[i] is dimension i's table of Lagrange values (ids, B), and each surplus is loaded once for
- * the B points, whose updates the compiler vectorises. pp (na + 1, B) and dot (B) are work. */
-static void cc_sum_batch(const ua_sparse *g, const double *const *V, size_t B, double *pp,
-                         double *dot, double *sum)
+ * V[i] is dimension i's table of Lagrange values (ids, CC_BATCH), and each surplus is loaded
+ * once for the batch, whose updates the compiler vectorises. */
+static void cc_sum_batch(const ua_sparse *g, const double *const *V, double *restrict sum)
 {
+    enum { B = CC_BATCH };
     const size_t d = g->d;
     size_t m[UA_PROBLEM_MAX_DIM], nn[UA_PROBLEM_MAX_DIM];
     const double *vb[UA_PROBLEM_MAX_DIM];
+    double pp[(UA_PROBLEM_MAX_DIM + 1) * B], dot[B];
     for (size_t r = 0; r < B; r++) sum[r] = 0.0;
     for (size_t b = 0; b < g->nblocks; b++) {
         const uint32_t *lv = g->blevel + b * d;
@@ -177,7 +181,7 @@ static void cc_sum_batch(const ua_sparse *g, const double *const *V, size_t B, d
         for (size_t j = 0; j < cnt; j += nl) {
             for (size_t r = 0; r < B; r++) dot[r] = 0.0;
             for (size_t q = 0; q < nl; q++) {
-                const double cq = c[j + q], *vq = vl + q * B;
+                const double cq = c[j + q], *restrict vq = vl + q * B;
                 for (size_t r = 0; r < B; r++) dot[r] += cq * vq[r];
             }
             for (size_t r = 0; r < B; r++) sum[r] += pl[r] * dot[r];
@@ -185,26 +189,24 @@ static void cc_sum_batch(const ua_sparse *g, const double *const *V, size_t B, d
             while (k > 0 && ++m[k - 1] == nn[k - 1]) m[--k] = 0;
             if (k == 0) break;
             for (size_t a = k - 1; a < last; a++) {
-                const double *va = vb[a] + m[a] * B;
+                const double *restrict va = vb[a] + m[a] * B;
                 for (size_t r = 0; r < B; r++) pp[(a + 1) * B + r] = pp[a * B + r] * va[r];
             }
         }
     }
 }
 
-/* clenshaw-curtis at n points in batches (cc_sum_batch). Errors: UA_ENOMEM. */
-static ua_status predict_cc(const ua_sparse *g, const double *x, size_t n, double *y)
+/* clenshaw-curtis at n points in batches (cc_sum_batch). 0 when the tables would pass 64 MiB
+ * (a grid of very high levels: the caller evaluates point by point). Errors: UA_ENOMEM. */
+static ua_status predict_cc(const ua_sparse *g, const double *x, size_t n, double *y, int *done)
 {
+    enum { B = CC_BATCH };
     const size_t d = g->d, ws = ua_sparse_work_size(g);
-    /* the batch: up to 32 points, fewer when the tables would pass ~2 MiB */
-    size_t B = ws * 32 <= ((size_t)1 << 18) ? 32 : ((size_t)1 << 18) / ws;
-    if (B < 1) B = 1;
-    if (B > n) B = n ? n : 1;
+    *done = 0;
+    if (ws > ((size_t)1 << 23) / B) return UA_OK;
     double *tab = malloc(ws * B * sizeof *tab), *one = malloc(ws * sizeof *one);
-    double *pp = malloc((d + 1) * B * sizeof *pp), *dot = malloc(B * sizeof *dot);
-    double *sum = malloc(B * sizeof *sum);
-    if (!tab || !one || !pp || !dot || !sum) {
-        free(tab), free(one), free(pp), free(dot), free(sum);
+    if (!tab || !one) {
+        free(tab), free(one);
         return UA_ENOMEM_ERR(ws * B * sizeof *tab);
     }
     const double *V[UA_PROBLEM_MAX_DIM];
@@ -214,8 +216,8 @@ static ua_status predict_cc(const ua_sparse *g, const double *x, size_t n, doubl
         off[i + 1] = off[i] + ua_sparse_nodes_upto(g->maxlevel[i]);
         V[i] = tab + off[i] * B;
     }
-    double t[UA_PROBLEM_MAX_DIM];
-    unsigned char inside[32];
+    double t[UA_PROBLEM_MAX_DIM], sum[B];
+    unsigned char inside[B];
     for (size_t r0 = 0; r0 < n; r0 += B) {
         size_t nb = n - r0 < B ? n - r0 : B;
         for (size_t r = 0; r < B; r++) {
@@ -229,10 +231,11 @@ static ua_status predict_cc(const ua_sparse *g, const double *x, size_t n, doubl
                 for (size_t k = 0; k < len; k++) Vi[k * B + r] = one[k];
             }
         }
-        cc_sum_batch(g, V, B, pp, dot, sum);
+        cc_sum_batch(g, V, sum);
         for (size_t r = 0; r < nb; r++) y[r0 + r] = inside[r] ? sum[r] : NAN;
     }
-    free(tab), free(one), free(pp), free(dot), free(sum);
+    free(tab), free(one);
+    *done = 1;
     return UA_OK;
 }
 
@@ -250,7 +253,11 @@ ua_status ua_sparse_predict(const ua_sparse *g, const double *x, size_t n, doubl
         ua_sparse_walk_free(&w);
         return s;
     }
-    if (g->rule == UA_SPARSE_CC && n > 1) return predict_cc(g, x, n, y);
+    if (g->rule == UA_SPARSE_CC && n > 1) {
+        int done = 0;
+        ua_status s = predict_cc(g, x, n, y, &done);
+        if (s || done) return s;
+    }
     double *work = malloc(ua_sparse_work_size(g) * sizeof *work);
     if (!work) return UA_ENOMEM_ERR(ua_sparse_work_size(g) * sizeof(double));
     for (size_t r = 0; r < n; r++) {
