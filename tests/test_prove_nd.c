@@ -153,6 +153,13 @@ static void test_hook_encloses(void **state)
     ua_target_free(t);
 }
 
+/* A 2-D fit of higher rank (the fits above are of rank 1 in 2-D): every factor column counts. */
+static void test_rank2(void **state)
+{
+    (void)state;
+    prove_and_check("log(3+x*y)+cos(x+2*y)", 2, "1e-8", NULL, NULL, NULL, 8000, 2);
+}
+
 /* A pole just outside the box: 1/(x - 1.1) * exp(y) (the cells next to x = 1 need a small
  * radius for the Taylor model of 1/(x - 1.1) to converge). */
 static void test_pole_outside(void **state)
@@ -223,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_cos_exp3),
         cmocka_unit_test(test_bump),
         cmocka_unit_test(test_rough2),
+        cmocka_unit_test(test_rank2),
         cmocka_unit_test(test_pole_outside),
         cmocka_unit_test(test_zero_inside),
         cmocka_unit_test(test_perturbed),
