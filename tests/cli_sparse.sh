@@ -101,4 +101,25 @@ expect_grep err.txt "localp" "--order needs localp"
 expect_exit 2 "NaN target" -- "$UA" fit 'sqrt(x-0.5)+y' --vars x,y --domain 0:1 --family sparse
 expect_grep err.txt "nan" "NaN named"
 expect_exit 2 "sparse refuses samples" -- sh -c "printf 'a,b\n1,2\n2,3\n' > s.csv && '$UA' fit --data s.csv --family sparse"
+expect_exit 2 "--anisotropic-type without anisotropic" -- "$UA" fit 'x*y' --vars x,y --domain 0:1 \
+    --family sparse --anisotropic-type iphyperbolic
+expect_grep err.txt "refinement anisotropic" "--anisotropic-type needs --refinement anisotropic"
+expect_exit 2 "anisotropic with localp" -- "$UA" fit 'x*y' --vars x,y --domain 0:1 --family sparse \
+    --rule localp --refinement anisotropic
+expect_grep err.txt "clenshaw-curtis" "anisotropic refines a global grid"
+
+# anisotropic refinement (Tasmanian's setAnisotropicRefinement) on a target that varies mostly in
+# x1: resolved by the engine's measurement, more levels in x1 than in the others
+expect_exit 0 "anisotropic refinement" -- "$UA" fit 'cos(6*x1+1)/(1+0.05*(x2+x3+x4))' \
+    --vars x1,x2,x3,x4 --domain 0:1 --family sparse --refinement anisotropic --tol 1e-6 \
+    --points 5000 --json -o an.safetensors
+expect_grep out.txt '"verdict":[[:space:]]*"resolved"' "anisotropic resolved"
+expect_grep out.txt '"refinement":[[:space:]]*"anisotropic"' "refinement reported"
+expect_le "$(json_num out.txt max_rel_scale_err)" 1e-6 "anisotropic measured within the tolerance"
+ml=$(tr -d ' \t\n' < out.txt | sed -n 's/.*"max_level":\[\([0-9]*\),\([0-9]*\),\([0-9]*\),\([0-9]*\)\].*/\1 \2 \3 \4/p')
+set -- $ml
+[ "${1:-0}" -gt "${2:-99}" ] && [ "${1:-0}" -gt "${3:-99}" ] && [ "${1:-0}" -gt "${4:-99}" ] && pass \
+    || fail "anisotropic: x1 refined furthest (max_level $ml)"
+expect_exit 0 "info of an anisotropic model" -- "$UA" info an.safetensors
+expect_grep out.txt "anisotropic" "info names the refinement"
 finish
