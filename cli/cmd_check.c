@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "uniapprox/metrics.h"
 #include "uniapprox/prove.h"
 #include "uniapprox/pde.h"
 
@@ -326,6 +327,12 @@ int cmd_check(int argc, char **argv)
         if (ua_problem_kind_of(p) >= UA_PROBLEM_SAMPLES) { /* the rows given, not the training rows */
             cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(o, "train_rmse");
             if (t) cJSON_AddItemToObject(o, "rmse", t);
+            /* a classifier: the error rate on the rows given (kept under its old key too) */
+            cJSON *er = cJSON_GetObjectItemCaseSensitive(o, "train_error_rate");
+            if (er && cJSON_IsNumber(er) && ua_model_is_classifier(m)) {
+                cJSON_AddNumberToObject(o, "error_rate", er->valuedouble);
+                cJSON_AddNumberToObject(o, "accuracy", 1 - er->valuedouble);
+            }
         }
         if (prove) proof_json(o, &pf, &r);
         if (tol) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "uniapprox/metrics.h"
 
 static struct timespec progress_start;
 static int progress_drawn;
@@ -149,8 +150,11 @@ void ua_cli_measurement_json(cJSON *o, const ua_model *m, const ua_measurement *
         set_num(o, "max_ulp32", e->max_ulp32);
         set_item(o, "max_ulp32_x", point_json(e->x_max_ulp32, e->d));
     }
-    if (!isnan(r->train_rmse)) set_num(o, "train_rmse", r->train_rmse);
-    if (!isnan(r->test_rmse)) set_num(o, "test_rmse", r->test_rmse);
+    /* a classifier's score is its error rate (train_error_rate, test_error_rate below), not an
+     * RMSE: no "rmse" key claims it */
+    int classify = ua_model_is_classifier(m);
+    if (!isnan(r->train_rmse)) set_num(o, classify ? "train_error_rate" : "train_rmse", r->train_rmse);
+    if (!isnan(r->test_rmse)) set_num(o, classify ? "test_error_rate" : "test_rmse", r->test_rmse);
     static const char *const extra[] = { "train_error_rate", "test_error_rate",
                                          "train_accuracy", "test_accuracy", "loo_rmse",
                                          "train_mae", "test_mae", "train_mae_rel", "test_mae_rel",
@@ -211,7 +215,19 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
         fprintf(f, "  max error, f32 ULP   %.3g  at %s  (result rounded to float)\n",
                 e->max_ulp32, point_text(buf, sizeof buf, e->x_max_ulp32, e->d));
     }
-    if (!isnan(r->train_rmse) || !isnan(r->test_rmse)) {
+    if ((!isnan(r->train_rmse) || !isnan(r->test_rmse)) && ua_model_is_classifier(m)) {
+        /* a classifier is scored by the fraction of rows whose class is wrong, not an RMSE */
+        fprintf(f, "measured on the samples (fraction of rows misclassified):\n");
+        if (!isnan(r->train_rmse) && !fitted_rows)
+            fprintf(f, "  error rate on %s  %.6g  (accuracy %.6g)\n", ua_problem_describe(p),
+                    r->train_rmse, 1 - r->train_rmse);
+        else if (!isnan(r->train_rmse))
+            fprintf(f, "  train error rate     %.6g  (accuracy %.6g)\n", r->train_rmse,
+                    1 - r->train_rmse);
+        if (!isnan(r->test_rmse))
+            fprintf(f, "  test error rate      %.6g  (accuracy %.6g)\n", r->test_rmse,
+                    1 - r->test_rmse);
+    } else if (!isnan(r->train_rmse) || !isnan(r->test_rmse)) {
         fprintf(f, "measured on the samples (target units):\n");
         if (!isnan(r->train_rmse) && !fitted_rows)
             fprintf(f, "  rmse on %s  %.6g\n", ua_problem_describe(p), r->train_rmse);

@@ -82,6 +82,31 @@ expect_exit 2 "distill --points 1e9" -- "$UA" distill k.json -o s.json --family 
     --points 1000000000
 expect_grep err.txt "1000000000 points (--points / --check-points): at most 100000000 (24 GB" "names the points, the cap and the bytes"
 
+# 11. a classifier reports its error rate and accuracy under those names, never as an "rmse"
+# (text and JSON of fit and check): 120 rows in 3-D, label = [x0 x1 > 0]
+awk 'BEGIN { s = 4242; print "a,b,c,label";
+    for (i = 0; i < 120; i++) { for (j = 0; j < 3; j++) { s = (s * 1103515245 + 12345) % 2147483648;
+        v[j] = 2 * s / 2147483648 - 1 }
+        printf "%.17g,%.17g,%.17g,%d\n", v[0], v[1], v[2], (v[0] * v[1] > 0) } }' > cls.csv
+expect_exit 0 "kernel classifier" -- "$UA" fit --data cls.csv --y-col label --family kernel \
+    --classify --test-data cls.csv -o kc.json
+expect_grep out.txt "train error rate .*(accuracy" "fit names the classifier's error rate"
+expect_grep out.txt "test error rate .*(accuracy" "fit names the classifier's test error rate"
+grep -q "^  train rmse\|^  test rmse" out.txt && fail "a classifier prints an rmse: $(cat out.txt)" || pass
+expect_exit 0 "kernel classifier --json" -- "$UA" fit --data cls.csv --y-col label --family kernel \
+    --classify --test-data cls.csv -o kc.json --json
+grep -q '"train_rmse"\|"test_rmse"' out.txt && fail "classifier JSON claims an rmse" || pass
+expect_grep out.txt '"train_error_rate"' "fit JSON: train_error_rate"
+expect_exit 0 "check a classifier" -- "$UA" check kc.json --data cls.csv --y-col label
+expect_grep out.txt "error rate on cls.csv" "check names the error rate"
+grep -q "rmse on" out.txt && fail "check calls the error rate an rmse: $(cat out.txt)" || pass
+expect_exit 0 "check a classifier --json" -- "$UA" check kc.json --data cls.csv --y-col label --json
+grep -q '"rmse"' out.txt && fail "check JSON claims an rmse for a classifier" || pass
+er=$(json_num out.txt error_rate)
+acc=$(sed -n '/"metrics"/,$p' out.txt | sed -n 's/.*"accuracy":[[:space:]]*\([-0-9.eE+]*\).*/\1/p' | head -n 1)
+# the error rate and the accuracy of the metrics (computed apart, scikit-learn's definition) sum to 1
+expect_close "$(awk -v e="$er" -v a="$acc" 'BEGIN { print e + a }')" 1 1e-12 "error rate + accuracy"
+
 # 10. the lambda grid in kernel's help
 expect_exit 0 "kernel help" -- "$UA" fit --family kernel --help
 expect_grep out.txt "1e-12" "the extended lambda grid"
