@@ -65,5 +65,8 @@ expect_grep err.txt "truncated" "says truncated"
 expect_exit 2 "a text file" -- "$UA" fit --data pt.txt --out-of-core --family rf
 expect_exit 0 "--help" -- "$UA" fit --out-of-core --help
 expect_grep out.txt "block-rows" "help names --block-rows"
+# --block-rows without --out-of-core: fit --help lists it, so say what it needs (not "unknown")
+expect_exit 2 "--block-rows without --out-of-core" -- "$UA" fit --data t.csv --block-rows 10 --family rf
+expect_grep err.txt "needs --out-of-core" "says --block-rows needs --out-of-core"
 
 finish
