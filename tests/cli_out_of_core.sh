@@ -68,5 +68,10 @@ expect_grep out.txt "block-rows" "help names --block-rows"
 # --block-rows without --out-of-core: fit --help lists it, so say what it needs (not "unknown")
 expect_exit 2 "--block-rows without --out-of-core" -- "$UA" fit --data t.csv --block-rows 10 --family rf
 expect_grep err.txt "needs --out-of-core" "says --block-rows needs --out-of-core"
+# a FIFO is read more than once by the blocks: refused up front (exit 2), nothing read from it
+if mkfifo ff.npy 2>/dev/null; then
+    expect_exit 2 "a FIFO as out-of-core data" -- "$UA" fit --data ff.npy --out-of-core --block-rows 50 --family rf
+    expect_grep err.txt "must be a regular file" "says a regular file is needed"
+fi
 
 finish

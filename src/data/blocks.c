@@ -264,6 +264,12 @@ ua_status ua_blocks_open(const char *path, ua_format format, size_t block_rows, 
     if (format != UA_FORMAT_NPY && format != UA_FORMAT_CSV)
         return UA_ERR(UA_EINVAL, "%s: out-of-core data must be a .npy (float32 or float64) or a "
                       ".csv file", path);
+    /* each block is read again every epoch (and the scan reads it first): a pipe or a FIFO
+     * cannot be read twice, so it is refused before anything is consumed from it */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return UA_ERR(UA_EINVAL, "%s: out-of-core data must be a regular file (it is read more "
+                      "than once)", path);
     ua_blocks *b = ua_calloc(1, sizeof *b);
     if (!b) return UA_ENOMEM_ERR(sizeof *b);
     b->format = format;
