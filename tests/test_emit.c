@@ -408,7 +408,24 @@ static void test_header_box(void **state)
     assert_non_null(strstr(t, " *   at x = (0.5,0.25,1)\n"));
     assert_non_null(strstr(t, " *   max_rel_scale_err  1.75e-07"));
     assert_non_null(strstr(t, " *   rms_err            1e-07"));
-    assert_non_null(strstr(t, "float export"));
+    /* a float export states the double model's errors as the double model's, not its own */
+    assert_non_null(strstr(t, "measured error of the double model (not of this float function) "
+                              "against the reference"));
+    assert_non_null(strstr(t, "The float function here was not measured"));
+    assert_null(strstr(t, " * measured error against the reference"));
+    free(t);
+    /* the learner's header in float: the same */
+    static const char *const lmeta[] = {"train_rmse", "0.0123", NULL};
+    ua_emit_header hl = {0};
+    hl.family = "kernel";
+    hl.din = 2;
+    hl.dout = 1;
+    hl.meta = pairs_meta;
+    hl.meta_ctx = lmeta;
+    t = header_text(&hl, UA_EXPORT_FLOAT, "hlf");
+    assert_non_null(strstr(t, "measured error of the double model (not of this float function) "
+                              "on the samples"));
+    assert_non_null(strstr(t, "The float function here was not measured"));
     free(t);
 
     /* 1-D: a domain; the reference from metadata "reference"; nothing measured */

@@ -159,7 +159,9 @@ void ua_emit_header_begin(FILE *out, ua_export_type type, const char *name,
  * max_abs_err (at max_abs_err_x), max_rel_err, max_rel_scale_err with scale, rms_err, max_ulp64,
  * max_ulp32 and check_points (d > 1: "sampled maximum over N points, not a bound"); for learners
  * of samples train_rmse, test_rmse and loo_rmse in the target's units; "measured error: not
- * recorded" only when none of these keys is present. Then the usage lines, the end of the
+ * recorded" only when none of these keys is present. With UA_EXPORT_FLOAT the errors are
+ * labelled as the double model's, and the float function as not measured (it was not: its
+ * constants and arithmetic are rounded to float). Then the usage lines, the end of the
  * comment and `#include <math.h>`.
  */
 void ua_emit_header_end(FILE *out, ua_export_type type, const char *name, const ua_emit_header *h);

@@ -139,7 +139,12 @@ void ua_emit_header_end(FILE *out, ua_export_type type, const char *name, const 
         const char *v = meta(h, box_keys[i][0]);
         if (!v) continue;
         if (!any) {
-            fputs(" *\n * measured error against the reference", out);
+            /* a float export is not the model that was measured: its numbers are the double
+             * model's, and it says so */
+            fputs(type == UA_EXPORT_FLOAT
+                      ? " *\n * measured error of the double model (not of this float function) "
+                        "against the reference"
+                      : " *\n * measured error against the reference", out);
             if (pts && h->din > 1) {
                 fputs(" (sampled maximum over ", out);
                 ua_emit_comment_text(out, pts, 32);
@@ -167,12 +172,21 @@ void ua_emit_header_end(FILE *out, ua_export_type type, const char *name, const 
     for (size_t i = 0; i < sizeof sample_keys / sizeof sample_keys[0]; i++) {
         const char *v = meta(h, sample_keys[i][0]);
         if (!v) continue;
-        if (!anys) fputs(" *\n * measured error on the samples (in the target's units):\n", out);
+        if (!anys)
+            fputs(type == UA_EXPORT_FLOAT
+                      ? " *\n * measured error of the double model (not of this float function) "
+                        "on the samples (in the target's units):\n"
+                      : " *\n * measured error on the samples (in the target's units):\n", out);
         anys = 1;
         put_row(out, sample_keys[i][0], v, sample_keys[i][1]);
     }
     if (!any && !anys) fputs(" *\n * measured error: not recorded\n", out);
-    if (type == UA_EXPORT_FLOAT)
+    if (type == UA_EXPORT_FLOAT && (any || anys))
+        fputs(" * The float function here was not measured: its constants and arithmetic are\n"
+              " * rounded to float, so its error can exceed the numbers above (measure it by\n"
+              " * compiling it and comparing, or with `check --exhaustive` for a float32 function).\n",
+              out);
+    else if (type == UA_EXPORT_FLOAT)
         fputs(" * (float export: constants rounded to float; measure it again with `check`)\n",
               out);
     char sig[256];
