@@ -179,8 +179,9 @@ static void cc_sum_batch(const ua_sparse *g, const double *const *V, double *res
         }
         const double *pl = pp + last * B;
         for (size_t j = 0; j < cnt; j += nl) {
-            for (size_t r = 0; r < B; r++) dot[r] = 0.0;
-            for (size_t q = 0; q < nl; q++) {
+            /* 0 + c v is c v (up to the sign of a zero, which no sum below can see) */
+            for (size_t r = 0; r < B; r++) dot[r] = c[j] * vl[r];
+            for (size_t q = 1; q < nl; q++) {
                 const double cq = c[j + q], *restrict vq = vl + q * B;
                 for (size_t r = 0; r < B; r++) dot[r] += cq * vq[r];
             }
