@@ -42,6 +42,17 @@ expect_exit 0 "exp(2/x)*cos(1/x) without --rel-tol" -- "$UA" fit 'exp(2/x)*cos(1
     --domain 0.05:1 --check-points 20000 -o w.ua
 expect_grep out.txt "^warning .*relative error.*use --rel-tol" "the warning names --rel-tol"
 expect_exit 2 "--rel-tol with --tol" -- "$UA" fit 'sin(x)' --rel-tol 1e-10 --tol 1e-10
+# "|f| small there" only where |f| is small against the scale: 2^x on [0, 1] (|f| >= 1, and a
+# relative error within its tolerance tol_abs 2.9e-9 over the scale 2) has no warning; sign(x)'s
+# error at its jump is large where |f| = 1, and the warning says that instead
+expect_exit 0 "2^x minimax float coefficients" -- "$UA" fit '2^x' --family minimax --degree 6 \
+    --domain 0:1 --coeffs float -o e2.ua
+grep -q "small there" out.txt && fail "2^x: |f| >= 1 called small: $(grep warning out.txt)" || pass
+expect_exit 1 "sign(x) not resolved" -- "$UA" fit 'sign(x)' --domain -1:1 --check-points 20000 \
+    -o sg.ua
+grep -q "small there" out.txt && fail "sign(x): |f| = 1 called small: $(grep warning out.txt)" || pass
+expect_grep out.txt "^warning .*where |f| = 1 is not small against the scale max|f| = 1" \
+    "sign(x): the warning says |f| is not small"
 expect_exit 2 "spline --rel-tol with --rtol" -- "$UA" fit 'sin(x)' --family spline \
     --rel-tol 1e-10 --rtol 1e-8
 # 2. singular points (issue 12's remaining gaps): |x|^p located and graded towards, kinks at

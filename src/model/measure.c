@@ -69,24 +69,44 @@ static ua_status set_point(ua_model *m, const char *key, const double *x, size_t
 }
 
 /* A 1-D model whose tolerance is not pointwise relative (tol_rel 0) but whose measured relative
- * error is large somewhere — above 100 times its tolerance relative to the scale, where |f| is
- * small against max|f| (erf near 0, a function near its zeros) — gets the metadata "warning"
- * saying where, and naming --rel-tol when the family has it. */
-static ua_status store_rel_warning(ua_model *m, const ua_measurement *r)
+ * error is large somewhere — above 100 times its tolerance relative to the scale (tol_abs +
+ * tol_scale * scale, over scale) — gets the metadata "warning" saying where. The explanation
+ * "|f| small there" is given only when it is true: |f| at that point at most 1/100 of max|f| (erf
+ * near 0, a function near its zeros), known either from |f(x)| = |e(x)| / rel <= max_abs / rel or
+ * from the reference evaluated there; then --rel-tol is named when the family has it. Where |f|
+ * is not small the relative error is about the scale-relative one, and the warning says so. */
+static ua_status store_rel_warning(ua_model *m, const ua_measurement *r, const ua_problem *p)
 {
     const ua_box_errors *e = &r->err;
-    double tol = fmax(r->tol_scale, 0x1p-52);
+    double tol = r->tol_scale;
+    if (e->scale > 0 && isfinite(e->scale)) tol += r->tol_abs / e->scale;
+    tol = fmax(tol, 0x1p-52);
     if (e->d != 1 || !r->has_tol || r->tol_rel > 0.0 || !(e->max_rel > 100.0 * tol) ||
         !e->x_max_rel)
         return UA_OK;
-    const ua_family *f = ua_model_family_vtable(m);
-    int has = 0;
-    for (size_t i = 0; f && i < f->noptions; i++)
-        if (!strcmp(f->options[i].name, "rel-tol")) has = 1;
-    char buf[256];
-    snprintf(buf, sizeof buf, "relative error %.2g near x = %.6g (|f| small there: the tolerance "
-             "is relative to the scale max|f|)%s", e->max_rel, e->x_max_rel[0],
-             has ? "; use --rel-tol" : "");
+    double small = 0.01 * e->scale, fx = NAN;
+    if (!(e->max_abs / e->max_rel <= small)) { /* not known small: the reference at that point */
+        size_t k = ua_problem_outputs(p);
+        double *y = k ? calloc(k, sizeof *y) : NULL;
+        if (y && ua_problem_eval(p, e->x_max_rel, 1, y) == UA_OK) {
+            fx = 0;
+            for (size_t j = 0; j < k; j++) fx = fmax(fx, fabs(y[j]));
+        } else if (y) ua_clear_error(); /* unknown |f|: the warning below does not claim it */
+        free(y);
+    }
+    char buf[320];
+    if (!(fx > small)) {
+        const ua_family *f = ua_model_family_vtable(m);
+        int has = 0;
+        for (size_t i = 0; f && i < f->noptions; i++)
+            if (!strcmp(f->options[i].name, "rel-tol")) has = 1;
+        snprintf(buf, sizeof buf, "relative error %.2g near x = %.6g (|f| small there: the "
+                 "tolerance is relative to the scale max|f|)%s", e->max_rel, e->x_max_rel[0],
+                 has ? "; use --rel-tol" : "");
+    } else
+        snprintf(buf, sizeof buf, "relative error %.2g near x = %.6g, where |f| = %.3g is not "
+                 "small against the scale max|f| = %.3g: the error itself is large there",
+                 e->max_rel, e->x_max_rel[0], fx, e->scale);
     return ua_model_set_meta(m, "warning", buf);
 }
 
@@ -126,7 +146,7 @@ static ua_status store_box_errors(ua_model *m, const ua_measurement *r, long pre
         snprintf(buf, sizeof buf, "%ld", prec);
         s = ua_model_set_meta(m, "check_prec", buf);
     }
-    if (!s && !pde) s = store_rel_warning(m, r);
+    if (!s && !pde) s = store_rel_warning(m, r, p);
     return s;
 }
 
