@@ -100,6 +100,22 @@ cat > loop.c <<'EOF'
 double loop(double x) { volatile double y = x; for (;;) y += 1; return y; }
 EOF
 expect_exit 2 "a function that hangs" -- "$UA" fit --function loop.c:loop --domain 0:1 --timeout 1
+# a hang is waited for once: the fit stops at the first time-out (it named one --timeout while
+# cheb's retries waited three). The function counts its own hangs in a file, so no clock is read.
+cat > hang.c <<'EOF'
+#include <stdio.h>
+double hang(double x) {
+    if (x > 1.5) { FILE *f = fopen("hangs.txt", "a"); if (f) { fputs("hang\n", f); fclose(f); }
+                   for (volatile int i = 0;; i++) ; }
+    return x;
+}
+EOF
+for fam in cheb spline; do
+    rm -f hangs.txt
+    expect_exit 2 "$fam: a function that hangs past 1.5" -- "$UA" fit --function hang.c:hang --domain 0:3 --timeout 1 --family $fam
+    expect_grep err.txt "did not return within 1 s at x = " "$fam: the hang's point is named"
+    [ "$(wc -l < hangs.txt)" -eq 1 ] && pass || fail "$fam: the function hung $(wc -l < hangs.txt) times, waited for once only"
+done
 printf 'double broken(double x) { return x +; }\n' > broken.c
 expect_exit 2 "a function that does not compile" -- "$UA" fit --function broken.c:broken
 expect_exit 2 "a missing symbol" -- "$UA" fit --function f1.c:nosuch

@@ -115,13 +115,16 @@ void ua_probe_rounding_note(char *buf, size_t size, double level, double exact, 
  * A 1-D FORMULA or FUNCTION problem as a ua_fn1 for the 1-D constructors (cheb, spline): pass
  * ua_probe_problem_fn1 with a ua_probe_problem_fn as ctx. A failed call (the user's function
  * crashed or timed out) returns NaN, as ua_problem_fn1 does, but its status and message are kept
- * (the first one only), so that the family can report the crash rather than "NaN at x".
+ * (the first one only), so that the family can report the crash rather than "NaN at x". After
+ * such a failure the problem is not called again (every later call returns NaN at once), so a
+ * function that hangs costs one --timeout, not one per retry of the constructor.
  * Single-threaded use (the constructors call f from one thread).
  */
 struct ua_probe_problem_fn {
     const ua_problem *p;
     ua_status fail;  /* the first failed call's status, UA_OK when none */
     char msg[512];   /* and its message (without the location tag) */
+    int called_failed; /* a call of the problem failed: later calls return NaN, uncalled */
 };
 
 double ua_probe_problem_fn1(double x, void *ctx);

@@ -14,6 +14,11 @@ double ua_probe_problem_fn1(double x, void *ctx)
 {
     ua_probe_problem_fn *c = ctx;
     double y;
+    /* a call already failed (the user's function crashed or ran past --timeout): the fit will
+     * report that failure, so the function is not called again. Calling it again would restart
+     * the child and, for a hang, wait another --timeout at each retry of the constructor (three
+     * times the --timeout in all for cheb), while the message says one */
+    if (c->called_failed) return NAN;
     ua_status s = ua_problem_eval(c->p, &x, 1, &y);
     if (s == UA_OK && y != y && c->fail == UA_OK &&
         ua_problem_kind_of(c->p) == UA_PROBLEM_FORMULA) {
@@ -21,6 +26,7 @@ double ua_probe_problem_fn1(double x, void *ctx)
         if (ua_problem_nan_text(c->p, &x, c->msg, sizeof c->msg)[0]) c->fail = UA_EDOMAIN;
     }
     if (s == UA_OK) return y;
+    c->called_failed = 1;
     if (c->fail == UA_OK) {
         c->fail = s;
         ua_last_error_message(c->msg, sizeof c->msg);

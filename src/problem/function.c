@@ -210,21 +210,25 @@ static double now_s(void)
 }
 
 /* Waits until fd is ready for events or the child made no progress for c->timeout seconds.
- * 1 ready, 0 time-out, -1 error. */
+ * 1 ready, 0 time-out, -1 error. The counter of finished calls is looked at every twentieth of
+ * the time-out, so that the clock restarts near the last finished call: looked at only when the
+ * time-out ran out, a hang that began just after a finished call would be killed after nearly
+ * twice the time-out. */
 static int wait_ready(ua_child *c, short events)
 {
     uint64_t done = c->sh->done;
-    double since = now_s();
+    double since = now_s(), slice = fmax(0.01, c->timeout / 20);
     for (;;) {
-        double left = c->timeout - (now_s() - since);
-        if (left <= 0) {
-            if (c->sh->done == done) return 0;
-            done = c->sh->done; /* a call finished: the clock starts again */
-            since = now_s();
-            left = c->timeout;
+        double t = now_s();
+        if (c->sh->done != done) { /* a call finished: the clock starts again */
+            done = c->sh->done;
+            since = t;
         }
+        double left = c->timeout - (t - since);
+        if (left <= 0) return 0;
         struct pollfd p = {c->fd, events, 0};
-        int ms = left > 1e6 ? 1000000000 : (int)ceil(left * 1000);
+        double wait = fmin(left, slice);
+        int ms = (int)ceil(wait * 1000);
         int r = poll(&p, 1, ms);
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) return -1;
