@@ -40,6 +40,9 @@ else fail "the export compiles"; cat cc.txt >&2; fi
 # check measures again, against the problem file's solution (the model does not hold it)
 expect_exit 2 "check without --pde" -- "$UA" check poisson.uam
 expect_grep err.txt "give --pde FILE" "check says what it needs"
+expect_exit 0 "check --help" -- "$UA" check --help
+expect_grep out.txt "check MODEL --pde FILE" "check --help gives the --pde usage"
+expect_grep out.txt "^  --pde FILE" "check --help lists --pde"
 expect_exit 0 "check --pde" -- "$UA" check poisson.uam --pde "$EX/poisson.json" --points 5000 --json
 max2=$(json_num out.txt max_abs_err)
 expect_le "$max2" 0.05 "check: max error against the exact solution"
