@@ -137,5 +137,10 @@ expect_grep err.txt "in row [0-9]* is not an integer class label" "real-valued l
 # more Nystrom landmarks than rows: refused
 expect_exit 2 "nystrom > n" -- "$UA" fit --data s.csv --family kernel --nystrom 100000
 expect_grep err.txt "100000 landmarks" "nystrom > n explained"
+# --max-memory's default as the help states it is the rule the fit applies (src/kernel/plan.c:
+# half of the physical memory, as docs/kernel.md and the fit's note say), not another figure
+expect_exit 0 "kernel --help" -- "$UA" fit --family kernel --help
+expect_grep out.txt "default: half" "--max-memory's default is half of the physical memory"
+if grep -q "80%" out.txt; then fail "kernel --help still says 80%"; else pass; fi
 
 finish

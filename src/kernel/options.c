@@ -76,7 +76,9 @@ const ua_option_spec ua_kernel_option_spec[UA_KERNEL_NOPTIONS] = {
      "Nystrom approximation with this many landmarks (default: exact KRR)",
      "Williams & Seeger 2001"},
     {"max-memory", UA_OPT_REAL, NULL, 0, INFINITY, 1, NULL,
-     "bytes the n x n kernel matrix may take (default: 80% of the physical memory)", NULL},
+     "bytes the n x n kernel matrix may take; given, a larger one is refused (default: half "
+     "of the physical memory, and a larger one switches to Nystrom with a note; under mpirun "
+     "with ScaLAPACK, per rank: half of a machine's memory shared by its ranks)", NULL},
     {"no-standardize", UA_OPT_FLAG, NULL, 0, 0, 0, NULL,
      "fit raw columns (then the fit is " SKL "'s, one for one)", NULL},
     {"classify", UA_OPT_FLAG, NULL, 0, 0, 0, NULL,
