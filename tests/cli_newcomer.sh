@@ -115,6 +115,14 @@ expect_close "$(head -n 1 want.txt)" 3 2e-2 "the kernel model near its training 
 printf 'b,c\n1,2\n' >lacking.csv
 expect_exit 2 "eval --input lacking a column" -- "$UA" eval k.safetensors --input lacking.csv
 expect_grep err.txt "lacking.csv has no column 'a'" "the missing column is named"
+# a headerless whitespace file of the model's width: its columns are the inputs in order, as
+# eval --help says (it said such a file was refused, yet eval read it)
+printf '1 2\n2 3\n3 5\n' >rows.txt
+"$UA" eval k.safetensors --input rows.txt >got.txt 2>&1 || fail "eval a headerless file"
+cmp -s want.txt got.txt && pass || fail "a headerless file's columns are the inputs in order"
+"$UA" eval --help >help.txt
+if grep -q "lacking one is refused" help.txt; then fail "eval --help: a headerless file is not refused"; else pass; fi
+expect_grep help.txt "headerless file" "eval --help says how a headerless file is read"
 for fam in mlp rf; do
     short=""; [ $fam = mlp ] && short="--epochs 20"
     # shellcheck disable=SC2086
