@@ -69,6 +69,19 @@ int cmd_influence(int argc, char **argv)
                               "target: give the training rows with their target (the last "
                               "column, or --y-col)", data, ua_dataset_cols(ds),
                               ua_dataset_cols(ds) == 1 ? "" : "s", d, d == 1 ? "" : "s");
+        /* the target column by name, where the model and the file both name it (as fit does
+         * with --test-data); a headerless file's default names "0", "1", ... match anything */
+        const char *tn = ua_model_meta(m, "target_names");
+        cJSON *arr = !rc && tn ? cJSON_Parse(tn) : NULL;
+        const cJSON *want = cJSON_IsArray(arr) && cJSON_GetArraySize(arr) == 1
+                                ? cJSON_GetArrayItem(arr, 0) : NULL;
+        char dflt[32];
+        snprintf(dflt, sizeof dflt, "%zu", yc);
+        const char *have = rc ? NULL : ua_dataset_colname(ds, yc);
+        if (cJSON_IsString(want) && have && strcmp(have, dflt) && strcmp(have, want->valuestring))
+            rc = ua_cli_usage("influence", "%s: the target column is '%s', the model was fitted "
+                              "on '%s' (choose it with --y-col)", data, have, want->valuestring);
+        cJSON_Delete(arr);
         y = malloc(n * sizeof *y);
         infl = malloc(n * sizeof *infl);
         order = malloc(n * sizeof *order);

@@ -62,14 +62,14 @@ tail -n +2 d.csv | awk -F, '{ printf "%s,%s,%.17g\n", $1, $2, 2 * $1 }' >> dz.cs
 expect_exit 0 "kernel on x -> y" -- "$UA" fit --data dz.csv --x-col x --y-col y --family kernel -o kz.json
 expect_exit 0 "influence --y-col y" -- "$UA" influence kz.json --data dz.csv --x-col x --y-col y --at 0.1
 expect_exit 2 "influence --y-col z" -- "$UA" influence kz.json --data dz.csv --x-col x --y-col z --at 0.1
-expect_grep err.txt "not the ones the model was fitted\|it recorded" "kernel: wrong target column"
+expect_grep err.txt "not the ones the model was fitted\|it recorded\|the model was fitted on .y." "kernel: wrong target column"
 for f in rf mlp; do
     extra=""
     [ $f = mlp ] && extra="--hidden 8 --epochs 5"
     expect_exit 0 "$f on x -> y" -- "$UA" fit --data dz.csv --x-col x --y-col y --family $f $extra -o z_$f.st
     expect_exit 0 "$f influence --y-col y" -- "$UA" influence z_$f.st --data dz.csv --x-col x --y-col y --at 0.1
     expect_exit 2 "$f influence --y-col z" -- "$UA" influence z_$f.st --data dz.csv --x-col x --y-col z --at 0.1
-    expect_grep err.txt "not the ones the model was fitted\|it recorded" "$f: wrong target column"
+    expect_grep err.txt "not the ones the model was fitted\|it recorded\|the model was fitted on .y." "$f: wrong target column"
 done
 
 # 8. one prefix: the library's "distill: ..." is not printed after "uniapprox distill: " again
@@ -106,6 +106,25 @@ er=$(json_num out.txt error_rate)
 acc=$(sed -n '/"metrics"/,$p' out.txt | sed -n 's/.*"accuracy":[[:space:]]*\([-0-9.eE+]*\).*/\1/p' | head -n 1)
 # the error rate and the accuracy of the metrics (computed apart, scikit-learn's definition) sum to 1
 expect_close "$(awk -v e="$er" -v a="$acc" 'BEGIN { print e + a }')" 1 1e-12 "error rate + accuracy"
+
+# 12. rows whose target is another column (by name) are refused by check --data, influence and
+# distill --data, as fit --test-data refuses them; a model file without "target_names" (written
+# before it existed) is still measured
+sed '1s/^x,y$/x,z/' d.csv > dy.csv
+expect_exit 0 "check --data, same target" -- "$UA" check k.json --data d.csv
+expect_exit 2 "check --data, target named otherwise" -- "$UA" check k.json --data dy.csv
+expect_grep err.txt "dy.csv: target column 1 is 'z', the model was fitted on 'y'" \
+    "check names both target columns"
+expect_exit 2 "influence, target named otherwise" -- "$UA" influence k.json --data dy.csv --at 0.1
+expect_grep err.txt "the target column is 'z', the model was fitted on 'y'" "influence names both"
+expect_exit 2 "distill --data, target named otherwise" -- "$UA" distill k.json -o dy.json \
+    --family cheb --data dy.csv
+expect_grep err.txt "target column 1 is 'z', the model was fitted on 'y'" "distill names both"
+[ -e dy.json ] && fail "distill wrote a student from rows of another target" || pass
+# the same model without the key (same length: the file's header size is unchanged)
+LC_ALL=C sed 's/"target_names"/"target_nameX"/' k.json > old.json
+expect_exit 0 "a model without target_names" -- "$UA" check old.json --data dy.csv
+expect_grep out.txt "rmse on dy.csv" "an old model is still measured"
 
 # 10. the lambda grid in kernel's help
 expect_exit 0 "kernel help" -- "$UA" fit --family kernel --help

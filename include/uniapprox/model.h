@@ -332,11 +332,23 @@ typedef struct {
  * on the training and test rows — and gives the verdict against the tolerance recorded in m.
  * Stores the results in m's metadata (keys in docs/model-file.md). Free with
  * ua_measurement_free.
- * Errors: UA_EINVAL (a problem of another dimension than m), UA_EDOMAIN (the reference is NaN or
- * infinite at some points: refused, as a fit refuses such a target), the point cap, UA_ENOMEM.
+ * Errors: UA_EINVAL (a problem of another dimension than m; SAMPLES whose column names differ
+ * from the model's, see ua_model_check_columns), UA_EDOMAIN (the reference is NaN or infinite at
+ * some points: refused, as a fit refuses such a target), the point cap, UA_ENOMEM.
  */
 ua_status ua_model_measure(ua_model *m, const ua_problem *p, const ua_measure_options *o,
                            ua_measurement *out);
+
+/*
+ * Whether the rows of SAMPLES problem p are the model's columns: its input and target names
+ * (ua_problem_var, ua_problem_target_name, from the file's header) against the metadata
+ * "input_names" and "target_names" that ua_fit recorded from the training file's header.
+ * UA_OK when they agree, when either side has no names (a headerless file, rows given as arrays,
+ * a model file written before "target_names" existed) or p is not SAMPLES. Errors: UA_EINVAL
+ * naming the first column that differs ("cls.csv: target column 1 is 'label', the model was
+ * fitted on 'y' in train.csv ..."), as fit refuses a --test-data file of other columns.
+ */
+ua_status ua_model_check_columns(const ua_model *m, const ua_problem *p);
 
 /* Releases the arrays of a measurement (not r itself) and zeroes it. NULL is a no-op. */
 void ua_measurement_free(ua_measurement *r);

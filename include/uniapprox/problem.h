@@ -225,6 +225,11 @@ const ua_target *ua_problem_target(const ua_problem *p);
 /* Variable names of a box problem (d strings owned by p: the target's, or "x" / "x1".."xd"). */
 const char *ua_problem_var(const ua_problem *p, size_t i);
 
+/* SAMPLES read from a table with a header (ua_problem_read_samples): the name of target column
+ * j < k (owned by p), which ua_fit records as the model's "target_names" and ua_model_measure
+ * compares; NULL otherwise (a headerless file, rows given as arrays, j out of range). */
+const char *ua_problem_target_name(const ua_problem *p, size_t j);
+
 /*
  * A one-line description (owned by p): the spec for FORMULA ("exp(-x^2-y^2)"), "FILE.c:SYMBOL"
  * for FUNCTION, the file for SAMPLES / SEQUENCES ("" for arrays).

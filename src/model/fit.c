@@ -118,6 +118,19 @@ static ua_status store_problem(ua_model *m, const ua_problem *p)
         s = ua_model_set_meta(m, "input_names", text);
         free(text);
     }
+    /* and its target columns by name, so that rows measured later are refused when their target
+     * is another column (check --data of a file whose last column is not the target) */
+    if (!s && kind == UA_PROBLEM_SAMPLES && ua_problem_target_name(p, 0)) {
+        size_t k = ua_problem_outputs(p);
+        cJSON *names = cJSON_CreateArray();
+        for (size_t j = 0; names && j < k; j++)
+            cJSON_AddItemToArray(names, cJSON_CreateString(ua_problem_target_name(p, j)));
+        char *text = names ? cJSON_PrintUnformatted(names) : NULL;
+        cJSON_Delete(names);
+        if (!text) return UA_ENOMEM_ERR(k * 16);
+        s = ua_model_set_meta(m, "target_names", text);
+        free(text);
+    }
     return s;
 }
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/internal.h"
 #include "family.h"
 
@@ -262,6 +264,43 @@ static ua_status score_rows(const ua_model *m, const double *x, const double *y,
     return s;
 }
 
+/* The model's column names (metadata key, a JSON array written by ua_fit from the training
+ * file's header) against the rows' (name(p, j), j < count): UA_EINVAL naming both at the first
+ * difference, the way fit refuses a --test-data file of other columns. Nothing is compared when
+ * either side has no names (a headerless file, rows given as arrays, a model file older than
+ * the key). */
+static ua_status check_names(const ua_model *m, const ua_problem *p, const char *key,
+                             const char *what, size_t count,
+                             const char *(*name)(const ua_problem *, size_t))
+{
+    const char *json = ua_model_meta(m, key);
+    if (!json || !name(p, 0)) return UA_OK;
+    cJSON *arr = cJSON_Parse(json);
+    ua_status s = UA_OK;
+    if (cJSON_IsArray(arr) && (size_t)cJSON_GetArraySize(arr) == count)
+        for (size_t j = 0; !s && j < count; j++) {
+            const cJSON *e = cJSON_GetArrayItem(arr, (int)j);
+            const char *have = name(p, j), *data = ua_model_meta(m, "data");
+            if (cJSON_IsString(e) && have && strcmp(e->valuestring, have) != 0)
+                s = UA_ERR(UA_EINVAL, "%s: %s column %zu is '%s', the model was fitted on '%s'"
+                           "%s%s (choose the columns with --x-col / --y-col)",
+                           ua_problem_describe(p), what, j + 1, have, e->valuestring,
+                           data ? " in " : "", data ? data : "");
+        }
+    cJSON_Delete(arr);
+    return s;
+}
+
+ua_status ua_model_check_columns(const ua_model *m, const ua_problem *p)
+{
+    if (!m || !p) return UA_ERR(UA_EINVAL, "ua_model_check_columns: NULL argument");
+    if (ua_problem_kind_of(p) != UA_PROBLEM_SAMPLES) return UA_OK;
+    ua_status s = check_names(m, p, "input_names", "input", ua_problem_dim(p), ua_problem_var);
+    if (!s) s = check_names(m, p, "target_names", "target", ua_problem_outputs(p),
+                            ua_problem_target_name);
+    return s;
+}
+
 static ua_status measure_samples(ua_model *m, const ua_problem *p, ua_measurement *r)
 {
     size_t din, dout;
@@ -271,11 +310,12 @@ static ua_status measure_samples(ua_model *m, const ua_problem *p, ua_measuremen
         return UA_ERR(UA_EINVAL, "the model takes %zu input%s and gives %zu output%s; the samples "
                       "have %zu input%s and %zu output%s", din, din == 1 ? "" : "s", dout,
                       dout == 1 ? "" : "s", d, d == 1 ? "" : "s", k, k == 1 ? "" : "s");
+    ua_status s = ua_model_check_columns(m, p);
+    if (s) return s;
     int classify = is_classifier(m);
     const char *what = classify ? "error_rate" : "rmse";
     const double *x, *y;
     size_t n;
-    ua_status s = UA_OK;
     char key[32];
     ua_problem_train(p, &x, &y, &n);
     if (n && !(s = score_rows(m, x, y, n, k, classify, &r->train_rmse))) {

@@ -33,6 +33,7 @@ struct ua_problem {
     /* FORMULA and FUNCTION */
     double *lo, *hi;      /* (d,) */
     char **vars;          /* (d,) names */
+    char **ynames;        /* SAMPLES from a table with a header: (k,) target column names */
     ua_target *target;    /* FORMULA */
     ua_fnd cb;            /* FUNCTION from ua_problem_callback */
     void *cb_ctx;

@@ -46,6 +46,8 @@ void ua_problem_free(ua_problem *p)
     ua_target_free(p->target);
     for (size_t i = 0; p->vars && i < p->d; i++) free(p->vars[i]);
     free(p->vars);
+    for (size_t i = 0; p->ynames && i < p->k; i++) free(p->ynames[i]);
+    free(p->ynames);
     free(p->lo);
     free(p->hi);
     free(p->desc);
@@ -361,6 +363,11 @@ const ua_target *ua_problem_target(const ua_problem *p) { return p ? p->target :
 const char *ua_problem_var(const ua_problem *p, size_t i)
 {
     return p && p->vars && i < p->d ? p->vars[i] : NULL;
+}
+
+const char *ua_problem_target_name(const ua_problem *p, size_t j)
+{
+    return p && p->ynames && j < p->k ? p->ynames[j] : NULL;
 }
 
 const char *ua_problem_describe(const ua_problem *p) { return p ? p->desc : ""; }

@@ -87,6 +87,22 @@ static ua_status name_inputs(ua_problem *p, const ua_dataset *ds, const size_t *
     return UA_OK;
 }
 
+/* The target columns' names from the file's header (the model's "target_names", compared when
+ * the model is measured on other rows); none without a header. */
+static ua_status name_targets(ua_problem *p, const ua_dataset *ds, const size_t *yc, size_t ny)
+{
+    int header = 0;
+    for (size_t j = 0; j < ua_dataset_cols(ds); j++)
+        header |= !default_name(ua_dataset_colname(ds, j), j);
+    if (!header || ny != p->k) return UA_OK;
+    if (!(p->ynames = ua_calloc(ny, sizeof *p->ynames)))
+        return UA_ENOMEM_ERR(ny * sizeof *p->ynames);
+    for (size_t i = 0; i < ny; i++)
+        if (!(p->ynames[i] = ua_strdup(ua_dataset_colname(ds, yc[i]))))
+            return UA_ENOMEM_ERR(strlen(ua_dataset_colname(ds, yc[i])) + 1);
+    return UA_OK;
+}
+
 /* Copies rows (NULL: all nr) of columns xc / yc of ds into new arrays. */
 static ua_status select_xy(const ua_dataset *ds, const size_t *rows, size_t nr, const size_t *xc,
                            size_t nx, const size_t *yc, size_t ny, double **x, double **y)
@@ -166,6 +182,7 @@ static ua_status read_table(const ua_sample_source *src, ua_problem **out)
     if ((s = select_xy(ds, tr, ntr, xc, nx, yc, ny, &x, &y))) goto done;
     if ((s = ua_problem_samples(x, y, ntr, nx, ny, &p))) goto done;
     if ((s = name_inputs(p, ds, xc, nx))) goto done;
+    if ((s = name_targets(p, ds, yc, ny))) goto done;
 
     if (src->split_dir) {
         free(x);
