@@ -126,6 +126,17 @@ LC_ALL=C sed 's/"target_names"/"target_nameX"/' k.json > old.json
 expect_exit 0 "a model without target_names" -- "$UA" check old.json --data dy.csv
 expect_grep out.txt "rmse on dy.csv" "an old model is still measured"
 
+# 13. a Nystrom kernel chooses lambda again on all rows: its select_warning names that lambda
+# (the model's), not the subset selection's; 2000 noiseless rows of sin(a + b + c)
+awk 'BEGIN { s = 99; print "a,b,c,y"; for (i = 0; i < 2000; i++) { for (j = 0; j < 3; j++) {
+    s = (s * 1103515245 + 12345) % 2147483648; v[j] = 2 * s / 2147483648 - 1 }
+    printf "%.17g,%.17g,%.17g,%.17g\n", v[0], v[1], v[2], sin(v[0] + v[1] + v[2]) } }' > big.csv
+expect_exit 0 "kernel --nystrom 300" -- "$UA" fit --data big.csv --family kernel --nystrom 300 \
+    -o ny.json --json
+lam=$(json_num out.txt lambda)
+wl=$(sed -n 's/.*"select_warning":.*lambda = \([-0-9.eE+]*\) is on.*/\1/p' out.txt)
+expect_close "$wl" "$lam" 1e-6 "select_warning's lambda is the model's"
+
 # 10. the lambda grid in kernel's help
 expect_exit 0 "kernel help" -- "$UA" fit --family kernel --help
 expect_grep out.txt "1e-12" "the extended lambda grid"

@@ -110,6 +110,32 @@ static ua_status solve_exact(const ua_kernel_spec *s, const double *x, const dou
 ua_status ua_kernel_nystrom_solve(ua_kernel *km, const double *x, const double *y, size_t n,
                                   const ua_kernel_options *o, int lambda_free, double *err);
 
+/* The Nystrom solve chose lambda again on all rows, from its own grid (o->lambda_grid or the
+ * default 1e-8 .. 1e2): the selection's lambda, and its warning, are not the model's. The
+ * warning is rewritten for the lambda used: on an end of the grid it was chosen from, or not at
+ * all; the scale's part, if any, is kept. */
+static void nystrom_lambda_warning(ua_kernel *km, ua_kernel_selection *sel,
+                                   const ua_kernel_options *o)
+{
+    const double *lams = o->lambda_grid ? o->lambda_grid : ua_ridge_default_lambdas;
+    size_t nl = o->lambda_grid ? o->n_lambda : UA_RIDGE_N_DEFAULT_LAMBDAS;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < nl; i++) lo = fmin(lo, lams[i]), hi = fmax(hi, lams[i]);
+    sel->lambda_edge = 0;
+    ua_kernel_selection_warning(sel, &km->spec, 0, o->lambda_grid != NULL);
+    char *b = km->select_warning;
+    size_t len = sizeof km->select_warning;
+    int edge = nl > 1 ? (km->lambda <= lo ? -1 : km->lambda >= hi ? 1 : 0) : 0;
+    if (!edge) {
+        snprintf(b, len, "%s", sel->warning);
+        return;
+    }
+    snprintf(b, len, "lambda = %g is on the %s end of the grid the Nystrom solve chose it from "
+             "(%g .. %g, on all %zu rows)%s%.200s", km->lambda, edge < 0 ? "lower" : "upper", lo, hi,
+             km->n_train, sel->warning[0] ? "; " : ": the optimum may lie beyond; give the value "
+             "or a grid", sel->warning[0] ? sel->warning : "");
+}
+
 ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, size_t k,
                         const ua_kernel_options *opt, ua_kernel **out)
 {
@@ -224,8 +250,8 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
         }
     }
     if (km->nystrom) o.select_lambda_max = 1; /* Nystrom chooses lambda on all rows itself */
+    ua_kernel_selection sel = {0};
     if (!st && need && o.select != UA_SELECT_NONE) {
-        ua_kernel_selection sel;
         st = ua_kernel_choose(&o, xz, yz, n, d, kk,
                               km->standardize && !km->classify ? km->ys.scale : NULL, &spec,
                               &lambda, &km->loo_rmse, &sel);
@@ -255,7 +281,10 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
         }
     } else if (!st) {
         st = ua_kernel_nystrom_solve(km, xz, yz, n, &o, lambda_free, &km->loo_rmse);
-        if (!st && lambda_free) km->select_rows_lambda = n;
+        if (!st && lambda_free) {
+            km->select_rows_lambda = n;
+            nystrom_lambda_warning(km, &sel, &o);
+        }
     }
     free(xz);
     free(yz);
