@@ -217,7 +217,15 @@ int cmd_distill(int argc, char **argv)
             cJSON_AddNumberToObject(j, "student_test_rmse", rs_test);
             cJSON_AddNumberToObject(j, "teacher_test_rmse", rt_test);
         }
-        cJSON_AddBoolToObject(j, "student_resolved", fs == UA_OK);
+        /* "resolved" means a tolerance was met: with none asked the verdict says so (as fit's
+         * does), and the text shows the verdict, not a bare "yes" */
+        const char *verdict = ua_model_meta(st, "verdict");
+        int asked = ua_model_meta(st, "tol_abs") || ua_model_meta(st, "tol_scale") ||
+                    ua_model_meta(st, "tol_rel"); /* as ua_model_measure reads a tolerance */
+        if (!verdict) verdict = fs != UA_OK ? "not resolved" : asked ? "resolved"
+                                                                    : "no tolerance asked";
+        if (json || asked || fs != UA_OK) cJSON_AddBoolToObject(j, "student_resolved", fs == UA_OK);
+        cJSON_AddStringToObject(j, "student_verdict", verdict);
         if (json) ua_cli_print_json(j);
         else {
             ua_cli_print_fields(stdout, j, NULL);

@@ -137,6 +137,13 @@ lam=$(json_num out.txt lambda)
 wl=$(sed -n 's/.*"select_warning":.*lambda = \([-0-9.eE+]*\) is on.*/\1/p' out.txt)
 expect_close "$wl" "$lam" 1e-6 "select_warning's lambda is the model's"
 
+# 14. a student fitted on samples has no tolerance: distill says so, and never a bare
+# "student_resolved yes" (a fit prints "no tolerance asked" for the same model)
+expect_exit 0 "distill into an mlp" -- "$UA" distill k.json -o s_mlp.json --family mlp \
+    --hidden 4 --epochs 3 --data d.csv
+expect_grep out.txt "^student_verdict  *no tolerance asked" "distill: no tolerance asked"
+grep -q "^student_resolved" out.txt && fail "distill claims resolved without a tolerance" || pass
+
 # 10. the lambda grid in kernel's help
 expect_exit 0 "kernel help" -- "$UA" fit --family kernel --help
 expect_grep out.txt "1e-12" "the extended lambda grid"
