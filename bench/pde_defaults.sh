@@ -5,7 +5,9 @@
 # (src/pde/reference.h), the fit's wall time, and the machine's load average when it started (the
 # machine may be shared: a loaded machine makes the times longer, not the errors different).
 # UA_PDE_TRANSFORMS (default "auto") lists the --output-transform values to run: "auto none"
-# adds the penalty-only fits. Extra fit options may follow the build folder (e.g. --seed 2).
+# adds the penalty-only fits. UA_PDE_PROBLEMS (default "poisson helmholtz burgers allen_cahn")
+# lists the problems. Extra fit options may follow the build folder (e.g. --seed 2): the Allen-Cahn
+# rows of docs/pde.md are UA_PDE_PROBLEMS=allen_cahn bench/pde_defaults.sh BUILD OPTIONS.
 # Nothing is asserted; the fits run under nice.
 # usage: bench/pde_defaults.sh [BUILD_DIR] [FIT OPTION...]
 set -eu
@@ -20,7 +22,7 @@ num() { sed -n "s/.*\"$1\":[[:space:]]*\([-0-9.eE+naif]*\).*/\1/p" "$2" | head -
 echo "| problem | constraints | relative L2 | max abs error | fit wall time (s) | load average at start |"
 echo "|---|---|---|---|---|---|"
 for tr in ${UA_PDE_TRANSFORMS:-auto}; do
-    for p in poisson helmholtz burgers allen_cahn; do
+    for p in ${UA_PDE_PROBLEMS:-poisson helmholtz burgers allen_cahn}; do
         load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
         t0=$(date +%s.%N)
         nice -n 10 "$UA" fit --pde "$ROOT/examples/pde/$p.json" --output-transform "$tr" "$@" \

@@ -134,7 +134,7 @@ static ua_status fit_heat(const char *const *kv, ua_model **m)
 static void test_bad_options(void **st)
 {
     (void)st;
-    const char *bad[] = { "0", "-1", "1,0.5", "1,,2", "x", "nan", NULL };
+    const char *bad[] = { "-1", "0,1", "1,0.5", "1,,2", "x", "nan", NULL };
     for (int i = 0; bad[i]; i++) {
         const char *kv[] = { "causal-epsilon", bad[i], "iterations", "1", "lbfgs-maxiter", "0",
                              NULL };
@@ -142,6 +142,18 @@ static void test_bad_options(void **st)
         assert_int_equal(fit_heat(kv, &m), UA_EINVAL);
         assert_null(m);
     }
+    /* the default for a problem with time: eps 10; "0": off */
+    const char *on[] = { "iterations", "2", "lbfgs-maxiter", "0", "num-domain", "50", NULL };
+    ua_model *m = NULL;
+    assert_int_equal(fit_heat(on, &m), UA_OK);
+    assert_true(tu_meta_number(m, "causal_epsilon_reached") == 10);
+    ua_model_free(m);
+    const char *off[] = { "causal-epsilon", "0", "iterations", "2", "lbfgs-maxiter", "0",
+                          "num-domain", "50", NULL };
+    m = NULL;
+    assert_int_equal(fit_heat(off, &m), UA_OK);
+    assert_null(ua_model_meta(m, "causal_epsilon_reached"));
+    ua_model_free(m);
 }
 
 static void test_heat_fit(void **st)

@@ -47,10 +47,10 @@ const ua_option_spec ua_pde_option_spec[UA_PDE_NOPTIONS] = {
      "Wu et al. 2023 (RAD)"},
     {"resample-candidates", UA_OPT_INT, NULL, 1, 1e8, 0, NULL,
      "uniform candidates the resampled points are drawn from (default 10 num-domain)", NULL},
-    {"causal-epsilon", UA_OPT_STRING, NULL, 0, 0, 0, NULL,
-     "causal training for problems with time: eps (or a list e1,e2,... moved along when every "
-     "weight exceeds causal-delta) of the weights w_i = exp(-eps sum_{k<i} L_k) of the time "
-     "slices' mean square residuals L_k, in the Adam phase (default: off)",
+    {"causal-epsilon", UA_OPT_STRING, "10", 0, 0, 0, NULL,
+     "causal training for problems with time (ignored without): eps (or a list e1,e2,... moved "
+     "along when every weight exceeds causal-delta) of the weights w_i = exp(-eps sum_{k<i} L_k) "
+     "of the time slices' mean square residuals L_k, in the Adam phase; 0: off (docs/pde.md)",
      "Wang, Sankaran & Perdikaris 2022 (causal training)"},
     {"causal-slices", UA_OPT_INT, "32", 1, 100000, 0, NULL,
      "causal training: equal time slices M the interior points are binned into",

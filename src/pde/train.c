@@ -40,25 +40,28 @@ static ua_status parse_hidden(const char *t, size_t *w, size_t *n)
     return UA_OK;
 }
 
-/* Parses causal-epsilon "e1,e2,...": up to 16 numbers > 0, increasing. */
+/* Parses causal-epsilon "e1,e2,...": up to 16 numbers > 0, increasing; "0": off (n = 0). */
 static ua_status parse_eps(const char *t, double *e, size_t *n)
 {
     *n = 0;
+    char *end0;
+    double v0 = strtod(t, &end0);
+    if (end0 != t && !*end0 && v0 == 0) return UA_OK;
     const char *p = t;
     while (*p) {
         char *end;
         double v = strtod(p, &end);
         if (end == p || !isfinite(v) || !(v > 0) || *n == 16 || (*n && v < e[*n - 1]))
             return UA_ERR(UA_EINVAL, "--causal-epsilon '%s': expected up to 16 increasing "
-                          "numbers > 0 joined by commas, as 0.01,0.1,1,10,100", t);
+                          "numbers > 0 joined by commas, as 0.01,0.1,1,10,100 (0: off)", t);
         e[(*n)++] = v;
         p = end;
         if (*p == ',') p++;
         else if (*p) return UA_ERR(UA_EINVAL, "--causal-epsilon '%s': expected numbers "
                                    "joined by commas", t);
     }
-    if (!*n) return UA_ERR(UA_EINVAL, "--causal-epsilon is empty: give eps such as 1 or "
-                           "0.01,0.1,1,10,100");
+    if (!*n) return UA_ERR(UA_EINVAL, "--causal-epsilon is empty: give eps such as 10 or "
+                           "0.01,0.1,1,10,100 (0: off)");
     return UA_OK;
 }
 
