@@ -13,7 +13,8 @@ static const char help[] =
     "Prints the model's value at each X, one per line (17 significant digits, so the double reads\n"
     "back exactly). Without X, reads the points from standard input: for 1-D models numbers\n"
     "separated by spaces, tabs, commas or newlines; for models of d inputs one row of d numbers\n"
-    "per line. With --input, reads the rows from FILE (CSV with a header, whitespace-separated\n"
+    "per line; blank lines and comments (# to the end of a line) are skipped. With --input,\n"
+    "reads the rows from FILE (CSV with a header, whitespace-separated\n"
     "text, or .npy; the columns of --x-col, else those named as the model's inputs when it was\n"
     "fitted on a table with a header and FILE has one, else all, in order: a headerless file\n"
     "of the model's width is read as its inputs in order). A model with k\n"
@@ -87,6 +88,8 @@ static int read_stdin(vec *xs, size_t per_line)
             continue;
         }
         pos = 3; /* past the start: no mark any more */
+        if (ch == '#' && len == 0) /* a comment, as in the data files: to the end of the line */
+            while ((ch = getchar()) != EOF && ch != '\n') {}
         int sep = ch == EOF || isspace(ch) || ch == ',' || ch == ';';
         if (!sep) {
             if (len == 0) tok_line = line;

@@ -31,6 +31,15 @@ printf '0.5\nabc\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
 [ $? -eq 2 ] && pass || fail "eval bad stdin exits 2"
 expect_grep err.txt "line 2" "bad stdin names the line"
 expect_exit 2 "eval bad argument" -- "$UA" eval erf.safetensors 1x
+# blank lines and # comments on stdin are skipped, as in data files; 2-D rows around them
+printf '0.5\n\n# a comment\n1.5 # erf(1.5)\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
+[ $? -eq 0 ] && [ "$(wc -l <out.txt)" -eq 2 ] && pass || { fail "eval stdin with # comments"; cat err.txt >&2; }
+expect_close "$(sed -n 2p out.txt)" 0.9661051464753108 1e-15 "erf(1.5) after a comment line on stdin"
+"$UA" fit 'exp(-x^2-y^2)' --vars x,y --domain -1:1 -o g2.safetensors >/dev/null 2>&1 || fail "g2 fit"
+printf '0.1\t0.2\n\n# c\n0.3 0.4\n' | "$UA" eval g2.safetensors >out.txt 2>err.txt
+[ $? -eq 0 ] && [ "$(wc -l <out.txt)" -eq 2 ] && pass || { fail "2-D eval stdin with a # line"; cat err.txt >&2; }
+expect_close "$(sed -n 1p out.txt)" 0.951229424500714 1e-9 "exp(-0.05) before a comment line"
+expect_close "$(sed -n 2p out.txt)" 0.7788007830714049 1e-9 "exp(-0.25) after a comment line"
 # a UTF-8 byte-order mark (EF BB BF) at the start of the input is skipped: stdin, CSV and text
 # files, and a text file read from standard input; elsewhere it is not a number
 printf '\357\273\2770.5\n1.5\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
