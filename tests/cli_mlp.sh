@@ -102,6 +102,10 @@ expect_exit 2 "validation fraction leaves < 2 rows" -- "$UA" fit --family mlp --
 expect_grep err.txt "validation" "the validation problem is explained"
 # below 50 rows the defaults hold out nothing and use L-BFGS (docs/mlp.md, "Small data")
 expect_exit 0 "3 rows fit with the small-data defaults" -- "$UA" fit --family mlp --data tiny.csv
+# one row determines nothing (it printed "r2 1" and exit 0): refused as kernel and rf refuse it
+printf 'a,b\n1,2\n' >one.csv
+expect_exit 2 "one row" -- "$UA" fit --family mlp --data one.csv
+expect_grep err.txt "at least 2 training rows, got 1" "one row: the reason"
 expect_exit 2 "bad activation" -- "$UA" fit --family mlp --data d.csv --activation swish
 expect_exit 2 "bad hidden" -- "$UA" fit --family mlp --data d.csv --hidden 64xx
 

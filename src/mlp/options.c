@@ -153,6 +153,9 @@ static ua_status read_options(const ua_options *o, const ua_problem *p, ua_mlp_o
      * Applied only to what the user did not set. */
     size_t nrows = 0;
     if (ua_problem_kind_of(p) == UA_PROBLEM_SAMPLES) ua_problem_train(p, NULL, NULL, &nrows);
+    if (ua_problem_kind_of(p) == UA_PROBLEM_SAMPLES && nrows == 1) /* as kernel and rf */
+        return UA_ERR(UA_EINVAL, "mlp fit: need at least 2 training rows, got 1 (one row "
+                      "determines nothing: every network through it fits it exactly)");
     if (nrows && nrows < UA_MLP_SMALL_N) {
         if (!ua_options_given(o, "val-frac") && !ua_options_given(o, "patience")) opt->val_frac = 0;
         static const char *const sgd_only[] = {"optim", "lr", "batch", "schedule", "warmup",
