@@ -42,6 +42,10 @@ expect_exit 0 "exp(2/x)*cos(1/x) without --rel-tol" -- "$UA" fit 'exp(2/x)*cos(1
     --domain 0.05:1 --check-points 20000 -o w.ua
 expect_grep out.txt "^warning .*relative error.*use --rel-tol" "the warning names --rel-tol"
 expect_exit 2 "--rel-tol with --tol" -- "$UA" fit 'sin(x)' --rel-tol 1e-10 --tol 1e-10
+# demo's footer: the row that checks every float is not called a sampled maximum
+"$UA" demo > demo.txt 2>&1
+expect_grep demo.txt "every float was checked" "demo: the exhaustive row is exact"
+grep -q "Sampled maxima, not bounds\." demo.txt && fail "demo calls every row a sampled maximum" || pass
 # "|f| small there" only where |f| is small against the scale: 2^x on [0, 1] (|f| >= 1, and a
 # relative error within its tolerance tol_abs 2.9e-9 over the scale 2) has no warning; sign(x)'s
 # error at its jump is large where |f| = 1, and the warning says that instead
