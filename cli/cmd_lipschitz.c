@@ -24,8 +24,9 @@ static const char help[] =
     "bound from above. Also shown: the naive product of the layers' operator norms, and the proven\n"
     "range of the output (IBP and CROWN). For the mlp, rf and kernel (rbf) families.\n"
     "\n"
-    "  --box a:b,...   the box (default: the model's own); one a:b per input, in order, or\n"
-    "                  x=a:b,y=c:d with the model's input names in their order\n"
+    "  --box a:b,...   the box (default: the model's own); one a:b per input, in order, one\n"
+    "                  a:b for every input (as fit --domain), or x=a:b,y=c:d with the model's\n"
+    "                  input names in their order\n"
     "  --norm inf|2    the input norm (default inf: the bound is on the 1-norm of the gradient)\n"
     "  --json          one JSON object\n";
 
@@ -65,6 +66,11 @@ static int parse_box(const char *s, size_t d, const char *vars, double *lo, doub
         p += len + (e ? 1 : 0);
         if (e && !*p) return ua_cli_usage("lipschitz", "--box '%s': an empty interval", s);
     }
+    if (i == 1 && d > 1 && !strchr(s, '=')) /* one a:b for every input, as fit --domain */
+        for (i = 1; i < d; i++) {
+            lo[i] = lo[0];
+            hi[i] = hi[0];
+        }
     if (i != d)
         return ua_cli_usage("lipschitz", "--box '%s': %zu interval%s for a model of %zu input%s",
                             s, i, i == 1 ? "" : "s", d, d == 1 ? "" : "s");

@@ -25,8 +25,15 @@ expect_exit 0 "lipschitz --box" -- "$UA" lipschitz "$NET" --box 0.5:0.6,0.9:0.95
 expect_grep out.txt "L <= 3 (proven)" "text report: the bound on the sub-box"
 expect_grep out.txt "best lower bound   3 " "text report: the lower bound"
 
-expect_exit 2 "--box with the wrong count" -- "$UA" lipschitz "$NET" --box 0:1
-expect_grep err.txt "1 interval for a model of 2 inputs" "the count is named, in English"
+expect_exit 2 "--box with the wrong count" -- "$UA" lipschitz "$NET" --box 0:1,0:1,0:1
+expect_grep err.txt "expected 2 intervals" "the count is named"
+# one interval applies to every input, as fit --domain does: the same report as written out
+expect_exit 0 "--box with one interval" -- "$UA" lipschitz "$NET" --box 0.5:0.6 --json
+mv out.txt one_box.txt
+expect_exit 0 "--box with the interval per input" -- "$UA" lipschitz "$NET" --box 0.5:0.6,0.5:0.6 --json
+grep -v seconds one_box.txt > one_box.cmp; grep -v seconds out.txt > two_box.cmp
+cmp -s one_box.cmp two_box.cmp && pass || fail "--box a:b is a:b for every input"
+expect_grep out.txt '"box":[[:space:]]*\[[[:space:]]*\[[[:space:]]*0.5' "the box as given"
 expect_exit 2 "--box reversed" -- "$UA" lipschitz "$NET" --box 1:0,0:1
 expect_exit 2 "--norm 3" -- "$UA" lipschitz "$NET" --norm 3
 expect_exit 2 "no model" -- "$UA" lipschitz
