@@ -14,6 +14,11 @@ expect_grep out.txt 'exact: sin(pi\*x)\*sin(2\*pi\*y)' "the report names the sol
 max=$(json_num out.txt max_abs_err)
 expect_le "$max" 0.05 "Poisson: max error against the exact solution (the engine's measurement)"
 expect_grep poisson.svg '<svg' "--plot writes an SVG"
+# the plot is SVG only: another extension is refused before the training (it wrote SVG into it)
+expect_exit 2 "--plot u.bmp" -- "$UA" fit --pde "$EX/poisson.json" --iterations 20 --lbfgs-maxiter 0 \
+    --plot u.bmp -o bmp.uam
+expect_grep err.txt "must end in .svg" "--plot u.bmp: says the plot is SVG"
+[ ! -e u.bmp ] && [ ! -e bmp.uam ] && pass || fail "--plot u.bmp: nothing written"
 
 # eval at (0.25, 0.25): sin(pi/4) sin(pi/2) = 0.7071...
 expect_exit 0 "eval" -- sh -c "echo '0.25 0.25' | '$UA' eval poisson.uam"

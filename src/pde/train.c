@@ -153,6 +153,13 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
     const char *ctext = ua_options_get(o, "causal-epsilon");
     if (!st && ctext) st = parse_eps(ctext, ceps, &nceps);
     if (st) return st;
+    /* ua_pde_plot writes SVG only: another extension would name a file of the wrong format,
+     * found before the training (as uniapprox plot refuses what is not .png or .svg) */
+    const char *plot_path = ua_options_get(o, "plot");
+    size_t plot_len = plot_path ? strlen(plot_path) : 0;
+    if (plot_path && (plot_len < 5 || strcmp(plot_path + plot_len - 4, ".svg")))
+        return UA_ERR(UA_EINVAL, "--plot '%s': the pde plot is SVG: the file must end in .svg",
+                      plot_path);
     size_t cslices = (size_t)ua_options_int(o, "causal-slices");
     double cdelta = ua_options_real(o, "causal-delta");
     ua_pde_act act = (ua_pde_act)ua_options_choice(o, "activation");
