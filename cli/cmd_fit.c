@@ -37,7 +37,8 @@ static const char help_generic[] =
     "  --json               machine-readable output\n"
     "  --cv K               samples: also K-fold cross-validation (the family refitted K times\n"
     "                       on the other folds; mean ± sd of RMSE, MAE, R² or accuracy)\n"
-    "  --threads N          threads of every family's parallel parts (OpenMP and BLAS)\n"
+    "  --threads N          threads of every family's parallel parts (OpenMP and BLAS; 0: the\n"
+    "                       OpenMP default, all cores)\n"
     "  --compare            samples with --family auto: fit the candidate learners (kernel rbf,\n"
     "                       matern, laplacian; rf; mlp) and choose on a reusable holdout\n"
     "                       (Thresholdout), reporting the choice's holdout error estimate and\n"
@@ -406,8 +407,9 @@ int cmd_fit(int argc, char **argv)
     if (!rc && threads) {
         char *end;
         nthreads = strtol(threads, &end, 10);
-        if (*end || nthreads < 1 || nthreads > 1024)
-            rc = ua_cli_usage("fit", "--threads '%s': expected an integer in [1, 1024]", threads);
+        if (*end || end == threads || nthreads < 0 || nthreads > 1024)
+            rc = ua_cli_usage("fit", "--threads '%s': expected an integer in [0, 1024] "
+                              "(0: the OpenMP default, all cores)", threads);
         else if ((s = ua_options_set(opt, "threads", threads)) && s != UA_ENOTFOUND)
             rc = ua_cli_fail("fit", s);
         else ua_set_threads((int)nthreads);

@@ -167,8 +167,9 @@ int ua_cli_fit_out_of_core(int argc, char **argv)
     if (!rc && threads) {
         char *end;
         long t = strtol(threads, &end, 10);
-        if (*end || t < 1 || t > 1024)
-            rc = ua_cli_usage("fit", "--threads '%s': expected an integer in [1, 1024]", threads);
+        if (*end || end == threads || t < 0 || t > 1024)
+            rc = ua_cli_usage("fit", "--threads '%s': expected an integer in [0, 1024] "
+                              "(0: the OpenMP default, all cores)", threads);
         else {
             ua_status s = ua_options_set(c.opt, "threads", threads);
             if (s && s != UA_ENOTFOUND) rc = ua_cli_fail("fit", s);

@@ -50,4 +50,17 @@ expect_grep err.txt "reduce --features or --samples" "the refusal says what to r
 rf_fit 2 "--max-memory below the table's need" --max-memory 1000
 expect_grep err.txt "64 training rows x 20 features" "--max-memory applies to tables"
 rf_fit 0 "--max-memory 1e9" --max-memory 1e9
+
+# --threads 0 is the OpenMP default (OMP_NUM_THREADS, 1 here), as for libm and check --exhaustive;
+# the option is fit's own, so every family takes it, mlp and seq through their tables too
+rf_fit 0 "--threads 0" --threads 0 -o t0.st
+rf_fit 0 "--threads 1" --threads 1 -o t1.st
+printf '0.3 -0.7\n1.1 0.4\n' >pts.txt
+"$UA" eval t0.st --input pts.txt >t0.txt 2>&1 && "$UA" eval t1.st --input pts.txt >t1.txt 2>&1 &&
+    cmp -s t0.txt t1.txt && pass || fail "--threads 0 under OMP_NUM_THREADS=1 is --threads 1"
+expect_exit 0 "mlp --threads 0" -- "$UA" fit --data s.csv --family mlp --epochs 2 --threads 0
+rf_fit 2 "--threads -1" --threads -1
+expect_grep err.txt "\[0, 1024\]" "--threads -1: the range"
+expect_exit 0 "fit --help" -- "$UA" fit --help
+expect_grep out.txt "0: the" "fit --help: --threads 0 is documented"
 finish

@@ -81,8 +81,9 @@ const ua_option_spec ua_mlp_option_table[] = {
     { "seed", UA_OPT_INT, "0", 0, 9007199254740992.0, 0, NULL,
       "initialisation, shuffling, validation split and training points; with --threads 1 a "
       "fit is bitwise reproducible", NULL },
-    { "threads", UA_OPT_INT, NULL, 1, 1024, 0, NULL,
-      "BLAS and OpenMP threads, a process-wide setting (default: all)", NULL },
+    { "threads", UA_OPT_INT, NULL, 0, 1024, 0, NULL,
+      "BLAS and OpenMP threads, a process-wide setting (0 or unset: the OpenMP default, all "
+      "cores)", NULL },
     { "log", UA_OPT_STRING, NULL, 0, 0, 0, NULL,
       "write the training curve to this file, one JSON object per epoch (JSONL)", NULL },
     { "samples", UA_OPT_INT, NULL, 2, 1e8, 0, NULL,

@@ -72,8 +72,9 @@ const ua_option_spec ua_seq_option_table[UA_SEQ_NOPTIONS] = {
       "fraction of the sequences held out and reported, in [0, 1) (0: none)", NULL },
     { "seed", UA_OPT_INT, "0", 0, 9007199254740992.0, 0, NULL,
       "initialisation, shuffling and the validation split", NULL },
-    { "threads", UA_OPT_INT, NULL, 1, 1024, 0, NULL,
-      "OpenMP and BLAS threads, a process-wide setting (default: all)", NULL },
+    { "threads", UA_OPT_INT, NULL, 0, 1024, 0, NULL,
+      "OpenMP and BLAS threads, a process-wide setting (0 or unset: the OpenMP default, all "
+      "cores)", NULL },
     { "log", UA_OPT_STRING, NULL, 0, 0, 0, NULL,
       "write the training curve to this file, one JSON object per epoch (JSONL)", NULL },
 };
