@@ -252,6 +252,9 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
         fprintf(f, "tolerance              |e| <= %.3g + %.3g*scale + %.3g*|f| at every measured "
                 "point: %.3g of it used (worst at %s)\n", r->tol_abs, r->tol_scale, r->tol_rel,
                 r->err.tol_ratio, point_text(buf, sizeof buf, r->err.x_tol_ratio, r->err.d));
+    if (r->has_tol && r->has_errors && r->tol_abs + r->tol_scale * r->err.scale < 0x1p-1074)
+        fprintf(f, "  (the allowance is never below one subnormal ULP, 4.9e-324: no double result "
+                "can be nearer)\n");
     const char *verdict = ua_model_meta(m, "verdict"), *reason = ua_model_meta(m, "fit_reason");
     const char *warning = ua_model_meta(m, "warning"); /* relative error large where |f| small */
     if (warning) fprintf(f, "warning                %s\n", warning);

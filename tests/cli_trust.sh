@@ -42,6 +42,10 @@ expect_exit 0 "exp(2/x)*cos(1/x) without --rel-tol" -- "$UA" fit 'exp(2/x)*cos(1
     --domain 0.05:1 --check-points 20000 -o w.ua
 expect_grep out.txt "^warning .*relative error.*use --rel-tol" "the warning names --rel-tol"
 expect_exit 2 "--rel-tol with --tol" -- "$UA" fit 'sin(x)' --rel-tol 1e-10 --tol 1e-10
+# a target of subnormal values: one subnormal ULP of error (4.9e-324) meets the tolerance, the
+# smallest spacing of doubles (its reference rounded to double is that far off already)
+expect_exit 0 "1e-320*x resolved" -- "$UA" fit '1e-320*x' --check-points 20000 -o sub.ua
+expect_grep out.txt "^verdict  *resolved" "1e-320*x: resolved"
 # demo's footer: the row that checks every float is not called a sampled maximum
 "$UA" demo > demo.txt 2>&1
 expect_grep demo.txt "every float was checked" "demo: the exhaustive row is exact"

@@ -157,8 +157,9 @@ typedef struct {
     double scale;            /* max |f| */
     double max_abs, max_rel, max_rel_scale, rms_abs, max_ulp64, max_ulp32;
     double *x_max_abs, *x_max_rel, *x_max_ulp64, *x_max_ulp32; /* (d,) each */
-    double tol_ratio;        /* max over the points of |e| / (tol_abs + tol_scale scale + tol_rel
-                                |f|) (0 where e == 0, +Inf where e > 0 and nothing is allowed):
+    double tol_ratio;        /* max over the points of |e| / max(tol_abs + tol_scale scale +
+                                tol_rel |f|, 2^-1074) (0 where e == 0; the allowance is never
+                                below one subnormal ULP, which no double result can beat):
                                 <= 1 means the tolerance is met at every point; NaN without a
                                 tolerance (all three 0) */
     double *x_tol_ratio;     /* (d,) where the ratio is largest */

@@ -177,11 +177,14 @@ typedef struct {
     double *e, *f; /* (n,) for TOL_STORED: |e| and |f| at each point, e NaN where skipped */
 } tolerance;
 
-/* |e| over its allowance: 0 for no error, +Inf for an error where nothing is allowed. */
+/* |e| over its allowance: 0 for no error. The allowance is at least one subnormal ULP, 2^-1074:
+ * a double result cannot come nearer a real value than half that spacing (the reference itself
+ * rounded to double may be that far off), so no tolerance can ask for less ("1e-320*x" with one
+ * subnormal ULP of error meets its tolerance). */
 static double ratio(double e, double allow)
 {
     if (e == 0) return 0;
-    return allow > 0 ? e / allow : INFINITY;
+    return e / fmax(allow, 0x1p-1074);
 }
 
 static void account(partial *acc, size_t i, double fd, const ua_point_errors *e,
