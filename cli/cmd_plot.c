@@ -159,8 +159,12 @@ int cmd_plot(int argc, char **argv)
         return ua_cli_usage("plot", "the model stores no target: give one with --against");
     }
     if ((s = ua_target_parse(spec, NULL, 0, &t))) {
+        /* the model's own target: what the model file stores is at fault, so name it */
+        rc = against ? ua_cli_fail("plot", s)
+                     : ua_cli_error("plot", ua_cli_exit_code(s), "%s: the model's recorded target "
+                                    "'%s' does not parse: %s", path, spec, ua_cli_error_text());
         ua_model_free(m);
-        return ua_cli_fail("plot", s);
+        return rc;
     }
     double lo, hi;
     ua_model_domain(m, &lo, &hi);

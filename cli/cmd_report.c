@@ -444,7 +444,7 @@ static ua_problem *pde_solution(const ua_model *m)
 
 /* The problem to measure m on: --against EXPR on the model's box, or the one it records. NULL
  * (and no error) for a model of samples or a PDE; *rc an exit code on failure. */
-static ua_problem *problem_of(const ua_model *m, const char *against, int *rc)
+static ua_problem *problem_of(const ua_model *m, const char *path, const char *against, int *rc)
 {
     *rc = 0;
     size_t d;
@@ -471,8 +471,13 @@ static ua_problem *problem_of(const ua_model *m, const char *against, int *rc)
         ua_clear_error();
         return NULL;
     }
-    if (s) *rc = ua_cli_error("report", ua_cli_exit_code(s), "the problem the model records: %s",
-                              ua_cli_error_text());
+    /* what the model file stores is at fault: name the file and what in it */
+    if (s && ua_model_kind(m) == UA_PROBLEM_FORMULA)
+        *rc = ua_cli_error("report", ua_cli_exit_code(s), "%s: the model's recorded target '%s' "
+                           "does not parse: %s", path, ua_model_target(m), ua_cli_error_text());
+    else if (s)
+        *rc = ua_cli_error("report", ua_cli_exit_code(s), "%s: the problem the model records: %s",
+                           path, ua_cli_error_text());
     return s ? NULL : p;
 }
 
@@ -799,7 +804,7 @@ int cmd_report(int argc, char **argv)
     ua_model *m;
     ua_status s = ua_model_load(path, &m);
     if (s) return ua_cli_fail("report", s);
-    ua_problem *p = problem_of(m, against, &rc);
+    ua_problem *p = problem_of(m, path, against, &rc);
     if (rc) {
         ua_model_free(m);
         return rc;

@@ -43,6 +43,12 @@ expect_exit 2 "bad --points" -- "$UA" plot abs.safetensors -o x.png --points 3
 expect_exit 2 "no model" -- "$UA" plot -o x.png
 expect_exit 2 "bad --against" -- "$UA" plot abs.safetensors -o x.png --against 'sin('
 expect_exit 2 "missing model file" -- "$UA" plot missing.safetensors -o x.png
+# a model whose recorded target does not parse: the file and its recorded target are named
+expect_exit 0 "fit exp(x)" -- "$UA" fit 'exp(x)' -o ex.safetensors
+LC_ALL=C sed 's/"target":"exp(x)"/"target":"exp(x("/' ex.safetensors > badtarget.safetensors
+expect_exit 2 "plot a model whose target does not parse" -- "$UA" plot badtarget.safetensors -o bt.svg
+expect_grep err.txt "badtarget.safetensors: the model's recorded target 'exp(x(' does not parse: column" \
+    "plot names the model file and its recorded target"
 expect_exit 0 "help" -- "$UA" plot --help
 expect_grep out.txt "usage: uniapprox plot" "help text"
 

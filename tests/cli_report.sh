@@ -322,6 +322,13 @@ expect_exit 2 "report on a JSONL file" -- "$UA" report notmodel.jsonl -o x.html
 expect_grep err.txt "not a uniapprox model file" "report says the file is not a model"
 expect_exit 2 "info on a JSONL file" -- "$UA" info notmodel.jsonl
 expect_grep err.txt "not a uniapprox model file" "info says the file is not a model"
+# a model whose recorded target does not parse: the file and its recorded target are named (the
+# message was the parser's alone, "column 6: ...", as if the user had typed it)
+expect_exit 0 "fit exp(x)" -- "$UA" fit 'exp(x)' -o ex.st
+LC_ALL=C sed 's/"target":"exp(x)"/"target":"exp(x("/' ex.st > badtarget.st
+expect_exit 2 "report on a model whose target does not parse" -- "$UA" report badtarget.st -o bt.html
+expect_grep err.txt "badtarget.st: the model's recorded target 'exp(x(' does not parse: column" \
+    "report names the model file and its recorded target"
 
 # the words by what the model is: a 2-D proof counts cells (as check --prove), a graph model's
 # page names graphs, not samples, and has no "pieces, knots"
