@@ -210,10 +210,15 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
         else fprintf(f, "  max rel error        -  (the target is 0 at every point)\n");
         fprintf(f, "  max error / scale    %.3e\n", e->max_rel_scale);
         fprintf(f, "  rms abs error        %.3e\n", e->rms_abs);
-        fprintf(f, "  max error, f64 ULP   %.3g  at %s\n", e->max_ulp64,
-                point_text(buf, sizeof buf, e->x_max_ulp64, e->d));
-        fprintf(f, "  max error, f32 ULP   %.3g  at %s  (result rounded to float)\n",
-                e->max_ulp32, point_text(buf, sizeof buf, e->x_max_ulp32, e->d));
+        /* ULPs are measured where f != 0 (at a zero the ULP is the smallest subnormal) */
+        if (e->max_ulp64 == e->max_ulp64)
+            fprintf(f, "  max error, f64 ULP   %.3g  at %s  (where f != 0)\n", e->max_ulp64,
+                    point_text(buf, sizeof buf, e->x_max_ulp64, e->d));
+        else fprintf(f, "  max error, f64 ULP   n/a  (f = 0 at every point)\n");
+        if (e->max_ulp32 == e->max_ulp32)
+            fprintf(f, "  max error, f32 ULP   %.3g  at %s  (result rounded to float; where f "
+                    "!= 0)\n", e->max_ulp32, point_text(buf, sizeof buf, e->x_max_ulp32, e->d));
+        else fprintf(f, "  max error, f32 ULP   n/a  (f = 0 at every point)\n");
     }
     if ((!isnan(r->train_rmse) || !isnan(r->test_rmse)) && ua_model_is_classifier(m)) {
         /* a classifier is scored by the fraction of rows whose class is wrong, not an RMSE */

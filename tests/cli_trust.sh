@@ -46,6 +46,14 @@ expect_exit 2 "--rel-tol with --tol" -- "$UA" fit 'sin(x)' --rel-tol 1e-10 --tol
 # smallest spacing of doubles (its reference rounded to double is that far off already)
 expect_exit 0 "1e-320*x resolved" -- "$UA" fit '1e-320*x' --check-points 20000 -o sub.ua
 expect_grep out.txt "^verdict  *resolved" "1e-320*x: resolved"
+# an error in ULPs is measured where f != 0 (as the relative error): at erf's zero, x = 0, the
+# ULP is the smallest subnormal and 1e-17 of error read 2.8e306 ULP; f = 0 everywhere: n/a
+expect_exit 0 "erf uniform length 12" -- "$UA" fit 'erf(x)' --domain -4:4 --uniform-length 12 \
+    --check-points 20000 -o erfu.ua
+expect_exit 0 "check erf --json" -- "$UA" check erfu.ua --json
+expect_le "$(json_num out.txt max_ulp64)" 1e6 "erf: max f64 ULP where f != 0"
+expect_exit 0 "0*x" -- "$UA" fit '0*x' --check-points 2000 -o zero.ua
+expect_grep out.txt "f64 ULP   n/a  (f = 0 at every point)" "0*x: no ULP error"
 # demo's footer: the row that checks every float is not called a sampled maximum
 "$UA" demo > demo.txt 2>&1
 expect_grep demo.txt "every float was checked" "demo: the exhaustive row is exact"

@@ -50,10 +50,14 @@ typedef struct {
     double max_rel_scale;    /* max_abs / scale: the error relative to the function's scale */
     double rms_abs;          /* sqrt(mean (p - f)^2) */
     double max_ulp64;        /* max |p - f| / ulp64(f), ulp64(y) = 2^(max(e, -1022) - 52) for
-                                |y| in [2^e, 2^(e+1)) */
+                                |y| in [2^e, 2^(e+1)), over points with f(x) != 0 (as max_rel:
+                                at a zero of f the ULP is the smallest subnormal, and an error of
+                                1e-17 there would read 2.8e306 ULP); NaN when f = 0 at every
+                                point */
     double x_max_ulp64;
     double max_ulp32;        /* max |(float)p - f| / ulp32(f), ulp32(y) = 2^(max(e, -126) - 23):
-                                the error of the approximation rounded to float32 */
+                                the error of the approximation rounded to float32; over points
+                                with f(x) != 0, as max_ulp64 */
     double x_max_ulp32;
 } ua_errors;
 

@@ -24,7 +24,8 @@ void ua_ssq_add(double *scale, double *sum, double v);
 void ua_ssq_merge(double *scale, double *sum, double s2, double q2);
 
 /* The errors of an approximation p at one point, all >= 0: abs |p - f|, rel |p - f| / |f| (-1
- * when f == 0: no relative error there), u64 |p - f| / ulp64(f), u32 |(float)p - f| / ulp32(f).
+ * when f == 0: no relative error there), u64 |p - f| / ulp64(f), u32 |(float)p - f| / ulp32(f)
+ * (both -1 when f == 0: an error in ULPs of 0, the smallest subnormal, says nothing).
  * A non-finite p makes all four +Inf. */
 typedef struct {
     double abs, rel, u64, u32;

@@ -39,6 +39,10 @@ void ua_point_errors_mpfr(double p, mpfr_srcptr f, double fd, mpfr_ptr d, mpfr_p
         mpfr_div(t, d, f, MPFR_RNDN);
         e->rel = fabs(mpfr_get_d(t, MPFR_RNDN));
     }
+    if (mpfr_zero_p(f)) { /* no ULP error at a zero of f (as no relative error): not counted */
+        e->u64 = e->u32 = -1;
+        return;
+    }
     mpfr_div_d(t, d, ua_ulp64(fd), MPFR_RNDN); /* a power of two: exact */
     e->u64 = fabs(mpfr_get_d(t, MPFR_RNDN));
     float pf = (float)p;
@@ -61,6 +65,10 @@ void ua_point_errors_double(double p, double f, ua_point_errors *e)
     double diff = p - f; /* correctly rounded; overflows to Inf only past DBL_MAX, honestly */
     e->abs = fabs(diff);
     if (f != 0) e->rel = e->abs / fabs(f);
+    else { /* no ULP error at a zero of f (as no relative error): not counted */
+        e->u64 = e->u32 = -1;
+        return;
+    }
     e->u64 = e->abs / ua_ulp64(f); /* a power of two: exact unless the quotient overflows */
     float pf = (float)p;
     e->u32 = isfinite(pf) ? fabs((double)pf - f) / ua_ulp32(f) : INFINITY;
