@@ -410,6 +410,14 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
         rc = ua_cli_error(cmd, UA_EXIT_FAIL, "max error %.6g ULP exceeds --max-ulp %g", r.max_ulp,
                           maxulp);
     }
+    /* a NaN where the function is a number (or a number where it is NaN), or a wrong infinity,
+     * is no rounding error for a tolerance to allow: not correct whatever --max-ulp says, as
+     * libm --check counts it */
+    if (!rc && (r.n_nan_mismatch || r.n_inf_mismatch))
+        rc = ua_cli_error(cmd, UA_EXIT_FAIL, "not correct: %llu NaN and %llu Inf mismatches (a NaN "
+                          "or infinity where the correctly rounded value is not one, or the "
+                          "reverse)", (unsigned long long)r.n_nan_mismatch,
+                          (unsigned long long)r.n_inf_mismatch);
 done:
     ua_compiled_free(so);
     ua_target_free(t);

@@ -54,6 +54,11 @@ expect_grep err.txt "compiling" "compile failure is reported"
 expect_exit 0 "identity kernel" -- "$UA" check --kernel k.c --symbol k --against x --lo -1e-44 --hi 1e-44 --json
 expect_grep out.txt '"not_correctly_rounded":[[:space:]]*0' "identity is correctly rounded"
 expect_grep out.txt '"count":[[:space:]]*16' "-7..-1 subnormals, -0, +0, 1..7 subnormals"
+# a kernel that is a number where the function is NaN (log of x < 0): not correct, exit 1 without
+# --max-ulp (it was exit 0 beside 100% NaN mismatches); the counts stay in the report
+expect_exit 1 "NaN mismatches: not correct" -- "$UA" check --kernel k.c --symbol k --against 'log(x)' --lo -0.001 --hi -0.00099 --json
+expect_grep out.txt '"nan_mismatch":[[:space:]]*85899' "every float of [-0.001, -0.00099] is a NaN mismatch"
+expect_grep err.txt "not correct: 85899 NaN and 0 Inf mismatches" "the verdict names the mismatches"
 expect_exit 1 "--max-ulp gate" -- "$UA" check --kernel k.c --symbol k --against 'x*1.0000001' --lo 1 --hi 1.001 --max-ulp 0.5
 
 # a model's float export: every float of its domain [1, 1.001] (1 + k 2^-23, k = 0..8388)
