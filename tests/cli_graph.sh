@@ -54,6 +54,11 @@ expect_grep err.txt "cannot be exported as C" "export: the reason"
 expect_exit 2 "fit: --pe-dim beyond the width" -- "$UA" fit --graphs train.jsonl --family graph \
     --dim-hidden 16 --pe-dim 16 -o x.uam
 expect_grep err.txt "pe-dim 16 must be below --dim-hidden 16" "fit: both options named"
+# one graph with a graph-level target determines nothing: refused as kernel, rf and mlp refuse one
+# row (it fitted, exit 0)
+expect_exit 0 "data graphs cycles --n 1" -- "$UA" data graphs cycles -o one.jsonl --n 1
+expect_exit 2 "fit: one training graph" -- "$UA" fit --graphs one.jsonl --family graph --epochs 2
+expect_grep err.txt "at least 2 training graphs for a graph-level target, got 1" "fit: one graph, the reason"
 
 # check --graphs measures a graph model again: the held-out accuracy the fit reported (eval's
 # count above is the independent tally), on the file given, not the numbers the model stored

@@ -142,6 +142,9 @@ ua_status ua_gps_fit_problem(const ua_problem *p, const ua_options *o, const ua_
     double *pe = NULL;
     /* the size check first: the encodings of one huge graph take long before it would say no */
     s = ua_gps_batches_check(m, g, t.batch_size, t.dropout, t.attn_dropout);
+    if (!s && g->level != UA_GRAPH_LEVEL_NODE && g->ngraphs < 2) /* as kernel, rf, mlp: 1 row */
+        s = UA_ERR(UA_EINVAL, "graph: need at least 2 training graphs for a graph-level target, "
+                   "got %zu (one graph determines nothing)", (size_t)g->ngraphs);
     if (!s) s = ua_gps_encodings(m, g, &pe, &m->pe_padded);
     /* OpenBLAS on one thread: its products here are (nodes, C) x (C, C), too small to share */
     int blas = ua_blas_threads_serial();
