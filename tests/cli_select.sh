@@ -66,6 +66,8 @@ expect_grep err.txt "no predictive uncertainty" "says so"
 expect_exit 2 "--cv 1" -- "$UA" fit --data tr.csv --family kernel --cv 1
 expect_grep err.txt "--cv" "names --cv"
 expect_exit 2 "--cv on a formula" -- "$UA" fit 'sin(x)' --family cheb --cv 3
-expect_exit 2 "--threads 0" -- "$UA" fit --data tr.csv --family kernel --threads 0
+expect_exit 2 "--threads -1" -- "$UA" fit --data tr.csv --family kernel --threads -1
 expect_grep err.txt "--threads" "names --threads"
+# 0 is the OpenMP default (all cores, or OMP_NUM_THREADS), as libm and check --exhaustive take it
+expect_exit 0 "--threads 0" -- "$UA" fit --data tr.csv --family kernel --threads 0
 finish
