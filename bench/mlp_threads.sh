@@ -20,9 +20,9 @@ awk 'BEGIN { srand(3); for (j = 0; j < 16; j++) printf "x%d,", j; print "y";
         print line sprintf("%.7g", sin(s)) } }' >"$OUT/d.csv"
 DATA="$OUT/d.csv"
 sps() { sed -n 's/.*"samples_per_second":[[:space:]]*\([0-9.eE+]*\).*/\1/p' "$1"; }
-fit() { # fit THREADS JSON
+fit() { # fit THREADS JSON (the model goes beside the JSON: the two copies at once write apart)
     "$UA" fit --family mlp --data "$DATA" --hidden 256x256 --batch 256 --epochs 6 --val-frac 0 \
-        --schedule constant --lr 1e-3 --threads "$1" --json -o "$OUT/m$$.safetensors" >"$2"
+        --schedule constant --lr 1e-3 --threads "$1" --json -o "${2%.json}.safetensors" >"$2"
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo "cores: $(nproc --all); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
