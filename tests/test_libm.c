@@ -323,12 +323,37 @@ static void test_exp10_fast_path_matches_mpfr(void **state)
 
 /* ---- the vector variant returns the scalar function's bits -------------------------------- */
 
+/* Bitwise equal, NaNs included (the vector kernels perform the scalar operations, so even the
+ * NaN payloads and signs agree). */
+static int identical(float a, float b) { return memcmp(&a, &b, 4) == 0; }
+
+static void check_vector(const char *name, vec_fn v, ua_f32_fn f, const float *x, float *y,
+                         size_t n)
+{
+    v(x, y, n);
+    for (size_t i = 0; i < n; i++)
+        if (!identical(y[i], f(x[i])))
+            fail_msg("%s_v(%a) = %a, scalar %a (n = %zu, i = %zu)", name, (double)x[i],
+                     (double)y[i], (double)f(x[i]), n, i);
+}
+
 static void test_vector_same_bits(void **state)
 {
     (void)state;
     const char *names[] = {"exp2f", "expf", "exp10f", "expm1f", "log2f", "logf", "log10f",
                            "log1pf"};
-    enum { N = 1 << 16 };
+    /* the special values and the borders of every branch and select of the lane functions */
+    static const uint32_t edges[] = {
+        0x00000000u, 0x80000000u, 0x7f800000u, 0xff800000u, 0x7fc00000u, 0xffc00000u,
+        0x7f800001u, 0xff800001u, 0x7fa00000u, 0x7fffffffu, 0xffffffffu, 0x7f7fffffu,
+        0xff7fffffu, 0x00800000u, 0x80800000u, 0x007fffffu, 0x807fffffu, 0x00000001u,
+        0x80000001u, 0x3f800000u, 0xbf800000u, 0xbf7fffffu, 0xbf800001u, 0x3f7fffffu,
+        0x3f800001u, 0x3e000000u, 0xbe000000u, 0x3dffffffu, 0xbdffffffu, 0x3c000000u,
+        0xbc000000u, 0x3bffffffu, 0xbbffffffu, 0x43000000u, 0xc3180000u, 0xc3190000u,
+        0x42b20000u, 0x42b17218u, 0x42b17217u, 0xc2d20000u, 0xc2cff1b5u, 0xc2200000u,
+        0x421c0000u, 0xc2380000u, 0x421a209bu, 0xc2340000u, 0x3f330000u, 0x3f32ffffu,
+        0x4b800000u, 0xcb800000u, 0x33800000u, 0xb3800000u};
+    enum { N = 1 << 16, NS = sizeof edges / sizeof edges[0] };
     float *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
     assert_non_null(x);
     assert_non_null(y);
@@ -344,11 +369,22 @@ static void test_vector_same_bits(void **state)
             x[i] = bits((uint32_t)(s >> 16));
         }
         x[0] = 0.0f, x[1] = -0.0f, x[2] = INFINITY, x[3] = -INFINITY, x[4] = NAN;
-        v(x, y, N - 3); /* an odd length: the loops' tails too */
-        for (size_t i = 0; i < N - 3; i++)
-            if (!same_bits(y[i], f(x[i])))
-                fail_msg("%s_v(%a) = %a, scalar %a", names[k], (double)x[i], (double)y[i],
-                         (double)f(x[i]));
+        check_vector(names[k], v, f, x, y, N - 3); /* an odd length: the loops' tails too */
+        /* every special value at every position of a block, and every tail length 0..17 */
+        for (size_t i = 0; i < 17 * NS; i++) x[i] = bits(edges[i % NS]);
+        for (size_t off = 0; off < 17; off++) check_vector(names[k], v, f, x + off, y, NS);
+        for (size_t n = 0; n <= 17; n++) {
+            y[n] = 12345.0f;
+            check_vector(names[k], v, f, x + 3, y, n);
+            assert_true(y[n] == 12345.0f); /* nothing written past y[n - 1] */
+        }
+        /* every 4099th bit pattern of all 2^32 (1 047 807 inputs, a stride prime to the
+         * blocks), in blocks of N */
+        for (uint64_t b0 = 0; b0 < (1ull << 32); b0 += (uint64_t)N * 4099) {
+            size_t n = 0;
+            for (uint64_t u = b0; u < (1ull << 32) && n < N; u += 4099) x[n++] = bits((uint32_t)u);
+            check_vector(names[k], v, f, x, y, n);
+        }
         ua_compiled_free(so);
     }
     free(x);

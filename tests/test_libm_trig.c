@@ -320,6 +320,93 @@ static void test_registry_and_options(void **state)
     ua_compiled_free(cc);
 }
 
+/* ---- the vector variants return the scalar functions' bits (NaNs included) --------------- */
+
+typedef void (*vec_fn)(const float *, float *, size_t);
+
+static void check_vector(const char *name, vec_fn v, float (*f)(float), const float *x,
+                         float *y, size_t n)
+{
+    v(x, y, n);
+    for (size_t i = 0; i < n; i++) {
+        float w = f(x[i]);
+        if (memcmp(&w, &y[i], 4) != 0)
+            fail_msg("%s_v(%a) = %a, scalar %a (n = %zu, i = %zu)", name, (double)x[i],
+                     (double)y[i], (double)w, n, i);
+    }
+}
+
+static void test_vector_same_bits(void **state)
+{
+    (void)state;
+    /* the special values and the borders of the branches and selects: +-0, subnormals, NaNs,
+     * +-Inf, FLT_MAX, the small-argument limits 1/16 and 1/2 and their neighbours, the
+     * saturation region, 2^28 (Payne-Hanek from there) and its neighbours, multiples of pi/4 */
+    static const uint32_t edges[] = {
+        0x00000000u, 0x80000000u, 0x00000001u, 0x807fffffu, 0x00800000u, 0x7f800000u,
+        0xff800000u, 0x7fc00000u, 0xffc00000u, 0x7f800001u, 0xffa00001u, 0x7f7fffffu,
+        0xff7fffffu, 0x3d800000u, 0xbd800000u, 0x3d7fffffu, 0x3d800001u, 0x3f000000u,
+        0xbf000000u, 0x3effffffu, 0x3f000001u, 0x40800000u, 0xc07fffffu, 0x41100000u,
+        0x4110a000u, 0xc1100000u, 0x407ab000u, 0x4d800000u, 0x4d7fffffu, 0xcd800000u,
+        0xcd7fffffu, 0x4d800001u, 0x3f490fdbu, 0xbf490fdbu, 0x3fc90fdbu, 0x40490fdbu,
+        0x4096cbe4u, 0x40c90fdbu, 0x5a000000u, 0x7e800000u};
+    enum { N = 1 << 16, NS = sizeof edges / sizeof edges[0] };
+    float *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
+    assert_non_null(x);
+    assert_non_null(y);
+    for (int k = 0; k < NFUNC; k++) {
+        char cname[32];
+        snprintf(cname, sizeof cname, "v_%s", names[k]);
+        char path[64];
+        snprintf(path, sizeof path, "v_%s.c", names[k]);
+        FILE *out = fopen(tu_path(path), "w");
+        assert_non_null(out);
+        ua_libm_options vo = {cname, 1};
+        assert_int_equal(ua_libm_find(names[k])->emit(ua_libm_find(names[k]), out, &vo), UA_OK);
+        assert_int_equal(fclose(out), 0);
+        ua_compiled *cc = NULL;
+        float (*f)(float) = (float (*)(float))tu_compile_symbol(tu_path(path), cname, &cc);
+        char vname[40];
+        snprintf(vname, sizeof vname, "%s_v", cname);
+        vec_fn v = (vec_fn)tu_symbol(cc, vname);
+        assert_non_null(f);
+        assert_non_null(v);
+        uint64_t s = 0x9E3779B97F4A7C15ull + (uint64_t)k;
+        for (size_t i = 0; i < N; i++) { /* random bit patterns: every class of input */
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            uint32_t b = (uint32_t)(s >> 16);
+            memcpy(&x[i], &b, 4);
+        }
+        check_vector(names[k], v, f, x, y, N - 3);
+        for (size_t i = 0; i < N; i++) /* every 2^-12 step of [-8, 8] */
+            x[i] = -8.0f + 0x1p-12f * (float)i;
+        check_vector(names[k], v, f, x, y, N);
+        /* every edge at every position of a block, and every tail length 0..17 */
+        for (size_t i = 0; i < 17 * NS; i++) memcpy(&x[i], &edges[i % NS], 4);
+        for (size_t off = 0; off < 17; off++) check_vector(names[k], v, f, x + off, y, NS);
+        for (size_t n = 0; n <= 17; n++) {
+            y[n] = 12345.0f;
+            check_vector(names[k], v, f, x + 3, y, n);
+            assert_true(y[n] == 12345.0f); /* nothing written past y[n - 1] */
+        }
+        /* every 4099th bit pattern of all 2^32 (1 047 807 inputs), in blocks of N */
+        for (uint64_t b0 = 0; b0 < (1ull << 32); b0 += (uint64_t)N * 4099) {
+            size_t n = 0;
+            for (uint64_t u = b0; u < (1ull << 32) && n < N; u += 4099) {
+                uint32_t b = (uint32_t)u;
+                memcpy(&x[n++], &b, 4);
+            }
+            check_vector(names[k], v, f, x, y, n);
+        }
+        ua_compiled_free(cc);
+        unlink(tu_path(path));
+    }
+    free(x);
+    free(y);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_cosf_ranges),
         cmocka_unit_test(test_tanhf_ranges),
         cmocka_unit_test(test_erff_ranges),
+        cmocka_unit_test(test_vector_same_bits),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, teardown_all);
 }

@@ -59,9 +59,9 @@ ua_status ua_libm_begin(const ua_libm_func *f, FILE *out, const ua_libm_options 
 }
 
 ua_status ua_libm_end(const ua_libm_func *f, FILE *out, const char *cname,
-                      const ua_libm_options *opt)
+                      const ua_libm_options *opt, ua_libm_vbody vbody, const void *ctx)
 {
-    ua_libm_emit_entry_points(out, cname, opt);
+    ua_libm_emit_entry_points(out, cname, opt, vbody, ctx);
     return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", f->libm_name) : UA_OK;
 }
 
@@ -169,28 +169,125 @@ void ua_libm_emit_horner(FILE *out, const char *var, const char *x, const double
     for (int k = n - 1; k >= 0; k--) fprintf(out, "    %s = %s * %s + %a;\n", var, var, x, c[k]);
 }
 
-void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_options *opt)
+void ua_libm_emit_vhorner(FILE *out, const char *var, const char *x, const double *c, int n)
+{
+    fprintf(out, "    VD %s = V_SPLAT(%a);\n", var, c[n]);
+    for (int k = n - 1; k >= 0; k--) fprintf(out, "    %s = %s * %s + %a;\n", var, var, x, c[k]);
+}
+
+/* The vector types and helpers of one width (w doubles per vector: 4 for AVX2, 8 for
+ * AVX-512F), under the generic names the bodies use (VD, VF, VI, VUI, VL, VU, V_SPLAT,
+ * V_GATHER32/64, V_SELD/F/I, V_(name) for a per-width name, UA_VT for the attributes). */
+static void emit_vec_width(FILE *out, int w, const char *target)
+{
+    const char *i256 = w == 4 ? "__m128i" : "__m256i", *i512 = w == 4 ? "__m256i" : "__m512i";
+    fprintf(out,
+            "\n/* ---- %d doubles per vector: target \"%s\" ---- */\n"
+            "typedef double ua_vd%d __attribute__((vector_size(%d)));\n"
+            "typedef long long ua_vl%d __attribute__((vector_size(%d)));\n"
+            "typedef unsigned long long ua_vu%d __attribute__((vector_size(%d)));\n"
+            "typedef float ua_vf%d __attribute__((vector_size(%d)));\n"
+            "typedef int ua_vi%d __attribute__((vector_size(%d)));\n"
+            "typedef unsigned ua_vui%d __attribute__((vector_size(%d)));\n"
+            "#define VD ua_vd%d\n#define VL ua_vl%d\n#define VU ua_vu%d\n"
+            "#define VF ua_vf%d\n#define VI ua_vi%d\n#define VUI ua_vui%d\n"
+            "#define V_W %d\n#define V_(name) name##%d\n"
+            "#define UA_VT __attribute__((target(\"%s\"), always_inline)) static inline\n",
+            w, target, w, 8 * w, w, 8 * w, w, 8 * w, w, 4 * w, w, 4 * w, w, 4 * w, w, w, w, w, w,
+            w, w, w, target);
+    fprintf(out, "#define V_SPLAT(c) ((VD){");
+    for (int i = 0; i < w; i++) fprintf(out, "%s(c)", i ? ", " : "");
+    fprintf(out, "})\n");
+    if (w == 4)
+        fprintf(out,
+                "#define V_GATHER32(t, i) ((VD)_mm256_i32gather_pd((t), (%s)(i), 8))\n"
+                "#define V_GATHER64(t, i) ((VD)_mm256_i64gather_pd((t), (%s)(i), 8))\n",
+                i256, i512);
+    else
+        fprintf(out,
+                "#define V_GATHER32(t, i) ((VD)_mm512_i32gather_pd((%s)(i), (t), 8))\n"
+                "#define V_GATHER64(t, i) ((VD)_mm512_i64gather_pd((%s)(i), (t), 8))\n",
+                i256, i512);
+    fprintf(out,
+            "/* lane selects on a comparison's mask (-1 / 0 per lane): m ? a : b */\n"
+            "#define V_SELD(m, a, b) ((VD)(((VL)(m) & (VL)(a)) | (~(VL)(m) & (VL)(b))))\n"
+            "#define V_SELF(m, a, b) ((VF)(((VI)(m) & (VI)(a)) | (~(VI)(m) & (VI)(b))))\n"
+            "#define V_SELI(m, a, b) ((VUI)(((VI)(m) & (VI)(a)) | (~(VI)(m) & (VI)(b))))\n"
+            "/* ua_two_sum and ua_rnd2 lane by lane: the same operations */\n"
+            "UA_VT VD V_(ua_vtwo_sum)(VD a, VD b, VD *e)\n{\n"
+            "    VD s = a + b, bb = s - a;\n"
+            "    *e = (a - (s - bb)) + (b - bb);\n"
+            "    return s;\n}\n"
+            "UA_VT VF V_(ua_vrnd2)(VD a, VD b)\n{\n"
+            "    VD s = a + b, bb = s - a, e = (a - (s - bb)) + (b - bb);\n"
+            "    VL u = (VL)s;\n"
+            "    VL same = ~((e > 0.0) ^ (s > 0.0)); /* -1 where (e > 0) == (s > 0) */\n"
+            "    VL step = -1 - (same + same);       /* +1 there, else -1 */\n"
+            "    u += (e != 0.0) & ((u & 1) == 0) & step;\n"
+            "    return __builtin_convertvector((VD)u, VF);\n}\n");
+}
+
+static void emit_vec_undef(FILE *out)
+{
+    fprintf(out, "#undef VD\n#undef VL\n#undef VU\n#undef VF\n#undef VI\n#undef VUI\n#undef V_W\n"
+                 "#undef V_\n#undef UA_VT\n#undef V_SPLAT\n#undef V_GATHER32\n#undef V_GATHER64\n"
+                 "#undef V_SELD\n#undef V_SELF\n#undef V_SELI\n");
+}
+
+void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_options *opt,
+                               ua_libm_vbody vbody, const void *ctx)
 {
     fprintf(out, "float %s(float x)\n{\n    return %s_lane(x);\n}\n", cname, cname);
-    if (!opt || !opt->vector) return;
-    /* One loop body, compiled for three targets; the lane function is inlined into each and the
-     * loop vectorized (O3 for these three functions only). */
+    if (opt && opt->vector) ua_libm_emit_vector(out, cname, cname, vbody, ctx);
+}
+
+void ua_libm_emit_vector(FILE *out, const char *cname, const char *scalar, ua_libm_vbody vbody,
+                         const void *ctx)
+{
     fprintf(out,
-            "\n/* The vector variant: y[i] = %s(x[i]), i < n, the same bits as the scalar function.\n"
-            " * The loop is compiled for AVX-512F, AVX2+FMA and the baseline; the first call picks\n"
-            " * the widest the CPU supports (__builtin_cpu_supports). */\n"
+            "\n/* The vector variant: y[i] = %s(x[i]), i < n, the same bits as the scalar function\n"
+            " * (the same operations lane by lane, in GCC vector extensions: selects on comparison\n"
+            " * masks for the branches, gathers for the table loads). Two widths: 4 doubles per\n"
+            " * vector (AVX2+FMA) and 8 (AVX-512F), 2 vectors per step, a padded block for the\n"
+            " * last n mod 8 elements; the first call picks the widest the CPU supports\n"
+            " * (__builtin_cpu_supports), else the scalar loop. */\n"
             "#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))\n"
-            "#define UA_V_LOOP for (size_t i = 0; i < n; i++) y[i] = %s_lane(x[i]);\n"
-            "__attribute__((target(\"avx512f\"), optimize(\"O3\")))\n"
-            "static void %s_v_avx512(const float *restrict x, float *restrict y, size_t n) { UA_V_LOOP }\n"
-            "__attribute__((target(\"avx2,fma\"), optimize(\"O3\")))\n"
-            "static void %s_v_avx2(const float *restrict x, float *restrict y, size_t n) { UA_V_LOOP }\n"
-            "__attribute__((optimize(\"O3\")))\n"
-            "static void %s_v_base(const float *restrict x, float *restrict y, size_t n) { UA_V_LOOP }\n"
-            "#undef UA_V_LOOP\n"
+            "#include <immintrin.h>\n",
+            cname);
+    static const struct { int w; const char *target, *suffix; } widths[] = {
+        {4, "avx2,fma", "avx2"}, {8, "avx512f", "avx512"}};
+    for (int k = 0; k < 2; k++) {
+        int w = widths[k].w;
+        emit_vec_width(out, w, widths[k].target);
+        fprintf(out, "UA_VT void V_(%s_k)(const float *xp, float *yp)\n{\n"
+                     "    VF x;\n    memcpy(&x, xp, sizeof x);\n", cname);
+        vbody(out, ctx); /* defines VF res */
+        fprintf(out, "    memcpy(yp, &res, sizeof res);\n}\n");
+        fprintf(out,
+                "__attribute__((target(\"%s\")))\n"
+                "static void %s_v_%s(const float *x, float *y, size_t n)\n{\n"
+                "    size_t i = 0;\n"
+                "    for (; i + 2 * V_W <= n; i += 2 * V_W) {\n"
+                "        V_(%s_k)(x + i, y + i);\n"
+                "        V_(%s_k)(x + i + V_W, y + i + V_W);\n"
+                "    }\n"
+                "    while (i < n) { /* the tail, through a zero-padded block */\n"
+                "        float bx[V_W] = {0}, by[V_W];\n"
+                "        size_t m = n - i < V_W ? n - i : V_W;\n"
+                "        memcpy(bx, x + i, m * sizeof *x);\n"
+                "        V_(%s_k)(bx, by);\n"
+                "        memcpy(y + i, by, m * sizeof *y);\n"
+                "        i += m;\n"
+                "    }\n}\n",
+                widths[k].target, cname, widths[k].suffix, cname, cname, cname);
+        emit_vec_undef(out);
+    }
+    fprintf(out,
+            "static void %s_v_base(const float *x, float *y, size_t n)\n{\n"
+            "    for (size_t i = 0; i < n; i++) y[i] = %s(x[i]);\n}\n"
             "void %s_v(const float *x, float *y, size_t n)\n{\n"
-            "    static void (*fn)(const float *restrict, float *restrict, size_t);\n"
-            "    void (*f)(const float *restrict, float *restrict, size_t) = __atomic_load_n(&fn, __ATOMIC_RELAXED);\n"
+            "    static void (*fn)(const float *, float *, size_t);\n"
+            "    void (*f)(const float *, float *, size_t) = __atomic_load_n(&fn, __ATOMIC_RELAXED);\n"
             "    if (!f) {\n"
             "        __builtin_cpu_init();\n"
             "        f = __builtin_cpu_supports(\"avx512f\") ? %s_v_avx512\n"
@@ -201,11 +298,10 @@ void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_optio
             "    f(x, y, n);\n}\n"
             "#else\n"
             "void %s_v(const float *x, float *y, size_t n)\n{\n"
-            "    for (size_t i = 0; i < n; i++) y[i] = %s_lane(x[i]);\n}\n"
+            "    for (size_t i = 0; i < n; i++) y[i] = %s(x[i]);\n}\n"
             "#endif\n",
-            cname, cname, cname, cname, cname, cname, cname, cname, cname, cname, cname);
+            cname, scalar, cname, cname, cname, cname, cname, scalar);
 }
-
 
 void ua_libm_log_split(double v, double base, int hi_bits, double *hi, double *lo)
 {

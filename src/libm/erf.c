@@ -25,6 +25,40 @@
 #define PIECES 14        /* [1/2, 4) in steps of 1/4 */
 #define PIECE_TOL 0x1p-36 /* absolute */
 
+/* What the vector body of erff needs. */
+typedef struct {
+    const char *name;
+    const ua_libm_trig_poly *p0;
+    int deg;
+    double scale;
+    uint32_t satb;
+} erf_vctx;
+
+/* The vector kernel body: both ranges computed in every lane, then selected; the piece's
+ * centre and coefficients gathered (the piece index clamped to the table for the lanes that
+ * do not use it). */
+static void emit_erf_vbody(FILE *out, const void *ctx)
+{
+    const erf_vctx *v = ctx;
+    ua_libm_emit_odd_vhead(out);
+    fprintf(out, "    VD lo = ax * ");
+    ua_libm_trig_horner(out, "z", v->p0->c, v->p0->n);
+    fprintf(out,
+            ";\n"
+            "    VD fi = (ax - %a) * 4;\n"
+            "    fi = V_SELD(fi < %d.0, fi, V_SPLAT(%d.0));\n"
+            "    fi = V_SELD(fi > 0.0, fi, V_SPLAT(0.0)); /* NaN too */\n"
+            "    VI i = __builtin_convertvector(fi, VI);\n"
+            "    VD t = (ax - V_GATHER32(%s_mid, i)) * %a;\n"
+            "    VI ic = i * %d;\n"
+            "    const double *c = &%s_c[0][0];\n"
+            "    VD hi = V_GATHER32(c, ic + %d);\n",
+            SMALL, PIECES - 1, PIECES - 1, v->name, v->scale, v->deg + 1, v->name, v->deg);
+    for (int k = v->deg - 1; k >= 0; k--)
+        fprintf(out, "    hi = hi * t + V_GATHER32(c, ic + %d);\n", k);
+    ua_libm_emit_odd_vtail(out, "lo", "hi", SMALL, v->satb);
+}
+
 static ua_status emit_erff(const ua_libm_func *self, FILE *out,
                            const ua_libm_options *opt)
 {
@@ -88,8 +122,9 @@ static ua_status emit_erff(const ua_libm_func *self, FILE *out,
             SMALL, name, name, pp[0].scale, (int)deg);
     fprintf(out, "    for (int k = %d; k >= 0; k--) p = p * t + c[k];\n", (int)deg - 1);
     fprintf(out, "    return (float)(s * p);\n}\n");
+    erf_vctx v = {name, &p0, (int)deg, pp[0].scale, satb};
+    ua_libm_trig_vector(out, name, opt, emit_erf_vbody, &v);
     free(pp);
-    ua_libm_trig_vector(out, name, opt);
     return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
 }
 

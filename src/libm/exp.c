@@ -58,6 +58,53 @@ static void cody_waite(exp_base base, double *c1, double *c2, double *inv)
     mpfr_clears(v, t, (mpfr_ptr)0);
 }
 
+/* What the vector body of an exponential needs (the constants the scalar lane function uses). */
+typedef struct {
+    const exp_spec *sp;
+    double c1, c2, inv;
+    const double *q, *q1;
+    int m1_degree;
+} exp_vctx;
+
+/* The vector kernel body: the lane function's operations, lane by lane (the clamps as selects,
+ * the table loads as gathers, expm1's two branches as one select of the rounding's inputs). */
+static void emit_exp_vbody(FILE *out, const void *ctx)
+{
+    const exp_vctx *v = ctx;
+    const exp_spec *sp = v->sp;
+    fprintf(out,
+            "    VD c = __builtin_convertvector(x, VD);\n"
+            "    c = V_SELD(c < %a, V_SPLAT(%a), c);\n"
+            "    c = V_SELD(c > %a, V_SPLAT(%a), c);\n"
+            "    VD z = c * %a + 0x1.8p52;\n"
+            "    VU ki = (VU)z;\n"
+            "    VD kd = z - 0x1.8p52;\n",
+            sp->lo, sp->lo, sp->hi, sp->hi, v->inv);
+    if (sp->base == EXP_BASE2)
+        fprintf(out, "    VD r = c - kd * %a;\n", v->c1);
+    else
+        fprintf(out, "    VD r = (c - kd * %a) - kd * %a;\n", v->c1, v->c2);
+    ua_libm_emit_vhorner(out, "q", "r", v->q, sp->degree);
+    fprintf(out,
+            "    VD sc = (VD)(((ki >> 5) + 1023) << 52);\n"
+            "    VU j = ki %% %d;\n"
+            "    VD s = V_GATHER64(ua_T, j) * sc, sl = V_GATHER64(ua_TL, j) * sc;\n",
+            EXP_N);
+    if (!sp->m1) {
+        fprintf(out, "    VF res = V_(ua_vrnd2)(s, sl + s * (r * q));\n");
+        return;
+    }
+    fprintf(out, "    VD sm1 = s - 1.0, big = sl + s * (r * q);\n"
+                 "    VD xd = __builtin_convertvector(x, VD);\n");
+    int lead = v->q1[0] == 1.0;
+    ua_libm_emit_vhorner(out, "p", "xd", v->q1 + lead, v->m1_degree - lead);
+    fprintf(out,
+            "    VL tiny = (xd < 0.125) & (xd > -0.125);\n"
+            "    VF res = V_(ua_vrnd2)(V_SELD(tiny, %s, sm1), V_SELD(tiny, %s, big));\n"
+            "    res = V_SELF(x == 0.0f, x, res);\n",
+            lead ? "xd" : "V_SPLAT(0.0)", lead ? "xd * (xd * p)" : "xd * p");
+}
+
 static ua_status emit_exp(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
 {
     const exp_spec *sp = f->spec;
@@ -119,7 +166,8 @@ static ua_status emit_exp(const ua_libm_func *f, FILE *out, const ua_libm_option
                 "    return xd == 0 ? x : res; /* -0 stays -0 */\n}\n\n",
                 lead ? "ua_rnd2(xd, xd * (xd * p))" : "ua_rnd2(0.0, xd * p)");
     }
-    return ua_libm_end(f, out, cname, opt);
+    exp_vctx v = {sp, c1, c2, inv, q, q1, m1_degree};
+    return ua_libm_end(f, out, cname, opt, emit_exp_vbody, &v);
 }
 
 static const exp_spec spec_exp2f = {EXP_BASE2, "(2^x-1)/x", -152.0, 129.0, 5, 0};

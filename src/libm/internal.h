@@ -35,10 +35,18 @@ ua_status ua_libm_fit_core(const char *expr, double a, double b, int degree, dou
 ua_status ua_libm_begin(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
                         const char **cname);
 
-/* The end of the exp/log generators (whose lane functions are branch-free): the entry points (ua_libm_emit_entry_points), then
- * UA_EIO when out has had a write error, else UA_OK. */
+/* Writes the body of a vector kernel (src/libm/common.c, ua_libm_emit_entry_points): statements
+ * that read `VF x` (V_W floats) and define `VF res`, the scalar lane function's operations lane
+ * by lane in the generic vector names (VD, VF, VI, VUI, VL, VU: V_W doubles, floats, int32,
+ * uint32, int64, uint64; V_SPLAT, V_GATHER32 / V_GATHER64 (table, index vector), V_SELD / V_SELF
+ * / V_SELI (mask, a, b), V_(ua_vrnd2)(hi, lo), V_(ua_vtwo_sum)(a, b, &e)); ctx is the
+ * generator's own. Called once per width. */
+typedef void (*ua_libm_vbody)(FILE *out, const void *ctx);
+
+/* The end of the exp/log generators: the entry points (ua_libm_emit_entry_points, with the
+ * vector body vbody and its ctx), then UA_EIO when out has had a write error, else UA_OK. */
 ua_status ua_libm_end(const ua_libm_func *f, FILE *out, const char *cname,
-                      const ua_libm_options *opt);
+                      const ua_libm_options *opt, ua_libm_vbody vbody, const void *ctx);
 
 /* Writes the comment above a core: "q(r) ~ expr on [a, b], degree n, double coefficients,
  * relative error err measured by the minimax fit (sampled)". */
@@ -68,17 +76,27 @@ void ua_libm_emit_table(FILE *out, const char *name, const double *v, size_t n);
  * statement per line, each indented by four spaces, constants in hexadecimal. */
 void ua_libm_emit_horner(FILE *out, const char *var, const char *x, const double *c, int n);
 
+/* As ua_libm_emit_horner, in vectors: `VD VAR = V_SPLAT(c_n); VAR = VAR * X + c_{n-1}; ...`. */
+void ua_libm_emit_vhorner(FILE *out, const char *var, const char *x, const double *c, int n);
+
 /*
- * Writes the scalar function `float CNAME(float x) { return CNAME_lane(x); }` and, with
- * opt->vector, `void CNAME_v(const float *x, float *y, size_t n)`: the loop of the lane
- * function compiled three times (GCC/Clang target attributes: AVX-512F, AVX2+FMA, and the
- * baseline) and the variant chosen once at run time by __builtin_cpu_supports. The lane
- * function `static inline float CNAME_lane(float x)` must already be written and branch-free
- * (selects, table loads), so that the loops vectorize. With -ffp-contract=off (as
- * ua_compile_c compiles) every variant computes the same operations and returns the same bits
- * as the scalar function; on other compilers than GCC/Clang the vector function is the plain loop.
+ * Writes the scalar function `float CNAME(float x) { return CNAME_lane(x); }` (the lane
+ * function `static inline float CNAME_lane(float x)` must already be written) and, with
+ * opt->vector, `void CNAME_v(const float *x, float *y, size_t n)`: explicit GCC vector code,
+ * the kernel body written by vbody(out, ctx) for 4 doubles per vector (target AVX2+FMA) and 8
+ * (AVX-512F), two vectors per loop step, the tail through a zero-padded block; the scalar loop
+ * as the baseline; the variant chosen once at run time by __builtin_cpu_supports. With
+ * -ffp-contract=off (as ua_compile_c compiles) the kernels perform the scalar function's
+ * operations and return its bits. On other compilers than GCC/Clang on x86 the vector
+ * function is the plain loop.
  */
-void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_options *opt);
+void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_options *opt,
+                               ua_libm_vbody vbody, const void *ctx);
+/* The vector part of ua_libm_emit_entry_points alone: CNAME_v, its kernels (vbody per width), the
+ * run-time choice, and the loop of the scalar function named `scalar` (already written) as the
+ * baseline and on other compilers. */
+void ua_libm_emit_vector(FILE *out, const char *cname, const char *scalar, ua_libm_vbody vbody,
+                         const void *ctx);
 
 /* log_b(v) (base 0: natural) = *hi + *lo: *hi rounded to hi_bits (<= 53) bits, *lo the rest
  * rounded to double (MPFR, 200 bits). */
@@ -121,8 +139,18 @@ ua_status ua_libm_trig_fit_least(const char *expr, double a, double b, int start
  * that the caller completes with its odd polynomial in z = ax^2. fname names f in a comment. */
 void ua_libm_emit_odd_head(FILE *out, const char *name, const char *fname, uint32_t satb,
                            float sat, double small);
-/* With opt->vector, writes NAME_v(const float *x, float *y, size_t n), the scalar per element. */
-void ua_libm_trig_vector(FILE *out, const char *name, const ua_libm_options *opt);
+/* With opt->vector, writes NAME_v(const float *x, float *y, size_t n): ua_libm_emit_vector with
+ * the kernel body vbody(out, ctx) and the scalar function NAME as the baseline. */
+void ua_libm_trig_vector(FILE *out, const char *name, const ua_libm_options *opt,
+                         ua_libm_vbody vbody, const void *ctx);
+/* The vector form of ua_libm_emit_odd_head, for a kernel body: from `VF x`, defines VUI ub (|x|'s
+ * bits), VD s (+-1, x's sign), VD ax (|x|), VD z = ax^2. */
+void ua_libm_emit_odd_vhead(FILE *out);
+/* The end of an odd function's kernel body: VF res = (float)(s * (ax < small ? lo : hi)) (lo,
+ * hi: the VD expressions of the two ranges), then +-1 where |x| >= sat (bits satb) and x + x
+ * for NaN, as the scalar function. */
+void ua_libm_emit_odd_vtail(FILE *out, const char *lo, const char *hi, double small,
+                            uint32_t satb);
 /* The least float x in [lo, hi] with RN(f(x)) >= 1 (f increasing, RN(f(hi)) >= 1), f an MPFR
  * function (mpfr_tanh, mpfr_erf) rounded correctly to 24 bits: where tanhf / erff saturate. */
 #include <mpfr.h>

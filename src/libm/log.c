@@ -64,6 +64,84 @@ static void log_tables(double base, double *invc, double *logc, double *logc_lo,
     }
 }
 
+/* What the vector body of a logarithm needs (the constants the scalar lane function uses). */
+typedef struct {
+    const log_spec *sp;
+    const double *q, *q1;
+    int lead, p1_degree;
+    double p1_t, lb2, lb2_lo;
+} log_vctx;
+
+/* The vector kernel body: the lane function's operations, lane by lane (the bit splits on
+ * integer vectors, the table loads as gathers, the special inputs and log1p's two branches as
+ * selects). */
+static void emit_log_vbody(FILE *out, const void *ctx)
+{
+    const log_vctx *v = ctx;
+    const log_spec *sp = v->sp;
+    if (!sp->p1) {
+        fprintf(out,
+                "    VUI ix = (VUI)x;\n"
+                "    VUI is = (VUI)(x * 0x1p23f) - (23u << 23);\n"
+                "    VUI iu = V_SELI(ix < 0x00800000u, is, ix);\n"
+                "    VUI tmp = iu - 0x%xu;\n"
+                "    VUI i = (tmp >> %d) %% %d;\n"
+                "    VI k = (VI)(tmp & 0xff800000u) >> 23; /* arithmetic: the exact quotient */\n"
+                "    VD z = __builtin_convertvector((VF)(iu - (tmp & 0xff800000u)), VD);\n"
+                "    VD kd = __builtin_convertvector(k, VD);\n"
+                "    VD r = z * V_GATHER32(ua_INVC, i) - 1.0;\n",
+                LOG_OFF, 23 - LOG_BITS, LOG_N);
+    } else {
+        fprintf(out,
+                "    VUI ix = (VUI)x;\n"
+                "    VD u = 1.0 + __builtin_convertvector(x, VD);\n"
+                "    VU iu = (VU)u;\n"
+                "    VU tmp = iu - 0x3fe6600000000000ull;\n"
+                "    VU i = (tmp >> %d) %% %d;\n"
+                "    /* k = the top 12 bits of tmp, signed; (double)k by the 2^52 + 2^51 shift */\n"
+                "    VU kb = tmp >> 52;\n"
+                "    VU ks = kb - ((kb & 0x800u) << 1);\n"
+                "    VD kd = (VD)(ks + 0x4338000000000000ull) - 0x1.8p52;\n"
+                "    VD z = (VD)(iu - (tmp & 0xfff0000000000000ull));\n"
+                "    VD r = z * V_GATHER64(ua_INVC, i) - 1.0;\n",
+                52 - LOG_BITS, LOG_N);
+    }
+    if (v->lead) {
+        ua_libm_emit_vhorner(out, "q", "r", v->q, sp->degree - 1);
+        fprintf(out, "    VD th = r, tl = r * (r * q);\n");
+    } else {
+        ua_libm_emit_vhorner(out, "q", "r", v->q, sp->degree);
+        fprintf(out, "    VD th = r * q, tl = V_SPLAT(0.0);\n");
+    }
+    fprintf(out,
+            "    VD e1, e2;\n"
+            "    VD s1 = V_(ua_vtwo_sum)(kd * %a, V_GATHER%d(ua_LOGC, i), &e1);\n"
+            "    VD s2 = V_(ua_vtwo_sum)(s1, th, &e2);\n"
+            "    VD yh = s2, yl = ((e1 + e2) + (V_GATHER%d(ua_LOGCL, i) + kd * %a)) + tl;\n",
+            v->lb2, sp->p1 ? 64 : 32, sp->p1 ? 64 : 32, v->lb2_lo);
+    fprintf(out, "    VF nan = (x - x) / (x - x);\n"
+                 "    VF ninf = (VF)((VUI){0} + 0xff800000u);\n");
+    if (!sp->p1) {
+        fprintf(out,
+                "    VF res = V_(ua_vrnd2)(yh, yl);\n"
+                "    res = V_SELF(ix >= 0x7f800000u, V_SELF(ix == 0x7f800000u, x, nan), res);\n"
+                "    res = V_SELF((ix & 0x7fffffffu) == 0, ninf, res);\n");
+        return;
+    }
+    fprintf(out, "    VD xd = __builtin_convertvector(x, VD);\n");
+    ua_libm_emit_vhorner(out, "p", "xd", v->q1, v->p1_degree);
+    fprintf(out,
+            "    VD x2 = xd * xd, a = -0.5 * x2;\n"
+            "    VD hi = xd + a, lo = (xd - hi) + a;\n"
+            "    VL tiny = (xd < %a) & (xd > %a);\n"
+            "    VF res = V_(ua_vrnd2)(V_SELD(tiny, hi, yh), V_SELD(tiny, lo + x2 * xd * p, yl));\n"
+            "    res = V_SELF(x == 0.0f, x, res);\n"
+            "    res = V_SELF(ix == 0x7f800000u, x, res);\n"
+            "    res = V_SELF(ix == 0xbf800000u, ninf, res);\n"
+            "    res = V_SELF((ix > 0xbf800000u) | (x != x), nan, res);\n",
+            v->p1_t, -v->p1_t);
+}
+
 static ua_status emit_log(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
 {
     const log_spec *sp = f->spec;
@@ -170,7 +248,8 @@ static ua_status emit_log(const ua_libm_func *f, FILE *out, const ua_libm_option
                 "    return res;\n}\n\n",
                 p1_t, -p1_t);
     }
-    return ua_libm_end(f, out, cname, opt);
+    log_vctx v = {sp, q, q1, lead, p1_degree, p1_t, lb2, lb2_lo};
+    return ua_libm_end(f, out, cname, opt, emit_log_vbody, &v);
 }
 
 static const log_spec spec_log2f = {2.0, "log1p(x)/(x*log(2))", 5, 0};

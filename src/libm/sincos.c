@@ -58,6 +58,54 @@ static void constants(uint32_t words[8], double p[4])
     mpfr_clears(v, t, (mpfr_ptr)0);
 }
 
+/* What the vector body of sinf / cosf needs. */
+typedef struct {
+    const char *name;
+    int is_cos;
+    const ua_libm_trig_poly *ps, *pc;
+    const double *p;
+} sincos_vctx;
+
+/* The vector kernel body: Cody-Waite and both cores in every lane, the quadrant's choice and
+ * sign by selects; NaN and +-Inf by a select; the lanes with |x| >= 2^28 (Payne-Hanek) are
+ * recomputed by the scalar function, one by one, in the rare blocks that have one. */
+static void emit_sincos_vbody(FILE *out, const void *ctx)
+{
+    const sincos_vctx *v = ctx;
+    fprintf(out,
+            "    VUI u = (VUI)x;\n"
+            "    VUI ua = u & 0x7fffffffu;\n"
+            "    VD xd = __builtin_convertvector((VF)ua, VD);\n"
+            "    VD t = xd * %a + 0x1.8p52;\n"
+            "    VD k = t - 0x1.8p52;\n"
+            "    VU q = (VU)t & 3;\n"
+            "    VD r = ((xd - k * %a) - k * %a) - k * %a;\n"
+            "    VD z = r * r;\n"
+            "    VD sn = r * ",
+            v->p[3], v->p[0], v->p[1], v->p[2]);
+    ua_libm_trig_horner(out, "z", v->ps->c, v->ps->n);
+    fprintf(out, ";\n    VD cs = ");
+    ua_libm_trig_horner(out, "z", v->pc->c, v->pc->n);
+    fprintf(out, ";\n");
+    if (v->is_cos)
+        fprintf(out, "    VD y = V_SELD((q & 1) != 0, sn, cs);\n"
+                     "    y = V_SELD(((q + 1) & 2) != 0, -y, y);\n");
+    else
+        fprintf(out, "    VU sign = __builtin_convertvector(u >> 31, VU);\n"
+                     "    VD y = V_SELD((q & 1) != 0, cs, sn);\n"
+                     "    y = V_SELD((((q >> 1) ^ sign) & 1) != 0, -y, y);\n");
+    fprintf(out,
+            "    VF res = __builtin_convertvector(y, VF);\n"
+            "    res = V_SELF(ua >= 0x7f800000u, x - x, res); /* NaN, +-Inf -> NaN */\n"
+            "    VI big = (ua >= 0x4d800000u) & (ua < 0x7f800000u); /* Payne-Hanek */\n"
+            "    int any = 0;\n"
+            "    for (int l = 0; l < V_W; l++) any |= big[l];\n"
+            "    if (any)\n"
+            "        for (int l = 0; l < V_W; l++)\n"
+            "            if (big[l]) res[l] = %s(x[l]);\n",
+            v->name);
+}
+
 /* Both functions' source: the reduction, the two cores, then the quadrant selection. */
 static ua_status emit_sincos(const ua_libm_func *self, FILE *out,
                              const ua_libm_options *opt)
@@ -151,7 +199,8 @@ static ua_status emit_sincos(const ua_libm_func *self, FILE *out,
                 "    double y = (q & 1) ? %s_cos(r) : %s_sin(r);\n"
                 "    return (float)(((q & 2) != 0) != (sign != 0) ? -y : y);\n}\n",
                 name, name);
-    ua_libm_trig_vector(out, name, opt);
+    sincos_vctx v = {name, is_cos, &ps, &pc, p};
+    ua_libm_trig_vector(out, name, opt, emit_sincos_vbody, &v);
     return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
 }
 

@@ -50,6 +50,37 @@ static void constants(double tab[32], double l[3])
     mpfr_clears(v, t, (mpfr_ptr)0);
 }
 
+/* What the vector body of tanhf needs. */
+typedef struct {
+    const char *name;
+    const ua_libm_trig_poly *pt, *pe;
+    const double *l;
+    uint32_t satb;
+} tanh_vctx;
+
+/* The vector kernel body: both ranges computed in every lane, then selected (the scalar
+ * function's operations lane by lane; the table load as a gather). */
+static void emit_tanh_vbody(FILE *out, const void *ctx)
+{
+    const tanh_vctx *v = ctx;
+    ua_libm_emit_odd_vhead(out);
+    fprintf(out, "    VD lo = ax * ");
+    ua_libm_trig_horner(out, "z", v->pt->c, v->pt->n);
+    fprintf(out,
+            ";\n"
+            "    VD y = 2 * ax;\n"
+            "    VD t = y * %a + 0x1.8p52;\n"
+            "    VD k = t - 0x1.8p52;\n"
+            "    VU ki = (VU)t & 0xfffffu;\n"
+            "    VD r = (y - k * %a) - k * %a;\n"
+            "    VD sc = (VD)(((ki >> 5) + 1023) << 52);\n"
+            "    VD e = sc * (V_GATHER64(%s_exp2tab, ki & 31) * ",
+            v->l[2], v->l[0], v->l[1], v->name);
+    ua_libm_trig_horner(out, "r", v->pe->c, v->pe->n);
+    fprintf(out, ");\n    VD hi = 1.0 - 2.0 / (e + 1.0);\n");
+    ua_libm_emit_odd_vtail(out, "lo", "hi", SMALL, v->satb);
+}
+
 static ua_status emit_tanhf(const ua_libm_func *self, FILE *out,
                             const ua_libm_options *opt)
 {
@@ -101,7 +132,8 @@ static ua_status emit_tanhf(const ua_libm_func *self, FILE *out,
     ua_libm_trig_horner(out, "r", pe.c, pe.n);
     fprintf(out, ");\n"
                  "    return (float)(s * (1.0 - 2.0 / (e + 1.0)));\n}\n");
-    ua_libm_trig_vector(out, name, opt);
+    tanh_vctx v = {name, &pt, &pe, l, satb};
+    ua_libm_trig_vector(out, name, opt, emit_tanh_vbody, &v);
     return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
 }
 

@@ -73,16 +73,31 @@ void ua_libm_trig_horner(FILE *out, const char *var, const double *c, size_t n)
         fputc(')', out);
 }
 
-void ua_libm_trig_vector(FILE *out, const char *name, const ua_libm_options *opt)
+void ua_libm_trig_vector(FILE *out, const char *name, const ua_libm_options *opt,
+                         ua_libm_vbody vbody, const void *ctx)
 {
-    if (!opt || !opt->vector) return;
-    /* not SIMD yet: the scalar function per element (the compiler may unroll it) */
+    if (opt && opt->vector) ua_libm_emit_vector(out, name, name, vbody, ctx);
+}
+
+void ua_libm_emit_odd_vhead(FILE *out)
+{
     fprintf(out,
-            "\n/* %s_v: y[i] = %s(x[i]), i < n. The scalar function per element (no SIMD lanes "
-            "yet). */\n"
-            "void %s_v(const float *x, float *y, size_t n)\n{\n"
-            "    for (size_t i = 0; i < n; i++) y[i] = %s(x[i]);\n}\n",
-            name, name, name, name);
+            "    VUI u = (VUI)x;\n"
+            "    VUI ub = u & 0x7fffffffu;\n"
+            "    VL neg = __builtin_convertvector((VI)u < 0, VL);\n"
+            "    VD s = V_SELD(neg, V_SPLAT(-1.0), V_SPLAT(1.0));\n"
+            "    VD ax = __builtin_convertvector((VF)ub, VD);\n"
+            "    VD z = ax * ax;\n");
+}
+
+void ua_libm_emit_odd_vtail(FILE *out, const char *lo, const char *hi, double small,
+                            uint32_t satb)
+{
+    fprintf(out,
+            "    VF res = __builtin_convertvector(s * V_SELD(ax < %a, %s, %s), VF);\n"
+            "    res = V_SELF(ub >= 0x%08xu, __builtin_convertvector(s, VF), res);\n"
+            "    res = V_SELF(ub > 0x7f800000u, x + x, res);\n",
+            small, lo, hi, (unsigned)satb);
 }
 
 float ua_libm_trig_saturation(int (*f)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t), float lo, float hi)
