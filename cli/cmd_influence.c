@@ -9,7 +9,7 @@
 #include "uniapprox/explain.h"
 
 static const char help[] =
-    "usage: uniapprox influence MODEL --data TRAIN --at X1,X2,... [--top K] [--json]\n"
+    "usage: uniapprox influence MODEL --data TRAIN --at X1,X2,... [--top K] [--method M] [--json]\n"
     "\n"
     "Lists the training rows that move the model's prediction at x the most: for each row i,\n"
     "f(x) - f_{-i}(x), the prediction minus that of the model fitted without row i (its\n"
@@ -18,12 +18,16 @@ static const char help[] =
     "with a header, text or .npy; inputs by the model's column names, else the first d columns,\n"
     "the target the last column). kernel (exact fits) and rf: exact, by the closed-form\n"
     "leave-one-out of ridge regression; mlp: a damped Gauss-Newton influence function\n"
-    "(an approximation of retraining, said in the output; docs/explain.md).\n"
+    "(an approximation of retraining, said in the output; docs/explain.md), with the exact\n"
+    "inverse when min(rows, parameters) <= 5000 and its EK-FAC approximation beyond.\n"
     "\n"
     "options:\n"
     "  --data FILE     the training rows\n"
     "  --at X1,...     the point whose prediction is explained (d numbers)\n"
     "  --top K         rows listed (default 10)\n"
+    "  --method M      auto (default), or the family's own: exact (kernel, rf); gauss-newton,\n"
+    "                  ekfac or diagonal (mlp: the exact damped Gauss-Newton inverse, its\n"
+    "                  eigenvalue-corrected Kronecker-factored approximation, its diagonal)\n"
     "  --x-col C,...   the input columns of FILE (names or 0-based indices)\n"
     "  --y-col C       the target column (default: the last)\n"
     "  --json          print JSON\n";
@@ -37,11 +41,12 @@ static int by_abs_desc(const void *a, const void *b)
 
 int cmd_influence(int argc, char **argv)
 {
-    const char *data = NULL, *at = NULL, *top = NULL, *xcol = NULL, *ycol = NULL;
+    const char *data = NULL, *at = NULL, *top = NULL, *xcol = NULL, *ycol = NULL, *method = NULL;
     int json = 0;
     const ua_opt opts[] = {
         {"data", 0, 1, &data, NULL}, {"at", 0, 1, &at, NULL},     {"top", 0, 1, &top, NULL},
         {"x-col", 0, 1, &xcol, NULL}, {"y-col", 0, 1, &ycol, NULL}, {"json", 0, 0, NULL, &json},
+        {"method", 0, 1, &method, NULL},
     };
     const char *path;
     int rc = ua_cli_parse_model("influence", help, argc, argv, opts, sizeof opts / sizeof opts[0], &path);
@@ -90,15 +95,15 @@ int cmd_influence(int argc, char **argv)
     }
     int exact = 0;
     double fx = NAN;
-    if (!rc && (s = ua_model_influence(m, X, y, n, x, infl, &exact))) rc = ua_cli_fail("influence", s);
+    const char *how = NULL;
+    if (!rc && (s = ua_model_influence_method(m, X, y, n, x, method, infl, &exact, &how)))
+        rc = ua_cli_fail("influence", s);
     if (!rc && (s = ua_model_predict(m, x, 1, &fx))) rc = ua_cli_fail("influence", s);
     if (!rc) {
         for (size_t i = 0; i < n; i++) order[i] = i;
         g_abs_key = infl;
         qsort(order, n, sizeof *order, by_abs_desc);
         if (k > n) k = n;
-        const char *how = exact ? "exact leave-one-out (closed form)"
-                                : "damped Gauss-Newton influence function (an approximation of retraining)";
         if (json) {
             cJSON *root = cJSON_CreateObject();
             cJSON_AddStringToObject(root, "family", ua_model_family(m));

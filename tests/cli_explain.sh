@@ -1,7 +1,8 @@
 #!/bin/sh
 # uniapprox explain and influence: attributions of a linear model equal w_i (x_i - x0_i) (IG,
 # gradient x input, KernelSHAP: exact identities), a 1-D model, global importance as a table and
-# a bar chart (SVG and PNG), influence against an actual refit without the row, usage errors.
+# a bar chart (SVG and PNG), influence against an actual refit without the row, the mlp's
+# influence methods (EK-FAC equal to the exact inverse without hidden layers), usage errors.
 . "$(dirname "$0")/lib_cli.sh"
 LSAN_OPTIONS="suppressions=$TESTS_DIR/plplot.lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
@@ -81,4 +82,27 @@ cut -d, -f1,2 train.csv >inputs.csv
 expect_exit 2 "influence without a target column" -- "$UA" influence k.safetensors --data inputs.csv --at 0.1,0.2
 expect_grep err.txt "no target" "the message says the target is missing"
 expect_exit 2 "influence of a cheb model" -- "$UA" influence exp.safetensors --data train.csv --at 0.5 --x-col a --y-col y
+expect_exit 0 "kernel influence --method exact" -- "$UA" influence k.safetensors --data train.csv --at 0.1,0.2 --method exact
+expect_exit 2 "kernel influence --method ekfac" -- "$UA" influence k.safetensors --data train.csv --at 0.1,0.2 --method ekfac
+expect_grep err.txt "closed form" "the message says the family has one method"
+
+# mlp influence methods: without hidden layers EK-FAC equals the exact Gauss-Newton inverse (the
+# input factor is the Gauss-Newton matrix itself), so both list the same top row and value
+expect_exit 0 "fit a linear mlp" -- "$UA" fit --data train.csv --family mlp --hidden 0 --epochs 30 -o lin_mlp.safetensors
+for meth in gauss-newton ekfac; do
+    expect_exit 0 "mlp influence --method $meth" -- "$UA" influence lin_mlp.safetensors --data train.csv \
+        --at 0.3,-0.5 --top 1 --method $meth --json
+    cp out.txt "infl_$meth.json"
+done
+expect_grep infl_ekfac.json 'EK-FAC inverse' "the JSON names the method used"
+expect_grep infl_gauss-newton.json 'exact inverse' "the JSON names the method used"
+top_infl() { tr -d '\n\t ' <"$1" | sed -n 's/.*"top":\[{[^}]*"influence":\([-0-9.eE+]*\)}.*/\1/p'; }
+top_row() { tr -d '\n\t ' <"$1" | sed -n 's/.*"top":\[{"row":\([0-9]*\),.*/\1/p'; }
+expect_close "$(top_infl infl_ekfac.json)" "$(top_infl infl_gauss-newton.json)" 1e-10 \
+    "EK-FAC = exact inverse without hidden layers"
+expect_close "$(top_row infl_ekfac.json)" "$(top_row infl_gauss-newton.json)" 0 "the same top row"
+expect_exit 0 "mlp influence --method diagonal" -- "$UA" influence lin_mlp.safetensors --data train.csv --at 0.3,-0.5 --method diagonal
+expect_grep out.txt "diagonal inverse" "the text names the method used"
+expect_exit 2 "mlp influence --method kfac" -- "$UA" influence lin_mlp.safetensors --data train.csv --at 0.3,-0.5 --method kfac
+expect_grep err.txt "gauss-newton, ekfac and diagonal" "the message lists the methods"
 finish

@@ -5,8 +5,11 @@
  *   - mlp: the damped Gauss-Newton influence against retraining without each row, warm-started
  *     from the fitted weights and run to convergence (Levenberg-Marquardt): Spearman rank
  *     correlation and the overlap of the top 5 rows, printed and asserted above stated floors
- *     (also for the diagonal approximation); with more parameters than rows, the n x n
- *     (push-through) solve against the P x P one assembled here.
+ *     (also for EK-FAC and the diagonal approximation); with more parameters than rows, the
+ *     n x n (push-through) solve against the P x P one assembled here;
+ *   - EK-FAC: equal to the exact inverse for a network without hidden layers (an identity), equal
+ *     to a PyTorch computation on a 3-5-4-1 network (tests/gen/ekfac_ref.py), and its correlation
+ *     with the exact inverse on a 2-32-32-1 network, against the diagonal's.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -22,9 +25,12 @@
 #include <lapacke.h>
 #include "mlp/influence.h"
 #include "test_util.h"
+#include "ref/ekfac_ref.h"
 
 enum { N = 40, D = 2 };
 #define DIAG_RHO_FLOOR 0.6 /* measured 0.757 */
+#define EKFAC_RHO_FLOOR 0.65 /* measured 0.765 (against retraining, 2-6-1) */
+#define EKFAC_LARGE_FLOOR 0.65 /* measured Pearson 0.741 (against the exact inverse, 2-32-32-1) */
 
 static void make_data(double *X, double *y, size_t n, unsigned seed)
 {
@@ -311,9 +317,20 @@ static void test_mlp_vs_retraining(void **s)
                   overlap, sqrt(num / den), sxy / sxx);
     assert_true(rho > 0.9);
     assert_true(overlap >= 3);
-    /* the diagonal Gauss-Newton approximation (used beyond min(n, P) = 5000) on the same model */
-    double diag[N];
-    assert_int_equal(ua_mlp_influence_limit(ua_model_state(m), X, y, N, D, x, diag, &exact, 0), UA_OK);
+    /* EK-FAC (used beyond min(n, P) = 5000: the switch forced with exact_max 0) on the same model */
+    double ek[N], diag[N];
+    assert_int_equal(ua_mlp_influence_limit(ua_model_state(m), X, y, N, D, x, ek, &exact, 0), UA_OK);
+    double rho_e = spearman(ek, actual, N), rho_ee = spearman(ek, infl, N);
+    size_t te[5], overlap_e = 0;
+    top_k(ek, N, 5, te);
+    for (int a = 0; a < 5; a++)
+        for (int b = 0; b < 5; b++) overlap_e += te[a] == tb[b];
+    print_message("  EK-FAC: Spearman %.3f against retraining (top-5 overlap %zu of 5), %.3f against "
+                  "the exact inverse\n", rho_e, overlap_e, rho_ee);
+    assert_true(rho_e > EKFAC_RHO_FLOOR);
+    /* the diagonal Gauss-Newton approximation (a method of its own) on the same model */
+    assert_int_equal(ua_mlp_influence_run(ua_model_state(m), X, y, N, D, x, UA_MLP_INFL_DIAG, 0,
+                                          diag, &exact, NULL), UA_OK);
     double rho_d = spearman(diag, actual, N);
     size_t td[5], overlap_d = 0;
     top_k(diag, N, 5, td);
@@ -403,6 +420,178 @@ static void test_unsupported(void **s)
     ua_target_free(t);
 }
 
+/* A network without hidden layers and one output: every row's output gradient at the layer is 1,
+ * so K-FAC's input factor sum_i [x_i; 1][x_i; 1]^T is the Gauss-Newton matrix itself and EK-FAC's
+ * corrected eigenvalues are its spectrum: EK-FAC must equal the exact inverse to rounding, with
+ * the leverage factor (P = 3 <= n) and with the input scaler of a standardised fit. */
+static void test_mlp_ekfac_linear_identity(void **s)
+{
+    (void)s;
+    double X[N * D], y[N], x[D] = {0.7, -0.1}, gn[N], ek[N];
+    make_data(X, y, N, 5);
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    o.nhidden = 0;
+    o.dtype = UA_MLP_F64;
+    o.optim = UA_OPTIM_LBFGS;
+    o.epochs = 50;
+    o.val_frac = 0;
+    o.threads = 1;
+    ua_mlp *net;
+    assert_int_equal(ua_mlp_fit(X, y, N, D, 1, &o, &net), UA_OK);
+    int exact = 1;
+    const char *used = NULL;
+    assert_int_equal(ua_mlp_influence_run(net, X, y, N, D, x, UA_MLP_INFL_GN, 5000, gn, &exact,
+                                          &used), UA_OK);
+    assert_non_null(strstr(used, "exact inverse"));
+    assert_int_equal(ua_mlp_influence_run(net, X, y, N, D, x, UA_MLP_INFL_EKFAC, 5000, ek, &exact,
+                                          &used), UA_OK);
+    assert_non_null(strstr(used, "EK-FAC"));
+    assert_false(exact);
+    double worst = 0, scale = 0;
+    for (size_t i = 0; i < N; i++) {
+        worst = fmax(worst, fabs(gn[i] - ek[i]));
+        scale = fmax(scale, fabs(gn[i]));
+    }
+    print_message("mlp without hidden layers: EK-FAC vs the exact inverse, max |diff| %.3g of %.3g\n",
+                  worst, scale);
+    assert_true(scale > 1e-3);
+    assert_true(worst <= 1e-10 * scale);
+    ua_mlp_free(net);
+}
+
+/* The 3-5-4-1 tanh network of tests/gen/ekfac_ref.py: EK-FAC and the exact inverse against the
+ * same quantities computed in PyTorch from autograd per-row gradients (tests/ref/ekfac_ref.h),
+ * on 60 rows (P = 49 <= n: the leverage factor) and on the first 30 (first-order), through the
+ * public ua_model_influence_method and its method names. */
+static void test_mlp_ekfac_torch(void **s)
+{
+    (void)s;
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    o.nhidden = 2;
+    o.hidden[0] = EK_H1;
+    o.hidden[1] = EK_H2;
+    o.act = UA_ACT_TANH;
+    o.dtype = UA_MLP_F64;
+    o.optim = UA_OPTIM_ADAM;
+    o.weight_decay = ek_wd;
+    o.standardize = 0;
+    o.threads = 1;
+    ua_mlp *net;
+    assert_int_equal(ua_mlp_alloc(EK_D, 1, &o, &net), UA_OK);
+    assert_int_equal(ua_mlp_nparams(net), EK_P);
+    assert_int_equal(ua_mlp_set_params(net, ek_params), UA_OK);
+    ua_model *m = wrap("mlp", net);
+    double infl[EK_N];
+    struct { size_t n; const char *method; const double *want; } cases[] = {
+        {EK_N, "ekfac", ek_ekfac_n}, {EK_N, "gauss-newton", ek_exact_n},
+        {EK_NS, "ekfac", ek_ekfac_s}, {EK_NS, "gauss-newton", ek_exact_s},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        int exact = 1;
+        const char *used = NULL;
+        assert_int_equal(ua_model_influence_method(m, ek_X, ek_y, cases[c].n, ek_x0,
+                                                   cases[c].method, infl, &exact, &used), UA_OK);
+        assert_false(exact);
+        assert_non_null(used);
+        double worst = 0, scale = 0;
+        for (size_t i = 0; i < cases[c].n; i++) {
+            worst = fmax(worst, fabs(infl[i] - cases[c].want[i]));
+            scale = fmax(scale, fabs(cases[c].want[i]));
+        }
+        print_message("3-5-4-1 tanh, %zu rows, %s vs PyTorch: max |diff| %.3g of %.3g\n",
+                      cases[c].n, cases[c].method, worst, scale);
+        assert_true(scale > 1e-2);
+        assert_true(worst <= 1e-9 * scale);
+    }
+    /* a method the family does not have: refused, naming the methods */
+    assert_int_equal(ua_model_influence_method(m, ek_X, ek_y, EK_N, ek_x0, "kfac", infl, NULL,
+                                               NULL), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "ekfac"));
+    ua_model_free(m);
+}
+
+/* Pearson correlation of a and b (n,) */
+static double pearson(const double *a, const double *b, size_t n)
+{
+    double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
+    for (size_t i = 0; i < n; i++) ma += a[i] / (double)n, mb += b[i] / (double)n;
+    for (size_t i = 0; i < n; i++) {
+        sab += (a[i] - ma) * (b[i] - mb);
+        saa += (a[i] - ma) * (a[i] - ma);
+        sbb += (b[i] - mb) * (b[i] - mb);
+    }
+    return sab / sqrt(saa * sbb);
+}
+
+/* Spearman's rank correlation for any n (ranks by sorting indices; ties broken by index) */
+static const double *g_rank_key;
+static int by_key(const void *a, const void *b)
+{
+    double u = g_rank_key[*(const size_t *)a], v = g_rank_key[*(const size_t *)b];
+    return u < v ? -1 : u > v ? 1 : 0;
+}
+static double spearman_n(const double *a, const double *b, size_t n)
+{
+    size_t *idx = malloc(n * sizeof *idx);
+    double *ra = malloc(n * sizeof *ra), *rb = malloc(n * sizeof *rb);
+    assert_true(idx && ra && rb);
+    for (int t = 0; t < 2; t++) {
+        for (size_t i = 0; i < n; i++) idx[i] = i;
+        g_rank_key = t ? b : a;
+        qsort(idx, n, sizeof *idx, by_key);
+        for (size_t i = 0; i < n; i++) (t ? rb : ra)[idx[i]] = (double)i;
+    }
+    double rho = pearson(ra, rb, n);
+    free(idx);
+    free(ra);
+    free(rb);
+    return rho;
+}
+
+/* A larger network (2-32-32-1 tanh, P = 1185, fitted by Adam with weight decay on 300 rows):
+ * EK-FAC's and the diagonal's agreement with the exact inverse (first-order: P > n), printed
+ * and asserted above floors below the measured values */
+static void test_mlp_ekfac_larger(void **s)
+{
+    (void)s;
+    enum { NL = 300 };
+    double *X = malloc(NL * D * sizeof *X), *y = malloc(NL * sizeof *y), x[D] = {0.25, -0.6};
+    double *gn = malloc(NL * sizeof *gn), *ek = malloc(NL * sizeof *ek), *dg = malloc(NL * sizeof *dg);
+    assert_true(X && y && gn && ek && dg);
+    make_data(X, y, NL, 6);
+    ua_mlp_options o;
+    ua_mlp_options_default(&o);
+    o.nhidden = 2;
+    o.hidden[0] = o.hidden[1] = 32;
+    o.act = UA_ACT_TANH;
+    o.dtype = UA_MLP_F64;
+    o.optim = UA_OPTIM_ADAM;
+    o.weight_decay = 1e-3;
+    o.epochs = 300;
+    o.val_frac = 0;
+    o.threads = 1;
+    o.seed = 5;
+    ua_mlp *net;
+    assert_int_equal(ua_mlp_fit(X, y, NL, D, 1, &o, &net), UA_OK);
+    assert_int_equal(ua_mlp_influence_run(net, X, y, NL, D, x, UA_MLP_INFL_GN, 5000, gn, NULL,
+                                          NULL), UA_OK);
+    assert_int_equal(ua_mlp_influence_run(net, X, y, NL, D, x, UA_MLP_INFL_EKFAC, 5000, ek, NULL,
+                                          NULL), UA_OK);
+    assert_int_equal(ua_mlp_influence_run(net, X, y, NL, D, x, UA_MLP_INFL_DIAG, 5000, dg, NULL,
+                                          NULL), UA_OK);
+    double pe = pearson(ek, gn, NL), se = spearman_n(ek, gn, NL);
+    double pd = pearson(dg, gn, NL), sd = spearman_n(dg, gn, NL);
+    print_message("mlp 2-32-32-1 tanh (P = %zu), %d rows, against the exact inverse: EK-FAC "
+                  "Pearson %.3f Spearman %.3f; diagonal Pearson %.3f Spearman %.3f\n",
+                  ua_mlp_nparams(net), NL, pe, se, pd, sd);
+    assert_true(pe > EKFAC_LARGE_FLOOR);
+    assert_true(pe > pd && se > sd); /* measured: EK-FAC closer to the exact inverse than the diagonal */
+    ua_mlp_free(net);
+    free(X); free(y); free(gn); free(ek); free(dg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +599,9 @@ int main(void)
         cmocka_unit_test(test_rf_exact),
         cmocka_unit_test(test_mlp_vs_retraining),
         cmocka_unit_test(test_mlp_push_through),
+        cmocka_unit_test(test_mlp_ekfac_linear_identity),
+        cmocka_unit_test(test_mlp_ekfac_torch),
+        cmocka_unit_test(test_mlp_ekfac_larger),
         cmocka_unit_test(test_unsupported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

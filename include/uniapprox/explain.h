@@ -137,7 +137,8 @@ ua_status ua_explain_global(const ua_model *m, ua_explain_method method, const d
  * pulls the prediction up. X (n, din) and y (n,) are the training rows the model was fitted on, in
  * the same order. Exact (the closed-form leave-one-out of ridge) for the kernel family (exact fit,
  * not Nystrom) and the rf family; for mlp a damped Gauss-Newton Newton step with the leverage
- * correction (docs/explain.md; *exact is set to 0). exact may be NULL.
+ * correction, the exact inverse when min(n, P) <= 5000 and EK-FAC beyond (docs/explain.md;
+ * *exact is set to 0). exact may be NULL.
  * Errors: UA_EUNSUPPORTED (a family without the influence hook, or a model it cannot handle: a
  * classifier, several outputs, Nystrom), UA_EINVAL (NULL arrays, n == 0, non-finite values, rows
  * that are not the model's training rows — their count or, where the model keeps them, their
@@ -145,6 +146,22 @@ ua_status ua_explain_global(const ua_model *m, ua_explain_method method, const d
  */
 ua_status ua_model_influence(const ua_model *m, const double *X, const double *y, size_t n,
                              const double *x, double *infl, int *exact);
+
+/*
+ * As ua_model_influence, with the method named: NULL or "auto" (the family's choice, as
+ * ua_model_influence); a family with one method (kernel, rf: the exact closed form) also takes
+ * "exact"; mlp takes "gauss-newton" (the exact damped Gauss-Newton inverse: Cholesky of a
+ * min(n, P) x min(n, P) matrix), "ekfac" (its eigenvalue-corrected Kronecker-factored
+ * approximation, Grosse et al. 2023, "Studying Large Language Model Generalization with Influence
+ * Functions"; memory O(sum over layers of width^2), not O(n P)) and "diagonal" (its diagonal);
+ * "auto" is gauss-newton when min(n, P) <= 5000, else ekfac. *used (may be NULL) receives a
+ * static description of the method used (for output). Errors: those of ua_model_influence;
+ * UA_EINVAL for a method the family does not have (the message lists its methods); UA_ENOMEM
+ * where gauss-newton would need more than a quarter of the machine's memory.
+ */
+ua_status ua_model_influence_method(const ua_model *m, const double *X, const double *y, size_t n,
+                                    const double *x, const char *method, double *infl,
+                                    int *exact, const char **used);
 
 #ifdef __cplusplus
 }

@@ -4,12 +4,20 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "core/internal.h"
 #include "model/family.h"
 #include "uniapprox/explain.h"
 
 ua_status ua_model_influence(const ua_model *m, const double *X, const double *y, size_t n,
                              const double *x, double *infl, int *exact)
+{
+    return ua_model_influence_method(m, X, y, n, x, NULL, infl, exact, NULL);
+}
+
+ua_status ua_model_influence_method(const ua_model *m, const double *X, const double *y, size_t n,
+                                    const double *x, const char *method, double *infl,
+                                    int *exact, const char **used)
 {
     if (!m) return UA_ERR(UA_EINVAL, "ua_model_influence: model is NULL");
     if (!X || !y || !x || !infl) return UA_ERR(UA_EINVAL, "ua_model_influence: NULL arrays");
@@ -51,7 +59,20 @@ ua_status ua_model_influence(const ua_model *m, const double *X, const double *y
         return UA_ERR(UA_EUNSUPPORTED, "the %s family has no influence computation "
                       "(kernel, rf and mlp have one)", ua_model_family(m));
     int ex = 0;
-    ua_status st = f->influence(ua_model_state(m), X, y, n, din, x, infl, &ex);
+    const char *how = NULL;
+    ua_status st;
+    if (f->influence_method) {
+        st = f->influence_method(ua_model_state(m), X, y, n, din, x, method, infl, &ex, &how);
+    } else {
+        if (method && strcmp(method, "auto") && strcmp(method, "exact"))
+            return UA_ERR(UA_EINVAL, "influence method '%s': the %s family has one method, its "
+                          "closed form (auto or exact)", method, ua_model_family(m));
+        st = f->influence(ua_model_state(m), X, y, n, din, x, infl, &ex);
+    }
+    if (!st && !how)
+        how = ex ? "exact leave-one-out (closed form)"
+                 : "influence function (an approximation of retraining)";
     if (!st && exact) *exact = ex;
+    if (!st && used) *used = how;
     return st;
 }

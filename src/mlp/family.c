@@ -299,6 +299,7 @@ const ua_family ua_family_mlp = {
     .dims = mlp_dims,
     .bounds = &ua_mlp_bounds,
     .influence = ua_mlp_influence,
+    .influence_method = ua_mlp_influence_method,
     .fit_blocks = ua_mlp_fit_blocks_family,
     .compress = ua_mlp_compress,
     .predict_std = ua_mlp_predict_std,

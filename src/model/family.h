@@ -139,6 +139,14 @@ typedef struct ua_family {
     ua_status (*influence)(const void *state, const double *X, const double *y, size_t n,
                            size_t d, const double *x, double *infl, int *exact);
 
+    /* Optional (NULL: the influence hook is the family's one method). As influence, with the
+     * method named (NULL or "auto": the family's choice; otherwise one of the family's own
+     * names, UA_EINVAL for another, the message listing them); *used (may be NULL) a static
+     * description of the method used. Called by ua_model_influence_method. */
+    ua_status (*influence_method)(const void *state, const double *X, const double *y, size_t n,
+                                  size_t d, const double *x, const char *method, double *infl,
+                                  int *exact, const char **used);
+
     /* Optional (NULL: the family has no compression). A compressed copy of state into *out
      * (uniapprox/compress.h: o the method and its options, rep filled), which predicts, saves,
      * loads and exports in compressed form with the family's own vtable. UA_EUNSUPPORTED for a
@@ -263,6 +271,9 @@ ua_status ua_kernel_influence(const void *state, const double *X, const double *
                               size_t d, const double *x, double *infl, int *exact);
 ua_status ua_rf_influence(const void *state, const double *X, const double *y, size_t n, size_t d,
                           const double *x, double *infl, int *exact);
+ua_status ua_mlp_influence_method(const void *state, const double *X, const double *y, size_t n,
+                                  size_t d, const double *x, const char *method, double *infl,
+                                  int *exact, const char **used);
 ua_status ua_mlp_influence(const void *state, const double *X, const double *y, size_t n,
                            size_t d, const double *x, double *infl, int *exact);
 
