@@ -26,11 +26,11 @@ range_of() { case $1 in exp2f) echo "-20 20";; expf|expm1f) echo "-15 15";; exp1
 HAS_AVX2=""; grep -qw avx2 /proc/cpuinfo && HAS_AVX2="-mavx2 -mfma"
 grep -qw avx512f /proc/cpuinfo || echo "(this CPU has no AVX-512: the AVX-512 variant of the vector functions is compiled but not measured)"
 echo "== uniapprox libm vs glibc and SLEEF u10 ($(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)) =="
-printf '%-7s | %8s %10s %6s | %8s %10s | %8s %8s %8s %8s %8s | %8s %8s %8s\n' fn \
+printf '%-7s | %8s %10s %6s | %8s %10s | %8s %8s %8s %8s %8s | %8s %8s | %8s %8s %8s\n' fn \
     "maxULP" "notCR" "spec" "glibc" "glibc" "ours" "ours_v" "glibc" "sleef" "sleef_v" \
-    "lat_ours" "lat_gli" "lat_sle"
-printf '%-7s | %8s %10s %6s | %8s %10s | %8s %8s %8s %8s %8s | %8s %8s %8s\n' "" \
-    "(2^32)" "(2^32)" "" "maxULP" "notCR" "ns" "ns" "ns" "ns" "ns" "ns" "ns" "ns"
+    "ours/gl" "v/sl_v" "lat_ours" "lat_gli" "lat_sle"
+printf '%-7s | %8s %10s %6s | %8s %10s | %8s %8s %8s %8s %8s | %8s %8s | %8s %8s %8s\n' "" \
+    "(2^32)" "(2^32)" "" "maxULP" "notCR" "ns" "ns" "ns" "ns" "ns" "" "" "ns" "ns" "ns"
 for f in $FUNCS; do
     ref=$(ref_of "$f")
     if [ "${QUICK:-0}" != 1 ]; then
@@ -50,15 +50,19 @@ for f in $FUNCS; do
         -DHI="$2" -o "$OUT/speed_$f" "$ROOT/bench/libm_speed.c" -l:libsleef.so.3 -lm
     "$OUT/speed_$f" >"$OUT/s_$f.txt"
     S="$OUT/s_$f.txt"
-    printf '%-7s | %8s %10s %6s | %8s %10s | %8.3f %8.3f %8.3f %8.3f %8.3f | %8.3f %8.3f %8.3f\n' "$f" \
+    printf '%-7s | %8s %10s %6s | %8s %10s | %8.3f %8.3f %8.3f %8.3f %8.3f | %8.2f %8.2f | %8.3f %8.3f %8.3f\n' "$f" \
         "$(num "$OUT/$f.json" max_ulp)" "$(num "$OUT/$f.json" not_correctly_rounded)" \
         "$(num "$OUT/$f.json" special_mismatches)" "$(num "$OUT/g_$f.json" max_ulp)" \
         "$(num "$OUT/g_$f.json" not_correctly_rounded)" \
         "$(spd "$S" uniapprox 2)" "$(spd "$S" uniapprox_vector 2)" "$(spd "$S" glibc 2)" \
         "$(spd "$S" sleef_u10 2)" "$(spd "$S" sleef_u10_avx2 2)" \
+        "$(awk '$1 == "uniapprox" { a = $2 } $1 == "glibc" { b = $2 } END { print a / b }' "$S")" \
+        "$(awk '$1 == "uniapprox_vector" { a = $2 } $1 == "sleef_u10_avx2" { b = $2 } END { print a / b }' "$S")" \
         "$(spd "$S" uniapprox 3)" "$(spd "$S" glibc 3)" "$(spd "$S" sleef_u10 3)"
 done
-echo "ns: per element, 4096 in-cache inputs of the range in bench/libm_table.sh; lat: chained calls."
+echo "ns: per element (thread CPU time), 4096 in-cache inputs of the range in bench/libm_table.sh;"
+echo "lat: chained calls; ours/gl: scalar over glibc; v/sl_v: NAME_v over SLEEF u10 AVX2."
+echo "Load average after the run: $(cut -d' ' -f1 /proc/loadavg)."
 echo "maxULP / notCR / spec: every one of the 2^32 inputs (uniapprox libm --check); glibc: every"
 echo "finite float (uniapprox check --exhaustive). exp10f's reference 10^x is outside the"
 echo "checker's fast path (every float through MPFR: hours on 2 cores)."

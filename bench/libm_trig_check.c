@@ -4,7 +4,7 @@
  * the exhaustive checker against the correctly rounded reference: the uniapprox-generated
  * function, glibc's, or SLEEF's u10 scalar function, each compiled with ua_compile_c.
  * usage: libm_trig_check FUNC ua|glibc|sleef THREADS
- *        libm_trig_check FUNC emit CNAME    (writes the generated C of FUNC, named CNAME, to stdout)
+ *        libm_trig_check FUNC emit CNAME    (writes the generated C of FUNC, named CNAME, with CNAME_v, to stdout)
  * Output, one line: FUNC KIND floats max_ulp not_cr over_1ulp nan_mismatch inf_mismatch seconds
  * worst_x.
  */
@@ -38,7 +38,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (strcmp(kind, "emit") == 0) {
-        ua_libm_options opt = {argv[3], 0};
+        ua_libm_options opt = {argv[3], 1}; /* with the vector variant CNAME_v */
         if (g->emit(g, stdout, &opt) == UA_OK) return 0;
         fprintf(stderr, "%s\n", ua_last_error());
         return 1;

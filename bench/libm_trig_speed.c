@@ -1,6 +1,7 @@
 /*
  * bench/libm_trig_speed.c — throughput of the generated sinf, cosf, tanhf, erff against glibc's
- * and SLEEF's u10 functions (scalar, and Sleef_*f8_u10avx2 on 8 lanes), in one run. Built by
+ * and SLEEF's u10 functions (scalar, and Sleef_*f8_u10avx2 on 8 lanes), in one run; also the
+ * generated vector variants ua_*_v (on this machine's widest: AVX2 without AVX-512). Built by
  * bench/libm_trig_table.sh with
  *     -O2 -march=native -ffp-contract=off -DKERNELS_C='"kernels.c"' libm_trig_speed.c
  *     -l:libsleef.so.3 -lm
@@ -31,6 +32,7 @@ __m256 Sleef_sinf8_u10avx2(__m256), Sleef_cosf8_u10avx2(__m256), Sleef_tanhf8_u1
 #define N 4096
 #define PASSES 20
 #define ROUNDS 31
+#define NE 5 /* implementations */
 
 static float xs[N], ys[N];
 static volatile float sink;
@@ -54,6 +56,10 @@ LOOP(ua_cos, ua_cosf) LOOP(gl_cos, cosf) LOOP(sl_cos, Sleef_cosf_u10) LOOP8(v_co
 LOOP(ua_tanh, ua_tanhf) LOOP(gl_tanh, tanhf) LOOP(sl_tanh, Sleef_tanhf_u10)
 LOOP8(v_tanh, Sleef_tanhf8_u10avx2)
 LOOP(ua_erf, ua_erff) LOOP(gl_erf, erff) LOOP(sl_erf, Sleef_erff_u10) LOOP8(v_erf, Sleef_erff8_u10avx2)
+static void uv_sin(void) { ua_sinf_v(xs, ys, N); }
+static void uv_cos(void) { ua_cosf_v(xs, ys, N); }
+static void uv_tanh(void) { ua_tanhf_v(xs, ys, N); }
+static void uv_erf(void) { ua_erff_v(xs, ys, N); }
 
 typedef struct {
     const char *name;
@@ -73,9 +79,9 @@ static void fill(float lo, float hi)
 static void bench(const char *fn, const char *set, float lo, float hi, entry *e)
 {
     fill(lo, hi);
-    for (int k = 0; k < 4; k++) e[k].best = INFINITY;
+    for (int k = 0; k < NE; k++) e[k].best = INFINITY;
     for (int r = 0; r < ROUNDS; r++)
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < NE; k++) {
             for (int p = 0; p < PASSES; p++) {
                 double t0 = now();
                 e[k].run();
@@ -84,19 +90,19 @@ static void bench(const char *fn, const char *set, float lo, float hi, entry *e)
                 if (ns < e[k].best) e[k].best = ns;
             }
         }
-    for (int k = 0; k < 4; k++) printf("%s %s %s %.3f\n", fn, set, e[k].name, e[k].best);
+    for (int k = 0; k < NE; k++) printf("%s %s %s %.3f\n", fn, set, e[k].name, e[k].best);
 }
 
 int main(void)
 {
-    entry s[4] = {{"uniapprox", ua_sin, 0}, {"glibc", gl_sin, 0}, {"sleef_u10", sl_sin, 0},
-                  {"sleef_u10_avx2x8", v_sin, 0}};
-    entry c[4] = {{"uniapprox", ua_cos, 0}, {"glibc", gl_cos, 0}, {"sleef_u10", sl_cos, 0},
-                  {"sleef_u10_avx2x8", v_cos, 0}};
-    entry t[4] = {{"uniapprox", ua_tanh, 0}, {"glibc", gl_tanh, 0}, {"sleef_u10", sl_tanh, 0},
-                  {"sleef_u10_avx2x8", v_tanh, 0}};
-    entry e[4] = {{"uniapprox", ua_erf, 0}, {"glibc", gl_erf, 0}, {"sleef_u10", sl_erf, 0},
-                  {"sleef_u10_avx2x8", v_erf, 0}};
+    entry s[NE] = {{"uniapprox", ua_sin, 0}, {"glibc", gl_sin, 0}, {"sleef_u10", sl_sin, 0},
+                  {"sleef_u10_avx2x8", v_sin, 0}, {"uniapprox_v", uv_sin, 0}};
+    entry c[NE] = {{"uniapprox", ua_cos, 0}, {"glibc", gl_cos, 0}, {"sleef_u10", sl_cos, 0},
+                  {"sleef_u10_avx2x8", v_cos, 0}, {"uniapprox_v", uv_cos, 0}};
+    entry t[NE] = {{"uniapprox", ua_tanh, 0}, {"glibc", gl_tanh, 0}, {"sleef_u10", sl_tanh, 0},
+                  {"sleef_u10_avx2x8", v_tanh, 0}, {"uniapprox_v", uv_tanh, 0}};
+    entry e[NE] = {{"uniapprox", ua_erf, 0}, {"glibc", gl_erf, 0}, {"sleef_u10", sl_erf, 0},
+                  {"sleef_u10_avx2x8", v_erf, 0}, {"uniapprox_v", uv_erf, 0}};
     bench("sinf", "[-8,8]", -8, 8, s);
     bench("sinf", "[-1e6,1e6]", -1e6f, 1e6f, s);
     bench("cosf", "[-8,8]", -8, 8, c);

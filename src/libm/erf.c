@@ -49,13 +49,40 @@ static void emit_erf_vbody(FILE *out, const void *ctx)
             "    fi = V_SELD(fi < %d.0, fi, V_SPLAT(%d.0));\n"
             "    fi = V_SELD(fi > 0.0, fi, V_SPLAT(0.0)); /* NaN too */\n"
             "    VI i = __builtin_convertvector(fi, VI);\n"
-            "    VD t = (ax - V_GATHER32(%s_mid, i)) * %a;\n"
             "    VI ic = i * %d;\n"
-            "    const double *c = &%s_c[0][0];\n"
-            "    VD hi = V_GATHER32(c, ic + %d);\n",
-            SMALL, PIECES - 1, PIECES - 1, v->name, v->scale, v->deg + 1, v->name, v->deg);
-    for (int k = v->deg - 1; k >= 0; k--)
-        fprintf(out, "    hi = hi * t + V_GATHER32(c, ic + %d);\n", k);
+            "    const double *c = &%s_c[0][0];\n",
+            SMALL, PIECES - 1, PIECES - 1, v->deg + 1, v->name);
+    int nc = v->deg + 1;
+    /* AVX2 (4 lanes): each lane's row of coefficients read 4 at a time and transposed (two
+     * shuffle stages), the rest element by element: a gather of doubles is slow on some CPUs
+     * (AMD); AVX-512 (8 lanes): gathers */
+    fprintf(out, "#if V_W == 4\n");
+    for (int k = 0; k < nc; k++) fprintf(out, "    VD c%d;\n", k);
+    for (int k0 = 0; k0 + 4 <= nc; k0 += 4) {
+        fprintf(out, "    {\n        VD r0, r1, r2, r3;\n");
+        for (int l = 0; l < 4; l++)
+            fprintf(out, "        memcpy(&r%d, c + ic[%d] + %d, sizeof r%d);\n", l, l, k0, l);
+        fprintf(out,
+                "        VD t0 = __builtin_shuffle(r0, r1, (VL){0, 4, 2, 6});\n"
+                "        VD t1 = __builtin_shuffle(r0, r1, (VL){1, 5, 3, 7});\n"
+                "        VD t2 = __builtin_shuffle(r2, r3, (VL){0, 4, 2, 6});\n"
+                "        VD t3 = __builtin_shuffle(r2, r3, (VL){1, 5, 3, 7});\n"
+                "        c%d = __builtin_shuffle(t0, t2, (VL){0, 1, 4, 5});\n"
+                "        c%d = __builtin_shuffle(t1, t3, (VL){0, 1, 4, 5});\n"
+                "        c%d = __builtin_shuffle(t0, t2, (VL){2, 3, 6, 7});\n"
+                "        c%d = __builtin_shuffle(t1, t3, (VL){2, 3, 6, 7});\n    }\n",
+                k0, k0 + 1, k0 + 2, k0 + 3);
+    }
+    for (int k = nc - nc % 4; k < nc; k++)
+        fprintf(out, "    c%d = (VD){c[ic[0] + %d], c[ic[1] + %d], c[ic[2] + %d], c[ic[3] + %d]};\n",
+                k, k, k, k, k);
+    fprintf(out, "    VD t = (ax - (VD){%s_mid[i[0]], %s_mid[i[1]], %s_mid[i[2]], %s_mid[i[3]]})"
+                 " * %a;\n#else\n",
+            v->name, v->name, v->name, v->name, v->scale);
+    for (int k = 0; k < nc; k++) fprintf(out, "    VD c%d = V_GATHER32(c, ic + %d);\n", k, k);
+    fprintf(out, "    VD t = (ax - V_GATHER32(%s_mid, i)) * %a;\n#endif\n", v->name, v->scale);
+    fprintf(out, "    VD hi = c%d;\n", v->deg);
+    for (int k = v->deg - 1; k >= 0; k--) fprintf(out, "    hi = hi * t + c%d;\n", k);
     ua_libm_emit_odd_vtail(out, "lo", "hi", SMALL, v->satb);
 }
 
