@@ -322,24 +322,134 @@ static ua_status nd_lipschitz(const void *state, const double *lo, const double 
     return s;
 }
 
+/* sum |core| prod_i a_i[k_i] (a_i (rank[i],) nonnegative), in double (callers pad it). */
+static double abs_contract(const ua_chebnd *m, const double *const *a)
+{
+    double sum = 0;
+    if (m->d == 2) {
+        for (size_t k = 0; k < m->rank[0]; k++) sum += fabs(m->core[k]) * a[0][k] * a[1][k];
+        return sum;
+    }
+    size_t r0 = m->rank[0], r1 = m->rank[1], r2 = m->rank[2];
+    for (size_t x = 0; x < r0; x++) {
+        double sa = 0;
+        for (size_t y = 0; y < r1; y++) {
+            const double *g = m->core + (x * r1 + y) * r2;
+            double sb = 0;
+            for (size_t z = 0; z < r2; z++) sb += fabs(g[z]) * a[2][z];
+            sa += sb * a[1][y];
+        }
+        sum += sa * a[0][x];
+    }
+    return sum;
+}
+
 /*
- * sup |predict(x) - model(x)| over the model's box (the worst case, independent of the sub-box):
+ * The rounding of predict's Clenshaw on the cell [lo, hi] (a running error bound, Higham,
+ * Accuracy and Stability of Numerical Algorithms, 2002, 5.1 and 3.1): predict computes
+ * b~_j = fl(fl(c_j + fl(2s b~_{j+1})) - b~_{j+2}), so b~_j = c_j + e_j + 2 s b~_{j+1} - b~_{j+2}
+ * with |e_j| <= gamma_3 (|c_j| + 2 |s| |b~_{j+1}| + |b~_{j+2}|), the last step the same with s
+ * for 2s: the computed column is Clenshaw's exact result for the coefficients c_j + e_j, that
+ * is sum (c_j + e_j) T_j(s), off by at most sum |e_j| (|T_j| <= 1 at the clamped s). |b~_j|
+ * <= B_j + sum_{k>=j} (k - j + 1) |e_k| (the perturbation carried by U_{k-j}, |U_n| <= n + 1),
+ * B_j >= sup |b_j| over the cell (widened by 2^-40 in s for the map's rounding) from the exact
+ * series of b_j in the cell's variable (ua_cheb_cell_clenshaw). Columns of variable i: values
+ * within V_k + delta_k; the contraction adds sum |core| (prod (V + delta) - prod V) and
+ * gamma_{R+3} sum |core| prod (V + delta) (R the sum of the ranks, as the worst case below).
+ * Returns +inf where it overflows.
+ */
+static double cell_rounding(const ua_chebnd *m, const double *lo, const double *hi)
+{
+    const double u = 0x1p-53, g3 = 3 * u / (1 - 3 * u);
+    double *V[UA_CHEBND_MAXD] = { NULL }, *D[UA_CHEBND_MAXD] = { NULL },
+           *VD[UA_CHEBND_MAXD] = { NULL };
+    double R = 0, e = INFINITY;
+    int ok = 1;
+    for (size_t i = 0; i < m->d && ok; i++) {
+        size_t r = m->rank[i], L = m->len[i];
+        R += (double)r;
+        V[i] = calloc(3 * r, sizeof(double));
+        if (!V[i]) {
+            ok = 0;
+            break;
+        }
+        D[i] = V[i] + r;
+        VD[i] = V[i] + 2 * r;
+        slong prec = 128 + (slong)L;
+        arb_t s0, h, pad;
+        arb_init(s0);
+        arb_init(h);
+        arb_init(pad);
+        ua_cheb_cell_map(m->lo[i], m->hi[i], lo[i], hi[i], prec, s0, h);
+        arb_set_d(pad, 0x1p-40);
+        arb_add(h, h, pad, prec); /* a cell a little wider than [lo, hi] in s */
+        double S = fmin(1.0, up(fabs(arf_get_d(arb_midref(s0), ARF_RND_NEAR)) +
+                                ball_hi(h) + mag_get_d(arb_radref(s0)))) * 1.0000001;
+        arb_ptr v = _arb_vec_init((slong)L);
+        mag_ptr bs = _mag_vec_init((slong)L + 1);
+        double *E = calloc(L + 2, sizeof *E), *Bt = calloc(L + 3, sizeof *Bt);
+        if (!E || !Bt) ok = 0;
+        for (size_t k = 0; ok && k < r; k++) {
+            const double *c = m->fac[i] + k * L;
+            ua_cheb_cell_clenshaw(c, (slong)L, s0, h, prec, v, bs);
+            /* from j = L - 1 down: E_j, then Bt_j = B_j + S2_j, S2_j = S2_{j+1} + S1_j,
+             * S1_j = sum_{k>=j} E_k */
+            double S1 = 0, S2 = 0, tot = 0;
+            Bt[L] = Bt[L + 1] = 0;
+            for (size_t j = L; j-- > 0;) {
+                double two = j ? 2 : 1;
+                E[j] = up(g3 * up(fabs(c[j]) + up(two * S * Bt[j + 1]) + Bt[j + 2]) * 1.000001);
+                S1 = up(S1 + E[j]);
+                S2 = up(S2 + S1);
+                Bt[j] = up(mag_get_d(bs + j) + S2);
+                tot = up(tot + E[j]);
+            }
+            V[i][k] = mag_get_d(bs + 0);
+            D[i][k] = tot;
+            VD[i][k] = up(V[i][k] + tot);
+        }
+        free(E);
+        free(Bt);
+        _arb_vec_clear(v, (slong)L);
+        _mag_vec_clear(bs, (slong)L + 1);
+        arb_clear(s0);
+        arb_clear(h);
+        arb_clear(pad);
+    }
+    if (ok) {
+        const double *a[UA_CHEBND_MAXD] = { NULL };
+        double pert = 0;
+        /* prod (V + D) - prod V = sum_i (prod_{j<i} V_j) D_i (prod_{j>i} (V_j + D_j)) */
+        for (size_t i = 0; i < m->d; i++) {
+            for (size_t j = 0; j < m->d; j++) a[j] = j < i ? V[j] : j == i ? D[j] : VD[j];
+            pert += abs_contract(m, a);
+        }
+        for (size_t j = 0; j < m->d; j++) a[j] = VD[j];
+        double full = abs_contract(m, a), gR = (R + 3) * u / (1 - (R + 3) * u);
+        e = pert + gR * full;
+    }
+    for (size_t i = 0; i < m->d; i++) free(V[i]);
+    return isfinite(e) ? e : INFINITY;
+}
+
+/*
+ * sup |predict(x) - model(x)| over the sub-box [lo, hi] (the model's box when NULL): the smaller
+ * of the worst case over the model's box and the running bound on the cell (cell_rounding),
+ * plus the map's term:
  * - s = ((x - lo) - (hi - x)) / (hi - lo) is computed within 5u of the exact map (three
  *   roundings and 1 / (hi - lo)'s), which moves the value by at most 5u (hi - lo) / 2 times
  *   the bound on |d model / dx_i| (ua_chebnd_abs_bound with the derivative series);
- * - Clenshaw's recurrence on a column of L coefficients: each step's local error is at most
- *   gamma_3 (|c_j| + 3 max|b|), max|b| <= (L + 1) sum|c| and every local error is carried to
- *   the result by a factor |U_k(s)| <= L + 1, so the column is within 12 (L + 1)^3 u sum|c|
- *   (a worst case: Oliver's and Smoktunowicz's analyses of Clenshaw's algorithm);
- * - the contraction's sums of at most R = r0 + r1 + r2 terms: gamma_{R+3} relative to
- *   sum |core| prod sum|c| = V (ua_chebnd_abs_bound).
+ * - worst case: Clenshaw's recurrence on a column of L coefficients: each step's local error is
+ *   at most gamma_3 (|c_j| + 3 max|b|), max|b| <= (L + 1) sum|c| and every local error is carried
+ *   to the result by a factor |U_k(s)| <= L + 1, so the column is within 12 (L + 1)^3 u sum|c|
+ *   (Oliver's and Smoktunowicz's analyses of Clenshaw's algorithm); the contraction's sums of at
+ *   most R = r0 + r1 + r2 terms: gamma_{R+3} relative to sum |core| prod sum|c| = V
+ *   (ua_chebnd_abs_bound).
  * The total is padded by 2 percent for the rounding of this computation itself.
  */
 static ua_status nd_eval_error(const void *state, const double *lo, const double *hi,
                                double *err)
 {
-    (void)lo;
-    (void)hi;
     const ua_chebnd *m = state;
     if (!err) return UA_ERR(UA_EINVAL, "chebnd bounds: NULL err");
     const double u = 0x1p-53;
@@ -351,7 +461,11 @@ static ua_status nd_eval_error(const void *state, const double *lo, const double
         double Vd = ua_chebnd_abs_bound(m, m->dfac, i) * 1.01;
         smap += 5 * u * 0.5 * (m->hi[i] - m->lo[i]) * Vd;
     }
-    double e = 1.02 * (V * (rho + (R + 3) * 1.01 * u) + smap);
+    double worst = V * (rho + (R + 3) * 1.01 * u);
+    const double *clo = lo ? lo : m->lo, *chi = hi ? hi : m->hi;
+    if ((!lo) == (!hi) && !check_box(m, clo, chi)) worst = fmin(worst, cell_rounding(m, clo, chi));
+    ua_clear_error();
+    double e = 1.02 * (worst + smap);
     if (!isfinite(e)) return UA_ERR(UA_EDOMAIN, "chebnd bounds: the evaluation error overflows");
     *err = e;
     return UA_OK;
@@ -361,92 +475,30 @@ static ua_status nd_eval_error(const void *state, const double *lo, const double
  * The Taylor-model hook (ua_family_bounds.taylor, src/prove/tm.h): the model on the cell [lo, hi]
  * in the normalised offsets t. Each factor column v(x) = sum_j c_j T_j(s) of variable i is a
  * polynomial of degree L - 1 in t, s = s0 + h t with s0 = (lo + hi - lo_m - hi_m) / (hi_m - lo_m)
- * and h = (hi - lo) / (hi_m - lo_m): its complete expansion in t comes from Clenshaw's recurrence
- * b_j = c_j + 2 s b_{j+1} - b_{j+2}, v = c_0 + s b_1 - b_2 run on polynomials in t with ball
- * coefficients (exact inputs; 128 + 2 L bits, since Arb's radii grow along the recurrence), so no
- * derivative bound enters: the terms above the space's degree K are dropped into the remainder by
- * their sum of |a_k| (|t^k| <= 1). The columns are contracted with the core in Taylor-model
+ * and h = (hi - lo) / (hi_m - lo_m): its complete expansion in t, as a Chebyshev series in t,
+ * comes from Clenshaw's recurrence b_j = c_j + 2 s b_{j+1} - b_{j+2}, v = c_0 + s b_1 - b_2 run
+ * on series with ball coefficients (exact inputs, 128 + L bits; ua_cheb_cell_clenshaw,
+ * src/prove/chebcell.c), so no derivative bound enters: the terms above the space's degree K are
+ * dropped into the remainder by their sum of |a_k| (|T_k(t)| <= 1), the rest converted to
+ * monomials of t (ua_cheb_to_taylor). The columns are contracted with the core in Taylor-model
  * arithmetic (products of models in different variables; their terms above K bounded the same way).
  */
 static void column_taylor(const ua_chebnd *m, size_t i, double xlo, double xhi,
                           const ua_tm_space *sp, arb_ptr out /* (rank, K + 1) */)
 {
-    slong L = (slong)m->len[i], K = (slong)sp->K, prec = 128 + 2 * L;
-    arb_t s0, h, w, t;
+    slong L = (slong)m->len[i], K = (slong)sp->K, prec = 128 + L;
+    arb_t s0, h;
     arb_init(s0);
     arb_init(h);
-    arb_init(w);
-    arb_init(t);
-    arb_set_d(w, m->hi[i]);
-    arb_set_d(t, m->lo[i]);
-    arb_sub(w, w, t, prec); /* hi_m - lo_m */
-    arb_set_d(s0, xlo);
-    arb_set_d(t, xhi);
-    arb_add(s0, s0, t, prec);
-    arb_set_d(t, m->lo[i]);
-    arb_sub(s0, s0, t, prec);
-    arb_set_d(t, m->hi[i]);
-    arb_sub(s0, s0, t, prec);
-    arb_div(s0, s0, w, prec);
-    arb_set_d(h, xhi);
-    arb_set_d(t, xlo);
-    arb_sub(h, h, t, prec);
-    arb_div(h, h, w, prec);
-    arb_ptr b1 = _arb_vec_init(L + 1), b2 = _arb_vec_init(L + 1), bn = _arb_vec_init(L + 1);
-    mag_t tail, mt;
-    mag_init(tail);
-    mag_init(mt);
+    ua_cheb_cell_map(m->lo[i], m->hi[i], xlo, xhi, prec, s0, h);
+    arb_ptr v = _arb_vec_init(L);
     for (size_t k = 0; k < m->rank[i]; k++) {
-        const double *c = m->fac[i] + k * (size_t)L;
-        _arb_vec_zero(b1, L + 1);
-        _arb_vec_zero(b2, L + 1);
-        _arb_vec_zero(bn, L + 1); /* each b_j is read up to its degree + 1 */
-        /* b1 = b_{j+1}, b2 = b_{j+2}; bn = c_j + 2 s b1 - b2 (degree L - 1 - j) */
-        for (slong j = L - 1; j >= 1; j--) {
-            slong deg = L - 1 - j;
-            for (slong q = deg; q >= 0; q--) {
-                arb_mul(bn + q, b1 + q, s0, prec);
-                if (q > 0) arb_addmul(bn + q, b1 + q - 1, h, prec);
-                arb_mul_2exp_si(bn + q, bn + q, 1);
-                arb_sub(bn + q, bn + q, b2 + q, prec);
-            }
-            arb_set_d(t, c[j]);
-            arb_add(bn, bn, t, prec);
-            arb_ptr tmp = b2;
-            b2 = b1;
-            b1 = bn;
-            bn = tmp;
-        }
-        /* v = c_0 + s b_1 - b_2 */
-        _arb_vec_zero(bn, L + 1);
-        for (slong q = L - 1; q >= 0; q--) {
-            arb_mul(bn + q, b1 + q, s0, prec);
-            if (q > 0) arb_addmul(bn + q, b1 + q - 1, h, prec);
-            arb_sub(bn + q, bn + q, b2 + q, prec);
-        }
-        arb_set_d(t, c[0]);
-        arb_add(bn, bn, t, prec);
-        arb_ptr o = out + k * (size_t)(K + 1);
-        mag_zero(tail);
-        for (slong q = 0; q < L; q++) {
-            if (q <= K) arb_set_round(o + q, bn + q, sp->prec);
-            else {
-                arb_get_mag(mt, bn + q);
-                mag_add(tail, tail, mt);
-            }
-        }
-        for (slong q = L; q <= K; q++) arb_zero(o + q);
-        arb_add_error_mag(o, tail);
+        ua_cheb_cell_clenshaw(m->fac[i] + k * (size_t)L, L, s0, h, prec, v, NULL);
+        ua_cheb_to_taylor(v, L, (unsigned)K, sp->prec, out + k * (size_t)(K + 1));
     }
-    mag_clear(tail);
-    mag_clear(mt);
-    _arb_vec_clear(b1, L + 1);
-    _arb_vec_clear(b2, L + 1);
-    _arb_vec_clear(bn, L + 1);
+    _arb_vec_clear(v, L);
     arb_clear(s0);
     arb_clear(h);
-    arb_clear(w);
-    arb_clear(t);
 }
 
 /* a = the univariate coefficients u (K + 1,) of variable i as a Taylor model. */

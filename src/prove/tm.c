@@ -237,13 +237,38 @@ void ua_tm_abs_bound(const ua_tm_space *sp, const ua_tm *a, int skip0, mag_t out
 
 void ua_tm_range(const ua_tm_space *sp, const ua_tm *a, arb_t out)
 {
-    mag_t v;
-    mag_init(v);
-    ua_tm_abs_bound(sp, a, 1, v);
-    arf_set(arb_midref(out), arb_midref(a->c));
-    mag_zero(arb_radref(out));
-    arb_add_error_mag(out, v);
-    mag_clear(v);
+    /* t^alpha lies in [0, 1] when every exponent is even, else in [-1, 1] */
+    arf_t lo, hi;
+    arf_init(lo);
+    arf_init(hi);
+    arb_t term;
+    arb_init(term);
+    mag_t odd, m;
+    mag_init(odd);
+    mag_init(m);
+    arb_set(out, a->c);
+    for (size_t j = 1; j < sp->n; j++) {
+        if (arb_is_zero(a->c + j)) continue;
+        int even = 1;
+        for (size_t i = 0; i < sp->d && even; i++) even = !(sp->exp[j * sp->d + i] & 1);
+        if (!even) {
+            arb_get_mag(m, a->c + j);
+            mag_add(odd, odd, m);
+            continue;
+        }
+        arb_get_lbound_arf(lo, a->c + j, sp->prec);
+        arb_get_ubound_arf(hi, a->c + j, sp->prec);
+        if (arf_sgn(lo) > 0) arf_zero(lo);
+        if (arf_sgn(hi) < 0) arf_zero(hi);
+        arb_set_interval_arf(term, lo, hi, sp->prec);
+        arb_add(out, out, term, sp->prec);
+    }
+    arb_add_error_mag(out, odd);
+    arf_clear(lo);
+    arf_clear(hi);
+    arb_clear(term);
+    mag_clear(odd);
+    mag_clear(m);
 }
 
 int ua_tm_is_finite(const ua_tm_space *sp, const ua_tm *a)

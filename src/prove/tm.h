@@ -84,7 +84,9 @@ void ua_tm_mul(const ua_tm_space *sp, ua_tm *r, const ua_tm *a, const ua_tm *b);
  * constant coefficient's midpoint out (its radius stays in). */
 void ua_tm_abs_bound(const ua_tm_space *sp, const ua_tm *a, int skip0, mag_t out);
 
-/* The ball [lo, hi] enclosing the model's range on the cell. */
+/* A ball enclosing the model's range on the cell: the constant coefficient plus, per other
+ * monomial, its coefficient times [0, 1] when every exponent is even, times [-1, 1] otherwise
+ * (never wider than the constant +- ua_tm_abs_bound). */
 void ua_tm_range(const ua_tm_space *sp, const ua_tm *a, arb_t out);
 
 /* Whether every coefficient is finite. */
@@ -111,6 +113,31 @@ void ua_tm_eval(const ua_tm_space *sp, const ua_tm *a, const double *t, arb_t ou
 
 /* The midpoint polynomial of a at t (d,), in double (no claim of rigour: for choosing points). */
 double ua_tm_eval_mid(const ua_tm_space *sp, const ua_tm *a, const double *t);
+
+/*
+ * Chebyshev series on a cell (src/prove/chebcell.c), shared by the chebnd and sparse hooks. A
+ * model's series variable s in [-1, 1] maps its interval [lo, hi]; a cell [xlo, xhi] of it is
+ * s = s0 + h u, u in [-1, 1]. Polynomials in u are Chebyshev series in u (coefficient k of
+ * T_k(u)), so a sum of |coefficients| bounds one on the cell.
+ */
+/* s0 = (xlo + xhi - lo - hi) / (hi - lo), h = (xhi - xlo) / (hi - lo), as balls (exact inputs). */
+void ua_cheb_cell_map(double lo, double hi, double xlo, double xhi, slong prec, arb_t s0,
+                      arb_t h);
+/* out (L,) = sum_{j<L} c_j T_j(s0 + h u) as a Chebyshev series in u, exactly (in balls), by
+ * Clenshaw's recurrence b_j = c_j + 2 s b_{j+1} - b_{j+2}, v = c_0 + s b_1 - b_2 run on series.
+ * bsup (L + 1,) or NULL: bsup[j] >= sup over the cell of |b_j(s)| (1 <= j < L), bsup[0] >= sup
+ * |v|, bsup[L] = 0: for a running rounding-error bound of predict's Clenshaw. */
+void ua_cheb_cell_clenshaw(const double *c, slong L, const arb_t s0, const arb_t h, slong prec,
+                           arb_ptr out, mag_ptr bsup);
+/* out (N + 1, D + 1): T_k(s0 + h u) for k <= N as Chebyshev series in u, computed exactly by
+ * T_{k+1} = 2 s T_k - T_{k-1} and each kept to degree D, the dropped coefficients' sum of
+ * magnitudes added to the radius of its coefficient 0. */
+void ua_cheb_cell_basis(const arb_t s0, const arb_t h, size_t N, size_t D, slong prec,
+                        arb_ptr out);
+/* out (K + 1,): the Chebyshev series b (n,) in u as Taylor coefficients in u of a univariate
+ * Taylor model: the terms above K bounded by their sum of |b_k| into out[0]'s radius, the rest
+ * converted exactly (K <= 60, prec >= 128). */
+void ua_cheb_to_taylor(arb_srcptr b, slong n, unsigned K, slong prec, arb_ptr out);
 
 struct ua_target;
 /*

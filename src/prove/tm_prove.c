@@ -93,7 +93,11 @@ static ua_status cell_bound(ctx_t *c, const double *lo, const double *hi, double
     ua_tm_sub(&c->sp, &c->M, &c->M, &c->F);
     mag_t v;
     mag_init(v);
-    ua_tm_abs_bound(&c->sp, &c->M, 0, v);
+    arb_t rg;
+    arb_init(rg);
+    ua_tm_range(&c->sp, &c->M, rg); /* even monomials in [0, 1], the others in [-1, 1] */
+    arb_get_mag(v, rg);
+    arb_clear(rg);
     double poly = mag_get_d(v); /* rounded up */
     /* the variable whose terms weigh most */
     double wbest = -1;

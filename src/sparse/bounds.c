@@ -31,91 +31,22 @@
 #include "model/family.h"
 #include "prove/tm.h"
 
-/* Per dimension on a cell: the truncated expansions of T_k(s0 + h u), k <= N, (N + 1, K + 1),
- * remainders in [0]'s radius. */
-static void chebyshev_expansions(double lo_m, double hi_m, double xlo, double xhi, size_t N,
-                                 unsigned K, slong prec0, arb_ptr out)
-{
-    slong L = (slong)N + 1, prec = 128 + 2 * L;
-    arb_t s0, h, w, t;
-    arb_init(s0);
-    arb_init(h);
-    arb_init(w);
-    arb_init(t);
-    arb_set_d(w, hi_m);
-    arb_set_d(t, lo_m);
-    arb_sub(w, w, t, prec); /* hi_m - lo_m */
-    arb_set_d(s0, xlo);
-    arb_set_d(t, xhi);
-    arb_add(s0, s0, t, prec);
-    arb_set_d(t, lo_m);
-    arb_sub(s0, s0, t, prec);
-    arb_set_d(t, hi_m);
-    arb_sub(s0, s0, t, prec);
-    arb_div(s0, s0, w, prec);
-    arb_set_d(h, xhi);
-    arb_set_d(t, xlo);
-    arb_sub(h, h, t, prec);
-    arb_div(h, h, w, prec);
-    arb_ptr a = _arb_vec_init(L + 1), b = _arb_vec_init(L + 1), c = _arb_vec_init(L + 1);
-    mag_t tail, mt;
-    mag_init(tail);
-    mag_init(mt);
-    arb_one(a); /* T_0 */
-    arb_set(b, s0); /* T_1 = s0 + h u */
-    arb_set(b + 1, h);
-    for (size_t k = 0; k <= N; k++) {
-        arb_srcptr Tk = k == 0 ? a : b;
-        arb_ptr o = out + k * (K + 1);
-        mag_zero(tail);
-        for (slong q = 0; q <= (slong)k; q++) {
-            if (q <= (slong)K) arb_set_round(o + q, Tk + q, prec0);
-            else {
-                arb_get_mag(mt, Tk + q);
-                mag_add(tail, tail, mt);
-            }
-        }
-        for (slong q = (slong)k + 1; q <= (slong)K; q++) arb_zero(o + q);
-        arb_add_error_mag(o, tail);
-        if (k == 0 || k == N) continue;
-        /* c = T_{k+1} = 2 (s0 + h u) T_k - T_{k-1}; then a = T_k, b = T_{k+1} */
-        for (slong q = (slong)k + 1; q >= 0; q--) {
-            arb_zero(c + q);
-            if (q <= (slong)k) arb_mul(c + q, b + q, s0, prec);
-            if (q >= 1) arb_addmul(c + q, b + q - 1, h, prec);
-            arb_mul_2exp_si(c + q, c + q, 1);
-            if (q <= (slong)k - 1) arb_sub(c + q, c + q, a + q, prec);
-        }
-        arb_ptr tmp = a;
-        a = b;
-        b = c;
-        c = tmp;
-    }
-    mag_clear(tail);
-    mag_clear(mt);
-    _arb_vec_clear(a, L + 1);
-    _arb_vec_clear(b, L + 1);
-    _arb_vec_clear(c, L + 1);
-    arb_clear(s0);
-    arb_clear(h);
-    arb_clear(w);
-    arb_clear(t);
-}
+/* The degree to which the factors' Chebyshev series on a cell are kept (the rest bounded). */
+#define CHEB_DEG 64
 
-/* Per dimension: the model (K + 1,) of every node id's Lagrange factor, (nodes_upto(ml), K + 1),
- * from the expansions T (2^ml + 1, K + 1). */
-static void factor_models(int ml, unsigned K, slong prec, arb_srcptr T, arb_ptr out)
+/* Per dimension: the Chebyshev series in the cell's variable u (D + 1,) of every node id's
+ * Lagrange factor, (nodes_upto(ml), D + 1), from the expansions T (2^ml + 1, D + 1) of
+ * T_k(s0 + h u) (ua_cheb_cell_basis). */
+static void factor_models(int ml, size_t D, slong prec, arb_srcptr T, arb_ptr out)
 {
-    size_t K1 = K + 1;
+    size_t D1 = D + 1;
+    _arb_vec_zero(out, (slong)D1);
     arb_one(out); /* id 0: the constant 1 */
     arb_t a, cs;
     arb_init(a);
     arb_init(cs);
     fmpq_t q;
     fmpq_init(q);
-    mag_t tail, mt;
-    mag_init(tail);
-    mag_init(mt);
     for (int l = 1; l <= ml; l++) {
         size_t n = (size_t)1 << l, first = ua_sparse_first_id(l), nn = ua_sparse_nodes_new(l);
         arb_ptr cosv = _arb_vec_init((slong)(2 * n)); /* cos(pi r / n), r < 2n */
@@ -123,25 +54,23 @@ static void factor_models(int ml, unsigned K, slong prec, arb_srcptr T, arb_ptr 
             fmpq_set_si(q, (slong)r, (ulong)n);
             arb_cos_pi_fmpq(cosv + r, q, prec);
         }
+        size_t deg = n < D ? n : D; /* T_k for k <= n has degree <= n */
         for (size_t r = 0; r < nn; r++) {
             size_t j = l == 1 ? 2 * r : 2 * r + 1; /* position among the level's n + 1 nodes */
-            arb_ptr o = out + (first + r) * K1;
-            _arb_vec_zero(o, (slong)K1);
-            mag_zero(tail);
+            arb_ptr o = out + (first + r) * D1;
+            _arb_vec_zero(o, (slong)D1);
             for (size_t k = 0; k <= n; k++) {
                 /* a = (2 / n) d_j (1/2 at k = 0, n) (-1)^k cos(pi k j / n) */
                 arb_set(cs, cosv + (k * j) % (2 * n));
                 if (k & 1) arb_neg(cs, cs);
                 int halves = (k == 0 || k == n) + (j == 0 || j == n);
                 arb_mul_2exp_si(a, cs, 1 - (slong)l - halves);
-                _arb_vec_scalar_addmul(o, T + k * K1, (slong)K1, a, prec);
+                size_t dk = k < deg ? k : deg;
+                _arb_vec_scalar_addmul(o, T + k * D1, (slong)dk + 1, a, prec);
             }
         }
         _arb_vec_clear(cosv, (slong)(2 * n));
     }
-    (void)tail;
-    mag_clear(tail);
-    mag_clear(mt);
     fmpq_clear(q);
     arb_clear(a);
     arb_clear(cs);
@@ -169,58 +98,110 @@ static const size_t *monomials_in(const outer_ctx *oc, uint32_t want, size_t *cn
     return oc->list[want];
 }
 
-/* out += the product of the univariate models u[k] (K + 1,) of the m variables var[k], truncated
- * at total degree K (the rest bounded by the convolution of their coefficient magnitudes). */
-static void add_outer(const outer_ctx *oc, size_t m, const size_t *var, arb_srcptr const *u,
-                      ua_tm *out)
+/* One block's contraction (sparse_taylor): its coefficients cf over the active dimensions
+ * act[0..na) (the last fastest), nested as sum_{q_0} L_{q_0}(t_0) (sum_{q_1} L_{q_1}(t_1) (...)),
+ * the innermost sum taken on the factors' Chebyshev series on the cell, each outer level one
+ * univariate model times the inner model (different variables: every product term lands on one
+ * monomial; those above total degree K are bounded into the remainder). */
+typedef struct {
+    const ua_tm_space *sp;
+    const outer_ctx *oc;
+    arb_ptr const *fac, *tay;
+    const size_t *Dd;
+    slong prec;
+    const uint32_t *lv;
+    size_t na, act[UA_PROBLEM_MAX_DIM], nn[UA_PROBLEM_MAX_DIM], stride[UA_PROBLEM_MAX_DIM];
+    ua_tm lvl[UA_PROBLEM_MAX_DIM];
+    arb_ptr Wc, W;
+} block_t;
+
+/* The monomials within the variables act[k..na). */
+static const size_t *level_monomials(const block_t *B, size_t k, size_t *cnt)
 {
-    const ua_tm_space *sp = oc->sp;
-    size_t d = sp->d, K = sp->K;
-    uint32_t want = 0;
-    for (size_t k = 0; k < m; k++) want |= 1u << var[k];
-    arb_t p;
-    arb_init(p);
-    size_t nl = 0;
-    const size_t *lst = monomials_in(oc, want, &nl);
-    for (size_t jj = 0; jj < nl; jj++) {
-        size_t j = lst[jj];
-        const unsigned char *e = sp->exp + j * d;
-        arb_set(p, u[0] + e[var[0]]);
-        for (size_t k = 1; k < m; k++) arb_mul(p, p, u[k] + e[var[k]], sp->prec);
-        arb_add(out->c + j, out->c + j, p, sp->prec);
+    uint32_t set = 0;
+    for (size_t j = k; j < B->na; j++) set |= 1u << B->act[j];
+    return monomials_in(B->oc, set, cnt);
+}
+
+/* B->lvl[k] = the block's part over the dimensions act[k..na) for the coefficients cf; 0 when
+ * no memory for a monomial list (the caller then reports it). */
+static int contract_level(block_t *B, size_t k, const double *cf)
+{
+    const ua_tm_space *sp = B->sp;
+    size_t K1 = sp->K + 1, nl = 0;
+    ua_tm *o = &B->lvl[k];
+    const size_t *lst = level_monomials(B, k, &nl);
+    if (!lst) return 0;
+    for (size_t jj = 0; jj < nl; jj++) arb_zero(o->c + lst[jj]);
+    size_t var = B->act[k];
+    arb_srcptr L = NULL;
+    if (k + 1 == B->na) { /* W = sum_q c_q L_q(t_var) on the Chebyshev series, truncated at K */
+        size_t D1 = B->Dd[var] + 1;
+        arb_t c;
+        arb_init(c);
+        _arb_vec_zero(B->Wc, (slong)D1);
+        L = B->fac[var] + ua_sparse_first_id((int)B->lv[var]) * D1;
+        for (size_t q = 0; q < B->nn[k]; q++) {
+            if (cf[q] == 0) continue;
+            arb_set_d(c, cf[q]);
+            _arb_vec_scalar_addmul(B->Wc, L + q * D1, (slong)D1, c, B->prec);
+        }
+        arb_clear(c);
+        ua_cheb_to_taylor(B->Wc, (slong)D1, sp->K, sp->prec, B->W);
+        for (size_t p = 0; p < K1; p++) arb_set(o->c + sp->uni[var * K1 + p], B->W + p);
+        return 1;
     }
-    arb_clear(p);
-    if (m < 2 && lst) return;
-    /* magnitudes convolved: conv[t] >= sum over k_1 + ... + k_m = t of prod |u_i[k_i]| */
-    size_t len = m * K + 1;
-    mag_ptr conv = _mag_vec_init((slong)len), nxt = _mag_vec_init((slong)len),
-            mg = _mag_vec_init((slong)K + 1);
-    mag_t t, tail;
-    mag_init(t);
+    size_t ni = 0;
+    const size_t *inner = level_monomials(B, k + 1, &ni);
+    if (!inner) return 0;
+    L = B->tay[var] + ua_sparse_first_id((int)B->lv[var]) * K1;
+    mag_t tail, ma, mb, t;
+    mag_struct bdeg[64]; /* K <= 60 */
+    for (size_t e = 0; e < K1; e++) mag_init(bdeg + e);
     mag_init(tail);
-    for (size_t q = 0; q <= K; q++) arb_get_mag(conv + q, u[0] + q);
-    size_t cur = K;
-    for (size_t k = 1; k < m; k++) {
-        for (size_t q = 0; q <= K; q++) arb_get_mag(mg + q, u[k] + q);
-        for (size_t q = 0; q <= cur + K; q++) mag_zero(nxt + q);
-        for (size_t a = 0; a <= cur; a++)
-            for (size_t b = 0; b <= K; b++) {
-                mag_mul(t, conv + a, mg + b);
-                mag_add(nxt + a + b, nxt + a + b, t);
+    mag_init(ma);
+    mag_init(mb);
+    mag_init(t);
+    const ua_tm *in = &B->lvl[k + 1];
+    for (size_t q = 0; q < B->nn[k]; q++) {
+        if (!contract_level(B, k + 1, cf + q * B->stride[k])) {
+            for (size_t e = 0; e < K1; e++) mag_clear(bdeg + e);
+            mag_clear(tail);
+            mag_clear(ma);
+            mag_clear(mb);
+            mag_clear(t);
+            return 0;
+        }
+        arb_srcptr a = L + q * K1;
+        /* the terms above K: sum_{p + e > K} |a_p| (sum of |b_j| of degree e) */
+        for (size_t e = 0; e < K1; e++) mag_zero(bdeg + e);
+        for (size_t jj = 0; jj < ni; jj++) {
+            size_t j = inner[jj];
+            arb_srcptr bj = in->c + j;
+            if (arb_is_zero(bj)) continue;
+            unsigned dj = sp->deg[j];
+            arb_get_mag(mb, bj);
+            mag_add(bdeg + dj, bdeg + dj, mb);
+            for (size_t p = 0; dj + p <= sp->K; p++) {
+                int32_t r = sp->mul[j * sp->n + (size_t)sp->uni[var * K1 + p]];
+                arb_addmul(o->c + r, a + p, bj, sp->prec);
             }
-        cur += K;
-        mag_ptr sw = conv;
-        conv = nxt;
-        nxt = sw;
+        }
+        for (size_t p = 1; p < K1; p++) {
+            mag_zero(t);
+            for (size_t e = K1 - p; e < K1; e++) mag_add(t, t, bdeg + e);
+            arb_get_mag(ma, a + p);
+            mag_mul(t, t, ma);
+            mag_add(tail, tail, t);
+        }
     }
-    /* without the monomial list (no memory) every term is in the remainder */
-    for (size_t q = lst ? K + 1 : 0; q <= cur; q++) mag_add(tail, tail, conv + q);
-    arb_add_error_mag(out->c, tail);
-    mag_clear(t);
+    arb_add_error_mag(o->c, tail);
+    for (size_t e = 0; e < K1; e++) mag_clear(bdeg + e);
     mag_clear(tail);
-    _mag_vec_clear(conv, (slong)len);
-    _mag_vec_clear(nxt, (slong)len);
-    _mag_vec_clear(mg, (slong)K + 1);
+    mag_clear(ma);
+    mag_clear(mb);
+    mag_clear(t);
+    return 1;
 }
 
 static ua_status sparse_taylor(const void *state, const double *lo, const double *hi,
@@ -243,15 +224,31 @@ static ua_status sparse_taylor(const void *state, const double *lo, const double
             return UA_ERR(UA_EUNSUPPORTED, "sparse bounds: level %d in dimension %zu (the "
                           "Taylor-model form is built up to level 12)", g->maxlevel[i], i + 1);
     }
-    arb_ptr fac[UA_PROBLEM_MAX_DIM];
+    /* per dimension: each factor's Chebyshev series on the cell (fac, degree <= D) and its
+     * Taylor form (tay, K + 1) */
+    arb_ptr fac[UA_PROBLEM_MAX_DIM], tay[UA_PROBLEM_MAX_DIM];
+    size_t Dd[UA_PROBLEM_MAX_DIM];
+    slong prec = sp->prec + 32;
     for (size_t i = 0; i < d; i++) {
         int ml = g->maxlevel[i];
         size_t N = ml == 0 ? 0 : (size_t)1 << ml, nid = ua_sparse_nodes_upto(ml);
-        arb_ptr T = _arb_vec_init((slong)((N + 1) * K1));
-        chebyshev_expansions(g->lo[i], g->hi[i], lo[i], hi[i], N, sp->K, sp->prec, T);
-        fac[i] = _arb_vec_init((slong)(nid * K1));
-        factor_models(ml, sp->K, sp->prec, T, fac[i]);
-        _arb_vec_clear(T, (slong)((N + 1) * K1));
+        size_t D = N < CHEB_DEG ? N : CHEB_DEG;
+        Dd[i] = D;
+        arb_ptr T = _arb_vec_init((slong)((N + 1) * (D + 1)));
+        arb_t s0, h;
+        arb_init(s0);
+        arb_init(h);
+        ua_cheb_cell_map(g->lo[i], g->hi[i], lo[i], hi[i], prec, s0, h);
+        ua_cheb_cell_basis(s0, h, N, D, prec, T);
+        arb_clear(s0);
+        arb_clear(h);
+        fac[i] = _arb_vec_init((slong)(nid * (D + 1)));
+        factor_models(ml, D, prec, T, fac[i]);
+        _arb_vec_clear(T, (slong)((N + 1) * (D + 1)));
+        tay[i] = _arb_vec_init((slong)(nid * K1));
+        for (size_t q = 0; q < nid; q++)
+            ua_cheb_to_taylor(fac[i] + q * (D + 1), (slong)D + 1, sp->K, sp->prec,
+                              tay[i] + q * K1);
     }
     outer_ctx oc = { sp, calloc(sp->n, sizeof(uint32_t)), calloc((size_t)1 << d, sizeof(size_t *)),
                      calloc((size_t)1 << d, sizeof(size_t)) };
@@ -261,12 +258,25 @@ static ua_status sparse_taylor(const void *state, const double *lo, const double
         for (size_t i = 0; i < d; i++)
             if (sp->exp[j * d + i]) oc.mask[j] |= 1u << i;
     ua_tm_zero(sp, out);
-    arb_ptr W = _arb_vec_init((slong)K1);
+    size_t Dmax = 0;
+    for (size_t i = 0; i < d; i++) Dmax = Dd[i] > Dmax ? Dd[i] : Dmax;
+    arb_ptr W = _arb_vec_init((slong)K1), Wc = _arb_vec_init((slong)Dmax + 1);
     arb_t c;
     arb_init(c);
+    block_t blk;
+    memset(&blk, 0, sizeof blk);
+    blk.sp = sp;
+    blk.oc = &oc;
+    blk.fac = fac;
+    blk.tay = tay;
+    blk.Dd = Dd;
+    blk.prec = prec;
+    blk.Wc = Wc;
+    blk.W = W;
+    for (size_t k = 0; k < d; k++) ua_tm_init(sp, &blk.lvl[k]);
     for (size_t b = 0; !s && b < g->nblocks; b++) {
         const uint32_t *lv = g->blevel + b * d;
-        size_t act[UA_PROBLEM_MAX_DIM], nn[UA_PROBLEM_MAX_DIM], m[UA_PROBLEM_MAX_DIM], na = 0;
+        size_t act[UA_PROBLEM_MAX_DIM], nn[UA_PROBLEM_MAX_DIM], na = 0;
         for (size_t i = 0; i < d; i++)
             if (lv[i]) {
                 act[na] = i;
@@ -279,35 +289,37 @@ static ua_status sparse_taylor(const void *state, const double *lo, const double
             arb_add(out->c, out->c, c, sp->prec);
             continue;
         }
-        size_t last = na - 1, nl = nn[last];
-        for (size_t k = 0; k < na; k++) m[k] = 0;
-        arb_srcptr u[UA_PROBLEM_MAX_DIM];
-        for (size_t j = 0; j < cnt; j += nl) {
-            /* the row: W = sum_q c_q L_q(t_last) */
-            _arb_vec_zero(W, (slong)K1);
-            const arb_srcptr Ul = fac[act[last]] + ua_sparse_first_id((int)lv[act[last]]) * K1;
-            for (size_t q = 0; q < nl; q++) {
-                if (cf[j + q] == 0) continue;
-                arb_set_d(c, cf[j + q]);
-                _arb_vec_scalar_addmul(W, Ul + q * K1, (slong)K1, c, sp->prec);
-            }
-            for (size_t k = 0; k < last; k++)
-                u[k] = fac[act[k]] + (ua_sparse_first_id((int)lv[act[k]]) + m[k]) * K1;
-            u[last] = W;
-            add_outer(&oc, na, act, u, out);
-            size_t k = last;
-            while (k > 0 && ++m[k - 1] == nn[k - 1]) m[--k] = 0;
-            if (k == 0) break;
+        block_t *B = &blk;
+        B->lv = lv;
+        B->na = na;
+        for (size_t k = 0; k < na; k++) {
+            B->act[k] = act[k];
+            B->nn[k] = nn[k];
         }
+        B->stride[na - 1] = 1;
+        for (size_t k = na - 1; k-- > 0;) B->stride[k] = B->stride[k + 1] * nn[k + 1];
+        (void)cnt;
+        size_t n0 = 0;
+        const size_t *l0 = level_monomials(B, 0, &n0);
+        if (!l0 || !contract_level(B, 0, cf)) {
+            s = UA_ENOMEM_ERR(sp->n * sizeof(size_t));
+            break;
+        }
+        for (size_t jj = 0; jj < n0; jj++) /* the other monomials are not the block's */
+            arb_add(out->c + l0[jj], out->c + l0[jj], B->lvl[0].c + l0[jj], sp->prec);
     }
+    for (size_t k = 0; k < d; k++) ua_tm_clear(sp, &blk.lvl[k]);
     arb_clear(c);
     _arb_vec_clear(W, (slong)K1);
     for (size_t k = 0; oc.list && k < ((size_t)1 << d); k++) free(oc.list[k]);
     free(oc.list);
     free(oc.count);
     free(oc.mask);
-    for (size_t i = 0; i < d; i++)
-        _arb_vec_clear(fac[i], (slong)(ua_sparse_nodes_upto(g->maxlevel[i]) * K1));
+    _arb_vec_clear(Wc, (slong)Dmax + 1);
+    for (size_t i = 0; i < d; i++) {
+        _arb_vec_clear(fac[i], (slong)(ua_sparse_nodes_upto(g->maxlevel[i]) * (Dd[i] + 1)));
+        _arb_vec_clear(tay[i], (slong)(ua_sparse_nodes_upto(g->maxlevel[i]) * K1));
+    }
     if (!s && !ua_tm_is_finite(sp, out))
         s = UA_ERR(UA_EDOMAIN, "sparse bounds: the Taylor model overflows");
     return s;
