@@ -125,4 +125,9 @@ expect_exit 2 "a missing file" -- "$UA" fit --pde missing.json
 expect_exit 2 "--pde with --domain" -- "$UA" fit --pde "$EX/poisson.json" --domain 0:1
 expect_exit 2 "--pde with another family" -- "$UA" fit --pde "$EX/poisson.json" --family cheb
 expect_exit 2 "a formula with --family pde" -- "$UA" fit 'sin(x)' --family pde
+# the learning-rate decay: a step factor above 1 is refused before the training, naming the option
+expect_exit 2 "--decay step --decay-rate 2" -- "$UA" fit --pde "$EX/allen_cahn.json" --decay step \
+    --decay-rate 2 -o decay.uam
+expect_grep err.txt "decay-rate 2.*(0, 1]" "the message names --decay-rate and its range"
+[ ! -e decay.uam ] && pass || fail "--decay-rate 2: no model written"
 finish

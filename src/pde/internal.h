@@ -226,7 +226,29 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
                      ua_model *meta, void **state);
 ua_status ua_pde_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 
-#define UA_PDE_NOPTIONS 23
+/* Learning-rate decays of the Adam phase (option "decay"; the order of its choices). */
+typedef enum {
+    UA_PDE_DECAY_NONE = 0,
+    UA_PDE_DECAY_INVERSE_TIME = 1,
+    UA_PDE_DECAY_EXPONENTIAL = 2,
+    UA_PDE_DECAY_STEP = 3,
+    UA_PDE_DECAY_COSINE = 4
+} ua_pde_decay;
+
+/* The learning rate of Adam step t (0-based: step t + 1 uses it) for the base rate lr:
+ *   none          lr
+ *   inverse-time  lr / (1 + rate t / steps)                      (DeepXDE "inverse time",
+ *                                                                 TensorFlow InverseTimeDecay)
+ *   exponential   lr rate^(t / steps)                            (TensorFlow ExponentialDecay;
+ *                                                                 PyTorch ExponentialLR: steps 1)
+ *   step          lr rate^floor(t / steps)                       (PyTorch StepLR, gamma = rate)
+ *   cosine        lr (rate + (1 - rate) (1 + cos(pi min(t, steps) / steps)) / 2)
+ *                                                                (TensorFlow CosineDecay, alpha =
+ *                                                                 rate; Loshchilov & Hutter 2017)
+ * steps >= 1; the caller checks rate's range (docs/pde.md). */
+double ua_pde_decay_lr(ua_pde_decay kind, double lr, size_t steps, double rate, size_t t);
+
+#define UA_PDE_NOPTIONS 26
 extern const ua_option_spec ua_pde_option_spec[UA_PDE_NOPTIONS];
 
 #endif /* UA_PDE_INTERNAL_H */

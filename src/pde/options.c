@@ -24,6 +24,19 @@ const ua_option_spec ua_pde_option_spec[UA_PDE_NOPTIONS] = {
     {"iterations", UA_OPT_INT, "2000", 0, 10000000, 0, NULL, "Adam steps (full batch)",
      "DeepXDE model.train(iterations)"},
     {"lr", UA_OPT_REAL, "0.001", 0, 10, 1, NULL, "Adam's learning rate", "Kingma & Ba 2015"},
+    {"decay", UA_OPT_CHOICE, "none", 0, 0, 0, "none|inverse-time|exponential|step|cosine",
+     "learning-rate decay over the Adam steps t: inverse-time lr / (1 + rate t / steps); "
+     "exponential lr rate^(t / steps); step lr rate^floor(t / steps); cosine lr (rate + (1 - "
+     "rate) (1 + cos(pi min(t, steps) / steps)) / 2) (docs/pde.md)",
+     "DeepXDE compile(decay=...); PyTorch ExponentialLR, StepLR, CosineAnnealingLR"},
+    {"decay-steps", UA_OPT_INT, NULL, 1, 10000000, 0, NULL,
+     "the decay's steps (default --iterations; step: half of them)",
+     "DeepXDE decay_steps; PyTorch StepLR step_size, CosineAnnealingLR T_max"},
+    {"decay-rate", UA_OPT_REAL, NULL, 0, 1e6, 0, NULL,
+     "the decay's rate (default: inverse-time 9, exponential, step and cosine 0.1; so lr / 10 "
+     "at the end of the Adam phase); exponential and step: the factor per decay-steps (gamma), "
+     "in (0, 1]; cosine: the final fraction of lr, in [0, 1]",
+     "DeepXDE decay_rate; PyTorch gamma; TensorFlow CosineDecay alpha"},
     {"lbfgs-maxiter", UA_OPT_INT, "1000", 0, 10000000, 0, NULL,
      "L-BFGS iterations after Adam (0: none)", "DeepXDE L-BFGS maxiter; Nocedal & Wright"},
     {"num-domain", UA_OPT_INT, "2000", 1, 1000000, 0, NULL, "collocation points inside the box",

@@ -126,6 +126,19 @@ static ua_status resample(ua_pde_loss *L, size_t ncand, double k, double c, ua_r
     return UA_OK;
 }
 
+double ua_pde_decay_lr(ua_pde_decay kind, double lr, size_t steps, double rate, size_t t)
+{
+    double x = (double)t / (double)(steps ? steps : 1);
+    switch (kind) {
+    case UA_PDE_DECAY_INVERSE_TIME: return lr / (1 + rate * x);
+    case UA_PDE_DECAY_EXPONENTIAL: return lr * pow(rate, x);
+    case UA_PDE_DECAY_STEP: return lr * pow(rate, floor(x));
+    case UA_PDE_DECAY_COSINE:
+        return lr * (rate + (1 - rate) * 0.5 * (1 + cos(3.14159265358979323846 * fmin(x, 1))));
+    default: return lr;
+    }
+}
+
 static ua_status net_predict(const void *net, const double *x, size_t n, double *u)
 {
     return ua_pde_net_predict(net, x, n, u);
@@ -171,6 +184,19 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
     size_t iters = (size_t)ua_options_int(o, "iterations");
     size_t lbfgs = (size_t)ua_options_int(o, "lbfgs-maxiter");
     double lr = ua_options_real(o, "lr");
+    ua_pde_decay decay = (ua_pde_decay)ua_options_choice(o, "decay");
+    size_t dsteps = ua_options_get(o, "decay-steps") ? (size_t)ua_options_int(o, "decay-steps")
+                    : decay == UA_PDE_DECAY_STEP ? iters / 2 : iters;
+    if (dsteps < 1) dsteps = 1;
+    double drate = ua_options_real(o, "decay-rate");
+    if (isnan(drate)) drate = decay == UA_PDE_DECAY_INVERSE_TIME ? 9 : 0.1;
+    if ((decay == UA_PDE_DECAY_EXPONENTIAL || decay == UA_PDE_DECAY_STEP) &&
+        !(drate > 0 && drate <= 1))
+        return UA_ERR(UA_EINVAL, "--decay-rate %g: the %s decay's factor gamma must be in "
+                      "(0, 1]", drate, decay == UA_PDE_DECAY_STEP ? "step" : "exponential");
+    if (decay == UA_PDE_DECAY_COSINE && !(drate >= 0 && drate <= 1))
+        return UA_ERR(UA_EINVAL, "--decay-rate %g: the cosine decay's final fraction of --lr "
+                      "must be in [0, 1]", drate);
     size_t nint = (size_t)ua_options_int(o, "num-domain");
     size_t nbnd = (size_t)ua_options_int(o, "num-boundary");
     size_t ninit = (size_t)ua_options_int(o, "num-initial");
@@ -222,6 +248,7 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
     ua_rng rr;
     ua_rng_seed(&rr, seed + 7);
     size_t nres = 0, cat = 0; /* cat: the causal eps in use */
+    double lr_t = lr;          /* the learning rate of the last Adam step */
     /* the GEMMs are small ((points x channels) x width x width) and the residual's OpenMP loop
      * runs between them: OpenBLAS's spinning pool and the OpenMP team competed for the cores
      * (measured on the shared 2-core machine at load 14: 300 Adam steps of Allen-Cahn 46 s
@@ -240,7 +267,8 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
                         "smaller --lr)", t + 1);
             break;
         }
-        ua_train_adam_f64(net->theta, g, m1, m2, P, lr, 0.9, 0.999, 1e-8, 0, 0, t + 1);
+        lr_t = ua_pde_decay_lr(decay, lr, dsteps, drate, t);
+        ua_train_adam_f64(net->theta, g, m1, m2, P, lr_t, 0.9, 0.999, 1e-8, 0, 0, t + 1);
         /* the paper's annealing: the next eps once every slice's weight exceeds delta */
         if (nceps && L.causal_min_w > cdelta && cat + 1 < nceps)
             st = ua_pde_loss_set_causal(&L, ceps[++cat], cslices);
@@ -250,7 +278,7 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
             cJSON_AddItemToArray(pnt, cJSON_CreateNumber(loss));
             cJSON_AddItemToArray(curve, pnt);
             if (hooks && hooks->epoch)
-                hooks->epoch(hooks->ctx, t + 1, total, loss, NAN, lr, ua_train_now() - t0, 0);
+                hooks->epoch(hooks->ctx, t + 1, total, loss, NAN, lr_t, ua_train_now() - t0, 0);
         }
     }
     /* L-BFGS and the reported loss: the plain residual (weights that move with the parameters
@@ -304,6 +332,7 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
     if (!st) st = meta_num(meta, "resamples", (double)nres);
     if (!st) st = meta_num(meta, "lbfgs_iterations_done", (double)lbfgs_done);
     if (!st) st = meta_num(meta, "parameters", (double)P);
+    if (!st && iters) st = meta_num(meta, "lr_final", lr_t);
     if (!st && nceps && s->has_time) st = meta_num(meta, "causal_epsilon_reached", ceps[cat]);
     if (!st && nceps && s->has_time) st = meta_num(meta, "causal_min_weight", causal_final_w);
     if (!st) st = ua_model_set_meta(meta, "solution", s->reference_text);
