@@ -15,7 +15,10 @@
 /* What a generator is asked for. */
 typedef struct {
     const char *name;  /* the C name of the scalar function written (default: the libm name) */
-    int vector;        /* 1: also write NAME_v(const float *x, float *y, size_t n) */
+    int vector;        /* 1: also write NAME_v(const float *x, float *y, size_t n): y[i] =
+                        * NAME(x[i]) with the same bits (compiled with -ffp-contract=off);
+                        * with GCC or Clang on x86, AVX-512F and AVX2+FMA kernels in GCC vector
+                        * extensions chosen at run time (__builtin_cpu_supports), else the loop */
 } ua_libm_options;
 
 /* One generated function. */

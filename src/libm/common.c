@@ -194,7 +194,7 @@ static void emit_vec_width(FILE *out, int w, const char *target)
             "#define VD ua_vd%d\n#define VL ua_vl%d\n#define VU ua_vu%d\n"
             "#define VF ua_vf%d\n#define VI ua_vi%d\n#define VUI ua_vui%d\n"
             "#define V_W %d\n#define V_(name) name##%d\n"
-            "#define UA_VT __attribute__((target(\"%s\"), always_inline)) static inline\n",
+            "#define UA_VT __attribute__((target(\"%s\"), always_inline, unused)) static inline\n",
             w, target, w, w, w, 8 * w, w, 8 * w, w, 8 * w, w, 4 * w, w, 4 * w, w, 4 * w, w, w,
             w, w, w, w, w, w, target);
     fprintf(out, "#define V_SPLAT(c) ((VD){");
@@ -215,6 +215,14 @@ static void emit_vec_width(FILE *out, int w, const char *target)
             "#define V_SELF(m, a, b) ((VF)(((VI)(m) & (VI)(a)) | (~(VI)(m) & (VI)(b))))\n"
             "#define V_SELI(m, a, b) ((VUI)(((VI)(m) & (VI)(a)) | (~(VI)(m) & (VI)(b))))\n"
             "#ifndef UA_LIBM_VHELPERS_%d\n#define UA_LIBM_VHELPERS_%d\n"
+            "/* (a, b)[i0], (a, b)[i1], ...: two vectors of 4 doubles shuffled (GCC, Clang) */\n"
+            "#ifndef UA_SHUF4\n"
+            "#if defined(__clang__)\n"
+            "#define UA_SHUF4(a, b, i0, i1, i2, i3) __builtin_shufflevector(a, b, i0, i1, i2, i3)\n"
+            "#else\n"
+            "#define UA_SHUF4(a, b, i0, i1, i2, i3) __builtin_shuffle(a, b, (ua_vl4){i0, i1, i2, i3})\n"
+            "#endif\n"
+            "#endif\n"
             "/* ua_two_sum and ua_rnd2 lane by lane: the same operations */\n"
             "UA_VT VD V_(ua_vtwo_sum)(VD a, VD b, VD *e)\n{\n"
             "    VD s = a + b, bb = s - a;\n"

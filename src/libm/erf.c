@@ -63,14 +63,14 @@ static void emit_erf_vbody(FILE *out, const void *ctx)
         for (int l = 0; l < 4; l++)
             fprintf(out, "        memcpy(&r%d, c + ic[%d] + %d, sizeof r%d);\n", l, l, k0, l);
         fprintf(out,
-                "        VD t0 = __builtin_shuffle(r0, r1, (VL){0, 4, 2, 6});\n"
-                "        VD t1 = __builtin_shuffle(r0, r1, (VL){1, 5, 3, 7});\n"
-                "        VD t2 = __builtin_shuffle(r2, r3, (VL){0, 4, 2, 6});\n"
-                "        VD t3 = __builtin_shuffle(r2, r3, (VL){1, 5, 3, 7});\n"
-                "        c%d = __builtin_shuffle(t0, t2, (VL){0, 1, 4, 5});\n"
-                "        c%d = __builtin_shuffle(t1, t3, (VL){0, 1, 4, 5});\n"
-                "        c%d = __builtin_shuffle(t0, t2, (VL){2, 3, 6, 7});\n"
-                "        c%d = __builtin_shuffle(t1, t3, (VL){2, 3, 6, 7});\n    }\n",
+                "        VD t0 = UA_SHUF4(r0, r1, 0, 4, 2, 6);\n"
+                "        VD t1 = UA_SHUF4(r0, r1, 1, 5, 3, 7);\n"
+                "        VD t2 = UA_SHUF4(r2, r3, 0, 4, 2, 6);\n"
+                "        VD t3 = UA_SHUF4(r2, r3, 1, 5, 3, 7);\n"
+                "        c%d = UA_SHUF4(t0, t2, 0, 1, 4, 5);\n"
+                "        c%d = UA_SHUF4(t1, t3, 0, 1, 4, 5);\n"
+                "        c%d = UA_SHUF4(t0, t2, 2, 3, 6, 7);\n"
+                "        c%d = UA_SHUF4(t1, t3, 2, 3, 6, 7);\n    }\n",
                 k0, k0 + 1, k0 + 2, k0 + 3);
     }
     for (int k = nc - nc % 4; k < nc; k++)
