@@ -378,7 +378,7 @@ static void test_vector_same_bits(void **state)
             check_vector(names[k], v, f, x + 3, y, n);
             assert_true(y[n] == 12345.0f); /* nothing written past y[n - 1] */
         }
-        /* every 4099th bit pattern of all 2^32 (1 047 807 inputs, a stride prime to the
+        /* every 4099th bit pattern of all 2^32 (1 047 809 inputs, a stride prime to the
          * blocks), in blocks of N */
         for (uint64_t b0 = 0; b0 < (1ull << 32); b0 += (uint64_t)N * 4099) {
             size_t n = 0;
