@@ -86,12 +86,18 @@ expect_exit 0 "kernel influence --method exact" -- "$UA" influence k.safetensors
 expect_exit 2 "kernel influence --method ekfac" -- "$UA" influence k.safetensors --data train.csv --at 0.1,0.2 --method ekfac
 expect_grep err.txt "closed form" "the message says the family has one method"
 
-# mlp influence methods: without hidden layers EK-FAC equals the exact Gauss-Newton inverse (the
-# input factor is the Gauss-Newton matrix itself), so both list the same top row and value
-expect_exit 0 "fit a linear mlp" -- "$UA" fit --data train.csv --family mlp --hidden 0 --epochs 30 -o lin_mlp.safetensors
+# mlp influence methods: without hidden layers and with fewer rows than parameters (8 rows, 12
+# inputs: both first-order) EK-FAC equals the exact Gauss-Newton inverse (the input factor is the
+# Gauss-Newton matrix itself), so both list the same top row and value
+awk 'BEGIN { srand(7); printf "x0"; for (j = 1; j < 12; j++) printf ",x%d", j; print ",y";
+    for (i = 0; i < 8; i++) { s = 0; for (j = 0; j < 12; j++) { a = 2 * rand() - 1; s += a * (j % 3 - 1);
+    printf "%.17g,", a } printf "%.17g\n", s + 0.3 * rand() } }' >wide.csv
+expect_exit 0 "fit a linear mlp" -- "$UA" fit --data wide.csv --family mlp --hidden 0 --epochs 20 \
+    --optim adam --weight-decay 0.5 -o lin_mlp.safetensors
+wat=0.1,0.2,0.3,0.4,0.5,0.6,-0.1,-0.2,-0.3,-0.4,-0.5,-0.6
 for meth in gauss-newton ekfac; do
-    expect_exit 0 "mlp influence --method $meth" -- "$UA" influence lin_mlp.safetensors --data train.csv \
-        --at 0.3,-0.5 --top 1 --method $meth --json
+    expect_exit 0 "mlp influence --method $meth" -- "$UA" influence lin_mlp.safetensors --data wide.csv \
+        --at $wat --top 1 --method $meth --json
     cp out.txt "infl_$meth.json"
 done
 expect_grep infl_ekfac.json 'EK-FAC inverse' "the JSON names the method used"
@@ -101,8 +107,8 @@ top_row() { tr -d '\n\t ' <"$1" | sed -n 's/.*"top":\[{"row":\([0-9]*\),.*/\1/p'
 expect_close "$(top_infl infl_ekfac.json)" "$(top_infl infl_gauss-newton.json)" 1e-10 \
     "EK-FAC = exact inverse without hidden layers"
 expect_close "$(top_row infl_ekfac.json)" "$(top_row infl_gauss-newton.json)" 0 "the same top row"
-expect_exit 0 "mlp influence --method diagonal" -- "$UA" influence lin_mlp.safetensors --data train.csv --at 0.3,-0.5 --method diagonal
+expect_exit 0 "mlp influence --method diagonal" -- "$UA" influence lin_mlp.safetensors --data wide.csv --at $wat --method diagonal
 expect_grep out.txt "diagonal inverse" "the text names the method used"
-expect_exit 2 "mlp influence --method kfac" -- "$UA" influence lin_mlp.safetensors --data train.csv --at 0.3,-0.5 --method kfac
+expect_exit 2 "mlp influence --method kfac" -- "$UA" influence lin_mlp.safetensors --data wide.csv --at $wat --method kfac
 expect_grep err.txt "gauss-newton, ekfac and diagonal" "the message lists the methods"
 finish

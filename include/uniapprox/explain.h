@@ -153,7 +153,8 @@ ua_status ua_model_influence(const ua_model *m, const double *X, const double *y
  * "exact"; mlp takes "gauss-newton" (the exact damped Gauss-Newton inverse: Cholesky of a
  * min(n, P) x min(n, P) matrix), "ekfac" (its eigenvalue-corrected Kronecker-factored
  * approximation, Grosse et al. 2023, "Studying Large Language Model Generalization with Influence
- * Functions"; memory O(sum over layers of width^2), not O(n P)) and "diagonal" (its diagonal);
+ * Functions"; the first-order term, without the exact inverse's leverage factor; memory
+ * O(sum over layers of width^2), not O(n P)) and "diagonal" (its diagonal);
  * "auto" is gauss-newton when min(n, P) <= 5000, else ekfac. *used (may be NULL) receives a
  * static description of the method used (for output). Errors: those of ua_model_influence;
  * UA_EINVAL for a method the family does not have (the message lists its methods); UA_ENOMEM

@@ -80,10 +80,11 @@ static void row_at(const ua_mlp *m, ua_mlp_work *w, void *gt, const double *x, s
  * S_l = sum_i g_i g_i^T, and its diagonal there is kept exactly:
  *     Lambda_kj = sum_i ((Q_S^T g_i)_k (Q_A^T ab_i)_j)^2,
  * so G_l^-1 v = Q (Lambda + mu)^-1 Q^T v. Parameters outside the dense layers (PolyCom
- * coefficients, EvoNorm's) are given the diagonal of G. mu and the leverage rule are those of the
- * exact inverse (the file's comment). For a network without hidden layers and one output, g_i = 1,
- * Q_A diagonalises A = sum_i ab_i ab_i^T = G and Lambda is its spectrum: EK-FAC equals the exact
- * inverse (tests/test_influence.c). Three passes over the rows (factors; Lambda; influence), each
+ * coefficients, EvoNorm's) are given the diagonal of G. mu is the exact inverse's (the file's
+ * comment); the influence is the first-order term, without the leverage factor. For a network
+ * without hidden layers and one output, g_i = 1, Q_A diagonalises A = sum_i ab_i ab_i^T = G and
+ * Lambda is its spectrum: EK-FAC equals the exact inverse's first-order term (tests/test_influence.c,
+ * with n < P). Three passes over the rows (factors; Lambda; influence), each
  * one forward and backward per row; memory O(sum_l (in_l + 1)^2 + out_l^2 + P), not O(n P).
  */
 static ua_status ekfac_influence(const ua_mlp *m, const double *X, const double *y, size_t n,
@@ -185,18 +186,17 @@ static ua_status ekfac_influence(const ua_mlp *m, const double *X, const double 
                         QS[l], (int)out, U[l], (int)ma, 0.0, t, (int)ma);
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)out, (int)ma, (int)ma, 1.0,
                         t, (int)ma, QA[l], (int)ma, 0.0, U[l], (int)ma);
-            for (size_t k = 0; k < out * ma; k++) {
-                U[l][k] /= Lam[l][k] + mu;
-                Lam[l][k] = 1 / (Lam[l][k] + mu); /* Lambda is needed from here as (Lambda + mu)^-1 */
-            }
+            for (size_t k = 0; k < out * ma; k++) U[l][k] /= Lam[l][k] + mu;
         }
         for (size_t j = 0; j < P; j++)
             if (!dense[j]) Jx[j] /= diag[j] + mu;
-        /* pass 3: infl_i = J_i^T G^-1 Jx r_i, with the leverage factor 1 / (1 - h_i) where
-         * P <= n (as the exact inverse; h_i capped at 0.99 as the diagonal's) */
+        /* pass 3: infl_i = J_i^T G^-1 Jx r_i, the first-order term (Koh & Liang; Grosse et
+         * al.) without the exact inverse's leverage factor 1 / (1 - h_i): EK-FAC's h_i
+         * overshoots 1 on some rows, and the factor (capped at 100) measured worse than none
+         * against the exact inverse (docs/explain.md, UCI power plant) */
         for (size_t i = 0; i < n; i++) {
             row_at(m, &w, gt, X + i * d, d, z, J, &f);
-            double dot = 0, h = 0;
+            double dot = 0;
             for (size_t l = 0; l < L; l++) {
                 size_t ma = m->width[l] + 1, out = m->width[l + 1];
                 layer_vectors(m, &w, J, l, g, ab);
@@ -205,22 +205,14 @@ static ua_status ekfac_influence(const ua_mlp *m, const double *X, const double 
                 cblas_dgemv(CblasRowMajor, CblasTrans, (int)ma, (int)ma, 1.0, QA[l], (int)ma, ab, 1,
                             0.0, ar, 1);
                 for (size_t k = 0; k < out; k++) {
-                    double su = 0, sh = 0;
-                    for (size_t j = 0; j < ma; j++) {
-                        su += U[l][k * ma + j] * ar[j];
-                        sh += Lam[l][k * ma + j] * ar[j] * ar[j];
-                    }
+                    double su = 0;
+                    for (size_t j = 0; j < ma; j++) su += U[l][k * ma + j] * ar[j];
                     dot += gr[k] * su;
-                    h += gr[k] * gr[k] * sh;
                 }
             }
             for (size_t j = 0; j < P; j++)
-                if (!dense[j]) {
-                    dot += J[j] * Jx[j];
-                    h += J[j] * J[j] / (diag[j] + mu);
-                }
-            double lev = P <= n ? 1 / (1 - (h < 0.99 ? h : 0.99)) : 1;
-            infl[i] = dot * r[i] * lev * ys;
+                if (!dense[j]) dot += J[j] * Jx[j];
+            infl[i] = dot * r[i] * ys;
         }
     }
     m->ops->work_free(&w);

@@ -9,13 +9,12 @@ the exact inverse, computed in PyTorch independently of src/mlp/influence.c:
     torch.linalg.eigh; the eigenvalue correction Lambda_l = sum_i (Q_S^T G_i Q_A)^2 with G_i the
     per-row gradient of layer l's [weight | bias] as a matrix;
   - the inverse applied by rotating back to the parameters (G_l^-1 v = Q_S ((Q_S^T V Q_A) /
-    (Lambda + mu)) Q_A^T), also for the leverages h_i = J_i^T G^-1 J_i (the C code uses the
-    rank-1 form of each rotated row);
+    (Lambda + mu)) Q_A^T);
   - mu = 0.1 trace(sum_i J_i J_i^T) / P + n wd / 2 (Adam's weight decay wd = 1e-2), influence
-    J(x)^T G^-1 J_i r_i, times 1 / (1 - min(h_i, 0.99)) where P <= n (the rule documented in
-    docs/explain.md; the exact inverse's leverage is not capped).
-Two row sets: the 60 rows (P = 49 <= n: the leverage factor) and the first 30 (P > n: the
-first-order term alone).
+    J(x)^T G^-1 J_i r_i; for the exact inverse times 1 / (1 - h_i), h_i = J_i^T G^-1 J_i, where
+    P <= n (the rules documented in docs/explain.md; EK-FAC's is the first-order term alone).
+Two row sets: the 60 rows (P = 49 <= n: the exact inverse's leverage factor) and the first 30
+(P > n).
 
 Run from the repository root:  /usr/bin/python3 tests/gen/ekfac_ref.py
 writes tests/ref/ekfac_ref.h.
@@ -91,9 +90,6 @@ def influences(n):
 
     v = apply_inv(bx)
     ek = torch.tensor([rows[i][1] @ v * r[i] for i in range(n)])
-    if P <= n:
-        hk = torch.tensor([rows[i][1] @ apply_inv(rows[i][4]) for i in range(n)])
-        ek = ek / (1 - torch.clamp(hk, max=0.99))
     return exact, ek
 
 
