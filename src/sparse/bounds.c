@@ -10,12 +10,17 @@
  * Approximation Practice, 2013, ch. 3):
  *     L_j(t) = (2 / n) d_j sum''_{k=0..n} T_k(t_j) T_k(t),  T_k(t_j) = (-1)^k cos(pi k j / n),
  * d_j = 1/2 at the ends, sum'' halving the first and last terms. On a cell, t = s0 + h u with u in
- * [-1, 1]; every T_k(s0 + h u), k <= 2^maxlevel, is expanded exactly in u by the recurrence
- * T_{k+1} = 2 t T_k - T_{k-1} on polynomials with ball coefficients and truncated at the space's
- * degree K (the dropped terms' sum of |coefficients| into the remainder), so each factor's model
- * is a short sum of them. Per block, each row of points (the last active dimension fastest) is
- * first summed into one univariate model, then multiplied out with the other factors' models
- * (terms above total degree K bounded by a convolution of the coefficient magnitudes).
+ * [-1, 1]; every T_k(s0 + h u), k <= 2^maxlevel, is expanded exactly as a Chebyshev series in u
+ * (ua_cheb_cell_basis, src/prove/chebcell.c: the recurrence T_{k+1} = 2 t T_k - T_{k-1} on series
+ * with ball coefficients), kept to degree 64 (the rest's sum of |coefficients| into the
+ * remainder), and each factor's series on the cell is the combination above, in full. A
+ * factor's Taylor form truncates its series at the space's degree K in the Chebyshev basis of the
+ * cell (|T_k(u)| <= 1: the dropped coefficients' sum into the remainder; ua_cheb_to_taylor), which
+ * for a small cell is far below the sum of the dropped monomial coefficients. Per block the
+ * points are contracted over shared prefixes, sum_{q_0} L_{q_0}(t_0) (sum_{q_1} L_{q_1}(t_1)
+ * (... sum_{q_m} c_q L_{q_m}(t_m))), the innermost sum taken on the Chebyshev series before its
+ * truncation (so the row's cancellations are kept), each outer level one univariate Taylor form
+ * times the inner model (terms above total degree K bounded into the remainder).
  *
  * The exact model is the interpolant at the exact Chebyshev-Lobatto nodes; predict evaluates it
  * with the nodes rounded to double by the barycentric formula, whose error eval_error bounds.
@@ -74,6 +79,29 @@ static void factor_models(int ml, size_t D, slong prec, arb_srcptr T, arb_ptr ou
     fmpq_clear(q);
     arb_clear(a);
     arb_clear(cs);
+}
+
+/* Dimension i's factors on the cell [xlo, xhi]: a new (nodes_upto(maxlevel_i), *D + 1) array of
+ * their Chebyshev series in the cell's variable (_arb_vec_clear it with that length). */
+static arb_ptr cell_factors(const ua_sparse *g, size_t i, double xlo, double xhi, slong prec,
+                            size_t *Dout)
+{
+    int ml = g->maxlevel[i];
+    size_t N = ml == 0 ? 0 : (size_t)1 << ml, nid = ua_sparse_nodes_upto(ml);
+    size_t D = N < CHEB_DEG ? N : CHEB_DEG;
+    *Dout = D;
+    arb_ptr T = _arb_vec_init((slong)((N + 1) * (D + 1)));
+    arb_t s0, h;
+    arb_init(s0);
+    arb_init(h);
+    ua_cheb_cell_map(g->lo[i], g->hi[i], xlo, xhi, prec, s0, h);
+    ua_cheb_cell_basis(s0, h, N, D, prec, T);
+    arb_clear(s0);
+    arb_clear(h);
+    arb_ptr fac = _arb_vec_init((slong)(nid * (D + 1)));
+    factor_models(ml, D, prec, T, fac);
+    _arb_vec_clear(T, (slong)((N + 1) * (D + 1)));
+    return fac;
 }
 
 typedef struct {
@@ -230,21 +258,9 @@ static ua_status sparse_taylor(const void *state, const double *lo, const double
     size_t Dd[UA_PROBLEM_MAX_DIM];
     slong prec = sp->prec + 32;
     for (size_t i = 0; i < d; i++) {
-        int ml = g->maxlevel[i];
-        size_t N = ml == 0 ? 0 : (size_t)1 << ml, nid = ua_sparse_nodes_upto(ml);
-        size_t D = N < CHEB_DEG ? N : CHEB_DEG;
+        size_t nid = ua_sparse_nodes_upto(g->maxlevel[i]), D;
+        fac[i] = cell_factors(g, i, lo[i], hi[i], prec, &D);
         Dd[i] = D;
-        arb_ptr T = _arb_vec_init((slong)((N + 1) * (D + 1)));
-        arb_t s0, h;
-        arb_init(s0);
-        arb_init(h);
-        ua_cheb_cell_map(g->lo[i], g->hi[i], lo[i], hi[i], prec, s0, h);
-        ua_cheb_cell_basis(s0, h, N, D, prec, T);
-        arb_clear(s0);
-        arb_clear(h);
-        fac[i] = _arb_vec_init((slong)(nid * (D + 1)));
-        factor_models(ml, D, prec, T, fac[i]);
-        _arb_vec_clear(T, (slong)((N + 1) * (D + 1)));
         tay[i] = _arb_vec_init((slong)(nid * K1));
         for (size_t q = 0; q < nid; q++)
             ua_cheb_to_taylor(fac[i] + q * (D + 1), (slong)D + 1, sp->K, sp->prec,
@@ -326,26 +342,27 @@ static ua_status sparse_taylor(const void *state, const double *lo, const double
 }
 
 /*
- * sup |predict(x) - model(x)| over the box (a worst case, the same for every cell), from the
- * standard model fl(a op b) = (a op b)(1 + e), |e| <= u = 2^-53:
+ * sup |predict(x) - model(x)| over the box [lo, hi], from the standard model
+ * fl(a op b) = (a op b)(1 + e), |e| <= u = 2^-53:
  * - each 1-D factor is computed by the barycentric formula on the double nodes; Higham ("The
  *   numerical stability of barycentric Lagrange interpolation", IMA J. Numer. Anal. 24, 2004,
- *   Theorem 3.2 / 3.3) bounds the second form's error by (3n + 4) u Lambda_n + (3n + 2) u
- *   Lambda_n^2 for data of size 1; the nodes' own rounding (|dt| <= u) is one more relative error
- *   of each t - t_j, taken as another n u Lambda_n^2. So e_l = (7n + 6) u Lambda^2 with
- *   Lambda = (2 / pi) ln(n + 1) + 1 >= the Lebesgue constant of the Chebyshev-Lobatto points
- *   (Ehlich and Zeller 1966), which also bounds each |L_j|;
- * - a product of m factors: sum_i e_i prod_{j != i} (Lambda_j + e_j) plus m u prod (Lambda_j + e_j);
- * - the sum over the points: gamma_{P + 1} sum |c_p| prod (Lambda + e);
+ *   Theorem 3.2 / 3.3) bounds the second form's error at x by (3n + 4) u sum |l_k(x) y_k| +
+ *   (3n + 2) u Lambda_n(x) |p(x)|; for the basis function L_j (y the j-th unit vector) that is
+ *   ((3n + 4) + (3n + 2) Lambda_n(x)) u |L_j(x)|; the nodes' own rounding (|dt| <= u) is one more
+ *   relative error of each t - t_j, taken as another n u Lambda |L_j|. So e_j = (7n + 6) u
+ *   Lambda S_j with Lambda = (2 / pi) ln(n + 1) + 1 >= the Lebesgue constant of the
+ *   Chebyshev-Lobatto points (Ehlich and Zeller 1966), which also bounds each |L_j|, and S_j >=
+ *   sup |L_j| over the cell: the sum of |coefficients| of its Chebyshev series on the cell
+ *   (cell_factors), at most Lambda (on the whole box, or where it is not computed, Lambda);
+ * - a product of m factors: sum_i e_i prod_{j != i} (S_j + e_j) plus m u prod (S_j + e_j);
+ * - the sum over the points: gamma_{P + 1} sum |c_p| prod (S + e);
  * - the map to t (two roundings, |dt| <= 3u) times |d model / dt| <= sum |c_p| sum_i
- *   n_i^2 prod_j Lambda_j (Markov: |L_j'| <= n^2 Lambda on [-1, 1]).
+ *   n_i^2 prod_j Lambda_j (Markov: |L_j'| <= n^2 Lambda on [-1, 1]), over the whole box.
  * The total is padded by 2 percent for the rounding of this computation itself.
  */
 static ua_status sparse_eval_error(const void *state, const double *lo, const double *hi,
                                    double *err)
 {
-    (void)lo;
-    (void)hi;
     const ua_sparse *g = state;
     if (!err) return UA_ERR(UA_EINVAL, "sparse bounds: NULL err");
     if (g->rule != UA_SPARSE_CC)
@@ -354,29 +371,62 @@ static ua_status sparse_eval_error(const void *state, const double *lo, const do
                       "rule (clenshaw-curtis) is proven");
     const double u = 0x1p-53;
     size_t d = g->d;
-    double total = 0, sumc = 0, map = 0;
+    /* on a sub-box: S[i][id] >= sup |L_id| over the cell (the sum of |coefficients| of its
+     * Chebyshev series there), else Lambda */
+    double *S[UA_PROBLEM_MAX_DIM] = { NULL };
+    int cell = lo && hi && d <= UA_PROBLEM_MAX_DIM;
+    for (size_t i = 0; cell && i < d; i++)
+        if (!(lo[i] >= g->lo[i] && hi[i] <= g->hi[i] && lo[i] <= hi[i]) || g->maxlevel[i] > 12)
+            cell = 0;
+    for (size_t i = 0; cell && i < d; i++) {
+        size_t nid = ua_sparse_nodes_upto(g->maxlevel[i]), D;
+        S[i] = malloc(nid * sizeof(double));
+        if (!S[i]) {
+            cell = 0;
+            break;
+        }
+        arb_ptr fac = cell_factors(g, i, lo[i], hi[i], 160, &D);
+        mag_t m, t;
+        mag_init(m);
+        mag_init(t);
+        for (size_t q = 0; q < nid; q++) {
+            mag_zero(m);
+            for (size_t k = 0; k <= D; k++) {
+                arb_get_mag(t, fac + q * (D + 1) + k);
+                mag_add(m, m, t);
+            }
+            S[i][q] = mag_get_d(m);
+        }
+        mag_clear(m);
+        mag_clear(t);
+        _arb_vec_clear(fac, (slong)(nid * (D + 1)));
+    }
+    double total = 0, sumc = 0, mapG = 0;
     for (size_t p = 0; p < g->n; p++) {
         const uint32_t *nd = g->node + p * d;
-        double prodB = 1, sum_rel = 0, marg = 0;
+        double prodB = 1, prodG = 1, sum_rel = 0, marg = 0;
         size_t mact = 0;
         for (size_t i = 0; i < d; i++) {
             int l = ua_sparse_node_level(nd[i]);
             if (l == 0) continue;
             double n = (double)((size_t)1 << l), Lam = 0.6366197723675815 * log(n + 1) + 1; /* 2 / pi, rounded up */
-            double e = (7 * n + 6) * u * Lam * Lam;
-            prodB *= Lam + e;
-            sum_rel += e / Lam;
+            double Sj = cell ? fmin(S[i][nd[i]], Lam) : Lam;
+            double e = (7 * n + 6) * u * Lam * Sj;
+            prodB *= Sj + e;
+            prodG *= Lam + (7 * n + 6) * u * Lam * Lam;
+            sum_rel += (7 * n + 6) * u * Lam;
             marg += n * n;
             mact++;
         }
         double a = fabs(g->surplus[p]);
         total += a * prodB * (sum_rel + (double)mact * u);
         sumc += a * prodB;
-        map += a * prodB * marg;
+        mapG += a * prodG * marg;
     }
+    for (size_t i = 0; i < d; i++) free(S[i]);
     double P = (double)g->n;
     double gam = (P + 1) * u / (1 - (P + 1) * u);
-    double e = 1.02 * (total + gam * sumc + 3 * u * map);
+    double e = 1.02 * (total + gam * sumc + 3 * u * mapG);
     if (!isfinite(e)) return UA_ERR(UA_EDOMAIN, "sparse bounds: the evaluation error overflows");
     *err = e;
     return UA_OK;
