@@ -10,8 +10,9 @@
  * |k| < 2^13 and c - k C1 is exact (Sterbenz) or nearly; for exp2, r = x - k/N is exact.
  * b^r = 1 + r q(r), q the relative minimax polynomial of (b^r - 1)/r on the reduced interval,
  * found at generation time by ua_libm_fit_core. The input is clamped (selects, no branch) to
- * [LO, HI], outside which the float result is +0 or +Inf anyway, so that k stays small and the
- * same code serves the vector loops; NaN passes through the clamps and the arithmetic.
+ * [LO, HI], outside which the float result is +0 or +Inf anyway, so that k stays small; the
+ * vector kernels (emit_exp_vbody) do the same lane by lane; NaN passes through the clamps and
+ * the arithmetic.
  * expm1: for |x| < 1/8, x q1(x) with q1 the minimax polynomial of expm1(x)/x (no cancellation);
  * elsewhere (s - 1) + s r q(r), s = 2^(k/N), where e^x - 1 is at most 7.6 times more sensitive
  * to the error of e^x than e^x itself. */

@@ -10,7 +10,7 @@
  *   log_b(x) = k log_b(2) + L_i + r q(r),
  * q the relative minimax polynomial of log_b(1 + r)/r on the range of r. The subinterval that
  * starts at z = 1 has c = 1, L = 0 and k = 0 there, so near x = 1 the result is r q(r) with no
- * cancellation. Special inputs by selects (no branch, so the vector loops stay vectorized):
+ * cancellation. Special inputs by selects (no branch; emit_log_vbody does the same lane by lane):
  * +-0 -> -Inf, x < 0 -> NaN, +Inf -> +Inf, NaN -> NaN.
  * log1pf: for |x| < 2^-7, x q1(x) with q1 the minimax polynomial of log1p(x)/x; elsewhere
  * u = 1 + x in double (exact for |x| < 2^24) and the same table reduction on u's bits. */
