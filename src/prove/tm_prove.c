@@ -5,9 +5,10 @@
  * On a cell, the family's hook (ua_family_bounds.taylor) gives the model m in exact arithmetic as
  * a Taylor model M, ua_tm_target gives the formula's F, both in the cell's normalised offsets t in
  * [-1, 1]^d; for every x of the cell
- *     |m~(x) - f(x)| <= sum_alpha |(M - F)_alpha| + R,
+ *     |m~(x) - f(x)| <= sup |M - F| + R,
  * m~ what predict computes, R >= sup |m~ - m| (the family's eval_error over the cell). The first
- * term is the Taylor model's range bound (|t^alpha| <= 1), rounded up, remainders included.
+ * term is the Taylor model's range bound (ua_tm_range: t^alpha in [0, 1] when every exponent is
+ * even, in [-1, 1] otherwise; at most sum_alpha |(M - F)_alpha|), rounded up, remainders included.
  * Cells are kept in a max-heap by their bound; the worst is halved along the variable whose terms
  * weigh most in M - F (sum of alpha_i |c_alpha|), until the largest bound is within target_ratio
  * of the largest measured |m~ - f| or the time or the cells run out; the proof holds at every
@@ -50,6 +51,7 @@ typedef struct {
     ua_tm M, F;
     double R;        /* the model's rounding bound over the box */
     double Rmax;     /* the largest a cell used */
+    double Rlast;    /* the last cell's */
     double measured; /* the largest |m~ - f| evaluated */
     double *x;       /* (d) */
     double *t;       /* (d) */
@@ -113,9 +115,12 @@ static ua_status cell_bound(ctx_t *c, const double *lo, const double *hi, double
         }
     }
     mag_clear(v);
+    /* the rounding bound on the cell, where the box's is not already negligible (it is a bound
+     * on every cell too; the cell's costs about as much as the family's Taylor model) */
     double Rc = c->R;
-    if (!ua_model_eval_error(c->m, lo, hi, &Rc) && Rc > c->R) Rc = c->R;
+    if (c->R > 0.01 * poly && (ua_model_eval_error(c->m, lo, hi, &Rc) || Rc > c->R)) Rc = c->R;
     if (Rc > c->Rmax) c->Rmax = Rc;
+    c->Rlast = Rc;
     *B = isfinite(poly) ? up(poly + Rc) : INFINITY;
     if (!isfinite(poly)) snprintf(c->why, sizeof c->why, "the Taylor model's bound overflows");
     /* measured: the centre and the largest point of the midpoint polynomial on a grid */
@@ -226,7 +231,7 @@ ua_status ua_prove_taylor_nd(const ua_model *m, const ua_target *f, const ua_pro
     size_t cap_max = opt.max_pieces > first ? opt.max_pieces : first;
     if (cap_max > ((size_t)1 << 22)) cap_max = (size_t)1 << 22;
     size_t cap = cap_max < first + 1024 ? cap_max : first + 1024;
-    size_t stride = 2 * d + 1; /* lo, hi, the variable to split */
+    size_t stride = 2 * d + 2; /* lo, hi, the variable to split, the cell's rounding bound */
     double *pool = ua_calloc(cap * stride, sizeof *pool);
     ua_heap_item *heap = ua_calloc(cap, sizeof *heap);
     c.x = ua_calloc(2 * d, sizeof *c.x);
@@ -251,6 +256,7 @@ ua_status ua_prove_taylor_nd(const ua_model *m, const ua_target *f, const ua_pro
         size_t sv;
         s = cell_bound(&c, clo, chi, &B, &sv);
         clo[2 * d] = (double)sv;
+        clo[2 * d + 1] = c.Rlast;
         if (!s) ua_heap_push(heap, &nheap, (ua_heap_item){ B, used++ });
     }
     int stuck = 0;
@@ -313,6 +319,7 @@ ua_status ua_prove_taylor_nd(const ua_model *m, const ua_target *f, const ua_pro
             size_t sv;
             s = cell_bound(&c, a, a + d, &B, &sv);
             a[2 * d] = (double)sv;
+            a[2 * d + 1] = c.Rlast;
             if (!s) ua_heap_push(heap, &nheap, (ua_heap_item){ fmin(B, top.bound), slots[h] });
         }
     }
@@ -327,7 +334,8 @@ ua_status ua_prove_taylor_nd(const ua_model *m, const ua_target *f, const ua_pro
         if (nheap && isfinite(heap[0].bound)) {
             out->proven = 1;
             out->bound = heap[0].bound;
-            out->rounding = c.Rmax;
+            /* the worst cell's rounding part */
+            out->rounding = fmin(pool[heap[0].slot * stride + 2 * d + 1], heap[0].bound);
         }
     }
     out->measured = c.measured;
