@@ -75,6 +75,8 @@ expect_grep err.txt "give --tol" "says what to do"
 # bad usage: unknown operation, a formula of 2 variables, a target that changes sign
 expect_exit 2 "unknown operation" -- "$UA" fit '2^x' --domain 0:1 --family evolve --operations add,pow
 expect_grep err.txt "pow" "names the unknown operation"
+expect_exit 2 "unknown --seeds" -- "$UA" fit '2^x' --domain 0:1 --family evolve --seeds estrin
+expect_grep err.txt "horner" "names the choices of --seeds"
 expect_exit 2 "2-D refused" -- "$UA" fit 'x*y' --vars x,y --domain 0:1,0:1 --family evolve
 expect_exit 2 "sign change refused" -- "$UA" fit 'x - 0.5' --domain 0:1 --family evolve
 expect_grep err.txt "changes sign" "says why"

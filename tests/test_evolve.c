@@ -79,11 +79,11 @@ static void test_mutations_keep_valid(void **state)
     ev_prog g = hand_program();
     ua_rng r;
     ua_rng_seed(&r, 42);
-    int kinds_seen[5] = {0};
-    const char *names[5] = {"insert", "remove", "rewire", "change", "perturb"};
+    int kinds_seen[6] = {0};
+    const char *names[6] = {"insert", "remove", "rewire", "change", "perturb", "square"};
     for (int i = 0; i < 20000; i++) {
         const char *what = ev_mutate(&g, EV_OPS_ALL, 30, &r);
-        for (int k = 0; k < 5; k++) kinds_seen[k] += !strcmp(what, names[k]);
+        for (int k = 0; k < 6; k++) kinds_seen[k] += !strcmp(what, names[k]);
         assert_true(ev_prog_valid(&g)); /* acyclic: every operand before its vertex */
         assert_true(g.n >= 1 && g.n <= 30);
         /* compacted: every vertex but the input is used by a later one or is the output */
@@ -95,7 +95,7 @@ static void test_mutations_keep_valid(void **state)
         }
         if (i % 500 == 499) g = hand_program(); /* restart now and then, away from tiny graphs */
     }
-    for (int k = 0; k < 5; k++) assert_true(kinds_seen[k] > 100);
+    for (int k = 0; k < 6; k++) assert_true(kinds_seen[k] > 100);
     /* the vertex limit of the paper (100) holds with max_vertices 100 */
     for (int i = 0; i < 5000; i++) {
         ev_mutate(&g, EV_OPS_ALL, 100, &r);

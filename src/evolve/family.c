@@ -44,6 +44,11 @@ const ua_option_spec ev_option_spec[] = {
       "float32: programs computed in float, error in float32 ULPs; double: in double, relative "
       "error (the paper's real-number mode)", ANZ },
     { "seed", UA_OPT_INT, "1", 0, 9007199254740992.0, 0, NULL, "random seed", NULL },
+    { "seeds", UA_OPT_CHOICE, "horner", 0, 0, 0, "horner|all",
+      "the starting programs: horner, the minimax polynomial of each degree in Horner form; all, "
+      "also split polynomials (Estrin's scheme, one level: a shorter dependency chain) and range "
+      "halving by repeated squaring over a rational core (N(t)/N(-t), Pade's form of e^t), "
+      "their constants tuned", "Estrin 1960; Pade 1892" },
     { "tol", UA_OPT_REAL, NULL, 0, 1e300, 1, NULL,
       "the chosen program is the cheapest whose checked error is within tol (float32 ULPs, "
       "over every float of a float interval unless --exhaustive none; double: relative error, "

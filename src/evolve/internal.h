@@ -90,7 +90,7 @@ float ev_to_float(double v);
                     (1u << EV_SQRT) | (1u << EV_FMA))
 
 /* One random mutation of g in place (insert, remove, rewire, change an operation, perturb a
- * constant), chosen with rng; the result is valid, compacted, and has at most max_vertices
+ * constant, square the output: y -> y * y, the step of range halving), chosen with rng; the result is valid, compacted, and has at most max_vertices
  * vertices. ops: the allowed operations mask. Returns the mutation's name. */
 const char *ev_mutate(ev_prog *g, uint32_t ops, int max_vertices, ua_rng *rng);
 
@@ -167,6 +167,27 @@ double ev_model_eval(const ev_model *m, double x);
  * fs (n,). Returns UA_OK or UA_EDOMAIN (the exchange failed: singular system). */
 ua_status ev_seed_horner(const double *xs, const double *fs, size_t n, double a, double b,
                          int deg, uint32_t ops, ev_prog *out);
+
+/* Seed (--seeds all): the same minimax polynomial of degree deg as ev_seed_horner, evaluated
+ * with a shorter dependency chain: p(t) = r(t) + t^split q(t) (outer 0), or
+ * p(t) = c_0 + t (r(t) + t^split q(t)) (outer 1: the last step is Horner's, so the largest
+ * term is rounded once, as in Horner), or c_0 + t (c_1 + t (r + t^split q)) (outer 2); split 2,
+ * 3 or 4 (< deg - outer); r (split coefficients)
+ * and q (the rest) in Horner form side by side, t^split by squaring (t^3 = t^2 t). The degree-6
+ * polynomial with split 3 has a latency estimate of 16 cycles against Horner's 24 (Estrin's
+ * scheme, one level). Errors as ev_seed_horner. */
+ua_status ev_seed_split(const double *xs, const double *fs, size_t n, double a, double b,
+                        int deg, int split, int outer, uint32_t ops, ev_prog *out);
+
+/* Seed (--seeds all): range halving by repeated squaring over a rational core of the
+ * exponential's symmetry, y = (N / D)^(2^sq), N = E(t) + O(t), D = E(t) - O(t), with
+ * t = x - shift (shift as ev_seed_horner), E a monic polynomial of degree ne in t^2 and O = t
+ * times a polynomial of degree no in t^2 (Pade's form of e^z: N(t) / N(-t)). The constants come
+ * from linear least squares on E (1 - g) + O (1 + g) = 0, g = f^(1/2^sq), over xs (n,); the
+ * caller's inner loop then tunes them. Needs f > 0 on xs (UA_EDOMAIN otherwise). Operations:
+ * 1 + (2 ne - 1) + 2 no + 1 + 3 + sq (+1 for the shift) without fma. */
+ua_status ev_seed_squaring(const double *xs, const double *fs, size_t n, double a, double b,
+                           int ne, int no, int sq, uint32_t ops, ev_prog *out);
 
 /* The family's fit (vtable). */
 ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,

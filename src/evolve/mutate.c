@@ -1,6 +1,7 @@
 /*
  * Mutations of the evolve family (AutoNumerics-Zero, arXiv 2312.08472, section 3: insert a vertex,
- * remove a vertex, rewire an operand; we add changing an operation's kind). Vertices stay in
+ * remove a vertex, rewire an operand; we add changing an operation's kind and squaring the
+ * output, the step of range halving that insertions alone reach only by a lucky pair). Vertices stay in
  * topological order, so a mutation keeps the graph acyclic by only pointing operands at earlier
  * vertices; the result is compacted (dead vertices dropped) and checked against the size limit.
  */
@@ -123,6 +124,21 @@ static int change_op(ev_prog *g, uint32_t ops, ua_rng *r)
     return 1;
 }
 
+/* The output squared: y -> y * y (range halving's step, 2^x = (2^(x/2))^2); the inner loop
+ * then tunes the constants towards the square root of the target. */
+static int square_out(ev_prog *g)
+{
+    if (g->n >= EV_MAX_VERTICES || g->n < 2) return 0;
+    int o = g->n - 1;
+    g->kind[g->n] = EV_MUL;
+    g->arg[g->n][0] = (uint8_t)o;
+    g->arg[g->n][1] = (uint8_t)o;
+    g->arg[g->n][2] = 0;
+    g->val[g->n] = 0;
+    g->n++;
+    return 1;
+}
+
 static int perturb_const(ev_prog *g, ua_rng *r)
 {
     int cand[EV_MAX_VERTICES], m = 0;
@@ -136,18 +152,20 @@ static int perturb_const(ev_prog *g, ua_rng *r)
 
 const char *ev_mutate(ev_prog *g, uint32_t ops, int max_vertices, ua_rng *r)
 {
-    static const char *const what[] = {"insert", "remove", "rewire", "change", "perturb"};
+    static const char *const what[] = {"insert", "remove", "rewire", "change", "perturb",
+                                       "square"};
     if (max_vertices > EV_MAX_VERTICES) max_vertices = EV_MAX_VERTICES;
     for (int attempt = 0; attempt < 32; attempt++) {
         ev_prog h = *g;
-        int w = rnd(r, 10), ok;
-        w = w < 3 ? 0 : w < 5 ? 1 : w < 7 ? 2 : w < 9 ? 3 : 4;
+        int w = rnd(r, 21), ok;
+        w = w < 6 ? 0 : w < 10 ? 1 : w < 14 ? 2 : w < 18 ? 3 : w < 20 ? 4 : 5;
         switch (w) {
         case 0: ok = insert(&h, ops, r); break;
         case 1: ok = remove_op(&h, r); break;
         case 2: ok = rewire(&h, r); break;
         case 3: ok = change_op(&h, ops, r); break;
-        default: ok = perturb_const(&h, r); break;
+        case 4: ok = perturb_const(&h, r); break;
+        default: ok = square_out(&h); break;
         }
         if (!ok) continue;
         ev_prog_compact(&h);

@@ -23,6 +23,9 @@
 #include "uniapprox/verify.h"
 #include "internal.h"
 
+/* The most structured seeds (--seeds all). */
+#define MAX_STRUCT_SEEDS 64
+
 typedef struct {
     ev_precision prec;
     size_t n;
@@ -238,6 +241,7 @@ typedef struct {
     int tol_given;
     uint32_t ops;
     int exhaustive; /* 0 front, 1 chosen, 2 none */
+    int seeds;      /* 0 horner, 1 all */
 } ev_settings;
 
 static ua_status read_settings(const ua_options *o, ev_settings *s)
@@ -252,6 +256,7 @@ static ua_status read_settings(const ua_options *o, ev_settings *s)
     s->prec = ua_options_choice(o, "precision") == 1 ? EV_DOUBLE : EV_FLOAT32;
     s->cost = ua_options_choice(o, "cost") == 1 ? EV_COST_LATENCY : EV_COST_OPS;
     s->exhaustive = ua_options_choice(o, "exhaustive");
+    s->seeds = ua_options_choice(o, "seeds");
     s->degree_given = ua_options_get(o, "degree") != NULL;
     s->degree = s->degree_given ? (int)ua_options_int(o, "degree")
                                 : s->prec == EV_FLOAT32 ? 6 : 10;
@@ -424,14 +429,16 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
     size_t n = s.npts, nd = 8 * s.npts;
     double *buf = malloc((3 * n + 3 * nd) * sizeof *buf);
     float *xf = malloc((n + nd) * sizeof *xf);
-    ev_member *pop = calloc(s.population + s.offspring, sizeof *pop);
+    /* the population array holds the parents and children, or every seed */
+    size_t npop = s.population + s.offspring + (s.seeds ? MAX_STRUCT_SEEDS : 0);
+    ev_member *pop = calloc(npop, sizeof *pop);
     size_t cap = 64, narc = 0;
     ev_member *arc = calloc(cap, sizeof *arc);
     ev_model *m = calloc(1, sizeof *m);
-    double *f2 = malloc(2 * (s.population + s.offspring) * sizeof *f2);
-    int *rank = malloc((s.population + s.offspring) * sizeof *rank);
-    double *crowd = malloc((s.population + s.offspring) * sizeof *crowd);
-    size_t *idx = malloc((s.population + s.offspring) * sizeof *idx);
+    double *f2 = malloc(2 * npop * sizeof *f2);
+    int *rank = malloc(npop * sizeof *rank);
+    double *crowd = malloc(npop * sizeof *crowd);
+    size_t *idx = malloc(npop * sizeof *idx);
     if (!buf || !xf || !pop || !arc || !m || !f2 || !rank || !crowd || !idx) {
         st = UA_ENOMEM_ERR((3 * n + 3 * nd) * sizeof *buf);
         goto done;
@@ -484,6 +491,41 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
         if (!have_seed) seed = sd, have_seed = 1, seed_degree = deg;
         if (np < s.population + s.offspring) pop[np++] = sd;
         archive_add(arc, &narc, cap, &sd, s.cost);
+    }
+    /* --seeds all: the structured seeds (split polynomials of degree seed_degree - 2 ..
+     * seed_degree + 1, squaring chains over rational cores), polished on the dense grid; one
+     * that does not fit or whose construction fails (f <= 0 somewhere: no squaring) is skipped */
+    if (s.seeds) {
+        ev_prog cand[MAX_STRUCT_SEEDS];
+        int nc = 0;
+        for (int deg = seed_degree - 2 < 3 ? 3 : seed_degree - 2; deg <= seed_degree + 1; deg++)
+            for (int sp = 2; sp <= 4; sp++)
+                for (int outer = 0; outer <= 2 && nc < MAX_STRUCT_SEEDS; outer++)
+                    if (sp < deg - outer &&
+                        !ev_seed_split(xd, fd, nd, a, b, deg, sp, outer, s.ops, &cand[nc]))
+                        nc++;
+        static const int shapes[][2] = {{1, 0}, {1, 1}, {2, 1}, {2, 2}};
+        for (int sh = 0; sh < 4; sh++)
+            for (int sq = 0; sq <= 4 && nc < MAX_STRUCT_SEEDS; sq++)
+                if (!ev_seed_squaring(xd, fd, nd, a, b, shapes[sh][0], shapes[sh][1], sq, s.ops,
+                                      &cand[nc]))
+                    nc++;
+        ua_clear_error();
+        for (int i = 0; i < nc; i++) {
+            if ((size_t)cand[i].n > s.max_vertices) continue;
+            ev_member sd;
+            memset(&sd, 0, sizeof sd);
+            sd.prog = cand[i];
+            ev_polish(&sd.prog, dd.x, dd.f, dd.inv_ulp, dd.n, polish_obj, &dd, 40);
+            ev_prog before = sd.prog;
+            double e0 = prog_error(&before, &dd, NULL);
+            double e1 = tune(&sd.prog, &dd, 1e-6, 4 * s.evals, &r0);
+            if (!(e1 <= e0)) sd.prog = before;
+            measure_member(&sd, &d);
+            if (!isfinite(sd.err)) continue;
+            pop[np++] = sd;
+            archive_add(arc, &narc, cap, &sd, s.cost);
+        }
     }
     if (np > s.population) {
         for (size_t i = 0; i < np; i++) {
@@ -584,10 +626,25 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
         for (size_t i = 1; i < narc; i++)
             if (m->front[i].err < m->front[m->chosen].err) m->chosen = i;
     }
-    /* with --exhaustive chosen, the chosen one is checked too */
-    if (s.exhaustive == 1 && !m->front[m->chosen].verified &&
-        (st = final_check(&m->front[m->chosen], &dd, t, a, b, 1)))
-        goto done;
+    /* with --exhaustive chosen, the chosen one is checked too; when its error over every float
+     * exceeds the tolerance (the grid missed the peak), the next cheapest within the tolerance
+     * on the grid is checked, and so on */
+    while (s.exhaustive == 1) {
+        ev_member *c = &m->front[m->chosen];
+        if (!c->verified && (st = final_check(c, &dd, t, a, b, 1))) goto done;
+        if (!resolved || !c->verified || c->err <= m->tol) break;
+        size_t next = narc;
+        for (size_t i = m->chosen + 1; i < narc && next == narc; i++)
+            if (m->front[i].err <= m->tol) next = i;
+        if (next == narc) {
+            resolved = 0;
+            m->chosen = 0;
+            for (size_t i = 1; i < narc; i++)
+                if (m->front[i].err < m->front[m->chosen].err) m->chosen = i;
+        } else {
+            m->chosen = next;
+        }
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     if ((st = record(meta, m, &s, search_secs, secs - search_secs))) goto done;

@@ -87,8 +87,11 @@ static void to_monomial(const double *c, int deg, double alpha, double beta, dou
     }
 }
 
-ua_status ev_seed_horner(const double *xs, const double *fs, size_t n, double a, double b,
-                         int deg, uint32_t ops, ev_prog *out)
+/* The Remez exchange of ev_seed_horner: the monomial coefficients mono (deg + 1,) in
+ * t = x - *shift of the best p for max |f - t^k p| / |f| on xs (n,), *k = 1 when f vanishes at
+ * the left end. */
+static ua_status remez_mono(const double *xs, const double *fs, size_t n, double a, double b,
+                            int deg, double *shift_out, int *k_out, double *mono)
 {
     if (deg < 0 || deg > MAXD || n < (size_t)deg + 4)
         return UA_ERR(UA_EINVAL, "evolve seed: degree %d with %zu points", deg, n);
@@ -178,8 +181,19 @@ ua_status ev_seed_horner(const double *xs, const double *fs, size_t n, double a,
     free(s), free(g), free(w), free(e);
     if (!isfinite(best_err))
         return UA_ERR(UA_EDOMAIN, "evolve seed: the Remez exchange of degree %d failed", deg);
-    double mono[MAXD + 1];
     to_monomial(best_c, deg, alpha, beta, mono);
+    *shift_out = shift;
+    *k_out = k;
+    return UA_OK;
+}
+
+ua_status ev_seed_horner(const double *xs, const double *fs, size_t n, double a, double b,
+                         int deg, uint32_t ops, ev_prog *out)
+{
+    double mono[MAXD + 1], shift;
+    int k;
+    ua_status st = remez_mono(xs, fs, n, a, b, deg, &shift, &k, mono);
+    if (st) return st;
 
     /* the program: [t = x - shift], constants, Horner, [y = t * p] */
     ev_prog *p = out;
@@ -231,6 +245,184 @@ ua_status ev_seed_horner(const double *xs, const double *fs, size_t n, double a,
         p->arg[p->n][1] = (uint8_t)tv;
         p->n++;
     }
+    ev_prog_compact(p);
+    return ev_prog_valid(p) ? UA_OK : UA_ERR(UA_EINVAL, "evolve seed: invalid program");
+}
+
+/* ---- structured seeds (--seeds all) -------------------------------------------------------- */
+
+static int add_const(ev_prog *p, double v)
+{
+    if (p->n >= EV_MAX_VERTICES) return -1;
+    p->kind[p->n] = EV_CONST;
+    p->val[p->n] = v;
+    return p->n++;
+}
+
+static int add_op(ev_prog *p, int kind, int a0, int a1, int a2)
+{
+    if (p->n >= EV_MAX_VERTICES || a0 < 0 || a1 < 0 || a2 < 0) return -1;
+    p->kind[p->n] = (uint8_t)kind;
+    p->arg[p->n][0] = (uint8_t)a0;
+    p->arg[p->n][1] = (uint8_t)(ev_arity(kind) > 1 ? a1 : 0);
+    p->arg[p->n][2] = (uint8_t)(ev_arity(kind) > 2 ? a2 : 0);
+    return p->n++;
+}
+
+/* acc * v + c: one fma when allowed, else a mul and an add. */
+static int add_muladd(ev_prog *p, int use_fma, int acc, int v, int c)
+{
+    if (use_fma) return add_op(p, EV_FMA, acc, v, c);
+    return add_op(p, EV_ADD, add_op(p, EV_MUL, acc, v, 0), c, 0);
+}
+
+/* Horner of mono[lo..hi] in the vertex t: the vertex of the sum. */
+static int add_horner(ev_prog *p, int use_fma, const double *mono, int lo, int hi, int t)
+{
+    int acc = add_const(p, mono[hi]);
+    for (int j = hi - 1; j >= lo; j--) acc = add_muladd(p, use_fma, acc, t, add_const(p, mono[j]));
+    return acc;
+}
+
+/* [t = x - shift]: vertex 0 or the subtraction. */
+static int add_input(ev_prog *p, double shift)
+{
+    memset(p, 0, sizeof *p);
+    p->kind[0] = EV_INPUT;
+    p->n = 1;
+    if (shift == 0) return 0;
+    return add_op(p, EV_SUB, 0, add_const(p, shift), 0);
+}
+
+ua_status ev_seed_split(const double *xs, const double *fs, size_t n, double a, double b,
+                        int deg, int split, int outer, uint32_t ops, ev_prog *out)
+{
+    if (split < 2 || split > 4 || deg - outer <= split || outer < 0 || outer > 2)
+        return UA_ERR(UA_EINVAL, "evolve seed: split %d of degree %d", split, deg);
+    double mono[MAXD + 1], shift;
+    int k;
+    ua_status st = remez_mono(xs, fs, n, a, b, deg, &shift, &k, mono);
+    if (st) return st;
+    int use_fma = (ops >> EV_FMA) & 1;
+    ev_prog *p = out;
+    int t = add_input(p, shift);
+    int t2 = add_op(p, EV_MUL, t, t, 0);
+    int ts = split == 2 ? t2 : split == 3 ? add_op(p, EV_MUL, t2, t, 0) : add_op(p, EV_MUL, t2, t2, 0);
+    int r = add_horner(p, use_fma, mono, outer, outer + split - 1, t);
+    int q = add_horner(p, use_fma, mono, outer + split, deg, t);
+    int y = add_muladd(p, use_fma, q, ts, r);
+    for (int j = outer - 1; j >= 0; j--) y = add_muladd(p, use_fma, y, t, add_const(p, mono[j]));
+    if (k) y = add_op(p, EV_MUL, y, t, 0);
+    if (y < 0) return UA_ERR(UA_EINVAL, "evolve seed: degree %d needs more than %d vertices", deg,
+                             EV_MAX_VERTICES);
+    ev_prog_compact(p);
+    return ev_prog_valid(p) ? UA_OK : UA_ERR(UA_EINVAL, "evolve seed: invalid program");
+}
+
+ua_status ev_seed_squaring(const double *xs, const double *fs, size_t n, double a, double b,
+                           int ne, int no, int sq, uint32_t ops, ev_prog *out)
+{
+    if (ne < 1 || no < 0 || ne + no + 1 > 12 || sq < 0 || sq > 8)
+        return UA_ERR(UA_EINVAL, "evolve seed: squaring seed %d/%d/%d", ne, no, sq);
+    for (size_t i = 0; i < n; i++)
+        if (!(fs[i] > 0))
+            return UA_ERR(UA_EDOMAIN, "evolve seed: the squaring seed needs f > 0");
+    double shift = (a <= 0 && b >= 0) ? 0.0 : a;
+    /* E(1 - g) + O(1 + g) = 0 in the least-squares sense, g = f^(1/2^sq), E monic; the
+     * unknowns e_0..e_{ne-1}, o_0..o_no. Loeb's iteration: the rows weighted by 1 / |g (E - O)|
+     * of the previous solution (the first time by the row's largest term), so that the residual
+     * approximates the relative error; columns equilibrated, normal equations in long double
+     * (the coefficients span many orders of magnitude: e_0 grows as 4^sq) */
+    int m = ne + no + 1;
+    double *A = malloc(n * (size_t)(m + 1) * sizeof *A), cs[13], z[13] = {0};
+    if (!A) return UA_ENOMEM_ERR(n * (size_t)(m + 1) * sizeof *A);
+    for (int j = 0; j < m; j++) cs[j] = 0;
+    for (size_t i = 0; i < n; i++) {
+        double t = xs[i] - shift, t2 = t * t, g = pow(fs[i], ldexp(1.0, -sq)), pw = 1;
+        for (int j = 0; j < ne; j++) cs[j] = fmax(cs[j], fabs((1 - g) * pw)), pw *= t2;
+        pw = t;
+        for (int j = 0; j <= no; j++) cs[ne + j] = fmax(cs[ne + j], fabs((1 + g) * pw)), pw *= t2;
+    }
+    for (int j = 0; j < m; j++)
+        if (!(cs[j] > 0)) {
+            free(A);
+            return UA_ERR(UA_EDOMAIN, "evolve seed: a degenerate squaring seed");
+        }
+    for (int iter = 0; iter < 4; iter++) {
+        /* rows [A | b] */
+        size_t rows = 0;
+        for (size_t i = 0; i < n; i++) {
+            double t = xs[i] - shift, t2 = t * t, g = pow(fs[i], ldexp(1.0, -sq));
+            double pw = 1, E = 0, O = 0, *row = A + rows * (size_t)(m + 1);
+            for (int j = 0; j < ne; j++) {
+                row[j] = (1 - g) * pw;
+                E += z[j] * pw;
+                pw *= t2;
+            }
+            E += pw;
+            row[m] = -(1 - g) * pw;
+            pw = t;
+            for (int j = 0; j <= no; j++) {
+                row[ne + j] = (1 + g) * pw;
+                O += z[ne + j] * pw;
+                pw *= t2;
+            }
+            double wgt = fabs(row[m]);
+            if (iter == 0)
+                for (int j = 0; j < m; j++) wgt = fmax(wgt, fabs(row[j]));
+            else
+                wgt = fabs(g * (E - O));
+            if (!(wgt > 0) || !isfinite(wgt)) continue;
+            for (int j = 0; j < m; j++) row[j] /= wgt * cs[j];
+            row[m] /= wgt;
+            rows++;
+        }
+        /* Householder QR of the (rows, m) part applied to the last column */
+        size_t W = (size_t)m + 1;
+        for (int c = 0; c < m; c++) {
+            double nrm = 0;
+            for (size_t i = (size_t)c; i < rows; i++) nrm += A[i * W + c] * A[i * W + c];
+            nrm = sqrt(nrm);
+            if (!(nrm > 0)) {
+                free(A);
+                return UA_ERR(UA_EDOMAIN, "evolve seed: the squaring seed's least squares are "
+                              "singular");
+            }
+            double alpha = A[c * W + c] > 0 ? -nrm : nrm;
+            A[c * W + c] -= alpha;
+            double vn = 0;
+            for (size_t i = (size_t)c; i < rows; i++) vn += A[i * W + c] * A[i * W + c];
+            for (int k2 = c + 1; k2 <= m; k2++) {
+                double dot = 0;
+                for (size_t i = (size_t)c; i < rows; i++) dot += A[i * W + c] * A[i * W + k2];
+                double fct = vn > 0 ? 2 * dot / vn : 0;
+                for (size_t i = (size_t)c; i < rows; i++) A[i * W + k2] -= fct * A[i * W + c];
+            }
+            A[c * W + c] = alpha; /* R's diagonal */
+        }
+        for (int c = m - 1; c >= 0; c--) {
+            double sum = A[c * W + m];
+            for (int j = c + 1; j < m; j++) sum -= A[c * W + j] * z[j];
+            z[c] = sum / A[c * W + c];
+        }
+        for (int j = 0; j < m; j++) z[j] /= cs[j];
+    }
+    free(A);
+    int use_fma = (ops >> EV_FMA) & 1;
+    ev_prog *p = out;
+    int t = add_input(p, shift);
+    int t2 = add_op(p, EV_MUL, t, t, 0);
+    double ec[14], oc[14];
+    for (int j = 0; j < ne; j++) ec[j] = z[j];
+    ec[ne] = 1;
+    for (int j = 0; j <= no; j++) oc[j] = z[ne + j];
+    /* E = ((t2 + e_{ne-1}) t2 + ...) + e_0: monic, the leading multiplication saved */
+    int e = add_op(p, EV_ADD, t2, add_const(p, ec[ne - 1]), 0);
+    for (int j = ne - 2; j >= 0; j--) e = add_muladd(p, use_fma, e, t2, add_const(p, ec[j]));
+    int o = add_op(p, EV_MUL, add_horner(p, use_fma, oc, 0, no, t2), t, 0);
+    int y = add_op(p, EV_DIV, add_op(p, EV_ADD, e, o, 0), add_op(p, EV_SUB, e, o, 0), 0);
+    for (int j = 0; j < sq; j++) y = add_op(p, EV_MUL, y, y, 0);
+    if (y < 0) return UA_ERR(UA_EINVAL, "evolve seed: too many vertices");
     ev_prog_compact(p);
     return ev_prog_valid(p) ? UA_OK : UA_ERR(UA_EINVAL, "evolve seed: invalid program");
 }
