@@ -1,11 +1,14 @@
 #!/bin/sh
 # bench/evolve_table.sh [BUILD_DIR] — the tables of docs/evolve.md, measured in one run:
-#  (a) 2^x on [0, 1] over the reals: the evolve front's best program of at most 10 and 12
-#      operations (add, sub, mul, div; relative error measured against MPFR on a dense grid with
-#      its peaks refined) next to Taylor, Pade (bench/evolve_taylor_pade.py, mpmath) and the
-#      minimax polynomial / rational (the minimax family, measured by the engine) of the same
-#      operation count;
-#  (b) 2^x in float32: the evolve front (cost = latency) with the chosen program checked at every
+#  (a) 2^x on [0, 1] over the reals: the evolve front's best program of at most 10, 11 and 12
+#      operations (relative error measured against MPFR on a dense grid with its peaks refined),
+#      unseeded (--seeds horner: the search starts from the minimax polynomials in Horner form)
+#      and seeded (--seeds all: also split polynomials and squaring chains over rational cores),
+#      with add/sub/mul/div and with fma as one more operation, next to Taylor, Pade
+#      (bench/evolve_taylor_pade.py, mpmath) and the minimax polynomial / rational (the minimax
+#      family, measured by the engine) of the same operation count;
+#  (b) 2^x in float32: the evolve front (cost = latency; unseeded and seeded) with the chosen
+#      program checked at every
 #      float of [0, 1] (uniapprox/exhaustive.h), the wall time to it, against the degree-6
 #      minimax core (float coefficients) checked the same way, and both kernels' measured
 #      latency (bench/evolve_latency.c, chained calls, medians of alternating rounds);
@@ -14,14 +17,20 @@
 #      Horner with fma) checked at every float of [0, 1] by `uniapprox check --kernel`;
 #  (e) the inner loop's CMA-ES against NLopt's local optimisers (bench/evolve_inner_vs_nlopt.c;
 #      only where libnlopt-dev is installed: the library does not use NLopt).
-# EVOLVE_GENERATIONS (default 60) sets the outer loop's length. Prints Markdown.
+# EVOLVE_GENERATIONS (default 60) sets the outer loop's length; EVOLVE_SECTIONS (default
+# "a b c d e") which sections run. Prints Markdown.
 set -e
 BUILD=${1:-build}
 UA=$(cd "$BUILD" && pwd)/uniapprox
 HERE=$(cd "$(dirname "$0")" && pwd)
 PY=/usr/bin/python3
+# mpmath for the Taylor / Pade rows: the system Python's, else the first python3 on PATH with it
+PYMP=$PY
+$PYMP -c 'import mpmath' 2>/dev/null || PYMP=python3
 CC=${CC:-cc}
 G=${EVOLVE_GENERATIONS:-60}
+SECTIONS=${EVOLVE_SECTIONS:-a b c d e}
+want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
@@ -50,67 +59,108 @@ for i, p in enumerate([dict(ops=o, latency=l, error=e, exhaustive=x) for o, l, e
 PYEOF
 }
 
-echo "## (a) 2^x on [0, 1] over the reals (generations $G, seed degree 6, add/sub/mul/div)"
+if want a; then
+echo "## (a) 2^x on [0, 1] over the reals (generations $G, seed degree 6)"
 echo
-"$UA" fit '2^x' --domain 0:1 --family evolve --operations add,sub,mul,div --degree 6 \
-    --generations "$G" -o ea.safetensors >/dev/null 2>&1 || true
-"$UA" info ea.safetensors --json > ea.json
+for v in "u horner add,sub,mul,div" "s all add,sub,mul,div" "f all add,sub,mul,div,fma"; do
+    set -- $v
+    "$UA" fit '2^x' --domain 0:1 --family evolve --operations "$3" --degree 6 --seeds "$2" \
+        --generations "$G" -o "ea$1.safetensors" >/dev/null 2>&1 || true
+    "$UA" info "ea$1.safetensors" --json > "ea$1.json"
+done
 "$UA" fit '2^x' --domain 0:1 --family minimax --degree 5 --error rel --json >mm5.json 2>/dev/null || true
 "$UA" fit '2^x' --domain 0:1 --family minimax --rational 2/2 --error rel --json >mr22.json 2>/dev/null || true
 "$UA" fit '2^x' --domain 0:1 --family minimax --rational 3/2 --error rel --json >mr32.json 2>/dev/null || true
 echo "| approximation | ops | max relative error |"
 echo "|---|---|---|"
-set -- $(best_within ea.json 10); echo "| evolve, best of <= 10 ops | $1 | $3 |"
-set -- $(best_within ea.json 12); echo "| evolve, best of <= 12 ops | $1 | $3 |"
+for v in "u unseeded (--seeds horner), add/sub/mul/div" "s seeded (--seeds all), add/sub/mul/div" "f seeded (--seeds all), add/sub/mul/div/fma"; do
+    k=${v%% *}; name=${v#* }
+    for n in 10 11 12; do
+        set -- $(best_within "ea$k.json" $n); echo "| evolve $name, best of <= $n ops | $1 | $3 |"
+    done
+done
 echo "| minimax polynomial degree 5 (Horner) | 10 | $(jnum mm5.json max_rel_err) |"
 echo "| minimax rational 2/2 | 9 | $(jnum mr22.json max_rel_err) |"
 echo "| minimax rational 3/2 | 11 | $(jnum mr32.json max_rel_err) |"
-$PY "$HERE/evolve_taylor_pade.py" | while read -r name ops e; do echo "| $name | $ops | $e |"; done
+$PYMP "$HERE/evolve_taylor_pade.py" | while read -r name ops e; do echo "| $name | $ops | $e |"; done
+echo
+echo "The programs of 9 to 12 operations of the fronts (info's text; u unseeded, s seeded, f seeded with fma):"
+echo
+for k in u s f; do
+    $PY - "ea$k.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+progs = [l.split(None, 1)[1] for l in d["programs"].splitlines() if l.strip()]
+for o, e, t in zip(d["program_ops"], d["program_error"], progs):
+    if 9 <= o <= 12:
+        print("    %s, %d ops, %.4g: %s" % (sys.argv[1][2], o, e, t))
+PYEOF
+done
 echo
 echo "Paper (AutoNumerics-Zero, 2^x, 10 ops): about 14 significant digits."
 echo
 
+fi
+
+if want b; then
 echo "## (b) 2^x in float32 (cost latency, generations $G)"
 echo
-"$UA" fit '2^x' --domain 0:1 --family evolve --precision float32 --cost latency \
-    --generations "$G" --exhaustive chosen -o eb.safetensors --json >eb_fit.json 2>/dev/null || true
-"$UA" info eb.safetensors --json > eb.json
-echo "| ops | latency estimate (cycles) | error (ULP) | checked |"
-echo "|---|---|---|---|"
-front_table eb.json
-echo
-echo "Wall time to the float32 program: $(jnum eb_fit.json fit_seconds) s (search $(jnum eb.json evolve_search_seconds) s, exhaustive check of the chosen program $(jnum eb.json evolve_check_seconds) s)."
 "$UA" fit '2^x' --domain 0:1 --family minimax --degree 6 --error rel --coeffs float -o m6.safetensors >/dev/null 2>&1 || true
 "$UA" check m6.safetensors --exhaustive --json > m6.json 2>/dev/null || true
-echo "Degree-6 minimax core (float coefficients): $(jnum m6.json max_ulp) ULP at every float of [0, 1]."
-"$UA" export eb.safetensors --type float -o ka.c --name kev >/dev/null 2>&1
 "$UA" export m6.safetensors --type float -o kb.c --name kmm >/dev/null 2>&1
-$CC -O2 -march=native -std=c99 -DKA=kev -DKB=kmm "$HERE/evolve_latency.c" ka.c kb.c -lm -o lat
-set -- $(./lat)
-echo "Measured latency (chained calls, -O2 -march=native): evolve $1 ns, minimax degree 6 $2 ns (minimax / evolve = $3)."
+for v in "u horner" "s all"; do
+    set -- $v
+    "$UA" fit '2^x' --domain 0:1 --family evolve --precision float32 --cost latency --seeds "$2" \
+        --generations "$G" --exhaustive chosen -o "eb$1.safetensors" --json >"eb$1_fit.json" 2>/dev/null || true
+    "$UA" info "eb$1.safetensors" --json > "eb$1.json"
+    echo "### --seeds $2"
+    echo
+    echo "| ops | latency estimate (cycles) | error (ULP) | checked |"
+    echo "|---|---|---|---|"
+    front_table "eb$1.json"
+    echo
+    echo "Chosen: $($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print([l.split(None, 1)[1] for l in d["programs"].splitlines() if l.strip()][d["chosen"]])' "eb$1.json")"
+    echo
+    echo "Wall time to the float32 program: $(jnum "eb$1_fit.json" fit_seconds) s (search $(jnum "eb$1.json" evolve_search_seconds) s, exhaustive checks $(jnum "eb$1.json" evolve_check_seconds) s)."
+    "$UA" export "eb$1.safetensors" --type float -o ka.c --name kev >/dev/null 2>&1
+    $CC -O2 -march=native -std=c99 -DKA=kev -DKB=kmm "$HERE/evolve_latency.c" ka.c kb.c -lm -o lat
+    set -- $(./lat)
+    echo "Measured latency (chained calls, -O2 -march=native, medians of 15 alternating rounds): evolve $1 ns, minimax degree 6 $2 ns (minimax / evolve = $3)."
+    echo
+done
+echo "Degree-6 minimax core (float coefficients, the minimax family's export): $(jnum m6.json max_ulp) ULP at every float of [0, 1]."
 echo
 
+fi
+
+if want c; then
 echo "## (c) log2 on [1, 2] and erf on [0, 1] in float32 (generations $G)"
 echo
-echo "| target | chosen ops | latency | error (ULP, every float) | seed degree |"
-echo "|---|---|---|---|---|"
-for spec in "log2(x) 1:2 8" "erf(x) 0:1 7"; do
+echo "| target | seeds | chosen ops | latency | error (ULP, every float) | seed degree |"
+echo "|---|---|---|---|---|---|"
+for spec in "log2(x) 1:2 8 horner" "log2(x) 1:2 9 all" "erf(x) 0:1 7 horner" "erf(x) 0:1 8 all"; do
     set -- $spec
-    "$UA" fit "$1" --domain "$2" --family evolve --precision float32 --degree "$3" \
+    "$UA" fit "$1" --domain "$2" --family evolve --precision float32 --degree "$3" --seeds "$4" \
         --generations "$G" --exhaustive chosen -o ec.safetensors >/dev/null 2>&1 || true
     "$UA" info ec.safetensors --json > ec.json
-    $PY - ec.json "$1" "$3" <<'PYEOF'
+    $PY - ec.json "$1" "$3" "$4" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
 p = [dict(ops=o, latency=l, error=e, exhaustive=x) for o, l, e, x in zip(d["program_ops"], d["program_latency"], d["program_error"], d["program_exhaustive"])][d["chosen"]]
-print("| %s | %d | %d | %.4g%s | %s |" % (sys.argv[2], p["ops"], p["latency"], p["error"],
+print("| %s | %s | %d | %d | %.4g%s | %s |" % (sys.argv[2], sys.argv[4], p["ops"], p["latency"], p["error"],
       "" if p["exhaustive"] else " (dense grid)", sys.argv[3]))
 PYEOF
 done
 echo
 
+fi
+
+if want d; then
 echo "## (d) Sollya fpminimax (single coefficients, relative) against the float32 front"
 echo
+if ! command -v sollya >/dev/null 2>&1; then
+    echo "(skipped: Sollya is not installed)"
+else
 echo "| degree | ops (fma) | latency | error (ULP, every float of [0, 1]) |"
 echo "|---|---|---|---|"
 for d in 4 5 6 7 8; do
@@ -130,8 +180,12 @@ PYEOF
     "$UA" check --kernel k.c --symbol k --against '2^x' --lo 0 --hi 1 --json --cflags "-mfma" > kk.json 2>/dev/null || true
     echo "| $d | $d | $((4 * d)) | $(jnum kk.json max_ulp) |"
 done
+fi
 
 echo
+fi
+
+if want e; then
 echo "## (e) the inner loop: CMA-ES against NLopt (median ULP after 1000 evaluations)"
 echo
 if [ -f /usr/include/nlopt.h ]; then
@@ -142,4 +196,5 @@ if [ -f /usr/include/nlopt.h ]; then
     ./inner 1000
 else
     echo "(skipped: NLopt is not installed)"
+fi
 fi
