@@ -46,6 +46,12 @@ expect_exit 2 "--rel-tol with --tol" -- "$UA" fit 'sin(x)' --rel-tol 1e-10 --tol
 # smallest spacing of doubles (its reference rounded to double is that far off already)
 expect_exit 0 "1e-320*x resolved" -- "$UA" fit '1e-320*x' --check-points 20000 -o sub.ua
 expect_grep out.txt "^verdict  *resolved" "1e-320*x: resolved"
+# 1e-310*x: subnormal values whose 8 eps max|f| rounds to 0; cheb's own check allowed 0 error
+# and failed on the exact fit's one subnormal ULP ("a narrow feature ... above the allowed 0")
+expect_exit 0 "1e-310*x resolved" -- "$UA" fit '1e-310*x' --check-points 20000 -o sub.ua
+expect_grep out.txt "^verdict  *resolved" "1e-310*x: resolved"
+expect_exit 0 "check 1e-310*x --json" -- "$UA" check sub.ua --json
+expect_le "$(json_num out.txt max_abs_err)" 4.95e-324 "1e-310*x: at most one subnormal ULP of error"
 # an error in ULPs is measured where f != 0 (as the relative error): at erf's zero, x = 0, the
 # ULP is the smallest subnormal and 1e-17 of error read 2.8e306 ULP; f = 0 everywhere: n/a
 expect_exit 0 "erf uniform length 12" -- "$UA" fit 'erf(x)' --domain -4:4 --uniform-length 12 \

@@ -108,7 +108,8 @@ static ua_status check_fit(builder *B, double lo, double hi, ua_cheb_piece_fit *
          * end (|x - c|^1.25 at c) drops a tail of small coefficients that add up there, where no
          * scan point looks (the scan's points are inside) */
         const double eps = 0x1p-52, V = fmax(fmax(B->vscale, f->vscale), chk.fmax);
-        double thr = (B->tol.abs_tol ? fmax(B->tol.tol, eps * V) : B->tol.tol * V) + 8.0 * eps * V;
+        double thr = (B->tol.abs_tol ? fmax(B->tol.tol, eps * V) : B->tol.tol * V) +
+                     8.0 * fmax(eps * V, 0x1p-1074); /* an ulp: at least the subnormal spacing */
         for (int end = 0; end < 2 && chk.pass; end++) {
             double t = end ? hi : lo;
             if (!(t == B->s->ta ? !B->ext_a : t == B->s->tb ? !B->ext_b : is_cont(B, t)))

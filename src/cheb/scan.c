@@ -458,12 +458,14 @@ ua_status ua_cheb_check_piece(ua_cheb_sampler *s, double lo, double hi, const do
      * rounded at a large scale, sin(100 x); a target that is itself a double computation), the
      * noise's reach: 4 sigma in the scan's values plus the interpolant's copy of the grid's
      * noise, up to the Lebesgue constant (2/pi) ln n + 1 times 4 sigma. Rounding terms count
-     * only below sqrt(tol) V (relative; as ua_cheb_fit_piece): above, they are features. */
-    const double eps = 0x1p-52;
+     * only below sqrt(tol) V (relative; as ua_cheb_fit_piece): above, they are features. An ulp
+     * is never below the subnormal spacing 2^-1074 (1e-310 x: V subnormal, 8 eps V rounds to 0,
+     * and a perfect fit's one-subnormal-ulp rounding would otherwise fail the check). */
+    const double eps = 0x1p-52, rnd = 8.0 * fmax(eps * V, 0x1p-1074);
     double base = tol->abs_tol ? fmax(tol->tol, eps * V) : tol->tol * V;
     double cap = V > 0.0 ? sqrt(base / V) * V : 0.0;
     double cond = 0.0;
-    if (maxr > base + 8.0 * eps * V) { /* only then is the conditioning floor worth measuring */
+    if (maxr > base + rnd) { /* only then is the conditioning floor worth measuring */
         /* a grid point t is only known to half an ulp of |t|, and eval computes s = ((t - lo) -
          * (hi - t)) / (hi - lo), two roundings of up to half an ulp of max(|lo|, |hi|) (x near 0
          * on [-1, 1] loses its low bits): f moves by up to |f'| eps max(|lo|, |hi|), |f'|
@@ -481,7 +483,7 @@ ua_status ua_cheb_check_piece(ua_cheb_sampler *s, double lo, double hi, const do
         cond = slope * eps * fmax(fabs(lo), fabs(hi));
         if (!(cond < cap)) cond = 0.0;
     }
-    const double thr0 = base + 8.0 * eps * V + 2.0 * cond;
+    const double thr0 = base + rnd + 2.0 * cond;
     double thr = thr0;
     if (maxr > thr0) { /* only then is the noise worth measuring */
         if (!sc->have_sigma) st = measure_noise(s, lo, hi, A, sc);
