@@ -177,9 +177,12 @@ extern const char ua_cli_problem_help[];
 /* ------------------------------------------------------------------------------------------ */
 /* printing a measurement (cli/report.c)                                                      */
 
-/* Adds the measurement to a JSON object: errors with their points, train/test RMSE, the
- * tolerance and the verdict. */
-void ua_cli_measurement_json(cJSON *obj, const ua_model *m, const ua_measurement *r);
+/* Adds the measurement r of model m on problem p to a JSON object: the reference p gives (not
+ * the model's: check --against), how the fit sampled the target (only when p is the model's own
+ * problem), errors with their points, train/test RMSE, the tolerance and the verdict. p NULL:
+ * the reference the model records. */
+void ua_cli_measurement_json(cJSON *obj, const ua_model *m, const ua_problem *p,
+                             const ua_measurement *r);
 
 /* The learner's metrics (uniapprox/metrics.h) of model m on a SAMPLES problem p: its training
  * rows under the name train_name ("train", or "data" for check) and its test rows, and cv's
@@ -218,7 +221,8 @@ const char *ua_cli_find_family(int argc, char **argv);
  * error, ua_distill_diff). 0, or the exit code of a failed prediction (printed). */
 int ua_cli_learn_rmse(const char *cmd, const ua_model *m, const ua_problem *p, double *rmse);
 
-/* Prints the measurement as an aligned text block: the reference, points ("a sampled maximum,
+/* Prints the measurement as an aligned text block: the reference p gives (the one measured
+ * against, as ua_cli_measurement_json), points ("a sampled maximum,
  * not a bound"), each error with where it occurs, the constructor's own estimate beside it, the
  * tolerance and the verdict. fitted_rows: the problem's training rows are those the model was
  * fitted on ("train rmse"); 0 for rows given to `check` ("rmse on FILE"). */

@@ -322,7 +322,7 @@ int cmd_check(int argc, char **argv)
         }
         if (ua_problem_kind_of(p) == UA_PROBLEM_FORMULA)
             cJSON_AddNumberToObject(o, "reference_prec", (double)mo.prec);
-        ua_cli_measurement_json(o, m, &r);
+        ua_cli_measurement_json(o, m, p, &r);
         if (ua_problem_kind_of(p) == UA_PROBLEM_PDE && (rc = pde_errors(m, p, o, &r))) {
             cJSON_Delete(o);
             ua_measurement_free(&r);

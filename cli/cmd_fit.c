@@ -270,7 +270,7 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
     if (json) {
         const char *prec = ua_model_meta(m, "check_prec");
         if (prec) cJSON_AddNumberToObject(o, "reference_prec", atof(prec));
-        ua_cli_measurement_json(o, m, r);
+        ua_cli_measurement_json(o, m, p, r);
         int prc = ua_problem_kind_of(p) == UA_PROBLEM_PDE ? pde_errors(m, p, o, NULL) : 0;
         if (prc) {
             cJSON_Delete(o);

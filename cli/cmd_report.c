@@ -848,7 +848,7 @@ int cmd_report(int argc, char **argv)
         if (s) rc = ua_cli_fail("report", s);
         else {
             meas = cJSON_CreateObject();
-            ua_cli_measurement_json(meas, m, &r);
+            ua_cli_measurement_json(meas, m, p, &r);
             ua_measurement_free(&r);
         }
     } else if (!rc) {

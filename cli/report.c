@@ -125,12 +125,26 @@ static void set_item(cJSON *o, const char *key, cJSON *v)
 static void set_num(cJSON *o, const char *key, double v) { set_item(o, key, cJSON_CreateNumber(v)); }
 static void set_str(cJSON *o, const char *key, const char *v) { set_item(o, key, cJSON_CreateString(v)); }
 
-void ua_cli_measurement_json(cJSON *o, const ua_model *m, const ua_measurement *r)
+/* The reference the measurement of m on p was taken against (p's: check --against measures
+ * against another target than the model's), and, only when p is the model's own problem, how
+ * the fit sampled it and the removable singularities it filled (NULL otherwise, and where the
+ * model does not say). Without p: what the model records. */
+static const char *measured_reference(const ua_model *m, const ua_problem *p,
+                                      const char **sampling, const char **filled)
 {
-    const char *ref = ua_model_meta(m, "reference");
-    if (ref) set_str(o, "reference", ref);
+    int own = !p || (ua_problem_kind_of(p) == ua_model_kind(m) &&
+                     !strcmp(ua_problem_describe(p), ua_model_target(m)));
+    *sampling = own ? ua_model_meta(m, "sampling") : NULL;
+    *filled = own ? ua_model_meta(m, "filled") : NULL;
+    return p ? ua_problem_reference(p) : ua_model_meta(m, "reference");
+}
+
+void ua_cli_measurement_json(cJSON *o, const ua_model *m, const ua_problem *p,
+                             const ua_measurement *r)
+{
     /* how a formula was sampled for the fit; the removable singularities filled */
-    const char *sampling = ua_model_meta(m, "sampling"), *filled = ua_model_meta(m, "filled");
+    const char *sampling, *filled, *ref = measured_reference(m, p, &sampling, &filled);
+    if (ref) set_str(o, "reference", ref);
     if (sampling) set_str(o, "sampling", sampling);
     if (filled) set_str(o, "filled", filled);
     if (r->has_errors) {
@@ -187,14 +201,13 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
                              const ua_measurement *r, int fitted_rows)
 {
     char buf[1024];
-    const char *ref = ua_model_meta(m, "reference");
+    const char *sampling, *filled, *ref = measured_reference(m, p, &sampling, &filled);
     const char *prec = ua_model_meta(m, "check_prec");
     if (r->has_errors) {
         const ua_box_errors *e = &r->err;
         if (ref && !strcmp(ref, "MPFR") && prec)
             fprintf(f, "errors against the reference: MPFR, %s bits\n", prec);
         else fprintf(f, "errors against the reference: %s\n", ref ? ref : "-");
-        const char *sampling = ua_model_meta(m, "sampling"), *filled = ua_model_meta(m, "filled");
         if (sampling) fprintf(f, "  sampling: %s\n", sampling);
         if (filled) fprintf(f, "  %s\n", filled);
         if (e->d == 1) fprintf(f, "  points measured      %zu (a sampled maximum, not a bound)\n",

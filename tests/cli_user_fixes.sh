@@ -1,0 +1,30 @@
+#!/bin/sh
+# Defects a fresh user found, each checked by what it printed, wrote or exited with:
+# check --against names the reference it measured against (not the model's).
+. "$(dirname "$0")/lib_cli.sh"
+
+# --- check --against: the printed reference is the one measured against ---------------------
+cat > f.c <<'C'
+#include <math.h>
+double f(double x) { return sin(x); }
+C
+expect_exit 0 "fit --function" -- "$UA" fit --function f.c:f --domain -1:1 --family cheb -o mf.json
+expect_exit 0 "check a function model" -- "$UA" check mf.json --points 2000
+expect_grep out.txt "^errors against the reference: the function, double$" "check: the function"
+expect_exit 0 "check a function model --against a formula" -- "$UA" check mf.json --against 'sin(x)' --points 2000
+expect_grep out.txt "^errors against the reference: MPFR, 128 bits$" "check --against: MPFR"
+if grep -q "the function, double" out.txt; then fail "check --against printed the model's reference"; else pass; fi
+expect_exit 0 "check --against --json" -- "$UA" check mf.json --against 'sin(x)' --points 2000 --prec 100 --json
+expect_grep out.txt '"reference":[[:space:]]*"MPFR"' "check --against --json: reference MPFR"
+expect_close "$(json_num out.txt reference_prec)" 100 0 "check --against --json: 100 bits"
+# the fit's sampling describes the model's target: shown for it, not for another one
+expect_exit 0 "fit --sample-prec 200" -- "$UA" fit 'sin(x)' --family cheb --sample-prec 200 -o ms.json
+expect_exit 0 "check its own target" -- "$UA" check ms.json --points 2000
+expect_grep out.txt "^  sampling: MPFR 200 bits (--sample-prec 200)$" "check: the fit's sampling"
+expect_exit 1 "check --against cos(x)" -- "$UA" check ms.json --against 'cos(x)' --points 2000
+expect_grep out.txt "^against   cos(x)$" "check --against: the target"
+if grep -q "sampling" out.txt; then fail "check --against printed the fit's sampling of sin(x)"; else pass; fi
+expect_exit 1 "check --against cos(x) --json" -- "$UA" check ms.json --against 'cos(x)' --points 2000 --json
+if grep -q '"sampling"' out.txt; then fail "check --against --json: the fit's sampling"; else pass; fi
+
+finish
