@@ -153,6 +153,15 @@ expect_close "$(cat out.txt)" 0.66666666666666667 1e-14 "nfw-sigma(1) = 2/3"
 expect_exit 2 "cheb refuses a subnormal domain" -- "$UA" fit 'sin(x)' --domain 1e-320:2e-320 -o sub.safetensors
 expect_grep err.txt "not representable" "subnormal domain: the reason is given"
 [ ! -e sub.safetensors ] && pass || fail "subnormal domain: no model saved"
+# A domain whose width times a grid index overflows: the edge probe's grid and midpoints stay
+# finite points of [a, b] (they were inf: "target is NaN at x = inf", exit 2)
+expect_exit 1 "sin(x) on [0, 1e308]: measured, not resolved" -- "$UA" fit 'sin(x)' --domain 0:1e308 \
+    --max-length 257 --points 2000 -o huge.safetensors
+grep -q "at x = inf" err.txt && fail "sin(x) on [0, 1e308]: a point outside the domain" || pass
+expect_exit 0 "sin(x/1e307) on [0, 1e308]" -- "$UA" fit 'sin(x/1e307)' --domain 0:1e308 --points 2000 \
+    -o huge.safetensors
+expect_exit 0 "eval sin(x/1e307) at 5e307" -- "$UA" eval huge.safetensors 5e307
+expect_close "$(cat out.txt)" -0.95892427466313845 1e-13 "sin(5) from the [0, 1e308] fit"
 
 # Tolerances double cannot meet: a relative tol below 2^-52 is refused; an absolute one below
 # 2^-52 * scale is chopped at that floor and reported as not resolved (not run to max_length)

@@ -13,6 +13,28 @@
 
 enum { NDER = 4, GRID_FIRST = 50, GRID_ZOOM = 15 };
 
+/* Point i of a uniform grid of n >= 2 points over [a, b]: the ends exactly, and always a finite
+ * point of [a, b]. b - a overflows on a wide domain ([0, 1e308]: (b - a) i is infinite for i >= 2;
+ * [-1e308, 1e308]: b - a itself): then the width is taken at 2^-10 scale (exact at such
+ * magnitudes) and scaled back. */
+static double grid_point(double a, double b, int i, int n)
+{
+    if (i == 0) return a;
+    if (i == n - 1) return b;
+    double x = a + (b - a) * (double)i / (double)(n - 1);
+    if (!isfinite(x)) x = a + (0x1p-10 * b - 0x1p-10 * a) * (double)i / (double)(n - 1) * 0x1p10;
+    return fmin(fmax(x, a), b);
+}
+
+/* The midpoint of [a, b], inside [a, b] without overflow (a + (b - a) / 2 where b - a is finite,
+ * else a / 2 + b / 2). */
+static double midpoint(double a, double b)
+{
+    double c = a + (b - a) / 2;
+    if (!isfinite(c)) c = a / 2 + b / 2;
+    return fmin(fmax(c, a), b);
+}
+
 /* Divided differences of orders 1..nder of f on a uniform grid of npts points over [a, b]: for
  * each order, the largest magnitude (maxd) and the grid points bracketing it (na, nb). */
 static ua_status max_divided_differences(ua_probe_sampler *s, double a, double b, int nder,
@@ -20,7 +42,7 @@ static ua_status max_divided_differences(ua_probe_sampler *s, double a, double b
 {
     double x[GRID_FIRST], y[GRID_FIRST];
     for (int i = 0; i < npts; i++) {
-        x[i] = i == npts - 1 ? b : a + (b - a) * (double)i / (double)(npts - 1);
+        x[i] = grid_point(a, b, i, npts);
         ua_status st = ua_probe_sample(s, x[i], &y[i]);
         if (st) return st;
     }
@@ -54,7 +76,7 @@ double ua_probe_simplest_in(double a, double b)
         double q = ceil(a / p) * p;
         if (q >= a && q <= b) return q;
     }
-    return a + (b - a) / 2;
+    return midpoint(a, b);
 }
 
 /* Bisection for a jump in f inside [a, b]: keep the half with the larger difference quotient,
@@ -67,7 +89,7 @@ static ua_status find_jump(ua_probe_sampler *s, double a, double b, double hscal
     if (st) return st;
     const double floor_width = ldexp(hscale, -100);
     for (int it = 0; it < 2200; it++) {
-        double c = a + (b - a) / 2;
+        double c = midpoint(a, b);
         if (!(c > a && c < b) || b - a <= floor_width) break;
         double yc;
         st = ua_probe_sample(s, c, &yc);
@@ -131,7 +153,7 @@ ua_status ua_probe_detect_edge(ua_probe_sampler *s, double lo, double hi, double
      * simplest double of the bracket (0 for abs(x), 0.25 for abs(x - 0.25)), as for a jump,
      * rather than its midpoint (-2.1e-17 for abs(x)); a wider bracket (the zoom stopped early)
      * keeps its midpoint */
-    *edge = eb - ea <= 0x1p-30 * hscale ? ua_probe_simplest_in(ea, eb) : ea + (eb - ea) / 2;
+    *edge = eb - ea <= 0x1p-30 * hscale ? ua_probe_simplest_in(ea, eb) : midpoint(ea, eb);
     *found = 1;
     return UA_OK;
 }
@@ -143,7 +165,7 @@ ua_status ua_probe_singularity(ua_probe_sampler *s, double lo, double hi, double
     *singular = 0;
     *tpeak = e;
     *fpeak = 0.0;
-    double w = hi - lo;
+    double w2 = 0.5 * hi - 0.5 * lo; /* half the width: finite on [-1e308, 1e308] too */
     /* the position of the edge is only known to a few ulps: stay 64 ulps clear of it */
     double dmin = 64.0 * fmax(nextafter(fabs(e), INFINITY) - fabs(e), DBL_MIN);
     double g[KMAX], ye;
@@ -154,7 +176,7 @@ ua_status ua_probe_singularity(ua_probe_sampler *s, double lo, double hi, double
         *fpeak = fabs(ye);
     }
     for (int k = 4; k < KMAX && n < KMAX; k++) {
-        double d = ldexp(w, -k);
+        double d = ldexp(w2, 1 - k);
         if (d < dmin) break;
         double m = -1.0;
         for (int side = -1; side <= 1; side += 2) {
@@ -185,12 +207,12 @@ ua_status ua_probe_locate_peak(ua_probe_sampler *s, double lo, double hi, double
 {
     double a = lo, b = hi;
     int npts = GRID_FIRST;
-    *peak = lo + (hi - lo) / 2;
+    *peak = midpoint(lo, hi);
     for (int it = 0; it < 400; it++) {
         double x[GRID_FIRST], best = -1.0;
         int at = 0;
         for (int i = 0; i < npts; i++) {
-            x[i] = i == npts - 1 ? b : a + (b - a) * (double)i / (double)(npts - 1);
+            x[i] = grid_point(a, b, i, npts);
             double y;
             ua_status st = ua_probe_sample(s, x[i], &y);
             if (st) return st;
