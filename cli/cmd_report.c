@@ -44,7 +44,8 @@ static const char help[] =
     "  --bins N           bins of the 1-D error curves (default 400), cells per side of the\n"
     "                     heat map (default: up to 32, by the budget of 40000 points)\n"
     "  --log FILE         the JSONL training log to draw the training curve from (default: the\n"
-    "                     file the model's \"log\" option names, when it can be read)\n"
+    "                     file the model's \"log\" option names, when it can be read); a FILE\n"
+    "                     that cannot be read is an error (exit 2)\n"
     "  --prove            also prove a bound on max |model - f| over the whole domain (ball\n"
     "                     arithmetic, as uniapprox check --prove) and show it, or why not\n";
 
@@ -800,6 +801,14 @@ int cmd_report(int argc, char **argv)
     ua_measure_options mo;
     if ((rc = ua_cli_measure_options("report", points, prec, &mo))) return rc;
     if ((rc = ua_cli_check_writable("report", "the report", output))) return rc;
+    if (log_path) { /* a log asked for by name is read, or the page is not written */
+        FILE *lf = fopen(log_path, "r");
+        int bad = !lf || (fgetc(lf) == EOF && ferror(lf)); /* a folder opens, but is not read */
+        int err = errno;
+        if (lf) fclose(lf);
+        if (bad) return ua_cli_usage("report", "--log '%s': cannot read it: %s", log_path,
+                                     strerror(err));
+    }
 
     ua_model *m;
     ua_status s = ua_model_load(path, &m);

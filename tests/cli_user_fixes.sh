@@ -1,6 +1,7 @@
 #!/bin/sh
 # Defects a fresh user found, each checked by what it printed, wrote or exited with:
-# check --against names the reference it measured against (not the model's).
+# check --against names the reference it measured against (not the model's); report --log FILE
+# that cannot be read is an error.
 . "$(dirname "$0")/lib_cli.sh"
 
 # --- check --against: the printed reference is the one measured against ---------------------
@@ -26,5 +27,17 @@ expect_grep out.txt "^against   cos(x)$" "check --against: the target"
 if grep -q "sampling" out.txt; then fail "check --against printed the fit's sampling of sin(x)"; else pass; fi
 expect_exit 1 "check --against cos(x) --json" -- "$UA" check ms.json --against 'cos(x)' --points 2000 --json
 if grep -q '"sampling"' out.txt; then fail "check --against --json: the fit's sampling"; else pass; fi
+
+# --- report --log FILE that cannot be read: exit 2 naming it, no page --------------------------
+expect_exit 0 "fit sin" -- "$UA" fit 'sin(x)' --family cheb -o m1.json
+expect_exit 2 "report --log missing" -- "$UA" report m1.json --log nonexistent.jsonl -o r.html
+expect_grep err.txt "^uniapprox report: --log 'nonexistent.jsonl': cannot read it: No such file or directory$" "report --log missing: the message"
+if [ -e r.html ]; then fail "report --log missing wrote the page"; else pass; fi
+mkdir logdir
+expect_exit 2 "report --log a folder" -- "$UA" report m1.json --log logdir -o r.html
+expect_grep err.txt "^uniapprox report: --log 'logdir': cannot read it: Is a directory$" "report --log folder: the message"
+printf '{"epoch": 1, "train_loss": 0.5}\n{"epoch": 2, "train_loss": 0.25}\n' > ok.jsonl
+expect_exit 0 "report --log readable" -- "$UA" report m1.json --log ok.jsonl -o r.html
+expect_grep r.html 'of 2 epochs' "report --log: the curve of 2 epochs"
 
 finish
