@@ -130,4 +130,12 @@ expect_exit 2 "--decay step --decay-rate 2" -- "$UA" fit --pde "$EX/allen_cahn.j
     --decay-rate 2 -o decay.uam
 expect_grep err.txt "decay-rate 2.*(0, 1]" "the message names --decay-rate and its range"
 [ ! -e decay.uam ] && pass || fail "--decay-rate 2: no model written"
+# --loss-weights takes exactly two numbers (W_PDE,W_BC): one alone ("1" was taken as 1,1) and
+# "1," (was 1,0) are refused before the training, naming the option; nothing written
+for w in 1 1, ,1 1,2,3; do
+    expect_exit 2 "--loss-weights '$w'" -- "$UA" fit --pde "$EX/poisson.json" --hidden 4 \
+        --iterations 2 --lbfgs-maxiter 0 --num-domain 20 --loss-weights "$w" -o lw.uam
+    expect_grep err.txt "loss-weights '$w': expected W_PDE,W_BC (two numbers" "--loss-weights '$w': the message"
+    [ ! -e lw.uam ] && pass || fail "--loss-weights '$w': no model written"
+done
 finish

@@ -65,15 +65,19 @@ static ua_status parse_eps(const char *t, double *e, size_t *n)
     return UA_OK;
 }
 
+/* "W_PDE,W_BC": exactly two numbers (one number, "1", was taken as both weights, and "1," as
+ * 1,0: neither is what the option says). */
 static ua_status parse_weights(const char *t, double *wp, double *wb)
 {
-    char *end;
+    char *end, *end2 = NULL;
     *wp = strtod(t, &end);
-    if (*end == ',') *wb = strtod(end + 1, &end);
-    else *wb = *wp;
-    if (*end || !isfinite(*wp) || !isfinite(*wb) || *wp < 0 || *wb < 0 || *wp + *wb == 0)
-        return UA_ERR(UA_EINVAL, "--loss-weights '%s': expected W_PDE,W_BC (two numbers >= 0, "
-                      "not both 0)", t);
+    int two = end != t && *end == ',';
+    if (two) *wb = strtod(end + 1, &end2);
+    if (!two || end2 == end + 1 || *end2 || !isfinite(*wp) || !isfinite(*wb) || *wp < 0 ||
+        *wb < 0 || *wp + *wb == 0)
+        return UA_ERR(UA_EINVAL, "--loss-weights '%s': expected W_PDE,W_BC (two numbers >= 0 "
+                      "joined by a comma, not both 0: the residual's weight, then the "
+                      "conditions')", t);
     return UA_OK;
 }
 
