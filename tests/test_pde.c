@@ -584,6 +584,100 @@ static void test_exact_not_finite(void **st)
     }
 }
 
+/* Only white space may follow the JSON object (text, or NUL bytes within the given length, were
+ * ignored), and no object may hold a key twice (cJSON keeps both and the reader saw the first):
+ * UA_EFORMAT naming the file, the byte or the key. */
+static void test_trailing_and_duplicates(void **st)
+{
+    (void)st;
+    static const char good[] = "{\"space\": {\"x\": [0, 1]}, \"equation\": \"u_xx+2\", "
+                               "\"conditions\": [{\"type\": \"dirichlet\", \"value\": 0}], "
+                               "\"exact\": \"x*(1-x)\"}";
+    ua_problem *p = NULL;
+    char text[512];
+    /* white space after the object is fine */
+    snprintf(text, sizeof text, "%s \n\r\t\n", good);
+    if (ua_pde_problem_parse(text, strlen(text), "ok.json", &p)) fail_msg("%s", ua_last_error());
+    ua_problem_free(p);
+    static const struct { const char *tail; size_t tail_len; const char *msg; } tails[] = {
+        { "garbage", 7, "text after the JSON object at byte" },
+        { "\n{}", 3, "text after the JSON object at byte" },
+        { "\0\0xx", 4, "(a NUL byte)" },
+        { "\n\0", 2, "(a NUL byte)" },
+    };
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+        size_t n = strlen(good);
+        memcpy(text, good, n);
+        memcpy(text + n, tails[i].tail, tails[i].tail_len);
+        p = (ua_problem *)1;
+        assert_int_equal(ua_pde_problem_parse(text, n + tails[i].tail_len, "bad.json", &p),
+                         UA_EFORMAT);
+        assert_null(p);
+        const char *msg = ua_last_error();
+        if (!strstr(msg, "bad.json: ") || !strstr(msg, tails[i].msg))
+            fail_msg("tail %zu: message '%s' lacks '%s'", i, msg, tails[i].msg);
+    }
+    static const char *const dups[][2] = {
+        { "{\"space\": {\"x\": [0, 1]}, \"space\": {\"x\": [0, 2]}, \"equation\": \"u_xx+2\", "
+          "\"conditions\": [{\"type\": \"dirichlet\", \"value\": 0}], \"exact\": \"x*(1-x)\"}",
+          "the field \"space\" appears twice" },
+        { "{\"space\": {\"x\": [0, 1], \"x\": [0, 2]}, \"equation\": \"u_xx+2\", "
+          "\"conditions\": [{\"type\": \"dirichlet\", \"value\": 0}], \"exact\": \"x*(1-x)\"}",
+          "the key \"x\" appears twice in \"space\"" },
+        { "{\"space\": {\"x\": [0, 1]}, \"equation\": \"u_xx+2\", \"conditions\": "
+          "[{\"type\": \"dirichlet\", \"value\": 0, \"value\": 1}], \"exact\": \"x*(1-x)\"}",
+          "the key \"value\" appears twice in \"conditions\"" },
+        { "{\"space\": {\"x\": [0, 1]}, \"parameters\": {\"k\": 1, \"k\": 2}, \"equation\": "
+          "\"u_xx+2*k\", \"conditions\": [{\"type\": \"dirichlet\", \"value\": 0}], "
+          "\"exact\": \"x*(1-x)\"}", "the key \"k\" appears twice in \"parameters\"" },
+    };
+    for (size_t i = 0; i < sizeof dups / sizeof *dups; i++) {
+        p = (ua_problem *)1;
+        assert_int_equal(ua_pde_problem_parse(dups[i][0], strlen(dups[i][0]), "dup.json", &p),
+                         UA_EFORMAT);
+        assert_null(p);
+        const char *msg = ua_last_error();
+        if (!strstr(msg, "dup.json: ") || !strstr(msg, dups[i][1]))
+            fail_msg("duplicate %zu: message '%s' lacks '%s'", i, msg, dups[i][1]);
+    }
+}
+
+/* An equation that is NaN or infinite at every point of the box whatever u is has nothing to
+ * train on: refused when the file is read (UA_EDOMAIN, naming the equation), where it used to
+ * reach "the loss is not finite at Adam step 1". Equations singular only somewhere (1/x at
+ * x = 0, 1/(u_x - u_y) where u_x = u_y, sqrt(u - 3) for u < 3) are accepted. */
+static void test_equation_not_finite(void **st)
+{
+    (void)st;
+    static const char *const refused[] = { "1/0*u", "log(-1)+u", "u_xx+sqrt(-u*u-1)",
+                                           "u_xx+u_yy+0/0" };
+    static const char *const accepted[] = { "u_xx+u_yy+1/x", "u_xx+1/(u_x-u_y)",
+                                            "u_xx+sqrt(u-3)" };
+    char text[512];
+    for (size_t i = 0; i < sizeof refused / sizeof *refused + sizeof accepted / sizeof *accepted;
+         i++) {
+        int refuse = i < sizeof refused / sizeof *refused;
+        const char *eq = refuse ? refused[i] : accepted[i - sizeof refused / sizeof *refused];
+        snprintf(text, sizeof text, "{\"space\": {\"x\": [0, 1], \"y\": [0, 1]}, \"equation\": "
+                 "\"%s\", \"conditions\": [{\"type\": \"dirichlet\", \"value\": 0}], "
+                 "\"exact\": \"x*y\"}", eq);
+        ua_problem *p = (ua_problem *)1;
+        ua_status s = ua_pde_problem_parse(text, strlen(text), "eq.json", &p);
+        if (!refuse) {
+            if (s) fail_msg("'%s' refused: %s", eq, ua_last_error());
+            ua_problem_free(p);
+            continue;
+        }
+        assert_int_equal(s, UA_EDOMAIN);
+        assert_null(p);
+        char want[128];
+        snprintf(want, sizeof want, "eq.json: \"equation\" \"%s\" is NaN or infinite at every "
+                 "point tried (961 points", eq);
+        if (!strstr(ua_last_error(), want))
+            fail_msg("'%s': message '%s' lacks '%s'", eq, ua_last_error(), want);
+    }
+}
+
 /* A solution near DBL_MAX is measured: on [0, 1e308] the grid's points and the L2 sums stay
  * finite (before: x = 1e308 j / (g - 1) overflowed, and sum u^2 did). A predict of u (1 + 1e-3)
  * against u = x has relative L2 error exactly 1e-3 (up to rounding) and max error 1e-3 * 1e308
@@ -628,6 +722,8 @@ int main(void)
         cmocka_unit_test(test_residual_of_exact),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_exact_not_finite),
+        cmocka_unit_test(test_trailing_and_duplicates),
+        cmocka_unit_test(test_equation_not_finite),
         cmocka_unit_test(test_huge_solution_measured),
         cmocka_unit_test(test_poisson_fit_export),
     };

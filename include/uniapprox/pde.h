@@ -21,12 +21,15 @@ extern "C" {
  * A PDE problem (UA_PROBLEM_PDE, uniapprox/problem.h) from the JSON text of a problem file
  * (len bytes, untrusted: every field is checked, the text need not end in a NUL); name is the
  * file's name in messages and in ua_problem_describe (NULL: "problem").
- * Errors: UA_EFORMAT (not JSON, a missing or ill-typed field, an unknown field, a bad box or
- * condition: the message names the field), UA_EPARSE (an expression that does not parse: the
- * field and column), UA_EINVAL (a reference by name it cannot build), UA_EDOMAIN (the "exact"
- * solution is NaN or infinite at a point of the check grid of ua_pde_model_errors, box corners
- * included: the message names the point; found before any training), UA_ENOMEM. *out NULL on
- * failure.
+ * Errors: UA_EFORMAT (not JSON, anything but white space after the JSON object (NUL bytes
+ * included: the message gives the byte), a key twice in one object (named), a missing or
+ * ill-typed field, an unknown field, a bad box or condition: the message names the field),
+ * UA_EPARSE (an expression that does not parse: the field and column), UA_EINVAL (a reference by
+ * name it cannot build), UA_EDOMAIN (the "exact" solution is NaN or infinite at a point of the
+ * check grid of ua_pde_model_errors, box corners included: the message names the point; or the
+ * "equation" is NaN or infinite at every point of a grid of about 1000 points of the box with
+ * each of 17 trial values of u and its derivatives, sizes up to 1e8: the message names it; both
+ * found before any training), UA_ENOMEM. *out NULL on failure.
  */
 ua_status ua_pde_problem_parse(const char *text, size_t len, const char *name, ua_problem **out);
 

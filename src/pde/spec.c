@@ -564,6 +564,38 @@ static ua_status check_exact(const ua_pde_spec *s, const char *who)
     return st;
 }
 
+/* The equation evaluated when the file is read, on a grid of about 1000 points of the box (ends
+ * included), each with NJET trial jets (u and its derivatives: all 0, then values that differ
+ * from channel to channel, so that 1 / (u_x - u_y) is not tried only where it is singular, of
+ * both signs and of sizes up to 2, 50, 1e4 and 1e8, so that sqrt(u - 3) is tried where it is
+ * defined): an equation that is NaN or infinite at every one of them ("1/0*u", "log(-1) + u")
+ * has nothing to train on and is refused now, naming it, rather than failing at the first Adam
+ * step. One finite value anywhere is enough to pass: a residual singular only somewhere
+ * (1/x on [0, 1]) is the training's to meet. */
+static ua_status check_equation(const ua_pde_spec *s, const char *who)
+{
+    enum { NJET = 17 };
+    static const double amp[4] = { 2, 50, 1e4, 1e8 };
+    double *x;
+    size_t n;
+    ua_status st = ua_pde_grid(s, 1000, &x, &n);
+    if (st) return st;
+    size_t C = 1 + s->d + s->npairs;
+    for (int j = 0; j < NJET; j++) {
+        double jet[UA_PDE_MAX_CHAN];
+        for (size_t c = 0; c < C; c++) jet[c] = j ? amp[j % 4] * sin(1.7 + 2.3 * j + 0.91 * (double)c) : 0;
+        for (size_t p = 0; p < n; p++)
+            if (isfinite(ua_pde_residual(s, x + p * s->d, jet, NULL))) {
+                free(x);
+                return UA_OK;
+            }
+    }
+    free(x);
+    return UA_ERR(UA_EDOMAIN, "%s: \"equation\" \"%.200s\" is NaN or infinite at every point "
+                  "tried (%zu points of the box, each with %d values of u and its derivatives): "
+                  "nothing to train on", who, s->equation, n, NJET);
+}
+
 static ua_status parse_root(ua_pde_spec *s, const cJSON *root, const char *who)
 {
     if (!cJSON_IsObject(root)) return UA_ERR(UA_EFORMAT, "%s: not a JSON object", who);
@@ -598,6 +630,7 @@ static ua_status parse_root(ua_pde_spec *s, const cJSON *root, const char *who)
         return st;
     if ((st = read_equation(s, cJSON_GetObjectItemCaseSensitive(root, "equation"), who)))
         return st;
+    if ((st = check_equation(s, who))) return st;
     const cJSON *conds = cJSON_GetObjectItemCaseSensitive(root, "conditions");
     if (!cJSON_IsArray(conds) || cJSON_GetArraySize(conds) < 1)
         return UA_ERR(UA_EFORMAT, "%s: \"conditions\" must be a non-empty array", who);
@@ -626,6 +659,43 @@ static ua_status parse_root(ua_pde_spec *s, const cJSON *root, const char *who)
     return UA_OK;
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A key that appears twice in one object, anywhere in v (cJSON keeps both and the reader would
+ * see only the first): UA_EFORMAT naming it and its object (field: the key holding v, NULL at
+ * the top). The depth is bounded by cJSON's nesting limit. */
+static ua_status check_duplicates(const cJSON *v, const char *who, const char *field)
+{
+    if (cJSON_IsObject(v) && v->child && v->child->next) {
+        size_t n = 0;
+        for (const cJSON *c = v->child; c; c = c->next) n++;
+        const char **keys = malloc(n * sizeof *keys);
+        if (!keys) return UA_ENOMEM_ERR(n * sizeof *keys);
+        n = 0;
+        for (const cJSON *c = v->child; c; c = c->next) keys[n++] = c->string ? c->string : "";
+        qsort(keys, n, sizeof *keys, cmp_key);
+        for (size_t i = 1; i < n; i++)
+            if (!strcmp(keys[i - 1], keys[i])) {
+                ua_status st = field ? UA_ERR(UA_EFORMAT, "%s: the key \"%.40s\" appears twice "
+                                              "in \"%.40s\"", who, keys[i], field)
+                                     : UA_ERR(UA_EFORMAT, "%s: the field \"%.40s\" appears "
+                                              "twice", who, keys[i]);
+                free(keys);
+                return st;
+            }
+        free(keys);
+    }
+    for (const cJSON *c = v->child; c; c = c->next) {
+        const char *f = cJSON_IsObject(v) ? c->string : field;
+        ua_status st = check_duplicates(c, who, f);
+        if (st) return st;
+    }
+    return UA_OK;
+}
+
 ua_status ua_pde_spec_parse(const char *text, size_t len, const char *who, ua_pde_spec **out)
 {
     *out = NULL;
@@ -637,12 +707,24 @@ ua_status ua_pde_spec_parse(const char *text, size_t len, const char *who, ua_pd
         size_t off = end && end >= text ? (size_t)(end - text) : 0;
         return UA_ERR(UA_EFORMAT, "%s: not valid JSON (near byte %zu)", who, off);
     }
+    /* only white space may follow the JSON value (as the safetensors header and the graph
+     * reader): trailing text or NUL bytes mean the file is not what its writer meant */
+    ua_status st = UA_OK;
+    for (const char *q = end; q && q < text + len && !st; q++)
+        if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\r')
+            st = UA_ERR(UA_EFORMAT, "%s: text after the JSON object at byte %zu (%s)", who,
+                        (size_t)(q - text), *q ? "one JSON object per file" : "a NUL byte");
+    if (!st) st = check_duplicates(root, who, NULL);
+    if (st) {
+        cJSON_Delete(root);
+        return st;
+    }
     ua_pde_spec *s = calloc(1, sizeof *s);
     if (!s) {
         cJSON_Delete(root);
         return UA_ENOMEM_ERR(sizeof *s);
     }
-    ua_status st = parse_root(s, root, who);
+    st = parse_root(s, root, who);
     cJSON_Delete(root);
     if (st) {
         ua_pde_spec_free(s);
