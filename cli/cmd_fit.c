@@ -195,8 +195,9 @@ static void print_family_options(FILE *f, const ua_family_info *info)
         else snprintf(head, sizeof head, "--%s %s", o->name, o->choices ? o->choices : "");
         fprintf(f, "  %-20s %s", head, o->help ? o->help : "");
         if (o->def && o->type != UA_OPT_FLAG) fprintf(f, " (default %s)", o->def);
+        char range[80];
         if (o->type == UA_OPT_INT || o->type == UA_OPT_REAL)
-            fprintf(f, " %c%.6g, %.6g]", o->lo_open ? '(' : '[', o->lo, o->hi);
+            fprintf(f, " %s", ua_option_range_text(o, range, sizeof range));
         fputc('\n', f);
         if (o->source) fprintf(f, "  %-20s   source: %s\n", "", o->source);
     }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Defects a fresh user found, each checked by what it printed, wrote or exited with:
 # check --against names the reference it measured against (not the model's); report --log FILE
-# that cannot be read is an error.
+# that cannot be read is an error; an option's range is printed as accepted.
 . "$(dirname "$0")/lib_cli.sh"
 
 # --- check --against: the printed reference is the one measured against ---------------------
@@ -39,5 +39,17 @@ expect_grep err.txt "^uniapprox report: --log 'logdir': cannot read it: Is a dir
 printf '{"epoch": 1, "train_loss": 0.5}\n{"epoch": 2, "train_loss": 0.25}\n' > ok.jsonl
 expect_exit 0 "report --log readable" -- "$UA" report m1.json --log ok.jsonl -o r.html
 expect_grep r.html 'of 2 epochs' "report --log: the curve of 2 epochs"
+
+# --- an option's range as accepted: only finite values, so "(0, inf)", never "(0, inf]" ------
+for o in gamma alpha lambda; do
+    expect_exit 2 "kernel --$o inf" -- "$UA" fit 'sin(x)' --family kernel --$o inf -o k.json
+    expect_grep err.txt "^uniapprox fit: --$o 'inf': expected a number in (0, inf)$" "--$o inf: the range"
+done
+expect_exit 2 "kernel --sb inf" -- "$UA" fit 'sin(x)' --family kernel --sb inf -o k.json
+expect_grep err.txt "^uniapprox fit: --sb 'inf': expected a number in \[0, inf)$" "--sb inf: the range"
+expect_exit 0 "fit --family kernel --help" -- "$UA" fit --family kernel --help
+expect_grep out.txt "^  --coef0 X .*(-inf, inf)$" "kernel --help: --coef0 (-inf, inf)"
+expect_grep out.txt "^  --gamma X .*(0, inf)$" "kernel --help: --gamma (0, inf)"
+if grep -q "inf\]" out.txt; then fail "kernel --help prints a closed bound at inf"; else pass; fi
 
 finish

@@ -1176,15 +1176,20 @@ static void test_vtable_options(void **state)
     assert_int_equal(ua_family_options("kernel", &o), UA_OK);
     static const struct { const char *name, *value, *msg; } bad[] = {
         {"kernel", "gauss", "--kernel 'gauss': expected one of rbf laplacian matern polynomial"},
-        {"gamma", "0", "--gamma '0': expected a number in (0, inf]"},
+        {"gamma", "0", "--gamma '0': expected a number in (0, inf)"},
+        /* only finite values are taken: the printed interval is open at inf */
+        {"gamma", "inf", "--gamma 'inf': expected a number in (0, inf)"},
+        {"alpha", "inf", "--alpha 'inf': expected a number in (0, inf)"},
+        {"lambda", "inf", "--lambda 'inf': expected a number in (0, inf)"},
+        {"coef0", "-inf", "--coef0 '-inf': expected a number in (-inf, inf)"},
         {"gamma", "abc", "--gamma 'abc': expected a number"},
         {"degree", "65", "--degree '65': expected an integer in [1, 64]"},
         {"degree", "2.5", "--degree '2.5': expected an integer"},
         {"order", "3", "--order '3': expected an integer in [0, 2]"},
         {"depth", "0", "--depth '0': expected an integer in [1, 1000]"},
         {"act", "tanh", "--act 'tanh': expected one of relu erf"},
-        {"sb", "-1", "--sb '-1': expected a number in [0, inf]"},
-        {"lambda", "-1e-3", "--lambda '-1e-3': expected a number in (0, inf]"},
+        {"sb", "-1", "--sb '-1': expected a number in [0, inf)"},
+        {"lambda", "-1e-3", "--lambda '-1e-3': expected a number in (0, inf)"},
         {"select", "cv", "--select 'cv': expected one of loo kfold none"},
         {"folds", "1", "--folds '1': expected an integer in [2, "},
         {"select-max", "1", "--select-max '1': expected an integer in [2, "},

@@ -753,10 +753,10 @@ static void test_vtable_options(void **state)
         {"features", "1000001", "--features '1000001': expected an integer in [1, 1000000]"},
         {"dist", "normal", "--dist 'normal': expected one of gaussian uniform fourier"},
         {"act", "gelu", "--act 'gelu': expected one of relu tanh sigmoid cos"},
-        {"scale", "0", "--scale '0': expected a number in (0, inf]"},
-        {"bandwidth", "-2", "--bandwidth '-2': expected a number in (0, inf]"},
+        {"scale", "0", "--scale '0': expected a number in (0, inf)"},
+        {"bandwidth", "-2", "--bandwidth '-2': expected a number in (0, inf)"},
         {"gamma", "nan", "--gamma 'nan': expected a number"},
-        {"alpha", "0", "--alpha '0': expected a number in (0, inf]"},
+        {"alpha", "0", "--alpha '0': expected a number in (0, inf)"},
         {"select", "kfold", "--select 'kfold': expected one of loo gcv"},
         {"samples", "10000001", "--samples '10000001': expected an integer in [2, 10000000]"},
     };

@@ -26,7 +26,8 @@ extern "C" {
 typedef enum {
     UA_OPT_FLAG = 0,   /* on when given (no value on the command line) */
     UA_OPT_INT = 1,    /* an integer in [lo, hi] */
-    UA_OPT_REAL = 2,   /* a finite number in [lo, hi] (or (lo, hi] with lo_open) */
+    UA_OPT_REAL = 2,   /* a finite number in [lo, hi] (or (lo, hi] with lo_open); an infinite
+                          bound is never reached: [0, inf) */
     UA_OPT_CHOICE = 3, /* one of the '|'-separated names in choices */
     UA_OPT_STRING = 4  /* free text, checked by the family (a width list "64x64", a file) */
 } ua_option_type;
@@ -38,7 +39,7 @@ typedef struct {
     ua_option_type type;
     const char *def;     /* the default as text ("65537"), or NULL: unset, the family chooses
                             (the help line says how) */
-    double lo, hi;       /* INT and REAL: the allowed range, inclusive */
+    double lo, hi;       /* INT and REAL: the allowed range, inclusive where finite */
     int lo_open;         /* REAL: lo itself is excluded (a tolerance > 0) */
     const char *choices; /* CHOICE: "none|log" */
     const char *help;    /* one line: what it does, and the default when def is NULL */
@@ -87,6 +88,15 @@ int ua_options_choice(const ua_options *o, const char *name);
  * range. Returns buf.
  */
 char *ua_option_choice_name(const char *choices, int i, char *buf, size_t len);
+
+/*
+ * The values an INT or REAL option sp accepts, as an interval, into buf (len bytes; 64 is
+ * enough): "[1, 1048576]", "(0, 1e+300]". A bound is shown closed only when a value equal to it
+ * is accepted: "(" for a REAL lo with lo_open, and for an infinite bound on either side, since
+ * only finite values are accepted ("(0, inf)", "(-inf, inf)"). The bounds are printed with 15
+ * significant digits. Another type: "". Returns buf.
+ */
+char *ua_option_range_text(const ua_option_spec *sp, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

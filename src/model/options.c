@@ -102,16 +102,25 @@ static int parse_real(const char *s, double *x)
     return end != s && !*end && isfinite(*x) && !(errno == ERANGE && fabs(*x) > 1);
 }
 
+char *ua_option_range_text(const ua_option_spec *sp, char *buf, size_t len)
+{
+    if (!buf || !len) return buf;
+    buf[0] = '\0';
+    if (!sp || (sp->type != UA_OPT_INT && sp->type != UA_OPT_REAL)) return buf;
+    /* only finite values are accepted (parse_real): an infinite bound is never reached */
+    int lo_open = isinf(sp->lo) || (sp->type == UA_OPT_REAL && sp->lo_open);
+    int hi_open = isinf(sp->hi);
+    snprintf(buf, len, "%c%.15g, %.15g%c", lo_open ? '(' : '[', sp->lo, sp->hi,
+             hi_open ? ')' : ']');
+    return buf;
+}
+
 static ua_status range_error(const ua_option_spec *sp, const char *value)
 {
-    char lo[32], hi[32];
-    snprintf(lo, sizeof lo, "%.15g", sp->lo);
-    snprintf(hi, sizeof hi, "%.15g", sp->hi);
-    if (sp->type == UA_OPT_INT)
-        return UA_ERR(UA_EINVAL, "--%s '%s': expected an integer in [%s, %s]", sp->name, value,
-                      lo, hi);
-    return UA_ERR(UA_EINVAL, "--%s '%s': expected a number in %c%s, %s]", sp->name, value,
-                  sp->lo_open ? '(' : '[', lo, hi);
+    char range[80];
+    ua_option_range_text(sp, range, sizeof range);
+    return UA_ERR(UA_EINVAL, "--%s '%s': expected %s in %s", sp->name, value,
+                  sp->type == UA_OPT_INT ? "an integer" : "a number", range);
 }
 
 /* Validates value for sp; UA_OK, or UA_EINVAL with the one message style. */
