@@ -32,7 +32,8 @@ static const char help[] =
     "options:\n"
     "  --against EXPR   measure against EXPR (in the model's variables) instead of its target\n"
     "  --points N       points of the measurement (default 100000; --check-points is an old\n"
-    "                   name for it)\n"
+    "                   name for it); with --pde also the uniform grid of the printed errors\n"
+    "                   (floor(N^(1/d))^d points; default 10001, 201^2, 41^3 in 1-3 D)\n"
     "  --prec BITS      MPFR precision of the reference (default 128)\n"
     "  --tol T          the verdict against T too: \"not resolved\" (exit 1) when the max error\n"
     "                   relative to the scale exceeds T, with the figure\n"
@@ -110,12 +111,14 @@ static int problem_for(const char *path, const ua_model *m, const char *against,
 }
 
 /* A PDE problem: the field's measures against the file's solution (relative L2, max abs error;
- * a pointwise relative error or ULP count means nothing where u = 0), a warning when the file's
- * box is not the model's; into o (JSON) or printed. The engine's measurement r keeps the verdict. */
-static int pde_errors(const ua_model *m, const ua_problem *p, cJSON *o, ua_measurement *r)
+ * a pointwise relative error or ULP count means nothing where u = 0) on a uniform grid of about
+ * npoints points (--points; 0: the default grid), a warning when the file's box is not the
+ * model's; into o (JSON) or printed. The engine's measurement r keeps the verdict. */
+static int pde_errors(const ua_model *m, const ua_problem *p, size_t npoints, cJSON *o,
+                      ua_measurement *r)
 {
     ua_pde_errors e;
-    ua_status s = ua_pde_model_errors(m, p, 0, &e);
+    ua_status s = ua_pde_model_errors(m, p, npoints, &e);
     if (s) return ua_cli_fail("check", s);
     char buf[2048];
     ua_pde_errors_format(&e, ua_problem_describe(p), buf, sizeof buf);
@@ -271,6 +274,7 @@ int cmd_check(int argc, char **argv)
     double told = 0;
     ua_measure_options mo;
     if ((rc = ua_cli_measure_options("check", points, prec, &mo))) return rc;
+    size_t pde_points = points ? mo.check_points : 0; /* --points sizes a PDE's grid too */
     if (tol && (ua_cli_double(tol, &told) || !(told > 0)))
         return ua_cli_usage("check", "--tol '%s' must be a positive number", tol);
 
@@ -323,7 +327,7 @@ int cmd_check(int argc, char **argv)
         if (ua_problem_kind_of(p) == UA_PROBLEM_FORMULA)
             cJSON_AddNumberToObject(o, "reference_prec", (double)mo.prec);
         ua_cli_measurement_json(o, m, p, &r);
-        if (ua_problem_kind_of(p) == UA_PROBLEM_PDE && (rc = pde_errors(m, p, o, &r))) {
+        if (ua_problem_kind_of(p) == UA_PROBLEM_PDE && (rc = pde_errors(m, p, pde_points, o, &r))) {
             cJSON_Delete(o);
             ua_measurement_free(&r);
             ua_problem_free(p);
@@ -351,7 +355,8 @@ int cmd_check(int argc, char **argv)
         printf("model     %s (%s)\n", path, ua_model_family(m));
         printf("against   %s\n", ua_problem_describe(p));
         ua_measurement shown = r;
-        if (ua_problem_kind_of(p) == UA_PROBLEM_PDE && (rc = pde_errors(m, p, NULL, &shown))) {
+        if (ua_problem_kind_of(p) == UA_PROBLEM_PDE &&
+            (rc = pde_errors(m, p, pde_points, NULL, &shown))) {
             ua_measurement_free(&r);
             ua_problem_free(p);
             ua_model_free(m);

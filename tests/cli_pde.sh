@@ -53,6 +53,12 @@ max2=$(json_num out.txt max_abs_err)
 expect_le "$max2" 0.05 "check: max error against the exact solution"
 rel2=$(json_num out.txt rel_l2_err)
 expect_le "$rel2" 0.02 "check: relative L2 error against the exact solution"
+# --points sizes check's grid too (it was always 201^2): 5000 -> 70^2, 500 -> 22^2; default 201^2
+[ "$(json_num out.txt grid_points)" = 4900 ] && pass || fail "check --points 5000: a 70^2 grid, got $(json_num out.txt grid_points)"
+expect_exit 0 "check --pde --points 500" -- "$UA" check poisson.uam --pde "$EX/poisson.json" --points 500
+expect_grep out.txt "points measured *484, a uniform grid" "check --points 500: a 22^2 grid"
+expect_exit 0 "check --pde default grid" -- "$UA" check poisson.uam --pde "$EX/poisson.json" --json
+[ "$(json_num out.txt grid_points)" = 40401 ] && pass || fail "check --pde: the default grid is 201^2"
 
 # the text names the file's solution, gives relative L2 and max abs errors (no pointwise relative
 # error or ULPs: u = 0 on the boundary), and no source path

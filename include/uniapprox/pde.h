@@ -74,8 +74,8 @@ typedef struct {
 
 /*
  * Measures the model m (one output, d inputs) against the solution of the PDE problem p on a
- * uniform grid of about npoints points of p's box (endpoints included; 0: the fit's default,
- * 10001 in 1-D, 40401 in 2-D, 68921 in 3-D and 4-D). The solution is p's exact expression or its
+ * uniform grid of floor(npoints^(1/d))^d points of p's box (endpoints included; 0: the fit's
+ * default, 10001 in 1-D, 201^2 = 40401 in 2-D, 41^3 = 68921 in 3-D, 16^4 = 65536 in 4-D). The solution is p's exact expression or its
  * named reference (absolute accuracy docs/pde-reference.md). The L2 sums are scaled by the
  * maxima, so every finite solution is measured (up to DBL_MAX). A model fitted on another box or
  * with other variable names is measured all the same (inputs are positional) and flagged
