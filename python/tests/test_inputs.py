@@ -61,6 +61,24 @@ def test_check_points_is_used():
     assert 500 <= m.errors["check_points"] < 2000
 
 
+def test_points_is_the_command_lines_points():
+    # points= is `uniapprox fit --points N` (the measurement's points); check_points its old name
+    m = ua.fit("sin(x)", domain=(0, 1), family="cheb", points=500)
+    old = ua.fit("sin(x)", domain=(0, 1), family="cheb", check_points=500)
+    assert 500 <= m.errors["check_points"] < 2000
+    assert m.errors["check_points"] == old.errors["check_points"]
+    assert ua.fit("sin(x)", domain=(0, 1), family="cheb").errors["check_points"] >= 100000
+    with pytest.raises(ua.InvalidArgumentError, match=r"^points=1: expected an integer in \[2, "):
+        ua.fit("sin(x)", domain=(0, 1), points=1)
+    with pytest.raises(ua.InvalidArgumentError,
+                       match="check_points is the old name of points: give one of them"):
+        ua.fit("sin(x)", domain=(0, 1), points=500, check_points=500)
+    # a model of samples is measured on its rows, as fit --data refuses --points
+    with pytest.raises(ua.InvalidArgumentError, match="points=500: the measurement's points are "
+                                                      "for a target"):
+        ua.fit_data(np.linspace(0, 1, 20), np.linspace(0, 1, 20), family="kernel", points=500)
+
+
 @pytest.mark.parametrize("bad", [64.5, -1, 2 ** 64, "quad"])
 def test_sample_prec_is_validated(bad):
     with pytest.raises(ua.InvalidArgumentError, match="sample_prec=%r: expected" % (bad,)):

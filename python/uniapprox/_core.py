@@ -670,11 +670,25 @@ def _samples_problem(X, y, test):
     return _Problem(p)
 
 
-def _fit_problem(prob, family, options, measure, check_points, strict):
+def _measure_points(points, check_points):
+    """(keyword, value) of the measurement's points: points, the command line's --points, or
+    check_points, its old name (as --check-points); (None, None) when neither is given. Both:
+    InvalidArgumentError, as the command line refuses both."""
+    if points is not None and check_points is not None:
+        raise _lib.InvalidArgumentError(_lib.EINVAL, "check_points is the old name of points: "
+                                        "give one of them")
+    if points is not None:
+        return "points", points
+    return ("check_points", check_points) if check_points is not None else (None, None)
+
+
+def _fit_problem(prob, family, options, measure, points, strict):
+    """points: (keyword, value) of _measure_points."""
+    key, check_points = points if points is not None else (None, None)
     if check_points is not None:  # the rule of the command line's --points, before the fit
         mo = _lib.MeasureOptions()
         lib.ua_measure_options_default(ctypes.byref(mo))
-        _integer("check_points", check_points, 2, mo.max_points)
+        _integer(key, check_points, 2, mo.max_points)
     opt = _make_options(family, options)
     m = ctypes.c_void_p()
     try:
@@ -691,7 +705,7 @@ def _fit_problem(prob, family, options, measure, check_points, strict):
         mo = _lib.MeasureOptions()
         lib.ua_measure_options_default(ctypes.byref(mo))
         if check_points is not None:  # the rule of the command line's --points
-            mo.check_points = _integer("check_points", check_points, 2, mo.max_points)
+            mo.check_points = _integer(key, check_points, 2, mo.max_points)
         res = _lib.Measurement()
         s2 = lib.ua_model_measure(model._h, prob.h, ctypes.byref(mo), ctypes.byref(res))
         if s2:
@@ -707,8 +721,9 @@ def _fit_problem(prob, family, options, measure, check_points, strict):
     return model
 
 
-def fit(target, domain=None, *, vars=None, dim=None, family=None, check_points=None,
-        sample_prec=None, fill_removable=False, measure=True, strict=False, **options):
+def fit(target, domain=None, *, vars=None, dim=None, family=None, points=None,
+        check_points=None, sample_prec=None, fill_removable=False, measure=True, strict=False,
+        **options):
     """Fits target on domain and measures the result; returns a Model.
 
     target   a formula ("erf(x)", "exp(-x^2-y^2)*cos(z)": the syntax of `uniapprox fit`) or a
@@ -725,8 +740,9 @@ def fit(target, domain=None, *, vars=None, dim=None, family=None, check_points=N
     **options  the family's options (uniapprox.family_options(family)), with _ for -
              (split_length=17) and a trailing _ for a Python keyword (lambda_=1e-6); True for a
              flag.
-    check_points   points of the measurement (default 100000); sample_prec "auto", "double" or
-             bits, and fill_removable: how a formula is sampled (docs/engine.md).
+    points   points of the measurement (default 100000), the command line's --points;
+             check_points is its old name (give one). sample_prec "auto", "double" or bits, and
+             fill_removable: how a formula is sampled (docs/engine.md).
     measure  measure the model (the verdict) after the fit; strict raises NotResolvedError instead
              of warning (NotResolvedWarning) when the verdict is "not resolved".
 
@@ -736,6 +752,7 @@ def fit(target, domain=None, *, vars=None, dim=None, family=None, check_points=N
     """
     if domain is None:
         raise _lib.InvalidArgumentError(_lib.EINVAL, "give the domain: domain=(a, b)")
+    npoints = _measure_points(points, check_points)
     if isinstance(target, str):
         prob = _formula_problem(target, domain, vars, sample_prec, fill_removable)
     elif callable(target):
@@ -747,13 +764,20 @@ def fit(target, domain=None, *, vars=None, dim=None, family=None, check_points=N
         raise TypeError("target must be a formula (str) or a function, not %s"
                         % type(target).__name__)
     with prob:
-        return _fit_problem(prob, family, options, measure, check_points, strict)
+        return _fit_problem(prob, family, options, measure, npoints, strict)
 
 
 def fit_data(X, y, *, family=None, test=None, measure=True, **options):
     """Fits samples: inputs X (n, d) (or (n,)), targets y (n,) or (n, k), with family
     ("kernel", "mlp", "rf", ... ; None: the library's choice) and its options as in fit().
-    test=(X_test, y_test) is a held-out set the fit reports on (test_rmse in .errors)."""
+    test=(X_test, y_test) is a held-out set the fit reports on (test_rmse in .errors). points
+    (check_points) is refused, as `uniapprox fit --data` refuses --points: samples have no
+    reference to measure against at other points."""
+    for key in ("points", "check_points"):
+        if options.get(key) is not None:
+            raise _lib.InvalidArgumentError(_lib.EINVAL, "%s=%r: the measurement's points are for "
+                                            "a target (fit); a model of samples is measured on "
+                                            "its rows" % (key, options[key]))
     with _samples_problem(X, y, test) as prob:
         return _fit_problem(prob, family, options, measure, None, False)
 
