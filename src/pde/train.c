@@ -70,6 +70,7 @@ static ua_status parse_eps(const char *t, double *e, size_t *n)
 static ua_status parse_weights(const char *t, double *wp, double *wb)
 {
     char *end, *end2 = NULL;
+    *wb = NAN;
     *wp = strtod(t, &end);
     int two = end != t && *end == ',';
     if (two) *wb = strtod(end + 1, &end2);
