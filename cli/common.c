@@ -263,9 +263,12 @@ int ua_cli_flush_stdout(const char *cmd)
     errno = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
         int e = errno;
+        /* once: a second check (main's, after the command's own) finds the same error, its
+         * errno by then EIO, not the cause */
         if (!stdout_reported)
             ua_cli_error(cmd, UA_EXIT_OUTPUT, "error writing to standard output: %s",
                          strerror(e ? e : EIO));
+        stdout_reported = 1;
         return UA_EXIT_OUTPUT;
     }
     return UA_EXIT_OK;

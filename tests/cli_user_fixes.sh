@@ -1,7 +1,8 @@
 #!/bin/sh
 # Defects a fresh user found, each checked by what it printed, wrote or exited with:
 # check --against names the reference it measured against (not the model's); report --log FILE
-# that cannot be read is an error; an option's range is printed as accepted.
+# that cannot be read is an error; an option's range is printed as accepted; a full stdout is
+# said once.
 . "$(dirname "$0")/lib_cli.sh"
 
 # --- check --against: the printed reference is the one measured against ---------------------
@@ -51,5 +52,22 @@ expect_exit 0 "fit --family kernel --help" -- "$UA" fit --family kernel --help
 expect_grep out.txt "^  --coef0 X .*(-inf, inf)$" "kernel --help: --coef0 (-inf, inf)"
 expect_grep out.txt "^  --gamma X .*(0, inf)$" "kernel --help: --gamma (0, inf)"
 if grep -q "inf\]" out.txt; then fail "kernel --help prints a closed bound at inf"; else pass; fi
+
+# --- a full stdout: one message naming the reason, exit 3 (an output cannot be written) --------
+if [ -w /dev/full ]; then
+    printf 'x,y,z\n' > d.csv
+    i=1; while [ $i -le 30 ]; do echo "$i,$((i * 2 % 7)),$((i * 3 % 5))" >> d.csv; i=$((i + 1)); done
+    expect_exit 0 "fit kernel on rows" -- "$UA" fit --data d.csv --family kernel -o kd.json
+    for c in "explain m1.json --at 0.5" "libm --list" "influence kd.json --data d.csv --at 1,2" \
+             "list" "info m1.json"; do
+        # shellcheck disable=SC2086
+        "$UA" $c >/dev/full 2>err.txt
+        rc=$?
+        [ "$rc" -eq 3 ] && pass || fail "uniapprox $c >/dev/full: exit $rc, expected 3"
+        [ "$(wc -l <err.txt)" -eq 1 ] && pass || { fail "uniapprox $c >/dev/full: one message"; cat err.txt >&2; }
+        expect_grep err.txt "^uniapprox ${c%% *}: error writing to standard output: No space left on device$" \
+            "uniapprox $c >/dev/full: the reason"
+    done
+fi
 
 finish
