@@ -271,6 +271,35 @@ void ua_tm_range(const ua_tm_space *sp, const ua_tm *a, arb_t out)
     mag_clear(m);
 }
 
+void ua_tm_halve(const ua_tm_space *sp, ua_tm *r, const ua_tm *a, size_t var, int upper)
+{
+    size_t d = sp->d, n = sp->n, K1 = sp->K + 1;
+    int32_t idx[64]; /* K <= 60 */
+    arb_t h;
+    arb_init(h);
+    ua_tm_set(sp, r, a);
+    for (size_t j = 0; j < n; j++) {
+        if (sp->exp[j * d + var]) continue; /* j is the base of the chain j t_var^k */
+        size_t m = sp->K - sp->deg[j];
+        for (size_t k = 0; k <= m; k++) idx[k] = sp->mul[j * n + (size_t)sp->uni[var * K1 + k]];
+        /* p(t) = sum_k p_k t^k at t = a0 + s/2, a0 = +-1/2: first p(a0 + s) by the Taylor shift
+         * p_k += a0 p_{k+1} (k from m - 1 down to j, for j = 0 .. m - 1), then p_k 2^-k */
+        for (size_t jj = 0; jj < m; jj++)
+            for (size_t k = m; k-- > jj;) {
+                arb_ptr pk = r->c + idx[k];
+                arb_srcptr pk1 = r->c + idx[k + 1];
+                if (arb_is_zero(pk1)) continue;
+                arb_mul_2exp_si(h, pk1, -1);
+                if (upper)
+                    arb_add(pk, pk, h, sp->prec);
+                else
+                    arb_sub(pk, pk, h, sp->prec);
+            }
+        for (size_t k = 1; k <= m; k++) arb_mul_2exp_si(r->c + idx[k], r->c + idx[k], -(slong)k);
+    }
+    arb_clear(h);
+}
+
 int ua_tm_is_finite(const ua_tm_space *sp, const ua_tm *a)
 {
     return _arb_vec_is_finite(a->c, (slong)sp->n);

@@ -89,6 +89,13 @@ void ua_tm_abs_bound(const ua_tm_space *sp, const ua_tm *a, int skip0, mag_t out
  * (never wider than the constant +- ua_tm_abs_bound). */
 void ua_tm_range(const ua_tm_space *sp, const ua_tm *a, arb_t out);
 
+/* r = a on one half of the cell along variable var: t_var = +-1/2 + s/2 (upper: +), s in [-1, 1]
+ * the new variable, the other variables unchanged; a Taylor model of the same function on the
+ * half cell (each chain of coefficients in t_var shifted by Horner's scheme in ball arithmetic,
+ * then scaled by 2^-k: exact but for the additions, which Arb rounds outward). r must not alias
+ * a. Used to bound a model's range on sub-boxes without recomputing it (tm_prove.c). */
+void ua_tm_halve(const ua_tm_space *sp, ua_tm *r, const ua_tm *a, size_t var, int upper);
+
 /* Whether every coefficient is finite. */
 int ua_tm_is_finite(const ua_tm_space *sp, const ua_tm *a);
 

@@ -55,11 +55,18 @@ typedef struct {
     double measured; /* the largest |m~ - f| evaluated */
     double *x;       /* (d) */
     double *t;       /* (d) */
+    double ratio;    /* the target ratio */
+    const double *blo, *bhi; /* (d) the model's box */
+    ua_tm *sub;      /* (SUB_MAX + 1) Taylor models of sub-boxes of a cell (range_refine) */
+    size_t nsub;     /* how many of sub are initialised */
     char why[200];   /* the last refusal's message */
 } ctx_t;
 
-/* |m~(x) - f(x)| at x (d,) into c->measured (f's midpoint at 128 bits). */
-static ua_status measure(ctx_t *c, const double *x)
+/* The most sub-boxes range_refine bounds one cell's model on. */
+#define SUB_MAX 64
+
+/* |m~(x) - f(x)| at x (d,) into *e (f's midpoint at 128 bits). */
+static ua_status error_at(ctx_t *c, const double *x, double *e)
 {
     double mc, fl, fu;
     ua_status s = ua_model_predict(c->m, x, 1, &mc);
@@ -67,9 +74,133 @@ static ua_status measure(ctx_t *c, const double *x)
     if (!isfinite(mc)) return UA_ERR(UA_EDOMAIN, "the model is not finite at a cell's point");
     s = ua_target_enclose_taylor(c->f, x, x, 0, 0, &fl, &fu);
     if (s) return s;
-    double e = fabs(mc - 0.5 * (fl + fu));
-    if (e > c->measured) c->measured = e;
+    *e = fabs(mc - 0.5 * (fl + fu));
     return UA_OK;
+}
+
+/* The most evaluations of one local ascent (measure). */
+#define CLIMB_EVALS 120
+
+/* |m~(x) - f(x)| at x (d,) into c->measured; where it is the largest so far, a local ascent from
+ * x (coordinate steps within the model's box, halved when none gains, at most CLIMB_EVALS
+ * evaluations) looks for a larger value nearby: the measured maximum is a maximum over the points
+ * evaluated, a lower bound on the true one, and the closer it is, the sooner the prover stops. */
+static ua_status measure(ctx_t *c, const double *x)
+{
+    double e;
+    ua_status s = error_at(c, x, &e);
+    if (s || !(e > c->measured)) return s;
+    c->measured = e;
+    size_t d = c->d;
+    double y[UA_TM_MAX_DIM], step = 1.0 / 64;
+    memcpy(y, x, d * sizeof *y);
+    for (int ev = 0; ev < CLIMB_EVALS && step > 0x1p-30;) {
+        int gain = 0;
+        for (size_t i = 0; i < d && ev < CLIMB_EVALS; i++)
+            for (int sg = -1; sg <= 1 && ev < CLIMB_EVALS; sg += 2) {
+                double old = y[i], w = c->bhi[i] - c->blo[i], v;
+                y[i] = fmin(fmax(old + sg * step * w, c->blo[i]), c->bhi[i]);
+                if (y[i] == old) continue;
+                ev++;
+                if (error_at(c, y, &v) == UA_OK && v > c->measured) {
+                    c->measured = v;
+                    gain = 1;
+                } else {
+                    y[i] = old;
+                }
+            }
+        if (!gain) step *= 0.5;
+    }
+    ua_clear_error();
+    return UA_OK;
+}
+
+/* The variable of the model a (on a cell or a sub-box) whose terms weigh most: sum over the
+ * monomials of alpha_i (|midpoint| + radius). */
+static size_t heaviest(const ua_tm_space *sp, const ua_tm *a)
+{
+    size_t d = sp->d, best = 0;
+    double wbest = -1;
+    for (size_t i = 0; i < d; i++) {
+        double w = 0;
+        for (size_t j = 1; j < sp->n; j++)
+            if (sp->exp[j * d + i])
+                w += sp->exp[j * d + i] * (mag_get_d(arb_radref(a->c + j)) +
+                                           fabs(arf_get_d(arb_midref(a->c + j), ARF_RND_NEAR)));
+        if (w > wbest) {
+            wbest = w;
+            best = i;
+        }
+    }
+    return best;
+}
+
+/* The range bound of a as a double, rounded up. */
+static double range_bound(const ua_tm_space *sp, const ua_tm *a)
+{
+    arb_t rg;
+    arb_init(rg);
+    mag_t v;
+    mag_init(v);
+    ua_tm_range(sp, a, rg);
+    arb_get_mag(v, rg);
+    double r = mag_get_d(v);
+    mag_clear(v);
+    arb_clear(rg);
+    return r;
+}
+
+/*
+ * A tighter bound on sup |a| over the cell than ua_tm_range's, from a branch and bound over
+ * sub-boxes of [-1, 1]^d (in the cell's normalised variables): the worst sub-box is halved along
+ * its heaviest variable (ua_tm_halve re-expands the same Taylor model there, remainder included,
+ * without recomputing the family's or the formula's model), until the largest sub-box bound is
+ * at most goal or SUB_MAX sub-boxes are reached; the bound is the largest over the sub-boxes (each
+ * a rigorous range bound, so their maximum is one on the cell). whole: a's own range bound.
+ * tbest (d,): the centre of the worst sub-box, in [-1, 1]^d (for a measurement there).
+ */
+static double range_refine(ctx_t *c, const ua_tm *a, double whole, double goal, double *tbest)
+{
+    const ua_tm_space *sp = &c->sp;
+    size_t d = c->d;
+    for (size_t i = 0; i < d; i++) tbest[i] = 0;
+    if (!c->sub) {
+        c->sub = calloc(SUB_MAX + 1, sizeof *c->sub);
+        if (!c->sub) return whole;
+    }
+    while (c->nsub < SUB_MAX + 1) ua_tm_init(sp, &c->sub[c->nsub++]);
+    /* per sub-box: its centre and half-width (a power of two) in each variable */
+    double ctr[SUB_MAX + 1][UA_TM_MAX_DIM], hw[SUB_MAX + 1][UA_TM_MAX_DIM];
+    ua_heap_item heap[SUB_MAX + 1];
+    size_t nh = 0, used = 1;
+    ua_tm_set(sp, &c->sub[0], a);
+    for (size_t i = 0; i < d; i++) {
+        ctr[0][i] = 0;
+        hw[0][i] = 1;
+    }
+    ua_heap_push(heap, &nh, (ua_heap_item){ whole, 0 });
+    while (heap[0].bound > goal && used < SUB_MAX) {
+        ua_heap_item top = ua_heap_pop(heap, &nh);
+        size_t k = heaviest(sp, &c->sub[top.slot]), slot[2] = { used++, top.slot };
+        /* the lower half into a new slot first, then the upper half in place */
+        ua_tm_halve(sp, &c->sub[slot[0]], &c->sub[top.slot], k, 0);
+        ua_tm_halve(sp, &c->sub[SUB_MAX], &c->sub[top.slot], k, 1);
+        ua_tm_swap(&c->sub[SUB_MAX], &c->sub[top.slot]);
+        memcpy(ctr[slot[0]], ctr[top.slot], d * sizeof(double));
+        memcpy(hw[slot[0]], hw[top.slot], d * sizeof(double));
+        hw[top.slot][k] *= 0.5;
+        hw[slot[0]][k] *= 0.5;
+        ctr[slot[0]][k] -= hw[slot[0]][k];
+        ctr[top.slot][k] += hw[top.slot][k];
+        for (int h = 0; h < 2; h++) {
+            double b = range_bound(sp, &c->sub[slot[h]]);
+            /* a sub-box's bound never needs to exceed its parent's */
+            ua_heap_push(heap, &nh, (ua_heap_item){ isfinite(b) ? fmin(b, top.bound) : top.bound,
+                                                    slot[h] });
+        }
+    }
+    memcpy(tbest, ctr[heap[0].slot], d * sizeof(double));
+    return fmin(heap[0].bound, whole);
 }
 
 /* The points of the cell tried for the midpoint polynomial's largest value: per side q values
@@ -93,40 +224,34 @@ static ua_status cell_bound(ctx_t *c, const double *lo, const double *hi, double
     }
     if (s) return s;
     ua_tm_sub(&c->sp, &c->M, &c->M, &c->F);
-    mag_t v;
-    mag_init(v);
-    arb_t rg;
-    arb_init(rg);
-    ua_tm_range(&c->sp, &c->M, rg); /* even monomials in [0, 1], the others in [-1, 1] */
-    arb_get_mag(v, rg);
-    arb_clear(rg);
-    double poly = mag_get_d(v); /* rounded up */
-    /* the variable whose terms weigh most */
-    double wbest = -1;
-    for (size_t i = 0; i < d; i++) {
-        double w = 0;
-        for (size_t j = 1; j < c->sp.n; j++)
-            if (c->sp.exp[j * d + i])
-                w += c->sp.exp[j * d + i] * mag_get_d(arb_radref(c->M.c + j)) +
-                     c->sp.exp[j * d + i] * fabs(arf_get_d(arb_midref(c->M.c + j), ARF_RND_NEAR));
-        if (w > wbest) {
-            wbest = w;
-            *split = i;
-        }
-    }
-    mag_clear(v);
+    /* even monomials in [0, 1], the others in [-1, 1] */
+    double poly = range_bound(&c->sp, &c->M); /* rounded up */
+    *split = heaviest(&c->sp, &c->M);
     /* the rounding bound on the cell, where the box's is not already negligible (it is a bound
      * on every cell too; the cell's costs about as much as the family's Taylor model) */
     double Rc = c->R;
     if (c->R > 0.01 * poly && (ua_model_eval_error(c->m, lo, hi, &Rc) || Rc > c->R)) Rc = c->R;
     if (Rc > c->Rmax) c->Rmax = Rc;
     c->Rlast = Rc;
-    *B = isfinite(poly) ? up(poly + Rc) : INFINITY;
-    if (!isfinite(poly)) snprintf(c->why, sizeof c->why, "the Taylor model's bound overflows");
-    /* measured: the centre and the largest point of the midpoint polynomial on a grid */
+    /* measured: the centre first (the goal below uses the largest measured so far) */
     for (size_t i = 0; i < d; i++) c->x[i] = 0.5 * (lo[i] + hi[i]);
     s = measure(c, c->x);
     if (s) return s;
+    /* where the range bound is above the goal but the model's radii (what sub-boxes cannot
+     * shrink) are well below it, bound the range on sub-boxes of the cell */
+    double goal = c->ratio * c->measured - Rc, rad = 0;
+    for (size_t j = 0; j < c->sp.n; j++) rad += mag_get_d(arb_radref(c->M.c + j));
+    if (isfinite(poly) && poly > goal && rad < 0.9 * goal) {
+        poly = range_refine(c, &c->M, poly, goal, c->t);
+        for (size_t i = 0; i < d; i++)
+            c->x[i] = fmin(fmax(0.5 * (lo[i] + hi[i]) + 0.5 * (hi[i] - lo[i]) * c->t[i], lo[i]),
+                           hi[i]);
+        s = measure(c, c->x); /* the worst sub-box's centre */
+        if (s) return s;
+    }
+    *B = isfinite(poly) ? up(poly + Rc) : INFINITY;
+    if (!isfinite(poly)) snprintf(c->why, sizeof c->why, "the Taylor model's bound overflows");
+    /* measured: the largest point of the midpoint polynomial on a grid */
     size_t q = grid_side(d), npt = 1;
     for (size_t i = 0; i < d; i++) npt *= q;
     double best = -1;
@@ -155,7 +280,7 @@ static ua_status cell_bound(ctx_t *c, const double *lo, const double *hi, double
 
 static unsigned default_degree(size_t d)
 {
-    static const unsigned K[] = { 0, 16, 12, 10, 8, 7, 6, 5, 4, 4, 4 };
+    static const unsigned K[] = { 0, 16, 12, 10, 10, 7, 6, 5, 4, 4, 4 };
     return d <= 10 ? K[d] : 3;
 }
 
@@ -212,6 +337,9 @@ ua_status ua_prove_taylor_nd(const ua_model *m, const ua_target *f, const ua_pro
     c.b = fam->bounds;
     c.state = ua_model_state(m);
     c.d = d;
+    c.ratio = opt.target_ratio;
+    c.blo = blo;
+    c.bhi = bhi;
     ua_status s = ua_model_eval_error(m, blo, bhi, &c.R);
     if (s == UA_EUNSUPPORTED || s == UA_EDOMAIN) {
         ua_last_error_message(out->why, sizeof out->why);
@@ -348,6 +476,8 @@ done:
     free(idx);
     ua_tm_clear(&c.sp, &c.M);
     ua_tm_clear(&c.sp, &c.F);
+    for (size_t k = 0; k < c.nsub; k++) ua_tm_clear(&c.sp, &c.sub[k]);
+    free(c.sub);
     ua_tm_space_clear(&c.sp);
     return s;
 }
