@@ -16,7 +16,8 @@
 #include "uniapprox/libm.h"
 
 static const char help[] =
-    "usage: uniapprox libm NAME -o FILE.c [--name C_NAME] [--vector] [--check [--range LO:HI]]\n"
+    "usage: uniapprox libm NAME -o FILE.c [--name C_NAME] [--vector] [--accuracy cr|1ulp]\n"
+    "                      [--check [--range LO:HI]]\n"
     "       uniapprox libm --list\n"
     "\n"
     "Writes a complete float32 function NAME (a C99 libm name such as expf or logf) as one\n"
@@ -39,6 +40,9 @@ static const char help[] =
     "  --vector             also write C_NAME_v(const float *x, float *y, size_t n): C_NAME's\n"
     "                       bits, in explicit vector code (GCC vector extensions: AVX-512F and\n"
     "                       AVX2+FMA kernels, chosen at run time; else the scalar loop)\n"
+    "  --accuracy cr|1ulp   cr (default): correctly rounded at every input; 1ulp: within 1 ULP,\n"
+    "                       faster (exp2f expf exp10f log2f logf log10f: no table, no rounding\n"
+    "                       test; the other functions write their default code, within 1 ULP)\n"
     "  --check              compile and check, as above (all floats: minutes)\n"
     "  --range LO:HI        with --check: only the floats of [LO, HI]\n"
     "  --threads N          with --check: OpenMP threads; 0 or unset: the OpenMP default\n"
@@ -361,13 +365,14 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
 
 int cmd_libm(int argc, char **argv)
 {
-    const char *output = NULL, *cname = NULL, *range = NULL, *threads = NULL;
+    const char *output = NULL, *cname = NULL, *range = NULL, *threads = NULL, *accuracy = NULL;
     int vector = 0, check = 0, list = 0, json = 0;
     const ua_opt opts[] = {
         { "output", 'o', 1, &output, NULL }, { "name", 0, 1, &cname, NULL },
         { "vector", 0, 0, NULL, &vector },   { "check", 0, 0, NULL, &check },
         { "range", 0, 1, &range, NULL },     { "threads", 0, 1, &threads, NULL },
         { "list", 0, 0, NULL, &list },       { "json", 0, 0, NULL, &json },
+        { "accuracy", 0, 1, &accuracy, NULL },
     };
     char **pos = NULL;
     size_t npos = 0;
@@ -394,7 +399,12 @@ int cmd_libm(int argc, char **argv)
     if (!output) return ua_cli_usage("libm", "-o FILE.c is required");
     if (range && !check) return ua_cli_usage("libm", "--range needs --check");
     if (threads && !check) return ua_cli_usage("libm", "--threads needs --check");
-    ua_libm_options opt = { cname, vector };
+    ua_libm_accuracy acc = UA_LIBM_CR;
+    if (accuracy && strcmp(accuracy, "1ulp") == 0) acc = UA_LIBM_1ULP;
+    else if (accuracy && strcmp(accuracy, "cr") != 0)
+        return ua_cli_usage("libm", "--accuracy '%s': expected cr (correctly rounded) or 1ulp",
+                            accuracy);
+    ua_libm_options opt = { cname, vector, acc };
     if ((rc = write_source(f, &opt, output))) return rc;
     if (!check) return UA_EXIT_OK;
     return run_check(f, cname ? cname : f->libm_name, output, range, threads, json);

@@ -2,7 +2,8 @@
 # uniapprox libm: the list, a bad name (exit 2, listing the functions), a bad --name (exit 2),
 # the file written (compiles, defines the scalar and the vector function), and --check over a
 # small range against MPFR (exit 0, <= 1 ULP, no special mismatch), and --threads (0 = the
-# OpenMP default, as check --exhaustive; refused without --check or when not a count).
+# OpenMP default, as check --exhaustive; refused without --check or when not a count), and
+# --accuracy (1ulp: the faster code, within 1 ULP over a range; a bad value: exit 2).
 . "$(dirname "$0")/lib_cli.sh"
 
 expect_exit 0 "libm --list" -- "$UA" libm --list
@@ -44,5 +45,15 @@ expect_exit 2 "--threads not a count" -- "$UA" libm log2f -o t2.c --check --thre
 expect_exit 2 "--threads 5000" -- "$UA" libm log2f -o t2.c --check --threads 5000
 expect_exit 2 "--threads without --check" -- "$UA" libm log2f -o t2.c --threads 2
 expect_grep err.txt "needs --check" "says why"
+
+# --accuracy: 1ulp writes the faster variant (not correctly rounded everywhere, within 1 ULP)
+expect_exit 0 "--accuracy 1ulp --check" -- "$UA" libm expf -o a1.c --accuracy 1ulp --vector --check --range 1:1.25 --json
+expect_le "$(json_num out.txt max_ulp)" 0.6 "expf --accuracy 1ulp on [1, 1.25]"
+expect_le 1 "$(json_num out.txt not_correctly_rounded)" "expf --accuracy 1ulp: the faster code (some results not correctly rounded)"
+expect_grep a1.c "accuracy 1ulp" "the file says its accuracy"
+expect_exit 0 "the 1ulp file compiles warning-free" -- "$CC" -std=c99 -O2 -Wall -Wextra -Werror -c a1.c -o a1.o
+expect_exit 2 "--accuracy bad" -- "$UA" libm expf -o a2.c --accuracy 2ulp
+expect_grep err.txt "expected cr (correctly rounded) or 1ulp" "names the choices"
+[ ! -e a2.c ] && pass || fail "nothing written for a bad --accuracy"
 
 finish

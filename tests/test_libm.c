@@ -17,16 +17,16 @@
 
 typedef void (*vec_fn)(const float *, float *, size_t);
 
-/* Generates libm function name (C name "k_" name, with the vector variant), compiles it and
- * returns the scalar function; *vec the vector one. */
-static ua_f32_fn gen(const char *name, vec_fn *vec, ua_compiled **so)
+/* Generates libm function name at accuracy acc (C name "k_" name, with the vector variant),
+ * compiles it and returns the scalar function; *vec the vector one. */
+static ua_f32_fn gen_acc(const char *name, ua_libm_accuracy acc, vec_fn *vec, ua_compiled **so)
 {
     const ua_libm_func *f = ua_libm_find(name);
     assert_non_null(f);
     char cname[64], vname[80];
     snprintf(cname, sizeof cname, "k_%s", name);
     snprintf(vname, sizeof vname, "%s_v", cname);
-    ua_libm_options opt = {cname, 1};
+    ua_libm_options opt = {cname, 1, acc};
     const char *path = tu_path("gen.c");
     FILE *out = fopen(path, "w");
     assert_non_null(out);
@@ -43,6 +43,12 @@ static ua_f32_fn gen(const char *name, vec_fn *vec, ua_compiled **so)
     }
     unlink(path);
     return fn;
+}
+
+/* The correctly rounded variant (the default). */
+static ua_f32_fn gen(const char *name, vec_fn *vec, ua_compiled **so)
+{
+    return gen_acc(name, UA_LIBM_CR, vec, so);
 }
 
 static int same_bits(float a, float b)
@@ -337,11 +343,8 @@ static void check_vector(const char *name, vec_fn v, ua_f32_fn f, const float *x
                      (double)y[i], (double)f(x[i]), n, i);
 }
 
-static void test_vector_same_bits(void **state)
+static void vector_same_bits(const char *const *names, size_t nnames, ua_libm_accuracy acc)
 {
-    (void)state;
-    const char *names[] = {"exp2f", "expf", "exp10f", "expm1f", "log2f", "logf", "log10f",
-                           "log1pf"};
     /* the special values and the borders of every branch and select of the lane functions */
     static const uint32_t edges[] = {
         0x00000000u, 0x80000000u, 0x7f800000u, 0xff800000u, 0x7fc00000u, 0xffc00000u,
@@ -357,10 +360,10 @@ static void test_vector_same_bits(void **state)
     float *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
     assert_non_null(x);
     assert_non_null(y);
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+    for (size_t k = 0; k < nnames; k++) {
         ua_compiled *so;
         vec_fn v;
-        ua_f32_fn f = gen(names[k], &v, &so);
+        ua_f32_fn f = gen_acc(names[k], acc, &v, &so);
         uint64_t s = 0x9E3779B97F4A7C15ull + k;
         for (size_t i = 0; i < N; i++) { /* random bit patterns: every class of input */
             s ^= s << 13;
@@ -391,6 +394,151 @@ static void test_vector_same_bits(void **state)
     free(y);
 }
 
+static void test_vector_same_bits(void **state)
+{
+    (void)state;
+    const char *names[] = {"exp2f", "expf", "exp10f", "expm1f", "log2f", "logf", "log10f",
+                           "log1pf"};
+    vector_same_bits(names, sizeof names / sizeof names[0], UA_LIBM_CR);
+}
+
+/* ---- --accuracy 1ulp ---------------------------------------------------------------------- */
+
+static const char *const fast_names[] = {"exp2f", "expf", "exp10f", "log2f", "logf", "log10f"};
+
+/* Exact values: 2^k at every integer k (subnormal results and the tie 2^-150 included), log2 at
+ * every power of two, exp(0), log(1), 10^k and log10(10^k) for the exact floats 10^k. */
+static void test_1ulp_exact(void **state)
+{
+    (void)state;
+    ua_compiled *so;
+    ua_f32_fn f = gen_acc("exp2f", UA_LIBM_1ULP, NULL, &so);
+    for (int k = -149; k <= 127; k++) expect(f((float)k), ldexpf(1.0f, k), "exp2f", (float)k);
+    expect(f(128.0f), INFINITY, "exp2f", 128.0f);
+    expect(f(-150.0f), 0.0f, "exp2f", -150.0f); /* 2^-150: a tie, to even (0) */
+    expect(f(-151.0f), 0.0f, "exp2f", -151.0f);
+    ua_compiled_free(so);
+    f = gen_acc("log2f", UA_LIBM_1ULP, NULL, &so);
+    for (int k = -149; k <= 127; k++) expect(f(ldexpf(1.0f, k)), (float)k, "log2f", ldexpf(1, k));
+    ua_compiled_free(so);
+    f = gen_acc("expf", UA_LIBM_1ULP, NULL, &so);
+    expect(f(0.0f), 1.0f, "expf", 0.0f);
+    expect(f(-0.0f), 1.0f, "expf", -0.0f);
+    ua_compiled_free(so);
+    f = gen_acc("logf", UA_LIBM_1ULP, NULL, &so);
+    expect(f(1.0f), 0.0f, "logf", 1.0f);
+    ua_compiled_free(so);
+    float p = 1.0f;
+    f = gen_acc("log10f", UA_LIBM_1ULP, NULL, &so);
+    for (int k = 0; k <= 10; k++, p *= 10.0f) expect(f(p), (float)k, "log10f", p);
+    ua_compiled_free(so);
+    f = gen_acc("exp10f", UA_LIBM_1ULP, NULL, &so);
+    p = 1.0f;
+    for (int k = 0; k <= 10; k++, p *= 10.0f) expect(f((float)k), p, "exp10f", (float)k);
+    ua_compiled_free(so);
+}
+
+/* The C99 special values (every one of these is its function's exact value) and every float of
+ * one binade each against MPFR: within 0.6 ULP (the full 2^32 runs in docs/libm.md measured at
+ * most 0.553), no Inf or NaN mismatch; and, so that this is the faster code and not the
+ * correctly rounded one, some results not correctly rounded. Then the vector variant's bits. */
+static void test_1ulp_accuracy(void **state)
+{
+    (void)state;
+    const float inf = INFINITY, nan = NAN;
+    const struct {
+        const char *name, *ref;
+        float lo, hi;
+        float sx[6], sy[6]; /* special inputs and their values */
+    } runs[] = {
+        {"exp2f", "2^x", 1.0f, 2.0f, {nan, inf, -inf, -0.0f, FLT_MAX, -FLT_MAX},
+         {nan, inf, 0.0f, 1.0f, inf, 0.0f}},
+        {"expf", "exp(x)", -2.0f, -1.0f, {nan, inf, -inf, 0.0f, FLT_MAX, -FLT_MAX},
+         {nan, inf, 0.0f, 1.0f, inf, 0.0f}},
+        {"exp10f", "10^x", 1.0f, 2.0f, {nan, inf, -inf, -0.0f, FLT_MAX, -FLT_MAX},
+         {nan, inf, 0.0f, 1.0f, inf, 0.0f}},
+        {"log2f", "log2(x)", 1.0f, 2.0f, {nan, inf, -inf, 0.0f, -0.0f, -1.0f},
+         {nan, inf, nan, -inf, -inf, nan}},
+        {"logf", "log(x)", 0.5f, 1.0f, {nan, inf, -inf, 0.0f, -0.0f, -0x1p-149f},
+         {nan, inf, nan, -inf, -inf, nan}},
+        {"log10f", "log10(x)", 2.0f, 4.0f, {nan, inf, -inf, 0.0f, 1.0f, -2.0f},
+         {nan, inf, nan, -inf, 0.0f, nan}},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        ua_compiled *so;
+        ua_f32_fn f = gen_acc(runs[i].name, UA_LIBM_1ULP, NULL, &so);
+        for (int j = 0; j < 6; j++) expect(f(runs[i].sx[j]), runs[i].sy[j], runs[i].name, runs[i].sx[j]);
+        expect(f(bits(0x7f800001u)), nan, runs[i].name, bits(0x7f800001u));
+        expect(f(bits(0xffc00000u)), nan, runs[i].name, bits(0xffc00000u));
+        ua_target *t = NULL;
+        assert_int_equal(ua_target_parse(runs[i].ref, NULL, 0, &t), UA_OK);
+        ua_exhaustive_options opt;
+        ua_exhaustive_options_default(&opt);
+        ua_exhaustive_result r;
+        assert_int_equal(ua_exhaustive_f32(f, t, runs[i].lo, runs[i].hi, &opt, &r), UA_OK);
+        assert_true(r.count > 60000);
+        if (!(r.max_ulp <= 0.6) || r.n_over_1ulp || r.n_nan_mismatch || r.n_inf_mismatch)
+            fail_msg("%s (1ulp) on [%a, %a]: max %g ULP at %a", runs[i].name,
+                     (double)runs[i].lo, (double)runs[i].hi, r.max_ulp,
+                     r.ntop ? (double)r.top[0].x : 0.0);
+        assert_true(r.n_not_cr > 0);
+        ua_target_free(t);
+        ua_compiled_free(so);
+    }
+}
+
+static void test_1ulp_vector_same_bits(void **state)
+{
+    (void)state;
+    vector_same_bits(fast_names, sizeof fast_names / sizeof fast_names[0], UA_LIBM_1ULP);
+}
+
+/* A function without a faster variant writes its correctly rounded code at --accuracy 1ulp:
+ * the same text. */
+static void test_1ulp_fallback_same_code(void **state)
+{
+    (void)state;
+    const char *names[] = {"expm1f", "log1pf"};
+    for (size_t i = 0; i < 2; i++) {
+        const ua_libm_func *f = ua_libm_find(names[i]);
+        assert_non_null(f);
+        char *text[2];
+        for (int a = 0; a < 2; a++) {
+            ua_libm_options opt = {"k", 1, a ? UA_LIBM_1ULP : UA_LIBM_CR};
+            FILE *out = fopen(tu_path("fb.c"), "w+");
+            assert_non_null(out);
+            assert_int_equal(f->emit(f, out, &opt), UA_OK);
+            long n = ftell(out);
+            assert_true(n > 1000);
+            text[a] = calloc((size_t)n + 1, 1);
+            assert_non_null(text[a]);
+            rewind(out);
+            assert_int_equal(fread(text[a], 1, (size_t)n, out), (size_t)n);
+            fclose(out);
+        }
+        assert_string_equal(text[0], text[1]);
+        free(text[0]);
+        free(text[1]);
+    }
+    unlink(tu_path("fb.c"));
+    /* and the faster variants are other code: no double-double table */
+    ua_libm_options opt = {"k", 0, UA_LIBM_1ULP};
+    const ua_libm_func *f = ua_libm_find("logf");
+    FILE *out = fopen(tu_path("fb.c"), "w+");
+    assert_non_null(out);
+    assert_int_equal(f->emit(f, out, &opt), UA_OK);
+    long n = ftell(out);
+    char *t = calloc((size_t)n + 1, 1);
+    assert_non_null(t);
+    rewind(out);
+    assert_int_equal(fread(t, 1, (size_t)n, out), (size_t)n);
+    fclose(out);
+    unlink(tu_path("fb.c"));
+    assert_null(strstr(t, "ua_LOGCL"));
+    assert_non_null(strstr(t, "--accuracy 1ulp"));
+    free(t);
+}
+
 /* ---- the table and bad options ------------------------------------------------------------ */
 
 static void test_registry_and_bad_name(void **state)
@@ -402,7 +550,7 @@ static void test_registry_and_bad_name(void **state)
     assert_null(ua_libm_find(NULL));
     const ua_libm_func *f = ua_libm_find("expf");
     assert_non_null(f);
-    ua_libm_options opt = {"not an identifier", 0};
+    ua_libm_options opt = {"not an identifier", 0, UA_LIBM_CR};
     FILE *out = fopen(tu_path("bad.c"), "w");
     assert_non_null(out);
     assert_int_equal(f->emit(f, out, &opt), UA_EINVAL);
@@ -421,6 +569,10 @@ int main(void)
         cmocka_unit_test(test_exhaustive_binade),
         cmocka_unit_test(test_exp10_fast_path_matches_mpfr),
         cmocka_unit_test(test_vector_same_bits),
+        cmocka_unit_test(test_1ulp_exact),
+        cmocka_unit_test(test_1ulp_accuracy),
+        cmocka_unit_test(test_1ulp_vector_same_bits),
+        cmocka_unit_test(test_1ulp_fallback_same_code),
         cmocka_unit_test(test_registry_and_bad_name),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);

@@ -12,6 +12,18 @@
 #include <stdio.h>
 #include "uniapprox/status.h"
 
+/* How accurate the generated scalar function is (and its vector variant, which has its bits). */
+typedef enum {
+    UA_LIBM_CR = 0,   /* correctly rounded: the exact value rounded to nearest float at every
+                       * input (double evaluation, double-double tables, one rounding of an
+                       * unevaluated sum); the default */
+    UA_LIBM_1ULP = 1  /* within 1 ULP (SLEEF's "u10"), faster: exp2f, expf, exp10f (2^r by a
+                       * degree-6 polynomial, no table) and log2f, logf, log10f (2 atanh(s),
+                       * s = (z - 1)/(z + 1), no table) in double with one plain rounding to
+                       * float, no rounding test; every other function writes its default code,
+                       * which is already within 1 ULP */
+} ua_libm_accuracy;
+
 /* What a generator is asked for. */
 typedef struct {
     const char *name;  /* the C name of the scalar function written (default: the libm name) */
@@ -19,6 +31,7 @@ typedef struct {
                         * NAME(x[i]) with the same bits (compiled with -ffp-contract=off);
                         * with GCC or Clang on x86, AVX-512F and AVX2+FMA kernels in GCC vector
                         * extensions chosen at run time (__builtin_cpu_supports), else the loop */
+    ua_libm_accuracy accuracy; /* UA_LIBM_CR (0, the default) or UA_LIBM_1ULP */
 } ua_libm_options;
 
 /* One generated function. */

@@ -106,12 +106,99 @@ static void emit_exp_vbody(FILE *out, const void *ctx)
             lead ? "xd" : "V_SPLAT(0.0)", lead ? "xd * (xd * p)" : "xd * p");
 }
 
+/* ---- the 1-ULP variant (--accuracy 1ulp) ---------------------------------------------------
+ * b^x = 2^z, z = RN(x log2 b) (exact for b = 2), k = round(z) (the 1.5 2^52 shift), r = z - k
+ * exact (|r| <= 1/2), 2^r = 1 + r q(r) with q the relative minimax polynomial of (2^r - 1)/r of
+ * degree 5 on [-1/2, 1/2] (evaluated by Estrin's scheme: the same operations in the scalar
+ * and vector code), 2^k written into a double's exponent field, and the double product rounded
+ * once to float. No table, no rounding test. The input is clamped in float to [LO, HI] (max /
+ * min; NaN passes through). Error (before the exhaustive check): the relative error of q, plus
+ * about 2^-45 for the rounding of z (|z| <= 153), plus a few 2^-53: some 2^-28 relative, i.e.
+ * within 0.5 + 2^-4 ULP. */
+#define EXPF1_DEG 5
+
+typedef struct {
+    double k2;      /* RN(log2 b); 1 for exp2 */
+    float lo, hi;   /* the clamps (as the correctly rounded variant's) */
+    const double *q;
+} exp1_ctx;
+
+/* The lane function's text after the clamp, for T = "double" (scalar) or "VD" (vector): both
+ * are the same expressions, so the vector kernels perform the scalar operations. */
+static void emit_exp1_core(FILE *out, const exp1_ctx *e, int vec)
+{
+    const char *T = vec ? "VD" : "double";
+    const double *q = e->q;
+    if (vec) fprintf(out, "    VD cd = V_F2D(c);\n");
+    else fprintf(out, "    double cd = c;\n");
+    if (e->k2 == 1.0) fprintf(out, "    %s z = cd; /* x log2 b, exact */\n", T);
+    else fprintf(out, "    %s z = cd * %a; /* x log2 b */\n", T, e->k2);
+    /* 0x1.8p52 + 1023: k + 1023 = round(z) + 1023 in the low bits of t, so that its shift by
+     * 52 is 2^k's exponent field */
+    fprintf(out, "    %s t = z + 0x1.80000000003ffp52; /* round(z) + 1023 in the low bits */\n", T);
+    if (vec) fprintf(out, "    VU ki = (VU)t;\n");
+    else fprintf(out, "    uint64_t ki = ua_d2u(t);\n");
+    fprintf(out,
+            "    %s kd = t - 0x1.80000000003ffp52; /* k */\n"
+            "    %s r = z - kd; /* exact, |r| <= 1/2 */\n"
+            "    %s r2 = r * r, r4 = r2 * r2;\n"
+            "    %s q = ((%a + %a * r) + r2 * (%a + %a * r)) + r4 * (%a + %a * r);\n"
+            "    %s p = 1.0 + r * q;\n",
+            T, T, T, T, q[0], q[1], q[2], q[3], q[4], q[5], T);
+    if (vec)
+        fprintf(out, "    VD sc = (VD)(ki << 52);\n"
+                     "    VF res = __builtin_convertvector(p * sc, VF);\n");
+    else
+        fprintf(out, "    double sc = ua_u2d(ki << 52); /* 2^k, a normal double */\n"
+                     "    return (float)(p * sc); /* one rounding */\n}\n\n");
+}
+
+static void emit_exp1_vbody(FILE *out, const void *ctx)
+{
+    const exp1_ctx *e = ctx;
+    fprintf(out, "    VF c = V_MAXF((VF){0} + %af, x);\n"
+                 "    c = V_MINF((VF){0} + %af, c);\n",
+            (double)e->lo, (double)e->hi);
+    emit_exp1_core(out, e, 1);
+}
+
+static ua_status emit_exp1(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
+                           const char *cname)
+{
+    const exp_spec *sp = f->spec;
+    double q[UA_LIBM_MAX_COEFFS], e_q = 0;
+    const double h = 0.5 * (1 + 0x1p-20); /* |r| <= 1/2 */
+    ua_status s = ua_libm_fit_core("(2^x-1)/x", -h, h, EXPF1_DEG, q, &e_q);
+    if (s) return s;
+    double c1, c2, inv;
+    cody_waite(sp->base, &c1, &c2, &inv);
+    /* RN(N log2 b) / N = RN(log2 b) exactly (N a power of 2); 1 for b = 2 */
+    exp1_ctx e = {inv / EXP_N, (float)sp->lo, (float)sp->hi, q};
+    ua_libm_func g = *f; /* the head names the method of this variant */
+    g.summary = sp->base == EXP_BASE2 ? "2^x = 2^k (1 + r q(r)), k = round(x), r = x - k, degree-5 q"
+              : sp->base == EXP_BASEE ? "e^x = 2^k (1 + r q(r)), k = round(x log2 e), r = x log2 e - k, degree-5 q"
+                                      : "10^x = 2^k (1 + r q(r)), k = round(x log2 10), r = x log2 10 - k, degree-5 q";
+    ua_libm_emit_head(out, &g, cname);
+    fprintf(out, "/* --accuracy 1ulp: b^x = 2^k 2^r, k = round(x log2 b), r = x log2 b - k, no table and\n"
+                 " * no rounding test: within 1 ULP, not correctly rounded everywhere. */\n");
+    ua_libm_emit_core_note(out, "(2^x-1)/x", -h, h, EXPF1_DEG, e_q);
+    fprintf(out,
+            "static inline float %s_lane(float x)\n{\n"
+            "    float c = x < %af ? %af : x; /* below: the result rounds to +0 (also -Inf) */\n"
+            "    c = c > %af ? %af : c;       /* above: +Inf; NaN passes both */\n",
+            cname, (double)e.lo, (double)e.lo, (double)e.hi, (double)e.hi);
+    emit_exp1_core(out, &e, 0);
+    return ua_libm_end(f, out, cname, opt, emit_exp1_vbody, &e);
+}
+
 static ua_status emit_exp(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
 {
     const exp_spec *sp = f->spec;
     const char *cname;
     ua_status s = ua_libm_begin(f, out, opt, &cname);
     if (s) return s;
+    /* expm1f has no 1-ULP variant: its correctly rounded code is within 1 ULP */
+    if (opt && opt->accuracy == UA_LIBM_1ULP && !sp->m1) return emit_exp1(f, out, opt, cname);
     double c1, c2, inv;
     cody_waite(sp->base, &c1, &c2, &inv);
     /* |r| <= (c1 + c2) / 2, widened by 1% for the rounding of c * inv and of the reduction */

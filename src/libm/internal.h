@@ -39,7 +39,9 @@ ua_status ua_libm_begin(const ua_libm_func *f, FILE *out, const ua_libm_options 
  * that read `VF x` (V_W floats) and define `VF res`, the scalar lane function's operations lane
  * by lane in the generic vector names (VD, VF, VI, VUI, VL, VU: V_W doubles, floats, int32,
  * uint32, int64, uint64; V_SPLAT, V_GATHER32 / V_GATHER64 (table, index vector), V_SELD / V_SELF
- * / V_SELI (mask, a, b), V_(ua_vrnd2)(hi, lo), V_(ua_vtwo_sum)(a, b, &e)); ctx is the
+ * / V_SELI (mask, a, b), V_MAXF / V_MINF (a, b): a > b ? a : b, a < b ? a : b on VF, b where
+ * either is NaN, V_F2D(a): VF to VD (one vcvtps2pd; GCC's __builtin_convertvector
+ * splits it for 4 lanes), V_I2D(a): VI to VD (vcvtdq2pd), V_(ua_vrnd2)(hi, lo), V_(ua_vtwo_sum)(a, b, &e)); ctx is the
  * generator's own. Called once per width. */
 typedef void (*ua_libm_vbody)(FILE *out, const void *ctx);
 

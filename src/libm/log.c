@@ -142,12 +142,120 @@ static void emit_log_vbody(FILE *out, const void *ctx)
             v->p1_t, -v->p1_t);
 }
 
+/* ---- the 1-ULP variant (--accuracy 1ulp) ---------------------------------------------------
+ * x = 2^k z with z in [OFF1, 2 OFF1), OFF1 = RN_float(1/sqrt 2) (on the bits, as above; subnormal
+ * x scaled by 2^23 first), s = (z - 1)/(z + 1) in double (z - 1 and z + 1 exact, one rounding
+ * of the quotient), |s| < 0.1716, and log_b z = 2 atanh(s) / ln b = s P(s^2), P the relative
+ * minimax polynomial of degree 3 in s^2 (odd in s: s, s^3, s^5, s^7); log_b x = k log_b 2 +
+ * s P(s^2) (k log_b 2 rounded once; for log2 exact) rounded once to float. No table, no
+ * rounding test. Near x = 1 (k = 0) the result is s P(s^2) with no cancellation; elsewhere
+ * |k + log2 z| >= |k| / 2. Special inputs by the same selects as the correctly rounded code. */
+#define LOG1_OFF 0x3f3504f3u /* RN_float(1/sqrt(2)) */
+#define LOG1_TERMS 4
+
+typedef struct {
+    double lb2;           /* RN(log_b 2); 1 for log2 */
+    double c[LOG1_TERMS]; /* P's coefficients of s, s^3, s^5, s^7 */
+} log1_ctx;
+
+/* The text from z (a double, or a VD of them) and k (int32_t, or VI) to y, for T = "double" or
+ * "VD": the same expressions in the scalar and vector code. */
+static void emit_log1_core(FILE *out, const log1_ctx *e, int vec)
+{
+    const char *T = vec ? "VD" : "double";
+    const double *c = e->c;
+    fprintf(out,
+            "    %s s = (z - 1.0) / (z + 1.0);\n"
+            "    %s s2 = s * s, s4 = s2 * s2;\n"
+            "    %s p = (%a + %a * s2) + s4 * (%a + %a * s2);\n",
+            T, T, T, c[0], c[1], c[2], c[3]);
+    if (vec) fprintf(out, "    VD kd = V_I2D(k);\n");
+    else fprintf(out, "    double kd = (double)k;\n");
+    if (e->lb2 == 1.0) fprintf(out, "    %s y = kd + s * p;\n", T);
+    else fprintf(out, "    %s y = kd * %a + s * p;\n", T, e->lb2);
+}
+
+static void emit_log1_vbody(FILE *out, const void *ctx)
+{
+    fprintf(out,
+            "    VUI ix = (VUI)x;\n"
+            "    VUI is = (VUI)(x * 0x1p23f) - (23u << 23);\n"
+            "    VUI iu = V_SELI(ix < 0x00800000u, is, ix);\n"
+            "    VUI tmp = iu - 0x%xu;\n"
+            "    VI k = (VI)(tmp & 0xff800000u) >> 23; /* arithmetic: the exact quotient */\n"
+            "    VD z = V_F2D((VF)(iu - (tmp & 0xff800000u)));\n",
+            LOG1_OFF);
+    emit_log1_core(out, ctx, 1);
+    fprintf(out,
+            "    VF nan = (x - x) * __builtin_inff();\n"
+            "    VF ninf = (VF)((VUI){0} + 0xff800000u);\n"
+            "    VF res = __builtin_convertvector(y, VF);\n"
+            "    res = V_SELF(ix >= 0x7f800000u, V_SELF(ix == 0x7f800000u, x, nan), res);\n"
+            "    res = V_SELF((ix & 0x7fffffffu) == 0, ninf, res);\n");
+}
+
+static ua_status emit_log1(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
+                           const char *cname)
+{
+    const log_spec *sp = f->spec;
+    float off = u2f(LOG1_OFF);
+    /* the largest |s| over z in [OFF1, 2 OFF1), widened by 1% */
+    double smax = fmax(fabs((off - 1.0) / (off + 1.0)), (2.0 * off - 1.0) / (2.0 * off + 1.0));
+    smax *= 1.01;
+    const char *expr = sp->base == 2.0 ? "2*atanh(x)/log(2)"
+                       : sp->base == 10.0 ? "2*atanh(x)/log(10)" : "2*atanh(x)";
+    int monos[LOG1_TERMS];
+    for (int i = 0; i < LOG1_TERMS; i++) monos[i] = 2 * i + 1;
+    ua_libm_trig_poly p;
+    /* tolerance 2^-28: within 0.5 + 2^-4 ULP with the roundings (measured: docs/libm.md) */
+    ua_status s = ua_libm_trig_fit(expr, 0x1p-20, smax, monos, LOG1_TERMS, 1, 0x1p-28, &p);
+    if (s) return s;
+    log1_ctx e;
+    for (int i = 0; i < LOG1_TERMS; i++) e.c[i] = p.c[i];
+    double lo;
+    e.lb2 = 1.0;
+    if (sp->base != 2.0) ua_libm_log_split(2.0, sp->base, 53, &e.lb2, &lo);
+    ua_libm_func g = *f; /* the head names the method of this variant */
+    g.summary = sp->base == 2.0 ? "log2 x = k + s P(s^2), x = 2^k z, s = (z-1)/(z+1), degree-3 P"
+              : sp->base == 10.0 ? "log10 x = k log10(2) + s P(s^2), x = 2^k z, s = (z-1)/(z+1), degree-3 P"
+                                 : "log x = k ln2 + s P(s^2), x = 2^k z, s = (z-1)/(z+1), degree-3 P";
+    ua_libm_emit_head(out, &g, cname);
+    fprintf(out,
+            "/* --accuracy 1ulp: log_b x = k log_b 2 + 2 atanh(s)/ln b, x = 2^k z, z in [%a, %a),\n"
+            " * s = (z - 1)/(z + 1); no table and no rounding test: within 1 ULP, not correctly\n"
+            " * rounded everywhere.\n"
+            " * core: s P(s^2) ~ %s on [2^-20, %a], P of degree %d in s^2, double coefficients,\n"
+            " * relative error %.3g measured by the minimax fit (sampled). */\n",
+            (double)off, 2.0 * off, expr, smax, LOG1_TERMS - 1, p.error);
+    fprintf(out,
+            "static inline float %s_lane(float x)\n{\n"
+            "    uint32_t ix = ua_f2u(x);\n"
+            "    /* subnormal (and +0): scale by 2^23, take 23 from the exponent */\n"
+            "    uint32_t is = ua_f2u(x * 0x1p23f) - (23u << 23);\n"
+            "    uint32_t iu = ix < 0x00800000u ? is : ix;\n"
+            "    uint32_t tmp = iu - 0x%xu;\n"
+            "    int32_t k = (int32_t)(tmp & 0xff800000u) / (1 << 23); /* exact: no remainder */\n"
+            "    double z = ua_u2f(iu - (tmp & 0xff800000u));\n",
+            cname, LOG1_OFF);
+    emit_log1_core(out, &e, 0);
+    fprintf(out,
+            "    float res = (float)y; /* one rounding */\n"
+            "    /* x >= +Inf bits: +Inf -> +Inf; NaN, and every x < 0 (sign bit) -> NaN: (x - x) Inf\n"
+            "     * is x's NaN quieted, or the default NaN (0 Inf, Inf - Inf), by a multiplication */\n"
+            "    res = ix >= 0x7f800000u ? (ix == 0x7f800000u ? x : (x - x) * (1.0f / 0.0f)) : res;\n"
+            "    res = (ix & 0x7fffffffu) == 0 ? -1.0f / 0.0f : res; /* +-0 -> -Inf */\n"
+            "    return res;\n}\n\n");
+    return ua_libm_end(f, out, cname, opt, emit_log1_vbody, &e);
+}
+
 static ua_status emit_log(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
 {
     const log_spec *sp = f->spec;
     const char *cname;
     ua_status s = ua_libm_begin(f, out, opt, &cname);
     if (s) return s;
+    /* log1pf has no 1-ULP variant: its correctly rounded code is within 1 ULP */
+    if (opt && opt->accuracy == UA_LIBM_1ULP && !sp->p1) return emit_log1(f, out, opt, cname);
     double invc[LOG_N], logc[LOG_N], logc_lo[LOG_N], rlo, rhi;
     log_tables(sp->base, invc, logc, logc_lo, &rlo, &rhi);
     /* log1p: u = 1 + x is a double with up to 53 bits, so z c - 1 carries a rounding of
