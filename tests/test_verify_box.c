@@ -1,8 +1,8 @@
 /* Tests of ua_verify_box (src/verify/box.c): approximations whose errors over a box are known
  * exactly (dyadic points and values, computed independently here), the point counts of the
  * documented point sets, agreement with ua_verify_1d for d == 1, MPFR against a double reference,
- * the tolerance verdict, non-finite references, the point cap, failures of the callbacks, and
- * independence of the thread count. */
+ * the tolerance verdict, non-finite references, the point cap, failures of the callbacks, points
+ * rounded to float (float_inputs), and independence of the thread count. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -652,9 +652,55 @@ static void test_failures(void **state)
     ua_target_free(t1);
 }
 
+/* 3 (float)x where x is in [lo, hi], NaN outside: a model that rounds its input to float. */
+typedef struct { double lo, hi; } box1;
+static ua_status three_float_x(void *ctx, const double *x, size_t n, double *y)
+{
+    const box1 *b = ctx;
+    for (size_t i = 0; i < n; i++)
+        y[i] = x[i] >= b->lo && x[i] <= b->hi ? 3.0 * (double)(float)x[i] : NAN;
+    return UA_OK;
+}
+
+/* float_inputs: the points are rounded to floats inside the box, so a model of 3 x that rounds x
+ * to float is exact there (3 f is exact in double), while at the double grid points its error is
+ * 3 |x - float(x)|, up to 3 x 2^-24 near 1. The ends 1 + 2^-30 and 1 + 2^-20 + 2^-30 are not
+ * floats: the rounded points stay inside (the model is NaN outside, which would be infinite). */
+static void test_float_inputs(void **state)
+{
+    (void)state;
+    ua_target *t = NULL;
+    assert_int_equal(ua_target_parse("3*x", NULL, 0, &t), UA_OK);
+    box1 b = { 1 + 0x1p-30, 1 + 0x1p-20 + 0x1p-30 };
+    ua_reference ref = {t, NULL, NULL};
+    ua_verify_box_options opt;
+    ua_verify_box_options_default(&opt, 1);
+    opt.grid_points = 1001;
+    opt.tol_rel = 1e-12;
+    ua_box_errors e;
+    assert_int_equal(ua_verify_box(three_float_x, &b, &ref, 1, &b.lo, &b.hi, &opt, &e), UA_OK);
+    assert_true(e.max_abs > 2.5 * 0x1p-24 && e.max_abs <= 3 * 0x1p-24); /* x's rounding */
+    assert_true(e.tol_ratio > 1);
+    size_t n = e.npoints; /* 1001 grid points and the centre */
+    ua_box_errors_free(&e);
+    opt.float_inputs = 1;
+    assert_int_equal(ua_verify_box(three_float_x, &b, &ref, 1, &b.lo, &b.hi, &opt, &e), UA_OK);
+    assert_int_equal(e.npoints, n);
+    assert_true(e.max_abs == 0); /* every point a float of the box: 3 f exact */
+    assert_true(e.tol_ratio == 0);
+    ua_box_errors_free(&e);
+    /* no float in [lo, hi]: the points are kept (errors measured at double x again) */
+    box1 c = { 1 + 0x1p-30, 1 + 0x1p-29 };
+    assert_int_equal(ua_verify_box(three_float_x, &c, &ref, 1, &c.lo, &c.hi, &opt, &e), UA_OK);
+    assert_true(isfinite(e.max_abs) && e.max_abs > 0);
+    ua_box_errors_free(&e);
+    ua_target_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_float_inputs),
         cmocka_unit_test(test_corner_max),
         cmocka_unit_test(test_relative_error),
         cmocka_unit_test(test_mpfr_vs_double),

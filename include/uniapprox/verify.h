@@ -145,6 +145,12 @@ typedef struct {
      * the same order; ties of a max to the first point). A failure on any rank fails every rank
      * (the others report which rank). Default 0: every rank measures everything itself. */
     int distribute;
+    /* 1: every coordinate of every point is rounded to the nearest float inside [lo, hi] (one
+     * float inwards where the nearest is outside; kept where no float lies in [lo, hi]), for an
+     * approximation whose inputs are float (it rounds x to float itself): its error is then
+     * measured at the inputs it computes on, f(float x), and the rounding of x is not counted.
+     * Rounded points may coincide (each is counted). Default 0: the points as above. */
+    int float_inputs;
 } ua_verify_box_options;
 
 /*

@@ -177,6 +177,10 @@ static ua_status measure_box(ua_model *m, const ua_problem *p, const ua_measure_
     vo.progress = o->progress;
     vo.progress_ctx = o->progress_ctx;
     vo.distribute = 1; /* under mpirun the ranks share the points (uniapprox/dist.h) */
+    /* a model that rounds its inputs to float itself (metadata input_type float32: evolve in
+     * float32) is measured at float inputs, where it computes, as its exhaustive check is */
+    const char *itype = ua_model_meta(m, "input_type");
+    vo.float_inputs = itype && !strcmp(itype, "float32");
     r->tol_abs = meta_number(m, "tol_abs");
     r->tol_scale = meta_number(m, "tol_scale");
     r->tol_rel = meta_number(m, "tol_rel");

@@ -8,6 +8,7 @@
  * evaluated over fixed blocks of the batch in OpenMP threads. Block results are merged in block
  * order, so every sum and every tie (the first point of the set wins) is the same whatever the
  * number of threads. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,7 @@ typedef struct {
     size_t *inside;        /* rows of extra inside the box, in order */
     size_t nextra;         /* how many */
     size_t n;              /* the total */
+    int float_inputs;      /* round every coordinate to a float of the box (the options') */
 } pointset;
 
 /* a + b, or SIZE_MAX when it overflows: counts that large fail the cap anyway */
@@ -77,8 +79,32 @@ static double lerp(double lo, double hi, double u)
     return x < lo ? lo : x > hi ? hi : x;
 }
 
-/* Points i0 .. i0 + c - 1 of the set into x (c, d). */
+/* x rounded to the nearest float, stepped one float inwards when that leaves [lo, hi]; x itself
+ * when no float lies in [lo, hi] (or x is beyond float's range). */
+static double float_inside(double x, double lo, double hi)
+{
+    if (!(fabs(x) <= FLT_MAX)) return x;
+    float f = (float)x;
+    if ((double)f < lo) f = nextafterf(f, INFINITY);
+    if ((double)f > hi) f = nextafterf(f, -INFINITY);
+    return (double)f >= lo && (double)f <= hi ? (double)f : x;
+}
+
+static ua_status fill_points_raw(const pointset *ps, size_t i0, size_t c, double *x);
+
+/* Points i0 .. i0 + c - 1 of the set into x (c, d); with float_inputs, each coordinate rounded
+ * to a float of the box. */
 static ua_status fill_points(const pointset *ps, size_t i0, size_t c, double *x)
+{
+    ua_status s = fill_points_raw(ps, i0, c, x);
+    if (s || !ps->float_inputs) return s;
+    for (size_t k = 0; k < c; k++)
+        for (size_t j = 0; j < ps->d; j++)
+            x[k * ps->d + j] = float_inside(x[k * ps->d + j], ps->lo[j], ps->hi[j]);
+    return UA_OK;
+}
+
+static ua_status fill_points_raw(const pointset *ps, size_t i0, size_t c, double *x)
 {
     const size_t d = ps->d;
     size_t b_sobol = ps->ngrid, b_corner = b_sobol + ps->nsobol, b_face = b_corner + ps->ncorner;
@@ -478,6 +504,7 @@ ua_status ua_verify_box(ua_status (*approx)(void *ctx, const double *x, size_t n
     ps.hi = hi;
     ps.grid = opt->grid;
     ps.seed = opt->seed;
+    ps.float_inputs = opt->float_inputs;
     ps.extra = opt->extra;
     s = count_points(&ps, opt);
     if (s) return s;
