@@ -229,6 +229,11 @@ int ua_cli_learn_rmse(const char *cmd, const ua_model *m, const ua_problem *p, d
 void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
                              const ua_measurement *r, int fitted_rows);
 
+/* A tolerance ratio (error over allowance) as text in buf: %.3g, with more digits where that
+ * would hide which side of 1 it is on (1.0015 is "1.002", not "1"; 0.99996 is "0.99996").
+ * Returns buf. */
+const char *ua_cli_ratio_text(char *buf, size_t len, double ratio);
+
 /* Measurement options from --points N and --prec BITS (either may be NULL); prints and
  * returns UA_EXIT_USAGE when bad. Installs the progress line when stderr is a terminal. */
 int ua_cli_measure_options(const char *cmd, const char *points, const char *prec,

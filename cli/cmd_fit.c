@@ -292,9 +292,11 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
             if (prc) return prc;
         }
         ua_cli_measurement_text(stdout, m, p, &shown, 1);
+        char rbuf[32];
         if (!shown.has_errors && r->has_errors && r->has_tol) /* the pde lines replaced them */
-            printf("  against --tol        max error / scale %.3e, tolerance %.3e: %.3g of it\n",
-                   r->err.max_rel_scale, r->tol_scale, r->err.tol_ratio);
+            printf("  against --tol        max error / scale %.3e, tolerance %.3e: %s of it\n",
+                   r->err.max_rel_scale, r->tol_scale,
+                   ua_cli_ratio_text(rbuf, sizeof rbuf, r->err.tol_ratio));
         int mrc = ua_cli_learn_metrics(stdout, NULL, "fit", m, p, "train", cv);
         if (mrc) return mrc;
     }

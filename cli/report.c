@@ -139,6 +139,24 @@ static const char *measured_reference(const ua_model *m, const ua_problem *p,
     return p ? ua_problem_reference(p) : ua_model_meta(m, "reference");
 }
 
+const char *ua_cli_ratio_text(char *buf, size_t len, double ratio)
+{
+    for (int digits = 3; digits <= 17; digits++) {
+        snprintf(buf, len, "%.*g", digits, ratio);
+        double shown = strtod(buf, NULL);
+        if ((ratio > 1) == (shown > 1) && (ratio < 1) == (shown < 1)) break;
+    }
+    return buf;
+}
+
+/* Whether the model computes at float inputs (it rounds x to float itself): the measurement's
+ * points were rounded to float (src/model/measure.c). */
+static int float_inputs(const ua_model *m)
+{
+    const char *t = ua_model_meta(m, "input_type");
+    return t && !strcmp(t, "float32");
+}
+
 void ua_cli_measurement_json(cJSON *o, const ua_model *m, const ua_problem *p,
                              const ua_measurement *r)
 {
@@ -151,6 +169,7 @@ void ua_cli_measurement_json(cJSON *o, const ua_model *m, const ua_problem *p,
         const ua_box_errors *e = &r->err;
         set_num(o, "points", (double)e->npoints);
         cJSON_AddBoolToObject(o, "sampled_maximum", 1); /* never a bound */
+        if (float_inputs(m)) cJSON_AddBoolToObject(o, "float_inputs", 1);
         set_num(o, "nonfinite_reference_points", (double)e->n_nonfinite_ref);
         set_num(o, "scale", e->scale);
         set_num(o, "max_abs_err", e->max_abs);
@@ -200,7 +219,7 @@ void ua_cli_measurement_json(cJSON *o, const ua_model *m, const ua_problem *p,
 void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
                              const ua_measurement *r, int fitted_rows)
 {
-    char buf[1024];
+    char buf[1024], rbuf[32];
     const char *sampling, *filled, *ref = measured_reference(m, p, &sampling, &filled);
     const char *prec = ua_model_meta(m, "check_prec");
     if (r->has_errors) {
@@ -214,6 +233,9 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
                                e->npoints);
         else fprintf(f, "  points measured      %zu in %zu dimensions (a sampled maximum, not a "
                      "bound)\n", e->npoints, e->d);
+        if (float_inputs(m))
+            fprintf(f, "  inputs               rounded to float, where the model computes (it "
+                    "rounds x to float itself; that rounding is not counted)\n");
         fprintf(f, "  scale max|f|         %.6g\n", e->scale);
         fprintf(f, "  max abs error        %.3e  at %s\n", e->max_abs,
                 point_text(buf, sizeof buf, e->x_max_abs, e->d));
@@ -268,8 +290,9 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
                              "the measurement above)\n", est);
     if (r->has_tol && r->has_errors)
         fprintf(f, "tolerance              |e| <= %.3g + %.3g*scale + %.3g*|f| at every measured "
-                "point: %.3g of it used (worst at %s)\n", r->tol_abs, r->tol_scale, r->tol_rel,
-                r->err.tol_ratio, point_text(buf, sizeof buf, r->err.x_tol_ratio, r->err.d));
+                "point: %s of it used (worst at %s)\n", r->tol_abs, r->tol_scale, r->tol_rel,
+                ua_cli_ratio_text(rbuf, sizeof rbuf, r->err.tol_ratio),
+                point_text(buf, sizeof buf, r->err.x_tol_ratio, r->err.d));
     if (r->has_tol && r->has_errors && r->tol_abs + r->tol_scale * r->err.scale < 0x1p-1074)
         fprintf(f, "  (the allowance is never below one subnormal ULP, 4.9e-324: no double result "
                 "can be nearer)\n");
@@ -280,7 +303,7 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
                                                                             : "not resolved");
     if (!r->resolved && reason) fprintf(f, "  reason               %s\n", reason);
     else if (!r->resolved && r->has_tol && r->has_errors)
-        fprintf(f, "  reason               the measured error exceeds the tolerance (%.3g of it) "
-                "at %s\n", r->err.tol_ratio,
+        fprintf(f, "  reason               the measured error exceeds the tolerance (%s of it) "
+                "at %s\n", ua_cli_ratio_text(rbuf, sizeof rbuf, r->err.tol_ratio),
                 point_text(buf, sizeof buf, r->err.x_tol_ratio, r->err.d));
 }

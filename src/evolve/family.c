@@ -53,7 +53,8 @@ const ua_option_spec ev_option_spec[] = {
       "the chosen program is the cheapest whose checked error is within tol (float32 ULPs, "
       "over every float of a float interval unless --exhaustive none; double: relative error, "
       "a sampled maximum over a grid, not a bound; unset: "
-      "1 ULP in float32; in double the seed polynomial's checked error, when it is below 1/2 "
+      "1 ULP in float32; in double the seed polynomial's checked error (the verdict, measured at "
+      "other points, allows 4 x 2^-52 more for rounding noise), when it is below 1/2 "
       "(otherwise no default: not resolved, give --tol))", NULL },
     { "train-points", UA_OPT_INT, "1024", 16, 65536, 0, NULL,
       "points of the interval the inner loop tunes and ranks programs on (Chebyshev points; "
