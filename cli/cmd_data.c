@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -22,10 +23,12 @@ static const char help[] =
     "                                   moving average of 3, sorted x\n"
     "\n"
     "options:\n"
-    "  -o, --output DIR  folder to write (created if missing)\n"
-    "  --n N             sequence length (default 128)\n"
-    "  --vocab V         token vocabulary (default 1000)\n"
-    "  --train N         training sequences (default 1000); --test N (default 200)\n"
+    "  -o, --output DIR  folder to write (created if missing; removed again when the command\n"
+    "                    fails after creating it)\n"
+    "  --n N             sequence length (default 128; at most 1048576)\n"
+    "  --vocab V         token vocabulary (default 1000; at most 16777216)\n"
+    "  --train N         training sequences (default 1000); --test N (default 200); each at\n"
+    "                    most 67108864, and N * n at most 268435456 (2 GiB of values)\n"
     "  --seed S          generator seed (default 0; the test set uses S + 1)\n"
     "\n"
     "uniapprox data graphs TASK -o FILE writes a graph task (csl, cycles, molecule) as JSON\n"
@@ -41,6 +44,19 @@ static int write_part(const char *dir, const char *part, const ua_seq_data *d)
                          : ua_seq_npy_write(px, s3, 3, NULL, d->x);
     if (!s) s = d->cls ? ua_seq_npy_write(py, s2, 2, d->cls, NULL) : ua_seq_npy_write(py, s3, 3, NULL, d->y);
     return s ? ua_cli_fail_output("data", s) : 0;
+}
+
+/* Removes the folder dir this command created, with the files it wrote there. */
+static void remove_created(const char *dir)
+{
+    static const char *const files[] = { "train_x.npy", "train_y.npy", "test_x.npy",
+                                         "test_y.npy" };
+    char path[4200];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        (void)unlink(path);
+    }
+    (void)rmdir(dir);
 }
 
 int cmd_data(int argc, char **argv)
@@ -72,21 +88,30 @@ int cmd_data(int argc, char **argv)
     if (ua_cli_size(train_s, &ntrain) || ntrain < 1) return ua_cli_usage("data", "--train '%s' must be >= 1", train_s);
     if (ua_cli_size(test_s, &ntest)) return ua_cli_usage("data", "--test '%s' must be a count", test_s);
     if (ua_cli_size(seed_s, &seed)) return ua_cli_usage("data", "--seed '%s' must be a count", seed_s);
-    if (mkdir(out, 0777) && errno != EEXIST)
+    /* the task and its sizes (the train and the test set) before anything is created */
+    ua_status s = ua_seq_task_check(task, ntrain, n, vocab);
+    if (!s && ntest) s = ua_seq_task_check(task, ntest, n, vocab);
+    if (s) return ua_cli_fail("data", s);
+    int created = mkdir(out, 0777) == 0;
+    if (!created && errno != EEXIST)
         return ua_cli_error("data", UA_EXIT_OUTPUT, "cannot create '%s': %s", out, strerror(errno));
     char probe[4200]; /* the files go into the folder: check that they can, before the work */
     snprintf(probe, sizeof probe, "%s/train_x.npy", out);
-    if ((rc = ua_cli_check_writable("data", "the task", probe))) return rc;
+    rc = ua_cli_check_writable("data", "the task", probe);
     ua_seq_data d;
-    ua_status s = ua_seq_task_generate(task, ntrain, n, vocab, seed, &d);
-    if (s) return ua_cli_fail("data", s);
-    rc = write_part(out, "train", &d);
-    ua_seq_data_free(&d);
-    if (!rc && ntest) {
-        if ((s = ua_seq_task_generate(task, ntest, n, vocab, seed + 1, &d))) return ua_cli_fail("data", s);
-        rc = write_part(out, "test", &d);
+    if (!rc && (s = ua_seq_task_generate(task, ntrain, n, vocab, seed, &d))) rc = ua_cli_fail("data", s);
+    else if (!rc) {
+        rc = write_part(out, "train", &d);
         ua_seq_data_free(&d);
     }
+    if (!rc && ntest) {
+        if ((s = ua_seq_task_generate(task, ntest, n, vocab, seed + 1, &d))) rc = ua_cli_fail("data", s);
+        else {
+            rc = write_part(out, "test", &d);
+            ua_seq_data_free(&d);
+        }
+    }
+    if (rc && created) remove_created(out); /* a failure leaves no half-written folder it made */
     if (!rc) printf("%s: %zu train + %zu test sequences of length %zu in %s\n", task, ntrain, ntest, n, out);
     return rc;
 }

@@ -2,7 +2,7 @@
 # Defects a fresh user found, each checked by what it printed, wrote or exited with:
 # check --against names the reference it measured against (not the model's); report --log FILE
 # that cannot be read is an error; an option's range is printed as accepted; a full stdout is
-# said once.
+# said once; data checks its sizes before it creates a folder.
 . "$(dirname "$0")/lib_cli.sh"
 
 # --- check --against: the printed reference is the one measured against ---------------------
@@ -69,5 +69,21 @@ if [ -w /dev/full ]; then
             "uniapprox $c >/dev/full: the reason"
     done
 fi
+
+# --- data: sizes refused before the folder is made; an existing folder is left as it was -------
+expect_exit 2 "data position --n 1e8" -- "$UA" data position --n 100000000 -o posbig
+expect_grep err.txt "^uniapprox data: the sequence length n = 100000000 is above the limit 1048576$" "data --n 1e8: the limit"
+[ -e posbig ] && fail "data --n 1e8 left the folder posbig" || pass
+expect_exit 2 "data position --test 1e8" -- "$UA" data position --test 100000000 -o posbig
+expect_grep err.txt "N = 100000000 sequences is above the limit 67108864" "data --test 1e8: the limit"
+[ -e posbig ] && fail "data --test 1e8 left the folder posbig (or a train set)" || pass
+expect_exit 2 "data --n 1e5 --train 1e5" -- "$UA" data copy --n 100000 --train 100000 -o posbig
+expect_grep err.txt "N \* n = 100000 \* 100000 = 10000000000 values is above the limit 268435456" "data N * n: the limit"
+[ -e posbig ] && fail "data N * n too large left the folder posbig" || pass
+mkdir mine && echo keep > mine/note.txt
+expect_exit 2 "data into an existing folder, too large" -- "$UA" data position --n 100000000 -o mine
+[ "$(cat mine/note.txt)" = keep ] && [ "$(ls mine)" = note.txt ] && pass || fail "data: an existing folder was changed"
+expect_exit 0 "data position small" -- "$UA" data position --train 3 --test 2 --n 4 -o pos
+[ "$(ls pos | tr '\n' ' ')" = "test_x.npy test_y.npy train_x.npy train_y.npy " ] && pass || fail "data: the four files"
 
 finish

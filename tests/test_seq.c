@@ -598,6 +598,35 @@ static void test_too_large(void **state)
     assert_non_null(strstr(ua_last_error(), "16777217"));
 }
 
+/* The task sizes are checked before anything is generated (uniapprox data checks them before it
+ * creates its folder): each limit is accepted at its value and refused one above, by name. */
+static void test_task_check(void **state)
+{
+    (void)state;
+    assert_int_equal(ua_seq_task_check("position", 1000, 128, 1000), UA_OK);
+    assert_int_equal(ua_seq_task_check("copy", 1, 1u << 20, 1u << 24), UA_OK);
+    assert_int_equal(ua_seq_task_check("copy", 1u << 8, 1u << 20, 2), UA_OK); /* N n = 2^28 */
+    assert_int_equal(ua_seq_task_check("nope", 1, 1, 1), UA_ENOTFOUND);
+    assert_non_null(strstr(ua_last_error(), "unknown task 'nope' (available: copy, cumsum"));
+    static const struct { size_t N, n, vocab; const char *msg; } bad[] = {
+        { 0, 8, 8, "the sequences N = 0, their length n = 8 and the vocabulary 8 must be positive" },
+        { 10, 100000000, 8, "the sequence length n = 100000000 is above the limit 1048576" },
+        { (1u << 26) + 1, 1, 8, "N = 67108865 sequences is above the limit 67108864" },
+        { 10, 8, (1u << 24) + 1, "the vocabulary 16777217 is above the limit 16777216" },
+        { (1u << 8) + 1, 1u << 20, 2, "N * n = 257 * 1048576 = 269484032 values is above the "
+                                       "limit 268435456" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(ua_seq_task_check("position", bad[i].N, bad[i].n, bad[i].vocab), UA_EINVAL);
+        if (!strstr(ua_last_error(), bad[i].msg))
+            fail_msg("'%s' does not say '%s'", ua_last_error(), bad[i].msg);
+        ua_seq_data d;
+        assert_int_equal(ua_seq_task_generate("position", bad[i].N, bad[i].n, bad[i].vocab, 1, &d),
+                         UA_EINVAL);
+        assert_null(d.tok);
+    }
+}
+
 /* ---- training, save / load ------------------------------------------------------------------ */
 
 static void test_train_and_save_load(void **state)
@@ -938,6 +967,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fused_memory, t_setup, t_teardown),
         cmocka_unit_test_setup_teardown(test_bad_data, t_setup, t_teardown),
         cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_task_check),
         cmocka_unit_test_setup_teardown(test_train_and_save_load, t_setup, t_teardown),
         cmocka_unit_test(test_fit_vtable),
         cmocka_unit_test(test_predict_sequences_real),

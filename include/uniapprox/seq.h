@@ -240,6 +240,21 @@ void ua_seq_data_free(ua_seq_data *d);
 ua_status ua_seq_npy_write(const char *path, const int64_t *shape, size_t ndim,
                            const int32_t *ints, const float *floats);
 
+/* The limits of the synthetic tasks: sequence length n, sequences N, vocabulary, and N * n
+ * values (each of the inputs and targets holds N * n 4-byte values: 2^28 is 2 GiB in all). */
+#define UA_SEQ_TASK_MAX_LENGTH (1u << 20)
+#define UA_SEQ_TASK_MAX_SEQUENCES (1u << 26)
+#define UA_SEQ_TASK_MAX_VOCAB (1u << 24)
+#define UA_SEQ_TASK_MAX_VALUES ((size_t)1 << 28)
+
+/*
+ * Whether ua_seq_task_generate(task, N, n, vocab, ...) is accepted, without generating: the task
+ * name known and N, n, vocab positive and within the limits above (a caller checks before it
+ * creates any output). Errors: UA_ENOTFOUND (unknown task: the message lists them), UA_EINVAL
+ * (a count zero or above its limit: the message names the value and the limit).
+ */
+ua_status ua_seq_task_check(const char *task, size_t N, size_t n, size_t vocab);
+
 /*
  * The synthetic tasks (`uniapprox data`): N sequences of length n, seeded.
  *   even        tokens uniform in 0..vocab-1; target y_i = x_(2i mod n) (the token at the even
@@ -250,7 +265,8 @@ ua_status ua_seq_npy_write(const char *path, const int64_t *shape, size_t ndim,
  *   cumsum      real x_i ~ U(-1, 1) (d = 1); y_i = sum_{j<=i} x_j / sqrt(n)
  *   movavg      real; y_i = mean of x_(i-2..i) (window 3, shorter at the start)
  *   sortreal    real; y = sorted x
- * Errors: UA_ENOTFOUND (unknown task), UA_EINVAL (N, n or vocab zero), UA_ENOMEM.
+ * Errors: those of ua_seq_task_check (unknown task; N, n or vocab zero or above its limit),
+ * UA_ENOMEM.
  */
 ua_status ua_seq_task_generate(const char *task, size_t N, size_t n, size_t vocab, uint64_t seed,
                                ua_seq_data *out);

@@ -27,18 +27,45 @@ static int cmp_f(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The index of task in names, or -1. */
+static int task_index(const char *task)
+{
+    for (size_t i = 0; task && i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(task, names[i])) return (int)i;
+    return -1;
+}
+
+ua_status ua_seq_task_check(const char *task, size_t N, size_t n, size_t vocab)
+{
+    if (task_index(task) < 0)
+        return UA_ERR(UA_ENOTFOUND, "unknown task '%s' (available: %s)", task ? task : "(null)",
+                      ua_seq_task_names());
+    if (!N || !n || !vocab)
+        return UA_ERR(UA_EINVAL, "the sequences N = %zu, their length n = %zu and the vocabulary "
+                      "%zu must be positive", N, n, vocab);
+    if (n > UA_SEQ_TASK_MAX_LENGTH)
+        return UA_ERR(UA_EINVAL, "the sequence length n = %zu is above the limit %u", n,
+                      UA_SEQ_TASK_MAX_LENGTH);
+    if (N > UA_SEQ_TASK_MAX_SEQUENCES)
+        return UA_ERR(UA_EINVAL, "N = %zu sequences is above the limit %u", N,
+                      UA_SEQ_TASK_MAX_SEQUENCES);
+    if (vocab > UA_SEQ_TASK_MAX_VOCAB)
+        return UA_ERR(UA_EINVAL, "the vocabulary %zu is above the limit %u", vocab,
+                      UA_SEQ_TASK_MAX_VOCAB);
+    if (N * n > UA_SEQ_TASK_MAX_VALUES) /* no overflow: N <= 2^26, n <= 2^20 */
+        return UA_ERR(UA_EINVAL, "N * n = %zu * %zu = %zu values is above the limit %llu (%.3g GB "
+                      "for the inputs and targets)", N, n, N * n,
+                      (unsigned long long)UA_SEQ_TASK_MAX_VALUES, (double)N * (double)n * 8e-9);
+    return UA_OK;
+}
+
 ua_status ua_seq_task_generate(const char *task, size_t N, size_t n, size_t vocab, uint64_t seed,
                                ua_seq_data *out)
 {
     memset(out, 0, sizeof *out);
-    int t = -1;
-    for (size_t i = 0; task && i < sizeof names / sizeof names[0]; i++)
-        if (!strcmp(task, names[i])) t = (int)i;
-    if (t < 0)
-        return UA_ERR(UA_ENOTFOUND, "unknown task '%s' (available: %s)", task ? task : "(null)",
-                      ua_seq_task_names());
-    if (!N || !n || !vocab || vocab > (1u << 24) || n > (1u << 20) || N > (1u << 26))
-        return UA_ERR(UA_EINVAL, "N, n and vocab must be positive (and not huge)");
+    ua_status st = ua_seq_task_check(task, N, n, vocab);
+    if (st) return st;
+    int t = task_index(task);
     int real = t == 1 || t == 3 || t == 7;
     out->N = N;
     out->n = n;
