@@ -26,6 +26,11 @@
 #include "ref/evolve_struct_ref.h"
 
 #define NP 2048
+/* the sub-ranges of the float32 checks (every float; where the Horner seeds are worst) */
+#define LOG2_LO 0x1.ep+0f
+#define LOG2_HI 0x1.e4p+0f
+#define ERF_LO 0x1.ep-1f
+#define ERF_HI 0x1.e4p-1f
 
 /* Chebyshev points of [0, 1] and 2^x there (exp2: the seeds' data, not the reference). */
 static void exp2_data(double *x, double *f)
@@ -184,6 +189,78 @@ static void test_seeded_front_reals(void **state)
     ua_model_free(m);
 }
 
+/* max |g(x) - f(x)| / ulp32(f(x)) over every float x of [lo, hi], g in float, f = log2 (erf = 0)
+ * or erf (erf = 1) of the float x in MPFR (128 bits) rounded to double. */
+static double max_ulp32_mpfr(const ev_prog *g, float lo, float hi, int erf)
+{
+    mpfr_t r;
+    mpfr_init2(r, 128);
+    double worst = 0;
+    for (float x = lo; x <= hi; x = nextafterf(x, INFINITY)) {
+        mpfr_set_flt(r, x, MPFR_RNDN);
+        if (erf) mpfr_erf(r, r, MPFR_RNDN);
+        else mpfr_log2(r, r, MPFR_RNDN);
+        double f = mpfr_get_d(r, MPFR_RNDN);
+        if (f == 0) continue;
+        int e;
+        frexp(f, &e);
+        double ulp = ldexp(1.0, (e - 24 < -149 ? -149 : e - 24));
+        worst = fmax(worst, fabs((double)ev_eval1_f32(g, x) - f) / ulp);
+    }
+    mpfr_clear(r);
+    return worst;
+}
+
+/* The centred seeds (ev_seed_centred) straight from the Remez exchange, constants rounded to
+ * float, no tuning: log2 on [1, 2] as fma(t, c0, t q(x - 1.5)) with q of degree 9 (13
+ * operations), erf on [0, 1] as fma(x, c0, x q(fma(x, x, -0.5))) with q of degree 6 (9
+ * operations); each checked at every float of a sub-range against MPFR, where the Horner seed
+ * t p(t) of the same data (degree 9 for log2: 10 operations; degree 12 for erf) is more than
+ * 1 ULP away: the roundings of Horner's steps in t near 1 add up undamped. */
+static void test_centred_seeds_float32(void **state)
+{
+    (void)state;
+    enum { N = 8192 };
+    double *x = malloc(N * sizeof *x), *f = malloc(N * sizeof *f);
+    assert_non_null(x);
+    assert_non_null(f);
+    ev_prog g, h;
+    /* log2 on [1, 2]: the data in double (the seed's input), the reference in MPFR */
+    for (int i = 0; i < N; i++) {
+        x[i] = 1.5 - 0.5 * cos(3.14159265358979323846 * i / (N - 1));
+        f[i] = log2(x[i]);
+    }
+    assert_int_equal(ev_seed_centred(x, f, N, 1, 2, 9, 0, EV_OPS_ALL, &g), UA_OK);
+    assert_int_equal(ev_prog_ops(&g), 13);
+    assert_true(ev_eval1_f32(&g, 1.0f) == 0.0f);
+    assert_int_equal(ev_seed_horner(x, f, N, 1, 2, 9, EV_OPS_ALL, &h), UA_OK);
+    assert_int_equal(ev_prog_ops(&h), 11);
+    double ec = max_ulp32_mpfr(&g, LOG2_LO, LOG2_HI, 0), eh = max_ulp32_mpfr(&h, LOG2_LO, LOG2_HI, 0);
+    print_message("log2 on [%a, %a]: centred degree 9 %.4f ULP, Horner degree 9 %.4f ULP\n",
+                  LOG2_LO, LOG2_HI, ec, eh);
+    ASSERT_LE(ec, 1.0);
+    ASSERT_LE(1.0, eh);
+    /* the even seed needs [0, b]; the centred one a zero at the left end */
+    assert_int_equal(ev_seed_centred(x, f, N, 1, 2, 6, 1, EV_OPS_ALL, &g), UA_EDOMAIN);
+    ua_clear_error();
+    /* erf on [0, 1] */
+    for (int i = 0; i < N; i++) {
+        x[i] = 0.5 - 0.5 * cos(3.14159265358979323846 * i / (N - 1));
+        f[i] = erf(x[i]);
+    }
+    assert_int_equal(ev_seed_centred(x, f, N, 0, 1, 6, 1, EV_OPS_ALL, &g), UA_OK);
+    assert_int_equal(ev_prog_ops(&g), 9);
+    assert_true(ev_eval1_f32(&g, 0.0f) == 0.0f);
+    assert_int_equal(ev_seed_horner(x, f, N, 0, 1, 12, EV_OPS_ALL, &h), UA_OK);
+    ec = max_ulp32_mpfr(&g, ERF_LO, ERF_HI, 1), eh = max_ulp32_mpfr(&h, ERF_LO, ERF_HI, 1);
+    print_message("erf on [%a, %a]: centred even degree 6 %.4f ULP, Horner degree 12 %.4f ULP\n",
+                  ERF_LO, ERF_HI, ec, eh);
+    ASSERT_LE(ec, 1.0);
+    ASSERT_LE(1.0, eh);
+    free(x);
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_split_is_horner_rewritten),
         cmocka_unit_test(test_square_mutation),
         cmocka_unit_test(test_seeded_front_reals),
+        cmocka_unit_test(test_centred_seeds_float32),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

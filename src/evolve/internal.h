@@ -189,6 +189,20 @@ ua_status ev_seed_split(const double *xs, const double *fs, size_t n, double a, 
 ua_status ev_seed_squaring(const double *xs, const double *fs, size_t n, double a, double b,
                            int ne, int no, int sq, uint32_t ops, ev_prog *out);
 
+/* Seed (--seeds all) for a target that is 0 at the left end (log2 on [1, 2], erf on [0, 1]):
+ * y = fma(t, c0, t q(v)), t = x - shift (shift as ev_seed_horner), where p = c0 + q is the
+ * minimax polynomial of degree deg for the relative error of t p, in a centred variable whose
+ * powers stay small: v = x - c, c the interval's midpoint rounded to float (x - c exact for float
+ * x in [c/2, 2c]), or (even = 1, only on [0, b]: a target odd in x) v = x^2 - z0 = fma(x, x, -z0),
+ * z0 the middle of [a^2, b^2]. c0 is the float nearest p's constant term, so the largest term,
+ * t c0, is rounded once and q is small: Horner in t = x - 1 on [0, 1] adds up the roundings of
+ * its steps undamped (log2 on [1, 2]: 2.45 ULP at best whatever the degree), here they are
+ * damped by |v| <= 1/2. Operations: deg + 3 with fma (+1 for the shift, +1 without fma per step).
+ * Errors as ev_seed_horner; UA_EDOMAIN when the target is not 0 at the left end (only) or, even,
+ * the interval does not start at 0. */
+ua_status ev_seed_centred(const double *xs, const double *fs, size_t n, double a, double b,
+                          int deg, int even, uint32_t ops, ev_prog *out);
+
 /* The family's fit (vtable). */
 ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
                         ua_model *meta, void **state);

@@ -87,42 +87,21 @@ static void to_monomial(const double *c, int deg, double alpha, double beta, dou
     }
 }
 
-/* The Remez exchange of ev_seed_horner: the monomial coefficients mono (deg + 1,) in
- * t = x - *shift of the best p for max |f - t^k p| / |f| on xs (n,), *k = 1 when f vanishes at
- * the left end. */
-static ua_status remez_mono(const double *xs, const double *fs, size_t n, double a, double b,
-                            int deg, double *shift_out, int *k_out, double *mono)
+/* The discrete Remez exchange in a variable v: the monomial coefficients mono (deg + 1,) in v of
+ * the polynomial p minimising max w |g - p| over the m points v (increasing), computed in the
+ * Chebyshev basis of [vlo, vhi] (points outside are clamped). */
+static ua_status remez_var(const double *v, const double *g, const double *w, size_t m,
+                           double vlo, double vhi, int deg, double *mono)
 {
-    if (deg < 0 || deg > MAXD || n < (size_t)deg + 4)
-        return UA_ERR(UA_EINVAL, "evolve seed: degree %d with %zu points", deg, n);
-    double shift = (a <= 0 && b >= 0) ? 0.0 : a;
-    int k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (fs[i] == 0.0) {
-            if (xs[i] != shift)
-                return UA_ERR(UA_EDOMAIN, "evolve: the target is 0 at x = %.17g inside the "
-                              "interval: relative error and ULPs are not defined there", xs[i]);
-            k = 1;
-        }
-    double tlo = a - shift, thi = b - shift;
-    double alpha = 2 / (thi - tlo), beta = -(thi + tlo) / (thi - tlo);
-    /* the grid without t = 0 when k = 1 */
-    double *s = malloc(n * sizeof *s), *g = malloc(n * sizeof *g), *w = malloc(n * sizeof *w),
-           *e = malloc(n * sizeof *e);
-    if (!s || !g || !w || !e) {
-        free(s), free(g), free(w), free(e);
-        return UA_ENOMEM_ERR(4 * n * sizeof *s);
+    if (deg < 0 || deg > MAXD || m < (size_t)deg + 4)
+        return UA_ERR(UA_EINVAL, "evolve seed: degree %d with %zu points", deg, m);
+    double alpha = 2 / (vhi - vlo), beta = -(vhi + vlo) / (vhi - vlo);
+    double *s = malloc(m * sizeof *s), *e = malloc(m * sizeof *e);
+    if (!s || !e) {
+        free(s), free(e);
+        return UA_ENOMEM_ERR(2 * m * sizeof *s);
     }
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        double t = xs[i] - shift;
-        if (k && t == 0) continue;
-        double tk = k ? t : 1;
-        s[m] = fmin(1, fmax(-1, alpha * t + beta));
-        g[m] = fs[i] / tk;
-        w[m] = fabs(tk / fs[i]);
-        m++;
-    }
+    for (size_t i = 0; i < m; i++) s[i] = fmin(1, fmax(-1, alpha * v[i] + beta));
     int N = deg + 2;
     int ref[MAXD + 2];
     double c[MAXD + 2], A[(MAXD + 2) * (MAXD + 2)], T[MAXD + 1];
@@ -137,7 +116,7 @@ static ua_status remez_mono(const double *xs, const double *fs, size_t n, double
     for (int i = 1; i < N; i++)
         if (ref[i] <= ref[i - 1]) ref[i] = ref[i - 1] + 1;
     if (ref[N - 1] >= (int)m) {
-        free(s), free(g), free(w), free(e);
+        free(s), free(e);
         return UA_ERR(UA_EDOMAIN, "evolve seed: too few points for degree %d", deg);
     }
     double best_err = INFINITY, best_c[MAXD + 2];
@@ -178,10 +157,49 @@ static ua_status remez_mono(const double *xs, const double *fs, size_t n, double
         }
         for (int i = 0; i < N; i++) ref[i] = cand[lo + i];
     }
-    free(s), free(g), free(w), free(e);
+    free(s), free(e);
     if (!isfinite(best_err))
         return UA_ERR(UA_EDOMAIN, "evolve seed: the Remez exchange of degree %d failed", deg);
     to_monomial(best_c, deg, alpha, beta, mono);
+    return UA_OK;
+}
+
+/* The Remez exchange of ev_seed_horner: the monomial coefficients mono (deg + 1,) in
+ * t = x - *shift of the best p for max |f - t^k p| / |f| on xs (n,), *k = 1 when f vanishes at
+ * the left end. */
+static ua_status remez_mono(const double *xs, const double *fs, size_t n, double a, double b,
+                            int deg, double *shift_out, int *k_out, double *mono)
+{
+    if (deg < 0 || deg > MAXD || n < (size_t)deg + 4)
+        return UA_ERR(UA_EINVAL, "evolve seed: degree %d with %zu points", deg, n);
+    double shift = (a <= 0 && b >= 0) ? 0.0 : a;
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fs[i] == 0.0) {
+            if (xs[i] != shift)
+                return UA_ERR(UA_EDOMAIN, "evolve: the target is 0 at x = %.17g inside the "
+                              "interval: relative error and ULPs are not defined there", xs[i]);
+            k = 1;
+        }
+    /* the grid without t = 0 when k = 1 */
+    double *v = malloc(n * sizeof *v), *g = malloc(n * sizeof *g), *w = malloc(n * sizeof *w);
+    if (!v || !g || !w) {
+        free(v), free(g), free(w);
+        return UA_ENOMEM_ERR(3 * n * sizeof *v);
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double t = xs[i] - shift;
+        if (k && t == 0) continue;
+        double tk = k ? t : 1;
+        v[m] = t;
+        g[m] = fs[i] / tk;
+        w[m] = fabs(tk / fs[i]);
+        m++;
+    }
+    ua_status st = remez_var(v, g, w, m, a - shift, b - shift, deg, mono);
+    free(v), free(g), free(w);
+    if (st) return st;
     *shift_out = shift;
     *k_out = k;
     return UA_OK;
@@ -423,6 +441,60 @@ ua_status ev_seed_squaring(const double *xs, const double *fs, size_t n, double 
     int y = add_op(p, EV_DIV, add_op(p, EV_ADD, e, o, 0), add_op(p, EV_SUB, e, o, 0), 0);
     for (int j = 0; j < sq; j++) y = add_op(p, EV_MUL, y, y, 0);
     if (y < 0) return UA_ERR(UA_EINVAL, "evolve seed: too many vertices");
+    ev_prog_compact(p);
+    return ev_prog_valid(p) ? UA_OK : UA_ERR(UA_EINVAL, "evolve seed: invalid program");
+}
+
+ua_status ev_seed_centred(const double *xs, const double *fs, size_t n, double a, double b,
+                          int deg, int even, uint32_t ops, ev_prog *out)
+{
+    if (deg < 1 || deg > MAXD || n < (size_t)deg + 4)
+        return UA_ERR(UA_EINVAL, "evolve seed: centred seed of degree %d with %zu points", deg, n);
+    double shift = (a <= 0 && b >= 0) ? 0.0 : a;
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fs[i] == 0.0) k |= xs[i] == shift ? 1 : 2;
+    if (k != 1)
+        return UA_ERR(UA_EDOMAIN, "evolve seed: the centred seed needs a target 0 at the left end "
+                      "only");
+    if (even && shift != 0)
+        return UA_ERR(UA_EDOMAIN, "evolve seed: the even centred seed needs the interval [0, b]");
+    /* the variable: u = x - c, c the midpoint rounded to float (x - c is then exact for float x
+     * in [c / 2, 2 c]), or w = x^2 - z0, z0 the middle of [a^2, b^2] */
+    double c = (double)ev_to_float(0.5 * (a + b));
+    double z0 = (double)ev_to_float(0.5 * (a * a + b * b));
+    double *v = malloc(n * sizeof *v), *g = malloc(n * sizeof *g), *w = malloc(n * sizeof *w);
+    if (!v || !g || !w) {
+        free(v), free(g), free(w);
+        return UA_ENOMEM_ERR(3 * n * sizeof *v);
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double t = xs[i] - shift;
+        if (t == 0) continue;
+        v[m] = even ? xs[i] * xs[i] - z0 : xs[i] - c;
+        g[m] = fs[i] / t;
+        w[m] = fabs(t / fs[i]);
+        m++;
+    }
+    double mono[MAXD + 1];
+    ua_status st = even ? remez_var(v, g, w, m, a * a - z0, b * b - z0, deg, mono)
+                        : remez_var(v, g, w, m, a - c, b - c, deg, mono);
+    free(v), free(g), free(w);
+    if (st) return st;
+    /* y = fma(t, c0, t q(v)): c0 the float nearest p(0), q = p - c0 */
+    double c0 = (double)ev_to_float(mono[0]);
+    mono[0] -= c0;
+    int use_fma = (ops >> EV_FMA) & 1;
+    ev_prog *p = out;
+    int t = add_input(p, shift);
+    int var = even ? (use_fma ? add_op(p, EV_FMA, 0, 0, add_const(p, -z0))
+                              : add_op(p, EV_ADD, add_op(p, EV_MUL, 0, 0, 0), add_const(p, -z0), 0))
+                   : add_op(p, EV_SUB, 0, add_const(p, c), 0);
+    int q = add_op(p, EV_MUL, t, add_horner(p, use_fma, mono, 0, deg, var), 0);
+    int y = add_muladd(p, use_fma, t, add_const(p, c0), q);
+    if (y < 0) return UA_ERR(UA_EINVAL, "evolve seed: degree %d needs more than %d vertices", deg,
+                             EV_MAX_VERTICES);
     ev_prog_compact(p);
     return ev_prog_valid(p) ? UA_OK : UA_ERR(UA_EINVAL, "evolve seed: invalid program");
 }
