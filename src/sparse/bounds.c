@@ -354,10 +354,21 @@ static ua_status sparse_taylor(const void *state, const double *lo, const double
  *   Chebyshev-Lobatto points (Ehlich and Zeller 1966), which also bounds each |L_j|, and S_j >=
  *   sup |L_j| over the cell: the sum of |coefficients| of its Chebyshev series on the cell
  *   (cell_factors), at most Lambda (on the whole box, or where it is not computed, Lambda);
- * - a product of m factors: sum_i e_i prod_{j != i} (S_j + e_j) plus m u prod (S_j + e_j);
- * - the sum over the points: gamma_{P + 1} sum |c_p| prod (S + e);
+ * - the factors' errors through the product: prod (S_j + e_j) - prod S_j <= prod (S_j + e_j)
+ *   sum_j e_j / S_j;
+ * - the products and the sums as predict orders them (cc_sum: per block, per row a dot product
+ *   of the row's nl surpluses with the last active dimension's values, times the partial product
+ *   of the other na - 1 factors, added to one running sum): each term c_p prod v of the computed
+ *   values carries at most k_p = nl + na + (rows - r_p) roundings on its path to the result
+ *   (r_p its row's index among all rows; Higham 3.1, each rounding a factor (1 + delta)), so
+ *   the sum is off by at most sum_p gamma_{k_p} |c_p| prod (S + e) (formerly gamma_{P + 1} for
+ *   every term);
  * - the map to t (two roundings, |dt| <= 3u) times |d model / dt| <= sum |c_p| sum_i
- *   n_i^2 prod_j Lambda_j (Markov: |L_j'| <= n^2 Lambda on [-1, 1]), over the whole box.
+ *   D_i prod_{j != i} S_j, D_i >= sup |L_i'| on the cell: sum_k k^2 |a_k| / h from its
+ *   Chebyshev series a in the cell's variable (|T_k'| <= k^2; h the cell's half-width in t),
+ *   at most Markov's n^2 Lambda (on the whole box, or where the series is cut, that).
+ * On a cell, S_j and D_i are taken over the cell widened by 2^-40 of the box (predict's t is
+ * within a few ulps of the exact one).
  * The total is padded by 2 percent for the rounding of this computation itself.
  */
 static ua_status sparse_eval_error(const void *state, const double *lo, const double *hi,
@@ -373,39 +384,82 @@ static ua_status sparse_eval_error(const void *state, const double *lo, const do
     size_t d = g->d;
     /* on a sub-box: S[i][id] >= sup |L_id| over the cell (the sum of |coefficients| of its
      * Chebyshev series there), else Lambda */
-    double *S[UA_PROBLEM_MAX_DIM] = { NULL };
+    double *S[UA_PROBLEM_MAX_DIM] = { NULL }, *Dv[UA_PROBLEM_MAX_DIM] = { NULL };
     int cell = lo && hi && d <= UA_PROBLEM_MAX_DIM;
     for (size_t i = 0; cell && i < d; i++)
         if (!(lo[i] >= g->lo[i] && hi[i] <= g->hi[i] && lo[i] <= hi[i]) || g->maxlevel[i] > 12)
             cell = 0;
     for (size_t i = 0; cell && i < d; i++) {
         size_t nid = ua_sparse_nodes_upto(g->maxlevel[i]), D;
-        S[i] = malloc(nid * sizeof(double));
+        S[i] = malloc(2 * nid * sizeof(double));
         if (!S[i]) {
             cell = 0;
             break;
         }
-        arb_ptr fac = cell_factors(g, i, lo[i], hi[i], 160, &D);
-        mag_t m, t;
+        Dv[i] = S[i] + nid;
+        /* the cell widened by 2^-40 of the box (within the box): predict's computed t lies within
+         * a few ulps of the exact one */
+        double wb = g->hi[i] - g->lo[i], xl = fmax(g->lo[i], lo[i] - 0x1p-40 * wb),
+               xh = fmin(g->hi[i], hi[i] + 0x1p-40 * wb);
+        double h = (xh - xl) / wb * (1 - 4 * u); /* the half-width in t, rounded down */
+        size_t N = g->maxlevel[i] == 0 ? 0 : (size_t)1 << g->maxlevel[i];
+        arb_ptr fac = cell_factors(g, i, xl, xh, 160, &D);
+        mag_t m, md, t;
         mag_init(m);
+        mag_init(md);
         mag_init(t);
         for (size_t q = 0; q < nid; q++) {
             mag_zero(m);
+            mag_zero(md);
             for (size_t k = 0; k <= D; k++) {
                 arb_get_mag(t, fac + q * (D + 1) + k);
                 mag_add(m, m, t);
+                mag_mul_ui(t, t, (ulong)(k * k)); /* |T_k'| <= k^2 on [-1, 1] */
+                mag_add(md, md, t);
             }
             S[i][q] = mag_get_d(m);
+            /* sup |L_q'| over the cell in t: the series' derivative in u over h (the series is
+             * complete when N <= D; else its tail is bounded in value only: Markov below) */
+            Dv[i][q] = D == N && h > 0 ? mag_get_d(md) / h * (1 + 4 * u) : INFINITY;
         }
         mag_clear(m);
+        mag_clear(md);
         mag_clear(t);
         _arb_vec_clear(fac, (slong)(nid * (D + 1)));
     }
-    double total = 0, sumc = 0, mapG = 0;
+    /* the additions into predict's running sum (cc_sum): one per row of each block (a constant
+     * block's one value is a row) */
+    size_t rows = 0;
+    for (size_t b = 0; b < g->nblocks; b++) {
+        const uint32_t *lv = g->blevel + b * d;
+        size_t nl = 1;
+        for (size_t i = 0; i < d; i++)
+            if (lv[i]) nl = ua_sparse_nodes_new((int)lv[i]); /* the last active dimension's */
+        rows += (g->boff[b + 1] - g->boff[b]) / nl;
+    }
+    double total = 0, sumg = 0, mapG = 0;
+    size_t row = 0, b = 0, nl = 1, na = 0;
     for (size_t p = 0; p < g->n; p++) {
+        while (b < g->nblocks && p >= g->boff[b + 1]) b++;
+        if (b < g->nblocks && p == g->boff[b]) { /* the block's row length and active count */
+            const uint32_t *lv = g->blevel + b * d;
+            nl = 1;
+            na = 0;
+            for (size_t i = 0; i < d; i++)
+                if (lv[i]) {
+                    nl = ua_sparse_nodes_new((int)lv[i]);
+                    na++;
+                }
+        }
+        /* the roundings on the path of point p's term c_p prod v to predict's sum: at most nl in
+         * its row's dot product (a product, then the additions after it), na - 1 in the partial
+         * product of the other factors and its product with the dot, and one per addition into
+         * the running sum from its row's on: rows - (its row's index) */
+        size_t rp = row + (p - g->boff[b]) / nl;
+        double kp = (double)(nl + na + (rows - rp));
         const uint32_t *nd = g->node + p * d;
-        double prodB = 1, prodG = 1, sum_rel = 0, marg = 0;
-        size_t mact = 0;
+        double prodB = 1, sum_rel = 0, Sv[UA_PROBLEM_MAX_DIM], Dq[UA_PROBLEM_MAX_DIM];
+        size_t m = 0;
         for (size_t i = 0; i < d; i++) {
             int l = ua_sparse_node_level(nd[i]);
             if (l == 0) continue;
@@ -413,20 +467,25 @@ static ua_status sparse_eval_error(const void *state, const double *lo, const do
             double Sj = cell ? fmin(S[i][nd[i]], Lam) : Lam;
             double e = (7 * n + 6) * u * Lam * Sj;
             prodB *= Sj + e;
-            prodG *= Lam + (7 * n + 6) * u * Lam * Lam;
             sum_rel += (7 * n + 6) * u * Lam;
-            marg += n * n;
-            mact++;
+            /* sup |L'| on the cell, or Markov's n^2 Lambda over the box */
+            Dq[m] = cell ? fmin(Dv[i][nd[i]], n * n * Lam) : n * n * Lam;
+            Sv[m++] = Sj;
         }
         double a = fabs(g->surplus[p]);
-        total += a * prodB * (sum_rel + (double)mact * u);
-        sumc += a * prodB;
-        mapG += a * prodG * marg;
+        total += a * prodB * sum_rel;
+        sumg += a * prodB * (kp * u / (1 - kp * u));
+        /* |d (c_p prod L) / dt_i| <= |c_p| sup |L_i'| prod_{j != i} sup |L_j| */
+        for (size_t i = 0; i < m; i++) {
+            double t = a * Dq[i];
+            for (size_t j = 0; j < m; j++)
+                if (j != i) t *= Sv[j];
+            mapG += t;
+        }
+        if (p + 1 == g->boff[b + 1]) row += (g->boff[b + 1] - g->boff[b]) / nl;
     }
     for (size_t i = 0; i < d; i++) free(S[i]);
-    double P = (double)g->n;
-    double gam = (P + 1) * u / (1 - (P + 1) * u);
-    double e = 1.02 * (total + gam * sumc + 3 * u * mapG);
+    double e = 1.02 * (total + sumg + 3 * u * mapG);
     if (!isfinite(e)) return UA_ERR(UA_EDOMAIN, "sparse bounds: the evaluation error overflows");
     *err = e;
     return UA_OK;
