@@ -130,6 +130,11 @@ int ua_cli_check_writable(const char *cmd, const char *what, const char *path);
  * a path that cannot be written exits 3 before the training rather than after it. o may be NULL.
  * 0, or UA_EXIT_OUTPUT (or UA_EXIT_USAGE for an empty path) with the message printed. */
 int ua_cli_check_option_outputs(const char *cmd, const ua_options *o);
+/* A learner's training log that could not be written during the fit (a full disk: metadata
+ * "log_error", set by the library instead of failing the fit): prints "uniapprox CMD: MESSAGE
+ * (the model is saved as OUTPUT; the log holds the epochs written before)", or "(the model was
+ * not saved)" when saved is 0, and returns UA_EXIT_OUTPUT; 0 when the log was written. */
+int ua_cli_log_error(const char *cmd, const ua_model *m, const char *output, int saved);
 
 /* ------------------------------------------------------------------------------------------ */
 /* the problem a command works on (cli/problem_args.c)                                        */

@@ -236,6 +236,7 @@ int cmd_distill(int argc, char **argv)
         }
         if (fs == UA_ENOTRESOLVED)
             ua_cli_error("distill", UA_EXIT_FAIL, "not resolved: %s", why);
+        rc = ua_cli_log_error("distill", st, output, 1);
     }
     ua_options_free(fo);
     ua_model_free(st);

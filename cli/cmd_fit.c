@@ -520,10 +520,13 @@ int cmd_fit(int argc, char **argv)
                 : "the measured error exceeds the tolerance");
     }
     int resolved = r.resolved;
+    /* the training log failed mid-fit: the model is kept (and saved), the failure said last */
+    int log_rc = ua_cli_log_error("fit", m, output, output && !saved);
     ua_measurement_free(&r);
     ua_model_free(m);
     ua_problem_free(p);
     if (save_rc) return save_rc;
+    if (log_rc && !rc) return log_rc;
     if (rc) return rc;
     return resolved ? UA_EXIT_OK : UA_EXIT_FAIL;
 }

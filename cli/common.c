@@ -369,6 +369,17 @@ int ua_cli_check_writable(const char *cmd, const char *what, const char *path)
     return 0;
 }
 
+int ua_cli_log_error(const char *cmd, const ua_model *m, const char *output, int saved)
+{
+    const char *why = ua_model_meta(m, "log_error");
+    if (!why || !*why) return 0;
+    fflush(stdout); /* after the results, so that it is the last line read */
+    if (saved && output)
+        return ua_cli_error(cmd, UA_EXIT_OUTPUT, "%s (the model is saved as %s; the log holds the "
+                            "epochs written before)", why, output);
+    return ua_cli_error(cmd, UA_EXIT_OUTPUT, "%s", why);
+}
+
 int ua_cli_check_option_outputs(const char *cmd, const ua_options *o)
 {
     /* by name: every family's option that writes a file is one of these (a new one joins here) */

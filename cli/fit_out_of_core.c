@@ -252,6 +252,7 @@ int ua_cli_fit_out_of_core(int argc, char **argv)
         } else {
             rc = ua_cli_flush_stdout("fit");
         }
+        if (!rc) rc = ua_cli_log_error("fit", m, output, output != NULL);
     }
     ua_model_free(m);
     ua_blocks_close(src);

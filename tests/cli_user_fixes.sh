@@ -2,7 +2,8 @@
 # Defects a fresh user found, each checked by what it printed, wrote or exited with:
 # check --against names the reference it measured against (not the model's); report --log FILE
 # that cannot be read is an error; an option's range is printed as accepted; a full stdout is
-# said once; data checks its sizes before it creates a folder.
+# said once; data checks its sizes before it creates a folder; a training log that fails mid-fit
+# does not lose the model.
 . "$(dirname "$0")/lib_cli.sh"
 
 # --- check --against: the printed reference is the one measured against ---------------------
@@ -85,5 +86,30 @@ expect_exit 2 "data into an existing folder, too large" -- "$UA" data position -
 [ "$(cat mine/note.txt)" = keep ] && [ "$(ls mine)" = note.txt ] && pass || fail "data: an existing folder was changed"
 expect_exit 0 "data position small" -- "$UA" data position --train 3 --test 2 --n 4 -o pos
 [ "$(ls pos | tr '\n' ' ')" = "test_x.npy test_y.npy train_x.npy train_y.npy " ] && pass || fail "data: the four files"
+
+# --- a training log that fails mid-fit (a full device): the model is still saved, exit 3 -------
+if [ -w /dev/full ]; then
+    awk 'BEGIN { print "x,y"; for (i = 0; i < 64; i++) { x = i / 32 - 1; print x "," x * x } }' >sq.csv
+    expect_exit 0 "data even" -- "$UA" data even -o even --n 8 --train 64 --test 16
+    expect_exit 0 "data graphs csl" -- "$UA" data graphs csl -o csl.jsonl --seed 1
+    expect_exit 0 "fit kernel teacher" -- "$UA" fit --family kernel --data sq.csv -o kt.st
+    log_full() { # log_full DESC CMD MODEL ARGS...: exit 3, the model saved and usable, one message
+        what=$1; cmd=$2; model=$3; shift 3
+        expect_exit 3 "$what --log /dev/full" -- "$UA" "$cmd" "$@" --log /dev/full -o "$model"
+        expect_grep err.txt "^uniapprox $cmd: writing the training log '/dev/full' failed: No space left on device (the model is saved as $model; the log holds the epochs written before)$" "$what --log /dev/full: the message"
+        [ "$(wc -l <err.txt | tr -d ' ')" -eq "$([ "$cmd" = distill ] && echo 2 || echo 1)" ] && pass || { fail "$what --log /dev/full: one message"; cat err.txt >&2; }
+        expect_exit 0 "$what: the saved model loads" -- "$UA" info "$model"
+        expect_grep out.txt "log_error .*No space left on device" "$what: the model records the log's failure"
+    }
+    log_full "fit mlp" fit mlp.st --family mlp --data sq.csv --epochs 3
+    expect_exit 0 "eval the mlp saved despite the log" -- "$UA" eval mlp.st 0.5
+    log_full "fit seq" fit seq.st --family seq --data even/train_x.npy --targets even/train_y.npy --epochs 2
+    log_full "fit graph" fit graph.st --family graph --graphs csl.jsonl --epochs 2
+    log_full "fit --out-of-core mlp" fit ooc.st --out-of-core --family mlp --data sq.csv --target y --epochs 3
+    log_full "distill to mlp" distill student.st kt.st --data sq.csv --family mlp --epochs 3
+    expect_exit 0 "fit mlp --log a writable file" -- "$UA" fit --family mlp --data sq.csv --epochs 3 --log ok3.jsonl -o ok.st
+    [ "$(wc -l <ok3.jsonl | tr -d ' ')" -eq 3 ] && pass || fail "fit --log FILE: 3 epochs logged"
+    "$UA" info ok.st | grep -q log_error && fail "a written log recorded as failed" || pass
+fi
 
 finish

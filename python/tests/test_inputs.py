@@ -79,6 +79,17 @@ def test_points_is_the_command_lines_points():
         ua.fit_data(np.linspace(0, 1, 20), np.linspace(0, 1, 20), family="kernel", points=500)
 
 
+@pytest.mark.skipif(not os.access("/dev/full", os.W_OK), reason="no /dev/full")
+def test_a_log_that_fails_keeps_the_model():
+    # a training log that cannot be written (a full device) does not lose the trained model
+    x = np.linspace(-1, 1, 64)
+    with pytest.warns(RuntimeWarning, match="writing the training log '/dev/full' failed: No "
+                                            "space left on device"):
+        m = ua.fit_data(x, x * x, family="mlp", epochs=3, log="/dev/full")
+    assert m.family == "mlp" and np.isfinite(m.predict(np.array([0.5]))[0])
+    assert "No space left on device" in m.metadata["log_error"]
+
+
 @pytest.mark.parametrize("bad", [64.5, -1, 2 ** 64, "quad"])
 def test_sample_prec_is_validated(bad):
     with pytest.raises(ua.InvalidArgumentError, match="sample_prec=%r: expected" % (bad,)):

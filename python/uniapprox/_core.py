@@ -701,6 +701,10 @@ def _fit_problem(prob, family, options, measure, points, strict):
     model = Model(m)
     if s == _lib.ENOTRESOLVED:
         msg = cstr(lib.ua_last_error())
+    log_error = model.metadata.get("log_error")
+    if log_error:  # the training log (log=FILE) failed mid-fit: the model is kept, the failure said
+        warnings.warn(log_error + " (the model is returned; the log holds the epochs written "
+                      "before)", RuntimeWarning, stacklevel=3)
     if measure:
         mo = _lib.MeasureOptions()
         lib.ua_measure_options_default(ctypes.byref(mo))

@@ -260,9 +260,12 @@ ua_status ua_gps_batch_make(ua_gps_batch *b, const ua_gps *m, const ua_graphs *g
  * encodings and batches are computed. Errors: UA_EINVAL (the message says why), UA_ENOMEM. */
 ua_status ua_gps_batches_check(const ua_gps *m, const ua_graphs *g, size_t batch, double dropout,
                                double attn_dropout);
-/* Trains m (initialised) on g with encodings pe; report filled. hooks may be NULL. */
+/* Trains m (initialised) on g with encodings pe; report filled. hooks may be NULL. log: the
+ * JSONL training log to write (NULL: none); a write of it that fails does not fail the training:
+ * the message goes to meta's "log_error" (ua_train_log_keep). */
 ua_status ua_gps_train(ua_gps *m, const ua_graphs *g, const double *pe,
-                       const ua_gps_train_opts *o, const ua_fit_hooks *hooks, const char *log);
+                       const ua_gps_train_opts *o, const ua_fit_hooks *hooks, const char *log,
+                       ua_model *meta);
 /* Outputs y (R, nout) for every graph (or node) of g in target units (classes: logits), in
  * inference mode, batch_size graphs at a time. */
 ua_status ua_gps_predict_all(const ua_gps *m, const ua_graphs *g, const double *pe, size_t batch,

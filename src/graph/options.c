@@ -152,7 +152,7 @@ ua_status ua_gps_fit_problem(const ua_problem *p, const ua_options *o, const ua_
     int prev = omp_get_max_threads();
     if (t.threads > 0) omp_set_num_threads(t.threads);
 #endif
-    if (!s) s = ua_gps_train(m, g, pe, &t, hooks, ua_options_get(o, "log"));
+    if (!s) s = ua_gps_train(m, g, pe, &t, hooks, ua_options_get(o, "log"), meta);
 #ifdef _OPENMP
     omp_set_num_threads(prev);
 #endif

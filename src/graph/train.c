@@ -150,7 +150,8 @@ ua_status ua_gps_batches_check(const ua_gps *m, const ua_graphs *g, size_t batch
 }
 
 ua_status ua_gps_train(ua_gps *m, const ua_graphs *g, const double *pe,
-                       const ua_gps_train_opts *o, const ua_fit_hooks *hooks, const char *log)
+                       const ua_gps_train_opts *o, const ua_fit_hooks *hooks, const char *log,
+                       ua_model *meta)
 {
     size_t n = g->ngraphs, B = o->batch_size < n ? o->batch_size : n;
     size_t steps = (n + B - 1) / B, T = o->epochs * steps;
@@ -201,8 +202,9 @@ ua_status ua_gps_train(ua_gps *m, const ua_graphs *g, const double *pe,
         ua_train_report_epoch(&rep, ep + 1, o->epochs, last, NAN, lr, ua_train_now() - t0, 0);
     }
     if (!s && o->epochs) s = precise_bn(m, g, pe, idx);
+    /* a log that could not be written does not lose the trained model (metadata log_error) */
     ua_status sc = ua_train_log_close(&rep.log);
-    if (!s) s = sc;
+    if (!s) s = ua_train_log_keep(sc, meta);
     double secs = ua_train_now() - t0;
     m->report.train_loss = last;
     m->report.seconds = secs;

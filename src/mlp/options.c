@@ -271,8 +271,9 @@ ua_status ua_mlp_fit_problem(const ua_problem *p, const ua_options *o, const ua_
     size_t M = (size_t)ua_options_int(o, "n-estimators");
     if (!s) s = M > 1 ? ua_mlp_fit_ensemble(x, y, n, d, k, &opt, M, &m)
                       : ua_mlp_fit(x, y, n, d, k, &opt, &m);
+    /* a log that could not be written does not lose the trained model (metadata log_error) */
     ua_status ls = ua_train_log_close(&pc.log);
-    if (!s) s = ls;
+    if (!s) s = ua_train_log_keep(ls, meta);
     int classify = opt.task == UA_TASK_CLASSIFY;
     if (!s && kind == UA_PROBLEM_SAMPLES && n < UA_MLP_SMALL_N) { /* said, not implied */
         char why[200];
@@ -325,8 +326,9 @@ ua_status ua_mlp_fit_blocks_family(struct ua_blocks *src, size_t ycol, const ua_
     }
     ua_mlp *m = NULL;
     if (!s) s = ua_mlp_fit_blocks(src, ycol, &opt, &m);
+    /* a log that could not be written does not lose the trained model (metadata log_error) */
     ua_status ls = ua_train_log_close(&pc.log);
-    if (!s) s = ls;
+    if (!s) s = ua_train_log_keep(ls, meta);
     char buf[32];
     if (!s) s = ua_model_set_meta(meta, "best_epoch", ua_fmt_double(buf, (double)m->report.best_epoch));
     if (!s && isfinite(m->report.val_loss))

@@ -220,8 +220,9 @@ ua_status ua_seq_fit_problem(const ua_problem *p, const ua_options *o, const ua_
     }
     ua_seq *m = NULL;
     if (!s) s = ua_seq_fit(&tr, &opt, &m);
+    /* a log that could not be written does not lose the trained model (metadata log_error) */
     ua_status ls = ua_train_log_close(&pc.log);
-    if (!s) s = ls;
+    if (!s) s = ua_train_log_keep(ls, meta);
     double loss, metric;
     int classify = yk == 0;
     if (!s) s = ua_seq_evaluate(m, &tr, &loss, &metric);

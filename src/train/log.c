@@ -37,17 +37,30 @@ void ua_train_log_epoch(ua_train_log *log, size_t epoch, double train_loss, doub
         r = fprintf(log->f, ", \"improved\": %s", improved ? "true" : "false");
     if (r >= 0) r = fputs("}\n", log->f);
     if (r >= 0) r = fflush(log->f);
+    if (r < 0 && !log->failed) log->err = errno;
     if (r < 0) log->failed = 1;
 }
 
 ua_status ua_train_log_close(ua_train_log *log)
 {
     if (!log || !log->f) return UA_OK;
-    int bad = log->failed | (fclose(log->f) != 0);
-    ua_status s = bad ? UA_ERR(UA_EIO, "writing the training log '%s' failed", log->path) : UA_OK;
+    errno = 0;
+    int closed = fclose(log->f) == 0, err = log->failed ? log->err : errno;
+    ua_status s = log->failed || !closed
+                      ? UA_ERR(UA_EIO, "writing the training log '%s' failed%s%s", log->path,
+                               err ? ": " : "", err ? strerror(err) : "")
+                      : UA_OK;
     free(log->path);
     memset(log, 0, sizeof *log);
     return s;
+}
+
+ua_status ua_train_log_keep(ua_status ls, ua_model *meta)
+{
+    if (!ls) return UA_OK;
+    char why[1024];
+    ua_last_error_message(why, sizeof why); /* without the source tag: a user reads it */
+    return ua_model_set_meta(meta, "log_error", why);
 }
 
 void ua_train_report_epoch(ua_train_report *r, size_t epoch, size_t epochs, double train_loss,

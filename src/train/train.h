@@ -178,6 +178,7 @@ typedef struct {
     FILE *f;
     int improved;      /* write the "improved" field */
     int failed;        /* a write failed (reported by close) */
+    int err;           /* the errno of the first failed write, 0 when unknown */
     char *path;
 } ua_train_log;
 
@@ -187,8 +188,16 @@ typedef struct {
 ua_status ua_train_log_open(ua_train_log *log, const char *path, int improved);
 void ua_train_log_epoch(ua_train_log *log, size_t epoch, double train_loss, double val_loss,
                         double lr, double seconds, int improved);
-/* Closes; UA_EIO when a write or the close failed (the message names the file). */
+/* Closes; UA_EIO when a write or the close failed (the message names the file and the system
+ * error). A learner does not fail its fit for it: what it trained is kept, and the message goes
+ * to the model's metadata "log_error" (ua_train_log_keep), which the command line reports after
+ * saving the model (exit 3). */
 ua_status ua_train_log_close(ua_train_log *log);
+
+/* The status of ua_train_log_close, ls, kept rather than returned: UA_OK when ls is UA_OK;
+ * otherwise close's message (ua_last_error without its source tag: call this at once) goes to
+ * meta's "log_error", and UA_OK, or the error of setting it (UA_ENOMEM), is returned. */
+ua_status ua_train_log_keep(ua_status ls, ua_model *meta);
 
 /* What a learner reports after each epoch: the --log line and the engine's epoch hook (hooks may
  * be NULL, the log closed). */
