@@ -4,7 +4,9 @@
  * enclosures contain the MPFR value (200 bits) at random points of several cells and are narrow;
  * every function of the expression language composes soundly (the enclosure holds at random
  * points against MPFR); poles and kinks inside a cell are refused with UA_EDOMAIN naming the
- * function. A model that forgot a remainder or a truncated term fails the containment checks. */
+ * function; a model re-expanded on half of its cell (ua_tm_halve) stays exact for a polynomial and
+ * contains MPFR on the half. A model that forgot a remainder or a truncated term fails the
+ * containment checks. */
 #include <math.h>
 #include "test_util.h"
 #include "core/internal.h" /* ua_rng */
@@ -229,6 +231,102 @@ static void test_refusals(void **state)
     ua_tm_space_clear(&sp);
 }
 
+/* ua_tm_halve: the model of a cell re-expanded on each half along each variable. A polynomial's
+ * exact model stays exact (radius 0) and equal to the original at the mapped points
+ * (t_var = +-1/2 + s/2); the model of exp(x) sin(3y) + 1/(2 + x) on a cell, halved, contains
+ * the MPFR value (200 bits) at dyadic points of the half, and its range bound is at most the
+ * whole cell's plus the rounding. A shift that forgot the 2^-k scaling or the sign of the
+ * half fails both. */
+static void test_halve(void **state)
+{
+    (void)state;
+    ua_tm_space sp;
+    assert_int_equal(ua_tm_space_init(&sp, 2, 8, 128), UA_OK);
+    const double lo[] = { -0.25, 0.125 }, hi[] = { 0.5, 0.875 }; /* dyadic: (x+2y)^3 exact */
+    const char *ex[] = { "(x+2*y)^3", "exp(x)*sin(3*y)+1/(2+x)" };
+    ua_rng rng;
+    ua_rng_seed(&rng, 11);
+    arb_t b, b0, yb;
+    arb_init(b);
+    arb_init(b0);
+    arb_init(yb);
+    mpfr_t xs[2], y;
+    mpfr_srcptr xp[2] = { xs[0], xs[1] };
+    mpfr_init2(xs[0], 200);
+    mpfr_init2(xs[1], 200);
+    mpfr_init2(y, 200);
+    for (int e = 0; e < 2; e++) {
+        ua_target *t;
+        assert_int_equal(ua_target_parse(ex[e], vars, 2, &t), UA_OK);
+        ua_tm a, r;
+        ua_tm_init(&sp, &a);
+        ua_tm_init(&sp, &r);
+        assert_int_equal(ua_tm_target(&sp, t, lo, hi, &a), UA_OK);
+        for (size_t var = 0; var < 2; var++)
+            for (int up = 0; up < 2; up++) {
+                ua_tm_halve(&sp, &r, &a, var, up);
+                for (int k = 0; k < 200; k++) {
+                    double sv[2], tv[2];
+                    for (size_t i = 0; i < 2; i++) /* dyadic: t below is exact */
+                        sv[i] = k < 4 ? ((k >> i) & 1 ? 1.0 : -1.0)
+                                      : (double)((int)(129 * ua_rng_uniform(&rng)) - 64) / 64;
+                    tv[0] = sv[0];
+                    tv[1] = sv[1];
+                    tv[var] = (up ? 0.5 : -0.5) + 0.5 * sv[var];
+                    ua_tm_eval(&sp, &r, sv, b);
+                    if (e == 0) { /* exact: equal to the original at the mapped point */
+                        ua_tm_eval(&sp, &a, tv, b0);
+                        assert_true(mag_is_zero(arb_radref(b)));
+                        assert_true(arb_equal(b, b0));
+                        continue;
+                    }
+                    for (size_t i = 0; i < 2; i++) { /* (lo + hi + (hi - lo) t) / 2 */
+                        mpfr_set_d(xs[i], hi[i], MPFR_RNDN);
+                        mpfr_sub_d(xs[i], xs[i], lo[i], MPFR_RNDN);
+                        mpfr_mul_d(xs[i], xs[i], tv[i], MPFR_RNDN);
+                        mpfr_add_d(xs[i], xs[i], lo[i], MPFR_RNDN);
+                        mpfr_add_d(xs[i], xs[i], hi[i], MPFR_RNDN);
+                        mpfr_div_2ui(xs[i], xs[i], 1, MPFR_RNDN);
+                    }
+                    ua_target_eval_mpfr_at(t, xp, y);
+                    arf_set_mpfr(arb_midref(yb), y);
+                    mag_zero(arb_radref(yb));
+                    arb_add_error_2exp_si(yb, -150);
+                    if (!arb_overlaps(b, yb))
+                        fail_msg("halve var %zu upper %d at s = (%g, %g): MPFR %.17g outside "
+                                 "%.17g +- %.3g", var, up, sv[0], sv[1], mpfr_get_d(y, MPFR_RNDN),
+                                 arf_get_d(arb_midref(b), ARF_RND_NEAR),
+                                 mag_get_d(arb_radref(b)));
+                }
+                arb_t ra, rr;
+                arb_init(ra);
+                arb_init(rr);
+                ua_tm_range(&sp, &a, ra);
+                ua_tm_range(&sp, &r, rr);
+                mag_t ma, mr;
+                mag_init(ma);
+                mag_init(mr);
+                arb_get_mag(ma, ra);
+                arb_get_mag(mr, rr);
+                ASSERT_LE(mag_get_d(mr), mag_get_d(ma) * (1 + 1e-12));
+                mag_clear(ma);
+                mag_clear(mr);
+                arb_clear(ra);
+                arb_clear(rr);
+            }
+        ua_tm_clear(&sp, &a);
+        ua_tm_clear(&sp, &r);
+        ua_target_free(t);
+    }
+    mpfr_clear(xs[0]);
+    mpfr_clear(xs[1]);
+    mpfr_clear(y);
+    arb_clear(b);
+    arb_clear(b0);
+    arb_clear(yb);
+    ua_tm_space_clear(&sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_exp_identity),
         cmocka_unit_test(test_functions),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_halve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,7 +48,7 @@ typedef struct {
     double time_limit;      /* seconds before giving up (default 60) */
     size_t max_pieces;      /* subdivision limit (default 1 << 16) */
     unsigned tm_degree;     /* n-D models: total degree of the Taylor models (0: by dimension,
-                               12 in 2-D, 10 in 3-D, 8 in 4-D, lower above; docs/prove.md) */
+                               12 in 2-D, 10 in 3-D and 4-D, lower above; docs/prove.md) */
 } ua_prove_options;
 
 /*

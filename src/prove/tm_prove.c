@@ -14,11 +14,15 @@
  * of the largest measured |m~ - f| or the time or the cells run out; the proof holds at every
  * stage (the largest cell bound). A cell where f cannot be enclosed (a pole, a kink inside) has an
  * infinite bound and is split first; once such a cell is narrower than 2^-40 of the box on every
- * side, the result is "not proven" with the place and the reason.
+ * side, the result is "not proven" with the place and the reason. Where a cell's range bound is
+ * above the goal but the radii of M - F are below it, the range is bounded again on up to
+ * SUB_MAX sub-boxes of the cell (range_refine: ua_tm_halve re-expands M - F, no model is
+ * recomputed).
  *
- * Measured: per cell, predict against Arb's enclosure of f (128 bits) at the centre and at the
- * point where the midpoint polynomial of M - F is largest on a small grid of the cell: sampled
- * values, never bounds.
+ * Measured: per cell, predict against Arb's enclosure of f (128 bits) at the centre, at the
+ * worst sub-box's centre and at the point where the midpoint polynomial of M - F is largest on a
+ * small grid of the cell, with a local ascent from each new largest value: sampled values, never
+ * bounds.
  */
 #include <math.h>
 #include <stdio.h>
@@ -238,8 +242,9 @@ static ua_status cell_bound(ctx_t *c, const double *lo, const double *hi, double
     s = measure(c, c->x);
     if (s) return s;
     /* where the range bound is above the goal but the model's radii (what sub-boxes cannot
-     * shrink) are well below it, bound the range on sub-boxes of the cell */
-    double goal = c->ratio * c->measured - Rc, rad = 0;
+     * shrink) are well below it, bound the range on sub-boxes of the cell; where the rounding
+     * bound alone exceeds the target, the goal is a quarter of it (the bound cannot go below it) */
+    double goal = fmax(c->ratio * c->measured - Rc, 0.25 * Rc), rad = 0;
     for (size_t j = 0; j < c->sp.n; j++) rad += mag_get_d(arb_radref(c->M.c + j));
     if (isfinite(poly) && poly > goal && rad < 0.9 * goal) {
         poly = range_refine(c, &c->M, poly, goal, c->t);
