@@ -800,7 +800,8 @@ static void test_classify(void **state)
 typedef void (*nd_fn)(const double *, double *);
 typedef double (*sc_fn)(const double *);
 
-static void roundtrip(ua_kernel *km, const double *xt, size_t nt, const char *tag)
+/* tol: the export's largest difference from the library, relative to the output scale */
+static void roundtrip(ua_kernel *km, const double *xt, size_t nt, const char *tag, double tol)
 {
     ua_kernel_info info;
     ua_kernel_get_info(km, &info);
@@ -839,7 +840,8 @@ static void roundtrip(ua_kernel *km, const double *xt, size_t nt, const char *ta
     }
     for (size_t i = 0; i < nt * dout; i++) scale = fmax(scale, fabs(a[i]));
     for (size_t i = 0; i < nt * dout; i++) worst = fmax(worst, fabs(c[i] - a[i]) / scale);
-    if (worst > 1e-11) fail_msg("%s: export differs from the library by %g of the scale", tag, worst);
+    if (worst > tol) fail_msg("%s: export differs from the library by %g of the scale (> %g)", tag,
+                              worst, tol);
     ua_compiled_free(h);
     ua_model_free(m);
     ua_model_free(l);
@@ -875,7 +877,12 @@ static void test_save_load_export(void **state)
         o.lambda = types[t] == UA_KERNEL_POLYNOMIAL ? 1.0 : 0.0;
         ua_kernel *km;
         assert_int_equal(ua_kernel_fit(x, y, n, d, 2, &o, &km), UA_OK);
-        roundtrip(km, xt, nt, ua_kernel_type_name(types[t]));
+        /* rbf, Matérn: the library's exp and compensated sum, compiled without fused
+         * multiply-adds (-ffp-contract=off): the same bits (measured 0); laplacian: libm's exp
+         * in both; the dot-product kernels form a.b by BLAS in predict */
+        int same = types[t] == UA_KERNEL_RBF || types[t] == UA_KERNEL_MATERN ||
+                   types[t] == UA_KERNEL_LAPLACIAN;
+        roundtrip(km, xt, nt, ua_kernel_type_name(types[t]), same ? 1e-15 : 1e-11);
     }
     ua_kernel_options o;
     ua_kernel_options_default(&o);
@@ -884,12 +891,12 @@ static void test_save_load_export(void **state)
     o.kernel.frozen_readout = 1;
     ua_kernel *km;
     assert_int_equal(ua_kernel_fit(x, yc, n, d, 1, &o, &km), UA_OK);
-    roundtrip(km, xt, nt, "classify");
+    roundtrip(km, xt, nt, "classify", 1e-11);
     ua_kernel_options_default(&o);
     o.nystrom = 40;
     o.standardize = 0;
     assert_int_equal(ua_kernel_fit(x, y, n, d, 2, &o, &km), UA_OK);
-    roundtrip(km, xt, nt, "nystrom");
+    roundtrip(km, xt, nt, "nystrom", 1e-11);
 
     /* a tampered file: weights of the wrong shape, a non-finite point, a bad kernel name */
     ua_kernel_options_default(&o);

@@ -5,8 +5,15 @@
  * output, `T name(const T *x)` for d inputs and 1 output, else `void name(const T *x, T *y)`).
  * The stored points and weights become constant tables (in double also for a float export,
  * which computes in double behind its float interface); the kernel is the direct formula of
- * ua_kernel_pair (distances summed as sum (a - b)^2, so no cancellation), the sum over stored
- * points runs in index order. Outputs match ua_kernel_predict to rounding.
+ * ua_kernel_pair (distances summed as sum (a - b)^2, so no cancellation), rbf and Matérn with the
+ * library's own exp (src/core/vexp.c, emitted as name_exp) and Matérn's polynomial in the order of
+ * src/kernel/kernels.c, so the kernel values are the library's bits (where the compiler does not
+ * fuse multiply-adds: -ffp-contract=off, or -std=c99 with GCC); the sum over stored points is
+ * compensated (TwoSum) as ua_kernel_predict's. A small lambda makes the weights large and cancel
+ * (sum |k w| 1e5 |f|), which amplifies any difference in the kernel values or the order of a plain
+ * sum 1e5 times: with both, the export agrees with ua_kernel_predict to about 1e-16 of |f|
+ * (tests/cli_kernel.sh). Polynomial, arc-cosine, nngp and ntk form a.b in a loop where predict
+ * uses BLAS: those agree to rounding amplified by that condition.
  */
 #include <math.h>
 #include <stdio.h>
@@ -15,30 +22,55 @@
 #include "emit/emit.h"
 #include "internal.h"
 
+/* Emits `static double name_exp(double x)`: ua_vexp's exp (src/core/vexp.c), the same
+ * operations in the same order, so the same bits: x = k ln 2 + r (ln 2 in two parts), e^r by its
+ * Taylor series to r^13 (Horner), 2^k from the exponent bits; libm's exp outside [-708, 709]. */
+static void emit_exp(FILE *out, const char *name)
+{
+    fprintf(out,
+            "/* exp as the library computes it (its vectorised exp): the same bits as uniapprox eval */\n"
+            "static double %s_exp(double x)\n{\n"
+            "    if (!(x >= -708.0 && x <= 709.0)) return exp(x);\n"
+            "    const double shifter = 0x1.8p52;\n"
+            "    double big = x * 1.44269504088896340736 + shifter, kf = big - shifter;\n"
+            "    double r = (x - kf * 0.693147180369123816490) - kf * 1.90821492927058770002e-10;\n"
+            "    double p = 1.0 / 6227020800.0;\n"
+            "    p = p * r + 1.0 / 479001600.0;\n    p = p * r + 1.0 / 39916800.0;\n"
+            "    p = p * r + 1.0 / 3628800.0;\n    p = p * r + 1.0 / 362880.0;\n"
+            "    p = p * r + 1.0 / 40320.0;\n    p = p * r + 1.0 / 5040.0;\n"
+            "    p = p * r + 1.0 / 720.0;\n    p = p * r + 1.0 / 120.0;\n"
+            "    p = p * r + 1.0 / 24.0;\n    p = p * r + 1.0 / 6.0;\n"
+            "    p = p * r + 0.5;\n    p = p * r * r + r + 1.0;\n"
+            "    union { double d; unsigned long long u; } b;\n"
+            "    b.d = big;\n"
+            "    b.u = (b.u + 1023) << 52; /* 2^k: k in the low bits of big */\n"
+            "    return p * b.d;\n}\n\n", name);
+}
+
 /* Emits `static T name_kern(const T *a, const T *b)`: the kernel of spec on d inputs. */
 static void emit_kernel(const ua_emit *e, const ua_kernel_spec *s, size_t d)
 {
     FILE *out = e->out;
     const char *T = e->T, *name = e->name, *f = e->f;
     const int fl = e->fl;
+    if (s->type == UA_KERNEL_RBF || s->type == UA_KERNEL_MATERN) emit_exp(out, name);
     fprintf(out, "static %s %s_kern(const %s *a, const %s *b)\n{\n", T, name, T, T);
     switch (s->type) {
     case UA_KERNEL_RBF:
     case UA_KERNEL_MATERN:
         fprintf(out, "    %s r2 = 0;\n    for (int j = 0; j < %zu; j++) r2 += (a[j] - b[j]) * (a[j] - b[j]);\n", T, d);
-        if (s->type == UA_KERNEL_RBF) {
-            fprintf(out, "    return exp%s(-(", f);
+        if (s->type == UA_KERNEL_RBF) { /* as dist_kernel_row: exp(-gamma * r2) */
+            fprintf(out, "    return %s_exp(-(", name);
             ua_emit_const(e, s->gamma);
             fputs(") * r2);\n", out);
-        } else {
-            fprintf(out, "    %s r = sqrt%s(r2) / (", T, f);
-            ua_emit_const(e, s->length_scale);
-            fputs(");\n", out);
-            if (s->nu == 0.5) fprintf(out, "    return exp%s(-r);\n", f);
-            else if (s->nu == 1.5)
-                fprintf(out, "    %s t = sqrt%s(3.0%s) * r;\n    return t > 1000 ? 0 : (1 + t) * exp%s(-t);\n", T, f, f, f);
-            else
-                fprintf(out, "    %s t = sqrt%s(5.0%s) * r;\n    return t > 1000 ? 0 : (1 + t + t * t / 3) * exp%s(-t);\n", T, f, f, f);
+        } else { /* as dist_kernel_row: t = -c r, c = sqrt(2 nu) / length scale */
+            double c = (s->nu == 0.5 ? 1.0 : s->nu == 1.5 ? sqrt(3.0) : sqrt(5.0)) / s->length_scale;
+            fprintf(out, "    %s t = -(", T);
+            ua_emit_const(e, c);
+            fprintf(out, ") * sqrt%s(r2), ex = %s_exp(t);\n", f, name);
+            if (s->nu == 0.5) fputs("    return ex;\n", out);
+            else if (s->nu == 1.5) fputs("    return t < -1000 ? 0 : ex * (1.0 - t);\n", out);
+            else fputs("    return t < -1000 ? 0 : ex * (1.0 - t + t * t / 3.0);\n", out);
         }
         break;
     case UA_KERNEL_LAPLACIAN:
@@ -140,11 +172,17 @@ ua_status ua_kernel_export_c(const void *state, ua_export_type type, const char 
     if (m->standardize)
         fprintf(out, "    for (int j = 0; j < %zu; j++) z[j] = ((double)x[j] - %s_xm[j]) / %s_xs[j];\n", d, name, name);
     else fprintf(out, "    for (int j = 0; j < %zu; j++) z[j] = (double)x[j];\n", d);
-    fprintf(out, "    for (int t = 0; t < %zu; t++) s[t] = 0;\n"
+    /* the sum compensated (TwoSum), as ua_kernel_predict's: large weights cancel */
+    fprintf(out, "    %s c[%zu];\n"
+                 "    for (int t = 0; t < %zu; t++) s[t] = c[t] = 0;\n"
                  "    for (int i = 0; i < %zu; i++) {\n"
                  "        %s kv = %s_kern(z, %s_p + (long)i * %zu);\n"
-                 "        for (int t = 0; t < %zu; t++) s[t] += kv * %s_w[(long)i * %zu + t];\n    }\n",
-            k, m->m, T, name, name, d, k, name, k);
+                 "        for (int t = 0; t < %zu; t++) {\n"
+                 "            %s p = kv * %s_w[(long)i * %zu + t], a = s[t] + p, bp = a - s[t];\n"
+                 "            c[t] += (s[t] - (a - bp)) + (p - bp);\n"
+                 "            s[t] = a;\n        }\n    }\n"
+                 "    for (int t = 0; t < %zu; t++) s[t] += c[t];\n",
+            T, k, k, m->m, T, name, name, d, k, T, name, k, k);
     if (m->classify)
         fprintf(out, "    int best = 0;\n    for (int t = 1; t < %zu; t++)\n        if (s[t] > s[best]) best = t;\n"
                      "    y[0] = (%s)%s_cl[best];\n}\n", k, e.T, name);

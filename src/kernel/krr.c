@@ -297,16 +297,44 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
 }
 
 /* scores sc (nb, k) = K (nb, m) w (m, k) */
+/* s + c += p, compensated: s the rounded sum, c the rounding errors so far (TwoSum, Knuth). */
+#define UA_TWO_SUM_ADD(s, c, p)                                                                   \
+    do {                                                                                          \
+        double a_ = (s) + (p), b_ = a_ - (s);                                                     \
+        (c) += ((s) - (a_ - b_)) + ((p) - b_);                                                    \
+        (s) = a_;                                                                                 \
+    } while (0)
+
+/* sc (nb, k) = K (nb, m) w (m, k), each sum of the products K_ij w_jt compensated (TwoSum over 4
+ * lanes of a fixed order, combined in order): as if summed in twice the precision, then rounded
+ * once. The weights of a small lambda are large and cancel (sum |K w| 1e5 times |f| measured at
+ * lambda 1e-10): a plain sum then erred by eps times that (1e-11 of |f|), and its order, which
+ * the vector width chose, made predictions differ at that level between machines and from the C
+ * export (src/kernel/export.c sums the same products, compensated too). */
 UA_MULTIVERSION
 static void readout(const double *restrict K, const double *restrict w, size_t nb, size_t m, size_t k,
                     double *restrict sc)
 {
     for (size_t i = 0; i < nb; i++)
         for (size_t t = 0; t < k; t++) {
-            double s = 0;
-#pragma omp simd reduction(+ : s)
-            for (size_t j = 0; j < m; j++) s += K[i * m + j] * w[j * k + t];
-            sc[i * k + t] = s;
+            double s[4] = { 0 }, c[4] = { 0 };
+            const double *Ki = K + i * m;
+            size_t j = 0;
+            for (; j + 4 <= m; j += 4)
+                for (size_t l = 0; l < 4; l++) {
+                    double p = Ki[j + l] * w[(j + l) * k + t];
+                    UA_TWO_SUM_ADD(s[l], c[l], p);
+                }
+            double sum = s[0], comp = c[0];
+            for (size_t l = 1; l < 4; l++) {
+                UA_TWO_SUM_ADD(sum, comp, s[l]);
+                comp += c[l];
+            }
+            for (; j < m; j++) {
+                double p = Ki[j] * w[j * k + t];
+                UA_TWO_SUM_ADD(sum, comp, p);
+            }
+            sc[i * k + t] = sum + comp;
         }
 }
 
