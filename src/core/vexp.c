@@ -11,6 +11,10 @@
  * time). Arguments outside [-708, 709] (where 2^k leaves the normal range), and NaN, are
  * recomputed with libm, so the result is correct everywhere: relative error below 4e-16 against
  * MPFR (tests/test_kernel.c).
+ *
+ * The kernel family's C export emits these operations, in this order, as its exp
+ * (src/kernel/export.c, emit_exp), so that exported rbf and Matérn models give predict's bits:
+ * change both together (tests/test_kernel.c compares them).
  */
 /* Lets GCC if-convert the float compares so that the loop vectorises (FP exception flags are
  * never read by this library). */
