@@ -343,7 +343,10 @@ static void check_vector(const char *name, vec_fn v, ua_f32_fn f, const float *x
                      (double)y[i], (double)f(x[i]), n, i);
 }
 
-static void vector_same_bits(const char *const *names, size_t nnames, ua_libm_accuracy acc)
+/* The vector variant v of the function f (named name) against f: random bit patterns (seed),
+ * the special values and borders at every block position, every tail length, every 4099th bit
+ * pattern of all 2^32. */
+static void vector_same_bits(const char *name, vec_fn v, ua_f32_fn f, uint64_t seed)
 {
     /* the special values and the borders of every branch and select of the lane functions */
     static const uint32_t edges[] = {
@@ -355,40 +358,37 @@ static void vector_same_bits(const char *const *names, size_t nnames, ua_libm_ac
         0xbc000000u, 0x3bffffffu, 0xbbffffffu, 0x43000000u, 0xc3180000u, 0xc3190000u,
         0x42b20000u, 0x42b17218u, 0x42b17217u, 0xc2d20000u, 0xc2cff1b5u, 0xc2200000u,
         0x421c0000u, 0xc2380000u, 0x421a209bu, 0xc2340000u, 0x3f330000u, 0x3f32ffffu,
-        0x4b800000u, 0xcb800000u, 0x33800000u, 0xb3800000u};
+        0x4b800000u, 0xcb800000u, 0x33800000u, 0xb3800000u,
+        /* --accuracy 1ulp: its log's reduction border 1/sqrt(2), its exp2's upper clamp 129,
+         * expf's 89.5 */
+        0x3f3504f3u, 0x3f3504f2u, 0x43010000u, 0x42b30000u};
     enum { N = 1 << 16, NS = sizeof edges / sizeof edges[0] };
     float *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
     assert_non_null(x);
     assert_non_null(y);
-    for (size_t k = 0; k < nnames; k++) {
-        ua_compiled *so;
-        vec_fn v;
-        ua_f32_fn f = gen_acc(names[k], acc, &v, &so);
-        uint64_t s = 0x9E3779B97F4A7C15ull + k;
-        for (size_t i = 0; i < N; i++) { /* random bit patterns: every class of input */
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            x[i] = bits((uint32_t)(s >> 16));
-        }
-        x[0] = 0.0f, x[1] = -0.0f, x[2] = INFINITY, x[3] = -INFINITY, x[4] = NAN;
-        check_vector(names[k], v, f, x, y, N - 3); /* an odd length: the loops' tails too */
-        /* every special value at every position of a block, and every tail length 0..17 */
-        for (size_t i = 0; i < 17 * NS; i++) x[i] = bits(edges[i % NS]);
-        for (size_t off = 0; off < 17; off++) check_vector(names[k], v, f, x + off, y, NS);
-        for (size_t n = 0; n <= 17; n++) {
-            y[n] = 12345.0f;
-            check_vector(names[k], v, f, x + 3, y, n);
-            assert_true(y[n] == 12345.0f); /* nothing written past y[n - 1] */
-        }
-        /* every 4099th bit pattern of all 2^32 (1 047 809 inputs, a stride prime to the
-         * blocks), in blocks of N */
-        for (uint64_t b0 = 0; b0 < (1ull << 32); b0 += (uint64_t)N * 4099) {
-            size_t n = 0;
-            for (uint64_t u = b0; u < (1ull << 32) && n < N; u += 4099) x[n++] = bits((uint32_t)u);
-            check_vector(names[k], v, f, x, y, n);
-        }
-        ua_compiled_free(so);
+    uint64_t s = seed;
+    for (size_t i = 0; i < N; i++) { /* random bit patterns: every class of input */
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        x[i] = bits((uint32_t)(s >> 16));
+    }
+    x[0] = 0.0f, x[1] = -0.0f, x[2] = INFINITY, x[3] = -INFINITY, x[4] = NAN;
+    check_vector(name, v, f, x, y, N - 3); /* an odd length: the loops' tails too */
+    /* every special value at every position of a block, and every tail length 0..17 */
+    for (size_t i = 0; i < 17 * NS; i++) x[i] = bits(edges[i % NS]);
+    for (size_t off = 0; off < 17; off++) check_vector(name, v, f, x + off, y, NS);
+    for (size_t n = 0; n <= 17; n++) {
+        y[n] = 12345.0f;
+        check_vector(name, v, f, x + 3, y, n);
+        assert_true(y[n] == 12345.0f); /* nothing written past y[n - 1] */
+    }
+    /* every 4099th bit pattern of all 2^32 (1 047 809 inputs, a stride prime to the
+     * blocks), in blocks of N */
+    for (uint64_t b0 = 0; b0 < (1ull << 32); b0 += (uint64_t)N * 4099) {
+        size_t n = 0;
+        for (uint64_t u = b0; u < (1ull << 32) && n < N; u += 4099) x[n++] = bits((uint32_t)u);
+        check_vector(name, v, f, x, y, n);
     }
     free(x);
     free(y);
@@ -399,50 +399,48 @@ static void test_vector_same_bits(void **state)
     (void)state;
     const char *names[] = {"exp2f", "expf", "exp10f", "expm1f", "log2f", "logf", "log10f",
                            "log1pf"};
-    vector_same_bits(names, sizeof names / sizeof names[0], UA_LIBM_CR);
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        ua_compiled *so;
+        vec_fn v;
+        ua_f32_fn f = gen(names[k], &v, &so);
+        vector_same_bits(names[k], v, f, 0x9E3779B97F4A7C15ull + k);
+        ua_compiled_free(so);
+    }
 }
 
 /* ---- --accuracy 1ulp ---------------------------------------------------------------------- */
 
-static const char *const fast_names[] = {"exp2f", "expf", "exp10f", "log2f", "logf", "log10f"};
-
-/* Exact values: 2^k at every integer k (subnormal results and the tie 2^-150 included), log2 at
- * every power of two, exp(0), log(1), 10^k and log10(10^k) for the exact floats 10^k. */
-static void test_1ulp_exact(void **state)
+/* Exact values of the function f (named name, at --accuracy 1ulp): 2^k at every integer k
+ * (subnormal results and the tie 2^-150 included), log2 at every power of two, exp(0), log(1),
+ * 10^k and log10(10^k) for the exact floats 10^k. */
+static void exact_1ulp(const char *name, ua_f32_fn f)
 {
-    (void)state;
-    ua_compiled *so;
-    ua_f32_fn f = gen_acc("exp2f", UA_LIBM_1ULP, NULL, &so);
-    for (int k = -149; k <= 127; k++) expect(f((float)k), ldexpf(1.0f, k), "exp2f", (float)k);
-    expect(f(128.0f), INFINITY, "exp2f", 128.0f);
-    expect(f(-150.0f), 0.0f, "exp2f", -150.0f); /* 2^-150: a tie, to even (0) */
-    expect(f(-151.0f), 0.0f, "exp2f", -151.0f);
-    ua_compiled_free(so);
-    f = gen_acc("log2f", UA_LIBM_1ULP, NULL, &so);
-    for (int k = -149; k <= 127; k++) expect(f(ldexpf(1.0f, k)), (float)k, "log2f", ldexpf(1, k));
-    ua_compiled_free(so);
-    f = gen_acc("expf", UA_LIBM_1ULP, NULL, &so);
-    expect(f(0.0f), 1.0f, "expf", 0.0f);
-    expect(f(-0.0f), 1.0f, "expf", -0.0f);
-    ua_compiled_free(so);
-    f = gen_acc("logf", UA_LIBM_1ULP, NULL, &so);
-    expect(f(1.0f), 0.0f, "logf", 1.0f);
-    ua_compiled_free(so);
     float p = 1.0f;
-    f = gen_acc("log10f", UA_LIBM_1ULP, NULL, &so);
-    for (int k = 0; k <= 10; k++, p *= 10.0f) expect(f(p), (float)k, "log10f", p);
-    ua_compiled_free(so);
-    f = gen_acc("exp10f", UA_LIBM_1ULP, NULL, &so);
-    p = 1.0f;
-    for (int k = 0; k <= 10; k++, p *= 10.0f) expect(f((float)k), p, "exp10f", (float)k);
-    ua_compiled_free(so);
+    if (!strcmp(name, "exp2f")) {
+        for (int k = -149; k <= 127; k++) expect(f((float)k), ldexpf(1.0f, k), name, (float)k);
+        expect(f(128.0f), INFINITY, name, 128.0f);
+        expect(f(-150.0f), 0.0f, name, -150.0f); /* 2^-150: a tie, to even (0) */
+        expect(f(-151.0f), 0.0f, name, -151.0f);
+    } else if (!strcmp(name, "log2f")) {
+        for (int k = -149; k <= 127; k++) expect(f(ldexpf(1.0f, k)), (float)k, name, ldexpf(1, k));
+    } else if (!strcmp(name, "expf")) {
+        expect(f(0.0f), 1.0f, name, 0.0f);
+        expect(f(-0.0f), 1.0f, name, -0.0f);
+    } else if (!strcmp(name, "logf")) {
+        expect(f(1.0f), 0.0f, name, 1.0f);
+    } else if (!strcmp(name, "log10f")) {
+        for (int k = 0; k <= 10; k++, p *= 10.0f) expect(f(p), (float)k, name, p);
+    } else {
+        for (int k = 0; k <= 10; k++, p *= 10.0f) expect(f((float)k), p, name, (float)k);
+    }
 }
 
-/* The C99 special values (every one of these is its function's exact value) and every float of
- * one binade each against MPFR: within 0.6 ULP (the full 2^32 runs in docs/libm.md measured at
- * most 0.553), no Inf or NaN mismatch; and, so that this is the faster code and not the
- * correctly rounded one, some results not correctly rounded. Then the vector variant's bits. */
-static void test_1ulp_accuracy(void **state)
+/* --accuracy 1ulp, each of the six functions compiled once: its exact values, the C99 special
+ * values (each its function's exact value), every float of one binade against MPFR (within 0.6
+ * ULP: the full 2^32 runs in docs/libm.md measured at most 0.5526; no Inf or NaN mismatch; and,
+ * so that this is the faster code and not the correctly rounded one, some results not correctly
+ * rounded), and the vector variant's bits. */
+static void test_1ulp(void **state)
 {
     (void)state;
     const float inf = INFINITY, nan = NAN;
@@ -465,11 +463,14 @@ static void test_1ulp_accuracy(void **state)
          {nan, inf, nan, -inf, 0.0f, nan}},
     };
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        const char *name = runs[i].name;
         ua_compiled *so;
-        ua_f32_fn f = gen_acc(runs[i].name, UA_LIBM_1ULP, NULL, &so);
-        for (int j = 0; j < 6; j++) expect(f(runs[i].sx[j]), runs[i].sy[j], runs[i].name, runs[i].sx[j]);
-        expect(f(bits(0x7f800001u)), nan, runs[i].name, bits(0x7f800001u));
-        expect(f(bits(0xffc00000u)), nan, runs[i].name, bits(0xffc00000u));
+        vec_fn v;
+        ua_f32_fn f = gen_acc(name, UA_LIBM_1ULP, &v, &so);
+        exact_1ulp(name, f);
+        for (int j = 0; j < 6; j++) expect(f(runs[i].sx[j]), runs[i].sy[j], name, runs[i].sx[j]);
+        expect(f(bits(0x7f800001u)), nan, name, bits(0x7f800001u));
+        expect(f(bits(0xffc00000u)), nan, name, bits(0xffc00000u));
         ua_target *t = NULL;
         assert_int_equal(ua_target_parse(runs[i].ref, NULL, 0, &t), UA_OK);
         ua_exhaustive_options opt;
@@ -478,19 +479,13 @@ static void test_1ulp_accuracy(void **state)
         assert_int_equal(ua_exhaustive_f32(f, t, runs[i].lo, runs[i].hi, &opt, &r), UA_OK);
         assert_true(r.count > 60000);
         if (!(r.max_ulp <= 0.6) || r.n_over_1ulp || r.n_nan_mismatch || r.n_inf_mismatch)
-            fail_msg("%s (1ulp) on [%a, %a]: max %g ULP at %a", runs[i].name,
-                     (double)runs[i].lo, (double)runs[i].hi, r.max_ulp,
-                     r.ntop ? (double)r.top[0].x : 0.0);
+            fail_msg("%s (1ulp) on [%a, %a]: max %g ULP at %a", name, (double)runs[i].lo,
+                     (double)runs[i].hi, r.max_ulp, r.ntop ? (double)r.top[0].x : 0.0);
         assert_true(r.n_not_cr > 0);
         ua_target_free(t);
+        vector_same_bits(name, v, f, 0x51ED2701u + i);
         ua_compiled_free(so);
     }
-}
-
-static void test_1ulp_vector_same_bits(void **state)
-{
-    (void)state;
-    vector_same_bits(fast_names, sizeof fast_names / sizeof fast_names[0], UA_LIBM_1ULP);
 }
 
 /* A function without a faster variant writes its correctly rounded code at --accuracy 1ulp:
@@ -569,9 +564,7 @@ int main(void)
         cmocka_unit_test(test_exhaustive_binade),
         cmocka_unit_test(test_exp10_fast_path_matches_mpfr),
         cmocka_unit_test(test_vector_same_bits),
-        cmocka_unit_test(test_1ulp_exact),
-        cmocka_unit_test(test_1ulp_accuracy),
-        cmocka_unit_test(test_1ulp_vector_same_bits),
+        cmocka_unit_test(test_1ulp),
         cmocka_unit_test(test_1ulp_fallback_same_code),
         cmocka_unit_test(test_registry_and_bad_name),
     };
