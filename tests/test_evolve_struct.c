@@ -3,7 +3,8 @@
  * float; the split polynomial is the Horner polynomial rewritten; operation counts and latency
  * estimates counted by hand), and the seeded front of 2^x on [0, 1] over the reals measured
  * here against MPFR below the best errors of the same structures computed independently with
- * SciPy (tests/gen/evolve_struct_ref.py -> tests/ref/evolve_struct_ref.h). */
+ * SciPy (tests/gen/evolve_struct_ref.py -> tests/ref/evolve_struct_ref.h); the centred seeds of
+ * log2 and erf in float32 measured at every float of sub-ranges against MPFR. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -213,8 +214,8 @@ static double max_ulp32_mpfr(const ev_prog *g, float lo, float hi, int erf)
 
 /* The centred seeds (ev_seed_centred) straight from the Remez exchange, constants rounded to
  * float, no tuning: log2 on [1, 2] as fma(t, c0, t q(x - 1.5)) with q of degree 9 (13
- * operations), erf on [0, 1] as fma(x, c0, x q(fma(x, x, -0.5))) with q of degree 6 (9
- * operations); each checked at every float of a sub-range against MPFR, where the Horner seed
+ * operations), erf on [0, 1] as fma(x, c0, x q(fma(x, x, -0.5))) with q of degree 6, scaled
+ * by 2^24 for the results near 0 (10 operations); each checked at every float of a sub-range against MPFR, where the Horner seed
  * t p(t) of the same data (degree 9 for log2: 10 operations; degree 12 for erf) is more than
  * 1 ULP away: the roundings of Horner's steps in t near 1 add up undamped. */
 static void test_centred_seeds_float32(void **state)
@@ -230,7 +231,7 @@ static void test_centred_seeds_float32(void **state)
         x[i] = 1.5 - 0.5 * cos(3.14159265358979323846 * i / (N - 1));
         f[i] = log2(x[i]);
     }
-    assert_int_equal(ev_seed_centred(x, f, N, 1, 2, 9, 0, EV_OPS_ALL, &g), UA_OK);
+    assert_int_equal(ev_seed_centred(x, f, N, 1, 2, 9, 0, 0, EV_OPS_ALL, &g), UA_OK);
     assert_int_equal(ev_prog_ops(&g), 13);
     assert_true(ev_eval1_f32(&g, 1.0f) == 0.0f);
     assert_int_equal(ev_seed_horner(x, f, N, 1, 2, 9, EV_OPS_ALL, &h), UA_OK);
@@ -241,16 +242,30 @@ static void test_centred_seeds_float32(void **state)
     ASSERT_LE(ec, 1.0);
     ASSERT_LE(1.0, eh);
     /* the even seed needs [0, b]; the centred one a zero at the left end */
-    assert_int_equal(ev_seed_centred(x, f, N, 1, 2, 6, 1, EV_OPS_ALL, &g), UA_EDOMAIN);
+    assert_int_equal(ev_seed_centred(x, f, N, 1, 2, 6, 1, 0, EV_OPS_ALL, &g), UA_EDOMAIN);
     ua_clear_error();
     /* erf on [0, 1] */
     for (int i = 0; i < N; i++) {
         x[i] = 0.5 - 0.5 * cos(3.14159265358979323846 * i / (N - 1));
         f[i] = erf(x[i]);
     }
-    assert_int_equal(ev_seed_centred(x, f, N, 0, 1, 6, 1, EV_OPS_ALL, &g), UA_OK);
-    assert_int_equal(ev_prog_ops(&g), 9);
+    assert_int_equal(ev_seed_centred(x, f, N, 0, 1, 6, 1, 24, EV_OPS_ALL, &g), UA_OK);
+    assert_int_equal(ev_prog_ops(&g), 10);
     assert_true(ev_eval1_f32(&g, 0.0f) == 0.0f);
+    /* the scaling by 2^24 and back is exact where the result is normal: the unscaled seed (9
+     * operations) gives the same floats there */
+    ev_prog u;
+    assert_int_equal(ev_seed_centred(x, f, N, 0, 1, 6, 1, 0, EV_OPS_ALL, &u), UA_OK);
+    assert_int_equal(ev_prog_ops(&u), 9);
+    for (float v = ERF_LO; v <= ERF_HI; v = nextafterf(v, INFINITY))
+        if (ev_eval1_f32(&g, v) != ev_eval1_f32(&u, v)) fail_msg("scaled != unscaled at %a", v);
+    /* near the smallest normal results, where x q would be rounded to the subnormal spacing */
+    double es = max_ulp32_mpfr(&g, 0x1.cp-126f, 0x1.c1p-126f, 1);
+    double eu = max_ulp32_mpfr(&u, 0x1.cp-126f, 0x1.c1p-126f, 1);
+    print_message("erf on [0x1.cp-126, 0x1.c1p-126]: centred even degree 6 scaled %.4f ULP, "
+                  "unscaled %.4f\n", es, eu);
+    ASSERT_LE(es, 1.0);
+    ASSERT_LE(1.0, eu);
     assert_int_equal(ev_seed_horner(x, f, N, 0, 1, 12, EV_OPS_ALL, &h), UA_OK);
     ec = max_ulp32_mpfr(&g, ERF_LO, ERF_HI, 1), eh = max_ulp32_mpfr(&h, ERF_LO, ERF_HI, 1);
     print_message("erf on [%a, %a]: centred even degree 6 %.4f ULP, Horner degree 12 %.4f ULP\n",

@@ -197,11 +197,15 @@ ua_status ev_seed_squaring(const double *xs, const double *fs, size_t n, double 
  * z0 the middle of [a^2, b^2]. c0 is the float nearest p's constant term, so the largest term,
  * t c0, is rounded once and q is small: Horner in t = x - 1 on [0, 1] adds up the roundings of
  * its steps undamped (log2 on [1, 2]: 2.45 ULP at best whatever the degree), here they are
- * damped by |v| <= 1/2. Operations: deg + 3 with fma (+1 for the shift, +1 without fma per step).
+ * damped by |v| <= 1/2. scale_exp > 0: c0 and q times 2^scale_exp, y times 2^-scale_exp at the
+ * end (exact where y is a normal float; for float32 results near 0, where t q would be rounded
+ * to the subnormal spacing before the fma and the fma again: erf on [0, 1], 1.01 ULP at x near
+ * 2^-126 unscaled, 0.82 scaled with 2^24); not applied where the scaled values could overflow.
+ * Operations: deg + 3 with fma (+1 for the shift, +1 scaled, +1 per step without fma).
  * Errors as ev_seed_horner; UA_EDOMAIN when the target is not 0 at the left end (only) or, even,
  * the interval does not start at 0. */
 ua_status ev_seed_centred(const double *xs, const double *fs, size_t n, double a, double b,
-                          int deg, int even, uint32_t ops, ev_prog *out);
+                          int deg, int even, int scale_exp, uint32_t ops, ev_prog *out);
 
 /* The family's fit (vtable). */
 ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,

@@ -522,12 +522,16 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
                     nc++;
         /* a target 0 at the left end: the centred seeds, y = fma(t, c0, t q(x - c)) of degree
          * seed_degree - 2 .. seed_degree + 2 and y = fma(x, c0, x q(x^2 - z0)) (on [0, b]) of
-         * degree seed_degree - 4 .. seed_degree + 1 in x^2 (a degree in x^2 is twice in x) */
+         * degree seed_degree - 4 .. seed_degree + 1 in x^2 (a degree in x^2 is twice in x);
+         * in float32 with the zero at x = 0 (results down to the subnormals) scaled by 2^24 */
+        int sc = s.prec == EV_FLOAT32 && a <= 0 && b >= 0 ? 24 : 0;
         for (int deg = seed_degree - 2 < 2 ? 2 : seed_degree - 2; deg <= seed_degree + 2; deg++)
-            if (nc < MAX_STRUCT_SEEDS && !ev_seed_centred(xd, fd, nd, a, b, deg, 0, s.ops, &cand[nc]))
+            if (nc < MAX_STRUCT_SEEDS &&
+                !ev_seed_centred(xd, fd, nd, a, b, deg, 0, sc, s.ops, &cand[nc]))
                 nc++;
         for (int deg = seed_degree - 4 < 2 ? 2 : seed_degree - 4; deg <= seed_degree + 1; deg++)
-            if (nc < MAX_STRUCT_SEEDS && !ev_seed_centred(xd, fd, nd, a, b, deg, 1, s.ops, &cand[nc]))
+            if (nc < MAX_STRUCT_SEEDS &&
+                !ev_seed_centred(xd, fd, nd, a, b, deg, 1, sc, s.ops, &cand[nc]))
                 nc++;
         ua_clear_error();
         for (int i = 0; i < nc; i++) {

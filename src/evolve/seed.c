@@ -446,7 +446,7 @@ ua_status ev_seed_squaring(const double *xs, const double *fs, size_t n, double 
 }
 
 ua_status ev_seed_centred(const double *xs, const double *fs, size_t n, double a, double b,
-                          int deg, int even, uint32_t ops, ev_prog *out)
+                          int deg, int even, int scale_exp, uint32_t ops, ev_prog *out)
 {
     if (deg < 1 || deg > MAXD || n < (size_t)deg + 4)
         return UA_ERR(UA_EINVAL, "evolve seed: centred seed of degree %d with %zu points", deg, n);
@@ -482,9 +482,16 @@ ua_status ev_seed_centred(const double *xs, const double *fs, size_t n, double a
                         : remez_var(v, g, w, m, a - c, b - c, deg, mono);
     free(v), free(g), free(w);
     if (st) return st;
-    /* y = fma(t, c0, t q(v)): c0 the float nearest p(0), q = p - c0 */
-    double c0 = (double)ev_to_float(mono[0]);
+    /* y = fma(t, c0, t q(v)): c0 the float nearest p(0), q = p - c0; scaled, c0 and q times
+     * 2^scale_exp and y times 2^-scale_exp (exact where y is normal), unless the scaled
+     * values could overflow a float */
+    double c0 = (double)ev_to_float(mono[0]), fmax_abs = 0;
     mono[0] -= c0;
+    for (size_t i = 0; i < n; i++) fmax_abs = fmax(fmax_abs, fabs(fs[i]));
+    if (scale_exp < 0 || scale_exp > 60 || !(ldexp(fmax_abs, scale_exp + 2) < 0x1p100))
+        scale_exp = 0;
+    c0 = ldexp(c0, scale_exp);
+    for (int j = 0; j <= deg; j++) mono[j] = ldexp(mono[j], scale_exp);
     int use_fma = (ops >> EV_FMA) & 1;
     ev_prog *p = out;
     int t = add_input(p, shift);
@@ -493,6 +500,7 @@ ua_status ev_seed_centred(const double *xs, const double *fs, size_t n, double a
                    : add_op(p, EV_SUB, 0, add_const(p, c), 0);
     int q = add_op(p, EV_MUL, t, add_horner(p, use_fma, mono, 0, deg, var), 0);
     int y = add_muladd(p, use_fma, t, add_const(p, c0), q);
+    if (scale_exp) y = add_op(p, EV_MUL, y, add_const(p, ldexp(1.0, -scale_exp)), 0);
     if (y < 0) return UA_ERR(UA_EINVAL, "evolve seed: degree %d needs more than %d vertices", deg,
                              EV_MAX_VERTICES);
     ev_prog_compact(p);
