@@ -457,7 +457,7 @@ ua_status ev_seed_centred(const double *xs, const double *fs, size_t n, double a
     if (k != 1)
         return UA_ERR(UA_EDOMAIN, "evolve seed: the centred seed needs a target 0 at the left end "
                       "only");
-    if (even && shift != 0)
+    if (even && a != 0) /* x^2 - z0 increases with x only on [0, b] */
         return UA_ERR(UA_EDOMAIN, "evolve seed: the even centred seed needs the interval [0, b]");
     /* the variable: u = x - c, c the midpoint rounded to float (x - c is then exact for float x
      * in [c / 2, 2 c]), or w = x^2 - z0, z0 the middle of [a^2, b^2] */
