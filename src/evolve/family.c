@@ -48,7 +48,8 @@ const ua_option_spec ev_option_spec[] = {
       "the starting programs: horner, the minimax polynomial of each degree in Horner form; all, "
       "also split polynomials (Estrin's scheme, one level: a shorter dependency chain) and range "
       "halving by repeated squaring over a rational core (N(t)/N(-t), Pade's form of e^t), "
-      "their constants tuned", "Estrin 1960; Pade 1892" },
+      "and, for a target 0 at the left end, centred polynomials (fma(t, c0, t q(x - c)); on "
+      "[0, b] also in x^2 - z0), their constants tuned", "Estrin 1960; Pade 1892" },
     { "tol", UA_OPT_REAL, NULL, 0, 1e300, 1, NULL,
       "the chosen program is the cheapest whose checked error is within tol (float32 ULPs, "
       "over every float of a float interval unless --exhaustive none; double: relative error, "
