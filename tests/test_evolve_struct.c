@@ -215,9 +215,10 @@ static double max_ulp32_mpfr(const ev_prog *g, float lo, float hi, int erf)
 /* The centred seeds (ev_seed_centred) straight from the Remez exchange, constants rounded to
  * float, no tuning: log2 on [1, 2] as fma(t, c0, t q(x - 1.5)) with q of degree 9 (13
  * operations), erf on [0, 1] as fma(x, c0, x q(fma(x, x, -0.5))) with q of degree 6, scaled
- * by 2^24 for the results near 0 (10 operations); each checked at every float of a sub-range against MPFR, where the Horner seed
- * t p(t) of the same data (degree 9 for log2: 10 operations; degree 12 for erf) is more than
- * 1 ULP away: the roundings of Horner's steps in t near 1 add up undamped. */
+ * by 2^24 for the results near 0 (10 operations); each checked at every float of a sub-range
+ * against MPFR, where the Horner seed t p(t) of the same data (degree 9 for log2: 11
+ * operations; degree 12 for erf) is more than 1 ULP away: the roundings of Horner's steps in t
+ * near 1 add up undamped. */
 static void test_centred_seeds_float32(void **state)
 {
     (void)state;
@@ -236,7 +237,8 @@ static void test_centred_seeds_float32(void **state)
     assert_true(ev_eval1_f32(&g, 1.0f) == 0.0f);
     assert_int_equal(ev_seed_horner(x, f, N, 1, 2, 9, EV_OPS_ALL, &h), UA_OK);
     assert_int_equal(ev_prog_ops(&h), 11);
-    double ec = max_ulp32_mpfr(&g, LOG2_LO, LOG2_HI, 0), eh = max_ulp32_mpfr(&h, LOG2_LO, LOG2_HI, 0);
+    double ec = max_ulp32_mpfr(&g, LOG2_LO, LOG2_HI, 0);
+    double eh = max_ulp32_mpfr(&h, LOG2_LO, LOG2_HI, 0);
     print_message("log2 on [%a, %a]: centred degree 9 %.4f ULP, Horner degree 9 %.4f ULP\n",
                   LOG2_LO, LOG2_HI, ec, eh);
     ASSERT_LE(ec, 1.0);
