@@ -12,6 +12,7 @@
 #include <omp.h>
 
 #include "cli.h"
+#include "model/atomic.h"
 #include "uniapprox/exhaustive.h"
 #include "uniapprox/libm.h"
 
@@ -35,7 +36,7 @@ static const char help[] =
     "mismatches.\n"
     "\n"
     "options:\n"
-    "  -o, --output FILE    the C file (written atomically); required\n"
+    "  -o, --output FILE    the C file (written atomically; - is standard output); required\n"
     "  --name C_NAME        the C name of the function (default: NAME)\n"
     "  --vector             also write C_NAME_v(const float *x, float *y, size_t n): C_NAME's\n"
     "                       bits, in explicit vector code (GCC vector extensions: AVX-512F and\n"
@@ -69,42 +70,33 @@ static int bad_name(const char *name)
     return ua_cli_usage("libm", "unknown function '%s'; available: %s", name, buf);
 }
 
-/* Writes the generated C to a temporary file beside path and renames it into place. */
+/* Writes the generated C with the writer fit, export and report use (model/atomic.h): a
+ * temporary file beside path renamed into place, an existing file's mode kept (0644 for a new
+ * one); "-" writes to standard output, as export -o -. */
 static int write_source(const ua_libm_func *f, const ua_libm_options *opt, const char *path)
 {
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    if (!tmp) return ua_cli_error("libm", UA_EXIT_FAIL, "out of memory");
-    snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return ua_cli_error("libm", UA_EXIT_OUTPUT, "cannot write '%s': %s", path, strerror(e));
+    ua_status s;
+    if (!strcmp(path, "-")) {
+        if ((s = f->emit(f, stdout, opt))) return ua_cli_fail("libm", s);
+        if (fflush(stdout)) {
+            ua_cli_stdout_reported();
+            return ua_cli_error("libm", UA_EXIT_OUTPUT, "cannot write to standard output: %s",
+                                strerror(errno));
+        }
+        return UA_EXIT_OK;
     }
-    ua_cli_remove_on_signal(NULL, tmp);
-    FILE *out = fdopen(fd, "w");
-    if (!out) {
-        close(fd);
-        unlink(tmp);
+    ua_atomic out;
+    if ((s = ua_atomic_open(&out, path))) return ua_cli_fail_output("libm", s);
+    if (out.tmp) ua_cli_remove_on_signal(NULL, out.tmp);
+    if ((s = f->emit(f, out.f, opt))) {
+        ua_atomic_abort(&out);
         ua_cli_remove_on_signal(NULL, NULL);
-        free(tmp);
-        return ua_cli_error("libm", UA_EXIT_OUTPUT, "cannot write '%s'", path);
+        return ua_cli_fail("libm", s);
     }
-    ua_status s = f->emit(f, out, opt);
-    int werr = fclose(out) != 0;
-    int rc = UA_EXIT_OK;
-    if (s) {
-        unlink(tmp);
-        rc = ua_cli_fail("libm", s);
-    } else if (werr || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        rc = ua_cli_error("libm", UA_EXIT_OUTPUT, "cannot write '%s': %s", path, strerror(e));
-    }
+    s = ua_atomic_commit(&out);
     ua_cli_remove_on_signal(NULL, NULL);
-    free(tmp);
-    return rc;
+    if (s) return ua_cli_fail_output("libm", s);
+    return UA_EXIT_OK;
 }
 
 /* Bitwise equality of float results, any NaN matching any NaN. */
@@ -405,6 +397,10 @@ int cmd_libm(int argc, char **argv)
         return ua_cli_usage("libm", "--accuracy '%s': expected cr (correctly rounded) or 1ulp",
                             accuracy);
     ua_libm_options opt = { cname, vector, acc };
+    if (check && !strcmp(output, "-"))
+        return ua_cli_usage("libm", "--check compiles the file: -o - (standard output) cannot be "
+                            "checked; give a FILE.c");
+    if ((rc = ua_cli_check_writable("libm", "the C file", output))) return rc;
     if ((rc = write_source(f, &opt, output))) return rc;
     if (!check) return UA_EXIT_OK;
     return run_check(f, cname ? cname : f->libm_name, output, range, threads, json);

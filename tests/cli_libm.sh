@@ -56,4 +56,19 @@ expect_exit 2 "--accuracy bad" -- "$UA" libm expf -o a2.c --accuracy 2ulp
 expect_grep err.txt "expected cr (correctly rounded) or 1ulp" "names the choices"
 [ ! -e a2.c ] && pass || fail "nothing written for a bad --accuracy"
 
+# -o is written by the shared writer (as export's): a new file is 0644 (not mkstemp's 0600), an
+# existing file keeps its mode, and "-" is standard output (no file named "-"); --check needs a file
+umask 022
+expect_exit 0 "libm -o a new file" -- "$UA" libm expf -o m1.c
+[ "$(stat -c %a m1.c)" = 644 ] && pass || fail "a new file is $(stat -c %a m1.c), not 644"
+chmod 640 m1.c
+expect_exit 0 "libm -o an existing file" -- "$UA" libm expf -o m1.c
+[ "$(stat -c %a m1.c)" = 640 ] && pass || fail "an existing 640 file became $(stat -c %a m1.c)"
+expect_exit 0 "libm -o -" -- "$UA" libm expf -o -
+expect_grep out.txt "^float expf(float x)" "-o - writes the C to standard output"
+[ ! -e ./- ] && pass || fail "-o - created a file named '-'"
+expect_exit 2 "-o - --check" -- "$UA" libm expf -o - --check
+[ ! -e ./- ] && pass || fail "-o - --check created a file named '-'"
+expect_exit 3 "-o in a missing directory" -- "$UA" libm expf -o nodir/x.c
+
 finish
