@@ -71,4 +71,25 @@ expect_exit 2 "-o - --check" -- "$UA" libm expf -o - --check
 [ ! -e ./- ] && pass || fail "-o - --check created a file named '-'"
 expect_exit 3 "-o in a missing directory" -- "$UA" libm expf -o nodir/x.c
 
+# --name: keywords, main and reserved names are refused with their reason (exit 2, nothing
+# written); a long name gets the length as its reason, quoted truncated so the reason is read
+for n in int float return sizeof static main __x memcpy; do
+    expect_exit 2 "--name $n" -- "$UA" libm expf -o kw.c --name "$n"
+    [ ! -e kw.c ] && pass || fail "a file written for --name $n"
+done
+expect_exit 2 "--name int" -- "$UA" libm expf -o kw.c --name int
+expect_grep err.txt "'int' is a C keyword" "says int is a keyword"
+expect_exit 2 "--name main" -- "$UA" libm expf -o kw.c --name main
+expect_grep err.txt "'main' is the program's entry point" "says why main is refused"
+long=$(printf "%0300d" 0 | tr 0 a)
+expect_exit 2 "--name of 300 characters" -- "$UA" libm expf -o kw.c --name "$long"
+expect_grep err.txt "aaa\.\.\.' is longer than 63 characters" "the length is the reason"
+huge=$(printf "%0100000d" 0 | tr 0 b)
+expect_exit 2 "--name of 100000 characters" -- "$UA" libm expf -o kw.c --name "$huge"
+expect_grep err.txt "longer than 63 characters" "the reason is not cut off"
+[ "$(wc -c <err.txt)" -lt 300 ] && pass || fail "the message is $(wc -c <err.txt) bytes"
+n63=$(printf "%063d" 0 | tr 0 c)
+expect_exit 0 "--name of 63 characters" -- "$UA" libm expf -o kw63.c --name "$n63" --vector
+expect_exit 0 "the 63-character name compiles" -- "$CC" -std=c99 -O2 -Wall -Werror -c kw63.c -o kw63.o
+
 finish

@@ -53,8 +53,12 @@ ua_status ua_libm_begin(const ua_libm_func *f, FILE *out, const ua_libm_options 
 {
     *cname = ua_libm_c_name(f, opt);
     if (!out) return UA_ERR(UA_EINVAL, "%s: NULL output", f->libm_name);
-    if (!ua_libm_valid_c_name(*cname))
-        return UA_ERR(UA_EINVAL, "%s: '%s' is not a C identifier", f->libm_name, *cname);
+    const char *why = ua_libm_c_name_problem(*cname);
+    if (why) { /* the name quoted in at most 40 characters, so that the reason is always read */
+        size_t n = strlen(*cname);
+        return UA_ERR(UA_EINVAL, "%s: '%.*s%s' %s", f->libm_name, (int)(n > 40 ? 37 : n), *cname,
+                      n > 40 ? "..." : "", why);
+    }
     return UA_OK;
 }
 
@@ -111,13 +115,48 @@ void ua_libm_emit_odd_head(FILE *out, const char *name, const char *fname, uint3
             name, (unsigned)satb, (double)sat, fname, small);
 }
 
+/* Names the file cannot define: the C11 keywords, and what the file's headers (stddef.h,
+ * stdint.h, string.h) declare. */
+static const char *const c_keywords[] = {
+    "_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary",
+    "_Noreturn", "_Static_assert", "_Thread_local", "auto", "break", "case", "char", "const",
+    "continue", "default", "do", "double", "else", "enum", "extern", "float", "for", "goto",
+    "if", "inline", "int", "long", "register", "restrict", "return", "short", "signed",
+    "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile",
+    "while",
+};
+static const char *const c_declared[] = {
+    "NULL", "offsetof", "size_t", "ptrdiff_t", "wchar_t", "max_align_t",
+    "memcpy", "memmove", "memset", "memcmp", "memchr", "strlen", "int8_t", "int16_t",
+    "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t", "intptr_t",
+    "uintptr_t", "intmax_t", "uintmax_t",
+};
+
+const char *ua_libm_c_name_problem(const char *s)
+{
+    if (!s || !*s) return "is empty";
+    if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
+        return "is not a C identifier (it must start with a letter or '_')";
+    for (const char *p = s; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_'))
+            return "is not a C identifier (letters, digits and '_' only)";
+    if (strlen(s) > UA_LIBM_NAME_MAX)
+        return "is longer than 63 characters (C99 guarantees 63 significant characters)";
+    for (size_t i = 0; i < sizeof c_keywords / sizeof *c_keywords; i++)
+        if (!strcmp(s, c_keywords[i])) return "is a C keyword";
+    if (!strcmp(s, "main")) return "is the program's entry point";
+    for (size_t i = 0; i < sizeof c_declared / sizeof *c_declared; i++)
+        if (!strcmp(s, c_declared[i]))
+            return "is declared by a header the file includes (stddef.h, stdint.h, string.h)";
+    if (s[0] == '_' && (s[1] == '_' || isupper((unsigned char)s[1])))
+        return "is reserved to the implementation (it starts with __ or _ and a capital)";
+    if (!strncmp(s, "ua_", 3)) return "starts with ua_, the prefix of the file's own helpers";
+    return NULL;
+}
+
 int ua_libm_valid_c_name(const char *s)
 {
-    if (!s || !*s || strlen(s) > 64) return 0;
-    if (!(isalpha((unsigned char)s[0]) || s[0] == '_')) return 0;
-    for (const char *p = s; *p; p++)
-        if (!(isalnum((unsigned char)*p) || *p == '_')) return 0;
-    return 1;
+    return ua_libm_c_name_problem(s) == NULL;
 }
 
 const char *ua_libm_c_name(const ua_libm_func *f, const ua_libm_options *opt)

@@ -55,7 +55,16 @@ ua_status ua_libm_end(const ua_libm_func *f, FILE *out, const char *cname,
 void ua_libm_emit_core_note(FILE *out, const char *expr, double a, double b, int degree,
                             double err);
 
-/* Whether s is a C identifier ([A-Za-z_][A-Za-z0-9_]*, at most 64 characters): 1 or 0. */
+/* The longest C name accepted (C99 5.2.4.1: 63 significant initial characters). */
+#define UA_LIBM_NAME_MAX 63
+
+/* Why s cannot name the generated function, as a phrase following the name ("is a C keyword
+ * ..."), or NULL when it can: s must be a C identifier ([A-Za-z_][A-Za-z0-9_]*) of at most
+ * UA_LIBM_NAME_MAX characters, not a keyword, main, a name the file's headers declare, a
+ * reserved identifier (__x, _X), nor start with ua_ (the file's own helpers). Static string. */
+const char *ua_libm_c_name_problem(const char *s);
+
+/* ua_libm_c_name_problem(s) == NULL: 1 or 0. */
 int ua_libm_valid_c_name(const char *s);
 
 /* The C name a generator writes: opt->name, else f->libm_name. */
