@@ -162,6 +162,10 @@ expect_grep err.txt "in row [0-9]* is not an integer class label" "real-valued l
 # more Nystrom landmarks than rows: refused
 expect_exit 2 "nystrom > n" -- "$UA" fit --data s.csv --family kernel --nystrom 100000
 expect_grep err.txt "100000 landmarks" "nystrom > n explained"
+# Nystrom beyond the memory (2 n M + 2 M^2 doubles = 3.2e13 bytes here): refused before allocating, the
+# need and the options named (it once failed 'out of memory', exit 1)
+expect_exit 2 "nystrom beyond memory" -- "$UA" fit 'sin(x)' --domain 0:1 --family kernel --samples 1000000 --nystrom 1000000
+expect_grep err.txt "needs about 2.98e+04 GiB.*reduce --nystrom M or --samples" "nystrom memory need named"
 # --max-memory's default as the help states it is the rule the fit applies (src/kernel/plan.c:
 # half of the physical memory, as docs/kernel.md and the fit's note say), not another figure
 expect_exit 0 "kernel --help" -- "$UA" fit --family kernel --help

@@ -175,6 +175,13 @@ static void test_memory_plan(void **state)
     assert_int_equal(ua_kernel_memory_plan(41157, 1e9, 64 * gib, note, sizeof note), (size_t)-1);
     /* 1e6 rows on 16 GiB: 16 n M <= 8 GiB gives M = 500 (2000 halved twice) */
     assert_int_equal(ua_kernel_memory_plan(1000000, 0, 16 * gib, note, sizeof note), 500);
+    /* 1e7 rows on 23.5 GiB: even 250 landmarks need 16 n M = 4e10 bytes = 37.3 GiB > 11.75 GiB:
+     * refused, with the need and the options in the note (it once went on to M = 62 and a 9.9 GB
+     * allocation) */
+    assert_int_equal(ua_kernel_memory_plan(10000000, 0, 23.5 * gib, note, sizeof note), (size_t)-1);
+    assert_non_null(strstr(note, "37.3 GiB"));
+    assert_non_null(strstr(note, "--samples"));
+    assert_non_null(strstr(note, "--nystrom"));
     /* the automatic stage-2 rows: 4000, halved until 16 m^2 fits */
     assert_int_equal(ua_kernel_select_rows_auto(100, 0), 100);
     assert_int_equal(ua_kernel_select_rows_auto(100000, 16.0 * 1000 * 1000 * 2), 1000);

@@ -79,8 +79,9 @@ void ua_kernel_selection_warning(ua_kernel_selection *sel, const ua_kernel_spec 
  * The memory plan of an exact fit of n rows: 0 when the n x n matrix (8 n^2 bytes) fits the limit
  * (max_mem, or half of phys bytes when max_mem is 0). Otherwise, when max_mem is 0 (the default),
  * the Nyström landmarks M to use instead (min(n, 2000), fewer when 16 n M bytes would exceed the
- * limit; at least 10) with the reason in note; when max_mem was given, or no M >= 10 fits,
- * (size_t)-1: refuse.
+ * limit, halving 2000 to at least 250) with the reason in note; when max_mem was given, (size_t)-1
+ * (refuse: solve_exact names the limit); when no M >= 250 fits, (size_t)-1 with note holding the
+ * refusal (the need in GiB and the options: --samples, --nystrom).
  */
 size_t ua_kernel_memory_plan(size_t n, double max_mem, double phys, char *note, size_t len);
 

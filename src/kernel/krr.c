@@ -247,6 +247,9 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
         if (M && M != (size_t)-1) {
             o.nystrom = M;
             km->nystrom = 1;
+        } else if (M == (size_t)-1 && km->note[0]) { /* not even Nystrom fits: refused, said */
+            st = UA_ERR(UA_EINVAL, "%s", km->note);
+            km->note[0] = '\0';
         }
     }
     if (km->nystrom) o.select_lambda_max = 1; /* Nystrom chooses lambda on all rows itself */

@@ -6,9 +6,11 @@
  * square root (tol = 1e-12 max s) keeps duplicated landmarks finite: they only add zero
  * eigenvalues. Ridge on the features gives c (M, k); the model stores the landmarks and
  * beta = W^{+1/2} c, so that f(x) = k(x, L) beta, the same form as exact KRR.
- * O(n M d + n M^2 + M^3) time, (n + M) M doubles.
+ * O(n M d + n M^2 + M^3) time, (n + M) M doubles; above 80% of the physical memory it refuses
+ * (UA_EINVAL naming the need, --nystrom and --samples) before allocating.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +27,16 @@ ua_status ua_kernel_nystrom_solve(ua_kernel *km, const double *x, const double *
                                   const ua_kernel_options *o, int lambda_free, double *err)
 {
     size_t d = km->d, k = km->k, M = o->nystrom < n ? o->nystrom : n;
+    /* the memory, estimated before allocating (as the mlp family does): the n x M kernel block and
+     * features, W and R (M x M), the landmarks and weights */
+    double need = 8.0 * (2.0 * (double)n * (double)M + 2.0 * (double)M * (double)M +
+                         (double)M * (double)(d + k + 2)),
+           limit = 0.8 * ua_phys_memory();
+    if ((limit > 0 && need > limit) || need > 0.5 * (double)SIZE_MAX)
+        return UA_ERR(UA_EINVAL, "kernel fit: Nystrom with M = %zu landmarks on %zu rows needs about "
+                      "%.3g GiB, more than 80%% of the physical memory (%.3g GiB); reduce --nystrom M "
+                      "or --samples (the training rows)", M, n, need / 1073741824.0,
+                      limit / 1073741824.0);
     ua_rng r;
     ua_rng_seed(&r, o->seed ^ 0x6e7973ULL);
     size_t *idx = malloc(M * sizeof *idx);
