@@ -391,6 +391,9 @@ int cmd_libm(int argc, char **argv)
     if (!output) return ua_cli_usage("libm", "-o FILE.c is required");
     if (range && !check) return ua_cli_usage("libm", "--range needs --check");
     if (threads && !check) return ua_cli_usage("libm", "--threads needs --check");
+    if (json && !check)
+        return ua_cli_usage("libm", "--json needs --check (it prints the check's result; "
+                            "writing the file prints nothing)");
     ua_libm_accuracy acc = UA_LIBM_CR;
     if (accuracy && strcmp(accuracy, "1ulp") == 0) acc = UA_LIBM_1ULP;
     else if (accuracy && strcmp(accuracy, "cr") != 0)

@@ -52,6 +52,22 @@ int ua_cli_parse(const char *cmd, int argc, char **argv, const ua_opt *opts, siz
     return ua_cli_parse_ex(cmd, argc, argv, opts, nopts, NULL, NULL, pos, npos);
 }
 
+/* Whether a is one of opts by its spelling: "--name", "--name=...", or "-c" of a short name. */
+static int is_option_of(const char *a, const ua_opt *opts, size_t nopts)
+{
+    if (a[0] != '-' || !a[1]) return 0;
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) return 1;
+    for (size_t k = 0; k < nopts; k++) {
+        if (a[1] == '-') {
+            size_t len = strlen(opts[k].name);
+            if (!strncmp(a + 2, opts[k].name, len) && (a[2 + len] == '\0' || a[2 + len] == '='))
+                return 1;
+        } else if (a[2] == '\0' && opts[k].short_name && opts[k].short_name == a[1])
+            return 1;
+    }
+    return 0;
+}
+
 int ua_cli_parse_ex(const char *cmd, int argc, char **argv, const ua_opt *opts, size_t nopts,
                     ua_cli_unknown_fn unknown, void *ctx, char ***pos, size_t *npos)
 {
@@ -98,6 +114,11 @@ int ua_cli_parse_ex(const char *cmd, int argc, char **argv, const ua_opt *opts, 
         if (!o) return ua_cli_usage(cmd, "unknown option '%s' (see uniapprox %s --help)", a, cmd);
         if (o->takes_value) {
             if (inline_value) *o->value = inline_value;
+            else if (i + 1 < argc && is_option_of(argv[i + 1], opts, nopts))
+                /* "--accuracy -o x.c": the value was left out, not "-o" meant as one (a value
+                 * that spells one of this command's options goes as --accuracy=VALUE) */
+                return ua_cli_usage(cmd, "option '%s' needs a value (the next argument, '%s', "
+                                    "is an option)", a, argv[i + 1]);
             else if (i + 1 < argc) *o->value = argv[++i];
             else return ua_cli_usage(cmd, "option '%s' needs a value", a);
             /* in an MPI job, rank 0 alone writes the user's output (cli/dist_output.c) */

@@ -92,4 +92,11 @@ n63=$(printf "%063d" 0 | tr 0 c)
 expect_exit 0 "--name of 63 characters" -- "$UA" libm expf -o kw63.c --name "$n63" --vector
 expect_exit 0 "the 63-character name compiles" -- "$CC" -std=c99 -O2 -Wall -Werror -c kw63.c -o kw63.o
 
+# an option's value left out: said so (not "expected one NAME"); --json needs --check
+expect_exit 2 "--accuracy with no value" -- "$UA" libm expf --accuracy -o acc.c
+expect_grep err.txt "'--accuracy' needs a value" "says --accuracy needs a value"
+[ ! -e acc.c ] && pass || fail "a file written for --accuracy without a value"
+expect_exit 2 "--json without --check" -- "$UA" libm expf -o js.c --json
+expect_grep err.txt "--json needs --check" "says --json needs --check"
+
 finish
