@@ -294,7 +294,11 @@ int cmd_check(int argc, char **argv)
         for (size_t i = 0; i < sizeof fitted / sizeof fitted[0]; i++)
             if (ua_model_meta(m, fitted[i])) (void)ua_model_set_meta(m, fitted[i], "");
     }
-    s = ua_model_measure(m, p, &mo, &r);
+    if (against) /* the constructor's word is about its own target, not this one */
+        for (size_t i = 0; !s && i < 3; i++)
+            s = ua_model_del_meta(m, (const char *[]){ "estimated_err", "fit_resolved",
+                                                       "fit_reason" }[i]);
+    if (!s) s = ua_model_measure(m, p, &mo, &r);
     ua_cli_progress_done();
     if (s) {
         ua_problem_free(p);

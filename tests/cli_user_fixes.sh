@@ -29,6 +29,26 @@ expect_grep out.txt "^against   cos(x)$" "check --against: the target"
 if grep -q "sampling" out.txt; then fail "check --against printed the fit's sampling of sin(x)"; else pass; fi
 expect_exit 1 "check --against cos(x) --json" -- "$UA" check ms.json --against 'cos(x)' --points 2000 --json
 if grep -q '"sampling"' out.txt; then fail "check --against --json: the fit's sampling"; else pass; fi
+# every figure check prints is this measurement's: the fit of sin(x) on [-1, 1] stores a warning
+# (relative error near x = 0, where |f| is small); checked against cos(x)+2 (|f| >= 2.5) there is
+# none to give, and the constructor's estimate (of sin(x)) is not shown; on its own target the
+# warning's figure is the max rel error printed above it (same digits)
+expect_exit 0 "fit sin on [-1, 1]" -- "$UA" fit 'sin(x)' --domain -1:1 --family cheb -o mw.st
+expect_exit 0 "the fit records a warning" -- "$UA" info mw.st
+expect_grep out.txt "warning .*relative error" "the fit's warning"
+expect_exit 1 "check --against cos(x)+2" -- "$UA" check mw.st --against 'cos(x)+2' --points 2000
+if grep -q "|f| small there" out.txt; then fail "check --against printed the fit's stale warning"; else pass; fi
+if grep -q "constructor's estimate" out.txt; then fail "check --against printed the constructor's estimate of sin(x)"; else pass; fi
+# measured on samples of sin(x) (no pointwise warning is computed there): the fit's is not shown
+/usr/bin/python3 -c "
+import numpy as np
+print('x,y')
+for a in np.linspace(-1, 1, 201): print('%.17g,%.17g' % (a, np.sin(a)))" > sw.csv
+expect_exit 0 "check --data samples of sin" -- "$UA" check mw.st --data sw.csv
+if grep -q "^warning" out.txt; then fail "check --data printed the fit's stale warning"; else pass; fi
+expect_exit 0 "check its own target" -- "$UA" check mw.st
+rel=$(sed -n 's/^  max rel error *\([^ ]*\) .*/\1/p' out.txt)
+expect_grep out.txt "^warning  *relative error $rel near" "check: the warning's figure is the measured max rel error ($rel)"
 
 # --- report --log FILE that cannot be read: exit 2 naming it, no page --------------------------
 expect_exit 0 "fit sin" -- "$UA" fit 'sin(x)' --family cheb -o m1.json

@@ -86,6 +86,10 @@ ua_status ua_st_meta_number(const ua_st *st, const char *who, const char *key, i
  * key), UA_ENOMEM. */
 ua_status ua_st_set_meta(ua_st *st, const char *key, const char *value);
 
+/* Removes metadata key (its key and value are freed; the order of the other entries is kept).
+ * Returns 1 when the key was there, 0 when absent (or st or key NULL). Never fails. */
+int ua_st_del_meta(ua_st *st, const char *key);
+
 /* The metadata value of key, or NULL when absent (owned by st). */
 const char *ua_st_meta(const ua_st *st, const char *key);
 
@@ -167,6 +171,10 @@ const void *ua_model_state(const ua_model *m);
  * reserved and refused (UA_EINVAL). */
 ua_status ua_model_set_meta(ua_model *m, const char *key, const char *value);
 const char *ua_model_meta(const ua_model *m, const char *key);
+/* Removes metadata key if present (UA_OK whether or not it was there): e.g. the "warning" of an
+ * earlier measurement that a new measurement does not repeat. Errors: UA_EINVAL (m or key NULL
+ * or empty, a reserved key as above). */
+ua_status ua_model_del_meta(ua_model *m, const char *key);
 size_t ua_model_meta_count(const ua_model *m);
 void ua_model_meta_at(const ua_model *m, size_t i, const char **key, const char **value);
 

@@ -84,8 +84,8 @@ static ua_status store_rel_warning(ua_model *m, const ua_measurement *r, const u
     if (e->scale > 0 && isfinite(e->scale)) tol += r->tol_abs / e->scale;
     tol = fmax(tol, 0x1p-52);
     if (e->d != 1 || !r->has_tol || r->tol_rel > 0.0 || !(e->max_rel > 100.0 * tol) ||
-        !e->x_max_rel)
-        return UA_OK;
+        !e->x_max_rel) /* no warning from this measurement: an earlier one's is not kept */
+        return ua_model_del_meta(m, "warning");
     double small = 0.01 * e->scale, fx = NAN;
     if (!(e->max_abs / e->max_rel <= small)) { /* not known small: the reference at that point */
         size_t k = ua_problem_outputs(p);
@@ -102,11 +102,11 @@ static ua_status store_rel_warning(ua_model *m, const ua_measurement *r, const u
         int has = 0;
         for (size_t i = 0; f && i < f->noptions; i++)
             if (!strcmp(f->options[i].name, "rel-tol")) has = 1;
-        snprintf(buf, sizeof buf, "relative error %.2g near x = %.6g (|f| small there: the "
+        snprintf(buf, sizeof buf, "relative error %.3e near x = %.6g (|f| small there: the "
                  "tolerance is relative to the scale max|f|)%s", e->max_rel, e->x_max_rel[0],
                  has ? "; use --rel-tol" : "");
     } else
-        snprintf(buf, sizeof buf, "relative error %.2g near x = %.6g, where |f| = %.3g is not "
+        snprintf(buf, sizeof buf, "relative error %.3e near x = %.6g, where |f| = %.3g is not "
                  "small against the scale max|f| = %.3g: the error itself is large there",
                  e->max_rel, e->x_max_rel[0], fx, e->scale);
     return ua_model_set_meta(m, "warning", buf);
@@ -447,7 +447,9 @@ ua_status ua_model_measure(ua_model *m, const ua_problem *p, const ua_measure_op
         ua_measure_options_default(&defaults);
         o = &defaults;
     }
-    ua_status s;
+    /* every warning in the metadata is this measurement's: an earlier one's is dropped */
+    ua_status s = ua_model_del_meta(m, "warning");
+    if (s) return s;
     switch (ua_problem_kind_of(p)) {
     case UA_PROBLEM_FORMULA:
     case UA_PROBLEM_FUNCTION:

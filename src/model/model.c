@@ -255,6 +255,15 @@ ua_status ua_model_set_meta(ua_model *m, const char *key, const char *value)
     return ua_st_set_meta(m->meta, key, value);
 }
 
+ua_status ua_model_del_meta(ua_model *m, const char *key)
+{
+    if (!m || !key || !*key) return UA_ERR(UA_EINVAL, "metadata key is NULL or empty");
+    if (is_reserved(key))
+        return UA_ERR(UA_EINVAL, "metadata key '%s' is reserved (set by the model itself)", key);
+    (void)ua_st_del_meta(m->meta, key);
+    return UA_OK;
+}
+
 const char *ua_model_meta(const ua_model *m, const char *key)
 {
     return m ? ua_st_meta(m->meta, key) : NULL;

@@ -200,6 +200,20 @@ ua_status ua_st_meta_append(ua_st *st, const char *key, const char *value)
     return set_meta(st, key, value, 0);
 }
 
+int ua_st_del_meta(ua_st *st, const char *key)
+{
+    for (size_t i = 0; st && key && i < st->nmeta; i++)
+        if (strcmp(st->keys[i], key) == 0) {
+            free(st->keys[i]);
+            free(st->vals[i]);
+            memmove(st->keys + i, st->keys + i + 1, (st->nmeta - i - 1) * sizeof *st->keys);
+            memmove(st->vals + i, st->vals + i + 1, (st->nmeta - i - 1) * sizeof *st->vals);
+            st->nmeta--;
+            return 1;
+        }
+    return 0;
+}
+
 const char *ua_st_meta(const ua_st *st, const char *key)
 {
     for (size_t i = 0; st && key && i < st->nmeta; i++)
