@@ -150,7 +150,8 @@ const char *ua_libm_c_name_problem(const char *s)
             return "is declared by a header the file includes (stddef.h, stdint.h, string.h)";
     if (s[0] == '_' && (s[1] == '_' || isupper((unsigned char)s[1])))
         return "is reserved to the implementation (it starts with __ or _ and a capital)";
-    if (!strncmp(s, "ua_", 3)) return "starts with ua_, the prefix of the file's own helpers";
+    if (!strncmp(s, "ua_", 3) || !strncmp(s, "UA_", 3))
+        return "starts with ua_ or UA_, the prefixes of the file's own helpers and macros";
     return NULL;
 }
 
@@ -172,12 +173,16 @@ void ua_libm_emit_head(FILE *out, const ua_libm_func *f, const char *cname)
             " * Reference: %s. Arithmetic in double; compile with -ffp-contract=off for the\n"
             " * results the exhaustive check of uniapprox measured. */\n"
             "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n\n"
-            "static inline uint32_t ua_f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }\n"
-            "static inline float ua_u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }\n"
-            "static inline uint64_t ua_d2u(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }\n"
-            "static inline double ua_u2d(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }\n"
+            "/* the helpers below: each function uses some of them (no unused-function warning) */\n"
+            "#if defined(__GNUC__) || defined(__clang__)\n"
+            "#define UA_HELPER __attribute__((unused)) static inline\n"
+            "#else\n#define UA_HELPER static inline\n#endif\n"
+            "UA_HELPER uint32_t ua_f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }\n"
+            "UA_HELPER float ua_u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }\n"
+            "UA_HELPER uint64_t ua_d2u(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }\n"
+            "UA_HELPER double ua_u2d(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }\n"
             "/* s + e = a + b exactly (TwoSum, Knuth; no condition on |a|, |b|) */\n"
-            "static inline double ua_two_sum(double a, double b, double *e)\n{\n"
+            "UA_HELPER double ua_two_sum(double a, double b, double *e)\n{\n"
             "    double s = a + b, bb = s - a;\n"
             "    *e = (a - (s - bb)) + (b - bb);\n"
             "    return s;\n}\n"
@@ -185,7 +190,7 @@ void ua_libm_emit_head(FILE *out, const ua_libm_func *f, const char *cname)
             " * then rounded to odd (an even s with e != 0 moves one ulp toward e), and a\n"
             " * round-to-odd double rounds to the same float as the exact sum (Boldo & Melquiond,\n"
             " * \"Emulation of FMA and correctly rounded sums\", IEEE TC 57(4), 2008). a + b finite. */\n"
-            "static inline float ua_rnd2(double a, double b)\n{\n"
+            "UA_HELPER float ua_rnd2(double a, double b)\n{\n"
             "    double s = a + b, bb = s - a, e = (a - (s - bb)) + (b - bb);\n"
             "    uint64_t u = ua_d2u(s);\n"
             "    uint64_t step = (e > 0) == (s > 0) ? 1 : (uint64_t)-1;\n"
