@@ -45,7 +45,8 @@ static const char help[] =
     "                     heat map (default: up to 32, by the budget of 40000 points)\n"
     "  --log FILE         the JSONL training log to draw the training curve from (default: the\n"
     "                     file the model's \"log\" option names, when it can be read); a FILE\n"
-    "                     that cannot be read is an error (exit 2)\n"
+    "                     that cannot be read, or with a line that is not a log entry, is an\n"
+    "                     error (exit 2); a last line cut off is skipped with a warning\n"
     "  --prove            also prove a bound on max |model - f| over the whole domain (ball\n"
     "                     arithmetic, as uniapprox check --prove) and show it, or why not\n";
 
@@ -405,6 +406,48 @@ static int training_curve(FILE *f, const char *path)
     free(tr);
     free(va);
     return drawn;
+}
+
+/* A training log given by name (--log FILE) is one a fit wrote (src/train/log.c): every line a
+ * JSON object with numbers "epoch" and "train_loss". A line that is not: exit 2 naming the file
+ * and the line, no page. A last line without its newline that opens an object but does not parse
+ * is a write cut off
+ * (a fit killed mid-line): the complete lines are drawn and one warning line on stderr says so.
+ * Blank lines are skipped; an empty file (a fit stopped before its first epoch) is accepted. */
+static int check_log(const char *path)
+{
+    FILE *in = fopen(path, "r");
+    if (!in) return ua_cli_usage("report", "--log '%s': cannot read it: %s", path, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t len;
+    int rc = 0;
+    while (!rc && (len = getline(&line, &cap, in)) >= 0) {
+        lineno++;
+        int complete = len > 0 && line[len - 1] == '\n';
+        size_t k = strspn(line, " \t\r\n");
+        if (line[k] == '\0') continue;
+        cJSON *o = cJSON_Parse(line);
+        int ok = cJSON_IsObject(o) &&
+                 cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "epoch")) &&
+                 cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "train_loss"));
+        cJSON_Delete(o);
+        if (ok) continue;
+        if (!complete && line[k] == '{') /* the last line (no newline), cut off mid-object */
+            fprintf(stderr, "uniapprox report: warning: --log '%s': its last line (line %zu) is "
+                    "cut off (an unfinished write); the %zu lines before it are drawn\n", path,
+                    lineno, lineno - 1);
+        else
+            rc = ua_cli_usage("report", "--log '%s': line %zu is not a training log entry (a JSON "
+                              "object with numbers \"epoch\" and \"train_loss\", as fit --log "
+                              "writes)", path, lineno);
+        break;
+    }
+    if (!rc && ferror(in))
+        rc = ua_cli_usage("report", "--log '%s': cannot read it: %s", path, strerror(errno));
+    free(line);
+    fclose(in);
+    return rc;
 }
 
 /* The formula expr in the model's variables (its "vars" metadata) on the model's box (d > 0)
@@ -808,6 +851,7 @@ int cmd_report(int argc, char **argv)
         if (lf) fclose(lf);
         if (bad) return ua_cli_usage("report", "--log '%s': cannot read it: %s", log_path,
                                      strerror(err));
+        if ((rc = check_log(log_path))) return rc;
     }
 
     ua_model *m;

@@ -61,6 +61,23 @@ expect_grep err.txt "^uniapprox report: --log 'logdir': cannot read it: Is a dir
 printf '{"epoch": 1, "train_loss": 0.5}\n{"epoch": 2, "train_loss": 0.25}\n' > ok.jsonl
 expect_exit 0 "report --log readable" -- "$UA" report m1.json --log ok.jsonl -o r.html
 expect_grep r.html 'of 2 epochs' "report --log: the curve of 2 epochs"
+# a file that is not a training log: exit 2 naming the file and the line, no page, an existing
+# page kept
+echo garbage > bad.jsonl
+rm -f r.html
+expect_exit 2 "report --log garbage" -- "$UA" report m1.json --log bad.jsonl -o r.html
+expect_grep err.txt "^uniapprox report: --log 'bad.jsonl': line 1 is not a training log entry" "report --log garbage: file and line named"
+if [ -e r.html ]; then fail "report --log garbage wrote the page"; else pass; fi
+printf '{"epoch": 1, "train_loss": 0.5}\nnot json\n{"epoch": 3, "train_loss": 0.2}\n' > bad2.jsonl
+echo keep > r.html
+expect_exit 2 "report --log a bad middle line" -- "$UA" report m1.json --log bad2.jsonl -o r.html
+expect_grep err.txt "line 2 is not a training log entry" "report --log: the bad line is line 2"
+expect_grep r.html '^keep$' "report --log bad: the existing page is kept"
+# the last line cut off (an unfinished write): the complete lines drawn, one warning naming the file
+printf '{"epoch": 1, "train_loss": 0.5}\n{"epoch": 2, "train_loss": 0.25}\n{"epoch": 3, "train_lo' > cut.jsonl
+expect_exit 0 "report --log with its last line cut off" -- "$UA" report m1.json --log cut.jsonl -o r.html
+expect_grep r.html 'of 2 epochs' "report --log cut off: the 2 complete epochs drawn"
+[ "$(grep -c "warning: --log 'cut.jsonl': its last line (line 3) is cut off" err.txt)" -eq 1 ] && pass || fail "report --log cut off: one warning naming the file"
 
 # --- an option's range as accepted: only finite values, so "(0, inf)", never "(0, inf]" ------
 for o in gamma alpha lambda; do
