@@ -144,4 +144,17 @@ for w in 1 1, ,1 1,2,3; do
     expect_grep err.txt "loss-weights '$w': expected W_PDE,W_BC (two numbers" "--loss-weights '$w': the message"
     [ ! -e lw.uam ] && pass || fail "--loss-weights '$w': no model written"
 done
+# an equation not finite on part of the box: exit 2 before training, naming the equation and a
+# point (not "the loss is not finite at Adam step 1"); weights whose product overflows: said so
+cat > nanpde.json <<'JSON'
+{"name":"nan","space":{"x":[0,1]},"equation":"u_xx+log(x-0.5)","conditions":[{"type":"dirichlet","on":"boundary","value":0}],"exact":"x*(1-x)/2"}
+JSON
+expect_exit 2 "an equation NaN on part of the box" -- "$UA" fit --pde nanpde.json -o nan.st --iterations 5 --lbfgs-maxiter 0
+expect_grep err.txt 'the equation "u_xx+log(x-0.5)" is not finite at the collocation point (0\.[0-4]' "names the equation and a point where it is NaN"
+cat > onepde.json <<'JSON'
+{"name":"one","space":{"x":[0,1]},"equation":"u_xx+1","conditions":[{"type":"dirichlet","on":"boundary","value":0}],"exact":"x*(1-x)/2"}
+JSON
+expect_exit 2 "--loss-weights 1e308,1e308" -- "$UA" fit --pde onepde.json -o one.st --iterations 5 --lbfgs-maxiter 0 --loss-weights 1e308,1e308
+expect_grep err.txt "initial loss overflows.*--loss-weights" "says the weights overflow the loss"
+
 finish

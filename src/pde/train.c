@@ -149,6 +149,32 @@ static ua_status net_predict(const void *net, const double *x, size_t n, double 
     return ua_pde_net_predict(net, x, n, u);
 }
 
+/* Before training: the residual at every collocation point with the initial network (finite)
+ * must be finite, else the equation is not finite there (a source term such as log(x - 0.5) on
+ * part of the box): UA_EDOMAIN naming the equation and the point. A finite residual with a loss
+ * that is not finite is the weights' doing (--loss-weights 1e308,1e308): UA_EINVAL. */
+static ua_status check_start(ua_pde_loss *L, const ua_pde_points *pt, double wp, double wb)
+{
+    const ua_pde_spec *s = L->s;
+    double loss = ua_pde_loss_eval(L, L->net->theta, NULL);
+    if (isfinite(loss)) return UA_OK;
+    for (size_t p = 0; p < pt->nint; p++) {
+        if (isfinite(L->r[p])) continue;
+        char at[256];
+        size_t len = 0;
+        for (size_t i = 0; i < s->d && len < sizeof at - 32; i++)
+            len += (size_t)snprintf(at + len, sizeof at - len, "%s%.17g", i ? ", " : "",
+                                    pt->x[p * s->d + i]);
+        size_t n = strlen(s->equation);
+        return UA_ERR(UA_EDOMAIN, "pde: the equation \"%.*s%s\" is not finite at the "
+                      "collocation point (%s) of the box: it must be finite on the whole box",
+                      (int)(n > 80 ? 77 : n), s->equation, n > 80 ? "..." : "", at);
+    }
+    return UA_ERR(UA_EINVAL, "pde: the initial loss overflows (%g): --loss-weights %g,%g are "
+                  "too large for the residual and condition terms (their products overflow); "
+                  "use smaller weights", loss, wp, wb);
+}
+
 static ua_status meta_num(ua_model *m, const char *key, double v)
 {
     char buf[40];
@@ -243,6 +269,7 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
     memset(&L, 0, sizeof L);
     st = ua_pde_points_make(s, nint, nbnd, ninit, hard, seed ^ 0x9e3779b97f4a7c15ull, &pt);
     if (!st) st = ua_pde_loss_init(&L, s, net, &pt, wp, wb);
+    if (!st) st = check_start(&L, &pt, wp, wb);
     size_t P = net->P;
     double *g = malloc(P * sizeof *g), *m1 = calloc(P, sizeof *m1), *m2 = calloc(P, sizeof *m2);
     if (!st && (!g || !m1 || !m2)) st = UA_ENOMEM_ERR(P * sizeof *g);
