@@ -157,4 +157,20 @@ JSON
 expect_exit 2 "--loss-weights 1e308,1e308" -- "$UA" fit --pde onepde.json -o one.st --iterations 5 --lbfgs-maxiter 0 --loss-weights 1e308,1e308
 expect_grep err.txt "initial loss overflows.*--loss-weights" "says the weights overflow the loss"
 
+# the reader: a NUL in a string (\u0000) is refused, not cut there; a condition's value not
+# finite at a boundary point names the file, the field and the point; a folder is exit 2
+cat > nulpde.json <<'JSON'
+{"name":"nul","space":{"x":[0,1]},"equation":"u_xx+1\u0000","conditions":[{"type":"dirichlet","on":"boundary","value":0}],"exact":"x*(1-x)/2"}
+JSON
+expect_exit 2 "a NUL in the equation" -- "$UA" fit --pde nulpde.json -o nul.st --iterations 5 --lbfgs-maxiter 0
+expect_grep err.txt "NUL" "says a NUL is refused"
+cat > cvpde.json <<'JSON'
+{"name":"cv","space":{"x":[0,1]},"equation":"u_xx+1","conditions":[{"type":"dirichlet","on":"boundary","value":"log(x-3)"}],"exact":"x*(1-x)/2"}
+JSON
+expect_exit 2 "a condition value not finite" -- "$UA" fit --pde cvpde.json -o cv.st --iterations 5 --lbfgs-maxiter 0 --output-transform none
+expect_grep err.txt 'cvpde.json: "conditions"\[0\] (condition 1): "value" is not finite at the boundary point x = ' "names the file, the field and the point"
+mkdir -p adir
+expect_exit 2 "--pde a folder" -- "$UA" fit --pde adir -o dir.st
+expect_grep err.txt "it is a directory" "says it is a folder"
+
 finish

@@ -69,6 +69,7 @@ typedef struct ua_pde_spec {
     char *ref_name;
     char *name;                    /* the problem's name */
     char *equation;                /* as written */
+    char who[256];                 /* the file (as given to the reader), for messages */
     char reference_text[256];      /* what the solution is */
     /* hard constraints (transform.c): u = g + D N enforces every Dirichlet and initial
      * condition; NULL texts: none (the conditions are penalties) */

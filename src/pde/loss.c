@@ -92,9 +92,18 @@ ua_status ua_pde_points_make(const ua_pde_spec *s, size_t nint, size_t nbnd, siz
         at += cnt[k];
     }
     for (size_t p = nint; p < n; p++)
-        if (!isfinite(pt->g[p]))
-            return UA_ERR(UA_EDOMAIN, "pde: condition %d's value is not finite at a boundary "
-                          "point", pt->cond[p] + 1);
+        if (!isfinite(pt->g[p])) {
+            char where[256];
+            size_t len = 0;
+            for (size_t i = 0; i < d && len < sizeof where - 48; i++)
+                len += (size_t)snprintf(where + len, sizeof where - len, "%s%s = %.17g", i ? ", " : "",
+                                        s->names[i], pt->x[p * d + i]);
+            int k = pt->cond[p];
+            ua_pde_points_free(pt);
+            return UA_ERR(UA_EDOMAIN, "%s: \"conditions\"[%d] (condition %d): \"value\" is not "
+                          "finite at the boundary point %s", s->who[0] ? s->who : "pde", k, k + 1,
+                          where);
+        }
     return UA_OK;
 }
 

@@ -701,6 +701,15 @@ ua_status ua_pde_spec_parse(const char *text, size_t len, const char *who, ua_pd
     *out = NULL;
     if (!text) return UA_ERR(UA_EINVAL, "%s: no text", who);
     if (len > MAX_FILE) return UA_ERR(UA_EFORMAT, "%s: larger than %u bytes", who, MAX_FILE);
+    /* "\u0000" in a string: cJSON's strings end at the NUL, so the text after it would be cut
+     * off silently; refused (an escaped backslash before "u0000" is no escape) */
+    for (size_t i = 0; i + 6 <= len; i++) {
+        if (text[i] != '\\') continue;
+        if (text[i + 1] == '\\') { i++; continue; }
+        if ((text[i + 1] == 'u') && !memcmp(text + i + 2, "0000", 4))
+            return UA_ERR(UA_EFORMAT, "%s: a NUL character (\\u0000) in a string at byte %zu: "
+                          "strings may not hold NUL", who, i);
+    }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (!root) {
@@ -724,6 +733,7 @@ ua_status ua_pde_spec_parse(const char *text, size_t len, const char *who, ua_pd
         cJSON_Delete(root);
         return UA_ENOMEM_ERR(sizeof *s);
     }
+    snprintf(s->who, sizeof s->who, "%s", who ? who : "pde");
     st = parse_root(s, root, who);
     cJSON_Delete(root);
     if (st) {
@@ -829,11 +839,15 @@ ua_status ua_pde_problem_read(const char *path, ua_problem **out)
         fclose(f);
         return UA_ENOMEM_ERR(MAX_FILE + 1);
     }
+    errno = 0;
     size_t len = fread(buf, 1, MAX_FILE + 1, f);
     int err = ferror(f);
+    int e = errno;
     fclose(f);
+    errno = e;
     ua_status st;
-    if (err) st = UA_ERR(UA_EIO, "cannot read %s", path);
+    if (err && errno == EISDIR) st = UA_ERR(UA_EINVAL, "cannot read %s: it is a directory", path);
+    else if (err) st = UA_ERR(UA_EIO, "cannot read %s: %s", path, strerror(errno));
     else if (len > MAX_FILE) st = UA_ERR(UA_EFORMAT, "%s: larger than %u bytes", path, MAX_FILE);
     else st = ua_pde_problem_parse(buf, len, path, out);
     free(buf);
