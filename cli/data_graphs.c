@@ -7,6 +7,10 @@
 #include "cli.h"
 #include "graph/tasks.h"
 
+/* The most graphs written: csl's, the largest, take 1100 bytes of JSON each (measured on 1000),
+ * so the file stays near 2.5 GB, as the seq tasks' limit. */
+#define GRAPHS_MAX 2250000u
+
 static const char help[] =
     "usage: uniapprox data graphs TASK -o FILE [--n N] [--seed S]\n"
     "\n"
@@ -26,13 +30,13 @@ static const char help[] =
     "\n"
     "options:\n"
     "  -o, --output FILE  the file to write ('-': standard output)\n"
-    "  --n N              number of graphs (default: the task's)\n"
+    "  --n N              number of graphs, 1 to 2250000 (default: the task's)\n"
     "  --seed S           generator seed (default 0)\n";
 
 int ua_cli_data_graphs(int argc, char **argv)
 {
     const char *cmd = "data graphs";
-    const char *out = NULL, *n_s = "0", *seed_s = "0";
+    const char *out = NULL, *n_s = NULL, *seed_s = "0";
     const ua_opt opts[] = {
         { "output", 'o', 1, &out, NULL },
         { "n", 0, 1, &n_s, NULL },
@@ -52,7 +56,13 @@ int ua_cli_data_graphs(int argc, char **argv)
     if (!task) return ua_cli_usage(cmd, "expected one TASK (%s)", ua_graph_task_names());
     if (!out) return ua_cli_usage(cmd, "give the output file with -o FILE");
     size_t n, seed;
-    if (ua_cli_size(n_s, &n)) return ua_cli_usage(cmd, "--n '%s' must be a count", n_s);
+    n = 0; /* 0: the task's default */
+    if (n_s && (ua_cli_size(n_s, &n) || n == 0))
+        return ua_cli_usage(cmd, "--n '%s': expected a number of graphs of at least 1", n_s);
+    if (n > GRAPHS_MAX)
+        return ua_cli_usage(cmd, "--n %zu graphs is above the limit %u (about 2.5 GB of JSON "
+                            "lines for csl, the largest graphs, measured at 1100 bytes each)",
+                            n, GRAPHS_MAX);
     if (ua_cli_size(seed_s, &seed)) return ua_cli_usage(cmd, "--seed '%s' must be a count", seed_s);
     if ((rc = ua_cli_check_writable(cmd, "the graphs", out))) return rc;
     ua_graphs *g;

@@ -59,4 +59,12 @@ expect_exit 2 "fit: --graphs with --data" -- "$UA" fit --graphs ok.jsonl --data 
 expect_exit 2 "fit: --test-graphs alone" -- "$UA" fit --test-graphs ok.jsonl -o m.uam
 expect_grep err.txt "goes with --graphs" "--test-graphs needs --graphs"
 
+# --n 0 is refused (exit 2, as data position --n 0), and so is a count above the limit, named
+expect_exit 2 "data graphs --n 0" -- "$UA" data graphs csl -o n0.jsonl --n 0
+expect_grep err.txt "at least 1" "says --n must be at least 1"
+[ ! -e n0.jsonl ] && pass || fail "a file written for --n 0"
+expect_exit 2 "data graphs --n above the limit" -- "$UA" data graphs csl -o big.jsonl --n 2250001
+expect_grep err.txt "above the limit 2250000" "names the limit"
+[ ! -e big.jsonl ] && pass || fail "a file written above the limit"
+
 finish
