@@ -110,6 +110,9 @@ static int problem_for(const char *path, const ua_model *m, const char *against,
     return 0;
 }
 
+/* The fewest grid points a side check --pde --points accepts (docs/pde.md). */
+#define PDE_MIN_AXIS 8u
+
 /* A PDE problem: the field's measures against the file's solution (relative L2, max abs error;
  * a pointwise relative error or ULP count means nothing where u = 0) on a uniform grid of about
  * npoints points (--points; 0: the default grid), a warning when the file's box is not the
@@ -285,6 +288,23 @@ int cmd_check(int argc, char **argv)
     if ((rc = problem_for(path, m, against, &pa, &p))) {
         ua_model_free(m);
         return rc;
+    }
+    if (ua_problem_kind_of(p) == UA_PROBLEM_PDE && pde_points) {
+        /* the grid is floor(N^(1/d))^d points: below PDE_MIN_AXIS a side, the grid and the
+         * engine's few points can fall on the solution's zeros only (every point of a 3 x 3
+         * grid of sin(pi x) sin(2 pi y) is 0 to rounding: a scale of 2e-16, relative errors of
+         * 1e13-1e14), which measures nothing */
+        size_t d = ua_problem_dim(p), need = 1;
+        for (size_t i = 0; i < d; i++) need *= PDE_MIN_AXIS;
+        size_t g = (size_t)floor(pow((double)pde_points, 1.0 / (double)d) + 1e-9);
+        if (g < PDE_MIN_AXIS) {
+            ua_problem_free(p);
+            ua_model_free(m);
+            return ua_cli_usage("check", "--points %zu with --pde: the grid is floor(N^(1/d))^d "
+                                "points, at least %u a side (--points %zu or more in %zu-D), so "
+                                "that the solution is measured off its zeros", pde_points,
+                                PDE_MIN_AXIS, need, d);
+        }
     }
     ua_measurement r;
     if (ua_problem_kind_of(p) == UA_PROBLEM_GRAPHS) { /* only what is measured now is shown */

@@ -173,4 +173,13 @@ mkdir -p adir
 expect_exit 2 "--pde a folder" -- "$UA" fit --pde adir -o dir.st
 expect_grep err.txt "it is a directory" "says it is a folder"
 
+# check --pde --points below 8 a side (8^d) is refused: a 2 x 2 or 3 x 3 grid lies on the Poisson
+# solution's zeros (scale 2.4e-16, relative errors 1e13); 64 in 2-D is measured with a real scale
+expect_exit 2 "check --pde --points 3" -- "$UA" check poisson.uam --pde "$EX/poisson.json" --points 3 --json
+expect_grep err.txt "at least 8 a side (--points 64 or more in 2-D)" "names the minimum"
+expect_exit 0 "check --pde --points 64" -- "$UA" check poisson.uam --pde "$EX/poisson.json" --points 64 --json
+expect_le "$(json_num out.txt grid_points)" 64 "64 points: an 8 x 8 grid"
+expect_le 64 "$(json_num out.txt grid_points)" "64 points: an 8 x 8 grid"
+expect_le 0.99 "$(json_num out.txt scale)" "the scale (max of sin(pi x) sin(2 pi y) is 1) is not rounding noise"
+
 finish
