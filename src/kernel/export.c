@@ -12,8 +12,10 @@
  * compensated (TwoSum) as ua_kernel_predict's. A small lambda makes the weights large and cancel
  * (sum |k w| 1e5 |f|), which amplifies any difference in the kernel values or the order of a plain
  * sum 1e5 times: with both, the export agrees with ua_kernel_predict to about 1e-16 of |f|
- * (tests/cli_kernel.sh). Polynomial, arc-cosine, nngp and ntk form a.b in a loop where predict
- * uses BLAS: those agree to rounding amplified by that condition.
+ * (tests/cli_kernel.sh). Polynomial, arc-cosine, nngp and ntk form a.b, |a|^2, |b|^2 in one loop
+ * in index order and then the formula of src/kernel/kernels.c (from_dot, ua_ntk_pair) in its
+ * order, as the library does for d <= 32: the same bits there; above 32 inputs the library's a.b
+ * is BLAS's, and they agree to rounding amplified by that condition.
  */
 #include <math.h>
 #include <stdio.h>

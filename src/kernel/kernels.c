@@ -6,7 +6,9 @@
  * recompute sum (a - b)^2 directly from the uncentred rows where the difference still lost more
  * than 6 bits (UA_KDIST_RECOMPUTE): squared distances are then accurate to a few ulps for
  * nearby points too, float32 data included. Dot-product kernels (polynomial, arccos, nngp, ntk)
- * use a.b from the same product without centring; laplacian sums |a_j - b_j| directly.
+ * in up to DIRECT_MAX_D dimensions sum a.b, |a|^2, |b|^2 in index order (ua_kernel_pair), the
+ * operations of the C export (src/kernel/export.c), so both give the same bits; above it they
+ * use a.b from the same BLAS product without centring; laplacian sums |a_j - b_j| directly.
  *
  * For distance kernels in up to DIRECT_MAX_D dimensions the BLAS product is not worth its
  * cancellation handling: sum (a - b)^2 is summed directly (exact up to rounding, vectorised over
@@ -324,6 +326,15 @@ ua_status ua_kernel_matrix(const ua_kernel_spec *s, const double *a, size_t na, 
         return UA_OK;
     }
     if (is_distance(s->type) && d <= DIRECT_MAX_D) return dist_matrix_direct(s, a, na, b, nb, d, out, nb, 0);
+    if (d <= DIRECT_MAX_D) { /* the dot-product kernels: a.b, |a|^2, |b|^2 summed in index order
+                              * (ua_kernel_pair), as the C export does: the same bits, where BLAS
+                              * (its own order and fused multiply-adds) differed by rounding that
+                              * small-lambda weights amplify (6e-11 of the output scale, nngp) */
+#pragma omp parallel for schedule(static)
+        for (size_t i = 0; i < na; i++)
+            for (size_t j = 0; j < nb; j++) out[i * nb + j] = ua_kernel_pair(s, a + i * d, b + j * d, d);
+        return UA_OK;
+    }
     double *ac, *bc, *nra, *nrb;
     if ((st = prepare(s, a, na, b, nb, d, &ac, &bc, &nra, &nrb))) {
         release(ac, bc, nra, nrb);
@@ -352,6 +363,12 @@ ua_status ua_kmat_sym_lower(const ua_kernel_spec *s, const double *a, size_t n, 
         return UA_OK;
     }
     if (is_distance(s->type) && d <= DIRECT_MAX_D) return dist_matrix_direct(s, a, n, a, n, d, out, ld, 1);
+    if (d <= DIRECT_MAX_D) { /* the dot-product kernels as ua_kernel_matrix: the same bits */
+#pragma omp parallel for schedule(dynamic, 64)
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j <= i; j++) out[i * ld + j] = ua_kernel_pair(s, a + i * d, a + j * d, d);
+        return UA_OK;
+    }
     double *ac, *bc, *nra, *nrb;
     if ((st = prepare(s, a, n, NULL, 0, d, &ac, &bc, &nra, &nrb))) {
         release(ac, bc, nra, nrb);
