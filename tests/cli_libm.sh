@@ -73,7 +73,7 @@ expect_exit 3 "-o in a missing directory" -- "$UA" libm expf -o nodir/x.c
 
 # --name: keywords, main and reserved names are refused with their reason (exit 2, nothing
 # written); a long name gets the length as its reason, quoted truncated so the reason is read
-for n in int float return sizeof static main __x memcpy; do
+for n in int float return sizeof static main __x memcpy ua_f2u UA_VT; do
     expect_exit 2 "--name $n" -- "$UA" libm expf -o kw.c --name "$n"
     [ ! -e kw.c ] && pass || fail "a file written for --name $n"
 done

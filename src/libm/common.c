@@ -132,6 +132,14 @@ static const char *const c_declared[] = {
     "uintptr_t", "intmax_t", "uintmax_t",
 };
 
+/* The names the generated files define besides the function (their helpers, tables, vector
+ * types and macros). */
+static const char *const c_helpers[] = {
+    "UA_HELPER", "UA_SHUF4", "UA_VT", "ua_INVC", "ua_LOGC", "ua_LOGCL", "ua_T", "ua_TL",
+    "ua_d2u", "ua_f2u", "ua_rnd2", "ua_two_sum", "ua_u2d", "ua_u2f", "ua_vd", "ua_vf", "ua_vi",
+    "ua_vl", "ua_vl4", "ua_vrnd2", "ua_vtwo_sum", "ua_vu", "ua_vui",
+};
+
 const char *ua_libm_c_name_problem(const char *s)
 {
     if (!s || !*s) return "is empty";
@@ -150,8 +158,8 @@ const char *ua_libm_c_name_problem(const char *s)
             return "is declared by a header the file includes (stddef.h, stdint.h, string.h)";
     if (s[0] == '_' && (s[1] == '_' || isupper((unsigned char)s[1])))
         return "is reserved to the implementation (it starts with __ or _ and a capital)";
-    if (!strncmp(s, "ua_", 3) || !strncmp(s, "UA_", 3))
-        return "starts with ua_ or UA_, the prefixes of the file's own helpers and macros";
+    for (size_t i = 0; i < sizeof c_helpers / sizeof *c_helpers; i++)
+        if (!strcmp(s, c_helpers[i])) return "is a helper or macro the file defines";
     return NULL;
 }
 

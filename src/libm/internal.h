@@ -61,8 +61,8 @@ void ua_libm_emit_core_note(FILE *out, const char *expr, double a, double b, int
 /* Why s cannot name the generated function, as a phrase following the name ("is a C keyword
  * ..."), or NULL when it can: s must be a C identifier ([A-Za-z_][A-Za-z0-9_]*) of at most
  * UA_LIBM_NAME_MAX characters, not a keyword, main, a name the file's headers declare, a
- * reserved identifier (__x, _X), nor start with ua_ or UA_ (the file's own helpers and macros).
- * Static string. */
+ * reserved identifier (__x, _X), nor one of the file's own helpers, tables and macros (ua_f2u,
+ * UA_VT, ...). Static string. */
 const char *ua_libm_c_name_problem(const char *s);
 
 /* ua_libm_c_name_problem(s) == NULL: 1 or 0. */
