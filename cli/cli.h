@@ -166,6 +166,12 @@ typedef struct {
  * takes --split as the split number only when --split-dir is given (ua_cli_split_is_problem). */
 size_t ua_cli_problem_opts(ua_cli_problem_args *a, ua_opt *opts);
 
+/* The subset of those entries that name input files and their layout (--data, --format, --x-col,
+ * --y-col, --split-dir, --test-data, --targets, --test-targets, --graphs, --test-graphs, --pde),
+ * into opts; returns their number (at most 16). `check` takes these and reads the formula and
+ * function options from the model instead. */
+size_t ua_cli_problem_input_opts(ua_cli_problem_args *a, ua_opt *opts);
+
 /* Whether argv holds --split-dir (then --split K is the split number of the problem). */
 int ua_cli_split_is_problem(int argc, char **argv);
 

@@ -216,8 +216,8 @@ int cmd_check(int argc, char **argv)
     int json = 0, exhaustive = 0, prove = 0;
     ua_cli_exhaustive_args ex = { 0 };
     ua_cli_problem_args pa = { 0 };
-    ua_opt popts[24];
-    size_t npopts = ua_cli_problem_opts(&pa, popts);
+    ua_opt popts[16];
+    size_t npopts = ua_cli_problem_input_opts(&pa, popts);
     const ua_opt base[] = {
         { "check-points", 0, 1, &old_points, NULL }, /* the old name of --points */
         { "against", 0, 1, &against, NULL }, { "points", 0, 1, &points, NULL },
@@ -234,19 +234,8 @@ int cmd_check(int argc, char **argv)
     ua_opt opts[48];
     size_t nopts = sizeof base / sizeof base[0];
     memcpy(opts, base, sizeof base);
-    for (size_t i = 0; i < npopts; i++)
-        if (popts[i].takes_value && (!strcmp(popts[i].name, "data") ||
-                                     !strcmp(popts[i].name, "format") ||
-                                     !strcmp(popts[i].name, "x-col") ||
-                                     !strcmp(popts[i].name, "y-col") ||
-                                     !strcmp(popts[i].name, "split-dir") ||
-                                     !strcmp(popts[i].name, "test-data") ||
-                                     !strcmp(popts[i].name, "targets") ||
-                                     !strcmp(popts[i].name, "graphs") ||
-                                     !strcmp(popts[i].name, "test-graphs") ||
-                                     !strcmp(popts[i].name, "pde") ||
-                                     !strcmp(popts[i].name, "test-targets")))
-            opts[nopts++] = popts[i];
+    memcpy(opts + nopts, popts, npopts * sizeof *popts);
+    nopts += npopts;
     const char *split = NULL;
     if (ua_cli_split_is_problem(argc, argv)) opts[nopts++] = (ua_opt){ "split", 0, 1, &split, NULL };
     char **pos;

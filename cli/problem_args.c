@@ -48,26 +48,35 @@ const char ua_cli_problem_help[] =
     "  --pde FILE           a PDE problem file (docs/pde.md): the equation, its box, conditions\n"
     "                       and the exact or reference solution the model is measured against\n";
 
-size_t ua_cli_problem_opts(ua_cli_problem_args *a, ua_opt *o)
+size_t ua_cli_problem_input_opts(ua_cli_problem_args *a, ua_opt *o)
 {
     const ua_opt opts[] = {
-        { "vars", 0, 1, &a->vars, NULL },           { "domain", 0, 1, &a->domain, NULL },
-        { "function", 0, 1, &a->function, NULL },   { "dim", 0, 1, &a->dim, NULL },
-        { "vector", 0, 0, NULL, &a->vector },       { "cflags", 0, 1, &a->cflags, NULL },
-        { "timeout", 0, 1, &a->timeout, NULL },     { "data", 0, 1, &a->data, NULL },
-        { "format", 0, 1, &a->format, NULL },       { "x-col", 0, 1, &a->x_col, NULL },
-        { "y-col", 0, 1, &a->y_col, NULL },         { "split-dir", 0, 1, &a->split_dir, NULL },
-        { "test-data", 0, 1, &a->test_data, NULL },
+        { "data", 0, 1, &a->data, NULL },           { "format", 0, 1, &a->format, NULL },
+        { "x-col", 0, 1, &a->x_col, NULL },         { "y-col", 0, 1, &a->y_col, NULL },
+        { "split-dir", 0, 1, &a->split_dir, NULL }, { "test-data", 0, 1, &a->test_data, NULL },
         { "targets", 0, 1, &a->targets, NULL },
         { "test-targets", 0, 1, &a->test_targets, NULL },
-        { "sample-prec", 0, 1, &a->sample_prec, NULL },
-        { "fill-removable", 0, 0, NULL, &a->fill_removable },
         { "graphs", 0, 1, &a->graphs, NULL },
         { "test-graphs", 0, 1, &a->test_graphs, NULL },
         { "pde", 0, 1, &a->pde, NULL },
     };
     memcpy(o, opts, sizeof opts);
     return sizeof opts / sizeof opts[0];
+}
+
+size_t ua_cli_problem_opts(ua_cli_problem_args *a, ua_opt *o)
+{
+    const ua_opt opts[] = {
+        { "vars", 0, 1, &a->vars, NULL },           { "domain", 0, 1, &a->domain, NULL },
+        { "function", 0, 1, &a->function, NULL },   { "dim", 0, 1, &a->dim, NULL },
+        { "vector", 0, 0, NULL, &a->vector },       { "cflags", 0, 1, &a->cflags, NULL },
+        { "timeout", 0, 1, &a->timeout, NULL },
+        { "sample-prec", 0, 1, &a->sample_prec, NULL },
+        { "fill-removable", 0, 0, NULL, &a->fill_removable },
+    };
+    memcpy(o, opts, sizeof opts);
+    size_t n = sizeof opts / sizeof opts[0];
+    return n + ua_cli_problem_input_opts(a, o + n);
 }
 
 int ua_cli_split_is_problem(int argc, char **argv)
