@@ -7,12 +7,15 @@
 # rounds, throughput and chained latency). SLEEF is linked through its runtime library
 # (libsleef3). Runs minutes per function on 2 cores (the 2^32 check dominates).
 # usage: bench/libm_table.sh [BUILD_DIR] [FUNCS...]   (QUICK=1: skip the 2^32 checks;
-#        ACCURACY=1ulp: the faster variant, `uniapprox libm --accuracy 1ulp`; default cr)
+#        ACCURACY=1ulp: the faster variant, `uniapprox libm --accuracy 1ulp`; default cr;
+#        PRECISION=single: with ACCURACY=1ulp, `--working-precision single` (float arithmetic,
+#        exp2f expf exp10f); default double)
 set -eu
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
 FUNCS=${*:-exp2f expf exp10f expm1f log2f logf log10f log1pf}
 ACCURACY=${ACCURACY:-cr}
+PRECISION=${PRECISION:-double}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 UA="$ROOT/$BUILD/uniapprox"
 CC=${CC:-cc}
@@ -27,7 +30,7 @@ range_of() { case $1 in exp2f) echo "-20 20";; expf|expm1f) echo "-15 15";; exp1
     log1pf) echo "-0.9 100";; *) echo "0.001 1000";; esac; }
 HAS_AVX2=""; grep -qw avx2 /proc/cpuinfo && HAS_AVX2="-mavx2 -mfma"
 grep -qw avx512f /proc/cpuinfo || echo "(this CPU has no AVX-512: the AVX-512 variant of the vector functions is compiled but not measured)"
-echo "== uniapprox libm --accuracy $ACCURACY vs glibc and SLEEF u10 ($(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)) =="
+echo "== uniapprox libm --accuracy $ACCURACY --working-precision $PRECISION vs glibc and SLEEF u10 ($(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)) =="
 printf '%-7s | %8s %10s %6s | %8s %10s | %8s %8s %8s %8s %8s | %8s %8s | %8s %8s %8s\n' fn \
     "maxULP" "notCR" "spec" "glibc" "glibc" "ours" "ours_v" "glibc" "sleef" "sleef_v" \
     "ours/gl" "v/sl_v" "lat_ours" "lat_gli" "lat_sle"
@@ -36,13 +39,14 @@ printf '%-7s | %8s %10s %6s | %8s %10s | %8s %8s %8s %8s %8s | %8s %8s | %8s %8s
 for f in $FUNCS; do
     ref=$(ref_of "$f")
     if [ "${QUICK:-0}" != 1 ]; then
-        "$UA" libm "$f" -o "$OUT/$f.c" --vector --accuracy "$ACCURACY" --name "k_$f" --check \
-            --json >"$OUT/$f.json" || true
+        "$UA" libm "$f" -o "$OUT/$f.c" --vector --accuracy "$ACCURACY" \
+            --working-precision "$PRECISION" --name "k_$f" --check --json >"$OUT/$f.json" || true
         printf '#include <math.h>\nfloat g(float x) { return %s(x); }\n' "$f" >"$OUT/g_$f.c"
         "$UA" check --kernel "$OUT/g_$f.c" --symbol g --against "$ref" --lo -3.4028234e38 \
             --hi 3.4028234e38 --timeout 0 --json >"$OUT/g_$f.json" 2>/dev/null || true
     else
-        "$UA" libm "$f" -o "$OUT/$f.c" --vector --accuracy "$ACCURACY" --name "k_$f" >/dev/null
+        "$UA" libm "$f" -o "$OUT/$f.c" --vector --accuracy "$ACCURACY" --working-precision "$PRECISION" \
+            --name "k_$f" >/dev/null
         echo '{}' >"$OUT/$f.json"; echo '{}' >"$OUT/g_$f.json"
     fi
     set -- $(range_of "$f")

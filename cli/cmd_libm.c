@@ -18,7 +18,7 @@
 
 static const char help[] =
     "usage: uniapprox libm NAME -o FILE.c [--name C_NAME] [--vector] [--accuracy cr|1ulp]\n"
-    "                      [--check [--range LO:HI]]\n"
+    "                      [--working-precision double|single] [--check [--range LO:HI]]\n"
     "       uniapprox libm --list\n"
     "\n"
     "Writes a complete float32 function NAME (a C99 libm name such as expf or logf) as one\n"
@@ -44,6 +44,11 @@ static const char help[] =
     "  --accuracy cr|1ulp   cr (default): correctly rounded at every input; 1ulp: within 1 ULP,\n"
     "                       faster (exp2f expf exp10f log2f logf log10f: no table, no rounding\n"
     "                       test; the other functions write their default code, within 1 ULP)\n"
+    "  --working-precision double|single\n"
+    "                       double (default): the arithmetic above; single (with --accuracy\n"
+    "                       1ulp; exp2f expf exp10f only): every operation in float, no FMA, a\n"
+    "                       table of 2^(j/8) as float hi + lo, the vector kernels 8 floats per\n"
+    "                       AVX2 vector (16 per AVX-512F); within 1 ULP as measured\n"
     "  --check              compile and check, as above (all floats: minutes)\n"
     "  --range LO:HI        with --check: only the floats of [LO, HI]\n"
     "  --threads N          with --check: OpenMP threads; 0 or unset: the OpenMP default\n"
@@ -357,14 +362,15 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
 
 int cmd_libm(int argc, char **argv)
 {
-    const char *output = NULL, *cname = NULL, *range = NULL, *threads = NULL, *accuracy = NULL;
+    const char *output = NULL, *cname = NULL, *range = NULL, *threads = NULL, *accuracy = NULL,
+               *wprec = NULL;
     int vector = 0, check = 0, list = 0, json = 0;
     const ua_opt opts[] = {
         { "output", 'o', 1, &output, NULL }, { "name", 0, 1, &cname, NULL },
         { "vector", 0, 0, NULL, &vector },   { "check", 0, 0, NULL, &check },
         { "range", 0, 1, &range, NULL },     { "threads", 0, 1, &threads, NULL },
         { "list", 0, 0, NULL, &list },       { "json", 0, 0, NULL, &json },
-        { "accuracy", 0, 1, &accuracy, NULL },
+        { "accuracy", 0, 1, &accuracy, NULL }, { "working-precision", 0, 1, &wprec, NULL },
     };
     char **pos = NULL;
     size_t npos = 0;
@@ -399,7 +405,24 @@ int cmd_libm(int argc, char **argv)
     else if (accuracy && strcmp(accuracy, "cr") != 0)
         return ua_cli_usage("libm", "--accuracy '%s': expected cr (correctly rounded) or 1ulp",
                             accuracy);
-    ua_libm_options opt = { cname, vector, acc };
+    ua_libm_precision wp = UA_LIBM_WP_DOUBLE;
+    if (wprec && strcmp(wprec, "single") == 0) wp = UA_LIBM_WP_SINGLE;
+    else if (wprec && strcmp(wprec, "double") != 0)
+        return ua_cli_usage("libm", "--working-precision '%s': expected double or single", wprec);
+    if (wp == UA_LIBM_WP_SINGLE && acc != UA_LIBM_1ULP)
+        return ua_cli_usage("libm", "--working-precision single needs --accuracy 1ulp (the "
+                            "correctly rounded code evaluates in double)");
+    if (wp == UA_LIBM_WP_SINGLE && !ua_libm_has_single(f)) {
+        char buf[256] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < ua_libm_count() && len < sizeof buf - 16; i++)
+            if (ua_libm_has_single(ua_libm_at(i)))
+                len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? " " : "",
+                                        ua_libm_at(i)->libm_name);
+        return ua_cli_usage("libm", "--working-precision single: %s has no float variant "
+                            "(available: %s)", f->libm_name, buf);
+    }
+    ua_libm_options opt = { cname, vector, acc, wp };
     if (check && !strcmp(output, "-"))
         return ua_cli_usage("libm", "--check compiles the file: -o - (standard output) cannot be "
                             "checked; give a FILE.c");

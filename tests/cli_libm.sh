@@ -3,7 +3,8 @@
 # the file written (compiles, defines the scalar and the vector function), and --check over a
 # small range against MPFR (exit 0, <= 1 ULP, no special mismatch), and --threads (0 = the
 # OpenMP default, as check --exhaustive; refused without --check or when not a count), and
-# --accuracy (1ulp: the faster code, within 1 ULP over a range; a bad value: exit 2).
+# --accuracy (1ulp: the faster code, within 1 ULP over a range; a bad value: exit 2), and
+# --working-precision (single: float arithmetic; refused, exit 2, where it does not apply).
 . "$(dirname "$0")/lib_cli.sh"
 
 expect_exit 0 "libm --list" -- "$UA" libm --list
@@ -55,6 +56,27 @@ expect_exit 0 "the 1ulp file compiles warning-free" -- "$CC" -std=c99 -O2 -Wall 
 expect_exit 2 "--accuracy bad" -- "$UA" libm expf -o a2.c --accuracy 2ulp
 expect_grep err.txt "expected cr (correctly rounded) or 1ulp" "names the choices"
 [ ! -e a2.c ] && pass || fail "nothing written for a bad --accuracy"
+
+# --working-precision single: float arithmetic, only with --accuracy 1ulp and for exp2f expf
+# exp10f; anything else exit 2 with the reason, nothing written, an existing file kept
+expect_exit 0 "--working-precision single --check" -- "$UA" libm exp10f -o w1.c --accuracy 1ulp --working-precision single --vector --check --range 1:1.25 --json
+expect_le "$(json_num out.txt max_ulp)" 1 "exp10f single on [1, 1.25] within 1 ULP"
+expect_le "$(json_num out.txt special_mismatches)" 0 "exp10f single: no special mismatch"
+expect_grep w1.c "Arithmetic in float" "the file says its arithmetic"
+expect_exit 0 "the single file compiles warning-free" -- "$CC" -std=c99 -O2 -Wall -Wextra -Werror -c w1.c -o w1.o
+expect_exit 2 "single without --accuracy 1ulp" -- "$UA" libm expf -o w2.c --working-precision single
+expect_grep err.txt "needs --accuracy 1ulp" "says single needs 1ulp"
+expect_exit 2 "single for logf" -- "$UA" libm logf -o w2.c --accuracy 1ulp --working-precision single
+expect_grep err.txt "logf has no float variant (available: exp10f exp2f expf)" "names the functions that have one"
+expect_exit 2 "--working-precision bad" -- "$UA" libm expf -o w2.c --accuracy 1ulp --working-precision half
+expect_grep err.txt "expected double or single" "names the choices"
+[ ! -e w2.c ] && pass || fail "nothing written for a refused --working-precision"
+echo keep >w3.c
+expect_exit 2 "single for expm1f, over a file" -- "$UA" libm expm1f -o w3.c --accuracy 1ulp --working-precision single
+[ "$(cat w3.c)" = keep ] && pass || fail "the existing file is kept"
+expect_exit 0 "--working-precision double" -- "$UA" libm expf -o w4.c --accuracy 1ulp --working-precision double
+expect_exit 0 "no --working-precision" -- "$UA" libm expf -o w5.c --accuracy 1ulp
+cmp -s w4.c w5.c && pass || fail "double is the default"
 
 # -o is written by the shared writer (as export's): a new file is 0644 (not mkstemp's 0600), an
 # existing file keeps its mode, and "-" is standard output (no file named "-"); --check needs a file

@@ -24,6 +24,20 @@ typedef enum {
                        * which is already within 1 ULP */
 } ua_libm_accuracy;
 
+/* The arithmetic the generated function (scalar and vector) evaluates in. */
+typedef enum {
+    UA_LIBM_WP_DOUBLE = 0, /* double, one rounding to float at the end; the default (the code
+                            * of every function and accuracy) */
+    UA_LIBM_WP_SINGLE = 1  /* float throughout (--working-precision single): only at
+                            * UA_LIBM_1ULP and only for the functions where
+                            * ua_libm_has_single is 1 (exp2f, expf, exp10f): b^x = 2^(k/8) b^r with a float
+                            * hi + lo table of 2^(j/8), a degree-3 core with float
+                            * coefficients, no FMA; the vector kernels 8 floats per AVX2 vector
+                            * (16 per AVX-512F) with the scalar function's bits. Within 1 ULP as
+                            * measured over all 2^32 inputs (docs/libm.md); any other function or
+                            * accuracy: UA_EINVAL from emit, with a message */
+} ua_libm_precision;
+
 /* What a generator is asked for. */
 typedef struct {
     const char *name;  /* the C name of the scalar function written (default: the libm name) */
@@ -32,6 +46,8 @@ typedef struct {
                         * with GCC or Clang on x86, AVX-512F and AVX2+FMA kernels in GCC vector
                         * extensions chosen at run time (__builtin_cpu_supports), else the loop */
     ua_libm_accuracy accuracy; /* UA_LIBM_CR (0, the default) or UA_LIBM_1ULP */
+    ua_libm_precision working_precision; /* UA_LIBM_WP_DOUBLE (0, the default) or
+                                          * UA_LIBM_WP_SINGLE (with UA_LIBM_1ULP only) */
 } ua_libm_options;
 
 /* One generated function. */
@@ -55,5 +71,9 @@ const ua_libm_func *ua_libm_at(size_t i);
 
 /* The generator for libm_name ("expf"), or NULL. */
 const ua_libm_func *ua_libm_find(const char *libm_name);
+
+/* 1 when f has the float-arithmetic variant (UA_LIBM_WP_SINGLE, at UA_LIBM_1ULP): exp2f, expf,
+ * exp10f; else 0 (also for NULL). */
+int ua_libm_has_single(const ua_libm_func *f);
 
 #endif

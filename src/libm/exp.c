@@ -17,6 +17,7 @@
  * elsewhere (s - 1) + s r q(r), s = 2^(k/N), where e^x - 1 is at most 7.6 times more sensitive
  * to the error of e^x than e^x itself. */
 #include <math.h>
+#include <string.h>
 #include <mpfr.h>
 
 #include "core/internal.h"
@@ -192,6 +193,179 @@ static ua_status emit_exp1(const ua_libm_func *f, FILE *out, const ua_libm_optio
     return ua_libm_end(f, out, cname, opt, emit_exp1_vbody, &e);
 }
 
+/* ---- the float variant (--accuracy 1ulp --working-precision single) -------------------------
+ * Every operation in float (8 lanes per AVX2 vector), no FMA (-ffp-contract=off):
+ *     b^x = 2^(K/8) b^r,   K = round(8 x log2 b),   r = x - K log_b(2)/8,   |r| <= log_b(2)/16,
+ * K by the shift 1.5 2^23 (+ 2032, so that K + 2032 > 0 lies in the low bits of the float t);
+ * r = x - K/8 exactly for exp2, else Cody-Waite r = (x - K C1) - K C2 with C1 = log_b(2)/8 to 13
+ * bits (K C1 exact for |K| < 2^11, x - K C1 exact by Sterbenz) and C2 = RN_float(log_b(2)/8 - C1);
+ * 2^(j/8) = TH[j] + TL[j] (j = K mod 8; float hi and lo from MPFR); b^r - 1 = r q(r), q of degree 3
+ * with float coefficients (the double minimax fit of (b^r - 1)/r rounded to float; on an interval
+ * this short the rounding costs about 2^-28 relative, written into the file);
+ *     y = TH[j] + (TL[j] + TH[j] (r q(r))),   y in [0.95, 1.92],
+ * then b^x = (y 2^(floor(k/2))) 2^(ceil(k/2)), k = K div 8: two exact powers of two, so that the
+ * first product is exact and only the second rounds (once) where the result is subnormal, and
+ * the results near overflow need no 2^128. Error estimate: the final addition's 0.5 ULP plus the
+ * roundings of r q (|r q| <= 0.045) and of the core, about 0.15 ULP; a subnormal result adds its
+ * own rounding to y's error halved or less: below 1 ULP (measured over all 2^32 inputs:
+ * docs/libm.md). The input is clamped as the other variants (NaN passes through). */
+#define EXPW_N 8   /* table entries 2^(j/8): one vpermps of 8 floats per AVX2 vector */
+#define EXPW_DEG 3 /* the degree of q */
+
+typedef struct {
+    exp_base base;
+    float lo, hi;          /* the clamps */
+    float inv;             /* RN_float(8 log2 b); 8 for exp2 */
+    float c1, c2;          /* log_b(2)/8 ~ c1 + c2; c1 = 1/8, c2 = 0 for exp2 */
+    float th[EXPW_N], tl[EXPW_N];
+    float q[EXPW_DEG + 1];
+} expw_ctx;
+
+/* The shift: t = z + SH holds K + 2032 in its low bits (t in [2^23, 2^24) for |K| < 2^22). */
+#define EXPW_SH "0x1.800fep+23f" /* 1.5 2^23 + 2032 = 12584944 (tests/test_libm_single.c) */
+
+/* The lane function's text after the clamp (reads `c`, a float), for T = "float" (scalar) or
+ * "VF" (vector), UT its unsigned integer type: both are the same expressions. */
+static void emit_expw_core(FILE *out, const expw_ctx *e, int vec)
+{
+    const char *T = vec ? "VF" : "float", *UT = vec ? "VUI" : "uint32_t";
+    fprintf(out, "    %s t = c * %af + %s; /* K = round(8 x log2 b): t holds K + 2032 */\n", T,
+            (double)e->inv, EXPW_SH);
+    if (vec) fprintf(out, "    VUI kb = (VUI)t - 0x4b400000u; /* K + 2032 */\n");
+    else fprintf(out, "    uint32_t kb = ua_f2u(t) - 0x4b400000u; /* K + 2032 */\n");
+    fprintf(out, "    %s kd = t - %s; /* K */\n", T, EXPW_SH);
+    if (e->c2 == 0)
+        fprintf(out, "    %s r = c - kd * %af; /* exact, |r| <= 1/16 */\n", T, (double)e->c1);
+    else
+        fprintf(out, "    %s r = (c - kd * %af) - kd * %af; /* Cody-Waite: the first two exact */\n",
+                T, (double)e->c1, (double)e->c2);
+    fprintf(out,
+            "    %s q = ((%af * r + %af) * r + %af) * r + %af;\n"
+            "    %s rq = r * q; /* b^r - 1 */\n"
+            "    %s j = kb & 7u, kk = kb >> 3, e1 = kk >> 1, e2 = kk - e1; /* e1 + e2 = k + 254 */\n",
+            T, (double)e->q[3], (double)e->q[2], (double)e->q[1], (double)e->q[0], T, UT);
+    if (vec)
+        fprintf(out, "    VF th = V_PERM8(ua_ETH, j), tl = V_PERM8(ua_ETL, j);\n");
+    else
+        fprintf(out, "    float th = ua_ETH[j], tl = ua_ETL[j];\n");
+    fprintf(out, "    %s y = th + (tl + th * rq); /* 2^(j/8) b^r, one final rounding */\n", T);
+    if (vec)
+        fprintf(out, "    VF res = (y * (VF)(e1 << 23)) * (VF)(e2 << 23);\n");
+    else
+        fprintf(out, "    /* y 2^(floor(k/2)) exact, then one rounding by 2^(ceil(k/2)) */\n"
+                     "    return (y * ua_u2f(e1 << 23)) * ua_u2f(e2 << 23);\n}\n\n");
+}
+
+static void emit_expw_vbody(FILE *out, const void *ctx)
+{
+    const expw_ctx *e = ctx;
+    fprintf(out, "    VF c = V_MAXF((VF){0} + %af, x);\n"
+                 "    c = V_MINF((VF){0} + %af, c);\n",
+            (double)e->lo, (double)e->hi);
+    emit_expw_core(out, e, 1);
+}
+
+/* RN_float(v) and RN_float(v - RN_float(v)) of an MPFR value. */
+static void float_split(mpfr_t v, float *hi, float *lo)
+{
+    mpfr_t t;
+    mpfr_init2(t, 300);
+    *hi = mpfr_get_flt(v, MPFR_RNDN);
+    mpfr_sub_d(t, v, (double)*hi, MPFR_RNDN);
+    *lo = mpfr_get_flt(t, MPFR_RNDN);
+    mpfr_clear(t);
+}
+
+static ua_status emit_expw(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
+                           const char *cname)
+{
+    const exp_spec *sp = f->spec;
+    expw_ctx e;
+    memset(&e, 0, sizeof e);
+    e.base = sp->base;
+    e.lo = (float)sp->lo;
+    e.hi = (float)sp->hi;
+    mpfr_t v, t;
+    mpfr_inits2(300, v, t, (mpfr_ptr)0);
+    /* v = log_b(2) / 8 */
+    if (sp->base == EXP_BASEE) {
+        mpfr_const_log2(v, MPFR_RNDN);
+    } else if (sp->base == EXP_BASE10) {
+        mpfr_set_ui(v, 2, MPFR_RNDN);
+        mpfr_log10(v, v, MPFR_RNDN);
+    } else {
+        mpfr_set_ui(v, 1, MPFR_RNDN);
+    }
+    mpfr_div_ui(v, v, EXPW_N, MPFR_RNDN);
+    mpfr_ui_div(t, 1, v, MPFR_RNDN);
+    e.inv = mpfr_get_flt(t, MPFR_RNDN);
+    /* |K| <= 8 max(|lo|, hi) log2 b + 1 < 2^11: c1 with 24 - 11 bits makes K c1 exact */
+    double kmax = fmax(fabs(sp->lo), fabs(sp->hi)) * (double)e.inv + 2;
+    int kbits = (int)ceil(log2(kmax + 1));
+    if (kbits > 12) {
+        mpfr_clears(v, t, (mpfr_ptr)0);
+        return UA_ERR(UA_EINVAL, "%s: |K| up to %g: no exact Cody-Waite split", f->libm_name, kmax);
+    }
+    mpfr_set(t, v, MPFR_RNDN);
+    mpfr_prec_round(t, 24 - kbits, MPFR_RNDN);
+    e.c1 = mpfr_get_flt(t, MPFR_RNDN); /* exact: 24 - kbits bits */
+    mpfr_set_prec(t, 300);
+    mpfr_set_flt(t, e.c1, MPFR_RNDN);
+    mpfr_sub(t, v, t, MPFR_RNDN);
+    e.c2 = mpfr_get_flt(t, MPFR_RNDN);
+    for (int j = 0; j < EXPW_N; j++) {
+        mpfr_set_si(t, j, MPFR_RNDN);
+        mpfr_div_ui(t, t, EXPW_N, MPFR_RNDN);
+        mpfr_exp2(t, t, MPFR_RNDN);
+        float_split(t, &e.th[j], &e.tl[j]);
+    }
+    /* |r| <= log_b(2)/16 plus the roundings of c inv and of the reduction: widened by 2^-8 */
+    double h = mpfr_get_d(v, MPFR_RNDN) * 0.5 * (1 + 0x1p-8);
+    mpfr_clears(v, t, (mpfr_ptr)0);
+    double qd[UA_LIBM_MAX_COEFFS], e_q = 0;
+    ua_status s = ua_libm_fit_core(sp->q_expr, -h, h, EXPW_DEG, qd, &e_q);
+    if (s) return s;
+    for (int i = 0; i <= EXPW_DEG; i++) e.q[i] = (float)qd[i];
+    /* the float coefficients' relative error (exact evaluation in double against expm1(r ln b)/r
+     * in double, 4097 points): sampled */
+    const double lnb = sp->base == EXP_BASE2 ? 0.69314718055994530942
+                     : sp->base == EXP_BASEE ? 1.0 : 2.30258509299404568402;
+    double e_qf = 0;
+    for (int i = 0; i <= 4096; i++) {
+        double r = -h + 2 * h * i / 4096.0;
+        if (r == 0) continue;
+        double want = expm1(r * lnb) / r;
+        double got = ((e.q[3] * r + (double)e.q[2]) * r + (double)e.q[1]) * r + (double)e.q[0];
+        e_qf = fmax(e_qf, fabs(got / want - 1));
+    }
+    ua_libm_func g = *f;
+    g.summary = sp->base == EXP_BASE2
+                    ? "2^x = 2^(K/8) (1 + r q(r)), K = round(8x), r = x - K/8, in float"
+                : sp->base == EXP_BASEE
+                    ? "e^x = 2^(K/8) (1 + r q(r)), K = round(8x log2 e), Cody-Waite r, in float"
+                    : "10^x = 2^(K/8) (1 + r q(r)), K = round(8x log2 10), Cody-Waite r, in float";
+    ua_libm_emit_head_arith(out, &g, cname, "float (no FMA)");
+    fprintf(out,
+            "/* --accuracy 1ulp --working-precision single: every operation in float; 2^(j/8) =\n"
+            " * ua_ETH[j] + ua_ETL[j] (MPFR); within 1 ULP, not correctly rounded everywhere. */\n");
+    fprintf(out, "static const float ua_ETH[8] = {");
+    for (int j = 0; j < EXPW_N; j++) fprintf(out, "%s%af", j ? ", " : "", (double)e.th[j]);
+    fprintf(out, "};\nstatic const float ua_ETL[8] = {");
+    for (int j = 0; j < EXPW_N; j++) fprintf(out, "%s%af", j ? ", " : "", (double)e.tl[j]);
+    fprintf(out, "};\n");
+    ua_libm_emit_core_note(out, sp->q_expr, -h, h, EXPW_DEG, e_q);
+    fprintf(out, "/* its coefficients rounded to float: relative error %.3g (sampled, 4097 points,\n"
+                 " * exact evaluation) */\n",
+            e_qf);
+    fprintf(out,
+            "static inline float %s_lane(float x)\n{\n"
+            "    float c = x < %af ? %af : x; /* below: the result rounds to +0 (also -Inf) */\n"
+            "    c = c > %af ? %af : c;       /* above: +Inf; NaN passes both */\n",
+            cname, (double)e.lo, (double)e.lo, (double)e.hi, (double)e.hi);
+    emit_expw_core(out, &e, 0);
+    return ua_libm_end(f, out, cname, opt, emit_expw_vbody, &e);
+}
+
 static ua_status emit_exp(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
 {
     const exp_spec *sp = f->spec;
@@ -199,6 +373,8 @@ static ua_status emit_exp(const ua_libm_func *f, FILE *out, const ua_libm_option
     ua_status s = ua_libm_begin(f, out, opt, &cname);
     if (s) return s;
     /* expm1f has no 1-ULP variant: its correctly rounded code is within 1 ULP */
+    if (opt && opt->accuracy == UA_LIBM_1ULP && opt->working_precision == UA_LIBM_WP_SINGLE)
+        return emit_expw(f, out, opt, cname); /* ua_libm_begin refused it for expm1f */
     if (opt && opt->accuracy == UA_LIBM_1ULP && !sp->m1) return emit_exp1(f, out, opt, cname);
     double c1, c2, inv;
     cody_waite(sp->base, &c1, &c2, &inv);

@@ -78,6 +78,10 @@ const char *ua_libm_c_name(const ua_libm_func *f, const ua_libm_options *opt);
  * ua_rnd2(a, b): the float nearest to the exact sum a + b
  * of two finite doubles, rounded once (TwoSum, then round-to-odd, then to float). */
 void ua_libm_emit_head(FILE *out, const ua_libm_func *f, const char *cname);
+/* As ua_libm_emit_head, the head saying "Arithmetic in ARITH" ("double", "float"):
+ * ua_libm_emit_head is this with "double". */
+void ua_libm_emit_head_arith(FILE *out, const ua_libm_func *f, const char *cname,
+                             const char *arith);
 
 /* Writes `static const double NAME[n] = { ... };` with each value in C99 hexadecimal
  * (exact), four per line. */
@@ -96,7 +100,8 @@ void ua_libm_emit_vhorner(FILE *out, const char *var, const char *x, const doubl
  * function `static inline float CNAME_lane(float x)` must already be written) and, with
  * opt->vector, `void CNAME_v(const float *x, float *y, size_t n)`: explicit GCC vector code,
  * the kernel body written by vbody(out, ctx) for 4 doubles per vector (target AVX2+FMA) and 8
- * (AVX-512F), two vectors per loop step, the tail through a zero-padded block; the scalar loop
+ * (AVX-512F) (with opt->working_precision UA_LIBM_WP_SINGLE: ua_libm_emit_vector_f32's float
+ * kernels), two vectors per loop step, the tail through a zero-padded block; the scalar loop
  * as the baseline; the variant chosen once at run time by __builtin_cpu_supports. With
  * -ffp-contract=off (as ua_compile_c compiles) the kernels perform the scalar function's
  * operations and return its bits. On other compilers than GCC/Clang on x86 the vector
@@ -109,6 +114,16 @@ void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_optio
  * baseline and on other compilers. */
 void ua_libm_emit_vector(FILE *out, const char *cname, const char *scalar, ua_libm_vbody vbody,
                          const void *ctx);
+
+/* The vector part for a float-arithmetic lane function (opt->working_precision
+ * UA_LIBM_WP_SINGLE; ua_libm_emit_entry_points calls it then): CNAME_v with kernels of 8 floats
+ * per vector (target AVX2+FMA) and 16 (AVX-512F), vbody writing statements that read `VF x`
+ * (V_W floats) and define `VF res`, in the generic names VF, VI, VUI (V_W floats, int32,
+ * uint32), V_MAXF / V_MINF (a, b): a > b ? a : b, a < b ? a : b, b where either is NaN,
+ * V_PERM8(t, i): t[i] lane by lane for a table t of 8 floats and i in 0..7 (one vpermps);
+ * two vectors per loop step, the tail through a zero-padded block, the run-time choice and the
+ * scalar loop of CNAME as the baseline and on other compilers. */
+void ua_libm_emit_vector_f32(FILE *out, const char *cname, ua_libm_vbody vbody, const void *ctx);
 
 /* log_b(v) (base 0: natural) = *hi + *lo: *hi rounded to hi_bits (<= 53) bits, *lo the rest
  * rounded to double (MPFR, 200 bits). */
