@@ -50,7 +50,8 @@ ua_status ua_libm_fit_core(const char *expr, double a, double b, int degree, dou
 
 int ua_libm_has_single(const ua_libm_func *f)
 {
-    return f && (f == &ua_libm_exp2f || f == &ua_libm_expf || f == &ua_libm_exp10f);
+    return f && (f == &ua_libm_exp2f || f == &ua_libm_expf || f == &ua_libm_exp10f ||
+                 f == &ua_libm_logf);
 }
 
 ua_status ua_libm_begin(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
@@ -350,7 +351,8 @@ void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_optio
 }
 
 /* The float-lane types and helpers of one width (w floats per vector: 8 for AVX2, 16 for
- * AVX-512F) under generic names (VF, VI, VUI, V_W, V_(name), UA_VT, V_MAXF, V_MINF, V_PERM8). */
+ * AVX-512F) under generic names (VF, VI, VUI, V_W, V_(name), UA_VT, V_MAXF, V_MINF, V_PERM8,
+ * V_SELF, V_SELI). */
 static void emit_fvec_width(FILE *out, int w, const char *target)
 {
     fprintf(out,
@@ -376,6 +378,10 @@ static void emit_fvec_width(FILE *out, int w, const char *target)
                      "#define V_MINF(a, b) ((VF)_mm512_min_ps((__m512)(a), (__m512)(b)))\n"
                      "#define V_PERM8(t, i) ((VF)_mm512_permutexvar_ps((__m512i)(i), \\\n"
                      "    _mm512_castps256_ps512(_mm256_loadu_ps(t))))\n");
+    fprintf(out,
+            "/* lane selects on a comparison's mask (-1 / 0 per lane): m ? a : b */\n"
+            "#define V_SELF(m, a, b) ((VF)(((VI)(m) & (VI)(a)) | (~(VI)(m) & (VI)(b))))\n"
+            "#define V_SELI(m, a, b) ((VUI)(((VI)(m) & (VI)(a)) | (~(VI)(m) & (VI)(b))))\n");
 }
 
 void ua_libm_emit_vector_f32(FILE *out, const char *cname, ua_libm_vbody vbody, const void *ctx)
@@ -415,7 +421,7 @@ void ua_libm_emit_vector_f32(FILE *out, const char *cname, ua_libm_vbody vbody, 
                 "    }\n}\n",
                 widths[k].target, cname, widths[k].suffix, cname, cname, cname);
         fprintf(out, "#undef VF\n#undef VI\n#undef VUI\n#undef V_W\n#undef V_\n#undef UA_VT\n"
-                     "#undef V_MAXF\n#undef V_MINF\n#undef V_PERM8\n");
+                     "#undef V_MAXF\n#undef V_MINF\n#undef V_PERM8\n#undef V_SELF\n#undef V_SELI\n");
     }
     fprintf(out,
             "static void %s_v_base(const float *x, float *y, size_t n)\n{\n"

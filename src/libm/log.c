@@ -248,6 +248,114 @@ static ua_status emit_log1(const ua_libm_func *f, FILE *out, const ua_libm_optio
     return ua_libm_end(f, out, cname, opt, emit_log1_vbody, &e);
 }
 
+/* ---- the float variant of logf (--accuracy 1ulp --working-precision single) -----------------
+ * Every operation in float, no FMA. x = 2^k z as the 1-ULP variant (z in [OFF1, 2 OFF1), on the
+ * bits; subnormals scaled by 2^23), f = z - 1 (exact, Sterbenz), s = f / (2 + f) (two roundings),
+ * and the identity log(1 + f) = 2 atanh(s) = f - f^2/2 + s (f^2/2 + R(s)), R(s) = 2 atanh(s)/s - 2
+ * (the rearrangement of the classic fdlibm logarithm: the leading term f is exact and the
+ * correction f^2/2 - s (f^2/2 + R), at most 0.09, carries the roundings of s), R(s) =
+ * w (L1 + w (L2 + w (L3 + w L4))), w = s^2, the L's the coefficients of s^3 .. s^9 of the
+ * relative minimax fit of 2 atanh(s) with monomials s, s^3, .., s^9, rounded to float (the one of
+ * s taken as 2). log x = k ln2 + f - f^2/2 + s (f^2/2 + R): k LH exact (LH = ln 2 to 16 bits,
+ * |k| <= 149), hi + lo = k LH + f exactly (Fast2Sum, |k LH| >= |f| or k = 0), then
+ *     y = hi + (((lo + k LL) - f^2/2) + s (f^2/2 + R)),   LL = RN_float(ln 2 - LH).
+ * The roundings of f^2/2, of s (f^2/2 + R) and of the two inner sums, each at most 2^-28 where
+ * |y| ~ 0.35 has ulp 2^-25, add up to about 0.42 ULP in the worst case besides the final 0.5
+ * (measured over all 2^32 inputs: docs/libm.md). log2f and log10f (a further product by 1/ln b)
+ * measured 1.16 and 1.04 ULP with this structure in a prototype and have no float variant. */
+typedef struct {
+    float l[4];   /* R's coefficients of w, w^2, w^3, w^4 */
+    float lh, ll; /* ln 2 = lh + ll, lh with 16 bits */
+} logw_ctx;
+
+/* From z (float or VF) and k (int32_t or VI) to y, for T = "float" or "VF". */
+static void emit_logw_core(FILE *out, const logw_ctx *e, int vec)
+{
+    const char *T = vec ? "VF" : "float";
+    fprintf(out,
+            "    %s f = z - 1.0f; /* exact */\n"
+            "    %s s = f / (2.0f + f);\n"
+            "    %s hfsq = 0.5f * f * f, w = s * s;\n"
+            "    %s R = w * (%af + w * (%af + w * (%af + w * %af)));\n"
+            "    %s sp = s * (hfsq + R);\n",
+            T, T, T, T, (double)e->l[0], (double)e->l[1], (double)e->l[2], (double)e->l[3], T);
+    if (vec) fprintf(out, "    VF kd = __builtin_convertvector(k, VF);\n");
+    else fprintf(out, "    float kd = (float)k;\n");
+    fprintf(out,
+            "    %s a = kd * %af; /* exact */\n"
+            "    %s hi = a + f, lo = f - (hi - a); /* hi + lo = k LH + f (Fast2Sum) */\n"
+            "    %s y = hi + (((lo + kd * %af) - hfsq) + sp);\n",
+            T, (double)e->lh, T, T, (double)e->ll);
+}
+
+static void emit_logw_vbody(FILE *out, const void *ctx)
+{
+    fprintf(out,
+            "    VUI ix = (VUI)x;\n"
+            "    VUI is = (VUI)(x * 0x1p23f) - (23u << 23);\n"
+            "    VUI iu = V_SELI(ix < 0x00800000u, is, ix);\n"
+            "    VUI tmp = iu - 0x%xu;\n"
+            "    VI k = (VI)(tmp & 0xff800000u) >> 23; /* arithmetic: the exact quotient */\n"
+            "    VF z = (VF)(iu - (tmp & 0xff800000u));\n",
+            LOG1_OFF);
+    emit_logw_core(out, ctx, 1);
+    fprintf(out,
+            "    VF nan = (x - x) * __builtin_inff();\n"
+            "    VF ninf = (VF)((VUI){0} + 0xff800000u);\n"
+            "    VF res = y;\n"
+            "    res = V_SELF(ix >= 0x7f800000u, V_SELF(ix == 0x7f800000u, x, nan), res);\n"
+            "    res = V_SELF((ix & 0x7fffffffu) == 0, ninf, res);\n");
+}
+
+static ua_status emit_logw(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
+                           const char *cname)
+{
+    float off = u2f(LOG1_OFF);
+    /* the largest |s| over z in [OFF1, 2 OFF1), widened by 1% */
+    double smax = fmax(fabs((off - 1.0) / (off + 1.0)), (2.0 * off - 1.0) / (2.0 * off + 1.0));
+    smax *= 1.01;
+    int monos[5] = {1, 3, 5, 7, 9};
+    ua_libm_trig_poly p;
+    ua_status s = ua_libm_trig_fit("2*atanh(x)", 0x1p-20, smax, monos, 5, 1, 0x1p-30, &p);
+    if (s) return s;
+    logw_ctx e;
+    for (int i = 0; i < 4; i++) e.l[i] = (float)p.c[i + 1];
+    double lh, ll;
+    ua_libm_log_split(2.0, 0, 16, &lh, &ll);
+    e.lh = (float)lh; /* 16 bits: exact */
+    e.ll = (float)ll;
+    ua_libm_func g = *f;
+    g.summary = "log x = k ln2 + f - f^2/2 + s (f^2/2 + R(s)), f = z - 1, s = f/(2+f), in float";
+    ua_libm_emit_head_arith(out, &g, cname, "float (no FMA)");
+    fprintf(out,
+            "/* --accuracy 1ulp --working-precision single: every operation in float; x = 2^k z,\n"
+            " * z in [%a, %a), f = z - 1, s = f/(2 + f), log(1 + f) = f - f^2/2 + s (f^2/2 + R(s));\n"
+            " * within 1 ULP, not correctly rounded everywhere.\n"
+            " * core: R(s) = 2 atanh(s)/s - 2 from the relative minimax fit of 2 atanh(s) on\n"
+            " * [2^-20, %a] over s, s^3, .., s^9 (relative error %.3g, sampled; the coefficient\n"
+            " * of s, %.17g, taken as 2), the others rounded to float. */\n",
+            (double)off, 2.0 * off, smax, p.error, p.c[0]);
+    fprintf(out,
+            "static inline float %s_lane(float x)\n{\n"
+            "    uint32_t ix = ua_f2u(x);\n"
+            "    /* subnormal (and +0): scale by 2^23, take 23 from the exponent */\n"
+            "    uint32_t is = ua_f2u(x * 0x1p23f) - (23u << 23);\n"
+            "    uint32_t iu = ix < 0x00800000u ? is : ix;\n"
+            "    uint32_t tmp = iu - 0x%xu;\n"
+            "    int32_t k = (int32_t)(tmp & 0xff800000u) / (1 << 23); /* exact: no remainder */\n"
+            "    float z = ua_u2f(iu - (tmp & 0xff800000u));\n",
+            cname, LOG1_OFF);
+    emit_logw_core(out, &e, 0);
+    fprintf(out,
+            "    float res = y;\n"
+            "    /* x >= +Inf bits: +Inf -> +Inf; NaN, and every x < 0 (sign bit) -> NaN: (x - x) Inf\n"
+            "     * is x's NaN quieted, or the default NaN (0 Inf, Inf - Inf), by a multiplication */\n"
+            "    res = ix >= 0x7f800000u ? (ix == 0x7f800000u ? x : (x - x) * (1.0f / 0.0f)) : res;\n"
+            "    res = (ix & 0x7fffffffu) == 0 ? -1.0f / 0.0f : res; /* +-0 -> -Inf */\n"
+            "    return res;\n}\n\n");
+    return ua_libm_end(f, out, cname, opt, emit_logw_vbody, &e);
+}
+
 static ua_status emit_log(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
 {
     const log_spec *sp = f->spec;
@@ -255,6 +363,8 @@ static ua_status emit_log(const ua_libm_func *f, FILE *out, const ua_libm_option
     ua_status s = ua_libm_begin(f, out, opt, &cname);
     if (s) return s;
     /* log1pf has no 1-ULP variant: its correctly rounded code is within 1 ULP */
+    if (opt && opt->accuracy == UA_LIBM_1ULP && opt->working_precision == UA_LIBM_WP_SINGLE)
+        return emit_logw(f, out, opt, cname); /* logf: ua_libm_begin refused the others */
     if (opt && opt->accuracy == UA_LIBM_1ULP && !sp->p1) return emit_log1(f, out, opt, cname);
     double invc[LOG_N], logc[LOG_N], logc_lo[LOG_N], rlo, rhi;
     log_tables(sp->base, invc, logc, logc_lo, &rlo, &rhi);
