@@ -31,7 +31,9 @@ ua_status ua_libm_fit_core(const char *expr, double a, double b, int degree, dou
                            double *rel_err);
 
 /* The start of every generator: *cname = ua_libm_c_name(f, opt), checked. UA_EINVAL
- * for a NULL out or a C name that is not an identifier. */
+ * for a NULL out, a C name that is not an identifier, or opt->working_precision single where it
+ * does not apply (not UA_LIBM_1ULP, or ua_libm_has_single(f) == 0; the message names the
+ * functions that have it) or out of range. */
 ua_status ua_libm_begin(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
                         const char **cname);
 
