@@ -3,7 +3,9 @@
 # tests/fuzz/corpus/NAME/ (harness fuzz_NAME, or fuzz_PREFIX for NAME = PREFIX_REST, e.g. the
 # model_cheb folder runs fuzz_model). The committed seeds are read, never written: what a run
 # finds goes to BUILD/fuzz-corpus/NAME/, crash reproducers to BUILD/fuzz-crashes/, logs to
-# BUILD/fuzz-logs/. Prints one line per run (seconds taken, executions, the corpus found so far)
+# BUILD/fuzz-logs/. UA_FUZZ_TIMEOUT (default 30) is the seconds one input may take before it
+# counts as a hang: raise it only when the machine is oversubscribed (the limit is wall time, so
+# a starved harness trips it on inputs that take a second alone). Prints one line per run (seconds taken, executions, the corpus found so far)
 # and exits 1 when any fuzzer found a crash, a leak, a timeout or an out-of-memory input (the
 # summary names them).
 #   usage: sh tests/fuzz/run.sh BUILD SECONDS [NAME ...]
@@ -32,13 +34,13 @@ for name in $names; do
     work="$build/fuzz-corpus/$name"
     log="$build/fuzz-logs/$name.log"
     mkdir -p "$work"
-    # max_len: the largest seed or 4 KiB; the limits make a slow input (30 s), a huge allocation
+    # max_len: the largest seed or 4 KiB; the limits make a slow input (UA_FUZZ_TIMEOUT s), a huge allocation
     # (2 GiB) and a leak findings, as the house rules ask of every reader
     big=$(find "tests/fuzz/corpus/$name" -type f -exec wc -c {} + | awk '$2 != "total" && $1 > m { m = $1 } END { print m + 0 }')
     maxlen=$(( big > 4096 ? big : 4096 ))
     t0=$(date +%s)
     # shellcheck disable=SC2086
-    "$harness" -max_total_time="$secs" -timeout=30 -rss_limit_mb=2048 -max_len="$maxlen" \
+    "$harness" -max_total_time="$secs" -timeout="${UA_FUZZ_TIMEOUT:-30}" -rss_limit_mb=2048 -max_len="$maxlen" \
         -print_final_stats=1 -artifact_prefix="$build/fuzz-crashes/$name-" $dict \
         "$work" "tests/fuzz/corpus/$name" >"$log" 2>&1
     rc=$?
