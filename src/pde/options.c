@@ -30,12 +30,13 @@ const ua_option_spec ua_pde_option_spec[UA_PDE_NOPTIONS] = {
      "rate) (1 + cos(pi min(t, steps) / steps)) / 2) (docs/pde.md)",
      "DeepXDE compile(decay=...); PyTorch ExponentialLR, StepLR, CosineAnnealingLR"},
     {"decay-steps", UA_OPT_INT, NULL, 1, 10000000, 0, NULL,
-     "the decay's steps (default --iterations; step: half of them)",
+     "the decay's steps, with --decay (default --iterations - 1, the last Adam step's t; step: "
+     "half of --iterations rounded up)",
      "DeepXDE decay_steps; PyTorch StepLR step_size, CosineAnnealingLR T_max"},
     {"decay-rate", UA_OPT_REAL, NULL, 0, 1e6, 0, NULL,
-     "the decay's rate (default: inverse-time 9, exponential, step and cosine 0.1; so lr / 10 "
-     "at the end of the Adam phase); exponential and step: the factor per decay-steps (gamma), "
-     "in (0, 1]; cosine: the final fraction of lr, in [0, 1]",
+     "the decay's rate, with --decay (default: inverse-time 9, exponential, step and cosine "
+     "0.1; so the last Adam step runs at lr / 10 when --iterations >= 2); exponential and step: "
+     "the factor per decay-steps (gamma), in (0, 1]; cosine: the final fraction of lr, in [0, 1]",
      "DeepXDE decay_rate; PyTorch gamma; TensorFlow CosineDecay alpha"},
     {"lbfgs-maxiter", UA_OPT_INT, "1000", 0, 10000000, 0, NULL,
      "L-BFGS iterations after Adam (0: none)", "DeepXDE L-BFGS maxiter; Nocedal & Wright"},

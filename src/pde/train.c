@@ -216,8 +216,18 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
     size_t lbfgs = (size_t)ua_options_int(o, "lbfgs-maxiter");
     double lr = ua_options_real(o, "lr");
     ua_pde_decay decay = (ua_pde_decay)ua_options_choice(o, "decay");
+    /* --decay-rate and --decay-steps shape a decay: under none they would change nothing */
+    if (decay == UA_PDE_DECAY_NONE &&
+        (ua_options_given(o, "decay-rate") || ua_options_given(o, "decay-steps")))
+        return UA_ERR(UA_EINVAL, "--%s has no effect with --decay none (the default): give "
+                      "--decay inverse-time, exponential, step or cosine, or leave it out",
+                      ua_options_given(o, "decay-rate") ? "decay-rate" : "decay-steps");
+    /* the defaults put the last Adam step (t = iterations - 1) at the end of the decay, so that
+     * it runs at lr rate (inverse-time: lr / (1 + rate)) for every count of iterations >= 2:
+     * steps = iterations - 1; step: ceil(iterations / 2), floor((iterations - 1) / steps) = 1,
+     * the last floor(iterations / 2) steps at lr rate. One Adam step (t = 0) runs at lr. */
     size_t dsteps = ua_options_get(o, "decay-steps") ? (size_t)ua_options_int(o, "decay-steps")
-                    : decay == UA_PDE_DECAY_STEP ? iters / 2 : iters;
+                    : decay == UA_PDE_DECAY_STEP ? (iters + 1) / 2 : iters ? iters - 1 : 0;
     if (dsteps < 1) dsteps = 1;
     double drate = ua_options_real(o, "decay-rate");
     if (isnan(drate)) drate = decay == UA_PDE_DECAY_INVERSE_TIME ? 9 : 0.1;
