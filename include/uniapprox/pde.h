@@ -63,9 +63,11 @@ typedef struct {
     double rms_abs;                    /* sqrt(mean (u_model - u)^2) */
     double scale;                      /* max |u| */
     int box_differs;                   /* the model's box is not the problem's */
-    int vars_differ;                   /* the model's variable names (its metadata "vars") are
+    int vars_differ;                   /* the model's variable names (its metadata "vars",
+                                          else "input_names": a model of samples' columns) are
                                           not the problem's: measured all the same, the inputs
-                                          being positional, with a warning */
+                                          being positional, with a warning (0 when the model
+                                          records no names) */
     char model_vars[64], vars[64];     /* the names joined by ",": the model's, the problem's */
     double model_lo[UA_PDE_MAX_INPUTS], model_hi[UA_PDE_MAX_INPUTS]; /* the model's box */
     double lo[UA_PDE_MAX_INPUTS], hi[UA_PDE_MAX_INPUTS];             /* the problem's box */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/internal.h"
 #include "uniapprox/pde.h"
 #include "internal.h"
@@ -109,6 +111,49 @@ static ua_status model_predict(const void *m, const double *x, size_t n, double 
     return ua_model_predict(m, x, n, u);
 }
 
+/* The model's d input names joined by "," into *out (malloc'd; NULL when the model records
+ * none): its metadata "vars" (a model of a formula, a function or a PDE problem), else
+ * "input_names" (a JSON array of d strings: a model of samples, from its training file's
+ * header; another shape is ignored). Errors: UA_ENOMEM. */
+static ua_status model_names(const ua_model *m, size_t d, char **out)
+{
+    *out = NULL;
+    const char *mv = ua_model_meta(m, "vars");
+    if (mv) {
+        size_t n = strlen(mv) + 1;
+        if (!(*out = malloc(n))) return UA_ENOMEM_ERR(n);
+        memcpy(*out, mv, n);
+        return UA_OK;
+    }
+    const char *json = ua_model_meta(m, "input_names");
+    cJSON *arr = json ? cJSON_Parse(json) : NULL;
+    if (!cJSON_IsArray(arr) || (size_t)cJSON_GetArraySize(arr) != d) {
+        cJSON_Delete(arr);
+        return UA_OK;
+    }
+    size_t n = 1;
+    for (const cJSON *e = arr->child; e; e = e->next) {
+        if (!cJSON_IsString(e)) {
+            cJSON_Delete(arr);
+            return UA_OK;
+        }
+        n += strlen(e->valuestring) + 1;
+    }
+    char *buf = malloc(n);
+    if (!buf) {
+        cJSON_Delete(arr);
+        return UA_ENOMEM_ERR(n);
+    }
+    buf[0] = '\0';
+    for (const cJSON *e = arr->child; e; e = e->next) {
+        if (e != arr->child) strcat(buf, ",");
+        strcat(buf, e->valuestring);
+    }
+    cJSON_Delete(arr);
+    *out = buf;
+    return UA_OK;
+}
+
 ua_status ua_pde_model_errors(const ua_model *m, const ua_problem *p, size_t npoints,
                               ua_pde_errors *out)
 {
@@ -123,16 +168,27 @@ ua_status ua_pde_model_errors(const ua_model *m, const ua_problem *p, size_t npo
                       "and 1 output", din, dout, s->d);
     ua_status st = ua_pde_grid_errors(s, model_predict, m, npoints, out);
     if (st) return st;
-    /* the names: a model's inputs are positional, so other names are measured with a warning */
+    /* the names: a model's inputs are positional, so other names are measured with a warning;
+     * compared in full, shown cut to the struct's buffers */
+    size_t len = 1;
+    for (size_t i = 0; i < s->d; i++) len += strlen(s->names[i]) + 1;
+    char *pv = malloc(len), *mv = NULL;
+    if (!pv) return UA_ENOMEM_ERR(len);
+    pv[0] = '\0';
     for (size_t i = 0; i < s->d; i++) {
-        size_t used = strlen(out->vars);
-        snprintf(out->vars + used, sizeof out->vars - used, "%s%s", i ? "," : "", s->names[i]);
+        if (i) strcat(pv, ",");
+        strcat(pv, s->names[i]);
     }
-    const char *mv = ua_model_meta(m, "vars");
+    snprintf(out->vars, sizeof out->vars, "%s", pv);
+    if ((st = model_names(m, s->d, &mv))) {
+        free(pv);
+        return st;
+    }
     if (mv) {
         snprintf(out->model_vars, sizeof out->model_vars, "%s", mv);
-        out->vars_differ = strcmp(out->model_vars, out->vars) != 0;
+        out->vars_differ = strcmp(mv, pv) != 0;
     }
+    free(pv), free(mv);
     size_t d;
     const double *lo, *hi;
     ua_model_box(m, &d, &lo, &hi);
