@@ -118,6 +118,11 @@ static int unknown_option(void *vctx, const char *name, size_t len, const char *
         return ua_cli_usage("fit", "--block-rows needs --out-of-core (it is the rows read at a "
                             "time from a --data file that does not fit in memory)");
     int kind = option_kind(c->family, opt);
+    /* another family's option (flag or value alike in all that have it): kept, and refused by
+     * name when the options are set, after the check that the family takes the problem, so
+     * that a family given a problem it does not fit is told that first */
+    if (!kind && c->family && (option_kind(NULL, opt) == 1 || option_kind(NULL, opt) == 2))
+        kind = option_kind(NULL, opt);
     if (!kind) {
         if (c->family && option_kind(NULL, opt))
             return ua_cli_usage("fit", "--%s is not an option of the %s family (it is one of %s; "
