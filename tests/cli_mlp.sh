@@ -1,7 +1,8 @@
 #!/bin/sh
 # The mlp family from the command line: fit on CSV / whitespace text / a UCI-style split folder,
 # eval from stdin and --input, the training log, classification, bad data (file, line and column
-# named, exit 2), and the exported C checked against `eval` by an independent driver.
+# named, exit 2), inputs beyond float32's range (exit 2), and the exported C checked against
+# `eval` by an independent driver.
 . "$(dirname "$0")/lib_cli.sh"
 
 # samples: y = sin(2 a) + b^2 / 2 on 300 rows
@@ -27,6 +28,22 @@ printf '0.5, 1\n0.2 0.3\n' | "$UA" eval m.safetensors >out.txt 2>err.txt
 printf '0.5 1\n0.2\n' | "$UA" eval m.safetensors >out.txt 2>err.txt
 [ $? -eq 2 ] && pass || fail "eval: a short row exits 2"
 expect_grep err.txt "line 2" "eval: the short row is named"
+# inputs near and beyond FLT_MAX: the float32 network (m) refuses a row whose input does not
+# fit in float after its scaling or whose hidden values overflow (exit 2, the row and its input
+# named), never a finite wrong value (ReLU used to map the NaN of an overflowed sum to 0)
+echo 1e30 0 | "$UA" eval m.safetensors >out.txt 2>err.txt
+[ $? -eq 0 ] && pass || fail "eval of a float32 mlp at 1e30: exit 0"
+awk '{ exit !($1 > 1e29 && $1 < 1e31 || $1 < -1e29 && $1 > -1e31) }' out.txt && pass || \
+    fail "eval at 1e30: a finite value of the input's scale, got $(cat out.txt)"
+for x in 3.4e38 1e39 1e300; do
+    printf '1e30 0\n%s 0\n' $x | "$UA" eval m.safetensors >out.txt 2>err.txt
+    [ $? -eq 2 ] && pass || fail "eval of a float32 mlp at $x: exit 2"
+    expect_grep err.txt "row 1 (x = $(printf %g $x), 0)" "eval at $x: the row and its input named"
+    expect_grep err.txt "float32" "eval at $x: the network's dtype named"
+done
+echo 1e39 0 | "$UA" eval m.safetensors >out.txt 2>err.txt
+[ $? -eq 2 ] && pass || fail "eval of a float32 mlp at 1e39: exit 2"
+expect_grep err.txt "does not fit in the network's float32" "eval at 1e39: the input does not fit"
 # RMSE of the fit on its own samples, in target units
 rmse=$(paste -d' ' pred_csv.txt d.txt | awk '{ e = $1 - $4; s += e * e } END { print sqrt(s / NR) }')
 expect_le "$rmse" 0.1 "fit csv: RMSE on the samples"
@@ -40,6 +57,16 @@ expect_exit 0 "fit text f64 lbfgs" -- "$UA" fit --family mlp --data d.txt --x-co
     --dtype f64 --optim lbfgs --epochs 100 --hidden 8 --activation tanh --no-standardize \
     -o m64.safetensors --json
 expect_grep out.txt '"dtype":[[:space:]]*"f64"' "f64 model"
+# the float64 network computes where float32 cannot (tanh saturates: the same value at 1e39
+# and 1e300) and refuses only where double overflows
+echo 1e39 0 | "$UA" eval m64.safetensors >big39.txt 2>err.txt
+[ $? -eq 0 ] && pass || fail "eval of a float64 mlp at 1e39: exit 0"
+echo 1e300 0 | "$UA" eval m64.safetensors >out.txt 2>err.txt
+[ $? -eq 0 ] && pass || fail "eval of a float64 mlp at 1e300: exit 0"
+grep -q '^-\{0,1\}[0-9]' out.txt && cmp -s big39.txt out.txt && pass || fail "float64 tanh mlp: the saturated value at 1e39 and 1e300"
+echo 1.7e308 1.7e308 | "$UA" eval m64.safetensors >out.txt 2>err.txt
+[ $? -eq 2 ] && pass || fail "eval of a float64 mlp at 1.7e308: exit 2"
+expect_grep err.txt "overflow float64" "eval at 1.7e308: double's overflow named"
 for act in gelu silu polyrelu polynorm; do
     expect_exit 0 "fit --activation $act" -- "$UA" fit --family mlp --data d.csv --hidden 8 \
         --epochs 5 --activation $act --param mup --mup-base-width 4

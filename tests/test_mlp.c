@@ -438,6 +438,64 @@ static void test_shape_errors(void **state)
     assert_non_null(strstr(ua_last_error(), "polynorm"));
 }
 
+/* Inputs near or beyond FLT_MAX: a float32 network's predict returns the float value where it
+ * fits and UA_EDOMAIN naming the row elsewhere — never a finite wrong value. The network
+ * y = relu(2 x1 - 2 x2) + 0.5 (no scaling): at (3e38, 3e38) both products overflow to +-inf,
+ * their sum is NaN and ReLU maps NaN to 0, which used to return 0.5; at (2e38, 0) the hidden
+ * value is inf; (1e39, 0) does not fit in float at all. The float64 network computes there
+ * (2e39 + 0.5 = 2e39 in double) and fails only where double overflows. */
+static void test_predict_overflow(void **state)
+{
+    (void)state;
+    const double p[] = { 2, -2, 0, 1, 0.5 }; /* W0 (1, 2), b0, W1 (1, 1), b1 */
+    for (int f64 = 0; f64 <= 1; f64++) {
+        ua_mlp_options o;
+        ua_mlp_options_default(&o);
+        o.nhidden = 1;
+        o.hidden[0] = 1;
+        o.dtype = f64 ? UA_MLP_F64 : UA_MLP_F32;
+        ua_mlp *m;
+        assert_int_equal(ua_mlp_alloc(2, 1, &o, &m), UA_OK);
+        assert_int_equal(ua_mlp_set_params(m, p), UA_OK);
+        double y[3];
+        /* in range: float arithmetic exactly (2 (float)1e30 + 0.5 rounds to 2 (float)1e30) */
+        const double ok[] = { 1e30, 0, -1, 2 };
+        assert_int_equal(ua_mlp_predict(m, ok, 2, y), UA_OK);
+        double want = f64 ? 2e30 + 0.5 : (double)(2.0f * (float)1e30 + 0.5f);
+        assert_true(y[0] == want);
+        assert_true(y[1] == 0.5); /* relu(-6) + 0.5 */
+        if (!f64) {
+            const double nan_masked[] = { 1e30, 0, 3e38, 3e38 };
+            assert_int_equal(ua_mlp_predict(m, nan_masked, 2, y), UA_EDOMAIN);
+            assert_non_null(strstr(ua_last_error(), "prediction for row 1 (x = 3e+38, 3e+38) is "
+                                                    "not finite"));
+            assert_non_null(strstr(ua_last_error(), "overflow float32"));
+            const double hidden_inf[] = { 2e38, 0 };
+            assert_int_equal(ua_mlp_predict(m, hidden_inf, 1, y), UA_EDOMAIN);
+            assert_non_null(strstr(ua_last_error(), "row 0 (x = 2e+38, 0)"));
+            const double too_big[] = { 1e39, 0 };
+            assert_int_equal(ua_mlp_predict(m, too_big, 1, y), UA_EDOMAIN);
+            assert_non_null(strstr(ua_last_error(), "does not fit in the network's float32"));
+            /* the first bad row is named, whichever check finds it: the hidden overflow of row 1
+             * before the input of row 2 that does not fit */
+            const double order[] = { 1, 0, 2e38, 0, 1e39, 0 };
+            assert_int_equal(ua_mlp_predict(m, order, 3, y), UA_EDOMAIN);
+            assert_non_null(strstr(ua_last_error(), "row 1 (x = 2e+38, 0)"));
+        } else {
+            const double big[] = { 1e39, 0, 3e38, 3e38 };
+            assert_int_equal(ua_mlp_predict(m, big, 2, y), UA_OK);
+            assert_true(y[0] == 2e39 && y[1] == 0.5);
+            const double huge[] = { 1e308, 0 };
+            assert_int_equal(ua_mlp_predict(m, huge, 1, y), UA_EDOMAIN);
+            assert_non_null(strstr(ua_last_error(), "overflow float64"));
+        }
+        const double inf_in[] = { INFINITY, 0 };
+        assert_int_equal(ua_mlp_predict(m, inf_in, 1, y), UA_EDOMAIN);
+        assert_non_null(strstr(ua_last_error(), "input 1 of row 0"));
+        ua_mlp_free(m);
+    }
+}
+
 static void test_small_validation_and_constant(void **state)
 {
     (void)state;
@@ -1114,6 +1172,7 @@ int main(void)
         cmocka_unit_test(test_gradient_check),
         cmocka_unit_test(test_activations_extreme),
         cmocka_unit_test(test_shape_errors),
+        cmocka_unit_test(test_predict_overflow),
         cmocka_unit_test(test_small_validation_and_constant),
         cmocka_unit_test(test_lbfgs_sin),
         cmocka_unit_test(test_mup_lr_transfer),

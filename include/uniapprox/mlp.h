@@ -229,13 +229,17 @@ void ua_mlp_free(ua_mlp *m);
 
 /*
  * Predictions y (n, k) at x (n, d) in the caller's units (k outputs for regression; 1 for
- * classification: the most probable class, as a double). Errors: UA_EINVAL (NULL arrays),
- * UA_ENOMEM (a work buffer). Thread-safe.
+ * classification: the most probable class, as a double). The network computes in its dtype:
+ * Errors: UA_EINVAL (NULL arrays), UA_EDOMAIN (the message names the first such row and its
+ * input: an input not finite, or beyond the dtype's range after the input scaling — |x| >
+ * FLT_MAX for float32 —, or a pre-activation or hidden value of any layer, or the prediction,
+ * not finite: the network overflows there; never a finite wrong value), UA_ENOMEM (a work
+ * buffer). Thread-safe.
  */
 ua_status ua_mlp_predict(const ua_mlp *m, const double *x, size_t n, double *y);
 
 /* Class probabilities p (n, C) of a classifier (softmax of the outputs). Errors: UA_EINVAL (not a
- * classifier, NULL arrays), UA_ENOMEM. */
+ * classifier, NULL arrays), UA_EDOMAIN (as ua_mlp_predict), UA_ENOMEM. */
 ua_status ua_mlp_predict_proba(const ua_mlp *m, const double *x, size_t n, double *p);
 
 /* Records a test RMSE the caller measured on held-out rows (target units); it is saved in the

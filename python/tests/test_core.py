@@ -186,6 +186,24 @@ def test_fit_data_with_test_set():
         ua.fit_data(np.array([[0.0], [np.nan]]), np.array([1.0, 2.0]), family="kernel")
 
 
+def test_float32_mlp_beyond_float_range_raises():
+    # a float32 network refuses an input that does not fit in float after its scaling, and one
+    # whose hidden values overflow, with the row named: never a finite wrong value
+    rng = np.random.default_rng(1)
+    X = rng.uniform(-1, 1, size=(60, 2))
+    y = np.sin(2 * X[:, 0]) + X[:, 1] ** 2
+    m = ua.fit_data(X, y, family="mlp", epochs=50, threads=1)
+    assert np.isfinite(m.predict(np.array([[1e30, 0.0]]))[0])
+    with pytest.raises(ua.DomainError, match=r"row 1 \(x = 1e\+39, 0\) does not fit in the "
+                       r"network's float32") as info:
+        m.predict(np.array([[1e30, 0.0], [1e39, 0.0]]))
+    assert info.value.status == 4
+    with pytest.raises(ua.DomainError, match="float32"):
+        m.predict(np.array([[1e300, 0.0]]))
+    m64 = ua.fit_data(X, y, family="mlp", epochs=50, threads=1, dtype="f64")
+    assert np.isfinite(m64.predict(np.array([[1e39, 0.0]]))[0])
+
+
 def test_version_and_build_info():
     with open(os.path.join(ROOT, "CMakeLists.txt")) as f:
         want = re.search(r"project\(uniapprox VERSION ([0-9.]+)", f.read()).group(1)

@@ -110,6 +110,9 @@ struct ua_mlp_ops {
     void (*from_double)(const double *src, void *dst, size_t n);
     /* copies outputs (B, dout) to doubles */
     void (*outputs)(const ua_mlp *m, const ua_mlp_work *w, size_t B, double *out);
+    /* after forward: the first row (< B) with a non-finite pre-activation or hidden activation
+     * in any layer, B when none (an overflow that ReLU's max(NaN, 0) = 0 would hide) */
+    size_t (*first_nonfinite)(const ua_mlp *m, const ua_mlp_work *w, size_t B);
 };
 
 extern const ua_mlp_ops ua_mlp_ops_f32, ua_mlp_ops_f64;

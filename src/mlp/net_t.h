@@ -161,10 +161,28 @@ static void TS(outputs)(const ua_mlp *m, const ua_mlp_work *w, size_t B, double 
     for (size_t i = 0; i < B * m->dout; i++) out[i] = (double)z[i];
 }
 
+/* The first of the B rows with a non-finite pre-activation (any layer, the outputs included) or
+ * hidden activation after TS(forward), or B when every value is finite. An activation such as
+ * ReLU maps NaN (inf - inf in an overflowed sum) to 0, so the outputs alone would hide it. */
+static size_t TS(first_nonfinite)(const ua_mlp *m, const ua_mlp_work *w, size_t B)
+{
+    size_t bad = B;
+    for (size_t l = 0; l < m->L; l++) {
+        size_t out = m->width[l + 1];
+        const T *z = w->z[l], *h = l + 1 < m->L ? w->h[l] : NULL;
+        for (size_t i = 0; i < bad * out; i++)
+            if (!isfinite(z[i]) || (h && !isfinite(h[i]))) {
+                bad = i / out;
+                break;
+            }
+    }
+    return bad;
+}
+
 const ua_mlp_ops TS(ua_mlp_ops) = {
     sizeof(T),     TS(work_alloc), TS(work_free),   TS(load),
     TS(forward),   TS(loss),       TS(backward),    TS(update),
-    TS(to_double), TS(from_double), TS(outputs),
+    TS(to_double), TS(from_double), TS(outputs),    TS(first_nonfinite),
 };
 
 #undef P_

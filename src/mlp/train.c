@@ -7,6 +7,7 @@
  * summed by one allreduce a step (src/train/dist.c); the validation rows are shared the same way,
  * so every rank takes the same steps and the same early-stopping decisions.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -503,7 +504,19 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
 
 /* ---- prediction ------------------------------------------------------------------------------- */
 
-/* Network outputs (n, dout) at raw x (n, d): standardise, forward in chunks. */
+/* " (x = 1e+39, 0, ...)": the first columns of input row x (d,), for a message. */
+static void fmt_row(const double *x, size_t d, char *buf, size_t size)
+{
+    size_t len = (size_t)snprintf(buf, size, " (x = ");
+    for (size_t j = 0; j < d && j < 4 && len < size; j++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%.9g", j ? ", " : "", x[j]);
+    if (len < size) snprintf(buf + len, size - len, "%s)", d > 4 ? ", ..." : "");
+}
+
+/* Network outputs (n, dout) at raw x (n, d): standardise, forward in chunks. The network
+ * computes in its dtype: a standardised input beyond its range (FLT_MAX for float32) and a
+ * non-finite pre-activation or hidden value in any layer are errors (UA_EDOMAIN naming the row
+ * and its input), never a finite wrong value (ReLU maps the NaN of an overflowed sum to 0). */
 static ua_status outputs(const ua_mlp *m, const double *x, size_t n, double *o)
 {
     size_t chunk = n < 1024 ? n : 1024;
@@ -511,13 +524,43 @@ static ua_status outputs(const ua_mlp *m, const double *x, size_t n, double *o)
     ua_status s = m->ops->work_alloc(m, chunk, &w);
     double *xz = s ? NULL : ua_calloc(chunk * m->d, sizeof *xz);
     if (!s && !xz) s = UA_ENOMEM_ERR(chunk * m->d * sizeof *xz);
+    const double big = m->esize == 4 ? (double)FLT_MAX : DBL_MAX;
+    const char *dt = m->esize == 4 ? "float32" : "float64";
+    char row[160];
     for (size_t i = 0; !s && i < n; i += chunk) {
         size_t B = n - i < chunk ? n - i : chunk;
         memcpy(xz, x + i * m->d, B * m->d * sizeof *xz);
         ua_scaler_apply(&m->xs, xz, B);
-        m->ops->load(m, &w, xz, NULL, NULL, B);
-        m->ops->forward(m, m->params, &w, B);
-        m->ops->outputs(m, &w, B, o + i * m->dout);
+        /* the first row whose input does not fit; the rows before it run (an overflow of their
+         * hidden features is reported first: the error names the first bad row) */
+        size_t q = 0;
+        while (q < B * m->d && fabs(xz[q]) <= big) q++;
+        size_t ok = q / m->d;
+        if (ok) {
+            m->ops->load(m, &w, xz, NULL, NULL, ok);
+            m->ops->forward(m, m->params, &w, ok);
+            size_t bad = m->ops->first_nonfinite(m, &w, ok);
+            if (bad < ok) {
+                fmt_row(x + (i + bad) * m->d, m->d, row, sizeof row);
+                s = UA_ERR(UA_EDOMAIN, "mlp predict: the prediction for row %zu%s is not finite: "
+                           "the hidden features overflow %s at that input (its magnitude is too "
+                           "large)", i + bad, row, dt);
+                break;
+            }
+            m->ops->outputs(m, &w, ok, o + i * m->dout);
+        }
+        if (ok < B) {
+            size_t r = i + ok, j = q % m->d;
+            fmt_row(x + r * m->d, m->d, row, sizeof row);
+            if (!isfinite(x[r * m->d + j]))
+                s = UA_ERR(UA_EDOMAIN, "mlp predict: input %zu of row %zu%s is not finite", j + 1,
+                           r, row);
+            else
+                s = UA_ERR(UA_EDOMAIN, "mlp predict: input %zu of row %zu%s does not fit in the "
+                           "network's %s: after the model's input scaling it is %.9g, beyond the "
+                           "largest %s %.9g (its magnitude is too large)", j + 1, r, row, dt,
+                           xz[q], dt, big);
+        }
     }
     free(xz);
     if (chunk) m->ops->work_free(&w);
@@ -559,6 +602,10 @@ ua_status ua_mlp_predict_one(const ua_mlp *m, const double *x, size_t n, double 
     if (m->opt.task == UA_TASK_REGRESS) {
         ua_status s = outputs(m, x, n, y);
         if (!s) ua_scaler_invert(&m->ys, y, n);
+        size_t bad = s ? n * m->k : ua_first_nonfinite(y, n * m->k);
+        if (bad < n * m->k)
+            s = UA_ERR(UA_EDOMAIN, "mlp predict: the prediction for row %zu overflows double after "
+                       "the model's output scaling (its magnitude is too large)", bad / m->k);
         return s;
     }
     double *p = ua_calloc(n * m->dout, sizeof *p);
