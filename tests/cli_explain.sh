@@ -2,7 +2,8 @@
 # uniapprox explain and influence: attributions of a linear model equal w_i (x_i - x0_i) (IG,
 # gradient x input, KernelSHAP: exact identities), a 1-D model, global importance as a table and
 # a bar chart (SVG and PNG), influence against an actual refit without the row, the mlp's
-# influence methods (EK-FAC equal to the exact inverse without hidden layers), usage errors.
+# influence methods (EK-FAC equal to the exact inverse without hidden layers), usage errors, and
+# a float32 mlp at points beyond float's range (exit 2).
 . "$(dirname "$0")/lib_cli.sh"
 LSAN_OPTIONS="suppressions=$TESTS_DIR/plplot.lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
@@ -111,4 +112,35 @@ expect_exit 0 "mlp influence --method diagonal" -- "$UA" influence lin_mlp.safet
 expect_grep out.txt "diagonal inverse" "the text names the method used"
 expect_exit 2 "mlp influence --method kfac" -- "$UA" influence lin_mlp.safetensors --data wide.csv --at $wat --method kfac
 expect_grep err.txt "gauss-newton, ekfac and diagonal" "the message lists the methods"
+# a float32 mlp (default relu 64x64) at points near or beyond FLT_MAX: explain and influence exit
+# 2 naming the point and the overflow, before any solve (they printed f(x) = 0.2138 from a NaN
+# that ReLU zeroed, and influence -nan or "not positive definite (LAPACK info -7)"); the
+# float64 model computes at 1e300
+awk 'BEGIN { print "a,b,y"; for (i = 0; i < 60; i++) { a = sin(0.7 * i); b = cos(1.3 * i)
+    printf "%.17g,%.17g,%.17g\n", a, b, sin(2 * a) + b * b } }' >big.csv
+expect_exit 0 "fit a float32 mlp" -- "$UA" fit --family mlp --data big.csv --threads 1 -o m32.st
+expect_exit 0 "fit a float64 mlp" -- "$UA" fit --family mlp --data big.csv --threads 1 --dtype f64 \
+    -o m64.st
+for x in 1e39 1e300; do
+    expect_exit 2 "explain a float32 mlp at $x" -- "$UA" explain m32.st --at $x,0
+    expect_grep err.txt "(x = $(printf %g $x), 0) does not fit in the network's float32" \
+        "explain at $x: the point and float32's range named"
+done
+for meth in auto gauss-newton ekfac diagonal; do
+    for x in 1e38 1e300; do
+        expect_exit 2 "influence --method $meth at $x" -- "$UA" influence m32.st --data big.csv \
+            --at $x,0 --method $meth
+        expect_grep err.txt "the point x = ($(printf %g $x), 0): the model's prediction there fails" \
+            "influence --method $meth at $x: the point named"
+        expect_grep err.txt "float32" "influence --method $meth at $x: the overflow named"
+    done
+done
+expect_exit 2 "influence --json at 1e300" -- "$UA" influence m32.st --data big.csv --at 1e300,0 --json
+if grep -q '"fx"' out.txt; then fail "influence --json at 1e300 prints a result"; else pass; fi
+expect_exit 0 "influence of a float64 mlp at 1e300" -- "$UA" influence m64.st --data big.csv \
+    --at 1e300,0 --method ekfac --json
+if grep -q 'nan\|null' out.txt; then fail "float64 influence at 1e300: finite values"; else pass; fi
+expect_exit 2 "influence of a float64 mlp at 1.7e308" -- "$UA" influence m64.st --data big.csv \
+    --at 1.7e308,1.7e308
+expect_grep err.txt "float64" "float64 influence at 1.7e308: double's range named"
 finish

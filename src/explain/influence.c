@@ -33,6 +33,25 @@ ua_status ua_model_influence_method(const ua_model *m, const double *X, const do
         return UA_ERR(UA_EINVAL, "training row %zu has a non-finite target", bad + 1);
     if (ua_first_nonfinite(x, din) < din)
         return UA_ERR(UA_EINVAL, "the point x has a non-finite value");
+    {
+        /* the prediction at x first: a point where predict fails or is not finite (a network
+         * that overflows there) has no influence to report, before any solve */
+        double fx = NAN;
+        char pt[160], msg[800];
+        size_t len = (size_t)snprintf(pt, sizeof pt, "(");
+        for (size_t j = 0; j < din && j < 4 && len < sizeof pt; j++)
+            len += (size_t)snprintf(pt + len, sizeof pt - len, "%s%.9g", j ? ", " : "", x[j]);
+        if (len < sizeof pt) snprintf(pt + len, sizeof pt - len, "%s)", din > 4 ? ", ..." : "");
+        ua_status ps = ua_model_predict(m, x, 1, &fx);
+        if (ps) {
+            ua_last_error_message(msg, sizeof msg);
+            return UA_ERR(ps == UA_ENOMEM ? ps : UA_EDOMAIN, "the point x = %s: the model's "
+                          "prediction there fails (%s)", pt, msg);
+        }
+        if (!isfinite(fx))
+            return UA_ERR(UA_EDOMAIN, "the point x = %s: the model's prediction there is not "
+                          "finite (%g)", pt, fx);
+    }
     /* every family alike: a model that recorded its training RMSE must reproduce it on these
      * rows and targets, so that a wrong target column (--y-col) is refused whatever the family's
      * own check (rf's normal equations, kernel's linear system; an mlp has none of its own) */
@@ -69,6 +88,11 @@ ua_status ua_model_influence_method(const ua_model *m, const double *X, const do
                           "closed form (auto or exact)", method, ua_model_family(m));
         st = f->influence(ua_model_state(m), X, y, n, din, x, infl, &ex);
     }
+    size_t nb = st ? n : ua_first_nonfinite(infl, n);
+    if (nb < n) /* a rounding overflow of the products at a point of huge magnitude */
+        st = UA_ERR(UA_EDOMAIN, "the influence of training row %zu on the prediction at the point "
+                    "x is not finite (it overflows double: the point's magnitude is too large)",
+                    nb + 1);
     if (!st && !how)
         how = ex ? "exact leave-one-out (closed form)"
                  : "influence function (an approximation of retraining)";

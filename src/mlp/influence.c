@@ -73,6 +73,44 @@ static void row_at(const ua_mlp *m, ua_mlp_work *w, void *gt, const double *x, s
     row_jacobian(m, w, gt, z, J, f);
 }
 
+/* The point x (d,) before any solve: predict must accept it (an input that fits the network's
+ * dtype, no overflow in any layer), and the output and its gradient with respect to the
+ * parameters there must be finite. UA_EDOMAIN naming the point otherwise; UA_ENOMEM. */
+static ua_status point_check(const ua_mlp *m, const double *x, size_t d)
+{
+    double f = NAN;
+    ua_status st = ua_mlp_predict_one(m, x, 1, &f);
+    if (st) return st;
+    ua_mlp_work w;
+    if ((st = m->ops->work_alloc(m, 1, &w))) return st;
+    void *gt = ua_calloc(m->nparams, m->esize);
+    double *J = malloc(m->nparams * sizeof *J), *z = malloc((d ? d : 1) * sizeof *z);
+    if (!gt || !J || !z) st = UA_ENOMEM_ERR(m->nparams * (8 + m->esize));
+    if (!st) {
+        row_at(m, &w, gt, x, d, z, J, &f);
+        size_t bad = ua_first_nonfinite(J, m->nparams);
+        if (!isfinite(f) || bad < m->nparams)
+            st = UA_ERR(UA_EDOMAIN, "influence at the point x (x1 = %.9g%s): the network's %s is "
+                        "not finite there (it overflows: the point's magnitude is too large)",
+                        x[0], d > 1 ? ", ..." : "", isfinite(f) ? "gradient with respect to "
+                        "its parameters" : "output");
+    }
+    m->ops->work_free(&w);
+    free(gt);
+    free(J);
+    free(z);
+    return st;
+}
+
+/* The training row i's output f and Jacobian J (P,) must be finite. */
+static ua_status row_check(const ua_mlp *m, size_t i, double f, const double *J)
+{
+    if (isfinite(f) && ua_first_nonfinite(J, m->nparams) == m->nparams) return UA_OK;
+    return UA_ERR(UA_EDOMAIN, "training row %zu: the network's %s is not finite there (it "
+                  "overflows: the row's magnitude is too large)", i + 1,
+                  isfinite(f) ? "gradient with respect to its parameters" : "output");
+}
+
 /*
  * EK-FAC (Grosse et al. 2023, section 2.2.3; George et al. 2018): G is taken block-diagonal over
  * the dense layers, the block of layer l (its weights and bias, sum_i (ab_i ab_i^T) x (g_i g_i^T)
@@ -134,6 +172,7 @@ static ua_status ekfac_influence(const ua_mlp *m, const double *X, const double 
     /* pass 1: residuals, the trace and diagonal of sum_i J_i J_i^T, K-FAC's factors */
     for (size_t i = 0; !st && i < n; i++) {
         row_at(m, &w, gt, X + i * d, d, z, J, &f);
+        if ((st = row_check(m, i, f, J))) break;
         r[i] = (y[i] - ym) / ys - f;
         for (size_t j = 0; j < P; j++) {
             tr += J[j] * J[j];
@@ -299,6 +338,8 @@ ua_status ua_mlp_influence_run(const void *state, const double *X, const double 
                       "use the ekfac or diagonal method", n, P, small, small,
                       ((double)n * (double)P + (double)small * (double)small) * 8e-9);
     if (used) *used = method_desc[method];
+    ua_status pc = point_check(m, x, d);
+    if (pc) return pc;
     if (method == UA_MLP_INFL_EKFAC) {
         ua_status se = ekfac_influence(m, X, y, n, d, x, infl);
         if (!se && exact) *exact = 0;
@@ -321,6 +362,7 @@ ua_status ua_mlp_influence_run(const void *state, const double *X, const double 
         if (m->xs.mean) ua_scaler_apply(&m->xs, z, 1);
         double *Ji = dense ? J + i * P : J, fi;
         row_jacobian(m, &w, gt, z, Ji, &fi);
+        if ((st = row_check(m, i, fi, Ji))) break;
         r[i] = (y[i] - ym) / ys - fi;
         for (size_t j = 0; j < P; j++) diag[j] += Ji[j] * Ji[j];
     }
