@@ -26,14 +26,61 @@ static const char help[] =
     "\n"
     "  --box a:b,...   the box (default: the model's own); one a:b per input, in order, one\n"
     "                  a:b for every input (as fit --domain), or x=a:b,y=c:d with the model's\n"
-    "                  input names in their order\n"
+    "                  input names (as info shows them: vars or input_names) in their order\n"
     "  --norm inf|2    the input norm (default inf: the bound is on the 1-norm of the gradient)\n"
     "  --json          one JSON object\n";
 
+/* The model's input names, as info shows them: "vars" (a formula's or function's variables,
+ * comma-separated) or "input_names" (a table's header, a JSON array); d malloc'd strings, or
+ * NULL when the model records none (or not d of them). list: the names joined by ",". */
+static char **box_names(const ua_model *m, size_t d, char *list, size_t size)
+{
+    const char *vars = ua_model_meta(m, "vars"), *json = ua_model_meta(m, "input_names");
+    char **names = calloc(d ? d : 1, sizeof *names);
+    size_t got = 0;
+    if (!names) return NULL;
+    if (vars) {
+        for (const char *p = vars; got < d; got++) {
+            size_t len = strcspn(p, ",");
+            if (!(names[got] = strndup(p, len))) break;
+            if (!p[len]) {
+                got++;
+                break;
+            }
+            p += len + 1;
+        }
+    } else if (json) {
+        cJSON *arr = cJSON_Parse(json);
+        if (cJSON_IsArray(arr) && (size_t)cJSON_GetArraySize(arr) == d)
+            for (; got < d; got++) {
+                const cJSON *e = cJSON_GetArrayItem(arr, (int)got);
+                if (!cJSON_IsString(e) || !(names[got] = strdup(e->valuestring))) break;
+            }
+        cJSON_Delete(arr);
+    }
+    if (got != d) {
+        for (size_t j = 0; j < d; j++) free(names[j]);
+        free(names);
+        return NULL;
+    }
+    size_t len = 0;
+    list[0] = 0;
+    for (size_t j = 0; j < d && len < size; j++)
+        len += (size_t)snprintf(list + len, size - len, "%s%s", j ? "," : "", names[j]);
+    return names;
+}
+
+static void free_names(char **names, size_t d)
+{
+    for (size_t j = 0; names && j < d; j++) free(names[j]);
+    free(names);
+}
+
 /* "a:b,c:d,..." into d intervals; 0 or a usage error. A named interval "x=a:b" must name the
- * model's input at its place (vars: the model's input names, comma-separated; NULL: none
+ * model's input at its place (names: the model's d input names, box_names; NULL: none
  * recorded, and names are refused), so that a wrong name is never silently ignored. */
-static int parse_box(const char *s, size_t d, const char *vars, double *lo, double *hi)
+static int parse_box(const char *s, size_t d, char *const *names, const char *list, double *lo,
+                     double *hi)
 {
     size_t i = 0;
     const char *p = s;
@@ -48,17 +95,14 @@ static int parse_box(const char *s, size_t d, const char *vars, double *lo, doub
         part[len] = 0;
         const char *v = strchr(part, '=') ? strchr(part, '=') + 1 : part; /* x=a:b */
         if (v != part) {
-            /* the i-th name of vars */
-            const char *n = vars;
-            for (size_t k = 0; n && k < i; k++) n = (n = strchr(n, ',')) ? n + 1 : NULL;
-            size_t nlen = n ? strcspn(n, ",") : 0, glen = (size_t)(v - 1 - part);
-            if (!vars)
+            size_t glen = (size_t)(v - 1 - part);
+            if (!names)
                 return ua_cli_usage("lipschitz", "--box '%s': the model records no input names; "
                                     "give the intervals in order, a:b,c:d,...", s);
-            if (!n || nlen != glen || strncmp(n, part, glen))
+            if (strlen(names[i]) != glen || strncmp(names[i], part, glen))
                 return ua_cli_usage("lipschitz", "--box '%s': '%.*s' is not input %zu of the "
                                     "model (its inputs, in order: %s)", s, (int)glen, part,
-                                    i + 1, vars);
+                                    i + 1, list);
         }
         int rc = ua_cli_domain("lipschitz", v, &lo[i], &hi[i]);
         if (rc) return rc;
@@ -130,7 +174,10 @@ int cmd_lipschitz(int argc, char **argv)
         return ua_cli_fail("lipschitz", UA_ENOMEM);
     }
     if (box) {
-        rc = parse_box(box, din, ua_model_meta(m, "vars"), lo, hi);
+        char list[512];
+        char **names = box_names(m, din, list, sizeof list);
+        rc = parse_box(box, din, names, list, lo, hi);
+        free_names(names, din);
     } else if (d == din && mlo) {
         memcpy(lo, mlo, din * sizeof *lo);
         memcpy(hi, mhi, din * sizeof *hi);

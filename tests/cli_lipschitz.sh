@@ -2,7 +2,8 @@
 # `uniapprox lipschitz`: issue 15's network (tests/ref/lipschitz_issue_net.safetensors, written by
 # tests/gen/lipschitz_issue_net.py) has inf-norm Lipschitz constant 3 (naive product 6), 2-norm
 # constant sqrt(5), output range [-2, 1] (IBP [-6, 4]); on a sub-box where one neuron is active
-# the constant is exact; a fitted mlp's bound is never below its lower bound; bad input exits 2.
+# the constant is exact; a fitted mlp's bound is never below its lower bound; bad input exits 2;
+# --box NAME=a:b by a table's input names; a float32 mlp's box beyond float's range exits 2.
 . "$(dirname "$0")/lib_cli.sh"
 NET="$TESTS_DIR/ref/lipschitz_issue_net.safetensors"
 
@@ -73,4 +74,43 @@ expect_exit 0 "--box x=..,y=.." -- "$UA" lipschitz m.safetensors --time 0.2 --bo
 expect_exit 2 "--box with unknown names" -- "$UA" lipschitz m.safetensors --box z=0:1,q=0:1
 expect_grep err.txt "'z' is not input 1 of the model (its inputs, in order: x,y)" "names checked"
 expect_exit 2 "--box with names swapped" -- "$UA" lipschitz m.safetensors --box y=0:1,x=0:1
+# a model fitted to a table with a header: --box NAME=a:b takes the input names that info shows
+# (input_names), in their order; a float32 network is not bounded over a box where its values
+# may overflow float (exit 2 with the reason; it printed a "proven" range on [1e39, 2e39] where
+# predict returned 0.2138), the float64 network is
+awk 'BEGIN { print "a,b,y"; for (i = 0; i < 60; i++) { a = sin(0.7 * i); b = cos(1.3 * i)
+    printf "%.17g,%.17g,%.17g\n", a, b, sin(2 * a) + b * b } }' >ab.csv
+expect_exit 0 "fit a float32 mlp on a table" -- "$UA" fit --family mlp --data ab.csv --threads 1 -o ab.st
+expect_exit 0 "info shows the input names" -- "$UA" info ab.st
+expect_grep out.txt 'input_names *\["a","b"\]' "input_names recorded"
+expect_exit 0 "--box a=..,b=.. by input_names" -- "$UA" lipschitz ab.st --time 0.2 --box a=0:1,b=0:0.5 --json
+mv out.txt named.txt
+expect_exit 0 "--box in order" -- "$UA" lipschitz ab.st --time 0.2 --box 0:1,0:0.5 --json
+expect_close "$(json_num named.txt first_bound)" "$(json_num out.txt first_bound)" 0 \
+    "--box a=0:1,b=0:0.5 is --box 0:1,0:0.5 (the whole box's bound)"
+expect_close "$(json_num named.txt crown_hi)" "$(json_num out.txt crown_hi)" 0 \
+    "--box a=0:1,b=0:0.5 is --box 0:1,0:0.5 (the output range)"
+expect_exit 2 "--box with a wrong input name" -- "$UA" lipschitz ab.st --box a=0:1,c=0:1
+expect_grep err.txt "'c' is not input 2 of the model (its inputs, in order: a,b)" "input_names listed"
+expect_exit 2 "--box with input names swapped" -- "$UA" lipschitz ab.st --box b=0:1,a=0:1
+for bx in 1e39:2e39,0:1 1e37:2e37,0:1; do
+    expect_exit 2 "lipschitz of a float32 mlp on $bx" -- "$UA" lipschitz ab.st --box $bx
+    expect_grep err.txt "no bound over this box is proven" "$bx: the refusal says why"
+    expect_grep err.txt "float32" "$bx: float32's range named"
+done
+expect_grep err.txt "may overflow on this box" "1e37: the layers' overflow named"
+expect_exit 2 "lipschitz --json of a float32 mlp on 1e39:2e39" -- "$UA" lipschitz ab.st \
+    --box 1e39:2e39,0:1 --json
+expect_grep err.txt "side 1 of the box reaches" "the input beyond float32 named (JSON on stderr)"
+if grep -q '"bound"' out.txt; then fail "a refused box prints a bound"; else pass; fi
+expect_exit 0 "fit a float64 mlp on a table" -- "$UA" fit --family mlp --data ab.csv --threads 1 \
+    --dtype f64 -o ab64.st
+expect_exit 0 "lipschitz of a float64 mlp on 1e39:2e39" -- "$UA" lipschitz ab64.st --time 0.2 \
+    --box 1e39:2e39,0:1
+expect_grep out.txt "(proven)" "the float64 network is bounded there"
+# an rf model whose features overflow double on the box: its output bound is NaN, never "proven"
+expect_exit 0 "fit an rf model on a table" -- "$UA" fit --family rf --data ab.csv -o abrf.st
+expect_exit 2 "lipschitz of an rf model on 1e308:1.7e308" -- "$UA" lipschitz abrf.st \
+    --box 1e308:1.7e308,0:1
+expect_grep err.txt "bound of output 1 over this box is not finite" "the NaN bound refused"
 finish

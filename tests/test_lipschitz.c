@@ -340,6 +340,54 @@ static void test_one_dimensional(void **state)
     ua_model_free(m);
 }
 
+/* A float32 network is bounded only where no value its predict computes can overflow float:
+ * y = relu(2 x1 - 2 x2) + 0.5 has the exact range [2 a + 0.5, 2 b + 0.5] on [a, b] x [0, 0].
+ * On [1e38, 1.5e38] float holds every value (3e38 < FLT_MAX); on [1e38, 1.8e38] the hidden value
+ * reaches 3.6e38 (predict refuses x1 = 1.8e38) and on [1e39, 2e39] the input itself does not
+ * fit: both boxes refused (UA_EDOMAIN) for the float32 network, bounded for the float64 one. */
+static void test_float32_overflow_box(void **state)
+{
+    (void)state;
+    const double p[] = { 2, -2, 0, 1, 0.5 }, lo[] = { -1, -1 }, hi[] = { 1, 1 };
+    const int hidden[] = { 1 };
+    ua_model *m32 = make_net(2, 1, hidden, UA_ACT_RELU, UA_MLP_F32, p, lo, hi);
+    ua_model *m64 = make_net(2, 1, hidden, UA_ACT_RELU, UA_MLP_F64, p, lo, hi);
+    double a, b, L, err, g[2];
+    const double ok_lo[] = { 1e38, 0 }, ok_hi[] = { 1.5e38, 0 };
+    const double ov_lo[] = { 1e38, 0 }, ov_hi[] = { 1.8e38, 0 };
+    const double in_lo[] = { 1e39, 0 }, in_hi[] = { 2e39, 0 };
+    assert_int_equal(ua_model_bound_output(m32, ok_lo, ok_hi, UA_BOUND_CROWN, &a, &b), UA_OK);
+    ASSERT_LE(a, 2e38);
+    ASSERT_LE(3e38, b);
+    ASSERT_LE(b, 3e38 * (1 + 1e-12));
+    assert_int_equal(ua_model_bound_output(m32, ov_lo, ov_hi, UA_BOUND_IBP, &a, &b), UA_EDOMAIN);
+    assert_non_null(strstr(ua_last_error(), "dense layer 1 of 2"));
+    assert_non_null(strstr(ua_last_error(), "no bound over this box is proven"));
+    assert_int_equal(ua_model_lipschitz_box(m32, ov_lo, ov_hi, UA_NORM_INF, NULL, &L, NULL, NULL),
+                     UA_EDOMAIN);
+    assert_int_equal(ua_model_eval_error(m32, ov_lo, ov_hi, &err), UA_EDOMAIN);
+    ua_lipschitz_result r;
+    assert_int_equal(ua_model_lipschitz(m32, ov_lo, ov_hi, NULL, &r), UA_EDOMAIN);
+    assert_int_equal(ua_model_bound_output(m32, in_lo, in_hi, UA_BOUND_CROWN, &a, &b), UA_EDOMAIN);
+    assert_non_null(strstr(ua_last_error(), "side 1 of the box"));
+    /* the gradient at a point: where predict refuses it, so does the gradient */
+    const double pt_ok[] = { 1e30, 0 }, pt_ov[] = { 1.8e38, 0 };
+    assert_int_equal(ua_model_gradient(m32, pt_ok, 1, g), UA_OK);
+    assert_true(g[0] == 2 && g[1] == -2);
+    assert_int_equal(ua_model_gradient(m32, pt_ov, 1, g), UA_EDOMAIN);
+    /* the float64 network: every box bounded, the range exact up to the outward rounding */
+    assert_int_equal(ua_model_bound_output(m64, ov_lo, ov_hi, UA_BOUND_CROWN, &a, &b), UA_OK);
+    ASSERT_LE(a, 2e38);
+    ASSERT_LE(2e38 * (1 - 1e-12), a);
+    ASSERT_LE(3.6e38, b);
+    ASSERT_LE(b, 3.6e38 * (1 + 1e-12));
+    assert_int_equal(ua_model_bound_output(m64, in_lo, in_hi, UA_BOUND_CROWN, &a, &b), UA_OK);
+    ASSERT_LE(4e39, b);
+    assert_int_equal(ua_model_gradient(m64, pt_ov, 1, g), UA_OK);
+    ua_model_free(m32);
+    ua_model_free(m64);
+}
+
 /* Refusals: unsupported activations and families, bad boxes. */
 static void test_refusals(void **state)
 {
@@ -371,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_branch_and_bound),
         cmocka_unit_test(test_rf_kernel),
         cmocka_unit_test(test_one_dimensional),
+        cmocka_unit_test(test_float32_overflow_box),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

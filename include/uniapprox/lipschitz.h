@@ -24,7 +24,10 @@
  * Rigour: every bound holds for the model in exact real arithmetic with its weights as stored
  * (float32 weights are exact in double); the double rounding of the bound computations is
  * covered outward (gamma_n slacks, Higham 3.5). What the model's own float evaluation adds is
- * bounded separately (ua_prove_lipschitz_grid adds it; docs/prove.md, "Networks"). A lower
+ * bounded separately (ua_prove_lipschitz_grid adds it; docs/prove.md, "Networks"). A float32
+ * network is bounded only over a box where no value its predict computes can overflow float (a
+ * magnitude bound on every layer, src/mlp/bounds.h): elsewhere predict refuses inputs or returns
+ * values the real-arithmetic network does not, and the box is refused (UA_EDOMAIN). A lower
  * bound is a gradient norm at a point, found by multi-start gradient ascent: not a bound on the
  * constant from above, and never reported as one. docs/prove.md holds the measured tightness.
  */
@@ -53,7 +56,8 @@ typedef enum { UA_NORM_INF = 0, UA_NORM_2 = 1 } ua_lip_norm;
  * in exact arithmetic (see the file comment). method: UA_BOUND_IBP or UA_BOUND_CROWN.
  * Errors: UA_EINVAL (NULL arrays, lo > hi, a non-finite box, no box given for a model without
  * one), UA_EUNSUPPORTED (a family without bound propagation, or a model it cannot bound: the
- * message says why), UA_EDOMAIN (a bound overflows double), UA_ENOMEM.
+ * message says why), UA_EDOMAIN (a bound overflows double or is not finite, or a float32
+ * network may overflow float on the box: the message names the layer), UA_ENOMEM.
  * Cost: IBP O(P), CROWN O(L^2 w^3) for L layers of width w.
  */
 ua_status ua_model_bound_output(const ua_model *m, const double *lo, const double *hi,

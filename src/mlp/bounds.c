@@ -14,6 +14,7 @@
  * gamma |A| (|W_j| max|h_{j-1}|).
  */
 #include <cblas.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,9 +208,69 @@ static ua_status crown_layer(const ua_mlp_net64 *n, size_t k, const double *xl, 
     return UA_OK;
 }
 
+ua_status ua_mlp_f32_fits(const ua_mlp_net64 *n, const double *xl, const double *xu)
+{
+    if (n->unit != 0x1p-24) return UA_OK;
+    double uf = n->unit, big = (double)FLT_MAX;
+    double *H = ua_calloc(2 * n->maxw, sizeof *H), *Hn = H ? H + n->maxw : NULL;
+    if (!H) return UA_ENOMEM_ERR(2 * n->maxw * sizeof *H);
+    ua_status s = UA_OK;
+    /* H: a bound on |x| rounded to float (the box is standardised outward already) */
+    for (size_t j = 0; j < n->d; j++) {
+        H[j] = fmax(fabs(xl[j]), fabs(xu[j])) * (1 + uf);
+        if (!(H[j] <= big)) {
+            s = UA_ERR(UA_EDOMAIN, "bound propagation: side %zu of the box reaches %.3g after the "
+                       "model's input scaling, beyond the largest float32 %.3g: the float32 "
+                       "network cannot take those inputs (predict refuses them), so no bound over "
+                       "this box is proven; give a box of smaller magnitude (or fit with --dtype "
+                       "f64)", j + 1,
+                       fmax(fabs(xl[j]), fabs(xu[j])), big);
+            goto done;
+        }
+    }
+    for (size_t l = 0; l < n->L; l++) {
+        size_t in = n->width[l], out = n->width[l + 1];
+        /* every partial sum of a dot product in float, in any order, is at most (1 + gamma_in)
+         * times |b| + sum |W| |h| (Higham 3.5); the sum here in double, rounded up */
+        double gf = (double)(in + 6) * uf;
+        for (size_t i = 0; i < out; i++) {
+            const double *w = n->W[l] + i * in;
+            double v = fabs(n->b[l][i]);
+            for (size_t j = 0; j < in; j++) v += fabs(w[j]) * H[j];
+            v = ua_bnd_up(v * (1 + ua_bnd_gamma(in + 2)) * (1 + gf));
+            if (!(v <= big)) {
+                s = UA_ERR(UA_EDOMAIN, "bound propagation: the float32 network may overflow on "
+                           "this box: the values of its dense layer %zu of %zu are bounded only by "
+                           "%.3g, beyond the largest float32 %.3g (where they overflow, predict "
+                           "refuses the input), so no bound over this box is proven; give a box "
+                           "of smaller magnitude (or fit with --dtype f64)", l + 1, n->L, v, big);
+                goto done;
+            }
+            if (l + 1 == n->L) continue;
+            double yl, yu; /* the activation over [-v, v], evaluated in float */
+            ua_mlp_act_range(n->act, n->slope, -v, v, &yl, &yu);
+            Hn[i] = ua_bnd_up(fmax(fabs(yl), fabs(yu)) * (1 + 4 * uf));
+            if (!(Hn[i] <= big)) {
+                s = UA_ERR(UA_EDOMAIN, "bound propagation: the float32 network may overflow on "
+                           "this box: the activations of its hidden layer %zu are bounded only by "
+                           "%.3g, beyond the largest float32 %.3g (where they overflow, predict "
+                           "refuses the input), so no bound over this box is proven; give a box "
+                           "of smaller magnitude (or fit with --dtype f64)", l + 1, Hn[i], big);
+                goto done;
+            }
+        }
+        memcpy(H, Hn, out * sizeof *H);
+    }
+done:
+    free(H);
+    return s;
+}
+
 ua_status ua_mlp_bounds_layers(const ua_mlp_net64 *n, const double *xl, const double *xu,
                                int crown, double **zl, double **zu)
 {
+    ua_status fs = ua_mlp_f32_fits(n, xl, xu);
+    if (fs) return fs;
     size_t L = n->L, sum = 0, hid = 0;
     for (size_t l = 0; l < L; l++) sum += n->width[l + 1];
     for (size_t l = 0; l + 1 < L; l++) hid += n->width[l + 1];

@@ -52,10 +52,19 @@ void ua_mlp_net64_free(ua_mlp_net64 *n);
 void ua_mlp_box_std(const ua_mlp_net64 *n, const double *lo, const double *hi, double *zl,
                     double *zu);
 
+/* For a float32 network (unit 2^-24): UA_OK when no value its predict computes over the
+ * standardised box [xl, xu] (d,) can overflow float — the input rounded to float, and by a
+ * magnitude recursion every partial sum of every dense layer, (1 + gamma_{in+6}) (|b| + |W| H),
+ * and every activation over [-that, that] — else UA_EDOMAIN naming the layer (the bounds are
+ * for the network in real arithmetic and would not describe what predict returns there;
+ * predict refuses such inputs). UA_OK for a float64 network; UA_ENOMEM. */
+ua_status ua_mlp_f32_fits(const ua_mlp_net64 *n, const double *xl, const double *xu);
+
 /* Pre-activation bounds zl[l], zu[l] (width[l+1],) of every layer l < L (the last: the outputs,
  * standardised units) over the standardised box [xl, xu] (d,): IBP (crown 0), or CROWN
  * intersected with IBP at every layer (crown 1). zl, zu are arrays of L pointers that this
- * allocates (one block at zl[0]: free(zl[0]) frees all). UA_EDOMAIN when a bound overflows. */
+ * allocates (one block at zl[0]: free(zl[0]) frees all). UA_EDOMAIN when a bound overflows, or
+ * when ua_mlp_f32_fits refuses the box (a float32 network that can overflow on it). */
 ua_status ua_mlp_bounds_layers(const ua_mlp_net64 *n, const double *xl, const double *xu,
                                int crown, double **zl, double **zu);
 

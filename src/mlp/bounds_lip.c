@@ -138,7 +138,8 @@ done:
     return s;
 }
 
-/* Gradient of the single output at points, in double from the stored weights. */
+/* Gradient of the single output at points, in double from the stored weights. UA_EDOMAIN where
+ * a float32 network's predict refuses a point (it overflows there) or a gradient is not finite. */
 static ua_status mlp_gradient(const void *state, const double *x, size_t npts, double *g)
 {
     ua_mlp_net64 n;
@@ -156,7 +157,15 @@ static ua_status mlp_gradient(const void *state, const double *x, size_t npts, d
         return UA_ENOMEM_ERR((tot + 2 * n.maxw) * sizeof *z);
     }
     double *ga = z + tot, *gb = ga + n.maxw, *h0 = gb + n.maxw;
-    for (size_t p = 0; p < npts; p++) {
+    /* a float32 network whose predict overflows at a point (and refuses it) has no gradient
+     * there that describes what it computes: the same refusal, with predict's message */
+    const ua_mlp *mm = state;
+    if (mm->esize == 4) {
+        double *y = malloc((npts ? npts : 1) * sizeof *y);
+        s = y ? ua_mlp_predict_one(mm, x, npts, y) : UA_ENOMEM_ERR(npts * sizeof *y);
+        free(y);
+    }
+    for (size_t p = 0; !s && p < npts; p++) {
         for (size_t j = 0; j < n.d; j++) h0[j] = (x[p * n.d + j] - n.xmean[j]) / n.xscale[j];
         const double *h = h0;
         double *zp = z, *zs[UA_MLP_MAX_LAYERS];
@@ -191,10 +200,15 @@ static ua_status mlp_gradient(const void *state, const double *x, size_t npts, d
             memcpy(ga, gb, in * sizeof *ga);
         }
         for (size_t i = 0; i < n.d; i++) g[p * n.d + i] = ga[i] * n.yscale[0] / n.xscale[i];
+        if (ua_first_nonfinite(g + p * n.d, n.d) < n.d) {
+            s = UA_ERR(UA_EDOMAIN, "mlp gradient: the gradient at point %zu is not finite (the "
+                       "network overflows double there: its magnitude is too large)", p);
+            break;
+        }
     }
     free(z);
     ua_mlp_net64_free(&n);
-    return UA_OK;
+    return s;
 }
 
 /* A bound on |predict(x) - m(x)| over the box, in the network's precision (unit roundoff uf).

@@ -182,7 +182,9 @@ typedef struct ua_family {
  * Bound propagation through a family's model (uniapprox/lipschitz.h is the manual). Every box is
  * lo, hi (din,) in the model's input units; every bound is rigorous for the model as written in
  * exact real arithmetic (the weights as stored), with the double rounding of the bound's own
- * computation covered outward, and eval_error covers the gap to what predict computes.
+ * computation covered outward, and eval_error covers the gap to what predict computes. A hook
+ * returns UA_EDOMAIN for a box (gradient: a point) where predict overflows or may overflow (a
+ * float32 network beyond float's range), since no bound there describes what predict returns.
  */
 struct ua_tm_space; /* src/prove/tm.h */
 struct ua_tm;

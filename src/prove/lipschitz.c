@@ -71,7 +71,13 @@ ua_status ua_model_bound_output(const ua_model *m, const double *lo, const doubl
         return UA_ERR(UA_EINVAL, "ua_model_bound_output: unknown method %d", (int)method);
     if (!b->output) return UA_ERR(UA_EUNSUPPORTED, "the %s family has no output bounds",
                                   ua_model_family(m));
-    return b->output(ua_model_state(m), lo, hi, (int)method, out_lo, out_hi);
+    s = b->output(ua_model_state(m), lo, hi, (int)method, out_lo, out_hi);
+    for (size_t j = 0; !s && j < dout; j++)
+        if (!isfinite(out_lo[j]) || !isfinite(out_hi[j])) /* NaN is no bound: never "proven" */
+            s = UA_ERR(UA_EDOMAIN, "bound propagation: the bound of output %zu over this box is "
+                       "not finite ([%g, %g]): the model overflows there (its magnitude is too "
+                       "large), so no bound over this box is proven", j + 1, out_lo[j], out_hi[j]);
+    return s;
 }
 
 ua_status ua_model_lipschitz_box(const ua_model *m, const double *lo, const double *hi,
@@ -233,6 +239,12 @@ ua_status ua_model_lipschitz(const ua_model *m, const double *lo, const double *
     out->naive = NAN;
     if (b->naive && b->naive(st, (int)op.norm, &out->naive)) out->naive = NAN;
 
+    /* the bound over the whole box first: a box the family refuses (a float32 network that may
+     * overflow there) is refused with its reason before any point is evaluated */
+    double L0;
+    s = b->lipschitz(st, lo, hi, (int)op.norm, NULL, &L0, NULL, NULL);
+    if (s) return s;
+
     /* the lower bound: ascent from scrambled Sobol points */
     size_t ns = op.starts;
     double *x = ua_calloc(ns * d, sizeof *x);
@@ -265,12 +277,8 @@ ua_status ua_model_lipschitz(const ua_model *m, const double *lo, const double *
     size_t nheap = 0, used = 1, boxes = 1;
     memcpy(pool, lo, d * sizeof *pool);
     memcpy(pool + d, hi, d * sizeof *pool);
-    double L0;
-    s = b->lipschitz(st, lo, hi, (int)op.norm, NULL, &L0, NULL, NULL);
-    if (!s) {
-        out->first_bound = L0;
-        ua_heap_push(heap, &nheap, (ua_heap_item){ L0, 0 });
-    }
+    out->first_bound = L0;
+    ua_heap_push(heap, &nheap, (ua_heap_item){ L0, 0 });
     /* boxes too small to split (2^-40 of the box: a point where many neurons switch at once,
      * as the origin of a network without biases, keeps its interval bound at every scale) are
      * set aside with their bound */
