@@ -94,6 +94,20 @@ expect_grep out.txt '"verdict":[[:space:]]*"resolved"' "exp degree 10: resolved"
 est=$(json_num out.txt estimated_err)
 expect_close "$(json_num out.txt rel)" "$(awk -v e="$est" 'BEGIN { printf "%.17g", e + 4 * 2^-52 }')" 1e-12 \
     "the verdict's tolerance: the checked error + 4 x 2^-52"
+# the default tolerance in double is the highest seed's checked error plus 4 x 2^-52, for the
+# selection and the verdict alike (it was max(seed, 8 x 2^-52), undocumented: 2^x on [0, 1] gave
+# 1.7764e-15 for a degree-10 seed at 8.793e-16); with no generations the front is the Horner
+# seeds, the degree-10 one (10 fma) among them
+expect_exit 0 "2^x degree 10: the default tolerance" -- "$UA" fit '2^x' --domain 0:1 --family evolve --generations 0 --json -o tol2.safetensors
+ops=$(sed -n 's/.*"program_ops":[[:space:]]*\[\(.*\)\].*/\1/p' out.txt)
+errs=$(sed -n 's/.*"program_error":[[:space:]]*\[\(.*\)\].*/\1/p' out.txt)
+seed_err=$(awk -v o="$ops" -v e="$errs" 'BEGIN { n = split(o, O, ", "); split(e, E, ", ")
+    for (i = 1; i <= n; i++) if (O[i] == 10) print E[i] }')
+[ -n "$seed_err" ] && pass || fail "the degree-10 seed (10 ops) is on the front: ops [$ops]"
+tol=$(json_num out.txt tol)
+expect_close "$tol" "$(awk -v e="$seed_err" 'BEGIN { printf "%.17g", e + 4 * 2^-52 }')" 1e-12 \
+    "the default tolerance: the seed's checked error ($seed_err) + 4 x 2^-52"
+expect_close "$(json_num out.txt rel)" "$tol" 1e-15 "the verdict's tolerance is the selection's"
 # a ratio just above 1 is printed as such, never as "1 of it"
 expect_exit 1 "exp degree 10 --tol at the checked error" -- "$UA" fit 'exp(x)' --domain 0:1 --family evolve --generations 0 --degree 10 --tol "$est" -o d10t.safetensors
 ratio=$(sed -n 's/.*point: \([0-9.e+-]*\) of it used.*/\1/p' out.txt)
@@ -111,4 +125,25 @@ expect_le "$exu" 1.0 "the chosen program within 1 ULP at every float"
 expect_le "$(json_num out.txt max_ulp32)" "$exu" "measured ULPs at float inputs <= the exhaustive max"
 expect_exit 0 "check float32 text" -- "$UA" check f12.safetensors --points 2000
 expect_grep out.txt "inputs  *rounded to float" "check says the inputs were rounded to float"
+
+# narrow intervals are refused before the search, naming the interval and why (they said
+# "evolve seed: invalid program", "the Remez exchange of degree 6 failed", "too few points")
+expect_exit 2 "[0, 1e-300] refused" -- "$UA" fit 'exp(x)' --family evolve --domain 0:1e-300
+expect_grep err.txt "interval \[0, 1e-300\] is too narrow for the seed polynomial of degree 10" "names the interval and the degree"
+expect_grep err.txt "at most 1" "says the degree that fits"
+expect_exit 2 "[1, 1 + 2^-52] refused" -- "$UA" fit 'exp(x)' --family evolve --domain 1:1.0000000000000002
+expect_grep err.txt "\[1, 1.0000000000000002\] is too narrow: it holds 2 distinct doubles" "counts the doubles"
+expect_exit 2 "float32 [1, 1.00000001] refused" -- "$UA" fit 'exp(x)' --family evolve --domain 1:1.00000001 --precision float32
+expect_grep err.txt "holds 1 distinct float," "counts the floats"
+# 21 doubles: degree 10 refused, and the degree named as fitting (3) runs
+expect_exit 2 "[1, 1 + 20 x 2^-52] at degree 10 refused" -- "$UA" fit 'exp(x)' --family evolve --domain 1:1.0000000000000044 --generations 0
+expect_grep err.txt "holds 21 distinct doubles.*at most 3 here" "names the degree that fits"
+expect_exit 0 "[1, 1 + 20 x 2^-52] at degree 3" -- "$UA" fit 'exp(x)' --family evolve --domain 1:1.0000000000000044 --generations 0 --degree 3 -o narrow.safetensors
+
+# float32: a target beyond the float range is refused, naming where (it ended "not resolved,
+# 1.34e+07 ULP", exit 1)
+expect_exit 2 "float32 exp on [80, 90] refused" -- "$UA" fit 'exp(x)' --domain 80:90 --family evolve --precision float32 --generations 1
+expect_grep err.txt "exceeds the float range at x = 88.7228" "names where exp(x) passes FLT_MAX"
+expect_exit 2 "float32 x^2 on [1e20, 1e21] refused" -- "$UA" fit 'x^2' --domain 1e20:1e21 --family evolve --precision float32 --generations 1
+expect_grep err.txt "exceeds the float range at x = 1.00000002" "names the left end"
 finish

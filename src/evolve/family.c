@@ -54,9 +54,9 @@ const ua_option_spec ev_option_spec[] = {
       "the chosen program is the cheapest whose checked error is within tol (float32 ULPs, "
       "over every float of a float interval unless --exhaustive none; double: relative error, "
       "a sampled maximum over a grid, not a bound; unset: "
-      "1 ULP in float32; in double the seed polynomial's checked error (the verdict, measured at "
-      "other points, allows 4 x 2^-52 more for rounding noise), when it is below 1/2 "
-      "(otherwise no default: not resolved, give --tol))", NULL },
+      "1 ULP in float32; in double the highest-degree seed polynomial's checked error plus "
+      "4 x 2^-52 (rounding noise; the verdict uses the same tolerance), when that error is "
+      "below 1/2 (otherwise no default: not resolved, give --tol))", NULL },
     { "train-points", UA_OPT_INT, "1024", 16, 65536, 0, NULL,
       "points of the interval the inner loop tunes and ranks programs on (Chebyshev points; "
       "the seeds' Remez and the final check use 8 times as many; not fit's --points, which "

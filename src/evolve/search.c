@@ -213,8 +213,34 @@ static void make_points(double a, double b, size_t n, ev_precision prec, double 
     }
 }
 
-/* The reference at the points, and 1 / ulp32(f) or 1 / |f| (0 where f = 0: the program is
- * measured only where the error is defined). */
+/* x in the fewest digits (at most 17) that read back as x, into buf (at least 32 bytes). */
+static char *shortest(char *buf, double x)
+{
+    for (int p = 6; p <= 17; p++) {
+        snprintf(buf, 32, "%.*g", p, x);
+        if (strtod(buf, NULL) == x) break;
+    }
+    return buf;
+}
+
+/* A float32 target beyond the float range between the points lo (|f| <= FLT_MAX) and hi (|f| >
+ * FLT_MAX): bisection for a point where |f| first exceeds it, up to the spacing of doubles. */
+static double overflow_point(const ua_target *t, double lo, double hi)
+{
+    for (int it = 0; it < 200; it++) {
+        double mid = 0.5 * (lo + hi);
+        if (!(mid > lo && mid < hi)) break;
+        double fm = ua_target_eval_ref(t, &mid, 128);
+        if (fabs(fm) > FLT_MAX) hi = mid;
+        else lo = mid;
+    }
+    return hi;
+}
+
+/* The reference at the points (increasing), and 1 / ulp32(f) or 1 / |f| (0 where f = 0: the
+ * program is measured only where the error is defined). Refused (UA_EDOMAIN): a non-finite
+ * value, a change of sign, and in float32 a value beyond the float range (a float program
+ * cannot return it: its ULP error is not defined), each naming where. */
 static ua_status reference(const ua_target *t, const double *x, size_t n, ev_precision prec,
                            double *f, double *inv)
 {
@@ -222,6 +248,15 @@ static ua_status reference(const ua_target *t, const double *x, size_t n, ev_pre
         f[i] = ua_target_eval_ref(t, &x[i], 128);
         if (!isfinite(f[i]))
             return UA_ERR(UA_EDOMAIN, "evolve: the target is %g at x = %.17g", f[i], x[i]);
+        if (prec == EV_FLOAT32 && fabs(f[i]) > FLT_MAX) {
+            double xo = i && fabs(f[i - 1]) <= FLT_MAX ? overflow_point(t, x[i - 1], x[i]) : x[i];
+            char bx[32], bf[32];
+            return UA_ERR(UA_EDOMAIN, "evolve: the target exceeds the float range at x = %s "
+                          "(f = %s, |f| > FLT_MAX = 3.40282347e+38): a float32 program cannot "
+                          "return it; shorten the interval to where |f| <= FLT_MAX, or use "
+                          "--precision double", shortest(bx, xo),
+                          shortest(bf, ua_target_eval_ref(t, &xo, 128)));
+        }
         inv[i] = f[i] == 0 ? 0 : prec == EV_FLOAT32 ? 1 / ua_ulp32(f[i]) : 1 / fabs(f[i]);
         if (i && ((f[i] > 0 && f[i - 1] < 0) || (f[i] < 0 && f[i - 1] > 0)))
             return UA_ERR(UA_EDOMAIN, "evolve: the target changes sign between x = %.17g and "
@@ -361,10 +396,19 @@ static ua_status final_check(ev_member *m, const ev_data *dense, const ua_target
     return UA_OK;
 }
 
-/* The default tolerance in double is the seed's checked error, so the seed meets it; but the
- * archive may have dropped the seed for a child with a lower error on the search's points and a
- * higher one on the check's grid. When no member of m's checked front is within tol, the
- * checked seed joins the front (replacing the members it dominates) and it stays sorted. */
+/* The margin of the default tolerance in double over the seed's checked error: 4 double ulps
+ * of relative error, 4 x 2^-52 = 8.9e-16 (rounding noise, not a bound). The check's grid and the
+ * verdict's points see different rounding noise of a program (exp(x) on [0, 1], degree 10:
+ * 1.2718e-14 at the engine's points against 1.2702e-14 on the check's grid), so errors a few
+ * ulps apart on the check's grid are not told apart. It also keeps the default above 0 where the
+ * seed is exact on the check's points (x^2 on [0, 1]), which the loader refuses. */
+#define EV_NOISE_MARGIN (4 * DBL_EPSILON)
+
+/* The default tolerance in double is the seed's checked error plus EV_NOISE_MARGIN, so the
+ * seed meets it; but the archive may have dropped the seed for a child with a lower error on
+ * the search's points and a higher one on the check's grid. When no member of m's checked
+ * front is within tol, the checked seed joins the front (replacing the members it dominates)
+ * and it stays sorted. */
 static ua_status seed_rejoins(ev_model *m, const ev_member *seed, double tol)
 {
     for (size_t i = 0; i < m->nfront; i++)
@@ -382,10 +426,6 @@ static ua_status seed_rejoins(ev_model *m, const ev_member *seed, double tol)
     return UA_OK;
 }
 
-/* The margin of the verdict's default tolerance in double over the seed's checked error: 4
- * double ulps of relative error, 4 x 2^-52 = 8.9e-16 (rounding noise, not a bound). */
-#define EV_VERDICT_MARGIN (4 * DBL_EPSILON)
-
 static ua_status record(ua_model *meta, const ev_model *m, const ev_settings *s, double seconds,
                         double check_seconds)
 {
@@ -393,13 +433,9 @@ static ua_status record(ua_model *meta, const ev_model *m, const ev_settings *s,
     const ev_member *c = &m->front[m->chosen];
     /* the verdict's tolerance: float32 ULPs imply a relative error <= tol * 2^-23 (ulp32(y) <=
      * 2^-23 |y| for normal y), and the engine measures a float32 model at float inputs
-     * (input_type), as the exhaustive check does. The default in double, the seed's error on
-     * the check's grid with its peaks refined, is the selection's tolerance; the verdict's
-     * measurement, at other points, also sees other rounding noise of the program (exp(x) on
-     * [0, 1], degree 10: 1.2716e-14 measured against 1.2702e-14 checked), so its tolerance is
-     * that plus EV_VERDICT_MARGIN (docs/evolve.md). */
+     * (input_type), as the exhaustive check does. In double the verdict's tolerance is the
+     * selection's, the default included (the seed's checked error plus EV_NOISE_MARGIN). */
     double rel = s->prec == EV_FLOAT32 ? m->tol * 0x1p-23 : m->tol;
-    if (s->prec == EV_DOUBLE && !s->tol_given) rel += EV_VERDICT_MARGIN;
     ua_status st = ua_model_set_meta(meta, "tol_abs", "0");
     if (!st) st = ua_model_set_meta(meta, "tol_scale", "0");
     if (!st) st = ua_model_set_meta(meta, "tol_rel", ua_fmt_double(buf, rel));
@@ -412,6 +448,73 @@ static ua_status record(ua_model *meta, const ev_model *m, const ev_settings *s,
                                     "evaluates the formula in MPFR itself)");
     if (!st && s->prec == EV_FLOAT32) st = ua_model_set_meta(meta, "input_type", "float32");
     return st;
+}
+
+/* The number of doubles (float32: floats) in [a, b], a <= b finite; in double once it is
+ * beyond 2^53. */
+static double count_values(double a, double b, ev_precision prec)
+{
+    if (prec == EV_FLOAT32) {
+        float fa = ev_to_float(a), fb = ev_to_float(b);
+        if ((double)fa < a) fa = nextafterf(fa, INFINITY);
+        if ((double)fb > b) fb = nextafterf(fb, -INFINITY);
+        if (!((double)fa <= (double)fb)) return 0;
+        uint32_t ua, ub;
+        memcpy(&ua, &fa, sizeof ua);
+        memcpy(&ub, &fb, sizeof ub);
+        /* the order of floats as unsigned integers (-0 and +0 adjacent) */
+        ua = ua >> 31 ? ~ua : ua | 0x80000000u;
+        ub = ub >> 31 ? ~ub : ub | 0x80000000u;
+        return (double)(ub - ua) + 1;
+    }
+    uint64_t ua, ub;
+    memcpy(&ua, &a, sizeof ua);
+    memcpy(&ub, &b, sizeof ub);
+    ua = ua >> 63 ? ~ua : ua | 0x8000000000000000u;
+    ub = ub >> 63 ? ~ub : ub | 0x8000000000000000u;
+    return (double)(ub - ua) + 1;
+}
+
+/* The interval [a, b] wide enough for the seed polynomial of s's degree, checked before the
+ * search (UA_EINVAL, naming the interval and the degree that fits):
+ *  - at least 4 (degree + 2) distinct numbers of the precision: the Remez exchange needs
+ *    degree + 2 distinct reference points among the rounded grid (measured: exp(x) at 1, degree
+ *    6 in float32 failed with 11 floats and ran with 13; degree 10 in double failed with 25
+ *    doubles and ran with 29; degree 12 in float32 failed with 31 and ran with 41);
+ *  - (2 / (b - a))^degree within the double range: the seed's coefficients in t scale so (the
+ *    interval [-1, 1] of its Chebyshev basis is the width's), and beyond it they are not finite
+ *    (exp(x) on [0, 1e-300]). */
+static ua_status check_width(double a, double b, const ev_settings *s)
+{
+    int fl = s->prec == EV_FLOAT32;
+    const char *what = fl ? "floats" : "doubles";
+    char ba[32], bb[32];
+    shortest(ba, a), shortest(bb, b);
+    double cnt = count_values(a, b, s->prec);
+    int need = 4 * (s->degree + 2);
+    if (cnt < need) {
+        int fit = (int)(cnt / 4) - 2;
+        if (fit >= 0)
+            return UA_ERR(UA_EINVAL, "evolve: the interval [%s, %s] is too narrow for the seed "
+                          "polynomial of degree %d: it holds %.0f distinct %s, and degree d "
+                          "needs at least 4 (d + 2) (%d here); widen the interval, or lower "
+                          "--degree (at most %d here)", ba, bb, s->degree, cnt, what, need, fit);
+        return UA_ERR(UA_EINVAL, "evolve: the interval [%s, %s] is too narrow: it holds %.0f "
+                      "distinct %s, and the seed polynomials need at least 8 (degree 0) to %d "
+                      "(degree %d); widen the interval", ba, bb, cnt,
+                      cnt == 1 ? (fl ? "float" : "double") : what, need, s->degree);
+    }
+    double alpha = 2 / (b - a);
+    if (!(pow(alpha, s->degree) <= DBL_MAX)) {
+        int fit = 0;
+        while (fit < s->degree && pow(alpha, fit + 1) <= DBL_MAX) fit++;
+        return UA_ERR(UA_EINVAL, "evolve: the interval [%s, %s] is too narrow for the seed "
+                      "polynomial of degree %d: its coefficients scale as (2 / width)^%d = "
+                      "(%.3g)^%d, beyond the double range; widen the interval, or lower --degree "
+                      "(at most %d keeps that scale in range)", ba, bb, s->degree, s->degree,
+                      alpha, s->degree, fit);
+    }
+    return UA_OK;
 }
 
 ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_hooks *hooks,
@@ -432,6 +535,7 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
     if (s.prec == EV_FLOAT32 && !(fabs(a) <= FLT_MAX && fabs(b) <= FLT_MAX))
         return UA_ERR(UA_EINVAL, "evolve: --precision float32 needs an interval inside the float "
                       "range, not [%g, %g]", a, b);
+    if ((st = check_width(a, b, &s))) return st;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
@@ -477,7 +581,19 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
     for (int deg = s.degree; deg >= 0; deg--) {
         ev_member sd;
         memset(&sd, 0, sizeof sd);
-        if ((st = ev_seed_horner(xd, fd, nd, a, b, deg, s.ops, &sd.prog))) goto done;
+        if ((st = ev_seed_horner(xd, fd, nd, a, b, deg, s.ops, &sd.prog))) {
+            /* past check_width, still no seed (a narrow interval at the limit): name it */
+            const char *msg = ua_last_error();
+            if (st != UA_ENOMEM && !strncmp(msg, "evolve seed: ", 13)) {
+                char why[512];
+                snprintf(why, sizeof why, "%s", msg + 13);
+                char ba[32], bb[32];
+                st = UA_ERR(st, "evolve: no seed polynomial of degree %d on [%s, %s] (%s); "
+                            "widen the interval, or lower --degree", deg, shortest(ba, a),
+                            shortest(bb, b), why);
+            }
+            goto done;
+        }
         if ((size_t)sd.prog.n > s.max_vertices) {
             if (deg == s.degree && s.degree_given) {
                 st = UA_ERR(UA_EINVAL, "evolve: the seed of --degree %d has %d vertices, more "
@@ -625,9 +741,8 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
         int ex = s.exhaustive == 0 || (s.exhaustive == 1 && i + 1 == narc);
         if ((st = final_check(&m->front[i], &dd, t, a, b, ex))) goto done;
     }
-    /* the tolerance: given, or 1 ULP (float32), or the seed's checked error (double), never
-     * below 8 double ulps: a seed exact on the check points (x^2) would otherwise ask for 0,
-     * which the engine's measurement cannot meet and the loader refuses */
+    /* the tolerance: given, or 1 ULP (float32), or the seed's checked error plus
+     * EV_NOISE_MARGIN (double) */
     int no_default = 0;
     if (!s.tol_given && s.prec == EV_DOUBLE) {
         if ((st = final_check(&seed, &dd, t, a, b, 0))) goto done;
@@ -635,11 +750,11 @@ ua_status ev_family_fit(const ua_problem *p, const ua_options *o, const ua_fit_h
          * polynomial follows f in relative error there, e.g. sqrt(x) on [0, 1], where
          * |x p(x) - sqrt(x)| / sqrt(x) -> 1 as x -> 0 whatever p; the user must say */
         no_default = !(seed.err < 0.5);
-        if (!no_default && (st = seed_rejoins(m, &seed, fmax(seed.err, 8 * DBL_EPSILON))))
+        if (!no_default && (st = seed_rejoins(m, &seed, seed.err + EV_NOISE_MARGIN)))
             goto done;
         narc = m->nfront;
     }
-    m->tol = s.tol_given || s.prec == EV_FLOAT32 ? s.tol : fmax(seed.err, 8 * DBL_EPSILON);
+    m->tol = s.tol_given || s.prec == EV_FLOAT32 ? s.tol : seed.err + EV_NOISE_MARGIN;
     m->chosen = narc;
     for (size_t i = 0; i < narc && m->chosen == narc && !no_default; i++)
         if (m->front[i].err <= m->tol) m->chosen = i;
