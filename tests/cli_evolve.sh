@@ -146,4 +146,13 @@ expect_exit 2 "float32 exp on [80, 90] refused" -- "$UA" fit 'exp(x)' --domain 8
 expect_grep err.txt "exceeds the float range at x = 88.7228" "names where exp(x) passes FLT_MAX"
 expect_exit 2 "float32 x^2 on [1e20, 1e21] refused" -- "$UA" fit 'x^2' --domain 1e20:1e21 --family evolve --precision float32 --generations 1
 expect_grep err.txt "exceeds the float range at x = 1.00000002" "names the left end"
+
+# the float export of a float32 program is the model that was measured: its header says so (it
+# said "The float function here was not measured"); a double program exported as float is not
+expect_exit 0 "export float32 program as float" -- "$UA" export f12.safetensors --type float -o f12f.c
+expect_grep f12f.c "measured error of this float function against the reference" "float32 export: its own errors"
+expect_grep f12f.c "float function is the model that was measured" "float32 export: says it is the model"
+grep -q "not measured" f12f.c && fail "float32 export called not measured" || pass
+expect_exit 0 "export double program as float" -- "$UA" export d10.safetensors --type float -o d10f.c
+expect_grep d10f.c "The float function here was not measured" "double program as float: not measured"
 finish

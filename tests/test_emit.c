@@ -428,6 +428,30 @@ static void test_header_box(void **state)
     assert_non_null(strstr(t, "The float function here was not measured"));
     free(t);
 
+    /* a model that computes in float itself (compute_type float32: evolve in float32): its
+     * float export is the model that was measured, and the header says so; its double export
+     * is labelled as before */
+    static const char *const fmeta[] = {"max_abs_err", "2.1e-07", "max_ulp32", "0.886",
+                                        "check_points", "100001", "compute_type", "float32",
+                                        NULL};
+    ua_emit_header hf = {0};
+    hf.family = "evolve";
+    hf.din = 1;
+    hf.dout = 1;
+    hf.meta = pairs_meta;
+    hf.meta_ctx = fmeta;
+    t = header_text(&hf, UA_EXPORT_FLOAT, "hf");
+    assert_non_null(strstr(t, " * measured error of this float function against the reference "
+                              "(over 100001 points):\n"));
+    assert_non_null(strstr(t, "this\n * float function is the model that was measured."));
+    assert_null(strstr(t, "not measured"));
+    assert_null(strstr(t, "double model"));
+    free(t);
+    t = header_text(&hf, UA_EXPORT_DOUBLE, "hd");
+    assert_non_null(strstr(t, " * measured error against the reference (over 100001 points):\n"));
+    assert_null(strstr(t, "float function"));
+    free(t);
+
     /* 1-D: a domain; the reference from metadata "reference"; nothing measured */
     static const char *const meta1[] = {"reference", "the function, double", NULL};
     static const char *const none[] = {NULL};

@@ -161,8 +161,9 @@ void ua_emit_header_begin(FILE *out, ua_export_type type, const char *name,
  * of samples train_rmse, test_rmse and loo_rmse in the target's units; "measured error: not
  * recorded" only when none of these keys is present. With UA_EXPORT_FLOAT the errors are
  * labelled as the double model's, and the float function as not measured (it was not: its
- * constants and arithmetic are rounded to float). Then the usage lines, the end of the
- * comment and `#include <math.h>`.
+ * constants and arithmetic are rounded to float), unless the metadata compute_type is float32
+ * (the model computes in float: the float function is the model, and the errors are labelled
+ * as its own). Then the usage lines, the end of the comment and `#include <math.h>`.
  */
 void ua_emit_header_end(FILE *out, ua_export_type type, const char *name, const ua_emit_header *h);
 

@@ -134,14 +134,19 @@ static void put_row(FILE *out, const char *key, const char *value, const char *w
 void ua_emit_header_end(FILE *out, ua_export_type type, const char *name, const ua_emit_header *h)
 {
     int any = 0;
+    /* a model that computes in float itself (metadata compute_type float32: evolve in float32):
+     * its float export is the model that was measured, not a rounding of a double one */
+    const char *ct = meta(h, "compute_type");
+    int native = type == UA_EXPORT_FLOAT && ct && !strcmp(ct, "float32");
     const char *pts = meta(h, "check_points");
     for (size_t i = 0; i < sizeof box_keys / sizeof box_keys[0]; i++) {
         const char *v = meta(h, box_keys[i][0]);
         if (!v) continue;
         if (!any) {
-            /* a float export is not the model that was measured: its numbers are the double
-             * model's, and it says so */
-            fputs(type == UA_EXPORT_FLOAT
+            /* a float export is not the model that was measured (unless the model computes in
+             * float): its numbers are the double model's, and it says so */
+            fputs(native ? " *\n * measured error of this float function against the reference"
+                  : type == UA_EXPORT_FLOAT
                       ? " *\n * measured error of the double model (not of this float function) "
                         "against the reference"
                       : " *\n * measured error against the reference", out);
@@ -173,7 +178,7 @@ void ua_emit_header_end(FILE *out, ua_export_type type, const char *name, const 
         const char *v = meta(h, sample_keys[i][0]);
         if (!v) continue;
         if (!anys)
-            fputs(type == UA_EXPORT_FLOAT
+            fputs(type == UA_EXPORT_FLOAT && !native
                       ? " *\n * measured error of the double model (not of this float function) "
                         "on the samples (in the target's units):\n"
                       : " *\n * measured error on the samples (in the target's units):\n", out);
@@ -181,7 +186,12 @@ void ua_emit_header_end(FILE *out, ua_export_type type, const char *name, const 
         put_row(out, sample_keys[i][0], v, sample_keys[i][1]);
     }
     if (!any && !anys) fputs(" *\n * measured error: not recorded\n", out);
-    if (type == UA_EXPORT_FLOAT && (any || anys))
+    if (native && (any || anys))
+        fputs(" * The model computes in float, with these constants and this arithmetic: this\n"
+              " * float function is the model that was measured.\n", out);
+    else if (native)
+        fputs(" * (the model computes in float: this float function is the model)\n", out);
+    else if (type == UA_EXPORT_FLOAT && (any || anys))
         fputs(" * The float function here was not measured: its constants and arithmetic are\n"
               " * rounded to float, so its error can exceed the numbers above (measure it by\n"
               " * compiling it and comparing, or with `check --exhaustive` for a float32 function).\n",

@@ -447,6 +447,8 @@ static ua_status record(ua_model *meta, const ev_model *m, const ev_settings *s,
     if (!st) st = ua_model_set_meta(meta, "sampling", "MPFR 128 bits (the evolve family "
                                     "evaluates the formula in MPFR itself)");
     if (!st && s->prec == EV_FLOAT32) st = ua_model_set_meta(meta, "input_type", "float32");
+    /* the program computes in float: its float export is the model (src/emit/header.c) */
+    if (!st && s->prec == EV_FLOAT32) st = ua_model_set_meta(meta, "compute_type", "float32");
     return st;
 }
 
