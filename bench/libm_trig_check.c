@@ -38,7 +38,8 @@ int main(int argc, char **argv)
         return 2;
     }
     if (strcmp(kind, "emit") == 0) {
-        ua_libm_options opt = {argv[3], 1, UA_LIBM_CR}; /* with the vector variant CNAME_v */
+        /* with the vector variant CNAME_v */
+        ua_libm_options opt = {argv[3], 1, UA_LIBM_CR, UA_LIBM_WP_DOUBLE};
         if (g->emit(g, stdout, &opt) == UA_OK) return 0;
         fprintf(stderr, "%s\n", ua_last_error());
         return 1;
@@ -53,7 +54,7 @@ int main(int argc, char **argv)
     if (!out) return 1;
     const char *extra[] = {NULL, NULL};
     if (strcmp(kind, "ua") == 0) {
-        ua_libm_options opt = {"k", 0, UA_LIBM_CR};
+        ua_libm_options opt = {"k", 0, UA_LIBM_CR, UA_LIBM_WP_DOUBLE};
         if (g->emit(g, out, &opt) != UA_OK) {
             fprintf(stderr, "%s\n", ua_last_error());
             return 1;

@@ -58,7 +58,7 @@ expect_grep err.txt "expected cr (correctly rounded) or 1ulp" "names the choices
 [ ! -e a2.c ] && pass || fail "nothing written for a bad --accuracy"
 
 # --working-precision single: float arithmetic, only with --accuracy 1ulp and for exp2f expf
-# exp10f logf; anything else exit 2 with the reason, nothing written, an existing file kept
+# exp10f log2f logf log10f; anything else exit 2 with the reason, nothing written, an existing file kept
 expect_exit 0 "--working-precision single --check" -- "$UA" libm exp10f -o w1.c --accuracy 1ulp --working-precision single --vector --check --range 1:1.25 --json
 expect_le "$(json_num out.txt max_ulp)" 1 "exp10f single on [1, 1.25] within 1 ULP"
 expect_le "$(json_num out.txt special_mismatches)" 0 "exp10f single: no special mismatch"
@@ -66,8 +66,8 @@ expect_grep w1.c "Arithmetic in float" "the file says its arithmetic"
 expect_exit 0 "the single file compiles warning-free" -- "$CC" -std=c99 -O2 -Wall -Wextra -Werror -c w1.c -o w1.o
 expect_exit 2 "single without --accuracy 1ulp" -- "$UA" libm expf -o w2.c --working-precision single
 expect_grep err.txt "needs --accuracy 1ulp" "says single needs 1ulp"
-expect_exit 2 "single for log2f" -- "$UA" libm log2f -o w2.c --accuracy 1ulp --working-precision single
-expect_grep err.txt "log2f has no float variant (available: exp10f exp2f expf logf)" "names the functions that have one"
+expect_exit 2 "single for log1pf" -- "$UA" libm log1pf -o w2.c --accuracy 1ulp --working-precision single
+expect_grep err.txt "log1pf has no float variant (available: exp10f exp2f expf log10f log2f logf)" "names the functions that have one"
 expect_exit 2 "--working-precision bad" -- "$UA" libm expf -o w2.c --accuracy 1ulp --working-precision half
 expect_grep err.txt "expected double or single" "names the choices"
 [ ! -e w2.c ] && pass || fail "nothing written for a refused --working-precision"

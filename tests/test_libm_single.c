@@ -1,11 +1,12 @@
 /* tests/test_libm_single.c — `uniapprox libm NAME --accuracy 1ulp --working-precision single`
- * (src/libm/exp.c and log.c, the float variant of exp2f, expf, exp10f, logf): each generated
- * file compiled (-Wall -Wextra -Werror) and its function checked against independent facts:
- * exact values (2^k at every integer k, subnormal results and the tie 2^-150 included; e^0 = 1;
- * 10^k for the exact floats 10^k; log(1) = 0), the special values and (exponentials) the
- * overflow / underflow borders against the correctly rounded MPFR value, every float of two
- * ranges against MPFR (the exponentials: normal results and subnormal ones; logf: a binade and
- * the subnormal inputs; <= 1 ULP, no Inf / NaN mismatch), the vector variant bit for bit equal to the
+ * (src/libm/exp.c and log.c, the float variant of exp2f, expf, exp10f, log2f, logf, log10f):
+ * each generated file compiled (-Wall -Wextra -Werror) and its function checked against
+ * independent facts: exact values (2^k at every integer k, subnormal results and the tie
+ * 2^-150 included; e^0 = 1; 10^k for the exact floats 10^k; log2 at every power of two; log(1) =
+ * 0; log10(10^k) = k), the special values and the overflow / underflow borders against the
+ * correctly rounded MPFR value, every float of two ranges against MPFR (the exponentials:
+ * normal results and subnormal ones; the logarithms: [1/2, 2] and the subnormal inputs; <= 1
+ * ULP, no Inf / NaN mismatch), the vector variant bit for bit equal to the
  * scalar function, and the refusals (other functions, other accuracies). The full 2^32 runs are
  * in docs/libm.md ("Float arithmetic"). */
 #define TU_SCRATCH_TAG "ua_test_libm_single"
@@ -259,47 +260,60 @@ static void test_single(void **state)
     }
 }
 
-/* logf: log(1) = 0, the special values, [1/2, 1] and the subnormal inputs against MPFR, the
- * vector bits. */
-static void test_single_logf(void **state)
+/* log2f, logf, log10f: exact values (log2 at every power of two, subnormals included; log(1) =
+ * 0; log10(10^k) = k for the exact floats 10^k), the special values, a few borders against
+ * MPFR (within 1 ULP), [1/2, 2] and the subnormal inputs against MPFR, the vector bits. */
+static void test_single_logs(void **state)
 {
     (void)state;
     const float inf = INFINITY, nan = NAN;
-    ua_compiled *so;
-    vec_fn v;
-    ua_f32_fn f = gen_single("logf", &v, &so);
-    const float sx[] = {1.0f, nan, -nan, inf, -inf, 0.0f, -0.0f, -1.0f, -0x1p-149f, -FLT_MAX,
-                        bits(0x7f800001u), bits(0xffc00001u)};
-    const float sy[] = {0.0f, nan, nan, inf, nan, -inf, -inf, nan, nan, nan, nan, nan};
-    for (size_t j = 0; j < sizeof sx / sizeof sx[0]; j++) expect(f(sx[j]), sy[j], "logf", sx[j]);
-    ua_target *t = NULL;
-    assert_int_equal(ua_target_parse("log(x)", NULL, 0, &t), UA_OK);
-    const float fx[] = {FLT_MAX, FLT_MIN, 0x1p-149f, 0x1.fffffcp-127f, 2.0f, 0.5f, 0x1.6a09e6p-1f,
-                        0x1.6a09e8p-1f, 0x1.fffffep-1f, 0x1.000002p+0f};
-    for (size_t j = 0; j < sizeof fx / sizeof fx[0]; j++) {
-        float want = cr(t, fx[j]), got = f(fx[j]);
-        if (!(fabs((double)got - (double)want) <= fabs((double)nextafterf(want, 0) - (double)want)))
-            fail_msg("logf(%a) = %a, correctly rounded %a", (double)fx[j], (double)got,
-                     (double)want);
+    const char *names[] = {"log2f", "logf", "log10f"}, *refs[] = {"log2(x)", "log(x)", "log10(x)"};
+    for (size_t n = 0; n < 3; n++) {
+        const char *name = names[n];
+        ua_compiled *so;
+        vec_fn v;
+        ua_f32_fn f = gen_single(name, &v, &so);
+        if (n == 0)
+            for (int k = -149; k <= 127; k++) expect(f(ldexpf(1.0f, k)), (float)k, name, ldexpf(1, k));
+        if (n == 2) {
+            float p = 1.0f;
+            for (int k = 0; k <= 10; k++, p *= 10.0f) expect(f(p), (float)k, name, p);
+        }
+        const float sx[] = {1.0f, nan, -nan, inf, -inf, 0.0f, -0.0f, -1.0f, -0x1p-149f,
+                            -FLT_MAX, bits(0x7f800001u), bits(0xffc00001u)};
+        const float sy[] = {0.0f, nan, nan, inf, nan, -inf, -inf, nan, nan, nan, nan, nan};
+        for (size_t j = 0; j < sizeof sx / sizeof sx[0]; j++) expect(f(sx[j]), sy[j], name, sx[j]);
+        ua_target *t = NULL;
+        assert_int_equal(ua_target_parse(refs[n], NULL, 0, &t), UA_OK);
+        const float fx[] = {FLT_MAX, FLT_MIN, 0x1p-149f, 0x1.fffffcp-127f, 2.0f, 0.5f,
+                            0x1.66p-1f, 0x1.65fffep-1f, 0x1.fffffep-1f, 0x1.000002p+0f,
+                            0x1.f6p-1f, 0x1.05fffep+0f, 0x1.06p+0f};
+        for (size_t j = 0; j < sizeof fx / sizeof fx[0]; j++) {
+            float want = cr(t, fx[j]), got = f(fx[j]);
+            if (!(fabs((double)got - (double)want) <=
+                  fabs((double)nextafterf(want, 0) - (double)want)))
+                fail_msg("%s(%a) = %a, correctly rounded %a", name, (double)fx[j], (double)got,
+                         (double)want);
+        }
+        ua_exhaustive_options opt;
+        ua_exhaustive_options_default(&opt);
+        ua_exhaustive_result r;
+        const float ranges[2][2] = {{0.5f, 2.0f}, {0x1p-149f, 0x1p-126f}};
+        for (int range = 0; range < 2; range++) {
+            float a = ranges[range][0], b = ranges[range][1];
+            assert_int_equal(ua_exhaustive_f32(f, t, a, b, &opt, &r), UA_OK);
+            assert_true(r.count > 1000000);
+            if (!(r.max_ulp <= 1.0) || r.n_over_1ulp || r.n_nan_mismatch || r.n_inf_mismatch)
+                fail_msg("%s (single) on [%a, %a]: max %g ULP at %a", name, (double)a, (double)b,
+                         r.max_ulp, r.ntop ? (double)r.top[0].x : 0.0);
+            assert_true(r.n_not_cr > 0);
+            print_message("%s single on [%g, %g]: %llu floats, max %.4f ULP\n", name, (double)a,
+                          (double)b, (unsigned long long)r.count, r.max_ulp);
+        }
+        ua_target_free(t);
+        vector_same(name, v, f, 0x9E3779B97F4A7C15ull + n);
+        ua_compiled_free(so);
     }
-    ua_exhaustive_options opt;
-    ua_exhaustive_options_default(&opt);
-    ua_exhaustive_result r;
-    const float ranges[2][2] = {{0.5f, 1.0f}, {0x1p-149f, 0x1p-126f}};
-    for (int range = 0; range < 2; range++) {
-        float a = ranges[range][0], b = ranges[range][1];
-        assert_int_equal(ua_exhaustive_f32(f, t, a, b, &opt, &r), UA_OK);
-        assert_true(r.count > 1000000);
-        if (!(r.max_ulp <= 1.0) || r.n_over_1ulp || r.n_nan_mismatch || r.n_inf_mismatch)
-            fail_msg("logf (single) on [%a, %a]: max %g ULP at %a", (double)a, (double)b,
-                     r.max_ulp, r.ntop ? (double)r.top[0].x : 0.0);
-        assert_true(r.n_not_cr > 0);
-        print_message("logf single on [%g, %g]: %llu floats, max %.4f ULP\n", (double)a,
-                      (double)b, (unsigned long long)r.count, r.max_ulp);
-    }
-    ua_target_free(t);
-    vector_same("logf", v, f, 0x9E3779B97F4A7C15ull);
-    ua_compiled_free(so);
 }
 
 /* single only at 1ulp and only for exp2f, expf, exp10f, logf; a working precision out of range; the
@@ -308,7 +322,7 @@ static void test_refusals_and_default(void **state)
 {
     (void)state;
     char *text;
-    const char *others[] = {"expm1f", "log2f", "log10f", "log1pf", "sinf", "tanhf", "erff"};
+    const char *others[] = {"expm1f", "log1pf", "sinf", "cosf", "tanhf", "erff"};
     for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
         assert_int_equal(ua_libm_has_single(ua_libm_find(others[i])), 0);
         assert_int_equal(emit_text(others[i], UA_LIBM_1ULP, UA_LIBM_WP_SINGLE, 0, &text),
@@ -317,12 +331,16 @@ static void test_refusals_and_default(void **state)
         free(text);
     }
     assert_int_equal(ua_libm_has_single(NULL), 0);
-    assert_int_equal(ua_libm_has_single(ua_libm_find("logf")), 1);
-    assert_int_equal(emit_text("logf", UA_LIBM_CR, UA_LIBM_WP_SINGLE, 0, &text), UA_EINVAL);
-    free(text);
-    assert_int_equal(emit_text("logf", UA_LIBM_1ULP, UA_LIBM_WP_SINGLE, 1, &text), UA_OK);
-    assert_non_null(strstr(text, "Arithmetic in float"));
-    free(text);
+    const char *logs[] = {"log2f", "logf", "log10f"};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(ua_libm_has_single(ua_libm_find(logs[i])), 1);
+        assert_int_equal(emit_text(logs[i], UA_LIBM_CR, UA_LIBM_WP_SINGLE, 0, &text), UA_EINVAL);
+        free(text);
+        assert_int_equal(emit_text(logs[i], UA_LIBM_1ULP, UA_LIBM_WP_SINGLE, 1, &text), UA_OK);
+        assert_non_null(strstr(text, "Arithmetic in float"));
+        assert_non_null(strstr(text, "ua_LWC"));
+        free(text);
+    }
     const char *ours[] = {"exp2f", "expf", "exp10f"};
     for (size_t i = 0; i < 3; i++) {
         assert_int_equal(ua_libm_has_single(ua_libm_find(ours[i])), 1);
@@ -355,7 +373,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refusals_and_default),
         cmocka_unit_test(test_single),
-        cmocka_unit_test(test_single_logf),
+        cmocka_unit_test(test_single_logs),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

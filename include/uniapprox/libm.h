@@ -31,12 +31,12 @@ typedef enum {
     UA_LIBM_WP_SINGLE = 1  /* float throughout (--working-precision single), no FMA: only at
                             * UA_LIBM_1ULP and only where ua_libm_has_single is 1: exp2f, expf,
                             * exp10f (b^x = 2^(K/8) b^r, a float hi + lo table of 2^(j/8), a
-                            * degree-3 core with float coefficients) and logf (log(1 + f) =
-                            * f - f^2/2 + s (f^2/2 + R(s)), s = f/(2 + f)); the vector kernels 8
-                            * floats per AVX2 vector (16 per AVX-512F) with the scalar function's
-                            * bits. Within 1 ULP as measured over all 2^32 inputs (0.762 to
-                            * 0.786 ULP for the exponentials, 0.904 for logf: docs/libm.md); any
-                            * other function or accuracy: UA_EINVAL from emit, with a message */
+                            * degree-3 core with float coefficients) and log2f, logf, log10f (a
+                            * 16-entry table, r = z c - 1 formed exactly in float, a degree-4
+                            * core); the vector kernels 8 floats per AVX2 vector (16 per
+                            * AVX-512F) with the scalar function's bits. Within 1 ULP as measured
+                            * over all 2^32 inputs (docs/libm.md); any other function or
+                            * accuracy: UA_EINVAL from emit, with a message */
 } ua_libm_precision;
 
 /* What a generator is asked for. */
@@ -74,7 +74,7 @@ const ua_libm_func *ua_libm_at(size_t i);
 const ua_libm_func *ua_libm_find(const char *libm_name);
 
 /* 1 when f has the float-arithmetic variant (UA_LIBM_WP_SINGLE, at UA_LIBM_1ULP): exp2f, expf,
- * exp10f, logf; else 0 (also for NULL). */
+ * exp10f, log2f, logf, log10f; else 0 (also for NULL). */
 int ua_libm_has_single(const ua_libm_func *f);
 
 #endif

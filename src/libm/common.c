@@ -51,7 +51,7 @@ ua_status ua_libm_fit_core(const char *expr, double a, double b, int degree, dou
 int ua_libm_has_single(const ua_libm_func *f)
 {
     return f && (f == &ua_libm_exp2f || f == &ua_libm_expf || f == &ua_libm_exp10f ||
-                 f == &ua_libm_logf);
+                 f == &ua_libm_log2f || f == &ua_libm_logf || f == &ua_libm_log10f);
 }
 
 ua_status ua_libm_begin(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
@@ -162,7 +162,7 @@ static const char *const c_helpers[] = {
     "UA_HELPER", "UA_SHUF4", "UA_VT", "ua_INVC", "ua_LOGC", "ua_LOGCL", "ua_T", "ua_TL",
     "ua_d2u", "ua_f2u", "ua_rnd2", "ua_two_sum", "ua_u2d", "ua_u2f", "ua_vd", "ua_vf", "ua_vi",
     "ua_vl", "ua_vl4", "ua_vrnd2", "ua_vtwo_sum", "ua_vu", "ua_vui",
-    "ua_ETH", "ua_ETL", "ua_wf8", "ua_wf16", "ua_wi8", "ua_wi16", "ua_wu8", "ua_wu16",
+    "ua_ETH", "ua_ETL", "ua_LWC", "ua_LWH", "ua_LWL", "ua_wf8", "ua_wf16", "ua_wi8", "ua_wi16", "ua_wu8", "ua_wu16",
 };
 
 const char *ua_libm_c_name_problem(const char *s)
@@ -352,7 +352,7 @@ void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_optio
 
 /* The float-lane types and helpers of one width (w floats per vector: 8 for AVX2, 16 for
  * AVX-512F) under generic names (VF, VI, VUI, V_W, V_(name), UA_VT, V_MAXF, V_MINF, V_PERM8,
- * V_SELF, V_SELI). */
+ * V_PERM16, V_SELF, V_SELI). */
 static void emit_fvec_width(FILE *out, int w, const char *target)
 {
     fprintf(out,
@@ -378,6 +378,14 @@ static void emit_fvec_width(FILE *out, int w, const char *target)
                      "#define V_MINF(a, b) ((VF)_mm512_min_ps((__m512)(a), (__m512)(b)))\n"
                      "#define V_PERM8(t, i) ((VF)_mm512_permutexvar_ps((__m512i)(i), \\\n"
                      "    _mm512_castps256_ps512(_mm256_loadu_ps(t))))\n");
+    if (w == 8) /* V_PERM16(t, i): t[i] per lane, t a table of 16 floats, i in 0..15: two
+                 * vpermps and a blend on bit 3 of i */
+        fprintf(out, "#define V_PERM16(t, i) ((VF)_mm256_blendv_ps( \\\n"
+                     "    _mm256_permutevar8x32_ps(_mm256_loadu_ps(t), (__m256i)(i)), \\\n"
+                     "    _mm256_permutevar8x32_ps(_mm256_loadu_ps((t) + 8), (__m256i)(i)), \\\n"
+                     "    (__m256)((VUI)(i) << 28)))\n");
+    else
+        fprintf(out, "#define V_PERM16(t, i) ((VF)_mm512_permutexvar_ps((__m512i)(i), _mm512_loadu_ps(t)))\n");
     fprintf(out,
             "/* lane selects on a comparison's mask (-1 / 0 per lane): m ? a : b */\n"
             "#define V_SELF(m, a, b) ((VF)(((VI)(m) & (VI)(a)) | (~(VI)(m) & (VI)(b))))\n"
@@ -421,7 +429,8 @@ void ua_libm_emit_vector_f32(FILE *out, const char *cname, ua_libm_vbody vbody, 
                 "    }\n}\n",
                 widths[k].target, cname, widths[k].suffix, cname, cname, cname);
         fprintf(out, "#undef VF\n#undef VI\n#undef VUI\n#undef V_W\n#undef V_\n#undef UA_VT\n"
-                     "#undef V_MAXF\n#undef V_MINF\n#undef V_PERM8\n#undef V_SELF\n#undef V_SELI\n");
+                     "#undef V_MAXF\n#undef V_MINF\n#undef V_PERM8\n#undef V_PERM16\n#undef V_SELF\n"
+                     "#undef V_SELI\n");
     }
     fprintf(out,
             "static void %s_v_base(const float *x, float *y, size_t n)\n{\n"

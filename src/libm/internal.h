@@ -123,6 +123,7 @@ void ua_libm_emit_vector(FILE *out, const char *cname, const char *scalar, ua_li
  * (V_W floats) and define `VF res`, in the generic names VF, VI, VUI (V_W floats, int32,
  * uint32), V_MAXF / V_MINF (a, b): a > b ? a : b, a < b ? a : b, b where either is NaN,
  * V_PERM8(t, i): t[i] lane by lane for a table t of 8 floats and i in 0..7 (one vpermps),
+ * V_PERM16(t, i): the same for 16 floats and i in 0..15 (AVX2: two vpermps and a blend),
  * V_SELF / V_SELI (mask, a, b): m ? a : b lane by lane on VF / VUI;
  * two vectors per loop step, the tail through a zero-padded block, the run-time choice and the
  * scalar loop of CNAME as the baseline and on other compilers. */

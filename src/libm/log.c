@@ -248,44 +248,78 @@ static ua_status emit_log1(const ua_libm_func *f, FILE *out, const ua_libm_optio
     return ua_libm_end(f, out, cname, opt, emit_log1_vbody, &e);
 }
 
-/* ---- the float variant of logf (--accuracy 1ulp --working-precision single) -----------------
- * Every operation in float, no FMA. x = 2^k z as the 1-ULP variant (z in [OFF1, 2 OFF1), on the
- * bits; subnormals scaled by 2^23), f = z - 1 (exact, Sterbenz), s = f / (2 + f) (two roundings),
- * and the identity log(1 + f) = 2 atanh(s) = f - f^2/2 + s (f^2/2 + R(s)), R(s) = 2 atanh(s)/s - 2
- * (the rearrangement of the classic fdlibm logarithm: the leading term f is exact and the
- * correction f^2/2 - s (f^2/2 + R), at most 0.09, carries the roundings of s), R(s) =
- * w (L1 + w (L2 + w (L3 + w L4))), w = s^2, the L's the coefficients of s^3 .. s^9 of the
- * relative minimax fit of 2 atanh(s) with monomials s, s^3, .., s^9, rounded to float (the one of
- * s taken as 2). log x = k ln2 + f - f^2/2 + s (f^2/2 + R): k LH exact (LH = ln 2 to 16 bits,
- * |k| <= 149), hi + lo = k LH + f exactly (Fast2Sum, |k LH| >= |f| or k = 0), then
- *     y = hi + (((lo + k LL) - f^2/2) + s (f^2/2 + R)),   LL = RN_float(ln 2 - LH).
- * The roundings of f^2/2, of s (f^2/2 + R) and of the two inner sums, each at most 2^-28 where
- * |y| ~ 0.35 has ulp 2^-25, add up to about 0.42 ULP in the worst case besides the final 0.5
- * (measured over all 2^32 inputs: docs/libm.md). log2f and log10f (a further product by 1/ln b)
- * measured 1.16 and 1.04 ULP with this structure in a prototype and have no float variant. */
+/* ---- the float variant (--accuracy 1ulp --working-precision single) -------------------------
+ * Every operation in float, no FMA; the table reduction of the correctly rounded code with 16
+ * entries and an r that float arithmetic gets exactly:
+ *   x = 2^k z, z in [OFF, 2 OFF), OFF = 0x3f330000 as above (on the bits; subnormals scaled by
+ *   2^23); the top 4 fraction bits of z - OFF pick subinterval i; c_i has 5 significant bits
+ *   (the one of that precision with the least max |z c - 1| over the subinterval; 1 on the one
+ *   that holds 1), so z c - 1 is a multiple of 2^-28 below 2^-4 in magnitude: a float. It is
+ *   formed exactly: z = zh + zl (zh 19 bits), zh c exact, zh c - 1 exact (Sterbenz), zl c exact,
+ *   and their sum is that float. Then
+ *   log_b x = k log_b 2 + L_i + log_b(1 + r),  L_i = -log_b(c_i),
+ *   t = k KH + LH_i exact (KH = log_b 2 and LH_i on the grid 2^-16, |t| < 2^8), u = rh IH exact
+ *   (rh: r's leading 12 bits, IH = 1/ln b to 12 bits; u = r for b = e), s + e = t + u exactly
+ *   (TwoSum), and
+ *   y = s + (e + (((rl / ln b + rh IL) + (k KL + LL_i)) + r^2 Q(r))),
+ *   Q the coefficients 1..5 of the relative minimax fit of log_b(1 + r)/r of degree 5, rounded to
+ *   float (the first, 1/ln b to 2^-30 or so, is the IH + IL above). Everything after s is small:
+ *   its roundings cost a few hundredths of an ULP besides the final 0.5 (measured over all 2^32
+ *   inputs: docs/libm.md). Special inputs by the selects of the 1-ULP variant. */
+#define LOGW_OFF 0x3f330000u
+#define LOGW_N 16
+#define LOGW_QDEG 4 /* Q: degree 4 (log_b(1 + r)/r of degree 5) */
+
 typedef struct {
-    float l[4];   /* R's coefficients of w, w^2, w^3, w^4 */
-    float lh, ll; /* ln 2 = lh + ll, lh with 16 bits */
+    int base_e;                   /* b = e: u = r, no split of r */
+    float c[LOGW_N], lh[LOGW_N], ll[LOGW_N];
+    float kh, kl;                 /* log_b 2 = kh + kl, kh on the grid 2^-16 */
+    float ih, il, ib;             /* 1/ln b = ih + il, ih with 12 bits; ib = RN_float(1/ln b) */
+    float q[LOGW_QDEG + 1];
 } logw_ctx;
 
-/* From z (float or VF) and k (int32_t or VI) to y, for T = "float" or "VF". */
+static void emit_float_table(FILE *out, const char *name, const float *v)
+{
+    fprintf(out, "static const float %s[%d] = {", name, LOGW_N);
+    for (int i = 0; i < LOGW_N; i++)
+        fprintf(out, "%s%af%s", i % 4 == 0 ? "\n    " : " ", (double)v[i], i + 1 < LOGW_N ? "," : "\n");
+    fprintf(out, "};\n");
+}
+
+/* From z (float or VF), k (int32_t or VI) and i (uint32_t or VUI) to y, for T = "float" or
+ * "VF": the same expressions in both. */
 static void emit_logw_core(FILE *out, const logw_ctx *e, int vec)
 {
     const char *T = vec ? "VF" : "float";
-    fprintf(out,
-            "    %s f = z - 1.0f; /* exact */\n"
-            "    %s s = f / (2.0f + f);\n"
-            "    %s hfsq = 0.5f * f * f, w = s * s;\n"
-            "    %s R = w * (%af + w * (%af + w * (%af + w * %af)));\n"
-            "    %s sp = s * (hfsq + R);\n",
-            T, T, T, T, (double)e->l[0], (double)e->l[1], (double)e->l[2], (double)e->l[3], T);
-    if (vec) fprintf(out, "    VF kd = __builtin_convertvector(k, VF);\n");
-    else fprintf(out, "    float kd = (float)k;\n");
-    fprintf(out,
-            "    %s a = kd * %af; /* exact */\n"
-            "    %s hi = a + f, lo = f - (hi - a); /* hi + lo = k LH + f (Fast2Sum) */\n"
-            "    %s y = hi + (((lo + kd * %af) - hfsq) + sp);\n",
-            T, (double)e->lh, T, T, (double)e->ll);
+    if (vec)
+        fprintf(out, "    VF zh = (VF)((VUI)z & 0xffffffe0u), zl = z - zh;\n"
+                     "    VF c = V_PERM16(ua_LWC, i);\n");
+    else
+        fprintf(out, "    float zh = ua_u2f(ua_f2u(z) & 0xffffffe0u), zl = z - zh;\n"
+                     "    float c = ua_LWC[i];\n");
+    fprintf(out, "    %s r = (zh * c - 1.0f) + zl * c; /* z c - 1 exactly */\n", T);
+    fprintf(out, vec ? "    VF q = (VF){0} + %af;\n" : "    float q = %af;\n", (double)e->q[LOGW_QDEG]);
+    for (int j = LOGW_QDEG - 1; j >= 0; j--) fprintf(out, "    q = q * r + %af;\n", (double)e->q[j]);
+    if (vec)
+        fprintf(out, "    VF kd = __builtin_convertvector(k, VF);\n"
+                     "    VF lh = V_PERM16(ua_LWH, i), ll = V_PERM16(ua_LWL, i);\n");
+    else
+        fprintf(out, "    float kd = (float)k;\n"
+                     "    float lh = ua_LWH[i], ll = ua_LWL[i];\n");
+    fprintf(out, "    %s t = kd * %af + lh; /* exact */\n", T, (double)e->kh);
+    if (e->base_e) {
+        fprintf(out, "    %s u = r;\n", T);
+    } else {
+        if (vec) fprintf(out, "    VF rh = (VF)((VUI)r & 0xfffff000u), rl = r - rh;\n");
+        else fprintf(out, "    float rh = ua_u2f(ua_f2u(r) & 0xfffff000u), rl = r - rh;\n");
+        fprintf(out, "    %s u = rh * %af; /* exact */\n", T, (double)e->ih);
+    }
+    fprintf(out, "    %s s = t + u, bb = s - t, e = (t - (s - bb)) + (u - bb); /* s + e = t + u */\n", T);
+    if (e->base_e)
+        fprintf(out, "    %s y = s + (e + ((kd * %af + ll) + (r * r) * q));\n", T, (double)e->kl);
+    else
+        fprintf(out, "    %s y = s + (e + (((rl * %af + rh * %af) + (kd * %af + ll)) + (r * r) * q));\n",
+                T, (double)e->ib, (double)e->il, (double)e->kl);
 }
 
 static void emit_logw_vbody(FILE *out, const void *ctx)
@@ -296,8 +330,9 @@ static void emit_logw_vbody(FILE *out, const void *ctx)
             "    VUI iu = V_SELI(ix < 0x00800000u, is, ix);\n"
             "    VUI tmp = iu - 0x%xu;\n"
             "    VI k = (VI)(tmp & 0xff800000u) >> 23; /* arithmetic: the exact quotient */\n"
+            "    VUI i = (tmp >> 19) & 15u;\n"
             "    VF z = (VF)(iu - (tmp & 0xff800000u));\n",
-            LOG1_OFF);
+            LOGW_OFF);
     emit_logw_core(out, ctx, 1);
     fprintf(out,
             "    VF nan = (x - x) * __builtin_inff();\n"
@@ -307,34 +342,77 @@ static void emit_logw_vbody(FILE *out, const void *ctx)
             "    res = V_SELF((ix & 0x7fffffffu) == 0, ninf, res);\n");
 }
 
+/* v rounded to a multiple of 2^-m (to nearest) */
+static double on_grid(double v, int m) { return ldexp(nearbyint(ldexp(v, m)), -m); }
+
 static ua_status emit_logw(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
                            const char *cname)
 {
-    float off = u2f(LOG1_OFF);
-    /* the largest |s| over z in [OFF1, 2 OFF1), widened by 1% */
-    double smax = fmax(fabs((off - 1.0) / (off + 1.0)), (2.0 * off - 1.0) / (2.0 * off + 1.0));
-    smax *= 1.01;
-    int monos[5] = {1, 3, 5, 7, 9};
-    ua_libm_trig_poly p;
-    ua_status s = ua_libm_trig_fit("2*atanh(x)", 0x1p-20, smax, monos, 5, 1, 0x1p-30, &p);
-    if (s) return s;
+    const log_spec *sp = f->spec;
     logw_ctx e;
-    for (int i = 0; i < 4; i++) e.l[i] = (float)p.c[i + 1];
-    double lh, ll;
-    ua_libm_log_split(2.0, 0, 16, &lh, &ll);
-    e.lh = (float)lh; /* 16 bits: exact */
-    e.ll = (float)ll;
+    memset(&e, 0, sizeof e);
+    e.base_e = sp->base == 0.0;
+    double rmax = 0;
+    for (int i = 0; i < LOGW_N; i++) {
+        float a = u2f(LOGW_OFF + (uint32_t)i * (0x800000u / LOGW_N));
+        float b = u2f(LOGW_OFF + (uint32_t)(i + 1) * (0x800000u / LOGW_N) - 1);
+        double best = INFINITY, bc = 1;
+        if (a <= 1.0f && b >= 1.0f) {
+            best = fmax(1.0 - a, b - 1.0);
+        } else {
+            for (int m = 16; m < 32; m++) { /* 5 bits: m/16 in [1, 2), m/32 in [1/2, 1) */
+                double cc = a < 1.0f ? m / 16.0 : m / 32.0;
+                double w = fmax(fabs(a * cc - 1), fabs(b * cc - 1));
+                if (w < best) best = w, bc = cc;
+            }
+        }
+        if (!(best < 0x1p-4))
+            return UA_ERR(UA_EINVAL, "%s: subinterval %d: |r| up to %g, not below 2^-4",
+                          f->libm_name, i, best);
+        rmax = fmax(rmax, best);
+        e.c[i] = (float)bc;
+        double lh, ll;
+        ua_libm_log_split(bc, sp->base, 53, &lh, &ll); /* log_b(c) to about 2^-106 */
+        double l = -lh, hi = on_grid(l, 16) + 0.0; /* +0 where c = 1 */
+        e.lh[i] = (float)hi;
+        e.ll[i] = (float)((l - hi) - ll) + 0.0f;
+    }
+    double kh, kl, ih;
+    ua_libm_log_split(2.0, sp->base, 53, &kh, &kl);
+    double kg = on_grid(kh, 16);
+    e.kh = (float)kg;
+    e.kl = (float)((kh - kg) + kl);
+    double ibd = sp->base == 2.0 ? 1.4426950408889634074 : sp->base == 10.0 ? 0.43429448190325182765 : 1.0;
+    e.ib = (float)ibd;
+    ih = ibd;
+    if (!e.base_e) {
+        int ex;
+        frexp(ibd, &ex);
+        ih = ldexp(nearbyint(ldexp(ibd, 12 - ex)), ex - 12); /* 12 bits */
+    }
+    e.ih = (float)ih;
+    e.il = (float)(ibd - ih);
+    double h = rmax * (1 + 0x1p-8), qd[UA_LIBM_MAX_COEFFS], e_q = 0;
+    ua_status s = ua_libm_fit_core(sp->q_expr, -h, h, LOGW_QDEG + 1, qd, &e_q);
+    if (s) return s;
+    for (int j = 0; j <= LOGW_QDEG; j++) e.q[j] = (float)qd[j + 1];
     ua_libm_func g = *f;
-    g.summary = "log x = k ln2 + f - f^2/2 + s (f^2/2 + R(s)), f = z - 1, s = f/(2+f), in float";
+    g.summary = sp->base == 2.0 ? "log2 x = k + L_i + log2(1 + r), 16-entry table, r = z c - 1 exact, in float"
+              : sp->base == 10.0 ? "log10 x = k log10(2) + L_i + log10(1 + r), 16-entry table, r = z c - 1 exact, in float"
+                                 : "log x = k ln2 + L_i + log(1 + r), 16-entry table, r = z c - 1 exact, in float";
     ua_libm_emit_head_arith(out, &g, cname, "float (no FMA)");
     fprintf(out,
-            "/* --accuracy 1ulp --working-precision single: every operation in float; x = 2^k z,\n"
-            " * z in [%a, %a), f = z - 1, s = f/(2 + f), log(1 + f) = f - f^2/2 + s (f^2/2 + R(s));\n"
-            " * within 1 ULP, not correctly rounded everywhere.\n"
-            " * core: R(s) = 2 atanh(s)/s - 2 from the relative minimax fit of 2 atanh(s) on\n"
-            " * [2^-20, %a] over s, s^3, .., s^9 (relative error %.3g, sampled; the coefficient\n"
-            " * of s, %.17g, taken as 2), the others rounded to float. */\n",
-            (double)off, 2.0 * off, smax, p.error, p.c[0]);
+            "/* --accuracy 1ulp --working-precision single: every operation in float; x = 2^k z, z in\n"
+            " * [%a, %a), 16 subintervals, c_i with 5 bits (r = z c_i - 1 exact, |r| <= %a),\n"
+            " * -log_b(c_i) = ua_LWH[i] + ua_LWL[i] (MPFR); within 1 ULP, not correctly rounded\n"
+            " * everywhere. */\n",
+            (double)u2f(LOGW_OFF), 2.0 * u2f(LOGW_OFF), rmax);
+    emit_float_table(out, "ua_LWC", e.c);
+    emit_float_table(out, "ua_LWH", e.lh);
+    emit_float_table(out, "ua_LWL", e.ll);
+    ua_libm_emit_core_note(out, sp->q_expr, -h, h, LOGW_QDEG + 1, e_q);
+    fprintf(out, "/* its coefficients 1..%d rounded to float: r^2 Q(r), Q(r) = q1 + q2 r + ... */\n",
+            LOGW_QDEG + 1);
     fprintf(out,
             "static inline float %s_lane(float x)\n{\n"
             "    uint32_t ix = ua_f2u(x);\n"
@@ -343,8 +421,9 @@ static ua_status emit_logw(const ua_libm_func *f, FILE *out, const ua_libm_optio
             "    uint32_t iu = ix < 0x00800000u ? is : ix;\n"
             "    uint32_t tmp = iu - 0x%xu;\n"
             "    int32_t k = (int32_t)(tmp & 0xff800000u) / (1 << 23); /* exact: no remainder */\n"
+            "    uint32_t i = (tmp >> 19) & 15u;\n"
             "    float z = ua_u2f(iu - (tmp & 0xff800000u));\n",
-            cname, LOG1_OFF);
+            cname, LOGW_OFF);
     emit_logw_core(out, &e, 0);
     fprintf(out,
             "    float res = y;\n"
@@ -364,7 +443,7 @@ static ua_status emit_log(const ua_libm_func *f, FILE *out, const ua_libm_option
     if (s) return s;
     /* log1pf has no 1-ULP variant: its correctly rounded code is within 1 ULP */
     if (opt && opt->accuracy == UA_LIBM_1ULP && opt->working_precision == UA_LIBM_WP_SINGLE)
-        return emit_logw(f, out, opt, cname); /* logf: ua_libm_begin refused the others */
+        return emit_logw(f, out, opt, cname); /* ua_libm_begin refused log1pf */
     if (opt && opt->accuracy == UA_LIBM_1ULP && !sp->p1) return emit_log1(f, out, opt, cname);
     double invc[LOG_N], logc[LOG_N], logc_lo[LOG_N], rlo, rhi;
     log_tables(sp->base, invc, logc, logc_lo, &rlo, &rhi);
