@@ -19,7 +19,7 @@
 static const char help[] =
     "usage: uniapprox libm NAME -o FILE.c [--name C_NAME] [--vector] [--accuracy cr|1ulp]\n"
     "                      [--working-precision double|single] [--check [--range LO:HI]]\n"
-    "       uniapprox libm --list\n"
+    "       uniapprox libm --list [--json]\n"
     "\n"
     "Writes a complete float32 function NAME (a C99 libm name such as expf or logf) as one\n"
     "standalone C file: special inputs, range reduction, a core polynomial found now by the\n"
@@ -54,14 +54,39 @@ static const char help[] =
     "  --threads N          with --check: OpenMP threads; 0 or unset: the OpenMP default\n"
     "                       (all cores), as check --exhaustive\n"
     "  --list               list the functions\n"
-    "  --json               with --check: the result as one JSON object\n";
+    "  --json               with --check: the result as one JSON object; with --list: an\n"
+    "                       array, per function name, reference, summary, the --accuracy\n"
+    "                       values and, for each, the --working-precision values it takes\n";
 
-static int list_funcs(void)
+/* The functions, one line each; with json an array of objects: name, reference, summary, the
+ * --accuracy values accepted and, for each, the --working-precision values accepted. */
+static int list_funcs(int json)
 {
+    if (!json) {
+        for (size_t i = 0; i < ua_libm_count(); i++) {
+            const ua_libm_func *f = ua_libm_at(i);
+            printf("%-8s %-10s %s\n", f->libm_name, f->reference, f->summary);
+        }
+        return ua_cli_flush_stdout("libm");
+    }
+    cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < ua_libm_count(); i++) {
         const ua_libm_func *f = ua_libm_at(i);
-        printf("%-8s %-10s %s\n", f->libm_name, f->reference, f->summary);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", f->libm_name);
+        cJSON_AddStringToObject(o, "reference", f->reference);
+        cJSON_AddStringToObject(o, "summary", f->summary);
+        cJSON *acc = cJSON_AddArrayToObject(o, "accuracy");
+        cJSON_AddItemToArray(acc, cJSON_CreateString("cr"));
+        cJSON_AddItemToArray(acc, cJSON_CreateString("1ulp"));
+        cJSON *wp = cJSON_AddObjectToObject(o, "working_precision");
+        cJSON *cr = cJSON_AddArrayToObject(wp, "cr"), *u1 = cJSON_AddArrayToObject(wp, "1ulp");
+        cJSON_AddItemToArray(cr, cJSON_CreateString("double"));
+        cJSON_AddItemToArray(u1, cJSON_CreateString("double"));
+        if (ua_libm_has_single(f)) cJSON_AddItemToArray(u1, cJSON_CreateString("single"));
+        cJSON_AddItemToArray(a, o);
     }
+    ua_cli_print_json(a);
     return ua_cli_flush_stdout("libm");
 }
 
@@ -200,23 +225,42 @@ static uint64_t check_specials(ua_f32_fn fn, const ua_target *t, float lo, float
     return bad;
 }
 
-static int run_check(const ua_libm_func *f, const char *cname, const char *path,
-                     const char *range, const char *threads_s, int json)
+/* --range LO:HI as the floats [*lo, *hi] it holds, and --threads N; checked before anything is
+ * written (exit 2 naming the option). */
+static int parse_check_options(const char *range, const char *threads_s, float *lo, float *hi,
+                               size_t *threads)
 {
-    float lo = -INFINITY, hi = INFINITY;
+    *lo = -INFINITY;
+    *hi = INFINITY;
     if (range) {
+        /* the separator is the first ':' after the first character: "-4:4", "1e-4:1e4" */
+        const char *colon = *range ? strchr(range + 1, ':') : NULL;
+        char left[128];
+        size_t n = colon ? (size_t)(colon - range) : 0;
         double a, b;
-        if (ua_cli_domain("libm", range, &a, &b)) return UA_EXIT_USAGE;
-        lo = (float)a;
-        hi = (float)b;
-        if ((double)lo < a) lo = nextafterf(lo, INFINITY);
-        if ((double)hi > b) hi = nextafterf(hi, -INFINITY);
-        if (!(lo <= hi)) return ua_cli_usage("libm", "no float lies in %s", range);
+        if (!colon || n >= sizeof left)
+            return ua_cli_usage("libm", "--range '%s' is not of the form LO:HI", range);
+        memcpy(left, range, n);
+        left[n] = '\0';
+        if (ua_cli_double(left, &a) || ua_cli_double(colon + 1, &b))
+            return ua_cli_usage("libm", "--range '%s': LO and HI must be finite numbers", range);
+        if (!(a < b)) return ua_cli_usage("libm", "--range '%s': need LO < HI", range);
+        *lo = (float)a;
+        *hi = (float)b;
+        if ((double)*lo < a) *lo = nextafterf(*lo, INFINITY);
+        if ((double)*hi > b) *hi = nextafterf(*hi, -INFINITY);
+        if (!(*lo <= *hi)) return ua_cli_usage("libm", "--range '%s': no float lies in it", range);
     }
-    size_t threads = 0;
-    if (threads_s && (ua_cli_size(threads_s, &threads) || threads > 4096))
+    *threads = 0;
+    if (threads_s && (ua_cli_size(threads_s, threads) || *threads > 4096))
         return ua_cli_usage("libm", "--threads '%s' must be a count up to 4096 (0 = the "
                             "OpenMP default, all cores)", threads_s);
+    return 0;
+}
+
+static int run_check(const ua_libm_func *f, const char *cname, const char *path, float lo,
+                     float hi, size_t threads, int json)
+{
     ua_target *t = NULL;
     ua_compiled *so = NULL;
     ua_status s;
@@ -389,7 +433,9 @@ int cmd_libm(int argc, char **argv)
     free(pos);
     if (list) {
         if (np) return ua_cli_usage("libm", "--list takes no NAME");
-        return list_funcs();
+        if (output || cname || vector || check || range || threads || accuracy || wprec)
+            return ua_cli_usage("libm", "--list takes no other option than --json");
+        return list_funcs(json);
     }
     if (np != 1) return ua_cli_usage("libm", "expected one NAME (uniapprox libm --list)");
     const ua_libm_func *f = ua_libm_find(name);
@@ -398,8 +444,8 @@ int cmd_libm(int argc, char **argv)
     if (range && !check) return ua_cli_usage("libm", "--range needs --check");
     if (threads && !check) return ua_cli_usage("libm", "--threads needs --check");
     if (json && !check)
-        return ua_cli_usage("libm", "--json needs --check (it prints the check's result; "
-                            "writing the file prints nothing)");
+        return ua_cli_usage("libm", "--json needs --check or --list (it prints the check's "
+                            "result or the list; writing the file prints nothing)");
     ua_libm_accuracy acc = UA_LIBM_CR;
     if (accuracy && strcmp(accuracy, "1ulp") == 0) acc = UA_LIBM_1ULP;
     else if (accuracy && strcmp(accuracy, "cr") != 0)
@@ -426,8 +472,11 @@ int cmd_libm(int argc, char **argv)
     if (check && !strcmp(output, "-"))
         return ua_cli_usage("libm", "--check compiles the file: -o - (standard output) cannot be "
                             "checked; give a FILE.c");
+    float lo = -INFINITY, hi = INFINITY;
+    size_t nthreads = 0;
+    if (check && (rc = parse_check_options(range, threads, &lo, &hi, &nthreads))) return rc;
     if ((rc = ua_cli_check_writable("libm", "the C file", output))) return rc;
     if ((rc = write_source(f, &opt, output))) return rc;
     if (!check) return UA_EXIT_OK;
-    return run_check(f, cname ? cname : f->libm_name, output, range, threads, json);
+    return run_check(f, cname ? cname : f->libm_name, output, lo, hi, nthreads, json);
 }

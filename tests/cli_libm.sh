@@ -119,7 +119,41 @@ expect_exit 2 "--accuracy with no value" -- "$UA" libm expf --accuracy -o acc.c
 expect_grep err.txt "'--accuracy' needs a value" "says --accuracy needs a value"
 [ ! -e acc.c ] && pass || fail "a file written for --accuracy without a value"
 expect_exit 2 "--json without --check" -- "$UA" libm expf -o js.c --json
-expect_grep err.txt "--json needs --check" "says --json needs --check"
+expect_grep err.txt "--json needs --check or --list" "says --json needs --check or --list"
+
+# --list --json: an array, one object per function with the values --accuracy and
+# --working-precision accept (single only at 1ulp, only for the six with a float variant);
+# --list with another option: exit 2
+expect_exit 0 "libm --list --json" -- "$UA" libm --list --json
+if /usr/bin/python3 - out.txt <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+d = {o["name"]: o for o in a}
+assert len(a) == 12, len(a)
+assert d["expf"]["reference"] == "exp(x)"
+assert d["expf"]["accuracy"] == ["cr", "1ulp"]
+assert d["expf"]["working_precision"] == {"cr": ["double"], "1ulp": ["double", "single"]}
+assert d["log1pf"]["working_precision"] == {"cr": ["double"], "1ulp": ["double"]}
+assert sorted(n for n in d if "single" in d[n]["working_precision"]["1ulp"]) == \
+    ["exp10f", "exp2f", "expf", "log10f", "log2f", "logf"]
+PY
+then pass; else fail "libm --list --json is not the expected JSON"; fi
+expect_exit 2 "--list -o" -- "$UA" libm --list -o ls.c
+expect_grep err.txt "--list takes no other option than --json" "says so"
+[ ! -e ls.c ] && pass || fail "--list -o wrote a file"
+
+# every --check option is checked before the file is written: a refused --range or --threads
+# leaves an existing file as it was; the message names the option
+for bad in "--range 5:1" "--range abc" "--range nan:1" "--range 1e39:1e40" "--range 1:0" \
+           "--threads -3" "--threads abc"; do
+    echo KEEP >k.c
+    # shellcheck disable=SC2086
+    expect_exit 2 "--check $bad" -- "$UA" libm expf -o k.c --check $bad
+    [ "$(cat k.c)" = KEEP ] && pass || fail "--check $bad overwrote the existing file"
+    expect_grep err.txt "^uniapprox libm: ${bad%% *} " "the message names ${bad%% *}"
+done
+expect_exit 2 "--range 1:0" -- "$UA" libm expf -o k.c --check --range 1:0
+expect_grep err.txt "--range '1:0': need LO < HI" "says LO < HI for --range"
 
 # every generated file, scalar and --vector, cr and 1ulp, compiles without a warning under gcc and
 # clang (when installed) -Wall -Wextra -Werror (-fsyntax-only: the warnings, fast): no unused helper warns (clang warns of unused
