@@ -114,6 +114,57 @@ n63=$(printf "%063d" 0 | tr 0 c)
 expect_exit 0 "--name of 63 characters" -- "$UA" libm expf -o kw63.c --name "$n63" --vector
 expect_exit 0 "the 63-character name compiles" -- "$CC" -std=c99 -O2 -Wall -Werror -c kw63.c -o kw63.o
 
+# --name against the identifiers of the generated code itself (its locals and parameters, helpers,
+# tables, vector types and macros, the names ## makes): each name tried either exits 2 or gives
+# a file that compiles warning-free. Every single letter for a few configurations; for every
+# function x {scalar, --vector} x {cr, 1ulp, 1ulp single} (erff: --vector cr), a rotating sample of the V*, ua_*
+# and UA_* names that configuration's file contains (the whole list is too slow to try here)
+try_names() { # FUNC "OPTIONS" NAME...
+    tf=$1; topts=$2; shift 2
+    for tn in "$@"; do
+        # shellcheck disable=SC2086
+        "$UA" libm "$tf" $topts --name "$tn" -o nm.c >/dev/null 2>err.txt
+        trc=$?
+        if [ "$trc" -eq 2 ]; then pass
+        elif [ "$trc" -ne 0 ]; then fail "libm $tf $topts --name $tn: exit $trc"
+        elif "$CC" -std=c99 -Wall -Werror -fsyntax-only nm.c 2>cc.txt; then pass
+        else fail "libm $tf $topts --name $tn: exit 0 but the file does not compile: $(head -n 2 cc.txt)"; fi
+    done
+}
+letters="a b c d e f g h i j k l m n o p q r s t u v w x y z"
+# shellcheck disable=SC2086
+try_names expf "--vector" $letters
+# shellcheck disable=SC2086
+try_names sinf "--vector" $letters
+for n in x y n i VD VF VI VL VU VUI V_ V_W V_SPLAT V_SELD ua_vd4 UA_VT ua_T ua_f2u; do
+    expect_exit 2 "--name $n with --vector" -- "$UA" libm expf --vector --name "$n" -o nm.c
+done
+for n in k r u t z q; do
+    expect_exit 2 "--name $n for sinf --vector" -- "$UA" libm sinf --vector --name "$n" -o nm.c
+done
+expect_grep err.txt "sinf: 'q' is a name the generated file uses" "says why"
+off=0
+for f in $("$UA" libm --list | awk '{print $1}'); do
+    for mode in "" "--vector"; do
+        for acc in "--accuracy cr" "--accuracy 1ulp" "--accuracy 1ulp --working-precision single"; do
+            # erff takes a second to generate: one configuration
+            [ "$f" = erff ] && [ "$mode $acc" != "--vector --accuracy cr" ] && continue
+            # shellcheck disable=SC2086
+            "$UA" libm "$f" $mode $acc -o base.c 2>/dev/null || continue # single: six functions
+            off=$((off + 1))
+            k=10; [ "$f" = erff ] && k=20
+            names=$(grep -o '\b\(V[A-Z0-9_]*\|ua_[A-Za-z0-9_]*\|UA_[A-Za-z0-9_]*\)\b' base.c | sort -u |
+                    awk -v k="$k" -v o="$off" 'NR % k == o % k')
+            # shellcheck disable=SC2086
+            try_names "$f" "$mode $acc" $names
+        done
+    done
+done
+# the names the headers declare or that C99 and POSIX reserve to them: exit 2
+for n in index bzero strdup UINT64_C INT8_MAX SIZE_MAX locale_t; do
+    expect_exit 2 "--name $n" -- "$UA" libm expf -o nm.c --name "$n"
+done
+
 # an option's value left out: said so (not "expected one NAME"); --json needs --check
 expect_exit 2 "--accuracy with no value" -- "$UA" libm expf --accuracy -o acc.c
 expect_grep err.txt "'--accuracy' needs a value" "says --accuracy needs a value"

@@ -499,7 +499,7 @@ static void test_1ulp_fallback_same_code(void **state)
         assert_non_null(f);
         char *text[2];
         for (int a = 0; a < 2; a++) {
-            ua_libm_options opt = {"k", 1, a ? UA_LIBM_1ULP : UA_LIBM_CR, UA_LIBM_WP_DOUBLE};
+            ua_libm_options opt = {"k_fn", 1, a ? UA_LIBM_1ULP : UA_LIBM_CR, UA_LIBM_WP_DOUBLE};
             FILE *out = fopen(tu_path("fb.c"), "w+");
             assert_non_null(out);
             assert_int_equal(f->emit(f, out, &opt), UA_OK);
@@ -517,7 +517,7 @@ static void test_1ulp_fallback_same_code(void **state)
     }
     unlink(tu_path("fb.c"));
     /* and the faster variants are other code: no double-double table */
-    ua_libm_options opt = {"k", 0, UA_LIBM_1ULP, UA_LIBM_WP_DOUBLE};
+    ua_libm_options opt = {"k_fn", 0, UA_LIBM_1ULP, UA_LIBM_WP_DOUBLE};
     const ua_libm_func *f = ua_libm_find("logf");
     FILE *out = fopen(tu_path("fb.c"), "w+");
     assert_non_null(out);

@@ -41,7 +41,11 @@ typedef enum {
 
 /* What a generator is asked for. */
 typedef struct {
-    const char *name;  /* the C name of the scalar function written (default: the libm name) */
+    const char *name;  /* the C name of the scalar function written (default: the libm name);
+                        * emit refuses (UA_EINVAL, with the reason) a name that is not a C
+                        * identifier, is a keyword or a name its headers declare or reserve, or
+                        * is an identifier the generated code uses for these options (a local
+                        * variable, parameter, helper, table, type or macro) */
     int vector;        /* 1: also write NAME_v(const float *x, float *y, size_t n): y[i] =
                         * NAME(x[i]) with the same bits (compiled with -ffp-contract=off);
                         * with GCC or Clang on x86, AVX-512F and AVX2+FMA kernels in GCC vector

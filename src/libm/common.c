@@ -2,6 +2,8 @@
  * by the minimax family's public API, correctly rounded table values from MPFR, and the writing
  * of tables, Horner evaluations, the file head and the scalar / vector entry points. */
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <math.h>
 #include <string.h>
 #include <mpfr.h>
@@ -154,7 +156,34 @@ static const char *const c_declared[] = {
     "memcpy", "memmove", "memset", "memcmp", "memchr", "strlen", "int8_t", "int16_t",
     "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t", "intptr_t",
     "uintptr_t", "intmax_t", "uintmax_t",
+    /* stdint.h's limits outside the INT / UINT patterns below */
+    "PTRDIFF_MIN", "PTRDIFF_MAX", "SIZE_MAX", "SIG_ATOMIC_MIN", "SIG_ATOMIC_MAX", "WCHAR_MIN",
+    "WCHAR_MAX", "WINT_MIN", "WINT_MAX",
+    /* POSIX names string.h declares (with strings.h) in the default (gnu) modes of GCC and
+     * Clang with glibc, besides the str / mem names below */
+    "index", "rindex", "bcmp", "bcopy", "bzero", "ffs", "ffsl", "ffsll", "stpcpy", "stpncpy",
+    "explicit_bzero",
 };
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* The names C99 7.26.8 and 7.26.11 (future library directions) reserve to stdint.h and string.h,
+ * and POSIX's _t suffix: NULL when s is none of them. */
+static const char *header_reserved(const char *s)
+{
+    if ((!strncmp(s, "str", 3) || !strncmp(s, "mem", 3) || !strncmp(s, "wcs", 3)) &&
+        islower((unsigned char)s[3]))
+        return "is reserved to string.h (str, mem or wcs and a lowercase letter: C99 7.26.11)";
+    if ((!strncmp(s, "INT", 3) || !strncmp(s, "UINT", 4)) &&
+        (ends_with(s, "_MAX") || ends_with(s, "_MIN") || ends_with(s, "_C")))
+        return "is reserved to stdint.h (INT or UINT and _MAX, _MIN or _C: C99 7.26.8)";
+    if (ends_with(s, "_t")) return "is reserved to the headers' types (the _t suffix: POSIX)";
+    return NULL;
+}
 
 /* The names the generated files define besides the function (their helpers, tables, vector
  * types and macros). */
@@ -181,6 +210,8 @@ const char *ua_libm_c_name_problem(const char *s)
     for (size_t i = 0; i < sizeof c_declared / sizeof *c_declared; i++)
         if (!strcmp(s, c_declared[i]))
             return "is declared by a header the file includes (stddef.h, stdint.h, string.h)";
+    const char *hr = header_reserved(s);
+    if (hr) return hr;
     if (s[0] == '_' && (s[1] == '_' || isupper((unsigned char)s[1])))
         return "is reserved to the implementation (it starts with __ or _ and a capital)";
     for (size_t i = 0; i < sizeof c_helpers / sizeof *c_helpers; i++)
@@ -196,6 +227,299 @@ int ua_libm_valid_c_name(const char *s)
 const char *ua_libm_c_name(const ua_libm_func *f, const ua_libm_options *opt)
 {
     return opt && opt->name ? opt->name : f->libm_name;
+}
+
+/* ---- the C name against every identifier the generated file uses ---- */
+
+/* The name the generators write in place of the user's: not a substring of anything else they
+ * write, and a valid name (ua_libm_begin checks it). */
+#define PLACEHOLDER "ua_libm_cname_placeholder_q7"
+
+typedef struct {
+    char **v;
+    size_t n, cap;
+    int oom;
+} name_set;
+
+static void set_add(name_set *s, const char *p, size_t n)
+{
+    if (s->oom) return;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 256;
+        char **v = realloc(s->v, cap * sizeof *v);
+        if (!v) {
+            s->oom = 1;
+            return;
+        }
+        s->v = v;
+        s->cap = cap;
+    }
+    char *c = malloc(n + 1);
+    if (!c) {
+        s->oom = 1;
+        return;
+    }
+    memcpy(c, p, n);
+    c[n] = '\0';
+    s->v[s->n++] = c;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int set_has(const name_set *s, const char *name)
+{
+    return bsearch(&name, s->v, s->n, sizeof *s->v, cmp_str) != NULL;
+}
+
+static void set_free(name_set *s)
+{
+    for (size_t i = 0; i < s->n; i++) free(s->v[i]);
+    free(s->v);
+}
+
+/* One preprocessing token of the generated C: an identifier, a pp-number, "##", or one other
+ * character; comments, string and character literals and #include's header name are skipped. */
+typedef struct {
+    const char *p;
+    size_t n;
+    int ident, bol; /* an identifier; the first token of a line */
+} pp_tok;
+
+static int is_id0(int c) { return isalpha(c) || c == '_'; }
+static int is_id(int c) { return isalnum(c) || c == '_'; }
+
+/* Splits text into *toks (malloc'd; NULL on out of memory). */
+static pp_tok *tokenize(const char *t, size_t *ntok)
+{
+    size_t n = 0, cap = 1024;
+    pp_tok *v = malloc(cap * sizeof *v);
+    int bol = 1, skip_header = 0;
+    const char *p = t;
+    while (v && *p) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '\n') {
+            bol = 1;
+            skip_header = 0;
+            p++;
+            continue;
+        }
+        if (isspace(c) || (c == '\\' && p[1] == '\n')) {
+            p += c == '\\' ? 2 : 1;
+            continue;
+        }
+        if (c == '/' && p[1] == '*') {
+            const char *e = strstr(p + 2, "*/");
+            p = e ? e + 2 : p + strlen(p);
+            continue;
+        }
+        if (c == '/' && p[1] == '/') {
+            while (*p && *p != '\n') p++;
+            continue;
+        }
+        if (skip_header || c == '"' || c == '\'') { /* a literal, or the rest of an #include */
+            if (skip_header) {
+                while (*p && *p != '\n') p++;
+                continue;
+            }
+            for (p++; *p && *p != (char)c; p++)
+                if (*p == '\\' && p[1]) p++;
+            if (*p) p++;
+            continue;
+        }
+        pp_tok k = {p, 1, 0, bol};
+        if (is_id0(c)) {
+            while (is_id((unsigned char)p[k.n])) k.n++;
+            k.ident = 1;
+        } else if (isdigit(c) || (c == '.' && isdigit((unsigned char)p[1]))) {
+            while (is_id((unsigned char)p[k.n]) || p[k.n] == '.' ||
+                   ((p[k.n] == '+' || p[k.n] == '-') && strchr("eEpP", p[k.n - 1])))
+                k.n++;
+        } else if (c == '#' && p[1] == '#') {
+            k.n = 2;
+        }
+        /* the directive's name after a line's '#' is not an identifier of the program */
+        if (n && v[n - 1].bol && v[n - 1].n == 1 && *v[n - 1].p == '#' && k.ident) {
+            skip_header = k.n == 7 && !strncmp(p, "include", 7);
+            k.ident = 0;
+        }
+        bol = 0;
+        if (n == cap) {
+            pp_tok *w = realloc(v, 2 * cap * sizeof *v);
+            if (!w) {
+                free(v);
+                return NULL;
+            }
+            v = w;
+            cap *= 2;
+        }
+        v[n++] = k;
+        p += k.n;
+    }
+    *ntok = n;
+    return v;
+}
+
+static int tok_is(const pp_tok *k, const char *s)
+{
+    return k->n == strlen(s) && !strncmp(k->p, s, k->n);
+}
+
+/* Adds the identifier k to used (without PLACEHOLDER) or, with PLACEHOLDER replaced by name, to
+ * derived; prefix and suffix (pasted by ##) around it. */
+static void add_name(name_set *used, name_set *derived, const char *name, const pp_tok *pre,
+                     const pp_tok *k, const pp_tok *suf)
+{
+    char buf[512];
+    size_t len = 0;
+    const pp_tok *parts[3] = {pre, k, suf};
+    for (int i = 0; i < 3; i++)
+        if (parts[i]) {
+            if (len + parts[i]->n >= sizeof buf) return; /* no generated name is this long */
+            memcpy(buf + len, parts[i]->p, parts[i]->n);
+            len += parts[i]->n;
+        }
+    buf[len] = '\0';
+    char *ph = strstr(buf, PLACEHOLDER);
+    if (!ph) {
+        set_add(used, buf, len);
+        return;
+    }
+    char d[1024];
+    int m = snprintf(d, sizeof d, "%.*s%s%s", (int)(ph - buf), buf, name,
+                     ph + strlen(PLACEHOLDER));
+    if (m > 0 && (size_t)m < sizeof d) set_add(derived, d, (size_t)m);
+}
+
+/* A function-like macro that pastes one of its parameters: the parameter's position, the token
+ * pasted before it (or NULL) and after it (or NULL). */
+typedef struct {
+    const pp_tok *macro, *pre, *suf;
+    size_t arg;
+} paste_rule;
+
+/* Every identifier of text: used gets those without PLACEHOLDER, derived those with it, the
+ * user's name in its place (the names the file will define from it); both sorted. The
+ * identifiers ## makes are included: for a macro such as `#define V_(name) name##4`, each
+ * invocation V_(id) adds id4. 0, or -1 when out of memory. */
+static int collect_names(const char *text, const char *name, name_set *used, name_set *derived)
+{
+    size_t nt = 0;
+    pp_tok *t = tokenize(text, &nt);
+    if (!t) return -1;
+    paste_rule *rules = NULL;
+    size_t nr = 0;
+    for (size_t i = 0; i < nt; i++) {
+        if (t[i].ident) add_name(used, derived, name, NULL, &t[i], NULL);
+        /* #define M(params) body: the ## next to a parameter in the body */
+        if (!(t[i].bol && t[i].n == 1 && *t[i].p == '#' && i + 3 < nt &&
+              tok_is(&t[i + 1], "define") && t[i + 3].p == t[i + 2].p + t[i + 2].n &&
+              tok_is(&t[i + 3], "(")))
+            continue;
+        size_t params = i + 4, close = params;
+        while (close < nt && !tok_is(&t[close], ")") && !t[close].bol) close++;
+        for (size_t j = close + 1; j < nt && !t[j].bol; j++) {
+            if (!tok_is(&t[j], "##") || j + 1 >= nt || t[j + 1].bol) continue;
+            for (int side = 0; side < 2; side++) {
+                const pp_tok *par = side ? &t[j + 1] : &t[j - 1];
+                const pp_tok *other = side ? &t[j - 1] : &t[j + 1];
+                for (size_t q = params, idx = 0; q < close; q++) {
+                    if (tok_is(&t[q], ",")) {
+                        idx++;
+                        continue;
+                    }
+                    if (!(t[q].n == par->n && !strncmp(t[q].p, par->p, par->n))) continue;
+                    paste_rule *r = realloc(rules, (nr + 1) * sizeof *r);
+                    if (!r) {
+                        free(rules);
+                        free(t);
+                        return -1;
+                    }
+                    rules = r;
+                    rules[nr++] = (paste_rule){&t[i + 2], side ? other : NULL,
+                                               side ? NULL : other, idx};
+                }
+            }
+        }
+    }
+    /* each invocation of a pasting macro with an identifier in the pasted position */
+    for (size_t i = 0; i + 1 < nt; i++) {
+        if (!t[i].ident || !tok_is(&t[i + 1], "(")) continue;
+        for (size_t r = 0; r < nr; r++) {
+            if (!(rules[r].macro->n == t[i].n && !strncmp(rules[r].macro->p, t[i].p, t[i].n)))
+                continue;
+            size_t idx = 0;
+            int depth = 0;
+            for (size_t j = i + 2; j < nt; j++) {
+                if (tok_is(&t[j], "(")) depth++;
+                else if (tok_is(&t[j], ")") && depth-- == 0) break;
+                else if (tok_is(&t[j], ",") && depth == 0) idx++;
+                else if (idx == rules[r].arg && depth == 0 && t[j].ident)
+                    add_name(used, derived, name, rules[r].pre, &t[j], rules[r].suf);
+            }
+        }
+    }
+    free(rules);
+    free(t);
+    if (used->oom || derived->oom) return -1;
+    qsort(used->v, used->n, sizeof *used->v, cmp_str);
+    qsort(derived->v, derived->n, sizeof *derived->v, cmp_str);
+    return 0;
+}
+
+ua_status ua_libm_emit_named(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
+                             ua_status (*gen)(const ua_libm_func *, FILE *,
+                                              const ua_libm_options *))
+{
+    const char *name = ua_libm_c_name(f, opt), *dummy;
+    ua_status s = ua_libm_begin(f, out, opt, &dummy); /* out, the name's form, the options */
+    if (s) return s;
+    ua_libm_options o = {0};
+    if (opt) o = *opt;
+    o.name = PLACEHOLDER;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) return UA_ERR(UA_ENOMEM, "%s: out of memory", f->libm_name);
+    s = gen(f, mem, &o);
+    if (fclose(mem) && !s) s = UA_ERR(UA_ENOMEM, "%s: out of memory", f->libm_name);
+    if (s) {
+        free(text);
+        return s;
+    }
+    name_set used = {0}, derived = {0};
+    if (collect_names(text, name, &used, &derived)) {
+        set_free(&used);
+        set_free(&derived);
+        free(text);
+        return UA_ERR(UA_ENOMEM, "%s: out of memory", f->libm_name);
+    }
+    size_t n = strlen(name);
+    int q = (int)(n > 40 ? 37 : n);
+    const char *dots = n > 40 ? "..." : "";
+    if (set_has(&used, name))
+        s = UA_ERR(UA_EINVAL, "%s: '%.*s%s' is a name the generated file uses (a variable, "
+                   "parameter, helper, table, type or macro of its code)", f->libm_name, q, name,
+                   dots);
+    for (size_t i = 0; i < derived.n && !s; i++)
+        if (set_has(&used, derived.v[i]) || header_reserved(derived.v[i]))
+            s = UA_ERR(UA_EINVAL, "%s: '%.*s%s' would make the file define %s, a name it "
+                       "already uses or may not define", f->libm_name, q, name, dots,
+                       derived.v[i]);
+    set_free(&used);
+    set_free(&derived);
+    /* the text with the name in place of the placeholder */
+    const char *p = text;
+    for (const char *h; !s && (h = strstr(p, PLACEHOLDER)); p = h + strlen(PLACEHOLDER)) {
+        fwrite(p, 1, (size_t)(h - p), out);
+        fputs(name, out);
+    }
+    if (!s) fputs(p, out);
+    free(text);
+    if (!s && ferror(out)) s = UA_ERR(UA_EIO, "%s: write error", f->libm_name);
+    return s;
 }
 
 void ua_libm_emit_head(FILE *out, const ua_libm_func *f, const char *cname)

@@ -86,8 +86,8 @@ static void emit_erf_vbody(FILE *out, const void *ctx)
     ua_libm_emit_odd_vtail(out, "lo", "hi", SMALL, v->satb);
 }
 
-static ua_status emit_erff(const ua_libm_func *self, FILE *out,
-                           const ua_libm_options *opt)
+static ua_status gen_erff(const ua_libm_func *self, FILE *out,
+                          const ua_libm_options *opt)
 {
     const char *name;
     ua_status st = ua_libm_begin(self, out, opt, &name);
@@ -153,6 +153,12 @@ static ua_status emit_erff(const ua_libm_func *self, FILE *out,
     ua_libm_trig_vector(out, name, opt, emit_erf_vbody, &v);
     free(pp);
     return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
+}
+
+/* ua_libm_func.emit: the generator under the check of the C name (common.c). */
+static ua_status emit_erff(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
+{
+    return ua_libm_emit_named(f, out, opt, gen_erff);
 }
 
 const ua_libm_func ua_libm_erff = {

@@ -366,7 +366,7 @@ static ua_status emit_expw(const ua_libm_func *f, FILE *out, const ua_libm_optio
     return ua_libm_end(f, out, cname, opt, emit_expw_vbody, &e);
 }
 
-static ua_status emit_exp(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
+static ua_status gen_exp(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
 {
     const exp_spec *sp = f->spec;
     const char *cname;
@@ -433,6 +433,12 @@ static ua_status emit_exp(const ua_libm_func *f, FILE *out, const ua_libm_option
     }
     exp_vctx v = {sp, c1, c2, inv, q, q1, m1_degree};
     return ua_libm_end(f, out, cname, opt, emit_exp_vbody, &v);
+}
+
+/* ua_libm_func.emit: the generator under the check of the C name (common.c). */
+static ua_status emit_exp(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
+{
+    return ua_libm_emit_named(f, out, opt, gen_exp);
 }
 
 static const exp_spec spec_exp2f = {EXP_BASE2, "(2^x-1)/x", -152.0, 129.0, 5, 0};

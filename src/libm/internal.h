@@ -62,10 +62,23 @@ void ua_libm_emit_core_note(FILE *out, const char *expr, double a, double b, int
 
 /* Why s cannot name the generated function, as a phrase following the name ("is a C keyword
  * ..."), or NULL when it can: s must be a C identifier ([A-Za-z_][A-Za-z0-9_]*) of at most
- * UA_LIBM_NAME_MAX characters, not a keyword, main, a name the file's headers declare, a
- * reserved identifier (__x, _X), nor one of the file's own helpers, tables and macros (ua_f2u,
- * UA_VT, ...). Static string. */
+ * UA_LIBM_NAME_MAX characters, not a keyword, main, a name the file's headers declare or that
+ * C99 7.26.8 / 7.26.11 and POSIX (_t) reserve to them, a reserved identifier (__x, _X), nor one
+ * of the helpers, tables and macros every vector file has (ua_f2u, UA_VT, ...). Static string.
+ * The complete check against the generated text is ua_libm_emit_named's. */
 const char *ua_libm_c_name_problem(const char *s);
+
+/* What every generator's emit (ua_libm_func.emit) is: gen, the generator proper, writes the file
+ * with a placeholder for the C name into memory; the name (ua_libm_c_name(f, opt)) is then
+ * refused, UA_EINVAL with the reason, when it is an identifier that text uses (any variable,
+ * parameter, helper, table, type or macro, the names ## makes included) or when a name the file
+ * defines from it (NAME_lane, NAME_v, NAME_k4, ...) is one, or not a valid name; else the text
+ * is written to out with the name in place. Checked first: ua_libm_begin(f, out, opt). gen's
+ * errors as they are; UA_ENOMEM; UA_EIO for a write error on out (nothing is written on any
+ * other error). */
+ua_status ua_libm_emit_named(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
+                             ua_status (*gen)(const ua_libm_func *, FILE *,
+                                              const ua_libm_options *));
 
 /* ua_libm_c_name_problem(s) == NULL: 1 or 0. */
 int ua_libm_valid_c_name(const char *s);

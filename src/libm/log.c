@@ -435,7 +435,7 @@ static ua_status emit_logw(const ua_libm_func *f, FILE *out, const ua_libm_optio
     return ua_libm_end(f, out, cname, opt, emit_logw_vbody, &e);
 }
 
-static ua_status emit_log(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
+static ua_status gen_log(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
 {
     const log_spec *sp = f->spec;
     const char *cname;
@@ -547,6 +547,12 @@ static ua_status emit_log(const ua_libm_func *f, FILE *out, const ua_libm_option
     }
     log_vctx v = {sp, q, q1, lead, p1_degree, p1_t, lb2, lb2_lo};
     return ua_libm_end(f, out, cname, opt, emit_log_vbody, &v);
+}
+
+/* ua_libm_func.emit: the generator under the check of the C name (common.c). */
+static ua_status emit_log(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
+{
+    return ua_libm_emit_named(f, out, opt, gen_log);
 }
 
 static const log_spec spec_log2f = {2.0, "log1p(x)/(x*log(2))", 5, 0};

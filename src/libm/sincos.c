@@ -107,8 +107,8 @@ static void emit_sincos_vbody(FILE *out, const void *ctx)
 }
 
 /* Both functions' source: the reduction, the two cores, then the quadrant selection. */
-static ua_status emit_sincos(const ua_libm_func *self, FILE *out,
-                             const ua_libm_options *opt)
+static ua_status gen_sincos(const ua_libm_func *self, FILE *out,
+                            const ua_libm_options *opt)
 {
     int is_cos = *(const int *)self->spec;
     const char *name;
@@ -202,6 +202,12 @@ static ua_status emit_sincos(const ua_libm_func *self, FILE *out,
     sincos_vctx v = {name, is_cos, &ps, &pc, p};
     ua_libm_trig_vector(out, name, opt, emit_sincos_vbody, &v);
     return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
+}
+
+/* ua_libm_func.emit: the generator under the check of the C name (common.c). */
+static ua_status emit_sincos(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
+{
+    return ua_libm_emit_named(f, out, opt, gen_sincos);
 }
 
 static const int is_sin = 0, is_cos = 1; /* the spec of each: which function */
