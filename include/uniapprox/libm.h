@@ -14,9 +14,11 @@
 
 /* How accurate the generated scalar function is (and its vector variant, which has its bits). */
 typedef enum {
-    UA_LIBM_CR = 0,   /* correctly rounded: the exact value rounded to nearest float at every
-                       * input (double evaluation, double-double tables, one rounding of an
-                       * unevaluated sum); the default */
+    UA_LIBM_CR = 0,   /* the most accurate code, the default: correctly rounded (the exact
+                       * value rounded to nearest float at every input: double evaluation,
+                       * double-double tables, one rounding of an unevaluated sum) for the
+                       * exponentials and logarithms; sinf, cosf, tanhf, erff within 0.5017 ULP
+                       * (measured over all 2^32 inputs), not correctly rounded everywhere */
     UA_LIBM_1ULP = 1  /* within 1 ULP (SLEEF's "u10"), faster: exp2f, expf, exp10f (2^r by a
                        * degree-6 polynomial, no table) and log2f, logf, log10f (2 atanh(s),
                        * s = (z - 1)/(z + 1), no table) in double with one plain rounding to
