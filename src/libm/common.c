@@ -716,85 +716,31 @@ static void emit_fvec_width(FILE *out, int w, const char *target)
             "#define V_SELI(m, a, b) ((VUI)(((VI)(m) & (VI)(a)) | (~(VI)(m) & (VI)(b))))\n");
 }
 
-void ua_libm_emit_vector_f32(FILE *out, const char *cname, ua_libm_vbody vbody, const void *ctx)
+/* One width's float-lane macros undone, so that the next width can define its own. */
+static void emit_fvec_undef(FILE *out)
 {
-    fprintf(out,
-            "\n/* The vector variant: y[i] = %s(x[i]), i < n, the same bits as the scalar function\n"
-            " * (the same float operations lane by lane, in GCC vector extensions; the table reads\n"
-            " * as permutes). Two widths: 8 floats per vector (AVX2) and 16 (AVX-512F), 2 vectors\n"
-            " * per step, a padded block for the last elements; the first call picks the widest\n"
-            " * the CPU supports (__builtin_cpu_supports), else the scalar loop. */\n"
-            "#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))\n"
-            "#include <immintrin.h>\n",
-            cname);
-    static const struct { int w; const char *target, *suffix; } widths[] = {
-        {8, "avx2,fma", "avx2"}, {16, "avx512f", "avx512"}};
-    for (int k = 0; k < 2; k++) {
-        emit_fvec_width(out, widths[k].w, widths[k].target);
-        fprintf(out, "UA_VT void V_(%s_k)(const float *xp, float *yp)\n{\n"
-                     "    VF x;\n    memcpy(&x, xp, sizeof x);\n", cname);
-        vbody(out, ctx); /* defines VF res */
-        fprintf(out, "    memcpy(yp, &res, sizeof res);\n}\n");
-        fprintf(out,
-                "__attribute__((target(\"%s\")))\n"
-                "static void %s_v_%s(const float *x, float *y, size_t n)\n{\n"
-                "    size_t i = 0;\n"
-                "    for (; i + 2 * V_W <= n; i += 2 * V_W) {\n"
-                "        V_(%s_k)(x + i, y + i);\n"
-                "        V_(%s_k)(x + i + V_W, y + i + V_W);\n"
-                "    }\n"
-                "    while (i < n) { /* the tail, through a zero-padded block */\n"
-                "        float bx[V_W] = {0}, by[V_W];\n"
-                "        size_t m = n - i < V_W ? n - i : V_W;\n"
-                "        memcpy(bx, x + i, m * sizeof *x);\n"
-                "        V_(%s_k)(bx, by);\n"
-                "        memcpy(y + i, by, m * sizeof *y);\n"
-                "        i += m;\n"
-                "    }\n}\n",
-                widths[k].target, cname, widths[k].suffix, cname, cname, cname);
-        fprintf(out, "#undef VF\n#undef VI\n#undef VUI\n#undef V_W\n#undef V_\n#undef UA_VT\n"
-                     "#undef V_MAXF\n#undef V_MINF\n#undef V_PERM8\n#undef V_PERM16\n#undef V_SELF\n"
-                     "#undef V_SELI\n");
-    }
-    fprintf(out,
-            "static void %s_v_base(const float *x, float *y, size_t n)\n{\n"
-            "    for (size_t i = 0; i < n; i++) y[i] = %s(x[i]);\n}\n"
-            "void %s_v(const float *x, float *y, size_t n)\n{\n"
-            "    static void (*fn)(const float *, float *, size_t);\n"
-            "    void (*f)(const float *, float *, size_t) = __atomic_load_n(&fn, __ATOMIC_RELAXED);\n"
-            "    if (!f) {\n"
-            "        __builtin_cpu_init();\n"
-            "        f = __builtin_cpu_supports(\"avx512f\") ? %s_v_avx512\n"
-            "          : __builtin_cpu_supports(\"avx2\") && __builtin_cpu_supports(\"fma\") ? %s_v_avx2\n"
-            "          : %s_v_base;\n"
-            "        __atomic_store_n(&fn, f, __ATOMIC_RELAXED); /* every thread finds the same one */\n"
-            "    }\n"
-            "    f(x, y, n);\n}\n"
-            "#else\n"
-            "void %s_v(const float *x, float *y, size_t n)\n{\n"
-            "    for (size_t i = 0; i < n; i++) y[i] = %s(x[i]);\n}\n"
-            "#endif\n",
-            cname, cname, cname, cname, cname, cname, cname, cname);
+    fprintf(out, "#undef VF\n#undef VI\n#undef VUI\n#undef V_W\n#undef V_\n#undef UA_VT\n"
+                 "#undef V_MAXF\n#undef V_MINF\n#undef V_PERM8\n#undef V_PERM16\n#undef V_SELF\n"
+                 "#undef V_SELI\n");
 }
 
-void ua_libm_emit_vector(FILE *out, const char *cname, const char *scalar, ua_libm_vbody vbody,
-                         const void *ctx)
+typedef struct {
+    int w[2];                                     /* lanes of the AVX2 and the AVX-512F width */
+    void (*width)(FILE *, int, const char *);     /* defines one width's types and macros */
+    void (*undef)(FILE *);                        /* undoes them */
+} vec_layout;
+
+/* After the variant's head comment: each width's kernel V_(cname_k) (vbody's lanes) and its
+ * loop cname_v_avx2 / cname_v_avx512 (2 vectors a step, the tail through a zero-padded block),
+ * then cname_v, which picks the widest the CPU supports on its first call (else a loop over
+ * scalar), and the plain loop where GNU C on x86 is not available. */
+static void emit_vector_body(FILE *out, const char *cname, const char *scalar,
+                             const vec_layout *lay, ua_libm_vbody vbody, const void *ctx)
 {
-    fprintf(out,
-            "\n/* The vector variant: y[i] = %s(x[i]), i < n, the same bits as the scalar function\n"
-            " * (the same operations lane by lane, in GCC vector extensions: selects on comparison\n"
-            " * masks for the branches, gathers for the table loads). Two widths: 4 doubles per\n"
-            " * vector (AVX2+FMA) and 8 (AVX-512F), 2 vectors per step, a padded block for the\n"
-            " * last n mod 8 elements; the first call picks the widest the CPU supports\n"
-            " * (__builtin_cpu_supports), else the scalar loop. */\n"
-            "#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))\n"
-            "#include <immintrin.h>\n",
-            cname);
-    static const struct { int w; const char *target, *suffix; } widths[] = {
-        {4, "avx2,fma", "avx2"}, {8, "avx512f", "avx512"}};
+    static const char *const target[2] = {"avx2,fma", "avx512f"}, *const suffix[2] = {"avx2",
+                                                                                        "avx512"};
     for (int k = 0; k < 2; k++) {
-        int w = widths[k].w;
-        emit_vec_width(out, w, widths[k].target);
+        lay->width(out, lay->w[k], target[k]);
         fprintf(out, "UA_VT void V_(%s_k)(const float *xp, float *yp)\n{\n"
                      "    VF x;\n    memcpy(&x, xp, sizeof x);\n", cname);
         vbody(out, ctx); /* defines VF res */
@@ -815,8 +761,8 @@ void ua_libm_emit_vector(FILE *out, const char *cname, const char *scalar, ua_li
                 "        memcpy(y + i, by, m * sizeof *y);\n"
                 "        i += m;\n"
                 "    }\n}\n",
-                widths[k].target, cname, widths[k].suffix, cname, cname, cname);
-        emit_vec_undef(out);
+                target[k], cname, suffix[k], cname, cname, cname);
+        lay->undef(out);
     }
     fprintf(out,
             "static void %s_v_base(const float *x, float *y, size_t n)\n{\n"
@@ -837,6 +783,38 @@ void ua_libm_emit_vector(FILE *out, const char *cname, const char *scalar, ua_li
             "    for (size_t i = 0; i < n; i++) y[i] = %s(x[i]);\n}\n"
             "#endif\n",
             cname, scalar, cname, cname, cname, cname, cname, scalar);
+}
+
+void ua_libm_emit_vector_f32(FILE *out, const char *cname, ua_libm_vbody vbody, const void *ctx)
+{
+    fprintf(out,
+            "\n/* The vector variant: y[i] = %s(x[i]), i < n, the same bits as the scalar function\n"
+            " * (the same float operations lane by lane, in GCC vector extensions; the table reads\n"
+            " * as permutes). Two widths: 8 floats per vector (AVX2) and 16 (AVX-512F), 2 vectors\n"
+            " * per step, a padded block for the last elements; the first call picks the widest\n"
+            " * the CPU supports (__builtin_cpu_supports), else the scalar loop. */\n"
+            "#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))\n"
+            "#include <immintrin.h>\n",
+            cname);
+    static const vec_layout lay = {{8, 16}, emit_fvec_width, emit_fvec_undef};
+    emit_vector_body(out, cname, cname, &lay, vbody, ctx);
+}
+
+void ua_libm_emit_vector(FILE *out, const char *cname, const char *scalar, ua_libm_vbody vbody,
+                         const void *ctx)
+{
+    fprintf(out,
+            "\n/* The vector variant: y[i] = %s(x[i]), i < n, the same bits as the scalar function\n"
+            " * (the same operations lane by lane, in GCC vector extensions: selects on comparison\n"
+            " * masks for the branches, gathers for the table loads). Two widths: 4 doubles per\n"
+            " * vector (AVX2+FMA) and 8 (AVX-512F), 2 vectors per step, a padded block for the\n"
+            " * last n mod 8 elements; the first call picks the widest the CPU supports\n"
+            " * (__builtin_cpu_supports), else the scalar loop. */\n"
+            "#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))\n"
+            "#include <immintrin.h>\n",
+            cname);
+    static const vec_layout lay = {{4, 8}, emit_vec_width, emit_vec_undef};
+    emit_vector_body(out, cname, scalar, &lay, vbody, ctx);
 }
 
 void ua_libm_log_split(double v, double base, int hi_bits, double *hi, double *lo)
