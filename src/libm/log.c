@@ -175,6 +175,20 @@ static void emit_log1_core(FILE *out, const log1_ctx *e, int vec)
     else fprintf(out, "    %s y = kd * %a + s * p;\n", T, e->lb2);
 }
 
+/* The lane function's first lines for every logarithm: x's bits ix, a subnormal (or +0) scaled
+ * by 2^23 with 23 taken from its exponent (iu), and tmp = iu - off, whose exponent field is k
+ * (the table variants take their entry from its top fraction bits), z = x 2^-k in [off, 2 off). */
+static void emit_split_head(FILE *out, unsigned off)
+{
+    fprintf(out,
+            "    uint32_t ix = ua_f2u(x);\n"
+            "    /* subnormal (and +0): scale by 2^23, take 23 from the exponent */\n"
+            "    uint32_t is = ua_f2u(x * 0x1p23f) - (23u << 23);\n"
+            "    uint32_t iu = ix < 0x00800000u ? is : ix;\n"
+            "    uint32_t tmp = iu - 0x%xu;\n",
+            off);
+}
+
 static void emit_log1_vbody(FILE *out, const void *ctx)
 {
     fprintf(out,
@@ -227,16 +241,11 @@ static ua_status emit_log1(const ua_libm_func *f, FILE *out, const ua_libm_optio
             " * core: s P(s^2) ~ %s on [2^-20, %a], P of degree %d in s^2, double coefficients,\n"
             " * relative error %.3g measured by the minimax fit (sampled). */\n",
             (double)off, 2.0 * off, expr, smax, LOG1_TERMS - 1, p.error);
+    fprintf(out, "static inline float %s_lane(float x)\n{\n", cname);
+    emit_split_head(out, LOG1_OFF);
     fprintf(out,
-            "static inline float %s_lane(float x)\n{\n"
-            "    uint32_t ix = ua_f2u(x);\n"
-            "    /* subnormal (and +0): scale by 2^23, take 23 from the exponent */\n"
-            "    uint32_t is = ua_f2u(x * 0x1p23f) - (23u << 23);\n"
-            "    uint32_t iu = ix < 0x00800000u ? is : ix;\n"
-            "    uint32_t tmp = iu - 0x%xu;\n"
             "    int32_t k = (int32_t)(tmp & 0xff800000u) / (1 << 23); /* exact: no remainder */\n"
-            "    double z = ua_u2f(iu - (tmp & 0xff800000u));\n",
-            cname, LOG1_OFF);
+            "    double z = ua_u2f(iu - (tmp & 0xff800000u));\n");
     emit_log1_core(out, &e, 0);
     fprintf(out,
             "    float res = (float)y; /* one rounding */\n"
@@ -413,17 +422,12 @@ static ua_status emit_logw(const ua_libm_func *f, FILE *out, const ua_libm_optio
     ua_libm_emit_core_note(out, sp->q_expr, -h, h, LOGW_QDEG + 1, e_q);
     fprintf(out, "/* its coefficients 1..%d rounded to float: r^2 Q(r), Q(r) = q1 + q2 r + ... */\n",
             LOGW_QDEG + 1);
+    fprintf(out, "static inline float %s_lane(float x)\n{\n", cname);
+    emit_split_head(out, LOGW_OFF);
     fprintf(out,
-            "static inline float %s_lane(float x)\n{\n"
-            "    uint32_t ix = ua_f2u(x);\n"
-            "    /* subnormal (and +0): scale by 2^23, take 23 from the exponent */\n"
-            "    uint32_t is = ua_f2u(x * 0x1p23f) - (23u << 23);\n"
-            "    uint32_t iu = ix < 0x00800000u ? is : ix;\n"
-            "    uint32_t tmp = iu - 0x%xu;\n"
             "    int32_t k = (int32_t)(tmp & 0xff800000u) / (1 << 23); /* exact: no remainder */\n"
             "    uint32_t i = (tmp >> 19) & 15u;\n"
-            "    float z = ua_u2f(iu - (tmp & 0xff800000u));\n",
-            cname, LOGW_OFF);
+            "    float z = ua_u2f(iu - (tmp & 0xff800000u));\n");
     emit_logw_core(out, &e, 0);
     fprintf(out,
             "    float res = y;\n"
@@ -481,16 +485,12 @@ static ua_status gen_log(const ua_libm_func *f, FILE *out, const ua_libm_options
                 p1_degree, e_q1);
     fprintf(out, "static inline float %s_lane(float x)\n{\n", cname);
     if (!sp->p1) {
+        emit_split_head(out, LOG_OFF);
         fprintf(out,
-                "    uint32_t ix = ua_f2u(x);\n"
-                "    /* subnormal (and +0): scale by 2^23, take 23 from the exponent */\n"
-                "    uint32_t is = ua_f2u(x * 0x1p23f) - (23u << 23);\n"
-                "    uint32_t iu = ix < 0x00800000u ? is : ix;\n"
-                "    uint32_t tmp = iu - 0x%xu;\n"
                 "    uint32_t i = (tmp >> %d) %% %d;\n"
                 "    int32_t k = (int32_t)(tmp & 0xff800000u) / (1 << 23); /* exact: no remainder */\n"
                 "    double z = ua_u2f(iu - (tmp & 0xff800000u));\n",
-                LOG_OFF, 23 - LOG_BITS, LOG_N);
+                23 - LOG_BITS, LOG_N);
     } else {
         fprintf(out,
                 "    uint32_t ix = ua_f2u(x);\n"
