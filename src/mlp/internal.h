@@ -113,6 +113,9 @@ struct ua_mlp_ops {
     /* after forward: the first row (< B) with a non-finite pre-activation or hidden activation
      * in any layer, B when none (an overflow that ReLU's max(NaN, 0) = 0 would hide) */
     size_t (*first_nonfinite)(const ua_mlp *m, const ua_mlp_work *w, size_t B);
+    /* the optimiser step of parameters [lo, hi) only, at the step m->step already counted (update
+     * counts the step, then updates [0, nparams)); disjoint spans may run on threads at once */
+    void (*update_span)(ua_mlp *m, const void *g, double lr, size_t lo, size_t hi);
 };
 
 extern const ua_mlp_ops ua_mlp_ops_f32, ua_mlp_ops_f64;

@@ -125,22 +125,33 @@ static void TS(backward)(const ua_mlp *m, const void *p, ua_mlp_work *w, size_t 
     }
 }
 
-static void TS(update)(ua_mlp *m, const void *gv, double lr)
+/* The optimiser step of parameters [lo, hi) of the flat buffer at step m->step (already counted):
+ * each tensor's part of the span with that tensor's learning-rate factor and decay flag. The
+ * steps are per parameter, so spans that cover [0, nparams) give the bits of one whole update
+ * (threads update disjoint spans at once: train.c). */
+static void TS(update_span)(ua_mlp *m, const void *gv, double lr, size_t lo, size_t hi)
 {
     const T *g = gv;
     T *p = m->params, *m1 = m->m1, *m2 = m->m2;
     const ua_mlp_options *o = &m->opt;
-    m->step++;
     for (size_t t = 0; t < m->ntensors; t++) {
         const ua_mlp_tensor_info *ti = &m->tensors[t];
+        size_t a = ti->offset > lo ? ti->offset : lo, e = ti->offset + ti->size;
+        if (e > hi) e = hi;
+        if (a >= e) continue;
         double lrt = lr * ti->lr_scale, wd = ti->decay ? o->weight_decay : 0.0;
-        size_t off = ti->offset;
         if (o->optim == UA_OPTIM_SGD)
-            TS(ua_train_sgd)(p + off, g + off, m1 + off, ti->size, lrt, o->momentum, wd, m->step);
+            TS(ua_train_sgd)(p + a, g + a, m1 + a, e - a, lrt, o->momentum, wd, m->step);
         else
-            TS(ua_train_adam)(p + off, g + off, m1 + off, m2 + off, ti->size, lrt, o->beta1,
-                              o->beta2, o->eps, wd, o->optim == UA_OPTIM_ADAMW, m->step);
+            TS(ua_train_adam)(p + a, g + a, m1 + a, m2 + a, e - a, lrt, o->beta1, o->beta2,
+                              o->eps, wd, o->optim == UA_OPTIM_ADAMW, m->step);
     }
+}
+
+static void TS(update)(ua_mlp *m, const void *gv, double lr)
+{
+    m->step++;
+    TS(update_span)(m, gv, lr, 0, m->nparams);
 }
 
 static void TS(to_double)(const void *src, double *dst, size_t n)
@@ -182,7 +193,7 @@ static size_t TS(first_nonfinite)(const ua_mlp *m, const ua_mlp_work *w, size_t 
 const ua_mlp_ops TS(ua_mlp_ops) = {
     sizeof(T),     TS(work_alloc), TS(work_free),   TS(load),
     TS(forward),   TS(loss),       TS(backward),    TS(update),
-    TS(to_double), TS(from_double), TS(outputs),    TS(first_nonfinite),
+    TS(to_double), TS(from_double), TS(outputs),    TS(first_nonfinite), TS(update_span),
 };
 
 #undef P_

@@ -40,6 +40,7 @@ typedef struct {
     int P;                 /* threads sharing each batch (batch_grad_threads); 1: none */
     ua_mlp_work *wp;       /* (P - 1,) workspaces of threads 1..P-1 (thread 0 uses wt) */
     void *gp;              /* (P - 1, nparams) their gradients, typed */
+    int updated;           /* the last batch_grad took the optimiser step too */
 } fit_ctx;
 
 /* Mean loss over rows idx (n of them) in chunks of the evaluation workspace; each rank of a job
@@ -70,60 +71,91 @@ static double eval_loss(fit_ctx *c, const size_t *idx, size_t n, size_t *correct
 
 /* Threads of one process share a batch the way ranks do (docs/mlp.md, "Where the training time
  * goes"): thread p takes rows [b p / P, b (p + 1) / P) through its own workspace into its own
- * gradient with single-threaded BLAS, and the gradients are summed weighted by their rows, in a
- * fixed order (so a run is reproducible for a given thread count). Leaving the threading to
- * OpenBLAS inside each product of a 256-row batch gained nothing: the second core then did a third
- * of the work and spent the rest waiting at the hand-offs. Returns the mean loss over the b rows. */
+ * gradient with single-threaded BLAS; then, after one barrier, thread p takes parameters
+ * [np p / P, np (p + 1) / P) (rounded to 16) and sums the P gradients there, weighted by their
+ * rows in thread order (the same expression per parameter whichever thread runs it, so a run is
+ * reproducible for a given thread count), into c->g. With lr >= 0 (one rank: nothing to reduce
+ * between the gradient and the step) the same thread then takes the optimiser step of those
+ * parameters (m->step counted once, before the fork): one fork and one barrier a step, where the
+ * sum and the step on thread 0 alone held the second thread idle for a quarter of its time
+ * (profile in docs/mlp.md). Leaving the threading to OpenBLAS inside each product of a 256-row
+ * batch gained nothing: the second core then did a third of the work and spent the rest waiting
+ * at the hand-offs. Returns the mean loss over the b rows. */
 static double batch_grad_threads(fit_ctx *c, const double *x, const double *y, const size_t *idx,
-                                 size_t b)
+                                 size_t b, double lr)
 {
     ua_mlp *m = c->m;
     const int P = c->P;
     const size_t np = m->nparams, es = m->esize;
     double part[UA_MAX_ROW_THREADS], wgt[UA_MAX_ROW_THREADS];
-#pragma omp parallel for num_threads(P) schedule(static)
-    for (int p = 0; p < P; p++) {
-        size_t r0 = b * (size_t)p / (size_t)P, r1 = b * (size_t)(p + 1) / (size_t)P;
-        ua_mlp_work *w = p ? &c->wp[p - 1] : &c->wt;
-        void *g = p ? (char *)c->gp + (size_t)(p - 1) * np * es : c->g;
-        if (p) memset(g, 0, np * es);
-        part[p] = 0;
-        if (r1 > r0) {
-            m->ops->load(m, w, x, y, idx + r0, r1 - r0);
-            m->ops->forward(m, m->params, w, r1 - r0);
-            part[p] = m->ops->loss(m, w, r1 - r0, 1, NULL) * (double)(r1 - r0);
-            m->ops->backward(m, m->params, w, r1 - r0, g);
+    if (lr >= 0) m->step++;
+#pragma omp parallel num_threads(P)
+    {
+        /* a team smaller than P (a nested region) shares the P slices: each is still one task */
+#pragma omp for schedule(static)
+        for (int p = 0; p < P; p++) {
+            size_t r0 = b * (size_t)p / (size_t)P, r1 = b * (size_t)(p + 1) / (size_t)P;
+            ua_mlp_work *w = p ? &c->wp[p - 1] : &c->wt;
+            void *g = p ? (char *)c->gp + (size_t)(p - 1) * np * es : c->g;
+            memset(g, 0, np * es);
+            part[p] = 0;
+            if (r1 > r0) {
+                m->ops->load(m, w, x, y, idx + r0, r1 - r0);
+                m->ops->forward(m, m->params, w, r1 - r0);
+                part[p] = m->ops->loss(m, w, r1 - r0, 1, NULL) * (double)(r1 - r0);
+                m->ops->backward(m, m->params, w, r1 - r0, g);
+            }
+            wgt[p] = (double)(r1 - r0) / (double)b;
+        } /* the barrier: every slice's gradient is complete */
+#pragma omp for schedule(static) nowait
+        for (int p = 0; p < P; p++) {
+            size_t lo = p ? (np * (size_t)p / (size_t)P) & ~(size_t)15 : 0;
+            size_t hi = p + 1 < P ? (np * (size_t)(p + 1) / (size_t)P) & ~(size_t)15 : np;
+            /* in chunks through a double accumulator, so that each pass vectorises: the
+             * per-parameter order of the additions is the thread order either way */
+            for (size_t i0 = lo; i0 < hi; i0 += 256) {
+                size_t n = hi - i0 < 256 ? hi - i0 : 256;
+                double acc[256];
+                if (es == sizeof(float)) {
+                    float *g0 = (float *)c->g + i0;
+                    for (size_t i = 0; i < n; i++) acc[i] = wgt[0] * (double)g0[i];
+                    for (int q = 1; q < P; q++) {
+                        const float *gq = (const float *)c->gp + (size_t)(q - 1) * np + i0;
+                        for (size_t i = 0; i < n; i++) acc[i] += wgt[q] * (double)gq[i];
+                    }
+                    for (size_t i = 0; i < n; i++) g0[i] = (float)acc[i];
+                } else {
+                    double *g0 = (double *)c->g + i0;
+                    for (size_t i = 0; i < n; i++) acc[i] = wgt[0] * g0[i];
+                    for (int q = 1; q < P; q++) {
+                        const double *gq = (const double *)c->gp + (size_t)(q - 1) * np + i0;
+                        for (size_t i = 0; i < n; i++) acc[i] += wgt[q] * gq[i];
+                    }
+                    for (size_t i = 0; i < n; i++) g0[i] = acc[i];
+                }
+            }
+            if (lr >= 0 && hi > lo) m->ops->update_span(m, c->g, lr, lo, hi);
         }
-        wgt[p] = (double)(r1 - r0) / (double)b;
     }
     double sum = 0;
     for (int p = 0; p < P; p++) sum += part[p];
-    if (es == sizeof(float)) {
-        float *g0 = c->g, *gs = c->gp;
-        for (size_t i = 0; i < np; i++) {
-            double v = wgt[0] * (double)g0[i];
-            for (int p = 1; p < P; p++) v += wgt[p] * (double)gs[(size_t)(p - 1) * np + i];
-            g0[i] = (float)v;
-        }
-    } else {
-        double *g0 = c->g, *gs = c->gp;
-        for (size_t i = 0; i < np; i++) {
-            double v = wgt[0] * g0[i];
-            for (int p = 1; p < P; p++) v += wgt[p] * gs[(size_t)(p - 1) * np + i];
-            g0[i] = v;
-        }
-    }
     return sum / (double)b;
 }
 
-/* The mean loss over rows idx[0..b) of the training data and its gradient in c->g (zeroed
- * first); no rows (a rank's empty share of a small batch) give 0 and a zero gradient. */
-static double batch_grad(fit_ctx *c, const double *x, const double *y, const size_t *idx, size_t b)
+/* The mean loss over rows idx[0..b) of the training data and its gradient in c->g; no rows (a
+ * rank's empty share of a small batch) give 0 and a zero gradient. With lr >= 0 and threads
+ * sharing the batch, the optimiser step is taken too (batch_grad_threads) and c->updated set. */
+static double batch_grad(fit_ctx *c, const double *x, const double *y, const size_t *idx, size_t b,
+                         double lr)
 {
     ua_mlp *m = c->m;
+    c->updated = 0;
+    if (c->P > 1 && b >= (size_t)c->P * 32) {
+        c->updated = lr >= 0;
+        return batch_grad_threads(c, x, y, idx, b, lr);
+    }
     memset(c->g, 0, m->nparams * m->esize);
     if (!b) return 0;
-    if (c->P > 1 && b >= (size_t)c->P * 32) return batch_grad_threads(c, x, y, idx, b);
     m->ops->load(m, &c->wt, x, y, idx, b);
     m->ops->forward(m, m->params, &c->wt, b);
     double loss = m->ops->loss(m, &c->wt, b, 1, NULL);
@@ -132,13 +164,17 @@ static double batch_grad(fit_ctx *c, const double *x, const double *y, const siz
 }
 
 /* Rows idx[0..b) of one step, shared over the ranks: this rank's share's gradient, then the sum
- * of the shares' gradients weighted by their rows, over b, in c->g on every rank. Returns the
- * loss summed over the b rows (NaN when the reduction failed: c->dist_status says why). */
-static double step_grad(fit_ctx *c, const double *x, const double *y, const size_t *idx, size_t b)
+ * of the shares' gradients weighted by their rows, over b, in c->g on every rank. With lr >= 0
+ * and one rank, the threads that share the batch also take the optimiser step at lr (c->updated
+ * says whether they did; with ranks the reduction comes between the gradient and the step, which
+ * the caller then takes). Returns the loss summed over the b rows (NaN when the reduction failed:
+ * c->dist_status says why). */
+static double step_grad(fit_ctx *c, const double *x, const double *y, const size_t *idx, size_t b,
+                        double lr)
 {
     size_t lo = 0, hi = b;
     ua_dist_share(b, &lo, &hi);
-    double part = batch_grad(c, x, y, idx + lo, hi - lo) * (double)(hi - lo);
+    double part = batch_grad(c, x, y, idx + lo, hi - lo, ua_dist_size() > 1 ? -1.0 : lr) * (double)(hi - lo);
     ua_status s = c->dist_status ? c->dist_status
                                  : ua_train_dist_sum(&c->dist, c->g, c->m->esize, (double)(hi - lo),
                                                      (double)b, &part);
@@ -152,8 +188,8 @@ static double lbfgs_fg(const double *p, double *g, void *ctxv)
     fit_ctx *c = ctxv;
     ua_mlp *m = c->m;
     m->ops->from_double(p, m->params, m->nparams);
-    double f = ua_dist_size() > 1 ? step_grad(c, c->x, c->y, c->train, c->ntrain) / (double)c->ntrain
-                                  : batch_grad(c, c->x, c->y, c->train, c->ntrain);
+    double f = ua_dist_size() > 1 ? step_grad(c, c->x, c->y, c->train, c->ntrain, -1.0) / (double)c->ntrain
+                                  : batch_grad(c, c->x, c->y, c->train, c->ntrain, -1.0);
     m->ops->to_double(c->g, g, m->nparams);
     c->samples += c->ntrain;
     return f;
@@ -208,10 +244,10 @@ static ua_status run_first_order(fit_ctx *c)
         double sum = 0;
         for (size_t i = 0; i < c->ntrain; i += B, t++) {
             size_t b = c->ntrain - i < B ? c->ntrain - i : B;
-            sum += step_grad(c, c->x, c->y, perm + i, b); /* this rank's share, summed */
-            if (c->dist_status) break;
             lr = ua_train_lr(o->lr, (int)o->schedule, o->warmup, t, T);
-            m->ops->update(m, c->g, lr);
+            sum += step_grad(c, c->x, c->y, perm + i, b, lr); /* this rank's share, summed */
+            if (c->dist_status) break;
+            if (!c->updated) m->ops->update(m, c->g, lr);
             c->samples += b;
         }
         if (c->dist_status || end_epoch(c, epoch, sum / (double)c->ntrain, lr, &stop)) break;
