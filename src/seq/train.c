@@ -24,7 +24,8 @@ void openblas_set_num_threads(int);
 
 /* Data parallelism: P threads each run the forward and backward passes of a slice of the
  * minibatch through their own work buffers into their own gradient, with single-threaded BLAS;
- * the gradients are then summed. One fork and two barriers a step, instead of a parallel region
+ * the gradients are then summed and (one rank) the Adam step taken, each thread over its own slice
+ * of the parameters (dp_step). One fork and one barrier a step, instead of a parallel region
  * (and OpenBLAS's thread hand-off) in every layer: at this model size the per-layer threading
  * cost more than it gained. The sum runs in a fixed order, so results do not depend on timing. */
 typedef struct {
@@ -61,32 +62,62 @@ static ua_status dp_alloc(const ua_seq *m, int P, size_t B, size_t T, dp_state *
     return s;
 }
 
-/* Loss (summed, divided by norm) and gradient g (nparams,) of the b sequences of batch. */
-static double dp_step(const ua_seq *m, dp_state *dp, const ua_seq_data *batch, size_t b, double norm,
-                      float *g, size_t *right)
+/* The Adam(W) step of parameters [lo, hi) of m at step m->step (already counted) with gradient g:
+ * each tensor's part of the span with that tensor's decay flag. The step is per parameter, so
+ * disjoint spans that cover [0, nparams) give the bits of one whole step. */
+static void adam_span(ua_seq *m, const float *g, double lr, size_t lo, size_t hi)
+{
+    const ua_seq_options *o = &m->opt;
+    for (size_t i = 0; i < m->ntensors; i++) {
+        const ua_seq_tensor_info *t = &m->tensors[i];
+        size_t a = t->offset > lo ? t->offset : lo, e = t->offset + t->size;
+        if (e > hi) e = hi;
+        if (a >= e) continue;
+        ua_train_adam_f32(m->params + a, g + a, m->m1 + a, m->m2 + a, e - a, lr, o->beta1,
+                          o->beta2, o->eps, t->decay ? o->weight_decay : 0.0,
+                          o->optim == UA_OPTIM_ADAMW, m->step);
+    }
+}
+
+/* Loss (summed, divided by norm) and gradient g (nparams,) of the b sequences of batch: slice p
+ * of the sequences on thread p into its own gradient, one barrier, then thread p sums slice p of
+ * the parameters (rounded to 16) over the P gradients in thread order (the same order for every
+ * parameter, so a run is reproducible for a given thread count) and, with lr >= 0 (one rank:
+ * nothing to reduce between the gradient and the step), takes the Adam step of that slice at
+ * step m->step, counted by the caller. One fork and one barrier a step; the step on one thread
+ * after the join held the others idle. */
+static double dp_step(ua_seq *m, dp_state *dp, const ua_seq_data *batch, size_t b, double norm,
+                      float *g, size_t *right, double lr)
 {
     int P = dp->P;
+    size_t np = m->nparams;
 #pragma omp parallel num_threads(P)
     {
-        int p = 0;
-#ifdef _OPENMP
-        p = omp_get_thread_num();
-#endif
-        size_t f0 = b * (size_t)p / (size_t)P, f1 = b * (size_t)(p + 1) / (size_t)P;
-        float *gp = p ? dp->g + (size_t)(p - 1) * m->nparams : g;
-        ua_seq_work *w = &dp->w[p];
-        memset(gp, 0, m->nparams * sizeof *gp);
-        dp->loss[p] = 0;
-        dp->right[p] = 0;
-        if (f1 > f0) {
-            ua_seq_model_forward(m, w, batch, f0, f1 - f0);
-            dp->loss[p] = ua_seq_loss(m, w->dout, w->out, batch, f0, f1 - f0, batch->n, norm, &dp->right[p]);
-            ua_seq_model_backward(m, w, batch, f0, f1 - f0, gp);
-        }
-#pragma omp barrier
+        /* a team smaller than P (a nested region) shares the P slices: each is still one task */
 #pragma omp for schedule(static)
-        for (size_t i = 0; i < m->nparams; i++)
-            for (int q = 1; q < P; q++) g[i] += dp->g[(size_t)(q - 1) * m->nparams + i];
+        for (int p = 0; p < P; p++) {
+            size_t f0 = b * (size_t)p / (size_t)P, f1 = b * (size_t)(p + 1) / (size_t)P;
+            float *gp = p ? dp->g + (size_t)(p - 1) * np : g;
+            ua_seq_work *w = &dp->w[p];
+            memset(gp, 0, np * sizeof *gp);
+            dp->loss[p] = 0;
+            dp->right[p] = 0;
+            if (f1 > f0) {
+                ua_seq_model_forward(m, w, batch, f0, f1 - f0);
+                dp->loss[p] = ua_seq_loss(m, w->dout, w->out, batch, f0, f1 - f0, batch->n, norm, &dp->right[p]);
+                ua_seq_model_backward(m, w, batch, f0, f1 - f0, gp);
+            }
+        } /* the barrier: every slice's gradient is complete */
+#pragma omp for schedule(static) nowait
+        for (int p = 0; p < P; p++) {
+            size_t lo = p ? (np * (size_t)p / (size_t)P) & ~(size_t)15 : 0;
+            size_t hi = p + 1 < P ? (np * (size_t)(p + 1) / (size_t)P) & ~(size_t)15 : np;
+            for (int q = 1; q < P; q++) {
+                const float *gq = dp->g + (size_t)(q - 1) * np;
+                for (size_t i = lo; i < hi; i++) g[i] += gq[i];
+            }
+            if (lr >= 0 && hi > lo) adam_span(m, g, lr, lo, hi);
+        }
     }
     double sum = 0;
     for (int p = 0; p < P; p++) {
@@ -271,8 +302,13 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
             ua_dist_share(b, &lo, &hi); /* this rank's sequences of the batch */
             gather(&batch, data, perm + first + lo, hi - lo);
             double norm = (double)b * T * (o.classify ? 1.0 : (double)m->K);
-            /* the gradient is already divided by the whole batch's norm: the shares just add */
-            double part[2] = { dp_step(m, &dp, &batch, hi - lo, norm, g, &step_right), 0 };
+            /* the gradient is already divided by the whole batch's norm: the shares just add;
+             * with one rank the threads take the Adam step too (dp_step), else it follows the
+             * reduction */
+            int fused = ua_dist_size() < 2;
+            lr = ua_train_lr(o.lr, (int)o.schedule, o.warmup, m->step, Ttot);
+            if (fused) m->step++;
+            double part[2] = { dp_step(m, &dp, &batch, hi - lo, norm, g, &step_right, fused ? lr : -1.0), 0 };
             part[1] = (double)step_right;
             if ((s = ua_train_dist_sum(&dist, g, sizeof *g, 1.0, 1.0, part))) {
                 ua_blas_threads_restore(blas_threads);
@@ -281,14 +317,9 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
             sum += part[0];
             right += (size_t)part[1];
             seen += b;
-            lr = ua_train_lr(o.lr, (int)o.schedule, o.warmup, m->step, Ttot);
-            m->step++;
-            for (size_t i = 0; i < m->ntensors; i++) {
-                const ua_seq_tensor_info *t = &m->tensors[i];
-                ua_train_adam_f32(m->params + t->offset, g + t->offset, m->m1 + t->offset,
-                                m->m2 + t->offset, t->size, lr, o.beta1, o.beta2, o.eps,
-                                t->decay ? o.weight_decay : 0.0, o.optim == UA_OPTIM_ADAMW,
-                                m->step);
+            if (!fused) {
+                m->step++;
+                adam_span(m, g, lr, 0, m->nparams);
             }
             tokens += b * data->n;
         }
