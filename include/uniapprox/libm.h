@@ -20,10 +20,11 @@ typedef enum {
                        * exponentials and logarithms; sinf, cosf, tanhf, erff within 0.5017 ULP
                        * (measured over all 2^32 inputs), not correctly rounded everywhere */
     UA_LIBM_1ULP = 1  /* within 1 ULP (SLEEF's "u10"), faster: exp2f, expf, exp10f (2^r by a
-                       * degree-6 polynomial, no table) and log2f, logf, log10f (2 atanh(s),
-                       * s = (z - 1)/(z + 1), no table) in double with one plain rounding to
-                       * float, no rounding test; every other function writes its default code,
-                       * which is already within 1 ULP */
+                       * degree-6 polynomial, no table), expm1f (x p(x) below 1/8, else
+                       * (2^k - 1) + 2^k r q(r)) and log2f, logf, log10f, log1pf (2 atanh(s),
+                       * s = (z - 1)/(z + 1), z from x, or from 1 + x in double; no table) in
+                       * double with one plain rounding to float, no rounding test; sinf, cosf,
+                       * tanhf and erff write their default code, which is already within 1 ULP */
 } ua_libm_accuracy;
 
 /* The arithmetic the generated function (scalar and vector) evaluates in. */

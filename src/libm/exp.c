@@ -193,6 +193,101 @@ static ua_status emit_exp1(const ua_libm_func *f, FILE *out, const ua_libm_optio
     return ua_libm_end(f, out, cname, opt, emit_exp1_vbody, &e);
 }
 
+/* ---- expm1f's 1-ULP variant (--accuracy 1ulp) ----------------------------------------------
+ * Both branches in double, one plain rounding to float, no table, no rounding test:
+ *     |x| < 1/8:  e^x - 1 = x p(x),  p the relative minimax polynomial of expm1(x)/x, degree 5;
+ *     elsewhere:  e^x - 1 = (2^k - 1) + 2^k r q(r),  z = RN(x log2 e), k = round(z), r = z - k
+ *                 exact (|r| <= 1/2), q the relative minimax polynomial of (2^r - 1)/r, degree 6
+ *                 (one more than exp's: e^x - 1 is up to 8.5 times more sensitive to the error of
+ *                 2^r q at |x| = 1/8).
+ * 2^k - 1 is exact for -53 <= k <= 53 (k >= -58 here: x is clamped to [-40, 89.5]; beyond,
+ * the rounding of 2^k - 1 is far below the result's ulp). Where k = 0 the result is r q(r) with
+ * no cancellation. Both polynomials by Estrin's scheme; the vector kernels evaluate both
+ * branches and select, the same operations lane by lane. The measured maximum over all 2^32
+ * inputs is in docs/libm.md. */
+#define EXPM1_1_DEG_Q 6
+#define EXPM1_1_DEG_P 5
+
+typedef struct {
+    double k2;      /* RN(log2 e) */
+    float lo, hi;   /* the clamps (as the correctly rounded variant's) */
+    const double *q, *p;
+} expm1_1_ctx;
+
+/* The lane function's text after the clamp (c, a float or VF), for the scalar (vec 0) or the
+ * vector code: the same expressions. Defines y (double or VD), the result before the rounding. */
+static void emit_expm1_1_core(FILE *out, const expm1_1_ctx *e, int vec)
+{
+    const char *T = vec ? "VD" : "double";
+    const double *q = e->q, *p = e->p;
+    if (vec) fprintf(out, "    VD cd = V_F2D(c);\n");
+    else fprintf(out, "    double cd = c;\n");
+    fprintf(out, "    %s z = cd * %a; /* x log2 e */\n"
+                 "    %s t = z + 0x1.80000000003ffp52; /* round(z) + 1023 in the low bits */\n",
+            T, e->k2, T);
+    if (vec) fprintf(out, "    VU ki = (VU)t;\n");
+    else fprintf(out, "    uint64_t ki = ua_d2u(t);\n");
+    fprintf(out,
+            "    %s kd = t - 0x1.80000000003ffp52; /* k */\n"
+            "    %s r = z - kd; /* exact, |r| <= 1/2 */\n"
+            "    %s r2 = r * r, r4 = r2 * r2;\n"
+            "    %s q = ((%a + %a * r) + r2 * (%a + %a * r)) + r4 * ((%a + %a * r) + r2 * %a);\n",
+            T, T, T, T, q[0], q[1], q[2], q[3], q[4], q[5], q[6]);
+    if (vec) fprintf(out, "    VD sc = (VD)(ki << 52);\n");
+    else fprintf(out, "    double sc = ua_u2d(ki << 52); /* 2^k, a normal double */\n");
+    fprintf(out,
+            "    %s big = (sc - 1.0) + sc * (r * q);\n"
+            "    %s c2 = cd * cd, c4 = c2 * c2;\n"
+            "    %s p = ((%a + %a * cd) + c2 * (%a + %a * cd)) + c4 * (%a + %a * cd);\n"
+            "    %s small = cd * p;\n",
+            T, T, T, p[0], p[1], p[2], p[3], p[4], p[5], T);
+    if (vec)
+        fprintf(out, "    VL tiny = (cd < 0.125) & (cd > -0.125);\n"
+                     "    VF res = __builtin_convertvector(V_SELD(tiny, small, big), VF);\n");
+    else
+        fprintf(out, "    double y = cd < 0.125 && cd > -0.125 ? small : big;\n"
+                     "    return (float)y; /* one rounding; -0 stays -0 (cd p) */\n}\n\n");
+}
+
+static void emit_expm1_1_vbody(FILE *out, const void *ctx)
+{
+    const expm1_1_ctx *e = ctx;
+    fprintf(out, "    VF c = V_MAXF((VF){0} + %af, x);\n"
+                 "    c = V_MINF((VF){0} + %af, c);\n",
+            (double)e->lo, (double)e->hi);
+    emit_expm1_1_core(out, e, 1);
+}
+
+static ua_status emit_expm1_1(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
+                              const char *cname)
+{
+    const exp_spec *sp = f->spec;
+    double q[UA_LIBM_MAX_COEFFS], p[UA_LIBM_MAX_COEFFS], e_q = 0, e_p = 0;
+    const double h = 0.5 * (1 + 0x1p-20); /* |r| <= 1/2 */
+    ua_status s = ua_libm_fit_core("(2^x-1)/x", -h, h, EXPM1_1_DEG_Q, q, &e_q);
+    if (!s) s = ua_libm_fit_core("expm1(x)/x", -0.125, 0.125, EXPM1_1_DEG_P, p, &e_p);
+    if (s) return s;
+    double c1, c2, inv;
+    cody_waite(sp->base, &c1, &c2, &inv);
+    expm1_1_ctx e = {inv / EXP_N, (float)sp->lo, (float)sp->hi, q, p};
+    ua_libm_func g = *f; /* the head names the method of this variant */
+    g.summary = "e^x - 1 = x p(x) for |x| < 1/8, else (2^k - 1) + 2^k r q(r), k = round(x log2 e), "
+                "r = x log2 e - k, degree-5 p, degree-6 q";
+    ua_libm_emit_head(out, &g, cname);
+    fprintf(out, "/* --accuracy 1ulp: no table and no rounding test: within 1 ULP, not correctly\n"
+                 " * rounded everywhere. */\n");
+    ua_libm_emit_core_note(out, "(2^x-1)/x", -h, h, EXPM1_1_DEG_Q, e_q);
+    fprintf(out, "/* small |x| < 1/8: p(x) ~ expm1(x)/x, degree %d, relative error %.3g. */\n",
+            EXPM1_1_DEG_P, e_p);
+    fprintf(out,
+            "static inline float %s_lane(float x)\n{\n"
+            "    float c = x < %af ? %af : x; /* below: the result rounds to -1 (also -Inf) */\n"
+            "    c = c > %af ? %af : c;       /* above: +Inf; NaN passes both */\n",
+            cname, (double)e.lo, (double)e.lo, (double)e.hi, (double)e.hi);
+    emit_expm1_1_core(out, &e, 0);
+    return ua_libm_end(f, out, cname, opt, emit_expm1_1_vbody, &e);
+}
+
 /* ---- the float variant (--accuracy 1ulp --working-precision single) -------------------------
  * Every operation in float (8 lanes per AVX2 vector), no FMA (-ffp-contract=off):
  *     b^x = 2^(K/8) b^r,   K = round(8 x log2 b),   r = x - K log_b(2)/8,   |r| <= log_b(2)/16,
@@ -372,10 +467,10 @@ static ua_status gen_exp(const ua_libm_func *f, FILE *out, const ua_libm_options
     const char *cname;
     ua_status s = ua_libm_begin(f, out, opt, &cname);
     if (s) return s;
-    /* expm1f has no 1-ULP variant: its correctly rounded code is within 1 ULP */
     if (opt && opt->accuracy == UA_LIBM_1ULP && opt->working_precision == UA_LIBM_WP_SINGLE)
         return emit_expw(f, out, opt, cname); /* ua_libm_begin refused it for expm1f */
-    if (opt && opt->accuracy == UA_LIBM_1ULP && !sp->m1) return emit_exp1(f, out, opt, cname);
+    if (opt && opt->accuracy == UA_LIBM_1ULP)
+        return sp->m1 ? emit_expm1_1(f, out, opt, cname) : emit_exp1(f, out, opt, cname);
     double c1, c2, inv;
     cody_waite(sp->base, &c1, &c2, &inv);
     /* |r| <= (c1 + c2) / 2, widened by 1% for the rounding of c * inv and of the reduction */

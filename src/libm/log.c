@@ -38,6 +38,13 @@ static float u2f(uint32_t u)
     return f;
 }
 
+static double u2d(uint64_t u)
+{
+    double d;
+    memcpy(&d, &u, 8);
+    return d;
+}
+
 /* The tables and the range [*rlo, *rhi] of r over every float z of every subinterval. */
 static void log_tables(double base, double *invc, double *logc, double *logc_lo, double *rlo,
                        double *rhi)
@@ -159,8 +166,9 @@ typedef struct {
 } log1_ctx;
 
 /* The text from z (a double, or a VD of them) and k (int32_t, or VI) to y, for T = "double" or
- * "VD": the same expressions in the scalar and vector code. */
-static void emit_log1_core(FILE *out, const log1_ctx *e, int vec)
+ * "VD": the same expressions in the scalar and vector code. kd_given: kd (k as a double, or a
+ * VD) is already defined, k is not (log1pf's split of a double). */
+static void emit_log1_core(FILE *out, const log1_ctx *e, int vec, int kd_given)
 {
     const char *T = vec ? "VD" : "double";
     const double *c = e->c;
@@ -169,8 +177,7 @@ static void emit_log1_core(FILE *out, const log1_ctx *e, int vec)
             "    %s s2 = s * s, s4 = s2 * s2;\n"
             "    %s p = (%a + %a * s2) + s4 * (%a + %a * s2);\n",
             T, T, T, c[0], c[1], c[2], c[3]);
-    if (vec) fprintf(out, "    VD kd = V_I2D(k);\n");
-    else fprintf(out, "    double kd = (double)k;\n");
+    if (!kd_given) fprintf(out, vec ? "    VD kd = V_I2D(k);\n" : "    double kd = (double)k;\n");
     if (e->lb2 == 1.0) fprintf(out, "    %s y = kd + s * p;\n", T);
     else fprintf(out, "    %s y = kd * %a + s * p;\n", T, e->lb2);
 }
@@ -199,7 +206,7 @@ static void emit_log1_vbody(FILE *out, const void *ctx)
             "    VI k = (VI)(tmp & 0xff800000u) >> 23; /* arithmetic: the exact quotient */\n"
             "    VD z = V_F2D((VF)(iu - (tmp & 0xff800000u)));\n",
             LOG1_OFF);
-    emit_log1_core(out, ctx, 1);
+    emit_log1_core(out, ctx, 1, 0);
     fprintf(out,
             "    VF nan = (x - x) * __builtin_inff();\n"
             "    VF ninf = (VF)((VUI){0} + 0xff800000u);\n"
@@ -208,27 +215,40 @@ static void emit_log1_vbody(FILE *out, const void *ctx)
             "    res = V_SELF((ix & 0x7fffffffu) == 0, ninf, res);\n");
 }
 
+/* The 1-ULP variants' core for the base of sp: e (P's coefficients, log_b 2), the fitted
+ * expression *expr, the largest |s| *smax (z in [OFF1, 2 OFF1), widened by 1%: also covers
+ * log1pf's double OFF1 = RN(1/sqrt 2)) and P's relative error *err (sampled). */
+static ua_status log1_fit(const log_spec *sp, log1_ctx *e, const char **expr, double *smax,
+                          double *err)
+{
+    float off = u2f(LOG1_OFF);
+    *smax = 1.01 * fmax(fabs((off - 1.0) / (off + 1.0)), (2.0 * off - 1.0) / (2.0 * off + 1.0));
+    *expr = sp->base == 2.0 ? "2*atanh(x)/log(2)"
+            : sp->base == 10.0 ? "2*atanh(x)/log(10)" : "2*atanh(x)";
+    int monos[LOG1_TERMS];
+    for (int i = 0; i < LOG1_TERMS; i++) monos[i] = 2 * i + 1;
+    ua_libm_trig_poly p;
+    /* tolerance 2^-28: within 0.5 + 2^-4 ULP with the roundings (measured: docs/libm.md) */
+    ua_status s = ua_libm_trig_fit(*expr, 0x1p-20, *smax, monos, LOG1_TERMS, 1, 0x1p-28, &p);
+    if (s) return s;
+    for (int i = 0; i < LOG1_TERMS; i++) e->c[i] = p.c[i];
+    double lo;
+    e->lb2 = 1.0;
+    if (sp->base != 2.0) ua_libm_log_split(2.0, sp->base, 53, &e->lb2, &lo);
+    *err = p.error;
+    return UA_OK;
+}
+
 static ua_status emit_log1(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
                            const char *cname)
 {
     const log_spec *sp = f->spec;
     float off = u2f(LOG1_OFF);
-    /* the largest |s| over z in [OFF1, 2 OFF1), widened by 1% */
-    double smax = fmax(fabs((off - 1.0) / (off + 1.0)), (2.0 * off - 1.0) / (2.0 * off + 1.0));
-    smax *= 1.01;
-    const char *expr = sp->base == 2.0 ? "2*atanh(x)/log(2)"
-                       : sp->base == 10.0 ? "2*atanh(x)/log(10)" : "2*atanh(x)";
-    int monos[LOG1_TERMS];
-    for (int i = 0; i < LOG1_TERMS; i++) monos[i] = 2 * i + 1;
-    ua_libm_trig_poly p;
-    /* tolerance 2^-28: within 0.5 + 2^-4 ULP with the roundings (measured: docs/libm.md) */
-    ua_status s = ua_libm_trig_fit(expr, 0x1p-20, smax, monos, LOG1_TERMS, 1, 0x1p-28, &p);
-    if (s) return s;
     log1_ctx e;
-    for (int i = 0; i < LOG1_TERMS; i++) e.c[i] = p.c[i];
-    double lo;
-    e.lb2 = 1.0;
-    if (sp->base != 2.0) ua_libm_log_split(2.0, sp->base, 53, &e.lb2, &lo);
+    const char *expr;
+    double smax, err;
+    ua_status s = log1_fit(sp, &e, &expr, &smax, &err);
+    if (s) return s;
     ua_libm_func g = *f; /* the head names the method of this variant */
     g.summary = sp->base == 2.0 ? "log2 x = k + s P(s^2), x = 2^k z, s = (z-1)/(z+1), degree-3 P"
               : sp->base == 10.0 ? "log10 x = k log10(2) + s P(s^2), x = 2^k z, s = (z-1)/(z+1), degree-3 P"
@@ -240,13 +260,13 @@ static ua_status emit_log1(const ua_libm_func *f, FILE *out, const ua_libm_optio
             " * rounded everywhere.\n"
             " * core: s P(s^2) ~ %s on [2^-20, %a], P of degree %d in s^2, double coefficients,\n"
             " * relative error %.3g measured by the minimax fit (sampled). */\n",
-            (double)off, 2.0 * off, expr, smax, LOG1_TERMS - 1, p.error);
+            (double)off, 2.0 * off, expr, smax, LOG1_TERMS - 1, err);
     fprintf(out, "static inline float %s_lane(float x)\n{\n", cname);
     emit_split_head(out, LOG1_OFF);
     fprintf(out,
             "    int32_t k = (int32_t)(tmp & 0xff800000u) / (1 << 23); /* exact: no remainder */\n"
             "    double z = ua_u2f(iu - (tmp & 0xff800000u));\n");
-    emit_log1_core(out, &e, 0);
+    emit_log1_core(out, &e, 0, 0);
     fprintf(out,
             "    float res = (float)y; /* one rounding */\n"
             "    /* x >= +Inf bits: +Inf -> +Inf; NaN, and every x < 0 (sign bit) -> NaN: (x - x) Inf\n"
@@ -255,6 +275,93 @@ static ua_status emit_log1(const ua_libm_func *f, FILE *out, const ua_libm_optio
             "    res = (ix & 0x7fffffffu) == 0 ? -1.0f / 0.0f : res; /* +-0 -> -Inf */\n"
             "    return res;\n}\n\n");
     return ua_libm_end(f, out, cname, opt, emit_log1_vbody, &e);
+}
+
+/* ---- log1pf's 1-ULP variant (--accuracy 1ulp) ----------------------------------------------
+ * u = 1 + x in double, exact for 2^-25 <= |x| < 2^53 (x's last bit is then at least 2^-48;
+ * beyond, u is rounded once, 2^-53 relative, which moves log u by at most 2^-53 absolute, far
+ * below the result's ulp there), then log u as logf's 1-ULP variant on the double: u = 2^k z
+ * with z in [OFF1, 2 OFF1), OFF1 = RN(1/sqrt 2) in double, s = (z - 1)/(z + 1), log u =
+ * k ln 2 + s P(s^2). Near x = 0 (k = 0) z - 1 = x and z + 1 = 2 + x exactly, so s = x/(2 + x)
+ * carries one rounding and there is no cancellation. |x| < 2^-25 returns x (log1p(x) = x (1 -
+ * x/2 + ...) is within 2^-26 relative of x, less than half its ulp: x is the correctly rounded
+ * value; also -0 and the subnormals). Special inputs: -1 -> -Inf, x < -1 and NaN -> NaN,
+ * +Inf -> +Inf. The same operations in the scalar and vector code (k from the double's exponent
+ * field by the 1.5 2^52 shift in both). */
+#define LOG1P_1_OFF 0x3fe6a09e667f3bcdull /* RN(1/sqrt(2)) */
+
+/* From x (float, or VF) to z and kd (double, or VD), for the scalar (vec 0) or vector code. */
+static void emit_log1p_1_split(FILE *out, int vec)
+{
+    if (vec)
+        fprintf(out, "    VUI ix = (VUI)x;\n"
+                     "    VD u = 1.0 + V_F2D(x);\n"
+                     "    VU iu = (VU)u;\n"
+                     "    VU tmp = iu - 0x%llxull;\n"
+                     "    VU kb = tmp >> 52;\n",
+                (unsigned long long)LOG1P_1_OFF);
+    else
+        fprintf(out, "    uint32_t ix = ua_f2u(x);\n"
+                     "    double u = 1.0 + (double)x; /* exact for 2^-25 <= |x| < 2^53 */\n"
+                     "    uint64_t iu = ua_d2u(u);\n"
+                     "    uint64_t tmp = iu - 0x%llxull;\n"
+                     "    uint64_t kb = tmp >> 52;\n",
+                (unsigned long long)LOG1P_1_OFF);
+    const char *U = vec ? "VU" : "uint64_t";
+    fprintf(out, "    %s ks = kb - ((kb & 0x800u) << 1); /* k, 12 bits, signed, modulo 2^64 */\n", U);
+    if (vec)
+        fprintf(out, "    VD kd = (VD)(ks + 0x4338000000000000ull) - 0x1.8p52;\n"
+                     "    VD z = (VD)(iu - (tmp & 0xfff0000000000000ull));\n");
+    else
+        fprintf(out, "    double kd = ua_u2d(ks + 0x4338000000000000ull) - 0x1.8p52; /* exact */\n"
+                     "    double z = ua_u2d(iu - (tmp & 0xfff0000000000000ull));\n");
+}
+
+static void emit_log1p_1_vbody(FILE *out, const void *ctx)
+{
+    emit_log1p_1_split(out, 1);
+    emit_log1_core(out, ctx, 1, 1);
+    fprintf(out,
+            "    VF nan = (x - x) * __builtin_inff();\n"
+            "    VF ninf = (VF)((VUI){0} + 0xff800000u);\n"
+            "    VF res = __builtin_convertvector(y, VF);\n"
+            "    res = V_SELF((x < 0x1p-25f) & (x > -0x1p-25f), x, res);\n"
+            "    res = V_SELF(ix == 0x7f800000u, x, res);\n"
+            "    res = V_SELF(ix == 0xbf800000u, ninf, res);\n"
+            "    res = V_SELF((ix > 0xbf800000u) | (x != x), nan, res);\n");
+}
+
+static ua_status emit_log1p_1(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
+                              const char *cname)
+{
+    log1_ctx e;
+    const char *expr;
+    double smax, err;
+    ua_status s = log1_fit(f->spec, &e, &expr, &smax, &err);
+    if (s) return s;
+    ua_libm_func g = *f; /* the head names the method of this variant */
+    g.summary = "log1p x = k ln2 + s P(s^2), 1 + x = 2^k z in double, s = (z-1)/(z+1), degree-3 P";
+    ua_libm_emit_head(out, &g, cname);
+    fprintf(out,
+            "/* --accuracy 1ulp: log(1 + x) = k ln 2 + 2 atanh(s), 1 + x = 2^k z in double, z in\n"
+            " * [%a, %a), s = (z - 1)/(z + 1); no table and no rounding test: within 1 ULP, not\n"
+            " * correctly rounded everywhere.\n"
+            " * core: s P(s^2) ~ %s on [2^-20, %a], P of degree %d in s^2, double coefficients,\n"
+            " * relative error %.3g measured by the minimax fit (sampled). */\n",
+            u2d(LOG1P_1_OFF), 2.0 * u2d(LOG1P_1_OFF), expr, smax, LOG1_TERMS - 1, err);
+    fprintf(out, "static inline float %s_lane(float x)\n{\n", cname);
+    emit_log1p_1_split(out, 0);
+    emit_log1_core(out, &e, 0, 1);
+    fprintf(out,
+            "    float res = (float)y; /* one rounding */\n"
+            "    res = x < 0x1p-25f && x > -0x1p-25f ? x : res; /* x itself, correctly rounded */\n"
+            "    res = ix == 0x7f800000u ? x : res;             /* +Inf */\n"
+            "    res = ix == 0xbf800000u ? -1.0f / 0.0f : res; /* -1 -> -Inf */\n"
+            "    /* x < -1 (-Inf included) and NaN -> NaN: (x - x) Inf is x's NaN quieted, or the\n"
+            "     * default NaN, by a multiplication */\n"
+            "    res = ix > 0xbf800000u || x != x ? (x - x) * (1.0f / 0.0f) : res;\n"
+            "    return res;\n}\n\n");
+    return ua_libm_end(f, out, cname, opt, emit_log1p_1_vbody, &e);
 }
 
 /* ---- the float variant (--accuracy 1ulp --working-precision single) -------------------------
@@ -445,10 +552,10 @@ static ua_status gen_log(const ua_libm_func *f, FILE *out, const ua_libm_options
     const char *cname;
     ua_status s = ua_libm_begin(f, out, opt, &cname);
     if (s) return s;
-    /* log1pf has no 1-ULP variant: its correctly rounded code is within 1 ULP */
     if (opt && opt->accuracy == UA_LIBM_1ULP && opt->working_precision == UA_LIBM_WP_SINGLE)
         return emit_logw(f, out, opt, cname); /* ua_libm_begin refused log1pf */
-    if (opt && opt->accuracy == UA_LIBM_1ULP && !sp->p1) return emit_log1(f, out, opt, cname);
+    if (opt && opt->accuracy == UA_LIBM_1ULP)
+        return sp->p1 ? emit_log1p_1(f, out, opt, cname) : emit_log1(f, out, opt, cname);
     double invc[LOG_N], logc[LOG_N], logc_lo[LOG_N], rlo, rhi;
     log_tables(sp->base, invc, logc, logc_lo, &rlo, &rhi);
     /* log1p: u = 1 + x is a double with up to 53 bits, so z c - 1 carries a rounding of
