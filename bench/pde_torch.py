@@ -23,8 +23,12 @@ Collocation points: a scrambled Sobol sequence (DeepXDE's default is Hammersley)
 initial points uniform at random, all fixed for the run.
 
 usage: pde_torch.py PROBLEM.json [--ref REF.bin] [--grid G] [--scale S] [--threads N]
-                    [--float64] [--seed S] [--device cpu|cuda]
---scale multiplies every iteration count (1 = DeepXDE's).
+                    [--float64] [--seed S] [--device cpu|cuda] [--max-seconds B]
+--scale multiplies every iteration count (1 = DeepXDE's). --max-seconds ends the training (Adam,
+then L-BFGS, as scheduled) once B seconds of training wall time are spent: the time is checked
+before each Adam step and before each L-BFGS loss evaluation, and the network is measured as it
+is then (the last L-BFGS step taken, possibly not yet evaluated). The JSON line then also gives
+the Adam steps and L-BFGS evaluations done and whether the budget stopped the run.
 """
 import argparse
 import json
@@ -80,6 +84,7 @@ def main():
     ap.add_argument("--float64", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--max-seconds", type=float, default=None)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -157,28 +162,53 @@ def main():
                 L = L + (u_of(xit) + torch.sin(pi * xit[:, 0:1])).pow(2).mean()
         return L
 
+    class Budget(Exception):
+        pass
+
+    budget = a.max_seconds
+    out_of_time = False
+    adam_done = lbfgs_evals = 0
+    c0 = time.process_time()
     t0 = time.perf_counter()
+
+    def spent():
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+        return budget is not None and time.perf_counter() - t0 >= budget
+
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     for _ in range(int(round(S["adam"] * a.scale))):
+        if spent():
+            out_of_time = True
+            break
+        adam_done += 1
         opt.zero_grad()
         L = loss_fn()
         L.backward()
         opt.step()
     nl = int(round(S["lbfgs"] * a.scale))
-    if nl > 0:
+    if nl > 0 and not out_of_time:
         lb = torch.optim.LBFGS(net.parameters(), lr=1, max_iter=nl, max_eval=int(nl * 1.25),
                                tolerance_grad=1e-8, tolerance_change=0, history_size=100)
 
         def closure():
+            nonlocal lbfgs_evals
+            if spent():
+                raise Budget()
+            lbfgs_evals += 1
             lb.zero_grad()
             L = loss_fn()
             L.backward()
             return L
 
-        lb.step(closure)
+        try:
+            lb.step(closure)
+        except Budget:
+            out_of_time = True
     if dev.type == "cuda":
         torch.cuda.synchronize()
     wall = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     final = float(loss_fn().detach())
 
     g = a.grid
@@ -200,7 +230,9 @@ def main():
     print(json.dumps(dict(problem=name, rel_l2_err=rel, max_abs_err=float(np.max(np.abs(up - ue))),
                           wall_s=wall, final_loss=final, dtype=str(dtype).replace("torch.", ""),
                           adam=int(round(S["adam"] * a.scale)), lbfgs_max=nl,
-                          points=int(xr.shape[0]))))
+                          points=int(xr.shape[0]), cpu_s=cpu, adam_done=adam_done,
+                          lbfgs_evals=lbfgs_evals, max_seconds=budget,
+                          stopped_by_budget=out_of_time)))
 
 
 if __name__ == "__main__":

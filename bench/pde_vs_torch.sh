@@ -11,12 +11,20 @@
 # Rounds alternate uniapprox and PyTorch; medians of UA_BENCH_ROUNDS rounds (default 1: DeepXDE's
 # full schedules take hours on 2 cores). UA_PDE_SCALE (default 1) multiplies every iteration
 # count on both sides; UA_BENCH_THREADS (default 1) threads on both sides. Nothing is asserted.
-# usage: bench/pde_vs_torch.sh [BUILD_DIR] [PROBLEM...]    (default: all four problems)
+# UA_PDE_EQUAL_TIME=1: equal wall time instead of the same schedule. For each problem uniapprox
+# fits with its own settings (the family's defaults, plus UA_PDE_UA_ARGS if set, e.g.
+# "--iterations 5000 --lbfgs-maxiter 10000"), its training wall time T (fit_seconds) is taken,
+# then the PyTorch PINN runs DeepXDE's full schedule (times UA_PDE_SCALE) but stops when T seconds
+# of training are spent (pde_torch.py --max-seconds T); both errors, T, the PyTorch side's
+# steps done, both sides' CPU seconds and the load average before and after are printed.
+# usage: bench/pde_vs_torch.sh [BUILD_DIR] [PROBLEM...]    (default: all four problems;
+#        BUILD_DIR relative to the repository root, or absolute)
 set -eu
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-UA="$ROOT/$BUILD/uniapprox"
+case $BUILD in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+UA="$BUILD/uniapprox"
 PY=${UA_TORCH_PYTHON:-/usr/bin/python3}
 CC=${CC:-cc}
 SCALE=${UA_PDE_SCALE:-1}
@@ -31,7 +39,7 @@ fi
 [ -x "$UA" ] || { echo "bench/pde_vs_torch.sh: no $UA (build the uniapprox target)"; exit 1; }
 
 $CC -std=c11 -O2 -fopenmp -D_POSIX_C_SOURCE=200809L -I"$ROOT/include" -I"$ROOT/src" \
-    -o "$OUT/pde_ref_grid" "$ROOT/bench/pde_ref_grid.c" "$ROOT/$BUILD/libuniapprox.a" \
+    -o "$OUT/pde_ref_grid" "$ROOT/bench/pde_ref_grid.c" "$BUILD/libuniapprox.a" \
     $(pkg-config --libs openblas fftw3 libcjson lapacke) -lflint-arb -lflint -lmpfr -lgmp -lm
 
 PROBLEMS=${*:-"poisson helmholtz burgers allen_cahn"}
@@ -40,6 +48,64 @@ num() { sed -n "s/.*\"$1\":[[:space:]]*\([-0-9.eE+naif]*\).*/\1/p" "$2" | head -
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
                                                else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 scaled() { awk -v n="$1" -v s="$SCALE" 'BEGIN { printf "%d", n * s + 0.5 }'; }
+load() { cut -d' ' -f1 /proc/loadavg; }
+# the reference grid for the problems solved by src/pde/reference.h; sets $ref
+make_ref() {
+    ref=""
+    case $1 in
+        burgers | allen_cahn)  # the problem file's parameter (nu, d) and final time
+            # shellcheck disable=SC2046
+            "$OUT/pde_ref_grid" "$1" $("$PY" -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+print(list(j["parameters"].values())[0], list(j["time"].values())[0][1])' "$2") \
+                201 "$OUT/ref.bin"
+            ref="--ref $OUT/ref.bin" ;;
+    esac
+}
+
+if [ "${UA_PDE_EQUAL_TIME:-0}" = 1 ]; then
+    UARGS=${UA_PDE_UA_ARGS:-}
+    echo "== PDE at equal wall time: uniapprox fit --pde (its own settings${UARGS:+: $UARGS})" \
+         "against a PyTorch PINN with DeepXDE's settings stopped at uniapprox's training time =="
+    echo "   ($(nproc) cores; scale $SCALE of DeepXDE's schedule on the PyTorch side;" \
+         "$THR thread(s); seed ${UA_BENCH_SEED:-1})"
+    printf '%-11s %12s %8s %8s %12s %8s %8s %13s %10s %13s\n' problem "ua rel L2" "ua s" \
+        "ua cpu" "torch rel L2" "torch s" "tch cpu" "adam+lbfgsev" "err ratio" "load"
+    for p in $PROBLEMS; do
+        json="$ROOT/examples/pde/$p.json"
+        [ -f "$json" ] || { echo "unknown problem $p"; exit 2; }
+        make_ref "$p" "$json"
+        l0=$(load)
+        # shellcheck disable=SC2086
+        OMP_NUM_THREADS=$THR OPENBLAS_NUM_THREADS=$THR /usr/bin/time -f '%U %S' -o "$OUT/ua.cpu" \
+            "$UA" fit --pde "$json" $UARGS --seed "${UA_BENCH_SEED:-1}" --json \
+            -o "$OUT/m.safetensors" >"$OUT/ua.json" 2>"$OUT/ua.log" || true
+        e=$(num rel_l2_err "$OUT/ua.json") w=$(num fit_seconds "$OUT/ua.json")
+        uc=$(awk 'END { print $1 + $2 }' "$OUT/ua.cpu")
+        if [ -z "$w" ] || [ -z "$e" ]; then
+            echo "$p: uniapprox fit failed:"; tail -n 5 "$OUT/ua.log"; continue
+        fi
+        l1=$(load)
+        # shellcheck disable=SC2086
+        "$PY" "$ROOT/bench/pde_torch.py" "$json" $ref --scale "$SCALE" --threads "$THR" \
+            --seed "${UA_BENCH_SEED:-1}" --max-seconds "$w" >"$OUT/torch.json"
+        l2=$(load)
+        te=$(num rel_l2_err "$OUT/torch.json") tw=$(num wall_s "$OUT/torch.json")
+        tc=$(num cpu_s "$OUT/torch.json")
+        st="$(num adam_done "$OUT/torch.json")+$(num lbfgs_evals "$OUT/torch.json")"
+        awk -v p="$p" -v e="$e" -v w="$w" -v uc="$uc" -v te="$te" -v tw="$tw" -v tc="$tc" \
+            -v st="$st" -v l="$l0>$l1>$l2" 'BEGIN {
+            printf "%-11s %12.3e %8.1f %8.1f %12.3e %8.1f %8.1f %13s %10.3g %13s\n",
+                   p, e, w, uc, te, tw, tc, st, e / te, l }'
+    done
+    echo "ua s = uniapprox's fit_seconds (training, plus its reference solve and grid measurement),"
+    echo "the PyTorch side's time budget; torch s = its training wall time (it stops at the first"
+    echo "check past the budget); cpu = CPU seconds (uniapprox: the whole process; PyTorch: the"
+    echo "training); adam+lbfgsev = PyTorch's Adam steps and L-BFGS loss evaluations done; err ratio"
+    echo "= uniapprox / PyTorch relative L2 error (< 1 wanted); load = 1-min load average before"
+    echo "uniapprox > before PyTorch > after. Allen-Cahn: DeepXDE reports 0.0152 for its full schedule."
+    exit 0
+fi
 
 echo "== PDE: uniapprox fit --pde against a PyTorch PINN with DeepXDE's settings =="
 echo "   ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg); scale $SCALE;" \
@@ -57,16 +123,7 @@ for p in $PROBLEMS; do
         *) echo "unknown problem $p"; exit 2 ;;
     esac
     hid=$1 act=$2 adam=$(scaled "$3") lbfgs=$(scaled "$4") dom=$5 bnd=$6 ini=$7
-    ref=""
-    case $p in
-        burgers | allen_cahn)  # the problem file's parameter (nu, d) and final time
-            # shellcheck disable=SC2046
-            "$OUT/pde_ref_grid" "$p" $("$PY" -c 'import json, sys
-j = json.load(open(sys.argv[1]))
-print(list(j["parameters"].values())[0], list(j["time"].values())[0][1])' "$json") \
-                201 "$OUT/ref.bin"
-            ref="--ref $OUT/ref.bin" ;;
-    esac
+    make_ref "$p" "$json"
     : >"$OUT/torch.err"; : >"$OUT/torch.wall"
     for m in plain rad pig; do : >"$OUT/$m.err"; : >"$OUT/$m.wall"; done
     r=0
