@@ -342,35 +342,158 @@ static ua_status sparse_taylor(const void *state, const double *lo, const double
 }
 
 /*
- * sup |predict(x) - model(x)| over the box [lo, hi], from the standard model
- * fl(a op b) = (a op b)(1 + e), |e| <= u = 2^-53:
- * - each 1-D factor is computed by the barycentric formula on the double nodes; Higham ("The
- *   numerical stability of barycentric Lagrange interpolation", IMA J. Numer. Anal. 24, 2004,
- *   Theorem 3.2 / 3.3) bounds the second form's error at x by (3n + 4) u sum |l_k(x) y_k| +
- *   (3n + 2) u Lambda_n(x) |p(x)|; for the basis function L_j (y the j-th unit vector) that is
- *   ((3n + 4) + (3n + 2) Lambda_n(x)) u |L_j(x)|; the nodes' own rounding (|dt| <= u) is one more
- *   relative error of each t - t_j, taken as another n u Lambda |L_j|. So e_j = (7n + 6) u
- *   Lambda S_j with Lambda = (2 / pi) ln(n + 1) + 1 >= the Lebesgue constant of the
- *   Chebyshev-Lobatto points (Ehlich and Zeller 1966), which also bounds each |L_j|, and S_j >=
- *   sup |L_j| over the cell: the sum of |coefficients| of its Chebyshev series on the cell
- *   (cell_factors), at most Lambda (on the whole box, or where it is not computed, Lambda);
- * - the factors' errors through the product: prod (S_j + e_j) - prod S_j <= prod (S_j + e_j)
- *   sum_j e_j / S_j;
- * - the products and the sums as predict orders them (cc_sum: per block, per row a dot product
- *   of the row's nl surpluses with the last active dimension's values, times the partial product
- *   of the other na - 1 factors, added to one running sum): each term c_p prod v of the computed
- *   values carries at most k_p = nl + na + (rows - r_p) roundings on its path to the result
- *   (r_p its row's index among all rows; Higham 3.1, each rounding a factor (1 + delta)), so
- *   the sum is off by at most sum_p gamma_{k_p} |c_p| prod (S + e) (formerly gamma_{P + 1} for
- *   every term);
+ * sup |predict(x) - model(x)| over the box [lo, hi] (docs/prove.md, "The rounding terms"), from
+ * the standard model fl(a op b) = (a op b)(1 + e), |e| <= u = 2^-53 (Higham, Accuracy and
+ * Stability of Numerical Algorithms, 2002, 2.2 and 3.1). "model" is the interpolant at the exact
+ * Chebyshev-Lobatto nodes t_k = -cos(pi k / n) at predict's computed t; the map's rounding to t is
+ * the last term. Per dimension and level l (n = 2^l nodes, weights w_k = (-1)^k, halved at the
+ * ends), with F~_k the barycentric formula in exact arithmetic on the double nodes t~_k:
+ *
+ * - the nodes' rounding, exactly (rounded_nodes: |t~_k - t_k| <= delta_l from Arb). With
+ *   sigma = sum_m w_m / (t - t_m) and sigma~ on the double nodes, the identity
+ *       F~_j - L_j = delta_j F~_j (1 - L_j) / (t - t_j) - sum_{m != j} delta_m F~_m L_j / (t - t_m)
+ *   (delta_m = t~_m - t_m) holds at every t; (1 - L_j(t)) / (t - t_j) and L_j(t) / (t - t_m),
+ *   m != j, are mean values of L_j' between t and the node (both vanish there), so at most
+ *   a_j = min(n^2 Lambda, max(D_j, (1 + S_j) / g)) on the cell: D_j >= sup |L_j'| on the cell
+ *   covers the nodes inside it, g the distance from the cell to the nearest node outside, Markov's
+ *   n^2 Lambda the whole interval. Hence |F~_j - L_j| <= delta_l (S_j + E) a_j + delta_l a_j
+ *   Lambda~, where E >= sup |F~_m - L_m| over [-1, 1] for every m of the level is the same identity
+ *   with the crude bounds: E <= 2 delta n^2 Lambda^2 / (1 - delta (n + 2) n^2 Lambda). (F~ has no
+ *   pole in [-1, 1]: the weights alternate in sign on increasing nodes; Berrut 1988.)
+ * - the arithmetic, a running error bound over the cell: diff_k = fl(t - t~_k), r_k = fl(1 / diff_k)
+ *   give w_k r_k = (w_k / (t - t~_k))(1 + phi_k), |phi_k| <= 2u / (1 - u) (w_k r_k is exact); the
+ *   recursive sum S~ of the n + 1 terms is off by at most u / (1 - n u) times the sum of its n
+ *   partial sums' magnitudes, which divided by |sigma~| are |sum_{k<=i} F~_k| (plus phi's share):
+ *   as sum_k F~_k = 1 exactly, at most min(A_i, 1 + B_i) with A_i, B_i the sums of sup |L_k| over
+ *   the nodes up to i and after it, plus (n + 1) E. So S~ = sigma~ (1 + rho) with
+ *       |rho| <= g' Lambda~ + u / (1 - n u) (sum_i min(A_i, 1 + B_i) + n g' Lambda~),
+ *   g' = 2u / (1 - u), and v~_j = fl(w_j r_j / S~) = F~_j (1 + phi_j)(1 + psi) / (1 + rho): a
+ *   relative error of (1 + g')(1 + u) / (1 - |rho|) - 1, the same for every factor of the level.
+ *   sup |L_k| on the cell, for every node of the level: from |L_k(t)| = d_k |(1 - t^2)
+ *   U_{n-1}(t)| / (n |t - t_k|) (d_k = 1/2 at the ends, else 1), |(1 - t^2) U_{n-1}| <= 1 and its
+ *   derivative at most 2n: d_k min(2, 1 / (n g_k)), g_k the node's distance from the cell;
+ *   Lambda~ = min(Lambda, sum of these) + (n + 1) E, Lambda = (2 / pi) ln(n + 1) + 1 bounding the
+ *   Lebesgue constant and every |L_k| (Ehlich and Zeller 1966).
+ * So e_j = (S_j + E) rel_l + delta_l ((S_j + E) a_j + a_j Lambda~) bounds |v~_j - L_j| on the
+ * cell, S_j >= sup |L_j| there from its Chebyshev series on the cell (at most Lambda; Lambda on
+ * the whole box), D_j = sum_k k^2 |a_k| / h from the series (|T_k'| <= k^2) where it is complete
+ * (2^l <= CHEB_DEG), else Markov's n^2 Lambda.
+ * - the products and sums as predict orders them (cc_sum): per block, per row a dot product of the
+ *   row's nl surpluses with the last active dimension's values, times the partial product of the
+ *   other na - 1 factors: each term c_p prod v~ within its row off by at most
+ *   |c_p| (prod (S + e) - prod S) + gamma_{nl + na} |c_p| prod (S + e); then each row added to one
+ *   running sum, addition r off by at most u 2^E_r with 2^E_r <= |s~_r| (the computed partial
+ *   sum), |s~_r| at most the smaller of the sum of the rows' magnitudes so far and
+ *   M + (the exact rows after r), plus the errors: M >= sup |model| on the cell is the exact
+ *   model at the cell's centre (Arb) plus the half-widths times the derivative bounds below;
  * - the map to t (two roundings, |dt| <= 3u) times |d model / dt| <= sum |c_p| sum_i
- *   D_i prod_{j != i} S_j, D_i >= sup |L_i'| on the cell: sum_k k^2 |a_k| / h from its
- *   Chebyshev series a in the cell's variable (|T_k'| <= k^2; h the cell's half-width in t),
- *   at most Markov's n^2 Lambda (on the whole box, or where the series is cut, that).
- * On a cell, S_j and D_i are taken over the cell widened by 2^-40 of the box (predict's t is
- * within a few ulps of the exact one).
- * The total is padded by 2 percent for the rounding of this computation itself.
+ *   D_i prod_{j != i} S_j.
+ * On a cell, S_j and D_j are taken over the cell widened by 2^-40 of the box (predict's t is
+ * within a few ulps of the exact one). The total is padded by 2 percent for the rounding of this
+ * computation itself (and for predict's unit vector where 0 < |t - t~_k| < 2^-960, off from F~ by
+ * less than 2^-940).
  */
+
+/* The largest |t~_k - t_k| over the nodes of each level l <= ml (del, ml + 1), t~_k the doubles
+ * predict uses and t_k = sin(pi (2k - M) / (2M)) = -cos(pi k / M) enclosed in Arb. */
+static void rounded_nodes(int ml, double *del)
+{
+    for (int l = 0; l <= ml; l++) del[l] = 0;
+    if (ml <= 0) return;
+    const double *tk = ua_sparse_cc_level_nodes(ml);
+    size_t M = (size_t)1 << ml;
+    arb_t e, x;
+    arb_init(e);
+    arb_init(x);
+    fmpq_t q;
+    fmpq_init(q);
+    mag_t m;
+    mag_init(m);
+    for (size_t k = 0; k <= M; k++) {
+        fmpz_set_si(fmpq_numref(q), 2 * (slong)k - (slong)M);
+        fmpz_set_ui(fmpq_denref(q), 2 * (ulong)M);
+        fmpq_canonicalise(q);
+        arb_sin_pi_fmpq(e, q, 128);
+        arb_set_d(x, tk[k]);
+        arb_sub(x, x, e, 128);
+        arb_get_mag(m, x);
+        double r = mag_get_d(m); /* an upper bound */
+        int l = 1; /* the level where node k of level ml first appears (ends and 0: level 1) */
+        if (k != 0 && k != M) {
+            size_t kk = k;
+            l = ml;
+            while (!(kk & 1)) {
+                kk >>= 1;
+                l--;
+            }
+            if (l < 1) l = 1;
+        }
+        for (int j = l; j <= ml; j++) del[j] = fmax(del[j], r);
+    }
+    mag_clear(m);
+    fmpq_clear(q);
+    arb_clear(e);
+    arb_clear(x);
+}
+
+/* Lambda = (2 / pi) ln(n + 1) + 1 >= the Lebesgue constant of n + 1 Chebyshev-Lobatto points. */
+static double lebesgue(double n)
+{
+    return 0.6366197723675815 * log(n + 1) * (1 + 0x1p-50) + 1; /* 2 / pi, rounded up */
+}
+
+/* Per dimension: the factors' error bounds e (nid,) on the t-interval [tl, th] (which holds every
+ * computed t of the cell), given S, Dv (nid,) >= sup |L|, sup |L'| there (NULL: the whole box). */
+static int factor_errors(int ml, double tl, double th, const double *S, const double *Dv,
+                         double *e)
+{
+    const double u = 0x1p-53, gp = 2 * u / (1 - u);
+    double del[UA_SPARSE_CC_MAX_LEVEL + 1];
+    rounded_nodes(ml, del);
+    e[0] = 0; /* level 0: the constant 1, exact */
+    /* nodes inside [tin_lo, tin_hi] are inside the interval S and D are bounds on; distances
+     * are taken to [tout_lo, tout_hi] (both margins far above this computation's rounding) */
+    double tin_lo = tl == -1 ? -1 : tl + 0x1p-44, tin_hi = th == 1 ? 1 : th - 0x1p-44,
+           tout_lo = tl - 0x1p-44, tout_hi = th + 0x1p-44; /* the ends +-1 are exact */
+    for (int l = 1; l <= ml; l++) {
+        size_t n = (size_t)1 << l;
+        double nd = (double)n, Lam = lebesgue(nd), dl = del[l], mk = nd * nd * Lam;
+        double den = 1 - dl * (nd + 2) * mk;
+        if (!(den > 0.5)) return 0;
+        double E = 2 * dl * mk * Lam / den;
+        const double *tk = ua_sparse_cc_level_nodes(l);
+        double *sk = malloc((n + 1) * sizeof *sk), tot = 0, gout = INFINITY;
+        if (!sk) return 0;
+        for (size_t k = 0; k <= n; k++) {
+            double dk = k == 0 || k == n ? 0.5 : 1.0, g = 0;
+            int inside = tk[k] - dl >= tin_lo && tk[k] + dl <= tin_hi;
+            if (!inside) {
+                g = tk[k] + dl < tout_lo ? tout_lo - (tk[k] + dl)
+                    : tk[k] - dl > tout_hi ? tk[k] - dl - tout_hi : 0;
+                gout = fmin(gout, g);
+            }
+            sk[k] = fmin(Lam, dk * (g > 0 ? fmin(2, 1 / (nd * g)) : 2));
+            tot += sk[k];
+        }
+        double Lt = fmin(Lam, tot) + (nd + 1) * E, sumQ = 0, Ai = sk[0];
+        for (size_t i = 1; i <= n; i++) { /* partial sum i: the nodes up to i */
+            Ai += sk[i];
+            sumQ += fmin(Ai + (double)(i + 1) * E, 1 + fmax(tot - Ai, 0) + (double)(n - i) * E);
+        }
+        free(sk);
+        double rho = gp * Lt + u / (1 - nd * u) * (sumQ + nd * gp * Lt);
+        if (!(rho < 0.5)) return 0;
+        double rel = (1 + gp) * (1 + u) / (1 - rho) - 1;
+        size_t first = ua_sparse_first_id(l), nn = ua_sparse_nodes_new(l);
+        for (size_t q = first; q < first + nn; q++) {
+            double Sq = S ? fmin(S[q], Lam) : Lam, Dq = Dv ? Dv[q] : INFINITY;
+            double a = fmin(mk, fmax(Dq, (1 + Sq) / gout)); /* (1 + S) / 0 = inf: Markov */
+            e[q] = (Sq + E) * rel + dl * ((Sq + E) * a + a * Lt);
+        }
+    }
+    return 1;
+}
+
 static ua_status sparse_eval_error(const void *state, const double *lo, const double *hi,
                                    double *err)
 {
@@ -382,53 +505,86 @@ static ua_status sparse_eval_error(const void *state, const double *lo, const do
                       "rule (clenshaw-curtis) is proven");
     const double u = 0x1p-53;
     size_t d = g->d;
-    /* on a sub-box: S[i][id] >= sup |L_id| over the cell (the sum of |coefficients| of its
-     * Chebyshev series there), else Lambda */
-    double *S[UA_PROBLEM_MAX_DIM] = { NULL }, *Dv[UA_PROBLEM_MAX_DIM] = { NULL };
+    /* per dimension, by node id: S >= sup |L| over the cell, Dv >= sup |L'| (in t), e >= the
+     * factor's error, Lc the exact value at the cell's centre (on a sub-box only) */
+    double *S[UA_PROBLEM_MAX_DIM] = { NULL }, *Dv[UA_PROBLEM_MAX_DIM] = { NULL },
+           *ef[UA_PROBLEM_MAX_DIM] = { NULL }, ht[UA_PROBLEM_MAX_DIM];
+    arb_ptr Lc[UA_PROBLEM_MAX_DIM] = { NULL };
+    ua_status st = UA_OK;
     int cell = lo && hi && d <= UA_PROBLEM_MAX_DIM;
     for (size_t i = 0; cell && i < d; i++)
         if (!(lo[i] >= g->lo[i] && hi[i] <= g->hi[i] && lo[i] <= hi[i]) || g->maxlevel[i] > 12)
             cell = 0;
-    for (size_t i = 0; cell && i < d; i++) {
-        size_t nid = ua_sparse_nodes_upto(g->maxlevel[i]), D;
-        S[i] = malloc(2 * nid * sizeof(double));
+    for (size_t i = 0; i < d && !st; i++) {
+        int ml = g->maxlevel[i];
+        size_t nid = ua_sparse_nodes_upto(ml), D;
+        S[i] = malloc(3 * nid * sizeof(double));
         if (!S[i]) {
-            cell = 0;
+            st = UA_ENOMEM_ERR(3 * nid * sizeof(double));
             break;
         }
         Dv[i] = S[i] + nid;
-        /* the cell widened by 2^-40 of the box (within the box): predict's computed t lies within
-         * a few ulps of the exact one */
-        double wb = g->hi[i] - g->lo[i], xl = fmax(g->lo[i], lo[i] - 0x1p-40 * wb),
-               xh = fmin(g->hi[i], hi[i] + 0x1p-40 * wb);
-        double h = (xh - xl) / wb * (1 - 4 * u); /* the half-width in t, rounded down */
-        size_t N = g->maxlevel[i] == 0 ? 0 : (size_t)1 << g->maxlevel[i];
-        arb_ptr fac = cell_factors(g, i, xl, xh, 160, &D);
-        mag_t m, md, t;
-        mag_init(m);
-        mag_init(md);
-        mag_init(t);
-        for (size_t q = 0; q < nid; q++) {
-            mag_zero(m);
-            mag_zero(md);
-            for (size_t k = 0; k <= D; k++) {
-                arb_get_mag(t, fac + q * (D + 1) + k);
-                mag_add(m, m, t);
-                mag_mul_ui(t, t, (ulong)(k * k)); /* |T_k'| <= k^2 on [-1, 1] */
-                mag_add(md, md, t);
+        ef[i] = S[i] + 2 * nid;
+        double tl = -1, th = 1;
+        ht[i] = 1;
+        if (cell) {
+            /* the cell widened by 2^-40 of the box (within the box): predict's computed t lies
+             * within a few ulps of the exact one */
+            double wb = g->hi[i] - g->lo[i], xl = fmax(g->lo[i], lo[i] - 0x1p-40 * wb),
+                   xh = fmin(g->hi[i], hi[i] + 0x1p-40 * wb);
+            double h = (xh - xl) / wb * (1 - 4 * u); /* the half-width in t, rounded down */
+            tl = fmax(-1, 2 * ((xl - g->lo[i]) / wb) - 1);
+            th = fmin(1, 2 * ((xh - g->lo[i]) / wb) - 1);
+            ht[i] = h * (1 + 8 * u) / (1 - 4 * u);
+            arb_ptr fac = cell_factors(g, i, xl, xh, 160, &D);
+            Lc[i] = _arb_vec_init((slong)nid);
+            mag_t m, md, t;
+            mag_init(m);
+            mag_init(md);
+            mag_init(t);
+            for (size_t q = 0; q < nid; q++) {
+                arb_srcptr a = fac + q * (D + 1);
+                mag_zero(m);
+                mag_zero(md);
+                for (size_t k = 0; k <= D; k++) {
+                    arb_get_mag(t, a + k);
+                    mag_add(m, m, t);
+                    mag_mul_ui(t, t, (ulong)(k * k)); /* |T_k'| <= k^2 on [-1, 1] */
+                    mag_add(md, md, t);
+                    if (!(k & 1)) { /* T_k(0) = (-1)^(k/2) for even k, 0 for odd */
+                        if (k & 2) arb_sub(Lc[i] + q, Lc[i] + q, a + k, 160);
+                        else arb_add(Lc[i] + q, Lc[i] + q, a + k, 160);
+                    }
+                }
+                S[i][q] = mag_get_d(m);
+                /* sup |L_q'| over the cell in t: the series' derivative in u over h where the
+                 * series is complete (its level's 2^l <= D); else Markov (factor_errors) */
+                int lq = ua_sparse_node_level((uint32_t)q);
+                size_t nq = lq == 0 ? 0 : (size_t)1 << lq;
+                Dv[i][q] = nq <= D && h > 0 ? mag_get_d(md) / h * (1 + 4 * u) : INFINITY;
             }
-            S[i][q] = mag_get_d(m);
-            /* sup |L_q'| over the cell in t: the series' derivative in u over h (the series is
-             * complete when N <= D; else its tail is bounded in value only: Markov below) */
-            Dv[i][q] = D == N && h > 0 ? mag_get_d(md) / h * (1 + 4 * u) : INFINITY;
+            mag_clear(m);
+            mag_clear(md);
+            mag_clear(t);
+            _arb_vec_clear(fac, (slong)(nid * (D + 1)));
+        } else {
+            for (size_t q = 0; q < nid; q++) {
+                int lq = ua_sparse_node_level((uint32_t)q);
+                S[i][q] = lq == 0 ? 1 : lebesgue((double)((size_t)1 << lq));
+                Dv[i][q] = INFINITY;
+            }
         }
-        mag_clear(m);
-        mag_clear(md);
-        mag_clear(t);
-        _arb_vec_clear(fac, (slong)(nid * (D + 1)));
+        if (!factor_errors(ml, tl, th, S[i], cell ? Dv[i] : NULL, ef[i]))
+            st = UA_ERR(UA_EDOMAIN, "sparse bounds: the evaluation error overflows");
+        /* Markov's n^2 Lambda where the series gives no derivative bound */
+        for (size_t q = 1; q < nid && !st; q++) {
+            double n = (double)((size_t)1 << ua_sparse_node_level((uint32_t)q));
+            Dv[i][q] = fmin(Dv[i][q], n * n * lebesgue(n));
+        }
+        Dv[i][0] = 0; /* the constant */
     }
-    /* the additions into predict's running sum (cc_sum): one per row of each block (a constant
-     * block's one value is a row) */
+    /* the rows of predict's running sum (cc_sum): one per row of each block (a constant block's
+     * one value is a row) */
     size_t rows = 0;
     for (size_t b = 0; b < g->nblocks; b++) {
         const uint32_t *lv = g->blevel + b * d;
@@ -437,9 +593,15 @@ static ua_status sparse_eval_error(const void *state, const double *lo, const do
             if (lv[i]) nl = ua_sparse_nodes_new((int)lv[i]); /* the last active dimension's */
         rows += (g->boff[b + 1] - g->boff[b]) / nl;
     }
-    double total = 0, sumg = 0, mapG = 0;
+    double *arow = st ? NULL : calloc(2 * rows + 1, sizeof(double)),
+           *brow = arow ? arow + rows : NULL; /* per row: bounds on |computed|, |exact| */
+    if (!st && !arow) st = UA_ENOMEM_ERR((2 * rows + 1) * sizeof(double));
+    double rowerr = 0, mapG = 0, Gd[UA_PROBLEM_MAX_DIM] = { 0 };
+    arb_t mc, term;
+    arb_init(mc);
+    arb_init(term);
     size_t row = 0, b = 0, nl = 1, na = 0;
-    for (size_t p = 0; p < g->n; p++) {
+    for (size_t p = 0; p < g->n && !st; p++) {
         while (b < g->nblocks && p >= g->boff[b + 1]) b++;
         if (b < g->nblocks && p == g->boff[b]) { /* the block's row length and active count */
             const uint32_t *lv = g->blevel + b * d;
@@ -451,41 +613,83 @@ static ua_status sparse_eval_error(const void *state, const double *lo, const do
                     na++;
                 }
         }
-        /* the roundings on the path of point p's term c_p prod v to predict's sum: at most nl in
-         * its row's dot product (a product, then the additions after it), na - 1 in the partial
-         * product of the other factors and its product with the dot, and one per addition into
-         * the running sum from its row's on: rows - (its row's index) */
+        /* the roundings within its row on the path of point p's term c_p prod v~: at most nl
+         * in the row's dot product (a product, then the additions after it) and na in the
+         * partial product of the other factors and its product with the dot */
         size_t rp = row + (p - g->boff[b]) / nl;
-        double kp = (double)(nl + na + (rows - rp));
+        double kp = (double)(nl + na), gk = kp * u / (1 - kp * u);
         const uint32_t *nd = g->node + p * d;
-        double prodB = 1, sum_rel = 0, Sv[UA_PROBLEM_MAX_DIM], Dq[UA_PROBLEM_MAX_DIM];
-        size_t m = 0;
+        double a = fabs(g->surplus[p]), prodS = 1, prodSE = 1, Sv[UA_PROBLEM_MAX_DIM],
+               Dq[UA_PROBLEM_MAX_DIM];
+        size_t m = 0, dim[UA_PROBLEM_MAX_DIM];
+        if (cell) arb_set_d(term, g->surplus[p]);
         for (size_t i = 0; i < d; i++) {
-            int l = ua_sparse_node_level(nd[i]);
-            if (l == 0) continue;
-            double n = (double)((size_t)1 << l), Lam = 0.6366197723675815 * log(n + 1) + 1; /* 2 / pi, rounded up */
-            double Sj = cell ? fmin(S[i][nd[i]], Lam) : Lam;
-            double e = (7 * n + 6) * u * Lam * Sj;
-            prodB *= Sj + e;
-            sum_rel += (7 * n + 6) * u * Lam;
-            /* sup |L'| on the cell, or Markov's n^2 Lambda over the box */
-            Dq[m] = cell ? fmin(Dv[i][nd[i]], n * n * Lam) : n * n * Lam;
-            Sv[m++] = Sj;
+            if (cell) arb_mul(term, term, Lc[i] + nd[i], 128);
+            if (nd[i] == 0) continue;
+            prodS *= S[i][nd[i]];
+            prodSE *= S[i][nd[i]] + ef[i][nd[i]];
+            Dq[m] = Dv[i][nd[i]];
+            dim[m] = i;
+            Sv[m++] = S[i][nd[i]];
         }
-        double a = fabs(g->surplus[p]);
-        total += a * prodB * sum_rel;
-        sumg += a * prodB * (kp * u / (1 - kp * u));
+        if (cell) arb_add(mc, mc, term, 128);
+        rowerr += a * ((prodSE - prodS) + gk * prodSE);
+        arow[rp] += a * prodSE * (1 + gk);
+        brow[rp] += a * prodS;
         /* |d (c_p prod L) / dt_i| <= |c_p| sup |L_i'| prod_{j != i} sup |L_j| */
         for (size_t i = 0; i < m; i++) {
             double t = a * Dq[i];
             for (size_t j = 0; j < m; j++)
                 if (j != i) t *= Sv[j];
             mapG += t;
+            Gd[dim[i]] += t;
         }
         if (p + 1 == g->boff[b + 1]) row += (g->boff[b + 1] - g->boff[b]) / nl;
     }
-    for (size_t i = 0; i < d; i++) free(S[i]);
-    double e = 1.02 * (total + sumg + 3 * u * mapG);
+    double e = INFINITY;
+    if (!st) {
+        /* M >= sup |model| on the cell: its centre value plus the half-widths times the
+         * derivative bounds (no bound on the whole box: the rows' magnitudes then) */
+        double M = INFINITY;
+        if (cell) {
+            mag_t mm;
+            mag_init(mm);
+            arb_get_mag(mm, mc);
+            M = mag_get_d(mm);
+            mag_clear(mm);
+            for (size_t i = 0; i < d; i++) M += ht[i] * Gd[i];
+        }
+        /* brow[r]: the exact rows' magnitudes after row r (summed backwards) */
+        double Bt = 0;
+        for (size_t r = rows; r-- > 0;) {
+            double br = brow[r];
+            brow[r] = Bt;
+            Bt += br;
+        }
+        /* the additions into the running sum (the first, 0 + x, is exact): sb[r] bounds
+         * |s~_r| less the additions' errors */
+        double A = 0, add0 = 0, add = 0, *sb = arow;
+        for (size_t r = 0; r < rows; r++) {
+            A += arow[r];
+            sb[r] = fmin(A, M + brow[r]) + rowerr;
+            if (r > 0) add0 += sb[r];
+        }
+        add0 = u * add0 / (1 - (double)rows * u);
+        for (size_t r = 1; r < rows; r++) {
+            int ex;
+            (void)frexp(sb[r] + add0, &ex); /* 2^(ex - 1) <= sb + add0 < 2^ex */
+            add += u * ldexp(1.0, ex - 1) + 0x1p-1074;
+        }
+        e = 1.02 * (rowerr + fmin(add, add0) + 3 * u * mapG);
+    }
+    arb_clear(mc);
+    arb_clear(term);
+    free(arow);
+    for (size_t i = 0; i < d; i++) {
+        if (Lc[i]) _arb_vec_clear(Lc[i], (slong)ua_sparse_nodes_upto(g->maxlevel[i]));
+        free(S[i]);
+    }
+    if (st) return st;
     if (!isfinite(e)) return UA_ERR(UA_EDOMAIN, "sparse bounds: the evaluation error overflows");
     *err = e;
     return UA_OK;
