@@ -2,8 +2,9 @@
 # Jobs of several MPI ranks (uniapprox/dist.h, docs/scale.md), run as `mpirun -np 2` on this
 # machine: the layer's collectives (test_dist under 2 and 3 ranks), check --exhaustive equal to
 # the single process (counts, max ULP, worst inputs), the dense measurement of a fit equal bit for
-# bit, rf at a fixed lambda equal to the single process to 1e-10 relative, --output written by
-# rank 0 alone, and a rank killed mid-run ending the job with an error (a hang is the failure).
+# bit, rf at a fixed lambda (its predictions and reported train / test RMSE) equal to the single
+# process to 1e-10 relative, --output written by rank 0 alone, and a rank killed mid-run ending
+# the job with an error (a hang is the failure).
 # Prints SKIP and passes when this build has no MPI or mpirun is not installed.
 . "$(dirname "$0")/lib_cli.sh"
 BUILD=$(cd "$(dirname "$UA")" && pwd)
@@ -68,11 +69,17 @@ awk 'BEGIN { srand(5); print "a,b,c,y"; for (i = 0; i < 3000; i++) { a = 2 * ran
     b = 2 * rand() - 1; c = 2 * rand() - 1; printf "%.17g,%.17g,%.17g,%.17g\n", a, b, c,
     sin(3 * a) * cos(2 * b) + c * c } }' >s.csv
 awk -F, 'NR > 1 { print $1, $2, $3 }' s.csv >x.txt
-rf() { "$@" fit --data s.csv --family rf --features 200 --lambda 1 -o "$out" --json; }
+# the last 500 rows are the test rows: the reported train and test RMSE are split over the ranks too
+head -n 2501 s.csv >s_train.csv
+{ head -n 1 s.csv; tail -n 500 s.csv; } >s_test.csv
+rf() { "$@" fit --data s_train.csv --test-data s_test.csv --family rf --features 200 --lambda 1 \
+       -o "$out" --json; }
 out=r1.safetensors
 expect_exit 0 "rf, one process" -- rf "$UA"
+mv out.txt rf1.json
 out=r2.safetensors
 expect_exit 0 "rf, 2 ranks" -- rf mpi 2 "$UA"
+mv out.txt rf2.json
 expect_exit 0 "eval rf 1" -- "$UA" eval r1.safetensors --input x.txt
 mv out.txt p1.txt
 expect_exit 0 "eval rf 2" -- "$UA" eval r2.safetensors --input x.txt
@@ -81,6 +88,17 @@ mv out.txt p2.txt
 rel=$(paste p1.txt p2.txt | awk '{ d = $1 - $2; if (d < 0) d = -d; a = $1 < 0 ? -$1 : $1;
     if (d > m) m = d; if (a > s) s = a } END { printf "%.3g\n", m / s }')
 expect_le "$rel" 1e-10 "rf: 2 ranks against one process, max |difference| / max |prediction|"
+# train_rmse and test_rmse: each rank predicts its share of the rows, the squared errors summed
+# over the ranks; equal to one process's to 1e-10, and to the RMSE of eval's predictions of the
+# 2-rank model (awk, from the printed predictions) to 1e-12
+for set in train test; do
+    r1=$(json_num rf1.json ${set}_rmse) r2=$(json_num rf2.json ${set}_rmse)
+    expect_close "$r2" "$r1" 1e-10 "rf ${set}_rmse: 2 ranks against one process"
+    if [ $set = train ]; then lo=1; hi=2500; else lo=2501; hi=3000; fi
+    ref=$(awk -F, 'NR > 1 { print $4 }' s.csv | paste - p2.txt | awk -v lo=$lo -v hi=$hi \
+          'NR >= lo && NR <= hi { e = $2 - $1; s += e * e; n++ } END { printf "%.17g\n", sqrt(s / n) }')
+    expect_close "$r2" "$ref" 1e-12 "rf ${set}_rmse of 2 ranks against eval's predictions"
+done
 ls tmp >left.txt
 [ -s left.txt ] && fail "the ranks > 0 left scratch files: $(cat left.txt)" || pass
 

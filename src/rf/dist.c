@@ -1,9 +1,10 @@
 /*
  * The output layer at a fixed lambda in double precision, in a job of several MPI ranks
  * (uniapprox/dist.h): c = (H^T H + lambda I)^-1 H^T y, H (n, m) the hidden features in double.
- * The fallback of the distributed mixed-precision solve (solve.c) where its float32 refinement
- * does not converge, as solve_double is the single process's: each rank forms H^T H and H^T y of
- * its own rows (ua_dist_share: a contiguous block), one rank-ordered allreduce adds them
+ * The fallback of the distributed mixed-precision solve (solve.c) where its conjugate gradients
+ * (preconditioned in float32) do not converge, as solve_double is the single process's: each rank
+ * forms H^T H and H^T y of its own rows (ua_dist_share: a contiguous block), one rank-ordered
+ * allreduce adds them
  * (ua_dist_allreduce_sum: the same bits on every rank), and every rank solves the same m x m
  * system by Cholesky (LAPACK dposv), so every rank holds the same model.
  *

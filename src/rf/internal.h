@@ -29,7 +29,7 @@ void ua_rf_cos_row(double *v, const double *b, double s, size_t n);
 ua_status ua_rf_features_std(const ua_rf *m, const double *z, size_t n, double *phi);
 
 /* c (m, k) := the ridge output weights at a fixed lambda > 0 for standardised z (n, d), y (n, k),
- * by a float32 Gram matrix and refinement in double (solve.c) */
+ * by a float32 Gram matrix preconditioning conjugate gradients in double (solve.c) */
 ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, size_t n, double lambda,
                             double *c);
 
@@ -55,6 +55,10 @@ struct ua_blocks;
 ua_status ua_rf_normal_blocks(const ua_rf *m, struct ua_blocks *src, size_t ycol, const size_t *blocks,
                               size_t nb, double *work, double *G, double *b, double *yy,
                               size_t *rows);
+
+/* UA_EDOMAIN, "rf predict: the prediction for row <row> is not finite: ...": ua_rf_predict's
+ * error for a non-finite prediction, row the first such row (0-based) of the caller's table (fit.c) */
+ua_status ua_rf_nonfinite_error(size_t row);
 
 ua_status ua_rf_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
 

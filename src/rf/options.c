@@ -10,12 +10,14 @@
  * called alpha as in scikit-learn's Ridge.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/internal.h"
 #include "train/learn.h"
 #include "model/family.h"
 #include "uniapprox/blocks.h"
+#include "uniapprox/dist.h"
 #include "internal.h"
 
 /* Training points drawn from a formula or function when "samples" is not given: 20 per hidden
@@ -101,6 +103,62 @@ static ua_status rf_predict_fn(const void *state, const double *x, size_t n, dou
     return ua_rf_predict(state, x, n, y);
 }
 
+/* The RMSE of m's predictions at x (n, d) against y (n, k) over all n k values, in a job of several
+ * MPI ranks (uniapprox/dist.h): each rank predicts its share of the rows (ua_dist_share) and sums
+ * its squared errors; the sums are added in rank order (ua_dist_allreduce_sum), so every rank gets
+ * the same bits, equal to the single process's figure (ua_learn_error) but for the rounding of the
+ * sum's order. Collective: every rank calls it with the same table. A prediction that is not finite
+ * on any rank fails every rank alike with ua_rf_predict's message, naming the first such row of the
+ * whole table; memory failing on one rank fails every rank (UA_ENOMEM). */
+static ua_status rmse_dist(const ua_rf *m, const double *x, const double *y, size_t n, double *err)
+{
+    *err = NAN;
+    size_t lo, hi, k = m->k;
+    ua_dist_share(n, &lo, &hi);
+    size_t cnt = (hi - lo) * k;
+    double *pred = malloc((cnt ? cnt : 1) * sizeof *pred);
+    ua_status s = pred ? ua_rf_predict(m, x + lo * m->d, hi - lo, pred) : UA_ENOMEM_ERR(cnt * sizeof *pred);
+    double sse = 0, flags[2] = {0, -INFINITY}; /* out of memory; minus the first row not finite */
+    if (s == UA_EDOMAIN) flags[1] = -(double)(lo + ua_first_nonfinite(pred, cnt) / k);
+    else if (s) flags[0] = 1;
+    else
+        for (size_t i = 0; i < cnt; i++) {
+            double e = pred[i] - y[lo * k + i];
+            sse += e * e;
+        }
+    free(pred);
+    ua_status sx = ua_dist_allreduce_sum(&sse, 1);
+    if (!sx) sx = ua_dist_allreduce_max(flags, 2);
+    if (sx) return s ? s : sx;
+    if (flags[0] != 0)
+        return s && s != UA_EDOMAIN ? s : UA_ERR(UA_ENOMEM, "rf fit: another rank of the job ran "
+                                                 "out of memory predicting its rows (its message "
+                                                 "is that rank's)");
+    if (flags[1] > -INFINITY) return ua_rf_nonfinite_error((size_t)-flags[1]);
+    *err = sqrt(sse / (double)(n * k));
+    return UA_OK;
+}
+
+/* ua_learn_record_errors for the rf family ("train_rmse", and "test_rmse" for a table with test
+ * rows). After a fit split over the ranks of a job (split: a fixed lambda, solve.c) the
+ * predictions are split too (rmse_dist), collectively, instead of every rank predicting every row;
+ * otherwise (one process, or lambda chosen over a grid, which every rank fits in full and alone)
+ * it is ua_learn_record_errors itself, which involves no other rank. */
+static ua_status record_errors(ua_model *meta, const ua_problem *p, const ua_learn_data *t, const ua_rf *m,
+                               int split)
+{
+    if (!split || ua_dist_size() <= 1)
+        return ua_learn_record_errors(meta, p, t, m, rf_predict_fn, 0, NULL, NULL);
+    double e;
+    ua_status s = rmse_dist(m, t->x, t->y, t->n, &e);
+    if (!s) s = ua_learn_set_number(meta, "train_rmse", e);
+    const double *tx = NULL, *ty = NULL;
+    size_t tn = 0;
+    if (!s && ua_problem_kind_of(p) == UA_PROBLEM_SAMPLES) ua_problem_test(p, &tx, &ty, &tn);
+    if (!s && tn && !(s = rmse_dist(m, tx, ty, tn, &e))) s = ua_learn_set_number(meta, "test_rmse", e);
+    return s;
+}
+
 static void work(const ua_fit_hooks *h, double done, const char *what)
 {
     if (h && h->work) h->work(h->ctx, done, 1.0, what);
@@ -129,7 +187,7 @@ ua_status ua_rf_family_fit(const ua_problem *p, const ua_options *o, const ua_fi
     ua_rf *m = NULL;
     s = ua_rf_fit(t.x, t.y, t.n, t.d, t.k, &opt, &m);
     work(hooks, 0.9, "random features: errors on the training rows");
-    if (!s) s = ua_learn_record_errors(meta, p, &t, m, rf_predict_fn, 0, NULL, NULL);
+    if (!s) s = record_errors(meta, p, &t, m, opt.lambda > 0);
     ua_rf_info in;
     ua_rf_get_info(m, &in);
     if (!s) s = ua_learn_set_number(meta, "lambda", in.lambda);
