@@ -17,6 +17,8 @@
 # then the PyTorch PINN runs DeepXDE's full schedule (times UA_PDE_SCALE) but stops when T seconds
 # of training are spent (pde_torch.py --max-seconds T); both errors, T, the PyTorch side's
 # steps done, both sides' CPU seconds and the load average before and after are printed.
+# UA_PDE_BUDGET=cpu (with UA_PDE_EQUAL_TIME=1): the budget is uniapprox's CPU seconds (the whole
+# process) counted in the PyTorch process's CPU seconds: equal compute on a loaded machine.
 # usage: bench/pde_vs_torch.sh [BUILD_DIR] [PROBLEM...]    (default: all four problems;
 #        BUILD_DIR relative to the repository root, or absolute)
 set -eu
@@ -65,9 +67,10 @@ print(list(j["parameters"].values())[0], list(j["time"].values())[0][1])' "$2") 
 
 if [ "${UA_PDE_EQUAL_TIME:-0}" = 1 ]; then
     UARGS=${UA_PDE_UA_ARGS:-}
-    echo "== PDE at equal wall time: uniapprox fit --pde (its own settings${UARGS:+: $UARGS})" \
-         "against a PyTorch PINN with DeepXDE's settings stopped at uniapprox's training time =="
-    echo "   ($(nproc) cores; scale $SCALE of DeepXDE's schedule on the PyTorch side;" \
+    echo "== PDE at equal ${UA_PDE_BUDGET:-wall} time: uniapprox fit --pde (its own settings${UARGS:+: $UARGS})" \
+         "against a PyTorch PINN with DeepXDE's settings stopped when uniapprox's time is spent =="
+    echo "   ($(nproc) cores; budget clock ${UA_PDE_BUDGET:-wall};" \
+         "scale $SCALE of DeepXDE's schedule on the PyTorch side;" \
          "$THR thread(s); seed ${UA_BENCH_SEED:-1})"
     printf '%-11s %12s %8s %8s %12s %8s %8s %13s %10s %13s\n' problem "ua rel L2" "ua s" \
         "ua cpu" "torch rel L2" "torch s" "tch cpu" "adam+lbfgsev" "err ratio" "load"
@@ -86,9 +89,12 @@ if [ "${UA_PDE_EQUAL_TIME:-0}" = 1 ]; then
             echo "$p: uniapprox fit failed:"; tail -n 5 "$OUT/ua.log"; continue
         fi
         l1=$(load)
+        clock=${UA_PDE_BUDGET:-wall} budget=$w
+        [ "$clock" = cpu ] && budget=$uc
         # shellcheck disable=SC2086
         "$PY" "$ROOT/bench/pde_torch.py" "$json" $ref --scale "$SCALE" --threads "$THR" \
-            --seed "${UA_BENCH_SEED:-1}" --max-seconds "$w" >"$OUT/torch.json"
+            --seed "${UA_BENCH_SEED:-1}" --max-seconds "$budget" --budget-clock "$clock" \
+            >"$OUT/torch.json"
         l2=$(load)
         te=$(num rel_l2_err "$OUT/torch.json") tw=$(num wall_s "$OUT/torch.json")
         tc=$(num cpu_s "$OUT/torch.json")
