@@ -105,9 +105,9 @@ if [ "${UA_PDE_EQUAL_TIME:-0}" = 1 ]; then
                    p, e, w, uc, te, tw, tc, st, e / te, l }'
     done
     echo "ua s = uniapprox's fit_seconds (training, plus its reference solve and grid measurement),"
-    echo "the PyTorch side's time budget; torch s = its training wall time (it stops at the first"
-    echo "check past the budget); cpu = CPU seconds (uniapprox: the whole process; PyTorch: the"
-    echo "training); adam+lbfgsev = PyTorch's Adam steps and L-BFGS loss evaluations done; err ratio"
+    echo "the PyTorch side's budget (with UA_PDE_BUDGET=cpu: ua cpu); torch s = its training wall time"
+    echo "(it stops at the first check past the budget); cpu = CPU seconds (uniapprox: the whole"
+    echo "process; PyTorch: the training); adam+lbfgsev = PyTorch's Adam steps and L-BFGS loss evaluations done; err ratio"
     echo "= uniapprox / PyTorch relative L2 error (< 1 wanted); load = 1-min load average before"
     echo "uniapprox > before PyTorch > after. Allen-Cahn: DeepXDE reports 0.0152 for its full schedule."
     exit 0
