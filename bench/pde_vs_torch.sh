@@ -67,7 +67,8 @@ print(list(j["parameters"].values())[0], list(j["time"].values())[0][1])' "$2") 
 
 if [ "${UA_PDE_EQUAL_TIME:-0}" = 1 ]; then
     UARGS=${UA_PDE_UA_ARGS:-}
-    echo "== PDE at equal ${UA_PDE_BUDGET:-wall} time: uniapprox fit --pde (its own settings${UARGS:+: $UARGS})" \
+    echo "== PDE at equal ${UA_PDE_BUDGET:-wall} time: uniapprox fit --pde" \
+         "(its own settings${UARGS:+: $UARGS})" \
          "against a PyTorch PINN with DeepXDE's settings stopped when uniapprox's time is spent =="
     echo "   ($(nproc) cores; budget clock ${UA_PDE_BUDGET:-wall};" \
          "scale $SCALE of DeepXDE's schedule on the PyTorch side;" \
@@ -105,11 +106,12 @@ if [ "${UA_PDE_EQUAL_TIME:-0}" = 1 ]; then
                    p, e, w, uc, te, tw, tc, st, e / te, l }'
     done
     echo "ua s = uniapprox's fit_seconds (training, plus its reference solve and grid measurement),"
-    echo "the PyTorch side's budget (with UA_PDE_BUDGET=cpu: ua cpu); torch s = its training wall time"
-    echo "(it stops at the first check past the budget); cpu = CPU seconds (uniapprox: the whole"
+    echo "the PyTorch side's budget (with UA_PDE_BUDGET=cpu: ua cpu); torch s = its training wall"
+    echo "time (it stops at the first check past the budget); cpu = CPU seconds (uniapprox: the whole"
     echo "process; PyTorch: the training); adam+lbfgsev = PyTorch's Adam steps and L-BFGS loss"
     echo "evaluations done; err ratio = uniapprox / PyTorch relative L2 error (< 1 wanted); load ="
-    echo "1-min load average before uniapprox > before PyTorch > after. Allen-Cahn: DeepXDE reports 0.0152 for its full schedule."
+    echo "1-min load average before uniapprox > before PyTorch > after. Allen-Cahn: DeepXDE reports"
+    echo "0.0152 for its full schedule."
     exit 0
 fi
 
