@@ -107,8 +107,8 @@ if [ "${UA_PDE_EQUAL_TIME:-0}" = 1 ]; then
     done
     echo "ua s = uniapprox's fit_seconds (training, plus its reference solve and grid measurement),"
     echo "the PyTorch side's budget (with UA_PDE_BUDGET=cpu: ua cpu); torch s = its training wall"
-    echo "time (it stops at the first check past the budget); cpu = CPU seconds (uniapprox: the whole"
-    echo "process; PyTorch: the training); adam+lbfgsev = PyTorch's Adam steps and L-BFGS loss"
+    echo "time (it stops at the first check past the budget); cpu = CPU seconds (uniapprox: the"
+    echo "whole process; PyTorch: the training); adam+lbfgsev = PyTorch's Adam steps and L-BFGS loss"
     echo "evaluations done; err ratio = uniapprox / PyTorch relative L2 error (< 1 wanted); load ="
     echo "1-min load average before uniapprox > before PyTorch > after. Allen-Cahn: DeepXDE reports"
     echo "0.0152 for its full schedule."
