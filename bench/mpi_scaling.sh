@@ -2,7 +2,8 @@
 # bench/mpi_scaling.sh — 1 against 2 MPI ranks (`mpirun -np R uniapprox ...`, one thread a rank)
 # for the two jobs that split their work over the ranks without a step-by-step exchange:
 #   * rf at a fixed lambda: 40,000 rows x 8 inputs, 1,000 features (each rank its rows' float32
-#     Gram matrix, one exchange of m (m + 1) / 2 + m + 2 doubles, refinement steps exchanging m);
+#     Gram matrix, one exchange of m (m + 1) / 2 + m + 2 doubles, conjugate-gradient steps
+#     exchanging m, the reported RMSE's sum of squares);
 #   * check --exhaustive: every float of [0.5, 4] (25,165,825 floats) through a float kernel
 #     against sin(x) (each rank a block of the floats, one exchange of the results).
 # Reports, for each, the median over rounds (UA_BENCH_ROUNDS, default 3; 1 and 2 ranks alternate)
