@@ -149,13 +149,16 @@ static ua_status record_errors(ua_model *meta, const ua_problem *p, const ua_lea
 {
     if (!split || ua_dist_size() <= 1)
         return ua_learn_record_errors(meta, p, t, m, rf_predict_fn, 0, NULL, NULL);
-    double e;
-    ua_status s = rmse_dist(m, t->x, t->y, t->n, &e);
-    if (!s) s = ua_learn_set_number(meta, "train_rmse", e);
+    /* both collectives first (their failures are every rank's alike), then the metadata, whose
+     * failure on one rank can then leave no other rank waiting */
     const double *tx = NULL, *ty = NULL;
     size_t tn = 0;
-    if (!s && ua_problem_kind_of(p) == UA_PROBLEM_SAMPLES) ua_problem_test(p, &tx, &ty, &tn);
-    if (!s && tn && !(s = rmse_dist(m, tx, ty, tn, &e))) s = ua_learn_set_number(meta, "test_rmse", e);
+    if (ua_problem_kind_of(p) == UA_PROBLEM_SAMPLES) ua_problem_test(p, &tx, &ty, &tn);
+    double tr, te = NAN;
+    ua_status s = rmse_dist(m, t->x, t->y, t->n, &tr);
+    if (!s && tn) s = rmse_dist(m, tx, ty, tn, &te);
+    if (!s) s = ua_learn_set_number(meta, "train_rmse", tr);
+    if (!s && tn) s = ua_learn_set_number(meta, "test_rmse", te);
     return s;
 }
 
