@@ -39,8 +39,9 @@ static const char help[] =
     "  -o, --output FILE    the C file (written atomically; - is standard output); required\n"
     "  --name C_NAME        the C name of the function (default: NAME); exit 2 for a name\n"
     "                       the generated code already uses (a local variable such as x,\n"
-    "                       a helper, type or macro such as ua_f2u or VD), a keyword, or a\n"
-    "                       name its headers declare or reserve\n"
+    "                       a helper, type or macro such as ua_f2u or VD), a keyword, a\n"
+    "                       name its headers declare or reserve, a name starting with _,\n"
+    "                       or setjmp, vfork and the like\n"
     "  --vector             also write C_NAME_v(const float *x, float *y, size_t n): C_NAME's\n"
     "                       bits, in explicit vector code (GCC vector extensions: AVX-512F and\n"
     "                       AVX2+FMA kernels, chosen at run time; else the scalar loop)\n"
@@ -103,7 +104,18 @@ static int bad_name(const char *name)
     for (size_t i = 0; i < ua_libm_count() && len < sizeof buf - 16; i++)
         len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? " " : "",
                                 ua_libm_at(i)->libm_name);
-    return ua_cli_usage("libm", "unknown function '%s'; available: %s", name, buf);
+    char shown[200]; /* the name as typed, control bytes and non-ASCII as \xNN, at most 40 */
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p && k < sizeof shown - 8; p++) {
+        if (p - (const unsigned char *)name >= 40) {
+            k += (size_t)snprintf(shown + k, sizeof shown - k, "...");
+            break;
+        }
+        k += (size_t)snprintf(shown + k, sizeof shown - k, *p >= 0x20 && *p < 0x7f ? "%c" : "\\x%02x",
+                              *p);
+    }
+    shown[k] = 0;
+    return ua_cli_usage("libm", "unknown function '%s'; available: %s", shown, buf);
 }
 
 /* Writes the generated C with the writer fit, export and report use (model/atomic.h): a
@@ -113,13 +125,13 @@ static int write_source(const ua_libm_func *f, const ua_libm_options *opt, const
 {
     ua_status s;
     if (!strcmp(path, "-")) {
-        if ((s = f->emit(f, stdout, opt))) return ua_cli_fail("libm", s);
-        if (fflush(stdout)) {
+        s = f->emit(f, stdout, opt);
+        if (s == UA_EIO || (!s && fflush(stdout))) {
             ua_cli_stdout_reported();
             return ua_cli_error("libm", UA_EXIT_OUTPUT, "cannot write to standard output: %s",
                                 strerror(errno));
         }
-        return UA_EXIT_OK;
+        return s ? ua_cli_fail("libm", s) : UA_EXIT_OK;
     }
     ua_atomic out;
     if ((s = ua_atomic_open(&out, path))) return ua_cli_fail_output("libm", s);
@@ -127,7 +139,8 @@ static int write_source(const ua_libm_func *f, const ua_libm_options *opt, const
     if ((s = f->emit(f, out.f, opt))) {
         ua_atomic_abort(&out);
         ua_cli_remove_on_signal(NULL, NULL);
-        return ua_cli_fail("libm", s);
+        /* a write error (a full disk) is the output's failure, exit 3, as export's */
+        return s == UA_EIO ? ua_cli_fail_output("libm", s) : ua_cli_fail("libm", s);
     }
     s = ua_atomic_commit(&out);
     ua_cli_remove_on_signal(NULL, NULL);

@@ -95,7 +95,7 @@ expect_exit 3 "-o in a missing directory" -- "$UA" libm expf -o nodir/x.c
 
 # --name: keywords, main and reserved names are refused with their reason (exit 2, nothing
 # written); a long name gets the length as its reason, quoted truncated so the reason is read
-for n in int float return sizeof static main __x memcpy ua_f2u UA_VT; do
+for n in int float return sizeof static main __x _x _mm256_add_pd setjmp vfork memcpy ua_f2u UA_VT; do
     expect_exit 2 "--name $n" -- "$UA" libm expf -o kw.c --name "$n"
     [ ! -e kw.c ] && pass || fail "a file written for --name $n"
 done
@@ -205,6 +205,28 @@ for bad in "--range 5:1" "--range abc" "--range nan:1" "--range 1e39:1e40" "--ra
 done
 expect_exit 2 "--range 1:0" -- "$UA" libm expf -o k.c --check --range 1:0
 expect_grep err.txt "--range '1:0': need LO < HI" "says LO < HI for --range"
+
+# a name starting with '_' is the implementation's at file scope (immintrin.h declares many);
+# setjmp and the like get GCC's returns-twice attribute: both refused before anything is written
+expect_exit 2 "--name _mm256_add_pd" -- "$UA" libm sinf --vector -o kw.c --name _mm256_add_pd
+expect_grep err.txt "reserved to the implementation at file scope" "says why _mm256_add_pd is refused"
+expect_exit 2 "--name setjmp" -- "$UA" libm sinf --vector -o kw.c --name setjmp
+expect_grep err.txt "returns-twice" "says why setjmp is refused"
+# an unknown NAME with control bytes is shown escaped
+expect_exit 2 "an unknown NAME with a control byte" -- "$UA" libm "$(printf 'exp\001f')" -o kw.c
+expect_grep err.txt "'exp\\\\x01f'" "the control byte shown as \\x01"
+
+# a full disk or standard output is the output's failure: exit 3 (as export), nothing else
+if [ -w /dev/full ]; then
+    expect_exit 3 "-o /dev/full" -- "$UA" libm expf -o /dev/full
+    expect_exit 3 "-o - to a full standard output" -- sh -c '"$1" libm expf -o - >/dev/full' sh "$UA"
+fi
+# --check compiles the file as C whatever its name: f.txt, or a name starting with '-'
+expect_exit 0 "--check of -o f.txt" -- "$UA" libm expf -o f.txt --check --range 1:1.01 --json
+expect_le "$(json_num out.txt max_ulp)" 0.5 "f.txt compiled as C and checked"
+expect_exit 0 "--check of -o -dash.c" -- "$UA" libm expf -o -dash.c --check --range 1:1.01 --json
+expect_le "$(json_num out.txt max_ulp)" 0.5 "-dash.c compiled as C and checked"
+rm -f -- -dash.c f.txt
 
 # every generated file, scalar and --vector, cr and 1ulp, compiles without a warning under gcc and
 # clang (when installed) -Wall -Wextra -Werror (-fsyntax-only: the warnings, fast): no unused helper warns (clang warns of unused

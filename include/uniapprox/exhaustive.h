@@ -157,8 +157,10 @@ typedef struct ua_compiled ua_compiled;
 
 /*
  * Compiles the C file at source_path into a shared object with the system compiler and loads it:
- *     $CC -std=c99 -O2 -ffp-contract=off -fPIC -shared [options...] -o TMP/k.so source [-l...] -lm
- * where $CC is cc (or the compiler named by the environment variable CC, which may hold several
+ *     $CC -std=c99 -O2 -ffp-contract=off -fPIC -shared [options...] -o TMP/k.so -x c source
+ *         -x none [-l...] -lm
+ * (the source compiled as C whatever its name ends in; a name starting with '-' is passed as
+ * ./name) where $CC is cc (or the compiler named by the environment variable CC, which may hold several
  * words such as "ccache gcc"). extra_args (NULL-terminated, may be NULL) are passed as they are,
  * those starting with "-l" after the source (where the linker looks for libraries), the others
  * before it (e.g. "-mfma", "-march=native", "-lsleef"). No shell is involved. The object lives

@@ -194,6 +194,11 @@ static const char *const c_helpers[] = {
     "ua_ETH", "ua_ETL", "ua_LWC", "ua_LWH", "ua_LWL", "ua_wf8", "ua_wf16", "ua_wi8", "ua_wi16", "ua_wu8", "ua_wu16",
 };
 
+/* The names GCC treats as returns-twice or no-return functions whatever they are declared as
+ * (its special_function_p): a function of the file so named cannot be inlined. */
+static const char *const c_twice[] = {"setjmp", "sigsetjmp", "savectx", "vfork", "getcontext",
+                                      "longjmp", "siglongjmp"};
+
 const char *ua_libm_c_name_problem(const char *s)
 {
     if (!s || !*s) return "is empty";
@@ -212,8 +217,14 @@ const char *ua_libm_c_name_problem(const char *s)
             return "is declared by a header the file includes (stddef.h, stdint.h, string.h)";
     const char *hr = header_reserved(s);
     if (hr) return hr;
-    if (s[0] == '_' && (s[1] == '_' || isupper((unsigned char)s[1])))
-        return "is reserved to the implementation (it starts with __ or _ and a capital)";
+    if (s[0] == '_') /* C99 7.1.3: at file scope, where the function is defined */
+        return "is reserved to the implementation at file scope (it starts with '_'; --vector's "
+               "immintrin.h declares such names, e.g. _mm256_add_pd)";
+    for (size_t i = 0; i < sizeof c_twice / sizeof *c_twice; i++)
+        if (!strcmp(s, c_twice[i]))
+            return "is a name GCC gives the returns-twice or no-return attribute (setjmp, "
+                   "sigsetjmp, savectx, vfork, getcontext, longjmp, siglongjmp): the file would "
+                   "not compile";
     for (size_t i = 0; i < sizeof c_helpers / sizeof *c_helpers; i++)
         if (!strcmp(s, c_helpers[i])) return "is a helper or macro the file defines";
     return NULL;

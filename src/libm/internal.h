@@ -63,7 +63,8 @@ void ua_libm_emit_core_note(FILE *out, const char *expr, double a, double b, int
 /* Why s cannot name the generated function, as a phrase following the name ("is a C keyword
  * ..."), or NULL when it can: s must be a C identifier ([A-Za-z_][A-Za-z0-9_]*) of at most
  * UA_LIBM_NAME_MAX characters, not a keyword, main, a name the file's headers declare or that
- * C99 7.26.8 / 7.26.11 and POSIX (_t) reserve to them, a reserved identifier (__x, _X), nor one
+ * C99 7.26.8 / 7.26.11 and POSIX (_t) reserve to them, a name starting with _ (reserved at file
+ * scope, C99 7.1.3), a name GCC treats as returns-twice or no-return (setjmp, vfork, ...), nor one
  * of the helpers, tables and macros every vector file has (ua_f2u, UA_VT, ...). Static string.
  * The complete check against the generated text is ua_libm_emit_named's. */
 const char *ua_libm_c_name_problem(const char *s);

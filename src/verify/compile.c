@@ -117,7 +117,7 @@ ua_status ua_compile_c(const char *source_path, const char *const *extra_args, u
     for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) argv[n++] = (char *)base[i];
     size_t nextra = 0;
     while (extra_args && extra_args[nextra]) nextra++;
-    if (nextra + n + 6 > MAX_ARGS) {
+    if (nextra + n + 9 > MAX_ARGS) {
         free(words);
         remove_dir(dir, so, log);
         return UA_ERR(UA_EINVAL, "too many compiler arguments (at most %d)", MAX_ARGS - 20);
@@ -127,7 +127,20 @@ ua_status ua_compile_c(const char *source_path, const char *const *extra_args, u
         if (strncmp(extra_args[i], "-l", 2) != 0) argv[n++] = (char *)extra_args[i];
     argv[n++] = (char *)"-o";
     argv[n++] = so;
-    argv[n++] = (char *)source_path;
+    /* the source as C whatever its name ends in (f.txt would go to the linker as a script), and
+     * never read as an option (a name starting with '-' gets "./") */
+    argv[n++] = (char *)"-x";
+    argv[n++] = (char *)"c";
+    char *src = malloc(strlen(source_path) + 3);
+    if (!src) {
+        free(words);
+        remove_dir(dir, so, log);
+        return UA_ENOMEM_ERR(strlen(source_path) + 3);
+    }
+    snprintf(src, strlen(source_path) + 3, "%s%s", source_path[0] == '-' ? "./" : "", source_path);
+    argv[n++] = src;
+    argv[n++] = (char *)"-x";
+    argv[n++] = (char *)"none";
     for (size_t i = 0; i < nextra; i++)
         if (strncmp(extra_args[i], "-l", 2) == 0) argv[n++] = (char *)extra_args[i];
     argv[n++] = (char *)"-lm";
@@ -144,6 +157,7 @@ ua_status ua_compile_c(const char *source_path, const char *const *extra_args, u
     if (rc != 0) {
         ua_status s = UA_ERR(UA_EIO, "cannot run the C compiler '%s': %s", argv[0], strerror(rc));
         free(words);
+        free(src);
         remove_dir(dir, so, log);
         return s;
     }
@@ -161,10 +175,12 @@ ua_status ua_compile_c(const char *source_path, const char *const *extra_args, u
                              wst == -1 ? -1 : WIFEXITED(wst) ? WEXITSTATUS(wst) : WTERMSIG(wst),
                              diag);
         free(words);
+        free(src);
         remove_dir(dir, so, log);
         return s;
     }
     free(words);
+    free(src);
 
     ua_compiled *c = malloc(sizeof *c);
     if (!c) {
