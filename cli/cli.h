@@ -123,8 +123,22 @@ void ua_cli_print_fields(FILE *f, const cJSON *obj, const cJSON *skip);
  * Whether path can be written before long work starts: a temporary file is created (and removed)
  * in its directory, or path is a device / FIFO that opens for writing. 0, or prints "cannot write
  * WHAT 'PATH': REASON" and returns UA_EXIT_OUTPUT. "-" (stdout) is always fine.
+ * An output that is the same file as an input (ua_cli_note_input) or as an output checked
+ * before in this command (the model and --plot to one path) is refused with UA_EXIT_USAGE: "-o
+ * d.csv is also the input --data d.csv: the output would overwrite it". Files are compared by
+ * identity (st_dev and st_ino when the file exists, so ./d.csv, d.csv and a symlink to it are one;
+ * the resolved directory and the name when it does not yet exist).
  */
 int ua_cli_check_writable(const char *cmd, const char *what, const char *path);
+/*
+ * Records that the command reads the file path (option: its option without "--", "data", or
+ * NULL for an operand such as MODEL), so that ua_cli_check_writable refuses an output that is the same file.
+ * ua_cli_parse records the value of every option that names a file read (--data, --test-data,
+ * --targets, --test-targets, --graphs, --test-graphs, --pde, --target-data, --input: one list in
+ * cli/common.c) and ua_cli_parse_model its MODEL; a command with another file operand calls this itself. path is
+ * borrowed (argv) and must outlive the command; a path that does not exist is not recorded.
+ */
+void ua_cli_note_input(const char *option, const char *path);
 /* The family options that name a file the fit writes (--log: the training curve of mlp, seq and
  * graph; --plot: the picture of pde), each checked with ua_cli_check_writable as "--NAME", so that
  * a path that cannot be written exits 3 before the training rather than after it. o may be NULL.

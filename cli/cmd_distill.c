@@ -111,6 +111,7 @@ int cmd_distill(int argc, char **argv)
     }
     const char *tpath = npos == 1 ? pos[0] : NULL;
     free(pos);
+    ua_cli_note_input(NULL, tpath);
     ua_distill_options o;
     ua_distill_options_default(&o);
     if (!rc && npos != 1) rc = ua_cli_usage("distill", "expected one TEACHER model, got %zu", npos);

@@ -331,6 +331,7 @@ int cmd_eval(int argc, char **argv)
     }
     const char *path = npos ? pos[0] : NULL;
     free(pos);
+    ua_cli_note_input(NULL, path);
     ua_model *m = NULL;
     if (!rc) {
         ua_status s = ua_model_load(path, &m);

@@ -1,4 +1,5 @@
 /* cli/common.c — option parsing, numbers, exit codes and output helpers shared by the commands. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -46,10 +47,26 @@ static int looks_like_operand(const char *s)
                            (s[1] >= '0' && s[1] <= '9'));
 }
 
+/* The output option as given (before an MPI rank's scratch path replaced it), for
+ * ua_cli_check_writable's clash message and comparison. */
+static const char *out_given, *out_mapped, *out_label;
+
 int ua_cli_parse(const char *cmd, int argc, char **argv, const ua_opt *opts, size_t nopts,
                  char ***pos, size_t *npos)
 {
     return ua_cli_parse_ex(cmd, argc, argv, opts, nopts, NULL, NULL, pos, npos);
+}
+
+/* Whether the option (name without "--") names a file the command reads: by name, as every
+ * command spells its input files with one of these (a new one joins here), so that
+ * ua_cli_check_writable refuses an output onto it. */
+static int names_input(const char *name)
+{
+    static const char *const names[] = { "data", "test-data", "targets", "test-targets", "graphs",
+                                         "test-graphs", "pde", "target-data", "input" };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(name, names[i])) return 1;
+    return 0;
 }
 
 /* Whether a is one of opts by its spelling: "--name", "--name=...", or "-c" of a short name. */
@@ -121,8 +138,14 @@ int ua_cli_parse_ex(const char *cmd, int argc, char **argv, const ua_opt *opts, 
                                     "is an option)", a, argv[i + 1]);
             else if (i + 1 < argc) *o->value = argv[++i];
             else return ua_cli_usage(cmd, "option '%s' needs a value", a);
+            if (names_input(o->name)) ua_cli_note_input(o->name, *o->value);
             /* in an MPI job, rank 0 alone writes the user's output (cli/dist_output.c) */
-            if (!strcmp(o->name, "output")) *o->value = ua_cli_rank_output(*o->value);
+            if (!strcmp(o->name, "output")) {
+                out_given = *o->value;
+                out_label = o->short_name ? "-o" : "--output";
+                *o->value = ua_cli_rank_output(*o->value);
+                out_mapped = *o->value;
+            }
         } else {
             if (inline_value) return ua_cli_usage(cmd, "option '%s' takes no value", a);
             *o->flag = 1;
@@ -355,10 +378,73 @@ void ua_cli_progress(size_t done, size_t total, const struct timespec *start, co
     fflush(f);
 }
 
+/* The files this command reads (ua_cli_note_input) and the outputs checked so far: a command
+ * names a handful, so fixed tables suffice (beyond them, a path is not compared). */
+typedef struct {
+    const char *option; /* without "--"; NULL: an operand; for an output, the label ("-o") */
+    const char *path;   /* borrowed from argv */
+} path_note;
+static path_note inputs[16], outputs[16];
+static size_t n_inputs, n_outputs;
+
+void ua_cli_note_input(const char *option, const char *path)
+{
+    struct stat st;
+    if (!path || !*path || !strcmp(path, "-") || stat(path, &st) != 0) return;
+    if (n_inputs < sizeof inputs / sizeof *inputs) inputs[n_inputs++] = (path_note){ option, path };
+}
+
+/* Whether a and b name one file: by device and inode when both exist; when neither does, by
+ * the resolved directory and the name (the two outputs of one command, not yet written). */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea && eb) return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (ea || eb) return 0;
+    char ra[4096], rb[4096];
+    const char *na = strrchr(a, '/'), *nb = strrchr(b, '/');
+    const char *ba = na ? na + 1 : a, *bb = nb ? nb + 1 : b;
+    if (strcmp(ba, bb)) return 0;
+    char da[4096], db[4096];
+    snprintf(da, sizeof da, "%.*s", na ? (int)(na - a) + (na == a) : 1, na ? a : ".");
+    snprintf(db, sizeof db, "%.*s", nb ? (int)(nb - b) + (nb == b) : 1, nb ? b : ".");
+    if (!realpath(da, ra) || !realpath(db, rb)) return !strcmp(a, b);
+    return !strcmp(ra, rb);
+}
+
+/* 0, or UA_EXIT_USAGE with the clash named when path (the output labelled label) is one of the
+ * command's inputs or an output checked before; records it as an output otherwise. */
+static int check_clash(const char *cmd, const char *label, const char *given)
+{
+    for (size_t i = 0; i < n_inputs; i++)
+        if (same_file(given, inputs[i].path)) {
+            if (inputs[i].option)
+                return ua_cli_usage(cmd, "%s %s is also the input --%s %s: the output would "
+                                    "overwrite it", label, given, inputs[i].option, inputs[i].path);
+            return ua_cli_usage(cmd, "%s %s is also the input %s: the output would overwrite it",
+                                label, given, inputs[i].path);
+        }
+    for (size_t i = 0; i < n_outputs; i++) {
+        if (outputs[i].path == given) return 0; /* the same output, checked again */
+        if (same_file(given, outputs[i].path))
+            return ua_cli_usage(cmd, "%s %s is also the output %s %s: one would overwrite the "
+                                "other", label, given, outputs[i].option, outputs[i].path);
+    }
+    if (n_outputs < sizeof outputs / sizeof *outputs)
+        outputs[n_outputs++] = (path_note){ label, given };
+    return 0;
+}
+
 int ua_cli_check_writable(const char *cmd, const char *what, const char *path)
 {
     if (!path || !strcmp(path, "-")) return 0;
     if (!*path) return ua_cli_usage(cmd, "%s: the path is empty", what);
+    /* the output option as the user gave it (an MPI rank > 0 writes a scratch copy instead) */
+    int is_out = out_mapped && path == out_mapped;
+    const char *given = is_out ? out_given : path;
+    int rc = check_clash(cmd, is_out ? out_label : what, given);
+    if (rc) return rc;
     struct stat st;
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
@@ -498,6 +584,7 @@ int ua_cli_parse_model(const char *cmd, const char *help, int argc, char **argv,
     free(pos);
     if (rc) return rc;
     if (!one) return ua_cli_usage(cmd, "expected one MODEL (see --help)");
+    ua_cli_note_input(NULL, one);
     *path = one;
     return 0;
 }

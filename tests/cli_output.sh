@@ -1,7 +1,8 @@
 #!/bin/sh
 # -o PATH by what is at PATH (src/model/atomic.h): a regular file is replaced atomically, a symbolic
 # link is kept and its target replaced, a device or FIFO is written directly (never replaced by a
-# regular file), a directory is refused. And a failed write of --help to stdout exits 3.
+# regular file), a directory is refused. And a failed write of --help to stdout exits 3. An
+# output that is an input of the command (or its other output) exits 2, nothing written.
 # Nothing under /dev is ever named as an output here: the device checks use device nodes made with
 # mknod in the test's own directory (root only; skipped otherwise), so that a broken build could at
 # worst replace those copies.
@@ -167,5 +168,37 @@ if [ -w /dev/full ]; then
             "uniapprox $a >/dev/full names the reason"
     done
 fi
+
+# ---- an output that is one of the command's inputs (or its other output) is refused ----
+# exit 2 naming the clash, nothing written: compared by identity, so ./d.csv and a symbolic link
+# to d.csv are d.csv
+printf 'a,y\n1,2\n2,4\n3,6\n4,8\n5,10\n' >d.csv
+cp d.csv d.orig
+ln -s d.csv dlink.csv
+expect_exit 2 "fit --data d.csv -o d.csv" -- "$UA" fit --data d.csv --family rf -o d.csv
+expect_grep err.txt "\-o d.csv is also the input --data d.csv: the output would overwrite it" \
+    "fit -o onto --data: names the clash"
+expect_exit 2 "fit --data d.csv -o ./d.csv" -- "$UA" fit --data d.csv --family rf -o ./d.csv
+expect_exit 2 "fit --data dlink.csv -o d.csv" -- "$UA" fit --data dlink.csv --family rf -o d.csv
+expect_grep err.txt "is also the input --data dlink.csv" "fit -o onto a link to --data"
+cmp -s d.csv d.orig && [ ! -L d.csv ] && pass || fail "fit -o onto --data: d.csv changed"
+cp m.safetensors m.orig
+for c in export report "compress --method quant8"; do
+    expect_exit 2 "$c m.safetensors -o m.safetensors" -- "$UA" $c m.safetensors -o ./m.safetensors
+    expect_grep err.txt "\-o ./m.safetensors is also the input m.safetensors" "$c: names the clash"
+done
+cmp -s m.safetensors m.orig && pass || fail "export/report/compress -o MODEL: the model changed"
+expect_exit 0 "info after the refused writes" -- "$UA" info m.safetensors
+cp "$TESTS_DIR/../examples/pde/poisson.json" p.json
+cp p.json p.orig
+expect_exit 2 "fit --pde p.json -o p.json" -- "$UA" fit --pde p.json --iterations 1 -o p.json
+expect_grep err.txt "\-o p.json is also the input --pde p.json" "fit --pde: names the clash"
+cmp -s p.json p.orig && pass || fail "fit --pde p.json -o p.json: p.json changed"
+expect_exit 2 "fit --pde -o x.svg --plot x.svg" -- \
+    "$UA" fit --pde p.json --iterations 1 -o x.svg --plot ./x.svg
+expect_grep err.txt "\-\-plot ./x.svg is also the output -o x.svg" "the model and --plot: one path"
+[ ! -e x.svg ] && pass || fail "fit -o x.svg --plot x.svg: x.svg written"
+# the same names for different files are fine
+expect_exit 0 "export to another file" -- "$UA" export m.safetensors -o m2.c
 
 finish
