@@ -22,7 +22,8 @@ static const char help[] =
     "or --boxes N boxes (default 4096) are spent). The lower bound is the largest gradient norm\n"
     "found by projected gradient ascent from --starts N points (default 16): a point value, not a\n"
     "bound from above. Also shown: the naive product of the layers' operator norms, and the proven\n"
-    "range of the output (IBP and CROWN). For the mlp, rf and kernel (rbf) families.\n"
+    "range of the output (IBP and CROWN). For the families whose models carry the bounds (a\n"
+    "model of another family exits 2 with their list).\n"
     "\n"
     "  --box a:b,...   the box (default: the model's own); one a:b per input, in order, one\n"
     "                  a:b for every input (as fit --domain), or x=a:b,y=c:d with the model's\n"
@@ -121,6 +122,25 @@ static int parse_box(const char *s, size_t d, char *const *names, const char *li
     return 0;
 }
 
+/* The families whose models carry a Lipschitz bound, from the registry: "a, b and c" in buf. */
+static const char *bounded_families(char *buf, size_t len)
+{
+    size_t n = 0, k = 0, total = 0;
+    for (size_t i = 0; i < ua_family_registry_count(); i++) {
+        const ua_family *f = ua_family_registry_at(i);
+        total += f && f->bounds && f->bounds->lipschitz;
+    }
+    buf[0] = '\0';
+    for (size_t i = 0; i < ua_family_registry_count() && n < len; i++) {
+        const ua_family *f = ua_family_registry_at(i);
+        if (!f || !f->bounds || !f->bounds->lipschitz) continue;
+        k++;
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", k == 1 ? "" : k == total ? " and " : ", ",
+                              f->name);
+    }
+    return buf;
+}
+
 int cmd_lipschitz(int argc, char **argv)
 {
     int json = 0;
@@ -154,9 +174,10 @@ int cmd_lipschitz(int argc, char **argv)
     /* what the command can bound, before asking for a box */
     const ua_family *fam = ua_model_family_vtable(m);
     if (!fam || !fam->bounds || !fam->bounds->lipschitz) {
+        char names[512];
         rc = ua_cli_error("lipschitz", ua_cli_exit_code(UA_EUNSUPPORTED), "the %s family has no "
-                          "Lipschitz bound: lipschitz bounds models of the mlp, rf and kernel "
-                          "(rbf) families", ua_model_family(m));
+                          "Lipschitz bound: lipschitz bounds models of the %s families",
+                          ua_model_family(m), bounded_families(names, sizeof names));
         ua_model_free(m);
         return rc;
     }

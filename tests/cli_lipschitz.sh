@@ -44,6 +44,16 @@ expect_exit 2 "missing file" -- "$UA" lipschitz nothing.safetensors
 expect_exit 0 "fit cheb" -- "$UA" fit 'sin(x)' --domain 0:1 --family cheb -o c.safetensors
 expect_exit 2 "lipschitz on a cheb model" -- "$UA" lipschitz c.safetensors
 expect_grep err.txt "the cheb family has no Lipschitz bound" "the refusal says why"
+# the families it lists come from the registry: chebnd among them (and not cheb), and a chebnd
+# model of x*y on [0,1]^2 is bounded: sup |y| + |x| = 2 exactly there
+expect_grep err.txt "lipschitz bounds models of the .*chebnd.* families" "the refusal lists chebnd"
+grep -q "models of the.* cheb[ ,]" err.txt && fail "cheb listed as bounded" || pass
+expect_exit 0 "fit chebnd x*y" -- "$UA" fit 'x*y' --vars x,y --domain 0:1,0:1 --family chebnd \
+    -o cn.st
+expect_exit 0 "lipschitz on a chebnd model" -- "$UA" lipschitz cn.st --json
+b=$(json_num out.txt bound)
+awk -v b="$b" 'BEGIN { exit !(b >= 2 && b <= 2.001) }' && pass ||
+    fail "chebnd x*y: bound $b, expected in [2, 2.001]"
 # the family is checked before the box is asked for: a graph or sequence model, or a 1-D model
 # of samples of another family, is refused for what it is, not for a missing --box
 expect_exit 0 "data graphs" -- "$UA" data graphs cycles -o g.jsonl --n 20
