@@ -339,6 +339,19 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
     double cpu = 0; /* CPU time of every thread: the cost on an idle machine */
     memset(&r, 0, sizeof r);
     s = has_share ? check_isolated(fn, t, sub_lo, sub_hi, &opt, &r, timeout, &cpu) : UA_OK;
+    if (nranks > 1) {
+        /* every rank learns whether any share failed (a kernel that crashes on one rank's floats
+         * only) before the combination, which is collective: a failed rank must not leave the
+         * others waiting in it while it waits at the end of the command (ua_cli_dist_end) */
+        if (s) rc = ua_cli_fail(cmd, s); /* held back on a rank > 0 (cli/dist_output.c) */
+        double failed = s ? 1.0 : 0.0;
+        ua_status ss = ua_dist_allreduce_sum(&failed, 1);
+        if (ss && !s) rc = ua_cli_fail(cmd, ss);
+        if (s || ss) goto done;
+        /* another rank failed: it prints its message ("rank N: ..."), and the job exits with its
+         * code (ua_cli_dist_end: rank 0's code, or else the first failure in rank order) */
+        if (failed > 0) goto done;
+    }
     if (!s) s = ua_exhaustive_combine(&r, top);
     if (!s) s = ua_dist_allreduce_sum(&cpu, 1); /* every rank's CPU time */
     double secs = omp_get_wtime() - t0;

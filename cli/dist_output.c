@@ -97,6 +97,10 @@ int ua_cli_dist_end(int rc)
     /* a rank that succeeded waits as long as it takes: one that failed ends the job otherwise */
     if (!codes || ua_dist_agree_codes(rc, codes, rc ? FAILED_RANK_WAIT_S : -1.0) != UA_OK) {
         print_held();
+        fprintf(stderr, "uniapprox: rank %d failed and the other ranks did not reach the end of "
+                "the command within %g s (still working, or waiting for this rank): ending the "
+                "job\n", ua_dist_rank(), FAILED_RANK_WAIT_S);
+        fflush(stderr);
         ua_cli_rank_output_cleanup(); /* MPI_Abort ends the process without atexit */
         ua_dist_abort(rc ? rc : 1);
     }

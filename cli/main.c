@@ -121,9 +121,11 @@ int main(int argc, char **argv)
                 ua_dist_rank());
         ua_dist_abort(UA_EXIT_OUTPUT);
     }
-    /* a Ctrl-C reaches mpirun, which ends the ranks with SIGTERM and exits 1 in silence */
+    /* a Ctrl-C reaches mpirun, which ends the ranks with SIGTERM and exits 1 in silence; so
+     * does a rank's MPI_Abort (ua_cli_dist_end): the signal does not say which */
     if (ua_dist_size() > 1 && ua_dist_rank() == 0)
-        ua_cli_say_on_signal("uniapprox: interrupted (mpirun ends every rank)\n");
+        ua_cli_say_on_signal("uniapprox: mpirun stopped the job (a Ctrl-C, or a rank that ended "
+                             "it, whose message comes first)\n");
     int rc = run(argc, argv);
     /* ranks that failed alike finalize and exit with the code, the message printed once; ranks
      * that disagree, or one left waiting in a collective, end the job (MPI_Abort) */
