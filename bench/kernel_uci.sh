@@ -7,6 +7,9 @@
 set -eu
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# what libuniapprox.a links against in this build (MPI and ScaLAPACK when it was built with them):
+# the build's uniapprox.pc, less its own -L and -luniapprox
+ua_libs() { PKG_CONFIG_PATH="$ROOT/$BUILD" pkg-config --static --libs uniapprox | sed 's/^-L[^ ]* -luniapprox//'; }
 UCI=${UA_UCI_DIR:-$ROOT/../shared/data/uci}
 CC=${CC:-cc}
 OUT=$(mktemp -d)
@@ -14,7 +17,7 @@ trap 'rm -rf "$OUT"' EXIT
 # shellcheck disable=SC2046
 $CC -std=c11 -O2 -fopenmp -D_POSIX_C_SOURCE=200809L -I"$ROOT/include" -o "$OUT/kernel_uci" \
     "$ROOT/bench/kernel_uci.c" "$ROOT/$BUILD/libuniapprox.a" \
-    $(pkg-config --libs lapacke openblas fftw3 libcjson) -lmpfr -lgmp -lm
+    $(ua_libs)
 # one thread each: on a shared machine OpenBLAS threads that wait for a core spin and cost
 # more than they give; set UA_UCI_THREADS to use more
 OPENBLAS_NUM_THREADS=${UA_UCI_THREADS:-1} OMP_NUM_THREADS=${UA_UCI_THREADS:-1} \

@@ -7,13 +7,16 @@
 set -eu
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# what libuniapprox.a links against in this build (MPI and ScaLAPACK when it was built with them):
+# the build's uniapprox.pc, less its own -L and -luniapprox
+ua_libs() { PKG_CONFIG_PATH="$ROOT/$BUILD" pkg-config --static --libs uniapprox | sed 's/^-L[^ ]* -luniapprox//'; }
 CC=${CC:-cc}
 PY=/usr/bin/python3
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 # shellcheck disable=SC2046
 $CC -std=c11 -O2 -fopenmp -D_POSIX_C_SOURCE=200809L -I"$ROOT/include" -o "$OUT/kb" "$ROOT/bench/kernel_bench.c" \
-    "$ROOT/$BUILD/libuniapprox.a" $(pkg-config --libs lapacke openblas fftw3 libcjson) -lmpfr -lgmp -lm
+    "$ROOT/$BUILD/libuniapprox.a" $(ua_libs)
 $PY "$ROOT/bench/kernel_sklearn.py" data "$OUT"
 G=0.1 L=1e-3 F=1000
 ROUNDS=${UA_BENCH_ROUNDS:-5}
