@@ -135,7 +135,7 @@ int ua_cli_check_writable(const char *cmd, const char *what, const char *path);
  * NULL for an operand such as MODEL), so that ua_cli_check_writable refuses an output that is the same file.
  * ua_cli_parse records the value of every option that names a file read (--data, --test-data,
  * --targets, --test-targets, --graphs, --test-graphs, --pde, --target-data, --input: one list in
- * cli/common.c) and ua_cli_parse_model its MODEL; a command with another file operand calls this itself. path is
+ * cli/common.c; the FILE of --function FILE:SYMBOL) and ua_cli_parse_model its MODEL; a command with another file operand calls this itself. path is
  * borrowed (argv) and must outlive the command; a path that does not exist is not recorded.
  */
 void ua_cli_note_input(const char *option, const char *path);

@@ -68,6 +68,7 @@ static int names_input(const char *name)
         if (!strcmp(name, names[i])) return 1;
     return 0;
 }
+static void note_option_input(const char *name, const char *value);
 
 /* Whether a is one of opts by its spelling: "--name", "--name=...", or "-c" of a short name. */
 static int is_option_of(const char *a, const ua_opt *opts, size_t nopts)
@@ -138,7 +139,7 @@ int ua_cli_parse_ex(const char *cmd, int argc, char **argv, const ua_opt *opts, 
                                     "is an option)", a, argv[i + 1]);
             else if (i + 1 < argc) *o->value = argv[++i];
             else return ua_cli_usage(cmd, "option '%s' needs a value", a);
-            if (names_input(o->name)) ua_cli_note_input(o->name, *o->value);
+            note_option_input(o->name, *o->value);
             /* in an MPI job, rank 0 alone writes the user's output (cli/dist_output.c) */
             if (!strcmp(o->name, "output")) {
                 out_given = *o->value;
@@ -386,12 +387,25 @@ typedef struct {
 } path_note;
 static path_note inputs[16], outputs[16];
 static size_t n_inputs, n_outputs;
+/* the FILE of --function FILE:SYMBOL (a copy: argv holds it with the symbol) */
+static char function_file[4096];
 
 void ua_cli_note_input(const char *option, const char *path)
 {
     struct stat st;
     if (!path || !*path || !strcmp(path, "-") || stat(path, &st) != 0) return;
     if (n_inputs < sizeof inputs / sizeof *inputs) inputs[n_inputs++] = (path_note){ option, path };
+}
+
+/* Records the inputs an option's value names (ua_cli_parse_ex). */
+static void note_option_input(const char *name, const char *value)
+{
+    if (names_input(name)) ua_cli_note_input(name, value);
+    const char *colon = strrchr(value, ':');
+    if (!strcmp(name, "function") && colon && (size_t)(colon - value) < sizeof function_file) {
+        snprintf(function_file, sizeof function_file, "%.*s", (int)(colon - value), value);
+        ua_cli_note_input(name, function_file);
+    }
 }
 
 /* Whether a and b name one file: by device and inode when both exist; when neither does, by

@@ -198,6 +198,16 @@ expect_exit 2 "fit --pde -o x.svg --plot x.svg" -- \
     "$UA" fit --pde p.json --iterations 1 -o x.svg --plot ./x.svg
 expect_grep err.txt "\-\-plot ./x.svg is also the output -o x.svg" "the model and --plot: one path"
 [ ! -e x.svg ] && pass || fail "fit -o x.svg --plot x.svg: x.svg written"
+printf 'double f(double x) { return x * x; }\n' >f.c
+cp f.c f.orig
+expect_exit 2 "fit --function f.c:f -o f.c" -- "$UA" fit --function f.c:f --domain 0:1 -o f.c
+expect_grep err.txt "\-o f.c is also the input --function f.c" "fit --function: names the clash"
+cmp -s f.c f.orig && pass || fail "fit --function f.c:f -o f.c: f.c changed"
+expect_exit 2 "fit --log onto --data" -- "$UA" fit --data d.csv --family mlp --log d.csv -o q.st
+expect_grep err.txt "\-\-log d.csv is also the input --data d.csv" "--log onto --data: named"
+expect_exit 2 "fit --log onto -o" -- "$UA" fit --data d.csv --family mlp --log q.st -o q.st
+expect_grep err.txt "\-\-log q.st is also the output -o q.st" "--log onto -o: named"
+cmp -s d.csv d.orig && [ ! -e q.st ] && pass || fail "fit --log clashes: a file written"
 # the same names for different files are fine
 expect_exit 0 "export to another file" -- "$UA" export m.safetensors -o m2.c
 
