@@ -3,13 +3,14 @@
  * the node count and the published shock steepness (Basdevant et al. 1986); Allen-Cahn by
  * Chebyshev / ETDRK4 against scipy's BDF on 767 Chebyshev points (same script), its boundary value,
  * symmetry, initial value and maximum principle, and its self-convergence in N and dt; bad names,
- * parameters and points. */
+ * parameters and points; a problem file's reference solved on the file's time box [0, T]. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "uniapprox.h"
+#include "uniapprox/pde.h"
 #include "pde/ref_internal.h"
 #include "ref/pde_ref.h"
 #include "test_util.h"
@@ -260,6 +261,72 @@ static void test_bad_input(void **state)
     ua_pde_reference_free(NULL);
 }
 
+/* ---- a problem file's named reference past t = 1 ---------------------------------------------- */
+
+static ua_status parse_ref(const char *ref, const char *time, const char *params, ua_problem **p)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"space\":{\"x\":[-1,1]},\"time\":{\"t\":%s},\"parameters\":%s,"
+             "\"equation\":\"u_t+u\",\"conditions\":[{\"type\":\"initial\",\"value\":0}],"
+             "\"reference\":\"%s\"}", time, params, ref);
+    return ua_pde_problem_parse(text, strlen(text), "f.json", p);
+}
+
+/* The reference is solved on the file's time box [0, T] (T its end, docs/pde.md): a file with
+ * t in [0, 2] gets the same values as the reference built directly with {d, 2} (the same steps:
+ * identical), defined up to t = 2 (the defect: the file's T was dropped, t > 1 refused); Burgers
+ * at t = 1.5 is the pointwise Cole-Hopf value. A parameter T must equal the box's end, and T
+ * outside the solver's range is refused naming it. */
+static void test_file_time_box(void **state)
+{
+    (void)state;
+    ua_problem *p = NULL;
+    assert_int_equal(parse_ref("allen_cahn", "[0,2]", "{\"d\":0.001,\"T\":2}", &p), UA_OK);
+    double par[2] = {0.001, 2.0};
+    ua_pde_reference *r = NULL;
+    assert_int_equal(ua_pde_reference_new("allen_cahn", par, 2, &r), UA_OK);
+    const double pts[] = {-1, 2, 0.3, 1.01, -0.7, 1.7, 0.0, 2.0, 0.5, 0.4};
+    double u[5], v[5];
+    assert_int_equal(ua_problem_eval(p, pts, 5, u), UA_OK);
+    assert_int_equal(ua_pde_reference_eval(r, pts, 5, v), UA_OK);
+    for (int i = 0; i < 5; i++) {
+        assert_true(isfinite(u[i]));
+        assert_true(u[i] == v[i]);
+    }
+    assert_true(fabs(u[0] + 1) <= 1e-12); /* u(-1, 2) = -1, the boundary value */
+    ua_pde_reference_free(r);
+    ua_problem_free(p);
+    /* no T parameter, no d: the defaults (d = 0.001) on the box's [0, 2] */
+    assert_int_equal(parse_ref("allen_cahn", "[0,2]", "{}", &p), UA_OK);
+    double w[5];
+    assert_int_equal(ua_problem_eval(p, pts, 5, w), UA_OK);
+    for (int i = 0; i < 5; i++) assert_true(w[i] == v[i]);
+    ua_problem_free(p);
+
+    assert_int_equal(parse_ref("burgers", "[0,2]", "{\"nu\":0.01}", &p), UA_OK);
+    double b[2] = {0.4, 1.5}, ub;
+    assert_int_equal(ua_problem_eval(p, b, 1, &ub), UA_OK);
+    assert_true(fabs(ub - ua_ref_burgers_u(0.01, 0.4, 1.5, NULL)) <= 1e-15);
+    ua_problem_free(p);
+
+    struct { const char *ref, *time, *params, *msg; } bad[] = {
+        {"allen_cahn", "[0,2]", "{\"d\":0.001,\"T\":0}", "parameter T = 0 is outside (0, 10]"},
+        {"allen_cahn", "[0,2]", "{\"d\":0.001,\"T\":-5}", "parameter T = -5 is outside (0, 10]"},
+        {"allen_cahn", "[0,2]", "{\"d\":0.001,\"T\":3}", "parameter T = 3 is not the end of the time box, 2"},
+        {"allen_cahn", "[0,20]", "{}", "the time box ends at t = 20: T must be in (0, 10]"},
+        {"burgers", "[0,1e6]", "{}", "the time box ends at t = 1000000: T must be in (0, 100]"},
+        {"burgers", "[0,1]", "{\"T\":1e6}", "parameter T = 1000000 is outside (0, 100]"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        p = (ua_problem *)1;
+        assert_int_equal(parse_ref(bad[k].ref, bad[k].time, bad[k].params, &p), UA_EFORMAT);
+        assert_null(p);
+        if (!strstr(ua_last_error(), bad[k].msg))
+            fail_msg("case %zu: '%s' lacks '%s'", k, ua_last_error(), bad[k].msg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_ac_properties),
         cmocka_unit_test(test_ac_self_convergence),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_file_time_box),
     };
     return cmocka_run_group_tests(tests, ac_setup, ac_teardown);
 }

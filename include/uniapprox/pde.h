@@ -23,7 +23,10 @@ extern "C" {
  * file's name in messages and in ua_problem_describe (NULL: "problem").
  * Errors: UA_EFORMAT (not JSON, anything but white space after the JSON object (NUL bytes
  * included: the message gives the byte), a key twice in one object (named), a missing or
- * ill-typed field, an unknown field, a bad box or condition: the message names the field),
+ * ill-typed field, an unknown field, a bad box or condition: the message names the field; a
+ * box whose width b - a overflows or is below 1e-60 or 1e-12 max(|a|, |b|); a named reference
+ * whose time box [0, T] ends past its solver's range, or a parameter T not that end; an
+ * output_transform whose g or D is not finite at a point of the check grid: the point),
  * UA_EPARSE (an expression that does not parse: the field and column), UA_EINVAL (a reference by
  * name it cannot build), UA_EDOMAIN (the "exact" solution is NaN or infinite at a point of the
  * check grid of ua_pde_model_errors, box corners included: the message names the point; or the

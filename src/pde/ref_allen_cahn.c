@@ -347,7 +347,7 @@ ua_status ua_ref_allen_cahn_init(const double *params, size_t nparams, ua_pde_re
     if (nparams > 2)
         return UA_ERR(UA_EINVAL,
                       "PDE reference 'allen_cahn': at most 2 parameters (d, T), got %zu", nparams);
-    double d = nparams > 0 ? params[0] : 0.001;
+    double d = nparams > 0 ? params[0] : UA_REF_AC_D;
     double T = nparams > 1 ? params[1] : 1.0;
     pthread_mutex_lock(&ac_cache_lock);
     ac_state *c = ac_cache;

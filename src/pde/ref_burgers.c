@@ -216,7 +216,7 @@ ua_status ua_ref_burgers_init(const double *params, size_t nparams, ua_pde_refer
     if (nparams > 2)
         return UA_ERR(UA_EINVAL, "PDE reference 'burgers': at most 2 parameters (nu, T), got %zu",
                       nparams);
-    double nu = nparams > 0 ? params[0] : 0.01 / M_PI;
+    double nu = nparams > 0 ? params[0] : UA_REF_BURGERS_NU;
     double T = nparams > 1 ? params[1] : 1.0;
     if (!(nu >= 1e-4 && nu <= 10.0))
         return UA_ERR(UA_EINVAL, "PDE reference 'burgers': nu must be in [1e-4, 10], got %g", nu);

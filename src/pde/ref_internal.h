@@ -23,6 +23,9 @@ struct ua_pde_reference {
 
 /* ---- Burgers (ref_burgers.c) ----------------------------------------------------------------- */
 
+/* The default viscosity nu of the reference, 0.01 / pi (Raissi et al.'s example). */
+#define UA_REF_BURGERS_NU (0.01 / 3.14159265358979323846)
+
 /* Fills r for viscous Burgers with params {nu, T} (nparams 0..2; defaults 0.01/pi, 1): nu in
  * [1e-4, 10], T in (0, 100]. UA_EINVAL otherwise. */
 ua_status ua_ref_burgers_init(const double *params, size_t nparams, ua_pde_reference *r);
@@ -42,6 +45,9 @@ double ua_ref_burgers_u(double nu, double x, double t, double *ux);
 double ua_ref_burgers_u_panels(double nu, double x, double t, int npanels);
 
 /* ---- Allen-Cahn (ref_allen_cahn.c) ----------------------------------------------------------- */
+
+/* The default diffusion d of the reference (DeepXDE's example). */
+#define UA_REF_AC_D 0.001
 
 /* The default Chebyshev degree N (N + 1 points on [-1, 1]) and time step of the reference. */
 #define UA_REF_AC_N 768

@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +20,14 @@
 #include "core/internal.h"
 #include "uniapprox/pde.h"
 #include "internal.h"
+#include "pde/ref_internal.h"
 
 /* Longest expression and file accepted. */
 #define MAX_EXPR 4096
 #define MAX_FILE (1u << 20)
+/* The narrowest interval of a variable: absolute, and relative to the larger |end| (docs/pde.md). */
+#define MIN_WIDTH 1e-60
+#define MIN_REL_WIDTH 1e-12
 
 void ua_pde_spec_free(void *v)
 {
@@ -78,9 +83,23 @@ static ua_status read_box(ua_pde_spec *s, const cJSON *o, const char *who, const
             return UA_ERR(UA_EFORMAT, "%s: variable '%s': expected an interval [a, b] of numbers",
                           who, n);
         double a = cJSON_GetArrayItem(v, 0)->valuedouble, b = cJSON_GetArrayItem(v, 1)->valuedouble;
-        if (!isfinite(a) || !isfinite(b) || !(a < b) || !isfinite(b - a))
-            return UA_ERR(UA_EFORMAT, "%s: variable '%s': the interval [%g, %g] is not a < b, "
-                          "finite", who, n, a, b);
+        if (!isfinite(a) || !isfinite(b) || !(a < b))
+            return UA_ERR(UA_EFORMAT, "%s: variable '%s': the interval [%.17g, %.17g] is not "
+                          "a < b, both finite", who, n, a, b);
+        if (!isfinite(b - a))
+            return UA_ERR(UA_EFORMAT, "%s: variable '%s': the interval [%.17g, %.17g] is too "
+                          "wide: its width b - a overflows a double (at most %g)", who, n, a, b,
+                          DBL_MAX);
+        /* the network sees (x - a) / (b - a): its second derivatives carry 1 / (b - a)^2, the
+         * loss their squares, 1 / (b - a)^4, which overflows below about 1e-77; a box narrower
+         * than MIN_WIDTH, or than MIN_REL_WIDTH of its ends (the grid's points a few doubles
+         * apart), cannot be scaled */
+        double mag = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+        if (b - a < MIN_WIDTH || b - a < MIN_REL_WIDTH * mag)
+            return UA_ERR(UA_EFORMAT, "%s: variable '%s': the interval [%.17g, %.17g] is too "
+                          "narrow to scale: its width b - a = %.3g must be at least %g and at "
+                          "least %g max(|a|, |b|)", who, n, a, b, b - a, MIN_WIDTH,
+                          MIN_REL_WIDTH);
         s->names[s->d][0] = n[0];
         s->names[s->d][1] = '\0';
         s->lo[s->d] = a;
@@ -315,7 +334,9 @@ static ua_status read_params(ua_pde_spec *s, const cJSON *o, const char *who)
 }
 
 /* The named reference, with the problem's parameter its solver takes (burgers: nu,
- * allen_cahn: d), on a box [-1, 1] x [0, T]. */
+ * allen_cahn: d; the solver's default when the file has none), solved on the file's box
+ * [-1, 1] x [0, T]: T is the end of the time box. A parameter named T, when given, must equal
+ * it; T outside the solver's range ((0, 100] for burgers, (0, 10] for allen_cahn) is refused. */
 static ua_status read_reference(ua_pde_spec *s, const cJSON *v, const char *who)
 {
     if (!cJSON_IsString(v))
@@ -326,11 +347,24 @@ static ua_status read_reference(ua_pde_spec *s, const cJSON *v, const char *who)
         return UA_ERR(UA_EFORMAT, "%s: unknown reference '%.40s' (burgers, allen_cahn)", who, n);
     if (s->d != 2 || !s->has_time || s->lo[0] != -1 || s->hi[0] != 1 || s->lo[1] != 0)
         return UA_ERR(UA_EFORMAT, "%s: reference '%s' is on x in [-1, 1] and t in [0, T]", who, n);
-    double par[1];
-    size_t np = 0;
-    for (size_t i = 0; i < s->nparams; i++)
-        if (!strcmp(s->pnames[i], pname)) par[np++] = s->pvals[i];
-    ua_status st = ua_pde_reference_new(n, np ? par : NULL, np, &s->ref);
+    int burgers = n[0] == 'b';
+    double T = s->hi[1], tmax = burgers ? 100 : 10;
+    double par[2] = { burgers ? UA_REF_BURGERS_NU : UA_REF_AC_D, T };
+    for (size_t i = 0; i < s->nparams; i++) {
+        if (!strcmp(s->pnames[i], pname)) par[0] = s->pvals[i];
+        if (strcmp(s->pnames[i], "T")) continue;
+        if (!(s->pvals[i] > 0 && s->pvals[i] <= tmax))
+            return UA_ERR(UA_EFORMAT, "%s: reference '%s': parameter T = %.17g is outside "
+                          "(0, %g] (T is the end of the time box)", who, n, s->pvals[i], tmax);
+        if (s->pvals[i] != T)
+            return UA_ERR(UA_EFORMAT, "%s: reference '%s': parameter T = %.17g is not the end "
+                          "of the time box, %.17g (the reference is solved on t in [0, T])", who,
+                          n, s->pvals[i], T);
+    }
+    if (!(T <= tmax))
+        return UA_ERR(UA_EFORMAT, "%s: reference '%s': the time box ends at t = %.17g: T must "
+                      "be in (0, %g]", who, n, T, tmax);
+    ua_status st = ua_pde_reference_new(n, par, 2, &s->ref);
     if (st) {
         char msg[400];
         ua_last_error_message(msg, sizeof msg);
@@ -398,6 +432,29 @@ static int transform_valid(const ua_pde_spec *s, const ua_pde_transform *T, char
         snprintf(why, len, "D is 0 inside the box (u would not depend on the network)");
         return 0;
     }
+    /* the measurement's grid (measure.c; the fit's errors are taken there): a pole of g or D
+     * on it (D = .../(x - 0.5)) would make every measured error infinite */
+    double *gx;
+    size_t gn;
+    if (ua_pde_grid(s, ua_pde_grid_default(d), &gx, &gn)) {
+        snprintf(why, len, "out of memory for the check grid");
+        return 0;
+    }
+    for (size_t p = 0; p < gn; p++) {
+        double g, D;
+        ua_pde_transform_values(T, gx + p * d, &g, &D);
+        if (isfinite(g) && isfinite(D)) continue;
+        int used = snprintf(why, len, "g or D is not finite inside the box at (");
+        for (size_t i = 0; i < d && used > 0 && (size_t)used < len; i++)
+            used += snprintf(why + used, len - (size_t)used, "%s%s = %.17g", i ? ", " : "",
+                             s->names[i], gx[p * d + i]);
+        if (used > 0 && (size_t)used < len)
+            snprintf(why + used, len - (size_t)used, "): g = %g, D = %g", isnan(g) ? NAN : g,
+                     isnan(D) ? NAN : D); /* NaN, not -nan */
+        free(gx);
+        return 0;
+    }
+    free(gx);
     for (size_t k = 0; k < s->nconds; k++) {
         const ua_pde_cond *c = &s->conds[k];
         if (c->type != UA_PDE_DIRICHLET && c->type != UA_PDE_INITIAL) continue;

@@ -231,13 +231,18 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
     if (dsteps < 1) dsteps = 1;
     double drate = ua_options_real(o, "decay-rate");
     if (isnan(drate)) drate = decay == UA_PDE_DECAY_INVERSE_TIME ? 9 : 0.1;
+    /* a refused rate is named as given (1.0000001 is not "1") */
+    char rate_text[64];
+    const char *rate_given = ua_options_get(o, "decay-rate");
+    snprintf(rate_text, sizeof rate_text, "%.40s", rate_given ? rate_given : "");
+    if (!rate_given) snprintf(rate_text, sizeof rate_text, "%.17g", drate);
     if ((decay == UA_PDE_DECAY_EXPONENTIAL || decay == UA_PDE_DECAY_STEP) &&
         !(drate > 0 && drate <= 1))
-        return UA_ERR(UA_EINVAL, "--decay-rate %g: the %s decay's factor gamma must be in "
-                      "(0, 1]", drate, decay == UA_PDE_DECAY_STEP ? "step" : "exponential");
+        return UA_ERR(UA_EINVAL, "--decay-rate %s: the %s decay's factor gamma must be in "
+                      "(0, 1]", rate_text, decay == UA_PDE_DECAY_STEP ? "step" : "exponential");
     if (decay == UA_PDE_DECAY_COSINE && !(drate >= 0 && drate <= 1))
-        return UA_ERR(UA_EINVAL, "--decay-rate %g: the cosine decay's final fraction of --lr "
-                      "must be in [0, 1]", drate);
+        return UA_ERR(UA_EINVAL, "--decay-rate %s: the cosine decay's final fraction of --lr "
+                      "must be in [0, 1]", rate_text);
     size_t nint = (size_t)ua_options_int(o, "num-domain");
     size_t nbnd = (size_t)ua_options_int(o, "num-boundary");
     size_t ninit = (size_t)ua_options_int(o, "num-initial");
@@ -398,6 +403,12 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
     }
     const char *plot = ua_options_get(o, "plot");
     if (!st && plot && plot[0]) st = ua_pde_plot(s, net, plot);
+    char worst[200] = "";
+    for (size_t i = 0; i < s->d; i++) {
+        size_t l = strlen(worst);
+        snprintf(worst + l, sizeof worst - l, "%s%s = %.17g", i ? ", " : "", s->names[i],
+                 ge.x_max_abs[i]);
+    }
     int resolved = 1;
     if (!st && !isnan(tol)) {
         st = meta_num(meta, "tol_abs", 0);
@@ -416,6 +427,9 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
         return st;
     }
     *state = net;
+    if (!isfinite(max_abs)) /* never "resolved", with or without --tol */
+        return UA_ERR(UA_ENOTRESOLVED, "the measured error is not finite: u or the solution is "
+                      "NaN or infinite at a point of the fit's grid (the worst at %s)", worst);
     if (!resolved) /* the reason the fit prints; the verdict is still the engine's measurement */
         return UA_ERR(UA_ENOTRESOLVED, "max |u - u_ref| %.3e on the fit's grid exceeds --tol %.3g "
                       "times max|u_ref| %.6g", max_abs, tol, umax);
