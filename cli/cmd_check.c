@@ -115,28 +115,66 @@ static int problem_for(const char *path, const ua_model *m, const char *against,
 
 /* A PDE problem: the field's measures against the file's solution (relative L2, max abs error;
  * a pointwise relative error or ULP count means nothing where u = 0) on a uniform grid of about
- * npoints points (--points; 0: the default grid), a warning when the file's box is not the
- * model's; into o (JSON) or printed. The engine's measurement r keeps the verdict. */
-static int pde_errors(const ua_model *m, const ua_problem *p, size_t npoints, cJSON *o,
-                      ua_measurement *r)
+ * npoints points (--points; 0: the default grid) into *e. A max error that is not finite (the
+ * model, or its output transform, NaN or infinite at a grid point) is never "resolved": r's
+ * verdict becomes "not resolved" with the reason naming the point (metadata verdict and
+ * fit_reason, which the text and the JSON show). Returns an exit code on errors, else 0. */
+static int pde_measure(ua_model *m, const ua_problem *p, size_t npoints, ua_pde_errors *e,
+                       ua_measurement *r)
 {
-    ua_pde_errors e;
-    ua_status s = ua_pde_model_errors(m, p, npoints, &e);
+    ua_status s = ua_pde_model_errors(m, p, npoints, e);
     if (s) return ua_cli_fail("check", s);
+    if (isfinite(e->max_abs)) return 0;
+    char why[400];
+    int used = snprintf(why, sizeof why, "the measured error is not finite: the model is NaN or "
+                        "infinite at a point of the grid (the first at (");
+    for (size_t i = 0; i < e->d && used > 0 && (size_t)used < sizeof why; i++)
+        used += snprintf(why + used, sizeof why - (size_t)used, "%s%.17g", i ? ", " : "",
+                         e->x_max_abs[i]);
+    if (used > 0 && (size_t)used < sizeof why)
+        snprintf(why + used, sizeof why - (size_t)used, "))");
+    r->resolved = 0;
+    if (ua_model_set_meta(m, "verdict", "not resolved") || ua_model_set_meta(m, "fit_reason", why))
+        return ua_cli_fail("check", UA_ENOMEM);
+    return 0;
+}
+
+/* The PDE errors e (pde_measure) into o (JSON) or printed, with a warning when the file's box
+ * is not the model's. The engine's measurement r keeps the verdict. */
+static void pde_errors(const ua_pde_errors *e, const ua_problem *p, cJSON *o, ua_measurement *r)
+{
     char buf[2048];
-    ua_pde_errors_format(&e, ua_problem_describe(p), buf, sizeof buf);
+    ua_pde_errors_format(e, ua_problem_describe(p), buf, sizeof buf);
     for (const char *w = buf; !strncmp(w, "warning: ", 9) && strchr(w, '\n');
          w = strchr(w, '\n') + 1) /* the warnings are the first lines; on stderr as well */
         fprintf(ua_cli_notes(), "uniapprox check: %.*s\n", (int)(strchr(w, '\n') - w), w);
     if (o) {
-        ua_cli_pde_errors_json(o, &e);
-        cJSON_AddBoolToObject(o, "box_differs", e.box_differs);
-        cJSON_AddBoolToObject(o, "vars_differ", e.vars_differ);
-        return 0;
+        ua_cli_pde_errors_json(o, e);
+        cJSON_AddBoolToObject(o, "box_differs", e->box_differs);
+        cJSON_AddBoolToObject(o, "vars_differ", e->vars_differ);
+        return;
     }
     fputs(buf, stdout);
     r->has_errors = 0; /* the engine's verdict follows, without its pointwise lines */
-    return 0;
+}
+
+/* After the PDE lines (which replace the engine's pointwise ones): the reason of a "not
+ * resolved" verdict when the model's tolerance is exceeded (unless the model gives one; --tol
+ * has its own line) and the measured figure against that tolerance, as the engine's lines say
+ * them. */
+static void pde_tol_text(const ua_model *m, const ua_measurement *r)
+{
+    char rbuf[32];
+    const char *ratio = ua_cli_ratio_text(rbuf, sizeof rbuf, r->err.tol_ratio);
+    if (!r->resolved && !ua_model_meta(m, "fit_reason") && r->err.tol_ratio > 1) {
+        printf("  reason               the measured error exceeds the tolerance (%s of it) at ",
+               ratio);
+        for (size_t i = 0; r->err.x_tol_ratio && i < r->err.d; i++)
+            printf("%s%.9g", i ? ", " : "x = (", r->err.x_tol_ratio[i]);
+        printf("%s\n", r->err.x_tol_ratio && r->err.d ? ")" : "-");
+    }
+    printf("  against tolerance    max error / scale %.3e, tolerance %.3e: %s of it\n",
+           r->err.max_rel_scale, r->tol_scale, ratio);
 }
 
 /* --tol T: the verdict (printed and in JSON) is also the measurement against T, max error /
@@ -314,6 +352,13 @@ int cmd_check(int argc, char **argv)
         ua_model_free(m);
         return ua_cli_fail("check", s);
     }
+    ua_pde_errors pe;
+    if (ua_problem_kind_of(p) == UA_PROBLEM_PDE && (rc = pde_measure(m, p, pde_points, &pe, &r))) {
+        ua_measurement_free(&r);
+        ua_problem_free(p);
+        ua_model_free(m);
+        return rc;
+    }
     char tol_why[160] = "";
     int tol_failed = tol ? tol_verdict(m, &r, told, tol_why, sizeof tol_why) : 0;
     ua_proof pf;
@@ -340,13 +385,7 @@ int cmd_check(int argc, char **argv)
         if (ua_problem_kind_of(p) == UA_PROBLEM_FORMULA)
             cJSON_AddNumberToObject(o, "reference_prec", (double)mo.prec);
         ua_cli_measurement_json(o, m, p, &r);
-        if (ua_problem_kind_of(p) == UA_PROBLEM_PDE && (rc = pde_errors(m, p, pde_points, o, &r))) {
-            cJSON_Delete(o);
-            ua_measurement_free(&r);
-            ua_problem_free(p);
-            ua_model_free(m);
-            return rc;
-        }
+        if (ua_problem_kind_of(p) == UA_PROBLEM_PDE) pde_errors(&pe, p, o, &r);
         if (ua_problem_kind_of(p) >= UA_PROBLEM_SAMPLES) { /* the rows given, not the training rows */
             cJSON *t = cJSON_DetachItemFromObjectCaseSensitive(o, "train_rmse");
             if (t) cJSON_AddItemToObject(o, "rmse", t);
@@ -368,14 +407,10 @@ int cmd_check(int argc, char **argv)
         printf("model     %s (%s)\n", path, ua_model_family(m));
         printf("against   %s\n", ua_problem_describe(p));
         ua_measurement shown = r;
-        if (ua_problem_kind_of(p) == UA_PROBLEM_PDE &&
-            (rc = pde_errors(m, p, pde_points, NULL, &shown))) {
-            ua_measurement_free(&r);
-            ua_problem_free(p);
-            ua_model_free(m);
-            return rc;
-        }
+        if (ua_problem_kind_of(p) == UA_PROBLEM_PDE) pde_errors(&pe, p, NULL, &shown);
         ua_cli_measurement_text(stdout, m, p, &shown, 0);
+        if (!shown.has_errors && r.has_errors && r.has_tol) /* the pde lines replaced them */
+            pde_tol_text(m, &r);
         if (tol) printf("  against --tol        %s\n", tol_why);
         (void)ua_cli_learn_metrics(stdout, NULL, "check", m, p, "data", NULL);
         if (prove) proof_text(m, &pf, &r);

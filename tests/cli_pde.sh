@@ -182,4 +182,72 @@ expect_le "$(json_num out.txt grid_points)" 64 "64 points: an 8 x 8 grid"
 expect_le 64 "$(json_num out.txt grid_points)" "64 points: an 8 x 8 grid"
 expect_le 0.99 "$(json_num out.txt scale)" "the scale (max of sin(pi x) sin(2 pi y) is 1) is not rounding noise"
 
+
+# a named reference past t = 1 from a problem file: solved on the file's time box [0, T] (T its
+# end; was refused at the first grid point past t = 1); a T parameter outside (0, 10] or not the
+# box's end, and a burgers box past T = 100, exit 2 naming the range
+ac2='{"space":{"x":[-1,1]},"time":{"t":[0,2]},"parameters":{"d":0.001,"T":%s},"equation":"u_t - d*u_xx + 5*(u^3 - u)","conditions":[{"type":"dirichlet","on":"boundary","value":-1},{"type":"initial","value":"x^2*cos(pi*x)"}],"reference":"allen_cahn"}'
+printf "$ac2" 2 >ac2.json
+expect_exit 0 "allen_cahn on t in [0, 2]" -- "$UA" fit --pde ac2.json --iterations 1 --lbfgs-maxiter 0 \
+    --hidden 4 --num-domain 20 -o ac2.uam
+expect_grep out.txt "^box *-1 1 0 2" "the model's box is the file's, t up to 2"
+expect_grep out.txt "relative L2 error *[0-9]" "measured against the reference up to t = 2"
+for T in 0 -5 20; do
+    printf "$ac2" "$T" >acT.json
+    expect_exit 2 "allen_cahn with T = $T" -- "$UA" fit --pde acT.json --iterations 1 -o acT.uam
+    expect_grep err.txt "parameter T = $T is outside (0, 10\]" "T = $T: the message names the range"
+done
+sed 's/"t": *\[0, *1\]/"t": [0, 1e6]/' "$EX/burgers.json" >b1e6.json
+expect_exit 2 "burgers on t in [0, 1e6]" -- "$UA" fit --pde b1e6.json --iterations 1 -o b.uam
+expect_grep err.txt "ends at t = 1000000: T must be in (0, 100\]" "burgers: the message names the range"
+
+# an output transform with a pole on the measurement's grid is refused when the file is read,
+# naming the point (was: relative L2 error inf, exit 0); one off that grid (x = 1/3) fits, and a
+# check on a grid through the pole is "not resolved" (exit 1) with the reason, never exit 0
+ot='{"space":{"x":[0,1],"y":[0,1]},"equation":"lap(u)+5*pi^2*sin(pi*x)*sin(2*pi*y)","conditions":[{"type":"dirichlet","value":0}],"exact":"sin(pi*x)*sin(2*pi*y)","output_transform":{"g":"0","D":"x*(1-x)*y*(1-y)/(x-%s)"}}'
+printf "$ot" 0.5 >ot.json
+expect_exit 2 "a transform with a pole inside the box" -- "$UA" fit --pde ot.json --iterations 3 \
+    --lbfgs-maxiter 2 --hidden 4 --num-domain 20 -o ot.uam
+expect_grep err.txt '"output_transform": g or D is not finite inside the box at (x = 0.5, y = 0)' \
+    "names the transform and the point"
+[ ! -e ot.uam ] && pass || fail "a transform with a pole: no model written"
+printf "$ot" 1/3 >ot3.json
+expect_exit 0 "a transform with a pole off the grid" -- "$UA" fit --pde ot3.json --iterations 3 \
+    --lbfgs-maxiter 2 --hidden 4 --num-domain 20 -o ot3.uam
+expect_exit 1 "check on a grid through the pole" -- "$UA" check ot3.uam --pde ot3.json --points 961
+expect_grep out.txt "^verdict *not resolved" "a non-finite error: not resolved"
+expect_grep out.txt "reason *the measured error is not finite.*(0.33333333333333331, 0)" \
+    "the reason names the point"
+expect_exit 1 "check --json on a grid through the pole" -- "$UA" check ot3.uam --pde ot3.json \
+    --points 961 --json
+expect_grep out.txt '"resolved":[[:space:]]*false' "JSON: resolved false"
+expect_grep out.txt '"reason":[[:space:]]*"the measured error is not finite' "JSON: the reason"
+
+# a refused --decay-rate is named as given, not rounded by %g
+expect_exit 2 "--decay step --decay-rate 1.0000001" -- "$UA" fit --pde "$EX/poisson.json" \
+    --iterations 3 --decay step --decay-rate 1.0000001 -o dr.uam
+expect_grep err.txt "decay-rate 1.0000001: the step decay's factor gamma must be in (0, 1\]" \
+    "the rate as given"
+
+# a box whose width overflows, or too narrow to scale: the message is about the box
+box='{"space":{"x":[%s,%s]},"equation":"u_xx","conditions":[{"type":"dirichlet","value":0}],"exact":"0"}'
+printf "$box" -1e308 1e308 >hb.json
+expect_exit 2 "a box wider than the double range" -- "$UA" fit --pde hb.json -o hb.uam
+expect_grep err.txt "too wide: its width b - a overflows" "says the width overflows"
+printf "$box" 0 1e-300 >hn.json
+expect_exit 2 "a box of width 1e-300" -- "$UA" fit --pde hn.json -o hn.uam
+expect_grep err.txt "\[0, 1e-300\] is too narrow to scale" "says the box is too narrow"
+printf "$box" 1 1.0000000000001 >hr.json
+expect_exit 2 "a box 1e-13 wide at 1" -- "$UA" fit --pde hr.json -o hr.uam
+expect_grep err.txt "too narrow to scale" "relative width: too narrow"
+
+# a model of another family not resolved against a problem file: the reason and the figure
+# against the model's tolerance (the PDE lines replace the engine's pointwise ones)
+expect_exit 0 "fit cos(10*(x^2+y))" -- "$UA" fit 'cos(10*(x^2+y))' --vars x,y -o c2.st
+expect_exit 1 "check c2.st --pde poisson.json" -- "$UA" check c2.st --pde "$EX/poisson.json"
+expect_grep out.txt "^verdict *not resolved" "not resolved"
+expect_grep out.txt "^  reason *the measured error exceeds the tolerance" "the reason"
+expect_grep out.txt "^  against tolerance *max error / scale 1.849e+00" \
+    "the figure against the tolerance (numpy on a 2001^2 grid: max |cos(10 (x^2 + y)) - sin(pi x) sin(2 pi y)| = 1.8489)"
+
 finish
