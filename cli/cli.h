@@ -132,10 +132,11 @@ void ua_cli_print_fields(FILE *f, const cJSON *obj, const cJSON *skip);
 int ua_cli_check_writable(const char *cmd, const char *what, const char *path);
 /*
  * Records that the command reads the file path (option: its option without "--", "data", or
- * NULL for an operand such as MODEL), so that ua_cli_check_writable refuses an output that is the same file.
- * ua_cli_parse records the value of every option that names a file read (--data, --test-data,
- * --targets, --test-targets, --graphs, --test-graphs, --pde, --target-data, --input: one list in
- * cli/common.c; the FILE of --function FILE:SYMBOL) and ua_cli_parse_model its MODEL; a command with another file operand calls this itself. path is
+ * NULL for an operand such as MODEL), so that ua_cli_check_writable refuses an output that is
+ * the same file. ua_cli_parse records the value of every option that names a file read (--data,
+ * --test-data, --targets, --test-targets, --graphs, --test-graphs, --pde, --target-data, --input,
+ * report's --log: one list in cli/common.c; the FILE of --function FILE:SYMBOL) and
+ * ua_cli_parse_model its MODEL; a command with another file operand calls this itself. path is
  * borrowed (argv) and must outlive the command; a path that does not exist is not recorded.
  */
 void ua_cli_note_input(const char *option, const char *path);

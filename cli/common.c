@@ -63,7 +63,8 @@ int ua_cli_parse(const char *cmd, int argc, char **argv, const ua_opt *opts, siz
 static int names_input(const char *name)
 {
     static const char *const names[] = { "data", "test-data", "targets", "test-targets", "graphs",
-                                         "test-graphs", "pde", "target-data", "input" };
+                                         "test-graphs", "pde", "target-data", "input",
+                                         "log" /* report's training log */ };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!strcmp(name, names[i])) return 1;
     return 0;
@@ -432,7 +433,7 @@ static int same_file(const char *a, const char *b)
 static int check_clash(const char *cmd, const char *label, const char *given)
 {
     for (size_t i = 0; i < n_inputs; i++)
-        if (same_file(given, inputs[i].path)) {
+        if (inputs[i].path != given && same_file(given, inputs[i].path)) {
             if (inputs[i].option)
                 return ua_cli_usage(cmd, "%s %s is also the input --%s %s: the output would "
                                     "overwrite it", label, given, inputs[i].option, inputs[i].path);

@@ -208,6 +208,12 @@ expect_grep err.txt "\-\-log d.csv is also the input --data d.csv" "--log onto -
 expect_exit 2 "fit --log onto -o" -- "$UA" fit --data d.csv --family mlp --log q.st -o q.st
 expect_grep err.txt "\-\-log q.st is also the output -o q.st" "--log onto -o: named"
 cmp -s d.csv d.orig && [ ! -e q.st ] && pass || fail "fit --log clashes: a file written"
+echo '{"epoch": 1, "train_loss": 1, "val_loss": 1}' >l.jsonl
+cp l.jsonl l.orig
+expect_exit 2 "report --log l.jsonl -o l.jsonl" -- \
+    "$UA" report m.safetensors --log l.jsonl -o l.jsonl
+expect_grep err.txt "\-o l.jsonl is also the input --log l.jsonl" "report --log: names the clash"
+cmp -s l.jsonl l.orig && pass || fail "report --log l.jsonl -o l.jsonl: l.jsonl changed"
 # the same names for different files are fine
 expect_exit 0 "export to another file" -- "$UA" export m.safetensors -o m2.c
 
