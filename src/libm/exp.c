@@ -127,14 +127,16 @@ typedef struct {
 
 /* The lane function's text after the clamp, for T = "double" (scalar) or "VD" (vector): both
  * are the same expressions, so the vector kernels perform the scalar operations. */
-static void emit_exp1_core(FILE *out, const exp1_ctx *e, int vec)
+/* From the clamped float c (a float, or a VF) to cd, z = x log2 b (k2 = RN(log2 b); 1: exact),
+ * ki (k + 1023 in its low bits), kd = k, r = z - k exact (|r| <= 1/2), r2 and r4, for the scalar
+ * (vec 0) or the vector code: the same expressions. Shared by exp's and expm1's 1-ULP code. */
+static void emit_exp1_reduce(FILE *out, double k2, int vec)
 {
     const char *T = vec ? "VD" : "double";
-    const double *q = e->q;
     if (vec) fprintf(out, "    VD cd = V_F2D(c);\n");
     else fprintf(out, "    double cd = c;\n");
-    if (e->k2 == 1.0) fprintf(out, "    %s z = cd; /* x log2 b, exact */\n", T);
-    else fprintf(out, "    %s z = cd * %a; /* x log2 b */\n", T, e->k2);
+    if (k2 == 1.0) fprintf(out, "    %s z = cd; /* x log2 b, exact */\n", T);
+    else fprintf(out, "    %s z = cd * %a; /* x log2 b */\n", T, k2);
     /* 0x1.8p52 + 1023: k + 1023 = round(z) + 1023 in the low bits of t, so that its shift by
      * 52 is 2^k's exponent field */
     fprintf(out, "    %s t = z + 0x1.80000000003ffp52; /* round(z) + 1023 in the low bits */\n", T);
@@ -143,10 +145,27 @@ static void emit_exp1_core(FILE *out, const exp1_ctx *e, int vec)
     fprintf(out,
             "    %s kd = t - 0x1.80000000003ffp52; /* k */\n"
             "    %s r = z - kd; /* exact, |r| <= 1/2 */\n"
-            "    %s r2 = r * r, r4 = r2 * r2;\n"
+            "    %s r2 = r * r, r4 = r2 * r2;\n",
+            T, T, T);
+}
+
+/* The vector body's clamp of x to [lo, hi] (max / min: NaN passes), as the scalar code's. */
+static void emit_exp1_vclamp(FILE *out, float lo, float hi)
+{
+    fprintf(out, "    VF c = V_MAXF((VF){0} + %af, x);\n"
+                 "    c = V_MINF((VF){0} + %af, c);\n",
+            (double)lo, (double)hi);
+}
+
+static void emit_exp1_core(FILE *out, const exp1_ctx *e, int vec)
+{
+    const char *T = vec ? "VD" : "double";
+    const double *q = e->q;
+    emit_exp1_reduce(out, e->k2, vec);
+    fprintf(out,
             "    %s q = ((%a + %a * r) + r2 * (%a + %a * r)) + r4 * (%a + %a * r);\n"
             "    %s p = 1.0 + r * q;\n",
-            T, T, T, T, q[0], q[1], q[2], q[3], q[4], q[5], T);
+            T, q[0], q[1], q[2], q[3], q[4], q[5], T);
     if (vec)
         fprintf(out, "    VD sc = (VD)(ki << 52);\n"
                      "    VF res = __builtin_convertvector(p * sc, VF);\n");
@@ -158,9 +177,7 @@ static void emit_exp1_core(FILE *out, const exp1_ctx *e, int vec)
 static void emit_exp1_vbody(FILE *out, const void *ctx)
 {
     const exp1_ctx *e = ctx;
-    fprintf(out, "    VF c = V_MAXF((VF){0} + %af, x);\n"
-                 "    c = V_MINF((VF){0} + %af, c);\n",
-            (double)e->lo, (double)e->hi);
+    emit_exp1_vclamp(out, e->lo, e->hi);
     emit_exp1_core(out, e, 1);
 }
 
@@ -220,19 +237,9 @@ static void emit_expm1_1_core(FILE *out, const expm1_1_ctx *e, int vec)
 {
     const char *T = vec ? "VD" : "double";
     const double *q = e->q, *p = e->p;
-    if (vec) fprintf(out, "    VD cd = V_F2D(c);\n");
-    else fprintf(out, "    double cd = c;\n");
-    fprintf(out, "    %s z = cd * %a; /* x log2 e */\n"
-                 "    %s t = z + 0x1.80000000003ffp52; /* round(z) + 1023 in the low bits */\n",
-            T, e->k2, T);
-    if (vec) fprintf(out, "    VU ki = (VU)t;\n");
-    else fprintf(out, "    uint64_t ki = ua_d2u(t);\n");
-    fprintf(out,
-            "    %s kd = t - 0x1.80000000003ffp52; /* k */\n"
-            "    %s r = z - kd; /* exact, |r| <= 1/2 */\n"
-            "    %s r2 = r * r, r4 = r2 * r2;\n"
-            "    %s q = ((%a + %a * r) + r2 * (%a + %a * r)) + r4 * ((%a + %a * r) + r2 * %a);\n",
-            T, T, T, T, q[0], q[1], q[2], q[3], q[4], q[5], q[6]);
+    emit_exp1_reduce(out, e->k2, vec);
+    fprintf(out, "    %s q = ((%a + %a * r) + r2 * (%a + %a * r)) + r4 * ((%a + %a * r) + r2 * %a);\n",
+            T, q[0], q[1], q[2], q[3], q[4], q[5], q[6]);
     if (vec) fprintf(out, "    VD sc = (VD)(ki << 52);\n");
     else fprintf(out, "    double sc = ua_u2d(ki << 52); /* 2^k, a normal double */\n");
     fprintf(out,
@@ -252,9 +259,7 @@ static void emit_expm1_1_core(FILE *out, const expm1_1_ctx *e, int vec)
 static void emit_expm1_1_vbody(FILE *out, const void *ctx)
 {
     const expm1_1_ctx *e = ctx;
-    fprintf(out, "    VF c = V_MAXF((VF){0} + %af, x);\n"
-                 "    c = V_MINF((VF){0} + %af, c);\n",
-            (double)e->lo, (double)e->hi);
+    emit_exp1_vclamp(out, e->lo, e->hi);
     emit_expm1_1_core(out, e, 1);
 }
 
