@@ -409,13 +409,15 @@ static void note_option_input(const char *name, const char *value)
     }
 }
 
-/* Whether a and b name one file: by device and inode when both exist; when neither does, by
- * the resolved directory and the name (the two outputs of one command, not yet written). */
+/* Whether a and b name one regular file: by device and inode when both exist (a device or a
+ * pipe, written in place, never clashes); when neither does, by the resolved directory and the
+ * name (the two outputs of one command, not yet written). */
 static int same_file(const char *a, const char *b)
 {
     struct stat sa, sb;
     int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
-    if (ea && eb) return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    /* a device or a pipe (/dev/null, /dev/stdout) is written in place: nothing is overwritten */
+    if (ea && eb) return S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
     if (ea || eb) return 0;
     char ra[4096], rb[4096];
     const char *na = strrchr(a, '/'), *nb = strrchr(b, '/');

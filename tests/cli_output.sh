@@ -216,5 +216,8 @@ expect_grep err.txt "\-o l.jsonl is also the input --log l.jsonl" "report --log:
 cmp -s l.jsonl l.orig && pass || fail "report --log l.jsonl -o l.jsonl: l.jsonl changed"
 # the same names for different files are fine
 expect_exit 0 "export to another file" -- "$UA" export m.safetensors -o m2.c
+# a device is written in place, never overwritten: two outputs to /dev/null are no clash
+expect_exit 0 "fit -o /dev/null --log /dev/null" -- "$UA" fit --family mlp --data sq.csv --epochs 2 \
+    --log /dev/null -o /dev/null
 
 finish
