@@ -270,11 +270,10 @@ int cmd_demo(int argc, char **argv)
         ua_problem_free(p);
         p = NULL;
     }
-    /* the exported files go with the temporary directory */
-    static const char *const files[] = { "cheb.c", "kernel.c", "minimax.c" };
-    for (size_t i = 0; i < 3; i++) {
+    /* the exported files (FAMILY.c, one a row: run's names) go with the temporary directory */
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char path[4200];
-        snprintf(path, sizeof path, "%s/%s", dirbuf, files[i]);
+        snprintf(path, sizeof path, "%s/%s.c", dirbuf, rows[i].family);
         remove(path);
     }
     rmdir(dirbuf);

@@ -61,7 +61,10 @@ expect_le "$(json_num out.txt max_ulp64)" 1e6 "erf: max f64 ULP where f != 0"
 expect_exit 0 "0*x" -- "$UA" fit '0*x' --check-points 2000 -o zero.ua
 expect_grep out.txt "f64 ULP   n/a  (f = 0 at every point)" "0*x: no ULP error"
 # demo's footer: the row that checks every float is not called a sampled maximum
-"$UA" demo > demo.txt 2>&1
+mkdir -p demotmp
+TMPDIR="$PWD/demotmp" "$UA" demo > demo.txt 2>&1
+# and the demo leaves nothing in its temporary directory's parent (every exported file removed)
+[ -z "$(ls -A demotmp)" ] && pass || fail "demo left $(ls -A demotmp) in TMPDIR"
 expect_grep demo.txt "every float was checked" "demo: the exhaustive row is exact"
 grep -q "Sampled maxima, not bounds\." demo.txt && fail "demo calls every row a sampled maximum" || pass
 # "|f| small there" only where |f| is small against the scale: 2^x on [0, 1] (|f| >= 1, and a
