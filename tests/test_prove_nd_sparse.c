@@ -3,14 +3,15 @@
  * bound on max |model - f| within 1.1x of the measured maximum that no MPFR evaluation at 20000
  * random points exceeds; so does a 4-D fit within 400 cells, whose bound also holds at its peak
  * found apart from the prover, which the prover's measured maximum reaches (docs/prove.md has
- * the figures); the Lagrange
+ * the figures); the rounding bound holds against the exact interpolant on cells, near nodes and
+ * where only predict's compensated sum of the rows keeps the result within it; the Lagrange
  * factors' Taylor models hold against the model's own predictions at random points of a cell; a
  * localp model is refused ("not proven" with the reason), never given a bound. */
 #include <math.h>
+#include "model/family.h" /* before test_util.h: tu_compile_export */
 #include "test_util.h"
 #include "uniapprox/prove.h"
 #include "core/internal.h" /* ua_rng */
-#include "model/family.h"
 #include "prove/tm.h"
 #include "sparse/internal.h" /* the double nodes */
 
@@ -139,10 +140,11 @@ static void test_rounding_cells(void **state)
         }
         print_message("sparse exp(-x^2-2y^2) (tol 1e-7), cell %zu: rounding bound %.3g (whole box "
                       "%.3g), largest |predict - exact| %.3g\n", ci, R, Rbox, worst);
-        /* the running error bound of the barycentric sums and of predict's running sum: 1.2e-14
-         * to 1.8e-14 on the four sub-cells (3.1e-14 to 7.4e-14 with Higham's a-priori factor
-         * bounds and the additions counted per term) */
-        if (ci > 0) ASSERT_LE(R, 2e-14);
+        /* the running error bound of the barycentric sums and the compensated sum of the rows:
+         * 1.3e-15 to 1.03e-14 on the four sub-cells (1.2e-14 to 1.8e-14 with predict's former
+         * running sum, each addition bounded by u 2^E; 3.1e-14 to 7.4e-14 before that with
+         * Higham's a-priori factor bounds and the additions counted per term) */
+        if (ci > 0) ASSERT_LE(R, 1.2e-14);
     }
     arb_clear(b);
     ua_tm_clear(&sp, &a);
@@ -266,6 +268,101 @@ static void test_rounding_near_nodes(void **state)
     ua_target_free(t);
 }
 
+/* The rows' sum is compensated (eval.c, Sum2) and the bound counts it as such (u |sum| plus
+ * gamma_{R-1}^2 sum |rows|): at a point x, the 1e-7 fit's surpluses are replaced by 1 for the
+ * constant (its first row) and tau / prod_i L~_i(x_i) for every other point, so each of the
+ * other terms is tau (1 + O(u)) and each row (at most nl terms) below u = 2^-53: a running sum
+ * from 1 would round every addition back to 1 and lose all of (P - 1) tau, about 17 times the
+ * cell's bound, while predict and the compiled export (-ffp-contract=off: bitwise the same)
+ * stay within the bound of the exact interpolant (the hook's model on [x, x], 128 bits) and
+ * see the rows. With predict's former running sum (sum += row) this test fails: 2.0e-15 against
+ * a bound of 2.3e-16. */
+static void test_rounding_compensated(void **state)
+{
+    (void)state;
+    ua_target *t;
+    assert_int_equal(ua_target_parse("exp(-x^2-2*y^2)", vars, 2, &t), UA_OK);
+    ua_model *m = fit_sparse(t, 2, NULL, "1e-7");
+    const ua_family *fam = ua_model_family_vtable(m);
+    ua_sparse *g = (ua_sparse *)ua_model_state(m);
+    assert_int_equal(g->rule, UA_SPARSE_CC);
+    assert_int_equal(g->blevel[0] + g->blevel[1], 0); /* the constant block is the first row */
+    size_t maxnl = 1;
+    for (size_t b = 0; b < g->nblocks; b++)
+        for (size_t i = 0; i < 2; i++)
+            if (g->blevel[b * 2 + i])
+                maxnl = ua_sparse_nodes_new((int)g->blevel[b * 2 + i]) > maxnl
+                            ? ua_sparse_nodes_new((int)g->blevel[b * 2 + i]) : maxnl;
+    const double tau = 0x1p-53 / (2.0 * (double)maxnl);
+    ua_tm_space sp;
+    assert_int_equal(ua_tm_space_init(&sp, 2, 4, 128), UA_OK);
+    ua_tm a;
+    ua_tm_init(&sp, &a);
+    arb_t b;
+    arb_init(b);
+    double *v[2];
+    for (int i = 0; i < 2; i++) v[i] = malloc(ua_sparse_nodes_upto(g->maxlevel[i]) * sizeof(double));
+    const double pts[][2] = { { 0.1234567, -0.3456789 }, { -0.7071, 0.2929 }, { 0.55, 0.61 },
+                              { -0.0123, -0.9012 }, { 0.3333, 0.0417 }, { -0.45, -0.52 } };
+    double worst = 0, worst_ratio = 0, lost = 0;
+    for (size_t k = 0; k < sizeof pts / sizeof pts[0]; k++) {
+        const double *x = pts[k]; /* on [-1, 1]^2, t = x exactly */
+        for (int i = 0; i < 2; i++) ua_sparse_cc_values(x[i], g->maxlevel[i], v[i]);
+        for (size_t p = 0; p < g->n; p++) {
+            const uint32_t *nd = g->node + p * 2;
+            double pr = 1;
+            for (int i = 0; i < 2; i++)
+                if (nd[i]) pr *= v[i][nd[i]];
+            assert_true(fabs(pr) > 1e-9); /* x is not at a node */
+            g->surplus[p] = nd[0] == 0 && nd[1] == 0 ? 1.0 : tau / pr;
+        }
+        double R, y;
+        assert_int_equal(ua_model_eval_error(m, x, x, &R), UA_OK);
+        assert_int_equal(ua_model_predict(m, x, 1, &y), UA_OK);
+        assert_int_equal(fam->bounds->taylor(g, x, x, &sp, &a), UA_OK);
+        const double tt[2] = { 0, 0 };
+        ua_tm_eval(&sp, &a, tt, b);
+        double mid = arf_get_d(arb_midref(b), ARF_RND_NEAR), rad = mag_get_d(arb_radref(b));
+        ASSERT_LE(rad, 1e-25);
+        double e = fabs(y - mid);
+        worst = fmax(worst, e);
+        worst_ratio = fmax(worst_ratio, e / R);
+        lost = fmax(lost, mid - 1);
+        if (!(e <= R + rad + 1e-300))
+            fail_msg("point %zu: |predict - exact| = %.3g above the bound %.3g", k, e, R);
+        /* the rows' mass a running sum from 1 would drop is far above the bound */
+        ASSERT_LE(4 * R, mid - 1);
+        ASSERT_LE(0.9 * (double)(g->n - 1) * tau, mid - 1);
+        ASSERT_LE(R, 2.5e-16); /* about u |sum| = 1.1e-16 and the rows' own tiny errors */
+        if (k < 2) { /* the export sums the same way */
+            ua_compiled *c = NULL;
+            void *sym = tu_compile_export(fam, g, UA_EXPORT_DOUBLE, k ? "cs1" : "cs0", &c, NULL);
+            double (*f)(const double *);
+            memcpy(&f, &sym, sizeof f);
+            double ye = f(x);
+            ua_compiled_free(c);
+            if (!(ye == y)) fail_msg("point %zu: export %.17g, predict %.17g", k, ye, y);
+        }
+        /* the batched predict (32 points at once) sums the same way */
+        double xb[2 * 40], yb[40];
+        for (int r = 0; r < 40; r++) {
+            xb[2 * r] = x[0];
+            xb[2 * r + 1] = x[1];
+        }
+        assert_int_equal(ua_model_predict(m, xb, 40, yb), UA_OK);
+        for (int r = 0; r < 40; r++) ASSERT_LE(fabs(yb[r] - y), 0);
+    }
+    print_message("compensated sum (%zu points, tau %.3g): the rows' mass %.3g that a running sum "
+                  "from 1 loses; largest |predict - exact| %.3g, at most %.3g of the bound\n", g->n,
+                  tau, lost, worst, worst_ratio);
+    for (int i = 0; i < 2; i++) free(v[i]);
+    arb_clear(b);
+    ua_tm_clear(&sp, &a);
+    ua_tm_space_clear(&sp);
+    ua_model_free(m);
+    ua_target_free(t);
+}
+
 /* Proves the sparse fit of expr (d variables) with a cell budget; asserts soundness against
  * MPFR at 20000 random points and bound <= ratio * measured. xstar (d,) or NULL: a point where
  * |predict - f| peaks, found apart from the prover (a 17^4 grid, then coordinate ascent): the
@@ -345,10 +442,11 @@ int main(void)
         cmocka_unit_test(test_hook_encloses),
         cmocka_unit_test(test_rounding_cells),
         cmocka_unit_test(test_rounding_near_nodes),
+        cmocka_unit_test(test_rounding_compensated),
         cmocka_unit_test(test_gauss2),
         cmocka_unit_test(test_cos_exp3),
         cmocka_unit_test(test_gauss4),
         cmocka_unit_test(test_localp_refused),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -381,11 +381,16 @@ static ua_status sparse_taylor(const void *state, const double *lo, const double
  * - the products and sums as predict orders them (cc_sum): per block, per row a dot product of the
  *   row's nl surpluses with the last active dimension's values, times the partial product of the
  *   other na - 1 factors: each term c_p prod v~ within its row off by at most
- *   |c_p| (prod (S + e) - prod S) + gamma_{nl + na} |c_p| prod (S + e); then each row added to one
- *   running sum, addition r off by at most u 2^E_r with 2^E_r <= |s~_r| (the computed partial
- *   sum), |s~_r| at most the smaller of the sum of the rows' magnitudes so far and
- *   M + (the exact rows after r), plus the errors: M >= sup |model| on the cell is the exact
- *   model at the cell's centre (Arb) plus the half-widths times the derivative bounds below;
+ *   |c_p| (prod (S + e) - prod S) + gamma_{nl + na} |c_p| prod (S + e); then the R rows x~_r added
+ *   by compensated summation (eval.c's two_sum_add: Ogita, Rump and Oishi, "Accurate sum and dot
+ *   product", SIAM J. Sci. Comput. 26(6), 2005, Algorithm 4.4 Sum2), whose result is off from
+ *   s = sum x~_r by at most u |s| + gamma_{R-1}^2 sum |x~_r| (their Proposition 4.5, also with
+ *   underflow; gamma_k = k u / (1 - k u)): TwoSum's errors are exact and their magnitudes sum to
+ *   at most gamma_{R-1} sum |x~_r| (the recursive sum's bound), their own recursive sum is off by
+ *   at most gamma_{R-2} times that, and the last addition by u |s~ + c~|. |x~_r| is bounded by the
+ *   row's terms' magnitudes with their errors, and |s| by the smaller of their sum and M plus the
+ *   rows' errors: M >= sup |model| on the cell is the exact model at the cell's centre (Arb) plus
+ *   the half-widths times the derivative bounds below;
  * - the map to t (two roundings, |dt| <= 3u) times |d model / dt| <= sum |c_p| sum_i
  *   D_i prod_{j != i} S_j.
  * On a cell, S_j and D_j are taken over the cell widened by 2^-40 of the box (predict's t is
@@ -583,8 +588,8 @@ static ua_status sparse_eval_error(const void *state, const double *lo, const do
         }
         Dv[i][0] = 0; /* the constant */
     }
-    /* the rows of predict's running sum (cc_sum): one per row of each block (a constant block's
-     * one value is a row) */
+    /* the rows of predict's compensated sum (cc_sum): one per row of each block (a constant
+     * block's one value is a row) */
     size_t rows = 0;
     for (size_t b = 0; b < g->nblocks; b++) {
         const uint32_t *lv = g->blevel + b * d;
@@ -593,14 +598,12 @@ static ua_status sparse_eval_error(const void *state, const double *lo, const do
             if (lv[i]) nl = ua_sparse_nodes_new((int)lv[i]); /* the last active dimension's */
         rows += (g->boff[b + 1] - g->boff[b]) / nl;
     }
-    double *arow = st ? NULL : calloc(2 * rows + 1, sizeof(double)),
-           *brow = arow ? arow + rows : NULL; /* per row: bounds on |computed|, |exact| */
-    if (!st && !arow) st = UA_ENOMEM_ERR((2 * rows + 1) * sizeof(double));
-    double rowerr = 0, mapG = 0, Gd[UA_PROBLEM_MAX_DIM] = { 0 };
+    /* rowerr: the rows' errors; A >= sum |x~_r|, the computed rows' magnitudes */
+    double rowerr = 0, A = 0, mapG = 0, Gd[UA_PROBLEM_MAX_DIM] = { 0 };
     arb_t mc, term;
     arb_init(mc);
     arb_init(term);
-    size_t row = 0, b = 0, nl = 1, na = 0;
+    size_t b = 0, nl = 1, na = 0;
     for (size_t p = 0; p < g->n && !st; p++) {
         while (b < g->nblocks && p >= g->boff[b + 1]) b++;
         if (b < g->nblocks && p == g->boff[b]) { /* the block's row length and active count */
@@ -616,7 +619,6 @@ static ua_status sparse_eval_error(const void *state, const double *lo, const do
         /* the roundings within its row on the path of point p's term c_p prod v~: at most nl
          * in the row's dot product (a product, then the additions after it) and na in the
          * partial product of the other factors and its product with the dot */
-        size_t rp = row + (p - g->boff[b]) / nl;
         double kp = (double)(nl + na), gk = kp * u / (1 - kp * u);
         const uint32_t *nd = g->node + p * d;
         double a = fabs(g->surplus[p]), prodS = 1, prodSE = 1, Sv[UA_PROBLEM_MAX_DIM],
@@ -634,8 +636,7 @@ static ua_status sparse_eval_error(const void *state, const double *lo, const do
         }
         if (cell) arb_add(mc, mc, term, 128);
         rowerr += a * ((prodSE - prodS) + gk * prodSE);
-        arow[rp] += a * prodSE * (1 + gk);
-        brow[rp] += a * prodS;
+        A += a * prodSE * (1 + gk);
         /* |d (c_p prod L) / dt_i| <= |c_p| sup |L_i'| prod_{j != i} sup |L_j| */
         for (size_t i = 0; i < m; i++) {
             double t = a * Dq[i];
@@ -644,7 +645,6 @@ static ua_status sparse_eval_error(const void *state, const double *lo, const do
             mapG += t;
             Gd[dim[i]] += t;
         }
-        if (p + 1 == g->boff[b + 1]) row += (g->boff[b + 1] - g->boff[b]) / nl;
     }
     double e = INFINITY;
     if (!st) {
@@ -659,32 +659,15 @@ static ua_status sparse_eval_error(const void *state, const double *lo, const do
             mag_clear(mm);
             for (size_t i = 0; i < d; i++) M += ht[i] * Gd[i];
         }
-        /* brow[r]: the exact rows' magnitudes after row r (summed backwards) */
-        double Bt = 0;
-        for (size_t r = rows; r-- > 0;) {
-            double br = brow[r];
-            brow[r] = Bt;
-            Bt += br;
-        }
-        /* the additions into the running sum (the first, 0 + x, is exact): sb[r] bounds
-         * |s~_r| less the additions' errors */
-        double A = 0, add0 = 0, add = 0, *sb = arow;
-        for (size_t r = 0; r < rows; r++) {
-            A += arow[r];
-            sb[r] = fmin(A, M + brow[r]) + rowerr;
-            if (r > 0) add0 += sb[r];
-        }
-        add0 = u * add0 / (1 - (double)rows * u);
-        for (size_t r = 1; r < rows; r++) {
-            int ex;
-            (void)frexp(sb[r] + add0, &ex); /* 2^(ex - 1) <= sb + add0 < 2^ex */
-            add += u * ldexp(1.0, ex - 1) + 0x1p-1074;
-        }
-        e = 1.02 * (rowerr + fmin(add, add0) + 3 * u * mapG);
+        /* the compensated sum of the rows (Sum2): u |s| + gamma_{R-1}^2 sum |x~_r|, with
+         * sum |x~_r| <= A and |s| <= min(A, M + rowerr) */
+        A *= 1 + (double)g->n * u; /* A's own rounding, upwards */
+        double R1 = rows > 1 ? (double)(rows - 1) : 0, gR = R1 * u / (1 - R1 * u);
+        double add = u * fmin(A, M + rowerr) + gR * gR * A;
+        e = 1.02 * (rowerr + add + 3 * u * mapG);
     }
     arb_clear(mc);
     arb_clear(term);
-    free(arow);
     for (size_t i = 0; i < d; i++) {
         if (Lc[i]) _arb_vec_clear(Lc[i], (slong)ua_sparse_nodes_upto(g->maxlevel[i]));
         free(S[i]);

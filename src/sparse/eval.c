@@ -5,7 +5,11 @@
  * t_i (barycentric formula, rule1d.c: O(2^l) per level), then per block the tensor sum
  * sum_j c_j prod_i v_i[j_i] over the dimensions of level > 0 only: an odometer over the leading
  * ones keeps their partial products and the last is an inner dot product, so a block costs about
- * one multiply-add per point. The barycentric
+ * one multiply-add per point. The rows (one dot product times its partial product each) are added
+ * into the result by compensated summation (two_sum_add: Knuth's TwoSum on the running sum, its
+ * errors summed apart and added at the end; Ogita, Rump and Oishi 2005, Sum2), so the sum of the
+ * rows is off by at most u |sum| + gamma_{R-1}^2 sum |row| (R rows) instead of about u per row
+ * times the running sum (bounds.c, docs/prove.md). The barycentric
  * form was chosen over Chebyshev coefficients per block because the surpluses are the fit's own
  * output in any admissible order (no transform per block after a refinement), and the exported C
  * runs the same loops on the same tables (export.c).
@@ -28,13 +32,26 @@ size_t ua_sparse_work_size(const ua_sparse *g)
     return w + 1;
 }
 
+/* *s + *c += x by Knuth's TwoSum (six additions, error-free: t + e = *s + x exactly in round to
+ * nearest without overflow; Knuth, TAOCP vol. 2, 4.2.2, Theorem B): *s becomes fl(*s + x) and
+ * the rounding error e is added to the compensation *c. The caller's result is fl(*s + *c) after
+ * the last row (Ogita, Rump and Oishi, SIAM J. Sci. Comput. 26(6), 2005, Algorithm 4.4 Sum2).
+ * The order of operations is that of export.c's emitted code (bitwise the same where the
+ * compiler neither contracts nor reassociates). */
+static inline void two_sum_add(double *s, double *c, double x)
+{
+    double t = *s + x, z = t - *s;
+    *c += (*s - (t - z)) + (x - z);
+    *s = t;
+}
+
 /* The blocks [0, nb) (those <= below, when given; those of level > 0 in dimension skip0, when
- * skip0 < d) summed with the 1-D tables v[i] by id. */
+ * skip0 < d) summed with the 1-D tables v[i] by id; the rows added by two_sum_add. */
 static double cc_sum(const ua_sparse *g, const double *const *v, size_t nb, const uint32_t *below,
                      size_t skip0)
 {
     const size_t d = g->d;
-    double sum = 0.0, pp[UA_PROBLEM_MAX_DIM + 1];
+    double sum = 0.0, comp = 0.0, pp[UA_PROBLEM_MAX_DIM + 1];
     size_t m[UA_PROBLEM_MAX_DIM], nn[UA_PROBLEM_MAX_DIM];
     const double *vb[UA_PROBLEM_MAX_DIM];
     for (size_t b = 0; b < nb; b++) {
@@ -55,7 +72,7 @@ static double cc_sum(const ua_sparse *g, const double *const *v, size_t nb, cons
         const double *c = g->surplus + g->boff[b];
         size_t cnt = g->boff[b + 1] - g->boff[b];
         if (na == 0) {
-            sum += c[0];
+            two_sum_add(&sum, &comp, c[0]);
             continue;
         }
         /* an odometer over the leading active dimensions keeps their partial products; the last
@@ -70,14 +87,14 @@ static double cc_sum(const ua_sparse *g, const double *const *v, size_t nb, cons
         for (size_t j = 0; j < cnt; j += nl) {
             double dot = 0.0;
             for (size_t q = 0; q < nl; q++) dot += c[j + q] * vl[q];
-            sum += pp[last] * dot;
+            two_sum_add(&sum, &comp, pp[last] * dot);
             size_t k = last;
             while (k > 0 && ++m[k - 1] == nn[k - 1]) m[--k] = 0;
             if (k == 0) break;
             for (size_t r = k - 1; r < last; r++) pp[r + 1] = pp[r] * vb[r][m[r]];
         }
     }
-    return sum;
+    return sum + comp;
 }
 
 double ua_sparse_cc_sum(const ua_sparse *g, const double *const *v, size_t skip0)
@@ -154,8 +171,8 @@ static void cc_sum_batch(const ua_sparse *g, const double *const *V, double *res
     const size_t d = g->d;
     size_t m[UA_PROBLEM_MAX_DIM], nn[UA_PROBLEM_MAX_DIM];
     const double *vb[UA_PROBLEM_MAX_DIM];
-    double pp[(UA_PROBLEM_MAX_DIM + 1) * B], dot[B];
-    for (size_t r = 0; r < B; r++) sum[r] = 0.0;
+    double pp[(UA_PROBLEM_MAX_DIM + 1) * B], dot[B], comp[B];
+    for (size_t r = 0; r < B; r++) sum[r] = comp[r] = 0.0;
     for (size_t b = 0; b < g->nblocks; b++) {
         const uint32_t *lv = g->blevel + b * d;
         size_t na = 0;
@@ -167,7 +184,7 @@ static void cc_sum_batch(const ua_sparse *g, const double *const *V, double *res
         const double *c = g->surplus + g->boff[b];
         size_t cnt = g->boff[b + 1] - g->boff[b];
         if (na == 0) {
-            for (size_t r = 0; r < B; r++) sum[r] += c[0];
+            for (size_t r = 0; r < B; r++) two_sum_add(sum + r, comp + r, c[0]);
             continue;
         }
         const size_t last = na - 1, nl = nn[last];
@@ -185,7 +202,7 @@ static void cc_sum_batch(const ua_sparse *g, const double *const *V, double *res
                 const double cq = c[j + q], *restrict vq = vl + q * B;
                 for (size_t r = 0; r < B; r++) dot[r] += cq * vq[r];
             }
-            for (size_t r = 0; r < B; r++) sum[r] += pl[r] * dot[r];
+            for (size_t r = 0; r < B; r++) two_sum_add(sum + r, comp + r, pl[r] * dot[r]);
             size_t k = last;
             while (k > 0 && ++m[k - 1] == nn[k - 1]) m[--k] = 0;
             if (k == 0) break;
@@ -195,6 +212,7 @@ static void cc_sum_batch(const ua_sparse *g, const double *const *V, double *res
             }
         }
     }
+    for (size_t r = 0; r < B; r++) sum[r] += comp[r];
 }
 
 /* clenshaw-curtis at n points in batches (cc_sum_batch). 0 when the tables would pass 64 MiB

@@ -3,6 +3,9 @@
  * (src/emit/emit.h): the grid's tables (surpluses as exact constants, node ids and block levels
  * as integers) and the loops of eval.c and rule1d.c — the same operations in the same order, so
  * a double export agrees with ua_sparse_predict bitwise where the compiler does not contract.
+ * The rows' compensated sum (eval.c's two_sum_add) needs the additions as written: compiled with
+ * -ffast-math (reassociation) its compensation can vanish, and the rounding bound of
+ * `check --prove` no longer describes the export.
  */
 #include <math.h>
 #include <stdio.h>
@@ -122,9 +125,13 @@ static void emit_cc(const ua_emit *e, const ua_sparse *g)
             "            v[first + j] = val;\n        }\n    }\n}\n",
             nm, T, T, T, nm, nm, nm, T, T, f, e->fl ? "0x1p-126f" : "0x1p-960", T, T, T, T, T);
     fprintf(out, "static unsigned long %s_new(int l) { return l == 0 ? 1ul : l == 1 ? 2ul : 1ul << (l - 1); }\n", nm);
+    /* eval.c's two_sum_add: the rows' compensated sum (TwoSum, the errors summed apart) */
+    fprintf(out, "static void %s_add(%s *s, %s *c, %s x)\n{\n"
+                 "    %s t = *s + x, z = t - *s;\n    *c += (*s - (t - z)) + (x - z);\n    *s = t;\n}\n",
+            nm, T, T, T, T);
     ua_emit_eval_begin(e);
     fprintf(out,
-            "    %s t[%zu], v[%u], pp[%zu], sum = 0;\n"
+            "    %s t[%zu], v[%u], pp[%zu], sum = 0, comp = 0;\n"
             "    unsigned long m[%zu] = {0}, nn[%zu] = {0};\n    const %s *vb[%zu];\n"
             "    if (!%s_to_t(x, t)) { y[0] = NAN; return; }\n"
             "    for (int i = 0; i < %zu; i++) %s_vals(t[i], (int)%s_ml[i], v + %s_voff[i]);\n"
@@ -137,7 +144,7 @@ static void emit_cc(const ua_emit *e, const ua_sparse *g)
             "                nn[na++] = %s_new((int)lv[i]);\n            }\n"
             "        const %s *c = %s_c + %s_bo[b];\n"
             "        unsigned long cnt = %s_bo[b + 1] - %s_bo[b];\n"
-            "        if (na == 0) { sum += c[0]; continue; }\n"
+            "        if (na == 0) { %s_add(&sum, &comp, c[0]); continue; }\n"
             "        unsigned long last = na - 1, nl = nn[last];\n"
             "        const %s *vl = vb[last];\n"
             "        pp[0] = 1;\n"
@@ -145,14 +152,14 @@ static void emit_cc(const ua_emit *e, const ua_sparse *g)
             "        for (unsigned long j = 0; j < cnt; j += nl) {\n"
             "            %s dot = 0;\n"
             "            for (unsigned long q = 0; q < nl; q++) dot += c[j + q] * vl[q];\n"
-            "            sum += pp[last] * dot;\n"
+            "            %s_add(&sum, &comp, pp[last] * dot);\n"
             "            unsigned long k = last;\n"
             "            while (k > 0 && ++m[k - 1] == nn[k - 1]) m[--k] = 0;\n"
             "            if (k == 0) break;\n"
             "            for (unsigned long r = k - 1; r < last; r++) pp[r + 1] = pp[r] * vb[r][m[r]];\n"
-            "        }\n    }\n    y[0] = sum;\n}\n",
+            "        }\n    }\n    y[0] = sum + comp;\n}\n",
             T, d, voff[d], d + 1, d, d, T, d, nm, d, nm, nm, nm, g->nblocks, nm, d, d, nm, nm, nm,
-            T, nm, nm, nm, nm, T, T);
+            T, nm, nm, nm, nm, nm, T, T, nm);
 }
 
 ua_status ua_sparse_export_c(const void *state, ua_export_type type, const char *name, FILE *out)
