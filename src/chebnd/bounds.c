@@ -344,37 +344,60 @@ static double abs_contract(const ua_chebnd *m, const double *const *a)
     return sum;
 }
 
+/* A bound on the rounding error of one operation whose computed result has magnitude at most B
+ * (round to nearest): half an ulp of a number below 2^(e+1) with 2^e <= B, u 2^e, at most u B;
+ * plus the smallest subnormal for gradual underflow. */
+static double op_err(double B)
+{
+    if (!(B > 0)) return 0; /* a bound of 0: the result is 0, exactly */
+    if (!isfinite(B)) return INFINITY;
+    int ex;
+    (void)frexp(B, &ex); /* 2^(ex - 1) <= B < 2^ex */
+    return ldexp(0x1p-53, ex - 1) + 0x1p-1074;
+}
+
 /*
  * The rounding of predict's Clenshaw on the cell [lo, hi] (a running error bound, Higham,
- * Accuracy and Stability of Numerical Algorithms, 2002, 5.1 and 3.1): predict computes
- * b~_j = fl(fl(c_j + fl(2s b~_{j+1})) - b~_{j+2}), so b~_j = c_j + e_j + 2 s b~_{j+1} - b~_{j+2}
- * with |e_j| <= gamma_3 (|c_j| + 2 |s| |b~_{j+1}| + |b~_{j+2}|), the last step the same with s
- * for 2s: the computed column is Clenshaw's exact result for the coefficients c_j + e_j, that
- * is sum (c_j + e_j) T_j(s), off by at most sum |e_j| (|T_j| <= 1 at the clamped s). |b~_j|
- * <= B_j + sum_{k>=j} (k - j + 1) |e_k| (the perturbation carried by U_{k-j}, |U_n| <= n + 1),
- * B_j >= sup |b_j| over the cell (widened by 2^-40 in s for the map's rounding) from the exact
- * series of b_j in the cell's variable (ua_cheb_cell_clenshaw). Columns of variable i: values
- * within V_k + delta_k; the contraction adds sum |core| (prod (V + delta) - prod V) and
+ * Accuracy and Stability of Numerical Algorithms, 2002, 3.1 and 5.1): predict computes
+ * p = fl(2s b~_{j+1}) (2s exact), a = fl(c_j + p), b~_j = fl(a - b~_{j+2}), so b~_j = c_j + e_j +
+ * 2s b~_{j+1} - b~_{j+2} with e_j the three roundings, each at most half an ulp of its computed
+ * result (op_err of a bound on it): |p| <= 2S |b~_{j+1}| (1 + u), |a| <= |c_j| + |p|, |b~_j| at
+ * most its bound below (the last step the same with s for 2s). The computed column is
+ * Clenshaw's exact result for the coefficients c_j + e_j, that is sum (c_j + e_j) T_j(s), off by
+ * at most sum |e_j| (|T_j| <= 1 at the clamped s). |b~_j| <= B_j + sum_{k>=j} (k - j + 1) |e_k|
+ * (the perturbation carried by U_{k-j}, |U_n| <= n + 1), B_j >= sup |b_j| over the cell (widened
+ * by 2^-40 in s for the map's rounding) from the exact series of b_j in the cell's variable
+ * (ua_cheb_cell_clenshaw); as that bound holds e_j itself, e_j is first bounded with u (X + e_j)
+ * for the last rounding (X = the bound less e_j), then with op_err(X + that). Columns of variable
+ * i: values within V_k + delta_k; the contraction adds sum |core| (prod (V + delta) - prod V) and
  * gamma_{R+3} sum |core| prod (V + delta) (R the sum of the ranks, as the worst case below).
+ * *map: the map's term on the cell, sum_i es_i (hi_i - lo_i) / 2 sup |d model / dx_i| over the
+ * cell, es_i the bound on |s~ - s| (map_err) at the cell's largest |s| and the derivative's sup
+ * from the derivative columns' series on the cell (sum |core| sup |v_i'| prod_{j != i} V_j; the
+ * stored derivative coefficients' own rounding added).
  * Returns +inf where it overflows.
  */
-static double cell_rounding(const ua_chebnd *m, const double *lo, const double *hi)
+static double map_err(const ua_chebnd *m, size_t i, double S);
+
+static double cell_rounding(const ua_chebnd *m, const double *lo, const double *hi, double *map)
 {
-    const double u = 0x1p-53, g3 = 3 * u / (1 - 3 * u);
+    const double u = 0x1p-53;
     double *V[UA_CHEBND_MAXD] = { NULL }, *D[UA_CHEBND_MAXD] = { NULL },
-           *VD[UA_CHEBND_MAXD] = { NULL };
+           *VD[UA_CHEBND_MAXD] = { NULL }, *Vp[UA_CHEBND_MAXD] = { NULL }, es[UA_CHEBND_MAXD];
     double R = 0, e = INFINITY;
     int ok = 1;
+    *map = INFINITY;
     for (size_t i = 0; i < m->d && ok; i++) {
         size_t r = m->rank[i], L = m->len[i];
         R += (double)r;
-        V[i] = calloc(3 * r, sizeof(double));
+        V[i] = calloc(4 * r, sizeof(double));
         if (!V[i]) {
             ok = 0;
             break;
         }
         D[i] = V[i] + r;
         VD[i] = V[i] + 2 * r;
+        Vp[i] = V[i] + 3 * r;
         slong prec = 128 + (slong)L;
         arb_t s0, h, pad;
         arb_init(s0);
@@ -385,10 +408,11 @@ static double cell_rounding(const ua_chebnd *m, const double *lo, const double *
         arb_add(h, h, pad, prec); /* a cell a little wider than [lo, hi] in s */
         double S = fmin(1.0, up(fabs(arf_get_d(arb_midref(s0), ARF_RND_NEAR)) +
                                 ball_hi(h) + mag_get_d(arb_radref(s0)))) * 1.0000001;
+        es[i] = map_err(m, i, S);
         arb_ptr v = _arb_vec_init((slong)L);
         mag_ptr bs = _mag_vec_init((slong)L + 1);
         double *E = calloc(L + 2, sizeof *E), *Bt = calloc(L + 3, sizeof *Bt);
-        if (!E || !Bt) ok = 0;
+        if (!E || !Bt || !m->dfac[i]) ok = 0;
         for (size_t k = 0; ok && k < r; k++) {
             const double *c = m->fac[i] + k * L;
             ua_cheb_cell_clenshaw(c, (slong)L, s0, h, prec, v, bs);
@@ -398,7 +422,12 @@ static double cell_rounding(const ua_chebnd *m, const double *lo, const double *
             Bt[L] = Bt[L + 1] = 0;
             for (size_t j = L; j-- > 0;) {
                 double two = j ? 2 : 1;
-                E[j] = up(g3 * up(fabs(c[j]) + up(two * S * Bt[j + 1]) + Bt[j + 2]) * 1.000001);
+                double P = up(up(two * S * Bt[j + 1]) * (1 + 2 * u)), A = up(fabs(c[j]) + P);
+                double X = up(mag_get_d(bs + j) + up(S2 + S1)); /* Bt_j less E_j */
+                double ep = op_err(P), ea = op_err(A);
+                double E1 = up(up(up(ep + ea) + u * X) / (1 - 2 * u)); /* with u (X + E_j) */
+                E[j] = up(up(ep + ea) + op_err(up(X + E1)));
+                if (!(E[j] <= E1)) E[j] = E1;
                 S1 = up(S1 + E[j]);
                 S2 = up(S2 + S1);
                 Bt[j] = up(mag_get_d(bs + j) + S2);
@@ -407,6 +436,14 @@ static double cell_rounding(const ua_chebnd *m, const double *lo, const double *
             V[i][k] = mag_get_d(bs + 0);
             D[i][k] = tot;
             VD[i][k] = up(V[i][k] + tot);
+            /* sup |v_k'| on the cell, from the derivative column's series */
+            ua_cheb_cell_clenshaw(m->dfac[i] + k * L, (slong)L, s0, h, prec, v, bs);
+            /* the stored derivative coefficients are the recurrence d_{j-1} = d_{j+1} + 2j c_j
+             * in double (then times ds): each off by at most 2L u (max |d| + max 2j |c_j|) <=
+             * 6L u max |d| (to first order), their sum by 8 L^2 u max |d| */
+            double dm = 0;
+            for (size_t j = 0; j < L; j++) dm = fmax(dm, fabs(m->dfac[i][k * L + j]));
+            Vp[i][k] = up((mag_get_d(bs + 0) + 8 * (double)L * (double)L * u * dm) * 1.01);
         }
         free(E);
         free(Bt);
@@ -418,27 +455,48 @@ static double cell_rounding(const ua_chebnd *m, const double *lo, const double *
     }
     if (ok) {
         const double *a[UA_CHEBND_MAXD] = { NULL };
-        double pert = 0;
+        double pert = 0, mp = 0;
         /* prod (V + D) - prod V = sum_i (prod_{j<i} V_j) D_i (prod_{j>i} (V_j + D_j)) */
         for (size_t i = 0; i < m->d; i++) {
             for (size_t j = 0; j < m->d; j++) a[j] = j < i ? V[j] : j == i ? D[j] : VD[j];
             pert += abs_contract(m, a);
+            for (size_t j = 0; j < m->d; j++) a[j] = j == i ? Vp[j] : V[j];
+            mp += es[i] * 0.5 * (m->hi[i] - m->lo[i]) * abs_contract(m, a) * 1.02;
         }
         for (size_t j = 0; j < m->d; j++) a[j] = VD[j];
         double full = abs_contract(m, a), gR = (R + 3) * u / (1 - (R + 3) * u);
         e = pert + gR * full;
+        *map = isfinite(mp) ? mp : INFINITY;
     }
     for (size_t i = 0; i < m->d; i++) free(V[i]);
     return isfinite(e) ? e : INFINITY;
 }
 
+/* A bound on |s~ - s| for predict's map s~ = fl(fl(fl(x - lo) - fl(hi - x)) iw) (the clamp to
+ * [-1, 1] only moves s~ towards s) against s = ((x - lo) - (hi - x)) / w, w = hi - lo, for x in
+ * the box and |s| <= S: with a = x - lo, b = hi - x >= 0 (a + b = w), the two subtractions are
+ * off by at most u (a + b) = u w, the third by u |a~ - b~| <= u (|s| + u) w, and iw = fl(1 / fl(w))
+ * = (1 + ei) / w with |ei| <= 2u / (1 - u) (0 where w is a power of two that fl(hi - lo) gives
+ * exactly: both operations exact), so |s~ - s| <= u (1 + S + u)(1 + ei)(1 + u) + S (ei + u + ei u). */
+static double map_err(const ua_chebnd *m, size_t i, double S)
+{
+    const double u = 0x1p-53, lo = m->lo[i], hi = m->hi[i], w = hi - lo;
+    /* fl(hi - lo) is exact iff TwoSum's error term is 0 (hi - w - lo in its exact form) */
+    double bv = w - hi, err = (hi - (w - bv)) + (-lo - bv);
+    int mant;
+    double f = frexp(w, &mant);
+    double ei = err == 0 && f == 0.5 && m->iw[i] * w == 1 ? 0 : 2 * u / (1 - u);
+    return up(u * (1 + S + u) * (1 + ei) * (1 + u) + S * (ei + u + ei * u)) * 1.000001;
+}
+
 /*
  * sup |predict(x) - model(x)| over the sub-box [lo, hi] (the model's box when NULL): the smaller
- * of the worst case over the model's box and the running bound on the cell (cell_rounding),
- * plus the map's term:
- * - s = ((x - lo) - (hi - x)) / (hi - lo) is computed within 5u of the exact map (three
- *   roundings and 1 / (hi - lo)'s), which moves the value by at most 5u (hi - lo) / 2 times
- *   the bound on |d model / dx_i| (ua_chebnd_abs_bound with the derivative series);
+ * of the worst case over the model's box with the map's term over the box, and the running bound
+ * on the cell (cell_rounding) with the map's term on the cell:
+ * - the map: s = ((x - lo) - (hi - x)) iw is computed within es <= 5u of the exact map (map_err;
+ *   3u where hi - lo is an exact power of two), which moves the value by at most es (hi - lo) / 2
+ *   times the bound on |d model / dx_i| (over the box: ua_chebnd_abs_bound with the derivative
+ *   series; on a cell: from the derivative columns' series there);
  * - worst case: Clenshaw's recurrence on a column of L coefficients: each step's local error is
  *   at most gamma_3 (|c_j| + 3 max|b|), max|b| <= (L + 1) sum|c| and every local error is carried
  *   to the result by a factor |U_k(s)| <= L + 1, so the column is within 12 (L + 1)^3 u sum|c|
@@ -459,13 +517,16 @@ static ua_status nd_eval_error(const void *state, const double *lo, const double
         rho += 12 * n1 * n1 * n1 * u;
         R += (double)m->rank[i];
         double Vd = ua_chebnd_abs_bound(m, m->dfac, i) * 1.01;
-        smap += 5 * u * 0.5 * (m->hi[i] - m->lo[i]) * Vd;
+        smap += map_err(m, i, 1.0) * 0.5 * (m->hi[i] - m->lo[i]) * Vd;
     }
-    double worst = V * (rho + (R + 3) * 1.01 * u);
+    double best = V * (rho + (R + 3) * 1.01 * u) + smap;
     const double *clo = lo ? lo : m->lo, *chi = hi ? hi : m->hi;
-    if ((!lo) == (!hi) && !check_box(m, clo, chi)) worst = fmin(worst, cell_rounding(m, clo, chi));
+    if ((!lo) == (!hi) && !check_box(m, clo, chi)) {
+        double cmap = INFINITY, c = cell_rounding(m, clo, chi, &cmap);
+        best = fmin(best, c + cmap);
+    }
     ua_clear_error();
-    double e = 1.02 * (worst + smap);
+    double e = 1.02 * best;
     if (!isfinite(e)) return UA_ERR(UA_EDOMAIN, "chebnd bounds: the evaluation error overflows");
     *err = e;
     return UA_OK;
