@@ -195,7 +195,9 @@ ua_status ua_sparse_local_eval(const ua_sparse *g, const double *t, size_t limit
 /* Per-call work space for evaluating g: (sum_i nodes_upto(maxlevel_i)) doubles + d. */
 size_t ua_sparse_work_size(const ua_sparse *g);
 /* The interpolant at t (d,) in [-1, 1]^d (clamped), using blocks [0, nb) (clenshaw-curtis) or
- * points [0, np) (localp); work has ua_sparse_work_size entries. */
+ * points [0, np) (localp); work has ua_sparse_work_size entries. clenshaw-curtis (here, in
+ * ua_sparse_eval_below, ua_sparse_cc_sum and predict) adds the rows of its blocks by compensated
+ * summation (eval.c: TwoSum, Ogita-Rump-Oishi Sum2); localp by a plain running sum. */
 double ua_sparse_eval_t(const ua_sparse *g, const double *t, size_t nb, size_t np, double *work);
 /* clenshaw-curtis: the sum of the blocks [0, nb) whose levels are <= below componentwise (the only
  * ones that do not vanish at a node of the block below). */
