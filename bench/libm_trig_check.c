@@ -5,6 +5,8 @@
  * function, glibc's, or SLEEF's u10 scalar function, each compiled with ua_compile_c.
  * usage: libm_trig_check FUNC ua|glibc|sleef THREADS
  *        libm_trig_check FUNC emit CNAME    (writes the generated C of FUNC, named CNAME, with CNAME_v, to stdout)
+ * The generated function is the default (correctly rounded where it can be) code, or the
+ * `--accuracy 1ulp` code when the environment has ACCURACY=1ulp.
  * Output, one line: FUNC KIND floats max_ulp not_cr over_1ulp nan_mismatch inf_mismatch seconds
  * worst_x.
  */
@@ -37,9 +39,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "no generator %s\n", fn);
         return 2;
     }
+    const char *acc_env = getenv("ACCURACY");
+    ua_libm_accuracy acc = acc_env && strcmp(acc_env, "1ulp") == 0 ? UA_LIBM_1ULP : UA_LIBM_CR;
     if (strcmp(kind, "emit") == 0) {
         /* with the vector variant CNAME_v */
-        ua_libm_options opt = {argv[3], 1, UA_LIBM_CR, UA_LIBM_WP_DOUBLE};
+        ua_libm_options opt = {argv[3], 1, acc, UA_LIBM_WP_DOUBLE};
         if (g->emit(g, stdout, &opt) == UA_OK) return 0;
         fprintf(stderr, "%s\n", ua_last_error());
         return 1;
@@ -54,7 +58,7 @@ int main(int argc, char **argv)
     if (!out) return 1;
     const char *extra[] = {NULL, NULL};
     if (strcmp(kind, "ua") == 0) {
-        ua_libm_options opt = {"k", 0, UA_LIBM_CR, UA_LIBM_WP_DOUBLE};
+        ua_libm_options opt = {"k", 0, acc, UA_LIBM_WP_DOUBLE};
         if (g->emit(g, out, &opt) != UA_OK) {
             fprintf(stderr, "%s\n", ua_last_error());
             return 1;

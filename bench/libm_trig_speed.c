@@ -14,6 +14,9 @@
  * times per round, ROUNDS rounds, the implementations alternating within a round; each pass of
  * 4096 calls is timed alone (0.02 to 2 ms) and the fastest pass is kept: on a shared machine the
  * fastest pass is one no other process interrupted, whatever the function's own cost.
+ * With -DWITH_CR, kernels.c also holds the default (cr) functions uacr_sinf ... uacr_erff, timed
+ * as a sixth implementation "uniapprox_cr" in the same rounds (the script does this when the
+ * ua_* functions are the `--accuracy 1ulp` ones).
  * Output: one line per function, input set and implementation: "func set impl ns_per_element".
  */
 #define _POSIX_C_SOURCE 200809L
@@ -32,7 +35,13 @@ __m256 Sleef_sinf8_u10avx2(__m256), Sleef_cosf8_u10avx2(__m256), Sleef_tanhf8_u1
 #define N 4096
 #define PASSES 20
 #define ROUNDS 31
-#define NE 5 /* implementations */
+#ifdef WITH_CR
+#define NE 6 /* implementations */
+#define CR_ENTRY(f) , {"uniapprox_cr", f, 0}
+#else
+#define NE 5
+#define CR_ENTRY(f)
+#endif
 
 static float xs[N], ys[N];
 static volatile float sink;
@@ -56,6 +65,9 @@ LOOP(ua_cos, ua_cosf) LOOP(gl_cos, cosf) LOOP(sl_cos, Sleef_cosf_u10) LOOP8(v_co
 LOOP(ua_tanh, ua_tanhf) LOOP(gl_tanh, tanhf) LOOP(sl_tanh, Sleef_tanhf_u10)
 LOOP8(v_tanh, Sleef_tanhf8_u10avx2)
 LOOP(ua_erf, ua_erff) LOOP(gl_erf, erff) LOOP(sl_erf, Sleef_erff_u10) LOOP8(v_erf, Sleef_erff8_u10avx2)
+#ifdef WITH_CR
+LOOP(cr_sin, uacr_sinf) LOOP(cr_cos, uacr_cosf) LOOP(cr_tanh, uacr_tanhf) LOOP(cr_erf, uacr_erff)
+#endif
 static void uv_sin(void) { ua_sinf_v(xs, ys, N); }
 static void uv_cos(void) { ua_cosf_v(xs, ys, N); }
 static void uv_tanh(void) { ua_tanhf_v(xs, ys, N); }
@@ -96,13 +108,13 @@ static void bench(const char *fn, const char *set, float lo, float hi, entry *e)
 int main(void)
 {
     entry s[NE] = {{"uniapprox", ua_sin, 0}, {"glibc", gl_sin, 0}, {"sleef_u10", sl_sin, 0},
-                  {"sleef_u10_avx2x8", v_sin, 0}, {"uniapprox_v", uv_sin, 0}};
+                  {"sleef_u10_avx2x8", v_sin, 0}, {"uniapprox_v", uv_sin, 0} CR_ENTRY(cr_sin)};
     entry c[NE] = {{"uniapprox", ua_cos, 0}, {"glibc", gl_cos, 0}, {"sleef_u10", sl_cos, 0},
-                  {"sleef_u10_avx2x8", v_cos, 0}, {"uniapprox_v", uv_cos, 0}};
+                  {"sleef_u10_avx2x8", v_cos, 0}, {"uniapprox_v", uv_cos, 0} CR_ENTRY(cr_cos)};
     entry t[NE] = {{"uniapprox", ua_tanh, 0}, {"glibc", gl_tanh, 0}, {"sleef_u10", sl_tanh, 0},
-                  {"sleef_u10_avx2x8", v_tanh, 0}, {"uniapprox_v", uv_tanh, 0}};
+                  {"sleef_u10_avx2x8", v_tanh, 0}, {"uniapprox_v", uv_tanh, 0} CR_ENTRY(cr_tanh)};
     entry e[NE] = {{"uniapprox", ua_erf, 0}, {"glibc", gl_erf, 0}, {"sleef_u10", sl_erf, 0},
-                  {"sleef_u10_avx2x8", v_erf, 0}, {"uniapprox_v", uv_erf, 0}};
+                  {"sleef_u10_avx2x8", v_erf, 0}, {"uniapprox_v", uv_erf, 0} CR_ENTRY(cr_erf)};
     bench("sinf", "[-8,8]", -8, 8, s);
     bench("sinf", "[-1e6,1e6]", -1e6f, 1e6f, s);
     bench("cosf", "[-8,8]", -8, 8, c);

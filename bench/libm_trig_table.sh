@@ -8,7 +8,8 @@
 #   2. speed: ns per element on 4096 in-cache inputs, fastest of 620 passes timed alone, the implementations alternating
 #      (bench/libm_trig_speed.c): the scalar function's ratio to glibc, the vector variant's
 #      (NAME_v) to SLEEF's u10 AVX2 (8 lanes).
-# usage: bench/libm_trig_table.sh [BUILD_DIR] [THREADS]   (QUICK=1: speed only)
+# usage: bench/libm_trig_table.sh [BUILD_DIR] [THREADS]   (QUICK=1: speed only; ACCURACY=1ulp:
+#        the `--accuracy 1ulp` functions, with the default ones timed beside them as uniapprox_cr)
 # Needs the library built in BUILD_DIR (libuniapprox.so) and the SLEEF runtime (libsleef3; no
 # header needed).
 set -eu
@@ -22,23 +23,31 @@ trap 'rm -rf "$OUT"' EXIT
 $CC -std=c11 -O2 -fopenmp -D_POSIX_C_SOURCE=200809L -I"$ROOT/include" -o "$OUT/check" \
     "$ROOT/bench/libm_trig_check.c" -L"$ROOT/$BUILD" -luniapprox -Wl,-rpath,"$ROOT/$BUILD" \
     -lmpfr -lgmp -lm
+ACCURACY=${ACCURACY:-cr}
+export ACCURACY
+WITH_CR=""
 for f in sinf cosf tanhf erff; do "$OUT/check" $f emit ua_$f; done >"$OUT/kernels.c"
-$CC -std=c11 -O2 -march=native -ffp-contract=off -I"$OUT" -DKERNELS_C='"kernels.c"' \
+if [ "$ACCURACY" = 1ulp ]; then
+    WITH_CR=-DWITH_CR
+    for f in sinf cosf tanhf erff; do ACCURACY=cr "$OUT/check" $f emit uacr_$f; done >>"$OUT/kernels.c"
+fi
+$CC -std=c11 -O2 -march=native -ffp-contract=off -I"$OUT" -DKERNELS_C='"kernels.c"' $WITH_CR \
     -o "$OUT/speed" "$ROOT/bench/libm_trig_speed.c" -l:libsleef.so.3 -lm
 
-echo "== speed: ns per element, 4096 in-cache floats, fastest of 620 passes ($(nproc) cores," \
+echo "== --accuracy $ACCURACY: speed: ns per element, 4096 in-cache floats, fastest of 620 passes ($(nproc) cores," \
     "load average $(cut -d' ' -f1 /proc/loadavg)) =="
 "$OUT/speed" >"$OUT/speed.txt"
 awk '{ key = $1 " " $2; ns[key, $3] = $4; if (!(key in seen)) { seen[key] = 1; order[n++] = key } }
-     END { printf "%-22s %10s %10s %10s %12s %12s %14s %14s\n", "function, inputs", "uniapprox",
+     END { printf "%-22s %10s %10s %10s %12s %12s %14s %14s %12s\n", "function, inputs", "uniapprox",
                   "glibc", "SLEEF u10", "SLEEF AVX2x8", "uniapprox_v", "uniapprox/glibc",
-                  "_v/SLEEF AVX2"
+                  "_v/SLEEF AVX2", "cr/glibc"
            for (i = 0; i < n; i++) { k = order[i]
-               printf "%-22s %10.2f %10.2f %10.2f %12.2f %12.2f %14.2f %14.2f\n", k,
+               printf "%-22s %10.2f %10.2f %10.2f %12.2f %12.2f %14.2f %14.2f %12s\n", k,
                       ns[k, "uniapprox"], ns[k, "glibc"], ns[k, "sleef_u10"],
                       ns[k, "sleef_u10_avx2x8"], ns[k, "uniapprox_v"],
                       ns[k, "uniapprox"] / ns[k, "glibc"],
-                      ns[k, "uniapprox_v"] / ns[k, "sleef_u10_avx2x8"] } }' "$OUT/speed.txt"
+                      ns[k, "uniapprox_v"] / ns[k, "sleef_u10_avx2x8"],
+                      ((k, "uniapprox_cr") in ns) ? sprintf("%.2f", ns[k, "uniapprox_cr"] / ns[k, "glibc"]) : "-" } }' "$OUT/speed.txt"
 echo "(load average after the run: $(cut -d' ' -f1 /proc/loadavg); uniapprox_v: the generated vector variant, AVX2 kernels here"
 grep -qw avx512f /proc/cpuinfo || echo " (this CPU has no AVX-512: that variant is compiled, not run or measured))"
 [ "${QUICK:-0}" = 1 ] && exit 0

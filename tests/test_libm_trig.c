@@ -10,6 +10,8 @@
  *     the literature and from other projects' issue trackers, against mpfr_sin / mpfr_cos at 300
  *     bits (independent of the checker);
  *   - at the special inputs (NaN, +-Inf, +-0, subnormals) against the values C99 Annex F gives.
+ * sinf and cosf are tested twice: the default code and the `--accuracy 1ulp` code (SIN1, COS1:
+ * one polynomial whatever the quadrant, a two-part Cody-Waite below 2^20).
  * The error goal asserted is the issue's: <= 0.6 ULP where glibc is (glibc's sinf, cosf, tanhf,
  * erff are all below 0.6 ULP), no NaN or infinity mismatch. */
 #include <setjmp.h>
@@ -36,8 +38,11 @@ typedef float (*f32)(float);
 
 /* ---- generating and compiling, once per function ---- */
 
-enum { SIN, COS, TANH, ERF, NFUNC };
-static const char *const names[NFUNC] = {"sinf", "cosf", "tanhf", "erff"};
+enum { SIN, COS, TANH, ERF, SIN1, COS1, NFUNC };
+static const char *const names[NFUNC] = {"sinf", "cosf", "tanhf", "erff", "sinf", "cosf"};
+static const ua_libm_accuracy accs[NFUNC] = {UA_LIBM_CR, UA_LIBM_CR, UA_LIBM_CR, UA_LIBM_CR,
+                                             UA_LIBM_1ULP, UA_LIBM_1ULP};
+static const char *const suffix[NFUNC] = {"", "", "", "", "_1ulp", "_1ulp"};
 static ua_compiled *compiled[NFUNC];
 static f32 fns[NFUNC];
 
@@ -47,14 +52,14 @@ static f32 get(int which)
     const ua_libm_func *g = ua_libm_find(names[which]);
     assert_non_null(g);
     char file[64];
-    snprintf(file, sizeof file, "%s.c", names[which]);
+    snprintf(file, sizeof file, "%s%s.c", names[which], suffix[which]);
     const char *path = tu_path(file);
     FILE *out = fopen(path, "w");
     assert_non_null(out);
     /* a name of our own, so that the compiled object never resolves to glibc's function */
     char cname[64];
-    snprintf(cname, sizeof cname, "ua_gen_%s", names[which]);
-    ua_libm_options opt = {cname, 0, UA_LIBM_CR, UA_LIBM_WP_DOUBLE};
+    snprintf(cname, sizeof cname, "ua_gen_%s%s", names[which], suffix[which]);
+    ua_libm_options opt = {cname, 0, accs[which], UA_LIBM_WP_DOUBLE};
     ua_status st = g->emit(g, out, &opt);
     assert_int_equal(fclose(out), 0);
     if (st != UA_OK) fail_msg("%s: %s", names[which], ua_last_error());
@@ -81,8 +86,8 @@ static void check_range(int which, float lo, float hi)
     ua_exhaustive_result r;
     assert_int_equal(ua_exhaustive_f32(fn, t, lo, hi, &o, &r), UA_OK);
     ua_target_free(t);
-    print_message("%s on [%a, %a]: %llu floats, max %.4f ULP, %llu not correctly rounded\n",
-                  names[which], (double)lo, (double)hi, (unsigned long long)r.count, r.max_ulp,
+    print_message("%s%s on [%a, %a]: %llu floats, max %.4f ULP, %llu not correctly rounded\n",
+                  names[which], suffix[which], (double)lo, (double)hi, (unsigned long long)r.count, r.max_ulp,
                   (unsigned long long)r.n_not_cr);
     assert_true(r.count == ua_f32_count(lo, hi));
     assert_int_equal(r.n_nan_mismatch, 0);
@@ -111,6 +116,33 @@ static void test_cosf_ranges(void **state)
     check_range(COS, 0x1p27f, 0x1p29f);
     check_range(COS, 0x1p60f, 0x1p61f);
     check_range(COS, -INFINITY, -0x1p126f);
+}
+
+/* --accuracy 1ulp: the same ranges, and the switch from the two-part to the three-part
+ * Cody-Waite at 2^20 (the ranges hold every quadrant of the one-polynomial evaluation) */
+static void test_sinf_1ulp_ranges(void **state)
+{
+    (void)state;
+    check_range(SIN1, -0x1p-126f, 0x1p-126f);
+    check_range(SIN1, 0.5f, 8.0f);
+    check_range(SIN1, -8.0f, -0.5f);
+    check_range(SIN1, 0x1p19f, 0x1p21f);
+    check_range(SIN1, -0x1p21f, -0x1p19f);
+    check_range(SIN1, 0x1p27f, 0x1p29f);
+    check_range(SIN1, -0x1p100f, -0x1p99f);
+    check_range(SIN1, 0x1p126f, INFINITY);
+}
+
+static void test_cosf_1ulp_ranges(void **state)
+{
+    (void)state;
+    check_range(COS1, -0x1p-126f, 0x1p-126f);
+    check_range(COS1, 0.5f, 8.0f);
+    check_range(COS1, -8.0f, -0.5f);
+    check_range(COS1, 0x1p19f, 0x1p21f);
+    check_range(COS1, 0x1p27f, 0x1p29f);
+    check_range(COS1, 0x1p60f, 0x1p61f);
+    check_range(COS1, -INFINITY, -0x1p126f);
 }
 
 static void test_tanhf_ranges(void **state)
@@ -178,6 +210,10 @@ static void test_multiples_of_pi_over_4(void **state)
         check_point(SIN, mpfr_sin, x);
         check_point(SIN, mpfr_sin, -x);
         check_point(COS, mpfr_cos, x);
+        check_point(SIN1, mpfr_sin, x);
+        check_point(SIN1, mpfr_sin, -x);
+        check_point(COS1, mpfr_cos, x);
+        check_point(COS1, mpfr_cos, -x);
     }
     mpfr_clear(v);
 }
@@ -212,6 +248,9 @@ static const struct {
     {-4994642.5f, "amd/aocl-libm-ose issue 47 (input 0xca986ca5 of vrs8_sinf / vrs8_cosf)"},
     {0x1p28f, "2^28: the first input of the Payne-Hanek branch"},
     {0x1.fffffep+27f, "the last input of the Cody-Waite branch"},
+    {0x1p20f, "2^20: the first input of the 1ulp code's three-part Cody-Waite"},
+    {0x1.fffffep+19f, "the last input of the 1ulp code's two-part Cody-Waite"},
+    {1e6f, "1e6, near the 1ulp code's two-part limit (k = 636620)"},
 };
 
 static void test_hard_reduction_cases(void **state)
@@ -222,6 +261,8 @@ static void test_hard_reduction_cases(void **state)
             float x = s ? -hard[i].x : hard[i].x;
             check_point(SIN, mpfr_sin, x);
             check_point(COS, mpfr_cos, x);
+            check_point(SIN1, mpfr_sin, x);
+            check_point(COS1, mpfr_cos, x);
         }
     }
     /* the bits of the AOCL input are those of -4994642.5 */
@@ -265,6 +306,22 @@ static void test_special_values(void **state)
     assert_true(same_bits(t(0.0f), 0.0f) && same_bits(t(-0.0f), -0.0f));
     assert_true(same_bits(e(0.0f), 0.0f) && same_bits(e(-0.0f), -0.0f));
     assert_true(same_bits(c(0.0f), 1.0f) && same_bits(c(-0.0f), 1.0f));
+    /* the 1ulp code: the same special values (its sin's m = -0 + r keeps the sign of zero) */
+    f32 s1 = get(SIN1), c1 = get(COS1);
+    assert_true(isnan(s1(INFINITY)) && isnan(s1(-INFINITY)));
+    assert_true(isnan(c1(INFINITY)) && isnan(c1(-INFINITY)));
+    assert_true(same_bits(s1(0.0f), 0.0f) && same_bits(s1(-0.0f), -0.0f));
+    assert_true(same_bits(c1(0.0f), 1.0f) && same_bits(c1(-0.0f), 1.0f));
+    assert_true(same_bits(s1(0x1p-149f), 0x1p-149f) && same_bits(s1(-0x1.8p-130f), -0x1.8p-130f));
+    assert_true(same_bits(c1(0x1p-149f), 1.0f));
+    /* exact identities: sin(-x) = -sin(x), cos(-x) = cos(x) bit for bit (every quadrant and
+     * both reductions), and |sin|, |cos| <= 1 */
+    for (int i = 0; i < 4000; i++) {
+        float x = ldexpf(1.0f + (float)i / 4000.0f, i % 40 - 10);
+        assert_true(same_bits(s1(-x), -s1(x)));
+        assert_true(same_bits(c1(-x), c1(x)));
+        assert_true(fabsf(s1(x)) <= 1.0f && fabsf(c1(x)) <= 1.0f);
+    }
     /* subnormals: sin and tanh round to x itself, erf to 2/sqrt(pi) x rounded once */
     float d = 0x1p-149f, d2 = 0x1.8p-130f;
     assert_true(same_bits(s(d), d) && same_bits(s(-d2), -d2));
@@ -349,19 +406,20 @@ static void test_vector_same_bits(void **state)
         0xbf000000u, 0x3effffffu, 0x3f000001u, 0x40800000u, 0xc07fffffu, 0x41100000u,
         0x4110a000u, 0xc1100000u, 0x407ab000u, 0x4d800000u, 0x4d7fffffu, 0xcd800000u,
         0xcd7fffffu, 0x4d800001u, 0x3f490fdbu, 0xbf490fdbu, 0x3fc90fdbu, 0x40490fdbu,
-        0x4096cbe4u, 0x40c90fdbu, 0x5a000000u, 0x7e800000u};
+        0x4096cbe4u, 0x40c90fdbu, 0x5a000000u, 0x7e800000u, 0x49800000u, 0x497fffffu,
+        0xc9800000u, 0xc97fffffu};
     enum { N = 1 << 16, NS = sizeof edges / sizeof edges[0] };
     float *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
     assert_non_null(x);
     assert_non_null(y);
     for (int k = 0; k < NFUNC; k++) {
         char cname[32];
-        snprintf(cname, sizeof cname, "v_%s", names[k]);
+        snprintf(cname, sizeof cname, "v_%s%s", names[k], suffix[k]);
         char path[64];
-        snprintf(path, sizeof path, "v_%s.c", names[k]);
+        snprintf(path, sizeof path, "v_%s%s.c", names[k], suffix[k]);
         FILE *out = fopen(tu_path(path), "w");
         assert_non_null(out);
-        ua_libm_options vo = {cname, 1, UA_LIBM_CR, UA_LIBM_WP_DOUBLE};
+        ua_libm_options vo = {cname, 1, accs[k], UA_LIBM_WP_DOUBLE};
         assert_int_equal(ua_libm_find(names[k])->emit(ua_libm_find(names[k]), out, &vo), UA_OK);
         assert_int_equal(fclose(out), 0);
         ua_compiled *cc = NULL;
@@ -416,6 +474,8 @@ int main(void)
         cmocka_unit_test(test_hard_reduction_cases),
         cmocka_unit_test(test_sinf_ranges),
         cmocka_unit_test(test_cosf_ranges),
+        cmocka_unit_test(test_sinf_1ulp_ranges),
+        cmocka_unit_test(test_cosf_1ulp_ranges),
         cmocka_unit_test(test_tanhf_ranges),
         cmocka_unit_test(test_erff_ranges),
         cmocka_unit_test(test_vector_same_bits),

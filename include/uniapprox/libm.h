@@ -19,12 +19,15 @@ typedef enum {
                        * double-double tables, one rounding of an unevaluated sum) for the
                        * exponentials and logarithms; sinf, cosf, tanhf, erff within 0.5017 ULP
                        * (measured over all 2^32 inputs), not correctly rounded everywhere */
-    UA_LIBM_1ULP = 1  /* within 1 ULP (SLEEF's "u10"), faster: exp2f, expf, exp10f (2^r by a
-                       * degree-6 polynomial, no table), expm1f (x p(x) below 1/8, else
-                       * (2^k - 1) + 2^k r q(r)) and log2f, logf, log10f, log1pf (2 atanh(s),
-                       * s = (z - 1)/(z + 1), z from x, or from 1 + x in double; no table) in
-                       * double with one plain rounding to float, no rounding test; sinf, cosf,
-                       * tanhf and erff write their default code, which is already within 1 ULP */
+    UA_LIBM_1ULP = 1  /* within 1 ULP (SLEEF's "u10"), faster: exp2f, expf, exp10f (a
+                       * 128-entry table of 2^(j/128), 2^r by a quadratic), expm1f (x p(x)
+                       * below 1/8, else (2^k - 1) + 2^k r q(r), no table), log2f, logf,
+                       * log10f (a 256-entry table, log(1 + r) by a cubic), log1pf (2 atanh(s),
+                       * s = (z - 1)/(z + 1), z from 1 + x in double; no table), sinf, cosf
+                       * (the same degrees as the default, one polynomial whose coefficients
+                       * are read by quadrant, no branch on it) in double with one plain
+                       * rounding to float, no rounding test; tanhf and erff write their
+                       * default code, which is already within 1 ULP */
 } ua_libm_accuracy;
 
 /* The arithmetic the generated function (scalar and vector) evaluates in. */

@@ -192,6 +192,7 @@ static const char *const c_helpers[] = {
     "ua_d2u", "ua_f2u", "ua_rnd2", "ua_two_sum", "ua_u2d", "ua_u2f", "ua_vd", "ua_vf", "ua_vi",
     "ua_vl", "ua_vl4", "ua_vrnd2", "ua_vtwo_sum", "ua_vu", "ua_vui",
     "ua_ETH", "ua_ETL", "ua_LWC", "ua_LWH", "ua_LWL", "ua_wf8", "ua_wf16", "ua_wi8", "ua_wi16", "ua_wu8", "ua_wu16",
+    "ua_T1", "UA_COLD",
 };
 
 /* The names GCC treats as returns-twice or no-return functions whatever they are declared as

@@ -108,19 +108,29 @@ static void emit_exp_vbody(FILE *out, const void *ctx)
 }
 
 /* ---- the 1-ULP variant (--accuracy 1ulp) ---------------------------------------------------
- * b^x = 2^z, z = RN(x log2 b) (exact for b = 2), k = round(z) (the 1.5 2^52 shift), r = z - k
- * exact (|r| <= 1/2), 2^r = 1 + r q(r) with q the relative minimax polynomial of (2^r - 1)/r of
- * degree 5 on [-1/2, 1/2] (evaluated by Estrin's scheme: the same operations in the scalar
- * and vector code), 2^k written into a double's exponent field, and the double product rounded
- * once to float. No table, no rounding test. The input is clamped in float to [LO, HI] (max /
- * min; NaN passes through). Error estimate: the relative error of q (about 1.1e-8 as fitted)
- * times |r q| / p <= 0.6, plus about 2^-45 for the rounding of z (|z| <= 153) and a few 2^-53:
- * about 2^-27 relative, so at most about 0.5 + 2^-3 ULP; the exhaustive check measured 0.5526
- * (docs/libm.md). */
-#define EXPF1_DEG 5
+ * b^x = 2^(K/N) 2^(r/N), N = EXP1_N = 128: z = RN(x N log2 b) (exact for b = 2), K = round(z)
+ * (the 1.5 2^52 shift, with 1023 N added so that K div N + 1023 lies in the low bits), r = z - K
+ * exact (|r| <= 1/2); 2^(K/N) = 2^(K div N) T1[K mod N], T1[j] = RN(2^(j/N)) from MPFR, the
+ * power of two written into a double's exponent field and multiplied into the table entry
+ * (exact) off the critical path; 2^(r/N) = 1 + r q(r) with q the relative minimax polynomial of
+ * (2^(r/N) - 1)/r of degree EXPF1_DEG on [-1/2, 1/2], written (1 + q0 r) + r^2 q1: two
+ * products and an addition after r. The double product rounded once to float. No rounding
+ * test. Inputs of |x| below the clamps' nearer end take the path without the clamps (the
+ * clamps would leave them unchanged: the same bits), by a branch on x's bits that is off the
+ * critical path and predicted; the others go through the clamped code (a cold function).
+ * Where the compiler targets SSE4.1 (GCC, Clang), r = z - rint(z): the same K as the shift
+ * (both round to nearest even), one addition fewer on the chain. The vector kernels do the
+ * same operations lane by lane (the clamps as max / min on every lane, the table read element
+ * by element or by a gather).
+ * Error estimate: q's relative error as fitted (written into the file), 2^-53 for T1, a few
+ * 2^-53 for the evaluation, about 2^-45 for the rounding of z (|z| <= 153 N); the least degree
+ * that kept every float within 1 ULP was measured (docs/libm.md). */
+#define EXP1_N 128
+#define EXP1_LOGN 7
+#define EXPF1_DEG 1
 
 typedef struct {
-    double k2;      /* RN(log2 b); 1 for exp2 */
+    double k2n;     /* RN(N log2 b); N for exp2 */
     float lo, hi;   /* the clamps (as the correctly rounded variant's) */
     const double *q;
 } exp1_ctx;
@@ -157,21 +167,43 @@ static void emit_exp1_vclamp(FILE *out, float lo, float hi)
             (double)lo, (double)hi);
 }
 
+/* 2^(K/N) 2^(r/N) from the float c (a float, or a VF): the text shared by the scalar core (vec
+ * 0, ending in "return s * p") and the vector body (ending in the VF res). */
 static void emit_exp1_core(FILE *out, const exp1_ctx *e, int vec)
 {
     const char *T = vec ? "VD" : "double";
     const double *q = e->q;
-    emit_exp1_reduce(out, e->k2, vec);
-    fprintf(out,
-            "    %s q = ((%a + %a * r) + r2 * (%a + %a * r)) + r4 * (%a + %a * r);\n"
-            "    %s p = 1.0 + r * q;\n",
-            T, q[0], q[1], q[2], q[3], q[4], q[5], T);
+    const double sh = 0x1.8p52 + 1023.0 * EXP1_N;
+    if (vec) fprintf(out, "    VD cd = V_F2D(c);\n");
+    else fprintf(out, "    double cd = c;\n");
+    fprintf(out, "    %s z = cd * %a; /* x N log2 b%s */\n", T, e->k2n,
+            e->k2n == EXP1_N ? ", exact" : "");
+    fprintf(out, "    %s t = z + %a; /* K + 1023 N in the low bits */\n", T, sh);
+    if (vec) {
+        fprintf(out, "    VU ki = (VU)t;\n"
+                     "    VD r = z - (t - %a); /* exact, |r| <= 1/2 */\n", sh);
+    } else {
+        fprintf(out,
+                "    uint64_t ki = ua_d2u(t);\n"
+                "#if defined(__SSE4_1__) && (defined(__GNUC__) || defined(__clang__))\n"
+                "    double r = z - __builtin_rint(z); /* the same K (roundsd), exact, |r| <= 1/2 */\n"
+                "#else\n"
+                "    double r = z - (t - %a); /* exact, |r| <= 1/2 */\n"
+                "#endif\n", sh);
+    }
     if (vec)
-        fprintf(out, "    VD sc = (VD)(ki << 52);\n"
-                     "    VF res = __builtin_convertvector(p * sc, VF);\n");
+        fprintf(out, "    VD s = V_GATHER64(ua_T1, ki & %du) * (VD)((ki >> %d) << 52);\n",
+                EXP1_N - 1, EXP1_LOGN);
     else
-        fprintf(out, "    double sc = ua_u2d(ki << 52); /* 2^k, a normal double */\n"
-                     "    return (float)(p * sc); /* one rounding */\n}\n\n");
+        fprintf(out, "    double s = ua_T1[ki & %du] * ua_u2d((ki >> %d) << 52); /* 2^(K/N), exact */\n",
+                EXP1_N - 1, EXP1_LOGN);
+    if (EXPF1_DEG == 1)
+        fprintf(out, "    %s p = (1.0 + %a * r) + (r * r) * %a;\n", T, q[0], q[1]);
+    else
+        fprintf(out, "    %s p = (1.0 + %a * r) + (r * r) * (%a + %a * r);\n", T, q[0], q[1],
+                q[2]);
+    if (vec) fprintf(out, "    VF res = __builtin_convertvector(s * p, VF);\n");
+    else fprintf(out, "    return s * p;\n}\n\n");
 }
 
 static void emit_exp1_vbody(FILE *out, const void *ctx)
@@ -187,26 +219,47 @@ static ua_status emit_exp1(const ua_libm_func *f, FILE *out, const ua_libm_optio
     const exp_spec *sp = f->spec;
     double q[UA_LIBM_MAX_COEFFS], e_q = 0;
     const double h = 0.5 * (1 + 0x1p-20); /* |r| <= 1/2 */
-    ua_status s = ua_libm_fit_core("(2^x-1)/x", -h, h, EXPF1_DEG, q, &e_q);
+    char expr[64];
+    snprintf(expr, sizeof expr, "(2^(x/%d)-1)/x", EXP1_N);
+    ua_status s = ua_libm_fit_core(expr, -h, h, EXPF1_DEG, q, &e_q);
     if (s) return s;
     double c1, c2, inv;
     cody_waite(sp->base, &c1, &c2, &inv);
-    /* RN(N log2 b) / N = RN(log2 b) exactly (N a power of 2); 1 for b = 2 */
-    exp1_ctx e = {inv / EXP_N, (float)sp->lo, (float)sp->hi, q};
+    /* RN(32 log2 b) N/32 = RN(N log2 b) exactly (powers of 2); N for b = 2 */
+    exp1_ctx e = {inv * (EXP1_N / EXP_N), (float)sp->lo, (float)sp->hi, q};
+    double T1[EXP1_N], tl;
+    for (int j = 0; j < EXP1_N; j++) ua_libm_exp2_split(j, EXP1_N, &T1[j], &tl);
+    float bound = (float)fmin(-sp->lo, sp->hi); /* |x| below: inside both clamps */
+    uint32_t bb;
+    memcpy(&bb, &bound, sizeof bb);
     ua_libm_func g = *f; /* the head names the method of this variant */
-    g.summary = sp->base == EXP_BASE2 ? "2^x = 2^k (1 + r q(r)), k = round(x), r = x - k, degree-5 q"
-              : sp->base == EXP_BASEE ? "e^x = 2^k (1 + r q(r)), k = round(x log2 e), r = x log2 e - k, degree-5 q"
-                                      : "10^x = 2^k (1 + r q(r)), k = round(x log2 10), r = x log2 10 - k, degree-5 q";
+    g.summary = sp->base == EXP_BASE2 ? "2^x = 2^(K/128) (1 + r q(r)), K = round(128 x), r = 128 x - K, 128-entry table, degree-1 q"
+              : sp->base == EXP_BASEE ? "e^x = 2^(K/128) (1 + r q(r)), K = round(128 x log2 e), r = 128 x log2 e - K, 128-entry table, degree-1 q"
+                                      : "10^x = 2^(K/128) (1 + r q(r)), K = round(128 x log2 10), r = 128 x log2 10 - K, 128-entry table, degree-1 q";
     ua_libm_emit_head(out, &g, cname);
-    fprintf(out, "/* --accuracy 1ulp: b^x = 2^k 2^r, k = round(x log2 b), r = x log2 b - k, no table and\n"
-                 " * no rounding test: within 1 ULP, not correctly rounded everywhere. */\n");
-    ua_libm_emit_core_note(out, "(2^x-1)/x", -h, h, EXPF1_DEG, e_q);
+    fprintf(out, "/* --accuracy 1ulp: b^x = 2^(K/128) 2^(r/128), K = round(128 x log2 b), r = 128 x log2 b - K,\n"
+                 " * no rounding test: within 1 ULP, not correctly rounded everywhere.\n"
+                 " * 2^(j/128) rounded to double (MPFR): */\n");
+    ua_libm_emit_table(out, "ua_T1", T1, EXP1_N);
+    ua_libm_emit_core_note(out, expr, -h, h, EXPF1_DEG, e_q);
+    fprintf(out, "#ifndef UA_COLD\n#if defined(__GNUC__) || defined(__clang__)\n"
+                 "#define UA_COLD __attribute__((noinline, cold))\n#else\n#define UA_COLD\n#endif\n"
+                 "#endif\n");
+    fprintf(out, "static inline double %s_core(float c)\n{\n", cname);
+    emit_exp1_core(out, &e, 0);
+    fprintf(out,
+            "/* |x| >= %a or NaN: clamped first */\n"
+            "static UA_COLD float %s_clamped(float x)\n{\n"
+            "    float c = x < %af ? %af : x; /* below: the result rounds to +0 (also -Inf) */\n"
+            "    c = c > %af ? %af : c;       /* above: +Inf; NaN passes both */\n"
+            "    return (float)%s_core(c);\n}\n\n",
+            (double)bound, cname, (double)e.lo, (double)e.lo, (double)e.hi, (double)e.hi, cname);
     fprintf(out,
             "static inline float %s_lane(float x)\n{\n"
-            "    float c = x < %af ? %af : x; /* below: the result rounds to +0 (also -Inf) */\n"
-            "    c = c > %af ? %af : c;       /* above: +Inf; NaN passes both */\n",
-            cname, (double)e.lo, (double)e.lo, (double)e.hi, (double)e.hi);
-    emit_exp1_core(out, &e, 0);
+            "    if ((ua_f2u(x) & 0x7fffffffu) < 0x%08xu) /* |x| < %a: inside the clamps */\n"
+            "        return (float)%s_core(x); /* one rounding */\n"
+            "    return %s_clamped(x);\n}\n\n",
+            cname, (unsigned)bb, (double)bound, cname, cname);
     return ua_libm_end(f, out, cname, opt, emit_exp1_vbody, &e);
 }
 

@@ -46,13 +46,13 @@ static double u2d(uint64_t u)
 }
 
 /* The tables and the range [*rlo, *rhi] of r over every float z of every subinterval. */
-static void log_tables(double base, double *invc, double *logc, double *logc_lo, double *rlo,
-                       double *rhi)
+static void log_tables_n(int bits, double base, double *invc, double *logc, double *logc_lo,
+                         double *rlo, double *rhi)
 {
     *rlo = 0;
     *rhi = 0;
-    for (uint32_t i = 0; i < LOG_N; i++) {
-        uint32_t b0 = LOG_OFF + (i << (23 - LOG_BITS)), b1 = b0 + (1u << (23 - LOG_BITS));
+    for (uint32_t i = 0; i < (1u << bits); i++) {
+        uint32_t b0 = LOG_OFF + (i << (23 - bits)), b1 = b0 + (1u << (23 - bits));
         double z0 = u2f(b0), z1 = u2f(b1); /* [z0, z1): the floats of subinterval i */
         float c = (float)(2.0 / (z0 + z1));
         /* the two subintervals that meet at z = 1: c = 1, L = 0, so that near x = 1 the
@@ -69,6 +69,13 @@ static void log_tables(double base, double *invc, double *logc, double *logc_lo,
         if (a < *rlo) *rlo = a;
         if (b > *rhi) *rhi = b;
     }
+}
+
+/* The correctly rounded variant's tables: LOG_N subintervals. */
+static void log_tables(double base, double *invc, double *logc, double *logc_lo, double *rlo,
+                       double *rhi)
+{
+    log_tables_n(LOG_BITS, base, invc, logc, logc_lo, rlo, rhi);
 }
 
 /* What the vector body of a logarithm needs (the constants the scalar lane function uses). */
@@ -149,7 +156,8 @@ static void emit_log_vbody(FILE *out, const void *ctx)
             v->p1_t, -v->p1_t);
 }
 
-/* ---- the 1-ULP variant (--accuracy 1ulp) ---------------------------------------------------
+/* ---- the table-free 1-ULP core: log1pf's --accuracy 1ulp (emit_log1p_1, below); log2f, logf
+ * and log10f used it before their table variant (emit_logt, below: shorter dependency chain)
  * x = 2^k z with z in [OFF1, 2 OFF1), OFF1 = RN_float(1/sqrt 2) (on the bits, as above; subnormal
  * x scaled by 2^23 first), s = (z - 1)/(z + 1) in double (z - 1 and z + 1 exact, one rounding
  * of the quotient), |s| < 0.1716, and log_b z = 2 atanh(s) / ln b = s P(s^2), P the relative
@@ -196,25 +204,6 @@ static void emit_split_head(FILE *out, unsigned off)
             off);
 }
 
-static void emit_log1_vbody(FILE *out, const void *ctx)
-{
-    fprintf(out,
-            "    VUI ix = (VUI)x;\n"
-            "    VUI is = (VUI)(x * 0x1p23f) - (23u << 23);\n"
-            "    VUI iu = V_SELI(ix < 0x00800000u, is, ix);\n"
-            "    VUI tmp = iu - 0x%xu;\n"
-            "    VI k = (VI)(tmp & 0xff800000u) >> 23; /* arithmetic: the exact quotient */\n"
-            "    VD z = V_F2D((VF)(iu - (tmp & 0xff800000u)));\n",
-            LOG1_OFF);
-    emit_log1_core(out, ctx, 1, 0);
-    fprintf(out,
-            "    VF nan = (x - x) * __builtin_inff();\n"
-            "    VF ninf = (VF)((VUI){0} + 0xff800000u);\n"
-            "    VF res = __builtin_convertvector(y, VF);\n"
-            "    res = V_SELF(ix >= 0x7f800000u, V_SELF(ix == 0x7f800000u, x, nan), res);\n"
-            "    res = V_SELF((ix & 0x7fffffffu) == 0, ninf, res);\n");
-}
-
 /* The 1-ULP variants' core for the base of sp: e (P's coefficients, log_b 2), the fitted
  * expression *expr, the largest |s| *smax (z in [OFF1, 2 OFF1), widened by 1%: also covers
  * log1pf's double OFF1 = RN(1/sqrt 2)) and P's relative error *err (sampled). */
@@ -239,42 +228,141 @@ static ua_status log1_fit(const log_spec *sp, log1_ctx *e, const char **expr, do
     return UA_OK;
 }
 
-static ua_status emit_log1(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
+/* ---- log2f, logf, log10f at 1 ULP: the table reduction ----------------------------------------
+ * The correctly rounded variant's reduction (log_tables: z in [OFF, 2 OFF), OFF = 0.699, 128
+ * subintervals, c = RN_float(1/midpoint), c = 1 on the two that meet at 1), so that
+ * r = z c - 1 is exact (z and c floats: a 48-bit product, then Sterbenz) and |r| < 2^-7.9;
+ * log_b x = (k log_b 2 + L[i]) + log_b(1 + r), L[i] = RN(-log_b c) (one double, MPFR), and
+ *     log_b(1 + r) = c0 r + r^2 ((c1 + c2 r) + r^2 c3)   (c0 r: r itself for the natural log)
+ * from the relative minimax fit of log_b(1 + r)/r (of (log1p(r) - r)/r^2 for the natural log,
+ * so that r is added unmultiplied) of degree LOGT_DEG. The sum rounded once to float: no
+ * TwoSum, no rounding test. After r: three products and three additions in series (r^2 and
+ * the others in parallel), against the table-free variant's division and degree-7 odd
+ * polynomial. Positive normal x
+ * takes this path directly (one predicted branch on x's bits); +-0, subnormals, negative x,
+ * +-Inf and NaN go to a cold function that does the same after scaling a subnormal by 2^23,
+ * then the special values by selects (the same as the table-free variant). log1pf's 1-ULP
+ * code keeps the table-free reduction (emit_log1p_1). The least degree keeping every float
+ * within 1 ULP (and 0.6) was measured: docs/libm.md. */
+#define LOGT_DEG 2
+#define LOGT_BITS 8
+#define LOGT_N (1 << LOGT_BITS)
+
+typedef struct {
+    int natural;      /* log: r + r^2 (c1 + c2 r) */
+    double lb2;       /* RN(log_b 2); 1 for log2 */
+    double c[LOGT_DEG + 1];
+} logt_ctx;
+
+/* From z, k (as kd) and i to y: the same expressions for T = "double" and "VD"; the table
+ * reads written by rd ("ua_INVC[i]" or "V_GATHER32(ua_INVC, i)"). */
+static void emit_logt_core(FILE *out, const logt_ctx *e, int vec)
+{
+    const char *T = vec ? "VD" : "double";
+    const char *inv = vec ? "V_GATHER32(ua_INVC, i)" : "ua_INVC[i]";
+    const char *lc = vec ? "V_GATHER32(ua_LOGC, i)" : "ua_LOGC[i]";
+    fprintf(out, "    %s r = z * %s - 1.0; /* exact */\n", T, inv);
+    if (e->lb2 == 1.0) fprintf(out, "    %s hi = kd + %s;\n", T, lc);
+    else fprintf(out, "    %s hi = kd * %a + %s;\n", T, e->lb2, lc);
+    fprintf(out, "    %s r2 = r * r;\n", T);
+    if (e->natural)
+        fprintf(out, "    %s y = (hi + r) + r2 * (%a + %a * r", T, e->c[0], e->c[1]);
+    else
+        fprintf(out, "    %s y = (hi + %a * r) + r2 * (%a + %a * r", T, e->c[0], e->c[1], e->c[2]);
+    if (LOGT_DEG == 3)
+        fprintf(out, " + r2 * %a", e->c[LOGT_DEG - e->natural]);
+    fprintf(out, ");\n");
+}
+
+static void emit_logt_vbody(FILE *out, const void *ctx)
+{
+    fprintf(out,
+            "    VUI ix = (VUI)x;\n"
+            "    VUI is = (VUI)(x * 0x1p23f) - (23u << 23);\n"
+            "    VUI iu = V_SELI(ix < 0x00800000u, is, ix);\n"
+            "    VUI tmp = iu - 0x%xu;\n"
+            "    VUI i = (tmp >> %d) %% %d;\n"
+            "    VI k = (VI)(tmp & 0xff800000u) >> 23; /* arithmetic: the exact quotient */\n"
+            "    VD z = V_F2D((VF)(iu - (tmp & 0xff800000u)));\n"
+            "    VD kd = V_I2D(k);\n",
+            LOG_OFF, 23 - LOGT_BITS, LOGT_N);
+    emit_logt_core(out, ctx, 1);
+    fprintf(out,
+            "    VF nan = (x - x) * __builtin_inff();\n"
+            "    VF ninf = (VF)((VUI){0} + 0xff800000u);\n"
+            "    VF res = __builtin_convertvector(y, VF);\n"
+            "    res = V_SELF(ix >= 0x7f800000u, V_SELF(ix == 0x7f800000u, x, nan), res);\n"
+            "    res = V_SELF((ix & 0x7fffffffu) == 0, ninf, res);\n");
+}
+
+static ua_status emit_logt(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
                            const char *cname)
 {
     const log_spec *sp = f->spec;
-    float off = u2f(LOG1_OFF);
-    log1_ctx e;
-    const char *expr;
-    double smax, err;
-    ua_status s = log1_fit(sp, &e, &expr, &smax, &err);
+    double invc[LOGT_N], logc[LOGT_N], logc_lo[LOGT_N], rlo, rhi;
+    log_tables_n(LOGT_BITS, sp->base, invc, logc, logc_lo, &rlo, &rhi);
+    rlo *= 1.01; /* widened by 1% either way */
+    rhi *= 1.01;
+    logt_ctx e;
+    memset(&e, 0, sizeof e);
+    e.natural = sp->base == 0;
+    const char *expr = e.natural ? "(log1p(x)-x)/x^2" : sp->q_expr;
+    int deg = LOGT_DEG - e.natural;
+    double q[UA_LIBM_MAX_COEFFS], e_q = 0;
+    ua_status s = ua_libm_fit_core(expr, rlo, rhi, deg, q, &e_q);
     if (s) return s;
+    for (int i = 0; i <= deg; i++) e.c[i] = q[i];
+    double lo;
+    e.lb2 = 1.0;
+    if (sp->base != 2.0) ua_libm_log_split(2.0, sp->base, 53, &e.lb2, &lo);
     ua_libm_func g = *f; /* the head names the method of this variant */
-    g.summary = sp->base == 2.0 ? "log2 x = k + s P(s^2), x = 2^k z, s = (z-1)/(z+1), degree-3 P"
-              : sp->base == 10.0 ? "log10 x = k log10(2) + s P(s^2), x = 2^k z, s = (z-1)/(z+1), degree-3 P"
-                                 : "log x = k ln2 + s P(s^2), x = 2^k z, s = (z-1)/(z+1), degree-3 P";
+    g.summary = sp->base == 2.0 ? "log2 x = (k + L[i]) + log2(1 + r), r = z c_i - 1 exact, 256-entry table, degree-3 polynomial"
+              : sp->base == 10.0 ? "log10 x = (k log10(2) + L[i]) + log10(1 + r), r = z c_i - 1 exact, 256-entry table, degree-3 polynomial"
+                                 : "log x = (k ln2 + L[i]) + log1p(r), r = z c_i - 1 exact, 256-entry table, degree-3 polynomial";
     ua_libm_emit_head(out, &g, cname);
     fprintf(out,
-            "/* --accuracy 1ulp: log_b x = k log_b 2 + 2 atanh(s)/ln b, x = 2^k z, z in [%a, %a),\n"
-            " * s = (z - 1)/(z + 1); no table and no rounding test: within 1 ULP, not correctly\n"
-            " * rounded everywhere.\n"
-            " * core: s P(s^2) ~ %s on [2^-20, %a], P of degree %d in s^2, double coefficients,\n"
-            " * relative error %.3g measured by the minimax fit (sampled). */\n",
-            (double)off, 2.0 * off, expr, smax, LOG1_TERMS - 1, err);
-    fprintf(out, "static inline float %s_lane(float x)\n{\n", cname);
-    emit_split_head(out, LOG1_OFF);
+            "/* --accuracy 1ulp: x = 2^k z, z in [%a, %a), subinterval i: INVC[i] = 1/midpoint\n"
+            " * rounded to float (1 on the two that meet at 1), LOGC[i] = RN(-log_b(INVC[i])) (MPFR);\n"
+            " * no rounding test: within 1 ULP, not correctly rounded everywhere. */\n",
+            (double)u2f(LOG_OFF), 2 * (double)u2f(LOG_OFF));
+    ua_libm_emit_table(out, "ua_INVC", invc, LOGT_N);
+    ua_libm_emit_table(out, "ua_LOGC", logc, LOGT_N);
+    ua_libm_emit_core_note(out, expr, rlo, rhi, deg, e_q);
+    fprintf(out, "#ifndef UA_COLD\n#if defined(__GNUC__) || defined(__clang__)\n"
+                 "#define UA_COLD __attribute__((noinline, cold))\n#else\n#define UA_COLD\n#endif\n"
+                 "#endif\n");
+    /* the core from the bits iu of a positive normal float (or a scaled subnormal) */
     fprintf(out,
+            "static inline float %s_core(uint32_t iu)\n{\n"
+            "    uint32_t tmp = iu - 0x%xu;\n"
+            "    uint32_t i = (tmp >> %d) %% %d;\n"
             "    int32_t k = (int32_t)(tmp & 0xff800000u) / (1 << 23); /* exact: no remainder */\n"
-            "    double z = ua_u2f(iu - (tmp & 0xff800000u));\n");
-    emit_log1_core(out, &e, 0, 0);
+            "    double z = ua_u2f(iu - (tmp & 0xff800000u));\n"
+            "    double kd = (double)k;\n",
+            cname, LOG_OFF, 23 - LOGT_BITS, LOGT_N);
+    emit_logt_core(out, &e, 0);
+    fprintf(out, "    return (float)y; /* one rounding */\n}\n\n");
     fprintf(out,
-            "    float res = (float)y; /* one rounding */\n"
+            "/* x not a positive normal float */\n"
+            "static UA_COLD float %s_special(float x)\n{\n"
+            "    uint32_t ix = ua_f2u(x);\n"
+            "    /* subnormal (and +0): scale by 2^23, take 23 from the exponent */\n"
+            "    uint32_t is = ua_f2u(x * 0x1p23f) - (23u << 23);\n"
+            "    float res = %s_core(ix < 0x00800000u ? is : ix);\n"
             "    /* x >= +Inf bits: +Inf -> +Inf; NaN, and every x < 0 (sign bit) -> NaN: (x - x) Inf\n"
             "     * is x's NaN quieted, or the default NaN (0 Inf, Inf - Inf), by a multiplication */\n"
             "    res = ix >= 0x7f800000u ? (ix == 0x7f800000u ? x : (x - x) * (1.0f / 0.0f)) : res;\n"
             "    res = (ix & 0x7fffffffu) == 0 ? -1.0f / 0.0f : res; /* +-0 -> -Inf */\n"
-            "    return res;\n}\n\n");
-    return ua_libm_end(f, out, cname, opt, emit_log1_vbody, &e);
+            "    return res;\n}\n\n",
+            cname, cname);
+    fprintf(out,
+            "static inline float %s_lane(float x)\n{\n"
+            "    uint32_t ix = ua_f2u(x);\n"
+            "    if (ix - 0x00800000u < 0x7f000000u) /* positive, normal, finite */\n"
+            "        return %s_core(ix);\n"
+            "    return %s_special(x);\n}\n\n",
+            cname, cname, cname);
+    return ua_libm_end(f, out, cname, opt, emit_logt_vbody, &e);
 }
 
 /* ---- log1pf's 1-ULP variant (--accuracy 1ulp) ----------------------------------------------
@@ -555,7 +643,7 @@ static ua_status gen_log(const ua_libm_func *f, FILE *out, const ua_libm_options
     if (opt && opt->accuracy == UA_LIBM_1ULP && opt->working_precision == UA_LIBM_WP_SINGLE)
         return emit_logw(f, out, opt, cname); /* ua_libm_begin refused log1pf */
     if (opt && opt->accuracy == UA_LIBM_1ULP)
-        return sp->p1 ? emit_log1p_1(f, out, opt, cname) : emit_log1(f, out, opt, cname);
+        return sp->p1 ? emit_log1p_1(f, out, opt, cname) : emit_logt(f, out, opt, cname);
     double invc[LOG_N], logc[LOG_N], logc_lo[LOG_N], rlo, rhi;
     log_tables(sp->base, invc, logc, logc_lo, &rlo, &rhi);
     /* log1p: u = 1 + x is a double with up to 53 bits, so z c - 1 carries a rounding of

@@ -58,6 +58,23 @@ static void constants(uint32_t words[8], double p[4])
     mpfr_clears(v, t, (mpfr_ptr)0);
 }
 
+/* pi/2 = q[0] + q[1] + ..., q[0] rounded to 33 bits, q[1] = RN53(pi/2 - q[0]): for |k| < 2^20,
+ * k q[0] is exact (53 bits) and so is x - k q[0] (Sterbenz), and k q[1] is off k pi/2 - k q[0]
+ * by less than k 2^-85 (q[1]'s rounding, |q[1]| < 2^-33, plus the product's). */
+static void constants2(double q[2])
+{
+    mpfr_t v, t;
+    mpfr_inits2(400, v, t, (mpfr_ptr)0);
+    mpfr_const_pi(v, MPFR_RNDN);
+    mpfr_div_2ui(v, v, 1, MPFR_RNDN);
+    mpfr_set_prec(t, 33);
+    mpfr_set(t, v, MPFR_RNDN);
+    q[0] = mpfr_get_d(t, MPFR_RNDN);
+    mpfr_sub(v, v, t, MPFR_RNDN);
+    q[1] = mpfr_get_d(v, MPFR_RNDN);
+    mpfr_clears(v, t, (mpfr_ptr)0);
+}
+
 /* What the vector body of sinf / cosf needs. */
 typedef struct {
     const char *name;
@@ -204,10 +221,213 @@ static ua_status gen_sincos(const ua_libm_func *self, FILE *out,
     return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
 }
 
+/* ---- the 1-ULP variant (--accuracy 1ulp) ----------------------------------------------------
+ * The same exact reductions (Cody-Waite on x itself, signed, for |x| < 2^28, so that k mod 4
+ * carries the sign of sin; Payne-Hanek on |x| above, in a function of its own), then ONE
+ * polynomial evaluation whatever the quadrant, no branch on it:
+ *     y = m(r) P_q(z),  z = r^2,  q = k mod 4 (k + 1 for cos: cos x = sin(x + pi/2)),
+ * with m = r and P = S (sin's core, sin r = r S(r^2)) for even q, m = 1 and P = C (cos r =
+ * C(r^2)) for odd q; P's coefficients are read from a 4-row table whose rows 2 and 3 are rows 0
+ * and 1 negated (sin(r + pi) = -sin r: the negations are exact, so y is the same as -(m P)).
+ * m = a_q + b_q r with (a, b) = (-0, 1) or (1, 0): exactly r (the sign of zero kept: -0 + r) or
+ * exactly 1. P by Estrin's scheme in z. The cores are the least-degree minimax fits under
+ * CORE1_TOL (relative error), a looser tolerance than the default's 2^-33: the default's
+ * cores give 0.5010 ULP; these were chosen by measuring the final float result over all 2^32
+ * inputs (docs/libm.md). */
+#define CORE1_TOL 0x1p-26
+
+typedef struct {
+    const char *name;
+    int is_cos;
+    size_t nc;               /* coefficients per row */
+    const double (*c)[8];    /* rows: S, C, -S, -C */
+    const double *p;         /* P1, P2, P3, 2/pi */
+    const double *p2;        /* the two-part pi/2 for |x| < 2^20 */
+} sincos1_ctx;
+
+/* p = P(z), z = r^2, as a polynomial in z2 = z^2 of pairs (c_2i + c_2i+1 z) (Horner in z2 on
+ * the pairs: half the serial steps of Horner in z, one product fewer than Estrin's z4):
+ *     (c0 + c1 z) + z2 ((c2 + c3 z) + z2 (c4 [+ c5 z] ...));
+ * the coefficients named by cfmt (printf of the index); T the type. */
+static void emit_pairs_z(FILE *out, const char *T, size_t n, const char *cfmt)
+{
+    fprintf(out, "    %s z = r * r, z2 = z * z;\n    %s p = ", T, T);
+    for (size_t j = 0; j < n; j += 2) {
+        if (j) fprintf(out, " + z2 * (");
+        fputc('(', out);
+        fprintf(out, cfmt, (int)j);
+        if (j + 1 < n) {
+            fprintf(out, " + ");
+            fprintf(out, cfmt, (int)j + 1);
+            fprintf(out, " * z");
+        }
+        fputc(')', out);
+    }
+    for (size_t j = 2; j < n; j += 2) fputc(')', out);
+    fprintf(out, ";\n");
+}
+
+static void emit_sincos1_vbody(FILE *out, const void *ctx)
+{
+    const sincos1_ctx *v = ctx;
+    fprintf(out,
+            "    VUI u = (VUI)x;\n"
+            "    VUI ua = u & 0x7fffffffu;\n"
+            "    VD xd = __builtin_convertvector(x, VD);\n"
+            "    VD t = xd * %a + 0x1.8p52;\n"
+            "    VD k = t - 0x1.8p52;\n"
+            "    VU q = ((VU)t + %d) & 3;\n"
+            "    VD r = (xd - k * %a) - k * %a;\n",
+            v->p[3], v->is_cos, v->p2[0], v->p2[1]);
+    /* the row of q: S or C (odd), negated for q >= 2 after the product (exact) */
+    fprintf(out, "    VL odd = (q & 1) != 0;\n");
+    for (size_t i = 0; i < v->nc; i++)
+        fprintf(out, "    VD c%zu = V_SELD(odd, V_SPLAT(%a), V_SPLAT(%a));\n", i, v->c[1][i],
+                v->c[0][i]);
+    emit_pairs_z(out, "VD", v->nc, "c%d");
+    fprintf(out,
+            "    VD m = V_SELD(odd, V_SPLAT(1.0), r);\n"
+            "    VD y = m * p;\n"
+            "    y = V_SELD((q & 2) != 0, -y, y);\n"
+            "    VF res = __builtin_convertvector(y, VF);\n"
+            "    res = V_SELF(ua >= 0x7f800000u, x - x, res); /* NaN, +-Inf -> NaN */\n"
+            "    VI big = (ua >= 0x49800000u) & (ua < 0x7f800000u); /* |x| >= 2^20 */\n"
+            "    int any = 0;\n"
+            "    for (int l = 0; l < V_W; l++) any |= big[l];\n"
+            "    if (any)\n"
+            "        for (int l = 0; l < V_W; l++)\n"
+            "            if (big[l]) res[l] = %s(x[l]);\n",
+            v->name);
+}
+
+static ua_status gen_sincos1(const ua_libm_func *self, FILE *out, const ua_libm_options *opt)
+{
+    int is_cos = *(const int *)self->spec;
+    const char *name;
+    ua_status st = ua_libm_begin(self, out, opt, &name);
+    if (st != UA_OK) return st;
+    ua_libm_trig_poly ps, pc;
+    st = ua_libm_trig_fit_least("sin(x)", CORE_LO, CORE_HI, 1, 2, 2, 8, 1, CORE1_TOL, &ps);
+    if (st == UA_OK)
+        st = ua_libm_trig_fit_least("cos(x)", CORE_LO, CORE_HI, 0, 2, 2, 8, 1, CORE1_TOL, &pc);
+    if (st != UA_OK) return st;
+    /* both rows have the longer core's length: the shorter core is refitted with as many
+     * terms (a more accurate core at no cost, where zeros would pad it) */
+    size_t nc = ps.n > pc.n ? ps.n : pc.n;
+    if (ps.n < nc)
+        st = ua_libm_trig_fit_least("sin(x)", CORE_LO, CORE_HI, 1, 2, nc, nc, 1, CORE1_TOL, &ps);
+    else if (pc.n < nc)
+        st = ua_libm_trig_fit_least("cos(x)", CORE_LO, CORE_HI, 0, 2, nc, nc, 1, CORE1_TOL, &pc);
+    if (st != UA_OK) return st;
+    double c[4][8] = {{0}};
+    for (size_t i = 0; i < nc; i++) {
+        c[0][i] = i < ps.n ? ps.c[i] : 0.0;
+        c[1][i] = i < pc.n ? pc.c[i] : 0.0;
+        c[2][i] = -c[0][i];
+        c[3][i] = -c[1][i];
+    }
+    uint32_t w[8];
+    double p[4], q2[2];
+    constants(w, p);
+    constants2(q2);
+    fprintf(out,
+            "/* %s(x) = %s(x) for float x, generated by uniapprox libm %s --accuracy 1ulp.\n"
+            " * Computed in double, rounded once to float: within 1 ULP, not correctly rounded\n"
+            " * everywhere. Reduction: x = k pi/2 + r, Cody-Waite with pi/2 in two parts for\n"
+            " * |x| < 2^20, in three below 2^28, Payne-Hanek (96 bits of 2/pi) above. One\n"
+            " * polynomial whatever the quadrant: y = m P_q(r^2), m = r and P = S for even q = k mod 4,\n"
+            " * m = 1 and P = C for odd q, rows 2 and 3 negated. Cores on [-pi/4, pi/4], minimax with\n"
+            " * double coefficients: sin(r) = r S(r^2), degree %d, relative error %.3g; cos(r) =\n"
+            " * C(r^2), degree %d, relative error %.3g (measured by the minimax fit). */\n"
+            "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n\n"
+            "#ifndef UA_COLD\n#if defined(__GNUC__) || defined(__clang__)\n"
+            "#define UA_COLD __attribute__((noinline, cold))\n#else\n#define UA_COLD\n#endif\n"
+            "#endif\n\n",
+            name, is_cos ? "cos" : "sin", is_cos ? "cosf" : "sinf", 2 * (int)ps.n - 1, ps.error,
+            2 * (int)pc.n - 2, pc.error);
+    fprintf(out, "/* 2/pi: bits 32 i + 1 .. 32 i + 32 after the point (MPFR, mpfr_const_pi) */\n"
+                 "static const uint32_t %s_2opi[8] = {", name);
+    for (int i = 0; i < 8; i++) fprintf(out, "%s0x%08xu", i ? ", " : "", (unsigned)w[i]);
+    fprintf(out, "};\n\n/* P_q: rows S, C, -S, -C */\nstatic const double %s_P[4][%zu] = {\n",
+            name, nc);
+    for (int q = 0; q < 4; q++) {
+        fprintf(out, "    {");
+        ua_libm_trig_print_coeffs(out, c[q], nc);
+        fprintf(out, "},\n");
+    }
+    fprintf(out, "};\n/* m = a + b r: (a, b) = (-0, 1) (m = r) or (1, 0) (m = 1) */\n"
+                 "static const double %s_M[4][2] = {{-0.0, 1.0}, {1.0, 0.0}, {-0.0, 1.0}, {1.0, 0.0}};\n\n",
+            name);
+    fprintf(out,
+            "/* |x| >= 2^20, finite (u: the bits of |x|): r = x - k pi/2 and *q = k mod 4 (of |x| for\n"
+            " * cos, cos being even), by Cody-Waite with pi/2 in three parts below 2^28, Payne-Hanek\n"
+            " * (96 bits of 2/pi, exact integer products) above */\n"
+            "static UA_COLD double %s_big(float x, uint32_t u, unsigned *q)\n{\n"
+            "    if (u < 0x4d800000u) { /* k < 2^28: k P1, k P2 exact, the first two differences too */\n"
+            "        double xd = x;\n"
+            "        double t = xd * %a + 0x1.8p52;\n"
+            "        double k = t - 0x1.8p52;\n"
+            "        uint64_t tb;\n"
+            "        memcpy(&tb, &t, sizeof tb);\n"
+            "        *q = (unsigned)tb%s;\n"
+            "        return ((xd - k * %a) - k * %a) - k * %a;\n"
+            "    }\n"
+            "    int e = (int)(u >> 23) - 150, s = e - 1;\n"
+            "    int j = (s - 1) >> 5, sh = (s - 1) & 31;\n"
+            "    uint64_t m = (u & 0x7fffffu) | 0x800000u;\n"
+            "    const uint32_t *T = %s_2opi;\n"
+            "    uint64_t w0 = (uint32_t)((((uint64_t)T[j] << 32) | T[j + 1]) >> (32 - sh));\n"
+            "    uint64_t w1 = (uint32_t)((((uint64_t)T[j + 1] << 32) | T[j + 2]) >> (32 - sh));\n"
+            "    uint64_t w2 = (uint32_t)((((uint64_t)T[j + 2] << 32) | T[j + 3]) >> (32 - sh));\n"
+            "    /* P = m (w0 w1 w2) mod 2^96 = hi:mid:lo; |x| 2/pi mod 4 = P 2^-94 */\n"
+            "    uint64_t p2 = m * w2, p1 = m * w1 + (p2 >> 32), p0 = m * w0 + (p1 >> 32);\n"
+            "    uint64_t lo = p2 & 0xffffffffu, mid = p1 & 0xffffffffu, hi = p0 & 0xffffffffu;\n"
+            "    uint64_t f = (hi << 34) | (mid << 2) | (lo >> 30); /* fraction, 2^-64 units */\n"
+            "    unsigned k = (unsigned)(hi >> 30) + (unsigned)(f >> 63); /* round to the nearest k */\n"
+            "    double r = (double)(int64_t)f * %a; /* times pi/2 2^-64 */\n"
+            "%s"
+            "}\n\n",
+            name, p[3], is_cos ? " + 1u" : "", p[0], p[1], p[2], name, 0x1.921fb54442d18p-64,
+            is_cos ? "    *q = k + 1u; /* cos is even: cos |x| = sin(|x| + pi/2) */\n    return r;\n"
+                   : "    if (x < 0) { r = -r; k = 0u - k; } /* sin(-a) = sin(-r - k pi/2) */\n"
+                     "    *q = k;\n    return r;\n");
+    fprintf(out,
+            "float %s(float x)\n{\n"
+            "    uint32_t u;\n"
+            "    memcpy(&u, &x, sizeof u);\n"
+            "    uint32_t ua = u & 0x7fffffffu;\n"
+            "    double r;\n"
+            "    unsigned q;\n"
+            "    if (ua < 0x49800000u) { /* |x| < 2^20: Cody-Waite on x, k = round(x 2/pi), |k| < 2^20 */\n"
+            "        double xd = x;\n"
+            "        double t = xd * %a + 0x1.8p52; /* k in the low bits (two's complement) */\n"
+            "        double k = t - 0x1.8p52;\n"
+            "        uint64_t tb;\n"
+            "        memcpy(&tb, &t, sizeof tb);\n"
+            "        q = (unsigned)tb%s;\n"
+            "        r = (xd - k * %a) - k * %a; /* k P1 and the difference exact: one rounding */\n"
+            "    } else {\n"
+            "        if (ua >= 0x7f800000u) return x - x; /* NaN, +-Inf -> NaN */\n"
+            "        r = %s_big(x, ua, &q);\n",
+            name, p[3], is_cos ? " + 1u" : "", q2[0], q2[1], name);
+    fprintf(out, "    }\n"
+                 "    q &= 3u;\n"
+                 "    const double *c = %s_P[q];\n",
+            name);
+    emit_pairs_z(out, "double", nc, "c[%d]");
+    fprintf(out, "    double m = %s_M[q][0] + %s_M[q][1] * r;\n"
+                 "    return (float)(m * p); /* one rounding */\n}\n",
+            name, name);
+    sincos1_ctx v = {name, is_cos, nc, (const double (*)[8])c, p, q2};
+    ua_libm_trig_vector(out, name, opt, emit_sincos1_vbody, &v);
+    return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
+}
+
 /* ua_libm_func.emit: the generator under the check of the C name (common.c). */
 static ua_status emit_sincos(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
 {
-    return ua_libm_emit_named(f, out, opt, gen_sincos);
+    return ua_libm_emit_named(f, out, opt,
+                              opt && opt->accuracy == UA_LIBM_1ULP ? gen_sincos1 : gen_sincos);
 }
 
 static const int is_sin = 0, is_cos = 1; /* the spec of each: which function */
