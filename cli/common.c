@@ -453,15 +453,9 @@ static int check_clash(const char *cmd, const char *label, const char *given)
     return 0;
 }
 
-int ua_cli_check_writable(const char *cmd, const char *what, const char *path)
+/* Whether this process can write path (ua_cli_check_writable without the clash check). */
+static int check_path_writable(const char *cmd, const char *what, const char *path)
 {
-    if (!path || !strcmp(path, "-")) return 0;
-    if (!*path) return ua_cli_usage(cmd, "%s: the path is empty", what);
-    /* the output option as the user gave it (an MPI rank > 0 writes a scratch copy instead) */
-    int is_out = out_mapped && path == out_mapped;
-    const char *given = is_out ? out_given : path;
-    int rc = check_clash(cmd, is_out ? out_label : what, given);
-    if (rc) return rc;
     struct stat st;
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
@@ -491,6 +485,33 @@ int ua_cli_check_writable(const char *cmd, const char *what, const char *path)
     close(fd);
     unlink(tmp);
     return 0;
+}
+
+int ua_cli_check_writable(const char *cmd, const char *what, const char *path)
+{
+    if (!path || !strcmp(path, "-")) return 0;
+    if (!*path) return ua_cli_usage(cmd, "%s: the path is empty", what);
+    /* the output option as the user gave it (an MPI rank > 0 writes a scratch copy instead) */
+    int is_out = out_mapped && path == out_mapped;
+    const char *given = is_out ? out_given : path;
+    int rc = check_clash(cmd, is_out ? out_label : what, given);
+    if (rc) return rc;
+    rc = check_path_writable(cmd, what, path);
+    if (is_out && ua_dist_size() > 1) {
+        /* Collective, before any long work: only rank 0 checks the user's path (a rank > 0 has
+         * checked its scratch copy), so every rank takes rank 0's verdict. Otherwise the ranks
+         * > 0 would go on into the command's first collective while rank 0 ends, and the job
+         * would end by MPI_Abort after ua_cli_dist_end's wait instead of with the code. Every
+         * rank reaches this call at the same point: they run the same command on the same
+         * arguments, and the checks above do not depend on the rank. */
+        int root_rc = rc;
+        if (ua_dist_bcast(&root_rc, sizeof root_rc, 0) != UA_OK)
+            return ua_cli_error(cmd, UA_EXIT_OUTPUT, "%s", ua_last_error());
+        /* held back (rank 0 printed it), as the job's code is rank 0's */
+        if (ua_dist_rank() > 0 && root_rc && !rc)
+            rc = ua_cli_error(cmd, root_rc, "cannot write %s '%s' (rank 0's check)", what, given);
+    }
+    return rc;
 }
 
 int ua_cli_log_error(const char *cmd, const ua_model *m, const char *output, int saved)

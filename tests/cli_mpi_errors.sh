@@ -44,6 +44,33 @@ expect_exit 3 "fit into a missing folder, 2 ranks" -- mpi 2 "$UA" fit --family r
     --output no/such/dir/m.st
 once "no/such/dir/m.st" "the unwritable output's message"
 no_abort "the unwritable output"
+# commands whose ranks > 0 (writing a scratch copy) would go on into a collective while rank 0
+# stopped at the output: the check is collective (rank 0's verdict on the user's path goes to
+# every rank), so each ends with 3 at once, not after ua_cli_dist_end's wait and MPI_Abort
+no_wait() {
+    if grep -q 'did not reach the end of the command' err.txt; then
+        fail "$1: the ranks disagreed (a rank waited for the others, then MPI_Abort)"
+        sed 's/^/    /' err.txt >&2
+    else pass; fi
+}
+expect_exit 3 "fit 'sin(x)' into a missing folder, 2 ranks" -- mpi 2 "$UA" fit 'sin(x)' \
+    --domain 0:1 -o no/such/dir/s.st
+once "cannot write the model 'no/such/dir/s.st': No such file or directory" \
+    "fit 'sin(x)': the unwritable output's message"
+no_wait "fit 'sin(x)' into a missing folder"
+no_abort "fit 'sin(x)' into a missing folder"
+mkdir -p adir
+expect_exit 3 "fit 'sin(x)' onto a directory, 2 ranks" -- mpi 2 "$UA" fit 'sin(x)' \
+    --domain 0:1 -o adir
+once "cannot write the model 'adir': it is a directory" "fit onto a directory: the message"
+no_wait "fit 'sin(x)' onto a directory"
+no_abort "fit 'sin(x)' onto a directory"
+expect_exit 0 "a model for report" -- "$UA" fit 'sin(x)' --domain 0:1 -o s.st
+expect_exit 3 "report into a missing folder, 2 ranks" -- mpi 2 "$UA" report s.st \
+    -o no/such/dir/r.html
+once "cannot write the report 'no/such/dir/r.html'" "report: the unwritable output's message"
+no_wait "report into a missing folder"
+no_abort "report into a missing folder"
 
 # ---- fit says how many ranks it ran on: text, --json, the saved model's metadata
 expect_exit 0 "rf fit, 2 ranks" -- mpi 2 "$UA" fit --family rf --data d.csv --output m.st
