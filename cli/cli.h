@@ -123,6 +123,9 @@ void ua_cli_print_fields(FILE *f, const cJSON *obj, const cJSON *skip);
  * Whether path can be written before long work starts: a temporary file is created (and removed)
  * in its directory, or path is a device / FIFO that opens for writing. 0, or prints "cannot write
  * WHAT 'PATH': REASON" and returns UA_EXIT_OUTPUT. "-" (stdout) is always fine.
+ * In an MPI job of several ranks, for the command's --output (the path ua_cli_parse gave it) the
+ * call is collective: rank 0's verdict on the user's path is broadcast and a rank > 0 returns it
+ * too (its message held back), so every rank must make the call at the same point of the command.
  * An output that is the same file as an input (ua_cli_note_input) or as an output checked
  * before in this command (the model and --plot to one path) is refused with UA_EXIT_USAGE: "-o
  * d.csv is also the input --data d.csv: the output would overwrite it". Files are compared by
