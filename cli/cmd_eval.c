@@ -340,9 +340,10 @@ int cmd_eval(int argc, char **argv)
     size_t din = 1, dout = 1, npts = 0;
     if (m) ua_model_dims(m, &din, &dout);
     int seq = m && ua_model_kind(m) == UA_PROBLEM_SEQUENCES;
-    if (!rc && output) rc = ua_cli_check_writable("eval", "the predictions", output);
+    /* the usage error first: an --output that is refused anyway is not checked for writing */
     if (!rc && output && (!seq || !input))
         rc = ua_cli_usage("eval", "--output needs a sequence model and --input");
+    if (!rc && output) rc = ua_cli_check_writable("eval", "the predictions", output);
     int gm = m && ua_model_kind(m) == UA_PROBLEM_GRAPHS;
     if (!rc && (gm != (graphs != NULL)))
         rc = ua_cli_usage("eval", gm ? "a graph model takes --graphs FILE" : "--graphs needs a "

@@ -71,6 +71,13 @@ expect_exit 3 "report into a missing folder, 2 ranks" -- mpi 2 "$UA" report s.st
 once "cannot write the report 'no/such/dir/r.html'" "report: the unwritable output's message"
 no_wait "report into a missing folder"
 no_abort "report into a missing folder"
+# eval --output on a model that is not a sequence model: the usage error on every rank (exit 2),
+# before the output's check (rank 0 said "cannot write", rank 1 the usage error)
+expect_exit 2 "eval --output into a missing folder, non-sequence model, 2 ranks" -- mpi 2 "$UA" \
+    eval s.st 0.5 --output no/such/dir/o.txt
+once "eval: --output needs a sequence model and --input" "eval --output: the usage error"
+grep -q 'cannot write' err.txt && fail "eval --output: a rank checked the output first" || pass
+no_wait "eval --output, non-sequence model"
 
 # ---- fit says how many ranks it ran on: text, --json, the saved model's metadata
 expect_exit 0 "rf fit, 2 ranks" -- mpi 2 "$UA" fit --family rf --data d.csv --output m.st

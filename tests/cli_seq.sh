@@ -26,6 +26,16 @@ expect_exit 0 "eval --input" -- "$UA" eval m.safetensors --input rev/test_x.npy
 expect_exit 0 "eval --output" -- "$UA" eval m.safetensors --input rev/test_x.npy --output p.npy
 [ -s p.npy ] && pass || fail "eval --output writes the .npy"
 expect_exit 2 "eval --output without --input" -- "$UA" eval m.safetensors --output p.npy
+expect_grep err.txt "eval: --output needs a sequence model and --input" "eval --output without --input: the message"
+# the usage error comes before the output's writability (an --output refused anyway): exit 2,
+# not 3, for an unwritable --output without --input or on a non-sequence model
+expect_exit 2 "eval --output into a missing folder without --input" -- "$UA" eval m.safetensors \
+    --output no/such/dir/p.npy
+expect_grep err.txt "eval: --output needs a sequence model and --input" "the usage error, not the output's"
+expect_exit 0 "a non-sequence model" -- "$UA" fit 'sin(x)' --domain 0:1 -o sin.st
+expect_exit 2 "eval --output into a missing folder, non-sequence model" -- "$UA" eval sin.st 0.5 \
+    --output no/such/dir/o.txt
+expect_grep err.txt "eval: --output needs a sequence model and --input" "non-sequence: the usage error"
 expect_exit 0 "info" -- "$UA" info m.safetensors --json
 expect_grep out.txt '"sequence_length":[[:space:]]*8' "info: the sequence length"
 
