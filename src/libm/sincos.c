@@ -21,6 +21,8 @@
  *     is below 2^-33 (then max error about 0.5 + 2^-9 float ULP before the evaluation's own
  *     double roundings);
  *   - the quadrant k mod 4 picks +-sin(r) or +-cos(r).
+ * That is the default (UA_LIBM_CR); --accuracy 1ulp writes gen_sincos1's code (below): a shorter
+ * reduction below 2^20 and one polynomial whose coefficients are read by quadrant.
  */
 #include <math.h>
 #include <mpfr.h>
@@ -222,18 +224,21 @@ static ua_status gen_sincos(const ua_libm_func *self, FILE *out,
 }
 
 /* ---- the 1-ULP variant (--accuracy 1ulp) ----------------------------------------------------
- * The same exact reductions (Cody-Waite on x itself, signed, for |x| < 2^28, so that k mod 4
- * carries the sign of sin; Payne-Hanek on |x| above, in a function of its own), then ONE
- * polynomial evaluation whatever the quadrant, no branch on it:
+ * Reduction: for |x| < 2^20, Cody-Waite on x itself (signed, so that k mod 4 carries the sign of
+ * sin) with pi/2 in two parts (constants2: k P1 and x - k P1 exact, one rounding after);
+ * 2^20 <= |x| < 2^28 the default's three-part split, and Payne-Hanek above, both in a cold
+ * function that returns r and k mod 4. Then ONE polynomial evaluation whatever the quadrant,
+ * no branch on it:
  *     y = m(r) P_q(z),  z = r^2,  q = k mod 4 (k + 1 for cos: cos x = sin(x + pi/2)),
  * with m = r and P = S (sin's core, sin r = r S(r^2)) for even q, m = 1 and P = C (cos r =
  * C(r^2)) for odd q; P's coefficients are read from a 4-row table whose rows 2 and 3 are rows 0
  * and 1 negated (sin(r + pi) = -sin r: the negations are exact, so y is the same as -(m P)).
  * m = a_q + b_q r with (a, b) = (-0, 1) or (1, 0): exactly r (the sign of zero kept: -0 + r) or
- * exactly 1. P by Estrin's scheme in z. The cores are the least-degree minimax fits under
- * CORE1_TOL (relative error), a looser tolerance than the default's 2^-33: the default's
- * cores give 0.5010 ULP; these were chosen by measuring the final float result over all 2^32
- * inputs (docs/libm.md). */
+ * exactly 1. P as a polynomial in z^2 of pairs (emit_pairs_z). The cores: the least-degree
+ * minimax fits under CORE1_TOL (relative error), the shorter refitted to the longer's length
+ * (one table row length). Measured (docs/libm.md): cos of degree 6 (3.3e-8) gave 1.053 ULP
+ * near pi/2, so the tolerance is set where cos takes degree 8 (and sin, refitted, degree 9:
+ * the default's cores, 0.5010 ULP over all 2^32 inputs). */
 #define CORE1_TOL 0x1p-26
 
 typedef struct {
