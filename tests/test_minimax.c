@@ -223,6 +223,83 @@ static void test_rational(void **state)
     ua_minimax_free(r);
 }
 
+/* R - f at x for f = 1/(1 + 25 x^2) (kind 0) or exp(-x^2) (kind 1), f in MPFR at 160 bits */
+static double err_degen(const ua_minimax *p, double x, int kind)
+{
+    mpfr_t y;
+    mpfr_init2(y, 160);
+    mpfr_set_d(y, x, MPFR_RNDN);
+    mpfr_sqr(y, y, MPFR_RNDN);
+    if (kind == 0) {
+        mpfr_mul_ui(y, y, 25, MPFR_RNDN);
+        mpfr_add_ui(y, y, 1, MPFR_RNDN);
+        mpfr_ui_div(y, 1, y, MPFR_RNDN);
+    } else {
+        mpfr_neg(y, y, MPFR_RNDN);
+        mpfr_exp(y, y, MPFR_RNDN);
+    }
+    mpfr_d_sub(y, ua_minimax_eval(p, x), y, MPFR_RNDN);
+    double e = mpfr_get_d(y, MPFR_RNDN);
+    mpfr_clear(y);
+    return e;
+}
+
+/* The degenerate rational case: the best approximation of type (m, n) has a lower type. */
+static void test_rational_degenerate(void **state)
+{
+    (void)state;
+    /* Runge's function is of type (0, 2): every larger type reproduces it (the type is reduced
+     * along the diagonal until the system is no longer singular) */
+    static const int types[][2] = {{2, 4}, {4, 4}, {1, 3}, {3, 5}, {6, 6}};
+    for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+        int m = types[t][0], n = types[t][1];
+        ua_minimax_options o = opts(m, n);
+        ua_minimax *p = fit("1/(1+25*x^2)", -1, 1, &o, UA_OK);
+        ua_minimax_info in;
+        ua_minimax_get_info(p, &in);
+        assert_true(in.degree <= m && in.den_degree <= n && in.den_degree >= 2);
+        assert_int_equal(m - in.degree, n - in.den_degree); /* reduced along the diagonal */
+        assert_int_equal(in.nalt, 0);
+        double mx = 0;
+        for (int j = 0; j <= 20000; j++) mx = fmax(mx, fabs(err_degen(p, -1 + j / 10000.0, 0)));
+        if (!(mx <= 1e-15)) fail_msg("type (%d, %d): max |R - f| = %g", m, n, mx);
+        ua_minimax_free(p);
+    }
+    /* (2, 4) is reduced to the target's own type (0, 2) ((1, 3) is still degenerate) */
+    ua_minimax_options o = opts(2, 4);
+    ua_minimax *p = fit("1/(1+25*x^2)", -1, 1, &o, UA_OK);
+    ua_minimax_info in;
+    ua_minimax_get_info(p, &in);
+    assert_int_equal(in.degree, 0);
+    assert_int_equal(in.den_degree, 2);
+    ua_minimax_free(p);
+
+    /* not exact: exp(-x^2) is even, so its best approximation of type (3, 3) is even, of type
+     * (2, 2) (defect 1), and alternates on 3 + 3 + 2 - 1 = 7 points (Trefethen, ATAP Thm 24.1);
+     * it is also the best of type (3, 2) (non-degenerate there: 3 + 2 + 2 = 7 points) */
+    o = opts(3, 3);
+    p = fit("exp(-x^2)", -1, 1, &o, UA_OK);
+    ua_minimax_get_info(p, &in);
+    assert_int_equal(in.degree, 2);
+    assert_int_equal(in.den_degree, 2);
+    assert_int_equal(in.nalt, 7);
+    for (size_t i = 0; i < in.nalt; i++) {
+        double e = err_degen(p, in.alt[i], 1);
+        ASSERT_REL(fabs(e), in.levelled_error, 1e-6);
+        if (i) assert_true((e > 0) != (err_degen(p, in.alt[i - 1], 1) > 0));
+    }
+    for (int j = 0; j <= 20000; j++)
+        ASSERT_LE(fabs(err_degen(p, -1 + j / 10000.0, 1)), in.levelled_error * (1 + 1e-6));
+    o = opts(3, 2);
+    ua_minimax *q = fit("exp(-x^2)", -1, 1, &o, UA_OK);
+    ua_minimax_info iq;
+    ua_minimax_get_info(q, &iq);
+    assert_int_equal(iq.nalt, 7);
+    ASSERT_REL(in.levelled_error, iq.levelled_error, 1e-8);
+    ua_minimax_free(q);
+    ua_minimax_free(p);
+}
+
 /* ---- Sollya ----------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -792,6 +869,7 @@ int main(void)
         cmocka_unit_test(test_chebyshev_alternation),
         cmocka_unit_test(test_abs_kink),
         cmocka_unit_test(test_rational),
+        cmocka_unit_test(test_rational_degenerate),
         cmocka_unit_test(test_sollya),
         cmocka_unit_test(test_degenerate),
         cmocka_unit_test(test_auto_degree),

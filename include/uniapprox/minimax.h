@@ -160,8 +160,8 @@ typedef struct {
     double cond;           /* evaluation condition number of the stored form (>= 1) */
     size_t iterations;     /* exchange iterations of the final Remez run */
     int converged;         /* 1 when the error equioscillated to eq_tol (or the fit was exact) */
-    size_t nalt;           /* alternation points of the real best approximation (N + 2, or 0
-                              when exact or degenerate) */
+    size_t nalt;           /* alternation points of the real best approximation (N + 2;
+                              m + n + 2 - k for a rational type reduced by k; 0 when exact) */
     const double *alt;     /* (nalt,) increasing, in x */
     ua_minimax_basis basis; /* MONOMIAL (coefficients of t^k) or CHEBYSHEV (of T_k(t)) */
 } ua_minimax_info;
@@ -185,7 +185,11 @@ void ua_minimax_options_default(ua_minimax_options *opt);
  * (coeff_error > 2 real_error or measured_error > 2 coeff_error, each + 16 eps max|w f|; high
  * degrees on wide intervals; float coefficients are exempt from the first test).
  * Degenerate inputs return at once: f == 0 on the grid -> the zero polynomial, error 0; f a
- * polynomial of degree <= n (a rational of the type asked) -> it, error ~0, no alternation points;
+ * polynomial of degree <= n (a rational of the type asked) -> it, error ~0, no alternation points.
+ * A degenerate rational type (the best approximation of type (m, n) is of type (m - k, n - k),
+ * k >= 1, e.g. a target that is a rational of a lower type): the type is reduced along the
+ * diagonal, k = 1 .. min(m, n), and the first result that is exact or alternates on
+ * m + n + 2 - k points is returned, with its reduced degree and den_degree (docs/minimax.md);
  * an interval holding fewer than 64 doubles -> the best constant over those doubles.
  * Errors: UA_EINVAL (NULL f or out, dim(f) != 1, a >= b or non-finite, degree < 0 (but AUTO),
  * degree (plus den_degree) above the limit 250 (192 bits; 250 sqrt(192 / prec) otherwise: the cost

@@ -500,6 +500,74 @@ ua_status ua_minimax_fit(const ua_target *f, double a, double b, const ua_minima
     return mm_fit_fixed(f, a, b, &o, out);
 }
 
+/* Whether the error of res (a converged run of type (m - k, n - k)) alternates on need =
+ * m + n + 2 - k points within eq_tol of its maximum: the characterisation of the best rational of
+ * type (m, n) whose defect is k (Trefethen, Approximation Theory and Approximation Practice, Thm. 24.1: an irreducible
+ * P/Q of exact type (mu, nu) with defect d = min(m - mu, n - nu) is best in type (m, n) if and
+ * only if its error alternates on m + n + 2 - d points). On success res->ref holds those points.
+ * Returns 1 (certified), 0 (not), -1 (out of memory). */
+static int alternates_on(mm_problem *pb, mm_result *res, size_t need, double eq_tol)
+{
+    mm_extrema ex = {0};
+    double *ref = ua_calloc(need, sizeof *ref), *eref = ua_calloc(need, sizeof *eref);
+    int ok = -1;
+    if (ref && eref && !mm_find_extrema(pb, &res->sol, &ex)) {
+        ok = mm_select_reference(&ex, need, ref, eref) == need;
+        for (size_t i = 0; ok && i < need; i++)
+            ok = fabs(eref[i]) >= (1.0 - eq_tol) * ex.maxabs;
+        if (ok) {
+            free(res->ref);
+            res->ref = ref;
+            res->nref = need;
+            ref = NULL;
+        }
+    }
+    mm_extrema_clear(&ex);
+    free(ref);
+    free(eref);
+    return ok;
+}
+
+/* The degenerate case of rational Remez: when the best approximation of type (m, n) has a defect
+ * k >= 1 (it is of type (m - k, n - k), e.g. the target itself when it is a rational of a lower
+ * type), the linearised system of type (m, n) is singular on every reference and the exchange
+ * of *res (run for type (m, n), not converged) fails. As Chebfun's minimax does, the type is
+ * reduced along the diagonal: k = 1, 2, ..., min(m, n); the first run of type (m - k, n - k)
+ * that reproduces the target (exact) or converges and alternates on m + n + 2 - k points (the
+ * characterisation for defect k; alternates_on) is the best approximation of type (m, n) and
+ * replaces *res. Otherwise *res is replaced by the pole-free run of least measured error, if
+ * smaller than that of *res, still not converged. Errors: UA_ENOMEM. */
+static ua_status reduce_type(mm_problem *pb, size_t m, size_t n, const mm_remez_opts *ro,
+                             mm_result *res)
+{
+    size_t kmax = m < n ? m : n;
+    for (size_t k = 1; k <= kmax; k++) {
+        mm_result r = {0};
+        ua_status s = k == n ? mm_remez_poly(pb, m - k, NULL, ro, &r)
+                             : mm_remez_rational(pb, m - k, n - k, ro, &r);
+        if (s == UA_ENOMEM) return s;
+        if (s) continue; /* too few doubles for the type: the caller's interval handling */
+        int good = r.iterations > 0 && !r.pole;
+        int best = good && r.converged;
+        if (best && !r.exact) {
+            int a = alternates_on(pb, &r, m + n + 2 - k, 10.0 * ro->eq_tol);
+            if (a < 0) {
+                mm_result_clear(&r);
+                return UA_ENOMEM_ERR((m + n + 2) * 2 * sizeof(double));
+            }
+            best = a;
+        }
+        int better = good && res->iterations > 0 && r.maxerr < res->maxerr;
+        if (best || better) {
+            if (!best) r.converged = 0; /* a lower type's best is not certified for (m, n) */
+            mm_result_clear(res);
+            *res = r;
+            if (best) return UA_OK;
+        } else mm_result_clear(&r);
+    }
+    return UA_OK;
+}
+
 ua_status mm_fit_fixed(const ua_target *f, double a, double b, const ua_minimax_options *opt,
                        ua_minimax **out)
 {
@@ -541,6 +609,8 @@ ua_status mm_fit_fixed(const ua_target *f, double a, double b, const ua_minimax_
         else if (dn == 0) s = mm_remez_poly(&pb, n, NULL, &ro, &res);
         else {
             s = mm_remez_rational(&pb, n, dn, &ro, &res);
+            if (!s && !(res.converged && !res.pole && res.iterations > 0))
+                s = reduce_type(&pb, n, dn, &ro, &res);
             if (!s && res.iterations == 0) { /* no pole-free solution at all: the polynomial */
                 mm_result_clear(&res);
                 fellback = 1;
