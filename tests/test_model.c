@@ -265,6 +265,50 @@ static void test_bad_model_files(void **state)
     assert_int_equal(tu_scratch_count(".tmp."), 0);
 }
 
+/* A tolerance term of the metadata that is not a finite number >= 0 is refused by the
+ * measurement with the key named (a damaged or hand-edited file), never read as 0; a good value
+ * is measured. */
+static void test_bad_tolerance_metadata(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {"tol_abs", "tol_scale", "tol_rel"};
+    static const char *const bad[] = {"nan", "inf", "-inf", "abc", "", "-1", "1e400", "1e-3x"};
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            ua_model *m = make_model();
+            ua_problem *p = NULL;
+            assert_int_equal(ua_model_problem(m, &p), UA_OK);
+            assert_int_equal(ua_model_set_meta(m, keys[k], bad[i]), UA_OK);
+            ua_measure_options mo;
+            ua_measure_options_default(&mo);
+            mo.check_points = 101;
+            ua_measurement r;
+            ua_status s = ua_model_measure(m, p, &mo, &r);
+            char want[96];
+            snprintf(want, sizeof want, "metadata %s must be finite and >= 0, got '%s'", keys[k],
+                     bad[i]);
+            if (s != UA_EINVAL || !strstr(ua_last_error(), want))
+                fail_msg("%s = '%s': status %d, message \"%s\"; wanted UA_EINVAL with \"%s\"",
+                         keys[k], bad[i], (int)s, ua_last_error(), want);
+            ua_problem_free(p);
+            ua_model_free(m);
+        }
+    /* a good value: measured, and the term read (1 relative to the scale: resolved) */
+    ua_model *m = make_model();
+    ua_problem *p = NULL;
+    assert_int_equal(ua_model_problem(m, &p), UA_OK);
+    assert_int_equal(ua_model_set_meta(m, "tol_scale", "1"), UA_OK);
+    ua_measure_options mo;
+    ua_measure_options_default(&mo);
+    mo.check_points = 101;
+    ua_measurement r;
+    assert_int_equal(ua_model_measure(m, p, &mo, &r), UA_OK);
+    assert_true(r.has_tol && r.tol_scale == 1.0 && r.tol_abs == 0.0);
+    ua_measurement_free(&r);
+    ua_problem_free(p);
+    ua_model_free(m);
+}
+
 typedef double (*dfn)(double);
 typedef float (*ffn)(float);
 
@@ -451,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_wrap_errors),
         cmocka_unit_test(test_save_load),
         cmocka_unit_test(test_bad_model_files),
+        cmocka_unit_test(test_bad_tolerance_metadata),
         cmocka_unit_test(test_export_c),
         cmocka_unit_test(test_export_comment_injection),
         cmocka_unit_test(test_export_box),

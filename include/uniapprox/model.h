@@ -341,7 +341,8 @@ typedef struct {
  * Stores the results in m's metadata (keys in docs/model-file.md). Free with
  * ua_measurement_free.
  * Errors: UA_EINVAL (a problem of another dimension than m; SAMPLES whose column names differ
- * from the model's, see ua_model_check_columns), UA_EDOMAIN (the reference is NaN or infinite at
+ * from the model's, see ua_model_check_columns; a tolerance term tol_abs, tol_scale or tol_rel
+ * in m's metadata that is not a finite number >= 0, naming the key), UA_EDOMAIN (the reference is NaN or infinite at
  * some points: refused, as a fit refuses such a target), the point cap, UA_ENOMEM.
  */
 ua_status ua_model_measure(ua_model *m, const ua_problem *p, const ua_measure_options *o,

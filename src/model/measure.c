@@ -28,14 +28,21 @@ void ua_measurement_free(ua_measurement *r)
     memset(r, 0, sizeof *r);
 }
 
-/* A metadata number of m, or NaN when absent or malformed. */
-static double meta_number(const ua_model *m, const char *key)
+/* A tolerance term of the model's metadata (tol_abs, tol_scale, tol_rel) into *v: NaN when the
+ * key is absent; a value that is not a finite number >= 0 (NaN, inf, "abc", "", -1: a damaged or
+ * hand-edited file) is refused with UA_EINVAL naming the key, never read as 0. */
+static ua_status tol_number(const ua_model *m, const char *key, double *v)
 {
-    const char *v = ua_model_meta(m, key);
-    if (!v) return NAN;
+    const char *t = ua_model_meta(m, key);
+    *v = NAN;
+    if (!t) return UA_OK;
     char *end;
-    double x = strtod(v, &end);
-    return end != v && !*end ? x : NAN;
+    double x = strtod(t, &end);
+    if (end == t || *end || !isfinite(x) || !(x >= 0))
+        return UA_ERR(UA_EINVAL, "the model's metadata %s must be finite and >= 0, got '%.40s'",
+                      key, t);
+    *v = x;
+    return UA_OK;
 }
 
 static ua_status approx_batch(void *ctx, const double *x, size_t n, double *y)
@@ -181,9 +188,10 @@ static ua_status measure_box(ua_model *m, const ua_problem *p, const ua_measure_
      * float32) is measured at float inputs, where it computes, as its exhaustive check is */
     const char *itype = ua_model_meta(m, "input_type");
     vo.float_inputs = itype && !strcmp(itype, "float32");
-    r->tol_abs = meta_number(m, "tol_abs");
-    r->tol_scale = meta_number(m, "tol_scale");
-    r->tol_rel = meta_number(m, "tol_rel");
+    ua_status ts = tol_number(m, "tol_abs", &r->tol_abs);
+    if (!ts) ts = tol_number(m, "tol_scale", &r->tol_scale);
+    if (!ts) ts = tol_number(m, "tol_rel", &r->tol_rel);
+    if (ts) return ts;
     r->has_tol = isfinite(r->tol_abs) || isfinite(r->tol_scale) || isfinite(r->tol_rel);
     if (!isfinite(r->tol_abs)) r->tol_abs = 0;
     if (!isfinite(r->tol_scale)) r->tol_scale = 0;
