@@ -11,7 +11,7 @@
 
 static const char help[] =
     "usage: uniapprox check MODEL [--against EXPR] [--points N] [--prec BITS] [--prove] [--json]\n"
-    "       uniapprox check MODEL --data FILE [--x-col C --y-col C] [--json]\n"
+    "       uniapprox check MODEL --data FILE [--x-col C --y-col C] [--tol T] [--json]\n"
     "       uniapprox check MODEL --graphs FILE [--test-graphs FILE] [--json]\n"
     "       uniapprox check MODEL --pde FILE [--points N] [--tol T] [--json]\n"
     "\n"
@@ -36,7 +36,10 @@ static const char help[] =
     "                   (floor(N^(1/d))^d points; default 10001, 201^2, 41^3 in 1-3 D)\n"
     "  --prec BITS      MPFR precision of the reference (default 128)\n"
     "  --tol T          the verdict against T too: \"not resolved\" (exit 1) when the max error\n"
-    "                   relative to the scale exceeds T, with the figure\n"
+    "                   relative to the scale exceeds T, with the figure; with --data, max\n"
+    "                   |prediction - y| over the rows given (and --test-data) over the scale\n"
+    "                   max |y| of those rows (a regressor; refused for a classifier, sequences\n"
+    "                   and graphs)\n"
     "  --data FILE ...  samples to measure a learner on (the options of uniapprox fit --help)\n"
     "  --pde FILE       the PDE problem file (docs/pde.md) whose exact or reference solution\n"
     "                   a pde model is measured against (as in uniapprox fit --pde)\n"
@@ -177,14 +180,57 @@ static void pde_tol_text(const ua_model *m, const ua_measurement *r)
            r->err.max_rel_scale, r->tol_scale, ratio);
 }
 
+/* --tol T with samples (--data): the regressor's max |prediction - y| over every row given,
+ * training and test, and every output, into *err; the scale max |y| over the same values into
+ * *scale; the number of rows into *rows. A non-finite prediction makes *err NaN (never met).
+ * Returns an exit code on errors, else 0. */
+static int samples_max_error(const ua_model *m, const ua_problem *p, double *err, double *scale,
+                             size_t *rows)
+{
+    *err = 0;
+    *scale = 0;
+    *rows = 0;
+    size_t k = ua_problem_outputs(p);
+    for (int set = 0; set < 2; set++) {
+        const double *x, *y;
+        size_t n;
+        if (set) ua_problem_test(p, &x, &y, &n);
+        else ua_problem_train(p, &x, &y, &n);
+        if (!n) continue;
+        double *pred = malloc(n * k * sizeof *pred);
+        if (!pred) return ua_cli_fail("check", UA_ENOMEM);
+        ua_status s = ua_model_predict(m, x, n, pred);
+        if (s) {
+            free(pred);
+            return ua_cli_fail("check", s);
+        }
+        for (size_t i = 0; i < n * k; i++) {
+            double e = fabs(pred[i] - y[i]);
+            if (!(e <= *err)) *err = isnan(e) || isnan(*err) ? NAN : e;
+            *scale = fmax(*scale, fabs(y[i]));
+        }
+        free(pred);
+        *rows += n;
+    }
+    return 0;
+}
+
 /* --tol T: the verdict (printed and in JSON) is also the measurement against T, max error /
- * scale <= T; a model's own "not resolved" stays. The figure against T into why (len bytes).
- * Returns 1 when T is not met. */
-static int tol_verdict(ua_model *m, ua_measurement *r, double told, char *why, size_t len)
+ * scale <= T — over the domain (r's errors), or with samples (data_rows > 0) max |prediction -
+ * y| / max |y| over the rows given (data_err, data_scale; all targets 0: met only by no error);
+ * a model's own "not resolved" stays. The figure against T into why (len bytes). Returns 1
+ * when T is not met. */
+static int tol_verdict(ua_model *m, ua_measurement *r, double told, double data_err,
+                       double data_scale, size_t data_rows, char *why, size_t len)
 {
     double e = r->has_errors ? r->err.max_rel_scale : NAN;
+    if (data_rows) e = data_err > 0 || isnan(data_err) ? data_err / data_scale : 0.0;
     int met = e <= told;
-    snprintf(why, len, "max error / scale %.3e %s --tol %.3e", e, met ? "<=" : "exceeds", told);
+    int used = snprintf(why, len, "max error / scale %.3e %s --tol %.3e", e,
+                        met ? "<=" : "exceeds", told);
+    if (data_rows && used > 0 && (size_t)used < len)
+        snprintf(why + used, len - (size_t)used, " (max |prediction - y| %.3e over the %zu "
+                 "rows, scale max |y| %.3e)", data_err, data_rows, data_scale);
     if (!met) r->resolved = 0;
     (void)ua_model_set_meta(m, "verdict", r->resolved ? "resolved" : "not resolved");
     return !met;
@@ -316,6 +362,17 @@ int cmd_check(int argc, char **argv)
         ua_model_free(m);
         return rc;
     }
+    ua_problem_kind kind = ua_problem_kind_of(p);
+    if (tol && (kind == UA_PROBLEM_SEQUENCES || kind == UA_PROBLEM_GRAPHS ||
+                (kind == UA_PROBLEM_SAMPLES && ua_model_is_classifier(m)))) {
+        ua_problem_free(p);
+        ua_model_free(m);
+        return ua_cli_usage("check", "--tol T checks max |prediction - y| / max |y| of a regressor "
+                            "on its rows; %s is measured by its %s instead (printed without "
+                            "--tol)", kind == UA_PROBLEM_SAMPLES ? "a classifier"
+                            : kind == UA_PROBLEM_GRAPHS ? "a graph model" : "a sequence model",
+                            kind == UA_PROBLEM_SAMPLES ? "accuracy" : "accuracy or RMSE");
+    }
     if (ua_problem_kind_of(p) == UA_PROBLEM_PDE && pde_points) {
         /* the grid is floor(N^(1/d))^d points: below PDE_MIN_AXIS a side, the grid and the
          * engine's few points can fall on the solution's zeros only (every point of a 3 x 3
@@ -359,8 +416,18 @@ int cmd_check(int argc, char **argv)
         ua_model_free(m);
         return rc;
     }
-    char tol_why[160] = "";
-    int tol_failed = tol ? tol_verdict(m, &r, told, tol_why, sizeof tol_why) : 0;
+    double data_err = NAN, data_scale = NAN;
+    size_t data_rows = 0;
+    if (tol && kind == UA_PROBLEM_SAMPLES &&
+        (rc = samples_max_error(m, p, &data_err, &data_scale, &data_rows))) {
+        ua_measurement_free(&r);
+        ua_problem_free(p);
+        ua_model_free(m);
+        return rc;
+    }
+    char tol_why[320] = "";
+    int tol_failed = tol ? tol_verdict(m, &r, told, data_err, data_scale, data_rows, tol_why,
+                                       sizeof tol_why) : 0;
     ua_proof pf;
     int proof_rc = prove ? prove_model(m, p, &pf) : 0;
     if (proof_rc) {
@@ -400,6 +467,10 @@ int cmd_check(int argc, char **argv)
         if (tol) {
             cJSON_AddNumberToObject(o, "tol", told);
             cJSON_AddStringToObject(o, "tol_check", tol_why);
+            if (data_rows) {
+                cJSON_AddNumberToObject(o, "tol_max_abs_err", data_err);
+                cJSON_AddNumberToObject(o, "tol_scale_max_abs_y", data_scale);
+            }
         }
         (void)ua_cli_learn_metrics(NULL, o, "check", m, p, "data", NULL);
         ua_cli_print_json(o);
@@ -417,8 +488,7 @@ int cmd_check(int argc, char **argv)
     }
     int fail = !r.resolved || (prove && !pf.proven);
     if (tol_failed) {
-        ua_cli_error("check", UA_EXIT_FAIL, "max error / scale %.3e exceeds --tol %.3e",
-                     r.has_errors ? r.err.max_rel_scale : NAN, told);
+        ua_cli_error("check", UA_EXIT_FAIL, "%s", tol_why);
         fail = 1;
     }
     ua_measurement_free(&r);
