@@ -126,22 +126,29 @@ static int write_source(const ua_libm_func *f, const ua_libm_options *opt, const
 {
     ua_status s;
     if (!strcmp(path, "-")) {
+        errno = 0;
         s = f->emit(f, stdout, opt);
         if (s == UA_EIO || (!s && fflush(stdout))) {
             ua_cli_stdout_reported();
             return ua_cli_error("libm", UA_EXIT_OUTPUT, "cannot write to standard output: %s",
-                                strerror(errno));
+                                strerror(errno ? errno : EIO));
         }
         return s ? ua_cli_fail("libm", s) : UA_EXIT_OK;
     }
     ua_atomic out;
     if ((s = ua_atomic_open(&out, path))) return ua_cli_fail_output("libm", s);
     if (out.tmp) ua_cli_remove_on_signal(NULL, out.tmp);
+    errno = 0;
     if ((s = f->emit(f, out.f, opt))) {
+        int e = errno ? errno : EIO; /* the failed write's reason, before the cleanup's calls */
         ua_atomic_abort(&out);
         ua_cli_remove_on_signal(NULL, NULL);
-        /* a write error (a full disk) is the output's failure, exit 3, as export's */
-        return s == UA_EIO ? ua_cli_fail_output("libm", s) : ua_cli_fail("libm", s);
+        /* a write error (a full disk) is the output's failure, exit 3, worded as export's: the
+         * file and the reason (the emitter's own text names the function only) */
+        if (s == UA_EIO)
+            return ua_cli_error("libm", UA_EXIT_OUTPUT, "cannot write '%s': %s", path,
+                                strerror(e));
+        return ua_cli_fail("libm", s);
     }
     s = ua_atomic_commit(&out);
     ua_cli_remove_on_signal(NULL, NULL);

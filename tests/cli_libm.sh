@@ -219,7 +219,14 @@ expect_grep err.txt "'exp\\\\x01f'" "the control byte shown as \\x01"
 # a full disk or standard output is the output's failure: exit 3 (as export), nothing else
 if [ -w /dev/full ]; then
     expect_exit 3 "-o /dev/full" -- "$UA" libm expf -o /dev/full
+    # the file and the reason, as export says it (was "expf: write error")
+    expect_grep err.txt "^uniapprox libm: cannot write '/dev/full': No space left on device$" \
+        "-o /dev/full: the file and the reason"
+    [ "$(wc -l <err.txt)" -eq 1 ] && pass || fail "-o /dev/full: one message"
     expect_exit 3 "-o - to a full standard output" -- sh -c '"$1" libm expf -o - >/dev/full' sh "$UA"
+    expect_grep err.txt "^uniapprox libm: cannot write to standard output: No space left on device$" \
+        "-o - to a full standard output: the reason"
+    [ "$(wc -l <err.txt)" -eq 1 ] && pass || fail "-o - to a full standard output: one message"
 fi
 # --check compiles the file as C whatever its name: f.txt, or a name starting with '-'
 expect_exit 0 "--check of -o f.txt" -- "$UA" libm expf -o f.txt --check --range 1:1.01 --json
