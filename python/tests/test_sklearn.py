@@ -13,11 +13,36 @@ from sklearn.utils.estimator_checks import check_estimator
 from uniapprox.sklearn import UniapproxClassifier, UniapproxRegressor
 
 
+# mlp: 20 epochs keep it fast (R^2 0.79 on the checks' regression data, which need > 0.5); the
+# regressor in f64, as the f32 network's prediction of a row changes with the batch around it
+# (BLAS blocking: 6e-7 relative), beyond check_methods_sample_order_invariance's rtol 1e-7
 @pytest.mark.parametrize("est", [UniapproxRegressor(family="kernel"),
-                                 UniapproxClassifier(family="kernel")],
-                         ids=["regressor", "classifier"])
+                                 UniapproxClassifier(family="kernel"),
+                                 UniapproxRegressor(family="mlp", epochs=20, dtype="f64"),
+                                 UniapproxClassifier(family="mlp", epochs=20),
+                                 UniapproxRegressor(family="rf")],
+                         ids=["regressor", "classifier", "mlp-regressor", "mlp-classifier",
+                              "rf-regressor"])
 def test_check_estimator(est):
     check_estimator(est)
+
+
+def test_alpha_is_mlp_weight_decay():
+    """scikit-learn's checks set alpha on any regressor that has it; mlp has no lambda, so alpha
+    is its weight_decay (MLPRegressor's name for the L2 penalty)."""
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    y = np.sin(X.sum(1))
+    kw = dict(family="mlp", hidden="8", epochs=30, random_state=0)
+    a = UniapproxRegressor(alpha=0.05, **kw).fit(X, y).predict(X)
+    w = UniapproxRegressor(weight_decay=0.05, **kw).fit(X, y).predict(X)
+    none = UniapproxRegressor(**kw).fit(X, y).predict(X)
+    np.testing.assert_array_equal(a, w)
+    assert np.abs(a - none).max() > 1e-6  # the penalty changes the fit
+    with pytest.raises(ValueError, match="alpha and weight_decay are the same option"):
+        UniapproxRegressor(alpha=0.05, weight_decay=0.05, **kw).fit(X, y)
+    # a family with neither refuses alpha (cheb: one input)
+    with pytest.raises(ValueError, match="alpha"):
+        UniapproxRegressor(family="cheb", alpha=0.05).fit(X[:, :1], y)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """scikit-learn estimators over uniapprox's learners: UniapproxRegressor and
-UniapproxClassifier. They pass sklearn.utils.estimator_checks.check_estimator and work in
-Pipeline, GridSearchCV and cross_val_score.
+UniapproxClassifier. They pass sklearn.utils.estimator_checks.check_estimator (the regressor for
+families kernel, mlp and rf, the classifier for kernel and mlp; cheb and spline take one input
+column, which those checks do not give) and work in Pipeline, GridSearchCV and cross_val_score.
 
     from uniapprox.sklearn import UniapproxRegressor
     reg = UniapproxRegressor(family="kernel", kernel="rbf", alpha=1e-3, gamma=0.5)
@@ -9,8 +10,10 @@ Pipeline, GridSearchCV and cross_val_score.
 The parameters besides family and random_state are the options of the families that fit samples
 (kernel, mlp, rf; cheb and spline for one input), read from the library's option tables
 (uniapprox.family_options), with _ for - (length_scale); lambda, a Python keyword, is given
-as its synonym alpha (scikit-learn's name). Each is None by default: the family's own default. A parameter the family does not
-have, set to anything but None, is refused by the library (ValueError naming the family).
+as its synonym alpha (scikit-learn's name); for mlp, which has no lambda, alpha is its
+weight_decay (the L2 penalty on the weights, MLPRegressor's alpha). Each is None by default: the
+family's own default. A parameter the family does not have, set to anything but None, is
+refused by the library (ValueError naming the family).
 """
 import inspect
 import keyword
@@ -34,6 +37,11 @@ _OWN = {"seed", "classify", "task", "samples"}
 _MULTIOUTPUT = {"kernel", "mlp", "rf"}
 # 1-D families defined on the training range of x only (NaN outside: see _refuse_outside)
 _RANGE_ONLY = {"cheb", "spline"}
+# scikit-learn's alpha is a regularisation strength (scikit-learn's checks set alpha = 0.01 on
+# every regressor that has the attribute). kernel and rf declare it themselves (the synonym of
+# their --lambda); a family without it but with an L2 penalty on the weights takes alpha as that
+# option (mlp: --weight-decay, what MLPRegressor calls alpha).
+_ALPHA_AS = "weight-decay"
 
 
 def _sample_families():
@@ -102,6 +110,14 @@ class _Estimator(BaseEstimator):
 
     def _family_options(self, extra):
         opts = {n: getattr(self, n) for n in _OPTIONS if getattr(self, n) is not None}
+        if "alpha" in opts:
+            names = {o["name"] for o in _core.family_options(self.family)}
+            if "alpha" not in names and _ALPHA_AS in names:
+                py = _py_name(_ALPHA_AS)
+                if py in opts:
+                    raise ValueError("alpha and %s are the same option of family %r (its %s): "
+                                     "give one" % (py, self.family, _ALPHA_AS))
+                opts[py] = opts.pop("alpha")
         rs = self.random_state
         if rs is not None and any(o["name"] == "seed" for o in _core.family_options(self.family)):
             if isinstance(rs, (int, np.integer)) and not isinstance(rs, (bool, np.bool_)):
