@@ -114,6 +114,9 @@ static int unknown_option(void *vctx, const char *name, size_t len, const char *
         else return ua_cli_usage("fit", "option '--split' needs a value");
         return 0;
     }
+    if (!strcmp(opt, "target")) /* no family's option: out-of-core's old name of --y-col */
+        return ua_cli_usage("fit", "--target: the target column is --y-col COL (a header name or "
+                            "a 0-based index), in-memory and out-of-core alike");
     if (!strcmp(opt, "block-rows")) /* read only by fit --out-of-core (fit_out_of_core.c) */
         return ua_cli_usage("fit", "--block-rows needs --out-of-core (it is the rows read at a "
                             "time from a --data file that does not fit in memory)");

@@ -44,7 +44,7 @@ static const char *out_of_core_families(char *buf, size_t size)
 }
 
 static const char help[] =
-    "usage: uniapprox fit --data FILE --out-of-core --family F [--block-rows N] [--target COL]\n"
+    "usage: uniapprox fit --data FILE --out-of-core --family F [--block-rows N] [--y-col COL]\n"
     "                     [-o MODEL] [--json] [--threads N] [family options]\n"
     "\n"
     "Fits a table that need not fit in memory: a .npy file (float32 or float64, C order;\n"
@@ -55,8 +55,8 @@ static const char help[] =
     "blocks in a shuffled order and the rows of each block in a shuffled order; validation is\n"
     "whole blocks held out. Without --family the families that train out of core are named;\n"
     "how each one trains on the blocks is on its page and in docs/data.md.\n"
-    "The target is the last column unless --target names one (a header name or a 0-based\n"
-    "index); the inputs are the other columns. The fit is then measured on every row of the\n"
+    "The target is the last column unless --y-col names one (a header name or a 0-based\n"
+    "index, as in-memory fit takes it; one column); the inputs are the other columns. The fit is then measured on every row of the\n"
     "file (RMSE and largest error, streamed), and the peak resident memory reported.\n"
     "\n"
     "exit status: 0 fitted (no tolerance applies), 1 a runtime failure, 2 bad usage or bad\n"
@@ -121,20 +121,24 @@ static int target_column(ua_blocks *b, const char *name, size_t *col)
         *col = (size_t)v;
         return 0;
     }
-    return ua_cli_usage("fit", "--target '%s': no such column (the table has %zu columns)", name,
+    if (strchr(name, ','))
+        return ua_cli_usage("fit", "--y-col '%s': out-of-core fitting takes one target column",
+                            name);
+    return ua_cli_usage("fit", "--y-col '%s': no such column (the table has %zu columns)", name,
                         d);
 }
 
 int ua_cli_fit_out_of_core(int argc, char **argv)
 {
     const char *data = NULL, *family = NULL, *block_rows = NULL, *target = NULL, *output = NULL;
-    const char *threads = NULL;
+    const char *threads = NULL, *old_target = NULL;
     int json = 0, ooc = 0;
     const ua_opt opts[] = {
         { "data", 0, 1, &data, NULL },         { "family", 0, 1, &family, NULL },
-        { "block-rows", 0, 1, &block_rows, NULL }, { "target", 0, 1, &target, NULL },
+        { "block-rows", 0, 1, &block_rows, NULL }, { "y-col", 0, 1, &target, NULL },
         { "output", 'o', 1, &output, NULL },    { "json", 0, 0, NULL, &json },
         { "threads", 0, 1, &threads, NULL },   { "out-of-core", 0, 0, NULL, &ooc },
+        { "target", 0, 1, &old_target, NULL }, /* the old name, refused with the new one */
     };
     /* the family first, so that its options can be set while parsing */
     ooc_ctx c = { NULL, NULL };
@@ -153,6 +157,9 @@ int ua_cli_fit_out_of_core(int argc, char **argv)
         fputs(help, stdout);
         return UA_EXIT_OK;
     }
+    if (!rc && old_target)
+        rc = ua_cli_usage("fit", "--target: the target column is --y-col COL (a header name or "
+                          "a 0-based index), in-memory and out-of-core alike");
     if (!rc && npos) rc = ua_cli_usage("fit", "--out-of-core fits a --data file; no TARGET");
     if (!rc && !data) rc = ua_cli_usage("fit", "--out-of-core needs --data FILE (.npy or .csv)");
     if (!rc && (!family || !strcmp(family, "auto"))) {

@@ -23,14 +23,14 @@ v=$(head -n 1 out.txt)
 expect_close "$v" "$(awk 'BEGIN { printf "%.17g", sin(1) - 0.125 }')" 0.02 "rf model at (0.5, -0.25)"
 
 expect_exit 0 "mlp out of core, target by name" -- "$UA" fit --data t.csv --out-of-core \
-    --family mlp --block-rows 300 --hidden 32x32 --epochs 30 --target y --threads 1 --json
+    --family mlp --block-rows 300 --hidden 32x32 --epochs 30 --y-col y --threads 1 --json
 expect_le "$(json_num out.txt rmse)" 0.05 "mlp RMSE over every row"
 
 # mlp at its defaults on a small table (400 rows, under 10 default blocks): read in blocks of a
 # tenth of the rows, so --val-frac 0.1 holds out one of 10 blocks; docs/data.md's example as written
 head -n 401 t.csv > big.csv
 expect_exit 0 "docs/data.md's mlp example on 400 rows" -- "$UA" fit --data big.csv --out-of-core \
-    --family mlp --hidden 64x64 --epochs 3 --target y
+    --family mlp --hidden 64x64 --epochs 3 --y-col y
 expect_grep out.txt "on 400 rows x 3 columns of big.csv, 10 blocks of 40 rows" "10 blocks of 40"
 # a --block-rows given is used as given: one block of 400 leaves nothing to train on
 expect_exit 2 "mlp, one block given" -- "$UA" fit --data big.csv --out-of-core --family mlp \
@@ -51,7 +51,19 @@ expect_exit 2 "--block-rows 0" -- "$UA" fit --data t.csv --out-of-core --family 
 expect_exit 2 "an option of neither" -- "$UA" fit --data t.csv --out-of-core --family rf --hidden 3
 expect_exit 2 "LOO out of core" -- "$UA" fit --data t.csv --out-of-core --family rf --select loo
 expect_grep err.txt "leverage" "says why LOO is refused"
-expect_exit 2 "--target unknown" -- "$UA" fit --data t.csv --out-of-core --family rf --target zz
+expect_exit 2 "--y-col unknown" -- "$UA" fit --data t.csv --out-of-core --family rf --y-col zz
+expect_grep err.txt "fit: --y-col 'zz': no such column (the table has 3 columns)" "--y-col unknown: the message"
+expect_exit 2 "--y-col of two columns" -- "$UA" fit --data t.csv --out-of-core --family rf --y-col a,y
+expect_grep err.txt "out-of-core fitting takes one target column" "one target column out of core"
+# the target column is --y-col in both modes (by name or 0-based index); the former out-of-core
+# name --target is refused in both with the same message naming --y-col
+expect_exit 0 "--y-col by index" -- "$UA" fit --data t.csv --out-of-core --family rf --features 50 \
+    --y-col 2 --json
+expect_grep out.txt '"target":[[:space:]]*"y"' "--y-col 2 is column y"
+for mode in --out-of-core --family=rf; do
+    expect_exit 2 "--target ($mode)" -- "$UA" fit --data t.csv $mode --family rf --target y
+    expect_grep err.txt "fit: --target: the target column is --y-col COL" "--target ($mode) names --y-col"
+done
 head -n 20 t.csv > cut.csv
 printf '0.1,0.2\n' >> cut.csv
 expect_exit 2 "a ragged CSV" -- "$UA" fit --data cut.csv --out-of-core --family rf

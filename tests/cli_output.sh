@@ -139,7 +139,7 @@ refused_early "fit --family mlp --log in a missing folder" --log nonexist/l.json
 refused_early "fit --family mlp --log a directory" --log adir mlp.st \
     "$UA" fit --family mlp --data sq.csv --epochs 1000000000 --patience 1000000000 --log adir -o mlp.st
 refused_early "fit --out-of-core --family mlp --log in a missing folder" --log nonexist/l.jsonl \
-    ooc.st "$UA" fit --out-of-core --family mlp --data sq.csv --target y --epochs 1000000000 \
+    ooc.st "$UA" fit --out-of-core --family mlp --data sq.csv --y-col y --epochs 1000000000 \
     --patience 1000000000 --log nonexist/l.jsonl -o ooc.st
 expect_exit 0 "data even" -- "$UA" data even -o even --n 8 --train 64 --test 16
 refused_early "fit --family seq --log in a missing folder" --log nonexist/l.jsonl seq.st \

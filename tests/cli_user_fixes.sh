@@ -142,7 +142,7 @@ if [ -w /dev/full ]; then
     expect_exit 0 "eval the mlp saved despite the log" -- "$UA" eval mlp.st 0.5
     log_full "fit seq" fit seq.st --family seq --data even/train_x.npy --targets even/train_y.npy --epochs 2
     log_full "fit graph" fit graph.st --family graph --graphs csl.jsonl --epochs 2
-    log_full "fit --out-of-core mlp" fit ooc.st --out-of-core --family mlp --data sq.csv --target y --epochs 3
+    log_full "fit --out-of-core mlp" fit ooc.st --out-of-core --family mlp --data sq.csv --y-col y --epochs 3
     log_full "distill to mlp" distill student.st kt.st --data sq.csv --family mlp --epochs 3
     expect_exit 0 "fit mlp --log a writable file" -- "$UA" fit --family mlp --data sq.csv --epochs 3 --log ok3.jsonl -o ok.st
     [ "$(wc -l <ok3.jsonl | tr -d ' ')" -eq 3 ] && pass || fail "fit --log FILE: 3 epochs logged"
