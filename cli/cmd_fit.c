@@ -358,6 +358,24 @@ int cmd_fit(int argc, char **argv)
         fi.accepts == UA_ACCEPTS(UA_PROBLEM_SEQUENCES) && pa.data && !pa.targets)
         rc = ua_cli_usage("fit", "the %s family fits sequences: give --data X.npy with --targets "
                           "Y.npy", family);
+    /* and the converse: --targets makes --data a sequence file, which a family that fits no
+     * sequences never reads; said before the file is read as tokens (scikit-learn's X, y as
+     * X.npy and y.npy is the usual way here) */
+    if (!rc && family && !is_auto(family) && pa.targets && !ua_family_info_get(family, &fi) &&
+        !(fi.accepts & UA_ACCEPTS(UA_PROBLEM_SEQUENCES))) {
+        char acc[160];
+        accepts_text(&fi, acc, sizeof acc);
+        if (fi.accepts & UA_ACCEPTS(UA_PROBLEM_SAMPLES))
+            rc = ua_cli_usage("fit", "--targets Y.npy is for a family that fits sequences "
+                              "(--data X.npy of tokens or reals, --targets Y.npy); the %s family "
+                              "takes %s, and samples are one table: --data FILE with the target "
+                              "its last column or --y-col (X and y arrays joined: "
+                              "numpy.save('Xy.npy', numpy.c_[X, y]))", family, acc);
+        else
+            rc = ua_cli_usage("fit", "--targets Y.npy is for a family that fits sequences "
+                              "(--data X.npy of tokens or reals, --targets Y.npy); the %s family "
+                              "takes %s", family, acc);
+    }
     ua_clear_error();
     ua_problem *p = NULL;
     if (!rc) rc = ua_cli_problem_build("fit", &pa, &p);

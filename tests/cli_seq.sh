@@ -36,6 +36,18 @@ expect_exit 0 "a non-sequence model" -- "$UA" fit 'sin(x)' --domain 0:1 -o sin.s
 expect_exit 2 "eval --output into a missing folder, non-sequence model" -- "$UA" eval sin.st 0.5 \
     --output no/such/dir/o.txt
 expect_grep err.txt "eval: --output needs a sequence model and --input" "non-sequence: the usage error"
+# --targets is for sequences: a family that fits none (scikit-learn's X.npy + y.npy layout given
+# to kernel) is told so before either file is read, with what the family takes
+for fam in kernel mlp rf; do
+    expect_exit 2 "--targets with --family $fam" -- "$UA" fit --data rev/train_x.npy \
+        --targets rev/train_y.npy --family $fam -o k.st
+    expect_grep err.txt "fit: --targets Y.npy is for a family that fits sequences" "$fam: --targets is for sequences"
+    expect_grep err.txt "the $fam family takes any dimension: formulas, functions, samples, and samples are one table: --data FILE with the target its last column or --y-col" \
+        "$fam: what it takes instead"
+done
+expect_exit 2 "--targets with --family minimax, files missing" -- "$UA" fit --data no.npy \
+    --targets no_y.npy --family minimax
+expect_grep err.txt "the minimax family takes 1-D: formulas$" "minimax: what it takes (no file read)"
 expect_exit 0 "info" -- "$UA" info m.safetensors --json
 expect_grep out.txt '"sequence_length":[[:space:]]*8' "info: the sequence length"
 
@@ -89,6 +101,23 @@ check_export() { # MODEL INPUT N TYPE TOL DESCRIPTION [ints]
         if (d < 0) d = -d; if (d > w) w = d } } END { printf "%.3g", w + 0 }')
     expect_le "$worst" "$5" "$6: max |exported - eval|"
 }
+# --name: one check for every family's export (src/emit/names.c). The seq file includes
+# <stdlib.h> and <string.h>, so their names would not compile; the same names are refused for a
+# cheb model too, with keywords, reserved identifiers and <math.h>'s names
+for n in memcpy size_t malloc free strlen; do
+    expect_exit 2 "seq export --name $n" -- "$UA" export m.safetensors --name "$n" -o bad.c
+    expect_grep err.txt "'$n' would clash with <st" "seq export --name $n: the header named"
+    [ ! -e bad.c ] && pass || fail "seq export --name $n: no file written"
+done
+for n in malloc memcpy strength bool _foo __x int M_PI linux sinf exp main; do
+    expect_exit 2 "cheb export --name $n" -- "$UA" export sin.st --name "$n" -o bad.c
+    expect_grep err.txt "'$n' .*; choose another --name" "cheb export --name $n: the reason"
+    [ ! -e bad.c ] && pass || fail "cheb export --name $n: no file written"
+done
+expect_exit 0 "cheb export --name my_sin" -- "$UA" export sin.st --name my_sin -o my_sin.c
+if $CC -O2 -Wall -Wextra -Werror -c my_sin.c -o my_sin.o 2>cc.txt; then pass; else
+    fail "an accepted name compiles (GCC's default mode)"; cat cc.txt >&2; fi
+
 expect_exit 0 "fit urpe/t5/rmsnorm/layerscale/gelu" -- "$UA" fit --family seq --data cs/train_x.npy \
     --targets cs/train_y.npy --attention urpe --rel t5 --layerscale --norm rmsnorm \
     --positions sinusoidal --activation gelu --width 16 --heads 2 --epochs 2 --threads 1 -o cs.safetensors
