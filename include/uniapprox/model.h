@@ -224,7 +224,9 @@ ua_status ua_model_load(const char *path, ua_model **out);
  * metadata (keys in docs/export.md; d > 1: "sampled maximum over N points, not a bound";
  * "measured error: not recorded" only when none is present).
  * Written atomically to path (temporary file + rename); path "-" writes to stdout. name NULL means
- * "ua_approx". Errors: UA_EINVAL (name not a C identifier or clashing with <math.h>), UA_EIO,
+ * "ua_approx". Errors: UA_EINVAL (name not a C identifier, a keyword, reserved (a leading _), or declared or
+ * reserved by <math.h>, <stdlib.h> or <string.h>: the check of docs/export.md, the same for every
+ * family), UA_EIO,
  * UA_EUNSUPPORTED (a family without export), UA_ENOMEM.
  */
 ua_status ua_model_export_c(const ua_model *m, ua_export_type type, const char *name,

@@ -41,6 +41,15 @@ typedef struct {
 /* The context for writing type's code for function name to out. */
 ua_emit ua_emit_begin(FILE *out, ua_export_type type, const char *name);
 
+/* Why name cannot name an exported function, as a phrase following the quoted name ("is a C
+ * keyword ...", "would clash with <string.h>"), or NULL when it can (src/emit/names.c): name must
+ * be a C identifier that is not a keyword (C11, C23, asm), not main, not reserved at file scope
+ * (a leading _), and not declared or reserved by the headers exported files include — <math.h>
+ * (every export; its functions also with the suffix f or l), <stdlib.h> and <string.h> (seq) —
+ * as C11 and glibc in GCC's default mode declare them, the str / mem / wcs + lowercase names and
+ * the _t suffix included. The same check for every family. Static string. */
+const char *ua_emit_name_problem(const char *name);
+
 /* The start of every family's export_c: checks the arguments (state, name and out not NULL, type
  * double or float) and fills *e. Errors: UA_EINVAL, the message starting with who ("cheb
  * export: NULL argument"). */

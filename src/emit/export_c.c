@@ -15,46 +15,11 @@
 #include "model/family.h"
 #include "emit.h"
 
-/* C11 keywords: a function may not be called any of these. */
-static const char *const keywords[] = {
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
-    "union", "unsigned", "void", "volatile", "while", "_Alignas", "_Alignof", "_Atomic", "_Bool",
-    "_Complex", "_Generic", "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local"};
-
-/* Names the emitted file would clash with: main, and what <math.h> (included by every export)
- * declares in C99 — a function called sin would redefine libm's. */
-static const char *const taken[] = {
-    "main", "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cbrt", "ceil",
-    "copysign", "cos", "cosh", "erf", "erfc", "exp", "exp2", "expm1", "fabs", "fdim", "floor",
-    "fma", "fmax", "fmin", "fmod", "frexp", "hypot", "ilogb", "ldexp", "lgamma", "llrint",
-    "llround", "log", "log10", "log1p", "log2", "logb", "lrint", "lround", "modf", "nan",
-    "nearbyint", "nextafter", "nexttoward", "pow", "remainder", "remquo", "rint", "round",
-    "scalbln", "scalbn", "sin", "sinh", "sqrt", "tan", "tanh", "tgamma", "trunc", "j0", "j1",
-    "jn", "y0", "y1", "yn", "signbit", "isnan", "isinf", "isfinite", "fpclassify"};
-
+/* The name: ua_emit_name_problem (src/emit/names.c), the check every export shares. */
 static ua_status check_name(const char *name)
 {
-    const char *p = name;
-    int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_';
-    for (p++; ok && *p; p++)
-        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-             *p == '_';
-    if (!ok) return UA_ERR(UA_EINVAL, "'%s' is not a C identifier", name);
-    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-        if (strcmp(name, keywords[i]) == 0)
-            return UA_ERR(UA_EINVAL, "'%s' is a C keyword and cannot name a function", name);
-    for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++)
-        if (strcmp(name, taken[i]) == 0 || (strlen(name) == strlen(taken[i]) + 1 &&
-                                             !strncmp(name, taken[i], strlen(taken[i])) &&
-                                             (name[strlen(name) - 1] == 'f' ||
-                                              name[strlen(name) - 1] == 'l')))
-            return UA_ERR(UA_EINVAL, "'%s' would clash with %s in the exported file; choose "
-                          "another --name", name, strcmp(name, "main") ? "<math.h>" : "main()");
-    /* Identifiers starting with __ or _X belong to the implementation (C11 7.1.3). */
-    if (name[0] == '_' && (name[1] == '_' || (name[1] >= 'A' && name[1] <= 'Z')))
-        return UA_ERR(UA_EINVAL, "'%s' is a reserved identifier (starts with __ or _X)", name);
+    const char *why = ua_emit_name_problem(name);
+    if (why) return UA_ERR(UA_EINVAL, "'%s' %s; choose another --name", name, why);
     return UA_OK;
 }
 
