@@ -134,6 +134,25 @@ grep -qi rmse err.txt && fail "the fitter prints no rmse on stderr: $(cat err.tx
 expect_exit 0 "info split" -- "$UA" info u.safetensors --json
 expect_grep out.txt '"train_rmse"' "kernel split: train_rmse stored"
 expect_le "$(json_num out.txt test_rmse)" 0.02 "test RMSE on held-out grid rows (a JSON number)"
+# the training and test rows are distinct rows: a training row listed twice, a test row that is
+# also a training row (a leak into the test RMSE), a test row listed twice: exit 2 naming the file,
+# the index and its entries (1-based; the line, one index a line)
+cp uci/index_train_0.txt uci/index_train_1.txt; echo 6 >>uci/index_train_1.txt
+cp uci/index_test_0.txt uci/index_test_1.txt
+expect_exit 2 "split: a training row listed twice" -- "$UA" fit --split-dir uci --split 1 --family kernel
+expect_grep err.txt "^uniapprox fit: uci/index_train_1.txt: index 6 is listed twice (entries 5 and 181): each training row once$" \
+    "the duplicated training index named"
+cp uci/index_train_0.txt uci/index_train_2.txt; echo 45 >>uci/index_train_2.txt
+cp uci/index_test_0.txt uci/index_test_2.txt
+expect_exit 2 "split: a test row that is also a training row" -- "$UA" fit --split-dir uci --split 2 \
+    --family kernel
+expect_grep err.txt "uci/index_test_2.txt: index 45 (entry 10) is also a training row (index_train_2.txt, entry 181): the test rows must not overlap the training rows" \
+    "the overlapping index named"
+cp uci/index_train_0.txt uci/index_train_3.txt
+cp uci/index_test_0.txt uci/index_test_3.txt; echo 10 >>uci/index_test_3.txt
+expect_exit 2 "split: a test row listed twice" -- "$UA" fit --split-dir uci --split 3 --family rf
+expect_grep err.txt "uci/index_test_3.txt: index 10 is listed twice (entries 3 and 46): each test row once" \
+    "the duplicated test index named"
 
 # rf: fit, eval, export
 expect_exit 0 "rf fit" -- "$UA" fit --data s.csv --family rf --features 200 --act tanh -o r.safetensors --json

@@ -182,7 +182,9 @@ typedef struct {
  * ua_read_indices, ua_npy_read of uniapprox/data.h).
  * Tables: with split_dir, split_dir/data.txt (or src->data), the columns of index_features.txt /
  * index_target.txt (or x_cols / y_cols), the training rows of index_train_K.txt and the test
- * rows of index_test_K.txt (K = src->split) as the test set. Without it: every row of data;
+ * rows of index_test_K.txt (K = src->split) as the test set; the two lists must hold distinct
+ * rows (no index twice in a file, no test index among the training ones: UA_EFORMAT naming the
+ * file, the index and its 1-based entries). Without it: every row of data;
  * test_data, when given, must have as many columns, with the same names where both files name
  * them (a headerless file's "0", "1", ... match anything), and the same columns are taken from
  * it. A column list is given by names or 0-based indices ("y,3"); each column at most once.
