@@ -59,12 +59,6 @@ once "cannot write the model 'no/such/dir/s.st': No such file or directory" \
     "fit 'sin(x)': the unwritable output's message"
 no_wait "fit 'sin(x)' into a missing folder"
 no_abort "fit 'sin(x)' into a missing folder"
-mkdir -p adir
-expect_exit 3 "fit 'sin(x)' onto a directory, 2 ranks" -- mpi 2 "$UA" fit 'sin(x)' \
-    --domain 0:1 -o adir
-once "cannot write the model 'adir': it is a directory" "fit onto a directory: the message"
-no_wait "fit 'sin(x)' onto a directory"
-no_abort "fit 'sin(x)' onto a directory"
 expect_exit 0 "a model for report" -- "$UA" fit 'sin(x)' --domain 0:1 -o s.st
 expect_exit 3 "report into a missing folder, 2 ranks" -- mpi 2 "$UA" report s.st \
     -o no/such/dir/r.html
