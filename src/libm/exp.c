@@ -119,7 +119,9 @@ static void emit_exp_vbody(FILE *out, const void *ctx)
  * clamps would leave them unchanged: the same bits), by a branch on x's bits that is off the
  * critical path and predicted; the others go through the clamped code (a cold function).
  * Where the compiler targets SSE4.1 (GCC, Clang), r = z - rint(z): the same K as the shift
- * (both round to nearest even), one addition fewer on the chain. The vector kernels do the
+ * (both round to nearest even), one addition fewer on the chain. For exp2 (z = N x exact) the
+ * product is left out instead: the shift is scaled by 1/N and r/N = x - K/N formed directly,
+ * q's coefficients scaled by N and N^2 (powers of two: the same bits). The vector kernels do the
  * same operations lane by lane (the clamps as max / min on every lane, the table read element
  * by element or by a gather).
  * Error estimate: q's relative error as fitted (written into the file), 2^-53 for T1, a few
@@ -176,8 +178,32 @@ static void emit_exp1_core(FILE *out, const exp1_ctx *e, int vec)
     const double sh = 0x1.8p52 + 1023.0 * EXP1_N;
     if (vec) fprintf(out, "    VD cd = V_F2D(c);\n");
     else fprintf(out, "    double cd = c;\n");
-    fprintf(out, "    %s z = cd * %a; /* x N log2 b%s */\n", T, e->k2n,
-            e->k2n == EXP1_N ? ", exact" : "");
+    if (e->k2n == EXP1_N) {
+        /* exp2: z = N x would be exact, so the shift is scaled instead (ulp of t = 1/N): r/N
+         * = x - K/N exact, and the coefficients scaled by N and N^2 (exact): the same bits as
+         * r = z - K with z = N x, without the product on the chain */
+        const double n = EXP1_N;
+        fprintf(out, "    %s t = cd + %a; /* K = round(N x): K + 1023 N in the low bits */\n", T,
+                sh / n);
+        if (vec) fprintf(out, "    VU ki = (VU)t;\n");
+        else fprintf(out, "    uint64_t ki = ua_d2u(t);\n");
+        fprintf(out, "    %s r = cd - (t - %a); /* x - K/N, exact, |r| <= 1/(2N) */\n", T, sh / n);
+        if (vec)
+            fprintf(out, "    VD s = V_GATHER64(ua_T1, ki & %du) * (VD)((ki >> %d) << 52);\n",
+                    EXP1_N - 1, EXP1_LOGN);
+        else
+            fprintf(out, "    double s = ua_T1[ki & %du] * ua_u2d((ki >> %d) << 52); /* 2^(K/N), exact */\n",
+                    EXP1_N - 1, EXP1_LOGN);
+        if (EXPF1_DEG == 1)
+            fprintf(out, "    %s p = (1.0 + %a * r) + (r * r) * %a;\n", T, q[0] * n, q[1] * n * n);
+        else
+            fprintf(out, "    %s p = (1.0 + %a * r) + (r * r) * (%a + %a * r);\n", T, q[0] * n,
+                    q[1] * n * n, q[2] * n * n * n);
+        if (vec) fprintf(out, "    VF res = __builtin_convertvector(s * p, VF);\n");
+        else fprintf(out, "    return s * p;\n}\n\n");
+        return;
+    }
+    fprintf(out, "    %s z = cd * %a; /* x N log2 b */\n", T, e->k2n);
     fprintf(out, "    %s t = z + %a; /* K + 1023 N in the low bits */\n", T, sh);
     if (vec) {
         fprintf(out, "    VU ki = (VU)t;\n"

@@ -233,12 +233,13 @@ static ua_status log1_fit(const log_spec *sp, log1_ctx *e, const char **expr, do
  * subintervals, c = RN_float(1/midpoint), c = 1 on the two that meet at 1), so that
  * r = z c - 1 is exact (z and c floats: a 48-bit product, then Sterbenz) and |r| < 2^-7.9;
  * log_b x = (k log_b 2 + L[i]) + log_b(1 + r), L[i] = RN(-log_b c) (one double, MPFR), and
- *     log_b(1 + r) = c0 r + r^2 ((c1 + c2 r) + r^2 c3)   (c0 r: r itself for the natural log)
+ *     log_b(1 + r) = c0 r + r^2 (c1 + c2 r)   (c0 r: r itself for the natural log)
  * from the relative minimax fit of log_b(1 + r)/r (of (log1p(r) - r)/r^2 for the natural log,
  * so that r is added unmultiplied) of degree LOGT_DEG. The sum rounded once to float: no
- * TwoSum, no rounding test. After r: three products and three additions in series (r^2 and
- * the others in parallel), against the table-free variant's division and degree-7 odd
- * polynomial. Positive normal x
+ * TwoSum, no rounding test. The linear terms are written in zc = z c (exact) rather than in
+ * r = zc - 1: (hi - c0) + c0 zc and (c1 - c2) + c2 zc, so that only r^2 waits for the
+ * subtraction; after zc: four dependent operations (r, r^2, its product, the sum), against
+ * the table-free variant's division and degree-7 odd polynomial. Positive normal x
  * takes this path directly (one predicted branch on x's bits); +-0, subnormals, negative x,
  * +-Inf and NaN go to a cold function that does the same after scaling a subnormal by 2^23,
  * then the special values by selects (the same as the table-free variant). log1pf's 1-ULP
@@ -261,17 +262,20 @@ static void emit_logt_core(FILE *out, const logt_ctx *e, int vec)
     const char *T = vec ? "VD" : "double";
     const char *inv = vec ? "V_GATHER32(ua_INVC, i)" : "ua_INVC[i]";
     const char *lc = vec ? "V_GATHER32(ua_LOGC, i)" : "ua_LOGC[i]";
-    fprintf(out, "    %s r = z * %s - 1.0; /* exact */\n", T, inv);
+    /* r = zc - 1; the terms linear in r are written in zc, so that they do not wait for the
+     * subtraction: c0 r = c0 zc - c0 (the constant added to hi), c1 + c2 r = (c1 - c2) + c2 zc
+     * (c1 - c2 rounded once, here) */
+    double c1 = e->c[e->natural ? 0 : 1], c2 = e->c[e->natural ? 1 : 2]; /* as named above */
+    fprintf(out, "    %s zc = z * %s; /* exact */\n"
+                 "    %s r = zc - 1.0; /* exact */\n", T, inv, T);
     if (e->lb2 == 1.0) fprintf(out, "    %s hi = kd + %s;\n", T, lc);
     else fprintf(out, "    %s hi = kd * %a + %s;\n", T, e->lb2, lc);
     fprintf(out, "    %s r2 = r * r;\n", T);
     if (e->natural)
-        fprintf(out, "    %s y = (hi + r) + r2 * (%a + %a * r", T, e->c[0], e->c[1]);
+        fprintf(out, "    %s y = ((hi - 1.0) + zc)", T);
     else
-        fprintf(out, "    %s y = (hi + %a * r) + r2 * (%a + %a * r", T, e->c[0], e->c[1], e->c[2]);
-    if (LOGT_DEG == 3)
-        fprintf(out, " + r2 * %a", e->c[LOGT_DEG - e->natural]);
-    fprintf(out, ");\n");
+        fprintf(out, "    %s y = ((hi - %a) + %a * zc)", T, e->c[0], e->c[0]);
+    fprintf(out, " + r2 * (%a + %a * zc);\n", c1 - c2, c2);
 }
 
 static void emit_logt_vbody(FILE *out, const void *ctx)
