@@ -38,7 +38,7 @@ awk '{ exit !($1 > 1e29 && $1 < 1e31 || $1 < -1e29 && $1 > -1e31) }' out.txt && 
 for x in 3.4e38 1e39 1e300; do
     printf '1e30 0\n%s 0\n' $x | "$UA" eval m.safetensors >out.txt 2>err.txt
     [ $? -eq 2 ] && pass || fail "eval of a float32 mlp at $x: exit 2"
-    expect_grep err.txt "row 1 (x = $(printf %g $x), 0)" "eval at $x: the row and its input named"
+    expect_grep err.txt "row 2 (x = $(printf %g $x), 0)" "eval at $x: the row (1-based) and its input named"
     expect_grep err.txt "float32" "eval at $x: the network's dtype named"
 done
 echo 1e39 0 | "$UA" eval m.safetensors >out.txt 2>err.txt

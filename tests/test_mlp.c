@@ -467,20 +467,20 @@ static void test_predict_overflow(void **state)
         if (!f64) {
             const double nan_masked[] = { 1e30, 0, 3e38, 3e38 };
             assert_int_equal(ua_mlp_predict(m, nan_masked, 2, y), UA_EDOMAIN);
-            assert_non_null(strstr(ua_last_error(), "prediction for row 1 (x = 3e+38, 3e+38) is "
+            assert_non_null(strstr(ua_last_error(), "prediction for row 2 (x = 3e+38, 3e+38) is "
                                                     "not finite"));
             assert_non_null(strstr(ua_last_error(), "overflow float32"));
             const double hidden_inf[] = { 2e38, 0 };
             assert_int_equal(ua_mlp_predict(m, hidden_inf, 1, y), UA_EDOMAIN);
-            assert_non_null(strstr(ua_last_error(), "row 0 (x = 2e+38, 0)"));
+            assert_non_null(strstr(ua_last_error(), "row 1 (x = 2e+38, 0)"));
             const double too_big[] = { 1e39, 0 };
             assert_int_equal(ua_mlp_predict(m, too_big, 1, y), UA_EDOMAIN);
             assert_non_null(strstr(ua_last_error(), "does not fit in the network's float32"));
-            /* the first bad row is named, whichever check finds it: the hidden overflow of row 1
-             * before the input of row 2 that does not fit */
+            /* the first bad row is named (1-based), whichever check finds it: the hidden
+             * overflow of row 2 before the input of row 3 that does not fit */
             const double order[] = { 1, 0, 2e38, 0, 1e39, 0 };
             assert_int_equal(ua_mlp_predict(m, order, 3, y), UA_EDOMAIN);
-            assert_non_null(strstr(ua_last_error(), "row 1 (x = 2e+38, 0)"));
+            assert_non_null(strstr(ua_last_error(), "row 2 (x = 2e+38, 0)"));
         } else {
             const double big[] = { 1e39, 0, 3e38, 3e38 };
             assert_int_equal(ua_mlp_predict(m, big, 2, y), UA_OK);
@@ -491,7 +491,7 @@ static void test_predict_overflow(void **state)
         }
         const double inf_in[] = { INFINITY, 0 };
         assert_int_equal(ua_mlp_predict(m, inf_in, 1, y), UA_EDOMAIN);
-        assert_non_null(strstr(ua_last_error(), "input 1 of row 0"));
+        assert_non_null(strstr(ua_last_error(), "input 1 of row 1"));
         ua_mlp_free(m);
     }
 }

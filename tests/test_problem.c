@@ -545,9 +545,9 @@ static void test_samples_arrays(void **state)
     assert_int_equal(ua_problem_set_test(p, tx, ty, 1), UA_EINVAL);
     assert_msg("not finite");
     ua_problem_free(p);
-    x[3] = INFINITY;
+    x[3] = INFINITY; /* x[1][1]: row 2, column 2 (1-based, as the command line) */
     assert_int_equal(ua_problem_samples(x, y, 3, 2, 1, &p), UA_EINVAL);
-    assert_msg("row 1, column 1");
+    assert_msg("samples inputs: row 2, column 2: inf is not finite");
     assert_int_equal(ua_problem_samples(x, y, 0, 2, 1, &p), UA_EINVAL);
     assert_int_equal(ua_problem_samples(x, y, 3, 0, 1, &p), UA_EINVAL);
 }

@@ -172,7 +172,9 @@ ua_status ua_kernel_predict_std(const ua_kernel *m, const double *x, size_t n, d
 /*
  * Predictions at x (n, d) in the original units: y (n, dout) with dout = k for regression and 1
  * for classification (the label of the largest score). Errors: UA_EINVAL (NULL with n > 0),
- * UA_ENOMEM. O(n m d) for m stored points (training rows or landmarks). Thread-safe.
+ * UA_EDOMAIN (an input not finite: "x row R, column C is NaN: the input is not finite", 1-based;
+ * or a prediction not finite because the kernel overflows double at a huge input, its row named
+ * 1-based), UA_ENOMEM. O(n m d) for m stored points (training rows or landmarks). Thread-safe.
  */
 ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, double *y);
 

@@ -93,7 +93,10 @@ ua_status ua_rf_fit(const double *x, const double *y, size_t n, size_t d, size_t
 /* Releases a network. ua_rf_free(NULL) is a no-op. */
 void ua_rf_free(ua_rf *m);
 
-/* Predictions y (n, k) at x (n, d) in original units. Errors: UA_EINVAL, UA_ENOMEM. */
+/* Predictions y (n, k) at x (n, d) in original units. Errors: UA_EINVAL, UA_EDOMAIN (an input
+ * not finite: "x row R, column C is NaN: the input is not finite", 1-based; or a prediction not
+ * finite because the features overflow double at a huge input, its row named 1-based),
+ * UA_ENOMEM. */
 ua_status ua_rf_predict(const ua_rf *m, const double *x, size_t n, double *y);
 
 /* The hidden features phi (n, m) of x (n, d) (standardised first when the model is). */

@@ -194,7 +194,7 @@ def test_float32_mlp_beyond_float_range_raises():
     y = np.sin(2 * X[:, 0]) + X[:, 1] ** 2
     m = ua.fit_data(X, y, family="mlp", epochs=50, threads=1)
     assert np.isfinite(m.predict(np.array([[1e30, 0.0]]))[0])
-    with pytest.raises(ua.DomainError, match=r"row 1 \(x = 1e\+39, 0\) does not fit in the "
+    with pytest.raises(ua.DomainError, match=r"row 2 \(x = 1e\+39, 0\) does not fit in the "
                        r"network's float32") as info:
         m.predict(np.array([[1e30, 0.0], [1e39, 0.0]]))
     assert info.value.status == 4

@@ -303,3 +303,29 @@ def test_sklearn_integer_parameters_are_validated():
         UniapproxRegressor(family="mlp", random_state=-1).fit(X, y)
     with pytest.raises(ValueError, match="^epochs=3.7: expected an integer"):
         UniapproxRegressor(family="mlp", epochs=3.7).fit(X, y)
+
+
+# 9. a NaN or infinite input is named as such, 1-based (row 1 is X[0]) as the command line does:
+# predict of kernel and rf models (not "the kernel overflows"), and fit_data
+@pytest.mark.parametrize("family", ["kernel", "rf"])
+def test_non_finite_input_named_one_based(family):
+    X = np.random.default_rng(0).uniform(-1, 1, (50, 2))
+    m = ua.fit_data(X, X.sum(1), family=family)
+    with pytest.raises(ua.DomainError) as info:
+        m.predict(np.array([[np.nan, 0.0]]))
+    assert str(info.value) == "%s predict: x row 1, column 1 is NaN: the input is not finite" \
+        % family
+    with pytest.raises(ua.DomainError) as info:
+        m.predict(np.array([[0.0, 0.0], [0.5, -np.inf]]))
+    assert str(info.value) == "%s predict: x row 2, column 2 is -Inf: the input is not finite" \
+        % family
+    Xn = X.copy()
+    Xn[0, 0] = np.nan
+    with pytest.raises(ua.InvalidArgumentError) as info:
+        ua.fit_data(Xn, X.sum(1), family=family)
+    assert str(info.value) == "samples inputs: row 1, column 1: nan is not finite"
+    y = X.sum(1)
+    y[3] = np.inf
+    with pytest.raises(ua.InvalidArgumentError) as info:
+        ua.fit_data(X, y, family=family)
+    assert str(info.value) == "samples targets: row 4, column 1: inf is not finite"

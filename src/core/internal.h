@@ -66,6 +66,12 @@ ua_status ua_check_labels(const char *who, const double *y, size_t n, int nonneg
 /* The first index i < n with a[i] not finite, or n when every value is finite. */
 size_t ua_first_nonfinite(const double *a, size_t n);
 
+/* UA_EDOMAIN "WHO: x row R, column C is NaN: the input is not finite" (R, C 1-based, as the
+ * command line's messages) for the first non-finite value of x (n, d) row-major; UA_OK when
+ * every value is finite. For the predict functions of learners, whose output at a NaN or infinite
+ * input would otherwise be a misleading overflow message or a number. */
+ua_status ua_check_finite_inputs(const char *who, const double *x, size_t n, size_t d);
+
 /* After standardisation, z (n, d) of "x" or "y" (what) must be of moderate size (|z| <= 1e150:
  * squares and products stay finite). A larger value means the spread of the raw column overflowed
  * double and the scaler fell back to scale 1. UA_EDIVERGED ("<who>: <lead>the data overflow double

@@ -34,3 +34,12 @@ ua_status ua_check_standardised(const char *who, const char *lead, const char *w
                           "ten)", who, lead, what, i / d, i % d);
     return UA_OK;
 }
+
+ua_status ua_check_finite_inputs(const char *who, const double *x, size_t n, size_t d)
+{
+    size_t bad = ua_first_nonfinite(x, n * d);
+    if (bad == n * d) return UA_OK;
+    double v = x[bad];
+    return UA_ERR(UA_EDOMAIN, "%s: x row %zu, column %zu is %s: the input is not finite", who,
+                  bad / d + 1, bad % d + 1, isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+}

@@ -346,6 +346,8 @@ ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, doubl
     if (!m) return UA_ERR(UA_EINVAL, "ua_kernel_predict: model is NULL");
     if (!n) return UA_OK;
     if (!x || !y) return UA_ERR(UA_EINVAL, "ua_kernel_predict: NULL array with n = %zu", n);
+    ua_status fin = ua_check_finite_inputs("kernel predict", x, n, m->d);
+    if (fin) return fin;
     /* Blocks of rows over OpenMP threads, BLAS (where a kernel uses it) single-threaded inside:
      * OpenMP regions alternating with OpenBLAS's own pool made the two spin against each other. */
     size_t d = m->d, k = m->k, B = 256, nblk = (n + B - 1) / B;
@@ -398,7 +400,7 @@ ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, doubl
     }
     if (first_bad != (size_t)-1)
         return UA_ERR(UA_EDOMAIN, "kernel predict: the prediction for row %zu is not finite: the %s "
-                      "kernel overflows double at that input (its magnitude is too large)", first_bad,
+                      "kernel overflows double at that input (its magnitude is too large)", first_bad + 1,
                       ua_kernel_type_name(m->spec.type));
     return UA_OK;
 }

@@ -580,7 +580,7 @@ static ua_status outputs(const ua_mlp *m, const double *x, size_t n, double *o)
                 fmt_row(x + (i + bad) * m->d, m->d, row, sizeof row);
                 s = UA_ERR(UA_EDOMAIN, "mlp predict: the prediction for row %zu%s is not finite: "
                            "the hidden features overflow %s at that input (its magnitude is too "
-                           "large)", i + bad, row, dt);
+                           "large)", i + bad + 1, row, dt);
                 break;
             }
             m->ops->outputs(m, &w, ok, o + i * m->dout);
@@ -590,11 +590,11 @@ static ua_status outputs(const ua_mlp *m, const double *x, size_t n, double *o)
             fmt_row(x + r * m->d, m->d, row, sizeof row);
             if (!isfinite(x[r * m->d + j]))
                 s = UA_ERR(UA_EDOMAIN, "mlp predict: input %zu of row %zu%s is not finite", j + 1,
-                           r, row);
+                           r + 1, row);
             else
                 s = UA_ERR(UA_EDOMAIN, "mlp predict: input %zu of row %zu%s does not fit in the "
                            "network's %s: after the model's input scaling it is %.9g, beyond the "
-                           "largest %s %.9g (its magnitude is too large)", j + 1, r, row, dt,
+                           "largest %s %.9g (its magnitude is too large)", j + 1, r + 1, row, dt,
                            xz[q], dt, big);
         }
     }
@@ -641,7 +641,7 @@ ua_status ua_mlp_predict_one(const ua_mlp *m, const double *x, size_t n, double 
         size_t bad = s ? n * m->k : ua_first_nonfinite(y, n * m->k);
         if (bad < n * m->k)
             s = UA_ERR(UA_EDOMAIN, "mlp predict: the prediction for row %zu overflows double after "
-                       "the model's output scaling (its magnitude is too large)", bad / m->k);
+                       "the model's output scaling (its magnitude is too large)", bad / m->k + 1);
         return s;
     }
     double *p = ua_calloc(n * m->dout, sizeof *p);

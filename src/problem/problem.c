@@ -216,17 +216,17 @@ ua_status ua_problem_function(const char *source, size_t dim, int vector, const 
 }
 
 /* Checks a table of count values: finite; integers >= 0 when ints. Messages name what and the
- * (row, column) of a width-wide table. */
+ * (row, column) of a width-wide table, 1-based (as the command line's and docs/explain.md). */
 static ua_status check_values(const char *what, const double *v, size_t count, size_t width,
                               int ints)
 {
     for (size_t i = 0; i < count; i++) {
         if (!isfinite(v[i]))
             return UA_ERR(UA_EINVAL, "%s: row %zu, column %zu: %g is not finite", what,
-                          i / width, i % width, v[i]);
+                          i / width + 1, i % width + 1, v[i]);
         if (ints && !(v[i] >= 0 && v[i] == floor(v[i]) && v[i] <= 2147483647.0))
             return UA_ERR(UA_EINVAL, "%s: row %zu, position %zu: %.17g is not a non-negative "
-                          "integer", what, i / width, i % width, v[i]);
+                          "integer", what, i / width + 1, i % width + 1, v[i]);
     }
     return UA_OK;
 }

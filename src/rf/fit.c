@@ -354,6 +354,8 @@ ua_status ua_rf_predict(const ua_rf *m, const double *x, size_t n, double *y)
     if (!m) return UA_ERR(UA_EINVAL, "ua_rf_predict: model is NULL");
     if (!n) return UA_OK;
     if (!x || !y) return UA_ERR(UA_EINVAL, "ua_rf_predict: NULL array with n = %zu", n);
+    ua_status fin = ua_check_finite_inputs("rf predict", x, n, m->d);
+    if (fin) return fin;
     /* Blocks of rows over OpenMP threads; the readout is a plain loop, not BLAS, so that no
      * OpenBLAS thread pool runs between the OpenMP regions (the two spin against each other). */
     size_t B = 256, M = m->m, k = m->k, d = m->d, nblk = (n + B - 1) / B;
@@ -392,5 +394,5 @@ ua_status ua_rf_predict(const ua_rf *m, const double *x, size_t n, double *y)
 ua_status ua_rf_nonfinite_error(size_t row)
 {
     return UA_ERR(UA_EDOMAIN, "rf predict: the prediction for row %zu is not finite: the hidden "
-                  "features overflow double at that input (its magnitude is too large)", row);
+                  "features overflow double at that input (its magnitude is too large)", row + 1);
 }

@@ -57,7 +57,8 @@ ua_status ua_rf_normal_blocks(const ua_rf *m, struct ua_blocks *src, size_t ycol
                               size_t *rows);
 
 /* UA_EDOMAIN, "rf predict: the prediction for row <row> is not finite: ...": ua_rf_predict's
- * error for a non-finite prediction, row the first such row (0-based) of the caller's table (fit.c) */
+ * error for a non-finite prediction, row the first such row (0-based) of the caller's table,
+ * printed 1-based (fit.c) */
 ua_status ua_rf_nonfinite_error(size_t row);
 
 ua_status ua_rf_export_c(const void *state, ua_export_type type, const char *name, FILE *out);
