@@ -188,8 +188,8 @@ void ua_minimax_options_default(ua_minimax_options *opt);
  * polynomial of degree <= n (a rational of the type asked) -> it, error ~0, no alternation points.
  * A degenerate rational type (the best approximation of type (m, n) is of type (m - k, n - k),
  * k >= 1, e.g. a target that is a rational of a lower type): the type is reduced along the
- * diagonal, k = 1 .. min(m, n), and the first result that is exact or alternates on
- * m + n + 2 - k points is returned, with its reduced degree and den_degree (docs/minimax.md);
+ * diagonal, and the first result that is exact (any k) or alternates on m + n + 2 - k points
+ * (k <= 2) is returned, with its reduced degree and den_degree (docs/minimax.md);
  * an interval holding fewer than 64 doubles -> the best constant over those doubles.
  * Errors: UA_EINVAL (NULL f or out, dim(f) != 1, a >= b or non-finite, degree < 0 (but AUTO),
  * degree (plus den_degree) above the limit 250 (192 bits; 250 sqrt(192 / prec) otherwise: the cost

@@ -528,25 +528,54 @@ static int alternates_on(mm_problem *pb, mm_result *res, size_t need, double eq_
     return ok;
 }
 
+/* One run of type (m - k, n - k) (the polynomial of degree m - n when k == n) into *r. */
+static ua_status run_reduced(mm_problem *pb, size_t m, size_t n, size_t k, const mm_remez_opts *ro,
+                             mm_result *r)
+{
+    *r = (mm_result){0};
+    return k == n ? mm_remez_poly(pb, m - k, NULL, ro, r)
+                  : mm_remez_rational(pb, m - k, n - k, ro, r);
+}
+
 /* The degenerate case of rational Remez: when the best approximation of type (m, n) has a defect
  * k >= 1 (it is of type (m - k, n - k), e.g. the target itself when it is a rational of a lower
  * type), the linearised system of type (m, n) is singular on every reference and the exchange
  * of *res (run for type (m, n), not converged) fails. As Chebfun's minimax does, the type is
- * reduced along the diagonal: k = 1, 2, ..., min(m, n); the first run of type (m - k, n - k)
- * that reproduces the target (exact) or converges and alternates on m + n + 2 - k points (the
- * characterisation for defect k; alternates_on) is the best approximation of type (m, n) and
- * replaces *res. Otherwise *res is replaced by the pole-free run of least measured error, if
- * smaller than that of *res, still not converged. Errors: UA_ENOMEM. */
+ * reduced along the diagonal:
+ *   1. a target in the space of a lower type: for k = 1 .. min(m, n), the first solve of type
+ *      (m - k, n - k) on the Chebyshev reference (one iteration); the first that reproduces the
+ *      target (exact) replaces *res;
+ *   2. otherwise, for k = 1 .. min(m, n, 2) (the defects that symmetry makes are 1: an even
+ *      target at odd m and n), the whole exchange of type (m - k, n - k); the first that
+ *      converges and alternates on m + n + 2 - k points (the characterisation for defect k;
+ *      alternates_on) is the best approximation of type (m, n) and replaces *res. A pole-free
+ *      run of smaller measured error than *res's (when *res has a pole-free solution) replaces it
+ *      too, still not converged.
+ * The cost stays a small multiple of the failed run's: step 1 is one iteration per k. Errors:
+ * UA_ENOMEM. */
 static ua_status reduce_type(mm_problem *pb, size_t m, size_t n, const mm_remez_opts *ro,
                              mm_result *res)
 {
     size_t kmax = m < n ? m : n;
+    mm_remez_opts one = *ro;
+    one.max_iter = 1;
     for (size_t k = 1; k <= kmax; k++) {
-        mm_result r = {0};
-        ua_status s = k == n ? mm_remez_poly(pb, m - k, NULL, ro, &r)
-                             : mm_remez_rational(pb, m - k, n - k, ro, &r);
+        mm_result r;
+        ua_status s = run_reduced(pb, m, n, k, &one, &r);
         if (s == UA_ENOMEM) return s;
         if (s) continue; /* too few doubles for the type: the caller's interval handling */
+        if (r.iterations > 0 && !r.pole && r.exact) {
+            mm_result_clear(res);
+            *res = r;
+            return UA_OK;
+        }
+        mm_result_clear(&r);
+    }
+    for (size_t k = 1; k <= kmax && k <= 2; k++) {
+        mm_result r;
+        ua_status s = run_reduced(pb, m, n, k, ro, &r);
+        if (s == UA_ENOMEM) return s;
+        if (s) continue;
         int good = r.iterations > 0 && !r.pole;
         int best = good && r.converged;
         if (best && !r.exact) {
