@@ -4,7 +4,8 @@
 # small range against MPFR (exit 0, <= 1 ULP, no special mismatch), and --threads (0 = the
 # OpenMP default, as check --exhaustive; refused without --check or when not a count), and
 # --accuracy (1ulp: the faster code, within 1 ULP over a range; a bad value: exit 2), and
-# --working-precision (single: float arithmetic; refused, exit 2, where it does not apply).
+# --working-precision (single: float arithmetic; refused, exit 2, where it does not apply), and
+# sinf_v / cosf_v in a shared library beside libm return the library's own sinf / cosf bits.
 . "$(dirname "$0")/lib_cli.sh"
 
 expect_exit 0 "libm --list" -- "$UA" libm --list
@@ -248,5 +249,68 @@ for f in $("$UA" libm --list | awk '{print $1}'); do
         done
     done
 done
+
+# --vector with the default name (sinf, cosf), built into a shared library that a program linking
+# libm loads: the _v kernels' lanes with |x| >= 2^28 (Payne-Hanek, recomputed by the scalar code)
+# and the scalar loop must run the file's own scalar code, not whichever sinf the dynamic linker
+# binds first (libm's, which the program's lookup scope holds first). 20 000 inputs with bit
+# patterns uniform in [2^28, 2^100) (alternating signs): _v against the library's scalar function
+# bit for bit; libm's function must differ from the library's on some of them (else the sample
+# could not tell the two apart).
+cat >pl.c <<'EOF'
+#define _POSIX_C_SOURCE 200809L
+#include <dlfcn.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+enum { N = 20000 };
+static float x[N], y[N];
+int main(int argc, char **argv)
+{
+    if (argc != 3) return 2;
+    int is_sin = !strcmp(argv[2], "sinf");
+    void *h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+    if (!h) { fprintf(stderr, "%s\n", dlerror()); return 2; }
+    char vn[64];
+    snprintf(vn, sizeof vn, "%s_v", argv[2]);
+    float (*f)(float);
+    void (*fv)(const float *, float *, size_t);
+    void *p = dlsym(h, argv[2]), *pv = dlsym(h, vn);
+    if (!p || !pv) { fprintf(stderr, "%s or %s not found\n", argv[2], vn); return 2; }
+    memcpy(&f, &p, sizeof f);
+    memcpy(&fv, &pv, sizeof fv);
+    uint32_t s = 12345;
+    for (int i = 0; i < N; i++) {
+        s = s * 1664525u + 1013904223u;
+        uint32_t b = 0x4d800000u + s % (0x71800000u - 0x4d800000u);
+        memcpy(&x[i], &b, sizeof b);
+        if (i & 1) x[i] = -x[i];
+    }
+    fv(x, y, N);
+    int diff = 0, libm_diff = 0;
+    for (int i = 0; i < N; i++) {
+        float r = f(x[i]), g = is_sin ? sinf(x[i]) : cosf(x[i]);
+        diff += memcmp(&r, &y[i], sizeof r) != 0;
+        libm_diff += memcmp(&r, &g, sizeof r) != 0;
+    }
+    printf("%d %d\n", diff, libm_diff);
+    return 0;
+}
+EOF
+if "$CC" -std=c99 -O2 -Wall -Werror pl.c -o pl -Wl,--no-as-needed -lm -ldl 2>cc.txt; then
+    for cfg in "sinf cr" "sinf 1ulp" "cosf cr" "cosf 1ulp"; do
+        # shellcheck disable=SC2086
+        set -- $cfg
+        expect_exit 0 "libm $1 --vector --accuracy $2" -- "$UA" libm "$1" --vector --accuracy "$2" -o "$1.c"
+        expect_exit 0 "$1 ($2) as a shared library" -- "$CC" -std=c99 -O2 -ffp-contract=off -fPIC -shared "$1.c" -o "lib$1.so"
+        expect_exit 0 "$1 ($2) loaded beside libm" -- ./pl "./lib$1.so" "$1"
+        read -r vdiff ldiff <out.txt
+        [ "$vdiff" = 0 ] && pass || fail "$1 ($2) in a shared library: $1_v differs from $1 on $vdiff of 20000 inputs in [2^28, 2^100)"
+        [ "${ldiff:-0}" -gt 0 ] && pass || fail "$1 ($2): libm's $1 agrees with the library's on all 20000 inputs (the check cannot tell them apart)"
+    done
+else
+    fail "the shared-library driver does not compile: $(head -n 3 cc.txt)"
+fi
 
 finish

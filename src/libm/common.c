@@ -125,7 +125,7 @@ void ua_libm_emit_odd_head(FILE *out, const char *name, const char *fname, uint3
                            float sat, double small)
 {
     fprintf(out,
-            "float %s(float x)\n{\n"
+            "static inline float %s_lane(float x)\n{\n"
             "    uint32_t u;\n"
             "    memcpy(&u, &x, sizeof u);\n"
             "    uint32_t ub = u & 0x7fffffffu;\n"
@@ -683,7 +683,7 @@ void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_optio
     if (opt->working_precision == UA_LIBM_WP_SINGLE)
         ua_libm_emit_vector_f32(out, cname, vbody, ctx);
     else
-        ua_libm_emit_vector(out, cname, cname, vbody, ctx);
+        ua_libm_emit_vector(out, cname, vbody, ctx);
 }
 
 /* The float-lane types and helpers of one width (w floats per vector: 8 for AVX2, 16 for
@@ -745,9 +745,11 @@ typedef struct {
 /* After the variant's head comment: each width's kernel V_(cname_k) (vbody's lanes) and its
  * loop cname_v_avx2 / cname_v_avx512 (2 vectors a step, the tail through a zero-padded block),
  * then cname_v, which picks the widest the CPU supports on its first call (else a loop over
- * scalar), and the plain loop where GNU C on x86 is not available. */
-static void emit_vector_body(FILE *out, const char *cname, const char *scalar,
-                             const vec_layout *lay, ua_libm_vbody vbody, const void *ctx)
+ * the file's static cname_lane), and the plain loop over cname_lane where GNU C on x86 is not
+ * available. The loops call cname_lane, not the public cname: in a shared library a call to
+ * cname may bind to another library's function of that name (libm's sinf, say). */
+static void emit_vector_body(FILE *out, const char *cname, const vec_layout *lay,
+                             ua_libm_vbody vbody, const void *ctx)
 {
     static const char *const target[2] = {"avx2,fma", "avx512f"}, *const suffix[2] = {"avx2",
                                                                                         "avx512"};
@@ -778,7 +780,7 @@ static void emit_vector_body(FILE *out, const char *cname, const char *scalar,
     }
     fprintf(out,
             "static void %s_v_base(const float *x, float *y, size_t n)\n{\n"
-            "    for (size_t i = 0; i < n; i++) y[i] = %s(x[i]);\n}\n"
+            "    for (size_t i = 0; i < n; i++) y[i] = %s_lane(x[i]);\n}\n"
             "void %s_v(const float *x, float *y, size_t n)\n{\n"
             "    static void (*fn)(const float *, float *, size_t);\n"
             "    void (*f)(const float *, float *, size_t) = __atomic_load_n(&fn, __ATOMIC_RELAXED);\n"
@@ -792,9 +794,9 @@ static void emit_vector_body(FILE *out, const char *cname, const char *scalar,
             "    f(x, y, n);\n}\n"
             "#else\n"
             "void %s_v(const float *x, float *y, size_t n)\n{\n"
-            "    for (size_t i = 0; i < n; i++) y[i] = %s(x[i]);\n}\n"
+            "    for (size_t i = 0; i < n; i++) y[i] = %s_lane(x[i]);\n}\n"
             "#endif\n",
-            cname, scalar, cname, cname, cname, cname, cname, scalar);
+            cname, cname, cname, cname, cname, cname, cname, cname);
 }
 
 void ua_libm_emit_vector_f32(FILE *out, const char *cname, ua_libm_vbody vbody, const void *ctx)
@@ -809,11 +811,10 @@ void ua_libm_emit_vector_f32(FILE *out, const char *cname, ua_libm_vbody vbody, 
             "#include <immintrin.h>\n",
             cname);
     static const vec_layout lay = {{8, 16}, emit_fvec_width, emit_fvec_undef};
-    emit_vector_body(out, cname, cname, &lay, vbody, ctx);
+    emit_vector_body(out, cname, &lay, vbody, ctx);
 }
 
-void ua_libm_emit_vector(FILE *out, const char *cname, const char *scalar, ua_libm_vbody vbody,
-                         const void *ctx)
+void ua_libm_emit_vector(FILE *out, const char *cname, ua_libm_vbody vbody, const void *ctx)
 {
     fprintf(out,
             "\n/* The vector variant: y[i] = %s(x[i]), i < n, the same bits as the scalar function\n"
@@ -826,7 +827,7 @@ void ua_libm_emit_vector(FILE *out, const char *cname, const char *scalar, ua_li
             "#include <immintrin.h>\n",
             cname);
     static const vec_layout lay = {{4, 8}, emit_vec_width, emit_vec_undef};
-    emit_vector_body(out, cname, scalar, &lay, vbody, ctx);
+    emit_vector_body(out, cname, &lay, vbody, ctx);
 }
 
 void ua_libm_log_split(double v, double base, int hi_bits, double *hi, double *lo)

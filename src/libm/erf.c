@@ -150,7 +150,7 @@ static ua_status gen_erff(const ua_libm_func *self, FILE *out,
     fprintf(out, "    for (int k = %d; k >= 0; k--) p = p * t + c[k];\n", (int)deg - 1);
     fprintf(out, "    return (float)(s * p);\n}\n");
     erf_vctx v = {name, &p0, (int)deg, pp[0].scale, satb};
-    ua_libm_trig_vector(out, name, opt, emit_erf_vbody, &v);
+    ua_libm_emit_entry_points(out, name, opt, emit_erf_vbody, &v);
     free(pp);
     return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
 }

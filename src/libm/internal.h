@@ -113,7 +113,8 @@ void ua_libm_emit_vhorner(FILE *out, const char *var, const char *x, const doubl
 
 /*
  * Writes the scalar function `float CNAME(float x) { return CNAME_lane(x); }` (the lane
- * function `static inline float CNAME_lane(float x)` must already be written) and, with
+ * function `static inline float CNAME_lane(float x)`, the scalar code, must already be written:
+ * every generator writes its scalar code so) and, with
  * opt->vector, `void CNAME_v(const float *x, float *y, size_t n)`: explicit GCC vector code,
  * the kernel body written by vbody(out, ctx) for 4 doubles per vector (target AVX2+FMA) and 8
  * (AVX-512F) (with opt->working_precision UA_LIBM_WP_SINGLE: ua_libm_emit_vector_f32's float
@@ -121,15 +122,16 @@ void ua_libm_emit_vhorner(FILE *out, const char *var, const char *x, const doubl
  * as the baseline; the variant chosen once at run time by __builtin_cpu_supports. With
  * -ffp-contract=off (as ua_compile_c compiles) the kernels perform the scalar function's
  * operations and return its bits. On other compilers than GCC/Clang on x86 the vector
- * function is the plain loop.
+ * function is the plain loop. The vector code (the scalar loop, and any kernel body that falls
+ * back to the scalar code, as sinf's for Payne-Hanek) calls the static CNAME_lane, never CNAME:
+ * in a shared library CNAME may be interposed (libm's sinf bound in its place).
  */
 void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_options *opt,
                                ua_libm_vbody vbody, const void *ctx);
 /* The vector part of ua_libm_emit_entry_points alone: CNAME_v, its kernels (vbody per width), the
- * run-time choice, and the loop of the scalar function named `scalar` (already written) as the
- * baseline and on other compilers. */
-void ua_libm_emit_vector(FILE *out, const char *cname, const char *scalar, ua_libm_vbody vbody,
-                         const void *ctx);
+ * run-time choice, and the loop of CNAME_lane (already written) as the baseline and on other
+ * compilers. */
+void ua_libm_emit_vector(FILE *out, const char *cname, ua_libm_vbody vbody, const void *ctx);
 
 /* The vector part for a float-arithmetic lane function (opt->working_precision
  * UA_LIBM_WP_SINGLE; ua_libm_emit_entry_points calls it then): CNAME_v with kernels of 8 floats
@@ -140,7 +142,7 @@ void ua_libm_emit_vector(FILE *out, const char *cname, const char *scalar, ua_li
  * V_PERM16(t, i): the same for 16 floats and i in 0..15 (AVX2: two vpermps and a blend),
  * V_SELF / V_SELI (mask, a, b): m ? a : b lane by lane on VF / VUI;
  * two vectors per loop step, the tail through a zero-padded block, the run-time choice and the
- * scalar loop of CNAME as the baseline and on other compilers. */
+ * scalar loop of CNAME_lane as the baseline and on other compilers. */
 void ua_libm_emit_vector_f32(FILE *out, const char *cname, ua_libm_vbody vbody, const void *ctx);
 
 /* log_b(v) (base 0: natural) = *hi + *lo: *hi rounded to hi_bits (<= 53) bits, *lo the rest
@@ -178,16 +180,13 @@ void ua_libm_trig_horner(FILE *out, const char *var, const double *c, size_t n);
 ua_status ua_libm_trig_fit_least(const char *expr, double a, double b, int start, int step,
                                  size_t nmin, size_t nmax, int rel, double tol,
                                  ua_libm_trig_poly *p);
-/* Writes the start of an odd function NAME (tanhf, erff: f(-x) = -f(x), |f| rounding to 1 at
- * and above the float sat, whose bits are satb) computed on |x| in double: the signature, NaN
+/* Writes the start of an odd function's scalar code `static inline float NAME_lane(float x)`
+ * (tanhf, erff: f(-x) = -f(x), |f| rounding to 1 at and above the float sat, whose bits are
+ * satb; ua_libm_emit_entry_points then writes NAME) computed on |x| in double: the signature, NaN
  * -> NaN, |x| >= sat -> +-1, and, for |x| < small, the opening of "return (float)(s * (ax * "
  * that the caller completes with its odd polynomial in z = ax^2. fname names f in a comment. */
 void ua_libm_emit_odd_head(FILE *out, const char *name, const char *fname, uint32_t satb,
                            float sat, double small);
-/* With opt->vector, writes NAME_v(const float *x, float *y, size_t n): ua_libm_emit_vector with
- * the kernel body vbody(out, ctx) and the scalar function NAME as the baseline. */
-void ua_libm_trig_vector(FILE *out, const char *name, const ua_libm_options *opt,
-                         ua_libm_vbody vbody, const void *ctx);
 /* The vector form of ua_libm_emit_odd_head, for a kernel body: from `VF x`, defines VUI ub (|x|'s
  * bits), VD s (+-1, x's sign), VD ax (|x|), VD z = ax^2. */
 void ua_libm_emit_odd_vhead(FILE *out);

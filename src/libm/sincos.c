@@ -87,7 +87,8 @@ typedef struct {
 
 /* The vector kernel body: Cody-Waite and both cores in every lane, the quadrant's choice and
  * sign by selects; NaN and +-Inf by a select; the lanes with |x| >= 2^28 (Payne-Hanek) are
- * recomputed by the scalar function, one by one, in the rare blocks that have one. */
+ * recomputed by the scalar code (the file's static NAME_lane, which cannot be interposed as the
+ * public NAME can in a shared library), one by one, in the rare blocks that have one. */
 static void emit_sincos_vbody(FILE *out, const void *ctx)
 {
     const sincos_vctx *v = ctx;
@@ -121,7 +122,7 @@ static void emit_sincos_vbody(FILE *out, const void *ctx)
             "    for (int l = 0; l < V_W; l++) any |= big[l];\n"
             "    if (any)\n"
             "        for (int l = 0; l < V_W; l++)\n"
-            "            if (big[l]) res[l] = %s(x[l]);\n",
+            "            if (big[l]) res[l] = %s_lane(x[l]); /* the file's own scalar code */\n",
             v->name);
 }
 
@@ -196,7 +197,7 @@ static ua_status gen_sincos(const ua_libm_func *self, FILE *out,
     fprintf(out, ";\n}\n\n");
     /* the function */
     fprintf(out,
-            "float %s(float x)\n{\n"
+            "static inline float %s_lane(float x)\n{\n"
             "    uint32_t u;\n"
             "    memcpy(&u, &x, sizeof u);\n"
             "    uint32_t sign = u >> 31;\n"
@@ -219,7 +220,7 @@ static ua_status gen_sincos(const ua_libm_func *self, FILE *out,
                 "    return (float)(((q & 2) != 0) != (sign != 0) ? -y : y);\n}\n",
                 name, name);
     sincos_vctx v = {name, is_cos, &ps, &pc, p};
-    ua_libm_trig_vector(out, name, opt, emit_sincos_vbody, &v);
+    ua_libm_emit_entry_points(out, name, opt, emit_sincos_vbody, &v);
     return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
 }
 
@@ -301,7 +302,7 @@ static void emit_sincos1_vbody(FILE *out, const void *ctx)
             "    for (int l = 0; l < V_W; l++) any |= big[l];\n"
             "    if (any)\n"
             "        for (int l = 0; l < V_W; l++)\n"
-            "            if (big[l]) res[l] = %s(x[l]);\n",
+            "            if (big[l]) res[l] = %s_lane(x[l]); /* the file's own scalar code */\n",
             v->name);
 }
 
@@ -397,7 +398,7 @@ static ua_status gen_sincos1(const ua_libm_func *self, FILE *out, const ua_libm_
                    : "    if (x < 0) { r = -r; k = 0u - k; } /* sin(-a) = sin(-r - k pi/2) */\n"
                      "    *q = k;\n    return r;\n");
     fprintf(out,
-            "float %s(float x)\n{\n"
+            "static inline float %s_lane(float x)\n{\n"
             "    uint32_t u;\n"
             "    memcpy(&u, &x, sizeof u);\n"
             "    uint32_t ua = u & 0x7fffffffu;\n"
@@ -424,7 +425,7 @@ static ua_status gen_sincos1(const ua_libm_func *self, FILE *out, const ua_libm_
                  "    return (float)(m * p); /* one rounding */\n}\n",
             name, name);
     sincos1_ctx v = {name, is_cos, nc, (const double (*)[8])c, p, q2};
-    ua_libm_trig_vector(out, name, opt, emit_sincos1_vbody, &v);
+    ua_libm_emit_entry_points(out, name, opt, emit_sincos1_vbody, &v);
     return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
 }
 

@@ -133,7 +133,7 @@ static ua_status gen_tanhf(const ua_libm_func *self, FILE *out,
     fprintf(out, ");\n"
                  "    return (float)(s * (1.0 - 2.0 / (e + 1.0)));\n}\n");
     tanh_vctx v = {name, &pt, &pe, l, satb};
-    ua_libm_trig_vector(out, name, opt, emit_tanh_vbody, &v);
+    ua_libm_emit_entry_points(out, name, opt, emit_tanh_vbody, &v);
     return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
 }
 

@@ -73,12 +73,6 @@ void ua_libm_trig_horner(FILE *out, const char *var, const double *c, size_t n)
         fputc(')', out);
 }
 
-void ua_libm_trig_vector(FILE *out, const char *name, const ua_libm_options *opt,
-                         ua_libm_vbody vbody, const void *ctx)
-{
-    if (opt && opt->vector) ua_libm_emit_vector(out, name, name, vbody, ctx);
-}
-
 void ua_libm_emit_odd_vhead(FILE *out)
 {
     fprintf(out,
