@@ -89,6 +89,27 @@ typedef struct {
  * sign by selects; NaN and +-Inf by a select; the lanes with |x| >= 2^28 (Payne-Hanek) are
  * recomputed by the scalar code (the file's static NAME_lane, which cannot be interposed as the
  * public NAME can in a shared library), one by one, in the rare blocks that have one. */
+/* The Payne-Hanek reduction's common lines, for |x| >= 2^28 (u: the bits of |x|, finite): the
+ * 96 bits of 2/pi from bit s = e - 1 on (the table NAME_2opi) times the 24-bit mantissa in three
+ * exact 24 x 32-bit products; leaves hi (the integer bits k mod 4 above bit 30) and f (the
+ * fraction in 2^-64 units) to the caller, which rounds k and scales f by pi/2 2^-64. */
+static void emit_payne_hanek(FILE *out, const char *name)
+{
+    fprintf(out,
+            "    int e = (int)(u >> 23) - 150, s = e - 1;\n"
+            "    int j = (s - 1) >> 5, sh = (s - 1) & 31;\n"
+            "    uint64_t m = (u & 0x7fffffu) | 0x800000u;\n"
+            "    const uint32_t *T = %s_2opi;\n"
+            "    uint64_t w0 = (uint32_t)((((uint64_t)T[j] << 32) | T[j + 1]) >> (32 - sh));\n"
+            "    uint64_t w1 = (uint32_t)((((uint64_t)T[j + 1] << 32) | T[j + 2]) >> (32 - sh));\n"
+            "    uint64_t w2 = (uint32_t)((((uint64_t)T[j + 2] << 32) | T[j + 3]) >> (32 - sh));\n"
+            "    /* P = m (w0 w1 w2) mod 2^96 = hi:mid:lo; |x| 2/pi mod 4 = P 2^-94 */\n"
+            "    uint64_t p2 = m * w2, p1 = m * w1 + (p2 >> 32), p0 = m * w0 + (p1 >> 32);\n"
+            "    uint64_t lo = p2 & 0xffffffffu, mid = p1 & 0xffffffffu, hi = p0 & 0xffffffffu;\n"
+            "    uint64_t f = (hi << 34) | (mid << 2) | (lo >> 30); /* fraction, 2^-64 units */\n",
+            name);
+}
+
 static void emit_sincos_vbody(FILE *out, const void *ctx)
 {
     const sincos_vctx *v = ctx;
@@ -171,23 +192,15 @@ static ua_status gen_sincos(const ua_libm_func *self, FILE *out,
             "        *q = (int)(tb & 3);\n"
             "        return ((xd - k * %a) - k * %a) - k * %a;\n"
             "    }\n"
-            "    /* Payne-Hanek: |x| = m 2^e, e >= 5; bits s = e - 1 .. e + 94 of 2/pi */\n"
-            "    int e = (int)(u >> 23) - 150, s = e - 1;\n"
-            "    int j = (s - 1) >> 5, sh = (s - 1) & 31;\n"
-            "    uint64_t m = (u & 0x7fffffu) | 0x800000u;\n"
-            "    const uint32_t *T = %s_2opi;\n"
-            "    uint64_t w0 = (uint32_t)((((uint64_t)T[j] << 32) | T[j + 1]) >> (32 - sh));\n"
-            "    uint64_t w1 = (uint32_t)((((uint64_t)T[j + 1] << 32) | T[j + 2]) >> (32 - sh));\n"
-            "    uint64_t w2 = (uint32_t)((((uint64_t)T[j + 2] << 32) | T[j + 3]) >> (32 - sh));\n"
-            "    /* P = m (w0 w1 w2) mod 2^96 = hi:mid:lo; |x| 2/pi mod 4 = P 2^-94 */\n"
-            "    uint64_t p2 = m * w2, p1 = m * w1 + (p2 >> 32), p0 = m * w0 + (p1 >> 32);\n"
-            "    uint64_t lo = p2 & 0xffffffffu, mid = p1 & 0xffffffffu, hi = p0 & 0xffffffffu;\n"
-            "    uint64_t f = (hi << 34) | (mid << 2) | (lo >> 30); /* fraction, 2^-64 units */\n"
+            "    /* Payne-Hanek: |x| = m 2^e, e >= 5; bits s = e - 1 .. e + 94 of 2/pi */\n",
+            name, p[3], p[0], p[1], p[2]);
+    emit_payne_hanek(out, name);
+    fprintf(out,
             "    int k = (int)(hi >> 30) + (int)(f >> 63);   /* round to the nearest k */\n"
             "    *q = k & 3;\n"
             "    return (double)(int64_t)f * %a; /* times pi/2 2^-64 */\n"
             "}\n\n",
-            name, p[3], p[0], p[1], p[2], name, 0x1.921fb54442d18p-64);
+            0x1.921fb54442d18p-64);
     /* the cores */
     fprintf(out, "static double %s_sin(double r)\n{\n    double z = r * r;\n    return r * ", name);
     ua_libm_trig_horner(out, "z", ps.c, ps.n);
@@ -377,23 +390,15 @@ static ua_status gen_sincos1(const ua_libm_func *self, FILE *out, const ua_libm_
             "        memcpy(&tb, &t, sizeof tb);\n"
             "        *q = (unsigned)tb%s;\n"
             "        return ((xd - k * %a) - k * %a) - k * %a;\n"
-            "    }\n"
-            "    int e = (int)(u >> 23) - 150, s = e - 1;\n"
-            "    int j = (s - 1) >> 5, sh = (s - 1) & 31;\n"
-            "    uint64_t m = (u & 0x7fffffu) | 0x800000u;\n"
-            "    const uint32_t *T = %s_2opi;\n"
-            "    uint64_t w0 = (uint32_t)((((uint64_t)T[j] << 32) | T[j + 1]) >> (32 - sh));\n"
-            "    uint64_t w1 = (uint32_t)((((uint64_t)T[j + 1] << 32) | T[j + 2]) >> (32 - sh));\n"
-            "    uint64_t w2 = (uint32_t)((((uint64_t)T[j + 2] << 32) | T[j + 3]) >> (32 - sh));\n"
-            "    /* P = m (w0 w1 w2) mod 2^96 = hi:mid:lo; |x| 2/pi mod 4 = P 2^-94 */\n"
-            "    uint64_t p2 = m * w2, p1 = m * w1 + (p2 >> 32), p0 = m * w0 + (p1 >> 32);\n"
-            "    uint64_t lo = p2 & 0xffffffffu, mid = p1 & 0xffffffffu, hi = p0 & 0xffffffffu;\n"
-            "    uint64_t f = (hi << 34) | (mid << 2) | (lo >> 30); /* fraction, 2^-64 units */\n"
+            "    }\n",
+            name, p[3], is_cos ? " + 1u" : "", p[0], p[1], p[2]);
+    emit_payne_hanek(out, name);
+    fprintf(out,
             "    unsigned k = (unsigned)(hi >> 30) + (unsigned)(f >> 63); /* round to the nearest k */\n"
             "    double r = (double)(int64_t)f * %a; /* times pi/2 2^-64 */\n"
             "%s"
             "}\n\n",
-            name, p[3], is_cos ? " + 1u" : "", p[0], p[1], p[2], name, 0x1.921fb54442d18p-64,
+            0x1.921fb54442d18p-64,
             is_cos ? "    *q = k + 1u; /* cos is even: cos |x| = sin(|x| + pi/2) */\n    return r;\n"
                    : "    if (x < 0) { r = -r; k = 0u - k; } /* sin(-a) = sin(-r - k pi/2) */\n"
                      "    *q = k;\n    return r;\n");
