@@ -171,6 +171,18 @@ static void emit_exp1_vclamp(FILE *out, float lo, float hi)
 
 /* 2^(K/N) 2^(r/N) from the float c (a float, or a VF): the text shared by the scalar core (vec
  * 0, ending in "return s * p") and the vector body (ending in the VF res). */
+/* s = 2^(K/N) from ki (K + 1023 N in its low bits): the table's 2^(j/N), j = K mod N, times
+ * 2^floor(K/N) put into the exponent field; exact. */
+static void emit_exp1_scale(FILE *out, int vec)
+{
+    if (vec)
+        fprintf(out, "    VD s = V_GATHER64(ua_T1, ki & %du) * (VD)((ki >> %d) << 52);\n",
+                EXP1_N - 1, EXP1_LOGN);
+    else
+        fprintf(out, "    double s = ua_T1[ki & %du] * ua_u2d((ki >> %d) << 52); /* 2^(K/N), exact */\n",
+                EXP1_N - 1, EXP1_LOGN);
+}
+
 static void emit_exp1_core(FILE *out, const exp1_ctx *e, int vec)
 {
     const char *T = vec ? "VD" : "double";
@@ -188,12 +200,7 @@ static void emit_exp1_core(FILE *out, const exp1_ctx *e, int vec)
         if (vec) fprintf(out, "    VU ki = (VU)t;\n");
         else fprintf(out, "    uint64_t ki = ua_d2u(t);\n");
         fprintf(out, "    %s r = cd - (t - %a); /* x - K/N, exact, |r| <= 1/(2N) */\n", T, sh / n);
-        if (vec)
-            fprintf(out, "    VD s = V_GATHER64(ua_T1, ki & %du) * (VD)((ki >> %d) << 52);\n",
-                    EXP1_N - 1, EXP1_LOGN);
-        else
-            fprintf(out, "    double s = ua_T1[ki & %du] * ua_u2d((ki >> %d) << 52); /* 2^(K/N), exact */\n",
-                    EXP1_N - 1, EXP1_LOGN);
+        emit_exp1_scale(out, vec);
         if (EXPF1_DEG == 1)
             fprintf(out, "    %s p = (1.0 + %a * r) + (r * r) * %a;\n", T, q[0] * n, q[1] * n * n);
         else
@@ -217,12 +224,7 @@ static void emit_exp1_core(FILE *out, const exp1_ctx *e, int vec)
                 "    double r = z - (t - %a); /* exact, |r| <= 1/2 */\n"
                 "#endif\n", sh);
     }
-    if (vec)
-        fprintf(out, "    VD s = V_GATHER64(ua_T1, ki & %du) * (VD)((ki >> %d) << 52);\n",
-                EXP1_N - 1, EXP1_LOGN);
-    else
-        fprintf(out, "    double s = ua_T1[ki & %du] * ua_u2d((ki >> %d) << 52); /* 2^(K/N), exact */\n",
-                EXP1_N - 1, EXP1_LOGN);
+    emit_exp1_scale(out, vec);
     if (EXPF1_DEG == 1)
         fprintf(out, "    %s p = (1.0 + %a * r) + (r * r) * %a;\n", T, q[0], q[1]);
     else
