@@ -12,6 +12,9 @@
  * on the previous result (x[i] + 0 * y: not folded without -ffast-math), median of rounds.
  * Times are the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so that on a shared, loaded machine
  * the time the thread waits for a core is not counted (the caches it shares still are).
+ * Where the CPU has them (checked at run time), two more throughput lines: the file's AVX2 kernel
+ * called directly (NAME_v_avx2; NAME_v itself picks the widest kernel, AVX-512F where the CPU has
+ * it) and SLEEF's AVX-512F u10 (SLEEF_V512, default the SLEEF_V name with f16_u10avx512f).
  * Output: lines "name throughput_ns latency_ns".
  */
 #define _GNU_SOURCE /* exp10f */
@@ -26,6 +29,12 @@
 float SLEEF_S(float);
 #ifdef __AVX2__
 __m256 SLEEF_V(__m256);
+#endif
+#if defined(__AVX512F__) && defined(SLEEF_V512)
+__m512 SLEEF_V512(__m512);
+#define HAVE_V512 1
+#else
+#define HAVE_V512 0
 #endif
 
 #define N 4096
@@ -55,6 +64,19 @@ static void t_sleef_v(void)
 }
 #else
 static void t_sleef_v(void) { t_sleef(); }
+#endif
+#if defined(__GNUC__) && defined(__x86_64__)
+static void t_ours_v_avx2(void) { CAT(NAME, _v_avx2)(xs, ys, N); }
+#else
+static void t_ours_v_avx2(void) { t_ours_v(); }
+#endif
+#if HAVE_V512
+static void t_sleef_v512(void)
+{
+    for (int i = 0; i < N; i += 16) _mm512_storeu_ps(ys + i, SLEEF_V512(_mm512_loadu_ps(xs + i)));
+}
+#else
+static void t_sleef_v512(void) { t_sleef_v(); }
 #endif
 /* latency: a chain of dependent calls */
 static void l_ours(void) { float y = 0; for (int i = 0; i < N; i++) y = NAME(xs[i] + 0.0f * y); sink = y; }
@@ -103,8 +125,13 @@ int main(void)
                  {"uniapprox_vector", t_ours_v, NULL, {0}, {0}},
                  {"glibc", t_glibc, l_glibc, {0}, {0}},
                  {"sleef_u10", t_sleef, l_sleef, {0}, {0}},
-                 {"sleef_u10_avx2", t_sleef_v, NULL, {0}, {0}}};
-    const int ne = sizeof e / sizeof e[0];
+                 {"sleef_u10_avx2", t_sleef_v, NULL, {0}, {0}},
+                 {"uniapprox_vector_avx2", t_ours_v_avx2, NULL, {0}, {0}},
+                 {"sleef_u10_avx512", t_sleef_v512, NULL, {0}, {0}}};
+    __builtin_cpu_init();
+    int ne = sizeof e / sizeof e[0];
+    if (!HAVE_V512 || !__builtin_cpu_supports("avx512f")) ne--; /* no SLEEF AVX-512 line */
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) ne--;
     for (int r = 0; r < ROUNDS; r++)
         for (int k = 0; k < ne; k++) {
             e[k].t[r] = time_it(e[k].tp);

@@ -36,12 +36,22 @@ __m256 Sleef_sinf8_u10avx2(__m256), Sleef_cosf8_u10avx2(__m256), Sleef_tanhf8_u1
 #define PASSES 20
 #define ROUNDS 31
 #ifdef WITH_CR
-#define NE 6 /* implementations */
+#define NE_CR 1
 #define CR_ENTRY(f) , {"uniapprox_cr", f, 0}
 #else
-#define NE 5
+#define NE_CR 0
 #define CR_ENTRY(f)
 #endif
+/* where compiled for AVX-512F (-march=native on such a CPU): the file's AVX2 kernel called
+ * directly (NAME_v picks the AVX-512F one there) and SLEEF's AVX-512F u10, 16 lanes */
+#ifdef __AVX512F__
+#define NE_512 2
+#define W_ENTRY(a, b) , {"uniapprox_v_avx2", a, 0}, {"sleef_u10_avx512x16", b, 0}
+#else
+#define NE_512 0
+#define W_ENTRY(a, b)
+#endif
+#define NE (5 + NE_CR + NE_512) /* implementations */
 
 static float xs[N], ys[N];
 static volatile float sink;
@@ -67,6 +77,21 @@ LOOP8(v_tanh, Sleef_tanhf8_u10avx2)
 LOOP(ua_erf, ua_erff) LOOP(gl_erf, erff) LOOP(sl_erf, Sleef_erff_u10) LOOP8(v_erf, Sleef_erff8_u10avx2)
 #ifdef WITH_CR
 LOOP(cr_sin, uacr_sinf) LOOP(cr_cos, uacr_cosf) LOOP(cr_tanh, uacr_tanhf) LOOP(cr_erf, uacr_erff)
+#endif
+#ifdef __AVX512F__
+__m512 Sleef_sinf16_u10avx512f(__m512), Sleef_cosf16_u10avx512f(__m512),
+    Sleef_tanhf16_u10avx512f(__m512), Sleef_erff16_u10avx512f(__m512);
+#define LOOP16(nm, f)                                                             \
+    static void nm(void)                                                          \
+    {                                                                             \
+        for (int i = 0; i < N; i += 16) _mm512_storeu_ps(ys + i, f(_mm512_loadu_ps(xs + i))); \
+    }
+LOOP16(w_sin, Sleef_sinf16_u10avx512f) LOOP16(w_cos, Sleef_cosf16_u10avx512f)
+LOOP16(w_tanh, Sleef_tanhf16_u10avx512f) LOOP16(w_erf, Sleef_erff16_u10avx512f)
+static void u2_sin(void) { ua_sinf_v_avx2(xs, ys, N); }
+static void u2_cos(void) { ua_cosf_v_avx2(xs, ys, N); }
+static void u2_tanh(void) { ua_tanhf_v_avx2(xs, ys, N); }
+static void u2_erf(void) { ua_erff_v_avx2(xs, ys, N); }
 #endif
 static void uv_sin(void) { ua_sinf_v(xs, ys, N); }
 static void uv_cos(void) { ua_cosf_v(xs, ys, N); }
@@ -108,13 +133,13 @@ static void bench(const char *fn, const char *set, float lo, float hi, entry *e)
 int main(void)
 {
     entry s[NE] = {{"uniapprox", ua_sin, 0}, {"glibc", gl_sin, 0}, {"sleef_u10", sl_sin, 0},
-                  {"sleef_u10_avx2x8", v_sin, 0}, {"uniapprox_v", uv_sin, 0} CR_ENTRY(cr_sin)};
+                  {"sleef_u10_avx2x8", v_sin, 0}, {"uniapprox_v", uv_sin, 0} CR_ENTRY(cr_sin) W_ENTRY(u2_sin, w_sin)};
     entry c[NE] = {{"uniapprox", ua_cos, 0}, {"glibc", gl_cos, 0}, {"sleef_u10", sl_cos, 0},
-                  {"sleef_u10_avx2x8", v_cos, 0}, {"uniapprox_v", uv_cos, 0} CR_ENTRY(cr_cos)};
+                  {"sleef_u10_avx2x8", v_cos, 0}, {"uniapprox_v", uv_cos, 0} CR_ENTRY(cr_cos) W_ENTRY(u2_cos, w_cos)};
     entry t[NE] = {{"uniapprox", ua_tanh, 0}, {"glibc", gl_tanh, 0}, {"sleef_u10", sl_tanh, 0},
-                  {"sleef_u10_avx2x8", v_tanh, 0}, {"uniapprox_v", uv_tanh, 0} CR_ENTRY(cr_tanh)};
+                  {"sleef_u10_avx2x8", v_tanh, 0}, {"uniapprox_v", uv_tanh, 0} CR_ENTRY(cr_tanh) W_ENTRY(u2_tanh, w_tanh)};
     entry e[NE] = {{"uniapprox", ua_erf, 0}, {"glibc", gl_erf, 0}, {"sleef_u10", sl_erf, 0},
-                  {"sleef_u10_avx2x8", v_erf, 0}, {"uniapprox_v", uv_erf, 0} CR_ENTRY(cr_erf)};
+                  {"sleef_u10_avx2x8", v_erf, 0}, {"uniapprox_v", uv_erf, 0} CR_ENTRY(cr_erf) W_ENTRY(u2_erf, w_erf)};
     bench("sinf", "[-8,8]", -8, 8, s);
     bench("sinf", "[-1e6,1e6]", -1e6f, 1e6f, s);
     bench("cosf", "[-8,8]", -8, 8, c);
