@@ -207,10 +207,18 @@ static int eval_sequences(const ua_model *m, const char *input, const char *outp
     ua_status s = ua_npy_read(input, &a);
     if (s) return ua_cli_fail("eval", s);
     if (a->ndim != 2 && a->ndim != 3) {
+        size_t ndim = a->ndim;
         ua_npy_free(a);
         return ua_cli_usage("eval", "%s: a sequence model takes (N, n) tokens or (N, n, d) "
-                            "reals; this array has %zu dimensions", input, a->ndim);
+                            "reals; this array has %zu dimension%s", input, ndim, ndim == 1 ? "" : "s");
     }
+    for (size_t i = 0; i < a->ndim; i++)
+        if (a->shape[i] == 0) {
+            static const char *const what[3] = {"no sequences (N = 0)", "sequences of length 0",
+                                                "0 values a token"};
+            ua_npy_free(a);
+            return ua_cli_usage("eval", "%s: %s; nothing to predict", input, what[i]);
+        }
     size_t N = a->shape[0], n = a->shape[1], xd = a->ndim == 3 ? a->shape[2] : 0;
     double *y = NULL;
     size_t K = 0;

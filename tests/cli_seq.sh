@@ -153,6 +153,23 @@ npy_i4() { # file v1 .. v6
       done; } >"$f"
 }
 npy_i4 big_x.npy 0 1 2 3 2147483647 1
+# eval on arrays of the wrong rank or of a zero extent: exit 2, the rank or the empty extent
+# named (the rank was read after the array was freed: a garbage count)
+npy_shape() { # file shape: an int32 array of that shape, no values (every shape here is empty or 1-D of 1)
+    { printf '\223NUMPY\001\000\166\000'
+      printf "%-117s\n" "{'descr': '<i4', 'fortran_order': False, 'shape': $2, }"
+      [ "$2" = "(1,)" ] && printf '\001\000\000\000'; } >"$1"
+}
+npy_shape rank1.npy "(1,)"
+npy_shape len0.npy "(2, 0)"
+npy_shape none.npy "(0, 3)"
+expect_exit 2 "eval: a 1-D array" -- "$UA" eval m.safetensors --input rank1.npy
+expect_grep err.txt "rank1.npy: a sequence model takes (N, n) tokens or (N, n, d) reals; this array has 1 dimension$" \
+    "eval: a 1-D array, its rank named"
+expect_exit 2 "eval: sequences of length 0" -- "$UA" eval m.safetensors --input len0.npy
+expect_grep err.txt "len0.npy: sequences of length 0; nothing to predict" "eval: length 0 named"
+expect_exit 2 "eval: no sequences" -- "$UA" eval m.safetensors --input none.npy
+expect_grep err.txt "none.npy: no sequences (N = 0); nothing to predict" "eval: N = 0 named"
 npy_i4 big_y.npy 0 1 0 1 0 1
 expect_exit 2 "token 2^31 - 1" -- "$UA" fit --family seq --data big_x.npy --targets big_y.npy --epochs 1
 expect_grep err.txt "big_x.npy: sequence 1, position 1: token 2147483647 is far beyond what the data needs" \
