@@ -90,6 +90,8 @@ static int read_stdin(vec *xs, size_t per_line)
         pos = 3; /* past the start: no mark any more */
         if (ch == '#' && len == 0) /* a comment, as in the data files: to the end of the line */
             while ((ch = getchar()) != EOF && ch != '\n') {}
+        if (ch == '\0') /* would end the token's string early: a number after it lost */
+            return ua_cli_usage("eval", "stdin line %zu: NUL byte (not a text file?)", line);
         int sep = ch == EOF || isspace(ch) || ch == ',' || ch == ';';
         if (!sep) {
             if (len == 0) tok_line = line;

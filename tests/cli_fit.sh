@@ -31,6 +31,10 @@ printf '0.5\nabc\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
 [ $? -eq 2 ] && pass || fail "eval bad stdin exits 2"
 expect_grep err.txt "line 2" "bad stdin names the line"
 expect_exit 2 "eval bad argument" -- "$UA" eval erf.safetensors 1x
+# a NUL byte on stdin is refused (it ended the token's string: the number after it was lost)
+printf '1\0002\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
+[ $? -eq 2 ] && pass || fail "eval stdin with a NUL byte exits 2"
+expect_grep err.txt "stdin line 1: NUL byte (not a text file?)" "a NUL byte on stdin: the line named"
 # blank lines and # comments on stdin are skipped, as in data files; 2-D rows around them
 printf '0.5\n\n# a comment\n1.5 # erf(1.5)\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
 [ $? -eq 0 ] && [ "$(wc -l <out.txt)" -eq 2 ] && pass || { fail "eval stdin with # comments"; cat err.txt >&2; }
