@@ -135,6 +135,7 @@ typedef struct {
     double k2n;     /* RN(N log2 b); N for exp2 */
     float lo, hi;   /* the clamps (as the correctly rounded variant's) */
     const double *q;
+    int t8; /* the AVX-512F kernel reads T1 by emit_exp1_t8's helper (emit_exp1_scale) */
 } exp1_ctx;
 
 /* The lane function's text after the clamp, for T = "double" (scalar) or "VD" (vector): both
@@ -173,14 +174,72 @@ static void emit_exp1_vclamp(FILE *out, float lo, float hi)
  * 0, ending in "return s * p") and the vector body (ending in the VF res). */
 /* s = 2^(K/N) from ki (K + 1023 N in its low bits): the table's 2^(j/N), j = K mod N, times
  * 2^floor(K/N) put into the exponent field; exact. */
-static void emit_exp1_scale(FILE *out, int vec)
+/* On AVX-512F (V_W 8) the table read is not a gather (vgatherqpd measured about half the
+ * kernel's time on an AMD Zen 5) but, where exp1_t8_exact said so, T1[j] rebuilt from two small
+ * tables read by permutes: j = 16 a + b, 2^(j/N) = (AH[a] + AL[a]) (BH[b] + BL[b]) (hi + lo
+ * doubles from MPFR), m = AH BL + AL BH (one fma), T1[j] = fma(AH, BH, m) (the exact product
+ * plus m, rounded once): the same doubles as the table (checked for every j at generation time;
+ * the helper ua_exp1_t8, emitted by emit_exp1_t8). t8: use it. */
+static void emit_exp1_scale(FILE *out, int vec, int t8)
 {
-    if (vec)
+    if (vec && t8)
+        fprintf(out,
+                "#if V_W == 8\n"
+                "    VD s = (VD)V_(ua_exp1_t)((__m512i)(ki & %du)) * (VD)((ki >> %d) << 52);\n"
+                "#else\n"
+                "    VD s = V_GATHER64(ua_T1, ki & %du) * (VD)((ki >> %d) << 52);\n"
+                "#endif\n",
+                EXP1_N - 1, EXP1_LOGN, EXP1_N - 1, EXP1_LOGN);
+    else if (vec)
         fprintf(out, "    VD s = V_GATHER64(ua_T1, ki & %du) * (VD)((ki >> %d) << 52);\n",
                 EXP1_N - 1, EXP1_LOGN);
     else
         fprintf(out, "    double s = ua_T1[ki & %du] * ua_u2d((ki >> %d) << 52); /* 2^(K/N), exact */\n",
                 EXP1_N - 1, EXP1_LOGN);
+}
+
+/* The hi / lo tables of 2^(16a/N) (a < 8) and 2^(b/N) (b < 16) and whether fma(AH, BH, m) above
+ * gives T1[j] for every j (C's fma is the correctly rounded one, as the vector instruction). */
+typedef struct {
+    double ah[8], al[8], bh[16], bl[16];
+} exp1_t8_tabs;
+
+static int exp1_t8_exact(const double *T1, exp1_t8_tabs *t)
+{
+    for (int a = 0; a < 8; a++) ua_libm_exp2_split(16 * a, EXP1_N, &t->ah[a], &t->al[a]);
+    for (int b = 0; b < 16; b++) ua_libm_exp2_split(b, EXP1_N, &t->bh[b], &t->bl[b]);
+    for (int j = 0; j < EXP1_N; j++) {
+        double ah = t->ah[j >> 4], al = t->al[j >> 4], bh = t->bh[j & 15], bl = t->bl[j & 15];
+        if (fma(ah, bh, fma(ah, bl, al * bh)) != T1[j]) return 0;
+    }
+    return 1;
+}
+
+/* The AVX-512F helper V_(ua_exp1_t)(j) = T1[j] (j < 128 in 64-bit lanes), and its tables,
+ * in the file's x86 part (emitted where --vector is given and exp1_t8_exact held). Named per
+ * width by V_ at its use; defined once per translation unit (files may be concatenated). */
+static void emit_exp1_t8(FILE *out, const exp1_t8_tabs *t)
+{
+    fprintf(out, "#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))\n"
+                 "#ifndef UA_LIBM_EXP1_T8\n#define UA_LIBM_EXP1_T8\n#include <immintrin.h>\n"
+                 "/* 2^(j/128) = (AH[j div 16] + AL[j div 16]) (BH[j mod 16] + BL[j mod 16]), rounded\n"
+                 " * once by the last fma, less AL BL: the table's doubles (ua_T1, checked for every j when generated), read by\n"
+                 " * AVX-512F permutes instead of a gather */\n");
+    ua_libm_emit_table(out, "ua_T1AH", t->ah, 8);
+    ua_libm_emit_table(out, "ua_T1AL", t->al, 8);
+    ua_libm_emit_table(out, "ua_T1BH", t->bh, 16);
+    ua_libm_emit_table(out, "ua_T1BL", t->bl, 16);
+    fprintf(out,
+            "__attribute__((target(\"avx512f\"), always_inline, unused)) static inline __m512d\n"
+            "ua_exp1_t8(__m512i j)\n{\n"
+            "    __m512i a = _mm512_srli_epi64(j, 4);\n"
+            "    __m512d ah = _mm512_permutexvar_pd(a, _mm512_loadu_pd(ua_T1AH));\n"
+            "    __m512d al = _mm512_permutexvar_pd(a, _mm512_loadu_pd(ua_T1AL));\n"
+            "    __m512d bh = _mm512_permutex2var_pd(_mm512_loadu_pd(ua_T1BH), j, _mm512_loadu_pd(ua_T1BH + 8));\n"
+            "    __m512d bl = _mm512_permutex2var_pd(_mm512_loadu_pd(ua_T1BL), j, _mm512_loadu_pd(ua_T1BL + 8));\n"
+            "    __m512d m = _mm512_fmadd_pd(ah, bl, _mm512_mul_pd(al, bh));\n"
+            "    return _mm512_fmadd_pd(ah, bh, m); /* AH BH + m, rounded once */\n}\n"
+            "#endif\n#endif\n");
 }
 
 static void emit_exp1_core(FILE *out, const exp1_ctx *e, int vec)
@@ -200,7 +259,7 @@ static void emit_exp1_core(FILE *out, const exp1_ctx *e, int vec)
         if (vec) fprintf(out, "    VU ki = (VU)t;\n");
         else fprintf(out, "    uint64_t ki = ua_d2u(t);\n");
         fprintf(out, "    %s r = cd - (t - %a); /* x - K/N, exact, |r| <= 1/(2N) */\n", T, sh / n);
-        emit_exp1_scale(out, vec);
+        emit_exp1_scale(out, vec, e->t8);
         if (EXPF1_DEG == 1)
             fprintf(out, "    %s p = (1.0 + %a * r) + (r * r) * %a;\n", T, q[0] * n, q[1] * n * n);
         else
@@ -224,7 +283,7 @@ static void emit_exp1_core(FILE *out, const exp1_ctx *e, int vec)
                 "    double r = z - (t - %a); /* exact, |r| <= 1/2 */\n"
                 "#endif\n", sh);
     }
-    emit_exp1_scale(out, vec);
+    emit_exp1_scale(out, vec, e->t8);
     if (EXPF1_DEG == 1)
         fprintf(out, "    %s p = (1.0 + %a * r) + (r * r) * %a;\n", T, q[0], q[1]);
     else
@@ -254,7 +313,7 @@ static ua_status emit_exp1(const ua_libm_func *f, FILE *out, const ua_libm_optio
     double c1, c2, inv;
     cody_waite(sp->base, &c1, &c2, &inv);
     /* RN(32 log2 b) N/32 = RN(N log2 b) exactly (powers of 2); N for b = 2 */
-    exp1_ctx e = {inv * (EXP1_N / EXP_N), (float)sp->lo, (float)sp->hi, q};
+    exp1_ctx e = {inv * (EXP1_N / EXP_N), (float)sp->lo, (float)sp->hi, q, 0};
     double T1[EXP1_N], tl;
     for (int j = 0; j < EXP1_N; j++) ua_libm_exp2_split(j, EXP1_N, &T1[j], &tl);
     float bound = (float)fmin(-sp->lo, sp->hi); /* |x| below: inside both clamps */
@@ -269,6 +328,9 @@ static ua_status emit_exp1(const ua_libm_func *f, FILE *out, const ua_libm_optio
                  " * no rounding test: within 1 ULP, not correctly rounded everywhere.\n"
                  " * 2^(j/128) rounded to double (MPFR): */\n");
     ua_libm_emit_table(out, "ua_T1", T1, EXP1_N);
+    exp1_t8_tabs t8;
+    e.t8 = opt && opt->vector && exp1_t8_exact(T1, &t8);
+    if (e.t8) emit_exp1_t8(out, &t8);
     ua_libm_emit_core_note(out, expr, -h, h, EXPF1_DEG, e_q);
     fprintf(out, "#ifndef UA_COLD\n#if defined(__GNUC__) || defined(__clang__)\n"
                  "#define UA_COLD __attribute__((noinline, cold))\n#else\n#define UA_COLD\n#endif\n"
