@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
+#include "uniapprox/dist.h"
 #include "uniapprox/pde.h"
 
 const char ua_cli_problem_help[] =
@@ -237,9 +239,31 @@ static int build_samples(const char *cmd, const ua_cli_problem_args *a, ua_probl
     return s ? ua_cli_fail(cmd, s) : 0;
 }
 
+/* In a job of several MPI ranks every rank reads the input files itself; standard input (and so
+ * "-", /dev/stdin, a pipe) reaches rank 0 only, and the other ranks would read nothing: refused on
+ * every rank alike, before any rank reads. A path that does not exist is left to the reader's
+ * own message. */
+static int check_rank_readable(const char *cmd, const char *opt, const char *path)
+{
+    if (!path || ua_dist_size() <= 1) return 0;
+    struct stat st;
+    if (strcmp(path, "-") && (stat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+        return 0;
+    return ua_cli_usage(cmd, "%s %s: under mpirun every rank reads its input files itself, and "
+                        "standard input or a pipe reaches rank 0 only: give a regular file", opt, path);
+}
+
 int ua_cli_problem_build(const char *cmd, const ua_cli_problem_args *a, ua_problem **out)
 {
     *out = NULL;
+    const char *const opts[] = {"--data", "--test-data", "--targets", "--test-targets", "--graphs",
+                                "--test-graphs", "--pde"};
+    const char *const paths[] = {a->data, a->test_data, a->targets, a->test_targets, a->graphs,
+                                 a->test_graphs, a->pde};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        int rc = check_rank_readable(cmd, opts[i], paths[i]);
+        if (rc) return rc;
+    }
     if (a->pde) { /* the file says everything: no other problem option goes with it */
         if (a->target || a->function || a->data || a->split_dir || a->targets || a->graphs ||
             a->test_graphs || a->vars || a->domain || a->dim || a->vector || a->cflags ||

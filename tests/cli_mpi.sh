@@ -72,6 +72,14 @@ awk -F, 'NR > 1 { print $1, $2, $3 }' s.csv >x.txt
 # the last 500 rows are the test rows: the reported train and test RMSE are split over the ranks too
 head -n 2501 s.csv >s_train.csv
 { head -n 1 s.csv; tail -n 500 s.csv; } >s_test.csv
+# standard input reaches rank 0 only: refused on every rank, at once, with exit 2 (rank 1 read an
+# empty file, failed alone, and the job ended 20 s later by MPI_Abort)
+cat s_train.csv | mpi 2 "$UA" fit --data /dev/stdin --format csv --family rf --lambda 1 -o stdin.st \
+    >out.txt 2>err.txt
+[ $? -eq 2 ] && pass || fail "--data /dev/stdin under 2 ranks: exit 2"
+expect_grep err.txt "data /dev/stdin: under mpirun every rank reads its input files itself" \
+    "--data /dev/stdin under 2 ranks: the message"
+[ ! -e stdin.st ] && pass || fail "--data /dev/stdin under 2 ranks: no model written"
 rf() { "$@" fit --data s_train.csv --test-data s_test.csv --family rf --features 200 --lambda 1 \
        -o "$out" --json; }
 out=r1.safetensors
