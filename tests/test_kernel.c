@@ -1,7 +1,8 @@
 /* Tests of the kernel family: scikit-learn KernelRidge predictions, NNGP/NTK against an independent
  * evaluation (tests/gen/ntk_ref.py) and against the empirical NTK of wide finite networks,
  * closed-form LOO against brute force, the seed's permutation result, duplicated rows and
- * landmarks, distance cancellation, the memory guard, bad input, save / load / C export. */
+ * landmarks, distance cancellation, the memory guard, bad input, save / load / C export, the
+ * mixed-precision exact solve against scipy and against the exact solution of its system. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "kernel/internal.h"
 #include "model/family.h"
 #include "ref/kernel_sklearn_ref.h"
+#include "ref/kernel_solve_ref.h"
 #include "ref/ntk_ref.h"
 #define TU_SCRATCH_TAG "ua_test_kernel"
 #include "test_util.h"
@@ -1277,10 +1279,156 @@ static void test_vtable_function(void **state)
     ASSERT_LE(tu_learner_gauss4_error("kernel"), KERNEL_BOUND_FN);
 }
 
+/* ---- the mixed-precision exact solve (src/kernel/krr.c) ----------------------------------- */
+
+/* test_mixed_solve: measured 0.30 (the mixed solve's distance from the exact solution over the
+ * double Cholesky solve's; 0.95 - 3.1 on n = 2000 at lambda 1e-3 .. 1e-8) and 1.02e-9 from scipy
+ * (the double solve: 7.3e-10; the condition number 2.5e7 times the kernel values' rounding). Its
+ * backward error is to be below 2^-53 (measured 0.11 of it, the double solve 0.35); LAPACK
+ * dsposv's stopping test alone gave 22 times 2^-53 there. */
+#define MIXED_VS_DOUBLE 3.0
+#define MIXED_VS_SCIPY 5e-9
+
+int ua_kernel_solve_mixed(const ua_kernel_spec *s, const double *x, size_t n, size_t d,
+                          double lambda, size_t k, const double *b, double *w, int *steps);
+
+/* The points and targets of tests/gen/kernel_solve_ref.py, the same doubles bit for bit. */
+static void solve_problem(double *x, double *y)
+{
+    for (size_t i = 0; i < KS_N; i++) {
+        for (size_t j = 0; j < KS_D; j++)
+            x[i * KS_D + j] = (double)((i * 7919 + j * 104729 + 13) % 1009) / 1009.0 * 4.0 - 2.0;
+        y[i * KS_K] = (double)((i * 31337) % 2003) / 2003.0 - 0.5;
+        y[i * KS_K + 1] = x[i * KS_D] * x[i * KS_D + 1];
+    }
+}
+
+/* max over the columns of max_i |a_ti - b_ti| / max_i |b_ti|, a and b (k, n) */
+static double col_relerr(const double *a, const double *b, size_t n, size_t k)
+{
+    double worst = 0;
+    for (size_t t = 0; t < k; t++) {
+        double e = 0, s = 0;
+        for (size_t i = 0; i < n; i++) {
+            e = fmax(e, fabs(a[t * n + i] - b[t * n + i]));
+            s = fmax(s, fabs(b[t * n + i]));
+        }
+        worst = fmax(worst, e / s);
+    }
+    return worst;
+}
+
+/* The mixed-precision solve (float32 Cholesky preconditioning conjugate gradients in double)
+ * against (1) the exact solution of the same double system, by iterative refinement of the
+ * double Cholesky solution with residuals in long double (64-bit significands), and the double
+ * Cholesky solution itself: its weights must be as close to the exact ones as the double solve's;
+ * (2) scipy's Cholesky solve (tests/gen/kernel_solve_ref.py) of the system numpy forms, whose
+ * kernel values differ from ours by rounding; (3) ua_kernel_fit, which takes this path; (4) a
+ * lambda too small for float32 (spotrf fails): the fit falls back to the double solve. */
+static void test_mixed_solve(void **state)
+{
+    (void)state;
+    enum { n = KS_N, k = KS_K };
+    double *x = malloc(n * KS_D * sizeof *x), *y = malloc(n * k * sizeof *y);
+    double *A = malloc(n * n * sizeof *A), *L = malloc(n * n * sizeof *L);
+    double *b = malloc(n * k * sizeof *b), *wd = malloc(n * k * sizeof *wd);
+    double *wm = malloc(n * k * sizeof *wm), *ref = malloc(n * k * sizeof *ref);
+    double *sc = malloc(n * k * sizeof *sc);
+    long double *rl = malloc(n * sizeof *rl);
+    assert_non_null(x && y && A && L && b && wd && wm && ref && sc && rl);
+    solve_problem(x, y);
+    ua_kernel_spec s;
+    ua_kernel_spec_default(&s);
+    s.type = UA_KERNEL_RBF;
+    s.gamma = KS_GAMMA;
+    for (int pass = 0; pass < 2; pass++) {
+        double lambda = pass ? 1e-9 : KS_LAMBDA;
+        assert_int_equal(ua_kmat_sym_lower(&s, x, n, KS_D, A, n), UA_OK);
+        for (size_t i = 0; i < n; i++) A[i * n + i] += lambda;
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = i + 1; j < n; j++) A[i * n + j] = A[j * n + i];
+        for (size_t i = 0; i < n; i++)
+            for (size_t t = 0; t < k; t++) b[t * n + i] = y[i * k + t];
+        memcpy(L, A, n * n * sizeof *L);
+        memcpy(wd, b, n * k * sizeof *wd);
+        assert_int_equal(LAPACKE_dposv(LAPACK_COL_MAJOR, 'U', n, k, L, n, wd, n), 0);
+        /* the exact solution of A w = b: refinement, residuals in long double */
+        memcpy(ref, wd, n * k * sizeof *ref);
+        for (int it = 0; it < 4; it++) {
+            for (size_t t = 0; t < k; t++) {
+                for (size_t i = 0; i < n; i++) {
+                    long double r = b[t * n + i];
+                    for (size_t j = 0; j < n; j++) r -= (long double)A[i * n + j] * ref[t * n + j];
+                    rl[i] = r;
+                    sc[t * n + i] = (double)r;
+                }
+            }
+            assert_int_equal(LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', n, k, L, n, sc, n), 0);
+            for (size_t t = 0; t < n * k; t++) ref[t] += sc[t];
+        }
+        double ed = col_relerr(wd, ref, n, k);
+        int steps;
+        int ok = ua_kernel_solve_mixed(&s, x, n, KS_D, lambda, k, b, wm, &steps);
+        /* normwise backward errors max |b - A w| / (||A||_inf max |w|) in units of 2^-53, the
+         * residuals in long double: the mixed solve's (its stopping test) and the double one's */
+        double anorm = 0, bw[2] = { 0, 0 };
+        for (size_t i = 0; i < n; i++) {
+            double r = 0;
+            for (size_t j = 0; j < n; j++) r += fabs(A[i * n + j]);
+            anorm = fmax(anorm, r);
+        }
+        for (int v = 0; v < 2; v++)
+            for (size_t t = 0; t < k; t++) {
+                const double *w = (v ? wd : wm) + t * n;
+                double rmax = 0, wmax = 0;
+                for (size_t i = 0; i < n; i++) {
+                    long double r = b[t * n + i];
+                    for (size_t j = 0; j < n; j++) r -= (long double)A[i * n + j] * w[j];
+                    rmax = fmax(rmax, fabs((double)r));
+                    wmax = fmax(wmax, fabs(w[i]));
+                }
+                bw[v] = fmax(bw[v], rmax / (anorm * wmax) / 0x1p-53);
+            }
+        ua_kernel_options o;
+        ua_kernel_options_default(&o);
+        o.kernel = s;
+        o.lambda = lambda;
+        o.select = UA_SELECT_NONE;
+        o.standardize = 0;
+        ua_kernel *m;
+        assert_int_equal(ua_kernel_fit(x, y, n, KS_D, k, &o, &m), UA_OK);
+        for (size_t i = 0; i < n; i++)
+            for (size_t t = 0; t < k; t++) sc[t * n + i] = m->w[i * k + t];
+        ua_kernel_free(m);
+        if (!pass) {
+            double *kw = L; /* scipy's weights, (k, n) */
+            for (size_t i = 0; i < n; i++)
+                for (size_t t = 0; t < k; t++) kw[t * n + i] = KS_W[i * k + t];
+            double em = col_relerr(wm, ref, n, k), ek = col_relerr(wm, kw, n, k);
+            double ekd = col_relerr(wd, kw, n, k);
+            print_message("lambda %g: %d products; from the exact solution: mixed %.3g, double "
+                          "%.3g; from scipy: mixed %.3g, double %.3g; backward error / 2^-53: "
+                          "mixed %.3g, double %.3g\n", lambda, steps, em, ed, ek, ekd, bw[0], bw[1]);
+            assert_int_equal(ok, 1);
+            assert_true(steps >= 2 && steps <= 30);
+            ASSERT_LE(em, MIXED_VS_DOUBLE * ed);
+            ASSERT_LE(bw[0], 1.0);
+            ASSERT_LE(ek, MIXED_VS_SCIPY);
+            assert_true(col_relerr(sc, wm, n, k) == 0); /* the fit took this path */
+        } else {
+            /* spotrf fails on this lambda: the fit's weights are the double solve's */
+            assert_int_equal(ok, 0);
+            assert_true(col_relerr(sc, wd, n, k) <= 1e-15);
+        }
+    }
+    free(x), free(y), free(A), free(L), free(b), free(wd), free(wm), free(ref), free(sc), free(rl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sklearn_krr),
+        cmocka_unit_test(test_mixed_solve),
         cmocka_unit_test(test_ntk_reference),
         cmocka_unit_test(test_ntk_finite_width),
         cmocka_unit_test(test_loo_closed_form),

@@ -2,7 +2,9 @@
  * Kernel ridge regression: fit (standardise, choose hyperparameters, factor K + lambda I in place
  * by Cholesky), predict, and the model's accessors (uniapprox/kernel.h, docs/kernel.md).
  */
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -63,7 +65,294 @@ void ua_kernel_get_info(const ua_kernel *m, ua_kernel_info *in)
 
 /* ---- the final solve ----------------------------------------------------------------------- */
 
-/* alpha (n, k) = (K + lambda I)^-1 y by Cholesky, K formed and factored in place (8 n^2 bytes). */
+/*
+ * The exact solve in mixed precision (Higham & Pranesh 2021, as the rf family's src/rf/solve.c).
+ * A float32 copy F of K + lambda I is factored by spotrf (half dpotrf's flops at twice the
+ * vector width: 2.1 s against 5.1 s at n = 8000 on one 2-core machine of 2026) and serves as the
+ * preconditioner of conjugate gradients run in double against K + lambda I in double. That matrix
+ * is not held: each product with it forms K again, a block of MIXED_BLOCK rows at a time
+ * (ua_kernel_matrix, the formula predict uses; 0.09 s at n = 8000, d = 8), where holding the
+ * 4 n^2 bytes of its lower triangle beside F's 2 n^2 cost 1.6 s of first-touch page faults on
+ * that (virtual) machine, more than the 6 - 8 products take, and half again the memory: the
+ * solve touches the 2 n^2 bytes of F's lower triangle, half of what the double factorisation
+ * does. The iteration stops when the residual recomputed from w is as small as the double
+ * Cholesky solve's (pcg below): LAPACK dsposv's test alone left weights 80 - 550 times further
+ * from the exact solution than the double solve's (n = 2000, lambda 1e-3 .. 1e-8). Where spotrf
+ * fails (K + lambda I not positive definite in float32: lambda too small for its conditioning),
+ * a value is not finite in float32, or the iteration does not converge in MIXED_MAX_STEPS
+ * products, the caller solves by the double Cholesky factorisation.
+ */
+enum { MIXED_MAX_STEPS = 30, MIXED_MIN_N = 256, MIXED_BLOCK = 64 };
+
+typedef struct {
+    const ua_kernel_spec *s;
+    const double *x; /* (n, d) the training points */
+    size_t n, d;
+    double lambda;
+    int nt;      /* threads: each forms its own blocks of MIXED_BLOCK rows, block b on b % nt */
+    double *Kb;  /* (nt, MIXED_BLOCK, n) scratch: each thread's block of rows of K + lambda I */
+    double *acc; /* (nt, k, n) scratch: each thread's share of a product */
+} kmat_blocks;
+
+/* Kb (i1 - i0, i1) := rows [i0, i1) of K + lambda I, columns [0, i1); called by one thread of
+ * the team (ua_kernel_matrix runs on it alone: the thread's own thread count is set to 1) */
+static ua_status kernel_rows(const kmat_blocks *kb, double *Kb, size_t i0, size_t i1)
+{
+    ua_status st = ua_kernel_matrix(kb->s, kb->x + i0 * kb->d, i1 - i0, kb->x, i1, kb->d, Kb);
+    for (size_t i = i0; i < i1; i++) Kb[(i - i0) * i1 + i] += kb->lambda;
+    return st;
+}
+
+/* acc (k, n) += the products of the rows [i0, i1) of A (Kb) with p (k, n): acc_i += sum_{j <= i}
+ * A_ij p_j for the block's rows, acc_j += A_ij p_i for j < i (the other triangle) */
+UA_MULTIVERSION
+static void block_apply(const double *restrict Kb, size_t i0, size_t i1, size_t n, size_t k,
+                        const double *restrict p, double *restrict acc)
+{
+    for (size_t t = 0; t < k; t++) {
+        const double *pt = p + t * n;
+        double *at = acc + t * n;
+        for (size_t i = i0; i < i1; i++) {
+            const double *Ki = Kb + (i - i0) * i1;
+            double s = 0, pi = pt[i];
+#pragma omp simd reduction(+ : s)
+            for (size_t j = 0; j < i; j++) {
+                s += Ki[j] * pt[j];
+                at[j] += Ki[j] * pi;
+            }
+            at[i] += s + Ki[i] * pi;
+        }
+    }
+}
+
+/* q (k, n) := A p for A = K + lambda I formed again block by block, its lower triangle read;
+ * p, q (k, n). One parallel region; the threads' shares summed in thread order. */
+static ua_status apply_kernel(const kmat_blocks *kb, size_t k, const double *p, double *q)
+{
+    size_t n = kb->n, nblk = (n + MIXED_BLOCK - 1) / MIXED_BLOCK;
+    int nt = kb->nt, failed = 0;
+#pragma omp parallel num_threads(nt) reduction(| : failed)
+    {
+        int me = omp_get_thread_num();
+        omp_set_num_threads(1); /* this thread's nested regions (ua_kernel_matrix's): itself */
+        double *Kb = kb->Kb + (size_t)me * MIXED_BLOCK * n, *acc = kb->acc + (size_t)me * k * n;
+        memset(acc, 0, k * n * sizeof *acc);
+        for (size_t b = (size_t)me; b < nblk && !failed; b += (size_t)nt) {
+            size_t i0 = b * MIXED_BLOCK, i1 = n - i0 < MIXED_BLOCK ? n : i0 + MIXED_BLOCK;
+            if (kernel_rows(kb, Kb, i0, i1)) failed = 1;
+            else block_apply(Kb, i0, i1, n, k, p, acc);
+        }
+    }
+    if (failed) return UA_EINVAL;
+    for (size_t t = 0; t < k * n; t++) {
+        double s = 0;
+        for (int th = 0; th < nt; th++) s += kb->acc[(size_t)th * k * n + t];
+        q[t] = s;
+    }
+    return UA_OK;
+}
+
+/* F (n, n), lower triangle row-major := (float)(sc A) for A = K + lambda I formed block by block;
+ * returns the infinity norm of A (row sums of |A_ij| over both triangles), or a non-finite value
+ * when an entry of A, or of sc A in float32, is not finite. rs: n doubles; kb->acc: the threads'
+ * column sums. */
+UA_MULTIVERSION
+static double form_float(const kmat_blocks *kb, double sc, float *restrict F, double *restrict rs)
+{
+    size_t n = kb->n, nblk = (n + MIXED_BLOCK - 1) / MIXED_BLOCK;
+    int nt = kb->nt;
+    float bad = 0;
+#pragma omp parallel num_threads(nt) reduction(+ : bad)
+    {
+        int me = omp_get_thread_num();
+        omp_set_num_threads(1);
+        double *Kb = kb->Kb + (size_t)me * MIXED_BLOCK * n, *cs = kb->acc + (size_t)me * n;
+        memset(cs, 0, n * sizeof *cs);
+        for (size_t b = (size_t)me; b < nblk; b += (size_t)nt) {
+            size_t i0 = b * MIXED_BLOCK, i1 = n - i0 < MIXED_BLOCK ? n : i0 + MIXED_BLOCK;
+            if (kernel_rows(kb, Kb, i0, i1)) {
+                bad = NAN;
+                break;
+            }
+            for (size_t i = i0; i < i1; i++) {
+                const double *Ki = Kb + (i - i0) * i1;
+                float *Fi = F + i * n, worst = 0;
+                double r = 0;
+                for (size_t j = 0; j <= i; j++) {
+                    Fi[j] = (float)(sc * Ki[j]);
+                    worst += Fi[j] * 0.0f; /* 0 for finite values, NaN otherwise */
+                    r += fabs(Ki[j]);
+                }
+                for (size_t j = 0; j < i; j++) cs[j] += fabs(Ki[j]);
+                rs[i] = r;
+                bad += worst + (float)(r * 0.0);
+            }
+        }
+    }
+    double anorm = 0;
+    for (size_t i = 0; i < n; i++) {
+        double r = rs[i];
+        for (int p = 0; p < nt; p++) r += kb->acc[(size_t)p * n + i];
+        anorm = fmax(anorm, r);
+    }
+    return bad == 0 ? anorm : NAN;
+}
+
+/* z (k, n) := (F F^T / sc)^-1 r through the float32 Cholesky factor of F = sc A (spotrf's,
+ * column-major upper): each column of r scaled by its largest magnitude so that float32 neither
+ * overflows nor underflows, solved in float32, scaled back. rf: k n floats, rs: k doubles of
+ * scratch. Returns spotrs's info (0: done). */
+static lapack_int precondition(const float *F, size_t n, size_t k, double sc, const double *r,
+                               float *rf, double *rs, double *z)
+{
+    for (size_t t = 0; t < k; t++) {
+        double v = 0;
+        for (size_t i = 0; i < n; i++) v = fmax(v, fabs(r[t * n + i]));
+        rs[t] = v > 0 ? v : 1;
+        for (size_t i = 0; i < n; i++) rf[t * n + i] = (float)(r[t * n + i] / rs[t]);
+    }
+    lapack_int info = LAPACKE_spotrs_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, (lapack_int)k, F,
+                                          (lapack_int)n, rf, (lapack_int)n);
+    for (size_t t = 0; t < k; t++)
+        for (size_t i = 0; i < n; i++) z[t * n + i] = sc * rs[t] * (double)rf[t * n + i];
+    return info;
+}
+
+static double dot(const double *a, const double *b, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+
+/* the largest over the columns t of max |r_t| / max |w_t| (infinity when w_t = 0 but r_t is not) */
+static double residual_ratio(const double *r, const double *w, size_t n, size_t k)
+{
+    double worst = 0;
+    for (size_t t = 0; t < k; t++) {
+        double rmax = 0, wmax = 0;
+        for (size_t i = 0; i < n; i++) {
+            rmax = fmax(rmax, fabs(r[t * n + i]));
+            wmax = fmax(wmax, fabs(w[t * n + i]));
+        }
+        double q = rmax == 0 ? 0 : rmax / wmax;
+        if (!(q <= worst)) worst = isnan(q) ? INFINITY : q;
+    }
+    return worst;
+}
+
+/*
+ * Conjugate gradients on A w = b (b, w (k, n)), preconditioned by the float32 factor F of sc A,
+ * with the flexible (Polak-Ribiere) beta, which tolerates the float32 rounding of the
+ * preconditioner (Golub & Ye 1999; Notay 2000). anorm = ||A||_inf, u = 2^-53. The iteration runs
+ * until the residual updated step by step passes lim ||w||, then recomputes the true residual
+ * b - A w and restarts from it, until that one's normwise backward error rho = ||b - A w|| /
+ * (||A|| ||w||) (infinity norms, the worst column) is below u / 8, or below u and no longer
+ * halving from one recomputation to the next: the level the double Cholesky solve reaches.
+ * The first lim is u anorm, each later one a quarter of the last rho anorm. Returns 1 when
+ * converged within MIXED_MAX_STEPS products with A (counted in *steps), 0 otherwise. work:
+ * 4 k n + 2 k doubles, rf: k n floats.
+ */
+static int pcg(const kmat_blocks *kb, const float *F, double sc, size_t k, const double *b,
+               double anorm, double *w, double *work, float *rf, int *steps)
+{
+    const double u = 0.5 * DBL_EPSILON;
+    size_t n = kb->n;
+    double *r = work, *z = r + k * n, *p = z + k * n, *q = p + k * n, *rz = q + k * n, *rs = rz + k;
+    double lim = u * anorm, last = INFINITY;
+    memset(w, 0, k * n * sizeof *w);
+    memcpy(r, b, k * n * sizeof *r); /* the residual of w = 0 */
+    *steps = 0;
+    while (*steps < MIXED_MAX_STEPS) {
+        /* (re)start from the true residual r */
+        if (precondition(F, n, k, sc, r, rf, rs, z)) return 0;
+        memcpy(p, z, k * n * sizeof *p);
+        for (size_t t = 0; t < k; t++) rz[t] = dot(r + t * n, z + t * n, n);
+        while (*steps < MIXED_MAX_STEPS) {
+            ++*steps;
+            if (apply_kernel(kb, k, p, q)) return 0;
+            for (size_t t = 0; t < k; t++) {
+                if (rz[t] == 0) continue; /* r_t = 0 already: w_t solves its system */
+                double pq = dot(p + t * n, q + t * n, n), alpha = rz[t] / pq;
+                if (!(rz[t] > 0 && pq > 0 && isfinite(alpha))) return 0; /* not positive definite */
+                for (size_t i = 0; i < n; i++) {
+                    w[t * n + i] += alpha * p[t * n + i];
+                    r[t * n + i] -= alpha * q[t * n + i];
+                }
+            }
+            if (residual_ratio(r, w, n, k) <= lim) break;
+            memcpy(q, z, k * n * sizeof *q); /* the previous z, for the flexible beta */
+            if (precondition(F, n, k, sc, r, rf, rs, z)) return 0;
+            for (size_t t = 0; t < k; t++) {
+                if (rz[t] == 0) continue;
+                double rzn = dot(r + t * n, z + t * n, n);
+                double beta = (rzn - dot(r + t * n, q + t * n, n)) / rz[t];
+                rz[t] = rzn;
+                for (size_t i = 0; i < n; i++) p[t * n + i] = z[t * n + i] + beta * p[t * n + i];
+            }
+        }
+        if (*steps >= MIXED_MAX_STEPS) return 0;
+        /* the true residual b - A w */
+        ++*steps;
+        if (apply_kernel(kb, k, w, q)) return 0;
+        for (size_t t = 0; t < k * n; t++) r[t] = b[t] - q[t];
+        double rho = residual_ratio(r, w, n, k) / anorm;
+        if (rho <= u / 8 || (rho <= u && rho > last / 2)) return 1;
+        if (!(rho < INFINITY)) return 0;
+        last = rho;
+        lim = fmin(lim, 0.25 * rho * anorm);
+    }
+    return 0;
+}
+
+/*
+ * w (k, n) := (K + lambda I)^-1 b for the kernel matrix K of the points x (n, d) under the
+ * resolved spec s, lambda > 0, b (k, n) one right-hand side per row, in mixed precision (the
+ * method above; 4 n^2 bytes for F). Returns 1 when solved, with *steps the products with
+ * K + lambda I taken; 0 when not (a value not finite, spotrf failed, no convergence, no memory):
+ * the caller then solves in double, which also reports what was wrong. Not static:
+ * tests/test_kernel.c calls it directly, to check that this path (not the fallback) meets
+ * scipy's solution.
+ */
+int ua_kernel_solve_mixed(const ua_kernel_spec *s, const double *x, size_t n, size_t d,
+                          double lambda, size_t k, const double *b, double *w, int *steps);
+int ua_kernel_solve_mixed(const ua_kernel_spec *s, const double *x, size_t n, size_t d,
+                          double lambda, size_t k, const double *b, double *w, int *steps)
+{
+    *steps = 0;
+    if (!n || !k || n > (size_t)INT32_MAX / 2 || !(lambda > 0)) return 0;
+    int nt = ua_row_threads(n * n, 1000000, (n + MIXED_BLOCK - 1) / MIXED_BLOCK);
+    kmat_blocks kb = { s, x, n, d, lambda, nt,
+                       malloc((size_t)nt * MIXED_BLOCK * n * sizeof(double)),
+                       malloc((size_t)nt * k * n * sizeof(double)) };
+    float *F = malloc(n * n * sizeof *F), *rf = malloc(k * n * sizeof *rf);
+    double *work = malloc((4 * k * n + 2 * k + n) * sizeof *work);
+    int ok = 0;
+    if (kb.Kb && kb.acc && F && rf && work) {
+        double dmax = 0; /* F = sc A, sc scaling A's largest diagonal value to 1 */
+        for (size_t i = 0; i < n; i++)
+            dmax = fmax(dmax, fabs(ua_kernel_pair(s, x + i * d, x + i * d, d) + lambda));
+        double sc = dmax > 0 && isfinite(1.0 / dmax) ? 1.0 / dmax : 1.0;
+        double anorm = form_float(&kb, sc, F, work);
+        if (isfinite(anorm)
+            && !LAPACKE_spotrf_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, F, (lapack_int)n)) {
+            /* conjugate gradients: OpenMP regions between float32 solves, OpenBLAS on one thread */
+            int blas_threads = ua_blas_threads_serial();
+            ok = pcg(&kb, F, sc, k, b, anorm, w, work, rf, steps);
+            ua_blas_threads_restore(blas_threads);
+        }
+    }
+    free(kb.Kb);
+    free(kb.acc);
+    free(F);
+    free(rf);
+    free(work);
+    return ok;
+}
+
+/* alpha (n, k) = (K + lambda I)^-1 y: K formed (8 n^2 bytes), then solved in mixed precision
+ * (ua_kernel_solve_mixed, 4 n^2 bytes more) when n >= MIXED_MIN_N and the 12 n^2 bytes fit the
+ * limit, else (or where that does not converge) by the double Cholesky factorisation in place. */
 static ua_status solve_exact(const ua_kernel_spec *s, const double *x, const double *y, size_t n,
                              size_t d, size_t k, double lambda, double max_mem, double *alpha)
 {
@@ -74,30 +363,41 @@ static ua_status solve_exact(const ua_kernel_spec *s, const double *x, const dou
                       "the %.3g GiB allowed; use the Nystrom approximation (--nystrom M, e.g. M = "
                       "2000) or the rf family (random features)", n, n, need / 1073741824.0,
                       limit / 1073741824.0);
-    double *K = malloc(n * n * sizeof *K), *B = malloc(n * k * sizeof *B);
-    if (!K || !B) {
-        free(K);
-        free(B);
-        return UA_ERR(UA_ENOMEM, "kernel fit: cannot allocate the %zu x %zu kernel matrix "
-                      "(%.3g GiB); use --nystrom M or the rf family", n, n, need / 1073741824.0);
+    double *B = malloc(n * k * sizeof *B);
+    if (!B) return UA_ENOMEM_ERR(n * k * sizeof *B);
+    for (size_t i = 0; i < n; i++) /* column-major right-hand sides */
+        for (size_t t = 0; t < k; t++) B[t * n + i] = y[i * k + t];
+    int steps, mixed = n >= MIXED_MIN_N && lambda > 0;
+    if (mixed) {
+        double *W = malloc(n * k * sizeof *W);
+        mixed = W && ua_kernel_solve_mixed(s, x, n, d, lambda, k, B, W, &steps);
+        if (mixed) memcpy(B, W, n * k * sizeof *B);
+        free(W);
     }
-    ua_status st = ua_kmat_sym_lower(s, x, n, d, K, n);
-    if (!st) st = ua_ridge_check_finite("kernel fit", "the kernel matrix", K, n, 1);
-    if (!st) {
+    double *K = mixed ? NULL : malloc(n * n * sizeof *K);
+    ua_status st = UA_OK;
+    if (!mixed && !K)
+        st = UA_ERR(UA_ENOMEM, "kernel fit: cannot allocate the %zu x %zu kernel matrix "
+                    "(%.3g GiB); use --nystrom M or the rf family", n, n, need / 1073741824.0);
+    if (!st && !mixed) st = ua_kmat_sym_lower(s, x, n, d, K, n);
+    if (!st && !mixed) st = ua_ridge_check_finite("kernel fit", "the kernel matrix", K, n, 1);
+    if (!st && !mixed) {
         for (size_t i = 0; i < n; i++) K[i * n + i] += lambda;
-        /* the row-major lower triangle is LAPACK's column-major upper: no transposed copy */
-        lapack_int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)n, K, (lapack_int)n);
+        /* the row-major lower triangle is LAPACK's column-major upper: no transposed copy; K was
+         * checked finite above (LAPACKE_dpotrf's own check of it took 1% of the fit at n = 8000) */
+        lapack_int info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, K,
+                                              (lapack_int)n);
         if (info > 0)
             st = UA_ERR(UA_EDOMAIN, "kernel fit: K + lambda I is not positive definite (lambda = "
                         "%g is too small for this kernel; leading minor %d)", lambda, (int)info);
         else if (info < 0) st = UA_ERR(UA_EINVAL, "dpotrf: argument %d invalid", (int)-info);
     }
-    if (!st) {
-        for (size_t i = 0; i < n; i++) /* column-major right-hand sides */
-            for (size_t t = 0; t < k; t++) B[t * n + i] = y[i * k + t];
-        lapack_int info = LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', (lapack_int)n, (lapack_int)k, K,
-                                         (lapack_int)n, B, (lapack_int)n);
+    if (!st && !mixed) {
+        lapack_int info = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, (lapack_int)k,
+                                              K, (lapack_int)n, B, (lapack_int)n);
         if (info) st = UA_ERR(UA_EINVAL, "dpotrs failed (%d)", (int)info);
+    }
+    if (!st) {
         for (size_t i = 0; !st && i < n; i++)
             for (size_t t = 0; t < k; t++) alpha[i * k + t] = B[t * n + i];
         if (!st) st = ua_ridge_check_finite("kernel fit", "the weights alpha", alpha, n * k, 0);
