@@ -124,6 +124,24 @@ def test_library_errors_become_exceptions_with_the_message():
         ua.family_options("nope")
 
 
+def test_options_with_the_automatic_family():
+    # as on the command line: the options of the family the library chooses (cheb for a 1-D
+    # formula), not a refusal for want of family=
+    m = ua.fit("erf(x)", domain=(-4, 4), uniform_length=12)
+    assert m.family == "cheb" and m.metadata["family_choice"].startswith("auto:")
+    assert m.metadata["uniform_length"] == "12"
+    m = ua.fit("exp(x)", domain=(0, 1), tol=1e-5)
+    assert m.resolved and m.errors["max_rel_scale_err"] <= 1e-5
+    assert abs(m.predict(0.5) - math.exp(0.5)) <= 1e-5 * math.e
+    with pytest.raises(ua.NotFoundError, match="unknown option epochs.*chosen for this problem is cheb"):
+        ua.fit("exp(x)", domain=(0, 1), epochs=3)
+
+
+def test_complex_input_refused(erf_model):
+    with pytest.raises(ua.InvalidArgumentError, match="complex values"):
+        erf_model.predict(np.array([1 + 1j]))
+
+
 def test_not_resolved_warns_or_raises():
     with pytest.warns(ua.NotResolvedWarning, match="not resolved"):
         m = ua.fit("abs(x)", domain=(-1, 1), family="cheb", max_length=65, check_points=2000)

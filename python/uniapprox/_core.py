@@ -154,7 +154,12 @@ def _make_options(family, options):
 
 def _as_c(a):
     """a as a C-contiguous float64 array: the same memory when it already is one (no copy);
-    otherwise (another dtype or layout) a converted copy, which the C side reads instead."""
+    otherwise (another dtype or layout) a converted copy, which the C side reads instead.
+    Complex values raise InvalidArgumentError (NumPy would drop the imaginary parts with only a
+    warning)."""
+    if np.iscomplexobj(a):
+        raise _lib.InvalidArgumentError(_lib.EINVAL, "complex values (dtype %s): uniapprox takes "
+                                        "real numbers" % np.asarray(a).dtype)
     return np.ascontiguousarray(a, dtype=np.float64)
 
 
@@ -689,7 +694,21 @@ def _fit_problem(prob, family, options, measure, points, strict):
         mo = _lib.MeasureOptions()
         lib.ua_measure_options_default(ctypes.byref(mo))
         _integer(key, check_points, 2, mo.max_points)
-    opt = _make_options(family, options)
+    opt_family = family
+    if (family is None or family == "auto") and \
+            any(v is not None and v is not False for v in options.values()):
+        # options with the automatic choice, as on the command line: those of the family the
+        # library chooses for this problem (an option that family lacks is refused by name)
+        name = ctypes.c_char_p()
+        check(lib.ua_family_choose(prob.h, ctypes.byref(name), None))
+        opt_family = name.value.decode()
+    try:
+        opt = _make_options(opt_family, options)
+    except _lib.NotFoundError as e:
+        if opt_family == family:
+            raise
+        raise _lib.NotFoundError(e.status, "%s: the family chosen for this problem is %s (give "
+                                 "family= for another)" % (e, opt_family), e.location) from None
     m = ctypes.c_void_p()
     try:
         s = lib.ua_fit(prob.h, family.encode() if family else None, opt, None, ctypes.byref(m))
