@@ -49,6 +49,11 @@ expect_grep err.txt "10000000 training rows x 1000000 features need about" "the 
 expect_grep err.txt "reduce --features or --samples" "the refusal says what to reduce"
 rf_fit 2 "--max-memory below the table's need" --max-memory 1000
 expect_grep err.txt "64 training rows x 20 features" "--max-memory applies to tables"
+# --out-of-core is advised only where its three m x m matrices fit (here 9,600 bytes): not at
+# 1000 bytes, but at 12,000, where the rows' features (and the grid's copies) are what is too large
+expect_grep err.txt "reduce --features (--out-of-core would not help" "no out-of-core advice where the m x m matrices do not fit"
+rf_fit 2 "--max-memory below the features' need" --max-memory 12000
+expect_grep err.txt "or fit with --out-of-core (which holds one block of rows in memory)" "out-of-core advised where it fits"
 rf_fit 0 "--max-memory 1e9" --max-memory 1e9
 
 # --threads 0 is the OpenMP default (OMP_NUM_THREADS, 1 here), as for libm and check --exhaustive;

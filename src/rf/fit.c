@@ -241,6 +241,9 @@ ua_status ua_rf_check_memory(size_t n, size_t d, size_t k, size_t m, int fixed_l
     double need = fixed_lambda ? feat + gram : 2.0 * feat + 3.0 * gram;
     need += 8.0 * N * (double)(d + k);
     double limit = max_memory > 0 ? max_memory : 0.8 * ua_phys_memory();
+    /* --out-of-core holds three m x m matrices (fit_blocks.c) and a block of rows: advised only
+     * where those fit, that is where the rows' features are what is too large */
+    int blocks_fit = limit > 0 && 3.0 * gram < 0.9 * limit;
     if ((limit > 0 && need > limit) || need > 0.5 * (double)SIZE_MAX)
         return UA_ERR(UA_EINVAL, "rf fit: %zu training rows x %zu features need about %.3g GiB "
                       "(the %zu x %zu features matrix %.3g GiB%s, the %zu x %zu Gram matrix %.3g "
@@ -249,8 +252,10 @@ ua_status ua_rf_check_memory(size_t n, size_t d, size_t k, size_t m, int fixed_l
                       fixed_lambda ? "" : ", twice", m, m, gram / 1073741824.0,
                       fixed_lambda ? "" : ", three times", limit / 1073741824.0,
                       drawn ? "reduce --features or --samples (the points drawn)"
-                            : "reduce --features, or fit with --out-of-core (which holds one block "
-                              "of rows in memory)");
+                      : blocks_fit ? "reduce --features, or fit with --out-of-core (which holds one "
+                                     "block of rows in memory)"
+                                   : "reduce --features (--out-of-core would not help: it holds three "
+                                     "m x m matrices)");
     return UA_OK;
 }
 
