@@ -41,7 +41,8 @@ static const char help[] =
     "                 beside \"y\" (families with probabilities: mlp --task classify)\n"
     "sequence models: --input X.npy takes (N, n) tokens or (N, n, d) floats and\n"
     "prints one sequence of predictions per line, or writes them with --output Y.npy ((N, n)\n"
-    "classes or (N, n, k) values)\n"
+    "classes or (N, n, k) values); with --json, [{\"sequence\": i, \"y\": [...]}, ...] (a class\n"
+    "or a value per position, or an array of k values)\n"
     "  --output FILE  write a sequence model's predictions to an .npy\n"
     "graph models: --graphs FILE (JSON lines, docs/graph.md; targets, if any, are ignored) prints\n"
     "one line per graph (per node for a model of node targets): the most probable class, or the\n"
@@ -203,7 +204,7 @@ static int read_input(const ua_model *m, const char *path, const char *x_cols, s
 /* A sequence model (ua_model_kind UA_PROBLEM_SEQUENCES) on an n-D .npy: (N, n) tokens or
  * (N, n, d) reals in; predictions printed one sequence per line, or written to an .npy
  * (--output: (N, n) int32 classes or (N, n, k) float32 values). */
-static int eval_sequences(const ua_model *m, const char *input, const char *output)
+static int eval_sequences(const ua_model *m, const char *input, const char *output, int json)
 {
     ua_npy *a;
     ua_status s = ua_npy_read(input, &a);
@@ -252,6 +253,24 @@ static int eval_sequences(const ua_model *m, const char *input, const char *outp
                                      classify ? 2 : 3, buf)))
             rc = ua_cli_fail_output("eval", s);
         free(buf);
+    } else if (json) { /* [{"sequence": i, "y": [...]}, ...]: a class or a value a position, or
+                        * k values a position as an array */
+        putchar('[');
+        for (size_t i = 0; i < N; i++) {
+            printf("%s{\"sequence\": %zu, \"y\": [", i ? ", " : "", i);
+            for (size_t t = 0; t < n; t++) {
+                if (t) fputs(", ", stdout);
+                if (classify) printf("%d", (int)y[i * n + t]);
+                else {
+                    if (K > 1) putchar('[');
+                    for (size_t c = 0; c < K; c++)
+                        printf("%s%.17g", c ? ", " : "", y[(i * n + t) * K + c]);
+                    if (K > 1) putchar(']');
+                }
+            }
+            fputs("]}", stdout);
+        }
+        puts("]");
     } else {
         for (size_t i = 0; i < N; i++)
             for (size_t t = 0; t < n; t++) {
@@ -358,7 +377,7 @@ int cmd_eval(int argc, char **argv)
     if (!rc && (gm != (graphs != NULL)))
         rc = ua_cli_usage("eval", gm ? "a graph model takes --graphs FILE" : "--graphs needs a "
                           "graph model (this one is of the %s family)", ua_model_family(m));
-    if (!rc && gm && (input || output || gradient || npos > 1))
+    if (!rc && gm && (input || output || gradient || want_std || want_proba || x_cols || npos > 1))
         rc = ua_cli_usage("eval", "a graph model takes --graphs FILE [--json] alone");
     if (!rc && gm) {
         rc = eval_graphs(m, graphs, json);
@@ -367,8 +386,11 @@ int cmd_eval(int argc, char **argv)
     }
     if (!rc && seq && !input)
         rc = ua_cli_usage("eval", "a sequence model takes --input X.npy");
+    if (!rc && seq && (gradient || want_std || want_proba || x_cols || npos > 1 || (json && output)))
+        rc = ua_cli_usage("eval", "a sequence model takes --input X.npy and either --output Y.npy "
+                          "or --json, alone");
     if (!rc && seq) {
-        rc = eval_sequences(m, input, output);
+        rc = eval_sequences(m, input, output, json);
         ua_model_free(m);
         return rc;
     }

@@ -23,6 +23,16 @@ expect_grep curve.jsonl '"epoch": 1, "train_loss"' "--log lines are JSON"
 expect_exit 0 "eval --input" -- "$UA" eval m.safetensors --input rev/test_x.npy
 [ "$(wc -l <out.txt)" -eq 50 ] && pass || fail "eval: one line per sequence"
 [ "$(head -n 1 out.txt | wc -w)" -eq 8 ] && pass || fail "eval: n predictions per line"
+# --json: one object a sequence, its classes those of the text output (was ignored: text, rc 0)
+head -n 1 out.txt >first.txt
+expect_exit 0 "eval --json" -- "$UA" eval m.safetensors --input rev/test_x.npy --json
+[ "$(grep -o '"sequence": ' out.txt | wc -l)" -eq 50 ] && pass || fail "eval --json: 50 sequences"
+sed 's/^\[{"sequence": 0, "y": \[\([^]]*\)\].*/\1/' out.txt | tr -d ',' >first_json.txt
+cmp -s first.txt first_json.txt && pass || fail "eval --json: the first sequence's classes differ from the text's"
+expect_exit 2 "eval --json with --output" -- "$UA" eval m.safetensors --input rev/test_x.npy --json --output p.npy
+expect_exit 2 "eval --std on a sequence model" -- "$UA" eval m.safetensors --input rev/test_x.npy --std
+expect_grep err.txt "a sequence model takes --input X.npy and either --output Y.npy or --json, alone" \
+    "eval: options a sequence model does not take are refused"
 expect_exit 0 "eval --output" -- "$UA" eval m.safetensors --input rev/test_x.npy --output p.npy
 [ -s p.npy ] && pass || fail "eval --output writes the .npy"
 expect_exit 2 "eval --output without --input" -- "$UA" eval m.safetensors --output p.npy
