@@ -304,6 +304,14 @@ int cmd_explain(int argc, char **argv)
     ua_model *m;
     ua_status s = ua_model_load(path, &m);
     if (s) return ua_cli_fail("explain", s);
+    ua_problem_kind kind = ua_model_kind(m);
+    if (kind == UA_PROBLEM_SEQUENCES || kind == UA_PROBLEM_GRAPHS) { /* before --at's count */
+        rc = ua_cli_usage("explain", "a %s model takes %s, not points; attributions are defined "
+                          "for models of points", ua_model_family(m),
+                          kind == UA_PROBLEM_SEQUENCES ? "sequences" : "graphs");
+        ua_model_free(m);
+        return rc;
+    }
     size_t d = 1, dout = 1;
     ua_model_dims(m, &d, &dout);
     double *x = calloc(2 * d, sizeof *x), *x0 = x + d;

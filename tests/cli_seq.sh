@@ -33,6 +33,9 @@ expect_exit 2 "eval --json with --output" -- "$UA" eval m.safetensors --input re
 expect_exit 2 "eval --std on a sequence model" -- "$UA" eval m.safetensors --input rev/test_x.npy --std
 expect_grep err.txt "a sequence model takes --input X.npy and either --output Y.npy or --json, alone" \
     "eval: options a sequence model does not take are refused"
+# explain: the family's kind first, not --at's count of numbers against the model's width
+expect_exit 2 "explain on a sequence model" -- "$UA" explain m.safetensors --at 1
+expect_grep err.txt "a seq model takes sequences, not points" "explain on a sequence model: the reason"
 expect_exit 0 "eval --output" -- "$UA" eval m.safetensors --input rev/test_x.npy --output p.npy
 [ -s p.npy ] && pass || fail "eval --output writes the .npy"
 expect_exit 2 "eval --output without --input" -- "$UA" eval m.safetensors --output p.npy
