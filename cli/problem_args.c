@@ -207,6 +207,9 @@ static int build_samples(const char *cmd, const ua_cli_problem_args *a, ua_probl
     if (a->sample_prec || a->fill_removable)
         return ua_cli_usage(cmd, "--sample-prec and --fill-removable apply to a TARGET (a "
                             "formula); samples are used as they are");
+    if (a->data && a->split_dir)
+        return ua_cli_usage(cmd, "give either --data or --split-dir, not both (a split folder "
+                            "holds its own data.txt)");
     if (a->split && !a->split_dir) return ua_cli_usage(cmd, "--split K needs --split-dir");
     if (a->test_targets && !a->targets)
         return ua_cli_usage(cmd, "--test-targets goes with --targets (sequences)");

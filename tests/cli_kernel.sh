@@ -153,6 +153,15 @@ cp uci/index_test_0.txt uci/index_test_3.txt; echo 10 >>uci/index_test_3.txt
 expect_exit 2 "split: a test row listed twice" -- "$UA" fit --split-dir uci --split 3 --family rf
 expect_grep err.txt "uci/index_test_3.txt: index 10 is listed twice (entries 3 and 46): each test row once" \
     "the duplicated test index named"
+# a feature column listed twice would be two identical inputs (as --x-col a,a): refused
+mkdir -p uci2 && cp uci/data.txt uci/index_target.txt uci/index_train_0.txt uci/index_test_0.txt uci2/
+printf '0\n1\n0\n' >uci2/index_features.txt
+expect_exit 2 "split: a feature column listed twice" -- "$UA" fit --split-dir uci2 --family kernel
+expect_grep err.txt "uci2/index_features.txt: index 0 is listed twice (entries 1 and 3): each column once" \
+    "the duplicated feature column named"
+# --data and --split-dir together: the folder's row indices were applied to the --data table
+expect_exit 2 "--data with --split-dir" -- "$UA" fit --data s.csv --split-dir uci --family kernel
+expect_grep err.txt "give either --data or --split-dir, not both" "--data with --split-dir: refused"
 
 # rf: fit, eval, export
 expect_exit 0 "rf fit" -- "$UA" fit --data s.csv --family rf --features 200 --act tanh -o r.safetensors --json

@@ -97,6 +97,18 @@ static ua_status check_split_rows(const char *dir, const char *trname, const siz
     return s;
 }
 
+/* A split folder's column list (index_features.txt, index_target.txt) names each column once:
+ * a column listed twice would be two identical inputs (as --x-col a,a, which is refused). */
+static ua_status check_split_cols(const char *dir, const char *name, const size_t *c, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (c[i] == c[j])
+                return UA_ERR(UA_EFORMAT, "%s/%s: index %zu is listed twice (entries %zu and %zu): "
+                              "each column once", dir, name, c[i], j + 1, i + 1);
+    return UA_OK;
+}
+
 /* A column name that is only the default of a headerless file ("3" for column 3). */
 static int default_name(const char *name, size_t j)
 {
@@ -175,14 +187,15 @@ static ua_status read_table(const ua_sample_source *src, ua_problem **out)
     size_t cols = ua_dataset_cols(ds), rows = ua_dataset_rows(ds);
 
     if (src->y_cols) s = parse_columns(ds, data, "target", src->y_cols, &yc, &ny);
-    else if (src->split_dir) s = read_index(src->split_dir, "index_target.txt", cols, &yc, &ny);
+    else if (src->split_dir && !(s = read_index(src->split_dir, "index_target.txt", cols, &yc, &ny)))
+        s = check_split_cols(src->split_dir, "index_target.txt", yc, ny);
     else if ((yc = malloc(sizeof *yc))) yc[ny++] = cols - 1;
     else s = UA_ENOMEM_ERR(sizeof *yc);
     if (s) goto done;
 
     if (src->x_cols) s = parse_columns(ds, data, "input", src->x_cols, &xc, &nx);
-    else if (src->split_dir)
-        s = read_index(src->split_dir, "index_features.txt", cols, &xc, &nx);
+    else if (src->split_dir && !(s = read_index(src->split_dir, "index_features.txt", cols, &xc, &nx)))
+        s = check_split_cols(src->split_dir, "index_features.txt", xc, nx);
     else if (!(xc = ua_calloc(cols, sizeof *xc))) s = UA_ENOMEM_ERR(cols * sizeof *xc);
     else
         for (size_t j = 0; j < cols; j++) {
