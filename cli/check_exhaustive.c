@@ -207,6 +207,55 @@ static ua_status check_isolated(ua_f32_fn fn, const ua_target *t, float lo, floa
     return UA_OK;
 }
 
+/* msg with every occurrence of path replaced by with, into out (truncated to len). */
+static void replace_all(const char *msg, const char *path, const char *with, char *out,
+                        size_t len)
+{
+    size_t n = 0, pl = strlen(path), wl = strlen(with);
+    out[0] = '\0';
+    for (const char *p = msg; *p && n + 1 < len;) {
+        if (pl && !strncmp(p, path, pl)) {
+            size_t k = wl < len - 1 - n ? wl : len - 1 - n;
+            memcpy(out + n, with, k);
+            n += k;
+            p += pl;
+        } else {
+            out[n++] = *p++;
+        }
+    }
+    out[n] = '\0';
+}
+
+/*
+ * The message and exit code of a model's float export that did not compile (or load): the
+ * message names "the float export of 'MODEL'", not the private temporary file it was compiled
+ * from (removed by then). With --cflags, the export is compiled once more without them: when it
+ * compiles so, the flags were at fault (bad input, exit 2, as a hand-written kernel that does not
+ * compile); otherwise, or without --cflags, the export of ours failed (exit 1).
+ */
+static int export_failed(const char *cmd, ua_status s, const char *model, const char *tmpsrc,
+                         char **args, int compile_failed)
+{
+    char msg[2048], quoted[4300], named[4400], out[2048];
+    snprintf(msg, sizeof msg, "%s", ua_cli_error_text());
+    if (!*msg) snprintf(msg, sizeof msg, "%s", ua_strerror(s));
+    snprintf(quoted, sizeof quoted, "'%s'", tmpsrc);
+    snprintf(named, sizeof named, "the float export of '%s'", model);
+    char step[2048];
+    replace_all(msg, quoted, named, step, sizeof step);
+    /* the compiler's own diagnostics name the file too ("/tmp/.../kernel.c:3:1: error") */
+    replace_all(step, tmpsrc, "kernel.c", out, sizeof out);
+    int code = ua_cli_exit_code(s);
+    if (compile_failed && args && args[0]) {
+        ua_compiled *plain = NULL;
+        if (ua_compile_c(tmpsrc, NULL, &plain) == UA_OK) code = UA_EXIT_USAGE;
+        ua_compiled_free(plain);
+    }
+    return ua_cli_error(cmd, code, "%s%s", out,
+                        code == UA_EXIT_USAGE ? " (it compiles without --cflags: check them)"
+                                              : "");
+}
+
 int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
 {
     const char *cmd = "check";
@@ -301,10 +350,15 @@ int ua_cli_check_exhaustive(const ua_cli_exhaustive_args *a)
     void *sym;
     if ((s = ua_compile_c(source, (const char *const *)args, &so)) ||
         (s = ua_compiled_symbol(so, symbol, &sym))) {
-        rc = ua_cli_fail(cmd, s);
-        /* a hand-written kernel that does not compile (or lacks the symbol) is bad input, as
-         * for fit --function; our own export failing to compile is a failure of ours */
-        if (a->kernel && strstr(ua_last_error(), "compiling '")) rc = UA_EXIT_USAGE;
+        int compile_failed = strstr(ua_last_error(), "compiling '") != NULL;
+        if (a->kernel) {
+            rc = ua_cli_fail(cmd, s);
+            /* a hand-written kernel that does not compile (or lacks the symbol) is bad input,
+             * as for fit --function */
+            if (compile_failed) rc = UA_EXIT_USAGE;
+        } else {
+            rc = export_failed(cmd, s, a->model, tmpsrc, args, compile_failed);
+        }
         goto done;
     }
     ua_f32_fn fn;
