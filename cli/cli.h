@@ -143,6 +143,16 @@ int ua_cli_check_writable(const char *cmd, const char *what, const char *path);
  * borrowed (argv) and must outlive the command; a path that does not exist is not recorded.
  */
 void ua_cli_note_input(const char *option, const char *path);
+/*
+ * 0, or UA_EXIT_USAGE with the clash named, when output (labelled label; "-" and NULL never clash)
+ * is a file that the loaded model m records as what it was fitted to: the C source of
+ * --function (metadata "function", FILE:SYMBOL; check and report read it again) or the --data
+ * table (metadata "data", as given at the fit: a relative path is taken from the current
+ * directory). Files are compared as ua_cli_check_writable does. For the commands that load a
+ * model and then write (export, report, distill, compress), after the load.
+ */
+int ua_cli_check_not_model_source(const char *cmd, const ua_model *m, const char *label,
+                                  const char *output);
 /* The family options that name a file the fit writes (--log: the training curve of mlp, seq and
  * graph; --plot: the picture of pde), each checked with ua_cli_check_writable as "--NAME", so that
  * a path that cannot be written exits 3 before the training rather than after it. o may be NULL.

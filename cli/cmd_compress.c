@@ -180,6 +180,10 @@ int cmd_compress(int argc, char **argv)
     double *px = NULL, *y0 = NULL, *y1 = NULL;
     ua_status s = ua_model_load(path, &m);
     if (s) return ua_cli_fail("compress", s);
+    if ((rc = ua_cli_check_not_model_source("compress", m, "-o", output))) {
+        ua_model_free(m);
+        return rc;
+    }
     size_t d, k;
     ua_model_dims(m, &d, &k);
     const ua_cli_learn_rows_args ra = { data, target_data, format, x_col, y_col };

@@ -60,6 +60,10 @@ int cmd_export(int argc, char **argv)
     ua_model *m;
     ua_status s = ua_model_load(path, &m);
     if (s) return ua_cli_fail("export", s);
+    if ((rc = ua_cli_check_not_model_source("export", m, "-o", output))) {
+        ua_model_free(m);
+        return rc;
+    }
     char *derived = !name && strcmp(output, "-") ? name_from_path(output) : NULL;
     s = ua_model_export_c(m, et, name ? name : derived ? derived : "ua_approx", output);
     free(derived);

@@ -857,6 +857,10 @@ int cmd_report(int argc, char **argv)
     ua_model *m;
     ua_status s = ua_model_load(path, &m);
     if (s) return ua_cli_fail("report", s);
+    if ((rc = ua_cli_check_not_model_source("report", m, "-o", output))) {
+        ua_model_free(m);
+        return rc;
+    }
     ua_problem *p = problem_of(m, path, against, &rc);
     if (rc) {
         ua_model_free(m);

@@ -430,6 +430,25 @@ static int same_file(const char *a, const char *b)
     return !strcmp(ra, rb);
 }
 
+int ua_cli_check_not_model_source(const char *cmd, const ua_model *m, const char *label,
+                                  const char *output)
+{
+    if (!m || !output || !strcmp(output, "-")) return 0;
+    const char *fn = ua_model_meta(m, "function"), *data = ua_model_meta(m, "data");
+    if (fn) {
+        const char *colon = strrchr(fn, ':');
+        char file[4096];
+        snprintf(file, sizeof file, "%.*s", colon ? (int)(colon - fn) : (int)strlen(fn), fn);
+        if (same_file(output, file))
+            return ua_cli_usage(cmd, "%s %s is the C source the model was fitted to (--function "
+                                "%s): the output would overwrite it", label, output, file);
+    }
+    if (data && same_file(output, data))
+        return ua_cli_usage(cmd, "%s %s is the data the model was fitted to (--data %s): the "
+                            "output would overwrite it", label, output, data);
+    return 0;
+}
+
 /* 0, or UA_EXIT_USAGE with the clash named when path (the output labelled label) is one of the
  * command's inputs or an output checked before; records it as an output otherwise. */
 static int check_clash(const char *cmd, const char *label, const char *given)

@@ -214,6 +214,22 @@ expect_exit 2 "report --log l.jsonl -o l.jsonl" -- \
     "$UA" report m.safetensors --log l.jsonl -o l.jsonl
 expect_grep err.txt "\-o l.jsonl is also the input --log l.jsonl" "report --log: names the clash"
 cmp -s l.jsonl l.orig && pass || fail "report --log l.jsonl -o l.jsonl: l.jsonl changed"
+# an output onto the files a model records as what it was fitted to: its --function source
+# (check and report read it again) and its --data table; refused after the model is read
+expect_exit 0 "fit --function f.c:f" -- "$UA" fit --function f.c:f --domain 0:1 -o fm.st
+expect_exit 0 "fit --data d.csv" -- "$UA" fit --data d.csv --family rf --lambda 1 -o dm.st
+for c in export report "compress --method quant8"; do
+    expect_exit 2 "$c fm.st -o f.c" -- "$UA" $c fm.st -o f.c
+    expect_grep err.txt "\-o f.c is the C source the model was fitted to (--function .*/f.c)" \
+        "$c onto the model's --function source: named"
+    expect_exit 2 "$c dm.st -o d.csv" -- "$UA" $c dm.st -o d.csv
+    expect_grep err.txt "\-o d.csv is the data the model was fitted to (--data d.csv)" \
+        "$c onto the model's --data: named"
+done
+expect_exit 2 "distill fm.st -o f.c" -- "$UA" distill fm.st --family cheb -o f.c
+expect_grep err.txt "\-o f.c is the C source the model was fitted to" "distill onto the model's --function source: named"
+cmp -s f.c f.orig && cmp -s d.csv d.orig && pass || fail "outputs onto a model's sources: a source changed"
+expect_exit 0 "check fm.st after the refusals" -- "$UA" check fm.st
 # the same names for different files are fine
 expect_exit 0 "export to another file" -- "$UA" export m.safetensors -o m2.c
 # a device is written in place, never overwritten: two outputs to /dev/null are no clash
