@@ -110,10 +110,18 @@ static int unknown_option(void *vctx, const char *name, size_t len, const char *
     opt[len] = '\0';
     if (c->split_is_problem && !strcmp(opt, "split")) {
         if (inline_value) c->pa->split = inline_value;
-        else if (*i + 1 < argc) c->pa->split = argv[++*i];
-        else return ua_cli_usage("fit", "option '--split' needs a value");
+        else if (*i + 1 < argc && strncmp(argv[*i + 1], "--", 2)) c->pa->split = argv[++*i];
+        else return ua_cli_usage("fit", "option '--split' needs a value: with --split-dir it is "
+                                 "the split's number K (cheb's --split flag, piecewise, does not "
+                                 "go with a split folder)");
         return 0;
     }
+    /* without --split-dir, --split is cheb's flag: "--split 3" meant a split folder's number,
+     * and the 3 would be read as a TARGET */
+    if (!c->split_is_problem && !strcmp(opt, "split") && !inline_value && *i + 1 < argc &&
+        argv[*i + 1][0] && strspn(argv[*i + 1], "0123456789") == strlen(argv[*i + 1]))
+        return ua_cli_usage("fit", "--split %s: a split's number goes with --split-dir DIR (cheb's "
+                            "--split is a flag and takes no value)", argv[*i + 1]);
     if (!strcmp(opt, "target")) /* no family's option: out-of-core's old name of --y-col */
         return ua_cli_usage("fit", "--target: the target column is --y-col COL (a header name or "
                             "a 0-based index), in-memory and out-of-core alike");
@@ -512,9 +520,22 @@ int cmd_fit(int argc, char **argv)
         ua_problem_free(p);
         return rc;
     }
-    if (s == UA_ENOTRESOLVED && ua_dist_rank() == 0) /* under mpirun, once */
-        fprintf(stderr, "uniapprox fit: the constructor did not resolve the target (%s); the best "
-                "approximation found is kept and measured\n", ua_cli_error_text());
+    if (s == UA_ENOTRESOLVED && ua_dist_rank() == 0) { /* under mpirun, once */
+        char msg[1024];
+        snprintf(msg, sizeof msg, "the constructor did not resolve the target (%s); the best "
+                 "approximation found is kept and measured", ua_cli_error_text());
+        cJSON *w = ua_cli_json_errors ? cJSON_CreateObject() : NULL;
+        char *text = NULL;
+        if (w) { /* --json: stderr holds JSON objects only, one a line */
+            cJSON_AddStringToObject(w, "warning", msg);
+            cJSON_AddStringToObject(w, "command", "fit");
+            text = cJSON_PrintUnformatted(w);
+            cJSON_Delete(w);
+        }
+        if (text) fprintf(stderr, "%s\n", text);
+        else fprintf(stderr, "uniapprox fit: %s\n", msg);
+        free(text);
+    }
     ua_measurement r;
     s = ua_model_measure(m, p, &mo, &r);
     ua_cli_progress_done();

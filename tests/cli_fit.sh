@@ -31,6 +31,9 @@ printf '0.5\nabc\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
 [ $? -eq 2 ] && pass || fail "eval bad stdin exits 2"
 expect_grep err.txt "line 2" "bad stdin names the line"
 expect_exit 2 "eval bad argument" -- "$UA" eval erf.safetensors 1x
+# --split K without --split-dir: the K was read as a TARGET
+expect_exit 2 "--split 3 without --split-dir" -- "$UA" fit 'abs(x)' --split 3
+expect_grep err.txt "\-\-split 3: a split's number goes with --split-dir DIR" "--split 3: the reason"
 # a NUL byte on stdin is refused (it ended the token's string: the number after it was lost)
 printf '1\0002\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
 [ $? -eq 2 ] && pass || fail "eval stdin with a NUL byte exits 2"
@@ -116,6 +119,9 @@ expect_exit 2 "junk model" -- "$UA" info junk.safetensors
 expect_exit 1 "abs(x) without split is not resolved" -- "$UA" fit 'abs(x)' --max-length 257 -o abs.safetensors --json
 expect_grep out.txt '"resolved":[[:space:]]*false' "reported as not resolved"
 expect_grep err.txt "not resolved" "warning on stderr"
+# with --json stderr holds JSON objects alone (the warning was a plain-text line)
+expect_grep err.txt '^{"warning":"the constructor did not resolve the target' "--json: the warning is a JSON object"
+[ -z "$(grep -v '^{' err.txt)" ] && pass || fail "--json: a line on stderr that is not JSON: $(grep -v '^{' err.txt | head -1)"
 [ -f abs.safetensors ] && pass || fail "best model still saved"
 expect_le "$(json_num out.txt max_abs_err)" 1e-2 "best error still reported"
 grep -q singularity err.txt && fail "a kink is not called a singularity" || pass
