@@ -299,6 +299,11 @@ int cmd_explain(int argc, char **argv)
     } else {
         nm = 1;
     }
+    /* the plot's name and its clash with the input, before the work (they were found after it) */
+    const char *ext = plot ? strrchr(plot, '.') : NULL;
+    if (plot && (!ext || (strcmp(ext, ".svg") && strcmp(ext, ".png"))))
+        return ua_cli_usage("explain", "--plot '%s': expected a .svg or .png file", plot);
+    if (data) ua_cli_note_input("data", data);
     if (plot && (rc = ua_cli_check_writable("explain", "the plot", plot))) return rc;
 
     ua_model *m;

@@ -56,6 +56,14 @@ expect_exit 2 "--baseline with inf" -- "$UA" explain lin.safetensors --at 0.5,0.
 expect_exit 2 "unknown method" -- "$UA" explain lin.safetensors --at 0.5,0.1,0.2 --method shap
 expect_exit 2 "no point" -- "$UA" explain lin.safetensors
 expect_exit 2 "--plot without --data" -- "$UA" explain lin.safetensors --at 0.5,0.1,0.2 --plot a.svg
+# the plot's extension and its clash with --data refused before the work: nothing on stdout
+cp pts.csv pts.orig
+expect_exit 2 "--plot with a bad extension" -- "$UA" explain lin.safetensors --data pts.csv --plot imp.txt
+expect_grep err.txt "\-\-plot 'imp.txt': expected a .svg or .png file" "--plot imp.txt: the reason"
+[ ! -s out.txt ] && pass || fail "--plot imp.txt: the table was printed before the refusal"
+expect_exit 2 "--plot onto --data" -- "$UA" explain lin.safetensors --data pts.csv --plot pts.csv
+expect_grep err.txt "\-\-plot 'pts.csv': expected a .svg or .png file" "--plot onto --data: refused by its name"
+[ ! -s out.txt ] && cmp -s pts.csv pts.orig && pass || fail "--plot onto --data: work done or the data changed"
 
 # influence: kernel ridge with fixed hyperparameters; the reported influence of the top row equals
 # the change of the prediction when the model is refitted without that row
