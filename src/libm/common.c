@@ -637,12 +637,14 @@ static void emit_vec_width(FILE *out, int w, const char *target)
         fprintf(out, "#define V_MAXF(a, b) ((VF)_mm_max_ps((__m128)(a), (__m128)(b)))\n"
                      "#define V_MINF(a, b) ((VF)_mm_min_ps((__m128)(a), (__m128)(b)))\n"
                      "#define V_F2D(a) ((VD)_mm256_cvtps_pd((__m128)(a)))\n"
-                     "#define V_I2D(a) ((VD)_mm256_cvtepi32_pd((__m128i)(a)))\n");
+                     "#define V_I2D(a) ((VD)_mm256_cvtepi32_pd((__m128i)(a)))\n"
+                     "#define V_ANYI(m) _mm_movemask_ps((__m128)(m)) /* a lane of m (0 / -1) set */\n");
     else
         fprintf(out, "#define V_MAXF(a, b) ((VF)_mm256_max_ps((__m256)(a), (__m256)(b)))\n"
                      "#define V_MINF(a, b) ((VF)_mm256_min_ps((__m256)(a), (__m256)(b)))\n"
                      "#define V_F2D(a) ((VD)_mm512_cvtps_pd((__m256)(a)))\n"
-                     "#define V_I2D(a) ((VD)_mm512_cvtepi32_pd((__m256i)(a)))\n");
+                     "#define V_I2D(a) ((VD)_mm512_cvtepi32_pd((__m256i)(a)))\n"
+                     "#define V_ANYI(m) _mm256_movemask_ps((__m256)(m)) /* a lane of m (0 / -1) set */\n");
     fprintf(out,
             "/* lane selects on a comparison's mask (-1 / 0 per lane): m ? a : b */\n"
             "#define V_SELD(m, a, b) ((VD)(((VL)(m) & (VL)(a)) | (~(VL)(m) & (VL)(b))))\n"
@@ -677,7 +679,8 @@ static void emit_vec_undef(FILE *out)
 {
     fprintf(out, "#undef VD\n#undef VL\n#undef VU\n#undef VF\n#undef VI\n#undef VUI\n#undef V_W\n"
                  "#undef V_\n#undef UA_VT\n#undef V_SPLAT\n#undef V_GATHER32\n#undef V_GATHER64\n"
-                 "#undef V_SELD\n#undef V_SELF\n#undef V_SELI\n#undef V_MAXF\n#undef V_MINF\n#undef V_F2D\n#undef V_I2D\n");
+                 "#undef V_SELD\n#undef V_SELF\n#undef V_SELI\n#undef V_MAXF\n#undef V_MINF\n#undef V_F2D\n#undef V_I2D\n"
+                 "#undef V_ANYI\n");
 }
 
 void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_options *opt,

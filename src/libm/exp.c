@@ -75,7 +75,7 @@ static void emit_exp_vbody(FILE *out, const void *ctx)
     const exp_vctx *v = ctx;
     const exp_spec *sp = v->sp;
     fprintf(out,
-            "    VD c = __builtin_convertvector(x, VD);\n"
+            "    VD c = V_F2D(x);\n"
             "    c = V_SELD(c < %a, V_SPLAT(%a), c);\n"
             "    c = V_SELD(c > %a, V_SPLAT(%a), c);\n"
             "    VD z = c * %a + 0x1.8p52;\n"
@@ -97,7 +97,7 @@ static void emit_exp_vbody(FILE *out, const void *ctx)
         return;
     }
     fprintf(out, "    VD sm1 = s - 1.0, big = sl + s * (r * q);\n"
-                 "    VD xd = __builtin_convertvector(x, VD);\n");
+                 "    VD xd = V_F2D(x);\n");
     int lead = v->q1[0] == 1.0;
     ua_libm_emit_vhorner(out, "p", "xd", v->q1 + lead, v->m1_degree - lead);
     fprintf(out,

@@ -102,13 +102,13 @@ static void emit_log_vbody(FILE *out, const void *ctx)
                 "    VUI i = (tmp >> %d) %% %d;\n"
                 "    VI k = (VI)(tmp & 0xff800000u) >> 23; /* arithmetic: the exact quotient */\n"
                 "    VD z = __builtin_convertvector((VF)(iu - (tmp & 0xff800000u)), VD);\n"
-                "    VD kd = __builtin_convertvector(k, VD);\n"
+                "    VD kd = V_I2D(k);\n"
                 "    VD r = z * V_GATHER32(ua_INVC, i) - 1.0;\n",
                 LOG_OFF, 23 - LOG_BITS, LOG_N);
     } else {
         fprintf(out,
                 "    VUI ix = (VUI)x;\n"
-                "    VD u = 1.0 + __builtin_convertvector(x, VD);\n"
+                "    VD u = 1.0 + V_F2D(x);\n"
                 "    VU iu = (VU)u;\n"
                 "    VU tmp = iu - 0x3fe6600000000000ull;\n"
                 "    VU i = (tmp >> %d) %% %d;\n"
@@ -142,7 +142,7 @@ static void emit_log_vbody(FILE *out, const void *ctx)
                 "    res = V_SELF((ix & 0x7fffffffu) == 0, ninf, res);\n");
         return;
     }
-    fprintf(out, "    VD xd = __builtin_convertvector(x, VD);\n");
+    fprintf(out, "    VD xd = V_F2D(x);\n");
     ua_libm_emit_vhorner(out, "p", "xd", v->q1, v->p1_degree);
     fprintf(out,
             "    VD x2 = xd * xd, a = -0.5 * x2;\n"
@@ -278,12 +278,19 @@ static void emit_logt_core(FILE *out, const logt_ctx *e, int vec)
     fprintf(out, " + r2 * (%a + %a * zc);\n", c1 - c2, c2);
 }
 
+/* The vector body: the subnormal scaling and the special values' selects only where a lane
+ * is not a positive normal float (one branch on the lanes' mask, predicted where such inputs
+ * are rare); elsewhere they would leave every lane as it is: the same bits. */
 static void emit_logt_vbody(FILE *out, const void *ctx)
 {
     fprintf(out,
             "    VUI ix = (VUI)x;\n"
-            "    VUI is = (VUI)(x * 0x1p23f) - (23u << 23);\n"
-            "    VUI iu = V_SELI(ix < 0x00800000u, is, ix);\n"
+            "    int sp = V_ANYI(ix - 0x00800000u >= 0x7f000000u); /* 0, subnormal, < 0, Inf, NaN */\n"
+            "    VUI iu = ix;\n"
+            "    if (sp) {\n"
+            "        VUI is = (VUI)(x * 0x1p23f) - (23u << 23);\n"
+            "        iu = V_SELI(ix < 0x00800000u, is, ix);\n"
+            "    }\n"
             "    VUI tmp = iu - 0x%xu;\n"
             "    VUI i = (tmp >> %d) %% %d;\n"
             "    VI k = (VI)(tmp & 0xff800000u) >> 23; /* arithmetic: the exact quotient */\n"
@@ -292,11 +299,13 @@ static void emit_logt_vbody(FILE *out, const void *ctx)
             LOG_OFF, 23 - LOGT_BITS, LOGT_N);
     emit_logt_core(out, ctx, 1);
     fprintf(out,
-            "    VF nan = (x - x) * __builtin_inff();\n"
-            "    VF ninf = (VF)((VUI){0} + 0xff800000u);\n"
             "    VF res = __builtin_convertvector(y, VF);\n"
-            "    res = V_SELF(ix >= 0x7f800000u, V_SELF(ix == 0x7f800000u, x, nan), res);\n"
-            "    res = V_SELF((ix & 0x7fffffffu) == 0, ninf, res);\n");
+            "    if (sp) {\n"
+            "        VF nan = (x - x) * __builtin_inff();\n"
+            "        VF ninf = (VF)((VUI){0} + 0xff800000u);\n"
+            "        res = V_SELF(ix >= 0x7f800000u, V_SELF(ix == 0x7f800000u, x, nan), res);\n"
+            "        res = V_SELF((ix & 0x7fffffffu) == 0, ninf, res);\n"
+            "    }\n");
 }
 
 static ua_status emit_logt(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
@@ -413,14 +422,18 @@ static void emit_log1p_1_vbody(FILE *out, const void *ctx)
 {
     emit_log1p_1_split(out, 1);
     emit_log1_core(out, ctx, 1, 1);
+    /* the selects only where a lane needs one (|x| < 2^-25, x <= -1, +Inf, NaN): one branch,
+     * the same bits */
     fprintf(out,
-            "    VF nan = (x - x) * __builtin_inff();\n"
-            "    VF ninf = (VF)((VUI){0} + 0xff800000u);\n"
             "    VF res = __builtin_convertvector(y, VF);\n"
-            "    res = V_SELF((x < 0x1p-25f) & (x > -0x1p-25f), x, res);\n"
-            "    res = V_SELF(ix == 0x7f800000u, x, res);\n"
-            "    res = V_SELF(ix == 0xbf800000u, ninf, res);\n"
-            "    res = V_SELF((ix > 0xbf800000u) | (x != x), nan, res);\n");
+            "    if (V_ANYI(((x < 0x1p-25f) & (x > -0x1p-25f)) | ~((x > -1.0f) & (x < __builtin_inff())))) {\n"
+            "        VF nan = (x - x) * __builtin_inff();\n"
+            "        VF ninf = (VF)((VUI){0} + 0xff800000u);\n"
+            "        res = V_SELF((x < 0x1p-25f) & (x > -0x1p-25f), x, res);\n"
+            "        res = V_SELF(ix == 0x7f800000u, x, res);\n"
+            "        res = V_SELF(ix == 0xbf800000u, ninf, res);\n"
+            "        res = V_SELF((ix > 0xbf800000u) | (x != x), nan, res);\n"
+            "    }\n");
 }
 
 static ua_status emit_log1p_1(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,

@@ -137,13 +137,12 @@ static void emit_sincos_vbody(FILE *out, const void *ctx)
                      "    y = V_SELD((((q >> 1) ^ sign) & 1) != 0, -y, y);\n");
     fprintf(out,
             "    VF res = __builtin_convertvector(y, VF);\n"
-            "    res = V_SELF(ua >= 0x7f800000u, x - x, res); /* NaN, +-Inf -> NaN */\n"
-            "    VI big = (ua >= 0x4d800000u) & (ua < 0x7f800000u); /* Payne-Hanek */\n"
-            "    int any = 0;\n"
-            "    for (int l = 0; l < V_W; l++) any |= big[l];\n"
-            "    if (any)\n"
+            "    if (V_ANYI(ua >= 0x4d800000u)) { /* one branch: lanes >= 0x4d800000, Inf and NaN */\n"
+            "        res = V_SELF(ua >= 0x7f800000u, x - x, res); /* NaN, +-Inf -> NaN */\n"
+            "        VI big = (ua >= 0x4d800000u) & (ua < 0x7f800000u); /* Payne-Hanek */\n"
             "        for (int l = 0; l < V_W; l++)\n"
-            "            if (big[l]) res[l] = %s_lane(x[l]); /* the file's own scalar code */\n",
+            "            if (big[l]) res[l] = %s_lane(x[l]); /* the file's own scalar code */\n"
+            "    }\n",
             v->name);
 }
 
@@ -292,7 +291,7 @@ static void emit_sincos1_vbody(FILE *out, const void *ctx)
     fprintf(out,
             "    VUI u = (VUI)x;\n"
             "    VUI ua = u & 0x7fffffffu;\n"
-            "    VD xd = __builtin_convertvector(x, VD);\n"
+            "    VD xd = V_F2D(x);\n"
             "    VD t = xd * %a + 0x1.8p52;\n"
             "    VD k = t - 0x1.8p52;\n"
             "    VU q = ((VU)t + %d) & 3;\n"
@@ -309,13 +308,12 @@ static void emit_sincos1_vbody(FILE *out, const void *ctx)
             "    VD y = m * p;\n"
             "    y = V_SELD((q & 2) != 0, -y, y);\n"
             "    VF res = __builtin_convertvector(y, VF);\n"
-            "    res = V_SELF(ua >= 0x7f800000u, x - x, res); /* NaN, +-Inf -> NaN */\n"
-            "    VI big = (ua >= 0x49800000u) & (ua < 0x7f800000u); /* |x| >= 2^20 */\n"
-            "    int any = 0;\n"
-            "    for (int l = 0; l < V_W; l++) any |= big[l];\n"
-            "    if (any)\n"
+            "    if (V_ANYI(ua >= 0x49800000u)) { /* one branch: lanes >= 0x49800000, Inf and NaN */\n"
+            "        res = V_SELF(ua >= 0x7f800000u, x - x, res); /* NaN, +-Inf -> NaN */\n"
+            "        VI big = (ua >= 0x49800000u) & (ua < 0x7f800000u); /* |x| >= 2^20 */\n"
             "        for (int l = 0; l < V_W; l++)\n"
-            "            if (big[l]) res[l] = %s_lane(x[l]); /* the file's own scalar code */\n",
+            "            if (big[l]) res[l] = %s_lane(x[l]); /* the file's own scalar code */\n"
+            "    }\n",
             v->name);
 }
 

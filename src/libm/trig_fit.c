@@ -80,7 +80,7 @@ void ua_libm_emit_odd_vhead(FILE *out)
             "    VUI ub = u & 0x7fffffffu;\n"
             "    VL neg = __builtin_convertvector((VI)u < 0, VL);\n"
             "    VD s = V_SELD(neg, V_SPLAT(-1.0), V_SPLAT(1.0));\n"
-            "    VD ax = __builtin_convertvector((VF)ub, VD);\n"
+            "    VD ax = V_F2D((VF)ub);\n"
             "    VD z = ax * ax;\n");
 }
 
