@@ -10,6 +10,10 @@
 #        ACCURACY=1ulp: the faster variant, `uniapprox libm --accuracy 1ulp`; default cr;
 #        PRECISION=single: with ACCURACY=1ulp, `--working-precision single` (float arithmetic,
 #        exp2f expf exp10f); default double)
+#        MARCH=x86-64-v3: the timing program built for AVX2 + FMA instead of -march=native, so
+#        that on an AVX-512 CPU the AVX2 kernel (ours_v2 / uniapprox_v2) is timed as an AVX2-only
+#        CPU runs it (with -march=native GCC may give it AVX-512VL instructions); SLEEF's
+#        AVX-512 column is then left out
 set -eu
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
@@ -59,7 +63,7 @@ for f in $FUNCS; do
     set -- $(range_of "$f")
     b=${f%f}
     # shellcheck disable=SC2086
-    $CC -std=c11 -O2 -march=native -ffp-contract=off -DKERNEL_C="\"$OUT/$f.c\"" -DNAME="k_$f" \
+    $CC -std=c11 -O2 -march=${MARCH:-native} -ffp-contract=off -DKERNEL_C="\"$OUT/$f.c\"" -DNAME="k_$f" \
         -DLIBM="$f" -DSLEEF_S="Sleef_${b}f_u10" -DSLEEF_V="Sleef_${b}f8_u10avx2" \
         -DSLEEF_V512="Sleef_${b}f16_u10avx512f" -DLO="$1" \
         -DHI="$2" -o "$OUT/speed_$f" "$ROOT/bench/libm_speed.c" -l:libsleef.so.3 -lm

@@ -42,16 +42,16 @@ __m256 Sleef_sinf8_u10avx2(__m256), Sleef_cosf8_u10avx2(__m256), Sleef_tanhf8_u1
 #define NE_CR 0
 #define CR_ENTRY(f)
 #endif
-/* where compiled for AVX-512F (-march=native on such a CPU): the file's AVX2 kernel called
- * directly (NAME_v picks the AVX-512F one there) and SLEEF's AVX-512F u10, 16 lanes */
+/* the file's AVX2 kernel called directly (NAME_v picks the AVX-512F one where the CPU has it);
+ * where compiled for AVX-512F (-march=native on such a CPU), SLEEF's AVX-512F u10, 16 lanes */
 #ifdef __AVX512F__
-#define NE_512 2
+#define NE_512 1
 #define W_ENTRY(a, b) , {"uniapprox_v_avx2", a, 0}, {"sleef_u10_avx512x16", b, 0}
 #else
 #define NE_512 0
-#define W_ENTRY(a, b)
+#define W_ENTRY(a, b) , {"uniapprox_v_avx2", a, 0}
 #endif
-#define NE (5 + NE_CR + NE_512) /* implementations */
+#define NE (6 + NE_CR + NE_512) /* implementations */
 
 static float xs[N], ys[N];
 static volatile float sink;
@@ -78,6 +78,10 @@ LOOP(ua_erf, ua_erff) LOOP(gl_erf, erff) LOOP(sl_erf, Sleef_erff_u10) LOOP8(v_er
 #ifdef WITH_CR
 LOOP(cr_sin, uacr_sinf) LOOP(cr_cos, uacr_cosf) LOOP(cr_tanh, uacr_tanhf) LOOP(cr_erf, uacr_erff)
 #endif
+static void u2_sin(void) { ua_sinf_v_avx2(xs, ys, N); }
+static void u2_cos(void) { ua_cosf_v_avx2(xs, ys, N); }
+static void u2_tanh(void) { ua_tanhf_v_avx2(xs, ys, N); }
+static void u2_erf(void) { ua_erff_v_avx2(xs, ys, N); }
 #ifdef __AVX512F__
 __m512 Sleef_sinf16_u10avx512f(__m512), Sleef_cosf16_u10avx512f(__m512),
     Sleef_tanhf16_u10avx512f(__m512), Sleef_erff16_u10avx512f(__m512);
@@ -88,10 +92,6 @@ __m512 Sleef_sinf16_u10avx512f(__m512), Sleef_cosf16_u10avx512f(__m512),
     }
 LOOP16(w_sin, Sleef_sinf16_u10avx512f) LOOP16(w_cos, Sleef_cosf16_u10avx512f)
 LOOP16(w_tanh, Sleef_tanhf16_u10avx512f) LOOP16(w_erf, Sleef_erff16_u10avx512f)
-static void u2_sin(void) { ua_sinf_v_avx2(xs, ys, N); }
-static void u2_cos(void) { ua_cosf_v_avx2(xs, ys, N); }
-static void u2_tanh(void) { ua_tanhf_v_avx2(xs, ys, N); }
-static void u2_erf(void) { ua_erff_v_avx2(xs, ys, N); }
 #endif
 static void uv_sin(void) { ua_sinf_v(xs, ys, N); }
 static void uv_cos(void) { ua_cosf_v(xs, ys, N); }
