@@ -88,4 +88,6 @@ expect_exit 2 "distill without --family" -- "$UA" distill cheb.safetensors -o x.
 expect_exit 2 "distill into a sequence family" -- "$UA" distill cheb.safetensors -o x.safetensors --family seq
 expect_exit 2 "distill with an option of another family" -- "$UA" distill cheb.safetensors -o x.safetensors --family chebnd --hidden 8
 expect_exit 2 "distill a samples model with no box and no data" -- "$UA" distill net.safetensors -o x.safetensors --family mlp
+expect_grep err.txt "give the box (--domain a:b,c:d,...) or its training inputs (--data TRAIN)" \
+    "distill without a box: the options named"
 finish

@@ -144,7 +144,8 @@ static ua_status find_box(const ua_model *t, const ua_distill_options *o, size_t
             hi[j] = mx + pad;
         } else {
             return UA_ERR(UA_EUNSUPPORTED, "the %s teacher has no box (a model of "
-                          "samples): give the box or its training data", ua_model_family(t));
+                          "samples): give the box (--domain a:b,c:d,...) or its training inputs "
+                          "(--data TRAIN)", ua_model_family(t));
         }
     }
     return UA_OK;
@@ -184,9 +185,10 @@ ua_status ua_distill(const ua_model *teacher, const char *family, const ua_optio
     ua_problem_kind tk = ua_model_kind(teacher);
     if (tk == UA_PROBLEM_SEQUENCES || tk == UA_PROBLEM_GRAPHS)
         return UA_ERR(UA_EUNSUPPORTED, "the teacher is a %s model; a model file keeps "
-                      "no distribution of %s to draw the student's inputs from (token range, "
-                      "lengths), so distillation takes box and samples models only",
-                      ua_problem_kind_name(tk), ua_problem_kind_name(tk));
+                      "no distribution of %s to draw the student's inputs from (%s), so "
+                      "distillation takes box and samples models only", ua_problem_kind_name(tk),
+                      ua_problem_kind_name(tk), tk == UA_PROBLEM_SEQUENCES ? "token range, lengths"
+                                                                           : "sizes, features, edges");
     ua_family_info info;
     ua_status s = ua_family_info_get(family, &info);
     if (s) return s;
