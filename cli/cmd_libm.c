@@ -198,11 +198,14 @@ static int is_normal_mag(float y) { return fabsf(y) >= FLT_MIN; }
  * their neighbours: the first x whose result rounds to +Inf, the first whose result is not 0,
  * the first whose result is normal. Counts outputs that differ bitwise (NaN ~ NaN) from the
  * correctly rounded value; *n gets how many inputs were tried. Also every NaN input (2^24 - 2
- * patterns) must give a NaN, counted in *nan_in_bad.
+ * patterns) must give a NaN, counted in *nan_in_bad: in a job of several ranks each rank tries its
+ * share of them and *nan_in_bad is the job's sum (collective; *s = UA_EIO when the sum failed).
+ * The other inputs are few: every rank tries them all.
  */
 static uint64_t check_specials(ua_f32_fn fn, const ua_target *t, float lo, float hi,
-                               uint64_t *n, uint64_t *nan_in_bad, int json)
+                               uint64_t *n, uint64_t *nan_in_bad, int json, ua_status *s)
 {
+    *s = UA_OK;
     float xs[64];
     size_t m = 0;
     const float fixed[] = {0.0f, INFINITY, 0x1p-149f, 0x1.fffffcp-127f, FLT_MIN, FLT_MAX, 1.0f};
@@ -235,8 +238,10 @@ static uint64_t check_specials(ua_f32_fn fn, const ua_target *t, float lo, float
     *nan_in_bad = 0;
     if (isinf(lo) && isinf(hi)) {
         uint64_t nb = 0;
+        size_t ka, kb; /* this rank's share of the payloads (all of them in one process) */
+        ua_dist_share((size_t)1 << 23, &ka, &kb);
 #pragma omp parallel for reduction(+ : nb) schedule(static)
-        for (int64_t k = 0; k < (1 << 23); k++) {
+        for (int64_t k = (int64_t)ka; k < (int64_t)kb; k++) {
             for (uint32_t sgn = 0; sgn < 2; sgn++) {
                 uint32_t u = (sgn << 31) | 0x7f800000u | (uint32_t)k;
                 if (k == 0) continue; /* that is Inf */
@@ -246,7 +251,9 @@ static uint64_t check_specials(ua_f32_fn fn, const ua_target *t, float lo, float
                 nb += y == y;
             }
         }
-        *nan_in_bad = nb;
+        unsigned long long sum = nb;
+        if (ua_dist_size() > 1 && ua_dist_allreduce_sum_u64(&sum, 1)) *s = UA_EIO;
+        *nan_in_bad = sum;
         *n += 2 * ((1u << 23) - 1);
     }
     return bad;
@@ -285,18 +292,106 @@ static int parse_check_options(const char *range, const char *threads_s, float *
     return 0;
 }
 
+/* Whether any rank of the job failed (collective; 0 in one process): every rank learns it
+ * before the next collective, so that a rank that failed alone (its own message, cli/dist_output.c)
+ * does not leave the others waiting in a collective it never reaches. *s gets UA_EIO when the
+ * exchange itself failed. */
+static int any_rank_failed(int failed, ua_status *s)
+{
+    *s = UA_OK;
+    if (ua_dist_size() <= 1) return failed;
+    double v = failed ? 1.0 : 0.0;
+    if ((*s = ua_dist_allreduce_sum(&v, 1))) return 1;
+    return v > 0;
+}
+
+/* The largest v over the ranks (collective; v itself in one process). */
+static ua_status max_over_ranks(double *v)
+{
+    return ua_dist_size() > 1 ? ua_dist_allreduce_max(v, 1) : UA_OK;
+}
+
+/* In a job of several ranks: rank 0's C file, as it wrote it, copied over each other rank's own
+ * (the scratch copy of cli/dist_output.c), so that every rank compiles and checks the same code
+ * (the core polynomial is fitted on each rank; a machine with another libm could fit other bits).
+ * Collective; no-op in one process. */
+static int share_source(const char *path)
+{
+    if (ua_dist_size() <= 1) return UA_EXIT_OK;
+    int rank = ua_dist_rank();
+    double size = -1; /* -1: rank 0 could not read it back */
+    char *buf = NULL;
+    if (rank == 0) {
+        FILE *in = fopen(path, "rb");
+        long n = -1;
+        if (in && !fseek(in, 0, SEEK_END) && (n = ftell(in)) >= 0 && !fseek(in, 0, SEEK_SET) &&
+            (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, in) == (size_t)n)
+            size = (double)n;
+        if (in) fclose(in);
+    }
+    ua_status s = ua_dist_bcast(&size, sizeof size, 0), ds;
+    if (s) {
+        free(buf);
+        return ua_cli_fail("libm", s);
+    }
+    if (size < 0) {
+        free(buf);
+        return ua_cli_error("libm", UA_EXIT_FAIL, "cannot read back '%s' to share it with the "
+                            "other ranks", path);
+    }
+    if (rank > 0) buf = malloc((size_t)size + 1);
+    /* every rank has its buffer before the broadcast, or none takes part in it */
+    if (any_rank_failed(!buf, &ds)) {
+        free(buf);
+        if (ds) return ua_cli_fail("libm", ds);
+        return buf ? UA_EXIT_OK : ua_cli_error("libm", UA_EXIT_FAIL, "out of memory");
+    }
+    if ((s = ua_dist_bcast(buf, (size_t)size, 0))) {
+        free(buf);
+        return ua_cli_fail("libm", s);
+    }
+    int rc = UA_EXIT_OK;
+    if (rank > 0) {
+        errno = 0;
+        FILE *out = fopen(path, "wb");
+        int ok = out && fwrite(buf, 1, (size_t)size, out) == (size_t)size;
+        if (out && fclose(out)) ok = 0;
+        if (!ok)
+            rc = ua_cli_error("libm", UA_EXIT_OUTPUT, "cannot write this rank's copy of the C "
+                              "file: %s", strerror(errno ? errno : EIO));
+    }
+    free(buf);
+    return rc;
+}
+
+/*
+ * Compiles the written file and checks it at every float of [lo, hi]. In a job of several ranks
+ * (mpirun) each rank checks its share of the floats (ua_exhaustive_share, as check --exhaustive),
+ * of the saturated tails and of the NaN inputs, and the results are combined
+ * (ua_exhaustive_combine, sums of the counts): the same result as one process, printed by rank 0.
+ */
 static int run_check(const ua_libm_func *f, const char *cname, const char *path, float lo,
                      float hi, size_t threads, int json)
 {
     ua_target *t = NULL;
     ua_compiled *so = NULL;
-    ua_status s;
+    ua_status s, ds;
     void *sym;
-    if ((s = ua_target_parse(f->reference, NULL, 0, &t))) return ua_cli_fail("libm", s);
-    if ((s = ua_compile_c(path, NULL, &so)) || (s = ua_compiled_symbol(so, cname, &sym))) {
+    int rc = share_source(path);
+    if (any_rank_failed(rc != 0, &ds)) return rc ? rc : ds ? ua_cli_fail("libm", ds) : 0;
+    if ((s = ua_target_parse(f->reference, NULL, 0, &t)) ||
+        (s = ua_compile_c(path, NULL, &so)) || (s = ua_compiled_symbol(so, cname, &sym))) {
         ua_target_free(t);
         ua_compiled_free(so);
-        return ua_cli_fail("libm", s);
+        rc = ua_cli_fail("libm", s);
+        /* the other ranks learn it (they return at once; the job exits with this code) */
+        any_rank_failed(1, &ds);
+        return rc;
+    }
+    if (any_rank_failed(0, &ds)) { /* another rank failed: it says why */
+        ua_target_free(t);
+        ua_compiled_free(so);
+        return ds ? ua_cli_fail("libm", ds) : UA_EXIT_OK;
     }
     ua_f32_fn fn;
     memcpy(&fn, &sym, sizeof fn);
@@ -306,9 +401,16 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
     opt.threads = (int)threads;
     ua_exhaustive_result r;
     uint64_t count = ua_f32_count(lo, hi) + (isinf(lo) && isinf(hi) ? 2 * ((1u << 23) - 1) : 0);
-    if (!json)
-        fprintf(ua_cli_notes(), "uniapprox libm: checking %s at %llu floats...\n", cname,
+    int nranks = ua_dist_size();
+    int nthreads = threads ? (int)threads : omp_get_max_threads();
+    if (!json) {
+        fprintf(ua_cli_notes(), "uniapprox libm: checking %s at %llu floats", cname,
                 (unsigned long long)count);
+        if (nranks > 1)
+            fprintf(ua_cli_notes(), " on %d thread%s x %d ranks", nthreads,
+                    nthreads == 1 ? "" : "s", nranks);
+        fprintf(ua_cli_notes(), "...\n");
+    }
     double t0 = omp_get_wtime();
     /* Over the whole line, the tails where the (increasing) function's correctly rounded value
      * is one constant (+0 or +Inf for the exponentials, -1 for expm1, NaN below 0 for the
@@ -333,12 +435,28 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
                 chi = key_to_float(k2 - 1);
                 uint64_t nb = 0;
                 int64_t first = INT64_MAX; /* the least mismatching key, whatever the threads */
+                /* this rank's share of each tail (all of it in one process) */
+                size_t a1, b1, a2, b2;
+                ua_dist_share((size_t)(k1 - kmin), &a1, &b1);
+                ua_dist_share((size_t)(kmax - k2 + 1), &a2, &b2);
 #pragma omp parallel for reduction(+ : nb) reduction(min : first) schedule(static)
-                for (int64_t k = kmin; k < k1; k++) /* +-Inf: with the special inputs */
+                for (int64_t k = kmin + (int64_t)a1; k < kmin + (int64_t)b1; k++) /* +-Inf too */
                     if (!same(fn(key_to_float(k)), vlo)) nb++, first = k < first ? k : first;
 #pragma omp parallel for reduction(+ : nb) reduction(min : first) schedule(static)
-                for (int64_t k = k2; k <= kmax; k++)
+                for (int64_t k = k2 + (int64_t)a2; k < k2 + (int64_t)b2; k++)
                     if (!same(fn(key_to_float(k)), vhi)) nb++, first = k < first ? k : first;
+                /* the job's: the sum of the counts, the least key (keys are below 2^32 in
+                 * magnitude: exact as doubles) */
+                unsigned long long sum = nb;
+                double neg_first = first == INT64_MAX ? -0x1p40 : -(double)first;
+                if (nranks > 1 && ((s = ua_dist_allreduce_sum_u64(&sum, 1)) ||
+                                   (s = max_over_ranks(&neg_first)))) {
+                    ua_target_free(t);
+                    ua_compiled_free(so);
+                    return ua_cli_fail("libm", s);
+                }
+                nb = sum;
+                first = neg_first <= -0x1p40 ? INT64_MAX : (int64_t)-neg_first;
                 tail_bad = nb;
                 if (nb) {
                     tail_x = key_to_float(first);
@@ -353,15 +471,27 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
             }
         }
     }
-    s = ua_exhaustive_f32(fn, t, clo, chi, &opt, &r);
+    /* this rank's share of the floats, then the job's result on every rank */
+    float sub_lo = clo, sub_hi = chi;
+    int has_share = ua_exhaustive_share(clo, chi, &sub_lo, &sub_hi);
+    memset(&r, 0, sizeof r);
+    s = has_share ? ua_exhaustive_f32(fn, t, sub_lo, sub_hi, &opt, &r) : UA_OK;
+    rc = s ? ua_cli_fail("libm", s) : UA_EXIT_OK; /* held back on a rank > 0 */
+    if (any_rank_failed(s != UA_OK, &ds) || (s = ua_exhaustive_combine(&r, opt.top))) {
+        /* a rank that failed said why; the others return (the job exits with its code) */
+        ua_target_free(t);
+        ua_compiled_free(so);
+        if (!rc && (ds || s)) rc = ua_cli_fail("libm", ds ? ds : s);
+        return rc;
+    }
+    uint64_t nspec = 0, nan_in_bad = 0;
+    uint64_t spec_bad = check_specials(fn, t, lo, hi, &nspec, &nan_in_bad, json, &s);
+    double secs = omp_get_wtime() - t0;
     if (s) {
         ua_target_free(t);
         ua_compiled_free(so);
         return ua_cli_fail("libm", s);
     }
-    uint64_t nspec = 0, nan_in_bad = 0;
-    uint64_t spec_bad = check_specials(fn, t, lo, hi, &nspec, &nan_in_bad, json);
-    double secs = omp_get_wtime() - t0;
     uint64_t special = r.n_nan_mismatch + r.n_inf_mismatch + spec_bad + nan_in_bad + tail_bad;
     r.n_not_cr += tail_bad;
     if (tail_bad) r.max_ulp = INFINITY; /* a saturated value missed: counted as the worst */
@@ -392,6 +522,8 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
             cJSON_AddStringToObject(p, "correctly_rounded", hx[2]);
         }
         cJSON_AddNumberToObject(o, "decided_by_mpfr", (double)r.n_mpfr);
+        cJSON_AddNumberToObject(o, "threads", nthreads);
+        cJSON_AddNumberToObject(o, "ranks", nranks);
         cJSON_AddNumberToObject(o, "seconds", secs);
         cJSON *w = cJSON_AddArrayToObject(o, "worst");
         for (size_t i = 0; i < r.ntop; i++) {
@@ -418,11 +550,14 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
                (unsigned long long)special, (unsigned long long)r.n_nan_mismatch,
                (unsigned long long)r.n_inf_mismatch, (unsigned long long)spec_bad,
                (unsigned long long)nspec, (unsigned long long)nan_in_bad);
-        printf("  time                  %.1f s\n", secs);
+        printf("  time                  %.1f s", secs);
+        if (nranks > 1)
+            printf(" on %d thread%s x %d ranks", nthreads, nthreads == 1 ? "" : "s", nranks);
+        printf("\n");
     }
     ua_target_free(t);
     ua_compiled_free(so);
-    int rc = ua_cli_flush_stdout("libm");
+    rc = ua_cli_flush_stdout("libm");
     if (rc) return rc;
     if (!(r.max_ulp <= 1.0) || special)
         return ua_cli_error("libm", UA_EXIT_FAIL, "%s: max error %.6g ULP, %llu special "
@@ -502,8 +637,12 @@ int cmd_libm(int argc, char **argv)
     float lo = -INFINITY, hi = INFINITY;
     size_t nthreads = 0;
     if (check && (rc = parse_check_options(range, threads, &lo, &hi, &nthreads))) return rc;
-    if ((rc = ua_cli_check_writable("libm", "the C file", output))) return rc;
-    if ((rc = write_source(f, &opt, output))) return rc;
-    if (!check) return UA_EXIT_OK;
+    if (!(rc = ua_cli_check_writable("libm", "the C file", output)))
+        rc = write_source(f, &opt, output);
+    if (!check) return rc;
+    /* under mpirun only rank 0 writes the user's file (the others a scratch copy): a failure
+     * there is rank 0's alone, and the others must not go on into the check's collectives */
+    ua_status ds;
+    if (any_rank_failed(rc != 0, &ds)) return rc ? rc : ds ? ua_cli_fail("libm", ds) : 0;
     return run_check(f, cname ? cname : f->libm_name, output, lo, hi, nthreads, json);
 }

@@ -107,6 +107,38 @@ for set in train test; do
           'NR >= lo && NR <= hi { e = $2 - $1; s += e * e; n++ } END { printf "%.17g\n", sqrt(s / n) }')
     expect_close "$r2" "$ref" 1e-12 "rf ${set}_rmse of 2 ranks against eval's predictions"
 done
+# ---- libm NAME --check: each rank checks its share of the floats (as check --exhaustive), the
+# result equal to the single process's (max ULP, counts, worst inputs); the file written by rank 0
+# alone, the same bytes as one process writes, with no temporary file left beside it
+lm() { o=$1; shift; "$@" libm expf --accuracy 1ulp --check --range 1:1.25 --json -o "$o"; }
+expect_exit 0 "libm expf --check, one process" -- lm lm1.c "$UA"
+grep -v '"seconds"\|"threads"\|"ranks"' out.txt >lm1.txt
+expect_exit 0 "libm expf --check, 2 ranks" -- lm lm2.c mpi 2 "$UA"
+grep -v '"seconds"\|"threads"\|"ranks"' out.txt >lm2.txt
+expect_grep out.txt '"ranks":[[:space:]]*2' "the 2-rank libm check says it ran on 2 ranks"
+# [1, 1.25] holds 2^21 + 1 floats; the 1ulp code misrounds some of them (a non-trivial merge)
+[ "$(json_num lm1.txt count)" = 2097153 ] && pass || fail "libm: floats in [1, 1.25]: $(json_num lm1.txt count), want 2097153"
+[ "$(json_num lm1.txt not_correctly_rounded)" -gt 0 ] && pass || fail "libm: the 1ulp expf misrounds"
+expect_grep lm1.txt '"worst"' "libm: the worst inputs are listed"
+if cmp -s lm1.txt lm2.txt; then pass; else
+    fail "libm --check: 2 ranks differ from one process"; diff lm1.txt lm2.txt | head -20 >&2; fi
+cmp -s lm1.c lm2.c && pass || fail "libm: the 2-rank job's C file differs from one process's"
+[ "$(ls lm2.c* | wc -l)" -eq 1 ] && pass || fail "libm: files left beside lm2.c: $(ls lm2.c*)"
+# text: the rank count in the result and in the note, said once
+expect_exit 0 "libm expf --check text, 2 ranks" -- \
+    mpi 2 "$UA" libm expf --accuracy 1ulp --check --range 1:1.01 -o lm3.c
+expect_grep out.txt "time .* x 2 ranks" "libm's time line names the ranks"
+n=$(grep -c 'checking expf at .* x 2 ranks' err.txt)
+[ "$n" = 1 ] && pass || fail "libm's note printed $n times by 2 ranks, want once"
+# rank 0 alone cannot write the file: exit 3, said once, at once (the other rank does not go on
+# into the check's collectives and leave rank 0 waiting)
+t0=$(date +%s)
+expect_exit 3 "libm --check -o into a missing folder, 2 ranks" -- \
+    mpi 2 "$UA" libm expf --check --range 1:1.01 -o nodir/e.c
+n=$(grep -c "cannot write the C file 'nodir/e.c'" err.txt)
+[ "$n" = 1 ] && pass || fail "libm: the write error printed $n times, want once"
+[ $(($(date +%s) - t0)) -lt 15 ] && pass || fail "libm: the failed job took $(($(date +%s) - t0)) s"
+
 ls tmp >left.txt
 [ -s left.txt ] && fail "the ranks > 0 left scratch files: $(cat left.txt)" || pass
 
