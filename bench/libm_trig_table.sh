@@ -57,9 +57,11 @@ awk '{ key = $1 " " $2; ns[key, $3] = $4; if (!(key in seen)) { seen[key] = 1; o
                printf "%-22s %12s %14s %14s %16s\n", "function, inputs", "uniapprox_v2", "SLEEF 512x16",
                       "_v2/SLEEF AVX2", "_v/SLEEF 512"
                for (i = 0; i < n; i++) { k = order[i]
-                   printf "%-22s %12.2f %14.2f %14.2f %16.2f\n", k, ns[k, "uniapprox_v_avx2"],
-                          ns[k, "sleef_u10_avx512x16"], ns[k, "uniapprox_v_avx2"] / ns[k, "sleef_u10_avx2x8"],
-                          ((k, "sleef_u10_avx512x16") in ns) ? ns[k, "uniapprox_v"] / ns[k, "sleef_u10_avx512x16"] : 0 } } }' "$OUT/speed.txt"
+                   w = (k, "sleef_u10_avx512x16") in ns
+                   printf "%-22s %12.2f %14s %14.2f %16s\n", k, ns[k, "uniapprox_v_avx2"],
+                          w ? sprintf("%.2f", ns[k, "sleef_u10_avx512x16"]) : "-",
+                          ns[k, "uniapprox_v_avx2"] / ns[k, "sleef_u10_avx2x8"],
+                          w ? sprintf("%.2f", ns[k, "uniapprox_v"] / ns[k, "sleef_u10_avx512x16"]) : "-" } } }' "$OUT/speed.txt"
 echo "(load average after the run: $(cut -d' ' -f1 /proc/loadavg); uniapprox_v: the generated vector variant, its widest kernel the CPU has;"
 echo " uniapprox_v2: its AVX2 kernel called directly)"
 grep -qw avx512f /proc/cpuinfo || echo " (this CPU has no AVX-512: that variant is compiled, not run or measured)"
