@@ -4,8 +4,9 @@
  * usage: kernel_bench krr|rf|gemm|chol DIR N GAMMA LAMBDA [FEATURES]
  *   krr / rf : fits DIR/xtrN.npy, ytrN.npy, predicts DIR/xte.npy; writes DIR/pred_ua_<mode>N.npy
  *              as text; prints "fit_s predict_s rss_before_mb rss_peak_mb"
- *   gemm     : the machine's dgemm rate on N x N (GFLOP/s, best of 3)
- *   chol     : dpotrf of the N x N rbf kernel matrix + lambda I (seconds, GFLOP/s at n^3/3 flops)
+ *   gemm     : the machine's dgemm rate on N x N (GFLOP/s, best of 3); sgemm: the same in float32
+ *   chol     : dpotrf of the N x N rbf kernel matrix + lambda I (seconds, GFLOP/s at n^3/3 flops);
+ *   schol    : spotrf of the same matrix rounded to float32 (the first step of the fit's solve)
  */
 #include <math.h>
 #include <stdio.h>
@@ -48,7 +49,7 @@ static ua_dataset *load(const char *dir, const char *name)
 int main(int argc, char **argv)
 {
     if (argc < 6) {
-        fprintf(stderr, "usage: kernel_bench krr|rf|gemm|chol DIR N GAMMA LAMBDA [FEATURES]\n");
+        fprintf(stderr, "usage: kernel_bench krr|rf|gemm|sgemm|chol|schol DIR N GAMMA LAMBDA [FEATURES]\n");
         return 2;
     }
     const char *mode = argv[1], *dir = argv[2];
@@ -61,6 +62,19 @@ int main(int argc, char **argv)
         for (int r = 0; r < 3; r++) {
             double t0 = now();
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0, a, (int)n, b, (int)n, 0.0, c, (int)n);
+            double t = now() - t0;
+            if (t < best) best = t;
+        }
+        printf("%.2f\n", 2.0 * (double)n * n * n / best / 1e9);
+        return 0;
+    }
+    if (!strcmp(mode, "sgemm")) {
+        float *a = malloc(n * n * sizeof *a), *b = malloc(n * n * sizeof *b), *c = malloc(n * n * sizeof *c);
+        for (size_t i = 0; i < n * n; i++) a[i] = b[i] = 1.0f / (1.0f + (float)(i % 97));
+        double best = 1e300;
+        for (int r = 0; r < 3; r++) {
+            double t0 = now();
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, 1.0f, a, (int)n, b, (int)n, 0.0f, c, (int)n);
             double t = now() - t0;
             if (t < best) best = t;
         }
@@ -83,6 +97,21 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < n; i++) K[i * n + i] += lambda;
         double t0 = now();
         int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (int)n, K, (int)n);
+        double t = now() - t0;
+        printf("%.3f %.2f %d\n", t, (double)n * n * n / 3.0 / t / 1e9, info);
+        return 0;
+    }
+    if (!strcmp(mode, "schol")) {
+        ua_kernel_spec s;
+        ua_kernel_spec_default(&s);
+        s.gamma = gamma;
+        double *K = malloc(n * n * sizeof *K);
+        float *F = malloc(n * n * sizeof *F);
+        ua_kernel_matrix(&s, ua_dataset_values(xs), n, ua_dataset_values(xs), n, d, K);
+        for (size_t i = 0; i < n; i++) K[i * n + i] += lambda;
+        for (size_t i = 0; i < n * n; i++) F[i] = (float)K[i];
+        double t0 = now();
+        int info = LAPACKE_spotrf_work(LAPACK_COL_MAJOR, 'U', (int)n, F, (int)n);
         double t = now() - t0;
         printf("%.3f %.2f %d\n", t, (double)n * n * n / 3.0 / t / 1e9, info);
         return 0;

@@ -2,7 +2,8 @@
 # uniapprox kernel ridge and random features against scikit-learn, in one run: fit + predict time
 # and peak memory (max RSS, and its growth during the fit) at n = 2000 and 8000, d = 8, the same
 # rbf kernel (gamma 0.1) and lambda (1e-3), raw columns; test RMSE of both on 2000 points; the
-# machine's measured dgemm rate and the fraction of it the Cholesky factorisation reaches.
+# machine's measured dgemm and sgemm rates and the fractions of them the double Cholesky
+# factorisation (scikit-learn's) and the float32 one (the first step of uniapprox's solve) reach.
 # usage: bench/kernel_vs_sklearn.sh [BUILD_DIR]   (UA_BENCH_ROUNDS: repetitions, default 5)
 set -eu
 BUILD=${1:-build}
@@ -56,8 +57,12 @@ echo "range of the per-round ratios); mem = uniapprox peak RSS / scikit-learn pe
 echo "+MB = growth of the peak RSS during fit + predict (the interpreter and data excluded)."
 echo "rf: random Fourier features ($F), different random draws in each library, so only the RMSEs compare."
 GF=$("$OUT/kb" gemm "$OUT" 4000 0 0)
+SGF=$("$OUT/kb" sgemm "$OUT" 4000 0 0)
 for n in 2000 8000; do
     # shellcheck disable=SC2046
     set -- $("$OUT/kb" chol "$OUT" $n $G $L)
     echo "dpotrf n = $n: $1 s, $2 GFLOP/s = $(awk -v a="$2" -v b="$GF" 'BEGIN { printf "%.0f%%", 100 * a / b }') of the measured dgemm peak ($GF GFLOP/s, n = 4000)"
+    # shellcheck disable=SC2046
+    set -- $("$OUT/kb" schol "$OUT" $n $G $L)
+    echo "spotrf n = $n: $1 s, $2 GFLOP/s = $(awk -v a="$2" -v b="$SGF" 'BEGIN { printf "%.0f%%", 100 * a / b }') of the measured sgemm peak ($SGF GFLOP/s, n = 4000)"
 done
