@@ -389,12 +389,21 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
     if (dist) exchange_gram(G, b, M, k, &in_float, &st);
     if (!st && in_float) {
         /* G: lower triangle row-major = upper column-major, as spotrf reads */
-        double anorm = 0; /* infinity norm of G + lambda I, for the stopping test */
+        /* infinity norm of G + lambda I, for the stopping test: the absolute row sums of the
+         * symmetric G from its lower triangle read row by row (entry (j, l) adds to rows j and l),
+         * not down its columns (a stride of m floats: a cache miss an entry) */
+        double anorm = 0, *rowsum = acc; /* acc (nt k m >= m doubles) is free until pcg */
+        for (size_t j = 0; j < M; j++) rowsum[j] = lambda;
         for (size_t j = 0; j < M; j++) {
-            double s = lambda;
-            for (size_t l = 0; l < M; l++) s += fabs((double)(l <= j ? G[j * M + l] : G[l * M + j]));
-            if (s > anorm) anorm = s;
+            double s = 0;
+            for (size_t l = 0; l < j; l++) {
+                double a = fabs((double)G[j * M + l]);
+                s += a;
+                rowsum[l] += a;
+            }
+            rowsum[j] += s + fabs((double)G[j * M + j]);
         }
+        for (size_t j = 0; j < M; j++) anorm = fmax(anorm, rowsum[j]);
         for (size_t j = 0; j < M; j++) G[j * M + j] += (float)lambda;
         lapack_int info = isfinite(anorm) ? LAPACKE_spotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)M, G, (lapack_int)M) : -1;
         if (dist) info = any_rank(info != 0, &st) ? -1 : 0;
