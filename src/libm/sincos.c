@@ -298,15 +298,25 @@ static void emit_sincos1_vbody(FILE *out, const void *ctx)
             "    VD r = (xd - k * %a) - k * %a;\n",
             v->p[3], v->is_cos, v->p2[0], v->p2[1]);
     /* the row of q: S or C (odd), negated for q >= 2 after the product (exact) */
-    fprintf(out, "    VL odd = (q & 1) != 0;\n");
+    /* AVX2: each coefficient picked by one vpermilpd from the pair (even row, odd row) on
+     * q's bit 0 (as index bit 1); AVX-512F: selects on a mask register (one blend each) */
+    fprintf(out, "    VL odd = (q & 1) != 0;\n"
+                 "#if V_W == 4\n"
+                 "    __m256i qi = (__m256i)(q << 1);\n");
+    for (size_t i = 0; i < v->nc; i++)
+        fprintf(out, "    VD c%zu = (VD)_mm256_permutevar_pd((__m256d){%a, %a, %a, %a}, qi);\n", i,
+                v->c[0][i], v->c[1][i], v->c[0][i], v->c[1][i]);
+    fprintf(out, "#else\n");
     for (size_t i = 0; i < v->nc; i++)
         fprintf(out, "    VD c%zu = V_SELD(odd, V_SPLAT(%a), V_SPLAT(%a));\n", i, v->c[1][i],
                 v->c[0][i]);
+    fprintf(out, "#endif\n");
     emit_pairs_z(out, "VD", v->nc, "c%d");
+    /* the negation for q >= 2 as a flip of the sign bit (what -y is) */
     fprintf(out,
             "    VD m = V_SELD(odd, V_SPLAT(1.0), r);\n"
             "    VD y = m * p;\n"
-            "    y = V_SELD((q & 2) != 0, -y, y);\n"
+            "    y = (VD)((VU)y ^ ((q & 2) << 62));\n"
             "    VF res = __builtin_convertvector(y, VF);\n"
             "    if (V_ANYI(ua >= 0x49800000u)) { /* one branch: lanes >= 0x49800000, Inf and NaN */\n"
             "        res = V_SELF(ua >= 0x7f800000u, x - x, res); /* NaN, +-Inf -> NaN */\n"
