@@ -78,6 +78,13 @@ expect_exit 0 "localp on a kink" -- "$UA" fit 'abs(x-0.3)+y' --vars x,y --domain
     --family sparse --rule localp --tol 1e-3 --points 5000 --json
 expect_grep out.txt '"rule":[[:space:]]*"localp"' "local rule"
 expect_grep out.txt '"verdict":[[:space:]]*"resolved"' "kink resolved by the local rule"
+# docs/sparse.md's order-2 example: the quadratic surpluses next to the kink at 0.3 vanish, and
+# the constructor refines the cells where its off-grid check points miss (it stopped at 21 points,
+# 4.8e-2 off, before)
+expect_exit 0 "localp order 2 on a kink" -- "$UA" fit 'abs(x-0.3)+y' --vars x,y --domain 0:1 \
+    --family sparse --rule localp --order 2 --points 5000 --json
+expect_grep out.txt '"verdict":[[:space:]]*"resolved"' "order-2 kink resolved"
+expect_le "$(json_num out.txt max_abs_err)" 2e-6 "order-2 kink: measured error"
 
 # a budget too small: not resolved, the best grid saved, exit 1
 expect_exit 1 "budget too small" -- "$UA" fit 'exp(-(x^2+y^2+z^2))' --vars x,y,z --domain 0:1 \

@@ -10,8 +10,45 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
+
+/* (error, row) pairs: the larger error first, then the earlier row. */
+typedef struct {
+    double err;
+    size_t row;
+} bad_row;
+static int worse_first(const void *a, const void *b)
+{
+    const bad_row *x = a, *y = b;
+    if (x->err != y->err) return x->err > y->err ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Keeps the rows of x (k, d) whose |p - y| > tol in c->bad, the worst first. */
+static ua_status keep_bad(ua_sparse_checker *c, const double *x, const double *y,
+                          const double *p, size_t k, size_t d, double tol)
+{
+    size_t m = 0;
+    for (size_t r = 0; r < k; r++) m += fabs(p[r] - y[r]) > tol;
+    if (m > c->badcap) {
+        double *b = realloc(c->bad, m * d * sizeof *b);
+        if (!b) return UA_ENOMEM_ERR(m * d * sizeof *b);
+        c->bad = b;
+        c->badcap = m;
+    }
+    bad_row *ord = malloc((m ? m : 1) * sizeof *ord);
+    if (!ord) return UA_ENOMEM_ERR(m * sizeof *ord);
+    size_t j = 0;
+    for (size_t r = 0; r < k; r++)
+        if (fabs(p[r] - y[r]) > tol) ord[j++] = (bad_row){ fabs(p[r] - y[r]), r };
+    qsort(ord, m, sizeof *ord, worse_first);
+    for (size_t a = 0; a < m; a++) memcpy(c->bad + a * d, x + ord[a].row * d, d * sizeof *x);
+    c->nbad = m;
+    free(ord);
+    return UA_OK;
+}
 
 int ua_sparse_check_done(ua_sparse_checker *c, ua_sparse_target *f, const ua_sparse *g,
                          const ua_sparse_options *o, double scale, ua_status *s)
@@ -41,11 +78,13 @@ int ua_sparse_check_done(ua_sparse_checker *c, ua_sparse_target *f, const ua_spa
         err = fmax(err, fabs(p[r] - y[r]));
         scale = fmax(scale, fabs(y[r]));
     }
+    double tol = o->abs ? o->tol : o->tol * scale;
+    c->nbad = 0;
+    if (!*s && c->keep && err > tol) *s = keep_bad(c, x, y, p, k, d, tol);
     free(x), free(y), free(p);
     if (*s) return -1;
     c->err = err;
     c->points += k;
-    double tol = o->abs ? o->tol : o->tol * scale;
     if (err <= tol) return 1;
     double shrink = 0.5 * tol / err;
     c->factor *= shrink < 0.1 ? 0.1 : shrink > 0.5 ? 0.5 : shrink;

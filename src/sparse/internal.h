@@ -180,13 +180,15 @@ typedef struct {
     uint32_t *hit;
     double *val;
     size_t cap;
+    size_t nhit; /* after ua_sparse_local_eval: hit[0 .. nhit) the points visited (0 when flat) */
 } ua_sparse_walk;
 void ua_sparse_walk_free(ua_sparse_walk *w);
 /* localp: the interpolant at t over the points [0, limit) by descending the tree from the root
  * (only the basis functions whose support holds t are visited: Tasmanian's evaluation of local
  * grids), summed in the order of the points, so bitwise equal to the sum over every point. The
  * points [0, limit) must be closed under parents with parents first (the fit's order). Falls back
- * to the sum over every point when g->flat. Errors: UA_ENOMEM (*y untouched). */
+ * to the sum over every point when g->flat. w->hit[0 .. w->nhit) are then the points whose basis
+ * is nonzero at t, by index (none recorded when flat). Errors: UA_ENOMEM (*y untouched). */
 ua_status ua_sparse_local_eval(const ua_sparse *g, const double *t, size_t limit,
                                ua_sparse_walk *w, double *y);
 
@@ -256,10 +258,17 @@ typedef struct {
     double err;      /* the last check's max |grid - f| (NaN: none) */
     size_t points;   /* check points evaluated in all */
     int unchecked;   /* the budget left no room for the check */
+    /* set keep to have a failed check record its points: bad (nbad, d) the check points x whose
+     * |grid - f| passed the tolerance, the worst first (malloc'd and grown here; the caller
+     * frees bad). Unset (the global grid), nothing is kept. */
+    int keep;
+    double *bad;
+    size_t nbad, badcap;
 } ua_sparse_checker;
 /* When the refinement believes it is done: compares g with f at max(32, n/16) fresh Sobol points.
  * 1: within the tolerance (or no budget left for the check: unchecked set), accept; 0: tightened,
- * refine on; -1: stuck (no point added since the last failed check) or *s set. */
+ * refine on (with keep, the failing points in bad); -1: stuck (no point added since the last
+ * failed check) or *s set. */
 int ua_sparse_check_done(ua_sparse_checker *c, ua_sparse_target *f, const ua_sparse *g,
                          const ua_sparse_options *o, double scale, ua_status *s);
 

@@ -33,7 +33,13 @@ typedef struct {
     ua_sparse_hash qh;
     size_t room;       /* evaluations left for this round */
     int capped;        /* a point above tol had no children (largest level) */
+    int cellcap;       /* a cell to refine had no children (largest level) */
     ua_sparse_walk walk; /* the descent's work space (tree.c) */
+    /* order 2: the probes of the suspect cells (probe_suspects) */
+    unsigned char *probed; /* (n,) the point's cell probed already */
+    size_t probedcap;
+    double *pbad;          /* (npbad, d) the probes that missed, the worst first */
+    size_t npbad;
 } local_build;
 
 static int level_sum(const uint32_t *nd, size_t d)
@@ -241,6 +247,166 @@ static int plan_round(local_build *b, double tol, ua_status *s)
     return stopped && !*s;
 }
 
+/* Queues the children, towards t (d,) in [-1, 1]^d, of the points whose support holds t — the
+ * cells that contain t, one level finer in every direction (with their missing ancestors,
+ * ensure). A cell at the largest level sets b->cellcap. Returns 1 when the round's room ran out. */
+static int refine_cells(local_build *b, const double *t, ua_status *s)
+{
+    ua_sparse *g = b->g;
+    const size_t d = g->d;
+    double y;
+    if ((*s = ua_sparse_local_eval(g, t, g->n, &b->walk, &y))) return 0;
+    size_t nh = b->walk.nhit;
+    const uint32_t *hit = b->walk.hit;
+    uint32_t *all = NULL;
+    if (g->flat || !g->kid) { /* no tree (not in a fit, which keeps the set closed): every point */
+        if (!(all = malloc((g->n ? g->n : 1) * sizeof *all))) {
+            *s = UA_ENOMEM_ERR(g->n * sizeof *all);
+            return 0;
+        }
+        nh = 0;
+        for (size_t p = 0; p < g->n; p++) {
+            int in = 1;
+            for (size_t i = 0; i < d && in; i++)
+                in = ua_sparse_local_basis(g->node[p * d + i], g->order, t[i]) != 0.0;
+            if (in) all[nh++] = (uint32_t)p;
+        }
+        hit = all;
+    }
+    int stopped = 0;
+    uint32_t q[UA_PROBLEM_MAX_DIM];
+    for (size_t a = 0; a < nh && !stopped && !*s; a++) {
+        const uint32_t *nd = g->node + (size_t)hit[a] * d;
+        for (size_t i = 0; i < d && !stopped && !*s; i++) {
+            uint32_t ch[2];
+            int nc;
+            ua_sparse_local_children(nd[i], ch, &nc);
+            if (nc == 0) b->cellcap = 1;
+            for (int c = 0; c < nc && !stopped && !*s; c++) {
+                if (ua_sparse_local_basis(ch[c], g->order, t[i]) == 0.0) continue;
+                memcpy(q, nd, d * sizeof *q);
+                q[i] = ch[c];
+                stopped = ensure(b, q, s);
+            }
+        }
+    }
+    free(all);
+    return stopped && !*s;
+}
+
+/* Probes' distance from the point, in half-widths of its support: 1 - 1/phi, off every dyadic
+ * node, so a probe cannot land where the next levels would put a point. */
+#define PROBE_AT 0.38196601125010515
+/* A child whose surplus is below its parent's by more than this is a suspect (order 2: the
+ * surpluses of a smooth target shrink by about 8 a level, a kink's by about 2). */
+#define SUSPECT_RATIO 256.0
+
+/* Order 2's own check of the cells the surpluses cannot see. A quadratic bubble's surplus is the
+ * error at one point: next to a kink the parabola through the ends of a support and its parent's
+ * node can pass exactly (or nearly) through the target at the node, so the point gets no
+ * children although its cell misses the kink (abs(x - 0.3) on [0, 1]: the point x = 0.3046875 has
+ * surplus -2.8e-8 where its parent's is 9.4e-3, and the grid misses by 3e-3 at x = 0.3). So every
+ * leaf q (no children in direction j) whose surplus is <= tol while its parent in direction j
+ * has one > tol and SUSPECT_RATIO times |c_q| is probed at the two points t_q,j +- PROBE_AT h
+ * (h the half-width of its support; one point, inwards, at level 1), each point once; the probes
+ * that miss the target by more than the user's tolerance tol_user are kept in b->pbad, the worst
+ * first. Counted as evaluations; skipped where the budget has no room. */
+static ua_status probe_suspects(local_build *b, double tol, double tol_user)
+{
+    ua_sparse *g = b->g;
+    const size_t d = g->d, n = g->n;
+    b->npbad = 0;
+    if (n > b->probedcap) {
+        unsigned char *pr = realloc(b->probed, n);
+        if (!pr) return UA_ENOMEM_ERR(n);
+        memset(pr + b->probedcap, 0, n - b->probedcap);
+        b->probed = pr;
+        b->probedcap = n;
+    }
+    size_t room = b->o->max_evals > b->f->evaluations ? b->o->max_evals - b->f->evaluations : 0;
+    size_t k = 0, cap = 0;
+    double *x = NULL;
+    uint32_t par[UA_PROBLEM_MAX_DIM];
+    ua_status s = UA_OK;
+    for (size_t q = 0; q < n && !s; q++) {
+        const uint32_t *nd = g->node + q * d;
+        if (b->probed[q] || !(fabs(g->surplus[q]) <= tol)) continue;
+        for (size_t j = 0; j < d && !s; j++) {
+            if (nd[j] == 0) continue;
+            if (g->kid && (g->kid[(q * d + j) * 2] != UA_SPARSE_NONE ||
+                           g->kid[(q * d + j) * 2 + 1] != UA_SPARSE_NONE))
+                continue;
+            memcpy(par, nd, d * sizeof *nd);
+            par[j] = ua_sparse_local_parent(nd[j]);
+            size_t pp = ua_sparse_hash_find(&b->ph, g->node, d, par);
+            if (pp == SIZE_MAX) continue;
+            double cp = fabs(g->surplus[pp]);
+            if (!(cp > tol && cp > SUSPECT_RATIO * fabs(g->surplus[q]))) continue;
+            {
+                uint32_t ch[2];
+                int nc;
+                ua_sparse_local_children(par[j], ch, &nc);
+                if (nc == 2) {
+                    par[j] = ch[0] == nd[j] ? ch[1] : ch[0];
+                    size_t sb = ua_sparse_hash_find(&b->ph, g->node, d, par);
+                    if (sb != SIZE_MAX && !(fabs(g->surplus[sb]) > SUSPECT_RATIO * fabs(g->surplus[q])))
+                        continue;
+                }
+            }
+            int l = ua_sparse_node_level(nd[j]);
+            double tq = ua_sparse_node_t(g->rule, nd[j]);
+            double at[2];
+            int na = 0;
+            if (l == 1) {
+                at[na++] = tq < 0 ? -1.0 + PROBE_AT : 1.0 - PROBE_AT;
+            } else {
+                double h = ldexp(1.0, 1 - l);
+                at[na++] = tq - PROBE_AT * h;
+                at[na++] = tq + PROBE_AT * h;
+            }
+            if (k + (size_t)na > room) break; /* the budget: the rest unprobed */
+            if (k + 2 > cap) {
+                size_t c = cap ? 2 * cap : 64;
+                double *nx = realloc(x, c * d * sizeof *nx);
+                if (!nx) {
+                    s = UA_ENOMEM_ERR(c * d * sizeof *nx);
+                    break;
+                }
+                x = nx, cap = c;
+            }
+            for (int a = 0; a < na; a++, k++) {
+                ua_sparse_point_x(g, q, x + k * d);
+                double mid = 0.5 * g->lo[j] + 0.5 * g->hi[j], half = 0.5 * g->hi[j] - 0.5 * g->lo[j];
+                x[k * d + j] = mid + half * at[a];
+            }
+            b->probed[q] = 1;
+        }
+    }
+    double *y = NULL, *p = NULL;
+    keyed *ord = NULL;
+    if (!s && k) {
+        y = malloc(k * sizeof *y), p = malloc(k * sizeof *p), ord = malloc(k * sizeof *ord);
+        if (!y || !p || !ord) s = UA_ENOMEM_ERR(k * d * sizeof *x);
+    }
+    if (!s && k) s = ua_sparse_eval_target(b->f, x, k, d, y);
+    if (!s && k) s = ua_sparse_predict(g, x, k, p);
+    size_t m = 0;
+    for (size_t r = 0; !s && r < k; r++)
+        if (fabs(p[r] - y[r]) > tol_user) ord[m++] = (keyed){ -fabs(p[r] - y[r]), r };
+    if (!s && m) {
+        qsort(ord, m, sizeof *ord, by_key);
+        double *pb = realloc(b->pbad, m * d * sizeof *pb);
+        if (!pb) s = UA_ENOMEM_ERR(m * d * sizeof *pb);
+        else {
+            b->pbad = pb;
+            for (size_t a = 0; a < m; a++) memcpy(pb + a * d, x + ord[a].idx * d, d * sizeof *x);
+            b->npbad = m;
+        }
+    }
+    free(x), free(y), free(p), free(ord);
+    return s;
+}
+
 ua_status ua_sparse_build_local(ua_sparse_target *f, size_t d, const double *lo,
                                 const double *hi, const ua_sparse_options *o, ua_sparse **out)
 {
@@ -274,7 +440,8 @@ ua_status ua_sparse_build_local(ua_sparse_target *f, size_t d, const double *lo,
     free(lv);
     free(nd);
     int resolved = 0, stopped = 0, stuck = 0;
-    ua_sparse_checker chk = { .factor = 1.0, .err = NAN };
+    int pending = 0; /* the last check failed and its tightened tolerance added no point yet */
+    ua_sparse_checker chk = { .factor = 1.0, .err = NAN, .keep = 1 };
     double tol = 0.0;
     size_t last_from = 0; /* the points of the last round (at first: of the top level) */
     while (!s && last_from < g->n && level_sum(g->node + last_from * d, d) < o->level) last_from++;
@@ -293,12 +460,43 @@ ua_status ua_sparse_build_local(ua_sparse_target *f, size_t d, const double *lo,
         stopped = plan_round(&b, tol, &s);
         if (s) break;
         if (b.nq == 0) {
-            if (stopped || b.capped) break;
-            int c = ua_sparse_check_done(&chk, f, g, o, b.scale, &s);
-            if (c == 0) continue;
-            resolved = c == 1;
-            stuck = c == -1;
-            break;
+            if (stopped || b.capped || b.cellcap) break;
+            /* The surpluses are all below tol. Off-grid points that miss the target are refined
+             * where they lie: the cells containing them get their children (refine_cells), and
+             * the refinement goes on from there, until the check passes or the budget (or the
+             * largest level) is hit. They come from the check, once its tightened tolerance
+             * added no point (exactly zero surpluses next to a kink: tightening cannot move
+             * them), and at order 2 from the probes of the suspect cells first. */
+            const double *bad = NULL;
+            size_t nbad = 0;
+            if (pending) {
+                bad = chk.bad, nbad = chk.nbad;
+                pending = 0;
+            } else if (o->order == 2) {
+                s = probe_suspects(&b, tol, o->abs ? o->tol : o->tol * b.scale);
+                if (s) break;
+                bad = b.pbad, nbad = b.npbad;
+                b.room = o->max_evals > f->evaluations ? o->max_evals - f->evaluations : 0;
+            }
+            for (size_t r = 0; r < nbad && !stopped && !s; r++) {
+                double t[UA_PROBLEM_MAX_DIM];
+                ua_sparse_to_t(g, bad + r * d, t);
+                stopped = refine_cells(&b, t, &s);
+            }
+            if (s) break;
+            if (b.nq == 0) {
+                if (b.cellcap) break;
+                int c = ua_sparse_check_done(&chk, f, g, o, b.scale, &s);
+                if (c == 0) {
+                    pending = 1;
+                    continue;
+                }
+                resolved = c == 1;
+                stuck = c == -1;
+                break;
+            }
+        } else {
+            pending = 0;
         }
         last_from = g->n;
         s = add_points(&b, b.qn, b.nq);
@@ -317,6 +515,9 @@ ua_status ua_sparse_build_local(ua_sparse_target *f, size_t d, const double *lo,
     free(b.qn);
     free(b.y);
     ua_sparse_walk_free(&b.walk);
+    free(b.probed);
+    free(b.pbad);
+    free(chk.bad);
     if (s) {
         ua_sparse_free(g);
         return s;
@@ -330,6 +531,10 @@ ua_status ua_sparse_build_local(ua_sparse_target *f, size_t d, const double *lo,
         return UA_ERR(UA_ENOTRESOLVED, "sparse: the surpluses are below the tolerance but the "
                       "grid misses the target by %.3g at check points off the grid (tolerance "
                       "%.3g)", chk.err, o->abs ? o->tol : o->tol * b.scale);
+    if (b.cellcap && !b.capped && !stopped)
+        return UA_ERR(UA_ENOTRESOLVED, "sparse: the largest level %d was reached in a cell where "
+                      "the grid misses the target at points off the grid (%zu evaluations)",
+                      UA_SPARSE_LOCAL_MAX_LEVEL, f->evaluations);
     if (b.capped && !stopped)
         return UA_ERR(UA_ENOTRESOLVED, "sparse: the largest level %d was reached with surpluses "
                       "above the tolerance %.3g (%zu evaluations)", UA_SPARSE_LOCAL_MAX_LEVEL, tol,

@@ -180,6 +180,7 @@ ua_status ua_sparse_local_eval(const ua_sparse *g, const double *t, size_t limit
 {
     const size_t d = g->d;
     if (limit > g->n) limit = g->n;
+    w->nhit = 0;
     if (g->flat || !g->kid) {
         double sum = 0.0;
         for (size_t p = 0; p < limit; p++) {
@@ -221,6 +222,7 @@ ua_status ua_sparse_local_eval(const ua_sparse *g, const double *t, size_t limit
             }
     }
     sort_hits(w->hit, w->val, k);
+    w->nhit = k;
     double sum = 0.0;
     for (size_t j = 0; j < k; j++) sum += w->val[j];
     *y = sum;
