@@ -429,9 +429,11 @@ static double kink_error(const ua_sparse *g, ua_fnd f, double a, double *scale)
 /* The quadratic surpluses next to a kink can vanish (or nearly: |x - 0.3| on [0, 1] stopped at 9
  * points, 4.8e-2 off at x = 0.3, and exp(-|x - 0.3|) passed its check 3.0e-3 off); the
  * constructor now refines the cells where its check points and the probes of suspect cells miss
- * (localp.c). Each target resolved at the default --tol 1e-6, and the grid within that of the
- * scale against the target itself, the kink's neighbourhood included. Order 1 and the smooth
- * targets keep the points they had before (the counts measured with the code before the change). */
+ * (localp.c). Each target resolved at the default --tol 1e-6, and the order-2 grid within that of
+ * the scale against the target itself, the kink's neighbourhood included (measured 1.8e-7 to
+ * 3.7e-7). Order 1 and the smooth targets keep the points they had before (the counts measured
+ * with the code before the change); order 1's sweep finds 1.15 of the tolerance at the kink of
+ * |x - 0.4| + y (a cell ~1e-6 wide that the fit's check does not sample), hence 2x there. */
 static void test_local_order2_kinks(void **state)
 {
     (void)state;
@@ -454,7 +456,7 @@ static void test_local_order2_kinks(void **state)
         double scale, err = kink_error(g2, cases[k].f, cases[k].a, &scale);
         print_message("%s order 2: %zu points, %zu evaluations, max error %.3g (scale %.3g)\n",
                       cases[k].name, g2->n, g2->evaluations, err, scale);
-        ASSERT_LE(err, 2e-6 * scale);
+        ASSERT_LE(err, 1e-6 * scale);
         const char *k1[] = { "rule", "localp", "order", "1", NULL };
         ua_sparse *g1 = fit(p, k1, UA_OK, &m1);
         double err1 = kink_error(g1, cases[k].f, cases[k].a, NULL);

@@ -309,8 +309,11 @@ static int refine_cells(local_build *b, const double *t, ua_status *s)
  * leaf q (no children in direction j) whose surplus is <= tol while its parent in direction j
  * has one > tol and SUSPECT_RATIO times |c_q| is probed at the two points t_q,j +- PROBE_AT h
  * (h the half-width of its support; one point, inwards, at level 1), each point once; the probes
- * that miss the target by more than the user's tolerance tol_user are kept in b->pbad, the worst
- * first. Counted as evaluations; skipped where the budget has no room. */
+ * that miss the target by more than tol_user are kept in b->pbad, the worst first. The caller
+ * passes a quarter of the user's tolerance: two probes see a fraction of the cell's error
+ * (abs(x - 0.3) + y at --tol 1e-3: probes 1.65e-3 and 7.3e-4 off, the cell 3e-3 at the kink, the
+ * tolerance 1.7e-3), and a smooth suspect's probes are off by about its own tiny surplus.
+ * Counted as evaluations; skipped where the budget has no room. */
 static ua_status probe_suspects(local_build *b, double tol, double tol_user)
 {
     ua_sparse *g = b->g;
@@ -473,7 +476,7 @@ ua_status ua_sparse_build_local(ua_sparse_target *f, size_t d, const double *lo,
                 bad = chk.bad, nbad = chk.nbad;
                 pending = 0;
             } else if (o->order == 2) {
-                s = probe_suspects(&b, tol, o->abs ? o->tol : o->tol * b.scale);
+                s = probe_suspects(&b, tol, 0.25 * (o->abs ? o->tol : o->tol * b.scale));
                 if (s) break;
                 bad = b.pbad, nbad = b.npbad;
                 b.room = o->max_evals > f->evaluations ? o->max_evals - f->evaluations : 0;
