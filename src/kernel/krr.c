@@ -202,26 +202,6 @@ static double form_float(const kmat_blocks *kb, double sc, float *restrict F, do
     return bad ? NAN : anorm;
 }
 
-/* z (k, n) := (F F^T / sc)^-1 r through the float32 Cholesky factor of F = sc A (spotrf's,
- * column-major upper): each column of r scaled by its largest magnitude so that float32 neither
- * overflows nor underflows, solved in float32, scaled back. rf: k n floats, rs: k doubles of
- * scratch. Returns spotrs's info (0: done). */
-static lapack_int precondition(const float *F, size_t n, size_t k, double sc, const double *r,
-                               float *rf, double *rs, double *z)
-{
-    for (size_t t = 0; t < k; t++) {
-        double v = 0;
-        for (size_t i = 0; i < n; i++) v = fmax(v, fabs(r[t * n + i]));
-        rs[t] = v > 0 ? v : 1;
-        for (size_t i = 0; i < n; i++) rf[t * n + i] = (float)(r[t * n + i] / rs[t]);
-    }
-    lapack_int info = LAPACKE_spotrs_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, (lapack_int)k, F,
-                                          (lapack_int)n, rf, (lapack_int)n);
-    for (size_t t = 0; t < k; t++)
-        for (size_t i = 0; i < n; i++) z[t * n + i] = sc * rs[t] * (double)rf[t * n + i];
-    return info;
-}
-
 static double dot(const double *a, const double *b, size_t n)
 {
     double s = 0;
@@ -269,7 +249,7 @@ static int pcg(const kmat_blocks *kb, const float *F, double sc, size_t k, const
     *steps = 0;
     while (*steps < MIXED_MAX_STEPS) {
         /* (re)start from the true residual r */
-        if (precondition(F, n, k, sc, r, rf, rs, z)) return 0;
+        if (ua_ridge_precondition_f32(F, n, k, sc, r, rf, rs, z)) return 0;
         memcpy(p, z, k * n * sizeof *p);
         for (size_t t = 0; t < k; t++) rz[t] = dot(r + t * n, z + t * n, n);
         while (*steps < MIXED_MAX_STEPS) {
@@ -286,7 +266,7 @@ static int pcg(const kmat_blocks *kb, const float *F, double sc, size_t k, const
             }
             if (residual_ratio(r, w, n, k) <= lim) break;
             memcpy(q, z, k * n * sizeof *q); /* the previous z, for the flexible beta */
-            if (precondition(F, n, k, sc, r, rf, rs, z)) return 0;
+            if (ua_ridge_precondition_f32(F, n, k, sc, r, rf, rs, z)) return 0;
             for (size_t t = 0; t < k; t++) {
                 if (rz[t] == 0) continue;
                 double rzn = dot(r + t * n, z + t * n, n);

@@ -212,26 +212,6 @@ static int gram_rows(const ua_rf *m, const double *z, const double *y, size_t r0
     return 1;
 }
 
-/* z (k, m) := (G + lambda I)^-1 r through the float32 Cholesky factor G (spotrf's, column-major
- * upper): each output's r scaled by its largest magnitude (rs, (k,)) so that float32 neither
- * overflows nor underflows, solved in float32, scaled back. rf (k, m) is float32 scratch. Returns
- * spotrs's info (0: done). */
-static lapack_int precondition(const float *G, size_t m, size_t k, const double *r, float *rf, double *rs,
-                               double *z)
-{
-    for (size_t t = 0; t < k; t++) {
-        double v = 0;
-        for (size_t j = 0; j < m; j++) v = fmax(v, fabs(r[t * m + j]));
-        rs[t] = v > 0 ? v : 1;
-        for (size_t j = 0; j < m; j++) rf[t * m + j] = (float)(r[t * m + j] / rs[t]);
-    }
-    lapack_int info = LAPACKE_spotrs_work(LAPACK_COL_MAJOR, 'U', (lapack_int)m, (lapack_int)k, G,
-                                          (lapack_int)m, rf, (lapack_int)m);
-    for (size_t t = 0; t < k; t++)
-        for (size_t j = 0; j < m; j++) z[t * m + j] = rs[t] * (double)rf[t * m + j];
-    return info;
-}
-
 static double dot(const double *a, const double *b, size_t m)
 {
     double s = 0;
@@ -282,7 +262,7 @@ static int pcg(const float *H, size_t n, size_t m, size_t k, const float *G, dou
     int passes = 0;
     while (passes < MAX_PASSES) {
         /* (re)start from the true residual r */
-        int bad = precondition(G, m, k, r, rf, rs, z) != 0;
+        int bad = ua_ridge_precondition_f32(G, m, k, 1.0, r, rf, rs, z) != 0;
         if (dist ? any_rank(bad, st) : bad) return 0;
         memcpy(p, z, k * m * sizeof *p);
         for (size_t t = 0; t < k; t++) rz[t] = dot(r + t * m, z + t * m, m);
@@ -302,7 +282,7 @@ static int pcg(const float *H, size_t n, size_t m, size_t k, const float *G, dou
             if (dist ? any_rank(bad, st) : bad) return 0;
             if (small_residual(r, w, m, k, tol, dist, st)) break;
             memcpy(q, z, k * m * sizeof *q); /* the previous z, for the flexible beta */
-            bad = precondition(G, m, k, r, rf, rs, z) != 0;
+            bad = ua_ridge_precondition_f32(G, m, k, 1.0, r, rf, rs, z) != 0;
             if (dist ? any_rank(bad, st) : bad) return 0;
             for (size_t t = 0; t < k; t++) {
                 if (rz[t] == 0) continue;

@@ -201,3 +201,19 @@ ua_status ua_ridge_features_w(const double *phi, const double *y, size_t n, size
     free(h);
     return st;
 }
+
+int ua_ridge_precondition_f32(const float *F, size_t m, size_t k, double sc, const double *r,
+                              float *rf, double *rs, double *z)
+{
+    for (size_t t = 0; t < k; t++) {
+        double v = 0;
+        for (size_t j = 0; j < m; j++) v = fmax(v, fabs(r[t * m + j]));
+        rs[t] = v > 0 ? v : 1;
+        for (size_t j = 0; j < m; j++) rf[t * m + j] = (float)(r[t * m + j] / rs[t]);
+    }
+    lapack_int info = LAPACKE_spotrs_work(LAPACK_COL_MAJOR, 'U', (lapack_int)m, (lapack_int)k, F,
+                                          (lapack_int)m, rf, (lapack_int)m);
+    for (size_t t = 0; t < k; t++)
+        for (size_t j = 0; j < m; j++) z[t * m + j] = sc * rs[t] * (double)rf[t * m + j];
+    return (int)info;
+}

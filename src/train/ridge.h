@@ -33,6 +33,17 @@ ua_status ua_ridge_check_finite(const char *who, const char *what, const double 
                                 int lower);
 #define UA_RIDGE_LEAD "the ridge solve is not finite: "
 
+/* z (k, m) := sc (F^T F)^-1 r, about A^-1 r, for F (m, m) the float32 Cholesky factor (spotrf's,
+ * column-major upper) of sc A rounded to float32: the preconditioner of a mixed-precision solve
+ * of A z = r (the factor of a float32 copy of the system preconditions iterations in double;
+ * Higham & Pranesh 2021). Each of the k
+ * rows of r (k, m) is scaled by its largest magnitude so that float32 neither overflows nor
+ * underflows, solved in float32 (spotrs), and scaled back by that magnitude and sc. rf (k m
+ * floats) and rs (k doubles) are scratch. Returns spotrs's info (0: done). Used by the rf
+ * family's solve (sc = 1) and the kernel family's (A scaled to float32's range). */
+int ua_ridge_precondition_f32(const float *F, size_t m, size_t k, double sc, const double *r,
+                              float *rf, double *rs, double *z);
+
 /* The default lambda grid of both learners: 1e-8 .. 1e2 by decades (11 values). */
 #define UA_RIDGE_N_DEFAULT_LAMBDAS 11
 extern const double ua_ridge_default_lambdas[UA_RIDGE_N_DEFAULT_LAMBDAS];
