@@ -342,9 +342,10 @@ static int share_source(const char *path)
     if (rank > 0) buf = malloc((size_t)size + 1);
     /* every rank has its buffer before the broadcast, or none takes part in it */
     if (any_rank_failed(!buf, &ds)) {
+        int mine = !buf; /* this rank's own failure (else another rank's, which says why) */
         free(buf);
         if (ds) return ua_cli_fail("libm", ds);
-        return buf ? UA_EXIT_OK : ua_cli_error("libm", UA_EXIT_FAIL, "out of memory");
+        return mine ? ua_cli_error("libm", UA_EXIT_FAIL, "out of memory") : UA_EXIT_FAIL;
     }
     if ((s = ua_dist_bcast(buf, (size_t)size, 0))) {
         free(buf);
