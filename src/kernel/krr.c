@@ -334,9 +334,10 @@ int ua_kernel_solve_mixed(const ua_kernel_spec *s, const double *x, size_t n, si
     return ok;
 }
 
-/* alpha (n, k) = (K + lambda I)^-1 y: K formed (8 n^2 bytes), then solved in mixed precision
- * (ua_kernel_solve_mixed, 4 n^2 bytes more) when n >= MIXED_MIN_N and the 12 n^2 bytes fit the
- * limit, else (or where that does not converge) by the double Cholesky factorisation in place. */
+/* alpha (n, k) = (K + lambda I)^-1 y: in mixed precision (ua_kernel_solve_mixed: the float32
+ * factor, 4 n^2 bytes, K formed again block by block) when n >= MIXED_MIN_N; else, or where that
+ * does not converge, K formed in double (8 n^2 bytes) and factored by Cholesky in place. The
+ * memory limit is checked against the 8 n^2 bytes of that fallback, before either. */
 static ua_status solve_exact(const ua_kernel_spec *s, const double *x, const double *y, size_t n,
                              size_t d, size_t k, double lambda, double max_mem, double *alpha)
 {
