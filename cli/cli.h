@@ -146,9 +146,12 @@ void ua_cli_note_input(const char *option, const char *path);
 /*
  * 0, or UA_EXIT_USAGE with the clash named, when output (labelled label; "-" and NULL never clash)
  * is a file that the loaded model m records as what it was fitted to: the C source of
- * --function (metadata "function", FILE:SYMBOL; check and report read it again) or the --data
- * table (metadata "data", as given at the fit: a relative path is taken from the current
- * directory). Files are compared as ua_cli_check_writable does. For the commands that load a
+ * --function (metadata "function", FILE:SYMBOL; check and report read it again), the --data
+ * table (metadata "data_path", absolute; for models without it "data", as given at the fit,
+ * taken from the current directory), data.txt or an index_*.txt file of the --split-dir folder,
+ * or another file the fit read (metadata "input_files", recorded absolute by `fit`: --test-data,
+ * --targets, --test-targets, --graphs, --test-graphs). Files are compared as
+ * ua_cli_check_writable does. For the commands that load a
  * model and then write (export, report, distill, compress), after the load.
  */
 int ua_cli_check_not_model_source(const char *cmd, const ua_model *m, const char *label,

@@ -1,6 +1,7 @@
 /* uniapprox fit — build an approximation of a problem with a family, measure it independently,
  * give the verdict, save it. Generic: the family's options come from its option table
  * (uniapprox/options.h) through the registry; this file names no family. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,7 +111,7 @@ static int unknown_option(void *vctx, const char *name, size_t len, const char *
     opt[len] = '\0';
     if (c->split_is_problem && !strcmp(opt, "split")) {
         if (inline_value) c->pa->split = inline_value;
-        else if (*i + 1 < argc && strncmp(argv[*i + 1], "--", 2)) c->pa->split = argv[++*i];
+        else if (*i + 1 < argc && argv[*i + 1][0] != '-') c->pa->split = argv[++*i];
         else return ua_cli_usage("fit", "option '--split' needs a value: with --split-dir it is "
                                  "the split's number K (cheb's --split flag, piecewise, does not "
                                  "go with a split folder)");
@@ -551,6 +552,20 @@ int cmd_fit(int argc, char **argv)
         ua_problem_free(p);
         return rc;
     }
+    /* the other files the fit read, absolute: the commands that write from this model refuse
+     * an output onto one of them (ua_cli_check_not_model_source); the --data file or split
+     * folder the library records itself ("data_path") */
+    const char *others[] = {pa.test_data, pa.targets, pa.test_targets, pa.graphs, pa.test_graphs};
+    cJSON *files = cJSON_CreateArray();
+    for (size_t i = 0; files && i < sizeof others / sizeof others[0]; i++) {
+        char *abs = others[i] ? realpath(others[i], NULL) : NULL;
+        if (abs) cJSON_AddItemToArray(files, cJSON_CreateString(abs));
+        free(abs);
+    }
+    char *files_text = files && cJSON_GetArraySize(files) ? cJSON_PrintUnformatted(files) : NULL;
+    cJSON_Delete(files);
+    if (files_text) (void)ua_model_set_meta(m, "input_files", files_text);
+    free(files_text);
     ua_status saved = output ? ua_model_save(m, output) : UA_OK;
     char save_err[1024] = "";
     if (saved) snprintf(save_err, sizeof save_err, "%s", ua_cli_error_text());

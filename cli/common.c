@@ -443,10 +443,34 @@ int ua_cli_check_not_model_source(const char *cmd, const ua_model *m, const char
             return ua_cli_usage(cmd, "%s %s is the C source the model was fitted to (--function "
                                 "%s): the output would overwrite it", label, output, file);
     }
-    if (data && same_file(output, data))
-        return ua_cli_usage(cmd, "%s %s is the data the model was fitted to (--data %s): the "
-                            "output would overwrite it", label, output, data);
-    return 0;
+    /* "data_path": the file or split folder, absolute (models of earlier versions: "data" alone,
+     * as given, compared from the current directory) */
+    const char *dp = ua_model_meta(m, "data_path");
+    struct stat st;
+    if (dp && stat(dp, &st) == 0 && S_ISDIR(st.st_mode)) { /* a split folder: its own files */
+        const char *slash = strrchr(output, '/'), *base = slash ? slash + 1 : output;
+        char dir[4096], rdir[4096];
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - output) + (slash == output) : 1,
+                 slash ? output : ".");
+        if ((!strcmp(base, "data.txt") || !strncmp(base, "index_", 6)) && realpath(dir, rdir) &&
+            !strcmp(rdir, dp))
+            return ua_cli_usage(cmd, "%s %s is in the split folder the model was fitted to "
+                                "(--split-dir %s): the output would overwrite its data", label,
+                                output, data ? data : dp);
+    } else if (dp ? same_file(output, dp) : data && same_file(output, data)) {
+        return ua_cli_usage(cmd, "%s %s is the data the model was fitted to (%s): the output "
+                            "would overwrite it", label, output, data ? data : dp);
+    }
+    /* the test data, the targets, the graphs the fit read (fit records them absolute) */
+    cJSON *files = cJSON_Parse(ua_model_meta(m, "input_files") ? ua_model_meta(m, "input_files") : "[]");
+    const cJSON *f;
+    int rc = 0;
+    cJSON_ArrayForEach(f, files)
+        if (!rc && cJSON_IsString(f) && same_file(output, f->valuestring))
+            rc = ua_cli_usage(cmd, "%s %s is a file the model was fitted from (%s): the output "
+                              "would overwrite it", label, output, f->valuestring);
+    cJSON_Delete(files);
+    return rc;
 }
 
 /* 0, or UA_EXIT_USAGE with the clash named when path (the output labelled label) is one of the

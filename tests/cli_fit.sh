@@ -34,6 +34,9 @@ expect_exit 2 "eval bad argument" -- "$UA" eval erf.safetensors 1x
 # --split K without --split-dir: the K was read as a TARGET
 expect_exit 2 "--split 3 without --split-dir" -- "$UA" fit 'abs(x)' --split 3
 expect_grep err.txt "\-\-split 3: a split's number goes with --split-dir DIR" "--split 3: the reason"
+mkdir -p spl3 && printf '1 2\n3 4\n5 6\n' >spl3/data.txt
+expect_exit 2 "--split-dir with --split -o" -- "$UA" fit --split-dir spl3 --split -o x.st
+expect_grep err.txt "option '--split' needs a value: with --split-dir it is the split's number K" "--split before -o: needs a value"
 # a NUL byte on stdin is refused (it ended the token's string: the number after it was lost)
 printf '1\0002\n' | "$UA" eval erf.safetensors >out.txt 2>err.txt
 [ $? -eq 2 ] && pass || fail "eval stdin with a NUL byte exits 2"

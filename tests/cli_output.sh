@@ -223,13 +223,39 @@ for c in export report "compress --method quant8"; do
     expect_grep err.txt "\-o f.c is the C source the model was fitted to (--function .*/f.c)" \
         "$c onto the model's --function source: named"
     expect_exit 2 "$c dm.st -o d.csv" -- "$UA" $c dm.st -o d.csv
-    expect_grep err.txt "\-o d.csv is the data the model was fitted to (--data d.csv)" \
+    expect_grep err.txt "\-o d.csv is the data the model was fitted to (d.csv)" \
         "$c onto the model's --data: named"
 done
 expect_exit 2 "distill fm.st -o f.c" -- "$UA" distill fm.st --family cheb -o f.c
 expect_grep err.txt "\-o f.c is the C source the model was fitted to" "distill onto the model's --function source: named"
 cmp -s f.c f.orig && cmp -s d.csv d.orig && pass || fail "outputs onto a model's sources: a source changed"
 expect_exit 0 "check fm.st after the refusals" -- "$UA" check fm.st
+# from another directory (the model records its data file absolute too), onto --test-data, and
+# onto a split folder's data.txt and index files
+mkdir -p sub
+(cd sub && "$UA" export ../dm.st -o ../d.csv) >out.txt 2>err.txt
+[ $? -eq 2 ] && pass || fail "export onto the model's --data from another directory: exit 2"
+expect_grep err.txt "\-o ../d.csv is the data the model was fitted to" "from another directory: named"
+head -n 4 d.csv >dt.csv
+expect_exit 0 "fit with --test-data" -- "$UA" fit --data d.csv --test-data dt.csv --family rf --lambda 1 -o dtm.st
+cp dt.csv dt.orig
+expect_exit 2 "export onto the model's --test-data" -- "$UA" export dtm.st -o dt.csv
+expect_grep err.txt "\-o dt.csv is a file the model was fitted from (.*/dt.csv)" "onto --test-data: named"
+mkdir -p spl
+awk -F, 'NR > 1 { print $1, $2 }' d.csv >spl/data.txt
+printf '0\n' >spl/index_features.txt; printf '1\n' >spl/index_target.txt
+n=$(wc -l <spl/data.txt)
+awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) if (i % 4) print i }' >spl/index_train_0.txt
+awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) if (!(i % 4)) print i }' >spl/index_test_0.txt
+cp spl/data.txt spl.orig
+expect_exit 0 "fit --split-dir" -- "$UA" fit --split-dir spl --family rf --lambda 1 -o sm.st
+for f in data.txt index_features.txt index_train_0.txt; do
+    expect_exit 2 "export onto the split folder's $f" -- "$UA" export sm.st -o spl/$f
+    expect_grep err.txt "is in the split folder the model was fitted to (--split-dir spl)" "onto spl/$f: named"
+done
+cmp -s spl/data.txt spl.orig && cmp -s dt.csv dt.orig && cmp -s d.csv d.orig && pass ||
+    fail "outputs onto a model's data: a file changed"
+expect_exit 0 "export beside the split folder's files" -- "$UA" export sm.st -o spl/model.c
 # the same names for different files are fine
 expect_exit 0 "export to another file" -- "$UA" export m.safetensors -o m2.c
 # a device is written in place, never overwritten: two outputs to /dev/null are no clash

@@ -104,8 +104,14 @@ static ua_status store_problem(ua_model *m, const ua_problem *p)
             if (!s && cflags) s = ua_model_set_meta(m, "function_cflags", cflags);
         }
     }
-    if (!s && !box && ua_problem_describe(p)[0])
+    if (!s && !box && ua_problem_describe(p)[0]) {
         s = ua_model_set_meta(m, "data", ua_problem_describe(p));
+        /* the data file (or split folder) made absolute too: the commands that write refuse an
+         * output onto it from any directory, where "data" is the path as it was given */
+        char *abs = s ? NULL : realpath(ua_problem_describe(p), NULL);
+        if (abs) s = ua_model_set_meta(m, "data_path", abs);
+        free(abs);
+    }
     /* a table with a header: its input columns by name, so that eval --input can find them in
      * another file by name (a JSON array: a CSV name may hold a comma) */
     if (!s && kind == UA_PROBLEM_SAMPLES && ua_problem_var(p, 0)) {
