@@ -140,6 +140,11 @@ def test_options_with_the_automatic_family():
 def test_complex_input_refused(erf_model):
     with pytest.raises(ua.InvalidArgumentError, match="complex values"):
         erf_model.predict(np.array([1 + 1j]))
+    X = np.linspace(0, 1, 20).reshape(-1, 1)
+    with pytest.raises(ua.InvalidArgumentError, match="X holds complex values"):
+        ua.fit_data(X + 1j, X[:, 0], family="kernel")
+    with pytest.raises(ua.InvalidArgumentError, match="y holds complex values"):
+        ua.fit_data(X, X[:, 0] + 1j, family="kernel")
 
 
 def test_not_resolved_warns_or_raises():

@@ -637,6 +637,10 @@ def _table(X, y, names=("X", "y"), d=None, k=None):
     (n, k); with d and k given (a test set), their widths must be those. Other shapes raise
     InvalidArgumentError naming both shapes; nothing is reshaped but a vector to a column."""
     X0, y0 = np.asarray(X), np.asarray(y)
+    for a, name in ((X0, names[0]), (y0, names[1])):
+        if np.iscomplexobj(a):  # NumPy would drop the imaginary parts with only a warning
+            raise _lib.InvalidArgumentError(_lib.EINVAL, "%s holds complex values (dtype %s): "
+                                            "uniapprox takes real numbers" % (name, a.dtype))
     try:
         X, y = np.asarray(X0, dtype=np.float64), np.asarray(y0, dtype=np.float64)
     except (TypeError, ValueError) as e:
