@@ -38,6 +38,9 @@ expect_exit 2 "explain on a sequence model" -- "$UA" explain m.safetensors --at 
 expect_grep err.txt "a seq model takes sequences, not points" "explain on a sequence model: the reason"
 expect_exit 0 "eval --output" -- "$UA" eval m.safetensors --input rev/test_x.npy --output p.npy
 [ -s p.npy ] && pass || fail "eval --output writes the .npy"
+# a new .npy gets the 0644 of the other outputs (it was mkstemp's 0600)
+expect_exit 0 "eval --output, a new file" -- "$UA" eval m.safetensors --input rev/test_x.npy --output p644.npy
+[ "$(ls -l p644.npy | cut -c1-10)" = "-rw-r--r--" ] && pass || fail "eval --output: mode $(ls -l p644.npy | cut -c1-10), want -rw-r--r--"
 expect_exit 2 "eval --output without --input" -- "$UA" eval m.safetensors --output p.npy
 expect_grep err.txt "eval: --output needs a sequence model and --input" "eval --output without --input: the message"
 # the usage error comes before the output's writability (an --output refused anyway): exit 2,

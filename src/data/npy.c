@@ -517,6 +517,10 @@ ua_status ua_npy_write(const char *path, ua_npy_dtype dtype, const size_t *shape
         if (snprintf(tmp, sizeof tmp, "%.*s%s.%s.tmp.XXXXXX", n, target, slash ? "/" : "",
                      slash ? slash + 1 : target) < (int)sizeof tmp) {
             int fd = mkstemp(tmp);
+            /* mkstemp makes the file 0600: the mode of the file it replaces, or the 0644 of a new
+             * data file, as the other outputs (src/model/atomic.c) */
+            struct stat old;
+            if (fd >= 0) (void)fchmod(fd, stat(target, &old) == 0 ? (old.st_mode & 07777) : 0644);
             if (fd >= 0 && !(f = fdopen(fd, "wb"))) close(fd);
         } else {
             errno = ENAMETOOLONG;
