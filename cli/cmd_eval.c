@@ -372,6 +372,9 @@ int cmd_eval(int argc, char **argv)
     /* the usage error first: an --output that is refused anyway is not checked for writing */
     if (!rc && output && (!seq || !input))
         rc = ua_cli_usage("eval", "--output needs a sequence model and --input");
+    if (!rc && output && !strcmp(output, "-")) /* a file named "-" is what was written */
+        rc = ua_cli_usage("eval", "--output -: the .npy is written to a file; without --output "
+                          "the predictions are printed");
     if (!rc && output) rc = ua_cli_check_writable("eval", "the predictions", output);
     int gm = m && ua_model_kind(m) == UA_PROBLEM_GRAPHS;
     if (!rc && (gm != (graphs != NULL)))

@@ -256,6 +256,13 @@ done
 cmp -s spl/data.txt spl.orig && cmp -s dt.csv dt.orig && cmp -s d.csv d.orig && pass ||
     fail "outputs onto a model's data: a file changed"
 expect_exit 0 "export beside the split folder's files" -- "$UA" export sm.st -o spl/model.c
+# "-" is standard output for export and report only: the commands that write a model or an .npy
+# refuse it (they wrote a file named "-")
+expect_exit 2 "compress -o -" -- "$UA" compress m.safetensors --method quant8 -o -
+expect_grep err.txt "a model is not written to standard output" "compress -o -: the reason"
+expect_exit 2 "distill -o -" -- "$UA" distill m.safetensors --family spline -o -
+expect_exit 2 "fit -o -" -- "$UA" fit 'x' -o -
+[ ! -e ./- ] && pass || fail "a file named '-' was written"
 # the same names for different files are fine
 expect_exit 0 "export to another file" -- "$UA" export m.safetensors -o m2.c
 # a device is written in place, never overwritten: two outputs to /dev/null are no clash
