@@ -18,7 +18,8 @@
 
 static const char help[] =
     "usage: uniapprox libm NAME -o FILE.c [--name C_NAME] [--vector] [--accuracy cr|1ulp]\n"
-    "                      [--working-precision double|single] [--check [--range LO:HI]]\n"
+    "                      [--working-precision double|single] [--fma]\n"
+    "                      [--check [--range LO:HI]]\n"
     "       uniapprox libm --list [--json]\n"
     "\n"
     "Writes a complete float32 function NAME (a C99 libm name such as expf or logf) as one\n"
@@ -26,7 +27,8 @@ static const char help[] =
     "minimax family on the reduced interval, reconstruction, all in double with one rounding\n"
     "to float. --list shows the functions and how each is built.\n"
     "\n"
-    "With --check the file is compiled (cc -O2 -ffp-contract=off) and the function is called at\n"
+    "With --check the file is compiled (cc -O2 -ffp-contract=off; with --fma also -mfma where the\n"
+    "CPU has FMA) and the function is called at\n"
     "every float (all 2^32 bit patterns: every finite float, +-Inf, and every NaN) or at every\n"
     "float of --range, and compared with the correctly rounded value of the MPFR reference:\n"
     "max error in ULPs, the count not correctly rounded, and special-value mismatches (a NaN,\n"
@@ -57,6 +59,12 @@ static const char help[] =
     "                       1ulp; exp2f expf exp10f log2f logf log10f only): every operation\n"
     "                       in float, no FMA, the vector kernels 8 floats per AVX2 vector (16\n"
     "                       per AVX-512F); within 1 ULP as measured over all 2^32 inputs\n"
+    "  --fma                explicit fused multiply-adds (C99 fmaf in the scalar function,\n"
+    "                       vfmadd in the kernels; the same bits on every machine); with\n"
+    "                       --accuracy 1ulp --working-precision single for exp2f expf exp10f\n"
+    "                       log2f logf log10f (--list --json: where each function takes it).\n"
+    "                       The scalar function is fast where the compiler inlines fmaf\n"
+    "                       (-mfma, -march=x86-64-v3 or native); else it calls libm's fmaf\n"
     "  --check              compile and check, as above (all floats: minutes)\n"
     "  --range LO:HI        with --check: only the floats of [LO, HI]\n"
     "  --threads N          with --check: OpenMP threads; 0 or unset: the OpenMP default\n"
@@ -64,10 +72,12 @@ static const char help[] =
     "  --list               list the functions\n"
     "  --json               with --check: the result as one JSON object; with --list: an\n"
     "                       array, per function name, reference, summary, the --accuracy\n"
-    "                       values and, for each, the --working-precision values it takes\n";
+    "                       values and, for each, the --working-precision values it takes\n"
+    "                       and those that take --fma\n";
 
 /* The functions, one line each; with json an array of objects: name, reference, summary, the
- * --accuracy values accepted and, for each, the --working-precision values accepted. */
+ * --accuracy values accepted and, for each, the --working-precision values accepted, and "fma":
+ * per --accuracy value, the --working-precision values that take --fma (ua_libm_has_fma). */
 static int list_funcs(int json)
 {
     if (!json) {
@@ -92,6 +102,15 @@ static int list_funcs(int json)
         cJSON_AddItemToArray(cr, cJSON_CreateString("double"));
         cJSON_AddItemToArray(u1, cJSON_CreateString("double"));
         if (ua_libm_has_single(f)) cJSON_AddItemToArray(u1, cJSON_CreateString("single"));
+        cJSON *fm = cJSON_AddObjectToObject(o, "fma");
+        static const char *const accn[] = {"cr", "1ulp"}, *const wpn[] = {"double", "single"};
+        for (int ai = 0; ai < 2; ai++) {
+            cJSON *fa = cJSON_AddArrayToObject(fm, accn[ai]);
+            for (int wi = 0; wi < 2; wi++) {
+                ua_libm_options q = {NULL, 0, (ua_libm_accuracy)ai, (ua_libm_precision)wi, 1};
+                if (ua_libm_has_fma(f, &q)) cJSON_AddItemToArray(fa, cJSON_CreateString(wpn[wi]));
+            }
+        }
         cJSON_AddItemToArray(a, o);
     }
     ua_cli_print_json(a);
@@ -365,6 +384,22 @@ static int share_source(const char *path)
     return rc;
 }
 
+/* The compiler options of --check: with --fma, -mfma where this CPU has FMA (fmaf inlined as
+ * one instruction; the same bits as libm's fmaf, which is exactly rounded: only faster), else
+ * none. */
+static const char *const *fma_args(int fma)
+{
+    static const char *const mfma[] = {"-mfma", NULL};
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+    __builtin_cpu_init();
+    if (fma && __builtin_cpu_supports("fma")) return mfma;
+#else
+    (void)mfma;
+    (void)fma;
+#endif
+    return NULL;
+}
+
 /*
  * Compiles the written file and checks it at every float of [lo, hi]. In a job of several ranks
  * (mpirun) each rank checks its share of the floats (ua_exhaustive_share, as check --exhaustive),
@@ -372,7 +407,7 @@ static int share_source(const char *path)
  * (ua_exhaustive_combine, sums of the counts): the same result as one process, printed by rank 0.
  */
 static int run_check(const ua_libm_func *f, const char *cname, const char *path, float lo,
-                     float hi, size_t threads, int json)
+                     float hi, size_t threads, int json, int fma)
 {
     ua_target *t = NULL;
     ua_compiled *so = NULL;
@@ -381,7 +416,7 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
     int rc = share_source(path);
     if (any_rank_failed(rc != 0, &ds)) return rc ? rc : ds ? ua_cli_fail("libm", ds) : 0;
     if ((s = ua_target_parse(f->reference, NULL, 0, &t)) ||
-        (s = ua_compile_c(path, NULL, &so)) || (s = ua_compiled_symbol(so, cname, &sym))) {
+        (s = ua_compile_c(path, fma_args(fma), &so)) || (s = ua_compiled_symbol(so, cname, &sym))) {
         ua_target_free(t);
         ua_compiled_free(so);
         rc = ua_cli_fail("libm", s);
@@ -571,13 +606,14 @@ int cmd_libm(int argc, char **argv)
 {
     const char *output = NULL, *cname = NULL, *range = NULL, *threads = NULL, *accuracy = NULL,
                *wprec = NULL;
-    int vector = 0, check = 0, list = 0, json = 0;
+    int vector = 0, check = 0, list = 0, json = 0, fma = 0;
     const ua_opt opts[] = {
         { "output", 'o', 1, &output, NULL }, { "name", 0, 1, &cname, NULL },
         { "vector", 0, 0, NULL, &vector },   { "check", 0, 0, NULL, &check },
         { "range", 0, 1, &range, NULL },     { "threads", 0, 1, &threads, NULL },
         { "list", 0, 0, NULL, &list },       { "json", 0, 0, NULL, &json },
         { "accuracy", 0, 1, &accuracy, NULL }, { "working-precision", 0, 1, &wprec, NULL },
+        { "fma", 0, 0, NULL, &fma },
     };
     char **pos = NULL;
     size_t npos = 0;
@@ -596,7 +632,7 @@ int cmd_libm(int argc, char **argv)
     free(pos);
     if (list) {
         if (np) return ua_cli_usage("libm", "--list takes no NAME");
-        if (output || cname || vector || check || range || threads || accuracy || wprec)
+        if (output || cname || vector || check || range || threads || accuracy || wprec || fma)
             return ua_cli_usage("libm", "--list takes no other option than --json");
         return list_funcs(json);
     }
@@ -631,7 +667,15 @@ int cmd_libm(int argc, char **argv)
         return ua_cli_usage("libm", "--working-precision single: %s has no float variant "
                             "(available: %s)", f->libm_name, buf);
     }
-    ua_libm_options opt = { cname, vector, acc, wp };
+    ua_libm_options opt = { cname, vector, acc, wp, fma };
+    if (fma && !ua_libm_has_fma(f, &opt)) {
+        char where[512];
+        return ua_cli_usage("libm", "--fma: %s has no fused multiply-add variant at --accuracy %s "
+                            "--working-precision %s (--fma is accepted for: %s)", f->libm_name,
+                            acc == UA_LIBM_1ULP ? "1ulp" : "cr",
+                            wp == UA_LIBM_WP_SINGLE ? "single" : "double",
+                            ua_libm_fma_where(where, sizeof where));
+    }
     if (check && !strcmp(output, "-"))
         return ua_cli_usage("libm", "--check compiles the file: -o - (standard output) cannot be "
                             "checked; give a FILE.c");
@@ -645,5 +689,5 @@ int cmd_libm(int argc, char **argv)
      * there is rank 0's alone, and the others must not go on into the check's collectives */
     ua_status ds;
     if (any_rank_failed(rc != 0, &ds)) return rc ? rc : ds ? ua_cli_fail("libm", ds) : 0;
-    return run_check(f, cname ? cname : f->libm_name, output, lo, hi, nthreads, json);
+    return run_check(f, cname ? cname : f->libm_name, output, lo, hi, nthreads, json, fma);
 }

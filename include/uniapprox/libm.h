@@ -59,6 +59,14 @@ typedef struct {
     ua_libm_accuracy accuracy; /* UA_LIBM_CR (0, the default) or UA_LIBM_1ULP */
     ua_libm_precision working_precision; /* UA_LIBM_WP_DOUBLE (0, the default) or
                                           * UA_LIBM_WP_SINGLE (with UA_LIBM_1ULP only) */
+    int fma;           /* 1: the generated code uses explicit fused multiply-adds (C99 fmaf /
+                        * fma in the scalar function, _mm256_fmadd_ps / _mm512_fmadd_ps in the
+                        * kernels) where they save work: exactly rounded everywhere, so the bits
+                        * are the same on every machine and the kernels keep the scalar's bits;
+                        * the scalar is fast only where the compiler inlines fmaf (-mfma,
+                        * -march=x86-64-v3 or native), else it calls libm's. Only where
+                        * ua_libm_has_fma(f, opt) is 1; elsewhere UA_EINVAL from emit, with a
+                        * message naming where it is accepted. 0: no FMA (the default) */
 } ua_libm_options;
 
 /* One generated function. */
@@ -86,5 +94,17 @@ const ua_libm_func *ua_libm_find(const char *libm_name);
 /* 1 when f has the float-arithmetic variant (UA_LIBM_WP_SINGLE, at UA_LIBM_1ULP): exp2f, expf,
  * exp10f, log2f, logf, log10f; else 0 (also for NULL). */
 int ua_libm_has_single(const ua_libm_func *f);
+
+/* 1 when f has the fused multiply-add variant (ua_libm_options.fma) at opt's accuracy and
+ * working precision, else 0; with opt NULL, 1 when f has it at some accuracy and precision;
+ * 0 for a NULL f. One table in the library answers it (a row per function, accuracy and working
+ * precision): exp2f, expf, exp10f, log2f, logf, log10f at UA_LIBM_1ULP with UA_LIBM_WP_SINGLE. */
+int ua_libm_has_fma(const ua_libm_func *f, const ua_libm_options *opt);
+
+/* Writes into buf (size n, NUL-terminated, truncated to fit) where fma is accepted, as
+ * "exp2f expf ... (--accuracy 1ulp --working-precision single)" phrases separated by "; ", one
+ * per accuracy and working precision that has rows; returns buf. For the messages of the
+ * refusals (emit and the CLI). */
+const char *ua_libm_fma_where(char *buf, size_t n);
 
 #endif

@@ -56,6 +56,57 @@ int ua_libm_has_single(const ua_libm_func *f)
                  f == &ua_libm_log2f || f == &ua_libm_logf || f == &ua_libm_log10f);
 }
 
+/* Where ua_libm_options.fma is accepted: one row per function, accuracy and working
+ * precision whose generator writes fused multiply-adds (a generator reads opt->fma only
+ * where its row is here: ua_libm_begin refuses the others). Sorted as the registry within
+ * one accuracy and precision; NULL-terminated. */
+static const struct {
+    const ua_libm_func *f;
+    ua_libm_accuracy accuracy;
+    ua_libm_precision wp;
+} fma_rows[] = {
+    {NULL, UA_LIBM_CR, UA_LIBM_WP_DOUBLE}
+};
+
+int ua_libm_has_fma(const ua_libm_func *f, const ua_libm_options *opt)
+{
+    if (!f) return 0;
+    for (size_t i = 0; fma_rows[i].f; i++)
+        if (fma_rows[i].f == f &&
+            (!opt || (fma_rows[i].accuracy == opt->accuracy && fma_rows[i].wp == opt->working_precision)))
+            return 1;
+    return 0;
+}
+
+const char *ua_libm_fma_where(char *buf, size_t n)
+{
+    static const char *const acc_name[] = {"cr", "1ulp"}, *const wp_name[] = {"double", "single"};
+    size_t len = 0;
+    if (!buf || !n) return buf;
+    buf[0] = 0;
+#define FMA_PUT(...)                                                                               \
+    do {                                                                                           \
+        if (len < n) {                                                                             \
+            int w_ = snprintf(buf + len, n - len, __VA_ARGS__);                                    \
+            len = w_ < 0 ? n : len + (size_t)w_;                                                   \
+        }                                                                                          \
+    } while (0)
+    for (int a = UA_LIBM_CR; a <= UA_LIBM_1ULP; a++)
+        for (int w = UA_LIBM_WP_DOUBLE; w <= UA_LIBM_WP_SINGLE; w++) {
+            int any = 0;
+            for (size_t i = 0; fma_rows[i].f; i++)
+                if ((int)fma_rows[i].accuracy == a && (int)fma_rows[i].wp == w) {
+                    FMA_PUT("%s%s", any ? " " : len ? "; " : "", fma_rows[i].f->libm_name);
+                    any = 1;
+                }
+            if (any) FMA_PUT(" (--accuracy %s --working-precision %s)", acc_name[a], wp_name[w]);
+        }
+#undef FMA_PUT
+    if (!len) snprintf(buf, n, "no function");
+    if (len >= n && n > 4) memcpy(buf + n - 4, "...", 4);
+    return buf;
+}
+
 ua_status ua_libm_begin(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
                         const char **cname)
 {
@@ -84,6 +135,11 @@ ua_status ua_libm_begin(const ua_libm_func *f, FILE *out, const ua_libm_options 
             return UA_ERR(UA_EINVAL, "%s: no single working-precision variant (it has: %s)",
                           f->libm_name, list);
         }
+    }
+    if (opt && opt->fma && !ua_libm_has_fma(f, opt)) {
+        char where[512];
+        return UA_ERR(UA_EINVAL, "%s: no fused multiply-add variant at these options (fma is "
+                      "accepted for: %s)", f->libm_name, ua_libm_fma_where(where, sizeof where));
     }
     return UA_OK;
 }
@@ -730,6 +786,13 @@ static void emit_fvec_width(FILE *out, int w, const char *target)
                      "    (__m256)((VUI)(i) << 28)))\n");
     else
         fprintf(out, "#define V_PERM16(t, i) ((VF)_mm512_permutexvar_ps((__m512i)(i), _mm512_loadu_ps(t)))\n");
+    /* V_FMA(a, b, c): a b + c rounded once per lane (the scalar code's fmaf) */
+    if (w == 8)
+        fprintf(out, "#define V_FMA(a, b, c) \\\n"
+                     "    ((VF)_mm256_fmadd_ps((__m256)(a), (__m256)(b), (__m256)(c)))\n");
+    else
+        fprintf(out, "#define V_FMA(a, b, c) \\\n"
+                     "    ((VF)_mm512_fmadd_ps((__m512)(a), (__m512)(b), (__m512)(c)))\n");
     fprintf(out,
             "/* lane selects on a comparison's mask (-1 / 0 per lane): m ? a : b */\n"
             "#define V_SELF(m, a, b) ((VF)(((VI)(m) & (VI)(a)) | (~(VI)(m) & (VI)(b))))\n"
@@ -741,7 +804,7 @@ static void emit_fvec_undef(FILE *out)
 {
     fprintf(out, "#undef VF\n#undef VI\n#undef VUI\n#undef V_W\n#undef V_\n#undef UA_VT\n"
                  "#undef V_MAXF\n#undef V_MINF\n#undef V_PERM8\n#undef V_PERM16\n#undef V_SELF\n"
-                 "#undef V_SELI\n");
+                 "#undef V_SELI\n#undef V_FMA\n");
 }
 
 typedef struct {

@@ -31,9 +31,11 @@ ua_status ua_libm_fit_core(const char *expr, double a, double b, int degree, dou
                            double *rel_err);
 
 /* The start of every generator: *cname = ua_libm_c_name(f, opt), checked. UA_EINVAL
- * for a NULL out, a C name that is not an identifier, or opt->working_precision single where it
+ * for a NULL out, a C name that is not an identifier, opt->working_precision single where it
  * does not apply (not UA_LIBM_1ULP, or ua_libm_has_single(f) == 0; the message names the
- * functions that have it) or out of range. */
+ * functions that have it) or out of range, or opt->fma where ua_libm_has_fma(f, opt) is 0 (the
+ * message: ua_libm_fma_where). A generator that writes fused code gets a row in common.c's
+ * fma_rows (the query's table) and reads opt->fma. */
 ua_status ua_libm_begin(const ua_libm_func *f, FILE *out, const ua_libm_options *opt,
                         const char **cname);
 
@@ -140,7 +142,8 @@ void ua_libm_emit_vector(FILE *out, const char *cname, ua_libm_vbody vbody, cons
  * uint32), V_MAXF / V_MINF (a, b): a > b ? a : b, a < b ? a : b, b where either is NaN,
  * V_PERM8(t, i): t[i] lane by lane for a table t of 8 floats and i in 0..7 (one vpermps),
  * V_PERM16(t, i): the same for 16 floats and i in 0..15 (AVX2: two vpermps and a blend),
- * V_SELF / V_SELI (mask, a, b): m ? a : b lane by lane on VF / VUI;
+ * V_SELF / V_SELI (mask, a, b): m ? a : b lane by lane on VF / VUI, V_FMA(a, b, c): a b + c
+ * rounded once lane by lane (vfmadd, the scalar's fmaf);
  * two vectors per loop step, the tail through a zero-padded block, the run-time choice and the
  * scalar loop of CNAME_lane as the baseline and on other compilers. */
 void ua_libm_emit_vector_f32(FILE *out, const char *cname, ua_libm_vbody vbody, const void *ctx);
