@@ -70,8 +70,16 @@ expect_grep out.txt '"sequence_length":[[:space:]]*8' "info: the sequence length
 # real-valued task with sigmoid attention and the fused kernel
 expect_exit 0 "data cumsum" -- "$UA" data cumsum -o cs --n 16 --train 200 --test 20
 expect_exit 0 "fit sigmoid fused" -- "$UA" fit --family seq --data cs/train_x.npy --targets cs/train_y.npy \
-    --attention sigmoid --kernel fused --causal --width 16 --heads 2 --layers 1 --epochs 2 --threads 1 --json
+    --attention sigmoid --kernel fused --causal --width 16 --heads 2 --layers 1 --epochs 2 --threads 1 --json \
+    -o cs.safetensors
 expect_grep out.txt '"task":[[:space:]]*"regress"' "cumsum is a regression"
+# a real-valued model given 2-D (N, n) and a token model given (N, n, d): both named, the fix said
+expect_exit 2 "eval: (N, n) to a real-valued model" -- "$UA" eval cs.safetensors --input rev/test_x.npy
+expect_grep err.txt "the model takes real sequences (N, n, d) with d = 1, got a 2-D array (N, n): add a last axis of length 1" \
+    "eval: (N, n) to a real-valued model, the message"
+expect_exit 2 "eval: (N, n, d) to a token model" -- "$UA" eval m.safetensors --input cs/test_x.npy
+expect_grep err.txt "the model takes token sequences (N, n), got real sequences (N, n, d) with d = 1" \
+    "eval: (N, n, d) to a token model, the message"
 
 # the exported C equals `eval` within float rounding: a driver reads the float32 / int32 .npy
 # (header skipped) and prints one sequence per line, as eval does

@@ -258,10 +258,16 @@ ua_status ua_seq_predict_sequences(const void *state, const double *x, size_t N,
     *nout = m->K;
     *classify = m->opt.classify;
     size_t want = m->opt.vocab ? 0 : m->opt.din;
+    if (xd != want && !want) /* a token model given (N, n, d) */
+        return UA_ERR(UA_EINVAL, "seq: the model takes token sequences (N, n), got real sequences "
+                      "(N, n, d) with d = %zu", xd);
+    if (xd != want && !xd) /* a real-valued model given (N, n) */
+        return UA_ERR(UA_EINVAL, "seq: the model takes real sequences (N, n, d) with d = %zu, got "
+                      "a 2-D array (N, n)%s", want,
+                      want == 1 ? ": add a last axis of length 1 (x[:, :, None] in numpy)" : "");
     if (xd != want)
-        return UA_ERR(UA_EINVAL, "seq: the model takes %s, got %s%zu features per position",
-                      m->opt.vocab ? "token sequences (N, n)" : "real sequences (N, n, d)",
-                      xd ? "" : "tokens, ", xd);
+        return UA_ERR(UA_EINVAL, "seq: the model takes real sequences (N, n, d) with d = %zu, got "
+                      "%zu features per position", want, xd);
     if (len == 0 || len > m->n)
         return UA_ERR(UA_EINVAL, "seq: sequences of length %zu; the model takes 1..%zu", len, m->n);
     double *out = ua_calloc(N * len * m->K + 1, sizeof *out);
