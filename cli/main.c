@@ -108,7 +108,7 @@ static int run(int argc, char **argv)
 /* Under mpirun every rank runs the same command (uniapprox/dist.h); only rank 0 prints (the other
  * ranks' standard output goes to /dev/null) and writes the --output (cli/dist_output.c). A
  * command that fails on every rank alike (a bad input) prints its message once, on rank 0, and
- * every rank exits with its code; a command that fails on some ranks only, or on one while the
+ * rank 0 exits with the code (the other ranks with 0); a command that fails on some ranks only, or on one while the
  * others wait in a collective for it, ends the whole job (MPI_Abort with its exit code). */
 int main(int argc, char **argv)
 {
@@ -131,6 +131,16 @@ int main(int argc, char **argv)
      * that disagree, or one left waiting in a collective, end the job (MPI_Abort) */
     rc = ua_cli_dist_end(rc);
     ua_cli_rank_output_cleanup();
+    /* OpenMPI's mpirun ends the job as soon as one process exits with a nonzero code, with
+     * SIGTERM to every rank that has not finalized yet (MPI_Finalize does not wait for the
+     * others): a rank exiting 1 first would make rank 0, still cleaning up, say the job was
+     * stopped. So every rank finishes its work before any exits (the barrier), and the ranks
+     * other than 0 exit 0 once the code is agreed: rank 0, whose exit status mpirun returns
+     * when it is the only nonzero one, carries the job's code. */
+    if (ua_dist_size() > 1) {
+        (void)ua_dist_barrier();
+        if (ua_dist_rank() > 0) rc = 0;
+    }
     ua_dist_finalize();
     return rc;
 }
