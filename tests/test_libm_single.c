@@ -48,7 +48,7 @@ static ua_status emit_text(const char *name, ua_libm_accuracy acc, ua_libm_preci
     assert_non_null(f);
     char cname[64];
     snprintf(cname, sizeof cname, "s_%s", name);
-    ua_libm_options opt = {cname, vector, acc, wp};
+    ua_libm_options opt = {cname, vector, acc, wp, 0};
     FILE *out = fopen(tu_path("t.c"), "w+");
     assert_non_null(out);
     ua_status s = f->emit(f, out, &opt);

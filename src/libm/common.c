@@ -65,6 +65,12 @@ static const struct {
     ua_libm_accuracy accuracy;
     ua_libm_precision wp;
 } fma_rows[] = {
+    {&ua_libm_exp10f, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE}, /* exp.c, emit_expw */
+    {&ua_libm_exp2f, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE},
+    {&ua_libm_expf, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE},
+    {&ua_libm_log10f, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE}, /* log.c, emit_logw */
+    {&ua_libm_log2f, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE},
+    {&ua_libm_logf, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE},
     {NULL, UA_LIBM_CR, UA_LIBM_WP_DOUBLE}
 };
 
@@ -248,7 +254,7 @@ static const char *const c_helpers[] = {
     "ua_d2u", "ua_f2u", "ua_rnd2", "ua_two_sum", "ua_u2d", "ua_u2f", "ua_vd", "ua_vf", "ua_vi",
     "ua_vl", "ua_vl4", "ua_vrnd2", "ua_vtwo_sum", "ua_vu", "ua_vui",
     "ua_ETH", "ua_ETL", "ua_LWC", "ua_LWH", "ua_LWL", "ua_wf8", "ua_wf16", "ua_wi8", "ua_wi16", "ua_wu8", "ua_wu16",
-    "ua_T1", "UA_COLD",
+    "ua_T1", "UA_COLD", "UA_FMAF",
 };
 
 /* The names GCC treats as returns-twice or no-return functions whatever they are declared as
@@ -628,6 +634,20 @@ void ua_libm_emit_head_arith(FILE *out, const ua_libm_func *f, const char *cname
             "    u += (e != 0 && (u & 1) == 0) ? step : 0;\n"
             "    return (float)ua_u2d(u);\n}\n\n",
             cname, f->libm_name, f->libm_name, f->summary, f->reference, arith);
+}
+
+void ua_libm_emit_fmaf(FILE *out)
+{
+    fprintf(out,
+            "/* UA_FMAF(a, b, c): a b + c rounded once (C99 fmaf, exactly rounded on every machine:\n"
+            " * the same bits everywhere). One instruction where the compiler targets FMA (-mfma,\n"
+            " * -march=x86-64-v3 or native); else a call to libm's fmaf (correct, slower). */\n"
+            "#if defined(__GNUC__) || defined(__clang__)\n"
+            "#define UA_FMAF(a, b, c) __builtin_fmaf(a, b, c)\n"
+            "#else\n"
+            "float fmaf(float, float, float); /* C99 7.12.13.1 (7.1.4: declared without its header) */\n"
+            "#define UA_FMAF(a, b, c) fmaf(a, b, c)\n"
+            "#endif\n");
 }
 
 void ua_libm_emit_table(FILE *out, const char *name, const double *v, size_t n)

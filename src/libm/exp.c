@@ -462,6 +462,7 @@ typedef struct {
     float c1, c2;          /* log_b(2)/8 ~ c1 + c2; c1 = 1/8, c2 = 0 for exp2 */
     float th[EXPW_N], tl[EXPW_N];
     float q[EXPW_DEG + 1];
+    int fma;               /* --fma: emit_expw_core_fma */
 } expw_ctx;
 
 /* The shift: t = z + SH holds K + 2032 in its low bits (t in [2^23, 2^24) for |K| < 2^22). */
@@ -499,13 +500,67 @@ static void emit_expw_core(FILE *out, const expw_ctx *e, int vec)
                      "    return (y * ua_u2f(e1 << 23)) * ua_u2f(e2 << 23);\n}\n\n");
 }
 
+/* The same with fused multiply-adds (--fma; UA_FMAF in the scalar code, V_FMA in the kernels):
+ *     t = fma(c, 8 log2 b, SH)             K = round(c 8 log2 b), the product unrounded
+ *     r = fma(-K, C1, c) [; fma(-K, C2, r)] the first exact (as K C1 and c - K C1 were), the
+ *                                           second rounded once instead of twice
+ *     q = Horner in three fmas, rq = r q,   y = th + fma(th, rq, tl)
+ * The AVX-512F kernel reads the tables, duplicated to 16 entries, by one vpermps on K + 2032
+ * itself (its low 4 bits: no & 7; AVX2's vpermps reads the low 3) and scales by vscalefps(y,
+ * K/8), which is y 2^floor(K/8) rounded once: the two products' bits (the first exact, the
+ * second rounding once) in one instruction. */
+static void emit_expw_core_fma(FILE *out, const expw_ctx *e, int vec)
+{
+    const char *T = vec ? "VF" : "float", *F = vec ? "V_FMA" : "UA_FMAF";
+    const char *V = vec ? "(VF){0} + " : ""; /* a float constant as a vector */
+    fprintf(out, "    %s t = %s(c, %s%af, %s%s); /* K = round(8 x log2 b): t holds K + 2032 */\n",
+            T, F, V, (double)e->inv, V, EXPW_SH);
+    if (vec) fprintf(out, "    VUI kb = (VUI)t - 0x4b400000u; /* K + 2032 */\n");
+    else fprintf(out, "    uint32_t kb = ua_f2u(t) - 0x4b400000u; /* K + 2032 */\n");
+    fprintf(out, "    %s kd = t - %s; /* K */\n", T, EXPW_SH);
+    if (e->c2 == 0)
+        fprintf(out, "    %s r = %s(kd, %s%af, c); /* exact, |r| <= 1/16 */\n", T, F, V,
+                -(double)e->c1);
+    else
+        fprintf(out, "    %s r = %s(kd, %s%af, %s(kd, %s%af, c)); /* Cody-Waite: the inner one exact */\n",
+                T, F, V, -(double)e->c2, F, V, -(double)e->c1);
+    fprintf(out,
+            "    %s q = %s(%s(%s(%s%af, r, %s%af), r, %s%af), r, %s%af);\n"
+            "    %s rq = r * q; /* b^r - 1 */\n",
+            T, F, F, F, V, (double)e->q[3], V, (double)e->q[2], V, (double)e->q[1], V,
+            (double)e->q[0], T);
+    if (vec) {
+        fprintf(out,
+                "#if V_W == 16\n"
+                "    VF th = V_PERM16(ua_ETH, kb), tl = V_PERM16(ua_ETL, kb); /* low 4 bits of kb */\n"
+                "#else\n"
+                "    VF th = V_PERM8(ua_ETH, kb), tl = V_PERM8(ua_ETL, kb); /* low 3 bits of kb */\n"
+                "#endif\n"
+                "    VF y = th + V_FMA(th, rq, tl); /* 2^(j/8) b^r, one final rounding */\n"
+                "#if V_W == 16\n"
+                "    VF res = (VF)_mm512_scalef_ps((__m512)y, (__m512)(kd * 0.125f)); /* y 2^floor(K/8) */\n"
+                "#else\n"
+                "    VUI kk = kb >> 3, e1 = kk >> 1, e2 = kk - e1; /* e1 + e2 = k + 254 */\n"
+                "    VF res = (y * (VF)(e1 << 23)) * (VF)(e2 << 23);\n"
+                "#endif\n");
+        return;
+    }
+    fprintf(out,
+            "    uint32_t j = kb & 7u, kk = kb >> 3, e1 = kk >> 1, e2 = kk - e1; /* e1 + e2 = k + 254 */\n"
+            "    float th = ua_ETH[j], tl = ua_ETL[j];\n"
+            "    float y = th + UA_FMAF(th, rq, tl); /* 2^(j/8) b^r, one final rounding */\n"
+            "    /* y 2^(floor(k/2)) exact, then one rounding by 2^(ceil(k/2)) */\n"
+            "    return (y * ua_u2f(e1 << 23)) * ua_u2f(e2 << 23);\n}\n\n");
+}
+
 static void emit_expw_vbody(FILE *out, const void *ctx)
 {
     const expw_ctx *e = ctx;
     fprintf(out, "    VF c = V_MAXF((VF){0} + %af, x);\n"
                  "    c = V_MINF((VF){0} + %af, c);\n",
             (double)e->lo, (double)e->hi);
-    emit_expw_core(out, e, 1);
+    if (e->fma) emit_expw_core_fma(out, e, 1);
+    else emit_expw_core(out, e, 1);
 }
 
 /* RN_float(v) and RN_float(v - RN_float(v)) of an MPFR value. */
@@ -525,6 +580,7 @@ static ua_status emit_expw(const ua_libm_func *f, FILE *out, const ua_libm_optio
     const exp_spec *sp = f->spec;
     expw_ctx e;
     memset(&e, 0, sizeof e);
+    e.fma = opt && opt->fma; /* ua_libm_begin accepted it (fma_rows) */
     e.base = sp->base;
     e.lo = (float)sp->lo;
     e.hi = (float)sp->hi;
@@ -587,14 +643,24 @@ static ua_status emit_expw(const ua_libm_func *f, FILE *out, const ua_libm_optio
                 : sp->base == EXP_BASEE
                     ? "e^x = 2^(K/8) (1 + r q(r)), K = round(8x log2 e), Cody-Waite r, in float"
                     : "10^x = 2^(K/8) (1 + r q(r)), K = round(8x log2 10), Cody-Waite r, in float";
-    ua_libm_emit_head_arith(out, &g, cname, "float (no FMA)");
+    ua_libm_emit_head_arith(out, &g, cname, e.fma ? "float with fused multiply-adds (fmaf)"
+                                                   : "float (no FMA)");
     fprintf(out,
             "/* --accuracy 1ulp --working-precision single: every operation in float; 2^(j/8) =\n"
             " * ua_ETH[j] + ua_ETL[j] (MPFR); within 1 ULP, not correctly rounded everywhere. */\n");
-    fprintf(out, "static const float ua_ETH[8] = {");
-    for (int j = 0; j < EXPW_N; j++) fprintf(out, "%s%af", j ? ", " : "", (double)e.th[j]);
-    fprintf(out, "};\nstatic const float ua_ETL[8] = {");
-    for (int j = 0; j < EXPW_N; j++) fprintf(out, "%s%af", j ? ", " : "", (double)e.tl[j]);
+    if (e.fma) {
+        fprintf(out, "/* --fma: fused multiply-adds in the reduction, the core and the\n"
+                     " * reconstruction; the scalar function is fast where fmaf is inlined (compile\n"
+                     " * with -mfma, -march=x86-64-v3 or native), else it calls libm's fmaf: the same\n"
+                     " * bits. The tables are written twice over (16 entries) for the AVX-512F\n"
+                     " * permute. */\n");
+        ua_libm_emit_fmaf(out);
+    }
+    int nt = e.fma ? 2 * EXPW_N : EXPW_N;
+    fprintf(out, "static const float ua_ETH[%d] = {", nt);
+    for (int j = 0; j < nt; j++) fprintf(out, "%s%af", j ? ", " : "", (double)e.th[j % EXPW_N]);
+    fprintf(out, "};\nstatic const float ua_ETL[%d] = {", nt);
+    for (int j = 0; j < nt; j++) fprintf(out, "%s%af", j ? ", " : "", (double)e.tl[j % EXPW_N]);
     fprintf(out, "};\n");
     ua_libm_emit_core_note(out, sp->q_expr, -h, h, EXPW_DEG, e_q);
     fprintf(out, "/* its coefficients rounded to float: relative error %.3g (sampled, 4097 points,\n"
@@ -605,7 +671,8 @@ static ua_status emit_expw(const ua_libm_func *f, FILE *out, const ua_libm_optio
             "    float c = x < %af ? %af : x; /* below: the result rounds to +0 (also -Inf) */\n"
             "    c = c > %af ? %af : c;       /* above: +Inf; NaN passes both */\n",
             cname, (double)e.lo, (double)e.lo, (double)e.hi, (double)e.hi);
-    emit_expw_core(out, &e, 0);
+    if (e.fma) emit_expw_core_fma(out, &e, 0);
+    else emit_expw_core(out, &e, 0);
     return ua_libm_end(f, out, cname, opt, emit_expw_vbody, &e);
 }
 

@@ -101,6 +101,10 @@ void ua_libm_emit_head(FILE *out, const ua_libm_func *f, const char *cname);
 void ua_libm_emit_head_arith(FILE *out, const ua_libm_func *f, const char *cname,
                              const char *arith);
 
+/* Writes the macro UA_FMAF(a, b, c) of the --fma files: fmaf (GCC / Clang: __builtin_fmaf; else
+ * the C99 function, declared without math.h so that no other name of math.h is declared). */
+void ua_libm_emit_fmaf(FILE *out);
+
 /* Writes `static const double NAME[n] = { ... };` with each value in C99 hexadecimal
  * (exact), four per line. */
 void ua_libm_emit_table(FILE *out, const char *name, const double *v, size_t n);

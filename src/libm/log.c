@@ -496,7 +496,9 @@ typedef struct {
     float c[LOGW_N], lh[LOGW_N], ll[LOGW_N];
     float kh, kl;                 /* log_b 2 = kh + kl, kh on the grid 2^-16 */
     float ih, il, ib;             /* 1/ln b = ih + il, ih with 12 bits; ib = RN_float(1/ln b) */
+    float ibl;                    /* RN_float(1/ln b - ib) (--fma) */
     float q[LOGW_QDEG + 1];
+    int fma;                      /* --fma: emit_logw_core_fma */
 } logw_ctx;
 
 static void emit_float_table(FILE *out, const char *name, const float *v)
@@ -543,18 +545,58 @@ static void emit_logw_core(FILE *out, const logw_ctx *e, int vec)
                 T, (double)e->ib, (double)e->il, (double)e->kl);
 }
 
+/* The same with fused multiply-adds (--fma; UA_FMAF in the scalar code, V_FMA in the kernels):
+ *   r = fma(z, c, -1)                   exact (z c - 1 is a float, as above): no split of z
+ *   Q by Horner in four fmas,           t = fma(k, KH, LH_i) (exact, as before)
+ *   u = RN(r IB), ul = fma(r, IB, -u)   u + ul = r IB exactly (IB = RN_float(1/ln b)); b = e: u = r
+ *   s + e = t + u (TwoSum), y = s + (e + fma(r^2, Q, fma(r, IBL, ul) + fma(k, KL, LL_i)))
+ * (IBL = RN_float(1/ln b - IB); for b = e the fma(r, IBL, ul) term is absent). The kernels read
+ * the tables by their permutes on the index's low 4 bits, without the & 15. */
+static void emit_logw_core_fma(FILE *out, const logw_ctx *e, int vec)
+{
+    const char *T = vec ? "VF" : "float", *F = vec ? "V_FMA" : "UA_FMAF";
+    const char *V = vec ? "(VF){0} + " : "";
+    if (vec) fprintf(out, "    VF c = V_PERM16(ua_LWC, i);\n");
+    else fprintf(out, "    float c = ua_LWC[i];\n");
+    fprintf(out, "    %s r = %s(z, c, %s-1.0f); /* z c - 1 exactly */\n", T, F, V);
+    fprintf(out, "    %s q = %s%af;\n", T, V, (double)e->q[LOGW_QDEG]);
+    for (int j = LOGW_QDEG - 1; j >= 0; j--)
+        fprintf(out, "    q = %s(q, r, %s%af);\n", F, V, (double)e->q[j]);
+    if (vec)
+        fprintf(out, "    VF kd = __builtin_convertvector(k, VF);\n"
+                     "    VF lh = V_PERM16(ua_LWH, i), ll = V_PERM16(ua_LWL, i);\n");
+    else
+        fprintf(out, "    float kd = (float)k;\n"
+                     "    float lh = ua_LWH[i], ll = ua_LWL[i];\n");
+    fprintf(out, "    %s t = %s(kd, %s%af, lh); /* exact */\n", T, F, V, (double)e->kh);
+    if (e->base_e)
+        fprintf(out, "    %s u = r;\n", T);
+    else
+        fprintf(out, "    %s u = r * %af, ul = %s(r, %s%af, -u); /* u + ul = r IB exactly */\n", T,
+                (double)e->ib, F, V, (double)e->ib);
+    fprintf(out, "    %s s = t + u, bb = s - t, e = (t - (s - bb)) + (u - bb); /* s + e = t + u */\n", T);
+    if (e->base_e)
+        fprintf(out, "    %s y = s + (e + %s(r * r, q, %s(kd, %s%af, ll)));\n", T, F, F, V,
+                (double)e->kl);
+    else
+        fprintf(out, "    %s y = s + (e + %s(r * r, q, %s(r, %s%af, ul) + %s(kd, %s%af, ll)));\n", T, F,
+                F, V, (double)e->ibl, F, V, (double)e->kl);
+}
+
 static void emit_logw_vbody(FILE *out, const void *ctx)
 {
+    const logw_ctx *e = ctx;
     fprintf(out,
             "    VUI ix = (VUI)x;\n"
             "    VUI is = (VUI)(x * 0x1p23f) - (23u << 23);\n"
             "    VUI iu = V_SELI(ix < 0x00800000u, is, ix);\n"
             "    VUI tmp = iu - 0x%xu;\n"
             "    VI k = (VI)(tmp & 0xff800000u) >> 23; /* arithmetic: the exact quotient */\n"
-            "    VUI i = (tmp >> 19) & 15u;\n"
+            "    VUI i = (tmp >> 19)%s;\n"
             "    VF z = (VF)(iu - (tmp & 0xff800000u));\n",
-            LOGW_OFF);
-    emit_logw_core(out, ctx, 1);
+            LOGW_OFF, e->fma ? "; /* the permutes read its low 4 bits */" : " & 15u");
+    if (e->fma) emit_logw_core_fma(out, e, 1);
+    else emit_logw_core(out, e, 1);
     fprintf(out,
             "    VF nan = (x - x) * __builtin_inff();\n"
             "    VF ninf = (VF)((VUI){0} + 0xff800000u);\n"
@@ -572,6 +614,7 @@ static ua_status emit_logw(const ua_libm_func *f, FILE *out, const ua_libm_optio
     const log_spec *sp = f->spec;
     logw_ctx e;
     memset(&e, 0, sizeof e);
+    e.fma = opt && opt->fma; /* ua_libm_begin accepted it (fma_rows) */
     e.base_e = sp->base == 0.0;
     double rmax = 0;
     for (int i = 0; i < LOGW_N; i++) {
@@ -613,6 +656,20 @@ static ua_status emit_logw(const ua_libm_func *f, FILE *out, const ua_libm_optio
     }
     e.ih = (float)ih;
     e.il = (float)(ibd - ih);
+    {
+        mpfr_t m; /* 1/ln b - RN_float(1/ln b), from MPFR */
+        mpfr_init2(m, 200);
+        if (e.base_e) {
+            mpfr_set_ui(m, 1, MPFR_RNDN);
+        } else {
+            mpfr_set_d(m, sp->base, MPFR_RNDN);
+            mpfr_log(m, m, MPFR_RNDN);
+            mpfr_ui_div(m, 1, m, MPFR_RNDN);
+        }
+        mpfr_sub_d(m, m, (double)e.ib, MPFR_RNDN);
+        e.ibl = mpfr_get_flt(m, MPFR_RNDN);
+        mpfr_clear(m);
+    }
     double h = rmax * (1 + 0x1p-8), qd[UA_LIBM_MAX_COEFFS], e_q = 0;
     ua_status s = ua_libm_fit_core(sp->q_expr, -h, h, LOGW_QDEG + 1, qd, &e_q);
     if (s) return s;
@@ -621,13 +678,20 @@ static ua_status emit_logw(const ua_libm_func *f, FILE *out, const ua_libm_optio
     g.summary = sp->base == 2.0 ? "log2 x = k + L_i + log2(1 + r), 16-entry table, r = z c - 1 exact, in float"
               : sp->base == 10.0 ? "log10 x = k log10(2) + L_i + log10(1 + r), 16-entry table, r = z c - 1 exact, in float"
                                  : "log x = k ln2 + L_i + log(1 + r), 16-entry table, r = z c - 1 exact, in float";
-    ua_libm_emit_head_arith(out, &g, cname, "float (no FMA)");
+    ua_libm_emit_head_arith(out, &g, cname, e.fma ? "float with fused multiply-adds (fmaf)"
+                                                   : "float (no FMA)");
     fprintf(out,
             "/* --accuracy 1ulp --working-precision single: every operation in float; x = 2^k z, z in\n"
             " * [%a, %a), 16 subintervals, c_i with 5 bits (r = z c_i - 1 exact, |r| <= %a),\n"
             " * -log_b(c_i) = ua_LWH[i] + ua_LWL[i] (MPFR); within 1 ULP, not correctly rounded\n"
             " * everywhere. */\n",
             (double)u2f(LOGW_OFF), 2.0 * u2f(LOGW_OFF), rmax);
+    if (e.fma) {
+        fprintf(out, "/* --fma: fused multiply-adds in the reduction, the core and the sum; the\n"
+                     " * scalar function is fast where fmaf is inlined (compile with -mfma,\n"
+                     " * -march=x86-64-v3 or native), else it calls libm's fmaf: the same bits. */\n");
+        ua_libm_emit_fmaf(out);
+    }
     emit_float_table(out, "ua_LWC", e.c);
     emit_float_table(out, "ua_LWH", e.lh);
     emit_float_table(out, "ua_LWL", e.ll);
@@ -640,7 +704,8 @@ static ua_status emit_logw(const ua_libm_func *f, FILE *out, const ua_libm_optio
             "    int32_t k = (int32_t)(tmp & 0xff800000u) / (1 << 23); /* exact: no remainder */\n"
             "    uint32_t i = (tmp >> 19) & 15u;\n"
             "    float z = ua_u2f(iu - (tmp & 0xff800000u));\n");
-    emit_logw_core(out, &e, 0);
+    if (e.fma) emit_logw_core_fma(out, &e, 0);
+    else emit_logw_core(out, &e, 0);
     fprintf(out,
             "    float res = y;\n"
             "    /* x >= +Inf bits: +Inf -> +Inf; NaN, and every x < 0 (sign bit) -> NaN: (x - x) Inf\n"
