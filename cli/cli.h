@@ -134,6 +134,12 @@ void ua_cli_print_fields(FILE *f, const cJSON *obj, const cJSON *skip);
  */
 int ua_cli_check_writable(const char *cmd, const char *what, const char *path);
 /*
+ * ua_cli_check_writable for an output that can only be a file (a model): "-" is refused with
+ * UA_EXIT_USAGE ("-o -: a model is not written to standard output; give a file"), where
+ * ua_cli_check_writable would take it for standard output.
+ */
+int ua_cli_check_model_output(const char *cmd, const char *what, const char *path);
+/*
  * Records that the command reads the file path (option: its option without "--", "data", or
  * NULL for an operand such as MODEL), so that ua_cli_check_writable refuses an output that is
  * the same file. ua_cli_parse records the value of every option that names a file read (--data,

@@ -173,9 +173,7 @@ int cmd_compress(int argc, char **argv)
         return ua_cli_usage("compress", "--points '%s': expected a count >= 1", points);
     if (seed && ua_cli_size(seed, &sv)) return ua_cli_usage("compress", "--seed '%s': expected a count", seed);
     o.seed = sv;
-    if (output && !strcmp(output, "-")) /* a file named "-" is what was written */
-        return ua_cli_usage("compress", "-o -: a model is not written to standard output; give a file");
-    if ((rc = ua_cli_check_writable("compress", "the model", output))) return rc;
+    if ((rc = ua_cli_check_model_output("compress", "the model", output))) return rc;
 
     ua_model *m = NULL, *c = NULL;
     ua_problem *train = NULL, *test = NULL;

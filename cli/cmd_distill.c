@@ -133,9 +133,7 @@ int cmd_distill(int argc, char **argv)
         rc = ua_cli_usage("distill", "--match-hidden '%s': expected a number >= 0", match);
     ua_family_info fi;
     if (!rc && ua_family_info_get(family, &fi)) rc = ua_cli_usage("distill", "%s", ua_cli_error_text());
-    if (!rc && output && !strcmp(output, "-")) /* a file named "-" is what was written */
-        rc = ua_cli_usage("distill", "-o -: a model is not written to standard output; give a file");
-    if (!rc) rc = ua_cli_check_writable("distill", "the student", output);
+    if (!rc) rc = ua_cli_check_model_output("distill", "the student", output);
 
     ua_model *t = NULL;
     ua_status s = UA_OK;

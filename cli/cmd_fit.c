@@ -461,9 +461,7 @@ int cmd_fit(int argc, char **argv)
         else if (ua_problem_kind_of(p) != UA_PROBLEM_SAMPLES)
             rc = ua_cli_usage("fit", "--cv cross-validates a table of samples (--data)");
     }
-    if (!rc && output && !strcmp(output, "-")) /* a file named "-" is what was written */
-        rc = ua_cli_usage("fit", "-o -: a model is not written to standard output; give a file");
-    if (!rc && output) rc = ua_cli_check_writable("fit", "the model", output);
+    if (!rc && output) rc = ua_cli_check_model_output("fit", "the model", output);
     if (!rc) rc = ua_cli_check_option_outputs("fit", opt); /* --log, --plot: before the fit */
     if (rc) {
         ua_options_free(opt);

@@ -530,6 +530,13 @@ static int check_path_writable(const char *cmd, const char *what, const char *pa
     return 0;
 }
 
+int ua_cli_check_model_output(const char *cmd, const char *what, const char *path)
+{
+    if (path && !strcmp(path, "-")) /* a file named "-" is what would be written */
+        return ua_cli_usage(cmd, "-o -: a model is not written to standard output; give a file");
+    return ua_cli_check_writable(cmd, what, path);
+}
+
 int ua_cli_check_writable(const char *cmd, const char *what, const char *path)
 {
     if (!path || !strcmp(path, "-")) return 0;

@@ -184,9 +184,7 @@ int ua_cli_fit_out_of_core(int argc, char **argv)
             ua_set_threads((int)t);
         }
     }
-    if (!rc && output && !strcmp(output, "-")) /* a file named "-" is what was written */
-        rc = ua_cli_usage("fit", "-o -: a model is not written to standard output; give a file");
-    if (!rc && output) rc = ua_cli_check_writable("fit", "the model", output);
+    if (!rc && output) rc = ua_cli_check_model_output("fit", "the model", output);
     if (!rc) rc = ua_cli_check_option_outputs("fit", c.opt); /* --log: before the fit */
     ua_blocks *src = NULL;
     ua_status s = UA_OK;
