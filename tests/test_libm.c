@@ -26,7 +26,7 @@ static ua_f32_fn gen_acc(const char *name, ua_libm_accuracy acc, vec_fn *vec, ua
     char cname[64], vname[80];
     snprintf(cname, sizeof cname, "k_%s", name);
     snprintf(vname, sizeof vname, "%s_v", cname);
-    ua_libm_options opt = {cname, 1, acc, UA_LIBM_WP_DOUBLE};
+    ua_libm_options opt = {cname, 1, acc, UA_LIBM_WP_DOUBLE, 0};
     const char *path = tu_path("gen.c");
     FILE *out = fopen(path, "w");
     assert_non_null(out);
@@ -518,7 +518,7 @@ static void test_1ulp_fallback_same_code(void **state)
         assert_non_null(f);
         char *text[2];
         for (int a = 0; a < 2; a++) {
-            ua_libm_options opt = {"k_fn", 1, a ? UA_LIBM_1ULP : UA_LIBM_CR, UA_LIBM_WP_DOUBLE};
+            ua_libm_options opt = {"k_fn", 1, a ? UA_LIBM_1ULP : UA_LIBM_CR, UA_LIBM_WP_DOUBLE, 0};
             FILE *out = fopen(tu_path("fb.c"), "w+");
             assert_non_null(out);
             assert_int_equal(f->emit(f, out, &opt), UA_OK);
@@ -542,7 +542,7 @@ static void test_1ulp_fallback_same_code(void **state)
     }
     unlink(tu_path("fb.c"));
     /* and the faster variants are other code: no double-double table */
-    ua_libm_options opt = {"k_fn", 0, UA_LIBM_1ULP, UA_LIBM_WP_DOUBLE};
+    ua_libm_options opt = {"k_fn", 0, UA_LIBM_1ULP, UA_LIBM_WP_DOUBLE, 0};
     const ua_libm_func *f = ua_libm_find("logf");
     FILE *out = fopen(tu_path("fb.c"), "w+");
     assert_non_null(out);
@@ -570,7 +570,7 @@ static void test_registry_and_bad_name(void **state)
     assert_null(ua_libm_find(NULL));
     const ua_libm_func *f = ua_libm_find("expf");
     assert_non_null(f);
-    ua_libm_options opt = {"not an identifier", 0, UA_LIBM_CR, UA_LIBM_WP_DOUBLE};
+    ua_libm_options opt = {"not an identifier", 0, UA_LIBM_CR, UA_LIBM_WP_DOUBLE, 0};
     FILE *out = fopen(tu_path("bad.c"), "w");
     assert_non_null(out);
     assert_int_equal(f->emit(f, out, &opt), UA_EINVAL);
