@@ -34,7 +34,8 @@ typedef enum {
 typedef enum {
     UA_LIBM_WP_DOUBLE = 0, /* double, one rounding to float at the end; the default (the code
                             * of every function and accuracy) */
-    UA_LIBM_WP_SINGLE = 1  /* float throughout (--working-precision single), no FMA: only at
+    UA_LIBM_WP_SINGLE = 1  /* float throughout (--working-precision single), no FMA unless
+                            * ua_libm_options.fma (fused multiply-adds, --fma): only at
                             * UA_LIBM_1ULP and only where ua_libm_has_single is 1: exp2f, expf,
                             * exp10f (b^x = 2^(K/8) b^r, a float hi + lo table of 2^(j/8), a
                             * degree-3 core with float coefficients) and log2f, logf, log10f (a

@@ -562,9 +562,8 @@ static void emit_logw_core_fma(FILE *out, const logw_ctx *e, int vec)
     fprintf(out, "    %s q = %s%af;\n", T, V, (double)e->q[LOGW_QDEG]);
     for (int j = LOGW_QDEG - 1; j >= 0; j--)
         fprintf(out, "    q = %s(q, r, %s%af);\n", F, V, (double)e->q[j]);
-    if (vec)
-        fprintf(out, "    VF kd = __builtin_convertvector(k, VF);\n"
-                     "    VF lh = V_PERM16(ua_LWH, i), ll = V_PERM16(ua_LWL, i);\n");
+    if (vec) /* kd: defined by the vector body's head */
+        fprintf(out, "    VF lh = V_PERM16(ua_LWH, i), ll = V_PERM16(ua_LWL, i);\n");
     else
         fprintf(out, "    float kd = (float)k;\n"
                      "    float lh = ua_LWH[i], ll = ua_LWL[i];\n");
@@ -583,9 +582,28 @@ static void emit_logw_core_fma(FILE *out, const logw_ctx *e, int vec)
                 F, V, (double)e->ibl, F, V, (double)e->kl);
 }
 
+/* The AVX-512F kernel of --fma: x = 2^k z, z in [OFF, 2 OFF), by vgetmantps (z' in [1, 2)) and
+ * vgetexpps (k' = floor(log2 x)), subnormals included, then z = z'/2 and k = k' + 1 where z' >=
+ * 2 OFF: the scalar code's z and k (x = 2^k z has one such pair), k already a float; and the
+ * special inputs by one vfixupimmps on x's class: NaN -> x quieted ((x - x) Inf), +-0 -> -Inf,
+ * +Inf -> +Inf, -Inf and x < 0 -> the default NaN (0 Inf), else y: the scalar code's selects. */
+#define LOGW_FIXUP 0x03530422u /* per class, 4 bits: +x 0 (y), -x 3, +Inf 5, -Inf 3, 1.0 0 (y),
+                                * +-0 4 (-Inf), SNaN 2 and QNaN 2 (QNaN(x)) */
+
 static void emit_logw_vbody(FILE *out, const void *ctx)
 {
     const logw_ctx *e = ctx;
+    if (e->fma)
+        fprintf(out,
+                "#if V_W == 16\n"
+                "    __m512 m = _mm512_getmant_ps((__m512)x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);\n"
+                "    __m512 ex = _mm512_getexp_ps((__m512)x);\n"
+                "    __mmask16 big = _mm512_cmp_ps_mask(m, _mm512_set1_ps(%af), _CMP_GE_OQ);\n"
+                "    VF z = (VF)_mm512_mask_mul_ps(m, big, m, _mm512_set1_ps(0.5f));\n"
+                "    VF kd = (VF)_mm512_mask_add_ps(ex, big, ex, _mm512_set1_ps(1.0f)); /* k */\n"
+                "    VUI i = ((VUI)z - 0x%xu) >> 19; /* the permutes read its low 4 bits */\n"
+                "#else\n",
+                2.0 * (double)u2f(LOGW_OFF), LOGW_OFF);
     fprintf(out,
             "    VUI ix = (VUI)x;\n"
             "    VUI is = (VUI)(x * 0x1p23f) - (23u << 23);\n"
@@ -595,14 +613,22 @@ static void emit_logw_vbody(FILE *out, const void *ctx)
             "    VUI i = (tmp >> 19)%s;\n"
             "    VF z = (VF)(iu - (tmp & 0xff800000u));\n",
             LOGW_OFF, e->fma ? "; /* the permutes read its low 4 bits */" : " & 15u");
+    if (e->fma) fprintf(out, "    VF kd = __builtin_convertvector(k, VF);\n#endif\n");
     if (e->fma) emit_logw_core_fma(out, e, 1);
     else emit_logw_core(out, e, 1);
+    if (e->fma)
+        fprintf(out,
+                "#if V_W == 16\n"
+                "    VF res = (VF)_mm512_fixupimm_ps((__m512)y, (__m512)x, _mm512_set1_epi32(0x%x), 0);\n"
+                "#else\n",
+                LOGW_FIXUP);
     fprintf(out,
             "    VF nan = (x - x) * __builtin_inff();\n"
             "    VF ninf = (VF)((VUI){0} + 0xff800000u);\n"
             "    VF res = y;\n"
             "    res = V_SELF(ix >= 0x7f800000u, V_SELF(ix == 0x7f800000u, x, nan), res);\n"
             "    res = V_SELF((ix & 0x7fffffffu) == 0, ninf, res);\n");
+    if (e->fma) fprintf(out, "#endif\n");
 }
 
 /* v rounded to a multiple of 2^-m (to nearest) */
