@@ -9,7 +9,10 @@
 # usage: bench/libm_table.sh [BUILD_DIR] [FUNCS...]   (QUICK=1: skip the 2^32 checks;
 #        ACCURACY=1ulp: the faster variant, `uniapprox libm --accuracy 1ulp`; default cr;
 #        PRECISION=single: with ACCURACY=1ulp, `--working-precision single` (float arithmetic,
-#        exp2f expf exp10f); default double)
+#        exp2f expf exp10f log2f logf log10f); default double)
+#        FMA=1: with ACCURACY=1ulp PRECISION=single, `--fma` (explicit fused multiply-adds); the
+#        timing program is then built with -mfma as well where the CPU has FMA, so that the
+#        scalar function inlines fmaf whatever MARCH (else each fmaf calls libm's)
 #        MARCH=x86-64-v3: the timing program built for AVX2 + FMA instead of -march=native, so
 #        that on an AVX-512 CPU the AVX2 kernel (ours_v2 / uniapprox_v2) is timed as an AVX2-only
 #        CPU runs it (with -march=native GCC may give it AVX-512VL instructions); SLEEF's
@@ -20,6 +23,9 @@ BUILD=${1:-build}
 FUNCS=${*:-exp2f expf exp10f expm1f log2f logf log10f log1pf}
 ACCURACY=${ACCURACY:-cr}
 PRECISION=${PRECISION:-double}
+FMAOPT=""; FMACC=""
+[ "${FMA:-0}" = 1 ] && FMAOPT="--fma"
+[ -n "$FMAOPT" ] && grep -qw fma /proc/cpuinfo && FMACC="-mfma"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 UA="$ROOT/$BUILD/uniapprox"
 CC=${CC:-cc}
@@ -41,7 +47,7 @@ if grep -qw avx512f /proc/cpuinfo; then
 else
     echo "(this CPU has no AVX-512: the AVX-512 variant of the vector functions is compiled but not measured)"
 fi
-echo "== uniapprox libm --accuracy $ACCURACY --working-precision $PRECISION vs glibc and SLEEF u10 ($(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)) =="
+echo "== uniapprox libm --accuracy $ACCURACY --working-precision $PRECISION${FMAOPT:+ $FMAOPT} vs glibc and SLEEF u10 ($(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)) =="
 printf '%-7s | %8s %10s %6s | %8s %10s | %8s %8s %8s %8s %8s %8s %8s | %8s %8s %8s %8s | %8s %8s %8s\n' fn \
     "maxULP" "notCR" "spec" "glibc" "glibc" "ours" "ours_v" "ours_v2" "glibc" "sleef" "sleef_v" \
     "sleef_v5" "ours/gl" "v/sl_v" "v2/sl_v" "v/sl_v5" "lat_ours" "lat_gli" "lat_sle"
@@ -50,20 +56,22 @@ printf '%-7s | %8s %10s %6s | %8s %10s | %8s %8s %8s %8s %8s %8s %8s | %8s %8s %
 for f in $FUNCS; do
     ref=$(ref_of "$f")
     if [ "${QUICK:-0}" != 1 ]; then
+        # shellcheck disable=SC2086
         "$UA" libm "$f" -o "$OUT/$f.c" --vector --accuracy "$ACCURACY" \
-            --working-precision "$PRECISION" --name "k_$f" --check --json >"$OUT/$f.json" || true
+            --working-precision "$PRECISION" $FMAOPT --name "k_$f" --check --json >"$OUT/$f.json" || true
         printf '#include <math.h>\nfloat g(float x) { return %s(x); }\n' "$f" >"$OUT/g_$f.c"
         "$UA" check --kernel "$OUT/g_$f.c" --symbol g --against "$ref" --lo -3.4028234e38 \
             --hi 3.4028234e38 --timeout 0 --json >"$OUT/g_$f.json" 2>/dev/null || true
     else
+        # shellcheck disable=SC2086
         "$UA" libm "$f" -o "$OUT/$f.c" --vector --accuracy "$ACCURACY" --working-precision "$PRECISION" \
-            --name "k_$f" >/dev/null
+            $FMAOPT --name "k_$f" >/dev/null
         echo '{}' >"$OUT/$f.json"; echo '{}' >"$OUT/g_$f.json"
     fi
     set -- $(range_of "$f")
     b=${f%f}
     # shellcheck disable=SC2086
-    $CC -std=c11 -O2 -march=${MARCH:-native} -ffp-contract=off -DKERNEL_C="\"$OUT/$f.c\"" -DNAME="k_$f" \
+    $CC -std=c11 -O2 -march=${MARCH:-native} $FMACC -ffp-contract=off -DKERNEL_C="\"$OUT/$f.c\"" -DNAME="k_$f" \
         -DLIBM="$f" -DSLEEF_S="Sleef_${b}f_u10" -DSLEEF_V="Sleef_${b}f8_u10avx2" \
         -DSLEEF_V512="Sleef_${b}f16_u10avx512f" -DLO="$1" \
         -DHI="$2" -o "$OUT/speed_$f" "$ROOT/bench/libm_speed.c" -l:libsleef.so.3 -lm

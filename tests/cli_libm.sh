@@ -5,6 +5,7 @@
 # OpenMP default, as check --exhaustive; refused without --check or when not a count), and
 # --accuracy (1ulp: the faster code, within 1 ULP over a range; a bad value: exit 2), and
 # --working-precision (single: float arithmetic; refused, exit 2, where it does not apply), and
+# --fma (fused multiply-adds: with 1ulp single for the six; refused, exit 2, elsewhere), and
 # sinf_v / cosf_v in a shared library beside libm return the library's own sinf / cosf bits.
 . "$(dirname "$0")/lib_cli.sh"
 
@@ -79,6 +80,25 @@ expect_exit 0 "--working-precision double" -- "$UA" libm expf -o w4.c --accuracy
 expect_exit 0 "no --working-precision" -- "$UA" libm expf -o w5.c --accuracy 1ulp
 cmp -s w4.c w5.c && pass || fail "double is the default"
 
+# --fma: fused multiply-adds, with --accuracy 1ulp --working-precision single for exp2f expf
+# exp10f log2f logf log10f; elsewhere exit 2, naming where it is accepted, nothing written
+expect_exit 0 "--fma --check" -- "$UA" libm log10f -o f1.c --accuracy 1ulp --working-precision single --fma --vector --check --range 0.9:1.1 --json
+expect_le "$(json_num out.txt max_ulp)" 1 "log10f --fma on [0.9, 1.1] within 1 ULP"
+expect_le "$(json_num out.txt special_mismatches)" 0 "log10f --fma: no special mismatch"
+expect_grep f1.c "UA_FMAF(" "the scalar code has fused multiply-adds"
+expect_grep f1.c "_mm512_fmadd_ps" "the kernels too"
+expect_exit 0 "the --fma file compiles warning-free without -mfma" -- "$CC" -std=c99 -O2 -Wall -Wextra -Werror -c f1.c -o f1.o
+expect_exit 0 "--fma exp2f" -- "$UA" libm exp2f -o f2.c --accuracy 1ulp --working-precision single --fma
+expect_grep f2.c "UA_FMAF(" "exp2f --fma has fused multiply-adds"
+for args in "expf" "expf --accuracy 1ulp" "expf --accuracy 1ulp --working-precision double" \
+            "expm1f --accuracy 1ulp --working-precision double" "tanhf --accuracy cr"; do
+    # shellcheck disable=SC2086
+    expect_exit 2 "--fma refused: $args" -- "$UA" libm $args -o f3.c --fma
+    expect_grep err.txt "--fma is accepted for: .*exp10f exp2f expf log10f log2f logf (--accuracy 1ulp --working-precision single)" "names where --fma is accepted"
+    [ ! -e f3.c ] && pass || fail "nothing written for a refused --fma ($args)"
+done
+expect_exit 2 "--fma with --list" -- "$UA" libm --list --fma
+
 # -o is written by the shared writer (as export's): a new file is 0644 (not mkstemp's 0600), an
 # existing file keeps its mode, and "-" is standard output (no file named "-"); --check needs a file
 umask 022
@@ -147,11 +167,12 @@ expect_grep err.txt "sinf: 'q' is a name the generated file uses" "says why"
 off=0
 for f in $("$UA" libm --list | awk '{print $1}'); do
     for mode in "" "--vector"; do
-        for acc in "--accuracy cr" "--accuracy 1ulp" "--accuracy 1ulp --working-precision single"; do
+        for acc in "--accuracy cr" "--accuracy 1ulp" "--accuracy 1ulp --working-precision single" \
+                   "--accuracy 1ulp --working-precision single --fma"; do
             # erff takes a second to generate: one configuration
             [ "$f" = erff ] && [ "$mode $acc" != "--vector --accuracy cr" ] && continue
             # shellcheck disable=SC2086
-            "$UA" libm "$f" $mode $acc -o base.c 2>/dev/null || continue # single: six functions
+            "$UA" libm "$f" $mode $acc -o base.c 2>/dev/null || continue # single, --fma: six functions
             off=$((off + 1))
             k=10; [ "$f" = erff ] && k=20
             names=$(grep -o '\b\(V[A-Z0-9_]*\|ua_[A-Za-z0-9_]*\|UA_[A-Za-z0-9_]*\)\b' base.c | sort -u |
@@ -187,6 +208,10 @@ assert d["expf"]["accuracy"] == ["cr", "1ulp"]
 assert d["expf"]["working_precision"] == {"cr": ["double"], "1ulp": ["double", "single"]}
 assert d["log1pf"]["working_precision"] == {"cr": ["double"], "1ulp": ["double"]}
 assert sorted(n for n in d if "single" in d[n]["working_precision"]["1ulp"]) == \
+    ["exp10f", "exp2f", "expf", "log10f", "log2f", "logf"]
+assert d["expf"]["fma"] == {"cr": [], "1ulp": ["single"]}
+assert d["expm1f"]["fma"] == {"cr": [], "1ulp": []}
+assert sorted(n for n in d if "single" in d[n]["fma"]["1ulp"]) == \
     ["exp10f", "exp2f", "expf", "log10f", "log2f", "logf"]
 PY
 then pass; else fail "libm --list --json is not the expected JSON"; fi
