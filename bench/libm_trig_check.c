@@ -6,9 +6,11 @@
  * usage: libm_trig_check FUNC ua|glibc|sleef THREADS
  *        libm_trig_check FUNC emit CNAME    (writes the generated C of FUNC, named CNAME, with CNAME_v, to stdout)
  * The generated function is the default (correctly rounded where it can be) code, or the
- * `--accuracy 1ulp` code when the environment has ACCURACY=1ulp.
+ * `--accuracy 1ulp` code when the environment has ACCURACY=1ulp; with FMA=1 in the environment,
+ * its `--fma` code where FUNC has one at that accuracy (ua_libm_has_fma; else the plain code),
+ * compiled with -mfma where this CPU has FMA (the same bits either way: fma is exactly rounded).
  * Output, one line: FUNC KIND floats max_ulp not_cr over_1ulp nan_mismatch inf_mismatch seconds
- * worst_x.
+ * worst_x (KIND "ua+fma" for the --fma code).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -41,9 +43,13 @@ int main(int argc, char **argv)
     }
     const char *acc_env = getenv("ACCURACY");
     ua_libm_accuracy acc = acc_env && strcmp(acc_env, "1ulp") == 0 ? UA_LIBM_1ULP : UA_LIBM_CR;
+    const char *fma_env = getenv("FMA");
+    int want_fma = fma_env && strcmp(fma_env, "1") == 0;
+    ua_libm_options fo = {NULL, 0, acc, UA_LIBM_WP_DOUBLE, 0};
+    int fma = want_fma && ua_libm_has_fma(g, &fo);
     if (strcmp(kind, "emit") == 0) {
         /* with the vector variant CNAME_v */
-        ua_libm_options opt = {argv[3], 1, acc, UA_LIBM_WP_DOUBLE};
+        ua_libm_options opt = {argv[3], 1, acc, UA_LIBM_WP_DOUBLE, fma};
         if (g->emit(g, stdout, &opt) == UA_OK) return 0;
         fprintf(stderr, "%s\n", ua_last_error());
         return 1;
@@ -58,11 +64,13 @@ int main(int argc, char **argv)
     if (!out) return 1;
     const char *extra[] = {NULL, NULL};
     if (strcmp(kind, "ua") == 0) {
-        ua_libm_options opt = {"k", 0, acc, UA_LIBM_WP_DOUBLE};
+        ua_libm_options opt = {"k", 0, acc, UA_LIBM_WP_DOUBLE, fma};
         if (g->emit(g, out, &opt) != UA_OK) {
             fprintf(stderr, "%s\n", ua_last_error());
             return 1;
         }
+        __builtin_cpu_init();
+        if (fma && __builtin_cpu_supports("fma")) extra[0] = "-mfma"; /* fma inlined */
     } else if (strcmp(kind, "glibc") == 0) {
         fprintf(out, "#include <math.h>\nfloat k(float x) { return %s(x); }\n", fn);
     } else if (strcmp(kind, "sleef") == 0) {
@@ -97,7 +105,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", ua_last_error());
         return 1;
     }
-    printf("%s %s %llu %.4f %llu %llu %llu %llu %.1f %a\n", fn, kind,
+    printf("%s %s%s %llu %.4f %llu %llu %llu %llu %.1f %a\n", fn, kind,
+           strcmp(kind, "ua") == 0 && fma ? "+fma" : "",
            (unsigned long long)r.count, r.max_ulp, (unsigned long long)r.n_not_cr,
            (unsigned long long)r.n_over_1ulp, (unsigned long long)r.n_nan_mismatch,
            (unsigned long long)r.n_inf_mismatch, now() - t0, r.ntop ? (double)r.top[0].x : 0.0);

@@ -8,8 +8,13 @@
 #   2. speed: ns per element on 4096 in-cache inputs, fastest of 620 passes timed alone, the implementations alternating
 #      (bench/libm_trig_speed.c): the scalar function's ratio to glibc, the vector variant's
 #      (NAME_v) to SLEEF's u10 AVX2 (8 lanes).
-# usage: bench/libm_trig_table.sh [BUILD_DIR] [THREADS]   (QUICK=1: speed only; ACCURACY=1ulp:
-#        the `--accuracy 1ulp` functions, with the default ones timed beside them as uniapprox_cr)
+# usage: bench/libm_trig_table.sh [BUILD_DIR] [THREADS] [FUNC...]   (QUICK=1: speed only;
+#        ACCURACY=1ulp: the `--accuracy 1ulp` functions, with the default ones timed beside them
+#        as uniapprox_cr; FUNC...: the functions of the accuracy part, default all four)
+#        FMA=1: the `--fma` code of the functions that have it at that accuracy (sinf, cosf at
+#        1ulp; the others as without it; uniapprox_cr stays the default code without FMA), checked
+#        compiled with -mfma where the CPU has FMA; the timing program's -march=native (or
+#        MARCH=x86-64-v3) inlines fma: compare against the same command without FMA=1
 #        MARCH=x86-64-v3: the timing program built for AVX2 + FMA instead of -march=native, so
 #        that on an AVX-512 CPU the AVX2 kernel (ours_v2 / uniapprox_v2) is timed as an AVX2-only
 #        CPU runs it (with -march=native GCC may give it AVX-512VL instructions); SLEEF's
@@ -18,7 +23,10 @@
 # header needed).
 set -eu
 BUILD=${1:-build}
-THREADS=${2:-2}
+if [ $# -gt 0 ]; then shift; fi
+THREADS=2
+case "${1:-}" in [0-9]*) THREADS=$1; shift ;; esac
+FUNCS=${*:-sinf cosf tanhf erff}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CC=${CC:-cc}
 OUT=$(mktemp -d)
@@ -29,16 +37,19 @@ $CC -std=c11 -O2 -fopenmp -D_POSIX_C_SOURCE=200809L -I"$ROOT/include" -o "$OUT/c
     -lmpfr -lgmp -lm
 ACCURACY=${ACCURACY:-cr}
 export ACCURACY
+FMA=${FMA:-0}
+export FMA
 WITH_CR=""
 for f in sinf cosf tanhf erff; do "$OUT/check" $f emit ua_$f; done >"$OUT/kernels.c"
 if [ "$ACCURACY" = 1ulp ]; then
     WITH_CR=-DWITH_CR
-    for f in sinf cosf tanhf erff; do ACCURACY=cr "$OUT/check" $f emit uacr_$f; done >>"$OUT/kernels.c"
+    for f in sinf cosf tanhf erff; do ACCURACY=cr FMA=0 "$OUT/check" $f emit uacr_$f; done >>"$OUT/kernels.c"
 fi
 $CC -std=c11 -O2 -march=${MARCH:-native} -ffp-contract=off -I"$OUT" -DKERNELS_C='"kernels.c"' $WITH_CR \
     -o "$OUT/speed" "$ROOT/bench/libm_trig_speed.c" -l:libsleef.so.3 -lm
 
-echo "== --accuracy $ACCURACY: speed: ns per element, 4096 in-cache floats, fastest of 620 passes ($(nproc) cores," \
+[ "$FMA" = 1 ] && FMA_NOTE=" --fma (sinf, cosf)" || FMA_NOTE=""
+echo "== --accuracy $ACCURACY$FMA_NOTE: speed: ns per element, 4096 in-cache floats, fastest of 620 passes ($(nproc) cores," \
     "load average $(cut -d' ' -f1 /proc/loadavg)) =="
 "$OUT/speed" >"$OUT/speed.txt"
 awk '{ key = $1 " " $2; ns[key, $3] = $4; if (!(key in seen)) { seen[key] = 1; order[n++] = key } }
@@ -72,7 +83,7 @@ printf '%-6s %-6s %9s %12s %10s %8s %8s %8s\n' function impl "max ULP" "not CR" 
     "NaN mm" "Inf mm" seconds
 KINDS="ua"
 [ "${ANCHORS:-0}" = 1 ] && KINDS="ua glibc sleef"
-for f in sinf cosf tanhf erff; do
+for f in $FUNCS; do
     for k in $KINDS; do
         "$OUT/check" $f $k "$THREADS" |
             awk '{ printf "%-6s %-6s %9.4f %12s %10s %8s %8s %8.0f\n", $1, $2, $4, $5, $6, $7, $8, $9 }'
