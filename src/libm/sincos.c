@@ -23,6 +23,12 @@
  *   - the quadrant k mod 4 picks +-sin(r) or +-cos(r).
  * That is the default (UA_LIBM_CR); --accuracy 1ulp writes gen_sincos1's code (below): a shorter
  * reduction below 2^20 and one polynomial whose coefficients are read by quadrant.
+ * --fma (ua_libm_options.fma, both accuracies): explicit fused multiply-adds, UA_FMA in the
+ * scalar code (C99 fma: exactly rounded, the same bits on every machine) and vfmadd in the
+ * kernels (the scalar function's bits): k from fma(x, 2/pi, 1.5 2^52), the Cody-Waite reduction
+ * with pi/2 in two 53-bit parts (constants2), the cores by Horner fmas. The scalar function is
+ * fast only where the compiler inlines fma (-mfma, -march=x86-64-v3 or native); elsewhere each
+ * fma is a call to libm's. The large-argument paths are the same as without --fma.
  */
 #include <math.h>
 #include <mpfr.h>
