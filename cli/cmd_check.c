@@ -45,7 +45,8 @@ static const char help[] =
     "                   a pde model is measured against (as in uniapprox fit --pde)\n"
     "  --prove          also prove a bound on max |model - f| over the whole domain, in ball\n"
     "                   arithmetic (Arb), beside the measured maximum: \"proven: max |model - f|\n"
-    "                   <= B\" or \"not proven: WHY\" (docs/prove.md); exit 1 when not proven\n"
+    "                   <= B\" or \"not proven: WHY\" (docs/prove.md); exit 1 when not proven, or\n"
+    "                   when the model has a tolerance and the bound is not within it\n"
     "  --json           machine-readable output\n"
     "\n"
     "exhaustive float32 check:\n"
@@ -251,6 +252,40 @@ static int prove_model(const ua_model *m, const ua_problem *p, ua_proof *pf)
     return s ? ua_cli_fail("check", s) : 0;
 }
 
+/* A proof held against the model's tolerance (has_tol): the allowance tol_abs + tol_scale scale
+ * (scale: max |f| over the measured points, as the verdict defines it) is the least the
+ * tolerance grants anywhere; only a tolerance without a relative term (tol_rel = 0) is compared,
+ * its allowance then the same at every point. within: the bound is at most that allowance, so the
+ * tolerance holds everywhere on the box; over: the prover's own points (MPFR reference) found an
+ * error above it, which breaks the tolerance there. */
+typedef struct {
+    int asked;     /* a proof, a tolerance and errors to compare */
+    double allow;  /* tol_abs + tol_scale scale */
+    int within;    /* bound <= allow */
+    int over;      /* the prover's measured max > allow */
+} proof_vs_tol;
+
+static proof_vs_tol proof_against_tol(ua_model *m, const ua_proof *pf, ua_measurement *r)
+{
+    proof_vs_tol t = {0, 0.0, 0, 0};
+    /* a relative term needs a lower bound on |f| over the box, which the proof does not give */
+    if (!pf->proven || !r->has_tol || !r->has_errors || r->tol_rel > 0) return t;
+    t.asked = 1;
+    t.allow = r->tol_abs + r->tol_scale * r->err.scale;
+    t.within = pf->bound <= t.allow;
+    t.over = pf->measured > t.allow;
+    if (t.over) { /* the prover's points are measurements too: the verdict counts them */
+        char why[300];
+        snprintf(why, sizeof why, "the prover's points, between the measured ones, reach an error "
+                 "of %.3e, %.3g times the tolerance's %.3e", pf->measured,
+                 t.allow > 0 ? pf->measured / t.allow : INFINITY, t.allow);
+        r->resolved = 0;
+        (void)ua_model_set_meta(m, "verdict", "not resolved");
+        (void)ua_model_set_meta(m, "fit_reason", why);
+    }
+    return t;
+}
+
 /* The largest error seen: the measurement's or the prover's own points. */
 static double seen_max(const ua_proof *pf, const ua_measurement *r)
 {
@@ -258,7 +293,8 @@ static double seen_max(const ua_proof *pf, const ua_measurement *r)
     return pf->measured > e ? pf->measured : e;
 }
 
-static void proof_text(const ua_model *m, const ua_proof *pf, const ua_measurement *r)
+static void proof_text(const ua_model *m, const ua_proof *pf, const ua_measurement *r,
+                       const proof_vs_tol *t)
 {
     if (!pf->proven) {
         printf("not proven: %s\n", pf->why);
@@ -274,9 +310,22 @@ static void proof_text(const ua_model *m, const ua_proof *pf, const ua_measureme
            "%.2f s; of the bound %.2e covers the double evaluation's rounding\n", mx,
            mx > 0 ? pf->bound / mx : INFINITY, pf->method, pf->pieces,
            d == 1 ? "subintervals" : "cells", pf->seconds, pf->rounding);
+    if (!t->asked && r->has_tol && r->has_errors && r->tol_rel > 0)
+        printf("          (the bound is absolute: the tolerance's relative term %.3g*|f| is not "
+               "compared with it)\n", r->tol_rel);
+    if (!t->asked) return;
+    if (t->within)
+        printf("          within the tolerance everywhere: bound %.3e <= %.3e (tol_abs + tol_scale "
+               "* scale)\n", pf->bound, t->allow);
+    else if (t->over)
+        printf("          NOT within the tolerance: the prover's points reach %.3e > %.3e "
+               "(tol_abs + tol_scale * scale)\n", pf->measured, t->allow);
+    else
+        printf("          the tolerance is not proven: bound %.3e > %.3e (tol_abs + tol_scale * "
+               "scale)\n", pf->bound, t->allow);
 }
 
-static void proof_json(cJSON *o, const ua_proof *pf, const ua_measurement *r)
+static void proof_json(cJSON *o, const ua_proof *pf, const ua_measurement *r, const proof_vs_tol *t)
 {
     cJSON *q = cJSON_AddObjectToObject(o, "proof");
     cJSON_AddBoolToObject(q, "proven", pf->proven);
@@ -286,6 +335,10 @@ static void proof_json(cJSON *o, const ua_proof *pf, const ua_measurement *r)
         cJSON_AddNumberToObject(q, "rounding", pf->rounding);
         cJSON_AddNumberToObject(q, "measured", mx);
         if (mx > 0) cJSON_AddNumberToObject(q, "ratio", pf->bound / mx);
+        if (t->asked) {
+            cJSON_AddNumberToObject(q, "allowance", t->allow);
+            cJSON_AddBoolToObject(q, "within_tol", t->within);
+        }
     } else {
         cJSON_AddStringToObject(q, "why", pf->why);
     }
@@ -436,6 +489,8 @@ int cmd_check(int argc, char **argv)
         ua_model_free(m);
         return proof_rc;
     }
+    proof_vs_tol pt = {0, 0.0, 0, 0};
+    if (prove) pt = proof_against_tol(m, &pf, &r); /* before the verdict is printed */
     if (json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "model", path);
@@ -463,7 +518,7 @@ int cmd_check(int argc, char **argv)
                 cJSON_AddNumberToObject(o, "accuracy", 1 - er->valuedouble);
             }
         }
-        if (prove) proof_json(o, &pf, &r);
+        if (prove) proof_json(o, &pf, &r, &pt);
         if (tol) {
             cJSON_AddNumberToObject(o, "tol", told);
             cJSON_AddStringToObject(o, "tol_check", tol_why);
@@ -484,9 +539,10 @@ int cmd_check(int argc, char **argv)
             pde_tol_text(m, &r);
         if (tol) printf("  against --tol        %s\n", tol_why);
         (void)ua_cli_learn_metrics(stdout, NULL, "check", m, p, "data", NULL);
-        if (prove) proof_text(m, &pf, &r);
+        if (prove) proof_text(m, &pf, &r, &pt);
     }
-    int fail = !r.resolved || (prove && !pf.proven);
+    /* with --prove: the bound proven, and within the tolerance when the model has one */
+    int fail = !r.resolved || (prove && (!pf.proven || (pt.asked && !pt.within)));
     if (tol_failed) {
         ua_cli_error("check", UA_EXIT_FAIL, "%s", tol_why);
         fail = 1;
