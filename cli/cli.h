@@ -249,14 +249,28 @@ int ua_cli_check_rows(const char *cmd, const ua_model *m, const ua_problem *p, c
                       const char *path);
 
 /* The rows of a learner's command beside its model (cli/learn_args.c): --data TRAIN and
- * --target-data TEST (NULL: not given) read with --format, --x-col, --y-col. */
+ * --target-data TEST (NULL: not given) read with --format, --x-col, --y-col; model (may be NULL)
+ * the model whose input and target names choose the columns when --x-col and --y-col are not
+ * given. */
 typedef struct {
     const char *data, *target_data, *format, *x_col, *y_col;
+    const ua_model *model;
 } ua_cli_learn_rows_args;
 
+/* The columns of ds named by the model's metadata key ("input_names" or "target_names", the
+ * header of the table ua_fit was given), count of them, into cols (count entries): 1 when the
+ * model records count names and ds has a column of every one, else 0 (no names, no header, a
+ * name missing: the caller takes the columns by position). Shared by explain, influence and
+ * compress (ua_cli_read_rows, ua_cli_learn_rows), so that they match a table to a model alike. */
+int ua_cli_columns_by_name(const ua_model *m, const char *key, const ua_dataset *ds,
+                           size_t count, size_t *cols);
+
 /* Reads a's files into *train and *test (NULL where not given), each with d inputs and, when k
- * is not 0, k targets. 0, or prints why (--format without a file, a read error, other widths)
- * and returns the exit code with both NULL. */
+ * is not 0, k targets. With a->model and neither --x-col nor --y-col, a file's columns are taken
+ * by the model's input (and target) names where it has them all (ua_cli_columns_by_name), else
+ * by position; either way a file whose names differ from the model's is then refused
+ * (ua_model_check_columns). 0, or prints why (--format without a file, a read error, other
+ * widths, other column names) and returns the exit code with both NULL. */
 int ua_cli_learn_rows(const char *cmd, const ua_cli_learn_rows_args *a, size_t d, size_t k,
                       ua_problem **train, ua_problem **test);
 

@@ -44,7 +44,8 @@ static const char help[] =
     "  --nuclear L         lowrank: nuclear-norm weight while fine-tuning (default 1e-4)\n"
     "  --lr LR             lowrank: fine-tuning Adam learning rate (default 1e-3)\n"
     "  --exponent A        quant: one exponent for every layer, in [0.05, 4] (no search)\n"
-    "  --data TRAIN        calibration / fine-tuning rows (--x-col, --y-col, --format as fit)\n"
+    "  --data TRAIN        calibration / fine-tuning rows (--x-col, --y-col, --format as fit;\n"
+    "                      without them, the columns named as the model's inputs, as eval)\n"
     "  --target-data TEST  held-out rows (same columns)\n"
     "  --points N          random points of the box when no --data is given (default 10000)\n"
     "  --seed S            fine-tuning minibatches and the random points (default 1)\n"
@@ -186,7 +187,7 @@ int cmd_compress(int argc, char **argv)
     }
     size_t d, k;
     ua_model_dims(m, &d, &k);
-    const ua_cli_learn_rows_args ra = { data, target_data, format, x_col, y_col };
+    const ua_cli_learn_rows_args ra = { data, target_data, format, x_col, y_col, m };
     if ((rc = ua_cli_learn_rows("compress", &ra, d, k, &train, &test))) goto done;
     if (train) ua_problem_train(train, &o.x, &o.y, &o.n);
     size_t bd;

@@ -150,7 +150,7 @@ int cmd_distill(int argc, char **argv)
         o.hi = hi;
     }
     ua_problem *train = NULL, *test = NULL;
-    const ua_cli_learn_rows_args ra = { data, target_data, format, x_col, y_col };
+    const ua_cli_learn_rows_args ra = { data, target_data, format, x_col, y_col, NULL };
     if (!rc) rc = ua_cli_learn_rows("distill", &ra, d, 0, &train, &test);
     /* rows of the teacher's columns (by name, where both have a header) */
     if (!rc && train && (s = ua_model_check_columns(t, train))) rc = ua_cli_fail("distill", s);

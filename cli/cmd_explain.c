@@ -129,8 +129,6 @@ int ua_cli_read_rows(const char *cmd, const ua_model *m, const char *path, const
     size_t cols[256], nc = 0, rows = ua_dataset_rows(ds), ncols = ua_dataset_cols(ds);
     int rc = 0;
     if (din > 256) rc = ua_cli_usage(cmd, "the model has %zu inputs (at most 256 here)", din);
-    const char *json = ua_model_meta(m, "input_names");
-    cJSON *arr = json && !x_cols ? cJSON_Parse(json) : NULL;
     if (!rc && x_cols) {
         const char *p = x_cols;
         while (!rc) {
@@ -146,18 +144,9 @@ int ua_cli_read_rows(const char *cmd, const ua_model *m, const char *path, const
             if (!p[len]) break;
             p += len + 1;
         }
-    } else if (!rc && cJSON_IsArray(arr) && (size_t)cJSON_GetArraySize(arr) == din) {
-        const cJSON *e;
-        cJSON_ArrayForEach(e, arr) {
-            if (rc) break;
-            if (!cJSON_IsString(e) || ua_dataset_column(ds, e->valuestring, &cols[nc++])) {
-                ua_clear_error();
-                nc = 0; /* a file without those names: by position */
-                break;
-            }
-        }
+    } else if (!rc && ua_cli_columns_by_name(m, "input_names", ds, din, cols)) {
+        nc = din; /* else a file without those names: by position */
     }
-    cJSON_Delete(arr);
     if (!rc && !nc) {
         if (ncols != din && ncols != din + 1)
             rc = ua_cli_usage(cmd, "%s has %zu column%s and the model %zu input%s: choose the "

@@ -56,6 +56,29 @@ expect_exit 0 "quant8 with --exponent 1" -- "$UA" compress net.safetensors -o u8
     --method quant8 --exponent 1 --data train.csv --json
 expect_le "$(json_num out.txt rmse_vs_original)" 0.05 "uniform 8-bit codes change the output little"
 
+# the --data / --target-data columns are matched to the model's inputs by name, as eval and
+# explain match them: the same rows with the columns reordered (x2, y, x1) give the same RMSEs
+# and the same searched exponents (the calibration reads the right columns)
+for f in train test; do awk -F, -v OFS=, '{ print $2, $3, $1 }' $f.csv > reord_$f.csv; done
+expect_exit 0 "quant8 on the original columns" -- "$UA" compress net.safetensors -o o8.safetensors \
+    --method quant8 --data train.csv --target-data test.csv --json
+cp out.txt orig_cols.txt
+expect_exit 0 "quant8 on reordered columns" -- "$UA" compress net.safetensors -o r8.safetensors \
+    --method quant8 --data reord_train.csv --target-data reord_test.csv --json
+for key in train_rmse_before test_rmse_before train_rmse_after test_rmse_after; do
+    a=$(json_num orig_cols.txt $key)
+    b=$(json_num out.txt $key)
+    if [ -n "$a" ] && [ "$a" = "$b" ]; then pass; else fail "reordered columns: $key $b, original $a"; fi
+done
+a=$(tr -d '[:space:]' < orig_cols.txt | sed -n 's/.*"exponents":\(\[[^]]*\]\).*/\1/p')
+b=$(tr -d '[:space:]' < out.txt | sed -n 's/.*"exponents":\(\[[^]]*\]\).*/\1/p')
+if [ -n "$a" ] && [ "$a" = "$b" ]; then pass; else fail "reordered columns: exponents $b, original $a"; fi
+# a file with other names is refused, naming the column, as distill refuses it
+awk -F, -v OFS=, 'NR == 1 { $1 = "u" } { print }' train.csv > other_names.csv
+expect_exit 2 "compress --data of other column names" -- "$UA" compress net.safetensors \
+    -o x.safetensors --method quant8 --data other_names.csv
+expect_grep err.txt "input column 1 is 'u', the model was fitted on 'x1'" "the other name is named"
+
 # distill: chebnd -> chebnd is exact to rounding; the student names its teacher
 expect_exit 0 "fit a chebnd teacher" -- "$UA" fit "exp(x)*sin(y)" --vars x,y --domain -1:1,-1:1 \
     --family chebnd -o cheb.safetensors

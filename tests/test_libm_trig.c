@@ -59,7 +59,7 @@ static f32 get(int which)
     /* a name of our own, so that the compiled object never resolves to glibc's function */
     char cname[64];
     snprintf(cname, sizeof cname, "ua_gen_%s%s", names[which], suffix[which]);
-    ua_libm_options opt = {cname, 0, accs[which], UA_LIBM_WP_DOUBLE};
+    ua_libm_options opt = {cname, 0, accs[which], UA_LIBM_WP_DOUBLE, 0};
     ua_status st = g->emit(g, out, &opt);
     assert_int_equal(fclose(out), 0);
     if (st != UA_OK) fail_msg("%s: %s", names[which], ua_last_error());
@@ -353,7 +353,7 @@ static void test_registry_and_options(void **state)
     /* a name that is not a C identifier */
     FILE *out = fopen(tu_path("bad.c"), "w");
     assert_non_null(out);
-    ua_libm_options bad = {"1sin", 0, UA_LIBM_CR, UA_LIBM_WP_DOUBLE};
+    ua_libm_options bad = {"1sin", 0, UA_LIBM_CR, UA_LIBM_WP_DOUBLE, 0};
     for (int i = 0; i < NFUNC; i++)
         assert_int_equal(ua_libm_find(names[i])->emit(ua_libm_find(names[i]), out, &bad), UA_EINVAL);
     assert_int_equal(ua_libm_find("sinf")->emit(ua_libm_find("sinf"), NULL, NULL), UA_EINVAL);
@@ -361,7 +361,7 @@ static void test_registry_and_options(void **state)
     /* the vector entry point returns what the scalar function does */
     out = fopen(tu_path("vec.c"), "w");
     assert_non_null(out);
-    ua_libm_options vo = {"my_erf", 1, UA_LIBM_CR, UA_LIBM_WP_DOUBLE};
+    ua_libm_options vo = {"my_erf", 1, UA_LIBM_CR, UA_LIBM_WP_DOUBLE, 0};
     assert_int_equal(ua_libm_find("erff")->emit(ua_libm_find("erff"), out, &vo), UA_OK);
     assert_int_equal(fclose(out), 0);
     ua_compiled *cc = NULL;
@@ -419,7 +419,7 @@ static void test_vector_same_bits(void **state)
         snprintf(path, sizeof path, "v_%s%s.c", names[k], suffix[k]);
         FILE *out = fopen(tu_path(path), "w");
         assert_non_null(out);
-        ua_libm_options vo = {cname, 1, accs[k], UA_LIBM_WP_DOUBLE};
+        ua_libm_options vo = {cname, 1, accs[k], UA_LIBM_WP_DOUBLE, 0};
         assert_int_equal(ua_libm_find(names[k])->emit(ua_libm_find(names[k]), out, &vo), UA_OK);
         assert_int_equal(fclose(out), 0);
         ua_compiled *cc = NULL;
