@@ -127,6 +127,11 @@ expect_exit 2 "not JSON" -- "$UA" fit --pde bad2.json
 printf '{"space": {"x": [0, 1]}, "equation": "u_xx + foo", "conditions": [{"type": "dirichlet", "value": 0}], "exact": "0"}' >bad3.json
 expect_exit 2 "an unknown name in the equation" -- "$UA" fit --pde bad3.json
 expect_grep err.txt "equation" "the message names the field"
+# lap is known, for u only: lap(v) names v as the thing that is not the unknown
+printf '{"space": {"x": [0, 1]}, "equation": "lap(v) + 1", "conditions": [{"type": "dirichlet", "value": 0}], "exact": "0"}' >bad4.json
+expect_exit 2 "lap of something other than u" -- "$UA" fit --pde bad4.json
+expect_grep err.txt "lap(v): 'v' is not the unknown: lap takes the unknown u only" "lap(v): v named"
+if grep -q "unknown function 'lap'" err.txt; then fail "lap(v): lap called unknown"; else pass; fi
 expect_exit 2 "a missing file" -- "$UA" fit --pde missing.json
 expect_exit 2 "--pde with --domain" -- "$UA" fit --pde "$EX/poisson.json" --domain 0:1
 expect_exit 2 "--pde with another family" -- "$UA" fit --pde "$EX/poisson.json" --family cheb

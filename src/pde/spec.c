@@ -193,6 +193,32 @@ static ua_status read_equation(ua_pde_spec *s, const cJSON *v, const char *who)
     s->equation = ua_strdup(v->valuestring);
     char *text = s->equation ? expand_lap(s, s->equation) : NULL;
     if (!text) return UA_ENOMEM_ERR(strlen(v->valuestring) * 2);
+    /* a lap that expand_lap left (not "lap(u)") is the Laplacian of something other than u:
+     * name what it was given, rather than calling lap unknown ("lap(v)": v is not the unknown) */
+    const char *eq = s->equation;
+    for (const char *p = strstr(eq, "lap"); p; p = strstr(p + 3, "lap")) {
+        if ((p > eq && (isalnum((unsigned char)p[-1]) || p[-1] == '_')) ||
+            isalnum((unsigned char)p[3]) || p[3] == '_' || !strncmp(p, "lap(u)", 6))
+            continue;
+        const char *a = p + 3;
+        while (*a == ' ' || *a == '\t') a++;
+        size_t at = (size_t)(p - eq) + 1;
+        free(text);
+        if (*a != '(')
+            return UA_ERR(UA_EFORMAT, "%s: \"equation\": column %zu: lap without an argument: "
+                          "write lap(u), the Laplacian of the unknown u", who, at);
+        const char *b = a + 1, *e = b + strcspn(b, ")");
+        while (b < e && (*b == ' ' || *b == '\t')) b++;
+        while (e > b && (e[-1] == ' ' || e[-1] == '\t')) e--;
+        int len = (int)(e - b < 32 ? e - b : 32);
+        const char *more = e - b > 32 ? "..." : "";
+        if (e - b == 1 && *b == 'u')
+            return UA_ERR(UA_EFORMAT, "%s: \"equation\": column %zu: write lap(u) without "
+                          "blanks or line breaks (the Laplacian of the unknown u)", who, at);
+        return UA_ERR(UA_EFORMAT, "%s: \"equation\": column %zu: lap(%.*s%s): '%.*s%s' is not "
+                      "the unknown: lap takes the unknown u only, written lap(u) (the Laplacian "
+                      "of anything else is not supported)", who, at, len, b, more, len, b, more);
+    }
     /* the variables: inputs, parameters, u, u_a, u_ab */
     char names[1 + UA_PDE_MAX_DIM + UA_PDE_MAX_PAIRS][8];
     const char *vars[UA_PDE_MAX_DIM + UA_PDE_MAX_PARAMS + UA_PDE_MAX_CHAN];
