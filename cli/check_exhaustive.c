@@ -1,6 +1,7 @@
 /* cli/check_exhaustive.c — `uniapprox check --exhaustive`: a float32 kernel (a model's float
  * export, or a hand-written C file) compiled with the system compiler, loaded, and checked at
  * every float of an interval against the correctly rounded reference (uniapprox/exhaustive.h). */
+#define _GNU_SOURCE /* MAP_ANONYMOUS (find_crash's shared float) */
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 #include <signal.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #ifdef __linux__
@@ -117,6 +119,68 @@ static size_t read_full(int fd, void *buf, size_t n, double timeout, int *timed_
 }
 
 /*
+ * After the checking child crashed: fn run again in a child of its own, one float at a time from
+ * lo upwards, on one thread and without the reference (so far cheaper than the check), the float
+ * about to be passed kept in memory shared with this process. 1 with *at the first float it
+ * crashed on (*sig its signal); 0 when the run finished without a crash (a crash of the threaded
+ * check only), did not end within limit seconds (killed), or could not be set up.
+ */
+static int find_crash(ua_f32_fn fn, float lo, float hi, double limit, float *at, int *sig)
+{
+    volatile float *cur = mmap(NULL, sizeof(float), PROT_READ | PROT_WRITE,
+                               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (cur == MAP_FAILED) return 0;
+    *cur = NAN;
+    fflush(NULL);
+    pid_t parent = getpid();
+    (void)parent;
+    pid_t pid = fork();
+    if (pid == 0) {
+        static const int crash[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS,
+                                     SIGINT, SIGTERM, SIGHUP };
+        for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++) signal(crash[i], SIG_DFL);
+        struct rlimit nocore = { 0, 0 };
+        setrlimit(RLIMIT_CORE, &nocore);
+#ifdef __linux__
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(3);
+#endif
+        for (float x = lo;; x = nextafterf(x, INFINITY)) {
+            *cur = x;
+            volatile float y = fn(x);
+            (void)y;
+            if (!(x < hi)) break;
+        }
+        _exit(0);
+    }
+    int found = 0;
+    if (pid > 0) {
+        ua_cli_kill_on_signal(pid);
+        int wst = 0;
+        pid_t w;
+        double waited = 0;
+        while ((w = waitpid(pid, &wst, WNOHANG)) == 0 || (w < 0 && errno == EINTR)) {
+            if (w == 0 && waited >= limit) {
+                kill(pid, SIGKILL);
+                while (waitpid(pid, &wst, 0) < 0 && errno == EINTR) {}
+                wst = 0; /* not a crash of the kernel's own */
+                break;
+            }
+            nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+            waited += 0.01;
+        }
+        ua_cli_kill_on_signal(0);
+        if (WIFSIGNALED(wst) && !isnan(*cur)) {
+            *at = *cur;
+            *sig = WTERMSIG(wst);
+            found = 1;
+        }
+    }
+    munmap((void *)cur, sizeof(float));
+    return found;
+}
+
+/*
  * Runs the exhaustive check in a child process: the kernel is code from outside (a user's file,
  * or our own export compiled just now), and an abort, a segfault or an endless loop in it must
  * end with a message from uniapprox, not take uniapprox down or hang it. A child still running
@@ -196,9 +260,24 @@ static ua_status check_isolated(ua_f32_fn fn, const ua_target *t, float lo, floa
         return UA_ERR(UA_EIO, "the kernel timed out after %g s (killed; a kernel that never "
                       "returns, or a check longer than --timeout allows: raise it, or 0 = no limit)",
                       timeout);
-    if (WIFSIGNALED(wst))
-        return UA_ERR(UA_EIO, "the kernel crashed while being checked (signal %d: %s)",
-                      WTERMSIG(wst), strsignal(WTERMSIG(wst)));
+    if (WIFSIGNALED(wst)) {
+        /* name the input, as fit --function names the point of a crash: a re-run one float at
+         * a time (a minute at most, and never longer than the check was allowed) */
+        int sig = WTERMSIG(wst), sig1 = 0;
+        char where[256] = "";
+        float at = NAN;
+        double limit = timeout > 0 && timeout < 60 ? timeout : 60;
+        if (find_crash(fn, lo, hi, limit, &at, &sig1))
+            snprintf(where, sizeof where, "; run again one float at a time from %.9g, it first "
+                     "crashed at x = %.9g (%a)%s%s", (double)lo, (double)at, (double)at,
+                     sig1 != sig ? ", with signal " : "", sig1 != sig ? strsignal(sig1) : "");
+        else
+            snprintf(where, sizeof where, "; run again one float at a time from %.9g to %.9g "
+                     "within %g s, it did not crash: the input is not known", (double)lo,
+                     (double)hi, limit);
+        return UA_ERR(UA_EIO, "the kernel crashed while being checked (signal %d: %s)%s", sig,
+                      strsignal(sig), where);
+    }
     if (got != sizeof rep || !WIFEXITED(wst) || WEXITSTATUS(wst) != 0)
         return UA_ERR(UA_EIO, "the checking process failed (exit status %d)",
                       WIFEXITED(wst) ? WEXITSTATUS(wst) : -1);

@@ -86,6 +86,9 @@ expect_grep err.txt "not inside the model's domain" "exhaustive range is named"
 printf '#include <math.h>\n#include <stdlib.h>\nfloat bad(float x) { if (x > 0.25005f) abort(); return expf(x); }\n' >bad.c
 expect_exit 1 "crashing kernel" -- "$UA" check --kernel bad.c --symbol bad --against 'exp(x)' --lo 0.25 --hi 0.2501
 expect_grep err.txt "crashed while being checked" "the crash is reported"
+# and names the input it crashed on: the first float above 0.25005f (0x1.000d1ep-2, numpy's
+# nextafter(float32(0.25005), 1)), found by a re-run one float at a time
+expect_grep err.txt "first crashed at x = 0.250050038 (0x1.000d1ep-2)" "the crash's input is named"
 # a kernel that never returns is killed after --timeout seconds (exit 1, like a crash); the outer
 # `timeout` only keeps a regression from hanging the test suite
 printf 'float spin(float x) { volatile float s = x; for (;;) s = s + 1.0f; return s; }\n' >spin.c
