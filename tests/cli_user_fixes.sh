@@ -149,4 +149,40 @@ if [ -w /dev/full ]; then
     "$UA" info ok.st | grep -q log_error && fail "a written log recorded as failed" || pass
 fi
 
+# --- docs/data.md's first C snippet returns when a read fails (it carried on with ds unset) ----
+ROOT=$(cd "$TESTS_DIR/.." && pwd)
+awk '/^```c$/ { on = 1; next } on && /^```$/ { exit } on' "$ROOT/docs/data.md" > snippet.inc
+cat > snippet_main.c <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include "uniapprox.h"
+int main(void)
+{
+#include "snippet.inc"
+    free(X);
+    return 0;
+}
+C
+# the library's functions as stubs: the read fails and leaves ds unset, as with a missing file;
+# anything called after that aborts
+cat > snippet_stubs.c <<'C'
+#include <stdlib.h>
+#include "uniapprox.h"
+ua_status ua_dataset_read(const char *path, ua_format f, ua_dataset **out) { (void)path; (void)f; (void)out; return UA_EIO; }
+const char *ua_last_error(void) { return "cannot open 'uci/concrete/data.txt'"; }
+size_t ua_dataset_rows(const ua_dataset *ds) { (void)ds; abort(); }
+size_t ua_dataset_cols(const ua_dataset *ds) { (void)ds; abort(); }
+ua_status ua_read_indices(const char *p, size_t l, size_t **i, size_t *n) { (void)p; (void)l; (void)i; (void)n; abort(); }
+ua_status ua_dataset_select(const ua_dataset *ds, const size_t *r, size_t nr, const size_t *c, size_t nc, double *o) { (void)ds; (void)r; (void)nr; (void)c; (void)nc; (void)o; abort(); }
+ua_status ua_scaler_fit(const double *x, size_t n, size_t d, ua_scaler *sc) { (void)x; (void)n; (void)d; (void)sc; abort(); }
+void ua_scaler_apply(const ua_scaler *sc, double *x, size_t n) { (void)sc; (void)x; (void)n; abort(); }
+C
+if "$CC" -std=c11 -I"$ROOT/include" -I. -o snippet snippet_main.c snippet_stubs.c 2>cc.txt; then
+    pass
+    expect_exit 1 "docs/data.md snippet, the file missing" -- ./snippet
+    expect_grep err.txt "error: cannot open 'uci/concrete/data.txt'" "the snippet prints the error"
+else
+    fail "docs/data.md's snippet compiles"; cat cc.txt >&2
+fi
+
 finish
