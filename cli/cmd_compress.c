@@ -40,6 +40,8 @@ static const char help[] =
     "  --method M          lowrank, quant8 or quant4 (required)\n"
     "  --rank R            lowrank: rank of every layer (capped at min(out, in))\n"
     "  --energy E          lowrank without --rank: energy fraction kept, in (0, 1] (0.99)\n"
+    "                      (a layer whose factors would not be smaller stays dense: its rank\n"
+    "                      prints as \"dense\"; when every layer does, nothing is compressed)\n"
     "  --epochs N          lowrank: fine-tuning epochs on --data (default 0: none)\n"
     "  --nuclear L         lowrank: nuclear-norm weight while fine-tuning (default 1e-4)\n"
     "  --lr LR             lowrank: fine-tuning Adam learning rate (default 1e-3)\n"
@@ -302,9 +304,13 @@ int cmd_compress(int argc, char **argv)
     cJSON_AddNumberToObject(j, "size_ratio", (double)rep.bytes_after / (double)rep.bytes_before);
     cJSON_AddNumberToObject(j, "params_before", (double)rep.params_before);
     cJSON_AddNumberToObject(j, "params_after", (double)rep.params_after);
+    /* lowrank: a layer's rank, or "dense" where factors would not be smaller (rank 0 in the
+     * report: a 0 would read as a zero matrix) */
     cJSON *per = cJSON_AddArrayToObject(j, lowrank ? "ranks" : "exponents");
     for (size_t l = 0; l < rep.layers && l < 16; l++)
-        cJSON_AddItemToArray(per, cJSON_CreateNumber(lowrank ? (double)rep.rank[l] : rep.exponent[l]));
+        cJSON_AddItemToArray(per, !lowrank ? cJSON_CreateNumber(rep.exponent[l])
+                                  : rep.rank[l] ? cJSON_CreateNumber((double)rep.rank[l])
+                                                : cJSON_CreateString("dense"));
     if (cn) {
         cJSON_AddStringToObject(j, "compared_on", where);
         cJSON_AddNumberToObject(j, "compared_points", (double)cn);
@@ -335,6 +341,12 @@ int cmd_compress(int argc, char **argv)
         cJSON_Delete(j);
         fprintf(ua_cli_notes(), "uniapprox compress: wrote %s\n", output);
     }
+    if (lowrank && rep.bytes_after >= rep.bytes_before) /* every layer stayed dense */
+        fprintf(ua_cli_notes(), "uniapprox compress: nothing was compressed: at this %s every "
+                "layer's factors would be no smaller than its dense weights, so every layer stays "
+                "dense (ranks \"dense\") and %s holds the same network as %s; give a smaller "
+                "--rank or --energy\n", rank ? "--rank" : energy ? "--energy" : "--energy (default 0.99)",
+                output, path);
 done:
     free(px);
     free(y0);

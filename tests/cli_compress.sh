@@ -79,6 +79,18 @@ expect_exit 2 "compress --data of other column names" -- "$UA" compress net.safe
     -o x.safetensors --method quant8 --data other_names.csv
 expect_grep err.txt "input column 1 is 'u', the model was fitted on 'x1'" "the other name is named"
 
+# lowrank: a layer left dense says "dense" (not a rank of 0); every layer dense says that nothing
+# was compressed (2-32-32-1: rank 4 shrinks only the 32x32 layer, 4 (32 + 32) < 32 32)
+expect_exit 0 "lowrank --rank 4, ranks" -- "$UA" compress net.safetensors -o lr4.safetensors \
+    --method lowrank --rank 4 --json
+a=$(tr -d '[:space:]' < out.txt | sed -n 's/.*"ranks":\(\[[^]]*\]\).*/\1/p')
+[ "$a" = '["dense",4,"dense"]' ] && pass || fail "lowrank --rank 4: ranks $a, expected [\"dense\",4,\"dense\"]"
+if grep -q "nothing was compressed" err.txt; then fail "rank 4 compressed a layer"; else pass; fi
+expect_exit 0 "lowrank --rank 40: every layer dense" -- "$UA" compress net.safetensors \
+    -o lr40.safetensors --method lowrank --rank 40
+expect_grep out.txt "^ranks  *dense dense dense$" "every layer prints dense"
+expect_grep err.txt "nothing was compressed" "nothing compressed is said"
+
 # distill: chebnd -> chebnd is exact to rounding; the student names its teacher
 expect_exit 0 "fit a chebnd teacher" -- "$UA" fit "exp(x)*sin(y)" --vars x,y --domain -1:1,-1:1 \
     --family chebnd -o cheb.safetensors
