@@ -145,7 +145,7 @@ int cmd_distill(int argc, char **argv)
     if (!rc && domain) {
         if (d > UA_PROBLEM_MAX_DIM) rc = ua_cli_usage("distill", "--domain: the teacher has %zu inputs", d);
         else if ((s = ua_box_parse(domain, NULL, d, lo, hi)))
-            rc = ua_cli_usage("distill", "--domain '%s': %s", domain, ua_cli_error_text());
+            rc = ua_cli_usage("distill", "%s", ua_cli_error_text()); /* it names --domain */
         o.lo = lo;
         o.hi = hi;
     }

@@ -109,6 +109,12 @@ expect_grep out.txt '"points_from":[[:space:]]*"data"' "points drawn from the tr
 expect_grep out.txt '"student_test_rmse"' "the student's test RMSE is reported"
 expect_grep out.txt '"teacher_test_rmse"' "the teacher's test RMSE beside it"
 
+# a bad --domain is named once
+expect_exit 2 "distill --domain a >= b" -- "$UA" distill net.safetensors -o x.safetensors \
+    --family rf --domain 0:1,1:0
+[ "$(grep -o -- "--domain '0:1,1:0'" err.txt | wc -l)" -eq 1 ] && pass || \
+    fail "distill --domain: the option named $(grep -o -- "--domain '0:1,1:0'" err.txt | wc -l) times"
+
 # bad usage and bad input exit 2
 expect_exit 2 "unknown method" -- "$UA" compress net.safetensors -o x.safetensors --method quant2
 expect_exit 2 "no output" -- "$UA" compress net.safetensors --method quant8
