@@ -109,6 +109,12 @@ expect_grep out.txt '"points_from":[[:space:]]*"data"' "points drawn from the tr
 expect_grep out.txt '"student_test_rmse"' "the student's test RMSE is reported"
 expect_grep out.txt '"teacher_test_rmse"' "the teacher's test RMSE beside it"
 
+# influence on a distilled student: its training rows were distillation points, in no file
+expect_exit 2 "influence on a distilled model" -- "$UA" influence small.safetensors \
+    --data train.csv --at 0.1,0.2
+expect_grep err.txt "the model was distilled (its teacher: the mlp model net.safetensors)" \
+    "influence says the model was distilled"
+if grep -q "in their order" err.txt; then fail "influence asked for the rows in their order"; else pass; fi
 # a bad --domain is named once
 expect_exit 2 "distill --domain a >= b" -- "$UA" distill net.safetensors -o x.safetensors \
     --family rf --domain 0:1,1:0

@@ -140,7 +140,8 @@ ua_status ua_explain_global(const ua_model *m, ua_explain_method method, const d
  * correction, the exact inverse when min(n, P) <= 5000 and EK-FAC beyond (docs/explain.md;
  * *exact is set to 0). exact may be NULL.
  * Errors: UA_EUNSUPPORTED (a family without the influence hook, or a model it cannot handle: a
- * classifier, several outputs, Nystrom), UA_EINVAL (NULL arrays, n == 0, non-finite values, rows
+ * classifier, several outputs, Nystrom; a distilled model — metadata "distilled_from" —, whose
+ * training rows were drawn distillation points held in no file), UA_EINVAL (NULL arrays, n == 0, non-finite values, rows
  * that are not the model's training rows — their count or, where the model keeps them, their
  * values), UA_ENOMEM.
  */

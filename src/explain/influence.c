@@ -21,6 +21,23 @@ ua_status ua_model_influence_method(const ua_model *m, const double *X, const do
 {
     if (!m) return UA_ERR(UA_EINVAL, "ua_model_influence: model is NULL");
     if (!X || !y || !x || !infl) return UA_ERR(UA_EINVAL, "ua_model_influence: NULL arrays");
+    const char *from = ua_model_meta(m, "distilled_from");
+    if (from) {
+        /* a student's training rows were the teacher's outputs at drawn points (ua_distill): no
+         * file holds them, so no rows given here can be its own */
+        const char *teacher = ua_model_meta(m, "teacher"), *src = ua_model_meta(m, "distill_source");
+        const char *pts = ua_model_meta(m, "distill_points");
+        int data = src && !strcmp(src, "data");
+        int counted = pts && strcmp(pts, "0") != 0;
+        return UA_ERR(UA_EUNSUPPORTED, "the model was distilled (its teacher: the %s model%s%s): "
+                      "its training rows were %s%s distillation points (%s) with the teacher's "
+                      "outputs as targets, which are in no file, so its influence cannot be "
+                      "computed; compute it on the teacher, or fit a model on the data itself",
+                      from, teacher ? " " : "", teacher ? teacher : "", counted ? pts : "its",
+                      counted ? "" : " own",
+                      data ? "training rows drawn with replacement plus random jitter"
+                           : "points drawn in the box");
+    }
     if (!n) return UA_ERR(UA_EINVAL, "the training data has no rows");
     size_t din = 1, dout = 1;
     ua_model_dims(m, &din, &dout);
