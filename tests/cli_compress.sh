@@ -115,6 +115,14 @@ expect_exit 2 "influence on a distilled model" -- "$UA" influence small.safetens
 expect_grep err.txt "the model was distilled (its teacher: the mlp model net.safetensors)" \
     "influence says the model was distilled"
 if grep -q "in their order" err.txt; then fail "influence asked for the rows in their order"; else pass; fi
+# a teacher that is NaN beyond its box (a cheb model, by contract): the teacher, the point and its box are named
+expect_exit 0 "fit an exp teacher on [0, 1]" -- "$UA" fit 'exp(x)' --domain 0:1 --family cheb \
+    -o ex.safetensors
+expect_exit 2 "distill beyond the teacher's box" -- "$UA" distill ex.safetensors \
+    -o nan_student.safetensors --family cheb --domain -1:2
+expect_grep err.txt "the cheb teacher is nan at x = -1, outside its box \[0, 1\]: give --domain within it" \
+    "distill names the teacher's point and box"
+[ -e nan_student.safetensors ] && fail "distill beyond the box wrote a student" || pass
 # a bad --domain is named once
 expect_exit 2 "distill --domain a >= b" -- "$UA" distill net.safetensors -o x.safetensors \
     --family rf --domain 0:1,1:0

@@ -63,7 +63,9 @@ typedef struct {
  * allocating), UA_EUNSUPPORTED (a sequence or graph teacher — the model
  * file keeps no distribution of sequences or graphs to draw inputs from —, a family that takes
  * neither samples nor functions, a FUNCTION student of a several-output teacher, a teacher
- * without a box and no data), the fit's errors, UA_ENOMEM; *student NULL.
+ * without a box and no data), UA_EDOMAIN (the teacher's prediction is not finite at a drawn
+ * point — a teacher asked beyond the box it was made on: the message names the point and, when
+ * it lies outside the teacher's box, that box), the fit's errors, UA_ENOMEM; *student NULL.
  */
 ua_status ua_distill(const ua_model *teacher, const char *family, const ua_options *opt,
                      const ua_distill_options *o, const ua_fit_hooks *hooks, ua_model **student,

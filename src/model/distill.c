@@ -172,6 +172,40 @@ ua_status ua_distill_points(const ua_model *teacher, const ua_distill_options *o
     return s;
 }
 
+/* UA_EDOMAIN when the teacher's predictions y (n, k) at x (n, d) are not all finite: names the
+ * first such point and, where the teacher has a box, whether the point lies outside it (a
+ * teacher is often NaN beyond the box it was made on) and the box to give instead. */
+static ua_status check_teacher(const ua_model *teacher, const double *x, const double *y,
+                               size_t n, size_t d, size_t k)
+{
+    size_t bad = ua_first_nonfinite(y, n * k);
+    if (bad >= n * k) return UA_OK;
+    const double *pt = x + (bad / k) * d;
+    char at[256] = "", box[256] = "";
+    size_t bd, len = 0;
+    const double *blo, *bhi;
+    ua_model_box(teacher, &bd, &blo, &bhi);
+    int outside = 0;
+    for (size_t j = 0; j < d && len < sizeof at - 40; j++)
+        len += (size_t)snprintf(at + len, sizeof at - len, "%s%.17g", j ? ", " : "", pt[j]);
+    for (size_t j = 0, bl = 0; bd == d && j < d && bl < sizeof box - 60; j++) {
+        outside |= !(pt[j] >= blo[j] && pt[j] <= bhi[j]);
+        bl += (size_t)snprintf(box + bl, sizeof box - bl, "%s[%.17g, %.17g]", j ? " x " : "",
+                               blo[j], bhi[j]);
+    }
+    const char *open = d > 1 ? "(" : "", *close = d > 1 ? ")" : "";
+    if (bd == d && outside)
+        return UA_ERR(UA_EDOMAIN, "the %s teacher is %g at x = %s%s%s, outside its box %s: give "
+                      "--domain within it (the teacher's values beyond its box are not defined)",
+                      ua_model_family(teacher), y[bad], open, at, close, box);
+    if (bd == d)
+        return UA_ERR(UA_EDOMAIN, "the %s teacher is %g at x = %s%s%s, inside its box %s: it "
+                      "cannot be distilled there", ua_model_family(teacher), y[bad], open, at,
+                      close, box);
+    return UA_ERR(UA_EDOMAIN, "the %s teacher is %g at x = %s%s%s: give --domain or --data "
+                  "where it is finite", ua_model_family(teacher), y[bad], open, at, close);
+}
+
 ua_status ua_distill(const ua_model *teacher, const char *family, const ua_options *opt,
                      const ua_distill_options *o, const ua_fit_hooks *hooks, ua_model **student,
                      ua_distill_report *rep)
@@ -225,6 +259,7 @@ ua_status ua_distill(const ua_model *teacher, const char *family, const ua_optio
             x[1] = hi[0];
         }
         if ((s = ua_model_predict(teacher, x, o->points, y))) goto done;
+        if ((s = check_teacher(teacher, x, y, o->points, d, k))) goto done;
         if ((s = ua_problem_samples(x, y, o->points, d, k, &p))) goto done;
     } else {
         if ((s = ua_problem_callback_batch(teacher_batch, (void *)teacher, d, lo, hi,
@@ -239,6 +274,7 @@ ua_status ua_distill(const ua_model *teacher, const char *family, const ua_optio
     if ((s = draw(o, d, lo, hi, colstd, nc, o->points + 1, o->seed + 0x9e3779b97f4a7c15ull, x)))
         goto done;
     if ((s = ua_model_predict(teacher, x, nc, y))) goto done;
+    if ((s = check_teacher(teacher, x, y, nc, d, k))) goto done;
     if ((s = ua_model_predict(st, x, nc, ys))) goto done;
     ua_distill_diff(ys, y, nc * k, &rep->rmse, &rep->max_abs);
     size_t bad = ua_first_nonfinite(ys, nc * k);
