@@ -30,7 +30,10 @@
  * data (sample files, splits, standardisation), mlp (multilayer perceptrons fitted to
  * samples), spline (cubic splines with adaptive knots, AutoKnots; splines through samples),
  * kernel (kernel ridge regression with rbf ... NTK / NNGP kernels, Nystrom), rf (random-feature
- * networks: frozen random hidden layer, ridge output layer).
+ * networks: frozen random hidden layer, ridge output layer), seq (sequence models), graphs
+ * (graph data), pde (PDE problems), prove (proven error bounds, Arb), distill (a model fitted to
+ * another's predictions), compress (smaller networks), libm (complete float32 functions
+ * generated as C), and the rest listed below: every public header is included here.
  */
 #ifndef UNIAPPROX_H
 #define UNIAPPROX_H
@@ -63,5 +66,11 @@
 #include "uniapprox/metrics.h"
 #include "uniapprox/holdout.h"
 #include "uniapprox/dist.h"
+#include "uniapprox/graphs.h"
+#include "uniapprox/pde.h"
+#include "uniapprox/prove.h"
+#include "uniapprox/distill.h"
+#include "uniapprox/compress.h"
+#include "uniapprox/libm.h"
 
 #endif /* UNIAPPROX_H */

@@ -24,4 +24,19 @@ if "$CC" $SAN -o ex_static "$ROOT/examples/readme.c" $(pkg-config --cflags uniap
         $(pkg-config --libs-only-other --libs-only-l --static uniapprox | sed 's/-luniapprox//') -lm 2>cc.txt; then
     pass; ./ex_static >run.txt 2>&1 && pass || { fail "static example runs"; cat run.txt >&2; }
 else fail "example builds statically"; cat cc.txt >&2; fi
+# every installed header is in the umbrella header, and each declares C linkage for C++ callers
+for h in "$WORK"/inst/include/uniapprox/*.h; do
+    b=$(basename "$h")
+    grep -q "\"uniapprox/$b\"" "$WORK/inst/include/uniapprox.h" && pass || fail "uniapprox.h includes uniapprox/$b"
+    grep -q 'extern "C"' "$h" && pass || fail "uniapprox/$b has extern \"C\""
+done
+if command -v c++ >/dev/null 2>&1; then
+    cat >cxx.cpp <<'CXX'
+#include <uniapprox.h>
+int main() { return ua_libm_count() > 0 && ua_libm_find("expf") ? 0 : 1; }
+CXX
+    if c++ $SAN -o cxx cxx.cpp $(pkg-config --cflags --libs uniapprox) 2>cc.txt; then
+        pass; LD_LIBRARY_PATH=$LIBDIR ./cxx >run.txt 2>&1 && pass || { fail "a C++ program runs"; cat run.txt >&2; }
+    else fail "a C++ program links against uniapprox (C linkage)"; cat cc.txt >&2; fi
+fi
 finish

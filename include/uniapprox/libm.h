@@ -12,6 +12,10 @@
 #include <stdio.h>
 #include "uniapprox/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* How accurate the generated scalar function is (and its vector variant, which has its bits). */
 typedef enum {
     UA_LIBM_CR = 0,   /* the most accurate code, the default: correctly rounded (the exact
@@ -64,8 +68,9 @@ typedef struct {
                         * fma in the scalar function, _mm256_fmadd_ps / _mm512_fmadd_ps in the
                         * kernels) where they save work: exactly rounded everywhere, so the bits
                         * are the same on every machine and the kernels keep the scalar's bits;
-                        * the scalar is fast only where the compiler inlines fmaf (-mfma,
-                        * -march=x86-64-v3 or native), else it calls libm's. Only where
+                        * the scalar is fast only where the compiler inlines fma (-mfma,
+                        * -march=x86-64-v3 or native), else it calls libm's. Double-lane kernels
+                        * use _mm256_fmadd_pd / _mm512_fmadd_pd. Only where
                         * ua_libm_has_fma(f, opt) is 1; elsewhere UA_EINVAL from emit, with a
                         * message naming where it is accepted. 0: no FMA (the default) */
 } ua_libm_options;
@@ -99,7 +104,8 @@ int ua_libm_has_single(const ua_libm_func *f);
 /* 1 when f has the fused multiply-add variant (ua_libm_options.fma) at opt's accuracy and
  * working precision, else 0; with opt NULL, 1 when f has it at some accuracy and precision;
  * 0 for a NULL f. One table in the library answers it (a row per function, accuracy and working
- * precision): exp2f, expf, exp10f, log2f, logf, log10f at UA_LIBM_1ULP with UA_LIBM_WP_SINGLE. */
+ * precision): exp2f, expf, exp10f, log2f, logf, log10f at UA_LIBM_1ULP with UA_LIBM_WP_SINGLE;
+ * sinf and cosf at UA_LIBM_CR and UA_LIBM_1ULP with UA_LIBM_WP_DOUBLE. */
 int ua_libm_has_fma(const ua_libm_func *f, const ua_libm_options *opt);
 
 /* Writes into buf (size n, NUL-terminated, truncated to fit) where fma is accepted, as
@@ -108,4 +114,7 @@ int ua_libm_has_fma(const ua_libm_func *f, const ua_libm_options *opt);
  * refusals (emit and the CLI). */
 const char *ua_libm_fma_where(char *buf, size_t n);
 
+#ifdef __cplusplus
+}
+#endif
 #endif
