@@ -574,8 +574,50 @@ static void test_registry_and_bad_name(void **state)
     FILE *out = fopen(tu_path("bad.c"), "w");
     assert_non_null(out);
     assert_int_equal(f->emit(f, out, &opt), UA_EINVAL);
+    /* an accuracy outside the enum is refused by every generator (it wrote the default code) */
+    for (size_t i = 0; i < ua_libm_count(); i++) {
+        const ua_libm_func *g = ua_libm_at(i);
+        ua_libm_options bad = {NULL, 0, (ua_libm_accuracy)5, UA_LIBM_WP_DOUBLE, 0};
+        assert_int_equal(g->emit(g, out, &bad), UA_EINVAL);
+        assert_non_null(strstr(ua_last_error(), "accuracy 5: expected cr (0) or 1ulp (1)"));
+    }
     fclose(out);
     unlink(tu_path("bad.c"));
+}
+
+/* The generated files refuse to compile under fast-math flags, which fold away their exact
+ * rounding steps (expf wrong by 1.8e5 ULP and sinf(4) = -1 under -Ofast, measured); they compile
+ * with the plain flags. */
+static void test_fast_math_refused(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"expf", "logf", "sinf", "tanhf", "erff"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const ua_libm_func *f = ua_libm_find(names[i]);
+        ua_libm_options opt = {"k_fm", 1, UA_LIBM_1ULP, UA_LIBM_WP_DOUBLE, 0};
+        const char *path = tu_path("fm.c");
+        FILE *out = fopen(path, "w");
+        assert_non_null(out);
+        assert_int_equal(f->emit(f, out, &opt), UA_OK);
+        assert_int_equal(fclose(out), 0);
+        char cmd[4096];
+        snprintf(cmd, sizeof cmd, "cc -std=c99 -O2 -ffp-contract=off -c %s -o %s 2>/dev/null", path,
+                 tu_path("fm.o"));
+        assert_int_equal(system(cmd), 0);
+        snprintf(cmd, sizeof cmd, "cc -std=c99 -O2 -ffast-math -c %s -o %s 2>%s", path, tu_path("fm.o"),
+                 tu_path("fm.err"));
+        assert_int_not_equal(system(cmd), 0);
+        FILE *e = fopen(tu_path("fm.err"), "r");
+        assert_non_null(e);
+        char buf[8192];
+        size_t n = fread(buf, 1, sizeof buf - 1, e);
+        buf[n] = 0;
+        fclose(e);
+        if (!strstr(buf, "compile it without -ffast-math")) fail_msg("%s: %s", names[i], buf);
+    }
+    unlink(tu_path("fm.c"));
+    unlink(tu_path("fm.o"));
+    unlink(tu_path("fm.err"));
 }
 
 int main(void)
@@ -592,6 +634,7 @@ int main(void)
         cmocka_unit_test(test_1ulp),
         cmocka_unit_test(test_1ulp_fallback_same_code),
         cmocka_unit_test(test_registry_and_bad_name),
+        cmocka_unit_test(test_fast_math_refused),
     };
     return cmocka_run_group_tests(tests, tu_scratch_setup, tu_scratch_teardown);
 }

@@ -128,6 +128,9 @@ ua_status ua_libm_begin(const ua_libm_func *f, FILE *out, const ua_libm_options 
         return UA_ERR(UA_EINVAL, "%s: '%.*s%s' %s", f->libm_name, (int)(n > 40 ? 37 : n), *cname,
                       n > 40 ? "..." : "", why);
     }
+    if (opt && opt->accuracy != UA_LIBM_CR && opt->accuracy != UA_LIBM_1ULP)
+        return UA_ERR(UA_EINVAL, "%s: accuracy %d: expected cr (0) or 1ulp (1)", f->libm_name,
+                      (int)opt->accuracy);
     if (opt && opt->working_precision != UA_LIBM_WP_DOUBLE) {
         if (opt->working_precision != UA_LIBM_WP_SINGLE)
             return UA_ERR(UA_EINVAL, "%s: working precision %d: expected double (0) or single (1)",
@@ -613,7 +616,7 @@ void ua_libm_emit_head_arith(FILE *out, const ua_libm_func *f, const char *cname
             " * %s\n"
             " * Reference: %s. Arithmetic in %s; compile with -ffp-contract=off for the\n"
             " * results the exhaustive check of uniapprox measured. */\n"
-            "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n\n"
+            UA_LIBM_INCLUDES
             "/* the helpers below: each function uses some of them (no unused-function warning) */\n"
             "#if defined(__GNUC__) || defined(__clang__)\n"
             "#define UA_HELPER __attribute__((unused)) static inline\n"

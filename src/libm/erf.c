@@ -144,7 +144,7 @@ static ua_status gen_erff(const ua_libm_func *self, FILE *out,
             " * relative error %.3g; 1/2 <= |x| < %a (where erf rounds to 1): %d polynomials of\n"
             " * degree %d on intervals of width 1/4 in t = (|x| - mid) 8, absolute error %.3g at\n"
             " * most (errors measured by the minimax fits). */\n"
-            "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n\n",
+            UA_LIBM_INCLUDES,
             name, 2 * (int)p0.n - 1, p0.error, (double)sat, PIECES, (int)deg, worst);
     fprintf(out, "static const double %s_mid[%d] = {", name, PIECES);
     for (int k = 0; k < PIECES; k++) fprintf(out, "%s%a", k ? ", " : "", pp[k].shift);

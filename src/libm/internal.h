@@ -101,6 +101,20 @@ void ua_libm_emit_head(FILE *out, const ua_libm_func *f, const char *cname);
 void ua_libm_emit_head_arith(FILE *out, const ua_libm_func *f, const char *cname,
                              const char *arith);
 
+/* The includes every generated file starts with, and a guard: under -ffast-math / -Ofast (GCC
+ * and Clang define __FAST_MATH__), -fassociative-math (__ASSOCIATIVE_MATH__) or
+ * -ffinite-math-only (__FINITE_MATH_ONLY__ 1) the compiler may fold away the files' exact
+ * rounding steps (the 1.5 2^52 shift, TwoSum, round-to-odd) and their NaN / Inf tests: measured,
+ * expf wrong by 180,716 ULP and sinf(4) = -1. The file then refuses to compile, saying why. */
+#define UA_LIBM_INCLUDES                                                                            \
+    "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n\n"                          \
+    "#if defined(__FAST_MATH__) || defined(__ASSOCIATIVE_MATH__) || \\\n"                           \
+    "    (defined(__FINITE_MATH_ONLY__) && __FINITE_MATH_ONLY__)\n"                                  \
+    "#error \"a uniapprox libm file: compile it without -ffast-math, -Ofast, -fassociative-math " \
+    "and -ffinite-math-only (e.g. -fno-fast-math for this file): its exact rounding steps and "     \
+    "special inputs need IEEE arithmetic as written\"\n"                                            \
+    "#endif\n\n"
+
 /* Writes the macro UA_FMAF(a, b, c) of the --fma files: fmaf (GCC / Clang: __builtin_fmaf; else
  * the C99 function, declared without math.h so that no other name of math.h is declared). */
 void ua_libm_emit_fmaf(FILE *out);

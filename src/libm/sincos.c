@@ -250,7 +250,7 @@ static ua_status gen_sincos(const ua_libm_func *self, FILE *out,
             " * sin(r) = r P(r^2), degree %d, relative error %.3g; cos(r) = Q(r^2), degree %d,\n"
             " * relative error %.3g (measured by the minimax fit). */\n"
             "%s"
-            "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n\n",
+            UA_LIBM_INCLUDES,
             name, is_cos ? "cos" : "sin", is_cos ? "cosf" : "sinf", opt->fma ? " --fma" : "",
             opt->fma ? "two 53-bit parts, fused" : "three parts", 2 * (int)ps.n - 1, ps.error,
             2 * (int)pc.n - 2, pc.error,
@@ -527,7 +527,7 @@ static ua_status gen_sincos1(const ua_libm_func *self, FILE *out, const ua_libm_
             " * double coefficients: sin(r) = r S(r^2), degree %d, relative error %.3g; cos(r) =\n"
             " * C(r^2), degree %d, relative error %.3g (measured by the minimax fit). */\n"
             "%s"
-            "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n\n"
+            UA_LIBM_INCLUDES
             "#ifndef UA_COLD\n#if defined(__GNUC__) || defined(__clang__)\n"
             "#define UA_COLD __attribute__((noinline, cold))\n#else\n#define UA_COLD\n#endif\n"
             "#endif\n\n",

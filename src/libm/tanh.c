@@ -106,7 +106,7 @@ static ua_status gen_tanhf(const ua_libm_func *self, FILE *out,
             " * relative error %.3g; 1/16 <= |x| < %a (where tanh rounds to 1): 1 - 2/(e^2x + 1),\n"
             " * e^y = 2^(k/32) e^r, e^r minimax degree %d on [-ln2/64, ln2/64], absolute error\n"
             " * %.3g (errors measured by the minimax fit). */\n"
-            "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n\n",
+            UA_LIBM_INCLUDES,
             name, 2 * (int)pt.n - 1, pt.error, (double)sat, (int)pe.n - 1, pe.error);
     fprintf(out, "/* 2^(j/32), j = 0..31 (MPFR, rounded to double) */\n"
                  "static const double %s_exp2tab[32] = {\n    ", name);
