@@ -98,20 +98,7 @@ static ua_f32_fn gen_fma(const char *name, int mfma, vec_fn *vec, ua_compiled **
     assert_int_equal(fputs(text, out) >= 0, 1);
     assert_int_equal(fclose(out), 0);
     free(text);
-    static const char *const warn[] = {"-Wall", "-Wextra", "-Werror", NULL},
-                             *const warn_fma[] = {"-Wall", "-Wextra", "-Werror", "-mfma", NULL};
-#ifdef UA_C_COMPILER
-    const char *old = getenv("CC");
-    char *saved = old ? strdup(old) : NULL;
-    assert_true(!old || saved);
-    assert_int_equal(setenv("CC", UA_C_COMPILER, 1), 0);
-#endif
-    ua_status s = ua_compile_c(path, mfma ? warn_fma : warn, so);
-#ifdef UA_C_COMPILER
-    if (saved) setenv("CC", saved, 1);
-    else unsetenv("CC");
-    free(saved);
-#endif
+    ua_status s = tu_compile_flags(path, mfma ? "-mfma" : NULL, so);
     if (s) fail_msg("compiling %s's --fma file: %s", name, ua_last_error());
     unlink(path);
     char cname[64], vname[80];

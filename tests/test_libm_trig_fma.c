@@ -50,20 +50,8 @@ static vec_fn vfns[NFUNC];
  * of ua_compile_c's flags), with -mfma when mfma is 1. */
 static ua_compiled *compile(const char *src, int mfma)
 {
-    const char *flags[] = {"-Wall", "-Wextra", "-Werror", mfma ? "-mfma" : NULL, NULL};
     ua_compiled *c = NULL;
-#ifdef UA_C_COMPILER
-    const char *old = getenv("CC");
-    char *saved = old ? strdup(old) : NULL;
-    assert_true(!old || saved);
-    assert_int_equal(setenv("CC", UA_C_COMPILER, 1), 0);
-#endif
-    ua_status s = ua_compile_c(src, flags, &c);
-#ifdef UA_C_COMPILER
-    if (saved) setenv("CC", saved, 1);
-    else unsetenv("CC");
-    free(saved);
-#endif
+    ua_status s = tu_compile_flags(src, mfma ? "-mfma" : NULL, &c);
     if (s != UA_OK) fail_msg("compiling %s: %s", src, ua_last_error());
     return c;
 }

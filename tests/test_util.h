@@ -204,16 +204,16 @@ static inline void *tu_symbol(const ua_compiled *c, const char *name)
     return p;
 }
 
-/* Compiles the C file src into a shared object with ua_compile_c, loads it and returns the address
- * of symbol name. The compiler is the project's (UA_C_COMPILER, defined by CMake; $CC or cc
- * without it), handed to ua_compile_c through $CC, which is restored afterwards. On top of
- * ua_compile_c's flags (-std=c99 -O2 -ffp-contract=off -fPIC -shared ... -lm) the code must compile
- * without warnings: -Wall -Wextra -Werror. Fails the test if compiling or loading fails (the
- * message quotes the compiler's diagnostics) or name is not defined. *out receives the loaded
- * object, which the caller owns: ua_compiled_free(*out) when done with its symbols. */
-static inline void *tu_compile_symbol(const char *src, const char *name, ua_compiled **out)
+/* Compiles the C file src into a shared object with ua_compile_c (loaded into *out, which the
+ * caller owns: ua_compiled_free(*out)). The compiler is the project's (UA_C_COMPILER, defined by
+ * CMake; $CC or cc without it), handed to ua_compile_c through $CC, which is restored afterwards.
+ * On top of ua_compile_c's flags (-std=c99 -O2 -ffp-contract=off -fPIC -shared ... -lm) the code
+ * must compile without warnings: -Wall -Wextra -Werror, and extra (e.g. "-mfma"; NULL: none).
+ * Returns ua_compile_c's status (its message quotes the compiler's diagnostics): the caller
+ * decides whether a failure fails the test. */
+static inline ua_status tu_compile_flags(const char *src, const char *extra, ua_compiled **out)
 {
-    static const char *const warn[] = {"-Wall", "-Wextra", "-Werror", NULL};
+    const char *flags[] = {"-Wall", "-Wextra", "-Werror", extra, NULL};
     *out = NULL;
 #ifdef UA_C_COMPILER
     const char *old = getenv("CC");
@@ -221,12 +221,20 @@ static inline void *tu_compile_symbol(const char *src, const char *name, ua_comp
     assert_true(!old || saved);
     assert_int_equal(setenv("CC", UA_C_COMPILER, 1), 0);
 #endif
-    ua_status s = ua_compile_c(src, warn, out);
+    ua_status s = ua_compile_c(src, flags, out);
 #ifdef UA_C_COMPILER
     if (saved) setenv("CC", saved, 1);
     else unsetenv("CC");
     free(saved);
 #endif
+    return s;
+}
+
+/* tu_compile_flags with no extra flag, failing the test if compiling or loading fails; returns
+ * the address of symbol name (the test fails if src does not define it); *out as there. */
+static inline void *tu_compile_symbol(const char *src, const char *name, ua_compiled **out)
+{
+    ua_status s = tu_compile_flags(src, NULL, out);
     if (s != UA_OK) fail_msg("compiling '%s' failed: %s", src, ua_last_error());
     void *sym = tu_symbol(*out, name);
     if (!sym) fail_msg("'%s' does not define '%s'", src, name);
