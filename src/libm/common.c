@@ -648,7 +648,7 @@ void ua_libm_emit_fmaf(FILE *out)
     fprintf(out,
             "/* UA_FMAF(a, b, c): a b + c rounded once (C99 fmaf, exactly rounded on every machine:\n"
             " * the same bits everywhere). One instruction where the compiler targets FMA (-mfma,\n"
-            " * -march=x86-64-v3 or native); else a call to libm's fmaf (correct, slower). */\n"
+            " * -march=x86-64-v3 or native); else a call to libm's fmaf (correct, slower; link with -lm). */\n"
             "#if defined(__GNUC__) || defined(__clang__)\n"
             "#define UA_FMAF(a, b, c) __builtin_fmaf(a, b, c)\n"
             "#else\n"

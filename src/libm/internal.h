@@ -102,17 +102,23 @@ void ua_libm_emit_head_arith(FILE *out, const ua_libm_func *f, const char *cname
                              const char *arith);
 
 /* The includes every generated file starts with, and a guard: under -ffast-math / -Ofast (GCC
- * and Clang define __FAST_MATH__), -fassociative-math (__ASSOCIATIVE_MATH__) or
+ * and Clang define __FAST_MATH__), GCC's -fassociative-math (__ASSOCIATIVE_MATH__) or
  * -ffinite-math-only (__FINITE_MATH_ONLY__ 1) the compiler may fold away the files' exact
  * rounding steps (the 1.5 2^52 shift, TwoSum, round-to-odd) and their NaN / Inf tests: measured,
- * expf wrong by 180,716 ULP and sinf(4) = -1. The file then refuses to compile, saying why. */
+ * expf wrong by 180,716 ULP and sinf(4) = -1. The file then refuses to compile, saying why.
+ * Clang defines no macro for -fassociative-math (or -funsafe-math-optimizations): there the
+ * file asks for precise semantics itself (#pragma float_control(precise, on), Clang 11 and later;
+ * checked: clang 14 with those flags gives the bits of gcc -O2 -ffp-contract=off). */
 #define UA_LIBM_INCLUDES                                                                            \
     "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n\n"                          \
     "#if defined(__FAST_MATH__) || defined(__ASSOCIATIVE_MATH__) || \\\n"                           \
     "    (defined(__FINITE_MATH_ONLY__) && __FINITE_MATH_ONLY__)\n"                                  \
     "#error \"a uniapprox libm file: compile it without -ffast-math, -Ofast, -fassociative-math " \
-    "and -ffinite-math-only (e.g. -fno-fast-math for this file): its exact rounding steps and "     \
-    "special inputs need IEEE arithmetic as written\"\n"                                            \
+    "and -ffinite-math-only (e.g. -fno-fast-math -ffp-contract=off for this file): its exact "     \
+    "rounding steps and special inputs need IEEE arithmetic as written\"\n"                        \
+    "#endif\n"                                                                                      \
+    "#if defined(__clang__) && __clang_major__ >= (defined(__apple_build_version__) ? 13 : 11)\n"   \
+    "#pragma float_control(precise, on) /* Clang: no macro tells -funsafe-math-optimizations */\n" \
     "#endif\n\n"
 
 /* Writes the macro UA_FMAF(a, b, c) of the --fma files: fmaf (GCC / Clang: __builtin_fmaf; else
