@@ -152,9 +152,11 @@ int cmd_distill(int argc, char **argv)
     ua_problem *train = NULL, *test = NULL;
     const ua_cli_learn_rows_args ra = { data, target_data, format, x_col, y_col, NULL };
     if (!rc) rc = ua_cli_learn_rows("distill", &ra, d, 0, &train, &test);
-    /* rows of the teacher's columns (by name, where both have a header) */
-    if (!rc && train && (s = ua_model_check_columns(t, train))) rc = ua_cli_fail("distill", s);
-    if (!rc && test && (s = ua_model_check_columns(t, test))) rc = ua_cli_fail("distill", s);
+    /* rows of the teacher's columns (by name, where both have a header), unless the user chose
+     * the columns by --x-col / --y-col */
+    int chosen = x_col || y_col;
+    if (!rc && train && !chosen && (s = ua_model_check_columns(t, train))) rc = ua_cli_fail("distill", s);
+    if (!rc && test && !chosen && (s = ua_model_check_columns(t, test))) rc = ua_cli_fail("distill", s);
     if (!rc && train) {
         const double *tx, *ty;
         ua_problem_train(train, &tx, &ty, &o.data_n);

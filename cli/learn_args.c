@@ -98,7 +98,8 @@ int ua_cli_learn_rows(const char *cmd, const ua_cli_learn_rows_args *a, size_t d
                    : ua_cli_usage(cmd, "%s has %zu input columns; the model takes %zu", files[i],
                                   pd, d);
         ua_status s;
-        if (!rc && a->model && (s = ua_model_check_columns(a->model, *out[i])))
+        /* columns the user chose by --x-col / --y-col are taken whatever their names */
+        if (!rc && a->model && !a->x_col && !a->y_col && (s = ua_model_check_columns(a->model, *out[i])))
             rc = ua_cli_fail(cmd, s);
         if (rc) {
             ua_problem_free(*train);

@@ -78,6 +78,16 @@ awk -F, -v OFS=, 'NR == 1 { $1 = "u" } { print }' train.csv > other_names.csv
 expect_exit 2 "compress --data of other column names" -- "$UA" compress net.safetensors \
     -o x.safetensors --method quant8 --data other_names.csv
 expect_grep err.txt "input column 1 is 'u', the model was fitted on 'x1'" "the other name is named"
+# ... unless the columns are chosen by --x-col / --y-col, which the message suggests: then they are
+# taken whatever their names (the same RMSE as the original columns)
+expect_exit 0 "compress --data of other names, --x-col / --y-col" -- "$UA" compress net.safetensors \
+    -o xc.safetensors --method quant8 --data other_names.csv --x-col u,x2 --y-col y --json
+b=$(json_num out.txt train_rmse_before)
+"$UA" compress net.safetensors -o xo.safetensors --method quant8 --data train.csv --json >orig_train_only.txt 2>/dev/null
+a=$(json_num orig_train_only.txt train_rmse_before)
+if [ -n "$a" ] && [ "$a" = "$b" ]; then pass; else fail "chosen columns of other names: train_rmse_before $b, original $a"; fi
+expect_exit 0 "distill --data of other names, --x-col" -- "$UA" distill net.safetensors -o xd.safetensors \
+    --family rf --data other_names.csv --x-col u,x2
 
 # lowrank: a layer left dense says "dense" (not a rank of 0); every layer dense says that nothing
 # was compressed (2-32-32-1: rank 4 shrinks only the 32x32 layer, 4 (32 + 32) < 32 32)
