@@ -252,38 +252,49 @@ static int prove_model(const ua_model *m, const ua_problem *p, ua_proof *pf)
     return s ? ua_cli_fail("check", s) : 0;
 }
 
-/* A proof held against the model's tolerance (has_tol): the allowance tol_abs + tol_scale scale
- * (scale: max |f| over the measured points, as the verdict defines it) is the least the
- * tolerance grants anywhere; only a tolerance without a relative term (tol_rel = 0) is compared,
- * its allowance then the same at every point. within: the bound is at most that allowance, so the
- * tolerance holds everywhere on the box; over: the prover's own points (MPFR reference) found an
- * error above it, which breaks the tolerance there. */
+/* A proof held against the model's tolerance (has_tol). At a point x the tolerance allows
+ * tol_abs + tol_scale scale + tol_rel |f(x)| (scale: max |f| over the measured points, as the
+ * verdict defines it), so at least allow = tol_abs + tol_scale scale anywhere and at most
+ * allow_hi = allow + tol_rel scale. within: the bound is at most allow, so the tolerance holds
+ * everywhere on the box; over: the prover's own points (MPFR reference) found an error above
+ * allow_hi, which breaks the tolerance there. Between the two, with a relative term (rel), the
+ * proof neither proves nor breaks the tolerance (it gives no lower bound on |f|); without one,
+ * the tolerance is not proven. */
 typedef struct {
-    int asked;     /* a proof, a tolerance and errors to compare */
-    double allow;  /* tol_abs + tol_scale scale */
-    int within;    /* bound <= allow */
-    int over;      /* the prover's measured max > allow */
+    int asked;       /* a proof, a tolerance and errors to compare */
+    int rel;         /* the tolerance has a relative term */
+    double allow;    /* tol_abs + tol_scale scale */
+    double allow_hi; /* allow + tol_rel scale */
+    int within;      /* bound <= allow */
+    int over;        /* the prover's measured max > allow_hi */
 } proof_vs_tol;
 
 static proof_vs_tol proof_against_tol(ua_model *m, const ua_proof *pf, ua_measurement *r)
 {
-    proof_vs_tol t = {0, 0.0, 0, 0};
-    /* a relative term needs a lower bound on |f| over the box, which the proof does not give */
-    if (!pf->proven || !r->has_tol || !r->has_errors || r->tol_rel > 0) return t;
+    proof_vs_tol t = {0, 0, 0.0, 0.0, 0, 0};
+    if (!pf->proven || !r->has_tol || !r->has_errors) return t;
     t.asked = 1;
+    t.rel = r->tol_rel > 0;
     t.allow = r->tol_abs + r->tol_scale * r->err.scale;
+    t.allow_hi = t.allow + r->tol_rel * r->err.scale;
     t.within = pf->bound <= t.allow;
-    t.over = pf->measured > t.allow;
+    t.over = pf->measured > t.allow_hi;
     if (t.over) { /* the prover's points are measurements too: the verdict counts them */
         char why[300];
         snprintf(why, sizeof why, "the prover's points, between the measured ones, reach an error "
-                 "of %.3e, %.3g times the tolerance's %.3e", pf->measured,
-                 t.allow > 0 ? pf->measured / t.allow : INFINITY, t.allow);
+                 "of %.3e, %.3g times the most the tolerance allows anywhere (%.3e)", pf->measured,
+                 t.allow_hi > 0 ? pf->measured / t.allow_hi : INFINITY, t.allow_hi);
         r->resolved = 0;
         (void)ua_model_set_meta(m, "verdict", "not resolved");
         (void)ua_model_set_meta(m, "fit_reason", why);
     }
     return t;
+}
+
+/* 1 when the proof fails the command: not within a tolerance it can be held against */
+static int proof_short_of_tol(const proof_vs_tol *t)
+{
+    return t->asked && !t->within && (t->over || !t->rel);
 }
 
 /* The largest error seen: the measurement's or the prover's own points. */
@@ -310,16 +321,16 @@ static void proof_text(const ua_model *m, const ua_proof *pf, const ua_measureme
            "%.2f s; of the bound %.2e covers the double evaluation's rounding\n", mx,
            mx > 0 ? pf->bound / mx : INFINITY, pf->method, pf->pieces,
            d == 1 ? "subintervals" : "cells", pf->seconds, pf->rounding);
-    if (!t->asked && r->has_tol && r->has_errors && r->tol_rel > 0)
-        printf("          (the bound is absolute: the tolerance's relative term %.3g*|f| is not "
-               "compared with it)\n", r->tol_rel);
     if (!t->asked) return;
     if (t->within)
         printf("          within the tolerance everywhere: bound %.3e <= %.3e (tol_abs + tol_scale "
                "* scale)\n", pf->bound, t->allow);
     else if (t->over)
         printf("          NOT within the tolerance: the prover's points reach %.3e > %.3e "
-               "(tol_abs + tol_scale * scale)\n", pf->measured, t->allow);
+               "(tol_abs + tol_scale * scale + tol_rel * scale)\n", pf->measured, t->allow_hi);
+    else if (t->rel)
+        printf("          (the bound is absolute: with the tolerance's relative term %.3g*|f| it is "
+               "not compared; it would need a lower bound on |f|)\n", r->tol_rel);
     else
         printf("          the tolerance is not proven: bound %.3e > %.3e (tol_abs + tol_scale * "
                "scale)\n", pf->bound, t->allow);
@@ -338,6 +349,7 @@ static void proof_json(cJSON *o, const ua_proof *pf, const ua_measurement *r, co
         if (t->asked) {
             cJSON_AddNumberToObject(q, "allowance", t->allow);
             cJSON_AddBoolToObject(q, "within_tol", t->within);
+            if (t->rel) cJSON_AddNumberToObject(q, "allowance_max", t->allow_hi);
         }
     } else {
         cJSON_AddStringToObject(q, "why", pf->why);
@@ -489,7 +501,7 @@ int cmd_check(int argc, char **argv)
         ua_model_free(m);
         return proof_rc;
     }
-    proof_vs_tol pt = {0, 0.0, 0, 0};
+    proof_vs_tol pt = {0, 0, 0.0, 0.0, 0, 0};
     if (prove) pt = proof_against_tol(m, &pf, &r); /* before the verdict is printed */
     if (json) {
         cJSON *o = cJSON_CreateObject();
@@ -542,7 +554,7 @@ int cmd_check(int argc, char **argv)
         if (prove) proof_text(m, &pf, &r, &pt);
     }
     /* with --prove: the bound proven, and within the tolerance when the model has one */
-    int fail = !r.resolved || (prove && (!pf.proven || (pt.asked && !pt.within)));
+    int fail = !r.resolved || (prove && (!pf.proven || proof_short_of_tol(&pt)));
     if (tol_failed) {
         ua_cli_error("check", UA_EXIT_FAIL, "%s", tol_why);
         fail = 1;

@@ -50,8 +50,15 @@ expect_grep out.txt '"verdict":[[:space:]]*"not resolved"' "the spike: json verd
 expect_exit 0 "fit exp spline" -- "$UA" fit 'exp(x)' --domain 0:3 --family spline --rtol 1e-6 -o s.safetensors
 expect_exit 0 "check --prove spline" -- "$UA" check s.safetensors --prove
 expect_grep out.txt "^proven: max |model - f| <= " "spline proven"
-expect_grep out.txt "the tolerance's relative term 1e-06\*|f| is not compared with it" \
+expect_grep out.txt "with the tolerance's relative term 1e-06\*|f| it is not compared" \
     "a relative tolerance: the bound not compared, said"
+# a spike with a relative tolerance: the prover's points exceed the most the tolerance allows
+# anywhere (tol_abs + tol_scale scale + tol_rel scale): not resolved, exit 1
+expect_exit 0 "fit a spiked exp to --rtol" -- "$UA" fit 'exp(x) + 1e-3*exp(-1e12*(x-0.1234567)^2)' \
+    --family spline --rtol 1e-6 -o spr.safetensors
+expect_exit 1 "check --prove: the spike, relative tolerance" -- "$UA" check spr.safetensors --prove
+expect_grep out.txt "^verdict  *not resolved" "the spike, relative tolerance: not resolved"
+expect_grep out.txt "NOT within the tolerance" "the spike, relative tolerance: said"
 
 # refusals: a built-in target has no ball form; samples have no formula
 expect_exit 0 "fit nfw-sigma" -- "$UA" fit nfw-sigma --domain 0.1:10 --family cheb -o n.safetensors
