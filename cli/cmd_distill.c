@@ -54,6 +54,39 @@ typedef struct {
     size_t n;
 } distill_ctx;
 
+/* The first row of p (given as option) where the teacher t is not finite, said as a note with the
+ * teacher's box: the rows' RMSE of the teacher is then not defined (the student was distilled
+ * on points where the teacher is finite). Nothing when every row is finite or the prediction
+ * fails (the RMSE lines say the rest). */
+static void note_teacher_nonfinite(const ua_model *t, const ua_problem *p, const char *option)
+{
+    const double *x, *y;
+    size_t n, d = ua_problem_dim(p), k, bd;
+    ua_problem_train(p, &x, &y, &n);
+    ua_model_dims(t, NULL, &k);
+    double *pred = n && k ? malloc(n * k * sizeof *pred) : NULL;
+    if (!pred || ua_model_predict(t, x, n, pred)) {
+        free(pred);
+        return;
+    }
+    size_t bad = 0;
+    while (bad < n * k && isfinite(pred[bad])) bad++;
+    if (bad < n * k) {
+        size_t row = bad / k;
+        const double *blo, *bhi;
+        ua_model_box(t, &bd, &blo, &bhi);
+        int outside = 0;
+        for (size_t j = 0; bd == d && j < d; j++) outside |= !(x[row * d + j] >= blo[j] && x[row * d + j] <= bhi[j]);
+        char box[96] = "";
+        if (outside && d == 1) snprintf(box, sizeof box, " [%.17g, %.17g]", blo[0], bhi[0]);
+        fprintf(ua_cli_notes(), "uniapprox distill: note: the %s teacher is %g at row %zu of %s "
+                "(%s = %.17g)%s%s: its RMSE on those rows is not defined; the student was distilled "
+                "on points where the teacher is finite\n", ua_model_family(t), pred[bad], row + 1,
+                option, d == 1 ? "x" : "x1", x[row * d], outside ? ", outside its box" : "", box);
+    }
+    free(pred);
+}
+
 static int family_option(void *vctx, const char *name, size_t len, const char *inline_value,
                          int *i, int argc, char **argv)
 {
@@ -195,6 +228,8 @@ int cmd_distill(int argc, char **argv)
         rc = ua_cli_learn_rmse("distill", t, train, &rt_train);
     if (!rc && test && !(rc = ua_cli_learn_rmse("distill", st, test, &rs_test)))
         rc = ua_cli_learn_rmse("distill", t, test, &rt_test);
+    if (!rc && train && !isfinite(rt_train)) note_teacher_nonfinite(t, train, "--data");
+    if (!rc && test && !isfinite(rt_test)) note_teacher_nonfinite(t, test, "--target-data");
     char buf[64];
     if (!rc && (s = ua_model_set_meta(st, "teacher", tpath))) rc = ua_cli_fail("distill", s);
     if (!rc && !isnan(rs_test) && (s = ua_model_set_meta(st, "distill_target_rmse", (snprintf(buf, sizeof buf, "%.17g", rs_test), buf))))

@@ -133,6 +133,14 @@ expect_exit 2 "distill beyond the teacher's box" -- "$UA" distill ex.safetensors
 expect_grep err.txt "the cheb teacher is nan at x = -1, outside its box \[0, 1\]: give --domain within it" \
     "distill names the teacher's point and box"
 [ -e nan_student.safetensors ] && fail "distill beyond the box wrote a student" || pass
+# --data rows beyond the box: the student is distilled where the teacher is finite, and the
+# teacher's RMSE on the rows (not defined) is explained: the teacher, the row, the box
+awk 'BEGIN { print "x,y"; for (i = 0; i < 100; i++) { x = -0.5 + 2 * i / 99; printf "%.9g,%.9g\n", x, exp(x) } }' \
+    >beyond.csv
+expect_exit 0 "distill on --data rows beyond the box" -- "$UA" distill ex.safetensors \
+    -o beyond_student.safetensors --family rf --data beyond.csv
+expect_grep err.txt "note: the cheb teacher is nan at row 1 of --data (x = -0.5), outside its box \[0, 1\]: its RMSE on those rows is not defined" \
+    "distill explains the teacher's RMSE on rows beyond its box"
 # a bad --domain is named once
 expect_exit 2 "distill --domain a >= b" -- "$UA" distill net.safetensors -o x.safetensors \
     --family rf --domain 0:1,1:0
