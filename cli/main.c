@@ -108,8 +108,9 @@ static int run(int argc, char **argv)
 /* Under mpirun every rank runs the same command (uniapprox/dist.h); only rank 0 prints (the other
  * ranks' standard output goes to /dev/null) and writes the --output (cli/dist_output.c). A
  * command that fails on every rank alike (a bad input) prints its message once, on rank 0, and
- * rank 0 exits with the code (the other ranks with 0); a command that fails on some ranks only, or on one while the
- * others wait in a collective for it, ends the whole job (MPI_Abort with its exit code). */
+ * rank 0 exits with the code (the other ranks with 0); a command that fails on some ranks only,
+ * or on one while the others wait in a collective for it, ends the whole job (MPI_Abort with its
+ * exit code). */
 int main(int argc, char **argv)
 {
     if (ua_dist_init(&argc, &argv) != UA_OK) {
