@@ -80,7 +80,7 @@ cat s_train.csv | mpi 2 "$UA" fit --data /dev/stdin --format csv --family rf --l
 expect_grep err.txt "data /dev/stdin: under mpirun every rank reads its input files itself" \
     "--data /dev/stdin under 2 ranks: the message"
 [ ! -e stdin.st ] && pass || fail "--data /dev/stdin under 2 ranks: no model written"
-rf() { "$@" fit --data s_train.csv --test-data s_test.csv --family rf --features 200 --lambda 1 \
+rf() { "$@" fit --data s_train.csv --test-data s_test.csv --family rf --features 400 --lambda 1 \
        -o "$out" --json; }
 out=r1.safetensors
 expect_exit 0 "rf, one process" -- rf "$UA"

@@ -81,7 +81,7 @@ static void test_allreduce_sum_rank_order(void **state)
 {
     (void)state;
     int size = ua_dist_size(), rank = ua_dist_rank();
-    /* more than one chunk of the exchange (2^20 elements) */
+    /* more than one chunk of the exchange (2^17 elements a call, 2^20 the largest count) */
     size_t n = ((size_t)1 << 20) + 37;
     double *buf = malloc(n * sizeof *buf);
     assert_non_null(buf);
@@ -333,6 +333,66 @@ static void test_rf_solve_split(void **state)
     ua_rf_free(m);
 }
 
+/* The mixed-precision solve at a fixed lambda over the ranks (ua_rf_solve_fixed: each rank's
+ * float32 Gram matrix, summed in pieces of rows; 400 features make a triangle of 80,200 entries,
+ * more than one piece of 2^16) against the single process's double solve of the same features
+ * (src/train/ridge.c), and the same bits on every rank. */
+static void test_rf_solve_fixed_pieces(void **state)
+{
+    (void)state;
+    ua_rf_options o;
+    ua_rf_options_default(&o);
+    o.features = 400;
+    ua_rf *m = NULL;
+    const size_t d = 4, n = 2000;
+    assert_int_equal(ua_rf_draw(&o, d, &m), UA_OK);
+    m->k = 1;
+    double *z = malloc(n * d * sizeof *z), *y = malloc(n * sizeof *y);
+    double *c1 = malloc(o.features * sizeof *c1), *c2 = malloc(2 * o.features * sizeof *c2);
+    double *phi = malloc(n * o.features * sizeof *phi), lam = 1.0;
+    assert_true(z && y && c1 && c2 && phi);
+    ua_rng r;
+    ua_rng_seed(&r, 5);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < d; j++) z[i * d + j] = 2 * ua_rng_uniform(&r) - 1;
+        y[i] = exp(z[i * d]) * sin(2 * z[i * d + 1]) + z[i * d + 2] * z[i * d + 3];
+    }
+    assert_int_equal(ua_rf_features_std(m, z, n, phi), UA_OK);
+    assert_int_equal(ua_ridge_features(phi, y, n, o.features, 1, NULL, 0, 0, &lam, NULL, NULL,
+                                       c1), UA_OK);
+    assert_int_equal(ua_rf_solve_fixed(m, z, y, n, 1.0, c2), UA_OK);
+    /* the fitted values, not the weights (400 features of 4 inputs are nearly dependent: the
+     * weights are ill-conditioned), to 1e-6: the mixed solve's features are rounded to float32
+     * (its system is that of the rounded features), 2.2e-8 from the double solve in one process.
+     * A piece of the Gram matrix summed wrongly, or missing, is far beyond that. */
+    double dmax = 0, pmax = 0;
+    for (size_t i = 0; i < n; i++) {
+        double p1 = 0, p2 = 0;
+        for (size_t j = 0; j < o.features; j++) {
+            p1 += phi[i * o.features + j] * c1[j];
+            p2 += phi[i * o.features + j] * c2[j];
+        }
+        dmax = fmax(dmax, fabs(p1 - p2));
+        pmax = fmax(pmax, fabs(p1));
+    }
+    free(phi);
+    assert_true(pmax > 0);
+    ASSERT_LE(dmax / pmax, 1e-6);
+    /* every rank the same weights: the largest of c and of -c over the ranks are c and -c */
+    for (size_t j = 0; j < o.features; j++) c2[o.features + j] = -c2[j];
+    memcpy(c1, c2, o.features * sizeof *c1);
+    assert_int_equal(ua_dist_allreduce_max(c2, 2 * o.features), UA_OK);
+    for (size_t j = 0; j < o.features; j++)
+        if (c2[j] != c1[j] || c2[o.features + j] != -c1[j])
+            fail_msg("weight %zu differs between the ranks: %.17g here, from %.17g to %.17g", j,
+                     c1[j], -c2[o.features + j], c2[j]);
+    free(z);
+    free(y);
+    free(c1);
+    free(c2);
+    ua_rf_free(m);
+}
+
 int main(int argc, char **argv)
 {
     if (ua_dist_init(&argc, &argv) != UA_OK) {
@@ -348,6 +408,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_exhaustive_split),
         cmocka_unit_test(test_verify_box_split),
         cmocka_unit_test(test_rf_solve_split),
+        cmocka_unit_test(test_rf_solve_fixed_pieces),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     /* a failure on one rank must not leave the others waiting in a collective */

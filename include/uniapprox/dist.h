@@ -49,8 +49,9 @@ int ua_dist_available(void);
 
 /* In place: buf[i] <- sum over ranks r = 0 .. size-1, in that order, of rank r's buf[i]; every
  * rank gets the same bits. buf is (n,) doubles on every rank (n equal on every rank). Errors:
- * UA_ENOMEM for the gather buffer (size * min(n, 2^20) doubles on each rank: large buffers are
- * exchanged in chunks of 2^20, so any n is accepted), UA_EINVAL for a NULL buf with n > 0. */
+ * UA_ENOMEM for the gather buffer (size * min(n, 2^17) doubles on each rank: large buffers are
+ * exchanged in chunks of 2^17 through that one buffer, so any n is accepted), UA_EINVAL for a
+ * NULL buf with n > 0. */
 ua_status ua_dist_allreduce_sum(double *buf, size_t n);
 
 /* In place, elementwise maximum over ranks (exact, order-free). buf is (n,) doubles. */

@@ -121,40 +121,52 @@ static int any_rank(int flag, ua_status *st)
  * over the job, in double and in rank order, back into G and b on every rank; *in_float and *st
  * are made the job's (any rank out of float32's range, any rank failed: a failure elsewhere
  * becomes UA_ENOMEM here, its message on its own rank). Collective: every rank calls it, also
- * after a failure of its own. */
+ * after a failure of its own.
+ *
+ * The triangle goes through the sum in pieces of whole rows, at most max(2^16, m) doubles, through
+ * one small buffer (the last piece carries b and the two flags): a buffer of the whole triangle in
+ * double (4 MB at m = 1,000) was fresh memory, whose first touch on a virtual machine (10-20 us a
+ * 4 KiB page) cost more than the exchange itself. The number and sizes of the pieces depend on m
+ * and k alone, so every rank makes the same calls. */
 static void exchange_gram(float *G, double *b, size_t m, size_t k, int *in_float, ua_status *st)
 {
-    size_t tri = m * (m + 1) / 2, len = tri + k * m + 2;
-    double *g = ua_alloc_large(len * sizeof *g);
-    int failed = *st != UA_OK || !g;
-    if (g) {
-        memset(g, 0, len * sizeof *g);
-        if (!failed && *in_float) {
-            for (size_t j = 0, q = 0; j < m; j++)
-                for (size_t l = 0; l <= j; l++) g[q++] = (double)G[j * m + l];
-            memcpy(g + tri, b, k * m * sizeof *b);
-        }
-        g[len - 2] = failed;
-        g[len - 1] = !*in_float;
-        ua_status s = ua_dist_allreduce_sum(g, len);
-        if (s && !*st) *st = s;
-    } else {
+    size_t cap = m > ((size_t)1 << 16) ? m : (size_t)1 << 16, tail = k * m + 2;
+    if (cap < tail) cap = tail;
+    double *g = malloc(cap * sizeof *g);
+    if (!g) {
         /* no buffer: still take part, with a flag alone, so that the others are not left
          * waiting (they then see a mismatch of sizes and MPI ends the job) */
         double flag[1] = {1};
         (void)ua_dist_allreduce_sum(flag, 1);
-        if (!*st) *st = UA_ENOMEM_ERR(len * sizeof *g);
+        if (!*st) *st = UA_ENOMEM_ERR(cap * sizeof *g);
         return;
     }
-    if (!*st && g[len - 2] != 0)
+    int failed = *st != UA_OK, send = !failed && *in_float;
+    ua_status s = UA_OK;
+    for (size_t j0 = 0; j0 < m && !s;) { /* rows j0 .. j1 - 1 of the lower triangle */
+        size_t j1 = j0, len = 0;
+        while (j1 < m && len + j1 + 1 <= cap) len += ++j1;
+        for (size_t j = j0, q = 0; j < j1; j++)
+            for (size_t l = 0; l <= j; l++) g[q++] = send ? (double)G[j * m + l] : 0;
+        s = ua_dist_allreduce_sum(g, len);
+        if (!s && send)
+            for (size_t j = j0, q = 0; j < j1; j++)
+                for (size_t l = 0; l <= j; l++) G[j * m + l] = (float)g[q++];
+        j0 = j1;
+    }
+    if (!s) {
+        if (send) memcpy(g, b, k * m * sizeof *b);
+        else memset(g, 0, k * m * sizeof *g);
+        g[tail - 2] = failed;
+        g[tail - 1] = !*in_float;
+        s = ua_dist_allreduce_sum(g, tail);
+    }
+    if (s && !*st) *st = s;
+    if (!*st && g[tail - 2] != 0)
         *st = UA_ERR(UA_ENOMEM, "rf fit: another rank of the job failed to form its Gram matrix "
                      "(its message is that rank's)");
-    if (g[len - 1] != 0) *in_float = 0;
-    if (!*st && *in_float) {
-        for (size_t j = 0, q = 0; j < m; j++)
-            for (size_t l = 0; l <= j; l++) G[j * m + l] = (float)g[q++];
-        memcpy(b, g + tri, k * m * sizeof *b);
-    }
+    if (!s && g[tail - 1] != 0) *in_float = 0;
+    if (!*st && *in_float) memcpy(b, g, k * m * sizeof *b);
     free(g);
 }
 
