@@ -11,8 +11,8 @@
 # usage: bench/libm_trig_table.sh [BUILD_DIR] [THREADS] [FUNC...]   (QUICK=1: speed only;
 #        ACCURACY=1ulp: the `--accuracy 1ulp` functions, with the default ones timed beside them
 #        as uniapprox_cr; FUNC...: the functions of the accuracy part, default all four)
-#        FMA=1: the `--fma` code of the functions that have it at that accuracy (sinf, cosf at
-#        1ulp; the others as without it; uniapprox_cr stays the default code without FMA), checked
+#        FMA=1: the `--fma` code of the functions that have it at that accuracy (sinf, cosf,
+#        tanhf at 1ulp; erff as without it; uniapprox_cr stays the default code without FMA), checked
 #        compiled with -mfma where the CPU has FMA; the timing program's -march=native (or
 #        MARCH=x86-64-v3) inlines fma: compare against the same command without FMA=1
 #        MARCH=x86-64-v3: the timing program built for AVX2 + FMA instead of -march=native, so
@@ -48,7 +48,7 @@ fi
 $CC -std=c11 -O2 -march=${MARCH:-native} -ffp-contract=off -I"$OUT" -DKERNELS_C='"kernels.c"' $WITH_CR \
     -o "$OUT/speed" "$ROOT/bench/libm_trig_speed.c" -l:libsleef.so.3 -lm
 
-[ "$FMA" = 1 ] && FMA_NOTE=" --fma (sinf, cosf)" || FMA_NOTE=""
+[ "$FMA" = 1 ] && FMA_NOTE=" --fma (sinf, cosf, tanhf)" || FMA_NOTE=""
 echo "== --accuracy $ACCURACY$FMA_NOTE: speed: ns per element, 4096 in-cache floats, fastest of 620 passes ($(nproc) cores," \
     "load average $(cut -d' ' -f1 /proc/loadavg)) =="
 "$OUT/speed" >"$OUT/speed.txt"

@@ -105,7 +105,7 @@ int ua_libm_has_single(const ua_libm_func *f);
  * working precision, else 0; with opt NULL, 1 when f has it at some accuracy and precision;
  * 0 for a NULL f. One table in the library answers it (a row per function, accuracy and working
  * precision): exp2f, expf, exp10f, log2f, logf, log10f at UA_LIBM_1ULP with UA_LIBM_WP_SINGLE;
- * sinf and cosf at UA_LIBM_CR and UA_LIBM_1ULP with UA_LIBM_WP_DOUBLE. */
+ * sinf, cosf and tanhf at UA_LIBM_CR and UA_LIBM_1ULP with UA_LIBM_WP_DOUBLE. */
 int ua_libm_has_fma(const ua_libm_func *f, const ua_libm_options *opt);
 
 /* Writes into buf (size n, NUL-terminated, truncated to fit) where fma is accepted, as

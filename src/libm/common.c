@@ -73,8 +73,10 @@ static const struct {
     {&ua_libm_logf, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE},
     {&ua_libm_cosf, UA_LIBM_CR, UA_LIBM_WP_DOUBLE}, /* sincos.c, gen_sincos */
     {&ua_libm_sinf, UA_LIBM_CR, UA_LIBM_WP_DOUBLE},
+    {&ua_libm_tanhf, UA_LIBM_CR, UA_LIBM_WP_DOUBLE}, /* tanh.c, gen_tanhf (both levels) */
     {&ua_libm_cosf, UA_LIBM_1ULP, UA_LIBM_WP_DOUBLE}, /* sincos.c, gen_sincos1 */
     {&ua_libm_sinf, UA_LIBM_1ULP, UA_LIBM_WP_DOUBLE},
+    {&ua_libm_tanhf, UA_LIBM_1ULP, UA_LIBM_WP_DOUBLE},
     {NULL, UA_LIBM_CR, UA_LIBM_WP_DOUBLE}
 };
 
