@@ -103,6 +103,59 @@ static void test_allreduce_sum_rank_order(void **state)
     assert_int_equal(ua_dist_allreduce_sum(NULL, 3), UA_EINVAL);
 }
 
+/* The reduce-scatter: this rank's share holds the rank-ordered sum (the same bits as the full
+ * sum), and the last rank's share the tail too; the rest of the buffer is untouched; then the
+ * shares exchanged leave every rank the whole sum. Sizes: one element per rank and fewer, an
+ * uneven split, and a share above 2^17 (the full-sum fallback). Floats through the exchange of
+ * shares too. */
+static void test_reduce_scatter_shares(void **state)
+{
+    (void)state;
+    int size = ua_dist_size(), rank = ua_dist_rank();
+    const size_t sizes[] = {1, 2, 3, 1000, 70403, ((size_t)1 << 18) + 5};
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+        const size_t n = sizes[t], tail = t % 2 ? 0 : 1; /* n elements and a tail of 0 or 1 */
+        size_t lo, hi;
+        ua_dist_share(n, &lo, &hi);
+        if (rank == size - 1) hi += tail;
+        double *buf = malloc((n + tail) * sizeof *buf);
+        assert_non_null(buf);
+        for (size_t i = 0; i < n + tail; i++) buf[i] = contribution(rank, i);
+        assert_int_equal(ua_dist_reduce_scatter_sum(buf, n, tail), UA_OK);
+        /* beyond 2^17 a share, the whole sum everywhere; else the rest as it was */
+        int whole = (n + (size_t)size - 1) / (size_t)size + tail > ((size_t)1 << 17);
+        for (size_t i = 0; i < n + tail; i++) {
+            double want = contribution(rank, i);
+            if ((i >= lo && i < hi) || whole) {
+                want = contribution(0, i);
+                for (int r = 1; r < size; r++) want += contribution(r, i);
+            }
+            if (memcmp(&want, &buf[i], sizeof want))
+                fail_msg("n %zu + %zu, element %zu (share [%zu, %zu)): %.17g, want %.17g", n, tail,
+                         i, lo, hi, buf[i], want);
+        }
+        assert_int_equal(ua_dist_allgather_shares(buf, n, sizeof *buf), UA_OK);
+        for (size_t i = 0; i < n; i++) {
+            double want = contribution(0, i);
+            for (int r = 1; r < size; r++) want += contribution(r, i);
+            if (memcmp(&want, &buf[i], sizeof want))
+                fail_msg("n %zu, element %zu after the exchange: %.17g, want %.17g", n, i, buf[i], want);
+        }
+        free(buf);
+    }
+    float f[37];
+    size_t lo, hi;
+    ua_dist_share(37, &lo, &hi);
+    for (size_t i = 0; i < 37; i++) f[i] = i >= lo && i < hi ? (float)i + 0.25f : -1.0f;
+    assert_int_equal(ua_dist_allgather_shares(f, 37, sizeof *f), UA_OK);
+    for (size_t i = 0; i < 37; i++) assert_true(f[i] == (float)i + 0.25f);
+    assert_int_equal(ua_dist_reduce_scatter_sum(NULL, 0, 0), UA_OK);
+    assert_int_equal(ua_dist_reduce_scatter_sum(NULL, 3, 0), UA_EINVAL);
+    assert_int_equal(ua_dist_reduce_scatter_sum(NULL, 0, 1), UA_EINVAL);
+    assert_int_equal(ua_dist_allgather_shares(NULL, 3, 4), UA_EINVAL);
+    assert_int_equal(ua_dist_allgather_shares(f, 3, 0), UA_EINVAL);
+}
+
 static void test_max_counters_bcast(void **state)
 {
     (void)state;
@@ -403,6 +456,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_share_of),
         cmocka_unit_test(test_rank_size),
         cmocka_unit_test(test_allreduce_sum_rank_order),
+        cmocka_unit_test(test_reduce_scatter_shares),
         cmocka_unit_test(test_max_counters_bcast),
         cmocka_unit_test(test_abort_one_rank),
         cmocka_unit_test(test_exhaustive_split),

@@ -54,6 +54,25 @@ int ua_dist_available(void);
  * NULL buf with n > 0. */
 ua_status ua_dist_allreduce_sum(double *buf, size_t n);
 
+/* In place, this rank's share only: buf[lo, hi) <- the rank-ordered sum over ranks of their
+ * buf[lo, hi), where [lo, hi) is ua_dist_share(n), and the last rank's share also takes the
+ * `tail` elements after n (buf[n, n + tail): a few numbers every rank adds, e.g. a loss, summed
+ * once on one rank); the rest of buf is left as it was. The same bits there as
+ * ua_dist_allreduce_sum, with a rank receiving only its share of every rank's buffer (about
+ * n (size - 1) / size doubles instead of n (size - 1)) and adding only it: a reduce-scatter in
+ * rank order. buf is (n + tail,) doubles on every rank (n and tail equal on every rank); shares
+ * above 2^17 doubles take the whole sum instead (the same bits on the share). Collective.
+ * Errors: UA_ENOMEM for the gather buffer (size * share doubles), UA_EINVAL for a NULL buf with
+ * n + tail > 0. */
+ua_status ua_dist_reduce_scatter_sum(double *buf, size_t n, size_t tail);
+
+/* In place: every rank's share of buf (ua_dist_share(n): elements [lo, hi), each of esize bytes)
+ * copied into every other rank's buf, so that every rank ends with the same n elements, bit for
+ * bit (the counterpart of ua_dist_reduce_scatter_sum: each rank updates its share, then all
+ * shares are exchanged). Collective. Errors: UA_EINVAL for a NULL buf with n > 0 or esize 0,
+ * UA_ENOMEM for the counts (2 size ints). */
+ua_status ua_dist_allgather_shares(void *buf, size_t n, size_t esize);
+
 /* In place, elementwise maximum over ranks (exact, order-free). buf is (n,) doubles. */
 ua_status ua_dist_allreduce_max(double *buf, size_t n);
 

@@ -159,6 +159,84 @@ ua_status ua_dist_allreduce_sum(double *buf, size_t n)
     return UA_OK;
 }
 
+ua_status ua_dist_reduce_scatter_sum(double *buf, size_t n, size_t tail)
+{
+    if ((n || tail) && !buf) return UA_ERR(UA_EINVAL, "reduce-scatter: NULL buffer of %zu doubles", n + tail);
+    if (n + tail < n) return UA_ERR(UA_EINVAL, "reduce-scatter: %zu + %zu doubles overflow", n, tail);
+    if (!g_active || g_size == 1 || n + tail == 0) return UA_OK;
+#ifdef UA_HAVE_MPI
+    size_t size = (size_t)g_size, lo, hi;
+    ua_dist_share(n, &lo, &hi);
+    if (g_rank == g_size - 1) hi += tail;
+    size_t most = (n + size - 1) / size + tail; /* the longest share */
+    /* shares beyond one chunk: the whole sum, whose bits on this share are the same */
+    if (most > SUM_CHUNK) return ua_dist_allreduce_sum(buf, n + tail);
+    int *cnt = malloc(4 * size * sizeof *cnt);
+    double *all = malloc(size * (hi - lo ? hi - lo : 1) * sizeof *all);
+    if (!cnt || !all) {
+        free(cnt);
+        free(all);
+        return UA_ENOMEM_ERR(size * most * sizeof *all);
+    }
+    int *sdisp = cnt + size, *rcnt = cnt + 2 * size, *rdisp = cnt + 3 * size;
+    for (size_t r = 0; r < size; r++) {
+        size_t a, b;
+        ua_dist_share_of(n, (int)r, g_size, &a, &b);
+        cnt[r] = (int)(b - a + (r == size - 1 ? tail : 0));
+        sdisp[r] = (int)a;
+        rcnt[r] = (int)(hi - lo);
+        rdisp[r] = (int)(r * (hi - lo));
+    }
+    /* rank r's part of every rank's buffer goes to rank r, which adds the parts in rank order:
+     * each element the same operations in the same order as ua_dist_allreduce_sum's */
+    int rc = MPI_Alltoallv(buf, cnt, sdisp, MPI_DOUBLE, all, rcnt, rdisp, MPI_DOUBLE, MPI_COMM_WORLD);
+    if (rc == MPI_SUCCESS) {
+        size_t m = hi - lo;
+        for (size_t i = 0; i < m; i++) {
+            double t = all[i];
+            for (size_t r = 1; r < size; r++) t += all[r * m + i];
+            buf[lo + i] = t;
+        }
+    }
+    free(cnt);
+    free(all);
+    if (rc != MPI_SUCCESS) return mpi_fail(rc, "reduce-scatter");
+#endif
+    return UA_OK;
+}
+
+ua_status ua_dist_allgather_shares(void *buf, size_t n, size_t esize)
+{
+    if (n && !buf) return UA_ERR(UA_EINVAL, "allgather: NULL buffer of %zu elements", n);
+    if (n && !esize) return UA_ERR(UA_EINVAL, "allgather: elements of 0 bytes");
+    if (!g_active || g_size == 1 || n == 0) return UA_OK;
+#ifdef UA_HAVE_MPI
+    size_t size = (size_t)g_size;
+    if (n > (size_t)INT_MAX / esize) { /* counts in bytes beyond an int: a broadcast a share */
+        for (int r = 0; r < g_size; r++) {
+            size_t a, b;
+            ua_dist_share_of(n, r, g_size, &a, &b);
+            ua_status s = ua_dist_bcast((char *)buf + a * esize, (b - a) * esize, r);
+            if (s) return s;
+        }
+        return UA_OK;
+    }
+    int *cnt = malloc(2 * size * sizeof *cnt);
+    if (!cnt) return UA_ENOMEM_ERR(2 * size * sizeof *cnt);
+    for (size_t r = 0; r < size; r++) {
+        size_t a, b;
+        ua_dist_share_of(n, (int)r, g_size, &a, &b);
+        cnt[r] = (int)((b - a) * esize);
+        cnt[size + r] = (int)(a * esize);
+    }
+    int rc = MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, buf, cnt, cnt + size, MPI_BYTE,
+                            MPI_COMM_WORLD);
+    free(cnt);
+    if (rc != MPI_SUCCESS) return mpi_fail(rc, "allgather");
+#endif
+    return UA_OK;
+}
+
 #ifdef UA_HAVE_MPI
 /* In place, MPI's own reduction op over n elements of `size` bytes, in chunks that fit an int
  * count: for the exact, order-free reductions (a maximum, a sum of integer counters). */

@@ -164,20 +164,37 @@ static double batch_grad(fit_ctx *c, const double *x, const double *y, const siz
 }
 
 /* Rows idx[0..b) of one step, shared over the ranks: this rank's share's gradient, then the sum
- * of the shares' gradients weighted by their rows, over b, in c->g on every rank. With lr >= 0
- * and one rank, the threads that share the batch also take the optimiser step at lr (c->updated
- * says whether they did; with ranks the reduction comes between the gradient and the step, which
- * the caller then takes). Returns the loss summed over the b rows (NaN when the reduction failed:
- * c->dist_status says why). */
+ * of the shares' gradients weighted by their rows, over b, in c->g on every rank (lr < 0: the
+ * L-BFGS objective). With lr >= 0 the optimiser step at lr may be taken too (c->updated says
+ * whether): with one rank by threads that share the batch; with ranks, after the reduction, by
+ * each rank for its share of the parameters (ua_train_dist_sum_share), the shares exchanged
+ * after; c->g is then summed on this rank's share only, and the loss returned is the batch's on
+ * the last rank only (the others: their own share's). Returns the loss summed over the b rows
+ * (NaN when the reduction failed: c->dist_status says why). */
 static double step_grad(fit_ctx *c, const double *x, const double *y, const size_t *idx, size_t b,
                         double lr)
 {
     size_t lo = 0, hi = b;
     ua_dist_share(b, &lo, &hi);
     double part = batch_grad(c, x, y, idx + lo, hi - lo, ua_dist_size() > 1 ? -1.0 : lr) * (double)(hi - lo);
-    ua_status s = c->dist_status ? c->dist_status
-                                 : ua_train_dist_sum(&c->dist, c->g, c->m->esize, (double)(hi - lo),
-                                                     (double)b, &part);
+    ua_mlp *m = c->m;
+    ua_status s = c->dist_status;
+    if (!s && lr >= 0 && c->dist.buf) {
+        /* ranks and a first-order step: each rank sums its share of the parameters' gradient,
+         * steps that share and sends it to the others (the bits of a whole step on every rank;
+         * a rank adds, steps and receives 1 / N of the parameters instead of all of them) */
+        size_t plo, phi;
+        s = ua_train_dist_sum_share(&c->dist, c->g, m->esize, (double)(hi - lo), (double)b, &part,
+                                    &plo, &phi);
+        if (!s) {
+            m->step++;
+            m->ops->update_span(m, c->g, lr, plo, phi);
+            s = ua_dist_allgather_shares(m->params, m->nparams, m->esize);
+        }
+        c->updated = !s;
+    } else if (!s) {
+        s = ua_train_dist_sum(&c->dist, c->g, m->esize, (double)(hi - lo), (double)b, &part);
+    }
     if (s && !c->dist_status) c->dist_status = s;
     return s ? NAN : part;
 }
@@ -250,6 +267,9 @@ static ua_status run_first_order(fit_ctx *c)
             if (!c->updated) m->ops->update(m, c->g, lr);
             c->samples += b;
         }
+        /* with ranks the steps' losses were summed on the last rank only (step_grad) */
+        if (c->dist.buf && !c->dist_status)
+            c->dist_status = ua_dist_bcast(&sum, sizeof sum, ua_dist_size() - 1);
         if (c->dist_status || end_epoch(c, epoch, sum / (double)c->ntrain, lr, &stop)) break;
     }
     m->report.steps = t;

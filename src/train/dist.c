@@ -7,6 +7,8 @@
  * reproducible for a given number of ranks; accumulating a float network's gradients in double
  * makes the sum of the shares differ from the serial full-batch gradient by float rounding only.
  * With one rank nothing is copied and nothing is rounded: the serial arithmetic is untouched.
+ * ua_train_dist_sum_share is the same sum for one share of the parameters (a reduce-scatter),
+ * for a caller that steps its share and then exchanges the parameters.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -69,5 +71,28 @@ ua_status ua_train_dist_sum(ua_train_dist *d, void *g, size_t esize, double w, d
     ua_status s = ua_dist_allreduce_sum(d->buf, d->n + d->extra);
     if (s) return s;
     ua_train_dist_unpack(d, g, esize, div, extra);
+    return UA_OK;
+}
+
+ua_status ua_train_dist_sum_share(ua_train_dist *d, void *g, size_t esize, double w, double div,
+                                  double *extra, size_t *lo, size_t *hi)
+{
+    *lo = 0;
+    *hi = d->n;
+    if (!d->buf) return UA_OK; /* one rank */
+    ua_train_dist_pack(d, g, esize, w, extra);
+    ua_dist_share(d->n, lo, hi);
+    ua_status s = ua_dist_reduce_scatter_sum(d->buf, d->n, d->extra);
+    if (s) return s;
+    const double *b = d->buf;
+    if (esize == sizeof(float)) {
+        float *gf = g;
+        for (size_t i = *lo; i < *hi; i++) gf[i] = (float)(b[i] / div);
+    } else {
+        double *gd = g;
+        for (size_t i = *lo; i < *hi; i++) gd[i] = b[i] / div;
+    }
+    if (ua_dist_rank() == ua_dist_size() - 1)
+        for (size_t i = 0; i < d->extra; i++) extra[i] = b[d->n + i];
     return UA_OK;
 }

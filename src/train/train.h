@@ -160,6 +160,18 @@ void ua_train_dist_free(ua_train_dist *d);
 ua_status ua_train_dist_sum(ua_train_dist *d, void *g, size_t esize, double w, double div,
                             double *extra);
 
+/* ua_train_dist_sum for this rank's share of the parameters only: g[*lo, *hi) (the share of
+ * ua_dist_share(n)) <- (sum over ranks r of w_r g_r) / div there, rounded once to g's type, the
+ * same bits as ua_train_dist_sum gives there; the rest of g is left unsummed (this rank's own
+ * gradient). extra <- the sum over ranks on the last rank only (ua_dist_size() - 1; the others'
+ * extra is left as it was). One reduce-scatter (ua_dist_reduce_scatter_sum): each rank then takes
+ * the optimiser step of its share and the shares are exchanged (ua_dist_allgather_shares), which
+ * leaves every rank the parameters of one whole step, bit for bit, for a fraction of the traffic
+ * and of the optimiser's work. One rank: *lo = 0, *hi = n, nothing done. Errors: the
+ * collective's (g and extra then undefined). */
+ua_status ua_train_dist_sum_share(ua_train_dist *d, void *g, size_t esize, double w, double div,
+                                  double *extra, size_t *lo, size_t *hi);
+
 /* The two halves of ua_train_dist_sum around the allreduce (exposed for the one-process test of
  * the sliced sum): buf <- (w g, extra); g <- buf / div rounded to g's type, extra <- the tail.
  * d->buf must be allocated (by hand when the job has one rank). */
