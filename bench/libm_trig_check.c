@@ -8,7 +8,9 @@
  * The generated function is the default (correctly rounded where it can be) code, or the
  * `--accuracy 1ulp` code when the environment has ACCURACY=1ulp; with FMA=1 in the environment,
  * its `--fma` code where FUNC has one at that accuracy (ua_libm_has_fma; else the plain code),
- * compiled with -mfma where this CPU has FMA (the same bits either way: fma is exactly rounded).
+ * compiled with -mfma where this CPU has FMA (the same bits either way: fma is exactly rounded);
+ * with PRECISION=single as well (and ACCURACY=1ulp FMA=1), the float-lane code (`--working-precision
+ * single --fma`) of the functions that have it (sinf, cosf; the others as without it).
  * Output, one line: FUNC KIND floats max_ulp not_cr over_1ulp nan_mismatch inf_mismatch seconds
  * worst_x (KIND "ua+fma" for the --fma code).
  */
@@ -45,11 +47,17 @@ int main(int argc, char **argv)
     ua_libm_accuracy acc = acc_env && strcmp(acc_env, "1ulp") == 0 ? UA_LIBM_1ULP : UA_LIBM_CR;
     const char *fma_env = getenv("FMA");
     int want_fma = fma_env && strcmp(fma_env, "1") == 0;
-    ua_libm_options fo = {NULL, 0, acc, UA_LIBM_WP_DOUBLE, 0};
+    const char *prec_env = getenv("PRECISION");
+    ua_libm_precision wp = UA_LIBM_WP_DOUBLE;
+    ua_libm_options so = {NULL, 0, acc, UA_LIBM_WP_SINGLE, 0};
+    if (prec_env && strcmp(prec_env, "single") == 0 && want_fma && ua_libm_has_single(g) &&
+        ua_libm_has_fma(g, &so))
+        wp = UA_LIBM_WP_SINGLE;
+    ua_libm_options fo = {NULL, 0, acc, wp, 0};
     int fma = want_fma && ua_libm_has_fma(g, &fo);
     if (strcmp(kind, "emit") == 0) {
         /* with the vector variant CNAME_v */
-        ua_libm_options opt = {argv[3], 1, acc, UA_LIBM_WP_DOUBLE, fma};
+        ua_libm_options opt = {argv[3], 1, acc, wp, fma};
         if (g->emit(g, stdout, &opt) == UA_OK) return 0;
         fprintf(stderr, "%s\n", ua_last_error());
         return 1;
@@ -64,7 +72,7 @@ int main(int argc, char **argv)
     if (!out) return 1;
     const char *extra[] = {NULL, NULL};
     if (strcmp(kind, "ua") == 0) {
-        ua_libm_options opt = {"k", 0, acc, UA_LIBM_WP_DOUBLE, fma};
+        ua_libm_options opt = {"k", 0, acc, wp, fma};
         if (g->emit(g, out, &opt) != UA_OK) {
             fprintf(stderr, "%s\n", ua_last_error());
             return 1;
@@ -106,7 +114,7 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("%s %s%s %llu %.4f %llu %llu %llu %llu %.1f %a\n", fn, kind,
-           strcmp(kind, "ua") == 0 && fma ? "+fma" : "",
+           strcmp(kind, "ua") == 0 && fma ? (wp == UA_LIBM_WP_SINGLE ? "+fma+single" : "+fma") : "",
            (unsigned long long)r.count, r.max_ulp, (unsigned long long)r.n_not_cr,
            (unsigned long long)r.n_over_1ulp, (unsigned long long)r.n_nan_mismatch,
            (unsigned long long)r.n_inf_mismatch, now() - t0, r.ntop ? (double)r.top[0].x : 0.0);

@@ -15,6 +15,8 @@
 #        tanhf at 1ulp; erff as without it; uniapprox_cr stays the default code without FMA), checked
 #        compiled with -mfma where the CPU has FMA; the timing program's -march=native (or
 #        MARCH=x86-64-v3) inlines fma: compare against the same command without FMA=1
+#        PRECISION=single (with ACCURACY=1ulp FMA=1): the float-lane code of sinf and cosf
+#        (`--working-precision single --fma`; the others as without it)
 #        MARCH=x86-64-v3: the timing program built for AVX2 + FMA instead of -march=native, so
 #        that on an AVX-512 CPU the AVX2 kernel (ours_v2 / uniapprox_v2) is timed as an AVX2-only
 #        CPU runs it (with -march=native GCC may give it AVX-512VL instructions); SLEEF's
@@ -39,6 +41,8 @@ ACCURACY=${ACCURACY:-cr}
 export ACCURACY
 FMA=${FMA:-0}
 export FMA
+PRECISION=${PRECISION:-double}
+export PRECISION
 WITH_CR=""
 for f in sinf cosf tanhf erff; do "$OUT/check" $f emit ua_$f; done >"$OUT/kernels.c"
 if [ "$ACCURACY" = 1ulp ]; then
@@ -49,6 +53,7 @@ $CC -std=c11 -O2 -march=${MARCH:-native} -ffp-contract=off -I"$OUT" -DKERNELS_C=
     -o "$OUT/speed" "$ROOT/bench/libm_trig_speed.c" -l:libsleef.so.3 -lm
 
 [ "$FMA" = 1 ] && FMA_NOTE=" --fma (sinf, cosf, tanhf)" || FMA_NOTE=""
+[ "$FMA" = 1 ] && [ "$PRECISION" = single ] && FMA_NOTE=" --working-precision single --fma (sinf, cosf)"
 echo "== --accuracy $ACCURACY$FMA_NOTE: speed: ns per element, 4096 in-cache floats, fastest of 620 passes ($(nproc) cores," \
     "load average $(cut -d' ' -f1 /proc/loadavg)) =="
 "$OUT/speed" >"$OUT/speed.txt"

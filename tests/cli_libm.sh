@@ -69,7 +69,7 @@ expect_exit 0 "the single file compiles warning-free" -- "$CC" -std=c99 -O2 -Wal
 expect_exit 2 "single without --accuracy 1ulp" -- "$UA" libm expf -o w2.c --working-precision single
 expect_grep err.txt "needs --accuracy 1ulp" "says single needs 1ulp"
 expect_exit 2 "single for log1pf" -- "$UA" libm log1pf -o w2.c --accuracy 1ulp --working-precision single
-expect_grep err.txt "log1pf has no float variant (available: exp10f exp2f expf log10f log2f logf)" "names the functions that have one"
+expect_grep err.txt "log1pf has no float variant (available: cosf exp10f exp2f expf log10f log2f logf sinf)" "names the functions that have one"
 expect_exit 2 "--working-precision bad" -- "$UA" libm expf -o w2.c --accuracy 1ulp --working-precision half
 expect_grep err.txt "expected double or single" "names the choices"
 [ ! -e w2.c ] && pass || fail "nothing written for a refused --working-precision"
@@ -94,7 +94,7 @@ for args in "expf" "expf --accuracy 1ulp" "expf --accuracy 1ulp --working-precis
             "expm1f --accuracy 1ulp --working-precision double" "erff --accuracy cr"; do
     # shellcheck disable=SC2086
     expect_exit 2 "--fma refused: $args" -- "$UA" libm $args -o f3.c --fma
-    expect_grep err.txt "--fma is accepted for: .*exp10f exp2f expf log10f log2f logf (--accuracy 1ulp --working-precision single)" "names where --fma is accepted"
+    expect_grep err.txt "--fma is accepted for: .*cosf exp10f exp2f expf log10f log2f logf sinf (--accuracy 1ulp --working-precision single)" "names where --fma is accepted"
     [ ! -e f3.c ] && pass || fail "nothing written for a refused --fma ($args)"
 done
 expect_exit 2 "--fma with --list" -- "$UA" libm --list --fma
@@ -195,7 +195,8 @@ expect_exit 2 "--json without --check" -- "$UA" libm expf -o js.c --json
 expect_grep err.txt "--json needs --check or --list" "says --json needs --check or --list"
 
 # --list --json: an array, one object per function with the values --accuracy and
-# --working-precision accept (single only at 1ulp, only for the six with a float variant);
+# --working-precision accept (single only at 1ulp, only for the eight with a float variant:
+# sinf, cosf with --fma only);
 # --list with another option: exit 2
 expect_exit 0 "libm --list --json" -- "$UA" libm --list --json
 if /usr/bin/python3 - out.txt <<'PY'
@@ -208,11 +209,11 @@ assert d["expf"]["accuracy"] == ["cr", "1ulp"]
 assert d["expf"]["working_precision"] == {"cr": ["double"], "1ulp": ["double", "single"]}
 assert d["log1pf"]["working_precision"] == {"cr": ["double"], "1ulp": ["double"]}
 assert sorted(n for n in d if "single" in d[n]["working_precision"]["1ulp"]) == \
-    ["exp10f", "exp2f", "expf", "log10f", "log2f", "logf"]
+    ["cosf", "exp10f", "exp2f", "expf", "log10f", "log2f", "logf", "sinf"]
 assert d["expf"]["fma"] == {"cr": [], "1ulp": ["single"]}
 assert d["expm1f"]["fma"] == {"cr": [], "1ulp": []}
 assert sorted(n for n in d if "single" in d[n]["fma"]["1ulp"]) == \
-    ["exp10f", "exp2f", "expf", "log10f", "log2f", "logf"]
+    ["cosf", "exp10f", "exp2f", "expf", "log10f", "log2f", "logf", "sinf"]
 PY
 then pass; else fail "libm --list --json is not the expected JSON"; fi
 expect_exit 2 "--list -o" -- "$UA" libm --list -o ls.c

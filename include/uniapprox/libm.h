@@ -44,7 +44,11 @@ typedef enum {
                             * exp10f (b^x = 2^(K/8) b^r, a float hi + lo table of 2^(j/8), a
                             * degree-3 core with float coefficients) and log2f, logf, log10f (a
                             * 16-entry table, r = z c - 1 formed exactly in float, a degree-4
-                            * core); the vector kernels 8 floats per AVX2 vector (16 per
+                            * core), and, with ua_libm_options.fma only, sinf and cosf (below
+                            * |x| = 400: a three-part Cody-Waite reduction by pi/2 kept as a
+                            * float pair, sin and cos cores with float coefficients; above, the
+                            * double code of UA_LIBM_1ULP); the vector kernels 8 floats
+                            * per AVX2 vector (16 per
                             * AVX-512F) with the scalar function's bits. Within 1 ULP as measured
                             * over all 2^32 inputs (docs/libm.md); any other function or
                             * accuracy: UA_EINVAL from emit, with a message */
@@ -98,13 +102,15 @@ const ua_libm_func *ua_libm_at(size_t i);
 const ua_libm_func *ua_libm_find(const char *libm_name);
 
 /* 1 when f has the float-arithmetic variant (UA_LIBM_WP_SINGLE, at UA_LIBM_1ULP): exp2f, expf,
- * exp10f, log2f, logf, log10f; else 0 (also for NULL). */
+ * exp10f, log2f, logf, log10f, and sinf, cosf (with ua_libm_options.fma only: emit refuses
+ * them without it); else 0 (also for NULL). */
 int ua_libm_has_single(const ua_libm_func *f);
 
 /* 1 when f has the fused multiply-add variant (ua_libm_options.fma) at opt's accuracy and
  * working precision, else 0; with opt NULL, 1 when f has it at some accuracy and precision;
  * 0 for a NULL f. One table in the library answers it (a row per function, accuracy and working
- * precision): exp2f, expf, exp10f, log2f, logf, log10f at UA_LIBM_1ULP with UA_LIBM_WP_SINGLE;
+ * precision): exp2f, expf, exp10f, log2f, logf, log10f, sinf, cosf at UA_LIBM_1ULP with
+ * UA_LIBM_WP_SINGLE;
  * sinf, cosf and tanhf at UA_LIBM_CR and UA_LIBM_1ULP with UA_LIBM_WP_DOUBLE. */
 int ua_libm_has_fma(const ua_libm_func *f, const ua_libm_options *opt);
 

@@ -53,7 +53,8 @@ ua_status ua_libm_fit_core(const char *expr, double a, double b, int degree, dou
 int ua_libm_has_single(const ua_libm_func *f)
 {
     return f && (f == &ua_libm_exp2f || f == &ua_libm_expf || f == &ua_libm_exp10f ||
-                 f == &ua_libm_log2f || f == &ua_libm_logf || f == &ua_libm_log10f);
+                 f == &ua_libm_log2f || f == &ua_libm_logf || f == &ua_libm_log10f ||
+                 f == &ua_libm_sinf || f == &ua_libm_cosf); /* sinf, cosf: with --fma only */
 }
 
 /* Where ua_libm_options.fma is accepted: one row per function, accuracy and working
@@ -65,12 +66,14 @@ static const struct {
     ua_libm_accuracy accuracy;
     ua_libm_precision wp;
 } fma_rows[] = {
+    {&ua_libm_cosf, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE}, /* sincos.c, gen_sincosw */
     {&ua_libm_exp10f, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE}, /* exp.c, emit_expw */
     {&ua_libm_exp2f, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE},
     {&ua_libm_expf, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE},
     {&ua_libm_log10f, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE}, /* log.c, emit_logw */
     {&ua_libm_log2f, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE},
     {&ua_libm_logf, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE},
+    {&ua_libm_sinf, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE}, /* sincos.c, gen_sincosw */
     {&ua_libm_cosf, UA_LIBM_CR, UA_LIBM_WP_DOUBLE}, /* sincos.c, gen_sincos */
     {&ua_libm_sinf, UA_LIBM_CR, UA_LIBM_WP_DOUBLE},
     {&ua_libm_tanhf, UA_LIBM_CR, UA_LIBM_WP_DOUBLE}, /* tanh.c, gen_tanhf (both levels) */

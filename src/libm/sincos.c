@@ -33,6 +33,7 @@
 #include <math.h>
 #include <mpfr.h>
 #include <stdint.h>
+#include <string.h>
 #include "core/internal.h"
 #include "libm/internal.h"
 
@@ -487,6 +488,80 @@ static void emit_sincos1_vbody(FILE *out, const void *ctx)
     if (v->fma) emit_vfma_undef(out);
 }
 
+/* The 1-ULP cores as the rows of gen_sincos1's table: c[0] = S, c[1] = C (both nc terms: the
+ * shorter refitted to the longer's length), c[2] = -S, c[3] = -C; ps and pc the fits. */
+static ua_status sincos1_rows(ua_libm_trig_poly *ps, ua_libm_trig_poly *pc, double c[4][8],
+                              size_t *ncp)
+{
+    ua_status st = ua_libm_trig_fit_least("sin(x)", CORE_LO, CORE_HI, 1, 2, 2, 8, 1, CORE1_TOL, ps);
+    if (st == UA_OK)
+        st = ua_libm_trig_fit_least("cos(x)", CORE_LO, CORE_HI, 0, 2, 2, 8, 1, CORE1_TOL, pc);
+    if (st != UA_OK) return st;
+    /* both rows have the longer core's length: the shorter core is refitted with as many
+     * terms (a more accurate core at no cost, where zeros would pad it) */
+    size_t nc = ps->n > pc->n ? ps->n : pc->n;
+    if (ps->n < nc)
+        st = ua_libm_trig_fit_least("sin(x)", CORE_LO, CORE_HI, 1, 2, nc, nc, 1, CORE1_TOL, ps);
+    else if (pc->n < nc)
+        st = ua_libm_trig_fit_least("cos(x)", CORE_LO, CORE_HI, 0, 2, nc, nc, 1, CORE1_TOL, pc);
+    if (st != UA_OK) return st;
+    for (size_t i = 0; i < nc; i++) {
+        c[0][i] = i < ps->n ? ps->c[i] : 0.0;
+        c[1][i] = i < pc->n ? pc->c[i] : 0.0;
+        c[2][i] = -c[0][i];
+        c[3][i] = -c[1][i];
+    }
+    *ncp = nc;
+    return UA_OK;
+}
+
+/* The 1-ULP variant's tables (2/pi's bits, the rows P_q and M) and its cold function NAME_big
+ * (Cody-Waite with pi/2 in three parts below 2^28, Payne-Hanek above), for |x| >= from (a C
+ * text for its comment). */
+static void emit_sincos1_big(FILE *out, const char *name, int is_cos, size_t nc,
+                             const double (*c)[8], const uint32_t w[8], const double p[4],
+                             const char *from)
+{
+    fprintf(out, "/* 2/pi: bits 32 i + 1 .. 32 i + 32 after the point (MPFR, mpfr_const_pi) */\n"
+                 "static const uint32_t %s_2opi[8] = {", name);
+    for (int i = 0; i < 8; i++) fprintf(out, "%s0x%08xu", i ? ", " : "", (unsigned)w[i]);
+    fprintf(out, "};\n\n/* P_q: rows S, C, -S, -C */\nstatic const double %s_P[4][%zu] = {\n",
+            name, nc);
+    for (int q = 0; q < 4; q++) {
+        fprintf(out, "    {");
+        ua_libm_trig_print_coeffs(out, c[q], nc);
+        fprintf(out, "},\n");
+    }
+    fprintf(out, "};\n/* m = a + b r: (a, b) = (-0, 1) (m = r) or (1, 0) (m = 1) */\n"
+                 "static const double %s_M[4][2] = {{-0.0, 1.0}, {1.0, 0.0}, {-0.0, 1.0}, {1.0, 0.0}};\n\n",
+            name);
+    fprintf(out,
+            "/* |x| >= %s, finite (u: the bits of |x|): r = x - k pi/2 and *q = k mod 4 (of |x| for\n"
+            " * cos, cos being even), by Cody-Waite with pi/2 in three parts below 2^28, Payne-Hanek\n"
+            " * (96 bits of 2/pi, exact integer products) above */\n"
+            "static UA_COLD double %s_big(float x, uint32_t u, unsigned *q)\n{\n"
+            "    if (u < 0x4d800000u) { /* k < 2^28: k P1, k P2 exact, the first two differences too */\n"
+            "        double xd = x;\n"
+            "        double t = xd * %a + 0x1.8p52;\n"
+            "        double k = t - 0x1.8p52;\n"
+            "        uint64_t tb;\n"
+            "        memcpy(&tb, &t, sizeof tb);\n"
+            "        *q = (unsigned)tb%s;\n"
+            "        return ((xd - k * %a) - k * %a) - k * %a;\n"
+            "    }\n",
+            from, name, p[3], is_cos ? " + 1u" : "", p[0], p[1], p[2]);
+    emit_payne_hanek(out, name);
+    fprintf(out,
+            "    unsigned k = (unsigned)(hi >> 30) + (unsigned)(f >> 63); /* round to the nearest k */\n"
+            "    double r = (double)(int64_t)f * %a; /* times pi/2 2^-64 */\n"
+            "%s"
+            "}\n\n",
+            0x1.921fb54442d18p-64,
+            is_cos ? "    *q = k + 1u; /* cos is even: cos |x| = sin(|x| + pi/2) */\n    return r;\n"
+                   : "    if (x < 0) { r = -r; k = 0u - k; } /* sin(-a) = sin(-r - k pi/2) */\n"
+                     "    *q = k;\n    return r;\n");
+}
+
 static ua_status gen_sincos1(const ua_libm_func *self, FILE *out, const ua_libm_options *opt)
 {
     int is_cos = *(const int *)self->spec;
@@ -494,25 +569,10 @@ static ua_status gen_sincos1(const ua_libm_func *self, FILE *out, const ua_libm_
     ua_status st = ua_libm_begin(self, out, opt, &name);
     if (st != UA_OK) return st;
     ua_libm_trig_poly ps, pc;
-    st = ua_libm_trig_fit_least("sin(x)", CORE_LO, CORE_HI, 1, 2, 2, 8, 1, CORE1_TOL, &ps);
-    if (st == UA_OK)
-        st = ua_libm_trig_fit_least("cos(x)", CORE_LO, CORE_HI, 0, 2, 2, 8, 1, CORE1_TOL, &pc);
-    if (st != UA_OK) return st;
-    /* both rows have the longer core's length: the shorter core is refitted with as many
-     * terms (a more accurate core at no cost, where zeros would pad it) */
-    size_t nc = ps.n > pc.n ? ps.n : pc.n;
-    if (ps.n < nc)
-        st = ua_libm_trig_fit_least("sin(x)", CORE_LO, CORE_HI, 1, 2, nc, nc, 1, CORE1_TOL, &ps);
-    else if (pc.n < nc)
-        st = ua_libm_trig_fit_least("cos(x)", CORE_LO, CORE_HI, 0, 2, nc, nc, 1, CORE1_TOL, &pc);
-    if (st != UA_OK) return st;
     double c[4][8] = {{0}};
-    for (size_t i = 0; i < nc; i++) {
-        c[0][i] = i < ps.n ? ps.c[i] : 0.0;
-        c[1][i] = i < pc.n ? pc.c[i] : 0.0;
-        c[2][i] = -c[0][i];
-        c[3][i] = -c[1][i];
-    }
+    size_t nc = 0;
+    st = sincos1_rows(&ps, &pc, c, &nc);
+    if (st != UA_OK) return st;
     uint32_t w[8];
     double p[4], q2[2];
     constants(w, p);
@@ -541,44 +601,7 @@ static ua_status gen_sincos1(const ua_libm_func *self, FILE *out, const ua_libm_
                   " * native); elsewhere each UA_FMA is a call to libm's fma (link with -lm). */\n"
                 : "");
     if (opt->fma) emit_fma_macro(out);
-    fprintf(out, "/* 2/pi: bits 32 i + 1 .. 32 i + 32 after the point (MPFR, mpfr_const_pi) */\n"
-                 "static const uint32_t %s_2opi[8] = {", name);
-    for (int i = 0; i < 8; i++) fprintf(out, "%s0x%08xu", i ? ", " : "", (unsigned)w[i]);
-    fprintf(out, "};\n\n/* P_q: rows S, C, -S, -C */\nstatic const double %s_P[4][%zu] = {\n",
-            name, nc);
-    for (int q = 0; q < 4; q++) {
-        fprintf(out, "    {");
-        ua_libm_trig_print_coeffs(out, c[q], nc);
-        fprintf(out, "},\n");
-    }
-    fprintf(out, "};\n/* m = a + b r: (a, b) = (-0, 1) (m = r) or (1, 0) (m = 1) */\n"
-                 "static const double %s_M[4][2] = {{-0.0, 1.0}, {1.0, 0.0}, {-0.0, 1.0}, {1.0, 0.0}};\n\n",
-            name);
-    fprintf(out,
-            "/* |x| >= 2^20, finite (u: the bits of |x|): r = x - k pi/2 and *q = k mod 4 (of |x| for\n"
-            " * cos, cos being even), by Cody-Waite with pi/2 in three parts below 2^28, Payne-Hanek\n"
-            " * (96 bits of 2/pi, exact integer products) above */\n"
-            "static UA_COLD double %s_big(float x, uint32_t u, unsigned *q)\n{\n"
-            "    if (u < 0x4d800000u) { /* k < 2^28: k P1, k P2 exact, the first two differences too */\n"
-            "        double xd = x;\n"
-            "        double t = xd * %a + 0x1.8p52;\n"
-            "        double k = t - 0x1.8p52;\n"
-            "        uint64_t tb;\n"
-            "        memcpy(&tb, &t, sizeof tb);\n"
-            "        *q = (unsigned)tb%s;\n"
-            "        return ((xd - k * %a) - k * %a) - k * %a;\n"
-            "    }\n",
-            name, p[3], is_cos ? " + 1u" : "", p[0], p[1], p[2]);
-    emit_payne_hanek(out, name);
-    fprintf(out,
-            "    unsigned k = (unsigned)(hi >> 30) + (unsigned)(f >> 63); /* round to the nearest k */\n"
-            "    double r = (double)(int64_t)f * %a; /* times pi/2 2^-64 */\n"
-            "%s"
-            "}\n\n",
-            0x1.921fb54442d18p-64,
-            is_cos ? "    *q = k + 1u; /* cos is even: cos |x| = sin(|x| + pi/2) */\n    return r;\n"
-                   : "    if (x < 0) { r = -r; k = 0u - k; } /* sin(-a) = sin(-r - k pi/2) */\n"
-                     "    *q = k;\n    return r;\n");
+    emit_sincos1_big(out, name, is_cos, nc, (const double (*)[8])c, w, p, "2^20");
     char texpr[80]; /* t = x 2/pi + 1.5 2^52 (fused with --fma) */
     if (opt->fma)
         snprintf(texpr, sizeof texpr, "UA_FMA(xd, %a, 0x1.8p52)", p[3]);
@@ -632,9 +655,233 @@ static ua_status gen_sincos1(const ua_libm_func *self, FILE *out, const ua_libm_
     return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
 }
 
+/* ---- float lanes (--accuracy 1ulp --working-precision single --fma) -------------------------
+ * Every operation of |x| < SW_LIMIT in float with fused multiply-adds (16 lanes per AVX-512F
+ * vector, 8 per AVX2), the same operations in the scalar code (UA_FMAF) and the kernels
+ * (V_FMA):
+ *   - a = |x| (cos is even; sin odd: the sign of x is put back at the end), k = round(a 2/pi)
+ *     by t = fma(a, RN(2/pi), 1.5 2^23) (k in the low bits of t; k <= 255);
+ *   - Cody-Waite with pi/2 in three floats, P1 (24 bits), P2 (SW_P2_BITS = 15 bits: k P2 exact
+ *     for k < 2^8), P3 (24 bits): ra = fma(-k, P1, a) is exact (a and k P1 are multiples of
+ *     2^-24 where k != 0 and |ra| < 1); hi = fma(-k, P2, ra) rounds once, and its error is
+ *     exact by Fast2Sum (T. J. Dekker, "A floating-point technique for extending the available
+ *     precision", Numer. Math. 18, 1971: |ra| >= |k P2|, or else ra - k P2 is exact, being a
+ *     multiple of 2^-39 below 2^-15): d = hi - ra exact, e = fma(k, P2, d) = -(error) exact;
+ *     nlo = fma(k, P3, e) = -(lo), r = hi + lo off x - k pi/2 by at most 2^-55 for k < 2^8
+ *     (P3's rounding and nlo's), where |r| >= 2^-27.83 over the floats below 402 (the float
+ *     nearest a multiple of pi/2 there: 0x1.f9cbe2p+7, k = 161; found by scanning every k with
+ *     113-bit pi), so that the reduction adds at most 2^-27 relative;
+ *   - sin(hi + lo) = hi + (hi z S(z) + lo) (z = hi^2; S ~ (sin(r) - r) / r^3, hi z S + lo
+ *     computed as -(fma(hz, -S, nlo)), one rounding of a term below 0.081 |hi|, then the final
+ *     sum);
+ *     cos(hi + lo) = 1 + hi (-hi/2 + hi z C(z) - lo) (C ~ (cos(r) - 1 + r^2/2) / r^4, three
+ *     fmas after C: the inner term is below 0.02, so only the last two roundings count);
+ *     the lo terms drop lo (cos(hi) - 1) and lo (sin(hi) - hi), below 0.16 and 0.001 ULP;
+ *     both are computed in every lane and one is taken by q = k mod 4 (+1 for cos) odd;
+ *   - the sign: q's bit 1 (and x's sign for sin) flips the result's sign bit.
+ * |x| >= SW_LIMIT, Inf and NaN: the double code of --accuracy 1ulp (Cody-Waite with pi/2 in
+ * three parts below 2^28, Payne-Hanek above; the cores S, C in double), in a cold function; the
+ * kernels call the scalar code for those lanes only when a vector has one. */
+#define SW_LIMIT 0x43c80000u /* 400.0f: k = round(|x| 2/pi) <= 255 below */
+#define SW_P2_BITS 15
+#define SW_LO 0x1p-8        /* the cores' fits start here (their terms are below 2^-24 r there) */
+#define SW_HI 0.7864        /* pi/4 plus room for the rounding of k */
+
+typedef struct {
+    const char *name;
+    int is_cos;
+    float p[4]; /* P1, P2, P3, RN(2/pi) */
+    float s[8], c[8];
+    size_t ns, nc;
+} sincosw_ctx;
+
+/* The lane function's float part (T = "float" or "VF"): from a (|x|) to y (before the sign);
+ * both cores are computed and q's parity picks one, in the scalar code as in the kernels (a
+ * branch on q was slower: 2.3 against 1.8 ns per call for random x in [-8, 8], mispredicted). */
+static void emit_sincosw_core(FILE *out, const sincosw_ctx *v, int vec)
+{
+    const char *T = vec ? "VF" : "float", *F = vec ? "V_FMA" : "UA_FMAF";
+    const char *V = vec ? "(VF){0} + " : "";
+    fprintf(out,
+            "    %s t = %s(a, %s%af, %s0x1.8p23f); /* k = round(|x| 2/pi) in the low bits */\n"
+            "    %s k = t - 0x1.8p23f;\n",
+            T, F, V, (double)v->p[3], V, T);
+    if (vec) fprintf(out, "    VUI q = (VUI)t%s;\n", v->is_cos ? " + 1u" : "");
+    else
+        fprintf(out, "    uint32_t q;\n    memcpy(&q, &t, sizeof q);\n%s",
+                v->is_cos ? "    q += 1u;\n" : "");
+    fprintf(out,
+            "    %s ra = %s(k, %s%af, a);   /* a - k P1, exact */\n"
+            "    %s hi = %s(k, %s%af, ra);  /* ra - k P2 (k P2 exact), one rounding */\n"
+            "    %s d = hi - ra;                   /* exact (Fast2Sum) */\n"
+            "    %s nlo = %s(k, %s%af, %s(k, %s%af, d)); /* -(lo): hi's error (exact) - k P3 */\n"
+            "    %s z = hi * hi, hz = hi * z;\n",
+            T, F, V, -(double)v->p[0], T, F, V, -(double)v->p[1], T, T, F, V, (double)v->p[2], F,
+            V, (double)v->p[1], T);
+    /* the negated sin core -S and the cos core C by Horner in z */
+    const float *cs[2] = {v->s, v->c};
+    size_t n[2] = {v->ns, v->nc};
+    const char *nm[2] = {"ns", "c"};
+    for (int j = 0; j < 2; j++) {
+        fprintf(out, "    %s %s = ", T, nm[j]);
+        for (size_t i = 0; i + 1 < n[j]; i++) fprintf(out, "%s(", F);
+        fprintf(out, "%s%af", V, (double)(j == 0 ? -cs[j][n[j] - 1] : cs[j][n[j] - 1]));
+        for (size_t i = n[j] - 1; i-- > 0;)
+            fprintf(out, ", z, %s%af)", V, (double)(j == 0 ? -cs[j][i] : cs[j][i]));
+        fprintf(out, ";\n");
+        if (j == 0)
+            fprintf(out, "    %s ys = hi - %s(hz, ns, nlo); /* hi + (hi z S + lo) */\n", T, F);
+        else
+            fprintf(out, "    %s yc = %s(hi, %s(hi, %s-0.5f, %s(hz, c, nlo)), %s1.0f);\n", T, F, F,
+                    V, F, V);
+    }
+    if (vec) fprintf(out, "    VF y = V_SELF((q & 1u) != 0, yc, ys);\n");
+    else fprintf(out, "    float y = (q & 1u) ? yc : ys; /* both computed: no branch on q */\n");
+}
+
+static void emit_sincosw_vbody(FILE *out, const void *ctx)
+{
+    const sincosw_ctx *v = ctx;
+    fprintf(out, "    VUI u = (VUI)x;\n"
+                 "    VUI ua = u & 0x7fffffffu;\n"
+                 "    VF a = (VF)ua;\n");
+    emit_sincosw_core(out, v, 1);
+    fprintf(out,
+            "    VUI sg = ((q << 30)%s) & 0x80000000u; /* the sign: q's bit 1%s */\n"
+            "    VF res = (VF)((VUI)y ^ sg);\n"
+            "#if V_W == 16\n"
+            "    if (_mm512_cmpge_epu32_mask((__m512i)ua, _mm512_set1_epi32((int)0x%08xu)))\n"
+            "#else\n"
+            "    if (_mm256_movemask_ps((__m256)(VI)(ua >= 0x%08xu)))\n"
+            "#endif\n"
+            "    { /* one branch: lanes |x| >= %g, Inf and NaN: the scalar code's */\n"
+            "        for (int l = 0; l < V_W; l++)\n"
+            "            if (ua[l] >= 0x%08xu) res[l] = %s_lane(x[l]);\n"
+            "    }\n",
+            v->is_cos ? "" : " ^ u", v->is_cos ? "" : " xor x's sign", SW_LIMIT, SW_LIMIT,
+            (double)400.0f, SW_LIMIT, v->name);
+}
+
+/* RN_bits(v) as a float, and v -= it (MPFR). */
+static float take_bits(mpfr_t v, int bits)
+{
+    mpfr_t t;
+    mpfr_init2(t, bits);
+    mpfr_set(t, v, MPFR_RNDN);
+    float f = mpfr_get_flt(t, MPFR_RNDN);
+    mpfr_sub(v, v, t, MPFR_RNDN);
+    mpfr_clear(t);
+    return f;
+}
+
+static ua_status gen_sincosw(const ua_libm_func *self, FILE *out, const ua_libm_options *opt)
+{
+    int is_cos = *(const int *)self->spec;
+    const char *name;
+    ua_status st = ua_libm_begin(self, out, opt, &name);
+    if (st != UA_OK) return st;
+    if (!opt || !opt->fma)
+        return UA_ERR(UA_EINVAL, "%s: --working-precision single needs --fma here (the float code "
+                      "of sinf and cosf is written with fused multiply-adds only)", self->libm_name);
+    sincosw_ctx v;
+    memset(&v, 0, sizeof v);
+    v.name = name;
+    v.is_cos = is_cos;
+    /* the float cores: S ~ (sin(r) - r) / r^3 and C ~ (cos(r) - 1 + r^2/2) / r^4 in z = r^2,
+     * the least degree below their tolerances (the relative error of the term they give:
+     * hi z S is below 0.11 |sin|, z^2 C below 0.02), coefficients rounded to float */
+    ua_libm_trig_poly fs, fc;
+    st = ua_libm_trig_fit_least("(sin(x)-x)/x^3", SW_LO, SW_HI, 0, 2, 2, 8, 1, 0x1p-28, &fs);
+    if (st == UA_OK)
+        st = ua_libm_trig_fit_least("(cos(x)-1+x^2/2)/x^4", SW_LO, SW_HI, 0, 2, 2, 8, 1, 0x1p-24,
+                                    &fc);
+    if (st != UA_OK) return st;
+    v.ns = fs.n;
+    v.nc = fc.n;
+    for (size_t i = 0; i < fs.n; i++) v.s[i] = (float)fs.c[i];
+    for (size_t i = 0; i < fc.n; i++) v.c[i] = (float)fc.c[i];
+    mpfr_t pv;
+    mpfr_init2(pv, 300);
+    mpfr_const_pi(pv, MPFR_RNDN);
+    mpfr_div_2ui(pv, pv, 1, MPFR_RNDN);
+    v.p[0] = take_bits(pv, 24);
+    v.p[1] = take_bits(pv, SW_P2_BITS);
+    v.p[2] = take_bits(pv, 24);
+    mpfr_const_pi(pv, MPFR_RNDN);
+    mpfr_ui_div(pv, 2, pv, MPFR_RNDN);
+    v.p[3] = mpfr_get_flt(pv, MPFR_RNDN);
+    mpfr_clear(pv);
+    /* the double code for |x| >= 400 */
+    ua_libm_trig_poly ps, pc;
+    double c[4][8] = {{0}};
+    size_t nc = 0;
+    st = sincos1_rows(&ps, &pc, c, &nc);
+    if (st != UA_OK) return st;
+    uint32_t w[8];
+    double p[4];
+    constants(w, p);
+    fprintf(out,
+            "/* %s(x) = %s(x) for float x, generated by uniapprox libm %s --accuracy 1ulp\n"
+            " * --working-precision single --fma. Within 1 ULP, not correctly rounded everywhere.\n"
+            " * |x| < 400: every operation in float with fused multiply-adds (UA_FMAF: C99 fmaf,\n"
+            " * exactly rounded, the same bits on every machine; the vector kernels' vfmadd give\n"
+            " * the scalar function's bits): k = round(|x| 2/pi), Cody-Waite r = |x| - k pi/2 =\n"
+            " * hi + lo with pi/2 in three floats (the first two steps exact, hi's error exact by\n"
+            " * Fast2Sum), then sin r = hi + (hi z S(z) + lo) and cos r = 1 + hi (-hi/2 + hi z C(z)\n"
+            " * - lo), z = hi^2, chosen by k mod 4; S of degree %d (relative error %.3g), C of\n"
+            " * degree %d (%.3g), minimax, float coefficients. |x| >= 400: the double code of\n"
+            " * --accuracy 1ulp (Cody-Waite in double below 2^28, Payne-Hanek above). Fast only\n"
+            " * where the compiler inlines fmaf (-mfma, -march=x86-64-v3 or native); elsewhere each\n"
+            " * UA_FMAF is a call to libm's fmaf (link with -lm). */\n"
+            UA_LIBM_INCLUDES
+            "#ifndef UA_COLD\n#if defined(__GNUC__) || defined(__clang__)\n"
+            "#define UA_COLD __attribute__((noinline, cold))\n#else\n#define UA_COLD\n#endif\n"
+            "#endif\n",
+            name, is_cos ? "cos" : "sin", is_cos ? "cosf" : "sinf", 2 * (int)fs.n + 1, fs.error,
+            2 * (int)fc.n + 2, fc.error);
+    ua_libm_emit_fmaf(out);
+    fprintf(out, "\n");
+    emit_sincos1_big(out, name, is_cos, nc, (const double (*)[8])c, w, p, "400");
+    fprintf(out,
+            "/* |x| >= 400, finite (ua: the bits of |x|): the double code of --accuracy 1ulp */\n"
+            "static UA_COLD float %s_dbl(float x, uint32_t ua)\n{\n"
+            "    unsigned q;\n"
+            "    double r = %s_big(x, ua, &q);\n"
+            "    q &= 3u;\n"
+            "    const double *c = %s_P[q];\n",
+            name, name, name);
+    emit_pairs_z(out, "double", nc, "c[%d]");
+    fprintf(out, "    double m = %s_M[q][0] + %s_M[q][1] * r;\n"
+                 "    return (float)(m * p); /* one rounding */\n}\n\n",
+            name, name);
+    fprintf(out,
+            "static inline float %s_lane(float x)\n{\n"
+            "    uint32_t u;\n"
+            "    memcpy(&u, &x, sizeof u);\n"
+            "    uint32_t ua = u & 0x7fffffffu;\n"
+            "    if (ua >= 0x%08xu) { /* |x| >= 400, Inf, NaN */\n"
+            "        if (ua >= 0x7f800000u) return x - x; /* NaN, +-Inf -> NaN */\n"
+            "        return %s_dbl(x, ua);\n"
+            "    }\n"
+            "    float a;\n"
+            "    memcpy(&a, &ua, sizeof a);\n",
+            name, SW_LIMIT, name);
+    emit_sincosw_core(out, &v, 0);
+    fprintf(out, "    uint32_t yb;\n"
+                 "    memcpy(&yb, &y, sizeof yb);\n"
+                 "    yb ^= (q << 30%s) & 0x80000000u; /* the sign */\n"
+                 "    memcpy(&y, &yb, sizeof y);\n"
+                 "    return y;\n}\n",
+            is_cos ? "" : " ^ u");
+    ua_libm_emit_entry_points(out, name, opt, emit_sincosw_vbody, &v);
+    return ferror(out) ? UA_ERR(UA_EIO, "%s: write error", name) : UA_OK;
+}
+
 /* ua_libm_func.emit: the generator under the check of the C name (common.c). */
 static ua_status emit_sincos(const ua_libm_func *f, FILE *out, const ua_libm_options *opt)
 {
+    if (opt && opt->accuracy == UA_LIBM_1ULP && opt->working_precision == UA_LIBM_WP_SINGLE)
+        return ua_libm_emit_named(f, out, opt, gen_sincosw); /* ua_libm_begin: with --fma only */
     return ua_libm_emit_named(f, out, opt,
                               opt && opt->accuracy == UA_LIBM_1ULP ? gen_sincos1 : gen_sincos);
 }

@@ -1,0 +1,401 @@
+/* Tests of `uniapprox libm sinf|cosf --accuracy 1ulp --working-precision single --fma`
+ * (src/libm/sincos.c, gen_sincosw: float arithmetic with fused multiply-adds below |x| = 400,
+ * the double code of --accuracy 1ulp above). Each function's C is written to the scratch
+ * directory and compiled with ua_compile_c, with -mfma where this CPU has FMA (fmaf inlined)
+ * and, once more, without it (fmaf called from libm: the same bits, fmaf being exactly
+ * rounded), then checked
+ *   - by the exhaustive checker (ua_exhaustive_f32, against the correctly rounded reference) over
+ *     sub-ranges that hold every branch and boundary: the subnormals, [1/2, 8] on both sides,
+ *     [256, 512] (the float code's largest k and its switch to the double code at 400; the
+ *     float nearest a multiple of pi/2 below 400, 0x1.f9cbe2p+7), the double code's
+ *     Cody-Waite around 2^20 and its Payne-Hanek switch at 2^28, the largest floats;
+ *   - at the floats nearest to multiples of pi/4 and at the reduction's hard cases against
+ *     mpfr_sin / mpfr_cos at 300 bits (independent of the checker);
+ *   - at the special inputs (C99 Annex F) and by the exact identities sin(-x) = -sin(x),
+ *     cos(-x) = cos(x) bit for bit;
+ *   - the vector variant (NAME_v: 16 floats per AVX-512F vector, 8 per AVX2) against the scalar
+ *     function, bit for bit;
+ *   - the refusal of --working-precision single without --fma.
+ * Bound asserted: 1 ULP (the goal of --accuracy 1ulp; measured over all 2^32 inputs in
+ * docs/libm.md). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <mpfr.h>
+
+#include "uniapprox.h"
+#include "uniapprox/libm.h"
+#define TU_SCRATCH_TAG "ua_test_libm_trig_single"
+#include "test_util.h"
+
+typedef float (*f32)(float);
+typedef void (*vec_fn)(const float *, float *, size_t);
+
+enum { SIN1, COS1, NFUNC };
+static const char *const names[NFUNC] = {"sinf", "cosf"};
+static const char *const suffix[NFUNC] = {"_single", "_single"};
+static const double goal[NFUNC] = {1.0, 1.0};
+/* [which][0]: compiled with -mfma where the CPU has FMA; [which][1]: without */
+static ua_compiled *compiled[NFUNC][2];
+static f32 fns[NFUNC][2];
+static vec_fn vfns[NFUNC];
+
+/* Compiles src as tu_compile_symbol does (the project's compiler, -Wall -Wextra -Werror on top
+ * of ua_compile_c's flags), with -mfma when mfma is 1. */
+static ua_compiled *compile(const char *src, int mfma)
+{
+    ua_compiled *c = NULL;
+    ua_status s = tu_compile_flags(src, mfma ? "-mfma" : NULL, &c);
+    if (s != UA_OK) fail_msg("compiling %s: %s", src, ua_last_error());
+    return c;
+}
+
+static int cpu_has_fma(void)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
+/* which's function (with NAME_v) generated once, compiled twice (variant 0: -mfma where the CPU
+ * has it; 1: without) */
+static f32 get2(int which, int variant)
+{
+    if (fns[which][variant]) return fns[which][variant];
+    const ua_libm_func *g = ua_libm_find(names[which]);
+    assert_non_null(g);
+    char file[64], cname[64];
+    snprintf(file, sizeof file, "w_%s%s.c", names[which], suffix[which]);
+    snprintf(cname, sizeof cname, "ua_w_%s%s", names[which], suffix[which]);
+    const char *path = tu_path(file);
+    if (!compiled[which][0] && !compiled[which][1]) {
+        FILE *out = fopen(path, "w");
+        assert_non_null(out);
+        ua_libm_options opt = {cname, 1, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE, 1};
+        ua_status st = g->emit(g, out, &opt);
+        assert_int_equal(fclose(out), 0);
+        if (st != UA_OK) fail_msg("%s single --fma: %s", names[which], ua_last_error());
+    }
+    compiled[which][variant] = compile(path, variant == 0 && cpu_has_fma());
+    fns[which][variant] = (f32)tu_symbol(compiled[which][variant], cname);
+    assert_non_null(fns[which][variant]);
+    if (variant == 0) {
+        char vname[80];
+        snprintf(vname, sizeof vname, "%s_v", cname);
+        vfns[which] = (vec_fn)tu_symbol(compiled[which][0], vname);
+        assert_non_null(vfns[which]);
+    }
+    return fns[which][variant];
+}
+
+static f32 get(int which)
+{
+    return get2(which, 0);
+}
+
+static int teardown_all(void **state)
+{
+    for (int i = 0; i < NFUNC; i++)
+        for (int v = 0; v < 2; v++) ua_compiled_free(compiled[i][v]);
+    return tu_scratch_teardown(state);
+}
+
+static int same_bits(float a, float b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* ---- the exhaustive checker over sub-ranges ---- */
+
+static void check_range(int which, float lo, float hi)
+{
+    f32 fn = get(which);
+    ua_target *t = NULL;
+    assert_int_equal(ua_target_parse(ua_libm_find(names[which])->reference, NULL, 0, &t), UA_OK);
+    ua_exhaustive_options o;
+    ua_exhaustive_options_default(&o);
+    ua_exhaustive_result r;
+    assert_int_equal(ua_exhaustive_f32(fn, t, lo, hi, &o, &r), UA_OK);
+    ua_target_free(t);
+    print_message("%s%s on [%a, %a]: %llu floats, max %.4f ULP, %llu not correctly "
+                  "rounded\n", names[which], suffix[which], (double)lo, (double)hi,
+                  (unsigned long long)r.count, r.max_ulp, (unsigned long long)r.n_not_cr);
+    assert_true(r.count == ua_f32_count(lo, hi));
+    assert_int_equal(r.n_nan_mismatch, 0);
+    assert_int_equal(r.n_inf_mismatch, 0);
+    if (r.ntop && r.max_ulp > goal[which])
+        fail_msg("%s%s(%a) = %a, exact %a: %.4f ULP", names[which], suffix[which],
+                 (double)r.top[0].x, (double)r.top[0].y, r.top[0].ref, r.max_ulp);
+    ASSERT_LE(r.max_ulp, goal[which]);
+}
+
+static void test_ranges(void **state)
+{
+    (void)state;
+    for (int w = 0; w < NFUNC; w++) {
+        check_range(w, -0x1p-126f, 0x1p-126f); /* subnormals and both zeros */
+        check_range(w, 0.5f, 8.0f);            /* every quadrant, the first k */
+        check_range(w, -8.0f, -0.5f);
+        check_range(w, 0x1p8f, 0x1p9f);        /* k up to 255, the double code from 400 */
+        check_range(w, -0x1p9f, -0x1p8f);
+        check_range(w, 0x1.fp19f, 0x1.1p20f);  /* the double code's Cody-Waite */
+        check_range(w, 0x1.fp27f, 0x1.1p28f);  /* Payne-Hanek from 2^28 */
+        check_range(w, 0x1p126f, INFINITY);    /* the largest floats and +Inf */
+    }
+}
+
+/* ---- independent checks against MPFR ---- */
+
+typedef int (*mpfr_fn)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t);
+
+/* |y - f(x)| in float ULPs of the exact value (2^(max(e, -126) - 23) for |f| in [2^e, 2^(e+1))),
+ * f at 300 bits. */
+static double ulp_err(mpfr_fn f, float x, float y)
+{
+    mpfr_t v, d;
+    mpfr_inits2(300, v, d, (mpfr_ptr)0);
+    mpfr_set_flt(d, x, MPFR_RNDN);
+    f(v, d, MPFR_RNDN);
+    long e = mpfr_zero_p(v) ? -126 : (long)mpfr_get_exp(v) - 1;
+    mpfr_set_flt(d, y, MPFR_RNDN);
+    mpfr_sub(d, d, v, MPFR_RNDN);
+    mpfr_abs(d, d, MPFR_RNDN);
+    mpfr_mul_2si(d, d, -((e > -126 ? e : -126) - 23), MPFR_RNDN);
+    double err = mpfr_get_d(d, MPFR_RNDN);
+    mpfr_clears(v, d, (mpfr_ptr)0);
+    return err;
+}
+
+/* x through which's function (both builds: the same bits) against MPFR */
+static void check_point(int which, float x)
+{
+    float y = get2(which, 0)(x), y1 = get2(which, 1)(x);
+    if (!same_bits(y, y1))
+        fail_msg("%s%s(%a): %a with -mfma, %a without", names[which], suffix[which], (double)x,
+                 (double)y, (double)y1);
+    double err = ulp_err(which == SIN1 ? mpfr_sin : mpfr_cos, x, y);
+    if (!(err <= goal[which]))
+        fail_msg("%s%s(%a) = %a: %.4f ULP", names[which], suffix[which], (double)x, (double)y,
+                 err);
+}
+
+/* the floats nearest to k pi/4, k = 1..400 and k = 2^j, j < 100, both signs: the reduced
+ * argument is tiny (k even) or near the edge of the core interval (k odd) */
+static void test_multiples_of_pi_over_4(void **state)
+{
+    (void)state;
+    mpfr_t v;
+    mpfr_init2(v, 400);
+    for (int j = 0; j < 500; j++) {
+        double k = j < 400 ? j + 1 : ldexp(1.0, j - 400);
+        mpfr_const_pi(v, MPFR_RNDN);
+        mpfr_mul_d(v, v, k / 4, MPFR_RNDN);
+        float x = mpfr_get_flt(v, MPFR_RNDN);
+        for (int w = 0; w < NFUNC; w++) {
+            check_point(w, x);
+            check_point(w, -x);
+            check_point(w, nextafterf(x, 0.0f));
+            check_point(w, nextafterf(x, INFINITY));
+        }
+    }
+    mpfr_clear(v);
+}
+
+/* hard inputs of the reduction, each with why */
+static const struct {
+    float x;
+    const char *why;
+} hard[] = {
+    {0x1.f9cbe2p+7f, "the float nearest a multiple of pi/2 below 400 (k = 161, |r| = 4.19e-9): "
+                     "the float reduction's smallest r"},
+    {0x1.8fffffp+8f, "the last input of the float code (below 400)"},
+    {400.0f, "400: the first input of the double code"},
+    {0x1.4c3946p+8f, "sinf's worst input over the positive floats (0.873 ULP against double sin)"},
+    {0x1.114f9p+6f, "cosf's worst input over the positive floats (0.864 ULP against double cos)"},
+    {0x1.2d97c8p+2f, "float nearest 3 pi/2 (4.712389): the one-step reduction's largest "
+                     "relative error (k = 3, |r| = 1.19e-8)"},
+    {0x1.921fb6p+1f, "float(pi): sin is pi - float(pi), -8.74e-8"},
+    {0x1.921fb6p+0f, "float(pi/2)"},
+    {0x1.fffffep+4f, "the last input of the 1ulp code's one-step reduction (below 2^5)"},
+    {0x1p5f, "2^5: the first input of its two-step reduction"},
+    {0x1.e3ce26p+6f, "cosf's worst input had the one-step reduction gone to 2^7 (0.6034 ULP)"},
+    {0x1p20f, "2^20: the 1ulp code's cold path"},
+    {0x1.fffffep+19f, "the last input below 2^20"},
+    {1e6f, "1e6"},
+    {0x1p28f, "2^28: Payne-Hanek"},
+    {0x1.fffffep+27f, "the last input of Cody-Waite"},
+    {16367173.0f * 0x1p72f, "the single-precision worst case of the reduction by pi/2 (Muller)"},
+    {96079.33f, "JuliaMath/Libm.jl issue 39"},
+    {103963.5f, "tenstorrent/tt-metal issue 51845"},
+    {16793388.0f, "tenstorrent/tt-metal issue 51845 (sin > 1)"},
+    {-4994642.5f, "amd/aocl-libm-ose issue 47"},
+    {FLT_MAX, "the largest float"},
+};
+
+static void test_hard_reduction_cases(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof hard / sizeof hard[0]; i++)
+        for (int s = 0; s < 2; s++)
+            for (int w = 0; w < NFUNC; w++) check_point(w, s ? -hard[i].x : hard[i].x);
+}
+
+/* every 1031st bit pattern (4.2 million inputs, every class): the -mfma build and the one that
+ * calls libm's fma give the same bits */
+static void test_same_bits_without_mfma(void **state)
+{
+    (void)state;
+    for (int w = 0; w < NFUNC; w++) {
+        f32 a = get2(w, 0), b = get2(w, 1);
+        for (uint64_t u = 0; u < (1ull << 32); u += 1031) {
+            uint32_t bits = (uint32_t)u;
+            float x;
+            memcpy(&x, &bits, 4);
+            float ya = a(x), yb = b(x);
+            if (!same_bits(ya, yb))
+                fail_msg("%s%s(%a): %a with -mfma, %a without", names[w], suffix[w], (double)x,
+                         (double)ya, (double)yb);
+        }
+    }
+}
+
+/* ---- special inputs (C99 Annex F) and exact identities ---- */
+
+static void test_special_values(void **state)
+{
+    (void)state;
+    for (int w = 0; w < NFUNC; w++) {
+        f32 f = get(w);
+        int is_sin = w == SIN1;
+        assert_true(isnan(f(NAN)) && isnan(f(-NAN)));
+        assert_true(isnan(f(INFINITY)) && isnan(f(-INFINITY)));
+        if (is_sin) {
+            assert_true(same_bits(f(0.0f), 0.0f) && same_bits(f(-0.0f), -0.0f));
+            assert_true(same_bits(f(0x1p-149f), 0x1p-149f));
+            assert_true(same_bits(f(-0x1.8p-130f), -0x1.8p-130f));
+        } else {
+            assert_true(same_bits(f(0.0f), 1.0f) && same_bits(f(-0.0f), 1.0f));
+            assert_true(same_bits(f(0x1p-149f), 1.0f));
+        }
+        /* sin(-x) = -sin(x), cos(-x) = cos(x) bit for bit (every quadrant, every reduction),
+         * |sin|, |cos| <= 1 */
+        for (int i = 0; i < 4000; i++) {
+            float x = ldexpf(1.0f + (float)i / 4000.0f, i % 40 - 10);
+            assert_true(same_bits(f(-x), is_sin ? -f(x) : f(x)));
+            assert_true(fabsf(f(x)) <= 1.0f);
+        }
+    }
+}
+
+/* ---- the vector variant returns the scalar function's bits ---- */
+
+static void check_vector(int w, const float *x, float *y, size_t n)
+{
+    f32 f = get(w);
+    vfns[w](x, y, n);
+    for (size_t i = 0; i < n; i++) {
+        float s = f(x[i]);
+        if (!same_bits(s, y[i]))
+            fail_msg("%s%s_v(%a) = %a, scalar %a (n = %zu, i = %zu)", names[w], suffix[w],
+                     (double)x[i], (double)y[i], (double)s, n, i);
+    }
+}
+
+static void test_vector_same_bits(void **state)
+{
+    (void)state;
+    static const uint32_t edges[] = {
+        0x00000000u, 0x80000000u, 0x00000001u, 0x807fffffu, 0x7f800000u, 0xff800000u,
+        0x7fc00000u, 0xffa00001u, 0x7f7fffffu, 0xff7fffffu, 0x41ffffffu, 0x42000000u,
+        0xc1ffffffu, 0xc2000000u, 0x4096cbe4u, 0xc096cbe4u, 0x3fc90fdbu, 0x40490fdbu,
+        0x49800000u, 0x497fffffu, 0xc9800000u, 0x4d800000u, 0x4d7fffffu, 0xcd800000u,
+        0x43c80000u, 0x43c7ffffu, 0xc3c80000u, 0xc3c7ffffu, 0x437ce5f1u, 0xc37ce5f1u};
+    enum { N = 1 << 16, NS = sizeof edges / sizeof edges[0] };
+    float *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
+    assert_non_null(x);
+    assert_non_null(y);
+    for (int w = 0; w < NFUNC; w++) {
+        get(w);
+        uint64_t s = 0x9E3779B97F4A7C15ull + (uint64_t)w;
+        for (size_t i = 0; i < N; i++) { /* random bit patterns */
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            uint32_t b = (uint32_t)(s >> 16);
+            memcpy(&x[i], &b, 4);
+        }
+        check_vector(w, x, y, N - 3);
+        for (size_t i = 0; i < N; i++) x[i] = 368.0f + 0x1p-10f * (float)i; /* the switch at 400 */
+        check_vector(w, x, y, N);
+        for (size_t i = 0; i < 17 * NS; i++) memcpy(&x[i], &edges[i % NS], 4);
+        for (size_t off = 0; off < 17; off++) check_vector(w, x + off, y, NS);
+        for (size_t n = 0; n <= 17; n++) { /* every tail length */
+            y[n] = 12345.0f;
+            check_vector(w, x + 3, y, n);
+            assert_true(y[n] == 12345.0f);
+        }
+        for (uint64_t b0 = 0; b0 < (1ull << 32); b0 += (uint64_t)N * 4099) {
+            size_t n = 0;
+            for (uint64_t u = b0; u < (1ull << 32) && n < N; u += 4099) {
+                uint32_t b = (uint32_t)u;
+                memcpy(&x[n++], &b, 4);
+            }
+            check_vector(w, x, y, n);
+        }
+    }
+    free(x);
+    free(y);
+}
+
+/* ---- where the variant is accepted ---- */
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    const ua_libm_func *s = ua_libm_find("sinf"), *c = ua_libm_find("cosf");
+    ua_libm_options o = {NULL, 0, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE, 1};
+    assert_int_equal(ua_libm_has_single(s), 1);
+    assert_int_equal(ua_libm_has_single(c), 1);
+    assert_int_equal(ua_libm_has_fma(s, &o), 1);
+    assert_int_equal(ua_libm_has_fma(c, &o), 1);
+    char where[512];
+    ua_libm_fma_where(where, sizeof where);
+    assert_non_null(strstr(where, "cosf exp10f exp2f expf log10f log2f logf sinf (--accuracy 1ulp "
+                                  "--working-precision single)"));
+    FILE *out = fopen(tu_path("refused.c"), "w");
+    assert_non_null(out);
+    /* without --fma: refused, saying why; at the default accuracy: refused */
+    o.fma = 0;
+    assert_int_equal(s->emit(s, out, &o), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "needs --fma"));
+    assert_int_equal(c->emit(c, out, &o), UA_EINVAL);
+    ua_libm_options ocr = {NULL, 0, UA_LIBM_CR, UA_LIBM_WP_SINGLE, 1};
+    assert_int_equal(s->emit(s, out, &ocr), UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "only for accuracy 1ulp"));
+    assert_int_equal(fclose(out), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_special_values),
+        cmocka_unit_test(test_multiples_of_pi_over_4),
+        cmocka_unit_test(test_hard_reduction_cases),
+        cmocka_unit_test(test_same_bits_without_mfma),
+        cmocka_unit_test(test_ranges),
+        cmocka_unit_test(test_vector_same_bits),
+    };
+    return cmocka_run_group_tests(tests, tu_scratch_setup, teardown_all);
+}
