@@ -12,6 +12,7 @@
  * runs are in docs/libm.md ("Fused multiply-add"). */
 #define TU_SCRATCH_TAG "ua_test_libm_fma"
 #include "test_util.h"
+#include "libm_test_util.h"
 
 #include <float.h>
 #include <math.h>
@@ -19,26 +20,7 @@
 #include "uniapprox/exhaustive.h"
 #include "uniapprox/libm.h"
 
-typedef void (*vec_fn)(const float *, float *, size_t);
-
-static float bits(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, 4);
-    return f;
-}
-
-static int same_bits(float a, float b)
-{
-    if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
-    return memcmp(&a, &b, 4) == 0;
-}
-
-static void expect(float got, float want, const char *what, float x)
-{
-    if (!same_bits(got, want))
-        fail_msg("%s(%a) = %a, expected %a", what, (double)x, (double)got, (double)want);
-}
+typedef lt_vec vec_fn;
 
 /* name's file (C name "m_" name) at opt's settings into *text (malloc'd); emit's status. */
 static ua_status emit_text(const char *name, ua_libm_accuracy acc, ua_libm_precision wp, int fma,
@@ -61,17 +43,6 @@ static ua_status emit_text(const char *name, ua_libm_accuracy acc, ua_libm_preci
     fclose(out);
     unlink(tu_path("t.c"));
     return s;
-}
-
-/* 1 when this CPU has FMA (x86: cpuid through GCC's builtin), else 0. */
-static int cpu_fma(void)
-{
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("fma") != 0;
-#else
-    return 0;
-#endif
 }
 
 /* The --fma file of name compiled (mfma: with -mfma) and loaded: the scalar function, *vec the
@@ -131,7 +102,7 @@ static void same_bits_everywhere(const char *name, vec_fn v, ua_f32_fn f, ua_f32
             s ^= s >> 7;
             s ^= s << 17;
             x[i] = pass ? (float)((double)(s >> 11) * 0x1p-53 * 320.0 - 160.0)
-                        : bits((uint32_t)(s >> 16));
+                        : lt_bits((uint32_t)(s >> 16));
         }
         v(x, y, N - pass);
         for (size_t i = 0; i < N - (size_t)pass; i++) {
@@ -153,7 +124,7 @@ static void same_bits_everywhere(const char *name, vec_fn v, ua_f32_fn f, ua_f32
     size_t bad2 = 0;
     for (uint64_t b0 = 0; b0 < (1ull << 32); b0 += (uint64_t)N * 4099) {
         size_t n = 0;
-        for (uint64_t u = b0; u < (1ull << 32) && n < N; u += 4099) x[n++] = bits((uint32_t)u);
+        for (uint64_t u = b0; u < (1ull << 32) && n < N; u += 4099) x[n++] = lt_bits((uint32_t)u);
         v(x, y, n);
         for (size_t i = 0; i < n; i++) {
             float a = f(x[i]), b = f2(x[i]);
@@ -197,7 +168,7 @@ static void test_fma_exps(void **state)
         {"expf", "exp(x)", -2.0f, -1.0f, -104.5f, -87.0f},
         {"exp10f", "10^x", 0.5f, 1.0f, -45.5f, -37.75f},
     };
-    int mfma = cpu_fma();
+    int mfma = lt_cpu_has_fma();
     print_message("this CPU %s FMA: the files compiled %s -mfma\n", mfma ? "has" : "has no",
                   mfma ? "with" : "without");
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
@@ -206,21 +177,21 @@ static void test_fma_exps(void **state)
         vec_fn v, v2;
         ua_f32_fn f = gen_fma(name, mfma, &v, &so), f2 = gen_fma(name, 0, &v2, &so2);
         if (!strcmp(name, "exp2f")) {
-            for (int k = -149; k <= 127; k++) expect(f((float)k), ldexpf(1.0f, k), name, (float)k);
-            expect(f(128.0f), inf, name, 128.0f);
-            expect(f(-150.0f), 0.0f, name, -150.0f); /* 2^-150: a tie, to even (0) */
-            expect(f(-149.5f), 0x1p-149f, name, -149.5f);
+            for (int k = -149; k <= 127; k++) lt_expect(f((float)k), ldexpf(1.0f, k), name, (float)k);
+            lt_expect(f(128.0f), inf, name, 128.0f);
+            lt_expect(f(-150.0f), 0.0f, name, -150.0f); /* 2^-150: a tie, to even (0) */
+            lt_expect(f(-149.5f), 0x1p-149f, name, -149.5f);
         } else if (!strcmp(name, "expf")) {
-            expect(f(0.0f), 1.0f, name, 0.0f);
-            expect(f(-0.0f), 1.0f, name, -0.0f);
+            lt_expect(f(0.0f), 1.0f, name, 0.0f);
+            lt_expect(f(-0.0f), 1.0f, name, -0.0f);
         } else {
             float p = 1.0f;
-            for (int k = 0; k <= 10; k++, p *= 10.0f) expect(f((float)k), p, name, (float)k);
+            for (int k = 0; k <= 10; k++, p *= 10.0f) lt_expect(f((float)k), p, name, (float)k);
         }
         const float sx[] = {nan, -nan, inf, -inf, 0.0f, -0.0f, FLT_MAX, -FLT_MAX, 0x1p-149f,
-                            -0x1p-149f, bits(0x7f800001u), bits(0xffc00001u)};
+                            -0x1p-149f, lt_bits(0x7f800001u), lt_bits(0xffc00001u)};
         const float sy[] = {nan, nan, inf, 0.0f, 1.0f, 1.0f, inf, 0.0f, 1.0f, 1.0f, nan, nan};
-        for (size_t j = 0; j < sizeof sx / sizeof sx[0]; j++) expect(f(sx[j]), sy[j], name, sx[j]);
+        for (size_t j = 0; j < sizeof sx / sizeof sx[0]; j++) lt_expect(f(sx[j]), sy[j], name, sx[j]);
         ua_target *t = NULL;
         assert_int_equal(ua_target_parse(runs[i].ref, NULL, 0, &t), UA_OK);
         check_range(name, f, t, runs[i].lo, runs[i].hi);
@@ -237,22 +208,22 @@ static void test_fma_logs(void **state)
     (void)state;
     const float inf = INFINITY, nan = NAN;
     const char *names[] = {"log2f", "logf", "log10f"}, *refs[] = {"log2(x)", "log(x)", "log10(x)"};
-    int mfma = cpu_fma();
+    int mfma = lt_cpu_has_fma();
     for (size_t n = 0; n < 3; n++) {
         const char *name = names[n];
         ua_compiled *so, *so2;
         vec_fn v, v2;
         ua_f32_fn f = gen_fma(name, mfma, &v, &so), f2 = gen_fma(name, 0, &v2, &so2);
         if (n == 0)
-            for (int k = -149; k <= 127; k++) expect(f(ldexpf(1.0f, k)), (float)k, name, ldexpf(1, k));
+            for (int k = -149; k <= 127; k++) lt_expect(f(ldexpf(1.0f, k)), (float)k, name, ldexpf(1, k));
         if (n == 2) {
             float p = 1.0f;
-            for (int k = 0; k <= 10; k++, p *= 10.0f) expect(f(p), (float)k, name, p);
+            for (int k = 0; k <= 10; k++, p *= 10.0f) lt_expect(f(p), (float)k, name, p);
         }
         const float sx[] = {1.0f, nan, -nan, inf, -inf, 0.0f, -0.0f, -1.0f, -0x1p-149f,
-                            -FLT_MAX, bits(0x7f800001u), bits(0xffc00001u)};
+                            -FLT_MAX, lt_bits(0x7f800001u), lt_bits(0xffc00001u)};
         const float sy[] = {0.0f, nan, nan, inf, nan, -inf, -inf, nan, nan, nan, nan, nan};
-        for (size_t j = 0; j < sizeof sx / sizeof sx[0]; j++) expect(f(sx[j]), sy[j], name, sx[j]);
+        for (size_t j = 0; j < sizeof sx / sizeof sx[0]; j++) lt_expect(f(sx[j]), sy[j], name, sx[j]);
         ua_target *t = NULL;
         assert_int_equal(ua_target_parse(refs[n], NULL, 0, &t), UA_OK);
         check_range(name, f, t, 0.5f, 2.0f);

@@ -11,6 +11,7 @@
  * in docs/libm.md ("Float arithmetic"). */
 #define TU_SCRATCH_TAG "ua_test_libm_single"
 #include "test_util.h"
+#include "libm_test_util.h"
 
 #include <float.h>
 #include <math.h>
@@ -18,26 +19,7 @@
 #include "uniapprox/exhaustive.h"
 #include "uniapprox/libm.h"
 
-typedef void (*vec_fn)(const float *, float *, size_t);
-
-static float bits(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, 4);
-    return f;
-}
-
-static int same_bits(float a, float b)
-{
-    if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
-    return memcmp(&a, &b, 4) == 0;
-}
-
-static void expect(float got, float want, const char *what, float x)
-{
-    if (!same_bits(got, want))
-        fail_msg("%s(%a) = %a, expected %a", what, (double)x, (double)got, (double)want);
-}
+typedef lt_vec vec_fn;
 
 /* Writes libm function name (C name "s_" name) with opt's accuracy and working precision into
  * *text (malloc'd, NUL-terminated); returns emit's status. */
@@ -108,13 +90,9 @@ static float cr(const ua_target *t, float x)
 static void check_vector(const char *name, vec_fn v, ua_f32_fn f, const float *x, float *y,
                          size_t n)
 {
-    v(x, y, n);
-    for (size_t i = 0; i < n; i++) {
-        float s = f(x[i]);
-        if (memcmp(&s, &y[i], 4) != 0)
-            fail_msg("%s_v(%a) = %a, scalar %a (n = %zu, i = %zu)", name, (double)x[i],
-                     (double)y[i], (double)s, n, i);
-    }
+    char label[64];
+    snprintf(label, sizeof label, "%s_v", name);
+    lt_check_vector(label, v, f, x, y, n);
 }
 
 /* The vector variant against the scalar function: random bit patterns, the special values and
@@ -141,7 +119,7 @@ static void vector_same(const char *name, vec_fn v, ua_f32_fn f, uint64_t seed)
         s ^= s << 13;
         s ^= s >> 7;
         s ^= s << 17;
-        x[i] = bits((uint32_t)(s >> 16));
+        x[i] = lt_bits((uint32_t)(s >> 16));
     }
     check_vector(name, v, f, x, y, N - 5);
     /* uniformly over the reduced range too: |x| < 160 in float */
@@ -152,7 +130,7 @@ static void vector_same(const char *name, vec_fn v, ua_f32_fn f, uint64_t seed)
         x[i] = (float)((double)(s >> 11) * 0x1p-53 * 320.0 - 160.0);
     }
     check_vector(name, v, f, x, y, N);
-    for (size_t i = 0; i < 33 * NS; i++) x[i] = bits(edges[i % NS]);
+    for (size_t i = 0; i < 33 * NS; i++) x[i] = lt_bits(edges[i % NS]);
     for (size_t off = 0; off < 33; off++) check_vector(name, v, f, x + off, y, NS);
     for (size_t n = 0; n <= 40; n++) {
         y[n] = 12345.0f;
@@ -161,7 +139,7 @@ static void vector_same(const char *name, vec_fn v, ua_f32_fn f, uint64_t seed)
     }
     for (uint64_t b0 = 0; b0 < (1ull << 32); b0 += (uint64_t)N * 65537) {
         size_t n = 0;
-        for (uint64_t u = b0; u < (1ull << 32) && n < N; u += 65537) x[n++] = bits((uint32_t)u);
+        for (uint64_t u = b0; u < (1ull << 32) && n < N; u += 65537) x[n++] = lt_bits((uint32_t)u);
         check_vector(name, v, f, x, y, n);
     }
     free(x);
@@ -181,10 +159,10 @@ static float first_where(const ua_target *t, float a, float b, int (*pred)(float
     while (ka < kb) {
         int64_t m = ka + (kb - ka) / 2;
         uint32_t um = m < 0 ? (uint32_t)(-m) | 0x80000000u : (uint32_t)m;
-        if (pred(cr(t, bits(um)))) kb = m;
+        if (pred(cr(t, lt_bits(um)))) kb = m;
         else ka = m + 1;
     }
-    return bits(ka < 0 ? (uint32_t)(-ka) | 0x80000000u : (uint32_t)ka);
+    return lt_bits(ka < 0 ? (uint32_t)(-ka) | 0x80000000u : (uint32_t)ka);
 }
 static int is_inf(float y) { return isinf(y); }
 static int is_nonzero(float y) { return y != 0; }
@@ -211,21 +189,21 @@ static void test_single(void **state)
         ua_f32_fn f = gen_single(name, &v, &so);
         float p = 1.0f;
         if (!strcmp(name, "exp2f")) {
-            for (int k = -149; k <= 127; k++) expect(f((float)k), ldexpf(1.0f, k), name, (float)k);
-            expect(f(128.0f), inf, name, 128.0f);
-            expect(f(-150.0f), 0.0f, name, -150.0f); /* 2^-150: a tie, to even (0) */
-            expect(f(-151.0f), 0.0f, name, -151.0f);
-            expect(f(-149.5f), 0x1p-149f, name, -149.5f);
+            for (int k = -149; k <= 127; k++) lt_expect(f((float)k), ldexpf(1.0f, k), name, (float)k);
+            lt_expect(f(128.0f), inf, name, 128.0f);
+            lt_expect(f(-150.0f), 0.0f, name, -150.0f); /* 2^-150: a tie, to even (0) */
+            lt_expect(f(-151.0f), 0.0f, name, -151.0f);
+            lt_expect(f(-149.5f), 0x1p-149f, name, -149.5f);
         } else if (!strcmp(name, "expf")) {
-            expect(f(0.0f), 1.0f, name, 0.0f);
-            expect(f(-0.0f), 1.0f, name, -0.0f);
+            lt_expect(f(0.0f), 1.0f, name, 0.0f);
+            lt_expect(f(-0.0f), 1.0f, name, -0.0f);
         } else {
-            for (int k = 0; k <= 10; k++, p *= 10.0f) expect(f((float)k), p, name, (float)k);
+            for (int k = 0; k <= 10; k++, p *= 10.0f) lt_expect(f((float)k), p, name, (float)k);
         }
         const float sx[] = {nan, -nan, inf, -inf, 0.0f, -0.0f, FLT_MAX, -FLT_MAX, 0x1p-149f,
-                            -0x1p-149f, bits(0x7f800001u), bits(0xffc00001u)};
+                            -0x1p-149f, lt_bits(0x7f800001u), lt_bits(0xffc00001u)};
         const float sy[] = {nan, nan, inf, 0.0f, 1.0f, 1.0f, inf, 0.0f, 1.0f, 1.0f, nan, nan};
-        for (size_t j = 0; j < sizeof sx / sizeof sx[0]; j++) expect(f(sx[j]), sy[j], name, sx[j]);
+        for (size_t j = 0; j < sizeof sx / sizeof sx[0]; j++) lt_expect(f(sx[j]), sy[j], name, sx[j]);
         ua_target *t = NULL;
         assert_int_equal(ua_target_parse(runs[i].ref, NULL, 0, &t), UA_OK);
         /* the overflow, underflow and subnormal borders (MPFR) and their neighbours: the
@@ -238,7 +216,7 @@ static void test_single(void **state)
                 float xb = bx[j];
                 for (int e = 0; e < (d < 0 ? -d : d); e++) xb = nextafterf(xb, d < 0 ? -inf : inf);
                 float want = cr(t, xb), got = f(xb);
-                if (isinf(want) || want == 0 || isinf(got) || got == 0) expect(got, want, name, xb);
+                if (isinf(want) || want == 0 || isinf(got) || got == 0) lt_expect(got, want, name, xb);
             }
         ua_exhaustive_options opt;
         ua_exhaustive_options_default(&opt);
@@ -274,15 +252,15 @@ static void test_single_logs(void **state)
         vec_fn v;
         ua_f32_fn f = gen_single(name, &v, &so);
         if (n == 0)
-            for (int k = -149; k <= 127; k++) expect(f(ldexpf(1.0f, k)), (float)k, name, ldexpf(1, k));
+            for (int k = -149; k <= 127; k++) lt_expect(f(ldexpf(1.0f, k)), (float)k, name, ldexpf(1, k));
         if (n == 2) {
             float p = 1.0f;
-            for (int k = 0; k <= 10; k++, p *= 10.0f) expect(f(p), (float)k, name, p);
+            for (int k = 0; k <= 10; k++, p *= 10.0f) lt_expect(f(p), (float)k, name, p);
         }
         const float sx[] = {1.0f, nan, -nan, inf, -inf, 0.0f, -0.0f, -1.0f, -0x1p-149f,
-                            -FLT_MAX, bits(0x7f800001u), bits(0xffc00001u)};
+                            -FLT_MAX, lt_bits(0x7f800001u), lt_bits(0xffc00001u)};
         const float sy[] = {0.0f, nan, nan, inf, nan, -inf, -inf, nan, nan, nan, nan, nan};
-        for (size_t j = 0; j < sizeof sx / sizeof sx[0]; j++) expect(f(sx[j]), sy[j], name, sx[j]);
+        for (size_t j = 0; j < sizeof sx / sizeof sx[0]; j++) lt_expect(f(sx[j]), sy[j], name, sx[j]);
         ua_target *t = NULL;
         assert_int_equal(ua_target_parse(refs[n], NULL, 0, &t), UA_OK);
         const float fx[] = {FLT_MAX, FLT_MIN, 0x1p-149f, 0x1.fffffcp-127f, 2.0f, 0.5f,

@@ -31,6 +31,7 @@
 #include "uniapprox/libm.h"
 #define TU_SCRATCH_TAG "ua_test_libm_trig"
 #include "test_util.h"
+#include "libm_test_util.h"
 
 #define GOAL_ULP 0.6
 
@@ -49,22 +50,12 @@ static f32 fns[NFUNC];
 static f32 get(int which)
 {
     if (fns[which]) return fns[which];
-    const ua_libm_func *g = ua_libm_find(names[which]);
-    assert_non_null(g);
-    char file[64];
+    char file[64], cname[64];
     snprintf(file, sizeof file, "%s%s.c", names[which], suffix[which]);
-    const char *path = tu_path(file);
-    FILE *out = fopen(path, "w");
-    assert_non_null(out);
     /* a name of our own, so that the compiled object never resolves to glibc's function */
-    char cname[64];
     snprintf(cname, sizeof cname, "ua_gen_%s%s", names[which], suffix[which]);
     ua_libm_options opt = {cname, 0, accs[which], UA_LIBM_WP_DOUBLE, 0};
-    ua_status st = g->emit(g, out, &opt);
-    assert_int_equal(fclose(out), 0);
-    if (st != UA_OK) fail_msg("%s: %s", names[which], ua_last_error());
-    fns[which] = (f32)tu_compile_symbol(path, cname, &compiled[which]);
-    assert_non_null(fns[which]);
+    fns[which] = lt_generate(names[which], &opt, file, 1, 0, NULL, &compiled[which]);
     return fns[which];
 }
 
@@ -78,24 +69,9 @@ static int teardown_all(void **state)
 
 static void check_range(int which, float lo, float hi)
 {
-    f32 fn = get(which);
-    ua_target *t = NULL;
-    assert_int_equal(ua_target_parse(ua_libm_find(names[which])->reference, NULL, 0, &t), UA_OK);
-    ua_exhaustive_options o;
-    ua_exhaustive_options_default(&o);
-    ua_exhaustive_result r;
-    assert_int_equal(ua_exhaustive_f32(fn, t, lo, hi, &o, &r), UA_OK);
-    ua_target_free(t);
-    print_message("%s%s on [%a, %a]: %llu floats, max %.4f ULP, %llu not correctly rounded\n",
-                  names[which], suffix[which], (double)lo, (double)hi, (unsigned long long)r.count, r.max_ulp,
-                  (unsigned long long)r.n_not_cr);
-    assert_true(r.count == ua_f32_count(lo, hi));
-    assert_int_equal(r.n_nan_mismatch, 0);
-    assert_int_equal(r.n_inf_mismatch, 0);
-    if (r.ntop && r.max_ulp > GOAL_ULP)
-        fail_msg("%s(%a) = %a, exact %a: %.4f ULP", names[which], (double)r.top[0].x,
-                 (double)r.top[0].y, r.top[0].ref, r.max_ulp);
-    ASSERT_LE(r.max_ulp, GOAL_ULP);
+    char label[32];
+    snprintf(label, sizeof label, "%s%s", names[which], suffix[which]);
+    lt_check_range(label, get(which), names[which], lo, hi, GOAL_ULP, NULL);
 }
 
 static void test_sinf_ranges(void **state)
@@ -167,30 +143,12 @@ static void test_erff_ranges(void **state)
 
 /* ---- independent checks against MPFR ---- */
 
-typedef int (*mpfr_fn)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t);
-
-/* |y - f(x)| in float ULPs of the exact value (2^(max(e, -126) - 23) for |f| in [2^e, 2^(e+1))),
- * f at 300 bits. */
-static double ulp_err(mpfr_fn f, float x, float y)
-{
-    mpfr_t v, d;
-    mpfr_inits2(300, v, d, (mpfr_ptr)0);
-    mpfr_set_flt(d, x, MPFR_RNDN);
-    f(v, d, MPFR_RNDN);
-    long e = mpfr_zero_p(v) ? -126 : (long)mpfr_get_exp(v) - 1;
-    mpfr_set_flt(d, y, MPFR_RNDN);
-    mpfr_sub(d, d, v, MPFR_RNDN);
-    mpfr_abs(d, d, MPFR_RNDN);
-    mpfr_mul_2si(d, d, -((e > -126 ? e : -126) - 23), MPFR_RNDN);
-    double err = mpfr_get_d(d, MPFR_RNDN);
-    mpfr_clears(v, d, (mpfr_ptr)0);
-    return err;
-}
+typedef lt_mpfr_fn mpfr_fn;
 
 static void check_point(int which, mpfr_fn f, float x)
 {
     float y = get(which)(x);
-    double err = ulp_err(f, x, y);
+    double err = lt_ulp_err(f, x, y);
     if (!(err <= GOAL_ULP))
         fail_msg("%s(%a) = %a: %.4f ULP", names[which], (double)x, (double)y, err);
 }
@@ -284,11 +242,6 @@ static void test_hard_reduction_cases(void **state)
 
 /* ---- special inputs (C99 Annex F) ---- */
 
-static int same_bits(float a, float b)
-{
-    return memcmp(&a, &b, sizeof a) == 0;
-}
-
 static void test_special_values(void **state)
 {
     (void)state;
@@ -299,40 +252,40 @@ static void test_special_values(void **state)
     }
     assert_true(isnan(s(INFINITY)) && isnan(s(-INFINITY)));
     assert_true(isnan(c(INFINITY)) && isnan(c(-INFINITY)));
-    assert_true(same_bits(t(INFINITY), 1.0f) && same_bits(t(-INFINITY), -1.0f));
-    assert_true(same_bits(e(INFINITY), 1.0f) && same_bits(e(-INFINITY), -1.0f));
+    assert_true(lt_same_bits(t(INFINITY), 1.0f) && lt_same_bits(t(-INFINITY), -1.0f));
+    assert_true(lt_same_bits(e(INFINITY), 1.0f) && lt_same_bits(e(-INFINITY), -1.0f));
     /* odd functions keep the sign of zero; cos(+-0) = 1 */
-    assert_true(same_bits(s(0.0f), 0.0f) && same_bits(s(-0.0f), -0.0f));
-    assert_true(same_bits(t(0.0f), 0.0f) && same_bits(t(-0.0f), -0.0f));
-    assert_true(same_bits(e(0.0f), 0.0f) && same_bits(e(-0.0f), -0.0f));
-    assert_true(same_bits(c(0.0f), 1.0f) && same_bits(c(-0.0f), 1.0f));
+    assert_true(lt_same_bits(s(0.0f), 0.0f) && lt_same_bits(s(-0.0f), -0.0f));
+    assert_true(lt_same_bits(t(0.0f), 0.0f) && lt_same_bits(t(-0.0f), -0.0f));
+    assert_true(lt_same_bits(e(0.0f), 0.0f) && lt_same_bits(e(-0.0f), -0.0f));
+    assert_true(lt_same_bits(c(0.0f), 1.0f) && lt_same_bits(c(-0.0f), 1.0f));
     /* the 1ulp code: the same special values (its sin's m = -0 + r keeps the sign of zero) */
     f32 s1 = get(SIN1), c1 = get(COS1);
     assert_true(isnan(s1(INFINITY)) && isnan(s1(-INFINITY)));
     assert_true(isnan(c1(INFINITY)) && isnan(c1(-INFINITY)));
-    assert_true(same_bits(s1(0.0f), 0.0f) && same_bits(s1(-0.0f), -0.0f));
-    assert_true(same_bits(c1(0.0f), 1.0f) && same_bits(c1(-0.0f), 1.0f));
-    assert_true(same_bits(s1(0x1p-149f), 0x1p-149f) && same_bits(s1(-0x1.8p-130f), -0x1.8p-130f));
-    assert_true(same_bits(c1(0x1p-149f), 1.0f));
+    assert_true(lt_same_bits(s1(0.0f), 0.0f) && lt_same_bits(s1(-0.0f), -0.0f));
+    assert_true(lt_same_bits(c1(0.0f), 1.0f) && lt_same_bits(c1(-0.0f), 1.0f));
+    assert_true(lt_same_bits(s1(0x1p-149f), 0x1p-149f) && lt_same_bits(s1(-0x1.8p-130f), -0x1.8p-130f));
+    assert_true(lt_same_bits(c1(0x1p-149f), 1.0f));
     /* exact identities: sin(-x) = -sin(x), cos(-x) = cos(x) bit for bit (every quadrant and
      * both reductions), and |sin|, |cos| <= 1 */
     for (int i = 0; i < 4000; i++) {
         float x = ldexpf(1.0f + (float)i / 4000.0f, i % 40 - 10);
-        assert_true(same_bits(s1(-x), -s1(x)));
-        assert_true(same_bits(c1(-x), c1(x)));
+        assert_true(lt_same_bits(s1(-x), -s1(x)));
+        assert_true(lt_same_bits(c1(-x), c1(x)));
         assert_true(fabsf(s1(x)) <= 1.0f && fabsf(c1(x)) <= 1.0f);
     }
     /* subnormals: sin and tanh round to x itself, erf to 2/sqrt(pi) x rounded once */
     float d = 0x1p-149f, d2 = 0x1.8p-130f;
-    assert_true(same_bits(s(d), d) && same_bits(s(-d2), -d2));
-    assert_true(same_bits(t(d), d) && same_bits(t(-d2), -d2));
-    assert_true(same_bits(c(d), 1.0f));
-    assert_true(same_bits(e(d), d));              /* 1.128 2^-149 rounds to 2^-149 */
-    assert_true(same_bits(e(2 * d), 2 * d));      /* 2.26 -> 2 */
-    assert_true(same_bits(e(4 * d), 5 * d));      /* 4.51 -> 5 */
+    assert_true(lt_same_bits(s(d), d) && lt_same_bits(s(-d2), -d2));
+    assert_true(lt_same_bits(t(d), d) && lt_same_bits(t(-d2), -d2));
+    assert_true(lt_same_bits(c(d), 1.0f));
+    assert_true(lt_same_bits(e(d), d));              /* 1.128 2^-149 rounds to 2^-149 */
+    assert_true(lt_same_bits(e(2 * d), 2 * d));      /* 2.26 -> 2 */
+    assert_true(lt_same_bits(e(4 * d), 5 * d));      /* 4.51 -> 5 */
     /* saturation: tanh and erf are exactly +-1 from where they round to 1 on */
-    assert_true(same_bits(t(10.0f), 1.0f) && same_bits(t(-20.0f), -1.0f));
-    assert_true(same_bits(e(4.0f), 1.0f) && same_bits(e(-100.0f), -1.0f));
+    assert_true(lt_same_bits(t(10.0f), 1.0f) && lt_same_bits(t(-20.0f), -1.0f));
+    assert_true(lt_same_bits(e(4.0f), 1.0f) && lt_same_bits(e(-100.0f), -1.0f));
     assert_true(t(9.0f) < 1.0f);  /* 1 - tanh(9) = 3.0e-8 > 2^-25: rounds below 1 */
     assert_true(e(3.9f) < 1.0f);  /* erfc(3.9) = 3.5e-8 > 2^-25 */
 }
@@ -373,25 +326,11 @@ static void test_registry_and_options(void **state)
     float xs[37], ys[37];
     for (int i = 0; i < 37; i++) xs[i] = -4.5f + 0.25f * (float)i;
     vf(xs, ys, 37);
-    for (int i = 0; i < 37; i++) assert_true(same_bits(ys[i], sc(xs[i])));
+    for (int i = 0; i < 37; i++) assert_true(lt_same_bits(ys[i], sc(xs[i])));
     ua_compiled_free(cc);
 }
 
 /* ---- the vector variants return the scalar functions' bits (NaNs included) --------------- */
-
-typedef void (*vec_fn)(const float *, float *, size_t);
-
-static void check_vector(const char *name, vec_fn v, float (*f)(float), const float *x,
-                         float *y, size_t n)
-{
-    v(x, y, n);
-    for (size_t i = 0; i < n; i++) {
-        float w = f(x[i]);
-        if (memcmp(&w, &y[i], 4) != 0)
-            fail_msg("%s_v(%a) = %a, scalar %a (n = %zu, i = %zu)", name, (double)x[i],
-                     (double)y[i], (double)w, n, i);
-    }
-}
 
 static void test_vector_same_bits(void **state)
 {
@@ -408,61 +347,21 @@ static void test_vector_same_bits(void **state)
         0xcd7fffffu, 0x4d800001u, 0x3f490fdbu, 0xbf490fdbu, 0x3fc90fdbu, 0x40490fdbu,
         0x4096cbe4u, 0x40c90fdbu, 0x5a000000u, 0x7e800000u, 0x49800000u, 0x497fffffu,
         0xc9800000u, 0xc97fffffu};
-    enum { N = 1 << 16, NS = sizeof edges / sizeof edges[0] };
-    float *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
-    assert_non_null(x);
-    assert_non_null(y);
     for (int k = 0; k < NFUNC; k++) {
-        char cname[32];
+        char cname[32], path[64], label[40];
         snprintf(cname, sizeof cname, "v_%s%s", names[k], suffix[k]);
-        char path[64];
         snprintf(path, sizeof path, "v_%s%s.c", names[k], suffix[k]);
-        FILE *out = fopen(tu_path(path), "w");
-        assert_non_null(out);
+        snprintf(label, sizeof label, "%s%s_v", names[k], suffix[k]);
         ua_libm_options vo = {cname, 1, accs[k], UA_LIBM_WP_DOUBLE, 0};
-        assert_int_equal(ua_libm_find(names[k])->emit(ua_libm_find(names[k]), out, &vo), UA_OK);
-        assert_int_equal(fclose(out), 0);
         ua_compiled *cc = NULL;
-        float (*f)(float) = (float (*)(float))tu_compile_symbol(tu_path(path), cname, &cc);
-        char vname[40];
-        snprintf(vname, sizeof vname, "%s_v", cname);
-        vec_fn v = (vec_fn)tu_symbol(cc, vname);
-        assert_non_null(f);
-        assert_non_null(v);
-        uint64_t s = 0x9E3779B97F4A7C15ull + (uint64_t)k;
-        for (size_t i = 0; i < N; i++) { /* random bit patterns: every class of input */
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            uint32_t b = (uint32_t)(s >> 16);
-            memcpy(&x[i], &b, 4);
-        }
-        check_vector(names[k], v, f, x, y, N - 3);
-        for (size_t i = 0; i < N; i++) /* every 2^-12 step of [-8, 8] */
-            x[i] = -8.0f + 0x1p-12f * (float)i;
-        check_vector(names[k], v, f, x, y, N);
-        /* every edge at every position of a block, and every tail length 0..17 */
-        for (size_t i = 0; i < 17 * NS; i++) memcpy(&x[i], &edges[i % NS], 4);
-        for (size_t off = 0; off < 17; off++) check_vector(names[k], v, f, x + off, y, NS);
-        for (size_t n = 0; n <= 17; n++) {
-            y[n] = 12345.0f;
-            check_vector(names[k], v, f, x + 3, y, n);
-            assert_true(y[n] == 12345.0f); /* nothing written past y[n - 1] */
-        }
-        /* every 4099th bit pattern of all 2^32 (1 047 809 inputs), in blocks of N */
-        for (uint64_t b0 = 0; b0 < (1ull << 32); b0 += (uint64_t)N * 4099) {
-            size_t n = 0;
-            for (uint64_t u = b0; u < (1ull << 32) && n < N; u += 4099) {
-                uint32_t b = (uint32_t)u;
-                memcpy(&x[n++], &b, 4);
-            }
-            check_vector(names[k], v, f, x, y, n);
-        }
+        lt_vec v = NULL;
+        lt_f32 f = lt_generate(names[k], &vo, path, 1, 0, &v, &cc);
+        /* the ramp: every 2^-12 step of [-8, 8) */
+        lt_vector_suite(label, v, f, edges, sizeof edges / sizeof *edges, -8.0f, 0x1p-12f,
+                        0x9E3779B97F4A7C15ull + (uint64_t)k);
         ua_compiled_free(cc);
         unlink(tu_path(path));
     }
-    free(x);
-    free(y);
 }
 
 int main(void)
