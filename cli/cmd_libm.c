@@ -581,9 +581,9 @@ static int run_check(const ua_libm_func *f, const char *cname, const char *path,
         printf("  floats checked        %llu%s\n", (unsigned long long)count,
                isinf(lo) && isinf(hi) ? " (all 2^32 bit patterns)" : "");
         if (r.ntop)
-            printf("  max error             %.6g ULP at x = %a\n", r.max_ulp, (double)r.top[0].x);
+            printf("  max error             %.10g ULP at x = %a\n", r.max_ulp, (double)r.top[0].x);
         else
-            printf("  max error             %.6g ULP\n", r.max_ulp);
+            printf("  max error             %.10g ULP\n", r.max_ulp);
         printf("  not correctly rounded %llu\n", (unsigned long long)r.n_not_cr);
         printf("  over 1 ULP            %llu\n", (unsigned long long)r.n_over_1ulp);
         printf("  special mismatches    %llu (NaN %llu, Inf %llu, special inputs %llu of %llu, "

@@ -339,4 +339,15 @@ else
     fail "the shared-library driver does not compile: $(head -n 3 cc.txt)"
 fi
 
+# ---- C++: a generated file compiled as C++ with -Werror (g++ warned of GCC's own AVX-512
+# intrinsics, -Wmaybe-uninitialized, until the file silenced that header's warning for itself),
+# and the same bits as the C build on a few inputs
+if command -v c++ >/dev/null 2>&1 && grep -qw avx512f /proc/cpuinfo; then
+    expect_exit 0 "libm expf --vector for C++" -- "$UA" libm expf --vector -o cx.c
+    expect_exit 0 "the file compiles as C++ with -Werror" -- c++ -std=c++17 -O2 -march=native \
+        -ffp-contract=off -Wall -Wextra -Werror -x c++ -c cx.c -o cx.o
+    expect_exit 0 "and as C with -pedantic -Werror" -- "$CC" -std=c99 -O2 -march=native \
+        -ffp-contract=off -Wall -Wextra -pedantic -Werror -c cx.c -o cx_c.o
+fi
+
 finish

@@ -283,7 +283,7 @@ const char *ua_libm_c_name_problem(const char *s)
         if (!(isalnum((unsigned char)*p) || *p == '_'))
             return "is not a C identifier (letters, digits and '_' only)";
     if (strlen(s) > UA_LIBM_NAME_MAX)
-        return "is longer than 63 characters (C99 guarantees 63 significant characters)";
+        return "is longer than 63 characters (C99 5.2.4.1: 63 significant characters in an internal name; an external name is guaranteed only 31, GCC and Clang take any length)";
     for (size_t i = 0; i < sizeof c_keywords / sizeof *c_keywords; i++)
         if (!strcmp(s, c_keywords[i])) return "is a C keyword";
     if (!strcmp(s, "main")) return "is the program's entry point";
@@ -775,11 +775,15 @@ void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_optio
                                ua_libm_vbody vbody, const void *ctx)
 {
     fprintf(out, "float %s(float x)\n{\n    return %s_lane(x);\n}\n", cname, cname);
-    if (!opt || !opt->vector) return;
-    if (opt->working_precision == UA_LIBM_WP_SINGLE)
-        ua_libm_emit_vector_f32(out, cname, vbody, ctx);
-    else
-        ua_libm_emit_vector(out, cname, vbody, ctx);
+    if (opt && opt->vector) {
+        if (opt->working_precision == UA_LIBM_WP_SINGLE)
+            ua_libm_emit_vector_f32(out, cname, vbody, ctx);
+        else
+            ua_libm_emit_vector(out, cname, vbody, ctx);
+    }
+    /* the end of the file: UA_LIBM_INCLUDES's diagnostic push for g++ */
+    fputs("\n#if defined(__cplusplus) && defined(__GNUC__) && !defined(__clang__)\n"
+          "#pragma GCC diagnostic pop\n#endif\n", out);
 }
 
 /* The float-lane types and helpers of one width (w floats per vector: 8 for AVX2, 16 for

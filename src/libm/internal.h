@@ -59,7 +59,9 @@ ua_status ua_libm_end(const ua_libm_func *f, FILE *out, const char *cname,
 void ua_libm_emit_core_note(FILE *out, const char *expr, double a, double b, int degree,
                             double err);
 
-/* The longest C name accepted (C99 5.2.4.1: 63 significant initial characters). */
+/* The longest C name accepted (C99 5.2.4.1: 63 significant initial characters in an internal
+ * identifier; an external one, such as the function's, is guaranteed only 31, and GCC and Clang
+ * take any length). */
 #define UA_LIBM_NAME_MAX 63
 
 /* Why s cannot name the generated function, as a phrase following the name ("is a C keyword
@@ -119,6 +121,12 @@ void ua_libm_emit_head_arith(FILE *out, const ua_libm_func *f, const char *cname
     "#endif\n"                                                                                      \
     "#if defined(__clang__) && __clang_major__ >= (defined(__apple_build_version__) ? 13 : 11)\n"   \
     "#pragma float_control(precise, on) /* Clang: no macro tells -funsafe-math-optimizations */\n" \
+    "#endif\n"                                                                                      \
+    "#if defined(__cplusplus) && defined(__GNUC__) && !defined(__clang__)\n"                        \
+    "/* g++: GCC's AVX-512 intrinsics start from an undefined vector, of which C++ warns\n"          \
+    " * (-Wmaybe-uninitialized); the warning is the header's, popped at the end of the file */\n"   \
+    "#pragma GCC diagnostic push\n"                                                                 \
+    "#pragma GCC diagnostic ignored \"-Wmaybe-uninitialized\"\n"                                    \
     "#endif\n\n"
 
 /* Writes the macro UA_FMAF(a, b, c) of the --fma files: fmaf (GCC / Clang: __builtin_fmaf; else
@@ -150,7 +158,9 @@ void ua_libm_emit_vhorner(FILE *out, const char *var, const char *x, const doubl
  * operations and return its bits. On other compilers than GCC/Clang on x86 the vector
  * function is the plain loop. The vector code (the scalar loop, and any kernel body that falls
  * back to the scalar code, as sinf's for Payne-Hanek) calls the static CNAME_lane, never CNAME:
- * in a shared library CNAME may be interposed (libm's sinf bound in its place).
+ * in a shared library CNAME may be interposed (libm's sinf bound in its place). Last, the end
+ * of the file: the pop of UA_LIBM_INCLUDES's diagnostic push (g++ only), so every file must end
+ * with this call.
  */
 void ua_libm_emit_entry_points(FILE *out, const char *cname, const ua_libm_options *opt,
                                ua_libm_vbody vbody, const void *ctx);
