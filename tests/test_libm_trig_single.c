@@ -35,9 +35,9 @@
 #include "uniapprox/libm.h"
 #define TU_SCRATCH_TAG "ua_test_libm_trig_single"
 #include "test_util.h"
+#include "libm_test_util.h"
 
-typedef float (*f32)(float);
-typedef void (*vec_fn)(const float *, float *, size_t);
+typedef lt_f32 f32;
 
 enum { SIN1, COS1, NFUNC };
 static const char *const names[NFUNC] = {"sinf", "cosf"};
@@ -46,56 +46,20 @@ static const double goal[NFUNC] = {1.0, 1.0};
 /* [which][0]: compiled with -mfma where the CPU has FMA; [which][1]: without */
 static ua_compiled *compiled[NFUNC][2];
 static f32 fns[NFUNC][2];
-static vec_fn vfns[NFUNC];
-
-/* Compiles src as tu_compile_symbol does (the project's compiler, -Wall -Wextra -Werror on top
- * of ua_compile_c's flags), with -mfma when mfma is 1. */
-static ua_compiled *compile(const char *src, int mfma)
-{
-    ua_compiled *c = NULL;
-    ua_status s = tu_compile_flags(src, mfma ? "-mfma" : NULL, &c);
-    if (s != UA_OK) fail_msg("compiling %s: %s", src, ua_last_error());
-    return c;
-}
-
-static int cpu_has_fma(void)
-{
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("fma");
-#else
-    return 0;
-#endif
-}
+static lt_vec vfns[NFUNC];
 
 /* which's function (with NAME_v) generated once, compiled twice (variant 0: -mfma where the CPU
  * has it; 1: without) */
 static f32 get2(int which, int variant)
 {
     if (fns[which][variant]) return fns[which][variant];
-    const ua_libm_func *g = ua_libm_find(names[which]);
-    assert_non_null(g);
     char file[64], cname[64];
     snprintf(file, sizeof file, "w_%s%s.c", names[which], suffix[which]);
     snprintf(cname, sizeof cname, "ua_w_%s%s", names[which], suffix[which]);
-    const char *path = tu_path(file);
-    if (!compiled[which][0] && !compiled[which][1]) {
-        FILE *out = fopen(path, "w");
-        assert_non_null(out);
-        ua_libm_options opt = {cname, 1, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE, 1};
-        ua_status st = g->emit(g, out, &opt);
-        assert_int_equal(fclose(out), 0);
-        if (st != UA_OK) fail_msg("%s single --fma: %s", names[which], ua_last_error());
-    }
-    compiled[which][variant] = compile(path, variant == 0 && cpu_has_fma());
-    fns[which][variant] = (f32)tu_symbol(compiled[which][variant], cname);
-    assert_non_null(fns[which][variant]);
-    if (variant == 0) {
-        char vname[80];
-        snprintf(vname, sizeof vname, "%s_v", cname);
-        vfns[which] = (vec_fn)tu_symbol(compiled[which][0], vname);
-        assert_non_null(vfns[which]);
-    }
+    ua_libm_options opt = {cname, 1, UA_LIBM_1ULP, UA_LIBM_WP_SINGLE, 1};
+    fns[which][variant] = lt_generate(names[which], &opt, file,
+                                      !compiled[which][0] && !compiled[which][1], variant == 0,
+                                      variant == 0 ? &vfns[which] : NULL, &compiled[which][variant]);
     return fns[which][variant];
 }
 
@@ -111,33 +75,13 @@ static int teardown_all(void **state)
     return tu_scratch_teardown(state);
 }
 
-static int same_bits(float a, float b)
-{
-    return memcmp(&a, &b, sizeof a) == 0;
-}
-
 /* ---- the exhaustive checker over sub-ranges ---- */
 
 static void check_range(int which, float lo, float hi)
 {
-    f32 fn = get(which);
-    ua_target *t = NULL;
-    assert_int_equal(ua_target_parse(ua_libm_find(names[which])->reference, NULL, 0, &t), UA_OK);
-    ua_exhaustive_options o;
-    ua_exhaustive_options_default(&o);
-    ua_exhaustive_result r;
-    assert_int_equal(ua_exhaustive_f32(fn, t, lo, hi, &o, &r), UA_OK);
-    ua_target_free(t);
-    print_message("%s%s on [%a, %a]: %llu floats, max %.4f ULP, %llu not correctly "
-                  "rounded\n", names[which], suffix[which], (double)lo, (double)hi,
-                  (unsigned long long)r.count, r.max_ulp, (unsigned long long)r.n_not_cr);
-    assert_true(r.count == ua_f32_count(lo, hi));
-    assert_int_equal(r.n_nan_mismatch, 0);
-    assert_int_equal(r.n_inf_mismatch, 0);
-    if (r.ntop && r.max_ulp > goal[which])
-        fail_msg("%s%s(%a) = %a, exact %a: %.4f ULP", names[which], suffix[which],
-                 (double)r.top[0].x, (double)r.top[0].y, r.top[0].ref, r.max_ulp);
-    ASSERT_LE(r.max_ulp, goal[which]);
+    char label[32];
+    snprintf(label, sizeof label, "%s%s", names[which], suffix[which]);
+    lt_check_range(label, get(which), names[which], lo, hi, goal[which], NULL);
 }
 
 static void test_ranges(void **state)
@@ -157,34 +101,14 @@ static void test_ranges(void **state)
 
 /* ---- independent checks against MPFR ---- */
 
-typedef int (*mpfr_fn)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t);
-
-/* |y - f(x)| in float ULPs of the exact value (2^(max(e, -126) - 23) for |f| in [2^e, 2^(e+1))),
- * f at 300 bits. */
-static double ulp_err(mpfr_fn f, float x, float y)
-{
-    mpfr_t v, d;
-    mpfr_inits2(300, v, d, (mpfr_ptr)0);
-    mpfr_set_flt(d, x, MPFR_RNDN);
-    f(v, d, MPFR_RNDN);
-    long e = mpfr_zero_p(v) ? -126 : (long)mpfr_get_exp(v) - 1;
-    mpfr_set_flt(d, y, MPFR_RNDN);
-    mpfr_sub(d, d, v, MPFR_RNDN);
-    mpfr_abs(d, d, MPFR_RNDN);
-    mpfr_mul_2si(d, d, -((e > -126 ? e : -126) - 23), MPFR_RNDN);
-    double err = mpfr_get_d(d, MPFR_RNDN);
-    mpfr_clears(v, d, (mpfr_ptr)0);
-    return err;
-}
-
 /* x through which's function (both builds: the same bits) against MPFR */
 static void check_point(int which, float x)
 {
     float y = get2(which, 0)(x), y1 = get2(which, 1)(x);
-    if (!same_bits(y, y1))
+    if (!lt_same_bits(y, y1))
         fail_msg("%s%s(%a): %a with -mfma, %a without", names[which], suffix[which], (double)x,
                  (double)y, (double)y1);
-    double err = ulp_err(which == SIN1 ? mpfr_sin : mpfr_cos, x, y);
+    double err = lt_ulp_err(which == SIN1 ? mpfr_sin : mpfr_cos, x, y);
     if (!(err <= goal[which]))
         fail_msg("%s%s(%a) = %a: %.4f ULP", names[which], suffix[which], (double)x, (double)y,
                  err);
@@ -257,16 +181,9 @@ static void test_same_bits_without_mfma(void **state)
 {
     (void)state;
     for (int w = 0; w < NFUNC; w++) {
-        f32 a = get2(w, 0), b = get2(w, 1);
-        for (uint64_t u = 0; u < (1ull << 32); u += 1031) {
-            uint32_t bits = (uint32_t)u;
-            float x;
-            memcpy(&x, &bits, 4);
-            float ya = a(x), yb = b(x);
-            if (!same_bits(ya, yb))
-                fail_msg("%s%s(%a): %a with -mfma, %a without", names[w], suffix[w], (double)x,
-                         (double)ya, (double)yb);
-        }
+        char label[32];
+        snprintf(label, sizeof label, "%s%s", names[w], suffix[w]);
+        lt_same_two_ways(label, get2(w, 0), get2(w, 1));
     }
 }
 
@@ -281,36 +198,24 @@ static void test_special_values(void **state)
         assert_true(isnan(f(NAN)) && isnan(f(-NAN)));
         assert_true(isnan(f(INFINITY)) && isnan(f(-INFINITY)));
         if (is_sin) {
-            assert_true(same_bits(f(0.0f), 0.0f) && same_bits(f(-0.0f), -0.0f));
-            assert_true(same_bits(f(0x1p-149f), 0x1p-149f));
-            assert_true(same_bits(f(-0x1.8p-130f), -0x1.8p-130f));
+            assert_true(lt_same_bits(f(0.0f), 0.0f) && lt_same_bits(f(-0.0f), -0.0f));
+            assert_true(lt_same_bits(f(0x1p-149f), 0x1p-149f));
+            assert_true(lt_same_bits(f(-0x1.8p-130f), -0x1.8p-130f));
         } else {
-            assert_true(same_bits(f(0.0f), 1.0f) && same_bits(f(-0.0f), 1.0f));
-            assert_true(same_bits(f(0x1p-149f), 1.0f));
+            assert_true(lt_same_bits(f(0.0f), 1.0f) && lt_same_bits(f(-0.0f), 1.0f));
+            assert_true(lt_same_bits(f(0x1p-149f), 1.0f));
         }
         /* sin(-x) = -sin(x), cos(-x) = cos(x) bit for bit (every quadrant, every reduction),
          * |sin|, |cos| <= 1 */
         for (int i = 0; i < 4000; i++) {
             float x = ldexpf(1.0f + (float)i / 4000.0f, i % 40 - 10);
-            assert_true(same_bits(f(-x), is_sin ? -f(x) : f(x)));
+            assert_true(lt_same_bits(f(-x), is_sin ? -f(x) : f(x)));
             assert_true(fabsf(f(x)) <= 1.0f);
         }
     }
 }
 
 /* ---- the vector variant returns the scalar function's bits ---- */
-
-static void check_vector(int w, const float *x, float *y, size_t n)
-{
-    f32 f = get(w);
-    vfns[w](x, y, n);
-    for (size_t i = 0; i < n; i++) {
-        float s = f(x[i]);
-        if (!same_bits(s, y[i]))
-            fail_msg("%s%s_v(%a) = %a, scalar %a (n = %zu, i = %zu)", names[w], suffix[w],
-                     (double)x[i], (double)y[i], (double)s, n, i);
-    }
-}
 
 static void test_vector_same_bits(void **state)
 {
@@ -321,41 +226,13 @@ static void test_vector_same_bits(void **state)
         0xc1ffffffu, 0xc2000000u, 0x4096cbe4u, 0xc096cbe4u, 0x3fc90fdbu, 0x40490fdbu,
         0x49800000u, 0x497fffffu, 0xc9800000u, 0x4d800000u, 0x4d7fffffu, 0xcd800000u,
         0x43c80000u, 0x43c7ffffu, 0xc3c80000u, 0xc3c7ffffu, 0x437ce5f1u, 0xc37ce5f1u};
-    enum { N = 1 << 16, NS = sizeof edges / sizeof edges[0] };
-    float *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
-    assert_non_null(x);
-    assert_non_null(y);
     for (int w = 0; w < NFUNC; w++) {
-        get(w);
-        uint64_t s = 0x9E3779B97F4A7C15ull + (uint64_t)w;
-        for (size_t i = 0; i < N; i++) { /* random bit patterns */
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            uint32_t b = (uint32_t)(s >> 16);
-            memcpy(&x[i], &b, 4);
-        }
-        check_vector(w, x, y, N - 3);
-        for (size_t i = 0; i < N; i++) x[i] = 368.0f + 0x1p-10f * (float)i; /* the switch at 400 */
-        check_vector(w, x, y, N);
-        for (size_t i = 0; i < 17 * NS; i++) memcpy(&x[i], &edges[i % NS], 4);
-        for (size_t off = 0; off < 17; off++) check_vector(w, x + off, y, NS);
-        for (size_t n = 0; n <= 17; n++) { /* every tail length */
-            y[n] = 12345.0f;
-            check_vector(w, x + 3, y, n);
-            assert_true(y[n] == 12345.0f);
-        }
-        for (uint64_t b0 = 0; b0 < (1ull << 32); b0 += (uint64_t)N * 4099) {
-            size_t n = 0;
-            for (uint64_t u = b0; u < (1ull << 32) && n < N; u += 4099) {
-                uint32_t b = (uint32_t)u;
-                memcpy(&x[n++], &b, 4);
-            }
-            check_vector(w, x, y, n);
-        }
+        char label[32];
+        snprintf(label, sizeof label, "%s%s_v", names[w], suffix[w]);
+        f32 f = get(w); /* the ramp: [368, 432), the switch at 400 */
+        lt_vector_suite(label, vfns[w], f, edges, sizeof edges / sizeof *edges, 368.0f, 0x1p-10f,
+                        0x9E3779B97F4A7C15ull + (uint64_t)w);
     }
-    free(x);
-    free(y);
 }
 
 /* ---- where the variant is accepted ---- */

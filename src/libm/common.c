@@ -662,6 +662,27 @@ void ua_libm_emit_fmaf(FILE *out)
             "#endif\n");
 }
 
+void ua_libm_emit_fma(FILE *out)
+{
+    fprintf(out,
+            "/* UA_FMA(a, b, c): a b + c rounded once (C99 fma: exactly rounded on every machine, the\n"
+            " * same bits everywhere). One instruction where the compiler targets FMA (-mfma,\n"
+            " * -march=x86-64-v3 or native); else a call to libm's fma (correct, slower). */\n"
+            "#ifndef UA_FMA\n#if defined(__GNUC__) || defined(__clang__)\n"
+            "#define UA_FMA(a, b, c) __builtin_fma(a, b, c)\n#else\n"
+            "double fma(double, double, double); /* C99 7.12.13.1 (7.1.4: declared without its header) */\n"
+            "#define UA_FMA(a, b, c) fma(a, b, c)\n#endif\n#endif\n\n");
+}
+
+void ua_libm_emit_horner_fma(FILE *out, const char *var, const double *c, size_t n, const char *F,
+                             int splat)
+{
+    const char *s0 = splat ? "V_SPLAT(" : "", *s1 = splat ? ")" : "";
+    for (size_t i = 0; i + 1 < n; i++) fprintf(out, "%s(%s, ", F, var);
+    fprintf(out, "%s%a%s", s0, c[n - 1], s1);
+    for (size_t i = n - 1; i-- > 0;) fprintf(out, ", %s%a%s)", s0, c[i], s1);
+}
+
 void ua_libm_emit_table(FILE *out, const char *name, const double *v, size_t n)
 {
     fprintf(out, "static const double %s[%zu] = {", name, n);

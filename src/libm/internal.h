@@ -133,6 +133,17 @@ void ua_libm_emit_head_arith(FILE *out, const ua_libm_func *f, const char *cname
  * the C99 function, declared without math.h so that no other name of math.h is declared). */
 void ua_libm_emit_fmaf(FILE *out);
 
+/* Writes the macro UA_FMA(a, b, c) of the double-arithmetic --fma files (sinf, cosf, tanhf): fma
+ * (GCC / Clang: __builtin_fma, one instruction where the compiler targets FMA; else the C99
+ * function, declared without math.h), under #ifndef UA_FMA so that files may be concatenated. */
+void ua_libm_emit_fma(FILE *out);
+
+/* Writes c[0] + v (c[1] + v (... + v c[n-1])) (n >= 1) with every step fused: F(v, F(v, ...,
+ * c[1]), c[0]), F the name of the fused multiply-add (UA_FMA in the scalar code, the kernels'
+ * vfmadd macro), each product and sum rounded once; with splat the constants as V_SPLAT(c). */
+void ua_libm_emit_horner_fma(FILE *out, const char *var, const double *c, size_t n, const char *F,
+                             int splat);
+
 /* Writes `static const double NAME[n] = { ... };` with each value in C99 hexadecimal
  * (exact), four per line. */
 void ua_libm_emit_table(FILE *out, const char *name, const double *v, size_t n);

@@ -92,22 +92,6 @@ static void constants2(double q[2], int bits)
     mpfr_clears(v, t, (mpfr_ptr)0);
 }
 
-/* --fma: the scalar code's UA_FMA(a, b, c) = a b + c rounded once (C99 fma, exactly rounded on
- * every machine, so the bits are the same everywhere): GCC / Clang's __builtin_fma, one
- * instruction where the compiler targets FMA (-mfma, -march=x86-64-v3 or native), else a call to
- * libm's fma (the same bits, slower); other compilers: fma declared without math.h. */
-static void emit_fma_macro(FILE *out)
-{
-    fprintf(out,
-            "/* UA_FMA(a, b, c): a b + c rounded once (C99 fma: exactly rounded on every machine, the\n"
-            " * same bits everywhere). One instruction where the compiler targets FMA (-mfma,\n"
-            " * -march=x86-64-v3 or native); else a call to libm's fma (correct, slower). */\n"
-            "#ifndef UA_FMA\n#if defined(__GNUC__) || defined(__clang__)\n"
-            "#define UA_FMA(a, b, c) __builtin_fma(a, b, c)\n#else\n"
-            "double fma(double, double, double); /* C99 7.12.13.1 (7.1.4: declared without its header) */\n"
-            "#define UA_FMA(a, b, c) fma(a, b, c)\n#endif\n#endif\n\n");
-}
-
 /* --fma, in a vector body: SC_VFMA(a, b, c) on VD lanes, vfmadd (the scalar code's UA_FMA lane
  * by lane: the same bits); emit_vfma_undef after the body's last use. */
 static void emit_vfma(FILE *out)
@@ -122,18 +106,6 @@ static void emit_vfma(FILE *out)
 static void emit_vfma_undef(FILE *out)
 {
     fprintf(out, "#undef SC_VFMA\n");
-}
-
-/* c0 + v (c1 + v (... + v c[n-1])) with each step fused (--fma): F(v, F(v, ..., c1), c0), the
- * order of ua_libm_trig_horner's steps, each product and sum rounded once; with splat (the
- * kernels' SC_VFMA) the constants as V_SPLAT(c). */
-static void emit_horner_fma(FILE *out, const char *var, const double *c, size_t n, const char *F,
-                            int splat)
-{
-    const char *s0 = splat ? "V_SPLAT(" : "", *s1 = splat ? ")" : "";
-    for (size_t i = 0; i + 1 < n; i++) fprintf(out, "%s(%s, ", F, var);
-    fprintf(out, "%s%a%s", s0, c[n - 1], s1);
-    for (size_t i = n - 1; i-- > 0;) fprintf(out, ", %s%a%s)", s0, c[i], s1);
 }
 
 /* What the vector body of sinf / cosf needs. */
@@ -186,9 +158,9 @@ static void emit_sincos_vbody(FILE *out, const void *ctx)
                 "    VD z = r * r;\n"
                 "    VD sn = r * ",
                 v->p[3], -v->q2[1], -v->q2[0]);
-        emit_horner_fma(out, "z", v->ps->c, v->ps->n, "SC_VFMA", 1);
+        ua_libm_emit_horner_fma(out, "z", v->ps->c, v->ps->n, "SC_VFMA", 1);
         fprintf(out, ";\n    VD cs = ");
-        emit_horner_fma(out, "z", v->pc->c, v->pc->n, "SC_VFMA", 1);
+        ua_libm_emit_horner_fma(out, "z", v->pc->c, v->pc->n, "SC_VFMA", 1);
         fprintf(out, ";\n");
     } else {
         fprintf(out,
@@ -264,7 +236,7 @@ static ua_status gen_sincos(const ua_libm_func *self, FILE *out,
                   " * inlines fma (-mfma, -march=x86-64-v3 or native); elsewhere each UA_FMA is a call\n"
                   " * to libm's fma (link with -lm). */\n"
                 : "");
-    if (opt->fma) emit_fma_macro(out);
+    if (opt->fma) ua_libm_emit_fma(out);
     fprintf(out, "/* 2/pi: bits 32 i + 1 .. 32 i + 32 after the point (MPFR, mpfr_const_pi) */\n"
                  "static const uint32_t %s_2opi[8] = {", name);
     for (int i = 0; i < 8; i++) fprintf(out, "%s0x%08xu", i ? ", " : "", (unsigned)w[i]);
@@ -307,13 +279,13 @@ static ua_status gen_sincos(const ua_libm_func *self, FILE *out,
     /* the cores */
     fprintf(out, "static double %s_sin(double r)\n{\n    double z = r * r;\n    return r * ", name);
     if (opt->fma)
-        emit_horner_fma(out, "z", ps.c, ps.n, "UA_FMA", 0);
+        ua_libm_emit_horner_fma(out, "z", ps.c, ps.n, "UA_FMA", 0);
     else
         ua_libm_trig_horner(out, "z", ps.c, ps.n);
     fprintf(out, ";\n}\n\nstatic double %s_cos(double r)\n{\n    double z = r * r;\n    return ",
             name);
     if (opt->fma)
-        emit_horner_fma(out, "z", pc.c, pc.n, "UA_FMA", 0);
+        ua_libm_emit_horner_fma(out, "z", pc.c, pc.n, "UA_FMA", 0);
     else
         ua_libm_trig_horner(out, "z", pc.c, pc.n);
     fprintf(out, ";\n}\n\n");
@@ -602,7 +574,7 @@ static ua_status gen_sincos1(const ua_libm_func *self, FILE *out, const ua_libm_
                   " * parts. Fast only where the compiler inlines fma (-mfma, -march=x86-64-v3 or\n"
                   " * native); elsewhere each UA_FMA is a call to libm's fma (link with -lm). */\n"
                 : "");
-    if (opt->fma) emit_fma_macro(out);
+    if (opt->fma) ua_libm_emit_fma(out);
     emit_sincos1_big(out, name, is_cos, nc, (const double (*)[8])c, w, p, "2^20");
     char texpr[80]; /* t = x 2/pi + 1.5 2^52 (fused with --fma) */
     if (opt->fma)
@@ -895,7 +867,7 @@ static ua_status gen_sincosw(const ua_libm_func *self, FILE *out, const ua_libm_
             2 * (int)fc.n + 2, fc.error);
     ua_libm_emit_fmaf(out);
     fprintf(out, "\n");
-    emit_fma_macro(out);
+    ua_libm_emit_fma(out);
     emit_sincos1_big(out, name, is_cos, nc, (const double (*)[8])c, w, p, "2^20");
     fprintf(out,
             "/* |x| >= 400, finite (ua: the bits of |x|): the double code of --accuracy 1ulp --fma\n"

@@ -59,35 +59,6 @@ static void constants(double tab[32], double l[3], int bits)
     mpfr_clears(v, t, (mpfr_ptr)0);
 }
 
-/* --fma: the scalar code's UA_FMA(a, b, c) = a b + c rounded once (C99 fma, exactly rounded on
- * every machine, so the bits are the same everywhere): GCC / Clang's __builtin_fma, one
- * instruction where the compiler targets FMA (-mfma, -march=x86-64-v3 or native), else a call to
- * libm's fma (the same bits, slower); other compilers: fma declared without math.h. (The same
- * text as sincos.c's, under the same #ifndef: files may be concatenated.) */
-static void emit_fma_macro(FILE *out)
-{
-    fprintf(out,
-            "/* UA_FMA(a, b, c): a b + c rounded once (C99 fma: exactly rounded on every machine, the\n"
-            " * same bits everywhere). One instruction where the compiler targets FMA (-mfma,\n"
-            " * -march=x86-64-v3 or native); else a call to libm's fma (correct, slower). */\n"
-            "#ifndef UA_FMA\n#if defined(__GNUC__) || defined(__clang__)\n"
-            "#define UA_FMA(a, b, c) __builtin_fma(a, b, c)\n#else\n"
-            "double fma(double, double, double); /* C99 7.12.13.1 (7.1.4: declared without its header) */\n"
-            "#define UA_FMA(a, b, c) fma(a, b, c)\n#endif\n#endif\n\n");
-}
-
-/* c0 + v (c1 + v (... + v c[n-1])) with each step fused (--fma): F(v, F(v, ..., c1), c0), the
- * order of ua_libm_trig_horner's steps, each product and sum rounded once; with splat (the
- * kernels' TH_VFMA) the constants as V_SPLAT(c). */
-static void emit_horner_fma(FILE *out, const char *var, const double *c, size_t n, const char *F,
-                            int splat)
-{
-    const char *s0 = splat ? "V_SPLAT(" : "", *s1 = splat ? ")" : "";
-    for (size_t i = 0; i + 1 < n; i++) fprintf(out, "%s(%s, ", F, var);
-    fprintf(out, "%s%a%s", s0, c[n - 1], s1);
-    for (size_t i = n - 1; i-- > 0;) fprintf(out, ", %s%a%s)", s0, c[i], s1);
-}
-
 /* What the vector body of tanhf needs. */
 typedef struct {
     const char *name;
@@ -128,7 +99,7 @@ static void emit_tanh_vbody(FILE *out, const void *ctx)
                  "#endif\n");
     ua_libm_emit_odd_vhead(out);
     fprintf(out, "    VD lo = ax * ");
-    emit_horner_fma(out, "z", v->pt->c, v->pt->n, "TH_VFMA", 1);
+    ua_libm_emit_horner_fma(out, "z", v->pt->c, v->pt->n, "TH_VFMA", 1);
     fprintf(out,
             ";\n"
             "    VD y = 2 * ax;\n"
@@ -148,7 +119,7 @@ static void emit_tanh_vbody(FILE *out, const void *ctx)
             "#endif\n"
             "    VD e = sc * (tj * ",
             v->l[2], -v->l[1], -v->l[0], v->name, v->name, v->name, v->name, v->name);
-    emit_horner_fma(out, "r", v->pe->c, v->pe->n, "TH_VFMA", 1);
+    ua_libm_emit_horner_fma(out, "r", v->pe->c, v->pe->n, "TH_VFMA", 1);
     fprintf(out, ");\n    VD hi = 1.0 - 2.0 / (e + 1.0);\n");
     ua_libm_emit_odd_vtail(out, "lo", "hi", SMALL, v->satb);
     fprintf(out, "#undef TH_VFMA\n");
@@ -191,14 +162,14 @@ static ua_status gen_tanhf(const ua_libm_func *self, FILE *out,
                   " * -march=x86-64-v3 or native); elsewhere each UA_FMA is a call to libm's fma (link\n"
                   " * with -lm). */\n"
                 : "");
-    if (opt->fma) emit_fma_macro(out);
+    if (opt->fma) ua_libm_emit_fma(out);
     fprintf(out, "/* 2^(j/32), j = 0..31 (MPFR, rounded to double) */\n"
                  "static const double %s_exp2tab[32] = {\n    ", name);
     for (int j = 0; j < 32; j++)
         fprintf(out, "%a%s", tab[j], j == 31 ? "\n};\n\n" : (j % 4 == 3 ? ",\n    " : ", "));
     ua_libm_emit_odd_head(out, name, "tanh", satb, sat, SMALL);
     if (opt->fma) {
-        emit_horner_fma(out, "z", pt.c, pt.n, "UA_FMA", 0);
+        ua_libm_emit_horner_fma(out, "z", pt.c, pt.n, "UA_FMA", 0);
         fprintf(out,
                 "));\n"
                 "    }\n"
@@ -215,7 +186,7 @@ static ua_status gen_tanhf(const ua_libm_func *self, FILE *out,
                 "    memcpy(&sc, &sb, sizeof sc);\n"
                 "    double e = sc * (%s_exp2tab[ki & 31] * ",
                 l[2], -l[1], -l[0], name);
-        emit_horner_fma(out, "r", pe.c, pe.n, "UA_FMA", 0);
+        ua_libm_emit_horner_fma(out, "r", pe.c, pe.n, "UA_FMA", 0);
     } else {
         ua_libm_trig_horner(out, "z", pt.c, pt.n);
         fprintf(out,
