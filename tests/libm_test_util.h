@@ -11,6 +11,7 @@
 #ifndef UA_LIBM_TEST_UTIL_H
 #define UA_LIBM_TEST_UTIL_H
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -201,6 +202,65 @@ static inline double lt_ulp_err(lt_mpfr_fn f, float x, float y)
     double err = mpfr_get_d(d, MPFR_RNDN);
     mpfr_clears(v, d, (mpfr_ptr)0);
     return err;
+}
+
+/* A hard input of sin / cos argument reduction and where it comes from. */
+typedef struct {
+    float x;
+    const char *source;
+} lt_hard;
+
+/* The hard inputs of sin / cos argument reduction from the literature and the anchors' issue
+ * trackers, each with its source (every test of sinf / cosf runs them, both signs, besides the
+ * boundaries of its own code); *n gets their count. */
+static inline const lt_hard *lt_trig_hard(size_t *n)
+{
+    static const lt_hard hard[] = {
+        {16367173.0f * 0x1p72f, "16367173 * 2^72: cited as the single-precision worst case of the "
+                                "reduction by pi/2 (J.-M. Muller, Elementary Functions, the chapter "
+                                "on range reduction); |r| = 2^-29.2, checked in test_libm_trig.c"},
+        {16367173.0f * 0x1p71f, "16367173 * 2^71: within 2^-30 of an odd multiple of pi/4, where "
+                                "round(x 2/pi) turns"},
+        {0x1.921fb6p+1f, "float(pi): sin is pi - float(pi), -8.74e-8 (the brief)"},
+        {0x1.921fb6p+0f, "float(pi/2)"},
+        {1e38f, "1e38 (the brief)"},
+        {FLT_MAX, "the largest float"},
+        {96079.33f, "JuliaMath/Libm.jl issue 39 (SLEEF's float sin off at 96079.33)"},
+        {3e8f, "stdlib-js/stdlib issue 10846 (sincosf(3e8) outside [-1, 1])"},
+        {103963.5f, "tenstorrent/tt-metal issue 51845 (Cody-Waite limit of a 4-part float split)"},
+        {51981.5f, "tenstorrent/tt-metal issue 51845"},
+        {16793388.0f, "tenstorrent/tt-metal issue 51845 (sin > 1)"},
+        {16786764.0f, "tenstorrent/tt-metal issue 51845 (cos > 1)"},
+        {6.7e8f, "tenstorrent/tt-metal issue 55318"},
+        {1e10f, "tenstorrent/tt-metal issue 55318"},
+        {1e15f, "tenstorrent/tt-metal issue 55318"},
+        {1e30f, "tenstorrent/tt-metal issue 55318"},
+        {3.4e38f, "tenstorrent/tt-metal issue 55318"},
+        {1e8f, "Rinzii/ccmath issue 129 (sin snapped to multiples of pi/8)"},
+        {1e18f, "Rinzii/ccmath issue 129"},
+        {-4994642.5f, "amd/aocl-libm-ose issue 47 (input 0xca986ca5 of vrs8_sinf / vrs8_cosf)"},
+        {0x1p28f, "2^28: the first input of the Payne-Hanek branch"},
+        {0x1.fffffep+27f, "the last input of the Cody-Waite branch"},
+        {0x1p20f, "2^20: the first input of the 1ulp code's three-part Cody-Waite"},
+        {0x1.fffffep+19f, "the last input of the 1ulp code's two-part Cody-Waite"},
+        {1e6f, "1e6, near the 1ulp code's two-part limit (k = 636620)"},
+    };
+    *n = sizeof hard / sizeof hard[0];
+    return hard;
+}
+
+/* The float nearest k pi/4 (MPFR, 400 bits), k = j + 1 for j < 400 and 2^(j - 400) for
+ * 400 <= j < 500: the reduced argument of sin / cos is tiny there (k even) or at the edge of the
+ * core interval (k odd). */
+static inline float lt_near_pi4(int j)
+{
+    mpfr_t v;
+    mpfr_init2(v, 400);
+    mpfr_const_pi(v, MPFR_RNDN);
+    mpfr_mul_d(v, v, (j < 400 ? j + 1 : ldexp(1.0, j - 400)) / 4, MPFR_RNDN);
+    float x = mpfr_get_flt(v, MPFR_RNDN);
+    mpfr_clear(v);
+    return x;
 }
 #endif
 

@@ -158,13 +158,8 @@ static void check_point(int which, mpfr_fn f, float x)
 static void test_multiples_of_pi_over_4(void **state)
 {
     (void)state;
-    mpfr_t v;
-    mpfr_init2(v, 400);
     for (int j = 0; j < 500; j++) {
-        double k = j < 400 ? j + 1 : ldexp(1.0, j - 400);
-        mpfr_const_pi(v, MPFR_RNDN);
-        mpfr_mul_d(v, v, k / 4, MPFR_RNDN);
-        float x = mpfr_get_flt(v, MPFR_RNDN);
+        float x = lt_near_pi4(j);
         check_point(SIN, mpfr_sin, x);
         check_point(SIN, mpfr_sin, -x);
         check_point(COS, mpfr_cos, x);
@@ -173,48 +168,14 @@ static void test_multiples_of_pi_over_4(void **state)
         check_point(COS1, mpfr_cos, x);
         check_point(COS1, mpfr_cos, -x);
     }
-    mpfr_clear(v);
 }
-
-/* Hard inputs for the argument reduction, each with where it comes from. */
-static const struct {
-    float x;
-    const char *source;
-} hard[] = {
-    {16367173.0f * 0x1p72f, "16367173 * 2^72: cited as the single-precision worst case of the "
-                            "reduction by pi/2 (J.-M. Muller, Elementary Functions, the chapter "
-                            "on range reduction); |r| = 2^-29.2, checked below"},
-    {16367173.0f * 0x1p71f, "16367173 * 2^71: within 2^-30 of an odd multiple of pi/4, where "
-                            "round(x 2/pi) turns"},
-    {0x1.921fb6p+1f, "float(pi): sin is pi - float(pi), -8.74e-8 (the brief)"},
-    {0x1.921fb6p+0f, "float(pi/2)"},
-    {1e38f, "1e38 (the brief)"},
-    {FLT_MAX, "the largest float"},
-    {96079.33f, "JuliaMath/Libm.jl issue 39 (SLEEF's float sin off at 96079.33)"},
-    {3e8f, "stdlib-js/stdlib issue 10846 (sincosf(3e8) outside [-1, 1])"},
-    {103963.5f, "tenstorrent/tt-metal issue 51845 (Cody-Waite limit of a 4-part float split)"},
-    {51981.5f, "tenstorrent/tt-metal issue 51845"},
-    {16793388.0f, "tenstorrent/tt-metal issue 51845 (sin > 1)"},
-    {16786764.0f, "tenstorrent/tt-metal issue 51845 (cos > 1)"},
-    {6.7e8f, "tenstorrent/tt-metal issue 55318"},
-    {1e10f, "tenstorrent/tt-metal issue 55318"},
-    {1e15f, "tenstorrent/tt-metal issue 55318"},
-    {1e30f, "tenstorrent/tt-metal issue 55318"},
-    {3.4e38f, "tenstorrent/tt-metal issue 55318"},
-    {1e8f, "Rinzii/ccmath issue 129 (sin snapped to multiples of pi/8)"},
-    {1e18f, "Rinzii/ccmath issue 129"},
-    {-4994642.5f, "amd/aocl-libm-ose issue 47 (input 0xca986ca5 of vrs8_sinf / vrs8_cosf)"},
-    {0x1p28f, "2^28: the first input of the Payne-Hanek branch"},
-    {0x1.fffffep+27f, "the last input of the Cody-Waite branch"},
-    {0x1p20f, "2^20: the first input of the 1ulp code's three-part Cody-Waite"},
-    {0x1.fffffep+19f, "the last input of the 1ulp code's two-part Cody-Waite"},
-    {1e6f, "1e6, near the 1ulp code's two-part limit (k = 636620)"},
-};
 
 static void test_hard_reduction_cases(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < sizeof hard / sizeof hard[0]; i++) {
+    size_t nhard;
+    const lt_hard *hard = lt_trig_hard(&nhard);
+    for (size_t i = 0; i < nhard; i++) {
         for (int s = 0; s < 2; s++) {
             float x = s ? -hard[i].x : hard[i].x;
             check_point(SIN, mpfr_sin, x);

@@ -117,13 +117,8 @@ static void check_point(int which, float x)
 static void test_multiples_of_pi_over_4(void **state)
 {
     (void)state;
-    mpfr_t v;
-    mpfr_init2(v, 400);
     for (int j = 0; j < 500; j++) {
-        double k = j < 400 ? j + 1 : ldexp(1.0, j - 400);
-        mpfr_const_pi(v, MPFR_RNDN);
-        mpfr_mul_d(v, v, k / 4, MPFR_RNDN);
-        float x = mpfr_get_flt(v, MPFR_RNDN);
+        float x = lt_near_pi4(j);
         for (int w = 0; w < NFUNC; w++) {
             check_point(w, x);
             check_point(w, -x);
@@ -131,40 +126,31 @@ static void test_multiples_of_pi_over_4(void **state)
             check_point(w, nextafterf(x, INFINITY));
         }
     }
-    mpfr_clear(v);
 }
 
-/* hard inputs of the reduction, each with why */
+/* hard inputs of this code's reduction, each with why (and lt_trig_hard: the literature's and
+ * the anchors' issue trackers') */
 static const struct {
     float x;
     const char *why;
 } hard[] = {
     {0x1.2d97c8p+2f, "float nearest 3 pi/2 (4.712389): the one-step reduction's largest "
                      "relative error (k = 3, |r| = 1.19e-8)"},
-    {0x1.921fb6p+1f, "float(pi): sin is pi - float(pi), -8.74e-8"},
-    {0x1.921fb6p+0f, "float(pi/2)"},
     {0x1.fffffep+4f, "the last input of the 1ulp code's one-step reduction (below 2^5)"},
     {0x1p5f, "2^5: the first input of its two-step reduction"},
     {0x1.e3ce26p+6f, "cosf's worst input had the one-step reduction gone to 2^7 (0.6034 ULP)"},
-    {0x1p20f, "2^20: the 1ulp code's cold path"},
-    {0x1.fffffep+19f, "the last input below 2^20"},
-    {1e6f, "1e6"},
-    {0x1p28f, "2^28: Payne-Hanek"},
-    {0x1.fffffep+27f, "the last input of Cody-Waite"},
-    {16367173.0f * 0x1p72f, "the single-precision worst case of the reduction by pi/2 (Muller)"},
-    {96079.33f, "JuliaMath/Libm.jl issue 39"},
-    {103963.5f, "tenstorrent/tt-metal issue 51845"},
-    {16793388.0f, "tenstorrent/tt-metal issue 51845 (sin > 1)"},
-    {-4994642.5f, "amd/aocl-libm-ose issue 47"},
-    {FLT_MAX, "the largest float"},
 };
 
 static void test_hard_reduction_cases(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < sizeof hard / sizeof hard[0]; i++)
+    size_t nh = sizeof hard / sizeof hard[0], nshared;
+    const lt_hard *shared = lt_trig_hard(&nshared);
+    for (size_t i = 0; i < nh + nshared; i++) {
+        float x = i < nh ? hard[i].x : shared[i - nh].x;
         for (int s = 0; s < 2; s++)
-            for (int w = 0; w < NFUNC; w++) check_point(w, s ? -hard[i].x : hard[i].x);
+            for (int w = 0; w < NFUNC; w++) check_point(w, s ? -x : x);
+    }
 }
 
 /* the -mfma build and the one that calls libm's fma give the same bits */
