@@ -653,12 +653,21 @@ void ua_libm_emit_fmaf(FILE *out)
     fprintf(out,
             "/* UA_FMAF(a, b, c): a b + c rounded once (C99 fmaf, exactly rounded on every machine:\n"
             " * the same bits everywhere). One instruction where the compiler targets FMA (-mfma,\n"
-            " * -march=x86-64-v3 or native); else a call to libm's fmaf (correct, slower; link with -lm). */\n"
-            "#if defined(__GNUC__) || defined(__clang__)\n"
+            " * -march=x86-64-v3 or native); else a call to libm's fmaf (correct, slower; link with -lm).\n"
+            " * Clang without an FMA target turns fmaf into an unfused multiply and add under\n"
+            " * -funsafe-math-optimizations (no macro tells): there libm's fmaf is called through a pointer\n"
+            " * the compiler cannot see through. */\n"
+            "#ifndef UA_FMAF\n"
+            "#if defined(__clang__) && !defined(__FMA__)\n"
+            "#include <math.h>\n"
+            "static float (*volatile ua_fmaf_p)(float, float, float) = fmaf;\n"
+            "#define UA_FMAF(a, b, c) ua_fmaf_p(a, b, c)\n"
+            "#elif defined(__GNUC__)\n"
             "#define UA_FMAF(a, b, c) __builtin_fmaf(a, b, c)\n"
             "#else\n"
             "float fmaf(float, float, float); /* C99 7.12.13.1 (7.1.4: declared without its header) */\n"
             "#define UA_FMAF(a, b, c) fmaf(a, b, c)\n"
+            "#endif\n"
             "#endif\n");
 }
 
@@ -668,7 +677,11 @@ void ua_libm_emit_fma(FILE *out)
             "/* UA_FMA(a, b, c): a b + c rounded once (C99 fma: exactly rounded on every machine, the\n"
             " * same bits everywhere). One instruction where the compiler targets FMA (-mfma,\n"
             " * -march=x86-64-v3 or native); else a call to libm's fma (correct, slower). */\n"
-            "#ifndef UA_FMA\n#if defined(__GNUC__) || defined(__clang__)\n"
+            "#ifndef UA_FMA\n#if defined(__clang__) && !defined(__FMA__)\n"
+            "#include <math.h> /* as UA_FMAF: clang's -funsafe-math-optimizations may unfuse fma */\n"
+            "static double (*volatile ua_fma_p)(double, double, double) = fma;\n"
+            "#define UA_FMA(a, b, c) ua_fma_p(a, b, c)\n"
+            "#elif defined(__GNUC__)\n"
             "#define UA_FMA(a, b, c) __builtin_fma(a, b, c)\n#else\n"
             "double fma(double, double, double); /* C99 7.12.13.1 (7.1.4: declared without its header) */\n"
             "#define UA_FMA(a, b, c) fma(a, b, c)\n#endif\n#endif\n\n");
