@@ -1325,6 +1325,64 @@ static double col_relerr(const double *a, const double *b, size_t n, size_t k)
  * (2) scipy's Cholesky solve (tests/gen/kernel_solve_ref.py) of the system numpy forms, whose
  * kernel values differ from ours by rounding; (3) ua_kernel_fit, which takes this path; (4) a
  * lambda too small for float32 (spotrf fails): the fit falls back to the double solve. */
+/* ua_kernel_rows_direct, the mixed solve's products' rows: the bits of ua_kernel_matrix for rbf
+ * and Matern, on a block of rows against a prefix of the columns (more than its 512-column chunk,
+ * and a leading dimension larger than the columns used); 0 and nothing written for polynomial.
+ * ua_prefault on a range that starts and ends inside pages: the contents are unchanged. */
+static void test_kernel_rows_direct(void **state)
+{
+    (void)state;
+    enum { n = 1100, d = 3, r0 = 37, nr = 5 };
+    double *x = malloc(n * d * sizeof *x), *xT = malloc(d * n * sizeof *xT);
+    double *K = malloc(nr * n * sizeof *K), *R = malloc(nr * n * sizeof *R);
+    double *tmp = malloc(2 * n * sizeof *tmp);
+    assert_non_null(x && xT && K && R && tmp);
+    for (size_t i = 0; i < n * d; i++) x[i] = sin(0.37 * (double)i + 0.1) * 1.7;
+    for (size_t j = 0; j < n; j++)
+        for (size_t l = 0; l < d; l++) xT[l * n + j] = x[j * d + l];
+    ua_kernel_spec s;
+    for (int kind = 0; kind < 3; kind++) {
+        ua_kernel_spec_default(&s);
+        s.type = kind == 2 ? UA_KERNEL_POLYNOMIAL : kind ? UA_KERNEL_MATERN : UA_KERNEL_RBF;
+        s.gamma = 0.3;
+        s.length_scale = 0.8;
+        s.nu = 1.5;
+        s.degree = 2;
+        s.coef0 = 1;
+        for (size_t nb = 200; nb <= n; nb += 450) { /* 200, 650, 1100 columns */
+            for (size_t t = 0; t < nr * nb; t++) R[t] = -7.0;
+            int done = ua_kernel_rows_direct(&s, x + r0 * d, nr, xT, n, nb, d, R, tmp);
+            if (kind == 2) {
+                assert_int_equal(done, 0);
+                for (size_t t = 0; t < nr * nb; t++) assert_true(R[t] == -7.0);
+                continue;
+            }
+            assert_int_equal(done, 1);
+            assert_int_equal(ua_kernel_matrix(&s, x + r0 * d, nr, x, nb, d, K), UA_OK);
+            assert_memory_equal(R, K, nr * nb * sizeof *K);
+            /* and each value is the kernel of its pair (the rounding of exp and its argument apart) */
+            for (size_t i = 0; i < nr; i++)
+                for (size_t j = 0; j < nb; j += 97) {
+                    double v = ua_kernel_pair(&s, x + (r0 + i) * d, x + j * d, d);
+                    assert_true(fabs(R[i * nb + j] - v) <= 1e-13 * fabs(v) + 1e-300);
+                }
+        }
+    }
+    unsigned char *buf = malloc(3 << 20);
+    assert_non_null(buf);
+    for (size_t i = 0; i < (size_t)3 << 20; i++) buf[i] = (unsigned char)(i * 131u);
+    ua_prefault(buf + 1000, ((size_t)2 << 20) + 17);
+    ua_prefault(NULL, 5);
+    ua_prefault(buf, 0);
+    for (size_t i = 0; i < (size_t)3 << 20; i++) assert_int_equal(buf[i], (unsigned char)(i * 131u));
+    free(buf);
+    free(x);
+    free(xT);
+    free(K);
+    free(R);
+    free(tmp);
+}
+
 static void test_mixed_solve(void **state)
 {
     (void)state;
@@ -1428,6 +1486,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sklearn_krr),
+        cmocka_unit_test(test_kernel_rows_direct),
         cmocka_unit_test(test_mixed_solve),
         cmocka_unit_test(test_ntk_reference),
         cmocka_unit_test(test_ntk_finite_width),

@@ -297,6 +297,20 @@ static ua_status dist_matrix_direct(const ua_kernel_spec *s, const double *a, si
     return UA_OK;
 }
 
+int ua_kernel_rows_direct(const ua_kernel_spec *s, const double *a, size_t na, const double *bT,
+                          size_t ld, size_t nb, size_t d, double *out, double *tmp)
+{
+    enum { CHUNK = 512 }; /* columns at a time: the distances and exps stay in L1 (8 KiB) */
+    if (!is_distance(s->type) || d > DIRECT_MAX_D) return 0;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j0 = 0; j0 < nb; j0 += CHUNK) {
+            size_t c = nb - j0 < CHUNK ? nb - j0 : CHUNK;
+            dist2_row(a + i * d, bT + j0, d, ld, c, tmp);
+            dist_kernel_row(s, tmp, c, out + i * nb + j0, tmp + c);
+        }
+    return 1;
+}
+
 /* out_ij (g = the BLAS product) -> k(a_i, b_j). */
 static inline double finish(const ua_kernel_spec *s, double g, double nai, double nbj,
                             const double *ai, const double *bj, size_t d)

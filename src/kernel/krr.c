@@ -71,11 +71,14 @@ void ua_kernel_get_info(const ua_kernel *m, ua_kernel_info *in)
  * vector width: 2.1 s against 5.1 s at n = 8000 on one 2-core machine of 2026) and serves as the
  * preconditioner of conjugate gradients run in double against K + lambda I in double. That matrix
  * is not held: each product with it forms K again, a block of MIXED_BLOCK rows at a time
- * (ua_kernel_matrix, the formula predict uses; 0.09 s at n = 8000, d = 8), where holding the
+ * (ua_kernel_rows_direct, or ua_kernel_matrix: the formula predict uses; 0.03 s at n = 8000,
+ * d = 8, 2 threads, on the machine of 5 December 2026), where holding the
  * 4 n^2 bytes of its lower triangle beside F's 2 n^2 cost 1.6 s of first-touch page faults on
  * that (virtual) machine, more than the 6 - 8 products take, and half again the memory: the
  * solve touches the 2 n^2 bytes of F's lower triangle, half of what the double factorisation
- * does. The iteration stops when the residual recomputed from w is as small as the double
+ * does. F's pages are faulted in before it is written (prefault_lower: 0.12-0.14 s less at
+ * n = 8000 there; the host's own first touch, 0.16 s for the 128 MiB, remains). The float32
+ * solves are two strsv a right-hand side (ua_ridge_precondition_f32). The iteration stops when the residual recomputed from w is as small as the double
  * Cholesky solve's (pcg below): LAPACK dsposv's test alone left weights 80 - 550 times further
  * from the exact solution than the double solve's (n = 2000, lambda 1e-3 .. 1e-8). Where spotrf
  * fails (K + lambda I not positive definite in float32: lambda too small for its conditioning),
@@ -92,13 +95,19 @@ typedef struct {
     int nt;      /* threads: each forms its own blocks of MIXED_BLOCK rows, block b on b % nt */
     double *Kb;  /* (nt, MIXED_BLOCK, n) scratch: each thread's block of rows of K + lambda I */
     double *acc; /* (nt, k, n) scratch: each thread's share of a product */
+    double *xT;  /* (d, n) the points transposed, for ua_kernel_rows_direct */
+    double *tmp; /* (nt, 2 n) scratch of ua_kernel_rows_direct */
 } kmat_blocks;
 
 /* Kb (i1 - i0, i1) := rows [i0, i1) of K + lambda I, columns [0, i1); called by one thread of
- * the team (ua_kernel_matrix runs on it alone: the thread's own thread count is set to 1) */
-static ua_status kernel_rows(const kmat_blocks *kb, double *Kb, size_t i0, size_t i1)
+ * the team, me (ua_kernel_matrix, where the direct rows do not apply, runs on it alone: the
+ * thread's own thread count is set to 1) */
+static ua_status kernel_rows(const kmat_blocks *kb, int me, double *Kb, size_t i0, size_t i1)
 {
-    ua_status st = ua_kernel_matrix(kb->s, kb->x + i0 * kb->d, i1 - i0, kb->x, i1, kb->d, Kb);
+    ua_status st = UA_OK;
+    if (!ua_kernel_rows_direct(kb->s, kb->x + i0 * kb->d, i1 - i0, kb->xT, kb->n, i1, kb->d, Kb,
+                               kb->tmp + (size_t)me * 2 * kb->n))
+        st = ua_kernel_matrix(kb->s, kb->x + i0 * kb->d, i1 - i0, kb->x, i1, kb->d, Kb);
     for (size_t i = i0; i < i1; i++) Kb[(i - i0) * i1 + i] += kb->lambda;
     return st;
 }
@@ -139,7 +148,7 @@ static ua_status apply_kernel(const kmat_blocks *kb, size_t k, const double *p, 
         memset(acc, 0, k * n * sizeof *acc);
         for (size_t b = (size_t)me; b < nblk && !failed; b += (size_t)nt) {
             size_t i0 = b * MIXED_BLOCK, i1 = n - i0 < MIXED_BLOCK ? n : i0 + MIXED_BLOCK;
-            if (kernel_rows(kb, Kb, i0, i1)) failed = 1;
+            if (kernel_rows(kb, me, Kb, i0, i1)) failed = 1;
             else block_apply(Kb, i0, i1, n, k, p, acc);
         }
     }
@@ -170,7 +179,7 @@ static double form_float(const kmat_blocks *kb, double sc, float *restrict F, do
         memset(cs, 0, n * sizeof *cs);
         for (size_t b = (size_t)me; b < nblk && !bad; b += (size_t)nt) {
             size_t i0 = b * MIXED_BLOCK, i1 = n - i0 < MIXED_BLOCK ? n : i0 + MIXED_BLOCK;
-            if (kernel_rows(kb, Kb, i0, i1)) {
+            if (kernel_rows(kb, me, Kb, i0, i1)) {
                 bad = 1;
                 break;
             }
@@ -200,6 +209,26 @@ static double form_float(const kmat_blocks *kb, double sc, float *restrict F, do
         anorm = fmax(anorm, r);
     }
     return bad ? NAN : anorm;
+}
+
+/* Faults in the pages of F's lower triangle (n, n) row-major, which form_float writes first:
+ * in one system call per run of rows whose lower parts lie within a page of each other (about
+ * n - 1024 calls at float32) rather than one trap per page (ua_prefault). The upper triangle is
+ * never touched, so its pages stay unallocated. */
+static void prefault_lower(float *F, size_t n)
+{
+    const size_t gap = 4096 / sizeof *F; /* rows closer than this share or abut a page */
+    size_t s = 0, e = 0;                 /* the pending run [s, e) of floats */
+    for (size_t i = 0; i < n; i++) {
+        size_t a = i * n, b = a + i + 1;
+        if (i && a > e + gap) {
+            ua_prefault(F + s, (e - s) * sizeof *F);
+            s = a;
+        }
+        if (!i) s = a;
+        e = b;
+    }
+    if (n) ua_prefault(F + s, (e - s) * sizeof *F);
 }
 
 static double dot(const double *a, const double *b, size_t n)
@@ -308,15 +337,20 @@ int ua_kernel_solve_mixed(const ua_kernel_spec *s, const double *x, size_t n, si
     int nt = ua_row_threads(n * n, 1000000, (n + MIXED_BLOCK - 1) / MIXED_BLOCK);
     kmat_blocks kb = { s, x, n, d, lambda, nt,
                        malloc((size_t)nt * MIXED_BLOCK * n * sizeof(double)),
-                       malloc((size_t)nt * k * n * sizeof(double)) };
+                       malloc((size_t)nt * k * n * sizeof(double)),
+                       malloc(d * n * sizeof(double)),
+                       malloc((size_t)nt * 2 * n * sizeof(double)) };
     float *F = malloc(n * n * sizeof *F), *rf = malloc(k * n * sizeof *rf);
     double *work = malloc((4 * k * n + 2 * k + n) * sizeof *work);
     int ok = 0;
-    if (kb.Kb && kb.acc && F && rf && work) {
+    if (kb.Kb && kb.acc && kb.xT && kb.tmp && F && rf && work) {
+        for (size_t j = 0; j < n; j++)
+            for (size_t l = 0; l < d; l++) kb.xT[l * n + j] = x[j * d + l];
         double dmax = 0; /* F = sc A, sc scaling A's largest diagonal value to 1 */
         for (size_t i = 0; i < n; i++)
             dmax = fmax(dmax, fabs(ua_kernel_pair(s, x + i * d, x + i * d, d) + lambda));
         double sc = dmax > 0 && isfinite(1.0 / dmax) ? 1.0 / dmax : 1.0;
+        prefault_lower(F, n);
         double anorm = form_float(&kb, sc, F, work);
         if (isfinite(anorm)
             && !LAPACKE_spotrf_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, F, (lapack_int)n)) {
@@ -328,6 +362,8 @@ int ua_kernel_solve_mixed(const ua_kernel_spec *s, const double *x, size_t n, si
     }
     free(kb.Kb);
     free(kb.acc);
+    free(kb.xT);
+    free(kb.tmp);
     free(F);
     free(rf);
     free(work);

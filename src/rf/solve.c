@@ -346,8 +346,10 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
      * backed again by the host at first touch; the 160 MB of H at 40,000 rows x 1,000 features
      * took 0.75-1.04 s of system time in huge pages against 0.08-0.11 s in 4 KiB pages, which the
      * guest takes from memory it still holds (docs/scale.md). Where huge pages are cheap they
-     * save about 0.09 s on that H. */
+     * save about 0.09 s on that H. Its pages are faulted in by one system call before the
+     * threads write it (ua_prefault: half the cost of a fault a page there). */
     float *H = nH * M < (size_t)-1 / sizeof(float) ? malloc(nH * M * sizeof(float)) : NULL;
+    if (H) ua_prefault(H, nH * M * sizeof(float));
     float *G = ua_alloc_large((size_t)nt * M * M * sizeof *G), *rf = malloc(k * M * sizeof *rf);
     double *buf = ua_alloc_large((size_t)nt * B * M * sizeof *buf);
     double *b = ua_calloc((size_t)nt * k * M, sizeof *b), *w = ua_calloc(k * M, sizeof *w);

@@ -38,8 +38,9 @@ ua_status ua_ridge_check_finite(const char *who, const char *what, const double 
  * of A z = r (the factor of a float32 copy of the system preconditions iterations in double;
  * Higham & Pranesh 2021). Each of the k
  * rows of r (k, m) is scaled by its largest magnitude so that float32 neither overflows nor
- * underflows, solved in float32 (spotrs), and scaled back by that magnitude and sc. rf (k m
- * floats) and rs (k doubles) are scratch. Returns spotrs's info (0: done). Used by the rf
+ * underflows, solved in float32 (two strsv: F^T then F), and scaled back by that magnitude and sc.
+ * rf (k m floats) and rs (k doubles) are scratch. Returns 0, or -1 when m exceeds the BLAS's
+ * int (a zero on F's diagonal, which spotrf does not leave, gives Inf or NaN in z). Used by the rf
  * family's solve (sc = 1) and the kernel family's (A scaled to float32's range). */
 int ua_ridge_precondition_f32(const float *F, size_t m, size_t k, double sc, const double *r,
                               float *rf, double *rs, double *z);
