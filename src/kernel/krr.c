@@ -79,11 +79,12 @@ void ua_kernel_get_info(const ua_kernel *m, ua_kernel_info *in)
  * does. F's pages are faulted in before it is written (prefault_lower: 0.12-0.14 s less at
  * n = 8000 there; the host's own first touch, 0.16 s for the 128 MiB, remains). The float32
  * solves are two strsv a right-hand side (ua_ridge_precondition_f32). The iteration stops when
- * the residual recomputed from w is as small as the double Cholesky solve's (pcg below): LAPACK dsposv's test alone left weights 80 - 550 times further
- * from the exact solution than the double solve's (n = 2000, lambda 1e-3 .. 1e-8). Where spotrf
- * fails (K + lambda I not positive definite in float32: lambda too small for its conditioning),
- * a value is not finite in float32, or the iteration does not converge in MIXED_MAX_STEPS
- * products, the caller solves by the double Cholesky factorisation.
+ * the residual recomputed from w is as small as the double Cholesky solve's (pcg below): LAPACK
+ * dsposv's test alone left weights 80 - 550 times further from the exact solution than the
+ * double solve's (n = 2000, lambda 1e-3 .. 1e-8). Where spotrf fails (K + lambda I not positive
+ * definite in float32: lambda too small for its conditioning), a value is not finite in float32,
+ * or the iteration does not converge in MIXED_MAX_STEPS products, the caller solves by the double
+ * Cholesky factorisation.
  */
 enum { MIXED_MAX_STEPS = 30, MIXED_MIN_N = 256, MIXED_BLOCK = 64 };
 
