@@ -1360,7 +1360,7 @@ static void test_kernel_rows_direct(void **state)
             assert_int_equal(done, 1);
             assert_int_equal(ua_kernel_matrix(&s, x + r0 * d, nr, x, nb, d, K), UA_OK);
             assert_memory_equal(R, K, nr * nb * sizeof *K);
-            /* and each value is the kernel of its pair (the rounding of exp and its argument apart) */
+            /* each value is the kernel of its pair (the rounding of exp and its argument apart) */
             for (size_t i = 0; i < nr; i++)
                 for (size_t j = 0; j < nb; j += 97) {
                     double v = ua_kernel_pair(&s, x + (r0 + i) * d, x + j * d, d);
@@ -1374,7 +1374,8 @@ static void test_kernel_rows_direct(void **state)
     ua_prefault(buf + 1000, ((size_t)2 << 20) + 17);
     ua_prefault(NULL, 5);
     ua_prefault(buf, 0);
-    for (size_t i = 0; i < (size_t)3 << 20; i++) assert_int_equal(buf[i], (unsigned char)(i * 131u));
+    for (size_t i = 0; i < (size_t)3 << 20; i++)
+        assert_int_equal(buf[i], (unsigned char)(i * 131u));
     free(buf);
     free(x);
     free(xT);
