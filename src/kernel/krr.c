@@ -98,11 +98,12 @@ typedef struct {
     double *acc; /* (nt, k, n) scratch: each thread's share of a product */
     double *xT;  /* (d, n) the points transposed, for ua_kernel_rows_direct */
     double *tmp; /* (nt, 2 n) scratch of ua_kernel_rows_direct */
+    const double *dsc; /* (n) 1 / sqrt(A_ii): the system is D^-1/2 A D^-1/2; NULL: A itself */
 } kmat_blocks;
 
-/* Kb (i1 - i0, i1) := rows [i0, i1) of K + lambda I, columns [0, i1); called by one thread of
- * the team, me (ua_kernel_matrix, where the direct rows do not apply, runs on it alone: the
- * thread's own thread count is set to 1) */
+/* Kb (i1 - i0, i1) := rows [i0, i1) of A = K + lambda I (or of D^-1/2 A D^-1/2 with kb->dsc),
+ * columns [0, i1); called by one thread of the team, me (ua_kernel_matrix, where the direct rows
+ * do not apply, runs on it alone: the thread's own thread count is set to 1) */
 static ua_status kernel_rows(const kmat_blocks *kb, int me, double *Kb, size_t i0, size_t i1)
 {
     ua_status st = UA_OK;
@@ -110,6 +111,11 @@ static ua_status kernel_rows(const kmat_blocks *kb, int me, double *Kb, size_t i
                                kb->tmp + (size_t)me * 2 * kb->n))
         st = ua_kernel_matrix(kb->s, kb->x + i0 * kb->d, i1 - i0, kb->x, i1, kb->d, Kb);
     for (size_t i = i0; i < i1; i++) Kb[(i - i0) * i1 + i] += kb->lambda;
+    if (kb->dsc)
+        for (size_t i = i0; i < i1; i++) {
+            double *Ki = Kb + (i - i0) * i1, di = kb->dsc[i];
+            for (size_t j = 0; j < i1; j++) Ki[j] *= di * kb->dsc[j];
+        }
     return st;
 }
 
@@ -336,31 +342,55 @@ int ua_kernel_solve_mixed(const ua_kernel_spec *s, const double *x, size_t n, si
     *steps = 0;
     if (!n || !k || n > (size_t)INT32_MAX / 2 || !(lambda > 0)) return 0;
     int nt = ua_row_threads(n * n, 1000000, (n + MIXED_BLOCK - 1) / MIXED_BLOCK);
+    double *dsc = malloc(n * sizeof *dsc), *bs = malloc(k * n * sizeof *bs);
     kmat_blocks kb = { s, x, n, d, lambda, nt,
                        malloc((size_t)nt * MIXED_BLOCK * n * sizeof(double)),
                        malloc((size_t)nt * k * n * sizeof(double)),
                        malloc(d * n * sizeof(double)),
-                       malloc((size_t)nt * 2 * n * sizeof(double)) };
+                       malloc((size_t)nt * 2 * n * sizeof(double)), NULL };
     float *F = malloc(n * n * sizeof *F), *rf = malloc(k * n * sizeof *rf);
     double *work = malloc((4 * k * n + 2 * k + n) * sizeof *work);
-    int ok = 0;
-    if (kb.Kb && kb.acc && kb.xT && kb.tmp && F && rf && work) {
+    int ok = 0, scaled = 0, usable = 1;
+    if (kb.Kb && kb.acc && kb.xT && kb.tmp && F && rf && work && dsc && bs) {
         for (size_t j = 0; j < n; j++)
             for (size_t l = 0; l < d; l++) kb.xT[l * n + j] = x[j * d + l];
+        /* A's diagonal: where it varies (polynomial and the dot-product kernels), the system is
+         * solved as D^-1/2 A D^-1/2 (D^1/2 w) = D^-1/2 b, whose diagonal is 1 (symmetric Jacobi
+         * scaling), so that the stopping test's normwise backward error means for every row
+         * what it means for a unit diagonal: on A itself a polynomial kernel of degree 40
+         * (diagonal spanning decades) passed the test with a training RMSE of 16.5 where the
+         * double Cholesky solve, which scaling does not change, has 1.1e-6. A constant diagonal
+         * (rbf, Matern, laplacian) is left as it is, to the same bits as before. */
         double dmax = 0; /* F = sc A, sc scaling A's largest diagonal value to 1 */
-        for (size_t i = 0; i < n; i++)
-            dmax = fmax(dmax, fabs(ua_kernel_pair(s, x + i * d, x + i * d, d) + lambda));
+        for (size_t i = 0; i < n; i++) {
+            dsc[i] = ua_kernel_pair(s, x + i * d, x + i * d, d) + lambda;
+            if (!(dsc[i] > 0) || !isfinite(dsc[i])) usable = 0;
+            scaled |= dsc[i] != dsc[0];
+            dmax = fmax(dmax, fabs(dsc[i]));
+        }
         double sc = dmax > 0 && isfinite(1.0 / dmax) ? 1.0 / dmax : 1.0;
+        if (usable && scaled) {
+            for (size_t i = 0; i < n; i++) dsc[i] = 1.0 / sqrt(dsc[i]);
+            for (size_t t = 0; t < k; t++)
+                for (size_t i = 0; i < n; i++) bs[t * n + i] = dsc[i] * b[t * n + i];
+            kb.dsc = dsc;
+            sc = 1.0; /* the scaled diagonal is 1 */
+        }
         prefault_lower(F, n);
-        double anorm = form_float(&kb, sc, F, work);
+        double anorm = usable ? form_float(&kb, sc, F, work) : NAN;
         if (isfinite(anorm)
             && !LAPACKE_spotrf_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, F, (lapack_int)n)) {
             /* conjugate gradients: OpenMP regions between float32 solves, OpenBLAS on one thread */
             int blas_threads = ua_blas_threads_serial();
-            ok = pcg(&kb, F, sc, k, b, anorm, w, work, rf, steps);
+            ok = pcg(&kb, F, sc, k, kb.dsc ? bs : b, anorm, w, work, rf, steps);
             ua_blas_threads_restore(blas_threads);
+            if (ok && kb.dsc) /* w = D^-1/2 (D^1/2 w) */
+                for (size_t t = 0; t < k; t++)
+                    for (size_t i = 0; i < n; i++) w[t * n + i] *= dsc[i];
         }
     }
+    free(dsc);
+    free(bs);
     free(kb.Kb);
     free(kb.acc);
     free(kb.xT);
