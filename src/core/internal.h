@@ -81,7 +81,7 @@ ua_status ua_check_finite_inputs(const char *who, const double *x, size_t n, siz
 /* After standardisation, z (n, d) of "x" or "y" (what) must be of moderate size (|z| <= 1e150:
  * squares and products stay finite). A larger value means the spread of the raw column overflowed
  * double and the scaler fell back to scale 1. UA_EDIVERGED ("<who>: <lead>the data overflow double
- * after standardisation (...)"), else UA_OK. */
+ * after standardisation (...)", the first such row and column counted from 1), else UA_OK. */
 ua_status ua_check_standardised(const char *who, const char *lead, const char *what,
                                 const double *z, size_t n, size_t d);
 

@@ -29,9 +29,10 @@ ua_status ua_check_standardised(const char *who, const char *lead, const char *w
     for (size_t i = 0; i < n * d; i++)
         if (!(fabs(z[i]) <= 1e150))
             return UA_ERR(UA_EDIVERGED, "%s: %sthe data overflow double after standardisation (%s "
-                          "row %zu, column %zu: the column's spread is beyond double range); "
-                          "rescale the samples to moderate magnitudes (e.g. divide by a power of "
-                          "ten)", who, lead, what, i / d, i % d);
+                          "row %zu, column %zu: the column's values are too large for its mean "
+                          "and spread to be computed in double, whose squares overflow beyond "
+                          "about 1e154); rescale the samples to moderate magnitudes (e.g. divide "
+                          "by a power of ten)", who, lead, what, i / d + 1, i % d + 1);
     return UA_OK;
 }
 

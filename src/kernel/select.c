@@ -269,8 +269,11 @@ ua_status ua_kernel_choose(const ua_kernel_options *o, const double *x, const do
     }
 #undef EVAL
     if (!st && !isfinite(best.err))
-        st = UA_ERR(UA_EDOMAIN, "kernel fit: no lambda of the grid gives a positive definite "
-                    "K + lambda I");
+        st = fixed > 0 ? UA_ERR(UA_EDOMAIN, "kernel fit: K + lambda I is not positive definite at "
+                                "lambda = %g for any kernel scale tried (lambda is too small for "
+                                "these data: raise --lambda; repeated rows make K singular)", fixed)
+                       : UA_ERR(UA_EDOMAIN, "kernel fit: no lambda of the grid gives a positive "
+                                "definite K + lambda I");
     sel->rows_scale = m1;
     sel->rows_lambda = m1;
     sel->lambda_edge = fixed > 0 ? 0 : best.lam_edge;

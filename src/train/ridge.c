@@ -74,7 +74,10 @@ ua_status ua_ridge_features_w(const double *phi, const double *y, size_t n, size
             if (!info) info = LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', (lapack_int)m, (lapack_int)k, G,
                                              (lapack_int)m, B, (lapack_int)m);
             if (info) st = UA_ERR(UA_EDOMAIN, "ridge: Phi^T Phi + lambda I is not positive definite "
-                                  "(lambda %g too small; info %d)", *lambda, (int)info);
+                                  "(lambda %g too small for %zu features from %zu rows; info %d): "
+                                  "raise lambda%s", *lambda, m, n, (int)info,
+                                  m > n ? ", or use fewer features than rows (Phi^T Phi is then "
+                                          "singular)" : "");
             for (size_t j = 0; !st && j < m; j++)
                 for (size_t t = 0; t < k; t++) w[j * k + t] = B[t * m + j];
             if (!st) st = ua_ridge_check_finite("ridge", "the output weights", w, m * k, 0);
