@@ -1452,6 +1452,41 @@ static void test_mixed_solve_scaled(void **state)
     free(wm);
 }
 
+/* ua_count_repeated_rows (the selection's warning about repeated rows): exact counts by
+ * construction, -0 equal to +0, a NaN equal to nothing; and the fit's warning says it. */
+static void test_repeated_rows(void **state)
+{
+    (void)state;
+    enum { n = 60, d = 2 };
+    double x[n * d], y[n];
+    for (size_t i = 0; i < n; i++) { /* rows 0..29 distinct, row 30 + i repeats row i */
+        size_t r = i % 30;
+        x[i * d] = sin(0.7 * (double)r);
+        x[i * d + 1] = cos(1.3 * (double)r);
+        y[i] = x[i * d] * x[i * d + 1];
+    }
+    assert_int_equal(ua_count_repeated_rows(x, 30, d), 0);
+    assert_int_equal(ua_count_repeated_rows(x, n, d), 30);
+    assert_int_equal(ua_count_repeated_rows(x, 40, d), 10);
+    double t[4 * 2] = { 1, 0.0, 1, -0.0, NAN, 2, NAN, 2 };
+    assert_int_equal(ua_count_repeated_rows(t, 4, 2), 1); /* (1, 0) = (1, -0); NaN rows differ */
+    double three[3] = { 5, 5, 5 };
+    assert_int_equal(ua_count_repeated_rows(three, 3, 1), 2);
+    assert_int_equal(ua_count_repeated_rows(three, 1, 1), 0);
+    ua_kernel_options o;
+    ua_kernel_options_default(&o);
+    ua_kernel *m;
+    assert_int_equal(ua_kernel_fit(x, y, n, d, 1, &o, &m), UA_OK);
+    ua_kernel_info in;
+    ua_kernel_get_info(m, &in);
+    assert_non_null(strstr(in.select_warning, "30 of the 60 rows repeat another row's inputs"));
+    ua_kernel_free(m);
+    assert_int_equal(ua_kernel_fit(x, y, 30, d, 1, &o, &m), UA_OK);
+    ua_kernel_get_info(m, &in);
+    assert_null(strstr(in.select_warning, "repeat"));
+    ua_kernel_free(m);
+}
+
 static void test_mixed_solve(void **state)
 {
     (void)state;
@@ -1556,6 +1591,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sklearn_krr),
         cmocka_unit_test(test_kernel_rows_direct),
+        cmocka_unit_test(test_repeated_rows),
         cmocka_unit_test(test_mixed_solve),
         cmocka_unit_test(test_mixed_solve_scaled),
         cmocka_unit_test(test_ntk_reference),

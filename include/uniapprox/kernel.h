@@ -203,7 +203,9 @@ typedef struct {
     size_t select_rows_lambda;  /* rows lambda was chosen on, and loo_rmse measured on (n_train:
                                    all; 0: nothing was chosen) */
     const char *select_warning; /* "" or: a chosen value on the end of its extended grid (the
-                                   optimum may lie beyond); borrowed from the model */
+                                   optimum may lie beyond), and/or how many rows repeat another
+                                   row's inputs (held out while their copy stays in, they bias
+                                   the selection toward interpolation); borrowed from the model */
     const char *note;           /* "" or: why the fit is not the one asked (exact KRR switched to
                                    Nyström for memory); borrowed from the model */
 } ua_kernel_info;

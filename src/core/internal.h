@@ -60,6 +60,12 @@ void *ua_alloc_large(size_t bytes);
  * The range must lie in memory this process owns (src/core/alloc_large.c). */
 void ua_prefault(void *p, size_t bytes);
 
+/* The number of rows of x (n, d) whose values equal an earlier row's exactly (-0 = +0; a row
+ * with a NaN equals none): rows given twice count once, three times twice. 0 when n < 2, d = 0
+ * or memory is short (16 n bytes; src/core/repeats.c). For the selection's warning: leave-one-out
+ * on repeated rows favours models that interpolate. */
+size_t ua_count_repeated_rows(const double *x, size_t n, size_t d);
+
 /* Formats a double so that it reads back bitwise identical ("%.17g", with "inf"/"nan" spelled
  * out). buf must hold at least 32 bytes. Returns buf. */
 char *ua_fmt_double(char *buf, double x);

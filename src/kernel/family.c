@@ -147,7 +147,7 @@ static ua_status k_load(const ua_st *st, double lo, double hi, void **state)
     for (int i = 0; !r && i < 2; i++) {
         const char *t = ua_st_meta(st, i ? "note" : "select_warning");
         char *dst = i ? m->note : m->select_warning;
-        if (t) snprintf(dst, sizeof m->note, "%s", t);
+        if (t) snprintf(dst, i ? sizeof m->note : sizeof m->select_warning, "%s", t);
     }
     if (!r && ua_st_meta(st, "solve")) snprintf(m->solve, sizeof m->solve, "%s", ua_st_meta(st, "solve"));
     m->select = UA_SELECT_NONE;

@@ -28,7 +28,7 @@ struct ua_kernel {
     size_t n_train;
     ua_kernel_select select;
     size_t select_rows_scale, select_rows_lambda; /* rows the selection used (0: nothing chosen) */
-    char select_warning[400];                     /* a chosen value on its grid's end, or "" */
+    char select_warning[800]; /* a chosen value on its grid's end, repeated rows, or "" */
     char note[400];                               /* why the fit is not what was asked ("": it is) */
     char solve[200]; /* how a job of several ranks solved it (dist.c), or "" (one process) */
 };

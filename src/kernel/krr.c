@@ -606,6 +606,7 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
     }
     if (km->nystrom) o.select_lambda_max = 1; /* Nystrom chooses lambda on all rows itself */
     ua_kernel_selection sel = {0};
+    size_t repeated = 0; /* rows whose inputs repeat an earlier row's, when chosen by selection */
     if (!st && need && o.select != UA_SELECT_NONE) {
         st = ua_kernel_choose(&o, xz, yz, n, d, kk,
                               km->standardize && !km->classify ? km->ys.scale : NULL, &spec,
@@ -613,7 +614,8 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
         if (!st) {
             km->select_rows_scale = sel.rows_scale;
             km->select_rows_lambda = sel.rows_lambda;
-            memcpy(km->select_warning, sel.warning, sizeof km->select_warning);
+            snprintf(km->select_warning, sizeof km->select_warning, "%s", sel.warning);
+            repeated = ua_count_repeated_rows(xz, n, d);
         }
     }
     /* every rank repeated the selection; rank 0's choice is the job's (collective) */
@@ -643,6 +645,14 @@ ua_status ua_kernel_fit(const double *x, const double *y, size_t n, size_t d, si
     }
     free(xz);
     free(yz);
+    if (!st && repeated) { /* said after the edges' warning, when there is one */
+        size_t used = strlen(km->select_warning);
+        snprintf(km->select_warning + used, sizeof km->select_warning - used,
+                 "%s%zu of the %zu rows repeat another row's inputs: the selection holds a row "
+                 "out while its copy stays in, which favours a small lambda and a narrow kernel "
+                 "(average or remove the repeats, or give --lambda and the scale)",
+                 used ? "; " : "", repeated, n);
+    }
     if (st) {
         ua_kernel_free(km);
         return st;
