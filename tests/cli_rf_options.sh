@@ -1,7 +1,8 @@
 #!/bin/sh
 # rf options that the others given make meaningless are usage errors (exit 2) naming why, never
-# silently ignored: --act with --dist fourier, --gamma with --dist gaussian|uniform, --lambda
-# (--alpha) with --select. Each alone, or with the options it belongs to, still fits.
+# silently ignored: --act with --dist fourier, --gamma with --dist gaussian|uniform (or the
+# default gaussian), --lambda (--alpha) with --select. Each alone, or with the options it belongs
+# to, still fits.
 . "$(dirname "$0")/lib_cli.sh"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
@@ -24,6 +25,10 @@ for d in gaussian uniform; do
     expect_grep err.txt "fourier" "--gamma --dist $d points to fourier"
 done
 rf_fit 0 "--gamma with --dist fourier" --dist fourier --gamma 0.5
+# with the default --dist (gaussian) too: it was ignored without a word (a new user's report)
+rf_fit 2 "--gamma with the default --dist" --gamma 0.5
+expect_grep err.txt "gamma is not used with --dist gaussian, the default" "--gamma alone says why"
+expect_grep err.txt "add --dist fourier" "--gamma alone points to fourier"
 
 for sel in loo gcv; do
     rf_fit 2 "--lambda with --select $sel" --lambda 0.01 --select "$sel"

@@ -80,9 +80,10 @@ static ua_status read_options(const ua_options *o, ua_rf_options *opt)
     if (ua_options_given(o, "act") && dist_given && opt->dist == UA_RF_FOURIER && opt->act != UA_RF_COS)
         return UA_ERR(UA_EINVAL, "--act %s is not used with --dist fourier (random Fourier "
                       "features are cos features)", ua_rf_act_name(opt->act));
-    if (ua_options_given(o, "gamma") && dist_given && opt->dist != UA_RF_FOURIER)
-        return UA_ERR(UA_EINVAL, "--gamma is not used with --dist %s (gamma is the rbf kernel's "
-                      "parameter of --dist fourier)", ua_rf_dist_name(opt->dist));
+    if (ua_options_given(o, "gamma") && opt->dist != UA_RF_FOURIER) /* given or the default */
+        return UA_ERR(UA_EINVAL, "--gamma is not used with --dist %s%s (gamma is the rbf kernel's "
+                      "parameter of --dist fourier: add --dist fourier for scikit-learn's "
+                      "RBFSampler)", ua_rf_dist_name(opt->dist), dist_given ? "" : ", the default");
     if ((lam || alpha) && ua_options_given(o, "select"))
         return UA_ERR(UA_EINVAL, "--%s is not used with --select %s (--select chooses lambda; "
                       "a fixed lambda is not selected): give one of them",
