@@ -214,4 +214,17 @@ expect_exit 0 "kernel --help" -- "$UA" fit --family kernel --help
 expect_grep out.txt "default: half" "--max-memory's default is half of the physical memory"
 if grep -q "80%" out.txt; then fail "kernel --help still says 80%"; else pass; fi
 
+# a kernel parameter the chosen kernel does not read is refused, naming the kernels that read it
+# (it was ignored without a word: a new user's report)
+expect_exit 2 "--gamma with matern" -- "$UA" fit --data s.csv --family kernel --kernel matern --gamma 2
+expect_grep err.txt "gamma is not used by --kernel matern (it is a parameter of rbf, laplacian, polynomial)" \
+    "--gamma --kernel matern says why"
+expect_exit 2 "--nu with the default kernel" -- "$UA" fit --data s.csv --family kernel --nu 2.5
+expect_grep err.txt "nu is not used by --kernel rbf, the default (it is a parameter of matern)" \
+    "--nu alone names the default kernel"
+expect_exit 2 "--frozen-readout with nngp" -- "$UA" fit --data s.csv --family kernel --kernel nngp --frozen-readout
+expect_grep err.txt "frozen-readout is not used by --kernel nngp (it is a parameter of ntk)" "--frozen-readout is ntk's"
+expect_exit 0 "--gamma and --degree with polynomial" -- "$UA" fit --data s.csv --family kernel --kernel polynomial \
+    --gamma 0.5 --degree 2 -o kp.safetensors
+
 finish

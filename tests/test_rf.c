@@ -790,7 +790,9 @@ static void test_vtable_options(void **state)
         {"dist", "fourier", "act", "tanh", "--act tanh is not used with --dist fourier (random "
                                            "Fourier features are cos features)"},
         {"dist", "uniform", "gamma", "0.5", "--gamma is not used with --dist uniform (gamma is the "
-                                            "rbf kernel's parameter of --dist fourier)"},
+                                            "rbf kernel's parameter of --dist fourier"},
+        /* the default --dist (gaussian) has no gamma either: refused, not ignored */
+        {"gamma", "0.5", "features", "20", "--gamma is not used with --dist gaussian, the default"},
         {"lambda", "0.01", "select", "gcv", "--lambda is not used with --select gcv (--select "
                                             "chooses lambda; a fixed lambda is not selected): "
                                             "give one of them"},
@@ -806,10 +808,10 @@ static void test_vtable_options(void **state)
             fail_msg("'%s' does not say '%s'", ua_last_error(), cases[i][4]);
         ua_options_free(o);
     }
-    /* each alone fits (a default is never an error): --gamma without --dist, --act cos with
-     * fourier, --lambda alone (its value is the model's) */
+    /* each alone fits: --gamma with --dist fourier, --act cos with fourier, --lambda alone (its
+     * value is the model's) */
     static const char *const ok[][4] = {
-        {"gamma", "0.5", "features", "20"},
+        {"gamma", "0.5", "dist", "fourier"},
         {"dist", "fourier", "act", "cos"},
         {"lambda", "0.01", "features", "20"},
     };

@@ -10,6 +10,7 @@
  * Lee et al. 2018 and Jacot et al. 2018 (neural-tangents' stax.Dense W_std / b_std as sw / sb).
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -98,6 +99,26 @@ _Static_assert(sizeof ua_kernel_option_spec / sizeof ua_kernel_option_spec[0] ==
  * ua_kernel_options from the option values, with the checks between options that the table
  * cannot express (the same messages as the command line had).
  */
+/* The kernel parameters and the kernels that read them (bits of 1 << ua_kernel_type): a parameter
+ * given for a kernel that does not read it is refused, never ignored (a new user gave --gamma to
+ * matern and saw nothing change). */
+static const struct {
+    const char *name;
+    unsigned kernels;
+} kernel_params[] = {
+    {"gamma", 1u << UA_KERNEL_RBF | 1u << UA_KERNEL_LAPLACIAN | 1u << UA_KERNEL_POLYNOMIAL},
+    {"length-scale", 1u << UA_KERNEL_MATERN},
+    {"nu", 1u << UA_KERNEL_MATERN},
+    {"degree", 1u << UA_KERNEL_POLYNOMIAL},
+    {"coef0", 1u << UA_KERNEL_POLYNOMIAL},
+    {"order", 1u << UA_KERNEL_ARCCOS},
+    {"depth", 1u << UA_KERNEL_NNGP | 1u << UA_KERNEL_NTK},
+    {"act", 1u << UA_KERNEL_NNGP | 1u << UA_KERNEL_NTK},
+    {"sw", 1u << UA_KERNEL_NNGP | 1u << UA_KERNEL_NTK},
+    {"sb", 1u << UA_KERNEL_NNGP | 1u << UA_KERNEL_NTK},
+    {"frozen-readout", 1u << UA_KERNEL_NTK},
+};
+
 static ua_status read_options(const ua_options *o, ua_kernel_options *opt)
 {
     ua_kernel_options_default(opt);
@@ -105,6 +126,17 @@ static ua_status read_options(const ua_options *o, ua_kernel_options *opt)
     int kc = ua_options_choice(o, "kernel");
     if (kc < 0) return UA_ERR(UA_EINVAL, "--kernel: no value");
     s->type = (ua_kernel_type)kc;
+    for (size_t i = 0; i < sizeof kernel_params / sizeof *kernel_params; i++)
+        if (ua_options_given(o, kernel_params[i].name) && !(kernel_params[i].kernels >> kc & 1u)) {
+            char users[128] = "";
+            for (int t = 0; t <= UA_KERNEL_NTK; t++)
+                if (kernel_params[i].kernels >> t & 1u)
+                    snprintf(users + strlen(users), sizeof users - strlen(users), "%s%s",
+                             users[0] ? ", " : "", ua_kernel_type_name((ua_kernel_type)t));
+            return UA_ERR(UA_EINVAL, "--%s is not used by --kernel %s%s (it is a parameter of %s)",
+                          kernel_params[i].name, ua_kernel_type_name(s->type),
+                          ua_options_given(o, "kernel") ? "" : ", the default", users);
+        }
     int lam_given = ua_options_given(o, "lambda"), alpha_given = ua_options_given(o, "alpha");
     if (lam_given && alpha_given)
         return UA_ERR(UA_EINVAL, "--lambda and --alpha are the same option; give one");
