@@ -225,17 +225,16 @@ static double form_float(const kmat_blocks *kb, double sc, float *restrict F, do
 static void prefault_lower(float *F, size_t n)
 {
     const size_t gap = 4096 / sizeof *F; /* rows closer than this share or abut a page */
-    size_t s = 0, e = 0;                 /* the pending run [s, e) of floats */
+    size_t s = 0, e = 0;                 /* the pending run [s, e) of floats, from row 0 */
     for (size_t i = 0; i < n; i++) {
-        size_t a = i * n, b = a + i + 1;
-        if (i && a > e + gap) {
+        size_t a = i * n; /* row i's lower part: [a, a + i + 1) */
+        if (a > e + gap) {
             ua_prefault(F + s, (e - s) * sizeof *F);
             s = a;
         }
-        if (!i) s = a;
-        e = b;
+        e = a + i + 1;
     }
-    if (n) ua_prefault(F + s, (e - s) * sizeof *F);
+    ua_prefault(F + s, (e - s) * sizeof *F); /* nothing when n = 0 (0 bytes) */
 }
 
 static double dot(const double *a, const double *b, size_t n)
@@ -376,8 +375,11 @@ int ua_kernel_solve_mixed(const ua_kernel_spec *s, const double *x, size_t n, si
             kb.dsc = dsc;
             sc = 1.0; /* the scaled diagonal is 1 */
         }
-        prefault_lower(F, n);
-        double anorm = usable ? form_float(&kb, sc, F, work) : NAN;
+        double anorm = NAN;
+        if (usable) {
+            prefault_lower(F, n);
+            anorm = form_float(&kb, sc, F, work);
+        }
         if (isfinite(anorm)
             && !LAPACKE_spotrf_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, F, (lapack_int)n)) {
             /* conjugate gradients: OpenMP regions between float32 solves, OpenBLAS on one thread */
