@@ -1,12 +1,17 @@
 /* The learner's metrics (uniapprox/metrics.h) against scikit-learn's (tests/gen/metrics_ref.py ->
  * tests/ref/metrics_ref.h), and k-fold cross-validation (src/model/cv.c) against an exact
  * identity: with K = n folds and fixed hyperparameters, each fold's error is that row's
- * leave-one-out residual, which kernel ridge has in closed form (ua_kernel_loo_residuals). */
+ * leave-one-out residual, which kernel ridge has in closed form (ua_kernel_loo_residuals).
+ * Also the thread settings: ua_set_threads, and BLAS set to one thread around OpenMP regions
+ * without touching OpenMP's own count, whichever OpenBLAS build is linked. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <omp.h>
+
 #include "test_util.h"
+#include "core/internal.h"
 #include "ref/metrics_ref.h"
 #include "ref/cv_pooled_ref.h"
 
@@ -132,6 +137,41 @@ static void test_cv_classifier(void **state)
     ua_problem_free(p);
 }
 
+int openblas_get_num_threads(void);
+int openblas_get_parallel(void);
+
+/* ua_blas_threads_serial / restore: OpenBLAS to one thread and back, OpenMP's count untouched
+ * (OpenBLAS's OpenMP build sets OpenMP's count when its own is set; 0 sequential, 1 pthreads,
+ * 2 OpenMP build) */
+static void test_blas_threads_keep_openmp(void **state)
+{
+    (void)state;
+    int before = ua_set_threads(2);
+    assert_int_equal(omp_get_max_threads(), 2);
+    if (openblas_get_parallel() == 0) skip(); /* a sequential OpenBLAS has one thread */
+    assert_int_equal(openblas_get_num_threads(), 2);
+    int prev = ua_blas_threads_serial();
+    assert_int_equal(prev, 2);
+    assert_int_equal(openblas_get_num_threads(), 1);
+    assert_int_equal(omp_get_max_threads(), 2); /* the next team keeps its two threads */
+    int team = 0;
+#pragma omp parallel
+#pragma omp single
+    team = omp_get_num_threads();
+    assert_int_equal(team, 2);
+    ua_blas_threads_restore(prev);
+    assert_int_equal(openblas_get_num_threads(), 2);
+    assert_int_equal(omp_get_max_threads(), 2);
+    /* already one thread: nothing to set or restore */
+    ua_set_threads(1);
+    prev = ua_blas_threads_serial();
+    assert_int_equal(prev, 1);
+    ua_blas_threads_restore(prev);
+    assert_int_equal(openblas_get_num_threads(), 1);
+    assert_int_equal(omp_get_max_threads(), 1);
+    ua_set_threads(before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +179,7 @@ int main(void)
         cmocka_unit_test(test_classification_vs_sklearn),
         cmocka_unit_test(test_cv_leave_one_out_identity),
         cmocka_unit_test(test_cv_classifier),
+        cmocka_unit_test(test_blas_threads_keep_openmp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

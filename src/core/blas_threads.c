@@ -1,13 +1,23 @@
 /*
  * OpenBLAS's thread count around OpenMP regions whose threads call BLAS themselves.
  *
- * OpenBLAS (the pthreads build Debian ships) keeps its own pool of threads that spin after each
+ * OpenBLAS's pthreads build (Debian's default) keeps its own pool of threads that spin after each
  * call; an OpenMP team working between two BLAS calls, or calling BLAS from each of its threads,
  * then competes with that pool for the same cores. On a 2-core machine this made fits take up to
- * 3x their usual time. Inside such regions OpenBLAS is set to one thread (each OpenMP thread runs
- * its own GEMMs, as OpenBLAS's documentation recommends for multi-threaded callers) and restored
- * after. The setting is process-wide: BLAS called concurrently from the caller's own threads
- * during such a region runs single-threaded.
+ * 3x their usual time. Inside such regions the pthreads build is set to one thread (each OpenMP
+ * thread runs its own GEMMs, as OpenBLAS's documentation recommends for multi-threaded callers)
+ * and restored after. The setting is process-wide: BLAS called concurrently from the caller's own
+ * threads during such a region runs single-threaded.
+ *
+ * OpenBLAS's OpenMP build (the one CMake prefers, UA_BLAS_OPENMP) has no pool of its own: its
+ * threads are the OpenMP team's, and a call inside a parallel region runs on the calling thread
+ * alone. Between regions a small product split over the team may cost more than it gains (a PDE
+ * fit's (2000 x 4) x 32 x 32 products: 300 steps took 5.7-6.0 s split, 4.5-4.7 s on one thread,
+ * in two rounds, too few to be sure), and these callers were written for one thread: that build
+ * too is set to one thread here. There openblas_set_num_threads also sets OpenMP's thread count
+ * (omp_set_num_threads), which would shrink the caller's next team, so OpenMP's own count is put
+ * back after each call; OpenBLAS then stays on one thread until set again (it follows OpenMP's
+ * count only while its own is above one).
  */
 #include <omp.h>
 
@@ -17,16 +27,24 @@
 void openblas_set_num_threads(int);
 int openblas_get_num_threads(void);
 
+/* OpenBLAS's thread count set to n, OpenMP's left as it was (see above) */
+static void set_blas_threads(int n)
+{
+    int omp = omp_get_max_threads();
+    openblas_set_num_threads(n);
+    if (omp_get_max_threads() != omp) omp_set_num_threads(omp);
+}
+
 int ua_blas_threads_serial(void)
 {
     int prev = openblas_get_num_threads();
-    if (prev > 1) openblas_set_num_threads(1);
+    if (prev > 1) set_blas_threads(1);
     return prev;
 }
 
 void ua_blas_threads_restore(int prev)
 {
-    if (prev > 1) openblas_set_num_threads(prev);
+    if (prev > 1) set_blas_threads(prev);
 }
 
 int ua_row_threads(size_t work, size_t min_work, size_t tasks)

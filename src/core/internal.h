@@ -31,7 +31,8 @@ void *ua_calloc(size_t n, size_t size);
 
 /* Sets OpenBLAS to one thread before an OpenMP region whose threads call BLAS (or that runs
  * between BLAS calls), so that OpenBLAS's spinning pool and the OpenMP team do not compete for the
- * cores (src/core/blas_threads.c). Returns the previous count, for ua_blas_threads_restore. */
+ * cores (src/core/blas_threads.c). Returns the previous count, for ua_blas_threads_restore.
+ * OpenMP's own thread count is left as it was, in OpenBLAS's OpenMP build too. */
 int ua_blas_threads_serial(void);
 void ua_blas_threads_restore(int prev);
 
