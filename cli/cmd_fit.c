@@ -205,6 +205,8 @@ static void print_family_options(FILE *f, const ua_family_info *info)
             accepts_text(info, acc, sizeof acc));
     for (size_t i = 0; i < info->noptions; i++) {
         const ua_option_spec *o = &info->options[i];
+        /* a family's own threads option is set from the generic --threads listed above */
+        if (!strcmp(o->name, "threads")) continue;
         char head[160];
         const char *arg = o->type == UA_OPT_FLAG ? "" : o->type == UA_OPT_INT ? " N"
                         : o->type == UA_OPT_REAL ? " X" : o->type == UA_OPT_STRING ? " S" : NULL;

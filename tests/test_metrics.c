@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
 #include <omp.h>
 
 #include "test_util.h"
@@ -141,8 +142,8 @@ int openblas_get_num_threads(void);
 int openblas_get_parallel(void);
 
 /* ua_blas_threads_serial / restore: OpenBLAS to one thread and back, OpenMP's count untouched
- * (OpenBLAS's OpenMP build sets OpenMP's count when its own is set; 0 sequential, 1 pthreads,
- * 2 OpenMP build) */
+ * (OpenBLAS's OpenMP build sets OpenMP's count when its own is set, and takes OpenMP's count
+ * again at its next call; openblas_get_parallel: 0 sequential, 1 pthreads, 2 OpenMP build) */
 static void test_blas_threads_keep_openmp(void **state)
 {
     (void)state;
@@ -159,6 +160,17 @@ static void test_blas_threads_keep_openmp(void **state)
 #pragma omp single
     team = omp_get_num_threads();
     assert_int_equal(team, 2);
+    /* a product between the regions, large enough for OpenBLAS to ask for its threads: the
+     * pthreads build stays on one thread, the OpenMP build follows OpenMP's count again */
+    enum { N = 200 };
+    double *a = malloc(N * N * sizeof *a), *c = malloc(N * N * sizeof *c);
+    assert_non_null(a && c);
+    for (size_t i = 0; i < N * N; i++) a[i] = 1.0;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, N, N, 1.0, a, N, a, N, 0.0, c, N);
+    assert_true(c[0] == N && c[N * N - 1] == N);
+    free(a);
+    free(c);
+    assert_int_equal(openblas_get_num_threads(), openblas_get_parallel() == 2 ? 2 : 1);
     ua_blas_threads_restore(prev);
     assert_int_equal(openblas_get_num_threads(), 2);
     assert_int_equal(omp_get_max_threads(), 2);

@@ -9,15 +9,12 @@
  * and restored after. The setting is process-wide: BLAS called concurrently from the caller's own
  * threads during such a region runs single-threaded.
  *
- * OpenBLAS's OpenMP build (the one CMake prefers, UA_BLAS_OPENMP) has no pool of its own: its
+ * OpenBLAS's OpenMP build (CMake's UA_BLAS_OPENMP, off by default) has no pool of its own: its
  * threads are the OpenMP team's, and a call inside a parallel region runs on the calling thread
- * alone. Between regions a small product split over the team may cost more than it gains (a PDE
- * fit's (2000 x 4) x 32 x 32 products: 300 steps took 5.7-6.0 s split, 4.5-4.7 s on one thread,
- * in two rounds, too few to be sure), and these callers were written for one thread: that build
- * too is set to one thread here. There openblas_set_num_threads also sets OpenMP's thread count
- * (omp_set_num_threads), which would shrink the caller's next team, so OpenMP's own count is put
- * back after each call; OpenBLAS then stays on one thread until set again (it follows OpenMP's
- * count only while its own is above one).
+ * alone. There openblas_set_num_threads also sets OpenMP's count (omp_set_num_threads), which
+ * would shrink the caller's next team to one thread, so OpenMP's count is put back after each
+ * call; and since that build (0.3.21) takes OpenMP's count again at its next call, BLAS between
+ * the regions then runs on the team (tests/test_metrics.c, test_blas_threads_keep_openmp).
  */
 #include <omp.h>
 

@@ -32,7 +32,8 @@ void *ua_calloc(size_t n, size_t size);
 /* Sets OpenBLAS to one thread before an OpenMP region whose threads call BLAS (or that runs
  * between BLAS calls), so that OpenBLAS's spinning pool and the OpenMP team do not compete for the
  * cores (src/core/blas_threads.c). Returns the previous count, for ua_blas_threads_restore.
- * OpenMP's own thread count is left as it was, in OpenBLAS's OpenMP build too. */
+ * OpenMP's own thread count is left as it was, in OpenBLAS's OpenMP build too (where BLAS
+ * follows OpenMP's count again at its next call: only the pthreads build is held at one). */
 int ua_blas_threads_serial(void);
 void ua_blas_threads_restore(int prev);
 
