@@ -3,6 +3,7 @@
  * (uniapprox/options.h) through the registry; this file names no family. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,7 +286,12 @@ static int report(const ua_model *m, const ua_problem *p, const ua_measurement *
      * "no tolerance asked": the verdict already counts its "not resolved", with fit_reason */
     cJSON_DeleteItemFromObjectCaseSensitive(o, "resolved");
     cJSON_AddNumberToObject(o, "fit_seconds", round(secs * 1e6) / 1e6);
-    if (ua_dist_size() > 1) cJSON_AddNumberToObject(o, "ranks", ua_dist_size());
+    if (ua_dist_size() > 1) {
+        cJSON_AddNumberToObject(o, "ranks", ua_dist_size());
+        /* rank 0's OpenMP threads (each rank's own: --threads, OMP_NUM_THREADS, or its share
+         * of the machine's cores, cli/main.c) */
+        cJSON_AddNumberToObject(o, "threads_per_rank", omp_get_max_threads());
+    }
     if (output) cJSON_AddStringToObject(o, "saved", output);
     if (json) {
         const char *prec = ua_model_meta(m, "check_prec");

@@ -1,7 +1,10 @@
 /* uniapprox: the command table and dispatch. Each command lives in cli/cmd_<name>.c. */
+#include <omp.h>
 #include <plplot.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -105,6 +108,25 @@ static int run(int argc, char **argv)
     return UA_EXIT_USAGE;
 }
 
+/*
+ * Ranks that share a machine without being bound to cores (mpirun --bind-to none) each start
+ * OpenMP's default team, every core of the machine: R ranks of C threads on C cores, which made a
+ * 2-rank rf fit 4x slower than with one thread a rank. Unless the threads were asked for
+ * (OMP_NUM_THREADS; --threads, which a command sets later, still wins), an unbound rank (one
+ * that may run on every online core) takes its share of them, at least one; a rank that mpirun
+ * bound to some cores keeps OpenMP's default for them. Every rank calls it (ua_dist_local_size
+ * is a collective).
+ */
+static void share_cores(void)
+{
+    int local = ua_dist_local_size();
+    if (getenv("OMP_NUM_THREADS")) return;
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    int procs = omp_get_num_procs(), threads = omp_get_max_threads();
+    if (online < 1 || procs != online || (long)local * threads <= online) return;
+    ua_set_threads(online / local > 1 ? (int)(online / local) : 1);
+}
+
 /* Under mpirun every rank runs the same command (uniapprox/dist.h); only rank 0 prints (the other
  * ranks' standard output goes to /dev/null) and writes the --output (cli/dist_output.c). A
  * command that fails on every rank alike (a bad input) prints its message once, on rank 0, and
@@ -122,6 +144,7 @@ int main(int argc, char **argv)
                 ua_dist_rank());
         ua_dist_abort(UA_EXIT_OUTPUT);
     }
+    if (ua_dist_size() > 1) share_cores();
     /* a Ctrl-C reaches mpirun, which ends the ranks with SIGTERM and exits 1 in silence; so
      * does a rank's MPI_Abort (ua_cli_dist_end): the signal does not say which */
     if (ua_dist_size() > 1 && ua_dist_rank() == 0)

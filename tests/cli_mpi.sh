@@ -43,13 +43,36 @@ count=$(json_num ex1.txt count)
 if cmp -s ex1.txt ex2.txt; then pass; else
     fail "exhaustive: 2 ranks differ from one process"; diff ex1.txt ex2.txt | head -20 >&2; fi
 
+# ---- threads a rank: ranks that mpirun leaves unbound share the machine's cores (cli/main.c);
+# OMP_NUM_THREADS or --threads, when given, win. An unbound rank may run on every online core
+# unless this test itself runs inside a narrower CPU set; then nothing is changed.
+online=$(getconf _NPROCESSORS_ONLN)
+if [ "$(env -u OMP_NUM_THREADS nproc)" = "$online" ]; then
+    share=$((online / 2)); [ "$share" -ge 1 ] || share=1
+else
+    share=$(env -u OMP_NUM_THREADS nproc)
+fi
+# mpi is a shell function: the variables are set or unset in a subshell around it
+unbound() { (unset OMP_NUM_THREADS; "$@"); }
+omp3() { (OMP_NUM_THREADS=3; export OMP_NUM_THREADS; "$@"); }
+expect_exit 0 "fit rf, 2 unbound ranks" -- unbound mpi 2 --bind-to none "$UA" fit 'sin(x)' \
+    --domain -1:1 --family rf --lambda 1e-6 --json
+expect_grep out.txt "\"threads_per_rank\":[[:space:]]*$share[,}[:space:]]" \
+    "2 unbound ranks take $share thread(s) each ($online cores online)"
+expect_exit 0 "fit rf, 2 unbound ranks, --threads 2" -- unbound mpi 2 --bind-to none "$UA" fit \
+    'sin(x)' --domain -1:1 --family rf --lambda 1e-6 --threads 2 --json
+expect_grep out.txt '"threads_per_rank":[[:space:]]*2[,}[:space:]]' "--threads 2 is kept"
+expect_exit 0 "fit rf, 2 unbound ranks, OMP_NUM_THREADS=3" -- omp3 mpi 2 \
+    --bind-to none "$UA" fit 'sin(x)' --domain -1:1 --family rf --lambda 1e-6 --json
+expect_grep out.txt '"threads_per_rank":[[:space:]]*3[,}[:space:]]' "OMP_NUM_THREADS=3 is kept"
+
 # ---- the dense measurement of a fit (ua_verify_box over the ranks): the same bits
 ft() { "$@" fit 'exp(sin(3*x))*y' --vars x,y --domain -1:1,0:2 --family chebnd --json; }
 expect_exit 0 "fit chebnd, one process" -- ft "$UA"
 grep -v '"fit_seconds"' out.txt >m1.txt
 expect_exit 0 "fit chebnd, 2 ranks" -- ft mpi 2 "$UA"
 expect_grep out.txt '"ranks":[[:space:]]*2' "the 2-rank fit says it ran on 2 ranks"
-grep -v '"fit_seconds"\|"ranks"' out.txt >m2.txt
+grep -v '"fit_seconds"\|"ranks"\|"threads_per_rank"' out.txt >m2.txt
 expect_grep m1.txt '"max_abs_err"' "the fit reports its measured error"
 if cmp -s m1.txt m2.txt; then pass; else
     fail "measurement: 2 ranks differ from one process"; diff m1.txt m2.txt | head -20 >&2; fi

@@ -62,6 +62,8 @@ static void test_rank_size(void **state)
     assert_true(r >= 0 && r < s);
     assert_true(ua_dist_available() == 0 || ua_dist_available() == 1);
     if (!ua_dist_available()) assert_int_equal(s, 1);
+    /* the tests' ranks all run on this machine (mpirun on localhost), one process alone */
+    assert_int_equal(ua_dist_local_size(), s);
     assert_int_equal(ua_dist_barrier(), UA_OK);
 }
 

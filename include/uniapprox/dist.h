@@ -44,6 +44,11 @@ int ua_dist_rank(void);
 /* The number of ranks in the job (1 without MPI). */
 int ua_dist_size(void);
 
+/* The number of the job's ranks on this process's machine, this one included (ranks that share
+ * memory: MPI_Comm_split_type with MPI_COMM_TYPE_SHARED, MPI-3), 1 without MPI or when MPI
+ * cannot say. A collective call: every rank calls it, or none. */
+int ua_dist_local_size(void);
+
 /* 1 when this build has MPI support compiled in (whether or not the job has several ranks). */
 int ua_dist_available(void);
 

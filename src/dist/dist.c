@@ -119,6 +119,22 @@ int ua_dist_rank(void) { return g_rank; }
 
 int ua_dist_size(void) { return g_size; }
 
+int ua_dist_local_size(void)
+{
+#ifdef UA_HAVE_MPI
+    if (!g_active || g_size < 2) return 1;
+    MPI_Comm node;
+    if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) != MPI_SUCCESS)
+        return 1;
+    int n = 1;
+    if (MPI_Comm_size(node, &n) != MPI_SUCCESS || n < 1) n = 1;
+    MPI_Comm_free(&node);
+    return n;
+#else
+    return 1;
+#endif
+}
+
 int ua_dist_available(void)
 {
 #ifdef UA_HAVE_MPI
