@@ -52,6 +52,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: kernel_bench krr|rf|gemm|sgemm|chol|schol DIR N GAMMA LAMBDA [FEATURES]\n");
         return 2;
     }
+    /* as the command-line tool does (its threads are all its own): OpenBLAS's pool stopped
+     * around the fits rather than spinning; UA_BENCH_KEEP_POOL=1 leaves it (the library default) */
+    const char *keep = getenv("UA_BENCH_KEEP_POOL");
+    ua_set_blas_pool_stop(!(keep && atoi(keep)));
     const char *mode = argv[1], *dir = argv[2];
     size_t n = (size_t)atol(argv[3]);
     double gamma = atof(argv[4]), lambda = atof(argv[5]);

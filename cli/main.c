@@ -145,6 +145,9 @@ int main(int argc, char **argv)
         ua_dist_abort(UA_EXIT_OUTPUT);
     }
     if (ua_dist_size() > 1) share_cores();
+    /* the tool's only threads are its own (OpenMP's and OpenBLAS's), so OpenBLAS's pool may be
+     * stopped around the long parallel parts rather than spin through them (uniapprox/metrics.h) */
+    ua_set_blas_pool_stop(1);
     /* a Ctrl-C reaches mpirun, which ends the ranks with SIGTERM and exits 1 in silence; so
      * does a rank's MPI_Abort (ua_cli_dist_end): the signal does not say which */
     if (ua_dist_size() > 1 && ua_dist_rank() == 0)

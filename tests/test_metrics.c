@@ -3,7 +3,9 @@
  * identity: with K = n folds and fixed hyperparameters, each fold's error is that row's
  * leave-one-out residual, which kernel ridge has in closed form (ua_kernel_loo_residuals).
  * Also the thread settings: ua_set_threads, and BLAS set to one thread around OpenMP regions
- * without touching OpenMP's own count, whichever OpenBLAS build is linked. */
+ * without touching OpenMP's own count, whichever OpenBLAS build is linked, and its pthreads
+ * pool stopped around long regions only where allowed (ua_set_blas_pool_stop). */
+#include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +186,64 @@ static void test_blas_threads_keep_openmp(void **state)
     ua_set_threads(before);
 }
 
+/* threads of this process (Linux's /proc/self/task), -1 where that is not available */
+static int count_threads(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    if (!d) return -1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        if (e->d_name[0] != '.') n++;
+    closedir(d);
+    return n;
+}
+
+/* c (N, N) := a a for a of ones: every entry N, exactly; large enough for OpenBLAS to use its
+ * threads */
+static int product_of_ones_is_exact(void)
+{
+    enum { N = 400 };
+    double *a = malloc(N * N * sizeof *a), *c = malloc(N * N * sizeof *c);
+    int ok = a && c;
+    for (size_t i = 0; ok && i < N * N; i++) a[i] = 1.0;
+    if (ok) cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, N, N, 1.0, a, N, a, N, 0.0, c, N);
+    for (size_t i = 0; ok && i < N * N; i++) ok = c[i] == N;
+    free(a);
+    free(c);
+    return ok;
+}
+
+/* ua_set_blas_pool_stop / ua_blas_threads_quiet: off (the default), the pthreads build's pool
+ * keeps its thread through a quiet region; allowed, its one thread (two BLAS threads) exits, stays
+ * out after the count is restored, and OpenBLAS starts it again at its next multi-threaded call,
+ * whose result is unchanged */
+static void test_blas_pool_stop(void **state)
+{
+    (void)state;
+    int before = ua_set_threads(2);
+    if (openblas_get_parallel() != 1) skip(); /* no pool: the sequential or the OpenMP build */
+    assert_true(product_of_ones_is_exact()); /* the pool is running */
+    int t0 = count_threads();
+    if (t0 < 0) skip();
+    int prev = ua_blas_threads_quiet();
+    assert_int_equal(prev, 2);
+    assert_int_equal(count_threads(), t0); /* not allowed: left running */
+    ua_blas_threads_quiet_restore(prev);
+    assert_int_equal(openblas_get_num_threads(), 2);
+    assert_int_equal(ua_set_blas_pool_stop(1), 0); /* allowed: stopped at once */
+    assert_int_equal(count_threads(), t0 - 1);
+    prev = ua_blas_threads_quiet();
+    assert_int_equal(openblas_get_num_threads(), 1);
+    ua_blas_threads_quiet_restore(prev);
+    assert_int_equal(openblas_get_num_threads(), 2);
+    assert_int_equal(count_threads(), t0 - 1); /* raising the count started it: stopped again */
+    assert_true(product_of_ones_is_exact());
+    assert_int_equal(count_threads(), t0); /* started again by the threaded call */
+    assert_int_equal(ua_set_blas_pool_stop(0), 1);
+    assert_int_equal(count_threads(), t0); /* forbidden again: not stopped */
+    ua_set_threads(before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +252,7 @@ int main(void)
         cmocka_unit_test(test_cv_leave_one_out_identity),
         cmocka_unit_test(test_cv_classifier),
         cmocka_unit_test(test_blas_threads_keep_openmp),
+        cmocka_unit_test(test_blas_pool_stop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -101,6 +101,20 @@ ua_status ua_model_predict_proba(const ua_model *m, const double *x, size_t n, d
  * maximum. */
 int ua_set_threads(int n);
 
+/* Allows (on != 0) or forbids (0, the default) uniapprox to stop the thread pool of OpenBLAS's
+ * pthreads build around its long parallel parts (a fit's feature and Gram matrix passes, its
+ * conjugate-gradient solve, a training run), and stops it now when allowed. That pool's idle
+ * threads keep spinning for about 0.1 s after the library loads and after each multi-threaded
+ * BLAS call, on the cores the fit's OpenMP threads need: on 2 cores a random-feature fit of
+ * 2,000 rows took 0.12 s instead of 0.05 s. Stopped, the pool's threads exit; OpenBLAS starts
+ * them again at its next multi-threaded call (its own fork handler stops it the same way).
+ * Allow it only when no other thread of the process calls BLAS while uniapprox runs: a pool
+ * stopped under another thread's multi-threaded call can leave that call waiting forever. The
+ * command-line tool allows it (its only threads are its own). Without effect in OpenBLAS's
+ * OpenMP build, which has no pool, and when the BLAS linked has no such pool. Returns the
+ * previous setting. src/core/blas_threads.c. */
+int ua_set_blas_pool_stop(int on);
+
 #ifdef __cplusplus
 }
 #endif

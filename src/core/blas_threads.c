@@ -15,6 +15,12 @@
  * would shrink the caller's next team to one thread, so OpenMP's count is put back after each
  * call; and since that build (0.3.21) takes OpenMP's count again at its next call, BLAS between
  * the regions then runs on the team (tests/test_metrics.c, test_blas_threads_keep_openmp).
+ *
+ * Held at one thread, the pthreads pool still spins for about 0.1 s after the library loads and
+ * after each multi-threaded call (OpenBLAS's thread timeout) before its threads sleep. Where the
+ * caller allows it (ua_set_blas_pool_stop: the command-line tool does), a long one-off region
+ * stops the pool instead (ua_blas_threads_quiet), as OpenBLAS's fork handler does; OpenBLAS
+ * starts it again at its next multi-threaded call.
  */
 #include <omp.h>
 
@@ -23,6 +29,15 @@
 
 void openblas_set_num_threads(int);
 int openblas_get_num_threads(void);
+int openblas_get_parallel(void);
+
+/* OpenBLAS's own entry that stops its pthreads pool, the one its fork handler calls: the threads
+ * are told to exit and joined, and the next multi-threaded call (or a raised thread count) starts
+ * them again. Weak, so that a BLAS without it still links; then the pool is never stopped. */
+#if defined(__GNUC__)
+int blas_thread_shutdown_(void) __attribute__((weak));
+#define UA_HAVE_POOL_STOP 1
+#endif
 
 /* OpenBLAS's thread count set to n, OpenMP's left as it was (see above) */
 static void set_blas_threads(int n)
@@ -42,6 +57,40 @@ int ua_blas_threads_serial(void)
 void ua_blas_threads_restore(int prev)
 {
     if (prev > 1) set_blas_threads(prev);
+}
+
+/* ua_set_blas_pool_stop's setting: off unless the caller owns every thread of the process */
+static int pool_stop_allowed;
+
+int ua_set_blas_pool_stop(int on)
+{
+    int prev = pool_stop_allowed;
+    pool_stop_allowed = on != 0;
+    ua_blas_pool_stop();
+    return prev;
+}
+
+void ua_blas_pool_stop(void)
+{
+#ifdef UA_HAVE_POOL_STOP
+    /* 1: the pthreads build (0 is the sequential build, 2 the OpenMP build: no pool to stop) */
+    if (pool_stop_allowed && blas_thread_shutdown_ && openblas_get_parallel() == 1) blas_thread_shutdown_();
+#endif
+}
+
+int ua_blas_threads_quiet(void)
+{
+    int prev = ua_blas_threads_serial();
+    ua_blas_pool_stop();
+    return prev;
+}
+
+/* Raising OpenBLAS's count starts its pool's threads at once (they then spin for their 0.1 s):
+ * stopped again, they start at the next multi-threaded call instead. */
+void ua_blas_threads_quiet_restore(int prev)
+{
+    ua_blas_threads_restore(prev);
+    if (prev > 1) ua_blas_pool_stop();
 }
 
 int ua_row_threads(size_t work, size_t min_work, size_t tasks)

@@ -37,6 +37,18 @@ void *ua_calloc(size_t n, size_t size);
 int ua_blas_threads_serial(void);
 void ua_blas_threads_restore(int prev);
 
+/* ua_blas_threads_serial for a long one-off region (a fit's passes, a solve, a training run; not
+ * a per-batch call), which also stops OpenBLAS's pthreads pool where ua_set_blas_pool_stop allows
+ * it, so that none of its threads spins through the region; ua_blas_threads_quiet_restore puts
+ * the count back and leaves the pool stopped (OpenBLAS starts it again at its next
+ * multi-threaded call). Stopping and restarting the pool costs about 0.1-0.2 ms. */
+int ua_blas_threads_quiet(void);
+void ua_blas_threads_quiet_restore(int prev);
+
+/* Stops OpenBLAS's pthreads pool now where ua_set_blas_pool_stop allows it (nothing otherwise):
+ * before a long OpenMP region that runs on the threaded BLAS count. */
+void ua_blas_pool_stop(void);
+
 /* Threads for splitting tasks (row blocks) over OpenMP: omp_get_max_threads(), but 1 when the
  * work is below min_work, never more than the tasks, at most UA_MAX_ROW_THREADS (so that per-thread
  * status arrays can live on the stack). */

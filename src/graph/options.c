@@ -147,7 +147,7 @@ ua_status ua_gps_fit_problem(const ua_problem *p, const ua_options *o, const ua_
                    "got %zu (one graph determines nothing)", (size_t)g->ngraphs);
     if (!s) s = ua_gps_encodings(m, g, &pe, &m->pe_padded);
     /* OpenBLAS on one thread: its products here are (nodes, C) x (C, C), too small to share */
-    int blas = ua_blas_threads_serial();
+    int blas = ua_blas_threads_quiet();
 #ifdef _OPENMP
     int prev = omp_get_max_threads();
     if (t.threads > 0) omp_set_num_threads(t.threads);
@@ -156,7 +156,7 @@ ua_status ua_gps_fit_problem(const ua_problem *p, const ua_options *o, const ua_
 #ifdef _OPENMP
     omp_set_num_threads(prev);
 #endif
-    ua_blas_threads_restore(blas);
+    ua_blas_threads_quiet_restore(blas);
     free(pe);
     if (!s) s = set_meta_num(meta, "train_loss", m->report.train_loss);
     if (!s) s = set_meta_num(meta, "graphs_per_second", m->report.graphs_per_second);

@@ -377,15 +377,16 @@ int ua_kernel_solve_mixed(const ua_kernel_spec *s, const double *x, size_t n, si
         }
         double anorm = NAN;
         if (usable) {
+            if (nt > 1) ua_blas_pool_stop(); /* no pool thread spinning through the OpenMP passes */
             prefault_lower(F, n);
             anorm = form_float(&kb, sc, F, work);
         }
         if (isfinite(anorm)
             && !LAPACKE_spotrf_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, F, (lapack_int)n)) {
             /* conjugate gradients: OpenMP regions between float32 solves, OpenBLAS on one thread */
-            int blas_threads = ua_blas_threads_serial();
+            int blas_threads = ua_blas_threads_quiet();
             ok = pcg(&kb, F, sc, k, kb.dsc ? bs : b, anorm, w, work, rf, steps);
-            ua_blas_threads_restore(blas_threads);
+            ua_blas_threads_quiet_restore(blas_threads);
             if (ok && kb.dsc) /* w = D^-1/2 (D^1/2 w) */
                 for (size_t t = 0; t < k; t++)
                     for (size_t i = 0; i < n; i++) w[t * n + i] *= dsc[i];

@@ -489,8 +489,8 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
             for (int p = 1; !s && p < c.P; p++) s = m->ops->work_alloc(m, (Bt + (size_t)c.P - 1) / (size_t)c.P, &c.wp[p - 1]);
         }
     }
-    int blas_threads = 1; /* each thread's products on that thread (ua_blas_threads_serial) */
-    if (!s && c.P > 1) blas_threads = ua_blas_threads_serial();
+    int blas_threads = 1; /* each thread's products on that thread (ua_blas_threads_quiet) */
+    if (!s && c.P > 1) blas_threads = ua_blas_threads_quiet();
     if (!s) {
         c.t0 = ua_train_now();
         s = opt->optim == UA_OPTIM_LBFGS ? run_lbfgs(&c) : run_first_order(&c);
@@ -533,7 +533,7 @@ ua_status ua_mlp_fit(const double *x, const double *y, size_t n, size_t d, size_
             free(pd);
         }
     }
-    if (c.P > 1) ua_blas_threads_restore(blas_threads);
+    if (c.P > 1) ua_blas_threads_quiet_restore(blas_threads);
     for (int p = 1; c.wp && p < c.P; p++) m->ops->work_free(&c.wp[p - 1]);
     free(c.wp);
     free(c.gp);

@@ -300,7 +300,7 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
      * runs between them: OpenBLAS's spinning pool and the OpenMP team competed for the cores
      * (measured on the shared 2-core machine at load 14: 300 Adam steps of Allen-Cahn 46 s
      * threaded, 19 s in one thread; docs/pde.md, "Profile") */
-    int blas_prev = ua_blas_threads_serial();
+    int blas_prev = ua_blas_threads_quiet();
     if (!st && nceps) st = ua_pde_loss_set_causal(&L, ceps[0], cslices);
     for (size_t t = 0; !st && t < iters; t++) {
         if (period && t && t % period == 0) {
@@ -355,7 +355,7 @@ ua_status ua_pde_fit(const ua_problem *p, const ua_options *o, const ua_fit_hook
             ua_train_lbfgs_free(&lb);
         }
     }
-    ua_blas_threads_restore(blas_prev);
+    ua_blas_threads_quiet_restore(blas_prev);
     double res_rms = NAN;
     if (!st) {
         /* the final loss's parts, and the residual's RMS at the training points */

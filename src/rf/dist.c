@@ -66,9 +66,9 @@ ua_status ua_rf_solve_fixed_dist(const ua_rf *m, const double *z, const double *
         return st;
     }
     memset(g, 0, len * sizeof *g);
-    int blas_threads = ua_blas_threads_serial(); /* the ranks already hold the cores */
+    int blas_threads = ua_blas_threads_quiet(); /* the ranks already hold the cores */
     st = gram_part(m, z, y, lo, hi, buf, g, g + M * M);
-    ua_blas_threads_restore(blas_threads);
+    ua_blas_threads_quiet_restore(blas_threads);
     /* every rank reaches the exchange, a failed one with its flag set */
     if (st) memset(g, 0, len * sizeof *g);
     g[len - 1] = st ? 1.0 : 0.0;

@@ -359,7 +359,7 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
         st = UA_ENOMEM_ERR(n * M * sizeof *H + (size_t)nt * M * M * sizeof *G + (size_t)nt * B * M * sizeof *buf);
     int in_float = 1, converged = 0;
     if (!st) {
-        if (nt > 1) blas_threads = ua_blas_threads_serial();
+        if (nt > 1) blas_threads = ua_blas_threads_quiet();
         if (n == 0) memset(G, 0, M * M * sizeof *G); /* a rank without rows adds nothing */
         ua_status sts[UA_MAX_ROW_THREADS] = { UA_OK };
 #pragma omp parallel for num_threads(nt) schedule(static) reduction(&& : in_float)
@@ -404,7 +404,7 @@ ua_status ua_rf_solve_fixed(const ua_rf *m, const double *z, const double *y, si
         double tol = anorm * DBL_EPSILON * sqrt((double)M);
         if (!info) converged = pcg(H, n, M, k, G, lambda, b, tol, acc, nt, dist, w, r, rf, &st);
     }
-    ua_blas_threads_restore(blas_threads);
+    ua_blas_threads_quiet_restore(blas_threads);
     free(H);
     free(G);
     free(rf);

@@ -296,7 +296,7 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
         ua_train_shuffle(&r, perm, ntr);
         double sum = 0, lr = o.lr;
         size_t right = 0, seen = 0;
-        if (P > 1) blas_threads = ua_blas_threads_serial(); /* each thread's GEMMs on that thread */
+        if (P > 1) blas_threads = ua_blas_threads_quiet(); /* each thread's GEMMs on that thread */
         for (size_t first = 0; first < ntr; first += B) {
             size_t b = ntr - first < B ? ntr - first : B, lo = 0, hi = b, step_right = 0;
             ua_dist_share(b, &lo, &hi); /* this rank's sequences of the batch */
@@ -311,7 +311,7 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
             double part[2] = { dp_step(m, &dp, &batch, hi - lo, norm, g, &step_right, fused ? lr : -1.0), 0 };
             part[1] = (double)step_right;
             if ((s = ua_train_dist_sum(&dist, g, sizeof *g, 1.0, 1.0, part))) {
-                ua_blas_threads_restore(blas_threads);
+                ua_blas_threads_quiet_restore(blas_threads);
                 goto done;
             }
             sum += part[0];
@@ -323,7 +323,7 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
             }
             tokens += b * data->n;
         }
-        ua_blas_threads_restore(blas_threads);
+        ua_blas_threads_quiet_restore(blas_threads);
         double denom = (double)seen * T * (o.classify ? 1.0 : (double)m->K);
         m->report.train_loss = sum / denom;
         m->report.train_accuracy = o.classify ? (double)right / ((double)seen * T) : NAN;
