@@ -5,6 +5,9 @@
 # machine's measured dgemm and sgemm rates and the fractions of them the double Cholesky
 # factorisation (scikit-learn's) and the float32 one (the first step of uniapprox's solve) reach.
 # usage: bench/kernel_vs_sklearn.sh [BUILD_DIR]   (UA_BENCH_ROUNDS: repetitions, default 5)
+# uniapprox's side lets the library stop OpenBLAS's pthreads pool around the fits, as the
+# command-line tool does (ua_set_blas_pool_stop); UA_BENCH_KEEP_POOL=1 leaves the pool spinning,
+# the library's default for callers that do not allow it.
 set -eu
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
