@@ -108,9 +108,12 @@ int ua_set_threads(int n);
  * BLAS call, on the cores the fit's OpenMP threads need: on 2 cores a random-feature fit of
  * 2,000 rows took 0.12 s instead of 0.05 s. Stopped, the pool's threads exit; OpenBLAS starts
  * them again at its next multi-threaded call (its own fork handler stops it the same way).
- * Allow it only when no other thread of the process calls BLAS while uniapprox runs: a pool
- * stopped under another thread's multi-threaded call can leave that call waiting forever. The
- * command-line tool allows it (its only threads are its own). Without effect in OpenBLAS's
+ * Allow it only when one thread of the process at a time calls uniapprox and no other thread
+ * calls BLAS while uniapprox runs (uniapprox's own calls on two threads count): a pool stopped
+ * under another thread's multi-threaded call can leave that call, or the uniapprox call itself,
+ * waiting forever (a new user's test hung 3 runs of 3 with a thread looping dgemm beside rf and
+ * kernel fits, and 1 of 6 with fits on two threads; with the default, none). The command-line
+ * tool allows it (its only threads are its own). Without effect in OpenBLAS's
  * OpenMP build, which has no pool, and when the BLAS linked has no such pool. Returns the
  * previous setting. src/core/blas_threads.c. */
 int ua_set_blas_pool_stop(int on);
