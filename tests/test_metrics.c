@@ -143,6 +143,21 @@ static void test_cv_classifier(void **state)
 int openblas_get_num_threads(void);
 int openblas_get_parallel(void);
 
+/* c (N, N) := a a for a of ones: every entry N, exactly; large enough for OpenBLAS to use its
+ * threads */
+static int product_of_ones_is_exact(void)
+{
+    enum { N = 400 };
+    double *a = malloc(N * N * sizeof *a), *c = malloc(N * N * sizeof *c);
+    int ok = a && c;
+    for (size_t i = 0; ok && i < N * N; i++) a[i] = 1.0;
+    if (ok) cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, N, N, 1.0, a, N, a, N, 0.0, c, N);
+    for (size_t i = 0; ok && i < N * N; i++) ok = c[i] == N;
+    free(a);
+    free(c);
+    return ok;
+}
+
 /* ua_blas_threads_serial / restore: OpenBLAS to one thread and back, OpenMP's count untouched
  * (OpenBLAS's OpenMP build sets OpenMP's count when its own is set, and takes OpenMP's count
  * again at its next call; openblas_get_parallel: 0 sequential, 1 pthreads, 2 OpenMP build) */
@@ -164,14 +179,7 @@ static void test_blas_threads_keep_openmp(void **state)
     assert_int_equal(team, 2);
     /* a product between the regions, large enough for OpenBLAS to ask for its threads: the
      * pthreads build stays on one thread, the OpenMP build follows OpenMP's count again */
-    enum { N = 200 };
-    double *a = malloc(N * N * sizeof *a), *c = malloc(N * N * sizeof *c);
-    assert_non_null(a && c);
-    for (size_t i = 0; i < N * N; i++) a[i] = 1.0;
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, N, N, 1.0, a, N, a, N, 0.0, c, N);
-    assert_true(c[0] == N && c[N * N - 1] == N);
-    free(a);
-    free(c);
+    assert_true(product_of_ones_is_exact());
     assert_int_equal(openblas_get_num_threads(), openblas_get_parallel() == 2 ? 2 : 1);
     ua_blas_threads_restore(prev);
     assert_int_equal(openblas_get_num_threads(), 2);
@@ -196,21 +204,6 @@ static int count_threads(void)
         if (e->d_name[0] != '.') n++;
     closedir(d);
     return n;
-}
-
-/* c (N, N) := a a for a of ones: every entry N, exactly; large enough for OpenBLAS to use its
- * threads */
-static int product_of_ones_is_exact(void)
-{
-    enum { N = 400 };
-    double *a = malloc(N * N * sizeof *a), *c = malloc(N * N * sizeof *c);
-    int ok = a && c;
-    for (size_t i = 0; ok && i < N * N; i++) a[i] = 1.0;
-    if (ok) cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, N, N, 1.0, a, N, a, N, 0.0, c, N);
-    for (size_t i = 0; ok && i < N * N; i++) ok = c[i] == N;
-    free(a);
-    free(c);
-    return ok;
 }
 
 /* ua_set_blas_pool_stop / ua_blas_threads_quiet: off (the default), the pthreads build's pool
