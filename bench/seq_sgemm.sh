@@ -3,8 +3,8 @@
 # as docs/mlp.md reads the large network's: the copy task of bench/seq_threads.sh (2 layers, width
 # 64, 4 heads, FFN 256, n = 128, vocabulary 64, batch 16, 640 sequences, 2 epochs, --threads 1),
 # its tokens per second times the flops of its matrix products per token, against OpenBLAS sgemm
-# on one thread: square (bench/sgemm_rate.c) and at the task's own shapes
-# (bench/seq_sgemm_rate.c). Rounds alternate the three (UA_BENCH_ROUNDS, default 3); medians.
+# on one thread: square (bench/sgemm_rate.c) and doing the calls one training step makes
+# (bench/seq_sgemm_rate.c: the same shapes, transposes, strides and beta). Rounds alternate the three (UA_BENCH_ROUNDS, default 3); medians.
 # Flops per token: a layer's forward products 8 C^2 (Q, K, V, output) + 4 C F (FFN) + 4 n C (the
 # scores and P V against all n keys), the readout 2 C V, the backward twice the forward:
 # 3 (2 (8 C^2 + 4 C F + 4 n C) + 2 C V) = 811,008. Element-wise work (LayerNorm, softmax, the
@@ -39,4 +39,4 @@ awk -v sq="$SQ" -v sh="$SH" -v tps="$TPS" -v f="$FLOPS" -v r="$ROUNDS" 'BEGIN {
     printf "seq copy task, 1 thread, medians of %d rounds\n", r
     printf "training           %9.0f tokens/s = %6.1f GFLOP/s (%d flops a token)\n", tps, g, f
     printf "sgemm, square      %26.1f GFLOP/s   seq / sgemm %5.1f%%\n", sq, 100 * g / sq
-    printf "sgemm, its shapes  %26.1f GFLOP/s   seq / sgemm %5.1f%%\n", sh, 100 * g / sh }'
+    printf "sgemm, its calls   %26.1f GFLOP/s   seq / sgemm %5.1f%%\n", sh, 100 * g / sh }'
