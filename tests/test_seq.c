@@ -387,6 +387,34 @@ static void test_fused_matches_naive(void **state)
     attn_case(1, 90, 1, 256, 1, UA_SEQ_REL_T5, 0, 0);     /* key tiles of 16, query blocks of 16 */
 }
 
+/* The softmax's row max and sum (ua_seq_vmax, ua_seq_vsum) at every length 0 .. 70 (whole vectors
+ * of 8 and tails): integer values, so every partial sum is exact in float and the sum must be the
+ * exact one whatever the order; the max placed at each position in turn; empty rows give -inf and
+ * 0, rows of -inf give -inf (a fully masked row). */
+static void test_row_reductions(void **state)
+{
+    (void)state;
+    float x[70];
+    for (size_t n = 0; n <= 70; n++) {
+        long exact = 0;
+        for (size_t i = 0; i < n; i++) {
+            x[i] = (float)((long)((i * 7919u) % 2001u) - 1000); /* -1000 .. 1000 */
+            exact += (long)x[i];
+        }
+        assert_true(ua_seq_vsum(x, n) == (float)exact);
+        for (size_t at = 0; at < n; at++) {
+            float keep = x[at];
+            x[at] = 4096.5f;
+            assert_true(ua_seq_vmax(x, n) == 4096.5f);
+            x[at] = keep;
+        }
+    }
+    assert_true(ua_seq_vmax(x, 0) == -INFINITY);
+    assert_true(ua_seq_vsum(x, 0) == 0.0f);
+    for (size_t i = 0; i < 70; i++) x[i] = -INFINITY;
+    assert_true(ua_seq_vmax(x, 70) == -INFINITY && ua_seq_vmax(x, 13) == -INFINITY);
+}
+
 /* The fused kernel on a long sequence: its only memory besides the O(T D) inputs and outputs is
  * the scratch ua_seq_attn_fused_scratch reports, linear in T (ASan catches any write past it),
  * and the resident set grows by far less than one T x T matrix. Rows are checked against a direct
@@ -963,6 +991,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_torch_reference, t_setup, t_teardown),
         cmocka_unit_test_setup_teardown(test_gradcheck, t_setup, t_teardown),
         cmocka_unit_test_setup_teardown(test_fused_matches_naive, t_setup, t_teardown),
+        cmocka_unit_test(test_row_reductions),
         cmocka_unit_test(test_data_parallel_matches_serial),
         cmocka_unit_test_setup_teardown(test_fused_memory, t_setup, t_teardown),
         cmocka_unit_test_setup_teardown(test_bad_data, t_setup, t_teardown),

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 #include "uniapprox/seq.h"
 #include "core/internal.h"
 #include "uniapprox/model.h" /* ua_problem, ua_options, ua_fit_hooks */
@@ -133,25 +134,30 @@ static inline float ua_seq_exp(float x)
     return x < -87.0f ? 0.0f : x == x ? p * e.f : x;
 }
 
-/* max and sum of x (n,) with 8 independent accumulators (GCC vectorises neither reduction as
- * written plainly: float max / sum are not reassociable without -ffast-math). */
+/* max and sum of x (n,), vectorised. GCC vectorises neither reduction as written plainly (float
+ * max / sum are not reassociable without -ffast-math). The max is the same whatever the order, so
+ * an OpenMP simd reduction may take any; the sum keeps 8 lanes (one 8-float vector of GCC's vector
+ * extension: lane k adds x[i + k]) and a fixed pairwise finish, so its bits do not depend on the
+ * instruction set the caller was compiled for. */
 static inline float ua_seq_vmax(const float *x, size_t n)
 {
-    float m[8] = { -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY };
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++) m[k] = x[i + k] > m[k] ? x[i + k] : m[k];
-    for (; i < n; i++) m[0] = x[i] > m[0] ? x[i] : m[0];
-    for (int k = 1; k < 8; k++) m[0] = m[k] > m[0] ? m[k] : m[0];
-    return m[0];
+    float m = -INFINITY;
+#pragma omp simd reduction(max : m)
+    for (size_t i = 0; i < n; i++) m = x[i] > m ? x[i] : m;
+    return m;
 }
+
+typedef float ua_seq_v8sf __attribute__((vector_size(32)));
 
 static inline float ua_seq_vsum(const float *x, size_t n)
 {
-    float s[8] = { 0 };
+    ua_seq_v8sf s = { 0 };
     size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++) s[k] += x[i + k];
+    for (; i + 8 <= n; i += 8) {
+        ua_seq_v8sf v;
+        memcpy(&v, x + i, sizeof v); /* an unaligned load */
+        s += v;
+    }
     for (; i < n; i++) s[0] += x[i];
     return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
