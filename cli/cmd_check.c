@@ -24,7 +24,8 @@ static const char help[] =
     "RMS and ULP errors, each with where it occurs, and the verdict against the tolerance the\n"
     "model was fitted to. A model of samples is measured on --data (RMSE in the target's units).\n"
     "A graph model is measured on --graphs (accuracy, or MAE and MAE / mean |y|, as fit reports;\n"
-    "\"train\" names the --graphs file, \"test\" the --test-graphs file).\n"
+    "\"train\" names the --graphs file, \"test\" the --test-graphs file). A sequence model is\n"
+    "measured on --data (RMSE, or the accuracy over every position for a classifier).\n"
     "A pde model is measured against the solution its problem file gives (--pde; the model\n"
     "does not hold it): relative L2 and max absolute errors.\n"
     "Exit 1 when the verdict is \"not resolved\" or --tol is exceeded.\n"
@@ -456,7 +457,8 @@ int cmd_check(int argc, char **argv)
         }
     }
     ua_measurement r;
-    if (ua_problem_kind_of(p) == UA_PROBLEM_GRAPHS) { /* only what is measured now is shown */
+    if (ua_problem_kind_of(p) == UA_PROBLEM_GRAPHS || ua_problem_kind_of(p) == UA_PROBLEM_SEQUENCES) {
+        /* only what is measured now is shown, not the figures the fit stored */
         static const char *const fitted[] = { "train_accuracy", "test_accuracy", "train_mae",
                                               "test_mae", "train_mae_rel", "test_mae_rel",
                                               "train_rmse", "test_rmse" };
@@ -529,6 +531,11 @@ int cmd_check(int argc, char **argv)
                 cJSON_AddNumberToObject(o, "error_rate", er->valuedouble);
                 cJSON_AddNumberToObject(o, "accuracy", 1 - er->valuedouble);
             }
+            /* a sequence classifier: the accuracy over the positions of the sequences given */
+            cJSON *ac = cJSON_GetObjectItemCaseSensitive(o, "train_accuracy");
+            if (ua_problem_kind_of(p) == UA_PROBLEM_SEQUENCES && ac && cJSON_IsNumber(ac) &&
+                !cJSON_GetObjectItemCaseSensitive(o, "accuracy"))
+                cJSON_AddNumberToObject(o, "accuracy", ac->valuedouble);
         }
         if (prove) proof_json(o, &pf, &r, &pt);
         if (tol) {

@@ -1,5 +1,6 @@
 /* uniapprox eval — evaluate a model at points given as arguments or on standard input. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +202,47 @@ static int read_input(const ua_model *m, const char *path, const char *x_cols, s
     return rc;
 }
 
+/* What eval keeps of a sequence model's predictions, filled a block of sequences at a time
+ * (ua_model_predict_sequences_blocks): y (N, n) classes (the argmax of each position's logits)
+ * for a classifier, else y (N, n, K) values. */
+enum { EVAL_BLOCK_VALUES = 1 << 24 };
+
+typedef struct {
+    double *y;
+    size_t n, N, K;
+    int classify, nomem;
+} eval_blocks;
+
+static ua_status keep_block(void *ctx, size_t first, size_t count, const double *out, size_t nout,
+                            int classify)
+{
+    eval_blocks *eb = ctx;
+    if (!eb->y) {
+        eb->K = nout;
+        eb->classify = classify;
+        size_t per = classify ? 1 : nout;
+        eb->y = eb->N * eb->n <= SIZE_MAX / sizeof(double) / (per ? per : 1) - 1
+                    ? malloc(eb->N * eb->n * per * sizeof *eb->y + 1) : NULL;
+        if (!eb->y) {
+            eb->nomem = 1; /* said by the caller */
+            return UA_ENOMEM;
+        }
+    }
+    size_t pos = count * eb->n;
+    if (classify) {
+        double *cls = eb->y + first * eb->n;
+        for (size_t r = 0; r < pos; r++) {
+            size_t am = 0;
+            for (size_t c = 1; c < nout; c++)
+                if (out[r * nout + c] > out[r * nout + am]) am = c;
+            cls[r] = (double)am;
+        }
+    } else {
+        memcpy(eb->y + first * eb->n * nout, out, pos * nout * sizeof *out);
+    }
+    return UA_OK;
+}
+
 /* A sequence model (ua_model_kind UA_PROBLEM_SEQUENCES) on an n-D .npy: (N, n) tokens or
  * (N, n, d) reals in; predictions printed one sequence per line, or written to an .npy
  * (--output: (N, n) int32 classes or (N, n, k) float32 values). */
@@ -223,23 +265,23 @@ static int eval_sequences(const ua_model *m, const char *input, const char *outp
             return ua_cli_usage("eval", "%s: %s; nothing to predict", input, what[i]);
         }
     size_t N = a->shape[0], n = a->shape[1], xd = a->ndim == 3 ? a->shape[2] : 0;
-    double *y = NULL;
-    size_t K = 0;
-    int classify = 0;
-    s = ua_model_predict_sequences(m, a->v, N, n, xd, &y, &K, &classify);
+    /* a block of sequences at a time: a classifier keeps only each position's class */
+    eval_blocks eb = { NULL, n, N, 0, 0, 0 };
+    s = ua_model_predict_sequences_blocks(m, a->v, N, n, xd, EVAL_BLOCK_VALUES, keep_block, &eb);
     ua_npy_free(a);
-    if (s) return s == UA_EINVAL ? ua_cli_usage("eval", "%s: %s", input, ua_cli_error_text())
-                                 : ua_cli_fail("eval", s);
+    double *y = eb.y;
+    size_t K = eb.K;
+    int classify = eb.classify;
+    if (s) {
+        free(y);
+        if (eb.nomem)
+            return ua_cli_usage("eval", "out of memory for the predictions of %zu x %zu positions",
+                                N, n);
+        return s == UA_EINVAL ? ua_cli_usage("eval", "%s: %s", input, ua_cli_error_text())
+                              : ua_cli_fail("eval", s);
+    }
     size_t cnt = N * n;
     int rc = 0;
-    if (classify) { /* the argmax of the logits, in place */
-        for (size_t r = 0; r < cnt; r++) {
-            size_t am = 0;
-            for (size_t c = 1; c < K; c++)
-                if (y[r * K + c] > y[r * K + am]) am = c;
-            y[r] = (double)am;
-        }
-    }
     if (output) {
         size_t shape[3] = { N, n, K };
         void *buf = classify ? (void *)malloc(cnt * sizeof(int32_t))

@@ -274,6 +274,16 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
         else if (!isnan(r->train_rmse)) fprintf(f, "  train rmse           %.6g\n", r->train_rmse);
         if (!isnan(r->test_rmse)) fprintf(f, "  test rmse            %.6g\n", r->test_rmse);
     }
+    if (p && ua_problem_kind_of(p) == UA_PROBLEM_SEQUENCES && ua_model_is_classifier(m)) {
+        /* sequence classifiers (src/model/measure.c): the accuracy over every position */
+        double tr = meta_num(m, "train_accuracy"), te = meta_num(m, "test_accuracy");
+        if (!isnan(tr) || !isnan(te))
+            fprintf(f, "measured on the sequences (fraction of positions classified right):\n");
+        if (!isnan(tr) && !fitted_rows)
+            fprintf(f, "  accuracy on %s  %.6g\n", ua_problem_describe(p), tr);
+        else if (!isnan(tr)) fprintf(f, "  train accuracy       %.6g\n", tr);
+        if (!isnan(te)) fprintf(f, "  test accuracy        %.6g\n", te);
+    }
     if (p && ua_problem_kind_of(p) == UA_PROBLEM_GRAPHS) {
         /* graph models (src/model/measure.c): accuracy, or MAE and MAE / mean |target| */
         static const char *const keys[][2] = {

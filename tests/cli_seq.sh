@@ -18,6 +18,13 @@ expect_grep out.txt '"attention":[[:space:]]*"softmax"' "fit reports the attenti
 acc=$(json_num out.txt test_accuracy)
 awk -v a="$acc" 'BEGIN { exit !(a > 0.9) }' && pass || fail "reverse: test accuracy $acc <= 0.9"
 [ "$(wc -l <curve.jsonl)" -eq 30 ] && pass || fail "--log writes one line per epoch"
+# check on other sequences: the accuracy measured on them, in text and JSON, and not the test
+# accuracy the fit stored (the file has it; this check was given no test set)
+expect_exit 0 "check a seq classifier" -- "$UA" check m.safetensors --data rev/test_x.npy --targets rev/test_y.npy
+expect_grep out.txt "accuracy on rev/test_x.npy  $acc" "check prints the accuracy on --data (the fit's test accuracy, the same rows)"
+expect_exit 0 "check a seq classifier --json" -- "$UA" check m.safetensors --data rev/test_x.npy --targets rev/test_y.npy --json
+[ "$(json_num out.txt accuracy)" = "$acc" ] && pass || fail "check --json: accuracy $(json_num out.txt accuracy), the fit's test accuracy $acc"
+grep -q '"test_accuracy"' out.txt && fail "check --json reports the fit's stored test accuracy" || pass
 expect_grep curve.jsonl '"epoch": 1, "train_loss"' "--log lines are JSON"
 
 expect_exit 0 "eval --input" -- "$UA" eval m.safetensors --input rev/test_x.npy

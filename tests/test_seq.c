@@ -833,6 +833,31 @@ static void on_epoch(void *ctx, size_t epoch, size_t epochs, double train_loss, 
 /* The copy task through ua_fit: the recorded test accuracy is the fraction of test positions whose
  * predicted class (from ua_model_predict_sequences, the vtable's predict_sequences) is the
  * target; and predict_sequences equals ua_seq_forward on the same inputs. */
+/* ua_model_predict_sequences_blocks' callback in test_fit_vtable: the blocks come in order, and
+ * their outputs are compared with the whole set's (whole). */
+typedef struct {
+    const double *whole;
+    size_t n;            /* whole's values */
+    size_t next, blocks; /* the first sequence expected next; blocks seen */
+    double maxdiff;
+} blocks_seen;
+
+static ua_status check_block(void *ctx, size_t first, size_t count, const double *y, size_t nout,
+                             int classify)
+{
+    blocks_seen *b = ctx;
+    assert_int_equal(first, b->next);
+    assert_true(classify);
+    enum { L = 8 }; /* the test's sequence length */
+    for (size_t i = 0; i < count * L * nout; i++) {
+        double d = fabs(y[i] - b->whole[first * L * nout + i]);
+        if (d > b->maxdiff) b->maxdiff = d;
+    }
+    b->next += count;
+    b->blocks++;
+    return UA_OK;
+}
+
 static void test_fit_vtable(void **state)
 {
     (void)state;
@@ -889,6 +914,24 @@ static void test_fit_vtable(void **state)
     assert_int_equal(ua_seq_forward(sq, &te, f), UA_OK);
     for (size_t i = 0; i < NT * L * V; i++) assert_true(out[i] == (double)f[i]);
     free(f);
+    /* in blocks of 3 sequences (the budget 3 L V outputs): every sequence once, in order, each
+     * block's outputs those of the whole set to float rounding; a bad token in sequence 7 (the
+     * third block) is reported as sequence 7 */
+    blocks_seen bs = { out, NT * L * V, 0, 0, 0 };
+    assert_int_equal(ua_model_predict_sequences_blocks(m, xt, NT, L, 0, 3 * L * V, check_block, &bs),
+                     UA_OK);
+    assert_int_equal(bs.next, NT);
+    assert_int_equal(bs.blocks, (NT + 2) / 3);
+    print_message("blocks of 3 against the whole set: max |difference| %.3g\n", bs.maxdiff);
+    ASSERT_LE(bs.maxdiff, 1e-5);
+    double bad = xt[7 * L + 2];
+    xt[7 * L + 2] = V + 40;
+    bs.next = 0;
+    assert_int_equal(ua_model_predict_sequences_blocks(m, xt, NT, L, 0, 3 * L * V, check_block, &bs),
+                     UA_EINVAL);
+    assert_non_null(strstr(ua_last_error(), "sequence 7, position 2"));
+    xt[7 * L + 2] = bad;
+    assert_int_equal(ua_model_predict_sequences_blocks(m, xt, NT, L, 0, 0, check_block, &bs), UA_EINVAL);
     free(out);
     /* shorter sequences are taken; longer ones, reals for a token model and bad tokens are not */
     assert_int_equal(ua_model_predict_sequences(m, xt, 2, L / 2, 0, &out, &nout, &classify), UA_OK);

@@ -405,6 +405,26 @@ ua_status ua_model_predict_sequences(const ua_model *m, const double *x, size_t 
                                      size_t xd, double **y, size_t *nout, int *classify);
 
 /*
+ * The same predictions a block of sequences at a time, for sets whose outputs would not fit in
+ * memory at once (a classifier's logits: N len nout doubles, and the model holds a float copy while
+ * it predicts): the blocks follow each other from sequence 0, each of as many sequences as keep
+ * its outputs within `budget` doubles (at least one sequence), and each is handed to
+ * fn(ctx, first, count, y, nout, classify) with y (count, len, nout) as ua_model_predict_sequences
+ * gives it (valid during the call only). A block's outputs equal those of predicting it alone:
+ * to float rounding those of predicting the whole set (the model batches its sequences).
+ * A status fn returns other than UA_OK stops the loop and is returned. An invalid input
+ * (UA_EINVAL) found beyond the first block is reported with its sequence counted from the set's
+ * start (a message "sequence J, ..." renumbered; any other message is told where the block
+ * starts). Errors: those of ua_model_predict_sequences,
+ * UA_EINVAL (fn NULL, budget 0).
+ */
+typedef ua_status (*ua_sequence_block_fn)(void *ctx, size_t first, size_t count, const double *y,
+                                          size_t nout, int classify);
+ua_status ua_model_predict_sequences_blocks(const ua_model *m, const double *x, size_t N,
+                                            size_t len, size_t xd, size_t budget,
+                                            ua_sequence_block_fn fn, void *ctx);
+
+/*
  * Graph models (the graph family, docs/graph.md): outputs y (R, nout) for the graphs of g
  * (uniapprox/graphs.h), R = g->ngraphs for a model of graph targets, g->nnodes for node targets;
  * *nout receives the outputs per row and *classify whether they are class probabilities (each

@@ -343,29 +343,51 @@ static ua_status measure_samples(ua_model *m, const ua_problem *p, ua_measuremen
     return s;
 }
 
-/* Accuracy (classes) or RMSE (values) of a sequence model on N sequences. */
+/* Accuracy (classes) or RMSE (values) of a sequence model on N sequences of len positions (x:
+ * (N, len) tokens when xd is 0, else (N, len, xd); y: (N, len) classes or (N, len, nout) values),
+ * predicted a block at a time (SEQ_SCORE_VALUES outputs): a classifier's logits for a whole set
+ * can be far larger than the model and its training (1.5 MB a sequence for 128 positions of
+ * 1,000 classes), and only the count of right positions or the sum of squares is kept. */
+enum { SEQ_SCORE_VALUES = 1 << 24 };
+
+typedef struct {
+    const double *y; /* the targets */
+    size_t len, right;
+    double sse;
+} seq_score;
+
+static ua_status score_block(void *ctx, size_t first, size_t count, const double *out, size_t nout,
+                             int classify)
+{
+    seq_score *sc = ctx;
+    size_t pos = count * sc->len;
+    if (classify) {
+        const double *yc = sc->y + first * sc->len;
+        for (size_t r = 0; r < pos; r++) {
+            size_t am = 0;
+            for (size_t k = 1; k < nout; k++)
+                if (out[r * nout + k] > out[r * nout + am]) am = k;
+            sc->right += (double)am == yc[r];
+        }
+    } else {
+        const double *yc = sc->y + first * sc->len * nout;
+        for (size_t i = 0; i < pos * nout; i++) sc->sse += (out[i] - yc[i]) * (out[i] - yc[i]);
+    }
+    return UA_OK;
+}
+
 static ua_status score_sequences(const ua_model *m, const double *x, const double *y, size_t N,
                                  size_t len, size_t xd, double *metric, int *classify)
 {
-    double *out = NULL;
+    seq_score sc = { y, len, 0, 0 };
+    double *none = NULL;
     size_t nout = 0;
-    ua_status s = ua_model_predict_sequences(m, x, N, len, xd, &out, &nout, classify);
+    ua_status s = ua_model_predict_sequences(m, x, 0, len, xd, &none, &nout, classify);
+    free(none);
+    if (!s) s = ua_model_predict_sequences_blocks(m, x, N, len, xd, SEQ_SCORE_VALUES, score_block, &sc);
     if (s) return s;
-    size_t cnt = N * len;
-    double acc = 0;
-    if (*classify) {
-        for (size_t r = 0; r < cnt; r++) {
-            size_t am = 0;
-            for (size_t c = 1; c < nout; c++)
-                if (out[r * nout + c] > out[r * nout + am]) am = c;
-            acc += (double)am == y[r];
-        }
-        *metric = acc / (double)cnt;
-    } else {
-        for (size_t i = 0; i < cnt * nout; i++) acc += (out[i] - y[i]) * (out[i] - y[i]);
-        *metric = sqrt(acc / (double)(cnt * nout));
-    }
-    free(out);
+    double cnt = (double)N * (double)len;
+    *metric = *classify ? (double)sc.right / cnt : sqrt(sc.sse / (cnt * (double)nout));
     return UA_OK;
 }
 

@@ -214,6 +214,48 @@ ua_status ua_model_predict_sequences(const ua_model *m, const double *x, size_t 
     return m->fam->predict_sequences(m->state, x, N, len, xd, y, nout, classify);
 }
 
+ua_status ua_model_predict_sequences_blocks(const ua_model *m, const double *x, size_t N,
+                                            size_t len, size_t xd, size_t budget,
+                                            ua_sequence_block_fn fn, void *ctx)
+{
+    if (!fn || !budget)
+        return UA_ERR(UA_EINVAL, "ua_model_predict_sequences_blocks: %s",
+                      fn ? "budget is 0" : "NULL callback");
+    /* no sequence at all: the outputs a position, to size the blocks */
+    double *y = NULL;
+    size_t nout = 0;
+    int classify = 0;
+    ua_status s = ua_model_predict_sequences(m, x, 0, len, xd, &y, &nout, &classify);
+    free(y);
+    if (s) return s;
+    size_t per = len * (nout ? nout : 1), chunk = per < budget ? budget / per : 1;
+    size_t xstride = len * (xd ? xd : 1);
+    for (size_t first = 0; first < N; first += chunk) {
+        size_t c = N - first < chunk ? N - first : chunk;
+        y = NULL;
+        s = ua_model_predict_sequences(m, x + first * xstride, c, len, xd, &y, &nout, &classify);
+        if (s == UA_EINVAL && first > 0) {
+            /* the model numbered the block's sequences from 0: "sequence J, ..." is renumbered
+             * from the set's start; any other message says where the block starts */
+            char msg[512]; /* a copy: the new message is written where the old one is */
+            snprintf(msg, sizeof msg, "%s", ua_last_error());
+            const char *q = strstr(msg, "sequence ");
+            size_t j = 0;
+            int at = 0;
+            if (q && (q == msg || (q - msg >= 2 && q[-2] == ':' && q[-1] == ' ')) &&
+                sscanf(q, "sequence %zu%n", &j, &at) == 1 && at > 0 && j < c)
+                return UA_ERR(UA_EINVAL, "%.*ssequence %zu%s", (int)(q - msg), msg, first + j, q + at);
+            return UA_ERR(UA_EINVAL, "in the sequences from %zu on (counted from 0; the message "
+                          "counts from there): %s", first, msg);
+        }
+        if (s) return s;
+        s = fn(ctx, first, c, y, nout, classify);
+        free(y);
+        if (s) return s;
+    }
+    return UA_OK;
+}
+
 ua_status ua_model_predict_graphs(const ua_model *m, const ua_graphs *g, double **y, size_t *nout,
                                   int *classify)
 {
