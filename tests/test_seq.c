@@ -624,6 +624,19 @@ static void test_too_large(void **state)
     ua_status st = ua_seq_alloc(&o, &m);
     assert_int_equal(st, UA_EINVAL);
     assert_non_null(strstr(ua_last_error(), "16777217"));
+    /* every size within its limit, the whole beyond any machine: width 65536, 32 layers, FFN
+     * 2^20 are 32 (4 2^32 + 2^37) + ... > 4.9e12 parameters, 19.7 TB of float32: refused before
+     * it is asked for, naming the sizes */
+    o.vocab = 16;
+    o.width = 65536;
+    o.heads = 128;
+    o.layers = 32;
+    o.ffn = 1u << 20;
+    assert_int_equal(ua_seq_alloc(&o, &m), UA_EINVAL);
+    assert_null(m);
+    print_message("%s\n", ua_last_error());
+    assert_non_null(strstr(ua_last_error(), "width 65536, 32 layers, FFN 1048576"));
+    assert_non_null(strstr(ua_last_error(), "more than this machine's"));
 }
 
 /* The task sizes are checked before anything is generated (uniapprox data checks them before it

@@ -214,9 +214,19 @@ ua_status ua_seq_build(const ua_seq_options *opt, ua_seq **out)
     m->off_nfb = ln ? add(m, "norm.bias", 1, C, 0, 0) : NONE_OFF;
     m->off_headw = add(m, "head.weight", 2, m->K, C, 1);
     m->off_headb = add(m, "head.bias", 1, m->K, 0, 0);
+    /* a size no machine here could hold is refused before it is asked for (a model file or
+     * options naming one are wrong, not short of memory) */
+    double bytes = (double)m->nparams * sizeof(float), phys = ua_phys_memory();
+    if (phys > 0 && bytes > phys) {
+        size_t np = m->nparams;
+        free(m);
+        return UA_ERR(UA_EINVAL, "seq: the model would have %zu parameters (width %zu, %zu layers, FFN "
+                      "%zu, vocabulary %zu, %zu outputs a position, length %zu): %.3g GB of "
+                      "float32 weights, more than this machine's %.3g GB of memory", np, o.width,
+                      o.layers, o.ffn, o.vocab, o.nout, o.n, bytes / 1e9, phys / 1e9);
+    }
     m->params = ua_calloc(m->nparams, sizeof(float));
     if (!m->params) {
-        size_t bytes = m->nparams * sizeof(float);
         free(m);
         return UA_ENOMEM_ERR(bytes);
     }

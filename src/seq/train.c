@@ -257,7 +257,20 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
 #endif
     }
     ua_seq *m = NULL;
-    if ((s = ua_seq_alloc(&o, &m))) return s;
+    if ((s = ua_seq_build(&o, &m))) return s;
+    /* training holds four floats a parameter (weights, gradient, Adam's two moments): a model
+     * that cannot fit them in this machine's memory is refused before any is written */
+    double need = 4.0 * (double)m->nparams * sizeof(float), phys = ua_phys_memory();
+    if (phys > 0 && need > phys) {
+        s = UA_ERR(UA_EINVAL, "seq: the model has %zu parameters (--width %zu, --layers %zu, --ffn "
+                   "%zu, vocabulary %zu, %zu outputs a position): training holds 16 bytes each "
+                   "(weights, gradient, Adam's two moments), %.3g GB, more than this machine's "
+                   "%.3g GB of memory; choose a smaller model", m->nparams, m->opt.width,
+                   m->opt.layers, m->opt.ffn, m->opt.vocab, m->opt.nout, need / 1e9, phys / 1e9);
+        ua_seq_free(m);
+        return s;
+    }
+    ua_seq_init_params(m, o.seed);
     size_t *perm = malloc(data->N * sizeof *perm);
     float *g = malloc(m->nparams * sizeof *g);
     ua_seq_data batch = { 0 }, val = { 0 };
