@@ -432,8 +432,11 @@ int cmd_eval(int argc, char **argv)
     if (!rc && seq && !input)
         rc = ua_cli_usage("eval", "a sequence model takes --input X.npy");
     if (!rc && seq && (gradient || want_std || want_proba || x_cols || npos > 1 || (json && output)))
-        rc = ua_cli_usage("eval", "a sequence model takes --input X.npy and either --output Y.npy "
-                          "or --json, alone");
+        rc = ua_cli_usage("eval", "a sequence model takes --input X.npy alone (predictions "
+                          "printed), with --output Y.npy (written as .npy) or with --json; %s",
+                          gradient ? "not --gradient" : want_std ? "not --std" : want_proba
+                          ? "not --proba" : x_cols ? "not --x-col" : npos > 1
+                          ? "not points after the model" : "not --json and --output together");
     if (!rc && seq) {
         rc = eval_sequences(m, input, output, json);
         ua_model_free(m);

@@ -38,7 +38,7 @@ sed 's/^\[{"sequence": 0, "y": \[\([^]]*\)\].*/\1/' out.txt | tr -d ',' >first_j
 cmp -s first.txt first_json.txt && pass || fail "eval --json: the first sequence's classes differ from the text's"
 expect_exit 2 "eval --json with --output" -- "$UA" eval m.safetensors --input rev/test_x.npy --json --output p.npy
 expect_exit 2 "eval --std on a sequence model" -- "$UA" eval m.safetensors --input rev/test_x.npy --std
-expect_grep err.txt "a sequence model takes --input X.npy and either --output Y.npy or --json, alone" \
+expect_grep err.txt "a sequence model takes --input X.npy alone (predictions printed), with --output Y.npy (written as .npy) or with --json; not --std" \
     "eval: options a sequence model does not take are refused"
 # explain: the family's kind first, not --at's count of numbers against the model's width
 expect_exit 2 "explain on a sequence model" -- "$UA" explain m.safetensors --at 1
