@@ -196,6 +196,8 @@ typedef struct {
     int fill_removable;       /* --fill-removable: limits at a TARGET's 0/0 points */
     const char *graphs, *test_graphs; /* --graphs FILE, --test-graphs FILE (JSON lines) */
     const char *pde;                  /* --pde FILE: a PDE problem file (docs/pde.md) */
+    int measure_only; /* set by the command, not an option: the data measure an existing model
+                       * (check), so sequence ids are not bounded as for a fit */
 } ua_cli_problem_args;
 
 /* The option table entries of the problem arguments (for ua_cli_parse), into opts; returns their

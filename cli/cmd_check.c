@@ -79,8 +79,10 @@ static const char help[] =
 static int problem_for(const char *path, const ua_model *m, const char *against,
                        ua_cli_problem_args *pa, ua_problem **p)
 {
-    if (pa->data || pa->split_dir || pa->targets || pa->graphs || pa->test_graphs || pa->pde)
+    if (pa->data || pa->split_dir || pa->targets || pa->graphs || pa->test_graphs || pa->pde) {
+        pa->measure_only = 1;
         return ua_cli_problem_build("check", pa, p);
+    }
     size_t d;
     const double *lo, *hi;
     ua_model_box(m, &d, &lo, &hi);

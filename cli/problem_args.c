@@ -227,6 +227,7 @@ static int build_samples(const char *cmd, const ua_cli_problem_args *a, ua_probl
     src.targets = a->targets;
     src.test_targets = a->test_targets;
     src.sequences = a->targets != NULL;
+    src.ids_unbounded = a->measure_only;
     if (a->split && ua_cli_size(a->split, &src.split))
         return ua_cli_usage(cmd, "--split '%s' is not a count", a->split);
     if (a->format) {

@@ -183,6 +183,28 @@ npy_i4() { # file v1 .. v6
           printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((v & 255)) $((v >> 8 & 255)) $((v >> 16 & 255)) $((v >> 24 & 255)))"
       done; } >"$f"
 }
+# a vocabulary beyond 65536 is learnt from enough positions (5000 x 16 = 80,000: token 70,000 is
+# allowed), and the model is then checked on a file of 16 sequences holding that token: check
+# measures an existing model, so the file's ids are not bounded by its own positions (was
+# refused: "far beyond what the data needs")
+poke_i4() { # FILE INDEX VALUE: set element INDEX of a little-endian int32 .npy (version 1 header)
+    hl=$(od -An -tu2 -j8 -N2 "$1" | tr -d ' ')
+    printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $(($3 & 255)) $(($3 >> 8 & 255)) $(($3 >> 16 & 255)) $(($3 >> 24 & 255)))" |
+        dd of="$1" bs=1 seek=$((10 + hl + 4 * $2)) conv=notrunc 2>/dev/null
+}
+expect_exit 0 "data copy, 5000 x 16" -- "$UA" data copy -o wide --n 16 --vocab 20 --train 5000 --test 16 --seed 5
+poke_i4 wide/train_x.npy 7 70000
+poke_i4 wide/test_x.npy 20 70000
+expect_exit 0 "fit: token 70,000 among 80,000 positions" -- "$UA" fit --family seq --data wide/train_x.npy \
+    --targets wide/train_y.npy --epochs 1 --width 8 --heads 1 --layers 1 --threads 1 -o wide.safetensors
+expect_exit 0 "check on 16 sequences with token 70,000" -- "$UA" check wide.safetensors \
+    --data wide/test_x.npy --targets wide/test_y.npy
+expect_grep out.txt "accuracy on wide/test_x.npy" "check measures the file with the large token"
+poke_i4 wide/test_x.npy 20 70001
+expect_exit 2 "check: a token beyond the model's vocabulary" -- "$UA" check wide.safetensors \
+    --data wide/test_x.npy --targets wide/test_y.npy
+expect_grep err.txt "sequence 1, position 4: token 70001 is outside the vocabulary 0..70000" \
+    "check names the sequence, position and token beyond the vocabulary"
 npy_i4 big_x.npy 0 1 2 3 2147483647 1
 # eval on arrays of the wrong rank or of a zero extent: exit 2, the rank or the empty extent
 # named (the rank was read after the array was freed: a garbage count)

@@ -175,6 +175,9 @@ typedef struct {
     const char *targets;      /* SEQUENCES: the .npy of targets */
     const char *test_targets; /* SEQUENCES: the .npy of test targets */
     int sequences;          /* read SEQUENCES (--targets given) instead of a table */
+    int ids_unbounded;      /* SEQUENCES read to measure an existing model (check): tokens and
+                             * classes are not bounded by max(65536 / 4096, positions), the guard
+                             * against one stray id sizing a model fitted on the file */
 } ua_sample_source;
 
 /*
@@ -191,7 +194,10 @@ typedef struct {
  * ua_problem_describe gives src->data, or split_dir when data.txt was implied.
  * Sequences: data (N, len) integer tokens or (N, len, d) values and targets (N, len) integer
  * classes or (N, len, k) values, as the seq family reads them; test_data and test_targets
- * likewise, of the same len, d and k (both or neither). Columns and split folders are refused.
+ * likewise, of the same len, d and k (both or neither). A model infers its vocabulary (classes)
+ * as the largest id + 1, so a token must be below max(65536, N len) and a class below
+ * max(4096, N len) (UA_EINVAL naming the file, sequence and position); test ids below the same
+ * bound with the training set's N len; no bound with ids_unbounded. Columns and split folders are refused.
  * Every message names the file (and line / column / element) at fault.
  * Errors: UA_EINVAL (no data, cannot open a file, an unknown column — "no column 'foo' in
  * data.csv (columns: a, b, c)" —, a column both input and target — "data.csv: column 'y' is both

@@ -3,6 +3,7 @@
  * (uniapprox/problem.h). */
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,7 +291,7 @@ done:
 #define SEQ_CLASS_FLOOR 4096u  /* logits of 4096 classes per position */
 
 /* Every value of a (count,) an integer in [0, 2^31): tokens or classes (what), each below
- * max(floor, count) (see SEQ_TOKEN_FLOOR). Messages name the file. */
+ * max(floor, count) (see SEQ_TOKEN_FLOOR; floor SIZE_MAX: no bound). Messages name the file. */
 static ua_status check_ints(const char *path, const char *what, const ua_npy *a, size_t floor_ids)
 {
     size_t limit = a->count > floor_ids ? a->count : floor_ids;
@@ -312,8 +313,10 @@ static ua_status check_ints(const char *path, const char *what, const ua_npy *a,
 }
 
 /* Reads inputs (N, len) tokens or (N, len, d) values and targets (N, len) classes or (N, len, k)
- * values, as src/seq/data.c does for the seq family. */
-static ua_status read_pair(const char *xp, const char *yp, ua_npy **x, ua_npy **y)
+ * values, as src/seq/data.c does for the seq family; tokens and classes bounded by
+ * max(tok_floor, positions) and max(cls_floor, positions). */
+static ua_status read_pair(const char *xp, const char *yp, ua_npy **x, ua_npy **y, size_t tok_floor,
+                           size_t cls_floor)
 {
     *x = *y = NULL;
     ua_status s = ua_npy_read(xp, x);
@@ -324,7 +327,7 @@ static ua_status read_pair(const char *xp, const char *yp, ua_npy **x, ua_npy **
                       "(N, len, d) values", xp, a->ndim);
     if (a->count == 0)
         return UA_ERR(UA_EFORMAT, "%s: the inputs are empty (a zero in the shape)", xp);
-    if (a->ndim == 2 && (s = check_ints(xp, "token", a, SEQ_TOKEN_FLOOR))) return s;
+    if (a->ndim == 2 && (s = check_ints(xp, "token", a, tok_floor))) return s;
     if ((s = ua_npy_read(yp, y))) return s;
     ua_npy *b = *y;
     if ((b->ndim != 2 && b->ndim != 3) || b->shape[0] != a->shape[0] ||
@@ -341,7 +344,7 @@ static ua_status read_pair(const char *xp, const char *yp, ua_npy **x, ua_npy **
     }
     if (b->count == 0)
         return UA_ERR(UA_EFORMAT, "%s: the targets are empty (a zero in the shape)", yp);
-    if (b->ndim == 2 && (s = check_ints(yp, "class", b, SEQ_CLASS_FLOOR))) return s;
+    if (b->ndim == 2 && (s = check_ints(yp, "class", b, cls_floor))) return s;
     return UA_OK;
 }
 
@@ -355,13 +358,21 @@ static ua_status read_sequences(const ua_sample_source *src, ua_problem **out)
         return UA_ERR(UA_EINVAL, "a test set of sequences needs both its inputs and its targets");
     ua_npy *x, *y, *tx = NULL, *ty = NULL;
     ua_problem *p = NULL;
-    ua_status s = read_pair(src->data, src->targets, &x, &y);
+    /* ids size a model only when it is fitted on them; a test set's may reach the same bound as
+     * the training set's (a model's vocabulary or classes can reach it); measuring an existing
+     * model bounds nothing here (the model refuses an id beyond its own vocabulary) */
+    size_t tok_floor = src->ids_unbounded ? SIZE_MAX : SEQ_TOKEN_FLOOR;
+    size_t cls_floor = src->ids_unbounded ? SIZE_MAX : SEQ_CLASS_FLOOR;
+    ua_status s = read_pair(src->data, src->targets, &x, &y, tok_floor, cls_floor);
     if (s) goto done;
     size_t N = x->shape[0], len = x->shape[1];
     size_t xd = x->ndim == 3 ? x->shape[2] : 0, yk = y->ndim == 3 ? y->shape[2] : 0;
     if ((s = ua_problem_sequences(x->v, y->v, N, len, xd, yk, &p))) goto done;
     if (src->test_data) {
-        if ((s = read_pair(src->test_data, src->test_targets, &tx, &ty))) goto done;
+        size_t pos = x->shape[0] * x->shape[1];
+        if ((s = read_pair(src->test_data, src->test_targets, &tx, &ty,
+                           tok_floor > pos ? tok_floor : pos, cls_floor > pos ? cls_floor : pos)))
+            goto done;
         size_t txd = tx->ndim == 3 ? tx->shape[2] : 0, tyk = ty->ndim == 3 ? ty->shape[2] : 0;
         if (tx->shape[1] != len || txd != xd) {
             s = UA_ERR(UA_EINVAL, "%s: test inputs of length %zu with %zu features (0: tokens); "
