@@ -216,6 +216,9 @@ static int build_samples(const char *cmd, const ua_cli_problem_args *a, ua_probl
     if (a->targets && !a->data) return ua_cli_usage(cmd, "--targets needs --data X.npy");
     if (a->targets && (a->split_dir || a->x_col || a->y_col))
         return ua_cli_usage(cmd, "sequences (--targets) take no --split-dir, --x-col or --y-col");
+    if (a->targets && a->format && strcmp(a->format, "npy"))
+        return ua_cli_usage(cmd, "--format %s: sequences (--targets) are read from .npy files only",
+                            a->format);
     if (a->targets && !a->test_data != !a->test_targets)
         return ua_cli_usage(cmd, "give --test-data and --test-targets together");
     ua_sample_source src = { 0 };

@@ -205,6 +205,9 @@ expect_exit 2 "check: a token beyond the model's vocabulary" -- "$UA" check wide
     --data wide/test_x.npy --targets wide/test_y.npy
 expect_grep err.txt "sequence 1, position 4: token 70001 is outside the vocabulary 0..70000" \
     "check names the sequence, position and token beyond the vocabulary"
+expect_exit 2 "sequences with --format csv" -- "$UA" fit --family seq --data rev/train_x.npy \
+    --targets rev/train_y.npy --format csv --epochs 1
+expect_grep err.txt "format csv: sequences (--targets) are read from .npy files only" "--format csv refused for sequences"
 npy_i4 big_x.npy 0 1 2 3 2147483647 1
 # eval on arrays of the wrong rank or of a zero extent: exit 2, the rank or the empty extent
 # named (the rank was read after the array was freed: a garbage count)

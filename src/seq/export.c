@@ -178,13 +178,18 @@ ua_status ua_seq_export_c(const void *state, ua_export_type type, const char *na
     const ua_seq_options *o = &m->opt;
     const char *T = e.T;
     fprintf(f, "#include <stdlib.h>\n#include <string.h>\n\n");
+    char xs[48], ys[48], nan[96];
+    snprintf(xs, sizeof xs, o->vocab ? " tokens" : " x %zu", o->din);
+    snprintf(ys, sizeof ys, o->classify ? " classes" : " x %zu", m->K);
+    if (o->vocab)
+        snprintf(nan, sizeof nan, "for a token outside 0..%zu (or when memory runs out)", o->vocab - 1);
+    else snprintf(nan, sizeof nan, "when memory runs out");
     fprintf(f, "/* seq model: %s attention, %s relative bias, %s positions, %zu layers, width %zu, "
                "%zu heads, FFN %zu, n = %zu.\n * void %s(const %s *x, %s *y): x (%zu%s), y (%zu%s); "
-               "y all NaN for a token outside 0..%zu (or no memory). */\n",
+               "y all NaN %s. */\n",
             ua_seq_attention_name(o->attention), ua_seq_rel_name(o->rel),
             ua_seq_positions_name(o->positions), m->L, m->C, m->H, m->F, m->n, name, T, T, m->n,
-            o->vocab ? " tokens" : " x d", m->n, o->classify ? " classes" : " x k",
-            o->vocab ? o->vocab - 1 : 0);
+            xs, m->n, ys, nan);
     fprintf(f, "#define %s_NONE ((size_t)-1)\n", name);
 #define DEF(key, v) fprintf(f, "#define %s_%s ((size_t)%zuu)\n", name, key, (size_t)(v))
     DEF("N", m->n); DEF("C", m->C); DEF("H", m->H); DEF("F", m->F); DEF("K", m->K);
