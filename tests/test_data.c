@@ -515,6 +515,60 @@ static void test_npy_read_nd(void **state)
     ua_npy_free(a);
     free(b);
 
+    /* the smaller and unsigned integers token and class files come in: int8, int16, uint8,
+     * uint16, uint32 (little- and big-endian), uint64 up to 2^53, each value exactly */
+    {
+        const int8_t i1[4] = {-128, -1, 0, 127};
+        const int16_t i2[4] = {-32768, -1, 0, 32767};
+        const uint8_t u1[4] = {0, 1, 200, 255};
+        const uint16_t u2[4] = {0, 1, 40000, 65535};
+        const uint32_t u4[4] = {0, 1, 70000, 4294967295u};
+        const uint64_t u8[4] = {0, 1, (uint64_t)1 << 53, 123456789012345u};
+        unsigned char u2be[8];
+        for (int k = 0; k < 4; k++) put_be(u2be + 2 * k, u2[k], 2);
+        const struct {
+            const char *descr;
+            const void *data;
+            size_t nbytes;
+            ua_npy_dtype dtype;
+            double v[4];
+        } ints[] = {
+            {"|i1", i1, sizeof i1, UA_NPY_I1, {-128, -1, 0, 127}},
+            {"<i2", i2, sizeof i2, UA_NPY_I2, {-32768, -1, 0, 32767}},
+            {"|u1", u1, sizeof u1, UA_NPY_U1, {0, 1, 200, 255}},
+            {"<u2", u2, sizeof u2, UA_NPY_U2, {0, 1, 40000, 65535}},
+            {">u2", u2be, sizeof u2be, UA_NPY_U2, {0, 1, 40000, 65535}},
+            {"<u4", u4, sizeof u4, UA_NPY_U4, {0, 1, 70000, 4294967295.0}},
+            {"<u8", u8, sizeof u8, UA_NPY_U8, {0, 1, 9007199254740992.0, 123456789012345.0}},
+        };
+        for (size_t c = 0; c < sizeof ints / sizeof ints[0]; c++) {
+            char dict[96];
+            snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (2, 2), }",
+                     ints[c].descr);
+            size_t l;
+            unsigned char *img = npy_image(dict, ints[c].data, ints[c].nbytes, &l);
+            ua_npy *t = npy_ok(write_tmp("small_ints.npy", img, l));
+            assert_int_equal(t->dtype, ints[c].dtype);
+            for (int k = 0; k < 4; k++) assert_true(t->v[k] == ints[c].v[k]);
+            ua_npy_free(t);
+            free(img);
+        }
+        /* uint64 beyond 2^53 is refused as int64's is; '|' only for one byte */
+        const uint64_t u8big[4] = {0, 1, ((uint64_t)1 << 53) + 1, 3};
+        size_t l;
+        unsigned char *img = npy_image("{'descr': '<u8', 'fortran_order': False, 'shape': (2, 2), }",
+                                       u8big, sizeof u8big, &l);
+        const char *pth = write_tmp("u8big.npy", img, l);
+        ua_npy *t;
+        expect_error(ua_npy_read(pth, &t), UA_EFORMAT, pth, "row 2, column 1", "2^53", NULL);
+        free(img);
+        img = npy_image("{'descr': '|u2', 'fortran_order': False, 'shape': (2, 2), }", u2,
+                        sizeof u2, &l);
+        pth = write_tmp("u2bar.npy", img, l);
+        expect_error(ua_npy_read(pth, &t), UA_EFORMAT, pth, "dtype '|u2' is not supported", NULL);
+        free(img);
+    }
+
     /* int64 (2, 2, 2), big-endian, values up to +-2^53 exactly */
     int64_t i8[8] = {0, -1, 1, (int64_t)1 << 53, -((int64_t)1 << 53), 123456789012345, -7, 42};
     unsigned char be[64];
@@ -587,9 +641,10 @@ static void test_npy_read_errors(void **state)
         size_t nbytes;
         const char *sub[2];
     } cases[] = {
-        {"{'descr': '<u4', 'fortran_order': False, 'shape': (2,), }", zeros, 8,
-         {"dtype '<u4' is not supported", "int32"}},
-        {"{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }", zeros, 2, {"dtype '|i1'"}},
+        {"{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", zeros, 16,
+         {"dtype '<c8' is not supported", "an integer of 1, 2, 4 or 8 bytes"}},
+        {"{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }", zeros, 2, {"dtype '|b1'"}},
+        {"{'descr': '<u16', 'fortran_order': False, 'shape': (2,), }", zeros, 32, {"dtype '<u16'"}},
         {"{'descr': '<i4', 'fortran_order': True, 'shape': (2, 2), }", zeros, 16,
          {"fortran_order True"}},
         {"{'descr': '<i4', 'fortran_order': False, 'shape': (2, 2, 2), }", zeros, 28,

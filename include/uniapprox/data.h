@@ -140,7 +140,14 @@ typedef enum {
     UA_NPY_F4 = 1, /* float32: descr '<f4' or '>f4' */
     UA_NPY_F8 = 2, /* float64: '<f8' / '>f8' */
     UA_NPY_I4 = 3, /* int32:   '<i4' / '>i4' */
-    UA_NPY_I8 = 4  /* int64:   '<i8' / '>i8' */
+    UA_NPY_I8 = 4, /* int64:   '<i8' / '>i8' */
+    /* read only (ua_npy_write takes F4 .. I8): integers as token and class files often come */
+    UA_NPY_I1 = 5, /* int8:    '|i1' (or '<i1', '>i1') */
+    UA_NPY_I2 = 6, /* int16:   '<i2' / '>i2' */
+    UA_NPY_U1 = 7, /* uint8:   '|u1' */
+    UA_NPY_U2 = 8, /* uint16:  '<u2' / '>u2' */
+    UA_NPY_U4 = 9, /* uint32:  '<u4' / '>u4' */
+    UA_NPY_U8 = 10 /* uint64:  '<u8' / '>u8' (values beyond 2^53 refused) */
 } ua_npy_dtype;
 
 #define UA_NPY_MAX_DIMS 32 /* numpy's own limit on ndim */
@@ -158,15 +165,15 @@ typedef struct {
 } ua_npy;
 
 /*
- * Reads the .npy file at path: versions 1.0, 2.0, 3.0; dtype float32, float64, int32 or int64 in
- * either byte order; fortran_order False; any rank. The file is untrusted: the header must be a
+ * Reads the .npy file at path: versions 1.0, 2.0, 3.0; dtype float32, float64, int8/16/32/64 or
+ * uint8/16/32/64 in either byte order; fortran_order False; any rank. The file is untrusted: the header must be a
  * dict with exactly the keys 'descr', 'fortran_order' and 'shape' (each once), every length is
  * checked for overflow, the data must have exactly the size the shape says, and memory grows only
  * as data arrives (a header claiming a huge shape costs nothing).
  * Errors: UA_EINVAL (path or out NULL; cannot open: names the file and the system's reason; path is
  * a directory), UA_EFORMAT (not a .npy file, empty, bad version, bad header — "x.npy: .npy header,
  * column C: ..." —, unsupported dtype, Fortran order, shape too large, truncated data or bytes
- * after it, a NaN/Inf float or an int64 beyond +-2^53 — "x.npy: row R, column C: ..." for 1-D/2-D,
+ * after it, a NaN/Inf float or a 64-bit integer beyond +-2^53 — "x.npy: row R, column C: ..." for 1-D/2-D,
  * "x.npy: element [i, j, k]: ..." otherwise, 1-based), UA_EIO (a read error), UA_ENOMEM. Every
  * message starts with path. *out is NULL on failure.
  * O(file size) time; memory 8 bytes per element plus a 64 KiB buffer. Free *out with ua_npy_free.

@@ -125,7 +125,7 @@ ua_status ua_data_csv_header(ua_lines *L, ua_fields *fs, char ***names, size_t *
 typedef struct {
     ua_npy_dtype dtype;
     int big;       /* 1: '>' big-endian data */
-    size_t esize;  /* 4 or 8 */
+    size_t esize;  /* 1, 2, 4 or 8 */
     size_t ndim, shape[UA_NPY_MAX_DIMS];
     size_t count;  /* prod(shape); count * sizeof(double) does not overflow */
 } ua_npy_header;

@@ -172,23 +172,32 @@ static ua_status parse_header(hparse *p, int floats_only, ua_npy_header *h)
         at = p->i;
         if (which == DESCR) {
             if ((s = string_lit(p, val, sizeof val))) return s;
-            int ok = (val[0] == '<' || val[0] == '>') && (val[1] == 'f' || val[1] == 'i') &&
-                     (val[2] == '4' || val[2] == '8') && val[3] == '\0' &&
-                     !(floats_only && val[1] == 'i');
+            /* byte order '<', '>' or '|' (not applicable: one byte), kind f/i/u, size in bytes */
+            char kind = val[1], size = val[2];
+            int ok = (val[0] == '<' || val[0] == '>' || (val[0] == '|' && size == '1')) &&
+                     val[3] == '\0' &&
+                     ((kind == 'f' && (size == '4' || size == '8')) ||
+                      ((kind == 'i' || kind == 'u') &&
+                       (size == '1' || size == '2' || size == '4' || size == '8'))) &&
+                     !(floats_only && kind != 'f');
             if (ok) {
+                static const ua_npy_dtype ints[2][4] = {
+                    { UA_NPY_I1, UA_NPY_I2, UA_NPY_I4, UA_NPY_I8 },
+                    { UA_NPY_U1, UA_NPY_U2, UA_NPY_U4, UA_NPY_U8 } };
                 h->big = val[0] == '>';
-                h->esize = val[2] == '4' ? 4 : 8;
-                h->dtype = val[1] == 'f' ? (h->esize == 4 ? UA_NPY_F4 : UA_NPY_F8)
-                                         : (h->esize == 4 ? UA_NPY_I4 : UA_NPY_I8);
+                h->esize = (size_t)(size - '0');
+                int w = size == '1' ? 0 : size == '2' ? 1 : size == '4' ? 2 : 3;
+                h->dtype = kind == 'f' ? (h->esize == 4 ? UA_NPY_F4 : UA_NPY_F8)
+                                       : ints[kind == 'u'][w];
             } else if (floats_only) {
                 p->i = at;
                 return HFAIL(p, "dtype '%s' is not supported (expected '<f4', '<f8', '>f4' or "
                                 "'>f8': float32 or float64)", val);
             } else {
                 p->i = at;
-                return HFAIL(p, "dtype '%s' is not supported (expected '<f4', '<f8', '<i4', "
-                                "'<i8' or the same with '>': float32, float64, int32, int64)",
-                             val);
+                return HFAIL(p, "dtype '%s' is not supported (expected float32 or float64, "
+                                "'<f4' '<f8', or an integer of 1, 2, 4 or 8 bytes, '<i4' '<u2' "
+                                "'|u1' ..., either byte order)", val);
             }
         } else if (which == FORTRAN) {
             if (p->n - p->i >= 5 && !memcmp(p->s + p->i, "False", 5)) {
@@ -277,6 +286,32 @@ static ua_status convert(const unsigned char *raw, size_t count, const ua_npy_he
             int32_t i;
             memcpy(&i, b, 4);
             x = i;
+        } else if (h->dtype == UA_NPY_I1) {
+            int8_t i;
+            memcpy(&i, b, 1);
+            x = i;
+        } else if (h->dtype == UA_NPY_I2) {
+            int16_t i;
+            memcpy(&i, b, 2);
+            x = i;
+        } else if (h->dtype == UA_NPY_U1) {
+            x = b[0];
+        } else if (h->dtype == UA_NPY_U2) {
+            uint16_t i;
+            memcpy(&i, b, 2);
+            x = i;
+        } else if (h->dtype == UA_NPY_U4) {
+            uint32_t i;
+            memcpy(&i, b, 4);
+            x = i;
+        } else if (h->dtype == UA_NPY_U8) {
+            uint64_t i;
+            memcpy(&i, b, 8);
+            if (i > ((uint64_t)1 << 53))
+                return UA_ERR(UA_EFORMAT, "%s: %s: uint64 value %llu is beyond 2^53 (not exact "
+                                          "as a double)", path,
+                              where(pos, sizeof pos, h, first + k), (unsigned long long)i);
+            x = (double)i;
         } else {
             int64_t i;
             memcpy(&i, b, 8);
