@@ -66,7 +66,8 @@ const ua_option_spec ua_mlp_option_table[] = {
       "learning-rate schedule over all steps (warmup: linear warm-up, then cosine)",
       "Loshchilov & Hutter, SGDR (2017)" },
     { "warmup", UA_OPT_INT, "0", 0, 1e12, 0, NULL,
-      "warm-up steps of --schedule warmup (0: 5% of all steps)", NULL },
+      "warm-up steps of --schedule warmup (0: 5% of all steps; at most all steps - 1, the "
+      "rest a cosine decay)", NULL },
     { "batch", UA_OPT_INT, "32", 1, 1073741824, 0, NULL, "minibatch size (not L-BFGS)", NULL },
     { "epochs", UA_OPT_INT, "400", 1, 1e9, 0, NULL, "most epochs (L-BFGS: most iterations)",
       NULL },

@@ -65,7 +65,8 @@ const ua_option_spec ua_seq_option_table[UA_SEQ_NOPTIONS] = {
     { "schedule", UA_OPT_CHOICE, "cosine", 0, 0, 0, UA_TRAIN_SCHED_CHOICES,
       "learning-rate schedule over all steps", "Loshchilov & Hutter, SGDR (2017)" },
     { "warmup", UA_OPT_INT, "0", 0, 1e12, 0, NULL,
-      "warm-up steps of --schedule warmup (0: 5% of all steps)", NULL },
+      "warm-up steps of --schedule warmup (0: 5% of all steps; at most all steps - 1, the "
+      "rest a cosine decay)", NULL },
     { "batch", UA_OPT_INT, "16", 1, 1073741824, 0, NULL, "sequences per minibatch", NULL },
     { "epochs", UA_OPT_INT, "20", 1, 1e9, 0, NULL, "epochs", NULL },
     { "val-frac", UA_OPT_REAL, "0.1", 0, 1, 0, NULL,
