@@ -147,6 +147,18 @@ int ua_cli_fit_out_of_core(int argc, char **argv)
     for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
         if (!strncmp(argv[i], "--family=", 9)) c.family = argv[i] + 9;
     if (c.family && ua_family_options(c.family, &c.opt)) c.opt = NULL;
+    /* a family that does not train out of core is said first, before its options are read
+     * against out-of-core fitting's (--targets of a sequence family is no option here) */
+    ua_family_info cfi;
+    int asks_help = 0;
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        asks_help |= !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h");
+    if (c.opt && !asks_help && !ua_family_info_get(c.family, &cfi) && !cfi.out_of_core) {
+        char names[200];
+        ua_options_free(c.opt);
+        return ua_cli_usage("fit", "the %s family does not train out of core (those that do: %s)",
+                            c.family, out_of_core_families(names, sizeof names));
+    }
     char **pos = NULL;
     size_t npos = 0;
     int rc = ua_cli_parse_ex("fit", argc, argv, opts, sizeof opts / sizeof *opts, family_option,

@@ -47,6 +47,10 @@ expect_grep err.txt "needs --family" "the message asks for a family"
 expect_exit 2 "a family without out-of-core training" -- "$UA" fit --data t.csv --out-of-core \
     --family kernel
 expect_grep err.txt "does not train out of core (those that do: .*mlp.*rf" "names those that do"
+# with that family's own data options: the family is refused first, not --targets as an option
+expect_exit 2 "seq out of core, with --targets" -- "$UA" fit --data t.csv --targets t.csv \
+    --family seq --out-of-core
+expect_grep err.txt "the seq family does not train out of core" "the family named before its options"
 expect_exit 2 "--block-rows 0" -- "$UA" fit --data t.csv --out-of-core --family rf --block-rows 0
 expect_exit 2 "an option of neither" -- "$UA" fit --data t.csv --out-of-core --family rf --hidden 3
 expect_exit 2 "LOO out of core" -- "$UA" fit --data t.csv --out-of-core --family rf --select loo
