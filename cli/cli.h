@@ -162,6 +162,10 @@ void ua_cli_note_input(const char *option, const char *path);
  */
 int ua_cli_check_not_model_source(const char *cmd, const ua_model *m, const char *label,
                                   const char *output);
+/* 0 when model m takes points (a formula's, a function's or samples' model); for a model of
+ * sequences or graphs prints that cmd works on models of points (naming the model file path and
+ * its kind) and returns UA_EXIT_USAGE — before any data is read against it. */
+int ua_cli_points_model_only(const char *cmd, const ua_model *m, const char *path);
 /* The family options that name a file the fit writes (--log: the training curve of mlp, seq and
  * graph; --plot: the picture of pde), each checked with ua_cli_check_writable as "--NAME", so that
  * a path that cannot be written exits 3 before the training rather than after it. o may be NULL.

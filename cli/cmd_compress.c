@@ -183,7 +183,8 @@ int cmd_compress(int argc, char **argv)
     double *px = NULL, *y0 = NULL, *y1 = NULL;
     ua_status s = ua_model_load(path, &m);
     if (s) return ua_cli_fail("compress", s);
-    if ((rc = ua_cli_check_not_model_source("compress", m, "-o", output))) {
+    if ((rc = ua_cli_points_model_only("compress", m, path)) ||
+        (rc = ua_cli_check_not_model_source("compress", m, "-o", output))) {
         ua_model_free(m);
         return rc;
     }

@@ -171,6 +171,7 @@ int cmd_distill(int argc, char **argv)
     ua_model *t = NULL;
     ua_status s = UA_OK;
     if (!rc && (s = ua_model_load(tpath, &t))) rc = ua_cli_fail("distill", s);
+    if (!rc) rc = ua_cli_points_model_only("distill", t, tpath);
     if (!rc) rc = ua_cli_check_not_model_source("distill", t, "-o", output);
     size_t d = 0, k = 0;
     if (!rc) ua_model_dims(t, &d, &k);

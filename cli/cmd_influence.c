@@ -58,6 +58,10 @@ int cmd_influence(int argc, char **argv)
     ua_model *m;
     ua_status s = ua_model_load(path, &m);
     if (s) return ua_cli_fail("influence", s);
+    if ((rc = ua_cli_points_model_only("influence", m, path))) {
+        ua_model_free(m);
+        return rc;
+    }
     size_t d = 1, dout = 1, n = 0;
     ua_model_dims(m, &d, &dout);
     double *x = calloc(d, sizeof *x), *X = NULL, *y = NULL, *infl = NULL;

@@ -430,6 +430,15 @@ static int same_file(const char *a, const char *b)
     return !strcmp(ra, rb);
 }
 
+int ua_cli_points_model_only(const char *cmd, const ua_model *m, const char *path)
+{
+    ua_problem_kind k = ua_model_kind(m);
+    if (k != UA_PROBLEM_SEQUENCES && k != UA_PROBLEM_GRAPHS) return 0;
+    return ua_cli_usage(cmd, "%s is a %s model of %s; %s works on models of points (formulas, "
+                        "functions, samples)", path, ua_model_family(m), ua_problem_kind_name(k),
+                        cmd);
+}
+
 int ua_cli_check_not_model_source(const char *cmd, const ua_model *m, const char *label,
                                   const char *output)
 {

@@ -40,6 +40,15 @@ expect_exit 2 "eval --json with --output" -- "$UA" eval m.safetensors --input re
 expect_exit 2 "eval --std on a sequence model" -- "$UA" eval m.safetensors --input rev/test_x.npy --std
 expect_grep err.txt "a sequence model takes --input X.npy alone (predictions printed), with --output Y.npy (written as .npy) or with --json; not --std" \
     "eval: options a sequence model does not take are refused"
+# distill, compress, influence: the model's kind first, before its data are read as rows
+for c in "distill m.safetensors -o d.safetensors --family mlp --data rev/train_x.npy" \
+         "compress m.safetensors -o c.safetensors --method quant4 --data rev/train_x.npy" \
+         "influence m.safetensors --data rev/train_x.npy --at 1"; do
+    # shellcheck disable=SC2086
+    expect_exit 2 "${c%% *} on a sequence model" -- "$UA" $c
+    expect_grep err.txt "m.safetensors is a seq model of sequences; ${c%% *} works on models of points" \
+        "${c%% *}: the model's kind named first"
+done
 # explain: the family's kind first, not --at's count of numbers against the model's width
 expect_exit 2 "explain on a sequence model" -- "$UA" explain m.safetensors --at 1
 expect_grep err.txt "a seq model takes sequences, not points" "explain on a sequence model: the reason"
