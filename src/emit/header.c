@@ -140,6 +140,21 @@ static void put_row(FILE *out, const char *key, const char *value, const char *w
     fprintf(out, "   (%s)\n", what);
 }
 
+/* The rows of the n keys (key, what) the metadata holds (non-empty), under title; 1 when any. */
+static int put_rows(FILE *out, const ua_emit_header *h, const char *const keys[][2], size_t n,
+                    const char *title)
+{
+    int put = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *v = meta(h, keys[i][0]);
+        if (!v || !*v) continue;
+        if (!put) fputs(title, out);
+        put = 1;
+        put_row(out, keys[i][0], v, keys[i][1]);
+    }
+    return put;
+}
+
 void ua_emit_header_end(FILE *out, ua_export_type type, const char *name, const ua_emit_header *h)
 {
     int any = 0;
@@ -182,30 +197,16 @@ void ua_emit_header_end(FILE *out, ua_export_type type, const char *name, const 
             fputc('\n', out);
         }
     }
-    int anys = 0;
-    for (size_t i = 0; i < sizeof sample_keys / sizeof sample_keys[0]; i++) {
-        const char *v = meta(h, sample_keys[i][0]);
-        if (!v) continue;
-        if (!anys)
-            fputs(type == UA_EXPORT_FLOAT && !native
-                      ? " *\n * measured error of the double model (not of this float function) "
-                        "on the samples (in the target's units):\n"
-                      : " *\n * measured error on the samples (in the target's units):\n", out);
-        anys = 1;
-        put_row(out, sample_keys[i][0], v, sample_keys[i][1]);
-    }
-    int anya = 0;
-    for (size_t i = 0; i < sizeof accuracy_keys / sizeof accuracy_keys[0]; i++) {
-        const char *v = meta(h, accuracy_keys[i][0]);
-        if (!v || !*v) continue;
-        if (!anya)
-            fputs(type == UA_EXPORT_FLOAT && !native
-                      ? " *\n * measured accuracy of the double model (not of this float "
-                        "function):\n"
-                      : " *\n * measured accuracy:\n", out);
-        anya = 1;
-        put_row(out, accuracy_keys[i][0], v, accuracy_keys[i][1]);
-    }
+    int anys = put_rows(out, h, sample_keys, sizeof sample_keys / sizeof sample_keys[0],
+                        type == UA_EXPORT_FLOAT && !native
+                            ? " *\n * measured error of the double model (not of this float "
+                              "function) on the samples (in the target's units):\n"
+                            : " *\n * measured error on the samples (in the target's units):\n");
+    int anya = put_rows(out, h, accuracy_keys, sizeof accuracy_keys / sizeof accuracy_keys[0],
+                        type == UA_EXPORT_FLOAT && !native
+                            ? " *\n * measured accuracy of the double model (not of this float "
+                              "function):\n"
+                            : " *\n * measured accuracy:\n");
     if (!any && !anys && !anya) fputs(" *\n * measured error: not recorded\n", out);
     if (native && (any || anys || anya))
         fputs(" * The model computes in float, with these constants and this arithmetic: this\n"
