@@ -79,6 +79,9 @@ static const char help[] =
 static int problem_for(const char *path, const ua_model *m, const char *against,
                        ua_cli_problem_args *pa, ua_problem **p)
 {
+    if (ua_model_kind(m) == UA_PROBLEM_SEQUENCES && pa->data && !pa->targets)
+        return ua_cli_usage("check", "%s is a sequence model: give --data X.npy and --targets "
+                            "Y.npy (the sequences and their targets)", path);
     if (pa->data || pa->split_dir || pa->targets || pa->graphs || pa->test_graphs || pa->pde) {
         pa->measure_only = 1;
         return ua_cli_problem_build("check", pa, p);
@@ -533,11 +536,13 @@ int cmd_check(int argc, char **argv)
                 cJSON_AddNumberToObject(o, "error_rate", er->valuedouble);
                 cJSON_AddNumberToObject(o, "accuracy", 1 - er->valuedouble);
             }
-            /* a sequence classifier: the accuracy over the positions of the sequences given */
-            cJSON *ac = cJSON_GetObjectItemCaseSensitive(o, "train_accuracy");
-            if (ua_problem_kind_of(p) == UA_PROBLEM_SEQUENCES && ac && cJSON_IsNumber(ac) &&
-                !cJSON_GetObjectItemCaseSensitive(o, "accuracy"))
-                cJSON_AddNumberToObject(o, "accuracy", ac->valuedouble);
+            /* a sequence classifier: the accuracy over the positions of the sequences given
+             * ("train" would name the fit's training set) */
+            if (ua_problem_kind_of(p) == UA_PROBLEM_SEQUENCES &&
+                !cJSON_GetObjectItemCaseSensitive(o, "accuracy")) {
+                cJSON *ac = cJSON_DetachItemFromObjectCaseSensitive(o, "train_accuracy");
+                if (ac) cJSON_AddItemToObject(o, "accuracy", ac);
+            }
         }
         if (prove) proof_json(o, &pf, &r, &pt);
         if (tol) {

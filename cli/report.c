@@ -268,7 +268,8 @@ void ua_cli_measurement_text(FILE *f, const ua_model *m, const ua_problem *p,
             fprintf(f, "  test error rate      %.6g  (accuracy %.6g)\n", r->test_rmse,
                     1 - r->test_rmse);
     } else if (!isnan(r->train_rmse) || !isnan(r->test_rmse)) {
-        fprintf(f, "measured on the samples (target units):\n");
+        fprintf(f, "measured on the %s (target units):\n",
+                p && ua_problem_kind_of(p) == UA_PROBLEM_SEQUENCES ? "sequences" : "samples");
         if (!isnan(r->train_rmse) && !fitted_rows)
             fprintf(f, "  rmse on %s  %.6g\n", ua_problem_describe(p), r->train_rmse);
         else if (!isnan(r->train_rmse)) fprintf(f, "  train rmse           %.6g\n", r->train_rmse);

@@ -25,6 +25,10 @@ expect_grep out.txt "accuracy on rev/test_x.npy  $acc" "check prints the accurac
 expect_exit 0 "check a seq classifier --json" -- "$UA" check m.safetensors --data rev/test_x.npy --targets rev/test_y.npy --json
 [ "$(json_num out.txt accuracy)" = "$acc" ] && pass || fail "check --json: accuracy $(json_num out.txt accuracy), the fit's test accuracy $acc"
 grep -q '"test_accuracy"' out.txt && fail "check --json reports the fit's stored test accuracy" || pass
+grep -q '"train_accuracy"' out.txt && fail "check --json names the file's accuracy train_accuracy" || pass
+expect_exit 2 "check a seq model without --targets" -- "$UA" check m.safetensors --data rev/test_x.npy
+expect_grep err.txt "m.safetensors is a sequence model: give --data X.npy and --targets Y.npy" \
+    "check: a sequence model needs --targets (was: dtype '<i4' is not supported)"
 expect_grep curve.jsonl '"epoch": 1, "train_loss"' "--log lines are JSON"
 
 expect_exit 0 "eval --input" -- "$UA" eval m.safetensors --input rev/test_x.npy

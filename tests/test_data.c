@@ -540,6 +540,9 @@ static void test_npy_read_nd(void **state)
             {">u2", u2be, sizeof u2be, UA_NPY_U2, {0, 1, 40000, 65535}},
             {"<u4", u4, sizeof u4, UA_NPY_U4, {0, 1, 70000, 4294967295.0}},
             {"<u8", u8, sizeof u8, UA_NPY_U8, {0, 1, 9007199254740992.0, 123456789012345.0}},
+            /* '=': the host's byte order (numpy reads it; these tests run little-endian hosts
+             * and big-endian ones alike, so the data are written in the host's order) */
+            {"=i2", i2, sizeof i2, UA_NPY_I2, {-32768, -1, 0, 32767}},
         };
         for (size_t c = 0; c < sizeof ints / sizeof ints[0]; c++) {
             char dict[96];

@@ -946,6 +946,25 @@ static void test_fit_vtable(void **state)
     xt[7 * L + 2] = bad;
     assert_int_equal(ua_model_predict_sequences_blocks(m, xt, NT, L, 0, 0, check_block, &bs), UA_EINVAL);
     free(out);
+    /* measured on other sequences: the targets must be the model's kind of output — a class
+     * beyond its V classes, or values (N, n, 1) for a classifier, are refused, not scored 0 */
+    {
+        ua_problem *q = NULL;
+        ua_measurement mr;
+        double keep = yt[5 * L + 3];
+        yt[5 * L + 3] = V;
+        assert_int_equal(ua_problem_sequences(xt, yt, NT, L, 0, 0, &q), UA_OK);
+        assert_int_equal(ua_model_measure(m, q, NULL, &mr), UA_EINVAL);
+        assert_non_null(strstr(ua_last_error(), "sequence 5, position 3: class 6 is outside the "
+                                                "model's classes 0..5"));
+        ua_problem_free(q);
+        yt[5 * L + 3] = keep;
+        assert_int_equal(ua_problem_sequences(xt, yt, NT, L, 0, 1, &q), UA_OK);
+        assert_int_equal(ua_model_measure(m, q, NULL, &mr), UA_EINVAL);
+        assert_non_null(strstr(ua_last_error(), "the model classifies (6 classes a position); the "
+                                                "targets are 1 value a position"));
+        ua_problem_free(q);
+    }
     /* shorter sequences are taken; longer ones, reals for a token model and bad tokens are not */
     assert_int_equal(ua_model_predict_sequences(m, xt, 2, L / 2, 0, &out, &nout, &classify), UA_OK);
     free(out);

@@ -143,6 +143,8 @@ static ua_status shape_lit(hparse *p, size_t *dims, size_t *ndim)
     return UA_OK;
 }
 
+static int host_is_le(void);
+
 static ua_status parse_header(hparse *p, int floats_only, ua_npy_header *h)
 {
     enum { DESCR = 1, FORTRAN = 2, SHAPE = 4 };
@@ -174,7 +176,8 @@ static ua_status parse_header(hparse *p, int floats_only, ua_npy_header *h)
             if ((s = string_lit(p, val, sizeof val))) return s;
             /* byte order '<', '>' or '|' (not applicable: one byte), kind f/i/u, size in bytes */
             char kind = val[1], size = val[2];
-            int ok = (val[0] == '<' || val[0] == '>' || (val[0] == '|' && size == '1')) &&
+            int ok = (val[0] == '<' || val[0] == '>' || val[0] == '=' ||
+                      (val[0] == '|' && size == '1')) &&
                      val[3] == '\0' &&
                      ((kind == 'f' && (size == '4' || size == '8')) ||
                       ((kind == 'i' || kind == 'u') &&
@@ -184,7 +187,7 @@ static ua_status parse_header(hparse *p, int floats_only, ua_npy_header *h)
                 static const ua_npy_dtype ints[2][4] = {
                     { UA_NPY_I1, UA_NPY_I2, UA_NPY_I4, UA_NPY_I8 },
                     { UA_NPY_U1, UA_NPY_U2, UA_NPY_U4, UA_NPY_U8 } };
-                h->big = val[0] == '>';
+                h->big = val[0] == '>' || (val[0] == '=' && !host_is_le()); /* '=': native */
                 h->esize = (size_t)(size - '0');
                 int w = size == '1' ? 0 : size == '2' ? 1 : size == '4' ? 2 : 3;
                 h->dtype = kind == 'f' ? (h->esize == 4 ? UA_NPY_F4 : UA_NPY_F8)

@@ -377,14 +377,29 @@ static ua_status score_block(void *ctx, size_t first, size_t count, const double
 }
 
 static ua_status score_sequences(const ua_model *m, const double *x, const double *y, size_t N,
-                                 size_t len, size_t xd, double *metric, int *classify)
+                                 size_t len, size_t xd, size_t yk, double *metric, int *classify)
 {
     seq_score sc = { y, len, 0, 0 };
     double *none = NULL;
     size_t nout = 0;
     ua_status s = ua_model_predict_sequences(m, x, 0, len, xd, &none, &nout, classify);
     free(none);
-    if (!s) s = ua_model_predict_sequences_blocks(m, x, N, len, xd, SEQ_SCORE_VALUES, score_block, &sc);
+    if (s) return s;
+    /* the targets must be what the model predicts: classes (N, len) within its classes, or
+     * (N, len, nout) values ((N, len) for one value a position) */
+    if (*classify && yk)
+        return UA_ERR(UA_EINVAL, "the model classifies (%zu classes a position); the targets are "
+                      "%zu value%s a position, not (N, n) classes", nout, yk, yk == 1 ? "" : "s");
+    if (!*classify && yk != nout && !(yk == 0 && nout == 1))
+        return UA_ERR(UA_EINVAL, "the model gives %zu value%s a position; the targets have %zu%s",
+                      nout, nout == 1 ? "" : "s", yk, yk ? "" : " (classes, (N, n))");
+    if (*classify)
+        for (size_t r = 0; r < N * len; r++)
+            if (!(y[r] >= 0 && y[r] < (double)nout))
+                return UA_ERR(UA_EINVAL, "the targets' sequence %zu, position %zu: class %.17g is "
+                              "outside the model's classes 0..%zu", r / len, r % len, y[r],
+                              nout - 1);
+    s = ua_model_predict_sequences_blocks(m, x, N, len, xd, SEQ_SCORE_VALUES, score_block, &sc);
     if (s) return s;
     double cnt = (double)N * (double)len;
     *metric = *classify ? (double)sc.right / cnt : sqrt(sc.sse / (cnt * (double)nout));
@@ -394,17 +409,17 @@ static ua_status score_sequences(const ua_model *m, const double *x, const doubl
 static ua_status measure_sequences(ua_model *m, const ua_problem *p, ua_measurement *r)
 {
     const double *x, *y;
-    size_t n, len = ua_problem_seq_len(p), xd = ua_problem_dim(p);
+    size_t n, len = ua_problem_seq_len(p), xd = ua_problem_dim(p), yk = ua_problem_outputs(p);
     int classify = 0;
     double v;
     ua_status s = UA_OK;
     ua_problem_train(p, &x, &y, &n);
-    if (n && !(s = score_sequences(m, x, y, n, len, xd, &v, &classify))) {
+    if (n && !(s = score_sequences(m, x, y, n, len, xd, yk, &v, &classify))) {
         r->train_rmse = classify ? NAN : v;
         s = set_number(m, classify ? "train_accuracy" : "train_rmse", v);
     }
     ua_problem_test(p, &x, &y, &n);
-    if (!s && n && !(s = score_sequences(m, x, y, n, len, xd, &v, &classify))) {
+    if (!s && n && !(s = score_sequences(m, x, y, n, len, xd, yk, &v, &classify))) {
         r->test_rmse = classify ? NAN : v;
         s = set_number(m, classify ? "test_accuracy" : "test_rmse", v);
     }
