@@ -237,8 +237,9 @@ ua_status ua_model_predict_sequences_blocks(const ua_model *m, const double *x, 
         if (s == UA_EINVAL && first > 0) {
             /* the model numbered the block's sequences from 0: "sequence J, ..." is renumbered
              * from the set's start; any other message says where the block starts */
-            char msg[512]; /* a copy: the new message is written where the old one is */
-            snprintf(msg, sizeof msg, "%s", ua_last_error());
+            char msg[512]; /* a copy (the new message is written where the old one is), less
+                            * its " [file:line]" tag: the new one gets its own */
+            ua_last_error_message(msg, sizeof msg);
             const char *q = strstr(msg, "sequence ");
             size_t j = 0;
             int at = 0;
