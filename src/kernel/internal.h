@@ -96,14 +96,19 @@ ua_status ua_kmat_sym_lower(const ua_kernel_spec *s, const double *a, size_t n, 
 
 /* out (na, nb) := k(a_i, b_j) for the points a (na, d) and the first nb points of bT (d, ld),
  * held transposed (column j is point j), on the calling thread alone, with the formulas and
- * order of ua_kernel_matrix's direct path (the same bits); tmp: 2 nb doubles of scratch. For the
- * distance kernels (rbf, matern) in d <= 32, where ua_kernel_matrix sums directly: returns 1;
- * otherwise returns 0 and writes nothing (the caller uses ua_kernel_matrix). Saves that
- * function's transposed copy and its allocation on every call, for callers that form the same
- * matrix again block by block (the mixed-precision solve's products). Columns go 512 at a
- * time, so that the distances and exps stay in the first-level cache. */
+ * order of ua_kernel_matrix's direct path (the same bits); tmp: 2 min(nb, UA_KERNEL_ROW_CHUNK)
+ * doubles of scratch. For the distance kernels (rbf, matern) in d <= 32, where ua_kernel_matrix
+ * sums directly (ua_kernel_has_direct_rows): returns 1; otherwise returns 0 and writes nothing
+ * (the caller uses ua_kernel_matrix). Saves that function's transposed copy and its allocation
+ * on every call, for callers that form the same matrix again block by block (the mixed-precision
+ * solve's products) or a row at a time (predict). Columns go UA_KERNEL_ROW_CHUNK at a time, so
+ * that the distances and exps stay in the first-level cache. */
 int ua_kernel_rows_direct(const ua_kernel_spec *s, const double *a, size_t na, const double *bT,
                           size_t ld, size_t nb, size_t d, double *out, double *tmp);
+enum { UA_KERNEL_ROW_CHUNK = 512 };
+
+/* 1 when ua_kernel_rows_direct applies to the kernel s in d dimensions, 0 otherwise */
+int ua_kernel_has_direct_rows(const ua_kernel_spec *s, size_t d);
 
 /* Squared distances of nearby points: true when |a|^2 + |b|^2 - 2 a.b (centred) lost more than
  * 6 bits, so that the caller recomputes sum (a - b)^2 directly. */

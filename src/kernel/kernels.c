@@ -297,11 +297,16 @@ static ua_status dist_matrix_direct(const ua_kernel_spec *s, const double *a, si
     return UA_OK;
 }
 
+int ua_kernel_has_direct_rows(const ua_kernel_spec *s, size_t d)
+{
+    return is_distance(s->type) && d <= DIRECT_MAX_D;
+}
+
 int ua_kernel_rows_direct(const ua_kernel_spec *s, const double *a, size_t na, const double *bT,
                           size_t ld, size_t nb, size_t d, double *out, double *tmp)
 {
-    enum { CHUNK = 512 }; /* columns at a time: the distances and exps stay in L1 (8 KiB) */
-    if (!is_distance(s->type) || d > DIRECT_MAX_D) return 0;
+    enum { CHUNK = UA_KERNEL_ROW_CHUNK }; /* the distances and exps stay in L1 (8 KiB) */
+    if (!ua_kernel_has_direct_rows(s, d)) return 0;
     for (size_t i = 0; i < na; i++)
         for (size_t j0 = 0; j0 < nb; j0 += CHUNK) {
             size_t c = nb - j0 < CHUNK ? nb - j0 : CHUNK;

@@ -722,9 +722,21 @@ ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, doubl
     B = B < 16 ? 16 : B > 256 ? 256 : B;
     size_t nblk = (n + B - 1) / B;
     int nt = ua_row_threads(n * m->m, 100000, nblk);
-    size_t per = B * (d + m->m + k);
-    double *work = malloc((size_t)nt * per * sizeof *work);
-    if (!work) return UA_ENOMEM_ERR((size_t)nt * per * sizeof *work);
+    /* The distance kernels in few dimensions form K a row at a time against the points held
+     * transposed (ua_kernel_rows_direct: the same values as ua_kernel_matrix) into one row
+     * buffer a thread: each thread's memory is then m + 1,024 doubles instead of a block of
+     * B rows, whose fresh pages (2 MiB a thread at m = 2000) took longer to fault in than the
+     * block took to form (predicting 2,000 rows with m = 2,000: 13 -> 8 ms). */
+    const int direct = ua_kernel_has_direct_rows(&m->spec, d);
+    size_t per = B * (d + k) + (direct ? m->m + 2 * UA_KERNEL_ROW_CHUNK : B * m->m);
+    double *work = malloc((size_t)nt * per * sizeof *work), *ptsT = direct ? malloc(d * m->m * sizeof *ptsT) : NULL;
+    if (!work || (direct && !ptsT)) {
+        free(work);
+        free(ptsT);
+        return UA_ENOMEM_ERR(((size_t)nt * per + d * m->m) * sizeof *work);
+    }
+    for (size_t j = 0; direct && j < m->m; j++)
+        for (size_t l = 0; l < d; l++) ptsT[l * m->m + j] = m->pts[j * d + l];
     int blas_threads = nt > 1 ? ua_blas_threads_serial() : 1;
     /* error messages are thread-local: the threads record what failed, the caller reports it */
     ua_status sts[UA_MAX_ROW_THREADS] = { UA_OK };
@@ -734,15 +746,22 @@ ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, doubl
     for (size_t q = 0; q < nblk; q++) {
         int p = omp_get_thread_num();
         size_t i0 = q * B, nb = n - i0 < B ? n - i0 : B;
-        double *xz = work + (size_t)p * per, *K = xz + B * d, *sc = K + B * m->m;
+        double *xz = work + (size_t)p * per, *sc = xz + B * d, *K = sc + B * k;
         memcpy(xz, x + i0 * d, nb * d * sizeof *xz);
         if (m->standardize) ua_scaler_apply(&m->xs, xz, nb);
-        ua_status st = ua_kernel_matrix(&m->spec, xz, nb, m->pts, m->m, d, K);
-        if (st) {
-            sts[p] = st;
-            continue;
+        if (direct) {
+            for (size_t i = 0; i < nb; i++) {
+                ua_kernel_rows_direct(&m->spec, xz + i * d, 1, ptsT, m->m, m->m, d, K, K + m->m);
+                readout(K, m->w, 1, m->m, k, sc + i * k);
+            }
+        } else {
+            ua_status st = ua_kernel_matrix(&m->spec, xz, nb, m->pts, m->m, d, K);
+            if (st) {
+                sts[p] = st;
+                continue;
+            }
+            readout(K, m->w, nb, m->m, k, sc);
         }
-        readout(K, m->w, nb, m->m, k, sc);
         size_t bad = ua_first_nonfinite(sc, nb * k);
         if (bad < nb * k) {
             if (i0 + bad / k < bad_row[p]) bad_row[p] = i0 + bad / k;
@@ -762,6 +781,7 @@ ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, doubl
     }
     ua_blas_threads_restore(blas_threads);
     free(work);
+    free(ptsT);
     size_t first_bad = (size_t)-1;
     for (int p = 0; p < nt; p++) {
         if (sts[p])
