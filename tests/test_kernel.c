@@ -19,6 +19,7 @@
 #include "ref/kernel_sklearn_ref.h"
 #include "ref/kernel_solve_ref.h"
 #include "ref/ntk_ref.h"
+#include "train/ridge.h"
 #define TU_SCRATCH_TAG "ua_test_kernel"
 #include "test_util.h"
 
@@ -1384,6 +1385,108 @@ static void test_kernel_rows_direct(void **state)
     free(tmp);
 }
 
+/* max_i |b_i - (A w)_i| for A (n, n) row-major, the residual summed in long double */
+static double residual_max(const double *A, const double *b, const double *w, size_t n)
+{
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        long double r = b[i];
+        for (size_t j = 0; j < n; j++) r -= (long double)A[i * n + j] * w[j];
+        worst = fmax(worst, fabs((double)r));
+    }
+    return worst;
+}
+
+/* F's layout in the mixed solve, LAPACK's rectangular full packed format (TRANSR 'N', UPLO 'U'):
+ * (1) ua_rfp_index puts every entry where LAPACK's own conversion strttf does, for n = 1..9 (odd
+ * and even), each of the n (n + 1) / 2 places once; (2) the preconditioner on that format
+ * (spftrf's factor) gives the solution the full-storage one gives (spotrf's factor), to float32
+ * rounding, on a well-conditioned matrix of odd and even order. */
+static void test_rfp_layout(void **state)
+{
+    (void)state;
+    for (size_t n = 1; n <= 9; n++) {
+        float A[81], R[45];
+        int hits[45] = { 0 };
+        for (size_t c = 0; c < n; c++)
+            for (size_t r = 0; r < n; r++) A[r + c * n] = r <= c ? (float)(100 * r + c + 1) : -1.0f;
+        assert_int_equal(LAPACKE_strttf(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)n, A, (lapack_int)n, R), 0);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j <= i; j++) {
+                size_t q = ua_rfp_index(n, i, j);
+                assert_true(q < n * (n + 1) / 2);
+                hits[q]++;
+                assert_true(R[q] == A[j + i * n]); /* entry (i, j) of the lower = (j, i) of U */
+            }
+        for (size_t q = 0; q < n * (n + 1) / 2; q++) assert_int_equal(hits[q], 1);
+    }
+    for (size_t n = 300; n <= 301; n++) {
+        enum { k = 2 };
+        float *Ff = malloc(n * n * sizeof *Ff), *Fp = malloc(n * (n + 1) / 2 * sizeof *Fp);
+        float *rf = malloc(k * n * sizeof *rf);
+        double *r = malloc(k * n * sizeof *r), *z0 = malloc(k * n * sizeof *z0), *z1 = malloc(k * n * sizeof *z1);
+        double rs[k];
+        assert_non_null(Ff && Fp && rf && r && z0 && z1);
+        for (size_t i = 0; i < n; i++) /* exp(-(i - j)^2 / 50) + I: symmetric positive definite */
+            for (size_t j = 0; j <= i; j++) {
+                double dij = (double)i - (double)j;
+                float v = (float)(exp(-dij * dij / 50.0) + (i == j));
+                Ff[j + i * n] = v;
+                Fp[ua_rfp_index(n, i, j)] = v;
+            }
+        for (size_t t = 0; t < k * n; t++) r[t] = sin(0.7 * (double)t) * (t < n ? 1e30 : 1e-30);
+        assert_int_equal(LAPACKE_spotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)n, Ff, (lapack_int)n), 0);
+        assert_int_equal(LAPACKE_spftrf(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)n, Fp), 0);
+        assert_int_equal(ua_ridge_precondition_f32(Ff, n, k, 2.0, r, rf, rs, z0), 0);
+        assert_int_equal(ua_ridge_precondition_rfp_f32(Fp, n, k, 2.0, r, rf, rs, z1), 0);
+        for (size_t t = 0; t < k; t++) {
+            double e = 0, m = 0;
+            for (size_t i = 0; i < n; i++) {
+                e = fmax(e, fabs(z1[t * n + i] - z0[t * n + i]));
+                m = fmax(m, fabs(z0[t * n + i]));
+            }
+            assert_true(m > 0 && isfinite(m));
+            ASSERT_LE(e / m, 1e-5);
+        }
+        free(Ff), free(Fp), free(rf), free(r), free(z0), free(z1);
+    }
+}
+
+/* The mixed solve at an odd order (F's packed layout differs for odd n): the first 599 points of
+ * the problem above at lambda 1e-3; the residual within 10 times
+ * LAPACK dposv's on the same system. */
+static void test_mixed_solve_odd(void **state)
+{
+    (void)state;
+    enum { N = KS_N, n = KS_N - 1 };
+    double *x = malloc(N * KS_D * sizeof *x), *y = malloc(N * KS_K * sizeof *y);
+    double *A = malloc((size_t)n * n * sizeof *A), *L = malloc((size_t)n * n * sizeof *L);
+    double *b = malloc(n * sizeof *b), *wd = malloc(n * sizeof *wd), *wm = malloc(n * sizeof *wm);
+    assert_non_null(x && y && A && L && b && wd && wm);
+    solve_problem(x, y);
+    ua_kernel_spec s;
+    ua_kernel_spec_default(&s);
+    s.type = UA_KERNEL_RBF;
+    s.gamma = KS_GAMMA;
+    const double lambda = 1e-3;
+    assert_int_equal(ua_kmat_sym_lower(&s, x, n, KS_D, A, n), UA_OK);
+    for (size_t i = 0; i < n; i++) A[i * n + i] += lambda;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) A[i * n + j] = A[j * n + i];
+    for (size_t i = 0; i < n; i++) b[i] = y[i * KS_K];
+    memcpy(L, A, (size_t)n * n * sizeof *L);
+    memcpy(wd, b, n * sizeof *wd);
+    assert_int_equal(LAPACKE_dposv(LAPACK_COL_MAJOR, 'U', n, 1, L, n, wd, n), 0);
+    int steps;
+    int ok = ua_kernel_solve_mixed(&s, x, n, KS_D, lambda, 1, b, wm, &steps);
+    double rm = residual_max(A, b, wm, n), rd = residual_max(A, b, wd, n);
+    print_message("odd order %d: %s in %d products, residual %.3g (dposv %.3g)\n", (int)n,
+                  ok ? "converged" : "refused", steps, rm, rd);
+    assert_int_equal(ok, 1);
+    ASSERT_LE(rm, 10.0 * rd);
+    free(x), free(y), free(A), free(L), free(b), free(wd), free(wm);
+}
+
 /* The mixed solve on a badly scaled system: a polynomial kernel of degree 40 on standardised
  * points, whose diagonal spans decades. Before the solve scaled the diagonal to 1, its stopping
  * test (normwise backward error) passed weights whose residual was 1e6-1e7 times the double
@@ -1430,15 +1533,7 @@ static void test_mixed_solve_scaled(void **state)
     assert_int_equal(LAPACKE_dposv(LAPACK_COL_MAJOR, 'U', n, 1, L, n, wd, n), 0);
     int steps;
     int ok = ua_kernel_solve_mixed(&s, x, n, d, lambda, 1, b, wm, &steps);
-    double res[2] = { 0, 0 };
-    for (int v = 0; v < 2; v++) {
-        const double *w = v ? wd : wm;
-        for (size_t i = 0; i < n; i++) {
-            long double r = b[i];
-            for (size_t j = 0; j < n; j++) r -= (long double)A[i * n + j] * w[j];
-            res[v] = fmax(res[v], fabs((double)r));
-        }
-    }
+    double res[2] = { residual_max(A, b, wm, n), residual_max(A, b, wd, n) };
     print_message("scaled mixed solve: %s in %d products, residual %.3g (dposv %.3g)\n",
                   ok ? "converged" : "refused (the caller solves in double)", steps, res[0], res[1]);
     assert_int_equal(ok, 1); /* this system is within the mixed solve's reach (8 products) */
@@ -1594,6 +1689,8 @@ int main(void)
         cmocka_unit_test(test_repeated_rows),
         cmocka_unit_test(test_mixed_solve),
         cmocka_unit_test(test_mixed_solve_scaled),
+        cmocka_unit_test(test_rfp_layout),
+        cmocka_unit_test(test_mixed_solve_odd),
         cmocka_unit_test(test_ntk_reference),
         cmocka_unit_test(test_ntk_finite_width),
         cmocka_unit_test(test_loo_closed_form),

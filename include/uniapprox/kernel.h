@@ -5,11 +5,12 @@
  * Fit: given inputs x (n, d) and targets y (n, k), row-major, KRR finds weights
  *     alpha = (K + lambda I)^-1 y,   K_ij = k(x_i, x_j)                                (n, k)
  * and predicts f(x) = sum_i k(x, x_i) alpha_i. For n >= 256 the solve is in mixed precision: K +
- * lambda I rounded to float32 and factored (spotrf, 4 n^2 bytes, the only n x n array)
+ * lambda I rounded to float32 and factored (spftrf, in LAPACK's rectangular full packed format:
+ * 2 n (n + 1) bytes, the only n x n array)
  * preconditions conjugate gradients in double against K formed again block by block, run until
  * the recomputed residual's normwise backward error is at the level of the double solve's (below
  * 2^-56, or below 2^-53 and no longer halving; Higham & Pranesh 2021 for the low-precision
- * preconditioner); where that fails (float32 out of range, spotrf failing, 30 products without
+ * preconditioner); where that fails (float32 out of range, spftrf failing, 30 products without
  * convergence) and for n < 256, a Cholesky factorisation of K + lambda I in double (LAPACK dpotrf
  * on the lower triangle, in place: 8 n^2 bytes). Inputs (and, for regression,
  * targets) are standardised on the training rows unless `standardize` is 0 (then the fit is

@@ -67,24 +67,31 @@ void ua_kernel_get_info(const ua_kernel *m, ua_kernel_info *in)
 
 /*
  * The exact solve in mixed precision (Higham & Pranesh 2021, as the rf family's src/rf/solve.c).
- * A float32 copy F of K + lambda I is factored by spotrf (half dpotrf's flops at twice the
- * vector width: 2.1 s against 5.1 s at n = 8000 on one 2-core machine of 2026) and serves as the
- * preconditioner of conjugate gradients run in double against K + lambda I in double. That matrix
- * is not held: each product with it forms K again, a block of MIXED_BLOCK rows at a time
- * (ua_kernel_rows_direct, or ua_kernel_matrix: the formula predict uses; 0.03 s at n = 8000,
- * d = 8, 2 threads, on the machine of 5 December 2026), where holding the
- * 4 n^2 bytes of its lower triangle beside F's 2 n^2 cost 1.6 s of first-touch page faults on
- * that (virtual) machine, more than the 6 - 8 products take, and half again the memory: the
- * solve touches the 2 n^2 bytes of F's lower triangle, half of what the double factorisation
- * does. F's pages are faulted in before it is written (prefault_lower: 0.12-0.14 s less at
- * n = 8000 there; the host's own first touch, 0.16 s for the 128 MiB, remains). The float32
- * solves are two strsv a right-hand side (ua_ridge_precondition_f32). The iteration stops when
- * the residual recomputed from w is as small as the double Cholesky solve's (pcg below): LAPACK
- * dsposv's test alone left weights 80 - 550 times further from the exact solution than the
- * double solve's (n = 2000, lambda 1e-3 .. 1e-8). Where spotrf fails (K + lambda I not positive
- * definite in float32: lambda too small for its conditioning), a value is not finite in float32,
- * or the iteration does not converge in MIXED_MAX_STEPS products, the caller solves by the double
- * Cholesky factorisation.
+ * A float32 copy F of K + lambda I is factored by Cholesky in float32 (half dpotrf's flops at
+ * twice the vector width: 2.1 s against 5.1 s at n = 8000 on one 2-core machine of 2026) and
+ * serves as the preconditioner of conjugate gradients run in double against K + lambda I in
+ * double. That matrix is not held: each product with it forms K again, a block of MIXED_BLOCK
+ * rows at a time (ua_kernel_rows_direct, or ua_kernel_matrix: the formula predict uses; 0.03 s at
+ * n = 8000, d = 8, 2 threads, on the machine of 5 December 2026), where holding the 4 n^2 bytes
+ * of its lower triangle beside F cost 1.6 s of first-touch page faults on that (virtual) machine,
+ * more than the 6 - 8 products take, and half again the memory: the solve touches the
+ * 2 n (n + 1) bytes of F, half of what the double factorisation does.
+ *
+ * F is held in LAPACK's rectangular full packed format (ua_rfp_index; factored by spftrf, as
+ * fast as spotrf). The lower triangle of a full n x n array, each row's part starting a row's
+ * length after the last, touched 63% of the array's pages at n = 8000 and nearly all of them at
+ * n = 2000 (rows of two pages); the packed format touches half (the fit 12% faster at n = 2000,
+ * 3% at 8000; peak memory 27 -> 20 MB and 180 -> 147 MB). F's pages are faulted in by one system
+ * call before it is written (ua_prefault, about half the cost of a trap a page there; the host's
+ * own first touch remains). The float32 solves are strsv and sgemv on F's three pieces
+ * (ua_ridge_precondition_rfp_f32).
+ *
+ * The iteration stops when the residual recomputed from w is as small as the double Cholesky
+ * solve's (pcg below): LAPACK dsposv's test alone left weights 80 - 550 times further from the
+ * exact solution than the double solve's (n = 2000, lambda 1e-3 .. 1e-8). Where spftrf fails
+ * (K + lambda I not positive definite in float32: lambda too small for its conditioning), a value
+ * is not finite in float32, or the iteration does not converge in MIXED_MAX_STEPS products, the
+ * caller solves by the double Cholesky factorisation.
  */
 enum { MIXED_MAX_STEPS = 30, MIXED_MIN_N = 256, MIXED_BLOCK = 64 };
 
@@ -168,14 +175,15 @@ static ua_status apply_kernel(const kmat_blocks *kb, size_t k, const double *p, 
     return UA_OK;
 }
 
-/* F (n, n), lower triangle row-major := (float)(sc A) for A = K + lambda I formed block by block;
- * returns the infinity norm of A (row sums of |A_ij| over both triangles), or a non-finite value
- * when an entry of A, or of sc A in float32, is not finite. rs: n doubles; kb->acc: the threads'
- * column sums. */
+/* F := (float)(sc A) in rectangular full packed format (n (n + 1) / 2 floats, ua_rfp_index) for
+ * A = K + lambda I formed block by block; returns the infinity norm of A (row sums of |A_ij| over
+ * both triangles), or a non-finite value when an entry of A, or of sc A in float32, is not
+ * finite. rs: n doubles; kb->acc: the threads' column sums. */
 UA_MULTIVERSION
 static double form_float(const kmat_blocks *kb, double sc, float *restrict F, double *restrict rs)
 {
     size_t n = kb->n, nblk = (n + MIXED_BLOCK - 1) / MIXED_BLOCK;
+    const size_t n1 = n / 2, ld = n % 2 ? n : n + 1; /* F's layout (ua_rfp_index) */
     int nt = kb->nt;
     int bad = 0;
 #pragma omp parallel num_threads(nt) reduction(| : bad)
@@ -192,15 +200,24 @@ static double form_float(const kmat_blocks *kb, double sc, float *restrict F, do
             }
             for (size_t i = i0; i < i1; i++) {
                 const double *Ki = Kb + (i - i0) * i1;
-                float *Fi = F + i * n;
+                float *Fi = F + ua_rfp_index(n, i, 0);
                 double r = 0;
                 int out = 0; /* a value outside float32's range, or NaN */
+                if (i >= n1) { /* the row is contiguous in F */
 #pragma omp simd reduction(+ : r) reduction(| : out)
-                for (size_t j = 0; j <= i; j++) {
-                    float f = (float)(sc * Ki[j]);
-                    Fi[j] = f;
-                    out |= !(fabsf(f) <= FLT_MAX);
-                    r += fabs(Ki[j]);
+                    for (size_t j = 0; j <= i; j++) {
+                        float f = (float)(sc * Ki[j]);
+                        Fi[j] = f;
+                        out |= !(fabsf(f) <= FLT_MAX);
+                        r += fabs(Ki[j]);
+                    }
+                } else { /* the first n1 rows: a column of U11 each, entries ld apart */
+                    for (size_t j = 0; j <= i; j++) {
+                        float f = (float)(sc * Ki[j]);
+                        Fi[j * ld] = f;
+                        out |= !(fabsf(f) <= FLT_MAX);
+                        r += fabs(Ki[j]);
+                    }
                 }
 #pragma omp simd
                 for (size_t j = 0; j < i; j++) cs[j] += fabs(Ki[j]);
@@ -216,25 +233,6 @@ static double form_float(const kmat_blocks *kb, double sc, float *restrict F, do
         anorm = fmax(anorm, r);
     }
     return bad ? NAN : anorm;
-}
-
-/* Faults in the pages of F's lower triangle (n, n) row-major, which form_float writes first:
- * in one system call per run of rows whose lower parts lie within a page of each other (about
- * n - 1024 calls at float32) rather than one trap per page (ua_prefault). The upper triangle is
- * never touched, so its pages stay unallocated. */
-static void prefault_lower(float *F, size_t n)
-{
-    const size_t gap = 4096 / sizeof *F; /* rows closer than this share or abut a page */
-    size_t s = 0, e = 0;                 /* the pending run [s, e) of floats, from row 0 */
-    for (size_t i = 0; i < n; i++) {
-        size_t a = i * n; /* row i's lower part: [a, a + i + 1) */
-        if (a > e + gap) {
-            ua_prefault(F + s, (e - s) * sizeof *F);
-            s = a;
-        }
-        e = a + i + 1;
-    }
-    ua_prefault(F + s, (e - s) * sizeof *F); /* nothing when n = 0 (0 bytes) */
 }
 
 static double dot(const double *a, const double *b, size_t n)
@@ -284,7 +282,7 @@ static int pcg(const kmat_blocks *kb, const float *F, double sc, size_t k, const
     *steps = 0;
     while (*steps < MIXED_MAX_STEPS) {
         /* (re)start from the true residual r */
-        if (ua_ridge_precondition_f32(F, n, k, sc, r, rf, rs, z)) return 0;
+        if (ua_ridge_precondition_rfp_f32(F, n, k, sc, r, rf, rs, z)) return 0;
         memcpy(p, z, k * n * sizeof *p);
         for (size_t t = 0; t < k; t++) rz[t] = dot(r + t * n, z + t * n, n);
         while (*steps < MIXED_MAX_STEPS) {
@@ -301,7 +299,7 @@ static int pcg(const kmat_blocks *kb, const float *F, double sc, size_t k, const
             }
             if (residual_ratio(r, w, n, k) <= lim) break;
             memcpy(q, z, k * n * sizeof *q); /* the previous z, for the flexible beta */
-            if (ua_ridge_precondition_f32(F, n, k, sc, r, rf, rs, z)) return 0;
+            if (ua_ridge_precondition_rfp_f32(F, n, k, sc, r, rf, rs, z)) return 0;
             for (size_t t = 0; t < k; t++) {
                 if (rz[t] == 0) continue;
                 double rzn = dot(r + t * n, z + t * n, n);
@@ -327,8 +325,8 @@ static int pcg(const kmat_blocks *kb, const float *F, double sc, size_t k, const
 /*
  * w (k, n) := (K + lambda I)^-1 b for the kernel matrix K of the points x (n, d) under the
  * resolved spec s, lambda > 0, b (k, n) one right-hand side per row, in mixed precision (the
- * method above; 4 n^2 bytes for F). Returns 1 when solved, with *steps the products with
- * K + lambda I taken; 0 when not (a value not finite, spotrf failed, no convergence, no memory):
+ * method above; 2 n (n + 1) bytes for F). Returns 1 when solved, with *steps the products with
+ * K + lambda I taken; 0 when not (a value not finite, spftrf failed, no convergence, no memory):
  * the caller then solves in double, which also reports what was wrong. Not static:
  * tests/test_kernel.c calls it directly, to check that this path (not the fallback) meets
  * scipy's solution.
@@ -347,7 +345,8 @@ int ua_kernel_solve_mixed(const ua_kernel_spec *s, const double *x, size_t n, si
                        malloc((size_t)nt * k * n * sizeof(double)),
                        malloc(d * n * sizeof(double)),
                        malloc((size_t)nt * 2 * n * sizeof(double)), NULL };
-    float *F = malloc(n * n * sizeof *F), *rf = malloc(k * n * sizeof *rf);
+    const size_t nF = n * (n + 1) / 2; /* F in rectangular full packed format */
+    float *F = malloc(nF * sizeof *F), *rf = malloc(k * n * sizeof *rf);
     double *work = malloc((4 * k * n + 2 * k + n) * sizeof *work);
     int ok = 0, scaled = 0, usable = 1;
     if (kb.Kb && kb.acc && kb.xT && kb.tmp && F && rf && work && dsc && bs) {
@@ -378,11 +377,11 @@ int ua_kernel_solve_mixed(const ua_kernel_spec *s, const double *x, size_t n, si
         double anorm = NAN;
         if (usable) {
             if (nt > 1) ua_blas_pool_stop(); /* no pool thread spinning through the OpenMP passes */
-            prefault_lower(F, n);
+            ua_prefault(F, nF * sizeof *F); /* one system call, not a trap a page */
             anorm = form_float(&kb, sc, F, work);
         }
         if (isfinite(anorm)
-            && !LAPACKE_spotrf_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, F, (lapack_int)n)) {
+            && !LAPACKE_spftrf_work(LAPACK_COL_MAJOR, 'N', 'U', (lapack_int)n, F)) {
             /* conjugate gradients: OpenMP regions between float32 solves, OpenBLAS on one thread */
             int blas_threads = ua_blas_threads_quiet();
             ok = pcg(&kb, F, sc, k, kb.dsc ? bs : b, anorm, w, work, rf, steps);
@@ -405,7 +404,7 @@ int ua_kernel_solve_mixed(const ua_kernel_spec *s, const double *x, size_t n, si
 }
 
 /* alpha (n, k) = (K + lambda I)^-1 y: in mixed precision (ua_kernel_solve_mixed: the float32
- * factor, 4 n^2 bytes, K formed again block by block) when n >= MIXED_MIN_N; else, or where that
+ * factor, 2 n (n + 1) bytes, K formed again block by block) when n >= MIXED_MIN_N; else, or where that
  * does not converge, K formed in double (8 n^2 bytes) and factored by Cholesky in place. The
  * memory limit is checked against the 8 n^2 bytes of that fallback, before either. */
 static ua_status solve_exact(const ua_kernel_spec *s, const double *x, const double *y, size_t n,

@@ -205,8 +205,8 @@ ua_status ua_ridge_features_w(const double *phi, const double *y, size_t n, size
     return st;
 }
 
-int ua_ridge_precondition_f32(const float *F, size_t m, size_t k, double sc, const double *r,
-                              float *rf, double *rs, double *z)
+/* rf (k, m) := r (k, m) with each row divided by its largest magnitude (rs, 1 for a zero row) */
+static void scale_rows_f32(const double *r, size_t m, size_t k, float *rf, double *rs)
 {
     for (size_t t = 0; t < k; t++) {
         double v = 0;
@@ -214,6 +214,19 @@ int ua_ridge_precondition_f32(const float *F, size_t m, size_t k, double sc, con
         rs[t] = v > 0 ? v : 1;
         for (size_t j = 0; j < m; j++) rf[t * m + j] = (float)(r[t * m + j] / rs[t]);
     }
+}
+
+/* z (k, m) := sc rs_t rf (k, m), the scaling of scale_rows_f32 undone */
+static void unscale_rows(const float *rf, const double *rs, size_t m, size_t k, double sc, double *z)
+{
+    for (size_t t = 0; t < k; t++)
+        for (size_t j = 0; j < m; j++) z[t * m + j] = sc * rs[t] * (double)rf[t * m + j];
+}
+
+int ua_ridge_precondition_f32(const float *F, size_t m, size_t k, double sc, const double *r,
+                              float *rf, double *rs, double *z)
+{
+    scale_rows_f32(r, m, k, rf, rs);
     /* F^T F z = r, one right-hand side at a time by two triangular solves (strsv): spotrs with
      * one column calls strsm, whose packing made the pair 2.6x slower (27 ms against 10.5 ms at
      * m = 8000, one thread); both read the factor once a solve, memory-bound. */
@@ -224,7 +237,29 @@ int ua_ridge_precondition_f32(const float *F, size_t m, size_t k, double sc, con
         cblas_strsv(CblasColMajor, CblasUpper, CblasNoTrans, CblasNonUnit, (int)m, F, (int)m,
                     rf + t * m, 1);
     }
-    for (size_t t = 0; t < k; t++)
-        for (size_t j = 0; j < m; j++) z[t * m + j] = sc * rs[t] * (double)rf[t * m + j];
+    unscale_rows(rf, rs, m, k, sc, z);
+    return 0;
+}
+
+int ua_ridge_precondition_rfp_f32(const float *F, size_t m, size_t k, double sc, const double *r,
+                                  float *rf, double *rs, double *z)
+{
+    if (m > (size_t)INT32_MAX - 1) return -1;
+    scale_rows_f32(r, m, k, rf, rs);
+    /* U = [U11 U12; 0 U22], U11 held as L11 = U11^T at row n1 + 1, U12 at row 0, U22 at row n1
+     * of the ld-row array (ua_rfp_index). U^T U z = r: U^T y = r (y1 = L11^-1 r1, y2 =
+     * U22^-T (r2 - U12^T y1)), then U z = y (z2 = U22^-1 y2, z1 = L11^-T (y1 - U12 z2)). */
+    const int n1 = (int)(m / 2), n2 = (int)m - n1, ld = m % 2 ? (int)m : (int)m + 1;
+    const float *L11 = F + n1 + 1, *U12 = F, *U22 = F + n1;
+    for (size_t t = 0; t < k; t++) {
+        float *y1 = rf + t * m, *y2 = y1 + n1;
+        cblas_strsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, n1, L11, ld, y1, 1);
+        cblas_sgemv(CblasColMajor, CblasTrans, n1, n2, -1.0f, U12, ld, y1, 1, 1.0f, y2, 1);
+        cblas_strsv(CblasColMajor, CblasUpper, CblasTrans, CblasNonUnit, n2, U22, ld, y2, 1);
+        cblas_strsv(CblasColMajor, CblasUpper, CblasNoTrans, CblasNonUnit, n2, U22, ld, y2, 1);
+        cblas_sgemv(CblasColMajor, CblasNoTrans, n1, n2, -1.0f, U12, ld, y2, 1, 1.0f, y1, 1);
+        cblas_strsv(CblasColMajor, CblasLower, CblasTrans, CblasNonUnit, n1, L11, ld, y1, 1);
+    }
+    unscale_rows(rf, rs, m, k, sc, z);
     return 0;
 }

@@ -45,6 +45,25 @@ ua_status ua_ridge_check_finite(const char *who, const char *what, const double 
 int ua_ridge_precondition_f32(const float *F, size_t m, size_t k, double sc, const double *r,
                               float *rf, double *rs, double *z);
 
+/* As ua_ridge_precondition_f32, for F in LAPACK's rectangular full packed format (spftrf's,
+ * TRANSR = 'N', UPLO = 'U': m (m + 1) / 2 floats, ua_rfp_index): the two triangular solves by
+ * strsv on F's two triangles and sgemv on its rectangle. Used by the kernel family's solve. */
+int ua_ridge_precondition_rfp_f32(const float *F, size_t m, size_t k, double sc, const double *r,
+                                  float *rf, double *rs, double *z);
+
+/* The position of entry (i, j), j <= i, of a symmetric n x n matrix held in LAPACK's rectangular
+ * full packed format with TRANSR = 'N', UPLO = 'U' (Gustavson, Wasniewski, Dongarra & Langou
+ * 2010; the format of spftrf): the upper triangle U, column-major, split at n1 = floor(n / 2)
+ * into U11 (n1 x n1, held as its transpose), U12 and U22 in an array of ld = n (n odd) or n + 1
+ * (n even) rows and n - n1 (odd) or n1 (even) columns, n (n + 1) / 2 entries. Entry (i, j) is
+ * U's (j, i): for i >= n1 in column i - n1 (row j), else U11's at row n1 + 1 + i of column j.
+ * A row i >= n1 of the lower triangle is therefore contiguous, j = 0 .. i. */
+static inline size_t ua_rfp_index(size_t n, size_t i, size_t j)
+{
+    size_t n1 = n / 2, ld = n % 2 ? n : n + 1;
+    return i >= n1 ? j + (i - n1) * ld : n1 + 1 + i + j * ld;
+}
+
 /* The default lambda grid of both learners: 1e-8 .. 1e2 by decades (11 values). */
 #define UA_RIDGE_N_DEFAULT_LAMBDAS 11
 extern const double ua_ridge_default_lambdas[UA_RIDGE_N_DEFAULT_LAMBDAS];
