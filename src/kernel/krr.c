@@ -404,9 +404,9 @@ int ua_kernel_solve_mixed(const ua_kernel_spec *s, const double *x, size_t n, si
 }
 
 /* alpha (n, k) = (K + lambda I)^-1 y: in mixed precision (ua_kernel_solve_mixed: the float32
- * factor, 2 n (n + 1) bytes, K formed again block by block) when n >= MIXED_MIN_N; else, or where that
- * does not converge, K formed in double (8 n^2 bytes) and factored by Cholesky in place. The
- * memory limit is checked against the 8 n^2 bytes of that fallback, before either. */
+ * factor, 2 n (n + 1) bytes, K formed again block by block) when n >= MIXED_MIN_N; else, or
+ * where that does not converge, K formed in double (8 n^2 bytes) and factored by Cholesky in
+ * place. The memory limit is checked against the 8 n^2 bytes of that fallback, before either. */
 static ua_status solve_exact(const ua_kernel_spec *s, const double *x, const double *y, size_t n,
                              size_t d, size_t k, double lambda, double max_mem, double *alpha)
 {
@@ -728,7 +728,8 @@ ua_status ua_kernel_predict(const ua_kernel *m, const double *x, size_t n, doubl
      * block took to form (predicting 2,000 rows with m = 2,000: 13 -> 8 ms). */
     const int direct = ua_kernel_has_direct_rows(&m->spec, d);
     size_t per = B * (d + k) + (direct ? m->m + 2 * UA_KERNEL_ROW_CHUNK : B * m->m);
-    double *work = malloc((size_t)nt * per * sizeof *work), *ptsT = direct ? malloc(d * m->m * sizeof *ptsT) : NULL;
+    double *work = malloc((size_t)nt * per * sizeof *work);
+    double *ptsT = direct ? malloc(d * m->m * sizeof *ptsT) : NULL; /* (d, m) */
     if (!work || (direct && !ptsT)) {
         free(work);
         free(ptsT);
