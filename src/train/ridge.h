@@ -41,13 +41,15 @@ ua_status ua_ridge_check_finite(const char *who, const char *what, const double 
  * underflows, solved in float32 (two strsv: F^T then F), and scaled back by that magnitude and sc.
  * rf (k m floats) and rs (k doubles) are scratch. Returns 0, or -1 when m exceeds the BLAS's
  * int (a zero on F's diagonal, which spotrf does not leave, gives Inf or NaN in z). Used by the rf
- * family's solve (sc = 1) and the kernel family's (A scaled to float32's range). */
+ * family's solve (sc = 1); the kernel family's (A scaled to float32's range) holds its factor
+ * packed and uses ua_ridge_precondition_rfp_f32. */
 int ua_ridge_precondition_f32(const float *F, size_t m, size_t k, double sc, const double *r,
                               float *rf, double *rs, double *z);
 
 /* As ua_ridge_precondition_f32, for F in LAPACK's rectangular full packed format (spftrf's,
  * TRANSR = 'N', UPLO = 'U': m (m + 1) / 2 floats, ua_rfp_index): the two triangular solves by
- * strsv on F's two triangles and sgemv on its rectangle. Used by the kernel family's solve. */
+ * strsv on F's two triangles and sgemv on its rectangle; -1 when m + 1 exceeds the BLAS's int.
+ * Used by the kernel family's solve. */
 int ua_ridge_precondition_rfp_f32(const float *F, size_t m, size_t k, double sc, const double *r,
                                   float *rf, double *rs, double *z);
 
