@@ -513,6 +513,76 @@ static void test_fused_memory(void **state)
     free(bidx);
 }
 
+/* The workspace is one block carved into arrays: every array has the length its shape comment in
+ * src/seq/internal.h gives, starts on a 64-byte line, is zeroed, and overlaps no other (each is
+ * filled with its own index and read back after all are filled). Naive and fused attention,
+ * QK-norm on and off, 1 and 3 layers. */
+static void test_workspace_layout(void **state)
+{
+    (void)state;
+    for (int cfg = 0; cfg < 4; cfg++) {
+        ua_seq_options o;
+        ua_seq_options_default(&o);
+        o.vocab = 7;
+        o.nout = 5;
+        o.classify = 1;
+        o.layers = cfg < 2 ? 1 : 3;
+        o.kernel = cfg % 2 ? UA_SEQ_KERNEL_FUSED : UA_SEQ_KERNEL_NAIVE;
+        o.attention = cfg == 3 ? UA_SEQ_SIGMOID : UA_SEQ_RPE;
+        o.rel = cfg == 3 ? UA_SEQ_REL_NONE : UA_SEQ_REL_OFFSET;
+        o.qk_norm = cfg == 3;
+        o.n = 9;
+        ua_seq *m = NULL;
+        assert_int_equal(ua_seq_alloc(&o, &m), UA_OK);
+        size_t B = 3, T = 9, N = B * T, L = m->L, C = m->C, F = m->F, H = m->H, K = m->K;
+        ua_seq_work w;
+        assert_int_equal(ua_seq_work_alloc(m, B, T, &w), UA_OK);
+        assert_int_equal(w.fused, cfg % 2);
+        size_t att = w.fused ? L * B * H * T : L * B * H * T * T;
+        struct { float *p; size_t n; } a[64];
+        size_t na = 0;
+#define ARR(ptr, count) (a[na].p = (ptr), a[na++].n = (count))
+        ARR(w.x0, N * C);
+        for (size_t l = 1; l <= L; l++) ARR(w.res[l], N * C);
+        ARR(w.ln1, L * N * C); ARR(w.ln1_mean, L * N); ARR(w.ln1_rstd, L * N);
+        ARR(w.qkv, L * N * 3 * C);
+        if (o.qk_norm) {
+            ARR(w.qkv_raw, L * N * 3 * C);
+            ARR(w.qk_rstd, L * N * 2 * H);
+        } else {
+            assert_null(w.qkv_raw);
+            assert_null(w.qk_rstd);
+        }
+        ARR(w.att, att);
+        ARR(w.atty, L * N * C); ARR(w.attp, L * N * C); ARR(w.res2, L * N * C);
+        ARR(w.ln2, L * N * C); ARR(w.ln2_mean, L * N); ARR(w.ln2_rstd, L * N);
+        ARR(w.fch, L * N * F); ARR(w.fcha, L * N * F); ARR(w.fcp, L * N * C);
+        ARR(w.lnf, N * C); ARR(w.lnf_mean, N); ARR(w.lnf_rstd, N);
+        ARR(w.out, N * K); ARR(w.dout, N * K);
+        ARR(w.dres, N * C); ARR(w.dbuf, N * C); ARR(w.dbuf2, N * C);
+        ARR(w.dqkv, N * 3 * C); ARR(w.dfc, N * F);
+        if (!w.fused) ARR(w.datt, B * H * T * T);
+        else assert_null(w.datt);
+        ARR(w.scratch, w.scratch_len ? w.scratch_len : 1);
+#undef ARR
+        assert_ptr_equal(w.res[0], w.x0);
+        for (size_t i = 0; i < na; i++) {
+            assert_non_null(a[i].p);
+            assert_int_equal((uintptr_t)a[i].p % 64, 0);
+            for (size_t j = 0; j < a[i].n; j++) assert_true(a[i].p[j] == 0.0f);
+            for (size_t j = 0; j < a[i].n; j++) a[i].p[j] = (float)(i + 1);
+        }
+        for (size_t i = 0; i < na; i++)
+            for (size_t j = 0; j < a[i].n; j++)
+                if (a[i].p[j] != (float)(i + 1))
+                    fail_msg("config %d: array %zu element %zu overwritten by array %g", cfg, i, j,
+                             (double)a[i].p[j] - 1);
+        ua_seq_work_free(&w);
+        assert_null(w.arena);
+        ua_seq_free(m);
+    }
+}
+
 /* ---- data ----------------------------------------------------------------------------------- */
 
 static void test_bad_data(void **state)
@@ -1069,6 +1139,7 @@ int main(void)
         cmocka_unit_test(test_row_reductions),
         cmocka_unit_test(test_data_parallel_matches_serial),
         cmocka_unit_test_setup_teardown(test_fused_memory, t_setup, t_teardown),
+        cmocka_unit_test(test_workspace_layout),
         cmocka_unit_test_setup_teardown(test_bad_data, t_setup, t_teardown),
         cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_task_check),

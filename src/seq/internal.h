@@ -84,6 +84,8 @@ struct ua_seq {
 typedef struct {
     size_t B, T;
     int fused;                 /* attention kernel of this workspace */
+    void *arena;               /* one block holding every float array below (ua_alloc_large) */
+    size_t arena_bytes;
     float *x0;                 /* (B, T, C) embedding output */
     float *res[UA_SEQ_MAX_LAYERS + 1]; /* (B, T, C) residual stream entering block l; res[L] out */
     float *ln1, *ln1_mean, *ln1_rstd;  /* per layer: (L, B, T, C), (L, B, T), (L, B, T) */
