@@ -707,6 +707,31 @@ static void test_too_large(void **state)
     print_message("%s\n", ua_last_error());
     assert_non_null(strstr(ua_last_error(), "width 65536, 32 layers, FFN 1048576"));
     assert_non_null(strstr(ua_last_error(), "more than this machine's"));
+    /* a small model (17.8M parameters) whose activations are not: one sequence of 2^20 positions
+     * through an FFN of 2^20 holds three arrays of 2^40 floats (13.2 TB), refused before any is
+     * allocated */
+    size_t n = (size_t)1 << 20;
+    int32_t *longtok = calloc(n, sizeof *longtok), *longcls = calloc(n, sizeof *longcls);
+    assert_non_null(longtok);
+    assert_non_null(longcls);
+    longcls[1] = 1;
+    ua_seq_data dl = { .N = 1, .n = n, .tok = longtok, .cls = longcls };
+    ua_seq_options_default(&o);
+    o.epochs = 1;
+    o.val_frac = 0;
+    o.width = 8;
+    o.heads = 1;
+    o.layers = 1;
+    o.ffn = n;
+    assert_int_equal(ua_seq_fit(&dl, &o, &m), UA_EINVAL);
+    assert_null(m);
+    print_message("%s\n", ua_last_error());
+    assert_non_null(strstr(ua_last_error(), "the activations of 1 sequence of 1048576 positions on "
+                                            "each of 1 thread,"));
+    assert_non_null(strstr(ua_last_error(), "--ffn 1048576, --layers 1"));
+    assert_non_null(strstr(ua_last_error(), "more than this machine's"));
+    free(longtok);
+    free(longcls);
 }
 
 /* The task sizes are checked before anything is generated (uniapprox data checks them before it

@@ -232,7 +232,11 @@ double ua_seq_loss(const ua_seq *m, float *dout, const float *out, const ua_seq_
                    size_t first, size_t B, size_t T, double norm, size_t *correct);
 
 /* ---- model.c ---- */
+/* The activations of B sequences of T positions, one zeroed block carved into w's arrays (freed
+ * by ua_seq_work_free); UA_ENOMEM names the sequences and the size. ua_seq_work_bytes: that
+ * block's bytes (SIZE_MAX where they overflow), for checks before allocating. */
 ua_status ua_seq_work_alloc(const ua_seq *m, size_t B, size_t T, ua_seq_work *w);
+size_t ua_seq_work_bytes(const ua_seq *m, size_t B, size_t T);
 void ua_seq_work_free(ua_seq_work *w);
 /* Forward over rows first..first+B of d (all of length T = d->n). */
 void ua_seq_model_forward(const ua_seq *m, ua_seq_work *w, const ua_seq_data *d, size_t first,

@@ -352,11 +352,9 @@ static void carve_all(const ua_seq *m, ua_seq_work *w, carver *c)
     w->scratch = carve(c, w->scratch_len);
 }
 
-/* One block for all the arrays (tens of MiB for a training batch), in huge pages where the kernel
- * offers them: the first step wrote each 4 KiB page of thirty separate allocations for the first
- * time, a fault apiece (about 6,400 for the copy task's batch of 16 x 128), where one block
- * faults once per 2 MiB. Zeroed, as the separate callocs were. */
-ua_status ua_seq_work_alloc(const ua_seq *m, size_t B, size_t T, ua_seq_work *w)
+/* The workspace's sizes for B x T (its fields B, T, fused, scratch_len set), and the bytes of its
+ * block: SIZE_MAX where the count overflows. */
+static size_t work_layout(const ua_seq *m, size_t B, size_t T, ua_seq_work *w)
 {
     memset(w, 0, sizeof *w);
     w->B = B;
@@ -368,18 +366,36 @@ ua_status ua_seq_work_alloc(const ua_seq *m, size_t B, size_t T, ua_seq_work *w)
     carver c = { NULL, 0, 0 };
     carve_all(m, w, &c);
     size_t bytes = c.used + SEQ_REDZONE + 64; /* + 64: the arrays' lines from an aligned start */
-    if (!c.overflow && bytes > c.used) w->arena = ua_alloc_large(bytes);
+    return c.overflow || bytes < c.used ? SIZE_MAX : bytes;
+}
+
+size_t ua_seq_work_bytes(const ua_seq *m, size_t B, size_t T)
+{
+    ua_seq_work w;
+    return work_layout(m, B, T, &w);
+}
+
+/* One block for all the arrays (tens of MiB for a training batch), in huge pages where the kernel
+ * offers them: the first step wrote each 4 KiB page of thirty separate allocations for the first
+ * time, a fault apiece (about 6,400 for the copy task's batch of 16 x 128), where one block
+ * faults once per 2 MiB. Zeroed, as the separate callocs were. */
+ua_status ua_seq_work_alloc(const ua_seq *m, size_t B, size_t T, ua_seq_work *w)
+{
+    size_t bytes = work_layout(m, B, T, w);
+    if (bytes < SIZE_MAX) w->arena = ua_alloc_large(bytes);
     w->bidx = ua_calloc(m->nbias ? 2 * T - 1 : 1, sizeof(int32_t));
     if (!w->arena || !w->bidx) {
         ua_seq_work_free(w);
-        return c.overflow ? UA_ERR(UA_ENOMEM, "seq: the workspace for %zu sequences of %zu "
-                                   "positions is larger than memory can hold", B, T)
-                          : UA_ENOMEM_ERR(bytes);
+        char size[48] = "more bytes than memory can hold";
+        if (bytes < SIZE_MAX) snprintf(size, sizeof size, "%.3g GB", (double)bytes / 1e9);
+        return UA_ERR(UA_ENOMEM, "seq: out of memory for the activations of %zu sequences of %zu "
+                      "positions (%s; --batch, the sequence length, --width, --ffn and --layers "
+                      "set their size)", B, T, size);
     }
     w->arena_bytes = bytes;
     memset(w->arena, 0, bytes);
     char *base = (char *)w->arena + (64 - (uintptr_t)w->arena % 64) % 64;
-    c = (carver){ base, 0, 0 };
+    carver c = { base, 0, 0 };
     carve_all(m, w, &c);
     ASAN_POISON_MEMORY_REGION(base + c.used, (size_t)((char *)w->arena + bytes - (base + c.used)));
     if (m->nbias) ua_seq_bias_index(w->bidx, T, m->n, m->opt.rel, m->opt.causal);

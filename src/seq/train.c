@@ -287,6 +287,19 @@ ua_status ua_seq_fit(const ua_seq_data *data, const ua_seq_options *opt, ua_seq 
 #endif
     if (P < 1) P = 1;
     if ((size_t)P > Bl) P = (int)Bl;
+    /* beside the model, each thread holds the activations of its share of a batch (zeroed when
+     * allocated) and each thread past the first a gradient: refused before any of it is written */
+    size_t rows = (Bl + (size_t)P - 1) / (size_t)P, wb = ua_seq_work_bytes(m, rows, data->n);
+    double act = (double)P * (wb == SIZE_MAX ? INFINITY : (double)wb);
+    if (phys > 0 && need + act + (double)(P - 1) * (double)m->nparams * sizeof(float) > phys) {
+        s = UA_ERR(UA_EINVAL, "seq: training holds the activations of %zu sequence%s of %zu "
+                   "positions on each of %d thread%s, %.3g GB in all (--batch %zu, --width %zu, "
+                   "--ffn %zu, --layers %zu set them), beside the model's %.3g GB: more than this "
+                   "machine's %.3g GB of memory; choose a smaller --batch or model", rows,
+                   rows > 1 ? "s" : "", data->n, P, P > 1 ? "s" : "", act / 1e9, o.batch,
+                   m->opt.width, m->opt.ffn, m->opt.layers, need / 1e9, phys / 1e9);
+        goto done;
+    }
     m->m1 = ua_calloc(m->nparams, sizeof(float));
     m->m2 = ua_calloc(m->nparams, sizeof(float));
     if (!perm || !g || !m->m1 || !m->m2) {
